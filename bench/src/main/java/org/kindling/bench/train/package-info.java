@@ -1,0 +1,13 @@
+/**
+ * The {@code train} benchmark: the MLP 784-512-256-10 (ReLU, softmax cross-entropy, SGD with
+ * momentum 0.9, learning rate 0.1, batch 128) trained on Fashion-MNIST in one JVM by Kindling,
+ * PyTorch (through DJL), DL4J and Spark MLlib in turn, each with the same number of threads.
+ * {@link org.kindling.bench.train.TrainBench} is the entry point; it prints one Markdown row per
+ * framework with the median samples/s over the timed epochs (after one warm-up epoch) and the
+ * test accuracy.
+ *
+ * <p>Every framework gets the same shuffled mini-batches, staged in its own arrays before the
+ * clock starts, and visits them in the same per-epoch order, so the table compares training
+ * compute, not input pipelines.
+ */
+package org.kindling.bench.train;

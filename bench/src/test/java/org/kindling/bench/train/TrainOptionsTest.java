@@ -1,0 +1,51 @@
+package org.kindling.bench.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TrainOptionsTest {
+
+  @Test
+  void defaultsAreTheRecordedBenchmark() {
+    TrainOptions o = TrainOptions.parse();
+    assertThat(o.epochs()).isEqualTo(5);
+    assertThat(o.frameworks()).containsExactly("kindling", "pytorch", "dl4j", "mllib");
+    assertThat(o.batchSize()).isEqualTo(128);
+    assertThat(o.learningRate()).isEqualTo(0.1f);
+    assertThat(o.momentum()).isEqualTo(0.9f);
+    assertThat(o.threads()).isEqualTo(2);
+    assertThat(o.mllibSolver()).isEqualTo("l-bfgs");
+  }
+
+  @Test
+  void quickRunOptionsOverrideDefaults() {
+    TrainOptions o = TrainOptions.parse("--epochs", "1", "--frameworks", " PyTorch, dl4j ",
+        "--train-limit", "2560", "--data-dir", "/tmp/x", "--mllib-solver", "gd",
+        "--timeout-minutes", "5");
+    assertThat(o.epochs()).isEqualTo(1);
+    assertThat(o.frameworks()).containsExactly("pytorch", "dl4j");
+    assertThat(o.trainLimit()).isEqualTo(2560);
+    assertThat(o.dataDir()).isEqualTo(Path.of("/tmp/x"));
+    assertThat(o.mllibSolver()).isEqualTo("gd");
+    assertThat(o.timeoutMinutes()).isEqualTo(5);
+  }
+
+  @Test
+  void badOptionsAreNamedInTheError() {
+    assertThatThrownBy(() -> TrainOptions.parse("--epochs", "zero"))
+        .hasMessageContaining("--epochs needs an integer");
+    assertThatThrownBy(() -> TrainOptions.parse("--epochs", "0"))
+        .hasMessageContaining("--epochs must be >= 1");
+    assertThatThrownBy(() -> TrainOptions.parse("--frameworks", "mxnet"))
+        .hasMessageContaining("unknown framework 'mxnet'");
+    assertThatThrownBy(() -> TrainOptions.parse("--speed", "fast"))
+        .hasMessageContaining("unknown option --speed");
+    assertThatThrownBy(() -> TrainOptions.parse("--epochs"))
+        .hasMessageContaining("--epochs needs a value");
+    assertThatThrownBy(() -> TrainOptions.parse("--momentum", "1"))
+        .hasMessageContaining("--momentum must be in [0, 1)");
+  }
+}

@@ -1,0 +1,337 @@
+package org.kindling.tensor.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ThreadedEngineTest {
+  /** Generous bound for latches: only reached if the engine is broken (then the test fails). */
+  private static final long TIMEOUT_S = 20;
+
+  private final ThreadedEngine engine = new ThreadedEngine(2);
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(TIMEOUT_S, TimeUnit.SECONDS)) {
+        throw new AssertionError("latch not released: the engine did not run an operation");
+      }
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void writeAfterReadsWaitsForBothReads() {
+    Var v = engine.newVar("v");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger readsDone = new AtomicInteger();
+    AtomicInteger seenByWrite = new AtomicInteger(-1);
+    for (int i = 0; i < 2; i++) {
+      engine.push("read", () -> {
+        await(release);
+        readsDone.incrementAndGet();
+      }, List.of(v), List.of());
+    }
+    engine.push("write", () -> seenByWrite.set(readsDone.get()), List.of(), List.of(v));
+    release.countDown();
+    engine.waitAll();
+    assertThat(seenByWrite.get()).isEqualTo(2);
+  }
+
+  @Test
+  void readsOfOneVariableRunConcurrently() throws Exception {
+    Var v = engine.newVar("v");
+    // each read waits for the other to start: only possible if both run at the same time
+    CyclicBarrier both = new CyclicBarrier(2);
+    AtomicInteger met = new AtomicInteger();
+    for (int i = 0; i < 2; i++) {
+      engine.push("read", () -> {
+        try {
+          both.await(TIMEOUT_S, TimeUnit.SECONDS);
+          met.incrementAndGet();
+        } catch (Exception e) {
+          throw new IllegalStateException("reads did not overlap", e);
+        }
+      }, List.of(v), List.of());
+    }
+    engine.waitAll();
+    assertThat(met.get()).isEqualTo(2);
+  }
+
+  @Test
+  void writeBlocksLaterReadsAndWrites() {
+    Var v = engine.newVar("v");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean written = new AtomicBoolean();
+    List<Boolean> seen = Collections.synchronizedList(new ArrayList<>());
+    engine.push("write", () -> {
+      await(release);
+      written.set(true);
+    }, List.of(), List.of(v));
+    engine.push("read", () -> seen.add(written.get()), List.of(v), List.of());
+    engine.push("write2", () -> seen.add(written.get()), List.of(), List.of(v));
+    release.countDown();
+    engine.waitToRead(v);
+    assertThat(seen).containsExactly(true, true);
+  }
+
+  @Test
+  void operationsOnDisjointVariablesDoNotWaitForEachOther() {
+    Var a = engine.newVar("a");
+    Var b = engine.newVar("b");
+    CountDownLatch release = new CountDownLatch(1);
+    engine.push("blocked", () -> await(release), List.of(), List.of(a));
+    AtomicBoolean ran = new AtomicBoolean();
+    engine.push("free", () -> ran.set(true), List.of(), List.of(b));
+    engine.waitToRead(b); // returns while 'blocked' still holds a
+    assertThat(ran).isTrue();
+    release.countDown();
+    engine.waitAll();
+  }
+
+  @Test
+  void waitToReadSeesTheWriteAndWaitToWriteSeesTheReads() {
+    Var v = engine.newVar("v");
+    int[] cell = new int[1];
+    for (int i = 0; i < 100; i++) {
+      engine.push("inc", () -> cell[0]++, List.of(), List.of(v));
+    }
+    engine.waitToRead(v);
+    assertThat(cell[0]).isEqualTo(100);
+    AtomicInteger reads = new AtomicInteger();
+    for (int i = 0; i < 10; i++) {
+      engine.push("read", reads::incrementAndGet, List.of(v), List.of());
+    }
+    engine.waitToWrite(v);
+    assertThat(reads.get()).isEqualTo(10);
+  }
+
+  @Test
+  void failureSurfacesAtWaitToReadOfTheWrittenVariableOnce() {
+    Var v = engine.newVar("v");
+    engine.push("boom", () -> {
+      throw new IllegalStateException("kernel failed");
+    }, List.of(), List.of(v));
+    assertThatThrownBy(() -> engine.waitToRead(v))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("boom")
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasRootCauseMessage("kernel failed");
+    // reported once, then cleared, as MXNet does
+    assertThatCode(() -> engine.waitToRead(v)).doesNotThrowAnyException();
+    assertThatCode(engine::waitAll).doesNotThrowAnyException();
+    AtomicBoolean ran = new AtomicBoolean();
+    engine.push("after", () -> ran.set(true), List.of(v), List.of());
+    engine.waitAll();
+    assertThat(ran).isTrue();
+  }
+
+  @Test
+  void failureSurfacesAtWaitAll() {
+    Var v = engine.newVar("v");
+    engine.push("boom", () -> {
+      throw new ArithmeticException("overflow");
+    }, List.of(), List.of(v));
+    assertThatThrownBy(engine::waitAll)
+        .isInstanceOf(EngineException.class)
+        .hasCauseInstanceOf(ArithmeticException.class);
+    assertThatCode(() -> engine.waitToRead(v)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void operationsReadingAFailedVariableAreSkippedAndPassTheFailureOn() {
+    Var a = engine.newVar("a");
+    Var b = engine.newVar("b");
+    Var c = engine.newVar("c");
+    AtomicBoolean ranB = new AtomicBoolean();
+    AtomicBoolean ranC = new AtomicBoolean();
+    engine.push("boom", () -> {
+      throw new IllegalArgumentException("bad input");
+    }, List.of(), List.of(a));
+    engine.push("useA", () -> ranB.set(true), List.of(a), List.of(b));
+    engine.push("useB", () -> ranC.set(true), List.of(b), List.of(c));
+    assertThatThrownBy(() -> engine.waitToRead(c))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("boom")
+        .hasRootCauseMessage("bad input");
+    assertThat(ranB).isFalse();
+    assertThat(ranC).isFalse();
+    // the shared failure was reported through c, so a and b are healthy again
+    assertThatCode(() -> engine.waitToRead(a)).doesNotThrowAnyException();
+    assertThatCode(engine::waitAll).doesNotThrowAnyException();
+  }
+
+  @Test
+  void nestedPushFromInsideAnOperationDoesNotDeadlock() {
+    try (ThreadedEngine one = new ThreadedEngine(1)) {
+      Var a = one.newVar("a");
+      Var b = one.newVar("b");
+      int[] cells = new int[2];
+      // the outer op holds a; the nested op writes a too and must run after the outer one
+      one.push("outer", () -> {
+        cells[0] = 1;
+        one.push("inner-a", () -> cells[0] *= 10, List.of(), List.of(a));
+        one.push("inner-b", () -> cells[1] = cells[0] + 1, List.of(a), List.of(b));
+      }, List.of(), List.of(a));
+      one.waitAll();
+      assertThat(cells).containsExactly(10, 11);
+    }
+  }
+
+  @Test
+  void waitingInsideAnOperationRunsOtherWorkInsteadOfStarving() {
+    try (ThreadedEngine one = new ThreadedEngine(1)) {
+      Var a = one.newVar("a");
+      Var result = one.newVar("result");
+      int[] cells = new int[2];
+      one.push("outer", () -> {
+        one.push("produce", () -> cells[0] = 42, List.of(), List.of(a));
+        one.waitToRead(a); // the only worker is busy here: it must run 'produce' itself
+        cells[1] = cells[0];
+      }, List.of(), List.of(result));
+      one.waitToRead(result);
+      assertThat(cells[1]).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void waitingInsideAnOperationOnItsOwnOutputFailsInsteadOfDeadlocking() {
+    Var v = engine.newVar("v");
+    engine.push("selfwait", () -> engine.waitToRead(v), List.of(), List.of(v));
+    assertThatThrownBy(() -> engine.waitToRead(v))
+        .isInstanceOf(EngineException.class)
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasRootCauseMessage(
+            "waitToRead on v inside engine operation 'selfwait', which holds that variable,"
+                + " would wait for itself");
+    engine.push("waitall", engine::waitAll, List.of(), List.of(v));
+    assertThatThrownBy(engine::waitAll)
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasRootCauseMessage("waitAll inside engine operation 'waitall' would wait for that"
+            + " operation itself; push a dependent operation instead");
+  }
+
+  @Test
+  void waitToReadInsideAReaderOfTheSameVariableReturns() {
+    Var v = engine.newVar("v");
+    Var out = engine.newVar("out");
+    AtomicBoolean done = new AtomicBoolean();
+    engine.push("reader", () -> {
+      engine.waitToRead(v);
+      done.set(true);
+    }, List.of(v), List.of(out));
+    engine.waitToRead(out);
+    assertThat(done).isTrue();
+  }
+
+  @Test
+  void interruptedWaitThrowsAndLeavesTheVariableUsable() throws Exception {
+    Var v = engine.newVar("v");
+    CountDownLatch release = new CountDownLatch(1);
+    engine.push("slow", () -> await(release), List.of(), List.of(v));
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread waiter = new Thread(() -> {
+      Thread.currentThread().interrupt();
+      try {
+        engine.waitToRead(v);
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
+    });
+    waiter.start();
+    waiter.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+    assertThat(thrown.get())
+        .isInstanceOf(EngineException.class)
+        .hasCauseInstanceOf(InterruptedException.class);
+    assertThat(stillInterrupted).isTrue();
+    release.countDown();
+    AtomicBoolean ran = new AtomicBoolean();
+    engine.push("after", () -> ran.set(true), List.of(), List.of(v));
+    engine.waitToWrite(v);
+    assertThat(ran).isTrue();
+  }
+
+  @Test
+  void rejectsVariablesListedTwiceOrFromAnotherEngine() {
+    Var v = engine.newVar("v");
+    assertThatThrownBy(() -> engine.push("dup", () -> {}, List.of(v), List.of(v)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'v' is listed twice (in reads and writes");
+    assertThatThrownBy(() -> engine.push("dup", () -> {}, List.of(), List.of(v, v)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("in writes");
+    Var foreign = new NaiveEngine().newVar("foreign");
+    assertThatThrownBy(() -> engine.push("x", () -> {}, List.of(foreign), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'foreign' was not created by this engine");
+  }
+
+  @Test
+  void closeWaitsForWorkAndThenRefusesPushes() {
+    ThreadedEngine e = new ThreadedEngine(2);
+    Var v = e.newVar("v");
+    int[] cell = new int[1];
+    for (int i = 0; i < 1000; i++) {
+      e.push("inc", () -> cell[0]++, List.of(), List.of(v));
+    }
+    e.close();
+    e.close(); // idempotent
+    assertThat(cell[0]).isEqualTo(1000);
+    assertThatThrownBy(() -> e.push("late", () -> {}, List.of(), List.of(v)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void manyProducersPushingConcurrentlyKeepPerVariableOrder() throws Exception {
+    int producers = 4;
+    int perProducer = 2000;
+    Var[] vars = new Var[producers];
+    int[][] seq = new int[producers][1];
+    AtomicInteger outOfOrder = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    Var shared = engine.newVar("shared");
+    for (int p = 0; p < producers; p++) {
+      vars[p] = engine.newVar("v" + p);
+      int id = p;
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < perProducer; i++) {
+          int expected = i;
+          engine.push("step", () -> {
+            if (seq[id][0]++ != expected) {
+              outOfOrder.incrementAndGet();
+            }
+          }, List.of(shared), List.of(vars[id]));
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    engine.waitAll();
+    assertThat(outOfOrder.get()).isZero();
+    for (int[] s : seq) {
+      assertThat(s[0]).isEqualTo(perProducer);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package org.kindling.tensor.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+
+class LinalgTest {
+
+  private static void assertClose(float[] actual, float[] expected, int k) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < actual.length; i++) {
+      assertThat(actual[i]).as("element %d", i).isCloseTo(expected[i], within(1e-4f * (k + 1)));
+    }
+  }
+
+  @Property(tries = 25)
+  void dotMatchesTheReference(
+      @ForAll @IntRange(min = 0, max = 40) int m,
+      @ForAll @IntRange(min = 0, max = 40) int k,
+      @ForAll @IntRange(min = 0, max = 40) int n,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    float[] x = ElementwiseTest.random(rnd, m * k);
+    float[] y = ElementwiseTest.random(rnd, k * n);
+    NDArray out = Linalg.dot(NDArray.of(x, Shape.of(m, k)), NDArray.of(y, Shape.of(k, n)));
+    float[] expected = new float[m * n];
+    ReferenceKernels.gemm(false, false, m, n, k, 1f, x, 0, k, y, 0, n, 0f, expected, 0, n);
+    assertThat(out.shape()).isEqualTo(Shape.of(m, n));
+    assertClose(out.toFloatArray(), expected, k);
+  }
+
+  @Property(tries = 25)
+  void gemmMatchesTheReferenceForEveryTranspose(
+      @ForAll boolean transA,
+      @ForAll boolean transB,
+      @ForAll @IntRange(min = 1, max = 20) int m,
+      @ForAll @IntRange(min = 1, max = 20) int k,
+      @ForAll @IntRange(min = 1, max = 20) int n,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
+    float[] x = ElementwiseTest.random(rnd, m * k);
+    float[] y = ElementwiseTest.random(rnd, k * n);
+    float[] z = ElementwiseTest.random(rnd, m * n);
+    NDArray a = NDArray.of(x, transA ? Shape.of(k, m) : Shape.of(m, k));
+    NDArray b = NDArray.of(y, transB ? Shape.of(n, k) : Shape.of(k, n));
+    NDArray c = NDArray.of(z, Shape.of(m, n));
+    Linalg.gemm(a, transA, b, transB, c, 0.5f, -2f);
+    float[] expected = z.clone();
+    ReferenceKernels.gemm(transA, transB, m, n, k, 0.5f, x, 0, transA ? m : k, y, 0,
+        transB ? k : n, -2f, expected, 0, n);
+    assertClose(c.toFloatArray(), expected, k);
+  }
+
+  @Test
+  void gemmOfAnArrayWithItsOwnTransposeReadsItOnce() {
+    NDArray a = NDArray.of(new float[] {1, 2, 3, 4, 5, 6}, Shape.of(2, 3));
+    NDArray c = NDArray.zeros(2, 2);
+    Linalg.gemm(a, false, a, true, c, 1f, 0f);
+    assertThat(c.toFloatArray()).containsExactly(14, 32, 32, 77);
+  }
+
+  @Test
+  void shapeErrorsNameTheShapes() {
+    assertThatThrownBy(() -> Linalg.dot(NDArray.zeros(2, 3), NDArray.zeros(4, 5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dot: shapes (2, 3) and (4, 5) are not aligned: 3 != 4");
+    assertThatThrownBy(() -> Linalg.dot(NDArray.zeros(2), NDArray.zeros(2, 2)))
+        .hasMessage("dot: needs 2-D arrays, got (2,) and (2, 2)");
+    assertThatThrownBy(() -> Linalg.gemm(NDArray.zeros(2, 3), true, NDArray.zeros(2, 4), false,
+            NDArray.zeros(3, 5), 1f, 0f))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a (2, 3) transposed, b (2, 4), c (3, 5)");
+    NDArray sq = NDArray.zeros(2, 2);
+    assertThatThrownBy(() -> Linalg.gemm(sq, false, NDArray.zeros(2, 2), false, sq, 1f, 0f))
+        .hasMessageContaining("shares storage with an input");
+  }
+}

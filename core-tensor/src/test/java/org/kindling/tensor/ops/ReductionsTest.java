@@ -1,0 +1,64 @@
+package org.kindling.tensor.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+
+class ReductionsTest {
+
+  @Property(tries = 30)
+  void sumOverAnAxisMatchesTheReference(
+      @ForAll @IntRange(min = 0, max = 5) int d0,
+      @ForAll @IntRange(min = 0, max = 5) int d1,
+      @ForAll @IntRange(min = 1, max = 5000) int d2,
+      @ForAll @IntRange(min = -3, max = 2) int axis,
+      @ForAll long seed) {
+    int[] dims = {d0, d1, d2};
+    float[] x = ElementwiseTest.random(new Random(seed), d0 * d1 * d2);
+    NDArray a = NDArray.of(x, Shape.of(dims));
+    NDArray s = Reductions.sum(a, axis);
+    int ax = Math.floorMod(axis, 3);
+    int[] outDims = new int[2];
+    for (int i = 0, j = 0; i < 3; i++) {
+      if (i != ax) {
+        outDims[j++] = dims[i];
+      }
+    }
+    assertThat(s.shape()).isEqualTo(Shape.of(outDims));
+    assertThat(s.toFloatArray()).containsExactly(ReferenceKernels.sum(x, dims, ax));
+    assertThat(Reductions.sum(a)).isEqualTo(ReferenceKernels.sum(x));
+  }
+
+  @Test
+  void sumWaitsForPendingWrites() {
+    NDArray a = NDArray.zeros(1000);
+    a.fill(0.5f);
+    Elementwise.scaleInPlace(a, 4f);
+    assertThat(Reductions.sum(a)).isEqualTo(2000.0);
+  }
+
+  @Test
+  void sumOfAVectorOverItsAxisIsAScalar() {
+    NDArray a = NDArray.of(new float[] {1, 2, 3.5f}, Shape.of(3));
+    NDArray s = Reductions.sum(a, 0);
+    assertThat(s.shape()).isEqualTo(Shape.scalar());
+    assertThat(s.toFloatArray()).containsExactly(6.5f);
+  }
+
+  @Test
+  void rejectsBadAxes() {
+    assertThatThrownBy(() -> Reductions.sum(NDArray.zeros(2, 3), 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("axis 2 out of range for shape (2, 3)");
+    assertThatThrownBy(() -> Reductions.sum(NDArray.zeros(Shape.scalar()), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scalar");
+  }
+}

@@ -1,0 +1,76 @@
+package org.kindling.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.kindling.io.split.RecordIODump;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kindling recordio ...}: tools for RecordIO ({@code .rec}) files. */
+@Command(
+    name = "recordio",
+    mixinStandardHelpOptions = true,
+    description = "Tools for MXNet RecordIO (.rec) files.",
+    subcommands = {RecordIOCommand.Dump.class})
+final class RecordIOCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing subcommand (try 'kindling recordio dump --help')");
+  }
+
+  /**
+   * {@code kindling recordio dump [--part K/N] [--hex] FILE}: one line per record,
+   * {@code index TAB offset TAB length TAB sha256 [TAB payload-hex]}.
+   */
+  @Command(
+      name = "dump",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Lists the logical records of a .rec file (or of part K of N, split by byte ranges as"
+            + " MXNet's InputSplit does), one per line:",
+        "  index<TAB>offset<TAB>length<TAB>sha256[<TAB>payload-hex]",
+        "index counts from 0 within the part; offset is the record's byte offset in the file."
+      })
+  static final class Dump implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--part", paramLabel = "K/N", converter = PartConverter.class,
+        description = "only part K of N (0 <= K < N), as a training task would read it")
+    RecordIODump.Part part = RecordIODump.Part.WHOLE;
+
+    @Option(names = "--hex", description = "append the payload bytes in hex")
+    boolean hex;
+
+    @Parameters(paramLabel = "FILE", description = "the .rec file: a path or a Hadoop URI"
+        + " (file://, hdfs://, s3a://)")
+    String file;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      RecordIODump.dump(file, new Configuration(), part, hex, out);
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** Parses {@code K/N}; a bad value is a usage error. */
+  static final class PartConverter implements CommandLine.ITypeConverter<RecordIODump.Part> {
+    @Override
+    public RecordIODump.Part convert(String value) {
+      try {
+        return RecordIODump.Part.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

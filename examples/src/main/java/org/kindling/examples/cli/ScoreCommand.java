@@ -1,0 +1,139 @@
+package org.kindling.examples.cli;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.kindling.examples.EmbeddedSpark;
+import org.kindling.spark.HadoopFiles;
+import org.kindling.spark.ImageRecordFrames;
+import org.kindling.spark.KindlingModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kindling score}: scores the image records of a {@code .rec} file with a checkpoint
+ * through {@link KindlingModel} on an embedded Spark.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores the image records of a .rec file with an MXNet/Kindling checkpoint"
+          + " (PREFIX-symbol.json + PREFIX-%04d.params) through KindlingModel.transform on an"
+          + " embedded Spark.",
+      "Prints 'accuracy: 0.XXXX (N records)' on stdout (labels come from the record headers);"
+          + " --out writes id,label,prediction per record as CSV."
+    })
+final class ScoreCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model-prefix", required = true, paramLabel = "PREFIX",
+      description = "checkpoint prefix (any Hadoop file system)")
+  String prefix;
+
+  @Option(names = "--epoch", required = true, paramLabel = "N",
+      description = "checkpoint epoch: reads PREFIX-%%04d.params")
+  int epoch;
+
+  @Option(names = "--data", required = true, paramLabel = "URI",
+      description = ".rec file(s) with raw-pixel image records; several separated by ';'")
+  String data;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "write predictions as CSV here")
+  String out;
+
+  @Option(names = "--input-shape", paramLabel = "D,..", split = ",",
+      description = "shape of one example (default 784)")
+  int[] inputShape = {784};
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "rows per forward pass (default 256)")
+  int batchSize = 256;
+
+  @Option(names = "--scale", paramLabel = "X",
+      description = "factor from a pixel byte to a feature (default 1/255, as in training)")
+  float scale = 1f / 255f;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions (default 2)")
+  int partitions = 2;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[2])")
+  String master = "local[2]";
+
+  @Override
+  public Integer call() throws Exception {
+    int size = 1;
+    for (int d : inputShape) {
+      if (d < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--input-shape dimensions must be >= 1");
+      }
+      size *= d;
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    SparkSession spark = EmbeddedSpark.start(master, "kindling-score");
+    try {
+      KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
+          .setInputShape(inputShape).setBatchSize(batchSize).setProbabilityCol("");
+      Dataset<Row> frame = ImageRecordFrames.read(spark, data, size, scale, partitions);
+      long start = System.nanoTime();
+      Dataset<Row> scored = model.transform(frame).select("id", "label", "prediction").cache();
+      long rows = scored.count();
+      long correct = scored.filter("prediction = label").count();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      err.printf(Locale.ROOT, "scored %d records in %.2f s (%.0f records/s)%n", rows, seconds,
+          rows / Math.max(seconds, 1e-9));
+      if (out != null) {
+        writeCsv(scored, new Path(out), spark.sparkContext().hadoopConfiguration());
+        err.println("predictions written to " + out);
+      }
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.printf(Locale.ROOT, "accuracy: %.4f (%d records)%n",
+          rows == 0 ? 0.0 : (double) correct / rows, rows);
+      stdout.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Streams the rows to a temporary file next to {@code target}, then renames it over. */
+  private static void writeCsv(Dataset<Row> scored, Path target, Configuration conf)
+      throws java.io.IOException {
+    FileSystem fs = HadoopFiles.fileSystem(target, conf);
+    Path qualified = fs.makeQualified(target);
+    Path tmp = new Path(qualified.getParent(), "." + qualified.getName() + ".tmp");
+    try (Writer w = new BufferedWriter(new OutputStreamWriter(fs.create(tmp, true),
+        StandardCharsets.UTF_8))) {
+      w.write("id,label,prediction\n");
+      Iterator<Row> it = scored.toLocalIterator();
+      while (it.hasNext()) {
+        Row r = it.next();
+        w.write(String.format(Locale.ROOT, "%d,%s,%d%n", r.getLong(0),
+            trim(r.getDouble(1)), (long) r.getDouble(2)));
+      }
+    }
+    if (fs.exists(qualified)) {
+      fs.delete(qualified, false);
+    }
+    if (!fs.rename(tmp, qualified)) {
+      throw new java.io.IOException("cannot rename " + tmp + " to " + qualified);
+    }
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+}

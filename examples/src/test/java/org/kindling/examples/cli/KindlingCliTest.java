@@ -1,0 +1,227 @@
+package org.kindling.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kindling.tensor.io.ParamsFile;
+
+class KindlingCliTest {
+  private static final Path FIXTURES =
+      Path.of(System.getProperty("kindling.shared.dir", "../../shared"), "fixtures", "mxnet");
+  private static final Path SAMPLE_REC = FIXTURES.resolve("dmlc-sample.rec");
+  private static final Path GO_PARAMS = FIXTURES.resolve("go_test-0001.params");
+
+  @TempDir Path dir;
+
+  /** Exit code plus what went to stdout and stderr. */
+  private record Run(int code, String out, String err) {
+    List<String> lines() {
+      return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** The payload of record k of the dmlc sample: IRHeader(0, k % 2, k, 0) + "k\n" x 10. */
+  private static byte[] samplePayload(int k) {
+    byte[] content = (k + "\n").repeat(10).getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer b = ByteBuffer.allocate(24 + content.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0).putFloat(k % 2).putLong(k).putLong(0).put(content);
+    return b.array();
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void recordioDumpListsEveryRecordWithOffsetLengthAndDigest() throws Exception {
+    Run r = run("recordio", "dump", SAMPLE_REC.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).isEmpty();
+    List<String> lines = r.lines();
+    assertThat(lines).hasSize(10);
+    for (int i = 0; i < 10; i++) {
+      byte[] payload = samplePayload(i + 1);
+      assertThat(lines.get(i)).isEqualTo(i + "\t" + (52 * i) + "\t" + payload.length + "\t"
+          + sha256(payload));
+    }
+  }
+
+  @Test
+  void recordioDumpPartReadsOnlyThatByteRange() throws Exception {
+    // S = 532, N = 2: nstep = 268, which falls inside the record at 260, so part 0 ends at 312
+    Run p0 = run("recordio", "dump", "--part", "0/2", SAMPLE_REC.toString());
+    Run p1 = run("recordio", "dump", "--part", "1/2", SAMPLE_REC.toString());
+    assertThat(p0.code()).isZero();
+    assertThat(p1.code()).isZero();
+    assertThat(p0.lines()).extracting(l -> l.split("\t")[1])
+        .containsExactly("0", "52", "104", "156", "208", "260");
+    assertThat(p1.lines()).extracting(l -> l.split("\t")[1])
+        .containsExactly("312", "364", "416", "468");
+    assertThat(p1.lines().get(0)).startsWith("0\t312\t");
+  }
+
+  @Test
+  void recordioDumpHexAppendsThePayload() throws Exception {
+    Run r = run("recordio", "dump", "--hex", SAMPLE_REC.toString());
+    assertThat(r.code()).isZero();
+    String[] last = r.lines().get(9).split("\t");
+    assertThat(last).hasSize(5);
+    assertThat(last[4]).isEqualTo(HexFormat.of().formatHex(samplePayload(10)));
+  }
+
+  @Test
+  void badPartIsAUsageError() {
+    Run r = run("recordio", "dump", "--part", "2/2", SAMPLE_REC.toString());
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(r.err()).startsWith("kindling: error: ").contains("--part");
+  }
+
+  @Test
+  void paramsShowListsNameTypeShapeAndSum() throws Exception {
+    Run r = run("params", "show", GO_PARAMS.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.lines()).hasSize(2);
+    ParamsFile.Contents c = ParamsFile.read(GO_PARAMS);
+    String[] bias = r.lines().get(0).split("\t");
+    String[] weight = r.lines().get(1).split("\t");
+    assertThat(Arrays.copyOf(bias, 3)).containsExactly("arg:pred_bias", "float32", "10");
+    assertThat(Arrays.copyOf(weight, 3)).containsExactly("arg:pred_weight", "float32", "10,1");
+    double sum = 0;
+    for (float v : c.asMap().get("arg:pred_weight").toFloatArray()) {
+      sum += v;
+    }
+    assertThat(Double.parseDouble(weight[3])).isCloseTo(sum, org.assertj.core.api.Assertions
+        .within(1e-6 * Math.max(1, Math.abs(sum))));
+  }
+
+  @Test
+  void aTruncatedRecordFileGivesOneErrorLineWithTheOffset() throws IOException {
+    Path cut = dir.resolve("cut.rec");
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(SAMPLE_REC), 500));
+    Run r = run("recordio", "dump", cut.toString());
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
+    assertThat(r.err().lines().toList()).hasSize(1);
+    assertThat(r.err()).matches("kindling: error: .*cut\\.rec.* at byte offset \\d+: .*\\n");
+  }
+
+  @Test
+  void aTruncatedParamsFileGivesOneErrorLineWithTheOffset() throws IOException {
+    Path cut = dir.resolve("cut.params");
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(GO_PARAMS), 100));
+    Run r = run("params", "show", cut.toString());
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
+    assertThat(r.err()).matches("kindling: error: .*cut\\.params at byte offset \\d+: .*\\n");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() throws IOException {
+    Path cut = dir.resolve("cut.params");
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(GO_PARAMS), 100));
+    Run r = run("params", "show", "--verbose", cut.toString());
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
+    assertThat(r.err()).startsWith("kindling: error: ").contains("\tat org.kindling.");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    Run r = run("params", "show", dir.resolve("nope.params").toString());
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
+    assertThat(r.err()).startsWith("kindling: error: ").contains("nope.params");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "train", "score", "im2rec", "recordio", "recordio dump",
+      "params", "params show", "help"})
+  void everySubcommandHasHelp(String command) {
+    String[] args = (command + " --help").split(" ");
+    if (command.equals("help")) {
+      args = new String[] {"help"};
+    }
+    Run r = run(args);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).containsIgnoringCase("usage");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void topLevelHelpListsTheSubcommands() {
+    Run r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("demo", "train", "score", "im2rec", "recordio", "params");
+  }
+
+  @Test
+  void unknownOptionsAndMissingSubcommandsAreUsageErrors() {
+    Run bogus = run("recordio", "dump", "--bogus", SAMPLE_REC.toString());
+    assertThat(bogus.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(bogus.err()).startsWith("kindling: error: Unknown option: '--bogus'");
+    assertThat(run().code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    Run train = run("train", "--data", "x.rec", "--epochs", "zero");
+    assertThat(train.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(train.err()).startsWith("kindling: error: --epochs needs an integer, got 'zero'");
+  }
+
+  @Test
+  void im2recPacksIdxFilesIntoRecordsThatDumpReads() throws Exception {
+    Path images = dir.resolve("img.idx3");
+    Path labels = dir.resolve("lab.idx1");
+    writeIdx(images, 0x803, new int[] {3, 2, 2}, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    writeIdx(labels, 0x801, new int[] {3}, new byte[] {7, 8, 9});
+    String prefix = dir.resolve("tiny").toString();
+    Run packed = run("im2rec", "--idx-images", images.toString(), "--idx-labels",
+        labels.toString(), prefix);
+    assertThat(packed.code()).as(packed.err()).isZero();
+    assertThat(packed.out()).startsWith("packed 3 records into " + prefix + ".rec");
+    Run dump = run("recordio", "dump", "--hex", prefix + ".rec");
+    assertThat(dump.lines()).hasSize(3);
+    // record 1: IRHeader(flag 0, label 8.0, id 1, id2 0) + pixels 5..8
+    ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0).putFloat(8f).putLong(1).putLong(0).put(new byte[] {5, 6, 7, 8});
+    assertThat(dump.lines().get(1).split("\t")[4]).isEqualTo(HexFormat.of().formatHex(b.array()));
+    assertThat(Files.readAllLines(Path.of(prefix + ".idx"))).hasSize(3);
+  }
+
+  @Test
+  void im2recWithoutRootOrIdxFilesIsAUsageError() {
+    Run r = run("im2rec", dir.resolve("x").toString());
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(r.err()).contains("missing ROOT");
+  }
+
+  private static void writeIdx(Path file, int magic, int[] dims, byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream d = new DataOutputStream(bytes)) {
+      d.writeInt((magic & 0xFFFFFF00) | dims.length);
+      for (int x : dims) {
+        d.writeInt(x);
+      }
+      d.write(data);
+    }
+    Files.write(file, bytes.toByteArray());
+  }
+}

@@ -1,0 +1,232 @@
+package org.kindling.io.image;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import org.kindling.io.LocatedRecord;
+import org.kindling.io.RecordSource;
+import org.kindling.tensor.FormatException;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.data.DataBatch;
+
+/**
+ * Batches image records whose content is raw uint8 pixels (no encoding), as MXNet's {@code
+ * ImageRecordIter} does for pass-through data: each record's content must be exactly {@code
+ * prod(dataShape)} bytes, scaled to float32 by {@code scale} (default 1/255).
+ *
+ * <p>Each {@link DataBatch} holds one data array of shape {@code (batchSize, dataShape...)} and
+ * one label array of shape {@code (batchSize,)} (or {@code (batchSize, labelWidth)} when {@code
+ * labelWidth > 1}). With {@code labelWidth == 1} the label is the header's scalar label field, as
+ * the C++ iterator reads it; with {@code labelWidth > 1} the record must carry exactly that many
+ * float labels ({@code flag == labelWidth}).
+ *
+ * <p>The last batch of an epoch, when short, is completed ({@code roundBatch}, the default) with
+ * records from the start of the source, wrapping around as often as needed; otherwise with zero
+ * rows. Either way {@link DataBatch#pad()} counts the filler rows. Unlike MXNet, which starts the
+ * next epoch after the records borrowed for the wrap, {@link #reset()} always restarts at the
+ * first record, so every epoch sees the same batches. Not thread-safe.
+ */
+public final class RawImageRecordIter implements Closeable {
+  private final RecordSource source;
+  private final Shape dataShape;
+  private final Shape batchDataShape;
+  private final Shape batchLabelShape;
+  private final int batchSize;
+  private final int rowSize;
+  private final float scale;
+  private final boolean roundBatch;
+  private final int labelWidth;
+  private boolean epochDone;
+
+  private RawImageRecordIter(Builder b) {
+    this.source = b.source;
+    this.dataShape = b.dataShape;
+    this.batchSize = b.batchSize;
+    this.rowSize = b.dataShape.intSize();
+    this.scale = b.scale;
+    this.roundBatch = b.roundBatch;
+    this.labelWidth = b.labelWidth;
+    int[] dims = b.dataShape.dims();
+    int[] batchDims = new int[dims.length + 1];
+    batchDims[0] = batchSize;
+    System.arraycopy(dims, 0, batchDims, 1, dims.length);
+    this.batchDataShape = Shape.of(batchDims);
+    this.batchLabelShape =
+        labelWidth == 1 ? Shape.of(batchSize) : Shape.of(batchSize, labelWidth);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param source the records (for example one part of a split); owned (closed) by the iterator
+   * @param dataShape shape of one example, e.g. {@code (1, 28, 28)}; its size is the number of
+   *     content bytes each record must have
+   * @param batchSize rows per batch (at least 1)
+   */
+  public static Builder builder(RecordSource source, Shape dataShape, int batchSize) {
+    return new Builder(source, dataShape, batchSize);
+  }
+
+  /** Per-example data shape. */
+  public Shape dataShape() {
+    return dataShape;
+  }
+
+  /** Rows per batch. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /**
+   * The next batch, or {@code null} at the end of the epoch.
+   *
+   * @throws FormatException naming the record's file and offset if a record is not a valid image
+   *     record with {@code prod(dataShape)} content bytes
+   */
+  public DataBatch next() throws IOException {
+    if (epochDone) {
+      return null;
+    }
+    float[] data = new float[Math.multiplyExact(batchSize, rowSize)];
+    float[] label = new float[batchSize * labelWidth];
+    int top = 0;
+    while (top < batchSize) {
+      LocatedRecord r = source.next();
+      if (r == null) {
+        break;
+      }
+      decode(r, data, label, top++);
+    }
+    if (top == 0) {
+      epochDone = true;
+      return null;
+    }
+    int pad = 0;
+    if (top < batchSize) {
+      epochDone = true;
+      pad = batchSize - top;
+      if (roundBatch) {
+        fillByWrapping(data, label, top);
+      }
+    }
+    return new DataBatch(List.of(NDArray.of(data, batchDataShape)),
+        List.of(NDArray.of(label, batchLabelShape)), pad);
+  }
+
+  private void fillByWrapping(float[] data, float[] label, int top) throws IOException {
+    source.reset();
+    boolean sawRecordSinceReset = false;
+    while (top < batchSize) {
+      LocatedRecord r = source.next();
+      if (r == null) {
+        if (!sawRecordSinceReset) {
+          throw new IllegalStateException("the record source returned no records after reset()");
+        }
+        source.reset();
+        sawRecordSinceReset = false;
+        continue;
+      }
+      sawRecordSinceReset = true;
+      decode(r, data, label, top++);
+    }
+  }
+
+  private void decode(LocatedRecord r, float[] data, float[] label, int row)
+      throws FormatException {
+    ImageRecord rec = ImageRecordHeader.unpack(r.payload(), r.file(), r.fileOffset());
+    ImageRecordHeader h = rec.header();
+    if (rec.contentLength() != rowSize) {
+      throw new FormatException(r.file(), r.fileOffset(), "image record id "
+          + Long.toUnsignedString(h.id()) + " has " + rec.contentLength()
+          + " content bytes, but data shape " + dataShape + " needs " + rowSize
+          + " raw uint8 pixels");
+    }
+    rec.contentToFloats(scale, data, row * rowSize);
+    if (labelWidth == 1) {
+      label[row] = h.label();
+    } else {
+      float[] labels = h.labels();
+      if (labels == null || labels.length != labelWidth) {
+        throw new FormatException(r.file(), r.fileOffset(), "image record id "
+            + Long.toUnsignedString(h.id()) + " has " + Integer.toUnsignedString(h.flag())
+            + " float labels, but labelWidth is " + labelWidth);
+      }
+      System.arraycopy(labels, 0, label, row * labelWidth, labelWidth);
+    }
+  }
+
+  /** Starts the next epoch at the first record of the source. */
+  public void reset() throws IOException {
+    source.reset();
+    epochDone = false;
+  }
+
+  /** Closes the record source. */
+  @Override
+  public void close() throws IOException {
+    source.close();
+  }
+
+  /** Settings of a {@link RawImageRecordIter}; validated in {@link #build()}. */
+  public static final class Builder {
+    private final RecordSource source;
+    private final Shape dataShape;
+    private final int batchSize;
+    private float scale = 1f / 255f;
+    private boolean roundBatch = true;
+    private int labelWidth = 1;
+
+    private Builder(RecordSource source, Shape dataShape, int batchSize) {
+      this.source = Objects.requireNonNull(source, "source");
+      this.dataShape = Objects.requireNonNull(dataShape, "dataShape");
+      this.batchSize = batchSize;
+    }
+
+    /** Multiplier from uint8 pixel to float (default {@code 1/255}). */
+    public Builder scale(float scale) {
+      this.scale = scale;
+      return this;
+    }
+
+    /** Whether the last short batch wraps around to the start (default true). */
+    public Builder roundBatch(boolean roundBatch) {
+      this.roundBatch = roundBatch;
+      return this;
+    }
+
+    /** Labels per example (default 1). */
+    public Builder labelWidth(int labelWidth) {
+      this.labelWidth = labelWidth;
+      return this;
+    }
+
+    /**
+     * Builds the iterator.
+     *
+     * @throws IllegalArgumentException if the batch size or label width is below 1, the data
+     *     shape is empty-sized or the scale is not finite
+     */
+    public RawImageRecordIter build() {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batchSize " + batchSize + " must be at least 1");
+      }
+      if (labelWidth < 1) {
+        throw new IllegalArgumentException("labelWidth " + labelWidth + " must be at least 1");
+      }
+      if (dataShape.ndim() == 0 || dataShape.size() == 0) {
+        throw new IllegalArgumentException("dataShape " + dataShape
+            + " must have at least one dimension and a non-zero size");
+      }
+      if ((long) batchSize * dataShape.size() > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("a batch of " + batchSize + " x " + dataShape
+            + " does not fit in one array");
+      }
+      if (!Float.isFinite(scale)) {
+        throw new IllegalArgumentException("scale " + scale + " must be finite");
+      }
+      return new RawImageRecordIter(this);
+    }
+  }
+}

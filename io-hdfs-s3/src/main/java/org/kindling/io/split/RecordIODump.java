@@ -1,0 +1,112 @@
+package org.kindling.io.split;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.kindling.io.LocatedRecord;
+
+/**
+ * The logic of {@code kindling recordio dump [--part K/N] [--hex] FILE}: one line per logical
+ * record of the file (or of part K of N, partitioned as {@link RecordIOSplit} does):
+ *
+ * <pre>index TAB offset TAB length TAB sha256-hex [TAB payload-hex]</pre>
+ *
+ * where {@code index} counts from 0 within the part, {@code offset} is the byte offset in the
+ * file of the record's first physical part, {@code length} the logical payload length, and both
+ * hex columns are lowercase. Lines end with {@code \n}.
+ */
+public final class RecordIODump {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private RecordIODump() {}
+
+  /**
+   * Which part to dump.
+   *
+   * @param index K, in {@code [0, count)}
+   * @param count N, at least 1
+   */
+  public record Part(int index, int count) {
+    /** The whole file: part 0 of 1. */
+    public static final Part WHOLE = new Part(0, 1);
+
+    public Part {
+      if (count < 1 || index < 0 || index >= count) {
+        throw new IllegalArgumentException(
+            "part " + index + "/" + count + ": need N >= 1 and 0 <= K < N");
+      }
+    }
+
+    /**
+     * Parses the CLI form {@code K/N}.
+     *
+     * @throws IllegalArgumentException if the text is not two integers with {@code 0 <= K < N}
+     */
+    public static Part parse(String text) {
+      String[] kn = text.strip().split("/", -1);
+      if (kn.length != 2) {
+        throw new IllegalArgumentException("--part expects K/N (e.g. 0/4), got '" + text + "'");
+      }
+      try {
+        return new Part(Integer.parseInt(kn[0].strip()), Integer.parseInt(kn[1].strip()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--part expects K/N (e.g. 0/4), got '" + text + "'");
+      }
+    }
+  }
+
+  /** Dumps {@code path}; see {@link #dump(String, Configuration, Part, boolean, Appendable)}. */
+  public static long dump(Path path, Configuration conf, Part part, boolean hex, Appendable out)
+      throws IOException {
+    return dump(path.toString(), conf, part, hex, out);
+  }
+
+  /**
+   * Writes one line per record of part {@code part} of the RecordIO data at {@code uri}.
+   *
+   * @param uri a file path or URI (any form {@link RecordIOSplit#open} accepts)
+   * @param conf Hadoop configuration
+   * @param part the part to dump ({@link Part#WHOLE} for everything)
+   * @param hex whether to append the payload in hex as a fifth column
+   * @param out where the lines go (a {@code PrintStream}, {@code StringBuilder}, ...)
+   * @return the number of records written
+   * @throws org.kindling.tensor.FormatException if the file is corrupt
+   */
+  public static long dump(String uri, Configuration conf, Part part, boolean hex, Appendable out)
+      throws IOException {
+    Objects.requireNonNull(part, "part");
+    Objects.requireNonNull(out, "out");
+    RecordIOSplit split = RecordIOSplit.open(uri, conf);
+    MessageDigest sha = sha256();
+    long index = 0;
+    try (RecordIOPartReader reader = split.openPart(part.index(), part.count())) {
+      LocatedRecord r;
+      while ((r = reader.next()) != null) {
+        byte[] payload = r.payload();
+        out.append(Long.toString(index)).append('\t')
+            .append(Long.toString(r.fileOffset())).append('\t')
+            .append(Integer.toString(payload.length)).append('\t')
+            .append(HEX.formatHex(sha.digest(payload)));
+        if (hex) {
+          out.append('\t').append(HEX.formatHex(payload));
+        }
+        out.append('\n');
+        index++;
+      }
+    }
+    return index;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256, which every Java platform must have",
+          e);
+    }
+  }
+}

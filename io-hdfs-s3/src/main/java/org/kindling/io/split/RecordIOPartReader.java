@@ -1,0 +1,128 @@
+package org.kindling.io.split;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.kindling.io.HadoopFiles;
+import org.kindling.io.LocatedRecord;
+import org.kindling.io.RecordSource;
+import org.kindling.io.recordio.RecordIOReader;
+
+/**
+ * Reads the logical records of one part of a {@link RecordIOSplit}: those whose first physical
+ * part starts in the part's (resynced) global range {@code [begin, end)}, in file order. A record
+ * whose later parts lie past {@code end} is read to completion. Files are read in chunks of up to
+ * the configured size. Not thread-safe; wrap it in a {@link PrefetchingRecordSource} to read on a
+ * background thread.
+ */
+public final class RecordIOPartReader implements RecordSource {
+  private final RecordIOSplit split;
+  private final PartRange range;
+  private final int chunkBytes;
+  private final int firstFile;
+  private int fileIndex;
+  private RecordIOReader reader;
+  private SplitFile file;
+  /** In-file offset where this part's records end in the current file. */
+  private long fileLimit;
+  private boolean closed;
+
+  RecordIOPartReader(RecordIOSplit split, PartRange range, int chunkBytes) {
+    this.split = split;
+    this.range = range;
+    this.chunkBytes = chunkBytes;
+    this.firstFile = firstFileOf(split.files(), range.begin());
+    this.fileIndex = firstFile;
+  }
+
+  private static int firstFileOf(List<SplitFile> files, long begin) {
+    int i = 0;
+    while (i < files.size() && files.get(i).end() <= begin) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The resynced global range this reader covers. */
+  public PartRange range() {
+    return range;
+  }
+
+  /**
+   * The next record of the part, or null when the part is exhausted.
+   *
+   * @throws org.kindling.tensor.FormatException if a record in the range is corrupt
+   */
+  @Override
+  public LocatedRecord next() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("part reader " + range + " is closed");
+    }
+    while (true) {
+      if (reader == null && !openNextFile()) {
+        return null;
+      }
+      long at = reader.tell();
+      byte[] payload = at < fileLimit ? reader.next() : null;
+      if (payload == null) {
+        closeFile();
+        fileIndex++;
+        continue;
+      }
+      return new LocatedRecord(payload, file.path().toString(), at, file.start() + at);
+    }
+  }
+
+  private boolean openNextFile() throws IOException {
+    List<SplitFile> files = split.files();
+    if (range.isEmpty() || fileIndex >= files.size()
+        || files.get(fileIndex).start() >= range.end()) {
+      return false;
+    }
+    SplitFile f = files.get(fileIndex);
+    long from = Math.max(range.begin(), f.start()) - f.start();
+    long to = Math.min(range.end(), f.end()) - f.start();
+    // Reading past `to` only happens for a record that spans it, so size the buffer to the range.
+    int buffer = (int) Math.max(64, Math.min(chunkBytes, to - from));
+    FileSystem fs = HadoopFiles.fileSystem(f.path(), split.conf());
+    RecordIOReader r = new RecordIOReader(fs.open(f.path()), f.path().toString(), f.size(), buffer);
+    try {
+      r.seek(from);
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    reader = r;
+    file = f;
+    fileLimit = to;
+    return true;
+  }
+
+  private void closeFile() throws IOException {
+    if (reader != null) {
+      RecordIOReader r = reader;
+      reader = null;
+      file = null;
+      r.close();
+    }
+  }
+
+  /** Starts the part again from its first record. */
+  @Override
+  public void reset() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("part reader " + range + " is closed");
+    }
+    closeFile();
+    fileIndex = firstFile;
+  }
+
+  /** Closes the open file, if any; idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (!closed) {
+      closed = true;
+      closeFile();
+    }
+  }
+}

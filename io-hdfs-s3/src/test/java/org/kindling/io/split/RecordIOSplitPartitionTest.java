@@ -1,0 +1,155 @@
+package org.kindling.io.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.apache.hadoop.conf.Configuration;
+import org.kindling.io.LocatedRecord;
+import org.kindling.io.TestData;
+
+/**
+ * For any number of parts and any files, the parts together hold every record exactly once, in
+ * order, and each part holds exactly the records whose head lies in its range.
+ */
+class RecordIOSplitPartitionTest {
+  private static final Configuration CONF = new Configuration();
+
+  /** One expected record: which file, where in it, and where globally. */
+  record Expected(String fileName, long fileOffset, long globalOffset, byte[] payload) {}
+
+  @Provide
+  Arbitrary<List<List<byte[]>>> fileContents() {
+    Arbitrary<byte[]> big = Arbitraries.bytes().array(byte[].class).ofMinSize(100).ofMaxSize(700);
+    Arbitrary<byte[]> payload = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(4, TestData.magicHeavyPayloads()),
+        net.jqwik.api.Tuple.of(1, big),
+        net.jqwik.api.Tuple.of(1, big.map(b -> TestData.concat(b, TestData.MAGIC, b))));
+    return payload.list().ofMaxSize(14).list().ofMinSize(1).ofMaxSize(4);
+  }
+
+  @Property(tries = 60)
+  void everyRecordIsInExactlyOnePartInOrder(@ForAll("fileContents") List<List<byte[]>> files,
+      @ForAll @IntRange(min = 1, max = 20) int numParts,
+      @ForAll @IntRange(min = 0, max = 2) int chunkChoice) throws IOException {
+    Path dir = TestData.newTempDir("split");
+    try {
+      List<Expected> expected = writeFiles(dir, files);
+      int chunk = new int[] {64, 100, RecordIOSplit.DEFAULT_CHUNK_BYTES}[chunkChoice];
+      // Alternate between a directory URI and an explicit ';' list of the same files.
+      String uri = chunkChoice == 1 ? listUri(dir, files.size()) : dir.toUri().toString();
+      if (expected.isEmpty()) {
+        return; // all files empty: RecordIOSplitTest checks that case
+      }
+      RecordIOSplit split = RecordIOSplit.open(uri, CONF);
+      List<LocatedRecord> all = new ArrayList<>();
+      long previousEnd = 0;
+      for (int k = 0; k < numParts; k++) {
+        PartRange range = split.partRange(k, numParts);
+        if (!range.isEmpty()) {
+          assertThat(range.begin()).isEqualTo(previousEnd);
+          previousEnd = range.end();
+        }
+        try (RecordIOPartReader part = split.openPart(k, numParts, chunk)) {
+          LocatedRecord r;
+          while ((r = part.next()) != null) {
+            assertThat(r.globalOffset())
+                .isGreaterThanOrEqualTo(range.begin())
+                .isLessThan(range.end());
+            all.add(r);
+          }
+        }
+      }
+      assertThat(previousEnd).isEqualTo(split.totalBytes());
+      assertThat(all).hasSameSizeAs(expected);
+      for (int i = 0; i < all.size(); i++) {
+        LocatedRecord got = all.get(i);
+        Expected want = expected.get(i);
+        assertThat(new org.apache.hadoop.fs.Path(got.file()).getName()).isEqualTo(want.fileName());
+        assertThat(got.fileOffset()).isEqualTo(want.fileOffset());
+        assertThat(got.globalOffset()).isEqualTo(want.globalOffset());
+        assertThat(got.payload()).isEqualTo(want.payload());
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  @Property(tries = 40)
+  void resyncedBoundariesAreTheFirstHeadAtOrAfterTheRawOnes(
+      @ForAll("fileContents") List<List<byte[]>> files,
+      @ForAll @IntRange(min = 1, max = 20) int numParts) throws IOException {
+    Path dir = TestData.newTempDir("resync");
+    try {
+      List<Expected> expected = writeFiles(dir, files);
+      if (expected.isEmpty()) {
+        return;
+      }
+      RecordIOSplit split = RecordIOSplit.open(dir.toString(), CONF);
+      List<Long> boundaries = new ArrayList<>();
+      for (Expected e : expected) {
+        boundaries.add(e.globalOffset());
+      }
+      for (SplitFile f : split.files()) {
+        boundaries.add(f.end()); // a file's end is where a boundary with no head left goes
+      }
+      for (int k = 0; k < numParts; k++) {
+        PartRange raw = split.rawRange(k, numParts);
+        PartRange range = split.partRange(k, numParts);
+        if (raw.isEmpty()) {
+          assertThat(range).isEqualTo(raw);
+          continue;
+        }
+        assertThat(range.begin()).isEqualTo(firstAtOrAfter(boundaries, split, raw.begin()));
+        assertThat(range.end()).isEqualTo(firstAtOrAfter(boundaries, split, raw.end()));
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  private static long firstAtOrAfter(List<Long> boundaries, RecordIOSplit split, long raw) {
+    for (SplitFile f : split.files()) {
+      if (f.start() == raw) {
+        return raw;
+      }
+    }
+    if (raw == split.totalBytes()) {
+      return raw;
+    }
+    return boundaries.stream().filter(b -> b >= raw).min(Long::compare).orElseThrow();
+  }
+
+  static List<Expected> writeFiles(Path dir, List<List<byte[]>> files) throws IOException {
+    List<Expected> expected = new ArrayList<>();
+    long start = 0;
+    for (int f = 0; f < files.size(); f++) {
+      String name = String.format("part-%02d.rec", f);
+      TestData.Written w = TestData.write(files.get(f));
+      Files.write(dir.resolve(name), w.bytes());
+      for (int i = 0; i < files.get(f).size(); i++) {
+        long off = w.offsets().get(i);
+        expected.add(new Expected(name, off, start + off, files.get(f).get(i)));
+      }
+      start += w.bytes().length;
+    }
+    return expected;
+  }
+
+  private static String listUri(Path dir, int n) {
+    List<String> parts = new ArrayList<>();
+    for (int f = 0; f < n; f++) {
+      parts.add(dir.resolve(String.format("part-%02d.rec", f)).toString());
+    }
+    return String.join(";", parts);
+  }
+}

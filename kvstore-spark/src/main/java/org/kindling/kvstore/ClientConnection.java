@@ -1,0 +1,357 @@
+package org.kindling.kvstore;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.kindling.tensor.Shape;
+
+/**
+ * A worker's connection to the {@link KVStoreServer}: a blocking socket, a reader thread that
+ * answers the challenge, checks the server's proof of the secret, and routes replies to waiting requests by id, and frame writes under a
+ * lock from the calling thread. No engine thread ever blocks here. If the connection breaks,
+ * every waiting and later request fails with the reason.
+ */
+final class ClientConnection implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final KVStoreClientConfig config;
+  private final String address;
+  private final SocketChannel channel;
+  private final Object writeLock = new Object();
+  private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong(1);
+  private final CompletableFuture<Void> handshake = new CompletableFuture<>();
+  private final byte[] clientNonce = new byte[Protocol.NONCE_BYTES];
+  private final Thread reader;
+  private volatile KVStoreException broken;
+  private volatile boolean closing;
+
+  private ClientConnection(KVStoreClientConfig config, SocketChannel channel) {
+    this.config = config;
+    this.address = config.address();
+    this.channel = channel;
+    this.reader = new Thread(this::readLoop, "kindling-kvstore-client-rank" + config.rank());
+    this.reader.setDaemon(true);
+  }
+
+  /**
+   * Connects and authenticates.
+   *
+   * @throws KVStoreAuthenticationException if the server refuses the credentials
+   * @throws KVStoreException if the server cannot be reached or does not answer in time
+   */
+  static ClientConnection open(KVStoreClientConfig config) {
+    Protocol.requireLittleEndianHost();
+    long timeoutMs = config.connectTimeout().toMillis();
+    SocketChannel ch;
+    try {
+      ch = SocketChannel.open();
+      try {
+        ch.socket().setTcpNoDelay(true);
+        ch.socket().connect(new InetSocketAddress(config.host(), config.port()), (int) timeoutMs);
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new KVStoreException("cannot connect to the kvstore server " + config.address()
+          + " as worker rank " + config.rank() + ": " + e, e);
+    }
+    ClientConnection c = new ClientConnection(config, ch);
+    c.reader.start();
+    try {
+      c.handshake.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      c.close();
+      throw new KVStoreException("the kvstore server " + config.address() + " did not complete"
+          + " authentication within " + timeoutMs + " ms; is that the KVStoreServer's port?");
+    } catch (InterruptedException e) {
+      c.close();
+      Thread.currentThread().interrupt();
+      throw new KVStoreException("interrupted while connecting to " + config.address(), e);
+    } catch (ExecutionException e) {
+      c.close();
+      throw (KVStoreException) e.getCause();
+    }
+    return c;
+  }
+
+  /** {@code host:port} of the server. */
+  String address() {
+    return address;
+  }
+
+  /**
+   * Sends one request and returns the future of its reply. The frame is {@code type, id,
+   * fields..., data}; {@code data} (may be null) is written straight from its buffer.
+   */
+  CompletableFuture<Reply> send(byte type, Consumer<ByteBuf> fields, ByteBuffer data,
+      String what) {
+    long id = nextId.getAndIncrement();
+    CompletableFuture<Reply> f = new CompletableFuture<>();
+    KVStoreException b = broken;
+    if (b != null) {
+      f.completeExceptionally(brokenFor(what, b));
+      return f;
+    }
+    pending.put(id, f);
+    if (broken != null && pending.remove(id) != null) {
+      // fail() ran between the check above and the put; it did not see this request
+      f.completeExceptionally(brokenFor(what, broken));
+      return f;
+    }
+    ByteBuf header = Unpooled.buffer(64);
+    header.writeIntLE(0);
+    header.writeByte(type);
+    header.writeLongLE(id);
+    fields.accept(header);
+    int dataBytes = data == null ? 0 : data.remaining();
+    Frames.finish(header, dataBytes);
+    long frameBytes = header.readableBytes() - 4L + dataBytes;
+    if (frameBytes > config.maxFrameBytes()) {
+      pending.remove(id);
+      f.completeExceptionally(new KVStoreException(what + ": the request is " + frameBytes
+          + " bytes, more than maxFrameBytes=" + config.maxFrameBytes() + " (raise it on the"
+          + " server and the client for bigger arrays)"));
+      return f;
+    }
+    try {
+      write(header.nioBuffer(), data == null ? null : data.duplicate());
+    } catch (IOException e) {
+      pending.remove(id);
+      KVStoreException ex = new KVStoreException(
+          what + ": cannot send to the kvstore server " + address + ": " + e, e);
+      fail(ex);
+      f.completeExceptionally(ex);
+    }
+    return f;
+  }
+
+  private void write(ByteBuffer header, ByteBuffer data) throws IOException {
+    ByteBuffer[] parts = data == null ? new ByteBuffer[] {header} : new ByteBuffer[] {header, data};
+    synchronized (writeLock) {
+      while (header.hasRemaining() || (data != null && data.hasRemaining())) {
+        channel.write(parts);
+      }
+    }
+  }
+
+  /**
+   * Waits for a reply within the request timeout; turns ERROR replies, broken connections and
+   * timeouts into {@link KVStoreException}s that name {@code what} and the server.
+   */
+  Reply await(CompletableFuture<Reply> f, String what) {
+    Duration timeout = config.requestTimeout();
+    Reply r;
+    try {
+      r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new KVStoreException(what + " on the kvstore server " + address + " timed out after "
+          + timeout.toMillis() + " ms; a peer worker may be stuck or dead (raise"
+          + " KVStoreClientConfig.requestTimeout if steps are this slow)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KVStoreException(what + " on " + address + " was interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof KVStoreException k) {
+        throw new KVStoreException(what + " failed: " + k.getMessage(), k);
+      }
+      throw new KVStoreException(what + " failed: " + c, c);
+    }
+    if (r.type() == Protocol.ERROR) {
+      throw new KVStoreException(
+          "kvstore server " + address + " rejected " + what + ": " + r.message());
+    }
+    return r;
+  }
+
+  private void readLoop() {
+    try {
+      ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      while (true) {
+        len.clear();
+        readFully(len);
+        long n = Integer.toUnsignedLong(len.getInt(0));
+        // until the server has proven it knows the secret, accept only small frames
+        int limit = handshake.isDone() ? config.maxFrameBytes() : Protocol.PRE_AUTH_MAX_FRAME;
+        if (n < 1 || n > limit) {
+          throw new KVStoreException("the kvstore server " + address + " sent a frame of " + n
+              + " bytes (limit " + limit + "); is that the KVStoreServer's port?"
+              + " (raise KVStoreClientConfig.maxFrameBytes for bigger arrays)");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) n);
+        readFully(body);
+        body.flip();
+        dispatch(Unpooled.wrappedBuffer(body));
+      }
+    } catch (KVStoreException e) {
+      fail(e);
+    } catch (ProtocolException e) {
+      fail(new KVStoreException(
+          "the kvstore server " + address + " sent a malformed reply: " + e.getMessage(), e));
+    } catch (IOException | RuntimeException e) {
+      fail(new KVStoreException(closing
+          ? "the connection to the kvstore server " + address + " was closed"
+          : "lost the connection to the kvstore server " + address + ": " + e, e));
+    }
+    closeChannel();
+  }
+
+  private void readFully(ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      if (channel.read(buf) < 0) {
+        throw new EOFException("the server closed the connection");
+      }
+    }
+  }
+
+  private void dispatch(ByteBuf frame) throws IOException {
+    byte type = frame.readByte();
+    String name = Protocol.typeName(type);
+    switch (type) {
+      case Protocol.CHALLENGE -> answerChallenge(frame);
+      case Protocol.AUTH_OK -> {
+        Protocol.require(frame, 5 + Protocol.MAC_BYTES, name, "body");
+        int w = frame.readIntLE();
+        frame.readByte();
+        byte[] proof = new byte[Protocol.MAC_BYTES];
+        frame.readBytes(proof);
+        if (!MessageDigest.isEqual(proof,
+            Protocol.serverProof(config.secretUnsafe(), clientNonce, config.rank()))) {
+          throw new KVStoreAuthenticationException("authentication failed: the server at "
+              + address + " could not prove it knows the job's secret; check that host and port"
+              + " point at this job's KVStoreServer");
+        }
+        if (w != config.numWorkers()) {
+          throw new KVStoreAuthenticationException("kvstore server " + address + " has " + w
+              + " workers but this worker was started for " + config.numWorkers());
+        }
+        handshake.complete(null);
+      }
+      case Protocol.FATAL -> {
+        Protocol.require(frame, 1, name, "kind");
+        byte kind = frame.readByte();
+        String msg = Protocol.readString(frame, name, "message", frame.readableBytes());
+        String full = "kvstore server " + address + " closed the connection of worker rank "
+            + config.rank() + ": " + msg;
+        throw kind == Protocol.FATAL_AUTH
+            ? new KVStoreAuthenticationException(full) : new KVStoreException(full);
+      }
+      case Protocol.OK, Protocol.VALUE, Protocol.ERROR -> {
+        Protocol.require(frame, 8, name, "request id");
+        long id = frame.readLongLE();
+        Reply r;
+        if (type == Protocol.OK) {
+          Protocol.requireEnd(frame, name);
+          r = Reply.ok();
+        } else if (type == Protocol.VALUE) {
+          Shape shape = Protocol.readArrayHeader(frame, name);
+          int n = Protocol.requireData(frame, shape, name);
+          r = Reply.value(shape, frame.nioBuffer(frame.readerIndex(), n).slice());
+        } else {
+          r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
+        }
+        CompletableFuture<Reply> f = pending.remove(id);
+        if (f == null) {
+          throw new ProtocolException(name + " frame answers unknown request id " + id);
+        }
+        f.complete(r);
+      }
+      default -> throw new ProtocolException("unexpected " + name + " frame from the server");
+    }
+  }
+
+  private void answerChallenge(ByteBuf frame) throws IOException {
+    if (handshake.isDone()) {
+      throw new ProtocolException("CHALLENGE after authentication");
+    }
+    Protocol.require(frame, 8 + Protocol.NONCE_BYTES, "CHALLENGE", "body");
+    int magic = frame.readIntLE();
+    int version = frame.readIntLE();
+    if (magic != Protocol.MAGIC) {
+      throw new KVStoreException(address + " is not a Kindling kvstore server (bad magic)");
+    }
+    if (version != Protocol.VERSION) {
+      throw new KVStoreException("the kvstore server " + address + " speaks protocol version "
+          + version + " but this worker speaks " + Protocol.VERSION
+          + "; run the same Kindling version on the driver and the executors");
+    }
+    byte[] nonce = new byte[Protocol.NONCE_BYTES];
+    frame.readBytes(nonce);
+    ByteBuf f = Unpooled.buffer(64);
+    f.writeIntLE(0);
+    f.writeByte(Protocol.AUTH);
+    f.writeIntLE(Protocol.MAGIC);
+    f.writeIntLE(Protocol.VERSION);
+    f.writeIntLE(config.rank());
+    f.writeIntLE(config.numWorkers());
+    f.writeByte(config.mode().code());
+    f.writeBytes(Protocol.mac(config.secretUnsafe(), nonce, config.rank()));
+    RANDOM.nextBytes(clientNonce);
+    f.writeBytes(clientNonce);
+    Frames.finish(f, 0);
+    write(f.nioBuffer(), null);
+  }
+
+  private static KVStoreException brokenFor(String what, KVStoreException cause) {
+    return new KVStoreException(what + ": " + cause.getMessage(), cause);
+  }
+
+  /** Marks the connection broken and fails the handshake and every waiting request. */
+  private void fail(KVStoreException e) {
+    if (broken == null) {
+      broken = e;
+    }
+    handshake.completeExceptionally(e);
+    for (Long id : pending.keySet()) {
+      CompletableFuture<Reply> f = pending.remove(id);
+      if (f != null) {
+        f.completeExceptionally(e);
+      }
+    }
+  }
+
+  private void closeChannel() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closing a socket we no longer use; nothing to report
+    }
+  }
+
+  /** Closes the socket and stops the reader thread. Idempotent. */
+  @Override
+  public void close() {
+    closing = true;
+    closeChannel();
+    if (Thread.currentThread() != reader) {
+      try {
+        reader.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    fail(new KVStoreException("the connection to the kvstore server " + address + " is closed"));
+  }
+
+  /** True if a write or read failed or the connection was closed. */
+  boolean isBroken() {
+    return broken != null;
+  }
+}

@@ -1,0 +1,290 @@
+package org.kindling.kvstore;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.Var;
+
+/**
+ * A worker's handle on the driver's {@link KVStoreServer} ({@code dist_sync}, {@code
+ * dist_async}; formats.md §5). Create with {@link KVStores#connect}.
+ *
+ * <ul>
+ *   <li>{@link #init}: every worker calls it; rank 0 sends the value, the others register the
+ *       shape; then all meet at a barrier.
+ *   <li>{@link #push}: sums the given arrays here (level 1), then sends one array (level 2). It
+ *       returns once the data is sent; the acknowledgement, which in sync mode arrives after
+ *       all W workers pushed and the server updated, is awaited by the next push, pull or
+ *       pushPull of the same key, by {@link #barrier} and by {@link #close}.
+ *   <li>{@link #pull}: waits for this worker's pending push of the key, fetches the value and
+ *       writes it into the outputs with one engine write operation.
+ *   <li>{@link #pushPull}: both in one round trip.
+ *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
+ *       optimizer from that text; then all meet at a barrier.
+ * </ul>
+ *
+ * <p>Network work happens on the calling thread after waiting for the source arrays, never
+ * inside an engine operation, so it cannot deadlock the engine. Calls on one key must not
+ * overlap; different keys may be used from different threads. Blocking calls give up after
+ * {@link KVStoreClientConfig#requestTimeout()} with a {@link KVStoreException} naming the key
+ * and the server.
+ */
+public final class DistKVStore implements KVStore {
+  private final KVStoreClientConfig config;
+  private final ClientConnection conn;
+  private final Map<String, Shape> keys = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
+  private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private DistKVStore(KVStoreClientConfig config, ClientConnection conn) {
+    this.config = config;
+    this.conn = conn;
+  }
+
+  /** Connects and authenticates; see {@link KVStores#connect(KVStoreClientConfig)}. */
+  static DistKVStore connect(KVStoreClientConfig config) {
+    return new DistKVStore(config, ClientConnection.open(config));
+  }
+
+  @Override
+  public String type() {
+    return config.type();
+  }
+
+  @Override
+  public int rank() {
+    return config.rank();
+  }
+
+  @Override
+  public int numWorkers() {
+    return config.numWorkers();
+  }
+
+  /** {@code host:port} of the server. */
+  public String serverAddress() {
+    return conn.address();
+  }
+
+  @Override
+  public void init(String key, NDArray value) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    Reduction.requireFloat32(key, value);
+    if (keys.putIfAbsent(key, value.shape()) != null) {
+      throw new IllegalStateException(
+          "key '" + key + "' was already initialized; each key may be initialized once");
+    }
+    boolean send = rank() == 0;
+    ByteBuffer data = null;
+    if (send) {
+      value.waitToRead();
+      data = value.byteBuffer();
+    }
+    String what = "INIT of key '" + key + "'";
+    conn.await(conn.send(Protocol.INIT, h -> {
+      Protocol.writeString(h, key);
+      h.writeByte(send ? Protocol.INIT_HAS_DATA : 0);
+      Protocol.writeArrayHeader(h, value.shape());
+    }, data, what), what);
+    barrier();
+  }
+
+  @Override
+  public void push(String key, List<NDArray> values) {
+    Shape shape = require(key);
+    Reduction.requireShapes(key, shape, values, "push values");
+    awaitPendingPush(key);
+    NDArray merged = merge(key, values);
+    String what = "PUSH of key '" + key + "'";
+    pendingPushes.put(key, conn.send(Protocol.PUSH, h -> {
+      Protocol.writeString(h, key);
+      Protocol.writeArrayHeader(h, shape);
+    }, merged.byteBuffer(), what));
+  }
+
+  @Override
+  public void pull(String key, List<NDArray> outs) {
+    Shape shape = require(key);
+    Reduction.requireShapes(key, shape, outs, "pull outputs");
+    awaitPendingPush(key);
+    String what = "PULL of key '" + key + "'";
+    Reply r = conn.await(conn.send(Protocol.PULL, h -> Protocol.writeString(h, key), null, what),
+        what);
+    writeOuts(key, shape, r, outs);
+  }
+
+  @Override
+  public void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
+    Shape shape = require(key);
+    Reduction.requireShapes(key, shape, values, "push values");
+    Reduction.requireShapes(key, shape, outs, "pull outputs");
+    awaitPendingPush(key);
+    NDArray merged = merge(key, values);
+    String what = "PUSHPULL of key '" + key + "'";
+    Reply r = conn.await(conn.send(Protocol.PUSHPULL, h -> {
+      Protocol.writeString(h, key);
+      Protocol.writeArrayHeader(h, shape);
+    }, merged.byteBuffer(), what), what);
+    writeOuts(key, shape, r, outs);
+  }
+
+  /**
+   * Rank 0 sends the optimizer's spec text, which the server turns into its optimizer; every
+   * worker then waits at a barrier, so all workers must call this.
+   */
+  @Override
+  public void setOptimizer(Optimizer optimizer) {
+    requireOpen();
+    Objects.requireNonNull(optimizer, "optimizer");
+    if (rank() == 0) {
+      String spec = optimizer.spec();
+      String what = "SET_OPTIMIZER '" + spec + "'";
+      conn.await(conn.send(Protocol.SET_OPTIMIZER, h -> Protocol.writeString(h, spec), null,
+          what), what);
+    }
+    barrier();
+  }
+
+  /** Waits for this worker's pending pushes, then until all W workers reach the barrier. */
+  @Override
+  public void barrier() {
+    requireOpen();
+    awaitAllPendingPushes();
+    conn.await(conn.send(Protocol.BARRIER, h -> { }, null, "BARRIER"), "BARRIER");
+  }
+
+  /**
+   * Sends a text message to the server's {@link MessageListener} (progress, epoch ends) and
+   * returns after the listener has handled it.
+   *
+   * @throws KVStoreException if the listener failed or the server cannot be reached
+   */
+  public void sendMessage(String text) {
+    requireOpen();
+    Objects.requireNonNull(text, "text");
+    conn.await(conn.send(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null, "MESSAGE"),
+        "MESSAGE");
+  }
+
+  /**
+   * Waits for pending pushes, tells the server this worker leaves on purpose and closes the
+   * connection. Idempotent.
+   *
+   * @throws KVStoreException after closing, if a pending push had failed
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    KVStoreException failure = null;
+    try {
+      awaitAllPendingPushes();
+    } catch (KVStoreException e) {
+      failure = e;
+    }
+    closed = true;
+    if (!conn.isBroken()) {
+      try {
+        conn.await(conn.send(Protocol.BYE, h -> { }, null, "BYE"), "BYE");
+      } catch (KVStoreException e) {
+        // leaving anyway; the server treats the closed socket as a departure
+      }
+    }
+    conn.close();
+    mergeBuffers.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The level-1 sum, ready to read: the array itself if there is one, else a per-key buffer. */
+  private NDArray merge(String key, List<NDArray> values) {
+    NDArray merged = values.get(0);
+    if (values.size() > 1) {
+      merged = mergeBuffers.computeIfAbsent(key, k -> NDArray.zeros(keys.get(k)));
+      Reduction.sumInto(values, merged);
+    }
+    merged.waitToRead();
+    return merged;
+  }
+
+  /** Copies a VALUE reply into every output with one engine write operation. */
+  private void writeOuts(String key, Shape shape, Reply r, List<NDArray> outs) {
+    if (r.type() != Protocol.VALUE || !shape.equals(r.shape())) {
+      throw new KVStoreException("kvstore server " + conn.address() + " answered the pull of key '"
+          + key + "' with " + (r.shape() == null ? Protocol.typeName(r.type()) : "shape "
+          + r.shape()) + " instead of a value of shape " + shape);
+    }
+    ByteBuffer data = r.data();
+    List<Var> writes = new ArrayList<>();
+    List<NDArray> targets = new ArrayList<>();
+    for (NDArray out : outs) {
+      if (!writes.contains(out.var())) {
+        writes.add(out.var());
+        targets.add(out);
+      }
+    }
+    outs.get(0).engine().push("kvstore-pull " + key, () -> {
+      for (NDArray out : targets) {
+        out.byteBuffer().put(data.duplicate());
+      }
+    }, List.of(), writes);
+  }
+
+  private void awaitPendingPush(String key) {
+    CompletableFuture<Reply> f = pendingPushes.remove(key);
+    if (f != null) {
+      conn.await(f, "PUSH of key '" + key + "'");
+    }
+  }
+
+  private void awaitAllPendingPushes() {
+    KVStoreException first = null;
+    for (String key : List.copyOf(pendingPushes.keySet())) {
+      try {
+        awaitPendingPush(key);
+      } catch (KVStoreException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private Shape require(String key) {
+    requireOpen();
+    Shape s = keys.get(key);
+    if (s == null) {
+      throw new IllegalStateException(
+          "key '" + key + "' was not initialized; every worker calls init(key, value) first");
+    }
+    return s;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException(
+          "the " + type() + " kvstore of worker rank " + rank() + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DistKVStore{type=" + type() + ", server=" + conn.address() + ", rank=" + rank()
+        + ", numWorkers=" + numWorkers() + "}";
+  }
+}

@@ -1,0 +1,215 @@
+package org.kindling.kvstore;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link DistKVStore} worker connection, built with {@link #builder()} and
+ * validated in {@link Builder#build()}. The secret is copied in and never printed.
+ *
+ * <p>Fields and defaults: {@code type} {@code dist_sync} (a type containing {@code _async} asks
+ * for asynchronous mode, which must match the server's); {@code host} and {@code port} of the
+ * {@link KVStoreServer} (required); {@code secret} (required, the job's secret); {@code rank} in
+ * {@code [0, numWorkers)} and {@code numWorkers} (required, must equal the server's W); {@code
+ * requestTimeout} 10 min (how long one blocking call waits for the server, e.g. a sync push for
+ * the slowest worker); {@code connectTimeout} 60 s (TCP connect plus authentication); {@code
+ * maxFrameBytes} 1 GiB (the largest reply accepted).
+ */
+public final class KVStoreClientConfig {
+  private final String type;
+  private final String host;
+  private final int port;
+  private final byte[] secret;
+  private final int rank;
+  private final int numWorkers;
+  private final Duration requestTimeout;
+  private final Duration connectTimeout;
+  private final int maxFrameBytes;
+
+  private KVStoreClientConfig(Builder b) {
+    this.type = b.type;
+    this.host = b.host;
+    this.port = b.port;
+    this.secret = b.secret.clone();
+    this.rank = b.rank;
+    this.numWorkers = b.numWorkers;
+    this.requestTimeout = b.requestTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.maxFrameBytes = b.maxFrameBytes;
+  }
+
+  /** A new builder with the defaults listed in the class doc. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The store type, e.g. {@code dist_sync}. */
+  public String type() {
+    return type;
+  }
+
+  /** The consistency mode the type asks for. */
+  public SyncMode mode() {
+    return SyncMode.fromType(type);
+  }
+
+  /** Server host. */
+  public String host() {
+    return host;
+  }
+
+  /** Server port. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code host:port}, for messages. */
+  public String address() {
+    return host + ":" + port;
+  }
+
+  byte[] secretUnsafe() {
+    return secret;
+  }
+
+  /** This worker's rank. */
+  public int rank() {
+    return rank;
+  }
+
+  /** Number of workers W. */
+  public int numWorkers() {
+    return numWorkers;
+  }
+
+  /** Longest wait of one blocking call. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Longest wait for connecting and authenticating. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Largest reply frame accepted, in bytes after the 4-byte length. */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "KVStoreClientConfig{type=" + type + ", server=" + address() + ", rank=" + rank
+        + ", numWorkers=" + numWorkers + ", requestTimeout=" + requestTimeout
+        + ", connectTimeout=" + connectTimeout + ", maxFrameBytes=" + maxFrameBytes
+        + ", secret=<" + secret.length + " bytes>}";
+  }
+
+  /** Builder for {@link KVStoreClientConfig}. */
+  public static final class Builder {
+    private String type = "dist_sync";
+    private String host;
+    private int port = -1;
+    private byte[] secret;
+    private int rank = -1;
+    private int numWorkers = -1;
+    private Duration requestTimeout = Duration.ofMinutes(10);
+    private Duration connectTimeout = Duration.ofSeconds(60);
+    private int maxFrameBytes = KVStoreServerConfig.DEFAULT_MAX_FRAME_BYTES;
+
+    private Builder() {}
+
+    /** Store type (default {@code dist_sync}). */
+    public Builder type(String type) {
+      this.type = Objects.requireNonNull(type, "type");
+      return this;
+    }
+
+    /** Server host (required). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Server port (required). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The job's secret (required; copied). */
+    public Builder secret(byte[] secret) {
+      this.secret = Objects.requireNonNull(secret, "secret").clone();
+      return this;
+    }
+
+    /** This worker's rank (required). */
+    public Builder rank(int rank) {
+      this.rank = rank;
+      return this;
+    }
+
+    /** Number of workers W (required). */
+    public Builder numWorkers(int numWorkers) {
+      this.numWorkers = numWorkers;
+      return this;
+    }
+
+    /** Longest wait of one blocking call (default 10 min). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** Longest wait for connecting and authenticating (default 60 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Largest reply frame accepted (default 1 GiB). */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the bad field and its value
+     */
+    public KVStoreClientConfig build() {
+      SyncMode.fromType(type);
+      if (host == null || host.isEmpty()) {
+        throw new IllegalArgumentException("host of the kvstore server is required");
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
+      }
+      if (secret == null || secret.length == 0) {
+        throw new IllegalArgumentException("secret is required (the job's kvstore secret)");
+      }
+      if (numWorkers < 1) {
+        throw new IllegalArgumentException("numWorkers must be at least 1, got " + numWorkers);
+      }
+      if (rank < 0 || rank >= numWorkers) {
+        throw new IllegalArgumentException(
+            "rank must be in [0, " + numWorkers + "), got " + rank);
+      }
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "requestTimeout must be positive, got " + requestTimeout);
+      }
+      if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "connectTimeout must be positive, got " + connectTimeout);
+      }
+      if (maxFrameBytes < Protocol.PRE_AUTH_MAX_FRAME) {
+        throw new IllegalArgumentException(
+            "maxFrameBytes must be at least " + Protocol.PRE_AUTH_MAX_FRAME + ", got "
+                + maxFrameBytes);
+      }
+      return new KVStoreClientConfig(this);
+    }
+  }
+}

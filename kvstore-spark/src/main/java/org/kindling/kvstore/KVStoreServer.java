@@ -1,0 +1,158 @@
+package org.kindling.kvstore;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.kindling.tensor.NDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The level-2 parameter server: plain Java over Netty, started by the Spark driver. It holds one
+ * value per key, sums the pushes of its W workers (sync) or applies each (async), runs the
+ * optimizer built from the spec text rank 0 sends, and serves pulls. Every connection must
+ * answer an HMAC challenge with the per-job secret before anything else is accepted; frames
+ * are size-checked before buffering. See {@code package-info.java} for the protocol.
+ *
+ * <pre>{@code
+ * byte[] secret = KVStoreServerConfig.randomSecret();
+ * try (KVStoreServer server = KVStoreServer.start(
+ *     KVStoreServerConfig.builder().numWorkers(w).secret(secret).build())) {
+ *   server.setMessageListener((rank, text) -> log.info("worker {}: {}", rank, text));
+ *   // executors: KVStores.connect("dist_sync", host, server.port(), secret, rank, w)
+ *   Map<String, NDArray> params = server.snapshot();
+ * }
+ * }</pre>
+ */
+public final class KVStoreServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
+
+  private final KVStoreServerConfig config;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ChannelGroup channels;
+  private final ServerState state;
+  private final Channel serverChannel;
+  private final InetSocketAddress address;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KVStoreServer(KVStoreServerConfig config) {
+    Protocol.requireLittleEndianHost();
+    this.config = config;
+    this.boss = new MultiThreadIoEventLoopGroup(
+        1, new DefaultThreadFactory("kindling-kvstore-accept", true), NioIoHandler.newFactory());
+    this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        new DefaultThreadFactory("kindling-kvstore-io", true), NioIoHandler.newFactory());
+    this.channels = new DefaultChannelGroup("kindling-kvstore", GlobalEventExecutor.INSTANCE);
+    this.state = new ServerState(config);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            channels.add(ch);
+            FrameDecoder decoder = new FrameDecoder(Protocol.PRE_AUTH_MAX_FRAME);
+            ch.pipeline().addLast(decoder, new ServerHandler(config, state, decoder));
+          }
+        });
+    try {
+      this.serverChannel =
+          bootstrap.bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      shutdownThreads();
+      throw new KVStoreException(
+          "cannot bind the kvstore server to " + config.bindHost() + ":" + config.port() + ": "
+              + e, e);
+    }
+    channels.add(serverChannel);
+    this.address = (InetSocketAddress) serverChannel.localAddress();
+    LOG.info("kvstore server listening on {} ({})", address, config);
+  }
+
+  /**
+   * Binds and starts a server.
+   *
+   * @throws KVStoreException if the address cannot be bound
+   */
+  public static KVStoreServer start(KVStoreServerConfig config) {
+    return new KVStoreServer(Objects.requireNonNull(config, "config"));
+  }
+
+  /** The bound port (the ephemeral one when the config asked for 0). */
+  public int port() {
+    return address.getPort();
+  }
+
+  /** The bound host address, as a string workers can connect to. */
+  public String host() {
+    return address.getAddress().getHostAddress();
+  }
+
+  /** The configuration the server runs with. */
+  public KVStoreServerConfig config() {
+    return config;
+  }
+
+  /**
+   * Sets the receiver of worker messages ({@link DistKVStore#sendMessage}); null removes it (then
+   * messages are only logged).
+   */
+  public void setMessageListener(MessageListener listener) {
+    state.setListener(listener);
+  }
+
+  /**
+   * Copies of every stored value in key init order, taken between two requests (so never in the
+   * middle of an update). Keys registered without a value yet are left out. Each copy is a new
+   * array owned by the caller; the driver writes checkpoints from it.
+   *
+   * @throws IllegalStateException if the server is closed
+   */
+  public Map<String, NDArray> snapshot() {
+    return state.snapshot();
+  }
+
+  /**
+   * Fails waiting requests, closes every connection and stops all threads. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    state.close();
+    channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    shutdownThreads();
+    LOG.info("kvstore server on {} closed", address);
+  }
+
+  private void shutdownThreads() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    state.close();
+  }
+
+  @Override
+  public String toString() {
+    return "KVStoreServer{" + address + ", numWorkers=" + config.numWorkers() + ", mode="
+        + config.mode().typeName() + "}";
+  }
+}

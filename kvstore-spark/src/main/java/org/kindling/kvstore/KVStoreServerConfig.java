@@ -1,0 +1,220 @@
+package org.kindling.kvstore;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.symbol.optimizer.Optimizers;
+
+/**
+ * Settings of a {@link KVStoreServer}, built with {@link #builder()} and validated in {@link
+ * Builder#build()}. The secret is copied in and never printed.
+ *
+ * <p>Fields and defaults: {@code bindHost} 127.0.0.1; {@code port} 0 (ephemeral, read it back
+ * with {@link KVStoreServer#port()}); {@code numWorkers} W (required, at least 1); {@code secret}
+ * (required, at least 16 bytes; {@link #randomSecret()} makes one); {@code maxFrameBytes} 1 GiB
+ * (the largest frame accepted after authentication; a pushed array takes its float32 bytes plus
+ * the key and about 150 bytes of header); {@code mode} {@link SyncMode#SYNC}; {@code authTimeout}
+ * 10 s; {@code ioThreads} 1; {@code optimizerFactory} {@code Optimizers::fromSpec}, which turns the
+ * spec text a worker sends into the optimizer the server runs.
+ */
+public final class KVStoreServerConfig {
+  /** Shortest secret accepted. */
+  public static final int MIN_SECRET_BYTES = 16;
+
+  /** Default {@code maxFrameBytes}: 1 GiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 30;
+
+  private final String bindHost;
+  private final int port;
+  private final int numWorkers;
+  private final byte[] secret;
+  private final int maxFrameBytes;
+  private final SyncMode mode;
+  private final Duration authTimeout;
+  private final int ioThreads;
+  private final Function<String, Optimizer> optimizerFactory;
+
+  private KVStoreServerConfig(Builder b) {
+    this.bindHost = b.bindHost;
+    this.port = b.port;
+    this.numWorkers = b.numWorkers;
+    this.secret = b.secret.clone();
+    this.maxFrameBytes = b.maxFrameBytes;
+    this.mode = b.mode;
+    this.authTimeout = b.authTimeout;
+    this.ioThreads = b.ioThreads;
+    this.optimizerFactory = b.optimizerFactory;
+  }
+
+  /** A new builder with the defaults listed in the class doc. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** 32 bytes from {@link SecureRandom}: a fresh per-job secret. */
+  public static byte[] randomSecret() {
+    byte[] s = new byte[32];
+    new SecureRandom().nextBytes(s);
+    return s;
+  }
+
+  /** The address the server binds to. */
+  public String bindHost() {
+    return bindHost;
+  }
+
+  /** The requested port; 0 means ephemeral. */
+  public int port() {
+    return port;
+  }
+
+  /** W, the number of workers: sync rounds and barriers complete after W requests. */
+  public int numWorkers() {
+    return numWorkers;
+  }
+
+  /** A copy of the per-job secret. */
+  public byte[] secret() {
+    return secret.clone();
+  }
+
+  byte[] secretUnsafe() {
+    return secret;
+  }
+
+  /** Largest frame, in bytes after the 4-byte length, accepted from an authenticated worker. */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** Synchronous or asynchronous consistency. */
+  public SyncMode mode() {
+    return mode;
+  }
+
+  /** How long a new connection may take to authenticate. */
+  public Duration authTimeout() {
+    return authTimeout;
+  }
+
+  /** Netty I/O threads for connections. */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** Builds the server's optimizer from the spec text a worker sends. */
+  public Function<String, Optimizer> optimizerFactory() {
+    return optimizerFactory;
+  }
+
+  @Override
+  public String toString() {
+    return "KVStoreServerConfig{bind=" + bindHost + ":" + port + ", numWorkers=" + numWorkers
+        + ", mode=" + mode.typeName() + ", maxFrameBytes=" + maxFrameBytes + ", authTimeout="
+        + authTimeout + ", ioThreads=" + ioThreads + ", secret=<" + secret.length + " bytes>}";
+  }
+
+  /** Builder for {@link KVStoreServerConfig}. */
+  public static final class Builder {
+    private String bindHost = "127.0.0.1";
+    private int port;
+    private int numWorkers = -1;
+    private byte[] secret;
+    private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    private SyncMode mode = SyncMode.SYNC;
+    private Duration authTimeout = Duration.ofSeconds(10);
+    private int ioThreads = 1;
+    private Function<String, Optimizer> optimizerFactory = Optimizers::fromSpec;
+
+    private Builder() {}
+
+    /** Address to bind (default 127.0.0.1; use the driver's host address on a cluster). */
+    public Builder bindHost(String host) {
+      this.bindHost = Objects.requireNonNull(host, "bindHost");
+      return this;
+    }
+
+    /** Port to bind, 0 for an ephemeral port (default). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Number of workers W (required). */
+    public Builder numWorkers(int numWorkers) {
+      this.numWorkers = numWorkers;
+      return this;
+    }
+
+    /** The per-job secret (required, at least 16 bytes; copied). */
+    public Builder secret(byte[] secret) {
+      this.secret = Objects.requireNonNull(secret, "secret").clone();
+      return this;
+    }
+
+    /** Largest frame accepted after authentication (default 1 GiB). */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /** Consistency mode (default {@link SyncMode#SYNC}). */
+    public Builder mode(SyncMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Time a connection has to authenticate (default 10 s). */
+    public Builder authTimeout(Duration authTimeout) {
+      this.authTimeout = Objects.requireNonNull(authTimeout, "authTimeout");
+      return this;
+    }
+
+    /** Netty I/O threads (default 1). */
+    public Builder ioThreads(int ioThreads) {
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
+    /** How spec text becomes an optimizer (default {@code Optimizers::fromSpec}). */
+    public Builder optimizerFactory(Function<String, Optimizer> factory) {
+      this.optimizerFactory = Objects.requireNonNull(factory, "optimizerFactory");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the bad field and its value
+     */
+    public KVStoreServerConfig build() {
+      if (numWorkers < 1) {
+        throw new IllegalArgumentException(
+            "numWorkers must be at least 1, got " + numWorkers + " (set it with numWorkers(W))");
+      }
+      if (secret == null || secret.length < MIN_SECRET_BYTES) {
+        throw new IllegalArgumentException(
+            "secret must be at least " + MIN_SECRET_BYTES + " bytes, got "
+                + (secret == null ? "none" : secret.length + " bytes")
+                + " (use KVStoreServerConfig.randomSecret())");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+      }
+      if (maxFrameBytes < Protocol.PRE_AUTH_MAX_FRAME) {
+        throw new IllegalArgumentException(
+            "maxFrameBytes must be at least " + Protocol.PRE_AUTH_MAX_FRAME + ", got "
+                + maxFrameBytes);
+      }
+      if (authTimeout.isNegative() || authTimeout.isZero()) {
+        throw new IllegalArgumentException("authTimeout must be positive, got " + authTimeout);
+      }
+      if (ioThreads < 1) {
+        throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+      }
+      return new KVStoreServerConfig(this);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package org.kindling.kvstore;
+
+import io.netty.buffer.ByteBuf;
+import org.kindling.tensor.Shape;
+
+/**
+ * One decoded request from an authenticated worker. Data-carrying requests hold a retained
+ * slice of the frame, which whoever handles the request releases with {@link #release()}.
+ */
+sealed interface Request {
+
+  /** The connection it came from. */
+  Conn conn();
+
+  /** The client's request id, echoed in the reply. */
+  long id();
+
+  /** Releases the data slice, if any. */
+  default void release() {}
+
+  /** INIT: register {@code key} with {@code shape}; {@code data} is null unless rank 0. */
+  record Init(Conn conn, long id, String key, Shape shape, ByteBuf data) implements Request {
+    @Override
+    public void release() {
+      if (data != null) {
+        data.release();
+      }
+    }
+  }
+
+  /** PUSH or, with {@code pull}, PUSHPULL. */
+  record Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull)
+      implements Request {
+    @Override
+    public void release() {
+      data.release();
+    }
+  }
+
+  /** PULL. */
+  record Pull(Conn conn, long id, String key) implements Request {}
+
+  /** SET_OPTIMIZER. */
+  record SetOptimizer(Conn conn, long id, String spec) implements Request {}
+
+  /** BARRIER. */
+  record Barrier(Conn conn, long id) implements Request {}
+
+  /** MESSAGE. */
+  record Message(Conn conn, long id, String text) implements Request {}
+
+  /** BYE: the worker is closing its store on purpose. */
+  record Bye(Conn conn, long id) implements Request {}
+
+  /**
+   * Decodes the body of one frame (type byte first).
+   *
+   * @throws ProtocolException if the frame is malformed
+   */
+  static Request decode(ByteBuf frame, Conn conn, int maxTextBytes) {
+    byte type = frame.readByte();
+    String name = Protocol.typeName(type);
+    Protocol.require(frame, 8, name, "request id");
+    long id = frame.readLongLE();
+    switch (type) {
+      case Protocol.INIT: {
+        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
+        Protocol.require(frame, 1, name, "flags");
+        int flags = frame.readUnsignedByte();
+        Shape shape = Protocol.readArrayHeader(frame, name);
+        if ((flags & Protocol.INIT_HAS_DATA) == 0) {
+          Protocol.requireEnd(frame, name);
+          return new Init(conn, id, key, shape, null);
+        }
+        int n = Protocol.requireData(frame, shape, name);
+        return new Init(conn, id, key, shape, frame.readRetainedSlice(n));
+      }
+      case Protocol.PUSH:
+      case Protocol.PUSHPULL: {
+        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
+        Shape shape = Protocol.readArrayHeader(frame, name);
+        int n = Protocol.requireData(frame, shape, name);
+        return new Push(conn, id, key, shape, frame.readRetainedSlice(n),
+            type == Protocol.PUSHPULL);
+      }
+      case Protocol.PULL: {
+        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
+        Protocol.requireEnd(frame, name);
+        return new Pull(conn, id, key);
+      }
+      case Protocol.SET_OPTIMIZER: {
+        String spec = Protocol.readString(frame, name, "spec", maxTextBytes);
+        Protocol.requireEnd(frame, name);
+        return new SetOptimizer(conn, id, spec);
+      }
+      case Protocol.BARRIER:
+        Protocol.requireEnd(frame, name);
+        return new Barrier(conn, id);
+      case Protocol.MESSAGE: {
+        String text = Protocol.readString(frame, name, "text", maxTextBytes);
+        Protocol.requireEnd(frame, name);
+        return new Message(conn, id, text);
+      }
+      case Protocol.BYE:
+        Protocol.requireEnd(frame, name);
+        return new Bye(conn, id);
+      default:
+        throw new ProtocolException(
+            "frame of " + name + " is not a request an authenticated worker may send");
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Key-value stores for parameters and gradients (formats.md §5): the in-process store
+ * ({@link org.kindling.kvstore.KVStores#create}), and the driver-hosted parameter server
+ * ({@link org.kindling.kvstore.KVStoreServer}) with its worker client
+ * ({@link org.kindling.kvstore.DistKVStore}, from {@link org.kindling.kvstore.KVStores#connect}).
+ * This package knows sockets and arrays only, not Spark.
+ *
+ * <h2>Wire protocol (version 1)</h2>
+ *
+ * <p>TCP; every integer and float is little-endian. A frame is
+ *
+ * <pre>
+ * frame  := length:u32 body[length]          1 &lt;= length &lt;= limit
+ * body   := type:u8 fields
+ * str    := n:u32 utf8[n]                    n checked against the frame and a field limit
+ * array  := dtype:u8 (0 = float32) ndim:u8 (&lt;= 32) dim:i32[ndim]
+ * data   := float32[product of dims]         exactly the rest of the frame
+ * </pre>
+ *
+ * <p>The server checks the declared length before buffering the body: until the peer has
+ * authenticated the limit is 1024 bytes, afterwards {@code KVStoreServerConfig.maxFrameBytes}.
+ * A frame over the limit, a truncated field, a size that disagrees with the shape, or an unknown
+ * type is answered with FATAL and closes that connection only.
+ *
+ * <p>Handshake (nothing else is accepted before it completes, within the auth timeout):
+ *
+ * <pre>
+ * server: CHALLENGE 0x01  magic:u32 ("KVKN") version:u32 nonce[32]
+ * client: AUTH      0x02  magic:u32 version:u32 rank:i32 numWorkers:i32 mode:u8 (0 sync, 1 async)
+ *                         mac[32] = HMAC-SHA256(secret, nonce || rank:i32) clientNonce[32]
+ * server: AUTH_OK   0x03  numWorkers:i32 mode:u8
+ *                         proof[32] = HMAC-SHA256(secret, "KVKN-server" || clientNonce || rank:i32)
+ *    or:  FATAL     0x04  kind:u8 (0 protocol, 1 authentication) message:str, then close
+ * </pre>
+ *
+ * <p>Both sides prove they know the per-job secret without sending it; the worker, too, accepts
+ * only frames of at most 1024 bytes until the server's proof checks out.
+ *
+ * <p>Requests carry a client-chosen id that the reply echoes; one connection may have many
+ * requests in flight, and the server handles the requests of a connection in arrival order.
+ *
+ * <pre>
+ * INIT          0x10  id:i64 key:str flags:u8 (bit 0: has data) array [data]
+ * PUSH          0x11  id:i64 key:str array data
+ * PULL          0x12  id:i64 key:str
+ * PUSHPULL      0x13  id:i64 key:str array data
+ * SET_OPTIMIZER 0x14  id:i64 spec:str       (Optimizer.spec() text; rank 0's wins)
+ * BARRIER       0x15  id:i64
+ * MESSAGE       0x16  id:i64 text:str       (to the server's MessageListener)
+ * BYE           0x17  id:i64                (the worker leaves on purpose)
+ *
+ * OK            0x80  id:i64
+ * VALUE         0x81  id:i64 array data     (answers PULL and PUSHPULL)
+ * ERROR         0x82  id:i64 message:str    (names the key and, for mismatches, both shapes)
+ * </pre>
+ *
+ * <p>Semantics. INIT: the first INIT with data stores the value; later ones only check the
+ * shape. PUSH in sync mode: the first push of a round assigns the key's merge buffer, later ones
+ * add; after W pushes (requests, not distinct workers) the optimizer updates the value from the
+ * sum, or the sum is assigned; then all held pushes are answered. In async mode each push is
+ * applied at once and an optimizer is required. PULL answers the stored value at once. BARRIER
+ * is released when W requests have arrived and can be reused. When the last connection of a
+ * rank closes, pushes held in a sync round and barrier waiters fail with an ERROR naming the
+ * rank, and new ones fail at once until that rank reconnects.
+ */
+package org.kindling.kvstore;

@@ -1,0 +1,149 @@
+package org.kindling.kvstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import org.kindling.tensor.Shape;
+
+/**
+ * A bare socket that speaks (or breaks) the wire protocol by hand, to test what the server does
+ * with hostile or broken peers.
+ */
+final class RawClient implements AutoCloseable {
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  RawClient(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+  }
+
+  /** The next frame's body (type byte first), or null at end of stream. */
+  byte[] readFrame() throws IOException {
+    byte[] len = new byte[4];
+    try {
+      in.readFully(len);
+    } catch (EOFException e) {
+      return null;
+    }
+    int n = Unpooled.wrappedBuffer(len).readIntLE();
+    byte[] body = new byte[n];
+    in.readFully(body);
+    return body;
+  }
+
+  /** Writes a frame with a correct length prefix. */
+  void writeFrame(ByteBuf body) throws IOException {
+    ByteBuf f = Unpooled.buffer();
+    f.writeIntLE(body.readableBytes());
+    f.writeBytes(body);
+    writeRaw(f);
+  }
+
+  /** Writes bytes as they are. */
+  void writeRaw(ByteBuf bytes) throws IOException {
+    byte[] b = new byte[bytes.readableBytes()];
+    bytes.readBytes(b);
+    out.write(b);
+    out.flush();
+  }
+
+  /** Reads the CHALLENGE and returns its nonce. */
+  byte[] readChallenge() throws IOException {
+    ByteBuf c = Unpooled.wrappedBuffer(readFrame());
+    assertThat(c.readByte()).isEqualTo(Protocol.CHALLENGE);
+    assertThat(c.readIntLE()).isEqualTo(Protocol.MAGIC);
+    assertThat(c.readIntLE()).isEqualTo(Protocol.VERSION);
+    byte[] nonce = new byte[Protocol.NONCE_BYTES];
+    c.readBytes(nonce);
+    return nonce;
+  }
+
+  /** Completes the handshake as {@code rank} of {@code w} (sync mode) and checks AUTH_OK. */
+  void authenticate(byte[] secret, int rank, int w) throws IOException {
+    byte[] nonce = readChallenge();
+    ByteBuf a = Unpooled.buffer();
+    a.writeByte(Protocol.AUTH);
+    a.writeIntLE(Protocol.MAGIC);
+    a.writeIntLE(Protocol.VERSION);
+    a.writeIntLE(rank);
+    a.writeIntLE(w);
+    a.writeByte(SyncMode.SYNC.code());
+    a.writeBytes(Protocol.mac(secret, nonce, rank));
+    byte[] clientNonce = new byte[Protocol.NONCE_BYTES];
+    clientNonce[0] = 42;
+    a.writeBytes(clientNonce);
+    writeFrame(a);
+    ByteBuf ok = Unpooled.wrappedBuffer(readFrame());
+    assertThat(ok.readByte()).isEqualTo(Protocol.AUTH_OK);
+    assertThat(ok.readIntLE()).isEqualTo(w);
+    assertThat(ok.readByte()).isEqualTo(SyncMode.SYNC.code());
+    byte[] proof = new byte[Protocol.MAC_BYTES];
+    ok.readBytes(proof);
+    assertThat(proof).isEqualTo(Protocol.serverProof(secret, clientNonce, rank));
+  }
+
+  /** As worker {@code rank} of 2: INIT {@code key} without data, then BARRIER; waits for both. */
+  void initAndBarrier(byte[] secret, int rank, String key, Shape shape) throws IOException {
+    authenticate(secret, rank, 2);
+    ByteBuf init = Unpooled.buffer();
+    init.writeByte(Protocol.INIT);
+    init.writeLongLE(1);
+    Protocol.writeString(init, key);
+    init.writeByte(0);
+    Protocol.writeArrayHeader(init, shape);
+    writeFrame(init);
+    ByteBuf barrier = Unpooled.buffer();
+    barrier.writeByte(Protocol.BARRIER);
+    barrier.writeLongLE(2);
+    writeFrame(barrier);
+    assertThat(readFrame()[0]).isEqualTo(Protocol.OK);
+    assertThat(readFrame()[0]).isEqualTo(Protocol.OK);
+  }
+
+  /** Reads frames until a FATAL arrives and returns its message (fails at end of stream). */
+  String readFatal() throws IOException {
+    while (true) {
+      byte[] f = readFrame();
+      assertThat(f).as("a FATAL frame before the server closes").isNotNull();
+      if (f[0] == Protocol.FATAL) {
+        ByteBuf b = Unpooled.wrappedBuffer(f);
+        b.readByte();
+        b.readByte();
+        int n = b.readIntLE();
+        byte[] s = new byte[n];
+        b.readBytes(s);
+        return new String(s, StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  /** True once the server has closed the connection (end of stream). */
+  boolean closedByServer() throws IOException {
+    try {
+      while (readFrame() != null) {
+        // drain anything still queued
+      }
+      return true;
+    } catch (SocketException e) {
+      // a reset also means the server closed it (a read timeout does not, and propagates)
+      return true;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,226 @@
+package org.kindling.kvstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+
+@Timeout(60)
+class ServerSecurityTest {
+  private static final byte[] SECRET = "job-secret-0123456789abcdef".getBytes();
+  private static final int MAX_FRAME = 4096;
+
+  private KVStoreServer server;
+  private DistKVStore worker;
+
+  @BeforeEach
+  void start() {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
+        .maxFrameBytes(MAX_FRAME).authTimeout(Duration.ofMillis(500))
+        .optimizerFactory(TestSgd::parse).build());
+    worker = Workers.connect(server, SECRET, 0, 1);
+    worker.init("w", NDArray.of(new float[] {1, 2, 3}, Shape.of(3)));
+  }
+
+  @AfterEach
+  void stop() {
+    worker.close();
+    server.close();
+  }
+
+  /** The legitimate worker still gets correct answers. */
+  private void assertWorkerStillServed(float x) {
+    NDArray out = NDArray.zeros(3);
+    worker.pushPull("w", List.of(NDArray.of(new float[] {x, x, x}, Shape.of(3))), List.of(out));
+    assertThat(out.toFloatArray()).containsExactly(x, x, x);
+  }
+
+  @Test
+  void wrongSecretIsRefusedWithAnAuthenticationError() {
+    byte[] wrong = "some-other-jobs-secret-000000000".getBytes();
+    assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", server.port(), wrong, 0,
+        1))
+        .isInstanceOf(KVStoreAuthenticationException.class)
+        .hasMessageContaining("authentication failed")
+        .hasMessageContaining("secret")
+        .hasMessageContaining("127.0.0.1:" + server.port());
+    assertWorkerStillServed(5);
+  }
+
+  @Test
+  void wrongWorkerCountOrModeIsRefused() {
+    assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0,
+        2))
+        .isInstanceOf(KVStoreAuthenticationException.class)
+        .hasMessageContaining("numWorkers=2").hasMessageContaining("1 worker(s)");
+    assertThatThrownBy(() -> KVStores.connect("dist_async", "127.0.0.1", server.port(), SECRET,
+        0, 1))
+        .isInstanceOf(KVStoreAuthenticationException.class)
+        .hasMessageContaining("dist_async").hasMessageContaining("dist_sync");
+    assertWorkerStillServed(6);
+  }
+
+  @Test
+  void nothingIsAcceptedBeforeAuthentication() throws Exception {
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.readChallenge();
+      ByteBuf pull = Unpooled.buffer();
+      pull.writeByte(Protocol.PULL);
+      pull.writeLongLE(1);
+      Protocol.writeString(pull, "w");
+      raw.writeFrame(pull);
+      assertThat(raw.readFatal()).contains("expected AUTH");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    assertWorkerStillServed(7);
+  }
+
+  @Test
+  void silentPeerIsDisconnectedAfterTheAuthTimeout() throws Exception {
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.readChallenge();
+      assertThat(raw.readFatal()).contains("authentication failed").contains("500 ms");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    assertWorkerStillServed(8);
+  }
+
+  @Test
+  void oversizedDeclaredFrameIsRejectedBeforeAndAfterAuthentication() throws Exception {
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.readChallenge();
+      raw.writeRaw(Unpooled.buffer().writeIntLE(Integer.MAX_VALUE));
+      assertThat(raw.readFatal()).contains("frame declares 2147483647 bytes")
+          .contains("before authentication");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 0, 1);
+      // 1 MiB declared, only a few bytes sent: rejected from the length alone
+      raw.writeRaw(Unpooled.buffer().writeIntLE(1 << 20).writeByte(Protocol.PUSH));
+      assertThat(raw.readFatal()).contains("frame declares 1048576 bytes")
+          .contains("maxFrameBytes");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    assertWorkerStillServed(9);
+  }
+
+  @Test
+  void garbageFramesCloseOnlyTheirConnection() throws Exception {
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 0, 1);
+      raw.writeFrame(Unpooled.wrappedBuffer(new byte[] {0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+      assertThat(raw.readFatal()).contains("malformed frame").contains("0x7f");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 0, 1);
+      ByteBuf push = Unpooled.buffer();
+      push.writeByte(Protocol.PUSH);
+      push.writeLongLE(1);
+      push.writeIntLE(1_000_000_000); // key length far beyond the frame
+      raw.writeFrame(push);
+      assertThat(raw.readFatal()).contains("key is 1000000000 bytes");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 0, 1);
+      ByteBuf push = Unpooled.buffer();
+      push.writeByte(Protocol.PUSH);
+      push.writeLongLE(1);
+      Protocol.writeString(push, "w");
+      Protocol.writeArrayHeader(push, Shape.of(3));
+      push.writeFloatLE(1).writeFloatLE(2); // one float short
+      raw.writeFrame(push);
+      assertThat(raw.readFatal()).contains("needs 12 data bytes but 8 remain");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.readChallenge();
+      raw.writeRaw(Unpooled.wrappedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()));
+      assertThat(raw.readFatal()).contains("frame declares");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    assertWorkerStillServed(10);
+  }
+
+  @Test
+  void clientRefusesAServerThatIsNotAKvstore() throws Exception {
+    try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (java.net.Socket s = fake.accept()) {
+          s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+          s.getOutputStream().flush();
+          s.getInputStream().read();
+        } catch (java.io.IOException e) {
+          // the client hung up: expected
+        }
+      });
+      t.start();
+      assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", fake.getLocalPort(),
+          SECRET, 0, 1))
+          .isInstanceOf(KVStoreException.class)
+          .hasMessageContaining("KVStoreServer's port");
+      t.join();
+    }
+  }
+
+  @Test
+  void clientRefusesAServerThatCannotProveTheSecret() throws Exception {
+    try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        try (java.net.Socket s = fake.accept()) {
+          java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+          ByteBuf c = Unpooled.buffer();
+          c.writeIntLE(1 + 8 + Protocol.NONCE_BYTES).writeByte(Protocol.CHALLENGE)
+              .writeIntLE(Protocol.MAGIC).writeIntLE(Protocol.VERSION)
+              .writeZero(Protocol.NONCE_BYTES);
+          s.getOutputStream().write(c.array(), 0, c.readableBytes());
+          byte[] len = new byte[4];
+          in.readFully(len);
+          in.readFully(new byte[Unpooled.wrappedBuffer(len).readIntLE()]);
+          ByteBuf ok = Unpooled.buffer();
+          ok.writeIntLE(1 + 5 + Protocol.MAC_BYTES).writeByte(Protocol.AUTH_OK).writeIntLE(1)
+              .writeByte(0).writeZero(Protocol.MAC_BYTES); // a proof made without the secret
+          s.getOutputStream().write(ok.array(), 0, ok.readableBytes());
+          s.getOutputStream().flush();
+          s.getInputStream().read();
+        } catch (java.io.IOException e) {
+          // the client hung up: expected
+        }
+      });
+      t.start();
+      assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", fake.getLocalPort(),
+          SECRET, 0, 1))
+          .isInstanceOf(KVStoreAuthenticationException.class)
+          .hasMessageContaining("could not prove it knows the job's secret");
+      t.join();
+    }
+  }
+
+  @Test
+  void configsRejectBadValues() {
+    assertThatThrownBy(() -> KVStoreServerConfig.builder().numWorkers(2)
+        .secret(new byte[8]).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("16 bytes");
+    assertThatThrownBy(() -> KVStoreServerConfig.builder().secret(new byte[16]).build())
+        .hasMessageContaining("numWorkers");
+    assertThatThrownBy(() -> KVStoreClientConfig.builder().host("h").port(1).secret(SECRET)
+        .numWorkers(2).rank(2).build())
+        .hasMessageContaining("rank must be in [0, 2)");
+    assertThat(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET).build().toString())
+        .doesNotContain(new String(SECRET));
+    assertThat(KVStoreServerConfig.randomSecret()).hasSize(32);
+  }
+}

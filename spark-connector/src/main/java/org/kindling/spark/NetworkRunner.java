@@ -1,0 +1,152 @@
+package org.kindling.spark;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kindling.io.image.RawImageRecordIter;
+import org.kindling.symbol.Symbol;
+import org.kindling.symbol.metric.Accuracy;
+import org.kindling.symbol.metric.EvalMetric;
+import org.kindling.symbol.module.Module;
+import org.kindling.tensor.FormatException;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.io.ParamsFile;
+
+/**
+ * A network bound once for inference at a fixed batch size: the scoring engine behind
+ * {@link KindlingModel#transform} (one per partition) and the per-epoch validation of a training
+ * job. Input rows are {@code prod(exampleShape)} floats; the output of a batch is the network's
+ * first output, {@code (batch, width)} in row-major order.
+ */
+final class NetworkRunner {
+  private final Module module;
+  private final Shape batchShape;
+  private final int batchSize;
+  private final int exampleSize;
+
+  private NetworkRunner(Module module, Shape exampleShape, int batchSize) {
+    this.module = module;
+    this.batchSize = batchSize;
+    int[] dims = exampleShape.dims();
+    int[] batchDims = new int[dims.length + 1];
+    batchDims[0] = batchSize;
+    System.arraycopy(dims, 0, batchDims, 1, dims.length);
+    this.batchShape = Shape.of(batchDims);
+    this.exampleSize = exampleShape.intSize();
+  }
+
+  /**
+   * Binds {@code symbol} with the given weights.
+   *
+   * @param args argument parameters by name (without the {@code arg:} prefix)
+   * @param aux auxiliary states by name
+   * @throws IllegalArgumentException if a parameter is missing or has the wrong shape for
+   *     {@code exampleShape}
+   */
+  static NetworkRunner bind(Symbol symbol, Map<String, NDArray> args, Map<String, NDArray> aux,
+      Shape exampleShape, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+    Module m = new Module(symbol);
+    NetworkRunner r = new NetworkRunner(m, exampleShape, batchSize);
+    m.bind(r.batchShape, null, false);
+    m.initParams(null, args, aux, false);
+    return r;
+  }
+
+  /**
+   * Binds a saved model.
+   *
+   * @param source the model's location, for error messages
+   * @throws FormatException naming {@code source} if the symbol or parameters are malformed
+   */
+  static NetworkRunner bind(ModelData data, String source, Shape exampleShape, int batchSize)
+      throws FormatException {
+    Symbol symbol = Symbol.fromJson(data.symbolJson(), source + " (symbol)");
+    Map<String, NDArray> args = new LinkedHashMap<>();
+    Map<String, NDArray> aux = new LinkedHashMap<>();
+    splitParams(ParamsFile.read(data.paramsUnsafe(), source + " (params)"), args, aux);
+    return bind(symbol, args, aux, exampleShape, batchSize);
+  }
+
+  /**
+   * Checks that {@code data} holds parseable symbol JSON and a {@code .params} image whose names
+   * carry {@code arg:}/{@code aux:} prefixes, so a broken checkpoint fails when it is opened
+   * rather than inside a Spark task.
+   */
+  static void validate(ModelData data, String source) throws IOException {
+    Symbol.fromJson(data.symbolJson(), source + " (symbol)");
+    splitParams(ParamsFile.read(data.paramsUnsafe(), source), new LinkedHashMap<>(),
+        new LinkedHashMap<>());
+  }
+
+  /**
+   * Splits checkpoint names {@code arg:x} / {@code aux:y} into two maps, as MXNet's
+   * {@code load_checkpoint} does; a name without a prefix counts as an argument.
+   */
+  static void splitParams(ParamsFile.Contents contents, Map<String, NDArray> args,
+      Map<String, NDArray> aux) {
+    List<String> names = contents.names();
+    List<NDArray> arrays = contents.arrays();
+    if (names.size() != arrays.size()) {
+      throw new IllegalArgumentException("the parameters have no names; a checkpoint needs"
+          + " arg:/aux: names");
+    }
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (n.startsWith("aux:")) {
+        aux.put(n.substring(4), arrays.get(i));
+      } else {
+        args.put(n.startsWith("arg:") ? n.substring(4) : n, arrays.get(i));
+      }
+    }
+  }
+
+  /** Rows per forward pass. */
+  int batchSize() {
+    return batchSize;
+  }
+
+  /** Floats per input row. */
+  int exampleSize() {
+    return exampleSize;
+  }
+
+  /**
+   * Runs one batch.
+   *
+   * @param batch {@code batchSize * exampleSize} floats, row-major
+   * @return the first output, {@code batchSize * width} floats
+   */
+  float[] forward(float[] batch) {
+    if (batch.length != batchSize * exampleSize) {
+      throw new IllegalArgumentException(batch.length + " floats do not make a batch of "
+          + batchSize + " rows of " + exampleSize);
+    }
+    module.forward(new DataBatch(List.of(NDArray.of(batch, batchShape)), List.of(), 0), false);
+    return module.outputs().get(0).toFloatArray();
+  }
+
+  /** Width of one output row (e.g. the number of classes), known after the first bind. */
+  int outputWidth() {
+    return (int) module.outputs().get(0).shape().sizeFrom(1);
+  }
+
+  /**
+   * Accuracy over every batch of {@code data} (padded rows skipped); the iterator must produce
+   * batches of this runner's batch size and example shape.
+   */
+  double accuracy(RawImageRecordIter data) throws IOException {
+    EvalMetric acc = new Accuracy();
+    DataBatch b;
+    while ((b = data.next()) != null) {
+      module.forward(new DataBatch(b.data(), List.of(), b.pad()), false);
+      module.updateMetric(acc, b);
+    }
+    return acc.get().value();
+  }
+}

@@ -1,0 +1,63 @@
+package org.kindling.spark;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.kindling.symbol.Symbol;
+import org.kindling.symbol.op.Activation;
+
+/**
+ * The networks a training job can train: the built-in multilayer perceptron, or any symbol JSON
+ * file (written by MXNet or Kindling) whose data input is {@code data} and whose label is
+ * {@code softmax_label}.
+ */
+public final class Networks {
+
+  /** Name of the data input of every trainable network. */
+  public static final String DATA = "data";
+
+  /** Name of the label input (created by {@code SoftmaxOutput} named {@code softmax}). */
+  public static final String LABEL = "softmax_label";
+
+  private Networks() {}
+
+  /**
+   * An MLP as in MXNet's {@code symbols/mlp.py}: {@code fc1 -> relu1 -> fc2 -> relu2 -> ... ->
+   * fcN -> softmax}. {@code FullyConnected} flattens its input, so any per-example shape works.
+   *
+   * @param hidden widths of the hidden layers, e.g. {@code 256, 128}
+   * @param numClasses width of the last layer
+   */
+  public static Symbol mlp(int[] hidden, int numClasses) {
+    Symbol x = Symbol.variable(DATA);
+    for (int i = 0; i < hidden.length; i++) {
+      x = Symbol.fullyConnected("fc" + (i + 1), x, hidden[i]);
+      x = Symbol.activation("relu" + (i + 1), x, Activation.ActType.RELU);
+    }
+    x = Symbol.fullyConnected("fc" + (hidden.length + 1), x, numClasses);
+    return Symbol.softmaxOutput("softmax", x);
+  }
+
+  /**
+   * The network a configuration asks for: the symbol file if given (read through Hadoop, so it
+   * may be on HDFS or S3), else the built-in MLP.
+   *
+   * @throws IOException naming the file if it cannot be read or is not valid symbol JSON
+   * @throws IllegalArgumentException if the network has no {@code data} input
+   */
+  public static Symbol forConfig(TrainConfig config, Configuration conf) throws IOException {
+    Symbol s;
+    if (config.symbolFile() != null) {
+      byte[] json = HadoopFiles.readAll(new Path(config.symbolFile()), conf);
+      s = Symbol.fromJson(new String(json, StandardCharsets.UTF_8), config.symbolFile());
+    } else {
+      s = mlp(config.hidden(), config.numClasses());
+    }
+    if (!s.listArguments().contains(DATA)) {
+      throw new IllegalArgumentException("the network has no input named '" + DATA
+          + "'; its arguments are " + s.listArguments());
+    }
+    return s;
+  }
+}

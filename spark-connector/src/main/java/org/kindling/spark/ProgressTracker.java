@@ -1,0 +1,145 @@
+package org.kindling.spark;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The driver's view of training progress, fed by {@link WorkerReport}s from all workers. Prints
+ * a progress line whenever rank 0 reports (every {@code --disp-batches} batches), and
+ * completes a per-epoch future when every worker has reported the end of that epoch.
+ *
+ * <p>Thread-safe: reports arrive on the parameter server's message thread while the
+ * checkpoint thread waits for epoch totals.
+ */
+final class ProgressTracker {
+
+  /** Totals of one epoch over all workers. */
+  record EpochTotals(int epoch, long samples, long correct, double seconds) {
+    double accuracy() {
+      return samples == 0 ? Double.NaN : (double) correct / samples;
+    }
+
+    double samplesPerSecond() {
+      return seconds <= 0 ? 0 : samples / seconds;
+    }
+  }
+
+  private final int numWorkers;
+  private final int epochs;
+  private final Consumer<String> out;
+  private final LongSupplier nanoClock;
+  private long startNanos;
+  private boolean started;
+  private final Map<Integer, WorkerReport> latest = new HashMap<>();
+  private final Map<Integer, Map<Integer, WorkerReport>> epochEnds = new HashMap<>();
+  private final Map<Integer, CompletableFuture<EpochTotals>> totals = new HashMap<>();
+
+  /**
+   * @param numWorkers number of workers whose epoch ends make an epoch complete
+   * @param epochs total epochs, for the ETA
+   * @param out where progress lines go
+   * @param nanoClock time source ({@link System#nanoTime} in production)
+   */
+  ProgressTracker(int numWorkers, int epochs, Consumer<String> out, LongSupplier nanoClock) {
+    this.numWorkers = numWorkers;
+    this.epochs = epochs;
+    this.out = out;
+    this.nanoClock = nanoClock;
+    this.startNanos = nanoClock.getAsLong();
+  }
+
+  /**
+   * Seconds of training so far: from the start of the first epoch as the first report tells it
+   * (Spark's scheduling and the workers' setup are not counted), or since creation before that.
+   */
+  synchronized double elapsedSeconds() {
+    return (nanoClock.getAsLong() - startNanos) / 1e9;
+  }
+
+  /** Records one report; prints a progress line for rank 0's progress reports. */
+  synchronized void onReport(int rank, WorkerReport r) {
+    if (rank < 0 || rank >= numWorkers) {
+      throw new IllegalArgumentException("report from unknown rank " + rank);
+    }
+    if (!started) {
+      started = true;
+      startNanos = nanoClock.getAsLong() - (long) (r.seconds() * 1e9);
+    }
+    latest.put(rank, r);
+    if (r.epochEnd()) {
+      Map<Integer, WorkerReport> ends = epochEnds.computeIfAbsent(r.epoch(), e -> new HashMap<>());
+      ends.put(rank, r);
+      if (ends.size() == numWorkers) {
+        long samples = 0;
+        long correct = 0;
+        double seconds = 0;
+        for (WorkerReport w : ends.values()) {
+          samples += w.samples();
+          correct += w.correct();
+          seconds = Math.max(seconds, w.seconds());
+        }
+        future(r.epoch()).complete(new EpochTotals(r.epoch(), samples, correct, seconds));
+        epochEnds.remove(r.epoch());
+      }
+    } else if (rank == 0) {
+      out.accept(progressLine(r));
+    }
+  }
+
+  /** A future completed when every worker has reported the end of {@code epoch}. */
+  synchronized CompletableFuture<EpochTotals> epochTotals(int epoch) {
+    return future(epoch);
+  }
+
+  /** Fails every pending epoch future, so nothing waits for a job that died. */
+  synchronized void abort(Throwable cause) {
+    for (CompletableFuture<EpochTotals> f : totals.values()) {
+      f.completeExceptionally(cause);
+    }
+  }
+
+  private CompletableFuture<EpochTotals> future(int epoch) {
+    return totals.computeIfAbsent(epoch, e -> new CompletableFuture<>());
+  }
+
+  private String progressLine(WorkerReport r) {
+    long samples = 0;
+    long correct = 0;
+    double rate = 0;
+    for (WorkerReport w : latest.values()) {
+      if (w.epoch() == r.epoch() && !w.epochEnd()) {
+        samples += w.samples();
+        correct += w.correct();
+        rate += w.seconds() > 0 ? w.samples() / w.seconds() : 0;
+      }
+    }
+    double acc = samples == 0 ? 0 : (double) correct / samples;
+    double elapsed = elapsedSeconds();
+    double done = (r.epoch() - 1) + (double) r.batch() / Math.max(1, r.batches());
+    return String.format(Locale.ROOT,
+        "epoch %d/%d  batch %d/%d  %.0f samples/s  train-acc %.4f  elapsed %s  eta %s",
+        r.epoch(), epochs, r.batch(), r.batches(), rate, acc, clock(elapsed),
+        eta(elapsed, done / epochs));
+  }
+
+  /** {@code m:ss} or {@code h:mm:ss}. */
+  static String clock(double seconds) {
+    long s = Math.max(0, Math.round(seconds));
+    if (s >= 3600) {
+      return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+    return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+
+  /** Remaining time from elapsed seconds and the fraction done, or {@code ?} at the start. */
+  static String eta(double elapsed, double fractionDone) {
+    if (fractionDone <= 0 || fractionDone > 1) {
+      return "?";
+    }
+    return clock(elapsed * (1 - fractionDone) / fractionDone);
+  }
+}

@@ -1,0 +1,255 @@
+package org.kindling.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.SparkSession;
+import org.kindling.io.split.RecordIOSplit;
+import org.kindling.kvstore.KVStoreServer;
+import org.kindling.kvstore.KVStoreServerConfig;
+import org.kindling.symbol.Symbol;
+import scala.reflect.ClassTag$;
+
+/**
+ * The distributed training job, for {@code spark-submit --class org.kindling.spark.TrainJob
+ * kindling-spark-assembly.jar --data hdfs://.../train.rec --num-workers 4 ...} (see
+ * {@link TrainArgs} for the options) or embedded through {@link #run(SparkSession, TrainConfig)}.
+ *
+ * <p>The driver starts the parameter server ({@link KVStoreServer}) on {@code spark.driver.host}
+ * with a fresh 32-byte secret and an ephemeral port, and launches one barrier stage of W tasks
+ * ({@link TrainTask}). Tasks report progress to the server's message listener, which prints it;
+ * when rank 0 reports the end of an epoch the listener snapshots the server's weights before
+ * rank 0 may push again, so the checkpoint is the synchronized state after exactly that epoch.
+ * Checkpoints ({@code PREFIX-symbol.json}, {@code PREFIX-%04d.params}) and the training curve
+ * ({@code PREFIX-metrics.csv}) are written atomically on any Hadoop file system. The server is
+ * always closed; a task failure becomes a {@link TrainingFailedException} whose message is the
+ * first failing worker's error.
+ */
+public final class TrainJob {
+
+  /** First word of a worker's failure message to the driver. */
+  static final String FAILURE_PREFIX = "kindling-failed ";
+
+  private TrainJob() {}
+
+  /**
+   * Entry point of {@code spark-submit}. Exit codes: 0 on success, 1 if training failed, 2 for
+   * invalid options.
+   */
+  public static void main(String[] args) {
+    if (TrainArgs.wantsHelp(args)) {
+      System.out.print(TrainArgs.usage(
+          "spark-submit --class org.kindling.spark.TrainJob kindling-spark-assembly.jar"));
+      return;
+    }
+    TrainConfig config;
+    try {
+      config = TrainArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("kindling: error: " + e.getMessage());
+      System.err.println("Try '--help' for the list of options.");
+      System.exit(2);
+      return;
+    }
+    SparkSession spark = session(config);
+    int code = 0;
+    try {
+      TrainResult result = run(spark, config);
+      System.out.println(summary(result));
+    } catch (TrainingFailedException | IllegalArgumentException | UncheckedIOException e) {
+      System.err.println("kindling: error: " + e.getMessage());
+      code = 1;
+    } finally {
+      spark.stop();
+    }
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** The session of {@code spark-submit}, or a local one bound to loopback for {@code --master local[N]}. */
+  static SparkSession session(TrainConfig config) {
+    SparkSession.Builder b = SparkSession.builder().appName("kindling-train");
+    if (config.master() != null) {
+      b.master(config.master());
+      if (config.master().startsWith("local")) {
+        b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false");
+      }
+    }
+    return b.getOrCreate();
+  }
+
+  /** One line about a finished job. */
+  public static String summary(TrainResult r) {
+    EpochMetrics last = r.last();
+    return String.format(Locale.ROOT, "kindling: trained %d epochs: train-acc %.4f%s, %.0f"
+            + " samples/s%s", r.metrics().size(), last.trainAccuracy(),
+        last.hasValAccuracy() ? String.format(Locale.ROOT, ", val-acc %.4f", last.valAccuracy())
+            : "",
+        last.samplesPerSecond(),
+        r.modelPrefix() == null ? "" : ", checkpoint " + r.lastParamsFile());
+  }
+
+  /** Trains with progress lines on standard output; see {@link #run(SparkSession, TrainConfig, Consumer)}. */
+  public static TrainResult run(SparkSession spark, TrainConfig config) {
+    return run(spark, config, System.out::println);
+  }
+
+  /**
+   * Trains {@code config} on {@code spark} and returns the per-epoch metrics and the checkpoint
+   * location.
+   *
+   * @param progress receives the progress and per-epoch lines
+   * @throws TrainingFailedException if a task failed (message: the first worker's error)
+   * @throws IllegalArgumentException if the network or the data cannot be used
+   * @throws UncheckedIOException if the data, the symbol file or a checkpoint cannot be read or
+   *     written
+   */
+  public static TrainResult run(SparkSession spark, TrainConfig config,
+      Consumer<String> progress) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Symbol symbol;
+    try {
+      symbol = Networks.forConfig(config, conf);
+      // fail on the driver, before any task starts, if an input cannot be found
+      RecordIOSplit.open(config.data(), conf);
+      if (config.valData() != null) {
+        RecordIOSplit.open(config.valData(), conf);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+    if (!symbol.listAuxiliaryStates().isEmpty()) {
+      throw new IllegalArgumentException("networks with auxiliary states "
+          + symbol.listAuxiliaryStates() + " cannot be trained by TrainJob yet");
+    }
+    progress.accept(String.format(Locale.ROOT,
+        "kindling: training %s on %s: %d worker(s) x batch %d, %d epochs, %s, SGD lr %s"
+            + " momentum %s wd %s", describe(config), config.data(), config.numWorkers(),
+        config.batchSize(), config.epochs(), config.kvstore(), config.learningRate(),
+        config.momentum(), config.weightDecay()));
+    return config.distributed()
+        ? runDistributed(spark, config, symbol, conf, progress)
+        : runLocal(spark, config, symbol, conf, progress);
+  }
+
+  private static TrainResult runDistributed(SparkSession spark, TrainConfig config,
+      Symbol symbol, Configuration conf, Consumer<String> progress) {
+    SparkConf sparkConf = spark.sparkContext().getConf();
+    String host = sparkConf.get("spark.driver.host", localAddress());
+    String bindHost = sparkConf.get("spark.driver.bindAddress", host);
+    byte[] secret = KVStoreServerConfig.randomSecret();
+    ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.epochs(),
+        progress, System::nanoTime);
+    AtomicReference<String> firstFailure = new AtomicReference<>();
+    try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
+            .bindHost(bindHost).port(0).numWorkers(config.numWorkers()).secret(secret).build());
+        EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
+            progress)) {
+      ckpt.writeSymbol();
+      server.setMessageListener((rank, text) -> {
+        if (text.startsWith(FAILURE_PREFIX)) {
+          firstFailure.compareAndSet(null, "worker " + rank + " of " + config.numWorkers()
+              + ": " + text.substring(FAILURE_PREFIX.length()));
+          return;
+        }
+        if (!WorkerReport.isReport(text)) {
+          progress.accept("worker " + rank + ": " + text);
+          return;
+        }
+        WorkerReport r = WorkerReport.decode(text);
+        tracker.onReport(rank, r);
+        if (r.epochEnd() && rank == 0) {
+          // rank 0 waits in sendMessage until this returns: no sync round can complete, so
+          // the snapshot holds exactly the weights after this epoch
+          ckpt.onEpochEnd(r.epoch(), server.snapshot());
+        }
+      });
+      progress.accept("kindling: parameter server on " + host + ":" + server.port());
+      TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
+          server.port(), secret);
+      runStage(spark, config, task, tracker, firstFailure);
+      List<EpochMetrics> metrics = ckpt.finish();
+      return new TrainResult(metrics, config.modelPrefix(), ckpt.lastEpoch(), symbol.toJson(),
+          ckpt.lastParams());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainingFailedException("interrupted while waiting for checkpoints", e);
+    }
+  }
+
+  private static TrainResult runLocal(SparkSession spark, TrainConfig config, Symbol symbol,
+      Configuration conf, Consumer<String> progress) {
+    ProgressTracker tracker = new ProgressTracker(1, config.epochs(), progress, System::nanoTime);
+    TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
+        null);
+    List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>());
+    TaskOutcome o = outcomes.get(0);
+    return new TrainResult(o.metrics(), config.modelPrefix(), config.epochs(), symbol.toJson(),
+        o.params());
+  }
+
+  /** Runs the barrier stage; a failure becomes a {@link TrainingFailedException}. */
+  private static List<TaskOutcome> runStage(SparkSession spark, TrainConfig config,
+      TrainTask task, ProgressTracker tracker, AtomicReference<String> firstFailure) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Integer> ranks = IntStream.range(0, config.numWorkers()).boxed()
+        .collect(Collectors.toList());
+    JavaRDD<Integer> seeds = jsc.parallelize(ranks, config.numWorkers());
+    RDD<TaskOutcome> stage = seeds.rdd().barrier()
+        .mapPartitions(task, false, ClassTag$.MODULE$.apply(TaskOutcome.class));
+    jsc.setJobDescription("kindling training (" + config.numWorkers() + " workers)");
+    try {
+      Object collected = stage.collect();
+      List<TaskOutcome> out = new ArrayList<>();
+      for (Object o : (Object[]) collected) {
+        out.add((TaskOutcome) o);
+      }
+      return out;
+    } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala code
+      tracker.abort(e);
+      String why = firstFailure.get();
+      if (why == null) {
+        String taskError = TrainingFailedException.taskErrorIn(e.getMessage());
+        why = taskError != null ? taskError : String.valueOf(e.getMessage()).split("\n")[0];
+      }
+      throw new TrainingFailedException("training failed: " + why, e);
+    } finally {
+      jsc.setJobDescription(null);
+    }
+  }
+
+  private static String describe(TrainConfig config) {
+    if (config.symbolFile() != null) {
+      return config.symbolFile();
+    }
+    return "mlp " + config.exampleSize() + "-" + Arrays.stream(config.hidden())
+        .mapToObj(Integer::toString).collect(Collectors.joining("-")) + "-"
+        + config.numClasses();
+  }
+
+  private static String localAddress() {
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Kindling on Apache Spark: the distributed training job and the Spark ML model.
+ *
+ * <ul>
+ *   <li>{@link org.kindling.spark.TrainJob}: {@code spark-submit --class
+ *       org.kindling.spark.TrainJob kindling-spark-assembly.jar --data ... } or
+ *       {@code TrainJob.run(spark, config)}; options in {@link org.kindling.spark.TrainArgs},
+ *       settings in {@link org.kindling.spark.TrainConfig}. One barrier stage of W tasks trains
+ *       with the parameter server on the driver ({@code dist_sync}); checkpoints are MXNet's
+ *       {@code PREFIX-symbol.json} and {@code PREFIX-%04d.params} on any Hadoop file system.
+ *   <li>{@link org.kindling.spark.KindlingModel}: a Spark ML {@code Model} that scores a
+ *       DataFrame in batches, saved and loaded like Spark's own stages.
+ * </ul>
+ */
+package org.kindling.spark;

@@ -1,0 +1,457 @@
+package org.kindling.symbol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.kindling.symbol.graph.Graph;
+import org.kindling.symbol.graph.Node;
+import org.kindling.symbol.graph.NodeEntry;
+import org.kindling.symbol.graph.ShapeInference;
+import org.kindling.symbol.graph.SymbolJsonReader;
+import org.kindling.symbol.graph.SymbolJsonWriter;
+import org.kindling.symbol.op.Activation;
+import org.kindling.symbol.op.ElemwiseAdd;
+import org.kindling.symbol.op.Flatten;
+import org.kindling.symbol.op.FullyConnected;
+import org.kindling.symbol.op.OpInstance;
+import org.kindling.symbol.op.Operator;
+import org.kindling.symbol.op.Operators;
+import org.kindling.symbol.op.ParamValues;
+import org.kindling.symbol.op.Reshape;
+import org.kindling.symbol.op.SoftmaxOutput;
+import org.kindling.tensor.FormatException;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+
+/**
+ * A declarative computation graph, as MXNet's {@code Symbol}: an immutable list of output
+ * entries of a DAG of operator and variable nodes.
+ *
+ * <p>Build with {@link #variable} and the operator factories ({@link #fullyConnected}, {@link
+ * #activation}, {@link #softmaxOutput}, ...) or generically with {@link #create}. A null name
+ * gives MXNet's auto name ({@code fullyconnected0}, a per-thread counter per operator). Inputs
+ * not given are created as variables named {@code <node>_<input>} ({@code fc1_weight},
+ * {@code softmax_label}), carrying the node's attributes as MXNet's composition does.
+ *
+ * <p>Read and write MXNet's symbol JSON with {@link #toJson}, {@link #fromJson}, {@link #save}
+ * and {@link #load}. Bind to arrays with {@link #bind} or {@link #simpleBind}.
+ */
+public final class Symbol {
+  private static final ThreadLocal<Map<String, Integer>> NAME_COUNTERS =
+      ThreadLocal.withInitial(HashMap::new);
+  /** Symbol files larger than this are rejected before reading. */
+  private static final long MAX_JSON_BYTES = 256L << 20;
+
+  private final List<NodeEntry> outputs;
+  private volatile Graph graph;
+
+  private Symbol(List<NodeEntry> outputs) {
+    this.outputs = List.copyOf(outputs);
+  }
+
+  // ---------------------------------------------------------------- construction
+
+  /** A variable (data input, parameter or label) named {@code name}. */
+  public static Symbol variable(String name) {
+    return variable(name, Map.of());
+  }
+
+  /**
+   * A variable with hidden attributes such as {@code __shape__}, {@code __lr_mult__}.
+   *
+   * @throws IllegalArgumentException if a key is not a hidden {@code __x__} key
+   */
+  public static Symbol variable(String name, Map<String, String> attrs) {
+    requireName(name);
+    for (String k : attrs.keySet()) {
+      if (!ParamValues.isHidden(k)) {
+        throw new IllegalArgumentException(
+            "variable '" + name + "': attribute '" + k + "' is not a hidden __key__");
+      }
+    }
+    return new Symbol(List.of(new NodeEntry(Node.variable(name, attrs), 0)));
+  }
+
+  /** A symbol whose outputs are the outputs of {@code symbols}, in order. */
+  public static Symbol group(Symbol... symbols) {
+    List<NodeEntry> outs = new ArrayList<>();
+    for (Symbol s : symbols) {
+      outs.addAll(s.outputs);
+    }
+    if (outs.isEmpty()) {
+      throw new IllegalArgumentException("group needs at least one symbol");
+    }
+    return new Symbol(outs);
+  }
+
+  /**
+   * Applies {@code op} with {@code params} to named inputs. Missing inputs become variables
+   * {@code <name>_<input>}.
+   *
+   * @param name the node name, or null for an auto name
+   * @param inputs inputs by the operator's input names (each a single-output symbol)
+   * @throws IllegalArgumentException for unknown input names or multi-output inputs
+   */
+  public static <P> Symbol create(
+      Operator<P> op, String name, P params, Map<String, Symbol> inputs) {
+    OpInstance<P> inst = OpInstance.of(op, params);
+    String nodeName = name != null ? name : autoName(op);
+    List<String> names = inst.inputNames();
+    for (String k : inputs.keySet()) {
+      if (!names.contains(k)) {
+        throw new IllegalArgumentException(
+            op.name() + " node '" + nodeName + "': unknown input '" + k + "' (inputs: " + names
+                + ")");
+      }
+    }
+    Map<String, String> attrs = inst.toAttrs();
+    List<NodeEntry> entries = new ArrayList<>();
+    for (String in : names) {
+      Symbol s = inputs.get(in);
+      if (s == null) {
+        entries.add(new NodeEntry(Node.variable(nodeName + "_" + in, attrs), 0));
+      } else {
+        if (s.outputs.size() != 1) {
+          throw new IllegalArgumentException(
+              op.name() + " node '" + nodeName + "': input '" + in + "' has "
+                  + s.outputs.size() + " outputs; pick one with get(i)");
+        }
+        entries.add(s.outputs.get(0));
+      }
+    }
+    return new Symbol(List.of(new NodeEntry(
+        Node.operator(inst, nodeName, attrs, entries, List.of()), 0)));
+  }
+
+  /** {@code FullyConnected} with {@code num_hidden} units, creating weight and bias. */
+  public static Symbol fullyConnected(String name, Symbol data, int numHidden) {
+    return fullyConnected(name, data, FullyConnected.Params.of(numHidden));
+  }
+
+  /** {@code FullyConnected} with explicit parameters. */
+  public static Symbol fullyConnected(String name, Symbol data, FullyConnected.Params params) {
+    return create(Operators.FULLY_CONNECTED, name, params, Map.of("data", data));
+  }
+
+  /** {@code Activation} of type {@code type}. */
+  public static Symbol activation(String name, Symbol data, Activation.ActType type) {
+    return create(Operators.ACTIVATION, name, new Activation.Params(type), Map.of("data", data));
+  }
+
+  /** {@code SoftmaxOutput} with MXNet's defaults, creating {@code <name>_label}. */
+  public static Symbol softmaxOutput(String name, Symbol data) {
+    return softmaxOutput(name, data, SoftmaxOutput.Params.defaults());
+  }
+
+  /** {@code SoftmaxOutput} with explicit parameters, creating {@code <name>_label}. */
+  public static Symbol softmaxOutput(String name, Symbol data, SoftmaxOutput.Params params) {
+    return create(Operators.SOFTMAX_OUTPUT, name, params, Map.of("data", data));
+  }
+
+  /** {@code SoftmaxOutput} with an explicit label symbol. */
+  public static Symbol softmaxOutput(
+      String name, Symbol data, Symbol label, SoftmaxOutput.Params params) {
+    return create(Operators.SOFTMAX_OUTPUT, name, params, Map.of("data", data, "label", label));
+  }
+
+  /** {@code Flatten}. */
+  public static Symbol flatten(String name, Symbol data) {
+    return create(Operators.FLATTEN, name, Flatten.Params.NONE, Map.of("data", data));
+  }
+
+  /** {@code Reshape} to {@code shape} (MXNet's special values 0, -1, -2, -3, -4 allowed). */
+  public static Symbol reshape(String name, Symbol data, int... shape) {
+    return create(Operators.RESHAPE, name, Reshape.Params.of(shape), Map.of("data", data));
+  }
+
+  /** {@code elemwise_add}: {@code lhs + rhs}, equal shapes. */
+  public static Symbol elemwiseAdd(String name, Symbol lhs, Symbol rhs) {
+    return create(
+        Operators.ELEMWISE_ADD, name, ElemwiseAdd.Params.NONE, Map.of("lhs", lhs, "rhs", rhs));
+  }
+
+  private static String autoName(Operator<?> op) {
+    String hint = op.name().toLowerCase(Locale.ROOT);
+    Map<String, Integer> counters = NAME_COUNTERS.get();
+    int k = counters.merge(hint, 1, Integer::sum) - 1;
+    return hint + k;
+  }
+
+  /** Restarts this thread's auto-name counters (as entering a new MXNet NameManager). */
+  public static void resetAutoNames() {
+    NAME_COUNTERS.get().clear();
+  }
+
+  private static void requireName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("a variable needs a non-empty name");
+    }
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  /** The graph reachable from the outputs (computed once). */
+  Graph graph() {
+    Graph g = graph;
+    if (g == null) {
+      g = Graph.of(outputs);
+      graph = g;
+    }
+    return g;
+  }
+
+  /** The output entries. */
+  List<NodeEntry> outputEntries() {
+    return outputs;
+  }
+
+  /** Number of outputs. */
+  public int numOutputs() {
+    return outputs.size();
+  }
+
+  /** The name of a single-output symbol's node (MXNet's {@code Symbol.name}). */
+  public String name() {
+    if (outputs.size() != 1) {
+      throw new IllegalStateException("a group of " + outputs.size() + " outputs has no name");
+    }
+    return outputs.get(0).node().name();
+  }
+
+  /** Output {@code i} as a single-output symbol. */
+  public Symbol get(int i) {
+    Objects.checkIndex(i, outputs.size());
+    return new Symbol(List.of(outputs.get(i)));
+  }
+
+  /** The output named {@code outputName} (as listed by {@link #listOutputs}). */
+  public Symbol get(String outputName) {
+    int i = listOutputs().indexOf(outputName);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          "no output '" + outputName + "' (outputs: " + listOutputs() + ")");
+    }
+    return get(i);
+  }
+
+  /** Every output of every node, as MXNet's {@code get_internals}. */
+  public Symbol internals() {
+    List<NodeEntry> all = new ArrayList<>();
+    for (Node n : graph().nodes()) {
+      int visible = n.isVariable() ? 1 : n.op().numVisibleOutputs();
+      for (int k = 0; k < visible; k++) {
+        all.add(new NodeEntry(n, k));
+      }
+    }
+    return new Symbol(all);
+  }
+
+  /** Argument variables (not auxiliary states) in DFS order, as MXNet's {@code list_arguments}. */
+  public List<String> listArguments() {
+    return graph().argumentNames();
+  }
+
+  /** Output names, e.g. {@code softmax_output}. */
+  public List<String> listOutputs() {
+    return graph().outputNames();
+  }
+
+  /** Auxiliary states (variables feeding mutable inputs) in DFS order. */
+  public List<String> listAuxiliaryStates() {
+    return graph().auxiliaryNames();
+  }
+
+  // ---------------------------------------------------------------- shapes
+
+  /**
+   * Infers all argument, output and auxiliary shapes from some argument shapes, e.g.
+   * {@code data=(128, 784)} gives the weight shapes of every FullyConnected.
+   *
+   * @throws IllegalArgumentException for unknown names, inconsistent shapes (naming the node),
+   *     or shapes that cannot be inferred (naming the arguments)
+   */
+  public InferredShapes inferShape(Map<String, Shape> known) {
+    InferredShapes s = inferShapePartial(known);
+    if (!s.isComplete()) {
+      List<String> unknown = new ArrayList<>();
+      s.arguments().forEach((k, v) -> {
+        if (v == null) {
+          unknown.add(k);
+        }
+      });
+      s.auxiliaryStates().forEach((k, v) -> {
+        if (v == null) {
+          unknown.add(k);
+        }
+      });
+      throw new IllegalArgumentException(
+          "cannot infer the shapes of " + (unknown.isEmpty() ? "some outputs" : unknown)
+              + " from " + known + "; give more input shapes");
+    }
+    return s;
+  }
+
+  /** As {@link #inferShape} but leaves unknown shapes as null instead of failing. */
+  public InferredShapes inferShapePartial(Map<String, Shape> known) {
+    Graph g = graph();
+    List<String> args = g.argumentNames();
+    List<String> aux = g.auxiliaryNames();
+    for (String k : known.keySet()) {
+      if (!args.contains(k) && !aux.contains(k)) {
+        throw new IllegalArgumentException(
+            "inferShape: unknown argument '" + k + "' (arguments: " + args + ")");
+      }
+    }
+    Shape[] shapes = ShapeInference.infer(g, known);
+    LinkedHashMap<String, Shape> argShapes = new LinkedHashMap<>();
+    for (int id : g.argumentIds()) {
+      argShapes.put(g.node(id).name(), shapes[g.entryId(id, 0)]);
+    }
+    LinkedHashMap<String, Shape> auxShapes = new LinkedHashMap<>();
+    for (int id : g.auxiliaryIds()) {
+      auxShapes.put(g.node(id).name(), shapes[g.entryId(id, 0)]);
+    }
+    List<Shape> outShapes = new ArrayList<>();
+    for (NodeEntry e : outputs) {
+      outShapes.add(shapes[g.entryId(e)]);
+    }
+    return new InferredShapes(argShapes, outShapes, auxShapes);
+  }
+
+  // ---------------------------------------------------------------- JSON
+
+  /** The symbol as MXNet 1.9.1 writes it (formats.md §4). */
+  public String toJson() {
+    return SymbolJsonWriter.write(graph());
+  }
+
+  /**
+   * Reads symbol JSON from any MXNet version.
+   *
+   * @param sourceName the file or description, for error messages
+   * @throws FormatException naming the source and node if the JSON is malformed or invalid
+   */
+  public static Symbol fromJson(String json, String sourceName) throws FormatException {
+    List<NodeEntry> heads = SymbolJsonReader.read(json, sourceName);
+    try {
+      Symbol s = new Symbol(heads);
+      s.graph();
+      return s;
+    } catch (IllegalArgumentException e) {
+      throw new FormatException(sourceName, -1, e.getMessage());
+    }
+  }
+
+  /** Writes {@link #toJson()} to {@code file} atomically (temp file, then rename). */
+  public void save(Path file) throws IOException {
+    writeAtomically(file, toJson().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads a {@code -symbol.json} file. */
+  public static Symbol load(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_JSON_BYTES) {
+      throw new FormatException(file.toString(), 0,
+          "symbol file of " + size + " bytes exceeds the " + MAX_JSON_BYTES + "-byte limit");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (CharacterCodingException e) {
+      throw new FormatException(file.toString(), -1, "not UTF-8 text: " + e);
+    }
+    return fromJson(text, file.toString());
+  }
+
+  /**
+   * Writes bytes to a sibling temp file, forces it to disk and renames it over {@code file}, so
+   * {@code file} is either its old self or complete.
+   */
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  // ---------------------------------------------------------------- binding
+
+  /**
+   * Binds the symbol to arrays for execution.
+   *
+   * @param args an array for every argument (extra names are ignored)
+   * @param argGrads gradient arrays for arguments whose request is not NULL
+   * @param gradReqs requests by argument; a missing name means WRITE if {@code argGrads} has an
+   *     array for it, NULL otherwise
+   * @param aux an array for every auxiliary state
+   * @throws IllegalArgumentException for missing arrays or shapes that do not fit
+   */
+  public Executor bind(
+      Map<String, NDArray> args,
+      Map<String, NDArray> argGrads,
+      Map<String, GradReq> gradReqs,
+      Map<String, NDArray> aux) {
+    return new Executor(this, args, argGrads, gradReqs, aux);
+  }
+
+  /**
+   * Infers shapes from {@code inputShapes}, allocates zeroed arrays for every argument, gradient
+   * (where the request is not NULL) and auxiliary state, and binds.
+   */
+  public Executor simpleBind(Map<String, Shape> inputShapes, GradReq defaultReq) {
+    Map<String, GradReq> reqs = new HashMap<>();
+    for (String a : listArguments()) {
+      reqs.put(a, defaultReq);
+    }
+    return simpleBind(inputShapes, reqs);
+  }
+
+  /** As {@link #simpleBind(Map, GradReq)} with a request per argument (missing = NULL). */
+  public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs) {
+    InferredShapes shapes = inferShape(inputShapes);
+    Map<String, NDArray> args = new LinkedHashMap<>();
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    Map<String, GradReq> reqs = new HashMap<>();
+    shapes.arguments().forEach((name, shape) -> {
+      args.put(name, NDArray.zeros(shape));
+      GradReq r = gradReqs.getOrDefault(name, GradReq.NULL);
+      reqs.put(name, r);
+      if (r != GradReq.NULL) {
+        grads.put(name, NDArray.zeros(shape));
+      }
+    });
+    Map<String, NDArray> aux = new LinkedHashMap<>();
+    shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name, NDArray.zeros(shape)));
+    return bind(args, grads, reqs, aux);
+  }
+
+  @Override
+  public String toString() {
+    return "Symbol" + listOutputs();
+  }
+}

@@ -1,0 +1,77 @@
+package org.kindling.symbol.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.kindling.symbol.GradReq;
+
+/**
+ * The gradient pass. Needs: a {@link Graph} and a {@link GradReq} per variable. Provides: a
+ * {@link GradientPlan}.
+ *
+ * <p>An entry needs a gradient if it is a variable with a request other than NULL, or an
+ * operator output with an input that needs one. Nodes are visited in reverse topological order;
+ * for each node with such an input the plan calls its backward kernel once, and each input
+ * gradient accumulates into its entry's buffer (first write, then add).
+ */
+public final class GradientPass {
+  private GradientPass() {}
+
+  /**
+   * Plans the backward pass.
+   *
+   * @param graph the graph
+   * @param varReqs requests by variable name; missing names mean NULL
+   */
+  public static GradientPlan plan(Graph graph, Map<String, GradReq> varReqs) {
+    boolean[] needs = new boolean[graph.numEntries()];
+    GradReq[] varReq = new GradReq[graph.numNodes()];
+    for (int id = 0; id < graph.numNodes(); id++) {
+      Node n = graph.node(id);
+      if (n.isVariable()) {
+        GradReq r = varReqs.getOrDefault(n.name(), GradReq.NULL);
+        varReq[id] = r;
+        needs[graph.entryId(id, 0)] = r != GradReq.NULL;
+      } else {
+        boolean any = false;
+        for (NodeEntry in : n.inputs()) {
+          any |= needs[graph.entryId(in)];
+        }
+        for (int k = 0; k < n.numOutputs(); k++) {
+          needs[graph.entryId(id, k)] = any;
+        }
+      }
+    }
+    int[] contributions = new int[graph.numEntries()];
+    List<NodeEntry> heads = graph.outputs();
+    GradReq[] seeds = new GradReq[heads.size()];
+    for (int h = 0; h < heads.size(); h++) {
+      NodeEntry e = heads.get(h);
+      int eid = graph.entryId(e);
+      boolean seeded =
+          needs[eid] && !e.node().isVariable() && e.node().op().backwardNeedsOutputGrad();
+      seeds[h] = seeded ? (contributions[eid]++ == 0 ? GradReq.WRITE : GradReq.ADD) : GradReq.NULL;
+    }
+    List<GradientPlan.Step> steps = new ArrayList<>();
+    for (int id = graph.numNodes() - 1; id >= 0; id--) {
+      Node n = graph.node(id);
+      if (n.isVariable() || !needs[graph.entryId(id, 0)]) {
+        continue;
+      }
+      List<GradReq> reqs = new ArrayList<>();
+      for (NodeEntry in : n.inputs()) {
+        int eid = graph.entryId(in);
+        if (!needs[eid]) {
+          reqs.add(GradReq.NULL);
+          continue;
+        }
+        boolean first = contributions[eid]++ == 0;
+        int srcId = graph.nodeId(in.node());
+        boolean alwaysAdd = in.node().isVariable() && varReq[srcId] == GradReq.ADD;
+        reqs.add(first && !alwaysAdd ? GradReq.WRITE : GradReq.ADD);
+      }
+      steps.add(new GradientPlan.Step(id, reqs));
+    }
+    return new GradientPlan(needs, seeds, steps);
+  }
+}

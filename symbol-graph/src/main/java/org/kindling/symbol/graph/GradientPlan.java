@@ -1,0 +1,56 @@
+package org.kindling.symbol.graph;
+
+import java.util.List;
+import org.kindling.symbol.GradReq;
+
+/**
+ * The backward computation of a graph, as computed by {@link GradientPass}: which entries carry
+ * a gradient, which head gradients are seeded, and the backward steps in execution order with
+ * the request for each input gradient.
+ *
+ * <p>Gradient accumulation is by request: the first contribution to an entry's gradient buffer
+ * writes, later ones add (a variable with {@link GradReq#ADD} always adds). Steps must run in
+ * list order; on the engine they do, because contributions to one buffer all write its
+ * variable.
+ */
+public final class GradientPlan {
+  /**
+   * One node's backward kernel call.
+   *
+   * @param nodeId the node
+   * @param inputReqs how to store each input's gradient (NULL: not wanted)
+   */
+  public record Step(int nodeId, List<GradReq> inputReqs) {
+    public Step {
+      inputReqs = List.copyOf(inputReqs);
+    }
+  }
+
+  private final boolean[] needsGrad;
+  private final GradReq[] headSeed;
+  private final List<Step> steps;
+
+  GradientPlan(boolean[] needsGrad, GradReq[] headSeed, List<Step> steps) {
+    this.needsGrad = needsGrad;
+    this.headSeed = headSeed;
+    this.steps = List.copyOf(steps);
+  }
+
+  /** True if entry {@code entryId} has a gradient buffer. */
+  public boolean needsGrad(int entryId) {
+    return needsGrad[entryId];
+  }
+
+  /**
+   * How head {@code i}'s gradient is copied into its entry's buffer before the steps run, or
+   * NULL if the head needs no seed (a loss head, or no gradient flows through it).
+   */
+  public GradReq headSeed(int i) {
+    return headSeed[i];
+  }
+
+  /** The backward steps, in execution order (reverse topological). */
+  public List<Step> steps() {
+    return steps;
+  }
+}

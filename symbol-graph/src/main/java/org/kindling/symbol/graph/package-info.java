@@ -1,0 +1,7 @@
+/**
+ * The graph representation ({@link org.kindling.symbol.graph.Node},
+ * {@link org.kindling.symbol.graph.NodeEntry}, the indexed {@link org.kindling.symbol.graph.Graph})
+ * and the passes over it, each a separate class stating what it needs and provides: shape
+ * inference, the gradient pass, and MXNet symbol JSON reading and writing.
+ */
+package org.kindling.symbol.graph;

@@ -1,0 +1,5 @@
+/**
+ * Parameter initializers following MXNet's name rule (weight, bias, gamma, beta, ...), seeded
+ * for reproducibility.
+ */
+package org.kindling.symbol.init;

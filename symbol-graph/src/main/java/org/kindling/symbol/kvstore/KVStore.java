@@ -1,0 +1,75 @@
+package org.kindling.symbol.kvstore;
+
+import java.util.List;
+import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.tensor.NDArray;
+
+/**
+ * A key-value store for parameters and gradients, as MXNet's {@code KVStore} (formats.md §5).
+ * Training code calls this interface; {@code kvstore-spark} implements it ({@code local},
+ * {@code dist_sync}, ...).
+ *
+ * <p>Semantics: {@link #push} sums the given arrays (one per device or worker thread), then
+ * either applies the optimizer ({@code stored = update(stored, sum)}) if one is set, or assigns
+ * {@code stored = sum}. For distributed stores the sum is also taken across all workers before
+ * the update (sync). {@link #pull} copies the stored value into every output. A pull after a
+ * push of the same key from the same worker sees the result of that push.
+ *
+ * <p>All arrays of one key have the same shape. Keys are strings (MXNet also allows ints; use
+ * their decimal form). Operations may be asynchronous through the engine: outputs of a pull are
+ * written by an engine operation, so readers wait on their variable as usual.
+ */
+public interface KVStore extends AutoCloseable {
+
+  /** The store type as given to the factory, e.g. {@code local} or {@code dist_sync}. */
+  String type();
+
+  /** This worker's rank in {@code [0, numWorkers)}. */
+  int rank();
+
+  /** Number of workers sharing the store (1 for local). */
+  int numWorkers();
+
+  /**
+   * Initializes {@code key} with {@code value}. Each key at most once. In distributed stores
+   * every worker calls init and rank 0's value wins.
+   *
+   * @throws IllegalStateException if the key was already initialized
+   */
+  void init(String key, NDArray value);
+
+  /** Pushes the sum of {@code values} for {@code key} (see class doc). */
+  void push(String key, List<NDArray> values);
+
+  /** Pushes one value for {@code key}. */
+  default void push(String key, NDArray value) {
+    push(key, List.of(value));
+  }
+
+  /** Copies the stored value of {@code key} into each of {@code outs}. */
+  void pull(String key, List<NDArray> outs);
+
+  /** Copies the stored value of {@code key} into {@code out}. */
+  default void pull(String key, NDArray out) {
+    pull(key, List.of(out));
+  }
+
+  /** Push then pull in one round trip where the store supports it. */
+  default void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
+    push(key, values);
+    pull(key, outs);
+  }
+
+  /**
+   * Sets the optimizer that push applies. In distributed stores it runs on the server (only
+   * rank 0's call takes effect; every worker may call it).
+   */
+  void setOptimizer(Optimizer optimizer);
+
+  /** Blocks until every worker has reached the barrier (no-op for local stores). */
+  void barrier();
+
+  /** Releases connections and threads. Idempotent. */
+  @Override
+  void close();
+}
