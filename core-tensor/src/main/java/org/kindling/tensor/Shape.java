@@ -94,6 +94,15 @@ public final class Shape {
   /** Python tuple syntax, as MXNet prints shapes: {@code (2, 3)}, {@code (5,)}, {@code ()}. */
   @Override
   public String toString() {
+    return tupleString(dims);
+  }
+
+  /**
+   * Python tuple syntax ({@code str(tuple)}) for any ints, also those that are not a valid
+   * shape (negative special values of a Reshape target, dimensions read from a corrupt file):
+   * {@code (2, -1)}, {@code (5,)}, {@code ()}.
+   */
+  public static String tupleString(int... dims) {
     if (dims.length == 1) {
       return "(" + dims[0] + ",)";
     }

@@ -23,9 +23,9 @@ import org.kindling.tensor.Shape;
 
 /**
  * A worker's connection to the {@link KVStoreServer}: a blocking socket, a reader thread that
- * answers the challenge, checks the server's proof of the secret, and routes replies to waiting requests by id, and frame writes under a
- * lock from the calling thread. No engine thread ever blocks here. If the connection breaks,
- * every waiting and later request fails with the reason.
+ * answers the challenge, checks the server's proof of the secret and routes replies to waiting
+ * requests by id, and frame writes under a lock from the calling thread. No engine thread ever
+ * blocks here. If the connection breaks, every waiting and later request fails with the reason.
  */
 final class ClientConnection implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -115,9 +115,7 @@ final class ClientConnection implements AutoCloseable {
       f.completeExceptionally(brokenFor(what, broken));
       return f;
     }
-    ByteBuf header = Unpooled.buffer(64);
-    header.writeIntLE(0);
-    header.writeByte(type);
+    ByteBuf header = Frames.startOnHeap(type);
     header.writeLongLE(id);
     fields.accept(header);
     int dataBytes = data == null ? 0 : data.remaining();
@@ -140,6 +138,11 @@ final class ClientConnection implements AutoCloseable {
       f.completeExceptionally(ex);
     }
     return f;
+  }
+
+  /** {@link #send} then {@link #await}: one blocking request. */
+  Reply call(byte type, Consumer<ByteBuf> fields, ByteBuffer data, String what) {
+    return await(send(type, fields, data, what), what);
   }
 
   private void write(ByteBuffer header, ByteBuffer data) throws IOException {
@@ -294,9 +297,7 @@ final class ClientConnection implements AutoCloseable {
     }
     byte[] nonce = new byte[Protocol.NONCE_BYTES];
     frame.readBytes(nonce);
-    ByteBuf f = Unpooled.buffer(64);
-    f.writeIntLE(0);
-    f.writeByte(Protocol.AUTH);
+    ByteBuf f = Frames.startOnHeap(Protocol.AUTH);
     f.writeIntLE(Protocol.MAGIC);
     f.writeIntLE(Protocol.VERSION);
     f.writeIntLE(config.rank());

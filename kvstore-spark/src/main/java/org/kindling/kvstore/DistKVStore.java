@@ -1,5 +1,6 @@
 package org.kindling.kvstore;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
@@ -90,12 +92,11 @@ public final class DistKVStore implements KVStore {
       value.waitToRead();
       data = value.byteBuffer();
     }
-    String what = "INIT of key '" + key + "'";
-    conn.await(conn.send(Protocol.INIT, h -> {
+    conn.call(Protocol.INIT, h -> {
       Protocol.writeString(h, key);
       h.writeByte(send ? Protocol.INIT_HAS_DATA : 0);
       Protocol.writeArrayHeader(h, value.shape());
-    }, data, what), what);
+    }, data, "INIT of key '" + key + "'");
     barrier();
   }
 
@@ -105,11 +106,8 @@ public final class DistKVStore implements KVStore {
     Reduction.requireShapes(key, shape, values, "push values");
     awaitPendingPush(key);
     NDArray merged = merge(key, values);
-    String what = "PUSH of key '" + key + "'";
-    pendingPushes.put(key, conn.send(Protocol.PUSH, h -> {
-      Protocol.writeString(h, key);
-      Protocol.writeArrayHeader(h, shape);
-    }, merged.byteBuffer(), what));
+    pendingPushes.put(key, conn.send(Protocol.PUSH, keyAndShape(key, shape),
+        merged.byteBuffer(), "PUSH of key '" + key + "'"));
   }
 
   @Override
@@ -117,9 +115,8 @@ public final class DistKVStore implements KVStore {
     Shape shape = require(key);
     Reduction.requireShapes(key, shape, outs, "pull outputs");
     awaitPendingPush(key);
-    String what = "PULL of key '" + key + "'";
-    Reply r = conn.await(conn.send(Protocol.PULL, h -> Protocol.writeString(h, key), null, what),
-        what);
+    Reply r = conn.call(Protocol.PULL, h -> Protocol.writeString(h, key), null,
+        "PULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
   }
 
@@ -130,11 +127,8 @@ public final class DistKVStore implements KVStore {
     Reduction.requireShapes(key, shape, outs, "pull outputs");
     awaitPendingPush(key);
     NDArray merged = merge(key, values);
-    String what = "PUSHPULL of key '" + key + "'";
-    Reply r = conn.await(conn.send(Protocol.PUSHPULL, h -> {
-      Protocol.writeString(h, key);
-      Protocol.writeArrayHeader(h, shape);
-    }, merged.byteBuffer(), what), what);
+    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape), merged.byteBuffer(),
+        "PUSHPULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
   }
 
@@ -148,9 +142,8 @@ public final class DistKVStore implements KVStore {
     Objects.requireNonNull(optimizer, "optimizer");
     if (rank() == 0) {
       String spec = optimizer.spec();
-      String what = "SET_OPTIMIZER '" + spec + "'";
-      conn.await(conn.send(Protocol.SET_OPTIMIZER, h -> Protocol.writeString(h, spec), null,
-          what), what);
+      conn.call(Protocol.SET_OPTIMIZER, h -> Protocol.writeString(h, spec), null,
+          "SET_OPTIMIZER '" + spec + "'");
     }
     barrier();
   }
@@ -160,7 +153,7 @@ public final class DistKVStore implements KVStore {
   public void barrier() {
     requireOpen();
     awaitAllPendingPushes();
-    conn.await(conn.send(Protocol.BARRIER, h -> { }, null, "BARRIER"), "BARRIER");
+    conn.call(Protocol.BARRIER, h -> { }, null, "BARRIER");
   }
 
   /**
@@ -172,8 +165,7 @@ public final class DistKVStore implements KVStore {
   public void sendMessage(String text) {
     requireOpen();
     Objects.requireNonNull(text, "text");
-    conn.await(conn.send(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null, "MESSAGE"),
-        "MESSAGE");
+    conn.call(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null, "MESSAGE");
   }
 
   /**
@@ -196,7 +188,7 @@ public final class DistKVStore implements KVStore {
     closed = true;
     if (!conn.isBroken()) {
       try {
-        conn.await(conn.send(Protocol.BYE, h -> { }, null, "BYE"), "BYE");
+        conn.call(Protocol.BYE, h -> { }, null, "BYE");
       } catch (KVStoreException e) {
         // leaving anyway; the server treats the closed socket as a departure
       }
@@ -206,6 +198,14 @@ public final class DistKVStore implements KVStore {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** The fields of PUSH and PUSHPULL before the data. */
+  private static Consumer<ByteBuf> keyAndShape(String key, Shape shape) {
+    return h -> {
+      Protocol.writeString(h, key);
+      Protocol.writeArrayHeader(h, shape);
+    };
   }
 
   /** The level-1 sum, ready to read: the array itself if there is one, else a per-key buffer. */

@@ -2,6 +2,7 @@ package org.kindling.kvstore;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 
 /** Builds length-prefixed frames: {@code length:u32le type:u8 fields... [data]}. */
 final class Frames {
@@ -9,7 +10,18 @@ final class Frames {
 
   /** A buffer holding a length placeholder and the type byte; append the fields next. */
   static ByteBuf start(ByteBufAllocator alloc, byte type) {
-    ByteBuf buf = alloc.buffer(64);
+    return header(alloc.buffer(64), type);
+  }
+
+  /**
+   * As {@link #start(ByteBufAllocator, byte)} on an unpooled heap buffer, for the client's
+   * blocking socket: nothing needs to be released.
+   */
+  static ByteBuf startOnHeap(byte type) {
+    return header(Unpooled.buffer(64), type);
+  }
+
+  private static ByteBuf header(ByteBuf buf, byte type) {
     buf.writeIntLE(0);
     buf.writeByte(type);
     return buf;

@@ -36,12 +36,16 @@ final class Reduction {
       FloatBuffer out = dst.floatBuffer();
       out.put(inputs.get(0).floatBuffer());
       for (int i = 1; i < inputs.size(); i++) {
-        FloatBuffer in = inputs.get(i).floatBuffer();
-        for (int k = 0, n = out.limit(); k < n; k++) {
-          out.put(k, out.get(k) + in.get(k));
-        }
+        addInto(out, inputs.get(i).floatBuffer());
       }
     }, reads, List.of(dst.var()));
+  }
+
+  /** {@code dst[k] += src[k]} for every element of {@code dst} (absolute indices). */
+  static void addInto(FloatBuffer dst, FloatBuffer src) {
+    for (int k = 0, n = dst.limit(); k < n; k++) {
+      dst.put(k, dst.get(k) + src.get(k));
+    }
   }
 
   /**

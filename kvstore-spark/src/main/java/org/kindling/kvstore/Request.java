@@ -83,24 +83,15 @@ sealed interface Request {
         return new Push(conn, id, key, shape, frame.readRetainedSlice(n),
             type == Protocol.PUSHPULL);
       }
-      case Protocol.PULL: {
-        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
-        Protocol.requireEnd(frame, name);
-        return new Pull(conn, id, key);
-      }
-      case Protocol.SET_OPTIMIZER: {
-        String spec = Protocol.readString(frame, name, "spec", maxTextBytes);
-        Protocol.requireEnd(frame, name);
-        return new SetOptimizer(conn, id, spec);
-      }
+      case Protocol.PULL:
+        return new Pull(conn, id, lastString(frame, name, "key", Protocol.MAX_KEY_BYTES));
+      case Protocol.SET_OPTIMIZER:
+        return new SetOptimizer(conn, id, lastString(frame, name, "spec", maxTextBytes));
       case Protocol.BARRIER:
         Protocol.requireEnd(frame, name);
         return new Barrier(conn, id);
-      case Protocol.MESSAGE: {
-        String text = Protocol.readString(frame, name, "text", maxTextBytes);
-        Protocol.requireEnd(frame, name);
-        return new Message(conn, id, text);
-      }
+      case Protocol.MESSAGE:
+        return new Message(conn, id, lastString(frame, name, "text", maxTextBytes));
       case Protocol.BYE:
         Protocol.requireEnd(frame, name);
         return new Bye(conn, id);
@@ -108,5 +99,12 @@ sealed interface Request {
         throw new ProtocolException(
             "frame of " + name + " is not a request an authenticated worker may send");
     }
+  }
+
+  /** Reads a string that must be the frame's last field. */
+  private static String lastString(ByteBuf frame, String name, String field, int maxBytes) {
+    String s = Protocol.readString(frame, name, field, maxBytes);
+    Protocol.requireEnd(frame, name);
+    return s;
   }
 }

@@ -72,17 +72,16 @@ final class ServerState {
 
   ServerState(KVStoreServerConfig config) {
     this.config = config;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "kindling-kvstore-state");
-      t.setDaemon(true);
-      stateThread = t;
-      return t;
-    });
-    this.listenerThread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "kindling-kvstore-messages");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread = Executors.newSingleThreadExecutor(
+        r -> stateThread = daemon(r, "kindling-kvstore-state"));
+    this.listenerThread = Executors.newSingleThreadExecutor(
+        r -> daemon(r, "kindling-kvstore-messages"));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
   }
 
   void setListener(MessageListener listener) {
@@ -233,9 +232,7 @@ final class ServerState {
     if (first) {
       dst.put(src);
     } else {
-      for (int k = 0, n = dst.limit(); k < n; k++) {
-        dst.put(k, dst.get(k) + src.get(k));
-      }
+      Reduction.addInto(dst, src);
     }
   }
 

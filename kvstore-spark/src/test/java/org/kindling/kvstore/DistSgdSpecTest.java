@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.kindling.symbol.kvstore.KVStore;
-import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.symbol.optimizer.Optimizers;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
@@ -27,14 +25,7 @@ class DistSgdSpecTest {
     for (int i = 0; i < n; i++) {
       init[i] = (float) random.nextGaussian();
     }
-    float[][][] grads = new float[steps][2][n];
-    for (float[][] step : grads) {
-      for (float[] g : step) {
-        for (int i = 0; i < n; i++) {
-          g[i] = (float) random.nextGaussian();
-        }
-      }
-    }
+    float[][][] grads = LocalReference.gaussianGrads(random, steps, 2, n);
     List<float[]> dist;
     try (KVStoreServer server = KVStoreServer.start(
         KVStoreServerConfig.builder().numWorkers(2).secret(SECRET).build())) {
@@ -52,21 +43,10 @@ class DistSgdSpecTest {
         }
       });
     }
-    Optimizer localSgd = Optimizers.fromSpec(spec);
-    try (KVStore local = KVStores.create("local")) {
-      local.init("w", NDArray.of(init, Shape.of(n)));
-      local.setOptimizer(localSgd);
-      for (float[][] step : grads) {
-        // a + b == b + a in float, so the server's arrival order does not matter for W = 2
-        local.push("w", List.of(NDArray.of(step[0], Shape.of(n)),
-            NDArray.of(step[1], Shape.of(n))));
-      }
-      NDArray expected = NDArray.zeros(n);
-      local.pull("w", expected);
-      float[] e = expected.toFloatArray();
-      assertThat(e).isNotEqualTo(init);
-      assertThat(dist.get(0)).containsExactly(e);
-      assertThat(dist.get(1)).containsExactly(e);
-    }
+    // a + b == b + a in float, so the server's arrival order does not matter for W = 2
+    float[] e = LocalReference.pushAll("w", init, Optimizers.fromSpec(spec), grads);
+    assertThat(e).isNotEqualTo(init);
+    assertThat(dist.get(0)).containsExactly(e);
+    assertThat(dist.get(1)).containsExactly(e);
   }
 }

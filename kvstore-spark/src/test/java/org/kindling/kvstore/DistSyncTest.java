@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 
@@ -117,14 +116,7 @@ class DistSyncTest {
     for (int i = 0; i < n; i++) {
       init[i] = random.nextFloat() * 2 - 1;
     }
-    float[][][] grads = new float[steps][2][n];
-    for (float[][] step : grads) {
-      for (float[] g : step) {
-        for (int i = 0; i < n; i++) {
-          g[i] = (float) random.nextGaussian();
-        }
-      }
-    }
+    float[][][] grads = LocalReference.gaussianGrads(random, steps, 2, n);
     TestSgd sgd = new TestSgd(0.1f);
     List<float[]> dist = Workers.run(2, rank -> {
       try (DistKVStore kv = Workers.connect(server, SECRET, rank, 2)) {
@@ -138,19 +130,9 @@ class DistSyncTest {
         return o.toFloatArray();
       }
     });
-    try (KVStore local = KVStores.create("local")) {
-      local.init("fc_weight", NDArray.of(init, Shape.of(n)));
-      local.setOptimizer(sgd);
-      for (float[][] step : grads) {
-        local.push("fc_weight", List.of(NDArray.of(step[0], Shape.of(n)),
-            NDArray.of(step[1], Shape.of(n))));
-      }
-      NDArray o = NDArray.zeros(n);
-      local.pull("fc_weight", o);
-      float[] expected = o.toFloatArray();
-      assertThat(dist.get(0)).containsExactly(expected);
-      assertThat(dist.get(1)).containsExactly(expected);
-    }
+    float[] expected = LocalReference.pushAll("fc_weight", init, sgd, grads);
+    assertThat(dist.get(0)).containsExactly(expected);
+    assertThat(dist.get(1)).containsExactly(expected);
   }
 
   @Test

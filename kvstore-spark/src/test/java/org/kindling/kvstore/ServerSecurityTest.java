@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -153,60 +158,61 @@ class ServerSecurityTest {
     assertWorkerStillServed(10);
   }
 
-  @Test
-  void clientRefusesAServerThatIsNotAKvstore() throws Exception {
-    try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
+  /** What a fake server does with the one connection it accepts. */
+  @FunctionalInterface
+  private interface FakeServer {
+    void serve(Socket s) throws IOException;
+  }
+
+  /**
+   * Runs {@code fake} on a loopback port and checks that a worker connecting there fails with
+   * {@code type} and a message containing {@code message}.
+   */
+  private static void assertConnectFails(FakeServer fake, Class<? extends Throwable> type,
+      String message) throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread t = new Thread(() -> {
-        try (java.net.Socket s = fake.accept()) {
-          s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+        try (Socket s = listener.accept()) {
+          fake.serve(s);
           s.getOutputStream().flush();
           s.getInputStream().read();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // the client hung up: expected
         }
       });
       t.start();
-      assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", fake.getLocalPort(),
-          SECRET, 0, 1))
-          .isInstanceOf(KVStoreException.class)
-          .hasMessageContaining("KVStoreServer's port");
+      assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1",
+          listener.getLocalPort(), SECRET, 0, 1))
+          .isInstanceOf(type)
+          .hasMessageContaining(message);
       t.join();
     }
   }
 
   @Test
+  void clientRefusesAServerThatIsNotAKvstore() throws Exception {
+    assertConnectFails(
+        s -> s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes()),
+        KVStoreException.class, "KVStoreServer's port");
+  }
+
+  @Test
   void clientRefusesAServerThatCannotProveTheSecret() throws Exception {
-    try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      Thread t = new Thread(() -> {
-        try (java.net.Socket s = fake.accept()) {
-          java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-          ByteBuf c = Unpooled.buffer();
-          c.writeIntLE(1 + 8 + Protocol.NONCE_BYTES).writeByte(Protocol.CHALLENGE)
-              .writeIntLE(Protocol.MAGIC).writeIntLE(Protocol.VERSION)
-              .writeZero(Protocol.NONCE_BYTES);
-          s.getOutputStream().write(c.array(), 0, c.readableBytes());
-          byte[] len = new byte[4];
-          in.readFully(len);
-          in.readFully(new byte[Unpooled.wrappedBuffer(len).readIntLE()]);
-          ByteBuf ok = Unpooled.buffer();
-          ok.writeIntLE(1 + 5 + Protocol.MAC_BYTES).writeByte(Protocol.AUTH_OK).writeIntLE(1)
-              .writeByte(0).writeZero(Protocol.MAC_BYTES); // a proof made without the secret
-          s.getOutputStream().write(ok.array(), 0, ok.readableBytes());
-          s.getOutputStream().flush();
-          s.getInputStream().read();
-        } catch (java.io.IOException e) {
-          // the client hung up: expected
-        }
-      });
-      t.start();
-      assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", fake.getLocalPort(),
-          SECRET, 0, 1))
-          .isInstanceOf(KVStoreAuthenticationException.class)
-          .hasMessageContaining("could not prove it knows the job's secret");
-      t.join();
-    }
+    assertConnectFails(s -> {
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      ByteBuf c = Unpooled.buffer();
+      c.writeIntLE(1 + 8 + Protocol.NONCE_BYTES).writeByte(Protocol.CHALLENGE)
+          .writeIntLE(Protocol.MAGIC).writeIntLE(Protocol.VERSION)
+          .writeZero(Protocol.NONCE_BYTES);
+      s.getOutputStream().write(c.array(), 0, c.readableBytes());
+      byte[] len = new byte[4];
+      in.readFully(len);
+      in.readFully(new byte[Unpooled.wrappedBuffer(len).readIntLE()]);
+      ByteBuf ok = Unpooled.buffer();
+      ok.writeIntLE(1 + 5 + Protocol.MAC_BYTES).writeByte(Protocol.AUTH_OK).writeIntLE(1)
+          .writeByte(0).writeZero(Protocol.MAC_BYTES); // a proof made without the secret
+      s.getOutputStream().write(ok.array(), 0, ok.readableBytes());
+    }, KVStoreAuthenticationException.class, "could not prove it knows the job's secret");
   }
 
   @Test

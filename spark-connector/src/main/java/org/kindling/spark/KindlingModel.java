@@ -237,9 +237,8 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
   }
 
   /** Sets param {@code name} from its JSON encoding (used by the reader). */
-  @SuppressWarnings("unchecked")
   void setFromJson(String name, String json) {
-    Param<Object> p = (Param<Object>) getParam(name);
+    Param<Object> p = getParam(name);
     set(p, p.jsonDecode(json));
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -46,9 +45,7 @@ final class KindlingModelReader extends MLReader<KindlingModel> {
       ModelData data = new ModelData(symbol, params);
       NetworkRunner.validate(data, new Path(path, KindlingModel.PARAMS_FILE).toString());
       KindlingModel model = new KindlingModel(uid, data);
-      Iterator<Map.Entry<String, JsonNode>> it = meta.path("paramMap").fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : meta.path("paramMap").properties()) {
         if (!model.hasParam(e.getKey())) {
           throw new IOException(metadataFile + ": unknown param '" + e.getKey() + "'");
         }

@@ -128,11 +128,28 @@ public final class TrainArgs {
     int i = 0;
     for (Opt o : OPTIONS.values()) {
       String left = lefts.get(i++);
-      s.append("  ").append(left).append(" ".repeat(width - left.length() + 2))
-          .append(o.help()).append('\n');
+      s.append("  ").append(left).append(" ".repeat(width - left.length() + 2));
+      appendWrapped(s, o.help(), width + 4, 100);
     }
     s.append("  --help").append(" ".repeat(width - 4)).append("print this help and exit\n");
     return s.toString();
+  }
+
+  /** Appends {@code text} wrapped at {@code lineWidth}, continuation lines indented. */
+  private static void appendWrapped(StringBuilder s, String text, int indent, int lineWidth) {
+    int col = indent;
+    for (String word : text.split(" ")) {
+      if (col > indent && col + 1 + word.length() > lineWidth) {
+        s.append('\n').append(" ".repeat(indent));
+        col = indent;
+      } else if (col > indent) {
+        s.append(' ');
+        col++;
+      }
+      s.append(word);
+      col += word.length();
+    }
+    s.append('\n');
   }
 
   private static int parseInt(String option, String v) {

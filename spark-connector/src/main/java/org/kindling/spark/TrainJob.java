@@ -134,6 +134,7 @@ public final class TrainJob {
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
+    requireSlots(spark, config);
     if (!symbol.listAuxiliaryStates().isEmpty()) {
       throw new IllegalArgumentException("networks with auxiliary states "
           + symbol.listAuxiliaryStates() + " cannot be trained by TrainJob yet");
@@ -233,6 +234,23 @@ public final class TrainJob {
       throw new TrainingFailedException("training failed: " + why, e);
     } finally {
       jsc.setJobDescription(null);
+    }
+  }
+
+  /**
+   * A barrier stage needs all W tasks running at once; Spark would retry an oversized one for
+   * minutes before failing, so a local master that is too small fails here at once. (On a
+   * cluster, executors may still be starting, so the count is not known yet.)
+   */
+  private static void requireSlots(SparkSession spark, TrainConfig config) {
+    String master = spark.sparkContext().master();
+    if (master.startsWith("local")) {
+      int slots = spark.sparkContext().defaultParallelism();
+      if (config.numWorkers() > slots) {
+        throw new IllegalArgumentException("--num-workers " + config.numWorkers() + " needs "
+            + config.numWorkers() + " tasks running at once, but master " + master + " runs "
+            + slots + "; use local[" + config.numWorkers() + "] or fewer workers");
+      }
     }
   }
 

@@ -93,21 +93,18 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
 
     Symbol symbol = Symbol.fromJson(symbolJson, "the job's network");
     Shape example = Shape.of(config.inputShape());
-    KVStore kv = null;
-    TaskReporter reporter = null;
+    // resources close in reverse order, and a failure while closing is added to the original
+    // failure instead of hiding it
     try (RawImageRecordIter data = RawImageRecordIter.builder(
             new PrefetchingRecordSource(split.openPart(rank, workers)), example,
             config.batchSize())
-        .scale(config.scale()).build()) {
-      if (serverHost != null) {
-        DistKVStore dist = KVStores.connect("dist_sync", serverHost, serverPort, secret, rank,
-            workers);
-        kv = dist;
-        reporter = TaskReporter.remote(dist);
-      } else {
-        kv = KVStores.create("local");
-        reporter = TaskReporter.local(config, symbol, conf);
-      }
+        .scale(config.scale()).build();
+        KVStore kv = serverHost != null
+            ? KVStores.connect("dist_sync", serverHost, serverPort, secret, rank, workers)
+            : KVStores.create("local");
+        TaskReporter reporter = kv instanceof DistKVStore dist
+            ? TaskReporter.remote(dist)
+            : TaskReporter.local(config, symbol, conf)) {
       try {
         Module module = bindModule(symbol, example, kv, workers);
         long samples = runEpochs(module, data, steps, reporter);
@@ -116,13 +113,6 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
       } catch (RuntimeException | IOException e) {
         reporter.failed(rank, e);
         throw e;
-      }
-    } finally {
-      if (kv != null) {
-        kv.close();
-      }
-      if (reporter != null) {
-        reporter.close();
       }
     }
   }

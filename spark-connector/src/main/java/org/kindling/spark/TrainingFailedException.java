@@ -16,7 +16,10 @@ public final class TrainingFailedException extends RuntimeException {
   private static final Pattern EXCEPTION_ANYWHERE =
       Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+(?:Exception|Error)): (.*)");
 
-  /** @param message one line; @param cause the Spark failure */
+  /**
+   * @param message one line: what failed and why
+   * @param cause the Spark failure
+   */
   public TrainingFailedException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -132,6 +132,14 @@ class TrainJobTest {
   }
 
   @Test
+  void moreWorkersThanLocalSlotsFailsAtOnce() {
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(3).build(), l -> { }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--num-workers 3 needs 3 tasks running at once")
+        .hasMessageContaining("local[2]");
+  }
+
+  @Test
   void missingDataFailsOnTheDriverBeforeAnyTask() {
     assertThatThrownBy(() -> TrainJob.run(spark,
         config().data(dir.resolve("nope.rec").toString()).build(), l -> { }))

@@ -2,13 +2,10 @@ package org.kindling.symbol;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,9 +20,8 @@ import org.kindling.symbol.graph.ShapeInference;
 import org.kindling.symbol.graph.SymbolJsonReader;
 import org.kindling.symbol.graph.SymbolJsonWriter;
 import org.kindling.symbol.op.Activation;
-import org.kindling.symbol.op.ElemwiseAdd;
-import org.kindling.symbol.op.Flatten;
 import org.kindling.symbol.op.FullyConnected;
+import org.kindling.symbol.op.NoParams;
 import org.kindling.symbol.op.OpInstance;
 import org.kindling.symbol.op.Operator;
 import org.kindling.symbol.op.Operators;
@@ -35,6 +31,7 @@ import org.kindling.symbol.op.SoftmaxOutput;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.io.AtomicFiles;
 
 /**
  * A declarative computation graph, as MXNet's {@code Symbol}: an immutable list of output
@@ -169,7 +166,7 @@ public final class Symbol {
 
   /** {@code Flatten}. */
   public static Symbol flatten(String name, Symbol data) {
-    return create(Operators.FLATTEN, name, Flatten.Params.NONE, Map.of("data", data));
+    return create(Operators.FLATTEN, name, NoParams.NONE, Map.of("data", data));
   }
 
   /** {@code Reshape} to {@code shape} (MXNet's special values 0, -1, -2, -3, -4 allowed). */
@@ -179,8 +176,7 @@ public final class Symbol {
 
   /** {@code elemwise_add}: {@code lhs + rhs}, equal shapes. */
   public static Symbol elemwiseAdd(String name, Symbol lhs, Symbol rhs) {
-    return create(
-        Operators.ELEMWISE_ADD, name, ElemwiseAdd.Params.NONE, Map.of("lhs", lhs, "rhs", rhs));
+    return create(Operators.ELEMWISE_ADD, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
   }
 
   private static String autoName(Operator<?> op) {
@@ -211,11 +207,6 @@ public final class Symbol {
       graph = g;
     }
     return g;
-  }
-
-  /** The output entries. */
-  List<NodeEntry> outputEntries() {
-    return outputs;
   }
 
   /** Number of outputs. */
@@ -355,9 +346,10 @@ public final class Symbol {
     }
   }
 
-  /** Writes {@link #toJson()} to {@code file} atomically (temp file, then rename). */
+  /** Writes {@link #toJson()} to {@code file} atomically ({@link AtomicFiles#write}). */
   public void save(Path file) throws IOException {
-    writeAtomically(file, toJson().getBytes(StandardCharsets.UTF_8));
+    byte[] json = toJson().getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(file, out -> out.write(json));
   }
 
   /** Reads a {@code -symbol.json} file. */
@@ -375,28 +367,6 @@ public final class Symbol {
       throw new FormatException(file.toString(), -1, "not UTF-8 text: " + e);
     }
     return fromJson(text, file.toString());
-  }
-
-  /**
-   * Writes bytes to a sibling temp file, forces it to disk and renames it over {@code file}, so
-   * {@code file} is either its old self or complete.
-   */
-  static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   // ---------------------------------------------------------------- binding

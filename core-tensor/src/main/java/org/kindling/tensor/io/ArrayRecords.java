@@ -139,7 +139,7 @@ final class ArrayRecords {
   private static NDArray denseTail(ByteCursor c, int[] dims) throws FormatException {
     DType t = contextAndType(c);
     int at = c.position();
-    int n = dataBytes(c, dims, t, "data of shape " + dimsString(dims));
+    int n = dataBytes(c, dims, t, "data of shape " + Shape.tupleString(dims));
     Shape shape = shape(c, at, dims);
     return NDArray.ofBytes(c.take(n, "array data"), t, shape);
   }
@@ -171,17 +171,8 @@ final class ArrayRecords {
     try {
       return Shape.of(dims);
     } catch (ArithmeticException e) {
-      throw c.error(at, "shape " + dimsString(dims) + " has too many elements");
+      throw c.error(at, "shape " + Shape.tupleString(dims) + " has too many elements");
     }
-  }
-
-  /** Python tuple syntax, like {@link Shape#toString()}, for dims not yet known to be valid. */
-  static String dimsString(int[] dims) {
-    StringBuilder sb = new StringBuilder("(");
-    for (int i = 0; i < dims.length; i++) {
-      sb.append(i > 0 ? ", " : "").append(dims[i]);
-    }
-    return sb.append(dims.length == 1 ? ",)" : ")").toString();
   }
 
   /**

@@ -5,14 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,38 +188,14 @@ public final class ParamsFile {
   }
 
   /**
-   * Writes the file so that {@code target} is either its old self or complete, never partial:
-   * the data go to a temporary file in the same directory, are forced to disk, and the
-   * temporary file is atomically renamed over {@code target}; the directory is then synced so
-   * the rename survives a crash. On failure the temporary file is removed.
+   * Writes the file so that {@code target} is either its old self or complete, never partial
+   * ({@link AtomicFiles#write}).
    *
    * @throws IOException if writing, syncing or the atomic rename fails
    */
   public static void writeAtomically(Path target, List<String> names, List<NDArray> arrays)
       throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        write(Channels.newOutputStream(ch), names, arrays);
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot atomically replace " + abs + ": " + e.getMessage(), e);
-      }
-    } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
-    }
-    syncDirectory(dir);
+    AtomicFiles.write(target, out -> write(out, names, arrays));
   }
 
   /**
@@ -239,14 +210,5 @@ public final class ParamsFile {
       throw new IllegalStateException("in-memory write failed", e); // cannot happen
     }
     return bytes.toByteArray();
-  }
-
-  /** Makes a rename in {@code dir} durable; a no-op where directories cannot be opened. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // some platforms (Windows) cannot open a directory; the rename itself already happened
-    }
   }
 }

@@ -47,7 +47,7 @@ final class SparseRecords {
     }
     long denseBytes = denseBytes(shape, t);
     if (denseBytes > MAX_DENSE_BYTES) {
-      throw c.error(structAt, "sparse array of shape " + ArrayRecords.dimsString(shape) + " "
+      throw c.error(structAt, "sparse array of shape " + Shape.tupleString(shape) + " "
           + t.numpyName() + " would need " + (denseBytes < 0 ? "more than 2^63" : denseBytes)
           + " bytes as a dense array; at most " + MAX_DENSE_BYTES + " are allowed");
     }
@@ -79,12 +79,12 @@ final class SparseRecords {
       ok = storage[i] == shape[i];
     }
     if (!ok) {
-      throw c.error(at, "row_sparse storage shape " + ArrayRecords.dimsString(storage)
-          + " does not fit shape " + ArrayRecords.dimsString(shape)
+      throw c.error(at, "row_sparse storage shape " + Shape.tupleString(storage)
+          + " does not fit shape " + Shape.tupleString(shape)
           + " (expected (stored rows, shape[1:]...))");
     }
     if (idxShape.length != 1 || idxShape[0] != storage[0]) {
-      throw c.error(at, "row_sparse index shape " + ArrayRecords.dimsString(idxShape)
+      throw c.error(at, "row_sparse index shape " + Shape.tupleString(idxShape)
           + " does not match " + storage[0] + " stored rows");
     }
   }
@@ -94,14 +94,14 @@ final class SparseRecords {
       ByteCursor c, int at, int[] storage, int[] shape, int[][] aux) throws FormatException {
     if (shape.length != 2 || storage.length != 1) {
       throw c.error(at, "csr needs a 2-D shape and a 1-D storage shape, got "
-          + ArrayRecords.dimsString(shape) + " and " + ArrayRecords.dimsString(storage));
+          + Shape.tupleString(shape) + " and " + Shape.tupleString(storage));
     }
     if (aux[0].length != 1 || aux[0][0] != (long) shape[0] + 1) {
-      throw c.error(at, "csr indptr shape " + ArrayRecords.dimsString(aux[0])
+      throw c.error(at, "csr indptr shape " + Shape.tupleString(aux[0])
           + " should be (" + ((long) shape[0] + 1) + ",) for " + shape[0] + " rows");
     }
     if (aux[1].length != 1 || aux[1][0] != storage[0]) {
-      throw c.error(at, "csr index shape " + ArrayRecords.dimsString(aux[1])
+      throw c.error(at, "csr index shape " + Shape.tupleString(aux[1])
           + " should be (" + storage[0] + ",) for " + storage[0] + " stored values");
     }
   }

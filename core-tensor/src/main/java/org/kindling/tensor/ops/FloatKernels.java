@@ -1,6 +1,7 @@
 package org.kindling.tensor.ops;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * The element-wise and reduction kernels the operators run inside engine operations. They
@@ -113,7 +114,7 @@ final class FloatKernels {
     float[] row = new float[Math.min(CHUNK, inner)];
     float[] res = new float[row.length];
     for (int o = 0; o < outer; o++) {
-      java.util.Arrays.fill(acc, 0.0);
+      Arrays.fill(acc, 0.0);
       for (int r = 0; r < len; r++) {
         int base = (o * len + r) * inner;
         for (int start = 0; start < inner; start += CHUNK) {

@@ -21,12 +21,15 @@ import picocli.CommandLine.Spec;
     name = "im2rec",
     mixinStandardHelpOptions = true,
     description = {
-      "Packs images into PREFIX.rec + PREFIX.idx, as MXNet's im2rec does:",
-      "  kindling im2rec PREFIX ROOT      reads PREFIX.lst (index<TAB>label..<TAB>path per line)"
-          + " and stores each ROOT/path file as-is (no decoding or resizing)",
-      "  kindling im2rec --idx-images F --idx-labels F PREFIX",
-      "                                   packs IDX image and label files (optionally .gz) as"
-          + " raw-pixel records"
+      "Packs images into PREFIX.rec + PREFIX.idx, as MXNet's im2rec does.",
+      "",
+      "  kindling im2rec PREFIX ROOT",
+      "    reads PREFIX.lst (index<TAB>label...<TAB>path per line) and stores",
+      "    each ROOT/path file as it is (no decoding or resizing)",
+      "  kindling im2rec --idx-images FILE --idx-labels FILE PREFIX",
+      "    packs IDX image and label files (MNIST's format, optionally .gz)",
+      "    as raw-pixel records",
+      ""
     })
 final class Im2RecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Scores the image records of a .rec file with an MXNet/Kindling checkpoint"
-          + " (PREFIX-symbol.json + PREFIX-%04d.params) through KindlingModel.transform on an"
+          + " (PREFIX-symbol.json + PREFIX-%%04d.params) through KindlingModel.transform on an"
           + " embedded Spark.",
       "Prints 'accuracy: 0.XXXX (N records)' on stdout (labels come from the record headers);"
           + " --out writes id,label,prediction per record as CSV."
@@ -55,7 +55,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "write predictions as CSV here")
   String out;
 
-  @Option(names = "--input-shape", paramLabel = "D,..", split = ",",
+  @Option(names = "--input-shape", paramLabel = "D,D,..", split = ",", hideParamSyntax = true,
       description = "shape of one example (default 784)")
   int[] inputShape = {784};
 

@@ -15,9 +15,7 @@ final class DmlcJsonWriter {
   private final List<Integer> counter = new ArrayList<>();
 
   void beginObject(boolean multi) {
-    out.append('{');
-    multiLine.add(multi);
-    counter.add(0);
+    begin('{', multi);
   }
 
   void endObject() {
@@ -25,13 +23,17 @@ final class DmlcJsonWriter {
   }
 
   void beginArray(boolean multi) {
-    out.append('[');
-    multiLine.add(multi);
-    counter.add(0);
+    begin('[', multi);
   }
 
   void endArray() {
     end(']');
+  }
+
+  private void begin(char open, boolean multi) {
+    out.append(open);
+    multiLine.add(multi);
+    counter.add(0);
   }
 
   private void end(char close) {

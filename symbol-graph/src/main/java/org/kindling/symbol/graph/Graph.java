@@ -149,39 +149,37 @@ public final class Graph {
 
   /** Ids of argument variables (not auxiliary), in DFS order: {@code list_arguments}. */
   public List<Integer> argumentIds() {
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      if (nodes.get(i).isVariable() && !mutable[i]) {
-        out.add(i);
-      }
-    }
-    return out;
+    return variableIds(false);
   }
 
   /** Ids of auxiliary-state variables, in DFS order: {@code list_auxiliary_states}. */
   public List<Integer> auxiliaryIds() {
+    return variableIds(true);
+  }
+
+  /** Names of the argument variables. */
+  public List<String> argumentNames() {
+    return names(argumentIds());
+  }
+
+  /** Names of the auxiliary-state variables. */
+  public List<String> auxiliaryNames() {
+    return names(auxiliaryIds());
+  }
+
+  private List<Integer> variableIds(boolean auxiliary) {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
-      if (nodes.get(i).isVariable() && mutable[i]) {
+      if (nodes.get(i).isVariable() && mutable[i] == auxiliary) {
         out.add(i);
       }
     }
     return out;
   }
 
-  /** Names of the argument variables. */
-  public List<String> argumentNames() {
+  private List<String> names(List<Integer> ids) {
     List<String> out = new ArrayList<>();
-    for (int id : argumentIds()) {
-      out.add(nodes.get(id).name());
-    }
-    return out;
-  }
-
-  /** Names of the auxiliary-state variables. */
-  public List<String> auxiliaryNames() {
-    List<String> out = new ArrayList<>();
-    for (int id : auxiliaryIds()) {
+    for (int id : ids) {
       out.add(nodes.get(id).name());
     }
     return out;

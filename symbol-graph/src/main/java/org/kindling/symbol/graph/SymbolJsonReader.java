@@ -65,6 +65,16 @@ public final class SymbolJsonReader {
       return "node " + id + (name == null ? "" : " '" + name + "'")
           + (op == null || op.equals("null") ? "" : " (" + op + ")");
     }
+
+    /** Inputs plus control dependencies: the nodes that must exist before this one. */
+    int degree() {
+      return inputs.size() + controlDeps.size();
+    }
+
+    /** The id of dependency {@code k} in {@code [0, degree())}: inputs first, then controls. */
+    int dependency(int k) {
+      return k < inputs.size() ? inputs.get(k).node() : controlDeps.get(k - inputs.size());
+    }
   }
 
   private final String source;
@@ -256,14 +266,12 @@ public final class SymbolJsonReader {
       while (!stack.isEmpty()) {
         int[] top = stack.get(stack.size() - 1);
         RawNode n = raw.get(top[0]);
-        int degree = n.inputs.size() + n.controlDeps.size();
-        if (top[1] == degree) {
+        if (top[1] == n.degree()) {
           state[top[0]] = 2;
           stack.remove(stack.size() - 1);
           continue;
         }
-        int k = top[1]++;
-        int next = k < n.inputs.size() ? n.inputs.get(k).node() : n.controlDeps.get(k - n.inputs.size());
+        int next = n.dependency(top[1]++);
         if (state[next] == 1) {
           throw error(raw.get(next).where() + ": the graph has a cycle through this node (via "
               + n.where() + ")");
@@ -379,10 +387,8 @@ public final class SymbolJsonReader {
         stack.remove(stack.size() - 1);
         continue;
       }
-      int degree = n.inputs.size() + n.controlDeps.size();
-      if (top[1] < degree) {
-        int k = top[1]++;
-        int next = k < n.inputs.size() ? n.inputs.get(k).node() : n.controlDeps.get(k - n.inputs.size());
+      if (top[1] < n.degree()) {
+        int next = n.dependency(top[1]++);
         if (built[next] == null) {
           stack.add(new int[] {next, 0});
         }

@@ -39,7 +39,7 @@ public abstract class Initializer {
     } else if (name.endsWith("bias") || name.endsWith("beta") || name.endsWith("moving_mean")
         || name.endsWith("moving_inv_var") || name.endsWith("moving_avg")
         || name.endsWith("min") || name.endsWith("max")) {
-      // zeros
+      // values are already zero
     } else {
       throw new IllegalArgumentException(
           "unknown initialization pattern for '" + name + "': names must end in weight, bias, "

@@ -404,20 +404,18 @@ public final class Module {
 
   /** Copies of the argument parameters by name, in parameter order. */
   public Map<String, NDArray> getParams() {
-    Executor e = requireBound();
-    Map<String, NDArray> out = new LinkedHashMap<>();
-    for (String p : paramNames) {
-      out.put(p, e.argDict().get(p).copy());
-    }
-    return Collections.unmodifiableMap(out);
+    return copies(paramNames, requireBound().argDict());
   }
 
   /** Copies of the auxiliary states by name. */
   public Map<String, NDArray> getAuxParams() {
-    Executor e = requireBound();
+    return copies(auxNames, requireBound().auxDict());
+  }
+
+  private static Map<String, NDArray> copies(List<String> names, Map<String, NDArray> arrays) {
     Map<String, NDArray> out = new LinkedHashMap<>();
-    for (String a : auxNames) {
-      out.put(a, e.auxDict().get(a).copy());
+    for (String n : names) {
+      out.put(n, arrays.get(n).copy());
     }
     return Collections.unmodifiableMap(out);
   }

@@ -15,22 +15,11 @@ import org.kindling.tensor.Shape;
 public final class Activation extends Operator<Activation.Params> {
   /** MXNet's {@code act_type} values. */
   public enum ActType implements MxEnum {
-    RELU("relu"),
-    SIGMOID("sigmoid"),
-    TANH("tanh"),
-    SOFTRELU("softrelu"),
-    SOFTSIGN("softsign");
-
-    private final String mxName;
-
-    ActType(String mxName) {
-      this.mxName = mxName;
-    }
-
-    @Override
-    public String mxName() {
-      return mxName;
-    }
+    RELU,
+    SIGMOID,
+    TANH,
+    SOFTRELU,
+    SOFTSIGN
   }
 
   static final Param<ActType> ACT_TYPE = Param.requiredEnum("act_type", ActType.class);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.kindling.tensor.Shape;
 
 /**
  * MXNet's attribute value syntax (formats.md §4.3): the strings Python's {@code str()} writes
@@ -111,19 +112,9 @@ public final class AttrSyntax {
     return b ? "True" : "False";
   }
 
-  /** Python's {@code str(tuple)}: {@code (3, 3)}, {@code (2,)}, {@code ()}. */
+  /** Python's {@code str(tuple)}: {@code (3, 3)}, {@code (2,)}, {@code ()}, {@code (0, -1)}. */
   public static String formatTuple(int[] dims) {
-    if (dims.length == 1) {
-      return "(" + dims[0] + ",)";
-    }
-    StringBuilder sb = new StringBuilder("(");
-    for (int i = 0; i < dims.length; i++) {
-      if (i > 0) {
-        sb.append(", ");
-      }
-      sb.append(dims[i]);
-    }
-    return sb.append(')').toString();
+    return Shape.tupleString(dims);
   }
 
   /**

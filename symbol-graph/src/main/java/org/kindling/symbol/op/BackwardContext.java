@@ -6,16 +6,12 @@ import org.kindling.tensor.Shape;
 
 /**
  * What a backward kernel sees: output gradients (null where the operator does not read them),
- * the forward inputs and outputs, and per input a gradient buffer with its {@link GradReq}
- * ({@code null} buffer when the request is {@link GradReq#NULL}). Built once per node at bind
- * time.
+ * the forward inputs and outputs ({@link KernelContext}), and per input a gradient buffer with
+ * its {@link GradReq} ({@code null} buffer when the request is {@link GradReq#NULL}). Built
+ * once per node at bind time.
  */
-public final class BackwardContext {
+public final class BackwardContext extends KernelContext {
   private final FloatBuffer[] outGrad;
-  private final FloatBuffer[] in;
-  private final Shape[] inShapes;
-  private final FloatBuffer[] out;
-  private final Shape[] outShapes;
   private final FloatBuffer[] inGrad;
   private final GradReq[] req;
 
@@ -36,11 +32,8 @@ public final class BackwardContext {
       Shape[] outShapes,
       FloatBuffer[] inGrad,
       GradReq[] req) {
+    super(in, inShapes, out, outShapes);
     this.outGrad = outGrad.clone();
-    this.in = in.clone();
-    this.inShapes = inShapes.clone();
-    this.out = out.clone();
-    this.outShapes = outShapes.clone();
     this.inGrad = inGrad.clone();
     this.req = req.clone();
     for (int i = 0; i < req.length; i++) {
@@ -53,26 +46,6 @@ public final class BackwardContext {
   /** Gradient of output {@code i} (null if the operator declared it does not need it). */
   public FloatBuffer outGrad(int i) {
     return outGrad[i];
-  }
-
-  /** Forward input {@code i}. */
-  public FloatBuffer in(int i) {
-    return in[i];
-  }
-
-  /** Shape of input {@code i}. */
-  public Shape inShape(int i) {
-    return inShapes[i];
-  }
-
-  /** Forward output {@code i}. */
-  public FloatBuffer out(int i) {
-    return out[i];
-  }
-
-  /** Shape of output {@code i}. */
-  public Shape outShape(int i) {
-    return outShapes[i];
   }
 
   /** Gradient buffer of input {@code i}, or null if its request is NULL. */

@@ -10,34 +10,28 @@ import org.kindling.tensor.Shape;
  * {@code elemwise_add} (aliases {@code _add}, {@code _plus}, {@code _Plus}): {@code lhs + rhs}
  * for equal shapes, no broadcasting. Shapes are inferred in every direction.
  */
-public final class ElemwiseAdd extends Operator<ElemwiseAdd.Params> {
-  /** {@code elemwise_add} has no parameters. */
-  public record Params() {
-    /** The only value. */
-    public static final Params NONE = new Params();
-  }
-
+public final class ElemwiseAdd extends Operator<NoParams> {
   ElemwiseAdd() {
     super("elemwise_add", List.of("_add", "_plus", "_Plus"), List.of());
   }
 
   @Override
-  protected Params fromValues(ParamValues v) {
-    return Params.NONE;
+  protected NoParams fromValues(ParamValues v) {
+    return NoParams.NONE;
   }
 
   @Override
-  public Map<String, String> toAttrs(Params p) {
+  public Map<String, String> toAttrs(NoParams p) {
     return new TreeMap<>();
   }
 
   @Override
-  public List<String> inputNames(Params p) {
+  public List<String> inputNames(NoParams p) {
     return List.of("lhs", "rhs");
   }
 
   @Override
-  public void inferShape(Params p, ShapeSlots s) {
+  public void inferShape(NoParams p, ShapeSlots s) {
     Shape known = s.in(0) != null ? s.in(0) : s.in(1) != null ? s.in(1) : s.out(0);
     if (known == null) {
       return;
@@ -48,7 +42,7 @@ public final class ElemwiseAdd extends Operator<ElemwiseAdd.Params> {
   }
 
   @Override
-  public void forward(Params p, ForwardContext ctx) {
+  public void forward(NoParams p, ForwardContext ctx) {
     FloatBuffer a = ctx.in(0);
     FloatBuffer b = ctx.in(1);
     FloatBuffer y = ctx.out(0);
@@ -59,7 +53,7 @@ public final class ElemwiseAdd extends Operator<ElemwiseAdd.Params> {
   }
 
   @Override
-  public void backward(Params p, BackwardContext ctx) {
+  public void backward(NoParams p, BackwardContext ctx) {
     int n = ctx.outShape(0).intSize();
     // Input order matters: for add(x, x) the executor asks for write then add on one buffer.
     for (int i = 0; i < 2; i++) {
@@ -70,7 +64,7 @@ public final class ElemwiseAdd extends Operator<ElemwiseAdd.Params> {
   }
 
   @Override
-  public double[][] referenceForward(Params p, Shape[] inShapes, double[][] in) {
+  public double[][] referenceForward(NoParams p, Shape[] inShapes, double[][] in) {
     double[] y = new double[in[0].length];
     for (int i = 0; i < y.length; i++) {
       y[i] = in[0][i] + in[1][i];

@@ -74,9 +74,7 @@ public final class FullyConnected extends Operator<FullyConnected.Params> {
 
   /** Columns K of the data matrix. */
   private static int numInput(Params p, Shape d) {
-    if (d.ndim() == 0) {
-      throw new IllegalArgumentException("data must have at least one dimension, got " + d);
-    }
+    requireBatchAxis(d);
     return p.flatten() ? (int) d.sizeFrom(1) : d.get(d.ndim() - 1);
   }
 

@@ -26,15 +26,6 @@ final class Kernels {
     }
   }
 
-  /** Copies a float buffer of {@code n} elements into a new double array (tests, references). */
-  static double[] toDoubles(FloatBuffer src, int n) {
-    double[] d = new double[n];
-    for (int i = 0; i < n; i++) {
-      d[i] = src.get(i);
-    }
-    return d;
-  }
-
   /**
    * Row-wise softmax of {@code rows × k} blocks whose class elements are {@code inner} apart:
    * element (r, c, j) is at {@code (r*k + c)*inner + j}. Max-subtracted, in float, as mshadow.

@@ -83,6 +83,17 @@ public abstract class Operator<P> {
     }
   }
 
+  /**
+   * Rejects a 0-dimensional data shape: the operator reads its first axis as the batch.
+   *
+   * @throws IllegalArgumentException naming the shape
+   */
+  static void requireBatchAxis(Shape data) {
+    if (data.ndim() == 0) {
+      throw new IllegalArgumentException("data must have at least one dimension, got " + data);
+    }
+  }
+
   /** Input names in order, e.g. {@code [data, weight, bias]}. */
   public abstract List<String> inputNames(P p);
 

@@ -16,7 +16,7 @@ import org.kindling.tensor.Shape;
  * right. The deprecated {@code target_shape} (0 = infer) and {@code keep_highest} are honoured
  * when {@code shape} is empty.
  */
-public final class Reshape extends Operator<Reshape.Params> {
+public final class Reshape extends ReshapingOperator<Reshape.Params> {
   static final Param<int[]> SHAPE = Param.tupleParam("shape", new int[0]);
   static final Param<Boolean> REVERSE = Param.boolParam("reverse", false);
   static final Param<int[]> TARGET_SHAPE = Param.tupleParam("target_shape", new int[0]);
@@ -86,11 +86,6 @@ public final class Reshape extends Operator<Reshape.Params> {
     putIfSet(m, TARGET_SHAPE, p.targetShape);
     putIfSet(m, KEEP_HIGHEST, p.keepHighest);
     return m;
-  }
-
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
   }
 
   @Override
@@ -242,22 +237,5 @@ public final class Reshape extends Operator<Reshape.Params> {
       out[inf] = (int) (d.size() / known);
     }
     return Shape.of(out);
-  }
-
-  @Override
-  public void forward(Params p, ForwardContext ctx) {
-    Kernels.copy(ctx.in(0), ctx.out(0), ctx.inShape(0).intSize(), false);
-  }
-
-  @Override
-  public void backward(Params p, BackwardContext ctx) {
-    if (ctx.wants(0)) {
-      Kernels.copy(ctx.outGrad(0), ctx.inGrad(0), ctx.inShape(0).intSize(), ctx.adds(0));
-    }
-  }
-
-  @Override
-  public double[][] referenceForward(Params p, Shape[] inShapes, double[][] in) {
-    return new double[][] {in[0].clone()};
   }
 }

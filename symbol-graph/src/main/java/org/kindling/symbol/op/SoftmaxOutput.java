@@ -26,20 +26,9 @@ import org.kindling.tensor.Shape;
 public final class SoftmaxOutput extends Operator<SoftmaxOutput.Params> {
   /** MXNet's {@code normalization} values. */
   public enum Normalization implements MxEnum {
-    NULL("null"),
-    BATCH("batch"),
-    VALID("valid");
-
-    private final String mxName;
-
-    Normalization(String mxName) {
-      this.mxName = mxName;
-    }
-
-    @Override
-    public String mxName() {
-      return mxName;
-    }
+    NULL,
+    BATCH,
+    VALID
   }
 
   static final Param<Float> GRAD_SCALE = Param.floatParam("grad_scale", 1f);
@@ -168,9 +157,7 @@ public final class SoftmaxOutput extends Operator<SoftmaxOutput.Params> {
   private record Layout(int rows, int k, int inner) {}
 
   private static Layout layout(Params p, Shape d) {
-    if (d.ndim() == 0) {
-      throw new IllegalArgumentException("data must have at least one dimension, got " + d);
-    }
+    requireBatchAxis(d);
     int size = d.intSize();
     if (p.multiOutput()) {
       if (d.ndim() < 2) {
@@ -194,9 +181,7 @@ public final class SoftmaxOutput extends Operator<SoftmaxOutput.Params> {
     if (d == null) {
       return;
     }
-    if (d.ndim() == 0) {
-      throw new IllegalArgumentException("data must have at least one dimension, got " + d);
-    }
+    requireBatchAxis(d);
     Shape label = s.in(1);
     if (!d.equals(label)) {
       int[] dims = d.dims();

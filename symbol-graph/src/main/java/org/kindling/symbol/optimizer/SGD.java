@@ -92,10 +92,7 @@ public final class SGD implements Optimizer {
     if (momentum == 0f) {
       weight.engine().push("sgd_update:" + key, () -> {
         for (int i = 0; i < n; i++) {
-          float gi = rescale * g.get(i);
-          if (clip >= 0f) {
-            gi = Math.max(-clip, Math.min(clip, gi));
-          }
+          float gi = rescaledAndClipped(g.get(i), rescale, clip);
           w.put(i, (1f - lr * effWd) * w.get(i) - lr * gi);
         }
       }, List.of(grad.var()), List.of(weight.var()));
@@ -110,16 +107,19 @@ public final class SGD implements Optimizer {
     float mu = momentum;
     weight.engine().push("sgd_mom_update:" + key, () -> {
       for (int i = 0; i < n; i++) {
-        float gi = rescale * g.get(i);
-        if (clip >= 0f) {
-          gi = Math.max(-clip, Math.min(clip, gi));
-        }
+        float gi = rescaledAndClipped(g.get(i), rescale, clip);
         float wi = w.get(i);
         float mi = mu * m.get(i) - lr * effWd * wi - lr * gi;
         m.put(i, mi);
         w.put(i, wi + mi);
       }
     }, List.of(grad.var()), List.of(weight.var(), mom.var()));
+  }
+
+  /** MXNet's {@code clip(rescale_grad·grad, clip_gradient)}; a negative clip means none. */
+  private static float rescaledAndClipped(float grad, float rescale, float clip) {
+    float g = rescale * grad;
+    return clip >= 0f ? Math.max(-clip, Math.min(clip, g)) : g;
   }
 
   @Override

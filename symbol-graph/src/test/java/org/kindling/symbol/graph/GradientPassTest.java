@@ -14,16 +14,20 @@ class GradientPassTest {
     return Graph.of(SymbolJsonReader.read(s.toJson(), "test"));
   }
 
+  /** data -> fc1 (4) -> relu -> fc2 (3) -> softmax "sm". */
+  private static Symbol mlp() {
+    return Symbol.softmaxOutput("sm", Symbol.fullyConnected("fc2",
+        Symbol.activation("act", Symbol.fullyConnected("fc1", Symbol.variable("data"), 4),
+            ActType.RELU), 3));
+  }
+
   private static List<String> stepNames(Graph g, GradientPlan p) {
     return p.steps().stream().map(s -> g.node(s.nodeId()).name()).toList();
   }
 
   @Test
   void stepsRunInReverseTopologicalOrderAndSkipInputsWithoutGradient() throws Exception {
-    Symbol s = Symbol.softmaxOutput("sm", Symbol.fullyConnected("fc2",
-        Symbol.activation("act", Symbol.fullyConnected("fc1", Symbol.variable("data"), 4),
-            ActType.RELU), 3));
-    Graph g = graphOf(s);
+    Graph g = graphOf(mlp());
     GradientPlan p = GradientPass.plan(g, Map.of("fc1_weight", GradReq.WRITE,
         "fc1_bias", GradReq.WRITE, "fc2_weight", GradReq.WRITE, "fc2_bias", GradReq.WRITE));
     assertThat(stepNames(g, p)).containsExactly("sm", "fc2", "act", "fc1");
@@ -35,10 +39,7 @@ class GradientPassTest {
 
   @Test
   void onlyNodesOnAPathToAWantedGradientRunBackward() throws Exception {
-    Symbol s = Symbol.softmaxOutput("sm", Symbol.fullyConnected("fc2",
-        Symbol.activation("act", Symbol.fullyConnected("fc1", Symbol.variable("data"), 4),
-            ActType.RELU), 3));
-    Graph g = graphOf(s);
+    Graph g = graphOf(mlp());
     GradientPlan p = GradientPass.plan(g, Map.of("fc2_bias", GradReq.WRITE));
     assertThat(stepNames(g, p)).containsExactly("sm", "fc2");
     assertThat(p.steps().get(1).inputReqs())

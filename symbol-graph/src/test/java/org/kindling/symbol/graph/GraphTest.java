@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.kindling.symbol.op.ElemwiseAdd;
+import org.kindling.symbol.op.NoParams;
 import org.kindling.symbol.op.OpInstance;
 import org.kindling.symbol.op.Operators;
 import org.kindling.tensor.Shape;
@@ -15,8 +15,7 @@ class GraphTest {
   void nodesAreInDfsPostOrderAndEntriesUseRowPointers() {
     Node a = Node.variable("a", Map.of());
     Node b = Node.variable("b", Map.of());
-    OpInstance<ElemwiseAdd.Params> add = OpInstance.of(Operators.ELEMWISE_ADD,
-        ElemwiseAdd.Params.NONE);
+    OpInstance<NoParams> add = OpInstance.of(Operators.ELEMWISE_ADD, NoParams.NONE);
     Node sum = Node.operator(add, "sum", Map.of(),
         List.of(new NodeEntry(a, 0), new NodeEntry(b, 0)), List.of());
     Node twice = Node.operator(add, "twice", Map.of(),
@@ -33,7 +32,7 @@ class GraphTest {
   void shapeInferenceFillsEveryEntry() {
     Node a = Node.variable("a", Map.of());
     Node b = Node.variable("b", Map.of("__shape__", "(2, 0)"));
-    Node sum = Node.operator(OpInstance.of(Operators.ELEMWISE_ADD, ElemwiseAdd.Params.NONE),
+    Node sum = Node.operator(OpInstance.of(Operators.ELEMWISE_ADD, NoParams.NONE),
         "sum", Map.of(), List.of(new NodeEntry(a, 0), new NodeEntry(b, 0)), List.of());
     Graph g = Graph.of(List.of(new NodeEntry(sum, 0)));
     Shape[] shapes = ShapeInference.infer(g, Map.of("a", Shape.of(2, 5)));

@@ -60,11 +60,11 @@ class OperatorGradientTest {
   @Test
   void flattenReshapeAndAddGradientsMatchNumerical() {
     float[] x = TestData.uniform(rnd, 24, -1, 1);
-    checkWeightedSum(new OpHarness<>(Operators.FLATTEN, Flatten.Params.NONE,
+    checkWeightedSum(new OpHarness<>(Operators.FLATTEN, NoParams.NONE,
         Shape.of(2, 3, 4)), new float[][] {x}, 0);
     checkWeightedSum(new OpHarness<>(Operators.RESHAPE, Reshape.Params.of(-1, 2),
         Shape.of(2, 3, 4)), new float[][] {x}, 0);
-    checkWeightedSum(new OpHarness<>(Operators.ELEMWISE_ADD, ElemwiseAdd.Params.NONE,
+    checkWeightedSum(new OpHarness<>(Operators.ELEMWISE_ADD, NoParams.NONE,
         Shape.of(2, 12), Shape.of(2, 12)), new float[][] {x, TestData.uniform(rnd, 24, -1, 1)},
         0, 1);
   }

@@ -80,9 +80,9 @@ class OperatorReferenceTest {
 
   @Test
   void copyLikeOperatorsMatchReference() {
-    check(Operators.FLATTEN, Flatten.Params.NONE, Shape.of(2, 3, 4));
+    check(Operators.FLATTEN, NoParams.NONE, Shape.of(2, 3, 4));
     check(Operators.RESHAPE, Reshape.Params.of(4, -1), Shape.of(2, 3, 4));
-    check(Operators.ELEMWISE_ADD, ElemwiseAdd.Params.NONE, Shape.of(3, 4), Shape.of(3, 4));
+    check(Operators.ELEMWISE_ADD, NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4));
   }
 
   @Test
