@@ -7,18 +7,9 @@ bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(dirname "$bench_dir")
 results_dir="$bench_dir/target/results"
 
-# Spark's module options (as in platform.md and the root pom's kindling.test.jvm.flags)
-spark_jvm_flags=(
-  -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
-)
+# Spark's module options: read from the root pom's kindling.test.jvm.flags, the one place they are
+# written (docs/decisions/0006), as ./kindling does
+read -r -a spark_jvm_flags <<< "$(sed -n 's:.*<kindling.test.jvm.flags>\(.*\)</kindling.test.jvm.flags>.*:\1:p' "$repo_root/pom.xml")"
 
 # Builds every module and bench (tests skipped). -Djavacpp.platform keeps JavaCPP-based
 # dependencies to linux-x86_64 natives.

@@ -91,11 +91,11 @@ public final class FashionMnistDemo {
           + " checkpoint %s%n", result.metrics().size(), last.samplesPerSecond(),
           meanSeconds(result), result.lastParamsFile());
 
-      log.printf(Locale.ROOT, "scoring the %s test images with KindlingModel.transform ...%n",
-          "10,000");
       Dataset<Row> frame = ImageRecordFrames.read(spark, test.toAbsolutePath().toString(),
           PIXELS, 1f / 255f, s.workers()).cache();
       long rows = frame.count();
+      log.printf(Locale.ROOT, "scoring the %,d test images with KindlingModel.transform ...%n",
+          rows);
       KindlingModel model = KindlingModel.fromCheckpoint(prefix, result.lastEpoch());
       long start = System.nanoTime();
       Row counts = model.transform(frame)

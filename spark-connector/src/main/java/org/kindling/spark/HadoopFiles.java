@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -26,16 +25,11 @@ public final class HadoopFiles {
   private HadoopFiles() {}
 
   /**
-   * The file system of {@code path}. The local file system is used raw, without Hadoop's
-   * checksum side files ({@code .name.crc}), which MXNet users would not expect next to a
-   * checkpoint.
+   * The file system of {@code path}, as the io module resolves it (the local file system raw,
+   * without checksum side files that MXNet users would not expect next to a checkpoint).
    */
   public static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    if (fs instanceof LocalFileSystem local) {
-      return local.getRawFileSystem();
-    }
-    return fs;
+    return org.kindling.io.HadoopFiles.fileSystem(path, conf);
   }
 
   /**

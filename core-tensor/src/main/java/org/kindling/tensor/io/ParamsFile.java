@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 
@@ -165,12 +166,16 @@ public final class ParamsFile {
    * Writes a list file ({@code names} empty) or a dict file to {@code out}, after waiting for
    * pending writes to each array. Flushes but does not close {@code out}.
    *
-   * @throws IllegalArgumentException if names is neither empty nor one per array
+   * @throws IllegalArgumentException if names is neither empty nor one per array, or an array
+   *     has a type MXNet 1.9.1 cannot load (nothing is written then)
    */
   public static void write(OutputStream out, List<String> names, List<NDArray> arrays)
       throws IOException {
     Objects.requireNonNull(out, "out");
     Contents checked = new Contents(names, arrays); // validates the pairing, rejects nulls
+    for (int i = 0; i < checked.arrays().size(); i++) {
+      requireMxnetLoadable(checked, i);
+    }
     DataOutputStream d = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
     d.writeLong(Long.reverseBytes(LIST_MAGIC));
     d.writeLong(0); // reserved
@@ -185,6 +190,22 @@ public final class ParamsFile {
       d.write(utf8);
     }
     d.flush();
+  }
+
+  /**
+   * MXNet 1.9.1 knows type flags 8..11 (int16, uint16, uint32, uint64) by name only: it refuses
+   * to create or load such arrays ("Unknown type enum 8"), checked against the real library. A
+   * file Kindling writes must load in MXNet, so those types are refused here; reading them is
+   * still supported.
+   */
+  private static void requireMxnetLoadable(Contents c, int i) {
+    DType t = c.arrays().get(i).dtype();
+    if (t == DType.INT16 || t == DType.UINT16 || t == DType.UINT32 || t == DType.UINT64) {
+      String which = c.names().isEmpty() ? "array " + i : "array '" + c.names().get(i) + "'";
+      throw new IllegalArgumentException(
+          which + " is " + t.numpyName() + ", which MXNet 1.9.1 cannot load; convert it to"
+              + " int32, int64, float32 or another type MXNet supports before saving");
+    }
   }
 
   /**

@@ -150,4 +150,17 @@ class ParamsFileFormatTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(new ParamsFile.Contents(List.of(), List.of()).asMap()).isEmpty();
   }
+
+  @Test
+  void refusesToWriteTypesMxnetCannotLoadAndWritesNothing() {
+    NDArray ok = NDArray.zeros(Shape.of(2));
+    NDArray int16 = NDArray.zeros(Shape.of(2), DType.INT16);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThatThrownBy(() -> ParamsFile.write(out, List.of("arg:a", "arg:b"), List.of(ok, int16)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'arg:b'")
+        .hasMessageContaining("int16")
+        .hasMessageContaining("MXNet 1.9.1 cannot load");
+    assertThat(out.size()).isZero();
+  }
 }

@@ -37,11 +37,16 @@ class ParamsFileRoundTripTest {
     }
   }
 
+  /** Every type MXNet 1.9.1 can load (flags 8..11 are refused by the writer). */
+  private static final List<DType> WRITABLE = List.of(DType.FLOAT32, DType.FLOAT64,
+      DType.FLOAT16, DType.UINT8, DType.INT32, DType.INT8, DType.INT64, DType.BOOL,
+      DType.BFLOAT16);
+
   @Provide
   Arbitrary<Spec> specs() {
     Arbitrary<int[]> dims = Arbitraries.integers().between(0, 4).array(int[].class)
         .ofMinSize(0).ofMaxSize(4);
-    return Combinators.combine(Arbitraries.of(DType.class), dims, Arbitraries.longs())
+    return Combinators.combine(Arbitraries.of(WRITABLE), dims, Arbitraries.longs())
         .as(Spec::new);
   }
 

@@ -1,0 +1,121 @@
+package org.kindling.it.mxnet;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * The part of MXNet 1.9.1's C API ({@code include/mxnet/c_api.h}, {@code c_predict_api.h}) that
+ * the oracle tests call, mapped for JNA. {@code uint32_t} maps to {@code int}, {@code size_t} to
+ * {@code long} (LP64), handles to {@link Pointer}, {@code const char**} inputs to {@code
+ * String[]} (UTF-8, see {@link Mxnet}). Every function returns 0 on success and -1 on failure,
+ * with the message in {@link #MXGetLastError()}; out-parameters that point into MXNet's
+ * thread-local buffers stay valid only until the next call on the same thread.
+ */
+interface MxnetCApi extends Library {
+  int MXGetVersion(IntByReference out);
+
+  String MXGetLastError();
+
+  /** {@code isNpShape}: 0 off, 1 on for this thread, 2 on globally. */
+  int MXSetIsNumpyShape(int isNpShape, IntByReference prev);
+
+  // ------------------------------------------------------------------ NDArray
+
+  int MXNDArrayCreateEx(int[] shape, int ndim, int devType, int devId, int delayAlloc, int dtype,
+      PointerByReference out);
+
+  /** {@code size} counts elements, not bytes. */
+  int MXNDArraySyncCopyFromCPU(Pointer handle, Pointer data, long size);
+
+  /** {@code size} counts elements, not bytes. */
+  int MXNDArraySyncCopyToCPU(Pointer handle, Pointer data, long size);
+
+  int MXNDArrayGetShapeEx(Pointer handle, IntByReference outDim, PointerByReference outData);
+
+  int MXNDArrayGetDType(Pointer handle, IntByReference outDtype);
+
+  /** {@code keys} null for a list file. */
+  int MXNDArraySave(String fname, int numArgs, Pointer[] args, String[] keys);
+
+  int MXNDArrayLoad(String fname, IntByReference outSize, PointerByReference outArr,
+      IntByReference outNameSize, PointerByReference outNames);
+
+  int MXNDArrayFree(Pointer handle);
+
+  // ------------------------------------------------------------------ RecordIO
+
+  int MXRecordIOWriterCreate(String uri, PointerByReference out);
+
+  int MXRecordIOWriterWriteRecord(Pointer handle, Pointer buf, long size);
+
+  int MXRecordIOWriterTell(Pointer handle, LongByReference pos);
+
+  int MXRecordIOWriterFree(Pointer handle);
+
+  int MXRecordIOReaderCreate(String uri, PointerByReference out);
+
+  /** At the end of the file {@code buf} is set to null. */
+  int MXRecordIOReaderReadRecord(Pointer handle, PointerByReference buf, LongByReference size);
+
+  int MXRecordIOReaderSeek(Pointer handle, long pos);
+
+  int MXRecordIOReaderFree(Pointer handle);
+
+  // ------------------------------------------------------------------ Symbol
+
+  int MXSymbolCreateFromJSON(String json, PointerByReference out);
+
+  int MXSymbolSaveToJSON(Pointer symbol, PointerByReference outJson);
+
+  int MXSymbolCreateVariable(String name, PointerByReference out);
+
+  /** The op handle ({@code nnvm::Op*}), which is also MXNet's {@code AtomicSymbolCreator}. */
+  int NNGetOpHandle(String opName, PointerByReference out);
+
+  int MXSymbolCreateAtomicSymbol(Pointer creator, int numParam, String[] keys, String[] vals,
+      PointerByReference out);
+
+  /** Composes {@code symbol} in place with {@code args} by input name ({@code keys}). */
+  int MXSymbolCompose(Pointer symbol, String name, int numArgs, String[] keys, Pointer[] args);
+
+  int MXSymbolListArguments(Pointer symbol, IntByReference outSize, PointerByReference outArray);
+
+  int MXSymbolListOutputs(Pointer symbol, IntByReference outSize, PointerByReference outArray);
+
+  int MXSymbolListAuxiliaryStates(Pointer symbol, IntByReference outSize,
+      PointerByReference outArray);
+
+  /**
+   * Shapes of {@code numArgs} named arguments as CSR ({@code argIndPtr} of length numArgs+1
+   * into {@code argShapeData}); returns arrays of ndims and of dim pointers for the arguments,
+   * outputs and auxiliary states.
+   */
+  int MXSymbolInferShapeEx(Pointer symbol, int numArgs, String[] keys, int[] argIndPtr,
+      int[] argShapeData, IntByReference inShapeSize, PointerByReference inShapeNdim,
+      PointerByReference inShapeData, IntByReference outShapeSize,
+      PointerByReference outShapeNdim, PointerByReference outShapeData,
+      IntByReference auxShapeSize, PointerByReference auxShapeNdim,
+      PointerByReference auxShapeData, IntByReference complete);
+
+  int MXSymbolFree(Pointer symbol);
+
+  // ------------------------------------------------------------------ predictor
+
+  int MXPredCreatePartialOut(String symbolJson, byte[] paramBytes, int paramSize, int devType,
+      int devId, int numInputNodes, String[] inputKeys, int[] inputShapeIndptr,
+      int[] inputShapeData, int numOutputNodes, String[] outputKeys, PointerByReference out);
+
+  int MXPredGetOutputShape(Pointer handle, int index, PointerByReference shapeData,
+      IntByReference shapeNdim);
+
+  int MXPredSetInput(Pointer handle, String key, float[] data, int size);
+
+  int MXPredForward(Pointer handle);
+
+  int MXPredGetOutput(Pointer handle, int index, float[] data, int size);
+
+  int MXPredFree(Pointer handle);
+}
