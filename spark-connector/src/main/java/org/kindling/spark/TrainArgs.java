@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.ObjDoubleConsumer;
+import java.util.function.ObjIntConsumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The training job's command line: {@code --name value} pairs (or {@code --name=value}) mapped
@@ -22,25 +25,22 @@ public final class TrainArgs {
         + " several separated by ';' (required)", TrainConfig.Builder::data);
     add("--val-data", "URI", "validation .rec file(s); accuracy on them is computed after"
         + " every epoch", TrainConfig.Builder::valData);
-    add("--num-workers", "W", "number of barrier tasks training in parallel (default 1)",
-        (b, v) -> b.numWorkers(parseInt("--num-workers", v)));
-    add("--batch-size", "N", "batch size per worker (default 128)",
-        (b, v) -> b.batchSize(parseInt("--batch-size", v)));
-    add("--epochs", "N", "number of passes over the data (default 10)",
-        (b, v) -> b.epochs(parseInt("--epochs", v)));
-    add("--lr", "X", "SGD learning rate (default 0.1)",
-        (b, v) -> b.learningRate(parseDouble("--lr", v)));
-    add("--momentum", "X", "SGD momentum (default 0.9)",
-        (b, v) -> b.momentum(parseDouble("--momentum", v)));
-    add("--wd", "X", "weight decay (default 0.0001)",
-        (b, v) -> b.weightDecay(parseDouble("--wd", v)));
+    addInt("--num-workers", "W", "number of barrier tasks training in parallel (default 1)",
+        TrainConfig.Builder::numWorkers);
+    addInt("--batch-size", "N", "batch size per worker (default 128)",
+        TrainConfig.Builder::batchSize);
+    addInt("--epochs", "N", "number of passes over the data (default 10)",
+        TrainConfig.Builder::epochs);
+    addDouble("--lr", "X", "SGD learning rate (default 0.1)", TrainConfig.Builder::learningRate);
+    addDouble("--momentum", "X", "SGD momentum (default 0.9)", TrainConfig.Builder::momentum);
+    addDouble("--wd", "X", "weight decay (default 0.0001)", TrainConfig.Builder::weightDecay);
     add("--network", "NAME", "built-in network: mlp (default)", TrainConfig.Builder::network);
-    add("--hidden", "A,B,..", "hidden layer widths of the mlp (default 256,128)",
-        (b, v) -> b.hidden(parseInts("--hidden", v)));
-    add("--num-classes", "N", "number of classes of the mlp (default 10)",
-        (b, v) -> b.numClasses(parseInt("--num-classes", v)));
-    add("--input-shape", "D,..", "shape of one example without the batch axis"
-        + " (default 784; e.g. 1,28,28)", (b, v) -> b.inputShape(parseInts("--input-shape", v)));
+    addInts("--hidden", "A,B,..", "hidden layer widths of the mlp (default 256,128)",
+        TrainConfig.Builder::hidden);
+    addInt("--num-classes", "N", "number of classes of the mlp (default 10)",
+        TrainConfig.Builder::numClasses);
+    addInts("--input-shape", "D,..", "shape of one example without the batch axis"
+        + " (default 784; e.g. 1,28,28)", TrainConfig.Builder::inputShape);
     add("--symbol", "FILE", "train this MXNet symbol JSON instead of the built-in network"
         + " (its data input is 'data', its label 'softmax_label')", TrainConfig.Builder::symbolFile);
     add("--model-prefix", "URI", "checkpoint prefix on any Hadoop file system: writes"
@@ -48,12 +48,12 @@ public final class TrainArgs {
         TrainConfig.Builder::modelPrefix);
     add("--kvstore", "TYPE", "dist_sync (default: parameter server on the driver) or local"
         + " (a single task)", TrainConfig.Builder::kvstore);
-    add("--seed", "N", "seed for parameter initialization (default 42)",
-        (b, v) -> b.seed(parseLong("--seed", v)));
-    add("--disp-batches", "N", "print progress every N batches (default 50)",
-        (b, v) -> b.dispBatches(parseInt("--disp-batches", v)));
-    add("--scale", "X", "factor applied to pixel bytes (default 0.00392156862745098 = 1/255)",
-        (b, v) -> b.scale((float) parseDouble("--scale", v)));
+    addLong("--seed", "N", "seed for parameter initialization (default 42)",
+        TrainConfig.Builder::seed);
+    addInt("--disp-batches", "N", "print progress every N batches (default 50)",
+        TrainConfig.Builder::dispBatches);
+    addDouble("--scale", "X", "factor applied to pixel bytes (default 0.00392156862745098 = 1/255)",
+        (b, x) -> b.scale((float) x));
     add("--master", "URL", "Spark master, only for embedded runs (spark-submit sets its own)",
         TrainConfig.Builder::master);
   }
@@ -63,6 +63,28 @@ public final class TrainArgs {
   private static void add(String name, String value, String help,
       BiConsumer<TrainConfig.Builder, String> set) {
     OPTIONS.put(name, new Opt(name, value, help, set));
+  }
+
+  // The typed adders parse the text once, naming the option in the error, before the setter runs.
+
+  private static void addInt(String name, String value, String help,
+      ObjIntConsumer<TrainConfig.Builder> set) {
+    add(name, value, help, (b, v) -> set.accept(b, parseInt(name, v)));
+  }
+
+  private static void addLong(String name, String value, String help,
+      ObjLongConsumer<TrainConfig.Builder> set) {
+    add(name, value, help, (b, v) -> set.accept(b, parseLong(name, v)));
+  }
+
+  private static void addDouble(String name, String value, String help,
+      ObjDoubleConsumer<TrainConfig.Builder> set) {
+    add(name, value, help, (b, v) -> set.accept(b, parseDouble(name, v)));
+  }
+
+  private static void addInts(String name, String value, String help,
+      BiConsumer<TrainConfig.Builder, int[]> set) {
+    add(name, value, help, (b, v) -> set.accept(b, parseInts(name, v)));
   }
 
   /** True if the arguments ask for help ({@code --help} or {@code -h}). */

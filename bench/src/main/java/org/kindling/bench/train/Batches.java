@@ -109,6 +109,20 @@ public final class Batches {
     return best;
   }
 
+  /**
+   * Fraction of rows whose {@link #argmax} equals the label: {@code scores} is row-major,
+   * {@code labels.length x classes}.
+   */
+  public static double accuracy(float[] scores, int[] labels, int classes) {
+    int correct = 0;
+    for (int r = 0; r < labels.length; r++) {
+      if (argmax(scores, r, classes) == labels[r]) {
+        correct++;
+      }
+    }
+    return (double) correct / labels.length;
+  }
+
   private static int[] permutation(int n, Random r) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {

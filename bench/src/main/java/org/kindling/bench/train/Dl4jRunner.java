@@ -98,13 +98,7 @@ public final class Dl4jRunner implements FrameworkRunner {
     public double testAccuracy() {
       // dup('c') guarantees row-major storage, so data() is the scores row by row
       float[] scores = net.output(testX, false).dup('c').data().asFloat();
-      int correct = 0;
-      for (int r = 0; r < testLabels.length; r++) {
-        if (Batches.argmax(scores, r, CLASSES) == testLabels[r]) {
-          correct++;
-        }
-      }
-      return (double) correct / testLabels.length;
+      return Batches.accuracy(scores, testLabels, CLASSES);
     }
 
     @Override

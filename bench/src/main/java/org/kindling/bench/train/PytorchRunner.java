@@ -121,13 +121,7 @@ public final class PytorchRunner implements FrameworkRunner {
       try (NDManager scope = staged.newSubManager()) {
         testX.tempAttach(scope);
         float[] scores = trainer.evaluate(new NDList(testX)).singletonOrThrow().toFloatArray();
-        int correct = 0;
-        for (int r = 0; r < testLabels.length; r++) {
-          if (Batches.argmax(scores, r, CLASSES) == testLabels[r]) {
-            correct++;
-          }
-        }
-        return (double) correct / testLabels.length;
+        return Batches.accuracy(scores, testLabels, CLASSES);
       }
     }
 

@@ -61,4 +61,11 @@ class BatchesTest {
     assertThat(Batches.argmax(new float[] {0, 5, 1, 9, 2, 3}, 1, 3)).isEqualTo(0);
     assertThat(Batches.argmax(new float[] {0, 5, 1, 9, 2, 3}, 0, 3)).isEqualTo(1);
   }
+
+  @Test
+  void accuracyIsTheShareOfRowsWhoseArgmaxMatchesTheLabel() {
+    float[] scores = {0, 5, 1, 9, 2, 3, 1, 1, 4, 7, 0, 0};
+    assertThat(Batches.accuracy(scores, new int[] {1, 0, 2, 1}, 3)).isEqualTo(0.75);
+    assertThat(Batches.accuracy(scores, new int[] {0, 1, 1, 2}, 3)).isEqualTo(0.0);
+  }
 }

@@ -3,7 +3,6 @@ package org.kindling.it.mxnet;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,21 +31,11 @@ final class MxPredictor implements AutoCloseable {
   static MxPredictor create(String symbolJson, byte[] params, Map<String, int[]> inputShapes,
       List<String> outputNodes) {
     Mxnet mx = Mxnet.get();
-    String[] keys = inputShapes.keySet().toArray(new String[0]);
-    int[] indPtr = new int[keys.length + 1];
-    List<Integer> dims = new ArrayList<>();
-    int k = 0;
-    for (int[] shape : inputShapes.values()) {
-      for (int d : shape) {
-        dims.add(d);
-      }
-      indPtr[++k] = dims.size();
-    }
-    int[] shapeData = dims.stream().mapToInt(Integer::intValue).toArray();
+    MxShapeArgs in = MxShapeArgs.of(inputShapes);
     String[] outKeys = outputNodes.isEmpty() ? null : outputNodes.toArray(new String[0]);
     PointerByReference ref = new PointerByReference();
     mx.check(mx.api().MXPredCreatePartialOut(symbolJson, params, params.length, 1, 0,
-        keys.length, keys, indPtr, shapeData, outputNodes.size(), outKeys, ref),
+        in.keys().length, in.keys(), in.indPtr(), in.data(), outputNodes.size(), outKeys, ref),
         "MXPredCreatePartialOut(inputs " + inputShapes.keySet() + ", outputs " + outputNodes
             + ")");
     return new MxPredictor(mx, ref.getValue());

@@ -119,17 +119,7 @@ final class MxSymbol implements AutoCloseable {
 
   /** {@code infer_shape(**known)} with named argument shapes. */
   Shapes inferShape(Map<String, int[]> known) {
-    String[] keys = known.keySet().toArray(new String[0]);
-    int[] indPtr = new int[keys.length + 1];
-    List<Integer> data = new ArrayList<>();
-    int k = 0;
-    for (int[] shape : known.values()) {
-      for (int d : shape) {
-        data.add(d);
-      }
-      indPtr[++k] = data.size();
-    }
-    int[] shapeData = data.stream().mapToInt(Integer::intValue).toArray();
+    MxShapeArgs in = MxShapeArgs.of(known);
     IntByReference inSize = new IntByReference();
     IntByReference outSize = new IntByReference();
     IntByReference auxSize = new IntByReference();
@@ -140,9 +130,10 @@ final class MxSymbol implements AutoCloseable {
     PointerByReference outData = new PointerByReference();
     PointerByReference auxData = new PointerByReference();
     IntByReference complete = new IntByReference();
-    mx.check(mx.api().MXSymbolInferShapeEx(handle(), keys.length, keys, indPtr, shapeData,
-        inSize, inNdim, inData, outSize, outNdim, outData, auxSize, auxNdim, auxData, complete),
-        "MXSymbolInferShapeEx(" + keys.length + " shapes)");
+    mx.check(mx.api().MXSymbolInferShapeEx(handle(), in.keys().length, in.keys(), in.indPtr(),
+        in.data(), inSize, inNdim, inData, outSize, outNdim, outData, auxSize, auxNdim, auxData,
+        complete),
+        "MXSymbolInferShapeEx(" + in.keys().length + " shapes)");
     return new Shapes(
         shapes(inSize.getValue(), inNdim.getValue(), inData.getValue()),
         shapes(outSize.getValue(), outNdim.getValue(), outData.getValue()),
