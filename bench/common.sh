@@ -10,6 +10,9 @@ results_dir="$bench_dir/target/results"
 # Spark's module options: read from the root pom's kindling.test.jvm.flags, the one place they are
 # written (docs/decisions/0006), as ./kindling does
 read -r -a spark_jvm_flags <<< "$(sed -n 's:.*<kindling.test.jvm.flags>\(.*\)</kindling.test.jvm.flags>.*:\1:p' "$repo_root/pom.xml")"
+# Spark MLlib's Java BLAS (dev.ludovic.netlib) runs on the Vector API when the incubator module is
+# loaded, as Spark's own launcher does: the MLlib peer gets it here, not Kindling's command line
+spark_jvm_flags+=(--add-modules=jdk.incubator.vector)
 
 # Builds every module and bench (tests skipped). -Djavacpp.platform keeps JavaCPP-based
 # dependencies to linux-x86_64 natives.

@@ -11,10 +11,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Tuple;
+import java.util.Random;
 import org.kindling.io.recordio.RecordIOWriter;
+import org.kindling.testing.Gen;
 
 /** Shared helpers for this module's tests: payload generators, files, and a raw part parser. */
 public final class TestData {
@@ -22,15 +21,6 @@ public final class TestData {
   public static final byte[] MAGIC = {0x0A, 0x23, (byte) 0xD7, (byte) 0xCE};
 
   private TestData() {}
-
-  /** The shared fixtures directory (system property {@code kindling.shared.dir}). */
-  public static Path sharedDir() {
-    String dir = System.getProperty("kindling.shared.dir");
-    if (dir == null) {
-      throw new IllegalStateException("system property kindling.shared.dir is not set");
-    }
-    return Path.of(dir);
-  }
 
   /** Concatenates byte arrays. */
   public static byte[] concat(byte[]... parts) {
@@ -50,14 +40,20 @@ public final class TestData {
    * Payloads built mostly from magic words, with odd-sized pieces in between so magics land at
    * aligned and unaligned offsets; empty payloads are common.
    */
-  public static Arbitrary<byte[]> magicHeavyPayloads() {
-    Arbitrary<byte[]> token = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.just(MAGIC)),
-        Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(3)),
-        Tuple.of(1, Arbitraries.just(new byte[] {0x0A, 0x23})),
-        Tuple.of(1, Arbitraries.just(new byte[] {0x23, (byte) 0xD7, (byte) 0xCE})),
-        Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(4).ofMaxSize(40)));
-    return token.list().ofMaxSize(12).map(list -> concat(list.toArray(new byte[0][])));
+  public static byte[] magicHeavyPayload(Random r) {
+    List<byte[]> tokens = Gen.listOf(r, 0, 12, t -> switch (Gen.weighted(t, 6, 2, 1, 1, 1)) {
+      case 0 -> MAGIC;
+      case 1 -> Gen.bytes(t, 1, 3);
+      case 2 -> new byte[] {0x0A, 0x23};
+      case 3 -> new byte[] {0x23, (byte) 0xD7, (byte) 0xCE};
+      default -> Gen.bytes(t, 4, 40);
+    });
+    return concat(tokens.toArray(new byte[0][]));
+  }
+
+  /** Up to 20 {@link #magicHeavyPayload}s. */
+  public static List<byte[]> magicHeavyRecords(Random r) {
+    return Gen.listOf(r, 0, 20, TestData::magicHeavyPayload);
   }
 
   /** Writes records into a RecordIO byte array; returns the bytes and each record's offset. */

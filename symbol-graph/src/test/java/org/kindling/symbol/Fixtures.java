@@ -4,19 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.kindling.testing.MxnetFixtures;
 
-/** Locates shared fixtures and test resources. */
+/** Locates this module's test resources and the MXNet fixtures. */
 public final class Fixtures {
   private Fixtures() {}
 
-  /** A file under {@code shared/fixtures/mxnet}. */
+  /** A file made by real MXNet (see {@link MxnetFixtures}). */
   public static Path mxnet(String name) {
-    String dir = System.getProperty("kindling.shared.dir");
-    if (dir == null) {
-      throw new IllegalStateException(
-          "system property kindling.shared.dir is not set (surefire sets it from the root pom)");
-    }
-    return Path.of(dir, "fixtures", "mxnet", name);
+    return MxnetFixtures.path(name);
   }
 
   /** A classpath resource next to this class, as text. */

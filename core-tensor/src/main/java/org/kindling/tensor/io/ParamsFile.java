@@ -35,9 +35,10 @@ import org.kindling.tensor.NDArray;
  * remains; a name count that is neither 0 nor the array count; a sparse index out of range.
  * Sizes are checked against the bytes that remain before anything is allocated.
  *
- * <p>Writing produces a V2 dense record per array in the 0x112 container (V3 for 0-d scalars
- * and zero-size arrays, which V2 cannot express), with device cpu(0), exactly as MXNet 1.9
- * saves.
+ * <p>Writing produces a V2 dense record per array in the 0x112 container, with device cpu(0),
+ * byte for byte as MXNet 1.9 saves. 0-d scalars and zero-size arrays, which V2 cannot express,
+ * get V3 records; MXNet itself never mixes the two in one file and loads such a file only in
+ * numpy mode ({@code npx.set_np()}), see docs/formats.md §3.7.
  */
 public final class ParamsFile {
   /** {@code kMXAPINDArrayListMagic}, the container's first u64. */

@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.kindling.testing.SeededProperty;
 
 /**
  * Random programs of reads, writes, read-modify-writes and failing operations on a few
@@ -22,9 +21,16 @@ class EngineEquivalenceTest {
   /** What one run observed: final cell values, and for each wait whether it threw. */
   private record Outcome(List<Long> cells, List<String> waits) {}
 
-  @Property(tries = 40)
-  void threadedEngineMatchesNaiveEngine(
-      @ForAll long seed, @ForAll @IntRange(min = 1, max = 3) int threads) {
+  /** One random program (by its seed) and the number of engine threads. */
+  private record Program(long seed, int threads) {}
+
+  @Test
+  void threadedEngineMatchesNaiveEngine() {
+    SeededProperty.check(40, r -> new Program(r.nextLong(), r.nextInt(1, 4)),
+        p -> threadedEngineMatchesNaiveEngine(p.seed(), p.threads()));
+  }
+
+  private static void threadedEngineMatchesNaiveEngine(long seed, int threads) {
     Outcome expected;
     try (Engine naive = new NaiveEngine()) {
       expected = run(naive, seed);

@@ -8,14 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.testing.SeededProperty;
 
 /** Truncated and corrupt files fail with a FormatException naming the file and the offset. */
 class ParamsFileCorruptionTest {
@@ -66,12 +64,17 @@ class ParamsFileCorruptionTest {
   }
 
   /** Random corruption of a valid file: it reads, or fails with FormatException only. */
-  @Property(tries = 300)
-  void corruptBytesNeverCauseAnythingButFormatException(
-      @ForAll @IntRange(min = 0, max = 100_000) int where,
-      @ForAll byte value,
-      @ForAll @IntRange(min = 1, max = 4) int count)
-      throws Exception {
+  record Corruption(int where, byte value, int count) {}
+
+  @Test
+  void corruptBytesNeverCauseAnythingButFormatException() {
+    SeededProperty.check(300,
+        r -> new Corruption(r.nextInt(0, 100_001), (byte) r.nextInt(), r.nextInt(1, 5)),
+        c -> corruptBytesNeverCauseAnythingButFormatException(c.where(), c.value(), c.count()));
+  }
+
+  private static void corruptBytesNeverCauseAnythingButFormatException(int where, byte value,
+      int count) throws Exception {
     byte[] bytes = denseFile();
     for (int i = 0; i < count; i++) {
       bytes[(where + i * 7919) % bytes.length] = (byte) (value + i);

@@ -14,20 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.testing.MxnetFixtures;
 
 /** The layouts of formats.md §3, byte for byte, on hand-made and real MXNet files. */
 class ParamsFileFormatTest {
   private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-  static Path sharedDir() {
-    String dir = System.getProperty("kindling.shared.dir");
-    assertThat(dir).as("system property kindling.shared.dir (set by the root pom)").isNotNull();
-    return Path.of(dir);
-  }
-
   @Test
   void readsTheLegacyMxnetCheckpointFixture() throws IOException {
-    Path file = sharedDir().resolve("fixtures/mxnet/go_test-0001.params");
+    Path file = MxnetFixtures.path("go_test-0001.params");
     ParamsFile.Contents c = ParamsFile.read(file);
     assertThat(c.names()).containsExactly("arg:pred_bias", "arg:pred_weight");
     Map<String, NDArray> m = c.asMap();

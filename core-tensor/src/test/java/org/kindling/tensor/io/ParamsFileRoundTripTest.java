@@ -11,19 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.testing.Gen;
+import org.kindling.testing.SeededProperty;
 
 class ParamsFileRoundTripTest {
 
@@ -42,26 +36,44 @@ class ParamsFileRoundTripTest {
       DType.FLOAT16, DType.UINT8, DType.INT32, DType.INT8, DType.INT64, DType.BOOL,
       DType.BFLOAT16);
 
-  @Provide
-  Arbitrary<Spec> specs() {
-    Arbitrary<int[]> dims = Arbitraries.integers().between(0, 4).array(int[].class)
-        .ofMinSize(0).ofMaxSize(4);
-    return Combinators.combine(Arbitraries.of(WRITABLE), dims, Arbitraries.longs())
-        .as(Spec::new);
+  /** Up to 6 arrays, written with or without names drawn from a pool of 6. */
+  record FileCase(List<Spec> specs, boolean named, List<String> pool) {}
+
+  static Spec spec(Random r) {
+    int[] dims = new int[r.nextInt(0, 5)];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = r.nextInt(0, 5);
+    }
+    return new Spec(WRITABLE.get(r.nextInt(WRITABLE.size())), dims, r.nextLong());
   }
 
-  @Provide
-  Arbitrary<String> names() {
-    // any Unicode text, including empty names and characters outside the BMP
-    return Arbitraries.strings().all().ofMaxLength(12)
-        .filter(s -> s.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF));
+  /**
+   * Any Unicode text of up to 12 code points, including empty names and characters outside the
+   * BMP (surrogate code points themselves excluded: they are not text).
+   */
+  static String name(Random r) {
+    StringBuilder sb = new StringBuilder();
+    int n = r.nextInt(0, 13);
+    while (sb.codePointCount(0, sb.length()) < n) {
+      int c = switch (Gen.weighted(r, 3, 2, 1)) {
+        case 0 -> r.nextInt(0x20, 0x7F);
+        case 1 -> r.nextInt(0, 0xD800);
+        default -> r.nextInt(0xE000, Character.MAX_CODE_POINT + 1);
+      };
+      sb.appendCodePoint(c);
+    }
+    return sb.toString();
   }
 
-  @Property(tries = 200)
-  void everyDtypeAndShapeSurvivesWriteThenRead(
-      @ForAll @Size(max = 6) List<@From("specs") Spec> specs,
-      @ForAll boolean named,
-      @ForAll @Size(6) List<@From("names") String> pool)
+  @Test
+  void everyDtypeAndShapeSurvivesWriteThenRead() {
+    SeededProperty.check(200,
+        r -> new FileCase(Gen.listOf(r, 0, 6, ParamsFileRoundTripTest::spec), r.nextBoolean(),
+            Gen.listOf(r, 6, 6, ParamsFileRoundTripTest::name)),
+        c -> writeThenRead(c.specs(), c.named(), c.pool()));
+  }
+
+  private static void writeThenRead(List<Spec> specs, boolean named, List<String> pool)
       throws Exception {
     List<NDArray> arrays = new ArrayList<>();
     List<String> names = new ArrayList<>();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.testing.MxnetFixtures;
 
 class ParamsSummaryTest {
   private static NDArray raw(DType t, Shape s, byte... bytes) {
@@ -78,7 +79,7 @@ class ParamsSummaryTest {
 
   @Test
   void listsTheFixtureWithNamesAndShapes() throws Exception {
-    Path file = ParamsFileFormatTest.sharedDir().resolve("fixtures/mxnet/go_test-0001.params");
+    Path file = MxnetFixtures.path("go_test-0001.params");
     ParamsFile.Contents c = ParamsFile.read(file);
     double weightSum = 0;
     for (float v : c.asMap().get("arg:pred_weight").toFloatArray()) {

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import java.util.function.BinaryOperator;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.testing.SeededProperty;
 
 class ElementwiseTest {
   static float[] random(Random rnd, int n) {
@@ -22,10 +20,19 @@ class ElementwiseTest {
     return v;
   }
 
-  /** Sizes around the kernels' 4096-float chunk, so partial chunks are covered. */
-  @Property(tries = 30)
-  void binaryOperationsMatchTheReference(
-      @ForAll @IntRange(min = 0, max = 9000) int n, @ForAll long seed) {
+  /** A length around the kernels' 4096-float chunk, so partial chunks are covered. */
+  record SizeCase(int n, long seed) {
+    static SizeCase draw(Random r) {
+      return new SizeCase(r.nextInt(0, 9001), r.nextLong());
+    }
+  }
+
+  @Test
+  void binaryOperationsMatchTheReference() {
+    SeededProperty.check(30, SizeCase::draw, c -> binaryOperationsMatchTheReference(c.n(), c.seed()));
+  }
+
+  private static void binaryOperationsMatchTheReference(int n, long seed) {
     Random rnd = new Random(seed);
     float[] x = random(rnd, n);
     float[] y = random(rnd, n);
@@ -37,9 +44,13 @@ class ElementwiseTest {
     check(Elementwise.divide(a, b), ReferenceKernels.divide(x, y));
   }
 
-  @Property(tries = 20)
-  void scalarOperationsAndReluMatchTheReference(
-      @ForAll @IntRange(min = 0, max = 9000) int n, @ForAll long seed) {
+  @Test
+  void scalarOperationsAndReluMatchTheReference() {
+    SeededProperty.check(20, SizeCase::draw,
+        c -> scalarOperationsAndReluMatchTheReference(c.n(), c.seed()));
+  }
+
+  private static void scalarOperationsAndReluMatchTheReference(int n, long seed) {
     Random rnd = new Random(seed);
     float[] x = random(rnd, n);
     float s = rnd.nextFloat() * 4 - 2;

@@ -21,12 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kindling.tensor.io.ParamsFile;
+import org.kindling.testing.MxnetFixtures;
 
 class KindlingCliTest {
-  private static final Path FIXTURES =
-      Path.of(System.getProperty("kindling.shared.dir", "../../shared"), "fixtures", "mxnet");
-  private static final Path SAMPLE_REC = FIXTURES.resolve("dmlc-sample.rec");
-  private static final Path GO_PARAMS = FIXTURES.resolve("go_test-0001.params");
+  private static final Path SAMPLE_REC = MxnetFixtures.path("dmlc-sample.rec");
+  private static final Path GO_PARAMS = MxnetFixtures.path("go_test-0001.params");
 
   @TempDir Path dir;
 

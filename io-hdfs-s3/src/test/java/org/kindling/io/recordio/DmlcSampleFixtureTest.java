@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.kindling.io.TestData;
 import org.kindling.io.image.ImageRecord;
 import org.kindling.io.image.ImageRecordHeader;
+import org.kindling.testing.MxnetFixtures;
 
 /** Reads {@code dmlc-sample.rec}, written by dmlc-core, and writes it again byte for byte. */
 class DmlcSampleFixtureTest {
-  private static final Path SAMPLE =
-      TestData.sharedDir().resolve("fixtures/mxnet/dmlc-sample.rec");
+  private static final Path SAMPLE = MxnetFixtures.path("dmlc-sample.rec");
 
   private static byte[] expectedContent(int k) {
     return TestData.ascii((k + "\n").repeat(10));

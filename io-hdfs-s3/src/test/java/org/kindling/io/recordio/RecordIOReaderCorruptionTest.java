@@ -13,12 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.TestData;
 import org.kindling.tensor.FormatException;
+import org.kindling.testing.SeededProperty;
 
 class RecordIOReaderCorruptionTest {
 
@@ -144,11 +142,18 @@ class RecordIOReaderCorruptionTest {
     }
   }
 
-  @Property(tries = 300)
-  void anyTruncationOrByteCorruptionGivesRecordsOrAFormatExceptionNeverAnythingElse(
-      @ForAll @IntRange(min = 0, max = 10_000) int cut,
-      @ForAll @IntRange(min = 0, max = 10_000) int flipAt,
-      @ForAll byte flipTo, @ForAll boolean knownLength) {
+  /** Where to cut the file, which byte to change and to what, and whether its length is known. */
+  record Damage(int cut, int flipAt, byte flipTo, boolean knownLength) {}
+
+  @Test
+  void anyTruncationOrByteCorruptionGivesRecordsOrAFormatExceptionNeverAnythingElse() {
+    SeededProperty.check(300,
+        r -> new Damage(r.nextInt(0, 10_001), r.nextInt(0, 10_001), (byte) r.nextInt(),
+            r.nextBoolean()),
+        d -> readDamaged(d.cut(), d.flipAt(), d.flipTo(), d.knownLength()));
+  }
+
+  private static void readDamaged(int cut, int flipAt, byte flipTo, boolean knownLength) {
     byte[] good = TestData.write(List.of(ascii("alpha"),
         concat(ascii("ABCD"), TestData.MAGIC, TestData.MAGIC, ascii("EFGHI")), new byte[0],
         concat(TestData.MAGIC, new byte[37]), ascii("omega"))).bytes();

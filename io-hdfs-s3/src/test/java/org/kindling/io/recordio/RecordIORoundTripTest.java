@@ -7,23 +7,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.kindling.io.TestData;
+import org.kindling.testing.SeededProperty;
 
 class RecordIORoundTripTest {
 
-  @Provide
-  Arbitrary<List<byte[]>> recordLists() {
-    return TestData.magicHeavyPayloads().list().ofMaxSize(20);
+  /** Records to write, and the reader's buffer size. */
+  record Case(List<byte[]> records, int bufferSize) {}
+
+  @Test
+  void everyListOfPayloadsReadsBackIdentically() {
+    SeededProperty.check(300,
+        r -> new Case(TestData.magicHeavyRecords(r), r.nextInt(64, 201)),
+        c -> readsBackIdentically(c.records(), c.bufferSize()));
   }
 
-  @Property(tries = 300)
-  void everyListOfPayloadsReadsBackIdentically(@ForAll("recordLists") List<byte[]> records,
-      @ForAll @IntRange(min = 64, max = 200) int bufferSize) throws IOException {
+  private static void readsBackIdentically(List<byte[]> records, int bufferSize)
+      throws IOException {
     TestData.Written w = TestData.write(records);
 
     // Known length, small buffer: headers and payloads straddle buffer refills.
@@ -34,9 +35,13 @@ class RecordIORoundTripTest {
         w.offsets())).containsExactlyElementsOf(records);
   }
 
-  @Property(tries = 300)
-  void theMagicNeverAppearsAlignedInsideAPartPayload(
-      @ForAll("recordLists") List<byte[]> records) {
+  @Test
+  void theMagicNeverAppearsAlignedInsideAPartPayload() {
+    SeededProperty.check(300, TestData::magicHeavyRecords,
+        RecordIORoundTripTest::noAlignedMagicInsideParts);
+  }
+
+  private static void noAlignedMagicInsideParts(List<byte[]> records) {
     TestData.Written w = TestData.write(records);
     byte[] file = w.bytes();
     assertThat(file.length % 4).isZero();
@@ -47,9 +52,13 @@ class RecordIORoundTripTest {
     }
   }
 
-  @Property(tries = 200)
-  void theWriterCountsEveryAlignedMagicOfEveryRecord(
-      @ForAll("recordLists") List<byte[]> records) throws IOException {
+  @Test
+  void theWriterCountsEveryAlignedMagicOfEveryRecord() {
+    SeededProperty.check(200, TestData::magicHeavyRecords,
+        RecordIORoundTripTest::writerCountsAlignedMagics);
+  }
+
+  private static void writerCountsAlignedMagics(List<byte[]> records) throws IOException {
     long aligned = 0;
     for (byte[] r : records) {
       for (int i = 0; i + 4 <= r.length; i += 4) {
@@ -64,9 +73,12 @@ class RecordIORoundTripTest {
     }
   }
 
-  @Property(tries = 100)
-  void seekingToAnyRecordOffsetReadsThatRecord(@ForAll("recordLists") List<byte[]> records)
-      throws IOException {
+  @Test
+  void seekingToAnyRecordOffsetReadsThatRecord() {
+    SeededProperty.check(100, TestData::magicHeavyRecords, RecordIORoundTripTest::seekAndRead);
+  }
+
+  private static void seekAndRead(List<byte[]> records) throws IOException {
     TestData.Written w = TestData.write(records);
     try (RecordIOReader r = new RecordIOReader(new SeekableBytes(w.bytes()), "mem",
         w.bytes().length, 64)) {
@@ -78,7 +90,7 @@ class RecordIORoundTripTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void recordsLargerThanTheBufferAndTheUntrustedGrowthStepReadBack() throws IOException {
     java.util.Random random = new java.util.Random(7);
     byte[] big = new byte[3 * (1 << 20) + 5];

@@ -13,10 +13,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.TestData;
 import org.kindling.io.image.ImageRecordHeader;
+import org.kindling.testing.MxnetFixtures;
 
 class RecordIODumpTest {
-  private static final Path SAMPLE =
-      TestData.sharedDir().resolve("fixtures/mxnet/dmlc-sample.rec");
+  private static final Path SAMPLE = MxnetFixtures.path("dmlc-sample.rec");
 
   private static String sha256(byte[] b) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

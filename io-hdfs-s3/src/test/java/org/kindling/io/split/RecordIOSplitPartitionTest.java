@@ -7,15 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.TestData;
+import org.kindling.testing.Gen;
+import org.kindling.testing.SeededProperty;
 
 /**
  * For any number of parts and any files, the parts together hold every record exactly once, in
@@ -27,20 +25,41 @@ class RecordIOSplitPartitionTest {
   /** One expected record: which file, where in it, and where globally. */
   record Expected(String fileName, long fileOffset, long globalOffset, byte[] payload) {}
 
-  @Provide
-  Arbitrary<List<List<byte[]>>> fileContents() {
-    Arbitrary<byte[]> big = Arbitraries.bytes().array(byte[].class).ofMinSize(100).ofMaxSize(700);
-    Arbitrary<byte[]> payload = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(4, TestData.magicHeavyPayloads()),
-        net.jqwik.api.Tuple.of(1, big),
-        net.jqwik.api.Tuple.of(1, big.map(b -> TestData.concat(b, TestData.MAGIC, b))));
-    return payload.list().ofMaxSize(14).list().ofMinSize(1).ofMaxSize(4);
+  /** 1 to 4 files of up to 14 records each: magic-heavy, big, or big with a magic inside. */
+  static List<List<byte[]>> fileContents(Random r) {
+    return Gen.listOf(r, 1, 4, f -> Gen.listOf(f, 0, 14, p -> switch (Gen.weighted(p, 4, 1, 1)) {
+      case 0 -> TestData.magicHeavyPayload(p);
+      case 1 -> Gen.bytes(p, 100, 700);
+      default -> {
+        byte[] b = Gen.bytes(p, 100, 700);
+        yield TestData.concat(b, TestData.MAGIC, b);
+      }
+    }));
   }
 
-  @Property(tries = 60)
-  void everyRecordIsInExactlyOnePartInOrder(@ForAll("fileContents") List<List<byte[]>> files,
-      @ForAll @IntRange(min = 1, max = 20) int numParts,
-      @ForAll @IntRange(min = 0, max = 2) int chunkChoice) throws IOException {
+  /** Files, and a chunk size choice (which also picks the URI form). */
+  record Case(List<List<byte[]>> files, int chunkChoice) {}
+
+  /** Runs a check for every number of parts from 1 to 20; a failure names the count. */
+  private static void forEveryPartCount(SeededProperty.Property<Integer> check) throws Exception {
+    for (int numParts = 1; numParts <= 20; numParts++) {
+      try {
+        check.check(numParts);
+      } catch (AssertionError e) {
+        throw new AssertionError("with " + numParts + " parts: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Every number of parts from 1 to 20 is checked on every generated set of files. */
+  @Test
+  void everyRecordIsInExactlyOnePartInOrder() {
+    SeededProperty.check(60, r -> new Case(fileContents(r), r.nextInt(0, 3)),
+        c -> forEveryPartCount(n -> everyRecordInExactlyOnePart(c.files(), n, c.chunkChoice())));
+  }
+
+  private static void everyRecordInExactlyOnePart(List<List<byte[]>> files, int numParts,
+      int chunkChoice) throws IOException {
     Path dir = TestData.newTempDir("split");
     try {
       List<Expected> expected = writeFiles(dir, files);
@@ -84,10 +103,14 @@ class RecordIOSplitPartitionTest {
     }
   }
 
-  @Property(tries = 40)
-  void resyncedBoundariesAreTheFirstHeadAtOrAfterTheRawOnes(
-      @ForAll("fileContents") List<List<byte[]>> files,
-      @ForAll @IntRange(min = 1, max = 20) int numParts) throws IOException {
+  @Test
+  void resyncedBoundariesAreTheFirstHeadAtOrAfterTheRawOnes() {
+    SeededProperty.check(40, r -> new Case(fileContents(r), 0),
+        c -> forEveryPartCount(n -> resyncedBoundaries(c.files(), n)));
+  }
+
+  private static void resyncedBoundaries(List<List<byte[]>> files, int numParts)
+      throws IOException {
     Path dir = TestData.newTempDir("resync");
     try {
       List<Expected> expected = writeFiles(dir, files);

@@ -49,7 +49,7 @@ class RecordIOMatchesMxnetIT {
     r.add(cat(ascii("a"), M)); // magic ending the record, unaligned
     r.add(cat(ascii("abc"), M, ascii("d"), M)); // unaligned, then aligned at 8
     r.add(cat(M, ascii("x"))); // aligned magic followed by a 1-byte tail (padded last part)
-    r.add(cat(M, M, M, M, M)); // five empty parts between four magics
+    r.add(cat(M, M, M, M, M)); // five magics: six empty parts
     // random payloads with magics planted at aligned and unaligned offsets
     SplittableRandom rnd = new SplittableRandom(20260519L);
     for (int i = 0; i < 40; i++) {
