@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.openblas.global.openblas_full;
-import org.kindling.tensor.ops.Blas;
+import org.kindling.tensor.kernel.Blas;
 
 /**
  * The machine line that every recorded result carries: CPU model, cores, Java version and the

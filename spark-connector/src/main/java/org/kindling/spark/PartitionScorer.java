@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.ops.Blas;
+import org.kindling.tensor.kernel.Blas;
 
 /**
  * Scores one partition for {@link KindlingModel#transform}: binds one inference network per

@@ -12,7 +12,7 @@ import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.engine.Engines;
-import org.kindling.tensor.ops.Blas;
+import org.kindling.tensor.kernel.Blas;
 
 /**
  * Kindling, locally (no Spark, no KVStore): the symbol {@code FullyConnected-relu x2 +

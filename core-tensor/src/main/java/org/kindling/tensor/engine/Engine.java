@@ -34,6 +34,14 @@ public interface Engine extends AutoCloseable {
    */
   void push(String name, Runnable op, List<Var> reads, List<Var> writes);
 
+  /**
+   * Runs {@code onDone} once every operation pushed so far that reads or writes {@code v} has
+   * finished, whatever their outcome, as MXNet's {@code DeleteVariable}: how an array's memory
+   * goes back to the pool only after the last operation that uses it. {@code v} must not be used
+   * afterwards. {@code onDone} must be quick and must not throw (a throw is logged, not recorded).
+   */
+  void deleteVar(Var v, Runnable onDone);
+
   /** Blocks until every pushed operation that writes {@code v} has finished. */
   void waitToRead(Var v);
 

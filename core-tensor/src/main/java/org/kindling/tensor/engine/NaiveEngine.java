@@ -65,6 +65,12 @@ public final class NaiveEngine implements Engine {
     }
   }
 
+  @Override
+  public synchronized void deleteVar(Var v, Runnable onDone) {
+    own("deleteVar", v);
+    onDone.run(); // every operation on v has already run
+  }
+
   private static Failure poisoning(Failure f, long seq, Failure found) {
     return found == null && f != null && f.poisons(seq) ? f : found;
   }

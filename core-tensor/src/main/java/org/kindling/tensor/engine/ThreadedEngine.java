@@ -97,8 +97,24 @@ public final class ThreadedEngine implements Engine {
     if (closed) {
       throw new IllegalStateException(id + " is closed; cannot push '" + name + "'");
     }
-    ThreadedOp o = ThreadedOp.operation(
-        name, op, own(name, reads), own(name, writes), pushed.incrementAndGet());
+    enqueue(ThreadedOp.operation(
+        name, op, own(name, reads), own(name, writes), pushed.incrementAndGet()));
+  }
+
+  @Override
+  public void deleteVar(Var v, Runnable onDone) {
+    if (onDone == null) {
+      throw new IllegalArgumentException("deleteVar needs a function");
+    }
+    if (closed) {
+      onDone.run(); // no operation can be pending on a closed engine
+      return;
+    }
+    ThreadedVar tv = own("deleteVar", v);
+    enqueue(ThreadedOp.cleanup("delete " + tv.name(), onDone, tv, pushed.incrementAndGet()));
+  }
+
+  private void enqueue(ThreadedOp o) {
     pending.incrementAndGet();
     // The op starts with one unmet dependency per variable plus one of our own; count the
     // immediate grants locally and release them with ours in one atomic step.
@@ -202,6 +218,10 @@ public final class ThreadedEngine implements Engine {
 
   /** Runs {@code o} on the current worker thread and releases its variables. */
   private void execute(ThreadedOp o, Worker self) {
+    if (o.cleanup) {
+      runCleanup(o);
+      return;
+    }
     Failure result = inheritedFailure(o);
     if (result == null) {
       o.enclosing = self.current;
@@ -219,6 +239,21 @@ public final class ThreadedEngine implements Engine {
     // Record before releasing: operations granted by the release must see the failure.
     for (ThreadedVar v : o.writes) {
       v.failure = result;
+    }
+    release(o);
+    if (pending.decrementAndGet() == 0) {
+      synchronized (idleLock) {
+        idleLock.notifyAll();
+      }
+    }
+  }
+
+  /** Runs a {@code deleteVar} function; its variable's failure state is left as it was. */
+  private void runCleanup(ThreadedOp o) {
+    try {
+      o.fn.run();
+    } catch (Throwable t) {
+      LOG.warn("{}: {} failed", id, o.name, t);
     }
     release(o);
     if (pending.decrementAndGet() == 0) {

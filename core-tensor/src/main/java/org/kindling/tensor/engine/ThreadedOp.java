@@ -42,6 +42,8 @@ final class ThreadedOp {
   final long seq;
   /** The thread blocked on this marker; null for an operation. */
   final Thread waiter;
+  /** A {@code deleteVar} operation: runs whatever failures its variable carries. */
+  final boolean cleanup;
 
   @SuppressWarnings("unused") // accessed through UNMET
   private volatile int unmet;
@@ -57,7 +59,8 @@ final class ThreadedOp {
   ThreadedOp enclosing;
 
   private ThreadedOp(String name, Runnable fn, ThreadedVar[] reads, ThreadedVar[] writes,
-      long seq, Thread waiter) {
+      long seq, Thread waiter, boolean cleanup) {
+    this.cleanup = cleanup;
     this.name = name;
     this.seq = seq;
     this.fn = fn;
@@ -70,7 +73,12 @@ final class ThreadedOp {
 
   static ThreadedOp operation(
       String name, Runnable fn, ThreadedVar[] reads, ThreadedVar[] writes, long seq) {
-    return new ThreadedOp(name, fn, reads, writes, seq, null);
+    return new ThreadedOp(name, fn, reads, writes, seq, null, false);
+  }
+
+  /** A {@code deleteVar} operation: writes {@code v}, runs even if {@code v} failed. */
+  static ThreadedOp cleanup(String name, Runnable fn, ThreadedVar v, long seq) {
+    return new ThreadedOp(name, fn, NO_VARS, new ThreadedVar[] {v}, seq, null, true);
   }
 
   static final ThreadedVar[] NO_VARS = new ThreadedVar[0];
@@ -79,8 +87,8 @@ final class ThreadedOp {
   static ThreadedOp marker(ThreadedVar v, boolean write, Thread waiter) {
     ThreadedVar[] one = {v};
     return write
-        ? new ThreadedOp("waitToWrite", null, NO_VARS, one, 0, waiter)
-        : new ThreadedOp("waitToRead", null, one, NO_VARS, 0, waiter);
+        ? new ThreadedOp("waitToWrite", null, NO_VARS, one, 0, waiter, false)
+        : new ThreadedOp("waitToRead", null, one, NO_VARS, 0, waiter, false);
   }
 
   boolean isMarker() {

@@ -2,6 +2,7 @@ package org.kindling.tensor.io;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.kindling.tensor.Elements;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 
@@ -31,7 +32,7 @@ public final class ParamsSummary {
       NDArray a = arrays.get(i);
       a.waitToRead();
       String name = names.isEmpty() ? Integer.toString(i) : names.get(i);
-      double sum = ElementValues.sum(a.byteBuffer(), a.dtype(), a.size());
+      double sum = Elements.sum(a.byteBuffer(), a.dtype(), a.size());
       out.add(name + '\t' + a.dtype().numpyName() + '\t' + shape(a.shape()) + '\t'
           + CFormat.g(sum, 9));
     }

@@ -4,7 +4,8 @@ import java.util.List;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.engine.Engine;
 import org.kindling.tensor.engine.Var;
-import org.kindling.tensor.ops.FloatKernels.Binary;
+import org.kindling.tensor.kernel.FloatKernels;
+import org.kindling.tensor.kernel.FloatKernels.Binary;
 
 /**
  * Element-wise float32 operations. Each one pushes an engine operation that reads its inputs'

@@ -2,6 +2,7 @@ package org.kindling.tensor.ops;
 
 import java.util.List;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Engine;
 import org.kindling.tensor.engine.Var;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
+import org.kindling.tensor.Elements;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.testing.MxnetFixtures;
@@ -68,13 +69,13 @@ class ParamsSummaryTest {
 
   @Test
   void float16SpecialValuesDecodeExactly() {
-    assertThat(ElementValues.halfToFloat((short) 0x7BFF)).isEqualTo(65504f);
-    assertThat(ElementValues.halfToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
-    assertThat(ElementValues.halfToFloat((short) 0xFC00)).isEqualTo(Float.NEGATIVE_INFINITY);
-    assertThat(ElementValues.halfToFloat((short) 0x7E00)).isNaN();
-    assertThat(ElementValues.halfToFloat((short) 0x8000)).isEqualTo(-0f);
-    assertThat(ElementValues.halfToFloat((short) 0x0400)).isEqualTo(0x1p-14f);
-    assertThat(ElementValues.halfToFloat((short) 0x03FF)).isEqualTo(1023 * 0x1p-24f);
+    assertThat(Elements.halfToFloat((short) 0x7BFF)).isEqualTo(65504f);
+    assertThat(Elements.halfToFloat((short) 0x7C00)).isEqualTo(Float.POSITIVE_INFINITY);
+    assertThat(Elements.halfToFloat((short) 0xFC00)).isEqualTo(Float.NEGATIVE_INFINITY);
+    assertThat(Elements.halfToFloat((short) 0x7E00)).isNaN();
+    assertThat(Elements.halfToFloat((short) 0x8000)).isEqualTo(-0f);
+    assertThat(Elements.halfToFloat((short) 0x0400)).isEqualTo(0x1p-14f);
+    assertThat(Elements.halfToFloat((short) 0x03FF)).isEqualTo(1023 * 0x1p-24f);
   }
 
   @Test

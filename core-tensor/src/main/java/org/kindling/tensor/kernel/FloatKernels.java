@@ -1,0 +1,180 @@
+package org.kindling.tensor.kernel;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * Float32 loops shared by the operators' kernels, the optimizers and the KVStore: one kernel
+ * library, as MXNet's mshadow expressions are. They
+ * copy direct-buffer data through small heap chunks (bulk copies are memcpy) so the arithmetic
+ * runs on arrays the JIT can vectorize, instead of one bounds-checked buffer call per element.
+ * Inputs and outputs may be the same buffer: each chunk is read fully before it is written.
+ */
+public final class FloatKernels {
+  /** 16 KiB per chunk: fits L1 together with its partner. */
+  private static final int CHUNK = 4096;
+
+  /** Binary element-wise operations. */
+  public enum Binary {
+    ADD,
+    SUBTRACT,
+    MULTIPLY,
+    DIVIDE
+  }
+
+  private FloatKernels() {}
+
+  /** {@code out[i] = a[i] (op) b[i]} for {@code i < n}. */
+  public static void binary(Binary op, FloatBuffer a, FloatBuffer b, FloatBuffer out, int n) {
+    float[] x = new float[Math.min(CHUNK, n)];
+    float[] y = new float[x.length];
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      a.get(start, x, 0, len);
+      b.get(start, y, 0, len);
+      switch (op) {
+        case ADD -> {
+          for (int i = 0; i < len; i++) {
+            x[i] += y[i];
+          }
+        }
+        case SUBTRACT -> {
+          for (int i = 0; i < len; i++) {
+            x[i] -= y[i];
+          }
+        }
+        case MULTIPLY -> {
+          for (int i = 0; i < len; i++) {
+            x[i] *= y[i];
+          }
+        }
+        case DIVIDE -> {
+          for (int i = 0; i < len; i++) {
+            x[i] /= y[i];
+          }
+        }
+      }
+      out.put(start, x, 0, len);
+    }
+  }
+
+  /** {@code out[i] = a[i] * mul + add} for {@code i < n}. */
+  public static void affine(FloatBuffer a, float mul, float add, FloatBuffer out, int n) {
+    float[] x = new float[Math.min(CHUNK, n)];
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      a.get(start, x, 0, len);
+      if (mul != 1f) {
+        for (int i = 0; i < len; i++) {
+          x[i] *= mul;
+        }
+      }
+      if (add != 0f) {
+        for (int i = 0; i < len; i++) {
+          x[i] += add;
+        }
+      }
+      out.put(start, x, 0, len);
+    }
+  }
+
+  /** {@code out[i] = max(a[i], 0)}, NaN kept. */
+  public static void relu(FloatBuffer a, FloatBuffer out, int n) {
+    float[] x = new float[Math.min(CHUNK, n)];
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      a.get(start, x, 0, len);
+      for (int i = 0; i < len; i++) {
+        x[i] = x[i] < 0f ? 0f : x[i]; // NaN < 0 is false, so NaN passes through
+      }
+      out.put(start, x, 0, len);
+    }
+  }
+
+  /** Sum of {@code a[0..n)} accumulated in double. */
+  public static double sum(FloatBuffer a, int n) {
+    float[] x = new float[Math.min(CHUNK, n)];
+    double s = 0;
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      a.get(start, x, 0, len);
+      for (int i = 0; i < len; i++) {
+        s += x[i];
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Sums a row-major {@code outer x len x inner} array over its middle axis into
+   * {@code outer x inner}, accumulating in double one outer slab at a time so that reads stay
+   * sequential.
+   */
+  public static void sumAxis(FloatBuffer a, int outer, int len, int inner, FloatBuffer out) {
+    double[] acc = new double[inner];
+    float[] row = new float[Math.min(CHUNK, inner)];
+    float[] res = new float[row.length];
+    for (int o = 0; o < outer; o++) {
+      Arrays.fill(acc, 0.0);
+      for (int r = 0; r < len; r++) {
+        int base = (o * len + r) * inner;
+        for (int start = 0; start < inner; start += CHUNK) {
+          int n = Math.min(CHUNK, inner - start);
+          a.get(base + start, row, 0, n);
+          for (int j = 0; j < n; j++) {
+            acc[start + j] += row[j];
+          }
+        }
+      }
+      for (int start = 0; start < inner; start += CHUNK) {
+        int n = Math.min(CHUNK, inner - start);
+        for (int j = 0; j < n; j++) {
+          res[j] = (float) acc[start + j];
+        }
+        out.put(o * inner + start, res, 0, n);
+      }
+    }
+  }
+
+  /** {@code dst[i] = src[i]} or, with {@code add}, {@code dst[i] += src[i]}, for i in [0, n). */
+  public static void copy(FloatBuffer src, FloatBuffer dst, int n, boolean add) {
+    if (!add) {
+      dst.put(0, src, 0, n);
+      return;
+    }
+    binary(Binary.ADD, dst, src, dst, n);
+  }
+
+  /** Sets {@code dst[0, n)} to zero. */
+  public static void zero(FloatBuffer dst, int n) {
+    float[] z = new float[Math.min(CHUNK, n)];
+    for (int start = 0; start < n; start += CHUNK) {
+      dst.put(start, z, 0, Math.min(CHUNK, n - start));
+    }
+  }
+
+  /**
+   * Softmax over {@code k} classes for {@code rows x inner} positions: element (r, c, j) is at
+   * {@code (r*k + c)*inner + j}. Max-subtracted, accumulated in float, as mshadow does.
+   */
+  public static void softmax(FloatBuffer x, FloatBuffer y, int rows, int k, int inner) {
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < inner; j++) {
+        int base = r * k * inner + j;
+        float max = x.get(base);
+        for (int c = 1; c < k; c++) {
+          max = Math.max(max, x.get(base + c * inner));
+        }
+        float sum = 0f;
+        for (int c = 0; c < k; c++) {
+          float e = (float) Math.exp(x.get(base + c * inner) - max);
+          y.put(base + c * inner, e);
+          sum += e;
+        }
+        for (int c = 0; c < k; c++) {
+          y.put(base + c * inner, y.get(base + c * inner) / sum);
+        }
+      }
+    }
+  }
+}

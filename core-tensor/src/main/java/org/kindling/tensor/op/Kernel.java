@@ -1,0 +1,37 @@
+package org.kindling.tensor.op;
+
+/**
+ * A compute function bound to one operator instance and one {@link KernelSignature}: MXNet's
+ * {@code FCompute}. Made by a {@link KernelFactory} when a graph is bound (or on an imperative
+ * call, then cached), so that per-shape work (packing weights, creating primitives) happens once.
+ *
+ * <p>A kernel runs inside one engine operation, and one kernel may run on several engine threads
+ * at once (imperative calls share cached kernels): per-call state belongs in the workspace. It
+ * writes every element of every output; when
+ * its operator declares an in-place option the output buffer may be the input buffer. It never
+ * allocates per call: scratch space comes from {@link OpContext#workspace()}. Mutable inputs
+ * (auxiliary states) are written in place through their input views.
+ */
+public interface Kernel {
+  /**
+   * Computes the outputs from the inputs.
+   *
+   * @param in input tensors, in the operator's input order
+   * @param out output tensors, hidden outputs included
+   */
+  void forward(OpContext ctx, TensorView[] in, TensorView[] out);
+
+  /**
+   * Computes the input gradients, honouring each input's {@link GradReq}.
+   *
+   * @throws UnsupportedOperationException if the operator has no gradient
+   */
+  default void backward(OpContext ctx, BackwardArgs args) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no backward");
+  }
+
+  /** Bytes of scratch space {@link #forward} and {@link #backward} need (0 by default). */
+  default long workspaceBytes() {
+    return 0;
+  }
+}

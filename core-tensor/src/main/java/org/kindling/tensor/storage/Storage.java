@@ -1,0 +1,232 @@
+package org.kindling.tensor.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * The pooled storage manager under every NDArray, as MXNet's pooled {@code Storage}: native memory
+ * (malloc through JavaCPP, 64-byte aligned, outside the Java heap and the direct-buffer limit)
+ * handed out in size buckets and taken back into per-bucket free lists when an array is released,
+ * so that a training loop reuses the same blocks step after step, never waiting for the garbage
+ * collector.
+ *
+ * <p>Buckets: sizes up to 16 MiB round up to a power of two (at least 64 bytes); larger sizes to
+ * a multiple of 16 MiB (MXNet's rounding with a linear cutoff). Every byte is accounted: in use
+ * plus pooled may not pass {@link #limit()}; when a request would, the idle pool is freed first,
+ * and if that is not enough the request fails with {@link StorageLimitException} naming the cap.
+ *
+ * <p>The cap is {@code -Dkindling.memory.limit} (bytes, or with a k/m/g suffix), by default the
+ * JVM's maximum heap ({@code -Xmx}), the same default the JVM uses for direct buffers. A Spark
+ * executor needs {@code spark.executor.memoryOverhead} of at least this much.
+ */
+public final class Storage {
+  /** Below this size buckets are powers of two; above it, multiples of it. */
+  static final long LINEAR_CUTOFF = 16L << 20;
+  static final long MIN_BUCKET = 64;
+  private static final int ALIGN = 64;
+
+  private static volatile Storage instance;
+
+  private final long limit;
+  private final Map<Long, Deque<Chunk>> free = new HashMap<>();
+  private long inUse;
+  private long pooled;
+  private long peak;
+  private long allocations;
+  private long reuses;
+
+  /** A pool with its own cap (tests; production uses {@link #get()}). */
+  public Storage(long limitBytes) {
+    if (limitBytes <= 0) {
+      throw new IllegalArgumentException("storage limit must be positive, got " + limitBytes);
+    }
+    this.limit = limitBytes;
+  }
+
+  /** The process-wide pool, created on first use with the configured cap. */
+  public static Storage get() {
+    Storage s = instance;
+    if (s == null) {
+      synchronized (Storage.class) {
+        s = instance;
+        if (s == null) {
+          s = new Storage(configuredLimit());
+          instance = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The cap from {@code kindling.memory.limit}, or the JVM's maximum heap. */
+  static long configuredLimit() {
+    String v = System.getProperty("kindling.memory.limit");
+    if (v == null || v.isBlank()) {
+      return Runtime.getRuntime().maxMemory();
+    }
+    return parseBytes(v, "-Dkindling.memory.limit");
+  }
+
+  /** Parses {@code 512m}, {@code 4g}, {@code 1048576}. */
+  public static long parseBytes(String v, String what) {
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    long mult = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g") || t.endsWith("t")) {
+      mult = switch (t.charAt(t.length() - 1)) {
+        case 'k' -> 1L << 10;
+        case 'm' -> 1L << 20;
+        case 'g' -> 1L << 30;
+        default -> 1L << 40;
+      };
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n > 0) {
+        return Math.multiplyExact(n, mult);
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(what + "=" + v + " is not a positive size such as 512m or 4g");
+  }
+
+  /** The bucket (usable size) a request of {@code bytes} gets. */
+  static long bucketFor(long bytes) {
+    if (bytes <= MIN_BUCKET) {
+      return MIN_BUCKET;
+    }
+    if (bytes <= LINEAR_CUTOFF) {
+      return Long.highestOneBit(bytes - 1) << 1;
+    }
+    return (bytes + LINEAR_CUTOFF - 1) / LINEAR_CUTOFF * LINEAR_CUTOFF;
+  }
+
+  /**
+   * A chunk of at least {@code bytes} bytes with one holder; its contents are undefined.
+   *
+   * @throws StorageLimitException if the cap would be passed even after freeing the idle pool
+   */
+  public Chunk acquire(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("negative size " + bytes);
+    }
+    long bucket = bucketFor(bytes);
+    Chunk c;
+    synchronized (this) {
+      Deque<Chunk> list = free.get(bucket);
+      c = list == null ? null : list.pollFirst();
+      if (c != null) {
+        pooled -= bucket;
+        reuses++;
+      } else {
+        if (inUse + pooled + bucket > limit) {
+          trimLocked();
+        }
+        if (inUse + bucket > limit) {
+          throw new StorageLimitException(String.format(Locale.ROOT,
+              "Kindling array memory limit reached: a request of %s (bucket %s) with %s in use "
+                  + "would pass the cap of %s; raise it with -Dkindling.memory.limit=SIZE "
+                  + "(Spark: spark.driver/executor.extraJavaOptions, and memoryOverhead to match),"
+                  + " or release arrays you no longer need (NDArray.close, NDScope)",
+              human(bytes), human(bucket), human(inUse), human(limit)));
+        }
+        c = allocate(bucket);
+        allocations++;
+      }
+      inUse += bucket;
+      peak = Math.max(peak, inUse);
+    }
+    c.revive();
+    return c.retain();
+  }
+
+  private Chunk allocate(long bucket) {
+    Pointer p = Pointer.malloc(bucket + ALIGN);
+    if (p == null || p.isNull()) {
+      throw new OutOfMemoryError("malloc of " + (bucket + ALIGN) + " bytes failed");
+    }
+    long misalign = p.address() % ALIGN;
+    long skip = misalign == 0 ? 0 : ALIGN - misalign;
+    ByteBuffer whole = new BytePointer(p).capacity(bucket + ALIGN).asByteBuffer();
+    ByteBuffer b = whole.position((int) skip).limit((int) (skip + bucket)).slice()
+        .order(ByteOrder.nativeOrder());
+    return new Chunk(this, p, b, bucket);
+  }
+
+  /** Called by the chunk's last release. */
+  void giveBack(Chunk c) {
+    synchronized (this) {
+      inUse -= c.bucket();
+      pooled += c.bucket();
+      free.computeIfAbsent(c.bucket(), k -> new ArrayDeque<>()).addFirst(c);
+    }
+  }
+
+  /** Frees every idle chunk's memory now. */
+  public synchronized void trim() {
+    trimLocked();
+  }
+
+  private void trimLocked() {
+    for (Deque<Chunk> list : free.values()) {
+      for (Chunk c : list) {
+        Pointer.free(c.base());
+        pooled -= c.bucket();
+      }
+      list.clear();
+    }
+  }
+
+  /** The cap on in-use plus pooled bytes. */
+  public long limit() {
+    return limit;
+  }
+
+  /** A consistent snapshot of the accounting. */
+  public synchronized Stats stats() {
+    return new Stats(inUse, pooled, peak, limit, allocations, reuses);
+  }
+
+  /**
+   * The pool's accounting.
+   *
+   * @param inUseBytes bytes held by live arrays (bucket sizes)
+   * @param pooledBytes idle bytes kept for reuse
+   * @param peakInUseBytes the largest {@code inUseBytes} seen
+   * @param limitBytes the cap
+   * @param allocations native allocations made
+   * @param reuses requests served from the pool
+   */
+  public record Stats(long inUseBytes, long pooledBytes, long peakInUseBytes, long limitBytes,
+      long allocations, long reuses) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "in use %s, pooled %s, peak %s, cap %s, %d allocations, "
+          + "%d reuses", human(inUseBytes), human(pooledBytes), human(peakInUseBytes),
+          human(limitBytes), allocations, reuses);
+    }
+  }
+
+  /** {@code 1.5 MiB}-style sizes for messages. */
+  public static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}
