@@ -46,6 +46,17 @@ public final class NDScope implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes {@code a} out of every scope open on this thread: for arrays that an object with a
+   * lifetime of its own (an executor, a module) owns and closes itself.
+   */
+  public static NDArray unscoped(NDArray a) {
+    for (NDScope s : OPEN.get()) {
+      s.kept.add(a);
+    }
+    return a;
+  }
+
   /** Takes {@code a} out of this scope (it stays open after the scope closes) and returns it. */
   public NDArray keep(NDArray a) {
     kept.add(a);

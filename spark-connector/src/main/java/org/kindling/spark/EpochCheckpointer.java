@@ -69,11 +69,15 @@ final class EpochCheckpointer implements AutoCloseable {
 
   /**
    * Queues the end-of-epoch work for {@code weights}, which the caller hands over (they must be
-   * copies that nothing else writes).
+   * copies that nothing else writes); they are closed when the work is done.
    */
   synchronized void onEpochEnd(int epoch, Map<String, NDArray> weights) {
     pending.add(thread.submit(() -> {
-      finishEpoch(epoch, weights);
+      try {
+        finishEpoch(epoch, weights);
+      } finally {
+        weights.values().forEach(NDArray::close);
+      }
       return null;
     }));
   }
@@ -111,10 +115,10 @@ final class EpochCheckpointer implements AutoCloseable {
 
   private double validate(Map<String, NDArray> weights) throws IOException {
     Shape example = Shape.of(config.inputShape());
-    NetworkRunner runner = NetworkRunner.bind(symbol, weights, Map.of(), example,
-        VALIDATION_BATCH);
     RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
-    try (RawImageRecordIter it = RawImageRecordIter.builder(
+    try (NetworkRunner runner = NetworkRunner.bind(symbol, weights, Map.of(), example,
+            VALIDATION_BATCH);
+        RawImageRecordIter it = RawImageRecordIter.builder(
             new PrefetchingRecordSource(split.openPart(0, 1)), example, VALIDATION_BATCH)
         .scale(config.scale()).roundBatch(false).build()) {
       return runner.accuracy(it);

@@ -21,7 +21,7 @@ import org.kindling.tensor.io.ParamsFile;
  * job. Input rows are {@code prod(exampleShape)} floats; the output of a batch is the network's
  * first output, {@code (batch, width)} in row-major order.
  */
-final class NetworkRunner {
+final class NetworkRunner implements AutoCloseable {
   private final Module module;
   private final Shape batchShape;
   private final int batchSize;
@@ -53,8 +53,13 @@ final class NetworkRunner {
     }
     Module m = new Module(symbol);
     NetworkRunner r = new NetworkRunner(m, exampleShape, batchSize);
-    m.bind(r.batchShape, null, false);
-    m.initParams(null, args, aux, false);
+    try {
+      m.bind(r.batchShape, null, false);
+      m.initParams(null, args, aux, false);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
     return r;
   }
 
@@ -70,7 +75,12 @@ final class NetworkRunner {
     Map<String, NDArray> args = new LinkedHashMap<>();
     Map<String, NDArray> aux = new LinkedHashMap<>();
     splitParams(ParamsFile.read(data.paramsUnsafe(), source + " (params)"), args, aux);
-    return bind(symbol, args, aux, exampleShape, batchSize);
+    try {
+      return bind(symbol, args, aux, exampleShape, batchSize);
+    } finally {
+      args.values().forEach(NDArray::close); // copied into the executor
+      aux.values().forEach(NDArray::close);
+    }
   }
 
   /**
@@ -80,8 +90,12 @@ final class NetworkRunner {
    */
   static void validate(ModelData data, String source) throws IOException {
     Symbol.fromJson(data.symbolJson(), source + " (symbol)");
-    splitParams(ParamsFile.read(data.paramsUnsafe(), source), new LinkedHashMap<>(),
-        new LinkedHashMap<>());
+    ParamsFile.Contents c = ParamsFile.read(data.paramsUnsafe(), source);
+    try {
+      splitParams(c, new LinkedHashMap<>(), new LinkedHashMap<>());
+    } finally {
+      c.arrays().forEach(NDArray::close);
+    }
   }
 
   /**
@@ -127,7 +141,9 @@ final class NetworkRunner {
       throw new IllegalArgumentException(batch.length + " floats do not make a batch of "
           + batchSize + " rows of " + exampleSize);
     }
-    module.forward(new DataBatch(List.of(NDArray.of(batch, batchShape)), List.of(), 0), false);
+    try (DataBatch b = new DataBatch(List.of(NDArray.of(batch, batchShape)), List.of(), 0)) {
+      module.forward(b, false);
+    }
     return module.outputs().get(0).toFloatArray();
   }
 
@@ -144,9 +160,17 @@ final class NetworkRunner {
     EvalMetric acc = new Accuracy();
     DataBatch b;
     while ((b = data.next()) != null) {
-      module.forward(new DataBatch(b.data(), List.of(), b.pad()), false);
-      module.updateMetric(acc, b);
+      try (DataBatch batch = b) {
+        module.forward(new DataBatch(batch.data(), List.of(), batch.pad()), false);
+        module.updateMetric(acc, batch);
+      }
     }
     return acc.get().value();
+  }
+
+  /** Releases the bound executor. */
+  @Override
+  public void close() {
+    module.close();
   }
 }

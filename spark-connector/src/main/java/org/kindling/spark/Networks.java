@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.kindling.symbol.Symbol;
-import org.kindling.symbol.op.Activation;
+import org.kindling.tensor.op.nn.Activation;
 
 /**
  * The networks a training job can train: the built-in multilayer perceptron, or any symbol JSON

@@ -65,6 +65,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
           pendingIn.add(rows.next());
         }
         if (pendingIn.isEmpty()) {
+          if (runner != null) {
+            runner.close(); // the partition is done: its memory goes back to the pool
+            runner = null;
+          }
           return false;
         }
         score();

@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.kindling.io.image.RawImageRecordIter;
@@ -22,7 +21,6 @@ import org.kindling.symbol.metric.EvalMetric;
 import org.kindling.symbol.module.Module;
 import org.kindling.symbol.optimizer.SGD;
 import org.kindling.tensor.FormatException;
-import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.kernel.Blas;
@@ -105,8 +103,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
         TaskReporter reporter = kv instanceof DistKVStore dist
             ? TaskReporter.remote(dist)
             : TaskReporter.local(config, symbol, conf)) {
-      try {
-        Module module = bindModule(symbol, example, kv, workers);
+      try (Module module = bindModule(symbol, example, kv, workers)) {
         long samples = runEpochs(module, data, steps, reporter);
         List<EpochMetrics> metrics = reporter.finish();
         return new TaskOutcome(rank, records, steps, samples, metrics, reporter.lastParams());
@@ -149,16 +146,18 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
       long samples = 0;
       long start = System.nanoTime();
       for (int step = 1; step <= steps; step++) {
-        DataBatch batch = data.next();
-        if (batch == null) {
+        DataBatch next = data.next();
+        if (next == null) {
           // this part is shorter than the longest one: wrap around within the epoch
           data.reset();
-          batch = data.next();
+          next = data.next();
         }
-        module.forwardBackward(batch);
-        module.updateMetric(acc, batch);
-        module.update();
-        samples += batch.batchSize();
+        try (DataBatch batch = next) {
+          module.forwardBackward(batch);
+          module.updateMetric(acc, batch);
+          module.update();
+          samples += batch.batchSize();
+        }
         if (step % config.dispBatches() == 0 && step < steps) {
           reporter.report(new WorkerReport(false, epoch, step, steps, samples,
               (long) acc.sumMetric(), seconds(start)));
@@ -298,8 +297,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
 
         @Override
         void epochWeights(int epoch, Module module) {
-          Map<String, NDArray> weights = module.getParams();
-          ckpt.onEpochEnd(epoch, weights);
+          ckpt.onEpochEnd(epoch, module.getParams()); // hands the copies over
         }
 
         @Override

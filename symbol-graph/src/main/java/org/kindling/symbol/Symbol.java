@@ -19,19 +19,21 @@ import org.kindling.symbol.graph.NodeEntry;
 import org.kindling.symbol.graph.ShapeInference;
 import org.kindling.symbol.graph.SymbolJsonReader;
 import org.kindling.symbol.graph.SymbolJsonWriter;
-import org.kindling.symbol.op.Activation;
-import org.kindling.symbol.op.FullyConnected;
-import org.kindling.symbol.op.NoParams;
-import org.kindling.symbol.op.OpInstance;
-import org.kindling.symbol.op.Operator;
-import org.kindling.symbol.op.Operators;
-import org.kindling.symbol.op.ParamValues;
-import org.kindling.symbol.op.Reshape;
-import org.kindling.symbol.op.SoftmaxOutput;
+import org.kindling.tensor.op.nn.Activation;
+import org.kindling.tensor.op.nn.FullyConnected;
+import org.kindling.tensor.op.NoParams;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.OpDef;
+import org.kindling.tensor.op.ParamValues;
+import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.shape.Flatten;
+import org.kindling.tensor.op.shape.Reshape;
+import org.kindling.tensor.op.nn.SoftmaxOutput;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.io.AtomicFiles;
+import org.kindling.tensor.op.GradReq;
 
 /**
  * A declarative computation graph, as MXNet's {@code Symbol}: an immutable list of output
@@ -102,8 +104,8 @@ public final class Symbol {
    * @param inputs inputs by the operator's input names (each a single-output symbol)
    * @throws IllegalArgumentException for unknown input names or multi-output inputs
    */
-  public static <P> Symbol create(
-      Operator<P> op, String name, P params, Map<String, Symbol> inputs) {
+  public static <P extends Record> Symbol create(
+      OpDef<P> op, String name, P params, Map<String, Symbol> inputs) {
     OpInstance<P> inst = OpInstance.of(op, params);
     String nodeName = name != null ? name : autoName(op);
     List<String> names = inst.inputNames();
@@ -140,12 +142,12 @@ public final class Symbol {
 
   /** {@code FullyConnected} with explicit parameters. */
   public static Symbol fullyConnected(String name, Symbol data, FullyConnected.Params params) {
-    return create(Operators.FULLY_CONNECTED, name, params, Map.of("data", data));
+    return create(FullyConnected.OP, name, params, Map.of("data", data));
   }
 
   /** {@code Activation} of type {@code type}. */
   public static Symbol activation(String name, Symbol data, Activation.ActType type) {
-    return create(Operators.ACTIVATION, name, new Activation.Params(type), Map.of("data", data));
+    return create(Activation.OP, name, new Activation.Params(type), Map.of("data", data));
   }
 
   /** {@code SoftmaxOutput} with MXNet's defaults, creating {@code <name>_label}. */
@@ -155,32 +157,32 @@ public final class Symbol {
 
   /** {@code SoftmaxOutput} with explicit parameters, creating {@code <name>_label}. */
   public static Symbol softmaxOutput(String name, Symbol data, SoftmaxOutput.Params params) {
-    return create(Operators.SOFTMAX_OUTPUT, name, params, Map.of("data", data));
+    return create(SoftmaxOutput.OP, name, params, Map.of("data", data));
   }
 
   /** {@code SoftmaxOutput} with an explicit label symbol. */
   public static Symbol softmaxOutput(
       String name, Symbol data, Symbol label, SoftmaxOutput.Params params) {
-    return create(Operators.SOFTMAX_OUTPUT, name, params, Map.of("data", data, "label", label));
+    return create(SoftmaxOutput.OP, name, params, Map.of("data", data, "label", label));
   }
 
   /** {@code Flatten}. */
   public static Symbol flatten(String name, Symbol data) {
-    return create(Operators.FLATTEN, name, NoParams.NONE, Map.of("data", data));
+    return create(Flatten.OP, name, NoParams.NONE, Map.of("data", data));
   }
 
   /** {@code Reshape} to {@code shape} (MXNet's special values 0, -1, -2, -3, -4 allowed). */
   public static Symbol reshape(String name, Symbol data, int... shape) {
-    return create(Operators.RESHAPE, name, Reshape.Params.of(shape), Map.of("data", data));
+    return create(Reshape.OP, name, Reshape.Params.of(shape), Map.of("data", data));
   }
 
   /** {@code elemwise_add}: {@code lhs + rhs}, equal shapes. */
   public static Symbol elemwiseAdd(String name, Symbol lhs, Symbol rhs) {
-    return create(Operators.ELEMWISE_ADD, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
+    return create(ElemwiseAdd.OP, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
   }
 
-  private static String autoName(Operator<?> op) {
-    String hint = op.name().toLowerCase(Locale.ROOT);
+  private static String autoName(OpDef<?> op) {
+    String hint = op.autoNameHint();
     Map<String, Integer> counters = NAME_COUNTERS.get();
     int k = counters.merge(hint, 1, Integer::sum) - 1;
     return hint + k;
@@ -391,7 +393,8 @@ public final class Symbol {
 
   /**
    * Infers shapes from {@code inputShapes}, allocates zeroed arrays for every argument, gradient
-   * (where the request is not NULL) and auxiliary state, and binds.
+   * (where the request is not NULL) and auxiliary state, and binds. The executor owns these
+   * arrays and releases them when it is closed.
    */
   public Executor simpleBind(Map<String, Shape> inputShapes, GradReq defaultReq) {
     Map<String, GradReq> reqs = new HashMap<>();
@@ -417,7 +420,11 @@ public final class Symbol {
     });
     Map<String, NDArray> aux = new LinkedHashMap<>();
     shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name, NDArray.zeros(shape)));
-    return bind(args, grads, reqs, aux);
+    Executor e = bind(args, grads, reqs, aux);
+    e.adopt(args.values());
+    e.adopt(grads.values());
+    e.adopt(aux.values());
+    return e;
   }
 
   @Override

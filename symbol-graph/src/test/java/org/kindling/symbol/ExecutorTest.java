@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.kindling.symbol.op.Activation.ActType;
+import org.kindling.tensor.op.nn.Activation.ActType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.GradReq;
 
 /** Executor forward/backward of a small MLP against an independent float64 implementation. */
 class ExecutorTest {

@@ -13,6 +13,7 @@ import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.io.ParamsFile;
+import org.kindling.tensor.op.GradReq;
 
 /**
  * Reproduces real MXNet 1.9.1 output from the legacy go_test checkpoint (MXNet 0.9.4 symbol with

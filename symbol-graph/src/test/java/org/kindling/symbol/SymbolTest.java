@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.kindling.symbol.op.Activation.ActType;
-import org.kindling.symbol.op.FullyConnected;
-import org.kindling.symbol.op.Operators;
+import org.kindling.tensor.op.nn.Activation.ActType;
+import org.kindling.tensor.op.nn.FullyConnected;
+import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.Shape;
 
 class SymbolTest {
@@ -97,10 +98,10 @@ class SymbolTest {
   void genericCreateTakesTypedParametersAndNamedInputs() {
     Symbol x = Symbol.variable("x");
     Symbol w = Symbol.variable("shared_w");
-    Symbol fc = Symbol.create(Operators.FULLY_CONNECTED, "fc",
+    Symbol fc = Symbol.create(FullyConnected.OP, "fc",
         FullyConnected.Params.of(4).withNoBias(true), Map.of("data", x, "weight", w));
     assertThat(fc.listArguments()).containsExactly("x", "shared_w");
-    assertThatThrownBy(() -> Symbol.create(Operators.FULLY_CONNECTED, "fc",
+    assertThatThrownBy(() -> Symbol.create(FullyConnected.OP, "fc",
             FullyConnected.Params.of(4), Map.of("input", x)))
         .hasMessageContaining("unknown input 'input'");
     assertThatThrownBy(() -> Symbol.variable("v", Map.of("lr_mult", "1")))

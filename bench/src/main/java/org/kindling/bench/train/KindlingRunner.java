@@ -6,7 +6,7 @@ import org.kindling.symbol.Symbol;
 import org.kindling.symbol.init.Xavier;
 import org.kindling.symbol.metric.Accuracy;
 import org.kindling.symbol.module.Module;
-import org.kindling.symbol.op.Activation;
+import org.kindling.tensor.op.nn.Activation;
 import org.kindling.symbol.optimizer.SGD;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;

@@ -12,7 +12,9 @@ import org.kindling.tensor.NDArray;
  * @param label label arrays, e.g. one {@code (batch,)} float32 array of class indices
  * @param pad number of filler rows at the end, in {@code [0, batch)}
  */
-public record DataBatch(List<NDArray> data, List<NDArray> label, int pad) {
+public record DataBatch(List<NDArray> data, List<NDArray> label, int pad)
+    implements AutoCloseable {
+  /** Copies the lists and checks the padding. */
   public DataBatch {
     data = List.copyOf(data);
     label = List.copyOf(label);
@@ -28,5 +30,15 @@ public record DataBatch(List<NDArray> data, List<NDArray> label, int pad) {
   /** Rows in the batch, including padding. */
   public int batchSize() {
     return data.get(0).shape().get(0);
+  }
+
+  /**
+   * Releases the batch's arrays once the operations already pushed on them (the copies into an
+   * executor) have finished. Whoever takes a batch from an iterator closes it after use.
+   */
+  @Override
+  public void close() {
+    data.forEach(NDArray::close);
+    label.forEach(NDArray::close);
   }
 }

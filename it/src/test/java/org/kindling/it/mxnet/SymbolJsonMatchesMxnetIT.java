@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kindling.symbol.InferredShapes;
 import org.kindling.symbol.Symbol;
-import org.kindling.symbol.op.Activation.ActType;
-import org.kindling.symbol.op.FullyConnected;
+import org.kindling.tensor.op.nn.Activation.ActType;
+import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 

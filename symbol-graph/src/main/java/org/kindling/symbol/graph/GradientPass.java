@@ -3,7 +3,8 @@ package org.kindling.symbol.graph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kindling.symbol.GradReq;
+import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.op.OpDef;
 
 /**
  * The gradient pass. Needs: a {@link Graph} and a {@link GradReq} per variable. Provides: a
@@ -37,8 +38,16 @@ public final class GradientPass {
         for (NodeEntry in : n.inputs()) {
           any |= needs[graph.entryId(in)];
         }
+        OpDef.Gradient kind = n.op().gradient();
+        if (any && kind == OpDef.Gradient.NONE) {
+          throw new IllegalArgumentException("node " + n.describe() + " has no gradient, but "
+              + "an input of it needs one; stop the gradient with BlockGrad or set grad_req "
+              + "null for the variables before it");
+        }
+        // no gradient flows back through ZERO operators (BlockGrad, argmax, comparisons)
+        boolean flows = any && kind == OpDef.Gradient.DIFFERENTIABLE;
         for (int k = 0; k < n.numOutputs(); k++) {
-          needs[graph.entryId(id, k)] = any;
+          needs[graph.entryId(id, k)] = flows;
         }
       }
     }
@@ -48,8 +57,8 @@ public final class GradientPass {
     for (int h = 0; h < heads.size(); h++) {
       NodeEntry e = heads.get(h);
       int eid = graph.entryId(e);
-      boolean seeded =
-          needs[eid] && !e.node().isVariable() && e.node().op().backwardNeedsOutputGrad();
+      boolean seeded = needs[eid] && !e.node().isVariable()
+          && e.node().op().backwardDeps().outputGrads();
       seeds[h] = seeded ? (contributions[eid]++ == 0 ? GradReq.WRITE : GradReq.ADD) : GradReq.NULL;
     }
     List<GradientPlan.Step> steps = new ArrayList<>();
@@ -72,6 +81,15 @@ public final class GradientPass {
       }
       steps.add(new GradientPlan.Step(id, reqs));
     }
-    return new GradientPlan(needs, seeds, steps);
+    // A variable whose gradient is wanted but reached by no backward step (only through
+    // BlockGrad, say) gets zeros, as MXNet writes a zero gradient.
+    List<Integer> zeroFill = new ArrayList<>();
+    for (int id = 0; id < graph.numNodes(); id++) {
+      int eid = graph.entryId(id, 0);
+      if (graph.node(id).isVariable() && varReq[id] == GradReq.WRITE && contributions[eid] == 0) {
+        zeroFill.add(eid);
+      }
+    }
+    return new GradientPlan(needs, seeds, steps, zeroFill);
   }
 }

@@ -1,7 +1,7 @@
 package org.kindling.symbol.graph;
 
 import java.util.List;
-import org.kindling.symbol.GradReq;
+import org.kindling.tensor.op.GradReq;
 
 /**
  * The backward computation of a graph, as computed by {@link GradientPass}: which entries carry
@@ -21,6 +21,7 @@ public final class GradientPlan {
    * @param inputReqs how to store each input's gradient (NULL: not wanted)
    */
   public record Step(int nodeId, List<GradReq> inputReqs) {
+    /** Copies the list. */
     public Step {
       inputReqs = List.copyOf(inputReqs);
     }
@@ -29,11 +30,22 @@ public final class GradientPlan {
   private final boolean[] needsGrad;
   private final GradReq[] headSeed;
   private final List<Step> steps;
+  private final List<Integer> zeroFill;
 
-  GradientPlan(boolean[] needsGrad, GradReq[] headSeed, List<Step> steps) {
+  GradientPlan(boolean[] needsGrad, GradReq[] headSeed, List<Step> steps,
+      List<Integer> zeroFill) {
     this.needsGrad = needsGrad;
     this.headSeed = headSeed;
     this.steps = List.copyOf(steps);
+    this.zeroFill = List.copyOf(zeroFill);
+  }
+
+  /**
+   * Entries of variables with a WRITE request that no step reaches (the gradient is stopped
+   * before them): their gradient is set to zero before the steps run.
+   */
+  public List<Integer> zeroFill() {
+    return zeroFill;
   }
 
   /** True if entry {@code entryId} has a gradient buffer. */

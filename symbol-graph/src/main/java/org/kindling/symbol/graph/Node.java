@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.kindling.symbol.op.OpInstance;
+import org.kindling.tensor.op.OpInstance;
 
 /**
  * An immutable graph node: a variable (data input, parameter, label or auxiliary state) or an

@@ -3,8 +3,8 @@ package org.kindling.symbol.graph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kindling.symbol.op.AttrSyntax;
-import org.kindling.symbol.op.ShapeSlots;
+import org.kindling.tensor.op.AttrSyntax;
+import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.Shape;
 
 /**

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.kindling.symbol.op.OpInstance;
-import org.kindling.symbol.op.Operator;
-import org.kindling.symbol.op.OperatorRegistry;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.OpDef;
+import org.kindling.tensor.op.OpRegistry;
 import org.kindling.tensor.FormatException;
 
 /**
@@ -52,7 +52,7 @@ public final class SymbolJsonReader {
     final Map<String, String> attrs = new LinkedHashMap<>();
     final List<RawEntry> inputs = new ArrayList<>();
     final List<Integer> controlDeps = new ArrayList<>();
-    Operator<?> operator;
+    OpDef<?> operator;
     OpInstance<?> instance;
     /** Hidden attributes moved here from a consumer by the upgrade. */
     final Map<String, String> movedAttrs = new LinkedHashMap<>();
@@ -296,10 +296,10 @@ public final class SymbolJsonReader {
       }
       return;
     }
-    Optional<Operator<?>> op = OperatorRegistry.find(n.op);
+    Optional<OpDef<?>> op = OpRegistry.find(n.op);
     if (op.isEmpty()) {
-      throw error(n.where() + ": unknown operator '" + n.op + "' (supported: "
-          + String.join(", ", OperatorRegistry.names()) + ")");
+      throw error(n.where() + ": unknown operator '" + n.op + "' (Kindling has "
+          + OpRegistry.all().size() + " operators; `kindling ops` lists them)");
     }
     n.operator = op.get();
     Map<String, String> stashed =

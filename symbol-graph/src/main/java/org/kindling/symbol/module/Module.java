@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.kindling.symbol.Executor;
-import org.kindling.symbol.GradReq;
+import org.kindling.tensor.op.GradReq;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.init.Initializer;
 import org.kindling.symbol.kvstore.KVStore;
@@ -33,7 +33,7 @@ import org.kindling.tensor.io.ParamsFile;
  * the bound executor's arrays; {@link #getParams()} returns copies. A module is used from one
  * thread; its work runs on the engine.
  */
-public final class Module {
+public final class Module implements AutoCloseable {
   private final Symbol symbol;
   private final List<String> dataNames;
   private final List<String> labelNames;
@@ -149,7 +149,10 @@ public final class Module {
     }
     if (paramsInitialized) {
       setParams(args, aux);
+      args.values().forEach(NDArray::close);
+      aux.values().forEach(NDArray::close);
     } else {
+      releaseLoaded();
       loadedArgs = args;
       loadedAux = aux;
     }
@@ -211,6 +214,9 @@ public final class Module {
     }
     exec = next;
     this.forTraining = forTraining;
+    if (previous != null) {
+      previous.close(); // after the copies above: a release waits for pending reads
+    }
   }
 
   /**
@@ -245,8 +251,7 @@ public final class Module {
       assign(a, auxParams.get(a), e.auxDict().get(a), initializer, allowMissing);
     }
     paramsInitialized = true;
-    loadedArgs = null;
-    loadedAux = null;
+    releaseLoaded(); // copied into the executor (or superseded by the caller's maps)
   }
 
   /** Sets every parameter from the given maps (no missing or extra names). */
@@ -486,5 +491,29 @@ public final class Module {
   /** The bound executor. */
   public Executor executor() {
     return requireBound();
+  }
+
+  /**
+   * Releases the bound executor's arrays and any loaded parameters not yet used. Arrays returned
+   * by {@link #getParams()} are the caller's. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (exec != null) {
+      exec.close();
+      exec = null;
+    }
+    releaseLoaded();
+  }
+
+  private void releaseLoaded() {
+    if (loadedArgs != null) {
+      loadedArgs.values().forEach(NDArray::close);
+    }
+    if (loadedAux != null) {
+      loadedAux.values().forEach(NDArray::close);
+    }
+    loadedArgs = null;
+    loadedAux = null;
   }
 }

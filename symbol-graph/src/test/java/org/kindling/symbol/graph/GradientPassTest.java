@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.kindling.symbol.GradReq;
+import org.kindling.tensor.op.GradReq;
 import org.kindling.symbol.Symbol;
-import org.kindling.symbol.op.Activation.ActType;
+import org.kindling.tensor.op.nn.Activation.ActType;
 
 class GradientPassTest {
   private static Graph graphOf(Symbol s) throws Exception {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.init.Xavier;
 import org.kindling.symbol.metric.Accuracy;
-import org.kindling.symbol.op.Activation.ActType;
+import org.kindling.tensor.op.nn.Activation.ActType;
 import org.kindling.symbol.optimizer.Optimizers;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;

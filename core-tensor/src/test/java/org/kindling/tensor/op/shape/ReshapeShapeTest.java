@@ -1,4 +1,4 @@
-package org.kindling.symbol.op;
+package org.kindling.tensor.op.shape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
