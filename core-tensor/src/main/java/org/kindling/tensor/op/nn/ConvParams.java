@@ -1,0 +1,116 @@
+package org.kindling.tensor.op.nn;
+
+import java.util.Arrays;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.AttrSyntax;
+import org.kindling.tensor.op.nn.Convolution.ConvLayout;
+
+/**
+ * Parameter checks shared by {@link Convolution} and {@link Deconvolution}
+ * (MXNet's {@code ConvolutionParam} and {@code DeconvolutionParam} declare the same fields and
+ * the same parser rules); their enumerations are {@link Convolution.CudnnTune} and
+ * {@link Convolution.ConvLayout}.
+ */
+final class ConvParams {
+  private ConvParams() {}
+
+  /**
+   * Checks {@code kernel}: 1 to 3 positive extents (MXNet's parser accepts 1-, 2- and 3-D).
+   *
+   * @throws IllegalArgumentException naming {@code kernel}
+   */
+  static void checkKernel(int[] kernel) {
+    if (kernel.length < 1 || kernel.length > 3) {
+      throw new IllegalArgumentException("parameter kernel: " + AttrSyntax.formatTuple(kernel)
+          + " has " + kernel.length + " dimensions; expected (w,), (h, w) or (d, h, w)");
+    }
+    for (int k : kernel) {
+      if (k < 1) {
+        throw new IllegalArgumentException("parameter kernel: incorrect kernel size "
+            + AttrSyntax.formatTuple(kernel) + "; every extent must be >= 1");
+      }
+    }
+  }
+
+  /**
+   * Checks a tuple that defaults to {@code ()}: empty, or one value per kernel dimension, each
+   * at least {@code min}.
+   *
+   * @throws IllegalArgumentException naming the parameter
+   */
+  static void checkTuple(String name, int[] v, int[] kernel, int min) {
+    if (v.length != 0 && v.length != kernel.length) {
+      throw new IllegalArgumentException("parameter " + name + ": " + AttrSyntax.formatTuple(v)
+          + " must have the same number of dimensions as kernel "
+          + AttrSyntax.formatTuple(kernel) + " (or be () for the default)");
+    }
+    for (int x : v) {
+      if (x < min) {
+        throw new IllegalArgumentException("parameter " + name + ": "
+            + AttrSyntax.formatTuple(v) + " is invalid; every value must be >= " + min);
+      }
+    }
+  }
+
+  /** The tuple, or {@code n} copies of {@code fill} for the default {@code ()}. */
+  static int[] orDefault(int[] v, int n, int fill) {
+    if (v.length != 0) {
+      return v.clone();
+    }
+    int[] r = new int[n];
+    Arrays.fill(r, fill);
+    return r;
+  }
+
+  /**
+   * Checks the layout against the kernel's dimensions; channel-last layouts are refused.
+   *
+   * @throws IllegalArgumentException naming {@code layout}
+   */
+  static void checkLayout(String op, ConvLayout layout, int spatialDims) {
+    if (layout == null) {
+      return; // NCW, NCHW or NCDHW by the kernel's dimensions
+    }
+    if (!layout.channelFirst()) {
+      throw new IllegalArgumentException(op + ": layout " + layout.mxName()
+          + " is not supported; MXNet runs NHWC and NDHWC only on GPU (cuDNN), and Kindling "
+          + "only the channel-first layouts NCW, NCHW and NCDHW");
+    }
+    if (layout.spatialDims() != spatialDims) {
+      throw new IllegalArgumentException(op + ": layout " + layout.mxName() + " does not fit a "
+          + spatialDims + "-D kernel; expected "
+          + (spatialDims == 1 ? "NCW" : spatialDims == 2 ? "NCHW" : "NCDHW"));
+    }
+  }
+
+  /**
+   * Checks the data shape has one batch, one channel and one axis per kernel dimension.
+   *
+   * @throws IllegalArgumentException naming the data shape
+   */
+  static void checkData(String op, Shape d, int spatialDims) {
+    if (d.ndim() != spatialDims + 2) {
+      String form = spatialDims == 1 ? "(batch, channel, x)"
+          : spatialDims == 2 ? "(batch, channel, y, x)" : "(batch, channel, d, y, x)";
+      throw new IllegalArgumentException(op + ": input data should be " + (spatialDims + 2)
+          + "-D " + form + " for a " + spatialDims + "-D kernel, got " + d);
+    }
+  }
+
+  /** Checks {@code channels % groups == 0}, naming what is divided. */
+  static void checkDivisible(String op, String what, int value, int groups) {
+    if (value % groups != 0) {
+      throw new IllegalArgumentException(op + ": num_group " + groups + " must divide " + what
+          + " " + value);
+    }
+  }
+
+  /** {@code (a, b, rest...)}. */
+  static Shape shape(int a, int b, int[] rest) {
+    int[] dims = new int[rest.length + 2];
+    dims[0] = a;
+    dims[1] = b;
+    System.arraycopy(rest, 0, dims, 2, rest.length);
+    return Shape.of(dims);
+  }
+}
