@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.kindling.tensor.Shape;
 
 /**
  * A trained Kindling (or MXNet) network as a Spark ML {@link Model}: {@link #transform} scores
@@ -136,7 +137,8 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
       byte[] params = HadoopFiles.readAll(new Path(Checkpoints.paramsFile(prefix, epoch)), conf);
       ModelData data = new ModelData(new String(symbol, java.nio.charset.StandardCharsets.UTF_8),
           params);
-      NetworkRunner.validate(data, Checkpoints.paramsFile(prefix, epoch));
+      NetworkRunner.validate(data, Checkpoints.symbolFile(prefix),
+          Checkpoints.paramsFile(prefix, epoch), null);
       return new KindlingModel(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -278,6 +280,15 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
     if (data == null) {
       throw new IllegalStateException("KindlingModel " + uid + " has no network: create it with"
           + " KindlingModel.fromCheckpoint(prefix, epoch) or KindlingModel.load(path)");
+    }
+    if (getInputShape().length > 0) {
+      // names and shapes checked here, on the driver, before any task starts
+      try {
+        NetworkRunner.validate(data, "the model's symbol", "the model's parameters",
+            Shape.of(getInputShape()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<ModelData> shared = jsc.broadcast(data);

@@ -43,7 +43,8 @@ final class KindlingModelReader extends MLReader<KindlingModel> {
           conf), StandardCharsets.UTF_8);
       byte[] params = HadoopFiles.readAll(new Path(path, KindlingModel.PARAMS_FILE), conf);
       ModelData data = new ModelData(symbol, params);
-      NetworkRunner.validate(data, new Path(path, KindlingModel.PARAMS_FILE).toString());
+      NetworkRunner.validate(data, new Path(path, KindlingModel.SYMBOL_FILE).toString(),
+          new Path(path, KindlingModel.PARAMS_FILE).toString(), null);
       KindlingModel model = new KindlingModel(uid, data);
       for (Map.Entry<String, JsonNode> e : meta.path("paramMap").properties()) {
         if (!model.hasParam(e.getKey())) {

@@ -8,6 +8,7 @@ import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.metric.Accuracy;
 import org.kindling.symbol.metric.EvalMetric;
+import org.kindling.symbol.module.CheckpointParams;
 import org.kindling.symbol.module.Module;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
@@ -72,50 +73,52 @@ final class NetworkRunner implements AutoCloseable {
   static NetworkRunner bind(ModelData data, String source, Shape exampleShape, int batchSize)
       throws FormatException {
     Symbol symbol = Symbol.fromJson(data.symbolJson(), source + " (symbol)");
-    Map<String, NDArray> args = new LinkedHashMap<>();
-    Map<String, NDArray> aux = new LinkedHashMap<>();
-    splitParams(ParamsFile.read(data.paramsUnsafe(), source + " (params)"), args, aux);
-    try {
-      return bind(symbol, args, aux, exampleShape, batchSize);
-    } finally {
-      args.values().forEach(NDArray::close); // copied into the executor
-      aux.values().forEach(NDArray::close);
+    try (CheckpointParams params = CheckpointParams.split(
+        ParamsFile.read(data.paramsUnsafe(), source + " (params)"), symbol,
+        source + " (params)")) {
+      return bind(symbol, params.args(), params.aux(), exampleShape, batchSize);
     }
   }
 
   /**
-   * Checks that {@code data} holds parseable symbol JSON and a {@code .params} image whose names
-   * carry {@code arg:}/{@code aux:} prefixes, so a broken checkpoint fails when it is opened
-   * rather than inside a Spark task.
+   * Checks that {@code data} holds parseable symbol JSON and parameters whose names are the
+   * symbol's, so a broken checkpoint fails when it is opened, on the driver, rather than inside a
+   * Spark task; with {@code exampleShape} the parameter shapes are checked too.
+   *
+   * @param symbolSource the symbol file, for error messages
+   * @param paramsSource the parameter file, for error messages
+   * @param exampleShape one example's shape, or null if not known yet
+   * @throws FormatException naming the file that is malformed
+   * @throws IllegalArgumentException naming the parameter file and the first parameter that
+   *     does not fit the symbol
    */
-  static void validate(ModelData data, String source) throws IOException {
-    Symbol.fromJson(data.symbolJson(), source + " (symbol)");
-    ParamsFile.Contents c = ParamsFile.read(data.paramsUnsafe(), source);
-    try {
-      splitParams(c, new LinkedHashMap<>(), new LinkedHashMap<>());
-    } finally {
-      c.arrays().forEach(NDArray::close);
-    }
-  }
-
-  /**
-   * Splits checkpoint names {@code arg:x} / {@code aux:y} into two maps, as MXNet's
-   * {@code load_checkpoint} does; a name without a prefix counts as an argument.
-   */
-  static void splitParams(ParamsFile.Contents contents, Map<String, NDArray> args,
-      Map<String, NDArray> aux) {
-    List<String> names = contents.names();
-    List<NDArray> arrays = contents.arrays();
-    if (names.size() != arrays.size()) {
-      throw new IllegalArgumentException("the parameters have no names; a checkpoint needs"
-          + " arg:/aux: names");
-    }
-    for (int i = 0; i < names.size(); i++) {
-      String n = names.get(i);
-      if (n.startsWith("aux:")) {
-        aux.put(n.substring(4), arrays.get(i));
+  static void validate(ModelData data, String symbolSource, String paramsSource,
+      Shape exampleShape) throws IOException {
+    Symbol symbol = Symbol.fromJson(data.symbolJson(), symbolSource);
+    try (CheckpointParams params = CheckpointParams.split(
+        ParamsFile.read(data.paramsUnsafe(), paramsSource), symbol, paramsSource)) {
+      if (exampleShape != null) {
+        int[] dims = exampleShape.dims();
+        int[] batch = new int[dims.length + 1];
+        batch[0] = 1;
+        System.arraycopy(dims, 0, batch, 1, dims.length);
+        Map<String, Shape> inputs = new LinkedHashMap<>();
+        inputs.put(Networks.DATA, Shape.of(batch));
+        // label inputs (softmax_label, ...) are inputs too: not parameters, not needed to score
+        symbol.inferShapePartial(Map.of(Networks.DATA, Shape.of(batch))).arguments()
+            .forEach((name, shape) -> {
+              if (name.endsWith("label") && shape != null && !params.args().containsKey(name)) {
+                inputs.put(name, shape);
+              }
+            });
+        params.check(symbol, inputs);
       } else {
-        args.put(n.startsWith("arg:") ? n.substring(4) : n, arrays.get(i));
+        for (String name : params.args().keySet()) {
+          if (!symbol.listArguments().contains(name)) {
+            throw new IllegalArgumentException(paramsSource + ": parameter '" + name
+                + "' is not an argument of the symbol " + symbolSource);
+          }
+        }
       }
     }
   }

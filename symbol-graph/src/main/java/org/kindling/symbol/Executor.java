@@ -209,8 +209,8 @@ public final class Executor implements AutoCloseable {
     }
   }
 
-  /** Makes this executor own arrays bound by {@link Symbol#simpleBind}, so it closes them. */
-  void adopt(Iterable<NDArray> arrays) {
+  /** Makes this executor own {@code arrays} (bound by whoever made it), so it closes them. */
+  public void adopt(Iterable<NDArray> arrays) {
     for (NDArray a : arrays) {
       own(a);
     }

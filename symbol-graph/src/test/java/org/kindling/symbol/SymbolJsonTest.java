@@ -225,9 +225,9 @@ class SymbolJsonTest {
 
   @Test
   void unknownOperatorIsRejectedNamingTheNode() {
-    assertRejected(graph(DATA + ", {\"op\": \"Convolution\", \"name\": \"conv1\", "
+    assertRejected(graph(DATA + ", {\"op\": \"NoSuchOperator\", \"name\": \"conv1\", "
         + "\"attrs\": {\"kernel\": \"(3, 3)\"}, \"inputs\": [[0, 0, 0]]}", "[[1, 0, 0]]"),
-        "node 1 'conv1'", "unknown operator 'Convolution'");
+        "node 1 'conv1'", "unknown operator 'NoSuchOperator'");
   }
 
   @Test

@@ -27,7 +27,8 @@ import org.kindling.tensor.NDArray;
  * are <em>densified</em> into ordinary dense arrays (at most 1 GiB each). The device context
  * is ignored. MXNet's "none" array (ndim 0 in V2/V1/legacy, ndim -1 in V3) becomes an empty
  * float32 array of shape {@code (0,)}. A V2 record with a zero dimension is read as the
- * zero-size array its bytes describe. Bytes after the names are ignored, as MXNet does.
+ * zero-size array its bytes describe. Unlike MXNet, which ignores them, bytes after the names
+ * are an error (they mean a damaged file), and so is a name that occurs twice.
  *
  * <p>Every field is checked before it is used, and any problem is a {@link FormatException}
  * naming the file and the byte offset: an unknown magic, type flag or storage type; ndim
@@ -126,16 +127,31 @@ public final class ParamsFile {
           + " cannot fit in the " + c.remaining() + " bytes that remain");
     }
     List<NDArray> arrays = new ArrayList<>((int) Math.min(count, 1024));
-    for (long i = 0; i < count; i++) {
-      arrays.add(ArrayRecords.read(c));
+    try {
+      for (long i = 0; i < count; i++) {
+        arrays.add(ArrayRecords.read(c));
+      }
+      List<String> names = readNames(c, count);
+      if (c.remaining() > 0) {
+        throw c.error(c.position(), c.remaining() + " unexpected bytes after the last "
+            + (names.isEmpty() ? "array" : "name") + " (a truncated write or a corrupt count?)");
+      }
+      return new Contents(names, arrays);
+    } catch (FormatException | RuntimeException e) {
+      arrays.forEach(NDArray::close); // nothing half-read stays allocated
+      throw e;
     }
-    at = c.position();
+  }
+
+  private static List<String> readNames(ByteCursor c, long count) throws FormatException {
+    int at = c.position();
     long nameCount = c.i64("name count");
     if (nameCount != 0 && nameCount != count) {
       throw c.error(at, "name count " + Long.toUnsignedString(nameCount) + " but " + count
           + " arrays (must be 0 or equal)");
     }
     List<String> names = new ArrayList<>((int) Math.min(nameCount, 1024));
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (long i = 0; i < nameCount; i++) {
       at = c.position();
       long len = c.i64("name length");
@@ -143,10 +159,14 @@ public final class ParamsFile {
         throw c.error(at, "name " + i + " claims " + Long.toUnsignedString(len)
             + " bytes but only " + c.remaining() + " remain");
       }
-      names.add(new String(c.bytes(), c.position(), (int) len, StandardCharsets.UTF_8));
+      String name = new String(c.bytes(), c.position(), (int) len, StandardCharsets.UTF_8);
+      if (!seen.add(name)) {
+        throw c.error(at, "the name '" + name + "' occurs twice; each array needs its own name");
+      }
+      names.add(name);
       c.take((int) len, "name");
     }
-    return new Contents(names, arrays);
+    return names;
   }
 
   /**

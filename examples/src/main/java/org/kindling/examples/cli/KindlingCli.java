@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
       Im2RecCommand.class,
       RecordIOCommand.class,
       ParamsCommand.class,
+      PredictCommand.class,
+      SummaryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KindlingCli implements Callable<Integer> {

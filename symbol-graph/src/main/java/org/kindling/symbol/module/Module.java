@@ -39,8 +39,8 @@ public final class Module implements AutoCloseable {
   private final List<String> labelNames;
   private final List<String> paramNames;
   private final List<String> auxNames;
-  private Map<String, NDArray> loadedArgs;
-  private Map<String, NDArray> loadedAux;
+  /** Parameters read by {@link #loadParams} and not yet applied by {@link #initParams}. */
+  private CheckpointParams loaded;
   private Executor exec;
   private boolean forTraining;
   private boolean paramsInitialized;
@@ -118,45 +118,24 @@ public final class Module implements AutoCloseable {
   }
 
   /**
-   * Reads a {@code .params} file with {@code arg:}/{@code aux:} names; the values are applied by
+   * Reads a {@code .params} file ({@code arg:}/{@code aux:} names, or bare parameter names as
+   * Gluon writes them, see {@link CheckpointParams}); the values are applied by
    * {@link #initParams} (or at once if parameters are already initialized).
    *
-   * @throws FormatException if a name lacks an {@code arg:}/{@code aux:} prefix
+   * @throws FormatException if the file is corrupt, has no names or repeats a name
    */
   public void loadParams(Path file) throws IOException {
-    ParamsFile.Contents c = ParamsFile.read(file);
-    Map<String, NDArray> args = new LinkedHashMap<>();
-    Map<String, NDArray> aux = new LinkedHashMap<>();
-    List<String> names = c.names();
-    List<NDArray> arrays = c.arrays();
-    if (names.size() != arrays.size()) {
-      throw new FormatException(file.toString(), -1, "parameter file has no names; a checkpoint "
-          + "needs arg:/aux: names");
-    }
-    for (int i = 0; i < names.size(); i++) {
-      String n = names.get(i);
-      int colon = n.indexOf(':');
-      String type = colon < 0 ? "" : n.substring(0, colon);
-      String name = n.substring(colon + 1);
-      if (type.equals("arg")) {
-        args.put(name, arrays.get(i));
-      } else if (type.equals("aux")) {
-        aux.put(name, arrays.get(i));
-      } else {
-        throw new FormatException(file.toString(), -1,
-            "parameter name '" + n + "' has no arg: or aux: prefix");
-      }
-    }
+    CheckpointParams p = CheckpointParams.split(ParamsFile.read(file), symbol, file.toString());
     if (paramsInitialized) {
-      setParams(args, aux);
-      args.values().forEach(NDArray::close);
-      aux.values().forEach(NDArray::close);
+      try (p) {
+        setParams(p.args(), p.aux());
+      }
     } else {
       releaseLoaded();
-      loadedArgs = args;
-      loadedAux = aux;
+      loaded = p;
     }
   }
+
 
   /** Binds with one data and one label input ({@code labelShape} may be null for inference). */
   public void bind(Shape dataShape, Shape labelShape, boolean forTraining) {
@@ -228,8 +207,8 @@ public final class Module implements AutoCloseable {
    */
   public void initParams(Initializer initializer) {
     initParams(initializer,
-        loadedArgs == null ? Map.of() : loadedArgs,
-        loadedAux == null ? Map.of() : loadedAux, initializer != null);
+        loaded == null ? Map.of() : loaded.args(),
+        loaded == null ? Map.of() : loaded.aux(), initializer != null);
   }
 
   /**
@@ -507,13 +486,9 @@ public final class Module implements AutoCloseable {
   }
 
   private void releaseLoaded() {
-    if (loadedArgs != null) {
-      loadedArgs.values().forEach(NDArray::close);
+    if (loaded != null) {
+      loaded.close();
+      loaded = null;
     }
-    if (loadedAux != null) {
-      loadedAux.values().forEach(NDArray::close);
-    }
-    loadedArgs = null;
-    loadedAux = null;
   }
 }
