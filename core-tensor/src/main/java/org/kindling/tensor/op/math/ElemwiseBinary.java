@@ -1,32 +1,34 @@
 package org.kindling.tensor.op.math;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
-import org.kindling.tensor.kernel.FloatKernels.Binary;
-import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.kernel.Broadcast;
 import org.kindling.tensor.op.BackwardDeps;
-import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.NoParams;
-import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
 import org.kindling.tensor.op.ShapeSlots;
-import org.kindling.tensor.op.TensorView;
 
 /**
- * The {@code elemwise_*} family: {@code lhs (op) rhs} for two inputs of one shape, no
- * broadcasting (MXNet's {@code ElemwiseBinaryOp}). Shapes are inferred in every direction; the
- * output may share either input's buffer.
+ * The equal-shape binary family: {@code lhs (op) rhs} for two inputs of one shape, no
+ * broadcasting (MXNet's {@code MXNET_OPERATOR_REGISTER_BINARY}: {@code ElemwiseShape<2, 1>},
+ * {@code ElemwiseType<2, 1>}, in-place options {0,0} and {1,0}). Shapes are inferred in every
+ * direction. Inputs {@code lhs}, {@code rhs}; output {@code output}, same shape and type.
+ * Comparisons and logical operators give 1/0 in the inputs' type and pass zero gradients.
  */
 abstract class ElemwiseBinary extends OpDef<NoParams> {
-  private final Binary op;
+  private final BinaryFn fn;
 
-  ElemwiseBinary(String name, List<String> aliases, Binary op) {
+  ElemwiseBinary(String name, List<String> aliases, BinaryFn fn) {
     super(name, aliases, NoParams.class, List.of());
-    this.op = op;
+    this.fn = fn;
+  }
+
+  /** The element function. */
+  final BinaryFn fn() {
+    return fn;
   }
 
   @Override
@@ -52,71 +54,39 @@ abstract class ElemwiseBinary extends OpDef<NoParams> {
 
   @Override
   public final BackwardDeps backwardDeps(NoParams p) {
-    return op == Binary.ADD || op == Binary.SUBTRACT
+    return fn.logic() || !fn.gradientReadsOperands()
         ? BackwardDeps.gradientsOnly() : BackwardDeps.inputs(0, 1);
   }
 
   @Override
-  public final List<KernelFactory<NoParams>> kernels() {
-    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32() ? kernel : null));
+  public final Gradient gradient(NoParams p) {
+    return fn.logic() ? Gradient.ZERO : Gradient.DIFFERENTIABLE;
   }
 
-  private final Kernel kernel = new Kernel() {
-    @Override
-    public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      FloatKernels.binary(op, in[0].floats(), in[1].floats(), out[0].floats(), out[0].size());
-    }
-
-    @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      FloatBuffer dy = a.outGrad()[0].floats();
-      int n = a.outGrad()[0].size();
-      // Input order matters: for add(x, x) the executor asks for write then add on one buffer.
-      for (int i = 0; i < 2; i++) {
-        if (!a.wants(i)) {
-          continue;
-        }
-        FloatBuffer dx = a.inGrad()[i].floats();
-        boolean add = a.adds(i);
-        if (op == Binary.ADD || (op == Binary.SUBTRACT && i == 0)) {
-          FloatKernels.copy(dy, dx, n, add);
-          continue;
-        }
-        FloatBuffer l = op == Binary.SUBTRACT ? null : a.in()[0].floats();
-        FloatBuffer r = op == Binary.SUBTRACT ? null : a.in()[1].floats();
-        for (int j = 0; j < n; j++) {
-          float g = switch (op) {
-            case SUBTRACT -> -dy.get(j);
-            case MULTIPLY -> dy.get(j) * (i == 0 ? r.get(j) : l.get(j));
-            case DIVIDE -> i == 0 ? dy.get(j) / r.get(j)
-                : -dy.get(j) * l.get(j) / (r.get(j) * r.get(j));
-            default -> throw new IllegalStateException(op.toString());
-          };
-          dx.put(j, add ? dx.get(j) + g : g);
-        }
-      }
-    }
-  };
+  @Override
+  public final List<KernelFactory<NoParams>> kernels() {
+    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32()
+        ? new BinaryKernel(fn, Broadcast.of(sig.in(0), sig.in(1))) : null));
+  }
 
   @Override
   public final double[][] reference(NoParams p, Shape[] inShapes, double[][] in,
       boolean train) {
     double[] y = new double[in[0].length];
     for (int i = 0; i < y.length; i++) {
-      double a = in[0][i];
-      double b = in[1][i];
-      y[i] = switch (op) {
-        case ADD -> a + b;
-        case SUBTRACT -> a - b;
-        case MULTIPLY -> a * b;
-        case DIVIDE -> a / b;
-      };
+      y[i] = fn.ref(in[0][i], in[1][i]);
     }
     return new double[][] {y};
   }
 
+  /** Two (3, 4) inputs and a long vector pair; comparisons draw small integers so ties occur. */
   @Override
   public List<Sample<NoParams>> samples() {
+    if (fn.logic()) {
+      return List.of(Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4))
+              .domain(0, Domain.index(3)).domain(1, Domain.index(3)),
+          Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4)));
+    }
     return List.of(Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4)),
         Sample.of(NoParams.NONE, Shape.of(5000), Shape.of(5000)));
   }
