@@ -1,133 +1,84 @@
 package org.kindling.tensor.ops;
 
-import java.util.List;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.engine.Engine;
-import org.kindling.tensor.engine.Var;
-import org.kindling.tensor.kernel.FloatKernels;
-import org.kindling.tensor.kernel.FloatKernels.Binary;
+import org.kindling.tensor.op.Imperative;
+import org.kindling.tensor.op.NoParams;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.math.ElemwiseDiv;
+import org.kindling.tensor.op.math.ElemwiseMul;
+import org.kindling.tensor.op.math.ElemwiseSub;
+import org.kindling.tensor.op.math.MulScalar;
+import org.kindling.tensor.op.math.PlusScalar;
+import org.kindling.tensor.op.math.Relu;
+import org.kindling.tensor.op.math.ScalarParams;
 
 /**
- * Element-wise float32 operations. Each one pushes an engine operation that reads its inputs'
- * variables and writes its output's, and returns at once; the result is ready when the engine
- * says so (e.g. {@link NDArray#toFloatArray()} waits).
+ * Element-wise NDArray math, as MXNet's {@code mx.nd} functions: each call runs the registered
+ * operator through {@link Imperative} (one engine operation reading the inputs and writing the
+ * output) and returns at once; the result is ready when the engine says so (e.g.
+ * {@link NDArray#toFloatArray()} waits).
  *
- * <p>Shape contract: binary operations take two arrays of the same shape (no broadcasting) and
- * return a new array of that shape. Reference: {@link ReferenceKernels}.
+ * <p>Shape contract: binary operations take two arrays of the same shape (no broadcasting; see
+ * the {@code broadcast_*} operators) and return a new array of that shape.
  */
 public final class Elementwise {
   private Elementwise() {}
 
   /**
-   * {@code a + b}, element-wise.
+   * {@code a + b}, element-wise ({@code elemwise_add}).
    *
-   * @throws IllegalArgumentException if the shapes differ (both are named) or an array is not
-   *     float32
+   * @throws IllegalArgumentException if the shapes differ (both are named) or no kernel computes
+   *     the arrays' type
    */
   public static NDArray add(NDArray a, NDArray b) {
-    return binary("add", Binary.ADD, a, b);
+    return Imperative.call(ElemwiseAdd.OP, NoParams.NONE, a, b);
   }
 
-  /** {@code a - b}, element-wise; same contract as {@link #add}. */
+  /** {@code a - b}, element-wise ({@code elemwise_sub}); same contract as {@link #add}. */
   public static NDArray subtract(NDArray a, NDArray b) {
-    return binary("subtract", Binary.SUBTRACT, a, b);
+    return Imperative.call(ElemwiseSub.OP, NoParams.NONE, a, b);
   }
 
-  /** {@code a * b}, element-wise; same contract as {@link #add}. */
+  /** {@code a * b}, element-wise ({@code elemwise_mul}); same contract as {@link #add}. */
   public static NDArray multiply(NDArray a, NDArray b) {
-    return binary("multiply", Binary.MULTIPLY, a, b);
+    return Imperative.call(ElemwiseMul.OP, NoParams.NONE, a, b);
   }
 
-  /** {@code a / b}, element-wise (IEEE division); same contract as {@link #add}. */
+  /** {@code a / b}, element-wise IEEE division ({@code elemwise_div}). */
   public static NDArray divide(NDArray a, NDArray b) {
-    return binary("divide", Binary.DIVIDE, a, b);
+    return Imperative.call(ElemwiseDiv.OP, NoParams.NONE, a, b);
   }
 
-  /** {@code a + s}: a new array of {@code a}'s shape. */
+  /** {@code a + s} ({@code _plus_scalar}): a new array of {@code a}'s shape. */
   public static NDArray addScalar(NDArray a, float s) {
-    return affine("addScalar", a, 1f, s);
+    return Imperative.call(PlusScalar.OP, ScalarParams.of(s), a);
   }
 
-  /** {@code a * s}: a new array of {@code a}'s shape. */
+  /** {@code a * s} ({@code _mul_scalar}): a new array of {@code a}'s shape. */
   public static NDArray multiplyScalar(NDArray a, float s) {
-    return affine("multiplyScalar", a, s, 0f);
+    return Imperative.call(MulScalar.OP, ScalarParams.of(s), a);
   }
 
-  /** {@code max(a, 0)} element-wise (NaN stays NaN): a new array of {@code a}'s shape. */
+  /** {@code max(a, 0)} element-wise ({@code relu}; NaN stays NaN): a new array. */
   public static NDArray relu(NDArray a) {
-    OpSupport.requireFloat32("relu", "input", a);
-    NDArray out = NDArray.zeros(a.shape());
-    int n = a.shape().intSize();
-    List<Var> writes = List.of(out.var());
-    a.engine()
-        .push(
-            "relu",
-            () -> FloatKernels.relu(a.floatBuffer(), out.floatBuffer(), n),
-            OpSupport.reads(writes, a),
-            writes);
-    return out;
+    return Imperative.call(Relu.OP, NoParams.NONE, a);
   }
 
   /**
    * In place {@code dst += src} (same shape); an engine write of {@code dst}. {@code src} may
    * be {@code dst} itself.
    *
-   * @throws IllegalArgumentException if the shapes differ or an array is not float32
+   * @throws IllegalArgumentException if the shapes differ
    */
   public static void addTo(NDArray dst, NDArray src) {
-    OpSupport.requireFloat32("addTo", "destination", dst);
-    OpSupport.requireFloat32("addTo", "source", src);
-    OpSupport.requireSameShape("addTo", dst, src);
-    Engine e = OpSupport.engineOf("addTo", dst, src);
-    int n = dst.shape().intSize();
-    List<Var> writes = List.of(dst.var());
-    e.push(
-        "addTo",
-        () -> FloatKernels.binary(Binary.ADD, dst.floatBuffer(), src.floatBuffer(),
-            dst.floatBuffer(), n),
-        OpSupport.reads(writes, src),
-        writes);
+    Imperative.invokeInto(OpInstance.of(ElemwiseAdd.OP, NoParams.NONE), false,
+        new NDArray[] {dst, src}, new NDArray[] {dst});
   }
 
   /** In place {@code dst *= s}; an engine write of {@code dst}. */
   public static void scaleInPlace(NDArray dst, float s) {
-    OpSupport.requireFloat32("scaleInPlace", "destination", dst);
-    int n = dst.shape().intSize();
-    dst.engine()
-        .push(
-            "scaleInPlace",
-            () -> FloatKernels.affine(dst.floatBuffer(), s, 0f, dst.floatBuffer(), n),
-            List.of(),
-            List.of(dst.var()));
-  }
-
-  private static NDArray binary(String name, Binary op, NDArray a, NDArray b) {
-    OpSupport.requireFloat32(name, "left operand", a);
-    OpSupport.requireFloat32(name, "right operand", b);
-    OpSupport.requireSameShape(name, a, b);
-    Engine e = OpSupport.engineOf(name, a, b);
-    NDArray out = NDArray.zeros(a.shape());
-    int n = a.shape().intSize();
-    List<Var> writes = List.of(out.var());
-    e.push(
-        name,
-        () -> FloatKernels.binary(op, a.floatBuffer(), b.floatBuffer(), out.floatBuffer(), n),
-        OpSupport.reads(writes, a, b),
-        writes);
-    return out;
-  }
-
-  private static NDArray affine(String name, NDArray a, float mul, float add) {
-    OpSupport.requireFloat32(name, "input", a);
-    NDArray out = NDArray.zeros(a.shape());
-    int n = a.shape().intSize();
-    List<Var> writes = List.of(out.var());
-    a.engine()
-        .push(
-            name,
-            () -> FloatKernels.affine(a.floatBuffer(), mul, add, out.floatBuffer(), n),
-            OpSupport.reads(writes, a),
-            writes);
-    return out;
+    Imperative.invokeInto(OpInstance.of(MulScalar.OP, ScalarParams.of(s)), false,
+        new NDArray[] {dst}, new NDArray[] {dst});
   }
 }

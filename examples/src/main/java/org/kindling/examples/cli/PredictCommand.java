@@ -103,7 +103,7 @@ final class PredictCommand implements Callable<Integer> {
       data.set(values);
       List<NDArray> results = p.forward();
       for (int k = 0; k < results.size(); k++) {
-        print(out, p.outputNames().get(k), results.get(k), inShape.get(0));
+        print(out, p.outputNames().get(k), results.get(k));
       }
     }
     out.flush();
@@ -125,9 +125,10 @@ final class PredictCommand implements Callable<Integer> {
     return v;
   }
 
-  /** One line per sample: the name, then the sample's values. */
-  private static void print(PrintWriter out, String name, NDArray result, int batch) {
+  /** One line per sample (the output's first axis): the name, then the sample's values. */
+  private static void print(PrintWriter out, String name, NDArray result) {
     float[] v = result.toFloatArray();
+    int batch = result.shape().ndim() == 0 ? 1 : result.shape().get(0);
     int per = batch == 0 ? 0 : v.length / batch;
     for (int s = 0; s < batch; s++) {
       StringBuilder line = new StringBuilder(name);

@@ -26,6 +26,7 @@ import org.kindling.testing.MxnetFixtures;
 class KindlingCliTest {
   private static final Path SAMPLE_REC = MxnetFixtures.path("dmlc-sample.rec");
   private static final Path GO_PARAMS = MxnetFixtures.path("go_test-0001.params");
+  private static final Path GO_SYMBOL = MxnetFixtures.path("go_test-symbol.json");
 
   @TempDir Path dir;
 
@@ -222,5 +223,70 @@ class KindlingCliTest {
       d.write(data);
     }
     Files.write(file, bytes.toByteArray());
+  }
+
+  /** The go_test input: (1, 10) float32 values -0.45, -0.35, ..., 0.45, little-endian. */
+  private Path goInput() throws Exception {
+    ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 10; i++) {
+      b.putFloat(-0.45f + 0.1f * i);
+    }
+    Path f = dir.resolve("go-input.bin");
+    Files.write(f, b.array());
+    return f;
+  }
+
+  @Test
+  void predictPrintsMxnetsSoftmaxOutputForTheGoTestCheckpoint() throws Exception {
+    Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", goInput().toString(), "--shape", "1,10");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> expected = Files.readAllLines(
+        MxnetFixtures.path("expected_outputs_mxnet-1.9.1.txt")).stream()
+        .filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+    assertThat(r.lines()).hasSize(expected.size());
+    for (int row = 0; row < expected.size(); row++) {
+      String[] got = r.lines().get(row).split("\t");
+      String[] want = expected.get(row).trim().split("\\s+");
+      assertThat(got[0]).isEqualTo("softmax_output");
+      assertThat(got).hasSize(want.length + 1);
+      for (int j = 0; j < want.length; j++) {
+        assertThat(Double.parseDouble(got[j + 1]))
+            .isCloseTo(Double.parseDouble(want[j]), org.assertj.core.data.Offset.offset(1e-6));
+      }
+    }
+  }
+
+  @Test
+  void predictSelectsAnInternalOutputByItsMxnetName() throws Exception {
+    Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", goInput().toString(), "--shape", "1,10", "--outputs", "pred_output");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).hasSize(10).allMatch(l -> l.startsWith("pred_output\t"));
+    Run bad = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", goInput().toString(), "--shape", "1,10", "--outputs", "nope_output");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("no output 'nope_output'").doesNotContain("\tat ");
+  }
+
+  @Test
+  void predictRejectsAnInputOfTheWrongSizeNamingTheFile() throws Exception {
+    Path f = dir.resolve("short.bin");
+    Files.write(f, new byte[12]);
+    Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", f.toString(), "--shape", "1,10");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("short.bin: 12 bytes").contains("needs 40");
+  }
+
+  @Test
+  void summaryPrintsTheLayerTableAndTheTotal() throws Exception {
+    Run r = run("summary", "--symbol", GO_SYMBOL.toString(), "--shape", "1,10");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> lines = r.lines();
+    assertThat(lines.get(1)).startsWith("Layer (type)").contains("Output Shape", "Param #",
+        "Previous Layer");
+    assertThat(lines).anyMatch(l -> l.startsWith("pred(FullyConnected)") && l.contains("20"));
+    assertThat(lines.get(lines.size() - 1)).isEqualTo("Total params: 20");
   }
 }
