@@ -5,7 +5,8 @@ import java.util.List;
 import org.kindling.tensor.op.OpDef;
 
 /**
- * {@code mean}: the sum over the reduced axes divided by their element count; the gradient is the output gradient broadcast back and divided by that count.
+ * {@code mean} (alias {@code _sparse_mean}): the sum over the reduced axes divided by their element
+ * count; the gradient is the output gradient broadcast back and divided by that count.
  */
 @AutoService(OpDef.class)
 public final class Mean extends ReduceAxesOp {
@@ -14,6 +15,6 @@ public final class Mean extends ReduceAxesOp {
 
   /** For the service loader; use {@link #OP}. */
   public Mean() {
-    super("mean", List.of(), ReduceKind.MEAN);
+    super("mean", List.of("_sparse_mean"), ReduceKind.MEAN);
   }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 import org.kindling.tensor.op.OpDef;
 
 /**
- * {@code min} (alias {@code min_axis}): the minimum over the reduced axes, with the NaN and tie rules of {@link Max}.
+ * {@code min} (alias {@code min_axis}): the minimum over the reduced axes, with the NaN and tie
+ * rules of {@link Max}.
  */
 @AutoService(OpDef.class)
 public final class Min extends ReduceAxesOp {

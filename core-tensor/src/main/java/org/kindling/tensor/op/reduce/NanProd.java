@@ -5,7 +5,8 @@ import java.util.List;
 import org.kindling.tensor.op.OpDef;
 
 /**
- * {@code nanprod}: the product treating NaN as absent (as 1); gradient {@code dy * y / x} where the input is not NaN, else 0.
+ * {@code nanprod}: the product treating NaN as absent (as 1); gradient {@code dy * y / x} where the
+ * input is not NaN, else 0.
  */
 @AutoService(OpDef.class)
 public final class NanProd extends ReduceAxesOp {

@@ -14,12 +14,12 @@ import org.kindling.tensor.op.Sample;
 import org.kindling.tensor.op.TypeSlots;
 
 /**
- * {@code norm}: the L1 ({@code ord=1}, sum of absolute values) or L2 ({@code ord=2}, default)
- * norm over {@code axis} (None: every element, output {@code (1,)}; two axes: the Frobenius norm
- * of the matrices they hold), with {@code keepdims}. {@code out_dtype} sets the output type
- * (default: the input's). The L2 norm follows mshadow's {@code nrm2}: a running scale and a
- * scaled sum of squares, so it never overflows, but two infinite elements give NaN, as in MXNet.
- * Gradients: {@code dy * sign(x)} (L1), {@code dy * x / y} (L2).
+ * {@code norm} (alias {@code _sparse_norm}): the L1 ({@code ord=1}, sum of absolute values) or L2
+ * ({@code ord=2}, default) norm over {@code axis} (None: every element, output {@code (1,)}; two
+ * axes: the Frobenius norm of the matrices they hold), with {@code keepdims}. {@code out_dtype}
+ * sets the output type (default: the input's). The L2 norm follows mshadow's {@code nrm2}: a
+ * running scale and a scaled sum of squares, so it never overflows, but two infinite elements give
+ * NaN, as in MXNet. Gradients: {@code dy * sign(x)} (L1), {@code dy * x / y} (L2).
  */
 @AutoService(OpDef.class)
 public final class Norm extends AxesReduction<Norm.Params> {
@@ -125,7 +125,7 @@ public final class Norm extends AxesReduction<Norm.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public Norm() {
-    super("norm", List.of(), Params.class, List.of(ORD, AXIS, OUT_DTYPE, KEEPDIMS));
+    super("norm", List.of("_sparse_norm"), Params.class, List.of(ORD, AXIS, OUT_DTYPE, KEEPDIMS));
   }
 
   @Override

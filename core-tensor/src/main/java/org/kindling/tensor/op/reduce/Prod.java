@@ -5,7 +5,8 @@ import java.util.List;
 import org.kindling.tensor.op.OpDef;
 
 /**
- * {@code prod}: the product over the reduced axes; the gradient is {@code dy * y / x} (MXNet's rule, so a zero input gives a non-finite gradient).
+ * {@code prod}: the product over the reduced axes; the gradient is {@code dy * y / x} (MXNet's
+ * rule, so a zero input gives a non-finite gradient).
  */
 @AutoService(OpDef.class)
 public final class Prod extends ReduceAxesOp {

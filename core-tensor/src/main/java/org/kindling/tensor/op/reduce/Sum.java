@@ -5,7 +5,10 @@ import java.util.List;
 import org.kindling.tensor.op.OpDef;
 
 /**
- * {@code sum} (alias {@code sum_axis}): the sum over the reduced axes. The gradient broadcasts the output gradient back. MXNet sums in float32 with Kahan compensation; the kernel accumulates in double, which has the same special-value behaviour (NaN and opposite infinities give NaN).
+ * {@code sum} (aliases {@code sum_axis}, {@code _sparse_sum}): the sum over the reduced axes. The
+ * gradient broadcasts the output gradient back. MXNet sums in float32 with Kahan compensation; the
+ * kernel accumulates in double, which has the same special-value behaviour (NaN and opposite
+ * infinities give NaN).
  */
 @AutoService(OpDef.class)
 public final class Sum extends ReduceAxesOp {
@@ -14,6 +17,6 @@ public final class Sum extends ReduceAxesOp {
 
   /** For the service loader; use {@link #OP}. */
   public Sum() {
-    super("sum", List.of("sum_axis"), ReduceKind.SUM);
+    super("sum", List.of("sum_axis", "_sparse_sum"), ReduceKind.SUM);
   }
 }
