@@ -151,6 +151,10 @@ abstract class AxesReduction<P extends Record> extends OpDef<P> {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       IntBuffer off = layout.offsets(ctx.workspace());
+      if (layout.inner > 1) {
+        forwardLanes(off, in[0].floats(), out[0]);
+        return;
+      }
       FloatBuffer x = in[0].floats();
       TensorView y = out[0];
       FloatBuffer yf = y.dtype() == DType.FLOAT32 ? y.floats() : null;
@@ -174,6 +178,31 @@ abstract class AxesReduction<P extends Record> extends OpDef<P> {
       }
     }
 
+    /** Outputs side by side: one sequential input row per reduced index. */
+    private void forwardLanes(IntBuffer off, FloatBuffer x, TensorView y) {
+      int inner = layout.inner;
+      int m = layout.m;
+      int cap = Math.min(ReduceLayout.CHUNK, inner);
+      ReduceKind.Lanes lanes = new ReduceKind.Lanes(kind, cap);
+      float[] row = new float[cap];
+      float[] res = new float[cap];
+      for (int o = 0; o < layout.outCount / inner; o++) {
+        int base = layout.outerBase(o);
+        for (int j0 = 0; j0 < inner; j0 += cap) {
+          int len = Math.min(cap, inner - j0);
+          lanes.reset(len);
+          for (int k = 0; k < m; k++) {
+            x.get(base + ReduceLayout.offset(off, k) + j0, row, 0, len);
+            lanes.feed(row, len);
+          }
+          for (int j = 0; j < len; j++) {
+            res[j] = lanes.result(j, m);
+          }
+          write(y, o * inner + j0, res, len);
+        }
+      }
+    }
+
     @Override
     public void backward(OpContext ctx, BackwardArgs a) {
       if (!a.wants(0)) {
@@ -187,6 +216,10 @@ abstract class AxesReduction<P extends Record> extends OpDef<P> {
       FloatBuffer dx = a.inGrad()[0].floats();
       boolean add = a.adds(0);
       int m = layout.m;
+      if (layout.inner > 1) {
+        backwardLanes(off, dy, x, y, dx, add);
+        return;
+      }
       float[] xs = new float[Math.min(ReduceLayout.CHUNK, Math.max(1, m))];
       float[] g = new float[xs.length];
       float[] scratch = new float[xs.length];
@@ -203,6 +236,63 @@ abstract class AxesReduction<P extends Record> extends OpDef<P> {
             g[j] = dyo * kind.grad(xs[j], yo, m);
           }
           layout.scatter(g, len, dx, base, off, k0, add, scratch);
+        }
+      }
+    }
+
+    private void backwardLanes(IntBuffer off, TensorView dy, FloatBuffer x, TensorView y,
+        FloatBuffer dx, boolean add) {
+      int inner = layout.inner;
+      int m = layout.m;
+      int cap = Math.min(ReduceLayout.CHUNK, inner);
+      float[] dys = new float[cap];
+      float[] ys = new float[cap];
+      float[] xs = new float[cap];
+      float[] g = new float[cap];
+      for (int o = 0; o < layout.outCount / inner; o++) {
+        int base = layout.outerBase(o);
+        for (int j0 = 0; j0 < inner; j0 += cap) {
+          int len = Math.min(cap, inner - j0);
+          read(dy, o * inner + j0, dys, len);
+          if (x != null) {
+            read(y, o * inner + j0, ys, len);
+          }
+          for (int k = 0; k < m; k++) {
+            int at = base + ReduceLayout.offset(off, k) + j0;
+            if (x != null) {
+              x.get(at, xs, 0, len);
+            }
+            for (int j = 0; j < len; j++) {
+              g[j] = dys[j] * kind.grad(xs[j], ys[j], m);
+            }
+            if (add) {
+              dx.get(at, xs, 0, len);
+              for (int j = 0; j < len; j++) {
+                g[j] += xs[j];
+              }
+            }
+            dx.put(at, g, 0, len);
+          }
+        }
+      }
+    }
+
+    private static void read(TensorView v, int from, float[] dst, int len) {
+      if (v.dtype() == DType.FLOAT32) {
+        v.floats().get(from, dst, 0, len);
+      } else {
+        for (int j = 0; j < len; j++) {
+          dst[j] = (float) v.getDouble(from + j);
+        }
+      }
+    }
+
+    private static void write(TensorView v, int from, float[] src, int len) {
+      if (v.dtype() == DType.FLOAT32) {
+        v.floats().put(from, src, 0, len);
+      } else {
+        for (int j = 0; j < len; j++) {
+          v.setDouble(from + j, src[j]);
         }
       }
     }

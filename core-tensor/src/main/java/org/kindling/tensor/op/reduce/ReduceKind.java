@@ -237,4 +237,111 @@ enum ReduceKind {
       };
     }
   }
+
+  /**
+   * The running states of up to {@code capacity} outputs reduced side by side ({@link
+   * ReduceLayout#inner} > 1): each {@link #feed} brings one element to every lane, with the same
+   * rules as {@link Acc}. Not thread-safe: a kernel call makes its own.
+   */
+  static final class Lanes {
+    private final ReduceKind kind;
+    private final double[] d;
+    private final float[] f;
+    private final float[] g;
+
+    Lanes(ReduceKind kind, int capacity) {
+      this.kind = kind;
+      this.d = new double[capacity];
+      this.f = new float[capacity];
+      this.g = new float[capacity];
+    }
+
+    void reset(int len) {
+      java.util.Arrays.fill(d, 0, len, 0);
+      java.util.Arrays.fill(g, 0, len, 0f);
+      java.util.Arrays.fill(f, 0, len, switch (kind) {
+        case PROD, NANPROD -> 1f;
+        case MAX -> Float.NEGATIVE_INFINITY;
+        case MIN -> Float.POSITIVE_INFINITY;
+        default -> 0f;
+      });
+    }
+
+    /** Lane {@code j} reduces {@code x[j]}, for {@code j < len}. */
+    void feed(float[] x, int len) {
+      switch (kind) {
+        case SUM, MEAN -> {
+          for (int j = 0; j < len; j++) {
+            d[j] += x[j];
+          }
+        }
+        case NORM1 -> {
+          for (int j = 0; j < len; j++) {
+            d[j] += Math.abs(x[j]);
+          }
+        }
+        case PROD -> {
+          for (int j = 0; j < len; j++) {
+            f[j] *= x[j];
+          }
+        }
+        case NANPROD -> {
+          for (int j = 0; j < len; j++) {
+            if (!Float.isNaN(x[j])) {
+              f[j] *= x[j];
+            }
+          }
+        }
+        case NANSUM -> {
+          for (int j = 0; j < len; j++) {
+            if (Float.isNaN(x[j])) {
+              continue;
+            }
+            float y = x[j] - g[j];
+            float t = f[j] + y;
+            g[j] = (t - f[j]) - y;
+            f[j] = t;
+          }
+        }
+        case MAX -> {
+          for (int j = 0; j < len; j++) {
+            if (!Float.isNaN(f[j]) && !(f[j] >= x[j])) {
+              f[j] = x[j];
+            }
+          }
+        }
+        case MIN -> {
+          for (int j = 0; j < len; j++) {
+            if (!Float.isNaN(f[j]) && !(f[j] <= x[j])) {
+              f[j] = x[j];
+            }
+          }
+        }
+        case NORM2 -> {
+          for (int j = 0; j < len; j++) {
+            float v = x[j];
+            if (v != 0) {
+              float a = Math.abs(v);
+              if (g[j] < a) {
+                f[j] = 1 + f[j] * (g[j] / a) * (g[j] / a);
+                g[j] = a;
+              } else {
+                f[j] = f[j] + (a / g[j]) * (a / g[j]);
+              }
+            }
+          }
+        }
+      }
+    }
+
+    /** The reduced value of lane {@code j} after {@code m} rows. */
+    float result(int j, int m) {
+      return switch (kind) {
+        case SUM, NORM1 -> (float) d[j];
+        case MEAN -> (float) (d[j] / m);
+        case NORM2 -> g[j] * (float) Math.sqrt(f[j]);
+        default -> f[j];
+      };
+    }
+  }
 }

@@ -17,6 +17,12 @@ import org.kindling.tensor.Shape;
  *
  * <p>When the reduced axes form a trailing block the offsets are {@code 0..m-1} and elements are
  * read in bulk; otherwise the offsets are computed into the kernel's workspace at each call.
+ *
+ * <p>When kept axes follow the last reduced axis ({@link #inner} > 1, e.g. a reduction over axis
+ * 0 of a matrix), neighbouring outputs read neighbouring inputs: the kernels then reduce
+ * {@code inner} outputs side by side ("lanes"), one contiguous input row per reduced index, so
+ * that every read is sequential. Output {@code o * inner + j} is lane {@code j} of outer index
+ * {@code o}, whose elements are {@code outerBase(o) + offset(k) + j}.
  */
 final class ReduceLayout {
   /** Elements read per bulk get. */
@@ -25,8 +31,12 @@ final class ReduceLayout {
   final int outCount;
   final int m;
   final boolean contiguous;
+  /** Extent of the trailing block of kept axes after the last reduced axis (1 if none). */
+  final int inner;
   private final int[] keptDims;
   private final int[] keptStrides;
+  private final int[] outerDims;
+  private final int[] outerStrides;
   private final int[] redDims;
   private final int[] redStrides;
 
@@ -67,6 +77,45 @@ final class ReduceLayout {
     this.outCount = out;
     this.m = red;
     this.contiguous = contig;
+    int lastRed = -1;
+    for (int i = 0; i < n; i++) {
+      if (reduced[i] && dims[i] > 1) {
+        lastRed = i;
+      }
+    }
+    int in = 1;
+    for (int i = lastRed + 1; i < n; i++) {
+      in *= dims[i];
+    }
+    this.inner = in;
+    int outers = 0;
+    for (int i = 0; i <= lastRed; i++) {
+      outers += reduced[i] ? 0 : 1;
+    }
+    outerDims = new int[outers];
+    outerStrides = new int[outers];
+    for (int i = 0, a = 0; i <= lastRed; i++) {
+      if (!reduced[i]) {
+        outerDims[a] = dims[i];
+        outerStrides[a++] = strides[i];
+      }
+    }
+  }
+
+  /** Input index of lane 0 of outer index {@code o} (lane layout, {@code inner > 1}). */
+  int outerBase(int o) {
+    int pos = 0;
+    for (int a = outerDims.length - 1; a >= 0; a--) {
+      int d = outerDims[a];
+      pos += (o % d) * outerStrides[a];
+      o /= d;
+    }
+    return pos;
+  }
+
+  /** Offset of reduced index {@code k} ({@code off} null means the offsets are 0..m-1). */
+  static int offset(IntBuffer off, int k) {
+    return off == null ? k : off.get(k);
   }
 
   /**

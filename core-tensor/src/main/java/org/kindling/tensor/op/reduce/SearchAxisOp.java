@@ -124,6 +124,10 @@ abstract class SearchAxisOp extends OpDef<SearchAxisParams> {
       FloatBuffer x = in[0].floats();
       FloatBuffer y = out[0].floats();
       int m = layout.m;
+      if (layout.inner > 1) {
+        forwardLanes(off, x, y);
+        return;
+      }
       float[] chunk = new float[Math.min(ReduceLayout.CHUNK, Math.max(1, m))];
       for (int o = 0; o < layout.outCount; o++) {
         int base = layout.base(o);
@@ -141,6 +145,34 @@ abstract class SearchAxisOp extends OpDef<SearchAxisParams> {
           }
         }
         y.put(o, idx);
+      }
+    }
+
+    /** Neighbouring outputs side by side, reading one sequential row per searched index. */
+    private void forwardLanes(IntBuffer off, FloatBuffer x, FloatBuffer y) {
+      int inner = layout.inner;
+      int cap = Math.min(ReduceLayout.CHUNK, inner);
+      float[] row = new float[cap];
+      float[] res = new float[cap];
+      float[] idx = new float[cap];
+      for (int o = 0; o < layout.outCount / inner; o++) {
+        int base = layout.outerBase(o);
+        for (int j0 = 0; j0 < inner; j0 += cap) {
+          int len = Math.min(cap, inner - j0);
+          java.util.Arrays.fill(res, 0, len,
+              max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+          java.util.Arrays.fill(idx, 0, len, 0f);
+          for (int k = 0; k < layout.m; k++) {
+            x.get(base + ReduceLayout.offset(off, k) + j0, row, 0, len);
+            for (int j = 0; j < len; j++) {
+              if (replaces(max, res[j], row[j])) {
+                res[j] = row[j];
+                idx[j] = k;
+              }
+            }
+          }
+          y.put(o * inner + j0, idx, 0, len);
+        }
       }
     }
 

@@ -2,6 +2,7 @@ package org.kindling.tensor.op.reduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -155,5 +156,41 @@ class ReduceOpsTest {
         .isEqualTo(Norm.OutDType.FLOAT64);
     assertThat(OpRegistry.get("max_axis")).isEqualTo(Max.OP);
     assertThat(OpRegistry.get("min_axis")).isEqualTo(Min.OP);
+  }
+
+  @Test
+  void axesOfExtentOneAndChunkBoundariesReduceCorrectly() {
+    assertThat(run(Sum.OP, ReduceAxesParams.axes(1), Shape.of(3, 1, 2), 1, 2, 3, 4, 5, 6))
+        .containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(run(ArgMax.OP, SearchAxisParams.along(1), Shape.of(2, 1, 2), 1, 2, 3, 4))
+        .containsExactly(0, 0, 0, 0);
+    // more outputs side by side, and more reduced elements, than one chunk holds
+    Object[][] cases = {
+        {ReduceAxesParams.axes(0), Shape.of(3, 2500)},
+        {ReduceAxesParams.axes(1), Shape.of(2, 2500)},
+        {ReduceAxesParams.axes(0, 2), Shape.of(2, 3, 1100)},
+        {ReduceAxesParams.axes(1), Shape.of(2, 1100, 3)}};
+    for (Object[] c : cases) {
+      ReduceAxesParams p = (ReduceAxesParams) c[0];
+      Shape shape = (Shape) c[1];
+      double[] x = new double[shape.intSize()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = ((i * 7919L) % 1009) / 1009.0 - 0.5;
+      }
+      for (OpDef<ReduceAxesParams> op : java.util.List.<OpDef<ReduceAxesParams>>of(Sum.OP,
+          Max.OP, NanSum.OP)) {
+        double[] want = op.reference(p, new Shape[] {shape}, new double[][] {x}, false)[0];
+        double[] got = run(op, p, shape, x);
+        assertThat(got).hasSize(want.length);
+        for (int i = 0; i < want.length; i++) {
+          assertThat(got[i]).as("%s %s %s [%d]", op, p, shape, i)
+              .isCloseTo(want[i], within(1e-3));
+        }
+      }
+      double[] idx = run(ArgMin.OP, SearchAxisParams.along(shape.ndim() - 2), shape, x);
+      double[] ref = ArgMin.OP.reference(SearchAxisParams.along(shape.ndim() - 2),
+          new Shape[] {shape}, new double[][] {x}, false)[0];
+      assertThat(idx).containsExactly(ref);
+    }
   }
 }

@@ -263,4 +263,28 @@ class ShapeOpsTest {
       out.get(0).close();
     }
   }
+
+  @Test
+  void largeTransposesTakeTheTiledPathAndStayExact() {
+    Object[][] cases = {
+        {Transpose.Params.of(), Shape.of(40, 70), DType.FLOAT32},
+        {Transpose.Params.of(0, 2, 1), Shape.of(3, 33, 65), DType.FLOAT32},
+        {Transpose.Params.of(2, 1, 0), Shape.of(33, 2, 40), DType.INT32},
+        {Transpose.Params.of(1, 0), Shape.of(35, 47), DType.FLOAT64},
+        {Transpose.Params.of(1, 2, 0), Shape.of(64, 3, 32), DType.FLOAT32}};
+    for (Object[] c : cases) {
+      Transpose.Params p = (Transpose.Params) c[0];
+      Shape shape = (Shape) c[1];
+      double[] x = new double[shape.intSize()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (i * 7919L) % 100_003;
+      }
+      OpRunner<Transpose.Params> r = new OpRunner<>(Transpose.OP,
+          Sample.of(p, shape).type(0, (DType) c[2]));
+      assertThat(r.forward(new double[][] {x}, false, 1)[0])
+          .as("%s %s", p, shape)
+          .containsExactly(Transpose.OP.reference(p, new Shape[] {shape}, new double[][] {x},
+              false)[0]);
+    }
+  }
 }
