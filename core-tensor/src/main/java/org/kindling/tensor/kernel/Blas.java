@@ -160,6 +160,9 @@ public final class Blas {
     if (offset < 0) {
       throw new IllegalArgumentException("sgemm: negative offset " + offset + " for " + what);
     }
+    if (rows == 0 || cols == 0) {
+      return; // an empty matrix: nothing is read or written, BLAS is not called for it
+    }
     if (ld < Math.max(1, cols)) {
       throw new IllegalArgumentException(
           "sgemm: leading dimension of " + what + " is " + ld + ", less than its row length "

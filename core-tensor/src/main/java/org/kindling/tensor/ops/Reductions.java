@@ -1,79 +1,74 @@
 package org.kindling.tensor.ops;
 
-import java.util.List;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.kernel.FloatKernels;
-import org.kindling.tensor.Shape;
-import org.kindling.tensor.engine.Engine;
-import org.kindling.tensor.engine.Var;
+import org.kindling.tensor.op.Imperative;
+import org.kindling.tensor.op.reduce.ArgMax;
+import org.kindling.tensor.op.reduce.Max;
+import org.kindling.tensor.op.reduce.Mean;
+import org.kindling.tensor.op.reduce.Min;
+import org.kindling.tensor.op.reduce.Norm;
+import org.kindling.tensor.op.reduce.ReduceAxesParams;
+import org.kindling.tensor.op.reduce.SearchAxisParams;
+import org.kindling.tensor.op.reduce.Sum;
 
 /**
- * Float32 reductions. Sums accumulate in double and round once at the end. Reference:
- * {@link ReferenceKernels#sum(float[])} and {@link ReferenceKernels#sum(float[], int[], int)}.
+ * Reductions on NDArrays through the registered operators ({@code sum}, {@code mean},
+ * {@code max}, {@code min}, {@code argmax}, {@code norm}), as MXNet's {@code mx.nd} functions.
+ * Axes may be negative (counted from the end); without {@code keepdims} the reduced axes are
+ * dropped.
  */
 public final class Reductions {
   private Reductions() {}
 
   /**
-   * The sum of all elements, as a double. Pushes an engine operation that reads {@code a} and
-   * blocks until it has run, so it sees every write pushed to {@code a} before the call.
+   * The sum of all elements, as a double: waits for every write pushed to {@code a} before the
+   * call.
    *
    * @throws org.kindling.tensor.engine.EngineException if an operation that wrote {@code a}
    *     failed
    */
   public static double sum(NDArray a) {
-    OpSupport.requireFloat32("sum", "input", a);
-    Engine e = a.engine();
-    double[] result = new double[1];
-    // A private variable to wait on: waiting on a's own variable would not wait for a read.
-    Var done = e.newVar("sum-result");
-    int n = a.shape().intSize();
-    e.push("sum", () -> result[0] = FloatKernels.sum(a.floatBuffer(), n), List.of(a.var()),
-        List.of(done));
-    e.waitToRead(done);
-    return result[0];
+    try (NDArray s = Imperative.call(Sum.OP, ReduceAxesParams.all(), a)) {
+      return s.toFloatArray()[0];
+    }
   }
 
   /**
-   * The sum over {@code axis} (negative counts from the end), as a new array whose shape is
-   * {@code a}'s without that axis (numpy {@code sum(axis)}, keepdims false); a 1-D input gives
-   * a scalar.
+   * The sum over {@code axes} as a new array (numpy {@code sum(axis)}, keepdims false); a 1-D
+   * input reduced over its axis gives MXNet's {@code (1,)}.
    *
-   * @throws IllegalArgumentException if the axis is out of range for {@code a}'s shape
+   * @throws IllegalArgumentException if an axis is out of range for {@code a}'s shape
    */
-  public static NDArray sum(NDArray a, int axis) {
-    OpSupport.requireFloat32("sum", "input", a);
-    Shape s = a.shape();
-    if (s.ndim() == 0) {
-      throw new IllegalArgumentException("sum: cannot reduce axis " + axis + " of a scalar");
-    }
-    int ax = s.normalizeAxis(axis);
-    int[] dims = s.dims();
-    int[] outDims = new int[dims.length - 1];
-    for (int i = 0, j = 0; i < dims.length; i++) {
-      if (i != ax) {
-        outDims[j++] = dims[i];
-      }
-    }
-    int outer = (int) prefix(dims, ax);
-    int len = dims[ax];
-    int inner = (int) s.sizeFrom(ax + 1);
-    NDArray out = NDArray.zeros(Shape.of(outDims));
-    List<Var> writes = List.of(out.var());
-    a.engine()
-        .push(
-            "sum(axis=" + ax + ")",
-            () -> FloatKernels.sumAxis(a.floatBuffer(), outer, len, inner, out.floatBuffer()),
-            OpSupport.reads(writes, a),
-            writes);
-    return out;
+  public static NDArray sum(NDArray a, int... axes) {
+    return Imperative.call(Sum.OP, ReduceAxesParams.axes(axes), a);
   }
 
-  private static long prefix(int[] dims, int axis) {
-    long p = 1;
-    for (int i = 0; i < axis; i++) {
-      p *= dims[i];
-    }
-    return p;
+  /** The mean over {@code axes} (all axes when none are given). */
+  public static NDArray mean(NDArray a, int... axes) {
+    return Imperative.call(Mean.OP, params(axes), a);
+  }
+
+  /** The maximum over {@code axes} (all axes when none are given); NaN propagates. */
+  public static NDArray max(NDArray a, int... axes) {
+    return Imperative.call(Max.OP, params(axes), a);
+  }
+
+  /** The minimum over {@code axes} (all axes when none are given); NaN propagates. */
+  public static NDArray min(NDArray a, int... axes) {
+    return Imperative.call(Min.OP, params(axes), a);
+  }
+
+  /** Index of the first maximum along {@code axis}, as float32 values (MXNet's argmax). */
+  public static NDArray argmax(NDArray a, int axis) {
+    return Imperative.call(ArgMax.OP, SearchAxisParams.along(axis), a);
+  }
+
+  /** The L2 norm of all elements, as MXNet's {@code norm} (a {@code (1,)} array). */
+  public static NDArray norm(NDArray a) {
+    return Imperative.call(Norm.OP, Norm.Params.defaults(), a);
+  }
+
+  private static ReduceAxesParams params(int[] axes) {
+    return axes.length == 0 ? ReduceAxesParams.all() : ReduceAxesParams.axes(axes);
   }
 }

@@ -34,7 +34,7 @@ class ReductionsTest {
     }
     assertThat(s.shape()).isEqualTo(Shape.of(outDims));
     assertThat(s.toFloatArray()).containsExactly(ReferenceKernels.sum(x, dims, ax));
-    assertThat(Reductions.sum(a)).isEqualTo(ReferenceKernels.sum(x));
+    assertThat(Reductions.sum(a)).isEqualTo((float) ReferenceKernels.sum(x)); // one float32 rounding
   }
 
   @Test
@@ -46,10 +46,10 @@ class ReductionsTest {
   }
 
   @Test
-  void sumOfAVectorOverItsAxisIsAScalar() {
+  void sumOfAVectorOverItsAxisIsAOneElementArrayAsInMxnet() {
     NDArray a = NDArray.of(new float[] {1, 2, 3.5f}, Shape.of(3));
     NDArray s = Reductions.sum(a, 0);
-    assertThat(s.shape()).isEqualTo(Shape.scalar());
+    assertThat(s.shape()).isEqualTo(Shape.of(1)); // MXNet's legacy shapes have no 0-d arrays
     assertThat(s.toFloatArray()).containsExactly(6.5f);
   }
 
@@ -57,9 +57,6 @@ class ReductionsTest {
   void rejectsBadAxes() {
     assertThatThrownBy(() -> Reductions.sum(NDArray.zeros(2, 3), 2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("axis 2 out of range for shape (2, 3)");
-    assertThatThrownBy(() -> Reductions.sum(NDArray.zeros(Shape.scalar()), 0))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("scalar");
+        .hasMessageContaining("axis 2 is out of range for (2, 3)");
   }
 }
