@@ -42,13 +42,7 @@ public final class Predictor implements AutoCloseable {
    */
   public static Predictor create(Symbol symbol, CheckpointParams params,
       Map<String, Shape> inputShapes, List<String> outputs) {
-    Map<String, Shape> known = new LinkedHashMap<>(inputShapes);
-    InferredShapes partial = symbol.inferShapePartial(inputShapes);
-    partial.arguments().forEach((name, shape) -> {
-      if (!params.args().containsKey(name) && !known.containsKey(name) && shape != null) {
-        known.put(name, shape); // a label: an input of the loss head, fed zeros
-      }
-    });
+    Map<String, Shape> known = labelShapes(symbol, params, inputShapes);
     params.check(symbol, known);
     Symbol selected = outputs.isEmpty() ? symbol : select(symbol, outputs);
     InferredShapes shapes = selected.inferShape(restrict(known, selected));
@@ -79,6 +73,45 @@ public final class Predictor implements AutoCloseable {
       args.values().forEach(NDArray::close);
       throw ex;
     }
+  }
+
+  /**
+   * The inputs' shapes plus those of the label inputs (inputs that are not parameters), which
+   * inference only feeds zeros. Where shape inference cannot tell a label's shape (a label
+   * reshaped before its loss head), the batch shape {@code (N,)} and then the data's own shape
+   * are tried, the first that makes every shape known winning; MXNet's predictor needs the
+   * caller to pass it.
+   */
+  private static Map<String, Shape> labelShapes(Symbol symbol, CheckpointParams params,
+      Map<String, Shape> inputShapes) {
+    Map<String, Shape> known = new LinkedHashMap<>(inputShapes);
+    List<String> unknown = new ArrayList<>();
+    symbol.inferShapePartial(inputShapes).arguments().forEach((name, shape) -> {
+      if (!params.args().containsKey(name) && !known.containsKey(name)) {
+        if (shape != null) {
+          known.put(name, shape);
+        } else {
+          unknown.add(name);
+        }
+      }
+    });
+    if (unknown.isEmpty()) {
+      return known;
+    }
+    Shape data = inputShapes.values().iterator().next();
+    for (Shape guess : List.of(Shape.of(data.get(0)), data)) {
+      Map<String, Shape> trial = new LinkedHashMap<>(known);
+      unknown.forEach(n -> trial.put(n, guess));
+      try {
+        if (symbol.inferShapePartial(trial).isComplete()) {
+          return trial;
+        }
+      } catch (IllegalArgumentException inconsistent) {
+        // try the next guess
+      }
+    }
+    throw new IllegalArgumentException("cannot infer the shapes of the inputs " + unknown
+        + " from " + inputShapes + "; they are not in the parameters");
   }
 
   private static Symbol select(Symbol symbol, List<String> names) {
