@@ -12,8 +12,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code kindling} command line: {@code demo}, {@code train}, {@code score}, {@code im2rec},
- * {@code recordio dump} and {@code params show}.
+ * The {@code kindling} command line: {@code demo}, {@code train}, {@code score}, {@code predict},
+ * {@code summary}, {@code ops}, {@code im2rec}, {@code recordio dump} and {@code params show}.
  *
  * <p>Output contract: a command's results go to stdout; progress and errors go to stderr. A
  * failure prints one line {@code kindling: error: <message>} (naming the file and byte offset
@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       ParamsCommand.class,
       PredictCommand.class,
       SummaryCommand.class,
+      OpsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KindlingCli implements Callable<Integer> {

@@ -289,4 +289,19 @@ class KindlingCliTest {
     assertThat(lines).anyMatch(l -> l.startsWith("pred(FullyConnected)") && l.contains("20"));
     assertThat(lines.get(lines.size() - 1)).isEqualTo("Total params: 20");
   }
+
+  @Test
+  void opsListsEveryRegisteredOperatorWithItsParameters() {
+    Run all = run("ops");
+    assertThat(all.code()).isZero();
+    assertThat(all.lines()).hasSize(org.kindling.tensor.op.OpRegistry.all().size())
+        .anyMatch(l -> l.startsWith("Convolution\t"));
+    Run one = run("ops", "Softmax");
+    assertThat(one.lines()).containsExactly("SoftmaxOutput\tSoftmax\tgrad_scale=1.0, "
+        + "ignore_label=-1.0, multi_output=False, use_ignore=False, preserve_shape=False, "
+        + "normalization=null, out_grad=False, smooth_alpha=0.0");
+    Run unknown = run("ops", "NoSuchOp");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).contains("unknown operator 'NoSuchOp'");
+  }
 }
