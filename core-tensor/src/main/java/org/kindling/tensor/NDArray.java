@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.kindling.tensor.engine.Engine;
 import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.Var;
+import org.kindling.tensor.op.Imperative;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.math.Cast;
 import org.kindling.tensor.storage.Chunk;
 import org.kindling.tensor.storage.Storage;
 import org.slf4j.Logger;
@@ -312,6 +314,14 @@ public final class NDArray implements AutoCloseable {
     requireOpen();
     Chunk c = release.chunk.retain();
     return new NDArray(s, dtype, c, offset + byteOffset, var, engine);
+  }
+
+  /**
+   * A copy converted to {@code type} as MXNet's {@code astype}/{@code Cast} does (floats round,
+   * integers truncate toward zero; a copy even when the type is the same).
+   */
+  public NDArray astype(DType type) {
+    return Imperative.call(Cast.OP, Cast.Params.of(type), this);
   }
 
   /** A new array with a copy of the data (an engine operation reading this array). */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Var;
 
@@ -36,16 +37,10 @@ final class Reduction {
       FloatBuffer out = dst.floatBuffer();
       out.put(inputs.get(0).floatBuffer());
       for (int i = 1; i < inputs.size(); i++) {
-        addInto(out, inputs.get(i).floatBuffer());
+        FloatKernels.binary(FloatKernels.Binary.ADD, out, inputs.get(i).floatBuffer(), out,
+            out.limit());
       }
     }, reads, List.of(dst.var()));
-  }
-
-  /** {@code dst[k] += src[k]} for every element of {@code dst} (absolute indices). */
-  static void addInto(FloatBuffer dst, FloatBuffer src) {
-    for (int k = 0, n = dst.limit(); k < n; k++) {
-      dst.put(k, dst.get(k) + src.get(k));
-    }
   }
 
   /**

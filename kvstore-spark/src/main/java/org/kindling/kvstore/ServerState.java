@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,7 +233,7 @@ final class ServerState {
     if (first) {
       dst.put(src);
     } else {
-      Reduction.addInto(dst, src);
+      FloatKernels.binary(FloatKernels.Binary.ADD, dst, src, dst, dst.limit());
     }
   }
 

@@ -15,10 +15,13 @@ import org.kindling.tensor.Shape;
 public final class OpInstance<P extends Record> {
   private final OpDef<P> op;
   private final P params;
+  /** The attribute strings, computed once: they identify the instance (equals, hashCode). */
+  private final Map<String, String> attrs;
 
   private OpInstance(OpDef<P> op, P params) {
     this.op = Objects.requireNonNull(op, "op");
     this.params = Objects.requireNonNull(params, "params");
+    this.attrs = Map.copyOf(op.toAttrs(params));
   }
 
   /** Binds typed parameters to their operator. */
@@ -47,7 +50,7 @@ public final class OpInstance<P extends Record> {
     return op.name();
   }
 
-  /** The attribute strings for these parameters. */
+  /** The attribute strings for these parameters, keys sorted. */
   public Map<String, String> toAttrs() {
     return op.toAttrs(params);
   }
@@ -119,12 +122,12 @@ public final class OpInstance<P extends Record> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OpInstance<?> i && i.op.equals(op) && i.toAttrs().equals(toAttrs());
+    return o instanceof OpInstance<?> i && i.op.equals(op) && i.attrs.equals(attrs);
   }
 
   @Override
   public int hashCode() {
-    return op.hashCode() * 31 + toAttrs().hashCode();
+    return op.hashCode() * 31 + attrs.hashCode();
   }
 
   @Override

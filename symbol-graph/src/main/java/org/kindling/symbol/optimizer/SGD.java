@@ -1,11 +1,14 @@
 package org.kindling.symbol.optimizer;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.op.Imperative;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.optimizer.SgdMomUpdate;
+import org.kindling.tensor.op.optimizer.SgdUpdate;
 
 /**
  * Stochastic gradient descent with MXNet's exact update ({@code sgd_update} /
@@ -82,20 +85,11 @@ public final class SGD implements Optimizer {
     if (weight.dtype() != DType.FLOAT32 || grad.dtype() != DType.FLOAT32) {
       throw new IllegalArgumentException("SGD update of '" + key + "' needs float32 arrays");
     }
-    float lr = learningRate;
     float effWd = wd * wdMult(key);
-    float clip = clipGradient;
-    float rescale = rescaleGrad;
-    int n = weight.shape().intSize();
-    FloatBuffer w = weight.floatBuffer();
-    FloatBuffer g = grad.floatBuffer();
     if (momentum == 0f) {
-      weight.engine().push("sgd_update:" + key, () -> {
-        for (int i = 0; i < n; i++) {
-          float gi = rescaledAndClipped(g.get(i), rescale, clip);
-          w.put(i, (1f - lr * effWd) * w.get(i) - lr * gi);
-        }
-      }, List.of(grad.var()), List.of(weight.var()));
+      Imperative.invokeInto(OpInstance.of(SgdUpdate.OP, new SgdUpdate.Params(learningRate, effWd,
+          rescaleGrad, clipGradient, true)), false, new NDArray[] {weight, grad},
+          new NDArray[] {weight});
       return;
     }
     NDArray mom = state.computeIfAbsent(key, k -> NDArray.zeros(weight.shape()));
@@ -103,23 +97,9 @@ public final class SGD implements Optimizer {
       throw new IllegalArgumentException("SGD update of '" + key + "': weight shape changed from "
           + mom.shape() + " to " + weight.shape());
     }
-    FloatBuffer m = mom.floatBuffer();
-    float mu = momentum;
-    weight.engine().push("sgd_mom_update:" + key, () -> {
-      for (int i = 0; i < n; i++) {
-        float gi = rescaledAndClipped(g.get(i), rescale, clip);
-        float wi = w.get(i);
-        float mi = mu * m.get(i) - lr * effWd * wi - lr * gi;
-        m.put(i, mi);
-        w.put(i, wi + mi);
-      }
-    }, List.of(grad.var()), List.of(weight.var(), mom.var()));
-  }
-
-  /** MXNet's {@code clip(rescale_grad·grad, clip_gradient)}; a negative clip means none. */
-  private static float rescaledAndClipped(float grad, float rescale, float clip) {
-    float g = rescale * grad;
-    return clip >= 0f ? Math.max(-clip, Math.min(clip, g)) : g;
+    Imperative.invokeInto(OpInstance.of(SgdMomUpdate.OP, new SgdMomUpdate.Params(learningRate,
+        momentum, effWd, rescaleGrad, clipGradient, true)), false,
+        new NDArray[] {weight, grad, mom}, new NDArray[] {weight});
   }
 
   @Override

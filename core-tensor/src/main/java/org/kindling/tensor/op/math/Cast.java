@@ -79,6 +79,23 @@ public final class Cast extends OpDef<Cast.Params> {
     public Params {
       DTYPE.validate(dtype);
     }
+
+    /**
+     * A cast to {@code type}.
+     *
+     * @throws IllegalArgumentException for a type Cast does not produce (int16, uint16, uint32,
+     *     uint64)
+     */
+    public static Params of(DType type) {
+      for (CastType t : CastType.values()) {
+        if (t.dtype() == type) {
+          return new Params(t);
+        }
+      }
+      throw new IllegalArgumentException("Cast cannot produce " + type.numpyName()
+          + " (MXNet 1.9 casts to float32, float64, float16, bfloat16, uint8, int8, int32,"
+          + " int64 and bool)");
+    }
   }
 
   /** For the service loader; use {@link #OP}. */
