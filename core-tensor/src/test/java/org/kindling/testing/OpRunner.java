@@ -63,6 +63,11 @@ public final class OpRunner<P extends Record> {
     return outShapes.clone();
   }
 
+  /** Output types, hidden outputs included. */
+  public DType[] outTypes() {
+    return outTypes.clone();
+  }
+
   /**
    * Random inputs for the sample: each drawn from its domain and rounded to its dtype; with
    * {@code specials}, inputs whose domain allows it get NaN, +-Inf and -0 at a few positions.
@@ -131,6 +136,19 @@ public final class OpRunner<P extends Record> {
    */
   public double[][] backward(double[][] in, double[][] headGrads, GradReq[] req,
       double[][] initialGrads, boolean train, long seed) {
+    return backward(in, headGrads, req, initialGrads, train, seed, null);
+  }
+
+  /**
+   * As {@link #backward(double[][], double[][], GradReq[], double[][], boolean, long)}, and
+   * reports the mutable inputs as forward and backward left them (BatchNorm's moving statistics
+   * are updated by its training backward pass), for the MXNet conformance suite.
+   *
+   * @param updatedInputs null, or an array of {@code in.length} that receives the values of
+   *     the mutable inputs after the backward pass (other entries stay null)
+   */
+  public double[][] backward(double[][] in, double[][] headGrads, GradReq[] req,
+      double[][] initialGrads, boolean train, long seed, double[][] updatedInputs) {
     double[][] inCopy = deepCopy(in);
     TensorView[] inViews = views(inCopy, sample.shapes(), sample.types());
     TensorView[] outViews = new TensorView[outShapes.length];
@@ -152,6 +170,11 @@ public final class OpRunner<P extends Record> {
       }
     }
     kernel.backward(context(train, seed), new BackwardArgs(og, inViews, outViews, ig, req));
+    if (updatedInputs != null) {
+      for (int i : op.mutableInputs()) {
+        updatedInputs[i] = read(inViews[i]);
+      }
+    }
     double[][] result = new double[in.length][];
     for (int i = 0; i < ig.length; i++) {
       result[i] = ig[i] == null ? null : read(ig[i]);

@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +72,12 @@ final class Mxnet {
     } catch (UnsatisfiedLinkError e) {
       throw new IllegalStateException("the dynamic linker refused " + lib + " (" + e.getMessage()
           + "); `ldd " + lib + "` names the missing system library", e);
+    }
+    // As Python's `import mxnet` does: listing the operators registers the legacy
+    // OperatorProperty operators (MakeLoss, ...) with NNVM; NNGetOpHandle fails for them before.
+    IntByReference n = new IntByReference();
+    if (api.MXListAllOpNames(n, new PointerByReference()) != 0) {
+      throw new IllegalStateException("MXListAllOpNames failed: " + api.MXGetLastError());
     }
     return new Mxnet(api, lib);
   }

@@ -45,6 +45,43 @@ interface MxnetCApi extends Library {
 
   int MXNDArrayFree(Pointer handle);
 
+  /**
+   * Waits for every pending operation; rethrows (as -1) the first error an asynchronous
+   * operation raised since the last call, and clears them all.
+   */
+  int MXNDArrayWaitAll();
+
+  // ------------------------------------------------------------------ imperative and autograd
+
+  /**
+   * Runs operator {@code creator} on {@code inputs} with the attribute strings {@code keys}/{@code
+   * vals} parsed by the operator's own parser. With {@code outputs} pointing to null, MXNet
+   * allocates the outputs, sets {@code numOutputs} to the number of <em>visible</em> outputs and
+   * {@code outputs} to an array of their handles in its thread-local buffer; the caller owns (and
+   * frees) those handles. {@code outStypes} receives the outputs' storage types likewise.
+   */
+  int MXImperativeInvokeEx(Pointer creator, int numInputs, Pointer[] inputs,
+      IntByReference numOutputs, PointerByReference outputs, int numParams, String[] keys,
+      String[] vals, PointerByReference outStypes);
+
+  /** Thread-local; {@code prev} receives the previous state (0 or 1). */
+  int MXAutogradSetIsRecording(int isRecording, IntByReference prev);
+
+  /** Thread-local; also what a non-recorded {@code MXImperativeInvokeEx} runs in. */
+  int MXAutogradSetIsTraining(int isTraining, IntByReference prev);
+
+  /** {@code reqs}: 0 null, 1 write, 2 in-place (as write), 3 add (MXNet's {@code OpReqType}). */
+  int MXAutogradMarkVariables(int numVar, Pointer[] vars, int[] reqs, Pointer[] grads);
+
+  /**
+   * Backward from {@code outputs} with head gradients {@code ograds} (null entries, or a null
+   * array: ones). With {@code numVariables == 0} the gradients go to the arrays given to {@link
+   * #MXAutogradMarkVariables} and the two last out-parameters are not touched (may be null).
+   */
+  int MXAutogradBackwardEx(int numOutput, Pointer[] outputs, Pointer[] ograds, int numVariables,
+      Pointer[] vars, int retainGraph, int createGraph, int isTrain,
+      PointerByReference gradHandles, PointerByReference gradStypes);
+
   // ------------------------------------------------------------------ RecordIO
 
   int MXRecordIOWriterCreate(String uri, PointerByReference out);
@@ -71,6 +108,23 @@ interface MxnetCApi extends Library {
   int MXSymbolSaveToJSON(Pointer symbol, PointerByReference outJson);
 
   int MXSymbolCreateVariable(String name, PointerByReference out);
+
+  /**
+   * Every operator name. As a side effect it registers the legacy {@code OperatorProperty}
+   * operators (e.g. {@code MakeLoss}) with NNVM, which {@link #NNGetOpHandle} cannot find
+   * before (Python's {@code import mxnet} makes this call).
+   */
+  int MXListAllOpNames(IntByReference outSize, PointerByReference outArray);
+
+  /**
+   * An operator's documentation: its name, description, and its arguments (inputs, typed
+   * {@code NDArray-or-Symbol}, and parameters) with their type strings such as {@code "float,
+   * optional, default=0.001"} or {@code "int (non-negative), required"}.
+   */
+  int MXSymbolGetAtomicSymbolInfo(Pointer creator, PointerByReference name,
+      PointerByReference description, IntByReference numArgs, PointerByReference argNames,
+      PointerByReference argTypeInfos, PointerByReference argDescriptions,
+      PointerByReference keyVarNumArgs, PointerByReference returnType);
 
   /** The op handle ({@code nnvm::Op*}), which is also MXNet's {@code AtomicSymbolCreator}. */
   int NNGetOpHandle(String opName, PointerByReference out);

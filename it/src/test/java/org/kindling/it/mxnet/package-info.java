@@ -7,7 +7,10 @@
  * <p>{@link org.kindling.it.mxnet.Mxnet} extracts and loads the library and checks every C API
  * call; {@link org.kindling.it.mxnet.MxRecordIO}, {@link org.kindling.it.mxnet.MxNDArrays},
  * {@link org.kindling.it.mxnet.MxSymbol} and {@link org.kindling.it.mxnet.MxPredictor} wrap the
- * few C API functions the tests need. These tests run in a JVM of their own (see the failsafe
- * execution {@code mxnet-oracle} in {@code it/pom.xml}).
+ * few C API functions the tests need; {@link org.kindling.it.mxnet.MxImperative} and {@link
+ * org.kindling.it.mxnet.MxOpInfo} run operators imperatively with autograd and read their
+ * declarations, for {@link org.kindling.it.mxnet.OperatorsMatchMxnetIT}, which checks every
+ * registered Kindling operator against MXNet. These tests run in a JVM of their own (see the
+ * failsafe execution {@code mxnet-oracle} in {@code it/pom.xml}).
  */
 package org.kindling.it.mxnet;
