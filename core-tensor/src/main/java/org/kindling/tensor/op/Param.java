@@ -22,6 +22,8 @@ public final class Param<T> {
   private final boolean required;
   private final Predicate<T> check;
   private final String checkDescription;
+  /** True for MXNet's {@code dmlc::optional<T>}: the value may be None (null). */
+  private final boolean nullable;
 
   private Param(
       String name,
@@ -31,7 +33,8 @@ public final class Param<T> {
       T defaultValue,
       boolean required,
       Predicate<T> check,
-      String checkDescription) {
+      String checkDescription,
+      boolean nullable) {
     this.name = name;
     this.typeDescription = typeDescription;
     this.parser = parser;
@@ -40,85 +43,86 @@ public final class Param<T> {
     this.required = required;
     this.check = check;
     this.checkDescription = checkDescription;
+    this.nullable = nullable;
   }
 
   /** A required integer parameter. */
   public static Param<Integer> requiredInt(String name) {
     return new Param<>(
-        name, "int", AttrSyntax::parseInt, String::valueOf, null, true, v -> true, "");
+        name, "int", AttrSyntax::parseInt, String::valueOf, null, true, v -> true, "", false);
   }
 
   /** An integer parameter with a default. */
   public static Param<Integer> intParam(String name, int defaultValue) {
     return new Param<>(
-        name, "int", AttrSyntax::parseInt, String::valueOf, defaultValue, false, v -> true, "");
+        name, "int", AttrSyntax::parseInt, String::valueOf, defaultValue, false, v -> true, "", false);
   }
 
   /** A 64-bit integer parameter with a default (MXNet's {@code int64_t}/{@code uint64_t}). */
   public static Param<Long> longParam(String name, long defaultValue) {
     return new Param<>(
-        name, "long", AttrSyntax::parseLong, String::valueOf, defaultValue, false, v -> true, "");
+        name, "long", AttrSyntax::parseLong, String::valueOf, defaultValue, false, v -> true, "", false);
   }
 
   /** A boolean parameter with a default. */
   public static Param<Boolean> boolParam(String name, boolean defaultValue) {
     return new Param<>(
         name, "boolean", AttrSyntax::parseBool, AttrSyntax::formatBool, defaultValue, false,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /** A float parameter with a default. */
   public static Param<Float> floatParam(String name, float defaultValue) {
     return new Param<>(
         name, "float", AttrSyntax::parseFloat, AttrSyntax::formatFloat, defaultValue, false,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /** A required float parameter. */
   public static Param<Float> requiredFloat(String name) {
     return new Param<>(
-        name, "float", AttrSyntax::parseFloat, AttrSyntax::formatFloat, null, true, v -> true, "");
+        name, "float", AttrSyntax::parseFloat, AttrSyntax::formatFloat, null, true, v -> true, "", false);
   }
 
   /** A double parameter with a default (MXNet's {@code double}, e.g. BatchNorm's eps). */
   public static Param<Double> doubleParam(String name, double defaultValue) {
     return new Param<>(
         name, "double", AttrSyntax::parseDouble, AttrSyntax::formatDouble, defaultValue, false,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /** A required double parameter (the scalar of {@code _plus_scalar} and friends). */
   public static Param<Double> requiredDouble(String name) {
     return new Param<>(
         name, "double", AttrSyntax::parseDouble, AttrSyntax::formatDouble, null, true,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /** An integer-tuple parameter (a shape or a Reshape target) with a default. */
   public static Param<int[]> tupleParam(String name, int[] defaultValue) {
     return new Param<>(
         name, "tuple of int", AttrSyntax::parseIntTuple, AttrSyntax::formatTuple,
-        defaultValue.clone(), false, v -> true, "");
+        defaultValue.clone(), false, v -> true, "", false);
   }
 
   /** A required integer-tuple parameter, e.g. Convolution's {@code kernel}. */
   public static Param<int[]> requiredTuple(String name) {
     return new Param<>(
         name, "tuple of int", AttrSyntax::parseIntTuple, AttrSyntax::formatTuple, null, true,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /** A string parameter with a default. */
   public static Param<String> stringParam(String name, String defaultValue) {
     return new Param<>(
-        name, "string", s -> s, s -> s, defaultValue, false, v -> true, "");
+        name, "string", s -> s, s -> s, defaultValue, false, v -> true, "", false);
   }
 
   /** A required enumeration parameter whose values are written by their MXNet names. */
   public static <E extends Enum<E> & MxEnum> Param<E> requiredEnum(String name, Class<E> type) {
     return new Param<>(
         name, enumDescription(type), s -> parseEnum(s, type), MxEnum::mxName, null, true,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /** An enumeration parameter with a default. */
@@ -126,7 +130,7 @@ public final class Param<T> {
       String name, Class<E> type, E defaultValue) {
     return new Param<>(
         name, enumDescription(type), s -> parseEnum(s, type), MxEnum::mxName, defaultValue, false,
-        v -> true, "");
+        v -> true, "", false);
   }
 
   /**
@@ -138,13 +142,26 @@ public final class Param<T> {
     Function<T, String> f = formatter;
     return new Param<>(name, "None or " + typeDescription,
         s -> s.trim().equals("None") ? null : p.apply(s), v -> v == null ? "None" : f.apply(v),
-        null, false, check, checkDescription);
+        null, false, check, checkDescription, true);
+  }
+
+  /**
+   * This parameter as a {@code dmlc::optional<T>} whose default is a value, not None (e.g.
+   * Dropout's {@code cudnn_off}, default False): {@code None} still parses, to null.
+   */
+  public Param<T> optionalWithDefault() {
+    Function<String, T> p = parser;
+    Function<T, String> f = formatter;
+    return new Param<>(name, "None or " + typeDescription,
+        s -> s.trim().equals("None") ? null : p.apply(s), v -> v == null ? "None" : f.apply(v),
+        defaultValue, false, check, checkDescription, true);
   }
 
   /** This parameter with an extra range check, described for error messages. */
   public Param<T> checked(Predicate<T> extraCheck, String description) {
     return new Param<>(
-        name, typeDescription, parser, formatter, defaultValue, required, extraCheck, description);
+        name, typeDescription, parser, formatter, defaultValue, required, extraCheck, description,
+        nullable);
   }
 
   /** The default of an optional parameter or of one with a declared default; false if required. */
@@ -201,7 +218,7 @@ public final class Param<T> {
     T v;
     try {
       v = parser.apply(raw);
-      if (v == null && (required || defaultValue != null)) {
+      if (v == null && !nullable) {
         throw new IllegalArgumentException("None is not allowed");
       }
     } catch (IllegalArgumentException e) {
@@ -215,7 +232,7 @@ public final class Param<T> {
   /** Checks a value given from Java. */
   public void validate(T v) {
     if (v == null) {
-      if (required || defaultValue != null) {
+      if (!nullable) {
         throw new IllegalArgumentException("parameter " + name + " must not be null");
       }
       return; // an optional parameter left at None

@@ -19,6 +19,7 @@ import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.OpRegistry;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
+import org.kindling.tensor.op.nn.LeakyReLU;
 import org.kindling.testing.OpRunner;
 
 /**
@@ -114,6 +115,27 @@ class OperatorsMatchMxnetIT {
           + "pooling fails with \"index = 1 must be in range [0, 1)\"");
 
   /**
+   * Parameters the shipped library declares beyond the 1.9.1 tag, by operator: the DJL build was
+   * made from the v1.x branch after the tag. Kindling follows the tag.
+   */
+  static final Map<String, String> SHIPPED_ONLY_PARAMS = Map.of(
+      "Pooling", "output_size");
+
+  /**
+   * Why MXNet's own results cannot be trusted for a sample, or null. For such samples only the
+   * first output is compared and gradients are not checked (the test reports the reason).
+   */
+  static String mxnetBug(Case<?> c) {
+    if (c.params() instanceof LeakyReLU.Params p && p.actType() == LeakyReLU.ActType.RRELU
+        && !c.sample().train()) {
+      return "MXNet 1.9.1's rrelu never writes its visible mask output at inference and its "
+          + "backward reads that mask (uninitialized memory); Kindling writes the slope "
+          + "(lower_bound+upper_bound)/2 there and uses it";
+    }
+    return null;
+  }
+
+  /**
    * Runs in the {@code mxnet-oracle} execution only (which sets {@code
    * kindling.mxnet.native.dir}): {@code -Dit.test=...} overrides the excludes of the default
    * Failsafe execution, which would otherwise load MXNet into the JVM of the Spark tests.
@@ -181,7 +203,7 @@ class OperatorsMatchMxnetIT {
         Pointer[] mxIn = mxInputs(mx, c.sample(), in);
         Pointer[] mxOut = MxImperative.withModes(false, train,
             () -> mx.invoke(c.op().name(), attrs, mxIn));
-        compareOutputs(problems, draw, run, mx, mxOut, kOut, !random);
+        compareOutputs(problems, draw, run, mx, mxOut, kOut, !random, mxnetBug(c) == null);
         for (int i : run.op().mutableInputs()) {
           problems.values("updated input " + i + " '" + run.op().inputNames().get(i) + "'" + draw,
               kIn[i], mx.read(mxIn[i]).values());
@@ -221,7 +243,8 @@ class OperatorsMatchMxnetIT {
   }
 
   private static void compareOutputs(Problems problems, String draw, OpRunner<?> run,
-      MxImperative.Arena mx, Pointer[] mxOut, double[][] kOut, boolean compareValues) {
+      MxImperative.Arena mx, Pointer[] mxOut, double[][] kOut, boolean compareValues,
+      boolean allOutputs) {
     int visible = run.op().numVisibleOutputs();
     if (mxOut.length != visible) {
       problems.add("MXNet has " + mxOut.length + " visible outputs, Kindling " + visible + " "
@@ -242,7 +265,7 @@ class OperatorsMatchMxnetIT {
         problems.add(what + ": MXNet type flag " + m.typeFlag() + ", Kindling " + kt + " (flag "
             + kt.flag() + ")");
       }
-      if (compareValues) {
+      if (compareValues && (allOutputs || k == 0)) {
         problems.values(what, kOut[k], m.values());
       }
     }
@@ -280,6 +303,9 @@ class OperatorsMatchMxnetIT {
   }
 
   private static <P extends Record> void backward(Case<P> c) {
+    if (mxnetBug(c) != null) {
+      Assumptions.abort("gradients not compared: " + mxnetBug(c));
+    }
     OpRunner<P> run = new OpRunner<>(c.op(), c.sample());
     Map<String, String> attrs = c.op().toAttrs(c.params());
     boolean zero = c.op().gradient(c.params()) == OpDef.Gradient.ZERO;
@@ -455,7 +481,8 @@ class OperatorsMatchMxnetIT {
   private static <P extends Record> void parameters(OpDef<P> op) {
     MxOpInfo info = MxOpInfo.of(op.name());
     Problems problems = new Problems(op.name() + " (declared parameters and inputs)");
-    List<String> mxNames = info.params().stream().map(MxOpInfo.ParamInfo::name).toList();
+    List<String> mxNames = info.params().stream().map(MxOpInfo.ParamInfo::name)
+        .filter(n -> !n.equals(SHIPPED_ONLY_PARAMS.get(op.name()))).toList();
     List<String> kNames = op.params().stream().map(Param::name).toList();
     if (!mxNames.equals(kNames)) {
       problems.add("parameters: MXNet declares " + mxNames + ", Kindling " + kNames);

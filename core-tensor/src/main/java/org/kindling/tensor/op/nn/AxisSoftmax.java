@@ -40,7 +40,8 @@ abstract class AxisSoftmax extends OpDef<SoftmaxOp.Params> {
   static final Param<SoftmaxOp.OutType> DTYPE =
       Param.enumParam("dtype", SoftmaxOp.OutType.class, SoftmaxOp.OutType.FLOAT32).optional();
   /** MXNet's {@code optional<bool>} with default False; None (null) also means False. */
-  static final Param<Boolean> USE_LENGTH = Param.boolParam("use_length", false).optional();
+  static final Param<Boolean> USE_LENGTH =
+      Param.boolParam("use_length", false).optionalWithDefault();
 
   private final boolean log;
 

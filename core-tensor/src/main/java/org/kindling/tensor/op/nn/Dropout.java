@@ -49,7 +49,8 @@ public final class Dropout extends OpDef<Dropout.Params> {
   static final Param<Mode> MODE = Param.enumParam("mode", Mode.class, Mode.TRAINING);
   static final Param<int[]> AXES = Param.tupleParam("axes", new int[0]);
   /** MXNet's {@code optional<bool>} with default False; None (null) also means False. */
-  static final Param<Boolean> CUDNN_OFF = Param.boolParam("cudnn_off", false).optional();
+  static final Param<Boolean> CUDNN_OFF =
+      Param.boolParam("cudnn_off", false).optionalWithDefault();
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final Dropout OP = new Dropout();

@@ -407,7 +407,7 @@ public final class SoftmaxOutput extends OpDef<SoftmaxOutput.Params> {
         Sample.of(d.withPreserveShape(true), Shape.of(2, 3, 5), Shape.of(2, 3))
             .domain(1, Domain.index(5)),
         Sample.of(d.withNormalization(Normalization.BATCH).withGradScale(2f), Shape.of(4, 3),
-            Shape.of(4)).domain(1, Domain.index(3)).type(1, DType.INT32),
+            Shape.of(4)).domain(1, Domain.index(3)),
         Sample.of(d.withIgnoreLabel(1f).withNormalization(Normalization.VALID), Shape.of(6, 3),
             Shape.of(6)).domain(1, Domain.index(3)),
         Sample.of(d.withSmoothAlpha(0.1f), Shape.of(3, 4), Shape.of(3))
