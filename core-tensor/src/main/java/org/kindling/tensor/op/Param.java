@@ -157,6 +157,15 @@ public final class Param<T> {
         defaultValue, false, check, checkDescription, true);
   }
 
+  /**
+   * This parameter as required (no default): for values MXNet requires even when the value may
+   * be None, such as {@code slice}'s {@code begin} or {@code _npi_bernoulli}'s {@code prob}.
+   */
+  public Param<T> required() {
+    return new Param<>(name, typeDescription, parser, formatter, null, true, check,
+        checkDescription, nullable);
+  }
+
   /** This parameter with an extra range check, described for error messages. */
   public Param<T> checked(Predicate<T> extraCheck, String description) {
     return new Param<>(

@@ -49,7 +49,7 @@ public final class SoftmaxOp extends AxisSoftmax {
   public record Params(int axis, Double temperature, OutType dtype, Boolean useLength) {
     /** Softmax over {@code axis}, no temperature, no length. */
     public static Params of(int axis) {
-      return new Params(axis, null, null, null);
+      return new Params(axis, null, null, false);
     }
 
     /** A copy with {@code temperature} set. */

@@ -17,13 +17,13 @@ final class RequiredValues {
   /** A required {@code optional<float>}. */
   static Param<String> optionalFloat(String name) {
     return Param.stringParam(name, null).checked(RequiredValues::isOptionalFloat,
-        "a number or None");
+        "a number or None").required();
   }
 
   /** A required bool. */
   static Param<String> bool(String name) {
     return Param.stringParam(name, null).checked(RequiredValues::isBool,
-        "a boolean (True/False/1/0)");
+        "a boolean (True/False/1/0)").required();
   }
 
   /**

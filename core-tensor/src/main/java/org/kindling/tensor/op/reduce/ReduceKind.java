@@ -44,6 +44,16 @@ enum ReduceKind {
     };
   }
 
+  /**
+   * One step of the L1 sum as MXNet computes it: a Kahan sum without the infinity guard of
+   * {@code sum}, so once the sum is infinite the next element's compensation is {@code inf - inf}
+   * and the result NaN ({@code norm([inf, 1], ord=1)} is NaN, {@code norm([1, inf], ord=1)} is
+   * inf).
+   */
+  static double afterNorm1(double sum, double x) {
+    return Double.isInfinite(sum) ? Double.NaN : sum + Math.abs(x);
+  }
+
   /** The float64 reference of this reducer over {@code xs}, in order. */
   double reference(double[] xs) {
     switch (this) {
@@ -92,7 +102,7 @@ enum ReduceKind {
       case NORM1 -> {
         double s = 0;
         for (double x : xs) {
-          s += Math.abs(x);
+          s = afterNorm1(s, x);
         }
         return s;
       }
@@ -153,7 +163,7 @@ enum ReduceKind {
         case NORM1 -> {
           double s = d;
           for (int j = 0; j < len; j++) {
-            s += Math.abs(x[j]);
+            s = afterNorm1(s, x[j]);
           }
           d = s;
         }
@@ -277,7 +287,7 @@ enum ReduceKind {
         }
         case NORM1 -> {
           for (int j = 0; j < len; j++) {
-            d[j] += Math.abs(x[j]);
+            d[j] = afterNorm1(d[j], x[j]);
           }
         }
         case PROD -> {

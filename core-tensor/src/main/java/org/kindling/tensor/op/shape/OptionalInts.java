@@ -24,7 +24,8 @@ final class OptionalInts {
   /** A required {@code Tuple<optional<int>>}. */
   static Param<String> requiredTuple(String name) {
     return Param.stringParam(name, null)
-        .checked(OptionalInts::isTuple, "a tuple of integers or None, e.g. (None, 2)");
+        .checked(OptionalInts::isTuple, "a tuple of integers or None, e.g. (None, 2)")
+        .required();
   }
 
   /** A {@code Tuple<optional<int>>} defaulting to the empty tuple {@code ()}. */
@@ -36,7 +37,7 @@ final class OptionalInts {
   /** A required {@code optional<int>}: an integer or {@code None}. */
   static Param<String> requiredOptionalInt(String name) {
     return Param.stringParam(name, null)
-        .checked(OptionalInts::isOptionalInt, "an integer or None");
+        .checked(OptionalInts::isOptionalInt, "an integer or None").required();
   }
 
   /**
