@@ -1,0 +1,516 @@
+package org.kindling.it.mxnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.kindling.symbol.Executor;
+import org.kindling.symbol.InferredShapes;
+import org.kindling.symbol.Symbol;
+import org.kindling.symbol.zoo.InceptionBn;
+import org.kindling.symbol.zoo.Layers;
+import org.kindling.symbol.zoo.LeNet;
+import org.kindling.symbol.zoo.Mlp;
+import org.kindling.symbol.zoo.MobileNet;
+import org.kindling.symbol.zoo.ResNet;
+import org.kindling.symbol.zoo.ResNetConfig;
+import org.kindling.symbol.zoo.ResNetV1;
+import org.kindling.symbol.zoo.Zoo;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.io.ParamsFile;
+import org.kindling.tensor.op.GradReq;
+
+/**
+ * The model zoo ({@link Zoo}) against real MXNet 1.9.1:
+ *
+ * <ol>
+ *   <li>Each network's symbol JSON, loaded by MXNet, lists the same arguments, auxiliary states
+ *       and outputs, and MXNet's shape inference ({@code MXSymbolInferShapeEx}) gives the same
+ *       shape for every one of them, hence the same parameter counts, which are also the
+ *       figures stated here (and in the unit test {@code ZooTest}).
+ *   <li>At inference, MXNet's predictor ({@code MXPredCreatePartialOut}) and Kindling's executor
+ *       give the same logits (the last FullyConnected) and probabilities for the same random
+ *       parameters, moving statistics and input, within {@value #TOLERANCE} of the largest
+ *       magnitude.
+ *   <li>In training (BatchNorm on batch statistics), MXNet's graph executor
+ *       ({@code MXExecutorBindEX}, forward and backward) and Kindling's give the same
+ *       probabilities, the same gradient of every parameter and the same updated moving
+ *       statistics, each array within {@value #TOLERANCE} of its largest magnitude (for a
+ *       gradient, at least {@value #GRADIENT_FLOOR} of the network's largest gradient, since the
+ *       gradient of a bias before BatchNorm is zero up to rounding). An array
+ *       that differs by more must be ill-conditioned: Kindling's own result for it moves by at
+ *       least a twentieth of the difference when the data is perturbed by 1e-7 (relative), and
+ *       the difference stays under 1e-2. This is the case of sums that nearly cancel (the
+ *       gradient of a BatchNorm gamma followed by relu, max pooling and another BatchNorm, as
+ *       {@code bn0} of ResNet v2's ImageNet stem) and of plain deep stacks of BatchNorm over few
+ *       values (MobileNet at 32x32, where the last layers normalize 4 values per channel).
+ *       Networks with Dropout (AlexNet, VGG) are compared at inference only: their training
+ *       masks are random.
+ * </ol>
+ *
+ * <p>Parameters are He-style uniform (so that deep networks keep activations of order one),
+ * gammas and moving variances in [0.5, 1.5], other vectors in [-0.1, 0.1], data in [-1, 1].
+ * The largest relative differences are printed per network.
+ */
+class ZooMatchesMxnetIT {
+  private static final double TOLERANCE = 1e-4;
+  /**
+   * How many times its own rounding sensitivity a training result may differ from MXNet's when
+   * it differs by more than {@link #TOLERANCE}.
+   */
+  private static final double SENSITIVITY_FACTOR = 20;
+  /**
+   * Gradient arrays are compared relative to their largest magnitude or this fraction of the
+   * network's largest gradient, whichever is larger.
+   */
+  private static final double GRADIENT_FLOOR = 1e-3;
+
+  private static final Shape MNIST = Shape.of(1, 28, 28);
+  private static final Shape IMAGENET = Shape.of(3, 224, 224);
+  private static final Shape CIFAR28 = Shape.of(3, 28, 28);
+  private static final Shape CIFAR32 = Shape.of(3, 32, 32);
+
+  @TempDir Path dir;
+
+  // ------------------------------------------------------------------ 1. names, shapes, counts
+
+  /** A network at its usual input with the parameter and auxiliary-state counts MXNet infers. */
+  record Case(String name, int classes, Shape image, long params, long aux) {
+    @Override
+    public String toString() {
+      return name + " " + image;
+    }
+  }
+
+  static List<Case> canonical() {
+    List<Case> c = new ArrayList<>(List.of(
+        new Case("mlp", 10, MNIST, 109_386, 0),
+        new Case("lenet", 10, MNIST, 431_080, 0),
+        new Case("alexnet", 1000, IMAGENET, 50_844_008, 0),
+        new Case("vgg11", 1000, IMAGENET, 132_863_336, 0),
+        new Case("vgg13", 1000, IMAGENET, 133_047_848, 0),
+        new Case("vgg16", 1000, IMAGENET, 138_357_544, 0),
+        new Case("vgg19", 1000, IMAGENET, 143_667_240, 0),
+        new Case("vgg11_bn", 1000, IMAGENET, 132_868_840, 5_504),
+        new Case("vgg13_bn", 1000, IMAGENET, 133_053_736, 5_888),
+        new Case("vgg16_bn", 1000, IMAGENET, 138_365_992, 8_448),
+        new Case("vgg19_bn", 1000, IMAGENET, 143_678_248, 11_008),
+        new Case("resnet18", 1000, IMAGENET, 11_691_950, 7_942),
+        new Case("resnet34", 1000, IMAGENET, 21_800_110, 15_366),
+        new Case("resnet50", 1000, IMAGENET, 25_549_486, 45_574),
+        new Case("resnet101", 1000, IMAGENET, 44_541_614, 97_798),
+        new Case("resnet152", 1000, IMAGENET, 60_185_262, 143_878),
+        new Case("resnet200", 1000, IMAGENET, 64_666_286, 168_454),
+        new Case("resnet269", 1000, IMAGENET, 102_065_838, 245_254),
+        new Case("resnet18_v1", 1000, IMAGENET, 11_693_736, 9_728),
+        new Case("resnet34_v1", 1000, IMAGENET, 21_801_896, 17_152),
+        new Case("resnet50_v1", 1000, IMAGENET, 25_557_032, 53_120),
+        new Case("resnet101_v1", 1000, IMAGENET, 44_549_160, 105_344),
+        new Case("resnet152_v1", 1000, IMAGENET, 60_192_808, 151_424),
+        new Case("resnet20", 10, CIFAR28, 272_544, 1_382),
+        new Case("resnet56", 10, CIFAR28, 855_840, 4_070),
+        new Case("resnet110", 10, CIFAR28, 1_730_784, 8_102),
+        new Case("resnet164", 10, CIFAR28, 1_703_264, 24_230),
+        new Case("resnet20_v1", 10, CIFAR28, 272_762, 1_600),
+        new Case("resnet164_v1", 10, CIFAR28, 1_704_154, 25_120),
+        new Case("resnet18", 10, CIFAR32, 11_176_272, 7_814),
+        new Case("resnet18_v1", 10, CIFAR32, 11_178_186, 9_728),
+        new Case("mobilenet", 1000, IMAGENET, 4_231_976, 21_888),
+        new Case("mobilenet0.25", 1000, IMAGENET, 470_072, 5_472)));
+    if (Layers.hasConcat()) {
+      c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
+      c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
+    }
+    return c;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("canonical")
+  void namesShapesAndCountsMatchMxnet(Case c) throws Exception {
+    Symbol net = Zoo.get(c.name(), c.classes(), c.image());
+    int[] data = {1, c.image().get(0), c.image().get(1), c.image().get(2)};
+    InferredShapes k = net.inferShape(Map.of("data", Shape.of(data)));
+    String json = net.toJson();
+    try (MxSymbol m = MxSymbol.fromJson(json)) {
+      assertThat(m.listArguments()).as("arguments").isEqualTo(net.listArguments());
+      assertThat(m.listAuxiliaryStates()).as("auxiliary states")
+          .isEqualTo(net.listAuxiliaryStates());
+      assertThat(m.listOutputs()).as("outputs").isEqualTo(net.listOutputs());
+
+      MxSymbol.Shapes s = m.inferShape(Map.of("data", data));
+      assertThat(s.complete()).as("MXNet inferred every shape").isTrue();
+      long params = 0;
+      List<String> args = m.listArguments();
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        assertThat(s.arguments().get(i)).as("shape of " + a)
+            .containsExactly(k.argument(a).dims());
+        if (!a.equals("data") && !a.equals("softmax_label")) {
+          params += size(s.arguments().get(i));
+        }
+      }
+      long aux = 0;
+      List<String> auxNames = m.listAuxiliaryStates();
+      for (int i = 0; i < auxNames.size(); i++) {
+        assertThat(s.auxiliaryStates().get(i)).as("shape of " + auxNames.get(i))
+            .containsExactly(k.auxiliaryStates().get(auxNames.get(i)).dims());
+        aux += size(s.auxiliaryStates().get(i));
+      }
+      assertThat(s.outputs()).hasSize(1);
+      assertThat(s.outputs().get(0)).containsExactly(k.outputs().get(0).dims());
+      assertThat(params).as("MXNet's parameter count of " + c).isEqualTo(c.params());
+      assertThat(aux).as("MXNet's auxiliary-state count of " + c).isEqualTo(c.aux());
+      System.out.printf("ZooMatchesMxnetIT counts %-14s %-14s params %,d aux %,d%n", c.name(),
+          c.image(), params, aux);
+
+      // MXNet's own JSON of the network reads back into the same Kindling symbol
+      Symbol back = Symbol.fromJson(m.toJson(), c.name() + " from MXNet");
+      assertThat(back.listArguments()).isEqualTo(net.listArguments());
+      assertThat(back.inferShape(Map.of("data", Shape.of(data))).arguments())
+          .isEqualTo(k.arguments());
+    }
+  }
+
+  // ------------------------------------------------------------------ 2. inference
+
+  /** A network and an input shape to run it on. */
+  record Run(String label, Symbol net, int[] data, int classes) {
+    @Override
+    public String toString() {
+      return label + " " + Shape.of(data);
+    }
+  }
+
+  static List<Run> inference() {
+    List<Run> r = new ArrayList<>(List.of(
+        new Run("mlp", Mlp.get(10), new int[] {4, 1, 28, 28}, 10),
+        new Run("lenet", LeNet.get(10), new int[] {4, 1, 28, 28}, 10),
+        new Run("alexnet", Zoo.get("alexnet", 1000, IMAGENET), new int[] {1, 3, 224, 224}, 1000),
+        new Run("vgg16", Zoo.get("vgg16", 1000, IMAGENET), new int[] {1, 3, 224, 224}, 1000),
+        new Run("vgg11_bn", Zoo.get("vgg11_bn", 10, CIFAR32), new int[] {2, 3, 32, 32}, 10),
+        new Run("resnet18", Zoo.get("resnet18", 1000, IMAGENET), new int[] {1, 3, 224, 224},
+            1000),
+        new Run("resnet50", Zoo.get("resnet50", 1000, IMAGENET), new int[] {1, 3, 224, 224},
+            1000),
+        new Run("resnet50_v1", Zoo.get("resnet50_v1", 1000, IMAGENET),
+            new int[] {1, 3, 224, 224}, 1000),
+        new Run("resnet20", Zoo.get("resnet20", 10, CIFAR28), new int[] {2, 3, 28, 28}, 10),
+        new Run("resnet18_v1", Zoo.get("resnet18_v1", 10, CIFAR32), new int[] {2, 3, 32, 32},
+            10),
+        new Run("mobilenet", Zoo.get("mobilenet", 1000, IMAGENET), new int[] {1, 3, 224, 224},
+            1000)));
+    if (Layers.hasConcat()) {
+      r.add(new Run("inception-bn", Zoo.get("inception-bn", 1000, IMAGENET),
+          new int[] {1, 3, 224, 224}, 1000));
+    }
+    return r;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("inference")
+  void inferenceMatchesMxnetPredictor(Run run) throws IOException {
+    Symbol net = run.net();
+    SplittableRandom rnd = new SplittableRandom(run.label().hashCode());
+    InferredShapes shapes = net.inferShape(Map.of("data", Shape.of(run.data())));
+    String logitsNode = lastHiddenNode(net);
+
+    // Kindling: the logits and the probabilities, from random parameters
+    Map<String, NDArray> args = new LinkedHashMap<>();
+    Map<String, NDArray> aux = new LinkedHashMap<>();
+    shapes.arguments().forEach((n, s) -> args.put(n, NDArray.of(initial(n, s, rnd), s)));
+    shapes.auxiliaryStates().forEach((n, s) -> aux.put(n, NDArray.of(initial(n, s, rnd), s)));
+    Symbol both = Symbol.group(net.internals().get(logitsNode + "_output"), net);
+    float[] kLogits;
+    float[] kProbs;
+    try (Executor exec = both.bind(args, Map.of(), Map.of(), aux)) {
+      exec.forward(false);
+      kLogits = exec.outputs().get(0).toFloatArray();
+      kProbs = exec.outputs().get(1).toFloatArray();
+    }
+
+    // MXNet: the same parameters through a .params file
+    Path file = dir.resolve("zoo.params");
+    List<String> names = new ArrayList<>();
+    List<NDArray> arrays = new ArrayList<>();
+    args.forEach((n, a) -> {
+      if (!n.equals("data") && !n.equals("softmax_label")) {
+        names.add("arg:" + n);
+        arrays.add(a);
+      }
+    });
+    aux.forEach((n, a) -> {
+      names.add("aux:" + n);
+      arrays.add(a);
+    });
+    try (OutputStream o = Files.newOutputStream(file)) {
+      ParamsFile.write(o, names, arrays);
+    }
+    float[] input = args.get("data").toFloatArray();
+    args.values().forEach(NDArray::close);
+    aux.values().forEach(NDArray::close);
+    byte[] paramBytes = Files.readAllBytes(file);
+    Files.delete(file);
+    float[] mLogits;
+    float[] mProbs;
+    try (MxPredictor p = MxPredictor.create(net.toJson(), paramBytes,
+        Map.of("data", run.data()), List.of(logitsNode, "softmax"))) {
+      paramBytes = null;
+      p.setInput("data", input);
+      p.forward();
+      assertThat(p.outputShape(0)).containsExactly(run.data()[0], run.classes());
+      assertThat(p.outputShape(1)).containsExactly(run.data()[0], run.classes());
+      mLogits = p.output(0);
+      mProbs = p.output(1);
+    }
+    double logits = relativeError(kLogits, mLogits);
+    double probs = relativeError(kProbs, mProbs);
+    System.out.printf("ZooMatchesMxnetIT inference %-14s %-18s logits %.2e probs %.2e "
+        + "(largest |logit| %.3g)%n", run.label(), Shape.of(run.data()), logits, probs,
+        maxAbs(mLogits));
+    assertThat(maxAbs(mLogits)).as("MXNet's logits are not all zero").isGreaterThan(1e-3);
+    assertThat(logits).as(run + " logits (" + logitsNode + ")").isLessThanOrEqualTo(TOLERANCE);
+    assertThat(probs).as(run + " probabilities").isLessThanOrEqualTo(TOLERANCE);
+  }
+
+  // ------------------------------------------------------------------ 3. training
+
+  static List<Run> training() {
+    ResNetConfig bottleneck = new ResNetConfig(new int[] {1, 1}, new int[] {16, 32, 64}, true);
+    List<Run> r = new ArrayList<>(List.of(
+        new Run("mlp", Mlp.get(10), new int[] {4, 1, 28, 28}, 10),
+        new Run("lenet", LeNet.get(10), new int[] {4, 1, 28, 28}, 10),
+        new Run("resnet20", ResNet.get(10, 20, CIFAR28), new int[] {4, 3, 28, 28}, 10),
+        new Run("resnet20_v1", ResNetV1.get(10, 20, CIFAR28), new int[] {4, 3, 28, 28}, 10),
+        new Run("resnet-bottleneck", ResNet.resnet(bottleneck, 5, Shape.of(3, 48, 48)),
+            new int[] {2, 3, 48, 48}, 5),
+        new Run("resnet-bottleneck_v1", ResNetV1.resnet(bottleneck, 5, Shape.of(3, 48, 48)),
+            new int[] {2, 3, 48, 48}, 5),
+        new Run("mobilenet0.25", MobileNet.get(10, 0.25, 32), new int[] {4, 3, 32, 32}, 10)));
+    if (Layers.hasConcat()) {
+      r.add(new Run("inception-bn", InceptionBn.get(10, CIFAR28), new int[] {2, 3, 28, 28},
+          10));
+    }
+    return r;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("training")
+  void trainingStepMatchesMxnetExecutor(Run run) {
+    Symbol net = run.net();
+    SplittableRandom rnd = new SplittableRandom(run.label().hashCode() + 1L);
+    InferredShapes shapes = net.inferShape(Map.of("data", Shape.of(run.data())));
+    Map<String, MxExecutor.Values> argValues = new LinkedHashMap<>();
+    Map<String, MxExecutor.Values> auxValues = new LinkedHashMap<>();
+    shapes.arguments().forEach((n, s) -> argValues.put(n, new MxExecutor.Values(s.dims(),
+        n.equals("softmax_label") ? labels(s.get(0), run.classes(), rnd) : initial(n, s, rnd))));
+    shapes.auxiliaryStates().forEach((n, s) ->
+        auxValues.put(n, new MxExecutor.Values(s.dims(), initial(n, s, rnd))));
+    List<String> params = new ArrayList<>();
+    for (String n : net.listArguments()) {
+      if (!n.equals("data") && !n.equals("softmax_label")) {
+        params.add(n);
+      }
+    }
+
+    // Kindling, and Kindling again on the data perturbed by 1e-7 (relative), which measures how
+    // far float32 rounding alone can move each result
+    Map<String, float[]> k = kindlingStep(net, argValues, auxValues, params, 0);
+    Map<String, float[]> perturbed = kindlingStep(net, argValues, auxValues, params, 1e-7);
+
+    // MXNet
+    Map<String, float[]> m = new LinkedHashMap<>();
+    try (MxExecutor exec = new MxExecutor(net.toJson(), argValues, params, auxValues)) {
+      exec.forward(true);
+      exec.backward();
+      List<MxExecutor.Values> outs = exec.outputs();
+      assertThat(outs).hasSize(1);
+      assertThat(outs.get(0).shape()).containsExactly(run.data()[0], run.classes());
+      m.put("probabilities", outs.get(0).data());
+      Map<String, MxExecutor.Values> grads = exec.gradients();
+      assertThat(grads.keySet()).containsExactlyElementsOf(params);
+      grads.forEach((n, v) -> m.put("gradient of " + n, v.data()));
+      exec.auxiliaryStates().forEach((n, v) -> m.put("updated " + n, v.data()));
+    }
+    assertThat(k.keySet()).containsExactlyElementsOf(m.keySet());
+
+    // gradients that are zero up to rounding (a convolution bias before BatchNorm) are judged
+    // against the largest gradient of the network
+    double largestGradient = 0;
+    for (String n : m.keySet()) {
+      if (n.startsWith("gradient")) {
+        largestGradient = Math.max(largestGradient, maxAbs(m.get(n)));
+      }
+    }
+    double worstGrad = 0;
+    String worstGradName = "";
+    double worstAux = 0;
+    int chaotic = 0;
+    double worstRatio = 0;
+    for (String n : m.keySet()) {
+      double floor = n.startsWith("gradient") ? GRADIENT_FLOOR * largestGradient : 0;
+      double e = relativeError(k.get(n), m.get(n), floor);
+      double sensitivity = relativeError(perturbed.get(n), k.get(n), floor);
+      if (n.startsWith("gradient") && e > worstGrad) {
+        worstGrad = e;
+        worstGradName = n.substring("gradient of ".length());
+      } else if (n.startsWith("updated")) {
+        worstAux = Math.max(worstAux, e);
+      }
+      if (e > TOLERANCE) {
+        // an ill-conditioned result (a sum that nearly cancels, BatchNorm over few values):
+        // within what rounding alone moves it, and never beyond 1e-2
+        chaotic++;
+        worstRatio = Math.max(worstRatio, e / sensitivity);
+        assertThat(e).as("%s %s differs by %.3g, %.1f times the %.3g that a 1e-7 perturbation "
+            + "of the data causes", run, n, e, e / sensitivity, sensitivity)
+            .isLessThanOrEqualTo(Math.min(SENSITIVITY_FACTOR * sensitivity, 1e-2));
+      }
+    }
+    System.out.printf("ZooMatchesMxnetIT training %-20s %-16s probs %.2e gradients %.2e (%s, "
+        + "%d arrays) moving stats %.2e (%d arrays); %d arrays over %.0e, at most %.1f times "
+        + "their rounding sensitivity%n", run.label(), Shape.of(run.data()),
+        relativeError(k.get("probabilities"), m.get("probabilities")), worstGrad, worstGradName,
+        params.size(), worstAux, shapes.auxiliaryStates().size(), chaotic, TOLERANCE,
+        worstRatio);
+  }
+
+  /**
+   * One training step of Kindling (forward on batch statistics, backward): the probabilities,
+   * every parameter's gradient and the updated moving statistics, keyed as in the test.
+   *
+   * @param perturbation relative noise put on the data (0 for none)
+   */
+  private static Map<String, float[]> kindlingStep(Symbol net,
+      Map<String, MxExecutor.Values> argValues, Map<String, MxExecutor.Values> auxValues,
+      List<String> params, double perturbation) {
+    SplittableRandom noise = new SplittableRandom(12345L);
+    Map<String, NDArray> args = new LinkedHashMap<>();
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    Map<String, GradReq> reqs = new LinkedHashMap<>();
+    Map<String, NDArray> aux = new LinkedHashMap<>();
+    argValues.forEach((n, v) -> {
+      float[] values = v.data();
+      if (n.equals("data") && perturbation != 0) {
+        values = values.clone();
+        for (int i = 0; i < values.length; i++) {
+          values[i] *= (float) (1 + perturbation * noise.nextDouble(-1, 1));
+        }
+      }
+      args.put(n, NDArray.of(values, Shape.of(v.shape())));
+    });
+    auxValues.forEach((n, v) -> aux.put(n, NDArray.of(v.data(), Shape.of(v.shape()))));
+    for (String n : params) {
+      grads.put(n, NDArray.zeros(args.get(n).shape()));
+      reqs.put(n, GradReq.WRITE);
+    }
+    Map<String, float[]> out = new LinkedHashMap<>();
+    try (Executor exec = net.bind(args, grads, reqs, aux)) {
+      exec.forward(true);
+      exec.backward();
+      out.put("probabilities", exec.outputs().get(0).toFloatArray());
+      grads.forEach((n, g) -> out.put("gradient of " + n, g.toFloatArray()));
+      aux.forEach((n, a) -> out.put("updated " + n, a.toFloatArray()));
+    } finally {
+      args.values().forEach(NDArray::close);
+      grads.values().forEach(NDArray::close);
+      aux.values().forEach(NDArray::close);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** The node feeding {@code softmax}: the last node output before the label in DFS order. */
+  private static String lastHiddenNode(Symbol net) {
+    List<String> outs = net.internals().listOutputs();
+    int i = outs.indexOf("softmax_output");
+    String prev = outs.get(i - 1).equals("softmax_label") ? outs.get(i - 2) : outs.get(i - 1);
+    return prev.substring(0, prev.length() - "_output".length());
+  }
+
+  /**
+   * The largest |kindling - mxnet| relative to MXNet's largest magnitude; 0 when both are all
+   * zeros (the gradient of a fixed gamma), infinite when only Kindling's is non-zero.
+   */
+  static double relativeError(float[] kindling, float[] mxnet) {
+    return relativeError(kindling, mxnet, 0);
+  }
+
+  /** As {@link #relativeError(float[], float[])}, relative to at least {@code floor}. */
+  static double relativeError(float[] kindling, float[] mxnet, double floor) {
+    assertThat(kindling).hasSameSizeAs(mxnet);
+    double scale = Math.max(maxAbs(mxnet), floor);
+    double worst = 0;
+    for (int i = 0; i < mxnet.length; i++) {
+      double d = Math.abs((double) kindling[i] - mxnet[i]);
+      worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+    }
+    if (scale == 0) {
+      return worst == 0 ? 0 : Double.POSITIVE_INFINITY;
+    }
+    return worst / scale;
+  }
+
+  private static double maxAbs(float[] v) {
+    double m = 0;
+    for (float x : v) {
+      m = Math.max(m, Math.abs(x));
+    }
+    return m;
+  }
+
+  private static long size(int[] shape) {
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  private static float[] labels(int n, int classes, SplittableRandom rnd) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = rnd.nextInt(classes);
+    }
+    return v;
+  }
+
+  /** He-style uniform weights, gammas and moving variances in [0.5, 1.5], data in [-1, 1]. */
+  static float[] initial(String name, Shape shape, SplittableRandom rnd) {
+    int n = shape.intSize();
+    float[] v = new float[n];
+    double lo;
+    double hi;
+    if (name.equals("softmax_label")) {
+      return v;
+    } else if (name.equals("data")) {
+      lo = -1;
+      hi = 1;
+    } else if (name.endsWith("_weight")) {
+      double fanIn = (double) n / shape.get(0);
+      hi = Math.sqrt(6 / fanIn);
+      lo = -hi;
+    } else if (name.endsWith("_gamma") || name.endsWith("_moving_var")) {
+      lo = 0.5;
+      hi = 1.5;
+    } else {
+      lo = -0.1;
+      hi = 0.1;
+    }
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rnd.nextDouble(lo, hi);
+    }
+    return v;
+  }
+}
