@@ -48,11 +48,14 @@ public final class Summary {
       String shape = describe(shapes[g.entryId(id, 0)]);
       long params = 0;
       List<String> previous = new ArrayList<>();
-      for (NodeEntry in : n.inputs()) {
+      // a loss head's other inputs (SoftmaxOutput's label) are data, not parameters
+      boolean lossHead = !n.isVariable() && !n.op().backwardDeps().outputGrads();
+      for (int i = 0; i < n.inputs().size(); i++) {
+        NodeEntry in = n.inputs().get(i);
         Node src = in.node();
         if (!src.isVariable() || inputs.contains(src.name())) {
           previous.add(src.name());
-        } else if (!g.isAuxiliary(g.nodeId(src))) {
+        } else if (!g.isAuxiliary(g.nodeId(src)) && !(lossHead && i > 0)) {
           Shape s = shapes[g.entryId(in)];
           params += s == null ? 0 : s.size();
         }

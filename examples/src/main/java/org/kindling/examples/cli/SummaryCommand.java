@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.kindling.spark.HadoopFiles;
 import org.kindling.symbol.Summary;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.Shape;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,15 +21,31 @@ import picocli.CommandLine.Spec;
     name = "summary",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints MXNet's print_summary table of a network: layer (type), output shape, parameters,"
-          + " previous layer; the last line is 'Total params: N'."
+      "Prints MXNet's print_summary table of a network (a symbol file or a zoo network): layer"
+          + " (type), output shape, parameters, previous layer; the last line is"
+          + " 'Total params: N'."
     })
 final class SummaryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--symbol", required = true, paramLabel = "FILE",
-      description = "a symbol JSON file (PREFIX-symbol.json)")
-  String symbolFile;
+  /** Exactly one source of the network. */
+  static final class Source {
+    @Option(names = "--symbol", paramLabel = "FILE",
+        description = "a symbol JSON file (PREFIX-symbol.json)")
+    String symbolFile;
+
+    @Option(names = "--network", paramLabel = "NAME",
+        description = "a network of the zoo: mlp, lenet, alexnet, vgg11..vgg19[_bn], resnetN,"
+            + " resnetN_v1, inception-bn, mobilenet[0.25|0.5|0.75]")
+    String network;
+  }
+
+  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--num-classes", paramLabel = "N",
+      description = "classes of a zoo network (default 1000, 10 for mlp and lenet)")
+  Integer numClasses;
 
   @Option(names = "--shape", required = true, paramLabel = "N,C,H,W", split = ",",
       hideParamSyntax = true, description = "shape of the input, batch first (e.g. 1,1,28,28)")
@@ -45,10 +62,25 @@ final class SummaryCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--shape dimensions must be >= 1");
       }
     }
-    Symbol symbol = Symbol.fromJson(new String(HadoopFiles.readAll(new Path(symbolFile),
-        new Configuration()), java.nio.charset.StandardCharsets.UTF_8), symbolFile);
+    Symbol symbol;
+    String where;
+    if (source.network != null) {
+      if (shape.length < 2) {
+        throw new ParameterException(spec.commandLine(),
+            "--shape must be N,C,H,W (or N,D for mlp) for a zoo network");
+      }
+      int[] image = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+      boolean small = source.network.equals("mlp") || source.network.equals("lenet");
+      symbol = Zoo.get(source.network, numClasses != null ? numClasses : small ? 10 : 1000,
+          Shape.of(image));
+      where = "network " + source.network;
+    } else {
+      symbol = Symbol.fromJson(new String(HadoopFiles.readAll(new Path(source.symbolFile),
+          new Configuration()), java.nio.charset.StandardCharsets.UTF_8), source.symbolFile);
+      where = source.symbolFile;
+    }
     if (!symbol.listArguments().contains(dataName)) {
-      throw new IllegalArgumentException(symbolFile + ": no input '" + dataName
+      throw new IllegalArgumentException(where + ": no input '" + dataName
           + "' (arguments: " + symbol.listArguments() + "); set --data-name");
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -304,4 +304,15 @@ class KindlingCliTest {
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("unknown operator 'NoSuchOp'");
   }
+
+  @Test
+  void summaryOfZooNetworksGivesMxnetsParameterCounts() {
+    Run lenet = run("summary", "--network", "lenet", "--shape", "1,1,28,28");
+    assertThat(lenet.code()).as(lenet.err()).isZero();
+    assertThat(lenet.lines().get(lenet.lines().size() - 1)).isEqualTo("Total params: 431,080");
+    Run vgg = run("summary", "--network", "vgg16", "--shape", "1,3,224,224");
+    assertThat(vgg.lines().get(vgg.lines().size() - 1)).isEqualTo("Total params: 138,357,544");
+    Run both = run("summary", "--network", "lenet", "--symbol", "x.json", "--shape", "1,1,28,28");
+    assertThat(both.code()).isEqualTo(2);
+  }
 }

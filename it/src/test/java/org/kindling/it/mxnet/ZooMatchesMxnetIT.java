@@ -128,10 +128,8 @@ class ZooMatchesMxnetIT {
         new Case("resnet18_v1", 10, CIFAR32, 11_178_186, 9_728),
         new Case("mobilenet", 1000, IMAGENET, 4_231_976, 21_888),
         new Case("mobilenet0.25", 1000, IMAGENET, 470_072, 5_472)));
-    if (Layers.hasConcat()) {
-      c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
-      c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
-    }
+    c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
+    c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
     return c;
   }
 
@@ -210,10 +208,8 @@ class ZooMatchesMxnetIT {
             10),
         new Run("mobilenet", Zoo.get("mobilenet", 1000, IMAGENET), new int[] {1, 3, 224, 224},
             1000)));
-    if (Layers.hasConcat()) {
-      r.add(new Run("inception-bn", Zoo.get("inception-bn", 1000, IMAGENET),
-          new int[] {1, 3, 224, 224}, 1000));
-    }
+    r.add(new Run("inception-bn", Zoo.get("inception-bn", 1000, IMAGENET),
+        new int[] {1, 3, 224, 224}, 1000));
     return r;
   }
 
@@ -297,10 +293,8 @@ class ZooMatchesMxnetIT {
         new Run("resnet-bottleneck_v1", ResNetV1.resnet(bottleneck, 5, Shape.of(3, 48, 48)),
             new int[] {2, 3, 48, 48}, 5),
         new Run("mobilenet0.25", MobileNet.get(10, 0.25, 32), new int[] {4, 3, 32, 32}, 10)));
-    if (Layers.hasConcat()) {
-      r.add(new Run("inception-bn", InceptionBn.get(10, CIFAR28), new int[] {2, 3, 28, 28},
-          10));
-    }
+    r.add(new Run("inception-bn", InceptionBn.get(10, CIFAR28), new int[] {2, 3, 28, 28},
+        10));
     return r;
   }
 

@@ -17,7 +17,6 @@ import org.kindling.tensor.op.nn.Pooling.PoolType;
  * simpler version (a 3x3 stem, blocks {@code in3a} .. {@code in5b}; 7x7 average pooling), built
  * for 28x28. Both end with {@code flatten0}, {@code fullyconnected0} and {@code softmax}.
  *
- * <p>Needs the {@code Concat} operator ({@link Layers#hasConcat()}).
  */
 public final class InceptionBn {
   private InceptionBn() {}

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpDef;
-import org.kindling.tensor.op.OpRegistry;
 import org.kindling.tensor.op.math.ElemwiseAdd;
 import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.Activation.ActType;
@@ -20,6 +19,7 @@ import org.kindling.tensor.op.nn.Pooling;
 import org.kindling.tensor.op.nn.Pooling.PoolType;
 import org.kindling.tensor.op.nn.Pooling.PoolingConvention;
 import org.kindling.tensor.op.nn.SoftmaxOutput;
+import org.kindling.tensor.op.shape.Concat;
 import org.kindling.tensor.op.shape.Flatten;
 
 /**
@@ -144,29 +144,14 @@ public final class Layers {
   /**
    * {@code mx.sym.Concat(*inputs, name=name)}: operator {@code Concat} with {@code num_args} =
    * the number of inputs, {@code dim} 1, inputs {@code arg0 .. arg{n-1}}.
-   *
-   * @throws UnsupportedOperationException if this build has no {@code Concat} operator
    */
   public Symbol concat(String name, Symbol... inputs) {
-    OpDef<?> op = OpRegistry.find("Concat").orElseThrow(() -> new UnsupportedOperationException(
-        "this build of Kindling has no Concat operator, which " + name + " needs"));
     Map<String, Symbol> in = new LinkedHashMap<>();
     for (int i = 0; i < inputs.length; i++) {
       in.put("arg" + i, inputs[i]);
     }
-    String node = nameOr(name, op);
-    return createFromAttrs(op, node,
-        Map.of("num_args", Integer.toString(inputs.length), "dim", "1"), in);
-  }
-
-  /** Whether this build has the {@code Concat} operator that {@link #concat} needs. */
-  public static boolean hasConcat() {
-    return OpRegistry.find("Concat").isPresent();
-  }
-
-  private static <P extends Record> Symbol createFromAttrs(
-      OpDef<P> op, String name, Map<String, String> attrs, Map<String, Symbol> inputs) {
-    return Symbol.create(op, name, op.parseAttrs(name, attrs), inputs);
+    return Symbol.create(Concat.OP, nameOr(name, Concat.OP),
+        new Concat.Params(inputs.length, 1), in);
   }
 
   // ------------------------------------------------------------------ builders

@@ -2,7 +2,6 @@ package org.kindling.symbol.zoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,10 +94,8 @@ class ZooTest {
         new Case("resnet18_v1", 10, CIFAR32, 11_178_186, 9_728),
         new Case("mobilenet", 1000, IMAGENET, 4_231_976, 21_888),
         new Case("mobilenet0.25", 1000, IMAGENET, 470_072, 5_472)));
-    if (Layers.hasConcat()) {
-      c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
-      c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
-    }
+    c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
+    c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
     return c;
   }
 
@@ -253,7 +250,6 @@ class ZooTest {
 
   @Test
   void inceptionBnNames() {
-    assumeThat(Layers.hasConcat()).as("Concat operator in this build").isTrue();
     Symbol net = InceptionBn.get(1000, IMAGENET);
     List<String> nodes = nodeNames(net);
     assertThat(nodes).startsWith("conv_1", "bn_1", "relu_1", "pool_1", "conv_2_red");
@@ -263,13 +259,6 @@ class ZooTest {
     assertThat(nodes).endsWith("global_pool", "flatten0", "fullyconnected0", "softmax");
     assertThat(nodeNames(InceptionBn.get(10, CIFAR28))).contains("conv_1", "conv_in3a_1x1",
         "in3a_ch_concat", "conv_in3c_conv", "in3c_pool", "in4e_ch_concat", "conv_in5b_3x3");
-  }
-
-  @Test
-  void inceptionBnNeedsConcat() {
-    assumeThat(Layers.hasConcat()).isFalse();
-    assertThatThrownBy(() -> InceptionBn.get(10, CIFAR28))
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("Concat");
   }
 
   // ------------------------------------------------------------------ Zoo.get
@@ -295,10 +284,8 @@ class ZooTest {
   @Test
   void zooNames() {
     for (String n : Zoo.names()) {
-      if (!n.startsWith("inception") || Layers.hasConcat()) {
-        assertThat(Zoo.get(n, 7, IMAGENET).listOutputs()).as(n)
-            .containsExactly("softmax_output");
-      }
+      assertThat(Zoo.get(n, 7, IMAGENET).listOutputs()).as(n)
+          .containsExactly("softmax_output");
     }
     assertThat(Zoo.get("VGG-16", 10, IMAGENET).toJson())
         .isEqualTo(Vgg.get(10, 16, false).toJson());
@@ -339,9 +326,7 @@ class ZooTest {
             ResNetV1.resnet(new ResNetConfig(new int[] {1, 1}, new int[] {16, 32, 64}, true), 5,
                 Shape.of(3, 48, 48)), Shape.of(2, 3, 48, 48), 5),
         new Run("mobilenet0.25", MobileNet.get(10, 0.25, 32), Shape.of(2, 3, 32, 32), 10)));
-    if (Layers.hasConcat()) {
-      r.add(new Run("inception-bn", InceptionBn.get(10, CIFAR28), Shape.of(2, 3, 28, 28), 10));
-    }
+    r.add(new Run("inception-bn", InceptionBn.get(10, CIFAR28), Shape.of(2, 3, 28, 28), 10));
     return r.stream();
   }
 
