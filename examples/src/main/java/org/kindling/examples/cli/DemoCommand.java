@@ -57,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     FashionMnistDemo.Outcome o = FashionMnistDemo.run(new FashionMnistDemo.Settings(epochs,
         workDir, master, workers, batchSize, lr, momentum, wd), spec.commandLine().getErr());
+    // the driver's and (on local[N]) the tasks' array memory: steady reuse, not growth
+    spec.commandLine().getErr().println("native array memory (Kindling pool): "
+        + org.kindling.tensor.storage.Storage.get().stats());
     spec.commandLine().getOut().println(String.format(Locale.ROOT, "test accuracy: %.4f",
         o.testAccuracy()));
     spec.commandLine().getOut().flush();
