@@ -1,7 +1,6 @@
 package org.kindling.tensor.kernel;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 
 /**
  * Float32 loops shared by the operators' kernels, the optimizers and the KVStore: one kernel
@@ -78,19 +77,6 @@ public final class FloatKernels {
     }
   }
 
-  /** {@code out[i] = max(a[i], 0)}, NaN kept. */
-  public static void relu(FloatBuffer a, FloatBuffer out, int n) {
-    float[] x = new float[Math.min(CHUNK, n)];
-    for (int start = 0; start < n; start += CHUNK) {
-      int len = Math.min(CHUNK, n - start);
-      a.get(start, x, 0, len);
-      for (int i = 0; i < len; i++) {
-        x[i] = x[i] < 0f ? 0f : x[i]; // NaN < 0 is false, so NaN passes through
-      }
-      out.put(start, x, 0, len);
-    }
-  }
-
   /** Sum of {@code a[0..n)} accumulated in double. */
   public static double sum(FloatBuffer a, int n) {
     float[] x = new float[Math.min(CHUNK, n)];
@@ -103,37 +89,6 @@ public final class FloatKernels {
       }
     }
     return s;
-  }
-
-  /**
-   * Sums a row-major {@code outer x len x inner} array over its middle axis into
-   * {@code outer x inner}, accumulating in double one outer slab at a time so that reads stay
-   * sequential.
-   */
-  public static void sumAxis(FloatBuffer a, int outer, int len, int inner, FloatBuffer out) {
-    double[] acc = new double[inner];
-    float[] row = new float[Math.min(CHUNK, inner)];
-    float[] res = new float[row.length];
-    for (int o = 0; o < outer; o++) {
-      Arrays.fill(acc, 0.0);
-      for (int r = 0; r < len; r++) {
-        int base = (o * len + r) * inner;
-        for (int start = 0; start < inner; start += CHUNK) {
-          int n = Math.min(CHUNK, inner - start);
-          a.get(base + start, row, 0, n);
-          for (int j = 0; j < n; j++) {
-            acc[start + j] += row[j];
-          }
-        }
-      }
-      for (int start = 0; start < inner; start += CHUNK) {
-        int n = Math.min(CHUNK, inner - start);
-        for (int j = 0; j < n; j++) {
-          res[j] = (float) acc[start + j];
-        }
-        out.put(o * inner + start, res, 0, n);
-      }
-    }
   }
 
   /** {@code dst[i] = src[i]} or, with {@code add}, {@code dst[i] += src[i]}, for i in [0, n). */

@@ -173,11 +173,6 @@ public final class Param<T> {
         nullable);
   }
 
-  /** The default of an optional parameter or of one with a declared default; false if required. */
-  public boolean hasDefault() {
-    return !required;
-  }
-
   private static <E extends Enum<E> & MxEnum> E parseEnum(String s, Class<E> type) {
     String t = s.trim();
     for (E e : type.getEnumConstants()) {

@@ -1,8 +1,9 @@
 /**
- * NDArray operations by family ({@link org.kindling.tensor.ops.Elementwise},
- * {@link org.kindling.tensor.ops.Reductions}, {@link org.kindling.tensor.ops.Linalg}), each
- * pushed to the engine with the variables it reads and writes; the OpenBLAS binding
- * {@link org.kindling.tensor.kernel.Blas}; and the naive
- * {@link org.kindling.tensor.ops.ReferenceKernels} that tests use as the oracle.
+ * NDArray math by family, as MXNet's {@code mx.nd} functions: {@link
+ * org.kindling.tensor.ops.Elementwise}, {@link org.kindling.tensor.ops.Reductions}, {@link
+ * org.kindling.tensor.ops.Linalg}, {@link org.kindling.tensor.ops.Shapes} and {@link
+ * org.kindling.tensor.ops.Random}. Each call runs a registered operator through {@link
+ * org.kindling.tensor.op.Imperative}: one engine operation that reads its inputs and writes its
+ * outputs.
  */
 package org.kindling.tensor.ops;

@@ -1,5 +1,7 @@
 package org.kindling.it.mxnet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,14 +154,17 @@ class OperatorsMatchMxnetIT {
   }
 
   /**
-   * Runs in the {@code mxnet-oracle} execution only (which sets {@code
-   * kindling.mxnet.native.dir}): {@code -Dit.test=...} overrides the excludes of the default
-   * Failsafe execution, which would otherwise load MXNet into the JVM of the Spark tests.
+   * Runs in the MXNet oracle executions only. {@code -Dit.test=...} overrides the excludes of the
+   * default Failsafe execution (marked by {@code kindling.it.execution=default}), which would
+   * otherwise load MXNet into the JVM of the Spark tests: there, and only there, the class steps
+   * aside. Anywhere else a missing native directory is a configuration error and fails.
    */
   @BeforeAll
   static void onlyInTheOracleJvm() {
-    Assumptions.assumeTrue(System.getProperty("kindling.mxnet.native.dir") != null,
-        "MXNet oracle tests run in the mxnet-oracle Failsafe execution only");
+    Assumptions.assumeFalse("default".equals(System.getProperty("kindling.it.execution")),
+        "MXNet oracle tests run in the mxnet-oracle Failsafe executions, not the default one");
+    assertThat(System.getProperty("kindling.mxnet.native.dir"))
+        .as("kindling.mxnet.native.dir, set by it/pom.xml's mxnet-oracle executions").isNotNull();
   }
 
   // ------------------------------------------------------------------------------ cases
