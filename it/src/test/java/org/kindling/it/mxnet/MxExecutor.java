@@ -10,15 +10,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An MXNet executor bound on the CPU ({@code MXExecutorBindEX}) to float32 arrays it creates
- * from given values: the symbol's arguments in {@code list_arguments} order, a gradient array
- * for each argument with a write request, and the auxiliary states. {@link #forward} and {@link
- * #backward} run MXNet's graph executor, as {@code mx.mod.Module} does in training. Close to
- * free every handle.
+ * An MXNet executor bound on the CPU ({@code MXExecutorBindEX}) to arrays it creates from given
+ * float32 values: the symbol's arguments in {@code list_arguments} order, a gradient array for
+ * each argument with a write request, and the auxiliary states. The arrays are float32, or
+ * float64 holding the same values exactly: MXNet then runs the whole graph in double precision
+ * (its CPU kernels accumulate in the data type), a reference by which to judge float32 rounding.
+ * {@link #forward} and {@link #backward} run MXNet's graph executor, as {@code mx.mod.Module}
+ * does in training. Results are read as doubles (exactly, for float32). Close to free every
+ * handle.
  */
 final class MxExecutor implements AutoCloseable {
   /** A float32 array's shape and values in C order. */
   record Values(int[] shape, float[] data) {}
+
+  /** An array MXNet computed: its shape and values in C order, as doubles. */
+  record Result(int[] shape, double[] data) {}
+
+  /** mshadow's type flags of the two precisions. */
+  private static final int FLOAT32 = 0;
+  private static final int FLOAT64 = 1;
 
   private final Mxnet mx;
   private final MxnetExecutorApi ex;
@@ -28,6 +38,7 @@ final class MxExecutor implements AutoCloseable {
   private final Pointer[] args;
   private final Pointer[] grads;
   private final Pointer[] aux;
+  private final int typeFlag;
   private Pointer handle;
   private boolean closed;
 
@@ -37,9 +48,11 @@ final class MxExecutor implements AutoCloseable {
    * @param args a value for every argument
    * @param withGrad the arguments that get a gradient (request write); the others none
    * @param aux a value for every auxiliary state
+   * @param float64 whether every array is float64 (else float32)
    */
   MxExecutor(String json, Map<String, Values> args, List<String> withGrad,
-      Map<String, Values> aux) {
+      Map<String, Values> aux, boolean float64) {
+    this.typeFlag = float64 ? FLOAT64 : FLOAT32;
     this.mx = Mxnet.get();
     this.ex = MxnetExecutorApi.get();
     PointerByReference ref = new PointerByReference();
@@ -86,19 +99,27 @@ final class MxExecutor implements AutoCloseable {
 
   private Pointer create(Values v) {
     PointerByReference ref = new PointerByReference();
-    mx.check(mx.api().MXNDArrayCreateEx(v.shape(), v.shape().length, 1, 0, 0, 0, ref),
+    mx.check(mx.api().MXNDArrayCreateEx(v.shape(), v.shape().length, 1, 0, 0, typeFlag, ref),
         "MXNDArrayCreateEx");
     Pointer h = ref.getValue();
-    if (v.data().length > 0) {
-      Memory m = new Memory(4L * v.data().length);
-      m.write(0, v.data(), 0, v.data().length);
-      mx.check(mx.api().MXNDArraySyncCopyFromCPU(h, m, v.data().length),
-          "MXNDArraySyncCopyFromCPU");
+    int n = v.data().length;
+    if (n > 0) {
+      Memory m = new Memory((long) MxNDArrays.elementBytes(typeFlag) * n);
+      if (typeFlag == FLOAT32) {
+        m.write(0, v.data(), 0, n);
+      } else {
+        double[] wide = new double[n];
+        for (int i = 0; i < n; i++) {
+          wide[i] = v.data()[i];
+        }
+        m.write(0, wide, 0, n);
+      }
+      mx.check(mx.api().MXNDArraySyncCopyFromCPU(h, m, n), "MXNDArraySyncCopyFromCPU");
     }
     return h;
   }
 
-  private Values read(Pointer h) {
+  private Result read(Pointer h) {
     IntByReference ndim = new IntByReference();
     PointerByReference dims = new PointerByReference();
     mx.check(mx.api().MXNDArrayGetShapeEx(h, ndim, dims), "MXNDArrayGetShapeEx");
@@ -108,13 +129,20 @@ final class MxExecutor implements AutoCloseable {
     for (int d : shape) {
       n *= d;
     }
-    float[] out = new float[Math.toIntExact(n)];
+    double[] out = new double[Math.toIntExact(n)];
     if (n > 0) {
-      Memory m = new Memory(4L * n);
+      Memory m = new Memory(MxNDArrays.elementBytes(typeFlag) * n);
       mx.check(mx.api().MXNDArraySyncCopyToCPU(h, m, n), "MXNDArraySyncCopyToCPU");
-      m.read(0, out, 0, out.length);
+      if (typeFlag == FLOAT32) {
+        float[] f = m.getFloatArray(0, out.length);
+        for (int i = 0; i < f.length; i++) {
+          out[i] = f[i];
+        }
+      } else {
+        m.read(0, out, 0, out.length);
+      }
     }
-    return new Values(shape, out);
+    return new Result(shape, out);
   }
 
   /** {@code forward(is_train)}. */
@@ -128,13 +156,13 @@ final class MxExecutor implements AutoCloseable {
   }
 
   /** The outputs' values, in {@code list_outputs} order. */
-  List<Values> outputs() {
+  List<Result> outputs() {
     IntByReference n = new IntByReference();
     PointerByReference arr = new PointerByReference();
     mx.check(ex.MXExecutorOutputs(handle, n, arr), "MXExecutorOutputs");
     Pointer[] hs = n.getValue() == 0 ? new Pointer[0]
         : arr.getValue().getPointerArray(0, n.getValue());
-    List<Values> out = new ArrayList<>();
+    List<Result> out = new ArrayList<>();
     try {
       for (Pointer h : hs) {
         out.add(read(h));
@@ -148,8 +176,8 @@ final class MxExecutor implements AutoCloseable {
   }
 
   /** The gradients of the arguments that have one, by name. */
-  Map<String, Values> gradients() {
-    Map<String, Values> out = new LinkedHashMap<>();
+  Map<String, Result> gradients() {
+    Map<String, Result> out = new LinkedHashMap<>();
     for (int i = 0; i < argNames.size(); i++) {
       if (grads[i] != null) {
         out.put(argNames.get(i), read(grads[i]));
@@ -159,8 +187,8 @@ final class MxExecutor implements AutoCloseable {
   }
 
   /** The auxiliary states' current values, by name. */
-  Map<String, Values> auxiliaryStates() {
-    Map<String, Values> out = new LinkedHashMap<>();
+  Map<String, Result> auxiliaryStates() {
+    Map<String, Result> out = new LinkedHashMap<>();
     for (int i = 0; i < auxNames.size(); i++) {
       out.put(auxNames.get(i), read(aux[i]));
     }

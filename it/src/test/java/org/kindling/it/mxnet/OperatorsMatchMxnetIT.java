@@ -153,18 +153,10 @@ class OperatorsMatchMxnetIT {
     return null;
   }
 
-  /**
-   * Runs in the MXNet oracle executions only. {@code -Dit.test=...} overrides the excludes of the
-   * default Failsafe execution (marked by {@code kindling.it.execution=default}), which would
-   * otherwise load MXNet into the JVM of the Spark tests: there, and only there, the class steps
-   * aside. Anywhere else a missing native directory is a configuration error and fails.
-   */
+  /** Runs in the MXNet oracle executions only ({@link OracleExecution}). */
   @BeforeAll
   static void onlyInTheOracleJvm() {
-    Assumptions.assumeFalse("default".equals(System.getProperty("kindling.it.execution")),
-        "MXNet oracle tests run in the mxnet-oracle Failsafe executions, not the default one");
-    assertThat(System.getProperty("kindling.mxnet.native.dir"))
-        .as("kindling.mxnet.native.dir, set by it/pom.xml's mxnet-oracle executions").isNotNull();
+    OracleExecution.require();
   }
 
   // ------------------------------------------------------------------------------ cases

@@ -10,7 +10,10 @@
  * few C API functions the tests need; {@link org.kindling.it.mxnet.MxImperative} and {@link
  * org.kindling.it.mxnet.MxOpInfo} run operators imperatively with autograd and read their
  * declarations, for {@link org.kindling.it.mxnet.OperatorsMatchMxnetIT}, which checks every
- * registered Kindling operator against MXNet. These tests run in a JVM of their own (see the
- * failsafe execution {@code mxnet-oracle} in {@code it/pom.xml}).
+ * registered Kindling operator against MXNet. {@link org.kindling.it.mxnet.MxExecutor} binds
+ * whole graphs, in float32 or float64, for the training steps of {@link
+ * org.kindling.it.mxnet.ZooTrainingMatchesMxnetIT}. These tests run in a JVM of their own (see the
+ * failsafe executions {@code mxnet-oracle} and {@code mxnet-oracle-native} in {@code
+ * it/pom.xml}).
  */
 package org.kindling.it.mxnet;
