@@ -1,18 +1,23 @@
 package org.kindling.symbol.init;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.kindling.symbol.spec.Spec;
 import org.kindling.tensor.Shape;
 
-/** MXNet's {@code Zero}: weights (and, by the name rule, biases) start at zero. */
-public final class Zero extends Initializer {
+/** MXNet's {@code Zero} ({@code zeros}): weights (and, by the name rules, biases) are zero. */
+public final class Zero extends WeightInitializer {
   /** The zero initializer. */
   public Zero() {
     super(0L);
   }
 
   @Override
-  protected void initWeight(String name, Shape shape, float[] out, SplittableRandom rnd) {
-    Arrays.fill(out, 0f);
+  protected void initWeight(Shape shape, float[] out, SplittableRandom rnd) {
+    // out starts zeroed
+  }
+
+  @Override
+  public Spec spec() {
+    return Spec.of("zero");
   }
 }

@@ -1,13 +1,12 @@
 package org.kindling.symbol.metric;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.kindling.tensor.NDArray;
 
-/** Sum/count bookkeeping and argument checks shared by the metrics. */
+/** The name, reading of the batch (skipping padded rows) and argument checks of the metrics. */
 abstract class AbstractMetric implements EvalMetric {
   private final String name;
-  private double sum;
-  private long count;
 
   AbstractMetric(String name) {
     this.name = name;
@@ -20,62 +19,54 @@ abstract class AbstractMetric implements EvalMetric {
 
   @Override
   public final void update(List<NDArray> labels, List<NDArray> predictions, int pad) {
+    accept(read(labels, pad, "labels"), read(predictions, pad, "predictions"));
+  }
+
+  private List<Host> read(List<NDArray> arrays, int pad, String what) {
+    List<Host> out = new ArrayList<>(arrays.size());
+    for (NDArray a : arrays) {
+      int rows = a.shape().ndim() == 0 ? 1 : a.shape().get(0);
+      if (pad < 0 || (pad > 0 && (a.shape().ndim() == 0 || pad >= rows))) {
+        throw error("pad " + pad + " out of range for " + what + " " + a.shape()
+            + " (it must be in [0, rows))");
+      }
+      out.add(Host.read(a, rows - pad));
+    }
+    return out;
+  }
+
+  /** Adds a batch, padding removed. */
+  abstract void accept(List<Host> labels, List<Host> predictions);
+
+  /** MXNet's {@code check_label_shapes}: as many label arrays as prediction arrays. */
+  final void requirePairs(List<Host> labels, List<Host> predictions) {
     if (labels.size() != predictions.size()) {
-      throw new IllegalArgumentException(name + ": " + labels.size() + " label arrays but "
-          + predictions.size() + " prediction arrays");
-    }
-    for (int i = 0; i < labels.size(); i++) {
-      NDArray label = labels.get(i);
-      NDArray pred = predictions.get(i);
-      int rows = pred.shape().get(0);
-      if (label.shape().get(0) != rows) {
-        throw new IllegalArgumentException(name + ": labels " + label.shape()
-            + " and predictions " + pred.shape() + " have different batch sizes");
-      }
-      if (pad < 0 || (rows > 0 && pad >= rows)) {
-        throw new IllegalArgumentException(name + ": pad " + pad + " out of range for "
-            + rows + " rows");
-      }
-      if (label.size() != rows && !label.shape().equals(pred.shape())) {
-        throw new IllegalArgumentException(name + ": labels must hold one class index per row, "
-            + "got " + label.shape() + " for predictions " + pred.shape());
-      }
-      updateOne(label.toFloatArray(), pred.toFloatArray(), pred.shape().equals(label.shape()),
-          rows, rows - pad);
+      throw error(labels.size() + " label arrays but " + predictions.size()
+          + " prediction arrays");
     }
   }
 
-  /**
-   * Adds the first {@code valid} of {@code rows} rows.
-   *
-   * @param sameShape true if the prediction has the label's shape
-   */
-  abstract void updateOne(float[] label, float[] pred, boolean sameShape, int rows, int valid);
-
-  final void add(double s, long n) {
-    sum += s;
-    count += n;
+  /** An error naming this metric. */
+  final IllegalArgumentException error(String message) {
+    return new IllegalArgumentException(name + ": " + message);
   }
 
-  @Override
-  public final double sumMetric() {
-    return sum;
+  /** {@code axis} of predictions {@code h} as a non-negative axis, or an error. */
+  final int axis(Host h, int axis) {
+    try {
+      return h.shape().normalizeAxis(axis);
+    } catch (IllegalArgumentException e) {
+      throw error("predictions " + h.shape() + ": " + e.getMessage());
+    }
   }
 
-  @Override
-  public final long numInst() {
-    return count;
-  }
-
-  @Override
-  public final void merge(double sumMetric, long numInst) {
-    add(sumMetric, numInst);
-  }
-
-  @Override
-  public final void reset() {
-    sum = 0;
-    count = 0;
+  /** The predicted classes: argmax of predictions {@code h} over {@code axis}, flattened. */
+  final int[] argmax(Host h, int axis) {
+    int a = axis(h, axis);
+    if (h.shape().get(a) == 0) {
+      throw error("predictions " + h.shape() + " have no classes along axis " + a);
+    }
+    return h.argmax(a);
   }
 
   @Override

@@ -1,39 +1,54 @@
 package org.kindling.symbol.metric;
 
+import java.util.List;
+
 /**
- * MXNet's {@code Accuracy}: the fraction of rows whose predicted class equals the label. A
- * prediction of shape {@code (N, C)} is reduced by argmax over axis 1 (first maximum wins); a
- * prediction shaped like the label is taken as class indices. Labels and predicted indices are
- * compared as integers.
+ * MXNet's {@code Accuracy} ({@code acc}): the fraction of predicted classes equal to the label.
+ * A prediction shaped unlike its label is reduced by argmax over {@code axis} (default 1, the
+ * classes of a {@code (batch, classes)} output; first maximum wins); one shaped like its label
+ * holds class indices. Both are flattened and compared as int32 (labels of any type; floats
+ * truncate), one instance per element.
  */
-public final class Accuracy extends AbstractMetric {
-  /** An accuracy metric named {@code accuracy}. */
+public final class Accuracy extends SumMetric {
+  private final int axis;
+
+  /** Classes along axis 1, named {@code accuracy}. */
   public Accuracy() {
+    this(1);
+  }
+
+  /** @param axis the predictions' axis of classes (negative counts from the end) */
+  public Accuracy(int axis) {
     super("accuracy");
+    this.axis = axis;
   }
 
   @Override
-  void updateOne(float[] label, float[] pred, boolean sameShape, int rows, int valid) {
-    int classes = sameShape ? 1 : rows == 0 ? 0 : pred.length / rows;
-    long correct = 0;
-    for (int r = 0; r < valid; r++) {
-      int predicted;
-      if (sameShape) {
-        predicted = (int) pred[r];
+  void accept(List<Host> labels, List<Host> predictions) {
+    requirePairs(labels, predictions);
+    for (int i = 0; i < labels.size(); i++) {
+      Host label = labels.get(i);
+      Host pred = predictions.get(i);
+      int[] predicted;
+      if (pred.shape().equals(label.shape())) {
+        predicted = new int[pred.size()];
+        for (int j = 0; j < predicted.length; j++) {
+          predicted[j] = pred.intAt(j);
+        }
       } else {
-        predicted = 0;
-        float best = pred[r * classes];
-        for (int c = 1; c < classes; c++) {
-          if (pred[r * classes + c] > best) {
-            best = pred[r * classes + c];
-            predicted = c;
-          }
+        predicted = argmax(pred, axis);
+      }
+      if (predicted.length != label.size()) {
+        throw error("labels " + label.shape() + " hold " + label.size() + " values but "
+            + "predictions " + pred.shape() + " give " + predicted.length + " classes");
+      }
+      long correct = 0;
+      for (int j = 0; j < predicted.length; j++) {
+        if (predicted[j] == label.intAt(j)) {
+          correct++;
         }
       }
-      if (predicted == (int) label[r]) {
-        correct++;
-      }
+      add(correct, predicted.length);
     }
-    add(correct, valid);
   }
 }

@@ -5,65 +5,86 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.kindling.symbol.init.Xavier.FactorType;
+import org.kindling.symbol.init.Xavier.RandomType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 
 class XavierTest {
-  private static double[] stats(float[] v) {
-    double sum = 0;
-    double sq = 0;
-    double maxAbs = 0;
-    for (float x : v) {
-      sum += x;
-      sq += (double) x * x;
-      maxAbs = Math.max(maxAbs, Math.abs(x));
-    }
-    double mean = sum / v.length;
-    return new double[] {mean, sq / v.length - mean * mean, maxAbs};
+  private static float[] draw(WeightInitializer init, String name, Shape shape) {
+    NDArray w = NDArray.zeros(shape);
+    init.init(name, w);
+    return w.toFloatArray();
   }
 
   @Test
   void defaultIsUniformAvgMagnitudeThree() {
-    NDArray w = NDArray.zeros(256, 784);
-    new Xavier(1).init("fc1_weight", w);
-    double scale = Math.sqrt(3.0 / ((784 + 256) / 2.0));
-    double[] s = stats(w.toFloatArray());
-    assertThat(s[2]).isLessThanOrEqualTo(scale);
-    assertThat(s[2]).isGreaterThan(0.99 * scale);
-    assertThat(s[0]).isCloseTo(0, within(0.01 * scale));
-    assertThat(s[1]).isCloseTo(scale * scale / 3, within(0.02 * scale * scale / 3));
+    float[] w = draw(new Xavier(1), "fc1_weight", Shape.of(256, 784));
+    Draws.assertUniform(w, Math.sqrt(3.0 / ((784 + 256) / 2.0)));
   }
 
   @Test
-  void gaussianUsesScaleAsStandardDeviationAndConvolutionFans() {
-    Xavier x = new Xavier(Xavier.RandomType.GAUSSIAN, Xavier.FactorType.IN, 2f, 5);
+  void convolutionFansMultiplyByTheKernelArea() {
+    // MXNet: hw_scale = prod(shape[2:]); fan_in = shape[1]·hw, fan_out = shape[0]·hw
+    Shape conv = Shape.of(64, 32, 3, 5);
+    double in = 32 * 15;
+    double out = 64 * 15;
+    assertThat(new Xavier(RandomType.GAUSSIAN, FactorType.IN, 2, 5).scale(conv))
+        .isCloseTo(Math.sqrt(2 / in), within(1e-15));
+    assertThat(Xavier.of("uniform", "out", 1, 0).scale(conv))
+        .isCloseTo(Math.sqrt(1 / out), within(1e-15));
+    assertThat(new Xavier(0).scale(conv)).isCloseTo(Math.sqrt(3 / ((in + out) / 2)),
+        within(1e-15));
+    assertThat(new Xavier(0).scale(Shape.of(10, 4))).isCloseTo(Math.sqrt(3 / 7.0),
+        within(1e-15));
+  }
+
+  @Test
+  void everyRandomAndFactorTypeDrawsFromItsDistribution() {
+    Shape conv = Shape.of(48, 16, 3, 3);
+    long seed = 100;
+    for (RandomType r : RandomType.values()) {
+      for (FactorType f : FactorType.values()) {
+        Xavier x = new Xavier(r, f, 2.5, seed++);
+        double fanIn = 16 * 9;
+        double fanOut = 48 * 9;
+        double factor = f == FactorType.AVG ? (fanIn + fanOut) / 2
+            : f == FactorType.IN ? fanIn : fanOut;
+        double scale = Math.sqrt(2.5 / factor);
+        float[] w = draw(x, "conv_weight", conv);
+        if (r == RandomType.UNIFORM) {
+          Draws.assertUniform(w, scale);
+        } else {
+          Draws.assertGaussian(w, scale);
+        }
+      }
+    }
+  }
+
+  @Test
+  void msraPreluIsGaussianXavierWithMagnitudeFromTheSlope() {
     Shape conv = Shape.of(64, 32, 3, 3);
-    assertThat(x.scale(conv)).isCloseTo(Math.sqrt(2.0 / (32 * 9)), within(1e-12));
-    assertThat(Xavier.of("uniform", "out", 1f, 0).scale(conv))
-        .isCloseTo(Math.sqrt(1.0 / (64 * 9)), within(1e-12));
-    NDArray w = NDArray.zeros(conv);
-    x.init("conv_weight", w);
-    double[] s = stats(w.toFloatArray());
-    assertThat(Math.sqrt(s[1])).isCloseTo(x.scale(conv), within(0.03 * x.scale(conv)));
-    assertThat(s[0]).isCloseTo(0, within(0.02 * x.scale(conv)));
+    MSRAPrelu m = new MSRAPrelu(FactorType.IN, 0.5, 3);
+    double sigma = Math.sqrt(2 / (1 + 0.25) / (32 * 9));
+    assertThat(m.scale(conv)).isCloseTo(sigma, within(1e-15));
+    Draws.assertGaussian(draw(m, "conv_weight", conv), sigma);
+    // the default: avg, slope 0.25
+    assertThat(new MSRAPrelu(0).scale(Shape.of(10, 30)))
+        .isCloseTo(Math.sqrt(2 / 1.0625 / 20), within(1e-15));
   }
 
   @Test
-  void nameRuleZeroesBiasesAndBetasAndSetsGammasToOne() {
+  void weightsNeedTwoDimensionsAndNonZeroFans() {
     Xavier x = new Xavier(9);
-    NDArray b = NDArray.of(new float[] {5, 5}, Shape.of(2));
-    x.init("fc1_bias", b);
-    assertThat(b.toFloatArray()).containsOnly(0f);
-    NDArray g = NDArray.zeros(3);
-    x.init("bn_gamma", g);
-    assertThat(g.toFloatArray()).containsOnly(1f);
-    NDArray beta = NDArray.of(new float[] {2}, Shape.of(1));
-    x.init("bn_beta", beta);
-    assertThat(beta.toFloatArray()).containsOnly(0f);
-    assertThatThrownBy(() -> x.init("data", NDArray.zeros(2)))
-        .hasMessageContaining("'data'");
     assertThatThrownBy(() -> x.init("vec_weight", NDArray.zeros(5)))
         .hasMessageContaining("vec_weight").hasMessageContaining("2D");
+    Xavier in = new Xavier(RandomType.UNIFORM, FactorType.IN, 3, 1);
+    assertThatThrownBy(() -> in.init("empty_weight", NDArray.zeros(Shape.of(4, 0))))
+        .hasMessageContaining("empty_weight").hasMessageContaining("zero in fan");
+    assertThatThrownBy(() -> new Xavier(RandomType.UNIFORM, FactorType.AVG, 0, 1))
+        .hasMessageContaining("magnitude");
+    assertThatThrownBy(() -> Xavier.of("normal", "avg", 3, 1))
+        .hasMessageContaining("rnd_type").hasMessageContaining("'normal'");
   }
 
   @Test
@@ -84,14 +105,5 @@ class XavierTest {
     NDArray other = NDArray.zeros(4, 5);
     new Xavier(43).init("a_weight", other);
     assertThat(other.toFloatArray()).isNotEqualTo(a1.toFloatArray());
-  }
-
-  @Test
-  void zeroAndOneInitializeWeights() {
-    NDArray w = NDArray.of(new float[] {3, 3}, Shape.of(1, 2));
-    new Zero().init("w_weight", w);
-    assertThat(w.toFloatArray()).containsOnly(0f);
-    new One().init("w_weight", w);
-    assertThat(w.toFloatArray()).containsOnly(1f);
   }
 }

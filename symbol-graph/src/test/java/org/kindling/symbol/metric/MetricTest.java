@@ -55,9 +55,12 @@ class MetricTest {
   void mismatchedInputsAreRejected() {
     Accuracy acc = new Accuracy();
     assertThatThrownBy(() -> acc.update(List.of(NDArray.zeros(3)), List.of(PRED)))
-        .hasMessageContaining("batch sizes");
+        .hasMessageContaining("accuracy: labels (3,) hold 3 values but predictions (4, 3) "
+            + "give 4 classes");
     assertThatThrownBy(() -> acc.update(List.of(NDArray.zeros(4)), List.of(PRED), 4))
         .hasMessageContaining("pad 4");
+    assertThatThrownBy(() -> acc.update(List.of(NDArray.zeros(4)), List.of(PRED), -1))
+        .hasMessageContaining("pad -1");
     assertThatThrownBy(() -> acc.update(List.of(), List.of(PRED)))
         .hasMessageContaining("0 label arrays");
   }

@@ -1,0 +1,43 @@
+package org.kindling.symbol.metric;
+
+/** True/false positive/negative counts and the F1 score they give (MXNet's private helper). */
+final class BinaryCounts {
+  long truePositives;
+  long falsePositives;
+  long falseNegatives;
+  long trueNegatives;
+
+  void add(boolean predictedPositive, boolean labelPositive) {
+    if (predictedPositive) {
+      if (labelPositive) {
+        truePositives++;
+      } else {
+        falsePositives++;
+      }
+    } else if (labelPositive) {
+      falseNegatives++;
+    } else {
+      trueNegatives++;
+    }
+  }
+
+  void clear() {
+    truePositives = 0;
+    falsePositives = 0;
+    falseNegatives = 0;
+    trueNegatives = 0;
+  }
+
+  long total() {
+    return truePositives + falsePositives + falseNegatives + trueNegatives;
+  }
+
+  /** {@code 2pr / (p + r)}, with 0 for an empty precision, recall or sum, as MXNet. */
+  double fscore() {
+    double p = truePositives + falsePositives > 0
+        ? (double) truePositives / (truePositives + falsePositives) : 0;
+    double r = truePositives + falseNegatives > 0
+        ? (double) truePositives / (truePositives + falseNegatives) : 0;
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+  }
+}
