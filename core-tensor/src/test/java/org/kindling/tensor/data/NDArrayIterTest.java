@@ -113,6 +113,7 @@ class NDArrayIterTest {
   void mxnetDocstringExampleOrders() throws Exception {
     try (NDArray data = rows(10, 2, 1f)) {
       NDArrayIter pad = NDArrayIter.builder(data).batchSize(3).build();
+      assertThat(pad.numData()).isEqualTo(10);
       Seen p = epoch(pad);
       assertThat(p.ids()).containsExactly(new int[] {0, 1, 2}, new int[] {3, 4, 5},
           new int[] {6, 7, 8}, new int[] {9, 0, 1});
