@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.metric.Accuracy;
 import org.kindling.symbol.metric.EvalMetric;
@@ -14,6 +13,7 @@ import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.io.ParamsFile;
 
 /**
@@ -159,7 +159,7 @@ final class NetworkRunner implements AutoCloseable {
    * Accuracy over every batch of {@code data} (padded rows skipped); the iterator must produce
    * batches of this runner's batch size and example shape.
    */
-  double accuracy(RawImageRecordIter data) throws IOException {
+  double accuracy(DataIter data) throws IOException {
     EvalMetric acc = new Accuracy();
     DataBatch b;
     while ((b = data.next()) != null) {

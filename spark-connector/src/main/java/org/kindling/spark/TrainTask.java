@@ -23,6 +23,7 @@ import org.kindling.symbol.optimizer.SGD;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.kernel.Blas;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
@@ -136,7 +137,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     return module;
   }
 
-  private long runEpochs(Module module, RawImageRecordIter data, int steps,
+  private long runEpochs(Module module, DataIter data, int steps,
       TaskReporter reporter) throws IOException {
     EvalMetric acc = new Accuracy();
     long total = 0;

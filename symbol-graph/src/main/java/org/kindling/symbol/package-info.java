@@ -5,6 +5,7 @@
  *
  * <p>Subpackages: {@code op} (the operator registry and kernels), {@code graph} (nodes and the
  * graph passes: shape inference, gradient, JSON), {@code optimizer}, {@code init},
- * {@code metric}, {@code module} (the training loop unit) and {@code kvstore} (the store API).
+ * {@code metric}, {@code module} (the training loop unit), {@code callback} (batch- and
+ * epoch-end callbacks) and {@code kvstore} (the store API).
  */
 package org.kindling.symbol;
