@@ -113,14 +113,15 @@ public abstract class OpDef<P extends Record> {
   }
 
   /**
-   * Parses a node's attribute strings. Hidden {@code __x__} keys are ignored; unknown keys,
-   * missing required parameters and malformed values are errors.
+   * Parses a node's attribute strings. Hidden {@code __x__} keys are ignored; missing required
+   * parameters and malformed values are errors, and so are unknown keys if {@link
+   * #rejectsUnknownAttrs()}.
    *
    * @throws IllegalArgumentException naming the operator, the node and the key
    */
   public final P parseAttrs(String nodeName, Map<String, String> attrs) {
     try {
-      ParamValues v = ParamValues.parse(params, attrs);
+      ParamValues v = ParamValues.parse(params, attrs, rejectsUnknownAttrs());
       Object[] args = new Object[params.size()];
       for (int i = 0; i < args.length; i++) {
         args[i] = v.get(params.get(i));
@@ -129,6 +130,25 @@ public abstract class OpDef<P extends Record> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(name + " node '" + nodeName + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether an attribute key that is neither a parameter nor hidden is an error. MXNet rejects
+   * such keys through the operator's parameter parser; operators registered without one (every
+   * operator without parameters) accept them, and a symbol file keeps them as plain attributes.
+   */
+  public boolean rejectsUnknownAttrs() {
+    return !params.isEmpty();
+  }
+
+  /**
+   * Hidden attributes MXNet gives a variable that feeds input {@code input} when the node is
+   * composed, or when a file older than 0.9.4 is loaded (its {@code FSetInputVarAttrOnCompose}):
+   * an initializer such as {@code __init__ = ["zero", {}]}. MXNet leaves a variable that already
+   * has an {@code __init__} unchanged. None by default.
+   */
+  public Map<String, String> inputVariableAttrs(P p, int input) {
+    return Map.of();
   }
 
   /** The parameters with every default, for operators without required parameters. */

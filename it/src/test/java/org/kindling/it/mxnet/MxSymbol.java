@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,15 @@ final class MxSymbol implements AutoCloseable {
     Mxnet mx = Mxnet.get();
     PointerByReference ref = new PointerByReference();
     mx.check(mx.api().MXSymbolCreateFromJSON(json, ref), "MXSymbolCreateFromJSON");
+    return new MxSymbol(mx, ref.getValue());
+  }
+
+  /** {@code MXSymbolCreateFromFile} ({@code mx.sym.load}): the same loader, reading a file. */
+  static MxSymbol fromFile(Path file) {
+    Mxnet mx = Mxnet.get();
+    PointerByReference ref = new PointerByReference();
+    mx.check(mx.api().MXSymbolCreateFromFile(file.toString(), ref),
+        "MXSymbolCreateFromFile(" + file + ")");
     return new MxSymbol(mx, ref.getValue());
   }
 
@@ -90,6 +100,13 @@ final class MxSymbol implements AutoCloseable {
     PointerByReference out = new PointerByReference();
     mx.check(mx.api().MXSymbolSaveToJSON(handle(), out), "MXSymbolSaveToJSON");
     return out.getValue().getString(0, StandardCharsets.UTF_8.name());
+  }
+
+  /** {@code get_internals()}, a new handle the caller closes. */
+  MxSymbol internals() {
+    PointerByReference ref = new PointerByReference();
+    mx.check(mx.api().MXSymbolGetInternals(handle(), ref), "MXSymbolGetInternals");
+    return new MxSymbol(mx, ref.getValue());
   }
 
   /** {@code list_arguments()}. */

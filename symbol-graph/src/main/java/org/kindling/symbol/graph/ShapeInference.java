@@ -49,7 +49,11 @@ public final class ShapeInference {
     return shapes;
   }
 
-  /** A variable's {@code __shape__} if it has one without unknown (0) dimensions. */
+  /**
+   * A variable's {@code __shape__} if it is fully known. In MXNet's legacy (non-numpy) shape
+   * semantics an empty tuple {@code ()} means an unknown shape and a 0 an unknown dimension;
+   * partly known shapes are not used.
+   */
   private static Shape hintedShape(Node n) {
     String hint = n.attrs().get("__shape__");
     if (hint == null) {
@@ -62,9 +66,12 @@ public final class ShapeInference {
       throw new IllegalArgumentException(
           "variable '" + n.name() + "': bad __shape__ attribute: " + e.getMessage(), e);
     }
+    if (dims.length == 0) {
+      return null;
+    }
     for (int d : dims) {
       if (d <= 0) {
-        return null; // 0 means unknown in MXNet's legacy shape semantics
+        return null;
       }
     }
     return Shape.of(dims);

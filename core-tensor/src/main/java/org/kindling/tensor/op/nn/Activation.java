@@ -52,7 +52,7 @@ public final class Activation extends OpDef<Activation.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public Activation() {
-    super("Activation", Params.class, ACT_TYPE);
+    super("Activation", List.of("_npx_activation"), Params.class, List.of(ACT_TYPE));
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
@@ -147,6 +148,16 @@ public final class BatchNorm extends OpDef<BatchNorm.Params> {
   @Override
   public Set<Integer> mutableInputs(Params p) {
     return Set.of(3, 4);
+  }
+
+  /** The moving mean starts at zero, the moving variance at one. */
+  @Override
+  public Map<String, String> inputVariableAttrs(Params p, int input) {
+    return switch (input) {
+      case 3 -> Map.of("__init__", "[\"zero\", {}]");
+      case 4 -> Map.of("__init__", "[\"one\", {}]");
+      default -> Map.of();
+    };
   }
 
   /** The data as {@code (outer, C, inner)} around the channel axis. */

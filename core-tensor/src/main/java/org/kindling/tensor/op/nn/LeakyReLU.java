@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
@@ -124,6 +125,12 @@ public final class LeakyReLU extends OpDef<LeakyReLU.Params> {
   @Override
   public List<String> outputNames(Params p) {
     return p.actType() == ActType.RRELU ? List.of("output", "mask") : List.of("output");
+  }
+
+  /** prelu's gamma starts at 0.25 (input 1 exists only for prelu). */
+  @Override
+  public Map<String, String> inputVariableAttrs(Params p, int input) {
+    return input == 1 ? Map.of("__init__", "[\"Constant\", {\"value\": 0.25}]") : Map.of();
   }
 
   /** The data as {@code (d0, d1, rest)} and gamma's extents {@code (e0, e1)} on d0 and d1. */

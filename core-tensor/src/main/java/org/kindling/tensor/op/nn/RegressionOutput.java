@@ -61,6 +61,12 @@ public abstract class RegressionOutput extends OpDef<RegressionOutput.Params> {
     this.kind = kind;
   }
 
+  /** MXNet registers the three without a parameter parser, so unknown keys pass. */
+  @Override
+  public boolean rejectsUnknownAttrs() {
+    return false;
+  }
+
   @Override
   public final List<String> inputNames(Params p) {
     return List.of("data", "label");

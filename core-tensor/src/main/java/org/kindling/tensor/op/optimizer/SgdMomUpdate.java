@@ -51,8 +51,8 @@ public final class SgdMomUpdate extends OpDef<SgdMomUpdate.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public SgdMomUpdate() {
-    super("sgd_mom_update", Params.class, LR, MOMENTUM, WD, RESCALE_GRAD, CLIP_GRADIENT,
-        LAZY_UPDATE);
+    super("sgd_mom_update", List.of("_sparse_sgd_mom_update"), Params.class,
+        List.of(LR, MOMENTUM, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE));
   }
 
   @Override

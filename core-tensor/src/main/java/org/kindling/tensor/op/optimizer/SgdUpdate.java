@@ -47,7 +47,8 @@ public final class SgdUpdate extends OpDef<SgdUpdate.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public SgdUpdate() {
-    super("sgd_update", Params.class, LR, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE);
+    super("sgd_update", List.of("_sparse_sgd_update"), Params.class,
+        List.of(LR, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE));
   }
 
   @Override
