@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
 
 /**
@@ -44,8 +45,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> rows) {
     TaskContext task = TaskContext.get();
     if (task != null) {
-      // the executor's cores are shared by its concurrent tasks: one BLAS thread per task core
-      Blas.setNumThreads(Math.max(1, task.cpus()));
+      // OpenBLAS's thread count is process-wide: the thread budget's, shared with the engine
+      Blas.setNumThreads(ThreadBudget.fromSystemProperties().blasThreads());
     }
     return new Iterator<>() {
       private NetworkRunner runner;

@@ -24,6 +24,7 @@ import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.data.DataIter;
+import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
@@ -72,8 +73,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
   public Iterator<TaskOutcome> apply(Iterator<Integer> partition) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    // one OpenBLAS thread per task core: W tasks share an executor's cores
-    Blas.setNumThreads(Math.max(1, ctx.cpus()));
+    // OpenBLAS's thread count is process-wide: the thread budget's, shared with the engine
+    Blas.setNumThreads(ThreadBudget.fromSystemProperties().blasThreads());
     try {
       TaskOutcome outcome = train(rank, ctx);
       return CollectionConverters.asScala(List.of(outcome).iterator());
