@@ -31,8 +31,8 @@ public final class FtmlUpdate extends ElementwiseUpdate<FtmlUpdate.Params> {
       .checked(v -> v >= 0f && v <= 1f, "in [0, 1]");
   static final Param<Float> BETA2 = Param.floatParam("beta2", 0.999f)
       .checked(v -> v >= 0f && v <= 1f, "in [0, 1]");
-  /** A double in MXNet, default {@code 1e-8f}; the kernel uses it as a float. */
-  static final Param<Double> EPSILON = Param.doubleParam("epsilon", 1e-8);
+  /** A double in MXNet whose default is the float {@code 1e-8f}; the kernel uses it as a float. */
+  static final Param<Double> EPSILON = Param.doubleParam("epsilon", 1e-8f);
   static final Param<Integer> T = Param.requiredInt("t");
   static final Param<Float> WD = Param.floatParam("wd", 0f);
   static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
@@ -119,7 +119,7 @@ public final class FtmlUpdate extends ElementwiseUpdate<FtmlUpdate.Params> {
     Shape s = Shape.of(3, 4);
     Shape v = Shape.of(10);
     return List.of(
-        Sample.of(new Params(0.01f, 0.6f, 0.999f, 1e-8, 1, 0f, 1f, -1f), s, s, s, s, s)
+        Sample.of(new Params(0.01f, 0.6f, 0.999f, 1e-8f, 1, 0f, 1f, -1f), s, s, s, s, s)
             .domain(2, Domain.FINITE).domain(3, Domain.range(0, 2)),
         Sample.of(new Params(0.1f, 0.5f, 0.9f, 1e-3, 4, 0.05f, 0.5f, 0.7f), v, v, v, v, v)
             .domain(3, Domain.range(0, 1)));
