@@ -1,5 +1,6 @@
 package org.kindling.tensor.op.optimizer;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.kindling.tensor.Shape;
@@ -163,16 +164,8 @@ abstract class AdamwBase extends OpDef<AdamwUpdate.Params> {
             (x, len) -> System.arraycopy(x[0], 0, x[1], 0, len));
         return;
       }
-      TensorView[] views = new TensorView[n + 1];
-      System.arraycopy(in, 0, views, 0, n);
-      views[n] = out[0];
-      int[] writes = new int[op.mutable.size() + 1];
-      int k = 0;
-      for (int i : op.mutable) {
-        writes[k++] = i;
-      }
-      writes[k] = n;
-      UpdateLoop.run(views, writes, (x, len) -> op.update(p, scale, x, len));
+      UpdateLoop.runUpdate(Arrays.copyOf(in, n), out[0], op.mutable,
+          (x, len) -> op.update(p, scale, x, len));
     }
   }
 }

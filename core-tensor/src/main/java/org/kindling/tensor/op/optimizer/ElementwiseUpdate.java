@@ -109,16 +109,7 @@ abstract class ElementwiseUpdate<P extends Record> extends OpDef<P> {
   private record Cpu<P extends Record>(ElementwiseUpdate<P> op, P p) implements Kernel {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      TensorView[] views = new TensorView[in.length + 1];
-      System.arraycopy(in, 0, views, 0, in.length);
-      views[in.length] = out[0];
-      int[] writes = new int[op.mutable.size() + 1];
-      int k = 0;
-      for (int i : op.mutable) {
-        writes[k++] = i;
-      }
-      writes[k] = in.length;
-      UpdateLoop.run(views, writes, (x, len) -> op.update(p, x, len));
+      UpdateLoop.runUpdate(in, out[0], op.mutable, (x, len) -> op.update(p, x, len));
     }
   }
 }

@@ -1,6 +1,8 @@
 package org.kindling.tensor.op.optimizer;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Set;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.op.TensorView;
 
@@ -28,6 +30,23 @@ final class UpdateLoop {
   }
 
   private UpdateLoop() {}
+
+  /**
+   * Runs an update operator's {@code body} over its inputs and output: the chunks of the inputs
+   * come first in {@code x}, the output's last, and the {@code mutable} inputs and the output
+   * are stored back.
+   */
+  static void runUpdate(TensorView[] in, TensorView out, Set<Integer> mutable, Body body) {
+    TensorView[] views = Arrays.copyOf(in, in.length + 1);
+    views[in.length] = out;
+    int[] writes = new int[mutable.size() + 1];
+    int k = 0;
+    for (int i : mutable) {
+      writes[k++] = i;
+    }
+    writes[k] = in.length;
+    run(views, writes, body);
+  }
 
   /**
    * Runs {@code body} over every element of the views (all of {@code views[0]}'s size).
