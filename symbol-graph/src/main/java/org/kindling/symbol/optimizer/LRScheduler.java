@@ -206,12 +206,20 @@ public abstract sealed class LRScheduler
     return s;
   }
 
-  /** What every scheduler builder sets: MXNet's {@code LRScheduler} arguments. */
-  abstract static class Builder<B extends Builder<B>> {
+  /**
+   * What every scheduler builder sets: MXNet's {@code LRScheduler} arguments.
+   *
+   * @param <B> the concrete builder
+   */
+  public abstract static sealed class Builder<B extends Builder<B>>
+      permits FactorScheduler.Builder, MultiFactorScheduler.Builder, PolyScheduler.Builder,
+          CosineScheduler.Builder {
     private double baseLr = 0.01;
     private int warmupSteps;
     private double warmupBeginLr;
     private WarmupMode warmupMode = WarmupMode.LINEAR;
+
+    Builder() {}
 
     @SuppressWarnings("unchecked")
     private B self() {
