@@ -90,6 +90,7 @@ public abstract sealed class BaseOptimizer implements Optimizer
     this.rescaleGrad = b.rescaleGrad;
     this.clipGradient = b.clipGradient;
     this.beginNumUpdate = b.beginNumUpdate;
+    this.numUpdate = b.beginNumUpdate; // MXNet's num_update starts there too
     this.lrMult = Collections.unmodifiableMap(new LinkedHashMap<>(b.lrMult));
     this.wdMult = Collections.unmodifiableMap(new LinkedHashMap<>(b.wdMult));
   }
@@ -170,7 +171,10 @@ public abstract sealed class BaseOptimizer implements Optimizer
     return wdMult;
   }
 
-  /** {@code num_update}: the largest update count of any key so far. */
+  /**
+   * {@code num_update}: the largest update count of any key so far ({@code begin_num_update}
+   * before the first update).
+   */
   public final synchronized int numUpdate() {
     return numUpdate;
   }

@@ -69,6 +69,7 @@ class OptimizerStatesTest {
   @Test
   void theFileNamesTheSpecCountsAndStates() {
     Adam adam = Adam.builder().beginNumUpdate(4).build();
+    assertThat(adam.numUpdate()).as("MXNet's num_update starts at begin_num_update").isEqualTo(4);
     NDArray w = NDArray.zeros(W);
     NDArray b = NDArray.zeros(B);
     train(adam, w, b, new Random(3), 2);
