@@ -67,6 +67,23 @@ final class MxSymbol implements AutoCloseable {
    */
   static MxSymbol op(String opName, String nodeName, Map<String, String> params,
       Map<String, MxSymbol> inputs) {
+    return compose(opName, nodeName, params, inputs.keySet().toArray(new String[0]),
+        inputs.values().stream().map(MxSymbol::handle).toArray(Pointer[]::new));
+  }
+
+  /**
+   * {@code mx.sym.<op>(*inputs, name=nodeName, **params)}: inputs by position, for operators
+   * that name their inputs in their documentation only (MXNet's optimizer updates), whose
+   * keyword composition MXNet refuses.
+   */
+  static MxSymbol op(String opName, String nodeName, Map<String, String> params,
+      List<MxSymbol> inputs) {
+    return compose(opName, nodeName, params, null,
+        inputs.stream().map(MxSymbol::handle).toArray(Pointer[]::new));
+  }
+
+  private static MxSymbol compose(String opName, String nodeName, Map<String, String> params,
+      String[] inKeys, Pointer[] inHandles) {
     Mxnet mx = Mxnet.get();
     PointerByReference op = new PointerByReference();
     mx.check(mx.api().NNGetOpHandle(opName, op), "NNGetOpHandle(" + opName + ")");
@@ -76,11 +93,10 @@ final class MxSymbol implements AutoCloseable {
     mx.check(mx.api().MXSymbolCreateAtomicSymbol(op.getValue(), keys.length, keys, vals, ref),
         "MXSymbolCreateAtomicSymbol(" + opName + ", " + params + ")");
     MxSymbol s = new MxSymbol(mx, ref.getValue());
-    String[] inKeys = inputs.keySet().toArray(new String[0]);
-    Pointer[] inHandles = inputs.values().stream().map(MxSymbol::handle).toArray(Pointer[]::new);
     try {
-      mx.check(mx.api().MXSymbolCompose(s.handle, nodeName, inKeys.length, inKeys, inHandles),
-          "MXSymbolCompose(" + nodeName + ", " + inputs.keySet() + ")");
+      mx.check(mx.api().MXSymbolCompose(s.handle, nodeName, inHandles.length, inKeys, inHandles),
+          "MXSymbolCompose(" + nodeName + ", " + (inKeys == null ? inHandles.length
+              + " positional inputs" : List.of(inKeys)) + ")");
     } catch (RuntimeException e) {
       s.close();
       throw e;
