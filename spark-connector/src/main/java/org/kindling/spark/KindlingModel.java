@@ -136,9 +136,8 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
       byte[] symbol = HadoopFiles.readAll(new Path(Checkpoints.symbolFile(prefix)), conf);
       byte[] params = HadoopFiles.readAll(new Path(Checkpoints.paramsFile(prefix, epoch)), conf);
       ModelData data = new ModelData(new String(symbol, java.nio.charset.StandardCharsets.UTF_8),
-          params);
-      NetworkRunner.validate(data, Checkpoints.symbolFile(prefix),
-          Checkpoints.paramsFile(prefix, epoch), null);
+          params, Checkpoints.symbolFile(prefix), Checkpoints.paramsFile(prefix, epoch));
+      NetworkRunner.validate(data, null);
       return new KindlingModel(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -281,11 +280,11 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
       throw new IllegalStateException("KindlingModel " + uid + " has no network: create it with"
           + " KindlingModel.fromCheckpoint(prefix, epoch) or KindlingModel.load(path)");
     }
+    MemoryLimit.apply(dataset.sparkSession().sparkContext().getConf());
     if (getInputShape().length > 0) {
       // names and shapes checked here, on the driver, before any task starts
       try {
-        NetworkRunner.validate(data, "the model's symbol", "the model's parameters",
-            Shape.of(getInputShape()));
+        NetworkRunner.validate(data, Shape.of(getInputShape()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.Blas;
 
 /**
  * Scores one partition for {@link KindlingModel#transform}: binds one inference network per
@@ -42,11 +41,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      // the executor's cores are shared by its concurrent tasks: one BLAS thread per task core
-      Blas.setNumThreads(Math.max(1, task.cpus()));
-    }
+    TaskSetup.begin(TaskContext.get());
     return new Iterator<>() {
       private NetworkRunner runner;
       private final List<Row> pendingIn = new ArrayList<>();
@@ -112,7 +107,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private NetworkRunner bind(int featureCount) {
     Shape example = inputShape.length == 0 ? Shape.of(featureCount) : Shape.of(inputShape);
     try {
-      return NetworkRunner.bind(model.value(), "the broadcast model", example, batchSize);
+      return NetworkRunner.bind(model.value(), example, batchSize);
     } catch (FormatException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -270,6 +270,25 @@ class KindlingCliTest {
   }
 
   @Test
+  void predictMemoryLimitCapsTheArraysAndTheErrorSaysHowToRaiseIt() throws Exception {
+    try {
+      Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+          "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "1k");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).hasSize(1);
+      assertThat(r.err()).startsWith("kindling: error: Kindling array memory limit reached")
+          .contains("the cap of 1.0 KiB").contains("raise it with --memory-limit SIZE");
+    } finally {
+      org.kindling.tensor.storage.Storage.get().resetLimit(); // the command capped this JVM
+    }
+    Run bad = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "lots");
+    assertThat(bad.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(bad.err()).startsWith(
+        "kindling: error: --memory-limit=lots is not a positive size such as 512m or 2g");
+  }
+
+  @Test
   void predictRejectsAnInputOfTheWrongSizeNamingTheFile() throws Exception {
     Path f = dir.resolve("short.bin");
     Files.write(f, new byte[12]);
