@@ -101,11 +101,13 @@ final class ScoreCommand implements Callable<Integer> {
           "--with-output needs --out FILE");
     }
     PrintWriter err = spec.commandLine().getErr();
-    SparkSession spark = EmbeddedSpark.start(master, "kindling-score", memoryLimit.sparkValue());
+    String limit = memoryLimit.sparkValue();
+    // a broken checkpoint fails here, before Spark starts
+    KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
+        .setInputShape(inputShape).setBatchSize(batchSize)
+        .setProbabilityCol(withOutput ? OUTPUT_COL : "");
+    SparkSession spark = EmbeddedSpark.start(master, "kindling-score", limit);
     try {
-      KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
-          .setInputShape(inputShape).setBatchSize(batchSize)
-          .setProbabilityCol(withOutput ? OUTPUT_COL : "");
       Dataset<Row> frame = ImageRecordFrames.read(spark, data, size, scale, partitions);
       long start = System.nanoTime();
       Dataset<Row> transformed = model.transform(frame);
