@@ -47,9 +47,11 @@ import org.kindling.tensor.Shape;
  * example of {@code prod(inputShape)} values in row-major order. Output: {@code prediction}
  * (double, the argmax) and {@code probability} (a dense vector of the network's output row).
  *
- * <p>{@code transform} broadcasts the symbol and parameters once; each partition binds one
- * inference executor of {@code (batchSize, inputShape...)} and maps its rows in batches (the last
- * batch is padded and the filler rows dropped).
+ * <p>{@code transform} checks the parameters against the symbol on the driver (errors name the
+ * checkpoint file and the parameter), broadcasts the symbol and parameters once; each partition
+ * binds one inference executor of {@code (batchSize, inputShape...)} and maps its rows in batches
+ * (the last batch is padded and the filler rows dropped). Array memory is capped by {@link
+ * MemoryLimit#KEY} on the driver and the executors.
  */
 public final class KindlingModel extends Model<KindlingModel> implements MLWritable {
   private static final long serialVersionUID = 1L;

@@ -134,8 +134,8 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /**
-   * Streams the rows to a temporary file next to {@code target}, then renames it over; the
-   * header names the output columns after the first row's width.
+   * Streams the rows to a temporary file next to {@code target}, then renames it over; with an
+   * output column, the header names its values after the first row's width.
    */
   private static void writeCsv(Dataset<Row> scored, Path target, Configuration conf)
       throws java.io.IOException {
@@ -145,28 +145,23 @@ final class ScoreCommand implements Callable<Integer> {
     boolean withOutput = scored.columns().length > 3;
     try (Writer w = new BufferedWriter(new OutputStreamWriter(fs.create(tmp, true),
         StandardCharsets.UTF_8))) {
-      w.write("id,label,prediction");
       Iterator<Row> it = scored.toLocalIterator();
-      boolean first = true;
-      while (it.hasNext()) {
-        Row r = it.next();
-        double[] output = withOutput ? ((Vector) r.get(3)).toArray() : new double[0];
-        if (first) {
-          for (int k = 0; k < output.length; k++) {
-            w.write(",output_" + k);
-          }
-          w.write('\n');
-          first = false;
-        }
+      Row row = it.hasNext() ? it.next() : null;
+      StringBuilder header = new StringBuilder("id,label,prediction");
+      int width = withOutput && row != null ? ((Vector) row.get(3)).size() : 0;
+      for (int k = 0; k < width; k++) {
+        header.append(",output_").append(k);
+      }
+      w.write(header.append('\n').toString());
+      for (; row != null; row = it.hasNext() ? it.next() : null) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%s,%d",
-            r.getLong(0), trim(r.getDouble(1)), (long) r.getDouble(2)));
-        for (double v : output) {
-          line.append(',').append(CFormat.g(v, 9)); // float32 values: 9 digits are exact
+            row.getLong(0), trim(row.getDouble(1)), (long) row.getDouble(2)));
+        if (withOutput) {
+          for (double v : ((Vector) row.get(3)).toArray()) {
+            line.append(',').append(CFormat.g(v, 9)); // float32 values: 9 digits are exact
+          }
         }
         w.write(line.append('\n').toString());
-      }
-      if (first) {
-        w.write('\n');
       }
     }
     if (fs.exists(qualified)) {

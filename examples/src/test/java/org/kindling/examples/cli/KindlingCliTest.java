@@ -184,6 +184,14 @@ class KindlingCliTest {
     Run train = run("train", "--data", "x.rec", "--epochs", "zero");
     assertThat(train.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(train.err()).startsWith("kindling: error: --epochs needs an integer, got 'zero'");
+    Run score = run("score", "--model-prefix", "m", "--epoch", "1", "--data", "x.rec",
+        "--with-output");
+    assertThat(score.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(score.err()).startsWith("kindling: error: --with-output needs --out FILE");
+    Run limit = run("train", "--data", "x.rec", "--memory-limit", "0");
+    assertThat(limit.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(limit.err()).startsWith(
+        "kindling: error: --memory-limit=0 is not a positive size such as 512m or 2g");
   }
 
   @Test
