@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -13,8 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.engine.ThreadBudget;
-import org.kindling.tensor.kernel.Blas;
 
 /**
  * Scores one partition for {@link KindlingModel#transform}: binds one inference network per
@@ -43,11 +40,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      // OpenBLAS's thread count is process-wide: the thread budget's, shared with the engine
-      Blas.setNumThreads(ThreadBudget.fromSystemProperties().blasThreads());
-    }
+    TaskSetup.begin();
     return new Iterator<>() {
       private NetworkRunner runner;
       private final List<Row> pendingIn = new ArrayList<>();
@@ -113,7 +106,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private NetworkRunner bind(int featureCount) {
     Shape example = inputShape.length == 0 ? Shape.of(featureCount) : Shape.of(inputShape);
     try {
-      return NetworkRunner.bind(model.value(), "the broadcast model", example, batchSize);
+      return NetworkRunner.bind(model.value(), example, batchSize);
     } catch (FormatException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -24,8 +24,6 @@ import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.data.DataIter;
-import org.kindling.tensor.engine.ThreadBudget;
-import org.kindling.tensor.kernel.Blas;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
@@ -73,8 +71,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
   public Iterator<TaskOutcome> apply(Iterator<Integer> partition) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    // OpenBLAS's thread count is process-wide: the thread budget's, shared with the engine
-    Blas.setNumThreads(ThreadBudget.fromSystemProperties().blasThreads());
+    TaskSetup.begin();
     try {
       TaskOutcome outcome = train(rank, ctx);
       return CollectionConverters.asScala(List.of(outcome).iterator());

@@ -184,6 +184,14 @@ class KindlingCliTest {
     Run train = run("train", "--data", "x.rec", "--epochs", "zero");
     assertThat(train.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(train.err()).startsWith("kindling: error: --epochs needs an integer, got 'zero'");
+    Run score = run("score", "--model-prefix", "m", "--epoch", "1", "--data", "x.rec",
+        "--with-output");
+    assertThat(score.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(score.err()).startsWith("kindling: error: --with-output needs --out FILE");
+    Run limit = run("train", "--data", "x.rec", "--memory-limit", "0");
+    assertThat(limit.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(limit.err()).startsWith(
+        "kindling: error: --memory-limit=0 is not a positive size such as 512m or 2g");
   }
 
   @Test
@@ -267,6 +275,25 @@ class KindlingCliTest {
         "--input", goInput().toString(), "--shape", "1,10", "--outputs", "nope_output");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("no output 'nope_output'").doesNotContain("\tat ");
+  }
+
+  @Test
+  void predictMemoryLimitCapsTheArraysAndTheErrorSaysHowToRaiseIt() throws Exception {
+    try {
+      Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+          "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "1k");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).hasSize(1);
+      assertThat(r.err()).startsWith("kindling: error: Kindling array memory limit reached")
+          .contains("the cap of 1.0 KiB").contains("raise it with --memory-limit SIZE");
+    } finally {
+      org.kindling.tensor.storage.Storage.get().resetLimit(); // the command capped this JVM
+    }
+    Run bad = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "lots");
+    assertThat(bad.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(bad.err()).startsWith(
+        "kindling: error: --memory-limit=lots is not a positive size such as 512m or 2g");
   }
 
   @Test
