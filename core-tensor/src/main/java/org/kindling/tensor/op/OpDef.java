@@ -23,9 +23,11 @@ import org.kindling.tensor.Shape;
  * parameters ({@code None}) are boxed components that may be null.
  *
  * <p><b>Registration.</b> Concrete operators are services ({@code @AutoService(OpDef.class)}) with
- * a public no-argument constructor; {@link OpRegistry} finds them. Definitions are stateless:
- * two instances of the same class are equal. A typed handle {@code public static final X OP}
- * must be declared after the {@link Param} constants, which the constructor reads.
+ * a public no-argument constructor, or members of an {@link OpFamily} service where one class
+ * defines several operators from a table; {@link OpRegistry} finds both. Definitions are
+ * stateless: two instances of the same class with the same name are equal. A typed handle
+ * {@code public static final X OP} must be declared after the {@link Param} constants, which the
+ * constructor reads.
  *
  * @param <P> the parameter record
  */
@@ -300,12 +302,12 @@ public abstract class OpDef<P extends Record> {
 
   @Override
   public final boolean equals(Object o) {
-    return o != null && o.getClass() == getClass();
+    return o != null && o.getClass() == getClass() && ((OpDef<?>) o).name.equals(name);
   }
 
   @Override
   public final int hashCode() {
-    return getClass().hashCode();
+    return 31 * getClass().hashCode() + name.hashCode();
   }
 
   @Override

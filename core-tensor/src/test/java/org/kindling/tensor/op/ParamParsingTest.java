@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.op.nn.SoftmaxOutput;
@@ -101,10 +101,10 @@ class ParamParsingTest {
   void registryResolvesCanonicalNamesAndAliases() {
     assertThat(OpRegistry.find("Softmax")).contains(SoftmaxOutput.OP);
     assertThat(OpRegistry.find("flatten")).contains(Flatten.OP);
-    assertThat(OpRegistry.find("_Plus")).contains(ElemwiseAdd.OP);
-    assertThat(OpRegistry.find("_plus")).contains(ElemwiseAdd.OP);
-    assertThat(OpRegistry.find("_add")).contains(ElemwiseAdd.OP);
-    assertThat(OpRegistry.find("elemwise_add")).contains(ElemwiseAdd.OP);
+    assertThat(OpRegistry.find("_Plus")).contains(MathOps.ELEMWISE_ADD);
+    assertThat(OpRegistry.find("_plus")).contains(MathOps.ELEMWISE_ADD);
+    assertThat(OpRegistry.find("_add")).contains(MathOps.ELEMWISE_ADD);
+    assertThat(OpRegistry.find("elemwise_add")).contains(MathOps.ELEMWISE_ADD);
     assertThat(OpRegistry.find("NoSuchOperator")).isEmpty();
   }
 }

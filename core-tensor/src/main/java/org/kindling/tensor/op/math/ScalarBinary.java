@@ -29,14 +29,87 @@ import org.kindling.tensor.op.TypeSlots;
  * except that integer data with {@code is_int=False} gives float64 and bool data gives int64
  * ({@code is_int}) or float64. Kernels compute float32.
  */
-abstract class ScalarBinary extends OpDef<ScalarParams> {
+class ScalarBinary extends OpDef<ScalarParams> {
+  /**
+   * The family: MXNet's name, its aliases and the element function, applied as
+   * {@code data (op) scalar} or, {@link #reversed}, as {@code scalar (op) data}; samples where
+   * the function needs its own.
+   */
+  static final List<ScalarBinary> ALL = List.of(
+      op("_plus_scalar", List.of("_PlusScalar"), BinaryFn.PLUS),
+      op("_minus_scalar", List.of("_MinusScalar"), BinaryFn.MINUS),
+      reversed("_rminus_scalar", List.of("_RMinusScalar"), BinaryFn.MINUS),
+      op("_mul_scalar", List.of("_MulScalar"), BinaryFn.MUL),
+      op("_div_scalar", List.of("_DivScalar"), BinaryFn.DIV),
+      reversed("_rdiv_scalar", List.of("_RDivScalar"), BinaryFn.DIV, List.of(
+          Sample.of(ScalarParams.of(2.5), Shape.of(3, 4)).domain(0, Domain.POSITIVE),
+          Sample.of(ScalarParams.of(-1), Shape.of(2, 5)).domain(0, Domain.range(-3, -0.5)),
+          Sample.of(ScalarParams.of(0.1), Shape.of(5000)).noGradientCheck())),
+      op("_mod_scalar", List.of("_ModScalar"), BinaryFn.MOD, List.of(
+          Sample.of(ScalarParams.of(1.3), Shape.of(3, 4)).domain(0, Domain.range(0.1, 1.2)),
+          Sample.of(ScalarParams.of(-1.3), Shape.of(3, 4)).domain(0, Domain.range(0.1, 1.2)),
+          Sample.of(ScalarParams.of(0.7), Shape.of(5000)).noGradientCheck(),
+          Sample.of(ScalarParams.of(0), Shape.of(3, 4)).noGradientCheck())),
+      reversed("_rmod_scalar", List.of("_RModScalar"), BinaryFn.MOD, List.of(
+          Sample.of(ScalarParams.of(2.5), Shape.of(3, 4)).domain(0, Domain.range(2.6, 3)),
+          Sample.of(ScalarParams.of(-2.5), Shape.of(3, 4)).domain(0, Domain.range(2.6, 3)),
+          Sample.of(ScalarParams.of(2.5), Shape.of(3, 4)).domain(0, Domain.range(1.3, 2.4)),
+          Sample.of(ScalarParams.of(1.7), Shape.of(5000)).noGradientCheck())),
+      op("_power_scalar", List.of("_PowerScalar"), BinaryFn.POWER, List.of(
+          Sample.of(ScalarParams.of(2), Shape.of(3, 4)),
+          Sample.of(new ScalarParams(0.5, false), Shape.of(3, 4)).domain(0, Domain.POSITIVE),
+          Sample.of(ScalarParams.of(-1.5), Shape.of(3, 4)).domain(0, Domain.POSITIVE),
+          Sample.of(ScalarParams.of(3), Shape.of(5000)).noGradientCheck())),
+      reversed("_rpower_scalar", List.of("_RPowerScalar"), BinaryFn.POWER, List.of(
+          Sample.of(ScalarParams.of(2), Shape.of(3, 4)),
+          Sample.of(new ScalarParams(0.5, false), Shape.of(3, 4)),
+          Sample.of(ScalarParams.of(-2), Shape.of(3, 4)).noGradientCheck(),
+          Sample.of(ScalarParams.of(1.5), Shape.of(5000)).noGradientCheck())),
+      op("_maximum_scalar", List.of("_MaximumScalar", "_npi_maximum_scalar"), BinaryFn.MAXIMUM),
+      op("_minimum_scalar", List.of("_MinimumScalar", "_npi_minimum_scalar"), BinaryFn.MINIMUM),
+      op("_hypot_scalar", List.of("_npi_hypot_scalar", "_HypotScalar"), BinaryFn.HYPOT),
+      op("_equal_scalar", List.of("_EqualScalar"), BinaryFn.EQUAL),
+      op("_not_equal_scalar", List.of("_NotEqualScalar"), BinaryFn.NOT_EQUAL),
+      op("_greater_scalar", List.of("_GreaterScalar"), BinaryFn.GREATER),
+      op("_greater_equal_scalar", List.of("_GreaterEqualScalar"), BinaryFn.GREATER_EQUAL),
+      op("_lesser_scalar", List.of("_LesserScalar"), BinaryFn.LESSER),
+      op("_lesser_equal_scalar", List.of("_LesserEqualScalar"), BinaryFn.LESSER_EQUAL),
+      op("_logical_and_scalar", List.of("_LogicalAndScalar"), BinaryFn.LOGICAL_AND),
+      op("_logical_or_scalar", List.of("_LogicalOrScalar"), BinaryFn.LOGICAL_OR),
+      op("_logical_xor_scalar", List.of("_LogicalXorScalar"), BinaryFn.LOGICAL_XOR));
+
   private final BinaryFn fn;
   private final boolean reversed;
+  private final List<Sample<ScalarParams>> samples;
 
-  ScalarBinary(String name, List<String> aliases, BinaryFn fn, boolean reversed) {
+  /**
+   * @param reversed true for {@code scalar (op) data}
+   * @param samples the test samples, or null for {@link #defaultSamples}
+   */
+  ScalarBinary(String name, List<String> aliases, BinaryFn fn, boolean reversed,
+      List<Sample<ScalarParams>> samples) {
     super(name, aliases, ScalarParams.class, List.of(ScalarParams.SCALAR, ScalarParams.IS_INT));
     this.fn = fn;
     this.reversed = reversed;
+    this.samples = samples != null ? samples : defaultSamples(fn);
+  }
+
+  private static ScalarBinary op(String name, List<String> aliases, BinaryFn fn) {
+    return new ScalarBinary(name, aliases, fn, false, null);
+  }
+
+  private static ScalarBinary op(String name, List<String> aliases, BinaryFn fn,
+      List<Sample<ScalarParams>> samples) {
+    return new ScalarBinary(name, aliases, fn, false, samples);
+  }
+
+  private static ScalarBinary reversed(String name, List<String> aliases, BinaryFn fn) {
+    return new ScalarBinary(name, aliases, fn, true, null);
+  }
+
+  private static ScalarBinary reversed(String name, List<String> aliases, BinaryFn fn,
+      List<Sample<ScalarParams>> samples) {
+    return new ScalarBinary(name, aliases, fn, true, samples);
   }
 
   @Override
@@ -187,12 +260,16 @@ abstract class ScalarBinary extends OpDef<ScalarParams> {
     return new double[][] {y};
   }
 
+  @Override
+  public final List<Sample<ScalarParams>> samples() {
+    return samples;
+  }
+
   /**
    * Comparisons: small integers (ties with the scalar), a non-integer scalar with
    * {@code is_int=False}, and 0; arithmetic: two scalars and a long forward-only input.
    */
-  @Override
-  public List<Sample<ScalarParams>> samples() {
+  private static List<Sample<ScalarParams>> defaultSamples(BinaryFn fn) {
     if (fn.logic()) {
       return List.of(
           Sample.of(ScalarParams.of(1), Shape.of(3, 4)).domain(0, Domain.index(3)),

@@ -2,6 +2,7 @@ package org.kindling.tensor.op.math;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.kernel.FloatKernels;
@@ -18,18 +19,22 @@ import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
- * The unary math family (MXNet's {@code MXNET_OPERATOR_REGISTER_UNARY}): one input {@code data},
- * one output {@code output} of the same shape and type ({@code ElemwiseShape<1, 1>},
+ * The unary math family (MXNet's {@code MXNET_OPERATOR_REGISTER_UNARY}): one operator per row of
+ * {@link UnaryFn} ({@code abs}, {@code exp}, {@code relu}, ...). One input {@code data}, one
+ * output {@code output} of the same shape and type ({@code ElemwiseShape<1, 1>},
  * {@code ElemwiseType<1, 1>}), {@code y = f(x)} element-wise, in-place option {0,0}. The
- * function, its derivative and what the backward pass reads come from a {@link UnaryFn}; the
- * rounding functions pass zero gradients.
+ * function, its derivative and what the backward pass reads come from the row; the rounding
+ * functions pass zero gradients.
  */
-abstract class UnaryMath extends OpDef<NoParams> {
+final class UnaryMath extends OpDef<NoParams> {
+  /** The family, one operator per row of the table. */
+  static final List<UnaryMath> ALL = Arrays.stream(UnaryFn.values()).map(UnaryMath::new).toList();
+
   private static final int CHUNK = 4096;
   private final UnaryFn fn;
 
-  UnaryMath(String name, List<String> aliases, UnaryFn fn) {
-    super(name, aliases, NoParams.class, List.of());
+  private UnaryMath(UnaryFn fn) {
+    super(fn.opName(), fn.aliases(), NoParams.class, List.of());
     this.fn = fn;
   }
 
@@ -140,23 +145,18 @@ abstract class UnaryMath extends OpDef<NoParams> {
     return new double[][] {y};
   }
 
-  /** A (3, 4) input from {@link Domain#ANY} and a long forward-only one. */
+  /**
+   * A (3, 4) sample per domain of the row (gradient checked), a (2, 3, 5) one from the first,
+   * and a forward-only (5000,) one from {@link Domain#ANY} (NaN, infinities and out-of-domain
+   * values must come out as MXNet gives them).
+   */
   @Override
   public List<Sample<NoParams>> samples() {
-    return samples(Domain.ANY);
-  }
-
-  /**
-   * A (3, 4) sample per domain (gradient checked), a (2, 3, 5) one from the first, and a
-   * forward-only (5000,) one from {@link Domain#ANY} (NaN, infinities and out-of-domain values
-   * must come out as MXNet gives them).
-   */
-  static List<Sample<NoParams>> samples(Domain... domains) {
     List<Sample<NoParams>> out = new ArrayList<>();
-    for (Domain d : domains) {
+    for (Domain d : fn.domains()) {
       out.add(Sample.of(NoParams.NONE, Shape.of(3, 4)).domain(0, d));
     }
-    out.add(Sample.of(NoParams.NONE, Shape.of(2, 3, 5)).domain(0, domains[0]));
+    out.add(Sample.of(NoParams.NONE, Shape.of(2, 3, 5)).domain(0, fn.domains().get(0)));
     out.add(Sample.of(NoParams.NONE, Shape.of(5000)).noGradientCheck());
     return out;
   }
