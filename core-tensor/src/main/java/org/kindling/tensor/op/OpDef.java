@@ -208,11 +208,14 @@ public abstract class OpDef<P extends Record> {
 
   /**
    * Infers unknown input and output shapes from known ones, in both directions where MXNet does;
-   * leaves slots unknown when there is not enough information yet.
+   * leaves slots unknown when there is not enough information yet. By default every input and
+   * output has the same shape ({@link ShapeSlots#allSame()}, MXNet's {@code ElemwiseShape}).
    *
    * @throws IllegalArgumentException if the known shapes are inconsistent
    */
-  public abstract void inferShape(P p, ShapeSlots s);
+  public void inferShape(P p, ShapeSlots s) {
+    s.allSame();
+  }
 
   /** Infers element types; by default every input and output has the same type. */
   public void inferType(P p, TypeSlots t) {

@@ -69,6 +69,31 @@ public final class ShapeSlots {
     return current;
   }
 
+  /**
+   * MXNet's {@code ElemwiseShape}: every input and output has one shape, taken from the first
+   * known slot (inputs, then outputs); nothing happens while every slot is unknown.
+   *
+   * @throws IllegalArgumentException naming a known slot whose shape differs
+   */
+  public void allSame() {
+    Shape known = null;
+    for (Shape d : in) {
+      known = known == null ? d : known;
+    }
+    for (Shape d : out) {
+      known = known == null ? d : known;
+    }
+    if (known == null) {
+      return;
+    }
+    for (int i = 0; i < in.length; i++) {
+      assignIn(i, known);
+    }
+    for (int k = 0; k < out.length; k++) {
+      assignOut(k, known);
+    }
+  }
+
   /** True if any slot was filled since construction. */
   public boolean changed() {
     return changed;

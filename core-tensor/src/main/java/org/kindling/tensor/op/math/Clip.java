@@ -13,7 +13,6 @@ import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -52,14 +51,6 @@ public final class Clip extends OpDef<Clip.Params> {
     return List.of("data");
   }
 
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
-      s.assignIn(0, s.out(0));
-    }
-  }
 
   @Override
   public BackwardDeps backwardDeps(Params p) {

@@ -5,7 +5,6 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * The equal-shape binary family: {@code lhs (op) rhs} for two inputs of one shape, no
@@ -63,17 +62,6 @@ final class ElemwiseBinary extends BinaryMath {
       List<Sample<NoParams>> samples) {
     super(name, aliases, fn);
     this.samples = samples;
-  }
-
-  @Override
-  public void inferShape(NoParams p, ShapeSlots s) {
-    Shape known = s.in(0) != null ? s.in(0) : s.in(1) != null ? s.in(1) : s.out(0);
-    if (known == null) {
-      return;
-    }
-    s.assignIn(0, known);
-    s.assignIn(1, known);
-    s.assignOut(0, known);
   }
 
   @Override

@@ -14,7 +14,6 @@ import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.TypeSlots;
 
@@ -117,14 +116,6 @@ class ScalarBinary extends OpDef<ScalarParams> {
     return List.of("data");
   }
 
-  @Override
-  public final void inferShape(ScalarParams p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
-      s.assignIn(0, s.out(0));
-    }
-  }
 
   @Override
   public void inferType(ScalarParams p, TypeSlots t) {

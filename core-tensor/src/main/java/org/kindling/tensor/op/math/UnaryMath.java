@@ -15,7 +15,6 @@ import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -43,14 +42,6 @@ final class UnaryMath extends OpDef<NoParams> {
     return List.of("data");
   }
 
-  @Override
-  public final void inferShape(NoParams p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
-      s.assignIn(0, s.out(0));
-    }
-  }
 
   @Override
   public final List<int[]> inplaceOptions(NoParams p) {

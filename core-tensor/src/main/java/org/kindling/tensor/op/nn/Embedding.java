@@ -11,7 +11,7 @@ import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -41,26 +41,15 @@ import org.kindling.tensor.op.TypeSlots;
 @AutoService(OpDef.class)
 public final class Embedding extends OpDef<Embedding.Params> {
   /** The weight types MXNet accepts for {@code dtype}, in its declaration order. */
-  public enum WeightType implements MxEnum {
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BFLOAT16(DType.BFLOAT16),
-    UINT8(DType.UINT8),
-    INT8(DType.INT8),
-    INT32(DType.INT32),
-    INT64(DType.INT64);
-
-    private final DType dtype;
-
-    WeightType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
+  public enum WeightType implements DTypeEnum {
+    FLOAT32,
+    FLOAT64,
+    FLOAT16,
+    BFLOAT16,
+    UINT8,
+    INT8,
+    INT32,
+    INT64
   }
 
   static final Param<Integer> INPUT_DIM =

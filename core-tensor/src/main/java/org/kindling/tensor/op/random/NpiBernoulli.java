@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.random.RandomGenerator;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
@@ -14,7 +13,7 @@ import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -40,29 +39,13 @@ import org.kindling.tensor.op.TypeSlots;
 @AutoService(OpDef.class)
 public final class NpiBernoulli extends OpDef<NpiBernoulli.Params> {
   /** The {@code dtype} values of {@code _npi_bernoulli}. */
-  public enum OutType implements MxEnum {
-    UINT8(DType.UINT8),
-    INT32(DType.INT32),
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BOOL(DType.BOOL);
-
-    private final DType dtype;
-
-    OutType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
-
-    @Override
-    public String mxName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+  public enum OutType implements DTypeEnum {
+    UINT8,
+    INT32,
+    FLOAT32,
+    FLOAT64,
+    FLOAT16,
+    BOOL
   }
 
   static final Param<String> PROB = RequiredValues.optionalFloat("prob");

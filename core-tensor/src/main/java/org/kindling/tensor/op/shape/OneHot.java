@@ -3,7 +3,6 @@ package org.kindling.tensor.op.shape;
 import com.google.auto.service.AutoService;
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Locale;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
@@ -11,7 +10,7 @@ import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -30,31 +29,15 @@ import org.kindling.tensor.op.TypeSlots;
 @AutoService(OpDef.class)
 public final class OneHot extends OpDef<OneHot.Params> {
   /** MXNet's {@code dtype} values ({@code MXNET_ADD_ALL_TYPES}). */
-  public enum OutType implements MxEnum {
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BFLOAT16(DType.BFLOAT16),
-    UINT8(DType.UINT8),
-    INT8(DType.INT8),
-    INT32(DType.INT32),
-    INT64(DType.INT64);
-
-    private final DType dtype;
-
-    OutType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
-
-    @Override
-    public String mxName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+  public enum OutType implements DTypeEnum {
+    FLOAT32,
+    FLOAT64,
+    FLOAT16,
+    BFLOAT16,
+    UINT8,
+    INT8,
+    INT32,
+    INT64
   }
 
   static final Param<Integer> DEPTH =
