@@ -5,11 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
@@ -174,69 +173,32 @@ class ScalarBinary extends OpDef<ScalarParams> {
   }
 
   /** One chunk loop for all: the scalar fills a chunk-sized operand once per call. */
-  private record Cpu(BinaryFn fn, boolean reversed, Reads reads, float s) implements Kernel {
-    private static final int CHUNK = 4096;
-
+  private record Cpu(BinaryFn fn, boolean reversed, Reads reads, float s)
+      implements DataGradientKernel {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      FloatBuffer x = in[0].floats();
-      FloatBuffer y = out[0].floats();
       int n = in[0].size();
-      float[] v = new float[Math.min(CHUNK, n)];
-      float[] c = new float[v.length];
+      float[] c = new float[Math.min(Chunks.SIZE, n)];
       Arrays.fill(c, s);
-      for (int start = 0; start < n; start += CHUNK) {
-        int m = Math.min(CHUNK, n - start);
-        x.get(start, v, 0, m);
-        if (reversed) {
-          fn.map(c, v, v, m);
-        } else {
-          fn.map(v, c, v, m);
-        }
-        y.put(start, v, 0, m);
-      }
+      Chunks.map(in[0].floats(), out[0].floats(), n, reversed
+          ? (v, m) -> fn.map(c, v, v, m) : (v, m) -> fn.map(v, c, v, m));
     }
 
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer dx = a.inGrad()[0].floats();
-      int n = a.inGrad()[0].size();
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
       if (fn.logic()) {
-        if (!a.adds(0)) {
-          FloatKernels.zero(dx, n); // MakeZeroGradNodes
-        }
+        a.zeroUnlessAdding(0); // MakeZeroGradNodes
         return;
       }
-      FloatBuffer dy = a.outGrad()[0].floats();
       FloatBuffer src = switch (reads) {
         case INPUT -> a.in()[0].floats();
         case OUTPUT -> a.out()[0].floats();
         case NOTHING -> null;
       };
       float logS = (float) Math.log(s);
-      float[] g = new float[Math.min(CHUNK, n)];
-      float[] v = new float[g.length];
-      float[] old = new float[g.length];
-      for (int start = 0; start < n; start += CHUNK) {
-        int m = Math.min(CHUNK, n - start);
-        dy.get(start, g, 0, m);
-        if (src != null) {
-          src.get(start, v, 0, m);
-        }
-        for (int j = 0; j < m; j++) {
-          float d;
-          if (reads == Reads.OUTPUT) {
-            d = v[j] * logS; // rpower_grad(out, s) = out * log(s)
-          } else {
-            d = reversed ? fn.gradB(s, v[j]) : fn.gradA(v[j], s);
-          }
-          g[j] *= d;
-        }
-        BinaryKernel.put(dx, start, g, old, m, a.adds(0));
-      }
+      Chunks.gradient(dy, src, dx, a.inGrad()[0].size(), a.adds(0), (g, v) -> g * (
+          reads == Reads.OUTPUT ? v * logS // rpower_grad(out, s) = out * log(s)
+              : reversed ? fn.gradB(s, v) : fn.gradA(v, s)));
     }
   }
 

@@ -5,11 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpContext;
@@ -29,7 +28,6 @@ final class UnaryMath extends OpDef<NoParams> {
   /** The family, one operator per row of the table. */
   static final List<UnaryMath> ALL = Arrays.stream(UnaryFn.values()).map(UnaryMath::new).toList();
 
-  private static final int CHUNK = 4096;
   private final UnaryFn fn;
 
   private UnaryMath(UnaryFn fn) {
@@ -68,60 +66,23 @@ final class UnaryMath extends OpDef<NoParams> {
   }
 
   /** Chunked loops; the output may be the input's buffer. */
-  private record Cpu(UnaryFn fn) implements Kernel {
+  private record Cpu(UnaryFn fn) implements DataGradientKernel {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      FloatBuffer x = in[0].floats();
-      FloatBuffer y = out[0].floats();
-      int n = in[0].size();
-      float[] v = new float[Math.min(CHUNK, n)];
-      for (int start = 0; start < n; start += CHUNK) {
-        int m = Math.min(CHUNK, n - start);
-        x.get(start, v, 0, m);
-        fn.map(v, m);
-        y.put(start, v, 0, m);
-      }
+      Chunks.map(in[0].floats(), out[0].floats(), in[0].size(), fn::map);
     }
 
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer dx = a.inGrad()[0].floats();
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
       int n = a.inGrad()[0].size();
-      UnaryFn.Reads reads = fn.reads();
-      if (reads == UnaryFn.Reads.ZERO) {
-        if (!a.adds(0)) {
-          FloatKernels.zero(dx, n);
-        }
-        return;
-      }
-      FloatBuffer dy = a.outGrad()[0].floats();
-      FloatBuffer src = switch (reads) {
-        case INPUT -> a.in()[0].floats();
-        case OUTPUT -> a.out()[0].floats();
-        default -> null;
-      };
-      float[] g = new float[Math.min(CHUNK, n)];
-      float[] v = new float[g.length];
-      float[] old = new float[g.length];
-      for (int start = 0; start < n; start += CHUNK) {
-        int m = Math.min(CHUNK, n - start);
-        dy.get(start, g, 0, m);
-        if (src != null) {
-          src.get(start, v, 0, m);
-        }
-        if (reads == UnaryFn.Reads.OUTPUT) {
-          for (int j = 0; j < m; j++) {
-            g[j] *= fn.grad(0f, v[j]);
-          }
-        } else {
-          for (int j = 0; j < m; j++) {
-            g[j] *= fn.grad(v[j], 0f);
-          }
-        }
-        BinaryKernel.put(dx, start, g, old, m, a.adds(0));
+      boolean add = a.adds(0);
+      switch (fn.reads()) {
+        case ZERO -> a.zeroUnlessAdding(0);
+        case NOTHING -> Chunks.gradient(dy, null, dx, n, add, (g, v) -> g * fn.grad(0f, 0f));
+        case INPUT -> Chunks.gradient(dy, a.in()[0].floats(), dx, n, add,
+            (g, x) -> g * fn.grad(x, 0f));
+        case OUTPUT -> Chunks.gradient(dy, a.out()[0].floats(), dx, n, add,
+            (g, y) -> g * fn.grad(0f, y));
       }
     }
   }
