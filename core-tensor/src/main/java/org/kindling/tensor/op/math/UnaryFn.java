@@ -2,6 +2,7 @@ package org.kindling.tensor.op.math;
 
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
+import org.kindling.tensor.kernel.ErfMath;
 import org.kindling.tensor.op.Domain;
 
 /**
@@ -201,7 +202,7 @@ enum UnaryFn {
       (x, y) -> -1f / (x * x), Domain.POSITIVE, Domain.range(-3, -0.5)),
   /** {@code erf}: the Gauss error function; gradient {@code dy 2/sqrt(pi) e^(-x^2)}. */
   ERF("erf", List.of("_npx_erf"), Reads.INPUT, x -> (float) ErfMath.erf(x), ErfMath::erf,
-      (x, y) -> (float) (2.0 / Math.sqrt(Math.PI) * Math.exp(-(double) x * x))),
+      (x, y) -> (float) ErfMath.derivative(x)),
   /**
    * {@code logical_not}: mshadow_op::nt, 1 where {@code x == 0}, else 0 (NaN gives 0), in the
    * input's type; zero gradient.

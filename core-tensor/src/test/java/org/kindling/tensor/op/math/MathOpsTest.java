@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.ErfMath;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Imperative;

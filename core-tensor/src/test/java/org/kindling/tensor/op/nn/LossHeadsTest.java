@@ -14,7 +14,7 @@ import org.kindling.tensor.op.OpRegistry;
 class LossHeadsTest {
   @Test
   void regressionGradientsAreScaledByGradScaleOverOutputsPerExample() {
-    var h = KernelHarness.of(LinearRegressionOutput.OP, new RegressionOutput.Params(3f),
+    var h = KernelHarness.of(RegressionOutput.LINEAR, new RegressionOutput.Params(3f),
         Shape.of(2, 3), Shape.of(2, 3));
     KernelHarness.set(h.in[0], 1, 2, 3, 4, 5, 6);
     KernelHarness.set(h.in[1], 0, 0, 0, 1, 1, 1);
@@ -22,7 +22,7 @@ class LossHeadsTest {
     double[] dx = KernelHarness.get(h.backward(true, 1, new double[0][], true, true)[0]);
     assertThat(dx).containsExactly(new double[] {1, 2, 3, 3, 4, 5}, within(1e-6)); // x·3/3
 
-    var mae = KernelHarness.of(MAERegressionOutput.OP, new RegressionOutput.Params(1f),
+    var mae = KernelHarness.of(RegressionOutput.MAE, new RegressionOutput.Params(1f),
         Shape.of(1, 4), Shape.of(1, 4));
     KernelHarness.set(mae.in[0], 1, 2, 3, 4);
     KernelHarness.set(mae.in[1], 0, 2, 5, 4);
@@ -34,7 +34,7 @@ class LossHeadsTest {
 
   @Test
   void logisticRegressionOutputsTheSigmoid() {
-    var h = new KernelHarness<>(LogisticRegressionOutput.OP, RegressionOutput.Params.defaults(),
+    var h = new KernelHarness<>(RegressionOutput.LOGISTIC, RegressionOutput.Params.defaults(),
         new Shape[] {Shape.of(2, 1), null}, new DType[] {DType.FLOAT32, DType.FLOAT32});
     assertThat(h.in[1].shape()).as("(N, 1) data gets an (N,) label").isEqualTo(Shape.of(2));
     KernelHarness.set(h.in[0], 0, 2);
@@ -48,7 +48,7 @@ class LossHeadsTest {
 
   @Test
   void aLabelMustMatchTheDataSizeAndFirstExtent() {
-    assertThatThrownBy(() -> KernelHarness.of(LinearRegressionOutput.OP,
+    assertThatThrownBy(() -> KernelHarness.of(RegressionOutput.LINEAR,
         RegressionOutput.Params.defaults(), Shape.of(2, 3), Shape.of(3, 2)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label shape");
     assertThat(OpRegistry.get("_sparse_MAERegressionOutput").name())

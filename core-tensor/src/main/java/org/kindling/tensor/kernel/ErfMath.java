@@ -1,18 +1,18 @@
-package org.kindling.tensor.op.math;
+package org.kindling.tensor.kernel;
 
 /**
  * The Gauss error function, which {@link Math} lacks, to double precision (about 1e-15): a series
  * of positive terms below |x| = 2.5 (no cancellation), the continued fraction of erfc above, and
- * +-1 from |x| = 6 (erfc(6) is below half an ulp of 1).
+ * +-1 from |x| = 6 (erfc(6) is below half an ulp of 1). For the {@code erf} operator and GELU.
  */
-final class ErfMath {
+public final class ErfMath {
   private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
   private static final double ONE_OVER_SQRT_PI = 1 / Math.sqrt(Math.PI);
 
   private ErfMath() {}
 
   /** erf(x); NaN for NaN, +-1 for +-inf, -0 for -0. */
-  static double erf(double x) {
+  public static double erf(double x) {
     if (Double.isNaN(x)) {
       return x;
     }
@@ -42,5 +42,10 @@ final class ErfMath {
       r = 1;
     }
     return Math.copySign(r, x);
+  }
+
+  /** d/dx erf(x) = 2/sqrt(pi)·e^(-x²). */
+  public static double derivative(double x) {
+    return TWO_OVER_SQRT_PI * Math.exp(-x * x);
   }
 }
