@@ -239,8 +239,14 @@ public abstract class OpDef<P extends Record> {
     return false;
   }
 
-  /** What the backward pass reads; by default everything (a safe, memory-hungry choice). */
+  /**
+   * What the backward pass reads; by default nothing where the {@link #gradient} is zero, else
+   * everything (a safe, memory-hungry choice).
+   */
   public BackwardDeps backwardDeps(P p) {
+    if (gradient(p) == Gradient.ZERO) {
+      return BackwardDeps.none();
+    }
     java.util.Set<Integer> ins = new java.util.HashSet<>();
     for (int i = 0; i < inputNames(p).size(); i++) {
       ins.add(i);

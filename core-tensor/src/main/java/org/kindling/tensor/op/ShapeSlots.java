@@ -15,16 +15,6 @@ public final class ShapeSlots extends Slots<Shape> {
    * @param outNames output names, for messages
    */
   public ShapeSlots(Shape[] in, Shape[] out, List<String> inNames, List<String> outNames) {
-    super(in, out, inNames, outNames);
-  }
-
-  @Override
-  public String kind() {
-    return "shape";
-  }
-
-  @Override
-  public String describe(Shape value) {
-    return value.toString();
+    super(in, out, inNames, outNames, "shape", Shape::toString);
   }
 }

@@ -1,6 +1,7 @@
 package org.kindling.tensor.op;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The input and output values of one node during an inference pass, shapes ({@link ShapeSlots})
@@ -15,6 +16,8 @@ public abstract sealed class Slots<T> permits ShapeSlots, TypeSlots {
   private final T[] out;
   private final List<String> inNames;
   private final List<String> outNames;
+  private final String kind;
+  private final Function<T, String> describe;
   private boolean changed;
 
   /**
@@ -22,19 +25,28 @@ public abstract sealed class Slots<T> permits ShapeSlots, TypeSlots {
    * @param out output values (modified in place), null entries unknown
    * @param inNames input names, for messages
    * @param outNames output names, for messages
+   * @param kind what is inferred, for messages
+   * @param describe a value as messages show it
    */
-  Slots(T[] in, T[] out, List<String> inNames, List<String> outNames) {
+  Slots(T[] in, T[] out, List<String> inNames, List<String> outNames, String kind,
+      Function<T, String> describe) {
     this.in = in;
     this.out = out;
     this.inNames = inNames;
     this.outNames = outNames;
+    this.kind = kind;
+    this.describe = describe;
   }
 
   /** What is inferred, for messages: {@code shape} or {@code type}. */
-  public abstract String kind();
+  public final String kind() {
+    return kind;
+  }
 
   /** A value as messages show it ({@code (2, 3)}, {@code float32}). */
-  public abstract String describe(T value);
+  public final String describe(T value) {
+    return describe.apply(value);
+  }
 
   /** Number of inputs. */
   public final int numInputs() {

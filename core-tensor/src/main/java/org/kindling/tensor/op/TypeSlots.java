@@ -16,16 +16,6 @@ public final class TypeSlots extends Slots<DType> {
    * @param outNames output names, for messages
    */
   public TypeSlots(DType[] in, DType[] out, List<String> inNames, List<String> outNames) {
-    super(in, out, inNames, outNames);
-  }
-
-  @Override
-  public String kind() {
-    return "type";
-  }
-
-  @Override
-  public String describe(DType value) {
-    return value.numpyName();
+    super(in, out, inNames, outNames, "type", DType::numpyName);
   }
 }

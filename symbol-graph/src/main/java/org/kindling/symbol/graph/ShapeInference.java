@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.ShapeSlots;
 
 /**
@@ -16,12 +17,9 @@ import org.kindling.tensor.op.ShapeSlots;
  * from the data shape. Inconsistencies are reported naming the node and slot.
  */
 public final class ShapeInference {
-  private static final Sweeps.Rule<Shape> RULE = new Sweeps.Rule<>("shape", Shape[]::new,
-      (n, in, out) -> {
-        ShapeSlots slots = new ShapeSlots(in, out, n.op().inputNames(), n.op().outputNames());
-        n.op().inferShape(slots);
-        return slots;
-      }, ShapeInference::describeInputs);
+  private static final Sweeps.Rule<Shape, ShapeSlots> RULE =
+      new Sweeps.Rule<>(Shape[]::new, ShapeSlots::new, OpInstance::inferShape,
+          ShapeInference::describeInputs);
 
   private ShapeInference() {}
 

@@ -2,8 +2,11 @@ package org.kindling.symbol.graph;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.Slots;
 
 /**
@@ -18,22 +21,17 @@ final class Sweeps {
   /**
    * What one pass infers and how.
    *
-   * @param kind what is inferred, for messages: {@code shape} or {@code type}
    * @param newArray a new array of unknown values
-   * @param infer runs a node's operator on its input and output values (modified in place) and
-   *     returns the slots it filled
+   * @param slots the slots over a node's input and output values and names
+   * @param infer runs an operator's inference on its slots
    * @param inputsNote what a failure message adds about the node's inputs (may be empty)
    */
-  record Rule<T>(String kind, IntFunction<T[]> newArray, Infer<T> infer, Note<T> inputsNote) {}
+  record Rule<T, S extends Slots<T>>(IntFunction<T[]> newArray, SlotsFactory<T, S> slots,
+      BiConsumer<OpInstance<?>, S> infer, BiFunction<Node, T[], String> inputsNote) {}
 
-  /** Runs a node's operator on its values. */
-  interface Infer<T> {
-    Slots<T> apply(Node n, T[] in, T[] out);
-  }
-
-  /** Describes a node's input values. */
-  interface Note<T> {
-    String of(Node n, T[] in);
+  /** A slots constructor ({@code ShapeSlots::new}). */
+  interface SlotsFactory<T, S extends Slots<T>> {
+    S of(T[] in, T[] out, List<String> inNames, List<String> outNames);
   }
 
   /**
@@ -43,7 +41,7 @@ final class Sweeps {
    * @return a value per entry ({@link Graph#entryId}), null where unknown
    * @throws IllegalArgumentException naming the node if values conflict
    */
-  static <T> T[] infer(Graph graph, Map<String, T> known, Function<Node, T> hint, Rule<T> rule) {
+  static <T> T[] infer(Graph graph, Map<String, T> known, Function<Node, T> hint, Rule<T, ?> rule) {
     T[] values = rule.newArray().apply(graph.numEntries());
     for (int id = 0; id < graph.numNodes(); id++) {
       Node n = graph.node(id);
@@ -62,7 +60,7 @@ final class Sweeps {
    * @param values a value per entry ({@link Graph#entryId}), null where unknown; filled in
    * @throws IllegalArgumentException naming the node if values conflict
    */
-  static <T> void untilStable(Graph graph, T[] values, Rule<T> rule) {
+  static <T> void untilStable(Graph graph, T[] values, Rule<T, ?> rule) {
     boolean changed = true;
     while (changed) {
       changed = false;
@@ -75,7 +73,8 @@ final class Sweeps {
     }
   }
 
-  private static <T> boolean visit(Graph graph, int id, T[] values, Rule<T> rule) {
+  private static <T, S extends Slots<T>> boolean visit(Graph graph, int id, T[] values,
+      Rule<T, S> rule) {
     Node n = graph.node(id);
     if (n.isVariable()) {
       return false;
@@ -89,13 +88,7 @@ final class Sweeps {
     for (int k = 0; k < out.length; k++) {
       out[k] = values[graph.entryId(id, k)];
     }
-    Slots<T> slots;
-    try {
-      slots = rule.infer().apply(n, in, out);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(rule.kind() + " inference failed at node "
-          + n.describe() + ": " + e.getMessage() + rule.inputsNote().of(n, in), e);
-    }
+    S slots = infer(n, in, out, rule);
     if (!slots.changed()) {
       return false;
     }
@@ -106,7 +99,7 @@ final class Sweeps {
         values[e] = in[i];
         changed = true;
       } else if (in[i] != null && !in[i].equals(values[e])) {
-        throw new IllegalArgumentException(rule.kind() + " inference failed at node "
+        throw new IllegalArgumentException(slots.kind() + " inference failed at node "
             + n.describe() + ": input '" + n.op().inputNames().get(i) + "' is "
             + slots.describe(values[e]) + " but " + slots.describe(in[i]) + " is required");
       }
@@ -119,5 +112,17 @@ final class Sweeps {
       }
     }
     return changed;
+  }
+
+  /** Runs node {@code n}'s operator on its values; failures name the node. */
+  private static <T, S extends Slots<T>> S infer(Node n, T[] in, T[] out, Rule<T, S> rule) {
+    S slots = rule.slots().of(in, out, n.op().inputNames(), n.op().outputNames());
+    try {
+      rule.infer().accept(n.op(), slots);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(slots.kind() + " inference failed at node "
+          + n.describe() + ": " + e.getMessage() + rule.inputsNote().apply(n, in), e);
+    }
+    return slots;
   }
 }

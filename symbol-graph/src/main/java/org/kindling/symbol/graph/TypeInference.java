@@ -2,6 +2,7 @@ package org.kindling.symbol.graph;
 
 import java.util.Map;
 import org.kindling.tensor.DType;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TypeSlots;
 
 /**
@@ -11,12 +12,8 @@ import org.kindling.tensor.op.TypeSlots;
  * afterwards are float32, MXNet's default.
  */
 public final class TypeInference {
-  private static final Sweeps.Rule<DType> RULE = new Sweeps.Rule<>("type", DType[]::new,
-      (n, in, out) -> {
-        TypeSlots slots = new TypeSlots(in, out, n.op().inputNames(), n.op().outputNames());
-        n.op().inferType(slots);
-        return slots;
-      }, (n, in) -> "");
+  private static final Sweeps.Rule<DType, TypeSlots> RULE =
+      new Sweeps.Rule<>(DType[]::new, TypeSlots::new, OpInstance::inferType, (n, in) -> "");
 
   private TypeInference() {}
 

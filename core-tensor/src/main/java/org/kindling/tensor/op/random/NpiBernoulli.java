@@ -9,11 +9,10 @@ import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -217,11 +216,6 @@ public final class NpiBernoulli extends OpDef<NpiBernoulli.Params> {
   @Override
   public Gradient gradient(Params p) {
     return Gradient.ZERO;
-  }
-
-  @Override
-  public BackwardDeps backwardDeps(Params p) {
-    return new BackwardDeps(false, java.util.Set.of(), java.util.Set.of());
   }
 
   @Override
