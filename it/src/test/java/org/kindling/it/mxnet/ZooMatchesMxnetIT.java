@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.kindling.symbol.zoo.ZooCases.CIFAR28;
 import static org.kindling.symbol.zoo.ZooCases.CIFAR32;
 import static org.kindling.symbol.zoo.ZooCases.IMAGENET;
+import static org.kindling.symbol.zoo.ZooCases.initial;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -427,34 +428,6 @@ class ZooMatchesMxnetIT {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = rnd.nextInt(classes);
-    }
-    return v;
-  }
-
-  /** He-style uniform weights, gammas and moving variances in [0.5, 1.5], data in [-1, 1]. */
-  static float[] initial(String name, Shape shape, SplittableRandom rnd) {
-    int n = shape.intSize();
-    float[] v = new float[n];
-    double lo;
-    double hi;
-    if (name.equals("softmax_label")) {
-      return v;
-    } else if (name.equals("data")) {
-      lo = -1;
-      hi = 1;
-    } else if (name.endsWith("_weight")) {
-      double fanIn = (double) n / shape.get(0);
-      hi = Math.sqrt(6 / fanIn);
-      lo = -hi;
-    } else if (name.endsWith("_gamma") || name.endsWith("_moving_var")) {
-      lo = 0.5;
-      hi = 1.5;
-    } else {
-      lo = -0.1;
-      hi = 0.1;
-    }
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) rnd.nextDouble(lo, hi);
     }
     return v;
   }

@@ -2,6 +2,7 @@ package org.kindling.symbol.zoo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.Shape;
 
@@ -10,7 +11,7 @@ import org.kindling.tensor.Shape;
  * auxiliary-state counts (every argument but {@code data} and {@code softmax_label}; auxiliary
  * states apart): the cases of {@code ZooTest}, which checks Kindling's counts, and of it/'s
  * {@code ZooMatchesMxnetIT}, which checks MXNet's own. Published counts that agree are listed in
- * {@code ZooTest}.
+ * {@code ZooTest}. Also the values both give a network's arrays ({@link #initial}).
  */
 public final class ZooCases {
   /** MNIST images: 1 x 28 x 28. */
@@ -89,5 +90,37 @@ public final class ZooCases {
     c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
     c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
     return c;
+  }
+
+  /**
+   * Random initial values for the array {@code name}, scaled so that deep networks keep
+   * activations of order one: He-style uniform weights, gammas and moving variances in
+   * [0.5, 1.5], other vectors in [-0.1, 0.1], data in [-1, 1]; zeros for {@code softmax_label}.
+   */
+  public static float[] initial(String name, Shape shape, SplittableRandom rnd) {
+    int n = shape.intSize();
+    float[] v = new float[n];
+    double lo;
+    double hi;
+    if (name.equals("softmax_label")) {
+      return v;
+    } else if (name.equals("data")) {
+      lo = -1;
+      hi = 1;
+    } else if (name.endsWith("_weight")) {
+      double fanIn = (double) n / shape.get(0);
+      hi = Math.sqrt(6 / fanIn);
+      lo = -hi;
+    } else if (name.endsWith("_gamma") || name.endsWith("_moving_var")) {
+      lo = 0.5;
+      hi = 1.5;
+    } else {
+      lo = -0.1;
+      hi = 0.1;
+    }
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rnd.nextDouble(lo, hi);
+    }
+    return v;
   }
 }

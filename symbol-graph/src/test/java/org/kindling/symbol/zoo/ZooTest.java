@@ -29,16 +29,17 @@ import org.kindling.tensor.op.GradReq;
  * through symbol JSON, and trains one step (forward and backward) at a small size.
  *
  * <p>The expected parameter counts ({@link ZooCases}: every argument but {@code data} and
- * {@code softmax_label}; auxiliary states counted apart) are MXNet 1.9.1's own: {@code ZooMatchesMxnetIT} loads each
- * network's JSON into real MXNet, infers the shapes there with {@code MXSymbolInferShapeEx} and
- * checks MXNet's argument names, shapes and these same figures. Where a count is published
- * independently it agrees: LeNet 431,080 and VGG-16 138,357,544 (the brief), VGG-11/13/19 and
- * the BatchNorm VGGs as torchvision's ({@code vgg11} 132,863,336, {@code vgg16_bn} 138,365,992,
- * ...), ResNet-50 v1 25,557,032 (torchvision's resnet50; the unit layout differs but not the
- * count), MobileNet 1.0 4,231,976 (Keras' trainable parameters). AlexNet has 50,844,008 rather
- * than the usual 62,378,344 because MXNet's definition on 224x224 (not 227x227) pools to 5x5
- * before {@code fc1}; ResNet-18 v1 has 11,693,736 rather than torchvision's 11,689,512 because
- * MXNet's first unit projects its shortcut even in the first stage.
+ * {@code softmax_label}; auxiliary states counted apart) are MXNet 1.9.1's own:
+ * {@code ZooMatchesMxnetIT} loads each network's JSON into real MXNet, infers the shapes there
+ * with {@code MXSymbolInferShapeEx} and checks MXNet's argument names, shapes and these same
+ * figures. Where a count is published independently it agrees: LeNet 431,080 and VGG-16
+ * 138,357,544 (the brief), VGG-11/13/19 and the BatchNorm VGGs as torchvision's ({@code vgg11}
+ * 132,863,336, {@code vgg16_bn} 138,365,992, ...), ResNet-50 v1 25,557,032 (torchvision's
+ * resnet50; the unit layout differs but not the count), MobileNet 1.0 4,231,976 (Keras' trainable
+ * parameters). AlexNet has 50,844,008 rather than the usual 62,378,344 because MXNet's definition
+ * on 224x224 (not 227x227) pools to 5x5 before {@code fc1}; ResNet-18 v1 has 11,693,736 rather
+ * than torchvision's 11,689,512 because MXNet's first unit projects its shortcut even in the first
+ * stage.
  */
 class ZooTest {
   /** Parameter and auxiliary-state element counts from Kindling's shape inference. */
@@ -394,35 +395,9 @@ class ZooTest {
   static void randomize(Executor exec, SplittableRandom rnd) {
     exec.argDict().forEach((name, a) -> {
       if (!name.equals("softmax_label")) {
-        a.set(initial(name, a.shape(), rnd));
+        a.set(ZooCases.initial(name, a.shape(), rnd));
       }
     });
-    exec.auxDict().forEach((name, a) -> a.set(initial(name, a.shape(), rnd)));
-  }
-
-  /** The initial values {@link #randomize} gives the array {@code name}. */
-  static float[] initial(String name, Shape shape, SplittableRandom rnd) {
-    int n = shape.intSize();
-    float[] v = new float[n];
-    double lo;
-    double hi;
-    if (name.equals("data")) {
-      lo = -1;
-      hi = 1;
-    } else if (name.endsWith("_weight")) {
-      double fanIn = (double) n / shape.get(0);
-      hi = Math.sqrt(6 / fanIn);
-      lo = -hi;
-    } else if (name.endsWith("_gamma") || name.endsWith("_moving_var")) {
-      lo = 0.5;
-      hi = 1.5;
-    } else {
-      lo = -0.1;
-      hi = 0.1;
-    }
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) rnd.nextDouble(lo, hi);
-    }
-    return v;
+    exec.auxDict().forEach((name, a) -> a.set(ZooCases.initial(name, a.shape(), rnd)));
   }
 }
