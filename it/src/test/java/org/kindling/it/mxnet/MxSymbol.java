@@ -14,13 +14,9 @@ import java.util.Map;
  * and Scala front-ends compose ({@code MXSymbolCreateAtomicSymbol} with the parameters as
  * strings, then {@code MXSymbolCompose} with the inputs by name). Close to free the handle.
  */
-final class MxSymbol implements AutoCloseable {
-  private final Mxnet mx;
-  private Pointer handle;
-
+final class MxSymbol extends MxHandle {
   private MxSymbol(Mxnet mx, Pointer handle) {
-    this.mx = mx;
-    this.handle = handle;
+    super(mx, handle, "symbol", "MXSymbolFree", h -> mx.api().MXSymbolFree(h));
   }
 
   /**
@@ -69,20 +65,13 @@ final class MxSymbol implements AutoCloseable {
     String[] inKeys = inputs.keySet().toArray(new String[0]);
     Pointer[] inHandles = inputs.values().stream().map(MxSymbol::handle).toArray(Pointer[]::new);
     try {
-      mx.check(mx.api().MXSymbolCompose(s.handle, nodeName, inKeys.length, inKeys, inHandles),
+      mx.check(mx.api().MXSymbolCompose(s.handle(), nodeName, inKeys.length, inKeys, inHandles),
           "MXSymbolCompose(" + nodeName + ", " + inputs.keySet() + ")");
     } catch (RuntimeException e) {
       s.close();
       throw e;
     }
     return s;
-  }
-
-  private Pointer handle() {
-    if (handle == null) {
-      throw new IllegalStateException("symbol already freed");
-    }
-    return handle;
   }
 
   /** {@code MXSymbolSaveToJSON}: MXNet's own JSON text of this symbol. */
@@ -150,15 +139,5 @@ final class MxSymbol implements AutoCloseable {
           : dims.getPointer((long) Native.POINTER_SIZE * i).getIntArray(0, nd));
     }
     return out;
-  }
-
-  /** Frees the handle; idempotent. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      Pointer h = handle;
-      handle = null;
-      mx.check(mx.api().MXSymbolFree(h), "MXSymbolFree");
-    }
   }
 }
