@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Every operator and kernel on the class path: operators are {@link OpDef} services or members of
  * {@link OpFamily} services, extra backends {@link KernelProvider} services (all registered by
- * {@code @AutoService}, so adding an operator is writing its class or its family's table row). Resolves names and aliases read from files, and chooses a
+ * {@code @AutoService}, so adding an operator is writing its class or its family's table row).
+ * Resolves names and aliases read from files, and chooses a
  * kernel for an operator instance and its tensors.
  */
 public final class OpRegistry {

@@ -54,7 +54,7 @@ final class BroadcastBinary extends BinaryMath {
   private final Domain lhs;
   private final Domain rhs;
 
-  /** Samples from {@link Domain#ANY}, or small integers (so that equal elements occur) for logic. */
+  /** Samples from {@link Domain#ANY}, or small integers (equal elements occur) for logic. */
   private BroadcastBinary(String name, List<String> aliases, BinaryFn fn) {
     this(name, aliases, fn, fn.logic() ? Domain.index(3) : Domain.ANY,
         fn.logic() ? Domain.index(3) : Domain.ANY);

@@ -92,7 +92,7 @@ enum UnaryFn {
       }
     }
   },
-  /** {@code sqrt}: {@code sqrt(x)} (NaN below 0); gradient {@code dy * 0.5 / y}, from the output. */
+  /** {@code sqrt}: {@code sqrt(x)} (NaN below 0); gradient {@code dy 0.5 / y}, from the output. */
   SQRT("sqrt", List.of("_sparse_sqrt"), Reads.OUTPUT, x -> (float) Math.sqrt(x), Math::sqrt,
       (x, y) -> 0.5f / y, Domain.POSITIVE),
   /** {@code rsqrt}: {@code 1/sqrt(x)}; gradient {@code -0.5 dy / (sqrt(x) x)}. */
@@ -132,7 +132,7 @@ enum UnaryFn {
   /** {@code tan}: the tangent; gradient {@code dy (y^2 + 1)}, from the output. */
   TAN("tan", List.of("_sparse_tan"), Reads.OUTPUT, x -> (float) Math.tan(x),
       x -> Math.sin(x) / Math.cos(x), (x, y) -> y * y + 1f, Domain.range(-1.2, 1.2)),
-  /** {@code arcsin}: the inverse sine (NaN outside [-1, 1]); gradient {@code dy / sqrt(1 - x^2)}. */
+  /** {@code arcsin}: the inverse sine (NaN outside [-1, 1]); gradient {@code dy / sqrt(1-x^2)}. */
   ARCSIN("arcsin", List.of("_sparse_arcsin"), Reads.INPUT, x -> (float) Math.asin(x), Math::asin,
       (x, y) -> (float) (1.0 / Math.sqrt(1.0 - x * x)), Domain.range(-0.9, 0.9)),
   /** {@code arccos}: the inverse cosine; gradient {@code -dy / sqrt(1 - x^2)}. */

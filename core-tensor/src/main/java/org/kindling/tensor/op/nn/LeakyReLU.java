@@ -294,7 +294,8 @@ public final class LeakyReLU extends OpDef<LeakyReLU.Params> {
         FloatBuffer x = a.in()[0].floats();
         for (int i = 0; i < n; i++) {
           double t = x.get(i) / SQRT_2;
-          float d = (float) (0.5 * (1 + ErfMath.erf(t) + x.get(i) * ErfMath.derivative(t) / SQRT_2));
+          float d = (float) (0.5 * (1 + ErfMath.erf(t)
+              + x.get(i) * ErfMath.derivative(t) / SQRT_2));
           float g = dy.get(i) * d;
           dx.put(i, add ? dx.get(i) + g : g);
         }

@@ -162,7 +162,8 @@ class MathOpsTest {
     assertThat(read(run(scalarOp("_mod_scalar"), ScalarParams.of(-3), floats(Shape.of(2), 7, -7))))
         .containsExactly(-2, -1);
     // _rmod_scalar: scalar % data
-    assertThat(read(run(scalarOp("_rmod_scalar"), ScalarParams.of(7), floats(Shape.of(3), 3, -3, 0))))
+    assertThat(read(run(scalarOp("_rmod_scalar"), ScalarParams.of(7),
+        floats(Shape.of(3), 3, -3, 0))))
         .containsExactly(1, -2, 0);
   }
 
@@ -175,7 +176,8 @@ class MathOpsTest {
     assertThat(y[1]).isEqualTo(1);
     assertThat(y[2]).isEqualTo(0.5);
     assertThat(y[3]).isNaN();
-    assertThat(read(run(scalarOp("_rpower_scalar"), ScalarParams.of(2), floats(Shape.of(2), 3, -1))))
+    assertThat(read(run(scalarOp("_rpower_scalar"), ScalarParams.of(2),
+        floats(Shape.of(2), 3, -1))))
         .containsExactly(8, 0.5);
   }
 
@@ -281,7 +283,8 @@ class MathOpsTest {
     assertThat(outType(SmoothL1.OP, new ScalarParams(2, false), DType.INT32))
         .isEqualTo(DType.INT32);
     // the legacy front end writes only the scalar: is_int stays true
-    assertThat(scalarOp("_plus_scalar").parseAttrs("n", Map.of("scalar", "2"))).isEqualTo(ScalarParams.of(2));
+    assertThat(scalarOp("_plus_scalar").parseAttrs("n", Map.of("scalar", "2")))
+        .isEqualTo(ScalarParams.of(2));
     assertThat(scalarOp("_plus_scalar").defaults().scalar()).isEqualTo(1.0);
   }
 
@@ -293,8 +296,10 @@ class MathOpsTest {
 
   @Test
   void broadcastShapes() {
-    assertThat(shape(op("broadcast_add"), Shape.of(4), Shape.of(2, 3, 4))).isEqualTo(Shape.of(2, 3, 4));
-    assertThat(shape(op("broadcast_add"), Shape.of(3, 1), Shape.of(1, 4))).isEqualTo(Shape.of(3, 4));
+    assertThat(shape(op("broadcast_add"), Shape.of(4), Shape.of(2, 3, 4)))
+        .isEqualTo(Shape.of(2, 3, 4));
+    assertThat(shape(op("broadcast_add"), Shape.of(3, 1), Shape.of(1, 4)))
+        .isEqualTo(Shape.of(3, 4));
     assertThat(shape(op("broadcast_add"), Shape.of(1, 3), Shape.of(2, 0, 3)))
         .isEqualTo(Shape.of(2, 0, 3));
     assertThatThrownBy(() -> shape(op("broadcast_mul"), Shape.of(2, 3), Shape.of(3, 2)))

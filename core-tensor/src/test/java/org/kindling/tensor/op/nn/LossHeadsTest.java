@@ -58,21 +58,21 @@ class LossHeadsTest {
   @Test
   void makeLossNormalizesByRowsOfTheFlattenedDataOrByValidElements() {
     var batch = KernelHarness.of(MakeLoss.OP,
-        new MakeLoss.Params(2f, 0f, MakeLoss.Normalization.BATCH), Shape.of(2, 3, 4));
+        new MakeLoss.Params(2f, 0f, Normalization.BATCH), Shape.of(2, 3, 4));
     batch.forward(true, 1);
     // MXNet divides by FlatTo2D's first extent: 2·3 rows, not the batch size 2
     assertThat(KernelHarness.get(batch.backward(true, 1, new double[0][], true)[0]))
         .containsOnly((double) (2f / 6));
 
     var valid = KernelHarness.of(MakeLoss.OP,
-        new MakeLoss.Params(1f, 0.5f, MakeLoss.Normalization.VALID), Shape.of(5));
+        new MakeLoss.Params(1f, 0.5f, Normalization.VALID), Shape.of(5));
     KernelHarness.set(valid.in[0], 0.1, 0.6, 0.5, 2, -1);
     valid.forward(true, 1);
     assertThat(KernelHarness.get(valid.backward(true, 1, new double[0][], true)[0]))
         .as("0.6 and 2 are above 0.5").containsOnly(0.5);
 
     var none = KernelHarness.of(MakeLoss.OP,
-        new MakeLoss.Params(1f, 0.5f, MakeLoss.Normalization.VALID), Shape.of(2));
+        new MakeLoss.Params(1f, 0.5f, Normalization.VALID), Shape.of(2));
     KernelHarness.set(none.in[0], 0.1, 0.2);
     none.forward(true, 1);
     assertThat(KernelHarness.get(none.backward(true, 1, new double[0][], true)[0]))
