@@ -26,7 +26,7 @@ import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.ParamValues;
-import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.shape.Flatten;
 import org.kindling.tensor.op.shape.Reshape;
 import org.kindling.tensor.op.nn.SoftmaxOutput;
@@ -201,7 +201,7 @@ public final class Symbol {
 
   /** {@code elemwise_add}: {@code lhs + rhs}, equal shapes. */
   public static Symbol elemwiseAdd(String name, Symbol lhs, Symbol rhs) {
-    return create(ElemwiseAdd.OP, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
+    return create(MathOps.ELEMWISE_ADD, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
   }
 
   private static String autoName(OpDef<?> op) {

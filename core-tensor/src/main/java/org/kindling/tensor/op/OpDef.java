@@ -23,9 +23,11 @@ import org.kindling.tensor.Shape;
  * parameters ({@code None}) are boxed components that may be null.
  *
  * <p><b>Registration.</b> Concrete operators are services ({@code @AutoService(OpDef.class)}) with
- * a public no-argument constructor; {@link OpRegistry} finds them. Definitions are stateless:
- * two instances of the same class are equal. A typed handle {@code public static final X OP}
- * must be declared after the {@link Param} constants, which the constructor reads.
+ * a public no-argument constructor, or members of an {@link OpFamily} service where one class
+ * defines several operators from a table; {@link OpRegistry} finds both. Definitions are
+ * stateless: two instances of the same class with the same name are equal. A typed handle
+ * {@code public static final X OP} must be declared after the {@link Param} constants, which the
+ * constructor reads.
  *
  * @param <P> the parameter record
  */
@@ -226,11 +228,14 @@ public abstract class OpDef<P extends Record> {
 
   /**
    * Infers unknown input and output shapes from known ones, in both directions where MXNet does;
-   * leaves slots unknown when there is not enough information yet.
+   * leaves slots unknown when there is not enough information yet. By default every input and
+   * output has the same shape ({@link ShapeSlots#allSame()}, MXNet's {@code ElemwiseShape}).
    *
    * @throws IllegalArgumentException if the known shapes are inconsistent
    */
-  public abstract void inferShape(P p, ShapeSlots s);
+  public void inferShape(P p, ShapeSlots s) {
+    s.allSame();
+  }
 
   /** Infers element types; by default every input and output has the same type. */
   public void inferType(P p, TypeSlots t) {
@@ -254,8 +259,14 @@ public abstract class OpDef<P extends Record> {
     return false;
   }
 
-  /** What the backward pass reads; by default everything (a safe, memory-hungry choice). */
+  /**
+   * What the backward pass reads; by default nothing where the {@link #gradient} is zero, else
+   * everything (a safe, memory-hungry choice).
+   */
   public BackwardDeps backwardDeps(P p) {
+    if (gradient(p) == Gradient.ZERO) {
+      return BackwardDeps.none();
+    }
     java.util.Set<Integer> ins = new java.util.HashSet<>();
     for (int i = 0; i < inputNames(p).size(); i++) {
       ins.add(i);
@@ -320,12 +331,12 @@ public abstract class OpDef<P extends Record> {
 
   @Override
   public final boolean equals(Object o) {
-    return o != null && o.getClass() == getClass();
+    return o != null && o.getClass() == getClass() && ((OpDef<?>) o).name.equals(name);
   }
 
   @Override
   public final int hashCode() {
-    return getClass().hashCode();
+    return 31 * getClass().hashCode() + name.hashCode();
   }
 
   @Override

@@ -15,13 +15,9 @@ import java.util.Map;
  * and Scala front-ends compose ({@code MXSymbolCreateAtomicSymbol} with the parameters as
  * strings, then {@code MXSymbolCompose} with the inputs by name). Close to free the handle.
  */
-final class MxSymbol implements AutoCloseable {
-  private final Mxnet mx;
-  private Pointer handle;
-
+final class MxSymbol extends MxHandle {
   private MxSymbol(Mxnet mx, Pointer handle) {
-    this.mx = mx;
-    this.handle = handle;
+    super(mx, handle, "symbol", "MXSymbolFree", h -> mx.api().MXSymbolFree(h));
   }
 
   /**
@@ -94,7 +90,7 @@ final class MxSymbol implements AutoCloseable {
         "MXSymbolCreateAtomicSymbol(" + opName + ", " + params + ")");
     MxSymbol s = new MxSymbol(mx, ref.getValue());
     try {
-      mx.check(mx.api().MXSymbolCompose(s.handle, nodeName, inHandles.length, inKeys, inHandles),
+      mx.check(mx.api().MXSymbolCompose(s.handle(), nodeName, inHandles.length, inKeys, inHandles),
           "MXSymbolCompose(" + nodeName + ", " + (inKeys == null ? inHandles.length
               + " positional inputs" : List.of(inKeys)) + ")");
     } catch (RuntimeException e) {
@@ -102,13 +98,6 @@ final class MxSymbol implements AutoCloseable {
       throw e;
     }
     return s;
-  }
-
-  private Pointer handle() {
-    if (handle == null) {
-      throw new IllegalStateException("symbol already freed");
-    }
-    return handle;
   }
 
   /** {@code MXSymbolSaveToJSON}: MXNet's own JSON text of this symbol. */
@@ -183,15 +172,5 @@ final class MxSymbol implements AutoCloseable {
           : dims.getPointer((long) Native.POINTER_SIZE * i).getIntArray(0, nd));
     }
     return out;
-  }
-
-  /** Frees the handle; idempotent. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      Pointer h = handle;
-      handle = null;
-      mx.check(mx.api().MXSymbolFree(h), "MXSymbolFree");
-    }
   }
 }

@@ -5,13 +5,8 @@ import org.kindling.tensor.op.Imperative;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.math.Clip;
-import org.kindling.tensor.op.math.ElemwiseAdd;
-import org.kindling.tensor.op.math.ElemwiseSub;
-import org.kindling.tensor.op.math.MulScalar;
-import org.kindling.tensor.op.math.PlusScalar;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.math.ScalarParams;
-import org.kindling.tensor.op.math.Sqrt;
-import org.kindling.tensor.op.math.Square;
 
 /**
  * The NDArray arithmetic of MXNet's Python optimizers that call no fused operator (AdaGrad on
@@ -25,12 +20,12 @@ final class NDArrayMath {
 
   /** {@code a * s}. */
   static NDArray mulScalar(NDArray a, double s) {
-    return Imperative.call(MulScalar.OP, ScalarParams.of(s), a);
+    return Imperative.call(MathOps.MUL_SCALAR, ScalarParams.of(s), a);
   }
 
   /** {@code a + s}. */
   static NDArray plusScalar(NDArray a, double s) {
-    return Imperative.call(PlusScalar.OP, ScalarParams.of(s), a);
+    return Imperative.call(MathOps.PLUS_SCALAR, ScalarParams.of(s), a);
   }
 
   /** {@code mx.nd.clip(a, lo, hi)}. */
@@ -40,29 +35,29 @@ final class NDArrayMath {
 
   /** {@code mx.nd.square(a)}. */
   static NDArray square(NDArray a) {
-    return Imperative.call(Square.OP, NoParams.NONE, a);
+    return Imperative.call(MathOps.SQUARE, NoParams.NONE, a);
   }
 
   /** {@code mx.nd.sqrt(a)}. */
   static NDArray sqrt(NDArray a) {
-    return Imperative.call(Sqrt.OP, NoParams.NONE, a);
+    return Imperative.call(MathOps.SQRT, NoParams.NONE, a);
   }
 
   /** {@code dst[:] += src}. */
   static void addInPlace(NDArray dst, NDArray src) {
-    Imperative.invokeInto(OpInstance.of(ElemwiseAdd.OP, NoParams.NONE), false,
+    Imperative.invokeInto(OpInstance.of(MathOps.ELEMWISE_ADD, NoParams.NONE), false,
         new NDArray[] {dst, src}, new NDArray[] {dst});
   }
 
   /** {@code dst[:] -= src}. */
   static void subtractInPlace(NDArray dst, NDArray src) {
-    Imperative.invokeInto(OpInstance.of(ElemwiseSub.OP, NoParams.NONE), false,
+    Imperative.invokeInto(OpInstance.of(MathOps.ELEMWISE_SUB, NoParams.NONE), false,
         new NDArray[] {dst, src}, new NDArray[] {dst});
   }
 
   /** {@code dst[:] *= s}. */
   static void mulScalarInPlace(NDArray dst, double s) {
-    Imperative.invokeInto(OpInstance.of(MulScalar.OP, ScalarParams.of(s)), false,
+    Imperative.invokeInto(OpInstance.of(MathOps.MUL_SCALAR, ScalarParams.of(s)), false,
         new NDArray[] {dst}, new NDArray[] {dst});
   }
 }
