@@ -315,4 +315,28 @@ class KindlingCliTest {
     Run both = run("summary", "--network", "lenet", "--symbol", "x.json", "--shape", "1,1,28,28");
     assertThat(both.code()).isEqualTo(2);
   }
+
+  @Test
+  void summaryReportsTheMemoryPlanBeforeTheTotal() {
+    Run infer = run("summary", "--network", "lenet", "--shape", "1,1,28,28");
+    assertThat(infer.code()).as(infer.err()).isZero();
+    List<String> l = infer.lines();
+    // naive: conv1 and its relu 2 x 20x24x24 floats, pool1 20x12x12, conv2 and relu 2 x 50x8x8,
+    // pool2 and flatten 2 x 800, fc1 and relu 2 x 500, fc2 and softmax 2 x 10. In place, each
+    // relu, flatten and softmax takes its input's buffer. Co-sharing alone: conv1 and relu1 keep
+    // two 46,080-byte blocks that every later value fits (within 16x) until fc1's 2,000 bytes,
+    // which need two new blocks, as the last 40-byte values do. Both: conv1's block, one for pool1
+    // (then pool2 and flatten), one for fc1 and its relu, one for fc2 and softmax.
+    assertThat(l.subList(l.size() - 5, l.size() - 1)).containsExactly(
+        "memory naive: 139760 bytes", "memory inplace: 75640 bytes",
+        "memory coshare: 96240 bytes", "memory planned: 59640 bytes");
+    Run train = run("summary", "--network", "lenet", "--shape", "1,1,28,28", "--train");
+    List<String> t = train.lines();
+    assertThat(t.get(t.size() - 5)).startsWith("memory naive: ");
+    long naive = Long.parseLong(t.get(t.size() - 5).replaceAll("\\D", ""));
+    long planned = Long.parseLong(t.get(t.size() - 2).replaceAll("\\D", ""));
+    assertThat(naive).as("training adds the gradients").isGreaterThan(139760);
+    assertThat(planned).isLessThan(naive);
+    assertThat(t.get(t.size() - 1)).isEqualTo("Total params: 431,080");
+  }
 }
