@@ -30,13 +30,17 @@ import org.kindling.tensor.op.TensorView;
  * serves every kernel; kernels that use it write its variable, so they never share it at once.
  */
 final class EngineSteps {
-  /** One step's work, given the random seed drawn when it is pushed. */
+  /** One step's work, given the random seeds drawn when it is pushed (one per kernel call). */
   interface Work {
-    void run(long seed);
+    void run(long[] seeds);
   }
 
-  /** One engine operation: its work and the variables it reads and writes. */
-  record Step(String name, Work work, List<Var> reads, List<Var> writes) {}
+  /**
+   * One engine operation: its work, the variables it reads and writes, and how many seeds it
+   * draws (a fused step draws one per kernel it runs, so that fusion does not shift the random
+   * numbers of later steps).
+   */
+  record Step(String name, Work work, List<Var> reads, List<Var> writes, int seeds) {}
 
   private final ExecGraph graph;
   private final NDArray[] values;
@@ -61,26 +65,32 @@ final class EngineSteps {
     long maxWorkspace = 0;
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
-      kernels[f.node()] = selectKernel(g.node(f.node()), f);
+      kernels[f.node()] = selectKernel(g.node(f.node()), f.in(), f.out());
       maxWorkspace = Math.max(maxWorkspace, kernels[f.node()].workspaceBytes());
+      if (f.epilogue() >= 0) {
+        int[] y = {f.out()[0]};
+        kernels[f.epilogue()] = selectKernel(g.node(f.epilogue()), y, y);
+        maxWorkspace = Math.max(maxWorkspace, kernels[f.epilogue()].workspaceBytes());
+      }
     }
     this.workspace = maxWorkspace == 0 ? null
         : own.apply(NDArray.empty(Shape.of((int) Math.min(maxWorkspace, Integer.MAX_VALUE)),
             DType.UINT8));
   }
 
-  private Kernel selectKernel(Node n, ExecGraph.Forward f) {
-    Shape[] inShapes = new Shape[f.in().length];
-    DType[] inTypes = new DType[f.in().length];
+  /** The kernel of node {@code n} for the shapes and types of values {@code in} and {@code out}. */
+  private Kernel selectKernel(Node n, int[] in, int[] out) {
+    Shape[] inShapes = new Shape[in.length];
+    DType[] inTypes = new DType[in.length];
     for (int i = 0; i < inShapes.length; i++) {
-      inShapes[i] = graph.shape(f.in()[i]);
-      inTypes[i] = graph.dtype(f.in()[i]);
+      inShapes[i] = graph.shape(in[i]);
+      inTypes[i] = graph.dtype(in[i]);
     }
-    Shape[] outShapes = new Shape[f.out().length];
-    DType[] outTypes = new DType[f.out().length];
+    Shape[] outShapes = new Shape[out.length];
+    DType[] outTypes = new DType[out.length];
     for (int k = 0; k < outShapes.length; k++) {
-      outShapes[k] = graph.shape(f.out()[k]);
-      outTypes[k] = graph.dtype(f.out()[k]);
+      outShapes[k] = graph.shape(out[k]);
+      outTypes[k] = graph.dtype(out[k]);
     }
     try {
       return n.op().selectKernel(new KernelSignature(inShapes, inTypes, outShapes, outTypes));
@@ -99,8 +109,8 @@ final class EngineSteps {
     }
     if (s instanceof ExecGraph.Zero z) {
       TensorView g = values[z.target()].view();
-      return new Step("zero_grad", seed -> FloatKernels.zero(g.floats(), g.size()), List.of(),
-          List.of(values[z.target()].var()));
+      return new Step("zero_grad", seeds -> FloatKernels.zero(g.floats(), g.size()), List.of(),
+          List.of(values[z.target()].var()), 1);
     }
     throw new IllegalArgumentException("not a backward step: " + s);
   }
@@ -110,8 +120,8 @@ final class EngineSteps {
     NDArray target = values[s.target()];
     TensorView src = headGrad.view();
     TensorView dst = target.view();
-    return new Step("head_grad", seed -> FloatKernels.copy(src.floats(), dst.floats(),
-        dst.size(), s.add()), List.of(headGrad.var()), List.of(target.var()));
+    return new Step("head_grad", seeds -> FloatKernels.copy(src.floats(), dst.floats(),
+        dst.size(), s.add()), List.of(headGrad.var()), List.of(target.var()), 1);
   }
 
   private OpContext context(Kernel k, boolean train, long seed) {
@@ -140,12 +150,21 @@ final class EngineSteps {
       out[k] = a.view();
       writes.add(a.var());
     }
-    if (kernel.workspaceBytes() > 0) {
+    Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+    if (kernel.workspaceBytes() > 0 || epilogue != null && epilogue.workspaceBytes() > 0) {
       writes.add(workspace.var());
     }
     List<Var> w = distinct(writes, List.of());
-    return new Step(n.name(), seed -> kernel.forward(context(kernel, train, seed), in, out),
-        distinct(reads, w), w);
+    if (epilogue == null) {
+      return new Step(n.name(), seeds -> kernel.forward(context(kernel, train, seeds[0]), in,
+          out), distinct(reads, w), w, 1);
+    }
+    TensorView[] y = {out[0]};
+    String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
+    return new Step(name, seeds -> {
+      kernel.forward(context(kernel, train, seeds[0]), in, out);
+      epilogue.forward(context(epilogue, train, seeds[1]), y, y);
+    }, distinct(reads, w), w, 2);
   }
 
   private Step backward(ExecGraph.Backward b) {
@@ -171,7 +190,7 @@ final class EngineSteps {
     BackwardArgs args = new BackwardArgs(outGrad, in, out, inGrad, b.req().clone());
     List<Var> w = distinct(writes, List.of());
     return new Step(n.name() + "_backward",
-        seed -> kernel.backward(context(kernel, true, seed), args), distinct(reads, w), w);
+        seeds -> kernel.backward(context(kernel, true, seeds[0]), args), distinct(reads, w), w, 1);
   }
 
   /** Views of {@code ids} (null where -1), adding their variables to {@code vars}. */

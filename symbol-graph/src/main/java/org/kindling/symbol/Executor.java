@@ -117,7 +117,7 @@ public final class Executor implements AutoCloseable {
     this.gradDict = new LinkedHashMap<>();
     checkGradients(g, argGrads, gradReqs);
 
-    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs));
+    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse());
     this.plan = MemoryPlanner.plan(graph, options);
     this.values = materialize();
     List<NDArray> outs = new ArrayList<>();
@@ -239,8 +239,11 @@ public final class Executor implements AutoCloseable {
   }
 
   private void push(EngineSteps.Step s) {
-    long seed = Randoms.nextSeed(); // drawn in program order: reproducible whatever the timing
-    engine.push(s.name(), () -> s.work().run(seed), s.reads(), s.writes());
+    long[] seeds = new long[s.seeds()];
+    for (int i = 0; i < seeds.length; i++) {
+      seeds[i] = Randoms.nextSeed(); // drawn in program order: reproducible whatever the timing
+    }
+    engine.push(s.name(), () -> s.work().run(seeds), s.reads(), s.writes());
   }
 
   private void requireOpen() {

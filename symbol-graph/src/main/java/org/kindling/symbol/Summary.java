@@ -118,9 +118,10 @@ public final class Summary {
     if (train) {
       parameters.forEach(p -> reqs.put(p, GradReq.WRITE));
     }
+    PlanOptions options = PlanOptions.fromSystemProperties();
     ExecGraph exec = ExecGraph.of(g, shapes, TypeInference.infer(g, Map.of()),
-        GradientPass.plan(g, reqs));
-    return MemoryPlanner.report(exec, PlanOptions.fromSystemProperties()).lines();
+        GradientPass.plan(g, reqs), options.fuse());
+    return MemoryPlanner.report(exec, options).lines();
   }
 
   /** The per-example shape, {@code 20x24x24}; empty when unknown. */

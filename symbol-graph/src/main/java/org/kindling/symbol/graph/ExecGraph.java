@@ -59,14 +59,18 @@ public final class ExecGraph {
   public record InPlace(int input, int output, boolean identity) {}
 
   /**
-   * A node's forward kernel call.
+   * A node's forward kernel call, possibly with a fused epilogue ({@link Fusion}).
    *
    * @param node the node id
    * @param in the value of each input (mutable inputs included)
-   * @param out the value of each output (hidden outputs included)
+   * @param out the value of each output (hidden outputs included); with an epilogue, the
+   *     epilogue's output, which the node's kernel writes and the epilogue's kernel then updates
+   *     in place
    * @param inplace the operator's in-place candidates
+   * @param epilogue the node whose forward kernel runs after, in place on {@code out[0]}, or -1
    */
-  public record Forward(int node, int[] in, int[] out, List<InPlace> inplace) implements Step {
+  public record Forward(int node, int[] in, int[] out, List<InPlace> inplace, int epilogue)
+      implements Step {
     @Override
     public int[] reads() {
       return in;
@@ -208,15 +212,27 @@ public final class ExecGraph {
    * @param shapes a known shape per entry ({@link ShapeInference})
    * @param types a type per entry ({@link TypeInference})
    * @param gradients the backward pass ({@link GradientPass}); one without steps for inference
+   * @param fuse run the epilogues {@link Fusion} finds inside their producers' steps
    */
   public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
-      GradientPlan gradients) {
+      GradientPlan gradients, boolean fuse) {
     int ne = graph.numEntries();
     int[] nodeOf = nodeOfEntry(graph);
+    int[] epilogue = new int[graph.numNodes()];
+    java.util.Arrays.fill(epilogue, -1);
+    if (fuse) {
+      epilogue = Fusion.epilogues(graph, gradients);
+    }
+    boolean[] fused = new boolean[graph.numNodes()];
+    for (int e : epilogue) {
+      if (e >= 0) {
+        fused[e] = true;
+      }
+    }
     List<Step> steps = new ArrayList<>();
     for (int id = 0; id < graph.numNodes(); id++) {
-      if (!graph.node(id).isVariable()) {
-        steps.add(forward(graph, id));
+      if (!graph.node(id).isVariable() && !fused[id]) {
+        steps.add(forward(graph, id, epilogue[id]));
       }
     }
     int numForward = steps.size();
@@ -257,7 +273,7 @@ public final class ExecGraph {
     return nodeOf;
   }
 
-  private static Forward forward(Graph graph, int id) {
+  private static Forward forward(Graph graph, int id, int epilogue) {
     Node n = graph.node(id);
     OpInstance<?> op = n.op();
     int[] in = new int[n.inputs().size()];
@@ -266,14 +282,14 @@ public final class ExecGraph {
     }
     int[] out = new int[n.numOutputs()];
     for (int k = 0; k < out.length; k++) {
-      out[k] = graph.entryId(id, k);
+      out[k] = graph.entryId(epilogue >= 0 ? epilogue : id, k);
     }
     List<InPlace> inplace = new ArrayList<>();
     boolean identity = op.inplaceIdentity();
     for (int[] pair : op.inplaceOptions()) {
       inplace.add(new InPlace(pair[0], pair[1], identity));
     }
-    return new Forward(id, in, out, List.copyOf(inplace));
+    return new Forward(id, in, out, List.copyOf(inplace), epilogue);
   }
 
   private static Backward backward(Graph graph, GradientPlan.Step s, GradientPlan gradients) {
@@ -369,6 +385,23 @@ public final class ExecGraph {
   /** The element type of value {@code v}. */
   public DType dtype(int v) {
     return types[v];
+  }
+
+  /**
+   * Bytes with every operator output and every gradient value in its own buffer, as without
+   * planning or fusion (outputs fused away count too).
+   */
+  public long naiveBytes() {
+    long sum = 0;
+    for (int e = 0; e < numEntries; e++) {
+      if (!external[e]) {
+        sum += bytes(e);
+      }
+      if (planned(gradientOf(e))) {
+        sum += bytes(gradientOf(e));
+      }
+    }
+    return sum;
   }
 
   /** The bytes value {@code v} occupies. */

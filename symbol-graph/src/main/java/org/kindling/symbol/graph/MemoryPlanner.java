@@ -57,27 +57,25 @@ public final class MemoryPlanner {
   }
 
   /**
-   * The four figures of the plan: no sharing, in place only, co-sharing only (with the options'
-   * match range, 16 if they turn it off), and both as {@code options} plan them (or both with
-   * the defaults when {@code options} are {@link PlanOptions#OFF}).
+   * The four figures: every graph entry and gradient in its own buffer
+   * ({@link ExecGraph#naiveBytes()}), then plans of {@code graph} with in place only, co-sharing
+   * only (with the options' match range, 16 if they turn co-sharing off), and both as
+   * {@code options} plan them (with the defaults' strategies if {@code options} share nothing).
    */
   public static MemoryReport report(ExecGraph graph, PlanOptions options) {
-    PlanOptions both = options.off() ? PlanOptions.DEFAULT : options;
+    PlanOptions both = options.sharesNothing() ? PlanOptions.DEFAULT : options;
     int range = both.matchRange() == 0 ? PlanOptions.DEFAULT.matchRange() : both.matchRange();
-    MemoryPlan naive = simulate(graph, false, 0);
-    return new MemoryReport(naive.totalBytes(),
+    return new MemoryReport(graph.naiveBytes(),
         simulate(graph, true, 0).totalBytes(),
-        plan(graph, new PlanOptions(false, range, both.autoSearch())).totalBytes(),
+        plan(graph, new PlanOptions(false, range, both.autoSearch(), both.fuse())).totalBytes(),
         plan(graph, both).totalBytes());
   }
 
   private static MemoryPlan simulate(ExecGraph g, boolean inplace, int matchRange) {
     int nv = g.numValues();
     int[] refs = new int[nv];
-    long naive = 0;
     for (int v = 0; v < nv; v++) {
       if (g.planned(v)) {
-        naive += g.bytes(v);
         refs[v] = g.pinned(v) ? 1 : 0;
       }
     }
@@ -127,7 +125,7 @@ public final class MemoryPlanner {
         }
       }
     }
-    return new MemoryPlan(block, inPlace, pool.sizes(), naive);
+    return new MemoryPlan(block, inPlace, pool.sizes(), g.naiveBytes());
   }
 
   /** Lets outputs take their inputs' blocks where {@code pairs} allow it (see the class). */

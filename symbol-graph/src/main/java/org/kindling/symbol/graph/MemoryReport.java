@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The planner's four figures for one bound graph, in bytes of planned values (operator outputs
- * and internal gradients; the arrays given at bind time, such as parameters and their gradients,
- * are not counted): see {@link MemoryPlanner#report}.
+ * The planner's four figures for one bound graph, in bytes of operator outputs and internal
+ * gradients (the arrays given at bind time, such as parameters and their gradients, and the
+ * kernels' one shared workspace are not counted): see {@link MemoryPlanner#report}.
  *
- * @param naive every value its own buffer
+ * @param naive every graph entry and gradient its own buffer, as without planning
  * @param inplace in-place reuse only
  * @param coshare co-sharing of non-overlapping lifetimes only
  * @param planned both

@@ -1,27 +1,30 @@
 package org.kindling.symbol.graph;
 
 /**
- * How the {@link MemoryPlanner} may share buffers, as MXNet's executor switches.
+ * How a bound graph is lowered ({@link ExecGraph}, {@link Fusion}) and how the
+ * {@link MemoryPlanner} may share buffers, as MXNet's executor switches.
  *
  * <p>From system properties ({@link #fromSystemProperties()}; MXNet's environment variable in
- * brackets): {@code kindling.exec.plan} (default true; false turns both strategies off),
+ * brackets): {@code kindling.exec.plan} (default true; false turns everything below off),
  * {@code kindling.exec.inplace} [{@code MXNET_EXEC_ENABLE_INPLACE}] (default true),
  * {@code kindling.exec.matchRange} [{@code NNVM_EXEC_MATCH_RANGE}] (default 16; 0 turns
- * co-sharing off) and {@code kindling.exec.autoSearchMatchRange}
- * [{@code NNVM_AUTO_SEARCH_MATCH_RANGE}] (default false).
+ * co-sharing off), {@code kindling.exec.autoSearchMatchRange}
+ * [{@code NNVM_AUTO_SEARCH_MATCH_RANGE}] (default false) and {@code kindling.exec.fuse}
+ * (default true).
  *
  * @param inplace let an output take its input's buffer where the operator allows it
  * @param matchRange co-sharing: a value may take a released block of size within
  *     {@code [bytes / matchRange, bytes * matchRange]}; 0 gives every value a new block
  * @param autoSearch try match ranges 1, 2, 4 ... up to {@code matchRange} and keep the smallest
  *     plan
+ * @param fuse run activations inside the layer before them ({@link Fusion})
  */
-public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch) {
-  /** MXNet's defaults: in place, match range 16, no search. */
-  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false);
+public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, boolean fuse) {
+  /** MXNet's defaults (in place, match range 16, no search), with fusion. */
+  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false, true);
 
-  /** No sharing at all: every value gets its own buffer. */
-  public static final PlanOptions OFF = new PlanOptions(false, 0, false);
+  /** Nothing shared or fused: every graph entry gets its own buffer and its own step. */
+  public static final PlanOptions OFF = new PlanOptions(false, 0, false, false);
 
   /** Checks the range. */
   public PlanOptions {
@@ -30,8 +33,8 @@ public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch) {
     }
   }
 
-  /** True if these options share nothing. */
-  public boolean off() {
+  /** True if these options share no buffer (fusion aside). */
+  public boolean sharesNothing() {
     return !inplace && matchRange == 0;
   }
 
@@ -53,7 +56,7 @@ public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch) {
           + " is not an integer (use 0 to turn co-sharing off, 16 by default)", e);
     }
     return new PlanOptions(flag("kindling.exec.inplace", true), r,
-        flag("kindling.exec.autoSearchMatchRange", false));
+        flag("kindling.exec.autoSearchMatchRange", false), flag("kindling.exec.fuse", true));
   }
 
   private static boolean flag(String name, boolean byDefault) {

@@ -16,12 +16,18 @@ class MemoryPlannerTest {
   private static final Shape X = Shape.of(4, 8);
   private static final long X_BYTES = 4 * 8 * 4;
 
-  static ExecGraph lower(Symbol s, Map<String, Shape> inputs, Map<String, GradReq> reqs)
-      throws Exception {
+  static ExecGraph lower(Symbol s, Map<String, Shape> inputs, Map<String, GradReq> reqs,
+      boolean fuse) throws Exception {
     Graph g = Graph.of(SymbolJsonReader.read(s.toJson(), "test"));
     Shape[] shapes = ShapeInference.infer(g, inputs);
     DType[] types = TypeInference.infer(g, Map.of());
-    return ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs));
+    return ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), fuse);
+  }
+
+  /** Lowered without fusion, so that every node's output is a value of its own. */
+  static ExecGraph lower(Symbol s, Map<String, Shape> inputs, Map<String, GradReq> reqs)
+      throws Exception {
+    return lower(s, inputs, reqs, false);
   }
 
   /** The value of output 0 of node {@code name}. */
@@ -110,7 +116,7 @@ class MemoryPlannerTest {
         .isEqualTo(p.block(value(g, "f1")));
     assertThat(p.block(value(g, "f2"))).isNotEqualTo(p.block(value(g, "f1")));
     assertThat(p.totalBytes()).isEqualTo(2 * X_BYTES);
-    assertThat(plan(g, new PlanOptions(true, 0, false)).numBlocks()).as("match range 0")
+    assertThat(plan(g, new PlanOptions(true, 0, false, false)).numBlocks()).as("match range 0")
         .isEqualTo(3);
   }
 
@@ -123,7 +129,7 @@ class MemoryPlannerTest {
     // f3 (8 bytes) is 512 times smaller than f1's free block (4096 bytes)
     MemoryPlan narrow = plan(g, PlanOptions.DEFAULT);
     assertThat(narrow.numBlocks()).isEqualTo(3);
-    MemoryPlan wide = plan(g, new PlanOptions(false, 512, false));
+    MemoryPlan wide = plan(g, new PlanOptions(false, 512, false, false));
     assertThat(wide.block(value(g, "f3"))).isEqualTo(wide.block(value(g, "f1")));
     // a larger value takes a smaller free block within the range, which grows
     Symbol grow = Symbol.fullyConnected("g3", Symbol.fullyConnected("g2",
@@ -132,7 +138,7 @@ class MemoryPlannerTest {
     MemoryPlan pg = plan(gg, PlanOptions.DEFAULT);
     assertThat(pg.block(value(gg, "g3"))).isEqualTo(pg.block(value(gg, "g1")));
     assertThat(pg.blockBytes(pg.block(value(gg, "g1")))).isEqualTo(4096);
-    MemoryPlan searched = plan(gg, new PlanOptions(true, 16, true));
+    MemoryPlan searched = plan(gg, new PlanOptions(true, 16, true, false));
     assertThat(searched.totalBytes()).isLessThanOrEqualTo(pg.totalBytes());
   }
 

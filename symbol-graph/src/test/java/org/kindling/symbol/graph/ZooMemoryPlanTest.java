@@ -39,7 +39,7 @@ class ZooMemoryPlanTest {
     }
     for (boolean training : new boolean[] {true, false}) {
       ExecGraph g = MemoryPlannerTest.lower(net, Map.of("data", data),
-          training ? train : Map.of());
+          training ? train : Map.of(), true);
       MemoryPlan p = MemoryPlanner.plan(g, PlanOptions.DEFAULT);
       long peak = PlanSafety.check(g, p);
       MemoryReport r = MemoryPlanner.report(g, PlanOptions.DEFAULT);
