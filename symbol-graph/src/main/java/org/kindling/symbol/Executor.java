@@ -13,7 +13,6 @@ import org.kindling.symbol.graph.GradientPass;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.MemoryPlan;
 import org.kindling.symbol.graph.MemoryPlanner;
-import org.kindling.symbol.graph.Node;
 import org.kindling.symbol.graph.PlanOptions;
 import org.kindling.symbol.graph.ShapeInference;
 import org.kindling.symbol.graph.TypeInference;
@@ -31,9 +30,11 @@ import org.kindling.tensor.op.Randoms;
 /**
  * A symbol bound to arrays, as MXNet's {@code Executor}. Everything is decided at bind time:
  * shapes and types are inferred, the graph is lowered to forward and backward steps
- * ({@link ExecGraph}), the memory of every operator output and internal gradient is planned
- * ({@link MemoryPlanner}: in-place reuse and co-sharing of buffers whose lifetimes do not overlap,
- * as {@link PlanOptions} allow; by default as the system properties say, on unless turned off),
+ * ({@link ExecGraph}; an activation runs inside the layer before it where {@link
+ * org.kindling.symbol.graph.Fusion} allows), the memory of every operator output and internal
+ * gradient is planned ({@link MemoryPlanner}: in-place reuse and co-sharing of buffers whose
+ * lifetimes do not overlap), all as {@link PlanOptions} allow (by default as the system
+ * properties say: on unless turned off),
  * a kernel is chosen for every node from its operator's registered kernels (so an accelerated
  * backend takes over per node where its conditions hold), and one workspace large enough for
  * every kernel's scratch space is allocated; {@link #forward} and {@link #backward} only push

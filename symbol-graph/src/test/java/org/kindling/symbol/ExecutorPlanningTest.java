@@ -133,6 +133,35 @@ class ExecutorPlanningTest {
   }
 
   @Test
+  void anUnreadOutputPassesAZeroGradient() {
+    Symbol x = Symbol.variable("x");
+    Symbol parts = Symbol.create(org.kindling.tensor.op.shape.SliceChannel.OP, "split",
+        org.kindling.tensor.op.shape.SliceChannel.OP.parseAttrs("split",
+            Map.of("num_outputs", "2")), Map.of("data", x));
+    // y = fc(tanh(first half of x)), 16 outputs, head gradient ones, weights 0.5: at x = 0 the
+    // first half's gradient is 16 * 0.5 * tanh'(0) = 8
+    Symbol y = Symbol.fullyConnected("fc", Symbol.activation("t", parts.get(0), ActType.TANH),
+        16);
+    for (PlanOptions plan : List.of(PlanOptions.DEFAULT, PlanOptions.OFF)) {
+      try (Executor e = y.simpleBind(Map.of("x", Shape.of(6, 4)), Map.of("x", GradReq.WRITE,
+          "fc_weight", GradReq.WRITE), plan)) {
+        e.argDict().get("x").set(new float[24]);
+        e.argDict().get("fc_weight").fill(0.5f);
+        e.forward(true);
+        e.backward();
+        float[] g = e.gradDict().get("x").toFloatArray();
+        for (int row = 0; row < 6; row++) {
+          for (int col = 0; col < 4; col++) {
+            float v = g[row * 4 + col];
+            // split cuts axis 1: columns 2 and 3 are the unread second output
+            assertThat(v).as("%s: d x[%d][%d]", plan, row, col).isEqualTo(col < 2 ? 8f : 0f);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void anInternalOutputRunsOnlyTheNodesItNeeds() {
     Symbol fc2 = net().internals().get("fc2_output");
     try (Executor e = fc2.simpleBind(Map.of("data", DATA), GradReq.NULL)) {
@@ -147,13 +176,15 @@ class ExecutorPlanningTest {
   @Test
   void planningIsSwitchedBySystemProperties() {
     String[] keys = {"kindling.exec.plan", "kindling.exec.inplace", "kindling.exec.matchRange",
-        "kindling.exec.autoSearchMatchRange"};
+        "kindling.exec.autoSearchMatchRange", "kindling.exec.fuse"};
     try {
       assertThat(PlanOptions.fromSystemProperties()).isEqualTo(PlanOptions.DEFAULT);
       System.setProperty("kindling.exec.inplace", "false");
       System.setProperty("kindling.exec.matchRange", "4");
       System.setProperty("kindling.exec.autoSearchMatchRange", "true");
-      assertThat(PlanOptions.fromSystemProperties()).isEqualTo(new PlanOptions(false, 4, true, true));
+      System.setProperty("kindling.exec.fuse", "false");
+      assertThat(PlanOptions.fromSystemProperties())
+          .isEqualTo(new PlanOptions(false, 4, true, false));
       System.setProperty("kindling.exec.plan", "false");
       assertThat(PlanOptions.fromSystemProperties()).isEqualTo(PlanOptions.OFF);
       try (Executor e = net().simpleBind(Map.of("data", DATA), GradReq.WRITE)) {

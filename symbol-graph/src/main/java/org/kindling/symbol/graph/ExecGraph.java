@@ -21,7 +21,9 @@ import org.kindling.tensor.op.OpInstance;
  * given at bind time) are never planned; <em>pinned</em> values (the heads, which the caller reads
  * after the passes) are planned but never released.
  *
- * <p><b>Steps</b>, in execution order: one {@link Forward} per operator node; then, for
+ * <p><b>Steps</b>, in execution order: one {@link Forward} per operator node (an activation
+ * that {@link Fusion} puts inside the layer before it has no step, and the layer's output then
+ * no value, of its own); then, for
  * training, zero fills of variable gradients that no step reaches, one {@link Seed} per head that
  * takes a head gradient, and one {@link Backward} per node on a path to a wanted gradient (in
  * reverse topological order, each preceded by the {@link Zero} fills of its unread outputs'

@@ -16,11 +16,11 @@ import java.util.TreeMap;
  *
  * <ol>
  *   <li><b>In place</b>: an output takes an input's block (or, backward, an input gradient
- *       takes an output gradient's block) when the operator lists the pair, sizes and element sizes match, the output is read later, and either this
- *       step holds the block's last reference (the input is never read again, by the forward
- *       or by a backward step that declared it) or the operator is reshape-like and the types
- *       match (the data is the same, so more readers may share it; their references join the
- *       block's).
+ *       takes an output gradient's block) when the operator lists the pair, sizes and element
+ *       sizes match, the output is read later, and either this step holds the block's last
+ *       reference (the input is never read again, by the forward or by a backward step that
+ *       declared it) or the operator is reshape-like and the types match (the data is the same,
+ *       so more readers may share it; their references join the block's).
  *   <li>The other outputs, largest first, take a free block: the smallest at least as large
  *       within {@code bytes * matchRange}, else the largest smaller one down to
  *       {@code bytes / matchRange} (which then grows), else a new one. A match range of 0

@@ -25,8 +25,8 @@ import org.kindling.tensor.op.Randoms;
  * input it accepts, gives bit for bit the same outputs, parameter gradients and updated
  * BatchNorm statistics with planning on as with every value in its own buffer, for a training
  * step (forward and backward) and for an executor bound for inference only (whose plan shares
- * far more). The engine runs the steps concurrently, so a plan that let a value be overwritten
- * before its last reader ran, or shared a buffer without sharing its engine variable, would show.
+ * far more), with fusion on against off. The engine runs steps concurrently, so this also
+ * exercises the ordering that shared engine variables give.
  */
 class ZooPlanningTest {
   private static final int BATCH = 2;
