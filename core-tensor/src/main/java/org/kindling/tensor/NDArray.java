@@ -310,10 +310,32 @@ public final class NDArray implements AutoCloseable {
     return view(Shape.of(dims), begin * rowBytes);
   }
 
+  /**
+   * The first bytes of this array seen as another shape and element type, sharing storage and
+   * the engine variable: how a memory plan lays several values of any shape over one shared
+   * block, so that the engine orders every use of the block through its one variable.
+   *
+   * @throws IllegalArgumentException if {@code shape} of {@code type} needs more bytes than this
+   *     array has
+   */
+  public NDArray viewAs(Shape shape, DType type) {
+    long need = byteSize(shape, type);
+    long have = byteSize(this.shape, dtype);
+    if (need > have) {
+      throw new IllegalArgumentException("cannot view " + dtype.numpyName() + this.shape + " ("
+          + have + " bytes) as " + type.numpyName() + shape + " (" + need + " bytes)");
+    }
+    return view(shape, type, 0);
+  }
+
   private NDArray view(Shape s, long byteOffset) {
+    return view(s, dtype, byteOffset);
+  }
+
+  private NDArray view(Shape s, DType type, long byteOffset) {
     requireOpen();
     Chunk c = release.chunk.retain();
-    return new NDArray(s, dtype, c, offset + byteOffset, var, engine);
+    return new NDArray(s, type, c, offset + byteOffset, var, engine);
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.Node;
 import org.kindling.symbol.graph.NodeEntry;
+import org.kindling.symbol.graph.PlanOptions;
 import org.kindling.symbol.graph.ShapeInference;
 import org.kindling.symbol.graph.SymbolJsonReader;
 import org.kindling.symbol.graph.SymbolJsonWriter;
@@ -413,8 +414,21 @@ public final class Symbol {
       Map<String, NDArray> argGrads,
       Map<String, GradReq> gradReqs,
       Map<String, NDArray> aux) {
+    return bind(args, argGrads, gradReqs, aux, PlanOptions.fromSystemProperties());
+  }
+
+  /**
+   * As {@link #bind(Map, Map, Map, Map)}, planning memory with {@code plan} rather than as the
+   * system properties say ({@link PlanOptions#OFF}: every value its own buffer).
+   */
+  public Executor bind(
+      Map<String, NDArray> args,
+      Map<String, NDArray> argGrads,
+      Map<String, GradReq> gradReqs,
+      Map<String, NDArray> aux,
+      PlanOptions plan) {
     try {
-      return new Executor(this, args, argGrads, gradReqs, aux);
+      return new Executor(this, args, argGrads, gradReqs, aux, plan);
     } catch (IllegalArgumentException e) {
       throw named(e);
     }
@@ -445,6 +459,12 @@ public final class Symbol {
 
   /** As {@link #simpleBind(Map, GradReq)} with a request per argument (missing = NULL). */
   public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs) {
+    return simpleBind(inputShapes, gradReqs, PlanOptions.fromSystemProperties());
+  }
+
+  /** As {@link #simpleBind(Map, Map)}, planning memory with {@code plan}. */
+  public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs,
+      PlanOptions plan) {
     InferredShapes shapes = inferShape(inputShapes);
     Map<String, NDArray> args = new LinkedHashMap<>();
     Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -459,7 +479,7 @@ public final class Symbol {
     });
     Map<String, NDArray> aux = new LinkedHashMap<>();
     shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name, NDArray.zeros(shape)));
-    Executor e = bind(args, grads, reqs, aux);
+    Executor e = bind(args, grads, reqs, aux, plan);
     e.adopt(args.values());
     e.adopt(grads.values());
     e.adopt(aux.values());

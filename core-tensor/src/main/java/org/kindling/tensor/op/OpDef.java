@@ -260,6 +260,18 @@ public abstract class OpDef<P extends Record> {
   }
 
   /**
+   * Pairs {@code {output, input}} for the backward pass: input {@code input}'s gradient may be
+   * written into the buffer of output {@code output}'s gradient (MXNet's {@code FInplaceOption}
+   * of the backward operator). The backward kernel reads each element of that output gradient
+   * before it writes the same element of the input gradient, and reads it nowhere else
+   * afterwards. Only used when the input gradient is overwritten ({@link GradReq#WRITE}), the
+   * sizes match, and nothing else reads the output gradient later.
+   */
+  public List<int[]> backwardInplaceOptions(P p) {
+    return List.of();
+  }
+
+  /**
    * What the backward pass reads; by default nothing where the {@link #gradient} is zero, else
    * everything (a safe, memory-hungry choice).
    */

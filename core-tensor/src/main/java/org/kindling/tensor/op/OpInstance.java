@@ -105,6 +105,11 @@ public final class OpInstance<P extends Record> {
     return op.inplaceIdentity(params);
   }
 
+  /** See {@link OpDef#backwardInplaceOptions}. */
+  public List<int[]> backwardInplaceOptions() {
+    return op.backwardInplaceOptions(params);
+  }
+
   /** See {@link OpDef#backwardDeps}. */
   public BackwardDeps backwardDeps() {
     return op.backwardDeps(params);

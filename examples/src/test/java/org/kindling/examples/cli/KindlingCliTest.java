@@ -342,4 +342,29 @@ class KindlingCliTest {
     Run both = run("summary", "--network", "lenet", "--symbol", "x.json", "--shape", "1,1,28,28");
     assertThat(both.code()).isEqualTo(2);
   }
+
+  @Test
+  void summaryReportsTheMemoryPlanBeforeTheTotal() {
+    Run infer = run("summary", "--network", "lenet", "--shape", "1,1,28,28");
+    assertThat(infer.code()).as(infer.err()).isZero();
+    List<String> l = infer.lines();
+    // naive: conv1 and its relu 2 x 20x24x24 floats, pool1 20x12x12, conv2 and relu 2 x 50x8x8,
+    // pool2 and flatten 2 x 800, fc1 and relu 2 x 500, fc2 and softmax 2 x 10. Each relu runs
+    // inside its layer (fusion), so the layers' outputs are never values of their own. In place,
+    // flatten and softmax take their inputs' buffers as well. Co-sharing alone: relu1's 46,080
+    // and pool1's 11,520-byte blocks serve every later value within 16x, but fc2 and softmax
+    // need 40-byte blocks of their own. Both: the same two, plus 2,000 bytes for fc1's relu (the
+    // 11,520 block still holds flatten) and 40 for fc2 and softmax: greedy, as MXNet's.
+    assertThat(l.subList(l.size() - 5, l.size() - 1)).containsExactly(
+        "memory naive: 139760 bytes", "memory inplace: 75640 bytes",
+        "memory coshare: 57680 bytes", "memory planned: 59640 bytes");
+    Run train = run("summary", "--network", "lenet", "--shape", "1,1,28,28", "--train");
+    List<String> t = train.lines();
+    assertThat(t.get(t.size() - 5)).startsWith("memory naive: ");
+    long naive = Long.parseLong(t.get(t.size() - 5).replaceAll("\\D", ""));
+    long planned = Long.parseLong(t.get(t.size() - 2).replaceAll("\\D", ""));
+    assertThat(naive).as("training adds the gradients").isGreaterThan(139760);
+    assertThat(planned).isLessThan(naive);
+    assertThat(t.get(t.size() - 1)).isEqualTo("Total params: 431,080");
+  }
 }

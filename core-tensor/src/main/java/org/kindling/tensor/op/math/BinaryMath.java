@@ -35,6 +35,11 @@ abstract class BinaryMath extends OpDef<NoParams> {
   }
 
   @Override
+  public final List<int[]> backwardInplaceOptions(NoParams p) {
+    return List.of(new int[] {0, 0}, new int[] {0, 1});
+  }
+
+  @Override
   public final BackwardDeps backwardDeps(NoParams p) {
     return fn.logic() || !fn.gradientReadsOperands()
         ? BackwardDeps.gradientsOnly() : BackwardDeps.inputs(0, 1);

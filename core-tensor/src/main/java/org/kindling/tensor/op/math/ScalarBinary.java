@@ -140,6 +140,11 @@ class ScalarBinary extends OpDef<ScalarParams> {
     return List.<int[]>of(new int[] {0, 0});
   }
 
+  @Override
+  public final List<int[]> backwardInplaceOptions(ScalarParams p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
   /** What the gradient reads (MXNet's ElemwiseGradUseNone/UseIn/UseOut). */
   private enum Reads { NOTHING, INPUT, OUTPUT }
 

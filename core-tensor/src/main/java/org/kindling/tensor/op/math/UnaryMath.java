@@ -47,6 +47,11 @@ final class UnaryMath extends OpDef<NoParams> {
   }
 
   @Override
+  public final List<int[]> backwardInplaceOptions(NoParams p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
+  @Override
   public final BackwardDeps backwardDeps(NoParams p) {
     return switch (fn.reads()) {
       case NOTHING, ZERO -> BackwardDeps.gradientsOnly();

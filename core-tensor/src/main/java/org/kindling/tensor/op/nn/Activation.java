@@ -66,6 +66,11 @@ public final class Activation extends OpDef<Activation.Params> {
   }
 
   @Override
+  public List<int[]> backwardInplaceOptions(Params p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
+  @Override
   public BackwardDeps backwardDeps(Params p) {
     return p.actType() == ActType.SOFTSIGN ? BackwardDeps.inputs(0) : BackwardDeps.outputs(0);
   }

@@ -217,6 +217,17 @@ public final class BatchNorm extends OpDef<BatchNorm.Params> {
     t.assignOut(2, acc);
   }
 
+  /**
+   * The output may take the data's buffer: the kernel reads all of the data for the batch
+   * statistics before it writes, and each element before writing it. (MXNet does not declare
+   * this; Kindling's memory planner uses it only where nothing reads the data later, that is in
+   * inference, since the backward pass reads the data.)
+   */
+  @Override
+  public List<int[]> inplaceOptions(Params p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
   @Override
   public BackwardDeps backwardDeps(Params p) {
     return new BackwardDeps(true, Set.of(0, 1, 3, 4), Set.of(1, 2));
