@@ -281,11 +281,11 @@ class KindlingCliTest {
   void predictMemoryLimitCapsTheArraysAndTheErrorSaysHowToRaiseIt() throws Exception {
     try {
       Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
-          "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "1k");
+          "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "256");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err().lines().toList()).hasSize(1);
       assertThat(r.err()).startsWith("kindling: error: Kindling array memory limit reached")
-          .contains("the cap of 1.0 KiB").contains("raise it with --memory-limit SIZE");
+          .contains("the cap of 256 B").contains("raise it with --memory-limit SIZE");
     } finally {
       org.kindling.tensor.storage.Storage.get().resetLimit(); // the command capped this JVM
     }
