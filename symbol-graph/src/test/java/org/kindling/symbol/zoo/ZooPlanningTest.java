@@ -81,10 +81,10 @@ class ZooPlanningTest {
       labels[i] = rnd.nextInt(10);
     }
     args.forEach((name, a) -> a.set(name.equals("softmax_label") ? labels
-        : ZooTest.initial(name, a.shape(), rnd)));
+        : ZooCases.initial(name, a.shape(), rnd)));
     Map<String, NDArray> aux = new LinkedHashMap<>();
     shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name,
-        NDArray.of(ZooTest.initial(name, shape, rnd), shape)));
+        NDArray.of(ZooCases.initial(name, shape, rnd), shape)));
     List<Executor> all = new ArrayList<>();
     try {
       Executor trainOff = bind(net, args, aux, true, PlanOptions.OFF, all);
