@@ -18,23 +18,14 @@ import org.kindling.tensor.op.optimizer.SgdUpdate;
  * learning rate, weight decay and counts follow {@link BaseOptimizer}. MXNet's
  * {@code lazy_update} concerns sparse gradients only and is not offered.
  */
-public final class SGD extends BaseOptimizer {
-  private final double momentum;
-
+public final class SGD extends MomentumOptimizer {
   private SGD(Builder b) {
     super(b);
-    check(name(), b.momentum >= 0 && b.momentum < 1, "momentum", b.momentum, "in [0, 1)");
-    this.momentum = b.momentum;
   }
 
   /** A builder with MXNet's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code momentum}. */
-  public double momentum() {
-    return momentum;
   }
 
   @Override
@@ -43,23 +34,18 @@ public final class SGD extends BaseOptimizer {
   }
 
   @Override
-  int numStates() {
-    return momentum != 0 ? 1 : 0;
-  }
-
-  @Override
   void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum);
+    w.number("momentum", momentum());
   }
 
   @Override
   void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
     float rescale = (float) rescaleGrad();
-    if (momentum == 0) {
+    if (momentum() == 0) {
       applyInPlace(SgdUpdate.OP, new SgdUpdate.Params((float) s.lr(), (float) s.wd(), rescale,
           operatorClip(), true), weight, weight, grad);
     } else {
-      applyInPlace(SgdMomUpdate.OP, new SgdMomUpdate.Params((float) s.lr(), (float) momentum,
+      applyInPlace(SgdMomUpdate.OP, new SgdMomUpdate.Params((float) s.lr(), (float) momentum(),
           (float) s.wd(), rescale, operatorClip(), true), weight, weight, grad, states[0]);
     }
   }
@@ -67,24 +53,15 @@ public final class SGD extends BaseOptimizer {
   private static final List<String> KEYS = List.of("momentum");
 
   static SGD fromSpec(SpecReader r) {
-    Builder b = builder().readCommon(r);
-    b.momentum(r.number("momentum", b.momentum));
+    Builder b = builder().readMomentum(r);
     r.requireUsed("", "sgd", Builder.commonKeys(KEYS));
     return b.build();
   }
 
   /** Builds an {@link SGD}; every setter takes MXNet's parameter of the same meaning. */
-  public static final class Builder extends BaseOptimizer.Builder<Builder> {
-    private double momentum;
-
+  public static final class Builder extends MomentumOptimizer.Builder<Builder> {
     private Builder() {
-      super(null);
-    }
-
-    /** {@code momentum} in [0, 1) (default 0). */
-    public Builder momentum(double v) {
-      momentum = v;
-      return this;
+      super(null, 0);
     }
 
     /**
