@@ -1,9 +1,7 @@
 package org.kindling.symbol.optimizer;
 
-import java.util.List;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.op.optimizer.NagMomUpdate;
-import org.kindling.tensor.op.optimizer.SgdUpdate;
 
 /**
  * MXNet's {@code NAG} (Nesterov accelerated gradient) optimizer: {@code nag_mom_update} with a
@@ -32,23 +30,10 @@ public final class NAG extends MomentumOptimizer {
   }
 
   @Override
-  void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum());
+  void stepWithMomentum(Step s, NDArray weight, NDArray grad, NDArray mom) {
+    applyInPlace(NagMomUpdate.OP, new NagMomUpdate.Params((float) s.lr(), (float) momentum(),
+        (float) s.wd(), (float) rescaleGrad(), operatorClip()), weight, weight, grad, mom);
   }
-
-  @Override
-  void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    float rescale = (float) rescaleGrad();
-    if (momentum() == 0) {
-      applyInPlace(SgdUpdate.OP, new SgdUpdate.Params((float) s.lr(), (float) s.wd(), rescale,
-          operatorClip(), true), weight, weight, grad);
-    } else {
-      applyInPlace(NagMomUpdate.OP, new NagMomUpdate.Params((float) s.lr(), (float) momentum(),
-          (float) s.wd(), rescale, operatorClip()), weight, weight, grad, states[0]);
-    }
-  }
-
-  private static final List<String> KEYS = List.of("momentum");
 
   static NAG fromSpec(SpecReader r) {
     Builder b = builder().readMomentum(r);

@@ -1,9 +1,7 @@
 package org.kindling.symbol.optimizer;
 
-import java.util.List;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.op.optimizer.SgdMomUpdate;
-import org.kindling.tensor.op.optimizer.SgdUpdate;
 
 /**
  * MXNet's {@code SGD} optimizer: {@code sgd_update}, or {@code sgd_mom_update} with a momentum
@@ -34,23 +32,10 @@ public final class SGD extends MomentumOptimizer {
   }
 
   @Override
-  void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum());
+  void stepWithMomentum(Step s, NDArray weight, NDArray grad, NDArray mom) {
+    applyInPlace(SgdMomUpdate.OP, new SgdMomUpdate.Params((float) s.lr(), (float) momentum(),
+        (float) s.wd(), (float) rescaleGrad(), operatorClip(), true), weight, weight, grad, mom);
   }
-
-  @Override
-  void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    float rescale = (float) rescaleGrad();
-    if (momentum() == 0) {
-      applyInPlace(SgdUpdate.OP, new SgdUpdate.Params((float) s.lr(), (float) s.wd(), rescale,
-          operatorClip(), true), weight, weight, grad);
-    } else {
-      applyInPlace(SgdMomUpdate.OP, new SgdMomUpdate.Params((float) s.lr(), (float) momentum(),
-          (float) s.wd(), rescale, operatorClip(), true), weight, weight, grad, states[0]);
-    }
-  }
-
-  private static final List<String> KEYS = List.of("momentum");
 
   static SGD fromSpec(SpecReader r) {
     Builder b = builder().readMomentum(r);

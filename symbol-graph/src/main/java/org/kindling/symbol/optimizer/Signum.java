@@ -47,20 +47,21 @@ public final class Signum extends MomentumOptimizer {
 
   @Override
   void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum()).number("wd_lh", wdLh);
+    super.appendOwnSpec(w);
+    w.number("wd_lh", wdLh);
   }
 
   @Override
-  void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    float rescale = (float) rescaleGrad();
-    if (momentum() != 0) {
-      applyInPlace(SignumUpdate.OP, new SignumUpdate.Params((float) s.lr(), (float) momentum(),
-          (float) s.wd(), rescale, operatorClip(), (float) wdLh), weight, weight, grad,
-          states[0]);
-    } else {
-      applyInPlace(SignsgdUpdate.OP, new SignsgdUpdate.Params((float) s.lr(), (float) s.wd(),
-          rescale, operatorClip()), weight, weight, grad);
-    }
+  void stepWithMomentum(Step s, NDArray weight, NDArray grad, NDArray mom) {
+    applyInPlace(SignumUpdate.OP, new SignumUpdate.Params((float) s.lr(), (float) momentum(),
+        (float) s.wd(), (float) rescaleGrad(), operatorClip(), (float) wdLh), weight, weight,
+        grad, mom);
+  }
+
+  @Override
+  void stepWithoutMomentum(Step s, NDArray weight, NDArray grad) {
+    applyInPlace(SignsgdUpdate.OP, new SignsgdUpdate.Params((float) s.lr(), (float) s.wd(),
+        (float) rescaleGrad(), operatorClip()), weight, weight, grad);
   }
 
   private static final List<String> KEYS = List.of("momentum", "wd_lh");
