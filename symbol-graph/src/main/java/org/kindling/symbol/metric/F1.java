@@ -32,10 +32,7 @@ public final class F1 extends SumMetric {
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       if (pred.shape().ndim() != 2) {
         throw error("predictions must be (batch, classes), got " + pred.shape());
       }
@@ -58,7 +55,7 @@ public final class F1 extends SumMetric {
         local.add(p, l);
         global.add(p, l);
       }
-    }
+    });
     if (average == Average.MACRO) {
       add(local.fscore(), 1);
       local.clear();

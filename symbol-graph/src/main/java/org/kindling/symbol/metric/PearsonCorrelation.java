@@ -32,10 +32,7 @@ public final class PearsonCorrelation extends SumMetric {
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       if (!label.shape().equals(pred.shape())) {
         throw error("labels " + label.shape() + " and predictions " + pred.shape()
             + " must have the same shape");
@@ -48,7 +45,7 @@ public final class PearsonCorrelation extends SumMetric {
         local.add(pred.data(), label.data());
         global.add(pred.data(), label.data());
       }
-    }
+    });
     if (average == Average.MICRO) {
       set(local.correlation() * local.count(), local.count(),
           global.correlation() * global.count(), global.count());
