@@ -22,39 +22,17 @@ import org.kindling.tensor.op.optimizer.AdamwUpdate;
  *
  * Defaults: learning_rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-6, correct_bias true.
  */
-public final class AdamW extends BaseOptimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
+public final class AdamW extends MomentOptimizer {
   private final boolean correctBias;
 
   private AdamW(Builder b) {
     super(b);
-    Moments.check(name(), b.beta1, b.beta2, b.epsilon);
-    this.beta1 = b.beta1;
-    this.beta2 = b.beta2;
-    this.epsilon = b.epsilon;
     this.correctBias = b.correctBias;
   }
 
   /** A builder with the defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code beta1}. */
-  public double beta1() {
-    return beta1;
-  }
-
-  /** {@code beta2}. */
-  public double beta2() {
-    return beta2;
-  }
-
-  /** {@code epsilon}. */
-  public double epsilon() {
-    return epsilon;
   }
 
   /** {@code correct_bias}. */
@@ -68,63 +46,35 @@ public final class AdamW extends BaseOptimizer {
   }
 
   @Override
-  int numStates() {
-    return 2;
-  }
-
-  @Override
   void appendOwnSpec(SpecWriter w) {
-    w.number("beta1", beta1).number("beta2", beta2).number("epsilon", epsilon)
+    appendMoments(w)
         .bool("correct_bias", correctBias);
   }
 
   @Override
   void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    double eta = correctBias ? s.lr() * Moments.biasCorrection(beta1, beta2, s.t()) : s.lr();
+    double eta = correctBias ? s.lr() * biasCorrection(s.t()) : s.lr();
     NDArray rescale = NDArray.of(new float[] {(float) rescaleGrad()}, Shape.of(1));
-    applyInPlace(AdamwUpdate.OP, new AdamwUpdate.Params(1f, (float) beta1, (float) beta2,
-        (float) epsilon, (float) s.wd(), (float) eta, operatorClip()), weight,
+    applyInPlace(AdamwUpdate.OP, new AdamwUpdate.Params(1f, (float) beta1(), (float) beta2(),
+        (float) epsilon(), (float) s.wd(), (float) eta, operatorClip()), weight,
         weight, grad, states[0], states[1], rescale);
   }
 
   private static final List<String> KEYS = List.of("beta1", "beta2", "epsilon", "correct_bias");
 
   static AdamW fromSpec(SpecReader r) {
-    Builder b = builder().readCommon(r);
-    b.beta1(r.number("beta1", b.beta1)).beta2(r.number("beta2", b.beta2))
-        .epsilon(r.number("epsilon", b.epsilon))
-        .correctBias(r.bool("correct_bias", b.correctBias));
+    Builder b = builder().readMoments(r);
+    b.correctBias(r.bool("correct_bias", b.correctBias));
     r.requireUsed("", "adamw", Builder.commonKeys(KEYS));
     return b.build();
   }
 
   /** Builds an {@link AdamW}. */
-  public static final class Builder extends BaseOptimizer.Builder<Builder> {
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double epsilon = 1e-6;
+  public static final class Builder extends MomentOptimizer.Builder<Builder> {
     private boolean correctBias = true;
 
     private Builder() {
-      super(0.001);
-    }
-
-    /** {@code beta1} in [0, 1) (default 0.9). */
-    public Builder beta1(double v) {
-      beta1 = v;
-      return this;
-    }
-
-    /** {@code beta2} in [0, 1) (default 0.999). */
-    public Builder beta2(double v) {
-      beta2 = v;
-      return this;
-    }
-
-    /** {@code epsilon} (default 1e-6). */
-    public Builder epsilon(double v) {
-      epsilon = v;
-      return this;
+      super(0.001, 1e-6);
     }
 
     /** {@code correct_bias} (default true). */

@@ -42,7 +42,7 @@ import org.kindling.tensor.op.OpInstance;
  * float32).
  */
 public abstract sealed class BaseOptimizer implements Optimizer
-    permits SGD, NAG, Adam, AdamW, RMSProp, AdaGrad, AdaDelta, Signum, LAMB {
+    permits MomentumOptimizer, MomentOptimizer, RMSProp, AdaGrad, AdaDelta {
   /** MXNet's learning rate when neither {@code learning_rate} nor a scheduler is given. */
   static final double DEFAULT_LEARNING_RATE = 0.01;
 
@@ -315,8 +315,8 @@ public abstract sealed class BaseOptimizer implements Optimizer
    * @param <B> the concrete builder
    */
   public abstract static sealed class Builder<B extends Builder<B>>
-      permits SGD.Builder, NAG.Builder, Adam.Builder, AdamW.Builder, RMSProp.Builder,
-          AdaGrad.Builder, AdaDelta.Builder, Signum.Builder, LAMB.Builder {
+      permits MomentumOptimizer.Builder, MomentOptimizer.Builder, RMSProp.Builder,
+          AdaGrad.Builder, AdaDelta.Builder {
     private Double learningRate;
     private LRScheduler lrScheduler;
     private double wd;

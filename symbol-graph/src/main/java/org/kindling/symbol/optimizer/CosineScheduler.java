@@ -8,15 +8,9 @@ import java.util.List;
  * then the rate reached there ({@code final_lr}). As for {@link PolyScheduler}, {@code base} is
  * the scheduler's own constructed {@code base_lr}.
  */
-public final class CosineScheduler extends LRScheduler {
-  private final int maxUpdate;
-  private final double finalLr;
-
+public final class CosineScheduler extends AnnealingScheduler {
   private CosineScheduler(Common common, int maxUpdate, double finalLr) {
-    super(common);
-    PolyScheduler.checkMaxUpdate("cosine", maxUpdate, common.warmupSteps());
-    this.maxUpdate = maxUpdate;
-    this.finalLr = finalLr;
+    super(common, maxUpdate, finalLr);
   }
 
   /** A builder with MXNet's defaults (final_lr 0, base_lr 0.01). */
@@ -24,29 +18,14 @@ public final class CosineScheduler extends LRScheduler {
     return new Builder(maxUpdate);
   }
 
-  /** {@code max_update}. */
-  public int maxUpdate() {
-    return maxUpdate;
-  }
-
-  /** {@code final_lr}. */
-  public double finalLr() {
-    return finalLr;
-  }
-
   @Override
-  double decayed(int numUpdate) {
-    int n = Math.min(numUpdate, maxUpdate);
-    double maxSteps = maxUpdate - warmupSteps();
-    return finalLr + (constructedLr() - finalLr)
-        * (1 + Math.cos(Math.PI * (n - warmupSteps()) / maxSteps)) / 2;
+  double remaining(int done, double maxSteps) {
+    return (1 + Math.cos(Math.PI * done / maxSteps)) / 2;
   }
 
   @Override
   public CosineScheduler withBaseLr(double lr) {
-    Common c = common();
-    return new CosineScheduler(new Common(lr, c.constructedLr(), c.warmupSteps(),
-        c.warmupBeginLr(), c.warmupMode()), maxUpdate, finalLr);
+    return new CosineScheduler(common().withBaseLr(lr), maxUpdate(), finalLr());
   }
 
   @Override
@@ -55,16 +34,10 @@ public final class CosineScheduler extends LRScheduler {
   }
 
   @Override
-  void appendOwnSpec(SpecWriter w) {
-    w.integer("lr_scheduler.max_update", maxUpdate);
-    w.number("lr_scheduler.final_lr", finalLr);
-  }
+  void appendCurveSpec(SpecWriter w) {}
 
   static CosineScheduler fromSpec(SpecReader r) {
-    Integer max = r.integer("lr_scheduler.max_update", null);
-    if (max == null) {
-      throw r.error("lr_scheduler.max_update", "the cosine scheduler needs max_update");
-    }
+    int max = readMaxUpdate(r, "cosine");
     return new CosineScheduler(readCommon(r), max, r.number("lr_scheduler.final_lr", 0));
   }
 

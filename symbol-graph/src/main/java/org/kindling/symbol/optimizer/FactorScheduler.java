@@ -23,10 +23,7 @@ public final class FactorScheduler extends LRScheduler {
     if (step < 1) {
       throw new IllegalArgumentException("factor scheduler: step=" + step + " must be >= 1");
     }
-    if (!(factor <= 1.0)) {
-      throw new IllegalArgumentException("factor scheduler: factor=" + factor
-          + " must be at most 1 (the rate must not grow)");
-    }
+    checkFactor(factor);
     this.step = step;
     this.factor = factor;
     this.stopFactorLr = stopFactorLr;
@@ -76,9 +73,7 @@ public final class FactorScheduler extends LRScheduler {
 
   @Override
   public FactorScheduler withBaseLr(double lr) {
-    Common c = common();
-    return new FactorScheduler(new Common(lr, c.constructedLr(), c.warmupSteps(),
-        c.warmupBeginLr(), c.warmupMode()), step, factor, stopFactorLr);
+    return new FactorScheduler(common().withBaseLr(lr), step, factor, stopFactorLr);
   }
 
   @Override

@@ -19,24 +19,17 @@ import org.kindling.tensor.ops.Reductions;
  * each parameter as it is pushed. Defaults as MXNet's: learning_rate 0.001, beta1 0.9, beta2
  * 0.999, epsilon 1e-6, no bounds (negative), bias_correction true.
  */
-public final class LAMB extends BaseOptimizer {
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
+public final class LAMB extends MomentOptimizer {
   private final double lowerBound;
   private final double upperBound;
   private final boolean biasCorrection;
 
   private LAMB(Builder b) {
     super(b);
-    Moments.check(name(), b.beta1, b.beta2, b.epsilon);
     check(name(), !Double.isNaN(b.lowerBound), "lower_bound", b.lowerBound,
         "a number (negative: none)");
     check(name(), !Double.isNaN(b.upperBound), "upper_bound", b.upperBound,
         "a number (negative: none)");
-    this.beta1 = b.beta1;
-    this.beta2 = b.beta2;
-    this.epsilon = b.epsilon;
     this.lowerBound = b.lowerBound;
     this.upperBound = b.upperBound;
     this.biasCorrection = b.biasCorrection;
@@ -45,21 +38,6 @@ public final class LAMB extends BaseOptimizer {
   /** A builder with MXNet's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code beta1}. */
-  public double beta1() {
-    return beta1;
-  }
-
-  /** {@code beta2}. */
-  public double beta2() {
-    return beta2;
-  }
-
-  /** {@code epsilon}. */
-  public double epsilon() {
-    return epsilon;
   }
 
   /** {@code lower_bound} on the weight norm (negative: none). */
@@ -83,21 +61,15 @@ public final class LAMB extends BaseOptimizer {
   }
 
   @Override
-  int numStates() {
-    return 2;
-  }
-
-  @Override
   void appendOwnSpec(SpecWriter w) {
-    w.number("beta1", beta1).number("beta2", beta2).number("epsilon", epsilon)
-        .number("lower_bound", lowerBound).number("upper_bound", upperBound)
+    appendMoments(w).number("lower_bound", lowerBound).number("upper_bound", upperBound)
         .bool("bias_correction", biasCorrection);
   }
 
   @Override
   void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    NDArray g = Imperative.call(LambUpdatePhase1.OP, new LambUpdatePhase1.Params((float) beta1,
-        (float) beta2, (float) epsilon, s.t(), biasCorrection, (float) s.wd(),
+    NDArray g = Imperative.call(LambUpdatePhase1.OP, new LambUpdatePhase1.Params((float) beta1(),
+        (float) beta2(), (float) epsilon(), s.t(), biasCorrection, (float) s.wd(),
         (float) rescaleGrad(), operatorClip()), weight, grad, states[0], states[1]);
     NDArray r1 = Reductions.norm(weight);
     NDArray r2 = Reductions.norm(g);
@@ -112,10 +84,8 @@ public final class LAMB extends BaseOptimizer {
       "upper_bound", "bias_correction");
 
   static LAMB fromSpec(SpecReader r) {
-    Builder b = builder().readCommon(r);
-    b.beta1(r.number("beta1", b.beta1)).beta2(r.number("beta2", b.beta2))
-        .epsilon(r.number("epsilon", b.epsilon))
-        .lowerBound(r.number("lower_bound", b.lowerBound))
+    Builder b = builder().readMoments(r);
+    b.lowerBound(r.number("lower_bound", b.lowerBound))
         .upperBound(r.number("upper_bound", b.upperBound))
         .biasCorrection(r.bool("bias_correction", b.biasCorrection));
     r.requireUsed("", "lamb", Builder.commonKeys(KEYS));
@@ -123,34 +93,13 @@ public final class LAMB extends BaseOptimizer {
   }
 
   /** Builds a {@link LAMB}. */
-  public static final class Builder extends BaseOptimizer.Builder<Builder> {
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double epsilon = 1e-6;
+  public static final class Builder extends MomentOptimizer.Builder<Builder> {
     private double lowerBound = -1;
     private double upperBound = -1;
     private boolean biasCorrection = true;
 
     private Builder() {
-      super(0.001);
-    }
-
-    /** {@code beta1} in [0, 1) (default 0.9). */
-    public Builder beta1(double v) {
-      beta1 = v;
-      return this;
-    }
-
-    /** {@code beta2} in [0, 1) (default 0.999). */
-    public Builder beta2(double v) {
-      beta2 = v;
-      return this;
-    }
-
-    /** {@code epsilon} (default 1e-6). */
-    public Builder epsilon(double v) {
-      epsilon = v;
-      return this;
+      super(0.001, 1e-6);
     }
 
     /** {@code lower_bound} on the weight norm; negative (the default) for none. */

@@ -21,7 +21,7 @@ import java.util.Locale;
  * ({@code base_lr_orig}): {@link #constructedLr()} keeps that rate.
  */
 public abstract sealed class LRScheduler
-    permits FactorScheduler, MultiFactorScheduler, PolyScheduler, CosineScheduler {
+    permits FactorScheduler, MultiFactorScheduler, AnnealingScheduler {
 
   /** MXNet's {@code warmup_mode}. */
   public enum WarmupMode {
@@ -66,6 +66,11 @@ public abstract sealed class LRScheduler
       if (warmupMode == null) {
         throw new IllegalArgumentException("lr_scheduler: warmup_mode must be given");
       }
+    }
+
+    /** These arguments with MXNet's optimizer override of {@code base_lr} (see withBaseLr). */
+    Common withBaseLr(double lr) {
+      return new Common(lr, constructedLr, warmupSteps, warmupBeginLr, warmupMode);
     }
   }
 
@@ -117,6 +122,18 @@ public abstract sealed class LRScheduler
       return common.warmupBeginLr() + increase;
     }
     return decayed(numUpdate);
+  }
+
+  /**
+   * Checks a decay {@code factor}: at most 1, so the rate never grows.
+   *
+   * @throws IllegalArgumentException naming the scheduler and the factor
+   */
+  final void checkFactor(double factor) {
+    if (!(factor <= 1.0)) {
+      throw new IllegalArgumentException(kind() + " scheduler: factor=" + factor
+          + " must be at most 1 (the rate must not grow)");
+    }
   }
 
   /** The rate after the warm-up. */

@@ -27,10 +27,7 @@ public final class MultiFactorScheduler extends LRScheduler {
             + Arrays.toString(steps) + " must increase");
       }
     }
-    if (!(factor <= 1.0)) {
-      throw new IllegalArgumentException("multifactor scheduler: factor=" + factor
-          + " must be at most 1 (the rate must not grow)");
-    }
+    checkFactor(factor);
     this.steps = steps.clone();
     this.factor = factor;
   }
@@ -64,9 +61,7 @@ public final class MultiFactorScheduler extends LRScheduler {
 
   @Override
   public MultiFactorScheduler withBaseLr(double lr) {
-    Common c = common();
-    return new MultiFactorScheduler(new Common(lr, c.constructedLr(), c.warmupSteps(),
-        c.warmupBeginLr(), c.warmupMode()), steps, factor);
+    return new MultiFactorScheduler(common().withBaseLr(lr), steps, factor);
   }
 
   @Override

@@ -1,9 +1,7 @@
 package org.kindling.symbol.optimizer;
 
-import java.util.List;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.op.optimizer.NagMomUpdate;
-import org.kindling.tensor.op.optimizer.SgdUpdate;
 
 /**
  * MXNet's {@code NAG} (Nesterov accelerated gradient) optimizer: {@code nag_mom_update} with a
@@ -16,23 +14,14 @@ import org.kindling.tensor.op.optimizer.SgdUpdate;
  *
  * {@code learning_rate} defaults to None (0.01 without a scheduler).
  */
-public final class NAG extends BaseOptimizer {
-  private final double momentum;
-
+public final class NAG extends MomentumOptimizer {
   private NAG(Builder b) {
     super(b);
-    check(name(), b.momentum >= 0 && b.momentum < 1, "momentum", b.momentum, "in [0, 1)");
-    this.momentum = b.momentum;
   }
 
   /** A builder with MXNet's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code momentum}. */
-  public double momentum() {
-    return momentum;
   }
 
   @Override
@@ -41,48 +30,21 @@ public final class NAG extends BaseOptimizer {
   }
 
   @Override
-  int numStates() {
-    return momentum != 0 ? 1 : 0;
+  void stepWithMomentum(Step s, NDArray weight, NDArray grad, NDArray mom) {
+    applyInPlace(NagMomUpdate.OP, new NagMomUpdate.Params((float) s.lr(), (float) momentum(),
+        (float) s.wd(), (float) rescaleGrad(), operatorClip()), weight, weight, grad, mom);
   }
-
-  @Override
-  void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum);
-  }
-
-  @Override
-  void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    float rescale = (float) rescaleGrad();
-    if (momentum == 0) {
-      applyInPlace(SgdUpdate.OP, new SgdUpdate.Params((float) s.lr(), (float) s.wd(), rescale,
-          operatorClip(), true), weight, weight, grad);
-    } else {
-      applyInPlace(NagMomUpdate.OP, new NagMomUpdate.Params((float) s.lr(), (float) momentum,
-          (float) s.wd(), rescale, operatorClip()), weight, weight, grad, states[0]);
-    }
-  }
-
-  private static final List<String> KEYS = List.of("momentum");
 
   static NAG fromSpec(SpecReader r) {
-    Builder b = builder().readCommon(r);
-    b.momentum(r.number("momentum", b.momentum));
+    Builder b = builder().readMomentum(r);
     r.requireUsed("", "nag", Builder.commonKeys(KEYS));
     return b.build();
   }
 
   /** Builds a {@link NAG}. */
-  public static final class Builder extends BaseOptimizer.Builder<Builder> {
-    private double momentum;
-
+  public static final class Builder extends MomentumOptimizer.Builder<Builder> {
     private Builder() {
-      super(null);
-    }
-
-    /** {@code momentum} in [0, 1) (default 0). */
-    public Builder momentum(double v) {
-      momentum = v;
-      return this;
+      super(null, 0);
     }
 
     /**

@@ -14,29 +14,12 @@ import java.util.List;
  * Kindling returns (a run resumed beyond {@code max_update} is the one case where MXNet would
  * instead return its {@code base_lr}).
  */
-public final class PolyScheduler extends LRScheduler {
-  private final int maxUpdate;
+public final class PolyScheduler extends AnnealingScheduler {
   private final double pwr;
-  private final double finalLr;
 
   private PolyScheduler(Common common, int maxUpdate, double pwr, double finalLr) {
-    super(common);
-    checkMaxUpdate("poly", maxUpdate, common.warmupSteps());
-    this.maxUpdate = maxUpdate;
+    super(common, maxUpdate, finalLr);
     this.pwr = pwr;
-    this.finalLr = finalLr;
-  }
-
-  /** MXNet's check, and the one it lacks: the decay needs at least one update. */
-  static void checkMaxUpdate(String kind, int maxUpdate, int warmupSteps) {
-    if (maxUpdate < 1) {
-      throw new IllegalArgumentException(kind + " scheduler: max_update=" + maxUpdate
-          + " must be >= 1");
-    }
-    if (maxUpdate <= warmupSteps) {
-      throw new IllegalArgumentException(kind + " scheduler: max_update=" + maxUpdate
-          + " must exceed warmup_steps=" + warmupSteps + " (MXNet divides by their difference)");
-    }
   }
 
   /** A builder with MXNet's defaults (pwr 2, final_lr 0, base_lr 0.01). */
@@ -44,34 +27,19 @@ public final class PolyScheduler extends LRScheduler {
     return new Builder(maxUpdate);
   }
 
-  /** {@code max_update}. */
-  public int maxUpdate() {
-    return maxUpdate;
-  }
-
   /** {@code pwr}, the power of the decay. */
   public double pwr() {
     return pwr;
   }
 
-  /** {@code final_lr}. */
-  public double finalLr() {
-    return finalLr;
-  }
-
   @Override
-  double decayed(int numUpdate) {
-    int n = Math.min(numUpdate, maxUpdate);
-    double maxSteps = maxUpdate - warmupSteps();
-    return finalLr + (constructedLr() - finalLr)
-        * Math.pow(1 - (double) (n - warmupSteps()) / maxSteps, pwr);
+  double remaining(int done, double maxSteps) {
+    return Math.pow(1 - (double) done / maxSteps, pwr);
   }
 
   @Override
   public PolyScheduler withBaseLr(double lr) {
-    Common c = common();
-    return new PolyScheduler(new Common(lr, c.constructedLr(), c.warmupSteps(),
-        c.warmupBeginLr(), c.warmupMode()), maxUpdate, pwr, finalLr);
+    return new PolyScheduler(common().withBaseLr(lr), maxUpdate(), pwr, finalLr());
   }
 
   @Override
@@ -80,17 +48,12 @@ public final class PolyScheduler extends LRScheduler {
   }
 
   @Override
-  void appendOwnSpec(SpecWriter w) {
-    w.integer("lr_scheduler.max_update", maxUpdate);
+  void appendCurveSpec(SpecWriter w) {
     w.number("lr_scheduler.pwr", pwr);
-    w.number("lr_scheduler.final_lr", finalLr);
   }
 
   static PolyScheduler fromSpec(SpecReader r) {
-    Integer max = r.integer("lr_scheduler.max_update", null);
-    if (max == null) {
-      throw r.error("lr_scheduler.max_update", "the poly scheduler needs max_update");
-    }
+    int max = readMaxUpdate(r, "poly");
     return new PolyScheduler(readCommon(r), max, r.number("lr_scheduler.pwr", 2),
         r.number("lr_scheduler.final_lr", 0));
   }

@@ -1,9 +1,7 @@
 package org.kindling.symbol.optimizer;
 
-import java.util.List;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.op.optimizer.SgdMomUpdate;
-import org.kindling.tensor.op.optimizer.SgdUpdate;
 
 /**
  * MXNet's {@code SGD} optimizer: {@code sgd_update}, or {@code sgd_mom_update} with a momentum
@@ -18,23 +16,14 @@ import org.kindling.tensor.op.optimizer.SgdUpdate;
  * learning rate, weight decay and counts follow {@link BaseOptimizer}. MXNet's
  * {@code lazy_update} concerns sparse gradients only and is not offered.
  */
-public final class SGD extends BaseOptimizer {
-  private final double momentum;
-
+public final class SGD extends MomentumOptimizer {
   private SGD(Builder b) {
     super(b);
-    check(name(), b.momentum >= 0 && b.momentum < 1, "momentum", b.momentum, "in [0, 1)");
-    this.momentum = b.momentum;
   }
 
   /** A builder with MXNet's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code momentum}. */
-  public double momentum() {
-    return momentum;
   }
 
   @Override
@@ -43,48 +32,21 @@ public final class SGD extends BaseOptimizer {
   }
 
   @Override
-  int numStates() {
-    return momentum != 0 ? 1 : 0;
+  void stepWithMomentum(Step s, NDArray weight, NDArray grad, NDArray mom) {
+    applyInPlace(SgdMomUpdate.OP, new SgdMomUpdate.Params((float) s.lr(), (float) momentum(),
+        (float) s.wd(), (float) rescaleGrad(), operatorClip(), true), weight, weight, grad, mom);
   }
-
-  @Override
-  void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum);
-  }
-
-  @Override
-  void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    float rescale = (float) rescaleGrad();
-    if (momentum == 0) {
-      applyInPlace(SgdUpdate.OP, new SgdUpdate.Params((float) s.lr(), (float) s.wd(), rescale,
-          operatorClip(), true), weight, weight, grad);
-    } else {
-      applyInPlace(SgdMomUpdate.OP, new SgdMomUpdate.Params((float) s.lr(), (float) momentum,
-          (float) s.wd(), rescale, operatorClip(), true), weight, weight, grad, states[0]);
-    }
-  }
-
-  private static final List<String> KEYS = List.of("momentum");
 
   static SGD fromSpec(SpecReader r) {
-    Builder b = builder().readCommon(r);
-    b.momentum(r.number("momentum", b.momentum));
+    Builder b = builder().readMomentum(r);
     r.requireUsed("", "sgd", Builder.commonKeys(KEYS));
     return b.build();
   }
 
   /** Builds an {@link SGD}; every setter takes MXNet's parameter of the same meaning. */
-  public static final class Builder extends BaseOptimizer.Builder<Builder> {
-    private double momentum;
-
+  public static final class Builder extends MomentumOptimizer.Builder<Builder> {
     private Builder() {
-      super(null);
-    }
-
-    /** {@code momentum} in [0, 1) (default 0). */
-    public Builder momentum(double v) {
-      momentum = v;
-      return this;
+      super(null, 0);
     }
 
     /**

@@ -19,28 +19,20 @@ import org.kindling.tensor.op.optimizer.SignumUpdate;
  * Defaults as MXNet's: learning_rate 0.01, momentum 0.9, wd_lh 0. A nonzero {@code wd_lh}
  * needs momentum: MXNet's {@code signsgd_update} has no such parameter and refuses it.
  */
-public final class Signum extends BaseOptimizer {
-  private final double momentum;
+public final class Signum extends MomentumOptimizer {
   private final double wdLh;
 
   private Signum(Builder b) {
     super(b);
-    check(name(), b.momentum >= 0 && b.momentum < 1, "momentum", b.momentum, "in [0, 1)");
     check(name(), b.wdLh >= 0 && Double.isFinite(b.wdLh), "wd_lh", b.wdLh, ">= 0 and finite");
-    check(name(), b.wdLh == 0 || b.momentum != 0, "wd_lh", b.wdLh,
+    check(name(), b.wdLh == 0 || momentum() != 0, "wd_lh", b.wdLh,
         "0 when momentum is 0 (MXNet's signsgd_update takes no wd_lh)");
-    this.momentum = b.momentum;
     this.wdLh = b.wdLh;
   }
 
   /** A builder with MXNet's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** {@code momentum}. */
-  public double momentum() {
-    return momentum;
   }
 
   /** {@code wd_lh}, the decoupled weight decay. */
@@ -54,50 +46,39 @@ public final class Signum extends BaseOptimizer {
   }
 
   @Override
-  int numStates() {
-    return momentum != 0 ? 1 : 0;
-  }
-
-  @Override
   void appendOwnSpec(SpecWriter w) {
-    w.number("momentum", momentum).number("wd_lh", wdLh);
+    super.appendOwnSpec(w);
+    w.number("wd_lh", wdLh);
   }
 
   @Override
-  void step(Step s, NDArray weight, NDArray grad, NDArray[] states) {
-    float rescale = (float) rescaleGrad();
-    if (momentum != 0) {
-      applyInPlace(SignumUpdate.OP, new SignumUpdate.Params((float) s.lr(), (float) momentum,
-          (float) s.wd(), rescale, operatorClip(), (float) wdLh), weight, weight, grad,
-          states[0]);
-    } else {
-      applyInPlace(SignsgdUpdate.OP, new SignsgdUpdate.Params((float) s.lr(), (float) s.wd(),
-          rescale, operatorClip()), weight, weight, grad);
-    }
+  void stepWithMomentum(Step s, NDArray weight, NDArray grad, NDArray mom) {
+    applyInPlace(SignumUpdate.OP, new SignumUpdate.Params((float) s.lr(), (float) momentum(),
+        (float) s.wd(), (float) rescaleGrad(), operatorClip(), (float) wdLh), weight, weight,
+        grad, mom);
+  }
+
+  @Override
+  void stepWithoutMomentum(Step s, NDArray weight, NDArray grad) {
+    applyInPlace(SignsgdUpdate.OP, new SignsgdUpdate.Params((float) s.lr(), (float) s.wd(),
+        (float) rescaleGrad(), operatorClip()), weight, weight, grad);
   }
 
   private static final List<String> KEYS = List.of("momentum", "wd_lh");
 
   static Signum fromSpec(SpecReader r) {
-    Builder b = builder().readCommon(r);
-    b.momentum(r.number("momentum", b.momentum)).wdLh(r.number("wd_lh", b.wdLh));
+    Builder b = builder().readMomentum(r);
+    b.wdLh(r.number("wd_lh", b.wdLh));
     r.requireUsed("", "signum", Builder.commonKeys(KEYS));
     return b.build();
   }
 
   /** Builds a {@link Signum}. */
-  public static final class Builder extends BaseOptimizer.Builder<Builder> {
-    private double momentum = 0.9;
+  public static final class Builder extends MomentumOptimizer.Builder<Builder> {
     private double wdLh;
 
     private Builder() {
-      super(0.01);
-    }
-
-    /** {@code momentum} in [0, 1) (default 0.9). */
-    public Builder momentum(double v) {
-      momentum = v;
-      return this;
+      super(0.01, 0.9);
     }
 
     /** {@code wd_lh} (default 0). */

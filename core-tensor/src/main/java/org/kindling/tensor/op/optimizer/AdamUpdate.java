@@ -1,5 +1,14 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.BETA1;
+import static org.kindling.tensor.op.optimizer.UpdateParams.BETA2;
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.EPSILON;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LAZY_UPDATE;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -24,15 +33,6 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class AdamUpdate extends ElementwiseUpdate<AdamUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> BETA1 = Param.floatParam("beta1", 0.9f);
-  static final Param<Float> BETA2 = Param.floatParam("beta2", 0.999f);
-  static final Param<Float> EPSILON = Param.floatParam("epsilon", 1e-8f);
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
-  static final Param<Boolean> LAZY_UPDATE = Param.boolParam("lazy_update", true);
-
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final AdamUpdate OP = new AdamUpdate();
 
@@ -73,10 +73,8 @@ public final class AdamUpdate extends ElementwiseUpdate<AdamUpdate.Params> {
     float b1 = p.beta1();
     float b2 = p.beta2();
     for (int i = 0; i < len; i++) {
-      float gi = g[i] * p.rescaleGrad() + w[i] * p.wd();
-      if (p.clipGradient() >= 0f) {
-        gi = UpdateMath.clip(gi, p.clipGradient());
-      }
+      float gi = UpdateMath.decayedAndClipped(g[i], w[i], p.rescaleGrad(), p.wd(),
+          p.clipGradient());
       mean[i] = b1 * mean[i] + (1f - b1) * gi;
       var[i] = b2 * var[i] + (1f - b2) * gi * gi;
       out[i] = w[i] - p.lr() * mean[i] / ((float) Math.sqrt(var[i]) + p.epsilon());
@@ -86,10 +84,7 @@ public final class AdamUpdate extends ElementwiseUpdate<AdamUpdate.Params> {
   @Override
   double referenceAt(Params p, double[][] in, int i) {
     double w = in[0][i];
-    double g = in[1][i] * p.rescaleGrad() + w * p.wd();
-    if (p.clipGradient() >= 0) {
-      g = UpdateMath.clip(g, p.clipGradient());
-    }
+    double g = UpdateMath.decayedAndClipped(in[1][i], w, p.rescaleGrad(), p.wd(), p.clipGradient());
     double mean = p.beta1() * in[2][i] + (1.0 - p.beta1()) * g;
     double var = p.beta2() * in[3][i] + (1.0 - p.beta2()) * g * g;
     in[2][i] = mean;

@@ -123,10 +123,7 @@ abstract class AdamwBase extends OpDef<AdamwUpdate.Params> {
     float b1 = p.beta1();
     float b2 = p.beta2();
     for (int i = 0; i < len; i++) {
-      float g = scale * grad[i];
-      if (p.clipGradient() >= 0f) {
-        g = UpdateMath.clip(g, p.clipGradient());
-      }
+      float g = UpdateMath.rescaledAndClipped(grad[i], scale, p.clipGradient());
       mean[i] = b1 * mean[i] + (1f - b1) * g;
       var[i] = b2 * var[i] + (1f - b2) * (g * g);
       out[i] = w[i] - p.eta()

@@ -1,5 +1,12 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.BETA1;
+import static org.kindling.tensor.op.optimizer.UpdateParams.BETA2;
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.EPSILON;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -18,13 +25,7 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class AdamwUpdate extends AdamwBase {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> BETA1 = Param.floatParam("beta1", 0.9f);
-  static final Param<Float> BETA2 = Param.floatParam("beta2", 0.999f);
-  static final Param<Float> EPSILON = Param.floatParam("epsilon", 1e-8f);
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
   static final Param<Float> ETA = Param.requiredFloat("eta");
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
 
   /** The parameters of both AdamW operators, in MXNet's order. */
   static final List<Param<?>> PARAMS = List.of(LR, BETA1, BETA2, EPSILON, WD, ETA, CLIP_GRADIENT);

@@ -1,5 +1,9 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +30,6 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class FtmlUpdate extends ElementwiseUpdate<FtmlUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
   static final Param<Float> BETA1 = Param.floatParam("beta1", 0.6f)
       .checked(v -> v >= 0f && v <= 1f, "in [0, 1]");
   static final Param<Float> BETA2 = Param.floatParam("beta2", 0.999f)
@@ -34,8 +37,6 @@ public final class FtmlUpdate extends ElementwiseUpdate<FtmlUpdate.Params> {
   /** A double in MXNet whose default is the float {@code 1e-8f}; the kernel uses it as a float. */
   static final Param<Double> EPSILON = Param.doubleParam("epsilon", 1e-8f);
   static final Param<Integer> T = Param.requiredInt("t");
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
   static final Param<Float> CLIP_GRAD = Param.floatParam("clip_grad", -1f);
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -85,10 +86,7 @@ public final class FtmlUpdate extends ElementwiseUpdate<FtmlUpdate.Params> {
     float b1t = (float) Math.pow(b1, (float) p.t());
     float b2t = (float) Math.pow(b2, (float) p.t());
     for (int i = 0; i < len; i++) {
-      float gi = p.rescaleGrad() * g[i] + p.wd() * w[i];
-      if (p.clipGrad() >= 0f) {
-        gi = UpdateMath.clip(gi, p.clipGrad());
-      }
+      float gi = UpdateMath.decayedAndClipped(g[i], w[i], p.rescaleGrad(), p.wd(), p.clipGrad());
       v[i] = b2 * v[i] + (1 - b2) * (gi * gi);
       float dt = (1 - b1t) / p.lr() * ((float) Math.sqrt(v[i] / (1 - b2t)) + eps);
       z[i] = b1 * z[i] + (1 - b1) * gi - (dt - b1 * d[i]) * w[i];
@@ -100,10 +98,7 @@ public final class FtmlUpdate extends ElementwiseUpdate<FtmlUpdate.Params> {
   @Override
   double referenceAt(Params p, double[][] in, int i) {
     double w = in[0][i];
-    double g = p.rescaleGrad() * in[1][i] + p.wd() * w;
-    if (p.clipGrad() >= 0) {
-      g = UpdateMath.clip(g, p.clipGrad());
-    }
+    double g = UpdateMath.decayedAndClipped(in[1][i], w, p.rescaleGrad(), p.wd(), p.clipGrad());
     double v = p.beta2() * in[3][i] + (1.0 - p.beta2()) * g * g;
     double dt = (1 - Math.pow(p.beta1(), p.t())) / p.lr()
         * (Math.sqrt(v / (1 - Math.pow(p.beta2(), p.t()))) + p.epsilon());

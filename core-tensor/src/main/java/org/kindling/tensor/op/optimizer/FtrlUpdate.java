@@ -1,5 +1,10 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -25,12 +30,8 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class FtrlUpdate extends ElementwiseUpdate<FtrlUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
   static final Param<Float> LAMDA1 = Param.floatParam("lamda1", 0.01f);
   static final Param<Float> BETA = Param.floatParam("beta", 1f);
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final FtrlUpdate OP = new FtrlUpdate();
@@ -69,10 +70,7 @@ public final class FtrlUpdate extends ElementwiseUpdate<FtrlUpdate.Params> {
     float[] out = x[4];
     float lr = p.lr();
     for (int i = 0; i < len; i++) {
-      float gi = g[i] * p.rescaleGrad();
-      if (p.clipGradient() >= 0f) {
-        gi = UpdateMath.clip(gi, p.clipGradient());
-      }
+      float gi = UpdateMath.rescaledAndClipped(g[i], p.rescaleGrad(), p.clipGradient());
       float gg = gi * gi;
       z[i] += gi - ((float) Math.sqrt(n[i] + gg) - (float) Math.sqrt(n[i])) * w[i] / lr;
       n[i] += gg;

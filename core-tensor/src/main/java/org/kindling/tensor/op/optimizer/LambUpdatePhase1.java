@@ -1,5 +1,10 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.BETA1;
+import static org.kindling.tensor.op.optimizer.UpdateParams.BETA2;
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -26,14 +31,10 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class LambUpdatePhase1 extends ElementwiseUpdate<LambUpdatePhase1.Params> {
-  static final Param<Float> BETA1 = Param.floatParam("beta1", 0.9f);
-  static final Param<Float> BETA2 = Param.floatParam("beta2", 0.999f);
   static final Param<Float> EPSILON = Param.floatParam("epsilon", 1e-6f);
   static final Param<Integer> T = Param.requiredInt("t");
   static final Param<Boolean> BIAS_CORRECTION = Param.boolParam("bias_correction", true);
   static final Param<Float> WD = Param.requiredFloat("wd");
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
 
   /** The parameters of both phase-one operators, in MXNet's order. */
   static final List<Param<?>> PARAMS =
@@ -79,10 +80,7 @@ public final class LambUpdatePhase1 extends ElementwiseUpdate<LambUpdatePhase1.P
     float beta1T = (float) Math.pow(p.beta1(), p.t());
     float beta2T = (float) Math.pow(p.beta2(), p.t());
     for (int i = 0; i < len; i++) {
-      float r = grad[i] * p.rescaleGrad();
-      if (p.clipGradient() >= 0f) {
-        r = UpdateMath.clip(r, p.clipGradient());
-      }
+      float r = UpdateMath.rescaledAndClipped(grad[i], p.rescaleGrad(), p.clipGradient());
       mean[i] = p.beta1() * mean[i] + (1f - p.beta1()) * r;
       var[i] = p.beta2() * var[i] + (1f - p.beta2()) * r * r;
       if (p.biasCorrection()) {

@@ -1,5 +1,7 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import org.kindling.tensor.Shape;
@@ -17,7 +19,6 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class LambUpdatePhase2 extends LambPhaseTwo {
-  static final Param<Float> LR = Param.requiredFloat("lr");
   static final Param<Float> LOWER_BOUND = Param.floatParam("lower_bound", -1f);
   static final Param<Float> UPPER_BOUND = Param.floatParam("upper_bound", -1f);
 

@@ -1,5 +1,11 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.MOMENTUM;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -23,12 +29,6 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class NagMomUpdate extends ElementwiseUpdate<NagMomUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> MOMENTUM = Param.floatParam("momentum", 0f);
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
-
   /** The parameters of {@code nag_mom_update} and {@code mp_nag_mom_update}, MXNet's order. */
   static final List<Param<?>> PARAMS = List.of(LR, MOMENTUM, WD, RESCALE_GRAD, CLIP_GRADIENT);
 

@@ -1,5 +1,13 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_WEIGHTS;
+import static org.kindling.tensor.op.optimizer.UpdateParams.EPSILON;
+import static org.kindling.tensor.op.optimizer.UpdateParams.GAMMA1;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -23,14 +31,6 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class RmspropUpdate extends ElementwiseUpdate<RmspropUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> GAMMA1 = Param.floatParam("gamma1", 0.95f);
-  static final Param<Float> EPSILON = Param.floatParam("epsilon", 1e-8f);
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
-  static final Param<Float> CLIP_WEIGHTS = Param.floatParam("clip_weights", -1f);
-
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final RmspropUpdate OP = new RmspropUpdate();
 
@@ -68,27 +68,23 @@ public final class RmspropUpdate extends ElementwiseUpdate<RmspropUpdate.Params>
     float[] out = x[3];
     float gamma1 = p.gamma1();
     for (int i = 0; i < len; i++) {
-      float gi = p.rescaleGrad() * g[i] + p.wd() * w[i];
-      if (p.clipGradient() >= 0f) {
-        gi = UpdateMath.clip(gi, p.clipGradient());
-      }
+      float gi = UpdateMath.decayedAndClipped(g[i], w[i], p.rescaleGrad(), p.wd(),
+          p.clipGradient());
       n[i] = (1f - gamma1) * (gi * gi) + gamma1 * n[i];
       float wi = w[i] - p.lr() * (gi / (float) Math.sqrt(n[i] + p.epsilon()));
-      out[i] = p.clipWeights() >= 0f ? UpdateMath.clip(wi, p.clipWeights()) : wi;
+      out[i] = UpdateMath.clipIf(wi, p.clipWeights());
     }
   }
 
   @Override
   double referenceAt(Params p, double[][] in, int i) {
     double w = in[0][i];
-    double g = p.rescaleGrad() * in[1][i] + p.wd() * w;
-    if (p.clipGradient() >= 0) {
-      g = UpdateMath.clip(g, p.clipGradient());
-    }
+    double g = UpdateMath.decayedAndClipped(in[1][i], w, p.rescaleGrad(), p.wd(),
+        p.clipGradient());
     double n = (1.0 - p.gamma1()) * g * g + p.gamma1() * in[2][i];
     in[2][i] = n;
     double y = w - p.lr() * g / Math.sqrt(n + p.epsilon());
-    return p.clipWeights() >= 0 ? UpdateMath.clip(y, p.clipWeights()) : y;
+    return UpdateMath.clipIf(y, p.clipWeights());
   }
 
   @Override

@@ -1,5 +1,13 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_WEIGHTS;
+import static org.kindling.tensor.op.optimizer.UpdateParams.EPSILON;
+import static org.kindling.tensor.op.optimizer.UpdateParams.GAMMA1;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -25,14 +33,7 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class RmspropalexUpdate extends ElementwiseUpdate<RmspropalexUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> GAMMA1 = Param.floatParam("gamma1", 0.95f);
   static final Param<Float> GAMMA2 = Param.floatParam("gamma2", 0.9f);
-  static final Param<Float> EPSILON = Param.floatParam("epsilon", 1e-8f);
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
-  static final Param<Float> CLIP_WEIGHTS = Param.floatParam("clip_weights", -1f);
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final RmspropalexUpdate OP = new RmspropalexUpdate();
@@ -74,26 +75,22 @@ public final class RmspropalexUpdate extends ElementwiseUpdate<RmspropalexUpdate
     float[] out = x[5];
     float gamma1 = p.gamma1();
     for (int i = 0; i < len; i++) {
-      float r = p.rescaleGrad() * grad[i] + p.wd() * w[i];
-      if (p.clipGradient() >= 0f) {
-        r = UpdateMath.clip(r, p.clipGradient());
-      }
+      float r = UpdateMath.decayedAndClipped(grad[i], w[i], p.rescaleGrad(), p.wd(),
+          p.clipGradient());
       n[i] = (1f - gamma1) * r * r + gamma1 * n[i];
       g[i] = (1f - gamma1) * r + gamma1 * g[i];
       delta[i] = p.gamma2() * delta[i]
           - p.lr() * r / (float) Math.sqrt(n[i] - g[i] * g[i] + p.epsilon());
       float wi = w[i] + delta[i];
-      out[i] = p.clipWeights() >= 0f ? UpdateMath.clip(wi, p.clipWeights()) : wi;
+      out[i] = UpdateMath.clipIf(wi, p.clipWeights());
     }
   }
 
   @Override
   double referenceAt(Params p, double[][] in, int i) {
     double w = in[0][i];
-    double r = p.rescaleGrad() * in[1][i] + p.wd() * w;
-    if (p.clipGradient() >= 0) {
-      r = UpdateMath.clip(r, p.clipGradient());
-    }
+    double r = UpdateMath.decayedAndClipped(in[1][i], w, p.rescaleGrad(), p.wd(),
+        p.clipGradient());
     double n = (1.0 - p.gamma1()) * r * r + p.gamma1() * in[2][i];
     double g = (1.0 - p.gamma1()) * r + p.gamma1() * in[3][i];
     double delta = p.gamma2() * in[4][i] - p.lr() * r / Math.sqrt(n - g * g + p.epsilon());
@@ -101,7 +98,7 @@ public final class RmspropalexUpdate extends ElementwiseUpdate<RmspropalexUpdate
     in[3][i] = g;
     in[4][i] = delta;
     double y = w + delta;
-    return p.clipWeights() >= 0 ? UpdateMath.clip(y, p.clipWeights()) : y;
+    return UpdateMath.clipIf(y, p.clipWeights());
   }
 
   @Override

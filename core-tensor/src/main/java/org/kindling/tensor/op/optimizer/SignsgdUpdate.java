@@ -1,5 +1,10 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Set;
@@ -16,11 +21,6 @@ import org.kindling.tensor.op.Sample;
  */
 @AutoService(OpDef.class)
 public final class SignsgdUpdate extends ElementwiseUpdate<SignsgdUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
-
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final SignsgdUpdate OP = new SignsgdUpdate();
 

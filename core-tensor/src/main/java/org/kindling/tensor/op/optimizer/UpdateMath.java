@@ -20,16 +20,38 @@ final class UpdateMath {
     return Math.max(-bound, Math.min(bound, x));
   }
 
+  /** {@code clip(x, bound)}, or {@code x} when {@code bound} is negative (no clipping). */
+  static float clipIf(float x, float bound) {
+    return bound >= 0f ? clip(x, bound) : x;
+  }
+
+  /** The same in double, for the references. */
+  static double clipIf(double x, double bound) {
+    return bound >= 0 ? clip(x, bound) : x;
+  }
+
   /** MXNet's {@code clip(rescale_grad·grad, clip_gradient)}; a negative clip means none. */
   static float rescaledAndClipped(float grad, float rescale, float clip) {
-    float g = rescale * grad;
-    return clip >= 0f ? clip(g, clip) : g;
+    return clipIf(rescale * grad, clip);
   }
 
   /** The same in double, for the references. */
   static double rescaledAndClipped(double grad, double rescale, double clip) {
-    double g = rescale * grad;
-    return clip >= 0 ? clip(g, clip) : g;
+    return clipIf(rescale * grad, clip);
+  }
+
+  /**
+   * MXNet's {@code clip(rescale_grad·grad + wd·weight, clip_gradient)} (RMSProp, FTML); a
+   * negative clip means none.
+   */
+  static float decayedAndClipped(float grad, float weight, float rescale, float wd, float clip) {
+    return clipIf(rescale * grad + wd * weight, clip);
+  }
+
+  /** The same in double, for the references. */
+  static double decayedAndClipped(double grad, double weight, double rescale, double wd,
+      double clip) {
+    return clipIf(rescale * grad + wd * weight, clip);
   }
 
   /**
