@@ -41,6 +41,8 @@ public final class NDArray implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NDArray.class);
   private static final Cleaner CLEANER = Cleaner.create();
   private static final AtomicLong LEAKED = new AtomicLong();
+  /** Records where each array is made, to name leaks ({@code -Dkindling.debug.leaks=true}). */
+  private static final boolean TRACE_LEAKS = Boolean.getBoolean("kindling.debug.leaks");
 
   private final Shape shape;
   private final DType dtype;
@@ -62,6 +64,9 @@ public final class NDArray implements AutoCloseable {
     private final Engine engine;
     private final AtomicBoolean explicit = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
+    /** Where the array was made, with {@code -Dkindling.debug.leaks=true}; else null. */
+    private final Throwable origin = TRACE_LEAKS ? new Throwable("the leaked array was made here")
+        : null;
 
     Release(Chunk chunk, Var var, Engine engine) {
       this.chunk = chunk;
@@ -74,9 +79,11 @@ public final class NDArray implements AutoCloseable {
       if (!done.compareAndSet(false, true)) {
         return;
       }
-      if (!explicit.get() && LEAKED.incrementAndGet() == 1) {
+      if (!explicit.get() && (LEAKED.incrementAndGet() == 1 || origin != null)) {
         LOG.warn("an NDArray was garbage-collected without close(); release arrays with close() "
-            + "or an NDScope so that their memory returns to the pool at once");
+            + "or an NDScope so that their memory returns to the pool at once"
+            + (origin == null ? " (-Dkindling.debug.leaks=true shows where it was made)" : ""),
+            origin);
       }
       engine.deleteVar(var, chunk::release);
     }

@@ -307,6 +307,13 @@ public abstract sealed class BaseOptimizer implements Optimizer
     numUpdate = c.numUpdate();
   }
 
+  /** Releases every key's state arrays (after the updates already pushed); counts are kept. */
+  @Override
+  public final synchronized void close() {
+    slots.values().forEach(OptimizerStates.Slot::close);
+    slots.clear();
+  }
+
   // ------------------------------------------------------------------ builder
 
   /**

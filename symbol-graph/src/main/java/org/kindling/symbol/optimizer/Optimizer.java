@@ -11,7 +11,7 @@ import org.kindling.tensor.NDArray;
  * ({@link BaseOptimizer}: SGD, NAG, Adam, AdamW, RMSProp, AdaGrad, AdaDelta, Signum, LAMB) follow
  * MXNet 1.9.1's {@code mx.optimizer} classes.
  */
-public interface Optimizer {
+public interface Optimizer extends AutoCloseable {
 
   /**
    * Updates {@code weight} in place from {@code grad} for parameter {@code key}, as an engine
@@ -50,4 +50,11 @@ public interface Optimizer {
     throw new UnsupportedOperationException(getClass().getSimpleName()
         + " cannot load optimizer states");
   }
+
+  /**
+   * Releases the optimizer's state arrays once the updates already pushed have run. Whoever
+   * made the optimizer closes it, after its last update.
+   */
+  @Override
+  default void close() {}
 }
