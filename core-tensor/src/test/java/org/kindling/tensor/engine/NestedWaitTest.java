@@ -55,11 +55,17 @@ class NestedWaitTest {
             .hasCauseInstanceOf(IllegalStateException.class)
             .hasRootCauseMessage(refusal("waitToRead on 'a'", "outer"));
         e.waitToRead(a);
-        // 'produce' ran by itself, after 'outer' had left the thread (the naive engine runs it
-        // at once, inside the push, which is program order there)
-        assertThat(log).containsExactly(kind.equals("naive")
-            ? "produce, outer running: true"
-            : "produce, outer running: false");
+        // 'produce' ran exactly once. The naive engine runs it at once, inside the push (program
+        // order there); a single worker can only run it after 'outer' has left the thread; with
+        // three workers another worker may run it while 'outer' is still unwinding.
+        assertThat(log).hasSize(1);
+        if (kind.equals("naive")) {
+          assertThat(log).containsExactly("produce, outer running: true");
+        } else if (kind.equals("threaded, one worker")) {
+          assertThat(log).containsExactly("produce, outer running: false");
+        } else {
+          assertThat(log.get(0)).startsWith("produce, outer running: ");
+        }
       }
     });
   }
