@@ -347,9 +347,10 @@ final class ServerState {
           l.onMessage(m.conn().rank(), m.text());
           m.conn().ok(m.id());
         } catch (RuntimeException e) {
-          LOG.warn("kvstore server: message listener failed on '{}'", m.text(), e);
+          String text = m.text().length() <= 120 ? m.text() : m.text().substring(0, 120) + "...";
+          LOG.warn("kvstore server: message listener failed on '{}'", text, e);
           m.conn().error(m.id(),
-              "the server's message listener failed on '" + m.text() + "': " + describe(e));
+              "the server's message listener failed on '" + text + "': " + describe(e));
         }
       });
     } catch (RejectedExecutionException e) {
