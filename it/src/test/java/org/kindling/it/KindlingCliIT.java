@@ -35,7 +35,7 @@ class KindlingCliIT {
     Path test = WORK.resolve("test.rec");
     SyntheticRecords.write(train, 1600, 64, 11);
     SyntheticRecords.write(test, 400, 64, 12);
-    String prefix = WORK.resolve("model/cli").toString();
+    String prefix = TestDirs.fresh(WORK.resolve("model")).resolve("cli").toString();
 
     Run trained = run("train", "--data", train.toString(), "--val-data", test.toString(),
         "--num-workers", "2", "--epochs", "2", "--batch-size", "32", "--input-shape", "64",

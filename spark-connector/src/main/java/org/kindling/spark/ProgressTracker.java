@@ -129,10 +129,9 @@ final class ProgressTracker {
   private String progressLine(WorkerReport r) {
     List<WorkerReport> current = latest.values().stream()
         .filter(w -> w.epoch() == r.epoch() && !w.epochEnd()).toList();
-    double rate = 0;
-    for (WorkerReport w : current) {
-      rate += w.seconds() > 0 ? w.samples() / w.seconds() : 0;
-    }
+    // every worker runs the same steps in lock-step, but the others' reports of this step may
+    // still be on their way: rank 0's speed times the workers is the job's
+    double rate = r.seconds() > 0 ? numWorkers * r.samples() / r.seconds() : 0;
     EpochTotals t = sum(r.epoch(), current);
     double elapsed = elapsedSeconds();
     double done = (r.epoch() - 1 - beginEpoch) + (double) r.batch() / Math.max(1, r.batches());

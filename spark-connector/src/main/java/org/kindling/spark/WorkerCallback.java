@@ -8,7 +8,6 @@ import org.kindling.symbol.callback.EpochEndParam;
 import org.kindling.symbol.callback.TrainingCallback;
 import org.kindling.symbol.metric.EvalMetric;
 import org.kindling.symbol.module.Module;
-import org.kindling.tensor.NDArray;
 
 /**
  * A worker's part in {@code Module.fit}: every {@code --disp-batches} batches a progress report,
@@ -53,16 +52,9 @@ final class WorkerCallback implements TrainingCallback {
 
   @Override
   public Action epochEnd(EpochEndParam p) {
-    byte[] aux = null;
-    if (rank == 0 && !p.auxParams().isEmpty()) {
-      // every worker keeps its own moving statistics, as in MXNet; the checkpoint gets rank 0's
-      Map<String, NDArray> copies = module.getAuxParams();
-      try {
-        aux = EpochCheckpointer.paramsBytes(Map.of(), copies);
-      } finally {
-        copies.values().forEach(NDArray::close);
-      }
-    }
+    // every worker keeps its own moving statistics, as in MXNet; the checkpoint gets rank 0's
+    byte[] aux = rank == 0 && !p.auxParams().isEmpty()
+        ? EpochCheckpointer.paramsBytes(Map.of(), p.auxParams()) : null;
     // Module.update pulled every key synchronously, so the server has applied this epoch's
     // last round for every key; rank 0 is held in epochEnd while the driver snapshots.
     reporter.epochEnd(report(true, p.epoch() + 1, steps, aux), module);
