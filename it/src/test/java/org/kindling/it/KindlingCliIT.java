@@ -41,7 +41,7 @@ class KindlingCliIT {
         "--num-workers", "2", "--epochs", "2", "--batch-size", "32", "--input-shape", "64",
         "--hidden", "32", "--num-classes", "4", "--model-prefix", prefix);
     assertThat(trained.code()).as(trained.err()).isZero();
-    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-acc ");
+    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-accuracy ");
     assertThat(trained.err()).contains("epoch 2/2 done");
 
     Path csv = WORK.resolve("predictions.csv");

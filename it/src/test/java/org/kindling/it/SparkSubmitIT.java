@@ -27,7 +27,7 @@ class SparkSubmitIT {
     Files.createDirectories(WORK);
     Path data = WORK.resolve("train.rec");
     SyntheticRecords.write(data, 1200, 16, 5);
-    Path prefix = WORK.resolve("model/m");
+    Path prefix = TestDirs.fresh(WORK.resolve("model")).resolve("m");
     Path log = WORK.resolve("spark-submit.log");
 
     List<String> cmd = new ArrayList<>();
@@ -59,6 +59,8 @@ class SparkSubmitIT {
     assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();
     assertThat(output).contains("kindling: trained 2 epochs");
     assertThat(prefix.resolveSibling("m-symbol.json")).exists();
+    // the history chart is drawn by JFreeChart inside the assembly, headless
+    assertThat(prefix.resolveSibling("m-history.png")).exists();
     assertThat(ParamsFile.read(prefix.resolveSibling("m-0002.params")).names())
         .containsExactly("arg:fc1_weight", "arg:fc1_bias", "arg:fc2_weight", "arg:fc2_bias");
   }

@@ -19,7 +19,6 @@ import org.kindling.symbol.init.Initializer;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.metric.EvalMetric;
 import org.kindling.symbol.metric.MetricValue;
-import org.kindling.symbol.optimizer.BaseOptimizer;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.symbol.optimizer.OptimizerSpec;
 import org.kindling.tensor.DType;
@@ -32,8 +31,6 @@ import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.io.AtomicFiles;
 import org.kindling.tensor.io.ParamsFile;
 import org.kindling.tensor.op.GradReq;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trains or scores a symbol, as MXNet's {@code Module}: {@link #bind} for data and label
@@ -51,8 +48,6 @@ import org.slf4j.LoggerFactory;
  * work runs on the engine.
  */
 public final class Module implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Module.class);
-
   private final Symbol symbol;
   private final List<String> dataNames;
   private final List<String> labelNames;
@@ -423,27 +418,7 @@ public final class Module implements AutoCloseable {
    * MXNet's {@code rescale_grad} and the symbol's per-parameter multipliers filled in.
    */
   public OptimizerSpec completeSpec(KVStore kv, OptimizerSpec spec) {
-    OptimizerSpec s = spec.withDefault("rescale_grad", Double.toString(1.0 / globalBatch(kv)));
-    Map<String, Map<String, String>> attrs = symbol.attrDict();
-    for (String p : paramNames) {
-      Map<String, String> a = attrs.getOrDefault(p, Map.of());
-      if (a.containsKey("__lr_mult__")) {
-        s = s.withDefault("lr_mult." + p, a.get("__lr_mult__"));
-      }
-      if (a.containsKey("__wd_mult__")) {
-        s = s.withDefault("wd_mult." + p, a.get("__wd_mult__"));
-      }
-    }
-    return s;
-  }
-
-  /** The samples one update averages over: the batch, times W for a dist {@code _sync} store. */
-  private int globalBatch(KVStore kv) {
-    int batch = batchSize();
-    if (kv != null && kv.type().contains("dist") && kv.type().contains("_sync")) {
-      batch *= kv.numWorkers();
-    }
-    return batch;
+    return OptimizerSetup.complete(spec, symbol, paramNames, batchSize(), kv);
   }
 
   /**
@@ -471,11 +446,7 @@ public final class Module implements AutoCloseable {
       throw new IllegalStateException("initOptimizer: call initParams first");
     }
     Objects.requireNonNull(opt, "optimizer");
-    double expected = 1.0 / globalBatch(kv);
-    if (opt instanceof BaseOptimizer b && Math.abs(b.rescaleGrad() - expected) > 1e-12 * expected) {
-      LOG.warn("the optimizer's rescale_grad {} is not 1/batch_size/num_workers ({}); is this"
-          + " intended?", b.rescaleGrad(), expected);
-    }
+    OptimizerSetup.warnOnRescale(opt, batchSize(), kv);
     this.optimizer = opt;
     this.kvStore = kv;
     if (kv != null) {
