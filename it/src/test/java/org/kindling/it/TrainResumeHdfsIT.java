@@ -114,13 +114,13 @@ class TrainResumeHdfsIT {
         .build(), System.out::println);
     TrainJob.run(spark, resnet().epochs(1).modelPrefix(parts).build(), System.out::println);
 
+    // the first run's checkpoint is not replaced by accident
+    assertThatThrownBy(() -> TrainJob.run(spark, resnet().epochs(1).modelPrefix(parts).build(),
+        l -> { })).hasMessageContaining("resnet-0001.params").hasMessageContaining("--overwrite");
     // a run killed while writing leaves a temporary file; the next run removes it
     try (OutputStream out = fs().create(new Path(root + "/parts/.resnet-0002.params.tmp-x"))) {
       out.write(1);
     }
-    // the first run's checkpoint is not replaced by accident
-    assertThatThrownBy(() -> TrainJob.run(spark, resnet().epochs(1).modelPrefix(parts).build(),
-        l -> { })).hasMessageContaining("resnet-0001.params").hasMessageContaining("--overwrite");
     List<String> log = Collections.synchronizedList(new ArrayList<>());
     TrainResult resumed = TrainJob.run(spark, resnet().epochs(2).beginEpoch(1)
         .modelPrefix(parts).build(), log::add);
