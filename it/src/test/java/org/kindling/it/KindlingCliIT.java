@@ -35,13 +35,13 @@ class KindlingCliIT {
     Path test = WORK.resolve("test.rec");
     SyntheticRecords.write(train, 1600, 64, 11);
     SyntheticRecords.write(test, 400, 64, 12);
-    String prefix = WORK.resolve("model/cli").toString();
+    String prefix = TestDirs.fresh(WORK.resolve("model")).resolve("cli").toString();
 
     Run trained = run("train", "--data", train.toString(), "--val-data", test.toString(),
         "--num-workers", "2", "--epochs", "2", "--batch-size", "32", "--input-shape", "64",
         "--hidden", "32", "--num-classes", "4", "--model-prefix", prefix);
     assertThat(trained.code()).as(trained.err()).isZero();
-    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-acc ");
+    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-accuracy ");
     assertThat(trained.err()).contains("epoch 2/2 done");
 
     Path csv = WORK.resolve("predictions.csv");

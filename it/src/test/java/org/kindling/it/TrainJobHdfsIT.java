@@ -100,23 +100,24 @@ class TrainJobHdfsIT {
     assertThat(result.metrics()).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3, 4);
     assertThat(result.last().valAccuracy()).isGreaterThanOrEqualTo(0.78);
 
-    // checkpoints on HDFS: the symbol once, one .params per epoch, the training curve
+    // checkpoints on HDFS: the symbol once, .params and .states per epoch, the history
     FileSystem fs = new org.apache.hadoop.fs.Path(root).getFileSystem(
         spark.sparkContext().hadoopConfiguration());
     for (String f : List.of("mlp-symbol.json", "mlp-0001.params", "mlp-0004.params",
-        "mlp-metrics.csv")) {
+        "mlp-0004.states", "mlp-history.csv", "mlp-history.json", "mlp-history.png")) {
       assertThat(fs.exists(new org.apache.hadoop.fs.Path(root + "/model/" + f))).as(f).isTrue();
     }
-    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/model"))).as("no temporary files are left").hasSize(6);
+    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/model")))
+        .as("no temporary files are left").hasSize(1 + 2 * EPOCHS + 3);
     Path local = WORK.resolve("model");
     Files.createDirectories(local);
-    for (String f : List.of("mlp-symbol.json", "mlp-0004.params", "mlp-metrics.csv")) {
+    for (String f : List.of("mlp-symbol.json", "mlp-0004.params", "mlp-history.csv")) {
       try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(root + "/model/" + f))) {
         Files.copy(in, local.resolve(f));
       }
     }
     assertThat(Files.readAllBytes(local.resolve("mlp-0004.params"))).isEqualTo(result.params());
-    assertThat(Files.readAllLines(local.resolve("mlp-metrics.csv"))).hasSize(EPOCHS + 1);
+    assertThat(Files.readAllLines(local.resolve("mlp-history.csv"))).hasSize(EPOCHS + 1);
 
     // the checkpoint read back from HDFS scores the test set through Spark ...
     KindlingModel model = KindlingModel.fromCheckpoint(prefix, EPOCHS);

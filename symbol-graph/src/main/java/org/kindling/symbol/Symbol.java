@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -288,6 +289,23 @@ public final class Symbol {
   /** Auxiliary states (variables feeding mutable inputs) in DFS order. */
   public List<String> listAuxiliaryStates() {
     return graph().auxiliaryNames();
+  }
+
+  /**
+   * Every node's attributes by node name, as MXNet's {@code Symbol.attr_dict()}: an operator's
+   * parameters and hidden keys, a variable's hidden keys ({@code __init__}, {@code __lr_mult__},
+   * {@code __wd_mult__}, {@code __shape__}, ...), nodes in DFS order, keys sorted. Nodes without
+   * attributes are left out. {@code Module} hands a parameter's entry to the initializer (its
+   * {@code __init__}) and to the optimizer (its multipliers).
+   */
+  public Map<String, Map<String, String>> attrDict() {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Node n : graph().nodes()) {
+      if (!n.attrs().isEmpty()) {
+        out.put(n.name(), n.attrs());
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   // ---------------------------------------------------------------- shapes
