@@ -40,7 +40,7 @@ class SparkSubmitIT {
     assertThat(prefix.resolveSibling("m-symbol.json")).exists();
     // the history chart is drawn by JFreeChart inside the assembly, headless
     assertThat(prefix.resolveSibling("m-history.png")).exists();
-    assertThat(ParamsFile.read(prefix.resolveSibling("m-0002.params")).names())
+    assertThat(ParamsFile.readNames(prefix.resolveSibling("m-0002.params")))
         .containsExactly("arg:fc1_weight", "arg:fc1_bias", "arg:fc2_weight", "arg:fc2_bias");
   }
 

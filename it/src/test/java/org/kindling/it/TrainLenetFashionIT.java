@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.kindling.examples.cli.KindlingCli;
 
 /**
  * {@code kindling train --network lenet} end to end on Fashion-MNIST: IDX subsets packed with
@@ -28,22 +25,13 @@ class TrainLenetFashionIT {
   private static final int TEST = 2_000;
   private static final int EPOCHS = 3;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   /** Packs the first {@code n} items of a split into {@code WORK/name.rec}. */
   private static String pack(String split, int n, String name) throws Exception {
     Path images = WORK.resolve(name + "-images.idx");
     Path labels = WORK.resolve(name + "-labels.idx");
     FashionSubset.write(split, n, images, labels);
-    Run r = run("im2rec", "--idx-images", images.toString(), "--idx-labels", labels.toString(),
-        WORK.resolve(name).toString());
+    CliRun r = CliRun.of("im2rec", "--idx-images", images.toString(),
+        "--idx-labels", labels.toString(), WORK.resolve(name).toString());
     assertThat(r.code()).as(r.err()).isZero();
     return WORK.resolve(name + ".rec").toString();
   }
@@ -56,7 +44,7 @@ class TrainLenetFashionIT {
     String test = pack("t10k", TEST, "test");
     String prefix = WORK.resolve("model/lenet").toString();
 
-    Run trained = run("train", "--data", train, "--val-data", test, "--network", "lenet",
+    CliRun trained = CliRun.of("train", "--data", train, "--val-data", test, "--network", "lenet",
         "--input-shape", "1,28,28", "--num-workers", "2", "--kvstore", "dist_sync",
         "--epochs", String.valueOf(EPOCHS), "--batch-size", "64", "--lr", "0.05",
         "--disp-batches", "50", "--model-prefix", prefix);
@@ -88,7 +76,7 @@ class TrainLenetFashionIT {
     }
 
     // the Spark ML model of the last checkpoint scores the test set to the history's accuracy
-    Run scored = run("score", "--model-prefix", prefix, "--epoch", String.valueOf(EPOCHS),
+    CliRun scored = CliRun.of("score", "--model-prefix", prefix, "--epoch", String.valueOf(EPOCHS),
         "--data", test, "--input-shape", "1,28,28");
     assertThat(scored.code()).as(scored.err()).isZero();
     assertThat(scored.out().trim()).isEqualTo(String.format(java.util.Locale.ROOT,

@@ -10,17 +10,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.hdfs.protocol.HdfsConstants;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.kindling.io.pack.IdxImagePacker;
 import org.kindling.spark.EpochMetrics;
 import org.kindling.spark.TrainConfig;
 import org.kindling.spark.TrainJob;
@@ -41,7 +38,7 @@ class TrainResumeHdfsIT {
   private static final java.nio.file.Path WORK =
       java.nio.file.Path.of("target", "it-resume").toAbsolutePath();
 
-  private static MiniDFSCluster hdfs;
+  private static HdfsAndSpark cluster;
   private static SparkSession spark;
   private static String root;
   private static String train;
@@ -50,43 +47,22 @@ class TrainResumeHdfsIT {
   @BeforeAll
   static void start() throws IOException {
     TestDirs.fresh(WORK);
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, WORK.resolve("dfs").toString());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-    root = "hdfs://localhost:" + hdfs.getNameNodePort() + "/kindling";
-    spark = SparkSession.builder().master("local[2]").appName("TrainResumeHdfsIT")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    train = pack("train", TRAIN, "train");
-    test = pack("t10k", TEST, "test");
+    cluster = HdfsAndSpark.start(WORK, "TrainResumeHdfsIT");
+    spark = cluster.spark();
+    root = cluster.root();
+    train = cluster.packFashion(WORK, "train", TRAIN, "train");
+    test = cluster.packFashion(WORK, "t10k", TEST, "test");
   }
 
   @AfterAll
   static void stop() {
-    if (spark != null) {
-      spark.stop();
+    if (cluster != null) {
+      cluster.close();
     }
-    if (hdfs != null) {
-      hdfs.shutdown();
-    }
-  }
-
-  private static String pack(String split, int n, String name) throws IOException {
-    java.nio.file.Path images = WORK.resolve(name + "-images.idx");
-    java.nio.file.Path labels = WORK.resolve(name + "-labels.idx");
-    FashionSubset.write(split, n, images, labels);
-    IdxImagePacker.pack(new Path(images.toUri()), new Path(labels.toUri()),
-        new Path(root + "/data/" + name), conf());
-    return root + "/data/" + name + ".rec";
-  }
-
-  private static Configuration conf() {
-    return spark.sparkContext().hadoopConfiguration();
   }
 
   private static FileSystem fs() throws IOException {
-    return new Path(root).getFileSystem(conf());
+    return cluster.fs();
   }
 
   private static byte[] read(String file) throws IOException {
@@ -137,9 +113,11 @@ class TrainResumeHdfsIT {
     for (String f : List.of("-0002.params", "-0002.states")) {
       assertThat(read(parts + f)).as(f).isEqualTo(read(whole + f));
     }
-    assertThat(ParamsFile.read(read(parts + "-0002.params"), "resnet-0002.params").names())
-        .contains("arg:stage1_unit1_conv1_weight", "aux:stage1_unit1_bn1_moving_mean",
-            "aux:bn_data_moving_var");
+    try (ParamsFile.Contents c = ParamsFile.read(read(parts + "-0002.params"),
+        "resnet-0002.params")) {
+      assertThat(c.names()).contains("arg:stage1_unit1_conv1_weight",
+          "aux:stage1_unit1_bn1_moving_mean", "aux:bn_data_moving_var");
+    }
     List<String> history = lines(parts + "-history.csv");
     List<String> expectedHistory = lines(whole + "-history.csv");
     assertThat(history).hasSize(3);

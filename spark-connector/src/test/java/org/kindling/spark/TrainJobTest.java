@@ -142,7 +142,7 @@ class TrainJobTest {
           .isEqualTo(Files.readAllBytes(Path.of(whole + f)));
     }
     // worker 0's moving statistics are in the checkpoint, next to the weights
-    assertThat(ParamsFile.read(Path.of(parts + "-0004.params")).names()).contains(
+    assertThat(ParamsFile.readNames(Path.of(parts + "-0004.params"))).contains(
         "arg:conv1_weight", "arg:bn1_gamma", "aux:bn1_moving_mean", "aux:bn1_moving_var");
     // the history goes on from the first run's epochs
     List<String> history = Files.readAllLines(Path.of(parts + "-history.csv"));

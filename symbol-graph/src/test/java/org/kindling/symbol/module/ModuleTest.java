@@ -141,7 +141,7 @@ class ModuleTest {
     Path json = dir.resolve("mlp-symbol.json");
     Path params = dir.resolve("mlp-0007.params");
     assertThat(Files.readString(json)).isEqualTo(m.symbol().toJson());
-    assertThat(ParamsFile.read(params).names()).containsExactly("arg:fc1_weight",
+    assertThat(ParamsFile.readNames(params)).containsExactly("arg:fc1_weight",
         "arg:fc1_bias", "arg:fc2_weight", "arg:fc2_bias");
 
     Module loaded = Module.loadCheckpoint(prefix, 7);
