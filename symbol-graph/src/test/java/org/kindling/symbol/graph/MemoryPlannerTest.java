@@ -202,4 +202,22 @@ class MemoryPlannerTest {
     assertThat(gd.exists(gd.gradientOf(mask))).as("the mask takes no gradient").isFalse();
     plan(gd, PlanOptions.DEFAULT);
   }
+
+  @Test
+  void thePlannerKeepsTheSmallerOfBothStrategiesAndCoSharingAlone() throws Exception {
+    // lenet at batch 1 for inference: in place is greedy there (fc1's relu cannot take the
+    // 11,520-byte block that still holds flatten, so it takes a new 2,000-byte one)
+    Symbol lenet = org.kindling.symbol.zoo.Zoo.get("lenet", 10, Shape.of(1, 28, 28));
+    ExecGraph g = lower(lenet, Map.of("data", Shape.of(1, 1, 28, 28)), Map.of(), true);
+    MemoryReport r = MemoryPlanner.report(g, PlanOptions.DEFAULT);
+    assertThat(r).isEqualTo(new MemoryReport(139_760, 75_640, 57_680, 57_680));
+    MemoryPlan p = plan(g, PlanOptions.DEFAULT);
+    assertThat(p.totalBytes()).isEqualTo(57_680);
+    assertThat(p.inPlace(value(g, "flatten0"))).as("the co-share-only plan was kept").isFalse();
+    // where both strategies win (a chain of elementwise operators), their plan is kept
+    Symbol x = Symbol.variable("x");
+    ExecGraph chain = lower(act("b", act("a", x, ActType.RELU), ActType.TANH), Map.of("x", X),
+        Map.of());
+    assertThat(plan(chain, PlanOptions.DEFAULT).inPlace(value(chain, "b"))).isTrue();
+  }
 }
