@@ -125,7 +125,8 @@ public final class Executor implements AutoCloseable {
     this.gradDict = new LinkedHashMap<>();
     checkGradients(g, argGrads, gradReqs);
 
-    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse());
+    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse(),
+        options.fold());
     this.plan = MemoryPlanner.plan(graph, options);
     this.pool = sharedPool != null ? sharedPool : new BlockPool();
     BlockPool.Blocks blocks = pool.take(plan);

@@ -84,7 +84,8 @@ public final class MemoryPlanner {
     int range = both.matchRange() == 0 ? PlanOptions.DEFAULT.matchRange() : both.matchRange();
     return new MemoryReport(graph.naiveBytes(),
         simulate(graph, true, 0).totalBytes(),
-        plan(graph, new PlanOptions(false, range, both.autoSearch(), both.fuse())).totalBytes(),
+        plan(graph, new PlanOptions(false, range, both.autoSearch(), both.fuse(), both.fold()))
+            .totalBytes(),
         plan(graph, both).totalBytes());
   }
 

@@ -116,7 +116,7 @@ class MemoryPlannerTest {
         .isEqualTo(p.block(value(g, "f1")));
     assertThat(p.block(value(g, "f2"))).isNotEqualTo(p.block(value(g, "f1")));
     assertThat(p.totalBytes()).isEqualTo(2 * X_BYTES);
-    assertThat(plan(g, new PlanOptions(true, 0, false, false)).numBlocks()).as("match range 0")
+    assertThat(plan(g, new PlanOptions(true, 0, false, false, false)).numBlocks()).as("match range 0")
         .isEqualTo(3);
   }
 
@@ -129,7 +129,7 @@ class MemoryPlannerTest {
     // f3 (8 bytes) is 512 times smaller than f1's free block (4096 bytes)
     MemoryPlan narrow = plan(g, PlanOptions.DEFAULT);
     assertThat(narrow.numBlocks()).isEqualTo(3);
-    MemoryPlan wide = plan(g, new PlanOptions(false, 512, false, false));
+    MemoryPlan wide = plan(g, new PlanOptions(false, 512, false, false, false));
     assertThat(wide.block(value(g, "f3"))).isEqualTo(wide.block(value(g, "f1")));
     // a larger value takes a smaller free block within the range, which grows
     Symbol grow = Symbol.fullyConnected("g3", Symbol.fullyConnected("g2",
@@ -138,7 +138,7 @@ class MemoryPlannerTest {
     MemoryPlan pg = plan(gg, PlanOptions.DEFAULT);
     assertThat(pg.block(value(gg, "g3"))).isEqualTo(pg.block(value(gg, "g1")));
     assertThat(pg.blockBytes(pg.block(value(gg, "g1")))).isEqualTo(4096);
-    MemoryPlan searched = plan(gg, new PlanOptions(true, 16, true, false));
+    MemoryPlan searched = plan(gg, new PlanOptions(true, 16, true, false, false));
     assertThat(searched.totalBytes()).isLessThanOrEqualTo(pg.totalBytes());
   }
 

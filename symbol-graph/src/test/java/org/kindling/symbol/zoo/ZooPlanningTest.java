@@ -35,7 +35,8 @@ class ZooPlanningTest {
         Executor trainOff = bind(net, arrays, true, PlanOptions.OFF, all);
         Executor trainOn = bind(net, arrays, true, PlanOptions.DEFAULT, all);
         Executor inferOff = bind(net, arrays, false, PlanOptions.OFF, all);
-        Executor inferOn = bind(net, arrays, false, PlanOptions.DEFAULT, all);
+        // folding BatchNorm changes the rounding: BatchNormFoldingTest compares within tolerance
+        Executor inferOn = bind(net, arrays, false, PlanOptions.DEFAULT.withFold(false), all);
         assertThat(trainOn.memoryPlan().totalBytes())
             .isLessThan(trainOff.memoryPlan().totalBytes());
         assertThat(inferOn.memoryPlan().totalBytes())
