@@ -116,8 +116,8 @@ class MemoryPlannerTest {
         .isEqualTo(p.block(value(g, "f1")));
     assertThat(p.block(value(g, "f2"))).isNotEqualTo(p.block(value(g, "f1")));
     assertThat(p.totalBytes()).isEqualTo(2 * X_BYTES);
-    assertThat(plan(g, new PlanOptions(true, 0, false, false, false)).numBlocks()).as("match range 0")
-        .isEqualTo(3);
+    assertThat(plan(g, new PlanOptions(true, 0, false, false, false)).numBlocks())
+        .as("match range 0").isEqualTo(3);
   }
 
   @Test
