@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The threaded engine (four workers) and the naive engine give bit for bit the same training
  * step over the whole zoo: the output, every parameter gradient and every updated BatchNorm
- * statistic of every {@link SmallZoo} network, with memory planning and fusion on. The engine is
+ * statistic of every {@link SmallZoo} network, with memory planning and fusion on, and the output
+ * of an inference binding (BatchNorm folded into convolutions). The engine is
  * chosen once per process ({@code -Dkindling.engine}), so each engine runs {@link ZooEngineRun}
  * in a JVM of its own, which prints a SHA-256 per array. Kernels are deterministic (each writes
  * its outputs in a fixed order whatever thread runs it, and random operators draw their seeds in

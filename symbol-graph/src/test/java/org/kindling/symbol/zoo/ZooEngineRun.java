@@ -18,7 +18,7 @@ import org.kindling.tensor.op.Randoms;
  * choose, runs a training step (forward, backward) of every {@link SmallZoo} network and prints
  * a SHA-256 of every result: first {@code engine NAME WORKERS}, then one line
  * {@code NETWORK ARRAY DIGEST} for the output, each parameter gradient and each updated
- * auxiliary state.
+ * auxiliary state, and for the output of an inference binding (BatchNorm folded).
  */
 public final class ZooEngineRun {
   private ZooEngineRun() {}
@@ -36,6 +36,11 @@ public final class ZooEngineRun {
         print(net, "output", e.outputs().get(0));
         print(net, e.gradDict());
         print(net, e.auxDict());
+      }
+      try (SmallZoo.Arrays arrays = SmallZoo.arrays(net);
+          Executor e = SmallZoo.bind(net, arrays, false, PlanOptions.DEFAULT)) {
+        e.forward(false); // BatchNorm folded into convolutions
+        print(net, "inference_output", e.outputs().get(0));
       }
     }
     engine.waitAll();
