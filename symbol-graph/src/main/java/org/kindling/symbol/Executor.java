@@ -59,7 +59,10 @@ import org.kindling.tensor.op.Randoms;
  *
  * <p>An executor is driven from one thread at a time. It owns its internal arrays and releases
  * them on {@link #close()}; the argument, gradient and auxiliary arrays given to bind stay the
- * caller's.
+ * caller's. {@link #reshape} binds for other input shapes sharing this executor's arrays and
+ * memory, and {@link Symbol#bind(Map, Map, Map, Map, PlanOptions, Executor)} binds sharing
+ * another executor's memory (MXNet's bucketing); executors that share memory must not run at the
+ * same time.
  */
 public final class Executor implements AutoCloseable {
   private final Symbol symbol;
@@ -351,11 +354,6 @@ public final class Executor implements AutoCloseable {
   BlockPool pool() {
     requireOpen();
     return pool;
-  }
-
-  /** The options this executor was planned with. */
-  PlanOptions planOptions() {
-    return options;
   }
 
   /**
