@@ -133,32 +133,38 @@ public final class Executor implements AutoCloseable {
     this.plan = MemoryPlanner.plan(graph, options);
     this.pool = sharedPool != null ? sharedPool : new BlockPool();
     BlockPool.Blocks blocks = pool.take(plan);
-    this.allocatedBlockBytes = blocks.allocatedBytes();
-    this.values = materialize(blocks.arrays());
-    List<NDArray> outs = new ArrayList<>();
-    List<NDArray> heads = new ArrayList<>();
-    for (int h = 0; h < g.outputs().size(); h++) {
-      outs.add(values[g.entryId(g.outputs().get(h))]);
-      heads.add(null);
-    }
-    for (ExecGraph.Step s : graph.backwardSteps()) {
-      if (s instanceof ExecGraph.Seed seed && heads.get(seed.head()) == null) {
-        int e = g.entryId(g.outputs().get(seed.head()));
-        NDArray ones = own(NDArray.zeros(shapes[e], types[e]));
-        ones.fill(1f);
-        heads.set(seed.head(), ones);
+    try {
+      this.allocatedBlockBytes = blocks.allocatedBytes();
+      this.values = materialize(blocks.arrays());
+      List<NDArray> outs = new ArrayList<>();
+      List<NDArray> heads = new ArrayList<>();
+      for (int h = 0; h < g.outputs().size(); h++) {
+        outs.add(values[g.entryId(g.outputs().get(h))]);
+        heads.add(null);
       }
-    }
-    this.outputs = Collections.unmodifiableList(outs);
-    this.headGrads = Collections.unmodifiableList(heads);
+      for (ExecGraph.Step s : graph.backwardSteps()) {
+        if (s instanceof ExecGraph.Seed seed && heads.get(seed.head()) == null) {
+          int e = g.entryId(g.outputs().get(seed.head()));
+          NDArray ones = own(NDArray.zeros(shapes[e], types[e]));
+          ones.fill(1f);
+          heads.set(seed.head(), ones);
+        }
+      }
+      this.outputs = Collections.unmodifiableList(outs);
+      this.headGrads = Collections.unmodifiableList(heads);
 
-    EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
-    for (ExecGraph.Step s : graph.forwardSteps()) {
-      trainForward.add(steps.forward((ExecGraph.Forward) s, true));
-      inferForward.add(steps.forward((ExecGraph.Forward) s, false));
-    }
-    for (ExecGraph.Step s : graph.backwardSteps()) {
-      backwardSteps.add(steps.backwardStep(s));
+      EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
+      for (ExecGraph.Step s : graph.forwardSteps()) {
+        trainForward.add(steps.forward((ExecGraph.Forward) s, true));
+        inferForward.add(steps.forward((ExecGraph.Forward) s, false));
+      }
+      for (ExecGraph.Step s : graph.backwardSteps()) {
+        backwardSteps.add(steps.backwardStep(s));
+      }
+    } catch (RuntimeException e) {
+      owned.forEach(NDArray::close); // a kernel refused: give back what was taken
+      pool.release();
+      throw e;
     }
   }
 
