@@ -57,6 +57,9 @@ public final class Module implements AutoCloseable {
   private CheckpointParams loaded;
   /** Optimizer states read by {@link #loadCheckpoint}, applied by {@link #initOptimizer}. */
   private byte[] preloadedStates;
+  /** The executor {@link #bind} made, which owns the parameter arrays. */
+  private Executor base;
+  /** The executor in use: {@link #base}, or a reshape of it for another batch size. */
   private Executor exec;
   private boolean forTraining;
   private boolean paramsInitialized;
@@ -289,11 +292,22 @@ public final class Module implements AutoCloseable {
         previous.auxDict().get(a).copyTo(next.auxDict().get(a));
       }
     }
+    if (previous != null) {
+      closeExecutors(); // after the copies above: a release waits for pending reads
+    }
+    base = next;
     exec = next;
     this.forTraining = forTraining;
-    if (previous != null) {
-      previous.close(); // after the copies above: a release waits for pending reads
+  }
+
+  /** Closes the executor in use and the one {@link #bind} made (if they differ). */
+  private void closeExecutors() {
+    if (exec != base) {
+      exec.close();
     }
+    base.close();
+    exec = null;
+    base = null;
   }
 
   /** Rebinding keeps the parameters, so their shapes must not change; closes {@code next} if so. */
@@ -513,8 +527,10 @@ public final class Module implements AutoCloseable {
 
   /**
    * Copies the batch into the executor and runs forward. A batch whose data shapes differ from
-   * the bound ones (another batch size) rebinds first, keeping the parameters, as MXNet's
-   * {@code forward} reshapes.
+   * the bound ones (another batch size, such as the last, smaller batch of {@link #predict})
+   * runs on a reshape of the bound executor ({@link Executor#reshape}: the same parameter
+   * arrays, the same internal memory), as MXNet's {@code forward} reshapes; a batch of the bound
+   * shapes runs on the bound executor again.
    */
   public void forward(DataBatch batch, boolean isTrain) {
     Executor e = requireBound();
@@ -548,18 +564,45 @@ public final class Module implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Switches to an executor for the batch's shapes: the one {@link #bind} made if they are its
+   * own, else a reshape of it (MXNet's {@code forward} reshapes with {@code allow_up_sizing}),
+   * which shares the parameter arrays and the internal memory, so nothing is copied.
+   */
   private void rebindFor(DataBatch batch) {
-    Map<String, Shape> data = new LinkedHashMap<>();
+    Map<String, Shape> shapes = new LinkedHashMap<>();
     for (int i = 0; i < dataNames.size(); i++) {
-      data.put(dataNames.get(i), batch.data().get(i).shape());
+      shapes.put(dataNames.get(i), batch.data().get(i).shape());
     }
-    Map<String, Shape> label = new LinkedHashMap<>();
     if (batch.label().size() == labelNames.size()) {
       for (int i = 0; i < labelNames.size(); i++) {
-        label.put(labelNames.get(i), batch.label().get(i).shape());
+        shapes.put(labelNames.get(i), batch.label().get(i).shape());
+      }
+    } else if (!labelNames.isEmpty()) {
+      Map<String, Shape> inferred = symbol.inferShapePartial(shapes).arguments();
+      for (String l : labelNames) {
+        if (inferred.get(l) != null) {
+          shapes.put(l, inferred.get(l));
+        }
       }
     }
-    bind(data, label, forTraining);
+    Executor next = base;
+    for (Map.Entry<String, Shape> in : shapes.entrySet()) {
+      if (!base.argDict().get(in.getKey()).shape().equals(in.getValue())) {
+        try {
+          next = base.reshape(shapes, false, true);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("forward: cannot run a batch of " + shapes
+              + " with this module's parameters (they keep their shapes: make a new module"
+              + " for others): " + e.getMessage(), e);
+        }
+        break;
+      }
+    }
+    if (exec != base) {
+      exec.close();
+    }
+    exec = next;
   }
 
   private static void copyInputs(List<NDArray> given, List<String> names, Executor e,
@@ -777,8 +820,7 @@ public final class Module implements AutoCloseable {
   @Override
   public void close() {
     if (exec != null) {
-      exec.close();
-      exec = null;
+      closeExecutors();
     }
     releaseLoaded();
   }

@@ -188,6 +188,7 @@ class ModuleTest {
     DataBatch full = blobs(32, 7).get(0);
     m.forward(full, false);
     float[] expected = m.outputs().get(0).toFloatArray();
+    org.kindling.symbol.Executor bound = m.executor();
     float[] firstEight = java.util.Arrays.copyOf(full.data().get(0).toFloatArray(), 8 * DIM);
     m.forward(new DataBatch(List.of(NDArray.of(firstEight, Shape.of(8, DIM))), List.of(), 0),
         false);
@@ -198,6 +199,14 @@ class ModuleTest {
         .containsExactly(java.util.Arrays.copyOf(expected, 8 * CLASSES),
             org.assertj.core.data.Offset.offset(1e-6f));
     assertThat(m.forTraining()).isTrue();
+    // a reshape of the bound executor: the same parameter arrays, no copy, no new blocks
+    assertThat(m.executor()).isNotSameAs(bound);
+    assertThat(m.executor().argDict().get("fc1_weight"))
+        .isSameAs(bound.argDict().get("fc1_weight"));
+    assertThat(m.executor().allocatedBlockBytes()).isZero();
+    m.forward(full, false);
+    assertThat(m.executor()).as("the bound shapes run on the bound executor").isSameAs(bound);
+    assertThat(m.outputs().get(0).toFloatArray()).containsExactly(expected);
   }
 
   @Test
