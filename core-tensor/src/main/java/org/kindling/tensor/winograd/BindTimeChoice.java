@@ -39,6 +39,11 @@ final class BindTimeChoice {
     Variant fasterWinograd() {
       return f6Nanos < F6_MARGIN * f4Nanos ? Variant.F6 : Variant.F4;
     }
+
+    /** The measured time of {@code v}. */
+    long nanos(Variant v) {
+      return v == Variant.F4 ? f4Nanos : f6Nanos;
+    }
   }
 
   private record Key(Convolution.Params params, List<Shape> inShapes) {}
@@ -95,8 +100,7 @@ final class BindTimeChoice {
     long tF6 = time(f6, ctx, in, out);
     Decision d = new Decision(null, tDefault, tF4, tF6);
     Variant best = d.fasterWinograd();
-    long tBest = best == Variant.F4 ? tF4 : tF6;
-    return tBest < tDefault ? new Decision(best, tDefault, tF4, tF6) : d;
+    return d.nanos(best) < tDefault ? new Decision(best, tDefault, tF4, tF6) : d;
   }
 
   private static long time(Kernel k, OpContext ctx, TensorView[] in, TensorView[] out) {
