@@ -3,6 +3,7 @@ package org.kindling.tensor.winograd;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
@@ -63,22 +64,39 @@ final class WinogradKernel implements Kernel {
 
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+    if (!finite(in[0], in[1])) {
+      fallback.forward(ctx, in, out);
+      return;
+    }
     run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0], false);
   }
 
   @Override
   public void backward(OpContext ctx, BackwardArgs a) {
     TensorView[] in = a.in();
-    if (a.wants(0)) {
+    boolean data = a.wants(0) && finite(a.outGrad()[0], in[1]);
+    if (data) {
       run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0));
     }
-    if (a.wants(1) || (!noBias && a.wants(2))) {
+    if (a.wants(0) && !data || a.wants(1) || !noBias && a.wants(2)) {
       TensorView[] grads = a.inGrad().clone();
       GradReq[] req = a.req().clone();
-      grads[0] = null;
-      req[0] = GradReq.NULL;
+      if (data) {
+        grads[0] = null;
+        req[0] = GradReq.NULL;
+      }
       fallback.backward(ctx, new BackwardArgs(a.outGrad(), in, a.out(), grads, req));
     }
+  }
+
+  /**
+   * True if neither tensor holds NaN or ±Inf. Otherwise the default kernel runs the pass: a
+   * transform spreads one non-finite value over its whole tile (Inf - Inf = NaN), while MXNet's
+   * direct products keep it to the outputs that read it.
+   */
+  private static boolean finite(TensorView a, TensorView b) {
+    return FloatKernels.allFinite(a.floats(), a.size())
+        && FloatKernels.allFinite(b.floats(), b.size());
   }
 
   private void run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,

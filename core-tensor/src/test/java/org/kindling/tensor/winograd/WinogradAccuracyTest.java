@@ -121,6 +121,34 @@ class WinogradAccuracyTest {
     });
   }
 
+  @Test
+  void nonFiniteValuesPropagateAsInTheDefaultKernel() {
+    ConvCase c = ConvCase.random(new Random(11), 2, 3, 2, 8, 9, 1, true);
+    double[] dy = new double[c.sig().out(0).intSize()];
+    java.util.Arrays.fill(dy, 0.5);
+    double[][] inf = {c.in()[0].clone(), c.in()[1], c.in()[2]};
+    inf[0][13] = Double.POSITIVE_INFINITY;
+    double[][] nanWeight = {c.in()[0], c.in()[1].clone(), c.in()[2]};
+    nanWeight[1][4] = Double.NaN;
+    double[] nanDy = dy.clone();
+    nanDy[5] = Double.NaN;
+    for (double[][] in : new double[][][] {inf, nanWeight}) {
+      ConvCase bad = new ConvCase(c.p(), c.sig(), in);
+      double[] want = bad.forward(bad.defaultKernel(), false);
+      for (Variant v : Variant.values()) {
+        assertThat(bad.forward(bad.winograd(v), false)).as("%s", v).isEqualTo(want);
+      }
+    }
+    double[][] want = c.backward(c.defaultKernel(), nanDy, GradReq.WRITE, null);
+    for (Variant v : Variant.values()) {
+      double[][] got = c.backward(c.winograd(v), nanDy, GradReq.WRITE, null);
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i]).as("%s gradient %d", v, i).isEqualTo(want[i]);
+      }
+    }
+    assertThat(want[0]).as("the NaN reaches the data gradient").contains(Double.NaN);
+  }
+
   private static void assertClose(String what, double[] got, double[] want, double tol) {
     assertThat(got).hasSize(want.length);
     for (int i = 0; i < want.length; i++) {
