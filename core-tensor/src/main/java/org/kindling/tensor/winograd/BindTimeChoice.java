@@ -2,6 +2,7 @@ package org.kindling.tensor.winograd;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -16,22 +17,27 @@ import org.kindling.tensor.op.nn.Convolution;
 
 /**
  * Which algorithm runs a convolution shape, measured once per (parameters, input shapes) and
- * kept for the life of the process: the default kernel, F(4x4,3x3) and F(6x6,3x3) each run
- * {@link #RUNS} inference forward passes (after one warm-up) on scratch tensors of the real
- * shapes, and the fastest (minimum) time decides. F(6x6) must beat F(4x4) by
- * {@link #F6_MARGIN} to be chosen, because F(4x4) is the more accurate at similar speed.
+ * kept for the life of the process: the default kernel, F(4x4,3x3) and F(6x6,3x3) run
+ * inference forward passes in turn on scratch tensors, one warm-up round then {@link #RUNS}
+ * timed rounds (in turn, so that JIT compilation and the machine's load affect all three
+ * alike), and each one's minimum time decides. F(6x6) must beat F(4x4) by {@link #F6_MARGIN} to
+ * be chosen, because F(4x4) is the more accurate at similar speed.
  *
- * <p>All three algorithms cost the same per image, so a large batch is measured on fewer images
- * (scratch tensors of at most {@link #SCRATCH_BYTES}): binding a 256-image VGG must not
- * allocate another copy of its largest activations.
+ * <p>The scratch tensors have the real shape, cut to {@link #MAX_FLOPS} of direct-convolution
+ * work per pass: first fewer images (all three algorithms cost the same per image), then, for
+ * one large image, fewer output rows (a multiple of 12, whole tiles of both variants), so that
+ * binding a 224x224 network takes a fraction of a second per layer shape and never allocates
+ * another copy of its activations.
  */
 final class BindTimeChoice {
-  /** Timed runs per candidate (after one warm-up). */
+  /** Timed rounds (after one warm-up round). */
   static final int RUNS = 3;
   /** F(6x6) is chosen over F(4x4) only if its time is below this fraction of F(4x4)'s. */
   static final double F6_MARGIN = 0.9;
-  /** The scratch data and output of a measurement take at most this much (but one image). */
-  static final long SCRATCH_BYTES = 128L << 20;
+  /** Direct-convolution flops of one measured pass, at most (unless 12 rows of one image). */
+  static final double MAX_FLOPS = 2e8;
+  /** Output rows of a height cut: whole tiles of F(4x4) and F(6x6). */
+  private static final int ROW_STEP = 12;
 
   /** A measured decision: the variant to use, or null for the default kernel. */
   record Decision(Variant variant, long defaultNanos, long f4Nanos, long f6Nanos) {
@@ -57,37 +63,43 @@ final class BindTimeChoice {
     Key key = new Key(p, List.of(sig.inShapes()));
     Decision d = DECISIONS.get(key);
     if (d == null) {
-      d = measure(p, fewerImages(sig)); // outside the map's lock: measuring takes a while
+      d = measure(p, measuredSignature(p, sig)); // outside the map's lock: it takes a while
       Decision prev = DECISIONS.putIfAbsent(key, d);
       d = prev == null ? d : prev;
     }
     return d;
   }
 
-  /** {@code sig} with the batch cut so that data and output fit {@link #SCRATCH_BYTES}. */
-  static KernelSignature fewerImages(KernelSignature sig) {
+  /** {@code sig} with fewer images, then fewer output rows, to fit {@link #MAX_FLOPS}. */
+  static KernelSignature measuredSignature(Convolution.Params p, KernelSignature sig) {
     Shape d = sig.in(0);
     Shape y = sig.out(0);
-    long perImage = 4L * (d.size() + y.size()) / Math.max(1, d.get(0));
-    int images = (int) Math.max(1, Math.min(d.get(0), SCRATCH_BYTES / Math.max(1, perImage)));
+    double perRow = 2.0 * y.get(1) * d.get(1) * 9 * y.get(3);
+    double perImage = perRow * y.get(2);
+    int images = (int) Math.max(1, Math.min(d.get(0), MAX_FLOPS / Math.max(1, perImage)));
+    int outRows = y.get(2);
+    if (images == 1 && perImage > MAX_FLOPS) {
+      outRows = Math.min(outRows, Math.max(ROW_STEP,
+          (int) (MAX_FLOPS / perRow) / ROW_STEP * ROW_STEP));
+    }
+    int inRows = outRows + 2 - 2 * Conditions.pad(p, 0);
+    if (images == d.get(0) && outRows == y.get(2) || inRows < 1) {
+      return sig;
+    }
     Shape[] in = sig.inShapes().clone();
-    in[0] = withBatch(d, images);
-    return new KernelSignature(in, sig.inTypes(), new Shape[] {withBatch(y, images)},
-        sig.outTypes());
-  }
-
-  private static Shape withBatch(Shape s, int n) {
-    int[] dims = s.dims();
-    dims[0] = n;
-    return Shape.of(dims);
+    in[0] = Shape.of(images, d.get(1), inRows, d.get(3));
+    Shape out = Shape.of(images, y.get(1), outRows, y.get(3));
+    return new KernelSignature(in, sig.inTypes(), new Shape[] {out}, sig.outTypes());
   }
 
   private static Decision measure(Convolution.Params p, KernelSignature sig) {
     Kernel fallback = WinogradKernels.defaultKernel(p, sig);
-    Kernel f4 = new WinogradKernel(Variant.F4, p, sig, fallback);
-    Kernel f6 = new WinogradKernel(Variant.F6, p, sig, fallback);
-    long ws = Math.max(fallback.workspaceBytes(),
-        Math.max(f4.workspaceBytes(), f6.workspaceBytes()));
+    Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, p, sig, fallback),
+        new WinogradKernel(Variant.F6, p, sig, fallback)};
+    long ws = 0;
+    for (Kernel k : kernels) {
+      ws = Math.max(ws, k.workspaceBytes());
+    }
     OpContext ctx = new OpContext(false, direct(ws), null);
     SplittableRandom rnd = new SplittableRandom(17);
     TensorView[] in = new TensorView[sig.inShapes().length];
@@ -95,23 +107,20 @@ final class BindTimeChoice {
       in[i] = scratch(sig.in(i), rnd);
     }
     TensorView[] out = {scratch(sig.out(0), rnd)};
-    long tDefault = time(fallback, ctx, in, out);
-    long tF4 = time(f4, ctx, in, out);
-    long tF6 = time(f6, ctx, in, out);
-    Decision d = new Decision(null, tDefault, tF4, tF6);
-    Variant best = d.fasterWinograd();
-    return d.nanos(best) < tDefault ? new Decision(best, tDefault, tF4, tF6) : d;
-  }
-
-  private static long time(Kernel k, OpContext ctx, TensorView[] in, TensorView[] out) {
-    k.forward(ctx, in, out);
-    long best = Long.MAX_VALUE;
-    for (int r = 0; r < RUNS; r++) {
-      long t0 = System.nanoTime();
-      k.forward(ctx, in, out);
-      best = Math.min(best, System.nanoTime() - t0);
+    long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    for (int round = 0; round <= RUNS; round++) {
+      for (int k = 0; k < kernels.length; k++) {
+        long t0 = System.nanoTime();
+        kernels[k].forward(ctx, in, out);
+        long t = System.nanoTime() - t0;
+        if (round > 0) { // round 0 warms up
+          best[k] = Math.min(best[k], t);
+        }
+      }
     }
-    return best;
+    Decision d = new Decision(null, best[0], best[1], best[2]);
+    Variant v = d.fasterWinograd();
+    return d.nanos(v) < d.defaultNanos() ? new Decision(v, best[0], best[1], best[2]) : d;
   }
 
   private static ByteBuffer direct(long bytes) {
@@ -121,9 +130,8 @@ final class BindTimeChoice {
 
   /** A float32 tensor of uniform values in [-1, 1). */
   private static TensorView scratch(Shape s, SplittableRandom rnd) {
-    ByteBuffer b = direct(4L * s.size());
-    TensorView v = TensorView.of(b, DType.FLOAT32, s);
-    java.nio.FloatBuffer f = v.floats();
+    TensorView v = TensorView.of(direct(4L * s.size()), DType.FLOAT32, s);
+    FloatBuffer f = v.floats();
     for (int i = 0; i < s.intSize(); i++) {
       f.put(i, (float) rnd.nextDouble(-1, 1));
     }

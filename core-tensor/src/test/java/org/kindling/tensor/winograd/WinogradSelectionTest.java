@@ -151,16 +151,21 @@ class WinogradSelectionTest {
   }
 
   @Test
-  void largeBatchesAreMeasuredOnFewerImages() {
-    Convolution.Params p = conv3x3();
-    KernelSignature sig = signature(p, DType.FLOAT32, 256, 64, 224, 224);
-    KernelSignature cut = BindTimeChoice.fewerImages(sig);
-    long bytes = 4 * (cut.in(0).size() + cut.out(0).size());
-    assertThat(bytes).isLessThanOrEqualTo(BindTimeChoice.SCRATCH_BYTES);
-    assertThat(cut.in(0).get(0)).isBetween(1, 255);
-    assertThat(cut.in(1)).isEqualTo(sig.in(1));
+  void largeShapesAreMeasuredOnFewerImagesThenFewerRows() {
+    Convolution.Params p = Convolution.Params.of(new int[] {3, 3}, 64).withPad(1, 1);
+    KernelSignature vgg = signature(p, DType.FLOAT32, 256, 64, 224, 224);
+    KernelSignature cut = BindTimeChoice.measuredSignature(p, vgg);
+    assertThat(cut.in(0)).isEqualTo(Shape.of(1, 64, 12, 224));
+    assertThat(cut.out(0)).isEqualTo(Shape.of(1, 64, 12, 224));
+    assertThat(cut.in(1)).isEqualTo(vgg.in(1));
+    KernelSignature batch = signature(p, DType.FLOAT32, 64, 64, 14, 14);
+    KernelSignature fewer = BindTimeChoice.measuredSignature(p, batch);
+    double flops = 2.0 * 64 * 64 * 9 * 14 * 14;
+    assertThat(fewer.in(0)).isEqualTo(Shape.of((int) (BindTimeChoice.MAX_FLOPS / flops), 64,
+        14, 14));
+    assertThat(fewer.in(0).get(0)).isBetween(1, 63);
     KernelSignature small = signature(p, DType.FLOAT32, 2, 3, 8, 8);
-    assertThat(BindTimeChoice.fewerImages(small)).isEqualTo(small);
+    assertThat(BindTimeChoice.measuredSignature(p, small)).isEqualTo(small);
   }
 
   @Test
