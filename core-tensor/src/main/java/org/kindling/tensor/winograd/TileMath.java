@@ -1,5 +1,7 @@
 package org.kindling.tensor.winograd;
 
+import java.util.Arrays;
+
 /**
  * Applies a small transform matrix along one axis of a batch of tiles held as one array per
  * tile element ({@code rows[element][tile]}), so that the innermost loop runs over the tiles of
@@ -36,7 +38,7 @@ final class TileMath {
           }
         }
         if (first) {
-          java.util.Arrays.fill(d, 0, tiles, 0f);
+          Arrays.fill(d, 0, tiles, 0f);
         }
       }
     }

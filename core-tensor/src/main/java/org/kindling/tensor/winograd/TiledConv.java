@@ -1,6 +1,7 @@
 package org.kindling.tensor.winograd;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.kindling.tensor.kernel.Blas;
 
 /**
@@ -175,12 +176,12 @@ final class TiledConv {
         int iy = ty * v.m - padY + i;
         int o = i * stripWidth;
         if (iy < 0 || iy >= h || len == 0) {
-          java.util.Arrays.fill(strip, o, o + stripWidth, 0f);
+          Arrays.fill(strip, o, o + stripWidth, 0f);
           continue;
         }
-        java.util.Arrays.fill(strip, o, o + x0, 0f);
+        Arrays.fill(strip, o, o + x0, 0f);
         x.get(plane + iy * w + Math.max(0, -padX), strip, o + x0, len);
-        java.util.Arrays.fill(strip, o + x0 + len, o + stripWidth, 0f);
+        Arrays.fill(strip, o + x0 + len, o + stripWidth, 0f);
       }
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {

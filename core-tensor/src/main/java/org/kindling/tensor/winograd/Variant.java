@@ -8,7 +8,7 @@ package org.kindling.tensor.winograd;
  * convolution) but their transforms have larger coefficients, so their float32 error is larger
  * (docs/winograd.md).
  */
-public enum Variant {
+enum Variant {
   /** F(4x4,3x3) at 0, ±1, ±2: 36 products per 16 outputs (4x fewer than direct). */
   F4(4, new double[] {0, 1, -1, 2, -2}),
   /** F(6x6,3x3) at 0, ±1, ±2, ±1/2: 64 products per 36 outputs (5.06x fewer than direct). */
@@ -27,13 +27,8 @@ public enum Variant {
     this.t = Transforms.of(m, points);
   }
 
-  /** Output tile extent m. */
-  public int tile() {
-    return m;
-  }
-
   /** The {@code alpha²} transform points: one sgemm each per block of tiles. */
-  public int points() {
+  int points() {
     return alpha * alpha;
   }
 }

@@ -2,6 +2,7 @@ package org.kindling.tensor.winograd;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
@@ -32,7 +33,7 @@ record ConvCase(Convolution.Params p, KernelSignature sig, double[][] in) {
     Shape y = Shape.of(n, k, h + 2 * pad - 2, w + 2 * pad - 2);
     Shape[] ins = bias ? new Shape[] {d, wt, Shape.of(k)} : new Shape[] {d, wt};
     DType[] types = new DType[ins.length];
-    java.util.Arrays.fill(types, DType.FLOAT32);
+    Arrays.fill(types, DType.FLOAT32);
     double[][] in = new double[ins.length][];
     for (int i = 0; i < ins.length; i++) {
       in[i] = new double[ins[i].intSize()];
@@ -56,7 +57,7 @@ record ConvCase(Convolution.Params p, KernelSignature sig, double[][] in) {
   double[] magnitudes() {
     double[][] abs = new double[in.length][];
     for (int i = 0; i < in.length; i++) {
-      abs[i] = java.util.Arrays.stream(in[i]).map(Math::abs).toArray();
+      abs[i] = Arrays.stream(in[i]).map(Math::abs).toArray();
     }
     return Convolution.OP.reference(p, sig.inShapes(), abs, false)[0];
   }

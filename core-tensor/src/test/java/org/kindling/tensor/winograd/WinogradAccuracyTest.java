@@ -3,6 +3,7 @@ package org.kindling.tensor.winograd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.op.GradReq;
@@ -95,7 +96,7 @@ class WinogradAccuracyTest {
       double[][] start = new double[c.in().length][];
       for (int i = 0; i < start.length; i++) {
         start[i] = new double[c.in()[i].length];
-        java.util.Arrays.fill(start[i], 0.25);
+        Arrays.fill(start[i], 0.25);
       }
       Kernel base = c.defaultKernel();
       double[] y0 = c.forward(base, false);
@@ -125,7 +126,7 @@ class WinogradAccuracyTest {
   void nonFiniteValuesPropagateAsInTheDefaultKernel() {
     ConvCase c = ConvCase.random(new Random(11), 2, 3, 2, 8, 9, 1, true);
     double[] dy = new double[c.sig().out(0).intSize()];
-    java.util.Arrays.fill(dy, 0.5);
+    Arrays.fill(dy, 0.5);
     double[][] inf = {c.in()[0].clone(), c.in()[1], c.in()[2]};
     inf[0][13] = Double.POSITIVE_INFINITY;
     double[][] nanWeight = {c.in()[0], c.in()[1].clone(), c.in()[2]};

@@ -2,6 +2,7 @@ package org.kindling.tensor.winograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -12,9 +13,11 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.OpRegistry;
 import org.kindling.tensor.op.ShapeSlots;
+import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.Convolution.ConvLayout;
 
@@ -189,9 +192,9 @@ class WinogradSelectionTest {
     ConvCase c = ConvCase.random(new Random(3), 2, 5, 3, 9, 8, 1, true);
     for (boolean train : new boolean[] {false, true}) {
       WinogradKernel k = c.winograd(Variant.F4);
-      var ctx = ConvCase.context(k, train);
-      var in = c.inputs();
-      var out = new org.kindling.tensor.op.TensorView[] {ConvCase.view(c.sig().out(0), null)};
+      OpContext ctx = ConvCase.context(k, train);
+      TensorView[] in = c.inputs();
+      TensorView[] out = {ConvCase.view(c.sig().out(0), null)};
       k.forward(ctx, in, out);
       double[] before = ConvCase.values(out[0]);
       in[1].floats().put(7, in[1].floats().get(7) + 0.5f); // an in-place weight update
@@ -203,7 +206,7 @@ class WinogradSelectionTest {
       assertThat(after).isNotEqualTo(before);
       for (int i = 0; i < want.length; i++) {
         assertThat(after[i]).as("train=%s element %d", train, i)
-            .isCloseTo(want[i], org.assertj.core.api.Assertions.within(1e-4));
+            .isCloseTo(want[i], within(1e-4));
       }
       k.forward(ctx, in, out);
       assertThat(ConvCase.values(out[0])).as("unchanged weights, same result").isEqualTo(after);
