@@ -94,8 +94,8 @@ final class BindTimeChoice {
 
   private static Decision measure(Convolution.Params p, KernelSignature sig) {
     Kernel fallback = WinogradKernels.defaultKernel(p, sig);
-    Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, p, sig, fallback),
-        new WinogradKernel(Variant.F6, p, sig, fallback)};
+    Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, false, p, sig, fallback),
+        new WinogradKernel(Variant.F6, false, p, sig, fallback)};
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.workspaceBytes());

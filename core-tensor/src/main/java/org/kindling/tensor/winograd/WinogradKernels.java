@@ -12,7 +12,9 @@ import org.kindling.tensor.op.nn.Convolution;
  * The {@code winograd} backend: a Convolution kernel factory that takes over 3x3 stride-1
  * convolutions ({@link Conditions}) where {@link AccelMode} allows and, in {@code auto} mode,
  * where Winograd measured faster for that shape ({@link BindTimeChoice}); elsewhere it returns
- * null and the next factory (the default im2col + sgemm kernel) runs them.
+ * null and the next factory (the default im2col + sgemm kernel) runs them. In {@code auto} the
+ * kernel runs inference passes only (training passes go to the default kernel inside it); in
+ * {@code force} training passes too ({@link WinogradKernel}).
  */
 @AutoService(KernelProvider.class)
 public final class WinogradKernels implements KernelProvider {
@@ -51,7 +53,8 @@ public final class WinogradKernels implements KernelProvider {
     }
     BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig);
     Variant v = mode == AccelMode.FORCE ? d.fasterWinograd() : d.variant();
-    return v == null ? null : new WinogradKernel(v, p, sig, defaultKernel(p, sig));
+    return v == null ? null
+        : new WinogradKernel(v, mode == AccelMode.FORCE, p, sig, defaultKernel(p, sig));
   }
 
   /** The default kernel, made by Convolution's own factory. */

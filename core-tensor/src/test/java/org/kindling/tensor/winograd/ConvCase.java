@@ -67,9 +67,9 @@ record ConvCase(Convolution.Params p, KernelSignature sig, double[][] in) {
     return WinogradKernels.defaultKernel(p, sig);
   }
 
-  /** A Winograd kernel of {@code v}. */
+  /** A Winograd kernel of {@code v} that runs training passes too. */
   WinogradKernel winograd(Variant v) {
-    return new WinogradKernel(v, p, sig, defaultKernel());
+    return new WinogradKernel(v, true, p, sig, defaultKernel());
   }
 
   TensorView[] inputs() {

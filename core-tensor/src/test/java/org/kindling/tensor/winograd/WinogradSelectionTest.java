@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
@@ -146,11 +147,13 @@ class WinogradSelectionTest {
       assertThat(d.nanos(d.fasterWinograd())).isGreaterThanOrEqualTo(d.defaultNanos());
     } else {
       assertThat(auto.variant()).isEqualTo(d.variant());
+      assertThat(auto.training()).as("auto: inference only").isFalse();
       assertThat(d.variant()).isEqualTo(d.fasterWinograd());
       assertThat(d.nanos(d.variant())).isLessThan(d.defaultNanos());
     }
-    assertThat(WinogradKernels.create(p, sig, AccelMode.FORCE).variant())
-        .isEqualTo(d.fasterWinograd());
+    WinogradKernel forced = WinogradKernels.create(p, sig, AccelMode.FORCE);
+    assertThat(forced.variant()).isEqualTo(d.fasterWinograd());
+    assertThat(forced.training()).as("force: training passes too").isTrue();
   }
 
   @Test
@@ -185,6 +188,24 @@ class WinogradSelectionTest {
         .hasMessageContaining("kindling.cpu.accel is 'fast'")
         .hasMessageContaining("auto, off or force");
     assertThat(withMode(" Force ", AccelMode::current)).isEqualTo(AccelMode.FORCE);
+  }
+
+  @Test
+  void anInferenceKernelLeavesTrainingPassesToTheDefaultKernel() {
+    ConvCase c = ConvCase.random(new Random(4), 2, 6, 5, 10, 9, 1, true);
+    Kernel base = c.defaultKernel();
+    WinogradKernel k = new WinogradKernel(Variant.F6, false, c.p(), c.sig(), base);
+    assertThat(c.forward(k, true)).isEqualTo(c.forward(base, true));
+    double[] dy = c.reference();
+    double[][] want = c.backward(base, dy, GradReq.WRITE, null);
+    double[][] got = c.backward(k, dy, GradReq.WRITE, null);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(got[i]).as("gradient %d", i).isEqualTo(want[i]);
+    }
+    double[] inference = c.forward(k, false);
+    double[] ref = c.reference();
+    assertThat(ConvCase.errorUlps(inference, ref, c.magnitudes()))
+        .isLessThanOrEqualTo(WinogradAccuracyTest.bound(Variant.F6));
   }
 
   @Test
