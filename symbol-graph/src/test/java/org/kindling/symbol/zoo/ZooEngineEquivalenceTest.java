@@ -62,6 +62,9 @@ class ZooEngineEquivalenceTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(properties));
+    // the same kernels in both JVMs: auto-mode acceleration picks some by timing them at bind
+    // time, which can choose differently in two processes
+    cmd.add("-Dkindling.cpu.accel=off");
     String cp = System.getProperty("surefire.test.class.path");
     cmd.addAll(List.of("-Xmx1g", "-Dkindling.memory.limit=3g", "-cp", cp == null || cp.isBlank()
         ? System.getProperty("java.class.path") : cp, ZooEngineRun.class.getName()));
