@@ -15,6 +15,7 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Var;
 import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
@@ -46,6 +47,8 @@ final class EngineSteps {
   private final NDArray[] values;
   private final List<NDArray> headGrads;
   private final Kernel[] kernels;
+  /** Per node: the kernel that runs its forward with its epilogue inside, or null. */
+  private final Kernel[] fusedForward;
   private final NDArray workspace;
 
   /**
@@ -62,6 +65,7 @@ final class EngineSteps {
     this.headGrads = headGrads;
     Graph g = graph.graph();
     this.kernels = new Kernel[g.numNodes()];
+    this.fusedForward = new Kernel[g.numNodes()];
     long maxWorkspace = 0;
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
@@ -71,6 +75,13 @@ final class EngineSteps {
         int[] y = {f.out()[0]};
         kernels[f.epilogue()] = selectKernel(g.node(f.epilogue()), y, y);
         maxWorkspace = Math.max(maxWorkspace, kernels[f.epilogue()].workspaceBytes());
+        if (kernels[f.node()] instanceof EpilogueFusable fusable) {
+          // the backend computes the epilogue inside the layer's kernel (oneDNN post-ops)
+          fusedForward[f.node()] = fusable.fuse(g.node(f.epilogue()).op());
+          if (fusedForward[f.node()] != null) {
+            maxWorkspace = Math.max(maxWorkspace, fusedForward[f.node()].workspaceBytes());
+          }
+        }
       }
     }
     this.workspace = maxWorkspace == 0 ? null
@@ -151,6 +162,17 @@ final class EngineSteps {
       writes.add(a.var());
     }
     Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+    Kernel fused = fusedForward[f.node()];
+    if (fused != null) {
+      // one kernel call; two seeds still, so that later steps draw the same random numbers
+      if (fused.workspaceBytes() > 0) {
+        writes.add(workspace.var());
+      }
+      List<Var> w = distinct(writes, List.of());
+      String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
+      return new Step(name, seeds -> fused.forward(context(fused, train, seeds[0]), in, out),
+          distinct(reads, w), w, 2);
+    }
     if (kernel.workspaceBytes() > 0 || epilogue != null && epilogue.workspaceBytes() > 0) {
       writes.add(workspace.var());
     }

@@ -31,12 +31,15 @@ final class DnnlConvolution implements DnnlFactory.Rules<Convolution.Params> {
 
   @Override
   public Kernel make(Dnnl dnnl, Convolution.Params p, KernelSignature sig, int threads) {
-    return kernel(dnnl, p, sig, threads);
+    return kernel(dnnl, p, sig, threads, false);
   }
 
-  /** The forward, backward-data and backward-weights primitives of one convolution. */
+  /**
+   * The forward (with a fused ReLU if {@code relu}), backward-data and backward-weights
+   * primitives of one convolution.
+   */
   private static WeightedKernel kernel(Dnnl dnnl, Convolution.Params p, KernelSignature sig,
-      int threads) {
+      int threads, boolean relu) {
     Shape d = sig.in(0);
     int g = p.numGroup();
     int f = p.numFilter();
@@ -56,12 +59,13 @@ final class DnnlConvolution implements DnnlFactory.Rules<Convolution.Params> {
     memory.desc wAny = DnnlKernel.md(wDims, format_tag.any);
     memory.desc dstAny = DnnlKernel.md(dstDims, format_tag.any);
     primitive_attr attr = DnnlKernel.userScratchpad();
+    primitive_attr fwdAttr = DnnlKernel.userScratchpad(relu);
     algorithm direct = algorithm.convolution_direct;
     var fpd = biasMd != null
         ? new convolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
-            direct, srcAny, wAny, biasMd, dstAny, strides, dilates, pad, pad, attr, false)
+            direct, srcAny, wAny, biasMd, dstAny, strides, dilates, pad, pad, fwdAttr, false)
         : new convolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
-            direct, srcAny, wAny, dstAny, strides, dilates, pad, pad, attr, false);
+            direct, srcAny, wAny, dstAny, strides, dilates, pad, pad, fwdAttr, false);
     var bdpd = new convolution_backward_data.primitive_desc(dnnl.engine, direct, srcAny, wAny,
         dstAny, strides, dilates, pad, pad, fpd, attr, false);
     var bwpd = biasMd != null
@@ -72,9 +76,10 @@ final class DnnlConvolution implements DnnlFactory.Rules<Convolution.Params> {
     var user = new WeightedKernel.UserLayouts(DnnlKernel.md(srcDims, format_tag.nchw),
         DnnlKernel.md(wDims, g == 1 ? format_tag.oihw : format_tag.goihw),
         DnnlKernel.md(dstDims, format_tag.nchw), biasMd);
-    return new WeightedKernel(dnnl, threads, "Convolution", sig, user,
+    return new WeightedKernel(dnnl, threads, relu ? "Convolution+relu" : "Convolution", sig, user,
         new WeightedKernel.Pass(fpd, new convolution_forward(fpd)),
         new WeightedKernel.Pass(bdpd, new convolution_backward_data(bdpd)),
-        new WeightedKernel.Pass(bwpd, new convolution_backward_weights(bwpd)));
+        new WeightedKernel.Pass(bwpd, new convolution_backward_weights(bwpd)),
+        relu ? null : act -> DnnlKernel.isRelu(act) ? kernel(dnnl, p, sig, threads, true) : null);
   }
 }

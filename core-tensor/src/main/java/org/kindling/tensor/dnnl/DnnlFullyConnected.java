@@ -25,12 +25,15 @@ final class DnnlFullyConnected implements DnnlFactory.Rules<FullyConnected.Param
 
   @Override
   public Kernel make(Dnnl dnnl, FullyConnected.Params p, KernelSignature sig, int threads) {
-    return kernel(dnnl, p, sig, threads);
+    return kernel(dnnl, p, sig, threads, false);
   }
 
-  /** The forward, backward-data and backward-weights primitives of one layer. */
+  /**
+   * The forward (with a fused ReLU if {@code relu}), backward-data and backward-weights
+   * primitives of one layer.
+   */
   private static WeightedKernel kernel(Dnnl dnnl, FullyConnected.Params p, KernelSignature sig,
-      int threads) {
+      int threads, boolean relu) {
     int k = sig.in(1).get(1);
     int n = p.numHidden();
     long rows = sig.in(0).size() / k;
@@ -42,11 +45,12 @@ final class DnnlFullyConnected implements DnnlFactory.Rules<FullyConnected.Param
     memory.desc wAny = DnnlKernel.md(wDims, format_tag.any);
     memory.desc dstAny = DnnlKernel.md(dstDims, format_tag.any);
     primitive_attr attr = DnnlKernel.userScratchpad();
+    primitive_attr fwdAttr = DnnlKernel.userScratchpad(relu);
     var fpd = biasMd != null
         ? new inner_product_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
-            srcAny, wAny, biasMd, dstAny, attr, false)
+            srcAny, wAny, biasMd, dstAny, fwdAttr, false)
         : new inner_product_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
-            srcAny, wAny, dstAny, attr, false);
+            srcAny, wAny, dstAny, fwdAttr, false);
     var bdpd = new inner_product_backward_data.primitive_desc(dnnl.engine, srcAny, wAny, dstAny,
         fpd, attr, false);
     var bwpd = biasMd != null
@@ -56,9 +60,11 @@ final class DnnlFullyConnected implements DnnlFactory.Rules<FullyConnected.Param
             fpd, attr, false);
     var user = new WeightedKernel.UserLayouts(DnnlKernel.md(srcDims, format_tag.nc),
         DnnlKernel.md(wDims, format_tag.oi), DnnlKernel.md(dstDims, format_tag.nc), biasMd);
-    return new WeightedKernel(dnnl, threads, "FullyConnected", sig, user,
+    return new WeightedKernel(dnnl, threads, relu ? "FullyConnected+relu" : "FullyConnected",
+        sig, user,
         new WeightedKernel.Pass(fpd, new inner_product_forward(fpd)),
         new WeightedKernel.Pass(bdpd, new inner_product_backward_data(bdpd)),
-        new WeightedKernel.Pass(bwpd, new inner_product_backward_weights(bwpd)));
+        new WeightedKernel.Pass(bwpd, new inner_product_backward_weights(bwpd)),
+        relu ? null : act -> DnnlKernel.isRelu(act) ? kernel(dnnl, p, sig, threads, true) : null);
   }
 }

@@ -4,10 +4,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.nn.Activation;
 
 /**
  * What the oneDNN kernels share: the runtime, the thread count, the descriptors they are made
@@ -51,6 +54,26 @@ abstract class DnnlKernel implements Kernel {
     primitive_attr a = new primitive_attr();
     a.set_scratchpad_mode(org.bytedeco.dnnl.global.dnnl.scratchpad_mode.user);
     return a;
+  }
+
+  /**
+   * Attributes with a caller-provided scratchpad and, if {@code relu}, a ReLU applied to the
+   * result inside the primitive (a post-op).
+   */
+  static primitive_attr userScratchpad(boolean relu) {
+    primitive_attr a = userScratchpad();
+    if (relu) {
+      post_ops ops = new post_ops();
+      ops.append_eltwise(org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, 0f, 0f);
+      a.set_post_ops(ops);
+    }
+    return a;
+  }
+
+  /** True if {@code epilogue} is an {@code Activation} with {@code act_type='relu'}. */
+  static boolean isRelu(OpInstance<?> epilogue) {
+    return epilogue.params() instanceof Activation.Params a
+        && a.actType() == Activation.ActType.RELU;
   }
 
   /** The dims as longs. */

@@ -14,9 +14,13 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_desc_base;
+import java.util.function.Function;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.EpilogueFusable;
+import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -26,7 +30,7 @@ import org.kindling.tensor.op.TensorView;
  * gradient requests (a gradient not wanted is not computed, or is discarded when the same
  * primitive makes a wanted one; {@code add} accumulates).
  */
-class WeightedKernel extends DnnlKernel {
+class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   /** A primitive and its descriptor. */
   record Pass(primitive_desc_base pd, primitive p) {}
 
@@ -48,10 +52,17 @@ class WeightedKernel extends DnnlKernel {
   private final Operand bwDiffBias;
   private final Prim bwdWeights;
   private final long workspace;
+  private final Function<OpInstance<?>, Kernel> fuser;
 
+  /**
+   * @param fuser makes this layer's kernel with an epilogue fused into its forward primitive, or
+   *     null for none ({@link #fuse})
+   */
   WeightedKernel(Dnnl dnnl, int threads, String op, KernelSignature sig, UserLayouts user,
-      Pass forward, Pass backwardData, Pass backwardWeights) {
+      Pass forward, Pass backwardData, Pass backwardWeights,
+      Function<OpInstance<?>, Kernel> fuser) {
     super(dnnl, threads, op, sig);
+    this.fuser = fuser;
     biasMd = user.bias();
     Scratch f0 = new Scratch();
     primitive_desc_base fpd = forward.pd();
@@ -73,6 +84,11 @@ class WeightedKernel extends DnnlKernel {
         : Operand.output(dnnl, biasMd, bwpd.diff_weights_desc(1), b0);
     bwdWeights = new Prim(bwpd, backwardWeights.p(), b0);
     workspace = Math.max(f0.bytes(), b0.bytes());
+  }
+
+  @Override
+  public Kernel fuse(OpInstance<?> epilogue) {
+    return fuser == null ? null : fuser.apply(epilogue);
   }
 
   @Override
