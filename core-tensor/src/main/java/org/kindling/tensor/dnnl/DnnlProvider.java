@@ -3,6 +3,7 @@ package org.kindling.tensor.dnnl;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import org.kindling.tensor.op.KernelProvider;
+import org.kindling.tensor.op.nn.BatchNorm;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.op.nn.Pooling;
@@ -17,6 +18,7 @@ public final class DnnlProvider implements KernelProvider {
             new DnnlFactory<>("Convolution", new DnnlConvolution())),
         new Registration<>(FullyConnected.OP,
             new DnnlFactory<>("FullyConnected", new DnnlFullyConnected())),
-        new Registration<>(Pooling.OP, new DnnlFactory<>("Pooling", new DnnlPooling())));
+        new Registration<>(Pooling.OP, new DnnlFactory<>("Pooling", new DnnlPooling())),
+        new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())));
   }
 }
