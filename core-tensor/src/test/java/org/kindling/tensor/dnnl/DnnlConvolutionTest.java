@@ -48,6 +48,27 @@ class DnnlConvolutionTest {
   }
 
   @Test
+  void nanInTheDataReachesTheOutputsWhoseWindowsHoldIt() {
+    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
+        Convolution.Params.of(new int[] {3, 3}, 2).withPad(1, 1), Shape.of(1, 1, 5, 5));
+    java.util.Random r = new java.util.Random(5);
+    org.kindling.tensor.op.TensorView[] in = {KernelPair.random(pair.sig.in(0), r),
+        KernelPair.random(pair.sig.in(1), r), KernelPair.random(pair.sig.in(2), r)};
+    in[0].floats().put(0, Float.NaN); // the corner: outputs (0,0), (0,1), (1,0), (1,1)
+    for (String backend : new String[] {"cpu", "dnnl"}) {
+      org.kindling.tensor.op.Kernel k = pair.kernel(backend);
+      org.kindling.tensor.op.TensorView[] out = {KernelPair.view(pair.sig.out(0))};
+      k.forward(KernelPair.context(k, false), in, out);
+      int nan = 0;
+      for (int i = 0; i < out[0].size(); i++) {
+        nan += Float.isNaN(out[0].floats().get(i)) ? 1 : 0;
+      }
+      assertThat(Float.isNaN(out[0].floats().get(6))).as(backend + " output (1,1)").isTrue();
+      assertThat(nan).as(backend + " NaN outputs: 4 per filter").isEqualTo(8);
+    }
+  }
+
+  @Test
   void oneAndThreeDimensionalConvolutionsFallBack() {
     assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3}, 2),
         Shape.of(1, 2, 8)).kernel("dnnl")).isNull();
