@@ -30,7 +30,7 @@ import org.kindling.tensor.op.TensorView;
  * gradient requests (a gradient not wanted is not computed, or is discarded when the same
  * primitive makes a wanted one; {@code add} accumulates).
  */
-class WeightedKernel extends DnnlKernel implements EpilogueFusable {
+final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   /** A primitive and its descriptor. */
   record Pass(primitive_desc_base pd, primitive p) {}
 
@@ -92,12 +92,12 @@ class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   }
 
   @Override
-  public final long workspaceBytes() {
+  public long workspaceBytes() {
     return workspace;
   }
 
   @Override
-  public final void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+  public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
     try (Call c = call(ctx)) {
       IntMemoryMap a = c.args();
       a.put(DNNL_ARG_SRC, src.read(c, in[0].data()));
@@ -113,7 +113,7 @@ class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   }
 
   @Override
-  public final void backward(OpContext ctx, BackwardArgs b) {
+  public void backward(OpContext ctx, BackwardArgs b) {
     try (Call c = call(ctx)) {
       if (b.wants(0)) {
         IntMemoryMap a = c.args();

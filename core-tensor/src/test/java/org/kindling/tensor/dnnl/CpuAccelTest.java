@@ -88,8 +88,7 @@ class CpuAccelTest {
   }
 
   @Test
-  void threadCountIsUsedForEveryCall() {
-    // the same layer with 1 and 2 oneDNN threads computes the same values
+  void twoThreadsComputeWhatTheDefaultKernelComputes() {
     CpuAccel.configure(CpuAccel.Mode.AUTO, 2);
     new KernelPair<>(Convolution.OP, CONV.withPad(1, 1), Shape.of(4, 8, 12, 12))
         .assertSameResults(new java.util.Random(9), 2e-5);
