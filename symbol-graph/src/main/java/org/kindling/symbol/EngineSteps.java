@@ -16,6 +16,7 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Var;
 import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
@@ -52,7 +53,14 @@ final class EngineSteps {
   /** For a convolution with a BatchNorm folded in: its kernel with a bias, and the weights. */
   private final Kernel[] foldedKernels;
   private final BatchNormFold[] folds;
+  /** Per node: the kernel that runs its forward with its epilogue inside, or null. */
+  private final Kernel[] fusedForward;
   private final NDArray workspace;
+  /**
+   * The workspace's bytes, taken once: a step that runs after the executor was closed (its
+   * memory is released only after the steps that use it) must not ask the closed array again.
+   */
+  private final java.nio.ByteBuffer workspaceBytes;
 
   /**
    * Chooses the kernels and allocates the workspace.
@@ -70,6 +78,7 @@ final class EngineSteps {
     this.kernels = new Kernel[g.numNodes()];
     this.foldedKernels = new Kernel[g.numNodes()];
     this.folds = new BatchNormFold[g.numNodes()];
+    this.fusedForward = new Kernel[g.numNodes()];
     long maxWorkspace = 0;
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
@@ -83,11 +92,21 @@ final class EngineSteps {
         int[] y = {f.out()[0]};
         kernels[f.epilogue()] = selectKernel(g.node(f.epilogue()), y, y);
         maxWorkspace = Math.max(maxWorkspace, kernels[f.epilogue()].workspaceBytes());
+        // the backend computes the epilogue inside the layer's kernel (oneDNN post-ops); with
+        // a BatchNorm folded in, inside the kernel that runs over the folded weights
+        Kernel layer = f.folded() >= 0 ? foldedKernels[f.node()] : kernels[f.node()];
+        if (layer instanceof EpilogueFusable fusable) {
+          fusedForward[f.node()] = fusable.fuse(g.node(f.epilogue()).op());
+          if (fusedForward[f.node()] != null) {
+            maxWorkspace = Math.max(maxWorkspace, fusedForward[f.node()].workspaceBytes());
+          }
+        }
       }
     }
     this.workspace = maxWorkspace == 0 ? null
         : own.apply(NDArray.empty(Shape.of((int) Math.min(maxWorkspace, Integer.MAX_VALUE)),
             DType.UINT8));
+    this.workspaceBytes = workspace == null ? null : workspace.byteBuffer();
   }
 
   /**
@@ -182,7 +201,8 @@ final class EngineSteps {
     if (k.workspaceBytes() == 0) {
       return OpContext.of(train, seed);
     }
-    return new OpContext(train, workspace.byteBuffer(), Randoms.generator(seed));
+    return new OpContext(train, workspaceBytes.duplicate().order(workspaceBytes.order()),
+        Randoms.generator(seed));
   }
 
   /** The engine operation of a forward step, for training or inference. */
@@ -208,6 +228,17 @@ final class EngineSteps {
       writes.add(a.var());
     }
     Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+    Kernel fused = fusedForward[f.node()];
+    if (fused != null) {
+      // one kernel call; two seeds still, so that later steps draw the same random numbers
+      if (fused.workspaceBytes() > 0) {
+        writes.add(workspace.var());
+      }
+      List<Var> w = distinct(writes, List.of());
+      String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
+      return new Step(name, seeds -> fused.forward(context(fused, train, seeds[0]), in, out),
+          distinct(reads, w), w, 2);
+    }
     if (kernel.workspaceBytes() > 0 || epilogue != null && epilogue.workspaceBytes() > 0) {
       writes.add(workspace.var());
     }
@@ -251,12 +282,13 @@ final class EngineSteps {
     Kernel foldedK = foldedKernels[f.node()];
     BatchNormFold fold = folds[f.node()];
     Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+    Kernel fused = train ? null : fusedForward[f.node()];
     if (!train) {
       writes.addAll(fold.vars());
     }
     boolean usesWorkspace = train
         ? convK.workspaceBytes() > 0 || bnK.workspaceBytes() > 0
-        : foldedK.workspaceBytes() > 0;
+        : foldedK.workspaceBytes() > 0 || fused != null && fused.workspaceBytes() > 0;
     if (usesWorkspace || epilogue != null && epilogue.workspaceBytes() > 0) {
       writes.add(workspace.var());
     }
@@ -274,6 +306,10 @@ final class EngineSteps {
         bnK.forward(context(bnK, true, s[1]), bnIn, out);
       } else {
         fold.compute(in[1], bias, in[nConv], in[nConv + 1], in[nConv + 2], in[nConv + 3]);
+        if (fused != null) {
+          fused.forward(context(fused, false, s[0]), foldedIn, y); // the epilogue inside
+          return;
+        }
         foldedK.forward(context(foldedK, false, s[0]), foldedIn, y);
       }
       if (epilogue != null) {

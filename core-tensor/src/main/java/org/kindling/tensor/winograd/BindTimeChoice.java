@@ -17,8 +17,9 @@ import org.kindling.tensor.op.nn.Convolution;
 
 /**
  * Which algorithm runs a convolution shape, measured once per (parameters, input shapes) and
- * kept for the life of the process: the default kernel, F(4x4,3x3) and F(6x6,3x3) run
- * inference forward passes in turn on scratch tensors, one warm-up round then {@link #RUNS}
+ * kept for the life of the process: the kernel the other backends give (the fallback: oneDNN's
+ * or the default one), F(4x4,3x3) and F(6x6,3x3) run inference forward passes in turn on
+ * scratch tensors, one warm-up round then {@link #RUNS}
  * timed rounds (in turn, so that JIT compilation and the machine's load affect all three
  * alike), and each one's minimum time decides. F(6x6) must beat F(4x4) by {@link #F6_MARGIN} to
  * be chosen, because F(4x4) is the more accurate at similar speed.
@@ -39,9 +40,9 @@ final class BindTimeChoice {
   /** Output rows of a height cut: whole tiles of F(4x4) and F(6x6). */
   private static final int ROW_STEP = 12;
 
-  /** A measured decision: the variant to use, or null for the default kernel. */
-  record Decision(Variant variant, long defaultNanos, long f4Nanos, long f6Nanos) {
-    /** The faster Winograd variant, whether or not it beat the default kernel. */
+  /** A measured decision: the variant to use, or null for the fallback kernel. */
+  record Decision(Variant variant, long fallbackNanos, long f4Nanos, long f6Nanos) {
+    /** The faster Winograd variant, whether or not it beat the fallback kernel. */
     Variant fasterWinograd() {
       return f6Nanos < F6_MARGIN * f4Nanos ? Variant.F6 : Variant.F4;
     }
@@ -93,7 +94,7 @@ final class BindTimeChoice {
   }
 
   private static Decision measure(Convolution.Params p, KernelSignature sig) {
-    Kernel fallback = WinogradKernels.defaultKernel(p, sig);
+    Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
     Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, false, p, sig, fallback),
         new WinogradKernel(Variant.F6, false, p, sig, fallback)};
     long ws = 0;
@@ -120,7 +121,7 @@ final class BindTimeChoice {
     }
     Decision d = new Decision(null, best[0], best[1], best[2]);
     Variant v = d.fasterWinograd();
-    return d.nanos(v) < d.defaultNanos() ? new Decision(v, best[0], best[1], best[2]) : d;
+    return d.nanos(v) < d.fallbackNanos() ? new Decision(v, best[0], best[1], best[2]) : d;
   }
 
   private static ByteBuffer direct(long bytes) {

@@ -15,11 +15,12 @@ import org.kindling.tensor.op.nn.Convolution;
 /**
  * Convolution (under {@link Conditions}) as Winograd: forward {@code y = x ⋆ w + b}; backward,
  * the data gradient as the Winograd correlation of {@code dy} (padded by {@code 2 - pad}) with
- * the flipped, transposed filters, and the weight and bias gradients by the default kernel,
- * which this one holds.
+ * the flipped, transposed filters, and the weight and bias gradients by the fallback kernel
+ * (oneDNN's or the default one), which this one holds.
  *
  * <p>Training passes (forward with {@code isTrain}, and backward) run Winograd only if the
- * kernel was made for training ({@code kindling.cpu.accel=force}); otherwise the default kernel
+ * kernel was made for training ({@code kindling.cpu.accel=force} with
+ * {@code kindling.winograd.training=true}); otherwise the fallback kernel
  * runs them, as MXNet used NNPACK for inference only: Winograd's larger rounding error moves
  * pre-activations across ReLU kinks, and in ill-conditioned networks (ResNet-20 v1 at 28x28)
  * the first layer's weight gradient then lands 1% from the float64 result (measured against
@@ -27,7 +28,7 @@ import org.kindling.tensor.op.nn.Convolution;
  *
  * <p>Workspace: the transformed filters (used in training, where they are remade per call
  * unless the weights are unchanged; inference keeps them in a {@link FilterCache}), then one
- * block's transformed tiles and products; or the default kernel's, if larger.
+ * block's transformed tiles and products; or the fallback kernel's, if larger.
  */
 final class WinogradKernel implements Kernel {
   private final Variant variant;
@@ -42,7 +43,7 @@ final class WinogradKernel implements Kernel {
 
   /**
    * @param training true to run training passes as Winograd too
-   * @param fallback the default kernel for the same parameters and signature
+   * @param fallback the kernel the other backends give for the same parameters and signature
    */
   WinogradKernel(Variant variant, boolean training, Convolution.Params p, KernelSignature sig,
       Kernel fallback) {
@@ -110,7 +111,7 @@ final class WinogradKernel implements Kernel {
   }
 
   /**
-   * True if neither tensor holds NaN or ±Inf. Otherwise the default kernel runs the pass: a
+   * True if neither tensor holds NaN or ±Inf. Otherwise the fallback kernel runs the pass: a
    * transform spreads one non-finite value over its whole tile (Inf - Inf = NaN), while MXNet's
    * direct products keep it to the outputs that read it.
    */
@@ -136,6 +137,6 @@ final class WinogradKernel implements Kernel {
 
   @Override
   public String toString() {
-    return "Winograd " + variant + (training ? "" : " (inference; training by the default)");
+    return "Winograd " + variant + (training ? "" : " (inference; training by " + fallback + ")");
   }
 }

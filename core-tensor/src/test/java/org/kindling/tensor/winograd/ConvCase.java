@@ -64,7 +64,7 @@ record ConvCase(Convolution.Params p, KernelSignature sig, double[][] in) {
 
   /** The default (im2col + sgemm) kernel. */
   Kernel defaultKernel() {
-    return WinogradKernels.defaultKernel(p, sig);
+    return Convolution.OP.kernels().get(0).create(p, sig);
   }
 
   /** A Winograd kernel of {@code v} that runs training passes too. */

@@ -316,13 +316,7 @@ public final class BatchNorm extends OpDef<BatchNorm.Params> {
         dot.put(k, 0);
       }
       if (batch) {
-        float mom = p.momentum();
-        for (int k = 0; k < c; k++) {
-          float s = savedInv.get(k);
-          float variance = (float) (1.0 / (s * s) - p.eps());
-          rm.put(k, rm.get(k) * mom + mean.get(k) * (1f - mom));
-          rv.put(k, rv.get(k) * mom + variance * (1f - mom));
-        }
+        updateMovingStats(p, mean, savedInv, rm, rv, c);
       }
       for (int o = 0; o < d.outer(); o++) {
         for (int k = 0; k < c; k++) {
@@ -390,8 +384,33 @@ public final class BatchNorm extends OpDef<BatchNorm.Params> {
     }
   }
 
-  /** MXNet's {@code VARIANCE_TO_INVSTD}: {@code 1/sqrt(var + eps)} with eps in float. */
-  static float invStd(float variance, float eps) {
+  /**
+   * The training backward pass's update of the moving statistics, as MXNet's:
+   * {@code moving = moving·momentum + batch·(1 - momentum)}, the batch variance recovered from
+   * the saved inverse standard deviation as {@code 1/invstd² - eps}. Shared by every backend's
+   * kernel, so that they update the statistics to the same bits.
+   *
+   * @param mean the batch mean {@code (C,)}
+   * @param savedInv the batch's {@code 1/sqrt(var + eps)} {@code (C,)} (the hidden output)
+   * @param movingMean updated in place {@code (C,)}
+   * @param movingVar updated in place {@code (C,)}
+   */
+  public static void updateMovingStats(Params p, FloatBuffer mean, FloatBuffer savedInv,
+      FloatBuffer movingMean, FloatBuffer movingVar, int channels) {
+    float mom = p.momentum();
+    for (int k = 0; k < channels; k++) {
+      float s = savedInv.get(k);
+      float variance = (float) (1.0 / (s * s) - p.eps());
+      movingMean.put(k, movingMean.get(k) * mom + mean.get(k) * (1f - mom));
+      movingVar.put(k, movingVar.get(k) * mom + variance * (1f - mom));
+    }
+  }
+
+  /**
+   * MXNet's {@code VARIANCE_TO_INVSTD}: {@code 1/sqrt(var + eps)} with eps in float (public for
+   * the other backends' kernels, which must give the same hidden {@code var} output).
+   */
+  public static float invStd(float variance, float eps) {
     return (float) (1.0 / Math.sqrt(variance + eps));
   }
 

@@ -1,0 +1,123 @@
+package org.kindling.tensor.dnnl;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerScope;
+import org.kindling.tensor.op.CpuAccel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The oneDNN runtime of this JVM: the CPU engine, one stream per calling thread (a oneDNN stream
+ * is not to be used from two threads at once), the OpenMP thread count of each calling thread,
+ * and the log of which oneDNN implementation each layer got.
+ *
+ * <p>oneDNN's bundled libgomp keeps the thread count per calling thread, so each engine worker
+ * sets it before its first oneDNN call ({@code omp_set_num_threads}, reached through JNA in the
+ * very library the preset loaded).
+ */
+final class Dnnl {
+  private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
+  private static final Object LOCK = new Object();
+  private static volatile Dnnl instance;
+  private static volatile String unavailable;
+
+  final engine engine;
+  private final ThreadLocal<stream> streams;
+  private final Function setThreads;
+  private final ThreadLocal<int[]> threadsOfThread = ThreadLocal.withInitial(() -> new int[1]);
+  private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+
+  private Dnnl(engine engine, Function setThreads) {
+    this.engine = engine;
+    this.streams = ThreadLocal.withInitial(this::newStream);
+    this.setThreads = setThreads;
+  }
+
+  /** A stream that outlives the call that first needs it (a call's scope frees what it makes). */
+  private stream newStream() {
+    stream s = new stream(engine);
+    PointerScope scope = PointerScope.getInnerScope();
+    if (scope != null) {
+      s.retainReference(); // detach releases the scope's reference
+      scope.detach(s);
+    }
+    return s;
+  }
+
+  /**
+   * The runtime, or null if oneDNN's natives do not load here ({@link #unavailableReason} says
+   * why; logged once).
+   */
+  static Dnnl get() {
+    Dnnl d = instance;
+    if (d != null || unavailable != null) {
+      return d;
+    }
+    synchronized (LOCK) {
+      if (instance == null && unavailable == null) {
+        try {
+          Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+          instance = new Dnnl(new engine(org.bytedeco.dnnl.engine.kind.cpu, 0), openmpSetThreads());
+          org.bytedeco.dnnl.dnnl_version_t v = org.bytedeco.dnnl.global.dnnl.dnnl_version();
+          LOG.info("oneDNN {}.{}.{} loaded ({} threads per call)", v.major(), v.minor(),
+              v.patch(), CpuAccel.settings().threads());
+        } catch (Throwable t) {
+          unavailable = "oneDNN's natives did not load (" + t + ")";
+          LOG.warn("{}; CPU operators use the default kernels", unavailable);
+        }
+      }
+      return instance;
+    }
+  }
+
+  /** Why {@link #get} returns null, or null if it does not. */
+  static String unavailableReason() {
+    get();
+    return unavailable;
+  }
+
+  /** {@code omp_set_num_threads} of the libgomp the preset loaded, or null if none was. */
+  private static Function openmpSetThreads() {
+    for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
+      if (e.getKey().contains("gomp") && e.getValue() != null) {
+        return NativeLibrary.getInstance(e.getValue()).getFunction("omp_set_num_threads");
+      }
+    }
+    LOG.warn("the oneDNN preset loaded no libgomp; {} has no effect", CpuAccel.THREADS);
+    return null;
+  }
+
+  /**
+   * Runs {@code p} on this thread's stream with {@code threads} OpenMP threads and waits for
+   * it.
+   */
+  void execute(primitive p, IntMemoryMap args, int threads) {
+    int[] current = threadsOfThread.get();
+    if (setThreads != null && current[0] != threads) {
+      setThreads.invokeVoid(new Object[] {threads});
+      current[0] = threads;
+    }
+    stream s = streams.get();
+    p.execute(s, args);
+    s._wait();
+  }
+
+  /**
+   * Logs the implementation a layer got: each layer at debug level, and each implementation the
+   * first time an operator uses it at info level.
+   */
+  void report(String op, String signature, String pass, String impl) {
+    LOG.debug("oneDNN {} {} {}: {}", op, pass, signature, impl);
+    if (reported.putIfAbsent(op + " " + pass + " " + impl, Boolean.TRUE) == null) {
+      LOG.info("oneDNN runs {} {} with {} (first: {})", op, pass, impl, signature);
+    }
+  }
+}

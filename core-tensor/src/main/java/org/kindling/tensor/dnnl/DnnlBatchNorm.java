@@ -1,0 +1,228 @@
+package org.kindling.tensor.dnnl;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.batch_normalization_backward;
+import org.bytedeco.dnnl.batch_normalization_forward;
+import org.bytedeco.dnnl.global.dnnl.normalization_flags;
+import org.bytedeco.dnnl.global.dnnl.prop_kind;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.memory.format_tag;
+import org.bytedeco.dnnl.primitive_attr;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.BatchNorm;
+
+/**
+ * {@code BatchNorm} on oneDNN's batch normalization, with MXNet's semantics as the default
+ * kernel has them: batch statistics in a training pass unless {@code use_global_stats}, the
+ * hidden {@code var} output holding the inverse standard deviation, the moving statistics
+ * updated by the training backward pass ({@link BatchNorm#updateMovingStats}, shared with the
+ * default kernel), {@code fix_gamma} as a gamma of 1 with a zero gradient.
+ */
+final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
+  private static final format_tag[] PLAIN =
+      {null, null, format_tag.ab, format_tag.abc, format_tag.abcd, format_tag.abcde};
+
+  @Override
+  public String unsupported(BatchNorm.Params p, KernelSignature sig) {
+    Shape d = sig.in(0);
+    int axis = p.axis() < 0 ? p.axis() + d.ndim() : p.axis();
+    if (d.ndim() < 2 || d.ndim() > 5 || axis != 1) {
+      return "data of " + d.ndim() + " axes normalised over axis " + p.axis()
+          + " (oneDNN normalises axis 1 of 2- to 5-D data)";
+    }
+    if (p.eps() == 0) {
+      return "eps = 0 (MXNet's inverse standard deviation of a constant channel is then 0)";
+    }
+    return Shapes.empty(sig);
+  }
+
+  @Override
+  public Kernel make(Dnnl dnnl, BatchNorm.Params p, KernelSignature sig, int threads) {
+    return new BnKernel(dnnl, p, sig, threads);
+  }
+
+  private static final class BnKernel extends DnnlKernel {
+    private final BatchNorm.Params p;
+    private final int channels;
+    private final memory.desc dataMd;
+    private final memory.desc vecMd;
+    private final Prim batchFwd;
+    private final Prim globalFwd;
+    private final Prim batchBwd;
+    private final Prim globalBwd;
+    private final long varianceSlot;
+    private final long diffScaleSlot;
+    private final long diffShiftSlot;
+    private final Operand batchDiffSrc;
+    private final Operand globalDiffSrc;
+    private final long workspace;
+
+    BnKernel(Dnnl dnnl, BatchNorm.Params p, KernelSignature sig, int threads) {
+      super(dnnl, threads, "BatchNorm", sig);
+      this.p = p;
+      Shape d = sig.in(0);
+      channels = d.get(1);
+      dataMd = md(dims(d.dims()), PLAIN[d.ndim()]);
+      vecMd = md(dims(channels), format_tag.x);
+      float eps = (float) p.eps();
+      int flags = normalization_flags.use_shift.value
+          | (p.fixGamma() ? 0 : normalization_flags.use_scale.value);
+      int global = flags | normalization_flags.use_global_stats.value;
+      primitive_attr attr = userScratchpad();
+      int train = prop_kind.forward_training.value;
+      int back = prop_kind.backward.value;
+      Scratch f0 = new Scratch();
+      varianceSlot = f0.reserve(vecMd.get_size());
+      var bf = new batch_normalization_forward.primitive_desc(dnnl.engine, train, dataMd, dataMd,
+          eps, flags, attr, false);
+      batchFwd = new Prim(bf, new batch_normalization_forward(bf), f0);
+      var gf = new batch_normalization_forward.primitive_desc(dnnl.engine, train, dataMd, dataMd,
+          eps, global, attr, false);
+      globalFwd = new Prim(gf, new batch_normalization_forward(gf), f0);
+      Scratch b0 = new Scratch();
+      b0.reserve(vecMd.get_size()); // the variance, at the same offset as forward's
+      diffScaleSlot = b0.reserve(vecMd.get_size());
+      diffShiftSlot = b0.reserve(vecMd.get_size());
+      var bb = new batch_normalization_backward.primitive_desc(dnnl.engine, back, dataMd, dataMd,
+          dataMd, eps, flags, bf, attr, false);
+      batchDiffSrc = Operand.output(dnnl, dataMd, bb.diff_src_desc(), b0);
+      batchBwd = new Prim(bb, new batch_normalization_backward(bb), b0);
+      var gb = new batch_normalization_backward.primitive_desc(dnnl.engine, back, dataMd, dataMd,
+          dataMd, eps, global, gf, attr, false);
+      globalDiffSrc = Operand.output(dnnl, dataMd, gb.diff_src_desc(), b0);
+      globalBwd = new Prim(gb, new batch_normalization_backward(gb), b0);
+      workspace = Math.max(f0.bytes(), b0.bytes());
+    }
+
+    @Override
+    public long workspaceBytes() {
+      return workspace;
+    }
+
+    private boolean batchStats(OpContext ctx) {
+      return ctx.isTrain() && !p.useGlobalStats();
+    }
+
+    @Override
+    public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+      boolean batch = batchStats(ctx);
+      FloatBuffer inv = out[2].floats();
+      float eps = (float) p.eps();
+      try (Call c = call(ctx)) {
+        IntMemoryMap a = c.args();
+        a.put(DNNL_ARG_SRC, c.wrap(dataMd, in[0].data()));
+        a.put(DNNL_ARG_DST, c.wrap(dataMd, out[0].data()));
+        if (!p.fixGamma()) {
+          a.put(DNNL_ARG_SCALE, c.wrap(vecMd, in[1].data()));
+        }
+        a.put(DNNL_ARG_SHIFT, c.wrap(vecMd, in[2].data()));
+        if (batch) {
+          ByteBuffer variance = Scratch.slice(c.workspace, varianceSlot, vecMd.get_size());
+          a.put(DNNL_ARG_MEAN, c.wrap(vecMd, out[1].data()));
+          a.put(DNNL_ARG_VARIANCE, c.wrap(vecMd, variance));
+          run(c, "forward (batch statistics)", batchFwd, a);
+          FloatBuffer v = variance.asFloatBuffer();
+          for (int k = 0; k < channels; k++) {
+            inv.put(k, BatchNorm.invStd(v.get(k), eps));
+          }
+        } else {
+          a.put(DNNL_ARG_MEAN, c.wrap(vecMd, in[3].data()));
+          a.put(DNNL_ARG_VARIANCE, c.wrap(vecMd, in[4].data()));
+          run(c, "forward (moving statistics)", globalFwd, a);
+          FloatBuffer rm = in[3].floats();
+          FloatBuffer rv = in[4].floats();
+          FloatBuffer mean = out[1].floats();
+          for (int k = 0; k < channels; k++) {
+            mean.put(k, rm.get(k));
+            inv.put(k, BatchNorm.invStd(rv.get(k), eps));
+          }
+        }
+      }
+    }
+
+    @Override
+    public void backward(OpContext ctx, BackwardArgs b) {
+      boolean batch = batchStats(ctx);
+      Operand diffSrc = batch ? batchDiffSrc : globalDiffSrc;
+      try (Call c = call(ctx)) {
+        IntMemoryMap a = c.args();
+        a.put(DNNL_ARG_SRC, c.wrap(dataMd, b.in()[0].data()));
+        a.put(DNNL_ARG_DIFF_DST, c.wrap(dataMd, b.outGrad()[0].data()));
+        if (!p.fixGamma()) {
+          a.put(DNNL_ARG_SCALE, c.wrap(vecMd, b.in()[1].data()));
+        }
+        if (batch) {
+          // the batch variance, recovered from the saved 1/sqrt(var + eps) as MXNet does
+          ByteBuffer variance = Scratch.slice(c.workspace, varianceSlot, vecMd.get_size());
+          FloatBuffer v = variance.asFloatBuffer();
+          FloatBuffer inv = b.out()[2].floats();
+          for (int k = 0; k < channels; k++) {
+            float s = inv.get(k);
+            v.put(k, (float) (1.0 / (s * s) - p.eps()));
+          }
+          a.put(DNNL_ARG_MEAN, c.wrap(vecMd, b.out()[1].data()));
+          a.put(DNNL_ARG_VARIANCE, c.wrap(vecMd, variance));
+        } else {
+          a.put(DNNL_ARG_MEAN, c.wrap(vecMd, b.in()[3].data()));
+          a.put(DNNL_ARG_VARIANCE, c.wrap(vecMd, b.in()[4].data()));
+        }
+        ByteBuffer dx = b.wants(0) ? b.inGrad()[0].data() : null;
+        boolean addX = b.wants(0) && b.adds(0);
+        memory mx = diffSrc.target(c, dx, addX);
+        a.put(DNNL_ARG_DIFF_SRC, mx);
+        ByteBuffer dScale = Scratch.slice(c.workspace, diffScaleSlot, vecMd.get_size());
+        ByteBuffer dShift = Scratch.slice(c.workspace, diffShiftSlot, vecMd.get_size());
+        if (!p.fixGamma()) {
+          a.put(DNNL_ARG_DIFF_SCALE, c.wrap(vecMd, dScale));
+        }
+        a.put(DNNL_ARG_DIFF_SHIFT, c.wrap(vecMd, dShift));
+        run(c, batch ? "backward (batch statistics)" : "backward (moving statistics)",
+            batch ? batchBwd : globalBwd, a);
+        diffSrc.store(c, mx, dx, addX);
+        if (b.wants(1)) {
+          if (p.fixGamma()) {
+            if (b.req()[1] == GradReq.WRITE) {
+              fill(b.inGrad()[1].floats(), null, false);
+            }
+          } else {
+            fill(b.inGrad()[1].floats(), dScale.asFloatBuffer(), b.adds(1));
+          }
+        }
+        if (b.wants(2)) {
+          fill(b.inGrad()[2].floats(), dShift.asFloatBuffer(), b.adds(2));
+        }
+      }
+      if (batch) {
+        BatchNorm.updateMovingStats(p, b.out()[1].floats(), b.out()[2].floats(),
+            b.in()[3].floats(), b.in()[4].floats(), channels);
+      }
+    }
+
+    /** Stores (or adds) {@code g} into {@code target}; zeros for a null {@code g}. */
+    private void fill(FloatBuffer target, FloatBuffer g, boolean add) {
+      for (int k = 0; k < channels; k++) {
+        float v = g == null ? 0f : g.get(k);
+        target.put(k, add ? target.get(k) + v : v);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package org.kindling.tensor.dnnl;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.nn.Activation;
+
+/**
+ * What the oneDNN kernels share: the runtime, the thread count, the descriptors they are made
+ * of, the scratchpad (which oneDNN takes from the caller, {@code scratchpad_mode::user}, so that
+ * calls on two threads never share one), and the once-per-pass log of the implementation.
+ */
+abstract class DnnlKernel implements Kernel {
+  final Dnnl dnnl;
+  private final int threads;
+  private final String op;
+  private final String signature;
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+  DnnlKernel(Dnnl dnnl, int threads, String op, KernelSignature sig) {
+    this.dnnl = dnnl;
+    this.threads = threads;
+    this.op = op;
+    this.signature = sig.toString();
+  }
+
+  /** A call with {@code ctx}'s workspace; close it when done. */
+  final Call call(OpContext ctx) {
+    return new Call(dnnl, ctx.workspace(), threads);
+  }
+
+  /** Runs {@code p}; on the pass's first call, logs which implementation it got. */
+  final void run(Call c, String pass, Prim p, IntMemoryMap args) {
+    if (reported.add(pass)) {
+      dnnl.report(op, signature, pass, p.impl());
+    }
+    p.run(c, args);
+  }
+
+  /** A float32 memory descriptor; {@code format_tag.any} lets the primitive choose. */
+  static memory.desc md(long[] dims, memory.format_tag tag) {
+    return new memory.desc(dims, memory.data_type.f32, tag);
+  }
+
+  /** Attributes with a caller-provided scratchpad. */
+  static primitive_attr userScratchpad() {
+    primitive_attr a = new primitive_attr();
+    a.set_scratchpad_mode(org.bytedeco.dnnl.global.dnnl.scratchpad_mode.user);
+    return a;
+  }
+
+  /**
+   * Attributes with a caller-provided scratchpad and, if {@code relu}, a ReLU applied to the
+   * result inside the primitive (a post-op).
+   */
+  static primitive_attr userScratchpad(boolean relu) {
+    primitive_attr a = userScratchpad();
+    if (relu) {
+      post_ops ops = new post_ops();
+      ops.append_eltwise(org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, 0f, 0f);
+      a.set_post_ops(ops);
+    }
+    return a;
+  }
+
+  /** True if {@code epilogue} is an {@code Activation} with {@code act_type='relu'}. */
+  static boolean isRelu(OpInstance<?> epilogue) {
+    return epilogue.params() instanceof Activation.Params a
+        && a.actType() == Activation.ActType.RELU;
+  }
+
+  /** The dims as longs. */
+  static long[] dims(int... d) {
+    long[] r = new long[d.length];
+    for (int i = 0; i < d.length; i++) {
+      r[i] = d[i];
+    }
+    return r;
+  }
+}

@@ -1,0 +1,98 @@
+package org.kindling.tensor.dnnl;
+
+import java.nio.ByteBuffer;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+
+/**
+ * One tensor argument of a primitive: the caller's row-major layout ({@code user}) and the
+ * layout the primitive chose ({@code inner}, oneDNN's blocked formats under
+ * {@code format_tag_any}), with the reorders between them made once. An input whose layouts
+ * differ is reordered into a workspace slot before the call; an output is written to a slot and
+ * reordered back, or accumulated into the caller's tensor (a reorder with a sum post-op) for a
+ * gradient requested as {@code add}.
+ */
+final class Operand {
+  private final memory.desc user;
+  private final memory.desc inner;
+  private final boolean same;
+  private final long offset;
+  private final reorder convert;
+  private final reorder accumulate;
+
+  private Operand(memory.desc user, memory.desc inner, boolean output, Scratch scratch,
+      Dnnl dnnl) {
+    this.user = user;
+    this.inner = inner;
+    this.same = user.equals(inner);
+    this.offset = same && !output ? -1 : scratch.reserve(inner.get_size());
+    if (same) {
+      convert = null;
+    } else {
+      convert = output ? new reorder(new reorder.primitive_desc(dnnl.engine, inner, dnnl.engine,
+          user)) : new reorder(new reorder.primitive_desc(dnnl.engine, user, dnnl.engine, inner));
+    }
+    if (output) {
+      primitive_attr attr = new primitive_attr();
+      post_ops ops = new post_ops();
+      ops.append_sum();
+      attr.set_post_ops(ops);
+      accumulate = new reorder(new reorder.primitive_desc(dnnl.engine, inner, dnnl.engine, user,
+          attr, false));
+    } else {
+      accumulate = null;
+    }
+  }
+
+  /** An input in layout {@code inner}, read from a tensor in layout {@code user}. */
+  static Operand input(Dnnl dnnl, memory.desc user, memory.desc inner, Scratch scratch) {
+    return new Operand(user, inner, false, scratch, dnnl);
+  }
+
+  /**
+   * An output in layout {@code inner}, stored into a tensor in layout {@code user}; its slot is
+   * reserved even when the layouts agree, for accumulation and discarded results.
+   */
+  static Operand output(Dnnl dnnl, memory.desc user, memory.desc inner, Scratch scratch) {
+    return new Operand(user, inner, true, scratch, dnnl);
+  }
+
+  /** The memory the primitive reads: {@code data} itself, or its reordered copy. */
+  memory read(Call c, ByteBuffer data) {
+    memory u = c.wrap(user, data);
+    if (same) {
+      return u;
+    }
+    memory m = c.slot(inner, offset);
+    IntMemoryMap args = c.args();
+    args.put(DNNL_ARG_FROM, u);
+    args.put(DNNL_ARG_TO, m);
+    c.run(convert, args);
+    return m;
+  }
+
+  /**
+   * The memory the primitive writes: {@code data} itself when it can take the result directly,
+   * else the slot ({@code data} null: the result is discarded).
+   */
+  memory target(Call c, ByteBuffer data, boolean add) {
+    return same && !add && data != null ? c.wrap(user, data) : c.slot(inner, offset);
+  }
+
+  /** Stores (or adds) what the primitive wrote into {@code m} into {@code data}. */
+  void store(Call c, memory m, ByteBuffer data, boolean add) {
+    if (data == null || same && !add) {
+      return;
+    }
+    IntMemoryMap args = c.args();
+    args.put(DNNL_ARG_FROM, m);
+    args.put(DNNL_ARG_TO, c.wrap(user, data));
+    c.run(add ? accumulate : convert, args);
+  }
+}

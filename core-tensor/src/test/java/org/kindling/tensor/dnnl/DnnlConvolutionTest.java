@@ -1,0 +1,88 @@
+package org.kindling.tensor.dnnl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.testing.SeededProperty;
+
+/** oneDNN's 2-D convolution gives the default kernel's outputs and gradients. */
+class DnnlConvolutionTest {
+  /** A random convolution and the data shape it runs on. */
+  record Case(Convolution.Params params, Shape data, long seed) {}
+
+  @Test
+  void matchesDefaultKernelOverRandomShapes() {
+    int[] kernels = {1, 3, 5, 7};
+    SeededProperty.check(24, r -> {
+      int k = kernels[r.nextInt(kernels.length)];
+      int kw = r.nextInt(4) == 0 ? kernels[r.nextInt(kernels.length)] : k;
+      int groups = 1 + r.nextInt(3);
+      int c = groups * (1 + r.nextInt(4));
+      int f = groups * (1 + r.nextInt(5));
+      int stride = 1 + r.nextInt(2);
+      int dilate = 1 + (r.nextInt(4) == 0 ? 1 : 0);
+      int pad = r.nextInt(k / 2 + 2);
+      int h = (k - 1) * dilate + 1 + r.nextInt(9);
+      int w = (kw - 1) * dilate + 1 + r.nextInt(9);
+      Convolution.Params p = Convolution.Params.of(new int[] {k, kw}, f)
+          .withStride(stride, stride).withDilate(dilate, dilate).withPad(pad, pad)
+          .withNumGroup(groups).withNoBias(r.nextBoolean());
+      return new Case(p, Shape.of(1 + r.nextInt(4), c, h, w), r.nextLong());
+    }, c -> {
+      KernelPair<Convolution.Params> pair = pair(c);
+      pair.assertSameResults(new java.util.Random(c.seed()), 2e-5);
+    });
+  }
+
+  @Test
+  void depthwiseAndLargeChannelCounts() {
+    // depthwise (num_group == C) and a layer wide enough for oneDNN's blocked kernels
+    new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 32)
+        .withNumGroup(32).withPad(1, 1), Shape.of(2, 32, 9, 9))
+        .assertSameResults(new java.util.Random(1), 2e-5);
+    new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 64).withPad(1, 1)
+        .withStride(2, 2), Shape.of(3, 48, 15, 15))
+        .assertSameResults(new java.util.Random(2), 2e-5);
+  }
+
+  @Test
+  void nanInTheDataReachesTheOutputsWhoseWindowsHoldIt() {
+    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
+        Convolution.Params.of(new int[] {3, 3}, 2).withPad(1, 1), Shape.of(1, 1, 5, 5));
+    java.util.Random r = new java.util.Random(5);
+    org.kindling.tensor.op.TensorView[] in = {KernelPair.random(pair.sig.in(0), r),
+        KernelPair.random(pair.sig.in(1), r), KernelPair.random(pair.sig.in(2), r)};
+    in[0].floats().put(0, Float.NaN); // the corner: outputs (0,0), (0,1), (1,0), (1,1)
+    for (String backend : new String[] {"cpu", "dnnl"}) {
+      org.kindling.tensor.op.Kernel k = pair.kernel(backend);
+      org.kindling.tensor.op.TensorView[] out = {KernelPair.view(pair.sig.out(0))};
+      k.forward(KernelPair.context(k, false), in, out);
+      int nan = 0;
+      for (int i = 0; i < out[0].size(); i++) {
+        nan += Float.isNaN(out[0].floats().get(i)) ? 1 : 0;
+      }
+      assertThat(Float.isNaN(out[0].floats().get(6))).as(backend + " output (1,1)").isTrue();
+      assertThat(nan).as(backend + " NaN outputs: 4 per filter").isEqualTo(8);
+    }
+  }
+
+  @Test
+  void oneAndThreeDimensionalConvolutionsFallBack() {
+    assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3}, 2),
+        Shape.of(1, 2, 8)).kernel("dnnl")).isNull();
+    assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {2, 2, 2}, 2),
+        Shape.of(1, 2, 4, 4, 4)).kernel("dnnl")).isNull();
+  }
+
+  @Test
+  void emptyBatchFallsBack() {
+    assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 2),
+        Shape.of(0, 2, 5, 5)).kernel("dnnl")).isNull();
+  }
+
+  private static KernelPair<Convolution.Params> pair(Case c) {
+    return new KernelPair<>(Convolution.OP, c.params(), c.data());
+  }
+}
