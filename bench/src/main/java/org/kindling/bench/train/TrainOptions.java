@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Settings of one {@link TrainBench} run. Defaults are the recorded benchmark: every framework,
- * 5 timed epochs after one warm-up epoch, batch 128, SGD lr 0.1 momentum 0.9, 2 threads, the
- * full Fashion-MNIST.
+ * Settings of one {@link TrainBench} run. Defaults are the recorded benchmark: both networks,
+ * every framework, 5 timed epochs after one warm-up epoch, batch 128, SGD lr 0.1 momentum 0.9,
+ * 2 threads, the full Fashion-MNIST.
  *
  * @param epochs timed epochs (after one untimed warm-up epoch)
- * @param frameworks framework ids to run, in order
+ * @param networks networks to train, in order (each gets its own table)
+ * @param frameworks framework ids to run, in order, for each network
  * @param trainLimit use at most this many training samples
  * @param testLimit use at most this many test samples
  * @param batchSize samples per mini-batch
@@ -27,6 +28,7 @@ import java.util.Locale;
  */
 public record TrainOptions(
     int epochs,
+    List<Network> networks,
     List<String> frameworks,
     int trainLimit,
     int testLimit,
@@ -40,11 +42,13 @@ public record TrainOptions(
     int timeoutMinutes) {
 
   /** Every framework id, in the order they run by default. */
-  public static final List<String> ALL_FRAMEWORKS = List.of("kindling", "pytorch", "dl4j", "mllib");
+  public static final List<String> ALL_FRAMEWORKS =
+      List.of("kindling", "pytorch", "mxnet", "dl4j", "mllib");
 
   static final String USAGE = String.join("\n",
       "usage: TrainBench [options]",
       "  --epochs N          timed epochs after one warm-up epoch (default 5)",
+      "  --networks LIST     comma-separated, from mlp,lenet (default both; --network is the same)",
       "  --frameworks LIST   comma-separated, from " + String.join(",", ALL_FRAMEWORKS) + " (default all)",
       "  --train-limit N     use the first N training samples (default 60000)",
       "  --test-limit N      use the first N test samples (default 10000)",
@@ -58,6 +62,7 @@ public record TrainOptions(
       "  --timeout-minutes N give up on a framework after N minutes (default 60)");
 
   public TrainOptions {
+    networks = List.copyOf(networks);
     frameworks = List.copyOf(frameworks);
     positive("--epochs", epochs);
     positive("--train-limit", trainLimit);
@@ -70,6 +75,9 @@ public record TrainOptions(
     }
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+    }
+    if (networks.isEmpty()) {
+      throw new IllegalArgumentException("--networks names no network");
     }
     if (frameworks.isEmpty()) {
       throw new IllegalArgumentException("--frameworks names no framework");
@@ -87,7 +95,7 @@ public record TrainOptions(
 
   /** The defaults. */
   public static TrainOptions defaults() {
-    return new TrainOptions(5, ALL_FRAMEWORKS, 60_000, 10_000, 128, 0.1f, 0.9f, 2,
+    return new TrainOptions(5, List.of(Network.values()), ALL_FRAMEWORKS, 60_000, 10_000, 128, 0.1f, 0.9f, 2,
         Path.of("/usr/share/datasets/fashion-mnist"), 42, "l-bfgs", 60);
   }
 
@@ -100,6 +108,7 @@ public record TrainOptions(
   public static TrainOptions parse(String... args) {
     TrainOptions o = defaults();
     int epochs = o.epochs;
+    List<Network> networks = o.networks;
     List<String> frameworks = o.frameworks;
     int trainLimit = o.trainLimit;
     int testLimit = o.testLimit;
@@ -119,8 +128,9 @@ public record TrainOptions(
       String v = args[i + 1];
       switch (name) {
         case "--epochs" -> epochs = intValue(name, v);
-        case "--frameworks" -> frameworks = new ArrayList<>(Arrays.stream(v.split(","))
-            .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList());
+        case "--networks", "--network" ->
+            networks = items(v).stream().map(Network::of).distinct().toList();
+        case "--frameworks" -> frameworks = items(v);
         case "--train-limit" -> trainLimit = intValue(name, v);
         case "--test-limit" -> testLimit = intValue(name, v);
         case "--batch" -> batch = intValue(name, v);
@@ -134,8 +144,14 @@ public record TrainOptions(
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
     }
-    return new TrainOptions(epochs, frameworks, trainLimit, testLimit, batch, lr, momentum,
+    return new TrainOptions(epochs, networks, frameworks, trainLimit, testLimit, batch, lr, momentum,
         threads, dataDir, seed, solver, timeout);
+  }
+
+  /** The non-empty entries of a comma-separated list, trimmed and lower-cased. */
+  private static List<String> items(String list) {
+    return new ArrayList<>(Arrays.stream(list.split(","))
+        .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList());
   }
 
   private static void positive(String name, int v) {

@@ -12,7 +12,8 @@ class TrainOptionsTest {
   void defaultsAreTheRecordedBenchmark() {
     TrainOptions o = TrainOptions.parse();
     assertThat(o.epochs()).isEqualTo(5);
-    assertThat(o.frameworks()).containsExactly("kindling", "pytorch", "dl4j", "mllib");
+    assertThat(o.networks()).containsExactly(Network.MLP, Network.LENET);
+    assertThat(o.frameworks()).containsExactly("kindling", "pytorch", "mxnet", "dl4j", "mllib");
     assertThat(o.batchSize()).isEqualTo(128);
     assertThat(o.learningRate()).isEqualTo(0.1f);
     assertThat(o.momentum()).isEqualTo(0.9f);
@@ -24,8 +25,9 @@ class TrainOptionsTest {
   void quickRunOptionsOverrideDefaults() {
     TrainOptions o = TrainOptions.parse("--epochs", "1", "--frameworks", " PyTorch, dl4j ",
         "--train-limit", "2560", "--data-dir", "/tmp/x", "--mllib-solver", "gd",
-        "--timeout-minutes", "5");
+        "--timeout-minutes", "5", "--networks", "LeNet");
     assertThat(o.epochs()).isEqualTo(1);
+    assertThat(o.networks()).containsExactly(Network.LENET);
     assertThat(o.frameworks()).containsExactly("pytorch", "dl4j");
     assertThat(o.trainLimit()).isEqualTo(2560);
     assertThat(o.dataDir()).isEqualTo(Path.of("/tmp/x"));
@@ -39,8 +41,12 @@ class TrainOptionsTest {
         .hasMessageContaining("--epochs needs an integer");
     assertThatThrownBy(() -> TrainOptions.parse("--epochs", "0"))
         .hasMessageContaining("--epochs must be >= 1");
-    assertThatThrownBy(() -> TrainOptions.parse("--frameworks", "mxnet"))
-        .hasMessageContaining("unknown framework 'mxnet'");
+    assertThatThrownBy(() -> TrainOptions.parse("--frameworks", "caffe"))
+        .hasMessageContaining("unknown framework 'caffe'");
+    assertThatThrownBy(() -> TrainOptions.parse("--network", "resnet"))
+        .hasMessageContaining("unknown network 'resnet' in --networks; use mlp,lenet");
+    assertThatThrownBy(() -> TrainOptions.parse("--networks", ","))
+        .hasMessageContaining("--networks names no network");
     assertThatThrownBy(() -> TrainOptions.parse("--speed", "fast"))
         .hasMessageContaining("unknown option --speed");
     assertThatThrownBy(() -> TrainOptions.parse("--epochs"))
