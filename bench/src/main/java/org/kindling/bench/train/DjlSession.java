@@ -55,7 +55,7 @@ final class DjlSession implements MinibatchSession {
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
         .optDevices(new Device[] {Device.cpu()})
         .optOptimizer(Optimizer.sgd()
-            .setLearningRateTracker(Tracker.fixed(o.learningRate()))
+            .setLearningRateTracker(Tracker.fixed(setup.learningRate()))
             .optMomentum(o.momentum())
             .build());
     trainer = model.newTrainer(config);

@@ -30,7 +30,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *
  * <p>DL4J has no plain-momentum SGD updater; {@code Nesterovs(lr, momentum)} is the nearest and
  * the table says so. Threads: ND4J's OpenMP pool and its BLAS are capped at the run's thread
- * count. ND4J loads the same OpenBLAS library as Kindling in this JVM (one JavaCPP version); the
+ * count. ND4J loads the same OpenBLAS library as Kindling (one JavaCPP version), which
+ * {@link TrainWorker} loads first; the
  * notes show which copies the process maps.
  */
 public final class Dl4jRunner implements FrameworkRunner {
@@ -60,17 +61,18 @@ public final class Dl4jRunner implements FrameworkRunner {
     }
   }
 
-  /** {@code network} as a DL4J configuration. */
-  static MultiLayerConfiguration configuration(Network network, TrainOptions o) {
+  /** {@code setup.network()} as a DL4J configuration. */
+  static MultiLayerConfiguration configuration(TrainSetup setup) {
+    TrainOptions o = setup.options();
     NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
         .seed(o.seed())
         .dataType(DataType.FLOAT)
         .weightInit(WeightInit.XAVIER_UNIFORM)
-        .updater(new Nesterovs(o.learningRate(), o.momentum()))
+        .updater(new Nesterovs(setup.learningRate(), o.momentum()))
         .list();
     int hidden;
     Activation act;
-    switch (network) {
+    switch (setup.network()) {
       case MLP -> {
         b.setInputType(InputType.feedForward(FEATURES));
         b.layer(new DenseLayer.Builder().nOut(Network.MLP_HIDDEN[0])
@@ -90,7 +92,7 @@ public final class Dl4jRunner implements FrameworkRunner {
         hidden = Network.LENET_HIDDEN;
         act = Activation.TANH;
       }
-      default -> throw new AssertionError(network);
+      default -> throw new AssertionError(setup.network());
     }
     return b
         .layer(new DenseLayer.Builder().nOut(hidden).activation(act).build())
@@ -105,7 +107,7 @@ public final class Dl4jRunner implements FrameworkRunner {
     private final DataSet[] batches;
 
     Session(TrainSetup setup) {
-      net = new MultiLayerNetwork(configuration(setup.network(), setup.options()));
+      net = new MultiLayerNetwork(configuration(setup));
       net.init();
       Batches b = setup.train();
       batches = new DataSet[b.count()];

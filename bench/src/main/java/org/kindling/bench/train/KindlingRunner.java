@@ -22,9 +22,8 @@ import org.kindling.tensor.op.nn.Activation;
  * {@code SoftmaxOutput} sums over the batch), Xavier weights with MXNet's defaults.
  *
  * <p>Threads: OpenBLAS gets the run's thread count; the threaded engine gets as many workers
- * unless {@code -Dkindling.engine.threads} was given. The engine is created on first use, so
- * this must run before anything else in the JVM touches a Kindling NDArray (the default order
- * runs Kindling first).
+ * unless {@code -Dkindling.engine.threads} was given (the engine reads it when it is created, on
+ * first use; each framework has a JVM of its own, {@link TrainWorker}).
  */
 public final class KindlingRunner implements FrameworkRunner {
   private static final String ENGINE_THREADS = "kindling.engine.threads";
@@ -104,7 +103,7 @@ public final class KindlingRunner implements FrameworkRunner {
       module.bind(shape(network, b.batchSize()), Shape.of(b.batchSize()), true);
       module.initParams(new Xavier(o.seed()));
       module.initOptimizer(null, SGD.builder()
-          .learningRate(o.learningRate())
+          .learningRate(setup.learningRate())
           .momentum(o.momentum())
           .rescaleGrad(1f / b.batchSize())
           .build());

@@ -71,7 +71,7 @@ public final class MllibRunner implements FrameworkRunner {
           })
           .setBlockSize(setup.train().batchSize())
           .setSolver(o.mllibSolver())
-          .setStepSize(o.learningRate())
+          .setStepSize(setup.learningRate())
           .setMaxIter(o.epochs() + 1)
           .setTol(0) // never stop early: every requested iteration is a timed pass
           .setSeed(o.seed());
@@ -97,7 +97,7 @@ public final class MllibRunner implements FrameworkRunner {
       System.err.printf(Locale.ROOT, "[train] %s: test accuracy %.4f%n", name(), acc);
       String version = MavenVersions.of("org.apache.spark", "spark-mllib_2.13");
       String notes = EpochLoop.parameters(model.weights().size()) + ", solver " + o.mllibSolver() + " (full batch, MLlib's own; "
-          + (o.mllibSolver().equals("gd") ? "step size " + o.learningRate() : "no learning rate")
+          + (o.mllibSolver().equals("gd") ? "step size " + setup.learningRate() : "no learning rate")
           + "), maxIter " + (o.epochs() + 1) + ", blockSize " + setup.train().batchSize()
           + ", float64, BLAS " + BLAS.getInstance().getClass().getSimpleName()
           + "; one timed epoch = one gradient pass over the data";

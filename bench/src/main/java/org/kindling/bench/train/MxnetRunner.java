@@ -16,8 +16,8 @@ import org.kindling.bench.NativeLibraries;
  *
  * <p>OpenBLAS: {@code libmxnet.so} needs {@code libopenblas.so.0}, and so does Kindling. The
  * dynamic linker satisfies that need with the copy already in the process, so when Kindling's
- * OpenBLAS 0.3.31 (JavaCPP) is loaded first — {@link TrainBench} loads it for the machine line
- * before any framework runs — MXNet calls it too, as in the oracle tests, instead of its bundled
+ * OpenBLAS 0.3.31 (JavaCPP) is loaded first — {@link TrainWorker} loads it before any framework
+ * runs — MXNet calls it too, as in the oracle tests, instead of its bundled
  * 0.3.7 (which picks an old kernel on this CPU). MXNet's convolutions and fully connected layers
  * run on MKL-DNN, not BLAS, when the build has it; the notes say whether it has, and which
  * OpenBLAS files the process maps.

@@ -1,38 +1,28 @@
 package org.kindling.bench.train;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.kindling.bench.MachineInfo;
 import org.kindling.bench.MarkdownTable;
 
 /**
  * The {@code train} benchmark: for each requested network (the MLP 784-512-256-10, LeNet),
- * trains it on Fashion-MNIST in each requested framework in turn, in this JVM, and prints a
+ * trains it on Fashion-MNIST in each requested framework in turn, each in a JVM of its own
+ * ({@link ChildJvm}, {@link TrainWorker}; same flags, class path and environment), and prints a
  * Markdown section per network (machine line, OpenBLAS kernel, data, then one table row per
- * framework as it finishes, then Kindling's speed against the best peer and DL4J) to standard
+ * framework as it finishes, then Kindling's speed against the fastest peer and DL4J) to standard
  * output. Progress goes to standard error.
  *
- * <p>A framework that is missing from the class path, fails, or has no such network gets a row
- * saying so; the others still run. Usage: {@code TrainBench [--networks mlp,lenet] [--epochs N]
- * [--frameworks kindling,pytorch,mxnet,dl4j,mllib] [--train-limit N] [--test-limit N] ...} (see
- * {@link TrainOptions}); {@code bench/run-train} sets the JVM flags Spark and DJL need.
- *
- * <p>Kindling's OpenBLAS is loaded (for the machine line) before any framework runs, so that
- * MXNet, whose {@code libmxnet.so} needs a library of the same soname, calls the same copy (see
- * {@link MxnetRunner}).
+ * <p>A framework that is missing from the class path, fails, crashes its JVM or has no such
+ * network gets a row saying so; the others still run. Usage: {@code TrainBench [--networks
+ * mlp,lenet] [--epochs N] [--frameworks kindling,pytorch,mxnet,dl4j,mllib] [--train-limit N]
+ * [--test-limit N] ...} (see {@link TrainOptions}); {@code bench/run-train} sets the JVM flags
+ * Spark and DJL need.
  */
 public final class TrainBench {
   private static final String KINDLING = "kindling";
@@ -61,12 +51,10 @@ public final class TrainBench {
       System.exit(1);
       return;
     }
-    String machine = MachineInfo.line(); // loads Kindling's OpenBLAS before any peer's natives
+    String machine = MachineInfo.line();
     for (Network network : o.networks()) {
       runNetwork(first.with(network), machine);
     }
-    // frameworks may leave non-daemon threads behind (thread pools, a hung run): end here
-    System.exit(0);
   }
 
   /** Prints one network's section: header, a row per framework as it finishes, comparison. */
@@ -81,14 +69,13 @@ public final class TrainBench {
       FrameworkRunner runner = runner(id);
       TrainResult r = runner.unsupported(setup.network())
           .map(why -> TrainResult.notRun(runner.name(), why))
-          .orElseGet(() -> runOne(runner, setup, Duration.ofMinutes(o.timeoutMinutes())));
+          .orElseGet(() -> ChildJvm.run(runner.name(), id, setup.network(), o));
       if (id.equals(KINDLING)) {
         kindlingRate = r.medianRate();
       }
       results.add(r);
       System.out.print(r.markdownRow(o.threads(), kindlingRate));
       System.out.flush();
-      System.gc(); // let the next framework start without this one's garbage
     }
     System.out.println();
     System.out.println(comparison(results, runner(KINDLING).name(), runner("dl4j").name()));
@@ -140,67 +127,21 @@ public final class TrainBench {
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT,
         "### train: %s on Fashion-MNIST, batch %d, SGD lr %s momentum %s, %d threads per framework",
-        s.network().title(), o.batchSize(), o.learningRate(), o.momentum(), o.threads()));
+        s.network().title(), o.batchSize(), s.learningRate(), o.momentum(), o.threads()));
     lines.add("");
     lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
     lines.add("- machine: " + machine);
     lines.add(String.format(Locale.ROOT,
         "- data: %d training samples in %d batches per epoch, %d test samples (%s)",
         s.train().samplesPerEpoch(), s.train().count(), s.test().count(), o.dataDir()));
+    lines.add("- each framework trains in a JVM of its own (same flags and environment) on the same"
+        + " batches, staged in its own arrays before timing");
     lines.add("- samples/s: median over the timed epochs after one warm-up epoch; test accuracy"
-        + " after all epochs; batches staged in each framework's arrays before timing;"
+        + " after all epochs;"
         + " Kindling / this: Kindling's median samples/s over the row's (above 1: Kindling is"
         + " faster)");
     lines.add("");
     return String.join("\n", lines) + "\n";
-  }
-
-  /**
-   * Runs one framework on a thread of its own, turning a failure, a missing class or a hang
-   * (no result within the timeout) into a row that says what went wrong.
-   */
-  static TrainResult runOne(FrameworkRunner runner, TrainSetup setup, Duration timeout) {
-    String name = runner.name();
-    System.err.println("[train] " + name + ": starting");
-    ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-      // daemon: a hung framework must not keep the JVM alive after the table is printed
-      Thread t = new Thread(r, "train-bench-" + name);
-      t.setDaemon(true);
-      return t;
-    });
-    Future<TrainResult> result = thread.submit(() -> runner.run(setup));
-    try {
-      return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      dumpThreads(System.err);
-      result.cancel(true);
-      return TrainResult.notRun(name, "failed: no result within " + timeout.toSeconds()
-          + " s (--timeout-minutes); see the thread dump on standard error");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      cause.printStackTrace();
-      if (cause instanceof LinkageError) {
-        // a class or native library of this framework is missing: report it, run the rest
-        return TrainResult.notRun(name, "not available: " + cause);
-      }
-      return TrainResult.notRun(name, "failed: " + cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return TrainResult.notRun(name, "interrupted");
-    } finally {
-      thread.shutdownNow();
-    }
-  }
-
-  /** Every thread's stack, so a hung framework shows where it waits. */
-  private static void dumpThreads(PrintStream out) {
-    out.println("[train] thread dump:");
-    Thread.getAllStackTraces().forEach((t, stack) -> {
-      out.println("\"" + t.getName() + "\" " + t.getState());
-      for (StackTraceElement e : stack) {
-        out.println("    at " + e);
-      }
-    });
   }
 
   /** The runner for a framework id; creating it touches none of the framework's classes. */

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * Settings of one {@link TrainBench} run. Defaults are the recorded benchmark: both networks,
- * every framework, 5 timed epochs after one warm-up epoch, batch 128, SGD lr 0.1 momentum 0.9,
- * 2 threads, the full Fashion-MNIST.
+ * every framework, 5 timed epochs after one warm-up epoch, batch 128, SGD with each network's
+ * learning rate (MLP 0.1, LeNet 0.05) and momentum 0.9, 2 threads, the full Fashion-MNIST.
  *
  * @param epochs timed epochs (after one untimed warm-up epoch)
  * @param networks networks to train, in order (each gets its own table)
@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param trainLimit use at most this many training samples
  * @param testLimit use at most this many test samples
  * @param batchSize samples per mini-batch
- * @param learningRate SGD learning rate
+ * @param learningRate SGD learning rate for every network, or NaN for each network's own
+ *     ({@link Network#defaultLearningRate()}); read it through {@link #learningRate(Network)}
  * @param momentum SGD momentum
  * @param threads threads per framework (intra-op threads, BLAS threads, Spark {@code local[N]})
  * @param dataDir directory with the IDX {@code .gz} files
@@ -53,7 +54,7 @@ public record TrainOptions(
       "  --train-limit N     use the first N training samples (default 60000)",
       "  --test-limit N      use the first N test samples (default 10000)",
       "  --batch N           mini-batch size (default 128)",
-      "  --lr X              learning rate (default 0.1)",
+      "  --lr X              learning rate for every network (default: mlp 0.1, lenet 0.05)",
       "  --momentum X        SGD momentum (default 0.9)",
       "  --threads N         threads for each framework (default 2)",
       "  --data-dir DIR      Fashion-MNIST IDX .gz files (default /usr/share/datasets/fashion-mnist)",
@@ -70,7 +71,7 @@ public record TrainOptions(
     positive("--batch", batchSize);
     positive("--threads", threads);
     positive("--timeout-minutes", timeoutMinutes);
-    if (!(learningRate > 0)) {
+    if (!(learningRate > 0) && !Float.isNaN(learningRate)) {
       throw new IllegalArgumentException("--lr must be > 0, got " + learningRate);
     }
     if (!(momentum >= 0 && momentum < 1)) {
@@ -95,8 +96,37 @@ public record TrainOptions(
 
   /** The defaults. */
   public static TrainOptions defaults() {
-    return new TrainOptions(5, List.of(Network.values()), ALL_FRAMEWORKS, 60_000, 10_000, 128, 0.1f, 0.9f, 2,
-        Path.of("/usr/share/datasets/fashion-mnist"), 42, "l-bfgs", 60);
+    return new TrainOptions(5, List.of(Network.values()), ALL_FRAMEWORKS, 60_000, 10_000, 128,
+        Float.NaN, 0.9f, 2, Path.of("/usr/share/datasets/fashion-mnist"), 42, "l-bfgs", 60);
+  }
+
+  /** The learning rate {@code network} trains with: {@code --lr} if given, else its own. */
+  public float learningRate(Network network) {
+    return Float.isNaN(learningRate) ? network.defaultLearningRate() : learningRate;
+  }
+
+  /**
+   * Options that {@link #parse} turns back into these settings, narrowed to one framework and
+   * one network: the command line of a child JVM ({@link ChildJvm}).
+   */
+  public List<String> toArgs(String framework, Network network) {
+    List<String> a = new ArrayList<>(List.of(
+        "--epochs", Integer.toString(epochs),
+        "--networks", network.id(),
+        "--frameworks", framework,
+        "--train-limit", Integer.toString(trainLimit),
+        "--test-limit", Integer.toString(testLimit),
+        "--batch", Integer.toString(batchSize),
+        "--momentum", Float.toString(momentum),
+        "--threads", Integer.toString(threads),
+        "--data-dir", dataDir.toString(),
+        "--seed", Long.toString(seed),
+        "--mllib-solver", mllibSolver,
+        "--timeout-minutes", Integer.toString(timeoutMinutes)));
+    if (!Float.isNaN(learningRate)) {
+      a.addAll(List.of("--lr", Float.toString(learningRate)));
+    }
+    return a;
   }
 
   /**

@@ -10,6 +10,11 @@ package org.kindling.bench.train;
  * @param test the test set
  */
 public record TrainSetup(TrainOptions options, Network network, Batches train, FashionMnist test) {
+  /** The SGD learning rate of this network in this run. */
+  public float learningRate() {
+    return options.learningRate(network);
+  }
+
   /** The same data and options for {@code other}. */
   public TrainSetup with(Network other) {
     return new TrainSetup(options, other, train, test);

@@ -57,7 +57,7 @@ class TrainResultTest {
         throw new NoClassDefFoundError("ai/djl/engine/Engine");
       }
     };
-    TrainResult r = TrainBench.runOne(missing, null, Duration.ofMinutes(1));
+    TrainResult r = TrainWorker.runOne(missing, null, Duration.ofMinutes(1));
     assertThat(r.framework()).isEqualTo("Missing");
     assertThat(r.notes()).contains("not available").contains("ai/djl/engine/Engine");
   }
@@ -77,7 +77,7 @@ class TrainResultTest {
         throw new AssertionError("unreachable");
       }
     };
-    TrainResult r = TrainBench.runOne(hung, null, Duration.ofMillis(200));
+    TrainResult r = TrainWorker.runOne(hung, null, Duration.ofMillis(200));
     assertThat(r.ran()).isFalse();
     assertThat(r.notes()).contains("no result within");
   }
@@ -95,7 +95,7 @@ class TrainResultTest {
         throw new IllegalStateException("engine exploded");
       }
     };
-    assertThat(TrainBench.runOne(failing, null, Duration.ofMinutes(1)).notes())
+    assertThat(TrainWorker.runOne(failing, null, Duration.ofMinutes(1)).notes())
         .isEqualTo("failed: java.lang.IllegalStateException: engine exploded");
   }
 }
