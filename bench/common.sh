@@ -21,7 +21,7 @@ build_bench() {
   if [[ "${KINDLING_BENCH_SKIP_BUILD:-0}" == 1 && -f "$bench_dir/target/classpath.txt" ]]; then
     return
   fi
-  local mvn_args=(-B -q -Pbench -DskipTests -Djavacpp.platform=linux-x86_64 package -pl bench -am)
+  local mvn_args=(-B -o -q -Pbench -DskipTests -Djavacpp.platform=linux-x86_64 package -pl bench -am)
   echo "building: (cd $repo_root && mvn ${mvn_args[*]})" >&2
   (cd "$repo_root" && mvn "${mvn_args[@]}") >&2
 }

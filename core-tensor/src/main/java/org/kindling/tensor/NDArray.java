@@ -41,6 +41,8 @@ public final class NDArray implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NDArray.class);
   private static final Cleaner CLEANER = Cleaner.create();
   private static final AtomicLong LEAKED = new AtomicLong();
+  /** Records where each array is made, to name leaks ({@code -Dkindling.debug.leaks=true}). */
+  private static final boolean TRACE_LEAKS = Boolean.getBoolean("kindling.debug.leaks");
 
   private final Shape shape;
   private final DType dtype;
@@ -62,6 +64,9 @@ public final class NDArray implements AutoCloseable {
     private final Engine engine;
     private final AtomicBoolean explicit = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
+    /** Where the array was made, with {@code -Dkindling.debug.leaks=true}; else null. */
+    private final Throwable origin = TRACE_LEAKS ? new Throwable("the leaked array was made here")
+        : null;
 
     Release(Chunk chunk, Var var, Engine engine) {
       this.chunk = chunk;
@@ -74,9 +79,11 @@ public final class NDArray implements AutoCloseable {
       if (!done.compareAndSet(false, true)) {
         return;
       }
-      if (!explicit.get() && LEAKED.incrementAndGet() == 1) {
+      if (!explicit.get() && (LEAKED.incrementAndGet() == 1 || origin != null)) {
         LOG.warn("an NDArray was garbage-collected without close(); release arrays with close() "
-            + "or an NDScope so that their memory returns to the pool at once");
+            + "or an NDScope so that their memory returns to the pool at once"
+            + (origin == null ? " (-Dkindling.debug.leaks=true shows where it was made)" : ""),
+            origin);
       }
       engine.deleteVar(var, chunk::release);
     }
@@ -310,10 +317,32 @@ public final class NDArray implements AutoCloseable {
     return view(Shape.of(dims), begin * rowBytes);
   }
 
+  /**
+   * The first bytes of this array seen as another shape and element type, sharing storage and
+   * the engine variable: how a memory plan lays several values of any shape over one shared
+   * block, so that the engine orders every use of the block through its one variable.
+   *
+   * @throws IllegalArgumentException if {@code shape} of {@code type} needs more bytes than this
+   *     array has
+   */
+  public NDArray viewAs(Shape shape, DType type) {
+    long need = byteSize(shape, type);
+    long have = byteSize(this.shape, dtype);
+    if (need > have) {
+      throw new IllegalArgumentException("cannot view " + dtype.numpyName() + this.shape + " ("
+          + have + " bytes) as " + type.numpyName() + shape + " (" + need + " bytes)");
+    }
+    return view(shape, type, 0);
+  }
+
   private NDArray view(Shape s, long byteOffset) {
+    return view(s, dtype, byteOffset);
+  }
+
+  private NDArray view(Shape s, DType type, long byteOffset) {
     requireOpen();
     Chunk c = release.chunk.retain();
-    return new NDArray(s, dtype, c, offset + byteOffset, var, engine);
+    return new NDArray(s, type, c, offset + byteOffset, var, engine);
   }
 
   /**

@@ -127,6 +127,45 @@ public final class OpRunner<P extends Record> {
   }
 
   /**
+   * Runs the forward kernel in place, as a memory plan may: output {@code output} is written
+   * into input {@code input}'s buffer (reinterpreted as the output's shape and type), which holds
+   * the input's values on entry. {@code in} is not modified.
+   *
+   * @return every output, hidden ones included
+   */
+  public double[][] forwardInPlace(double[][] in, boolean train, long seed, int input,
+      int output) {
+    TensorView[] inViews = views(deepCopy(in), sample.shapes(), sample.types());
+    TensorView[] outViews = new TensorView[outShapes.length];
+    for (int k = 0; k < outViews.length; k++) {
+      outViews[k] = k == output ? alias(inViews[input], outShapes[k], outTypes[k])
+          : empty(outShapes[k], outTypes[k]);
+    }
+    kernel.forward(context(train, seed), inViews, outViews);
+    double[][] out = new double[outViews.length][];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = read(outViews[k]);
+    }
+    return out;
+  }
+
+  /**
+   * Runs forward then backward with input {@code input}'s gradient written into output
+   * {@code output}'s gradient buffer, as an in-place memory plan may ({@code req[input]} must be
+   * WRITE).
+   *
+   * @return the input gradients (null where the request is NULL)
+   */
+  public double[][] backwardInPlace(double[][] in, double[][] headGrads, GradReq[] req,
+      boolean train, long seed, int output, int input) {
+    return backward(in, headGrads, req, null, train, seed, null, output, input);
+  }
+
+  private static TensorView alias(TensorView of, Shape shape, DType type) {
+    return new TensorView(of.data(), type, shape, of.layout());
+  }
+
+  /**
    * Runs forward then backward, as an executor does.
    *
    * @param headGrads a gradient per output (hidden ones may be null: treated as zeros)
@@ -149,6 +188,12 @@ public final class OpRunner<P extends Record> {
    */
   public double[][] backward(double[][] in, double[][] headGrads, GradReq[] req,
       double[][] initialGrads, boolean train, long seed, double[][] updatedInputs) {
+    return backward(in, headGrads, req, initialGrads, train, seed, updatedInputs, -1, -1);
+  }
+
+  private double[][] backward(double[][] in, double[][] headGrads, GradReq[] req,
+      double[][] initialGrads, boolean train, long seed, double[][] updatedInputs,
+      int aliasOutput, int aliasInput) {
     double[][] inCopy = deepCopy(in);
     TensorView[] inViews = views(inCopy, sample.shapes(), sample.types());
     TensorView[] outViews = new TensorView[outShapes.length];
@@ -163,7 +208,9 @@ public final class OpRunner<P extends Record> {
     }
     TensorView[] ig = new TensorView[in.length];
     for (int i = 0; i < ig.length; i++) {
-      if (req[i] != GradReq.NULL) {
+      if (i == aliasInput) {
+        ig[i] = alias(og[aliasOutput], sample.shapes()[i], sample.types()[i]);
+      } else if (req[i] != GradReq.NULL) {
         double[] init = initialGrads == null || initialGrads[i] == null
             ? new double[sample.shapes()[i].intSize()] : initialGrads[i];
         ig[i] = view(init, sample.shapes()[i], sample.types()[i]);

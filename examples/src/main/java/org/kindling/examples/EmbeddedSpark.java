@@ -1,12 +1,14 @@
 package org.kindling.examples;
 
 import org.apache.spark.sql.SparkSession;
+import org.kindling.spark.MemoryLimit;
 
 /**
  * A Spark session inside the command's own JVM, for the demo and the {@code train} and
  * {@code score} commands: bound to loopback (so nothing listens on the machine's external
- * interface), without the web UI, with two shuffle partitions (the data are small) and with
- * Spark's logging at WARN (the examples' {@code log4j2.properties}).
+ * interface), without the web UI, with two shuffle partitions (the data are small), and with
+ * the logging of the application's log4j configuration (the command line's keeps Spark silent
+ * unless {@code --verbose}).
  */
 public final class EmbeddedSpark {
   private EmbeddedSpark() {}
@@ -18,6 +20,16 @@ public final class EmbeddedSpark {
    * @param appName the application name shown in logs
    */
   public static SparkSession start(String master, String appName) {
+    return start(master, appName, null);
+  }
+
+  /**
+   * Starts (or returns the running) session with Kindling's array memory capped at {@code
+   * memoryLimit} ({@link MemoryLimit#KEY}) in this JVM and in the executors.
+   *
+   * @param memoryLimit a size such as {@code 512m}, or null for the JVM's default cap
+   */
+  public static SparkSession start(String master, String appName, String memoryLimit) {
     SparkSession.Builder b = SparkSession.builder()
         .master(master)
         .appName(appName)
@@ -27,8 +39,14 @@ public final class EmbeddedSpark {
     if (master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
+    if (memoryLimit != null) {
+      b.config(MemoryLimit.KEY, memoryLimit);
+    }
+    // no setLogLevel: it would override the log4j configuration (the command line's is silent
+    // unless --verbose)
     SparkSession spark = b.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    // the driver's share (checkpoint checks, validation) from its first allocation on
+    MemoryLimit.apply(spark.sparkContext().getConf());
     return spark;
   }
 }

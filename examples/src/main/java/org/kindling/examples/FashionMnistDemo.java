@@ -34,9 +34,11 @@ public final class FashionMnistDemo {
    * @param learningRate SGD learning rate
    * @param momentum SGD momentum
    * @param weightDecay SGD weight decay
+   * @param memoryLimit Kindling's array memory cap ({@code spark.kindling.memory.limit}), or
+   *     null for the default
    */
   public record Settings(int epochs, Path workDir, String master, int workers, int batchSize,
-      double learningRate, double momentum, double weightDecay) {}
+      double learningRate, double momentum, double weightDecay, String memoryLimit) {}
 
   /**
    * What the demo achieved.
@@ -67,7 +69,7 @@ public final class FashionMnistDemo {
         .toString();
 
     log.printf(Locale.ROOT, "starting Spark (%s)%n", s.master());
-    SparkSession spark = EmbeddedSpark.start(s.master(), "kindling-demo");
+    SparkSession spark = EmbeddedSpark.start(s.master(), "kindling-demo", s.memoryLimit());
     try {
       TrainConfig config = TrainConfig.builder()
           .data(train.toAbsolutePath().toString())

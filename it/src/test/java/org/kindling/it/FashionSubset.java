@@ -13,8 +13,9 @@ import java.util.zip.GZIPInputStream;
  * The first {@code n} items of a Fashion-MNIST IDX file (as Debian's dataset-fashion-mnist
  * installs them, gzip-compressed) written as a plain IDX file, so the tests train on a subset.
  */
-final class FashionSubset {
-  static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+public final class FashionSubset {
+  /** Where Debian's dataset-fashion-mnist installs the gzip-compressed IDX files. */
+  public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
   private FashionSubset() {}
 
@@ -44,7 +45,7 @@ final class FashionSubset {
   }
 
   /** Writes the first {@code n} images and labels of a split ({@code train} or {@code t10k}). */
-  static void write(String split, int n, Path images, Path labels) throws IOException {
+  public static void write(String split, int n, Path images, Path labels) throws IOException {
     head(DIR.resolve(split + "-images-idx3-ubyte.gz"), images, n);
     head(DIR.resolve(split + "-labels-idx1-ubyte.gz"), labels, n);
   }

@@ -2,15 +2,9 @@ package org.kindling.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.io.ParamsFile;
 
@@ -28,35 +22,20 @@ class SparkSubmitIT {
     Path data = WORK.resolve("train.rec");
     SyntheticRecords.write(data, 1200, 16, 5);
     Path prefix = WORK.resolve("model/m");
-    Path log = WORK.resolve("spark-submit.log");
 
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(System.getProperty("kindling.test.jvm.flags", "").trim()
-        .split("\\s+")));
-    cmd.addAll(List.of("-Xmx1g", "-cp", sparkOnlyClassPath(),
-        "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]",
-        "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1",
-        "--conf", "spark.ui.enabled=false",
-        "--class", "org.kindling.spark.TrainJob",
-        AssemblyJarIT.assemblyJar().toString(),
-        "--data", data.toString(), "--num-workers", "2", "--batch-size", "32",
-        "--epochs", "2", "--input-shape", "16", "--hidden", "16", "--num-classes", "4",
-        "--model-prefix", prefix.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
-    Process p = pb.start();
-    boolean done = p.waitFor(3, TimeUnit.MINUTES);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(done).as("spark-submit finished within 3 minutes; output:%n%s", output).isTrue();
-    assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();
+    ChildJvm.Result r = ChildJvm.run(WORK, sparkOnlyClassPath(),
+        "org.apache.spark.deploy.SparkSubmit", List.of(
+            "--master", "local[2]",
+            "--conf", "spark.driver.host=127.0.0.1",
+            "--conf", "spark.driver.bindAddress=127.0.0.1",
+            "--conf", "spark.ui.enabled=false",
+            "--class", "org.kindling.spark.TrainJob",
+            AssemblyJarIT.assemblyJar().toString(),
+            "--data", data.toString(), "--num-workers", "2", "--batch-size", "32",
+            "--epochs", "2", "--input-shape", "16", "--hidden", "16", "--num-classes", "4",
+            "--model-prefix", prefix.toString()));
+    String output = r.out() + r.err();
+    assertThat(r.code()).as("exit code; output:%n%s", output).isZero();
     assertThat(output).contains("kindling: trained 2 epochs");
     assertThat(prefix.resolveSibling("m-symbol.json")).exists();
     assertThat(ParamsFile.read(prefix.resolveSibling("m-0002.params")).names())
@@ -65,13 +44,7 @@ class SparkSubmitIT {
 
   /** The test class path without Kindling's own classes and jars. */
   private static String sparkOnlyClassPath() {
-    String cp = System.getProperty("surefire.test.class.path");
-    if (cp == null || cp.isBlank()) {
-      cp = System.getProperty("java.class.path");
-    }
-    return Arrays.stream(cp.split(File.pathSeparator))
-        .filter(e -> !e.contains("kindling-") && !e.endsWith("/classes")
-            && !e.endsWith("/test-classes"))
-        .collect(Collectors.joining(File.pathSeparator));
+    return ChildJvm.testClassPath(e -> e.contains("kindling-") || e.endsWith("/classes")
+        || e.endsWith("/test-classes"));
   }
 }

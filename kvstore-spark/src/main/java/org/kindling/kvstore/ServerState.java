@@ -303,6 +303,9 @@ final class ServerState {
     if (o == null) {
       throw new IllegalArgumentException("the optimizer factory returned null for '" + s.spec() + "'");
     }
+    if (optimizer != null) {
+      optimizer.close(); // the server built it from a spec, so the server owns it
+    }
     optimizer = o;
     LOG.info("kvstore server: optimizer set by rank 0: {}", s.spec());
     s.conn().ok(s.id());
@@ -408,7 +411,7 @@ final class ServerState {
     return Collections.unmodifiableMap(out);
   }
 
-  /** Fails waiting requests, then stops both threads. Idempotent. */
+  /** Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. */
   void close() {
     if (closed) {
       return;
@@ -424,6 +427,17 @@ final class ServerState {
       listenerThread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // NDArray.close waits, through the engine, for updates still reading or writing them
+    for (KeyState ks : keys.values()) {
+      for (NDArray a : new NDArray[] {ks.stored, ks.merged}) {
+        if (a != null) {
+          a.close();
+        }
+      }
+    }
+    if (optimizer != null) {
+      optimizer.close();
     }
   }
 

@@ -47,9 +47,11 @@ import org.kindling.tensor.Shape;
  * example of {@code prod(inputShape)} values in row-major order. Output: {@code prediction}
  * (double, the argmax) and {@code probability} (a dense vector of the network's output row).
  *
- * <p>{@code transform} broadcasts the symbol and parameters once; each partition binds one
- * inference executor of {@code (batchSize, inputShape...)} and maps its rows in batches (the last
- * batch is padded and the filler rows dropped).
+ * <p>{@code transform} checks the parameters against the symbol on the driver (errors name the
+ * checkpoint file and the parameter), broadcasts the symbol and parameters once; each partition
+ * binds one inference executor of {@code (batchSize, inputShape...)} and maps its rows in batches
+ * (the last batch is padded and the filler rows dropped). Array memory is capped by {@link
+ * MemoryLimit#KEY} on the driver and the executors.
  */
 public final class KindlingModel extends Model<KindlingModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
@@ -136,9 +138,8 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
       byte[] symbol = HadoopFiles.readAll(new Path(Checkpoints.symbolFile(prefix)), conf);
       byte[] params = HadoopFiles.readAll(new Path(Checkpoints.paramsFile(prefix, epoch)), conf);
       ModelData data = new ModelData(new String(symbol, java.nio.charset.StandardCharsets.UTF_8),
-          params);
-      NetworkRunner.validate(data, Checkpoints.symbolFile(prefix),
-          Checkpoints.paramsFile(prefix, epoch), null);
+          params, Checkpoints.symbolFile(prefix), Checkpoints.paramsFile(prefix, epoch));
+      NetworkRunner.validate(data, null);
       return new KindlingModel(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -281,11 +282,11 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
       throw new IllegalStateException("KindlingModel " + uid + " has no network: create it with"
           + " KindlingModel.fromCheckpoint(prefix, epoch) or KindlingModel.load(path)");
     }
+    MemoryLimit.apply(dataset.sparkSession().sparkContext().getConf());
     if (getInputShape().length > 0) {
       // names and shapes checked here, on the driver, before any task starts
       try {
-        NetworkRunner.validate(data, "the model's symbol", "the model's parameters",
-            Shape.of(getInputShape()));
+        NetworkRunner.validate(data, Shape.of(getInputShape()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

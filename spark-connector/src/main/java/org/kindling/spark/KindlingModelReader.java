@@ -42,9 +42,10 @@ final class KindlingModelReader extends MLReader<KindlingModel> {
       String symbol = new String(HadoopFiles.readAll(new Path(path, KindlingModel.SYMBOL_FILE),
           conf), StandardCharsets.UTF_8);
       byte[] params = HadoopFiles.readAll(new Path(path, KindlingModel.PARAMS_FILE), conf);
-      ModelData data = new ModelData(symbol, params);
-      NetworkRunner.validate(data, new Path(path, KindlingModel.SYMBOL_FILE).toString(),
-          new Path(path, KindlingModel.PARAMS_FILE).toString(), null);
+      ModelData data = new ModelData(symbol, params,
+          new Path(path, KindlingModel.SYMBOL_FILE).toString(),
+          new Path(path, KindlingModel.PARAMS_FILE).toString());
+      NetworkRunner.validate(data, null);
       KindlingModel model = new KindlingModel(uid, data);
       for (Map.Entry<String, JsonNode> e : meta.path("paramMap").properties()) {
         if (!model.hasParam(e.getKey())) {

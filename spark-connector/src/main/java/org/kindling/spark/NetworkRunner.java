@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.metric.Accuracy;
 import org.kindling.symbol.metric.EvalMetric;
@@ -14,6 +13,7 @@ import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.io.ParamsFile;
 
 /**
@@ -67,15 +67,14 @@ final class NetworkRunner implements AutoCloseable {
   /**
    * Binds a saved model.
    *
-   * @param source the model's location, for error messages
-   * @throws FormatException naming {@code source} if the symbol or parameters are malformed
+   * @throws FormatException naming the model's file if the symbol or parameters are malformed
    */
-  static NetworkRunner bind(ModelData data, String source, Shape exampleShape, int batchSize)
+  static NetworkRunner bind(ModelData data, Shape exampleShape, int batchSize)
       throws FormatException {
-    Symbol symbol = Symbol.fromJson(data.symbolJson(), source + " (symbol)");
+    Symbol symbol = Symbol.fromJson(data.symbolJson(), data.symbolSource());
     try (CheckpointParams params = CheckpointParams.split(
-        ParamsFile.read(data.paramsUnsafe(), source + " (params)"), symbol,
-        source + " (params)")) {
+        ParamsFile.read(data.paramsUnsafe(), data.paramsSource()), symbol,
+        data.paramsSource())) {
       return bind(symbol, params.args(), params.aux(), exampleShape, batchSize);
     }
   }
@@ -83,17 +82,17 @@ final class NetworkRunner implements AutoCloseable {
   /**
    * Checks that {@code data} holds parseable symbol JSON and parameters whose names are the
    * symbol's, so a broken checkpoint fails when it is opened, on the driver, rather than inside a
-   * Spark task; with {@code exampleShape} the parameter shapes are checked too.
+   * Spark task; with {@code exampleShape} the parameter shapes are checked too. Errors name the
+   * model's files ({@link ModelData#symbolSource()}, {@link ModelData#paramsSource()}).
    *
-   * @param symbolSource the symbol file, for error messages
-   * @param paramsSource the parameter file, for error messages
    * @param exampleShape one example's shape, or null if not known yet
    * @throws FormatException naming the file that is malformed
    * @throws IllegalArgumentException naming the parameter file and the first parameter that
-   *     does not fit the symbol
+   *     does not fit the symbol, or the symbol file if it does not take {@code exampleShape}
    */
-  static void validate(ModelData data, String symbolSource, String paramsSource,
-      Shape exampleShape) throws IOException {
+  static void validate(ModelData data, Shape exampleShape) throws IOException {
+    String symbolSource = data.symbolSource();
+    String paramsSource = data.paramsSource();
     Symbol symbol = Symbol.fromJson(data.symbolJson(), symbolSource);
     try (CheckpointParams params = CheckpointParams.split(
         ParamsFile.read(data.paramsUnsafe(), paramsSource), symbol, paramsSource)) {
@@ -105,12 +104,11 @@ final class NetworkRunner implements AutoCloseable {
         Map<String, Shape> inputs = new LinkedHashMap<>();
         inputs.put(Networks.DATA, Shape.of(batch));
         // label inputs (softmax_label, ...) are inputs too: not parameters, not needed to score
-        symbol.inferShapePartial(Map.of(Networks.DATA, Shape.of(batch))).arguments()
-            .forEach((name, shape) -> {
-              if (name.endsWith("label") && shape != null && !params.args().containsKey(name)) {
-                inputs.put(name, shape);
-              }
-            });
+        inferPartial(symbol, symbolSource, Shape.of(batch)).forEach((name, shape) -> {
+          if (name.endsWith("label") && shape != null && !params.args().containsKey(name)) {
+            inputs.put(name, shape);
+          }
+        });
         params.check(symbol, inputs);
       } else {
         for (String name : params.args().keySet()) {
@@ -120,6 +118,18 @@ final class NetworkRunner implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  /** The argument shapes the symbol gets from a data batch of {@code batch}, as far as known. */
+  private static Map<String, Shape> inferPartial(Symbol symbol, String symbolSource,
+      Shape batch) {
+    try {
+      return symbol.inferShapePartial(Map.of(Networks.DATA, batch)).arguments();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(symbolSource + ": the network does not take input '"
+          + Networks.DATA + "' of shape " + batch + " (check the input shape): "
+          + e.getMessage(), e);
     }
   }
 
@@ -159,7 +169,7 @@ final class NetworkRunner implements AutoCloseable {
    * Accuracy over every batch of {@code data} (padded rows skipped); the iterator must produce
    * batches of this runner's batch size and example shape.
    */
-  double accuracy(RawImageRecordIter data) throws IOException {
+  double accuracy(DataIter data) throws IOException {
     EvalMetric acc = new Accuracy();
     DataBatch b;
     while ((b = data.next()) != null) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -13,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.Blas;
 
 /**
  * Scores one partition for {@link KindlingModel#transform}: binds one inference network per
@@ -42,11 +40,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      // the executor's cores are shared by its concurrent tasks: one BLAS thread per task core
-      Blas.setNumThreads(Math.max(1, task.cpus()));
-    }
+    TaskSetup.begin();
     return new Iterator<>() {
       private NetworkRunner runner;
       private final List<Row> pendingIn = new ArrayList<>();
@@ -112,7 +106,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private NetworkRunner bind(int featureCount) {
     Shape example = inputShape.length == 0 ? Shape.of(featureCount) : Shape.of(inputShape);
     try {
-      return NetworkRunner.bind(model.value(), "the broadcast model", example, batchSize);
+      return NetworkRunner.bind(model.value(), example, batchSize);
     } catch (FormatException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

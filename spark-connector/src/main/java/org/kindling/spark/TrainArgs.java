@@ -56,6 +56,9 @@ public final class TrainArgs {
         (b, x) -> b.scale((float) x));
     add("--master", "URL", "Spark master, only for embedded runs (spark-submit sets its own)",
         TrainConfig.Builder::master);
+    add("--memory-limit", "SIZE", "cap on Kindling's native array memory in each JVM, e.g. 2g"
+        + " (sets " + MemoryLimit.KEY + "; default: the JVM's -Xmx)",
+        TrainConfig.Builder::memoryLimit);
   }
 
   private TrainArgs() {}

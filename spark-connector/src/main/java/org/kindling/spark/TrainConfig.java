@@ -39,6 +39,7 @@ public final class TrainConfig implements Serializable {
   private final int dispBatches;
   private final float scale;
   private final String master;
+  private final String memoryLimit;
 
   private TrainConfig(Builder b) {
     this.data = b.data;
@@ -60,6 +61,7 @@ public final class TrainConfig implements Serializable {
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
     this.master = b.master;
+    this.memoryLimit = b.memoryLimit;
   }
 
   /** A builder with MXNet {@code fit.py}-like defaults (batch 128, lr 0.1, momentum 0.9). */
@@ -89,6 +91,7 @@ public final class TrainConfig implements Serializable {
     b.dispBatches = dispBatches;
     b.scale = scale;
     b.master = master;
+    b.memoryLimit = memoryLimit;
     return b;
   }
 
@@ -196,6 +199,14 @@ public final class TrainConfig implements Serializable {
     return master;
   }
 
+  /**
+   * The array memory cap ({@link MemoryLimit#KEY}) for the session the job creates, in Spark's
+   * size syntax, or null to keep the session's setting.
+   */
+  public String memoryLimit() {
+    return memoryLimit;
+  }
+
   /** True when the job uses the parameter server on the driver. */
   public boolean distributed() {
     return kvstore.startsWith("dist");
@@ -250,6 +261,7 @@ public final class TrainConfig implements Serializable {
     private int dispBatches = 50;
     private float scale = 1f / 255f;
     private String master;
+    private String memoryLimit;
 
     private Builder() {}
 
@@ -367,6 +379,12 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
+    /** Array memory cap, e.g. {@code 2g} ({@code --memory-limit}), or null. */
+    public Builder memoryLimit(String v) {
+      memoryLimit = v;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -413,6 +431,9 @@ public final class TrainConfig implements Serializable {
         require(numClasses >= 2, "--num-classes must be >= 2, got " + numClasses);
       } else {
         network = null;
+      }
+      if (memoryLimit != null) {
+        MemoryLimit.parse(memoryLimit, "--memory-limit");
       }
       kvstore = Objects.requireNonNullElse(kvstore, "").toLowerCase(Locale.ROOT);
       require(kvstore.equals("dist_sync") || kvstore.equals("local"),

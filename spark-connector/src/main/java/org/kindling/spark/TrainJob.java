@@ -81,9 +81,15 @@ public final class TrainJob {
     }
   }
 
-  /** The session of {@code spark-submit}, or a local one bound to loopback for {@code --master local[N]}. */
+  /**
+   * The session of {@code spark-submit}, or a local one bound to loopback for {@code --master
+   * local[N]}; with {@code --memory-limit}, its {@link MemoryLimit#KEY}.
+   */
   static SparkSession session(TrainConfig config) {
     SparkSession.Builder b = SparkSession.builder().appName("kindling-train");
+    if (config.memoryLimit() != null) {
+      b.config(MemoryLimit.KEY, config.memoryLimit());
+    }
     if (config.master() != null) {
       b.master(config.master());
       if (config.master().startsWith("local")) {
@@ -122,6 +128,7 @@ public final class TrainJob {
    */
   public static TrainResult run(SparkSession spark, TrainConfig config,
       Consumer<String> progress) {
+    MemoryLimit.apply(spark.sparkContext().getConf());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     try {

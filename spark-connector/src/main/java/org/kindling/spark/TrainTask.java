@@ -23,7 +23,7 @@ import org.kindling.symbol.optimizer.SGD;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
-import org.kindling.tensor.kernel.Blas;
+import org.kindling.tensor.data.DataIter;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
@@ -71,8 +71,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
   public Iterator<TaskOutcome> apply(Iterator<Integer> partition) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    // one OpenBLAS thread per task core: W tasks share an executor's cores
-    Blas.setNumThreads(Math.max(1, ctx.cpus()));
+    TaskSetup.begin();
     try {
       TaskOutcome outcome = train(rank, ctx);
       return CollectionConverters.asScala(List.of(outcome).iterator());
@@ -136,7 +135,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     return module;
   }
 
-  private long runEpochs(Module module, RawImageRecordIter data, int steps,
+  private long runEpochs(Module module, DataIter data, int steps,
       TaskReporter reporter) throws IOException {
     EvalMetric acc = new Accuracy();
     long total = 0;

@@ -224,4 +224,21 @@ class KindlingModelTest {
     assertThatThrownBy(() -> KindlingModel.fromCheckpoint(dir.resolve("none/m").toString(), 3))
         .hasMessageContaining("none/m-symbol.json");
   }
+
+  @Test
+  void aCheckpointThatDoesNotFitTheInputShapeIsRefusedOnTheDriverNamingItsFile()
+      throws IOException {
+    // fc1 is (5, FEATURES): the names fit, the shapes only for FEATURES inputs
+    String prefix = dir.resolve("shapes/m").toString();
+    Files.createDirectories(dir.resolve("shapes"));
+    Checkpoints.writeSymbol(prefix, data.symbolJson(), new org.apache.hadoop.conf.Configuration());
+    Checkpoints.writeParams(prefix, 1, data.params(), new org.apache.hadoop.conf.Configuration());
+    KindlingModel model = KindlingModel.fromCheckpoint(prefix, 1);
+    Dataset<Row> frame = vectorFrame();
+    assertThatThrownBy(() -> model.copy(new ParamMap()).setInputShape(FEATURES + 1)
+        .transform(frame))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(prefix + "-0001.params: ")
+        .hasMessageContaining("'fc1_weight' has shape (5, 6) but the symbol needs (5, 7)");
+  }
 }

@@ -16,7 +16,7 @@ class TrainArgsTest {
         "--network", "MLP", "--hidden", "512,256,64", "--num-classes", "7",
         "--input-shape", "(1, 28, 28)", "--model-prefix", "hdfs://nn:8020/m/mlp",
         "--kvstore", "dist_sync", "--seed", "7", "--disp-batches", "10", "--scale", "0.5",
-        "--master", "local[3]"});
+        "--master", "local[3]", "--memory-limit", "3g"});
     assertThat(c.data()).isEqualTo("hdfs://nn:8020/d/train.rec;hdfs://nn:8020/d/more.rec");
     assertThat(c.valData()).isEqualTo("file:///tmp/val.rec");
     assertThat(c.numWorkers()).isEqualTo(3);
@@ -37,6 +37,8 @@ class TrainArgsTest {
     assertThat(c.dispBatches()).isEqualTo(10);
     assertThat(c.scale()).isEqualTo(0.5f);
     assertThat(c.master()).isEqualTo("local[3]");
+    assertThat(c.memoryLimit()).isEqualTo("3g");
+    assertThat(c.toBuilder().build().memoryLimit()).isEqualTo("3g");
   }
 
   @Test
@@ -51,6 +53,7 @@ class TrainArgsTest {
     assertThat(c.kvstore()).isEqualTo("dist_sync");
     assertThat(c.modelPrefix()).isNull();
     assertThat(c.valData()).isNull();
+    assertThat(c.memoryLimit()).isNull();
   }
 
   @Test
@@ -80,6 +83,8 @@ class TrainArgsTest {
         .hasMessageContaining("--network must be 'mlp'");
     assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--input-shape", "0,28"}))
         .hasMessageContaining("--input-shape dimensions must be >= 1");
+    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--memory-limit", "2x"}))
+        .hasMessage("--memory-limit=2x is not a positive size such as 512m or 2g");
   }
 
   @Test
@@ -98,7 +103,7 @@ class TrainArgsTest {
     for (String option : new String[] {"--data", "--val-data", "--num-workers", "--batch-size",
         "--epochs", "--lr", "--momentum", "--wd", "--network", "--hidden", "--num-classes",
         "--input-shape", "--symbol", "--model-prefix", "--kvstore", "--seed", "--master",
-        "--help"}) {
+        "--memory-limit", "--help"}) {
       assertThat(usage).contains("  " + option + " ");
     }
   }

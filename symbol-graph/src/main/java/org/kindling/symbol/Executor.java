@@ -7,10 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.kindling.symbol.graph.ExecGraph;
 import org.kindling.symbol.graph.GradientPass;
-import org.kindling.symbol.graph.GradientPlan;
 import org.kindling.symbol.graph.Graph;
-import org.kindling.symbol.graph.Node;
+import org.kindling.symbol.graph.MemoryPlan;
+import org.kindling.symbol.graph.MemoryPlanner;
+import org.kindling.symbol.graph.PlanOptions;
 import org.kindling.symbol.graph.ShapeInference;
 import org.kindling.symbol.graph.TypeInference;
 import org.kindling.tensor.DType;
@@ -20,20 +23,18 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Engine;
 import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.Var;
-import org.kindling.tensor.kernel.FloatKernels;
-import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.GradReq;
-import org.kindling.tensor.op.Kernel;
-import org.kindling.tensor.op.KernelSignature;
-import org.kindling.tensor.op.OpContext;
-import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.Randoms;
-import org.kindling.tensor.op.TensorView;
 
 /**
  * A symbol bound to arrays, as MXNet's {@code Executor}. Everything is decided at bind time:
- * shapes and types are inferred, every intermediate output and internal gradient is allocated,
+ * shapes and types are inferred, the graph is lowered to forward and backward steps
+ * ({@link ExecGraph}; an activation runs inside the layer before it where {@link
+ * org.kindling.symbol.graph.Fusion} allows), the memory of every operator output and internal
+ * gradient is planned ({@link MemoryPlanner}: in-place reuse and co-sharing of buffers whose
+ * lifetimes do not overlap), all as {@link PlanOptions} allow (by default as the system
+ * properties say: on unless turned off),
  * a kernel is chosen for every node from its operator's registered kernels (so an accelerated
  * backend takes over per node where its conditions hold), and one workspace large enough for
  * every kernel's scratch space is allocated; {@link #forward} and {@link #backward} only push
@@ -41,10 +42,17 @@ import org.kindling.tensor.op.TensorView;
  *
  * <p>Each node runs as one engine operation that reads its inputs' variables and writes its
  * outputs' (and its mutable inputs', such as BatchNorm's moving statistics); backward reads what
- * the operator's {@link BackwardDeps} declare and writes the input gradients. Kernels that use the
- * workspace also write its variable, so they never share it concurrently. Independent nodes
- * overlap, and a later forward waits only for what it needs. Both calls return at once; read
- * results through {@link #outputs()} ({@code toFloatArray} waits).
+ * the operator's {@link BackwardDeps} declare and writes the input gradients. Planned values are
+ * views of shared blocks and carry their block's engine variable, so a value written into a block
+ * waits for the earlier readers of the block's previous value. Kernels that use the workspace also
+ * write its variable, so they never share it concurrently. Independent nodes overlap, and a later
+ * forward waits only for what it needs. Both calls return at once; read results through
+ * {@link #outputs()} ({@code toFloatArray} waits).
+ *
+ * <p>The outputs (the heads: a network's last layer, or the internal outputs a symbol selects)
+ * are never planned over: they keep their values until the next {@link #forward}. Other
+ * intermediate values are gone once their last reader has run; watch them with
+ * {@link #setMonitor}.
  *
  * <p>{@link #backward()} needs no head gradient for loss heads such as {@code SoftmaxOutput};
  * other heads get a gradient of ones unless {@link #backward(List)} gives one.
@@ -54,29 +62,25 @@ import org.kindling.tensor.op.TensorView;
  * caller's.
  */
 public final class Executor implements AutoCloseable {
-  /** One node's work, given the random seed drawn when it is pushed. */
-  private interface Work {
-    void run(long seed);
-  }
-
-  /** One engine operation prepared at bind time. */
-  private record Step(String name, Work work, List<Var> reads, List<Var> writes) {}
-
   private final Symbol symbol;
   private final Engine engine;
   private final Map<String, NDArray> argDict;
   private final Map<String, NDArray> gradDict;
   private final Map<String, GradReq> reqs;
   private final Map<String, NDArray> auxDict;
+  private final ExecGraph graph;
+  private final MemoryPlan plan;
+  private final NDArray[] values;
   private final List<NDArray> outputs;
   private final List<NDArray> headGrads;
   /** Arrays this executor allocated and closes. */
   private final List<NDArray> owned = new ArrayList<>();
-  private final NDArray workspace;
-  private final List<Step> trainForward = new ArrayList<>();
-  private final List<Step> inferForward = new ArrayList<>();
-  private final List<Step> backwardSteps = new ArrayList<>();
-  private boolean forwardDone;
+  private final List<EngineSteps.Step> trainForward = new ArrayList<>();
+  private final List<EngineSteps.Step> inferForward = new ArrayList<>();
+  private final List<EngineSteps.Step> backwardSteps = new ArrayList<>();
+  private BiConsumer<String, NDArray> monitor;
+  /** True once forward ran, false again after a backward over a plan that shares blocks. */
+  private boolean valuesFresh;
   private boolean closed;
 
   Executor(
@@ -84,7 +88,8 @@ public final class Executor implements AutoCloseable {
       Map<String, NDArray> args,
       Map<String, NDArray> argGrads,
       Map<String, GradReq> gradReqs,
-      Map<String, NDArray> aux) {
+      Map<String, NDArray> aux,
+      PlanOptions options) {
     this.symbol = symbol;
     this.engine = Engines.get();
     Graph g = symbol.graph();
@@ -109,9 +114,55 @@ public final class Executor implements AutoCloseable {
       }
     }
     DType[] types = TypeInference.infer(g, knownTypes);
-
     this.reqs = new LinkedHashMap<>();
     this.gradDict = new LinkedHashMap<>();
+    checkGradients(g, argGrads, gradReqs);
+
+    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse());
+    this.plan = MemoryPlanner.plan(graph, options);
+    this.values = materialize();
+    List<NDArray> outs = new ArrayList<>();
+    List<NDArray> heads = new ArrayList<>();
+    for (int h = 0; h < g.outputs().size(); h++) {
+      outs.add(values[g.entryId(g.outputs().get(h))]);
+      heads.add(null);
+    }
+    for (ExecGraph.Step s : graph.backwardSteps()) {
+      if (s instanceof ExecGraph.Seed seed && heads.get(seed.head()) == null) {
+        int e = g.entryId(g.outputs().get(seed.head()));
+        NDArray ones = own(NDArray.zeros(shapes[e], types[e]));
+        ones.fill(1f);
+        heads.set(seed.head(), ones);
+      }
+    }
+    this.outputs = Collections.unmodifiableList(outs);
+    this.headGrads = Collections.unmodifiableList(heads);
+
+    EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
+    for (ExecGraph.Step s : graph.forwardSteps()) {
+      trainForward.add(steps.forward((ExecGraph.Forward) s, true));
+      inferForward.add(steps.forward((ExecGraph.Forward) s, false));
+    }
+    for (ExecGraph.Step s : graph.backwardSteps()) {
+      backwardSteps.add(steps.backwardStep(s));
+    }
+  }
+
+  /** Makes this executor own {@code arrays} (bound by whoever made it), so it closes them. */
+  public void adopt(Iterable<NDArray> arrays) {
+    for (NDArray a : arrays) {
+      own(a);
+    }
+  }
+
+  private NDArray own(NDArray a) {
+    owned.add(NDScope.unscoped(a));
+    return a;
+  }
+
+  /** Fills {@link #reqs} and {@link #gradDict}, checking the gradient arrays. */
+  private void checkGradients(Graph g, Map<String, NDArray> argGrads,
+      Map<String, GradReq> gradReqs) {
     Set<Var> valueVars = Collections.newSetFromMap(new IdentityHashMap<>());
     argDict.values().forEach(a -> valueVars.add(a.var()));
     auxDict.values().forEach(a -> valueVars.add(a.var()));
@@ -139,109 +190,30 @@ public final class Executor implements AutoCloseable {
       }
       gradDict.put(name, grad);
     }
-
-    NDArray[] values = new NDArray[g.numEntries()];
-    for (int id = 0; id < g.numNodes(); id++) {
-      Node n = g.node(id);
-      if (n.isVariable()) {
-        NDArray a = argDict.containsKey(n.name()) ? argDict.get(n.name()) : auxDict.get(n.name());
-        values[g.entryId(id, 0)] = a;
-      } else {
-        for (int k = 0; k < n.numOutputs(); k++) {
-          int e = g.entryId(id, k);
-          values[e] = own(NDArray.zeros(shapes[e], types[e]));
-        }
-      }
-    }
-    GradientPlan plan = GradientPass.plan(g, reqs);
-    NDArray[] grads = new NDArray[g.numEntries()];
-    for (int id = 0; id < g.numNodes(); id++) {
-      Node n = g.node(id);
-      for (int k = 0; k < n.numOutputs(); k++) {
-        int e = g.entryId(id, k);
-        if (n.isVariable()) {
-          grads[e] = gradDict.get(n.name());
-        } else if (plan.needsGrad(e)) {
-          grads[e] = own(NDArray.zeros(shapes[e], types[e]));
-        }
-      }
-    }
-    List<NDArray> outs = new ArrayList<>();
-    List<NDArray> heads = new ArrayList<>();
-    for (int e : plan.zeroFill()) {
-      backwardSteps.add(zeroStep(grads[e]));
-    }
-    for (int h = 0; h < g.outputs().size(); h++) {
-      int e = g.entryId(g.outputs().get(h));
-      outs.add(values[e]);
-      if (plan.headSeed(h) == GradReq.NULL) {
-        heads.add(null);
-      } else {
-        NDArray ones = own(NDArray.zeros(shapes[e], types[e]));
-        ones.fill(1f);
-        heads.add(ones);
-        backwardSteps.add(seedStep(ones, grads[e], plan.headSeed(h) == GradReq.ADD));
-      }
-    }
-    this.outputs = Collections.unmodifiableList(outs);
-    this.headGrads = Collections.unmodifiableList(heads);
-
-    Kernel[] kernels = new Kernel[g.numNodes()];
-    long maxWorkspace = 0;
-    for (int id = 0; id < g.numNodes(); id++) {
-      Node n = g.node(id);
-      if (!n.isVariable()) {
-        kernels[id] = selectKernel(g, id, shapes, types);
-        maxWorkspace = Math.max(maxWorkspace, kernels[id].workspaceBytes());
-      }
-    }
-    this.workspace = maxWorkspace == 0 ? null
-        : own(NDArray.empty(Shape.of((int) Math.min(maxWorkspace, Integer.MAX_VALUE)),
-            DType.UINT8));
-    for (int id = 0; id < g.numNodes(); id++) {
-      if (!g.node(id).isVariable()) {
-        trainForward.add(forwardStep(g, id, kernels[id], values, true));
-        inferForward.add(forwardStep(g, id, kernels[id], values, false));
-      }
-    }
-    for (GradientPlan.Step s : plan.steps()) {
-      backwardSteps.add(backwardStep(g, s, kernels[s.nodeId()], values, grads));
-    }
   }
 
-  /** Makes this executor own {@code arrays} (bound by whoever made it), so it closes them. */
-  public void adopt(Iterable<NDArray> arrays) {
-    for (NDArray a : arrays) {
-      own(a);
+  /**
+   * The array of every value: the given arrays for variables and their gradients, views of the
+   * planned blocks for the rest (zeroed, so nothing reads stale memory before a first write).
+   */
+  private NDArray[] materialize() {
+    NDArray[] blocks = new NDArray[plan.numBlocks()];
+    for (int b = 0; b < blocks.length; b++) {
+      long bytes = Math.max(1, plan.blockBytes(b));
+      blocks[b] = own(NDArray.zeros(Shape.of((int) bytes), DType.UINT8));
     }
-  }
-
-  private NDArray own(NDArray a) {
-    owned.add(NDScope.unscoped(a));
-    return a;
-  }
-
-  private static Kernel selectKernel(Graph g, int id, Shape[] shapes, DType[] types) {
-    Node n = g.node(id);
-    int ni = n.inputs().size();
-    Shape[] inShapes = new Shape[ni];
-    DType[] inTypes = new DType[ni];
-    for (int i = 0; i < ni; i++) {
-      int e = g.entryId(n.inputs().get(i));
-      inShapes[i] = shapes[e];
-      inTypes[i] = types[e];
+    NDArray[] out = new NDArray[graph.numValues()];
+    Graph g = graph.graph();
+    for (int v = 0; v < out.length; v++) {
+      if (graph.external(v) && graph.exists(v)) {
+        String name = g.node(graph.node(v)).name();
+        out[v] = graph.isGradient(v) ? gradDict.get(name)
+            : argDict.containsKey(name) ? argDict.get(name) : auxDict.get(name);
+      } else if (graph.planned(v)) {
+        out[v] = own(blocks[plan.block(v)].viewAs(graph.shape(v), graph.dtype(v)));
+      }
     }
-    Shape[] outShapes = new Shape[n.numOutputs()];
-    DType[] outTypes = new DType[n.numOutputs()];
-    for (int k = 0; k < outShapes.length; k++) {
-      outShapes[k] = shapes[g.entryId(id, k)];
-      outTypes[k] = types[g.entryId(id, k)];
-    }
-    try {
-      return n.op().selectKernel(new KernelSignature(inShapes, inTypes, outShapes, outTypes));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bind: node " + n.describe() + ": " + e.getMessage(), e);
-    }
+    return out;
   }
 
   private static Map<String, NDArray> collect(
@@ -267,116 +239,12 @@ public final class Executor implements AutoCloseable {
     return "entry " + entry;
   }
 
-  private static Step seedStep(NDArray headGrad, NDArray target, boolean add) {
-    TensorView src = headGrad.view();
-    TensorView dst = target.view();
-    return new Step("head_grad", seed -> FloatKernels.copy(src.floats(), dst.floats(),
-        dst.size(), add), List.of(headGrad.var()), List.of(target.var()));
-  }
-
-  private static Step zeroStep(NDArray grad) {
-    TensorView g = grad.view();
-    return new Step("zero_grad", seed -> FloatKernels.zero(g.floats(), g.size()), List.of(),
-        List.of(grad.var()));
-  }
-
-  private OpContext context(Kernel k, boolean train, long seed) {
-    if (k.workspaceBytes() == 0) {
-      return OpContext.of(train, seed);
+  private void push(EngineSteps.Step s) {
+    long[] seeds = new long[s.seeds()];
+    for (int i = 0; i < seeds.length; i++) {
+      seeds[i] = Randoms.nextSeed(); // drawn in program order: reproducible whatever the timing
     }
-    return new OpContext(train, workspace.byteBuffer(), Randoms.generator(seed));
-  }
-
-  private Step forwardStep(Graph g, int id, Kernel kernel, NDArray[] values, boolean train) {
-    Node n = g.node(id);
-    OpInstance<?> op = n.op();
-    int ni = n.inputs().size();
-    TensorView[] in = new TensorView[ni];
-    List<Var> reads = new ArrayList<>();
-    List<Var> writes = new ArrayList<>();
-    for (int i = 0; i < ni; i++) {
-      NDArray a = values[g.entryId(n.inputs().get(i))];
-      in[i] = a.view();
-      (op.mutableInputs().contains(i) && train ? writes : reads).add(a.var());
-    }
-    TensorView[] out = new TensorView[n.numOutputs()];
-    for (int k = 0; k < out.length; k++) {
-      NDArray a = values[g.entryId(id, k)];
-      out[k] = a.view();
-      writes.add(a.var());
-    }
-    if (kernel.workspaceBytes() > 0) {
-      writes.add(workspace.var());
-    }
-    List<Var> w = distinct(writes, List.of());
-    return new Step(n.name(), seed -> kernel.forward(context(kernel, train, seed), in, out),
-        distinct(reads, w), w);
-  }
-
-  private Step backwardStep(Graph g, GradientPlan.Step s, Kernel kernel, NDArray[] values,
-      NDArray[] grads) {
-    int id = s.nodeId();
-    Node n = g.node(id);
-    OpInstance<?> op = n.op();
-    BackwardDeps deps = op.backwardDeps();
-    List<Var> reads = new ArrayList<>();
-    List<Var> writes = new ArrayList<>();
-    int no = n.numOutputs();
-    TensorView[] outGrad = new TensorView[no];
-    TensorView[] out = new TensorView[no];
-    for (int k = 0; k < no; k++) {
-      int e = g.entryId(id, k);
-      if (deps.outputs().contains(k)) {
-        out[k] = values[e].view();
-        reads.add(values[e].var());
-      }
-      if (deps.outputGrads() && grads[e] != null) {
-        outGrad[k] = grads[e].view();
-        reads.add(grads[e].var());
-      }
-    }
-    int ni = n.inputs().size();
-    TensorView[] in = new TensorView[ni];
-    TensorView[] inGrad = new TensorView[ni];
-    GradReq[] req = new GradReq[ni];
-    for (int i = 0; i < ni; i++) {
-      int e = g.entryId(n.inputs().get(i));
-      boolean mutable = op.mutableInputs().contains(i);
-      if (deps.inputs().contains(i) || mutable) {
-        in[i] = values[e].view();
-        (mutable ? writes : reads).add(values[e].var());
-      }
-      req[i] = s.inputReqs().get(i);
-      if (req[i] != GradReq.NULL) {
-        inGrad[i] = grads[e].view();
-        writes.add(grads[e].var());
-      }
-    }
-    if (kernel.workspaceBytes() > 0) {
-      writes.add(workspace.var());
-    }
-    BackwardArgs args = new BackwardArgs(outGrad, in, out, inGrad, req);
-    List<Var> w = distinct(writes, List.of());
-    return new Step(n.name() + "_backward",
-        seed -> kernel.backward(context(kernel, true, seed), args), distinct(reads, w), w);
-  }
-
-  /** {@code vars} without duplicates (by identity) and without any of {@code exclude}. */
-  private static List<Var> distinct(List<Var> vars, List<Var> exclude) {
-    Set<Var> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    seen.addAll(exclude);
-    List<Var> out = new ArrayList<>();
-    for (Var v : vars) {
-      if (seen.add(v)) {
-        out.add(v);
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  private void push(Step s) {
-    long seed = Randoms.nextSeed(); // drawn in program order: reproducible whatever the timing
-    engine.push(s.name(), () -> s.work().run(seed), s.reads(), s.writes());
+    engine.push(s.name(), () -> s.work().run(seeds), s.reads(), s.writes());
   }
 
   private void requireOpen() {
@@ -393,26 +261,57 @@ public final class Executor implements AutoCloseable {
    */
   public void forward(boolean isTrain) {
     requireOpen();
-    for (Step s : isTrain ? trainForward : inferForward) {
-      push(s);
+    List<EngineSteps.Step> steps = isTrain ? trainForward : inferForward;
+    for (int i = 0; i < steps.size(); i++) {
+      push(steps.get(i));
+      if (monitor != null) {
+        for (int v : ((ExecGraph.Forward) graph.forwardSteps().get(i)).out()) {
+          monitor.accept(graph.name(v), values[v]);
+        }
+      }
     }
-    forwardDone = true;
+    valuesFresh = true;
+  }
+
+  /**
+   * Sets the monitor (MXNet's {@code set_monitor_callback}), or removes it with null: during
+   * {@link #forward}, right after each node's operation is pushed, it is called on the calling
+   * thread with each of the node's outputs (hidden ones included), named as
+   * {@code list_outputs} names them ({@code fc1_output}). The array holds that output once the
+   * engine has run the node: use it inside the callback through NDArray operations (which the
+   * engine orders after the node) or waits ({@code toFloatArray}); do not keep it, for with memory
+   * planning its buffer holds another value once later nodes run. The array stays the
+   * executor's: do not close it.
+   */
+  public void setMonitor(BiConsumer<String, NDArray> callback) {
+    this.monitor = callback;
   }
 
   /**
    * Pushes the backward pass with the default head gradients (none for loss heads, ones for
    * others). Gradients land in {@link #gradArrays()} per their {@link GradReq}.
    *
-   * @throws IllegalStateException if {@link #forward} was never called
+   * @throws IllegalStateException if {@link #forward} was never called, or, when the memory
+   *     plan shares buffers, not since the last backward (which may have reused the forward
+   *     values it read)
    */
   public void backward() {
     requireOpen();
-    if (!forwardDone) {
-      throw new IllegalStateException("backward() before forward(): run forward(true) first");
+    if (!valuesFresh) {
+      throw new IllegalStateException("backward() needs a forward() first, and again after each"
+          + " backward() when the memory plan shares buffers (backward's own values reuse those"
+          + " of the forward values it has read): run forward(true) first, or bind with"
+          + " PlanOptions.OFF");
     }
-    for (Step s : backwardSteps) {
+    for (EngineSteps.Step s : backwardSteps) {
       push(s);
     }
+    valuesFresh = !plan.sharesBlocks();
+  }
+
+  /** The memory plan of this executor's values (see {@link MemoryPlanner}). */
+  public MemoryPlan memoryPlan() {
+    return plan;
   }
 
   /**

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.Node;
 import org.kindling.symbol.graph.NodeEntry;
+import org.kindling.symbol.graph.PlanOptions;
 import org.kindling.symbol.graph.ShapeInference;
 import org.kindling.symbol.graph.SymbolJsonReader;
 import org.kindling.symbol.graph.SymbolJsonWriter;
@@ -25,7 +27,7 @@ import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.ParamValues;
-import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.shape.Flatten;
 import org.kindling.tensor.op.shape.Reshape;
 import org.kindling.tensor.op.nn.SoftmaxOutput;
@@ -46,7 +48,8 @@ import org.kindling.tensor.op.GradReq;
  * {@code softmax_label}), carrying the node's attributes as MXNet's composition does.
  *
  * <p>Read and write MXNet's symbol JSON with {@link #toJson}, {@link #fromJson}, {@link #save}
- * and {@link #load}. Bind to arrays with {@link #bind} or {@link #simpleBind}.
+ * and {@link #load}. Bind to arrays with {@link #bind} or {@link #simpleBind}. The errors of a
+ * symbol read from a file (and of its outputs and internals) name that file.
  */
 public final class Symbol {
   private static final ThreadLocal<Map<String, Integer>> NAME_COUNTERS =
@@ -55,10 +58,17 @@ public final class Symbol {
   private static final long MAX_JSON_BYTES = 256L << 20;
 
   private final List<NodeEntry> outputs;
+  /** The file or description the symbol was read from, named in its errors; null if built. */
+  private final String source;
   private volatile Graph graph;
 
   private Symbol(List<NodeEntry> outputs) {
+    this(outputs, null);
+  }
+
+  private Symbol(List<NodeEntry> outputs, String source) {
     this.outputs = List.copyOf(outputs);
+    this.source = source;
   }
 
   // ---------------------------------------------------------------- construction
@@ -93,12 +103,20 @@ public final class Symbol {
     if (outs.isEmpty()) {
       throw new IllegalArgumentException("group needs at least one symbol");
     }
-    return new Symbol(outs);
+    String source = symbols[0].source;
+    for (Symbol s : symbols) {
+      source = Objects.equals(source, s.source) ? source : null;
+    }
+    return new Symbol(outs, source);
   }
 
   /**
    * Applies {@code op} with {@code params} to named inputs. Missing inputs become variables
-   * {@code <name>_<input>}.
+   * {@code <name>_<input>} with the node's attributes and the operator's initializer hint
+   * ({@code __init__} of BatchNorm's moving statistics, prelu's gamma), as MXNet composes them.
+   * A variable in a mutable input slot (an auxiliary state) is read as version 1, MXNet's number
+   * for a variable that one node mutates; MXNet also gives a variable passed in for such a slot
+   * the initializer hint, which Kindling's immutable nodes cannot.
    *
    * @param name the node name, or null for an auto name
    * @param inputs inputs by the operator's input names (each a single-output symbol)
@@ -118,17 +136,23 @@ public final class Symbol {
     }
     Map<String, String> attrs = inst.toAttrs();
     List<NodeEntry> entries = new ArrayList<>();
-    for (String in : names) {
+    for (int i = 0; i < names.size(); i++) {
+      String in = names.get(i);
       Symbol s = inputs.get(in);
+      // MXNet numbers the mutations of a variable: the first node to mutate it reads version 1
+      int version = inst.mutableInputs().contains(i) ? 1 : 0;
       if (s == null) {
-        entries.add(new NodeEntry(Node.variable(nodeName + "_" + in, attrs), 0));
+        Map<String, String> varAttrs = new TreeMap<>(attrs);
+        varAttrs.putAll(inst.inputVariableAttrs(i));
+        entries.add(new NodeEntry(Node.variable(nodeName + "_" + in, varAttrs), 0, version));
       } else {
         if (s.outputs.size() != 1) {
           throw new IllegalArgumentException(
               op.name() + " node '" + nodeName + "': input '" + in + "' has "
                   + s.outputs.size() + " outputs; pick one with get(i)");
         }
-        entries.add(s.outputs.get(0));
+        NodeEntry e = s.outputs.get(0);
+        entries.add(e.node().isVariable() ? new NodeEntry(e.node(), 0, version) : e);
       }
     }
     return new Symbol(List.of(new NodeEntry(
@@ -178,7 +202,7 @@ public final class Symbol {
 
   /** {@code elemwise_add}: {@code lhs + rhs}, equal shapes. */
   public static Symbol elemwiseAdd(String name, Symbol lhs, Symbol rhs) {
-    return create(ElemwiseAdd.OP, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
+    return create(MathOps.ELEMWISE_ADD, name, NoParams.NONE, Map.of("lhs", lhs, "rhs", rhs));
   }
 
   private static String autoName(OpDef<?> op) {
@@ -227,15 +251,14 @@ public final class Symbol {
   /** Output {@code i} as a single-output symbol. */
   public Symbol get(int i) {
     Objects.checkIndex(i, outputs.size());
-    return new Symbol(List.of(outputs.get(i)));
+    return new Symbol(List.of(outputs.get(i)), source);
   }
 
   /** The output named {@code outputName} (as listed by {@link #listOutputs}). */
   public Symbol get(String outputName) {
     int i = listOutputs().indexOf(outputName);
     if (i < 0) {
-      throw new IllegalArgumentException(
-          "no output '" + outputName + "' (outputs: " + listOutputs() + ")");
+      throw error("no output '" + outputName + "' (outputs: " + listOutputs() + ")");
     }
     return get(i);
   }
@@ -249,7 +272,7 @@ public final class Symbol {
         all.add(new NodeEntry(n, k));
       }
     }
-    return new Symbol(all);
+    return new Symbol(all, source);
   }
 
   /** Argument variables (not auxiliary states) in DFS order, as MXNet's {@code list_arguments}. */
@@ -290,9 +313,8 @@ public final class Symbol {
           unknown.add(k);
         }
       });
-      throw new IllegalArgumentException(
-          "cannot infer the shapes of " + (unknown.isEmpty() ? "some outputs" : unknown)
-              + " from " + known + "; give more input shapes");
+      throw error("cannot infer the shapes of " + (unknown.isEmpty() ? "some outputs" : unknown)
+          + " from " + known + "; give more input shapes");
     }
     return s;
   }
@@ -304,11 +326,15 @@ public final class Symbol {
     List<String> aux = g.auxiliaryNames();
     for (String k : known.keySet()) {
       if (!args.contains(k) && !aux.contains(k)) {
-        throw new IllegalArgumentException(
-            "inferShape: unknown argument '" + k + "' (arguments: " + args + ")");
+        throw error("inferShape: unknown argument '" + k + "' (arguments: " + args + ")");
       }
     }
-    Shape[] shapes = ShapeInference.infer(g, known);
+    Shape[] shapes;
+    try {
+      shapes = ShapeInference.infer(g, known);
+    } catch (IllegalArgumentException e) {
+      throw named(e);
+    }
     LinkedHashMap<String, Shape> argShapes = new LinkedHashMap<>();
     for (int id : g.argumentIds()) {
       argShapes.put(g.node(id).name(), shapes[g.entryId(id, 0)]);
@@ -340,7 +366,7 @@ public final class Symbol {
   public static Symbol fromJson(String json, String sourceName) throws FormatException {
     List<NodeEntry> heads = SymbolJsonReader.read(json, sourceName);
     try {
-      Symbol s = new Symbol(heads);
+      Symbol s = new Symbol(heads, sourceName);
       s.graph();
       return s;
     } catch (IllegalArgumentException e) {
@@ -388,7 +414,34 @@ public final class Symbol {
       Map<String, NDArray> argGrads,
       Map<String, GradReq> gradReqs,
       Map<String, NDArray> aux) {
-    return new Executor(this, args, argGrads, gradReqs, aux);
+    return bind(args, argGrads, gradReqs, aux, PlanOptions.fromSystemProperties());
+  }
+
+  /**
+   * As {@link #bind(Map, Map, Map, Map)}, planning memory with {@code plan} rather than as the
+   * system properties say ({@link PlanOptions#OFF}: every value its own buffer).
+   */
+  public Executor bind(
+      Map<String, NDArray> args,
+      Map<String, NDArray> argGrads,
+      Map<String, GradReq> gradReqs,
+      Map<String, NDArray> aux,
+      PlanOptions plan) {
+    try {
+      return new Executor(this, args, argGrads, gradReqs, aux, plan);
+    } catch (IllegalArgumentException e) {
+      throw named(e);
+    }
+  }
+
+  /** An error about this symbol, naming the file it was read from, if any. */
+  private IllegalArgumentException error(String problem) {
+    return new IllegalArgumentException(source == null ? problem : source + ": " + problem);
+  }
+
+  /** {@code e}, naming the file this symbol was read from, if any. */
+  private IllegalArgumentException named(IllegalArgumentException e) {
+    return source == null ? e : new IllegalArgumentException(source + ": " + e.getMessage(), e);
   }
 
   /**
@@ -406,6 +459,12 @@ public final class Symbol {
 
   /** As {@link #simpleBind(Map, GradReq)} with a request per argument (missing = NULL). */
   public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs) {
+    return simpleBind(inputShapes, gradReqs, PlanOptions.fromSystemProperties());
+  }
+
+  /** As {@link #simpleBind(Map, Map)}, planning memory with {@code plan}. */
+  public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs,
+      PlanOptions plan) {
     InferredShapes shapes = inferShape(inputShapes);
     Map<String, NDArray> args = new LinkedHashMap<>();
     Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -420,7 +479,7 @@ public final class Symbol {
     });
     Map<String, NDArray> aux = new LinkedHashMap<>();
     shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name, NDArray.zeros(shape)));
-    Executor e = bind(args, grads, reqs, aux);
+    Executor e = bind(args, grads, reqs, aux, plan);
     e.adopt(args.values());
     e.adopt(grads.values());
     e.adopt(aux.values());

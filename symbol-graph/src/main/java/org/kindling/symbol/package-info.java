@@ -4,7 +4,8 @@
  * arrays, running forward and backward on the engine).
  *
  * <p>Subpackages: {@code op} (the operator registry and kernels), {@code graph} (nodes and the
- * graph passes: shape inference, gradient, JSON), {@code optimizer}, {@code init},
- * {@code metric}, {@code module} (the training loop unit) and {@code kvstore} (the store API).
+ * graph passes: shape inference, gradient, fusion, memory planning, JSON), {@code optimizer},
+ * {@code init}, {@code metric}, {@code module} (the training loop unit), {@code callback}
+ * (batch- and epoch-end callbacks) and {@code kvstore} (the store API).
  */
 package org.kindling.symbol;

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kindling.tensor.op.nn.Activation.ActType;
+import org.kindling.tensor.op.nn.BatchNorm;
+import org.kindling.tensor.op.nn.LeakyReLU;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
@@ -154,13 +156,59 @@ class SymbolJsonTest {
     String json = """
         {"nodes": [
           {"op": "null", "name": "data", "inputs": []},
-          {"op": "Flatten", "name": "f", "attr": {"data_lr_mult": "2"}, "inputs": [[0, 0]]},
-          {"op": "Flatten", "name": "g", "attr": {"data_lr_mult": "2"}, "inputs": [[1, 0]]}
-        ], "arg_nodes": [0], "heads": [[2, 0]],
+          {"op": "FullyConnected", "name": "fc", "attr": {"num_hidden": "3",
+           "weight_lr_mult": "2"}, "inputs": [[0, 0], [0, 0], [0, 0]]},
+          {"op": "null", "name": "sm_label", "inputs": []},
+          {"op": "SoftmaxOutput", "name": "sm", "attr": {"data_lr_mult": "2"},
+           "inputs": [[1, 0], [2, 0]]}
+        ], "arg_nodes": [0, 2], "heads": [[3, 0]],
         "attrs": {"mxnet_version": ["int", 904]}}""";
-    // f's key moves to the variable 'data'; g's input is not a variable, so the key stays and
-    // is rejected as MXNet's parser does
-    assertRejected(json, "node 2 'g'", "unknown parameter 'data_lr_mult'");
+    // fc's key moves to the variable feeding its weight; sm's data is not a variable, so the
+    // key stays and is rejected as MXNet's parser does
+    assertRejected(json, "node 3 'sm'", "unknown parameter 'data_lr_mult'");
+  }
+
+  @Test
+  void laterAttrKeysReplaceEarlierOnesAndParamNeverOverrides() throws Exception {
+    String json = graph(DATA + ", {\"op\": \"null\", \"name\": \"v\", "
+        + "\"attr\": {\"a\": \"1\", \"b\": \"2\"}, \"attrs\": {\"a\": \"3\"}, \"inputs\": []}, "
+        + "{\"op\": \"Activation\", \"name\": \"act\", \"param\": {\"act_type\": \"relu\"}, "
+        + "\"attr\": {\"act_type\": \"tanh\"}, \"inputs\": [[0, 0]]}",
+        "[[1, 0], [2, 0]]");
+    String out = Symbol.fromJson(json, "keys.json").toJson();
+    // nnvm reads "attr" and "attrs" into one map, the later replacing it whole; "param" is
+    // added last without replacing
+    assertThat(out).contains("\"name\": \"v\", \n      \"attrs\": {\"a\": \"3\"}",
+        "\"attrs\": {\"act_type\": \"tanh\"}");
+  }
+
+  @Test
+  void profilerScopeIsNotAHiddenKeyOfMxnet191() {
+    String json = """
+        {"nodes": [
+          {"op": "null", "name": "data", "inputs": []},
+          {"op": "Activation", "name": "act", "attr": {"act_type": "relu",
+           "profiler_scope": "net:"}, "inputs": [[0, 0]]}
+        ], "arg_nodes": [0], "heads": [[1, 0]],
+        "attrs": {"mxnet_version": ["int", 904]}}""";
+    assertRejected(json, "node 1 'act'", "unknown parameter 'profiler_scope'");
+  }
+
+  @Test
+  void pre095ArgmaxLosesItsOldAxisSpelling() throws Exception {
+    String node = ", {\"op\": \"argmax\", \"name\": \"am\", \"attr\": {\"axis\": \"-1\"}, "
+        + "\"inputs\": [[0, 0]]}";
+    String old = graph(DATA + node, "[[1, 0]]").replace("10900", "904");
+    String current = graph(DATA + node, "[[1, 0]]").replace("10900", "905");
+
+    Symbol upgraded = Symbol.fromJson(old, "old.json");
+    Symbol kept = Symbol.fromJson(current, "new.json");
+
+    assertThat(upgraded.toJson()).doesNotContain("axis");
+    assertThat(upgraded.inferShape(Map.of("data", Shape.of(2, 3))).outputs())
+        .containsExactly(Shape.of(1));
+    assertThat(kept.inferShape(Map.of("data", Shape.of(2, 3))).outputs())
+        .containsExactly(Shape.of(2));
   }
 
   @Test
@@ -232,9 +280,29 @@ class SymbolJsonTest {
 
   @Test
   void unknownParameterIsRejectedNamingNodeAndKey() {
-    assertRejected(graph(DATA + ", {\"op\": \"Flatten\", \"name\": \"flat\", "
-        + "\"attrs\": {\"axis\": \"1\"}, \"inputs\": [[0, 0, 0]]}", "[[1, 0, 0]]"),
-        "node 1 'flat'", "unknown parameter 'axis'");
+    assertRejected(graph(DATA + ", {\"op\": \"Activation\", \"name\": \"act\", "
+        + "\"attrs\": {\"act_type\": \"relu\", \"axis\": \"1\"}, \"inputs\": [[0, 0, 0]]}",
+        "[[1, 0, 0]]"), "node 1 'act'", "unknown parameter 'axis'");
+  }
+
+  @Test
+  void badParameterValuesAreRejectedNamingNodeAndKey() {
+    assertRejected(graph(DATA + ", {\"op\": \"FullyConnected\", \"name\": \"fc\", "
+        + "\"attrs\": {\"num_hidden\": \"ten\"}, \"inputs\": [[0, 0, 0], [0, 0, 0], [0, 0, 0]]}",
+        "[[1, 0, 0]]"), "node 1 'fc' (FullyConnected)", "num_hidden", "'ten'");
+  }
+
+  @Test
+  void operatorsWithoutParametersKeepUnknownAttributesAsMxnetDoes() throws Exception {
+    // MXNet registers them without a parameter parser, so nothing rejects the key
+    String json = graph(DATA + ", {\"op\": \"Flatten\", \"name\": \"flat\", "
+        + "\"attrs\": {\"axis\": \"1\"}, \"inputs\": [[0, 0, 0]]}", "[[1, 0, 0]]");
+
+    Symbol s = Symbol.fromJson(json, "flat.json");
+
+    assertThat(s.toJson()).contains("\"attrs\": {\"axis\": \"1\"}");
+    assertThat(s.inferShape(Map.of("data", Shape.of(2, 3, 4))).outputs())
+        .containsExactly(Shape.of(2, 12));
   }
 
   @Test
@@ -282,5 +350,89 @@ class SymbolJsonTest {
         .hasMessageContaining("UTF-8");
     Files.writeString(f, smallMlp().toJson(), StandardCharsets.UTF_8);
     assertThat(Symbol.load(f).listOutputs()).containsExactly("softmax_output");
+  }
+
+  @Test
+  void argNodesMustNameVariablesButMayBeMissing() throws Exception {
+    String flat = ", {\"op\": \"Flatten\", \"name\": \"f\", \"inputs\": [[0, 0]]}";
+    assertRejected(graph(DATA + flat, "[[1, 0]]").replace("\"arg_nodes\": []",
+        "\"arg_nodes\": [0, 1]"), "\"arg_nodes\" lists node 1 'f' (Flatten)", "not a variable");
+    assertRejected(graph(DATA + flat, "[[1, 0]]").replace("\"arg_nodes\": []",
+        "\"arg_nodes\": [5]"), "\"arg_nodes\"", "5 is not a node id");
+    // MXNet requires the key; Kindling recomputes the list anyway
+    Symbol s = Symbol.fromJson(graph(DATA + flat, "[[1, 0]]").replace("\"arg_nodes\": [], ", ""),
+        "no-arg-nodes.json");
+    assertThat(s.toJson()).contains("\"arg_nodes\": [0]");
+  }
+
+  @Test
+  void rowPointersAreRecomputedButMustBeIntegers() throws Exception {
+    String flat = ", {\"op\": \"Flatten\", \"name\": \"f\", \"inputs\": [[0, 0]]}";
+    String wrong = graph(DATA + flat, "[[1, 0]]").replace("\"heads\"",
+        "\"node_row_ptr\": [0, 7, 9], \"heads\"");
+    assertThat(Symbol.fromJson(wrong, "row.json").toJson()).contains("\"node_row_ptr\": [0, 1, 2]");
+    assertRejected(wrong.replace("[0, 7, 9]", "\"0 1 2\""), "\"node_row_ptr\"",
+        "array of integers");
+    assertRejected(wrong.replace("[0, 7, 9]", "[0, 1.5]"), "\"node_row_ptr\"", "1.5");
+  }
+
+  @Test
+  void inputsMayReferToLaterNodesAsLongAsThereIsNoCycle() throws Exception {
+    String json = graph("{\"op\": \"Flatten\", \"name\": \"f\", \"inputs\": [[1, 0]]}, "
+        + DATA, "[[0, 0]]");
+    Symbol s = Symbol.fromJson(json, "forward.json");
+    assertThat(s.listOutputs()).containsExactly("f_output");
+    // written back in DFS order, inputs first
+    assertThat(s.toJson()).contains("\"inputs\": [[0, 0, 0]]");
+  }
+
+  @Test
+  void anEmptyShapeHintMeansUnknownInLegacyShapes() throws Exception {
+    String json = graph("{\"op\": \"null\", \"name\": \"data\", \"attrs\": {\"__shape__\": \"()\"}, "
+        + "\"inputs\": []}, {\"op\": \"Flatten\", \"name\": \"f\", \"inputs\": [[0, 0]]}",
+        "[[1, 0]]");
+    InferredShapes s = Symbol.fromJson(json, "hint.json").inferShapePartial(Map.of());
+    assertThat(s.isComplete()).isFalse();
+    assertThat(s.arguments().get("data")).isNull();
+  }
+
+  @Test
+  void errorsOfALoadedSymbolNameItsFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("mlp-symbol.json");
+    smallMlp().save(f);
+    Symbol s = Symbol.load(f);
+
+    assertThatThrownBy(() -> s.inferShape(Map.of("data", Shape.of(2, 3),
+        "fc1_weight", Shape.of(4, 5))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(f + ": ")
+        .hasMessageContaining("node 'fc1' (FullyConnected)");
+    assertThatThrownBy(() -> s.internals().get("nope_output"))
+        .hasMessageStartingWith(f + ": no output 'nope_output'");
+    assertThatThrownBy(() -> s.get(0).inferShape(Map.of()))
+        .hasMessageStartingWith(f + ": cannot infer the shapes of [data");
+    assertThatThrownBy(() -> s.bind(Map.of(), Map.of(), Map.of(), Map.of()))
+        .hasMessageStartingWith(f + ": bind: no array for");
+    // a symbol built in code has no file to name
+    assertThatThrownBy(() -> smallMlp().inferShape(Map.of()))
+        .hasMessageStartingWith("cannot infer");
+  }
+
+  @Test
+  void composingBatchNormAndPreluWritesMxnetsInitializersAndVersions() {
+    Symbol bn = Symbol.create(BatchNorm.OP, "bn", BatchNorm.OP.defaults(),
+        Map.of("data", Symbol.variable("data")));
+    Symbol prelu = Symbol.create(LeakyReLU.OP, "pr", LeakyReLU.Params.of(LeakyReLU.ActType.PRELU),
+        Map.of("data", bn));
+
+    String json = prelu.toJson();
+
+    assertThat(json).contains("\"name\": \"bn_moving_mean\", \n"
+        + "      \"attrs\": {\"__init__\": \"[\\\"zero\\\", {}]\"}");
+    assertThat(json).contains("\"name\": \"bn_moving_var\", \n"
+        + "      \"attrs\": {\"__init__\": \"[\\\"one\\\", {}]\"}");
+    assertThat(json).contains("\"__init__\": \"[\\\"Constant\\\", {\\\"value\\\": 0.25}]\", \n"
+        + "        \"act_type\": \"prelu\"");
+    assertThat(json).contains("[[0, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 1], [4, 0, 1]]");
   }
 }

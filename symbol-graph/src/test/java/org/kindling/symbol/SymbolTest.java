@@ -7,7 +7,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.op.nn.Activation.ActType;
 import org.kindling.tensor.op.nn.FullyConnected;
-import org.kindling.tensor.op.math.ElemwiseAdd;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.Shape;
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.bytedeco.openblas.global.openblas_full;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.ops.Linalg;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Time per product is converted to GFLOP/s (2n³ / time) by {@link GemmTable}. Run with
  * {@code java -cp <bench classpath> org.openjdk.jmh.Main GemmBenchmark [-p n=256,...]}; see
  * {@code bench/run-gemm}. Both paths use OpenBLAS's global thread count, so they are compared
- * at the same parallelism.
+ * at the same parallelism: every core, unless {@code -Dkindling.blas.threads} says otherwise.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,6 +63,12 @@ public class GemmBenchmark {
    */
   @Setup(Level.Trial)
   public void setUp() {
+    // one big-matrix stream: the thread budget's split for it is every core to OpenBLAS (its
+    // default, 1 BLAS thread per engine worker, suits many independent operations)
+    if (System.getProperty(ThreadBudget.BLAS_THREADS) == null) {
+      System.setProperty(ThreadBudget.BLAS_THREADS,
+          Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
     int size = Math.multiplyExact(n, n);
     float[] va = uniform(size, 1);
     float[] vb = uniform(size, 2);

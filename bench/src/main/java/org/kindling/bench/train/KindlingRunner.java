@@ -11,6 +11,7 @@ import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.engine.Engines;
+import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.nn.Activation;
 
@@ -21,12 +22,13 @@ import org.kindling.tensor.op.nn.Activation;
  * with momentum and {@code rescale_grad = 1/batch} (what MXNet's Module sets, since
  * {@code SoftmaxOutput} sums over the batch), Xavier weights with MXNet's defaults.
  *
- * <p>Threads: OpenBLAS gets the run's thread count; the threaded engine gets as many workers
- * unless {@code -Dkindling.engine.threads} was given (the engine reads it when it is created, on
- * first use; each framework has a JVM of its own, {@link TrainWorker}).
+ * <p>Threads: the run's thread count is the {@link ThreadBudget}'s cores (unless
+ * {@code -Dkindling.cores} was given), which it shares out between engine workers and OpenBLAS
+ * threads as in any other Kindling process; {@code -Dkindling.engine.threads} or
+ * {@code -Dkindling.blas.threads} override the split. The engine is created on first use; each
+ * framework has a JVM of its own ({@link TrainWorker}), so nothing touched it before.
  */
 public final class KindlingRunner implements FrameworkRunner {
-  private static final String ENGINE_THREADS = "kindling.engine.threads";
   private static final int CLASSES = FashionMnist.CLASSES;
 
   @Override
@@ -37,24 +39,25 @@ public final class KindlingRunner implements FrameworkRunner {
   @Override
   public TrainResult run(TrainSetup setup) throws Exception {
     TrainOptions o = setup.options();
-    if (System.getProperty(ENGINE_THREADS) == null) {
-      System.setProperty(ENGINE_THREADS, Integer.toString(o.threads()));
+    if (System.getProperty(ThreadBudget.CORES) == null) {
+      System.setProperty(ThreadBudget.CORES, Integer.toString(o.threads()));
     }
-    Blas.setNumThreads(o.threads());
+    ThreadBudget budget = ThreadBudget.fromSystemProperties();
+    Blas.setNumThreads(budget.blasThreads()); // in case another runner changed it
     String version = MavenVersions.of("org.kindling", "kindling-symbol-graph");
     try (Session s = new Session(setup)) {
       return EpochLoop.run(name(), version,
-          "SGD momentum " + o.momentum() + ", float32, " + engineDescription()
+          "SGD momentum " + o.momentum() + ", float32, " + engineDescription(budget)
               + ", OpenBLAS threads " + Blas.numThreads(),
           s, setup);
     }
   }
 
   /** Which engine runs the operations, as chosen by {@code -Dkindling.engine}. */
-  private static String engineDescription() {
+  private static String engineDescription(ThreadBudget budget) {
     String kind = System.getProperty("kindling.engine", "threaded");
     return kind.equals("threaded")
-        ? "threaded engine with " + System.getProperty(ENGINE_THREADS) + " workers"
+        ? "threaded engine with " + budget.engineThreads() + " workers"
         : kind + " engine";
   }
 

@@ -6,12 +6,12 @@ package org.kindling.tensor.engine;
  * skipped because they used one of those.
  *
  * <p>As in MXNet ({@code var_exception} is a shared {@code exception_ptr} that the first wait
- * clears), a failure is reported once: the first wait that rethrows it {@linkplain #claim
- * claims} it. Unlike MXNet, clearing is ordered by push sequence rather than by timing: the
- * failure still poisons operations pushed <em>before</em> the claim (a threaded engine may not
- * have run them yet, a synchronous one already skipped them), and no longer poisons those
- * pushed after it. So which operations are skipped depends only on program order, and the
- * threaded and the naive engine agree.
+ * clears), a failure is reported once: the first wait that rethrows it claims it through the
+ * {@link FailureLedger}. Unlike MXNet, clearing is ordered by push sequence rather than by
+ * timing: the failure still poisons operations pushed <em>before</em> the claim (a threaded
+ * engine may not have run them yet, a synchronous one already skipped them), and no longer
+ * poisons those pushed after it. So which operations are skipped depends only on program
+ * order, and the threaded and the naive engine agree.
  */
 final class Failure {
   private static final long UNREPORTED = Long.MAX_VALUE;
@@ -21,6 +21,8 @@ final class Failure {
   private final Throwable cause;
   /** The push sequence number current when a wait reported this failure. */
   private volatile long reportedAt = UNREPORTED;
+  /** How many variables carry this failure now. Guarded by the {@link FailureLedger}. */
+  int carriers;
 
   Failure(String opName, long opSeq, Throwable cause) {
     this.opName = opName;
@@ -45,9 +47,9 @@ final class Failure {
 
   /**
    * Marks the failure reported as of push sequence {@code seq} (the last operation pushed so
-   * far); true for exactly one caller.
+   * far); true for the first caller only. Called by the ledger, under its lock.
    */
-  synchronized boolean claim(long seq) {
+  boolean markReported(long seq) {
     if (reportedAt != UNREPORTED) {
       return false;
     }
@@ -63,8 +65,8 @@ final class Failure {
     return new EngineException("engine operation '" + opName + "' failed: " + cause, cause);
   }
 
-  /** The failing operation's name, for messages. */
-  String opName() {
-    return opName;
+  @Override
+  public String toString() {
+    return "failure of operation '" + opName + "' (#" + opSeq + "): " + cause;
   }
 }

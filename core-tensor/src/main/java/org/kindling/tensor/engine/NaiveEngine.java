@@ -1,21 +1,28 @@
 package org.kindling.tensor.engine;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The synchronous engine: {@link #push} runs the operation at once on the caller's thread, so
- * execution order is program order. For deterministic debugging
- * ({@code -Dkindling.engine=naive}). Failures surface exactly as with {@link ThreadedEngine}
- * (recorded on the written variables, passed on by operations that use them, rethrown and
- * cleared by the first wait that sees them), so code behaves the same under both. Waiting
- * inside an operation is harmless here, unlike in the threaded engine.
+ * execution order is program order; priorities and pools make no difference. For deterministic
+ * debugging ({@code -Dkindling.engine=naive}). It behaves like {@link ThreadedEngine} wherever
+ * the outcome does not depend on timing: failures are recorded, passed on, reported once and
+ * forgotten alike, and a wait inside an operation is refused alike.
+ *
+ * <p>{@link #pushAsync} returns only once the operation has completed, and holds the engine
+ * meanwhile (as MXNet's naive engine, which requires completion before its push returns), so
+ * the thread that completes it must not push to this engine first.
  */
 public final class NaiveEngine implements Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(NaiveEngine.class);
+
   private static final class NaiveVar implements Var {
     private final String name;
     private final NaiveEngine owner;
-    private volatile Failure failure;
+    /** Guarded by the owning engine. */
+    private Failure failure;
 
     NaiveVar(String name, NaiveEngine owner) {
       this.name = name;
@@ -28,10 +35,11 @@ public final class NaiveEngine implements Engine {
     }
   }
 
-  /** Failures no wait has rethrown yet, oldest first. Guarded by {@code this}. */
-  private final List<Failure> failures = new ArrayList<>();
+  private final FailureLedger failures = new FailureLedger("naive engine");
   /** Operations pushed so far. Guarded by {@code this}. */
   private long pushed;
+  /** The innermost operation running now, or null. Guarded by {@code this}. */
+  private String running;
 
   @Override
   public Var newVar(String name) {
@@ -39,36 +47,94 @@ public final class NaiveEngine implements Engine {
   }
 
   @Override
-  public synchronized void push(String name, Runnable op, List<Var> reads, List<Var> writes) {
-    VarLists.checkDisjoint(name, reads, writes);
-    if (op == null) {
-      throw new IllegalArgumentException("operation '" + name + "' has no function");
-    }
+  public synchronized void push(String name, Runnable op, List<Var> reads, List<Var> writes,
+      FnProperty prop, int priority) {
+    VarLists.checkPush(name, op, reads, writes, prop);
+    run(name, reads, writes, () -> {
+      op.run();
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void pushAsync(String name, AsyncOp op, List<Var> reads, List<Var> writes,
+      FnProperty prop, int priority) {
+    VarLists.checkPush(name, op, reads, writes, prop);
+    run(name, reads, writes, () -> {
+      NaiveCompletion done = new NaiveCompletion(name);
+      try {
+        op.start(done);
+      } catch (Throwable t) {
+        done.startFailed(t);
+      }
+      return done.await();
+    });
+  }
+
+  /** The work of one operation: runs it and returns the failure it reported, or null. */
+  private interface Work {
+    Throwable run();
+  }
+
+  /** Runs {@code work} unless a variable's failure poisons it; records the outcome. */
+  private void run(String name, List<Var> reads, List<Var> writes, Work work) {
+    reads.forEach(v -> own(name, v));
+    writes.forEach(v -> own(name, v));
     long seq = ++pushed;
     Failure result = null;
     for (Var v : reads) {
-      result = poisoning(own(name, v).failure, seq, result);
+      result = poisoning(((NaiveVar) v).failure, seq, result);
     }
     for (Var v : writes) {
-      result = poisoning(own(name, v).failure, seq, result);
+      result = poisoning(((NaiveVar) v).failure, seq, result);
     }
+    Throwable thrown = null;
     if (result == null) {
+      String outer = running;
+      running = name;
       try {
-        op.run();
+        thrown = work.run();
       } catch (Throwable t) { // recorded like the threaded engine does, never thrown from push
-        result = new Failure(name, seq, t);
-        failures.add(result);
+        thrown = t;
+      } finally {
+        running = outer;
+      }
+      if (thrown != null) {
+        result = new Failure(name, seq, thrown);
       }
     }
     for (Var v : writes) {
-      ((NaiveVar) v).failure = result;
+      setFailure((NaiveVar) v, result);
+    }
+    if (thrown != null) {
+      failures.record(result);
+    }
+  }
+
+  private void setFailure(NaiveVar v, Failure f) {
+    if (v.failure != f) {
+      failures.carry(v.failure, f);
+      v.failure = f;
     }
   }
 
   @Override
   public synchronized void deleteVar(Var v, Runnable onDone) {
-    own("deleteVar", v);
-    onDone.run(); // every operation on v has already run
+    if (onDone == null) {
+      throw new IllegalArgumentException("deleteVar needs a function");
+    }
+    NaiveVar nv = own("deleteVar", v);
+    ++pushed;
+    setFailure(nv, null);
+    String outer = running;
+    running = "delete " + nv.name();
+    try {
+      onDone.run(); // every operation on v has already run
+    } catch (Throwable t) {
+      LOG.warn("naive engine: delete {} failed", nv.name(), t);
+    } finally {
+      running = outer;
+    }
   }
 
   private static Failure poisoning(Failure f, long seq, Failure found) {
@@ -76,34 +142,43 @@ public final class NaiveEngine implements Engine {
   }
 
   @Override
-  public void waitToRead(Var v) {
-    report(own("waitToRead", v));
+  public synchronized void waitToRead(Var v) {
+    NaiveVar nv = own("waitToRead", v);
+    report("waitToRead on '" + nv.name() + "'", nv);
   }
 
   @Override
-  public void waitToWrite(Var v) {
-    report(own("waitToWrite", v));
+  public synchronized void waitToWrite(Var v) {
+    NaiveVar nv = own("waitToWrite", v);
+    report("waitToWrite on '" + nv.name() + "'", nv);
   }
 
-  private synchronized void report(NaiveVar v) {
+  private void report(String what, NaiveVar v) {
+    rejectInsideOperation(what);
     Failure f = v.failure;
-    if (f != null && f.claim(pushed)) {
+    if (f != null && failures.claim(f, pushed)) {
       throw f.toException();
     }
   }
 
   @Override
   public synchronized void waitAll() {
-    Failure first = null;
-    for (Failure f : failures) {
-      if (f.claim(pushed) && first == null) {
-        first = f;
-      }
-    }
-    failures.clear();
+    rejectInsideOperation("waitAll");
+    Failure first = failures.claimAll(pushed);
     if (first != null) {
       throw first.toException();
     }
+  }
+
+  private void rejectInsideOperation(String what) {
+    if (running != null) {
+      throw VarLists.waitInsideOperation(what, running);
+    }
+  }
+
+  /** Failures held for a later wait; for tests that check nothing accumulates. */
+  synchronized int unreportedFailures() {
+    return failures.size();
   }
 
   @Override
@@ -116,5 +191,65 @@ public final class NaiveEngine implements Engine {
     throw new IllegalArgumentException(
         "operation '" + opName + "': variable '" + (v == null ? "null" : v.name())
             + "' was not created by this engine");
+  }
+
+  /** The completion of one asynchronous operation, which the pushing thread waits for. */
+  private static final class NaiveCompletion implements Completion {
+    private final String name;
+    private boolean completed;
+    private Throwable cause;
+
+    NaiveCompletion(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void done() {
+      complete(null);
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      if (cause == null) {
+        throw new IllegalArgumentException(
+            "operation '" + name + "': fail needs the exception that caused the failure");
+      }
+      complete(cause);
+    }
+
+    private synchronized void complete(Throwable t) {
+      if (completed) {
+        throw new IllegalStateException("asynchronous operation '" + name
+            + "' was already completed; call done or fail exactly once");
+      }
+      completed = true;
+      cause = t;
+      notifyAll();
+    }
+
+    synchronized void startFailed(Throwable t) {
+      if (completed) {
+        LOG.warn("naive engine: asynchronous operation '{}' threw after it completed; ignored",
+            name, t);
+        return;
+      }
+      complete(t);
+    }
+
+    /** Blocks until completed; an interrupt is kept for the caller, not acted on. */
+    synchronized Throwable await() {
+      boolean interrupted = false;
+      while (!completed) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return cause;
+    }
   }
 }

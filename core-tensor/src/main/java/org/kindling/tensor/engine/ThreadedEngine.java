@@ -1,11 +1,6 @@
 package org.kindling.tensor.engine;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -15,72 +10,84 @@ import org.slf4j.LoggerFactory;
 /**
  * MXNet's threaded dependency engine: every variable keeps a queue of the operations waiting
  * for it; reads of a variable run concurrently, a write waits for every earlier read and write
- * and blocks every later one. Operations whose dependencies are all granted go to a shared
- * ready queue served by a fixed pool of daemon worker threads.
+ * and blocks every later one. Operations whose dependencies are all granted go to the ready
+ * queue of their pool ({@link FnProperty#NORMAL}: the compute workers, {@link FnProperty#IO}:
+ * a small separate pool), served highest priority first, then in the order they became ready,
+ * by daemon worker threads (MXNet's {@code ThreadedEnginePerDevice} on a CPU).
  *
  * <p>Cost: {@link #push} allocates one small object per operation plus one queue node per
  * variable that is busy, takes each variable's lock briefly and never blocks, so it may be
  * called from inside a running operation (a nested push). Workers spin briefly before parking
  * so that bursts of small operations do not pay a thread wake-up each.
  *
- * <p>Failures follow {@link Engine}: the failure is recorded on the variables the operation
- * writes; operations that read or write a failed variable are skipped and pass the failure on;
- * the first {@link #waitToRead}, {@link #waitToWrite} or {@link #waitAll} that sees it rethrows
- * it as an {@link EngineException} and clears it (as MXNet does), so operations pushed after
- * that wait use the variables normally. Operations pushed before the wait are still skipped
- * even if they run after it, so the outcome depends on program order only and matches
- * {@link NaiveEngine}.
+ * <p>An asynchronous operation ({@link #pushAsync}) holds its variables, but no thread, until
+ * its {@link Completion} is called; the completing thread releases the variables and readies
+ * what waited for them, which run on the workers.
  *
- * <p>Waiting inside an operation is allowed but discouraged: while it waits, the worker runs
- * other ready operations so the pool cannot starve. A wait that could only finish after an
- * operation enclosing it on the same thread (the variable is written by it, or for
- * {@code waitToWrite} also read) throws {@link IllegalStateException} instead of deadlocking,
- * and so does {@link #waitAll} inside an operation. Waits are interruptible: an interrupted
- * waiter gets an {@link EngineException} caused by {@link InterruptedException}, with its
- * interrupt status set again.
+ * <p>Waits never run on an engine thread: a wait inside an operation (or inside an
+ * asynchronous operation's start, or a {@code deleteVar} function) throws
+ * {@link IllegalStateException}, whatever the variable's state, so the outcome does not depend
+ * on timing. A worker that blocked would either have to run unrelated operations on its own
+ * stack while it waits (where they could wait for the operation beneath them) or could
+ * deadlock the pool. Waits are interruptible: an interrupted waiter gets an
+ * {@link EngineException} caused by {@link InterruptedException}, with its interrupt status set
+ * again.
+ *
+ * <p>Failures follow {@link Engine}. Operations pushed before the wait that reported a failure
+ * are still skipped even if they run after it, so the outcome depends on program order only and
+ * matches {@link NaiveEngine}. Reported failures are forgotten at once ({@link FailureLedger}).
  */
 public final class ThreadedEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadedEngine.class);
   private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
   /** Polls a worker makes before parking: long enough to catch the next op of a burst. */
   private static final int SPIN_POLLS = 2_000;
-  /** How often a worker waiting inside an operation re-checks its wait while helping. */
-  private static final long HELP_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
-  private final LinkedBlockingQueue<ThreadedOp> ready = new LinkedBlockingQueue<>();
+  private final ReadyQueue normal = new ReadyQueue();
+  private final ReadyQueue io = new ReadyQueue();
   private final Worker[] workers;
+  private final int ioThreads;
   /** Pushed operations (not wait markers) that have not finished. */
   private final AtomicLong pending = new AtomicLong();
   /** Operations pushed so far: the push sequence that orders failure reporting. */
   private final AtomicLong pushed = new AtomicLong();
   private final Object idleLock = new Object();
-  /** Failures no wait has rethrown yet, oldest first; drained by {@link #waitAll}. */
-  private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+  private final FailureLedger failures;
   private final String id;
   private volatile boolean closed;
 
   /**
-   * Starts an engine with {@code threads} daemon worker threads.
+   * Starts an engine with {@code threads} compute workers and {@code ioThreads} workers for
+   * {@link FnProperty#IO} operations, all daemon threads.
    *
-   * @throws IllegalArgumentException if {@code threads < 1}
+   * @throws IllegalArgumentException if either count is below 1
    */
-  public ThreadedEngine(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException(
-          "a threaded engine needs at least one worker thread, got " + threads);
+  public ThreadedEngine(int threads, int ioThreads) {
+    if (threads < 1 || ioThreads < 1) {
+      throw new IllegalArgumentException("a threaded engine needs at least one compute and one"
+          + " I/O worker thread, got " + threads + " and " + ioThreads);
     }
     id = "kindling-engine-" + ENGINE_IDS.incrementAndGet();
-    workers = new Worker[threads];
-    for (int i = 0; i < threads; i++) {
-      workers[i] = new Worker(id + "-worker-" + i);
+    failures = new FailureLedger(id);
+    this.ioThreads = ioThreads;
+    workers = new Worker[threads + ioThreads];
+    for (int i = 0; i < workers.length; i++) {
+      workers[i] = i < threads
+          ? new Worker(id + "-worker-" + i, normal)
+          : new Worker(id + "-io-" + (i - threads), io);
       workers[i].start();
     }
-    LOG.debug("{} started with {} worker threads", id, threads);
+    LOG.debug("{} started with {} compute and {} I/O worker threads", id, threads, ioThreads);
   }
 
-  /** Number of worker threads. */
+  /** Number of compute worker threads. */
   public int threads() {
-    return workers.length;
+    return workers.length - ioThreads;
+  }
+
+  /** Number of worker threads for {@link FnProperty#IO} operations. */
+  public int ioThreads() {
+    return ioThreads;
   }
 
   @Override
@@ -89,16 +96,26 @@ public final class ThreadedEngine implements Engine {
   }
 
   @Override
-  public void push(String name, Runnable op, List<Var> reads, List<Var> writes) {
-    VarLists.checkDisjoint(name, reads, writes);
-    if (op == null) {
-      throw new IllegalArgumentException("operation '" + name + "' has no function");
-    }
+  public void push(String name, Runnable op, List<Var> reads, List<Var> writes, FnProperty prop,
+      int priority) {
+    VarLists.checkPush(name, op, reads, writes, prop);
+    enqueue(ThreadedOp.operation(name, op, null, own(name, reads), own(name, writes),
+        nextSeq(name), prop, priority));
+  }
+
+  @Override
+  public void pushAsync(String name, AsyncOp op, List<Var> reads, List<Var> writes,
+      FnProperty prop, int priority) {
+    VarLists.checkPush(name, op, reads, writes, prop);
+    enqueue(ThreadedOp.operation(name, null, op, own(name, reads), own(name, writes),
+        nextSeq(name), prop, priority));
+  }
+
+  private long nextSeq(String name) {
     if (closed) {
       throw new IllegalStateException(id + " is closed; cannot push '" + name + "'");
     }
-    enqueue(ThreadedOp.operation(
-        name, op, own(name, reads), own(name, writes), pushed.incrementAndGet()));
+    return pushed.incrementAndGet();
   }
 
   @Override
@@ -136,42 +153,23 @@ public final class ThreadedEngine implements Engine {
 
   @Override
   public void waitToRead(Var v) {
-    waitFor(own("waitToRead", v), false);
+    ThreadedVar tv = own("waitToRead", v);
+    rejectOnEngineThread("waitToRead on '" + tv.name() + "'");
+    waitFor(tv, false);
   }
 
   @Override
   public void waitToWrite(Var v) {
-    waitFor(own("waitToWrite", v), true);
+    ThreadedVar tv = own("waitToWrite", v);
+    rejectOnEngineThread("waitToWrite on '" + tv.name() + "'");
+    waitFor(tv, true);
   }
 
   @Override
   public void waitAll() {
-    if (currentOp() != null) {
-      throw new IllegalStateException(
-          "waitAll inside engine operation '" + currentOp().name
-              + "' would wait for that operation itself; push a dependent operation instead");
-    }
+    rejectOnEngineThread("waitAll");
     awaitIdle();
-    long seq = pushed.get();
-    // failures are queued in completion order; report the first in push order, as the naive
-    // engine does, and clear the rest
-    List<Failure> unreported = new ArrayList<>();
-    for (Failure f; (f = failures.poll()) != null; ) {
-      if (f.isUnreported()) {
-        unreported.add(f);
-      }
-    }
-    unreported.sort(Comparator.comparingLong(Failure::opSeq));
-    Failure first = null;
-    for (Failure f : unreported) {
-      if (f.claim(seq)) {
-        if (first == null) {
-          first = f;
-        } else {
-          LOG.warn("{}: further failure cleared by waitAll: operation '{}'", id, f.opName());
-        }
-      }
-    }
+    Failure first = failures.claimAll(pushed.get());
     if (first != null) {
       throw first.toException();
     }
@@ -190,24 +188,24 @@ public final class ThreadedEngine implements Engine {
     for (Worker w : workers) {
       w.interrupt();
     }
-    int unreported = 0;
-    for (Failure f : failures) {
-      if (f.isUnreported()) {
-        unreported++;
-      }
-    }
+    int unreported = failures.size();
     if (unreported > 0) {
       LOG.warn("{} closed with {} operation failures never waited for", id, unreported);
     }
   }
 
+  /** Failures held for a later wait; for tests that check nothing accumulates. */
+  int unreportedFailures() {
+    return failures.size();
+  }
+
   // ---------------------------------------------------------------------------------------
   // scheduling
 
-  /** Sends a ready operation to the workers, or wakes the thread waiting on a marker. */
+  /** Sends a ready operation to its pool, or wakes the thread waiting on a marker. */
   private void dispatch(ThreadedOp o) {
     if (!o.isMarker()) {
-      ready.offer(o);
+      (o.prop == FnProperty.IO ? io : normal).offer(o);
     } else if (o.markGranted()) {
       LockSupport.unpark(o.waiter);
     } else {
@@ -216,46 +214,81 @@ public final class ThreadedEngine implements Engine {
     }
   }
 
-  /** Runs {@code o} on the current worker thread and releases its variables. */
+  /** Runs {@code o} on the current worker thread; finishes it unless it is asynchronous. */
   private void execute(ThreadedOp o, Worker self) {
     if (o.cleanup) {
-      runCleanup(o);
+      runCleanup(o, self);
       return;
     }
-    Failure result = inheritedFailure(o);
-    if (result == null) {
-      o.enclosing = self.current;
-      self.current = o;
+    Failure inherited = inheritedFailure(o);
+    if (inherited != null) {
+      finish(o, inherited, null);
+      return;
+    }
+    self.current = o;
+    if (o.fn != null) {
+      Throwable thrown = null;
       try {
         o.fn.run();
       } catch (Throwable t) { // an op's failure must never kill a worker
-        result = new Failure(o.name, o.seq, t);
-        failures.add(result);
+        thrown = t;
       } finally {
-        self.current = o.enclosing;
-        o.enclosing = null;
+        self.current = null;
       }
+      finish(o, null, thrown);
+      return;
     }
-    // Record before releasing: operations granted by the release must see the failure.
-    for (ThreadedVar v : o.writes) {
-      v.failure = result;
-    }
-    release(o);
-    if (pending.decrementAndGet() == 0) {
-      synchronized (idleLock) {
-        idleLock.notifyAll();
-      }
+    AsyncCompletion completion = new AsyncCompletion(o);
+    try {
+      o.asyncFn.start(completion);
+    } catch (Throwable t) {
+      completion.startFailed(t);
+    } finally {
+      self.current = null;
     }
   }
 
-  /** Runs a {@code deleteVar} function; its variable's failure state is left as it was. */
-  private void runCleanup(ThreadedOp o) {
+  /**
+   * Ends {@code o}: records its outcome on the variables it writes (the failure it inherited,
+   * a new one for {@code thrown}, or none), then releases its variables.
+   */
+  private void finish(ThreadedOp o, Failure inherited, Throwable thrown) {
+    Failure result = thrown == null ? inherited : new Failure(o.name, o.seq, thrown);
+    // Record before releasing: operations granted by the release must see the failure.
+    for (ThreadedVar v : o.writes) {
+      setFailure(v, result);
+    }
+    if (thrown != null) {
+      failures.record(result);
+    }
+    release(o);
+    opDone();
+  }
+
+  private void setFailure(ThreadedVar v, Failure f) {
+    Failure old = v.failure;
+    if (old != f) {
+      failures.carry(old, f);
+      v.failure = f;
+    }
+  }
+
+  /** Runs a {@code deleteVar} function; the variable is gone, so is any failure it carried. */
+  private void runCleanup(ThreadedOp o, Worker self) {
+    setFailure(o.writes[0], null);
+    self.current = o;
     try {
       o.fn.run();
     } catch (Throwable t) {
       LOG.warn("{}: {} failed", id, o.name, t);
+    } finally {
+      self.current = null;
     }
     release(o);
+    opDone();
+  }
+
+  private void opDone() {
     if (pending.decrementAndGet() == 0) {
       synchronized (idleLock) {
         idleLock.notifyAll();
@@ -300,26 +333,62 @@ public final class ThreadedEngine implements Engine {
     }
   }
 
+  /** The {@link Completion} handed to an asynchronous operation: finishes it exactly once. */
+  private final class AsyncCompletion implements Completion {
+    private final ThreadedOp op;
+
+    AsyncCompletion(ThreadedOp op) {
+      this.op = op;
+    }
+
+    @Override
+    public void done() {
+      complete(null);
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+      if (cause == null) {
+        throw new IllegalArgumentException(
+            "operation '" + op.name + "': fail needs the exception that caused the failure");
+      }
+      complete(cause);
+    }
+
+    private void complete(Throwable cause) {
+      if (!op.markCompleted()) {
+        throw new IllegalStateException("asynchronous operation '" + op.name
+            + "' was already completed; call done or fail exactly once");
+      }
+      finish(op, null, cause);
+    }
+
+    /** {@code start} threw: the operation fails, unless it had already completed. */
+    void startFailed(Throwable t) {
+      if (op.markCompleted()) {
+        finish(op, null, t);
+      } else {
+        LOG.warn("{}: asynchronous operation '{}' threw after it completed; ignored", id,
+            op.name, t);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------
   // waiting
 
-  private void waitFor(ThreadedVar v, boolean write) {
+  /**
+   * Refuses a wait on an engine thread. A worker that blocks either runs unrelated operations
+   * on its stack meanwhile or starves the pool; both can deadlock.
+   */
+  private void rejectOnEngineThread(String what) {
     ThreadedOp current = currentOp();
     if (current != null) {
-      int held = current.useOnThread(v);
-      if (held == ThreadedOp.WRITES || (held == ThreadedOp.READS && write)) {
-        throw new IllegalStateException(
-            (write ? "waitToWrite" : "waitToRead") + " on " + v.name()
-                + " inside engine operation '" + current.name
-                + "', which holds that variable, would wait for itself");
-      }
-      if (held == ThreadedOp.READS) {
-        // an enclosing op reads v: every earlier write is done. Queuing a marker could put it
-        // behind a later write that waits for that very op, so do not queue.
-        reportFailure(v);
-        return;
-      }
+      throw VarLists.waitInsideOperation(what, current.name);
     }
+  }
+
+  private void waitFor(ThreadedVar v, boolean write) {
     if (write ? v.isIdle() : v.isReadable()) {
       reportFailure(v); // fast path: nothing pending that we would wait for
       return;
@@ -329,11 +398,7 @@ public final class ThreadedEngine implements Engine {
     if (marker.grant(now ? 2 : 1)) {
       dispatch(marker);
     }
-    if (current != null) {
-      helpUntilGranted(marker);
-    } else {
-      parkUntilGranted(marker, v);
-    }
+    parkUntilGranted(marker, v);
     // The marker now holds v like an operation would; look at v's state, then let go.
     try {
       reportFailure(v);
@@ -342,7 +407,7 @@ public final class ThreadedEngine implements Engine {
     }
   }
 
-  /** Blocks a non-worker thread until the marker is granted. */
+  /** Blocks the calling thread until the marker is granted. */
   private void parkUntilGranted(ThreadedOp marker, ThreadedVar v) {
     while (!marker.isGranted()) {
       LockSupport.park(this);
@@ -359,28 +424,9 @@ public final class ThreadedEngine implements Engine {
     }
   }
 
-  /** A worker waiting inside an operation runs other ready operations meanwhile. */
-  private void helpUntilGranted(ThreadedOp marker) {
-    Worker self = (Worker) Thread.currentThread();
-    while (!marker.isGranted()) {
-      ThreadedOp o;
-      try {
-        o = ready.poll(HELP_POLL_NANOS, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        if (closed) {
-          Thread.currentThread().interrupt();
-        }
-        continue; // workers are interrupted only by close, which waits for this op first
-      }
-      if (o != null) {
-        execute(o, self);
-      }
-    }
-  }
-
   private void reportFailure(ThreadedVar v) {
     Failure f = v.failure;
-    if (f != null && f.claim(pushed.get())) {
+    if (f != null && failures.claim(f, pushed.get())) {
       throw f.toException();
     }
   }
@@ -435,13 +481,15 @@ public final class ThreadedEngine implements Engine {
     return out;
   }
 
-  /** A worker thread: takes ready operations and runs them until the engine closes. */
+  /** A worker thread: takes ready operations of its pool and runs them until the engine closes. */
   private final class Worker extends Thread {
-    /** The innermost operation running on this thread, or null. */
+    private final ReadyQueue queue;
+    /** The operation running on this thread, or null. */
     ThreadedOp current;
 
-    Worker(String name) {
+    Worker(String name, ReadyQueue queue) {
       super(name);
+      this.queue = queue;
       setDaemon(true);
     }
 
@@ -452,14 +500,14 @@ public final class ThreadedEngine implements Engine {
     @Override
     public void run() {
       while (!closed) {
-        ThreadedOp o = ready.poll();
+        ThreadedOp o = queue.poll();
         for (int i = 0; o == null && i < SPIN_POLLS; i++) {
           Thread.onSpinWait();
-          o = ready.poll();
+          o = queue.poll();
         }
         if (o == null) {
           try {
-            o = ready.take();
+            o = queue.take();
           } catch (InterruptedException e) {
             continue; // close() interrupts; the loop condition decides
           }

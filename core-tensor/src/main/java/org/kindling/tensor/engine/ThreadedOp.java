@@ -14,13 +14,13 @@ import java.lang.invoke.VarHandle;
  */
 final class ThreadedOp {
   private static final VarHandle UNMET;
-  private static final VarHandle MARKER_STATE;
+  private static final VarHandle STATE;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       UNMET = l.findVarHandle(ThreadedOp.class, "unmet", int.class);
-      MARKER_STATE = l.findVarHandle(ThreadedOp.class, "markerState", int.class);
+      STATE = l.findVarHandle(ThreadedOp.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -32,14 +32,25 @@ final class ThreadedOp {
   static final int GRANTED = 1;
   static final int ABANDONED = 2;
 
+  /** Asynchronous operation states: started, not completed / completed. */
+  static final int RUNNING = 0;
+
+  static final int COMPLETED = 1;
+
+  static final ThreadedVar[] NO_VARS = new ThreadedVar[0];
+
   final String name;
-  /** The work; null for a wait marker. */
+  /** The work of a synchronous operation or a {@code deleteVar}; null otherwise. */
   final Runnable fn;
+  /** The work of an asynchronous operation; null otherwise. */
+  final AsyncOp asyncFn;
 
   final ThreadedVar[] reads;
   final ThreadedVar[] writes;
   /** Position in push order (0 for markers): decides which failures poison this op. */
   final long seq;
+  final FnProperty prop;
+  final int priority;
   /** The thread blocked on this marker; null for an operation. */
   final Thread waiter;
   /** A {@code deleteVar} operation: runs whatever failures its variable carries. */
@@ -48,51 +59,52 @@ final class ThreadedOp {
   @SuppressWarnings("unused") // accessed through UNMET
   private volatile int unmet;
 
-  @SuppressWarnings("unused") // accessed through MARKER_STATE
-  private volatile int markerState;
+  /** A marker's {@code WAITING/GRANTED/ABANDONED}, or an async op's {@code RUNNING/COMPLETED}. */
+  @SuppressWarnings("unused") // accessed through STATE
+  private volatile int state;
 
-  /**
-   * The operation that was running on the same worker thread when this one started (a thread
-   * that waits inside an operation runs other ready operations meanwhile). Used to refuse waits
-   * that would wait for an enclosing operation.
-   */
-  ThreadedOp enclosing;
-
-  private ThreadedOp(String name, Runnable fn, ThreadedVar[] reads, ThreadedVar[] writes,
-      long seq, Thread waiter, boolean cleanup) {
-    this.cleanup = cleanup;
+  private ThreadedOp(String name, Runnable fn, AsyncOp asyncFn, ThreadedVar[] reads,
+      ThreadedVar[] writes, long seq, FnProperty prop, int priority, Thread waiter,
+      boolean cleanup) {
     this.name = name;
-    this.seq = seq;
     this.fn = fn;
+    this.asyncFn = asyncFn;
     this.reads = reads;
     this.writes = writes;
+    this.seq = seq;
+    this.prop = prop;
+    this.priority = priority;
     this.waiter = waiter;
+    this.cleanup = cleanup;
     // one per variable, plus one the pusher holds until all variables know the op
     this.unmet = reads.length + writes.length + 1;
   }
 
-  static ThreadedOp operation(
-      String name, Runnable fn, ThreadedVar[] reads, ThreadedVar[] writes, long seq) {
-    return new ThreadedOp(name, fn, reads, writes, seq, null, false);
+  /** An operation: exactly one of {@code fn} (synchronous) and {@code asyncFn} is non-null. */
+  static ThreadedOp operation(String name, Runnable fn, AsyncOp asyncFn, ThreadedVar[] reads,
+      ThreadedVar[] writes, long seq, FnProperty prop, int priority) {
+    assert (fn == null) != (asyncFn == null);
+    return new ThreadedOp(name, fn, asyncFn, reads, writes, seq, prop, priority, null, false);
   }
 
   /** A {@code deleteVar} operation: writes {@code v}, runs even if {@code v} failed. */
   static ThreadedOp cleanup(String name, Runnable fn, ThreadedVar v, long seq) {
-    return new ThreadedOp(name, fn, NO_VARS, new ThreadedVar[] {v}, seq, null, true);
+    return new ThreadedOp(name, fn, null, NO_VARS, new ThreadedVar[] {v}, seq, FnProperty.NORMAL,
+        0, null, true);
   }
-
-  static final ThreadedVar[] NO_VARS = new ThreadedVar[0];
 
   /** A marker that waits for {@code v} like a read ({@code write == false}) or a write. */
   static ThreadedOp marker(ThreadedVar v, boolean write, Thread waiter) {
     ThreadedVar[] one = {v};
     return write
-        ? new ThreadedOp("waitToWrite", null, NO_VARS, one, 0, waiter, false)
-        : new ThreadedOp("waitToRead", null, one, NO_VARS, 0, waiter, false);
+        ? new ThreadedOp("waitToWrite", null, null, NO_VARS, one, 0, FnProperty.NORMAL, 0,
+            waiter, false)
+        : new ThreadedOp("waitToRead", null, null, one, NO_VARS, 0, FnProperty.NORMAL, 0,
+            waiter, false);
   }
 
   boolean isMarker() {
-    return fn == null;
+    return waiter != null;
   }
 
   /** Counts {@code n} dependencies as granted; true if that made the operation ready. */
@@ -104,43 +116,21 @@ final class ThreadedOp {
 
   /** Marker: the variable granted it. False if the waiter already gave up (interrupted). */
   boolean markGranted() {
-    return MARKER_STATE.compareAndSet(this, WAITING, GRANTED);
+    return STATE.compareAndSet(this, WAITING, GRANTED);
   }
 
   /** Marker: the waiter gives up. False if the variable granted it first. */
   boolean markAbandoned() {
-    return MARKER_STATE.compareAndSet(this, WAITING, ABANDONED);
+    return STATE.compareAndSet(this, WAITING, ABANDONED);
   }
 
   boolean isGranted() {
-    return (int) MARKER_STATE.getVolatile(this) == GRANTED;
+    return (int) STATE.getVolatile(this) == GRANTED;
   }
 
-  /** Results of {@link #useOnThread}. */
-  static final int NONE = 0;
-
-  static final int READS = 1;
-  static final int WRITES = 2;
-
-  /**
-   * How this operation and those enclosing it on its thread use {@code v}: {@link #WRITES} if
-   * any writes it, else {@link #READS} if any reads it, else {@link #NONE}.
-   */
-  int useOnThread(ThreadedVar v) {
-    int use = NONE;
-    for (ThreadedOp o = this; o != null; o = o.enclosing) {
-      for (ThreadedVar w : o.writes) {
-        if (w == v) {
-          return WRITES;
-        }
-      }
-      for (ThreadedVar r : o.reads) {
-        if (r == v) {
-          use = READS;
-        }
-      }
-    }
-    return use;
+  /** Asynchronous operation: true for the first completion only. */
+  boolean markCompleted() {
+    return STATE.compareAndSet(this, RUNNING, COMPLETED);
   }
 
   @Override

@@ -4,13 +4,15 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_full;
+import org.kindling.tensor.engine.ThreadBudget;
 
 /**
  * OpenBLAS through JavaCPP ({@code org.bytedeco.openblas.global.openblas_full}).
  *
  * <p>The native library loads on the first call of any method here, never in a static
  * initializer, so that classes which merely mention this one stay cheap to load; the first
- * call takes 0.15 to 0.55 s.
+ * call takes 0.15 to 0.55 s. Loading sets OpenBLAS's threads per call to the
+ * {@link ThreadBudget}'s, so that BLAS and the engine's workers share the cores.
  *
  * <p>Buffers are passed to native code without a copy: they must be direct and in native byte
  * order. JavaCPP hands native code the buffer's address plus its <em>position</em>; this class
@@ -48,6 +50,7 @@ public final class Blas {
                 + " on the class path (" + e + ")",
             e);
       }
+      openblas_full.openblas_set_num_threads(ThreadBudget.fromSystemProperties().blasThreads());
       loaded = true;
     }
   }

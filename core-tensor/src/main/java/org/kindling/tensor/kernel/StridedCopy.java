@@ -57,32 +57,14 @@ public final class StridedCopy {
     int ss = last < 0 ? 1 : p.src[last];
     int ds = last < 0 ? 1 : p.dst[last];
     boolean bulk = ss == 1 && ds == 1;
-    int[] idx = new int[Math.max(0, last)];
-    int s = srcOffset;
-    int d = dstOffset;
-    while (true) {
+    Runs r = new Runs(p, last, srcOffset, dstOffset);
+    do {
       if (bulk) {
-        dst.put(d * elemSize, src, s * elemSize, n * elemSize);
+        dst.put(r.d * elemSize, src, r.s * elemSize, n * elemSize);
       } else {
-        copyRun(src, s, ss, dst, d, ds, n, elemSize);
+        copyRun(src, r.s, ss, dst, r.d, ds, n, elemSize);
       }
-      // odometer over the outer axes
-      int k = last - 1;
-      while (k >= 0) {
-        s += p.src[k];
-        d += p.dst[k];
-        if (++idx[k] < p.dims[k]) {
-          break;
-        }
-        s -= p.src[k] * p.dims[k];
-        d -= p.dst[k] * p.dims[k];
-        idx[k] = 0;
-        k--;
-      }
-      if (k < 0) {
-        return;
-      }
-    }
+    } while (r.next());
   }
 
   /**
@@ -105,16 +87,14 @@ public final class StridedCopy {
         : null;
     int[] tile = si == null ? null : new int[TILE * TILE];
     int[] line = si == null ? null : new int[TILE];
-    int[] idx = new int[last - 1];
-    int s = srcOffset;
-    int d = dstOffset;
-    while (true) {
+    Runs runs = new Runs(t, last - 1, srcOffset, dstOffset);
+    do {
       for (int r0 = 0; r0 < rows; r0 += TILE) {
         int rn = Math.min(rows, r0 + TILE) - r0;
         for (int c0 = 0; c0 < cols; c0 += TILE) {
           int cn = Math.min(cols, c0 + TILE) - c0;
-          int s0 = s + r0 * sr + c0 * sc;
-          int d0 = d + r0 * dr + c0 * dc;
+          int s0 = runs.s + r0 * sr + c0 * sc;
+          int d0 = runs.d + r0 * dr + c0 * dc;
           if (si == null) {
             for (int r = 0; r < rn; r++) {
               copyRun(src, s0 + r * sr, sc, dst, d0 + r * dr, dc, cn, elemSize);
@@ -144,22 +124,7 @@ public final class StridedCopy {
           }
         }
       }
-      int k = last - 2;
-      while (k >= 0) {
-        s += t.src[k];
-        d += t.dst[k];
-        if (++idx[k] < t.dims[k]) {
-          break;
-        }
-        s -= t.src[k] * t.dims[k];
-        d -= t.dst[k] * t.dims[k];
-        idx[k] = 0;
-        k--;
-      }
-      if (k < 0) {
-        return;
-      }
-    }
+    } while (runs.next());
   }
 
   private static void copyRun(ByteBuffer src, int s, int ss, ByteBuffer dst, int d, int ds, int n,
@@ -208,10 +173,10 @@ public final class StridedCopy {
     boolean bulk = ss == 1 && ds == 1 && n >= 16;
     float[] a = bulk ? new float[Math.min(CHUNK, n)] : null;
     float[] b = bulk ? new float[a.length] : null;
-    int[] idx = new int[Math.max(0, last)];
-    int s = srcOffset;
-    int d = dstOffset;
-    while (true) {
+    Runs r = new Runs(p, last, srcOffset, dstOffset);
+    do {
+      int s = r.s;
+      int d = r.d;
       if (bulk) {
         for (int start = 0; start < n; start += CHUNK) {
           int len = Math.min(CHUNK, n - start);
@@ -233,21 +198,42 @@ public final class StridedCopy {
           dst.put(di, dst.get(di) + src.get(si));
         }
       }
-      int k = last - 1;
-      while (k >= 0) {
+    } while (r.next());
+  }
+
+  /**
+   * The offsets of a plan's runs (its innermost axis, or two for a tiled transposition): an
+   * odometer over the outer axes, starting at the given offsets.
+   */
+  private static final class Runs {
+    private final Plan p;
+    private final int[] idx;
+    /** The current run's first source element. */
+    int s;
+    /** The current run's first destination element. */
+    int d;
+
+    /** Runs over axes {@code [0, outer)} of {@code p}. */
+    Runs(Plan p, int outer, int s, int d) {
+      this.p = p;
+      this.idx = new int[Math.max(0, outer)];
+      this.s = s;
+      this.d = d;
+    }
+
+    /** Moves to the next run; false after the last. */
+    boolean next() {
+      for (int k = idx.length - 1; k >= 0; k--) {
         s += p.src[k];
         d += p.dst[k];
         if (++idx[k] < p.dims[k]) {
-          break;
+          return true;
         }
         s -= p.src[k] * p.dims[k];
         d -= p.dst[k] * p.dims[k];
         idx[k] = 0;
-        k--;
       }
-      if (k < 0) {
-        return;
-      }
+      return false;
     }
   }
 

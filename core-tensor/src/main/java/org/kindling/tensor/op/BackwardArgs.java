@@ -1,5 +1,7 @@
 package org.kindling.tensor.op;
 
+import org.kindling.tensor.kernel.FloatKernels;
+
 /**
  * The tensors of one backward call, as MXNet passes them to a backward FCompute: the output
  * gradients, the forward inputs and outputs (entries the operator's {@link BackwardDeps} did not
@@ -36,5 +38,15 @@ public record BackwardArgs(
   /** True if input {@code i}'s gradient is accumulated into rather than overwritten. */
   public boolean adds(int i) {
     return req[i] == GradReq.ADD;
+  }
+
+  /**
+   * Zeroes input {@code i}'s (float32) gradient where it is wanted and its request writes rather
+   * than adds: a zero gradient, or the start of a kernel that scatters additions into it.
+   */
+  public void zeroUnlessAdding(int i) {
+    if (wants(i) && !adds(i)) {
+      FloatKernels.zero(inGrad[i].floats(), inGrad[i].size());
+    }
   }
 }

@@ -30,6 +30,14 @@ public record BackwardDeps(boolean outputGrads, Set<Integer> inputs, Set<Integer
     return new BackwardDeps(true, Set.of(), Set.of(outputs));
   }
 
+  /**
+   * Reads nothing: a zero or absent gradient, or a loss head whose gradient is a constant
+   * ({@code make_loss}).
+   */
+  public static BackwardDeps none() {
+    return new BackwardDeps(false, Set.of(), Set.of());
+  }
+
   /** Reads only the output gradients (element-wise sums, copies, reshapes). */
   public static BackwardDeps gradientsOnly() {
     return new BackwardDeps(true, Set.of(), Set.of());

@@ -8,8 +8,8 @@ import java.util.List;
  * from {@link OpDef#kernels()}.
  */
 public interface KernelProvider {
-  /** One kernel factory for one operator class. */
-  record Registration<P extends Record>(Class<? extends OpDef<P>> op, KernelFactory<P> factory) {}
+  /** One kernel factory for one operator (its typed handle, e.g. {@code Convolution.OP}). */
+  record Registration<P extends Record>(OpDef<P> op, KernelFactory<P> factory) {}
 
   /** The factories this backend contributes. */
   List<Registration<?>> registrations();

@@ -23,9 +23,11 @@ import org.kindling.tensor.Shape;
  * parameters ({@code None}) are boxed components that may be null.
  *
  * <p><b>Registration.</b> Concrete operators are services ({@code @AutoService(OpDef.class)}) with
- * a public no-argument constructor; {@link OpRegistry} finds them. Definitions are stateless:
- * two instances of the same class are equal. A typed handle {@code public static final X OP}
- * must be declared after the {@link Param} constants, which the constructor reads.
+ * a public no-argument constructor, or members of an {@link OpFamily} service where one class
+ * defines several operators from a table; {@link OpRegistry} finds both. Definitions are
+ * stateless: two instances of the same class with the same name are equal. A typed handle
+ * {@code public static final X OP} must be declared after the {@link Param} constants, which the
+ * constructor reads.
  *
  * @param <P> the parameter record
  */
@@ -113,14 +115,15 @@ public abstract class OpDef<P extends Record> {
   }
 
   /**
-   * Parses a node's attribute strings. Hidden {@code __x__} keys are ignored; unknown keys,
-   * missing required parameters and malformed values are errors.
+   * Parses a node's attribute strings. Hidden {@code __x__} keys are ignored; missing required
+   * parameters and malformed values are errors, and so are unknown keys if {@link
+   * #rejectsUnknownAttrs()}.
    *
    * @throws IllegalArgumentException naming the operator, the node and the key
    */
   public final P parseAttrs(String nodeName, Map<String, String> attrs) {
     try {
-      ParamValues v = ParamValues.parse(params, attrs);
+      ParamValues v = ParamValues.parse(params, attrs, rejectsUnknownAttrs());
       Object[] args = new Object[params.size()];
       for (int i = 0; i < args.length; i++) {
         args[i] = v.get(params.get(i));
@@ -129,6 +132,25 @@ public abstract class OpDef<P extends Record> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(name + " node '" + nodeName + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether an attribute key that is neither a parameter nor hidden is an error. MXNet rejects
+   * such keys through the operator's parameter parser; operators registered without one (every
+   * operator without parameters) accept them, and a symbol file keeps them as plain attributes.
+   */
+  public boolean rejectsUnknownAttrs() {
+    return !params.isEmpty();
+  }
+
+  /**
+   * Hidden attributes MXNet gives a variable that feeds input {@code input} when the node is
+   * composed, or when a file older than 0.9.4 is loaded (its {@code FSetInputVarAttrOnCompose}):
+   * an initializer such as {@code __init__ = ["zero", {}]}. MXNet leaves a variable that already
+   * has an {@code __init__} unchanged. None by default.
+   */
+  public Map<String, String> inputVariableAttrs(P p, int input) {
+    return Map.of();
   }
 
   /** The parameters with every default, for operators without required parameters. */
@@ -206,11 +228,14 @@ public abstract class OpDef<P extends Record> {
 
   /**
    * Infers unknown input and output shapes from known ones, in both directions where MXNet does;
-   * leaves slots unknown when there is not enough information yet.
+   * leaves slots unknown when there is not enough information yet. By default every input and
+   * output has the same shape ({@link ShapeSlots#allSame()}, MXNet's {@code ElemwiseShape}).
    *
    * @throws IllegalArgumentException if the known shapes are inconsistent
    */
-  public abstract void inferShape(P p, ShapeSlots s);
+  public void inferShape(P p, ShapeSlots s) {
+    s.allSame();
+  }
 
   /** Infers element types; by default every input and output has the same type. */
   public void inferType(P p, TypeSlots t) {
@@ -234,8 +259,26 @@ public abstract class OpDef<P extends Record> {
     return false;
   }
 
-  /** What the backward pass reads; by default everything (a safe, memory-hungry choice). */
+  /**
+   * Pairs {@code {output, input}} for the backward pass: input {@code input}'s gradient may be
+   * written into the buffer of output {@code output}'s gradient (MXNet's {@code FInplaceOption}
+   * of the backward operator). The backward kernel reads each element of that output gradient
+   * before it writes the same element of the input gradient, and reads it nowhere else
+   * afterwards. Only used when the input gradient is overwritten ({@link GradReq#WRITE}), the
+   * sizes match, and nothing else reads the output gradient later.
+   */
+  public List<int[]> backwardInplaceOptions(P p) {
+    return List.of();
+  }
+
+  /**
+   * What the backward pass reads; by default nothing where the {@link #gradient} is zero, else
+   * everything (a safe, memory-hungry choice).
+   */
   public BackwardDeps backwardDeps(P p) {
+    if (gradient(p) == Gradient.ZERO) {
+      return BackwardDeps.none();
+    }
     java.util.Set<Integer> ins = new java.util.HashSet<>();
     for (int i = 0; i < inputNames(p).size(); i++) {
       ins.add(i);
@@ -300,12 +343,12 @@ public abstract class OpDef<P extends Record> {
 
   @Override
   public final boolean equals(Object o) {
-    return o != null && o.getClass() == getClass();
+    return o != null && o.getClass() == getClass() && ((OpDef<?>) o).name.equals(name);
   }
 
   @Override
   public final int hashCode() {
-    return getClass().hashCode();
+    return 31 * getClass().hashCode() + name.hashCode();
   }
 
   @Override

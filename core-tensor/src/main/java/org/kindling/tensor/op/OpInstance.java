@@ -80,6 +80,11 @@ public final class OpInstance<P extends Record> {
     return op.mutableInputs(params);
   }
 
+  /** See {@link OpDef#inputVariableAttrs}. */
+  public Map<String, String> inputVariableAttrs(int input) {
+    return op.inputVariableAttrs(params, input);
+  }
+
   /** Shape inference, see {@link OpDef#inferShape}. */
   public void inferShape(ShapeSlots slots) {
     op.inferShape(params, slots);
@@ -98,6 +103,11 @@ public final class OpInstance<P extends Record> {
   /** See {@link OpDef#inplaceIdentity}. */
   public boolean inplaceIdentity() {
     return op.inplaceIdentity(params);
+  }
+
+  /** See {@link OpDef#backwardInplaceOptions}. */
+  public List<int[]> backwardInplaceOptions() {
+    return op.backwardInplaceOptions(params);
   }
 
   /** See {@link OpDef#backwardDeps}. */

@@ -12,9 +12,10 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * Every operator and kernel on the class path: operators are {@link OpDef} services, extra
- * backends {@link KernelProvider} services (both registered by {@code @AutoService}, so adding an
- * operator is writing its class). Resolves names and aliases read from files, and chooses a
+ * Every operator and kernel on the class path: operators are {@link OpDef} services or members of
+ * {@link OpFamily} services, extra backends {@link KernelProvider} services (all registered by
+ * {@code @AutoService}, so adding an operator is writing its class or its family's table row).
+ * Resolves names and aliases read from files, and chooses a
  * kernel for an operator instance and its tensors.
  */
 public final class OpRegistry {
@@ -23,7 +24,7 @@ public final class OpRegistry {
   private OpRegistry() {}
 
   private record Tables(Map<String, OpDef<?>> byName, List<OpDef<?>> all,
-      Map<Class<?>, List<KernelFactory<?>>> extra) {}
+      Map<OpDef<?>, List<KernelFactory<?>>> extra) {}
 
   private static Tables tables() {
     Tables t = tables;
@@ -42,8 +43,13 @@ public final class OpRegistry {
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static Tables load() {
     ClassLoader cl = OpRegistry.class.getClassLoader();
+    List<OpDef<?>> found = new ArrayList<>();
+    ServiceLoader.load(OpDef.class, cl).forEach(found::add);
+    for (OpFamily family : ServiceLoader.load(OpFamily.class, cl)) {
+      found.addAll(family.members());
+    }
     Map<String, OpDef<?>> canonical = new TreeMap<>();
-    for (OpDef<?> op : ServiceLoader.load(OpDef.class, cl)) {
+    for (OpDef<?> op : found) {
       OpDef<?> prev = canonical.putIfAbsent(op.name(), op);
       if (prev != null && !prev.equals(op)) {
         throw new IllegalStateException("operator name '" + op.name() + "' is registered by both "
@@ -60,7 +66,7 @@ public final class OpRegistry {
         }
       }
     }
-    Map<Class<?>, List<KernelFactory<?>>> extra = new HashMap<>();
+    Map<OpDef<?>, List<KernelFactory<?>>> extra = new HashMap<>();
     for (KernelProvider p : ServiceLoader.load(KernelProvider.class, cl)) {
       for (KernelProvider.Registration<?> r : p.registrations()) {
         extra.computeIfAbsent(r.op(), k -> new ArrayList<>()).add((KernelFactory) r.factory());
@@ -103,7 +109,7 @@ public final class OpRegistry {
   @SuppressWarnings("unchecked")
   public static <P extends Record> List<KernelFactory<P>> factories(OpDef<P> op) {
     List<KernelFactory<P>> all = new ArrayList<>(op.kernels());
-    for (KernelFactory<?> f : tables().extra().getOrDefault(op.getClass(), List.of())) {
+    for (KernelFactory<?> f : tables().extra().getOrDefault(op, List.of())) {
       all.add((KernelFactory<P>) f);
     }
     all.sort(Comparator.comparingInt((KernelFactory<P> f) -> f.priority()).reversed());

@@ -17,12 +17,13 @@ public final class ParamValues {
 
   /**
    * Parses {@code attrs} against {@code declared}. Hidden keys ({@code __x__}) are skipped, as
-   * dmlc's parser does.
+   * dmlc's parser does; so are other unknown keys unless {@code rejectUnknown}.
    *
-   * @throws IllegalArgumentException for an unknown key, a missing required parameter, or a bad
-   *     value; the message names the key
+   * @throws IllegalArgumentException for an unknown key (if rejected), a missing required
+   *     parameter, or a bad value; the message names the key
    */
-  static ParamValues parse(List<Param<?>> declared, Map<String, String> attrs) {
+  static ParamValues parse(List<Param<?>> declared, Map<String, String> attrs,
+      boolean rejectUnknown) {
     Map<String, Param<?>> byName = new HashMap<>();
     for (Param<?> p : declared) {
       byName.put(p.name(), p);
@@ -34,6 +35,9 @@ public final class ParamValues {
         continue;
       }
       Param<?> p = byName.get(key);
+      if (p == null && !rejectUnknown) {
+        continue;
+      }
       if (p == null) {
         throw new IllegalArgumentException(
             "unknown parameter '" + key + "' (known: " + names(declared) + ")");

@@ -4,13 +4,7 @@ import org.kindling.tensor.NDArray;
 import org.kindling.tensor.op.Imperative;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpInstance;
-import org.kindling.tensor.op.math.ElemwiseAdd;
-import org.kindling.tensor.op.math.ElemwiseDiv;
-import org.kindling.tensor.op.math.ElemwiseMul;
-import org.kindling.tensor.op.math.ElemwiseSub;
-import org.kindling.tensor.op.math.MulScalar;
-import org.kindling.tensor.op.math.PlusScalar;
-import org.kindling.tensor.op.math.Relu;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.math.ScalarParams;
 
 /**
@@ -32,37 +26,37 @@ public final class Elementwise {
    *     the arrays' type
    */
   public static NDArray add(NDArray a, NDArray b) {
-    return Imperative.call(ElemwiseAdd.OP, NoParams.NONE, a, b);
+    return Imperative.call(MathOps.ELEMWISE_ADD, NoParams.NONE, a, b);
   }
 
   /** {@code a - b}, element-wise ({@code elemwise_sub}); same contract as {@link #add}. */
   public static NDArray subtract(NDArray a, NDArray b) {
-    return Imperative.call(ElemwiseSub.OP, NoParams.NONE, a, b);
+    return Imperative.call(MathOps.ELEMWISE_SUB, NoParams.NONE, a, b);
   }
 
   /** {@code a * b}, element-wise ({@code elemwise_mul}); same contract as {@link #add}. */
   public static NDArray multiply(NDArray a, NDArray b) {
-    return Imperative.call(ElemwiseMul.OP, NoParams.NONE, a, b);
+    return Imperative.call(MathOps.ELEMWISE_MUL, NoParams.NONE, a, b);
   }
 
   /** {@code a / b}, element-wise IEEE division ({@code elemwise_div}). */
   public static NDArray divide(NDArray a, NDArray b) {
-    return Imperative.call(ElemwiseDiv.OP, NoParams.NONE, a, b);
+    return Imperative.call(MathOps.ELEMWISE_DIV, NoParams.NONE, a, b);
   }
 
   /** {@code a + s} ({@code _plus_scalar}): a new array of {@code a}'s shape. */
   public static NDArray addScalar(NDArray a, float s) {
-    return Imperative.call(PlusScalar.OP, ScalarParams.of(s), a);
+    return Imperative.call(MathOps.PLUS_SCALAR, ScalarParams.of(s), a);
   }
 
   /** {@code a * s} ({@code _mul_scalar}): a new array of {@code a}'s shape. */
   public static NDArray multiplyScalar(NDArray a, float s) {
-    return Imperative.call(MulScalar.OP, ScalarParams.of(s), a);
+    return Imperative.call(MathOps.MUL_SCALAR, ScalarParams.of(s), a);
   }
 
   /** {@code max(a, 0)} element-wise ({@code relu}; NaN stays NaN): a new array. */
   public static NDArray relu(NDArray a) {
-    return Imperative.call(Relu.OP, NoParams.NONE, a);
+    return Imperative.call(MathOps.RELU, NoParams.NONE, a);
   }
 
   /**
@@ -72,13 +66,13 @@ public final class Elementwise {
    * @throws IllegalArgumentException if the shapes differ
    */
   public static void addTo(NDArray dst, NDArray src) {
-    Imperative.invokeInto(OpInstance.of(ElemwiseAdd.OP, NoParams.NONE), false,
+    Imperative.invokeInto(OpInstance.of(MathOps.ELEMWISE_ADD, NoParams.NONE), false,
         new NDArray[] {dst, src}, new NDArray[] {dst});
   }
 
   /** In place {@code dst *= s}; an engine write of {@code dst}. */
   public static void scaleInPlace(NDArray dst, float s) {
-    Imperative.invokeInto(OpInstance.of(MulScalar.OP, ScalarParams.of(s)), false,
+    Imperative.invokeInto(OpInstance.of(MathOps.MUL_SCALAR, ScalarParams.of(s)), false,
         new NDArray[] {dst}, new NDArray[] {dst});
   }
 }

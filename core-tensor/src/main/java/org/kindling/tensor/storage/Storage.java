@@ -23,8 +23,10 @@ import org.bytedeco.javacpp.Pointer;
  * and if that is not enough the request fails with {@link StorageLimitException} naming the cap.
  *
  * <p>The cap is {@code -Dkindling.memory.limit} (bytes, or with a k/m/g suffix), by default the
- * JVM's maximum heap ({@code -Xmx}), the same default the JVM uses for direct buffers. A Spark
- * executor needs {@code spark.executor.memoryOverhead} of at least this much.
+ * JVM's maximum heap ({@code -Xmx}), the same default the JVM uses for direct buffers. Whoever
+ * configures the process otherwise (Spark's {@code spark.kindling.memory.limit}, a command line
+ * option) changes it with {@link #setLimit}. A Spark executor needs {@code
+ * spark.executor.memoryOverhead} of at least this much.
  */
 public final class Storage {
   /** Below this size buckets are powers of two; above it, multiples of it. */
@@ -34,7 +36,12 @@ public final class Storage {
 
   private static volatile Storage instance;
 
-  private final long limit;
+  /** How the default cap is raised, as the limit error says it. */
+  static final String DEFAULT_SETTING = "-Dkindling.memory.limit=SIZE (Spark jobs:"
+      + " spark.kindling.memory.limit, with spark.executor.memoryOverhead to match)";
+
+  private long limit;
+  private String setting = DEFAULT_SETTING;
   private final Map<Long, Deque<Chunk>> free = new HashMap<>();
   private long inUse;
   private long pooled;
@@ -63,6 +70,30 @@ public final class Storage {
       }
     }
     return s;
+  }
+
+  /**
+   * Sets the cap on in-use plus pooled bytes for the requests to come (arrays already allocated
+   * keep their memory; the idle pool is freed if it no longer fits).
+   *
+   * @param bytes the new cap, positive
+   * @param setting how the user raises it, e.g. {@code "spark.kindling.memory.limit=SIZE"}; the
+   *     limit error quotes it
+   */
+  public synchronized void setLimit(long bytes, String setting) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("storage limit must be positive, got " + bytes);
+    }
+    this.limit = bytes;
+    this.setting = java.util.Objects.requireNonNull(setting, "setting");
+    if (inUse + pooled > limit) {
+      trimLocked();
+    }
+  }
+
+  /** Sets the cap back to the default: {@code -Dkindling.memory.limit}, or the JVM's -Xmx. */
+  public void resetLimit() {
+    setLimit(configuredLimit(), DEFAULT_SETTING);
   }
 
   /** The cap from {@code kindling.memory.limit}, or the JVM's maximum heap. */
@@ -133,10 +164,9 @@ public final class Storage {
         if (inUse + bucket > limit) {
           throw new StorageLimitException(String.format(Locale.ROOT,
               "Kindling array memory limit reached: a request of %s (bucket %s) with %s in use "
-                  + "would pass the cap of %s; raise it with -Dkindling.memory.limit=SIZE "
-                  + "(Spark: spark.driver/executor.extraJavaOptions, and memoryOverhead to match),"
-                  + " or release arrays you no longer need (NDArray.close, NDScope)",
-              human(bytes), human(bucket), human(inUse), human(limit)));
+                  + "would pass the cap of %s; raise it with %s, or release arrays you no "
+                  + "longer need (NDArray.close, NDScope)",
+              human(bytes), human(bucket), human(inUse), human(limit), setting));
         }
         c = allocate(bucket);
         allocations++;
@@ -186,7 +216,7 @@ public final class Storage {
   }
 
   /** The cap on in-use plus pooled bytes. */
-  public long limit() {
+  public synchronized long limit() {
     return limit;
   }
 

@@ -20,27 +20,35 @@ class EnginesTest {
   }
 
   @Test
-  void threadCountComesFromTheSystemProperty() {
-    String old = System.getProperty("kindling.engine.threads");
+  void threadedEngineTakesItsWorkersFromTheThreadBudget() {
+    String oldWorkers = System.getProperty(ThreadBudget.ENGINE_THREADS);
+    String oldIo = System.getProperty(ThreadBudget.IO_THREADS);
     try {
-      System.setProperty("kindling.engine.threads", "3");
+      System.setProperty(ThreadBudget.ENGINE_THREADS, "3");
+      System.setProperty(ThreadBudget.IO_THREADS, "2");
       try (Engine e = Engines.create("threaded")) {
         assertThat(((ThreadedEngine) e).threads()).isEqualTo(3);
+        assertThat(((ThreadedEngine) e).ioThreads()).isEqualTo(2);
       }
-      System.clearProperty("kindling.engine.threads");
-      assertThat(Engines.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
-      System.setProperty("kindling.engine.threads", "zero");
-      assertThatThrownBy(Engines::threads)
+      System.setProperty(ThreadBudget.ENGINE_THREADS, "zero");
+      assertThatThrownBy(() -> Engines.create("threaded"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("-Dkindling.engine.threads=zero is not a positive integer");
-      assertThatThrownBy(() -> new ThreadedEngine(0))
+      assertThatThrownBy(() -> new ThreadedEngine(0, 1))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new ThreadedEngine(1, 0))
           .isInstanceOf(IllegalArgumentException.class);
     } finally {
-      if (old == null) {
-        System.clearProperty("kindling.engine.threads");
-      } else {
-        System.setProperty("kindling.engine.threads", old);
-      }
+      restore(ThreadBudget.ENGINE_THREADS, oldWorkers);
+      restore(ThreadBudget.IO_THREADS, oldIo);
+    }
+  }
+
+  private static void restore(String name, String value) {
+    if (value == null) {
+      System.clearProperty(name);
+    } else {
+      System.setProperty(name, value);
     }
   }
 }

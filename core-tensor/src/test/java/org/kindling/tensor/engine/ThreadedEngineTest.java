@@ -1,7 +1,6 @@
 package org.kindling.tensor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ class ThreadedEngineTest {
   /** Generous bound for latches: only reached if the engine is broken (then the test fails). */
   private static final long TIMEOUT_S = 20;
 
-  private final ThreadedEngine engine = new ThreadedEngine(2);
+  private final ThreadedEngine engine = new ThreadedEngine(2, 1);
 
   @AfterEach
   void close() {
@@ -124,63 +123,8 @@ class ThreadedEngineTest {
   }
 
   @Test
-  void failureSurfacesAtWaitToReadOfTheWrittenVariableOnce() {
-    Var v = engine.newVar("v");
-    engine.push("boom", () -> {
-      throw new IllegalStateException("kernel failed");
-    }, List.of(), List.of(v));
-    assertThatThrownBy(() -> engine.waitToRead(v))
-        .isInstanceOf(EngineException.class)
-        .hasMessageContaining("boom")
-        .hasCauseInstanceOf(IllegalStateException.class)
-        .hasRootCauseMessage("kernel failed");
-    // reported once, then cleared, as MXNet does
-    assertThatCode(() -> engine.waitToRead(v)).doesNotThrowAnyException();
-    assertThatCode(engine::waitAll).doesNotThrowAnyException();
-    AtomicBoolean ran = new AtomicBoolean();
-    engine.push("after", () -> ran.set(true), List.of(v), List.of());
-    engine.waitAll();
-    assertThat(ran).isTrue();
-  }
-
-  @Test
-  void failureSurfacesAtWaitAll() {
-    Var v = engine.newVar("v");
-    engine.push("boom", () -> {
-      throw new ArithmeticException("overflow");
-    }, List.of(), List.of(v));
-    assertThatThrownBy(engine::waitAll)
-        .isInstanceOf(EngineException.class)
-        .hasCauseInstanceOf(ArithmeticException.class);
-    assertThatCode(() -> engine.waitToRead(v)).doesNotThrowAnyException();
-  }
-
-  @Test
-  void operationsReadingAFailedVariableAreSkippedAndPassTheFailureOn() {
-    Var a = engine.newVar("a");
-    Var b = engine.newVar("b");
-    Var c = engine.newVar("c");
-    AtomicBoolean ranB = new AtomicBoolean();
-    AtomicBoolean ranC = new AtomicBoolean();
-    engine.push("boom", () -> {
-      throw new IllegalArgumentException("bad input");
-    }, List.of(), List.of(a));
-    engine.push("useA", () -> ranB.set(true), List.of(a), List.of(b));
-    engine.push("useB", () -> ranC.set(true), List.of(b), List.of(c));
-    assertThatThrownBy(() -> engine.waitToRead(c))
-        .isInstanceOf(EngineException.class)
-        .hasMessageContaining("boom")
-        .hasRootCauseMessage("bad input");
-    assertThat(ranB).isFalse();
-    assertThat(ranC).isFalse();
-    // the shared failure was reported through c, so a and b are healthy again
-    assertThatCode(() -> engine.waitToRead(a)).doesNotThrowAnyException();
-    assertThatCode(engine::waitAll).doesNotThrowAnyException();
-  }
-
-  @Test
   void nestedPushFromInsideAnOperationDoesNotDeadlock() {
-    try (ThreadedEngine one = new ThreadedEngine(1)) {
+    try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
       Var a = one.newVar("a");
       Var b = one.newVar("b");
       int[] cells = new int[2];
@@ -196,49 +140,56 @@ class ThreadedEngineTest {
   }
 
   @Test
-  void waitingInsideAnOperationRunsOtherWorkInsteadOfStarving() {
-    try (ThreadedEngine one = new ThreadedEngine(1)) {
-      Var a = one.newVar("a");
-      Var result = one.newVar("result");
-      int[] cells = new int[2];
-      one.push("outer", () -> {
-        one.push("produce", () -> cells[0] = 42, List.of(), List.of(a));
-        one.waitToRead(a); // the only worker is busy here: it must run 'produce' itself
-        cells[1] = cells[0];
-      }, List.of(), List.of(result));
-      one.waitToRead(result);
-      assertThat(cells[1]).isEqualTo(42);
+  void readyOperationsStartHighestPriorityFirstThenInPushOrder() {
+    try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      one.push("blocker", () -> {
+        started.countDown();
+        await(release);
+      }, List.of(), List.of(one.newVar("b")));
+      await(started); // the only worker is busy: what follows is ready and queued
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      int[] priorities = {0, 5, -3, 5, 1, 0};
+      Var[] vars = new Var[priorities.length];
+      for (int i = 0; i < priorities.length; i++) {
+        vars[i] = one.newVar("v" + i);
+        String name = "p" + priorities[i] + "#" + i;
+        one.push(name, () -> order.add(name), List.of(), List.of(vars[i]), FnProperty.NORMAL,
+            priorities[i]);
+      }
+      // a high priority does not jump dependencies: it becomes ready when p0#0 finishes
+      one.push("dependent", () -> order.add("dependent"), List.of(vars[0]), List.of(),
+          FnProperty.NORMAL, 100);
+      release.countDown();
+      one.waitAll();
+      assertThat(order)
+          .containsExactly("p5#1", "p5#3", "p1#4", "p0#0", "dependent", "p0#5", "p-3#2");
     }
   }
 
   @Test
-  void waitingInsideAnOperationOnItsOwnOutputFailsInsteadOfDeadlocking() {
-    Var v = engine.newVar("v");
-    engine.push("selfwait", () -> engine.waitToRead(v), List.of(), List.of(v));
-    assertThatThrownBy(() -> engine.waitToRead(v))
-        .isInstanceOf(EngineException.class)
-        .hasCauseInstanceOf(IllegalStateException.class)
-        .hasRootCauseMessage(
-            "waitToRead on v inside engine operation 'selfwait', which holds that variable,"
-                + " would wait for itself");
-    engine.push("waitall", engine::waitAll, List.of(), List.of(v));
-    assertThatThrownBy(engine::waitAll)
-        .hasCauseInstanceOf(IllegalStateException.class)
-        .hasRootCauseMessage("waitAll inside engine operation 'waitall' would wait for that"
-            + " operation itself; push a dependent operation instead");
-  }
-
-  @Test
-  void waitToReadInsideAReaderOfTheSameVariableReturns() {
-    Var v = engine.newVar("v");
-    Var out = engine.newVar("out");
-    AtomicBoolean done = new AtomicBoolean();
-    engine.push("reader", () -> {
-      engine.waitToRead(v);
-      done.set(true);
-    }, List.of(v), List.of(out));
-    engine.waitToRead(out);
-    assertThat(done).isTrue();
+  void ioOperationsRunOnTheirOwnPoolWhileEveryComputeWorkerIsBusy() {
+    try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
+      CountDownLatch ioRan = new CountDownLatch(1);
+      AtomicReference<String> computeThread = new AtomicReference<>();
+      AtomicReference<String> ioThread = new AtomicReference<>();
+      // the only compute worker blocks until the I/O operation ran: on a shared pool it never
+      // would, and the latch would time out
+      one.push("compute", () -> {
+        computeThread.set(Thread.currentThread().getName());
+        await(ioRan);
+      }, List.of(), List.of(one.newVar("a")));
+      one.push("io", () -> {
+        ioThread.set(Thread.currentThread().getName());
+        ioRan.countDown();
+      }, List.of(), List.of(one.newVar("b")), FnProperty.IO, 0);
+      one.waitAll();
+      assertThat(computeThread.get()).contains("-worker-");
+      assertThat(ioThread.get()).contains("-io-");
+      assertThat(one.threads()).isEqualTo(1);
+      assertThat(one.ioThreads()).isEqualTo(1);
+    }
   }
 
   @Test
@@ -287,7 +238,7 @@ class ThreadedEngineTest {
 
   @Test
   void closeWaitsForWorkAndThenRefusesPushes() {
-    ThreadedEngine e = new ThreadedEngine(2);
+    ThreadedEngine e = new ThreadedEngine(2, 1);
     Var v = e.newVar("v");
     int[] cell = new int[1];
     for (int i = 0; i < 1000; i++) {

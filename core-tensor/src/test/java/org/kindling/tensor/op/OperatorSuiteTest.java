@@ -2,7 +2,6 @@ package org.kindling.tensor.op;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.kindling.tensor.NDArray;
+import org.kindling.testing.OpCase;
 import org.kindling.testing.OpRunner;
 
 /**
@@ -40,38 +40,12 @@ class OperatorSuiteTest {
     }
   }
 
-  private static Stream<Case<?>> cases() {
-    List<Case<?>> all = new ArrayList<>();
-    for (OpDef<?> op : OpRegistry.all()) {
-      addCases(op, all);
-    }
-    return all.stream();
-  }
-
-  private static <P extends Record> void addCases(OpDef<P> op, List<Case<?>> out) {
-    List<Sample<P>> samples = op.samples();
-    for (int i = 0; i < samples.size(); i++) {
-      out.add(new Case<>(op, samples.get(i), i));
-    }
-  }
-
-  /** One sample of one operator. */
-  record Case<P extends Record>(OpDef<P> op, Sample<P> sample, int index) {
-    String name() {
-      return op.name() + " #" + index + " " + sample;
-    }
-
-    long seed() {
-      return (op.name().hashCode() * 31L + index) * 0x9E3779B97F4A7C15L;
-    }
-  }
-
   @TestFactory
   Stream<DynamicTest> forwardMatchesTheReference() {
-    return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> forward(c)));
+    return OpCase.all().map(c -> DynamicTest.dynamicTest(c.name(), () -> forward(c)));
   }
 
-  private static <P extends Record> void forward(Case<P> c) {
+  private static <P extends Record> void forward(OpCase<P> c) {
     OpRunner<P> run = new OpRunner<>(c.op(), c.sample());
     boolean train = c.sample().train();
     for (boolean specials : new boolean[] {false, true}) {
@@ -92,18 +66,18 @@ class OperatorSuiteTest {
 
   @TestFactory
   Stream<DynamicTest> backwardMatchesCentralDifferences() {
-    return cases()
+    return OpCase.all()
         .filter(c -> c.sample().gradientCheck()
             && c.op().gradient(paramsOf(c)) == OpDef.Gradient.DIFFERENTIABLE)
         .map(c -> DynamicTest.dynamicTest(c.name(), () -> backward(c)));
   }
 
   @SuppressWarnings("unchecked")
-  private static <P extends Record> P paramsOf(Case<?> c) {
+  private static <P extends Record> P paramsOf(OpCase<?> c) {
     return (P) c.sample().params();
   }
 
-  private static <P extends Record> void backward(Case<P> c) {
+  private static <P extends Record> void backward(OpCase<P> c) {
     OpRunner<P> run = new OpRunner<>(c.op(), c.sample());
     P p = c.sample().params();
     boolean train = c.sample().train();
@@ -162,7 +136,7 @@ class OperatorSuiteTest {
   }
 
   /** Σ w·y over the visible outputs (or the loss), with input (i, j) moved by {@code delta}. */
-  private static <P extends Record> double objective(Case<P> c, double[][] in, int i, int j,
+  private static <P extends Record> double objective(OpCase<P> c, double[][] in, int i, int j,
       double delta, double[][] w, boolean loss) {
     double[][] x = OpRunner.deepCopy(in);
     x[i][j] += delta;
@@ -185,11 +159,11 @@ class OperatorSuiteTest {
 
   @TestFactory
   Stream<DynamicTest> imperativeCallsGiveTheKernelsResults() {
-    return cases().filter(c -> c.index() == 0 && !c.sample().train())
+    return OpCase.all().filter(c -> c.index() == 0 && !c.sample().train())
         .map(c -> DynamicTest.dynamicTest(c.name(), () -> imperative(c)));
   }
 
-  private static <P extends Record> void imperative(Case<P> c) {
+  private static <P extends Record> void imperative(OpCase<P> c) {
     OpRunner<P> run = new OpRunner<>(c.op(), c.sample());
     double[][] in = run.inputs(new Random(c.seed()), false);
     NDArray[] arrays = new NDArray[in.length];
@@ -218,10 +192,10 @@ class OperatorSuiteTest {
 
   @TestFactory
   Stream<DynamicTest> parametersRoundTripThroughAttributeStrings() {
-    return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> roundTrip(c)));
+    return OpCase.all().map(c -> DynamicTest.dynamicTest(c.name(), () -> roundTrip(c)));
   }
 
-  private static <P extends Record> void roundTrip(Case<P> c) {
+  private static <P extends Record> void roundTrip(OpCase<P> c) {
     Map<String, String> attrs = c.op().toAttrs(c.sample().params());
     P back = c.op().parseAttrs("node", attrs);
     assertThat(c.op().toAttrs(back)).isEqualTo(attrs);

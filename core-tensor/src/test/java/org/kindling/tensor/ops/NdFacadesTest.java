@@ -45,6 +45,23 @@ class NdFacadesTest {
   }
 
   @Test
+  void viewAsLaysAnotherShapeAndTypeOverTheFirstBytes() {
+    NDArray block = NDArray.zeros(Shape.of(64), org.kindling.tensor.DType.UINT8);
+    NDArray f = block.viewAs(Shape.of(2, 3), org.kindling.tensor.DType.FLOAT32);
+    NDArray i = block.viewAs(Shape.of(4), org.kindling.tensor.DType.INT32);
+    assertThat(f.var()).isSameAs(block.var());
+    assertThat(i.var()).isSameAs(block.var());
+    f.set(new float[] {1, 2, 3, 4, 5, 6});
+    assertThat(f.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(i.toFloatArray()[0]).isEqualTo((float) Float.floatToIntBits(1f));
+    assertThatThrownBy(() -> block.viewAs(Shape.of(17), org.kindling.tensor.DType.FLOAT32))
+        .hasMessageContaining("(64 bytes)").hasMessageContaining("(68 bytes)");
+    f.close();
+    i.close();
+    block.close();
+  }
+
+  @Test
   void shapeOperatorsFollowMxnet() {
     NDArray a = NDArray.of(new float[] {1, 2, 3, 4, 5, 6}, Shape.of(2, 3));
     assertThat(Shapes.transpose(a).toFloatArray()).containsExactly(1, 4, 2, 5, 3, 6);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kindling.examples.FashionMnistDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,6 +50,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--wd", paramLabel = "X", description = "weight decay (default 0.0001)")
   double wd = 1e-4;
 
+  @Mixin MemoryLimitOption memoryLimit;
+
   @Override
   public Integer call() throws Exception {
     if (epochs < 1 || workers < 1 || batchSize < 1) {
@@ -56,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
           "--epochs, --num-workers and --batch-size must be >= 1");
     }
     FashionMnistDemo.Outcome o = FashionMnistDemo.run(new FashionMnistDemo.Settings(epochs,
-        workDir, master, workers, batchSize, lr, momentum, wd), spec.commandLine().getErr());
+        workDir, master, workers, batchSize, lr, momentum, wd, memoryLimit.sparkValue()),
+        spec.commandLine().getErr());
     // the driver's and (on local[N]) the tasks' array memory: steady reuse, not growth
     spec.commandLine().getErr().println("native array memory (Kindling pool): "
         + org.kindling.tensor.storage.Storage.get().stats());

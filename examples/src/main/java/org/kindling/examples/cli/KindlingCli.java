@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * <p>Output contract: a command's results go to stdout; progress and errors go to stderr. A
  * failure prints one line {@code kindling: error: <message>} (naming the file and byte offset
  * for corrupt data) and exits with 1; a usage error exits with 2. The stack trace is printed
- * only with {@code --verbose} or the environment variable {@code KINDLING_DEBUG=1}.
+ * only with {@code --verbose} or the environment variable {@code KINDLING_DEBUG=1}; so are the
+ * warnings and errors that Spark, Hadoop and Netty log ({@link VerboseLogging}).
  */
 @Command(
     name = "kindling",
@@ -48,7 +49,8 @@ public final class KindlingCli implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "print the stack trace of an error (also: environment KINDLING_DEBUG=1)")
+      description = "print the stack trace of an error, and the warnings of Spark, Hadoop and"
+          + " Netty (also: environment KINDLING_DEBUG=1)")
   boolean verbose;
 
   @Override
@@ -74,6 +76,9 @@ public final class KindlingCli implements Callable<Integer> {
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose")
         || "1".equals(System.getenv("KINDLING_DEBUG"));
+    if (verbose) {
+      VerboseLogging.enable();
+    }
     CommandLine cl = new CommandLine(new KindlingCli());
     cl.setOut(out);
     cl.setErr(err);

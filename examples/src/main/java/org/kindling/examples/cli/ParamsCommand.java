@@ -36,7 +36,7 @@ final class ParamsCommand implements Callable<Integer> {
         "Lists the arrays of a .params file (any MXNet format: V1-V3 or the legacy layout),"
             + " one per line:",
         "  name<TAB>dtype<TAB>shape<TAB>sum",
-        "shape is comma-separated (10,1), sum is the float64 sum of the elements (%.9g)."
+        "shape is comma-separated (10,1), sum is the float64 sum of the elements (%%.9g)."
       })
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;

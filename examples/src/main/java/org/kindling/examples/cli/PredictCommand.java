@@ -18,6 +18,7 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.io.CFormat;
 import org.kindling.tensor.io.ParamsFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -74,6 +75,8 @@ final class PredictCommand implements Callable<Integer> {
           + " outputs)")
   List<String> outputs = new ArrayList<>();
 
+  @Mixin MemoryLimitOption memoryLimit;
+
   @Override
   public Integer call() throws Exception {
     for (int d : shape) {
@@ -85,6 +88,7 @@ final class PredictCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--input-dtype must be float32 or uint8, not " + inputDtype);
     }
+    memoryLimit.applyToThisJvm();
     Configuration conf = new Configuration();
     Symbol symbol = Symbol.fromJson(new String(HadoopFiles.readAll(new Path(symbolFile), conf),
         java.nio.charset.StandardCharsets.UTF_8), symbolFile);

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,9 @@ import org.kindling.examples.EmbeddedSpark;
 import org.kindling.spark.HadoopFiles;
 import org.kindling.spark.ImageRecordFrames;
 import org.kindling.spark.KindlingModel;
+import org.kindling.tensor.io.CFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,9 +38,14 @@ import picocli.CommandLine.Spec;
           + " (PREFIX-symbol.json + PREFIX-%%04d.params) through KindlingModel.transform on an"
           + " embedded Spark.",
       "Prints 'accuracy: 0.XXXX (N records)' on stdout (labels come from the record headers);"
-          + " --out writes id,label,prediction per record as CSV."
+          + " --out writes id,label,prediction per record as CSV, in record order, and with"
+          + " --with-output the network's output row as columns output_0,output_1,... (%%.9g,"
+          + " which gives back the float exactly)."
     })
 final class ScoreCommand implements Callable<Integer> {
+  /** The scored frame's column of output rows, with --with-output. */
+  private static final String OUTPUT_COL = "output";
+
   @Spec CommandSpec spec;
 
   @Option(names = "--model-prefix", required = true, paramLabel = "PREFIX",
@@ -54,6 +62,10 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE", description = "write predictions as CSV here")
   String out;
+
+  @Option(names = "--with-output",
+      description = "with --out: also write the network's output row (e.g. class scores)")
+  boolean withOutput;
 
   @Option(names = "--input-shape", paramLabel = "D,D,..", split = ",", hideParamSyntax = true,
       description = "shape of one example (default 784)")
@@ -72,6 +84,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[2])")
   String master = "local[2]";
 
+  @Mixin MemoryLimitOption memoryLimit;
+
   @Override
   public Integer call() throws Exception {
     int size = 1;
@@ -82,14 +96,24 @@ final class ScoreCommand implements Callable<Integer> {
       }
       size *= d;
     }
+    if (withOutput && out == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--with-output needs --out FILE");
+    }
     PrintWriter err = spec.commandLine().getErr();
-    SparkSession spark = EmbeddedSpark.start(master, "kindling-score");
+    String limit = memoryLimit.sparkValue();
+    // a broken checkpoint fails here, before Spark starts
+    KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
+        .setInputShape(inputShape).setBatchSize(batchSize)
+        .setProbabilityCol(withOutput ? OUTPUT_COL : "");
+    SparkSession spark = EmbeddedSpark.start(master, "kindling-score", limit);
     try {
-      KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
-          .setInputShape(inputShape).setBatchSize(batchSize).setProbabilityCol("");
       Dataset<Row> frame = ImageRecordFrames.read(spark, data, size, scale, partitions);
       long start = System.nanoTime();
-      Dataset<Row> scored = model.transform(frame).select("id", "label", "prediction").cache();
+      Dataset<Row> transformed = model.transform(frame);
+      Dataset<Row> scored = (withOutput
+          ? transformed.select("id", "label", "prediction", OUTPUT_COL)
+          : transformed.select("id", "label", "prediction")).cache();
       long rows = scored.count();
       long correct = scored.filter("prediction = label").count();
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -109,20 +133,35 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** Streams the rows to a temporary file next to {@code target}, then renames it over. */
+  /**
+   * Streams the rows to a temporary file next to {@code target}, then renames it over; with an
+   * output column, the header names its values after the first row's width.
+   */
   private static void writeCsv(Dataset<Row> scored, Path target, Configuration conf)
       throws java.io.IOException {
     FileSystem fs = HadoopFiles.fileSystem(target, conf);
     Path qualified = fs.makeQualified(target);
     Path tmp = new Path(qualified.getParent(), "." + qualified.getName() + ".tmp");
+    boolean withOutput = scored.columns().length > 3;
     try (Writer w = new BufferedWriter(new OutputStreamWriter(fs.create(tmp, true),
         StandardCharsets.UTF_8))) {
-      w.write("id,label,prediction\n");
       Iterator<Row> it = scored.toLocalIterator();
-      while (it.hasNext()) {
-        Row r = it.next();
-        w.write(String.format(Locale.ROOT, "%d,%s,%d%n", r.getLong(0),
-            trim(r.getDouble(1)), (long) r.getDouble(2)));
+      Row row = it.hasNext() ? it.next() : null;
+      StringBuilder header = new StringBuilder("id,label,prediction");
+      int width = withOutput && row != null ? ((Vector) row.get(3)).size() : 0;
+      for (int k = 0; k < width; k++) {
+        header.append(",output_").append(k);
+      }
+      w.write(header.append('\n').toString());
+      for (; row != null; row = it.hasNext() ? it.next() : null) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%s,%d",
+            row.getLong(0), trim(row.getDouble(1)), (long) row.getDouble(2)));
+        if (withOutput) {
+          for (double v : ((Vector) row.get(3)).toArray()) {
+            line.append(',').append(CFormat.g(v, 9)); // float32 values: 9 digits are exact
+          }
+        }
+        w.write(line.append('\n').toString());
       }
     }
     if (fs.exists(qualified)) {

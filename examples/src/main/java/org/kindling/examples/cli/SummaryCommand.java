@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Prints MXNet's print_summary table of a network (a symbol file or a zoo network): layer"
-          + " (type), output shape, parameters, previous layer; the last line is"
-          + " 'Total params: N'."
+          + " (type), output shape, parameters, previous layer; then the memory planner's"
+          + " figures for a binding at --shape (memory naive/inplace/coshare/planned: N bytes,"
+          + " for inference, or training with --train); the last line is 'Total params: N'."
     })
 final class SummaryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,6 +51,10 @@ final class SummaryCommand implements Callable<Integer> {
   @Option(names = "--shape", required = true, paramLabel = "N,C,H,W", split = ",",
       hideParamSyntax = true, description = "shape of the input, batch first (e.g. 1,1,28,28)")
   int[] shape;
+
+  @Option(names = "--train",
+      description = "plan memory for training (gradients of every parameter), not inference")
+  boolean train;
 
   @Option(names = "--data-name", paramLabel = "NAME",
       description = "the symbol's input variable (default data)")
@@ -84,7 +89,7 @@ final class SummaryCommand implements Callable<Integer> {
           + "' (arguments: " + symbol.listArguments() + "); set --data-name");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Summary.lines(symbol, Map.of(dataName, Shape.of(shape))).forEach(out::println);
+    Summary.lines(symbol, Map.of(dataName, Shape.of(shape)), train).forEach(out::println);
     out.flush();
     return 0;
   }

@@ -44,7 +44,8 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    SparkSession spark = EmbeddedSpark.start(config.master(), "kindling-train");
+    SparkSession spark = EmbeddedSpark.start(config.master(), "kindling-train",
+        config.memoryLimit());
     try {
       TrainResult r = TrainJob.run(spark, config, spec.commandLine().getErr()::println);
       spec.commandLine().getOut().println(TrainJob.summary(r));

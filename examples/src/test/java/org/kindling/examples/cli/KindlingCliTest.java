@@ -184,6 +184,14 @@ class KindlingCliTest {
     Run train = run("train", "--data", "x.rec", "--epochs", "zero");
     assertThat(train.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(train.err()).startsWith("kindling: error: --epochs needs an integer, got 'zero'");
+    Run score = run("score", "--model-prefix", "m", "--epoch", "1", "--data", "x.rec",
+        "--with-output");
+    assertThat(score.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(score.err()).startsWith("kindling: error: --with-output needs --out FILE");
+    Run limit = run("train", "--data", "x.rec", "--memory-limit", "0");
+    assertThat(limit.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(limit.err()).startsWith(
+        "kindling: error: --memory-limit=0 is not a positive size such as 512m or 2g");
   }
 
   @Test
@@ -270,6 +278,25 @@ class KindlingCliTest {
   }
 
   @Test
+  void predictMemoryLimitCapsTheArraysAndTheErrorSaysHowToRaiseIt() throws Exception {
+    try {
+      Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+          "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "256");
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).hasSize(1);
+      assertThat(r.err()).startsWith("kindling: error: Kindling array memory limit reached")
+          .contains("the cap of 256 B").contains("raise it with --memory-limit SIZE");
+    } finally {
+      org.kindling.tensor.storage.Storage.get().resetLimit(); // the command capped this JVM
+    }
+    Run bad = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+        "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "lots");
+    assertThat(bad.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(bad.err()).startsWith(
+        "kindling: error: --memory-limit=lots is not a positive size such as 512m or 2g");
+  }
+
+  @Test
   void predictRejectsAnInputOfTheWrongSizeNamingTheFile() throws Exception {
     Path f = dir.resolve("short.bin");
     Files.write(f, new byte[12]);
@@ -314,5 +341,30 @@ class KindlingCliTest {
     assertThat(vgg.lines().get(vgg.lines().size() - 1)).isEqualTo("Total params: 138,357,544");
     Run both = run("summary", "--network", "lenet", "--symbol", "x.json", "--shape", "1,1,28,28");
     assertThat(both.code()).isEqualTo(2);
+  }
+
+  @Test
+  void summaryReportsTheMemoryPlanBeforeTheTotal() {
+    Run infer = run("summary", "--network", "lenet", "--shape", "1,1,28,28");
+    assertThat(infer.code()).as(infer.err()).isZero();
+    List<String> l = infer.lines();
+    // naive: conv1 and its relu 2 x 20x24x24 floats, pool1 20x12x12, conv2 and relu 2 x 50x8x8,
+    // pool2 and flatten 2 x 800, fc1 and relu 2 x 500, fc2 and softmax 2 x 10. Each relu runs
+    // inside its layer (fusion), so the layers' outputs are never values of their own. In place,
+    // flatten and softmax take their inputs' buffers as well. Co-sharing alone: relu1's 46,080
+    // and pool1's 11,520-byte blocks serve every later value within 16x, but fc2 and softmax
+    // need 40-byte blocks of their own. Both: the same two, plus 2,000 bytes for fc1's relu (the
+    // 11,520 block still holds flatten) and 40 for fc2 and softmax: greedy, as MXNet's.
+    assertThat(l.subList(l.size() - 5, l.size() - 1)).containsExactly(
+        "memory naive: 139760 bytes", "memory inplace: 75640 bytes",
+        "memory coshare: 57680 bytes", "memory planned: 59640 bytes");
+    Run train = run("summary", "--network", "lenet", "--shape", "1,1,28,28", "--train");
+    List<String> t = train.lines();
+    assertThat(t.get(t.size() - 5)).startsWith("memory naive: ");
+    long naive = Long.parseLong(t.get(t.size() - 5).replaceAll("\\D", ""));
+    long planned = Long.parseLong(t.get(t.size() - 2).replaceAll("\\D", ""));
+    assertThat(naive).as("training adds the gradients").isGreaterThan(139760);
+    assertThat(planned).isLessThan(naive);
+    assertThat(t.get(t.size() - 1)).isEqualTo("Total params: 431,080");
   }
 }

@@ -1,15 +1,17 @@
 package org.kindling.io.image;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataDesc;
+import org.kindling.tensor.data.DataIter;
 
 /**
  * Batches image records whose content is raw uint8 pixels (no encoding), as MXNet's {@code
@@ -18,9 +20,10 @@ import org.kindling.tensor.data.DataBatch;
  *
  * <p>Each {@link DataBatch} holds one data array of shape {@code (batchSize, dataShape...)} and
  * one label array of shape {@code (batchSize,)} (or {@code (batchSize, labelWidth)} when {@code
- * labelWidth > 1}). With {@code labelWidth == 1} the label is the header's scalar label field, as
- * the C++ iterator reads it; with {@code labelWidth > 1} the record must carry exactly that many
- * float labels ({@code flag == labelWidth}).
+ * labelWidth > 1}), described by {@link #provideData()} ({@code data}) and {@link
+ * #provideLabel()} ({@code softmax_label}), both float32. With {@code labelWidth == 1} the label
+ * is the header's scalar label field, as the C++ iterator reads it; with {@code labelWidth > 1}
+ * the record must carry exactly that many float labels ({@code flag == labelWidth}).
  *
  * <p>The last batch of an epoch, when short, is completed ({@code roundBatch}, the default) with
  * records from the start of the source, wrapping around as often as needed; otherwise with zero
@@ -28,7 +31,7 @@ import org.kindling.tensor.data.DataBatch;
  * next epoch after the records borrowed for the wrap, {@link #reset()} always restarts at the
  * first record, so every epoch sees the same batches. Not thread-safe.
  */
-public final class RawImageRecordIter implements Closeable {
+public final class RawImageRecordIter implements DataIter {
   private final RecordSource source;
   private final Shape dataShape;
   private final Shape batchDataShape;
@@ -74,9 +77,19 @@ public final class RawImageRecordIter implements Closeable {
     return dataShape;
   }
 
-  /** Rows per batch. */
+  @Override
   public int batchSize() {
     return batchSize;
+  }
+
+  @Override
+  public List<DataDesc> provideData() {
+    return List.of(new DataDesc(DataDesc.DEFAULT_DATA_NAME, batchDataShape, DType.FLOAT32));
+  }
+
+  @Override
+  public List<DataDesc> provideLabel() {
+    return List.of(new DataDesc(DataDesc.DEFAULT_LABEL_NAME, batchLabelShape, DType.FLOAT32));
   }
 
   /**
@@ -85,6 +98,7 @@ public final class RawImageRecordIter implements Closeable {
    * @throws FormatException naming the record's file and offset if a record is not a valid image
    *     record with {@code prod(dataShape)} content bytes
    */
+  @Override
   public DataBatch next() throws IOException {
     if (epochDone) {
       return null;
@@ -158,6 +172,7 @@ public final class RawImageRecordIter implements Closeable {
   }
 
   /** Starts the next epoch at the first record of the source. */
+  @Override
   public void reset() throws IOException {
     source.reset();
     epochDone = false;

@@ -9,9 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataDesc;
+import org.kindling.tensor.data.DataIter;
 
 class RawImageRecordIterTest {
 
@@ -87,6 +90,34 @@ class RawImageRecordIterTest {
       assertThat(labels(it.next())).containsExactly(2f, 3f);
       assertThat(it.next()).isNull();
       assertThat(it.next()).isNull();
+    }
+  }
+
+  @Test
+  void descriptorsNameAndShapeEveryBatchAsMxnetDataIterDoes() throws Exception {
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      records.add(ImageRecordHeader.pack(ImageRecordHeader.ofLabels(new float[] {i, -i}, i, 0),
+          new byte[] {1, 2, 3, 4}));
+    }
+    try (DataIter scalar = RawImageRecordIter.builder(images(3), Shape.of(1, 2, 2), 2).build();
+        DataIter wide = RawImageRecordIter.builder(new ListSource(records), Shape.of(4), 2)
+            .labelWidth(2).build()) {
+      assertThat(scalar.provideData()).containsExactly(
+          new DataDesc("data", Shape.of(2, 1, 2, 2), DType.FLOAT32));
+      assertThat(scalar.provideLabel()).containsExactly(
+          new DataDesc("softmax_label", Shape.of(2), DType.FLOAT32));
+      assertThat(wide.provideLabel()).containsExactly(
+          new DataDesc("softmax_label", Shape.of(2, 2), DType.FLOAT32));
+      for (DataIter it : List.of(scalar, wide)) {
+        for (DataBatch b = it.next(); b != null; b = it.next()) {
+          try (DataBatch batch = b) {
+            assertThat(batch.data().get(0).shape()).isEqualTo(it.provideData().get(0).shape());
+            assertThat(batch.label().get(0).shape())
+                .isEqualTo(it.provideLabel().get(0).shape());
+          }
+        }
+      }
     }
   }
 

@@ -24,8 +24,8 @@ import org.kindling.tensor.Shape;
  * ({@code hybridsequential0_conv0_fwd} node names, every operator attribute spelled out, variables
  * with {@code __shape__} (0 = unknown), {@code __dtype__}, {@code __init__}, {@code __lr_mult__}
  * attributes, {@code mxnet_version} 10600, parameters saved as {@code arg:NAME}): real MXNet
- * 1.9.1 saves the parameters and predicts, and {@code kindling predict} on the same files gives
- * MXNet's outputs.
+ * 1.9.1 saves the parameters and predicts, and {@code kindling predict} and {@code kindling
+ * score} on the same files give MXNet's outputs.
  */
 class GluonExportMatchesMxnetIT {
   private static final String P = "hybridsequential0_";
@@ -103,15 +103,17 @@ class GluonExportMatchesMxnetIT {
         + "  \"attrs\": {\"mxnet_version\": [\"int\", 10600]}\n}";
   }
 
-  @Test
-  void kindlingPredictGivesMxnetsOutputsForAGluonExport() throws Exception {
+  /**
+   * Writes the export {@code lenet-symbol.json} and {@code lenet-0000.params} (random weights,
+   * saved by MXNet itself) into {@code dir}.
+   *
+   * @return the parameter file
+   */
+  private static Path writeCheckpoint(Path dir, SplittableRandom rnd) throws Exception {
     String json = symbolJson();
-    Path symbolFile = dir.resolve("lenet-symbol.json");
-    Files.writeString(symbolFile, json);
-    int[] input = {2, 1, 28, 28};
+    Files.writeString(dir.resolve("lenet-symbol.json"), json);
     InferredShapes shapes = Symbol.fromJson(json, "lenet-symbol.json")
-        .inferShape(Map.of("data", Shape.of(input)));
-    SplittableRandom rnd = new SplittableRandom(16);
+        .inferShape(Map.of("data", Shape.of(1, 1, 28, 28)));
     List<String> names = new ArrayList<>();
     List<MxNDArrays.Array> arrays = new ArrayList<>();
     shapes.arguments().forEach((name, shape) -> {
@@ -121,7 +123,17 @@ class GluonExportMatchesMxnetIT {
       }
     });
     Path paramsFile = dir.resolve("lenet-0000.params");
-    MxNDArrays.save(paramsFile, names, arrays); // written by MXNet itself
+    MxNDArrays.save(paramsFile, names, arrays);
+    return paramsFile;
+  }
+
+  @Test
+  void kindlingPredictGivesMxnetsOutputsForAGluonExport() throws Exception {
+    String json = symbolJson();
+    Path symbolFile = dir.resolve("lenet-symbol.json");
+    int[] input = {2, 1, 28, 28};
+    SplittableRandom rnd = new SplittableRandom(16);
+    Path paramsFile = writeCheckpoint(dir, rnd);
     byte[] x = floats(rnd, 2 * 28 * 28, 1.0);
     Path inputFile = dir.resolve("input.bin");
     Files.write(inputFile, x);
@@ -136,13 +148,10 @@ class GluonExportMatchesMxnetIT {
       expected = p.output(0);
     }
 
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KindlingCli.execute(new String[] {"predict", "--symbol", symbolFile.toString(),
-        "--params", paramsFile.toString(), "--input", inputFile.toString(), "--shape",
-        "2,1,28,28"}, new PrintWriter(out, true), new PrintWriter(err, true));
-    assertThat(code).as(err.toString()).isZero();
-    String[] lines = out.toString().split("\n");
+    Run r = run("predict", "--symbol", symbolFile.toString(), "--params", paramsFile.toString(),
+        "--input", inputFile.toString(), "--shape", "2,1,28,28");
+    assertThat(r.code()).as(r.err()).isZero();
+    String[] lines = r.out().split("\n");
     assertThat(lines).hasSize(2);
     double max = 0;
     for (float e : expected) {
@@ -157,6 +166,105 @@ class GluonExportMatchesMxnetIT {
             .isCloseTo(expected[s * 10 + j], org.assertj.core.data.Offset.offset(1e-5 * max));
       }
     }
+  }
+
+  /**
+   * {@code kindling score} end to end on the Gluon export: 300 Fashion-MNIST test images packed
+   * by {@code kindling im2rec}, scored on a local Spark in batches of 64 (each of the two
+   * partitions ends with a padded batch). MXNet reads the same {@code .rec} with its own reader,
+   * and its predictor runs the decoded pixels ({@code byte / 255} in float32, as {@code --scale}
+   * does); every row's outputs and prediction must be MXNet's.
+   *
+   * <p>The command and its local Spark run in this JVM, next to libmxnet, and that works: the
+   * only native library the two share is {@code libopenblas.so.0}, and {@link Mxnet} loads
+   * Kindling's before MXNet (docs/decisions/0007), so the Spark tasks compute with the OpenBLAS
+   * Kindling ships; Spark itself brings no native code on this path. Hence no child process.
+   * MXNet's reference is computed after the command, with the command's Spark stopped.
+   */
+  @Test
+  void kindlingScoreGivesMxnetsOutputsForPackedFashionMnist() throws Exception {
+    int n = 300;
+    Path paramsFile = writeCheckpoint(dir, new SplittableRandom(61));
+    Path images = dir.resolve("images.idx");
+    Path labels = dir.resolve("labels.idx");
+    org.kindling.it.FashionSubset.write("t10k", n, images, labels);
+    Path rec = dir.resolve("fashion.rec");
+    Run packed = run("im2rec", "--idx-images", images.toString(), "--idx-labels",
+        labels.toString(), dir.resolve("fashion").toString());
+    assertThat(packed.code()).as(packed.err()).isZero();
+    Path csv = dir.resolve("scores.csv");
+    Run scored = run("score", "--model-prefix", dir.resolve("lenet").toString(), "--epoch", "0",
+        "--data", rec.toString(), "--input-shape", "1,28,28", "--batch-size", "64",
+        "--out", csv.toString(), "--with-output");
+    assertThat(scored.code()).as(scored.err()).isZero();
+    assertThat(scored.out()).matches("accuracy: [01]\\.\\d{4} \\(300 records\\)\\n");
+
+    // MXNet's side: its RecordIO reader, the IRHeader ('IfQQ': flag, label, id, id2), the pixels
+    List<byte[]> records = MxRecordIO.readAll(rec);
+    assertThat(records).hasSize(n);
+    float[] pixels = new float[n * 28 * 28];
+    long[] ids = new long[n];
+    float[] recordLabels = new float[n];
+    for (int i = 0; i < n; i++) {
+      ByteBuffer r = ByteBuffer.wrap(records.get(i)).order(ByteOrder.LITTLE_ENDIAN);
+      assertThat(r.getInt()).as("flag of record %d", i).isZero();
+      recordLabels[i] = r.getFloat();
+      ids[i] = r.getLong();
+      r.getLong();
+      assertThat(r.remaining()).as("pixels of record %d", i).isEqualTo(28 * 28);
+      for (int p = 0; p < 28 * 28; p++) {
+        pixels[i * 28 * 28 + p] = (r.get() & 0xFF) * (1f / 255f);
+      }
+    }
+    float[] expected;
+    try (MxPredictor p = MxPredictor.create(symbolJson(), Files.readAllBytes(paramsFile),
+        Map.of("data", new int[] {n, 1, 28, 28}), List.of())) {
+      p.setInput("data", pixels);
+      p.forward();
+      expected = p.output(0);
+    }
+    double max = 0;
+    for (float e : expected) {
+      max = Math.max(max, Math.abs(e));
+    }
+    double tolerance = 1e-5 * max;
+
+    List<String> rows = Files.readAllLines(csv);
+    assertThat(rows).hasSize(n + 1);
+    StringBuilder header = new StringBuilder("id,label,prediction");
+    for (int k = 0; k < 10; k++) {
+      header.append(",output_").append(k);
+    }
+    assertThat(rows.get(0)).isEqualTo(header.toString());
+    for (int i = 0; i < n; i++) {
+      String[] f = rows.get(i + 1).split(",");
+      assertThat(f).as("row %d", i).hasSize(13);
+      assertThat(Long.parseLong(f[0])).as("id of row %d", i).isEqualTo(ids[i]);
+      assertThat(Float.parseFloat(f[1])).as("label of row %d", i).isEqualTo(recordLabels[i]);
+      int best = 0;
+      for (int k = 0; k < 10; k++) {
+        assertThat(Double.parseDouble(f[3 + k])).as("row %d output %d", i, k)
+            .isCloseTo(expected[i * 10 + k], org.assertj.core.data.Offset.offset(tolerance));
+        if (expected[i * 10 + k] > expected[i * 10 + best]) {
+          best = k;
+        }
+      }
+      int predicted = Integer.parseInt(f[2]);
+      // a near-tie may go either way within the tolerance; otherwise MXNet's argmax exactly
+      double gap = expected[i * 10 + best] - expected[i * 10 + predicted];
+      assertThat(predicted == best || gap <= 2 * tolerance)
+          .as("row %d: prediction %d, MXNet's argmax %d (gap %s)", i, predicted, best, gap)
+          .isTrue();
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
   }
 
   private static byte[] floats(SplittableRandom rnd, int n, double scale) {

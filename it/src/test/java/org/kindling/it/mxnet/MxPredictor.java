@@ -12,13 +12,9 @@ import java.util.Map;
  * input shapes. Arguments that are neither inputs nor in the file (labels) are allocated but not
  * filled, which a forward pass at inference does not read. Close to free.
  */
-final class MxPredictor implements AutoCloseable {
-  private final Mxnet mx;
-  private Pointer handle;
-
+final class MxPredictor extends MxHandle {
   private MxPredictor(Mxnet mx, Pointer handle) {
-    this.mx = mx;
-    this.handle = handle;
+    super(mx, handle, "predictor", "MXPredFree", h -> mx.api().MXPredFree(h));
   }
 
   /**
@@ -39,13 +35,6 @@ final class MxPredictor implements AutoCloseable {
         "MXPredCreatePartialOut(inputs " + inputShapes.keySet() + ", outputs " + outputNodes
             + ")");
     return new MxPredictor(mx, ref.getValue());
-  }
-
-  private Pointer handle() {
-    if (handle == null) {
-      throw new IllegalStateException("predictor already freed");
-    }
-    return handle;
   }
 
   /** Copies {@code data} into input {@code key}. */
@@ -78,15 +67,5 @@ final class MxPredictor implements AutoCloseable {
     mx.check(mx.api().MXPredGetOutput(handle(), index, out, out.length),
         "MXPredGetOutput(" + index + ")");
     return out;
-  }
-
-  /** Frees the predictor; idempotent. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      Pointer h = handle;
-      handle = null;
-      mx.check(mx.api().MXPredFree(h), "MXPredFree");
-    }
   }
 }

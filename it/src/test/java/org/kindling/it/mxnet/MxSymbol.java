@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,9 @@ import java.util.Map;
  * and Scala front-ends compose ({@code MXSymbolCreateAtomicSymbol} with the parameters as
  * strings, then {@code MXSymbolCompose} with the inputs by name). Close to free the handle.
  */
-final class MxSymbol implements AutoCloseable {
-  private final Mxnet mx;
-  private Pointer handle;
-
+final class MxSymbol extends MxHandle {
   private MxSymbol(Mxnet mx, Pointer handle) {
-    this.mx = mx;
-    this.handle = handle;
+    super(mx, handle, "symbol", "MXSymbolFree", h -> mx.api().MXSymbolFree(h));
   }
 
   /**
@@ -37,6 +34,15 @@ final class MxSymbol implements AutoCloseable {
     Mxnet mx = Mxnet.get();
     PointerByReference ref = new PointerByReference();
     mx.check(mx.api().MXSymbolCreateFromJSON(json, ref), "MXSymbolCreateFromJSON");
+    return new MxSymbol(mx, ref.getValue());
+  }
+
+  /** {@code MXSymbolCreateFromFile} ({@code mx.sym.load}): the same loader, reading a file. */
+  static MxSymbol fromFile(Path file) {
+    Mxnet mx = Mxnet.get();
+    PointerByReference ref = new PointerByReference();
+    mx.check(mx.api().MXSymbolCreateFromFile(file.toString(), ref),
+        "MXSymbolCreateFromFile(" + file + ")");
     return new MxSymbol(mx, ref.getValue());
   }
 
@@ -57,6 +63,23 @@ final class MxSymbol implements AutoCloseable {
    */
   static MxSymbol op(String opName, String nodeName, Map<String, String> params,
       Map<String, MxSymbol> inputs) {
+    return compose(opName, nodeName, params, inputs.keySet().toArray(new String[0]),
+        inputs.values().stream().map(MxSymbol::handle).toArray(Pointer[]::new));
+  }
+
+  /**
+   * {@code mx.sym.<op>(*inputs, name=nodeName, **params)}: inputs by position, for operators
+   * that name their inputs in their documentation only (MXNet's optimizer updates), whose
+   * keyword composition MXNet refuses.
+   */
+  static MxSymbol op(String opName, String nodeName, Map<String, String> params,
+      List<MxSymbol> inputs) {
+    return compose(opName, nodeName, params, null,
+        inputs.stream().map(MxSymbol::handle).toArray(Pointer[]::new));
+  }
+
+  private static MxSymbol compose(String opName, String nodeName, Map<String, String> params,
+      String[] inKeys, Pointer[] inHandles) {
     Mxnet mx = Mxnet.get();
     PointerByReference op = new PointerByReference();
     mx.check(mx.api().NNGetOpHandle(opName, op), "NNGetOpHandle(" + opName + ")");
@@ -66,11 +89,10 @@ final class MxSymbol implements AutoCloseable {
     mx.check(mx.api().MXSymbolCreateAtomicSymbol(op.getValue(), keys.length, keys, vals, ref),
         "MXSymbolCreateAtomicSymbol(" + opName + ", " + params + ")");
     MxSymbol s = new MxSymbol(mx, ref.getValue());
-    String[] inKeys = inputs.keySet().toArray(new String[0]);
-    Pointer[] inHandles = inputs.values().stream().map(MxSymbol::handle).toArray(Pointer[]::new);
     try {
-      mx.check(mx.api().MXSymbolCompose(s.handle, nodeName, inKeys.length, inKeys, inHandles),
-          "MXSymbolCompose(" + nodeName + ", " + inputs.keySet() + ")");
+      mx.check(mx.api().MXSymbolCompose(s.handle(), nodeName, inHandles.length, inKeys, inHandles),
+          "MXSymbolCompose(" + nodeName + ", " + (inKeys == null ? inHandles.length
+              + " positional inputs" : List.of(inKeys)) + ")");
     } catch (RuntimeException e) {
       s.close();
       throw e;
@@ -78,18 +100,18 @@ final class MxSymbol implements AutoCloseable {
     return s;
   }
 
-  private Pointer handle() {
-    if (handle == null) {
-      throw new IllegalStateException("symbol already freed");
-    }
-    return handle;
-  }
-
   /** {@code MXSymbolSaveToJSON}: MXNet's own JSON text of this symbol. */
   String toJson() {
     PointerByReference out = new PointerByReference();
     mx.check(mx.api().MXSymbolSaveToJSON(handle(), out), "MXSymbolSaveToJSON");
     return out.getValue().getString(0, StandardCharsets.UTF_8.name());
+  }
+
+  /** {@code get_internals()}, a new handle the caller closes. */
+  MxSymbol internals() {
+    PointerByReference ref = new PointerByReference();
+    mx.check(mx.api().MXSymbolGetInternals(handle(), ref), "MXSymbolGetInternals");
+    return new MxSymbol(mx, ref.getValue());
   }
 
   /** {@code list_arguments()}. */
@@ -150,15 +172,5 @@ final class MxSymbol implements AutoCloseable {
           : dims.getPointer((long) Native.POINTER_SIZE * i).getIntArray(0, nd));
     }
     return out;
-  }
-
-  /** Frees the handle; idempotent. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      Pointer h = handle;
-      handle = null;
-      mx.check(mx.api().MXSymbolFree(h), "MXSymbolFree");
-    }
   }
 }

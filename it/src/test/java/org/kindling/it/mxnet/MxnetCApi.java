@@ -105,7 +105,12 @@ interface MxnetCApi extends Library {
 
   int MXSymbolCreateFromJSON(String json, PointerByReference out);
 
+  int MXSymbolCreateFromFile(String fname, PointerByReference out);
+
   int MXSymbolSaveToJSON(Pointer symbol, PointerByReference outJson);
+
+  /** {@code get_internals()}: every visible output of every node, in DFS order. */
+  int MXSymbolGetInternals(Pointer symbol, PointerByReference out);
 
   int MXSymbolCreateVariable(String name, PointerByReference out);
 

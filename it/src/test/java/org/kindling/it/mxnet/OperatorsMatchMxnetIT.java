@@ -22,6 +22,7 @@ import org.kindling.tensor.op.OpRegistry;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
 import org.kindling.tensor.op.nn.LeakyReLU;
+import org.kindling.testing.OpCase;
 import org.kindling.testing.OpRunner;
 
 /**
@@ -52,7 +53,9 @@ import org.kindling.testing.OpRunner;
  *   <li><b>Names</b>: every canonical name and alias resolves in MXNet ({@code NNGetOpHandle}),
  *       aliases to the same operator as the canonical name.
  *   <li><b>Parameters</b>: the parameters MXNet declares (names, order, required or not,
- *       defaults) are Kindling's, and Kindling's input names are among MXNet's, in order.
+ *       defaults) are Kindling's, Kindling's input names are among MXNet's, in order, and the
+ *       inputs Kindling declares mutable are MXNet's ({@code FMutateInputs}), so that the
+ *       forward comparison of updated inputs covers every state an operator writes.
  * </ul>
  *
  * <p><b>Tolerance.</b> Values agree when {@code |kindling - mxnet| <= ATOL + RTOL·|mxnet|},
@@ -143,7 +146,7 @@ class OperatorsMatchMxnetIT {
    * Why MXNet's own results cannot be trusted for a sample, or null. For such samples only the
    * first output is compared and gradients are not checked (the test reports the reason).
    */
-  static String mxnetBug(Case<?> c) {
+  static String mxnetBug(OpCase<?> c) {
     if (c.params() instanceof LeakyReLU.Params p && p.actType() == LeakyReLU.ActType.RRELU
         && !c.sample().train()) {
       return "MXNet 1.9.1's rrelu never writes its visible mask output at inference and its "
@@ -161,45 +164,14 @@ class OperatorsMatchMxnetIT {
 
   // ------------------------------------------------------------------------------ cases
 
-  /** One sample of one operator. */
-  record Case<P extends Record>(OpDef<P> op, Sample<P> sample, int index) {
-    String name() {
-      return op.name() + " #" + index + " " + sample;
-    }
-
-    /** The seed scheme of core-tensor's OperatorSuiteTest: the same inputs for a sample. */
-    long seed() {
-      return (op.name().hashCode() * 31L + index) * 0x9E3779B97F4A7C15L;
-    }
-
-    P params() {
-      return sample.params();
-    }
-  }
-
-  static Stream<Case<?>> cases() {
-    List<Case<?>> all = new ArrayList<>();
-    for (OpDef<?> op : OpRegistry.all()) {
-      addCases(op, all);
-    }
-    return all.stream();
-  }
-
-  private static <P extends Record> void addCases(OpDef<P> op, List<Case<?>> out) {
-    List<Sample<P>> samples = op.samples();
-    for (int i = 0; i < samples.size(); i++) {
-      out.add(new Case<>(op, samples.get(i), i));
-    }
-  }
-
   // ------------------------------------------------------------------------------ forward
 
   @TestFactory
   Stream<DynamicTest> forwardMatchesMxnet() {
-    return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> forward(c)));
+    return OpCase.all().map(c -> DynamicTest.dynamicTest(c.name(), () -> forward(c)));
   }
 
-  private static <P extends Record> void forward(Case<P> c) {
+  private static <P extends Record> void forward(OpCase<P> c) {
     OpRunner<P> run = new OpRunner<>(c.op(), c.sample());
     Map<String, String> attrs = c.op().toAttrs(c.params());
     boolean train = c.sample().train();
@@ -288,11 +260,11 @@ class OperatorsMatchMxnetIT {
 
   @TestFactory
   Stream<DynamicTest> backwardMatchesMxnet() {
-    return cases().filter(OperatorsMatchMxnetIT::hasGradientCheck)
+    return OpCase.all().filter(OperatorsMatchMxnetIT::hasGradientCheck)
         .map(c -> DynamicTest.dynamicTest(c.name(), () -> backward(c)));
   }
 
-  private static <P extends Record> boolean hasGradientCheck(Case<P> c) {
+  private static <P extends Record> boolean hasGradientCheck(OpCase<P> c) {
     if (!c.sample().gradientCheck() || c.op().gradient(c.params()) == OpDef.Gradient.NONE) {
       return false;
     }
@@ -300,7 +272,7 @@ class OperatorsMatchMxnetIT {
   }
 
   /** WRITE for differentiable inputs: float types, non-integral domains, not mutable. */
-  private static <P extends Record> GradReq[] requests(Case<P> c) {
+  private static <P extends Record> GradReq[] requests(OpCase<P> c) {
     int n = c.sample().shapes().length;
     Set<Integer> mutable = c.op().mutableInputs(c.params());
     GradReq[] req = new GradReq[n];
@@ -315,7 +287,7 @@ class OperatorsMatchMxnetIT {
     return req;
   }
 
-  private static <P extends Record> void backward(Case<P> c) {
+  private static <P extends Record> void backward(OpCase<P> c) {
     if (mxnetBug(c) != null) {
       Assumptions.abort("gradients not compared: " + mxnetBug(c));
     }
@@ -514,8 +486,37 @@ class OperatorsMatchMxnetIT {
               + info.inputs() + " in that order");
         }
       }
+      compareMutableInputs(problems, op, op.samples().get(0).params());
     }
     problems.throwIfAny();
+  }
+
+  /**
+   * The inputs Kindling declares mutable are MXNet's {@code FMutateInputs}, which a composed
+   * symbol lists as its auxiliary states (here, variables named as the inputs): the forward
+   * suite compares only the declared ones, so an undeclared state would go unchecked.
+   */
+  private static <P extends Record> void compareMutableInputs(Problems problems, OpDef<P> op,
+      P p) {
+    List<String> names = op.inputNames(p);
+    List<String> kindling = op.mutableInputs(p).stream().sorted().map(names::get).toList();
+    // MXNet creates no variables for the inputs of operators without FListInputNames (the
+    // optimizer updates): every input is given, in order, named as the input
+    List<MxSymbol> inputs = new ArrayList<>();
+    try {
+      for (String n : names) {
+        inputs.add(MxSymbol.variable(n));
+      }
+      try (MxSymbol node = MxSymbol.op(op.name(), "node", op.toAttrs(p), inputs)) {
+        List<String> mxnet = node.listAuxiliaryStates();
+        if (!mxnet.equals(kindling)) {
+          problems.add("mutable inputs (MXNet's FMutateInputs, listed as auxiliary states) for "
+              + p + ": MXNet " + mxnet + ", Kindling " + kindling);
+        }
+      }
+    } finally {
+      inputs.forEach(MxSymbol::close);
+    }
   }
 
   private static <T> void compareParam(Problems problems, Param<T> kp, MxOpInfo.ParamInfo mp) {
@@ -565,7 +566,7 @@ class OperatorsMatchMxnetIT {
   // ------------------------------------------------------------------------------ helpers
 
   /** Aborts the test if MXNet failed on a sample listed in {@link #MXNET_CANNOT_RUN}. */
-  private static void abortIfMxnetCannotRun(Case<?> c, RuntimeException e) {
+  private static void abortIfMxnetCannotRun(OpCase<?> c, RuntimeException e) {
     String reason = MXNET_CANNOT_RUN.get(c.op().name() + " " + c.sample());
     if (reason != null) {
       Assumptions.abort("MXNet 1.9.1 cannot run this sample: " + reason + " (it said: "

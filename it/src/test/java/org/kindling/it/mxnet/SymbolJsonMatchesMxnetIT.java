@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.kindling.symbol.InferredShapes;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.op.nn.Activation.ActType;
+import org.kindling.tensor.op.nn.BatchNorm;
+import org.kindling.tensor.op.nn.LeakyReLU;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
@@ -19,7 +21,8 @@ import org.kindling.tensor.Shape;
  * Kindling's symbol JSON against MXNet's (formats.md §4): an MLP built with Kindling's {@link
  * Symbol} API loads in MXNet, which lists the same arguments, outputs and auxiliary states,
  * infers the same shapes and saves it back to exactly Kindling's text; the same MLP composed
- * through MXNet's own C API (as its Python front-end does) is exactly Kindling's text too.
+ * through MXNet's own C API (as its Python front-end does) is exactly Kindling's text too, and so
+ * is a composed BatchNorm and prelu. {@link LegacySymbolJsonMatchesMxnetIT} reads older files.
  */
 class SymbolJsonMatchesMxnetIT {
   private static final int[] DATA_SHAPE = {32, 1, 28, 28};
@@ -81,6 +84,22 @@ class SymbolJsonMatchesMxnetIT {
   @Test
   void mxnetComposesExactlyKindlingsJson() {
     assertThat(mxnetMlp().toJson()).isEqualTo(kindlingMlp().toJson());
+  }
+
+  @Test
+  void mxnetComposesBatchNormAndPreluAsKindlingDoes() {
+    // the auxiliary states read as version 1; initializer hints on the created variables
+    Symbol bn = Symbol.create(BatchNorm.OP, "bn", BatchNorm.OP.defaults().withFixGamma(false),
+        Map.of("data", Symbol.variable("data")));
+    Symbol kindling = Symbol.create(LeakyReLU.OP, "pr",
+        LeakyReLU.Params.of(LeakyReLU.ActType.PRELU), Map.of("data", bn));
+
+    MxSymbol mxBn = op("BatchNorm", "bn", Map.of("fix_gamma", "False"),
+        keep(MxSymbol.variable("data")));
+    MxSymbol mxnet = op("LeakyReLU", "pr", Map.of("act_type", "prelu"), mxBn);
+
+    assertThat(kindling.toJson()).isEqualTo(mxnet.toJson());
+    assertThat(kindling.listAuxiliaryStates()).isEqualTo(mxnet.listAuxiliaryStates());
   }
 
   @Test

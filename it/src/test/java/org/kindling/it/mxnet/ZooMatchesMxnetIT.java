@@ -1,6 +1,10 @@
 package org.kindling.it.mxnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.kindling.symbol.zoo.ZooCases.CIFAR28;
+import static org.kindling.symbol.zoo.ZooCases.CIFAR32;
+import static org.kindling.symbol.zoo.ZooCases.IMAGENET;
+import static org.kindling.symbol.zoo.ZooCases.initial;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +24,8 @@ import org.kindling.symbol.Symbol;
 import org.kindling.symbol.zoo.LeNet;
 import org.kindling.symbol.zoo.Mlp;
 import org.kindling.symbol.zoo.Zoo;
+import org.kindling.symbol.zoo.ZooCases;
+import org.kindling.symbol.zoo.ZooCases.Case;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.io.ParamsFile;
@@ -47,69 +53,16 @@ import org.kindling.tensor.io.ParamsFile;
 class ZooMatchesMxnetIT {
   static final double TOLERANCE = 1e-4;
 
-  private static final Shape MNIST = Shape.of(1, 28, 28);
-  private static final Shape IMAGENET = Shape.of(3, 224, 224);
-  static final Shape CIFAR28 = Shape.of(3, 28, 28);
-  private static final Shape CIFAR32 = Shape.of(3, 32, 32);
-
   @TempDir Path dir;
 
   // ------------------------------------------------------------------ 1. names, shapes, counts
 
-  /** A network at its usual input with the parameter and auxiliary-state counts MXNet infers. */
-  record Case(String name, int classes, Shape image, long params, long aux) {
-    @Override
-    public String toString() {
-      return name + " " + image;
-    }
-  }
-
-  static List<Case> canonical() {
-    List<Case> c = new ArrayList<>(List.of(
-        new Case("mlp", 10, MNIST, 109_386, 0),
-        new Case("lenet", 10, MNIST, 431_080, 0),
-        new Case("alexnet", 1000, IMAGENET, 50_844_008, 0),
-        new Case("vgg11", 1000, IMAGENET, 132_863_336, 0),
-        new Case("vgg13", 1000, IMAGENET, 133_047_848, 0),
-        new Case("vgg16", 1000, IMAGENET, 138_357_544, 0),
-        new Case("vgg19", 1000, IMAGENET, 143_667_240, 0),
-        new Case("vgg11_bn", 1000, IMAGENET, 132_868_840, 5_504),
-        new Case("vgg13_bn", 1000, IMAGENET, 133_053_736, 5_888),
-        new Case("vgg16_bn", 1000, IMAGENET, 138_365_992, 8_448),
-        new Case("vgg19_bn", 1000, IMAGENET, 143_678_248, 11_008),
-        new Case("resnet18", 1000, IMAGENET, 11_691_950, 7_942),
-        new Case("resnet34", 1000, IMAGENET, 21_800_110, 15_366),
-        new Case("resnet50", 1000, IMAGENET, 25_549_486, 45_574),
-        new Case("resnet101", 1000, IMAGENET, 44_541_614, 97_798),
-        new Case("resnet152", 1000, IMAGENET, 60_185_262, 143_878),
-        new Case("resnet200", 1000, IMAGENET, 64_666_286, 168_454),
-        new Case("resnet269", 1000, IMAGENET, 102_065_838, 245_254),
-        new Case("resnet18_v1", 1000, IMAGENET, 11_693_736, 9_728),
-        new Case("resnet34_v1", 1000, IMAGENET, 21_801_896, 17_152),
-        new Case("resnet50_v1", 1000, IMAGENET, 25_557_032, 53_120),
-        new Case("resnet101_v1", 1000, IMAGENET, 44_549_160, 105_344),
-        new Case("resnet152_v1", 1000, IMAGENET, 60_192_808, 151_424),
-        new Case("resnet20", 10, CIFAR28, 272_544, 1_382),
-        new Case("resnet56", 10, CIFAR28, 855_840, 4_070),
-        new Case("resnet110", 10, CIFAR28, 1_730_784, 8_102),
-        new Case("resnet164", 10, CIFAR28, 1_703_264, 24_230),
-        new Case("resnet20_v1", 10, CIFAR28, 272_762, 1_600),
-        new Case("resnet164_v1", 10, CIFAR28, 1_704_154, 25_120),
-        new Case("resnet18", 10, CIFAR32, 11_176_272, 7_814),
-        new Case("resnet18_v1", 10, CIFAR32, 11_178_186, 9_728),
-        new Case("mobilenet", 1000, IMAGENET, 4_231_976, 21_888),
-        new Case("mobilenet0.25", 1000, IMAGENET, 470_072, 5_472)));
-    c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
-    c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
-    return c;
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("canonical")
+  @MethodSource("org.kindling.symbol.zoo.ZooCases#canonical")
   void namesShapesAndCountsMatchMxnet(Case c) throws Exception {
-    Symbol net = Zoo.get(c.name(), c.classes(), c.image());
-    int[] data = {1, c.image().get(0), c.image().get(1), c.image().get(2)};
-    InferredShapes k = net.inferShape(Map.of("data", Shape.of(data)));
+    Symbol net = c.symbol();
+    int[] data = c.data(1).dims();
+    InferredShapes k = net.inferShape(Map.of("data", c.data(1)));
     String json = net.toJson();
     try (MxSymbol m = MxSymbol.fromJson(json)) {
       assertThat(m.listArguments()).as("arguments").isEqualTo(net.listArguments());
@@ -316,34 +269,6 @@ class ZooMatchesMxnetIT {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = rnd.nextInt(classes);
-    }
-    return v;
-  }
-
-  /** He-style uniform weights, gammas and moving variances in [0.5, 1.5], data in [-1, 1]. */
-  static float[] initial(String name, Shape shape, SplittableRandom rnd) {
-    int n = shape.intSize();
-    float[] v = new float[n];
-    double lo;
-    double hi;
-    if (name.equals("softmax_label")) {
-      return v;
-    } else if (name.equals("data")) {
-      lo = -1;
-      hi = 1;
-    } else if (name.endsWith("_weight")) {
-      double fanIn = (double) n / shape.get(0);
-      hi = Math.sqrt(6 / fanIn);
-      lo = -hi;
-    } else if (name.endsWith("_gamma") || name.endsWith("_moving_var")) {
-      lo = 0.5;
-      hi = 1.5;
-    } else {
-      lo = -0.1;
-      hi = 0.1;
-    }
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) rnd.nextDouble(lo, hi);
     }
     return v;
   }

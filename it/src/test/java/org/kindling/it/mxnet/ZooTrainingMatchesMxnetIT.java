@@ -1,7 +1,7 @@
 package org.kindling.it.mxnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.kindling.it.mxnet.ZooMatchesMxnetIT.CIFAR28;
+import static org.kindling.symbol.zoo.ZooCases.CIFAR28;
 import static org.kindling.it.mxnet.ZooMatchesMxnetIT.TOLERANCE;
 import static org.kindling.it.mxnet.ZooMatchesMxnetIT.maxAbs;
 import static org.kindling.it.mxnet.ZooMatchesMxnetIT.relativeError;
@@ -26,6 +26,7 @@ import org.kindling.symbol.zoo.MobileNet;
 import org.kindling.symbol.zoo.ResNet;
 import org.kindling.symbol.zoo.ResNetConfig;
 import org.kindling.symbol.zoo.ResNetV1;
+import org.kindling.symbol.zoo.ZooCases;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.GradReq;
@@ -174,9 +175,9 @@ class ZooTrainingMatchesMxnetIT {
       Map<String, MxExecutor.Values> aux = new LinkedHashMap<>();
       shapes.arguments().forEach((n, s) -> args.put(n, new MxExecutor.Values(s.dims(),
           n.equals("softmax_label") ? ZooMatchesMxnetIT.labels(s.get(0), run.classes(), rnd)
-              : ZooMatchesMxnetIT.initial(n, s, rnd))));
+              : ZooCases.initial(n, s, rnd))));
       shapes.auxiliaryStates().forEach((n, s) ->
-          aux.put(n, new MxExecutor.Values(s.dims(), ZooMatchesMxnetIT.initial(n, s, rnd))));
+          aux.put(n, new MxExecutor.Values(s.dims(), ZooCases.initial(n, s, rnd))));
       List<String> params = new ArrayList<>();
       for (String n : net.listArguments()) {
         if (!n.equals("data") && !n.equals("softmax_label")) {

@@ -44,9 +44,10 @@ public final class GradientPass {
               + "an input of it needs one; stop the gradient with BlockGrad or set grad_req "
               + "null for the variables before it");
         }
-        // no gradient flows back through ZERO operators (BlockGrad, argmax, comparisons)
+        // no gradient flows back through ZERO operators (BlockGrad, argmax, comparisons);
+        // hidden outputs (BatchNorm's saved statistics, Dropout's mask) take no gradient
         boolean flows = any && kind == OpDef.Gradient.DIFFERENTIABLE;
-        for (int k = 0; k < n.numOutputs(); k++) {
+        for (int k = 0; k < n.op().numVisibleOutputs(); k++) {
           needs[graph.entryId(id, k)] = flows;
         }
       }
@@ -82,12 +83,18 @@ public final class GradientPass {
       steps.add(new GradientPlan.Step(id, reqs));
     }
     // A variable whose gradient is wanted but reached by no backward step (only through
-    // BlockGrad, say) gets zeros, as MXNet writes a zero gradient.
+    // BlockGrad, say) gets zeros, as MXNet writes a zero gradient; so does an unread visible
+    // output (one output of SliceChannel) whose producer's backward reads output gradients.
     List<Integer> zeroFill = new ArrayList<>();
     for (int id = 0; id < graph.numNodes(); id++) {
-      int eid = graph.entryId(id, 0);
-      if (graph.node(id).isVariable() && varReq[id] == GradReq.WRITE && contributions[eid] == 0) {
-        zeroFill.add(eid);
+      Node n = graph.node(id);
+      for (int k = 0; k < n.numOutputs(); k++) {
+        int eid = graph.entryId(id, k);
+        boolean unreached = needs[eid] && contributions[eid] == 0;
+        if (n.isVariable() ? unreached && varReq[id] == GradReq.WRITE
+            : unreached && n.op().backwardDeps().outputGrads()) {
+          zeroFill.add(eid);
+        }
       }
     }
     return new GradientPlan(needs, seeds, steps, zeroFill);

@@ -41,14 +41,19 @@ public final class GradientPlan {
   }
 
   /**
-   * Entries of variables with a WRITE request that no step reaches (the gradient is stopped
-   * before them): their gradient is set to zero before the steps run.
+   * Entries whose gradient no step writes but which must read as zero: variables with a WRITE
+   * request that no step reaches (the gradient is stopped before them), and visible operator
+   * outputs that nothing reads (an unused output of SliceChannel) when their producer's backward
+   * reads output gradients.
    */
   public List<Integer> zeroFill() {
     return zeroFill;
   }
 
-  /** True if entry {@code entryId} has a gradient buffer. */
+  /**
+   * True if entry {@code entryId} carries a gradient: a variable with a request other than NULL,
+   * or a visible output of an operator with an input that carries one (hidden outputs never do).
+   */
   public boolean needsGrad(int entryId) {
     return needsGrad[entryId];
   }

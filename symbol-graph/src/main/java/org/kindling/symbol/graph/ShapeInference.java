@@ -1,11 +1,11 @@
 package org.kindling.symbol.graph;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kindling.tensor.op.AttrSyntax;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.AttrSyntax;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * The shape-inference pass. Needs: a {@link Graph} and the shapes of some variables (by name,
@@ -17,6 +17,10 @@ import org.kindling.tensor.Shape;
  * from the data shape. Inconsistencies are reported naming the node and slot.
  */
 public final class ShapeInference {
+  private static final Sweeps.Rule<Shape, ShapeSlots> RULE =
+      new Sweeps.Rule<>(Shape[]::new, ShapeSlots::new, OpInstance::inferShape,
+          ShapeInference::describeInputs);
+
   private ShapeInference() {}
 
   /**
@@ -28,28 +32,14 @@ public final class ShapeInference {
    * @throws IllegalArgumentException naming the node if shapes are inconsistent
    */
   public static Shape[] infer(Graph graph, Map<String, Shape> known) {
-    Shape[] shapes = new Shape[graph.numEntries()];
-    for (int id = 0; id < graph.numNodes(); id++) {
-      Node n = graph.node(id);
-      if (n.isVariable()) {
-        Shape s = known.get(n.name());
-        shapes[graph.entryId(id, 0)] = s != null ? s : hintedShape(n);
-      }
-    }
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (int id = 0; id < graph.numNodes(); id++) {
-        changed |= visit(graph, id, shapes);
-      }
-      for (int id = graph.numNodes() - 1; id >= 0; id--) {
-        changed |= visit(graph, id, shapes);
-      }
-    }
-    return shapes;
+    return Sweeps.infer(graph, known, ShapeInference::hintedShape, RULE);
   }
 
-  /** A variable's {@code __shape__} if it has one without unknown (0) dimensions. */
+  /**
+   * A variable's {@code __shape__} if it is fully known. In MXNet's legacy (non-numpy) shape
+   * semantics an empty tuple {@code ()} means an unknown shape and a 0 an unknown dimension;
+   * partly known shapes are not used.
+   */
   private static Shape hintedShape(Node n) {
     String hint = n.attrs().get("__shape__");
     if (hint == null) {
@@ -62,61 +52,15 @@ public final class ShapeInference {
       throw new IllegalArgumentException(
           "variable '" + n.name() + "': bad __shape__ attribute: " + e.getMessage(), e);
     }
+    if (dims.length == 0) {
+      return null;
+    }
     for (int d : dims) {
       if (d <= 0) {
-        return null; // 0 means unknown in MXNet's legacy shape semantics
+        return null;
       }
     }
     return Shape.of(dims);
-  }
-
-  private static boolean visit(Graph graph, int id, Shape[] shapes) {
-    Node n = graph.node(id);
-    if (n.isVariable()) {
-      return false;
-    }
-    List<NodeEntry> inputs = n.inputs();
-    Shape[] in = new Shape[inputs.size()];
-    for (int i = 0; i < in.length; i++) {
-      in[i] = shapes[graph.entryId(inputs.get(i))];
-    }
-    Shape[] out = new Shape[n.numOutputs()];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = shapes[graph.entryId(id, k)];
-    }
-    List<String> outNames = new ArrayList<>(n.op().outputNames());
-    ShapeSlots slots = new ShapeSlots(in, out, n.op().inputNames(), outNames);
-    try {
-      n.op().inferShape(slots);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "shape inference failed at node " + n.describe() + ": " + e.getMessage()
-              + describeInputs(n, in), e);
-    }
-    if (!slots.changed()) {
-      return false;
-    }
-    boolean changed = false;
-    for (int i = 0; i < in.length; i++) {
-      int e = graph.entryId(inputs.get(i));
-      if (shapes[e] == null && in[i] != null) {
-        shapes[e] = in[i];
-        changed = true;
-      } else if (in[i] != null && !in[i].equals(shapes[e])) {
-        throw new IllegalArgumentException(
-            "shape inference failed at node " + n.describe() + ": input '"
-                + n.op().inputNames().get(i) + "' is " + shapes[e] + " but " + in[i]
-                + " is required");
-      }
-    }
-    for (int k = 0; k < out.length; k++) {
-      int e = graph.entryId(id, k);
-      if (shapes[e] == null && out[k] != null) {
-        shapes[e] = out[k];
-        changed = true;
-      }
-    }
-    return changed;
   }
 
   private static String describeInputs(Node n, Shape[] in) {

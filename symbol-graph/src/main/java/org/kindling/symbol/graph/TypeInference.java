@@ -1,8 +1,8 @@
 package org.kindling.symbol.graph;
 
-import java.util.List;
 import java.util.Map;
 import org.kindling.tensor.DType;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TypeSlots;
 
 /**
@@ -12,6 +12,9 @@ import org.kindling.tensor.op.TypeSlots;
  * afterwards are float32, MXNet's default.
  */
 public final class TypeInference {
+  private static final Sweeps.Rule<DType, TypeSlots> RULE =
+      new Sweeps.Rule<>(DType[]::new, TypeSlots::new, OpInstance::inferType, (n, in) -> "");
+
   private TypeInference() {}
 
   /**
@@ -22,33 +25,10 @@ public final class TypeInference {
    * @throws IllegalArgumentException naming the node if types conflict
    */
   public static DType[] infer(Graph graph, Map<String, DType> known) {
-    DType[] types = new DType[graph.numEntries()];
-    for (int id = 0; id < graph.numNodes(); id++) {
-      Node n = graph.node(id);
-      if (n.isVariable()) {
-        DType t = known.get(n.name());
-        types[graph.entryId(id, 0)] = t != null ? t : hinted(n);
-      }
-    }
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (int id = 0; id < graph.numNodes(); id++) {
-        changed |= visit(graph, id, types);
-      }
-      for (int id = graph.numNodes() - 1; id >= 0; id--) {
-        changed |= visit(graph, id, types);
-      }
-      if (!changed) {
-        // what nothing determines is float32; that may let more types follow
-        for (int id = 0; id < graph.numNodes(); id++) {
-          int e = graph.entryId(id, 0);
-          if (graph.node(id).isVariable() && types[e] == null) {
-            types[e] = DType.FLOAT32;
-            changed = true;
-          }
-        }
-      }
+    DType[] types = Sweeps.infer(graph, known, TypeInference::hinted, RULE);
+    // what nothing determines is float32; that may let more types follow
+    while (defaultVariables(graph, types)) {
+      Sweeps.untilStable(graph, types, RULE);
     }
     for (int e = 0; e < types.length; e++) {
       if (types[e] == null) {
@@ -71,42 +51,13 @@ public final class TypeInference {
     }
   }
 
-  private static boolean visit(Graph graph, int id, DType[] types) {
-    Node n = graph.node(id);
-    if (n.isVariable()) {
-      return false;
-    }
-    List<NodeEntry> inputs = n.inputs();
-    DType[] in = new DType[inputs.size()];
-    for (int i = 0; i < in.length; i++) {
-      in[i] = types[graph.entryId(inputs.get(i))];
-    }
-    DType[] out = new DType[n.numOutputs()];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = types[graph.entryId(id, k)];
-    }
-    try {
-      n.op().inferType(new TypeSlots(in, out, n.op().inputNames(), n.op().outputNames()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "type inference failed at node " + n.describe() + ": " + e.getMessage(), e);
-    }
+  /** Sets the variables whose type is still unknown to float32; true if there were any. */
+  private static boolean defaultVariables(Graph graph, DType[] types) {
     boolean changed = false;
-    for (int i = 0; i < in.length; i++) {
-      int e = graph.entryId(inputs.get(i));
-      if (types[e] == null && in[i] != null) {
-        types[e] = in[i];
-        changed = true;
-      } else if (in[i] != null && in[i] != types[e]) {
-        throw new IllegalArgumentException("type inference failed at node " + n.describe()
-            + ": input '" + n.op().inputNames().get(i) + "' is " + types[e].numpyName()
-            + " but " + in[i].numpyName() + " is required");
-      }
-    }
-    for (int k = 0; k < out.length; k++) {
-      int e = graph.entryId(id, k);
-      if (types[e] == null && out[k] != null) {
-        types[e] = out[k];
+    for (int id = 0; id < graph.numNodes(); id++) {
+      int e = graph.entryId(id, 0);
+      if (graph.node(id).isVariable() && types[e] == null) {
+        types[e] = DType.FLOAT32;
         changed = true;
       }
     }

@@ -3,7 +3,6 @@ package org.kindling.symbol.init;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.kindling.symbol.spec.Spec;
 import org.kindling.symbol.spec.SpecValues;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Param;
@@ -12,16 +11,13 @@ import org.kindling.tensor.op.Param;
  * MXNet's {@code Constant} with a scalar value: weights are set to {@code value} (MXNet also
  * takes an array; Kindling takes scalars only). Biases and the rest follow the name rules.
  */
-public final class Constant extends WeightInitializer {
+public final class Constant extends ScalarInitializer {
   static final Param<Double> VALUE = Param.requiredDouble("value");
   static final List<Param<?>> PARAMS = List.of(VALUE);
 
-  private final double value;
-
   /** @param value the weights' value */
   public Constant(double value) {
-    super(0L);
-    this.value = value;
+    super("constant", VALUE, value, 0L);
   }
 
   static Constant fromSpec(SpecValues v, long seed) {
@@ -30,11 +26,6 @@ public final class Constant extends WeightInitializer {
 
   @Override
   protected void initWeight(Shape shape, float[] out, SplittableRandom rnd) {
-    Arrays.fill(out, (float) value);
-  }
-
-  @Override
-  public Spec spec() {
-    return Spec.of("constant", VALUE.name(), value);
+    Arrays.fill(out, (float) value());
   }
 }

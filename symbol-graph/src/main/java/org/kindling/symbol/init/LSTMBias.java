@@ -2,7 +2,6 @@ package org.kindling.symbol.init;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.kindling.symbol.spec.Spec;
 import org.kindling.symbol.spec.SpecValues;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Param;
@@ -13,11 +12,9 @@ import org.kindling.tensor.op.Param;
  * Used through an {@code __init__} attribute or {@link Mixed}, since the name rules send biases
  * to zero.
  */
-public final class LSTMBias extends WeightInitializer {
+public final class LSTMBias extends ScalarInitializer {
   static final Param<Double> FORGET_BIAS = Param.doubleParam("forget_bias", 1.0);
   static final List<Param<?>> PARAMS = List.of(FORGET_BIAS);
-
-  private final double forgetBias;
 
   /** MXNet's default forget bias 1. */
   public LSTMBias() {
@@ -26,8 +23,7 @@ public final class LSTMBias extends WeightInitializer {
 
   /** @param forgetBias the forget gate's bias */
   public LSTMBias(double forgetBias) {
-    super(0L);
-    this.forgetBias = forgetBias;
+    super("lstmbias", FORGET_BIAS, forgetBias, 0L);
   }
 
   static LSTMBias fromSpec(SpecValues v, long seed) {
@@ -42,12 +38,7 @@ public final class LSTMBias extends WeightInitializer {
     int hidden = shape.get(0) / 4;
     int row = (int) shape.sizeFrom(1);
     for (int i = hidden * row; i < 2 * hidden * row; i++) {
-      out[i] = (float) forgetBias;
+      out[i] = (float) value();
     }
-  }
-
-  @Override
-  public Spec spec() {
-    return Spec.of("lstmbias", FORGET_BIAS.name(), forgetBias);
   }
 }

@@ -2,18 +2,15 @@ package org.kindling.symbol.init;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.kindling.symbol.spec.Spec;
 import org.kindling.symbol.spec.SpecValues;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Param;
 
 /** MXNet's {@code Uniform}: weights uniform in {@code [-scale, scale)}; default scale 0.07. */
-public final class Uniform extends WeightInitializer {
+public final class Uniform extends ScalarInitializer {
   static final Param<Double> SCALE = Param.doubleParam("scale", 0.07)
       .checked(s -> s >= 0 && Double.isFinite(s), ">= 0 and finite");
   static final List<Param<?>> PARAMS = List.of(SCALE);
-
-  private final double scale;
 
   /** MXNet's default scale 0.07. */
   public Uniform(long seed) {
@@ -25,9 +22,7 @@ public final class Uniform extends WeightInitializer {
    * @param seed the seed
    */
   public Uniform(double scale, long seed) {
-    super(seed);
-    SCALE.validate(scale);
-    this.scale = scale;
+    super("uniform", SCALE, scale, seed);
   }
 
   static Uniform fromSpec(SpecValues v, long seed) {
@@ -36,16 +31,12 @@ public final class Uniform extends WeightInitializer {
 
   @Override
   protected void initWeight(Shape shape, float[] out, SplittableRandom rnd) {
+    double scale = value();
     if (scale == 0) {
       return; // an empty range: zeros (out starts zeroed)
     }
     for (int i = 0; i < out.length; i++) {
       out[i] = (float) rnd.nextDouble(-scale, scale);
     }
-  }
-
-  @Override
-  public Spec spec() {
-    return Spec.of("uniform", SCALE.name(), scale);
   }
 }

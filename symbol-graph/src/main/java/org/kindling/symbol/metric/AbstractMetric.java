@@ -2,6 +2,7 @@ package org.kindling.symbol.metric;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.kindling.tensor.NDArray;
 
 /** The name, reading of the batch (skipping padded rows) and argument checks of the metrics. */
@@ -38,11 +39,18 @@ abstract class AbstractMetric implements EvalMetric {
   /** Adds a batch, padding removed. */
   abstract void accept(List<Host> labels, List<Host> predictions);
 
-  /** MXNet's {@code check_label_shapes}: as many label arrays as prediction arrays. */
-  final void requirePairs(List<Host> labels, List<Host> predictions) {
+  /**
+   * Checks there are as many label arrays as prediction arrays (MXNet's {@code
+   * check_label_shapes}), then passes each (label, prediction) pair in turn to {@code pair}.
+   */
+  final void forEachPair(List<Host> labels, List<Host> predictions,
+      BiConsumer<Host, Host> pair) {
     if (labels.size() != predictions.size()) {
       throw error(labels.size() + " label arrays but " + predictions.size()
           + " prediction arrays");
+    }
+    for (int i = 0; i < labels.size(); i++) {
+      pair.accept(labels.get(i), predictions.get(i));
     }
   }
 

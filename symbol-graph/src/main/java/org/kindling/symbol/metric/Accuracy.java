@@ -25,10 +25,7 @@ public final class Accuracy extends SumMetric {
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       int[] predicted;
       if (pred.shape().equals(label.shape())) {
         predicted = new int[pred.size()];
@@ -49,6 +46,6 @@ public final class Accuracy extends SumMetric {
         }
       }
       add(correct, predicted.length);
-    }
+    });
   }
 }

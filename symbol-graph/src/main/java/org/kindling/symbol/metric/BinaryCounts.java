@@ -1,7 +1,7 @@
 package org.kindling.symbol.metric;
 
 /** True/false positive/negative counts and the F1 score they give (MXNet's private helper). */
-final class BinaryCounts {
+final class BinaryCounts implements AveragedMetric.Stats {
   long truePositives;
   long falsePositives;
   long falseNegatives;
@@ -21,19 +21,22 @@ final class BinaryCounts {
     }
   }
 
-  void clear() {
+  @Override
+  public void clear() {
     truePositives = 0;
     falsePositives = 0;
     falseNegatives = 0;
     trueNegatives = 0;
   }
 
-  long total() {
+  @Override
+  public long count() {
     return truePositives + falsePositives + falseNegatives + trueNegatives;
   }
 
   /** {@code 2pr / (p + r)}, with 0 for an empty precision, recall or sum, as MXNet. */
-  double fscore() {
+  @Override
+  public double score() {
     double p = truePositives + falsePositives > 0
         ? (double) truePositives / (truePositives + falsePositives) : 0;
     double r = truePositives + falseNegatives > 0

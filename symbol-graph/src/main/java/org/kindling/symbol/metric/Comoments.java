@@ -5,7 +5,7 @@ package org.kindling.symbol.metric;
  * batch at a time (Chan et al.'s pairwise update; MXNet's micro Pearson uses the equivalent
  * Welford form).
  */
-final class Comoments {
+final class Comoments implements AveragedMetric.Stats {
   private long n;
   private double meanX;
   private double meanY;
@@ -50,17 +50,20 @@ final class Comoments {
   }
 
   /** Number of pairs. */
-  long count() {
+  @Override
+  public long count() {
     return n;
   }
 
   /** Pearson's r of everything added, as MXNet's micro formula (NaN for fewer than 2 pairs). */
-  double correlation() {
+  @Override
+  public double score() {
     double d = n - 1;
     return cxy / (d * Math.sqrt(m2x / d) * Math.sqrt(m2y / d));
   }
 
-  void clear() {
+  @Override
+  public void clear() {
     n = 0;
     meanX = 0;
     meanY = 0;

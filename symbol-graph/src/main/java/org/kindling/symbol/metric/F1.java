@@ -14,11 +14,7 @@ import java.util.Set;
  * rows since the last reset, with {@code sum = f1 · rows} and {@code count = rows} as MXNet
  * keeps them (so {@link #merge} is not supported for micro).
  */
-public final class F1 extends SumMetric {
-  private final Average average;
-  private final BinaryCounts local = new BinaryCounts();
-  private final BinaryCounts global = new BinaryCounts();
-
+public final class F1 extends AveragedMetric<BinaryCounts> {
   /** Macro-averaged. */
   public F1() {
     this(Average.MACRO);
@@ -26,16 +22,12 @@ public final class F1 extends SumMetric {
 
   /** @param average macro (per-batch scores averaged) or micro (one score over all rows) */
   public F1(Average average) {
-    super("f1");
-    this.average = average;
+    super("f1", average, BinaryCounts::new, "counts", "F1");
   }
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       if (pred.shape().ndim() != 2) {
         throw error("predictions must be (batch, classes), got " + pred.shape());
       }
@@ -58,36 +50,13 @@ public final class F1 extends SumMetric {
         local.add(p, l);
         global.add(p, l);
       }
-    }
+    });
     if (average == Average.MACRO) {
-      add(local.fscore(), 1);
+      add(local.score(), 1);
       local.clear();
       global.clear();
     } else {
-      set(local.fscore() * local.total(), local.total(),
-          global.fscore() * global.total(), global.total());
+      setMicro();
     }
-  }
-
-  @Override
-  public void merge(double sumMetric, long numInst) {
-    if (average == Average.MICRO) {
-      throw new UnsupportedOperationException(
-          "f1 (micro): the value comes from counts, not from sums; merge macro F1 instead");
-    }
-    super.merge(sumMetric, numInst);
-  }
-
-  @Override
-  public void reset() {
-    super.reset();
-    local.clear();
-    global.clear();
-  }
-
-  @Override
-  public void resetLocal() {
-    super.resetLocal();
-    local.clear();
   }
 }

@@ -14,11 +14,7 @@ import java.util.List;
  * pairs, does not separate local from global statistics and reports 0 from {@code
  * get_global()}; here local and global are kept apart like every other metric).
  */
-public final class PearsonCorrelation extends SumMetric {
-  private final Average average;
-  private final Comoments local = new Comoments();
-  private final Comoments global = new Comoments();
-
+public final class PearsonCorrelation extends AveragedMetric<Comoments> {
   /** Macro-averaged. */
   public PearsonCorrelation() {
     this(Average.MACRO);
@@ -26,16 +22,12 @@ public final class PearsonCorrelation extends SumMetric {
 
   /** @param average macro (per-pair correlations averaged) or micro (one over all elements) */
   public PearsonCorrelation(Average average) {
-    super("pearsonr");
-    this.average = average;
+    super("pearsonr", average, Comoments::new, "co-moments", "correlations");
   }
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       if (!label.shape().equals(pred.shape())) {
         throw error("labels " + label.shape() + " and predictions " + pred.shape()
             + " must have the same shape");
@@ -43,37 +35,14 @@ public final class PearsonCorrelation extends SumMetric {
       if (average == Average.MACRO) {
         Comoments one = new Comoments();
         one.add(pred.data(), label.data());
-        add(Math.max(-1, Math.min(1, one.correlation())), 1);
+        add(Math.max(-1, Math.min(1, one.score())), 1);
       } else {
         local.add(pred.data(), label.data());
         global.add(pred.data(), label.data());
       }
-    }
+    });
     if (average == Average.MICRO) {
-      set(local.correlation() * local.count(), local.count(),
-          global.correlation() * global.count(), global.count());
+      setMicro();
     }
-  }
-
-  @Override
-  public void merge(double sumMetric, long numInst) {
-    if (average == Average.MICRO) {
-      throw new UnsupportedOperationException("pearsonr (micro): the value comes from "
-          + "co-moments, not from sums; merge macro correlations instead");
-    }
-    super.merge(sumMetric, numInst);
-  }
-
-  @Override
-  public void reset() {
-    super.reset();
-    local.clear();
-    global.clear();
-  }
-
-  @Override
-  public void resetLocal() {
-    super.resetLocal();
-    local.clear();
   }
 }

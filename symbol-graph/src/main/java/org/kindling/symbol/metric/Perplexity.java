@@ -37,10 +37,7 @@ public final class Perplexity extends SumMetric {
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       int a = axis(pred, axis);
       int classes = pred.shape().get(a);
       long inner = pred.shape().sizeFrom(a + 1);
@@ -65,6 +62,6 @@ public final class Perplexity extends SumMetric {
         counted++;
       }
       add(loss, counted);
-    }
+    });
   }
 }

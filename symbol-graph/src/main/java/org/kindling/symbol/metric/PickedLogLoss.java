@@ -22,10 +22,7 @@ abstract class PickedLogLoss extends SumMetric {
 
   @Override
   final void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       if (pred.shape().ndim() != 2) {
         throw error("predictions must be (batch, classes) probabilities, got " + pred.shape());
       }
@@ -46,6 +43,6 @@ abstract class PickedLogLoss extends SumMetric {
         loss -= Math.log(pred.data()[r * classes + (int) target] + eps);
       }
       add(loss, rows);
-    }
+    });
   }
 }

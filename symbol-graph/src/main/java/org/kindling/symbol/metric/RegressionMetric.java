@@ -20,10 +20,7 @@ abstract class RegressionMetric extends SumMetric {
 
   @Override
   final void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       double[] d;
       try {
         d = Broadcast.difference(label.data(), column(label.shape()), pred.data(),
@@ -33,7 +30,7 @@ abstract class RegressionMetric extends SumMetric {
             + e.getMessage());
       }
       add(batchError(d), 1);
-    }
+    });
   }
 
   private static Shape column(Shape s) {

@@ -27,10 +27,7 @@ public final class TopKAccuracy extends SumMetric {
 
   @Override
   void accept(List<Host> labels, List<Host> predictions) {
-    requirePairs(labels, predictions);
-    for (int i = 0; i < labels.size(); i++) {
-      Host label = labels.get(i);
-      Host pred = predictions.get(i);
+    forEachPair(labels, predictions, (label, pred) -> {
       if (pred.shape().ndim() != 2) {
         throw error("predictions must be (batch, classes), got " + pred.shape());
       }
@@ -53,7 +50,7 @@ public final class TopKAccuracy extends SumMetric {
         }
       }
       add(hits, rows);
-    }
+    });
   }
 
   /** How many classes of the row rank above {@code target}: higher, or equal and lower index. */

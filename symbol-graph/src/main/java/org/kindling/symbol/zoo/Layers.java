@@ -6,7 +6,7 @@ import java.util.Map;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpDef;
-import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.Activation.ActType;
 import org.kindling.tensor.op.nn.BatchNorm;
@@ -131,7 +131,7 @@ public final class Layers {
    * {@code _plusK}.
    */
   public Symbol add(Symbol lhs, Symbol rhs) {
-    return Symbol.create(ElemwiseAdd.OP, autoName("_plus"), NoParams.NONE,
+    return Symbol.create(MathOps.ELEMWISE_ADD, autoName("_plus"), NoParams.NONE,
         Map.of("lhs", lhs, "rhs", rhs));
   }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpInstance;
-import org.kindling.tensor.op.math.ElemwiseAdd;
+import org.kindling.tensor.op.math.MathOps;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.Shape;
 
@@ -16,7 +16,7 @@ class GraphTest {
   void nodesAreInDfsPostOrderAndEntriesUseRowPointers() {
     Node a = Node.variable("a", Map.of());
     Node b = Node.variable("b", Map.of());
-    OpInstance<NoParams> add = OpInstance.of(ElemwiseAdd.OP, NoParams.NONE);
+    OpInstance<NoParams> add = OpInstance.of(MathOps.ELEMWISE_ADD, NoParams.NONE);
     Node sum = Node.operator(add, "sum", Map.of(),
         List.of(new NodeEntry(a, 0), new NodeEntry(b, 0)), List.of());
     Node twice = Node.operator(add, "twice", Map.of(),
@@ -33,7 +33,7 @@ class GraphTest {
   void shapeInferenceFillsEveryEntry() {
     Node a = Node.variable("a", Map.of());
     Node b = Node.variable("b", Map.of("__shape__", "(2, 0)"));
-    Node sum = Node.operator(OpInstance.of(ElemwiseAdd.OP, NoParams.NONE),
+    Node sum = Node.operator(OpInstance.of(MathOps.ELEMWISE_ADD, NoParams.NONE),
         "sum", Map.of(), List.of(new NodeEntry(a, 0), new NodeEntry(b, 0)), List.of());
     Graph g = Graph.of(List.of(new NodeEntry(sum, 0)));
     Shape[] shapes = ShapeInference.infer(g, Map.of("a", Shape.of(2, 5)));

@@ -2,6 +2,9 @@ package org.kindling.symbol.zoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.kindling.symbol.zoo.ZooCases.CIFAR28;
+import static org.kindling.symbol.zoo.ZooCases.CIFAR32;
+import static org.kindling.symbol.zoo.ZooCases.IMAGENET;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.kindling.symbol.Executor;
 import org.kindling.symbol.InferredShapes;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.zoo.ZooCases.Case;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
@@ -24,81 +28,20 @@ import org.kindling.tensor.op.GradReq;
  * The model zoo: every network builds, infers shapes with MXNet's parameter counts, round-trips
  * through symbol JSON, and trains one step (forward and backward) at a small size.
  *
- * <p>The expected parameter counts (every argument but {@code data} and {@code softmax_label};
- * auxiliary states counted apart) are MXNet 1.9.1's own: {@code ZooMatchesMxnetIT} loads each
- * network's JSON into real MXNet, infers the shapes there with {@code MXSymbolInferShapeEx} and
- * checks MXNet's argument names, shapes and these same figures. Where a count is published
- * independently it agrees: LeNet 431,080 and VGG-16 138,357,544 (the brief), VGG-11/13/19 and
- * the BatchNorm VGGs as torchvision's ({@code vgg11} 132,863,336, {@code vgg16_bn} 138,365,992,
- * ...), ResNet-50 v1 25,557,032 (torchvision's resnet50; the unit layout differs but not the
- * count), MobileNet 1.0 4,231,976 (Keras' trainable parameters). AlexNet has 50,844,008 rather
- * than the usual 62,378,344 because MXNet's definition on 224x224 (not 227x227) pools to 5x5
- * before {@code fc1}; ResNet-18 v1 has 11,693,736 rather than torchvision's 11,689,512 because
- * MXNet's first unit projects its shortcut even in the first stage.
+ * <p>The expected parameter counts ({@link ZooCases}: every argument but {@code data} and
+ * {@code softmax_label}; auxiliary states counted apart) are MXNet 1.9.1's own:
+ * {@code ZooMatchesMxnetIT} loads each network's JSON into real MXNet, infers the shapes there
+ * with {@code MXSymbolInferShapeEx} and checks MXNet's argument names, shapes and these same
+ * figures. Where a count is published independently it agrees: LeNet 431,080 and VGG-16
+ * 138,357,544 (the brief), VGG-11/13/19 and the BatchNorm VGGs as torchvision's ({@code vgg11}
+ * 132,863,336, {@code vgg16_bn} 138,365,992, ...), ResNet-50 v1 25,557,032 (torchvision's
+ * resnet50; the unit layout differs but not the count), MobileNet 1.0 4,231,976 (Keras' trainable
+ * parameters). AlexNet has 50,844,008 rather than the usual 62,378,344 because MXNet's definition
+ * on 224x224 (not 227x227) pools to 5x5 before {@code fc1}; ResNet-18 v1 has 11,693,736 rather
+ * than torchvision's 11,689,512 because MXNet's first unit projects its shortcut even in the first
+ * stage.
  */
 class ZooTest {
-  /** A network at a canonical input with its expected parameter and auxiliary-state counts. */
-  record Case(String name, int classes, Shape image, long params, long aux) {
-    Symbol symbol() {
-      return Zoo.get(name, classes, image);
-    }
-
-    Shape data(int batch) {
-      return Shape.of(batch, image.get(0), image.get(1), image.get(2));
-    }
-
-    @Override
-    public String toString() {
-      return name + " " + image;
-    }
-  }
-
-  private static final Shape MNIST = Shape.of(1, 28, 28);
-  private static final Shape IMAGENET = Shape.of(3, 224, 224);
-  private static final Shape CIFAR28 = Shape.of(3, 28, 28);
-  private static final Shape CIFAR32 = Shape.of(3, 32, 32);
-
-  /** Every network family and depth at its usual input, with MXNet's counts. */
-  static List<Case> canonical() {
-    List<Case> c = new ArrayList<>(List.of(
-        new Case("mlp", 10, MNIST, 109_386, 0),
-        new Case("lenet", 10, MNIST, 431_080, 0),
-        new Case("alexnet", 1000, IMAGENET, 50_844_008, 0),
-        new Case("vgg11", 1000, IMAGENET, 132_863_336, 0),
-        new Case("vgg13", 1000, IMAGENET, 133_047_848, 0),
-        new Case("vgg16", 1000, IMAGENET, 138_357_544, 0),
-        new Case("vgg19", 1000, IMAGENET, 143_667_240, 0),
-        new Case("vgg11_bn", 1000, IMAGENET, 132_868_840, 5_504),
-        new Case("vgg13_bn", 1000, IMAGENET, 133_053_736, 5_888),
-        new Case("vgg16_bn", 1000, IMAGENET, 138_365_992, 8_448),
-        new Case("vgg19_bn", 1000, IMAGENET, 143_678_248, 11_008),
-        new Case("resnet18", 1000, IMAGENET, 11_691_950, 7_942),
-        new Case("resnet34", 1000, IMAGENET, 21_800_110, 15_366),
-        new Case("resnet50", 1000, IMAGENET, 25_549_486, 45_574),
-        new Case("resnet101", 1000, IMAGENET, 44_541_614, 97_798),
-        new Case("resnet152", 1000, IMAGENET, 60_185_262, 143_878),
-        new Case("resnet200", 1000, IMAGENET, 64_666_286, 168_454),
-        new Case("resnet269", 1000, IMAGENET, 102_065_838, 245_254),
-        new Case("resnet18_v1", 1000, IMAGENET, 11_693_736, 9_728),
-        new Case("resnet34_v1", 1000, IMAGENET, 21_801_896, 17_152),
-        new Case("resnet50_v1", 1000, IMAGENET, 25_557_032, 53_120),
-        new Case("resnet101_v1", 1000, IMAGENET, 44_549_160, 105_344),
-        new Case("resnet152_v1", 1000, IMAGENET, 60_192_808, 151_424),
-        new Case("resnet20", 10, CIFAR28, 272_544, 1_382),
-        new Case("resnet56", 10, CIFAR28, 855_840, 4_070),
-        new Case("resnet110", 10, CIFAR28, 1_730_784, 8_102),
-        new Case("resnet164", 10, CIFAR28, 1_703_264, 24_230),
-        new Case("resnet20_v1", 10, CIFAR28, 272_762, 1_600),
-        new Case("resnet164_v1", 10, CIFAR28, 1_704_154, 25_120),
-        new Case("resnet18", 10, CIFAR32, 11_176_272, 7_814),
-        new Case("resnet18_v1", 10, CIFAR32, 11_178_186, 9_728),
-        new Case("mobilenet", 1000, IMAGENET, 4_231_976, 21_888),
-        new Case("mobilenet0.25", 1000, IMAGENET, 470_072, 5_472)));
-    c.add(new Case("inception-bn", 1000, IMAGENET, 11_295_240, 20_032));
-    c.add(new Case("inception-bn", 10, CIFAR28, 1_652_826, 3_424));
-    return c;
-  }
-
   /** Parameter and auxiliary-state element counts from Kindling's shape inference. */
   static long[] counts(Symbol net, Shape data) {
     InferredShapes s = net.inferShape(Map.of("data", data));
@@ -116,7 +59,7 @@ class ZooTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("canonical")
+  @MethodSource("org.kindling.symbol.zoo.ZooCases#canonical")
   void parameterCountsAreMxnets(Case c) {
     Symbol net = c.symbol();
     long[] n = counts(net, c.data(1));
@@ -130,7 +73,7 @@ class ZooTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("canonical")
+  @MethodSource("org.kindling.symbol.zoo.ZooCases#canonical")
   void roundTripsThroughSymbolJson(Case c) throws FormatException {
     Symbol net = c.symbol();
     String json = net.toJson();
@@ -452,35 +395,9 @@ class ZooTest {
   static void randomize(Executor exec, SplittableRandom rnd) {
     exec.argDict().forEach((name, a) -> {
       if (!name.equals("softmax_label")) {
-        a.set(initial(name, a.shape(), rnd));
+        a.set(ZooCases.initial(name, a.shape(), rnd));
       }
     });
-    exec.auxDict().forEach((name, a) -> a.set(initial(name, a.shape(), rnd)));
-  }
-
-  /** The initial values {@link #randomize} gives the array {@code name}. */
-  static float[] initial(String name, Shape shape, SplittableRandom rnd) {
-    int n = shape.intSize();
-    float[] v = new float[n];
-    double lo;
-    double hi;
-    if (name.equals("data")) {
-      lo = -1;
-      hi = 1;
-    } else if (name.endsWith("_weight")) {
-      double fanIn = (double) n / shape.get(0);
-      hi = Math.sqrt(6 / fanIn);
-      lo = -hi;
-    } else if (name.endsWith("_gamma") || name.endsWith("_moving_var")) {
-      lo = 0.5;
-      hi = 1.5;
-    } else {
-      lo = -0.1;
-      hi = 0.1;
-    }
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) rnd.nextDouble(lo, hi);
-    }
-    return v;
+    exec.auxDict().forEach((name, a) -> a.set(ZooCases.initial(name, a.shape(), rnd)));
   }
 }

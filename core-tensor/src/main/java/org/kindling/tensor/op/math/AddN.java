@@ -82,6 +82,15 @@ public final class AddN extends OpDef<AddN.Params> {
   }
 
   @Override
+  public List<int[]> backwardInplaceOptions(Params p) {
+    List<int[]> pairs = new ArrayList<>();
+    for (int i = 0; i < p.numArgs(); i++) {
+      pairs.add(new int[] {0, i});
+    }
+    return pairs;
+  }
+
+  @Override
   public BackwardDeps backwardDeps(Params p) {
     return BackwardDeps.gradientsOnly();
   }

@@ -1,5 +1,7 @@
 package org.kindling.tensor.op.math;
 
+import java.util.function.DoubleBinaryOperator;
+
 /**
  * The element functions of MXNet's binary operators ({@code mshadow_op}), shared by the
  * {@code elemwise_*}/{@code _*} (equal shapes), {@code broadcast_*} and {@code _*_scalar}
@@ -15,27 +17,8 @@ package org.kindling.tensor.op.math;
  * or for -1 to an infinite power), unlike Java's {@link Math#pow}.
  */
 enum BinaryFn {
-  PLUS {
-    @Override
-    float apply(float a, float b) {
-      return a + b;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a + b;
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return 1f;
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return 1f;
-    }
-
+  /** {@code a + b}; gradients {@code dy}, {@code dy}. */
+  PLUS((a, b) -> a + b, (a, b) -> a + b, (a, b) -> 1f, (a, b) -> 1f) {
     @Override
     void map(float[] a, float[] b, float[] out, int n) {
       for (int i = 0; i < n; i++) {
@@ -43,27 +26,8 @@ enum BinaryFn {
       }
     }
   },
-  MINUS {
-    @Override
-    float apply(float a, float b) {
-      return a - b;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a - b;
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return 1f;
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return -1f;
-    }
-
+  /** {@code a - b}; gradients {@code dy}, {@code -dy}. */
+  MINUS((a, b) -> a - b, (a, b) -> a - b, (a, b) -> 1f, (a, b) -> -1f) {
     @Override
     void map(float[] a, float[] b, float[] out, int n) {
       for (int i = 0; i < n; i++) {
@@ -71,27 +35,8 @@ enum BinaryFn {
       }
     }
   },
-  MUL {
-    @Override
-    float apply(float a, float b) {
-      return a * b;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a * b;
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return b;
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return a;
-    }
-
+  /** {@code a * b}; gradients {@code dy b}, {@code dy a}. */
+  MUL((a, b) -> a * b, (a, b) -> a * b, (a, b) -> b, (a, b) -> a) {
     @Override
     void map(float[] a, float[] b, float[] out, int n) {
       for (int i = 0; i < n; i++) {
@@ -99,27 +44,8 @@ enum BinaryFn {
       }
     }
   },
-  DIV {
-    @Override
-    float apply(float a, float b) {
-      return a / b;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a / b;
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return 1f / b;
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return -a / (b * b);
-    }
-
+  /** {@code a / b} (IEEE division); gradients {@code dy / b}, {@code -dy a / b^2}. */
+  DIV((a, b) -> a / b, (a, b) -> a / b, (a, b) -> 1f / b, (a, b) -> -a / (b * b)) {
     @Override
     void map(float[] a, float[] b, float[] out, int n) {
       for (int i = 0; i < n; i++) {
@@ -127,280 +53,88 @@ enum BinaryFn {
       }
     }
   },
-  /** mshadow_op::mod; gradients mod_grad (1) and mod_rgrad ({@code -floor(a/b)}, in float). */
-  MOD {
-    @Override
-    float apply(float a, float b) {
-      return (float) mod(a, b);
-    }
-
-    @Override
-    double ref(double a, double b) {
-      if (b == 0) {
-        return 0;
-      }
-      // floored modulo: a - b * floor(a / b), with fmod's exactness
-      double r = a % b;
-      return r != 0 && (r < 0) != (b < 0) ? r + b : r;
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return 1f;
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return (float) -Math.floor(a / b);
-    }
-  },
-  POWER {
-    @Override
-    float apply(float a, float b) {
-      return (float) cpow(a, b);
-    }
-
-    @Override
-    double ref(double a, double b) {
-      if (a == 1 || (a == -1 && Double.isInfinite(b))) {
-        return 1;
-      }
-      return Math.pow(a, b);
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return (float) (cpow(a, b - 1f) * b);
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return (float) (cpow(a, b) * Math.log(a));
-    }
-  },
-  MAXIMUM {
-    @Override
-    float apply(float a, float b) {
-      return a != a ? a : (a > b ? a : b);
-    }
-
-    @Override
-    double ref(double a, double b) {
-      if (Double.isNaN(a)) {
-        return a;
-      }
-      return a > b ? a : b;
-    }
-
-    /** mshadow_op::ge: ties go to the left operand. */
-    @Override
-    float gradA(float a, float b) {
-      return a >= b ? 1f : 0f;
-    }
-
-    /** mshadow_op::lt. */
-    @Override
-    float gradB(float a, float b) {
-      return a < b ? 1f : 0f;
-    }
-  },
-  MINIMUM {
-    @Override
-    float apply(float a, float b) {
-      return a != a ? a : (a < b ? a : b);
-    }
-
-    @Override
-    double ref(double a, double b) {
-      if (Double.isNaN(a)) {
-        return a;
-      }
-      return a < b ? a : b;
-    }
-
-    /** mshadow_op::le: ties go to the left operand. */
-    @Override
-    float gradA(float a, float b) {
-      return a <= b ? 1f : 0f;
-    }
-
-    /** mshadow_op::gt. */
-    @Override
-    float gradB(float a, float b) {
-      return a > b ? 1f : 0f;
-    }
-  },
-  HYPOT {
-    @Override
-    float apply(float a, float b) {
-      return (float) Math.hypot(a, b);
-    }
-
-    @Override
-    double ref(double a, double b) {
-      if (Double.isInfinite(a) || Double.isInfinite(b)) {
-        return Double.POSITIVE_INFINITY; // C's hypot: an infinite leg wins even over NaN
-      }
-      return Math.sqrt(a * a + b * b); // float operands cannot overflow in double
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      return (float) (a / Math.hypot(a, b));
-    }
-
-    @Override
-    float gradB(float a, float b) {
-      return (float) (b / Math.hypot(a, b));
-    }
-  },
-  EQUAL(true) {
-    @Override
-    float apply(float a, float b) {
-      return a == b ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a == b ? 1 : 0;
-    }
-  },
-  NOT_EQUAL(true) {
-    @Override
-    float apply(float a, float b) {
-      return a != b ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a != b ? 1 : 0;
-    }
-  },
-  GREATER(true) {
-    @Override
-    float apply(float a, float b) {
-      return a > b ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a > b ? 1 : 0;
-    }
-  },
-  GREATER_EQUAL(true) {
-    @Override
-    float apply(float a, float b) {
-      return a >= b ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a >= b ? 1 : 0;
-    }
-  },
-  LESSER(true) {
-    @Override
-    float apply(float a, float b) {
-      return a < b ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a < b ? 1 : 0;
-    }
-  },
-  LESSER_EQUAL(true) {
-    @Override
-    float apply(float a, float b) {
-      return a <= b ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a <= b ? 1 : 0;
-    }
-  },
-  LOGICAL_AND(true) {
-    @Override
-    float apply(float a, float b) {
-      return a != 0f && b != 0f ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a != 0 && b != 0 ? 1 : 0;
-    }
-  },
-  LOGICAL_OR(true) {
-    @Override
-    float apply(float a, float b) {
-      return a != 0f || b != 0f ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return a != 0 || b != 0 ? 1 : 0;
-    }
-  },
-  LOGICAL_XOR(true) {
-    @Override
-    float apply(float a, float b) {
-      return (a != 0f) != (b != 0f) ? 1f : 0f;
-    }
-
-    @Override
-    double ref(double a, double b) {
-      return (a != 0) != (b != 0) ? 1 : 0;
-    }
-  },
+  /**
+   * mshadow_op::mod, {@code a mod b} with the divisor's sign, 0 where {@code b == 0}; gradients
+   * mod_grad ({@code dy}) and mod_rgrad ({@code -dy floor(a / b)}, in float).
+   */
+  MOD((a, b) -> (float) mod(a, b), BinaryFn::refMod, (a, b) -> 1f,
+      (a, b) -> (float) -Math.floor(a / b)),
+  /** C's {@code pow}; gradients {@code dy b a^(b-1)}, {@code dy a^b ln(a)}. */
+  POWER((a, b) -> (float) cpow(a, b), BinaryFn::cpow, (a, b) -> (float) (cpow(a, b - 1f) * b),
+      (a, b) -> (float) (cpow(a, b) * Math.log(a))),
+  /**
+   * The larger operand (a NaN left operand wins, then {@code a > b ? a : b}); the gradient goes
+   * to {@code a} where {@code a >= b} (mshadow_op::ge: ties to the left), else to {@code b}
+   * (mshadow_op::lt).
+   */
+  MAXIMUM((a, b) -> a != a ? a : (a > b ? a : b), (a, b) -> Double.isNaN(a) ? a : a > b ? a : b,
+      (a, b) -> a >= b ? 1f : 0f, (a, b) -> a < b ? 1f : 0f),
+  /**
+   * The smaller operand (a NaN left operand wins, then {@code a < b ? a : b}); the gradient goes
+   * to {@code a} where {@code a <= b} (mshadow_op::le: ties to the left), else to {@code b}
+   * (mshadow_op::gt).
+   */
+  MINIMUM((a, b) -> a != a ? a : (a < b ? a : b), (a, b) -> Double.isNaN(a) ? a : a < b ? a : b,
+      (a, b) -> a <= b ? 1f : 0f, (a, b) -> a > b ? 1f : 0f),
+  /** {@code sqrt(a^2 + b^2)}; gradients {@code dy a / y}, {@code dy b / y}. */
+  HYPOT((a, b) -> (float) Math.hypot(a, b), BinaryFn::refHypot,
+      (a, b) -> (float) (a / Math.hypot(a, b)), (a, b) -> (float) (b / Math.hypot(a, b))),
+  /** 1 where {@code a == b}, else 0. */
+  EQUAL((a, b) -> a == b),
+  /** 1 where {@code a != b} (also for NaN), else 0. */
+  NOT_EQUAL((a, b) -> a != b),
+  /** 1 where {@code a > b}, else 0. */
+  GREATER((a, b) -> a > b),
+  /** 1 where {@code a >= b}, else 0. */
+  GREATER_EQUAL((a, b) -> a >= b),
+  /** 1 where {@code a < b}, else 0. */
+  LESSER((a, b) -> a < b),
+  /** 1 where {@code a <= b}, else 0. */
+  LESSER_EQUAL((a, b) -> a <= b),
+  /** 1 where both are non-zero (NaN counts as true), else 0. */
+  LOGICAL_AND((a, b) -> a != 0 && b != 0),
+  /** 1 where either is non-zero, else 0. */
+  LOGICAL_OR((a, b) -> a != 0 || b != 0),
+  /** 1 where exactly one is non-zero, else 0. */
+  LOGICAL_XOR((a, b) -> (a != 0) != (b != 0)),
   /**
    * mshadow_op::smooth_l1_loss, {@code a} the data and {@code b} sigma: {@code 0.5 (sigma x)^2}
    * where {@code |x| <= 1/sigma^2}, else {@code |x| - 0.5/sigma^2}. Only {@code smooth_l1} uses
    * it, and only its left gradient.
    */
-  SMOOTH_L1 {
-    @Override
-    float apply(float a, float b) {
-      float bsq = b * b;
-      float ibsq = 1f / bsq;
-      if (a > ibsq) {
-        return a - 0.5f * ibsq;
-      } else if (a < -ibsq) {
-        return -a - 0.5f * ibsq;
-      }
-      return 0.5f * a * a * bsq;
-    }
+  SMOOTH_L1(BinaryFn::smoothL1, BinaryFn::refSmoothL1, BinaryFn::smoothL1Grad, (a, b) -> 0f);
 
-    @Override
-    double ref(double a, double b) {
-      double t = 1 / (b * b);
-      if (Math.abs(a) > t) {
-        return Math.abs(a) - 0.5 * t;
-      }
-      return Double.isNaN(a) ? a : 0.5 * a * a * b * b;
-    }
-
-    @Override
-    float gradA(float a, float b) {
-      float bsq = b * b;
-      float ibsq = 1f / bsq;
-      if (a > ibsq) {
-        return 1f;
-      } else if (a < -ibsq) {
-        return -1f;
-      }
-      return bsq * a;
-    }
-  };
-
-  private final boolean logic;
-
-  BinaryFn() {
-    this(false);
+  /** A float32 function of two operands (the kernel's, or a partial derivative). */
+  interface FloatFn {
+    float apply(float a, float b);
   }
 
-  BinaryFn(boolean logic) {
-    this.logic = logic;
+  /** A comparison, in double: 1 where it holds, else 0, in float32 and float64 alike. */
+  interface Test {
+    boolean holds(double a, double b);
+  }
+
+  private final boolean logic;
+  private final FloatFn fn;
+  private final DoubleBinaryOperator ref;
+  private final FloatFn gradA;
+  private final FloatFn gradB;
+
+  BinaryFn(FloatFn fn, DoubleBinaryOperator ref, FloatFn gradA, FloatFn gradB) {
+    this.logic = false;
+    this.fn = fn;
+    this.ref = ref;
+    this.gradA = gradA;
+    this.gradB = gradB;
+  }
+
+  /** A comparison or logical operator: 1/0 results, zero gradients. */
+  BinaryFn(Test test) {
+    this.logic = true;
+    this.fn = (a, b) -> test.holds(a, b) ? 1f : 0f;
+    this.ref = (a, b) -> test.holds(a, b) ? 1 : 0;
+    this.gradA = (a, b) -> 0f;
+    this.gradB = (a, b) -> 0f;
   }
 
   /** True for comparisons and logical operators: 1/0 results, zero gradients. */
@@ -414,19 +148,23 @@ enum BinaryFn {
   }
 
   /** The kernel's float32 function. */
-  abstract float apply(float a, float b);
+  final float apply(float a, float b) {
+    return fn.apply(a, b);
+  }
 
   /** The float64 reference of {@link #apply}. */
-  abstract double ref(double a, double b);
+  final double ref(double a, double b) {
+    return ref.applyAsDouble(a, b);
+  }
 
   /** d(a op b)/da as MXNet's backward computes it. */
-  float gradA(float a, float b) {
-    return 0f;
+  final float gradA(float a, float b) {
+    return gradA.apply(a, b);
   }
 
   /** d(a op b)/db as MXNet's backward computes it. */
-  float gradB(float a, float b) {
-    return 0f;
+  final float gradB(float a, float b) {
+    return gradB.apply(a, b);
   }
 
   /**
@@ -435,7 +173,7 @@ enum BinaryFn {
    */
   void map(float[] a, float[] b, float[] out, int n) {
     for (int i = 0; i < n; i++) {
-      out[i] = apply(a[i], b[i]);
+      out[i] = fn.apply(a[i], b[i]);
     }
   }
 
@@ -458,11 +196,58 @@ enum BinaryFn {
     return a % b;
   }
 
+  /** The reference floored modulo: {@code a - b floor(a / b)} with fmod's exactness. */
+  private static double refMod(double a, double b) {
+    if (b == 0) {
+      return 0;
+    }
+    double r = a % b;
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+  }
+
   /** C99 {@code pow}: Java's {@link Math#pow} differs for a base of 1 and -1 to +-inf. */
   static double cpow(double a, double b) {
     if (a == 1 || (a == -1 && Double.isInfinite(b))) {
       return 1;
     }
     return Math.pow(a, b);
+  }
+
+  /** The reference hypot: C's, where an infinite leg wins even over NaN. */
+  private static double refHypot(double a, double b) {
+    if (Double.isInfinite(a) || Double.isInfinite(b)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return Math.sqrt(a * a + b * b); // float operands cannot overflow in double
+  }
+
+  private static float smoothL1(float a, float b) {
+    float bsq = b * b;
+    float ibsq = 1f / bsq;
+    if (a > ibsq) {
+      return a - 0.5f * ibsq;
+    } else if (a < -ibsq) {
+      return -a - 0.5f * ibsq;
+    }
+    return 0.5f * a * a * bsq;
+  }
+
+  private static double refSmoothL1(double a, double b) {
+    double t = 1 / (b * b);
+    if (Math.abs(a) > t) {
+      return Math.abs(a) - 0.5 * t;
+    }
+    return Double.isNaN(a) ? a : 0.5 * a * a * b * b;
+  }
+
+  private static float smoothL1Grad(float a, float b) {
+    float bsq = b * b;
+    float ibsq = 1f / bsq;
+    if (a > ibsq) {
+      return 1f;
+    } else if (a < -ibsq) {
+      return -1f;
+    }
+    return bsq * a;
   }
 }

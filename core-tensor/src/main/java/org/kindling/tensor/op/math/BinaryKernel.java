@@ -123,8 +123,8 @@ final class BinaryKernel implements Kernel {
     boolean wantR = args.wants(1);
     if (fn.logic()) {
       // MakeZeroGradNodes: comparisons pass no gradient
-      zeroOrKeep(args, 0);
-      zeroOrKeep(args, 1);
+      args.zeroUnlessAdding(0);
+      args.zeroUnlessAdding(1);
       return;
     }
     if (!wantL && !wantR) {
@@ -286,14 +286,6 @@ final class BinaryKernel implements Kernel {
       dst.put(offset, tmp, 0, n);
     } else {
       dst.put(offset, v, 0, n);
-    }
-  }
-
-  /** A zero gradient: written for WRITE, nothing added for ADD. */
-  static void zeroOrKeep(BackwardArgs args, int i) {
-    if (args.wants(i) && !args.adds(i)) {
-      TensorView g = args.inGrad()[i];
-      org.kindling.tensor.kernel.FloatKernels.zero(g.floats(), g.size());
     }
   }
 }

@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.kernel.Broadcast;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.NoParams;
-import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
 import org.kindling.tensor.op.ShapeSlots;
 
@@ -19,82 +16,75 @@ import org.kindling.tensor.op.ShapeSlots;
  * {@code lhs}, {@code rhs}; output {@code output} of the broadcast shape and the inputs' common
  * type. The gradient of a broadcast operand is summed over the axes it was broadcast along.
  * Shapes are inferred forward only, once both inputs are known, as MXNet does. MXNet's in-place
- * options {0,0} and {1,0} are declared; they apply when an input has the output's size.
+ * options {0,0} and {1,0} are declared; they apply when an input has the output's size. The
+ * element functions and their gradients are {@link BinaryFn}'s.
  */
-abstract class BroadcastBinary extends OpDef<NoParams> {
-  private final BinaryFn fn;
+final class BroadcastBinary extends BinaryMath {
+  /**
+   * The family: MXNet's name, its aliases, the element function and, where the function needs
+   * them, the domains of the operands' sample values.
+   */
+  static final List<BroadcastBinary> ALL = List.of(
+      new BroadcastBinary("broadcast_add",
+          List.of("_sparse_broadcast_add", "_sparse_broadcast_plus", "broadcast_plus"),
+          BinaryFn.PLUS),
+      new BroadcastBinary("broadcast_sub",
+          List.of("_sparse_broadcast_sub", "_sparse_broadcast_minus", "broadcast_minus"),
+          BinaryFn.MINUS),
+      new BroadcastBinary("broadcast_mul", List.of("_sparse_broadcast_mul"), BinaryFn.MUL),
+      new BroadcastBinary("broadcast_div", List.of("_sparse_broadcast_div"), BinaryFn.DIV,
+          Domain.ANY, Domain.POSITIVE),
+      new BroadcastBinary("broadcast_mod", List.of(), BinaryFn.MOD,
+          Domain.ANY, Domain.range(-3, -0.5)),
+      new BroadcastBinary("broadcast_power", List.of(), BinaryFn.POWER,
+          Domain.POSITIVE, Domain.ANY),
+      new BroadcastBinary("broadcast_maximum", List.of("_npi_maximum"), BinaryFn.MAXIMUM),
+      new BroadcastBinary("broadcast_minimum", List.of("_npi_minimum"), BinaryFn.MINIMUM),
+      new BroadcastBinary("broadcast_hypot", List.of(), BinaryFn.HYPOT),
+      new BroadcastBinary("broadcast_equal", List.of(), BinaryFn.EQUAL),
+      new BroadcastBinary("broadcast_not_equal", List.of(), BinaryFn.NOT_EQUAL),
+      new BroadcastBinary("broadcast_greater", List.of(), BinaryFn.GREATER),
+      new BroadcastBinary("broadcast_greater_equal", List.of(), BinaryFn.GREATER_EQUAL),
+      new BroadcastBinary("broadcast_lesser", List.of(), BinaryFn.LESSER),
+      new BroadcastBinary("broadcast_lesser_equal", List.of(), BinaryFn.LESSER_EQUAL),
+      new BroadcastBinary("broadcast_logical_and", List.of(), BinaryFn.LOGICAL_AND),
+      new BroadcastBinary("broadcast_logical_or", List.of(), BinaryFn.LOGICAL_OR),
+      new BroadcastBinary("broadcast_logical_xor", List.of(), BinaryFn.LOGICAL_XOR));
 
-  BroadcastBinary(String name, List<String> aliases, BinaryFn fn) {
-    super(name, aliases, NoParams.class, List.of());
-    this.fn = fn;
+  private final Domain lhs;
+  private final Domain rhs;
+
+  /** Samples from {@link Domain#ANY}, or small integers (equal elements occur) for logic. */
+  private BroadcastBinary(String name, List<String> aliases, BinaryFn fn) {
+    this(name, aliases, fn, fn.logic() ? Domain.index(3) : Domain.ANY,
+        fn.logic() ? Domain.index(3) : Domain.ANY);
   }
 
-  @Override
-  public final List<String> inputNames(NoParams p) {
-    return List.of("lhs", "rhs");
+  private BroadcastBinary(String name, List<String> aliases, BinaryFn fn, Domain lhs,
+      Domain rhs) {
+    super(name, aliases, fn);
+    this.lhs = lhs;
+    this.rhs = rhs;
   }
 
   /**
    * @throws IllegalArgumentException if the input shapes do not broadcast together
    */
   @Override
-  public final void inferShape(NoParams p, ShapeSlots s) {
+  public void inferShape(NoParams p, ShapeSlots s) {
     if (s.in(0) == null || s.in(1) == null) {
       return;
     }
     s.assignOut(0, Broadcast.shape(s.in(0), s.in(1)));
   }
 
-  @Override
-  public final List<int[]> inplaceOptions(NoParams p) {
-    return List.of(new int[] {0, 0}, new int[] {1, 0});
-  }
-
-  @Override
-  public final BackwardDeps backwardDeps(NoParams p) {
-    return fn.logic() || !fn.gradientReadsOperands()
-        ? BackwardDeps.gradientsOnly() : BackwardDeps.inputs(0, 1);
-  }
-
-  @Override
-  public final Gradient gradient(NoParams p) {
-    return fn.logic() ? Gradient.ZERO : Gradient.DIFFERENTIABLE;
-  }
-
-  @Override
-  public final List<KernelFactory<NoParams>> kernels() {
-    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32()
-        ? new BinaryKernel(fn, Broadcast.of(sig.in(0), sig.in(1))) : null));
-  }
-
-  /** Plain loops: each output element reads the operand elements its index maps to. */
-  @Override
-  public final double[][] reference(NoParams p, Shape[] inShapes, double[][] in,
-      boolean train) {
-    Shape out = Broadcast.shape(inShapes[0], inShapes[1]);
-    double[] y = new double[out.intSize()];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = fn.ref(in[0][Broadcast.sourceIndex(out, inShapes[0], i)],
-          in[1][Broadcast.sourceIndex(out, inShapes[1], i)]);
-    }
-    return new double[][] {y};
-  }
-
-  @Override
-  public List<Sample<NoParams>> samples() {
-    if (fn.logic()) {
-      // small integers so that equal elements occur
-      return samples(Domain.index(3), Domain.index(3));
-    }
-    return samples(Domain.ANY, Domain.ANY);
-  }
-
   /**
    * Shape pairs covering one- and two-sided broadcasting, rank padding, an operand repeated
    * every row on either side (the kernel's tiled path), equal shapes, a one-element operand and
-   * rows longer than a kernel chunk, with inputs drawn from {@code lhs}/{@code rhs}.
+   * rows longer than a kernel chunk, with inputs drawn from the row's domains.
    */
-  static List<Sample<NoParams>> samples(Domain lhs, Domain rhs) {
+  @Override
+  public List<Sample<NoParams>> samples() {
     Shape[][] pairs = {
       {Shape.of(2, 3, 4), Shape.of(1, 3, 1)},
       {Shape.of(3, 1), Shape.of(1, 4)},

@@ -12,12 +12,11 @@ import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.TypeSlots;
 
@@ -41,27 +40,16 @@ import org.kindling.tensor.op.TypeSlots;
 @AutoService(OpDef.class)
 public final class Cast extends OpDef<Cast.Params> {
   /** The {@code dtype} values of MXNet 1.9's Cast. */
-  public enum CastType implements MxEnum {
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BFLOAT16(DType.BFLOAT16),
-    UINT8(DType.UINT8),
-    INT8(DType.INT8),
-    INT32(DType.INT32),
-    INT64(DType.INT64),
-    BOOL(DType.BOOL);
-
-    private final DType dtype;
-
-    CastType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
+  public enum CastType implements DTypeEnum {
+    FLOAT32,
+    FLOAT64,
+    FLOAT16,
+    BFLOAT16,
+    UINT8,
+    INT8,
+    INT32,
+    INT64,
+    BOOL
   }
 
   static final Param<CastType> DTYPE = Param.requiredEnum("dtype", CastType.class);
@@ -108,14 +96,6 @@ public final class Cast extends OpDef<Cast.Params> {
     return List.of("data");
   }
 
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
-      s.assignIn(0, s.out(0));
-    }
-  }
 
   /** The output is {@code dtype}; the input's type is not inferred from it (CastType). */
   @Override

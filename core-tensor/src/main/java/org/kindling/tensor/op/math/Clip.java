@@ -6,14 +6,13 @@ import java.util.List;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -40,8 +39,6 @@ public final class Clip extends OpDef<Clip.Params> {
    */
   public record Params(float aMin, float aMax) {}
 
-  private static final int CHUNK = 4096;
-
   /** For the service loader; use {@link #OP}. */
   public Clip() {
     super("clip", List.of("_sparse_clip", "_npi_clip"), Params.class, List.of(A_MIN, A_MAX));
@@ -52,14 +49,6 @@ public final class Clip extends OpDef<Clip.Params> {
     return List.of("data");
   }
 
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
-      s.assignIn(0, s.out(0));
-    }
-  }
 
   @Override
   public BackwardDeps backwardDeps(Params p) {
@@ -72,47 +61,22 @@ public final class Clip extends OpDef<Clip.Params> {
         : null));
   }
 
-  private record Cpu(float lo, float hi) implements Kernel {
+  private record Cpu(float lo, float hi) implements DataGradientKernel {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      FloatBuffer x = in[0].floats();
-      FloatBuffer y = out[0].floats();
-      int n = in[0].size();
-      float[] v = new float[Math.min(CHUNK, n)];
-      for (int start = 0; start < n; start += CHUNK) {
-        int m = Math.min(CHUNK, n - start);
-        x.get(start, v, 0, m);
+      Chunks.map(in[0].floats(), out[0].floats(), in[0].size(), (v, m) -> {
         for (int j = 0; j < m; j++) {
           float d = v[j];
           v[j] = d > hi ? hi : d < lo ? lo : d;
         }
-        y.put(start, v, 0, m);
-      }
+      });
     }
 
+    /** {@code dy} where the input was inside the bounds, else 0. */
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer x = a.in()[0].floats();
-      FloatBuffer dy = a.outGrad()[0].floats();
-      FloatBuffer dx = a.inGrad()[0].floats();
-      int n = a.inGrad()[0].size();
-      float[] g = new float[Math.min(CHUNK, n)];
-      float[] v = new float[g.length];
-      float[] old = new float[g.length];
-      for (int start = 0; start < n; start += CHUNK) {
-        int m = Math.min(CHUNK, n - start);
-        dy.get(start, g, 0, m);
-        x.get(start, v, 0, m);
-        for (int j = 0; j < m; j++) {
-          if (v[j] > hi || v[j] < lo) {
-            g[j] = 0f;
-          }
-        }
-        BinaryKernel.put(dx, start, g, old, m, a.adds(0));
-      }
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
+      Chunks.gradient(dy, a.in()[0].floats(), dx, a.inGrad()[0].size(), a.adds(0),
+          (g, x) -> x > hi || x < lo ? 0f : g);
     }
   }
 

@@ -2,86 +2,75 @@ package org.kindling.tensor.op.math;
 
 import java.util.List;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.Broadcast;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.NoParams;
-import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * The equal-shape binary family: {@code lhs (op) rhs} for two inputs of one shape, no
  * broadcasting (MXNet's {@code MXNET_OPERATOR_REGISTER_BINARY}: {@code ElemwiseShape<2, 1>},
  * {@code ElemwiseType<2, 1>}, in-place options {0,0} and {1,0}). Shapes are inferred in every
  * direction. Inputs {@code lhs}, {@code rhs}; output {@code output}, same shape and type.
- * Comparisons and logical operators give 1/0 in the inputs' type and pass zero gradients.
+ * Comparisons and logical operators give 1/0 in the inputs' type and pass zero gradients. The
+ * element functions and their gradients are {@link BinaryFn}'s.
  */
-abstract class ElemwiseBinary extends OpDef<NoParams> {
-  private final BinaryFn fn;
+final class ElemwiseBinary extends BinaryMath {
+  /** The family: MXNet's name, its aliases, the element function (and samples where needed). */
+  static final List<ElemwiseBinary> ALL = List.of(
+      new ElemwiseBinary("elemwise_add",
+          List.of("_sparse_elemwise_add", "_add", "_plus", "_Plus"), BinaryFn.PLUS),
+      new ElemwiseBinary("elemwise_sub",
+          List.of("_sparse_elemwise_sub", "_sub", "_minus", "_Minus"), BinaryFn.MINUS),
+      new ElemwiseBinary("elemwise_mul",
+          List.of("_sparse_elemwise_mul", "_mul", "_Mul"), BinaryFn.MUL),
+      new ElemwiseBinary("elemwise_div", List.of("_sparse_elemwise_div", "_div", "_Div"),
+          BinaryFn.DIV, List.of(
+              Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4)).domain(1, Domain.POSITIVE),
+              Sample.of(NoParams.NONE, Shape.of(2, 5), Shape.of(2, 5))
+                  .domain(1, Domain.range(-3, -0.5)),
+              Sample.of(NoParams.NONE, Shape.of(5000), Shape.of(5000))
+                  .domain(1, Domain.POSITIVE))),
+      new ElemwiseBinary("_mod", List.of("_Mod"), BinaryFn.MOD, List.of(
+          Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4))
+              .domain(1, Domain.range(0.5, 3)),
+          Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4))
+              .domain(1, Domain.range(-3, -0.5)),
+          Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4)).noGradientCheck())),
+      new ElemwiseBinary("_power", List.of("_Power"), BinaryFn.POWER, List.of(
+          Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4)).domain(0, Domain.POSITIVE),
+          Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4)).noGradientCheck())),
+      new ElemwiseBinary("_maximum", List.of("_Maximum"), BinaryFn.MAXIMUM),
+      new ElemwiseBinary("_minimum", List.of("_Minimum"), BinaryFn.MINIMUM),
+      new ElemwiseBinary("_hypot", List.of("_Hypot"), BinaryFn.HYPOT),
+      new ElemwiseBinary("_equal", List.of("_Equal"), BinaryFn.EQUAL),
+      new ElemwiseBinary("_not_equal", List.of("_Not_Equal"), BinaryFn.NOT_EQUAL),
+      new ElemwiseBinary("_greater", List.of("_Greater"), BinaryFn.GREATER),
+      new ElemwiseBinary("_greater_equal", List.of("_Greater_Equal"), BinaryFn.GREATER_EQUAL),
+      new ElemwiseBinary("_lesser", List.of("_Lesser"), BinaryFn.LESSER),
+      new ElemwiseBinary("_lesser_equal", List.of("_Lesser_Equal"), BinaryFn.LESSER_EQUAL),
+      new ElemwiseBinary("_logical_and", List.of("_Logical_And"), BinaryFn.LOGICAL_AND),
+      new ElemwiseBinary("_logical_or", List.of("_Logical_Or"), BinaryFn.LOGICAL_OR),
+      new ElemwiseBinary("_logical_xor", List.of("_Logical_Xor"), BinaryFn.LOGICAL_XOR));
 
-  ElemwiseBinary(String name, List<String> aliases, BinaryFn fn) {
-    super(name, aliases, NoParams.class, List.of());
-    this.fn = fn;
+  private final List<Sample<NoParams>> samples;
+
+  private ElemwiseBinary(String name, List<String> aliases, BinaryFn fn) {
+    this(name, aliases, fn, defaultSamples(fn));
   }
 
-  /** The element function. */
-  final BinaryFn fn() {
-    return fn;
+  private ElemwiseBinary(String name, List<String> aliases, BinaryFn fn,
+      List<Sample<NoParams>> samples) {
+    super(name, aliases, fn);
+    this.samples = samples;
   }
 
   @Override
-  public final List<String> inputNames(NoParams p) {
-    return List.of("lhs", "rhs");
-  }
-
-  @Override
-  public final void inferShape(NoParams p, ShapeSlots s) {
-    Shape known = s.in(0) != null ? s.in(0) : s.in(1) != null ? s.in(1) : s.out(0);
-    if (known == null) {
-      return;
-    }
-    s.assignIn(0, known);
-    s.assignIn(1, known);
-    s.assignOut(0, known);
-  }
-
-  @Override
-  public final List<int[]> inplaceOptions(NoParams p) {
-    return List.of(new int[] {0, 0}, new int[] {1, 0});
-  }
-
-  @Override
-  public final BackwardDeps backwardDeps(NoParams p) {
-    return fn.logic() || !fn.gradientReadsOperands()
-        ? BackwardDeps.gradientsOnly() : BackwardDeps.inputs(0, 1);
-  }
-
-  @Override
-  public final Gradient gradient(NoParams p) {
-    return fn.logic() ? Gradient.ZERO : Gradient.DIFFERENTIABLE;
-  }
-
-  @Override
-  public final List<KernelFactory<NoParams>> kernels() {
-    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32()
-        ? new BinaryKernel(fn, Broadcast.of(sig.in(0), sig.in(1))) : null));
-  }
-
-  @Override
-  public final double[][] reference(NoParams p, Shape[] inShapes, double[][] in,
-      boolean train) {
-    double[] y = new double[in[0].length];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = fn.ref(in[0][i], in[1][i]);
-    }
-    return new double[][] {y};
+  public List<Sample<NoParams>> samples() {
+    return samples;
   }
 
   /** Two (3, 4) inputs and a long vector pair; comparisons draw small integers so ties occur. */
-  @Override
-  public List<Sample<NoParams>> samples() {
+  private static List<Sample<NoParams>> defaultSamples(BinaryFn fn) {
     if (fn.logic()) {
       return List.of(Sample.of(NoParams.NONE, Shape.of(3, 4), Shape.of(3, 4))
               .domain(0, Domain.index(3)).domain(1, Domain.index(3)),

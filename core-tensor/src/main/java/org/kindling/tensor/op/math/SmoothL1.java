@@ -21,20 +21,15 @@ public final class SmoothL1 extends ScalarBinary {
 
   /** For the service loader; use {@link #OP}. */
   public SmoothL1() {
-    super("smooth_l1", List.of("_npx_smooth_l1"), BinaryFn.SMOOTH_L1, false);
+    super("smooth_l1", List.of("_npx_smooth_l1"), BinaryFn.SMOOTH_L1, false, List.of(
+        Sample.of(ScalarParams.of(1), Shape.of(3, 4)),
+        Sample.of(ScalarParams.of(2), Shape.of(3, 4)),
+        Sample.of(ScalarParams.of(0.5), Shape.of(2, 5)),
+        Sample.of(ScalarParams.of(1), Shape.of(5000)).noGradientCheck()));
   }
 
   @Override
   public void inferType(ScalarParams p, TypeSlots t) {
     t.allSame();
-  }
-
-  @Override
-  public List<Sample<ScalarParams>> samples() {
-    return List.of(
-        Sample.of(ScalarParams.of(1), Shape.of(3, 4)),
-        Sample.of(ScalarParams.of(2), Shape.of(3, 4)),
-        Sample.of(ScalarParams.of(0.5), Shape.of(2, 5)),
-        Sample.of(ScalarParams.of(1), Shape.of(5000)).noGradientCheck());
   }
 }

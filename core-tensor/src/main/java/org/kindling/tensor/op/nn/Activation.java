@@ -6,14 +6,13 @@ import java.util.List;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
-import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -52,7 +51,7 @@ public final class Activation extends OpDef<Activation.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public Activation() {
-    super("Activation", Params.class, ACT_TYPE);
+    super("Activation", List.of("_npx_activation"), Params.class, List.of(ACT_TYPE));
   }
 
   @Override
@@ -60,17 +59,14 @@ public final class Activation extends OpDef<Activation.Params> {
     return List.of("data");
   }
 
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
-      s.assignIn(0, s.out(0));
-    }
-  }
 
   @Override
   public List<int[]> inplaceOptions(Params p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
+  @Override
+  public List<int[]> backwardInplaceOptions(Params p) {
     return List.<int[]>of(new int[] {0, 0});
   }
 
@@ -85,7 +81,7 @@ public final class Activation extends OpDef<Activation.Params> {
   }
 
   /** One loop per type, so the inner loop has no dispatch. */
-  private record Cpu(ActType type) implements Kernel {
+  private record Cpu(ActType type) implements DataGradientKernel {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       FloatBuffer x = in[0].floats();
@@ -124,12 +120,7 @@ public final class Activation extends OpDef<Activation.Params> {
     }
 
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer dy = a.outGrad()[0].floats();
-      FloatBuffer dx = a.inGrad()[0].floats();
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
       boolean add = a.adds(0);
       int n = a.inGrad()[0].size();
       if (type == ActType.SOFTSIGN) {

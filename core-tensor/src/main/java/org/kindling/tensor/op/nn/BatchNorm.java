@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
@@ -149,6 +150,16 @@ public final class BatchNorm extends OpDef<BatchNorm.Params> {
     return Set.of(3, 4);
   }
 
+  /** The moving mean starts at zero, the moving variance at one. */
+  @Override
+  public Map<String, String> inputVariableAttrs(Params p, int input) {
+    return switch (input) {
+      case 3 -> Map.of("__init__", "[\"zero\", {}]");
+      case 4 -> Map.of("__init__", "[\"one\", {}]");
+      default -> Map.of();
+    };
+  }
+
   /** The data as {@code (outer, C, inner)} around the channel axis. */
   record Dims(int outer, int channels, int inner) {
     int count() {
@@ -204,6 +215,17 @@ public final class BatchNorm extends OpDef<BatchNorm.Params> {
     }
     t.assignOut(1, acc);
     t.assignOut(2, acc);
+  }
+
+  /**
+   * The output may take the data's buffer: the kernel reads all of the data for the batch
+   * statistics before it writes, and each element before writing it. (MXNet does not declare
+   * this; Kindling's memory planner uses it only where nothing reads the data later, that is in
+   * inference, since the backward pass reads the data.)
+   */
+  @Override
+  public List<int[]> inplaceOptions(Params p) {
+    return List.<int[]>of(new int[] {0, 0});
   }
 
   @Override

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.util.List;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.NoParams;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
@@ -33,11 +32,6 @@ public final class BlockGrad extends IdentityForward<NoParams> {
   @Override
   public Gradient gradient(NoParams p) {
     return Gradient.ZERO;
-  }
-
-  @Override
-  public BackwardDeps backwardDeps(NoParams p) {
-    return new BackwardDeps(false, java.util.Set.of(), java.util.Set.of());
   }
 
   /** Zero, for callers that run the kernel's backward anyway. */

@@ -3,16 +3,54 @@ package org.kindling.tensor.op.nn;
 import java.util.Arrays;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
+import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.nn.Convolution.ConvLayout;
+import org.kindling.tensor.op.nn.Convolution.CudnnTune;
 
 /**
- * Parameter checks shared by {@link Convolution} and {@link Deconvolution}
+ * Parameters and checks shared by {@link Convolution} and {@link Deconvolution}
  * (MXNet's {@code ConvolutionParam} and {@code DeconvolutionParam} declare the same fields and
- * the same parser rules); their enumerations are {@link Convolution.CudnnTune} and
- * {@link Convolution.ConvLayout}.
+ * the same parser rules; only {@code workspace} and {@code no_bias} differ in their defaults, and
+ * Deconvolution adds {@code adj} and {@code target_shape}); their enumerations are
+ * {@link Convolution.CudnnTune} and {@link Convolution.ConvLayout}.
  */
 final class ConvParams {
+  static final Param<int[]> KERNEL = Param.requiredTuple("kernel");
+  static final Param<int[]> STRIDE = Param.tupleParam("stride", new int[0]);
+  static final Param<int[]> DILATE = Param.tupleParam("dilate", new int[0]);
+  static final Param<int[]> PAD = Param.tupleParam("pad", new int[0]);
+  static final Param<Integer> NUM_FILTER =
+      Param.requiredInt("num_filter").checked(v -> v >= 1, ">= 1");
+  static final Param<Integer> NUM_GROUP = Param.intParam("num_group", 1)
+      .checked(v -> v >= 1, ">= 1");
+  static final Param<CudnnTune> CUDNN_TUNE =
+      Param.enumParam("cudnn_tune", CudnnTune.class, null).optional();
+  static final Param<Boolean> CUDNN_OFF = Param.boolParam("cudnn_off", false);
+  static final Param<ConvLayout> LAYOUT =
+      Param.enumParam("layout", ConvLayout.class, null).optional();
+
   private ConvParams() {}
+
+  /** {@code workspace} in MB, at least 0, with the operator's default. */
+  static Param<Long> workspace(long defaultValue) {
+    return Param.longParam("workspace", defaultValue).checked(v -> v >= 0, ">= 0");
+  }
+
+  /**
+   * Checks the parameters both operators declare, as MXNet's parser does.
+   *
+   * @throws IllegalArgumentException naming the parameter
+   */
+  static void check(int[] kernel, int[] stride, int[] dilate, int[] pad, int numFilter,
+      int numGroup) {
+    KERNEL.validate(kernel);
+    checkKernel(kernel);
+    checkTuple("stride", stride, kernel, 1);
+    checkTuple("dilate", dilate, kernel, 1);
+    checkTuple("pad", pad, kernel, 0);
+    NUM_FILTER.validate(numFilter);
+    NUM_GROUP.validate(numGroup);
+  }
 
   /**
    * Checks {@code kernel}: 1 to 3 positive extents (MXNet's parser accepts 1-, 2- and 3-D).

@@ -8,16 +8,13 @@ import java.util.Objects;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Kernel;
-import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -38,7 +35,7 @@ import org.kindling.tensor.op.TensorView;
  * {@code workspace} either). {@code layout} NHWC/NDHWC, GPU-only in MXNet, is refused.
  */
 @AutoService(OpDef.class)
-public final class Convolution extends OpDef<Convolution.Params> {
+public final class Convolution extends ConvolutionBase<Convolution.Params> {
   /** MXNet's {@code cudnn_tune} values; they select cuDNN algorithms and change nothing here. */
   public enum CudnnTune implements MxEnum {
     OFF,
@@ -77,22 +74,8 @@ public final class Convolution extends OpDef<Convolution.Params> {
     }
   }
 
-  static final Param<int[]> KERNEL = Param.requiredTuple("kernel");
-  static final Param<int[]> STRIDE = Param.tupleParam("stride", new int[0]);
-  static final Param<int[]> DILATE = Param.tupleParam("dilate", new int[0]);
-  static final Param<int[]> PAD = Param.tupleParam("pad", new int[0]);
-  static final Param<Integer> NUM_FILTER =
-      Param.requiredInt("num_filter").checked(v -> v >= 1, ">= 1");
-  static final Param<Integer> NUM_GROUP = Param.intParam("num_group", 1)
-      .checked(v -> v >= 1, ">= 1");
-  static final Param<Long> WORKSPACE = Param.longParam("workspace", 1024)
-      .checked(v -> v >= 0, ">= 0");
+  static final Param<Long> WORKSPACE = ConvParams.workspace(1024);
   static final Param<Boolean> NO_BIAS = Param.boolParam("no_bias", false);
-  static final Param<CudnnTune> CUDNN_TUNE =
-      Param.enumParam("cudnn_tune", CudnnTune.class, null).optional();
-  static final Param<Boolean> CUDNN_OFF = Param.boolParam("cudnn_off", false);
-  static final Param<ConvLayout> LAYOUT =
-      Param.enumParam("layout", ConvLayout.class, null).optional();
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final Convolution OP = new Convolution();
@@ -114,21 +97,15 @@ public final class Convolution extends OpDef<Convolution.Params> {
    */
   public record Params(int[] kernel, int[] stride, int[] dilate, int[] pad, int numFilter,
       int numGroup, long workspace, boolean noBias, CudnnTune cudnnTune, boolean cudnnOff,
-      ConvLayout layout) {
+      ConvLayout layout) implements ConvolutionBase.Spec {
     /** Checks every parameter as MXNet's parser does; copies the arrays. */
     public Params {
-      KERNEL.validate(kernel);
+      ConvParams.check(kernel, stride, dilate, pad, numFilter, numGroup);
+      WORKSPACE.validate(workspace);
       kernel = kernel.clone();
       stride = stride.clone();
       dilate = dilate.clone();
       pad = pad.clone();
-      ConvParams.checkKernel(kernel);
-      ConvParams.checkTuple("stride", stride, kernel, 1);
-      ConvParams.checkTuple("dilate", dilate, kernel, 1);
-      ConvParams.checkTuple("pad", pad, kernel, 0);
-      NUM_FILTER.validate(numFilter);
-      NUM_GROUP.validate(numGroup);
-      WORKSPACE.validate(workspace);
     }
 
     /** A convolution with {@code kernel} and {@code num_filter}, every other parameter default. */
@@ -193,16 +170,6 @@ public final class Convolution extends OpDef<Convolution.Params> {
       return pad.clone();
     }
 
-    /** The stride in effect: 1s for {@code ()}. */
-    int[] effStride() {
-      return ConvParams.orDefault(stride, kernel.length, 1);
-    }
-
-    /** The dilation in effect: 1s for {@code ()}. */
-    int[] effDilate() {
-      return ConvParams.orDefault(dilate, kernel.length, 1);
-    }
-
     /** The padding in effect: 0s for {@code ()}. */
     int[] effPad() {
       return ConvParams.orDefault(pad, kernel.length, 0);
@@ -237,13 +204,15 @@ public final class Convolution extends OpDef<Convolution.Params> {
   /** For the service loader; use {@link #OP}. */
   public Convolution() {
     super("Convolution", List.of("_npx_convolution"), Params.class,
-        List.of(KERNEL, STRIDE, DILATE, PAD, NUM_FILTER, NUM_GROUP, WORKSPACE, NO_BIAS,
-            CUDNN_TUNE, CUDNN_OFF, LAYOUT));
+        List.of(ConvParams.KERNEL, ConvParams.STRIDE, ConvParams.DILATE, ConvParams.PAD,
+            ConvParams.NUM_FILTER, ConvParams.NUM_GROUP, WORKSPACE, NO_BIAS, ConvParams.CUDNN_TUNE,
+            ConvParams.CUDNN_OFF, ConvParams.LAYOUT));
   }
 
+  /** {@code (num_filter, C/num_group, k...)}. */
   @Override
-  public List<String> inputNames(Params p) {
-    return p.noBias() ? List.of("data", "weight") : List.of("data", "weight", "bias");
+  Shape weightShape(Params p, int channels) {
+    return ConvParams.shape(p.numFilter(), channels / p.numGroup(), p.kernel);
   }
 
   /**
@@ -251,7 +220,8 @@ public final class Convolution extends OpDef<Convolution.Params> {
    *
    * @throws IllegalArgumentException if the dilated kernel exceeds the padded input
    */
-  static int[] outSpatial(Params p, Shape d) {
+  @Override
+  int[] outSpatial(Params p, Shape d) {
     int nd = p.kernel.length;
     int[] k = p.kernel;
     int[] s = p.effStride();
@@ -273,57 +243,18 @@ public final class Convolution extends OpDef<Convolution.Params> {
   }
 
   @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    Shape d = s.in(0);
-    if (d == null) {
-      return;
-    }
-    int nd = p.kernel.length;
-    ConvParams.checkLayout("Convolution", p.layout(), nd);
-    ConvParams.checkData("Convolution", d, nd);
-    int c = d.get(1);
-    ConvParams.checkDivisible("Convolution", "the input channels", c, p.numGroup());
-    ConvParams.checkDivisible("Convolution", "num_filter", p.numFilter(), p.numGroup());
-    s.assignIn(1, ConvParams.shape(p.numFilter(), c / p.numGroup(), p.kernel));
-    if (!p.noBias()) {
-      s.assignIn(2, Shape.of(p.numFilter()));
-    }
-    s.assignOut(0, ConvParams.shape(d.get(0), p.numFilter(), outSpatial(p, d)));
-  }
-
-  @Override
-  public BackwardDeps backwardDeps(Params p) {
-    return BackwardDeps.inputs(0, 1); // the bias is not needed for any gradient
-  }
-
-  @Override
-  public List<KernelFactory<Params>> kernels() {
-    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32() ? new Cpu(p, sig) : null));
+  Kernel cpuKernel(Params p, KernelSignature sig) {
+    Shape d = sig.in(0);
+    int[] in = Arrays.copyOfRange(d.dims(), 2, d.ndim());
+    int[] out = Arrays.copyOfRange(sig.out(0).dims(), 2, d.ndim());
+    return new Cpu(new ConvMath(d.get(0), d.get(1), p.numFilter(), p.numGroup(), in, p.kernel,
+        p.effPad(), p.effStride(), p.effDilate(), out), p, d.get(0), out);
   }
 
   /** The default kernel: im2col + OpenBLAS sgemm per group. */
-  private static final class Cpu implements Kernel {
-    private final ConvMath math;
-    private final boolean noBias;
-    private final int num;
-    private final int filters;
-    private final int plane;
-
-    Cpu(Params p, KernelSignature sig) {
-      Shape d = sig.in(0);
-      int[] in = Arrays.copyOfRange(d.dims(), 2, d.ndim());
-      int[] out = Arrays.copyOfRange(sig.out(0).dims(), 2, d.ndim());
-      this.math = new ConvMath(d.get(0), d.get(1), p.numFilter(), p.numGroup(), in, p.kernel,
-          p.effPad(), p.effStride(), p.effDilate(), out);
-      this.noBias = p.noBias();
-      this.num = d.get(0);
-      this.filters = p.numFilter();
-      this.plane = ConvMath.prod(out);
-    }
-
-    @Override
-    public long workspaceBytes() {
-      return math.workspaceBytes();
+  private static final class Cpu extends GemmKernel {
+    Cpu(ConvMath math, Params p, int num, int[] outSpatial) {
+      super(math, p, num, outSpatial);
     }
 
     @Override
@@ -341,9 +272,7 @@ public final class Convolution extends OpDef<Convolution.Params> {
       if (a.wants(1)) {
         math.backwardWeight(ctx, dy, a.in()[0].floats(), a.inGrad()[1].floats(), a.adds(1));
       }
-      if (!noBias && a.wants(2)) {
-        ConvMath.biasGradient(dy, a.inGrad()[2].floats(), num, filters, plane, a.adds(2));
-      }
+      biasGradient(dy, a);
     }
   }
 
@@ -354,13 +283,6 @@ public final class Convolution extends OpDef<Convolution.Params> {
         p.effPad(), p.effStride(), p.effDilate(), outSpatial(p, d), in[0], in[1],
         p.noBias() ? null : in[2]);
     return new double[][] {y};
-  }
-
-  private static Sample<Params> sample(Params p, int... data) {
-    Shape d = Shape.of(data);
-    int c = data[1];
-    Shape w = ConvParams.shape(p.numFilter(), c / p.numGroup(), p.kernel);
-    return p.noBias() ? Sample.of(p, d, w) : Sample.of(p, d, w, Shape.of(p.numFilter()));
   }
 
   @Override

@@ -31,6 +31,11 @@ public final class Copy extends IdentityForward<NoParams> {
   }
 
   @Override
+  public List<int[]> backwardInplaceOptions(NoParams p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
+  @Override
   public BackwardDeps backwardDeps(NoParams p) {
     return BackwardDeps.gradientsOnly();
   }

@@ -8,15 +8,12 @@ import java.util.Objects;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Kernel;
-import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution.ConvLayout;
 import org.kindling.tensor.op.nn.Convolution.CudnnTune;
@@ -42,25 +39,11 @@ import org.kindling.tensor.op.nn.Convolution.CudnnTune;
  * NHWC/NDHWC layouts are refused.
  */
 @AutoService(OpDef.class)
-public final class Deconvolution extends OpDef<Deconvolution.Params> {
-  static final Param<int[]> KERNEL = Param.requiredTuple("kernel");
-  static final Param<int[]> STRIDE = Param.tupleParam("stride", new int[0]);
-  static final Param<int[]> DILATE = Param.tupleParam("dilate", new int[0]);
-  static final Param<int[]> PAD = Param.tupleParam("pad", new int[0]);
+public final class Deconvolution extends ConvolutionBase<Deconvolution.Params> {
   static final Param<int[]> ADJ = Param.tupleParam("adj", new int[0]);
   static final Param<int[]> TARGET_SHAPE = Param.tupleParam("target_shape", new int[0]);
-  static final Param<Integer> NUM_FILTER =
-      Param.requiredInt("num_filter").checked(v -> v >= 1, ">= 1");
-  static final Param<Integer> NUM_GROUP = Param.intParam("num_group", 1)
-      .checked(v -> v >= 1, ">= 1");
-  static final Param<Long> WORKSPACE = Param.longParam("workspace", 512)
-      .checked(v -> v >= 0, ">= 0");
+  static final Param<Long> WORKSPACE = ConvParams.workspace(512);
   static final Param<Boolean> NO_BIAS = Param.boolParam("no_bias", true);
-  static final Param<CudnnTune> CUDNN_TUNE =
-      Param.enumParam("cudnn_tune", CudnnTune.class, null).optional();
-  static final Param<Boolean> CUDNN_OFF = Param.boolParam("cudnn_off", false);
-  static final Param<ConvLayout> LAYOUT =
-      Param.enumParam("layout", ConvLayout.class, null).optional();
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final Deconvolution OP = new Deconvolution();
@@ -85,25 +68,20 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
    */
   public record Params(int[] kernel, int[] stride, int[] dilate, int[] pad, int[] adj,
       int[] targetShape, int numFilter, int numGroup, long workspace, boolean noBias,
-      CudnnTune cudnnTune, boolean cudnnOff, ConvLayout layout) {
+      CudnnTune cudnnTune, boolean cudnnOff, ConvLayout layout)
+      implements ConvolutionBase.Spec {
     /** Checks every parameter as MXNet's parser does; copies the arrays. */
     public Params {
-      KERNEL.validate(kernel);
+      ConvParams.check(kernel, stride, dilate, pad, numFilter, numGroup);
+      ConvParams.checkTuple("adj", adj, kernel, 0);
+      ConvParams.checkTuple("target_shape", targetShape, kernel, 0);
+      WORKSPACE.validate(workspace);
       kernel = kernel.clone();
       stride = stride.clone();
       dilate = dilate.clone();
       pad = pad.clone();
       adj = adj.clone();
       targetShape = targetShape.clone();
-      ConvParams.checkKernel(kernel);
-      ConvParams.checkTuple("stride", stride, kernel, 1);
-      ConvParams.checkTuple("dilate", dilate, kernel, 1);
-      ConvParams.checkTuple("pad", pad, kernel, 0);
-      ConvParams.checkTuple("adj", adj, kernel, 0);
-      ConvParams.checkTuple("target_shape", targetShape, kernel, 0);
-      NUM_FILTER.validate(numFilter);
-      NUM_GROUP.validate(numGroup);
-      WORKSPACE.validate(workspace);
       if (kernel.length == 3) {
         for (int d : dilate) {
           if (d != 1) {
@@ -192,14 +170,6 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
       return targetShape.clone();
     }
 
-    int[] effStride() {
-      return ConvParams.orDefault(stride, kernel.length, 1);
-    }
-
-    int[] effDilate() {
-      return ConvParams.orDefault(dilate, kernel.length, 1);
-    }
-
     @Override
     public boolean equals(Object o) {
       return o instanceof Params q && Arrays.equals(kernel, q.kernel)
@@ -231,13 +201,15 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
   /** For the service loader; use {@link #OP}. */
   public Deconvolution() {
     super("Deconvolution", List.of("_npx_deconvolution"), Params.class,
-        List.of(KERNEL, STRIDE, DILATE, PAD, ADJ, TARGET_SHAPE, NUM_FILTER, NUM_GROUP,
-            WORKSPACE, NO_BIAS, CUDNN_TUNE, CUDNN_OFF, LAYOUT));
+        List.of(ConvParams.KERNEL, ConvParams.STRIDE, ConvParams.DILATE, ConvParams.PAD, ADJ,
+            TARGET_SHAPE, ConvParams.NUM_FILTER, ConvParams.NUM_GROUP, WORKSPACE, NO_BIAS,
+            ConvParams.CUDNN_TUNE, ConvParams.CUDNN_OFF, ConvParams.LAYOUT));
   }
 
+  /** {@code (C, num_filter/num_group, k...)}. */
   @Override
-  public List<String> inputNames(Params p) {
-    return p.noBias() ? List.of("data", "weight") : List.of("data", "weight", "bias");
+  Shape weightShape(Params p, int channels) {
+    return ConvParams.shape(channels, p.numFilter() / p.numGroup(), p.kernel);
   }
 
   /** The padding, adjustment and output extents in effect for data of shape {@code d}. */
@@ -292,32 +264,17 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
   }
 
   @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    Shape d = s.in(0);
-    if (d == null) {
-      return;
-    }
-    int nd = p.kernel.length;
-    ConvParams.checkLayout("Deconvolution", p.layout(), nd);
-    ConvParams.checkData("Deconvolution", d, nd);
-    int c = d.get(1);
-    ConvParams.checkDivisible("Deconvolution", "the input channels", c, p.numGroup());
-    ConvParams.checkDivisible("Deconvolution", "num_filter", p.numFilter(), p.numGroup());
-    s.assignIn(1, ConvParams.shape(c, p.numFilter() / p.numGroup(), p.kernel));
-    if (!p.noBias()) {
-      s.assignIn(2, Shape.of(p.numFilter()));
-    }
-    s.assignOut(0, ConvParams.shape(d.get(0), p.numFilter(), geometry(p, d).out()));
+  int[] outSpatial(Params p, Shape d) {
+    return geometry(p, d).out();
   }
 
   @Override
-  public BackwardDeps backwardDeps(Params p) {
-    return BackwardDeps.inputs(0, 1);
-  }
-
-  @Override
-  public List<KernelFactory<Params>> kernels() {
-    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32() ? new Cpu(p, sig) : null));
+  Kernel cpuKernel(Params p, KernelSignature sig) {
+    Shape d = sig.in(0);
+    Geometry g = geometry(p, d);
+    int[] in = Arrays.copyOfRange(d.dims(), 2, d.ndim());
+    return new Cpu(new ConvMath(d.get(0), p.numFilter(), d.get(1), p.numGroup(), g.out(),
+        p.kernel, g.pad(), p.effStride(), p.effDilate(), in), p, d.get(0), g.out());
   }
 
   /**
@@ -325,28 +282,9 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
    * output is the data ({@code num_filter} channels), its data the convolution's output
    * ({@code C} channels), and its weight {@code (C, num_filter/g, k...)} the convolution's.
    */
-  private static final class Cpu implements Kernel {
-    private final ConvMath math;
-    private final boolean noBias;
-    private final int num;
-    private final int filters;
-    private final int plane;
-
-    Cpu(Params p, KernelSignature sig) {
-      Shape d = sig.in(0);
-      Geometry g = geometry(p, d);
-      int[] in = Arrays.copyOfRange(d.dims(), 2, d.ndim());
-      this.math = new ConvMath(d.get(0), p.numFilter(), d.get(1), p.numGroup(), g.out(),
-          p.kernel, g.pad(), p.effStride(), p.effDilate(), in);
-      this.noBias = p.noBias();
-      this.num = d.get(0);
-      this.filters = p.numFilter();
-      this.plane = ConvMath.prod(g.out());
-    }
-
-    @Override
-    public long workspaceBytes() {
-      return math.workspaceBytes();
+  private static final class Cpu extends GemmKernel {
+    Cpu(ConvMath math, Params p, int num, int[] outSpatial) {
+      super(math, p, num, outSpatial);
     }
 
     @Override
@@ -367,9 +305,7 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
       if (a.wants(1)) {
         math.backwardWeight(ctx, a.in()[0].floats(), dy, a.inGrad()[1].floats(), a.adds(1));
       }
-      if (!noBias && a.wants(2)) {
-        ConvMath.biasGradient(dy, a.inGrad()[2].floats(), num, filters, plane, a.adds(2));
-      }
+      biasGradient(dy, a);
     }
   }
 
@@ -429,12 +365,6 @@ public final class Deconvolution extends OpDef<Deconvolution.Params> {
       }
     }
     return new double[][] {y};
-  }
-
-  private static Sample<Params> sample(Params p, int... data) {
-    Shape d = Shape.of(data);
-    Shape w = ConvParams.shape(data[1], p.numFilter() / p.numGroup(), p.kernel);
-    return p.noBias() ? Sample.of(p, d, w) : Sample.of(p, d, w, Shape.of(p.numFilter()));
   }
 
   @Override

@@ -165,6 +165,11 @@ public final class Dropout extends OpDef<Dropout.Params> {
   }
 
   @Override
+  public List<int[]> backwardInplaceOptions(Params p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
+  @Override
   public BackwardDeps backwardDeps(Params p) {
     return BackwardDeps.outputs(1);
   }

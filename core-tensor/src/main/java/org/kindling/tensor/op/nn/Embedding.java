@@ -6,12 +6,12 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.AllTypes;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -40,35 +40,12 @@ import org.kindling.tensor.op.TypeSlots;
  */
 @AutoService(OpDef.class)
 public final class Embedding extends OpDef<Embedding.Params> {
-  /** The weight types MXNet accepts for {@code dtype}, in its declaration order. */
-  public enum WeightType implements MxEnum {
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BFLOAT16(DType.BFLOAT16),
-    UINT8(DType.UINT8),
-    INT8(DType.INT8),
-    INT32(DType.INT32),
-    INT64(DType.INT64);
-
-    private final DType dtype;
-
-    WeightType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
-  }
-
   static final Param<Integer> INPUT_DIM =
       Param.requiredInt("input_dim").checked(v -> v >= 1, ">= 1");
   static final Param<Integer> OUTPUT_DIM =
       Param.requiredInt("output_dim").checked(v -> v >= 1, ">= 1");
-  static final Param<WeightType> DTYPE =
-      Param.enumParam("dtype", WeightType.class, WeightType.FLOAT32);
+  static final Param<AllTypes> DTYPE =
+      Param.enumParam("dtype", AllTypes.class, AllTypes.FLOAT32);
   static final Param<Boolean> SPARSE_GRAD = Param.boolParam("sparse_grad", false);
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -82,7 +59,7 @@ public final class Embedding extends OpDef<Embedding.Params> {
    * @param dtype {@code dtype} of the weight
    * @param sparseGrad {@code sparse_grad}
    */
-  public record Params(int inputDim, int outputDim, WeightType dtype, boolean sparseGrad) {
+  public record Params(int inputDim, int outputDim, AllTypes dtype, boolean sparseGrad) {
     /** Checks the dimensions. */
     public Params {
       INPUT_DIM.validate(inputDim);
@@ -92,7 +69,7 @@ public final class Embedding extends OpDef<Embedding.Params> {
 
     /** A float32 embedding of {@code inputDim} rows of {@code outputDim}. */
     public static Params of(int inputDim, int outputDim) {
-      return new Params(inputDim, outputDim, WeightType.FLOAT32, false);
+      return new Params(inputDim, outputDim, AllTypes.FLOAT32, false);
     }
 
     /** A copy with {@code sparse_grad} set. */
@@ -101,7 +78,7 @@ public final class Embedding extends OpDef<Embedding.Params> {
     }
 
     /** A copy with {@code dtype} set. */
-    public Params withDtype(WeightType v) {
+    public Params withDtype(AllTypes v) {
       return new Params(inputDim, outputDim, v, sparseGrad);
     }
   }

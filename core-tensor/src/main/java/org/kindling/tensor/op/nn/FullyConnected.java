@@ -67,7 +67,8 @@ public final class FullyConnected extends OpDef<FullyConnected.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public FullyConnected() {
-    super("FullyConnected", Params.class, NUM_HIDDEN, NO_BIAS, FLATTEN);
+    super("FullyConnected", List.of("_npx_fully_connected", "_sparse_FullyConnected"),
+        Params.class, List.of(NUM_HIDDEN, NO_BIAS, FLATTEN));
   }
 
   @Override

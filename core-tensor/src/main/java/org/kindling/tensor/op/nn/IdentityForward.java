@@ -9,7 +9,6 @@ import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
-import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -29,15 +28,6 @@ abstract class IdentityForward<P extends Record> extends OpDef<P> {
   @Override
   public final List<String> inputNames(P p) {
     return List.of("data");
-  }
-
-  @Override
-  public final void inferShape(P p, ShapeSlots s) {
-    Shape d = s.in(0) != null ? s.in(0) : s.out(0);
-    if (d != null) {
-      s.assignIn(0, d);
-      s.assignOut(0, d);
-    }
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.Set;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
-import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
@@ -117,7 +117,7 @@ public final class LRN extends OpDef<LRN.Params> {
    * The default kernel. Channel windows are summed a chunk of the spatial plane at a time, so
    * every read is a contiguous run of one channel.
    */
-  private static final class Cpu implements Kernel {
+  private static final class Cpu implements DataGradientKernel {
     private final float salpha;
     private final float beta;
     private final float knorm;
@@ -178,14 +178,9 @@ public final class LRN extends OpDef<LRN.Params> {
     }
 
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer dy = a.outGrad()[0].floats();
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
       FloatBuffer x = a.in()[0].floats();
       FloatBuffer norm = a.out()[1].floats();
-      FloatBuffer dx = a.inGrad()[0].floats();
       boolean add = a.adds(0);
       FloatBuffer t = ctx.workspace().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
       int len = Math.min(CHUNK, plane);

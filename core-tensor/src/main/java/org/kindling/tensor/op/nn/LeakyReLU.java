@@ -4,8 +4,10 @@ import com.google.auto.service.AutoService;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.ErfMath;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
@@ -124,6 +126,12 @@ public final class LeakyReLU extends OpDef<LeakyReLU.Params> {
   @Override
   public List<String> outputNames(Params p) {
     return p.actType() == ActType.RRELU ? List.of("output", "mask") : List.of("output");
+  }
+
+  /** prelu's gamma starts at 0.25 (input 1 exists only for prelu). */
+  @Override
+  public Map<String, String> inputVariableAttrs(Params p, int input) {
+    return input == 1 ? Map.of("__init__", "[\"Constant\", {\"value\": 0.25}]") : Map.of();
   }
 
   /** The data as {@code (d0, d1, rest)} and gamma's extents {@code (e0, e1)} on d0 and d1. */
@@ -264,7 +272,7 @@ public final class LeakyReLU extends OpDef<LeakyReLU.Params> {
         case GELU -> {
           for (int i = 0; i < n; i++) {
             float v = x.get(i);
-            y.put(i, (float) (0.5 * v * (1 + Erf.erf(v / SQRT_2))));
+            y.put(i, (float) (0.5 * v * (1 + ErfMath.erf(v / SQRT_2))));
           }
         }
       }
@@ -293,7 +301,8 @@ public final class LeakyReLU extends OpDef<LeakyReLU.Params> {
         FloatBuffer x = a.in()[0].floats();
         for (int i = 0; i < n; i++) {
           double t = x.get(i) / SQRT_2;
-          float d = (float) (0.5 * (1 + Erf.erf(t) + x.get(i) * Erf.erfDerivative(t) / SQRT_2));
+          float d = (float) (0.5 * (1 + ErfMath.erf(t)
+              + x.get(i) * ErfMath.derivative(t) / SQRT_2));
           float g = dy.get(i) * d;
           dx.put(i, add ? dx.get(i) + g : g);
         }
@@ -376,7 +385,7 @@ public final class LeakyReLU extends OpDef<LeakyReLU.Params> {
         }
         case ELU -> v > 0 ? v : p.slope() * Math.expm1(v);
         case SELU -> SELU_LAMBDA * (v > 0 ? v : SELU_ALPHA * Math.expm1(v));
-        case GELU -> 0.5 * v * (1 + Erf.erf(v / SQRT_2));
+        case GELU -> 0.5 * v * (1 + ErfMath.erf(v / SQRT_2));
       };
     }
     if (p.actType() == ActType.RRELU) {

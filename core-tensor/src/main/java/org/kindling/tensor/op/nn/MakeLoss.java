@@ -6,7 +6,6 @@ import java.util.Set;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
-import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
@@ -23,17 +22,8 @@ import org.kindling.tensor.op.TensorView;
  */
 @AutoService(OpDef.class)
 public final class MakeLoss extends IdentityForward<MakeLoss.Params> {
-  /** MXNet's {@code normalization} values. */
-  public enum Normalization implements MxEnum {
-    NULL,
-    BATCH,
-    VALID
-  }
-
   static final Param<Float> GRAD_SCALE = Param.floatParam("grad_scale", 1f);
   static final Param<Float> VALID_THRESH = Param.floatParam("valid_thresh", 0f);
-  static final Param<Normalization> NORMALIZATION =
-      Param.enumParam("normalization", Normalization.class, Normalization.NULL);
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final MakeLoss OP = new MakeLoss();
@@ -48,7 +38,7 @@ public final class MakeLoss extends IdentityForward<MakeLoss.Params> {
   public record Params(float gradScale, float validThresh, Normalization normalization) {
     /** Checks the normalization is set. */
     public Params {
-      NORMALIZATION.validate(normalization);
+      Normalization.PARAM.validate(normalization);
     }
 
     /** MXNet's defaults. */
@@ -59,7 +49,8 @@ public final class MakeLoss extends IdentityForward<MakeLoss.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public MakeLoss() {
-    super("MakeLoss", List.of(), Params.class, List.of(GRAD_SCALE, VALID_THRESH, NORMALIZATION));
+    super("MakeLoss", List.of(), Params.class,
+        List.of(GRAD_SCALE, VALID_THRESH, Normalization.PARAM));
   }
 
   @Override

@@ -2,7 +2,6 @@ package org.kindling.tensor.op.nn;
 
 import com.google.auto.service.AutoService;
 import java.util.List;
-import java.util.Set;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
@@ -38,7 +37,7 @@ public final class MakeLossUnary extends IdentityForward<NoParams> {
 
   @Override
   public BackwardDeps backwardDeps(NoParams p) {
-    return new BackwardDeps(false, Set.of(), Set.of());
+    return BackwardDeps.none();
   }
 
   @Override

@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
@@ -445,7 +444,7 @@ public final class Pooling extends OpDef<Pooling.Params> {
   }
 
   /** The default kernel: MXNet's loops, on any of the six layouts through element strides. */
-  private static final class Cpu implements Kernel {
+  private static final class Cpu implements DataGradientKernel {
     private final Geometry g;
     private final PoolType type;
     private final int p;
@@ -524,15 +523,8 @@ public final class Pooling extends OpDef<Pooling.Params> {
     }
 
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer dy = a.outGrad()[0].floats();
-      FloatBuffer dx = a.inGrad()[0].floats();
-      if (!a.adds(0)) {
-        FloatKernels.zero(dx, a.inGrad()[0].size());
-      }
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
+      a.zeroUnlessAdding(0);
       boolean needsValues = type == PoolType.MAX || type == PoolType.LP;
       FloatBuffer x = needsValues ? a.in()[0].floats() : null;
       FloatBuffer y = needsValues ? a.out()[0].floats() : null;

@@ -1,16 +1,20 @@
 package org.kindling.tensor.op.nn;
 
+import com.google.auto.service.AutoService;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Set;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
+import org.kindling.tensor.op.OpFamily;
 import org.kindling.tensor.op.Param;
+import org.kindling.tensor.op.Sample;
 import org.kindling.tensor.op.ShapeSlots;
 import org.kindling.tensor.op.TensorView;
 
@@ -31,9 +35,45 @@ import org.kindling.tensor.op.TensorView;
  * accumulated sum, {@code (old + f)·(1 + s)}, instead of adding {@code f·s} (its second
  * {@code op_with_req<mul, kAddTo>} pass adds {@code grad·s} onto {@code grad}); Kindling adds
  * {@code f·s} to the old gradient, as every other operator does for {@code add}.
+ *
+ * <p>The three heads differ only in their functions ({@link Kind}); they are one family, each
+ * with the alias {@code _sparse_<name>}.
  */
-public abstract class RegressionOutput extends OpDef<RegressionOutput.Params> {
+public final class RegressionOutput extends OpDef<RegressionOutput.Params> {
   static final Param<Float> GRAD_SCALE = Param.floatParam("grad_scale", 1f);
+
+  /** Whole-number labels: the gradient suite gives them no gradient; any real label works. */
+  private static final Domain LABELS = new Domain(-3, 3, true, false);
+
+  /**
+   * {@code LinearRegressionOutput}: the squared loss head. Forward returns the data; backward
+   * writes {@code (data - label)·grad_scale/m}.
+   */
+  public static final RegressionOutput LINEAR = new RegressionOutput(Kind.LINEAR);
+
+  /**
+   * {@code LogisticRegressionOutput}: the binary cross-entropy head. Forward returns
+   * {@code sigmoid(data)}; backward writes {@code (sigmoid(data) - label)·grad_scale/m}.
+   */
+  public static final RegressionOutput LOGISTIC = new RegressionOutput(Kind.LOGISTIC);
+
+  /**
+   * {@code MAERegressionOutput}: the mean absolute error head. Forward returns the data;
+   * backward writes {@code (data - label > 0 ? 1 : -1)·grad_scale/m}.
+   */
+  public static final RegressionOutput MAE = new RegressionOutput(Kind.MAE);
+
+  /** The family, registered as a service. */
+  @AutoService(OpFamily.class)
+  public static final class Family implements OpFamily {
+    /** For the service loader. */
+    public Family() {}
+
+    @Override
+    public List<OpDef<?>> members() {
+      return List.of(LINEAR, LOGISTIC, MAE);
+    }
+  }
 
   /**
    * Parameters of the regression outputs.
@@ -47,18 +87,40 @@ public abstract class RegressionOutput extends OpDef<RegressionOutput.Params> {
     }
   }
 
-  /** The three heads' forward and gradient functions. */
+  /** The three heads' names, forward and gradient functions, and test samples. */
   enum Kind {
-    LINEAR,
-    LOGISTIC,
-    MAE
+    LINEAR("LinearRegressionOutput", List.of(
+        Sample.of(Params.defaults(), Shape.of(4, 3), Shape.of(4, 3)).domain(1, LABELS),
+        Sample.of(new Params(2f), Shape.of(5, 1), Shape.of(5)).domain(1, LABELS),
+        Sample.of(new Params(0.5f), Shape.of(2, 3, 2), Shape.of(2, 6)).domain(1, LABELS))),
+    /** Binary labels. */
+    LOGISTIC("LogisticRegressionOutput", List.of(
+        Sample.of(Params.defaults(), Shape.of(4, 3), Shape.of(4, 3)).domain(1, Domain.index(2)),
+        Sample.of(new Params(3f), Shape.of(6, 1), Shape.of(6)).domain(1, Domain.index(2)))),
+    MAE("MAERegressionOutput", List.of(
+        Sample.of(Params.defaults(), Shape.of(4, 3), Shape.of(4, 3)).domain(1, LABELS),
+        Sample.of(new Params(0.5f), Shape.of(5, 1), Shape.of(5)).domain(1, LABELS)));
+
+    private final String opName;
+    private final List<Sample<Params>> samples;
+
+    Kind(String opName, List<Sample<Params>> samples) {
+      this.opName = opName;
+      this.samples = samples;
+    }
   }
 
   private final Kind kind;
 
-  RegressionOutput(String name, Kind kind) {
-    super(name, List.of("_sparse_" + name), Params.class, List.of(GRAD_SCALE));
+  private RegressionOutput(Kind kind) {
+    super(kind.opName, List.of("_sparse_" + kind.opName), Params.class, List.of(GRAD_SCALE));
     this.kind = kind;
+  }
+
+  /** MXNet registers the three without a parameter parser, so unknown keys pass. */
+  @Override
+  public boolean rejectsUnknownAttrs() {
+    return false;
   }
 
   @Override
@@ -124,12 +186,7 @@ public abstract class RegressionOutput extends OpDef<RegressionOutput.Params> {
 
     @Override
     public void backward(OpContext ctx, BackwardArgs a) {
-      if (a.wants(1) && !a.adds(1)) {
-        FloatBuffer dl = a.inGrad()[1].floats();
-        for (int i = 0; i < n; i++) {
-          dl.put(i, 0f); // labels get no gradient
-        }
-      }
+      a.zeroUnlessAdding(1); // labels get no gradient
       if (!a.wants(0)) {
         return;
       }
@@ -175,5 +232,10 @@ public abstract class RegressionOutput extends OpDef<RegressionOutput.Params> {
       };
     }
     return s * scale(p, inShapes[1]);
+  }
+
+  @Override
+  public List<Sample<Params>> samples() {
+    return kind.samples;
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Domain;
-import org.kindling.tensor.op.MxEnum;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Sample;
 
@@ -18,21 +18,10 @@ import org.kindling.tensor.op.Sample;
 @AutoService(OpDef.class)
 public final class SoftmaxOp extends AxisSoftmax {
   /** MXNet's {@code dtype} values for the output of softmax and log_softmax. */
-  public enum OutType implements MxEnum {
-    FLOAT16(DType.FLOAT16),
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64);
-
-    private final DType dtype;
-
-    OutType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
+  public enum OutType implements DTypeEnum {
+    FLOAT16,
+    FLOAT32,
+    FLOAT64
   }
 
   /** The operator. */

@@ -12,7 +12,6 @@ import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -40,20 +39,11 @@ import org.kindling.tensor.op.TypeSlots;
  */
 @AutoService(OpDef.class)
 public final class SoftmaxOutput extends OpDef<SoftmaxOutput.Params> {
-  /** MXNet's {@code normalization} values. */
-  public enum Normalization implements MxEnum {
-    NULL,
-    BATCH,
-    VALID
-  }
-
   static final Param<Float> GRAD_SCALE = Param.floatParam("grad_scale", 1f);
   static final Param<Float> IGNORE_LABEL = Param.floatParam("ignore_label", -1f);
   static final Param<Boolean> MULTI_OUTPUT = Param.boolParam("multi_output", false);
   static final Param<Boolean> USE_IGNORE = Param.boolParam("use_ignore", false);
   static final Param<Boolean> PRESERVE_SHAPE = Param.boolParam("preserve_shape", false);
-  static final Param<Normalization> NORMALIZATION =
-      Param.enumParam("normalization", Normalization.class, Normalization.NULL);
   static final Param<Boolean> OUT_GRAD = Param.boolParam("out_grad", false);
   static final Param<Float> SMOOTH_ALPHA = Param.floatParam("smooth_alpha", 0f);
 
@@ -83,7 +73,7 @@ public final class SoftmaxOutput extends OpDef<SoftmaxOutput.Params> {
       float smoothAlpha) {
     /** Checks the normalization is set. */
     public Params {
-      NORMALIZATION.validate(normalization);
+      Normalization.PARAM.validate(normalization);
     }
 
     /** MXNet's defaults. */
@@ -138,7 +128,7 @@ public final class SoftmaxOutput extends OpDef<SoftmaxOutput.Params> {
   public SoftmaxOutput() {
     super("SoftmaxOutput", List.of("Softmax"), Params.class,
         List.of(GRAD_SCALE, IGNORE_LABEL, MULTI_OUTPUT, USE_IGNORE, PRESERVE_SHAPE,
-            NORMALIZATION, OUT_GRAD, SMOOTH_ALPHA));
+            Normalization.PARAM, OUT_GRAD, SMOOTH_ALPHA));
   }
 
   @Override

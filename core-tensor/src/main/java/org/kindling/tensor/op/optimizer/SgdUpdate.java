@@ -1,29 +1,28 @@
 package org.kindling.tensor.op.optimizer;
 
+import static org.kindling.tensor.op.optimizer.UpdateParams.CLIP_GRADIENT;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LAZY_UPDATE;
+import static org.kindling.tensor.op.optimizer.UpdateParams.LR;
+import static org.kindling.tensor.op.optimizer.UpdateParams.RESCALE_GRAD;
+import static org.kindling.tensor.op.optimizer.UpdateParams.WD;
+
 import com.google.auto.service.AutoService;
-import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Set;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.op.Kernel;
-import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
-import org.kindling.tensor.op.TensorView;
 
 /**
- * {@code sgd_update}: {@code weight = (1 - lr·wd)·weight - lr·clip(rescale_grad·grad,
- * clip_gradient)}, as MXNet's operator; called with the weight as its own output (in place).
+ * {@code sgd_update} (alias {@code _sparse_sgd_update}): {@code weight = (1 - lr·wd)·weight -
+ * lr·clip(rescale_grad·grad, clip_gradient)}, as MXNet's operator; called with the weight as
+ * its own output (in place). Inputs {@code weight, grad}, all of one shape.
  */
 @AutoService(OpDef.class)
-public final class SgdUpdate extends OpDef<SgdUpdate.Params> {
-  static final Param<Float> LR = Param.requiredFloat("lr");
-  static final Param<Float> WD = Param.floatParam("wd", 0f);
-  static final Param<Float> RESCALE_GRAD = Param.floatParam("rescale_grad", 1f);
-  static final Param<Float> CLIP_GRADIENT = Param.floatParam("clip_gradient", -1f);
-  static final Param<Boolean> LAZY_UPDATE = Param.boolParam("lazy_update", true);
+public final class SgdUpdate extends ElementwiseUpdate<SgdUpdate.Params> {
+  /** The parameters of {@code sgd_update} and {@code mp_sgd_update}, in MXNet's order. */
+  static final List<Param<?>> PARAMS = List.of(LR, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE);
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final SgdUpdate OP = new SgdUpdate();
@@ -47,61 +46,40 @@ public final class SgdUpdate extends OpDef<SgdUpdate.Params> {
 
   /** For the service loader; use {@link #OP}. */
   public SgdUpdate() {
-    super("sgd_update", Params.class, LR, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE);
+    super("sgd_update", List.of("_sparse_sgd_update"), Params.class,
+        PARAMS, List.of("weight", "grad"), Set.of());
   }
 
   @Override
-  public List<String> inputNames(Params p) {
-    return List.of("weight", "grad");
+  void update(Params p, float[][] x, int len) {
+    step(p, x[0], x[1], x[2], len);
   }
 
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    Shape w = s.in(0) != null ? s.in(0) : s.in(1);
-    if (w != null) {
-      s.assignIn(0, w);
-      s.assignIn(1, w);
-      s.assignOut(0, w);
-    }
-  }
-
-  @Override
-  public List<int[]> inplaceOptions(Params p) {
-    return List.<int[]>of(new int[] {0, 0});
-  }
-
-  @Override
-  public Gradient gradient(Params p) {
-    return Gradient.NONE;
-  }
-
-  @Override
-  public List<KernelFactory<Params>> kernels() {
-    return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32() ? new Cpu(p) : null));
-  }
-
-  private record Cpu(Params p) implements Kernel {
-    @Override
-    public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      FloatBuffer w = in[0].floats();
-      FloatBuffer g = in[1].floats();
-      FloatBuffer y = out[0].floats();
-      float decay = 1f - p.lr() * p.wd();
-      for (int i = 0, n = out[0].size(); i < n; i++) {
-        float gi = SgdKernels.rescaledAndClipped(g.get(i), p.rescaleGrad(), p.clipGradient());
-        y.put(i, decay * w.get(i) - p.lr() * gi);
+  /** MXNet's SGD kernel in float: {@code out} may be {@code w}. */
+  static void step(Params p, float[] w, float[] g, float[] out, int len) {
+    float decay = 1f - p.lr() * p.wd();
+    if (p.clipGradient() >= 0f) {
+      for (int i = 0; i < len; i++) {
+        out[i] = decay * w[i] - p.lr() * UpdateMath.clip(p.rescaleGrad() * g[i], p.clipGradient());
+      }
+    } else {
+      // MXNet's branches round differently: lr·clip(rescale·g) against (lr·rescale)·g
+      float lrRescale = p.lr() * p.rescaleGrad();
+      for (int i = 0; i < len; i++) {
+        out[i] = decay * w[i] - lrRescale * g[i];
       }
     }
   }
 
   @Override
-  public double[][] reference(Params p, Shape[] inShapes, double[][] in, boolean train) {
-    double[] y = new double[in[0].length];
-    for (int i = 0; i < y.length; i++) {
-      double g = SgdKernels.rescaledAndClipped(in[1][i], p.rescaleGrad(), p.clipGradient());
-      y[i] = (1 - (double) p.lr() * p.wd()) * in[0][i] - p.lr() * g;
-    }
-    return new double[][] {y};
+  double referenceAt(Params p, double[][] in, int i) {
+    return stepAt(p, in[0][i], in[1][i]);
+  }
+
+  /** The new weight in double, for the references. */
+  static double stepAt(Params p, double w, double grad) {
+    double g = UpdateMath.rescaledAndClipped(grad, p.rescaleGrad(), p.clipGradient());
+    return (1 - (double) p.lr() * p.wd()) * w - p.lr() * g;
   }
 
   @Override

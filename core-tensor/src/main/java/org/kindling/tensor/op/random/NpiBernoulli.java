@@ -4,17 +4,15 @@ import com.google.auto.service.AutoService;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.random.RandomGenerator;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -40,29 +38,13 @@ import org.kindling.tensor.op.TypeSlots;
 @AutoService(OpDef.class)
 public final class NpiBernoulli extends OpDef<NpiBernoulli.Params> {
   /** The {@code dtype} values of {@code _npi_bernoulli}. */
-  public enum OutType implements MxEnum {
-    UINT8(DType.UINT8),
-    INT32(DType.INT32),
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BOOL(DType.BOOL);
-
-    private final DType dtype;
-
-    OutType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
-
-    @Override
-    public String mxName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+  public enum OutType implements DTypeEnum {
+    UINT8,
+    INT32,
+    FLOAT32,
+    FLOAT64,
+    FLOAT16,
+    BOOL
   }
 
   static final Param<String> PROB = RequiredValues.optionalFloat("prob");
@@ -234,11 +216,6 @@ public final class NpiBernoulli extends OpDef<NpiBernoulli.Params> {
   @Override
   public Gradient gradient(Params p) {
     return Gradient.ZERO;
-  }
-
-  @Override
-  public BackwardDeps backwardDeps(Params p) {
-    return new BackwardDeps(false, java.util.Set.of(), java.util.Set.of());
   }
 
   @Override

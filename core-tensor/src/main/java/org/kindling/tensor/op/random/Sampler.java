@@ -95,7 +95,7 @@ abstract class Sampler<P extends Record> extends OpDef<P> {
 
   @Override
   public final BackwardDeps backwardDeps(P p) {
-    return new BackwardDeps(false, java.util.Set.of(), java.util.Set.of());
+    return BackwardDeps.none();
   }
 
   @Override

@@ -3,11 +3,9 @@ package org.kindling.tensor.op.reduce;
 import com.google.auto.service.AutoService;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.AttrSyntax;
-import org.kindling.tensor.op.MxEnum;
+import org.kindling.tensor.op.DTypeEnum;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
@@ -24,29 +22,13 @@ import org.kindling.tensor.op.TypeSlots;
 @AutoService(OpDef.class)
 public final class Norm extends AxesReduction<Norm.Params> {
   /** MXNet's {@code out_dtype} values. */
-  public enum OutDType implements MxEnum {
-    FLOAT16(DType.FLOAT16),
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    INT64(DType.INT64),
-    INT32(DType.INT32),
-    INT8(DType.INT8);
-
-    private final DType dtype;
-
-    OutDType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
-
-    @Override
-    public String mxName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+  public enum OutDType implements DTypeEnum {
+    FLOAT16,
+    FLOAT32,
+    FLOAT64,
+    INT64,
+    INT32,
+    INT8
   }
 
   static final Param<Integer> ORD =

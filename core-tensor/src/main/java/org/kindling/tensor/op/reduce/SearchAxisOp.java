@@ -4,11 +4,9 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.List;
-import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.OpContext;
@@ -94,11 +92,6 @@ abstract class SearchAxisOp extends OpDef<SearchAxisParams> {
   @Override
   public final Gradient gradient(SearchAxisParams p) {
     return Gradient.ZERO;
-  }
-
-  @Override
-  public final BackwardDeps backwardDeps(SearchAxisParams p) {
-    return new BackwardDeps(false, java.util.Set.of(), java.util.Set.of());
   }
 
   @Override

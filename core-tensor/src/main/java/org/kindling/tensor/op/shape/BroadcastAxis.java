@@ -8,7 +8,6 @@ import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code broadcast_axis} (alias {@code broadcast_axes}): repeats the input along the listed
@@ -17,7 +16,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * the output gradient over those axes.
  */
 @AutoService(OpDef.class)
-public final class BroadcastAxis extends DataMovement<BroadcastAxis.Params> {
+public final class BroadcastAxis extends OneInputMovement<BroadcastAxis.Params> {
   static final Param<int[]> AXIS = Param.tupleParam("axis", new int[0]);
   static final Param<int[]> SIZE = Param.tupleParam("size", new int[0]);
 
@@ -78,13 +77,9 @@ public final class BroadcastAxis extends DataMovement<BroadcastAxis.Params> {
     super("broadcast_axis", List.of("broadcast_axes"), Params.class, List.of(AXIS, SIZE));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** MXNet's {@code BroadcastAxesShape}. */
-  static Shape outputShape(Params p, Shape in) {
+  @Override
+  Shape outputShape(Params p, Shape in) {
     int[] out = in.dims();
     for (int i = 0; i < p.axis.length; i++) {
       int a = p.axis[i];
@@ -99,13 +94,6 @@ public final class BroadcastAxis extends DataMovement<BroadcastAxis.Params> {
       out[a] = p.size[i];
     }
     return Shape.of(out);
-  }
-
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, outputShape(p, s.in(0)));
-    }
   }
 
   @Override

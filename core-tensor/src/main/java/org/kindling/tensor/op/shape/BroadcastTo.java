@@ -8,7 +8,6 @@ import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code broadcast_to}: repeats the input along its axes of extent 1 to {@code shape}, which
@@ -16,7 +15,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * sums the output gradient over the broadcast axes.
  */
 @AutoService(OpDef.class)
-public final class BroadcastTo extends DataMovement<BroadcastTo.Params> {
+public final class BroadcastTo extends OneInputMovement<BroadcastTo.Params> {
   static final Param<int[]> SHAPE = Param.tupleParam("shape", new int[0]);
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -64,13 +63,9 @@ public final class BroadcastTo extends DataMovement<BroadcastTo.Params> {
     super("broadcast_to", List.of(), Params.class, List.of(SHAPE));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** MXNet's {@code BroadcastToShape}. */
-  static Shape outputShape(Params p, Shape in) {
+  @Override
+  Shape outputShape(Params p, Shape in) {
     if (in.ndim() != p.shape.length) {
       throw new IllegalArgumentException("operand of shape " + in + " cannot be broadcast to "
           + AttrSyntax.formatTuple(p.shape) + ": the number of axes differs");
@@ -85,13 +80,6 @@ public final class BroadcastTo extends DataMovement<BroadcastTo.Params> {
       }
     }
     return Shape.of(out);
-  }
-
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, outputShape(p, s.in(0)));
-    }
   }
 
   /** The move that reads a broadcast input (stride 0 where the input has extent 1). */

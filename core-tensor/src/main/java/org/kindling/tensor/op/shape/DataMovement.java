@@ -3,7 +3,6 @@ package org.kindling.tensor.op.shape;
 import java.util.List;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.kernel.StridedCopy;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
@@ -90,9 +89,7 @@ abstract class DataMovement<P extends Record> extends OpDef<P> {
           continue;
         }
         TensorView dx = a.inGrad()[i];
-        if (!a.adds(i)) {
-          FloatKernels.zero(dx.floats(), dx.size());
-        }
+        a.zeroUnlessAdding(i);
         for (Move m : moves) {
           if (m.in() == i) {
             StridedCopy.add(a.outGrad()[m.out()].floats(), m.outOffset(), m.outStrides(),

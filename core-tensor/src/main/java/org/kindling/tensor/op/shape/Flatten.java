@@ -19,7 +19,7 @@ public final class Flatten extends ReshapeLike<NoParams> {
 
   /** For the service loader; use {@link #OP}. */
   public Flatten() {
-    super("Flatten", List.of("flatten"), NoParams.class, List.of());
+    super("Flatten", List.of("flatten", "_npx_batch_flatten"), NoParams.class, List.of());
   }
 
   @Override

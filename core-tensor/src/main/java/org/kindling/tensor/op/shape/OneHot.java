@@ -3,15 +3,13 @@ package org.kindling.tensor.op.shape;
 import com.google.auto.service.AutoService;
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Locale;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.AllTypes;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelFactory;
-import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
@@ -29,39 +27,11 @@ import org.kindling.tensor.op.TypeSlots;
  */
 @AutoService(OpDef.class)
 public final class OneHot extends OpDef<OneHot.Params> {
-  /** MXNet's {@code dtype} values ({@code MXNET_ADD_ALL_TYPES}). */
-  public enum OutType implements MxEnum {
-    FLOAT32(DType.FLOAT32),
-    FLOAT64(DType.FLOAT64),
-    FLOAT16(DType.FLOAT16),
-    BFLOAT16(DType.BFLOAT16),
-    UINT8(DType.UINT8),
-    INT8(DType.INT8),
-    INT32(DType.INT32),
-    INT64(DType.INT64);
-
-    private final DType dtype;
-
-    OutType(DType dtype) {
-      this.dtype = dtype;
-    }
-
-    /** The element type. */
-    public DType dtype() {
-      return dtype;
-    }
-
-    @Override
-    public String mxName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
-
   static final Param<Integer> DEPTH =
       Param.requiredInt("depth").checked(v -> v >= 0, "a non-negative integer");
   static final Param<Double> ON_VALUE = Param.doubleParam("on_value", 1.0);
   static final Param<Double> OFF_VALUE = Param.doubleParam("off_value", 0.0);
-  static final Param<OutType> DTYPE = Param.enumParam("dtype", OutType.class, OutType.FLOAT32);
+  static final Param<AllTypes> DTYPE = Param.enumParam("dtype", AllTypes.class, AllTypes.FLOAT32);
 
   /** The operator (declared after its parameters, which its constructor reads). */
   public static final OneHot OP = new OneHot();
@@ -74,7 +44,7 @@ public final class OneHot extends OpDef<OneHot.Params> {
    * @param offValue {@code off_value}
    * @param dtype {@code dtype}: the output type
    */
-  public record Params(int depth, double onValue, double offValue, OutType dtype) {
+  public record Params(int depth, double onValue, double offValue, AllTypes dtype) {
     /** Checks {@code depth} and {@code dtype}. */
     public Params {
       DEPTH.validate(depth);
@@ -83,7 +53,7 @@ public final class OneHot extends OpDef<OneHot.Params> {
 
     /** {@code depth} classes, 1/0, float32 (MXNet's defaults). */
     public static Params of(int depth) {
-      return new Params(depth, 1.0, 0.0, OutType.FLOAT32);
+      return new Params(depth, 1.0, 0.0, AllTypes.FLOAT32);
     }
 
     /** A copy with {@code on_value} and {@code off_value} set. */
@@ -92,7 +62,7 @@ public final class OneHot extends OpDef<OneHot.Params> {
     }
 
     /** A copy with {@code dtype} set. */
-    public Params withDtype(OutType v) {
+    public Params withDtype(AllTypes v) {
       return new Params(depth, onValue, offValue, v);
     }
   }
@@ -129,11 +99,6 @@ public final class OneHot extends OpDef<OneHot.Params> {
   @Override
   public Gradient gradient(Params p) {
     return Gradient.ZERO;
-  }
-
-  @Override
-  public BackwardDeps backwardDeps(Params p) {
-    return new BackwardDeps(false, java.util.Set.of(), java.util.Set.of());
   }
 
   @Override
@@ -203,9 +168,9 @@ public final class OneHot extends OpDef<OneHot.Params> {
         Sample.of(Params.of(4), Shape.of(3)).domain(0, Domain.index(4)).type(0, DType.INT32),
         Sample.of(Params.of(5).withValues(2.5, -1), Shape.of(2, 3))
             .domain(0, new Domain(-2, 7, true, false)),
-        Sample.of(Params.of(3).withDtype(OutType.INT32), Shape.of(4))
+        Sample.of(Params.of(3).withDtype(AllTypes.INT32), Shape.of(4))
             .domain(0, Domain.index(3)).type(0, DType.INT64),
-        Sample.of(Params.of(3).withDtype(OutType.FLOAT64).withValues(0.5, 0.25), Shape.of(2, 2))
+        Sample.of(Params.of(3).withDtype(AllTypes.FLOAT64).withValues(0.5, 0.25), Shape.of(2, 2))
             .domain(0, Domain.index(3)).type(0, DType.UINT8));
   }
 }

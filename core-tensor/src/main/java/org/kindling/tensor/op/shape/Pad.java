@@ -5,11 +5,10 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
-import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.DataGradientKernel;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.MxEnum;
 import org.kindling.tensor.op.OpContext;
@@ -182,7 +181,7 @@ public final class Pad extends OpDef<Pad.Params> {
   }
 
   /** Per (n, c) slab: output element (z, y, x) reads input (mz[z], my[y], mx[x]). */
-  private static final class Cpu implements Kernel {
+  private static final class Cpu implements DataGradientKernel {
     private final float constant;
     private final int slabs;
     private final int[] mz;
@@ -229,15 +228,8 @@ public final class Pad extends OpDef<Pad.Params> {
     }
 
     @Override
-    public void backward(OpContext ctx, BackwardArgs a) {
-      if (!a.wants(0)) {
-        return;
-      }
-      FloatBuffer dy = a.outGrad()[0].floats();
-      FloatBuffer dx = a.inGrad()[0].floats();
-      if (!a.adds(0)) {
-        FloatKernels.zero(dx, a.inGrad()[0].size());
-      }
+    public void dataGradient(OpContext ctx, BackwardArgs a, FloatBuffer dy, FloatBuffer dx) {
+      a.zeroUnlessAdding(0);
       float[] row = new float[mx.length];
       for (int s = 0; s < slabs; s++) {
         int o = s * outSlab;

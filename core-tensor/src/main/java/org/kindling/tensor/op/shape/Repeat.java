@@ -6,7 +6,6 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code repeat} (alias {@code _np_repeat}): repeats each element {@code repeats} times along
@@ -15,7 +14,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * gradient sums the output gradient over the repetitions.
  */
 @AutoService(OpDef.class)
-public final class Repeat extends DataMovement<Repeat.Params> {
+public final class Repeat extends OneInputMovement<Repeat.Params> {
   static final Param<Integer> REPEATS =
       Param.requiredInt("repeats").checked(v -> v >= 0, ">= 0 (repeats cannot be negative)");
   static final Param<Integer> AXIS = Param.intParam("axis", 0).optional();
@@ -41,11 +40,6 @@ public final class Repeat extends DataMovement<Repeat.Params> {
     super("repeat", List.of("_np_repeat"), Params.class, List.of(REPEATS, AXIS));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** {@code (outer, len, inner)} of the input around the repeated axis. */
   private static int[] split(Params p, Shape in) {
     if (p.axis() == null) {
@@ -60,7 +54,8 @@ public final class Repeat extends DataMovement<Repeat.Params> {
     return new int[] {prod(d, 0, a), d[a], prod(d, a + 1, d.length)};
   }
 
-  static Shape outputShape(Params p, Shape in) {
+  @Override
+  Shape outputShape(Params p, Shape in) {
     split(p, in); // checks the axis
     if (p.repeats() == 0) {
       return Shape.of(0);
@@ -72,13 +67,6 @@ public final class Repeat extends DataMovement<Repeat.Params> {
     int a = p.axis() < 0 ? p.axis() + d.length : p.axis();
     d[a] *= p.repeats();
     return Shape.of(d);
-  }
-
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, outputShape(p, s.in(0)));
-    }
   }
 
   @Override

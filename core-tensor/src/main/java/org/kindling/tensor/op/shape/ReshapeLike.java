@@ -44,6 +44,11 @@ public abstract class ReshapeLike<P extends Record> extends OpDef<P> {
   }
 
   @Override
+  public final List<int[]> backwardInplaceOptions(P p) {
+    return List.<int[]>of(new int[] {0, 0});
+  }
+
+  @Override
   public final BackwardDeps backwardDeps(P p) {
     return BackwardDeps.gradientsOnly();
   }

@@ -17,7 +17,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * the gradient is the same reversal of the output gradient.
  */
 @AutoService(OpDef.class)
-public final class Reverse extends DataMovement<Reverse.Params> {
+public final class Reverse extends OneInputMovement<Reverse.Params> {
   static final Param<int[]> AXIS = Param.requiredTuple("axis");
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -65,11 +65,6 @@ public final class Reverse extends DataMovement<Reverse.Params> {
     super("reverse", List.of("flip"), Params.class, List.of(AXIS));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** Which axes end up reversed (an odd number of times). */
   private static boolean[] flipped(Params p, Shape in) {
     boolean[] f = new boolean[in.ndim()];
@@ -83,12 +78,18 @@ public final class Reverse extends DataMovement<Reverse.Params> {
     return f;
   }
 
+  /** The input's shape, once the axes are checked against it. */
+  @Override
+  Shape outputShape(Params p, Shape in) {
+    flipped(p, in);
+    return in;
+  }
+
+  /** Also backward: the input has the output's shape. */
   @Override
   public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      flipped(p, s.in(0));
-      s.assignOut(0, s.in(0));
-    } else if (s.out(0) != null) {
+    super.inferShape(p, s);
+    if (s.in(0) == null && s.out(0) != null) {
       s.assignIn(0, s.out(0));
     }
   }

@@ -6,7 +6,6 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code slice} (aliases {@code crop}, {@code _sparse_slice}, {@code _npx_slice},
@@ -19,7 +18,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * taken whole. The gradient scatters the output gradient into a zero input gradient.
  */
 @AutoService(OpDef.class)
-public final class Slice extends DataMovement<Slice.Params> {
+public final class Slice extends OneInputMovement<Slice.Params> {
   static final Param<String> BEGIN = OptionalInts.requiredTuple("begin");
   static final Param<String> END = OptionalInts.requiredTuple("end");
   static final Param<String> STEP = OptionalInts.tupleOrEmpty("step");
@@ -89,11 +88,6 @@ public final class Slice extends DataMovement<Slice.Params> {
         List.of(BEGIN, END, STEP));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** Resolved begin, step and output extent of each axis. */
   record Ranges(int[] begin, int[] step, int[] extent) {}
 
@@ -150,10 +144,8 @@ public final class Slice extends DataMovement<Slice.Params> {
   }
 
   @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, Shape.of(ranges(p, s.in(0)).extent()));
-    }
+  Shape outputShape(Params p, Shape in) {
+    return Shape.of(ranges(p, in).extent());
   }
 
   @Override

@@ -6,7 +6,6 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code slice_axis}: elements {@code begin .. end-1} along {@code axis} (all three may be
@@ -14,7 +13,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * must be non-empty and inside the axis. The gradient scatters into a zero input gradient.
  */
 @AutoService(OpDef.class)
-public final class SliceAxis extends DataMovement<SliceAxis.Params> {
+public final class SliceAxis extends OneInputMovement<SliceAxis.Params> {
   static final Param<Integer> AXIS = Param.requiredInt("axis");
   static final Param<Integer> BEGIN = Param.requiredInt("begin");
   static final Param<String> END = OptionalInts.requiredOptionalInt("end");
@@ -52,11 +51,6 @@ public final class SliceAxis extends DataMovement<SliceAxis.Params> {
     super("slice_axis", List.of(), Params.class, List.of(AXIS, BEGIN, END));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** {@code {axis, begin, end}} resolved by MXNet's {@code GetSliceAxisParams}. */
   static int[] resolve(Params p, Shape d) {
     int axis = p.axis() < 0 ? p.axis() + d.ndim() : p.axis();
@@ -81,14 +75,11 @@ public final class SliceAxis extends DataMovement<SliceAxis.Params> {
   }
 
   @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    Shape d = s.in(0);
-    if (d != null) {
-      int[] r = resolve(p, d);
-      int[] dims = d.dims();
-      dims[r[0]] = r[2] - r[1];
-      s.assignOut(0, Shape.of(dims));
-    }
+  Shape outputShape(Params p, Shape in) {
+    int[] r = resolve(p, in);
+    int[] dims = in.dims();
+    dims[r[0]] = r[2] - r[1];
+    return Shape.of(dims);
   }
 
   @Override

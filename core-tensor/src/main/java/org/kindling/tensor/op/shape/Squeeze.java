@@ -8,7 +8,6 @@ import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code squeeze}: removes axes of extent 1, those listed in {@code axis} (each must have
@@ -18,7 +17,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * neither does this.
  */
 @AutoService(OpDef.class)
-public final class Squeeze extends DataMovement<Squeeze.Params> {
+public final class Squeeze extends OneInputMovement<Squeeze.Params> {
   static final Param<int[]> AXIS = Param.tupleParam("axis", new int[0]).optional();
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -71,13 +70,9 @@ public final class Squeeze extends DataMovement<Squeeze.Params> {
     super("squeeze", List.of(), Params.class, List.of(AXIS));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** MXNet's {@code SqueezeShape}. */
-  static Shape outputShape(Params p, Shape in) {
+  @Override
+  Shape outputShape(Params p, Shape in) {
     int n = in.ndim();
     boolean[] drop = new boolean[n];
     if (p.axis != null) {
@@ -110,13 +105,6 @@ public final class Squeeze extends DataMovement<Squeeze.Params> {
       }
     }
     return m == 0 ? Shape.of(1) : Shape.of(Arrays.copyOf(dims, m));
-  }
-
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, outputShape(p, s.in(0)));
-    }
   }
 
   @Override

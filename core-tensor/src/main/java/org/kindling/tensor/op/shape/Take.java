@@ -6,7 +6,6 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.kernel.StridedCopy;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.BackwardDeps;
@@ -201,11 +200,9 @@ public final class Take extends OpDef<Take.Params> {
       if (!args.wants(0)) {
         return;
       }
+      args.zeroUnlessAdding(0);
       FloatBuffer dx = args.inGrad()[0].floats();
       FloatBuffer dy = args.outGrad()[0].floats();
-      if (!args.adds(0)) {
-        FloatKernels.zero(dx, args.inGrad()[0].size());
-      }
       TensorView idx = args.in()[1];
       int[] unit = {1};
       int[] dims = {inner};

@@ -8,7 +8,6 @@ import org.kindling.tensor.op.AttrSyntax;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.Param;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.ShapeSlots;
 
 /**
  * {@code tile} (alias {@code _npi_tile}): repeats the whole input {@code reps[i]} times along
@@ -18,7 +17,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * unknown). The gradient sums the output gradient over the copies.
  */
 @AutoService(OpDef.class)
-public final class Tile extends DataMovement<Tile.Params> {
+public final class Tile extends OneInputMovement<Tile.Params> {
   static final Param<int[]> REPS = Param.requiredTuple("reps");
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -72,11 +71,6 @@ public final class Tile extends DataMovement<Tile.Params> {
     super("tile", List.of("_npi_tile"), Params.class, List.of(REPS));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /** The input extents and repetitions, both padded with leading 1s to the output rank. */
   private static int[][] aligned(Params p, Shape in) {
     int n = Math.max(in.ndim(), p.reps.length);
@@ -89,7 +83,8 @@ public final class Tile extends DataMovement<Tile.Params> {
     return new int[][] {dims, reps};
   }
 
-  static Shape outputShape(Params p, Shape in) {
+  @Override
+  Shape outputShape(Params p, Shape in) {
     if (p.reps.length == 0) {
       return in;
     }
@@ -99,13 +94,6 @@ public final class Tile extends DataMovement<Tile.Params> {
       out[i] = a[0][i] * a[1][i];
     }
     return Shape.of(out);
-  }
-
-  @Override
-  public void inferShape(Params p, ShapeSlots s) {
-    if (s.in(0) != null) {
-      s.assignOut(0, outputShape(p, s.in(0)));
-    }
   }
 
   @Override

@@ -17,7 +17,7 @@ import org.kindling.tensor.op.ShapeSlots;
  * the raw values, so negative axes fail there too. The gradient is the inverse transpose.
  */
 @AutoService(OpDef.class)
-public final class Transpose extends DataMovement<Transpose.Params> {
+public final class Transpose extends OneInputMovement<Transpose.Params> {
   static final Param<int[]> AXES = Param.tupleParam("axes", new int[0]);
 
   /** The operator (declared after its parameters, which its constructor reads). */
@@ -65,11 +65,6 @@ public final class Transpose extends DataMovement<Transpose.Params> {
     super("transpose", List.of(), Params.class, List.of(AXES));
   }
 
-  @Override
-  public List<String> inputNames(Params p) {
-    return List.of("data");
-  }
-
   /**
    * The permutation for {@code ndim} axes.
    *
@@ -104,16 +99,21 @@ public final class Transpose extends DataMovement<Transpose.Params> {
   }
 
   @Override
+  Shape outputShape(Params p, Shape in) {
+    int[] perm = permutation(p, in.ndim());
+    int[] dims = new int[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      dims[i] = in.get(perm[i]);
+    }
+    return Shape.of(dims);
+  }
+
+  /** Also backward: the input's shape from the output's. */
+  @Override
   public void inferShape(Params p, ShapeSlots s) {
-    Shape in = s.in(0);
     Shape out = s.out(0);
-    if (in != null) {
-      int[] perm = permutation(p, in.ndim());
-      int[] dims = new int[perm.length];
-      for (int i = 0; i < perm.length; i++) {
-        dims[i] = in.get(perm[i]);
-      }
-      s.assignOut(0, Shape.of(dims));
+    if (s.in(0) != null) {
+      s.assignOut(0, outputShape(p, s.in(0)));
     } else if (out != null) {
       int[] perm = permutation(p, out.ndim());
       int[] dims = new int[perm.length];

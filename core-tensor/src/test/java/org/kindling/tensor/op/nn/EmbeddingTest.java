@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.AllTypes;
 
 /** Embedding's index handling on MXNet's CPU: truncation, clipping, and the scatter-add. */
 class EmbeddingTest {
@@ -35,7 +36,7 @@ class EmbeddingTest {
 
   @Test
   void theWeightTypeComesFromDtypeAndForwardCopiesAnyType() {
-    Embedding.Params p = Embedding.Params.of(3, 1).withDtype(Embedding.WeightType.FLOAT64);
+    Embedding.Params p = Embedding.Params.of(3, 1).withDtype(AllTypes.FLOAT64);
     var h = new KernelHarness<>(Embedding.OP, p, new Shape[] {Shape.of(2), null},
         new DType[] {DType.INT64, null});
     assertThat(h.in[1].dtype()).isEqualTo(DType.FLOAT64);

@@ -14,7 +14,7 @@ import org.kindling.tensor.op.OpRegistry;
 class LossHeadsTest {
   @Test
   void regressionGradientsAreScaledByGradScaleOverOutputsPerExample() {
-    var h = KernelHarness.of(LinearRegressionOutput.OP, new RegressionOutput.Params(3f),
+    var h = KernelHarness.of(RegressionOutput.LINEAR, new RegressionOutput.Params(3f),
         Shape.of(2, 3), Shape.of(2, 3));
     KernelHarness.set(h.in[0], 1, 2, 3, 4, 5, 6);
     KernelHarness.set(h.in[1], 0, 0, 0, 1, 1, 1);
@@ -22,7 +22,7 @@ class LossHeadsTest {
     double[] dx = KernelHarness.get(h.backward(true, 1, new double[0][], true, true)[0]);
     assertThat(dx).containsExactly(new double[] {1, 2, 3, 3, 4, 5}, within(1e-6)); // x·3/3
 
-    var mae = KernelHarness.of(MAERegressionOutput.OP, new RegressionOutput.Params(1f),
+    var mae = KernelHarness.of(RegressionOutput.MAE, new RegressionOutput.Params(1f),
         Shape.of(1, 4), Shape.of(1, 4));
     KernelHarness.set(mae.in[0], 1, 2, 3, 4);
     KernelHarness.set(mae.in[1], 0, 2, 5, 4);
@@ -34,7 +34,7 @@ class LossHeadsTest {
 
   @Test
   void logisticRegressionOutputsTheSigmoid() {
-    var h = new KernelHarness<>(LogisticRegressionOutput.OP, RegressionOutput.Params.defaults(),
+    var h = new KernelHarness<>(RegressionOutput.LOGISTIC, RegressionOutput.Params.defaults(),
         new Shape[] {Shape.of(2, 1), null}, new DType[] {DType.FLOAT32, DType.FLOAT32});
     assertThat(h.in[1].shape()).as("(N, 1) data gets an (N,) label").isEqualTo(Shape.of(2));
     KernelHarness.set(h.in[0], 0, 2);
@@ -48,7 +48,7 @@ class LossHeadsTest {
 
   @Test
   void aLabelMustMatchTheDataSizeAndFirstExtent() {
-    assertThatThrownBy(() -> KernelHarness.of(LinearRegressionOutput.OP,
+    assertThatThrownBy(() -> KernelHarness.of(RegressionOutput.LINEAR,
         RegressionOutput.Params.defaults(), Shape.of(2, 3), Shape.of(3, 2)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label shape");
     assertThat(OpRegistry.get("_sparse_MAERegressionOutput").name())
@@ -58,21 +58,21 @@ class LossHeadsTest {
   @Test
   void makeLossNormalizesByRowsOfTheFlattenedDataOrByValidElements() {
     var batch = KernelHarness.of(MakeLoss.OP,
-        new MakeLoss.Params(2f, 0f, MakeLoss.Normalization.BATCH), Shape.of(2, 3, 4));
+        new MakeLoss.Params(2f, 0f, Normalization.BATCH), Shape.of(2, 3, 4));
     batch.forward(true, 1);
     // MXNet divides by FlatTo2D's first extent: 2·3 rows, not the batch size 2
     assertThat(KernelHarness.get(batch.backward(true, 1, new double[0][], true)[0]))
         .containsOnly((double) (2f / 6));
 
     var valid = KernelHarness.of(MakeLoss.OP,
-        new MakeLoss.Params(1f, 0.5f, MakeLoss.Normalization.VALID), Shape.of(5));
+        new MakeLoss.Params(1f, 0.5f, Normalization.VALID), Shape.of(5));
     KernelHarness.set(valid.in[0], 0.1, 0.6, 0.5, 2, -1);
     valid.forward(true, 1);
     assertThat(KernelHarness.get(valid.backward(true, 1, new double[0][], true)[0]))
         .as("0.6 and 2 are above 0.5").containsOnly(0.5);
 
     var none = KernelHarness.of(MakeLoss.OP,
-        new MakeLoss.Params(1f, 0.5f, MakeLoss.Normalization.VALID), Shape.of(2));
+        new MakeLoss.Params(1f, 0.5f, Normalization.VALID), Shape.of(2));
     KernelHarness.set(none.in[0], 0.1, 0.2);
     none.forward(true, 1);
     assertThat(KernelHarness.get(none.backward(true, 1, new double[0][], true)[0]))

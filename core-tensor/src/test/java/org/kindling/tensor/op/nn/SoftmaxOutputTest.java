@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Sample;
-import org.kindling.tensor.op.nn.SoftmaxOutput.Normalization;
+import org.kindling.tensor.op.nn.Normalization;
 import org.kindling.testing.OpRunner;
 
 /**

@@ -1,0 +1,47 @@
+package org.kindling.examples.cli;
+
+import org.kindling.spark.MemoryLimit;
+import org.kindling.tensor.storage.Storage;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code --memory-limit SIZE}: the cap on Kindling's native array memory, for the commands that compute. */
+final class MemoryLimitOption {
+  static final String NAME = "--memory-limit";
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
+  @Option(names = NAME, paramLabel = "SIZE",
+      description = "cap on Kindling's native array memory, e.g. 512m or 2g (with Spark: "
+          + MemoryLimit.KEY + "; default: the JVM's -Xmx)")
+  String value;
+
+  /**
+   * The size as given, for {@link MemoryLimit#KEY}, or null if the option is absent.
+   *
+   * @throws ParameterException (a usage error) if it is not a size
+   */
+  String sparkValue() {
+    if (value != null) {
+      bytes();
+    }
+    return value;
+  }
+
+  /** Without Spark: caps this JVM's pool, if the option is given. */
+  void applyToThisJvm() {
+    if (value != null) {
+      Storage.get().setLimit(bytes(), NAME + " SIZE");
+    }
+  }
+
+  private long bytes() {
+    try {
+      return MemoryLimit.parse(value, NAME);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(mixee.commandLine(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package org.kindling.symbol.callback;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.kindling.tensor.io.AtomicFiles;
+
+/**
+ * Records every epoch's training and evaluation metrics (a loss is one of them, e.g. {@code
+ * cross-entropy} or MXNet's {@code loss}) and wall time, and after each epoch rewrites the files
+ * it was given: CSV ({@link #csvText}), JSON ({@link #jsonBytes}) and a PNG chart of the metrics
+ * per epoch, losses and accuracies in separate panels (drawn headless with JFreeChart). Each file
+ * is written to a temporary file in its directory and renamed into place ({@link
+ * AtomicFiles#write}), so a failure leaves the previous version whole.
+ *
+ * <p>Epochs are numbered from 1 (epochs completed, the checkpoint's number); columns are {@code
+ * train_NAME} and {@code val_NAME} in the order first seen. Not thread-safe.
+ */
+public final class TrainingHistory implements TrainingCallback {
+  /** How a file gets written; {@link AtomicFiles#write} outside tests. */
+  @FunctionalInterface
+  interface FileWriter {
+    void write(Path target, AtomicFiles.Content content) throws IOException;
+  }
+
+  private final Path csv;
+  private final Path json;
+  private final Path png;
+  private final int width;
+  private final int height;
+  private final FileWriter writer;
+  private final List<EpochRecord> epochs = new ArrayList<>();
+  private final Set<String> columns = new LinkedHashSet<>();
+
+  private TrainingHistory(Builder b, FileWriter writer) {
+    this.csv = b.csv;
+    this.json = b.json;
+    this.png = b.png;
+    this.width = b.width;
+    this.height = b.height;
+    this.writer = writer;
+  }
+
+  /** Starts a builder; without files the history is only kept in memory ({@link #epochs()}). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Records the epoch and rewrites the files.
+   *
+   * @throws IOException naming the file if a write fails (the file keeps its previous content)
+   */
+  @Override
+  public Action epochEnd(EpochEndParam p) throws IOException {
+    EpochRecord r = EpochRecord.of(p);
+    epochs.add(r);
+    columns.addAll(r.values().keySet());
+    if (csv != null) {
+      write(csv, csvText().getBytes(StandardCharsets.UTF_8));
+    }
+    if (json != null) {
+      write(json, jsonBytes());
+    }
+    if (png != null) {
+      write(png, HistoryChart.png(epochs(), columns(), width, height));
+    }
+    return Action.CONTINUE;
+  }
+
+  private void write(Path target, byte[] bytes) throws IOException {
+    try {
+      writer.write(target, out -> out.write(bytes));
+    } catch (IOException e) {
+      throw new IOException("cannot write the training history to " + target + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The epochs so far, oldest first. */
+  public List<EpochRecord> epochs() {
+    return List.copyOf(epochs);
+  }
+
+  /** Every metric column seen so far, in the order first seen. */
+  public List<String> columns() {
+    return List.copyOf(columns);
+  }
+
+  /** The CSV file's text: {@code epoch,COLUMN...,seconds} and one row per epoch. */
+  public String csvText() {
+    return HistoryCsv.format(epochs, columns());
+  }
+
+  /** The JSON file's bytes: {@code {"columns": [...], "epochs": [{"epoch": 1, ...}, ...]}}. */
+  public byte[] jsonBytes() {
+    return HistoryJson.format(epochs, columns());
+  }
+
+  /** Settings of a {@link TrainingHistory}; validated by {@link #build()}. */
+  public static final class Builder {
+    private Path csv;
+    private Path json;
+    private Path png;
+    private int width = 800;
+    private int height = 600;
+
+    private Builder() {}
+
+    /** Writes the history as CSV to {@code file} after every epoch. */
+    public Builder csv(Path file) {
+      this.csv = file;
+      return this;
+    }
+
+    /** Writes the history as JSON to {@code file} after every epoch. */
+    public Builder json(Path file) {
+      this.json = file;
+      return this;
+    }
+
+    /** Draws the history as a PNG chart to {@code file} after every epoch. */
+    public Builder png(Path file) {
+      this.png = file;
+      return this;
+    }
+
+    /** {@code PREFIX-history.csv}, {@code PREFIX-history.json} and {@code PREFIX-history.png}. */
+    public Builder files(Path prefix) {
+      String base = prefix.getFileName() + "-history.";
+      return csv(prefix.resolveSibling(base + "csv")).json(prefix.resolveSibling(base + "json"))
+          .png(prefix.resolveSibling(base + "png"));
+    }
+
+    /** The chart's size in pixels (default 800 x 600). */
+    public Builder pngSize(int width, int height) {
+      this.width = width;
+      this.height = height;
+      return this;
+    }
+
+    /**
+     * Builds the history.
+     *
+     * @throws IllegalArgumentException if the chart size is not between 64 and 8192 pixels
+     */
+    public TrainingHistory build() {
+      return build(AtomicFiles::write);
+    }
+
+    TrainingHistory build(FileWriter writer) {
+      if (width < 64 || height < 64 || width > 8192 || height > 8192) {
+        throw new IllegalArgumentException("history chart size " + width + "x" + height
+            + " must be between 64 and 8192 pixels per side");
+      }
+      return new TrainingHistory(this, writer);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package org.kindling.symbol.graph;
+
+/**
+ * How a bound graph is lowered ({@link ExecGraph}, {@link Fusion}) and how the
+ * {@link MemoryPlanner} may share buffers, as MXNet's executor switches.
+ *
+ * <p>From system properties ({@link #fromSystemProperties()}; MXNet's environment variable in
+ * brackets): {@code kindling.exec.plan} (default true; false turns everything below off),
+ * {@code kindling.exec.inplace} [{@code MXNET_EXEC_ENABLE_INPLACE}] (default true),
+ * {@code kindling.exec.matchRange} [{@code NNVM_EXEC_MATCH_RANGE}] (default 16; 0 turns
+ * co-sharing off), {@code kindling.exec.autoSearchMatchRange}
+ * [{@code NNVM_AUTO_SEARCH_MATCH_RANGE}] (default false) and {@code kindling.exec.fuse}
+ * (default true).
+ *
+ * @param inplace let an output take its input's buffer where the operator allows it
+ * @param matchRange co-sharing: a value may take a released block of size within
+ *     {@code [bytes / matchRange, bytes * matchRange]}; 0 gives every value a new block
+ * @param autoSearch try match ranges 1, 2, 4 ... up to {@code matchRange} and keep the smallest
+ *     plan
+ * @param fuse run activations inside the layer before them ({@link Fusion})
+ */
+public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, boolean fuse) {
+  /** MXNet's defaults (in place, match range 16, no search), with fusion. */
+  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false, true);
+
+  /** Nothing shared or fused: every graph entry gets its own buffer and its own step. */
+  public static final PlanOptions OFF = new PlanOptions(false, 0, false, false);
+
+  /** Checks the range. */
+  public PlanOptions {
+    if (matchRange < 0) {
+      throw new IllegalArgumentException("matchRange must be >= 0, got " + matchRange);
+    }
+  }
+
+  /** True if these options share no buffer (fusion aside). */
+  public boolean sharesNothing() {
+    return !inplace && matchRange == 0;
+  }
+
+  /**
+   * The options the system properties above set.
+   *
+   * @throws IllegalArgumentException naming the property if a value does not parse
+   */
+  public static PlanOptions fromSystemProperties() {
+    if (!flag("kindling.exec.plan", true)) {
+      return OFF;
+    }
+    String range = System.getProperty("kindling.exec.matchRange", "16").trim();
+    int r;
+    try {
+      r = Integer.parseInt(range);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("-Dkindling.exec.matchRange=" + range
+          + " is not an integer (use 0 to turn co-sharing off, 16 by default)", e);
+    }
+    return new PlanOptions(flag("kindling.exec.inplace", true), r,
+        flag("kindling.exec.autoSearchMatchRange", false), flag("kindling.exec.fuse", true));
+  }
+
+  private static boolean flag(String name, boolean byDefault) {
+    String v = System.getProperty(name);
+    if (v == null) {
+      return byDefault;
+    }
+    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw new IllegalArgumentException(
+          "-D" + name + "=" + v + " is not a boolean (use true or false)");
+    };
+  }
+}
