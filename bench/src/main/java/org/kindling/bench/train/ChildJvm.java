@@ -3,14 +3,12 @@ package org.kindling.bench.train;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.kindling.bench.JavaCommand;
 
 /**
  * Runs one framework on one network in a child JVM ({@link TrainWorker}) and returns its result.
@@ -33,7 +31,7 @@ final class ChildJvm {
    * @param name the framework's display name, for such a row
    */
   static TrainResult run(String name, String framework, Network network, TrainOptions o) {
-    List<String> cmd = command(TrainWorker.class.getName(), o.toArgs(framework, network));
+    List<String> cmd = JavaCommand.of(TrainWorker.class.getName(), o.toArgs(framework, network));
     Process p;
     try {
       p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -60,18 +58,6 @@ final class ChildJvm {
     TrainResult r = result.get();
     return r != null ? r : TrainResult.notRun(name, "failed: its JVM exited with code "
         + p.exitValue() + " without a result; see standard error");
-  }
-
-  /** {@code java <this JVM's flags> -cp <this class path> mainClass args...}. */
-  static List<String> command(String mainClass, List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(mainClass);
-    cmd.addAll(args);
-    return cmd;
   }
 
   private static void readOutput(Process p, AtomicReference<TrainResult> result) {

@@ -2,7 +2,6 @@ package org.kindling.bench.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -92,11 +91,6 @@ final class DjlSession implements MinibatchSession {
       }
     }
     return net.add(Linear.builder().setUnits(FashionMnist.CLASSES).build());
-  }
-
-  /** Whether a DJL engine reports {@code capability} (an {@code StandardCapabilities} name). */
-  static String onOff(Engine engine, String capability) {
-    return engine.hasCapability(capability) ? "on" : "off";
   }
 
   @Override

@@ -2,10 +2,8 @@ package org.kindling.bench.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
-import java.util.Properties;
+import org.kindling.bench.DjlEngines;
 import org.kindling.bench.NativeLibraries;
 
 /**
@@ -40,32 +38,16 @@ public final class MxnetRunner implements FrameworkRunner {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     Engine engine = Engine.getEngine("MXNet");
     engine.setRandomSeed((int) o.seed());
-    String version = nativeVersion() + " (libmxnet reports " + engine.getVersion() + ") / DJL "
+    String version = DjlEngines.mxnetNativeVersion() + " (libmxnet reports " + engine.getVersion() + ") / DJL "
         + Engine.getDjlVersion();
     String omp = System.getenv("OMP_NUM_THREADS");
     String notes = "SGD momentum " + o.momentum() + ", float32, OMP_NUM_THREADS="
         + Objects.requireNonNullElse(omp, "unset")
         + (Integer.toString(o.threads()).equals(omp) ? "" : " (not --threads " + o.threads() + ")")
-        + ", MKL-DNN " + DjlSession.onOff(engine, StandardCapabilities.MKLDNN)
+        + ", MKL-DNN " + DjlEngines.onOff(engine, StandardCapabilities.MKLDNN)
         + ", " + NativeLibraries.openblasNote();
     try (DjlSession s = new DjlSession(engine.getEngineName(), setup)) {
       return EpochLoop.run(name(), version, notes, s, setup);
-    }
-  }
-
-  /**
-   * The version of the MXNet native jar on the class path ({@code native/lib/mxnet.properties},
-   * e.g. {@code 1.9.1-20220812}): DJL's 1.9.1 build itself reports {@code MXNET_VERSION} 1.9.0.
-   */
-  private static String nativeVersion() throws IOException {
-    try (InputStream in = MxnetRunner.class.getClassLoader()
-        .getResourceAsStream("native/lib/mxnet.properties")) {
-      if (in == null) {
-        return "?";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "?");
     }
   }
 }

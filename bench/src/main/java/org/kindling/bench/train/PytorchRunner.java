@@ -2,6 +2,7 @@ package org.kindling.bench.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import org.kindling.bench.DjlEngines;
 
 /**
  * PyTorch 2.7.1 through DJL, the network and recipe of {@link DjlSession} (PyTorch's
@@ -31,8 +32,8 @@ public final class PytorchRunner implements FrameworkRunner {
     engine.setRandomSeed((int) o.seed());
     String version = engine.getVersion() + " / DJL " + Engine.getDjlVersion();
     String notes = "SGD momentum " + o.momentum() + ", float32, intra-op threads " + o.threads()
-        + ", MKL " + DjlSession.onOff(engine, StandardCapabilities.MKL)
-        + ", oneDNN (MKL-DNN) " + DjlSession.onOff(engine, StandardCapabilities.MKLDNN);
+        + ", MKL " + DjlEngines.onOff(engine, StandardCapabilities.MKL)
+        + ", oneDNN (MKL-DNN) " + DjlEngines.onOff(engine, StandardCapabilities.MKLDNN);
     try (DjlSession s = new DjlSession(engine.getEngineName(), setup)) {
       return EpochLoop.run(name(), version, notes, s, setup);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,13 +52,5 @@ class ChildJvmTest {
     assertThat(res.ran()).isFalse();
     assertThat(res.notes()).isEqualTo(
         "failed: its JVM exited with code 1 without a result; see standard error");
-  }
-
-  @Test
-  void commandRunsTheMainClassWithThisJvmsClassPath() {
-    List<String> cmd = ChildJvm.command("a.B", List.of("--epochs", "1"));
-    assertThat(cmd.get(0)).endsWith("/bin/java");
-    assertThat(cmd.subList(cmd.size() - 5, cmd.size()))
-        .containsExactly("-cp", System.getProperty("java.class.path"), "a.B", "--epochs", "1");
   }
 }

@@ -66,14 +66,27 @@ public final class ForwardScore implements AutoCloseable {
     return batch;
   }
 
-  /** One forward pass at inference, waited for; returns its wall time in nanoseconds. */
-  public long forwardOnce() {
-    long start = System.nanoTime();
+  /** The bound module: its symbol and parameters, for scoring the same network elsewhere. */
+  public Module module() {
+    return module;
+  }
+
+  /** The input batch's values in C order, (batch, 3, 224, 224). */
+  public float[] input() {
+    return data.data().get(0).toFloatArray();
+  }
+
+  /** The first output of the last forward pass in C order: (batch, classes) probabilities. */
+  public float[] output() {
+    return module.outputs().get(0).toFloatArray();
+  }
+
+  /** One forward pass at inference, waited for. */
+  public void forwardOnce() {
     module.forward(data, false);
     for (NDArray out : module.outputs()) {
       out.waitToRead();
     }
-    return System.nanoTime() - start;
   }
 
   /**
@@ -83,18 +96,31 @@ public final class ForwardScore implements AutoCloseable {
    * @throws IllegalArgumentException if {@code warmup < 0} or {@code iterations < 1}
    */
   public double imagesPerSecond(int warmup, int iterations) {
+    return imagesPerSecond(this::forwardOnce, batch, warmup, iterations);
+  }
+
+  /**
+   * The timing of {@link #imagesPerSecond(int, int)} around any framework's forward pass, so
+   * that peers scoring the same network are timed alike: {@code warmup} untimed calls of {@code
+   * pass}, then {@code iterations} timed ones.
+   *
+   * @param pass one forward pass of {@code batch} images, returning once its outputs are ready
+   * @return images per second over the timed calls
+   * @throws IllegalArgumentException if {@code warmup < 0} or {@code iterations < 1}
+   */
+  public static double imagesPerSecond(Runnable pass, int batch, int warmup, int iterations) {
     if (warmup < 0 || iterations < 1) {
       throw new IllegalArgumentException("need warmup >= 0 and iterations >= 1, got " + warmup
           + " and " + iterations);
     }
     for (int i = 0; i < warmup; i++) {
-      forwardOnce();
+      pass.run();
     }
-    long nanos = 0;
+    long start = System.nanoTime();
     for (int i = 0; i < iterations; i++) {
-      nanos += forwardOnce();
+      pass.run();
     }
-    return (double) iterations * batch / (nanos / 1e9);
+    return (double) iterations * batch / ((System.nanoTime() - start) / 1e9);
   }
 
   /**
