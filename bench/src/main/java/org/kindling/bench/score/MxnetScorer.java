@@ -57,6 +57,9 @@ final class MxnetScorer implements Scorer {
     return "Kindling's symbol JSON and weights as a checkpoint, bound by MXNet; OMP_NUM_THREADS="
         + Objects.requireNonNullElse(System.getenv("OMP_NUM_THREADS"), "unset")
         + ", MKL-DNN " + DjlEngines.onOff(engine, StandardCapabilities.MKLDNN)
+        // MXNet fuses convolution + BatchNorm + relu into MKL-DNN subgraphs only when asked
+        + ", MXNET_SUBGRAPH_BACKEND="
+        + Objects.requireNonNullElse(System.getenv("MXNET_SUBGRAPH_BACKEND"), "unset")
         + ", " + NativeLibraries.openblasNote();
   }
 
