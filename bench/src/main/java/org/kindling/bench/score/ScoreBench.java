@@ -29,7 +29,7 @@ public final class ScoreBench {
   private ScoreBench() {}
 
   /** What one framework's JVM reported. */
-  private record Report(ScoreLine.Framework framework, Map<String, ScoreLine.Row> rows) {}
+  record Report(ScoreLine.Framework framework, Map<String, ScoreLine.Row> rows) {}
 
   /** Runs the benchmark; exit code 2 on bad options. */
   public static void main(String[] args) throws IOException {
@@ -91,6 +91,11 @@ public final class ScoreBench {
     return network + "@" + batch;
   }
 
+  /**
+   * The Markdown section of a run: header lines, one table row per network and batch that any
+   * framework reached (images/s, "n/a" for a failure, "-" where its sweep had stopped) with
+   * Kindling (auto) over each other framework, then each framework's notes and per-row notes.
+   */
   static String render(ScoreOptions o, Map<String, Report> reports, String start,
       String loadBefore, String loadAfter) {
     StringBuilder sb = new StringBuilder();

@@ -1,6 +1,5 @@
 package org.kindling.bench.score;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -84,7 +83,7 @@ public record ScoreOptions(
 
   /** These settings narrowed to one framework: the command line of its child JVM. */
   public List<String> toArgs(String framework) {
-    List<String> a = new ArrayList<>(List.of(
+    return List.of(
         "--networks", String.join(",", networks),
         "--batches", String.join(",", batches.stream().map(String::valueOf).toList()),
         "--frameworks", framework,
@@ -93,8 +92,7 @@ public record ScoreOptions(
         "--iterations", Integer.toString(iterations),
         "--max-seconds", Double.toString(maxSeconds),
         "--seed", Long.toString(seed),
-        "--timeout-minutes", Integer.toString(timeoutMinutes)));
-    return a;
+        "--timeout-minutes", Integer.toString(timeoutMinutes));
   }
 
   /**
