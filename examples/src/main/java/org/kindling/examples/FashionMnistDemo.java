@@ -84,6 +84,7 @@ public final class FashionMnistDemo {
           .numClasses(10)
           .inputShape(PIXELS)
           .modelPrefix(prefix)
+          .overwrite(true) // the demo's own work directory: a rerun replaces its model
           .kvstore("dist_sync")
           .dispBatches(50)
           .build();

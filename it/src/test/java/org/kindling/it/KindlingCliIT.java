@@ -2,9 +2,7 @@ package org.kindling.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,19 +13,6 @@ import org.kindling.examples.cli.KindlingCli;
 class KindlingCliIT {
   private static final Path WORK = Path.of("target", "it-cli").toAbsolutePath();
 
-  private record Run(int code, String out, String err) {
-    List<String> outLines() {
-      return out.lines().toList();
-    }
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void trainThenScoreACheckpoint() throws Exception {
     Files.createDirectories(WORK);
@@ -35,17 +20,17 @@ class KindlingCliIT {
     Path test = WORK.resolve("test.rec");
     SyntheticRecords.write(train, 1600, 64, 11);
     SyntheticRecords.write(test, 400, 64, 12);
-    String prefix = WORK.resolve("model/cli").toString();
+    String prefix = TestDirs.fresh(WORK.resolve("model")).resolve("cli").toString();
 
-    Run trained = run("train", "--data", train.toString(), "--val-data", test.toString(),
+    CliRun trained = CliRun.of("train", "--data", train.toString(), "--val-data", test.toString(),
         "--num-workers", "2", "--epochs", "2", "--batch-size", "32", "--input-shape", "64",
         "--hidden", "32", "--num-classes", "4", "--model-prefix", prefix);
     assertThat(trained.code()).as(trained.err()).isZero();
-    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-acc ");
+    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-accuracy ");
     assertThat(trained.err()).contains("epoch 2/2 done");
 
     Path csv = WORK.resolve("predictions.csv");
-    Run scored = run("score", "--model-prefix", prefix, "--epoch", "2", "--data",
+    CliRun scored = CliRun.of("score", "--model-prefix", prefix, "--epoch", "2", "--data",
         test.toString(), "--input-shape", "64", "--out", csv.toString());
     assertThat(scored.code()).as(scored.err()).isZero();
     assertThat(scored.outLines()).hasSize(1);
@@ -66,7 +51,7 @@ class KindlingCliIT {
       f.seek(600 * 96);
       f.writeInt(0);
     }
-    Run r = run("train", "--data", bad.toString(), "--num-workers", "2", "--epochs", "1",
+    CliRun r = CliRun.of("train", "--data", bad.toString(), "--num-workers", "2", "--epochs", "1",
         "--input-shape", "64", "--hidden", "8", "--num-classes", "4");
     assertThat(r.code()).isEqualTo(1);
     List<String> errorLines = r.err().lines().filter(l -> l.startsWith("kindling: error:"))
@@ -79,7 +64,7 @@ class KindlingCliIT {
   @Test
   void theDemoTrainsOnFashionMnistAndEndsWithTheTestAccuracy() throws Exception {
     Path dir = TestDirs.fresh(WORK.resolve("demo"));
-    Run r = run("demo", "--epochs", "1", "--work-dir", dir.toString());
+    CliRun r = CliRun.of("demo", "--epochs", "1", "--work-dir", dir.toString());
     assertThat(r.code()).as(r.err()).isZero();
     List<String> out = r.outLines();
     String last = out.get(out.size() - 1);
@@ -90,7 +75,7 @@ class KindlingCliIT {
         .contains("epoch 1/1 done").contains("samples/s").contains("scored 10000 rows");
     assertThat(dir.resolve("model/fashion-mlp-0001.params")).exists();
     // a second run finds the packed data current and does not pack again
-    Run again = run("demo", "--epochs", "1", "--work-dir", dir.toString());
+    CliRun again = CliRun.of("demo", "--epochs", "1", "--work-dir", dir.toString());
     assertThat(again.code()).as(again.err()).isZero();
     assertThat(again.err()).contains("fashion-train.rec is up to date");
   }

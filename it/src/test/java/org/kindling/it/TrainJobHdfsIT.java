@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.kindling.io.pack.IdxImagePacker;
 import org.kindling.spark.EpochMetrics;
 import org.kindling.spark.ImageRecordFrames;
 import org.kindling.spark.KindlingModel;
@@ -44,51 +41,30 @@ class TrainJobHdfsIT {
   private static final int PIXELS = 784;
 
   private static final Path WORK = Path.of("target", "it-hdfs").toAbsolutePath();
-  private static MiniDFSCluster hdfs;
+  private static HdfsAndSpark cluster;
   private static SparkSession spark;
   private static String root;
 
   @BeforeAll
   static void start() throws IOException {
     TestDirs.fresh(WORK);
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, WORK.resolve("dfs").toString());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-    root = "hdfs://localhost:" + hdfs.getNameNodePort() + "/kindling";
-    spark = SparkSession.builder().master("local[2]").appName("TrainJobHdfsIT")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    cluster = HdfsAndSpark.start(WORK, "TrainJobHdfsIT");
+    spark = cluster.spark();
+    root = cluster.root();
   }
 
   @AfterAll
   static void stop() {
-    if (spark != null) {
-      spark.stop();
+    if (cluster != null) {
+      cluster.close();
     }
-    if (hdfs != null) {
-      hdfs.shutdown();
-    }
-  }
-
-  /** Packs the first {@code n} images of a split to {@code root/name.rec} + {@code .idx}. */
-  private static String pack(String split, int n, String name) throws IOException {
-    Path images = WORK.resolve(name + "-images.idx");
-    Path labels = WORK.resolve(name + "-labels.idx");
-    FashionSubset.write(split, n, images, labels);
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    IdxImagePacker.Result r = IdxImagePacker.pack(
-        new org.apache.hadoop.fs.Path(images.toUri()), new org.apache.hadoop.fs.Path(labels.toUri()),
-        new org.apache.hadoop.fs.Path(root + "/data/" + name), conf);
-    assertThat(r.records()).isEqualTo(n);
-    return root + "/data/" + name + ".rec";
   }
 
   @Test
   void trainsOnHdfsWritesCheckpointsThereAndTheCheckpointScoresLikeTheExecutor()
       throws Exception {
-    String train = pack("train", TRAIN, "train");
-    String test = pack("t10k", TEST, "test");
+    String train = cluster.packFashion(WORK, "train", TRAIN, "train");
+    String test = cluster.packFashion(WORK, "t10k", TEST, "test");
     String prefix = root + "/model/mlp";
     TrainConfig config = TrainConfig.builder().data(train).valData(test).numWorkers(2)
         .batchSize(64).epochs(EPOCHS).hidden(256, 128).numClasses(10).inputShape(PIXELS)
@@ -100,23 +76,23 @@ class TrainJobHdfsIT {
     assertThat(result.metrics()).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3, 4);
     assertThat(result.last().valAccuracy()).isGreaterThanOrEqualTo(0.78);
 
-    // checkpoints on HDFS: the symbol once, one .params per epoch, the training curve
-    FileSystem fs = new org.apache.hadoop.fs.Path(root).getFileSystem(
-        spark.sparkContext().hadoopConfiguration());
+    // checkpoints on HDFS: the symbol once, .params and .states per epoch, the history
+    FileSystem fs = cluster.fs();
     for (String f : List.of("mlp-symbol.json", "mlp-0001.params", "mlp-0004.params",
-        "mlp-metrics.csv")) {
+        "mlp-0004.states", "mlp-history.csv", "mlp-history.json", "mlp-history.png")) {
       assertThat(fs.exists(new org.apache.hadoop.fs.Path(root + "/model/" + f))).as(f).isTrue();
     }
-    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/model"))).as("no temporary files are left").hasSize(6);
+    assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/model")))
+        .as("no temporary files are left").hasSize(1 + 2 * EPOCHS + 3);
     Path local = WORK.resolve("model");
     Files.createDirectories(local);
-    for (String f : List.of("mlp-symbol.json", "mlp-0004.params", "mlp-metrics.csv")) {
+    for (String f : List.of("mlp-symbol.json", "mlp-0004.params", "mlp-history.csv")) {
       try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(root + "/model/" + f))) {
         Files.copy(in, local.resolve(f));
       }
     }
     assertThat(Files.readAllBytes(local.resolve("mlp-0004.params"))).isEqualTo(result.params());
-    assertThat(Files.readAllLines(local.resolve("mlp-metrics.csv"))).hasSize(EPOCHS + 1);
+    assertThat(Files.readAllLines(local.resolve("mlp-history.csv"))).hasSize(EPOCHS + 1);
 
     // the checkpoint read back from HDFS scores the test set through Spark ...
     KindlingModel model = KindlingModel.fromCheckpoint(prefix, EPOCHS);
@@ -128,36 +104,39 @@ class TrainJobHdfsIT {
     assertThat((double) correct / TEST).isCloseTo(result.last().valAccuracy(), within(1e-9));
 
     // ... exactly as an Executor bound from the local copy of the checkpoint computes it
-    Module module = Module.loadCheckpoint(local.resolve("mlp"), EPOCHS);
-    int batch = 256;
-    module.bind(Shape.of(batch, PIXELS), null, false);
-    module.initParams(null);
-    Map<Long, Row> byId = new HashMap<>();
-    for (Row r : scored) {
-      byId.put(r.getLong(0), r);
-    }
-    List<Row> first = frame.orderBy("id").limit(batch).collectAsList();
-    float[] x = new float[batch * PIXELS];
-    for (int i = 0; i < batch; i++) {
-      double[] f = ((Vector) first.get(i).get(2)).toArray();
-      for (int j = 0; j < PIXELS; j++) {
-        x[i * PIXELS + j] = (float) f[j];
+    try (Module module = Module.loadCheckpoint(local.resolve("mlp"), EPOCHS)) {
+      int batch = 256;
+      module.bind(Shape.of(batch, PIXELS), null, false);
+      module.initParams(null);
+      Map<Long, Row> byId = new HashMap<>();
+      for (Row r : scored) {
+        byId.put(r.getLong(0), r);
       }
-    }
-    module.forward(new DataBatch(List.of(NDArray.of(x, Shape.of(batch, PIXELS))), List.of(), 0),
-        false);
-    float[] out = module.outputs().get(0).toFloatArray();
-    for (int i = 0; i < batch; i++) {
-      Row s = byId.get(first.get(i).getLong(0));
-      double[] p = ((Vector) s.get(3)).toArray();
-      int best = 0;
-      for (int k = 0; k < 10; k++) {
-        assertThat(p[k]).isCloseTo(out[i * 10 + k], within(1e-6));
-        if (out[i * 10 + k] > out[i * 10 + best]) {
-          best = k;
+      List<Row> first = frame.orderBy("id").limit(batch).collectAsList();
+      float[] x = new float[batch * PIXELS];
+      for (int i = 0; i < batch; i++) {
+        double[] f = ((Vector) first.get(i).get(2)).toArray();
+        for (int j = 0; j < PIXELS; j++) {
+          x[i * PIXELS + j] = (float) f[j];
         }
       }
-      assertThat(s.getDouble(2)).isEqualTo(best);
+      try (DataBatch b = new DataBatch(List.of(NDArray.of(x, Shape.of(batch, PIXELS))),
+          List.of(), 0)) {
+        module.forward(b, false);
+      }
+      float[] out = module.outputs().get(0).toFloatArray();
+      for (int i = 0; i < batch; i++) {
+        Row s = byId.get(first.get(i).getLong(0));
+        double[] p = ((Vector) s.get(3)).toArray();
+        int best = 0;
+        for (int k = 0; k < 10; k++) {
+          assertThat(p[k]).isCloseTo(out[i * 10 + k], within(1e-6));
+          if (out[i * 10 + k] > out[i * 10 + best]) {
+            best = k;
+          }
+        }
+        assertThat(s.getDouble(2)).isEqualTo(best);
+      }
     }
   }
 }

@@ -130,6 +130,28 @@ public final class KVStoreServer implements AutoCloseable {
   }
 
   /**
+   * The server optimizer's states as a {@code .states} file image (formats.md §3.8), taken
+   * between two requests like {@link #snapshot()}; null until rank 0 has set an optimizer. A
+   * job saves them with its checkpoint to resume exactly.
+   *
+   * @throws IllegalStateException if the server is closed
+   */
+  public byte[] optimizerStates() {
+    return state.optimizerStates();
+  }
+
+  /**
+   * Keeps the states of a {@code .states} file image to load into the optimizer rank 0 sets
+   * next (a resumed job's); if they do not fit it, rank 0's {@code setOptimizer} fails with
+   * the reason.
+   *
+   * @throws IllegalStateException if the server is closed
+   */
+  public void preloadOptimizerStates(byte[] states) {
+    state.preloadOptimizerStates(Objects.requireNonNull(states, "states"));
+  }
+
+  /**
    * Fails waiting requests, closes every connection and stops all threads. Idempotent.
    */
   @Override

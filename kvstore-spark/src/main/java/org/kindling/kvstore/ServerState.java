@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,6 +69,8 @@ final class ServerState {
   private final Map<Integer, Integer> liveConnections = new HashMap<>();
   private final Map<Integer, String> departed = new TreeMap<>();
   private Optimizer optimizer;
+  /** States to load into the next optimizer rank 0 sets (a resumed job's), or null. */
+  private byte[] pendingStates;
   private volatile MessageListener listener;
   private volatile boolean closed;
 
@@ -303,6 +306,17 @@ final class ServerState {
     if (o == null) {
       throw new IllegalArgumentException("the optimizer factory returned null for '" + s.spec() + "'");
     }
+    if (pendingStates != null) {
+      try {
+        o.loadStates(pendingStates);
+      } catch (RuntimeException e) {
+        o.close();
+        throw new IllegalArgumentException("cannot load the job's optimizer states into "
+            + s.spec() + ": " + describe(e), e);
+      }
+      pendingStates = null;
+      LOG.info("kvstore server: optimizer states loaded");
+    }
     if (optimizer != null) {
       optimizer.close(); // the server built it from a spec, so the server owns it
     }
@@ -337,9 +351,10 @@ final class ServerState {
           l.onMessage(m.conn().rank(), m.text());
           m.conn().ok(m.id());
         } catch (RuntimeException e) {
-          LOG.warn("kvstore server: message listener failed on '{}'", m.text(), e);
+          String text = m.text().length() <= 120 ? m.text() : m.text().substring(0, 120) + "...";
+          LOG.warn("kvstore server: message listener failed on '{}'", text, e);
           m.conn().error(m.id(),
-              "the server's message listener failed on '" + m.text() + "': " + describe(e));
+              "the server's message listener failed on '" + text + "': " + describe(e));
         }
       });
     } catch (RejectedExecutionException e) {
@@ -376,12 +391,41 @@ final class ServerState {
 
   /** Copies of all stored values, in init order, taken between requests. */
   Map<String, NDArray> snapshot() {
+    return onStateThread(this::takeSnapshot, "a kvstore snapshot");
+  }
+
+  /** The optimizer's {@code saveStates()}, taken between requests; null if none is set. */
+  byte[] optimizerStates() {
+    return onStateThread(() -> {
+      requireOpen();
+      return optimizer == null ? null : optimizer.saveStates();
+    }, "saving the optimizer states");
+  }
+
+  /** Keeps {@code states} for the optimizer rank 0 sets next. */
+  void preloadOptimizerStates(byte[] states) {
+    byte[] copy = states.clone();
+    onStateThread(() -> {
+      requireOpen();
+      pendingStates = copy;
+      return null;
+    }, "keeping the optimizer states");
+  }
+
+  /** Runs {@code work} on the state thread (between requests) and returns its result. */
+  private <T> T onStateThread(Callable<T> work, String what) {
     if (Thread.currentThread() == stateThread) {
-      return takeSnapshot();
+      try {
+        return work.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new KVStoreException(what + " failed: " + describe(e), e);
+      }
     }
-    Future<Map<String, NDArray>> f;
+    Future<T> f;
     try {
-      f = thread.submit(this::takeSnapshot);
+      f = thread.submit(work);
     } catch (RejectedExecutionException e) {
       throw new IllegalStateException("the kvstore server is closed", e);
     }
@@ -389,16 +433,23 @@ final class ServerState {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KVStoreException("interrupted while taking a kvstore snapshot", e);
+      throw new KVStoreException("interrupted while " + what, e);
     } catch (ExecutionException e) {
-      throw new KVStoreException("kvstore snapshot failed: " + describe(e.getCause()), e.getCause());
+      if (e.getCause() instanceof IllegalStateException ise) {
+        throw ise;
+      }
+      throw new KVStoreException(what + " failed: " + describe(e.getCause()), e.getCause());
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the kvstore server is closed");
     }
   }
 
   private Map<String, NDArray> takeSnapshot() {
-    if (closed) {
-      throw new IllegalStateException("the kvstore server is closed");
-    }
+    requireOpen();
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (KeyState ks : keys.values()) {
       if (ks.stored != null) {

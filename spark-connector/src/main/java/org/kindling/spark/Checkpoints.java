@@ -6,18 +6,21 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.kindling.symbol.callback.EpochRecord;
+import org.kindling.symbol.callback.TrainingHistory;
 
 /**
- * MXNet checkpoint file names and their atomic writes on any Hadoop file system:
- * {@code PREFIX-symbol.json}, {@code PREFIX-%04d.params} (the file of epoch {@code e}, 1-based,
- * holds the weights after {@code e} epochs, as {@code mx.model.save_checkpoint} numbers them)
- * and Kindling's training curve {@code PREFIX-metrics.csv}.
+ * The files of a training job's checkpoint prefix and their atomic writes on any Hadoop file
+ * system: MXNet's {@code PREFIX-symbol.json} and {@code PREFIX-%04d.params} (the file of epoch
+ * {@code e}, 1-based, holds the weights after {@code e} epochs, as {@code
+ * mx.model.save_checkpoint} numbers them), the optimizer states {@code PREFIX-%04d.states}
+ * (formats.md §3.8), and the training history {@code PREFIX-history.csv}, {@code .json} and
+ * {@code .png} ({@link TrainingHistory}).
  */
 public final class Checkpoints {
 
-  /** Header line of the metrics file. */
-  public static final String METRICS_HEADER =
-      "epoch,train_accuracy,val_accuracy,samples_per_second,seconds";
+  /** The history's file extensions, in the order they are written. */
+  static final List<String> HISTORY_FORMATS = List.of("csv", "json", "png");
 
   private Checkpoints() {}
 
@@ -28,15 +31,24 @@ public final class Checkpoints {
 
   /** {@code PREFIX-%04d.params}. */
   public static String paramsFile(String prefix, int epoch) {
+    return numbered(prefix, epoch, "params");
+  }
+
+  /** {@code PREFIX-%04d.states}: the optimizer states after epoch {@code epoch}. */
+  public static String statesFile(String prefix, int epoch) {
+    return numbered(prefix, epoch, "states");
+  }
+
+  private static String numbered(String prefix, int epoch, String extension) {
     if (epoch < 0) {
       throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
     }
-    return String.format(Locale.ROOT, "%s-%04d.params", prefix, epoch);
+    return String.format(Locale.ROOT, "%s-%04d.%s", prefix, epoch, extension);
   }
 
-  /** {@code PREFIX-metrics.csv}. */
-  public static String metricsFile(String prefix) {
-    return prefix + "-metrics.csv";
+  /** {@code PREFIX-history.EXT} for {@code csv}, {@code json} or {@code png}. */
+  public static String historyFile(String prefix, String extension) {
+    return prefix + "-history." + extension;
   }
 
   /** Writes the symbol JSON atomically. */
@@ -52,21 +64,41 @@ public final class Checkpoints {
     HadoopFiles.writeAtomically(new Path(paramsFile(prefix, epoch)), params, conf);
   }
 
-  /** Rewrites the whole metrics CSV atomically with one row per epoch so far. */
-  public static void writeMetrics(String prefix, List<EpochMetrics> rows, Configuration conf)
+  /** Writes an epoch's {@code .states} image atomically. */
+  public static void writeStates(String prefix, int epoch, byte[] states, Configuration conf)
       throws IOException {
-    HadoopFiles.writeAtomically(new Path(metricsFile(prefix)),
-        metricsCsv(rows).getBytes(StandardCharsets.UTF_8), conf);
+    HadoopFiles.writeAtomically(new Path(statesFile(prefix, epoch)), states, conf);
   }
 
-  /** The CSV text: a header line, then {@code epoch,train,val,samples/s,seconds} rows. */
-  public static String metricsCsv(List<EpochMetrics> rows) {
-    StringBuilder s = new StringBuilder(METRICS_HEADER).append('\n');
-    for (EpochMetrics m : rows) {
-      s.append(String.format(Locale.ROOT, "%d,%.6f,%s,%.1f,%.3f\n", m.epoch(), m.trainAccuracy(),
-          m.hasValAccuracy() ? String.format(Locale.ROOT, "%.6f", m.valAccuracy()) : "",
-          m.samplesPerSecond(), m.seconds()));
+  /** Rewrites one of the history's files ({@code csv}, {@code json}, {@code png}) atomically. */
+  static void writeHistory(String prefix, String extension, TrainingHistory history,
+      Configuration conf) throws IOException {
+    byte[] bytes = switch (extension) {
+      case "csv" -> history.csvText().getBytes(StandardCharsets.UTF_8);
+      case "json" -> history.jsonBytes();
+      case "png" -> history.pngBytes();
+      default -> throw new IllegalArgumentException("no history format '" + extension + "'");
+    };
+    HadoopFiles.writeAtomically(new Path(historyFile(prefix, extension)), bytes, conf);
+  }
+
+  /**
+   * The epochs {@code 1 .. upTo} of {@code PREFIX-history.json}, for a run resumed from
+   * checkpoint {@code upTo}; empty if there is no such file.
+   *
+   * @throws IOException naming the file if it cannot be read or is not a history
+   */
+  static List<EpochRecord> readHistory(String prefix, int upTo, Configuration conf)
+      throws IOException {
+    Path file = new Path(historyFile(prefix, "json"));
+    if (upTo == 0 || !HadoopFiles.exists(file, conf)) {
+      return List.of();
     }
-    return s.toString();
+    try {
+      return TrainingHistory.readJson(HadoopFiles.readAll(file, conf), file.toString()).stream()
+          .filter(r -> r.epoch() <= upTo).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 }

@@ -17,42 +17,75 @@ import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.callback.EpochEndParam;
+import org.kindling.symbol.callback.TrainingHistory;
+import org.kindling.symbol.metric.CompositeEvalMetric;
+import org.kindling.symbol.metric.MetricValue;
+import org.kindling.symbol.module.Module;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.io.ParamsFile;
 
 /**
- * What happens at the end of every epoch, off the training path: the weights snapshot becomes
- * {@code PREFIX-%04d.params}, the validation accuracy is measured on it, and once every worker
- * has reported the epoch's totals the metrics row is appended to {@code PREFIX-metrics.csv} and
- * the epoch line is printed.
+ * What happens at the end of every epoch, off the training path: the state becomes {@code
+ * PREFIX-%04d.params} (arguments and auxiliary states) and {@code PREFIX-%04d.states} (the
+ * optimizer's), the validation metrics are measured on it, and once every worker has reported
+ * the epoch's totals the history ({@code PREFIX-history.csv/.json/.png}) is rewritten and the
+ * epoch line printed. A write that fails names the file and the epoch, and later epochs are
+ * refused ({@link #requireHealthy}) so the job stops instead of training on without
+ * checkpoints.
  *
- * <p>{@link #onEpochEnd} only queues the work (the snapshot is already a copy), so the caller —
+ * <p>{@link #onEpochEnd} only queues the work (the state is already a copy), so the caller —
  * the parameter server's message listener, which holds rank 0 until it returns — releases the
  * workers at once. One background thread does the epochs in order.
  */
 final class EpochCheckpointer implements AutoCloseable {
-  /** Rows per forward pass when measuring validation accuracy. */
+  /** Rows per forward pass when measuring validation metrics. */
   static final int VALIDATION_BATCH = 256;
+
+  /**
+   * The state after an epoch, handed over to the checkpointer, which closes the arrays.
+   *
+   * @param epoch the epoch, 1-based
+   * @param args the weights by name (copies)
+   * @param aux the auxiliary states by name (copies; worker 0's in distributed training)
+   * @param optimizerStates the optimizer's {@code .states} image, or null
+   */
+  record EpochState(int epoch, Map<String, NDArray> args, Map<String, NDArray> aux,
+      byte[] optimizerStates) implements AutoCloseable {
+    @Override
+    public void close() {
+      args.values().forEach(NDArray::close);
+      aux.values().forEach(NDArray::close);
+    }
+  }
 
   private final TrainConfig config;
   private final Symbol symbol;
   private final Configuration conf;
   private final ProgressTracker tracker;
   private final Consumer<String> out;
+  private final TrainingHistory history;
   private final ExecutorService thread;
   private final List<Future<?>> pending = new ArrayList<>();
   private final List<EpochMetrics> metrics = new ArrayList<>();
   private volatile byte[] lastParams;
   private volatile int lastEpoch;
+  private volatile Throwable failure;
 
+  /**
+   * @throws IOException if a resumed run's history cannot be read
+   */
   EpochCheckpointer(TrainConfig config, Symbol symbol, Configuration conf,
-      ProgressTracker tracker, Consumer<String> out) {
+      ProgressTracker tracker, Consumer<String> out) throws IOException {
     this.config = config;
     this.symbol = symbol;
     this.conf = conf;
     this.tracker = tracker;
     this.out = out;
+    this.history = TrainingHistory.builder().previous(config.modelPrefix() == null ? List.of()
+        : Checkpoints.readHistory(config.modelPrefix(), config.beginEpoch(), conf)).build();
+    this.lastEpoch = config.beginEpoch();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kindling-checkpoint");
       t.setDaemon(true);
@@ -68,69 +101,120 @@ final class EpochCheckpointer implements AutoCloseable {
   }
 
   /**
-   * Queues the end-of-epoch work for {@code weights}, which the caller hands over (they must be
-   * copies that nothing else writes); they are closed when the work is done.
+   * Queues the end-of-epoch work for {@code state}, which the caller hands over.
+   *
+   * @throws IllegalStateException if an earlier epoch's work failed (its message)
    */
-  synchronized void onEpochEnd(int epoch, Map<String, NDArray> weights) {
+  synchronized void onEpochEnd(EpochState state) {
+    try {
+      requireHealthy();
+    } catch (IllegalStateException e) {
+      state.close();
+      throw e;
+    }
     pending.add(thread.submit(() -> {
-      try {
-        finishEpoch(epoch, weights);
-      } finally {
-        weights.values().forEach(NDArray::close);
+      try (state) {
+        finishEpoch(state);
+      } catch (Exception | Error e) {
+        failure = e;
+        throw e;
       }
       return null;
     }));
   }
 
-  private void finishEpoch(int epoch, Map<String, NDArray> weights) throws Exception {
-    byte[] params = paramsBytes(weights);
+  /**
+   * Fails if the work of an earlier epoch failed, so training stops at the next epoch end.
+   *
+   * @throws IllegalStateException with that failure's message
+   */
+  void requireHealthy() {
+    Throwable f = failure;
+    if (f != null) {
+      throw new IllegalStateException(f.getMessage(), f);
+    }
+  }
+
+  private void finishEpoch(EpochState s) throws Exception {
+    int epoch = s.epoch();
+    byte[] params = paramsBytes(s.args(), s.aux());
     lastParams = params;
     lastEpoch = epoch;
+    String prefix = config.modelPrefix();
     String file = null;
-    if (config.modelPrefix() != null) {
-      Checkpoints.writeParams(config.modelPrefix(), epoch, params, conf);
-      file = Checkpoints.paramsFile(config.modelPrefix(), epoch);
+    if (prefix != null) {
+      file = Checkpoints.paramsFile(prefix, epoch);
+      write(Checkpoints.paramsFile(prefix, epoch), epoch,
+          () -> Checkpoints.writeParams(prefix, epoch, params, conf));
+      if (s.optimizerStates() != null) {
+        write(Checkpoints.statesFile(prefix, epoch), epoch,
+            () -> Checkpoints.writeStates(prefix, epoch, s.optimizerStates(), conf));
+      }
     }
-    double val = config.valData() == null ? Double.NaN : validate(weights);
+    List<MetricValue> val = config.valData() == null ? List.of() : validate(s.args(), s.aux());
     ProgressTracker.EpochTotals t = tracker.epochTotals(epoch).get();
-    EpochMetrics m = new EpochMetrics(epoch, t.accuracy(), val, t.samplesPerSecond(),
-        t.seconds());
-    List<EpochMetrics> rows;
+    List<MetricValue> train = t.values(config.metrics());
+    EpochMetrics m = EpochMetrics.of(epoch, train, val, t.samplesPerSecond(), t.seconds());
     synchronized (metrics) {
       metrics.add(m);
-      rows = List.copyOf(metrics);
     }
-    if (config.modelPrefix() != null) {
-      Checkpoints.writeMetrics(config.modelPrefix(), rows, conf);
+    history.epochEnd(new EpochEndParam(epoch - 1, symbol, Map.of(), Map.of(), train, val,
+        t.seconds()));
+    if (prefix != null) {
+      for (String ext : Checkpoints.HISTORY_FORMATS) {
+        write(Checkpoints.historyFile(prefix, ext), epoch,
+            () -> Checkpoints.writeHistory(prefix, ext, history, conf));
+      }
     }
     double elapsed = tracker.elapsedSeconds();
+    int begin = config.beginEpoch();
     out.accept(String.format(Locale.ROOT,
-        "epoch %d/%d done  train-acc %.4f%s  %.0f samples/s  %.1f s/epoch  elapsed %s  eta %s%s",
-        epoch, config.epochs(), m.trainAccuracy(),
-        m.hasValAccuracy() ? String.format(Locale.ROOT, "  val-acc %.4f", val) : "",
+        "epoch %d/%d done  %s%s  %.0f samples/s  %.1f s/epoch  elapsed %s  eta %s%s",
+        epoch, config.epochs(), ProgressTracker.describe("train", train),
+        val.isEmpty() ? "" : "  " + ProgressTracker.describe("val", val),
         m.samplesPerSecond(), m.seconds(), ProgressTracker.clock(elapsed),
-        ProgressTracker.eta(elapsed, (double) epoch / config.epochs()),
+        ProgressTracker.eta(elapsed, (double) (epoch - begin) / (config.epochs() - begin)),
         file == null ? "" : "  saved " + file));
   }
 
-  private double validate(Map<String, NDArray> weights) throws IOException {
-    Shape example = Shape.of(config.inputShape());
-    RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
-    try (NetworkRunner runner = NetworkRunner.bind(symbol, weights, Map.of(), example,
-            VALIDATION_BATCH);
-        RawImageRecordIter it = RawImageRecordIter.builder(
-            new PrefetchingRecordSource(split.openPart(0, 1)), example, VALIDATION_BATCH)
-        .scale(config.scale()).roundBatch(false).build()) {
-      return runner.accuracy(it);
+  private interface Write {
+    void run() throws IOException;
+  }
+
+  /** Runs a write; its failure names the file and the epoch. */
+  private static void write(String file, int epoch, Write w) throws IOException {
+    try {
+      w.run();
+    } catch (IOException e) {
+      throw new IOException("epoch " + epoch + ": cannot write " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
-  /** The {@code .params} file image of {@code weights}, names {@code arg:<name>}. */
-  static byte[] paramsBytes(Map<String, NDArray> weights) {
+  private List<MetricValue> validate(Map<String, NDArray> args, Map<String, NDArray> aux)
+      throws IOException {
+    Shape example = Shape.of(config.inputShape());
+    RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
+    try (Module module = new Module(symbol);
+        RawImageRecordIter it = RawImageRecordIter.builder(
+            new PrefetchingRecordSource(split.openPart(0, 1)), example, VALIDATION_BATCH)
+        .scale(config.scale()).roundBatch(false).build()) {
+      module.bind(it.provideData(), it.provideLabel(), false);
+      module.initParams(null, args, aux, false);
+      return module.score(it, new CompositeEvalMetric(config.createMetrics()));
+    }
+  }
+
+  /** The {@code .params} file image: {@code arg:<name>} then {@code aux:<name>}. */
+  static byte[] paramsBytes(Map<String, NDArray> args, Map<String, NDArray> aux) {
     List<String> names = new ArrayList<>();
     List<NDArray> arrays = new ArrayList<>();
-    weights.forEach((k, v) -> {
+    args.forEach((k, v) -> {
       names.add("arg:" + k);
+      arrays.add(v);
+    });
+    aux.forEach((k, v) -> {
+      names.add("aux:" + k);
       arrays.add(v);
     });
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -171,12 +255,17 @@ final class EpochCheckpointer implements AutoCloseable {
     }
   }
 
+  /** The failure of an epoch's work, or null. */
+  Throwable failure() {
+    return failure;
+  }
+
   /** The last epoch's {@code .params} image, or null before the first epoch ended. */
   byte[] lastParams() {
     return lastParams;
   }
 
-  /** The last epoch whose weights were snapshotted. */
+  /** The last epoch whose state was checkpointed ({@code beginEpoch} before the first). */
   int lastEpoch() {
     return lastEpoch;
   }

@@ -1,21 +1,56 @@
 package org.kindling.spark;
 
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kindling.symbol.metric.MetricValue;
+
 /**
- * What one epoch of training achieved, as written to {@code PREFIX-metrics.csv}.
+ * What one epoch of training achieved, as the history files record it.
  *
  * @param epoch the epoch, 1-based (its checkpoint is {@code PREFIX-%04d.params} of this number)
- * @param trainAccuracy accuracy on the training batches of this epoch, over all workers, each
- *     batch measured before its update (as MXNet's {@code Speedometer} reports it)
- * @param valAccuracy accuracy on the validation data with the weights at the end of the epoch,
- *     or {@code NaN} when no validation data was given
+ * @param train the training metrics by name over all workers (e.g. {@code accuracy}, {@code
+ *     cross-entropy}), each batch measured before its update, as MXNet's {@code fit} does
+ * @param val the validation metrics by name with the weights at the end of the epoch, empty
+ *     when no validation data was given
  * @param samplesPerSecond training samples per second, summed over the workers
  * @param seconds wall-clock seconds of the epoch (the slowest worker)
  */
-public record EpochMetrics(int epoch, double trainAccuracy, double valAccuracy,
-    double samplesPerSecond, double seconds) implements java.io.Serializable {
+public record EpochMetrics(int epoch, Map<String, Double> train, Map<String, Double> val,
+    double samplesPerSecond, double seconds) implements Serializable {
+
+  /** Copies the maps, keeping their order. */
+  public EpochMetrics {
+    train = Collections.unmodifiableMap(new LinkedHashMap<>(train));
+    val = Collections.unmodifiableMap(new LinkedHashMap<>(val));
+  }
+
+  /** From metric values. */
+  static EpochMetrics of(int epoch, List<MetricValue> train, List<MetricValue> val,
+      double samplesPerSecond, double seconds) {
+    return new EpochMetrics(epoch, byName(train), byName(val), samplesPerSecond, seconds);
+  }
+
+  private static Map<String, Double> byName(List<MetricValue> values) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    values.forEach(v -> m.put(v.name(), v.value()));
+    return m;
+  }
+
+  /** The training {@code accuracy}, or NaN if it was not measured. */
+  public double trainAccuracy() {
+    return train.getOrDefault("accuracy", Double.NaN);
+  }
+
+  /** The validation {@code accuracy}, or NaN if it was not measured. */
+  public double valAccuracy() {
+    return val.getOrDefault("accuracy", Double.NaN);
+  }
 
   /** True if validation accuracy was measured. */
   public boolean hasValAccuracy() {
-    return !Double.isNaN(valAccuracy);
+    return !Double.isNaN(valAccuracy());
   }
 }

@@ -99,4 +99,32 @@ public final class HadoopFiles {
   public static boolean exists(Path file, Configuration conf) throws IOException {
     return fileSystem(file, conf).exists(file);
   }
+
+  /** The names of the files in {@code dir} (none if it does not exist). */
+  public static java.util.List<String> list(Path dir, Configuration conf) throws IOException {
+    FileSystem fs = fileSystem(dir, conf);
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (!fs.exists(dir)) {
+      return out;
+    }
+    for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+      if (st.isFile()) {
+        out.add(st.getPath().getName());
+      }
+    }
+    java.util.Collections.sort(out);
+    return out;
+  }
+
+  /**
+   * Deletes a file.
+   *
+   * @throws IOException naming the file if it exists and cannot be deleted
+   */
+  public static void delete(Path file, Configuration conf) throws IOException {
+    FileSystem fs = fileSystem(file, conf);
+    if (!fs.delete(file, false) && fs.exists(file)) {
+      throw new IOException("cannot delete " + file);
+    }
+  }
 }

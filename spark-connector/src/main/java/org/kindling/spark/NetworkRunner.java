@@ -5,21 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kindling.symbol.Symbol;
-import org.kindling.symbol.metric.Accuracy;
-import org.kindling.symbol.metric.EvalMetric;
 import org.kindling.symbol.module.CheckpointParams;
 import org.kindling.symbol.module.Module;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
-import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.io.ParamsFile;
 
 /**
  * A network bound once for inference at a fixed batch size: the scoring engine behind
- * {@link KindlingModel#transform} (one per partition) and the per-epoch validation of a training
- * job. Input rows are {@code prod(exampleShape)} floats; the output of a batch is the network's
+ * {@link KindlingModel#transform} (one per partition). Input rows are {@code prod(exampleShape)} floats; the output of a batch is the network's
  * first output, {@code (batch, width)} in row-major order.
  */
 final class NetworkRunner implements AutoCloseable {
@@ -163,22 +159,6 @@ final class NetworkRunner implements AutoCloseable {
   /** Width of one output row (e.g. the number of classes), known after the first bind. */
   int outputWidth() {
     return (int) module.outputs().get(0).shape().sizeFrom(1);
-  }
-
-  /**
-   * Accuracy over every batch of {@code data} (padded rows skipped); the iterator must produce
-   * batches of this runner's batch size and example shape.
-   */
-  double accuracy(DataIter data) throws IOException {
-    EvalMetric acc = new Accuracy();
-    DataBatch b;
-    while ((b = data.next()) != null) {
-      try (DataBatch batch = b) {
-        module.forward(new DataBatch(batch.data(), List.of(), batch.pad()), false);
-        module.updateMetric(acc, batch);
-      }
-    }
-    return acc.get().value();
   }
 
   /** Releases the bound executor. */

@@ -1,16 +1,14 @@
 package org.kindling.spark;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.op.nn.Activation;
 
 /**
- * The networks a training job can train: the built-in multilayer perceptron, or any symbol JSON
- * file (written by MXNet or Kindling) whose data input is {@code data} and whose label is
- * {@code softmax_label}.
+ * The networks a training job can train ({@link NetworkSpec}): the multilayer perceptron, the
+ * model zoo, or any symbol JSON file (written by MXNet or Kindling) whose data input is {@code
+ * data} and whose label is {@code softmax_label}.
  */
 public final class Networks {
 
@@ -40,20 +38,15 @@ public final class Networks {
   }
 
   /**
-   * The network a configuration asks for: the symbol file if given (read through Hadoop, so it
-   * may be on HDFS or S3), else the built-in MLP.
+   * The network a configuration asks for ({@link TrainConfig#network()}); a symbol file is read
+   * through Hadoop, so it may be on HDFS or S3.
    *
    * @throws IOException naming the file if it cannot be read or is not valid symbol JSON
-   * @throws IllegalArgumentException if the network has no {@code data} input
+   * @throws IllegalArgumentException if the network has no {@code data} input, or the zoo
+   *     rejects the name or the input shape
    */
   public static Symbol forConfig(TrainConfig config, Configuration conf) throws IOException {
-    Symbol s;
-    if (config.symbolFile() != null) {
-      byte[] json = HadoopFiles.readAll(new Path(config.symbolFile()), conf);
-      s = Symbol.fromJson(new String(json, StandardCharsets.UTF_8), config.symbolFile());
-    } else {
-      s = mlp(config.hidden(), config.numClasses());
-    }
+    Symbol s = config.network().build(config.numClasses(), config.inputShape(), conf);
     if (!s.listArguments().contains(DATA)) {
       throw new IllegalArgumentException("the network has no input named '" + DATA
           + "'; its arguments are " + s.listArguments());

@@ -1,11 +1,14 @@
 package org.kindling.spark;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.kindling.symbol.metric.MetricValue;
+import org.kindling.symbol.spec.Spec;
 
 /**
  * The driver's view of training progress, fed by {@link WorkerReport}s from all workers. Prints
@@ -17,10 +20,11 @@ import java.util.function.LongSupplier;
  */
 final class ProgressTracker {
 
-  /** Totals of one epoch over all workers. */
-  record EpochTotals(int epoch, long samples, long correct, double seconds) {
-    double accuracy() {
-      return samples == 0 ? Double.NaN : (double) correct / samples;
+  /** Totals of one epoch over all workers: samples, each metric's sum and count, time. */
+  record EpochTotals(int epoch, long samples, double[] sums, long[] counts, double seconds) {
+    /** The metrics' values over all workers. */
+    List<MetricValue> values(List<Spec> metrics) {
+      return MetricTotals.values(metrics, sums, counts);
     }
 
     double samplesPerSecond() {
@@ -29,7 +33,9 @@ final class ProgressTracker {
   }
 
   private final int numWorkers;
+  private final int beginEpoch;
   private final int epochs;
+  private final List<Spec> metrics;
   private final Consumer<String> out;
   private final LongSupplier nanoClock;
   private long startNanos;
@@ -40,13 +46,18 @@ final class ProgressTracker {
 
   /**
    * @param numWorkers number of workers whose epoch ends make an epoch complete
-   * @param epochs total epochs, for the ETA
+   * @param beginEpoch the epochs done before this run (a resumed job's), for the ETA
+   * @param epochs the epoch count at the end, for the ETA
+   * @param metrics the job's metric specs, in report order
    * @param out where progress lines go
    * @param nanoClock time source ({@link System#nanoTime} in production)
    */
-  ProgressTracker(int numWorkers, int epochs, Consumer<String> out, LongSupplier nanoClock) {
+  ProgressTracker(int numWorkers, int beginEpoch, int epochs, List<Spec> metrics,
+      Consumer<String> out, LongSupplier nanoClock) {
     this.numWorkers = numWorkers;
+    this.beginEpoch = beginEpoch;
     this.epochs = epochs;
+    this.metrics = List.copyOf(metrics);
     this.out = out;
     this.nanoClock = nanoClock;
     this.startNanos = nanoClock.getAsLong();
@@ -74,20 +85,29 @@ final class ProgressTracker {
       Map<Integer, WorkerReport> ends = epochEnds.computeIfAbsent(r.epoch(), e -> new HashMap<>());
       ends.put(rank, r);
       if (ends.size() == numWorkers) {
-        long samples = 0;
-        long correct = 0;
-        double seconds = 0;
-        for (WorkerReport w : ends.values()) {
-          samples += w.samples();
-          correct += w.correct();
-          seconds = Math.max(seconds, w.seconds());
-        }
-        future(r.epoch()).complete(new EpochTotals(r.epoch(), samples, correct, seconds));
+        future(r.epoch()).complete(sum(r.epoch(), ends.values()));
         epochEnds.remove(r.epoch());
       }
     } else if (rank == 0) {
       out.accept(progressLine(r));
     }
+  }
+
+  /** The totals of {@code reports} of one epoch (the slowest worker's time). */
+  private EpochTotals sum(int epoch, Iterable<WorkerReport> reports) {
+    long samples = 0;
+    double[] sums = new double[metrics.size()];
+    long[] counts = new long[metrics.size()];
+    double seconds = 0;
+    for (WorkerReport w : reports) {
+      samples += w.samples();
+      for (int i = 0; i < sums.length && i < w.sums().length; i++) {
+        sums[i] += w.sums()[i];
+        counts[i] += w.counts()[i];
+      }
+      seconds = Math.max(seconds, w.seconds());
+    }
+    return new EpochTotals(epoch, samples, sums, counts, seconds);
   }
 
   /** A future completed when every worker has reported the end of {@code epoch}. */
@@ -107,23 +127,28 @@ final class ProgressTracker {
   }
 
   private String progressLine(WorkerReport r) {
-    long samples = 0;
-    long correct = 0;
-    double rate = 0;
-    for (WorkerReport w : latest.values()) {
-      if (w.epoch() == r.epoch() && !w.epochEnd()) {
-        samples += w.samples();
-        correct += w.correct();
-        rate += w.seconds() > 0 ? w.samples() / w.seconds() : 0;
-      }
-    }
-    double acc = samples == 0 ? 0 : (double) correct / samples;
+    List<WorkerReport> current = latest.values().stream()
+        .filter(w -> w.epoch() == r.epoch() && !w.epochEnd()).toList();
+    // every worker runs the same steps in lock-step, but the others' reports of this step may
+    // still be on their way: rank 0's speed times the workers is the job's
+    double rate = r.seconds() > 0 ? numWorkers * r.samples() / r.seconds() : 0;
+    EpochTotals t = sum(r.epoch(), current);
     double elapsed = elapsedSeconds();
-    double done = (r.epoch() - 1) + (double) r.batch() / Math.max(1, r.batches());
-    return String.format(Locale.ROOT,
-        "epoch %d/%d  batch %d/%d  %.0f samples/s  train-acc %.4f  elapsed %s  eta %s",
-        r.epoch(), epochs, r.batch(), r.batches(), rate, acc, clock(elapsed),
-        eta(elapsed, done / epochs));
+    double done = (r.epoch() - 1 - beginEpoch) + (double) r.batch() / Math.max(1, r.batches());
+    return String.format(Locale.ROOT, "epoch %d/%d  batch %d/%d  %.0f samples/s  %s  elapsed %s"
+            + "  eta %s", r.epoch(), epochs, r.batch(), r.batches(), rate,
+        describe("train", t.values(metrics)), clock(elapsed),
+        eta(elapsed, done / (epochs - beginEpoch)));
+  }
+
+  /** {@code train-accuracy 0.9123  train-cross-entropy 0.2500}. */
+  static String describe(String prefix, List<MetricValue> values) {
+    StringBuilder s = new StringBuilder();
+    for (MetricValue v : values) {
+      s.append(s.length() == 0 ? "" : "  ").append(prefix).append('-').append(v.name())
+          .append(String.format(Locale.ROOT, " %.4f", v.value()));
+    }
+    return s.toString();
   }
 
   /** {@code m:ss} or {@code h:mm:ss}. */

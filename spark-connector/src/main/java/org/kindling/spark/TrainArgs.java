@@ -16,36 +16,63 @@ import java.util.function.ObjLongConsumer;
  */
 public final class TrainArgs {
 
-  private record Opt(String name, String value, String help, BiConsumer<TrainConfig.Builder, String> set) {}
+  /** An option; {@code value} is null for a flag, which takes no value. */
+  private record Opt(String name, String value, String help,
+      BiConsumer<TrainConfig.Builder, String> set) {}
 
   private static final Map<String, Opt> OPTIONS = new LinkedHashMap<>();
+  /** Other names of options, e.g. MXNet {@code fit.py}'s, mapped to Kindling's. */
+  private static final Map<String, String> ALIASES = Map.of("--load-epoch", "--begin-epoch",
+      "--num-epochs", "--epochs", "--mom", "--momentum");
 
   static {
     add("--data", "URI", "training .rec file(s): hdfs://, s3a://, file:// or a plain path;"
         + " several separated by ';' (required)", TrainConfig.Builder::data);
-    add("--val-data", "URI", "validation .rec file(s); accuracy on them is computed after"
+    add("--val-data", "URI", "validation .rec file(s); the metrics on them are computed after"
         + " every epoch", TrainConfig.Builder::valData);
     addInt("--num-workers", "W", "number of barrier tasks training in parallel (default 1)",
         TrainConfig.Builder::numWorkers);
     addInt("--batch-size", "N", "batch size per worker (default 128)",
         TrainConfig.Builder::batchSize);
-    addInt("--epochs", "N", "number of passes over the data (default 10)",
-        TrainConfig.Builder::epochs);
-    addDouble("--lr", "X", "SGD learning rate (default 0.1)", TrainConfig.Builder::learningRate);
-    addDouble("--momentum", "X", "SGD momentum (default 0.9)", TrainConfig.Builder::momentum);
-    addDouble("--wd", "X", "weight decay (default 0.0001)", TrainConfig.Builder::weightDecay);
-    add("--network", "NAME", "built-in network: mlp (default)", TrainConfig.Builder::network);
+    addInt("--epochs", "N", "epochs completed at the end, counting those before --begin-epoch"
+        + " (default 10; also --num-epochs)", TrainConfig.Builder::epochs);
+    add("--network", "NAME", "mlp (default; widths from --hidden) or a zoo network: lenet,"
+        + " alexnet, vgg11..vgg19[_bn], resnet<N>[_v1] (20, 32, 44, 56, 110 for 28x28 images; 18,"
+        + " 34, 50, ... for larger ones), inception-bn, mobilenet; zoo networks need"
+        + " --input-shape C,H,W", TrainConfig.Builder::network);
     addInts("--hidden", "A,B,..", "hidden layer widths of the mlp (default 256,128)",
         TrainConfig.Builder::hidden);
-    addInt("--num-classes", "N", "number of classes of the mlp (default 10)",
+    addInt("--num-classes", "N", "number of classes (default 10)",
         TrainConfig.Builder::numClasses);
     addInts("--input-shape", "D,..", "shape of one example without the batch axis"
         + " (default 784; e.g. 1,28,28)", TrainConfig.Builder::inputShape);
-    add("--symbol", "FILE", "train this MXNet symbol JSON instead of the built-in network"
+    add("--symbol", "FILE", "train this MXNet symbol JSON instead of --network"
         + " (its data input is 'data', its label 'softmax_label')", TrainConfig.Builder::symbolFile);
+    add("--optimizer", "NAME", "sgd (default), nag, adam, adamw, rmsprop, adagrad, adadelta,"
+        + " signum or lamb, with MXNet's parameters", TrainConfig.Builder::optimizer);
+    add("--optimizer-params", "K=V,..", "more optimizer parameters by MXNet's names, e.g."
+        + " beta1=0.9,beta2=0.999 or lr_scheduler=factor,lr_scheduler.step=1000"
+        + " (rescale_grad defaults to 1/(batch-size * workers))", TrainArgs::optimizerParams);
+    addDouble("--lr", "X", "learning_rate (default 0.1 for sgd and nag, as MXNet's fit.py;"
+        + " the optimizer's own default otherwise)", TrainConfig.Builder::learningRate);
+    addDouble("--momentum", "X", "momentum of sgd, nag and signum (default 0.9; also --mom)",
+        TrainConfig.Builder::momentum);
+    addDouble("--wd", "X", "weight decay wd (default 0.0001)", TrainConfig.Builder::weightDecay);
+    add("--initializer", "SPEC", "MXNet initializer, e.g. 'xavier(rnd_type=uniform,"
+        + " magnitude=3)', normal, 'uniform(scale=0.07)' (default " + TrainConfig.DEFAULT_INITIALIZER
+        + "); a variable's __init__ attribute wins", TrainConfig.Builder::initializer);
+    add("--metrics", "M,..", "training and validation metrics by MXNet's names, e.g."
+        + " acc,ce,'top_k_accuracy(top_k=5)' (default "
+        + String.join(",", TrainConfig.DEFAULT_METRICS) + ")",
+        (b, v) -> b.metrics(splitTopLevel(v)));
     add("--model-prefix", "URI", "checkpoint prefix on any Hadoop file system: writes"
-        + " PREFIX-symbol.json, PREFIX-0001.params ... and PREFIX-metrics.csv",
+        + " PREFIX-symbol.json, PREFIX-0001.params and PREFIX-0001.states (optimizer states)"
+        + " ..., and PREFIX-history.csv/.json/.png (the metrics per epoch)",
         TrainConfig.Builder::modelPrefix);
+    addInt("--begin-epoch", "N", "continue from PREFIX-N.params and PREFIX-N.states (also"
+        + " --load-epoch, MXNet fit.py's name)", TrainConfig.Builder::beginEpoch);
+    addFlag("--overwrite", "replace existing PREFIX-* checkpoints (without it a run refuses"
+        + " to)", TrainConfig.Builder::overwrite);
     add("--kvstore", "TYPE", "dist_sync (default: parameter server on the driver) or local"
         + " (a single task)", TrainConfig.Builder::kvstore);
     addLong("--seed", "N", "seed for parameter initialization (default 42)",
@@ -90,6 +117,60 @@ public final class TrainArgs {
     add(name, value, help, (b, v) -> set.accept(b, parseInts(name, v)));
   }
 
+  private static void addFlag(String name, String help,
+      BiConsumer<TrainConfig.Builder, Boolean> set) {
+    OPTIONS.put(name, new Opt(name, null, help, (b, v) -> set.accept(b, parseBool(name, v))));
+  }
+
+  private static void optimizerParams(TrainConfig.Builder b, String text) {
+    List<String> pairs = new ArrayList<>();
+    for (String token : text.trim().split("[,\\s]+")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      if (token.indexOf('=') < 0 && !pairs.isEmpty()) {
+        // a list value such as lr_scheduler.step=10,20 was split at its comma
+        pairs.set(pairs.size() - 1, pairs.get(pairs.size() - 1) + "," + token);
+      } else {
+        pairs.add(token);
+      }
+    }
+    for (String p : pairs) {
+      int eq = p.indexOf('=');
+      if (eq <= 0 || eq == p.length() - 1) {
+        throw new IllegalArgumentException("--optimizer-params needs KEY=VALUE pairs separated by"
+            + " commas, got '" + p + "' in '" + text + "'");
+      }
+      b.optimizerParam(p.substring(0, eq), p.substring(eq + 1));
+    }
+  }
+
+  /** Splits {@code a,b(x=1, y=2),c} at the commas outside brackets and quotes. */
+  static List<String> splitTopLevel(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    char quote = 0;
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quote != 0) {
+        quote = c == quote ? 0 : quote;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        out.add(text.substring(start, i).trim());
+        start = i + 1;
+      }
+    }
+    out.add(text.substring(start).trim());
+    out.removeIf(String::isEmpty);
+    return out;
+  }
+
   /** True if the arguments ask for help ({@code --help} or {@code -h}). */
   public static boolean wantsHelp(String[] args) {
     for (String a : args) {
@@ -116,9 +197,13 @@ public final class TrainArgs {
         name = a.substring(0, eq);
         value = a.substring(eq + 1);
       }
-      Opt opt = OPTIONS.get(name);
+      Opt opt = OPTIONS.get(ALIASES.getOrDefault(name, name));
       if (opt == null) {
         throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
+      }
+      if (opt.value() == null) {
+        opt.set().accept(into, value == null ? "true" : value);
+        continue;
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -141,12 +226,13 @@ public final class TrainArgs {
     StringBuilder s = new StringBuilder();
     s.append("Usage: ").append(command).append(" --data URI [options]\n\n");
     s.append("Trains a network on RecordIO image records with W Spark barrier tasks and a\n");
-    s.append("parameter server on the driver (MXNet's dist_sync), writing MXNet checkpoints.\n\n");
+    s.append("parameter server on the driver (MXNet's dist_sync), writing MXNet checkpoints\n");
+    s.append("and the training history; --begin-epoch N resumes from checkpoint N.\n\n");
     s.append("Options:\n");
     List<String> lefts = new ArrayList<>();
     int width = 0;
     for (Opt o : OPTIONS.values()) {
-      String left = o.name() + " " + o.value();
+      String left = o.value() == null ? o.name() : o.name() + " " + o.value();
       lefts.add(left);
       width = Math.max(width, left.length());
     }
@@ -199,6 +285,15 @@ public final class TrainArgs {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(option + " needs a number, got '" + v + "'");
     }
+  }
+
+  private static boolean parseBool(String option, String v) {
+    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(option + " takes no value, or true/false;"
+          + " got '" + v + "'");
+    };
   }
 
   private static int[] parseInts(String option, String v) {

@@ -1,13 +1,25 @@
 package org.kindling.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.kindling.symbol.init.Initializers;
+import org.kindling.symbol.init.WeightInitializer;
+import org.kindling.symbol.metric.EvalMetric;
+import org.kindling.symbol.metric.Metrics;
+import org.kindling.symbol.optimizer.OptimizerSpec;
+import org.kindling.symbol.spec.Spec;
 
 /**
  * Everything one training job needs, validated once in {@link Builder#build()} so that a bad
  * setting fails on the driver with a message naming the option, before any Spark stage starts.
+ * Settings are typed: the network ({@link NetworkSpec}), the store ({@link KVStoreKind}), the
+ * optimizer ({@link OptimizerSpec}, MXNet's name and parameters), the initializer and the
+ * metrics (MXNet-style {@link Spec}s, checked by building them once).
  *
  * <p>Option names follow MXNet's {@code fit.py} and the Spark package ({@code --num-workers},
  * {@code --batch-size}, {@code --lr}, {@code --model-prefix}, ...); {@link TrainArgs} maps the
@@ -15,48 +27,56 @@ import java.util.Objects;
  * in their closure.
  */
 public final class TrainConfig implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** The built-in network names accepted by {@code --network}. */
-  public static final String NETWORK_MLP = "mlp";
+  /** Optimizers whose default {@code learning_rate} is {@code fit.py}'s 0.1. */
+  private static final Set<String> FIT_PY_LR = Set.of("sgd", "nag");
+  /** Optimizers that get {@code fit.py}'s {@code --mom} (0.9), as its {@code has_momentum}. */
+  private static final Set<String> HAS_MOMENTUM = Set.of("sgd", "nag", "signum");
+  /** MXNet {@code fit.py}'s initializer. */
+  public static final String DEFAULT_INITIALIZER =
+      "xavier(rnd_type=gaussian, factor_type=in, magnitude=2)";
+  /** The default metrics: MXNet's {@code accuracy}, and a loss for the history's loss panel. */
+  public static final List<String> DEFAULT_METRICS = List.of("accuracy", "ce");
 
   private final String data;
   private final String valData;
   private final int numWorkers;
   private final int batchSize;
   private final int epochs;
-  private final double learningRate;
-  private final double momentum;
-  private final double weightDecay;
-  private final String network;
-  private final int[] hidden;
+  private final int beginEpoch;
+  private final NetworkSpec network;
   private final int numClasses;
   private final int[] inputShape;
-  private final String symbolFile;
+  private final OptimizerSpec optimizer;
+  private final Spec initializer;
+  private final List<Spec> metrics;
   private final String modelPrefix;
-  private final String kvstore;
+  private final boolean overwrite;
+  private final KVStoreKind kvstore;
   private final long seed;
   private final int dispBatches;
   private final float scale;
   private final String master;
   private final String memoryLimit;
 
-  private TrainConfig(Builder b) {
+  private TrainConfig(Builder b, NetworkSpec network, OptimizerSpec optimizer, Spec initializer,
+      List<Spec> metrics, KVStoreKind kvstore) {
     this.data = b.data;
     this.valData = b.valData;
     this.numWorkers = b.numWorkers;
     this.batchSize = b.batchSize;
     this.epochs = b.epochs;
-    this.learningRate = b.learningRate;
-    this.momentum = b.momentum;
-    this.weightDecay = b.weightDecay;
-    this.network = b.network;
-    this.hidden = b.hidden.clone();
+    this.beginEpoch = b.beginEpoch;
+    this.network = network;
     this.numClasses = b.numClasses;
     this.inputShape = b.inputShape.clone();
-    this.symbolFile = b.symbolFile;
+    this.optimizer = optimizer;
+    this.initializer = initializer;
+    this.metrics = List.copyOf(metrics);
     this.modelPrefix = b.modelPrefix;
-    this.kvstore = b.kvstore;
+    this.overwrite = b.overwrite;
+    this.kvstore = kvstore;
     this.seed = b.seed;
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
@@ -64,7 +84,7 @@ public final class TrainConfig implements Serializable {
     this.memoryLimit = b.memoryLimit;
   }
 
-  /** A builder with MXNet {@code fit.py}-like defaults (batch 128, lr 0.1, momentum 0.9). */
+  /** A builder with MXNet {@code fit.py}-like defaults (batch 128, SGD lr 0.1, momentum 0.9). */
   public static Builder builder() {
     return new Builder();
   }
@@ -77,15 +97,30 @@ public final class TrainConfig implements Serializable {
     b.numWorkers = numWorkers;
     b.batchSize = batchSize;
     b.epochs = epochs;
-    b.learningRate = learningRate;
-    b.momentum = momentum;
-    b.weightDecay = weightDecay;
-    b.network = network;
-    b.hidden = hidden.clone();
+    b.beginEpoch = beginEpoch;
+    if (network instanceof NetworkSpec.SymbolFile f) {
+      b.symbolFile = f.uri();
+    } else if (network instanceof NetworkSpec.Mlp m) {
+      b.network = NetworkSpec.Mlp.NAME;
+      b.hidden = m.hidden().stream().mapToInt(Integer::intValue).toArray();
+    } else if (network instanceof NetworkSpec.ZooNetwork z) {
+      b.network = z.name();
+    }
     b.numClasses = numClasses;
     b.inputShape = inputShape.clone();
-    b.symbolFile = symbolFile;
+    b.optimizerName = optimizer.name();
+    optimizer.params().forEach((k, v) -> {
+      switch (k) {
+        case "learning_rate" -> b.learningRate = Double.parseDouble(v);
+        case "momentum" -> b.momentum = Double.parseDouble(v);
+        case "wd" -> b.weightDecay = Double.parseDouble(v);
+        default -> b.optimizerParams.put(k, v);
+      }
+    });
+    b.initializer = initializer.toString();
+    b.metrics = metrics.stream().map(Spec::toString).toList();
     b.modelPrefix = modelPrefix;
+    b.overwrite = overwrite;
     b.kvstore = kvstore;
     b.seed = seed;
     b.dispBatches = dispBatches;
@@ -115,37 +150,26 @@ public final class TrainConfig implements Serializable {
     return batchSize;
   }
 
-  /** Number of passes over the data. */
+  /** The number of epochs completed at the end (MXNet's {@code num_epoch}). */
   public int epochs() {
     return epochs;
   }
 
-  /** SGD learning rate. */
-  public double learningRate() {
-    return learningRate;
+  /**
+   * The checkpoint to continue from ({@code --begin-epoch}, MXNet {@code fit.py}'s {@code
+   * --load-epoch}): 0 for a fresh run, else {@code PREFIX-%04d.params} of this number and its
+   * {@code .states}; the run then trains epochs {@code beginEpoch + 1 .. epochs}.
+   */
+  public int beginEpoch() {
+    return beginEpoch;
   }
 
-  /** SGD momentum in {@code [0, 1)}. */
-  public double momentum() {
-    return momentum;
-  }
-
-  /** L2 weight decay. */
-  public double weightDecay() {
-    return weightDecay;
-  }
-
-  /** The built-in network ({@code mlp}), or {@code null} when {@link #symbolFile()} is set. */
-  public String network() {
+  /** The network to train. */
+  public NetworkSpec network() {
     return network;
   }
 
-  /** Hidden layer widths of the built-in MLP, e.g. {@code [256, 128]}. */
-  public int[] hidden() {
-    return hidden.clone();
-  }
-
-  /** Number of classes (width of the last FullyConnected layer of the built-in MLP). */
+  /** Number of classes (width of the network's last FullyConnected layer). */
   public int numClasses() {
     return numClasses;
   }
@@ -164,9 +188,32 @@ public final class TrainConfig implements Serializable {
     return n;
   }
 
-  /** A symbol JSON file (any Hadoop FS) to train instead of the built-in network, or null. */
-  public String symbolFile() {
-    return symbolFile;
+  /**
+   * The optimizer by MXNet's name and parameters; {@code Module} completes it with {@code
+   * rescale_grad = 1 / (batch * workers)} unless the parameters set it.
+   */
+  public OptimizerSpec optimizer() {
+    return optimizer;
+  }
+
+  /** The initializer spec, e.g. {@code xavier(rnd_type=gaussian, magnitude=2)}. */
+  public Spec initializer() {
+    return initializer;
+  }
+
+  /** A new initializer of {@link #initializer()} seeded with {@link #seed()}. */
+  public WeightInitializer createInitializer() {
+    return Initializers.create(initializer, seed);
+  }
+
+  /** The metric specs, in order, e.g. {@code accuracy}, {@code ce}. */
+  public List<Spec> metrics() {
+    return metrics;
+  }
+
+  /** New metrics of {@link #metrics()}, in order. */
+  public List<EvalMetric> createMetrics() {
+    return metrics.stream().map(Metrics::create).toList();
   }
 
   /** Checkpoint prefix URI ({@code prefix-symbol.json}, {@code prefix-0001.params}), or null. */
@@ -174,8 +221,13 @@ public final class TrainConfig implements Serializable {
     return modelPrefix;
   }
 
-  /** KVStore type: {@code dist_sync} (the server on the driver) or {@code local} (one task). */
-  public String kvstore() {
+  /** True if existing {@code PREFIX-*} checkpoints may be replaced ({@code --overwrite}). */
+  public boolean overwrite() {
+    return overwrite;
+  }
+
+  /** The key-value store. */
+  public KVStoreKind kvstore() {
     return kvstore;
   }
 
@@ -209,7 +261,7 @@ public final class TrainConfig implements Serializable {
 
   /** True when the job uses the parameter server on the driver. */
   public boolean distributed() {
-    return kvstore.startsWith("dist");
+    return kvstore.distributed();
   }
 
   @Override
@@ -220,22 +272,20 @@ public final class TrainConfig implements Serializable {
     }
     s.append(", numWorkers=").append(numWorkers)
         .append(", batchSize=").append(batchSize)
-        .append(", epochs=").append(epochs)
-        .append(", lr=").append(learningRate)
-        .append(", momentum=").append(momentum)
-        .append(", wd=").append(weightDecay);
-    if (symbolFile != null) {
-      s.append(", symbol=").append(symbolFile);
-    } else {
-      s.append(", network=").append(network)
-          .append(", hidden=").append(Arrays.toString(hidden))
-          .append(", numClasses=").append(numClasses);
+        .append(", epochs=").append(epochs);
+    if (beginEpoch > 0) {
+      s.append(", beginEpoch=").append(beginEpoch);
     }
-    s.append(", inputShape=").append(Arrays.toString(inputShape))
+    s.append(", network=").append(network)
+        .append(", numClasses=").append(numClasses)
+        .append(", inputShape=").append(Arrays.toString(inputShape))
+        .append(", optimizer=").append(optimizer)
+        .append(", initializer=").append(initializer)
+        .append(", metrics=").append(metrics)
         .append(", kvstore=").append(kvstore)
         .append(", seed=").append(seed);
     if (modelPrefix != null) {
-      s.append(", modelPrefix=").append(modelPrefix);
+      s.append(", modelPrefix=").append(modelPrefix).append(overwrite ? " (overwrite)" : "");
     }
     return s.append('}').toString();
   }
@@ -247,16 +297,22 @@ public final class TrainConfig implements Serializable {
     private int numWorkers = 1;
     private int batchSize = 128;
     private int epochs = 10;
-    private double learningRate = 0.1;
-    private double momentum = 0.9;
-    private double weightDecay = 1e-4;
-    private String network = NETWORK_MLP;
+    private int beginEpoch;
+    private String network = NetworkSpec.Mlp.NAME;
     private int[] hidden = {256, 128};
     private int numClasses = 10;
     private int[] inputShape = {784};
     private String symbolFile;
+    private String optimizerName = "sgd";
+    private final Map<String, String> optimizerParams = new LinkedHashMap<>();
+    private Double learningRate;
+    private Double momentum;
+    private Double weightDecay;
+    private String initializer = DEFAULT_INITIALIZER;
+    private List<String> metrics = DEFAULT_METRICS;
     private String modelPrefix;
-    private String kvstore = "dist_sync";
+    private boolean overwrite;
+    private KVStoreKind kvstore = KVStoreKind.DIST_SYNC;
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;
@@ -289,31 +345,19 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
-    /** Number of epochs ({@code --epochs}). */
+    /** Epochs completed at the end ({@code --epochs}). */
     public Builder epochs(int v) {
       epochs = v;
       return this;
     }
 
-    /** Learning rate ({@code --lr}). */
-    public Builder learningRate(double v) {
-      learningRate = v;
+    /** The checkpoint to continue from, 0 for none ({@code --begin-epoch}). */
+    public Builder beginEpoch(int v) {
+      beginEpoch = v;
       return this;
     }
 
-    /** Momentum ({@code --momentum}). */
-    public Builder momentum(double v) {
-      momentum = v;
-      return this;
-    }
-
-    /** Weight decay ({@code --wd}). */
-    public Builder weightDecay(double v) {
-      weightDecay = v;
-      return this;
-    }
-
-    /** Built-in network name ({@code --network}); clears a symbol file. */
+    /** Network name: {@code mlp} or a zoo network ({@code --network}). */
     public Builder network(String v) {
       network = v;
       return this;
@@ -337,10 +381,63 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
-    /** Symbol JSON file to train ({@code --symbol}); replaces the built-in network. */
+    /** Symbol JSON file to train ({@code --symbol}); replaces {@code --network}. */
     public Builder symbolFile(String v) {
       symbolFile = v;
       return this;
+    }
+
+    /** Optimizer name, MXNet's ({@code --optimizer}: sgd, nag, adam, adamw, ...). */
+    public Builder optimizer(String v) {
+      optimizerName = v;
+      return this;
+    }
+
+    /** One optimizer parameter by MXNet's name ({@code --optimizer-params beta1=0.9}). */
+    public Builder optimizerParam(String key, String value) {
+      optimizerParams.put(key, value);
+      return this;
+    }
+
+    /** Optimizer parameters by MXNet's names, added in order. */
+    public Builder optimizerParams(Map<String, String> params) {
+      optimizerParams.putAll(params);
+      return this;
+    }
+
+    /** {@code learning_rate} ({@code --lr}). */
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    /** {@code momentum} ({@code --momentum}), for optimizers that have one. */
+    public Builder momentum(double v) {
+      momentum = v;
+      return this;
+    }
+
+    /** {@code wd} ({@code --wd}). */
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return this;
+    }
+
+    /** Initializer spec ({@code --initializer 'xavier(magnitude=2)'}). */
+    public Builder initializer(String v) {
+      initializer = v;
+      return this;
+    }
+
+    /** Metric specs ({@code --metrics acc,ce}). */
+    public Builder metrics(List<String> v) {
+      metrics = List.copyOf(v);
+      return this;
+    }
+
+    /** Metric specs ({@code --metrics acc,ce}). */
+    public Builder metrics(String... v) {
+      return metrics(List.of(v));
     }
 
     /** Checkpoint prefix URI ({@code --model-prefix}), or null for no checkpoints. */
@@ -349,8 +446,19 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
-    /** KVStore type ({@code --kvstore}). */
+    /** Allow replacing existing {@code PREFIX-*} checkpoints ({@code --overwrite}). */
+    public Builder overwrite(boolean v) {
+      overwrite = v;
+      return this;
+    }
+
+    /** KVStore type by MXNet's name ({@code --kvstore}). */
     public Builder kvstore(String v) {
+      return kvstore(KVStoreKind.parse(v));
+    }
+
+    /** KVStore type. */
+    public Builder kvstore(KVStoreKind v) {
       kvstore = v;
       return this;
     }
@@ -386,7 +494,8 @@ public final class TrainConfig implements Serializable {
     }
 
     /**
-     * Validates and builds.
+     * Validates and builds: builds the network's symbol (zoo networks and the MLP; a symbol
+     * file is read later, through Hadoop), the optimizer, the initializer and the metrics once.
      *
      * @throws IllegalArgumentException naming the option and the value when a setting is invalid
      */
@@ -394,22 +503,20 @@ public final class TrainConfig implements Serializable {
       if (data == null || data.isBlank()) {
         throw new IllegalArgumentException("--data is required: the training .rec file(s)");
       }
-      if (valData != null && valData.isBlank()) {
-        valData = null;
-      }
-      if (modelPrefix != null && modelPrefix.isBlank()) {
-        modelPrefix = null;
-      }
+      valData = blankToNull(valData);
+      modelPrefix = blankToNull(modelPrefix);
+      symbolFile = blankToNull(symbolFile);
       require(numWorkers >= 1, "--num-workers must be >= 1, got " + numWorkers);
       require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
       require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
-      require(learningRate > 0 && Double.isFinite(learningRate),
-          "--lr must be a positive number, got " + learningRate);
-      require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
-      require(weightDecay >= 0 && Double.isFinite(weightDecay),
-          "--wd must be >= 0, got " + weightDecay);
+      require(beginEpoch >= 0 && beginEpoch < epochs, "--begin-epoch must be in [0, --epochs),"
+          + " got " + beginEpoch + " with --epochs " + epochs);
+      require(beginEpoch == 0 || modelPrefix != null, "--begin-epoch " + beginEpoch
+          + " continues from PREFIX-" + String.format("%04d", beginEpoch) + ".params: give"
+          + " --model-prefix PREFIX");
       require(dispBatches >= 1, "--disp-batches must be >= 1, got " + dispBatches);
       require(scale > 0 && Float.isFinite(scale), "--scale must be > 0, got " + scale);
+      require(numClasses >= 2, "--num-classes must be >= 2, got " + numClasses);
       require(inputShape.length >= 1, "--input-shape must have at least one dimension");
       long size = 1;
       for (int d : inputShape) {
@@ -418,30 +525,118 @@ public final class TrainConfig implements Serializable {
       }
       require(size <= (1 << 26), "--input-shape " + Arrays.toString(inputShape)
           + " has " + size + " values per example; the limit is " + (1 << 26));
-      if (symbolFile != null && symbolFile.isBlank()) {
-        symbolFile = null;
-      }
-      if (symbolFile == null) {
-        network = Objects.requireNonNullElse(network, NETWORK_MLP).toLowerCase(Locale.ROOT);
-        require(NETWORK_MLP.equals(network),
-            "--network must be 'mlp' (or give --symbol FILE), got '" + network + "'");
-        for (int h : hidden) {
-          require(h >= 1, "--hidden widths must be >= 1, got " + Arrays.toString(hidden));
-        }
-        require(numClasses >= 2, "--num-classes must be >= 2, got " + numClasses);
-      } else {
-        network = null;
-      }
       if (memoryLimit != null) {
         MemoryLimit.parse(memoryLimit, "--memory-limit");
       }
-      kvstore = Objects.requireNonNullElse(kvstore, "").toLowerCase(Locale.ROOT);
-      require(kvstore.equals("dist_sync") || kvstore.equals("local"),
-          "--kvstore must be 'dist_sync' or 'local', got '" + kvstore + "'");
-      require(!kvstore.equals("local") || numWorkers == 1,
+      require(kvstore != null, "--kvstore must be set");
+      require(kvstore.distributed() || numWorkers == 1,
           "--kvstore local trains in a single task: use --num-workers 1 (got " + numWorkers
               + ") or --kvstore dist_sync");
-      return new TrainConfig(this);
+      NetworkSpec net = symbolFile != null ? new NetworkSpec.SymbolFile(symbolFile)
+          : NetworkSpec.named(network, hidden);
+      checkNetwork(net);
+      return new TrainConfig(this, net, optimizerSpec(), initializerSpec(), metricSpecs(),
+          kvstore);
+    }
+
+    private void checkNetwork(NetworkSpec net) {
+      if (net instanceof NetworkSpec.SymbolFile) {
+        return;
+      }
+      try {
+        net.build(numClasses, inputShape, null).inferShape(Map.of(Networks.DATA,
+            org.kindling.tensor.Shape.of(prepend(1, inputShape))));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("built-in networks read no files", e);
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage().startsWith("--network")) {
+          throw e;
+        }
+        throw new IllegalArgumentException("--network " + net.describe(numClasses, inputShape)
+            + " with --input-shape " + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+      }
+    }
+
+    private OptimizerSpec optimizerSpec() {
+      String name = optimizerName == null ? "" : optimizerName.trim();
+      require(!name.isEmpty(), "--optimizer needs a name (sgd, nag, adam, ...)");
+      Map<String, String> params = new LinkedHashMap<>();
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      flag(params, "learning_rate", "--lr", learningRate,
+          FIT_PY_LR.contains(lower) ? 0.1 : null);
+      flag(params, "momentum", "--momentum", momentum,
+          HAS_MOMENTUM.contains(lower) ? 0.9 : null);
+      flag(params, "wd", "--wd", weightDecay, 1e-4);
+      params.putAll(optimizerParams);
+      OptimizerSpec spec;
+      try {
+        spec = OptimizerSpec.of(name, params);
+        spec.create(); // validates every parameter; rescale_grad comes from the Module later
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--optimizer " + name + ": " + e.getMessage(), e);
+      }
+      return spec;
+    }
+
+    /**
+     * Puts an option's value under {@code key}, or its default when neither the option nor
+     * {@code --optimizer-params} gives one; both at once are ambiguous.
+     */
+    private void flag(Map<String, String> params, String key, String option, Double given,
+        Double fallback) {
+      if (given != null && optimizerParams.containsKey(key)) {
+        throw new IllegalArgumentException(option + " and --optimizer-params " + key
+            + "=... both set " + key + "; give one");
+      }
+      Double v = given != null ? given : optimizerParams.containsKey(key) ? null : fallback;
+      if (v != null) {
+        params.put(key, java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString());
+      }
+    }
+
+    private Spec initializerSpec() {
+      try {
+        Spec s = Spec.parse(initializer == null ? "" : initializer, "initializer");
+        Initializers.create(s, seed);
+        return s;
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--initializer: " + e.getMessage(), e);
+      }
+    }
+
+    private List<Spec> metricSpecs() {
+      require(metrics != null && !metrics.isEmpty(), "--metrics needs at least one metric");
+      List<Spec> out = new ArrayList<>();
+      for (String m : metrics) {
+        Spec s;
+        EvalMetric probe;
+        try {
+          s = Spec.parse(m, "metric");
+          probe = Metrics.create(s);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--metrics: " + e.getMessage(), e);
+        }
+        try {
+          probe.merge(0, 0); // the workers' sums are merged on the driver
+        } catch (UnsupportedOperationException e) {
+          throw new IllegalArgumentException("--metrics " + m + ": its value is not a function "
+              + "of sums the workers could add up (" + e.getMessage() + "); choose another"
+              + " metric or averaging", e);
+        }
+        out.add(s);
+      }
+      return out;
+    }
+
+    private static int[] prepend(int first, int[] rest) {
+      int[] out = new int[rest.length + 1];
+      out[0] = first;
+      System.arraycopy(rest, 0, out, 1, rest.length);
+      return out;
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
     }
 
     private static void require(boolean ok, String message) {

@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -22,6 +22,9 @@ import org.kindling.io.split.RecordIOSplit;
 import org.kindling.kvstore.KVStoreServer;
 import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.module.CheckpointParams;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.io.ParamsFile;
 import scala.reflect.ClassTag$;
 
 /**
@@ -29,15 +32,20 @@ import scala.reflect.ClassTag$;
  * kindling-spark-assembly.jar --data hdfs://.../train.rec --num-workers 4 ...} (see
  * {@link TrainArgs} for the options) or embedded through {@link #run(SparkSession, TrainConfig)}.
  *
- * <p>The driver starts the parameter server ({@link KVStoreServer}) on {@code spark.driver.host}
- * with a fresh 32-byte secret and an ephemeral port, and launches one barrier stage of W tasks
+ * <p>The driver checks the checkpoint prefix ({@link CheckpointDirectory}: stale temporary files
+ * removed, existing checkpoints kept unless {@code --overwrite}, the checkpoint of {@code
+ * --begin-epoch} found and checked against the network), starts the parameter server ({@link
+ * KVStoreServer}) on {@code spark.driver.host} with a fresh 32-byte secret and an ephemeral
+ * port (with a resumed job's optimizer states), and launches one barrier stage of W tasks
  * ({@link TrainTask}). Tasks report progress to the server's message listener, which prints it;
- * when rank 0 reports the end of an epoch the listener snapshots the server's weights before
- * rank 0 may push again, so the checkpoint is the synchronized state after exactly that epoch.
- * Checkpoints ({@code PREFIX-symbol.json}, {@code PREFIX-%04d.params}) and the training curve
- * ({@code PREFIX-metrics.csv}) are written atomically on any Hadoop file system. The server is
- * always closed; a task failure becomes a {@link TrainingFailedException} whose message is the
- * first failing worker's error.
+ * when rank 0 reports the end of an epoch the listener snapshots the server's weights and
+ * optimizer states before rank 0 may push again, so the checkpoint is the synchronized state
+ * after exactly that epoch; auxiliary states (BatchNorm's moving statistics) are per worker, as
+ * in MXNet's distributed training, and the checkpoint holds worker 0's. Checkpoints ({@code
+ * PREFIX-symbol.json}, {@code PREFIX-%04d.params}, {@code PREFIX-%04d.states}) and the history
+ * ({@code PREFIX-history.csv/.json/.png}) are written atomically on any Hadoop file system. The
+ * server is always closed; a task failure becomes a {@link TrainingFailedException} whose
+ * message is the first failing worker's error.
  */
 public final class TrainJob {
 
@@ -103,12 +111,25 @@ public final class TrainJob {
   /** One line about a finished job. */
   public static String summary(TrainResult r) {
     EpochMetrics last = r.last();
-    return String.format(Locale.ROOT, "kindling: trained %d epochs: train-acc %.4f%s, %.0f"
-            + " samples/s%s", r.metrics().size(), last.trainAccuracy(),
-        last.hasValAccuracy() ? String.format(Locale.ROOT, ", val-acc %.4f", last.valAccuracy())
-            : "",
-        last.samplesPerSecond(),
-        r.modelPrefix() == null ? "" : ", checkpoint " + r.lastParamsFile());
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "kindling: trained %d epochs:"
+        + " ", r.metrics().size()));
+    s.append(values("train", last.train()));
+    if (!last.val().isEmpty()) {
+      s.append(", ").append(values("val", last.val()));
+    }
+    s.append(String.format(Locale.ROOT, ", %.0f samples/s", last.samplesPerSecond()));
+    if (r.modelPrefix() != null) {
+      s.append(", checkpoint ").append(r.lastParamsFile()).append(", history ")
+          .append(Checkpoints.historyFile(r.modelPrefix(), "{csv,json,png}"));
+    }
+    return s.toString();
+  }
+
+  private static String values(String prefix, Map<String, Double> byName) {
+    StringBuilder s = new StringBuilder();
+    byName.forEach((k, v) -> s.append(s.length() == 0 ? "" : " ").append(prefix).append('-')
+        .append(k).append(String.format(Locale.ROOT, " %.4f", v)));
+    return s.toString();
   }
 
   /** Trains with progress lines on standard output; see {@link #run(SparkSession, TrainConfig, Consumer)}. */
@@ -131,6 +152,8 @@ public final class TrainJob {
     MemoryLimit.apply(spark.sparkContext().getConf());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
+    CheckpointDirectory.Resume resume;
+    byte[] states;
     try {
       symbol = Networks.forConfig(config, conf);
       // fail on the driver, before any task starts, if an input cannot be found
@@ -138,38 +161,46 @@ public final class TrainJob {
       if (config.valData() != null) {
         RecordIOSplit.open(config.valData(), conf);
       }
+      requireSlots(spark, config);
+      resume = CheckpointDirectory.prepare(config, conf, progress);
+      states = resume == null ? null : ResumeCheck.check(config, symbol, resume, conf);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
-    requireSlots(spark, config);
-    if (!symbol.listAuxiliaryStates().isEmpty()) {
-      throw new IllegalArgumentException("networks with auxiliary states "
-          + symbol.listAuxiliaryStates() + " cannot be trained by TrainJob yet");
-    }
     progress.accept(String.format(Locale.ROOT,
-        "kindling: training %s on %s: %d worker(s) x batch %d, %d epochs, %s, SGD lr %s"
-            + " momentum %s wd %s", describe(config), config.data(), config.numWorkers(),
-        config.batchSize(), config.epochs(), config.kvstore(), config.learningRate(),
-        config.momentum(), config.weightDecay()));
+        "kindling: training %s on %s: %d worker(s) x batch %d, epochs %d..%d%s, %s, %s,"
+            + " initializer %s, metrics %s", config.network().describe(config.numClasses(),
+            config.inputShape()), config.data(), config.numWorkers(), config.batchSize(),
+        config.beginEpoch() + 1, config.epochs(),
+        resume == null ? "" : " (from " + resume.paramsFile() + ")", config.kvstore(),
+        config.optimizer(), config.initializer(), config.metrics()));
+    if (!symbol.listAuxiliaryStates().isEmpty() && config.distributed()) {
+      progress.accept("kindling: the network has auxiliary states (BatchNorm's moving"
+          + " statistics): each worker keeps its own, as in MXNet; checkpoints hold worker 0's");
+    }
     return config.distributed()
-        ? runDistributed(spark, config, symbol, conf, progress)
-        : runLocal(spark, config, symbol, conf, progress);
+        ? runDistributed(spark, config, symbol, conf, resume, states, progress)
+        : runLocal(spark, config, symbol, conf, resume, progress);
   }
 
   private static TrainResult runDistributed(SparkSession spark, TrainConfig config,
-      Symbol symbol, Configuration conf, Consumer<String> progress) {
+      Symbol symbol, Configuration conf, CheckpointDirectory.Resume resume, byte[] states,
+      Consumer<String> progress) {
     SparkConf sparkConf = spark.sparkContext().getConf();
     String host = sparkConf.get("spark.driver.host", localAddress());
     String bindHost = sparkConf.get("spark.driver.bindAddress", host);
     byte[] secret = KVStoreServerConfig.randomSecret();
-    ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.epochs(),
-        progress, System::nanoTime);
+    ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
+        config.epochs(), config.metrics(), progress, System::nanoTime);
     AtomicReference<String> firstFailure = new AtomicReference<>();
     try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
             .bindHost(bindHost).port(0).numWorkers(config.numWorkers()).secret(secret).build());
         EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
             progress)) {
       ckpt.writeSymbol();
+      if (states != null) {
+        server.preloadOptimizerStates(states);
+      }
       server.setMessageListener((rank, text) -> {
         if (text.startsWith(FAILURE_PREFIX)) {
           firstFailure.compareAndSet(null, "worker " + rank + " of " + config.numWorkers()
@@ -184,14 +215,24 @@ public final class TrainJob {
         tracker.onReport(rank, r);
         if (r.epochEnd() && rank == 0) {
           // rank 0 waits in sendMessage until this returns: no sync round can complete, so
-          // the snapshot holds exactly the weights after this epoch
-          ckpt.onEpochEnd(r.epoch(), server.snapshot());
+          // the snapshot holds exactly the weights and optimizer states after this epoch
+          ckpt.onEpochEnd(new EpochCheckpointer.EpochState(r.epoch(), server.snapshot(),
+              auxStates(r, symbol), server.optimizerStates()));
         }
       });
       progress.accept("kindling: parameter server on " + host + ":" + server.port());
       TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
-          server.port(), secret);
-      runStage(spark, config, task, tracker, firstFailure);
+          server.port(), secret, resume);
+      try {
+        runStage(spark, config, task, tracker, firstFailure);
+      } catch (TrainingFailedException e) {
+        // a checkpoint that could not be written stops the job; its message is the cause
+        Throwable c = ckpt.failure();
+        if (c != null) {
+          throw new UncheckedIOException(new IOException(c.getMessage(), c));
+        }
+        throw e;
+      }
       List<EpochMetrics> metrics = ckpt.finish();
       return new TrainResult(metrics, config.modelPrefix(), ckpt.lastEpoch(), symbol.toJson(),
           ckpt.lastParams());
@@ -203,11 +244,28 @@ public final class TrainJob {
     }
   }
 
+  /** Rank 0's auxiliary states from its epoch-end report (none for networks without). */
+  private static Map<String, NDArray> auxStates(WorkerReport r, Symbol symbol) {
+    if (r.aux() == null) {
+      return Map.of();
+    }
+    String source = "worker 0's auxiliary states of epoch " + r.epoch();
+    try {
+      CheckpointParams p = CheckpointParams.split(ParamsFile.read(r.aux(), source), symbol,
+          source);
+      p.args().values().forEach(NDArray::close);
+      return p.aux();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static TrainResult runLocal(SparkSession spark, TrainConfig config, Symbol symbol,
-      Configuration conf, Consumer<String> progress) {
-    ProgressTracker tracker = new ProgressTracker(1, config.epochs(), progress, System::nanoTime);
+      Configuration conf, CheckpointDirectory.Resume resume, Consumer<String> progress) {
+    ProgressTracker tracker = new ProgressTracker(1, config.beginEpoch(), config.epochs(),
+        config.metrics(), progress, System::nanoTime);
     TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
-        null);
+        null, resume);
     List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>());
     TaskOutcome o = outcomes.get(0);
     return new TrainResult(o.metrics(), config.modelPrefix(), config.epochs(), symbol.toJson(),
@@ -259,15 +317,6 @@ public final class TrainJob {
             + slots + "; use local[" + config.numWorkers() + "] or fewer workers");
       }
     }
-  }
-
-  private static String describe(TrainConfig config) {
-    if (config.symbolFile() != null) {
-      return config.symbolFile();
-    }
-    return "mlp " + config.exampleSize() + "-" + Arrays.stream(config.hidden())
-        .mapToObj(Integer::toString).collect(Collectors.joining("-")) + "-"
-        + config.numClasses();
   }
 
   private static String localAddress() {

@@ -18,19 +18,33 @@ class CheckpointsTest {
   void namesFollowMxnetSaveCheckpoint() {
     assertThat(Checkpoints.symbolFile("hdfs://nn/m/mlp")).isEqualTo("hdfs://nn/m/mlp-symbol.json");
     assertThat(Checkpoints.paramsFile("hdfs://nn/m/mlp", 7)).isEqualTo("hdfs://nn/m/mlp-0007.params");
+    assertThat(Checkpoints.statesFile("hdfs://nn/m/mlp", 7)).isEqualTo("hdfs://nn/m/mlp-0007.states");
     assertThat(Checkpoints.paramsFile("m", 12345)).isEqualTo("m-12345.params");
-    assertThat(Checkpoints.metricsFile("m")).isEqualTo("m-metrics.csv");
+    assertThat(Checkpoints.historyFile("m", "png")).isEqualTo("m-history.png");
     assertThatThrownBy(() -> Checkpoints.paramsFile("m", -1)).hasMessageContaining("epoch");
   }
 
   @Test
-  void metricsCsvHasOneRowPerEpochAndLeavesMissingValidationEmpty() {
-    String csv = Checkpoints.metricsCsv(List.of(
-        new EpochMetrics(1, 0.75, 0.8125, 12345.67, 3.21),
-        new EpochMetrics(2, 0.875, Double.NaN, 23456.0, 2.5)));
-    assertThat(csv).isEqualTo(Checkpoints.METRICS_HEADER + "\n"
-        + "1,0.750000,0.812500,12345.7,3.210\n"
-        + "2,0.875000,,23456.0,2.500\n");
+  void theHistoryOfAResumedRunIsReadUpToItsCheckpoint() throws Exception {
+    Configuration conf = new Configuration();
+    String prefix = dir.resolve("h/m").toString();
+    assertThat(Checkpoints.readHistory(prefix, 2, conf)).isEmpty();
+    org.kindling.symbol.callback.TrainingHistory h =
+        org.kindling.symbol.callback.TrainingHistory.builder().build();
+    for (int e = 0; e < 3; e++) {
+      h.epochEnd(new org.kindling.symbol.callback.EpochEndParam(e,
+          org.kindling.symbol.Symbol.variable("x"), java.util.Map.of(), java.util.Map.of(),
+          List.of(new org.kindling.symbol.metric.MetricValue("accuracy", 0.5 + e / 10.0)),
+          List.of(), 1.0));
+    }
+    for (String ext : Checkpoints.HISTORY_FORMATS) {
+      Checkpoints.writeHistory(prefix, ext, h, conf);
+    }
+    assertThat(Checkpoints.readHistory(prefix, 2, conf)).isEqualTo(h.epochs().subList(0, 2));
+    assertThat(Files.readString(Path.of(prefix + "-history.csv"))).isEqualTo(h.csvText());
+    Files.writeString(Path.of(prefix + "-history.json"), "not json");
+    assertThatThrownBy(() -> Checkpoints.readHistory(prefix, 2, conf))
+        .hasMessageContaining("m-history.json");
   }
 
   @Test

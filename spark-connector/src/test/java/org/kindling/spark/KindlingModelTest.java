@@ -51,7 +51,7 @@ class KindlingModelTest {
     m.bind(Shape.of(ROWS, FEATURES), Shape.of(ROWS), false);
     m.initParams(new Xavier(7));
     Map<String, NDArray> params = m.getParams();
-    data = new ModelData(mlp.toJson(), EpochCheckpointer.paramsBytes(params));
+    data = new ModelData(mlp.toJson(), EpochCheckpointer.paramsBytes(params, Map.of()));
     Random rnd = new Random(3);
     inputs = new float[ROWS][FEATURES];
     float[] flat = new float[ROWS * FEATURES];

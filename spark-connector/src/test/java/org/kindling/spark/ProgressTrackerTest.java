@@ -8,56 +8,80 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.kindling.symbol.spec.Spec;
 
 class ProgressTrackerTest {
+
+  private static final List<Spec> METRICS = List.of(Spec.of("acc"), Spec.of("perplexity",
+      "ignore_label", null));
 
   private final AtomicLong now = new AtomicLong();
   private final List<String> lines = new ArrayList<>();
 
+  /** A report with accuracy {@code correct / samples} and a summed log-loss of {@code loss}. */
+  private static WorkerReport report(boolean end, int epoch, int batch, int batches,
+      long samples, long correct, double loss, double seconds) {
+    return new WorkerReport(end, epoch, batch, batches, samples,
+        new double[] {correct, loss}, new long[] {samples, samples}, seconds, null);
+  }
+
+  private ProgressTracker tracker(int workers) {
+    return new ProgressTracker(workers, 0, 4, METRICS, lines::add, now::get);
+  }
+
   @Test
   void reportsRoundTripThroughTheirTextForm() {
-    WorkerReport r = new WorkerReport(true, 3, 10, 10, 1280, 1001, 2.5);
+    WorkerReport r = report(true, 3, 10, 10, 1280, 1001, 0.1 + 0.2, 2.5);
     assertThat(WorkerReport.decode(r.encode())).isEqualTo(r);
+    WorkerReport aux = new WorkerReport(true, 3, 10, 10, 1280, new double[] {1.5},
+        new long[] {3}, 2.5, new byte[] {1, 2, (byte) 250});
+    assertThat(WorkerReport.decode(aux.encode())).isEqualTo(aux);
+    assertThat(aux.encode()).endsWith(" aux=AQL6");
     assertThat(WorkerReport.isReport(r.encode())).isTrue();
     assertThat(WorkerReport.isReport("hello")).isFalse();
     assertThatThrownBy(() -> WorkerReport.decode("kindling-progress epoch=1"))
-        .hasMessageContaining("field 'batch' missing");
+        .hasMessageContaining("field 'metrics' missing");
+    assertThatThrownBy(() -> WorkerReport.decode("kindling-progress epoch=1 batch=1 batches=2"
+        + " samples=3 seconds=1 metrics=0.5"))
+        .hasMessageContaining("malformed metric '0.5'");
   }
 
   @Test
   void printsAggregatedProgressOnRankZeroReports() {
-    ProgressTracker t = new ProgressTracker(2, 4, lines::add, now::get);
+    ProgressTracker t = tracker(2);
     now.set(10_000_000_000L);
-    t.onReport(1, new WorkerReport(false, 1, 50, 100, 6400, 3200, 2.0));
+    t.onReport(1, report(false, 1, 50, 100, 6400, 3200, 6400 * 0.5, 2.0));
     assertThat(lines).isEmpty();
-    t.onReport(0, new WorkerReport(false, 1, 50, 100, 6400, 4800, 2.0));
+    t.onReport(0, report(false, 1, 50, 100, 6400, 4800, 6400 * 1.5, 2.0));
     assertThat(lines).hasSize(1);
-    // 2 workers x 3200 samples/s; accuracy (3200 + 4800) / 12800; the clock starts when the
-    // first report's epoch began (2 s before it), so 1/8 of the job took 2 s + 8 s
+    // 2 workers x 3200 samples/s; accuracy (3200 + 4800) / 12800; perplexity exp of the mean
+    // loss over both workers (not a mean of theirs); the clock starts when the first report's
+    // epoch began (2 s before it), so 1/8 of the job took 2 s + 8 s
     now.set(18_000_000_000L);
-    t.onReport(0, new WorkerReport(false, 1, 50, 100, 6400, 4800, 2.0));
+    t.onReport(0, report(false, 1, 50, 100, 6400, 4800, 6400 * 1.5, 2.0));
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(1)).isEqualTo(
-        "epoch 1/4  batch 50/100  6400 samples/s  train-acc 0.6250  elapsed 0:10  eta 1:10");
+    assertThat(lines.get(1)).isEqualTo(String.format(java.util.Locale.ROOT,
+        "epoch 1/4  batch 50/100  6400 samples/s  train-accuracy 0.6250  train-perplexity %.4f"
+            + "  elapsed 0:10  eta 1:10", Math.exp(1.0)));
   }
 
   @Test
   void completesAnEpochOnlyWhenEveryWorkerEndedIt() throws Exception {
-    ProgressTracker t = new ProgressTracker(2, 4, lines::add, now::get);
+    ProgressTracker t = tracker(2);
     CompletableFuture<ProgressTracker.EpochTotals> f = t.epochTotals(1);
-    t.onReport(0, new WorkerReport(true, 1, 100, 100, 12800, 9000, 4.0));
+    t.onReport(0, report(true, 1, 100, 100, 12800, 9000, 0, 4.0));
     assertThat(f).isNotDone();
-    t.onReport(1, new WorkerReport(true, 1, 100, 100, 12800, 10000, 5.0));
+    t.onReport(1, report(true, 1, 100, 100, 12800, 10000, 0, 5.0));
     ProgressTracker.EpochTotals e = f.get();
     assertThat(e.samples()).isEqualTo(25600);
-    assertThat(e.accuracy()).isEqualTo(19000.0 / 25600);
+    assertThat(e.values(METRICS).get(0).value()).isEqualTo(19000.0 / 25600);
     assertThat(e.seconds()).isEqualTo(5.0);
     assertThat(e.samplesPerSecond()).isEqualTo(25600 / 5.0);
   }
 
   @Test
   void abortFailsPendingEpochs() {
-    ProgressTracker t = new ProgressTracker(2, 4, lines::add, now::get);
+    ProgressTracker t = tracker(2);
     CompletableFuture<ProgressTracker.EpochTotals> f = t.epochTotals(2);
     t.abort(new IllegalStateException("task 1 died"));
     assertThat(f).isCompletedExceptionally();
@@ -65,8 +89,8 @@ class ProgressTrackerTest {
 
   @Test
   void rejectsReportsFromUnknownRanks() {
-    ProgressTracker t = new ProgressTracker(2, 4, lines::add, now::get);
-    assertThatThrownBy(() -> t.onReport(2, new WorkerReport(false, 1, 1, 1, 1, 1, 1)))
+    ProgressTracker t = tracker(2);
+    assertThatThrownBy(() -> t.onReport(2, report(false, 1, 1, 1, 1, 1, 1, 1)))
         .hasMessageContaining("unknown rank 2");
   }
 

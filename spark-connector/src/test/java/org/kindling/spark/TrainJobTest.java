@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kindling.symbol.Symbol;
+import org.kindling.symbol.zoo.Layers;
 import org.kindling.tensor.io.ParamsFile;
+import org.kindling.tensor.op.nn.Pooling;
 
 class TrainJobTest {
   private static final int CLASSES = 4;
@@ -58,25 +61,114 @@ class TrainJobTest {
     assertThat(r.metrics()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
     assertThat(r.last().valAccuracy()).isGreaterThan(0.9);
     assertThat(r.last().trainAccuracy()).isGreaterThan(0.8);
+    assertThat(r.last().train()).containsOnlyKeys("accuracy", "cross-entropy");
     assertThat(r.last().samplesPerSecond()).isPositive();
-    assertThat(Path.of(prefix + "-symbol.json")).exists();
-    assertThat(Path.of(prefix + "-0001.params")).exists();
     assertThat(Path.of(r.lastParamsFile())).hasFileName("mlp-0002.params").exists();
     // no temporary or checksum files are left next to the checkpoints
     try (var files = Files.list(dir.resolve("ckpt"))) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
-          "mlp-0001.params", "mlp-0002.params", "mlp-metrics.csv", "mlp-symbol.json");
+          "mlp-0001.params", "mlp-0001.states", "mlp-0002.params", "mlp-0002.states",
+          "mlp-history.csv", "mlp-history.json", "mlp-history.png", "mlp-symbol.json");
     }
-    List<String> csv = Files.readAllLines(Path.of(prefix + "-metrics.csv"));
+    List<String> csv = Files.readAllLines(Path.of(prefix + "-history.csv"));
     assertThat(csv).hasSize(3);
-    assertThat(csv.get(0)).isEqualTo(Checkpoints.METRICS_HEADER);
-    assertThat(csv.get(2)).startsWith("2,");
+    assertThat(csv.get(0)).isEqualTo("epoch,train_accuracy,train_cross-entropy,val_accuracy,"
+        + "val_cross-entropy,seconds");
+    assertThat(csv.get(2)).startsWith("2," + r.last().trainAccuracy() + ",");
+    assertThat(javax.imageio.ImageIO.read(Path.of(prefix + "-history.png").toFile())).isNotNull();
     // the checkpoint of the last epoch is the returned final state
     assertThat(Files.readAllBytes(Path.of(r.lastParamsFile()))).isEqualTo(r.params());
     assertThat(ParamsFile.read(Path.of(r.lastParamsFile())).names())
         .containsExactly("arg:fc1_weight", "arg:fc1_bias", "arg:fc2_weight", "arg:fc2_bias");
-    assertThat(lines).anyMatch(l -> l.startsWith("epoch 1/2  batch 10/"));
-    assertThat(lines).anyMatch(l -> l.startsWith("epoch 2/2 done  train-acc"));
+    assertThat(lines).anyMatch(l -> l.startsWith("epoch 1/2  batch 10/")
+        && l.contains("train-accuracy 0.") && l.contains("train-cross-entropy "));
+    assertThat(lines).anyMatch(l -> l.startsWith("epoch 2/2 done  train-accuracy"));
+    assertThat(TrainJob.summary(r)).startsWith("kindling: trained 2 epochs: train-accuracy ")
+        .contains("val-accuracy").contains("checkpoint " + r.lastParamsFile());
+
+    // a second run refuses to replace these checkpoints, naming them and the way out
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(2).modelPrefix(prefix)
+        .build(), l -> { })).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mlp-0001.params").hasMessageContaining("--overwrite")
+        .hasMessageContaining("--begin-epoch");
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(2).modelPrefix(prefix)
+        .beginEpoch(1).build(), l -> { })).hasMessageContaining("mlp-0002.params")
+        .hasMessageNotContaining("mlp-0001.params");
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(2).modelPrefix(prefix)
+        .epochs(4).beginEpoch(3).build(), l -> { }))
+        .hasMessageContaining("mlp-0003.params does not exist (checkpoints: [1, 2])");
+    // another optimizer cannot continue from SGD's momentum
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(2).modelPrefix(prefix)
+        .optimizer("adam").learningRate(0.01).beginEpoch(1).overwrite(true).build(), l -> { }))
+        .hasMessageContaining("mlp-0001.states").hasMessageContaining("--optimizer adam");
+  }
+
+  /** A small conv-BatchNorm network on 1x8x8 images, saved as a symbol file. */
+  private static String convBnSymbol() throws IOException {
+    Layers nn = new Layers();
+    Symbol x = nn.conv(nn.variable("data")).name("conv1").kernel(3, 3).pad(1, 1).numFilter(4)
+        .build();
+    x = nn.relu("relu1", nn.bn(x).name("bn1").build());
+    x = nn.pool(x).type(Pooling.PoolType.MAX).kernel(2, 2).stride(2, 2).build();
+    Symbol net = nn.softmaxOutput("softmax", nn.fc("fc1", nn.flatten(x), CLASSES));
+    Path file = dir.resolve("convbn-symbol.json");
+    net.save(file);
+    return file.toString();
+  }
+
+  @Test
+  void aBatchNormNetworkResumedFromItsCheckpointFollowsTheUninterruptedCurve() throws Exception {
+    TrainConfig.Builder b = config().numWorkers(2).symbolFile(convBnSymbol())
+        .inputShape(1, 8, 8).optimizer("adam").learningRate(0.01).dispBatches(1000);
+    String whole = dir.resolve("bn-whole/net").toString();
+    String parts = dir.resolve("bn-parts/net").toString();
+    TrainResult uninterrupted = TrainJob.run(spark, b.epochs(4).modelPrefix(whole).build(),
+        l -> { });
+    TrainJob.run(spark, b.epochs(2).modelPrefix(parts).build(), l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult resumed = TrainJob.run(spark, b.epochs(4).beginEpoch(2).modelPrefix(parts)
+        .build(), lines::add);
+
+    assertThat(lines.get(0)).contains("epochs 3..4 (from " + parts + "-0002.params)");
+    assertThat(resumed.metrics()).extracting(EpochMetrics::epoch).containsExactly(3, 4);
+    for (int i = 0; i < 2; i++) {
+      EpochMetrics u = uninterrupted.metrics().get(i + 2);
+      EpochMetrics c = resumed.metrics().get(i);
+      assertThat(c.train()).as("epoch %d", c.epoch()).isEqualTo(u.train());
+      assertThat(c.val()).as("epoch %d", c.epoch()).isEqualTo(u.val());
+    }
+    for (String f : List.of("-0004.params", "-0004.states", "-0003.params")) {
+      assertThat(Files.readAllBytes(Path.of(parts + f))).as(f)
+          .isEqualTo(Files.readAllBytes(Path.of(whole + f)));
+    }
+    // worker 0's moving statistics are in the checkpoint, next to the weights
+    assertThat(ParamsFile.readNames(Path.of(parts + "-0004.params"))).contains(
+        "arg:conv1_weight", "arg:bn1_gamma", "aux:bn1_moving_mean", "aux:bn1_moving_var");
+    // the history goes on from the first run's epochs
+    List<String> history = Files.readAllLines(Path.of(parts + "-history.csv"));
+    List<String> expected = Files.readAllLines(Path.of(whole + "-history.csv"));
+    assertThat(history).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      // the last column is the epoch's wall time
+      assertThat(history.get(i).replaceAll(",[^,]*$", ""))
+          .isEqualTo(expected.get(i).replaceAll(",[^,]*$", ""));
+    }
+    assertThat(uninterrupted.last().valAccuracy()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void staleTemporaryFilesOfAKilledRunAreRemovedAtTheStart() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("stale"));
+    Files.write(d.resolve(".m-0001.params.tmp-0b6a"), new byte[] {1});
+    Files.write(d.resolve(".m-symbol.json1234.tmp"), new byte[] {1});
+    Files.write(d.resolve(".other-0001.params.tmp-0b6a"), new byte[] {1});
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainJob.run(spark, config().valData(null).numWorkers(2).epochs(1)
+        .modelPrefix(d.resolve("m").toString()).build(), lines::add);
+    assertThat(d.resolve(".m-0001.params.tmp-0b6a")).doesNotExist();
+    assertThat(d.resolve(".m-symbol.json1234.tmp")).doesNotExist();
+    assertThat(d.resolve(".other-0001.params.tmp-0b6a")).as("another prefix's").exists();
+    assertThat(lines).anyMatch(l -> l.contains("removed") && l.contains(".m-0001.params.tmp"));
   }
 
   @Test
@@ -95,13 +187,21 @@ class TrainJobTest {
   }
 
   @Test
-  void localKvstoreTrainsInOneTaskWithoutTheServer() {
-    String prefix = dir.resolve("local/mlp").toString();
-    TrainResult r = TrainJob.run(spark, config().kvstore("local").numWorkers(1).epochs(1)
-        .modelPrefix(prefix).build(), l -> { });
-    assertThat(r.metrics()).hasSize(1);
+  void localKvstoreTrainsInOneTaskAndResumesWithItsOptimizerStates() throws Exception {
+    TrainConfig.Builder b = config().kvstore("local").numWorkers(1);
+    String whole = dir.resolve("local-whole/mlp").toString();
+    String parts = dir.resolve("local-parts/mlp").toString();
+    TrainResult r = TrainJob.run(spark, b.epochs(2).modelPrefix(whole).build(), l -> { });
+    assertThat(r.metrics()).hasSize(2);
     assertThat(r.last().valAccuracy()).isGreaterThan(0.9);
-    assertThat(Path.of(prefix + "-0001.params")).exists();
+    TrainJob.run(spark, b.epochs(1).modelPrefix(parts).build(), l -> { });
+    TrainResult resumed = TrainJob.run(spark, b.epochs(2).beginEpoch(1).modelPrefix(parts)
+        .build(), l -> { });
+    assertThat(resumed.metrics()).extracting(EpochMetrics::epoch).containsExactly(2);
+    assertThat(resumed.last().train()).isEqualTo(r.last().train());
+    assertThat(Files.readAllBytes(Path.of(parts + "-0002.states")))
+        .isEqualTo(Files.readAllBytes(Path.of(whole + "-0002.states")));
+    assertThat(resumed.params()).isEqualTo(r.params());
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.kindling.symbol.graph.ExecGraph;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.Node;
+import org.kindling.symbol.graph.NodeEntry;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
@@ -21,6 +22,8 @@ import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.Randoms;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.BatchNorm;
+import org.kindling.tensor.op.nn.Convolution;
 
 /**
  * The engine operations of a bound graph: one per {@link ExecGraph} step, prepared at bind time
@@ -46,6 +49,9 @@ final class EngineSteps {
   private final NDArray[] values;
   private final List<NDArray> headGrads;
   private final Kernel[] kernels;
+  /** For a convolution with a BatchNorm folded in: its kernel with a bias, and the weights. */
+  private final Kernel[] foldedKernels;
+  private final BatchNormFold[] folds;
   private final NDArray workspace;
 
   /**
@@ -62,10 +68,16 @@ final class EngineSteps {
     this.headGrads = headGrads;
     Graph g = graph.graph();
     this.kernels = new Kernel[g.numNodes()];
+    this.foldedKernels = new Kernel[g.numNodes()];
+    this.folds = new BatchNormFold[g.numNodes()];
     long maxWorkspace = 0;
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
-      kernels[f.node()] = selectKernel(g.node(f.node()), f.in(), f.out());
+      if (f.folded() >= 0) {
+        maxWorkspace = Math.max(maxWorkspace, prepareFold(f, own));
+      } else {
+        kernels[f.node()] = selectKernel(g.node(f.node()), f.in(), f.out());
+      }
       maxWorkspace = Math.max(maxWorkspace, kernels[f.node()].workspaceBytes());
       if (f.epilogue() >= 0) {
         int[] y = {f.out()[0]};
@@ -78,8 +90,50 @@ final class EngineSteps {
             DType.UINT8));
   }
 
+  /**
+   * Chooses the kernels of a convolution with a BatchNorm folded in: the two layers' own (for
+   * a training forward, which normalizes with the batch's statistics) and the convolution's
+   * with a bias (for inference, over the folded weights), and allocates the folded weights.
+   *
+   * @return the largest workspace of the three kernels
+   */
+  private long prepareFold(ExecGraph.Forward f, UnaryOperator<NDArray> own) {
+    Graph g = graph.graph();
+    Node conv = g.node(f.node());
+    Node bn = g.node(f.folded());
+    int[] convIn = entries(g, conv.inputs());
+    int[] convOut = {g.entryId(f.node(), 0)};
+    int[] bnIn = entries(g, bn.inputs());
+    int[] bnOut = new int[bn.numOutputs()];
+    for (int k = 0; k < bnOut.length; k++) {
+      bnOut[k] = g.entryId(f.folded(), k);
+    }
+    kernels[f.node()] = selectKernel(conv, conv.op(), convIn, convOut);
+    kernels[f.folded()] = selectKernel(bn, bn.op(), bnIn, bnOut);
+    Convolution.Params p = (Convolution.Params) conv.op().params();
+    Shape weight = graph.shape(convIn[1]);
+    int[] biased = {convIn[0], convIn[1], bnIn[2]}; // any (filters,) value: beta's shape
+    foldedKernels[f.node()] = selectKernel(conv,
+        OpInstance.of(Convolution.OP, p.withNoBias(false)), biased, convOut);
+    folds[f.node()] = new BatchNormFold(weight, (BatchNorm.Params) bn.op().params(), own);
+    return Math.max(kernels[f.folded()].workspaceBytes(),
+        foldedKernels[f.node()].workspaceBytes());
+  }
+
+  private static int[] entries(Graph g, List<NodeEntry> in) {
+    int[] out = new int[in.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = g.entryId(in.get(i));
+    }
+    return out;
+  }
+
   /** The kernel of node {@code n} for the shapes and types of values {@code in} and {@code out}. */
   private Kernel selectKernel(Node n, int[] in, int[] out) {
+    return selectKernel(n, n.op(), in, out);
+  }
+
+  private Kernel selectKernel(Node n, OpInstance<?> op, int[] in, int[] out) {
     Shape[] inShapes = new Shape[in.length];
     DType[] inTypes = new DType[in.length];
     for (int i = 0; i < inShapes.length; i++) {
@@ -93,7 +147,7 @@ final class EngineSteps {
       outTypes[k] = graph.dtype(out[k]);
     }
     try {
-      return n.op().selectKernel(new KernelSignature(inShapes, inTypes, outShapes, outTypes));
+      return op.selectKernel(new KernelSignature(inShapes, inTypes, outShapes, outTypes));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bind: node " + n.describe() + ": " + e.getMessage(), e);
     }
@@ -133,6 +187,9 @@ final class EngineSteps {
 
   /** The engine operation of a forward step, for training or inference. */
   Step forward(ExecGraph.Forward f, boolean train) {
+    if (f.folded() >= 0) {
+      return folded(f, train);
+    }
     Node n = graph.graph().node(f.node());
     OpInstance<?> op = n.op();
     Kernel kernel = kernels[f.node()];
@@ -165,6 +222,64 @@ final class EngineSteps {
       kernel.forward(context(kernel, train, seeds[0]), in, out);
       epilogue.forward(context(epilogue, train, seeds[1]), y, y);
     }, distinct(reads, w), w, 2);
+  }
+
+  /**
+   * The engine operation of a convolution with a BatchNorm folded in. Inference: fold the
+   * current parameters, then the convolution with the folded weights. Training (an inference
+   * binding may still run {@code forward(true)}): the convolution, then the BatchNorm in place
+   * on its output (an in-place pair BatchNorm declares), with the batch's statistics. Either way
+   * the epilogue, if any, follows; three seeds are drawn in both, as the unfolded steps draw.
+   */
+  private Step folded(ExecGraph.Forward f, boolean train) {
+    Node conv = graph.graph().node(f.node());
+    Node bn = graph.graph().node(f.folded());
+    int nConv = conv.inputs().size();
+    List<Var> reads = new ArrayList<>();
+    List<Var> writes = new ArrayList<>();
+    TensorView[] in = new TensorView[f.in().length];
+    for (int i = 0; i < in.length; i++) {
+      NDArray a = values[f.in()[i]];
+      in[i] = a.view();
+      boolean mutable = i >= nConv && bn.op().mutableInputs().contains(i - nConv + 1);
+      (mutable && train ? writes : reads).add(a.var());
+    }
+    TensorView[] out = views(f.out(), writes);
+    TensorView[] y = {out[0]};
+    Kernel convK = kernels[f.node()];
+    Kernel bnK = kernels[f.folded()];
+    Kernel foldedK = foldedKernels[f.node()];
+    BatchNormFold fold = folds[f.node()];
+    Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+    if (!train) {
+      writes.addAll(fold.vars());
+    }
+    boolean usesWorkspace = train
+        ? convK.workspaceBytes() > 0 || bnK.workspaceBytes() > 0
+        : foldedK.workspaceBytes() > 0;
+    if (usesWorkspace || epilogue != null && epilogue.workspaceBytes() > 0) {
+      writes.add(workspace.var());
+    }
+    TensorView[] convIn = java.util.Arrays.copyOf(in, nConv);
+    TensorView[] bnIn = {out[0], in[nConv], in[nConv + 1], in[nConv + 2], in[nConv + 3]};
+    TensorView[] foldedIn = {in[0], fold.weight(), fold.bias()};
+    TensorView bias = nConv > 2 ? in[2] : null;
+    List<Var> w = distinct(writes, List.of());
+    String name = conv.name() + "+" + bn.name()
+        + (epilogue != null ? "+" + graph.graph().node(f.epilogue()).name() : "");
+    int seeds = epilogue != null ? 3 : 2;
+    return new Step(name, s -> {
+      if (train) {
+        convK.forward(context(convK, true, s[0]), convIn, y);
+        bnK.forward(context(bnK, true, s[1]), bnIn, out);
+      } else {
+        fold.compute(in[1], bias, in[nConv], in[nConv + 1], in[nConv + 2], in[nConv + 3]);
+        foldedK.forward(context(foldedK, false, s[0]), foldedIn, y);
+      }
+      if (epilogue != null) {
+        epilogue.forward(context(epilogue, train, s[2]), y, y);
+      }
+    }, distinct(reads, w), w, seeds);
   }
 
   private Step backward(ExecGraph.Backward b) {

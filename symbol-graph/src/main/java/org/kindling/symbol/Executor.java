@@ -59,7 +59,10 @@ import org.kindling.tensor.op.Randoms;
  *
  * <p>An executor is driven from one thread at a time. It owns its internal arrays and releases
  * them on {@link #close()}; the argument, gradient and auxiliary arrays given to bind stay the
- * caller's.
+ * caller's. {@link #reshape} binds for other input shapes sharing this executor's arrays and
+ * memory, and {@link Symbol#bind(Map, Map, Map, Map, PlanOptions, Executor)} binds sharing
+ * another executor's memory (MXNet's bucketing); executors that share memory must not run at the
+ * same time.
  */
 public final class Executor implements AutoCloseable {
   private final Symbol symbol;
@@ -69,7 +72,12 @@ public final class Executor implements AutoCloseable {
   private final Map<String, GradReq> reqs;
   private final Map<String, NDArray> auxDict;
   private final ExecGraph graph;
+  private final PlanOptions options;
   private final MemoryPlan plan;
+  /** Where the planned blocks come from: this executor's own, or shared with others. */
+  private final BlockPool pool;
+  /** Bytes of the blocks this executor added to its pool (the rest it took from the pool). */
+  private final long allocatedBlockBytes;
   private final NDArray[] values;
   private final List<NDArray> outputs;
   private final List<NDArray> headGrads;
@@ -89,8 +97,10 @@ public final class Executor implements AutoCloseable {
       Map<String, NDArray> argGrads,
       Map<String, GradReq> gradReqs,
       Map<String, NDArray> aux,
-      PlanOptions options) {
+      PlanOptions options,
+      BlockPool sharedPool) {
     this.symbol = symbol;
+    this.options = options;
     this.engine = Engines.get();
     Graph g = symbol.graph();
     this.argDict = collect(g.argumentNames(), args, "argument");
@@ -118,33 +128,43 @@ public final class Executor implements AutoCloseable {
     this.gradDict = new LinkedHashMap<>();
     checkGradients(g, argGrads, gradReqs);
 
-    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse());
+    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse(),
+        options.fold());
     this.plan = MemoryPlanner.plan(graph, options);
-    this.values = materialize();
-    List<NDArray> outs = new ArrayList<>();
-    List<NDArray> heads = new ArrayList<>();
-    for (int h = 0; h < g.outputs().size(); h++) {
-      outs.add(values[g.entryId(g.outputs().get(h))]);
-      heads.add(null);
-    }
-    for (ExecGraph.Step s : graph.backwardSteps()) {
-      if (s instanceof ExecGraph.Seed seed && heads.get(seed.head()) == null) {
-        int e = g.entryId(g.outputs().get(seed.head()));
-        NDArray ones = own(NDArray.zeros(shapes[e], types[e]));
-        ones.fill(1f);
-        heads.set(seed.head(), ones);
+    this.pool = sharedPool != null ? sharedPool : new BlockPool();
+    BlockPool.Blocks blocks = pool.take(plan);
+    try {
+      this.allocatedBlockBytes = blocks.allocatedBytes();
+      this.values = materialize(blocks.arrays());
+      List<NDArray> outs = new ArrayList<>();
+      List<NDArray> heads = new ArrayList<>();
+      for (int h = 0; h < g.outputs().size(); h++) {
+        outs.add(values[g.entryId(g.outputs().get(h))]);
+        heads.add(null);
       }
-    }
-    this.outputs = Collections.unmodifiableList(outs);
-    this.headGrads = Collections.unmodifiableList(heads);
+      for (ExecGraph.Step s : graph.backwardSteps()) {
+        if (s instanceof ExecGraph.Seed seed && heads.get(seed.head()) == null) {
+          int e = g.entryId(g.outputs().get(seed.head()));
+          NDArray ones = own(NDArray.zeros(shapes[e], types[e]));
+          ones.fill(1f);
+          heads.set(seed.head(), ones);
+        }
+      }
+      this.outputs = Collections.unmodifiableList(outs);
+      this.headGrads = Collections.unmodifiableList(heads);
 
-    EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
-    for (ExecGraph.Step s : graph.forwardSteps()) {
-      trainForward.add(steps.forward((ExecGraph.Forward) s, true));
-      inferForward.add(steps.forward((ExecGraph.Forward) s, false));
-    }
-    for (ExecGraph.Step s : graph.backwardSteps()) {
-      backwardSteps.add(steps.backwardStep(s));
+      EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
+      for (ExecGraph.Step s : graph.forwardSteps()) {
+        trainForward.add(steps.forward((ExecGraph.Forward) s, true));
+        inferForward.add(steps.forward((ExecGraph.Forward) s, false));
+      }
+      for (ExecGraph.Step s : graph.backwardSteps()) {
+        backwardSteps.add(steps.backwardStep(s));
+      }
+    } catch (RuntimeException e) {
+      owned.forEach(NDArray::close); // a kernel refused: give back what was taken
+      pool.release();
+      throw e;
     }
   }
 
@@ -194,14 +214,9 @@ public final class Executor implements AutoCloseable {
 
   /**
    * The array of every value: the given arrays for variables and their gradients, views of the
-   * planned blocks for the rest (zeroed, so nothing reads stale memory before a first write).
+   * planned blocks for the rest (every planned value is written before it is read).
    */
-  private NDArray[] materialize() {
-    NDArray[] blocks = new NDArray[plan.numBlocks()];
-    for (int b = 0; b < blocks.length; b++) {
-      long bytes = Math.max(1, plan.blockBytes(b));
-      blocks[b] = own(NDArray.zeros(Shape.of((int) bytes), DType.UINT8));
-    }
+  private NDArray[] materialize(NDArray[] blocks) {
     NDArray[] out = new NDArray[graph.numValues()];
     Graph g = graph.graph();
     for (int v = 0; v < out.length; v++) {
@@ -253,6 +268,24 @@ public final class Executor implements AutoCloseable {
     }
   }
 
+  /** Refuses to run over arrays their owner has closed (their memory may hold other data). */
+  private void requireOpenArrays() {
+    requireOpen();
+    requireOpen(argDict, "argument");
+    requireOpen(gradDict, "gradient of");
+    requireOpen(auxDict, "auxiliary state");
+  }
+
+  private static void requireOpen(Map<String, NDArray> arrays, String what) {
+    for (Map.Entry<String, NDArray> a : arrays.entrySet()) {
+      if (a.getValue().isClosed()) {
+        throw new IllegalStateException("the " + what + " '" + a.getKey() + "' bound to this"
+            + " executor is closed (by its owner: the caller, or the executor this one was"
+            + " reshaped from or shares parameters with, which must stay open while it is used)");
+      }
+    }
+  }
+
   /**
    * Pushes the forward pass. Returns at once.
    *
@@ -260,7 +293,7 @@ public final class Executor implements AutoCloseable {
    *     differently)
    */
   public void forward(boolean isTrain) {
-    requireOpen();
+    requireOpenArrays();
     List<EngineSteps.Step> steps = isTrain ? trainForward : inferForward;
     for (int i = 0; i < steps.size(); i++) {
       push(steps.get(i));
@@ -296,7 +329,7 @@ public final class Executor implements AutoCloseable {
    *     values it read)
    */
   public void backward() {
-    requireOpen();
+    requireOpenArrays();
     if (!valuesFresh) {
       throw new IllegalStateException("backward() needs a forward() first, and again after each"
           + " backward() when the memory plan shares buffers (backward's own values reuse those"
@@ -312,6 +345,67 @@ public final class Executor implements AutoCloseable {
   /** The memory plan of this executor's values (see {@link MemoryPlanner}). */
   public MemoryPlan memoryPlan() {
     return plan;
+  }
+
+  /**
+   * Bytes of the internal blocks this executor allocated at bind time: all of its plan's
+   * ({@link MemoryPlan#totalBytes()}) when bound alone, fewer when bound sharing another
+   * executor's memory (pooled blocks large enough are reused).
+   */
+  public long allocatedBlockBytes() {
+    return allocatedBlockBytes;
+  }
+
+  /** The memory this executor's internal blocks come from, for executors that share it. */
+  BlockPool pool() {
+    requireOpen();
+    return pool;
+  }
+
+  /**
+   * As {@link #reshape(Map, boolean, boolean) reshape(inputShapes, false, false)}: arrays may
+   * only shrink, and only the given inputs may change shape.
+   */
+  public Executor reshape(Map<String, Shape> inputShapes) {
+    return reshape(inputShapes, false, false);
+  }
+
+  /**
+   * A new executor for other input shapes (another batch size) that shares this one's memory,
+   * as MXNet's {@code Executor.reshape(partial_shaping, allow_up_sizing, **shapes)}. Shapes are
+   * inferred from {@code inputShapes}. Every argument, gradient and auxiliary array whose shape
+   * stays is the same {@link NDArray} (parameters are shared, not copied); one that shrinks is a
+   * view of this executor's array (sharing its memory); one that grows is a new array (zeroed).
+   * Internal values take this executor's blocks where they are large enough ({@link
+   * #allocatedBlockBytes()} counts the rest), with the same gradient requests and plan options.
+   *
+   * <p>The two executors share state: they must not run at the same time (running one
+   * overwrites the other's values, outputs included), and the arrays they share stay owned by
+   * whoever owned them here (this executor, for {@link Symbol#simpleBind}), which must stay
+   * open while the new one is used. The new executor owns only the arrays it allocated or
+   * viewed; closing the two in either order is safe for their internal memory.
+   *
+   * @param inputShapes new shapes by argument name, e.g. {@code data -> (32, 3, 224, 224)}
+   * @param partialShaping allow arguments and auxiliary states not in {@code inputShapes} to
+   *     change shape (they then no longer share this executor's array, unless they shrink)
+   * @param allowUpSizing allow arrays larger than this executor's (new arrays are allocated)
+   * @throws IllegalArgumentException naming an argument or auxiliary state not given whose shape
+   *     would change (without {@code partialShaping}), or an array that would grow (without
+   *     {@code allowUpSizing}), or shapes that do not fit the symbol
+   */
+  public Executor reshape(Map<String, Shape> inputShapes, boolean partialShaping,
+      boolean allowUpSizing) {
+    requireOpen();
+    Reshaping r = Reshaping.of(this, inputShapes, partialShaping, allowUpSizing);
+    Executor e;
+    try {
+      e = symbol.bind(r.args(), r.grads(), reqs, r.aux(), options, this);
+    } catch (RuntimeException ex) {
+      r.owned().forEach(NDArray::close);
+      throw ex;
+    }
+    e.adopt(r.owned());
+    return e;
   }
 
   /**
@@ -383,7 +477,8 @@ public final class Executor implements AutoCloseable {
 
   /**
    * Releases the arrays this executor allocated (outputs, internal gradients, workspace) once
-   * the work already pushed has finished. Idempotent.
+   * the work already pushed has finished, and its internal blocks unless executors sharing them
+   * are still open. Idempotent.
    */
   @Override
   public void close() {
@@ -394,5 +489,6 @@ public final class Executor implements AutoCloseable {
     for (NDArray a : owned) {
       a.close();
     }
+    pool.release();
   }
 }

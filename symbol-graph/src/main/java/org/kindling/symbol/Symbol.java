@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -290,6 +291,23 @@ public final class Symbol {
     return graph().auxiliaryNames();
   }
 
+  /**
+   * Every node's attributes by node name, as MXNet's {@code Symbol.attr_dict()}: an operator's
+   * parameters and hidden keys, a variable's hidden keys ({@code __init__}, {@code __lr_mult__},
+   * {@code __wd_mult__}, {@code __shape__}, ...), nodes in DFS order, keys sorted. Nodes without
+   * attributes are left out. {@code Module} hands a parameter's entry to the initializer (its
+   * {@code __init__}) and to the optimizer (its multipliers).
+   */
+  public Map<String, Map<String, String>> attrDict() {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Node n : graph().nodes()) {
+      if (!n.attrs().isEmpty()) {
+        out.put(n.name(), n.attrs());
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
   // ---------------------------------------------------------------- shapes
 
   /**
@@ -427,8 +445,29 @@ public final class Symbol {
       Map<String, GradReq> gradReqs,
       Map<String, NDArray> aux,
       PlanOptions plan) {
+    return bind(args, argGrads, gradReqs, aux, plan, null);
+  }
+
+  /**
+   * As {@link #bind(Map, Map, Map, Map, PlanOptions)}, taking the internal memory from {@code
+   * shared}'s (MXNet's {@code shared_exec}, as bucketing binds one executor per sequence length):
+   * the plan's blocks reuse the blocks of {@code shared} and of the executors sharing with it
+   * where they are large enough, largest first, and allocate the rest ({@link
+   * Executor#allocatedBlockBytes()}). Executors that share memory must not run at the same
+   * time: running one overwrites the values (outputs included) of the others (MXNet's rule).
+   *
+   * @param shared an open executor whose memory to share, or null to share none
+   */
+  public Executor bind(
+      Map<String, NDArray> args,
+      Map<String, NDArray> argGrads,
+      Map<String, GradReq> gradReqs,
+      Map<String, NDArray> aux,
+      PlanOptions plan,
+      Executor shared) {
     try {
-      return new Executor(this, args, argGrads, gradReqs, aux, plan);
+      return new Executor(this, args, argGrads, gradReqs, aux, plan,
+          shared == null ? null : shared.pool());
     } catch (IllegalArgumentException e) {
       throw named(e);
     }
@@ -465,25 +504,73 @@ public final class Symbol {
   /** As {@link #simpleBind(Map, Map)}, planning memory with {@code plan}. */
   public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs,
       PlanOptions plan) {
+    return simpleBind(inputShapes, gradReqs, plan, null);
+  }
+
+  /**
+   * As {@link #simpleBind(Map, Map, PlanOptions)}, sharing with {@code shared} (MXNet's {@code
+   * simple_bind(shared_exec=..., shared_arg_names=...)}, as bucketing binds): every argument not
+   * in {@code inputShapes} (the parameters: give every input there, labels included) is
+   * {@code shared}'s array, and its gradient
+   * {@code shared}'s where it has one, as are the auxiliary states; the internal memory is
+   * shared as {@link #bind(Map, Map, Map, Map, PlanOptions, Executor)} shares it. The new
+   * executor owns only the arrays it allocated (the inputs, gradients {@code shared} lacks);
+   * {@code shared} must stay open while it is used, and the two must not run at the same time.
+   *
+   * @param shared an open executor of this symbol, or null
+   * @throws IllegalArgumentException naming a parameter or auxiliary state whose shape differs
+   *     from {@code shared}'s
+   */
+  public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs,
+      PlanOptions plan, Executor shared) {
     InferredShapes shapes = inferShape(inputShapes);
     Map<String, NDArray> args = new LinkedHashMap<>();
     Map<String, NDArray> grads = new LinkedHashMap<>();
     Map<String, GradReq> reqs = new HashMap<>();
+    List<NDArray> owned = new ArrayList<>();
     shapes.arguments().forEach((name, shape) -> {
-      args.put(name, NDArray.zeros(shape));
+      boolean reuse = shared != null && !inputShapes.containsKey(name);
+      args.put(name, reuse ? sharedArray(shared.argDict(), name, shape, "parameter")
+          : allocate(shape, owned));
       GradReq r = gradReqs.getOrDefault(name, GradReq.NULL);
       reqs.put(name, r);
       if (r != GradReq.NULL) {
-        grads.put(name, NDArray.zeros(shape));
+        grads.put(name, reuse && shared.gradDict().containsKey(name)
+            ? shared.gradDict().get(name) : allocate(shape, owned));
       }
     });
     Map<String, NDArray> aux = new LinkedHashMap<>();
-    shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name, NDArray.zeros(shape)));
-    Executor e = bind(args, grads, reqs, aux, plan);
-    e.adopt(args.values());
-    e.adopt(grads.values());
-    e.adopt(aux.values());
+    shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name, shared != null
+        ? sharedArray(shared.auxDict(), name, shape, "auxiliary state")
+        : allocate(shape, owned)));
+    Executor e;
+    try {
+      e = bind(args, grads, reqs, aux, plan, shared);
+    } catch (RuntimeException ex) {
+      owned.forEach(NDArray::close);
+      throw ex;
+    }
+    e.adopt(owned);
     return e;
+  }
+
+  private static NDArray allocate(Shape shape, List<NDArray> owned) {
+    NDArray a = NDArray.zeros(shape);
+    owned.add(a);
+    return a;
+  }
+
+  /** {@code shared}'s array {@code name}, which must have {@code shape}. */
+  private NDArray sharedArray(Map<String, NDArray> shared, String name, Shape shape,
+      String what) {
+    NDArray a = shared.get(name);
+    if (a == null || !a.shape().equals(shape)) {
+      throw error("simpleBind: the " + what + " '" + name + "' is " + shape + " here but "
+          + (a == null ? "absent" : a.shape().toString()) + " in the shared executor; executors"
+          + " that share memory share their parameters, so their shapes must agree (give"
+          + " every input, labels included, in the input shapes: the rest is shared)");
+    }
+    return a;
   }
 
   @Override

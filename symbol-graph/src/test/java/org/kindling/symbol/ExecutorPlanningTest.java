@@ -176,15 +176,16 @@ class ExecutorPlanningTest {
   @Test
   void planningIsSwitchedBySystemProperties() {
     String[] keys = {"kindling.exec.plan", "kindling.exec.inplace", "kindling.exec.matchRange",
-        "kindling.exec.autoSearchMatchRange", "kindling.exec.fuse"};
+        "kindling.exec.autoSearchMatchRange", "kindling.exec.fuse", "kindling.exec.fold"};
     try {
       assertThat(PlanOptions.fromSystemProperties()).isEqualTo(PlanOptions.DEFAULT);
       System.setProperty("kindling.exec.inplace", "false");
       System.setProperty("kindling.exec.matchRange", "4");
       System.setProperty("kindling.exec.autoSearchMatchRange", "true");
       System.setProperty("kindling.exec.fuse", "false");
+      System.setProperty("kindling.exec.fold", "false");
       assertThat(PlanOptions.fromSystemProperties())
-          .isEqualTo(new PlanOptions(false, 4, true, false));
+          .isEqualTo(new PlanOptions(false, 4, true, false, false));
       System.setProperty("kindling.exec.plan", "false");
       assertThat(PlanOptions.fromSystemProperties()).isEqualTo(PlanOptions.OFF);
       try (Executor e = net().simpleBind(Map.of("data", DATA), GradReq.WRITE)) {
@@ -197,7 +198,7 @@ class ExecutorPlanningTest {
       System.setProperty("kindling.exec.matchRange", "x");
       assertThatThrownBy(PlanOptions::fromSystemProperties)
           .hasMessageContaining("-Dkindling.exec.matchRange=x");
-      assertThatThrownBy(() -> new PlanOptions(true, -1, false, true))
+      assertThatThrownBy(() -> new PlanOptions(true, -1, false, true, true))
           .hasMessageContaining("matchRange");
     } finally {
       for (String k : keys) {

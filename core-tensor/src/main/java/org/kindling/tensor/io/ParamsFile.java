@@ -51,9 +51,10 @@ public final class ParamsFile {
    * The arrays of one file and, for a dict file, their names (same order).
    *
    * @param names the names, or empty for a list file
-   * @param arrays the arrays in file order
+   * @param arrays the arrays in file order, owned by whoever read the file: close them, or the
+   *     whole contents, when done
    */
-  public record Contents(List<String> names, List<NDArray> arrays) {
+  public record Contents(List<String> names, List<NDArray> arrays) implements AutoCloseable {
     /**
      * @throws IllegalArgumentException if names is neither empty nor as long as arrays
      */
@@ -64,6 +65,12 @@ public final class ParamsFile {
         throw new IllegalArgumentException(
             names.size() + " names for " + arrays.size() + " arrays (need 0 or one each)");
       }
+    }
+
+    /** Closes every array (for a caller that only looked at the names or copied the values). */
+    @Override
+    public void close() {
+      arrays.forEach(NDArray::close);
     }
 
     /**
@@ -103,6 +110,19 @@ public final class ParamsFile {
           "file of " + size + " bytes is larger than the 2 GiB Kindling reads at once");
     }
     return read(Files.readAllBytes(path), path.toString());
+  }
+
+  /**
+   * The names in a dict file (empty for a list file), after checking the whole file; its arrays
+   * are released at once.
+   *
+   * @throws FormatException if the file is not a valid NDArray file (naming path and offset)
+   * @throws IOException if it cannot be read
+   */
+  public static List<String> readNames(Path path) throws IOException {
+    try (Contents c = read(path)) {
+      return c.names();
+    }
   }
 
   /**

@@ -91,6 +91,23 @@ public final class FloatKernels {
     return s;
   }
 
+  /** True if {@code a[0..n)} holds no NaN and no infinity. */
+  public static boolean allFinite(FloatBuffer a, int n) {
+    float[] x = new float[Math.min(CHUNK, n)];
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      a.get(start, x, 0, len);
+      boolean finite = true;
+      for (int i = 0; i < len; i++) {
+        finite &= x[i] - x[i] == 0f; // NaN for NaN and ±Inf
+      }
+      if (!finite) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code dst[i] = src[i]} or, with {@code add}, {@code dst[i] += src[i]}, for i in [0, n). */
   public static void copy(FloatBuffer src, FloatBuffer dst, int n, boolean add) {
     if (!add) {

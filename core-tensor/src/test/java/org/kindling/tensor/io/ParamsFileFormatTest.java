@@ -122,11 +122,12 @@ class ParamsFileFormatTest {
         .u32(0xF993FACA).u32(0).u32(-1) // V3, ndim -1
         .u32(0) // legacy, ndim 0
         .u64(0).bytes();
-    List<NDArray> arrays = ParamsFile.read(file, "none.params").arrays();
-    assertThat(arrays).hasSize(3).allSatisfy(a -> {
-      assertThat(a.shape()).isEqualTo(Shape.of(0));
-      assertThat(a.dtype()).isEqualTo(DType.FLOAT32);
-    });
+    try (ParamsFile.Contents c = ParamsFile.read(file, "none.params")) {
+      assertThat(c.arrays()).hasSize(3).allSatisfy(a -> {
+        assertThat(a.shape()).isEqualTo(Shape.of(0));
+        assertThat(a.dtype()).isEqualTo(DType.FLOAT32);
+      });
+    }
   }
 
   @Test

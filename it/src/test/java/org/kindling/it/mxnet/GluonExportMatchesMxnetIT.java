@@ -2,8 +2,6 @@ package org.kindling.it.mxnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -14,7 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kindling.examples.cli.KindlingCli;
+import org.kindling.it.CliRun;
 import org.kindling.symbol.InferredShapes;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.Shape;
@@ -148,8 +146,8 @@ class GluonExportMatchesMxnetIT {
       expected = p.output(0);
     }
 
-    Run r = run("predict", "--symbol", symbolFile.toString(), "--params", paramsFile.toString(),
-        "--input", inputFile.toString(), "--shape", "2,1,28,28");
+    CliRun r = CliRun.of("predict", "--symbol", symbolFile.toString(),
+        "--params", paramsFile.toString(), "--input", inputFile.toString(), "--shape", "2,1,28,28");
     assertThat(r.code()).as(r.err()).isZero();
     String[] lines = r.out().split("\n");
     assertThat(lines).hasSize(2);
@@ -189,12 +187,12 @@ class GluonExportMatchesMxnetIT {
     Path labels = dir.resolve("labels.idx");
     org.kindling.it.FashionSubset.write("t10k", n, images, labels);
     Path rec = dir.resolve("fashion.rec");
-    Run packed = run("im2rec", "--idx-images", images.toString(), "--idx-labels",
+    CliRun packed = CliRun.of("im2rec", "--idx-images", images.toString(), "--idx-labels",
         labels.toString(), dir.resolve("fashion").toString());
     assertThat(packed.code()).as(packed.err()).isZero();
     Path csv = dir.resolve("scores.csv");
-    Run scored = run("score", "--model-prefix", dir.resolve("lenet").toString(), "--epoch", "0",
-        "--data", rec.toString(), "--input-shape", "1,28,28", "--batch-size", "64",
+    CliRun scored = CliRun.of("score", "--model-prefix", dir.resolve("lenet").toString(),
+        "--epoch", "0", "--data", rec.toString(), "--input-shape", "1,28,28", "--batch-size", "64",
         "--out", csv.toString(), "--with-output");
     assertThat(scored.code()).as(scored.err()).isZero();
     assertThat(scored.out()).matches("accuracy: [01]\\.\\d{4} \\(300 records\\)\\n");
@@ -256,15 +254,6 @@ class GluonExportMatchesMxnetIT {
           .as("row %d: prediction %d, MXNet's argmax %d (gap %s)", i, predicted, best, gap)
           .isTrue();
     }
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
   }
 
   private static byte[] floats(SplittableRandom rnd, int n, double scale) {

@@ -127,7 +127,9 @@ class ParamsFileMatchesMxnetIT {
     assertThat(Files.readAllBytes(kindling)).isEqualTo(Files.readAllBytes(mxnet));
     assertThat(loaded.names()).containsExactlyElementsOf(names);
     assertSameArrays(loaded.arrays(), arrays);
-    assertSameArrays(fromKindling(ParamsFile.read(mxnet).arrays()), arrays);
+    try (ParamsFile.Contents c = ParamsFile.read(mxnet)) {
+      assertSameArrays(fromKindling(c.arrays()), arrays);
+    }
   }
 
   @Test

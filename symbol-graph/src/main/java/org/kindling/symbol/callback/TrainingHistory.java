@@ -43,6 +43,21 @@ public final class TrainingHistory implements TrainingCallback {
     this.width = b.width;
     this.height = b.height;
     this.writer = writer;
+    for (EpochRecord r : b.previous) {
+      epochs.add(r);
+      columns.addAll(r.values().keySet());
+    }
+  }
+
+  /**
+   * Reads the epochs of a history JSON file ({@link #jsonBytes()}), e.g. to continue a resumed
+   * run's history with {@link Builder#previous}.
+   *
+   * @param source the file, for error messages
+   * @throws IllegalArgumentException naming {@code source} if the bytes are not such a file
+   */
+  public static List<EpochRecord> readJson(byte[] json, String source) {
+    return HistoryJson.parse(json, source);
   }
 
   /** Starts a builder; without files the history is only kept in memory ({@link #epochs()}). */
@@ -101,6 +116,14 @@ public final class TrainingHistory implements TrainingCallback {
     return HistoryJson.format(epochs, columns());
   }
 
+  /**
+   * The chart's PNG bytes at the builder's size, for callers that store the files themselves
+   * (on HDFS, say) from a history built without files.
+   */
+  public byte[] pngBytes() {
+    return HistoryChart.png(epochs(), columns(), width, height);
+  }
+
   /** Settings of a {@link TrainingHistory}; validated by {@link #build()}. */
   public static final class Builder {
     private Path csv;
@@ -108,8 +131,18 @@ public final class TrainingHistory implements TrainingCallback {
     private Path png;
     private int width = 800;
     private int height = 600;
+    private List<EpochRecord> previous = List.of();
 
     private Builder() {}
+
+    /**
+     * Starts from the epochs of an earlier run (a resumed run's history continues it); they are
+     * written with the next epoch.
+     */
+    public Builder previous(List<EpochRecord> epochs) {
+      this.previous = List.copyOf(epochs);
+      return this;
+    }
 
     /** Writes the history as CSV to {@code file} after every epoch. */
     public Builder csv(Path file) {

@@ -23,7 +23,8 @@ import org.kindling.tensor.op.OpInstance;
  *
  * <p><b>Steps</b>, in execution order: one {@link Forward} per operator node (an activation
  * that {@link Fusion} puts inside the layer before it has no step, and the layer's output then
- * no value, of its own); then, for
+ * no value, of its own; likewise a BatchNorm folded into its convolution and the convolution's
+ * output); then, for
  * training, zero fills of variable gradients that no step reaches, one {@link Seed} per head that
  * takes a head gradient, and one {@link Backward} per node on a path to a wanted gradient (in
  * reverse topological order, each preceded by the {@link Zero} fills of its unread outputs'
@@ -61,18 +62,22 @@ public final class ExecGraph {
   public record InPlace(int input, int output, boolean identity) {}
 
   /**
-   * A node's forward kernel call, possibly with a fused epilogue ({@link Fusion}).
+   * A node's forward kernel call, possibly with a BatchNorm folded in and a fused epilogue
+   * ({@link Fusion}).
    *
    * @param node the node id
-   * @param in the value of each input (mutable inputs included)
-   * @param out the value of each output (hidden outputs included); with an epilogue, the
-   *     epilogue's output, which the node's kernel writes and the epilogue's kernel then updates
-   *     in place
+   * @param in the value of each input (mutable inputs included); with a folded BatchNorm,
+   *     followed by the BatchNorm's inputs but its data ({@code gamma, beta, moving_mean,
+   *     moving_var})
+   * @param out the value of each output (hidden outputs included); with a folded BatchNorm, the
+   *     BatchNorm's outputs instead; with an epilogue, {@code out[0]} is the epilogue's output,
+   *     which the node's kernel writes and the epilogue's kernel then updates in place
    * @param inplace the operator's in-place candidates
    * @param epilogue the node whose forward kernel runs after, in place on {@code out[0]}, or -1
+   * @param folded the BatchNorm node folded into this convolution, or -1
    */
-  public record Forward(int node, int[] in, int[] out, List<InPlace> inplace, int epilogue)
-      implements Step {
+  public record Forward(int node, int[] in, int[] out, List<InPlace> inplace, int epilogue,
+      int folded) implements Step {
     @Override
     public int[] reads() {
       return in;
@@ -218,23 +223,42 @@ public final class ExecGraph {
    */
   public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
       GradientPlan gradients, boolean fuse) {
+    return of(graph, shapes, types, gradients, fuse, false);
+  }
+
+  /**
+   * Lowers a graph, as {@link #of(Graph, Shape[], DType[], GradientPlan, boolean)}.
+   *
+   * @param fold fold the BatchNorms {@link Fusion#folds} finds into their convolutions (only
+   *     in an inference binding)
+   */
+  public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
+      GradientPlan gradients, boolean fuse, boolean fold) {
     int ne = graph.numEntries();
     int[] nodeOf = nodeOfEntry(graph);
+    int[] folds = new int[graph.numNodes()];
+    java.util.Arrays.fill(folds, -1);
+    if (fold) {
+      folds = Fusion.folds(graph, gradients, shapes, types);
+    }
     int[] epilogue = new int[graph.numNodes()];
     java.util.Arrays.fill(epilogue, -1);
     if (fuse) {
-      epilogue = Fusion.epilogues(graph, gradients);
+      epilogue = Fusion.epilogues(graph, gradients, folds);
     }
     boolean[] fused = new boolean[graph.numNodes()];
-    for (int e : epilogue) {
-      if (e >= 0) {
-        fused[e] = true;
+    for (int id = 0; id < graph.numNodes(); id++) {
+      if (epilogue[id] >= 0) {
+        fused[epilogue[id]] = true;
+      }
+      if (folds[id] >= 0) {
+        fused[folds[id]] = true;
       }
     }
     List<Step> steps = new ArrayList<>();
     for (int id = 0; id < graph.numNodes(); id++) {
       if (!graph.node(id).isVariable() && !fused[id]) {
-        steps.add(forward(graph, id, epilogue[id]));
+        steps.add(forward(graph, id, epilogue[id], folds[id]));
       }
     }
     int numForward = steps.size();
@@ -275,23 +299,32 @@ public final class ExecGraph {
     return nodeOf;
   }
 
-  private static Forward forward(Graph graph, int id, int epilogue) {
+  private static Forward forward(Graph graph, int id, int epilogue, int folded) {
     Node n = graph.node(id);
     OpInstance<?> op = n.op();
-    int[] in = new int[n.inputs().size()];
-    for (int i = 0; i < in.length; i++) {
-      in[i] = graph.entryId(n.inputs().get(i));
+    List<NodeEntry> inputs = new ArrayList<>(n.inputs());
+    if (folded >= 0) {
+      List<NodeEntry> bn = graph.node(folded).inputs();
+      inputs.addAll(bn.subList(1, bn.size()));
     }
-    int[] out = new int[n.numOutputs()];
+    int[] in = new int[inputs.size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = graph.entryId(inputs.get(i));
+    }
+    int producer = folded >= 0 ? folded : id;
+    int[] out = new int[graph.node(producer).numOutputs()];
     for (int k = 0; k < out.length; k++) {
-      out[k] = graph.entryId(epilogue >= 0 ? epilogue : id, k);
+      out[k] = graph.entryId(producer, k);
+    }
+    if (epilogue >= 0) {
+      out[0] = graph.entryId(epilogue, 0);
     }
     List<InPlace> inplace = new ArrayList<>();
     boolean identity = op.inplaceIdentity();
     for (int[] pair : op.inplaceOptions()) {
       inplace.add(new InPlace(pair[0], pair[1], identity));
     }
-    return new Forward(id, in, out, List.copyOf(inplace), epilogue);
+    return new Forward(id, in, out, List.copyOf(inplace), epilogue, folded);
   }
 
   private static Backward backward(Graph graph, GradientPlan.Step s, GradientPlan gradients) {

@@ -9,8 +9,8 @@ package org.kindling.symbol.graph;
  * {@code kindling.exec.inplace} [{@code MXNET_EXEC_ENABLE_INPLACE}] (default true),
  * {@code kindling.exec.matchRange} [{@code NNVM_EXEC_MATCH_RANGE}] (default 16; 0 turns
  * co-sharing off), {@code kindling.exec.autoSearchMatchRange}
- * [{@code NNVM_AUTO_SEARCH_MATCH_RANGE}] (default false) and {@code kindling.exec.fuse}
- * (default true).
+ * [{@code NNVM_AUTO_SEARCH_MATCH_RANGE}] (default false), {@code kindling.exec.fuse}
+ * (default true) and {@code kindling.exec.fold} (default true).
  *
  * @param inplace let an output take its input's buffer where the operator allows it
  * @param matchRange co-sharing: a value may take a released block of size within
@@ -18,19 +18,27 @@ package org.kindling.symbol.graph;
  * @param autoSearch try match ranges 1, 2, 4 ... up to {@code matchRange} and keep the smallest
  *     plan
  * @param fuse run activations inside the layer before them ({@link Fusion})
+ * @param fold in an inference binding, fold BatchNorms into the convolutions before them
+ *     ({@link Fusion#folds}): the same results within float32 rounding, not the same bits
  */
-public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, boolean fuse) {
-  /** MXNet's defaults (in place, match range 16, no search), with fusion. */
-  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false, true);
+public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, boolean fuse,
+    boolean fold) {
+  /** MXNet's defaults (in place, match range 16, no search), with fusion and folding. */
+  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false, true, true);
 
-  /** Nothing shared or fused: every graph entry gets its own buffer and its own step. */
-  public static final PlanOptions OFF = new PlanOptions(false, 0, false, false);
+  /** Nothing shared, fused or folded: every graph entry gets its own buffer and its own step. */
+  public static final PlanOptions OFF = new PlanOptions(false, 0, false, false, false);
 
   /** Checks the range. */
   public PlanOptions {
     if (matchRange < 0) {
       throw new IllegalArgumentException("matchRange must be >= 0, got " + matchRange);
     }
+  }
+
+  /** These options with folding set. */
+  public PlanOptions withFold(boolean v) {
+    return new PlanOptions(inplace, matchRange, autoSearch, fuse, v);
   }
 
   /** True if these options share no buffer (fusion aside). */
@@ -56,7 +64,8 @@ public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, b
           + " is not an integer (use 0 to turn co-sharing off, 16 by default)", e);
     }
     return new PlanOptions(flag("kindling.exec.inplace", true), r,
-        flag("kindling.exec.autoSearchMatchRange", false), flag("kindling.exec.fuse", true));
+        flag("kindling.exec.autoSearchMatchRange", false), flag("kindling.exec.fuse", true),
+        flag("kindling.exec.fold", true));
   }
 
   private static boolean flag(String name, boolean byDefault) {

@@ -1,6 +1,7 @@
 package org.kindling.symbol.module;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,29 +10,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.kindling.symbol.Executor;
-import org.kindling.tensor.op.GradReq;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.callback.EpochRecord;
+import org.kindling.symbol.init.InitDesc;
 import org.kindling.symbol.init.Initializer;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.metric.EvalMetric;
+import org.kindling.symbol.metric.MetricValue;
 import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.symbol.optimizer.OptimizerSpec;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataDesc;
+import org.kindling.tensor.data.DataIter;
+import org.kindling.tensor.io.AtomicFiles;
 import org.kindling.tensor.io.ParamsFile;
+import org.kindling.tensor.op.GradReq;
 
 /**
- * Trains or scores a symbol, as MXNet's {@code Module}: bind for data and label shapes,
- * initialize parameters, set up an optimizer (locally or on a {@link KVStore}), then per batch
- * {@link #forwardBackward} and {@link #update}; checkpoints as {@code prefix-symbol.json} plus
- * {@code prefix-%04d.params} with {@code arg:}/{@code aux:} names (formats.md §3.5).
+ * Trains or scores a symbol, as MXNet's {@code Module}: {@link #bind} for data and label
+ * shapes, {@link #initParams} (the initializer sees each variable's attributes, e.g. its {@code
+ * __init__}), {@link #initOptimizer} (locally or on a {@link KVStore}, {@code rescale_grad =
+ * 1/batch} as MXNet derives it), then per batch {@link #forwardBackward} and {@link #update} —
+ * or all of it through {@link #fit}; {@link #score} and {@link #predict} for evaluation.
+ * Checkpoints are {@code prefix-symbol.json} plus {@code prefix-%04d.params} with {@code
+ * arg:}/{@code aux:} names (formats.md §3.5) and, when asked, {@code prefix-%04d.states}
+ * (§3.8).
  *
- * <p>Parameters are the symbol's arguments other than the data and label inputs. They live in
- * the bound executor's arrays; {@link #getParams()} returns copies. A module is used from one
- * thread; its work runs on the engine.
+ * <p>Parameters are the symbol's arguments other than the data and label inputs; auxiliary
+ * states (BatchNorm's moving statistics) are updated by the forward pass. Both live in the bound
+ * executor's arrays; {@link #getParams()} returns copies. A module is used from one thread; its
+ * work runs on the engine.
  */
 public final class Module implements AutoCloseable {
   private final Symbol symbol;
@@ -41,6 +55,11 @@ public final class Module implements AutoCloseable {
   private final List<String> auxNames;
   /** Parameters read by {@link #loadParams} and not yet applied by {@link #initParams}. */
   private CheckpointParams loaded;
+  /** Optimizer states read by {@link #loadCheckpoint}, applied by {@link #initOptimizer}. */
+  private byte[] preloadedStates;
+  /** The executor {@link #bind} made, which owns the parameter arrays. */
+  private Executor base;
+  /** The executor in use: {@link #base}, or a reshape of it for another batch size. */
   private Executor exec;
   private boolean forTraining;
   private boolean paramsInitialized;
@@ -49,8 +68,9 @@ public final class Module implements AutoCloseable {
 
   /** A module with MXNet's default names: data {@code data}, label {@code softmax_label}. */
   public Module(Symbol symbol) {
-    this(symbol, List.of("data"),
-        symbol.listArguments().contains("softmax_label") ? List.of("softmax_label") : List.of());
+    this(symbol, List.of(DataDesc.DEFAULT_DATA_NAME),
+        symbol.listArguments().contains(DataDesc.DEFAULT_LABEL_NAME)
+            ? List.of(DataDesc.DEFAULT_LABEL_NAME) : List.of());
   }
 
   /**
@@ -86,13 +106,30 @@ public final class Module implements AutoCloseable {
     return out;
   }
 
+  // ---------------------------------------------------------------- checkpoint files
+
   /**
    * Loads {@code prefix-symbol.json} and {@code prefix-%04d.params}; the parameters are applied
    * by the next {@link #initParams}.
    */
   public static Module loadCheckpoint(Path prefix, int epoch) throws IOException {
+    return loadCheckpoint(prefix, epoch, false);
+  }
+
+  /**
+   * As MXNet's {@code Module.load(prefix, epoch, load_optimizer_states)}: with {@code
+   * loadOptimizerStates}, {@code prefix-%04d.states} is read too and loaded into the optimizer
+   * that {@link #initOptimizer} sets up.
+   *
+   * @throws java.nio.file.NoSuchFileException naming a missing file
+   */
+  public static Module loadCheckpoint(Path prefix, int epoch, boolean loadOptimizerStates)
+      throws IOException {
     Module m = new Module(Symbol.load(symbolPath(prefix)));
     m.loadParams(paramsPath(prefix, epoch));
+    if (loadOptimizerStates) {
+      m.preloadedStates = Files.readAllBytes(statesPath(prefix, epoch));
+    }
     return m;
   }
 
@@ -111,10 +148,20 @@ public final class Module implements AutoCloseable {
 
   /** {@code prefix-%04d.params}. */
   public static Path paramsPath(Path prefix, int epoch) {
+    return numbered(prefix, epoch, "params");
+  }
+
+  /** {@code prefix-%04d.states}, the optimizer states of a checkpoint. */
+  public static Path statesPath(Path prefix, int epoch) {
+    return numbered(prefix, epoch, "states");
+  }
+
+  private static Path numbered(Path prefix, int epoch, String extension) {
     if (epoch < 0) {
       throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
     }
-    return prefix.resolveSibling(String.format("%s-%04d.params", prefix.getFileName(), epoch));
+    return prefix.resolveSibling(
+        String.format("%s-%04d.%s", prefix.getFileName(), epoch, extension));
   }
 
   /**
@@ -136,6 +183,45 @@ public final class Module implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code prefix-symbol.json} and {@code prefix-%04d.params} (names {@code arg:<name>},
+   * {@code aux:<name>}), each atomically, as MXNet's {@code save_checkpoint}.
+   */
+  public void saveCheckpoint(Path prefix, int epoch) throws IOException {
+    saveCheckpoint(prefix, epoch, false);
+  }
+
+  /**
+   * As {@link #saveCheckpoint(Path, int)}; with {@code saveOptimizerStates} also {@code
+   * prefix-%04d.states} ({@link #saveOptimizerStates()}).
+   *
+   * @throws IOException naming the file that could not be written
+   */
+  public void saveCheckpoint(Path prefix, int epoch, boolean saveOptimizerStates)
+      throws IOException {
+    Executor e = requireBound();
+    List<String> names = new ArrayList<>();
+    List<NDArray> arrays = new ArrayList<>();
+    for (String p : paramNames) {
+      names.add("arg:" + p);
+      arrays.add(e.argDict().get(p));
+    }
+    for (String a : auxNames) {
+      names.add("aux:" + a);
+      arrays.add(e.auxDict().get(a));
+    }
+    for (NDArray a : arrays) {
+      a.waitToRead();
+    }
+    byte[] states = saveOptimizerStates ? saveOptimizerStates() : null;
+    symbol.save(symbolPath(prefix));
+    ParamsFile.writeAtomically(paramsPath(prefix, epoch), names, arrays);
+    if (states != null) {
+      AtomicFiles.write(statesPath(prefix, epoch), out -> out.write(states));
+    }
+  }
+
+  // ---------------------------------------------------------------- binding
 
   /** Binds with one data and one label input ({@code labelShape} may be null for inference). */
   public void bind(Shape dataShape, Shape labelShape, boolean forTraining) {
@@ -146,6 +232,20 @@ public final class Module implements AutoCloseable {
       label.put(single(labelNames, "label"), labelShape);
     }
     bind(data, label, forTraining);
+  }
+
+  /**
+   * Binds for an iterator's descriptors, as MXNet's {@code bind(data_shapes=it.provide_data,
+   * label_shapes=it.provide_label)}; label descriptors for inputs the module does not have (an
+   * iterator's labels when scoring a network without a label input) are ignored.
+   */
+  public void bind(List<DataDesc> data, List<DataDesc> label, boolean forTraining) {
+    Map<String, Shape> d = new LinkedHashMap<>();
+    data.forEach(x -> d.put(x.name(), x.shape()));
+    Map<String, Shape> l = new LinkedHashMap<>();
+    label.stream().filter(x -> labelNames.contains(x.name()))
+        .forEach(x -> l.put(x.name(), x.shape()));
+    bind(d, l, forTraining);
   }
 
   private static String single(List<String> names, String what) {
@@ -184,6 +284,7 @@ public final class Module implements AutoCloseable {
     Executor previous = exec;
     Executor next = symbol.simpleBind(shapes, reqs);
     if (previous != null && paramsInitialized) {
+      requireSameParamShapes(previous, next, shapes);
       for (String p : paramNames) {
         previous.argDict().get(p).copyTo(next.argDict().get(p));
       }
@@ -191,12 +292,40 @@ public final class Module implements AutoCloseable {
         previous.auxDict().get(a).copyTo(next.auxDict().get(a));
       }
     }
+    if (previous != null) {
+      closeExecutors(); // after the copies above: a release waits for pending reads
+    }
+    base = next;
     exec = next;
     this.forTraining = forTraining;
-    if (previous != null) {
-      previous.close(); // after the copies above: a release waits for pending reads
+  }
+
+  /** Closes the executor in use and the one {@link #bind} made (if they differ). */
+  private void closeExecutors() {
+    if (exec != base) {
+      exec.close();
+    }
+    base.close();
+    exec = null;
+    base = null;
+  }
+
+  /** Rebinding keeps the parameters, so their shapes must not change; closes {@code next} if so. */
+  private void requireSameParamShapes(Executor previous, Executor next, Map<String, Shape> inputs) {
+    List<String> names = concat(paramNames, auxNames);
+    for (String p : names) {
+      Map<String, NDArray> was = paramNames.contains(p) ? previous.argDict() : previous.auxDict();
+      Map<String, NDArray> now = paramNames.contains(p) ? next.argDict() : next.auxDict();
+      if (!was.get(p).shape().equals(now.get(p).shape())) {
+        next.close();
+        throw new IllegalArgumentException("bind for " + inputs + ": parameter '" + p
+            + "' would change from " + was.get(p).shape() + " to " + now.get(p).shape()
+            + "; a module's parameters keep their shapes (make a new module)");
+      }
     }
   }
+
+  // ---------------------------------------------------------------- parameters
 
   /**
    * Initializes parameters: values loaded from a checkpoint win; the rest come from
@@ -213,7 +342,10 @@ public final class Module implements AutoCloseable {
 
   /**
    * Initializes parameters from {@code argParams}/{@code auxParams}, filling the missing ones
-   * with {@code initializer} when {@code allowMissing}.
+   * with {@code initializer} when {@code allowMissing}. As MXNet's {@code init_params}, names
+   * are visited in sorted order and the initializer gets an {@link InitDesc} with the variable's
+   * attributes ({@link Symbol#attrDict()}), so an {@code __init__} attribute (PReLU's gamma
+   * 0.25, BatchNorm's moving statistics) decides over the name rules.
    *
    * @throws IllegalArgumentException for a missing parameter (unless allowed), a name that is
    *     not a parameter, or a shape that does not fit
@@ -223,14 +355,19 @@ public final class Module implements AutoCloseable {
     Executor e = requireBound();
     checkNames(argParams.keySet(), paramNames, "argument");
     checkNames(auxParams.keySet(), auxNames, "auxiliary state");
-    for (String p : paramNames) {
-      assign(p, argParams.get(p), e.argDict().get(p), initializer, allowMissing);
+    Map<String, Map<String, String>> attrs = symbol.attrDict();
+    for (String p : new TreeSet<>(paramNames)) {
+      assign(desc(p, attrs), argParams.get(p), e.argDict().get(p), initializer, allowMissing);
     }
-    for (String a : auxNames) {
-      assign(a, auxParams.get(a), e.auxDict().get(a), initializer, allowMissing);
+    for (String a : new TreeSet<>(auxNames)) {
+      assign(desc(a, attrs), auxParams.get(a), e.auxDict().get(a), initializer, allowMissing);
     }
     paramsInitialized = true;
     releaseLoaded(); // copied into the executor (or superseded by the caller's maps)
+  }
+
+  private static InitDesc desc(String name, Map<String, Map<String, String>> attrs) {
+    return new InitDesc(name, attrs.getOrDefault(name, Map.of()));
   }
 
   /** Sets every parameter from the given maps (no missing or extra names). */
@@ -247,14 +384,15 @@ public final class Module implements AutoCloseable {
     }
   }
 
-  private static void assign(String name, NDArray src, NDArray dst, Initializer init,
+  private static void assign(InitDesc desc, NDArray src, NDArray dst, Initializer init,
       boolean allowMissing) {
+    String name = desc.name();
     if (src == null) {
       if (!allowMissing || init == null) {
         throw new IllegalArgumentException("parameter '" + name + "' is missing"
             + (init == null ? " and no initializer was given" : ""));
       }
-      init.init(name, dst);
+      init.init(desc, dst);
       return;
     }
     if (src.dtype() != DType.FLOAT32) {
@@ -268,10 +406,41 @@ public final class Module implements AutoCloseable {
     src.copyTo(dst);
   }
 
+  /** True once {@link #initParams} (or {@link #setParams}) has run. */
+  public boolean paramsInitialized() {
+    return paramsInitialized;
+  }
+
+  // ---------------------------------------------------------------- optimizer
+
   /**
-   * Sets up updates. With a store: {@code kv.init} each parameter by name, install the
-   * optimizer on the store (updates run there), then pull the store's values (rank 0's initial
-   * weights win). Without a store ({@code kv == null}) updates run locally.
+   * Sets up updates as MXNet's {@code init_optimizer(kvstore, optimizer, optimizer_params)}:
+   * the spec is completed with {@code rescale_grad = 1 / batch} unless it gives one (the batch
+   * multiplied by the number of workers for a distributed synchronous store, whose server sums
+   * the workers' gradients), and with the {@code lr_mult}/{@code wd_mult} of parameters whose
+   * variables carry {@code __lr_mult__}/{@code __wd_mult__} attributes (unless the spec sets
+   * them), then created and installed as {@link #initOptimizer(KVStore, Optimizer)} does.
+   *
+   * @throws IllegalArgumentException naming a bad optimizer parameter
+   */
+  public void initOptimizer(KVStore kv, OptimizerSpec spec) {
+    initOptimizer(kv, completeSpec(kv, spec).create(), true);
+  }
+
+  /**
+   * The spec {@link #initOptimizer(KVStore, OptimizerSpec)} creates the optimizer from: with
+   * MXNet's {@code rescale_grad} and the symbol's per-parameter multipliers filled in.
+   */
+  public OptimizerSpec completeSpec(KVStore kv, OptimizerSpec spec) {
+    return OptimizerSetup.complete(spec, symbol, paramNames, batchSize(), kv);
+  }
+
+  /**
+   * Sets up updates with an optimizer as given (MXNet warns, and so does this, when its {@code
+   * rescale_grad} is not {@code 1 / batch}). With a store: {@code kv.init} each parameter by
+   * name, install the optimizer on the store (updates run there), then pull the store's values
+   * (rank 0's initial weights win). Without a store ({@code kv == null}) updates run locally.
+   * Optimizer states preloaded by {@link #loadCheckpoint(Path, int, boolean)} are loaded into it.
    */
   public void initOptimizer(KVStore kv, Optimizer opt) {
     initOptimizer(kv, opt, true);
@@ -290,7 +459,9 @@ public final class Module implements AutoCloseable {
     if (!paramsInitialized) {
       throw new IllegalStateException("initOptimizer: call initParams first");
     }
-    this.optimizer = Objects.requireNonNull(opt, "optimizer");
+    Objects.requireNonNull(opt, "optimizer");
+    OptimizerSetup.warnOnRescale(opt, batchSize(), kv);
+    this.optimizer = opt;
     this.kvStore = kv;
     if (kv != null) {
       if (initStore) {
@@ -303,23 +474,135 @@ public final class Module implements AutoCloseable {
         kv.pull(p, e.argDict().get(p));
       }
     }
+    if (preloadedStates != null) {
+      byte[] states = preloadedStates;
+      preloadedStates = null;
+      loadOptimizerStates(states);
+    }
   }
 
-  /** Copies the batch into the executor and runs forward. */
+  /** True once {@link #initOptimizer} has run. */
+  public boolean optimizerInitialized() {
+    return optimizer != null;
+  }
+
+  /** The optimizer {@link #initOptimizer} installed, or null. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /**
+   * The optimizer's states as a {@code .states} file image (formats.md §3.8), as MXNet's {@code
+   * save_optimizer_states}.
+   *
+   * @throws IllegalStateException before {@link #initOptimizer}, or when the optimizer runs on a
+   *     distributed store's server (its states are there; MXNet cannot save them either)
+   */
+  public byte[] saveOptimizerStates() {
+    return localOptimizer("save").saveStates();
+  }
+
+  /**
+   * Replaces the optimizer's states with a {@code .states} file image.
+   *
+   * @throws IllegalArgumentException if the image is not a state file of this optimizer's kind
+   * @throws IllegalStateException as {@link #saveOptimizerStates()}
+   */
+  public void loadOptimizerStates(byte[] states) {
+    localOptimizer("load").loadStates(states);
+  }
+
+  private Optimizer localOptimizer(String verb) {
+    if (optimizer == null) {
+      throw new IllegalStateException(verb + " optimizer states: call initOptimizer first");
+    }
+    if (kvStore != null && kvStore.type().contains("dist")) {
+      throw new IllegalStateException("cannot " + verb + " optimizer states here: the optimizer"
+          + " runs on the server of the " + kvStore.type() + " store, which keeps its states");
+    }
+    return optimizer;
+  }
+
+  // ---------------------------------------------------------------- computation
+
+  /**
+   * Copies the batch into the executor and runs forward. A batch whose data shapes differ from
+   * the bound ones (another batch size, such as the last, smaller batch of {@link #predict})
+   * runs on a reshape of the bound executor ({@link Executor#reshape}: the same parameter
+   * arrays, the same internal memory), as MXNet's {@code forward} reshapes; a batch of the bound
+   * shapes runs on the bound executor again.
+   */
   public void forward(DataBatch batch, boolean isTrain) {
     Executor e = requireBound();
     if (isTrain && !forTraining) {
       throw new IllegalStateException("forward(isTrain=true) on a module bound for inference");
     }
-    copyInputs(batch.data(), dataNames, e, "data");
     if (isTrain && batch.label().isEmpty() && !labelNames.isEmpty()) {
       throw new IllegalArgumentException(
           "forward(isTrain=true): the batch has no labels for " + labelNames);
     }
+    if (!fits(batch.data(), dataNames, e)) {
+      rebindFor(batch);
+      e = exec;
+    }
+    copyInputs(batch.data(), dataNames, e, "data");
     if (!batch.label().isEmpty()) {
       copyInputs(batch.label(), labelNames, e, "label");
     }
     e.forward(isTrain);
+  }
+
+  private static boolean fits(List<NDArray> given, List<String> names, Executor e) {
+    if (given.size() != names.size()) {
+      return true; // copyInputs names the mismatch
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (!given.get(i).shape().equals(e.argDict().get(names.get(i)).shape())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Switches to an executor for the batch's shapes: the one {@link #bind} made if they are its
+   * own, else a reshape of it (MXNet's {@code forward} reshapes with {@code allow_up_sizing}),
+   * which shares the parameter arrays and the internal memory, so nothing is copied.
+   */
+  private void rebindFor(DataBatch batch) {
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    for (int i = 0; i < dataNames.size(); i++) {
+      shapes.put(dataNames.get(i), batch.data().get(i).shape());
+    }
+    if (batch.label().size() == labelNames.size()) {
+      for (int i = 0; i < labelNames.size(); i++) {
+        shapes.put(labelNames.get(i), batch.label().get(i).shape());
+      }
+    } else if (!labelNames.isEmpty()) {
+      Map<String, Shape> inferred = symbol.inferShapePartial(shapes).arguments();
+      for (String l : labelNames) {
+        if (inferred.get(l) != null) {
+          shapes.put(l, inferred.get(l));
+        }
+      }
+    }
+    Executor next = base;
+    for (Map.Entry<String, Shape> in : shapes.entrySet()) {
+      if (!base.argDict().get(in.getKey()).shape().equals(in.getValue())) {
+        try {
+          next = base.reshape(shapes, false, true);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("forward: cannot run a batch of " + shapes
+              + " with this module's parameters (they keep their shapes: make a new module"
+              + " for others): " + e.getMessage(), e);
+        }
+        break;
+      }
+    }
+    if (exec != base) {
+      exec.close();
+    }
+    exec = next;
   }
 
   private static void copyInputs(List<NDArray> given, List<String> names, Executor e,
@@ -381,10 +664,58 @@ public final class Module implements AutoCloseable {
     metric.update(labels, outputs(), 0);
   }
 
-  /** Adds the current outputs against the batch's labels, skipping its padded rows. */
+  /**
+   * Adds the current outputs against the batch's labels, skipping its padded rows (MXNet counts
+   * them; Kindling's metrics measure real samples only).
+   */
   public void updateMetric(EvalMetric metric, DataBatch batch) {
     metric.update(batch.label(), outputs(), batch.pad());
   }
+
+  // ---------------------------------------------------------------- loops
+
+  /**
+   * MXNet's {@code fit}: binds for {@code train}'s descriptors if needed, initializes
+   * parameters and the optimizer if not done yet (with {@code options}' initializer, store and
+   * optimizer), then runs epochs {@code beginEpoch .. numEpoch - 1}. Each batch: {@link
+   * #forwardBackward}, {@link #update}, the training metric, the batch-end callbacks. Each epoch
+   * end: the metric's global values, {@link #score} on {@code eval} if given, the epoch-end
+   * callbacks ({@link org.kindling.symbol.callback.EpochEndParam} with this module's arrays,
+   * valid during the call), then {@code train.reset()}. A callback answering {@code STOP} ends
+   * training after that epoch.
+   *
+   * @param eval evaluation data, or null
+   * @return one record per epoch run: epochs completed (from 1) and the {@code train_NAME} and
+   *     {@code val_NAME} metric values
+   * @throws IOException if the data cannot be read or a callback fails to write
+   */
+  public List<EpochRecord> fit(DataIter train, DataIter eval, FitOptions options)
+      throws IOException {
+    return TrainingLoop.fit(this, train, eval, options);
+  }
+
+  /**
+   * MXNet's {@code score}: resets {@code data} and {@code metric}, runs every batch forward
+   * (inference) into the metric, and returns its global values.
+   *
+   * @throws IllegalStateException if not bound or parameters are not initialized
+   */
+  public List<MetricValue> score(DataIter data, EvalMetric metric) throws IOException {
+    return TrainingLoop.score(this, data, metric);
+  }
+
+  /**
+   * MXNet's {@code predict}: resets {@code data}, runs every batch forward (inference) and
+   * returns each output over all batches, padding rows removed: output {@code i} has shape
+   * {@code (samples, ...)}. The arrays are the caller's.
+   *
+   * @throws IllegalStateException if not bound or parameters are not initialized
+   */
+  public List<NDArray> predict(DataIter data) throws IOException {
+    return TrainingLoop.predict(this, data);
+  }
+
+  // ---------------------------------------------------------------- accessors
 
   /** Copies of the argument parameters by name, in parameter order. */
   public Map<String, NDArray> getParams() {
@@ -396,6 +727,24 @@ public final class Module implements AutoCloseable {
     return copies(auxNames, requireBound().auxDict());
   }
 
+  /** The bound argument parameters by name (not copies), in parameter order. */
+  Map<String, NDArray> paramArrays() {
+    return view(paramNames, requireBound().argDict());
+  }
+
+  /** The bound auxiliary states by name (not copies). */
+  Map<String, NDArray> auxArrays() {
+    return view(auxNames, requireBound().auxDict());
+  }
+
+  private static Map<String, NDArray> view(List<String> names, Map<String, NDArray> arrays) {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    for (String n : names) {
+      out.put(n, arrays.get(n));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
   private static Map<String, NDArray> copies(List<String> names, Map<String, NDArray> arrays) {
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (String n : names) {
@@ -404,30 +753,7 @@ public final class Module implements AutoCloseable {
     return Collections.unmodifiableMap(out);
   }
 
-  /**
-   * Writes {@code prefix-symbol.json} and {@code prefix-%04d.params} (names {@code arg:<name>},
-   * {@code aux:<name>}), each atomically.
-   */
-  public void saveCheckpoint(Path prefix, int epoch) throws IOException {
-    Executor e = requireBound();
-    List<String> names = new ArrayList<>();
-    List<NDArray> arrays = new ArrayList<>();
-    for (String p : paramNames) {
-      names.add("arg:" + p);
-      arrays.add(e.argDict().get(p));
-    }
-    for (String a : auxNames) {
-      names.add("aux:" + a);
-      arrays.add(e.auxDict().get(a));
-    }
-    for (NDArray a : arrays) {
-      a.waitToRead();
-    }
-    symbol.save(symbolPath(prefix));
-    ParamsFile.writeAtomically(paramsPath(prefix, epoch), names, arrays);
-  }
-
-  private Executor requireBound() {
+  Executor requireBound() {
     if (exec == null) {
       throw new IllegalStateException("module is not bound; call bind first");
     }
@@ -440,6 +766,21 @@ public final class Module implements AutoCloseable {
       throw new IllegalStateException(what + ": module was bound for inference");
     }
     return e;
+  }
+
+  /** True once {@link #bind} has run. */
+  public boolean isBound() {
+    return exec != null;
+  }
+
+  /** True if bound with gradients ({@code forTraining}). */
+  public boolean forTraining() {
+    return exec != null && forTraining;
+  }
+
+  /** The bound batch size: the first axis of the first data input. */
+  public int batchSize() {
+    return requireBound().argDict().get(dataNames.get(0)).shape().get(0);
   }
 
   /** The network. */
@@ -479,8 +820,7 @@ public final class Module implements AutoCloseable {
   @Override
   public void close() {
     if (exec != null) {
-      exec.close();
-      exec = null;
+      closeExecutors();
     }
     releaseLoaded();
   }

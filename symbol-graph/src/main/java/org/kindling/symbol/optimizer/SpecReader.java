@@ -21,24 +21,9 @@ final class SpecReader {
 
   private SpecReader(String spec) {
     this.spec = spec;
-    String[] tokens = spec.trim().split("\\s+");
-    if (tokens.length == 0 || tokens[0].isEmpty()) {
-      throw new IllegalArgumentException("empty optimizer spec");
-    }
-    this.name = tokens[0].toLowerCase(Locale.ROOT);
-    for (int i = 1; i < tokens.length; i++) {
-      String t = tokens[i];
-      int eq = t.indexOf('=');
-      if (eq <= 0 || eq == t.length() - 1) {
-        throw new IllegalArgumentException(
-            "optimizer spec '" + spec + "': expected key=value but got '" + t + "'");
-      }
-      String key = t.substring(0, eq);
-      if (values.put(key, t.substring(eq + 1)) != null) {
-        throw new IllegalArgumentException(
-            "optimizer spec '" + spec + "': parameter " + key + " is given twice");
-      }
-    }
+    OptimizerSpec parsed = OptimizerSpec.parse(spec);
+    this.name = parsed.name();
+    values.putAll(parsed.params());
   }
 
   /**

@@ -32,11 +32,14 @@ import org.kindling.tensor.op.Param;
  * <p>A factory reads the arguments against its declared parameters with {@link #read}, which
  * rejects unknown keys and names the key of a bad value.
  *
+ * <p>Specs are serializable (their values are), so a job's configuration can carry them to its
+ * tasks.
+ *
  * @param name the registered name as given (factories compare it in lower case, as MXNet does)
  * @param args keyword arguments in order; values are {@link String}, {@link Number}, {@link
  *     Boolean} or null
  */
-public record Spec(String name, Map<String, Object> args) {
+public record Spec(String name, Map<String, Object> args) implements java.io.Serializable {
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_.+\\-]+");
 
   /**

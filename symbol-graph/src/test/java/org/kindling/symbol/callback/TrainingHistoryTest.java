@@ -91,6 +91,29 @@ class TrainingHistoryTest {
   }
 
   @Test
+  void aResumedHistoryContinuesTheEpochsReadBackFromItsJson() throws Exception {
+    TrainingHistory first = TrainingHistory.builder().build();
+    feed(first, EPOCHS.subList(0, 2));
+    List<EpochRecord> read = TrainingHistory.readJson(first.jsonBytes(), "run-history.json");
+    assertThat(read).isEqualTo(first.epochs());
+
+    TrainingHistory resumed = TrainingHistory.builder().previous(read).build();
+    feed(resumed, EPOCHS.subList(2, 3));
+    TrainingHistory whole = TrainingHistory.builder().build();
+    feed(whole, EPOCHS);
+    assertThat(resumed.csvText()).isEqualTo(whole.csvText());
+    assertThat(ImageIO.read(new java.io.ByteArrayInputStream(resumed.pngBytes()))).isNotNull();
+    // NaN is written as null and read back as NaN
+    assertThat(TrainingHistory.readJson(whole.jsonBytes(), "h").get(2).values()
+        .get("train_cross-entropy")).isNaN();
+    assertThatThrownBy(() -> TrainingHistory.readJson("{\"x\": 1}".getBytes(
+        StandardCharsets.UTF_8), "old-history.json")).hasMessageContaining("old-history.json")
+        .hasMessageContaining("epochs");
+    assertThatThrownBy(() -> TrainingHistory.readJson("[".getBytes(StandardCharsets.UTF_8),
+        "broken.json")).hasMessageContaining("broken.json");
+  }
+
+  @Test
   void aFailedWriteLeavesThePreviousFileWhole(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("run-history.csv");
     boolean[] fail = {false};

@@ -68,4 +68,41 @@ class FusionTest {
         true);
     assertThat(forwards(headOnly)).anyMatch(f -> f.epilogue() >= 0);
   }
+
+  @Test
+  void aBatchNormFoldsIntoTheConvolutionBeforeItOnlyForInferenceAndASingleReader()
+      throws Exception {
+    org.kindling.symbol.zoo.Layers nn = new org.kindling.symbol.zoo.Layers();
+    Symbol conv = nn.conv(Symbol.variable("x")).name("conv").kernel(3, 3).numFilter(4).build();
+    Symbol bn = nn.bn(conv).name("bn").fixGamma(false).build();
+    Symbol out = Symbol.activation("relu", bn, ActType.RELU);
+    Map<String, Shape> x = Map.of("x", Shape.of(2, 3, 8, 8));
+    ExecGraph g = lower(out, x, Map.of(), true);
+    List<ExecGraph.Forward> f = forwards(g);
+    assertThat(f).hasSize(1);
+    assertThat(name(g, f.get(0).node())).isEqualTo("conv");
+    assertThat(name(g, f.get(0).folded())).isEqualTo("bn");
+    assertThat(name(g, f.get(0).epilogue())).as("the relu after the folded bn").isEqualTo("relu");
+    assertThat(f.get(0).in()).hasSize(3 + 4).as("conv's inputs, then bn's but its data");
+    assertThat(g.exists(MemoryPlannerTest.value(g, "conv"))).isFalse();
+    PlanSafety.check(g, MemoryPlanner.plan(g, PlanOptions.DEFAULT));
+
+    assertThat(forwards(lower(out, x, Map.of(), false))).as("folding switched off").hasSize(3)
+        .allMatch(s -> s.folded() < 0);
+    ExecGraph train = lower(out, x, Map.of("conv_weight", GradReq.WRITE), true);
+    assertThat(forwards(train)).as("a training binding").allMatch(s -> s.folded() < 0);
+    Symbol twice = Symbol.group(bn, Symbol.activation("other", conv, ActType.TANH));
+    assertThat(forwards(lower(twice, x, Map.of(), true))).as("conv's output read twice")
+        .allMatch(s -> s.folded() < 0);
+    assertThat(forwards(lower(Symbol.group(out, conv), x, Map.of(), true)))
+        .as("conv's output a head").allMatch(s -> s.folded() < 0);
+  }
+
+  /** Lowered with fusion, and with folding as {@code fold} says. */
+  private static ExecGraph lower(Symbol s, Map<String, Shape> inputs, Map<String, GradReq> reqs,
+      boolean fold) throws Exception {
+    Graph g = Graph.of(SymbolJsonReader.read(s.toJson(), "test"));
+    return ExecGraph.of(g, ShapeInference.infer(g, inputs),
+        TypeInference.infer(g, Map.of()), GradientPass.plan(g, reqs), true, fold);
+  }
 }

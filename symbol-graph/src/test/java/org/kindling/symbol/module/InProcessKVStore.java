@@ -12,11 +12,23 @@ import org.kindling.tensor.NDArray;
 final class InProcessKVStore implements KVStore {
   final Map<String, NDArray> stored = new HashMap<>();
   final List<String> log = new ArrayList<>();
+  private final String type;
+  private final int numWorkers;
   private Optimizer optimizer;
+
+  InProcessKVStore() {
+    this("local", 1);
+  }
+
+  /** A store that calls itself {@code type} with {@code numWorkers} (it still sums one push). */
+  InProcessKVStore(String type, int numWorkers) {
+    this.type = type;
+    this.numWorkers = numWorkers;
+  }
 
   @Override
   public String type() {
-    return "local";
+    return type;
   }
 
   @Override
@@ -26,7 +38,7 @@ final class InProcessKVStore implements KVStore {
 
   @Override
   public int numWorkers() {
-    return 1;
+    return numWorkers;
   }
 
   @Override

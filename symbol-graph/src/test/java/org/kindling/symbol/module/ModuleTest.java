@@ -141,7 +141,7 @@ class ModuleTest {
     Path json = dir.resolve("mlp-symbol.json");
     Path params = dir.resolve("mlp-0007.params");
     assertThat(Files.readString(json)).isEqualTo(m.symbol().toJson());
-    assertThat(ParamsFile.read(params).names()).containsExactly("arg:fc1_weight",
+    assertThat(ParamsFile.readNames(params)).containsExactly("arg:fc1_weight",
         "arg:fc1_bias", "arg:fc2_weight", "arg:fc2_bias");
 
     Module loaded = Module.loadCheckpoint(prefix, 7);
@@ -163,21 +163,50 @@ class ModuleTest {
     assertThatThrownBy(() -> m.initParams(new Xavier(1)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("bind");
     m.bind(Shape.of(BATCH, DIM), Shape.of(BATCH), true);
-    assertThatThrownBy(() -> m.initParams(null)).hasMessageContaining("fc1_weight")
+    // parameters are visited in sorted order, as MXNet's init_params
+    assertThatThrownBy(() -> m.initParams(null)).hasMessageContaining("fc1_bias")
         .hasMessageContaining("missing");
-    assertThatThrownBy(() -> m.setParams(Map.of("fc1_weight", NDArray.zeros(32, 3)), Map.of()))
+    assertThatThrownBy(() -> m.setParams(Map.of("fc1_bias", NDArray.zeros(32),
+        "fc1_weight", NDArray.zeros(32, 3)), Map.of()))
         .hasMessageContaining("fc1_weight").hasMessageContaining("(32, 20)");
     assertThatThrownBy(() -> m.setParams(Map.of("conv_weight", NDArray.zeros(1)), Map.of()))
         .hasMessageContaining("conv_weight");
     m.initParams(new Xavier(1));
     assertThatThrownBy(m::update).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("initOptimizer");
-    DataBatch wrong = new DataBatch(List.of(NDArray.zeros(16, DIM)),
+    DataBatch wrong = new DataBatch(List.of(NDArray.zeros(16, DIM + 1)),
         List.of(NDArray.zeros(16)), 0);
-    assertThatThrownBy(() -> m.forward(wrong, true)).hasMessageContaining("(16, 20)")
-        .hasMessageContaining("(32, 20)");
+    assertThatThrownBy(() -> m.forward(wrong, true)).hasMessageContaining("(16, 21)")
+        .hasMessageContaining("fc1_weight").hasMessageContaining("(32, 20)");
     assertThatThrownBy(() -> new Module(mlp(), List.of("image"), List.of()))
         .hasMessageContaining("'image'");
+  }
+
+  @Test
+  void aBatchOfAnotherSizeRebindsKeepingTheParametersAsMxnetReshapes() {
+    Module m = trained(blobs(64, 6), null, 1);
+    DataBatch full = blobs(32, 7).get(0);
+    m.forward(full, false);
+    float[] expected = m.outputs().get(0).toFloatArray();
+    org.kindling.symbol.Executor bound = m.executor();
+    float[] firstEight = java.util.Arrays.copyOf(full.data().get(0).toFloatArray(), 8 * DIM);
+    m.forward(new DataBatch(List.of(NDArray.of(firstEight, Shape.of(8, DIM))), List.of(), 0),
+        false);
+    assertThat(m.batchSize()).isEqualTo(8);
+    // the same values up to rounding: sgemm may block and sum a batch of 8 in another order
+    // than a batch of 32 (it does with OPENBLAS_CORETYPE=Haswell)
+    assertThat(m.outputs().get(0).toFloatArray())
+        .containsExactly(java.util.Arrays.copyOf(expected, 8 * CLASSES),
+            org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(m.forTraining()).isTrue();
+    // a reshape of the bound executor: the same parameter arrays, no copy, no new blocks
+    assertThat(m.executor()).isNotSameAs(bound);
+    assertThat(m.executor().argDict().get("fc1_weight"))
+        .isSameAs(bound.argDict().get("fc1_weight"));
+    assertThat(m.executor().allocatedBlockBytes()).isZero();
+    m.forward(full, false);
+    assertThat(m.executor()).as("the bound shapes run on the bound executor").isSameAs(bound);
+    assertThat(m.outputs().get(0).toFloatArray()).containsExactly(expected);
   }
 
   @Test

@@ -84,4 +84,32 @@ class OptimizerSpecTest {
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(b[1]);
     }
   }
+
+  @Test
+  void anOptimizerSpecIsAValueThatModulesComplete() throws Exception {
+    OptimizerSpec s = OptimizerSpec.parse("  Adam  learning_rate=0.001 beta1=0.8 ");
+    assertThat(s.name()).isEqualTo("adam");
+    assertThat(s.params()).containsExactly(java.util.Map.entry("learning_rate", "0.001"),
+        java.util.Map.entry("beta1", "0.8"));
+    assertThat(s.withDefault("beta1", "0.5").get("beta1")).isEqualTo("0.8");
+    assertThat(s.withDefault("wd", "0.1").toString())
+        .isEqualTo("adam learning_rate=0.001 beta1=0.8 wd=0.1");
+    assertThat(s.with("beta1", "0.7").get("beta1")).isEqualTo("0.7");
+    assertThat(s.create()).isInstanceOf(Adam.class);
+    assertThat(OptimizerSpec.parse(s.toString())).isEqualTo(s);
+    // it travels in a Spark closure
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(s);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      assertThat(in.readObject()).isEqualTo(s);
+    }
+    assertThatThrownBy(() -> OptimizerSpec.parse("sgd lr")).hasMessageContaining("'lr'");
+    assertThatThrownBy(() -> OptimizerSpec.parse("sgd a=1 a=2")).hasMessageContaining("twice");
+    assertThatThrownBy(() -> s.with("beta 2", "1")).hasMessageContaining("'beta 2=1'");
+    assertThatThrownBy(() -> OptimizerSpec.of("adam", java.util.Map.of("beta1", "0.9"))
+        .with("beta9", "1").create()).hasMessageContaining("beta9");
+  }
 }

@@ -1,0 +1,140 @@
+package org.kindling.tensor.winograd;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.kindling.tensor.DType;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Convolution;
+
+/**
+ * Which algorithm runs a convolution shape, measured once per (parameters, input shapes) and
+ * kept for the life of the process: the default kernel, F(4x4,3x3) and F(6x6,3x3) run
+ * inference forward passes in turn on scratch tensors, one warm-up round then {@link #RUNS}
+ * timed rounds (in turn, so that JIT compilation and the machine's load affect all three
+ * alike), and each one's minimum time decides. F(6x6) must beat F(4x4) by {@link #F6_MARGIN} to
+ * be chosen, because F(4x4) is the more accurate at similar speed.
+ *
+ * <p>The scratch tensors have the real shape, cut to {@link #MAX_FLOPS} of direct-convolution
+ * work per pass: first fewer images (all three algorithms cost the same per image), then, for
+ * one large image, fewer output rows (a multiple of 12, whole tiles of both variants), so that
+ * binding a 224x224 network takes a fraction of a second per layer shape and never allocates
+ * another copy of its activations.
+ */
+final class BindTimeChoice {
+  /** Timed rounds (after one warm-up round). */
+  static final int RUNS = 3;
+  /** F(6x6) is chosen over F(4x4) only if its time is below this fraction of F(4x4)'s. */
+  static final double F6_MARGIN = 0.9;
+  /** Direct-convolution flops of one measured pass, at most (unless 12 rows of one image). */
+  static final double MAX_FLOPS = 2e8;
+  /** Output rows of a height cut: whole tiles of F(4x4) and F(6x6). */
+  private static final int ROW_STEP = 12;
+
+  /** A measured decision: the variant to use, or null for the default kernel. */
+  record Decision(Variant variant, long defaultNanos, long f4Nanos, long f6Nanos) {
+    /** The faster Winograd variant, whether or not it beat the default kernel. */
+    Variant fasterWinograd() {
+      return f6Nanos < F6_MARGIN * f4Nanos ? Variant.F6 : Variant.F4;
+    }
+
+    /** The measured time of {@code v}. */
+    long nanos(Variant v) {
+      return v == Variant.F4 ? f4Nanos : f6Nanos;
+    }
+  }
+
+  private record Key(Convolution.Params params, List<Shape> inShapes) {}
+
+  private static final Map<Key, Decision> DECISIONS = new ConcurrentHashMap<>();
+
+  private BindTimeChoice() {}
+
+  /** The decision for this shape, measured on first use. */
+  static Decision decide(Convolution.Params p, KernelSignature sig) {
+    Key key = new Key(p, List.of(sig.inShapes()));
+    Decision d = DECISIONS.get(key);
+    if (d == null) {
+      d = measure(p, measuredSignature(p, sig)); // outside the map's lock: it takes a while
+      Decision prev = DECISIONS.putIfAbsent(key, d);
+      d = prev == null ? d : prev;
+    }
+    return d;
+  }
+
+  /** {@code sig} with fewer images, then fewer output rows, to fit {@link #MAX_FLOPS}. */
+  static KernelSignature measuredSignature(Convolution.Params p, KernelSignature sig) {
+    Shape d = sig.in(0);
+    Shape y = sig.out(0);
+    double perRow = 2.0 * y.get(1) * d.get(1) * 9 * y.get(3);
+    double perImage = perRow * y.get(2);
+    int images = (int) Math.max(1, Math.min(d.get(0), MAX_FLOPS / Math.max(1, perImage)));
+    int outRows = y.get(2);
+    if (images == 1 && perImage > MAX_FLOPS) {
+      outRows = Math.min(outRows, Math.max(ROW_STEP,
+          (int) (MAX_FLOPS / perRow) / ROW_STEP * ROW_STEP));
+    }
+    int inRows = outRows + 2 - 2 * Conditions.pad(p, 0);
+    if (images == d.get(0) && outRows == y.get(2) || inRows < 1) {
+      return sig;
+    }
+    Shape[] in = sig.inShapes().clone();
+    in[0] = Shape.of(images, d.get(1), inRows, d.get(3));
+    Shape out = Shape.of(images, y.get(1), outRows, y.get(3));
+    return new KernelSignature(in, sig.inTypes(), new Shape[] {out}, sig.outTypes());
+  }
+
+  private static Decision measure(Convolution.Params p, KernelSignature sig) {
+    Kernel fallback = WinogradKernels.defaultKernel(p, sig);
+    Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, false, p, sig, fallback),
+        new WinogradKernel(Variant.F6, false, p, sig, fallback)};
+    long ws = 0;
+    for (Kernel k : kernels) {
+      ws = Math.max(ws, k.workspaceBytes());
+    }
+    OpContext ctx = new OpContext(false, direct(ws), null);
+    SplittableRandom rnd = new SplittableRandom(17);
+    TensorView[] in = new TensorView[sig.inShapes().length];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = scratch(sig.in(i), rnd);
+    }
+    TensorView[] out = {scratch(sig.out(0), rnd)};
+    long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    for (int round = 0; round <= RUNS; round++) {
+      for (int k = 0; k < kernels.length; k++) {
+        long t0 = System.nanoTime();
+        kernels[k].forward(ctx, in, out);
+        long t = System.nanoTime() - t0;
+        if (round > 0) { // round 0 warms up
+          best[k] = Math.min(best[k], t);
+        }
+      }
+    }
+    Decision d = new Decision(null, best[0], best[1], best[2]);
+    Variant v = d.fasterWinograd();
+    return d.nanos(v) < d.defaultNanos() ? new Decision(v, best[0], best[1], best[2]) : d;
+  }
+
+  private static ByteBuffer direct(long bytes) {
+    return ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 1)))
+        .order(ByteOrder.nativeOrder());
+  }
+
+  /** A float32 tensor of uniform values in [-1, 1). */
+  private static TensorView scratch(Shape s, SplittableRandom rnd) {
+    TensorView v = TensorView.of(direct(4L * s.size()), DType.FLOAT32, s);
+    FloatBuffer f = v.floats();
+    for (int i = 0; i < s.intSize(); i++) {
+      f.put(i, (float) rnd.nextDouble(-1, 1));
+    }
+    return v;
+  }
+}

@@ -1,0 +1,251 @@
+package org.kindling.tensor.winograd;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.kindling.tensor.kernel.Blas;
+
+/**
+ * One Winograd correlation of a fixed geometry: input {@code (N, cin, h, w)} correlated with
+ * 3x3 filters into output {@code (N, cout, oh, ow)}, where output {@code (oy, ox)} reads input
+ * rows {@code oy - padY .. oy - padY + 2} (zeros outside; {@code padY} may be negative, which
+ * crops) and likewise columns. Both the forward pass ({@code pad} of the convolution) and the
+ * data gradient ({@code 2 - pad}, flipped filters) are such correlations.
+ *
+ * <p>The output is covered by {@code tilesY x tilesX} tiles of {@code m x m} per image; tiles
+ * are processed in blocks of whole tile rows. Per block: each input tile is transformed
+ * ({@code Bᵀ D B}) into {@code V[point][cin][tile]}; one sgemm per transform point computes
+ * {@code M[point] (cout x tiles) = U[point] (cout x cin) · V[point] (cin x tiles)}; each product
+ * tile is transformed back ({@code Aᵀ M A}), clipped to the output and given its bias. Per call,
+ * only small heap arrays for one block's transforms are allocated; V and M live in the
+ * workspace. Immutable and thread-safe.
+ */
+final class TiledConv {
+  /** V and M of one block take at most this much workspace (unless one tile row needs more). */
+  private static final long BLOCK_BYTES = 8L << 20;
+  /** At most this many tiles per block: bounds the heap arrays of the transforms (L2-sized). */
+  private static final int MAX_BLOCK_TILES = 256;
+
+  private final Variant v;
+  private final Transforms tf;
+  private final int num;
+  private final int cin;
+  private final int cout;
+  private final int h;
+  private final int w;
+  private final int oh;
+  private final int ow;
+  private final int padY;
+  private final int padX;
+  private final int tilesY;
+  private final int tilesX;
+  private final int stripWidth;
+  private final int rowsPerBlock;
+
+  /**
+   * @param padY rows of zeros above the input (negative: rows cropped), likewise {@code padX}
+   */
+  TiledConv(Variant v, int num, int cin, int cout, int h, int w, int oh, int ow, int padY,
+      int padX) {
+    this.v = v;
+    this.tf = v.t;
+    this.num = num;
+    this.cin = cin;
+    this.cout = cout;
+    this.h = h;
+    this.w = w;
+    this.oh = oh;
+    this.ow = ow;
+    this.padY = padY;
+    this.padX = padX;
+    this.tilesY = (oh + v.m - 1) / v.m;
+    this.tilesX = (ow + v.m - 1) / v.m;
+    this.stripWidth = tilesX * v.m + Transforms.R - 1;
+    long perTile = 4L * v.points() * (cin + cout);
+    int byBytes = (int) Math.min(MAX_BLOCK_TILES, Math.max(1, BLOCK_BYTES / perTile));
+    this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, num * tilesY));
+  }
+
+  /** Floats of the transformed filters {@code U[point][cout][cin]}. */
+  long filterFloats() {
+    return (long) v.points() * cout * cin;
+  }
+
+  private int blockTiles() {
+    return rowsPerBlock * tilesX;
+  }
+
+  /** Floats of workspace {@link #run} needs for V and M. */
+  long blockFloats() {
+    return (long) v.points() * (cin + cout) * blockTiles();
+  }
+
+  /**
+   * Transforms the filters into {@code u} ({@link #filterFloats()} floats from index 0):
+   * {@code U[point][o][i] = (G g G^T)[point]}, computed in double and rounded once, where
+   * {@code g} is {@code wt[o][i]}, or with {@code flip} the data-gradient filter
+   * {@code wt[i][o]} rotated by 180 degrees. {@code wt} is {@code (cout, cin, 3, 3)}, or
+   * {@code (cin, cout, 3, 3)} with {@code flip}.
+   */
+  void transformFilters(FloatBuffer wt, boolean flip, FloatBuffer u) {
+    int a = v.alpha;
+    int r = Transforms.R;
+    double[] gm = tf.g;
+    double[] g = new double[r * r];
+    double[] tmp = new double[a * r];
+    float[] row = new float[v.points() * cin];
+    for (int o = 0; o < cout; o++) {
+      for (int i = 0; i < cin; i++) {
+        int base = (flip ? i * cout + o : o * cin + i) * r * r;
+        for (int e = 0; e < r * r; e++) {
+          g[e] = wt.get(base + (flip ? r * r - 1 - e : e));
+        }
+        for (int p = 0; p < a; p++) { // tmp = G g
+          for (int k = 0; k < r; k++) {
+            double s = 0;
+            for (int q = 0; q < r; q++) {
+              s += gm[p * r + q] * g[q * r + k];
+            }
+            tmp[p * r + k] = s;
+          }
+        }
+        for (int p = 0; p < a; p++) { // U = tmp G^T
+          for (int q = 0; q < a; q++) {
+            double s = 0;
+            for (int k = 0; k < r; k++) {
+              s += tmp[p * r + k] * gm[q * r + k];
+            }
+            row[(p * a + q) * cin + i] = (float) s;
+          }
+        }
+      }
+      for (int p = 0; p < v.points(); p++) {
+        u.put((p * cout + o) * cin, row, p * cin, cin);
+      }
+    }
+  }
+
+  /**
+   * {@code y = x ⋆ filters (+ bias)}: writes, or with {@code add} accumulates onto, every output
+   * element.
+   *
+   * @param u transformed filters from {@link #transformFilters}, from index 0
+   * @param bias {@code (cout,)} or null
+   * @param ws at least {@link #blockFloats()} floats from index {@code wsOff}
+   */
+  void run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
+      FloatBuffer ws, int wsOff) {
+    int points = v.points();
+    int rowsTotal = num * tilesY;
+    Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
+    for (int row0 = 0; row0 < rowsTotal; row0 += rowsPerBlock) {
+      int rows = Math.min(rowsPerBlock, rowsTotal - row0);
+      int tiles = rows * tilesX;
+      int vOff = wsOff;
+      int mOff = wsOff + points * cin * tiles;
+      for (int c = 0; c < cin; c++) {
+        inputTransform(x, c, row0, rows, tiles, s);
+        for (int p = 0; p < points; p++) {
+          ws.put(vOff + (p * cin + c) * tiles, s.a[p], 0, tiles);
+        }
+      }
+      for (int p = 0; p < points; p++) {
+        Blas.sgemm(false, false, cout, tiles, cin, 1f, u, p * cout * cin, cin, ws,
+            vOff + p * cin * tiles, tiles, 0f, ws, mOff + p * cout * tiles, tiles);
+      }
+      for (int k = 0; k < cout; k++) {
+        for (int p = 0; p < points; p++) {
+          ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);
+        }
+        outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, s);
+      }
+    }
+  }
+
+  /** Gathers channel {@code c}'s input tiles of the block into {@code s.a}, then Bᵀ D B. */
+  private void inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles, Scratch s) {
+    int a = v.alpha;
+    float[] strip = s.strip;
+    float[][] d = s.b;
+    for (int rr = 0; rr < rows; rr++) {
+      int n = (row0 + rr) / tilesY;
+      int ty = (row0 + rr) % tilesY;
+      int plane = (n * cin + c) * h * w;
+      int x0 = Math.max(0, padX); // first strip column holding data
+      int len = Math.max(0, Math.min(w - Math.max(0, -padX), stripWidth - x0));
+      for (int i = 0; i < a; i++) {
+        int iy = ty * v.m - padY + i;
+        int o = i * stripWidth;
+        if (iy < 0 || iy >= h || len == 0) {
+          Arrays.fill(strip, o, o + stripWidth, 0f);
+          continue;
+        }
+        Arrays.fill(strip, o, o + x0, 0f);
+        x.get(plane + iy * w + Math.max(0, -padX), strip, o + x0, len);
+        Arrays.fill(strip, o + x0 + len, o + stripWidth, 0f);
+      }
+      int t0 = rr * tilesX;
+      for (int i = 0; i < a; i++) {
+        for (int j = 0; j < a; j++) {
+          float[] dst = d[i * a + j]; // one tile element of every tile in the row
+          int src = i * stripWidth + j;
+          for (int tx = 0; tx < tilesX; tx++) {
+            dst[t0 + tx] = strip[src + tx * v.m];
+          }
+        }
+      }
+    }
+    TileMath.along(tf.bt, a, a, a, d, a, 1, s.c, a, 1, tiles); // E[r][j] = Σ_i Bᵀ[r][i] D[i][j]
+    TileMath.along(tf.bt, a, a, a, s.c, 1, a, s.a, 1, a, tiles); // V[r][s] = Σ_j Bᵀ[s][j] E[r][j]
+  }
+
+  /** Aᵀ M A of filter {@code k}'s products in {@code s.a}, clipped into {@code y}. */
+  private void outputTransform(int k, int row0, int rows, int tiles, float bias, FloatBuffer y,
+      boolean add, Scratch s) {
+    int a = v.alpha;
+    int m = v.m;
+    TileMath.along(tf.at, m, a, a, s.a, a, 1, s.c, a, 1, tiles); // Z[i][s] = Σ_r Aᵀ[i][r] M[r][s]
+    TileMath.along(tf.at, m, a, m, s.c, 1, a, s.b, 1, m, tiles); // Y[i][j] = Σ_s Aᵀ[j][s] Z[i][s]
+    float[][] yt = s.b;
+    float[] line = s.line;
+    for (int rr = 0; rr < rows; rr++) {
+      int n = (row0 + rr) / tilesY;
+      int ty = (row0 + rr) % tilesY;
+      for (int i = 0; i < m && ty * m + i < oh; i++) {
+        int t0 = rr * tilesX;
+        for (int j = 0; j < m; j++) {
+          float[] src = yt[i * m + j];
+          for (int tx = 0; tx < tilesX; tx++) {
+            line[tx * m + j] = src[t0 + tx] + bias;
+          }
+        }
+        int at = ((n * cout + k) * oh + ty * m + i) * ow;
+        if (add) {
+          y.get(at, s.prev, 0, ow);
+          for (int j = 0; j < ow; j++) {
+            line[j] += s.prev[j];
+          }
+        }
+        y.put(at, line, 0, ow);
+      }
+    }
+  }
+
+  /** The heap arrays of one call: a block's tiles as one array per tile element. */
+  private static final class Scratch {
+    final float[][] a;
+    final float[][] b;
+    final float[][] c;
+    final float[] strip;
+    final float[] line;
+    final float[] prev;
+
+    Scratch(Variant v, int tiles, int stripWidth, int tilesX) {
+      a = TileMath.rows(v.points(), tiles);
+      b = TileMath.rows(v.points(), tiles);
+      c = TileMath.rows(v.points(), tiles);
+      strip = new float[v.alpha * stripWidth];
+      line = new float[tilesX * v.m];
+      prev = new float[tilesX * v.m];
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package org.kindling.tensor.winograd;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.FloatKernels;
+import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Convolution;
+
+/**
+ * Convolution (under {@link Conditions}) as Winograd: forward {@code y = x ⋆ w + b}; backward,
+ * the data gradient as the Winograd correlation of {@code dy} (padded by {@code 2 - pad}) with
+ * the flipped, transposed filters, and the weight and bias gradients by the default kernel,
+ * which this one holds.
+ *
+ * <p>Training passes (forward with {@code isTrain}, and backward) run Winograd only if the
+ * kernel was made for training ({@code kindling.cpu.accel=force}); otherwise the default kernel
+ * runs them, as MXNet used NNPACK for inference only: Winograd's larger rounding error moves
+ * pre-activations across ReLU kinks, and in ill-conditioned networks (ResNet-20 v1 at 28x28)
+ * the first layer's weight gradient then lands 1% from the float64 result (measured against
+ * MXNet, it/ZooTrainingMatchesMxnetIT), where the default kernel stays within 1e-4.
+ *
+ * <p>Workspace: the transformed filters (used in training, where they are remade per call
+ * unless the weights are unchanged; inference keeps them in a {@link FilterCache}), then one
+ * block's transformed tiles and products; or the default kernel's, if larger.
+ */
+final class WinogradKernel implements Kernel {
+  private final Variant variant;
+  private final boolean training;
+  private final Kernel fallback;
+  private final boolean noBias;
+  private final int weightFloats;
+  private final TiledConv fwd;
+  private final TiledConv bwd;
+  private final FilterCache fwdFilters;
+  private final FilterCache bwdFilters;
+
+  /**
+   * @param training true to run training passes as Winograd too
+   * @param fallback the default kernel for the same parameters and signature
+   */
+  WinogradKernel(Variant variant, boolean training, Convolution.Params p, KernelSignature sig,
+      Kernel fallback) {
+    this.variant = variant;
+    this.training = training;
+    this.fallback = fallback;
+    this.noBias = p.noBias();
+    Shape d = sig.in(0);
+    Shape y = sig.out(0);
+    int n = d.get(0);
+    int c = d.get(1);
+    int k = p.numFilter();
+    int py = Conditions.pad(p, 0);
+    int px = Conditions.pad(p, 1);
+    int r = Transforms.R - 1;
+    this.weightFloats = k * c * Transforms.R * Transforms.R;
+    this.fwd = new TiledConv(variant, n, c, k, d.get(2), d.get(3), y.get(2), y.get(3), py, px);
+    this.bwd = new TiledConv(variant, n, k, c, y.get(2), y.get(3), d.get(2), d.get(3), r - py,
+        r - px);
+    this.fwdFilters = new FilterCache(fwd.filterFloats(), (w, u) -> fwd.transformFilters(w,
+        false, u));
+    this.bwdFilters = new FilterCache(bwd.filterFloats(), (w, u) -> bwd.transformFilters(w,
+        true, u));
+  }
+
+  /** The algorithm this kernel runs. */
+  Variant variant() {
+    return variant;
+  }
+
+  /** True if training passes run as Winograd too. */
+  boolean training() {
+    return training;
+  }
+
+  @Override
+  public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+    if (ctx.isTrain() && !training || !finite(in[0], in[1])) {
+      fallback.forward(ctx, in, out);
+      return;
+    }
+    run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0], false);
+  }
+
+  @Override
+  public void backward(OpContext ctx, BackwardArgs a) {
+    if (!training) {
+      fallback.backward(ctx, a);
+      return;
+    }
+    TensorView[] in = a.in();
+    boolean data = a.wants(0) && finite(a.outGrad()[0], in[1]);
+    if (data) {
+      run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0));
+    }
+    if (a.wants(0) && !data || a.wants(1) || !noBias && a.wants(2)) {
+      TensorView[] grads = a.inGrad().clone();
+      GradReq[] req = a.req().clone();
+      if (data) {
+        grads[0] = null;
+        req[0] = GradReq.NULL;
+      }
+      fallback.backward(ctx, new BackwardArgs(a.outGrad(), in, a.out(), grads, req));
+    }
+  }
+
+  /**
+   * True if neither tensor holds NaN or ±Inf. Otherwise the default kernel runs the pass: a
+   * transform spreads one non-finite value over its whole tile (Inf - Inf = NaN), while MXNet's
+   * direct products keep it to the outputs that read it.
+   */
+  private static boolean finite(TensorView a, TensorView b) {
+    return FloatKernels.allFinite(a.floats(), a.size())
+        && FloatKernels.allFinite(b.floats(), b.size());
+  }
+
+  private void run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
+      TensorView w, FloatBuffer bias, TensorView y, boolean add) {
+    FloatBuffer ws = ctx.workspace().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    int uFloats = Math.toIntExact(conv.filterFloats());
+    FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.isTrain(), ws.slice(0, uFloats));
+    conv.run(x.floats(), u, bias, y.floats(), add, ws, uFloats);
+  }
+
+  @Override
+  public long workspaceBytes() {
+    long own = 4 * Math.max(fwd.filterFloats() + fwd.blockFloats(),
+        bwd.filterFloats() + bwd.blockFloats());
+    return Math.max(own, fallback.workspaceBytes());
+  }
+
+  @Override
+  public String toString() {
+    return "Winograd " + variant + (training ? "" : " (inference; training by the default)");
+  }
+}

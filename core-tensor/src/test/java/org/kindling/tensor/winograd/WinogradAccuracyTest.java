@@ -1,0 +1,175 @@
+package org.kindling.tensor.winograd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.testing.SeededProperty;
+
+/**
+ * The Winograd kernels against a float64 direct convolution (the error bounds of
+ * docs/winograd.md) and against the default kernel, forward and backward, on seeded random
+ * cases.
+ */
+class WinogradAccuracyTest {
+  /**
+   * The documented bounds: {@code max|y - y64| <= BOUND · 2^-24 · max Σ|x·w|} (see
+   * {@link ConvCase#errorUlps}), in float32 unit roundoffs.
+   */
+  static double bound(Variant v) {
+    return v == Variant.F4 ? 128 : 384;
+  }
+
+  /** The direct (im2col + sgemm) kernel's bound in the same units: a 9·C-term dot product. */
+  static final double DEFAULT_BOUND = 16;
+
+  private static ConvCase randomCase(Random r) {
+    int pad = r.nextInt(4);
+    int h = Math.max(3 - 2 * pad, 1) + r.nextInt(18);
+    int w = Math.max(3 - 2 * pad, 1) + r.nextInt(18);
+    return ConvCase.random(r, 1 + r.nextInt(3), 1 + r.nextInt(24), 1 + r.nextInt(9), h, w, pad,
+        r.nextBoolean());
+  }
+
+  @Test
+  void transformsComputeTheCorrelationExactlyInDouble() {
+    Random r = new Random(5);
+    for (Variant v : Variant.values()) {
+      Transforms t = v.t;
+      for (int rep = 0; rep < 20; rep++) {
+        double[] g = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+        double[] d = new double[v.alpha];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = r.nextGaussian();
+        }
+        double[] prod = new double[v.alpha];
+        for (int j = 0; j < v.alpha; j++) {
+          double gj = 0;
+          double dj = 0;
+          for (int k = 0; k < 3; k++) {
+            gj += t.g[j * 3 + k] * g[k];
+          }
+          for (int l = 0; l < v.alpha; l++) {
+            dj += t.bt[j * v.alpha + l] * d[l];
+          }
+          prod[j] = gj * dj;
+        }
+        for (int i = 0; i < v.m; i++) {
+          double y = 0;
+          for (int j = 0; j < v.alpha; j++) {
+            y += t.at[i * v.alpha + j] * prod[j];
+          }
+          double direct = g[0] * d[i] + g[1] * d[i + 1] + g[2] * d[i + 2];
+          assertThat(y).as("%s output %d", v, i).isCloseTo(direct, within(1e-12));
+        }
+      }
+    }
+  }
+
+  @Test
+  void forwardErrorAgainstFloat64IsWithinTheDocumentedBound() {
+    SeededProperty.check(40, WinogradAccuracyTest::randomCase, c -> {
+      double[] ref = c.reference();
+      double[] mag = c.magnitudes();
+      for (Variant v : Variant.values()) {
+        double e = ConvCase.errorUlps(c.forward(c.winograd(v), false), ref, mag);
+        assertThat(e).as("%s error in units of 2^-24 of max Σ|x·w|", v)
+            .isLessThanOrEqualTo(bound(v));
+      }
+      double e = ConvCase.errorUlps(c.forward(c.defaultKernel(), false), ref, mag);
+      assertThat(e).as("default kernel error").isLessThanOrEqualTo(DEFAULT_BOUND);
+    });
+  }
+
+  @Test
+  void forwardAndGradientsEqualTheDefaultKernelWithinFloat32Tolerance() {
+    SeededProperty.check(25, WinogradAccuracyTest::randomCase, c -> {
+      Random r = new Random(c.in()[0].length);
+      double[] dy = new double[c.sig().out(0).intSize()];
+      for (int i = 0; i < dy.length; i++) {
+        dy[i] = (float) (r.nextDouble() * 2 - 1);
+      }
+      double[][] start = new double[c.in().length][];
+      for (int i = 0; i < start.length; i++) {
+        start[i] = new double[c.in()[i].length];
+        Arrays.fill(start[i], 0.25);
+      }
+      Kernel base = c.defaultKernel();
+      double[] y0 = c.forward(base, false);
+      double[][] write0 = c.backward(base, dy, GradReq.WRITE, null);
+      double[][] add0 = c.backward(base, dy, GradReq.ADD, start);
+      for (Variant v : Variant.values()) {
+        WinogradKernel k = c.winograd(v);
+        double tol = (bound(v) + DEFAULT_BOUND) * 0x1p-24;
+        assertClose(v + " forward", c.forward(k, false), y0, tol * max(c.magnitudes()));
+        assertClose(v + " forward (training)", c.forward(k, true), y0,
+            tol * max(c.magnitudes()));
+        double[][] write = c.backward(k, dy, GradReq.WRITE, null);
+        double[][] add = c.backward(k, dy, GradReq.ADD, start);
+        // the data gradient is a correlation of dy with 9·K-term dot products: scale by them
+        double dxScale = max(dy) * sumAbs(c.in()[1]) / c.sig().in(0).get(1);
+        assertClose(v + " data gradient", write[0], write0[0], tol * dxScale);
+        assertClose(v + " data gradient (add)", add[0], add0[0], tol * dxScale);
+        for (int i = 1; i < write.length; i++) { // delegated to the default kernel: same bits
+          assertThat(write[i]).as("%s gradient of input %d", v, i).isEqualTo(write0[i]);
+          assertThat(add[i]).as("%s gradient of input %d (add)", v, i).isEqualTo(add0[i]);
+        }
+      }
+    });
+  }
+
+  @Test
+  void nonFiniteValuesPropagateAsInTheDefaultKernel() {
+    ConvCase c = ConvCase.random(new Random(11), 2, 3, 2, 8, 9, 1, true);
+    double[] dy = new double[c.sig().out(0).intSize()];
+    Arrays.fill(dy, 0.5);
+    double[][] inf = {c.in()[0].clone(), c.in()[1], c.in()[2]};
+    inf[0][13] = Double.POSITIVE_INFINITY;
+    double[][] nanWeight = {c.in()[0], c.in()[1].clone(), c.in()[2]};
+    nanWeight[1][4] = Double.NaN;
+    double[] nanDy = dy.clone();
+    nanDy[5] = Double.NaN;
+    for (double[][] in : new double[][][] {inf, nanWeight}) {
+      ConvCase bad = new ConvCase(c.p(), c.sig(), in);
+      double[] want = bad.forward(bad.defaultKernel(), false);
+      for (Variant v : Variant.values()) {
+        assertThat(bad.forward(bad.winograd(v), false)).as("%s", v).isEqualTo(want);
+      }
+    }
+    double[][] want = c.backward(c.defaultKernel(), nanDy, GradReq.WRITE, null);
+    for (Variant v : Variant.values()) {
+      double[][] got = c.backward(c.winograd(v), nanDy, GradReq.WRITE, null);
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i]).as("%s gradient %d", v, i).isEqualTo(want[i]);
+      }
+    }
+    assertThat(want[0]).as("the NaN reaches the data gradient").contains(Double.NaN);
+  }
+
+  private static void assertClose(String what, double[] got, double[] want, double tol) {
+    assertThat(got).hasSize(want.length);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(got[i]).as("%s element %d", what, i).isCloseTo(want[i], within(tol));
+    }
+  }
+
+  private static double max(double[] a) {
+    double m = 0;
+    for (double v : a) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
+  }
+
+  private static double sumAbs(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += Math.abs(v);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,236 @@
+package org.kindling.tensor.winograd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.kindling.tensor.DType;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.op.KernelFactory;
+import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.OpRegistry;
+import org.kindling.tensor.op.ShapeSlots;
+import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.tensor.op.nn.Convolution.ConvLayout;
+
+/**
+ * Which convolutions the winograd backend takes ({@link Conditions}, one test per branch, the
+ * fallback included), under each {@code kindling.cpu.accel} mode, and that its filter cache
+ * follows weight changes.
+ */
+class WinogradSelectionTest {
+  private static Convolution.Params conv3x3() {
+    return Convolution.Params.of(new int[] {3, 3}, 4).withPad(1, 1);
+  }
+
+  /** The signature of {@code p} on float32 data of shape {@code data} ({@code dtype} for all). */
+  private static KernelSignature signature(Convolution.Params p, DType dtype, int... data) {
+    OpInstance<Convolution.Params> op = OpInstance.of(Convolution.OP, p);
+    Shape[] in = new Shape[op.inputNames().size()];
+    in[0] = Shape.of(data);
+    Shape[] out = new Shape[1];
+    op.inferShape(new ShapeSlots(in, out, op.inputNames(), op.outputNames()));
+    DType[] it = new DType[in.length];
+    Arrays.fill(it, dtype);
+    return new KernelSignature(in, it, out, new DType[] {dtype});
+  }
+
+  private static <T> T withMode(String mode, Supplier<T> body) {
+    String prev = System.getProperty(AccelMode.PROPERTY);
+    System.setProperty(AccelMode.PROPERTY, mode);
+    try {
+      return body.get();
+    } finally {
+      if (prev == null) {
+        System.clearProperty(AccelMode.PROPERTY);
+      } else {
+        System.setProperty(AccelMode.PROPERTY, prev);
+      }
+    }
+  }
+
+  /** Asserts the refusal reason and that even forced, the registry picks the default kernel. */
+  private static void assertRefused(Convolution.Params p, KernelSignature sig, String reason) {
+    assertThat(Conditions.refusal(p, sig)).isEqualTo(reason);
+    assertThat(WinogradKernels.create(p, sig, AccelMode.FORCE)).isNull();
+    Kernel k = withMode("force", () -> OpRegistry.select(Convolution.OP, p, sig));
+    assertThat(k).isNotNull().isNotInstanceOf(WinogradKernel.class);
+  }
+
+  @Test
+  void threeByThreeStrideOneIsTakenWithAnyPaddingBatchAndBias() {
+    for (int pad : new int[] {0, 1, 2, 4}) {
+      for (boolean bias : new boolean[] {true, false}) {
+        Convolution.Params p = Convolution.Params.of(new int[] {3, 3}, 4).withPad(pad, pad)
+            .withNoBias(!bias).withStride(1, 1).withDilate(1, 1);
+        KernelSignature sig = signature(p, DType.FLOAT32, 1 + pad % 2, 3, 7, 6);
+        assertThat(Conditions.refusal(p, sig)).isNull();
+        assertThat(WinogradKernels.create(p, sig, AccelMode.FORCE))
+            .isInstanceOf(WinogradKernel.class);
+        assertThat(withMode("force", () -> OpRegistry.select(Convolution.OP, p, sig)))
+            .isInstanceOf(WinogradKernel.class);
+      }
+    }
+    Convolution.Params nchw = conv3x3().withBackendHints(1024, null, false, ConvLayout.NCHW);
+    assertThat(Conditions.refusal(nchw, signature(nchw, DType.FLOAT32, 2, 3, 8, 8))).isNull();
+  }
+
+  @Test
+  void strideTwoFallsBack() {
+    Convolution.Params p = conv3x3().withStride(2, 2);
+    assertRefused(p, signature(p, DType.FLOAT32, 2, 3, 8, 8), "stride is not 1");
+  }
+
+  @Test
+  void dilationFallsBack() {
+    Convolution.Params p = conv3x3().withDilate(2, 2);
+    assertRefused(p, signature(p, DType.FLOAT32, 2, 3, 8, 8), "dilation is not 1");
+  }
+
+  @Test
+  void groupsFallBack() {
+    Convolution.Params p = conv3x3().withNumGroup(2);
+    assertRefused(p, signature(p, DType.FLOAT32, 2, 4, 8, 8), "num_group 2 is not 1");
+  }
+
+  @Test
+  void otherKernelSizesFallBack() {
+    Convolution.Params five = Convolution.Params.of(new int[] {5, 5}, 4).withPad(2, 2);
+    assertRefused(five, signature(five, DType.FLOAT32, 2, 3, 8, 8), "kernel 5x5 is not 3x3");
+    Convolution.Params one = Convolution.Params.of(new int[] {1, 1}, 4);
+    assertRefused(one, signature(one, DType.FLOAT32, 2, 3, 8, 8), "kernel 1x1 is not 3x3");
+    Convolution.Params oblong = Convolution.Params.of(new int[] {3, 1}, 4);
+    assertRefused(oblong, signature(oblong, DType.FLOAT32, 2, 3, 8, 8),
+        "kernel 3x1 is not 3x3");
+  }
+
+  @Test
+  void oneAndThreeDimensionalConvolutionsFallBack() {
+    Convolution.Params p1 = Convolution.Params.of(new int[] {3}, 4);
+    assertRefused(p1, signature(p1, DType.FLOAT32, 2, 3, 8), "not a 2-D convolution");
+    Convolution.Params p3 = Convolution.Params.of(new int[] {3, 3, 3}, 4);
+    assertRefused(p3, signature(p3, DType.FLOAT32, 2, 3, 5, 5, 5), "not a 2-D convolution");
+  }
+
+  @Test
+  void otherDtypesAreRefused() {
+    Convolution.Params p = conv3x3();
+    KernelSignature sig = signature(p, DType.FLOAT64, 2, 3, 8, 8);
+    assertThat(Conditions.refusal(p, sig)).isEqualTo("not float32");
+    assertThat(WinogradKernels.create(p, sig, AccelMode.FORCE)).isNull();
+  }
+
+  @Test
+  void offNeverTakesAndAutoFollowsTheMeasurement() {
+    Convolution.Params p = conv3x3();
+    KernelSignature sig = signature(p, DType.FLOAT32, 2, 8, 12, 12);
+    assertThat(WinogradKernels.create(p, sig, AccelMode.OFF)).isNull();
+    assertThat(withMode("off", () -> OpRegistry.select(Convolution.OP, p, sig)))
+        .isNotInstanceOf(WinogradKernel.class);
+    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig);
+    assertThat(BindTimeChoice.decide(p, sig)).as("cached per shape").isSameAs(d);
+    assertThat(d.defaultNanos()).isPositive();
+    assertThat(d.f4Nanos()).isPositive();
+    assertThat(d.f6Nanos()).isPositive();
+    WinogradKernel auto = WinogradKernels.create(p, sig, AccelMode.AUTO);
+    if (d.variant() == null) {
+      assertThat(auto).isNull();
+      assertThat(d.nanos(d.fasterWinograd())).isGreaterThanOrEqualTo(d.defaultNanos());
+    } else {
+      assertThat(auto.variant()).isEqualTo(d.variant());
+      assertThat(auto.training()).as("auto: inference only").isFalse();
+      assertThat(d.variant()).isEqualTo(d.fasterWinograd());
+      assertThat(d.nanos(d.variant())).isLessThan(d.defaultNanos());
+    }
+    WinogradKernel forced = WinogradKernels.create(p, sig, AccelMode.FORCE);
+    assertThat(forced.variant()).isEqualTo(d.fasterWinograd());
+    assertThat(forced.training()).as("force: training passes too").isTrue();
+  }
+
+  @Test
+  void largeShapesAreMeasuredOnFewerImagesThenFewerRows() {
+    Convolution.Params p = Convolution.Params.of(new int[] {3, 3}, 64).withPad(1, 1);
+    KernelSignature vgg = signature(p, DType.FLOAT32, 256, 64, 224, 224);
+    KernelSignature cut = BindTimeChoice.measuredSignature(p, vgg);
+    assertThat(cut.in(0)).isEqualTo(Shape.of(1, 64, 12, 224));
+    assertThat(cut.out(0)).isEqualTo(Shape.of(1, 64, 12, 224));
+    assertThat(cut.in(1)).isEqualTo(vgg.in(1));
+    KernelSignature batch = signature(p, DType.FLOAT32, 64, 64, 14, 14);
+    KernelSignature fewer = BindTimeChoice.measuredSignature(p, batch);
+    double flops = 2.0 * 64 * 64 * 9 * 14 * 14;
+    assertThat(fewer.in(0)).isEqualTo(Shape.of((int) (BindTimeChoice.MAX_FLOPS / flops), 64,
+        14, 14));
+    assertThat(fewer.in(0).get(0)).isBetween(1, 63);
+    KernelSignature small = signature(p, DType.FLOAT32, 2, 3, 8, 8);
+    assertThat(BindTimeChoice.measuredSignature(p, small)).isEqualTo(small);
+  }
+
+  @Test
+  void theBackendIsRegisteredAboveTheDefaultKernel() {
+    KernelFactory<Convolution.Params> top = OpRegistry.factories(Convolution.OP).get(0);
+    assertThat(top.backend()).isEqualTo("winograd");
+    assertThat(top.priority()).isPositive();
+  }
+
+  @Test
+  void aBadModeIsNamed() {
+    assertThatThrownBy(() -> withMode("fast", AccelMode::current))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kindling.cpu.accel is 'fast'")
+        .hasMessageContaining("auto, off or force");
+    assertThat(withMode(" Force ", AccelMode::current)).isEqualTo(AccelMode.FORCE);
+  }
+
+  @Test
+  void anInferenceKernelLeavesTrainingPassesToTheDefaultKernel() {
+    ConvCase c = ConvCase.random(new Random(4), 2, 6, 5, 10, 9, 1, true);
+    Kernel base = c.defaultKernel();
+    WinogradKernel k = new WinogradKernel(Variant.F6, false, c.p(), c.sig(), base);
+    assertThat(c.forward(k, true)).isEqualTo(c.forward(base, true));
+    double[] dy = c.reference();
+    double[][] want = c.backward(base, dy, GradReq.WRITE, null);
+    double[][] got = c.backward(k, dy, GradReq.WRITE, null);
+    for (int i = 0; i < want.length; i++) {
+      assertThat(got[i]).as("gradient %d", i).isEqualTo(want[i]);
+    }
+    double[] inference = c.forward(k, false);
+    double[] ref = c.reference();
+    assertThat(ConvCase.errorUlps(inference, ref, c.magnitudes()))
+        .isLessThanOrEqualTo(WinogradAccuracyTest.bound(Variant.F6));
+  }
+
+  @Test
+  void cachedFilterTransformsFollowWeightChanges() {
+    ConvCase c = ConvCase.random(new Random(3), 2, 5, 3, 9, 8, 1, true);
+    for (boolean train : new boolean[] {false, true}) {
+      WinogradKernel k = c.winograd(Variant.F4);
+      OpContext ctx = ConvCase.context(k, train);
+      TensorView[] in = c.inputs();
+      TensorView[] out = {ConvCase.view(c.sig().out(0), null)};
+      k.forward(ctx, in, out);
+      double[] before = ConvCase.values(out[0]);
+      in[1].floats().put(7, in[1].floats().get(7) + 0.5f); // an in-place weight update
+      k.forward(ctx, in, out);
+      double[] after = ConvCase.values(out[0]);
+      double[][] changed = c.in().clone();
+      changed[1] = ConvCase.values(in[1]);
+      double[] want = new ConvCase(c.p(), c.sig(), changed).reference();
+      assertThat(after).isNotEqualTo(before);
+      for (int i = 0; i < want.length; i++) {
+        assertThat(after[i]).as("train=%s element %d", train, i)
+            .isCloseTo(want[i], within(1e-4));
+      }
+      k.forward(ctx, in, out);
+      assertThat(ConvCase.values(out[0])).as("unchanged weights, same result").isEqualTo(after);
+    }
+  }
+}

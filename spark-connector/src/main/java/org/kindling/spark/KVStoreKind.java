@@ -1,0 +1,50 @@
+package org.kindling.spark;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The key-value stores a training job can use ({@code --kvstore}), by MXNet's type names. */
+public enum KVStoreKind {
+  /** One task; the store and its optimizer live in the task (MXNet's {@code local}). */
+  LOCAL("local"),
+  /** W tasks and the parameter server on the driver, synchronous (MXNet's {@code dist_sync}). */
+  DIST_SYNC("dist_sync");
+
+  private final String mxName;
+
+  KVStoreKind(String mxName) {
+    this.mxName = mxName;
+  }
+
+  /** MXNet's type name, e.g. {@code dist_sync}. */
+  public String mxName() {
+    return mxName;
+  }
+
+  /** True for the driver's parameter server. */
+  public boolean distributed() {
+    return this == DIST_SYNC;
+  }
+
+  /**
+   * The kind named {@code name} (any case).
+   *
+   * @throws IllegalArgumentException naming {@code --kvstore} and the accepted names
+   */
+  public static KVStoreKind parse(String name) {
+    for (KVStoreKind k : values()) {
+      if (k.mxName.equalsIgnoreCase(name == null ? "" : name.trim())) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("--kvstore must be "
+        + Arrays.stream(values()).map(k -> "'" + k.mxName + "'").collect(Collectors.joining(" or "))
+        + ", got '" + name + "'");
+  }
+
+  @Override
+  public String toString() {
+    return mxName.toLowerCase(Locale.ROOT);
+  }
+}
