@@ -5,6 +5,7 @@ import org.kindling.bench.MavenVersions;
 import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
+import org.kindling.tensor.winograd.AccelMode;
 
 /**
  * The child JVM of {@link ScoreBench}: scores every network and batch in one framework (the
@@ -32,13 +33,13 @@ public final class ScoreWorker {
     try {
       if (framework.startsWith("kindling")) {
         // before anything binds: the backend and the engine read these once
-        System.setProperty("kindling.cpu.accel", framework.equals("kindling") ? "auto" : "off");
+        System.setProperty(AccelMode.PROPERTY, framework.equals("kindling") ? "auto" : "off");
         System.setProperty("kindling.cpu.threads", Integer.toString(o.threads()));
         System.setProperty(ThreadBudget.CORES, Integer.toString(o.threads()));
         print(ScoreLine.format(new ScoreLine.Framework(
             framework.equals("kindling") ? "Kindling, accel auto" : "Kindling, accel off",
             MavenVersions.of("org.kindling", "kindling-symbol-graph"),
-            "kindling.cpu.accel=" + System.getProperty("kindling.cpu.accel")
+            AccelMode.PROPERTY + "=" + System.getProperty(AccelMode.PROPERTY)
                 + ", kindling.cpu.threads=" + o.threads() + ", thread budget "
                 + ThreadBudget.fromSystemProperties())));
       } else {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.engine.ThreadBudget;
+import org.kindling.tensor.winograd.AccelMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,8 +47,8 @@ final class BenchCommand implements Callable<Integer> {
             + " --max-seconds (the larger batches are skipped, said on stderr)."
       })
   static final class Score implements Callable<Integer> {
-    /** Read by the CPU acceleration backend when it first binds: {@code auto} or {@code off}. */
-    static final String ACCEL = "kindling.cpu.accel";
+    /** Read by the CPU acceleration backends when they bind: {@code auto} or {@code off}. */
+    static final String ACCEL = AccelMode.PROPERTY;
 
     /** Threads of the CPU acceleration backend. */
     static final String THREADS = "kindling.cpu.threads";
