@@ -14,14 +14,16 @@ read -r -a spark_jvm_flags <<< "$(sed -n 's:.*<kindling.test.jvm.flags>\(.*\)</k
 # loaded, as Spark's own launcher does: the MLlib peer gets it here, not Kindling's command line
 spark_jvm_flags+=(--add-modules=jdk.incubator.vector)
 
-# Builds every module and bench (tests skipped). -Djavacpp.platform keeps JavaCPP-based
-# dependencies to linux-x86_64 natives.
+# Builds bench and the Kindling modules it uses (tests skipped) in one reactor, without
+# installing anything into ~/.m2: the class path then names the modules' target/*.jar.
+# -Djavacpp.platform keeps JavaCPP-based dependencies to linux-x86_64 natives.
 build_bench() {
   if [[ "${KINDLING_BENCH_SKIP_BUILD:-0}" == 1 && -f "$bench_dir/target/classpath.txt" ]]; then
     return
   fi
-  echo "building: (cd $repo_root && mvn -B -q -Pbench -DskipTests -Djavacpp.platform=linux-x86_64 install)" >&2
-  (cd "$repo_root" && mvn -B -q -Pbench -DskipTests -Djavacpp.platform=linux-x86_64 install) >&2
+  local mvn_args=(-B -o -q -Pbench -DskipTests -Djavacpp.platform=linux-x86_64 package -pl bench -am)
+  echo "building: (cd $repo_root && mvn ${mvn_args[*]})" >&2
+  (cd "$repo_root" && mvn "${mvn_args[@]}") >&2
 }
 
 # bench's classes (first, so its log4j2.properties wins) and its runtime class path

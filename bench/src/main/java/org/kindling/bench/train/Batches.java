@@ -110,17 +110,17 @@ public final class Batches {
   }
 
   /**
-   * Fraction of rows whose {@link #argmax} equals the label: {@code scores} is row-major,
+   * Number of rows whose {@link #argmax} equals the label: {@code scores} is row-major,
    * {@code labels.length x classes}.
    */
-  public static double accuracy(float[] scores, int[] labels, int classes) {
+  public static int correct(float[] scores, int[] labels, int classes) {
     int correct = 0;
     for (int r = 0; r < labels.length; r++) {
       if (argmax(scores, r, classes) == labels[r]) {
         correct++;
       }
     }
-    return (double) correct / labels.length;
+    return correct;
   }
 
   private static int[] permutation(int n, Random r) {

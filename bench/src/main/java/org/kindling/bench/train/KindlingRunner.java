@@ -4,33 +4,31 @@ import java.util.List;
 import org.kindling.bench.MavenVersions;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.init.Xavier;
-import org.kindling.symbol.metric.Accuracy;
 import org.kindling.symbol.module.Module;
-import org.kindling.tensor.op.nn.Activation;
 import org.kindling.symbol.optimizer.SGD;
+import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
+import org.kindling.tensor.op.nn.Activation;
 
 /**
- * Kindling, locally (no Spark, no KVStore): the symbol {@code FullyConnected-relu x2 +
- * FullyConnected + SoftmaxOutput} trained by the symbol-graph {@link Module} with
- * {@code forwardBackward} and {@code update}, SGD with momentum and {@code rescale_grad =
- * 1/batch} (what MXNet's Module sets, since {@code SoftmaxOutput} sums over the batch), Xavier
- * weights with MXNet's defaults.
+ * Kindling, locally (no Spark, no KVStore): the MLP symbol {@code FullyConnected-relu x2 +
+ * FullyConnected + SoftmaxOutput}, or the zoo's {@code lenet} (MXNet's {@code lenet.py}),
+ * trained by the symbol-graph {@link Module} with {@code forwardBackward} and {@code update}, SGD
+ * with momentum and {@code rescale_grad = 1/batch} (what MXNet's Module sets, since
+ * {@code SoftmaxOutput} sums over the batch), Xavier weights with MXNet's defaults.
  *
  * <p>Threads: the run's thread count is the {@link ThreadBudget}'s cores (unless
  * {@code -Dkindling.cores} was given), which it shares out between engine workers and OpenBLAS
  * threads as in any other Kindling process; {@code -Dkindling.engine.threads} or
- * {@code -Dkindling.blas.threads} override the split. The engine is created on first use, so
- * this must run before anything else in the JVM touches a Kindling NDArray (the default order
- * runs Kindling first).
+ * {@code -Dkindling.blas.threads} override the split. The engine is created on first use; each
+ * framework has a JVM of its own ({@link TrainWorker}), so nothing touched it before.
  */
 public final class KindlingRunner implements FrameworkRunner {
-  private static final int FEATURES = FashionMnist.FEATURES;
   private static final int CLASSES = FashionMnist.CLASSES;
 
   @Override
@@ -66,39 +64,59 @@ public final class KindlingRunner implements FrameworkRunner {
   /** The MLP symbol: {@code data -> fc1 -> relu1 -> fc2 -> relu2 -> fc3 -> softmax}. */
   static Symbol mlp() {
     Symbol x = Symbol.variable("data");
-    x = Symbol.fullyConnected("fc1", x, TrainSetup.HIDDEN[0]);
+    x = Symbol.fullyConnected("fc1", x, Network.MLP_HIDDEN[0]);
     x = Symbol.activation("relu1", x, Activation.ActType.RELU);
-    x = Symbol.fullyConnected("fc2", x, TrainSetup.HIDDEN[1]);
+    x = Symbol.fullyConnected("fc2", x, Network.MLP_HIDDEN[1]);
     x = Symbol.activation("relu2", x, Activation.ActType.RELU);
     x = Symbol.fullyConnected("fc3", x, CLASSES);
     return Symbol.softmaxOutput("softmax", x);
   }
 
+  /** The symbol of {@code network}: {@link #mlp()}, or LeNet from the zoo. */
+  static Symbol symbol(Network network) {
+    return switch (network) {
+      case MLP -> mlp();
+      case LENET -> Zoo.get("lenet", CLASSES, Shape.of(1, 28, 28));
+    };
+  }
+
+  /** {@link Network#batchShape} as a Kindling shape. */
+  private static Shape shape(Network network, int batch) {
+    long[] s = network.batchShape(batch);
+    int[] dims = new int[s.length];
+    for (int i = 0; i < s.length; i++) {
+      dims[i] = Math.toIntExact(s[i]);
+    }
+    return Shape.of(dims);
+  }
+
   /** The module and the batches staged as NDArrays. */
   private static final class Session implements MinibatchSession {
+    private final Network network;
     private final Module module;
     private final DataBatch[] batches;
-    private final FashionMnist test;
+    /** Rows of the current inference binding; 0 while bound for training. */
+    private int inferenceRows;
 
     Session(TrainSetup setup) {
       TrainOptions o = setup.options();
       Batches b = setup.train();
-      module = new Module(mlp());
-      module.bind(Shape.of(b.batchSize(), FEATURES), Shape.of(b.batchSize()), true);
+      network = setup.network();
+      module = new Module(symbol(network));
+      module.bind(shape(network, b.batchSize()), Shape.of(b.batchSize()), true);
       module.initParams(new Xavier(o.seed()));
       module.initOptimizer(null, SGD.builder()
-          .learningRate(o.learningRate())
+          .learningRate(setup.learningRate())
           .momentum(o.momentum())
           .rescaleGrad(1f / b.batchSize())
           .build());
       batches = new DataBatch[b.count()];
       for (int i = 0; i < b.count(); i++) {
         batches[i] = new DataBatch(
-            List.of(NDArray.of(b.features(i), Shape.of(b.batchSize(), FEATURES))),
+            List.of(NDArray.of(b.features(i), shape(network, b.batchSize()))),
             List.of(NDArray.of(Batches.asFloats(b.labels(i)), Shape.of(b.batchSize()))),
             0);
       }
-      test = setup.test();
     }
 
     @Override
@@ -112,24 +130,36 @@ public final class KindlingRunner implements FrameworkRunner {
     }
 
     @Override
-    public double testAccuracy() {
-      // binding again for the whole test set keeps the trained parameters
-      module.bind(Shape.of(test.count(), FEATURES), Shape.of(test.count()), false);
-      DataBatch all = new DataBatch(
-          List.of(NDArray.of(test.images(), Shape.of(test.count(), FEATURES))),
-          List.of(NDArray.of(Batches.asFloats(test.labels()), Shape.of(test.count()))),
-          0);
-      module.forward(all, false);
-      Accuracy acc = new Accuracy();
-      module.updateMetric(acc, all);
-      return acc.get().value();
+    public long parameterCount() {
+      long n = 0;
+      for (String p : module.paramNames()) {
+        n += module.executor().argDict().get(p).shape().size();
+      }
+      return n;
+    }
+
+    @Override
+    public float[] predict(float[] pixels, int count) {
+      if (inferenceRows != count) {
+        // binding again (for inference, at this many rows) keeps the trained parameters
+        module.bind(shape(network, count), null, false);
+        inferenceRows = count;
+      }
+      try (DataBatch batch = new DataBatch(
+          List.of(NDArray.of(pixels, shape(network, count))), List.of(), 0)) {
+        module.forward(batch, false);
+        return module.outputs().get(0).toFloatArray(); // the softmax probabilities
+      }
     }
 
     @Override
     public void close() {
-      // NDArrays are direct buffers owned by the garbage collector; finish pending work so the
-      // next framework starts on an idle machine
+      // finish pending work so the next framework starts on an idle machine
       Engines.get().waitAll();
+      module.close();
+      for (DataBatch b : batches) {
+        b.close();
+      }
     }
   }
 }

@@ -12,8 +12,19 @@ public interface MinibatchSession extends AutoCloseable {
    */
   void trainEpoch(int[] batchOrder) throws Exception;
 
-  /** Fraction of the test set classified correctly by the current model. */
-  double testAccuracy() throws Exception;
+  /**
+   * The current model's class scores for {@code count} images (inference mode).
+   *
+   * @param pixels {@code count x 784} row-major, the layout of {@link FashionMnist#images()}
+   * @return {@code count x 10} row-major scores (any monotonic form: logits or probabilities)
+   */
+  float[] predict(float[] pixels, int count) throws Exception;
+
+  /**
+   * Number of trainable parameters (weights and biases) of the model, printed with the result
+   * so that a table shows every framework built the same network.
+   */
+  long parameterCount();
 
   /** Frees the model and the staged data. */
   @Override

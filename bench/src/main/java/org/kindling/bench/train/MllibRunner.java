@@ -4,6 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -18,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
 import org.kindling.bench.MavenVersions;
 
 /**
- * Spark MLlib's {@code MultilayerPerceptronClassifier} on {@code local[threads]}, with its own
+ * Spark MLlib's {@code MultilayerPerceptronClassifier} on {@code local[threads]} (the MLP only:
+ * MLlib has no convolutions, so its LeNet row says n/a), with its own
  * solver: L-BFGS by default (MLlib's default), or {@code gd}. Both are full-batch methods — one
  * iteration computes the gradient over the whole training set, with {@code blockSize} only
  * stacking rows into matrices — so MLlib cannot run the common mini-batch SGD recipe, and it
@@ -37,6 +39,12 @@ public final class MllibRunner implements FrameworkRunner {
   @Override
   public String name() {
     return "Spark MLlib MLP";
+  }
+
+  @Override
+  public Optional<String> unsupported(Network network) {
+    return network == Network.MLP ? Optional.empty()
+        : Optional.of("n/a: MLlib has no convolution layers (its only network is the MLP)");
   }
 
   @Override
@@ -59,11 +67,11 @@ public final class MllibRunner implements FrameworkRunner {
 
       MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier()
           .setLayers(new int[] {
-            FashionMnist.FEATURES, TrainSetup.HIDDEN[0], TrainSetup.HIDDEN[1], FashionMnist.CLASSES
+            FashionMnist.FEATURES, Network.MLP_HIDDEN[0], Network.MLP_HIDDEN[1], FashionMnist.CLASSES
           })
           .setBlockSize(setup.train().batchSize())
           .setSolver(o.mllibSolver())
-          .setStepSize(o.learningRate())
+          .setStepSize(setup.learningRate())
           .setMaxIter(o.epochs() + 1)
           .setTol(0) // never stop early: every requested iteration is a timed pass
           .setSeed(o.seed());
@@ -88,8 +96,8 @@ public final class MllibRunner implements FrameworkRunner {
       }
       System.err.printf(Locale.ROOT, "[train] %s: test accuracy %.4f%n", name(), acc);
       String version = MavenVersions.of("org.apache.spark", "spark-mllib_2.13");
-      String notes = "solver " + o.mllibSolver() + " (full batch, MLlib's own; "
-          + (o.mllibSolver().equals("gd") ? "step size " + o.learningRate() : "no learning rate")
+      String notes = EpochLoop.parameters(model.weights().size()) + ", solver " + o.mllibSolver() + " (full batch, MLlib's own; "
+          + (o.mllibSolver().equals("gd") ? "step size " + setup.learningRate() : "no learning rate")
           + "), maxIter " + (o.epochs() + 1) + ", blockSize " + setup.train().batchSize()
           + ", float64, BLAS " + BLAS.getInstance().getClass().getSimpleName()
           + "; one timed epoch = one gradient pass over the data";

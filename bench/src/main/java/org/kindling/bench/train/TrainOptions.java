@@ -7,16 +7,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Settings of one {@link TrainBench} run. Defaults are the recorded benchmark: every framework,
- * 5 timed epochs after one warm-up epoch, batch 128, SGD lr 0.1 momentum 0.9, 2 threads, the
- * full Fashion-MNIST.
+ * Settings of one {@link TrainBench} run. Defaults are the recorded benchmark: both networks,
+ * every framework, 5 timed epochs after one warm-up epoch, batch 128, SGD with each network's
+ * learning rate (MLP 0.1, LeNet 0.05) and momentum 0.9, 2 threads, the full Fashion-MNIST.
  *
  * @param epochs timed epochs (after one untimed warm-up epoch)
- * @param frameworks framework ids to run, in order
+ * @param networks networks to train, in order (each gets its own table)
+ * @param frameworks framework ids to run, in order, for each network
  * @param trainLimit use at most this many training samples
  * @param testLimit use at most this many test samples
  * @param batchSize samples per mini-batch
- * @param learningRate SGD learning rate
+ * @param learningRate SGD learning rate for every network, or NaN for each network's own
+ *     ({@link Network#defaultLearningRate()}); read it through {@link #learningRate(Network)}
  * @param momentum SGD momentum
  * @param threads threads per framework (intra-op threads, BLAS threads, Spark {@code local[N]})
  * @param dataDir directory with the IDX {@code .gz} files
@@ -27,6 +29,7 @@ import java.util.Locale;
  */
 public record TrainOptions(
     int epochs,
+    List<Network> networks,
     List<String> frameworks,
     int trainLimit,
     int testLimit,
@@ -40,16 +43,18 @@ public record TrainOptions(
     int timeoutMinutes) {
 
   /** Every framework id, in the order they run by default. */
-  public static final List<String> ALL_FRAMEWORKS = List.of("kindling", "pytorch", "dl4j", "mllib");
+  public static final List<String> ALL_FRAMEWORKS =
+      List.of("kindling", "pytorch", "mxnet", "dl4j", "mllib");
 
   static final String USAGE = String.join("\n",
       "usage: TrainBench [options]",
       "  --epochs N          timed epochs after one warm-up epoch (default 5)",
+      "  --networks LIST     comma-separated, from mlp,lenet (default both; --network is the same)",
       "  --frameworks LIST   comma-separated, from " + String.join(",", ALL_FRAMEWORKS) + " (default all)",
       "  --train-limit N     use the first N training samples (default 60000)",
       "  --test-limit N      use the first N test samples (default 10000)",
       "  --batch N           mini-batch size (default 128)",
-      "  --lr X              learning rate (default 0.1)",
+      "  --lr X              learning rate for every network (default: mlp 0.1, lenet 0.05)",
       "  --momentum X        SGD momentum (default 0.9)",
       "  --threads N         threads for each framework (default 2)",
       "  --data-dir DIR      Fashion-MNIST IDX .gz files (default /usr/share/datasets/fashion-mnist)",
@@ -58,6 +63,7 @@ public record TrainOptions(
       "  --timeout-minutes N give up on a framework after N minutes (default 60)");
 
   public TrainOptions {
+    networks = List.copyOf(networks);
     frameworks = List.copyOf(frameworks);
     positive("--epochs", epochs);
     positive("--train-limit", trainLimit);
@@ -65,11 +71,14 @@ public record TrainOptions(
     positive("--batch", batchSize);
     positive("--threads", threads);
     positive("--timeout-minutes", timeoutMinutes);
-    if (!(learningRate > 0)) {
+    if (!(learningRate > 0) && !Float.isNaN(learningRate)) {
       throw new IllegalArgumentException("--lr must be > 0, got " + learningRate);
     }
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+    }
+    if (networks.isEmpty()) {
+      throw new IllegalArgumentException("--networks names no network");
     }
     if (frameworks.isEmpty()) {
       throw new IllegalArgumentException("--frameworks names no framework");
@@ -87,8 +96,37 @@ public record TrainOptions(
 
   /** The defaults. */
   public static TrainOptions defaults() {
-    return new TrainOptions(5, ALL_FRAMEWORKS, 60_000, 10_000, 128, 0.1f, 0.9f, 2,
-        Path.of("/usr/share/datasets/fashion-mnist"), 42, "l-bfgs", 60);
+    return new TrainOptions(5, List.of(Network.values()), ALL_FRAMEWORKS, 60_000, 10_000, 128,
+        Float.NaN, 0.9f, 2, Path.of("/usr/share/datasets/fashion-mnist"), 42, "l-bfgs", 60);
+  }
+
+  /** The learning rate {@code network} trains with: {@code --lr} if given, else its own. */
+  public float learningRate(Network network) {
+    return Float.isNaN(learningRate) ? network.defaultLearningRate() : learningRate;
+  }
+
+  /**
+   * Options that {@link #parse} turns back into these settings, narrowed to one framework and
+   * one network: the command line of a child JVM ({@link ChildJvm}).
+   */
+  public List<String> toArgs(String framework, Network network) {
+    List<String> a = new ArrayList<>(List.of(
+        "--epochs", Integer.toString(epochs),
+        "--networks", network.id(),
+        "--frameworks", framework,
+        "--train-limit", Integer.toString(trainLimit),
+        "--test-limit", Integer.toString(testLimit),
+        "--batch", Integer.toString(batchSize),
+        "--momentum", Float.toString(momentum),
+        "--threads", Integer.toString(threads),
+        "--data-dir", dataDir.toString(),
+        "--seed", Long.toString(seed),
+        "--mllib-solver", mllibSolver,
+        "--timeout-minutes", Integer.toString(timeoutMinutes)));
+    if (!Float.isNaN(learningRate)) {
+      a.addAll(List.of("--lr", Float.toString(learningRate)));
+    }
+    return a;
   }
 
   /**
@@ -100,6 +138,7 @@ public record TrainOptions(
   public static TrainOptions parse(String... args) {
     TrainOptions o = defaults();
     int epochs = o.epochs;
+    List<Network> networks = o.networks;
     List<String> frameworks = o.frameworks;
     int trainLimit = o.trainLimit;
     int testLimit = o.testLimit;
@@ -119,8 +158,9 @@ public record TrainOptions(
       String v = args[i + 1];
       switch (name) {
         case "--epochs" -> epochs = intValue(name, v);
-        case "--frameworks" -> frameworks = new ArrayList<>(Arrays.stream(v.split(","))
-            .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList());
+        case "--networks", "--network" ->
+            networks = items(v).stream().map(Network::of).distinct().toList();
+        case "--frameworks" -> frameworks = items(v);
         case "--train-limit" -> trainLimit = intValue(name, v);
         case "--test-limit" -> testLimit = intValue(name, v);
         case "--batch" -> batch = intValue(name, v);
@@ -134,8 +174,14 @@ public record TrainOptions(
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
     }
-    return new TrainOptions(epochs, frameworks, trainLimit, testLimit, batch, lr, momentum,
+    return new TrainOptions(epochs, networks, frameworks, trainLimit, testLimit, batch, lr, momentum,
         threads, dataDir, seed, solver, timeout);
+  }
+
+  /** The non-empty entries of a comma-separated list, trimmed and lower-cased. */
+  private static List<String> items(String list) {
+    return new ArrayList<>(Arrays.stream(list.split(","))
+        .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList());
   }
 
   private static void positive(String name, int v) {

@@ -22,10 +22,10 @@ public record TrainResult(
     double testAccuracy,
     String notes) {
 
-  /** Column headings matching {@link #cells(int)}. */
+  /** Column headings matching {@link #cells(int, double)}. */
   public static final String[] HEADER = {
     "framework", "version", "threads", "epochs (warm-up + timed)", "samples/s (median)",
-    "samples/s (min-max)", "test accuracy", "notes"
+    "samples/s (min-max)", "Kindling / this", "test accuracy", "notes"
   };
 
   public TrainResult {
@@ -42,25 +42,43 @@ public record TrainResult(
     return samplesPerSecond.length > 0;
   }
 
-  /** The Markdown cells of this result's row. */
-  public String[] cells(int threads) {
+  /** The median samples/s over the timed epochs; NaN if the framework did not run. */
+  public double medianRate() {
+    return ran() ? Stats.median(samplesPerSecond) : Double.NaN;
+  }
+
+  /**
+   * The Markdown cells of this result's row.
+   *
+   * @param kindlingRate Kindling's median samples/s in the same run, for the speed ratio
+   *     column (above 1: Kindling is faster); NaN when Kindling has no figure
+   */
+  public String[] cells(int threads, double kindlingRate) {
     if (!ran()) {
-      return new String[] {framework, version, Integer.toString(threads), epochs, "not run", "-", "-", notes};
+      return new String[] {
+        framework, version, Integer.toString(threads), epochs, "not run", "-", "-", "-", notes
+      };
     }
     return new String[] {
       framework,
       version,
       Integer.toString(threads),
       epochs,
-      String.format(Locale.ROOT, "%.0f", Stats.median(samplesPerSecond)),
+      String.format(Locale.ROOT, "%.0f", medianRate()),
       String.format(Locale.ROOT, "%.0f-%.0f", Stats.min(samplesPerSecond), Stats.max(samplesPerSecond)),
+      ratio(kindlingRate, medianRate()),
       Double.isNaN(testAccuracy) ? "-" : String.format(Locale.ROOT, "%.4f", testAccuracy),
       notes
     };
   }
 
-  /** This result as one Markdown table line. */
-  public String markdownRow(int threads) {
-    return MarkdownTable.line(cells(threads));
+  /** {@code a / b} with two decimals, or "-" if either is missing. */
+  static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+  }
+
+  /** This result as one Markdown table line (see {@link #cells(int, double)}). */
+  public String markdownRow(int threads, double kindlingRate) {
+    return MarkdownTable.line(cells(threads, kindlingRate));
   }
 }

@@ -1,13 +1,22 @@
 package org.kindling.bench.train;
 
 /**
- * Everything a framework runner gets: the options, the training batches and the test set.
+ * Everything a framework runner gets: the options, the network to train, the training batches
+ * and the test set.
  *
  * @param options the run's settings
- * @param train the shuffled training mini-batches
+ * @param network the network to build and train
+ * @param train the shuffled training mini-batches (shared by every network and framework)
  * @param test the test set
  */
-public record TrainSetup(TrainOptions options, Batches train, FashionMnist test) {
-  /** Hidden layer sizes of the MLP 784-512-256-10. */
-  public static final int[] HIDDEN = {512, 256};
+public record TrainSetup(TrainOptions options, Network network, Batches train, FashionMnist test) {
+  /** The SGD learning rate of this network in this run. */
+  public float learningRate() {
+    return options.learningRate(network);
+  }
+
+  /** The same data and options for {@code other}. */
+  public TrainSetup with(Network other) {
+    return new TrainSetup(options, other, train, test);
+  }
 }

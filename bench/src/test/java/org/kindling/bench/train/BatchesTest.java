@@ -63,9 +63,9 @@ class BatchesTest {
   }
 
   @Test
-  void accuracyIsTheShareOfRowsWhoseArgmaxMatchesTheLabel() {
+  void correctCountsTheRowsWhoseArgmaxMatchesTheLabel() {
     float[] scores = {0, 5, 1, 9, 2, 3, 1, 1, 4, 7, 0, 0};
-    assertThat(Batches.accuracy(scores, new int[] {1, 0, 2, 1}, 3)).isEqualTo(0.75);
-    assertThat(Batches.accuracy(scores, new int[] {0, 1, 1, 2}, 3)).isEqualTo(0.0);
+    assertThat(Batches.correct(scores, new int[] {1, 0, 2, 1}, 3)).isEqualTo(3);
+    assertThat(Batches.correct(scores, new int[] {0, 1, 1, 2}, 3)).isEqualTo(0);
   }
 }

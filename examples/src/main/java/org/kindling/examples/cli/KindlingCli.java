@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code kindling} command line: {@code demo}, {@code train}, {@code score}, {@code predict},
- * {@code summary}, {@code ops}, {@code im2rec}, {@code recordio dump} and {@code params show}.
+ * {@code summary}, {@code ops}, {@code im2rec}, {@code recordio dump}, {@code params show} and
+ * {@code bench score}.
  *
  * <p>Output contract: a command's results go to stdout; progress and errors go to stderr. A
  * failure prints one line {@code kindling: error: <message>} (naming the file and byte offset
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
       PredictCommand.class,
       SummaryCommand.class,
       OpsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KindlingCli implements Callable<Integer> {

@@ -1,0 +1,151 @@
+package org.kindling.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.kindling.symbol.zoo.ForwardScore;
+import org.kindling.symbol.zoo.Zoo;
+import org.kindling.tensor.engine.ThreadBudget;
+import org.kindling.tensor.op.CpuAccel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kindling bench ...}: user-facing benchmarks. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "User-facing benchmarks (the side-by-side suite with the peers is in bench/).",
+    subcommands = {BenchCommand.Score.class})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing subcommand (try 'kindling bench score --help')");
+  }
+
+  /**
+   * {@code kindling bench score}: forward images/s of zoo networks over a sweep of batch sizes,
+   * as MXNet's {@code example/image-classification/benchmark_score.py} (see {@link
+   * ForwardScore}).
+   */
+  @Command(
+      name = "score",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Forward (inference) throughput of zoo networks with random weights on random"
+            + " 3x224x224 images, as MXNet's benchmark_score.py: per network and batch, warm-up"
+            + " passes, then timed passes, each waited for. Prints one line per network and"
+            + " batch:",
+        "  network<TAB>batch<TAB>images/s",
+        "A network's sweep stops after a batch whose forward pass took longer than"
+            + " --max-seconds (the larger batches are skipped, said on stderr)."
+      })
+  static final class Score implements Callable<Integer> {
+    /** Read by the CPU acceleration backends when they bind: {@code auto} or {@code off}. */
+    static final String ACCEL = CpuAccel.MODE;
+
+    /** Threads of the CPU acceleration backend. */
+    static final String THREADS = CpuAccel.THREADS;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--network", required = true, split = ",", paramLabel = "NAME[,NAME..]",
+        description = "zoo networks, e.g. alexnet, vgg11, vgg16, resnet18, resnet50,"
+            + " inception-bn, mobilenet (see 'kindling summary --help' for all)")
+    List<String> networks;
+
+    @Option(names = "--batch", split = ",", paramLabel = "N[,N..]",
+        description = "batch sizes (default 1,2,4,8,16,32,64,128,256)")
+    List<Integer> batches = List.of(1, 2, 4, 8, 16, 32, 64, 128, 256);
+
+    @Option(names = "--accel", paramLabel = "on|off",
+        description = "the accelerated CPU path: on (default; system property " + ACCEL
+            + "=auto) or off (" + ACCEL + "=off)")
+    String accel = "on";
+
+    @Option(names = "--threads", paramLabel = "N",
+        description = "CPU threads: sets " + THREADS + " and the engine's thread budget ("
+            + ThreadBudget.CORES + "); default: the JVM's processors")
+    Integer threads;
+
+    @Option(names = "--warmup", paramLabel = "N",
+        description = "untimed forward passes per batch (default 5, as the script)")
+    int warmup = 5;
+
+    @Option(names = "--iterations", paramLabel = "N",
+        description = "timed forward passes per batch (default 10, as the script)")
+    int iterations = 10;
+
+    @Option(names = "--max-seconds", paramLabel = "S",
+        description = "stop a network's sweep after a forward pass slower than this (default 60)")
+    double maxSeconds = 60;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of weights and data (default 0)")
+    long seed;
+
+    @Override
+    public Integer call() {
+      validate();
+      // before anything binds: the backend and the engine read these once, when first used
+      System.setProperty(ACCEL, accel.equals("on") ? "auto" : "off");
+      if (threads != null) {
+        System.setProperty(THREADS, Integer.toString(threads));
+        System.setProperty(ThreadBudget.CORES, Integer.toString(threads));
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      for (String network : networks) {
+        for (int batch : batches) {
+          double secondsPerPass;
+          try (ForwardScore score = new ForwardScore(network, batch, seed)) {
+            double imagesPerSecond = score.imagesPerSecond(warmup, iterations);
+            secondsPerPass = batch / imagesPerSecond;
+            out.printf(Locale.ROOT, "%s\t%d\t%.2f%n", network, batch, imagesPerSecond);
+            out.flush();
+          }
+          if (secondsPerPass > maxSeconds) {
+            err.printf(Locale.ROOT, "%s: a forward pass at batch %d took %.1f s (> %s s);"
+                + " larger batches skipped%n", network, batch, secondsPerPass, maxSeconds);
+            break;
+          }
+        }
+      }
+      return 0;
+    }
+
+    private void validate() {
+      if (!accel.equals("on") && !accel.equals("off")) {
+        throw usage("--accel must be on or off, got '" + accel + "'");
+      }
+      if (threads != null && threads < 1) {
+        throw usage("--threads must be >= 1, got " + threads);
+      }
+      for (int b : batches) {
+        if (b < 1) {
+          throw usage("--batch sizes must be >= 1, got " + b);
+        }
+      }
+      if (warmup < 0 || iterations < 1 || !(maxSeconds > 0)) {
+        throw usage("need --warmup >= 0, --iterations >= 1 and --max-seconds > 0");
+      }
+      for (String network : networks) {
+        try {
+          // building the symbol is cheap: a bad name fails before any network runs
+          Zoo.get(network, ForwardScore.CLASSES, ForwardScore.IMAGE_SHAPE);
+        } catch (IllegalArgumentException e) {
+          throw usage("--network: " + e.getMessage());
+        }
+      }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+      return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+  }
+}

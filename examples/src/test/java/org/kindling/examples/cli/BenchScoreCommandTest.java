@@ -1,0 +1,84 @@
+package org.kindling.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code kindling bench score} on a tiny network: the output format and the usage errors. */
+class BenchScoreCommandTest {
+  private record Run(int code, String out, String err) {
+    List<String> lines() {
+      return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @AfterEach
+  void clearProperties() {
+    System.clearProperty(BenchCommand.Score.ACCEL);
+    System.clearProperty(BenchCommand.Score.THREADS);
+  }
+
+  @Test
+  void printsOneLinePerNetworkAndBatch() {
+    Run r = run("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
+        "--accel", "off", "--threads", "2", "--warmup", "1", "--iterations", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      String[] f = r.lines().get(i).split("\t");
+      assertThat(f).hasSize(3);
+      assertThat(f[0]).isEqualTo("mobilenet0.25");
+      assertThat(f[1]).isEqualTo(Integer.toString(i + 1));
+      assertThat(f[2]).matches("\\d+\\.\\d\\d");
+      assertThat(Double.parseDouble(f[2])).isPositive();
+    }
+    // set before binding, for the acceleration backend
+    assertThat(System.getProperty(BenchCommand.Score.ACCEL)).isEqualTo("off");
+    assertThat(System.getProperty(BenchCommand.Score.THREADS)).isEqualTo("2");
+  }
+
+  @Test
+  void accelOnMeansAuto() {
+    Run r = run("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--warmup", "0", "--iterations", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
+    assertThat(System.getProperty(BenchCommand.Score.ACCEL)).isEqualTo("auto");
+  }
+
+  @Test
+  void slowPassStopsTheSweep() {
+    Run r = run("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
+        "--warmup", "0", "--iterations", "1", "--max-seconds", "1e-9");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
+    assertThat(r.err()).contains("larger batches skipped");
+  }
+
+  @Test
+  void unknownNetworkIsAUsageErrorBeforeAnythingRuns() {
+    Run r = run("bench", "score", "--network", "mobilenet0.25,nosuchnet", "--batch", "1");
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("kindling: error: --network: unknown network 'nosuchnet'");
+  }
+
+  @Test
+  void badAccelIsAUsageError() {
+    Run r = run("bench", "score", "--network", "alexnet", "--accel", "maybe");
+    assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(r.err()).contains("--accel must be on or off");
+  }
+}

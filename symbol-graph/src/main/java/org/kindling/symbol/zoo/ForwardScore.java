@@ -1,0 +1,139 @@
+package org.kindling.symbol.zoo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.kindling.symbol.init.Xavier;
+import org.kindling.symbol.module.Module;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.data.DataBatch;
+
+/**
+ * Forward throughput of a zoo network, as MXNet's {@code
+ * example/image-classification/benchmark_score.py} measures it: a {@link Module} bound for
+ * inference at a fixed batch, Xavier weights (uniform, avg, magnitude 2), one batch of uniform
+ * random data in [-1, 1), {@code warmup} untimed forward passes, then {@code iterations} timed
+ * ones, each waited for; images/s = iterations x batch / elapsed seconds.
+ *
+ * <p>Every network reads images of {@link #IMAGE_SHAPE} (3x224x224; inception-bn's own input
+ * too) and has 1000 classes, as in the script. Close it to release the module's arrays.
+ */
+public final class ForwardScore implements AutoCloseable {
+  /** (channels, height, width) of one image. */
+  public static final Shape IMAGE_SHAPE = Shape.of(3, 224, 224);
+
+  /** Classes of the ImageNet networks the script scores. */
+  public static final int CLASSES = 1000;
+
+  private final String network;
+  private final int batch;
+  private final Module module;
+  private final DataBatch data;
+
+  /**
+   * Builds {@code network} from the {@link Zoo}, binds it for inference at {@code batch} images
+   * and fills weights and data from {@code seed}.
+   *
+   * @throws IllegalArgumentException for an unknown network or a batch below 1
+   */
+  public ForwardScore(String network, int batch, long seed) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    }
+    this.network = network;
+    this.batch = batch;
+    Shape dataShape = Shape.of(batch, IMAGE_SHAPE.get(0), IMAGE_SHAPE.get(1), IMAGE_SHAPE.get(2));
+    module = new Module(Zoo.get(network, CLASSES, IMAGE_SHAPE));
+    module.bind(dataShape, null, false);
+    module.initParams(new Xavier(Xavier.RandomType.UNIFORM, Xavier.FactorType.AVG, 2.0, seed));
+    float[] pixels = new float[Math.toIntExact(dataShape.size())];
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) random.nextDouble(-1.0, 1.0);
+    }
+    data = new DataBatch(List.of(NDArray.of(pixels, dataShape)), List.of(), 0);
+  }
+
+  /** The network's name as given. */
+  public String network() {
+    return network;
+  }
+
+  /** Images per forward pass. */
+  public int batch() {
+    return batch;
+  }
+
+  /** The bound module: its symbol and parameters, for scoring the same network elsewhere. */
+  public Module module() {
+    return module;
+  }
+
+  /** The input batch's values in C order, (batch, 3, 224, 224). */
+  public float[] input() {
+    return data.data().get(0).toFloatArray();
+  }
+
+  /** The first output of the last forward pass in C order: (batch, classes) probabilities. */
+  public float[] output() {
+    return module.outputs().get(0).toFloatArray();
+  }
+
+  /** One forward pass at inference, waited for. */
+  public void forwardOnce() {
+    module.forward(data, false);
+    for (NDArray out : module.outputs()) {
+      out.waitToRead();
+    }
+  }
+
+  /**
+   * {@code warmup} untimed passes, then {@code iterations} timed ones.
+   *
+   * @return images per second over the timed passes
+   * @throws IllegalArgumentException if {@code warmup < 0} or {@code iterations < 1}
+   */
+  public double imagesPerSecond(int warmup, int iterations) {
+    return imagesPerSecond(this::forwardOnce, batch, warmup, iterations);
+  }
+
+  /**
+   * The timing of {@link #imagesPerSecond(int, int)} around any framework's forward pass, so
+   * that peers scoring the same network are timed alike: {@code warmup} untimed calls of {@code
+   * pass}, then {@code iterations} timed ones.
+   *
+   * @param pass one forward pass of {@code batch} images, returning once its outputs are ready
+   * @return images per second over the timed calls
+   * @throws IllegalArgumentException if {@code warmup < 0} or {@code iterations < 1}
+   */
+  public static double imagesPerSecond(Runnable pass, int batch, int warmup, int iterations) {
+    if (warmup < 0 || iterations < 1) {
+      throw new IllegalArgumentException("need warmup >= 0 and iterations >= 1, got " + warmup
+          + " and " + iterations);
+    }
+    for (int i = 0; i < warmup; i++) {
+      pass.run();
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < iterations; i++) {
+      pass.run();
+    }
+    return (double) iterations * batch / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Writes the network and its weights as an MXNet checkpoint ({@code prefix-symbol.json},
+   * {@code prefix-0000.params}), so that another framework can score the same graph.
+   */
+  public void saveCheckpoint(Path prefix) throws IOException {
+    module.saveCheckpoint(prefix, 0);
+  }
+
+  @Override
+  public void close() {
+    data.close();
+    module.close();
+  }
+}

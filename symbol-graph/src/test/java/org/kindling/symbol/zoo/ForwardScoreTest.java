@@ -1,0 +1,67 @@
+package org.kindling.symbol.zoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ForwardScoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void scoresABatchOfRandomImagesIntoProbabilities() {
+    try (ForwardScore s = new ForwardScore("mobilenet0.25", 2, 1)) {
+      assertThat(s.imagesPerSecond(1, 1)).isPositive();
+      float[] in = s.input();
+      assertThat(in).hasSize(2 * 3 * 224 * 224);
+      for (float v : in) {
+        assertThat(v).isBetween(-1f, 1f);
+      }
+      float[] p = s.output();
+      assertThat(p).hasSize(2 * ForwardScore.CLASSES);
+      for (int row = 0; row < 2; row++) {
+        double sum = 0;
+        for (int k = 0; k < ForwardScore.CLASSES; k++) {
+          sum += p[row * ForwardScore.CLASSES + k];
+        }
+        assertThat(sum).isCloseTo(1.0, within(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void timingRunsWarmupThenTimedPasses() {
+    AtomicInteger passes = new AtomicInteger();
+    double ips = ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 2, 3);
+    assertThat(passes).hasValue(5);
+    assertThat(ips).isPositive();
+    assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iterations >= 1");
+  }
+
+  @Test
+  void sameSeedSameWeightsAndCheckpointForOtherFrameworks() throws Exception {
+    try (ForwardScore a = new ForwardScore("mobilenet0.25", 1, 7);
+        ForwardScore b = new ForwardScore("mobilenet0.25", 1, 7)) {
+      a.forwardOnce();
+      b.forwardOnce();
+      assertThat(a.output()).containsExactly(b.output());
+      a.saveCheckpoint(dir.resolve("net"));
+      assertThat(dir.resolve("net-symbol.json")).exists();
+      assertThat(Files.size(dir.resolve("net-0000.params"))).isPositive();
+    }
+  }
+
+  @Test
+  void rejectsBadBatchAndUnknownNetwork() {
+    assertThatThrownBy(() -> new ForwardScore("alexnet", 0, 1))
+        .hasMessageContaining("batch must be >= 1");
+    assertThatThrownBy(() -> new ForwardScore("nosuchnet", 1, 1))
+        .hasMessageContaining("unknown network 'nosuchnet'");
+  }
+}
