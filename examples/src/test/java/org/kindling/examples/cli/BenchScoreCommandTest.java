@@ -2,28 +2,11 @@ package org.kindling.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code kindling bench score} on a tiny network: the output format and the usage errors. */
 class BenchScoreCommandTest {
-  private record Run(int code, String out, String err) {
-    List<String> lines() {
-      return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
-    }
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @AfterEach
   void clearProperties() {
     System.clearProperty(BenchCommand.Score.ACCEL);
@@ -32,7 +15,7 @@ class BenchScoreCommandTest {
 
   @Test
   void printsOneLinePerNetworkAndBatch() {
-    Run r = run("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
         "--accel", "off", "--threads", "2", "--warmup", "1", "--iterations", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).hasSize(2);
@@ -51,7 +34,7 @@ class BenchScoreCommandTest {
 
   @Test
   void accelOnMeansAuto() {
-    Run r = run("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
         "--warmup", "0", "--iterations", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
@@ -60,7 +43,7 @@ class BenchScoreCommandTest {
 
   @Test
   void slowPassStopsTheSweep() {
-    Run r = run("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
         "--warmup", "0", "--iterations", "1", "--max-seconds", "1e-9");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
@@ -69,7 +52,7 @@ class BenchScoreCommandTest {
 
   @Test
   void unknownNetworkIsAUsageErrorBeforeAnythingRuns() {
-    Run r = run("bench", "score", "--network", "mobilenet0.25,nosuchnet", "--batch", "1");
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25,nosuchnet", "--batch", "1");
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).startsWith("kindling: error: --network: unknown network 'nosuchnet'");
@@ -77,7 +60,7 @@ class BenchScoreCommandTest {
 
   @Test
   void badAccelIsAUsageError() {
-    Run r = run("bench", "score", "--network", "alexnet", "--accel", "maybe");
+    CliRun r = CliRun.of("bench", "score", "--network", "alexnet", "--accel", "maybe");
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(r.err()).contains("--accel must be on or off");
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,20 +28,6 @@ class KindlingCliTest {
 
   @TempDir Path dir;
 
-  /** Exit code plus what went to stdout and stderr. */
-  private record Run(int code, String out, String err) {
-    List<String> lines() {
-      return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
-    }
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = KindlingCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   /** The payload of record k of the dmlc sample: IRHeader(0, k % 2, k, 0) + "k\n" x 10. */
   private static byte[] samplePayload(int k) {
     byte[] content = (k + "\n").repeat(10).getBytes(StandardCharsets.US_ASCII);
@@ -58,7 +42,7 @@ class KindlingCliTest {
 
   @Test
   void recordioDumpListsEveryRecordWithOffsetLengthAndDigest() throws Exception {
-    Run r = run("recordio", "dump", SAMPLE_REC.toString());
+    CliRun r = CliRun.of("recordio", "dump", SAMPLE_REC.toString());
     assertThat(r.code()).isZero();
     assertThat(r.err()).isEmpty();
     List<String> lines = r.lines();
@@ -73,8 +57,8 @@ class KindlingCliTest {
   @Test
   void recordioDumpPartReadsOnlyThatByteRange() throws Exception {
     // S = 532, N = 2: nstep = 268, which falls inside the record at 260, so part 0 ends at 312
-    Run p0 = run("recordio", "dump", "--part", "0/2", SAMPLE_REC.toString());
-    Run p1 = run("recordio", "dump", "--part", "1/2", SAMPLE_REC.toString());
+    CliRun p0 = CliRun.of("recordio", "dump", "--part", "0/2", SAMPLE_REC.toString());
+    CliRun p1 = CliRun.of("recordio", "dump", "--part", "1/2", SAMPLE_REC.toString());
     assertThat(p0.code()).isZero();
     assertThat(p1.code()).isZero();
     assertThat(p0.lines()).extracting(l -> l.split("\t")[1])
@@ -86,7 +70,7 @@ class KindlingCliTest {
 
   @Test
   void recordioDumpHexAppendsThePayload() throws Exception {
-    Run r = run("recordio", "dump", "--hex", SAMPLE_REC.toString());
+    CliRun r = CliRun.of("recordio", "dump", "--hex", SAMPLE_REC.toString());
     assertThat(r.code()).isZero();
     String[] last = r.lines().get(9).split("\t");
     assertThat(last).hasSize(5);
@@ -95,14 +79,14 @@ class KindlingCliTest {
 
   @Test
   void badPartIsAUsageError() {
-    Run r = run("recordio", "dump", "--part", "2/2", SAMPLE_REC.toString());
+    CliRun r = CliRun.of("recordio", "dump", "--part", "2/2", SAMPLE_REC.toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(r.err()).startsWith("kindling: error: ").contains("--part");
   }
 
   @Test
   void paramsShowListsNameTypeShapeAndSum() throws Exception {
-    Run r = run("params", "show", GO_PARAMS.toString());
+    CliRun r = CliRun.of("params", "show", GO_PARAMS.toString());
     assertThat(r.code()).isZero();
     assertThat(r.lines()).hasSize(2);
     ParamsFile.Contents c = ParamsFile.read(GO_PARAMS);
@@ -122,7 +106,7 @@ class KindlingCliTest {
   void aTruncatedRecordFileGivesOneErrorLineWithTheOffset() throws IOException {
     Path cut = dir.resolve("cut.rec");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(SAMPLE_REC), 500));
-    Run r = run("recordio", "dump", cut.toString());
+    CliRun r = CliRun.of("recordio", "dump", cut.toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
     assertThat(r.err().lines().toList()).hasSize(1);
     assertThat(r.err()).matches("kindling: error: .*cut\\.rec.* at byte offset \\d+: .*\\n");
@@ -132,7 +116,7 @@ class KindlingCliTest {
   void aTruncatedParamsFileGivesOneErrorLineWithTheOffset() throws IOException {
     Path cut = dir.resolve("cut.params");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(GO_PARAMS), 100));
-    Run r = run("params", "show", cut.toString());
+    CliRun r = CliRun.of("params", "show", cut.toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
     assertThat(r.err()).matches("kindling: error: .*cut\\.params at byte offset \\d+: .*\\n");
     assertThat(r.out()).isEmpty();
@@ -142,14 +126,14 @@ class KindlingCliTest {
   void verboseAddsTheStackTrace() throws IOException {
     Path cut = dir.resolve("cut.params");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(GO_PARAMS), 100));
-    Run r = run("params", "show", "--verbose", cut.toString());
+    CliRun r = CliRun.of("params", "show", "--verbose", cut.toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
     assertThat(r.err()).startsWith("kindling: error: ").contains("\tat org.kindling.");
   }
 
   @Test
   void aMissingFileIsNamed() {
-    Run r = run("params", "show", dir.resolve("nope.params").toString());
+    CliRun r = CliRun.of("params", "show", dir.resolve("nope.params").toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
     assertThat(r.err()).startsWith("kindling: error: ").contains("nope.params");
   }
@@ -162,7 +146,7 @@ class KindlingCliTest {
     if (command.equals("help")) {
       args = new String[] {"help"};
     }
-    Run r = run(args);
+    CliRun r = CliRun.of(args);
     assertThat(r.code()).isZero();
     assertThat(r.out()).containsIgnoringCase("usage");
     assertThat(r.err()).isEmpty();
@@ -170,25 +154,25 @@ class KindlingCliTest {
 
   @Test
   void topLevelHelpListsTheSubcommands() {
-    Run r = run("--help");
+    CliRun r = CliRun.of("--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("demo", "train", "score", "im2rec", "recordio", "params");
   }
 
   @Test
   void unknownOptionsAndMissingSubcommandsAreUsageErrors() {
-    Run bogus = run("recordio", "dump", "--bogus", SAMPLE_REC.toString());
+    CliRun bogus = CliRun.of("recordio", "dump", "--bogus", SAMPLE_REC.toString());
     assertThat(bogus.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(bogus.err()).startsWith("kindling: error: Unknown option: '--bogus'");
-    assertThat(run().code()).isEqualTo(KindlingCli.EXIT_USAGE);
-    Run train = run("train", "--data", "x.rec", "--epochs", "zero");
+    assertThat(CliRun.of().code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    CliRun train = CliRun.of("train", "--data", "x.rec", "--epochs", "zero");
     assertThat(train.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(train.err()).startsWith("kindling: error: --epochs needs an integer, got 'zero'");
-    Run score = run("score", "--model-prefix", "m", "--epoch", "1", "--data", "x.rec",
+    CliRun score = CliRun.of("score", "--model-prefix", "m", "--epoch", "1", "--data", "x.rec",
         "--with-output");
     assertThat(score.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(score.err()).startsWith("kindling: error: --with-output needs --out FILE");
-    Run limit = run("train", "--data", "x.rec", "--memory-limit", "0");
+    CliRun limit = CliRun.of("train", "--data", "x.rec", "--memory-limit", "0");
     assertThat(limit.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(limit.err()).startsWith(
         "kindling: error: --memory-limit=0 is not a positive size such as 512m or 2g");
@@ -201,11 +185,11 @@ class KindlingCliTest {
     writeIdx(images, 0x803, new int[] {3, 2, 2}, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
     writeIdx(labels, 0x801, new int[] {3}, new byte[] {7, 8, 9});
     String prefix = dir.resolve("tiny").toString();
-    Run packed = run("im2rec", "--idx-images", images.toString(), "--idx-labels",
+    CliRun packed = CliRun.of("im2rec", "--idx-images", images.toString(), "--idx-labels",
         labels.toString(), prefix);
     assertThat(packed.code()).as(packed.err()).isZero();
     assertThat(packed.out()).startsWith("packed 3 records into " + prefix + ".rec");
-    Run dump = run("recordio", "dump", "--hex", prefix + ".rec");
+    CliRun dump = CliRun.of("recordio", "dump", "--hex", prefix + ".rec");
     assertThat(dump.lines()).hasSize(3);
     // record 1: IRHeader(flag 0, label 8.0, id 1, id2 0) + pixels 5..8
     ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
@@ -216,7 +200,7 @@ class KindlingCliTest {
 
   @Test
   void im2recWithoutRootOrIdxFilesIsAUsageError() {
-    Run r = run("im2rec", dir.resolve("x").toString());
+    CliRun r = CliRun.of("im2rec", dir.resolve("x").toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(r.err()).contains("missing ROOT");
   }
@@ -246,7 +230,8 @@ class KindlingCliTest {
 
   @Test
   void predictPrintsMxnetsSoftmaxOutputForTheGoTestCheckpoint() throws Exception {
-    Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+    CliRun r = CliRun.of("predict", "--symbol", GO_SYMBOL.toString(), "--params",
+        GO_PARAMS.toString(),
         "--input", goInput().toString(), "--shape", "1,10");
     assertThat(r.code()).as(r.err()).isZero();
     List<String> expected = Files.readAllLines(
@@ -267,11 +252,13 @@ class KindlingCliTest {
 
   @Test
   void predictSelectsAnInternalOutputByItsMxnetName() throws Exception {
-    Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+    CliRun r = CliRun.of("predict", "--symbol", GO_SYMBOL.toString(), "--params",
+        GO_PARAMS.toString(),
         "--input", goInput().toString(), "--shape", "1,10", "--outputs", "pred_output");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).hasSize(10).allMatch(l -> l.startsWith("pred_output\t"));
-    Run bad = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+    CliRun bad = CliRun.of("predict", "--symbol", GO_SYMBOL.toString(), "--params",
+        GO_PARAMS.toString(),
         "--input", goInput().toString(), "--shape", "1,10", "--outputs", "nope_output");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("no output 'nope_output'").doesNotContain("\tat ");
@@ -280,7 +267,8 @@ class KindlingCliTest {
   @Test
   void predictMemoryLimitCapsTheArraysAndTheErrorSaysHowToRaiseIt() throws Exception {
     try {
-      Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+      CliRun r = CliRun.of("predict", "--symbol", GO_SYMBOL.toString(), "--params",
+          GO_PARAMS.toString(),
           "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "256");
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err().lines().toList()).hasSize(1);
@@ -289,7 +277,8 @@ class KindlingCliTest {
     } finally {
       org.kindling.tensor.storage.Storage.get().resetLimit(); // the command capped this JVM
     }
-    Run bad = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+    CliRun bad = CliRun.of("predict", "--symbol", GO_SYMBOL.toString(), "--params",
+        GO_PARAMS.toString(),
         "--input", goInput().toString(), "--shape", "1,10", "--memory-limit", "lots");
     assertThat(bad.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(bad.err()).startsWith(
@@ -300,7 +289,8 @@ class KindlingCliTest {
   void predictRejectsAnInputOfTheWrongSizeNamingTheFile() throws Exception {
     Path f = dir.resolve("short.bin");
     Files.write(f, new byte[12]);
-    Run r = run("predict", "--symbol", GO_SYMBOL.toString(), "--params", GO_PARAMS.toString(),
+    CliRun r = CliRun.of("predict", "--symbol", GO_SYMBOL.toString(), "--params",
+        GO_PARAMS.toString(),
         "--input", f.toString(), "--shape", "1,10");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("short.bin: 12 bytes").contains("needs 40");
@@ -308,7 +298,7 @@ class KindlingCliTest {
 
   @Test
   void summaryPrintsTheLayerTableAndTheTotal() throws Exception {
-    Run r = run("summary", "--symbol", GO_SYMBOL.toString(), "--shape", "1,10");
+    CliRun r = CliRun.of("summary", "--symbol", GO_SYMBOL.toString(), "--shape", "1,10");
     assertThat(r.code()).as(r.err()).isZero();
     List<String> lines = r.lines();
     assertThat(lines.get(1)).startsWith("Layer (type)").contains("Output Shape", "Param #",
@@ -319,33 +309,34 @@ class KindlingCliTest {
 
   @Test
   void opsListsEveryRegisteredOperatorWithItsParameters() {
-    Run all = run("ops");
+    CliRun all = CliRun.of("ops");
     assertThat(all.code()).isZero();
     assertThat(all.lines()).hasSize(org.kindling.tensor.op.OpRegistry.all().size())
         .anyMatch(l -> l.startsWith("Convolution\t"));
-    Run one = run("ops", "Softmax");
+    CliRun one = CliRun.of("ops", "Softmax");
     assertThat(one.lines()).containsExactly("SoftmaxOutput\tSoftmax\tgrad_scale=1.0, "
         + "ignore_label=-1.0, multi_output=False, use_ignore=False, preserve_shape=False, "
         + "normalization=null, out_grad=False, smooth_alpha=0.0");
-    Run unknown = run("ops", "NoSuchOp");
+    CliRun unknown = CliRun.of("ops", "NoSuchOp");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("unknown operator 'NoSuchOp'");
   }
 
   @Test
   void summaryOfZooNetworksGivesMxnetsParameterCounts() {
-    Run lenet = run("summary", "--network", "lenet", "--shape", "1,1,28,28");
+    CliRun lenet = CliRun.of("summary", "--network", "lenet", "--shape", "1,1,28,28");
     assertThat(lenet.code()).as(lenet.err()).isZero();
     assertThat(lenet.lines().get(lenet.lines().size() - 1)).isEqualTo("Total params: 431,080");
-    Run vgg = run("summary", "--network", "vgg16", "--shape", "1,3,224,224");
+    CliRun vgg = CliRun.of("summary", "--network", "vgg16", "--shape", "1,3,224,224");
     assertThat(vgg.lines().get(vgg.lines().size() - 1)).isEqualTo("Total params: 138,357,544");
-    Run both = run("summary", "--network", "lenet", "--symbol", "x.json", "--shape", "1,1,28,28");
+    CliRun both = CliRun.of("summary", "--network", "lenet", "--symbol", "x.json", "--shape",
+        "1,1,28,28");
     assertThat(both.code()).isEqualTo(2);
   }
 
   @Test
   void summaryReportsTheMemoryPlanBeforeTheTotal() {
-    Run infer = run("summary", "--network", "lenet", "--shape", "1,1,28,28");
+    CliRun infer = CliRun.of("summary", "--network", "lenet", "--shape", "1,1,28,28");
     assertThat(infer.code()).as(infer.err()).isZero();
     List<String> l = infer.lines();
     // naive: conv1 and its relu 2 x 20x24x24 floats, pool1 20x12x12, conv2 and relu 2 x 50x8x8,
@@ -359,7 +350,7 @@ class KindlingCliTest {
     assertThat(l.subList(l.size() - 5, l.size() - 1)).containsExactly(
         "memory naive: 139760 bytes", "memory inplace: 75640 bytes",
         "memory coshare: 57680 bytes", "memory planned: 57680 bytes");
-    Run train = run("summary", "--network", "lenet", "--shape", "1,1,28,28", "--train");
+    CliRun train = CliRun.of("summary", "--network", "lenet", "--shape", "1,1,28,28", "--train");
     List<String> t = train.lines();
     assertThat(t.get(t.size() - 5)).startsWith("memory naive: ");
     long naive = Long.parseLong(t.get(t.size() - 5).replaceAll("\\D", ""));

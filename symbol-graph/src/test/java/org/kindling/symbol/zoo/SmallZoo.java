@@ -60,8 +60,16 @@ final class SmallZoo {
   }
 
   private static Net smallest(String name) {
+    return smallest(name, 0);
+  }
+
+  /** {@code name} at the smallest square input of at least {@code atLeast} pixels it accepts. */
+  static Net smallest(String name, int atLeast) {
     int channels = name.equals("mlp") || name.equals("lenet") ? 1 : 3;
     for (int size : SIZES) {
+      if (size < atLeast) {
+        continue;
+      }
       Shape image = Shape.of(channels, size, size);
       try {
         Symbol net = Zoo.get(name, 10, image);

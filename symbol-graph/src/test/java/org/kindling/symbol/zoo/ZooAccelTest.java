@@ -7,16 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.kindling.symbol.Executor;
-import org.kindling.symbol.InferredShapes;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.graph.PlanOptions;
+import org.kindling.symbol.zoo.SmallZoo.Net;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.CpuAccel;
@@ -47,17 +46,7 @@ import org.kindling.tensor.op.Randoms;
  * The inference pass (BatchNorm on moving statistics) gets the plain bound.
  */
 class ZooAccelTest {
-  private static final int BATCH = 2;
   private static final double TOL = 1e-4;
-  private static final int[] SIZES = {28, 32, 64, 96, 128, 160, 192, 224};
-
-  /** A network at an input it accepts. */
-  record Net(String name, Symbol symbol, Shape data) {
-    @Override
-    public String toString() {
-      return name + " " + data;
-    }
-  }
 
   @AfterEach
   void reset() {
@@ -66,46 +55,17 @@ class ZooAccelTest {
 
   static Stream<Net> networks() {
     Stream<Net> nets = Stream.of("mlp", "lenet", "alexnet", "vgg11", "vgg11_bn", "resnet18",
-        "resnet50_v1", "inception-bn", "mobilenet").map(name -> smallest(name, 0));
+        "resnet50_v1", "inception-bn", "mobilenet").map(name -> SmallZoo.smallest(name, 0));
     // Inception-BN's full network (above 28x28): its average poolings are padded
-    return Stream.concat(nets, Stream.of(smallest("inception-bn", 29)));
-  }
-
-  private static Net smallest(String name, int atLeast) {
-    int channels = name.equals("mlp") || name.equals("lenet") ? 1 : 3;
-    for (int size : SIZES) {
-      if (size < atLeast) {
-        continue;
-      }
-      Shape image = Shape.of(channels, size, size);
-      try {
-        Symbol net = Zoo.get(name, 10, image);
-        Shape data = Shape.of(BATCH, channels, size, size);
-        net.inferShape(Map.of("data", data));
-        return new Net(name, net, data);
-      } catch (IllegalArgumentException tooSmall) {
-        // the next size
-      }
-    }
-    throw new IllegalStateException(name + " accepts none of the sizes tried");
+    return Stream.concat(nets, Stream.of(SmallZoo.smallest("inception-bn", 29)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("networks")
   void oneDnnGivesTheDefaultKernelsResults(Net net) {
-    SplittableRandom rnd = new SplittableRandom(net.name().hashCode());
-    InferredShapes shapes = net.symbol().inferShape(Map.of("data", net.data()));
-    Map<String, NDArray> args = new LinkedHashMap<>();
-    shapes.arguments().forEach((name, shape) -> args.put(name, NDArray.zeros(shape)));
-    float[] labels = new float[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      labels[i] = rnd.nextInt(10);
-    }
-    args.forEach((name, a) -> a.set(name.equals("softmax_label") ? labels
-        : ZooCases.initial(name, a.shape(), rnd)));
-    Map<String, NDArray> aux = new LinkedHashMap<>();
-    shapes.auxiliaryStates().forEach((name, shape) -> aux.put(name,
-        NDArray.of(ZooCases.initial(name, shape, rnd), shape)));
+    SmallZoo.Arrays arrays = SmallZoo.arrays(net);
+    Map<String, NDArray> args = arrays.args();
+    Map<String, NDArray> aux = arrays.aux();
     List<Executor> all = new ArrayList<>();
     try {
       CpuAccel.configure(CpuAccel.Mode.OFF, 0);
@@ -144,8 +104,7 @@ class ZooAccelTest {
           false, net + " inference output");
     } finally {
       all.forEach(Executor::close);
-      args.values().forEach(NDArray::close);
-      aux.values().forEach(NDArray::close);
+      arrays.close();
     }
   }
 
