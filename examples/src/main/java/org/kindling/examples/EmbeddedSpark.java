@@ -1,6 +1,7 @@
 package org.kindling.examples;
 
 import org.apache.spark.sql.SparkSession;
+import org.kindling.spark.KindlingConf;
 import org.kindling.spark.MemoryLimit;
 
 /**
@@ -46,7 +47,7 @@ public final class EmbeddedSpark {
     // unless --verbose)
     SparkSession spark = b.getOrCreate();
     // the driver's share (checkpoint checks, validation) from its first allocation on
-    MemoryLimit.apply(spark.sparkContext().getConf());
+    KindlingConf.apply(spark.sparkContext().getConf());
     return spark;
   }
 }

@@ -282,7 +282,7 @@ public final class KindlingModel extends Model<KindlingModel> implements MLWrita
       throw new IllegalStateException("KindlingModel " + uid + " has no network: create it with"
           + " KindlingModel.fromCheckpoint(prefix, epoch) or KindlingModel.load(path)");
     }
-    MemoryLimit.apply(dataset.sparkSession().sparkContext().getConf());
+    KindlingConf.apply(dataset.sparkSession().sparkContext().getConf());
     if (getInputShape().length > 0) {
       // names and shapes checked here, on the driver, before any task starts
       try {

@@ -10,11 +10,11 @@ final class TaskSetup {
 
   /**
    * OpenBLAS's threads from the thread budget (its thread count is process-wide, and an
-   * executor's concurrent tasks share one engine: decision 0012), and the memory cap of the
-   * application's conf ({@link MemoryLimit}).
+   * executor's concurrent tasks share one engine: decision 0012), and the memory cap and the
+   * accelerated kernels' settings of the application's conf ({@link KindlingConf}).
    */
   static void begin() {
     Blas.setNumThreads(ThreadBudget.fromSystemProperties().blasThreads());
-    MemoryLimit.apply(SparkEnv.get().conf());
+    KindlingConf.apply(SparkEnv.get().conf());
   }
 }

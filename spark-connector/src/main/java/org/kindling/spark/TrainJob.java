@@ -149,7 +149,7 @@ public final class TrainJob {
    */
   public static TrainResult run(SparkSession spark, TrainConfig config,
       Consumer<String> progress) {
-    MemoryLimit.apply(spark.sparkContext().getConf());
+    KindlingConf.apply(spark.sparkContext().getConf());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     CheckpointDirectory.Resume resume;
