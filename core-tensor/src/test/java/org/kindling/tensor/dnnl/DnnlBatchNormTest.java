@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.GradReq;
@@ -17,6 +18,7 @@ import org.kindling.testing.SeededProperty;
  * deviation included), gradients and moving statistics, over fix_gamma, use_global_stats, eps,
  * momentum, training and inference passes, and 2- to 5-D data.
  */
+@ExtendWith(AccelAuto.class)
 class DnnlBatchNormTest {
   /** A random BatchNorm case. */
   record Case(BatchNorm.Params params, Shape data, boolean train, GradReq req, long seed) {}

@@ -3,11 +3,13 @@ package org.kindling.tensor.dnnl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.testing.SeededProperty;
 
 /** oneDNN's 2-D convolution gives the default kernel's outputs and gradients. */
+@ExtendWith(AccelAuto.class)
 class DnnlConvolutionTest {
   /** A random convolution and the data shape it runs on. */
   record Case(Convolution.Params params, Shape data, long seed) {}

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.testing.SeededProperty;
 
 /** oneDNN's inner product gives the default FullyConnected kernel's outputs and gradients. */
+@ExtendWith(AccelAuto.class)
 class DnnlFullyConnectedTest {
   /** A random layer and the data shape it runs on. */
   record Case(FullyConnected.Params params, Shape data, long seed) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.Kernel;
@@ -14,6 +15,7 @@ import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.FullyConnected;
 
 /** Convolution and FullyConnected + ReLU run as one oneDNN primitive (a post-op). */
+@ExtendWith(AccelAuto.class)
 class DnnlFusionTest {
   private static final OpInstance<Activation.Params> RELU =
       OpInstance.of(Activation.OP, new Activation.Params(Activation.ActType.RELU));

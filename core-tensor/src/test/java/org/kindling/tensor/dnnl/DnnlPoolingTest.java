@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.nn.Pooling;
 import org.kindling.tensor.op.nn.Pooling.PoolLayout;
@@ -12,6 +13,7 @@ import org.kindling.tensor.op.nn.Pooling.PoolingConvention;
 import org.kindling.testing.SeededProperty;
 
 /** oneDNN's 2-D max and avg pooling give the default kernel's outputs and gradients. */
+@ExtendWith(AccelAuto.class)
 class DnnlPoolingTest {
   /** A random pooling and the data shape it runs on. */
   record Case(Pooling.Params params, Shape data, long seed) {}

@@ -13,7 +13,7 @@ class CpuAccelSettingsTest {
     assertThat(CpuAccel.resolve(Map.of(CpuAccel.MODE, "Force", CpuAccel.THREADS, "3")::get))
         .isEqualTo(new CpuAccel.Settings(CpuAccel.Mode.FORCE, 3));
     assertThat(CpuAccel.resolve(Map.<String, String>of()::get).mode())
-        .isEqualTo(CpuAccel.Mode.AUTO);
+        .isEqualTo(CpuAccel.DEFAULT);
     assertThat(CpuAccel.resolve(Map.<String, String>of()::get).threads()).isPositive();
     assertThatThrownBy(() -> CpuAccel.resolve(Map.of(CpuAccel.MODE, "fast")::get))
         .hasMessageContaining("kindling.cpu.accel=fast").hasMessageContaining("auto, off or force");
