@@ -32,7 +32,7 @@ public final class CpuAccelConf {
     CpuAccel.Mode mode;
     try {
       mode = conf.contains(MODE) ? CpuAccel.Mode.parse(conf.get(MODE))
-          : CpuAccel.Mode.parse(System.getProperty(CpuAccel.MODE, "auto"));
+          : CpuAccel.Mode.parse(System.getProperty(CpuAccel.MODE, CpuAccel.DEFAULT.toString()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(MODE + "=" + conf.get(MODE, "")
           + " is not a mode; use auto, off or force", e);

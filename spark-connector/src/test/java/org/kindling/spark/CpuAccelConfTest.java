@@ -24,7 +24,7 @@ class CpuAccelConfTest {
     assertThat(CpuAccel.settings().mode()).isEqualTo(CpuAccel.Mode.FORCE);
     KindlingConf.apply(new SparkConf(false));
     assertThat(CpuAccel.settings().mode()).isEqualTo(
-        CpuAccel.Mode.parse(System.getProperty(CpuAccel.MODE, "auto")));
+        CpuAccel.Mode.parse(System.getProperty(CpuAccel.MODE, CpuAccel.DEFAULT.toString())));
   }
 
   @Test
