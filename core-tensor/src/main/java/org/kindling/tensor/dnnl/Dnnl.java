@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * is not to be used from two threads at once), the OpenMP thread count of each calling thread,
  * and the log of which oneDNN implementation each layer got.
  *
- * <p>oneDNN's bundled libgomp keeps the thread count per calling thread, so each engine worker
- * sets it before its first oneDNN call ({@code omp_set_num_threads}, reached through JNA in the
- * very library the preset loaded).
+ * <p>oneDNN's bundled libgomp keeps the thread count per calling thread, so each thread sets it
+ * before it makes or runs primitives ({@code omp_set_num_threads}, reached through JNA in the
+ * very library the preset loaded). Making matters as much as running: a primitive splits its
+ * work (and so orders its sums, e.g. a convolution's weight gradient over the batch) for the
+ * thread count of the thread that made it, and keeps that split for every call.
  */
 final class Dnnl {
   private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
@@ -96,15 +98,25 @@ final class Dnnl {
   }
 
   /**
-   * Runs {@code p} on this thread's stream with {@code threads} OpenMP threads and waits for
-   * it.
+   * Sets this thread's OpenMP thread count. Call it before making primitives too: made on a
+   * thread left at another count (a fresh thread has one per core; an engine worker the count
+   * of its last call), a primitive would split its work, and round its sums, differently, so
+   * the same layer bound in two jobs would not give the same bits.
    */
-  void execute(primitive p, IntMemoryMap args, int threads) {
+  void useThreads(int threads) {
     int[] current = threadsOfThread.get();
     if (setThreads != null && current[0] != threads) {
       setThreads.invokeVoid(new Object[] {threads});
       current[0] = threads;
     }
+  }
+
+  /**
+   * Runs {@code p} on this thread's stream with {@code threads} OpenMP threads and waits for
+   * it.
+   */
+  void execute(primitive p, IntMemoryMap args, int threads) {
+    useThreads(threads);
     stream s = streams.get();
     p.execute(s, args);
     s._wait();

@@ -69,6 +69,7 @@ final class DnnlFactory<P> implements KernelFactory<P> {
     }
     if (reason == null) {
       try {
+        dnnl.useThreads(s.threads()); // the primitives plan their work for the calls' threads
         return rules.make(dnnl, params, sig, s.threads());
       } catch (RuntimeException e) {
         // oneDNN refused the descriptor (no implementation for this shape)

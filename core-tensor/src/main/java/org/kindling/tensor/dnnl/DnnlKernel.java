@@ -31,6 +31,14 @@ abstract class DnnlKernel implements Kernel {
     this.signature = sig.toString();
   }
 
+  /**
+   * Sets this thread's OpenMP thread count to the calls' before primitives are made here (as
+   * for a fused variant of this kernel; {@link Dnnl#useThreads} says why).
+   */
+  final void planThreads() {
+    dnnl.useThreads(threads);
+  }
+
   /** A call with {@code ctx}'s workspace; close it when done. */
   final Call call(OpContext ctx) {
     return new Call(dnnl, ctx.workspace(), threads);

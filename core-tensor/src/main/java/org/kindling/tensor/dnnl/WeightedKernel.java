@@ -88,7 +88,11 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
 
   @Override
   public Kernel fuse(OpInstance<?> epilogue) {
-    return fuser == null ? null : fuser.apply(epilogue);
+    if (fuser == null) {
+      return null;
+    }
+    planThreads();
+    return fuser.apply(epilogue);
   }
 
   @Override
