@@ -141,7 +141,8 @@ final class ServerState {
   }
 
   void onDisconnect(Conn conn) {
-    ranks.release(conn);
+    // queued before the rank is released, so a new connection of the rank is seen as connected
+    // only after this one's held requests have failed
     runQuietly(() -> {
       String why = ranks.disconnected(conn);
       if (why == null) {
@@ -154,6 +155,7 @@ final class ServerState {
       }
       failPending(why);
     });
+    ranks.release(conn);
   }
 
   /** Runs {@code task} on the state thread; an Error in it fails the server. */

@@ -211,8 +211,9 @@ class ServerFaultTest {
   @Test
   void idleConnectionsAreClosedAndHeartbeatsKeepWorkersIn() throws Exception {
     start(b -> b.idleTimeout(Duration.ofMillis(300)));
-    try (DistKVStore kv = connect(0,
-        b -> b.heartbeat(Duration.ofMillis(50), Duration.ofSeconds(10)))) {
+    UnaryOperator<KVStoreClientConfig.Builder> quickHeartbeats =
+        b -> b.heartbeat(Duration.ofMillis(50), Duration.ofSeconds(10));
+    try (DistKVStore kv = connect(0, quickHeartbeats)) {
       try (RawClient silent = new RawClient(server.port())) {
         silent.authenticate(SECRET, 1, 2);
         assertThat(silent.readFatal()).contains("idleTimeout").contains("half-open");
@@ -220,12 +221,12 @@ class ServerFaultTest {
       }
       // three idle timeouts later the heartbeating worker is still in
       Thread.sleep(900);
-      CompletableFuture<Void> init = CompletableFuture.runAsync(
-          () -> kv.init("w", NDArray.of(new float[] {4}, Shape.of(1))));
-      try (DistKVStore kv1 = connect(1, b -> b)) {
+      try (DistKVStore kv1 = connect(1, quickHeartbeats)) {
+        CompletableFuture<Void> init = CompletableFuture.runAsync(
+            () -> kv.init("w", NDArray.of(new float[] {4}, Shape.of(1))));
         kv1.init("w", NDArray.zeros(1));
+        init.join();
       }
-      init.join();
       NDArray out = NDArray.zeros(1);
       kv.pull("w", out);
       assertThat(out.toFloatArray()).containsExactly(4);
