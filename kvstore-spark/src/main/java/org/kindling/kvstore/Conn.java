@@ -81,10 +81,6 @@ final class Conn {
   }
 
   /** Closes the connection: the worker's waiting requests fail with "connection lost". */
-  void close() {
-    channel.close();
-  }
-
   private void cannotReply(long id, Throwable t) {
     LOG.error("kvstore server: cannot answer request {} of {}; closing its connection", id, this,
         t);

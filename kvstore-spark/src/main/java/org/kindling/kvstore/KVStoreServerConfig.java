@@ -162,7 +162,8 @@ public final class KVStoreServerConfig {
         + ", mode=" + mode.typeName() + ", maxFrameBytes=" + maxFrameBytes + ", maxMessageBytes="
         + maxMessageBytes + ", authTimeout=" + authTimeout + ", roundTimeout=" + roundTimeout
         + ", idleTimeout=" + idleTimeout + ", maxUnauthenticated=" + maxUnauthenticated + "/"
-        + maxUnauthenticatedPerAddress + " per address, ioThreads=" + ioThreads + ", secret=<" + secret.length + " bytes>}";
+        + maxUnauthenticatedPerAddress + " per address, ioThreads=" + ioThreads + ", secret=<"
+        + secret.length + " bytes>}";
   }
 
   /** Builder for {@link KVStoreServerConfig}. */

@@ -46,9 +46,4 @@ final class LoginGate {
     pending.decrementAndGet();
     byAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
-
-  /** Connections in the handshake now (for tests and logs). */
-  int pending() {
-    return pending.get();
-  }
 }

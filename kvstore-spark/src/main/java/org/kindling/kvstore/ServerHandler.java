@@ -170,7 +170,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     decoder.authenticated();
     // a worker heartbeats while idle: silence means it is gone or its connection half-open;
     // first in the pipeline, so the bytes of a frame still arriving count as activity
-    ctx.pipeline().addFirst("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    ctx.pipeline().addFirst("idle",
+        new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // registered before AUTH_OK goes out, so any request sent after the worker is in is
     // handled after it counts as connected
     state.onConnect(conn);

@@ -158,7 +158,10 @@ final class ServerState {
     ranks.release(conn);
   }
 
-  /** Runs {@code task} on the state thread; an Error in it fails the server. */
+  /**
+   * Runs {@code task} on the state thread; bookkeeping never throws, so anything it throws
+   * fails the server.
+   */
   private void runQuietly(Runnable task) {
     try {
       thread.execute(() -> {
