@@ -51,8 +51,12 @@ final class ClientConnection implements AutoCloseable {
     }
   }
 
+  /** Replies without an array (OK, ERROR) fit in this. */
+  private static final int MIN_REPLY_LIMIT = 64 << 10;
+
   private final KVStoreClientConfig config;
   private final JobMac mac;
+  private final AtomicLong largestKeyBytes = new AtomicLong();
   private final String address;
   private final SocketChannel channel;
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -188,6 +192,17 @@ final class ClientConnection implements AutoCloseable {
     return address;
   }
 
+  /** Raises the reply limit to fit a VALUE of {@code shape}; called before its INIT is sent. */
+  void expectKey(Shape shape) {
+    largestKeyBytes.accumulateAndGet(shape.size() * 4L, Math::max);
+  }
+
+  /** Replies may carry the largest registered key, or an error text of up to 64 KiB. */
+  private int replyLimit() {
+    long limit = Math.max(MIN_REPLY_LIMIT, FrameLimits.HEADER_BYTES + largestKeyBytes.get());
+    return (int) Math.min(config.maxFrameBytes(), limit);
+  }
+
   /**
    * Sends one request and returns the future of its reply. The frame is {@code type, id,
    * fields..., data}; {@code data} (may be null) is written straight from its buffer.
@@ -292,12 +307,15 @@ final class ClientConnection implements AutoCloseable {
         len.clear();
         readFully(len);
         long n = Integer.toUnsignedLong(len.getInt(0));
-        // until the server has proven it knows the secret, accept only small frames
-        int limit = handshake.isDone() ? config.maxFrameBytes() : Protocol.PRE_AUTH_MAX_FRAME;
+        // until the server has proven it knows the secret, accept only small frames; then
+        // values of the keys this worker registered, and text
+        int limit = handshake.isDone() ? replyLimit() : Protocol.PRE_AUTH_MAX_FRAME;
         if (n < 1 || n > limit) {
           throw new KVStoreException("the kvstore server " + address + " sent a frame of " + n
-              + " bytes (limit " + limit + "); is that the KVStoreServer's port?"
-              + " (raise KVStoreClientConfig.maxFrameBytes for bigger arrays)");
+              + " bytes (limit " + limit + (handshake.isDone() ? ": the largest key this worker"
+                  + " registered has " + largestKeyBytes.get() + " bytes" : "")
+              + "); is that the KVStoreServer's port? (KVStoreClientConfig.maxFrameBytes="
+              + config.maxFrameBytes() + " caps the limit)");
         }
         ByteBuffer body = ByteBuffer.allocate((int) n);
         readFully(body);

@@ -87,6 +87,7 @@ public final class DistKVStore implements KVStore {
           "key '" + key + "' was already initialized; each key may be initialized once");
     }
     String what = "INIT of key '" + key + "'";
+    conn.expectKey(value.shape());
     // the shape first: the server sizes its frame limit from the keys registered so far
     CompletableFuture<Reply> shapeOnly = conn.send(Protocol.INIT, initFields(key, value, false),
         null, what);

@@ -17,7 +17,8 @@ import java.util.Objects;
  * to try again); {@code heartbeatInterval} 10 s (how often the worker tells the server it is
  * alive); {@code heartbeatTimeout} 30 s (a server that sends nothing for this long, heartbeat
  * answers included, is taken for dead and every waiting call fails); {@code maxFrameBytes} 1 GiB
- * (the largest reply accepted).
+ * (a ceiling on requests and replies; a reply may carry the largest key this worker registered
+ * plus a header, or 64 KiB of text).
  */
 public final class KVStoreClientConfig {
   private final String type;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,9 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -233,9 +234,19 @@ class ServerFaultTest {
     }
   }
 
-  @Test
-  void aDeadServerIsNoticedThroughHeartbeats() throws Exception {
-    // a server that logs the worker in properly and then never sends another byte
+  /** What a fake server does once it has logged the worker in. */
+  @FunctionalInterface
+  private interface AfterLogin {
+    void serve(Socket s, DataInputStream in) throws IOException;
+  }
+
+  /**
+   * Runs a fake server that logs one worker (rank 0 of 1) in properly, proof included, then
+   * does {@code after}; {@code worker} gets a store connected to it.
+   */
+  private static void withFakeServer(AfterLogin after,
+      UnaryOperator<KVStoreClientConfig.Builder> settings,
+      Consumer<DistKVStore> worker) throws Exception {
     JobMac mac = new JobMac(SECRET);
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread fake = new Thread(() -> {
@@ -257,25 +268,50 @@ class ServerFaultTest {
               .writeByte(Protocol.AUTH_OK).writeIntLE(1).writeByte(0)
               .writeBytes(mac.proof(clientNonce, 0));
           s.getOutputStream().write(ok.array(), 0, ok.readableBytes());
-          while (in.read() >= 0) {
-            // swallow heartbeats and requests without answering, as a hung driver would
-          }
+          after.serve(s, in);
         } catch (IOException e) {
           // the worker hung up: expected
         }
       });
       fake.start();
-      DistKVStore kv = KVStores.connect(KVStoreClientConfig.builder().host("127.0.0.1")
-          .port(listener.getLocalPort()).secret(SECRET).rank(0).numWorkers(1)
-          .requestTimeout(CLIENT_PATIENCE)
-          .heartbeat(Duration.ofMillis(50), Duration.ofMillis(400)).build());
-      assertThatThrownBy(kv::barrier)
-          .isInstanceOf(KVStoreException.class)
-          .hasMessageContaining("sent nothing for")
-          .hasMessageContaining("heartbeatTimeout 400 ms")
-          .hasMessageNotContaining("timed out after");
-      kv.close();
-      fake.join();
+      DistKVStore kv = KVStores.connect(settings.apply(KVStoreClientConfig.builder()
+          .host("127.0.0.1").port(listener.getLocalPort()).secret(SECRET).rank(0).numWorkers(1)
+          .requestTimeout(CLIENT_PATIENCE)).build());
+      try {
+        worker.accept(kv);
+      } finally {
+        kv.close();
+        fake.join();
+      }
     }
+  }
+
+  @Test
+  void aDeadServerIsNoticedThroughHeartbeats() throws Exception {
+    withFakeServer((s, in) -> {
+      while (in.read() >= 0) {
+        // swallow heartbeats and requests without answering, as a hung driver would
+      }
+    }, b -> b.heartbeat(Duration.ofMillis(50), Duration.ofMillis(400)),
+        kv -> assertThatThrownBy(kv::barrier)
+            .isInstanceOf(KVStoreException.class)
+            .hasMessageContaining("sent nothing for")
+            .hasMessageContaining("heartbeatTimeout 400 ms")
+            .hasMessageNotContaining("timed out after"));
+  }
+
+  @Test
+  void theWorkerSizesItsReplyLimitFromItsKeys() throws Exception {
+    withFakeServer((s, in) -> {
+      // 100 MiB declared: far below the client's 1 GiB ceiling, far above its keys
+      ByteBuf huge = Unpooled.buffer().writeIntLE(100 << 20).writeByte(Protocol.VALUE);
+      s.getOutputStream().write(huge.array(), 0, huge.readableBytes());
+      while (in.read() >= 0) {
+        // wait for the worker to hang up
+      }
+    }, b -> b, kv -> assertThatThrownBy(kv::barrier)
+        .isInstanceOf(KVStoreException.class)
+        .hasMessageContaining("sent a frame of 104857600 bytes (limit 65536")
+        .hasMessageContaining("largest key this worker registered has 0 bytes"));
   }
 }
