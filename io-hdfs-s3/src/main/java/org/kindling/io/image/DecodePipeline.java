@@ -2,6 +2,10 @@ package org.kindling.io.image;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +19,11 @@ import org.kindling.tensor.FormatException;
 
 /**
  * Reads records from a {@link RecordSource} on the caller's thread and decodes them on a pool of
- * threads, handing the results back in record order. At most {@code capacity} records are in
- * flight, so memory stays bounded however fast the source is. Each record's random numbers come
+ * threads, handing the results back in record order. Records go to the pool in groups of up to
+ * {@code capacity / (2 * threads)} (at most 32), so that small records (28x28 raw pixels) do not
+ * spend more on hand-over than on work, while every thread still has a group to decode. At most
+ * {@code capacity} records are in flight, so memory stays bounded however fast the source is.
+ * Each record's random numbers come
  * from a generator seeded by {@code (seed, epoch, position in the epoch)} alone, so the results
  * are the same for any number of threads. Not thread-safe: one consumer.
  */
@@ -39,8 +46,11 @@ final class DecodePipeline implements AutoCloseable {
   private final RecordDecoder decoder;
   private final ExecutorService pool;
   private final int capacity;
+  private final int grain;
   private final long seed;
-  private final ArrayDeque<Future<Decoded>> inflight = new ArrayDeque<>();
+  private final ArrayDeque<Future<List<Decoded>>> inflight = new ArrayDeque<>();
+  private int inflightRecords;
+  private Iterator<Decoded> current = Collections.emptyIterator();
   private long epoch;
   private long position;
   private boolean sourceDone;
@@ -50,6 +60,7 @@ final class DecodePipeline implements AutoCloseable {
     this.source = source;
     this.decoder = decoder;
     this.capacity = capacity;
+    this.grain = Math.max(1, Math.min(32, capacity / (2 * threads)));
     this.seed = seed;
     int poolId = POOLS.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
@@ -63,31 +74,53 @@ final class DecodePipeline implements AutoCloseable {
 
   /** The next decoded record of this pass over the source, or null at its end. */
   Decoded next() throws IOException {
+    if (current.hasNext()) {
+      return current.next();
+    }
     fill();
-    Future<Decoded> f = inflight.poll();
+    Future<List<Decoded>> f = inflight.poll();
     if (f == null) {
       return null;
     }
-    fill();
+    List<Decoded> group;
     try {
-      return f.get();
+      group = f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while decoding images", e);
     } catch (ExecutionException e) {
       throw new IOException("decoding an image failed: " + e.getCause(), e.getCause());
     }
+    inflightRecords -= group.size();
+    fill();
+    current = group.iterator();
+    return current.next();
   }
 
   private void fill() throws IOException {
-    while (!sourceDone && inflight.size() < capacity) {
-      LocatedRecord r = source.next();
-      if (r == null) {
-        sourceDone = true;
+    while (!sourceDone && inflightRecords + grain <= capacity) {
+      List<LocatedRecord> records = new ArrayList<>(grain);
+      List<SplittableRandom> rnds = new ArrayList<>(grain);
+      while (records.size() < grain) {
+        LocatedRecord r = source.next();
+        if (r == null) {
+          sourceDone = true;
+          break;
+        }
+        records.add(r);
+        rnds.add(new SplittableRandom(mix(seed, epoch, position++)));
+      }
+      if (records.isEmpty()) {
         return;
       }
-      SplittableRandom rnd = new SplittableRandom(mix(seed, epoch, position++));
-      inflight.add(pool.submit(() -> decoder.decode(r, rnd)));
+      inflightRecords += records.size();
+      inflight.add(pool.submit(() -> {
+        List<Decoded> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+          out.add(decoder.decode(records.get(i), rnds.get(i)));
+        }
+        return out;
+      }));
     }
   }
 
@@ -114,10 +147,12 @@ final class DecodePipeline implements AutoCloseable {
   }
 
   private void cancelInflight() {
-    for (Future<Decoded> f : inflight) {
+    for (Future<List<Decoded>> f : inflight) {
       f.cancel(false);
     }
     inflight.clear();
+    inflightRecords = 0;
+    current = Collections.emptyIterator();
   }
 
   /** Stops the threads and closes the source. */

@@ -179,15 +179,18 @@ final class ImageAugmenter {
     try (Rect roi = new Rect(x, y, w, h); Mat crop = img.apply(roi)) {
       for (int i = 0; i < h; i++) {
         crop.ptr(i).get(row, 0, row.length);
-        for (int j = 0; j < w; j++) {
-          int outJ = mirrored ? w - 1 - j : j;
-          for (int k = 0; k < c; k++) {
-            // OpenCV's BGR(A) becomes RGB(A): output channel k reads input channel 2 - k
-            int src = c == 1 || k == 3 ? k : 2 - k;
+        for (int k = 0; k < c; k++) {
+          // OpenCV's BGR(A) becomes RGB(A): output channel k reads input channel 2 - k
+          int src = c == 1 || k == 3 ? k : 2 - k;
+          int out = dstOff + k * plane + i * w;
+          float m = mult[k];
+          float mean = p.mean(k);
+          int meanRow = k * plane + i * w;
+          for (int j = 0; j < w; j++) {
             float v = row[j * c + src] & 0xFF;
-            float mean = meanImg != null ? meanImg[k * plane + i * w + j] : p.mean(k);
+            float sub = meanImg != null ? meanImg[meanRow + j] : mean;
             // MXNet adds an illumination bias that is 0 without random illumination
-            dst[dstOff + k * plane + i * w + outJ] = (v - mean) * mult[k] + 0f;
+            dst[mirrored ? out + w - 1 - j : out + j] = (v - sub) * m + 0f;
           }
         }
       }

@@ -172,6 +172,26 @@ class ImageRecordIterTest {
   }
 
   @Test
+  void readsAheadAtMostPrefetchBatchesOfRecords() throws IOException {
+    byte[] px = new byte[4];
+    List<byte[]> recs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      recs.add(record(i, i, px));
+    }
+    ListSource src = new ListSource(recs);
+    ImageAugParams aug = ImageAugParams.builder(Shape.of(1, 2, 2)).build();
+    try (ImageRecordIter it = ImageRecordIter.builder(src, aug, 4).rawPixels(true)
+        .preprocessThreads(2).prefetchBatches(2).build()) {
+      for (int b = 1; b <= 10; b++) {
+        assertThat(label(it.next())[3]).isEqualTo(4 * b - 1);
+        // 4b records handed out, at most 2 batches (8 records) in flight, plus the rest of the
+        // group (2 records with 2 threads) the last one came in
+        assertThat(src.next).as("records read after batch %d", b).isBetween(4 * b, 4 * b + 10);
+      }
+    }
+  }
+
+  @Test
   void lastBatchPadsDiscardsOrRollsOver() throws IOException {
     List<byte[]> recs = images(10, 8, 8, ".png");
     ImageAugParams aug = ImageAugParams.builder(Shape.of(3, 8, 8)).build();
