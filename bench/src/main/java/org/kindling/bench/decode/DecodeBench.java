@@ -15,10 +15,12 @@ import org.kindling.io.image.ImageAugParams;
 import org.kindling.io.image.ImageCodec;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.image.ImageRecordIter;
+import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.io.recordio.RecordIOWriter;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.data.DataIter;
 
 /**
  * Image decoding throughput of {@link ImageRecordIter} in images/s, on 1 and on N decoding
@@ -50,6 +52,8 @@ public final class DecodeBench {
     ImageAugParams jpegAug = ImageAugParams.builder(Shape.of(3, 224, 224)).resize(256)
         .randCrop(true).randMirror(true).mean(123.68f, 116.28f, 103.53f)
         .std(58.395f, 57.12f, 57.375f).build();
+    System.out.printf("| 28x28 raw uint8 | RawImageRecordIter (no pool), scale 1/255 | 1 |"
+        + " %.0f |%n", rawBaseline(raw, 3));
     for (int t : distinct(1, threads)) {
       System.out.printf("| 28x28 raw uint8 | scale 1/255 | %d | %.0f |%n", t,
           rate(raw, rawAug, true, t, 3));
@@ -109,28 +113,42 @@ public final class DecodeBench {
     return ImageRecordHeader.pack(ImageRecordHeader.of(i % 1000, i, 0), jpeg(256, 340, r));
   }
 
-  /** Best images/s of {@code passes} full passes, after one warm-up pass. */
+  /** Best images/s of {@code passes} passes of an {@link ImageRecordIter} over {@code rec}. */
   private static double rate(Path rec, ImageAugParams aug, boolean raw, int threads, int passes)
       throws IOException {
     RecordIOSplit split = RecordIOSplit.open(rec.toUri().toString(), new Configuration());
-    double best = 0;
     try (ImageRecordIter it = ImageRecordIter.builder(split.openPart(0, 1), aug, BATCH)
         .rawPixels(raw).preprocessThreads(threads).prefetchBatches(4).build()) {
-      for (int p = 0; p <= passes; p++) {
-        long t0 = System.nanoTime();
-        long images = 0;
-        for (DataBatch b = it.next(); b != null; b = it.next()) {
-          images += BATCH - b.pad();
-          b.close();
-        }
-        double s = (System.nanoTime() - t0) / 1e9;
-        if (p > 0) {
-          best = Math.max(best, images / s);
-        }
-        it.reset();
+      return best(it, passes);
+    }
+  }
+
+  /** Best images/s of {@code passes} full passes over {@code it}, after one warm-up pass. */
+  private static double best(DataIter it, int passes) throws IOException {
+    double best = 0;
+    for (int p = 0; p <= passes; p++) {
+      long t0 = System.nanoTime();
+      long images = 0;
+      for (DataBatch b = it.next(); b != null; b = it.next()) {
+        images += BATCH - b.pad();
+        b.close();
       }
+      double s = (System.nanoTime() - t0) / 1e9;
+      if (p > 0) {
+        best = Math.max(best, images / s);
+      }
+      it.reset();
     }
     return best;
+  }
+
+  /** The existing single-threaded raw-pixel iterator, measured as {@link #rate}. */
+  private static double rawBaseline(Path rec, int passes) throws IOException {
+    RecordIOSplit split = RecordIOSplit.open(rec.toUri().toString(), new Configuration());
+    try (RawImageRecordIter it =
+        RawImageRecordIter.builder(split.openPart(0, 1), Shape.of(1, 28, 28), BATCH).build()) {
+      return best(it, passes);
+    }
   }
 
   /** OpenCV (through a 1-thread iterator without augmentation) vs JDK ImageIO decode only. */
