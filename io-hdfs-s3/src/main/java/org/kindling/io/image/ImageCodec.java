@@ -39,14 +39,26 @@ public final class ImageCodec {
     if (!jpeg && !format.equals(".png")) {
       throw new IllegalArgumentException("format " + format + " must be .png or .jpg");
     }
-    try (Mat m = new Mat(height, width, CV_8UC(channels));
-        BytePointer out = new BytePointer();
+    try (Mat m = new Mat(height, width, CV_8UC(channels))) {
+      m.data().put(pixels, 0, pixels.length);
+      return encode(m, format, quality);
+    }
+  }
+
+  /**
+   * Encodes {@code img} as {@code format} ({@code .jpg}/{@code .jpeg} with {@code
+   * IMWRITE_JPEG_QUALITY}, else {@code .png} with {@code IMWRITE_PNG_COMPRESSION}).
+   *
+   * @throws IllegalArgumentException if OpenCV cannot encode it
+   */
+  static byte[] encode(Mat img, String format, int quality) {
+    boolean jpeg = format.equals(".jpg") || format.equals(".jpeg");
+    try (BytePointer out = new BytePointer();
         IntPointer params = new IntPointer(
             jpeg ? IMWRITE_JPEG_QUALITY : IMWRITE_PNG_COMPRESSION, quality)) {
-      m.data().put(pixels, 0, pixels.length);
-      if (!imencode(format, m, out, params)) {
-        throw new IllegalArgumentException("OpenCV could not encode a " + height + "x" + width
-            + "x" + channels + " image as " + format);
+      if (!imencode(format, img, out, params)) {
+        throw new IllegalArgumentException("OpenCV could not encode a " + img.cols() + "x"
+            + img.rows() + "x" + img.channels() + " image as " + format);
       }
       byte[] bytes = new byte[(int) out.limit()];
       out.get(bytes);

@@ -1,14 +1,9 @@
 package org.kindling.io.image;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -79,18 +74,8 @@ public final class ImageTranscoder {
           throw new IllegalArgumentException("the " + file.length
               + " bytes are not an image OpenCV can decode");
         }
-        try (Mat cropped = centerCrop ? crop(img) : img.clone(); Mat out = resized(cropped);
-            BytePointer buf = new BytePointer();
-            IntPointer params = new IntPointer(
-                ".jpg".equals(encoding) ? IMWRITE_JPEG_QUALITY : IMWRITE_PNG_COMPRESSION,
-                quality)) {
-          if (!imencode(encoding, out, buf, params)) {
-            throw new IllegalArgumentException("OpenCV could not encode the image as "
-                + encoding);
-          }
-          byte[] bytes = new byte[(int) buf.limit()];
-          buf.get(bytes);
-          return bytes;
+        try (Mat cropped = centerCrop ? crop(img) : img.clone(); Mat out = resized(cropped)) {
+          return ImageCodec.encode(out, encoding, quality);
         }
       }
     }
