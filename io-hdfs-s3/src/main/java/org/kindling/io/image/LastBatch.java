@@ -9,6 +9,8 @@ public enum LastBatch {
   /**
    * Complete it with records from the start of the part (read again, wrapping as often as needed)
    * and report the number of filler rows as {@link org.kindling.tensor.data.DataBatch#pad()}.
+   * The next epoch starts at the part's first record again (MXNet's iterator instead goes on
+   * after the records it borrowed, so its epochs after the first start elsewhere).
    */
   PAD,
   /** Drop it: every batch of the epoch is full. */
