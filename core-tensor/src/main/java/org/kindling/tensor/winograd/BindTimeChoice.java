@@ -16,7 +16,8 @@ import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
 
 /**
- * Which algorithm runs a convolution shape, measured once per (parameters, input shapes) and
+ * Which algorithm runs a convolution shape, measured once per (parameters, input shapes, threads
+ * per call) and
  * kept for the life of the process: the kernel the other backends give (the fallback: oneDNN's
  * or the default one), F(4x4,3x3) and F(6x6,3x3) run inference forward passes in turn on
  * scratch tensors, one warm-up round then {@link #RUNS}
@@ -53,18 +54,18 @@ final class BindTimeChoice {
     }
   }
 
-  private record Key(Convolution.Params params, List<Shape> inShapes) {}
+  private record Key(Convolution.Params params, List<Shape> inShapes, int threads) {}
 
   private static final Map<Key, Decision> DECISIONS = new ConcurrentHashMap<>();
 
   private BindTimeChoice() {}
 
-  /** The decision for this shape, measured on first use. */
-  static Decision decide(Convolution.Params p, KernelSignature sig) {
-    Key key = new Key(p, List.of(sig.inShapes()));
+  /** The decision for this shape and thread count, measured on first use. */
+  static Decision decide(Convolution.Params p, KernelSignature sig, int threads) {
+    Key key = new Key(p, List.of(sig.inShapes()), threads);
     Decision d = DECISIONS.get(key);
     if (d == null) {
-      d = measure(p, measuredSignature(p, sig)); // outside the map's lock: it takes a while
+      d = measure(p, measuredSignature(p, sig), threads); // outside the map's lock: it takes a while
       Decision prev = DECISIONS.putIfAbsent(key, d);
       d = prev == null ? d : prev;
     }
@@ -93,10 +94,11 @@ final class BindTimeChoice {
     return new KernelSignature(in, sig.inTypes(), new Shape[] {out}, sig.outTypes());
   }
 
-  private static Decision measure(Convolution.Params p, KernelSignature sig) {
+  private static Decision measure(Convolution.Params p, KernelSignature sig, int threads) {
     Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
-    Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, false, p, sig, fallback),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback)};
+    Kernel[] kernels = {fallback,
+        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.workspaceBytes());

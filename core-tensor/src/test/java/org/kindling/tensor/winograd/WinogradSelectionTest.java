@@ -136,8 +136,8 @@ class WinogradSelectionTest {
     assertThat(WinogradKernels.create(p, sig, CpuAccel.Mode.OFF)).isNull();
     assertThat(withMode(CpuAccel.Mode.OFF, () -> OpRegistry.select(Convolution.OP, p, sig)))
         .isNotInstanceOf(WinogradKernel.class);
-    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig);
-    assertThat(BindTimeChoice.decide(p, sig)).as("cached per shape").isSameAs(d);
+    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig, 1);
+    assertThat(BindTimeChoice.decide(p, sig, 1)).as("cached per shape").isSameAs(d);
     assertThat(d.fallbackNanos()).isPositive();
     assertThat(d.f4Nanos()).isPositive();
     assertThat(d.f6Nanos()).isPositive();
@@ -192,7 +192,7 @@ class WinogradSelectionTest {
   void anInferenceKernelLeavesTrainingPassesToTheDefaultKernel() {
     ConvCase c = ConvCase.random(new Random(4), 2, 6, 5, 10, 9, 1, true);
     Kernel base = c.defaultKernel();
-    WinogradKernel k = new WinogradKernel(Variant.F6, false, c.p(), c.sig(), base);
+    WinogradKernel k = new WinogradKernel(Variant.F6, false, c.p(), c.sig(), base, 1);
     assertThat(c.forward(k, true)).isEqualTo(c.forward(base, true));
     double[] dy = c.reference();
     double[][] want = c.backward(base, dy, GradReq.WRITE, null);
