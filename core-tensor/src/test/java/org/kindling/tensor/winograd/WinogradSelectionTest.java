@@ -138,6 +138,10 @@ class WinogradSelectionTest {
         .isNotInstanceOf(WinogradKernel.class);
     BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig, 1);
     assertThat(BindTimeChoice.decide(p, sig, 1)).as("cached per shape").isSameAs(d);
+    BindTimeChoice.Decision two = BindTimeChoice.decide(p, sig, 2); // timed on the wall clock
+    assertThat(two).as("measured again for another thread count").isNotSameAs(d);
+    assertThat(two.fallbackNanos()).isPositive();
+    assertThat(two.nanos(two.fasterWinograd())).isPositive();
     assertThat(d.fallbackNanos()).isPositive();
     assertThat(d.f4Nanos()).isPositive();
     assertThat(d.f6Nanos()).isPositive();
