@@ -33,8 +33,8 @@ import org.kindling.tensor.op.nn.Convolution;
  * time, which the other processes of a shared machine do not inflate the way they do wall
  * time. Run from core-tensor with the test class path:
  *
- * <pre>java -Dkindling.cpu.accel=auto -Dkindling.cpu.threads=2 -Dkindling.blas.threads=2 \
- *   -cp ... org.kindling.tensor.winograd.WinogradLayerBench [batch,batch..] [layer filter]</pre>
+ * <pre>java -Dkindling.cpu.accel=auto -Dkindling.cpu.threads=1 -Dkindling.blas.threads=1 \
+ *   -Dclock=cpu -cp ... org.kindling.tensor.winograd.WinogradLayerBench [batch,..] [filter]</pre>
  */
 public final class WinogradLayerBench {
   private static final int ROUNDS = Integer.getInteger("rounds", 5);
@@ -65,8 +65,9 @@ public final class WinogradLayerBench {
     int[] batches = Arrays.stream((args.length > 0 ? args[0] : "1,64").split(","))
         .mapToInt(Integer::parseInt).toArray();
     String filter = args.length > 1 ? args[1] : "";
-    if (CPU_CLOCK && CpuAccel.settings().threads() != 1) {
-      throw new IllegalArgumentException("-Dclock=cpu needs -Dkindling.cpu.threads=1");
+    if (CPU_CLOCK && (CpuAccel.settings().threads() != 1 || Blas.numThreads() != 1)) {
+      throw new IllegalArgumentException(
+          "-Dclock=cpu needs -Dkindling.cpu.threads=1 and -Dkindling.blas.threads=1");
     }
     System.out.printf("openblas %s, BLAS threads %d, %s, rounds %d, %s clock%n",
         Blas.coreName(), Blas.numThreads(), CpuAccel.settings(), ROUNDS,
