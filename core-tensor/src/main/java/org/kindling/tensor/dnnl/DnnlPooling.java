@@ -26,9 +26,9 @@ import org.kindling.tensor.op.nn.Pooling.PoolLayout;
 import org.kindling.tensor.op.nn.Pooling.PoolType;
 
 /**
- * 1-D, 2-D and 3-D max and average {@code Pooling} (NCW, NCHW, NCDHW) on oneDNN, forward and backward, with MXNet's
- * {@code valid} and {@code full} conventions (a {@code full} output is oneDNN's with more padding
- * on the right), {@code global_pool} and {@code count_include_pad}.
+ * 1-D, 2-D and 3-D max and average {@code Pooling} (NCW, NCHW, NCDHW) on oneDNN, forward and
+ * backward, with MXNet's {@code valid} and {@code full} conventions (a {@code full} output is
+ * oneDNN's with more padding on the right), {@code global_pool} and {@code count_include_pad}.
  *
  * <p>Kindling's Pooling has no hidden output (MXNet's native CPU build has none either), so the
  * max backward pass runs the forward again to get oneDNN's workspace (the position of each

@@ -12,7 +12,10 @@ import org.kindling.tensor.op.nn.Pooling.PoolType;
 import org.kindling.tensor.op.nn.Pooling.PoolingConvention;
 import org.kindling.testing.SeededProperty;
 
-/** oneDNN's 1-D, 2-D and 3-D max and avg pooling give the default kernel's outputs and gradients. */
+/**
+ * oneDNN's 1-D, 2-D and 3-D max and avg pooling give the default kernel's outputs and
+ * gradients.
+ */
 @ExtendWith(AccelAuto.class)
 class DnnlPoolingTest {
   /** A random pooling and the data shape it runs on. */
