@@ -15,11 +15,11 @@ import org.kindling.tensor.op.nn.Deconvolution;
  * dilation, groups and bias. MXNet's weight {@code (C, num_filter/g, k...)} is described to oneDNN
  * as its {@code (g, num_filter/g, C/g, k...)} in a layout with those axes swapped, so the reorder
  * into the primitive's blocked layout transposes it on the way (no pass of its own). MXNet's
- * output extent
- * {@code s(in-1) + d(k-1) + 1 - 2·pad + adj} is oneDNN's with {@code pad} on the left and
- * {@code pad - adj} on the right (negative where adj exceeds pad: oneDNN then extends the
- * output by rows that receive only the bias, as MXNet's); a {@code target_shape} gives pad and
- * adj as MXNet's {@code InferPad}, and so the right padding is what the output's extent leaves.
+ * output extent {@code s(in-1) + d(k-1) + 1 - 2·pad + adj} is oneDNN's with {@code pad} on the
+ * left and {@code pad - adj} on the right (negative where adj exceeds pad: oneDNN then extends
+ * the output by rows that receive only the bias, as MXNet's); a {@code target_shape} gives pad
+ * and adj as MXNet's {@code InferPad}, and so the right padding is what the output's extent
+ * leaves.
  */
 final class DnnlDeconvolution extends WeightedRules<Deconvolution.Params> {
   DnnlDeconvolution() {
