@@ -23,6 +23,13 @@ abstract class DnnlKernel implements Kernel {
   private final String op;
   private final String signature;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  /** The workspace plan of the forward calls. */
+  final Scratch forwardScratch = new Scratch();
+  /**
+   * The workspace plan of the backward calls (a context's workspace serves one call at a time,
+   * so the two plans share it).
+   */
+  final Scratch backwardScratch = new Scratch();
 
   DnnlKernel(Dnnl dnnl, int threads, String op, KernelSignature sig) {
     this.dnnl = dnnl;
@@ -37,6 +44,12 @@ abstract class DnnlKernel implements Kernel {
    */
   final void planThreads() {
     dnnl.useThreads(threads);
+  }
+
+  /** The larger of the two plans. */
+  @Override
+  public long workspaceBytes() {
+    return Math.max(forwardScratch.bytes(), backwardScratch.bytes());
   }
 
   /** A call with {@code ctx}'s workspace; close it when done. */

@@ -51,7 +51,6 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   private final Operand bwDiffWeights;
   private final Operand bwDiffBias;
   private final Prim bwdWeights;
-  private final long workspace;
   private final Function<OpInstance<?>, Kernel> fuser;
 
   /**
@@ -64,13 +63,13 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
     super(dnnl, threads, op, sig);
     this.fuser = fuser;
     biasMd = user.bias();
-    Scratch f0 = new Scratch();
+    Scratch f0 = forwardScratch;
     primitive_desc_base fpd = forward.pd();
     src = Operand.input(dnnl, user.src(), fpd.src_desc(0), f0);
     weights = Operand.input(dnnl, user.weights(), fpd.weights_desc(0), f0);
     dst = Operand.output(dnnl, user.dst(), fpd.dst_desc(0), f0);
     fwd = new Prim(fpd, forward.p(), f0);
-    Scratch b0 = new Scratch();
+    Scratch b0 = backwardScratch;
     primitive_desc_base bdpd = backwardData.pd();
     bdDiffDst = Operand.input(dnnl, user.dst(), bdpd.diff_dst_desc(0), b0);
     bdWeights = Operand.input(dnnl, user.weights(), bdpd.weights_desc(0), b0);
@@ -83,7 +82,6 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
     bwDiffBias = biasMd == null ? null
         : Operand.output(dnnl, biasMd, bwpd.diff_weights_desc(1), b0);
     bwdWeights = new Prim(bwpd, backwardWeights.p(), b0);
-    workspace = Math.max(f0.bytes(), b0.bytes());
   }
 
   @Override
@@ -93,11 +91,6 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
     }
     planThreads();
     return fuser.apply(epilogue);
-  }
-
-  @Override
-  public long workspaceBytes() {
-    return workspace;
   }
 
   @Override
