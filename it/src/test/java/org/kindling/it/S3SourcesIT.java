@@ -64,7 +64,7 @@ class S3SourcesIT {
     work = TestDirs.fresh(Path.of("target", "s3-sources-it"));
     Configuration dfs = new Configuration();
     dfs.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("dfs").toString());
-    dfs.setLong("dfs.blocksize", 8192); // parts cross block boundaries
+    dfs.setLong("dfs.blocksize", 32 << 10); // parts cross block boundaries
     dfs.setLong("dfs.namenode.fs-limits.min-block-size", 512);
     hdfs = new MiniDFSCluster.Builder(dfs).numDataNodes(1).build();
     hdfs.waitActive();
@@ -251,6 +251,45 @@ class S3SourcesIT {
       assertThat(local.code()).as(local.err()).isZero();
       assertThat(s3.outLines()).isNotEmpty().isEqualTo(local.outLines());
     }
+  }
+
+  /**
+   * {@code kindling train} with its data and its checkpoints on {@code s3://}: the embedded Spark
+   * session takes the S3 settings from {@code spark.hadoop.*} (system properties, as {@code
+   * --conf} would set them), each task reads its byte range from S3.
+   */
+  @Test
+  void kindlingTrainReadsItsDataFromS3AndCheckpointsThere() throws IOException {
+    Path train = work.resolve("train.rec");
+    Path test = work.resolve("test.rec");
+    SyntheticRecords.write(train, 800, 64, 11);
+    SyntheticRecords.write(test, 200, 64, 12);
+    sdk.putObject(b -> b.bucket(BUCKET).key("train/train.rec"), RequestBody.fromFile(train));
+    sdk.putObject(b -> b.bucket(BUCKET).key("train/test.rec"), RequestBody.fromFile(test));
+    List<String> keys = List.of("spark.hadoop.kindling.s3.endpoint",
+        "spark.hadoop.kindling.s3.path.style", "spark.hadoop.kindling.s3.access.key",
+        "spark.hadoop.kindling.s3.secret.key");
+    List<String> values = List.of(s3proxy.getUri().toString(), "true", ACCESS, SECRET);
+    for (int i = 0; i < keys.size(); i++) {
+      System.setProperty(keys.get(i), values.get(i));
+    }
+    CliRun trained;
+    try {
+      trained = CliRun.of("train", "--data", "s3://" + BUCKET + "/train/train.rec",
+          "--val-data", "s3://" + BUCKET + "/train/test.rec", "--num-workers", "2",
+          "--epochs", "2", "--batch-size", "32", "--input-shape", "64", "--hidden", "32",
+          "--num-classes", "4", "--model-prefix", "s3://" + BUCKET + "/model/s3");
+    } finally {
+      keys.forEach(System::clearProperty);
+    }
+    assertThat(trained.code()).as(trained.err()).isZero();
+    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-accuracy ");
+    List<String> written = sdk.listObjectsV2(b -> b.bucket(BUCKET).prefix("model/")).contents()
+        .stream().map(o -> o.key()).toList();
+    assertThat(written).contains("model/s3-symbol.json", "model/s3-0002.params",
+        "model/s3-0002.states", "model/s3-history.csv")
+        .noneMatch(k -> k.contains(".tmp"));
+    assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
   }
 
   private static String sha(byte[] bytes) {

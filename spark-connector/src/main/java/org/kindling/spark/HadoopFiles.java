@@ -76,16 +76,23 @@ public final class HadoopFiles {
     return store.stat(store.qualify(file)) != null;
   }
 
-  /** The names of the files in {@code dir} (none if it does not exist). */
+  /** {@code path} fully qualified on its store (scheme, authority, absolute path). */
+  public static Path qualify(Path path, Configuration conf) throws IOException {
+    return ByteStores.forPath(path, conf).qualify(path);
+  }
+
+  /** The names of the files in {@code dir}, sorted (none if it does not exist). */
   public static java.util.List<String> list(Path dir, Configuration conf) throws IOException {
-    FileSystem fs = fileSystem(dir, conf);
+    ByteStore store = ByteStores.forPath(dir, conf);
     java.util.List<String> out = new java.util.ArrayList<>();
-    if (!fs.exists(dir)) {
+    Path qualified = store.qualify(dir);
+    StoreEntry entry = store.stat(qualified);
+    if (entry == null || !entry.directory()) {
       return out;
     }
-    for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
-      if (st.isFile()) {
-        out.add(st.getPath().getName());
+    for (StoreEntry e : store.list(qualified)) {
+      if (!e.directory()) {
+        out.add(e.path().getName());
       }
     }
     java.util.Collections.sort(out);
@@ -98,9 +105,6 @@ public final class HadoopFiles {
    * @throws IOException naming the file if it exists and cannot be deleted
    */
   public static void delete(Path file, Configuration conf) throws IOException {
-    FileSystem fs = fileSystem(file, conf);
-    if (!fs.delete(file, false) && fs.exists(file)) {
-      throw new IOException("cannot delete " + file);
-    }
+    ByteStores.forPath(file, conf).delete(file);
   }
 }

@@ -28,6 +28,13 @@ public interface ByteStore {
    */
   List<StoreEntry> list(Path dir) throws IOException;
 
+  /**
+   * Deletes file {@code path}; nothing happens if there is none.
+   *
+   * @throws IOException naming the path if it exists and cannot be deleted
+   */
+  void delete(Path path) throws IOException;
+
   /** Opens {@code file} (as listed, with its size) for ranged reads. */
   ByteSource open(StoreEntry file) throws IOException;
 

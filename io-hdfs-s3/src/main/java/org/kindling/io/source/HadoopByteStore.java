@@ -54,6 +54,13 @@ public final class HadoopByteStore implements ByteStore {
   }
 
   @Override
+  public void delete(Path path) throws IOException {
+    if (!fs.delete(path, false) && fs.exists(path)) {
+      throw new IOException("cannot delete " + path);
+    }
+  }
+
+  @Override
   public ByteSource open(StoreEntry file) {
     return new HadoopByteSource(fs, file.path(), file.size());
   }

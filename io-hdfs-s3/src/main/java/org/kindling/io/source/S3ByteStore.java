@@ -129,6 +129,12 @@ public final class S3ByteStore implements ByteStore {
   }
 
   @Override
+  public void delete(Path path) throws IOException {
+    S3Location at = S3Location.of(path);
+    call("DELETE " + at, () -> client.deleteObject(b -> b.bucket(at.bucket()).key(at.key())));
+  }
+
+  @Override
   public ByteSource open(StoreEntry file) {
     return new S3ByteSource(client, S3Location.of(file.path()), file.size());
   }
