@@ -56,6 +56,8 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   /** The file offset of the next chunk to request. */
   private long nextRequest;
   private IOException failure;
+  /** Whether a chunk was taken since the stream was opened or sought. */
+  private boolean started;
   private boolean closed;
 
   /**
@@ -144,8 +146,15 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     request();
   }
 
-  /** Requests chunks while the queue has room and the next chunk starts before the limit. */
+  /**
+   * Requests chunks while the queue has room and the next chunk starts before the limit. A range
+   * that is one chunk from the start (a small file or part, a resync scan) is read on the
+   * consumer's thread, which waits for that first chunk anyway: no reader threads for it.
+   */
   private void request() {
+    if (!started && queue.isEmpty() && nextRequest + bufferBytes >= aheadLimit) {
+      return;
+    }
     while (queue.size() < options.queueChunks() && nextRequest < aheadLimit) {
       Pending p = newPending();
       if (readers == null) {
@@ -175,6 +184,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   }
 
   private void take(Pending p) {
+    started = true;
     chunk = p.buffer;
     chunkStart = p.start;
     chunkLength = p.length;
@@ -259,6 +269,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     drain();
     release();
     failure = null;
+    started = false;
     pos = offset;
     nextRequest = offset;
   }
