@@ -8,16 +8,19 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.kindling.tensor.Shape;
 
@@ -25,14 +28,38 @@ import org.kindling.tensor.Shape;
  * A worker's connection to the {@link KVStoreServer}: a blocking socket, a reader thread that
  * answers the challenge, checks the server's proof of the secret and routes replies to waiting
  * requests by id, and frame writes under a lock from the calling thread. No engine thread ever
- * blocks here. If the connection breaks, every waiting and later request fails with the reason.
+ * blocks here. Once in, a HEARTBEAT goes out every {@code heartbeatInterval}; a server that
+ * sends nothing for {@code heartbeatTimeout} (while no large write makes progress) is taken for
+ * dead. If the connection breaks, every waiting and later request fails with the reason.
  */
 final class ClientConnection implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** One daemon thread sends the heartbeats of every connection of this JVM. */
+  private static final ScheduledExecutorService HEARTBEATS =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kindling-kvstore-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** The server refused the connection for now (FATAL kind 2); {@link #open} tries again. */
+  private static final class RetryLater extends KVStoreException {
+    private static final long serialVersionUID = 1L;
+
+    RetryLater(String message) {
+      super(message);
+    }
+  }
+
+  /** Replies without an array (OK, ERROR) fit in this. */
+  private static final int MIN_REPLY_LIMIT = 64 << 10;
+
   private final KVStoreClientConfig config;
+  private final JobMac mac;
+  private final AtomicLong largestKeyBytes = new AtomicLong();
   private final String address;
   private final SocketChannel channel;
-  private final Object writeLock = new Object();
+  private final ReentrantLock writeLock = new ReentrantLock();
   private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final CompletableFuture<Void> handshake = new CompletableFuture<>();
@@ -40,9 +67,13 @@ final class ClientConnection implements AutoCloseable {
   private final Thread reader;
   private volatile KVStoreException broken;
   private volatile boolean closing;
+  /** When the server was last heard from, or a large write last moved (System.nanoTime). */
+  private volatile long lastProgress = System.nanoTime();
+  private ScheduledFuture<?> heartbeat;
 
-  private ClientConnection(KVStoreClientConfig config, SocketChannel channel) {
+  private ClientConnection(KVStoreClientConfig config, JobMac mac, SocketChannel channel) {
     this.config = config;
+    this.mac = mac;
     this.address = config.address();
     this.channel = channel;
     this.reader = new Thread(this::readLoop, "kindling-kvstore-client-rank" + config.rank());
@@ -57,7 +88,32 @@ final class ClientConnection implements AutoCloseable {
    */
   static ClientConnection open(KVStoreClientConfig config) {
     Protocol.requireLittleEndianHost();
-    long timeoutMs = config.connectTimeout().toMillis();
+    JobMac mac = new JobMac(config.secretUnsafe());
+    long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+    long backoffMs = 20;
+    while (true) {
+      try {
+        return openOnce(config, mac, deadline);
+      } catch (RetryLater e) {
+        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (leftMs <= backoffMs) {
+          throw new KVStoreException(e.getMessage() + " (still refused after the connectTimeout"
+              + " of " + config.connectTimeout().toMillis() + " ms)", e);
+        }
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new KVStoreException("interrupted while connecting to " + config.address(), ie);
+        }
+        backoffMs = Math.min(1000, backoffMs * 2);
+      }
+    }
+  }
+
+  private static ClientConnection openOnce(KVStoreClientConfig config, JobMac mac,
+      long deadline) {
+    long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     SocketChannel ch;
     try {
       ch = SocketChannel.open();
@@ -72,7 +128,7 @@ final class ClientConnection implements AutoCloseable {
       throw new KVStoreException("cannot connect to the kvstore server " + config.address()
           + " as worker rank " + config.rank() + ": " + e, e);
     }
-    ClientConnection c = new ClientConnection(config, ch);
+    ClientConnection c = new ClientConnection(config, mac, ch);
     c.reader.start();
     try {
       c.handshake.get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -88,12 +144,63 @@ final class ClientConnection implements AutoCloseable {
       c.close();
       throw (KVStoreException) e.getCause();
     }
+    long every = config.heartbeatInterval().toMillis();
+    c.heartbeat = HEARTBEATS.scheduleWithFixedDelay(c::heartbeat, every, every,
+        TimeUnit.MILLISECONDS);
     return c;
+  }
+
+  /**
+   * Heartbeat tick: gives up on a server that has been silent too long, else sends a HEARTBEAT
+   * unless a write is under way (which keeps the server's idle timer quiet anyway).
+   */
+  private void heartbeat() {
+    if (broken != null) {
+      heartbeat.cancel(false);
+      return;
+    }
+    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress);
+    if (silentMs > config.heartbeatTimeout().toMillis()) {
+      fail(new KVStoreException("the kvstore server " + address + " sent nothing for "
+          + silentMs + " ms although worker rank " + config.rank() + " sent heartbeats every "
+          + config.heartbeatInterval().toMillis() + " ms (heartbeatTimeout "
+          + config.heartbeatTimeout().toMillis() + " ms): the driver is gone or the network is"
+          + " partitioned"));
+      closeChannel(); // unblocks the reader and any blocked writer
+      return;
+    }
+    if (!writeLock.tryLock()) {
+      return;
+    }
+    try {
+      long id = nextId.getAndIncrement();
+      pending.put(id, new CompletableFuture<>()); // the reply completes it; nobody waits
+      ByteBuf f = Frames.startOnHeap(Protocol.HEARTBEAT);
+      f.writeLongLE(id);
+      Frames.finish(f, 0);
+      write(f.nioBuffer(), null);
+    } catch (IOException e) {
+      fail(new KVStoreException("cannot send a heartbeat to the kvstore server " + address
+          + ": " + e, e));
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** {@code host:port} of the server. */
   String address() {
     return address;
+  }
+
+  /** Raises the reply limit to fit a VALUE of {@code shape}; called before its INIT is sent. */
+  void expectKey(Shape shape) {
+    largestKeyBytes.accumulateAndGet(shape.size() * 4L, Math::max);
+  }
+
+  /** Replies may carry the largest registered key, or an error text of up to 64 KiB. */
+  private int replyLimit() {
+    long limit = Math.max(MIN_REPLY_LIMIT, FrameLimits.HEADER_BYTES + largestKeyBytes.get());
+    return (int) Math.min(config.maxFrameBytes(), limit);
   }
 
   /**
@@ -147,10 +254,19 @@ final class ClientConnection implements AutoCloseable {
 
   private void write(ByteBuffer header, ByteBuffer data) throws IOException {
     ByteBuffer[] parts = data == null ? new ByteBuffer[] {header} : new ByteBuffer[] {header, data};
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
+      boolean first = true;
       while (header.hasRemaining() || (data != null && data.hasRemaining())) {
-        channel.write(parts);
+        long n = channel.write(parts);
+        if (!first && n > 0) {
+          // past the socket buffer, bytes move only as the server takes them: it is alive
+          lastProgress = System.nanoTime();
+        }
+        first = false;
       }
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -191,15 +307,19 @@ final class ClientConnection implements AutoCloseable {
         len.clear();
         readFully(len);
         long n = Integer.toUnsignedLong(len.getInt(0));
-        // until the server has proven it knows the secret, accept only small frames
-        int limit = handshake.isDone() ? config.maxFrameBytes() : Protocol.PRE_AUTH_MAX_FRAME;
+        // until the server has proven it knows the secret, accept only small frames; then
+        // values of the keys this worker registered, and text
+        int limit = handshake.isDone() ? replyLimit() : Protocol.PRE_AUTH_MAX_FRAME;
         if (n < 1 || n > limit) {
           throw new KVStoreException("the kvstore server " + address + " sent a frame of " + n
-              + " bytes (limit " + limit + "); is that the KVStoreServer's port?"
-              + " (raise KVStoreClientConfig.maxFrameBytes for bigger arrays)");
+              + " bytes (limit " + limit + (handshake.isDone() ? ": the largest key this worker"
+                  + " registered has " + largestKeyBytes.get() + " bytes" : "")
+              + "); is that the KVStoreServer's port? (KVStoreClientConfig.maxFrameBytes="
+              + config.maxFrameBytes() + " caps the limit)");
         }
         ByteBuffer body = ByteBuffer.allocate((int) n);
         readFully(body);
+        lastProgress = System.nanoTime();
         body.flip();
         dispatch(Unpooled.wrappedBuffer(body));
       }
@@ -235,8 +355,7 @@ final class ClientConnection implements AutoCloseable {
         frame.readByte();
         byte[] proof = new byte[Protocol.MAC_BYTES];
         frame.readBytes(proof);
-        if (!MessageDigest.isEqual(proof,
-            Protocol.serverProof(config.secretUnsafe(), clientNonce, config.rank()))) {
+        if (!mac.checkProof(clientNonce, config.rank(), proof)) {
           throw new KVStoreAuthenticationException("authentication failed: the server at "
               + address + " could not prove it knows the job's secret; check that host and port"
               + " point at this job's KVStoreServer");
@@ -253,8 +372,9 @@ final class ClientConnection implements AutoCloseable {
         String msg = Protocol.readString(frame, name, "message", frame.readableBytes());
         String full = "kvstore server " + address + " closed the connection of worker rank "
             + config.rank() + ": " + msg;
-        throw kind == Protocol.FATAL_AUTH
-            ? new KVStoreAuthenticationException(full) : new KVStoreException(full);
+        throw kind == Protocol.FATAL_AUTH ? new KVStoreAuthenticationException(full)
+            : kind == Protocol.FATAL_RETRY && !handshake.isDone() ? new RetryLater(full)
+            : new KVStoreException(full);
       }
       case Protocol.OK, Protocol.VALUE, Protocol.ERROR -> {
         Protocol.require(frame, 8, name, "request id");
@@ -303,7 +423,7 @@ final class ClientConnection implements AutoCloseable {
     f.writeIntLE(config.rank());
     f.writeIntLE(config.numWorkers());
     f.writeByte(config.mode().code());
-    f.writeBytes(Protocol.mac(config.secretUnsafe(), nonce, config.rank()));
+    f.writeBytes(mac.answer(nonce, config.rank()));
     RANDOM.nextBytes(clientNonce);
     f.writeBytes(clientNonce);
     Frames.finish(f, 0);
@@ -340,6 +460,9 @@ final class ClientConnection implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
     closeChannel();
     if (Thread.currentThread() != reader) {
       try {

@@ -4,12 +4,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import org.kindling.tensor.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's view of one authenticated worker connection: its channel and rank, and the reply
- * writers. Replies may be written from any thread (Netty queues them on the channel's loop).
+ * writers. Replies may be written from any thread (Netty queues them on the channel's loop). A
+ * reply that cannot be built (no memory for its buffer) closes the connection instead, so the
+ * worker learns at once that its request failed rather than waiting for its timeout.
  */
 final class Conn {
+  private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
   private final Channel channel;
   private final int rank;
   private final String remote;
@@ -40,26 +45,46 @@ final class Conn {
 
   /** Answers request {@code id} with OK. */
   void ok(long id) {
-    ByteBuf f = Frames.start(channel.alloc(), Protocol.OK);
-    f.writeLongLE(id);
-    channel.writeAndFlush(Frames.finish(f, 0));
+    try {
+      ByteBuf f = Frames.start(channel.alloc(), Protocol.OK);
+      f.writeLongLE(id);
+      channel.writeAndFlush(Frames.finish(f, 0));
+    } catch (Throwable t) {
+      cannotReply(id, t);
+    }
   }
 
   /** Answers request {@code id} with an error message. */
   void error(long id, String message) {
-    ByteBuf f = Frames.start(channel.alloc(), Protocol.ERROR);
-    f.writeLongLE(id);
-    Protocol.writeString(f, message);
-    channel.writeAndFlush(Frames.finish(f, 0));
+    try {
+      ByteBuf f = Frames.start(channel.alloc(), Protocol.ERROR);
+      f.writeLongLE(id);
+      Protocol.writeString(f, message);
+      channel.writeAndFlush(Frames.finish(f, 0));
+    } catch (Throwable t) {
+      cannotReply(id, t);
+    }
   }
 
   /** Answers request {@code id} with a value; takes ownership of {@code data}. */
   void value(long id, Shape shape, ByteBuf data) {
-    ByteBuf f = Frames.start(channel.alloc(), Protocol.VALUE);
-    f.writeLongLE(id);
-    Protocol.writeArrayHeader(f, shape);
-    Frames.finish(f, data.readableBytes());
-    channel.writeAndFlush(Unpooled.wrappedBuffer(f, data));
+    try {
+      ByteBuf f = Frames.start(channel.alloc(), Protocol.VALUE);
+      f.writeLongLE(id);
+      Protocol.writeArrayHeader(f, shape);
+      Frames.finish(f, data.readableBytes());
+      channel.writeAndFlush(Unpooled.wrappedBuffer(f, data));
+    } catch (Throwable t) {
+      data.release();
+      cannotReply(id, t);
+    }
+  }
+
+  /** Closes the connection: the worker's waiting requests fail with "connection lost". */
+  private void cannotReply(long id, Throwable t) {
+    LOG.error("kvstore server: cannot answer request {} of {}; closing its connection", id, this,
+        t);
+    channel.close();
   }
 
   @Override

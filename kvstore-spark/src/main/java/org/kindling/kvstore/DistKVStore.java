@@ -20,8 +20,8 @@ import org.kindling.tensor.engine.Var;
  * dist_async}; formats.md §5). Create with {@link KVStores#connect}.
  *
  * <ul>
- *   <li>{@link #init}: every worker calls it; rank 0 sends the value, the others register the
- *       shape; then all meet at a barrier.
+ *   <li>{@link #init}: every worker calls it and registers the shape; rank 0 then sends the
+ *       value; then all meet at a barrier.
  *   <li>{@link #push}: sums the given arrays here (level 1), then sends one array (level 2). It
  *       returns once the data is sent; the acknowledgement, which in sync mode arrives after
  *       all W workers pushed and the server updated, is awaited by the next push, pull or
@@ -86,17 +86,16 @@ public final class DistKVStore implements KVStore {
       throw new IllegalStateException(
           "key '" + key + "' was already initialized; each key may be initialized once");
     }
-    boolean send = rank() == 0;
-    ByteBuffer data = null;
-    if (send) {
+    String what = "INIT of key '" + key + "'";
+    conn.expectKey(value.shape());
+    // the shape first: the server sizes its frame limit from the keys registered so far
+    CompletableFuture<Reply> shapeOnly = conn.send(Protocol.INIT, initFields(key, value, false),
+        null, what);
+    if (rank() == 0) {
       value.waitToRead();
-      data = value.byteBuffer();
+      conn.call(Protocol.INIT, initFields(key, value, true), value.byteBuffer(), what);
     }
-    conn.call(Protocol.INIT, h -> {
-      Protocol.writeString(h, key);
-      h.writeByte(send ? Protocol.INIT_HAS_DATA : 0);
-      Protocol.writeArrayHeader(h, value.shape());
-    }, data, "INIT of key '" + key + "'");
+    conn.await(shapeOnly, what);
     barrier();
   }
 
@@ -198,6 +197,15 @@ public final class DistKVStore implements KVStore {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** The fields of INIT before the (optional) data. */
+  private static Consumer<ByteBuf> initFields(String key, NDArray value, boolean withData) {
+    return h -> {
+      Protocol.writeString(h, key);
+      h.writeByte(withData ? Protocol.INIT_HAS_DATA : 0);
+      Protocol.writeArrayHeader(h, value.shape());
+    };
   }
 
   /** The fields of PUSH and PUSHPULL before the data. */

@@ -7,22 +7,22 @@ import java.util.List;
 
 /**
  * Splits the byte stream into frames of {@code length:u32le body[length]}. The declared length
- * is checked against the current limit before any body byte is buffered, so a peer cannot make
- * the server allocate more than the limit; the limit is small until the peer authenticates.
- * After one bad frame the decoder discards everything (the handler closes the connection).
+ * is checked against the limit before any body byte is buffered, so a peer cannot make the
+ * server allocate more than the limit: 1024 bytes until the peer authenticates, then the limit
+ * of the frame's type ({@link FrameLimits}; the type byte is read first). After one bad frame
+ * the decoder discards everything (the handler closes the connection).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
-  private int limit;
+  private final FrameLimits limits;
   private boolean authenticated;
   private boolean failed;
 
-  FrameDecoder(int initialLimit) {
-    this.limit = initialLimit;
+  FrameDecoder(FrameLimits limits) {
+    this.limits = limits;
   }
 
-  /** Raises the limit once the peer has authenticated; called on the channel's event loop. */
-  void authenticated(int limit) {
-    this.limit = limit;
+  /** Applies the per-type limits from now on; called on the channel's event loop. */
+  void authenticated() {
     this.authenticated = true;
   }
 
@@ -36,14 +36,19 @@ final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     long length = in.getUnsignedIntLE(in.readerIndex());
+    if (authenticated && length > 0 && in.readableBytes() < 5) {
+      return; // the limit depends on the type byte
+    }
+    byte type = authenticated && length > 0 ? in.getByte(in.readerIndex() + 4) : 0;
+    int limit = authenticated ? limits.limitFor(type) : Protocol.PRE_AUTH_MAX_FRAME;
     if (length < 1 || length > limit) {
       failed = true;
       in.skipBytes(in.readableBytes());
-      throw new ProtocolException(
-          "frame declares " + length + " bytes; frames must be 1.." + limit + " bytes"
-              + (authenticated
-                  ? " (raise KVStoreServerConfig.maxFrameBytes for bigger arrays)"
-                  : " before authentication"));
+      throw new ProtocolException("frame declares " + length + " bytes; "
+          + (authenticated
+              ? Protocol.typeName(type) + " frames must be 1.." + limit + " bytes: "
+                  + limits.advice(type)
+              : "frames must be 1.." + limit + " bytes before authentication"));
     }
     if (in.readableBytes() < 4 + length) {
       return;

@@ -12,8 +12,13 @@ import java.util.Objects;
  * {@link KVStoreServer} (required); {@code secret} (required, the job's secret); {@code rank} in
  * {@code [0, numWorkers)} and {@code numWorkers} (required, must equal the server's W); {@code
  * requestTimeout} 10 min (how long one blocking call waits for the server, e.g. a sync push for
- * the slowest worker); {@code connectTimeout} 60 s (TCP connect plus authentication); {@code
- * maxFrameBytes} 1 GiB (the largest reply accepted).
+ * the slowest worker; the server fails a sync round after its own, shorter {@code roundTimeout});
+ * {@code connectTimeout} 60 s (TCP connect plus authentication, retried while the server says
+ * to try again); {@code heartbeatInterval} 10 s (how often the worker tells the server it is
+ * alive); {@code heartbeatTimeout} 30 s (a server that sends nothing for this long, heartbeat
+ * answers included, is taken for dead and every waiting call fails); {@code maxFrameBytes} 1 GiB
+ * (a ceiling on requests and replies; a reply may carry the largest key this worker registered
+ * plus a header, or 64 KiB of text).
  */
 public final class KVStoreClientConfig {
   private final String type;
@@ -25,6 +30,8 @@ public final class KVStoreClientConfig {
   private final Duration requestTimeout;
   private final Duration connectTimeout;
   private final int maxFrameBytes;
+  private final Duration heartbeatInterval;
+  private final Duration heartbeatTimeout;
 
   private KVStoreClientConfig(Builder b) {
     this.type = b.type;
@@ -36,6 +43,8 @@ public final class KVStoreClientConfig {
     this.requestTimeout = b.requestTimeout;
     this.connectTimeout = b.connectTimeout;
     this.maxFrameBytes = b.maxFrameBytes;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.heartbeatTimeout = b.heartbeatTimeout;
   }
 
   /** A new builder with the defaults listed in the class doc. */
@@ -97,11 +106,22 @@ public final class KVStoreClientConfig {
     return maxFrameBytes;
   }
 
+  /** How often a HEARTBEAT goes to the server. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** Silence of the server after which it is taken for dead. */
+  public Duration heartbeatTimeout() {
+    return heartbeatTimeout;
+  }
+
   @Override
   public String toString() {
     return "KVStoreClientConfig{type=" + type + ", server=" + address() + ", rank=" + rank
         + ", numWorkers=" + numWorkers + ", requestTimeout=" + requestTimeout
-        + ", connectTimeout=" + connectTimeout + ", maxFrameBytes=" + maxFrameBytes
+        + ", connectTimeout=" + connectTimeout + ", heartbeat=" + heartbeatInterval + "/"
+        + heartbeatTimeout + ", maxFrameBytes=" + maxFrameBytes
         + ", secret=<" + secret.length + " bytes>}";
   }
 
@@ -116,6 +136,8 @@ public final class KVStoreClientConfig {
     private Duration requestTimeout = Duration.ofMinutes(10);
     private Duration connectTimeout = Duration.ofSeconds(60);
     private int maxFrameBytes = KVStoreServerConfig.DEFAULT_MAX_FRAME_BYTES;
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private Duration heartbeatTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -167,6 +189,16 @@ public final class KVStoreClientConfig {
       return this;
     }
 
+    /**
+     * How often the worker sends a HEARTBEAT (default 10 s), and how long a silent server is
+     * given before it is taken for dead (default 30 s; at least twice the interval).
+     */
+    public Builder heartbeat(Duration interval, Duration timeout) {
+      this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeatInterval");
+      this.heartbeatTimeout = Objects.requireNonNull(timeout, "heartbeatTimeout");
+      return this;
+    }
+
     /** Largest reply frame accepted (default 1 GiB). */
     public Builder maxFrameBytes(int maxFrameBytes) {
       this.maxFrameBytes = maxFrameBytes;
@@ -208,6 +240,11 @@ public final class KVStoreClientConfig {
         throw new IllegalArgumentException(
             "maxFrameBytes must be at least " + Protocol.PRE_AUTH_MAX_FRAME + ", got "
                 + maxFrameBytes);
+      }
+      if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()
+          || heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException("heartbeat needs a positive interval and a timeout of"
+            + " at least twice it, got " + heartbeatInterval + " and " + heartbeatTimeout);
       }
       return new KVStoreClientConfig(this);
     }

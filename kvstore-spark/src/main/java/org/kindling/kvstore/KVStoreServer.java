@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.kindling.tensor.NDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class KVStoreServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final ChannelGroup channels;
+  private final ServerParts parts;
   private final ServerState state;
   private final Channel serverChannel;
   private final InetSocketAddress address;
@@ -54,12 +56,14 @@ public final class KVStoreServer implements AutoCloseable {
   private KVStoreServer(KVStoreServerConfig config) {
     Protocol.requireLittleEndianHost();
     this.config = config;
+    // builds and checks the MAC now, while the process is healthy (decision 0023)
+    this.parts = ServerParts.of(config);
+    this.state = parts.state();
     this.boss = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("kindling-kvstore-accept", true), NioIoHandler.newFactory());
     this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
         new DefaultThreadFactory("kindling-kvstore-io", true), NioIoHandler.newFactory());
     this.channels = new DefaultChannelGroup("kindling-kvstore", GlobalEventExecutor.INSTANCE);
-    this.state = new ServerState(config);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -68,8 +72,8 @@ public final class KVStoreServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
-            FrameDecoder decoder = new FrameDecoder(Protocol.PRE_AUTH_MAX_FRAME);
-            ch.pipeline().addLast(decoder, new ServerHandler(config, state, decoder));
+            FrameDecoder decoder = new FrameDecoder(parts.limits());
+            ch.pipeline().addLast(decoder, new ServerHandler(parts, decoder));
           }
         });
     try {
@@ -116,6 +120,23 @@ public final class KVStoreServer implements AutoCloseable {
    */
   public void setMessageListener(MessageListener listener) {
     state.setListener(listener);
+  }
+
+  /**
+   * Sets who hears, at once and from the server's state thread, that the server failed for good
+   * (an {@link Error} such as running out of memory while summing): the driver fails the job
+   * with that cause instead of waiting for the workers' errors. Null removes it.
+   */
+  public void setFailureListener(Consumer<Throwable> listener) {
+    state.setFailureListener(listener);
+  }
+
+  /**
+   * The cause that failed the server for good, or null while it works. After a failure every
+   * request is answered with an error naming it.
+   */
+  public Throwable failure() {
+    return state.failure();
   }
 
   /**

@@ -14,10 +14,16 @@ import org.kindling.symbol.optimizer.Optimizers;
  * <p>Fields and defaults: {@code bindHost} 127.0.0.1; {@code port} 0 (ephemeral, read it back
  * with {@link KVStoreServer#port()}); {@code numWorkers} W (required, at least 1); {@code secret}
  * (required, at least 16 bytes; {@link #randomSecret()} makes one); {@code maxFrameBytes} 1 GiB
- * (the largest frame accepted after authentication; a pushed array takes its float32 bytes plus
- * the key and about 150 bytes of header); {@code mode} {@link SyncMode#SYNC}; {@code authTimeout}
- * 10 s; {@code ioThreads} 1; {@code optimizerFactory} {@code Optimizers::fromSpec}, which turns the
- * spec text a worker sends into the optimizer the server runs.
+ * (a ceiling: a frame carrying an array may be as large as the largest key registered so far plus
+ * its header, never more than this); {@code maxMessageBytes} 16 MiB (MESSAGE and SET_OPTIMIZER
+ * text); {@code mode} {@link SyncMode#SYNC}; {@code authTimeout} 10 s; {@code roundTimeout} 3 min
+ * (how long a sync round or barrier waits for its missing workers before it fails naming them;
+ * keep it well below the workers' {@code requestTimeout}); {@code idleTimeout} 30 s (a worker
+ * connection that sends nothing, not even a heartbeat, for this long is closed);
+ * {@code maxUnauthenticated} 256 and {@code maxUnauthenticatedPerAddress} 64 (connections still
+ * in the handshake, overall and per remote address; more are refused at once); {@code ioThreads}
+ * 1; {@code optimizerFactory} {@code Optimizers::fromSpec}, which turns the spec text a worker
+ * sends into the optimizer the server runs.
  */
 public final class KVStoreServerConfig {
   /** Shortest secret accepted. */
@@ -26,13 +32,21 @@ public final class KVStoreServerConfig {
   /** Default {@code maxFrameBytes}: 1 GiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 30;
 
+  /** Default {@code maxMessageBytes}: 16 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 << 20;
+
   private final String bindHost;
   private final int port;
   private final int numWorkers;
   private final byte[] secret;
   private final int maxFrameBytes;
+  private final int maxMessageBytes;
   private final SyncMode mode;
   private final Duration authTimeout;
+  private final Duration roundTimeout;
+  private final Duration idleTimeout;
+  private final int maxUnauthenticated;
+  private final int maxUnauthenticatedPerAddress;
   private final int ioThreads;
   private final Function<String, Optimizer> optimizerFactory;
 
@@ -42,8 +56,13 @@ public final class KVStoreServerConfig {
     this.numWorkers = b.numWorkers;
     this.secret = b.secret.clone();
     this.maxFrameBytes = b.maxFrameBytes;
+    this.maxMessageBytes = b.maxMessageBytes;
     this.mode = b.mode;
     this.authTimeout = b.authTimeout;
+    this.roundTimeout = b.roundTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.maxUnauthenticated = b.maxUnauthenticated;
+    this.maxUnauthenticatedPerAddress = b.maxUnauthenticatedPerAddress;
     this.ioThreads = b.ioThreads;
     this.optimizerFactory = b.optimizerFactory;
   }
@@ -84,9 +103,17 @@ public final class KVStoreServerConfig {
     return secret;
   }
 
-  /** Largest frame, in bytes after the 4-byte length, accepted from an authenticated worker. */
+  /**
+   * Ceiling on a frame, in bytes after the 4-byte length, from an authenticated worker; the
+   * limit in force is lower, sized from the largest registered key (see {@code FrameLimits}).
+   */
   public int maxFrameBytes() {
     return maxFrameBytes;
+  }
+
+  /** Largest MESSAGE or SET_OPTIMIZER frame. */
+  public int maxMessageBytes() {
+    return maxMessageBytes;
   }
 
   /** Synchronous or asynchronous consistency. */
@@ -97,6 +124,26 @@ public final class KVStoreServerConfig {
   /** How long a new connection may take to authenticate. */
   public Duration authTimeout() {
     return authTimeout;
+  }
+
+  /** How long a sync round or barrier waits for missing workers before it fails. */
+  public Duration roundTimeout() {
+    return roundTimeout;
+  }
+
+  /** How long an authenticated connection may stay silent before it is closed. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** Most connections in the handshake at once. */
+  public int maxUnauthenticated() {
+    return maxUnauthenticated;
+  }
+
+  /** Most connections in the handshake at once from one remote address. */
+  public int maxUnauthenticatedPerAddress() {
+    return maxUnauthenticatedPerAddress;
   }
 
   /** Netty I/O threads for connections. */
@@ -112,8 +159,11 @@ public final class KVStoreServerConfig {
   @Override
   public String toString() {
     return "KVStoreServerConfig{bind=" + bindHost + ":" + port + ", numWorkers=" + numWorkers
-        + ", mode=" + mode.typeName() + ", maxFrameBytes=" + maxFrameBytes + ", authTimeout="
-        + authTimeout + ", ioThreads=" + ioThreads + ", secret=<" + secret.length + " bytes>}";
+        + ", mode=" + mode.typeName() + ", maxFrameBytes=" + maxFrameBytes + ", maxMessageBytes="
+        + maxMessageBytes + ", authTimeout=" + authTimeout + ", roundTimeout=" + roundTimeout
+        + ", idleTimeout=" + idleTimeout + ", maxUnauthenticated=" + maxUnauthenticated + "/"
+        + maxUnauthenticatedPerAddress + " per address, ioThreads=" + ioThreads + ", secret=<"
+        + secret.length + " bytes>}";
   }
 
   /** Builder for {@link KVStoreServerConfig}. */
@@ -123,8 +173,13 @@ public final class KVStoreServerConfig {
     private int numWorkers = -1;
     private byte[] secret;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private SyncMode mode = SyncMode.SYNC;
     private Duration authTimeout = Duration.ofSeconds(10);
+    private Duration roundTimeout = Duration.ofMinutes(3);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxUnauthenticated = 256;
+    private int maxUnauthenticatedPerAddress = 64;
     private int ioThreads = 1;
     private Function<String, Optimizer> optimizerFactory = Optimizers::fromSpec;
 
@@ -154,9 +209,37 @@ public final class KVStoreServerConfig {
       return this;
     }
 
-    /** Largest frame accepted after authentication (default 1 GiB). */
+    /** Ceiling on frames accepted after authentication (default 1 GiB). */
     public Builder maxFrameBytes(int maxFrameBytes) {
       this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /** Largest MESSAGE or SET_OPTIMIZER frame (default 16 MiB). */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** How long a sync round or barrier waits for missing workers (default 3 min). */
+    public Builder roundTimeout(Duration roundTimeout) {
+      this.roundTimeout = Objects.requireNonNull(roundTimeout, "roundTimeout");
+      return this;
+    }
+
+    /** How long a worker connection may stay silent before it is closed (default 30 s). */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Most connections in the handshake at once, overall and per remote address (defaults 256
+     * and 64).
+     */
+    public Builder maxUnauthenticated(int overall, int perAddress) {
+      this.maxUnauthenticated = overall;
+      this.maxUnauthenticatedPerAddress = perAddress;
       return this;
     }
 
@@ -208,13 +291,29 @@ public final class KVStoreServerConfig {
             "maxFrameBytes must be at least " + Protocol.PRE_AUTH_MAX_FRAME + ", got "
                 + maxFrameBytes);
       }
-      if (authTimeout.isNegative() || authTimeout.isZero()) {
-        throw new IllegalArgumentException("authTimeout must be positive, got " + authTimeout);
+      if (maxMessageBytes < Protocol.PRE_AUTH_MAX_FRAME) {
+        throw new IllegalArgumentException(
+            "maxMessageBytes must be at least " + Protocol.PRE_AUTH_MAX_FRAME + ", got "
+                + maxMessageBytes);
+      }
+      requirePositive(authTimeout, "authTimeout");
+      requirePositive(roundTimeout, "roundTimeout");
+      requirePositive(idleTimeout, "idleTimeout");
+      if (maxUnauthenticatedPerAddress < 1 || maxUnauthenticated < maxUnauthenticatedPerAddress) {
+        throw new IllegalArgumentException("maxUnauthenticated needs 1 <= perAddress <= overall,"
+            + " got overall " + maxUnauthenticated + ", per address "
+            + maxUnauthenticatedPerAddress);
       }
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
       }
       return new KVStoreServerConfig(this);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
     }
   }
 }

@@ -3,9 +3,6 @@ package org.kindling.kvstore;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 
@@ -18,7 +15,8 @@ final class Protocol {
   /** "KVKN" read as a little-endian int: the first field of CHALLENGE and AUTH. */
   static final int MAGIC = 0x4E4B564B;
 
-  static final int VERSION = 1;
+  /** 2: HEARTBEAT, FATAL kind 2, one connection per rank, per-type frame limits. */
+  static final int VERSION = 2;
   static final int NONCE_BYTES = 32;
   static final int MAC_BYTES = 32;
 
@@ -43,6 +41,7 @@ final class Protocol {
   static final byte BARRIER = 0x15;
   static final byte MESSAGE = 0x16;
   static final byte BYE = 0x17;
+  static final byte HEARTBEAT = 0x18;
 
   // replies (server -> client), each followed by the request id they answer
   static final byte OK = (byte) 0x80;
@@ -53,6 +52,9 @@ final class Protocol {
   static final byte FATAL_PROTOCOL = 0;
 
   static final byte FATAL_AUTH = 1;
+
+  /** Refused for now (handshake slots full, rank still connected): the worker may retry. */
+  static final byte FATAL_RETRY = 2;
 
   /** INIT flag bit: the frame carries the initial value. */
   static final int INIT_HAS_DATA = 1;
@@ -74,38 +76,12 @@ final class Protocol {
       case BARRIER: return "BARRIER";
       case MESSAGE: return "MESSAGE";
       case BYE: return "BYE";
+      case HEARTBEAT: return "HEARTBEAT";
       case OK: return "OK";
       case VALUE: return "VALUE";
       case ERROR: return "ERROR";
       default: return String.format("unknown type 0x%02x", type & 0xff);
     }
-  }
-
-  /** HMAC-SHA256(secret, nonce || rank as little-endian int32): the answer to a challenge. */
-  static byte[] mac(byte[] secret, byte[] nonce, int rank) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      mac.update(nonce);
-      mac.update(new byte[] {(byte) rank, (byte) (rank >>> 8), (byte) (rank >>> 16),
-          (byte) (rank >>> 24)});
-      return mac.doFinal();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-    }
-  }
-
-  /**
-   * HMAC-SHA256(secret, "KVKN-server" || clientNonce || rank as little-endian int32): the server's
-   * proof in AUTH_OK that it knows the secret too (the prefix keeps it from ever equalling a
-   * worker's answer).
-   */
-  static byte[] serverProof(byte[] secret, byte[] clientNonce, int rank) {
-    byte[] prefix = "KVKN-server".getBytes(StandardCharsets.US_ASCII);
-    byte[] msg = new byte[prefix.length + clientNonce.length];
-    System.arraycopy(prefix, 0, msg, 0, prefix.length);
-    System.arraycopy(clientNonce, 0, msg, prefix.length, clientNonce.length);
-    return mac(secret, msg, rank);
   }
 
   /** Float data goes on the wire as the array's raw bytes, which must already be little-endian. */

@@ -5,8 +5,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
-import java.security.MessageDigest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection on the server: sends the challenge, checks the answer, then decodes requests
- * and hands them to the {@link ServerState} thread. Anything wrong before or after
- * authentication (a bad answer, a malformed or oversized frame, a timeout) is logged, reported
- * to the peer in a FATAL frame, and closes this connection only.
+ * One connection on the server: admits it if the handshake caps allow, sends the challenge,
+ * checks the answer and claims the rank, then decodes requests and hands them to the {@link
+ * ServerState} thread (HEARTBEATs are answered here). Anything wrong before or after
+ * authentication (a bad answer, a malformed or oversized frame, a timeout, silence for {@code
+ * idleTimeout}, even an {@link Error} in this handler) is logged, reported to the peer in a FATAL
+ * frame, and closes this connection only.
  */
 final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
@@ -26,22 +31,32 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   /** magic, version, rank, numWorkers (4 bytes each), mode (1), mac, client nonce. */
   private static final int AUTH_BODY_BYTES = 4 * 4 + 1 + Protocol.MAC_BYTES + Protocol.NONCE_BYTES;
 
+  private final ServerParts parts;
   private final KVStoreServerConfig config;
   private final ServerState state;
   private final FrameDecoder decoder;
   private final byte[] nonce = new byte[Protocol.NONCE_BYTES];
+  private InetAddress admitted;
   private ScheduledFuture<?> authTimer;
   private Conn conn;
   private boolean closing;
 
-  ServerHandler(KVStoreServerConfig config, ServerState state, FrameDecoder decoder) {
-    this.config = config;
-    this.state = state;
+  ServerHandler(ServerParts parts, FrameDecoder decoder) {
+    this.parts = parts;
+    this.config = parts.config();
+    this.state = parts.state();
     this.decoder = decoder;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    String refused = parts.gate().admit(from);
+    if (refused != null) {
+      fatal(ctx, Protocol.FATAL_RETRY, refused);
+      return;
+    }
+    admitted = from;
     RANDOM.nextBytes(nonce);
     ByteBuf f = Frames.start(ctx.alloc(), Protocol.CHALLENGE);
     f.writeIntLE(Protocol.MAGIC);
@@ -65,14 +80,33 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       }
       if (conn == null) {
         authenticate(ctx, frame);
+      } else if (frame.getByte(frame.readerIndex()) == Protocol.HEARTBEAT) {
+        heartbeat(frame);
       } else {
-        state.submit(Request.decode(frame, conn, config.maxFrameBytes()));
+        Request r = Request.decode(frame, conn, config.maxMessageBytes());
+        if (r instanceof Request.Init i) {
+          parts.limits().register(i.shape()); // before the next frame's limit is checked
+        }
+        state.submit(r);
       }
     } catch (ProtocolException e) {
       fatal(ctx, Protocol.FATAL_PROTOCOL, "malformed frame: " + e.getMessage());
+    } catch (Throwable t) {
+      // an Error here (no memory, a class that cannot load) ends this connection, not the server
+      LOG.error("kvstore server: error on {}", who(ctx), t);
+      fatal(ctx, Protocol.FATAL_PROTOCOL, "internal server error: " + t);
     } finally {
       frame.release();
     }
+  }
+
+  /** HEARTBEAT i64 id: answered OK at once, from the I/O thread. */
+  private void heartbeat(ByteBuf frame) {
+    frame.readByte();
+    Protocol.require(frame, 8, "HEARTBEAT", "request id");
+    long id = frame.readLongLE();
+    Protocol.requireEnd(frame, "HEARTBEAT");
+    conn.ok(id);
   }
 
   private void authenticate(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -101,7 +135,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
           + "; run the same Kindling version on the driver and the executors");
       return;
     }
-    if (!MessageDigest.isEqual(Protocol.mac(config.secretUnsafe(), nonce, rank), mac)) {
+    if (!parts.mac().checkAnswer(nonce, rank, mac)) {
       fatal(ctx, Protocol.FATAL_AUTH, "authentication failed: the worker's answer (claiming rank "
           + rank + ") does not match this server's per-job secret; connect with the secret the"
           + " driver created for this KVStoreServer (a worker of another job or with a stale"
@@ -122,18 +156,49 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       fatal(ctx, Protocol.FATAL_AUTH, "authentication failed: " + problem);
       return;
     }
+    Conn c = new Conn(ctx.channel(), rank);
+    Conn holder = state.claim(c);
+    if (holder != null) {
+      fatal(ctx, Protocol.FATAL_RETRY, "worker rank " + rank + " is already connected from "
+          + holder.remote() + "; a rank has one connection (a dead worker's is closed after"
+          + " idleTimeout=" + config.idleTimeout().toMillis() + " ms without heartbeats)");
+      return;
+    }
+    conn = c;
     authTimer.cancel(false);
-    decoder.authenticated(config.maxFrameBytes());
-    conn = new Conn(ctx.channel(), rank);
+    leaveGate();
+    decoder.authenticated();
+    // a worker heartbeats while idle: silence means it is gone or its connection half-open;
+    // first in the pipeline, so the bytes of a frame still arriving count as activity
+    ctx.pipeline().addFirst("idle",
+        new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // registered before AUTH_OK goes out, so any request sent after the worker is in is
     // handled after it counts as connected
     state.onConnect(conn);
     ByteBuf ok = Frames.start(ctx.alloc(), Protocol.AUTH_OK);
     ok.writeIntLE(config.numWorkers());
     ok.writeByte(config.mode().code());
-    ok.writeBytes(Protocol.serverProof(config.secretUnsafe(), clientNonce, rank));
+    ok.writeBytes(parts.mac().proof(clientNonce, rank));
     ctx.writeAndFlush(Frames.finish(ok, 0));
     LOG.info("kvstore server: {} connected", conn);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      fatal(ctx, Protocol.FATAL_PROTOCOL, "no frame for " + config.idleTimeout().toMillis()
+          + " ms (KVStoreServerConfig.idleTimeout), not even a heartbeat: the worker is gone"
+          + " or its connection is half-open");
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  private void leaveGate() {
+    if (admitted != null) {
+      parts.gate().leave(admitted);
+      admitted = null;
+    }
   }
 
   @Override
@@ -156,6 +221,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     if (authTimer != null) {
       authTimer.cancel(false);
     }
+    leaveGate();
     if (conn != null) {
       state.onDisconnect(conn);
     }
@@ -169,10 +235,14 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     }
     closing = true;
     LOG.warn("kvstore server: closing connection from {}: {}", who(ctx), message);
-    ByteBuf f = Frames.start(ctx.alloc(), Protocol.FATAL);
-    f.writeByte(kind);
-    Protocol.writeString(f, message);
-    ctx.writeAndFlush(Frames.finish(f, 0)).addListener(ChannelFutureListener.CLOSE);
+    try {
+      ByteBuf f = Frames.start(ctx.alloc(), Protocol.FATAL);
+      f.writeByte(kind);
+      Protocol.writeString(f, message);
+      ctx.writeAndFlush(Frames.finish(f, 0)).addListener(ChannelFutureListener.CLOSE);
+    } catch (Throwable t) {
+      ctx.close(); // not even the FATAL frame fits: close without it
+    }
   }
 
   private String who(ChannelHandlerContext ctx) {

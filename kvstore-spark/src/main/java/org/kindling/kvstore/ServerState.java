@@ -4,20 +4,21 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.kindling.kvstore.Round.Held;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
@@ -33,51 +34,62 @@ import org.slf4j.LoggerFactory;
  * that a listener may call {@link #snapshot()}.
  *
  * <p>Sync round of a key (formats.md §5.3): the first push of a round assigns the merge buffer,
- * later ones add; when W pushes (requests, not distinct workers) have arrived the optimizer
- * updates the stored value from the sum (or the sum is assigned), then every held push is
- * answered, PUSHPULLs with the new value. Replies are written only after the update has
- * finished, so a worker's pull after its push acknowledgement sees the new value.
+ * later ones add; a round takes one push per rank (a repeat is refused) and when all W ranks
+ * have pushed the optimizer updates the stored value from the sum (or the sum is assigned), then
+ * every held push is answered, PUSHPULLs with the new value. Replies are written only after the
+ * update has finished, so a worker's pull after its push acknowledgement sees the new value.
  *
- * <p>When the last connection of a rank closes, requests that wait for all workers (held
- * pushes, the barrier) fail with an error naming the rank, and new ones fail at once until the
- * rank reconnects: a dead worker makes its peers fail instead of hang.
+ * <p>Faults (decision 0023): when a rank's connection closes, requests that wait for all
+ * workers (held pushes, the barrier) fail with an error naming the rank, and new ones fail at
+ * once until the rank reconnects. A round or barrier that waits longer than {@code
+ * roundTimeout} for ranks that are connected but silent fails naming them and the key (a rank
+ * whose MESSAGE the driver's listener is still handling is busy, not silent). Every request is
+ * answered, whatever a handler throws; an {@link Error} (out of memory, for example) leaves the
+ * server's state unknown, so it fails the server for good: every held and later request gets an
+ * error naming that cause, and the failure listener (the driver) hears of it at once.
  */
 final class ServerState {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
 
-  private record Held(Conn conn, long id, boolean pull) {}
-
   private static final class KeyState {
     final String key;
     final Shape shape;
+    final Round round;
     NDArray stored;
     NDArray merged;
-    final List<Held> held = new ArrayList<>();
 
     KeyState(String key, Shape shape) {
       this.key = key;
       this.shape = shape;
+      this.round = new Round("the sync round of key '" + key + "'");
     }
   }
 
   private final KVStoreServerConfig config;
-  private final ExecutorService thread;
+  private final ScheduledExecutorService thread;
   private final ExecutorService listenerThread;
   private volatile Thread stateThread;
   private final Map<String, KeyState> keys = new LinkedHashMap<>();
-  private final List<Request.Barrier> barrierWaiters = new ArrayList<>();
-  private final Map<Integer, Integer> liveConnections = new HashMap<>();
-  private final Map<Integer, String> departed = new TreeMap<>();
+  private final Round barrier = new Round("the barrier");
+  private final Ranks ranks = new Ranks();
   private Optimizer optimizer;
   /** States to load into the next optimizer rank 0 sets (a resumed job's), or null. */
   private byte[] pendingStates;
   private volatile MessageListener listener;
+  private volatile Consumer<Throwable> failureListener;
+  /** The Error that failed the server for good, or null. */
+  private volatile Throwable fatal;
+  private volatile String fatalMessage;
   private volatile boolean closed;
 
   ServerState(KVStoreServerConfig config) {
     this.config = config;
-    this.thread = Executors.newSingleThreadExecutor(
+    // a scheduled executor, so that round deadlines run on the state thread as well
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         r -> stateThread = daemon(r, "kindling-kvstore-state"));
+    t.setRemoveOnCancelPolicy(true);
+    t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() does not wait for them
+    this.thread = t;
     this.listenerThread = Executors.newSingleThreadExecutor(
         r -> daemon(r, "kindling-kvstore-messages"));
   }
@@ -92,6 +104,15 @@ final class ServerState {
     this.listener = listener;
   }
 
+  void setFailureListener(Consumer<Throwable> failureListener) {
+    this.failureListener = failureListener;
+  }
+
+  /** The Error that failed the server, or null. */
+  Throwable failure() {
+    return fatal;
+  }
+
   /** Queues a request; it is answered with an error if the server is shutting down. */
   void submit(Request r) {
     try {
@@ -102,26 +123,31 @@ final class ServerState {
     }
   }
 
+  /**
+   * Called on the I/O thread at login: makes {@code conn} its rank's one live connection.
+   *
+   * @return null if it is in, else the connection that already holds the rank
+   */
+  Conn claim(Conn conn) {
+    return ranks.claim(conn);
+  }
+
   void onConnect(Conn conn) {
     runQuietly(() -> {
-      liveConnections.merge(conn.rank(), 1, Integer::sum);
-      if (departed.remove(conn.rank()) != null) {
+      if (ranks.connected(conn)) {
         LOG.info("kvstore server: worker rank {} is back", conn.rank());
       }
     });
   }
 
   void onDisconnect(Conn conn) {
+    // queued before the rank is released, so a new connection of the rank is seen as connected
+    // only after this one's held requests have failed
     runQuietly(() -> {
-      int left = liveConnections.merge(conn.rank(), -1, Integer::sum);
-      if (left > 0) {
+      String why = ranks.disconnected(conn);
+      if (why == null) {
         return;
       }
-      liveConnections.remove(conn.rank());
-      String why = "worker rank " + conn.rank() + (conn.saidBye()
-          ? " closed its store"
-          : " disconnected without closing its store (task failed or executor lost?)");
-      departed.put(conn.rank(), why);
       if (conn.saidBye()) {
         LOG.info("kvstore server: {}", why);
       } else {
@@ -129,11 +155,22 @@ final class ServerState {
       }
       failPending(why);
     });
+    ranks.release(conn);
   }
 
+  /**
+   * Runs {@code task} on the state thread; bookkeeping never throws, so anything it throws
+   * fails the server.
+   */
   private void runQuietly(Runnable task) {
     try {
-      thread.execute(task);
+      thread.execute(() -> {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          failFatally(t, "connection bookkeeping");
+        }
+      });
     } catch (RejectedExecutionException e) {
       // shutting down: nothing waits for connection bookkeeping any more
     }
@@ -141,7 +178,9 @@ final class ServerState {
 
   private void handle(Request r) {
     try {
-      if (closed) {
+      if (fatal != null) {
+        r.conn().error(r.id(), fatalMessage);
+      } else if (closed) {
         r.conn().error(r.id(), "the kvstore server is shutting down");
       } else if (r instanceof Request.Init i) {
         init(i);
@@ -157,13 +196,84 @@ final class ServerState {
         message(m);
       } else if (r instanceof Request.Bye b) {
         b.conn().markBye();
+        ranks.release(b.conn()); // a restarted worker of this rank may log in right away
         b.conn().ok(b.id());
       }
-    } catch (RuntimeException e) {
-      LOG.debug("kvstore server: request from {} failed", r.conn(), e);
-      r.conn().error(r.id(), describe(e));
+    } catch (Throwable e) {
+      if (isFatal(e)) {
+        failFatally(e, Protocol.typeName(typeOf(r)) + " from " + r.conn());
+        r.conn().error(r.id(), fatalMessage);
+      } else {
+        LOG.debug("kvstore server: request from {} failed", r.conn(), e);
+        r.conn().error(r.id(), describe(e));
+      }
     } finally {
       r.release();
+    }
+  }
+
+  private static byte typeOf(Request r) {
+    if (r instanceof Request.Init) {
+      return Protocol.INIT;
+    } else if (r instanceof Request.Push p) {
+      return p.pull() ? Protocol.PUSHPULL : Protocol.PUSH;
+    } else if (r instanceof Request.Pull) {
+      return Protocol.PULL;
+    } else if (r instanceof Request.SetOptimizer) {
+      return Protocol.SET_OPTIMIZER;
+    } else if (r instanceof Request.Barrier) {
+      return Protocol.BARRIER;
+    } else if (r instanceof Request.Message) {
+      return Protocol.MESSAGE;
+    }
+    return Protocol.BYE;
+  }
+
+  /** An Error anywhere in the cause chain: the server's state can no longer be trusted. */
+  static boolean isFatal(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof Error) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Fails the server for good: remembers the cause, fails every held request with it and tells
+   * the failure listener. Runs on the state thread; only the first cause counts.
+   */
+  private void failFatally(Throwable t, String during) {
+    if (fatal != null) {
+      return;
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root && !(root instanceof Error)) {
+      root = root.getCause();
+    }
+    fatalMessage = "the kvstore server failed with " + root + " while handling " + during
+        + "; its state is lost, so the job cannot go on (restart it from its last checkpoint;"
+        + " for memory errors give the driver more memory or direct memory)";
+    fatal = root;
+    LOG.error("kvstore server: {}", fatalMessage, t);
+    try {
+      for (KeyState ks : keys.values()) {
+        ks.round.fail("key '" + ks.key + "': " + fatalMessage);
+      }
+      barrier.fail(fatalMessage);
+    } catch (Throwable again) {
+      LOG.error("kvstore server: could not fail the held requests", again);
+    }
+    Consumer<Throwable> l = failureListener;
+    if (l != null) {
+      try {
+        l.accept(new KVStoreException(fatalMessage, root));
+      } catch (Throwable e) {
+        LOG.error("kvstore server: the failure listener failed", e);
+      }
     }
   }
 
@@ -202,6 +312,7 @@ final class ServerState {
   private void push(Request.Push p) {
     String what = p.pull() ? "PUSHPULL" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
+    Held held = new Held(p.conn(), p.id(), p.pull());
     if (config.mode() == SyncMode.ASYNC) {
       if (optimizer == null) {
         throw new IllegalStateException(
@@ -210,19 +321,72 @@ final class ServerState {
                 + " fallback)");
       }
       accumulate(ks, p.data(), true);
-      update(ks, List.of(new Held(p.conn(), p.id(), p.pull())));
+      update(ks, List.of(held));
       return;
     }
-    if (!departed.isEmpty()) {
-      throw new IllegalStateException(departedMessage("the sync round of key '" + p.key() + "'"));
+    joinRound(ks.round, held);
+    accumulate(ks, p.data(), ks.round.isEmpty());
+    addToRound(ks.round, held);
+    if (ks.round.size() == config.numWorkers()) {
+      update(ks, ks.round.take());
     }
-    accumulate(ks, p.data(), ks.held.isEmpty());
-    ks.held.add(new Held(p.conn(), p.id(), p.pull()));
-    if (ks.held.size() >= config.numWorkers()) {
-      List<Held> round = List.copyOf(ks.held);
-      ks.held.clear();
-      update(ks, round);
+  }
+
+  /** Refuses a request that cannot join {@code round}: a rank departed, or a repeat. */
+  private void joinRound(Round round, Held held) {
+    if (ranks.anyDeparted()) {
+      throw new IllegalStateException(departedMessage(round.what()));
     }
+    int rank = held.conn().rank();
+    if (round.has(rank)) {
+      // MXNet's worker never sends a key's next push before the last one is answered; a
+      // repeat would complete the round for a silent peer (decision 0023)
+      throw new IllegalStateException(round.what() + " already holds a request of worker rank "
+          + rank + " (round " + (round.number() + 1) + ", waiting for "
+          + ranks.describe(round.missing(config.numWorkers())) + "); a worker takes part in a"
+          + " round once: await the acknowledgement before sending the next one");
+    }
+  }
+
+  /** Adds {@code held} to {@code round}, starting the round's deadline with its first request. */
+  private void addToRound(Round round, Held held) {
+    if (round.add(held) && config.numWorkers() > 1) {
+      armDeadline(round);
+    }
+  }
+
+  private void armDeadline(Round round) {
+    long number = round.number();
+    long ms = config.roundTimeout().toMillis();
+    round.setDeadline(thread.schedule(() -> {
+      try {
+        onDeadline(round, number);
+      } catch (Throwable t) {
+        failFatally(t, "the deadline of " + round.what());
+      }
+    }, ms, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * The round has waited {@code roundTimeout}: unless a missing rank is only waiting for the
+   * driver's listener (rank 0 while the driver writes a checkpoint), it fails naming them.
+   */
+  private void onDeadline(Round round, long number) {
+    if (round.number() != number || round.isEmpty()) {
+      return; // that round already ended
+    }
+    List<Integer> missing = round.missing(config.numWorkers());
+    if (ranks.anyInListener(missing)) {
+      armDeadline(round);
+      return;
+    }
+    String msg = round.what() + " waited " + config.roundTimeout().toMillis() + " ms"
+        + " (KVStoreServerConfig.roundTimeout) for worker " + ranks.describe(missing)
+        + " after rank(s) " + round.present() + " had sent theirs; a worker that stops taking part"
+        + " (stuck, or out of step with its peers) fails the round; restart the job from its last"
+        + " checkpoint";
+    LOG.warn("kvstore server: {}", msg);
+    round.fail(msg);
   }
 
   /** merged = data (first push of a round) or merged += data. */
@@ -240,7 +404,10 @@ final class ServerState {
     }
   }
 
-  /** Applies merged to stored (optimizer or assign), waits for it, then answers {@code held}. */
+  /**
+   * Applies merged to stored (optimizer or assign), waits for it, then answers {@code held}.
+   * Every held request is answered, whatever fails.
+   */
   private void update(KeyState ks, List<Held> held) {
     try {
       if (optimizer != null) {
@@ -249,15 +416,22 @@ final class ServerState {
         ks.merged.copyTo(ks.stored);
       }
       ks.stored.waitToRead();
-    } catch (RuntimeException e) {
-      String msg = "key '" + ks.key + "': the server-side update failed: " + describe(e);
-      LOG.error("kvstore server: {}", msg, e);
+    } catch (Throwable e) {
+      String msg;
+      if (isFatal(e)) {
+        failFatally(e, "the update of key '" + ks.key + "'");
+        msg = "key '" + ks.key + "': " + fatalMessage;
+      } else {
+        msg = "key '" + ks.key + "': the server-side update failed: " + describe(e);
+        LOG.error("kvstore server: {}", msg, e);
+      }
       for (Held h : held) {
         h.conn().error(h.id(), msg);
       }
       return;
     }
     ByteBuf value = null;
+    int answered = 0;
     try {
       for (Held h : held) {
         if (h.pull()) {
@@ -268,6 +442,17 @@ final class ServerState {
         } else {
           h.conn().ok(h.id());
         }
+        answered++;
+      }
+    } catch (Throwable e) {
+      // the update is done, but its value cannot be sent (no direct memory for the copy)
+      if (isFatal(e)) {
+        failFatally(e, "the reply to the sync round of key '" + ks.key + "'");
+      }
+      String msg = "key '" + ks.key + "': " + (fatal != null ? fatalMessage
+          : "the server could not send the updated value: " + describe(e));
+      for (Held h : held.subList(answered, held.size())) {
+        h.conn().error(h.id(), msg);
       }
     } finally {
       if (value != null) {
@@ -326,15 +511,13 @@ final class ServerState {
   }
 
   private void barrier(Request.Barrier b) {
-    if (!departed.isEmpty()) {
-      throw new IllegalStateException(departedMessage("the barrier"));
-    }
-    barrierWaiters.add(b);
-    if (barrierWaiters.size() >= config.numWorkers()) {
-      for (Request.Barrier w : barrierWaiters) {
-        w.conn().ok(w.id());
+    Held held = new Held(b.conn(), b.id(), false);
+    joinRound(barrier, held);
+    addToRound(barrier, held);
+    if (barrier.size() == config.numWorkers()) {
+      for (Held h : barrier.take()) {
+        h.conn().ok(h.id());
       }
-      barrierWaiters.clear();
     }
   }
 
@@ -345,25 +528,31 @@ final class ServerState {
       m.conn().ok(m.id());
       return;
     }
+    int rank = m.conn().rank();
     try {
+      // a rank inside the listener is busy, not silent: round deadlines wait for it
+      ranks.enterListener(rank);
       listenerThread.execute(() -> {
         try {
-          l.onMessage(m.conn().rank(), m.text());
+          l.onMessage(rank, m.text());
           m.conn().ok(m.id());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
           String text = m.text().length() <= 120 ? m.text() : m.text().substring(0, 120) + "...";
           LOG.warn("kvstore server: message listener failed on '{}'", text, e);
           m.conn().error(m.id(),
               "the server's message listener failed on '" + text + "': " + describe(e));
+        } finally {
+          runQuietly(() -> ranks.leaveListener(rank));
         }
       });
     } catch (RejectedExecutionException e) {
+      ranks.leaveListener(rank);
       m.conn().error(m.id(), "the kvstore server is shutting down");
     }
   }
 
   private String departedMessage(String what) {
-    return what + " cannot complete: " + String.join("; ", departed.values())
+    return what + " cannot complete: " + ranks.departures()
         + " (all " + config.numWorkers() + " workers must take part; restart the job from its"
         + " last checkpoint)";
   }
@@ -371,21 +560,13 @@ final class ServerState {
   /** Fails every request that waits for all workers. */
   private void failPending(String why) {
     for (KeyState ks : keys.values()) {
-      if (!ks.held.isEmpty()) {
-        String msg = "key '" + ks.key + "': the sync round was abandoned because " + why
-            + "; it needs pushes from all " + config.numWorkers() + " workers";
-        for (Held h : ks.held) {
-          h.conn().error(h.id(), msg);
-        }
-        ks.held.clear();
+      if (!ks.round.isEmpty()) {
+        ks.round.fail("key '" + ks.key + "': the sync round was abandoned because " + why
+            + "; it needs pushes from all " + config.numWorkers() + " workers");
       }
     }
-    if (!barrierWaiters.isEmpty()) {
-      String msg = "the barrier was abandoned because " + why;
-      for (Request.Barrier b : barrierWaiters) {
-        b.conn().error(b.id(), msg);
-      }
-      barrierWaiters.clear();
+    if (!barrier.isEmpty()) {
+      barrier.fail("the barrier was abandoned because " + why);
     }
   }
 
@@ -445,6 +626,9 @@ final class ServerState {
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the kvstore server is closed");
+    }
+    if (fatal != null) {
+      throw new KVStoreException(fatalMessage, fatal);
     }
   }
 

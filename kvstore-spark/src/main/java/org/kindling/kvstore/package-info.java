@@ -5,7 +5,7 @@
  * ({@link org.kindling.kvstore.DistKVStore}, from {@link org.kindling.kvstore.KVStores#connect}).
  * This package knows sockets and arrays only, not Spark.
  *
- * <h2>Wire protocol (version 1)</h2>
+ * <h2>Wire protocol (version 2)</h2>
  *
  * <p>TCP; every integer and float is little-endian. A frame is
  *
@@ -18,11 +18,16 @@
  * </pre>
  *
  * <p>The server checks the declared length before buffering the body: until the peer has
- * authenticated the limit is 1024 bytes, afterwards {@code KVStoreServerConfig.maxFrameBytes}.
- * A frame over the limit, a truncated field, a size that disagrees with the shape, or an unknown
- * type is answered with FATAL and closes that connection only.
+ * authenticated the limit is 1024 bytes; afterwards it depends on the type byte ({@code
+ * FrameLimits}): frames that carry an array may be as large as the largest key registered so far
+ * (by an INIT, with or without data) plus the largest header, capped by {@code
+ * KVStoreServerConfig.maxFrameBytes}; MESSAGE and SET_OPTIMIZER up to {@code maxMessageBytes};
+ * anything else a header. A frame over the limit, a truncated field, a size that disagrees with
+ * the shape, or an unknown type is answered with FATAL and closes that connection only.
  *
- * <p>Handshake (nothing else is accepted before it completes, within the auth timeout):
+ * <p>Connections still in the handshake are capped overall and per remote address; one over
+ * the cap gets FATAL kind 2 (try again) instead of a CHALLENGE. Handshake (nothing else is
+ * accepted before it completes, within the auth timeout):
  *
  * <pre>
  * server: CHALLENGE 0x01  magic:u32 ("KVKN") version:u32 nonce[32]
@@ -30,8 +35,13 @@
  *                         mac[32] = HMAC-SHA256(secret, nonce || rank:i32) clientNonce[32]
  * server: AUTH_OK   0x03  numWorkers:i32 mode:u8
  *                         proof[32] = HMAC-SHA256(secret, "KVKN-server" || clientNonce || rank:i32)
- *    or:  FATAL     0x04  kind:u8 (0 protocol, 1 authentication) message:str, then close
+ *    or:  FATAL     0x04  kind:u8 (0 protocol, 1 authentication, 2 try again) message:str,
+ *                         then close
  * </pre>
+ *
+ * <p>A rank has one live connection: a login claiming a connected rank gets FATAL kind 2 (the
+ * worker retries within its connect timeout; a dead worker's connection is closed after the
+ * idle timeout).
  *
  * <p>Both sides prove they know the per-job secret without sending it; the worker, too, accepts
  * only frames of at most 1024 bytes until the server's proof checks out.
@@ -48,19 +58,28 @@
  * BARRIER       0x15  id:i64
  * MESSAGE       0x16  id:i64 text:str       (to the server's MessageListener)
  * BYE           0x17  id:i64                (the worker leaves on purpose)
+ * HEARTBEAT     0x18  id:i64                (answered OK at once by the I/O thread)
  *
  * OK            0x80  id:i64
  * VALUE         0x81  id:i64 array data     (answers PULL and PUSHPULL)
  * ERROR         0x82  id:i64 message:str    (names the key and, for mismatches, both shapes)
  * </pre>
  *
- * <p>Semantics. INIT: the first INIT with data stores the value; later ones only check the
- * shape. PUSH in sync mode: the first push of a round assigns the key's merge buffer, later ones
- * add; after W pushes (requests, not distinct workers) the optimizer updates the value from the
- * sum, or the sum is assigned; then all held pushes are answered. In async mode each push is
- * applied at once and an optimizer is required. PULL answers the stored value at once. BARRIER
- * is released when W requests have arrived and can be reused. When the last connection of a
- * rank closes, pushes held in a sync round and barrier waiters fail with an ERROR naming the
- * rank, and new ones fail at once until that rank reconnects.
+ * <p>Semantics. INIT: the first INIT registers the shape, the first with data stores the value;
+ * later ones only check the shape (a worker sends the shape first, then rank 0 the value). PUSH
+ * in sync mode: a round takes one push per rank (a repeat gets ERROR); the first push assigns
+ * the key's merge buffer, later ones add; when all W ranks have pushed the optimizer updates the
+ * value from the sum, or the sum is assigned; then all held pushes are answered. In async mode
+ * each push is applied at once and an optimizer is required. PULL answers the stored value at
+ * once. BARRIER takes one request per rank, is released when all W are in, and can be reused.
+ *
+ * <p>Faults (decision 0023). When a rank's connection closes, pushes held in a sync round and
+ * barrier waiters fail with an ERROR naming the rank, and new ones fail at once until that rank
+ * reconnects. A round or barrier that waits {@code roundTimeout} for ranks that are connected
+ * but silent fails naming them and the key (a rank whose MESSAGE the driver is handling is
+ * busy, not silent). An authenticated connection silent for {@code idleTimeout} is closed; a
+ * worker heartbeats, and takes a server silent for its {@code heartbeatTimeout} for dead. An
+ * {@link java.lang.Error} on the server's state thread fails the server for good: every held and
+ * later request gets an ERROR naming it, and the driver's failure listener hears of it at once.
  */
 package org.kindling.kvstore;

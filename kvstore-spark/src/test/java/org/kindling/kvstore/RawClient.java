@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,12 @@ final class RawClient implements AutoCloseable {
   private final OutputStream out;
 
   RawClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, "127.0.0.1");
+  }
+
+  /** Connects from {@code localAddress} (any 127.x.y.z works on Linux loopback). */
+  RawClient(int port, String localAddress) throws IOException {
+    socket = new Socket("127.0.0.1", port, InetAddress.getByName(localAddress), 0);
     socket.setSoTimeout(20_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
@@ -80,7 +86,7 @@ final class RawClient implements AutoCloseable {
     a.writeIntLE(rank);
     a.writeIntLE(w);
     a.writeByte(SyncMode.SYNC.code());
-    a.writeBytes(Protocol.mac(secret, nonce, rank));
+    a.writeBytes(new JobMac(secret).answer(nonce, rank));
     byte[] clientNonce = new byte[Protocol.NONCE_BYTES];
     clientNonce[0] = 42;
     a.writeBytes(clientNonce);
@@ -91,7 +97,7 @@ final class RawClient implements AutoCloseable {
     assertThat(ok.readByte()).isEqualTo(SyncMode.SYNC.code());
     byte[] proof = new byte[Protocol.MAC_BYTES];
     ok.readBytes(proof);
-    assertThat(proof).isEqualTo(Protocol.serverProof(secret, clientNonce, rank));
+    assertThat(new JobMac(secret).checkProof(clientNonce, rank, proof)).isTrue();
   }
 
   /** As worker {@code rank} of 2: INIT {@code key} without data, then BARRIER; waits for both. */
@@ -140,6 +146,50 @@ final class RawClient implements AutoCloseable {
       // a reset also means the server closed it (a read timeout does not, and propagates)
       return true;
     }
+  }
+
+  /** Sends a request frame of {@code type} with {@code id} and a key, as a worker would. */
+  void writeRequest(byte type, long id, String key) throws IOException {
+    ByteBuf f = Unpooled.buffer();
+    f.writeByte(type);
+    f.writeLongLE(id);
+    if (key != null) {
+      Protocol.writeString(f, key);
+    }
+    writeFrame(f);
+  }
+
+  /** Sends PUSH {@code key} of {@code values} with request {@code id}. */
+  void push(long id, String key, float... values) throws IOException {
+    ByteBuf f = Unpooled.buffer();
+    f.writeByte(Protocol.PUSH);
+    f.writeLongLE(id);
+    Protocol.writeString(f, key);
+    Protocol.writeArrayHeader(f, Shape.of(values.length));
+    for (float v : values) {
+      f.writeFloatLE(v);
+    }
+    writeFrame(f);
+  }
+
+  /** Reads the next reply and returns "OK id", "ERROR id: message" or "VALUE id". */
+  String readReply() throws IOException {
+    byte[] frame = readFrame();
+    assertThat(frame).as("a reply before the server closes").isNotNull();
+    ByteBuf b = Unpooled.wrappedBuffer(frame);
+    byte type = b.readByte();
+    long id = b.readLongLE();
+    if (type == Protocol.ERROR) {
+      byte[] s = new byte[b.readIntLE()];
+      b.readBytes(s);
+      return "ERROR " + id + ": " + new String(s, StandardCharsets.UTF_8);
+    }
+    return Protocol.typeName(type) + " " + id;
+  }
+
+  /** Half-closes: the server sees end of stream. */
+  void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
   }
 
   @Override

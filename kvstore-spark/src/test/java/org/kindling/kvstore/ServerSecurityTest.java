@@ -11,7 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,14 +27,23 @@ class ServerSecurityTest {
   private KVStoreServer server;
   private DistKVStore worker;
 
+  /**
+   * Worker rank 0 of 2 is the legitimate one; rank 1 initializes by hand and leaves, so that the
+   * attackers below can log in as rank 1 (a rank has one live connection).
+   */
   @BeforeEach
-  void start() {
-    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
+  void start() throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(2).secret(SECRET)
         // long enough for a loaded CI machine to authenticate; the silent-peer test waits it out
         .maxFrameBytes(MAX_FRAME).authTimeout(Duration.ofMillis(3000))
         .optimizerFactory(TestSgd::parse).build());
-    worker = Workers.connect(server, SECRET, 0, 1);
-    worker.init("w", NDArray.of(new float[] {1, 2, 3}, Shape.of(3)));
+    worker = Workers.connect(server, SECRET, 0, 2);
+    CompletableFuture<Void> init = CompletableFuture.runAsync(
+        () -> worker.init("w", NDArray.of(new float[] {1, 2, 3}, Shape.of(3))));
+    try (RawClient rank1 = new RawClient(server.port())) {
+      rank1.initAndBarrier(SECRET, 1, "w", Shape.of(3));
+    }
+    init.join();
   }
 
   @AfterEach
@@ -44,35 +53,35 @@ class ServerSecurityTest {
   }
 
   /** The legitimate worker still gets correct answers. */
-  private void assertWorkerStillServed(float x) {
+  private void assertWorkerStillServed() {
     NDArray out = NDArray.zeros(3);
-    worker.pushPull("w", List.of(NDArray.of(new float[] {x, x, x}, Shape.of(3))), List.of(out));
-    assertThat(out.toFloatArray()).containsExactly(x, x, x);
+    worker.pull("w", out);
+    assertThat(out.toFloatArray()).containsExactly(1, 2, 3);
   }
 
   @Test
   void wrongSecretIsRefusedWithAnAuthenticationError() {
     byte[] wrong = "some-other-jobs-secret-000000000".getBytes();
-    assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", server.port(), wrong, 0,
-        1))
+    assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", server.port(), wrong, 1,
+        2))
         .isInstanceOf(KVStoreAuthenticationException.class)
         .hasMessageContaining("authentication failed")
         .hasMessageContaining("secret")
         .hasMessageContaining("127.0.0.1:" + server.port());
-    assertWorkerStillServed(5);
+    assertWorkerStillServed();
   }
 
   @Test
   void wrongWorkerCountOrModeIsRefused() {
     assertThatThrownBy(() -> KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0,
-        2))
+        1))
         .isInstanceOf(KVStoreAuthenticationException.class)
-        .hasMessageContaining("numWorkers=2").hasMessageContaining("1 worker(s)");
+        .hasMessageContaining("numWorkers=1").hasMessageContaining("2 worker(s)");
     assertThatThrownBy(() -> KVStores.connect("dist_async", "127.0.0.1", server.port(), SECRET,
-        0, 1))
+        1, 2))
         .isInstanceOf(KVStoreAuthenticationException.class)
         .hasMessageContaining("dist_async").hasMessageContaining("dist_sync");
-    assertWorkerStillServed(6);
+    assertWorkerStillServed();
   }
 
   @Test
@@ -87,7 +96,7 @@ class ServerSecurityTest {
       assertThat(raw.readFatal()).contains("expected AUTH");
       assertThat(raw.closedByServer()).isTrue();
     }
-    assertWorkerStillServed(7);
+    assertWorkerStillServed();
   }
 
   @Test
@@ -97,7 +106,7 @@ class ServerSecurityTest {
       assertThat(raw.readFatal()).contains("authentication failed").contains("3000 ms");
       assertThat(raw.closedByServer()).isTrue();
     }
-    assertWorkerStillServed(8);
+    assertWorkerStillServed();
   }
 
   @Test
@@ -110,26 +119,26 @@ class ServerSecurityTest {
       assertThat(raw.closedByServer()).isTrue();
     }
     try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 0, 1);
+      raw.authenticate(SECRET, 1, 2);
       // 1 MiB declared, only a few bytes sent: rejected from the length alone
       raw.writeRaw(Unpooled.buffer().writeIntLE(1 << 20).writeByte(Protocol.PUSH));
       assertThat(raw.readFatal()).contains("frame declares 1048576 bytes")
-          .contains("maxFrameBytes");
+          .contains("largest registered key has 12 bytes").contains("maxFrameBytes");
       assertThat(raw.closedByServer()).isTrue();
     }
-    assertWorkerStillServed(9);
+    assertWorkerStillServed();
   }
 
   @Test
   void garbageFramesCloseOnlyTheirConnection() throws Exception {
     try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 0, 1);
+      raw.authenticate(SECRET, 1, 2);
       raw.writeFrame(Unpooled.wrappedBuffer(new byte[] {0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
       assertThat(raw.readFatal()).contains("malformed frame").contains("0x7f");
       assertThat(raw.closedByServer()).isTrue();
     }
     try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 0, 1);
+      raw.authenticate(SECRET, 1, 2);
       ByteBuf push = Unpooled.buffer();
       push.writeByte(Protocol.PUSH);
       push.writeLongLE(1);
@@ -139,7 +148,7 @@ class ServerSecurityTest {
       assertThat(raw.closedByServer()).isTrue();
     }
     try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 0, 1);
+      raw.authenticate(SECRET, 1, 2);
       ByteBuf push = Unpooled.buffer();
       push.writeByte(Protocol.PUSH);
       push.writeLongLE(1);
@@ -156,7 +165,7 @@ class ServerSecurityTest {
       assertThat(raw.readFatal()).contains("frame declares");
       assertThat(raw.closedByServer()).isTrue();
     }
-    assertWorkerStillServed(10);
+    assertWorkerStillServed();
   }
 
   /** What a fake server does with the one connection it accepts. */

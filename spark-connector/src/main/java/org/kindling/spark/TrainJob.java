@@ -201,6 +201,13 @@ public final class TrainJob {
       if (states != null) {
         server.preloadOptimizerStates(states);
       }
+      String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
+      // a server that failed for good (out of memory while summing) ends the stage at once,
+      // with its cause as the job's error instead of the workers' echoes of it
+      server.setFailureListener(cause -> {
+        firstFailure.compareAndSet(null, cause.getMessage());
+        spark.sparkContext().cancelJobGroup(jobGroup);
+      });
       server.setMessageListener((rank, text) -> {
         if (text.startsWith(FAILURE_PREFIX)) {
           firstFailure.compareAndSet(null, "worker " + rank + " of " + config.numWorkers()
@@ -224,7 +231,7 @@ public final class TrainJob {
       TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
           server.port(), secret, resume);
       try {
-        runStage(spark, config, task, tracker, firstFailure);
+        runStage(spark, config, task, tracker, firstFailure, jobGroup);
       } catch (TrainingFailedException e) {
         // a checkpoint that could not be written stops the job; its message is the cause
         Throwable c = ckpt.failure();
@@ -266,22 +273,27 @@ public final class TrainJob {
         config.metrics(), progress, System::nanoTime);
     TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
         null, resume);
-    List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>());
+    List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>(),
+        "kindling-training-local-" + System.nanoTime());
     TaskOutcome o = outcomes.get(0);
     return new TrainResult(o.metrics(), config.modelPrefix(), config.epochs(), symbol.toJson(),
         o.params());
   }
 
-  /** Runs the barrier stage; a failure becomes a {@link TrainingFailedException}. */
+  /**
+   * Runs the barrier stage in job group {@code jobGroup} (so that it can be cancelled); a failure
+   * becomes a {@link TrainingFailedException}.
+   */
   private static List<TaskOutcome> runStage(SparkSession spark, TrainConfig config,
-      TrainTask task, ProgressTracker tracker, AtomicReference<String> firstFailure) {
+      TrainTask task, ProgressTracker tracker, AtomicReference<String> firstFailure,
+      String jobGroup) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Integer> ranks = IntStream.range(0, config.numWorkers()).boxed()
         .collect(Collectors.toList());
     JavaRDD<Integer> seeds = jsc.parallelize(ranks, config.numWorkers());
     RDD<TaskOutcome> stage = seeds.rdd().barrier()
         .mapPartitions(task, false, ClassTag$.MODULE$.apply(TaskOutcome.class));
-    jsc.setJobDescription("kindling training (" + config.numWorkers() + " workers)");
+    jsc.setJobGroup(jobGroup, "kindling training (" + config.numWorkers() + " workers)", false);
     try {
       Object collected = stage.collect();
       List<TaskOutcome> out = new ArrayList<>();
@@ -298,7 +310,7 @@ public final class TrainJob {
       }
       throw new TrainingFailedException("training failed: " + why, e);
     } finally {
-      jsc.setJobDescription(null);
+      jsc.clearJobGroup();
     }
   }
 

@@ -1,0 +1,95 @@
+package org.kindling.kvstore;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The requests held in one synchronous round: a key's pushes, or a barrier. A round takes
+ * exactly one request per rank (a repeat is refused by the caller, decision 0023) and completes
+ * when all W ranks are in. Owned by the server's state thread; the deadline task it carries runs
+ * there too.
+ */
+final class Round {
+  /** A held request: its connection, its id, and whether the reply carries the new value. */
+  record Held(Conn conn, long id, boolean pull) {}
+
+  private final String what;
+  private final List<Held> held = new ArrayList<>();
+  private final BitSet ranks = new BitSet();
+  private long number;
+  private ScheduledFuture<?> deadline;
+
+  /** {@code what} names the round in errors, e.g. "the sync round of key 'w'". */
+  Round(String what) {
+    this.what = what;
+  }
+
+  String what() {
+    return what;
+  }
+
+  /** Counts completed and failed rounds, so a deadline can tell whether its round still runs. */
+  long number() {
+    return number;
+  }
+
+  boolean isEmpty() {
+    return held.isEmpty();
+  }
+
+  boolean has(int rank) {
+    return ranks.get(rank);
+  }
+
+  /** Adds a request of a rank that is not in the round yet; returns true for the first one. */
+  boolean add(Held h) {
+    boolean first = held.isEmpty();
+    held.add(h);
+    ranks.set(h.conn().rank());
+    return first;
+  }
+
+  int size() {
+    return held.size();
+  }
+
+  /** The ranks in {@code [0, w)} that have not joined, ascending. */
+  List<Integer> missing(int w) {
+    List<Integer> out = new ArrayList<>();
+    for (int r = ranks.nextClearBit(0); r < w; r = ranks.nextClearBit(r + 1)) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** The ranks that joined, ascending. */
+  String present() {
+    return ranks.toString();
+  }
+
+  void setDeadline(ScheduledFuture<?> deadline) {
+    this.deadline = deadline;
+  }
+
+  /** Ends the round: returns its requests, clears it and cancels its deadline. */
+  List<Held> take() {
+    List<Held> out = List.copyOf(held);
+    held.clear();
+    ranks.clear();
+    number++;
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+    return out;
+  }
+
+  /** Ends the round and answers every held request with {@code message}. */
+  void fail(String message) {
+    for (Held h : take()) {
+      h.conn().error(h.id(), message);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package org.kindling.kvstore;
+
+/**
+ * What every connection handler of one server shares: its settings, its state thread, the job's
+ * MAC (built when the server starts), the handshake caps and the frame limits.
+ */
+record ServerParts(KVStoreServerConfig config, ServerState state, JobMac mac, LoginGate gate,
+    FrameLimits limits) {
+
+  static ServerParts of(KVStoreServerConfig config) {
+    JobMac mac = new JobMac(config.secretUnsafe()); // first: it may refuse this JVM
+    return new ServerParts(config, new ServerState(config), mac,
+        new LoginGate(config.maxUnauthenticated(), config.maxUnauthenticatedPerAddress()),
+        new FrameLimits(config.maxFrameBytes(), config.maxMessageBytes()));
+  }
+}

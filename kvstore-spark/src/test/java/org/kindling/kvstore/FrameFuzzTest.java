@@ -1,0 +1,165 @@
+package org.kindling.kvstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.SocketException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.testing.SeededProperty;
+
+/**
+ * Seeded fuzzing of the server's decoder: random, truncated, oversized and mangled frames, sent
+ * before or after authentication, each on its own connection, never crash the server or disturb
+ * the legitimate worker; each such connection ends (closed by the server at the bad frame or at
+ * the end of its stream). The server runs with the default limits.
+ */
+@Timeout(120)
+class FrameFuzzTest {
+  private static final byte[] SECRET = "fuzz-test-secret-0123456789abcdef".getBytes();
+  private static final byte[] REQUEST_TYPES = {Protocol.INIT, Protocol.PUSH, Protocol.PULL,
+      Protocol.PUSHPULL, Protocol.SET_OPTIMIZER, Protocol.BARRIER, Protocol.MESSAGE,
+      Protocol.BYE, Protocol.HEARTBEAT, Protocol.AUTH, (byte) 0x7f};
+
+  private KVStoreServer server;
+  private DistKVStore worker;
+
+  /** Rank 0 of 2 is the legitimate worker; the fuzzer logs in as rank 1. */
+  @BeforeEach
+  void start() throws Exception {
+    server = KVStoreServer.start(
+        KVStoreServerConfig.builder().numWorkers(2).secret(SECRET).build());
+    worker = Workers.connect(server, SECRET, 0, 2);
+    CompletableFuture<Void> init = CompletableFuture.runAsync(
+        () -> worker.init("w", NDArray.of(new float[] {1, 2, 3}, Shape.of(3))));
+    try (RawClient rank1 = new RawClient(server.port())) {
+      rank1.initAndBarrier(SECRET, 1, "w", Shape.of(3));
+    }
+    init.join();
+  }
+
+  @AfterEach
+  void stop() {
+    worker.close();
+    server.close();
+  }
+
+  /** What one fuzz connection sends, after logging in or not. */
+  record Attack(String kind, boolean authenticated, byte[] bytes) {
+    @Override
+    public String toString() {
+      return kind + (authenticated ? " after login: " : " before login: ")
+          + HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 64))
+          + (bytes.length > 64 ? "... (" + bytes.length + " bytes)" : "");
+    }
+  }
+
+  private static Attack generate(Random r) {
+    boolean login = r.nextInt(4) != 0;
+    int kind = r.nextInt(5);
+    ByteBuf b = Unpooled.buffer();
+    switch (kind) {
+      case 0 -> { // noise
+        byte[] noise = new byte[r.nextInt(300)];
+        r.nextBytes(noise);
+        b.writeBytes(noise);
+      }
+      case 1 -> { // a frame of a random type with a random body, maybe cut short
+        byte[] body = new byte[r.nextInt(200)];
+        r.nextBytes(body);
+        int declared = 1 + body.length + (r.nextBoolean() ? 0 : r.nextInt(100));
+        b.writeIntLE(declared).writeByte(REQUEST_TYPES[r.nextInt(REQUEST_TYPES.length)])
+            .writeBytes(body);
+      }
+      case 2 -> // a declared length far beyond any limit
+          b.writeIntLE(1 << 20 + r.nextInt(12)).writeByte(Protocol.PUSH)
+              .writeLongLE(r.nextLong());
+      case 3 -> { // a PUSH of the real key with a mangled array header or data
+        ByteBuf f = Unpooled.buffer();
+        f.writeByte(r.nextBoolean() ? Protocol.PUSH : Protocol.PUSHPULL).writeLongLE(9);
+        Protocol.writeString(f, "w");
+        f.writeByte(r.nextInt(3)).writeByte(r.nextInt(40));
+        for (int i = 0, n = r.nextInt(4); i < n; i++) {
+          f.writeIntLE(r.nextBoolean() ? r.nextInt(5) : r.nextInt());
+        }
+        for (int i = 0, n = r.nextInt(6); i < n; i++) {
+          f.writeFloatLE(r.nextFloat());
+        }
+        b.writeIntLE(f.readableBytes()).writeBytes(f);
+      }
+      default -> { // a well-formed frame, then a zero length
+        b.writeIntLE(9).writeByte(Protocol.HEARTBEAT).writeLongLE(r.nextLong()).writeIntLE(0);
+      }
+    }
+    byte[] bytes = new byte[b.readableBytes()];
+    b.readBytes(bytes);
+    return new Attack(new String[] {"noise", "random frame", "oversized", "mangled push",
+        "zero length"}[kind], login, bytes);
+  }
+
+  @Test
+  void noFrameCrashesTheServerOrDisturbsAnotherConnection() {
+    SeededProperty.check(60, FrameFuzzTest::generate, attack -> {
+      try (RawClient raw = new RawClient(server.port())) {
+        if (attack.authenticated()) {
+          raw.authenticate(SECRET, 1, 2);
+        } else {
+          raw.readChallenge();
+        }
+        try {
+          raw.writeRaw(Unpooled.wrappedBuffer(attack.bytes()));
+          raw.shutdownOutput();
+        } catch (SocketException e) {
+          // the server closed at the bad frame while the rest was still being written
+        }
+        assertThat(raw.closedByServer()).isTrue();
+      }
+      NDArray out = NDArray.zeros(3);
+      worker.pull("w", out);
+      assertThat(out.toFloatArray()).as("the legitimate worker's pull").containsExactly(1, 2, 3);
+    });
+  }
+
+  @Test
+  void theFrameLimitFollowsTheLargestRegisteredKeyNotTheCeiling() throws Exception {
+    int fits = FrameLimits.HEADER_BYTES + 12;
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 1, 2);
+      // 64 MiB declared: far below the 1 GiB ceiling, far above the 12-byte key "w"
+      raw.writeRaw(Unpooled.buffer().writeIntLE(64 << 20).writeByte(Protocol.PUSH));
+      assertThat(raw.readFatal()).contains("frame declares 67108864 bytes")
+          .contains("PUSH frames must be 1.." + fits + " bytes")
+          .contains("largest registered key has 12 bytes");
+    }
+    // registering a bigger key (an INIT without data) raises the limit for its value
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 1, 2);
+      ByteBuf init = Unpooled.buffer().writeByte(Protocol.INIT).writeLongLE(1);
+      Protocol.writeString(init, "big");
+      init.writeByte(0);
+      Protocol.writeArrayHeader(init, Shape.of(1 << 16));
+      raw.writeFrame(init);
+      assertThat(raw.readReply()).isEqualTo("OK 1");
+      float[] values = new float[1 << 16];
+      Arrays.fill(values, 1);
+      ByteBuf withData = Unpooled.buffer().writeByte(Protocol.INIT).writeLongLE(2);
+      Protocol.writeString(withData, "big");
+      withData.writeByte(Protocol.INIT_HAS_DATA);
+      Protocol.writeArrayHeader(withData, Shape.of(1 << 16));
+      for (float v : values) {
+        withData.writeFloatLE(v);
+      }
+      raw.writeFrame(withData);
+      assertThat(raw.readReply()).isEqualTo("OK 2");
+    }
+  }
+}
