@@ -3,6 +3,7 @@ package org.kindling.tensor.dnnl;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import org.kindling.tensor.op.KernelProvider;
+import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.BatchNorm;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.Deconvolution;
@@ -40,6 +41,8 @@ public final class DnnlProvider implements KernelProvider {
         new Registration<>(FullyConnected.OP,
             new DnnlFactory<>("FullyConnected", new DnnlFullyConnected())),
         new Registration<>(Pooling.OP, new DnnlFactory<>("Pooling", new DnnlPooling())),
-        new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())));
+        new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())),
+        new Registration<>(Activation.OP,
+            new DnnlFactory<>("Activation", new DnnlActivation())));
   }
 }
