@@ -27,7 +27,8 @@ import org.kindling.tensor.op.TensorView;
 /**
  * A layer of inputs {@code data, weight[, bias]} and one output, run by a forward, a
  * backward-data and a backward-weights primitive (convolution, inner product): the reorders
- * between the caller's row-major tensors and the layouts each primitive chose, and the
+ * between the caller's row-major tensors and the layouts each primitive chose (the forward's
+ * weights kept while the caller's stamp of them stays, {@link WeightCache}), and the
  * gradient requests (a gradient not wanted is not computed, or is discarded when the same
  * primitive makes a wanted one; {@code add} accumulates).
  */
