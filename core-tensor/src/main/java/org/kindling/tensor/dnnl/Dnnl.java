@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * thread count of the thread that made it, and keeps that split for every call.
  */
 final class Dnnl {
+  /** The backend's name in {@link org.kindling.tensor.op.Kernel#implementation()}. */
+  static final String NAME = "oneDNN";
   private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
   private static final Object LOCK = new Object();
   private static volatile Dnnl instance;

@@ -118,6 +118,11 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       return workspace;
     }
 
+    @Override
+    public String implementation() {
+      return Dnnl.NAME + " " + batchFwd.impl();
+    }
+
     private boolean batchStats(OpContext ctx) {
       return ctx.isTrain() && !p.useGlobalStats();
     }
