@@ -7,6 +7,7 @@ import java.util.Random;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
@@ -51,6 +52,27 @@ public final class OpRunner<P extends Record> {
     }
     this.kernel = op.selectKernel(
         new KernelSignature(sample.shapes(), sample.types(), outShapes, outTypes));
+  }
+
+  /**
+   * A runner on the default kernels ({@code kindling.cpu.accel=off} while the kernel is
+   * chosen). The NaN/Inf/-0 passes of the operator suites check these: the reference, like
+   * im2col and MXNet's native build, multiplies a Convolution's zero padding by the weights (a
+   * NaN or Inf weight there gives NaN), where oneDNN, like MXNet's MKL-DNN build, skips the
+   * padding (docs/accel.md).
+   */
+  public static <P extends Record> OpRunner<P> onDefaultKernels(OpDef<P> def, Sample<P> sample) {
+    CpuAccel.configure(CpuAccel.Mode.OFF, 0);
+    try {
+      return new OpRunner<>(def, sample);
+    } finally {
+      CpuAccel.reset();
+    }
+  }
+
+  /** The kernel's backend and implementation ({@link Kernel#implementation()}). */
+  public String implementation() {
+    return kernel.implementation();
   }
 
   /** The operator instance. */
