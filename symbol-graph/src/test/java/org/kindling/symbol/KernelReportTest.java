@@ -49,7 +49,7 @@ class KernelReportTest {
   }
 
   @Test
-  void aGraphWithoutAcceleratedOperatorsSaysSo() {
+  void aGraphWithoutAcceleratedOperatorsSaysSo() throws Exception {
     Symbol relu = Symbol.fromJson("{\"nodes\": [{\"op\": \"null\", \"name\": \"data\", "
         + "\"inputs\": []}, {\"op\": \"relu\", \"name\": \"r\", \"inputs\": [[0, 0, 0]]}], "
         + "\"arg_nodes\": [0], \"heads\": [[1, 0, 0]]}", "relu.json");

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * conf and the CLI all end here.
  *
  * <ul>
- *   <li>{@value #MODE}: {@code auto} (an accelerated kernel where its rules hold and,
- *       for Winograd, where it measured faster; the default kernel elsewhere), {@code off} (the
- *       default kernels only) or {@code force} (accelerated kernels wherever their rules hold;
+ *   <li>{@value #MODE}: {@code auto} (the {@link #DEFAULT}: an accelerated kernel where its
+ *       rules hold and, for Winograd, where it measured faster; the default kernel elsewhere),
+ *       {@code off} (the default kernels only) or {@code force} (accelerated kernels wherever their rules hold;
  *       binding a layer no backend can run fails, naming the operator, its signature and the
  *       rule);
  *   <li>{@value #THREADS}: OpenMP threads of each oneDNN call (default: the
