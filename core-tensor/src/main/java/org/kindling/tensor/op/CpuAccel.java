@@ -1,7 +1,7 @@
 package org.kindling.tensor.op;
 
 import java.util.Locale;
-import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.slf4j.Logger;
@@ -77,7 +77,7 @@ public final class CpuAccel {
   private static final Logger LOG = LoggerFactory.getLogger(CpuAccel.class);
   private static volatile Settings configured;
   /** The settings last logged: each JVM says once which it runs with, and again on a change. */
-  private static volatile Settings logged;
+  private static final AtomicReference<Settings> LOGGED = new AtomicReference<>();
 
   private CpuAccel() {}
 
@@ -111,8 +111,7 @@ public final class CpuAccel {
     if (s == null) {
       s = resolve(System::getProperty);
     }
-    if (!Objects.equals(s, logged)) {
-      logged = s;
+    if (!s.equals(LOGGED.getAndSet(s))) {
       LOG.info("CPU acceleration: {} ({})", s, source);
     }
     return s;
