@@ -148,6 +148,23 @@ final class EngineSteps {
     return out;
   }
 
+  /** Each node's kernel, in the order the forward pass runs them. */
+  List<KernelReport.Choice> choices() {
+    Graph g = graph.graph();
+    List<KernelReport.Choice> out = new ArrayList<>();
+    for (ExecGraph.Step s : graph.forwardSteps()) {
+      ExecGraph.Forward f = (ExecGraph.Forward) s;
+      for (int n : new int[] {f.node(), f.folded(), f.epilogue()}) {
+        if (n >= 0) {
+          Node node = g.node(n);
+          out.add(new KernelReport.Choice(node.name(), node.op().op().name(),
+              kernels[n].implementation()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The kernel of node {@code n} for the shapes and types of values {@code in} and {@code out}. */
   private Kernel selectKernel(Node n, int[] in, int[] out) {
     return selectKernel(n, n.op(), in, out);

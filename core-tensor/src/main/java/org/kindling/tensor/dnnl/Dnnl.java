@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * core, as MXNet's one CPU worker with OpenMP threads does.
  */
 final class Dnnl {
+  /** The backend's name in {@link org.kindling.tensor.op.Kernel#implementation()}. */
+  static final String NAME = "oneDNN";
   private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
   private static final Object LOCK = new Object();
   private static volatile Dnnl instance;

@@ -98,6 +98,11 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   }
 
   @Override
+  public String implementation() {
+    return Dnnl.NAME + " " + fwd.impl();
+  }
+
+  @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
     try (Call c = call(ctx)) {
       IntMemoryMap a = c.args();

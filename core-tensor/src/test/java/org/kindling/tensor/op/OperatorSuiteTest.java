@@ -48,6 +48,7 @@ class OperatorSuiteTest {
   private static <P extends Record> void forward(OpCase<P> c) {
     boolean train = c.sample().train();
     for (boolean specials : new boolean[] {false, true}) {
+      // on NaN/Inf the default kernels only (OpRunner#onDefaultKernels says why)
       OpRunner<P> run = specials ? OpRunner.onDefaultKernels(c.op(), c.sample())
           : new OpRunner<>(c.op(), c.sample());
       double[][] in = run.inputs(new Random(c.seed() + (specials ? 1 : 0)), specials);

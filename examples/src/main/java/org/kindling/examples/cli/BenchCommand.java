@@ -8,10 +8,10 @@ import java.util.concurrent.Callable;
 import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.engine.ThreadBudget;
-import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.profile.Profiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,15 +46,10 @@ final class BenchCommand implements Callable<Integer> {
             + " batch:",
         "  network<TAB>batch<TAB>images/s",
         "A network's sweep stops after a batch whose forward pass took longer than"
-            + " --max-seconds (the larger batches are skipped, said on stderr)."
+            + " --max-seconds (the larger batches are skipped, said on stderr). --threads also"
+            + " sets the engine's thread budget (" + ThreadBudget.CORES + ")."
       })
   static final class Score implements Callable<Integer> {
-    /** Read by the CPU acceleration backends when they bind: {@code auto} or {@code off}. */
-    static final String ACCEL = CpuAccel.MODE;
-
-    /** Threads of the CPU acceleration backend. */
-    static final String THREADS = CpuAccel.THREADS;
-
     @Spec CommandSpec spec;
 
     @Option(names = "--network", required = true, split = ",", paramLabel = "NAME[,NAME..]",
@@ -66,15 +61,8 @@ final class BenchCommand implements Callable<Integer> {
         description = "batch sizes (default 1,2,4,8,16,32,64,128,256)")
     List<Integer> batches = List.of(1, 2, 4, 8, 16, 32, 64, 128, 256);
 
-    @Option(names = "--accel", paramLabel = "on|off",
-        description = "the accelerated CPU path: on (default; system property " + ACCEL
-            + "=auto) or off (" + ACCEL + "=off)")
-    String accel = "on";
-
-    @Option(names = "--threads", paramLabel = "N",
-        description = "CPU threads: sets " + THREADS + " and the engine's thread budget ("
-            + ThreadBudget.CORES + "); default: the JVM's processors")
-    Integer threads;
+    /** {@code --threads} also sets the engine's thread budget ({@link ThreadBudget#CORES}). */
+    @Mixin CpuAccelOption accel;
 
     @Option(names = "--warmup", paramLabel = "N",
         description = "untimed forward passes per batch (default 5, as the script)")
@@ -99,11 +87,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       validate();
-      // before anything binds: the backend and the engine read these once, when first used
-      System.setProperty(ACCEL, accel.equals("on") ? "auto" : "off");
-      if (threads != null) {
-        System.setProperty(THREADS, Integer.toString(threads));
-        System.setProperty(ThreadBudget.CORES, Integer.toString(threads));
+      // before anything binds: the engine reads its budget once, when first used
+      accel.applyToThisJvm();
+      if (accel.threads() != null) {
+        System.setProperty(ThreadBudget.CORES, Integer.toString(accel.threads()));
       }
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
@@ -147,12 +134,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void validate() {
-      if (!accel.equals("on") && !accel.equals("off")) {
-        throw usage("--accel must be on or off, got '" + accel + "'");
-      }
-      if (threads != null && threads < 1) {
-        throw usage("--threads must be >= 1, got " + threads);
-      }
+      accel.sparkConf(); // a usage error for a bad --accel or --threads
       for (int b : batches) {
         if (b < 1) {
           throw usage("--batch sizes must be >= 1, got " + b);
