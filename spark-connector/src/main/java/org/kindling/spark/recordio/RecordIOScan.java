@@ -63,11 +63,11 @@ final class RecordIOScan implements Scan, Batch {
       return new InputPartition[0];
     }
     int n = numParts(split.totalBytes());
-    String files = split.files().stream().map(f -> f.path().toString())
+    String joined = split.files().stream().map(f -> f.path().toString())
         .collect(Collectors.joining(";"));
     InputPartition[] parts = new InputPartition[n];
     for (int k = 0; k < n; k++) {
-      parts[k] = new RecordIOInputPartition(files, split.totalBytes(), k, n);
+      parts[k] = new RecordIOInputPartition(joined, split.totalBytes(), k, n);
     }
     return parts;
   }
