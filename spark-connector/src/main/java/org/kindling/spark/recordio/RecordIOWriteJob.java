@@ -12,10 +12,12 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -91,14 +93,14 @@ final class RecordIOWriteJob {
     Path staging = new Path(dir, "_temporary-" + UUID.randomUUID());
     PartFileWriter writer = new PartFileWriter(staging.toString(), first,
         new RecordPacker(options.header()), new HadoopConfHolder(conf));
-    int parts = projected.rdd().getNumPartitions();
+    JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
+    int parts = rows.getNumPartitions();
     List<Long> counts;
     try {
       if (!fs.mkdirs(staging)) {
         throw new IOException("cannot create the staging directory " + staging);
       }
-      counts = projected.queryExecution().toRdd().toJavaRDD()
-          .mapPartitionsWithIndex(writer, false).collect();
+      counts = rows.mapPartitionsWithIndex(writer, false).collect();
       commitJob(fs, staging, dir, first, parts);
     } catch (Exception e) {
       // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.

@@ -26,7 +26,7 @@ final class RecordPacker implements Serializable {
   /**
    * The record of {@code row}.
    *
-   * @throws IllegalArgumentException if {@code data} is null or a label is not finite-sized
+   * @throws IllegalArgumentException naming {@code where} if {@code data} or a label is null
    */
   byte[] pack(InternalRow row, String where) {
     if (row.isNullAt(0)) {
