@@ -7,6 +7,7 @@ import java.util.Random;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.op.Domain;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
@@ -51,6 +52,21 @@ public final class OpRunner<P extends Record> {
     }
     this.kernel = op.selectKernel(
         new KernelSignature(sample.shapes(), sample.types(), outShapes, outTypes));
+  }
+
+  /**
+   * A runner on the default kernels, for inputs with NaN/Inf/-0: the reference, like im2col and
+   * MXNet's native build, multiplies a Convolution's zero padding by the weights (a NaN or Inf
+   * weight there gives NaN), where oneDNN, like MXNet's MKL-DNN build, skips the padding
+   * (docs/accel.md), so such inputs check the default kernels only.
+   */
+  public static <P extends Record> OpRunner<P> onDefaultKernels(OpDef<P> def, Sample<P> sample) {
+    CpuAccel.configure(CpuAccel.Mode.OFF, 0);
+    try {
+      return new OpRunner<>(def, sample);
+    } finally {
+      CpuAccel.reset();
+    }
   }
 
   /** The operator instance. */

@@ -1,6 +1,7 @@
 /**
  * Kindling's data input: MXNet RecordIO files ({@code .rec}, {@code .idx}), image records,
- * byte-range partitioning of RecordIO data over any Hadoop {@code FileSystem} (file, hdfs, s3a),
+ * byte-range partitioning of RecordIO data over any Hadoop {@code FileSystem} (file, hdfs, s3a) or
+ * S3 ({@code s3://}, native),
  * prefetching, batch iteration and the packers behind {@code kindling im2rec}.
  *
  * <p>Subpackages:
@@ -8,6 +9,8 @@
  * <ul>
  *   <li>{@link org.kindling.io.recordio} — the RecordIO writer and reader and the {@code .idx}
  *       index;
+ *   <li>{@link org.kindling.io.source} — byte stores (Hadoop {@code FileSystem}, native S3),
+ *       ranged reads with retries and read-ahead, and atomic commit per store;
  *   <li>{@link org.kindling.io.split} — partitioning into N parts, part readers, prefetching, and
  *       the {@code recordio dump} logic;
  *   <li>{@link org.kindling.io.image} — the image record header and the raw-image batch iterator;

@@ -50,7 +50,7 @@ final class CheckpointDirectory {
       return null;
     }
     Path p = new Path(prefix);
-    Path dir = HadoopFiles.fileSystem(p, conf).makeQualified(p).getParent();
+    Path dir = HadoopFiles.qualify(p, conf).getParent();
     String base = p.getName();
     List<String> existing = new ArrayList<>();
     for (String name : HadoopFiles.list(dir, conf)) {

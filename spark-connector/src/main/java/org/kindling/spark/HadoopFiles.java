@@ -1,21 +1,22 @@
 package org.kindling.spark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.kindling.io.source.AtomicOutput;
+import org.kindling.io.source.ByteSource;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.StoreEntry;
 
 /**
  * Small-file reads and atomic writes on any Hadoop {@link FileSystem} (hdfs, file, s3a), the
  * way checkpoints and model directories are stored.
  *
- * <p>An atomic write goes to a hidden temporary name in the target's directory and is renamed
- * over the target only after the stream closed successfully, so a reader never sees a
- * half-written checkpoint, even if the driver dies mid-write.
+ * <p>An atomic write ({@link org.kindling.io.source.AtomicOutput}) publishes the file only once it
+ * is complete, so a reader never sees a half-written checkpoint, even if the driver dies
+ * mid-write.
  */
 public final class HadoopFiles {
 
@@ -33,83 +34,65 @@ public final class HadoopFiles {
   }
 
   /**
-   * Writes {@code bytes} to {@code target} atomically (temporary file + rename), replacing an
-   * existing file. Parent directories are created.
+   * Writes {@code bytes} to {@code target} atomically, replacing an existing file: through the
+   * io module's one atomic commit for the target's store (temporary file + rename on HDFS and
+   * local files, a PUT or completed multipart upload on S3, never a copy). Parent directories are
+   * created.
    *
-   * @throws IOException naming the target if the write or the rename fails
+   * @throws IOException naming the target if the write or the commit fails
    */
   public static void writeAtomically(Path target, byte[] bytes, Configuration conf)
       throws IOException {
-    FileSystem fs = fileSystem(target, conf);
-    Path qualified = fs.makeQualified(target);
-    Path dir = qualified.getParent();
-    if (dir != null && !fs.exists(dir) && !fs.mkdirs(dir)) {
-      throw new IOException("cannot create directory " + dir);
-    }
-    Path tmp = new Path(dir, "." + qualified.getName() + ".tmp-" + UUID.randomUUID());
-    boolean done = false;
-    try {
-      try (OutputStream out = fs.create(tmp, false)) {
-        out.write(bytes);
-      }
-      if (!fs.rename(tmp, qualified)) {
-        // HDFS and the raw local FS refuse to rename over an existing file: replace it. The
-        // target is never half-written; at worst it is briefly absent.
-        if (fs.exists(qualified) && !fs.delete(qualified, false)) {
-          throw new IOException("cannot replace existing " + qualified);
-        }
-        if (!fs.rename(tmp, qualified)) {
-          throw new IOException("cannot rename " + tmp + " to " + qualified);
-        }
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        try {
-          fs.delete(tmp, false);
-        } catch (IOException ignored) {
-          // the original failure is the one to report
-        }
-      }
+    try (AtomicOutput out = ByteStores.create(target, conf)) {
+      out.stream().write(bytes);
+      out.commit();
     }
   }
 
   /**
-   * Reads a whole file.
+   * Reads a whole file through its store ({@code s3://} included), retried on transient failures.
    *
    * @throws IOException naming the file if it is missing, unreadable or too large
    */
   public static byte[] readAll(Path file, Configuration conf) throws IOException {
-    FileSystem fs = fileSystem(file, conf);
-    if (!fs.exists(file)) {
+    ByteStore store = ByteStores.forPath(file, conf);
+    StoreEntry entry = store.stat(store.qualify(file));
+    if (entry == null || entry.directory()) {
       throw new java.io.FileNotFoundException(file + ": no such file");
     }
-    long len = fs.getFileStatus(file).getLen();
-    if (len > MAX_READ_BYTES) {
-      throw new IOException(file + ": " + len + " bytes is too large to read at once");
+    if (entry.size() > MAX_READ_BYTES) {
+      throw new IOException(file + ": " + entry.size() + " bytes is too large to read at once");
     }
-    try (InputStream in = fs.open(file)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
-      in.transferTo(out);
-      return out.toByteArray();
+    byte[] bytes = new byte[(int) entry.size()];
+    try (ByteSource source = ByteStores.open(store, entry, conf)) {
+      source.readFully(0, bytes, 0, bytes.length);
     }
+    return bytes;
   }
 
-  /** True if {@code file} exists. */
+  /** True if {@code file} exists (as a file or directory). */
   public static boolean exists(Path file, Configuration conf) throws IOException {
-    return fileSystem(file, conf).exists(file);
+    ByteStore store = ByteStores.forPath(file, conf);
+    return store.stat(store.qualify(file)) != null;
   }
 
-  /** The names of the files in {@code dir} (none if it does not exist). */
+  /** {@code path} fully qualified on its store (scheme, authority, absolute path). */
+  public static Path qualify(Path path, Configuration conf) throws IOException {
+    return ByteStores.forPath(path, conf).qualify(path);
+  }
+
+  /** The names of the files in {@code dir}, sorted (none if it does not exist). */
   public static java.util.List<String> list(Path dir, Configuration conf) throws IOException {
-    FileSystem fs = fileSystem(dir, conf);
+    ByteStore store = ByteStores.forPath(dir, conf);
     java.util.List<String> out = new java.util.ArrayList<>();
-    if (!fs.exists(dir)) {
+    Path qualified = store.qualify(dir);
+    StoreEntry entry = store.stat(qualified);
+    if (entry == null || !entry.directory()) {
       return out;
     }
-    for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
-      if (st.isFile()) {
-        out.add(st.getPath().getName());
+    for (StoreEntry e : store.list(qualified)) {
+      if (!e.directory()) {
+        out.add(e.path().getName());
       }
     }
     java.util.Collections.sort(out);
@@ -122,9 +105,6 @@ public final class HadoopFiles {
    * @throws IOException naming the file if it exists and cannot be deleted
    */
   public static void delete(Path file, Configuration conf) throws IOException {
-    FileSystem fs = fileSystem(file, conf);
-    if (!fs.delete(file, false) && fs.exists(file)) {
-      throw new IOException("cannot delete " + file);
-    }
+    ByteStores.forPath(file, conf).delete(file);
   }
 }

@@ -63,7 +63,8 @@ final class DjlSession implements MinibatchSession {
     x = new NDArray[b.count()];
     y = new NDArray[b.count()];
     for (int i = 0; i < b.count(); i++) {
-      x[i] = staged.create(b.features(i), new Shape(network.batchShape(b.batchSize())));
+      x[i] = staged.create(network.input(b.features(i), b.batchSize()),
+          new Shape(network.batchShape(b.batchSize())));
       y[i] = staged.create(Batches.asFloats(b.labels(i)), new Shape(b.batchSize()));
     }
   }
@@ -72,6 +73,7 @@ final class DjlSession implements MinibatchSession {
   static SequentialBlock block(Network network) {
     SequentialBlock net = new SequentialBlock();
     switch (network) {
+      case RESNET18 -> DjlResNet.addLayers(net);
       case MLP -> net
           .add(Linear.builder().setUnits(Network.MLP_HIDDEN[0]).build())
           .add(Activation::relu)
@@ -113,11 +115,14 @@ final class DjlSession implements MinibatchSession {
     model.getBlock().getParameters().values().forEach(p -> p.getArray().toFloatArray());
   }
 
+  /** The trained parameters: BatchNorm's moving statistics are DJL parameters too, not counted. */
   @Override
   public long parameterCount() {
     long n = 0;
     for (Parameter p : model.getBlock().getParameters().values()) {
-      n += p.getArray().size();
+      if (p.requiresGradient()) {
+        n += p.getArray().size();
+      }
     }
     return n;
   }
@@ -125,7 +130,8 @@ final class DjlSession implements MinibatchSession {
   @Override
   public float[] predict(float[] pixels, int count) {
     try (NDManager scope = staged.newSubManager()) {
-      NDArray images = scope.create(pixels, new Shape(network.batchShape(count)));
+      NDArray images = scope.create(network.input(pixels, count),
+          new Shape(network.batchShape(count)));
       return trainer.evaluate(new NDList(images)).singletonOrThrow().toFloatArray();
     }
   }

@@ -13,11 +13,13 @@ import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
+import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.op.nn.Activation;
 
 /**
  * Kindling, locally (no Spark, no KVStore): the MLP symbol {@code FullyConnected-relu x2 +
- * FullyConnected + SoftmaxOutput}, or the zoo's {@code lenet} (MXNet's {@code lenet.py}),
+ * FullyConnected + SoftmaxOutput}, the zoo's {@code lenet} (MXNet's {@code lenet.py}) or
+ * {@code resnet18_v1} (MXNet's {@code resnet-v1.py}) on 3x32x32,
  * trained by the symbol-graph {@link Module} with {@code forwardBackward} and {@code update}, SGD
  * with momentum and {@code rescale_grad = 1/batch} (what MXNet's Module sets, since
  * {@code SoftmaxOutput} sums over the batch), Xavier weights with MXNet's defaults.
@@ -27,13 +29,24 @@ import org.kindling.tensor.op.nn.Activation;
  * threads as in any other Kindling process; {@code -Dkindling.engine.threads} or
  * {@code -Dkindling.blas.threads} override the split. The engine is created on first use; each
  * framework has a JVM of its own ({@link TrainWorker}), so nothing touched it before.
+ *
+ * <p>Kernels: {@code kindling.cpu.accel} is set to this runner's mode before anything binds
+ * ({@code auto}: oneDNN where docs/accel.md says so; {@code off}: the default kernels), with
+ * oneDNN's threads per call from the thread budget (its BLAS threads) unless
+ * {@code -Dkindling.cpu.threads} says otherwise.
  */
 public final class KindlingRunner implements FrameworkRunner {
   private static final int CLASSES = FashionMnist.CLASSES;
+  private final CpuAccel.Mode mode;
+
+  /** Kindling with {@code kindling.cpu.accel} set to {@code mode}. */
+  public KindlingRunner(CpuAccel.Mode mode) {
+    this.mode = mode;
+  }
 
   @Override
   public String name() {
-    return "Kindling";
+    return "Kindling, accel " + mode;
   }
 
   @Override
@@ -44,11 +57,15 @@ public final class KindlingRunner implements FrameworkRunner {
     }
     ThreadBudget budget = ThreadBudget.fromSystemProperties();
     Blas.setNumThreads(budget.blasThreads()); // in case another runner changed it
+    System.setProperty(CpuAccel.MODE, mode.toString()); // before the module binds
+    CpuAccel.Settings accel = CpuAccel.settings();
     String version = MavenVersions.of("org.kindling", "kindling-symbol-graph");
     try (Session s = new Session(setup)) {
       return EpochLoop.run(name(), version,
           "SGD momentum " + o.momentum() + ", float32, " + engineDescription(budget)
-              + ", OpenBLAS threads " + Blas.numThreads(),
+              + ", OpenBLAS threads " + Blas.numThreads() + ", " + CpuAccel.MODE + "="
+              + accel.mode() + (accel.mode() == CpuAccel.Mode.OFF ? ""
+                  : " (oneDNN threads per call " + accel.threads() + ")"),
           s, setup);
     }
   }
@@ -72,11 +89,13 @@ public final class KindlingRunner implements FrameworkRunner {
     return Symbol.softmaxOutput("softmax", x);
   }
 
-  /** The symbol of {@code network}: {@link #mlp()}, or LeNet from the zoo. */
+  /** The symbol of {@code network}: {@link #mlp()}, or LeNet or ResNet-18 v1 from the zoo. */
   static Symbol symbol(Network network) {
     return switch (network) {
       case MLP -> mlp();
       case LENET -> Zoo.get("lenet", CLASSES, Shape.of(1, 28, 28));
+      case RESNET18 -> Zoo.get("resnet18_v1", CLASSES,
+          Shape.of(3, Network.RESNET_SIDE, Network.RESNET_SIDE));
     };
   }
 
@@ -113,7 +132,8 @@ public final class KindlingRunner implements FrameworkRunner {
       batches = new DataBatch[b.count()];
       for (int i = 0; i < b.count(); i++) {
         batches[i] = new DataBatch(
-            List.of(NDArray.of(b.features(i), shape(network, b.batchSize()))),
+            List.of(NDArray.of(network.input(b.features(i), b.batchSize()),
+                shape(network, b.batchSize()))),
             List.of(NDArray.of(Batches.asFloats(b.labels(i)), Shape.of(b.batchSize()))),
             0);
       }
@@ -146,7 +166,8 @@ public final class KindlingRunner implements FrameworkRunner {
         inferenceRows = count;
       }
       try (DataBatch batch = new DataBatch(
-          List.of(NDArray.of(pixels, shape(network, count))), List.of(), 0)) {
+          List.of(NDArray.of(network.input(pixels, count), shape(network, count))), List.of(),
+          0)) {
         module.forward(batch, false);
         return module.outputs().get(0).toFloatArray(); // the softmax probabilities
       }

@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.kindling.bench.MachineInfo;
 import org.kindling.bench.MarkdownTable;
+import org.kindling.tensor.op.CpuAccel;
 
 /**
- * The {@code train} benchmark: for each requested network (the MLP 784-512-256-10, LeNet),
+ * The {@code train} benchmark: for each requested network (the MLP 784-512-256-10, LeNet,
+ * ResNet-18),
  * trains it on Fashion-MNIST in each requested framework in turn, each in a JVM of its own
  * ({@link ChildJvm}, {@link TrainWorker}; same flags, class path and environment), and prints a
  * Markdown section per network (machine line, OpenBLAS kernel, data, then one table row per
@@ -20,7 +22,8 @@ import org.kindling.bench.MarkdownTable;
  *
  * <p>A framework that is missing from the class path, fails, crashes its JVM or has no such
  * network gets a row saying so; the others still run. Usage: {@code TrainBench [--networks
- * mlp,lenet] [--epochs N] [--frameworks kindling,pytorch,mxnet,dl4j,mllib] [--train-limit N]
+ * mlp,lenet,resnet18] [--epochs N] [--frameworks kindling,kindling-off,pytorch,mxnet,dl4j,mllib]
+ * [--train-limit N]
  * [--test-limit N] ...} (see {@link TrainOptions}); {@code bench/run-train} sets the JVM flags
  * Spark and DJL need.
  */
@@ -126,7 +129,8 @@ public final class TrainBench {
     TrainOptions o = s.options();
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT,
-        "### train: %s on Fashion-MNIST, batch %d, SGD lr %s momentum %s, %d threads per framework",
+        "### train: %s on Fashion-MNIST, batch %d, SGD lr %s momentum %s, %d threads per"
+            + " framework",
         s.network().title(), o.batchSize(), s.learningRate(), o.momentum(), o.threads()));
     lines.add("");
     lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
@@ -147,7 +151,8 @@ public final class TrainBench {
   /** The runner for a framework id; creating it touches none of the framework's classes. */
   static FrameworkRunner runner(String id) {
     Supplier<FrameworkRunner> s = switch (id) {
-      case KINDLING -> KindlingRunner::new;
+      case KINDLING -> () -> new KindlingRunner(CpuAccel.Mode.AUTO);
+      case "kindling-off" -> () -> new KindlingRunner(CpuAccel.Mode.OFF);
       case "pytorch" -> PytorchRunner::new;
       case "mxnet" -> MxnetRunner::new;
       case "dl4j" -> Dl4jRunner::new;

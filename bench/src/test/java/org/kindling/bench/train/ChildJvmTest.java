@@ -35,14 +35,15 @@ class ChildJvmTest {
     writeSplit("t10k", 50, r);
     TrainOptions o = TrainOptions.parse("--epochs", "2", "--data-dir", dir.toString(),
         "--threads", "1", "--timeout-minutes", "5");
-    TrainResult res = ChildJvm.run("Kindling", "kindling", Network.MLP, o);
+    TrainResult res = ChildJvm.run("Kindling", "kindling-off", Network.MLP, o);
     assertThat(res.ran()).as(res.notes()).isTrue();
-    assertThat(res.framework()).isEqualTo("Kindling");
+    assertThat(res.framework()).isEqualTo("Kindling, accel off");
     assertThat(res.samplesPerSecond()).hasSize(2);
     assertThat(Stats.min(res.samplesPerSecond())).isPositive();
     assertThat(res.epochs()).isEqualTo("1 + 2");
     assertThat(res.testAccuracy()).isBetween(0.0, 1.0);
-    assertThat(res.notes()).startsWith("535,818 parameters, ");
+    assertThat(res.notes()).startsWith("535,818 parameters, ")
+        .contains("kindling.cpu.accel=off");
   }
 
   @Test

@@ -11,15 +11,34 @@ import org.kindling.tensor.Shape;
 class NetworkTest {
 
   @Test
-  void bothNetworksReadTheSame784FloatsPerImage() {
+  void mlpAndLenetReadThe784FloatsOfAnImageUnchanged() {
     assertThat(Network.MLP.batchShape(128)).containsExactly(128, 784);
     assertThat(Network.LENET.batchShape(128)).containsExactly(128, 1, 28, 28);
-    for (Network n : Network.values()) {
-      long perSample = 1;
-      for (long d : n.sampleShape()) {
-        perSample *= d;
+    float[] pixels = new float[2 * FashionMnist.FEATURES];
+    assertThat(Network.MLP.input(pixels, 2)).isSameAs(pixels);
+    assertThat(Network.LENET.input(pixels, 2)).isSameAs(pixels);
+  }
+
+  @Test
+  void resnetReadsEachImagePaddedTo32SquareOnThreeChannels() {
+    assertThat(Network.RESNET18.batchShape(4)).containsExactly(4, 3, 32, 32);
+    float[] pixels = new float[2 * FashionMnist.FEATURES];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = i + 1;
+    }
+    float[] x = Network.RESNET18.input(pixels, 2);
+    assertThat(x).hasSize(2 * 3 * 32 * 32);
+    for (int n = 0; n < 2; n++) {
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < 32; y++) {
+          for (int col = 0; col < 32; col++) {
+            boolean inside = y >= 2 && y < 30 && col >= 2 && col < 30;
+            float expected = inside ? pixels[n * 784 + (y - 2) * 28 + col - 2] : 0f;
+            assertThat(x[((n * 3 + c) * 32 + y) * 32 + col])
+                .as("image %d channel %d (%d, %d)", n, c, y, col).isEqualTo(expected);
+          }
+        }
       }
-      assertThat(perSample).as(n.id()).isEqualTo(FashionMnist.FEATURES);
     }
   }
 
@@ -28,7 +47,7 @@ class NetworkTest {
     assertThat(Network.of(" LeNet ")).isEqualTo(Network.LENET);
     assertThat(Network.of("mlp")).isEqualTo(Network.MLP);
     assertThatThrownBy(() -> Network.of("vgg16"))
-        .hasMessageContaining("unknown network 'vgg16'").hasMessageContaining("mlp,lenet");
+        .hasMessageContaining("unknown network 'vgg16'").hasMessageContaining("mlp,lenet,resnet18");
   }
 
   /**
@@ -51,6 +70,31 @@ class NetworkTest {
     assertThat(fromConstants).isEqualTo(431_080);
   }
 
+  /**
+   * The peers build ResNet-18 from {@link Network}'s constants ({@code DjlResNet}); Kindling
+   * takes the zoo's {@code resnet18_v1}: the count from the constants must be the zoo's.
+   */
+  @Test
+  void resnetConstantsGiveTheZooNetworksParameterCount() {
+    int[] f = Network.RESNET_FILTERS;
+    long bn = 2; // gamma and beta per channel
+    long n = 3L * f[0] * 9 + bn * f[0]; // stem
+    int in = f[0];
+    for (int filters : f) {
+      // first unit: two 3x3 convolutions, two BatchNorms, the 1x1 projection and its BatchNorm
+      n += (long) in * filters * 9 + (long) filters * filters * 9 + 2 * bn * filters
+          + (long) in * filters + bn * filters;
+      for (int u = 1; u < Network.RESNET_UNITS; u++) {
+        n += 2L * filters * filters * 9 + 2 * bn * filters;
+      }
+      in = filters;
+    }
+    n += (long) in * FashionMnist.CLASSES + FashionMnist.CLASSES;
+    assertThat(parameters(KindlingRunner.symbol(Network.RESNET18), Shape.of(1, 3, 32, 32)))
+        .isEqualTo(n);
+    assertThat(n).isEqualTo(11_178_186);
+  }
+
   @Test
   void mlpHasItsLayerSizes() {
     int[] h = Network.MLP_HIDDEN;
@@ -59,11 +103,13 @@ class NetworkTest {
         .isEqualTo(expected);
   }
 
-  /** Sum of the sizes of a symbol's weights and biases at a data shape. */
+  /** Sum of the sizes of a symbol's weights, biases, gammas and betas at a data shape. */
   private static long parameters(Symbol net, Shape data) {
     long n = 0;
     for (Map.Entry<String, Shape> e : net.inferShape(Map.of("data", data)).arguments().entrySet()) {
-      if (e.getKey().endsWith("_weight") || e.getKey().endsWith("_bias")) {
+      String k = e.getKey();
+      if (k.endsWith("_weight") || k.endsWith("_bias") || k.endsWith("_gamma")
+          || k.endsWith("_beta")) {
         n += e.getValue().size();
       }
     }

@@ -13,7 +13,8 @@ class TrainOptionsTest {
     TrainOptions o = TrainOptions.parse();
     assertThat(o.epochs()).isEqualTo(5);
     assertThat(o.networks()).containsExactly(Network.MLP, Network.LENET);
-    assertThat(o.frameworks()).containsExactly("kindling", "pytorch", "mxnet", "dl4j", "mllib");
+    assertThat(o.frameworks()).containsExactly("kindling", "kindling-off", "pytorch", "mxnet", "dl4j",
+        "mllib");
     assertThat(o.batchSize()).isEqualTo(128);
     assertThat(o.learningRate(Network.MLP)).isEqualTo(0.1f);
     assertThat(o.learningRate(Network.LENET)).isEqualTo(0.05f);
@@ -66,7 +67,7 @@ class TrainOptionsTest {
     assertThatThrownBy(() -> TrainOptions.parse("--frameworks", "caffe"))
         .hasMessageContaining("unknown framework 'caffe'");
     assertThatThrownBy(() -> TrainOptions.parse("--network", "resnet"))
-        .hasMessageContaining("unknown network 'resnet' in --networks; use mlp,lenet");
+        .hasMessageContaining("unknown network 'resnet' in --networks; use mlp,lenet,resnet18");
     assertThatThrownBy(() -> TrainOptions.parse("--networks", ","))
         .hasMessageContaining("--networks names no network");
     assertThatThrownBy(() -> TrainOptions.parse("--speed", "fast"))

@@ -74,7 +74,6 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
     private final long diffShiftSlot;
     private final Operand batchDiffSrc;
     private final Operand globalDiffSrc;
-    private final long workspace;
 
     BnKernel(Dnnl dnnl, BatchNorm.Params p, KernelSignature sig, int threads) {
       super(dnnl, threads, "BatchNorm", sig);
@@ -90,7 +89,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       primitive_attr attr = userScratchpad();
       int train = prop_kind.forward_training.value;
       int back = prop_kind.backward.value;
-      Scratch f0 = new Scratch();
+      Scratch f0 = forwardScratch;
       varianceSlot = f0.reserve(vecMd.get_size());
       var bf = new batch_normalization_forward.primitive_desc(dnnl.engine, train, dataMd, dataMd,
           eps, flags, attr, false);
@@ -98,7 +97,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       var gf = new batch_normalization_forward.primitive_desc(dnnl.engine, train, dataMd, dataMd,
           eps, global, attr, false);
       globalFwd = new Prim(gf, new batch_normalization_forward(gf), f0);
-      Scratch b0 = new Scratch();
+      Scratch b0 = backwardScratch;
       b0.reserve(vecMd.get_size()); // the variance, at the same offset as forward's
       diffScaleSlot = b0.reserve(vecMd.get_size());
       diffShiftSlot = b0.reserve(vecMd.get_size());
@@ -110,12 +109,6 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
           dataMd, eps, global, gf, attr, false);
       globalDiffSrc = Operand.output(dnnl, dataMd, gb.diff_src_desc(), b0);
       globalBwd = new Prim(gb, new batch_normalization_backward(gb), b0);
-      workspace = Math.max(f0.bytes(), b0.bytes());
-    }
-
-    @Override
-    public long workspaceBytes() {
-      return workspace;
     }
 
     private boolean batchStats(OpContext ctx) {

@@ -11,6 +11,7 @@ import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.nn.Activation;
+import org.kindling.tensor.profile.Profiler;
 
 /**
  * What the oneDNN kernels share: the runtime, the thread count, the descriptors they are made
@@ -23,6 +24,13 @@ abstract class DnnlKernel implements Kernel {
   private final String op;
   private final String signature;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  /** The workspace plan of the forward calls. */
+  final Scratch forwardScratch = new Scratch();
+  /**
+   * The workspace plan of the backward calls (a context's workspace serves one call at a time,
+   * so the two plans share it).
+   */
+  final Scratch backwardScratch = new Scratch();
 
   DnnlKernel(Dnnl dnnl, int threads, String op, KernelSignature sig) {
     this.dnnl = dnnl;
@@ -39,6 +47,12 @@ abstract class DnnlKernel implements Kernel {
     dnnl.useThreads(threads);
   }
 
+  /** The larger of the two plans. */
+  @Override
+  public long workspaceBytes() {
+    return Math.max(forwardScratch.bytes(), backwardScratch.bytes());
+  }
+
   /** A call with {@code ctx}'s workspace; close it when done. */
   final Call call(OpContext ctx) {
     return new Call(dnnl, ctx.workspace(), threads);
@@ -49,7 +63,7 @@ abstract class DnnlKernel implements Kernel {
     if (reported.add(pass)) {
       dnnl.report(op, signature, pass, p.impl());
     }
-    p.run(c, args);
+    p.run(c, args, Profiler.isRunning() ? op + " " + pass : null);
   }
 
   /** A float32 memory descriptor; {@code format_tag.any} lets the primitive choose. */

@@ -6,11 +6,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.memory.format_tag;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.primitive_attr;
@@ -21,12 +22,13 @@ import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Pooling;
+import org.kindling.tensor.op.nn.Pooling.PoolLayout;
 import org.kindling.tensor.op.nn.Pooling.PoolType;
 
 /**
- * 2-D max and average {@code Pooling} (NCHW) on oneDNN, forward and backward, with MXNet's
- * {@code valid} and {@code full} conventions (a {@code full} output is oneDNN's with more padding
- * on the right), {@code global_pool} and {@code count_include_pad}.
+ * 1-D, 2-D and 3-D max and average {@code Pooling} (NCW, NCHW, NCDHW) on oneDNN, forward and
+ * backward, with MXNet's {@code valid} and {@code full} conventions (a {@code full} output is
+ * oneDNN's with more padding on the right), {@code global_pool} and {@code count_include_pad}.
  *
  * <p>Kindling's Pooling has no hidden output (MXNet's native CPU build has none either), so the
  * max backward pass runs the forward again to get oneDNN's workspace (the position of each
@@ -36,13 +38,17 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
   /** Pooling windows: kernel, stride, left and right padding per spatial axis. */
   private record Windows(long[] kernel, long[] stride, long[] padL, long[] padR) {}
 
+  private static final Set<PoolLayout> CHANNEL_LAST =
+      EnumSet.of(PoolLayout.NWC, PoolLayout.NHWC, PoolLayout.NDHWC);
+
   @Override
   public String unsupported(Pooling.Params p, KernelSignature sig) {
     if (p.poolType() == PoolType.SUM || p.poolType() == PoolType.LP) {
       return "pool_type " + p.poolType().mxName() + " (oneDNN pools max and avg)";
     }
-    if (sig.in(0).ndim() != 4 || p.layout() != null && p.layout() != Pooling.PoolLayout.NCHW) {
-      return "not a 2-D NCHW pooling (oneDNN runs those here)";
+    if (CHANNEL_LAST.contains(p.layout())) {
+      return "channel-last layout " + p.layout().mxName() + " (oneDNN runs NCW, NCHW and NCDHW "
+          + "here)";
     }
     if (p.poolingConvention() == Pooling.PoolingConvention.SAME) {
       return "pooling_convention same";
@@ -52,12 +58,12 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
       return empty;
     }
     Windows w = windows(p, sig);
-    int[] in = {sig.in(0).get(2), sig.in(0).get(3)};
-    int[] out = {sig.out(0).get(2), sig.out(0).get(3)};
     boolean includePad = p.countIncludePad() == null || p.countIncludePad();
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < w.kernel.length; i++) {
+      int in = sig.in(0).get(i + 2);
+      int out = sig.out(0).get(i + 2);
       // MXNet gives -FLT_MAX (max) or divides by 0 (avg) for a window of padding only
-      if (w.kernel[i] <= w.padL[i] || (out[i] - 1) * w.stride[i] - w.padL[i] >= in[i]) {
+      if (w.kernel[i] <= w.padL[i] || (out - 1) * w.stride[i] - w.padL[i] >= in) {
         return "a window lies wholly in the padding";
       }
       // MXNet divides by the window clipped to the padded input, oneDNN by the kernel's size
@@ -71,14 +77,15 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
   private static Windows windows(Pooling.Params p, KernelSignature sig) {
     Shape d = sig.in(0);
     Shape y = sig.out(0);
-    long[] k = new long[2];
-    long[] s = new long[2];
-    long[] pl = new long[2];
-    long[] pr = new long[2];
+    int nd = d.ndim() - 2;
+    long[] k = new long[nd];
+    long[] s = new long[nd];
+    long[] pl = new long[nd];
+    long[] pr = new long[nd];
     int[] kernel = p.kernel();
-    int[] stride = Shapes.orDefault(p.stride(), 2, 1);
-    int[] pad = Shapes.orDefault(p.pad(), 2, 0);
-    for (int i = 0; i < 2; i++) {
+    int[] stride = Shapes.orDefault(p.stride(), nd, 1);
+    int[] pad = Shapes.orDefault(p.pad(), nd, 0);
+    for (int i = 0; i < nd; i++) {
       int in = d.get(i + 2);
       k[i] = p.globalPool() ? in : kernel[i];
       s[i] = p.globalPool() ? 1 : stride[i];
@@ -105,7 +112,6 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
     private final long workspaceSlot;
     private final Operand diffSrc;
     private final Prim bwd;
-    private final long workspace;
 
     PoolKernel(Dnnl dnnl, Pooling.Params p, KernelSignature sig, int threads) {
       super(dnnl, threads, "Pooling", sig);
@@ -114,15 +120,15 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
       boolean includePad = p.countIncludePad() == null || p.countIncludePad();
       algorithm alg = max ? algorithm.pooling_max : includePad
           ? algorithm.pooling_avg_include_padding : algorithm.pooling_avg_exclude_padding;
-      srcMd = md(dims(sig.in(0).dims()), format_tag.nchw);
-      dstMd = md(dims(sig.out(0).dims()), format_tag.nchw);
-      long[] dilation = {0, 0};
+      srcMd = md(dims(sig.in(0).dims()), Shapes.plain(sig.in(0).ndim()));
+      dstMd = md(dims(sig.out(0).dims()), Shapes.plain(sig.out(0).ndim()));
+      long[] dilation = new long[w.kernel.length];
       primitive_attr attr = userScratchpad();
-      Scratch f0 = new Scratch();
+      Scratch f0 = forwardScratch;
       var ipd = new pooling_forward.primitive_desc(dnnl.engine, prop_kind.forward_inference,
           alg, srcMd, dstMd, w.stride, w.kernel, dilation, w.padL, w.padR, attr, false);
       infer = new Prim(ipd, new pooling_forward(ipd), f0);
-      Scratch b0 = new Scratch();
+      Scratch b0 = backwardScratch;
       var tpd = new pooling_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
           alg, srcMd, dstMd, w.stride, w.kernel, dilation, w.padL, w.padR, attr, false);
       train = max ? new Prim(tpd, new pooling_forward(tpd), b0) : null;
@@ -133,12 +139,6 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
           w.kernel, dilation, w.padL, w.padR, tpd, attr, false);
       diffSrc = Operand.output(dnnl, srcMd, bpd.diff_src_desc(), b0);
       bwd = new Prim(bpd, new pooling_backward(bpd), b0);
-      workspace = Math.max(f0.bytes(), b0.bytes());
-    }
-
-    @Override
-    public long workspaceBytes() {
-      return workspace;
     }
 
     @Override

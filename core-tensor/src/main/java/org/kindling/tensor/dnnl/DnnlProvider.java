@@ -3,8 +3,10 @@ package org.kindling.tensor.dnnl;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import org.kindling.tensor.op.KernelProvider;
+import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.BatchNorm;
 import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.tensor.op.nn.Deconvolution;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.op.nn.Pooling;
 import org.slf4j.Logger;
@@ -34,9 +36,13 @@ public final class DnnlProvider implements KernelProvider {
     return List.of(
         new Registration<>(Convolution.OP,
             new DnnlFactory<>("Convolution", new DnnlConvolution())),
+        new Registration<>(Deconvolution.OP,
+            new DnnlFactory<>("Deconvolution", new DnnlDeconvolution())),
         new Registration<>(FullyConnected.OP,
             new DnnlFactory<>("FullyConnected", new DnnlFullyConnected())),
         new Registration<>(Pooling.OP, new DnnlFactory<>("Pooling", new DnnlPooling())),
-        new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())));
+        new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())),
+        new Registration<>(Activation.OP,
+            new DnnlFactory<>("Activation", new DnnlActivation())));
   }
 }

@@ -15,9 +15,10 @@ import org.kindling.tensor.engine.ThreadBudget;
  *       default kernels only; the {@link #DEFAULT} for now) or {@code force} (accelerated kernels wherever their rules hold;
  *       binding a layer no backend can run fails, naming the operator, its signature and the
  *       rule);
- *   <li>{@value #THREADS}: OpenMP threads of each oneDNN call (default: the
- *       {@link ThreadBudget}'s BLAS threads, so that engine workers times oneDNN threads stay
- *       within the cores, as for OpenBLAS).
+ *   <li>{@value #THREADS}: OpenMP threads of each oneDNN call (default: the {@link
+ *       ThreadBudget}'s cores, so that one call of a chain of layers, batch 1 say, uses every
+ *       core; the oneDNN runtime lets only as many calls run at once as the cores hold, so that
+ *       engine workers times oneDNN threads do not oversubscribe them).
  * </ul>
  *
  * <p>Kernels are chosen when a graph is bound: a change applies to graphs bound (and imperative
@@ -126,6 +127,6 @@ public final class CpuAccel {
   }
 
   private static int defaultThreads() {
-    return ThreadBudget.fromSystemProperties().blasThreads();
+    return ThreadBudget.fromSystemProperties().cores();
   }
 }

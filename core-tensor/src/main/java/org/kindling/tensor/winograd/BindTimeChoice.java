@@ -1,5 +1,7 @@
 package org.kindling.tensor.winograd;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -7,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
@@ -16,13 +20,15 @@ import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
 
 /**
- * Which algorithm runs a convolution shape, measured once per (parameters, input shapes) and
+ * Which algorithm runs a convolution shape, measured once per (parameters, input shapes, threads
+ * per call) and
  * kept for the life of the process: the kernel the other backends give (the fallback: oneDNN's
  * or the default one), F(4x4,3x3) and F(6x6,3x3) run inference forward passes in turn on
- * scratch tensors, one warm-up round then {@link #RUNS}
- * timed rounds (in turn, so that JIT compilation and the machine's load affect all three
- * alike), and each one's minimum time decides. F(6x6) must beat F(4x4) by {@link #F6_MARGIN} to
- * be chosen, because F(4x4) is the more accurate at similar speed.
+ * scratch tensors, one warm-up round then {@link #RUNS} timed rounds (in turn, so that JIT
+ * compilation and the machine's load affect all three alike), and each one's minimum time
+ * decides: thread CPU time where all three compute on the calling thread alone, else wall time
+ * ({@link #clock}). F(6x6) must beat F(4x4) by {@link #F6_MARGIN} to be chosen, because F(4x4)
+ * is the more accurate at similar speed.
  *
  * <p>The scratch tensors have the real shape, cut to {@link #MAX_FLOPS} of direct-convolution
  * work per pass: first fewer images (all three algorithms cost the same per image), then, for
@@ -53,18 +59,19 @@ final class BindTimeChoice {
     }
   }
 
-  private record Key(Convolution.Params params, List<Shape> inShapes) {}
+  private record Key(Convolution.Params params, List<Shape> inShapes, int threads) {}
 
   private static final Map<Key, Decision> DECISIONS = new ConcurrentHashMap<>();
 
   private BindTimeChoice() {}
 
-  /** The decision for this shape, measured on first use. */
-  static Decision decide(Convolution.Params p, KernelSignature sig) {
-    Key key = new Key(p, List.of(sig.inShapes()));
+  /** The decision for this shape and thread count, measured on first use. */
+  static Decision decide(Convolution.Params p, KernelSignature sig, int threads) {
+    Key key = new Key(p, List.of(sig.inShapes()), threads);
     Decision d = DECISIONS.get(key);
     if (d == null) {
-      d = measure(p, measuredSignature(p, sig)); // outside the map's lock: it takes a while
+      // outside the map's lock: it takes a while
+      d = measure(p, measuredSignature(p, sig), threads);
       Decision prev = DECISIONS.putIfAbsent(key, d);
       d = prev == null ? d : prev;
     }
@@ -93,10 +100,11 @@ final class BindTimeChoice {
     return new KernelSignature(in, sig.inTypes(), new Shape[] {out}, sig.outTypes());
   }
 
-  private static Decision measure(Convolution.Params p, KernelSignature sig) {
+  private static Decision measure(Convolution.Params p, KernelSignature sig, int threads) {
     Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
-    Kernel[] kernels = {fallback, new WinogradKernel(Variant.F4, false, p, sig, fallback),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback)};
+    Kernel[] kernels = {fallback,
+        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.workspaceBytes());
@@ -109,11 +117,12 @@ final class BindTimeChoice {
     }
     TensorView[] out = {scratch(sig.out(0), rnd)};
     long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    LongSupplier clock = clock(threads);
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
-        long t0 = System.nanoTime();
+        long t0 = clock.getAsLong();
         kernels[k].forward(ctx, in, out);
-        long t = System.nanoTime() - t0;
+        long t = clock.getAsLong() - t0;
         if (round > 0) { // round 0 warms up
           best[k] = Math.min(best[k], t);
         }
@@ -122,6 +131,18 @@ final class BindTimeChoice {
     Decision d = new Decision(null, best[0], best[1], best[2]);
     Variant v = d.fasterWinograd();
     return d.nanos(v) < d.fallbackNanos() ? new Decision(v, best[0], best[1], best[2]) : d;
+  }
+
+  /**
+   * The calling thread's CPU time where every kernel computes on the calling thread alone (one
+   * thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the caller):
+   * other processes on a shared machine do not inflate it, as they do wall time. Otherwise wall
+   * time, which counts the work of the other threads.
+   */
+  private static LongSupplier clock(int threads) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    boolean cpu = threads == 1 && Blas.numThreads() == 1 && mx.isCurrentThreadCpuTimeSupported();
+    return cpu ? mx::getCurrentThreadCpuTime : System::nanoTime;
   }
 
   private static ByteBuffer direct(long bytes) {

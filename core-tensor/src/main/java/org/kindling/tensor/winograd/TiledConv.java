@@ -2,6 +2,7 @@ package org.kindling.tensor.winograd;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kindling.tensor.kernel.Blas;
 
 /**
@@ -15,15 +16,22 @@ import org.kindling.tensor.kernel.Blas;
  * are processed in blocks of whole tile rows. Per block: each input tile is transformed
  * ({@code Bᵀ D B}) into {@code V[point][cin][tile]}; one sgemm per transform point computes
  * {@code M[point] (cout x tiles) = U[point] (cout x cin) · V[point] (cin x tiles)}; each product
- * tile is transformed back ({@code Aᵀ M A}), clipped to the output and given its bias. Per call,
- * only small heap arrays for one block's transforms are allocated; V and M live in the
- * workspace. Immutable and thread-safe.
+ * tile is transformed back ({@code Aᵀ M A}), clipped to the output and given its bias. The
+ * blocks are shared out among {@code threads} workers ({@link Workers}), each with its own part
+ * of the workspace and single-threaded work (its sgemms use OpenBLAS's threads per call, 1
+ * under the default thread budget). Per call, only small heap arrays for each worker's
+ * transforms are allocated; V and M live in the workspace. Immutable and thread-safe.
  */
 final class TiledConv {
-  /** V and M of one block take at most this much workspace (unless one tile row needs more). */
-  private static final long BLOCK_BYTES = 8L << 20;
+  /**
+   * V and M of one block take at most this much workspace per worker (unless one tile row needs
+   * more). Large enough that a 512-channel layer still gets 128 tiles per block: each block's
+   * sgemms read all of U ({@code α²·K·C} floats, 64 MB for F(6x6) at 512 channels), so a block
+   * of 30 tiles (the earlier 8 MB bound) made the sgemms stream U from memory for few columns.
+   */
+  private static final long BLOCK_BYTES = 32L << 20;
   /** At most this many tiles per block: bounds the heap arrays of the transforms (L2-sized). */
-  private static final int MAX_BLOCK_TILES = 256;
+  private static final int MAX_BLOCK_TILES = 512;
 
   private final Variant v;
   private final Transforms tf;
@@ -40,12 +48,14 @@ final class TiledConv {
   private final int tilesX;
   private final int stripWidth;
   private final int rowsPerBlock;
+  private final int workers;
 
   /**
    * @param padY rows of zeros above the input (negative: rows cropped), likewise {@code padX}
+   * @param threads workers of a call, each on its own blocks of tile rows
    */
   TiledConv(Variant v, int num, int cin, int cout, int h, int w, int oh, int ow, int padY,
-      int padX) {
+      int padX, int threads) {
     this.v = v;
     this.tf = v.t;
     this.num = num;
@@ -62,7 +72,11 @@ final class TiledConv {
     this.stripWidth = tilesX * v.m + Transforms.R - 1;
     long perTile = 4L * v.points() * (cin + cout);
     int byBytes = (int) Math.min(MAX_BLOCK_TILES, Math.max(1, BLOCK_BYTES / perTile));
-    this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, num * tilesY));
+    int rowsTotal = num * tilesY;
+    int perWorker = (rowsTotal + threads - 1) / threads; // every worker gets a block if it can
+    this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, perWorker));
+    int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
+    this.workers = Math.max(1, Math.min(threads, blocks));
   }
 
   /** Floats of the transformed filters {@code U[point][cout][cin]}. */
@@ -74,8 +88,12 @@ final class TiledConv {
     return rowsPerBlock * tilesX;
   }
 
-  /** Floats of workspace {@link #run} needs for V and M. */
+  /** Floats of workspace {@link #run} needs for V and M: one block per worker. */
   long blockFloats() {
+    return (long) workers * blockStride();
+  }
+
+  private long blockStride() {
     return (long) v.points() * (cin + cout) * blockTiles();
   }
 
@@ -134,30 +152,41 @@ final class TiledConv {
    */
   void run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
       FloatBuffer ws, int wsOff) {
-    int points = v.points();
     int rowsTotal = num * tilesY;
-    Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
-    for (int row0 = 0; row0 < rowsTotal; row0 += rowsPerBlock) {
-      int rows = Math.min(rowsPerBlock, rowsTotal - row0);
-      int tiles = rows * tilesX;
-      int vOff = wsOff;
-      int mOff = wsOff + points * cin * tiles;
-      for (int c = 0; c < cin; c++) {
-        inputTransform(x, c, row0, rows, tiles, s);
-        for (int p = 0; p < points; p++) {
-          ws.put(vOff + (p * cin + c) * tiles, s.a[p], 0, tiles);
-        }
+    int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
+    AtomicInteger next = new AtomicInteger();
+    Workers.run(workers, w -> {
+      Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
+      int off = Math.toIntExact(wsOff + w * blockStride());
+      for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+        int row0 = b * rowsPerBlock;
+        block(x, u, bias, y, add, ws, off, row0, Math.min(rowsPerBlock, rowsTotal - row0), s);
       }
+    });
+  }
+
+  /** Tile rows {@code row0 .. row0 + rows - 1} (over all images), with V and M at {@code off}. */
+  private void block(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
+      FloatBuffer ws, int off, int row0, int rows, Scratch s) {
+    int points = v.points();
+    int tiles = rows * tilesX;
+    int vOff = off;
+    int mOff = off + points * cin * tiles;
+    for (int c = 0; c < cin; c++) {
+      inputTransform(x, c, row0, rows, tiles, s);
       for (int p = 0; p < points; p++) {
-        Blas.sgemm(false, false, cout, tiles, cin, 1f, u, p * cout * cin, cin, ws,
-            vOff + p * cin * tiles, tiles, 0f, ws, mOff + p * cout * tiles, tiles);
+        ws.put(vOff + (p * cin + c) * tiles, s.a[p], 0, tiles);
       }
-      for (int k = 0; k < cout; k++) {
-        for (int p = 0; p < points; p++) {
-          ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);
-        }
-        outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, s);
+    }
+    for (int p = 0; p < points; p++) {
+      Blas.sgemm(false, false, cout, tiles, cin, 1f, u, p * cout * cin, cin, ws,
+          vOff + p * cin * tiles, tiles, 0f, ws, mOff + p * cout * tiles, tiles);
+    }
+    for (int k = 0; k < cout; k++) {
+      for (int p = 0; p < points; p++) {
+        ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);
       }
+      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, s);
     }
   }
 

@@ -44,9 +44,10 @@ final class WinogradKernel implements Kernel {
   /**
    * @param training true to run training passes as Winograd too
    * @param fallback the kernel the other backends give for the same parameters and signature
+   * @param threads threads of each call ({@code kindling.cpu.threads})
    */
   WinogradKernel(Variant variant, boolean training, Convolution.Params p, KernelSignature sig,
-      Kernel fallback) {
+      Kernel fallback, int threads) {
     this.variant = variant;
     this.training = training;
     this.fallback = fallback;
@@ -60,9 +61,10 @@ final class WinogradKernel implements Kernel {
     int px = Conditions.pad(p, 1);
     int r = Transforms.R - 1;
     this.weightFloats = k * c * Transforms.R * Transforms.R;
-    this.fwd = new TiledConv(variant, n, c, k, d.get(2), d.get(3), y.get(2), y.get(3), py, px);
+    this.fwd = new TiledConv(variant, n, c, k, d.get(2), d.get(3), y.get(2), y.get(3), py, px,
+        threads);
     this.bwd = new TiledConv(variant, n, k, c, y.get(2), y.get(3), d.get(2), d.get(3), r - py,
-        r - px);
+        r - px, threads);
     this.fwdFilters = new FilterCache(fwd.filterFloats(), (w, u) -> fwd.transformFilters(w,
         false, u));
     this.bwdFilters = new FilterCache(bwd.filterFloats(), (w, u) -> bwd.transformFilters(w,

@@ -58,10 +58,12 @@ public final class WinogradKernels implements KernelProvider {
     if (mode == CpuAccel.Mode.OFF || Conditions.refusal(p, sig) != null) {
       return null;
     }
-    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig);
+    int threads = CpuAccel.settings().threads();
+    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig, threads);
     Variant v = mode == CpuAccel.Mode.FORCE ? d.fasterWinograd() : d.variant();
     boolean training = mode == CpuAccel.Mode.FORCE && Boolean.getBoolean(TRAINING);
-    return v == null ? null : new WinogradKernel(v, training, p, sig, fallbackKernel(p, sig));
+    return v == null ? null
+        : new WinogradKernel(v, training, p, sig, fallbackKernel(p, sig), threads);
   }
 
   /**

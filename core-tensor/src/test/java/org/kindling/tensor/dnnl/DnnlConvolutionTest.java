@@ -8,7 +8,7 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.testing.SeededProperty;
 
-/** oneDNN's 2-D convolution gives the default kernel's outputs and gradients. */
+/** oneDNN's 1-D, 2-D and 3-D convolutions give the default kernel's outputs and gradients. */
 @ExtendWith(AccelAuto.class)
 class DnnlConvolutionTest {
   /** A random convolution and the data shape it runs on. */
@@ -71,17 +71,39 @@ class DnnlConvolutionTest {
   }
 
   @Test
-  void oneAndThreeDimensionalConvolutionsFallBack() {
-    assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3}, 2),
-        Shape.of(1, 2, 8)).kernel("dnnl")).isNull();
-    assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {2, 2, 2}, 2),
-        Shape.of(1, 2, 4, 4, 4)).kernel("dnnl")).isNull();
+  void oneAndThreeDimensionalConvolutionsMatchOverRandomShapes() {
+    SeededProperty.check(24, r -> {
+      int nd = r.nextBoolean() ? 1 : 3;
+      int groups = 1 + r.nextInt(2);
+      int stride = 1 + r.nextInt(2);
+      int dilate = 1 + (r.nextInt(4) == 0 ? 1 : 0);
+      int[] k = new int[nd];
+      int[] data = new int[nd + 2];
+      data[0] = 1 + r.nextInt(3);
+      data[1] = groups * (1 + r.nextInt(3));
+      int pad = r.nextInt(2);
+      for (int i = 0; i < nd; i++) {
+        k[i] = 1 + r.nextInt(3);
+        data[i + 2] = (k[i] - 1) * dilate + 1 + r.nextInt(nd == 1 ? 12 : 4);
+      }
+      Convolution.Params p = Convolution.Params.of(k, groups * (1 + r.nextInt(4)))
+          .withStride(fill(nd, stride)).withDilate(fill(nd, dilate)).withPad(fill(nd, pad))
+          .withNumGroup(groups).withNoBias(r.nextBoolean());
+      return new Case(p, Shape.of(data), r.nextLong());
+    }, c -> pair(c).assertSameResults(new java.util.Random(c.seed()), 2e-5));
   }
 
   @Test
   void emptyBatchFallsBack() {
     assertThat(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 2),
         Shape.of(0, 2, 5, 5)).kernel("dnnl")).isNull();
+  }
+
+  /** {@code n} copies of {@code v}. */
+  static int[] fill(int n, int v) {
+    int[] a = new int[n];
+    java.util.Arrays.fill(a, v);
+    return a;
   }
 
   private static KernelPair<Convolution.Params> pair(Case c) {

@@ -12,9 +12,10 @@ import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.tensor.op.nn.Deconvolution;
 import org.kindling.tensor.op.nn.FullyConnected;
 
-/** Convolution and FullyConnected + ReLU run as one oneDNN primitive (a post-op). */
+/** Convolution, Deconvolution and FullyConnected + ReLU run as one oneDNN primitive (a post-op). */
 @ExtendWith(AccelAuto.class)
 class DnnlFusionTest {
   private static final OpInstance<Activation.Params> RELU =
@@ -26,6 +27,12 @@ class DnnlFusionTest {
   void convolutionWithReluEqualsConvolutionThenActivation() {
     check(new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 16)
         .withPad(1, 1), Shape.of(2, 8, 10, 10)));
+  }
+
+  @Test
+  void deconvolutionWithReluEqualsDeconvolutionThenActivation() {
+    check(new KernelPair<>(Deconvolution.OP, Deconvolution.Params.of(new int[] {4, 4}, 8)
+        .withStride(2, 2).withPad(1, 1).withNoBias(false), Shape.of(2, 12, 5, 5)));
   }
 
   @Test

@@ -48,7 +48,8 @@ class OperatorSuiteTest {
   private static <P extends Record> void forward(OpCase<P> c) {
     boolean train = c.sample().train();
     for (boolean specials : new boolean[] {false, true}) {
-      OpRunner<P> run = specials ? defaultKernels(c) : new OpRunner<>(c.op(), c.sample());
+      OpRunner<P> run = specials ? OpRunner.onDefaultKernels(c.op(), c.sample())
+          : new OpRunner<>(c.op(), c.sample());
       double[][] in = run.inputs(new Random(c.seed() + (specials ? 1 : 0)), specials);
       double[][] refIn = OpRunner.deepCopy(in);
       double[][] got = run.forward(in, train, c.seed());
@@ -61,21 +62,6 @@ class OperatorSuiteTest {
       for (int i : run.op().mutableInputs()) {
         assertClose(in[i], refIn[i], FORWARD_ATOL, FORWARD_RTOL, c.name() + " updated input " + i);
       }
-    }
-  }
-
-  /**
-   * A runner on the default kernels. The NaN/Inf/-0 pass checks them only: the reference, like
-   * im2col and MXNet's native build, multiplies a Convolution's zero padding by the weights (a NaN
-   * or Inf weight there gives NaN), where oneDNN, like MXNet's MKL-DNN build, skips the padding
-   * (docs/accel.md); on finite inputs both backends are checked.
-   */
-  private static <P extends Record> OpRunner<P> defaultKernels(OpCase<P> c) {
-    CpuAccel.configure(CpuAccel.Mode.OFF, 0);
-    try {
-      return new OpRunner<>(c.op(), c.sample());
-    } finally {
-      CpuAccel.reset();
     }
   }
 

@@ -67,9 +67,17 @@ record ConvCase(Convolution.Params p, KernelSignature sig, double[][] in) {
     return Convolution.OP.kernels().get(0).create(p, sig);
   }
 
-  /** A Winograd kernel of {@code v} that runs training passes too. */
+  /**
+   * A Winograd kernel of {@code v} that runs training passes too, on 3 threads (so that the
+   * cases with 2 or more tile rows share them among workers).
+   */
   WinogradKernel winograd(Variant v) {
-    return new WinogradKernel(v, true, p, sig, defaultKernel());
+    return winograd(v, 3);
+  }
+
+  /** A Winograd kernel of {@code v} that runs training passes too, on {@code threads}. */
+  WinogradKernel winograd(Variant v, int threads) {
+    return new WinogradKernel(v, true, p, sig, defaultKernel(), threads);
   }
 
   TensorView[] inputs() {

@@ -150,6 +150,28 @@ class WinogradAccuracyTest {
     assertThat(want[0]).as("the NaN reaches the data gradient").contains(Double.NaN);
   }
 
+  /**
+   * Several workers compute the blocks one worker would (each output tile's arithmetic is the
+   * same whichever worker and block it falls in), so the thread count changes no bit: forward
+   * and data gradient on 1, 2 and 5 threads, on cases of 1 to 9 tile rows over 1 to 3 images.
+   */
+  @Test
+  void theThreadCountChangesNoBit() {
+    SeededProperty.check(15, WinogradAccuracyTest::randomCase, c -> {
+      double[] dy = c.reference();
+      for (Variant v : Variant.values()) {
+        double[] want = c.forward(c.winograd(v, 1), false);
+        double[] wantGrad = c.backward(c.winograd(v, 1), dy, GradReq.WRITE, null)[0];
+        for (int threads : new int[] {2, 5}) {
+          assertThat(c.forward(c.winograd(v, threads), false)).as("%s, %d threads", v, threads)
+              .isEqualTo(want);
+          assertThat(c.backward(c.winograd(v, threads), dy, GradReq.WRITE, null)[0])
+              .as("%s data gradient, %d threads", v, threads).isEqualTo(wantGrad);
+        }
+      }
+    });
+  }
+
   private static void assertClose(String what, double[] got, double[] want, double tol) {
     assertThat(got).hasSize(want.length);
     for (int i = 0; i < want.length; i++) {

@@ -136,8 +136,12 @@ class WinogradSelectionTest {
     assertThat(WinogradKernels.create(p, sig, CpuAccel.Mode.OFF)).isNull();
     assertThat(withMode(CpuAccel.Mode.OFF, () -> OpRegistry.select(Convolution.OP, p, sig)))
         .isNotInstanceOf(WinogradKernel.class);
-    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig);
-    assertThat(BindTimeChoice.decide(p, sig)).as("cached per shape").isSameAs(d);
+    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig, 1);
+    assertThat(BindTimeChoice.decide(p, sig, 1)).as("cached per shape").isSameAs(d);
+    BindTimeChoice.Decision two = BindTimeChoice.decide(p, sig, 2); // timed on the wall clock
+    assertThat(two).as("measured again for another thread count").isNotSameAs(d);
+    assertThat(two.fallbackNanos()).isPositive();
+    assertThat(two.nanos(two.fasterWinograd())).isPositive();
     assertThat(d.fallbackNanos()).isPositive();
     assertThat(d.f4Nanos()).isPositive();
     assertThat(d.f6Nanos()).isPositive();
@@ -192,7 +196,7 @@ class WinogradSelectionTest {
   void anInferenceKernelLeavesTrainingPassesToTheDefaultKernel() {
     ConvCase c = ConvCase.random(new Random(4), 2, 6, 5, 10, 9, 1, true);
     Kernel base = c.defaultKernel();
-    WinogradKernel k = new WinogradKernel(Variant.F6, false, c.p(), c.sig(), base);
+    WinogradKernel k = new WinogradKernel(Variant.F6, false, c.p(), c.sig(), base, 1);
     assertThat(c.forward(k, true)).isEqualTo(c.forward(base, true));
     double[] dy = c.reference();
     double[][] want = c.backward(base, dy, GradReq.WRITE, null);

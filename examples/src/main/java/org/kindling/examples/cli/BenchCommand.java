@@ -1,6 +1,7 @@
 package org.kindling.examples.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -8,6 +9,7 @@ import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.profile.Profiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,6 +91,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "seed of weights and data (default 0)")
     long seed;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+        description = "profile the timed passes: a Chrome trace (chrome://tracing, Perfetto) to"
+            + " FILE and the per-operator table to stderr")
+    Path profile;
+
     @Override
     public Integer call() {
       validate();
@@ -104,7 +111,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int batch : batches) {
           double secondsPerPass;
           try (ForwardScore score = new ForwardScore(network, batch, seed)) {
-            double imagesPerSecond = score.imagesPerSecond(warmup, iterations);
+            double imagesPerSecond = profile == null ? score.imagesPerSecond(warmup, iterations)
+                : profiled(score);
             secondsPerPass = batch / imagesPerSecond;
             out.printf(Locale.ROOT, "%s\t%d\t%.2f%n", network, batch, imagesPerSecond);
             out.flush();
@@ -116,7 +124,26 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
       }
+      if (profile != null) {
+        Profiler.writeChromeTrace(profile);
+        err.printf(Locale.ROOT, "profile of the timed passes written to %s%n%s", profile,
+            Profiler.table());
+        err.flush();
+      }
       return 0;
+    }
+
+    /** The timed passes of {@code score} with the profiler recording (the warmup without). */
+    private double profiled(ForwardScore score) {
+      for (int i = 0; i < warmup; i++) {
+        score.forwardOnce();
+      }
+      Profiler.start();
+      try {
+        return score.imagesPerSecond(0, iterations);
+      } finally {
+        Profiler.stop();
+      }
     }
 
     private void validate() {

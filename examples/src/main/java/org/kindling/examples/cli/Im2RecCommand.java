@@ -1,10 +1,14 @@
 package org.kindling.examples.cli;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.kindling.io.image.ImageTranscoder;
 import org.kindling.io.pack.IdxImagePacker;
+import org.kindling.io.pack.ImageListMaker;
 import org.kindling.io.pack.Im2RecPacker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,8 +18,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kindling im2rec}: MXNet's {@code im2rec} (pass-through mode) from a {@code .lst} file,
- * or packing of IDX image and label files (MNIST's format).
+ * {@code kindling im2rec}: MXNet's {@code tools/im2rec.py}: {@code --list} makes {@code .lst}
+ * files from an image folder ({@link ImageListMaker}); otherwise a {@code .lst} file is packed,
+ * re-encoding each image ({@link ImageTranscoder}) unless {@code --pass-through}; or IDX image and
+ * label files (MNIST's format) are packed.
  */
 @Command(
     name = "im2rec",
@@ -23,9 +29,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Packs images into PREFIX.rec + PREFIX.idx, as MXNet's im2rec does.",
       "",
-      "  kindling im2rec PREFIX ROOT",
-      "    reads PREFIX.lst (index<TAB>label...<TAB>path per line) and stores",
-      "    each ROOT/path file as it is (no decoding or resizing)",
+      "  kindling im2rec --list [--recursive] [--train-ratio R] ... PREFIX ROOT",
+      "    lists the images under ROOT into PREFIX.lst (or PREFIX_train.lst,",
+      "    PREFIX_val.lst, PREFIX_test.lst; _K per chunk)",
+      "  kindling im2rec [--resize N] [--quality Q] [--encoding .jpg|.png] PREFIX ROOT",
+      "    reads PREFIX.lst (index<TAB>label...<TAB>path per line) and packs each",
+      "    ROOT/path image, re-encoded as im2rec does, or as it is with --pass-through",
       "  kindling im2rec --idx-images FILE --idx-labels FILE PREFIX",
       "    packs IDX image and label files (MNIST's format, optionally .gz)",
       "    as raw-pixel records",
@@ -45,8 +54,59 @@ final class Im2RecCommand implements Callable<Integer> {
   @Option(names = "--pack-label", description = "store every label of a multi-label .lst line")
   boolean packLabel;
 
-  @Option(names = "--list", paramLabel = "FILE", description = "the .lst file (default PREFIX.lst)")
-  String list;
+  @Option(names = "--lst", paramLabel = "FILE", description = "the .lst file (default PREFIX.lst)")
+  String lstFile;
+
+  @Option(names = "--list", description = "make .lst files from the images under ROOT")
+  boolean makeList;
+
+  @Option(names = "--recursive", description = "with --list: walk sub-folders, a class each")
+  boolean recursive;
+
+  @Option(names = "--exts", split = ",", paramLabel = "EXT",
+      description = "with --list: image extensions (default .jpeg,.jpg)")
+  List<String> exts = List.of(".jpeg", ".jpg");
+
+  @Option(names = "--chunks", description = "with --list: number of chunks (default 1)")
+  int chunks = 1;
+
+  @Option(names = "--train-ratio", description = "with --list: training fraction (default 1)")
+  double trainRatio = 1.0;
+
+  @Option(names = "--test-ratio", description = "with --list: test fraction (default 0)")
+  double testRatio = 0.0;
+
+  @Option(names = "--num-perclass", description = "with --list: most files per folder")
+  long numPerClass = Long.MAX_VALUE;
+
+  @Option(names = "--no-shuffle", description = "with --list: keep the walk order")
+  boolean noShuffle;
+
+  @Option(names = "--shuffle-seed", description = "with --list: the shuffle's seed (default 100)")
+  long shuffleSeed = 100;
+
+  @Option(names = "--pass-through", description = "store the image files as they are")
+  boolean passThrough;
+
+  @Option(names = "--resize", description = "resize the shorter side to N (default 0: off)")
+  int resize;
+
+  @Option(names = "--center-crop", description = "crop the centre square before resizing")
+  boolean centerCrop;
+
+  @Option(names = "--quality",
+      description = "JPEG quality 1-100 (default 95) or PNG compression 0-9 (default 9:"
+          + " im2rec passes 95, which OpenCV clamps to 9)")
+  Integer quality;
+
+  @Option(names = "--encoding", description = ".jpg (default) or .png")
+  String encoding = ".jpg";
+
+  @Option(names = "--color", description = "1 colour (default), 0 grey, -1 unchanged")
+  int color = 1;
+
+  @Option(names = "--num-thread", description = "threads reading and encoding (default 1)")
+  int threads = 1;
 
   @Option(names = "--idx-images", paramLabel = "FILE", description = "IDX image file to pack")
   String idxImages;
@@ -72,9 +132,19 @@ final class Im2RecCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "missing ROOT (the directory of the images listed in the .lst file)");
       }
-      String lst = list != null ? list : base + ".lst";
-      records = Im2RecPacker.pack(new Path(lst), new Path(root), new Path(base), packLabel, conf)
-          .records();
+      if (makeList) {
+        List<Path> lists = ImageListMaker.make(new Path(root), new Path(base),
+            new ImageListMaker.Options(recursive, Set.copyOf(exts), chunks, trainRatio,
+                testRatio, numPerClass, !noShuffle, shuffleSeed), conf);
+        spec.commandLine().getOut().println("wrote " + lists);
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+      String lst = lstFile != null ? lstFile : base + ".lst";
+      ImageTranscoder transcoder = passThrough ? null : new ImageTranscoder(color, centerCrop,
+          resize, encoding, quality != null ? quality : ".png".equals(encoding) ? 9 : 95);
+      records = Im2RecPacker.pack(new Path(lst), new Path(root), new Path(base), packLabel,
+          transcoder, threads, conf).records();
     }
     spec.commandLine().getOut().printf(Locale.ROOT, "packed %d records into %s.rec and %s.idx"
         + " in %.1f s%n", records, base, base, (System.nanoTime() - start) / 1e9);

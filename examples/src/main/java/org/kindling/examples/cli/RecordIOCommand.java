@@ -1,6 +1,8 @@
 package org.kindling.examples.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.kindling.io.split.RecordIODump;
@@ -49,14 +51,22 @@ final class RecordIOCommand implements Callable<Integer> {
     @Option(names = "--hex", description = "append the payload bytes in hex")
     boolean hex;
 
-    @Parameters(paramLabel = "FILE", description = "the .rec file: a path or a Hadoop URI"
-        + " (file://, hdfs://, s3a://)")
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+        description = "a Hadoop/Kindling setting, repeatable, e.g. --conf"
+            + " kindling.s3.endpoint=http://127.0.0.1:9000 --conf kindling.s3.path.style=true")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Parameters(paramLabel = "FILE", description = "the .rec data set: a path or URI (file://,"
+        + " hdfs://, s3a://, s3://), a directory, a regex as last component, or several"
+        + " separated by ';'")
     String file;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      RecordIODump.dump(file, new Configuration(), part, hex, out);
+      Configuration conf = new Configuration();
+      settings.forEach(conf::set);
+      RecordIODump.dump(file, conf, part, hex, out);
       out.flush();
       return 0;
     }

@@ -2,8 +2,12 @@ package org.kindling.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kindling.tensor.profile.Profiler;
 
 /** {@code kindling bench score} on a tiny network: the output format and the usage errors. */
 class BenchScoreCommandTest {
@@ -39,6 +43,23 @@ class BenchScoreCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
     assertThat(System.getProperty(BenchCommand.Score.ACCEL)).isEqualTo("auto");
+  }
+
+  @Test
+  void profileWritesTheTraceAndTheOperatorTable(@TempDir Path dir) throws Exception {
+    Path trace = dir.resolve("score.json");
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--accel", "on", "--warmup", "1", "--iterations", "2", "--profile", trace.toString());
+    Profiler.clear();
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
+    String json = Files.readString(trace);
+    assertThat(json).startsWith("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[")
+        .contains("\"cat\":\"operator\"").contains("\"name\":\"Convolution");
+    // the table of the timed passes: two forwards of each operator
+    assertThat(r.err()).contains("profile of the timed passes written to " + trace)
+        .containsPattern("(?m)^SoftmaxOutput +2 ");
+    assertThat(Profiler.isRunning()).isFalse();
   }
 
   @Test

@@ -199,6 +199,34 @@ class KindlingCliTest {
   }
 
   @Test
+  void im2recListsAFolderThenPacksItReencodedAsIm2recDoes() throws Exception {
+    Path root = dir.resolve("photos");
+    for (String f : List.of("cat/a.png", "cat/b.png", "dog/c.png")) {
+      Files.createDirectories(root.resolve(f).getParent());
+      byte[] px = new byte[12 * 20 * 3];
+      Arrays.fill(px, (byte) f.charAt(4));
+      Files.write(root.resolve(f),
+          org.kindling.io.image.ImageCodec.encode(px, 12, 20, 3, ".png", 1));
+    }
+    String prefix = dir.resolve("photos").toString() + "-set";
+    CliRun listed = CliRun.of("im2rec", "--list", "--recursive", "--exts", ".png",
+        "--no-shuffle", prefix, root.toString());
+    assertThat(listed.code()).as(listed.err()).isZero();
+    assertThat(Files.readAllLines(Path.of(prefix + ".lst"))).containsExactly(
+        "0\t0.000000\tcat/a.png", "1\t0.000000\tcat/b.png", "2\t1.000000\tdog/c.png");
+    CliRun packed = CliRun.of("im2rec", "--resize", "6", "--encoding", ".png", "--num-thread",
+        "2", prefix, root.toString());
+    assertThat(packed.code()).as(packed.err()).isZero();
+    assertThat(packed.out()).startsWith("packed 3 records into " + prefix + ".rec");
+    CliRun dump = CliRun.of("recordio", "dump", "--hex", prefix + ".rec");
+    assertThat(dump.lines()).hasSize(3);
+    // each record is the 24-byte header, then a PNG (89 50 4E 47) of 10x6 pixels (resize 6)
+    String hex = dump.lines().get(2).split("\t")[4];
+    assertThat(hex.substring(48, 56)).isEqualTo("89504e47");
+    assertThat(hex.substring(48 + 32, 48 + 48)).isEqualTo("0000000a00000006");
+  }
+
+  @Test
   void im2recWithoutRootOrIdxFilesIsAUsageError() {
     CliRun r = CliRun.of("im2rec", dir.resolve("x").toString());
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);

@@ -2,61 +2,50 @@ package org.kindling.io.pack;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.HadoopFiles;
 import org.kindling.io.recordio.IndexedRecordIOWriter;
+import org.kindling.io.source.AtomicOutput;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
 
 /**
- * Writes {@code <prefix>.rec} and {@code <prefix>.idx} through temporary files in the same
- * directory (hidden names, so directory URIs never pick them up) and renames them into place on
- * {@link #commit()}. Closing without committing deletes the temporary files, so a failed pack
- * leaves any previous output untouched and no partial output behind.
+ * Writes {@code <prefix>.rec} and {@code <prefix>.idx} as two {@link AtomicOutput}s of the
+ * prefix's store (a temporary name renamed into place on HDFS and local files, an upload completed
+ * at the end on S3) and publishes both on {@link #commit()}. Closing without committing aborts
+ * both, so a failed pack leaves any previous output untouched and no partial output behind.
  */
 final class AtomicRecordOutput implements Closeable {
-  private final FileSystem fs;
   private final Path rec;
   private final Path idx;
-  private final Path tmpRec;
-  private final Path tmpIdx;
+  private final AtomicOutput recOut;
+  private final AtomicOutput idxOut;
   private final IndexedRecordIOWriter writer;
   private boolean finished;
 
-  private AtomicRecordOutput(FileSystem fs, Path rec, Path idx, Path tmpRec, Path tmpIdx,
-      IndexedRecordIOWriter writer) {
-    this.fs = fs;
+  private AtomicRecordOutput(Path rec, Path idx, AtomicOutput recOut, AtomicOutput idxOut) {
     this.rec = rec;
     this.idx = idx;
-    this.tmpRec = tmpRec;
-    this.tmpIdx = tmpIdx;
-    this.writer = writer;
+    this.recOut = recOut;
+    this.idxOut = idxOut;
+    this.writer = new IndexedRecordIOWriter(recOut.stream(), idxOut.stream());
   }
 
-  /** Creates the temporary files for {@code <prefix>.rec} and {@code <prefix>.idx}. */
+  /** Starts the outputs for {@code <prefix>.rec} and {@code <prefix>.idx}. */
   static AtomicRecordOutput create(Path prefix, Configuration conf) throws IOException {
-    FileSystem fs = HadoopFiles.fileSystem(prefix, conf);
-    Path qualified = fs.makeQualified(prefix);
+    ByteStore store = ByteStores.forPath(prefix, conf);
+    Path qualified = store.qualify(prefix);
     Path parent = qualified.getParent();
     if (parent == null) {
       throw new IllegalArgumentException("output prefix " + prefix + " has no parent directory");
     }
-    fs.mkdirs(parent);
-    String base = qualified.getName();
-    String tag = UUID.randomUUID().toString();
-    Path rec = new Path(parent, base + ".rec");
-    Path idx = new Path(parent, base + ".idx");
-    Path tmpRec = new Path(parent, "." + base + ".rec." + tag + ".tmp");
-    Path tmpIdx = new Path(parent, "." + base + ".idx." + tag + ".tmp");
-    var recOut = fs.create(tmpRec, false);
+    Path rec = new Path(parent, qualified.getName() + ".rec");
+    Path idx = new Path(parent, qualified.getName() + ".idx");
+    AtomicOutput recOut = store.create(rec);
     try {
-      var idxOut = fs.create(tmpIdx, false);
-      return new AtomicRecordOutput(fs, rec, idx, tmpRec, tmpIdx,
-          new IndexedRecordIOWriter(recOut, idxOut));
+      return new AtomicRecordOutput(rec, idx, recOut, store.create(idx));
     } catch (IOException | RuntimeException e) {
       recOut.close();
-      fs.delete(tmpRec, false);
       throw e;
     }
   }
@@ -77,41 +66,42 @@ final class AtomicRecordOutput implements Closeable {
   }
 
   /**
-   * Closes the temporary files and renames them over the final names. The {@code .idx} is renamed
-   * last, so an index never exists without its {@code .rec}.
+   * Publishes the {@code .rec}, then the {@code .idx}, so an index never exists without its
+   * records.
    */
   void commit() throws IOException {
     if (finished) {
       throw new IllegalStateException("output " + rec + " was already committed or closed");
     }
-    writer.close();
-    replace(tmpRec, rec);
-    replace(tmpIdx, idx);
-    finished = true;
-  }
-
-  private void replace(Path from, Path to) throws IOException {
-    // Hadoop's rename does not overwrite: remove an older output first.
-    if (fs.exists(to) && !fs.delete(to, false)) {
-      throw new IOException("cannot delete the existing " + to + " to replace it");
-    }
-    if (!fs.rename(from, to)) {
-      throw new IOException("cannot rename " + from + " to " + to);
-    }
-  }
-
-  /** If not committed, closes and deletes the temporary files; idempotent. */
-  @Override
-  public void close() throws IOException {
-    if (finished) {
-      return;
-    }
     finished = true;
     try {
       writer.close();
+      recOut.commit();
+      idxOut.commit();
     } finally {
-      fs.delete(tmpRec, false);
-      fs.delete(tmpIdx, false);
+      abort();
+    }
+  }
+
+  /** If not committed, aborts both outputs; idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (!finished) {
+      finished = true;
+      try {
+        writer.close();
+      } finally {
+        abort();
+      }
+    }
+  }
+
+  /** Aborts whatever is not yet published (a no-op on a committed output). */
+  private void abort() throws IOException {
+    try {
+      recOut.close();
+    } finally {
+      idxOut.close();
     }
   }
 }

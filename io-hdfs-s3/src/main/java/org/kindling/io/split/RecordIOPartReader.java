@@ -2,23 +2,27 @@ package org.kindling.io.split;
 
 import java.io.IOException;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
-import org.kindling.io.HadoopFiles;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
 import org.kindling.io.recordio.RecordIOReader;
+import org.kindling.io.source.ReadOptions;
 
 /**
  * Reads the logical records of one part of a {@link RecordIOSplit}: those whose first physical
  * part starts in the part's (resynced) global range {@code [begin, end)}, in file order. A record
- * whose later parts lie past {@code end} is read to completion. Files are read in chunks of up to
- * the configured size. Not thread-safe; wrap it in a {@link PrefetchingRecordSource} to read on a
- * background thread.
+ * whose later parts lie past {@code end} is read to completion. Each file is read through a
+ * {@link org.kindling.io.source.PrefetchingInputStream}: ranged reads of the configured chunk size
+ * on reader threads, ahead up to the range's end, retried when the store fails transiently. Not
+ * thread-safe; wrap it in a {@link PrefetchingRecordSource} to also parse records on a background
+ * thread.
  */
 public final class RecordIOPartReader implements RecordSource {
+  /** The record parser's own buffer; the prefetching stream below it holds the chunks. */
+  private static final int PARSE_BUFFER_BYTES = 1 << 16;
+
   private final RecordIOSplit split;
   private final PartRange range;
-  private final int chunkBytes;
+  private final ReadOptions options;
   private final int firstFile;
   private int fileIndex;
   private RecordIOReader reader;
@@ -27,10 +31,10 @@ public final class RecordIOPartReader implements RecordSource {
   private long fileLimit;
   private boolean closed;
 
-  RecordIOPartReader(RecordIOSplit split, PartRange range, int chunkBytes) {
+  RecordIOPartReader(RecordIOSplit split, PartRange range, ReadOptions options) {
     this.split = split;
     this.range = range;
-    this.chunkBytes = chunkBytes;
+    this.options = options;
     this.firstFile = firstFileOf(split.files(), range.begin());
     this.fileIndex = firstFile;
   }
@@ -83,16 +87,8 @@ public final class RecordIOPartReader implements RecordSource {
     long from = Math.max(range.begin(), f.start()) - f.start();
     long to = Math.min(range.end(), f.end()) - f.start();
     // Reading past `to` only happens for a record that spans it, so size the buffer to the range.
-    int buffer = (int) Math.max(64, Math.min(chunkBytes, to - from));
-    FileSystem fs = HadoopFiles.fileSystem(f.path(), split.conf());
-    RecordIOReader r = new RecordIOReader(fs.open(f.path()), f.path().toString(), f.size(), buffer);
-    try {
-      r.seek(from);
-    } catch (IOException | RuntimeException e) {
-      r.close();
-      throw e;
-    }
-    reader = r;
+    int buffer = (int) Math.max(64, Math.min(PARSE_BUFFER_BYTES, to - from));
+    reader = split.openFile(f, from, to, options, buffer);
     file = f;
     fileLimit = to;
     return true;

@@ -9,16 +9,20 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.HadoopFiles;
 import org.kindling.io.recordio.RecordIOReader;
+import org.kindling.io.source.ByteSource;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.PrefetchingInputStream;
+import org.kindling.io.source.ReadOptions;
+import org.kindling.io.source.StoreEntry;
 import org.kindling.tensor.FormatException;
 
 /**
- * One or more RecordIO files, read through Hadoop {@code FileSystem}, laid end to end in a global
- * byte space and divided into parts exactly as dmlc's {@code InputSplit} ({@code formats.md}
+ * One or more RecordIO files, read through their {@link ByteStore} (Hadoop {@code FileSystem} for
+ * file, hdfs, s3a, ...; the native S3 client for {@code s3://}), laid end to end in a global byte
+ * space and divided into parts exactly as dmlc's {@code InputSplit} ({@code formats.md}
  * §1.4).
  *
  * <p>URI rules: several entries separated by {@code ;}; a directory expands to its files (sorted
@@ -36,11 +40,8 @@ import org.kindling.tensor.FormatException;
  * object is immutable and may be shared between threads; each {@link #openPart} reader is not.
  */
 public final class RecordIOSplit {
-  /** Default read chunk of a part reader: 8 MiB, as dmlc's 2·2^20-word buffer. */
-  public static final int DEFAULT_CHUNK_BYTES = 8 << 20;
-
-  /** Buffer for the resync scan, which usually finds a head within a few records. */
-  private static final int RESYNC_BUFFER_BYTES = 1 << 16;
+  /** Read chunk of the resync scan, which usually finds a head within a few records. */
+  private static final int RESYNC_CHUNK_BYTES = 1 << 16;
 
   private final String uri;
   private final List<SplitFile> files;
@@ -73,7 +74,7 @@ public final class RecordIOSplit {
       throws IOException {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(conf, "conf");
-    List<FileStatus> statuses = new ArrayList<>();
+    List<StoreEntry> statuses = new ArrayList<>();
     for (String entry : uri.split(";")) {
       String trimmed = entry.strip();
       if (!trimmed.isEmpty()) {
@@ -85,74 +86,76 @@ public final class RecordIOSplit {
     }
     List<SplitFile> files = new ArrayList<>();
     long offset = 0;
-    for (FileStatus s : statuses) {
-      if (s.getLen() == 0) {
+    for (StoreEntry s : statuses) {
+      if (s.size() == 0) {
         continue;
       }
-      if (s.getLen() % 4 != 0) {
-        throw new FormatException(s.getPath().toString(), s.getLen(), "file size " + s.getLen()
+      if (s.size() % 4 != 0) {
+        throw new FormatException(s.path().toString(), s.size(), "file size " + s.size()
             + " is not a multiple of 4, so this is not a RecordIO file (or it is truncated)");
       }
-      files.add(new SplitFile(s.getPath(), offset, s.getLen()));
-      offset += s.getLen();
+      files.add(new SplitFile(s.path(), offset, s.size()));
+      offset += s.size();
     }
     return new RecordIOSplit(uri, files, new Configuration(conf));
   }
 
   private static void expand(Path path, Configuration conf, boolean recursive,
-      List<FileStatus> out) throws IOException {
-    FileSystem fs = HadoopFiles.fileSystem(path, conf);
-    if (fs.exists(path)) {
-      FileStatus status = fs.getFileStatus(path);
-      if (status.isDirectory()) {
-        listDirectory(fs, status.getPath(), recursive, out);
+      List<StoreEntry> out) throws IOException {
+    ByteStore store = ByteStores.forPath(path, conf);
+    Path qualified = store.qualify(path);
+    StoreEntry entry = store.stat(qualified);
+    if (entry != null) {
+      if (entry.directory()) {
+        listDirectory(store, entry.path(), recursive, out);
       } else {
-        out.add(status);
+        out.add(entry);
       }
       return;
     }
-    Path parent = path.getParent();
-    if (parent == null || !fs.exists(parent) || !fs.getFileStatus(parent).isDirectory()) {
-      throw new FileNotFoundException("RecordIO input " + path + " does not exist");
+    Path parent = qualified.getParent();
+    StoreEntry dir = parent == null ? null : store.stat(parent);
+    if (dir == null || !dir.directory()) {
+      throw new FileNotFoundException("RecordIO input " + qualified + " does not exist");
     }
     Pattern pattern;
     try {
-      pattern = Pattern.compile(path.getName());
+      pattern = Pattern.compile(qualified.getName());
     } catch (PatternSyntaxException e) {
-      throw new FileNotFoundException("RecordIO input " + path
+      throw new FileNotFoundException("RecordIO input " + qualified
           + " does not exist (and its name is not a valid regular expression)");
     }
-    List<FileStatus> matches = new ArrayList<>();
-    for (FileStatus s : sortedListing(fs, parent)) {
-      if (s.isFile() && pattern.matcher(s.getPath().getName()).matches()) {
+    List<StoreEntry> matches = new ArrayList<>();
+    for (StoreEntry s : sortedListing(store, parent)) {
+      if (!s.directory() && pattern.matcher(s.path().getName()).matches()) {
         matches.add(s);
       }
     }
     if (matches.isEmpty()) {
-      throw new FileNotFoundException("RecordIO input " + path
+      throw new FileNotFoundException("RecordIO input " + qualified
           + " does not exist and, read as a regular expression, matches no file in " + parent);
     }
     out.addAll(matches);
   }
 
-  private static void listDirectory(FileSystem fs, Path dir, boolean recursive,
-      List<FileStatus> out) throws IOException {
-    for (FileStatus s : sortedListing(fs, dir)) {
-      String name = s.getPath().getName();
+  private static void listDirectory(ByteStore store, Path dir, boolean recursive,
+      List<StoreEntry> out) throws IOException {
+    for (StoreEntry s : sortedListing(store, dir)) {
+      String name = s.path().getName();
       if (name.startsWith(".") || name.startsWith("_") || name.endsWith(".idx")) {
         continue;
       }
-      if (s.isFile()) {
+      if (!s.directory()) {
         out.add(s);
-      } else if (recursive && s.isDirectory()) {
-        listDirectory(fs, s.getPath(), true, out);
+      } else if (recursive) {
+        listDirectory(store, s.path(), true, out);
       }
     }
   }
 
-  private static List<FileStatus> sortedListing(FileSystem fs, Path dir) throws IOException {
-    List<FileStatus> list = new ArrayList<>(List.of(fs.listStatus(dir)));
-    list.sort(Comparator.comparing(s -> s.getPath().getName()));
+  private static List<StoreEntry> sortedListing(ByteStore store, Path dir) throws IOException {
+    List<StoreEntry> list = new ArrayList<>(store.list(dir));
+    list.sort(Comparator.comparing(s -> s.path().getName()));
     return list;
   }
 
@@ -197,26 +200,26 @@ public final class RecordIOSplit {
     return new PartRange(part, numParts, begin, end);
   }
 
-  /** Opens a reader over part {@code part} of {@code numParts} with 8 MiB read chunks. */
+  /**
+   * Opens a reader over part {@code part} of {@code numParts}, reading each file through its
+   * store with the configuration's {@link ReadOptions} (chunk size, reader threads, queue).
+   */
   public RecordIOPartReader openPart(int part, int numParts) throws IOException {
-    return openPart(part, numParts, DEFAULT_CHUNK_BYTES);
+    return new RecordIOPartReader(this, partRange(part, numParts), ReadOptions.fromConf(conf));
   }
 
   /**
-   * Opens a reader over part {@code part} of {@code numParts}.
+   * Opens a reader over part {@code part} of {@code numParts} with ranged reads of {@code
+   * chunkBytes} (the configuration's other {@link ReadOptions}).
    *
-   * @param chunkBytes read-buffer size per file (at least 64); smaller files get smaller buffers
+   * @param chunkBytes bytes per ranged read (at least 64)
    */
   public RecordIOPartReader openPart(int part, int numParts, int chunkBytes) throws IOException {
     if (chunkBytes < 64) {
       throw new IllegalArgumentException("chunk size " + chunkBytes + " must be at least 64");
     }
-    return new RecordIOPartReader(this, partRange(part, numParts), chunkBytes);
-  }
-
-  /** The Hadoop configuration used to open files. */
-  Configuration conf() {
-    return conf;
+    return new RecordIOPartReader(this, partRange(part, numParts),
+        ReadOptions.fromConf(conf).withChunkBytes(chunkBytes));
   }
 
   /**
@@ -228,13 +231,24 @@ public final class RecordIOSplit {
     if (file == null || file.start() == g) {
       return g;
     }
-    FileSystem fs = HadoopFiles.fileSystem(file.path(), conf);
-    int buffer = (int) Math.max(64, Math.min(RESYNC_BUFFER_BYTES, file.size()));
-    try (RecordIOReader reader =
-        new RecordIOReader(fs.open(file.path()), file.path().toString(), file.size(), buffer)) {
-      reader.seek(g - file.start());
+    // Nothing to read ahead: the head is usually within a few records of g.
+    try (RecordIOReader reader = openFile(file, g - file.start(), g - file.start(),
+        ReadOptions.fromConf(conf).withChunkBytes(RESYNC_CHUNK_BYTES), RESYNC_CHUNK_BYTES)) {
       return file.start() + reader.seekToNextHead();
     }
+  }
+
+  /**
+   * Opens {@code file} at in-file offset {@code from} through its store, retried and prefetched:
+   * chunks are read ahead up to in-file offset {@code aheadLimit}, then on demand.
+   */
+  RecordIOReader openFile(SplitFile file, long from, long aheadLimit, ReadOptions options,
+      int bufferBytes) throws IOException {
+    ByteStore store = ByteStores.forPath(file.path(), conf);
+    ByteSource source =
+        ByteStores.open(store, StoreEntry.file(file.path(), file.size()), conf);
+    PrefetchingInputStream in = new PrefetchingInputStream(source, from, aheadLimit, options);
+    return new RecordIOReader(in, file.path().toString(), file.size(), bufferBytes);
   }
 
   /** The file whose byte range holds {@code g}, or null if {@code g == S}. */

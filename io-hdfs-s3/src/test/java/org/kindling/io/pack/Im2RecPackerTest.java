@@ -11,8 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.TestData;
+import org.kindling.io.image.ImageCodec;
 import org.kindling.io.image.ImageRecord;
 import org.kindling.io.image.ImageRecordHeader;
+import org.kindling.io.image.ImageTranscoder;
 import org.kindling.io.recordio.IndexedRecordIOReader;
 import org.kindling.tensor.FormatException;
 
@@ -97,5 +99,65 @@ class Im2RecPackerTest {
         .hasMessageContaining("missing.png");
     assertThat(dir.resolve("out/data.rec")).doesNotExist();
     assertThat(dir.resolve("out/data.idx")).doesNotExist();
+  }
+
+  @Test
+  void reencodesWithResizeAndQualityInListOrderOnSeveralThreads() throws Exception {
+    StringBuilder lst = new StringBuilder();
+    for (int i = 0; i < 9; i++) {
+      int h = 16 + i;
+      int w = 30;
+      byte[] px = new byte[h * w * 3];
+      for (int k = 0; k < px.length; k++) {
+        px[k] = (byte) (k * 7 + i);
+      }
+      Files.write(dir.resolve("root/img" + i + ".png"), ImageCodec.encode(px, h, w, 3, ".png", 1));
+      lst.append(20 - i).append("\t").append(i).append("\timg").append(i).append(".png\n");
+    }
+    Files.writeString(dir.resolve("list.lst"), lst);
+    Im2RecPacker.Result r = Im2RecPacker.pack(hp(dir.resolve("list.lst")),
+        hp(dir.resolve("root")), hp(dir.resolve("out/data")), false,
+        new ImageTranscoder(1, true, 8, ".jpg", 90), 3, CONF);
+    assertThat(r.records()).isEqualTo(9);
+    try (IndexedRecordIOReader reader = open()) {
+      // the .lst order, whatever thread finished first
+      assertThat(reader.keys()).containsExactly("20", "19", "18", "17", "16", "15", "14", "13",
+          "12");
+      for (int i = 0; i < 9; i++) {
+        ImageRecord rec = ImageRecordHeader.unpack(reader.read(20 - i));
+        assertThat(rec.header()).isEqualTo(ImageRecordHeader.of(i, 20 - i, 0));
+        byte[] c = rec.content();
+        // a JPEG (FF D8), centre-cropped to a square and resized to 8x8
+        assertThat(c[0] & 0xFF).isEqualTo(0xFF);
+        assertThat(c[1] & 0xFF).isEqualTo(0xD8);
+        assertThat(jpegSize(c)).containsExactly(8, 8);
+      }
+    }
+  }
+
+  /** Height and width from a baseline JPEG's SOF0 segment. */
+  private static int[] jpegSize(byte[] j) {
+    int i = 2;
+    while (i + 9 < j.length) {
+      int marker = j[i + 1] & 0xFF;
+      int len = ((j[i + 2] & 0xFF) << 8) | (j[i + 3] & 0xFF);
+      if (marker == 0xC0) {
+        return new int[] {((j[i + 5] & 0xFF) << 8) | (j[i + 6] & 0xFF),
+            ((j[i + 7] & 0xFF) << 8) | (j[i + 8] & 0xFF)};
+      }
+      i += 2 + len;
+    }
+    throw new AssertionError("no SOF0 segment");
+  }
+
+  @Test
+  void anImageThatDoesNotDecodeIsAnErrorNamingTheFile() throws Exception {
+    Files.writeString(dir.resolve("list.lst"), "0\t1\tsub/pear.jpg\n");
+    assertThatThrownBy(() -> Im2RecPacker.pack(hp(dir.resolve("list.lst")),
+        hp(dir.resolve("root")), hp(dir.resolve("out/data")), false,
+        new ImageTranscoder(1, false, 0, ".jpg", 95), 2, CONF))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("pear.jpg").hasMessageContaining("not an image");
+    assertThat(dir.resolve("out/data.rec")).doesNotExist();
   }
 }

@@ -63,7 +63,7 @@ class RecordIOSplitPartitionTest {
     Path dir = TestData.newTempDir("split");
     try {
       List<Expected> expected = writeFiles(dir, files);
-      int chunk = new int[] {64, 100, RecordIOSplit.DEFAULT_CHUNK_BYTES}[chunkChoice];
+      int chunk = new int[] {64, 100, org.kindling.io.source.ReadOptions.DEFAULT_CHUNK_BYTES}[chunkChoice];
       // Alternate between a directory URI and an explicit ';' list of the same files.
       String uri = chunkChoice == 1 ? listUri(dir, files.size()) : dir.toUri().toString();
       if (expected.isEmpty()) {

@@ -160,7 +160,8 @@ final class MxNDArrays {
     return h;
   }
 
-  private static Array copyOut(Mxnet mx, Pointer h) {
+  /** Copies out the array behind handle {@code h} (which stays owned by the caller). */
+  static Array copyOut(Mxnet mx, Pointer h) {
     IntByReference ndim = new IntByReference();
     PointerByReference dims = new PointerByReference();
     mx.check(mx.api().MXNDArrayGetShapeEx(h, ndim, dims), "MXNDArrayGetShapeEx");

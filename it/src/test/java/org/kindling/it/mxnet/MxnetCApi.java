@@ -101,6 +101,29 @@ interface MxnetCApi extends Library {
 
   int MXRecordIOReaderFree(Pointer handle);
 
+  // ------------------------------------------------------------------ data iterators
+
+  int MXListDataIters(IntByReference outSize, PointerByReference outArray);
+
+  int MXDataIterGetIterInfo(Pointer creator, PointerByReference name,
+      PointerByReference description, IntByReference numArgs, PointerByReference argNames,
+      PointerByReference argTypeInfos, PointerByReference argDescriptions);
+
+  int MXDataIterCreateIter(Pointer creator, int numParam, String[] keys, String[] vals,
+      PointerByReference out);
+
+  int MXDataIterNext(Pointer handle, IntByReference out);
+
+  int MXDataIterGetData(Pointer handle, PointerByReference out);
+
+  int MXDataIterGetLabel(Pointer handle, PointerByReference out);
+
+  int MXDataIterGetPadNum(Pointer handle, IntByReference pad);
+
+  int MXDataIterBeforeFirst(Pointer handle);
+
+  int MXDataIterFree(Pointer handle);
+
   // ------------------------------------------------------------------ Symbol
 
   int MXSymbolCreateFromJSON(String json, PointerByReference out);

@@ -6,6 +6,7 @@ import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.BatchNorm;
 import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.tensor.op.nn.Deconvolution;
 import org.kindling.tensor.op.nn.FullyConnected;
 
 /**
@@ -13,8 +14,8 @@ import org.kindling.tensor.op.nn.FullyConnected;
  * entry types). Provides: for each node, the BatchNorm folded into it ({@link #folds}) and the
  * activation that runs as its epilogue ({@link #epilogues}), or -1.
  *
- * <p><b>Epilogues.</b> An {@code Activation} fuses into the {@code FullyConnected} or {@code
- * Convolution} before it (or into the convolution a BatchNorm between them is folded into) when
+ * <p><b>Epilogues.</b> An {@code Activation} fuses into the {@code FullyConnected}, {@code
+ * Convolution} or {@code Deconvolution} before it (or into the convolution a BatchNorm between them is folded into) when
  * it is the only reader of that output and the output is not a head: the fused step runs the
  * layer's kernel into the activation's buffer and the activation's kernel in place on it, as one
  * engine operation, so the layer's output is never a value of its own. Both kernels run
@@ -137,6 +138,7 @@ public final class Fusion {
   }
 
   private static boolean isLayer(OpDef<?> op) {
-    return op instanceof FullyConnected || op instanceof Convolution;
+    return op instanceof FullyConnected || op instanceof Convolution
+        || op instanceof Deconvolution;
   }
 }

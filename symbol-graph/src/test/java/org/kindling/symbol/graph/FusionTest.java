@@ -9,6 +9,7 @@ import org.kindling.symbol.Symbol;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.nn.Activation.ActType;
+import org.kindling.tensor.op.nn.Deconvolution;
 
 class FusionTest {
   private static final Map<String, Shape> X = Map.of("x", Shape.of(4, 8));
@@ -40,6 +41,19 @@ class FusionTest {
           .isEqualTo(MemoryPlannerTest.lower(out, X, reqs, false).naiveBytes());
       PlanSafety.check(g, MemoryPlanner.plan(g, PlanOptions.DEFAULT));
     }
+  }
+
+  @Test
+  void anActivationRunsInsideTheDeconvolutionBeforeIt() throws Exception {
+    Symbol deconv = Symbol.create(Deconvolution.OP, "up",
+        Deconvolution.Params.of(new int[] {2, 2}, 4).withStride(2, 2),
+        Map.of("data", Symbol.variable("x")));
+    Symbol out = Symbol.fullyConnected("head", Symbol.activation("a", deconv, ActType.RELU), 3);
+    ExecGraph g = MemoryPlannerTest.lower(out, Map.of("x", Shape.of(2, 3, 4, 4)),
+        Map.of("up_weight", GradReq.WRITE, "x", GradReq.WRITE), true);
+    ExecGraph.Forward f = forwards(g).get(0);
+    assertThat(name(g, f.node())).isEqualTo("up");
+    assertThat(name(g, f.epilogue())).isEqualTo("a");
   }
 
   @Test

@@ -24,11 +24,12 @@ import org.kindling.tensor.op.Randoms;
 
 /**
  * The oneDNN backend changes no result: every zoo network family, at batch 2 and the smallest
- * square input it accepts, gives the same outputs, parameter gradients and updated BatchNorm
- * statistics for a training step and an inference pass with {@code kindling.cpu.accel=force}
- * (every Convolution, FullyConnected, Pooling and BatchNorm of these networks on oneDNN, or the
- * bind fails)
- * as with {@code off} (the default kernels).
+ * square input it accepts, and the 1-D, 2-D and 3-D encoder-decoders of {@link AccelNets}
+ * (Deconvolution, which no zoo network has), gives the same outputs, parameter gradients and
+ * updated BatchNorm statistics for a training step and an inference pass with
+ * {@code kindling.cpu.accel=force} (every Convolution, Deconvolution, FullyConnected, Pooling and
+ * BatchNorm of these networks on oneDNN, or the bind fails) as with {@code off} (the default
+ * kernels).
  *
  * <p>"The same" is float32 tolerance, calibrated per network: at batch 2 a training-mode
  * BatchNorm over a 1x1 or 2x2 map normalises 2 to 8 values, and there a change of the data in
@@ -56,8 +57,10 @@ class ZooAccelTest {
   static Stream<Net> networks() {
     Stream<Net> nets = Stream.of("mlp", "lenet", "alexnet", "vgg11", "vgg11_bn", "resnet18",
         "resnet50_v1", "inception-bn", "mobilenet").map(name -> SmallZoo.smallest(name, 0));
-    // Inception-BN's full network (above 28x28): its average poolings are padded
-    return Stream.concat(nets, Stream.of(SmallZoo.smallest("inception-bn", 29)));
+    // Inception-BN's full network (above 28x28): its average poolings are padded; and the
+    // Deconvolution, 1-D and 3-D layers no zoo network has
+    return Stream.of(nets, Stream.of(SmallZoo.smallest("inception-bn", 29)),
+        AccelNets.networks().stream()).flatMap(s -> s);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -80,6 +80,15 @@ public final class Activation extends OpDef<Activation.Params> {
     return List.of(KernelFactory.cpu((p, sig) -> sig.allFloat32() ? new Cpu(p.actType()) : null));
   }
 
+  /**
+   * The default (Java) kernel of {@code type}, for any shape of float32 data: the reference,
+   * and what an accelerated kernel hands a call to that it does not run itself (such as a
+   * gradient requested as {@code add}).
+   */
+  public static DataGradientKernel defaultKernel(ActType type) {
+    return new Cpu(type);
+  }
+
   /** One loop per type, so the inner loop has no dispatch. */
   private record Cpu(ActType type) implements DataGradientKernel {
     @Override

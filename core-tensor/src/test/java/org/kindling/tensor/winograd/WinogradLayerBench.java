@@ -1,0 +1,157 @@
+package org.kindling.tensor.winograd;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.kindling.tensor.DType;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.Blas;
+import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.Randoms;
+import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Convolution;
+
+/**
+ * Per-layer inference forward times of the kernel the lower backends give (oneDNN's direct
+ * convolution under {@code kindling.cpu.accel=auto}), F(4x4,3x3) and F(6x6,3x3) on the 3x3
+ * stride-1 layers of VGG-16 and ResNet-18 (pad 1, with bias): a report, not a test. All
+ * kernels run in turn in every round (A/B/C/A/B/C, so the load of the shared machine touches
+ * all alike); each figure is the median of {@code -Drounds} (default 5) timed rounds after one
+ * warm-up round. Effective GFLOP/s use the direct convolution's flop count
+ * {@code 2·N·K·C·9·OH·OW}. With {@code -Dclock=cpu} (for {@code kindling.cpu.threads=1} only:
+ * oneDNN's single OpenMP thread is then the caller) the times are the calling thread's CPU
+ * time, which the other processes of a shared machine do not inflate the way they do wall
+ * time. Run from core-tensor with the test class path:
+ *
+ * <pre>java -Dkindling.cpu.accel=auto -Dkindling.cpu.threads=1 -Dkindling.blas.threads=1 \
+ *   -Dclock=cpu -cp ... org.kindling.tensor.winograd.WinogradLayerBench [batch,..] [filter]</pre>
+ */
+public final class WinogradLayerBench {
+  private static final int ROUNDS = Integer.getInteger("rounds", 5);
+  private static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("clock"));
+  private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+  /** name, C, K, H (= W). */
+  private record Layer(String name, int c, int k, int hw) {}
+
+  private static final List<Layer> LAYERS = List.of(
+      new Layer("vgg conv1_2", 64, 64, 224),
+      new Layer("vgg conv2_1", 64, 128, 112),
+      new Layer("vgg conv2_2", 128, 128, 112),
+      new Layer("vgg conv3_1", 128, 256, 56),
+      new Layer("vgg conv3_2", 256, 256, 56),
+      new Layer("vgg conv4_1", 256, 512, 28),
+      new Layer("vgg conv4_2", 512, 512, 28),
+      new Layer("vgg conv5_x", 512, 512, 14),
+      new Layer("resnet18 s1", 64, 64, 56),
+      new Layer("resnet18 s2", 128, 128, 28),
+      new Layer("resnet18 s3", 256, 256, 14),
+      new Layer("resnet18 s4", 512, 512, 7));
+
+  private WinogradLayerBench() {}
+
+  /** Prints the table for the batches in {@code args[0]} (default 1,64). */
+  public static void main(String[] args) {
+    int[] batches = Arrays.stream((args.length > 0 ? args[0] : "1,64").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    String filter = args.length > 1 ? args[1] : "";
+    if (CPU_CLOCK && (CpuAccel.settings().threads() != 1 || Blas.numThreads() != 1)) {
+      throw new IllegalArgumentException(
+          "-Dclock=cpu needs -Dkindling.cpu.threads=1 and -Dkindling.blas.threads=1");
+    }
+    System.out.printf("openblas %s, BLAS threads %d, %s, rounds %d, %s clock%n",
+        Blas.coreName(), Blas.numThreads(), CpuAccel.settings(), ROUNDS,
+        CPU_CLOCK ? "thread CPU" : "wall");
+    System.out.println("| layer | C->K | HxW | batch | fallback ms | F(4x4) ms | F(6x6) ms"
+        + " | fallback GF/s | F4 GF/s | F6 GF/s | best/fallback |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (int n : batches) {
+      for (Layer l : LAYERS) {
+        if (l.name().contains(filter)) {
+          row(l, n);
+        }
+      }
+    }
+  }
+
+  private static void row(Layer l, int n) {
+    Convolution.Params p = Convolution.Params.of(new int[] {3, 3}, l.k()).withPad(1, 1);
+    Shape[] ins = {Shape.of(n, l.c(), l.hw(), l.hw()), Shape.of(l.k(), l.c(), 3, 3),
+        Shape.of(l.k())};
+    DType[] f32 = {DType.FLOAT32, DType.FLOAT32, DType.FLOAT32};
+    Shape y = Shape.of(n, l.k(), l.hw(), l.hw());
+    KernelSignature sig = new KernelSignature(ins, f32, new Shape[] {y},
+        new DType[] {DType.FLOAT32});
+    Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
+    int threads = CpuAccel.settings().threads();
+    Kernel[] kernels = {fallback,
+        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
+    SplittableRandom rnd = new SplittableRandom(5);
+    TensorView[] in = new TensorView[ins.length];
+    for (int i = 0; i < ins.length; i++) {
+      in[i] = random(ins[i], rnd);
+    }
+    TensorView[] out = {random(y, rnd)};
+    OpContext[] ctx = new OpContext[kernels.length];
+    for (int k = 0; k < kernels.length; k++) {
+      long ws = kernels[k].workspaceBytes();
+      if (ws > Integer.MAX_VALUE) { // a ByteBuffer holds at most 2 GB
+        System.out.printf(Locale.ROOT, "| %s | %d->%d | %dx%d | %d | %s needs %.1f GB of workspace:"
+            + " not run |%n", l.name(), l.c(), l.k(), l.hw(), l.hw(), n, kernels[k], ws / 1e9);
+        return;
+      }
+      ctx[k] = new OpContext(false, ByteBuffer.allocateDirect((int) Math.max(1, ws))
+          .order(ByteOrder.nativeOrder()), Randoms.generator(1));
+    }
+    List<long[]> times = new ArrayList<>();
+    for (Kernel k : kernels) {
+      times.add(new long[ROUNDS]);
+    }
+    for (int r = -1; r < ROUNDS; r++) {
+      for (int k = 0; k < kernels.length; k++) {
+        long t0 = now();
+        kernels[k].forward(ctx[k], in, out);
+        long t = now() - t0;
+        if (r >= 0) {
+          times.get(k)[r] = t;
+        }
+      }
+    }
+    double flops = 2.0 * n * l.k() * l.c() * 9 * l.hw() * l.hw();
+    double[] ms = new double[kernels.length];
+    for (int k = 0; k < kernels.length; k++) {
+      long[] t = times.get(k);
+      Arrays.sort(t);
+      ms[k] = t[t.length / 2] / 1e6;
+    }
+    System.out.printf(Locale.ROOT,
+        "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx |%n",
+        l.name(), l.c(), l.k(), l.hw(), l.hw(), n, ms[0], ms[1], ms[2], flops / ms[0] / 1e6,
+        flops / ms[1] / 1e6, flops / ms[2] / 1e6, ms[0] / Math.min(ms[1], ms[2]));
+  }
+
+  private static long now() {
+    return CPU_CLOCK ? MX.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
+  private static TensorView random(Shape s, SplittableRandom rnd) {
+    TensorView v = TensorView.of(ByteBuffer.allocateDirect(Math.toIntExact(4L * s.size()))
+        .order(ByteOrder.nativeOrder()), DType.FLOAT32, s);
+    FloatBuffer f = v.floats();
+    for (int i = 0; i < s.intSize(); i++) {
+      f.put(i, (float) rnd.nextDouble(-1, 1));
+    }
+    return v;
+  }
+}

@@ -1,0 +1,52 @@
+package org.kindling.io.source;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Atomic commit on a Hadoop object store whose output streams can be aborted (s3a: a rename there
+ * is a copy and a delete): the stream writes the final name directly, the store publishes the
+ * object only when the stream is closed (a PUT or a completed multipart upload), and an abort
+ * discards everything uploaded.
+ */
+final class AbortableCommitOutput implements AtomicOutput {
+  private final Path target;
+  private final FSDataOutputStream out;
+  private final WriteEndStream stream;
+  private boolean finished;
+
+  AbortableCommitOutput(Path target, FSDataOutputStream out) {
+    this.target = target;
+    this.out = out;
+    this.stream = new WriteEndStream(out, target.toString());
+  }
+
+  @Override
+  public OutputStream stream() {
+    return stream;
+  }
+
+  @Override
+  public void commit() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("output " + target + " was already committed or closed");
+    }
+    finished = true;
+    try {
+      out.close();
+    } catch (IOException e) {
+      out.abort();
+      throw new IOException("cannot publish " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!finished) {
+      finished = true;
+      out.abort();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.kindling.io.source;
+
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.kindling.io.HadoopFiles;
+
+/**
+ * Picks the {@link ByteStore} of a path: the native {@link S3ByteStore} for {@code s3://} (unless
+ * {@value #S3_NATIVE_KEY} is false, which hands {@code s3://} to whatever Hadoop file system is
+ * configured for it, as on EMR), and {@link HadoopByteStore} for every other scheme, a path
+ * without one resolving against {@code fs.defaultFS} as everywhere in Hadoop.
+ */
+public final class ByteStores {
+  public static final String S3_NATIVE_KEY = "kindling.s3.native";
+
+  private ByteStores() {}
+
+  /** The store that holds {@code path}. */
+  public static ByteStore forPath(Path path, Configuration conf) throws IOException {
+    String scheme = path.toUri().getScheme();
+    if ("s3".equalsIgnoreCase(scheme) && conf.getBoolean(S3_NATIVE_KEY, true)) {
+      return S3ByteStore.of(S3Settings.fromConf(conf), RetryPolicy.fromConf(conf));
+    }
+    return new HadoopByteStore(HadoopFiles.fileSystem(path, conf));
+  }
+
+  /** Opens {@code file} of {@code store} for ranged reads retried under {@code conf}'s policy. */
+  public static ByteSource open(ByteStore store, StoreEntry file, Configuration conf)
+      throws IOException {
+    return new RetryingByteSource(store.open(file), RetryPolicy.fromConf(conf));
+  }
+
+  /**
+   * Starts an atomic write of {@code path} on its store: rename on HDFS and local files, a PUT or
+   * multipart upload completed at commit on S3 (s3:// and s3a://).
+   */
+  public static AtomicOutput create(Path path, Configuration conf) throws IOException {
+    return forPath(path, conf).create(path);
+  }
+}

@@ -1,0 +1,88 @@
+package org.kindling.io.source;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Any Hadoop {@code FileSystem} (file, hdfs, s3a, ...) as a {@link ByteStore}. Atomic commit is
+ * chosen by what the file system says of itself: one whose output streams are abortable ({@code
+ * fs.capability.outputstream.abortable}, s3a) publishes on close and is written directly; any
+ * other (HDFS, local) is written to a temporary name and renamed.
+ */
+public final class HadoopByteStore implements ByteStore {
+  private final FileSystem fs;
+
+  /** The store over {@code fs} (for {@code file:} pass the raw local file system). */
+  public HadoopByteStore(FileSystem fs) {
+    this.fs = fs;
+  }
+
+  @Override
+  public Path qualify(Path path) {
+    return fs.makeQualified(path);
+  }
+
+  @Override
+  public StoreEntry stat(Path path) throws IOException {
+    FileStatus s;
+    try {
+      s = fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+    return entry(s);
+  }
+
+  @Override
+  public List<StoreEntry> list(Path dir) throws IOException {
+    List<StoreEntry> out = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      out.add(entry(s));
+    }
+    return out;
+  }
+
+  private static StoreEntry entry(FileStatus s) {
+    return s.isDirectory() ? StoreEntry.directory(s.getPath())
+        : StoreEntry.file(s.getPath(), s.getLen());
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    if (!fs.delete(path, false) && fs.exists(path)) {
+      throw new IOException("cannot delete " + path);
+    }
+  }
+
+  @Override
+  public ByteSource open(StoreEntry file) {
+    return new HadoopByteSource(fs, file.path(), file.size());
+  }
+
+  @Override
+  public AtomicOutput create(Path path) throws IOException {
+    Path target = fs.makeQualified(path);
+    Path parent = target.getParent();
+    if (parent == null) {
+      throw new IllegalArgumentException("output " + path + " has no parent directory");
+    }
+    if (fs.hasPathCapability(target, CommonPathCapabilities.ABORTABLE_STREAM)) {
+      return new AbortableCommitOutput(target, fs.create(target, true));
+    }
+    if (!fs.exists(parent) && !fs.mkdirs(parent)) {
+      throw new IOException("cannot create directory " + parent + " for " + target);
+    }
+    return RenameCommitOutput.create(fs, target);
+  }
+
+  @Override
+  public String toString() {
+    return "HadoopByteStore[" + fs.getUri() + "]";
+  }
+}

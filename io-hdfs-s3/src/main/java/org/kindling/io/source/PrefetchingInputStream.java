@@ -1,0 +1,347 @@
+package org.kindling.io.source;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.Seekable;
+
+/**
+ * A sequential, seekable stream over any {@link ByteSource} that reads ahead: the decorator that
+ * hides a store's latency. Consecutive chunks of {@link ReadOptions#chunkBytes()} are read by up
+ * to {@link ReadOptions#threads()} reader threads (on S3: parallel ranged GETs) into a bounded
+ * queue of {@link ReadOptions#queueChunks()} chunks, delivered in file order.
+ *
+ * <p>Memory is bounded whatever the store's speed: a fixed pool of {@code queueChunks + 1}
+ * buffers is recycled, and the chunk after the queue is requested only when the consumer has
+ * finished a chunk and handed its buffer back (back-pressure). A failed read is delivered when the
+ * consumer reaches that chunk, after every byte before it, with the error the source raised (which
+ * names the file and offset); the stream then stays failed until it is sought elsewhere.
+ *
+ * <p>Reading ahead stops at {@code aheadLimit}: past it, chunks are read one at a time on the
+ * consumer's thread, as a part reader needs only the rest of a record that crosses its range's
+ * end. The stream owns the source and closes it; {@link #close()} waits for the reader threads,
+ * so none outlives it. Not thread-safe: one consumer.
+ */
+public final class PrefetchingInputStream extends InputStream implements Seekable {
+  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+  private final ByteSource source;
+  private final long size;
+  private final long aheadLimit;
+  private final ReadOptions options;
+  /** Bytes per buffer and ranged read: the chunk size, or less for a small file. */
+  private final int bufferBytes;
+  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int buffersMade;
+  private ExecutorService readers;
+
+  /** The chunk being consumed: buffer holds file bytes [chunkStart, chunkStart + chunkLength). */
+  private byte[] chunk;
+  private long chunkStart;
+  private int chunkLength;
+  /** The file position of the next byte returned. */
+  private long pos;
+  /** The file offset of the next chunk to request. */
+  private long nextRequest;
+  private IOException failure;
+  /** Whether a chunk was taken since the stream was opened or sought. */
+  private boolean started;
+  private boolean closed;
+
+  /**
+   * @param source the source to read; owned (closed) by this stream
+   * @param start file offset of the first byte
+   * @param aheadLimit file offset where reading ahead stops (the end of a part's range)
+   * @param options chunk size, reader threads and queue length
+   */
+  public PrefetchingInputStream(ByteSource source, long start, long aheadLimit,
+      ReadOptions options) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.options = Objects.requireNonNull(options, "options");
+    this.size = source.size();
+    if (start < 0 || start > size) {
+      throw new IllegalArgumentException(source.name() + ": start offset " + start
+          + " outside [0, " + size + "]");
+    }
+    this.aheadLimit = Math.min(aheadLimit, size);
+    this.bufferBytes = (int) Math.max(1, Math.min(options.chunkBytes(), size - start));
+    this.pos = start;
+    this.nextRequest = start;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    ensureOpen();
+    if (len == 0) {
+      return 0;
+    }
+    if (pos >= size) {
+      return -1;
+    }
+    if (chunk == null || pos >= chunkStart + chunkLength) {
+      nextChunk();
+    }
+    int at = (int) (pos - chunkStart);
+    int n = Math.min(len, chunkLength - at);
+    System.arraycopy(chunk, at, b, off, n);
+    pos += n;
+    return n;
+  }
+
+  @Override
+  public int available() {
+    return chunk == null ? 0 : (int) Math.max(0, chunkStart + chunkLength - pos);
+  }
+
+  private void nextChunk() throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
+    release();
+    request();
+    if (queue.isEmpty()) {
+      // At or past the ahead limit: one chunk, read here on the consumer's thread.
+      Pending p = newPending();
+      try {
+        source.readFully(p.start, p.buffer, 0, p.length);
+      } catch (IOException e) {
+        freeBuffers.push(p.buffer);
+        throw fail(e);
+      }
+      take(p);
+      return;
+    }
+    Pending head = queue.poll();
+    try {
+      head.future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      queue.addFirst(head);
+      throw new InterruptedIOException(source.name() + ": interrupted waiting for offset "
+          + head.start);
+    } catch (ExecutionException e) {
+      freeBuffers.push(head.buffer);
+      throw fail(asIOException(e.getCause(), head.start));
+    }
+    take(head);
+    request();
+  }
+
+  /**
+   * Requests chunks while the queue has room and the next chunk starts before the limit. A range
+   * that is one chunk from the start (a small file or part, a resync scan) is read on the
+   * consumer's thread, which waits for that first chunk anyway: no reader threads for it.
+   */
+  private void request() {
+    if (!started && queue.isEmpty() && nextRequest + bufferBytes >= aheadLimit) {
+      return;
+    }
+    while (queue.size() < options.queueChunks() && nextRequest < aheadLimit) {
+      Pending p = newPending();
+      if (readers == null) {
+        readers = newReaders();
+      }
+      p.future = readers.submit(() -> {
+        source.readFully(p.start, p.buffer, 0, p.length);
+        return null;
+      });
+      queue.add(p);
+    }
+  }
+
+  private Pending newPending() {
+    byte[] buffer = freeBuffers.poll();
+    if (buffer == null) {
+      if (buffersMade > options.queueChunks()) {
+        throw new IllegalStateException("buffer pool exhausted: " + buffersMade + " made");
+      }
+      buffersMade++;
+      buffer = new byte[bufferBytes];
+    }
+    long start = nextRequest;
+    int length = (int) Math.min(bufferBytes, size - start);
+    nextRequest = start + length;
+    return new Pending(start, length, buffer);
+  }
+
+  private void take(Pending p) {
+    started = true;
+    chunk = p.buffer;
+    chunkStart = p.start;
+    chunkLength = p.length;
+  }
+
+  /** Hands the consumed chunk's buffer back to the pool. */
+  private void release() {
+    if (chunk != null) {
+      freeBuffers.push(chunk);
+      chunk = null;
+    }
+  }
+
+  private IOException fail(IOException e) {
+    failure = e;
+    drain();
+    return e;
+  }
+
+  private IOException asIOException(Throwable t, long offset) {
+    if (t instanceof IOException io) {
+      return io;
+    }
+    return new IOException(source.name() + ": reading at offset " + offset + " failed: " + t, t);
+  }
+
+  /**
+   * Cancels what has not started and waits for what has, so every buffer is back in the pool and
+   * no reader thread still writes into one.
+   */
+  private void drain() {
+    boolean interrupted = false;
+    for (Pending p : queue) {
+      p.future.cancel(false);
+    }
+    for (Pending p : queue) {
+      while (true) {
+        try {
+          p.future.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | CancellationException e) {
+          break; // this chunk is dropped; its error is not the consumer's concern
+        }
+      }
+      freeBuffers.push(p.buffer);
+    }
+    queue.clear();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ExecutorService newReaders() {
+    int id = THREAD_IDS.incrementAndGet();
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "kindling-read-" + id + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * Moves to file offset {@code offset} in {@code [0, size]}; read-ahead restarts there (a seek
+   * inside the current chunk keeps it).
+   */
+  @Override
+  public void seek(long offset) throws IOException {
+    ensureOpen();
+    if (offset < 0 || offset > size) {
+      throw new EOFException(source.name() + ": cannot seek to offset " + offset
+          + " outside [0, " + size + "]");
+    }
+    if (chunk != null && offset >= chunkStart && offset < chunkStart + chunkLength
+        && failure == null) {
+      pos = offset;
+      return;
+    }
+    drain();
+    release();
+    failure = null;
+    started = false;
+    pos = offset;
+    nextRequest = offset;
+  }
+
+  @Override
+  public long getPos() {
+    return pos;
+  }
+
+  @Override
+  public boolean seekToNewSource(long targetPos) {
+    return false;
+  }
+
+  /** Waits for the reader threads and stops them, then closes the source; idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    drain();
+    release();
+    try {
+      if (readers != null) {
+        readers.shutdown();
+        awaitReaders();
+      }
+    } finally {
+      source.close();
+    }
+  }
+
+  /** Waits for the idle reader threads to end (they have no work left after {@link #drain}). */
+  private void awaitReaders() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (readers.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Buffers allocated so far (for tests: never more than {@code queueChunks + 1}). */
+  int buffersMade() {
+    return buffersMade;
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException(source.name() + ": stream is closed");
+    }
+  }
+
+  /** A requested chunk: its file range, its buffer, and the read filling it. */
+  private static final class Pending {
+    final long start;
+    final int length;
+    final byte[] buffer;
+    Future<?> future;
+
+    Pending(long start, int length, byte[] buffer) {
+      this.start = start;
+      this.length = length;
+      this.buffer = buffer;
+    }
+  }
+}

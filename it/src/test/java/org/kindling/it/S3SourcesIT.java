@@ -1,0 +1,302 @@
+package org.kindling.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kindling.io.LocatedRecord;
+import org.kindling.io.recordio.RecordIOWriter;
+import org.kindling.io.source.AtomicOutput;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.split.RecordIOPartReader;
+import org.kindling.io.split.RecordIOSplit;
+import org.kindling.tensor.FormatException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * One RecordIO data set on four stores, each a real server started here: the local disk, HDFS
+ * (MiniDFSCluster), and an S3 server (s3proxy) reached both through Hadoop's {@code s3a://} and
+ * through Kindling's native {@code s3://} client. Every store gives the same parts, record for
+ * record; writers leave nothing under the final name unless they commit; {@code kindling recordio
+ * dump --part K/N} reads an {@code s3://} list.
+ */
+class S3SourcesIT {
+  private static final String ACCESS = "it-access";
+  private static final String SECRET = "it-secret";
+  private static final String BUCKET = "kindling-it";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private static Path work;
+  private static MiniDFSCluster hdfs;
+  private static S3ProxyJunitCore s3proxy;
+  private static S3Client sdk;
+  private static Configuration conf;
+  private static String hdfsRoot;
+  private static final List<byte[]> FILES = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    // s3proxy answers neither the SDK's default trailing checksums nor multi-object deletes.
+    System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
+    System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
+    work = TestDirs.fresh(Path.of("target", "s3-sources-it"));
+    Configuration dfs = new Configuration();
+    dfs.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("dfs").toString());
+    dfs.setLong("dfs.blocksize", 32 << 10); // parts cross block boundaries
+    dfs.setLong("dfs.namenode.fs-limits.min-block-size", 512);
+    hdfs = new MiniDFSCluster.Builder(dfs).numDataNodes(1).build();
+    hdfs.waitActive();
+    hdfsRoot = "hdfs://localhost:" + hdfs.getNameNodePort() + "/kindling";
+
+    s3proxy = new S3ProxyJunitCore.Builder().withCredentials(ACCESS, SECRET)
+        .withBlobStoreProvider("transient").build();
+    s3proxy.beforeEach();
+    sdk = S3Client.builder().endpointOverride(s3proxy.getUri()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(ACCESS, SECRET)))
+        .forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
+    sdk.createBucket(b -> b.bucket(BUCKET));
+
+    conf = new Configuration(hdfs.getConfiguration(0));
+    // one set of fs.s3a.* settings serves s3a:// and (through the fallbacks) s3://
+    conf.set("fs.s3a.endpoint", s3proxy.getUri().toString());
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.setBoolean("fs.s3a.path.style.access", true);
+    conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
+    conf.set("fs.s3a.access.key", ACCESS);
+    conf.set("fs.s3a.secret.key", SECRET);
+    conf.setBoolean("fs.s3a.multiobjectdelete.enable", false);
+    conf.setInt("fs.s3a.attempts.maximum", 1);
+    conf.setInt("kindling.s3.part.bytes", 5 << 20); // S3's smallest part
+    conf.setInt("kindling.io.read.chunk.bytes", 32 << 10); // several ranged reads per part
+
+    Random random = new Random(2026);
+    FileSystem hfs = new org.apache.hadoop.fs.Path(hdfsRoot).getFileSystem(conf);
+    Files.createDirectories(work.resolve("local"));
+    for (int f = 0; f < 4; f++) {
+      byte[] bytes = recordFile(random, 150 + 60 * f);
+      FILES.add(bytes);
+      String name = "part-" + f + ".rec";
+      Files.write(work.resolve("local").resolve(name), bytes);
+      try (var out = hfs.create(new org.apache.hadoop.fs.Path(hdfsRoot + "/data/" + name))) {
+        out.write(bytes);
+      }
+      sdk.putObject(b -> b.bucket(BUCKET).key("data/" + name), RequestBody.fromBytes(bytes));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (sdk != null) {
+        sdk.close();
+      }
+      if (s3proxy != null) {
+        s3proxy.afterEach();
+      }
+    } finally {
+      if (hdfs != null) {
+        hdfs.shutdown();
+      }
+    }
+  }
+
+  /** Records with magic words inside payloads and some records split across parts. */
+  private static byte[] recordFile(Random random, int records) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (RecordIOWriter w = new RecordIOWriter(bytes)) {
+      for (int i = 0; i < records; i++) {
+        byte[] payload = new byte[random.nextInt(0, 700)];
+        random.nextBytes(payload);
+        if (i % 3 == 0 && payload.length >= 12) {
+          payload[4] = 0x0A;
+          payload[5] = 0x23;
+          payload[6] = (byte) 0xD7;
+          payload[7] = (byte) 0xCE;
+        }
+        w.write(payload);
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String localUri() {
+    return work.resolve("local").toUri().toString();
+  }
+
+  @Test
+  void fileHdfsS3aAndS3GiveTheSamePartsForSeveralN() throws IOException {
+    List<String> uris = List.of(localUri(), hdfsRoot + "/data", "s3a://" + BUCKET + "/data",
+        "s3://" + BUCKET + "/data");
+    List<RecordIOSplit> splits = new ArrayList<>();
+    for (String uri : uris) {
+      splits.add(RecordIOSplit.open(uri, conf));
+    }
+    for (int n : new int[] {1, 3, 8}) {
+      long total = 0;
+      for (int k = 0; k < n; k++) {
+        List<String> reference = part(splits.get(0), k, n);
+        total += reference.size();
+        for (int i = 1; i < splits.size(); i++) {
+          assertThat(part(splits.get(i), k, n)).as("%s part %d/%d", uris.get(i), k, n)
+              .isEqualTo(reference);
+        }
+      }
+      assertThat(total).as("records in all %d parts", n).isEqualTo(150 + 210 + 270 + 330);
+    }
+  }
+
+  private static List<String> part(String uri, int k, int n) throws IOException {
+    return part(RecordIOSplit.open(uri, conf), k, n);
+  }
+
+  /** One line per record: file name, in-file offset, global offset, payload hash. */
+  private static List<String> part(RecordIOSplit split, int k, int n) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (RecordIOPartReader reader = split.openPart(k, n)) {
+      LocatedRecord r;
+      while ((r = reader.next()) != null) {
+        lines.add(new org.apache.hadoop.fs.Path(r.file()).getName() + " " + r.fileOffset() + " "
+            + r.globalOffset() + " " + sha(r.payload()));
+      }
+    }
+    return lines;
+  }
+
+  @Test
+  void aTruncatedObjectIsReportedWithFileAndOffsetOnS3aAndS3() throws IOException {
+    byte[] full = FILES.get(2);
+    int cut = (full.length / 3) & ~3;
+    sdk.putObject(b -> b.bucket(BUCKET).key("trunc/cut.rec"),
+        RequestBody.fromBytes(Arrays.copyOf(full, cut)));
+    for (String scheme : List.of("s3a", "s3")) {
+      String uri = scheme + "://" + BUCKET + "/trunc/cut.rec";
+      assertThatThrownBy(() -> part(uri, 0, 1)).as(scheme)
+          .isInstanceOf(FormatException.class)
+          .hasMessageContaining(uri)
+          .hasMessageContaining("runs past the end of the file (size " + cut + ")");
+    }
+  }
+
+  @Test
+  void aFailedWriteLeavesNothingUnderTheFinalNameOnHdfsS3aAndS3() throws IOException {
+    // On s3:// more than one 5 MiB part: a multipart upload, aborted or completed.
+    byte[] large = new byte[(5 << 20) + 4096];
+    new Random(1).nextBytes(large);
+    for (String dir : List.of(hdfsRoot + "/out", "s3a://" + BUCKET + "/out",
+        "s3://" + BUCKET + "/out")) {
+      byte[] bytes = dir.startsWith("s3:") ? large : Arrays.copyOf(large, 100_000);
+      org.apache.hadoop.fs.Path failed = new org.apache.hadoop.fs.Path(dir + "/failed.bin");
+      try (AtomicOutput out = ByteStores.create(failed, conf)) {
+        out.stream().write(bytes);
+        // the job fails here: no commit
+      }
+      FileSystem fs = failed.toUri().getScheme().equals("s3") ? null : failed.getFileSystem(conf);
+      if (fs != null) {
+        assertThat(fs.exists(failed)).as(dir).isFalse();
+      }
+      org.apache.hadoop.fs.Path done = new org.apache.hadoop.fs.Path(dir + "/done.bin");
+      try (AtomicOutput out = ByteStores.create(done, conf)) {
+        out.stream().write(bytes);
+        out.commit();
+      }
+      assertThat(sha(org.kindling.spark.HadoopFiles.readAll(done, conf))).as(dir)
+          .isEqualTo(sha(bytes));
+    }
+    List<String> keys = sdk.listObjectsV2(b -> b.bucket(BUCKET).prefix("out/")).contents()
+        .stream().map(o -> o.key()).toList();
+    assertThat(keys).containsExactly("out/done.bin");
+    assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+    assertThat(new org.apache.hadoop.fs.Path(hdfsRoot + "/out").getFileSystem(conf)
+        .listStatus(new org.apache.hadoop.fs.Path(hdfsRoot + "/out")))
+        .extracting(s -> s.getPath().getName()).containsExactly("done.bin");
+  }
+
+  @Test
+  void recordioDumpReadsAPartOfAnS3List() {
+    String list = "s3://" + BUCKET + "/data/part-1.rec;s3://" + BUCKET + "/data/part-3.rec";
+    String localList = work.resolve("local/part-1.rec") + ";" + work.resolve("local/part-3.rec");
+    for (String kn : List.of("0/3", "2/3")) {
+      CliRun s3 = CliRun.of("recordio", "dump", "--part", kn,
+          "--conf", "kindling.s3.endpoint=" + s3proxy.getUri(),
+          "--conf", "kindling.s3.path.style=true",
+          "--conf", "kindling.s3.access.key=" + ACCESS,
+          "--conf", "kindling.s3.secret.key=" + SECRET, list);
+      CliRun local = CliRun.of("recordio", "dump", "--part", kn, localList);
+      assertThat(s3.code()).as(s3.err()).isZero();
+      assertThat(local.code()).as(local.err()).isZero();
+      assertThat(s3.outLines()).isNotEmpty().isEqualTo(local.outLines());
+    }
+  }
+
+  /**
+   * {@code kindling train} with its data and its checkpoints on {@code s3://}: the embedded Spark
+   * session takes the S3 settings from {@code spark.hadoop.*} (system properties, as {@code
+   * --conf} would set them), each task reads its byte range from S3.
+   */
+  @Test
+  void kindlingTrainReadsItsDataFromS3AndCheckpointsThere() throws IOException {
+    Path train = work.resolve("train.rec");
+    Path test = work.resolve("test.rec");
+    SyntheticRecords.write(train, 800, 64, 11);
+    SyntheticRecords.write(test, 200, 64, 12);
+    sdk.putObject(b -> b.bucket(BUCKET).key("train/train.rec"), RequestBody.fromFile(train));
+    sdk.putObject(b -> b.bucket(BUCKET).key("train/test.rec"), RequestBody.fromFile(test));
+    List<String> keys = List.of("spark.hadoop.kindling.s3.endpoint",
+        "spark.hadoop.kindling.s3.path.style", "spark.hadoop.kindling.s3.access.key",
+        "spark.hadoop.kindling.s3.secret.key");
+    List<String> values = List.of(s3proxy.getUri().toString(), "true", ACCESS, SECRET);
+    for (int i = 0; i < keys.size(); i++) {
+      System.setProperty(keys.get(i), values.get(i));
+    }
+    CliRun trained;
+    try {
+      trained = CliRun.of("train", "--data", "s3://" + BUCKET + "/train/train.rec",
+          "--val-data", "s3://" + BUCKET + "/train/test.rec", "--num-workers", "2",
+          "--epochs", "2", "--batch-size", "32", "--input-shape", "64", "--hidden", "32",
+          "--num-classes", "4", "--model-prefix", "s3://" + BUCKET + "/model/s3");
+    } finally {
+      keys.forEach(System::clearProperty);
+    }
+    assertThat(trained.code()).as(trained.err()).isZero();
+    assertThat(trained.out()).startsWith("kindling: trained 2 epochs: train-accuracy ");
+    List<String> written = sdk.listObjectsV2(b -> b.bucket(BUCKET).prefix("model/")).contents()
+        .stream().map(o -> o.key()).toList();
+    assertThat(written).contains("model/s3-symbol.json", "model/s3-0002.params",
+        "model/s3-0002.states", "model/s3-history.csv")
+        .noneMatch(k -> k.contains(".tmp"));
+    assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+  }
+
+  private static String sha(byte[] bytes) {
+    try {
+      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
