@@ -80,33 +80,32 @@ final class EngineSteps {
     this.foldedKernels = new Kernel[g.numNodes()];
     this.folds = new BatchNormFold[g.numNodes()];
     this.fusedForward = new Kernel[g.numNodes()];
-    long maxWorkspace = 0;
+    WorkspaceNeed need = new WorkspaceNeed();
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
       if (f.folded() >= 0) {
-        maxWorkspace = Math.max(maxWorkspace, prepareFold(f, own));
+        need.add(prepareFold(f, own), g.node(f.node()));
       } else {
         kernels[f.node()] = selectKernel(g.node(f.node()), f.in(), f.out());
       }
-      maxWorkspace = Math.max(maxWorkspace, kernels[f.node()].workspaceBytes());
+      need.add(kernels[f.node()].workspaceBytes(), g.node(f.node()));
       if (f.epilogue() >= 0) {
         int[] y = {f.out()[0]};
         kernels[f.epilogue()] = selectKernel(g.node(f.epilogue()), y, y);
-        maxWorkspace = Math.max(maxWorkspace, kernels[f.epilogue()].workspaceBytes());
+        need.add(kernels[f.epilogue()].workspaceBytes(), g.node(f.epilogue()));
         // the backend computes the epilogue inside the layer's kernel (oneDNN post-ops); with
         // a BatchNorm folded in, inside the kernel that runs over the folded weights
         Kernel layer = f.folded() >= 0 ? foldedKernels[f.node()] : kernels[f.node()];
         if (layer instanceof EpilogueFusable fusable) {
           fusedForward[f.node()] = fusable.fuse(g.node(f.epilogue()).op());
           if (fusedForward[f.node()] != null) {
-            maxWorkspace = Math.max(maxWorkspace, fusedForward[f.node()].workspaceBytes());
+            need.add(fusedForward[f.node()].workspaceBytes(), g.node(f.node()));
           }
         }
       }
     }
-    this.workspace = maxWorkspace == 0 ? null
-        : own.apply(NDArray.empty(Shape.of((int) Math.min(maxWorkspace, Integer.MAX_VALUE)),
-            DType.UINT8));
+    this.workspace = need.bytes() == 0 ? null
+        : own.apply(NDArray.empty(Shape.of(need.arrayBytes()), DType.UINT8));
     this.workspaceBytes = workspace == null ? null : workspace.byteBuffer();
   }
 
