@@ -50,6 +50,12 @@ final class SubBatchKernel implements Kernel, EpilogueFusable {
   }
 
   @Override
+  public long forwardWorkspaceBytes() {
+    return Math.max(part.forwardWorkspaceBytes(),
+        rest == null ? 0 : rest.forwardWorkspaceBytes());
+  }
+
+  @Override
   public Kernel fuse(OpInstance<?> epilogue) {
     Kernel p = ((EpilogueFusable) part).fuse(epilogue);
     Kernel r = rest == null ? null : ((EpilogueFusable) rest).fuse(epilogue);

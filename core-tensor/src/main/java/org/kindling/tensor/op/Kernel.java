@@ -34,4 +34,13 @@ public interface Kernel {
   default long workspaceBytes() {
     return 0;
   }
+
+  /**
+   * Bytes of scratch space {@link #forward} alone needs: what an executor that never runs
+   * {@link #backward} (no gradients) allocates. At most {@link #workspaceBytes()}, which it is by
+   * default; a kernel whose backward plan is larger says so here.
+   */
+  default long forwardWorkspaceBytes() {
+    return workspaceBytes();
+  }
 }
