@@ -56,6 +56,8 @@ final class EngineSteps {
   private final BatchNormFold[] folds;
   /** Per node: the kernel that runs its forward with its epilogue inside, or null. */
   private final Kernel[] fusedForward;
+  /** True if the executor computes no gradients: its kernels never run backward. */
+  private final boolean forwardOnly;
   private final NDArray workspace;
   /**
    * The workspace's bytes, taken once: a step that runs after the executor was closed (its
@@ -80,33 +82,33 @@ final class EngineSteps {
     this.foldedKernels = new Kernel[g.numNodes()];
     this.folds = new BatchNormFold[g.numNodes()];
     this.fusedForward = new Kernel[g.numNodes()];
-    long maxWorkspace = 0;
+    this.forwardOnly = graph.backwardSteps().isEmpty();
+    WorkspaceNeed largest = new WorkspaceNeed();
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
       if (f.folded() >= 0) {
-        maxWorkspace = Math.max(maxWorkspace, prepareFold(f, own));
+        largest.add(prepareFold(f, own), g.node(f.node()));
       } else {
         kernels[f.node()] = selectKernel(g.node(f.node()), f.in(), f.out());
       }
-      maxWorkspace = Math.max(maxWorkspace, kernels[f.node()].workspaceBytes());
+      largest.add(need(kernels[f.node()]), g.node(f.node()));
       if (f.epilogue() >= 0) {
         int[] y = {f.out()[0]};
         kernels[f.epilogue()] = selectKernel(g.node(f.epilogue()), y, y);
-        maxWorkspace = Math.max(maxWorkspace, kernels[f.epilogue()].workspaceBytes());
+        largest.add(need(kernels[f.epilogue()]), g.node(f.epilogue()));
         // the backend computes the epilogue inside the layer's kernel (oneDNN post-ops); with
         // a BatchNorm folded in, inside the kernel that runs over the folded weights
         Kernel layer = f.folded() >= 0 ? foldedKernels[f.node()] : kernels[f.node()];
         if (layer instanceof EpilogueFusable fusable) {
           fusedForward[f.node()] = fusable.fuse(g.node(f.epilogue()).op());
           if (fusedForward[f.node()] != null) {
-            maxWorkspace = Math.max(maxWorkspace, fusedForward[f.node()].workspaceBytes());
+            largest.add(need(fusedForward[f.node()]), g.node(f.node()));
           }
         }
       }
     }
-    this.workspace = maxWorkspace == 0 ? null
-        : own.apply(NDArray.empty(Shape.of((int) Math.min(maxWorkspace, Integer.MAX_VALUE)),
-            DType.UINT8));
+    this.workspace = largest.bytes() == 0 ? null
+        : own.apply(NDArray.empty(Shape.of(largest.arrayBytes()), DType.UINT8));
     this.workspaceBytes = workspace == null ? null : workspace.byteBuffer();
   }
 
@@ -136,8 +138,8 @@ final class EngineSteps {
     foldedKernels[f.node()] = selectKernel(conv,
         OpInstance.of(Convolution.OP, p.withNoBias(false)), biased, convOut);
     folds[f.node()] = new BatchNormFold(weight, (BatchNorm.Params) bn.op().params(), own);
-    return Math.max(kernels[f.folded()].workspaceBytes(),
-        foldedKernels[f.node()].workspaceBytes());
+    return Math.max(need(kernels[f.folded()]),
+        need(foldedKernels[f.node()]));
   }
 
   private static int[] entries(Graph g, List<NodeEntry> in) {
@@ -215,8 +217,16 @@ final class EngineSteps {
         dst.size(), s.add()), List.of(headGrad.var()), List.of(target.var()), 1);
   }
 
+  /**
+   * The workspace {@code k} needs here: its forward plan's alone where nothing runs backward
+   * (which halves oneDNN's workspace of inference).
+   */
+  private long need(Kernel k) {
+    return forwardOnly ? k.forwardWorkspaceBytes() : k.workspaceBytes();
+  }
+
   private OpContext context(Kernel k, boolean train, long seed) {
-    if (k.workspaceBytes() == 0) {
+    if (need(k) == 0) {
       return OpContext.of(train, seed);
     }
     return new OpContext(train, workspaceBytes.duplicate().order(workspaceBytes.order()),
@@ -276,7 +286,7 @@ final class EngineSteps {
     Kernel fused = fusedForward[f.node()];
     if (fused != null) {
       // one kernel call; two seeds still, so that later steps draw the same random numbers
-      if (fused.workspaceBytes() > 0) {
+      if (need(fused) > 0) {
         writes.add(workspace.var());
       }
       List<Var> w = distinct(writes, List.of());
@@ -285,7 +295,7 @@ final class EngineSteps {
       return new Step(name, seeds -> timed(fusedName, fused, context(fused, train, seeds[0],
           stamped), in, out), distinct(reads, w), w, 2);
     }
-    if (kernel.workspaceBytes() > 0 || epilogue != null && epilogue.workspaceBytes() > 0) {
+    if (need(kernel) > 0 || epilogue != null && need(epilogue) > 0) {
       writes.add(workspace.var());
     }
     List<Var> w = distinct(writes, List.of());
@@ -338,9 +348,9 @@ final class EngineSteps {
       writes.addAll(fold.vars());
     }
     boolean usesWorkspace = train
-        ? convK.workspaceBytes() > 0 || bnK.workspaceBytes() > 0
-        : foldedK.workspaceBytes() > 0 || fused != null && fused.workspaceBytes() > 0;
-    if (usesWorkspace || epilogue != null && epilogue.workspaceBytes() > 0) {
+        ? need(convK) > 0 || need(bnK) > 0
+        : need(foldedK) > 0 || fused != null && need(fused) > 0;
+    if (usesWorkspace || epilogue != null && need(epilogue) > 0) {
       writes.add(workspace.var());
     }
     TensorView[] convIn = java.util.Arrays.copyOf(in, nConv);
@@ -400,7 +410,7 @@ final class EngineSteps {
       }
     }
     TensorView[] inGrad = views(b.inGrad(), writes);
-    if (kernel.workspaceBytes() > 0) {
+    if (need(kernel) > 0) {
       writes.add(workspace.var());
     }
     BackwardArgs args = new BackwardArgs(outGrad, in, out, inGrad, b.req().clone());

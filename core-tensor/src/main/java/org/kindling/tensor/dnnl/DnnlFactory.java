@@ -71,6 +71,8 @@ final class DnnlFactory<P> implements KernelFactory<P> {
       try {
         dnnl.useThreads(s.threads()); // the primitives plan their work for the calls' threads
         return rules.make(dnnl, params, sig, s.threads());
+      } catch (WorkspaceBound.Declined e) {
+        reason = e.getMessage();
       } catch (RuntimeException e) {
         // oneDNN refused the descriptor (no implementation for this shape)
         reason = "oneDNN has no implementation: " + e.getMessage();

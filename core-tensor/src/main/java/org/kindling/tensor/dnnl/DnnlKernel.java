@@ -53,6 +53,12 @@ abstract class DnnlKernel implements Kernel {
     return Math.max(forwardScratch.bytes(), backwardScratch.bytes());
   }
 
+  /** The forward plan. */
+  @Override
+  public long forwardWorkspaceBytes() {
+    return forwardScratch.bytes();
+  }
+
   /** A call with {@code ctx}'s workspace; close it when done. */
   final Call call(OpContext ctx) {
     return new Call(dnnl, ctx.workspace(), threads);

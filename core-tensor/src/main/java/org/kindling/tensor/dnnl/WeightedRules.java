@@ -1,5 +1,6 @@
 package org.kindling.tensor.dnnl;
 
+import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 
@@ -37,9 +38,57 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
     return Shapes.empty(sig);
   }
 
+  /**
+   * The layer's kernel; where its workspace would pass {@link WorkspaceBound}, the kernel of
+   * sub-batches of the batch (the leading axis of data and output), the largest that fit.
+   *
+   * @throws WorkspaceBound.Declined if one sample alone does not fit
+   */
   @Override
   public final Kernel make(Dnnl dnnl, P p, KernelSignature sig, int threads) {
-    return kernel(dnnl, p, sig, threads, false);
+    long bound = WorkspaceBound.bytes();
+    WeightedKernel whole = kernel(dnnl, p, sig, threads, false);
+    int batch = sig.in(0).get(0);
+    if (whole.workspaceBytes() <= bound) {
+      return whole;
+    }
+    if (batch > 1 && sig.in(0).ndim() > 1 && sig.outShapes().length == 1
+        && sig.out(0).get(0) == batch) {
+      // the workspace grows with the batch: start from the proportional share, then halve
+      int size = (int) Math.max(1, Math.min(batch - 1,
+          (long) ((double) bound / whole.workspaceBytes() * batch)));
+      while (true) {
+        WeightedKernel part = kernel(dnnl, p, subBatch(sig, size), threads, false);
+        if (part.workspaceBytes() <= bound) {
+          int left = batch % size;
+          WeightedKernel rest = left == 0 ? null
+              : kernel(dnnl, p, subBatch(sig, left), threads, false);
+          return new SubBatchKernel(batch, size, part, rest);
+        }
+        if (size == 1) {
+          break;
+        }
+        size = Math.max(1, size / 2);
+      }
+    }
+    throw new WorkspaceBound.Declined("oneDNN needs " + whole.workspaceBytes()
+        + " workspace bytes for " + sig + ", above -D" + WorkspaceBound.PROPERTY + "=" + bound
+        + " even one sample at a time");
+  }
+
+  /** {@code sig} with {@code n} samples in its data (input 0) and output (output 0). */
+  private static KernelSignature subBatch(KernelSignature sig, int n) {
+    Shape[] in = sig.inShapes().clone();
+    Shape[] out = sig.outShapes().clone();
+    in[0] = withBatch(in[0], n);
+    out[0] = withBatch(out[0], n);
+    return new KernelSignature(in, sig.inTypes(), out, sig.outTypes());
+  }
+
+  private static Shape withBatch(Shape s, int n) {
+    int[] d = s.dims();
+    d[0] = n;
+    return Shape.of(d);
   }
 
   private WeightedKernel kernel(Dnnl dnnl, P p, KernelSignature sig, int threads,

@@ -47,4 +47,13 @@ public interface Kernel {
 
   /** What {@link #implementation()} says of a default kernel. */
   String DEFAULT_IMPLEMENTATION = "default";
+
+  /**
+   * Bytes of scratch space {@link #forward} alone needs: what an executor that never runs
+   * {@link #backward} (no gradients) allocates. At most {@link #workspaceBytes()}, which it is by
+   * default; a kernel whose backward plan is larger says so here.
+   */
+  default long forwardWorkspaceBytes() {
+    return workspaceBytes();
+  }
 }

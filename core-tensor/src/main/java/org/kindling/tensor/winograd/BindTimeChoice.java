@@ -107,9 +107,13 @@ final class BindTimeChoice {
         new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
     long ws = 0;
     for (Kernel k : kernels) {
-      ws = Math.max(ws, k.workspaceBytes());
+      ws = Math.max(ws, k.forwardWorkspaceBytes());
     }
-    OpContext ctx = new OpContext(false, direct(ws), null);
+    // inference as the executor runs it: the weights' stamp stays, so a oneDNN fallback reads
+    // its kept reordered weights (WeightCache) rather than reordering them per call, as the
+    // Winograd kernels read their kept transforms
+    long[] unchanged = new long[sig.inShapes().length];
+    OpContext ctx = new OpContext(false, direct(ws), null, unchanged);
     SplittableRandom rnd = new SplittableRandom(17);
     TensorView[] in = new TensorView[sig.inShapes().length];
     for (int i = 0; i < in.length; i++) {

@@ -137,6 +137,13 @@ final class WinogradKernel implements Kernel {
     return Math.max(own, fallback.workspaceBytes());
   }
 
+  /** The forward transform's, or the fallback's forward plan (it runs training passes). */
+  @Override
+  public long forwardWorkspaceBytes() {
+    return Math.max(4 * (fwd.filterFloats() + fwd.blockFloats()),
+        fallback.forwardWorkspaceBytes());
+  }
+
   @Override
   public String implementation() {
     return "Winograd " + variant.label()

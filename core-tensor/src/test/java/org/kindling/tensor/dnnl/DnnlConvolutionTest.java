@@ -39,6 +39,25 @@ class DnnlConvolutionTest {
   }
 
   @Test
+  void inferenceRunsInTheForwardPlanAlone() {
+    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
+        Convolution.Params.of(new int[] {3, 3}, 16).withPad(1, 1), Shape.of(4, 8, 10, 10));
+    org.kindling.tensor.op.Kernel k = pair.kernel("dnnl");
+    assertThat(k.forwardWorkspaceBytes()).as("the backward plan is not needed forward")
+        .isPositive().isLessThan(k.workspaceBytes());
+    java.util.Random r = new java.util.Random(8);
+    org.kindling.tensor.op.TensorView[] in = {KernelPair.random(pair.sig.in(0), r),
+        KernelPair.random(pair.sig.in(1), r), KernelPair.random(pair.sig.in(2), r)};
+    org.kindling.tensor.op.TensorView[] a = {KernelPair.view(pair.sig.out(0))};
+    org.kindling.tensor.op.TensorView[] b = {KernelPair.view(pair.sig.out(0))};
+    k.forward(KernelPair.context(k, false), in, a);
+    // a workspace of exactly the forward plan (a slot past it would throw)
+    k.forward(new org.kindling.tensor.op.OpContext(false, java.nio.ByteBuffer.allocateDirect(
+        (int) k.forwardWorkspaceBytes()).order(java.nio.ByteOrder.nativeOrder()), null), in, b);
+    KernelPair.assertClose("forward", a[0], b[0], 0);
+  }
+
+  @Test
   void depthwiseAndLargeChannelCounts() {
     // depthwise (num_group == C) and a layer wide enough for oneDNN's blocked kernels
     new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 32)
