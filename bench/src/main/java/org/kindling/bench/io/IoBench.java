@@ -58,7 +58,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       ranged read), runs alternating, for each of the prefetch settings given.
  * </ul>
  *
- * <p>usage: {@code IoBench [megabytes (default 128)] [lenet steps per run (default 60)]}
+ * <p>usage: {@code IoBench [megabytes (default 128)] [lenet steps per run (default 60; 0: no
+ * LeNet rows)]}
  */
 public final class IoBench {
   private static final int RAW_BUFFER = 4 << 20;
@@ -80,18 +81,20 @@ public final class IoBench {
     System.out.println("- load average before: " + loadAverage());
     System.out.printf(Locale.ROOT, "- data: one .rec of %.1f MB, %d records of 20-200 KB%n",
         Files.size(rec) / 1048576.0, countRecords(rec));
-    System.out.println("- read options: " + ReadOptions.fromConf(new Configuration()));
+    System.out.println("- read options: " + ReadOptions.fromConf(readConf()));
     System.out.println();
     System.out.println("| store | read | records/s | MB/s | RecordIO / raw |");
     System.out.println("|---|---|---:|---:|---:|");
-    Configuration local = new Configuration();
+    Configuration local = readConf();
     compare("local file", () -> rawRead(FileSystem.getLocal(local).open(
             new org.apache.hadoop.fs.Path(rec.toUri())), "Hadoop local stream"),
         rec.toUri().toString(), local);
     hdfs(dir, rec);
     s3(rec);
-    System.out.println();
-    latency(dir, steps);
+    if (steps > 0) {
+      System.out.println();
+      latency(dir, steps);
+    }
     System.out.println();
     System.out.println("- load average after: " + loadAverage());
   }
@@ -148,7 +151,7 @@ public final class IoBench {
   }
 
   private static void hdfs(Path dir, Path rec) throws IOException {
-    Configuration conf = new Configuration();
+    Configuration conf = readConf();
     conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
     conf.set("dfs.namenode.http-address", "127.0.0.1:0");
     conf.set("dfs.datanode.address", "127.0.0.1:0");
@@ -185,7 +188,7 @@ public final class IoBench {
         .build()) {
       client.createBucket(b -> b.bucket("bench"));
       client.putObject(b -> b.bucket("bench").key("data.rec"), RequestBody.fromFile(rec));
-      Configuration conf = new Configuration();
+      Configuration conf = readConf();
       conf.set(S3Settings.ENDPOINT_KEY, endpoint.toString());
       conf.setBoolean(S3Settings.PATH_STYLE_KEY, true);
       conf.set(S3Settings.ACCESS_KEY_KEY, ACCESS);
@@ -310,6 +313,22 @@ public final class IoBench {
   private static long countRecords(Path rec) throws IOException {
     return RecordIOSplit.open(rec.toUri().toString(), new Configuration()).countRecords(0, 1)
         .records();
+  }
+
+  /**
+   * A configuration with the read options of the throughput rows: the defaults, or the {@code
+   * kindling.io.read.*} keys given as system properties ({@code -Dkindling.io.read.threads=1}).
+   */
+  private static Configuration readConf() {
+    Configuration conf = new Configuration();
+    for (String key : List.of(ReadOptions.CHUNK_BYTES_KEY, ReadOptions.THREADS_KEY,
+        ReadOptions.QUEUE_CHUNKS_KEY)) {
+      String value = System.getProperty(key);
+      if (value != null) {
+        conf.set(key, value);
+      }
+    }
+    return conf;
   }
 
   private static String loadAverage() throws IOException {
