@@ -76,6 +76,14 @@ public final class IoBench {
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 128;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     Path dir = Files.createTempDirectory("kindling-io-bench");
+    try {
+      run(dir, megabytes, steps);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void run(Path dir, int megabytes, int steps) throws Exception {
     Path rec = writeImageSized(dir.resolve("data.rec"), (long) megabytes << 20);
     System.out.println("- machine: " + MachineInfo.line());
     System.out.println("- load average before: " + loadAverage());
@@ -87,7 +95,7 @@ public final class IoBench {
     System.out.println("|---|---|---:|---:|---:|");
     Configuration local = readConf();
     compare("local file", () -> rawRead(FileSystem.getLocal(local).open(
-            new org.apache.hadoop.fs.Path(rec.toUri())), "Hadoop local stream"),
+            new org.apache.hadoop.fs.Path(rec.toUri()))),
         rec.toUri().toString(), local);
     hdfs(dir, rec);
     s3(rec);
@@ -108,7 +116,6 @@ public final class IoBench {
       throws IOException {
     ReadRate bestRaw = null;
     ReadRate bestRec = null;
-    String rawName = null;
     for (int p = 0; p <= PASSES; p++) {
       ReadRate r = raw.run();
       ReadRate c = recordRead(uri, conf);
@@ -125,7 +132,7 @@ public final class IoBench {
   }
 
   /** Reads {@code in} to its end in 4 MiB reads; closes it. */
-  private static ReadRate rawRead(InputStream in, String what) throws IOException {
+  private static ReadRate rawRead(InputStream in) throws IOException {
     byte[] buf = new byte[RAW_BUFFER];
     long t0 = System.nanoTime();
     long n = 0;
@@ -165,8 +172,8 @@ public final class IoBench {
       org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("/data.rec");
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
       String uri = fs.getUri() + "/data.rec";
-      compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target),
-          "HDFS stream"), uri, conf);
+      compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
+          conf);
     } finally {
       cluster.shutdown();
     }
@@ -194,7 +201,7 @@ public final class IoBench {
       conf.set(S3Settings.ACCESS_KEY_KEY, ACCESS);
       conf.set(S3Settings.SECRET_KEY_KEY, SECRET);
       compare("S3 (s3proxy, transient store)", () -> rawRead(client.getObject(
-          b -> b.bucket("bench").key("data.rec")), "SDK GetObject"), "s3://bench/data.rec",
+          b -> b.bucket("bench").key("data.rec"))), "s3://bench/data.rec",
           conf);
     } finally {
       proxy.afterEach();
@@ -329,6 +336,15 @@ public final class IoBench {
       }
     }
     return conf;
+  }
+
+  /** Removes the data and the MiniDFSCluster's directories (hundreds of MB). */
+  private static void deleteTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static String loadAverage() throws IOException {
