@@ -9,7 +9,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.io.split.PrefetchingRecordSource;
-import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.kvstore.DistKVStore;
 import org.kindling.kvstore.KVStores;
@@ -91,7 +90,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     int workers = config.numWorkers();
     Configuration conf = hadoopConf.get();
     RecordIOSplit split = RecordIOSplit.open(config.data(), conf);
-    long records = countRecords(split, rank, workers);
+    // from the .idx files, or a header-only scan: the part is read once, by the training
+    long records = split.countRecords(rank, workers).records();
     String[] counts = ctx.allGather(Long.toString(records));
     int steps = stepsPerEpoch(counts, config.batchSize(), config.data());
 
@@ -169,17 +169,6 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     }
     String s = TrainingFailedException.stripExceptionNames(e.toString());
     return s.isEmpty() ? e.getClass().getName() : s.split("\n")[0];
-  }
-
-  private static long countRecords(RecordIOSplit split, int rank, int workers)
-      throws IOException {
-    long n = 0;
-    try (RecordIOPartReader r = split.openPart(rank, workers)) {
-      while (r.next() != null) {
-        n++;
-      }
-    }
-    return n;
   }
 
   /**

@@ -168,31 +168,12 @@ public final class RecordIOReader implements Closeable {
     ByteSink joined = null;
     while (true) {
       long partAt = tell();
-      int avail = ensureAvailable(RecordIO.HEADER_BYTES);
-      if (avail == 0 && joined == null) {
+      int lrec = partHeader(head, joined != null);
+      if (lrec < 0) {
         return null;
-      }
-      if (avail < RecordIO.HEADER_BYTES) {
-        throw new FormatException(name, partAt, avail == 0
-            ? "the file ends inside the split record that began at offset " + head
-                + " (expected a part with cflag 2 or 3)"
-            : "truncated part header: only " + avail + " of 8 bytes before the end of the file");
-      }
-      int magic = intLE(buf, pos);
-      int lrec = intLE(buf, pos + 4);
-      if (magic != RecordIO.MAGIC) {
-        throw new FormatException(name, partAt, String.format(
-            "bad magic 0x%08X (expected 0x%08X): not a RecordIO part head", magic, RecordIO.MAGIC));
       }
       int cflag = RecordIO.cflag(lrec);
       int length = RecordIO.length(lrec);
-      checkCflag(cflag, joined != null, head, partAt);
-      long padded = RecordIO.ceil4(length);
-      if (fileLength >= 0 && partAt + RecordIO.HEADER_BYTES + padded > fileLength) {
-        throw new FormatException(name, partAt, "part length " + length + " (padded " + padded
-            + ") runs past the end of the file (size " + fileLength + ")");
-      }
-      pos += RecordIO.HEADER_BYTES;
       if (joined == null && cflag == RecordIO.CFLAG_WHOLE) {
         byte[] data = readPayload(length, partAt);
         skipPadding(length, partAt);
@@ -214,6 +195,94 @@ public final class RecordIOReader implements Closeable {
         lastRecordOffset = head;
         return joined.toArray();
       }
+    }
+  }
+
+  /**
+   * Moves over the next logical record without reading its payload into memory: every part
+   * header is read and checked as {@link #next()} checks it, and the payloads are skipped (inside
+   * the buffer, else by seeking the stream). Counting a part's records this way copies nothing.
+   *
+   * @return false at the end of the file (nothing skipped), else true
+   * @throws FormatException on a bad magic, a truncated part, a cflag sequence violation, or a
+   *     length running past the end of the file
+   */
+  public boolean skip() throws IOException {
+    ensureOpen();
+    long head = tell();
+    boolean inSplit = false;
+    while (true) {
+      long partAt = tell();
+      int lrec = partHeader(head, inSplit);
+      if (lrec < 0) {
+        return false;
+      }
+      int cflag = RecordIO.cflag(lrec);
+      long padded = RecordIO.ceil4(RecordIO.length(lrec));
+      long target = partAt + RecordIO.HEADER_BYTES + padded;
+      if (fileLength < 0 || limit - pos >= padded) {
+        // an unknown length must be walked byte by byte to find where the stream really ends
+        skipPayload(padded, partAt);
+      } else {
+        seek(target);
+      }
+      if (cflag == RecordIO.CFLAG_WHOLE || cflag == RecordIO.CFLAG_LAST) {
+        lastRecordOffset = head;
+        return true;
+      }
+      inSplit = true;
+    }
+  }
+
+  /**
+   * Reads and checks the header of the part at {@link #tell()} and moves past it.
+   *
+   * @param head offset of the record's first part, for messages
+   * @param inSplitRecord whether a split record's later part is expected
+   * @return the part's lrec word (non-negative), or -1 at a clean end of the file
+   */
+  private int partHeader(long head, boolean inSplitRecord) throws IOException {
+    long partAt = tell();
+    int avail = ensureAvailable(RecordIO.HEADER_BYTES);
+    if (avail == 0 && !inSplitRecord) {
+      return -1;
+    }
+    if (avail < RecordIO.HEADER_BYTES) {
+      throw new FormatException(name, partAt, avail == 0
+          ? "the file ends inside the split record that began at offset " + head
+              + " (expected a part with cflag 2 or 3)"
+          : "truncated part header: only " + avail + " of 8 bytes before the end of the file");
+    }
+    int magic = intLE(buf, pos);
+    int lrec = intLE(buf, pos + 4);
+    if (magic != RecordIO.MAGIC) {
+      throw new FormatException(name, partAt, String.format(
+          "bad magic 0x%08X (expected 0x%08X): not a RecordIO part head", magic, RecordIO.MAGIC));
+    }
+    int cflag = RecordIO.cflag(lrec);
+    int length = RecordIO.length(lrec);
+    checkCflag(cflag, inSplitRecord, head, partAt);
+    long padded = RecordIO.ceil4(length);
+    if (fileLength >= 0 && partAt + RecordIO.HEADER_BYTES + padded > fileLength) {
+      throw new FormatException(name, partAt, "part length " + length + " (padded " + padded
+          + ") runs past the end of the file (size " + fileLength + ")");
+    }
+    pos += RecordIO.HEADER_BYTES;
+    return lrec;
+  }
+
+  /** Moves over {@code n} payload bytes through the buffer (they are read, not kept). */
+  private void skipPayload(long n, long partAt) throws IOException {
+    long remaining = n;
+    while (remaining > 0) {
+      int avail = ensureAvailable(1);
+      if (avail == 0) {
+        throw new FormatException(name, partAt, "truncated part: payload and padding of " + n
+            + " bytes, but the file ends at offset " + tell());
+      }
+      int step = (int) Math.min(avail, remaining);
+      pos += step;
+      remaining -= step;
     }
   }
 

@@ -251,8 +251,10 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   }
 
   /**
-   * Moves to file offset {@code offset} in {@code [0, size]}; read-ahead restarts there (a seek
-   * inside the current chunk keeps it).
+   * Moves to file offset {@code offset} in {@code [0, size]}. A forward seek to a byte already
+   * requested (inside the current chunk or a queued one) keeps the read-ahead, handing back the
+   * chunks passed over: skipping a record's payload costs no new read. Elsewhere read-ahead
+   * restarts at {@code offset}.
    */
   @Override
   public void seek(long offset) throws IOException {
@@ -263,6 +265,13 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     }
     if (chunk != null && offset >= chunkStart && offset < chunkStart + chunkLength
         && failure == null) {
+      pos = offset;
+      return;
+    }
+    if (failure == null && chunk != null && offset >= pos && offset < nextRequest) {
+      while (offset >= chunkStart + chunkLength) {
+        nextChunk();
+      }
       pos = offset;
       return;
     }

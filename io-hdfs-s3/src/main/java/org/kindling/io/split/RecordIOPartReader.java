@@ -77,6 +77,28 @@ public final class RecordIOPartReader implements RecordSource {
     }
   }
 
+  /**
+   * Moves over the next record of the part without reading its payload ({@link
+   * RecordIOReader#skip()}), checking its headers as {@link #next()} does.
+   *
+   * @return false when the part is exhausted
+   */
+  public boolean skip() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("part reader " + range + " is closed");
+    }
+    while (true) {
+      if (reader == null && !openNextFile()) {
+        return false;
+      }
+      if (reader.tell() < fileLimit && reader.skip()) {
+        return true;
+      }
+      closeFile();
+      fileIndex++;
+    }
+  }
+
   private boolean openNextFile() throws IOException {
     List<SplitFile> files = split.files();
     if (range.isEmpty() || fileIndex >= files.size()

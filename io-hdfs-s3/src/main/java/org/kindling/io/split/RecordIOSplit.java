@@ -223,6 +223,19 @@ public final class RecordIOSplit {
   }
 
   /**
+   * The number of records in part {@code part} of {@code numParts}, learned without reading the
+   * payloads: from the {@code .idx} next to every {@code .rec} ({@code a.rec} -> {@code a.idx})
+   * when each file has one, else from a header-only scan of the part that seeks over payloads.
+   * Equals the number of records {@link #openPart} returns for the same part.
+   *
+   * @throws FormatException naming the file if an index is malformed (an offset outside its
+   *     {@code .rec}, unaligned or repeated) or a scanned header is corrupt
+   */
+  public PartCount countRecords(int part, int numParts) throws IOException {
+    return new PartCounter(this, conf).count(partRange(part, numParts));
+  }
+
+  /**
    * Moves global offset {@code g} forward to the next record head inside its file, unless it is a
    * file start (or the end of everything).
    */
