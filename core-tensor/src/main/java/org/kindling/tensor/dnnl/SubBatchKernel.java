@@ -56,6 +56,11 @@ final class SubBatchKernel implements Kernel, EpilogueFusable {
   }
 
   @Override
+  public String implementation() {
+    return part.implementation() + " in sub-batches of " + size;
+  }
+
+  @Override
   public Kernel fuse(OpInstance<?> epilogue) {
     Kernel p = ((EpilogueFusable) part).fuse(epilogue);
     Kernel r = rest == null ? null : ((EpilogueFusable) rest).fuse(epilogue);
