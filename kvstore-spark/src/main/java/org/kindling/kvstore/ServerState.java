@@ -66,6 +66,7 @@ final class ServerState {
   }
 
   private final KVStoreServerConfig config;
+  private final ServerTraffic traffic;
   private final ScheduledExecutorService thread;
   private final ExecutorService listenerThread;
   private volatile Thread stateThread;
@@ -82,8 +83,9 @@ final class ServerState {
   private volatile String fatalMessage;
   private volatile boolean closed;
 
-  ServerState(KVStoreServerConfig config) {
+  ServerState(KVStoreServerConfig config, ServerTraffic traffic) {
     this.config = config;
+    this.traffic = traffic;
     // a scheduled executor, so that round deadlines run on the state thread as well
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         r -> stateThread = daemon(r, "kindling-kvstore-state"));
@@ -313,6 +315,7 @@ final class ServerState {
     String what = p.pull() ? "PUSHPULL" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
     Held held = new Held(p.conn(), p.id(), p.pull());
+    traffic.pushed(p.key(), p.data().readableBytes());
     if (config.mode() == SyncMode.ASYNC) {
       if (optimizer == null) {
         throw new IllegalStateException(
@@ -439,6 +442,7 @@ final class ServerState {
             value = encode(ks);
           }
           h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
+          traffic.pulled(ks.key, value.readableBytes());
         } else {
           h.conn().ok(h.id());
         }
@@ -471,7 +475,9 @@ final class ServerState {
 
   private void pull(Request.Pull p) {
     KeyState ks = requireValue(p.key(), "PULL", null);
-    p.conn().value(p.id(), ks.shape, encode(ks));
+    ByteBuf value = encode(ks);
+    traffic.pulled(ks.key, value.readableBytes());
+    p.conn().value(p.id(), ks.shape, value);
   }
 
   private void setOptimizer(Request.SetOptimizer s) {
