@@ -225,7 +225,8 @@ final class DeviceGroup {
     }
   }
 
-  private synchronized KVStore upstream() {
+  /** The level-2 store, opened by the first caller. */
+  synchronized KVStore upstream() {
     if (upstream == null) {
       upstream = connect.get();
     }

@@ -136,6 +136,23 @@ public final class GroupKVStore implements KVStore {
   }
 
   /**
+   * Sends a text message to the driver's {@link MessageListener} over the group's connection,
+   * marked with this task's rank ({@link TaskMessage#parse} recovers it), and returns after the
+   * listener has handled it. Not collective.
+   *
+   * @throws IllegalStateException if the group's level-2 store is not the driver's server
+   * @throws KVStoreException if the listener failed or the server cannot be reached
+   */
+  public void sendMessage(String text) {
+    requireOpen();
+    Objects.requireNonNull(text, "text");
+    if (!(group.upstream() instanceof DistKVStore dist)) {
+      throw new IllegalStateException("the " + type + " store has no server to send messages to");
+    }
+    dist.sendMessage(TaskMessage.wrap(rank(), text));
+  }
+
+  /**
    * This task failed: the group's waiting and later calls fail at once naming it (instead of
    * waiting for a task that will never arrive). Call before {@link #close()}.
    */
