@@ -42,6 +42,10 @@ class LevelOneBytesIT {
         .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
         .getOrCreate();
     try {
+      // a barrier stage needs all 4 slots: wait until both executors have registered
+      while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) {
+        Thread.sleep(200);
+      }
       List<String> lines = Collections.synchronizedList(new ArrayList<>());
       TrainResult flat = TrainJob.run(spark, config("dist_sync", data), lines::add);
       TrainResult grouped = TrainJob.run(spark, config("dist_device_sync", data), lines::add);
@@ -70,7 +74,28 @@ class LevelOneBytesIT {
       assertThat(grouped.last().trainAccuracy()).isCloseTo(flat.last().trainAccuracy(),
           org.assertj.core.data.Offset.offset(0.02));
     } finally {
+      String app = spark.sparkContext().applicationId();
       spark.stop();
+      // without SPARK_HOME the cluster's workers keep executor logs under ./work/<app>
+      deleteTree(Path.of("work", app));
+      try (var left = Files.list(Path.of("work"))) {
+        if (left.findAny().isEmpty()) {
+          Files.delete(Path.of("work"));
+        }
+      } catch (java.io.IOException ignored) {
+        // another run's logs are still there
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,10 @@ final class ServerState {
     final Round round;
     NDArray stored;
     NDArray merged;
+    /** Updates applied to the key so far. */
+    long updates;
+    /** Per rank, {@link #updates} when it last read the value (async staleness). */
+    final Map<Integer, Long> readAt = new HashMap<>();
 
     KeyState(String key, Shape shape) {
       this.key = key;
@@ -323,6 +328,8 @@ final class ServerState {
                 + " set; call setOptimizer before the first push (async mode has no assign"
                 + " fallback)");
       }
+      // staleness: the updates applied since this worker last read the key
+      traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
       accumulate(ks, p.data(), true);
       update(ks, List.of(held));
       return;
@@ -419,6 +426,7 @@ final class ServerState {
         ks.merged.copyTo(ks.stored);
       }
       ks.stored.waitToRead();
+      ks.updates++;
     } catch (Throwable e) {
       String msg;
       if (isFatal(e)) {
@@ -443,6 +451,7 @@ final class ServerState {
           }
           h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
           traffic.pulled(ks.key, value.readableBytes());
+          ks.readAt.put(h.conn().rank(), ks.updates);
         } else {
           h.conn().ok(h.id());
         }
@@ -477,6 +486,7 @@ final class ServerState {
     KeyState ks = requireValue(p.key(), "PULL", null);
     ByteBuf value = encode(ks);
     traffic.pulled(ks.key, value.readableBytes());
+    ks.readAt.put(p.conn().rank(), ks.updates);
     p.conn().value(p.id(), ks.shape, value);
   }
 

@@ -10,14 +10,25 @@ import java.util.Map;
  *     included): the network load of the driver's inbound link
  * @param bytesSent every byte written to worker sockets
  * @param perKey per key, the float32 array bytes pushed to and pulled from the server, without
- *     frame headers; keys in name order
+ *     frame headers, and the staleness of async pushes; keys in name order
  */
 public record TrafficSnapshot(long bytesReceived, long bytesSent, Map<String, KeyBytes> perKey) {
 
-  /** Array bytes of one key: pushed (PUSH and PUSHPULL data), pulled (VALUE replies). */
-  public record KeyBytes(long pushed, long pulled) {
+  /**
+   * One key's figures.
+   *
+   * @param pushed array bytes pushed (PUSH and PUSHPULL data)
+   * @param pulled array bytes pulled (VALUE replies)
+   * @param asyncPushes pushes applied on arrival (dist_async)
+   * @param stalenessSum over those pushes, the updates applied to the key since the pushing
+   *     worker last read it (0: it pushed a gradient of the current value)
+   * @param stalenessMax the largest of them (not subtracted by {@link #minus})
+   */
+  public record KeyBytes(long pushed, long pulled, long asyncPushes, long stalenessSum,
+      long stalenessMax) {
     KeyBytes minus(KeyBytes o) {
-      return o == null ? this : new KeyBytes(pushed - o.pushed, pulled - o.pulled);
+      return o == null ? this : new KeyBytes(pushed - o.pushed, pulled - o.pulled,
+          asyncPushes - o.asyncPushes, stalenessSum - o.stalenessSum, stalenessMax);
     }
   }
 

@@ -334,11 +334,12 @@ public final class TrainJob {
   /**
    * A barrier stage needs all W tasks running at once; Spark would retry an oversized one for
    * minutes before failing, so a local master that is too small fails here at once. (On a
-   * cluster, executors may still be starting, so the count is not known yet.)
+   * cluster, {@code local-cluster} included, executors may still be starting, so the count is
+   * not known yet.)
    */
   private static void requireSlots(SparkSession spark, TrainConfig config) {
     String master = spark.sparkContext().master();
-    if (master.startsWith("local")) {
+    if (master.equals("local") || master.startsWith("local[")) {
       int slots = spark.sparkContext().defaultParallelism();
       if (config.numWorkers() > slots) {
         throw new IllegalArgumentException("--num-workers " + config.numWorkers() + " needs "
