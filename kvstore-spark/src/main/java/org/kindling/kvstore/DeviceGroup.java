@@ -135,7 +135,8 @@ final class DeviceGroup {
       requireUsable(what, r);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        fail(new KVStoreException(describe(what) + " waited " + timeout.toMillis() + " ms for task"
+        // no prefix: requireUsable adds the group and the call
+        fail(new KVStoreException("the round waited " + timeout.toMillis() + " ms for task"
             + " rank(s) " + missing(r) + " of the group after task rank(s) " + present(r) + " had"
             + " arrived; the tasks of a group make the same store calls, so a task that stopped"
             + " (stuck, or out of step) fails the round"));
