@@ -55,10 +55,11 @@ public final class OpRunner<P extends Record> {
   }
 
   /**
-   * A runner on the default kernels, for inputs with NaN/Inf/-0: the reference, like im2col and
-   * MXNet's native build, multiplies a Convolution's zero padding by the weights (a NaN or Inf
-   * weight there gives NaN), where oneDNN, like MXNet's MKL-DNN build, skips the padding
-   * (docs/accel.md), so such inputs check the default kernels only.
+   * A runner on the default kernels ({@code kindling.cpu.accel=off} while the kernel is
+   * chosen). The NaN/Inf/-0 passes of the operator suites check these: the reference, like
+   * im2col and MXNet's native build, multiplies a Convolution's zero padding by the weights (a
+   * NaN or Inf weight there gives NaN), where oneDNN, like MXNet's MKL-DNN build, skips the
+   * padding (docs/accel.md).
    */
   public static <P extends Record> OpRunner<P> onDefaultKernels(OpDef<P> def, Sample<P> sample) {
     CpuAccel.configure(CpuAccel.Mode.OFF, 0);
@@ -67,6 +68,11 @@ public final class OpRunner<P extends Record> {
     } finally {
       CpuAccel.reset();
     }
+  }
+
+  /** The kernel's backend and implementation ({@link Kernel#implementation()}). */
+  public String implementation() {
+    return kernel.implementation();
   }
 
   /** The operator instance. */

@@ -1,6 +1,8 @@
 package org.kindling.examples;
 
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.kindling.spark.CpuAccelConf;
 import org.kindling.spark.KindlingConf;
 import org.kindling.spark.MemoryLimit;
 
@@ -21,16 +23,16 @@ public final class EmbeddedSpark {
    * @param appName the application name shown in logs
    */
   public static SparkSession start(String master, String appName) {
-    return start(master, appName, null);
+    return start(master, appName, Map.of());
   }
 
   /**
-   * Starts (or returns the running) session with Kindling's array memory capped at {@code
-   * memoryLimit} ({@link MemoryLimit#KEY}) in this JVM and in the executors.
-   *
-   * @param memoryLimit a size such as {@code 512m}, or null for the JVM's default cap
+   * Starts (or returns the running) session with Kindling's settings {@code kindlingConf} in
+   * this JVM and in the executors, e.g. {@link MemoryLimit#KEY} or {@link CpuAccelConf}'s keys
+   * (the command line's {@code --memory-limit}, {@code --accel} and {@code --threads}).
    */
-  public static SparkSession start(String master, String appName, String memoryLimit) {
+  public static SparkSession start(String master, String appName,
+      Map<String, String> kindlingConf) {
     SparkSession.Builder b = SparkSession.builder()
         .master(master)
         .appName(appName)
@@ -40,9 +42,7 @@ public final class EmbeddedSpark {
     if (master.startsWith("local")) {
       b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
     }
-    if (memoryLimit != null) {
-      b.config(MemoryLimit.KEY, memoryLimit);
-    }
+    kindlingConf.forEach(b::config);
     // no setLogLevel: it would override the log4j configuration (the command line's is silent
     // unless --verbose)
     SparkSession spark = b.getOrCreate();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,11 +35,13 @@ public final class FashionMnistDemo {
    * @param learningRate SGD learning rate
    * @param momentum SGD momentum
    * @param weightDecay SGD weight decay
-   * @param memoryLimit Kindling's array memory cap ({@code spark.kindling.memory.limit}), or
-   *     null for the default
+   * @param kindlingConf Kindling's Spark conf entries, e.g. the array memory cap ({@code
+   *     spark.kindling.memory.limit}) or the accelerated kernels' ({@code
+   *     spark.kindling.cpu.accel}); empty for the defaults
    */
   public record Settings(int epochs, Path workDir, String master, int workers, int batchSize,
-      double learningRate, double momentum, double weightDecay, String memoryLimit) {}
+      double learningRate, double momentum, double weightDecay,
+      Map<String, String> kindlingConf) {}
 
   /**
    * What the demo achieved.
@@ -69,7 +72,7 @@ public final class FashionMnistDemo {
         .toString();
 
     log.printf(Locale.ROOT, "starting Spark (%s)%n", s.master());
-    SparkSession spark = EmbeddedSpark.start(s.master(), "kindling-demo", s.memoryLimit());
+    SparkSession spark = EmbeddedSpark.start(s.master(), "kindling-demo", s.kindlingConf());
     try {
       TrainConfig config = TrainConfig.builder()
           .data(train.toAbsolutePath().toString())

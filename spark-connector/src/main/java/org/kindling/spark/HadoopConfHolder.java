@@ -12,16 +12,16 @@ import org.apache.hadoop.conf.Configuration;
  * their part of the data. Hadoop's {@link Configuration} is not {@link Serializable}; this writes
  * it with its own {@code Writable} encoding.
  */
-final class HadoopConfHolder implements Serializable {
+public final class HadoopConfHolder implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private transient Configuration conf;
 
-  HadoopConfHolder(Configuration conf) {
+  public HadoopConfHolder(Configuration conf) {
     this.conf = new Configuration(conf);
   }
 
-  Configuration get() {
+  public Configuration get() {
     return conf;
   }
 

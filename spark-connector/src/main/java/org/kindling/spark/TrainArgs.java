@@ -88,6 +88,11 @@ public final class TrainArgs {
     add("--memory-limit", "SIZE", "cap on Kindling's native array memory in each JVM, e.g. 2g"
         + " (sets " + MemoryLimit.KEY + "; default: the JVM's -Xmx)",
         TrainConfig.Builder::memoryLimit);
+    add("--accel", "MODE", "accelerated CPU kernels (oneDNN, Winograd): auto (default: where"
+        + " their rules hold), off (the default kernels) or force (fail where they cannot run);"
+        + " sets " + CpuAccelConf.MODE, TrainConfig.Builder::accel);
+    add("--threads", "N", "OpenMP threads of each oneDNN call (sets " + CpuAccelConf.THREADS
+        + "; default: the thread budget's BLAS threads)", TrainConfig.Builder::threads);
   }
 
   private TrainArgs() {}

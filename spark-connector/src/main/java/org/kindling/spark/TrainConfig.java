@@ -59,6 +59,8 @@ public final class TrainConfig implements Serializable {
   private final float scale;
   private final String master;
   private final String memoryLimit;
+  private final String accel;
+  private final String threads;
 
   private TrainConfig(Builder b, NetworkSpec network, OptimizerSpec optimizer, Spec initializer,
       List<Spec> metrics, KVStoreKind kvstore) {
@@ -82,6 +84,8 @@ public final class TrainConfig implements Serializable {
     this.scale = b.scale;
     this.master = b.master;
     this.memoryLimit = b.memoryLimit;
+    this.accel = b.accel;
+    this.threads = b.threads;
   }
 
   /** A builder with MXNet {@code fit.py}-like defaults (batch 128, SGD lr 0.1, momentum 0.9). */
@@ -127,6 +131,8 @@ public final class TrainConfig implements Serializable {
     b.scale = scale;
     b.master = master;
     b.memoryLimit = memoryLimit;
+    b.accel = accel;
+    b.threads = threads;
     return b;
   }
 
@@ -259,6 +265,20 @@ public final class TrainConfig implements Serializable {
     return memoryLimit;
   }
 
+  /**
+   * The Kindling entries of the session the job runs in: {@link MemoryLimit#KEY} and {@link
+   * CpuAccelConf}'s keys, where set ({@code --memory-limit}, {@code --accel}, {@code --threads}),
+   * so that the driver and every executor apply them.
+   */
+  public Map<String, String> sessionConf() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    if (memoryLimit != null) {
+      conf.put(MemoryLimit.KEY, memoryLimit);
+    }
+    conf.putAll(CpuAccelConf.entries(accel, "--accel", threads, "--threads"));
+    return conf;
+  }
+
   /** True when the job uses the parameter server on the driver. */
   public boolean distributed() {
     return kvstore.distributed();
@@ -318,6 +338,8 @@ public final class TrainConfig implements Serializable {
     private float scale = 1f / 255f;
     private String master;
     private String memoryLimit;
+    private String accel;
+    private String threads;
 
     private Builder() {}
 
@@ -494,6 +516,21 @@ public final class TrainConfig implements Serializable {
     }
 
     /**
+     * The accelerated CPU kernels: {@code auto}, {@code off} or {@code force} ({@code
+     * --accel}, {@link CpuAccelConf#MODE}), or null for the session's setting.
+     */
+    public Builder accel(String v) {
+      accel = v;
+      return this;
+    }
+
+    /** oneDNN threads per call ({@code --threads}, {@link CpuAccelConf#THREADS}), or null. */
+    public Builder threads(String v) {
+      threads = v;
+      return this;
+    }
+
+    /**
      * Validates and builds: builds the network's symbol (zoo networks and the MLP; a symbol
      * file is read later, through Hadoop), the optimizer, the initializer and the metrics once.
      *
@@ -528,6 +565,7 @@ public final class TrainConfig implements Serializable {
       if (memoryLimit != null) {
         MemoryLimit.parse(memoryLimit, "--memory-limit");
       }
+      CpuAccelConf.entries(accel, "--accel", threads, "--threads"); // reads both, or fails
       require(kvstore != null, "--kvstore must be set");
       require(kvstore.distributed() || numWorkers == 1,
           "--kvstore local trains in a single task: use --num-workers 1 (got " + numWorkers

@@ -94,13 +94,12 @@ public final class TrainJob {
 
   /**
    * The session of {@code spark-submit}, or a local one bound to loopback for {@code --master
-   * local[N]}; with {@code --memory-limit}, its {@link MemoryLimit#KEY}.
+   * local[N]}; with {@code --memory-limit}, {@code --accel} or {@code --threads}, their keys
+   * ({@link TrainConfig#sessionConf()}).
    */
   static SparkSession session(TrainConfig config) {
     SparkSession.Builder b = SparkSession.builder().appName("kindling-train");
-    if (config.memoryLimit() != null) {
-      b.config(MemoryLimit.KEY, config.memoryLimit());
-    }
+    config.sessionConf().forEach(b::config);
     if (config.master() != null) {
       b.master(config.master());
       if (config.master().startsWith("local")) {

@@ -2,6 +2,7 @@ package org.kindling.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,17 @@ class CpuAccelConfTest {
     KindlingConf.apply(new SparkConf(false));
     assertThat(CpuAccel.settings().mode()).isEqualTo(
         CpuAccel.Mode.parse(System.getProperty(CpuAccel.MODE, CpuAccel.DEFAULT.toString())));
+  }
+
+  @Test
+  void optionsBecomeTheKeysInCanonicalForm() {
+    assertThat(CpuAccelConf.entries(null, "--accel", null, "--threads")).isEmpty();
+    assertThat(CpuAccelConf.entries("OFF", "--accel", " 4", "--threads")).containsExactly(
+        entry(CpuAccelConf.MODE, "off"), entry(CpuAccelConf.THREADS, "4"));
+    assertThatThrownBy(() -> CpuAccelConf.entries("yes", "--accel", null, "--threads"))
+        .hasMessageContaining("--accel=yes is not a mode; use auto, off or force");
+    assertThatThrownBy(() -> CpuAccelConf.entries(null, "--accel", "-1", "--threads"))
+        .hasMessageContaining("--threads=-1 is not a positive integer");
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.kindling.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ class TrainArgsTest {
         "--input-shape", "(1, 28, 28)", "--model-prefix", "hdfs://nn:8020/m/mlp",
         "--kvstore", "dist_sync", "--seed", "7", "--disp-batches", "10", "--scale", "0.5",
         "--master", "local[3]", "--memory-limit", "3g", "--load-epoch", "2", "--overwrite",
+        "--accel", "Force", "--threads", "2",
         "--optimizer-params", "lr_scheduler=multifactor,lr_scheduler.step=10,20,clip_gradient=5",
         "--initializer", "normal(sigma=0.02)", "--metrics", "acc,top_k_accuracy(top_k=3),ce"});
     assertThat(c.data()).isEqualTo("hdfs://nn:8020/d/train.rec;hdfs://nn:8020/d/more.rec");
@@ -43,6 +45,10 @@ class TrainArgsTest {
     assertThat(c.master()).isEqualTo("local[3]");
     assertThat(c.memoryLimit()).isEqualTo("3g");
     assertThat(c.toBuilder().build().memoryLimit()).isEqualTo("3g");
+    // what the session the job makes (driver and executors) is configured with
+    assertThat(c.sessionConf()).containsExactly(entry(MemoryLimit.KEY, "3g"),
+        entry(CpuAccelConf.MODE, "force"), entry(CpuAccelConf.THREADS, "2"));
+    assertThat(c.toBuilder().build().sessionConf()).isEqualTo(c.sessionConf());
     assertThat(c.initializer()).isEqualTo(Spec.of("normal", "sigma", "0.02"));
     assertThat(c.createInitializer()).isInstanceOf(org.kindling.symbol.init.Normal.class);
     assertThat(c.metrics()).extracting(Spec::name)
@@ -81,6 +87,7 @@ class TrainArgsTest {
     assertThat(c.modelPrefix()).isNull();
     assertThat(c.valData()).isNull();
     assertThat(c.memoryLimit()).isNull();
+    assertThat(c.sessionConf()).isEmpty();
     assertThat(c.beginEpoch()).isZero();
     assertThat(c.overwrite()).isFalse();
   }
@@ -118,6 +125,10 @@ class TrainArgsTest {
         .hasMessageContaining("--input-shape CHANNELS,HEIGHT,WIDTH");
     assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--network",
         "resnet18", "--input-shape", "1,28,28"})).hasMessageContaining("--network resnet18");
+    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--accel", "yes"}))
+        .hasMessageContaining("--accel=yes is not a mode; use auto, off or force");
+    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--threads", "0"}))
+        .hasMessageContaining("--threads=0 is not a positive integer");
     assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--input-shape", "0,28"}))
         .hasMessageContaining("--input-shape dimensions must be >= 1");
     assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--memory-limit", "2x"}))

@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Var;
+import org.kindling.tensor.engine.WriteStamps;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.BatchNorm;
 
@@ -14,10 +15,12 @@ import org.kindling.tensor.op.nn.BatchNorm;
  * org.kindling.symbol.graph.Fusion#folds}): per output channel {@code o}, with {@code s = gamma[o]
  * / sqrt(moving_var[o] + eps)} ({@code gamma = 1} with {@code fix_gamma}, as MXNet's kernel
  * takes it), {@code W'[o] = W[o]·s} and {@code b'[o] = (b[o] - moving_mean[o])·s + beta[o]}
- * ({@code b = 0} without a bias). They are computed from the bound arrays by every inference
- * forward, inside the convolution's engine operation, so parameters set after bind (set_params,
- * a pulled weight, loaded checkpoints) are always the ones used; the cost is one pass over the
- * weights, small beside the convolution.
+ * ({@code b = 0} without a bias). An inference forward folds them inside the convolution's engine
+ * operation whenever a source array's {@link Var#version()} changed since the last fold, so
+ * parameters set after bind (set_params, a pulled weight, loaded checkpoints, a training forward
+ * that moved the statistics) are always the ones used, and unchanged parameters are folded once.
+ * {@link #version()} stamps the folded weights, so the convolution kernel can keep its reordered
+ * copy of them.
  */
 final class BatchNormFold {
   private final NDArray weight;
@@ -26,6 +29,9 @@ final class BatchNormFold {
   private final TensorView biasView;
   private final boolean fixGamma;
   private final double eps;
+  /** The sources' stamps at the last fold (null: never folded). */
+  private long[] folded;
+  private long version = -1;
 
   /**
    * @param weightShape the convolution's weight shape, {@code (filters, channels/group, k...)}
@@ -50,6 +56,27 @@ final class BatchNormFold {
     return biasView;
   }
 
+  /** The stamp of the folded weights: a new {@link WriteStamps} stamp per fold. */
+  long version() {
+    return version;
+  }
+
+  /**
+   * Folds if the sources changed since the last fold: {@code w}, {@code b} (null without one),
+   * then BatchNorm's {@code gamma, beta, moving_mean, moving_var}, each with its array's {@link
+   * Var#version()} in {@code stamps} (six; the bias's ignored without one).
+   */
+  void update(long[] stamps, TensorView w, TensorView b, TensorView gamma, TensorView beta,
+      TensorView mean, TensorView var) {
+    if (folded != null && java.util.Arrays.equals(folded, stamps)) {
+      return;
+    }
+    folded = null; // a failed fold is redone next time
+    compute(w, b, gamma, beta, mean, var);
+    folded = stamps.clone();
+    version = WriteStamps.next();
+  }
+
   /** The engine variables {@link #compute} writes. */
   List<Var> vars() {
     return List.of(weight.var(), bias.var());
@@ -62,7 +89,7 @@ final class BatchNormFold {
    * @param b its bias, or null without one
    * @param gamma BatchNorm's gamma, then {@code beta}, {@code moving_mean}, {@code moving_var}
    */
-  void compute(TensorView w, TensorView b, TensorView gamma, TensorView beta, TensorView mean,
+  private void compute(TensorView w, TensorView b, TensorView gamma, TensorView beta, TensorView mean,
       TensorView var) {
     FloatBuffer src = w.floats();
     FloatBuffer dst = weightView.floats();

@@ -25,6 +25,7 @@ import org.kindling.tensor.op.Randoms;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.BatchNorm;
 import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.tensor.profile.Profiler;
 
 /**
  * The engine operations of a bound graph: one per {@link ExecGraph} step, prepared at bind time
@@ -147,6 +148,23 @@ final class EngineSteps {
     return out;
   }
 
+  /** Each node's kernel, in the order the forward pass runs them. */
+  List<KernelReport.Choice> choices() {
+    Graph g = graph.graph();
+    List<KernelReport.Choice> out = new ArrayList<>();
+    for (ExecGraph.Step s : graph.forwardSteps()) {
+      ExecGraph.Forward f = (ExecGraph.Forward) s;
+      for (int n : new int[] {f.node(), f.folded(), f.epilogue()}) {
+        if (n >= 0) {
+          Node node = g.node(n);
+          out.add(new KernelReport.Choice(node.name(), node.op().op().name(),
+              kernels[n].implementation()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The kernel of node {@code n} for the shapes and types of values {@code in} and {@code out}. */
   private Kernel selectKernel(Node n, int[] in, int[] out) {
     return selectKernel(n, n.op(), in, out);
@@ -205,6 +223,27 @@ final class EngineSteps {
         Randoms.generator(seed));
   }
 
+  /** {@link #context(Kernel, boolean, long)} with the current stamps of {@code inputs}, if any. */
+  private OpContext context(Kernel k, boolean train, long seed, Var[] inputs) {
+    OpContext ctx = context(k, train, seed);
+    if (inputs == null) {
+      return ctx;
+    }
+    long[] stamps = new long[inputs.length];
+    for (int i = 0; i < stamps.length; i++) {
+      stamps[i] = inputs[i].version();
+    }
+    return ctx.withInputVersions(stamps);
+  }
+
+  /** Runs {@code k}'s forward, timed as operator {@code op} while the profiler runs. */
+  private static void timed(String op, Kernel k, OpContext ctx, TensorView[] in,
+      TensorView[] out) {
+    long began = Profiler.begin();
+    k.forward(ctx, in, out);
+    Profiler.end(Profiler.OPERATOR, op, began);
+  }
+
   /** The engine operation of a forward step, for training or inference. */
   Step forward(ExecGraph.Forward f, boolean train) {
     if (f.folded() >= 0) {
@@ -214,13 +253,17 @@ final class EngineSteps {
     OpInstance<?> op = n.op();
     Kernel kernel = kernels[f.node()];
     TensorView[] in = new TensorView[f.in().length];
+    Var[] inVars = new Var[in.length];
     List<Var> reads = new ArrayList<>();
     List<Var> writes = new ArrayList<>();
     for (int i = 0; i < in.length; i++) {
       NDArray a = values[f.in()[i]];
       in[i] = a.view();
+      inVars[i] = a.var();
       (op.mutableInputs().contains(i) && train ? writes : reads).add(a.var());
     }
+    // inference: the kernel may keep what it derives from unchanged inputs (reordered weights)
+    Var[] stamped = train ? null : inVars;
     TensorView[] out = new TensorView[f.out().length];
     for (int k = 0; k < out.length; k++) {
       NDArray a = values[f.out()[k]];
@@ -228,6 +271,8 @@ final class EngineSteps {
       writes.add(a.var());
     }
     Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+    String opName = op.name();
+    String epilogueName = epilogue == null ? null : graph.graph().node(f.epilogue()).op().name();
     Kernel fused = fusedForward[f.node()];
     if (fused != null) {
       // one kernel call; two seeds still, so that later steps draw the same random numbers
@@ -236,22 +281,23 @@ final class EngineSteps {
       }
       List<Var> w = distinct(writes, List.of());
       String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
-      return new Step(name, seeds -> fused.forward(context(fused, train, seeds[0]), in, out),
-          distinct(reads, w), w, 2);
+      String fusedName = opName + "+" + epilogueName;
+      return new Step(name, seeds -> timed(fusedName, fused, context(fused, train, seeds[0],
+          stamped), in, out), distinct(reads, w), w, 2);
     }
     if (kernel.workspaceBytes() > 0 || epilogue != null && epilogue.workspaceBytes() > 0) {
       writes.add(workspace.var());
     }
     List<Var> w = distinct(writes, List.of());
     if (epilogue == null) {
-      return new Step(n.name(), seeds -> kernel.forward(context(kernel, train, seeds[0]), in,
-          out), distinct(reads, w), w, 1);
+      return new Step(n.name(), seeds -> timed(opName, kernel, context(kernel, train, seeds[0],
+          stamped), in, out), distinct(reads, w), w, 1);
     }
     TensorView[] y = {out[0]};
     String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
     return new Step(name, seeds -> {
-      kernel.forward(context(kernel, train, seeds[0]), in, out);
-      epilogue.forward(context(epilogue, train, seeds[1]), y, y);
+      timed(opName, kernel, context(kernel, train, seeds[0], stamped), in, out);
+      timed(epilogueName, epilogue, context(epilogue, train, seeds[1]), y, y);
     }, distinct(reads, w), w, 2);
   }
 
@@ -269,12 +315,17 @@ final class EngineSteps {
     List<Var> reads = new ArrayList<>();
     List<Var> writes = new ArrayList<>();
     TensorView[] in = new TensorView[f.in().length];
+    Var[] inVars = new Var[in.length];
     for (int i = 0; i < in.length; i++) {
       NDArray a = values[f.in()[i]];
       in[i] = a.view();
+      inVars[i] = a.var();
       boolean mutable = i >= nConv && bn.op().mutableInputs().contains(i - nConv + 1);
       (mutable && train ? writes : reads).add(a.var());
     }
+    // the fold's sources: weight, bias (the weight again without one), gamma, beta, mean, var
+    Var[] sources = {inVars[1], inVars[nConv > 2 ? 2 : 1], inVars[nConv], inVars[nConv + 1],
+        inVars[nConv + 2], inVars[nConv + 3]};
     TensorView[] out = views(f.out(), writes);
     TensorView[] y = {out[0]};
     Kernel convK = kernels[f.node()];
@@ -300,20 +351,34 @@ final class EngineSteps {
     String name = conv.name() + "+" + bn.name()
         + (epilogue != null ? "+" + graph.graph().node(f.epilogue()).name() : "");
     int seeds = epilogue != null ? 3 : 2;
+    String convName = conv.op().name();
+    String bnName = bn.op().name();
+    String epilogueName = epilogue == null ? null : graph.graph().node(f.epilogue()).op().name();
+    String foldedName = convName + "+" + bnName + (fused != null ? "+" + epilogueName : "");
     return new Step(name, s -> {
       if (train) {
-        convK.forward(context(convK, true, s[0]), convIn, y);
-        bnK.forward(context(bnK, true, s[1]), bnIn, out);
+        timed(convName, convK, context(convK, true, s[0]), convIn, y);
+        timed(bnName, bnK, context(bnK, true, s[1]), bnIn, out);
       } else {
-        fold.compute(in[1], bias, in[nConv], in[nConv + 1], in[nConv + 2], in[nConv + 3]);
+        long began = Profiler.begin();
+        long[] stamps = new long[sources.length];
+        for (int i = 0; i < stamps.length; i++) {
+          stamps[i] = sources[i].version();
+        }
+        fold.update(stamps, in[1], bias, in[nConv], in[nConv + 1], in[nConv + 2],
+            in[nConv + 3]);
+        Profiler.end(Profiler.OPERATOR, "BatchNorm fold", began);
+        // the folded weights' stamp lets the kernel keep its reordered copy of them
+        long[] foldedStamps = {inVars[0].version(), fold.version(), fold.version()};
+        Kernel k = fused != null ? fused : foldedK; // fused: the epilogue runs inside
+        timed(foldedName, k, context(k, false, s[0]).withInputVersions(foldedStamps), foldedIn,
+            y);
         if (fused != null) {
-          fused.forward(context(fused, false, s[0]), foldedIn, y); // the epilogue inside
           return;
         }
-        foldedK.forward(context(foldedK, false, s[0]), foldedIn, y);
       }
       if (epilogue != null) {
-        epilogue.forward(context(epilogue, train, s[2]), y, y);
+        timed(epilogueName, epilogue, context(epilogue, train, s[2]), y, y);
       }
     }, distinct(reads, w), w, seeds);
   }
@@ -340,8 +405,12 @@ final class EngineSteps {
     }
     BackwardArgs args = new BackwardArgs(outGrad, in, out, inGrad, b.req().clone());
     List<Var> w = distinct(writes, List.of());
-    return new Step(n.name() + "_backward",
-        seeds -> kernel.backward(context(kernel, true, seeds[0]), args), distinct(reads, w), w, 1);
+    String opName = op.name() + "_backward";
+    return new Step(n.name() + "_backward", seeds -> {
+      long began = Profiler.begin();
+      kernel.backward(context(kernel, true, seeds[0]), args);
+      Profiler.end(Profiler.OPERATOR, opName, began);
+    }, distinct(reads, w), w, 1);
   }
 
   /** Views of {@code ids} (null where -1), adding their variables to {@code vars}. */

@@ -86,6 +86,7 @@ public final class Executor implements AutoCloseable {
   private final List<EngineSteps.Step> trainForward = new ArrayList<>();
   private final List<EngineSteps.Step> inferForward = new ArrayList<>();
   private final List<EngineSteps.Step> backwardSteps = new ArrayList<>();
+  private final List<KernelReport.Choice> kernels;
   private BiConsumer<String, NDArray> monitor;
   /** True once forward ran, false again after a backward over a plan that shares blocks. */
   private boolean valuesFresh;
@@ -154,6 +155,7 @@ public final class Executor implements AutoCloseable {
       this.headGrads = Collections.unmodifiableList(heads);
 
       EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
+      this.kernels = List.copyOf(steps.choices());
       for (ExecGraph.Step s : graph.forwardSteps()) {
         trainForward.add(steps.forward((ExecGraph.Forward) s, true));
         inferForward.add(steps.forward((ExecGraph.Forward) s, false));
@@ -166,6 +168,7 @@ public final class Executor implements AutoCloseable {
       pool.release();
       throw e;
     }
+    KernelReport.log(kernels);
   }
 
   /** Makes this executor own {@code arrays} (bound by whoever made it), so it closes them. */
@@ -340,6 +343,15 @@ public final class Executor implements AutoCloseable {
       push(s);
     }
     valuesFresh = !plan.sharesBlocks();
+  }
+
+  /**
+   * The kernel each node got when this executor was bound (a folded BatchNorm and a fused
+   * activation included), in the order the forward pass runs them; {@link KernelReport#summary}
+   * summarizes them.
+   */
+  public List<KernelReport.Choice> kernels() {
+    return kernels;
   }
 
   /** The memory plan of this executor's values (see {@link MemoryPlanner}). */

@@ -6,6 +6,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.kindling.tensor.profile.Profiler;
 
 /**
  * One kernel call: the workspace it got, and a {@link PointerScope} that frees the memory
@@ -38,9 +39,14 @@ final class Call implements AutoCloseable {
     return new IntMemoryMap();
   }
 
-  /** Runs {@code p} with {@code args} and waits for it. */
-  void run(primitive p, IntMemoryMap args) {
+  /**
+   * Runs {@code p} with {@code args} and waits for it; {@code what} names it in the profile
+   * ({@link Profiler}; null when the profiler is not running).
+   */
+  void run(primitive p, IntMemoryMap args, String what) {
+    long began = Profiler.begin();
     dnnl.execute(p, args, threads);
+    Profiler.end(Profiler.DNNL, what, began);
   }
 
   @Override

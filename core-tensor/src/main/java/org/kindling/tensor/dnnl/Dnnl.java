@@ -4,12 +4,14 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
+import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.op.CpuAccel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,16 @@ import org.slf4j.LoggerFactory;
  * very library the preset loaded). Making matters as much as running: a primitive splits its
  * work (and so orders its sums, e.g. a convolution's weight gradient over the batch) for the
  * thread count of the thread that made it, and keeps that split for every call.
+ *
+ * <p>Calls take one permit of {@link #cores} per OpenMP thread (at most all of them) while they
+ * run, so that two engine workers never run two oneDNN calls whose threads together exceed the
+ * cores: oversubscribed, OpenMP teams spin against each other and both calls slow down several
+ * times. With the default of one thread per core, oneDNN calls run one at a time, each on every
+ * core, as MXNet's one CPU worker with OpenMP threads does.
  */
 final class Dnnl {
+  /** The backend's name in {@link org.kindling.tensor.op.Kernel#implementation()}. */
+  static final String NAME = "oneDNN";
   private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
   private static final Object LOCK = new Object();
   private static volatile Dnnl instance;
@@ -36,6 +46,8 @@ final class Dnnl {
   private final Function setThreads;
   private final ThreadLocal<int[]> threadsOfThread = ThreadLocal.withInitial(() -> new int[1]);
   private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+  private final int coreCount = ThreadBudget.fromSystemProperties().cores();
+  private final Semaphore cores = new Semaphore(coreCount);
 
   private Dnnl(engine engine, Function setThreads) {
     this.engine = engine;
@@ -118,8 +130,14 @@ final class Dnnl {
   void execute(primitive p, IntMemoryMap args, int threads) {
     useThreads(threads);
     stream s = streams.get();
-    p.execute(s, args);
-    s._wait();
+    int permits = Math.min(threads, coreCount);
+    cores.acquireUninterruptibly(permits);
+    try {
+      p.execute(s, args);
+      s._wait();
+    } finally {
+      cores.release(permits);
+    }
   }
 
   /**

@@ -64,27 +64,24 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
     private final Prim fwd;
     private final Prim bwd;
     private final Kernel addGradient;
-    private final long workspace;
 
     EltwiseKernel(Dnnl dnnl, ActType type, KernelSignature sig, int threads) {
       super(dnnl, threads, "Activation", sig);
       md = md(new long[] {sig.in(0).size()}, format_tag.a);
       algorithm alg = algorithm(type);
       primitive_attr attr = userScratchpad();
-      Scratch scratch = new Scratch();
       var fpd = new eltwise_forward.primitive_desc(dnnl.engine, prop_kind.forward_training, alg,
           md, md, 0f, 0f, attr, false);
-      fwd = new Prim(fpd, new eltwise_forward(fpd), scratch);
+      fwd = new Prim(fpd, new eltwise_forward(fpd), forwardScratch);
       var bpd = new eltwise_backward.primitive_desc(dnnl.engine, alg, md, md, md, 0f, 0f, fpd,
           attr, false);
-      bwd = new Prim(bpd, new eltwise_backward(bpd), scratch);
-      workspace = scratch.bytes();
+      bwd = new Prim(bpd, new eltwise_backward(bpd), backwardScratch);
       addGradient = Activation.defaultKernel(type);
     }
 
     @Override
-    public long workspaceBytes() {
-      return workspace;
+    public String implementation() {
+      return Dnnl.NAME + " " + fwd.impl();
     }
 
     @Override

@@ -111,6 +111,11 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       globalBwd = new Prim(gb, new batch_normalization_backward(gb), b0);
     }
 
+    @Override
+    public String implementation() {
+      return Dnnl.NAME + " " + batchFwd.impl();
+    }
+
     private boolean batchStats(OpContext ctx) {
       return ctx.isTrain() && !p.useGlobalStats();
     }

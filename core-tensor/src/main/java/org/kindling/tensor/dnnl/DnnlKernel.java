@@ -11,6 +11,7 @@ import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.nn.Activation;
+import org.kindling.tensor.profile.Profiler;
 
 /**
  * What the oneDNN kernels share: the runtime, the thread count, the descriptors they are made
@@ -62,7 +63,7 @@ abstract class DnnlKernel implements Kernel {
     if (reported.add(pass)) {
       dnnl.report(op, signature, pass, p.impl());
     }
-    p.run(c, args);
+    p.run(c, args, Profiler.isRunning() ? op + " " + pass : null);
   }
 
   /** A float32 memory descriptor; {@code format_tag.any} lets the primitive choose. */

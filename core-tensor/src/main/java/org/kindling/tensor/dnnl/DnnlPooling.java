@@ -142,6 +142,11 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
     }
 
     @Override
+    public String implementation() {
+      return Dnnl.NAME + " " + infer.impl();
+    }
+
+    @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       try (Call c = call(ctx)) {
         IntMemoryMap a = c.args();

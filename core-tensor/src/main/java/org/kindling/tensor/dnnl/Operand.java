@@ -6,6 +6,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
+import org.kindling.tensor.profile.Profiler;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
@@ -65,16 +66,33 @@ final class Operand {
 
   /** The memory the primitive reads: {@code data} itself, or its reordered copy. */
   memory read(Call c, ByteBuffer data) {
-    memory u = c.wrap(user, data);
-    if (same) {
-      return u;
-    }
-    memory m = c.slot(inner, offset);
+    return same ? c.wrap(user, data) : reorder(c, data, c.slot(inner, offset), "reorder in");
+  }
+
+  /** True if the primitive reads the caller's layout as it is (no reorder). */
+  boolean direct() {
+    return same;
+  }
+
+  /** The primitive's layout. */
+  memory.desc inner() {
+    return inner;
+  }
+
+  /**
+   * Reorders {@code data} into {@code into}, a buffer of at least {@code inner().get_size()}
+   * bytes that outlives the call (not a workspace slot), and returns the memory over it.
+   */
+  memory readInto(Call c, ByteBuffer data, ByteBuffer into, String what) {
+    return reorder(c, data, c.wrap(inner, into), what);
+  }
+
+  private memory reorder(Call c, ByteBuffer data, memory to, String what) {
     IntMemoryMap args = c.args();
-    args.put(DNNL_ARG_FROM, u);
-    args.put(DNNL_ARG_TO, m);
-    c.run(convert, args);
-    return m;
+    args.put(DNNL_ARG_FROM, c.wrap(user, data));
+    args.put(DNNL_ARG_TO, to);
+    c.run(convert, args, Profiler.isRunning() ? what : null);
+    return to;
   }
 
   /**
@@ -93,6 +111,7 @@ final class Operand {
     IntMemoryMap args = c.args();
     args.put(DNNL_ARG_FROM, m);
     args.put(DNNL_ARG_TO, c.wrap(user, data));
-    c.run(add ? accumulate : convert, args);
+    c.run(add ? accumulate : convert, args,
+        Profiler.isRunning() ? add ? "reorder out (add)" : "reorder out" : null);
   }
 }

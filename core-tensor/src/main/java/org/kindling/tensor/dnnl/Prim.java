@@ -33,11 +33,11 @@ final class Prim {
     return impl;
   }
 
-  /** Runs with {@code args} and the scratchpad. */
-  void run(Call c, IntMemoryMap args) {
+  /** Runs with {@code args} and the scratchpad; {@code what} names it in the profile. */
+  void run(Call c, IntMemoryMap args, String what) {
     if (padOffset >= 0) {
       args.put(DNNL_ARG_SCRATCHPAD, c.slot(pad, padOffset));
     }
-    c.run(p, args);
+    c.run(p, args, what);
   }
 }

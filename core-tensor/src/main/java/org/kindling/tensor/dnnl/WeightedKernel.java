@@ -9,6 +9,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
@@ -26,7 +27,8 @@ import org.kindling.tensor.op.TensorView;
 /**
  * A layer of inputs {@code data, weight[, bias]} and one output, run by a forward, a
  * backward-data and a backward-weights primitive (convolution, inner product): the reorders
- * between the caller's row-major tensors and the layouts each primitive chose, and the
+ * between the caller's row-major tensors and the layouts each primitive chose (the forward's
+ * weights kept while the caller's stamp of them stays, {@link WeightCache}), and the
  * gradient requests (a gradient not wanted is not computed, or is discarded when the same
  * primitive makes a wanted one; {@code add} accumulates).
  */
@@ -40,6 +42,7 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   private final memory.desc biasMd;
   private final Operand src;
   private final Operand weights;
+  private final WeightCache weightCache;
   private final Operand dst;
   private final Prim fwd;
   private final Operand bdDiffDst;
@@ -67,6 +70,7 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
     primitive_desc_base fpd = forward.pd();
     src = Operand.input(dnnl, user.src(), fpd.src_desc(0), f0);
     weights = Operand.input(dnnl, user.weights(), fpd.weights_desc(0), f0);
+    weightCache = weights.direct() ? null : new WeightCache(weights);
     dst = Operand.output(dnnl, user.dst(), fpd.dst_desc(0), f0);
     fwd = new Prim(fpd, forward.p(), f0);
     Scratch b0 = backwardScratch;
@@ -94,17 +98,30 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   }
 
   @Override
+  public String implementation() {
+    return Dnnl.NAME + " " + fwd.impl();
+  }
+
+  @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
     try (Call c = call(ctx)) {
       IntMemoryMap a = c.args();
       a.put(DNNL_ARG_SRC, src.read(c, in[0].data()));
-      a.put(DNNL_ARG_WEIGHTS, weights.read(c, in[1].data()));
+      long version = ctx.inputVersion(1);
+      ByteBuffer kept = null;
+      if (weightCache != null && version >= 0) {
+        kept = weightCache.read(c, in[1].data(), version);
+        a.put(DNNL_ARG_WEIGHTS, c.wrap(weights.inner(), kept));
+      } else {
+        a.put(DNNL_ARG_WEIGHTS, weights.read(c, in[1].data()));
+      }
       if (biasMd != null) {
         a.put(DNNL_ARG_BIAS, c.wrap(biasMd, in[2].data()));
       }
       memory y = dst.target(c, out[0].data(), false);
       a.put(DNNL_ARG_DST, y);
       run(c, "forward", fwd, a);
+      Reference.reachabilityFence(kept);
       dst.store(c, y, out[0].data(), false);
     }
   }

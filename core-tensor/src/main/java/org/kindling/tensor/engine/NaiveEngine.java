@@ -1,6 +1,7 @@
 package org.kindling.tensor.engine;
 
 import java.util.List;
+import org.kindling.tensor.profile.Profiler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,8 @@ public final class NaiveEngine implements Engine {
     private final NaiveEngine owner;
     /** Guarded by the owning engine. */
     private Failure failure;
+    /** {@link Var#version()}. */
+    private volatile long version = WriteStamps.next();
 
     NaiveVar(String name, NaiveEngine owner) {
       this.name = name;
@@ -32,6 +35,11 @@ public final class NaiveEngine implements Engine {
     @Override
     public String name() {
       return name;
+    }
+
+    @Override
+    public long version() {
+      return version;
     }
   }
 
@@ -92,12 +100,14 @@ public final class NaiveEngine implements Engine {
     if (result == null) {
       String outer = running;
       running = name;
+      long began = Profiler.begin();
       try {
         thrown = work.run();
       } catch (Throwable t) { // recorded like the threaded engine does, never thrown from push
         thrown = t;
       } finally {
         running = outer;
+        Profiler.end(Profiler.ENGINE, name, began);
       }
       if (thrown != null) {
         result = new Failure(name, seq, thrown);
@@ -105,6 +115,7 @@ public final class NaiveEngine implements Engine {
     }
     for (Var v : writes) {
       setFailure((NaiveVar) v, result);
+      ((NaiveVar) v).version = WriteStamps.next();
     }
     if (thrown != null) {
       failures.record(result);
@@ -151,6 +162,7 @@ public final class NaiveEngine implements Engine {
   public synchronized void waitToWrite(Var v) {
     NaiveVar nv = own("waitToWrite", v);
     report("waitToWrite on '" + nv.name() + "'", nv);
+    nv.version = WriteStamps.next(); // the caller writes the storage directly now
   }
 
   private void report(String what, NaiveVar v) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.kindling.tensor.profile.Profiler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,6 +164,7 @@ public final class ThreadedEngine implements Engine {
     ThreadedVar tv = own("waitToWrite", v);
     rejectOnEngineThread("waitToWrite on '" + tv.name() + "'");
     waitFor(tv, true);
+    tv.wrote(); // the caller writes the storage directly now
   }
 
   @Override
@@ -228,12 +230,14 @@ public final class ThreadedEngine implements Engine {
     self.current = o;
     if (o.fn != null) {
       Throwable thrown = null;
+      long began = Profiler.begin();
       try {
         o.fn.run();
       } catch (Throwable t) { // an op's failure must never kill a worker
         thrown = t;
       } finally {
         self.current = null;
+        Profiler.end(Profiler.ENGINE, o.name, began);
       }
       finish(o, null, thrown);
       return;
@@ -257,6 +261,7 @@ public final class ThreadedEngine implements Engine {
     // Record before releasing: operations granted by the release must see the failure.
     for (ThreadedVar v : o.writes) {
       setFailure(v, result);
+      v.wrote(); // before the release: whatever runs next on v sees the new stamp
     }
     if (thrown != null) {
       failures.record(result);

@@ -53,6 +53,9 @@ final class ThreadedVar implements Var {
    */
   volatile Failure failure;
 
+  /** {@link Var#version()}: renewed by {@link #wrote()}. */
+  private volatile long version = WriteStamps.next();
+
   ThreadedVar(String name, ThreadedEngine owner) {
     this.name = name;
     this.owner = owner;
@@ -61,6 +64,16 @@ final class ThreadedVar implements Var {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public long version() {
+    return version;
+  }
+
+  /** A write of this variable finished, or a {@code waitToWrite} returned: a new stamp. */
+  void wrote() {
+    version = WriteStamps.next();
   }
 
   /** Queues a read of {@code op}; true if granted at once (no write running or queued). */

@@ -1,8 +1,11 @@
 package org.kindling.tensor.op;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.kindling.tensor.engine.ThreadBudget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of the accelerated CPU backends (oneDNN, Winograd convolution), MXNet's
@@ -10,14 +13,15 @@ import org.kindling.tensor.engine.ThreadBudget;
  * conf and the CLI all end here.
  *
  * <ul>
- *   <li>{@value #MODE}: {@code auto} (an accelerated kernel where its rules hold and,
- *       for Winograd, where it measured faster; the default kernel elsewhere), {@code off} (the
- *       default kernels only; the {@link #DEFAULT} for now) or {@code force} (accelerated kernels wherever their rules hold;
+ *   <li>{@value #MODE}: {@code auto} (the {@link #DEFAULT}: an accelerated kernel where its
+ *       rules hold and, for Winograd, where it measured faster; the default kernel elsewhere),
+ *       {@code off} (the default kernels only) or {@code force} (accelerated kernels wherever their rules hold;
  *       binding a layer no backend can run fails, naming the operator, its signature and the
  *       rule);
- *   <li>{@value #THREADS}: OpenMP threads of each oneDNN call (default: the
- *       {@link ThreadBudget}'s BLAS threads, so that engine workers times oneDNN threads stay
- *       within the cores, as for OpenBLAS).
+ *   <li>{@value #THREADS}: OpenMP threads of each oneDNN call (default: the {@link
+ *       ThreadBudget}'s cores, so that one call of a chain of layers, batch 1 say, uses every
+ *       core; the oneDNN runtime lets only as many calls run at once as the cores hold, so that
+ *       engine workers times oneDNN threads do not oversubscribe them).
  * </ul>
  *
  * <p>Kernels are chosen when a graph is bound: a change applies to graphs bound (and imperative
@@ -28,15 +32,12 @@ public final class CpuAccel {
   public static final String THREADS = "kindling.cpu.threads";
 
   /**
-   * The mode when none is set: {@code off} for now, so acceleration is opt-in. With oneDNN, a
-   * training step of mobilenet0.25 lands 2% from MXNet's float64 gradients where the default
-   * kernels stay within 1e-3 (it/ZooTrainingMatchesMxnetIT): one ReLU whose input is within
-   * rounding of zero passes its gradient on one backend only; and inception-bn's gradient of a
-   * bias before a BatchNorm (zero up to rounding) is just over twice as far from float64 as
-   * MXNet's native float32 result (docs/accel.md). {@code auto} becomes the default once that
-   * test can tell such rounding from an error.
+   * The mode when none is set: {@code auto}. Its results equal the default kernels' within
+   * float32 rounding on every zoo network (ZooAccelTest) and match MXNet's as closely as the
+   * default kernels do wherever the problem is well conditioned (it/ZooTrainingMatchesMxnetIT,
+   * which measures the conditioning); docs/decisions/0020.
    */
-  public static final Mode DEFAULT = Mode.OFF;
+  public static final Mode DEFAULT = Mode.AUTO;
 
   /** When the accelerated backends run. */
   public enum Mode {
@@ -45,11 +46,15 @@ public final class CpuAccel {
     FORCE;
 
     /**
-     * Parses {@code auto}, {@code off} or {@code force} (any case).
+     * Parses {@code auto}, {@code off} or {@code force} (any case); {@code on} is {@code auto}
+     * (the score benchmark's {@code --accel on|off} of issue 8).
      *
      * @throws IllegalArgumentException naming the property and the values it takes
      */
     public static Mode parse(String s) {
+      if (s.trim().equalsIgnoreCase("on")) {
+        return AUTO;
+      }
       for (Mode m : values()) {
         if (m.name().equalsIgnoreCase(s.trim())) {
           return m;
@@ -66,9 +71,18 @@ public final class CpuAccel {
   }
 
   /** The settings in effect. */
-  public record Settings(Mode mode, int threads) {}
+  public record Settings(Mode mode, int threads) {
+    /** As properties, e.g. {@code kindling.cpu.accel=auto, kindling.cpu.threads=1}. */
+    @Override
+    public String toString() {
+      return MODE + "=" + mode + ", " + THREADS + "=" + threads;
+    }
+  }
 
+  private static final Logger LOG = LoggerFactory.getLogger(CpuAccel.class);
   private static volatile Settings configured;
+  /** The settings last logged: each JVM says once which it runs with, and again on a change. */
+  private static final AtomicReference<Settings> LOGGED = new AtomicReference<>();
 
   private CpuAccel() {}
 
@@ -92,10 +106,20 @@ public final class CpuAccel {
     configured = null;
   }
 
-  /** The settings in effect: those configured, else the system properties read now. */
+  /**
+   * The settings in effect: those configured, else the system properties read now. Logs them at
+   * info level the first time (kernels are being made) and whenever they changed since.
+   */
   public static Settings settings() {
     Settings s = configured;
-    return s != null ? s : resolve(System::getProperty);
+    String source = s != null ? "configured" : "system properties";
+    if (s == null) {
+      s = resolve(System::getProperty);
+    }
+    if (!s.equals(LOGGED.getAndSet(s))) {
+      LOG.info("CPU acceleration: {} ({})", s, source);
+    }
+    return s;
   }
 
   /**
@@ -126,6 +150,6 @@ public final class CpuAccel {
   }
 
   private static int defaultThreads() {
-    return ThreadBudget.fromSystemProperties().blasThreads();
+    return ThreadBudget.fromSystemProperties().cores();
   }
 }

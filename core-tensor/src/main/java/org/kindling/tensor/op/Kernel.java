@@ -34,4 +34,17 @@ public interface Kernel {
   default long workspaceBytes() {
     return 0;
   }
+
+  /**
+   * The backend and implementation that run this kernel, for the bind-time summary and {@code
+   * kindling summary --kernels}: {@value #DEFAULT_IMPLEMENTATION} for the default kernels, e.g.
+   * {@code oneDNN brg_conv_fwd:avx512_core} or {@code Winograd F(6x6,3x3)} for the accelerated
+   * ones (their forward pass's).
+   */
+  default String implementation() {
+    return DEFAULT_IMPLEMENTATION;
+  }
+
+  /** What {@link #implementation()} says of a default kernel. */
+  String DEFAULT_IMPLEMENTATION = "default";
 }

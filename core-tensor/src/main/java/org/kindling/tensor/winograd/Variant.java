@@ -27,6 +27,11 @@ enum Variant {
     this.t = Transforms.of(m, points);
   }
 
+  /** The algorithm's usual name, e.g. {@code F(6x6,3x3)}. */
+  String label() {
+    return "F(" + m + "x" + m + ",3x3)";
+  }
+
   /** The {@code alpha²} transform points: one sgemm each per block of tiles. */
   int points() {
     return alpha * alpha;

@@ -138,6 +138,12 @@ final class WinogradKernel implements Kernel {
   }
 
   @Override
+  public String implementation() {
+    return "Winograd " + variant.label()
+        + (training ? "" : " (inference; training: " + fallback.implementation() + ")");
+  }
+
+  @Override
   public String toString() {
     return "Winograd " + variant + (training ? "" : " (inference; training by " + fallback + ")");
   }

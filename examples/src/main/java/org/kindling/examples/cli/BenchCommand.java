@@ -1,15 +1,17 @@
 package org.kindling.examples.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.engine.ThreadBudget;
-import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.profile.Profiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,15 +46,10 @@ final class BenchCommand implements Callable<Integer> {
             + " batch:",
         "  network<TAB>batch<TAB>images/s",
         "A network's sweep stops after a batch whose forward pass took longer than"
-            + " --max-seconds (the larger batches are skipped, said on stderr)."
+            + " --max-seconds (the larger batches are skipped, said on stderr). --threads also"
+            + " sets the engine's thread budget (" + ThreadBudget.CORES + ")."
       })
   static final class Score implements Callable<Integer> {
-    /** Read by the CPU acceleration backends when they bind: {@code auto} or {@code off}. */
-    static final String ACCEL = CpuAccel.MODE;
-
-    /** Threads of the CPU acceleration backend. */
-    static final String THREADS = CpuAccel.THREADS;
-
     @Spec CommandSpec spec;
 
     @Option(names = "--network", required = true, split = ",", paramLabel = "NAME[,NAME..]",
@@ -64,15 +61,8 @@ final class BenchCommand implements Callable<Integer> {
         description = "batch sizes (default 1,2,4,8,16,32,64,128,256)")
     List<Integer> batches = List.of(1, 2, 4, 8, 16, 32, 64, 128, 256);
 
-    @Option(names = "--accel", paramLabel = "on|off",
-        description = "the accelerated CPU path: on (default; system property " + ACCEL
-            + "=auto) or off (" + ACCEL + "=off)")
-    String accel = "on";
-
-    @Option(names = "--threads", paramLabel = "N",
-        description = "CPU threads: sets " + THREADS + " and the engine's thread budget ("
-            + ThreadBudget.CORES + "); default: the JVM's processors")
-    Integer threads;
+    /** {@code --threads} also sets the engine's thread budget ({@link ThreadBudget#CORES}). */
+    @Mixin CpuAccelOption accel;
 
     @Option(names = "--warmup", paramLabel = "N",
         description = "untimed forward passes per batch (default 5, as the script)")
@@ -89,14 +79,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "seed of weights and data (default 0)")
     long seed;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+        description = "profile the timed passes: a Chrome trace (chrome://tracing, Perfetto) to"
+            + " FILE and the per-operator table to stderr")
+    Path profile;
+
     @Override
     public Integer call() {
       validate();
-      // before anything binds: the backend and the engine read these once, when first used
-      System.setProperty(ACCEL, accel.equals("on") ? "auto" : "off");
-      if (threads != null) {
-        System.setProperty(THREADS, Integer.toString(threads));
-        System.setProperty(ThreadBudget.CORES, Integer.toString(threads));
+      // before anything binds: the engine reads its budget once, when first used
+      accel.applyToThisJvm();
+      if (accel.threads() != null) {
+        System.setProperty(ThreadBudget.CORES, Integer.toString(accel.threads()));
       }
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
@@ -104,7 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int batch : batches) {
           double secondsPerPass;
           try (ForwardScore score = new ForwardScore(network, batch, seed)) {
-            double imagesPerSecond = score.imagesPerSecond(warmup, iterations);
+            double imagesPerSecond = profile == null ? score.imagesPerSecond(warmup, iterations)
+                : profiled(score);
             secondsPerPass = batch / imagesPerSecond;
             out.printf(Locale.ROOT, "%s\t%d\t%.2f%n", network, batch, imagesPerSecond);
             out.flush();
@@ -116,16 +111,30 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
       }
+      if (profile != null) {
+        Profiler.writeChromeTrace(profile);
+        err.printf(Locale.ROOT, "profile of the timed passes written to %s%n%s", profile,
+            Profiler.table());
+        err.flush();
+      }
       return 0;
     }
 
+    /** The timed passes of {@code score} with the profiler recording (the warmup without). */
+    private double profiled(ForwardScore score) {
+      for (int i = 0; i < warmup; i++) {
+        score.forwardOnce();
+      }
+      Profiler.start();
+      try {
+        return score.imagesPerSecond(0, iterations);
+      } finally {
+        Profiler.stop();
+      }
+    }
+
     private void validate() {
-      if (!accel.equals("on") && !accel.equals("off")) {
-        throw usage("--accel must be on or off, got '" + accel + "'");
-      }
-      if (threads != null && threads < 1) {
-        throw usage("--threads must be >= 1, got " + threads);
-      }
+      accel.sparkConf(); // a usage error for a bad --accel or --threads
       for (int b : batches) {
         if (b < 1) {
           throw usage("--batch sizes must be >= 1, got " + b);

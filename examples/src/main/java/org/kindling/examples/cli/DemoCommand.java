@@ -1,7 +1,9 @@
 package org.kindling.examples.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.kindling.examples.FashionMnistDemo;
 import picocli.CommandLine.Command;
@@ -52,14 +54,18 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin MemoryLimitOption memoryLimit;
 
+  @Mixin CpuAccelOption accel;
+
   @Override
   public Integer call() throws Exception {
     if (epochs < 1 || workers < 1 || batchSize < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--epochs, --num-workers and --batch-size must be >= 1");
     }
+    Map<String, String> conf = new LinkedHashMap<>(memoryLimit.sparkConf());
+    conf.putAll(accel.sparkConf());
     FashionMnistDemo.Outcome o = FashionMnistDemo.run(new FashionMnistDemo.Settings(epochs,
-        workDir, master, workers, batchSize, lr, momentum, wd, memoryLimit.sparkValue()),
+        workDir, master, workers, batchSize, lr, momentum, wd, conf),
         spec.commandLine().getErr());
     // the driver's and (on local[N]) the tasks' array memory: steady reuse, not growth
     spec.commandLine().getErr().println("native array memory (Kindling pool): "

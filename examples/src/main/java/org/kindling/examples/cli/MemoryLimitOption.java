@@ -1,5 +1,6 @@
 package org.kindling.examples.cli;
 
+import java.util.Map;
 import org.kindling.spark.MemoryLimit;
 import org.kindling.tensor.storage.Storage;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,12 @@ final class MemoryLimitOption {
       bytes();
     }
     return value;
+  }
+
+  /** The {@link MemoryLimit#KEY} entry of the option, or none if it is absent. */
+  Map<String, String> sparkConf() {
+    String v = sparkValue();
+    return v == null ? Map.of() : Map.of(MemoryLimit.KEY, v);
   }
 
   /** Without Spark: caps this JVM's pool, if the option is given. */

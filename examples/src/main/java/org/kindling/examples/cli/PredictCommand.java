@@ -77,6 +77,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin MemoryLimitOption memoryLimit;
 
+  @Mixin CpuAccelOption accel;
+
   @Override
   public Integer call() throws Exception {
     for (int d : shape) {
@@ -89,6 +91,7 @@ final class PredictCommand implements Callable<Integer> {
           "--input-dtype must be float32 or uint8, not " + inputDtype);
     }
     memoryLimit.applyToThisJvm();
+    accel.applyToThisJvm();
     Configuration conf = new Configuration();
     Symbol symbol = Symbol.fromJson(new String(HadoopFiles.readAll(new Path(symbolFile), conf),
         java.nio.charset.StandardCharsets.UTF_8), symbolFile);

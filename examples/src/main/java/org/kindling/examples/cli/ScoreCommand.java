@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -86,6 +88,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Mixin MemoryLimitOption memoryLimit;
 
+  @Mixin CpuAccelOption accel;
+
   @Override
   public Integer call() throws Exception {
     int size = 1;
@@ -101,12 +105,13 @@ final class ScoreCommand implements Callable<Integer> {
           "--with-output needs --out FILE");
     }
     PrintWriter err = spec.commandLine().getErr();
-    String limit = memoryLimit.sparkValue();
+    Map<String, String> conf = new LinkedHashMap<>(memoryLimit.sparkConf());
+    conf.putAll(accel.sparkConf());
     // a broken checkpoint fails here, before Spark starts
     KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
         .setInputShape(inputShape).setBatchSize(batchSize)
         .setProbabilityCol(withOutput ? OUTPUT_COL : "");
-    SparkSession spark = EmbeddedSpark.start(master, "kindling-score", limit);
+    SparkSession spark = EmbeddedSpark.start(master, "kindling-score", conf);
     try {
       Dataset<Row> frame = ImageRecordFrames.read(spark, data, size, scale, partitions);
       long start = System.nanoTime();

@@ -6,11 +6,15 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.kindling.spark.HadoopFiles;
+import org.kindling.symbol.Executor;
+import org.kindling.symbol.KernelReport;
 import org.kindling.symbol.Summary;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.GradReq;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,7 +28,11 @@ import picocli.CommandLine.Spec;
       "Prints MXNet's print_summary table of a network (a symbol file or a zoo network): layer"
           + " (type), output shape, parameters, previous layer; then the memory planner's"
           + " figures for a binding at --shape (memory naive/inplace/coshare/planned: N bytes,"
-          + " for inference, or training with --train); the last line is 'Total params: N'."
+          + " for inference, or training with --train); the last line is 'Total params: N'.",
+      "With --kernels, binds the network instead and prints the kernel each layer got, one per"
+          + " line: NODE<TAB>OPERATOR<TAB>KERNEL ('default', 'oneDNN <implementation>',"
+          + " 'Winograd F(mxm,3x3) ...'), then 'kernels: ' and the count per operator with an"
+          + " accelerated backend."
     })
 final class SummaryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -60,6 +68,12 @@ final class SummaryCommand implements Callable<Integer> {
       description = "the symbol's input variable (default data)")
   String dataName = "data";
 
+  @Option(names = "--kernels",
+      description = "bind at --shape (with --train: for training) and list each layer's kernel")
+  boolean kernels;
+
+  @Mixin CpuAccelOption accel;
+
   @Override
   public Integer call() throws Exception {
     for (int d : shape) {
@@ -89,8 +103,23 @@ final class SummaryCommand implements Callable<Integer> {
           + "' (arguments: " + symbol.listArguments() + "); set --data-name");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Summary.lines(symbol, Map.of(dataName, Shape.of(shape)), train).forEach(out::println);
+    if (kernels) {
+      printKernels(out, symbol);
+    } else {
+      Summary.lines(symbol, Map.of(dataName, Shape.of(shape)), train).forEach(out::println);
+    }
     out.flush();
     return 0;
+  }
+
+  private void printKernels(PrintWriter out, Symbol symbol) {
+    accel.applyToThisJvm();
+    try (Executor e = symbol.simpleBind(Map.of(dataName, Shape.of(shape)),
+        train ? GradReq.WRITE : GradReq.NULL)) {
+      for (KernelReport.Choice c : e.kernels()) {
+        out.println(c.node() + "\t" + c.op() + "\t" + c.implementation());
+      }
+      out.println("kernels: " + KernelReport.summary(e.kernels()));
+    }
   }
 }

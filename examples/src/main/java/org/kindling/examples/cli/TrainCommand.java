@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     SparkSession spark = EmbeddedSpark.start(config.master(), "kindling-train",
-        config.memoryLimit());
+        config.sessionConf());
     try {
       TrainResult r = TrainJob.run(spark, config, spec.commandLine().getErr()::println);
       spec.commandLine().getOut().println(TrainJob.summary(r));

@@ -20,9 +20,23 @@ final class VerboseLogging {
 
   private VerboseLogging() {}
 
-  /** Lets every logger print warnings and errors, except {@link #HARMLESS_WARNINGS}. */
+  /**
+   * Loggers that say at info level which accelerated kernels run: the settings of each JVM and,
+   * per bound network, which kernel each accelerated operator got (docs/accel.md). Only with
+   * {@code --verbose}: without it a failure must stay the one line on stderr.
+   */
+  static final List<String> ACCEL_INFO = List.of("org.kindling.tensor.op.CpuAccel",
+      "org.kindling.symbol.KernelReport");
+
+  /**
+   * Lets every logger print warnings and errors, except {@link #HARMLESS_WARNINGS}, and {@link
+   * #ACCEL_INFO} their info.
+   */
   static void enable() {
     Configurator.setRootLevel(Level.WARN);
+    for (String name : ACCEL_INFO) {
+      Configurator.setLevel(name, Level.INFO);
+    }
     for (String name : HARMLESS_WARNINGS) {
       Configurator.setLevel(name, Level.ERROR);
     }

@@ -2,15 +2,21 @@ package org.kindling.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kindling.tensor.profile.Profiler;
+import org.kindling.tensor.engine.ThreadBudget;
+import org.kindling.tensor.op.CpuAccel;
 
 /** {@code kindling bench score} on a tiny network: the output format and the usage errors. */
 class BenchScoreCommandTest {
   @AfterEach
-  void clearProperties() {
-    System.clearProperty(BenchCommand.Score.ACCEL);
-    System.clearProperty(BenchCommand.Score.THREADS);
+  void resetSettings() {
+    CpuAccel.reset();
+    System.clearProperty(ThreadBudget.CORES);
   }
 
   @Test
@@ -27,18 +33,35 @@ class BenchScoreCommandTest {
       assertThat(f[2]).matches("\\d+\\.\\d\\d");
       assertThat(Double.parseDouble(f[2])).isPositive();
     }
-    // set before binding, for the acceleration backend
-    assertThat(System.getProperty(BenchCommand.Score.ACCEL)).isEqualTo("off");
-    assertThat(System.getProperty(BenchCommand.Score.THREADS)).isEqualTo("2");
+    // set before binding, for the acceleration backend and the engine
+    assertThat(CpuAccel.settings()).isEqualTo(new CpuAccel.Settings(CpuAccel.Mode.OFF, 2));
+    assertThat(System.getProperty(ThreadBudget.CORES)).isEqualTo("2");
   }
 
   @Test
-  void accelOnMeansAuto() {
+  void withoutAccelTheDefaultAutoApplies() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
         "--warmup", "0", "--iterations", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
-    assertThat(System.getProperty(BenchCommand.Score.ACCEL)).isEqualTo("auto");
+    assertThat(CpuAccel.settings().mode()).isEqualTo(CpuAccel.Mode.AUTO);
+  }
+
+  @Test
+  void profileWritesTheTraceAndTheOperatorTable(@TempDir Path dir) throws Exception {
+    Path trace = dir.resolve("score.json");
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--accel", "auto", "--warmup", "1", "--iterations", "2", "--profile", trace.toString());
+    Profiler.clear();
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
+    String json = Files.readString(trace);
+    assertThat(json).startsWith("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[")
+        .contains("\"cat\":\"operator\"").contains("\"name\":\"Convolution");
+    // the table of the timed passes: two forwards of each operator
+    assertThat(r.err()).contains("profile of the timed passes written to " + trace)
+        .containsPattern("(?m)^SoftmaxOutput +2 ");
+    assertThat(Profiler.isRunning()).isFalse();
   }
 
   @Test
@@ -62,6 +85,8 @@ class BenchScoreCommandTest {
   void badAccelIsAUsageError() {
     CliRun r = CliRun.of("bench", "score", "--network", "alexnet", "--accel", "maybe");
     assertThat(r.code()).isEqualTo(KindlingCli.EXIT_USAGE);
-    assertThat(r.err()).contains("--accel must be on or off");
+    assertThat(r.err()).contains("--accel=maybe is not a mode; use auto, off or force");
+    assertThat(CliRun.of("bench", "score", "--network", "alexnet", "--threads", "0").err())
+        .contains("--threads=0 is not a positive integer");
   }
 }

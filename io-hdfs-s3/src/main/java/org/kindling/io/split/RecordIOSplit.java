@@ -27,7 +27,8 @@ import org.kindling.tensor.FormatException;
  *
  * <p>URI rules: several entries separated by {@code ;}; a directory expands to its files (sorted
  * by name; names starting with {@code .} or {@code _}, such as Hadoop's {@code .crc} and {@code
- * _SUCCESS} side files, are skipped; subdirectories are included only when {@code recursive}); a
+ * _SUCCESS} side files, are skipped, and so are {@code *.idx} index files, which MXNet keeps
+ * next to their {@code .rec}; subdirectories are included only when {@code recursive}); a
  * last path component that names nothing is a regular expression matched against the names in
  * its parent directory. Empty files are dropped and every other file's size must be a multiple of
  * 4. A path without a scheme resolves against the configuration's {@code fs.defaultFS}, as
@@ -141,7 +142,7 @@ public final class RecordIOSplit {
       List<StoreEntry> out) throws IOException {
     for (StoreEntry s : sortedListing(store, dir)) {
       String name = s.path().getName();
-      if (name.startsWith(".") || name.startsWith("_")) {
+      if (name.startsWith(".") || name.startsWith("_") || name.endsWith(".idx")) {
         continue;
       }
       if (!s.directory()) {

@@ -116,8 +116,9 @@ class RecordIOSplitTest {
   }
 
   @Test
-  void aDirectoryExpandsToItsFilesByNameSkippingHiddenAndEmptyOnes() throws Exception {
+  void aDirectoryExpandsToItsFilesByNameSkippingHiddenEmptyAndIndexOnes() throws Exception {
     Files.write(dir.resolve("b.rec"), TestData.write(List.of(ascii("bee"))).bytes());
+    Files.write(dir.resolve("b.idx"), ascii("0\t0\n"));
     Files.write(dir.resolve("a.rec"), TestData.write(List.of(ascii("ay"), ascii("ay2"))).bytes());
     Files.write(dir.resolve("c.rec"), new byte[0]);
     Files.write(dir.resolve(".a.rec.crc"), new byte[3]);

@@ -80,7 +80,7 @@ class BatchNormFoldingTest {
    * networks at these random weights, and would hide differences) for inference to the shared
    * arrays (auxiliary states included: inference only reads them).
    */
-  private static Executor bind(SmallZoo.Net net, SmallZoo.Arrays arrays, PlanOptions plan) {
+  static Executor bind(SmallZoo.Net net, SmallZoo.Arrays arrays, PlanOptions plan) {
     Symbol internals = net.symbol().internals();
     List<String> names = internals.listOutputs();
     String logits = names.get(names.indexOf("softmax_output") - 2); // before softmax_label

@@ -1,0 +1,71 @@
+package org.kindling.tensor.dnnl;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * A kernel's weights in the layout its primitive chose, kept between calls: one copy per weight
+ * storage (by address), reordered again only when the caller's stamp of the weights ({@link
+ * org.kindling.tensor.op.OpContext#inputVersion}) changes. Without a stamp every call reorders,
+ * as training does (the weights change every step).
+ *
+ * <p>Stamps are unique in the JVM ({@link org.kindling.tensor.engine.Var#version()}), so a new
+ * array at a reused address never finds the old array's copy valid. Calls on two threads at
+ * once with the same weights see the same stamp (the engine orders a write of the weights after
+ * every read), so one may reorder while the other waits on the entry.
+ */
+final class WeightCache {
+  /** Weight storages kept per kernel; more than one only when executors share a kernel. */
+  private static final int ENTRIES = 4;
+  private static final long ALIGN = 64;
+
+  /** One weight storage's copy and the stamp it was made from (-1: none yet). */
+  private static final class Entry {
+    final ByteBuffer copy;
+    long version = -1;
+
+    Entry(long bytes) {
+      ByteBuffer raw = ByteBuffer.allocateDirect((int) (bytes + ALIGN));
+      long address = new Pointer(raw).address();
+      int skip = (int) ((ALIGN - address % ALIGN) % ALIGN);
+      copy = raw.position(skip).limit((int) (skip + bytes)).slice().order(ByteOrder.nativeOrder());
+    }
+  }
+
+  private final Operand weights;
+  private final Map<Long, Entry> entries = new LinkedHashMap<>(8, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+      return size() > ENTRIES;
+    }
+  };
+
+  WeightCache(Operand weights) {
+    this.weights = weights;
+  }
+
+  /**
+   * The weights {@code data} in the primitive's layout: its kept copy if {@code version} is the
+   * stamp it was made from, else a fresh reorder (into the copy if {@code version >= 0}, else
+   * into the call's workspace). The caller keeps the returned buffer reachable until the
+   * primitive ran (the memory object does not).
+   */
+  ByteBuffer read(Call c, ByteBuffer data, long version) {
+    Entry e;
+    synchronized (entries) {
+      e = entries.computeIfAbsent(new Pointer(data).address(),
+          a -> new Entry(weights.inner().get_size()));
+    }
+    synchronized (e) {
+      if (e.version != version) {
+        e.version = -1; // a failed reorder leaves no stale stamp behind
+        weights.readInto(c, data, e.copy, "reorder weights");
+        e.version = version;
+      }
+    }
+    return e.copy;
+  }
+}

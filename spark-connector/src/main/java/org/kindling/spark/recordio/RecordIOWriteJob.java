@@ -1,0 +1,204 @@
+package org.kindling.spark.recordio;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import org.kindling.spark.HadoopConfHolder;
+import org.kindling.spark.HadoopFiles;
+
+/**
+ * Writes a DataFrame as RecordIO: each Spark partition becomes {@code part-NNNNN.rec} + {@code
+ * .idx} in the output directory ({@link PartFileWriter}), then an empty {@code _SUCCESS} marks
+ * the job done. Columns: {@code data} (binary, required); with {@code header=true} also the
+ * optional {@code label} (numeric), {@code labels} (array of numeric) and {@code id} (integral),
+ * packed as {@link RecordPacker} says; other columns (such as {@code file} and {@code offset} of
+ * a read) are ignored.
+ *
+ * <p>Save modes as Spark's file sources: {@code errorifexists} (default) refuses an existing
+ * path, {@code ignore} leaves it alone and writes nothing, {@code overwrite} deletes it first,
+ * {@code append} adds parts numbered after the highest existing {@code part-NNNNN.rec}. Tasks
+ * write into a hidden staging directory and the driver moves their files into place only after
+ * all of them succeeded; if the job fails, the staging directory is deleted.
+ */
+final class RecordIOWriteJob {
+  private static final Pattern PART = Pattern.compile("part-(\\d+)\\.rec");
+
+  private final RecordIOOptions options;
+  private final Configuration conf;
+
+  RecordIOWriteJob(RecordIOOptions options, Configuration baseConf) {
+    this.options = options;
+    this.conf = options.hadoopConf(baseConf);
+  }
+
+  /**
+   * Runs the write.
+   *
+   * @return the number of records written (0 when {@code ignore} found the path)
+   * @throws IllegalArgumentException naming the column if the frame cannot be written
+   * @throws UncheckedIOException if the path exists in {@code errorifexists} mode, or on I/O
+   *     failure
+   */
+  long run(Dataset<Row> frame, SaveMode mode) {
+    Dataset<Row> projected = frame.select(projection(frame.schema()));
+    try {
+      Path dir = new Path(options.uri());
+      FileSystem fs = HadoopFiles.fileSystem(dir, conf);
+      dir = fs.makeQualified(dir);
+      boolean exists = fs.exists(dir);
+      if (exists && mode == SaveMode.ErrorIfExists) {
+        throw new FileAlreadyExistsException("path " + dir + " already exists; choose "
+            + "mode(\"overwrite\") to replace it or mode(\"append\") to add parts to it");
+      }
+      if (exists && mode == SaveMode.Ignore) {
+        return 0;
+      }
+      if (exists && mode == SaveMode.Overwrite && !fs.delete(dir, true)) {
+        throw new IOException("cannot delete " + dir + " to overwrite it");
+      }
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("cannot create directory " + dir);
+      }
+      int first = mode == SaveMode.Append ? nextPart(fs, dir) : 0;
+      return write(projected, fs, dir, first);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  private long write(Dataset<Row> projected, FileSystem fs, Path dir, int first)
+      throws IOException {
+    Path staging = new Path(dir, "_temporary-" + UUID.randomUUID());
+    PartFileWriter writer = new PartFileWriter(staging.toString(), first,
+        new RecordPacker(options.header()), new HadoopConfHolder(conf));
+    JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
+    int parts = rows.getNumPartitions();
+    List<Long> counts;
+    try {
+      if (!fs.mkdirs(staging)) {
+        throw new IOException("cannot create the staging directory " + staging);
+      }
+      counts = rows.mapPartitionsWithIndex(writer, false).collect();
+      commitJob(fs, staging, dir, first, parts);
+    } catch (Exception e) {
+      // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.
+      abortJob(fs, staging, dir, first, parts, e);
+      throw e;
+    }
+    fs.delete(staging, true);
+    fs.create(new Path(dir, "_SUCCESS"), true).close();
+    return counts.stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Moves every task's files from {@code staging} into {@code dir}, {@code .rec} first. */
+  private static void commitJob(FileSystem fs, Path staging, Path dir, int first, int parts)
+      throws IOException {
+    for (int p = first; p < first + parts; p++) {
+      String base = PartFileWriter.partName(p);
+      for (String ext : List.of(".rec", ".idx")) {
+        PartFileWriter.replace(fs, new Path(staging, base + ext), new Path(dir, base + ext));
+      }
+    }
+  }
+
+  /**
+   * Deletes the staging directory, with the files of every task that committed, and any part
+   * the job commit had already moved into place. (A task still running when the job failed
+   * finds its staging directory gone and fails without leaving a file.)
+   */
+  private static void abortJob(FileSystem fs, Path staging, Path dir, int first, int parts,
+      Exception failure) {
+    try {
+      fs.delete(staging, true);
+      for (FileStatus s : fs.listStatus(dir)) {
+        Matcher m = PART.matcher(s.getPath().getName().replaceFirst("\\.idx$", ".rec"));
+        if (m.matches() && Integer.parseInt(m.group(1)) >= first
+            && Integer.parseInt(m.group(1)) < first + parts) {
+          fs.delete(s.getPath(), false);
+        }
+      }
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** One past the highest {@code part-NNNNN.rec} in {@code dir}, or 0. */
+  private static int nextPart(FileSystem fs, Path dir) throws IOException {
+    int next = 0;
+    for (FileStatus s : fs.listStatus(dir)) {
+      Matcher m = PART.matcher(s.getPath().getName());
+      if (m.matches()) {
+        next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
+      }
+    }
+    return next;
+  }
+
+  /** The columns {@link RecordPacker} reads, in its order, checked and cast. */
+  private Column[] projection(StructType schema) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(column(schema, RecordIOColumns.DATA, true, DataTypes.BinaryType,
+        t -> t.equals(DataTypes.BinaryType), "binary"));
+    if (options.header()) {
+      cols.add(column(schema, RecordIOColumns.LABEL, false, DataTypes.FloatType,
+          t -> t instanceof NumericType, "numeric"));
+      cols.add(column(schema, RecordIOColumns.LABELS, false,
+          DataTypes.createArrayType(DataTypes.FloatType),
+          t -> t instanceof ArrayType a && a.elementType() instanceof NumericType,
+          "an array of numbers"));
+      cols.add(column(schema, RecordIOColumns.ID, false, DataTypes.LongType,
+          t -> t instanceof IntegralType, "an integer"));
+    } else {
+      for (String c : List.of(RecordIOColumns.LABEL, RecordIOColumns.LABELS, RecordIOColumns.ID)) {
+        if (has(schema, c)) {
+          throw new IllegalArgumentException("column " + c + " cannot be written with option "
+              + "header=false (raw records hold only data); drop it or write with header=true");
+        }
+      }
+    }
+    return cols.toArray(new Column[0]);
+  }
+
+  private static Column column(StructType schema, String name, boolean required, DataType as,
+      java.util.function.Predicate<DataType> accepts, String what) {
+    if (!has(schema, name)) {
+      if (required) {
+        throw new IllegalArgumentException("format(\"recordio\") writes a column " + name
+            + " (" + what + "), but the frame has only " + String.join(", ", schema.fieldNames()));
+      }
+      return functions.lit(null).cast(as).as(name);
+    }
+    DataType t = schema.apply(name).dataType();
+    if (!accepts.test(t)) {
+      throw new IllegalArgumentException("column " + name + " must be " + what + ", not "
+          + t.simpleString());
+    }
+    return functions.col(name).cast(as).as(name);
+  }
+
+  private static boolean has(StructType schema, String name) {
+    return schema.getFieldIndex(name).isDefined();
+  }
+}
