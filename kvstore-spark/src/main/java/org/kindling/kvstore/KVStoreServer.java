@@ -73,7 +73,8 @@ public final class KVStoreServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
             FrameDecoder decoder = new FrameDecoder(parts.limits());
-            ch.pipeline().addLast(decoder, new ServerHandler(parts, decoder));
+            ch.pipeline().addLast(new ByteCounter(parts.traffic()), decoder,
+                new ServerHandler(parts, decoder));
           }
         });
     try {
@@ -137,6 +138,15 @@ public final class KVStoreServer implements AutoCloseable {
    */
   public Throwable failure() {
     return state.failure();
+  }
+
+  /**
+   * The byte counters since the server started: socket bytes in and out (what crossed the
+   * driver's link, frame headers included) and the array bytes pushed and pulled per key. Two
+   * snapshots subtracted ({@link TrafficSnapshot#minus}) give one step's figures.
+   */
+  public TrafficSnapshot traffic() {
+    return parts.traffic().snapshot();
   }
 
   /**

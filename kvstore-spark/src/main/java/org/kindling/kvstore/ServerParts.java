@@ -2,15 +2,16 @@ package org.kindling.kvstore;
 
 /**
  * What every connection handler of one server shares: its settings, its state thread, the job's
- * MAC (built when the server starts), the handshake caps and the frame limits.
+ * MAC (built when the server starts), the handshake caps, the frame limits and the byte counters.
  */
 record ServerParts(KVStoreServerConfig config, ServerState state, JobMac mac, LoginGate gate,
-    FrameLimits limits) {
+    FrameLimits limits, ServerTraffic traffic) {
 
   static ServerParts of(KVStoreServerConfig config) {
     JobMac mac = new JobMac(config.secretUnsafe()); // first: it may refuse this JVM
-    return new ServerParts(config, new ServerState(config), mac,
+    ServerTraffic traffic = new ServerTraffic();
+    return new ServerParts(config, new ServerState(config, traffic), mac,
         new LoginGate(config.maxUnauthenticated(), config.maxUnauthenticatedPerAddress()),
-        new FrameLimits(config.maxFrameBytes(), config.maxMessageBytes()));
+        new FrameLimits(config.maxFrameBytes(), config.maxMessageBytes()), traffic);
   }
 }

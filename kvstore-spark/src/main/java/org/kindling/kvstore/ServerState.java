@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,10 @@ final class ServerState {
     final Round round;
     NDArray stored;
     NDArray merged;
+    /** Updates applied to the key so far. */
+    long updates;
+    /** Per rank, {@link #updates} when it last read the value (async staleness). */
+    final Map<Integer, Long> readAt = new HashMap<>();
 
     KeyState(String key, Shape shape) {
       this.key = key;
@@ -66,6 +71,7 @@ final class ServerState {
   }
 
   private final KVStoreServerConfig config;
+  private final ServerTraffic traffic;
   private final ScheduledExecutorService thread;
   private final ExecutorService listenerThread;
   private volatile Thread stateThread;
@@ -82,8 +88,9 @@ final class ServerState {
   private volatile String fatalMessage;
   private volatile boolean closed;
 
-  ServerState(KVStoreServerConfig config) {
+  ServerState(KVStoreServerConfig config, ServerTraffic traffic) {
     this.config = config;
+    this.traffic = traffic;
     // a scheduled executor, so that round deadlines run on the state thread as well
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         r -> stateThread = daemon(r, "kindling-kvstore-state"));
@@ -313,6 +320,7 @@ final class ServerState {
     String what = p.pull() ? "PUSHPULL" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
     Held held = new Held(p.conn(), p.id(), p.pull());
+    traffic.pushed(p.key(), p.data().readableBytes());
     if (config.mode() == SyncMode.ASYNC) {
       if (optimizer == null) {
         throw new IllegalStateException(
@@ -320,6 +328,8 @@ final class ServerState {
                 + " set; call setOptimizer before the first push (async mode has no assign"
                 + " fallback)");
       }
+      // staleness: the updates applied since this worker last read the key
+      traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
       accumulate(ks, p.data(), true);
       update(ks, List.of(held));
       return;
@@ -416,6 +426,7 @@ final class ServerState {
         ks.merged.copyTo(ks.stored);
       }
       ks.stored.waitToRead();
+      ks.updates++;
     } catch (Throwable e) {
       String msg;
       if (isFatal(e)) {
@@ -439,6 +450,8 @@ final class ServerState {
             value = encode(ks);
           }
           h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
+          traffic.pulled(ks.key, value.readableBytes());
+          ks.readAt.put(h.conn().rank(), ks.updates);
         } else {
           h.conn().ok(h.id());
         }
@@ -471,7 +484,10 @@ final class ServerState {
 
   private void pull(Request.Pull p) {
     KeyState ks = requireValue(p.key(), "PULL", null);
-    p.conn().value(p.id(), ks.shape, encode(ks));
+    ByteBuf value = encode(ks);
+    traffic.pulled(ks.key, value.readableBytes());
+    ks.readAt.put(p.conn().rank(), ks.updates);
+    p.conn().value(p.id(), ks.shape, value);
   }
 
   private void setOptimizer(Request.SetOptimizer s) {

@@ -331,6 +331,16 @@ class DistSyncTest {
       assertThat(o.toFloatArray()).containsExactly(9f);
       kv1.pushPull("w", List.of(NDArray.of(new float[] {2}, Shape.of(1))), List.of(o));
       assertThat(o.toFloatArray()).containsExactly(7f);
+      kv0.pushPull("w", List.of(NDArray.of(new float[] {1}, Shape.of(1))), List.of(o));
+      assertThat(o.toFloatArray()).containsExactly(6f);
+      // staleness: rank 1 computed on the initial value after 1 update; rank 0 read 9, then 1
+      // update (rank 1's) happened before its second push
+      TrafficSnapshot.KeyBytes w = server.traffic().perKey().get("w");
+      assertThat(w.asyncPushes()).isEqualTo(3);
+      assertThat(w.stalenessSum()).isEqualTo(2);
+      assertThat(w.stalenessMax()).isEqualTo(1);
+      assertThat(w.pushed()).as("the refused push crossed the wire too").isEqualTo(4 * 4);
+      assertThat(w.pulled()).isEqualTo(3 * 4);
     }
   }
 

@@ -9,7 +9,15 @@ public enum KVStoreKind {
   /** One task; the store and its optimizer live in the task (MXNet's {@code local}). */
   LOCAL("local"),
   /** W tasks and the parameter server on the driver, synchronous (MXNet's {@code dist_sync}). */
-  DIST_SYNC("dist_sync");
+  DIST_SYNC("dist_sync"),
+  /**
+   * Level 1 then synchronous level 2 (MXNet's {@code dist_device_sync}): the tasks of one
+   * executor sum their gradients in memory and one of them talks to the driver's server, which
+   * sees one worker per executor (decision 0025).
+   */
+  DIST_DEVICE_SYNC("dist_device_sync"),
+  /** W tasks, the driver's server applies each push on arrival (MXNet's {@code dist_async}). */
+  DIST_ASYNC("dist_async");
 
   private final String mxName;
 
@@ -24,7 +32,17 @@ public enum KVStoreKind {
 
   /** True for the driver's parameter server. */
   public boolean distributed() {
-    return this == DIST_SYNC;
+    return this != LOCAL;
+  }
+
+  /** True if the tasks of one executor aggregate first (level 1). */
+  public boolean levelOne() {
+    return this == DIST_DEVICE_SYNC;
+  }
+
+  /** True if the server applies each push on arrival. */
+  public boolean async() {
+    return this == DIST_ASYNC;
   }
 
   /**
@@ -39,7 +57,7 @@ public enum KVStoreKind {
       }
     }
     throw new IllegalArgumentException("--kvstore must be "
-        + Arrays.stream(values()).map(k -> "'" + k.mxName + "'").collect(Collectors.joining(" or "))
+        + Arrays.stream(values()).map(k -> "'" + k.mxName + "'").collect(Collectors.joining(", "))
         + ", got '" + name + "'");
   }
 

@@ -3,8 +3,8 @@ package org.kindling.spark;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.kindling.kvstore.DistKVStore;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.module.Module;
 
@@ -33,24 +33,27 @@ abstract class TaskReporter implements AutoCloseable {
   @Override
   public abstract void close();
 
-  /** Reports to the driver; the driver takes the weights from the server. */
-  static TaskReporter remote(DistKVStore kv) {
+  /**
+   * Reports to the driver through the server's messages ({@code DistKVStore.sendMessage} or a
+   * level-1 group's); the driver takes the weights from the server.
+   */
+  static TaskReporter remote(Consumer<String> send) {
     return new TaskReporter() {
       @Override
       void report(WorkerReport r) {
-        kv.sendMessage(r.encode());
+        send.accept(r.encode());
       }
 
       @Override
       void epochEnd(WorkerReport r, Module module) {
         // rank 0 waits here while the driver snapshots the server's weights
-        kv.sendMessage(r.encode());
+        send.accept(r.encode());
       }
 
       @Override
       void failed(int rank, Exception e) {
         try {
-          kv.sendMessage(TrainJob.FAILURE_PREFIX + TrainTask.describe(e));
+          send.accept(TrainJob.FAILURE_PREFIX + TrainTask.describe(e));
         } catch (RuntimeException ignored) {
           // the connection may be what failed; the task's own exception is reported anyway
         }

@@ -73,8 +73,10 @@ public final class TrainArgs {
         + " --load-epoch, MXNet fit.py's name)", TrainConfig.Builder::beginEpoch);
     addFlag("--overwrite", "replace existing PREFIX-* checkpoints (without it a run refuses"
         + " to)", TrainConfig.Builder::overwrite);
-    add("--kvstore", "TYPE", "dist_sync (default: parameter server on the driver) or local"
-        + " (a single task)", TrainConfig.Builder::kvstore);
+    add("--kvstore", "TYPE", "dist_sync (default: parameter server on the driver),"
+        + " dist_device_sync (the tasks of an executor sum first, one of them talks to the"
+        + " driver), dist_async (each push applied on arrival) or local (a single task)",
+        TrainConfig.Builder::kvstore);
     addLong("--seed", "N", "seed for parameter initialization (default 42)",
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",

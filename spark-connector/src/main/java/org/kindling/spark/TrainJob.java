@@ -21,6 +21,9 @@ import org.apache.spark.sql.SparkSession;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.kvstore.KVStoreServer;
 import org.kindling.kvstore.KVStoreServerConfig;
+import org.kindling.kvstore.SyncMode;
+import org.kindling.kvstore.TaskMessage;
+import org.kindling.kvstore.TrafficSnapshot;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.module.CheckpointParams;
 import org.kindling.tensor.NDArray;
@@ -192,8 +195,14 @@ public final class TrainJob {
     ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
         config.epochs(), config.metrics(), progress, System::nanoTime);
     AtomicReference<String> firstFailure = new AtomicReference<>();
+    // with level 1 the server's workers are the executors' groups, not the tasks
+    int serverWorkers = config.kvstore().levelOne()
+        ? ExecutorGroups.expectedGroups(spark.sparkContext().master(), sparkConf,
+            config.numWorkers())
+        : config.numWorkers();
     try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
-            .bindHost(bindHost).port(0).numWorkers(config.numWorkers()).secret(secret).build());
+            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret)
+            .mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC).build());
         EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
             progress)) {
       ckpt.writeSymbol();
@@ -207,7 +216,10 @@ public final class TrainJob {
         firstFailure.compareAndSet(null, cause.getMessage());
         spark.sparkContext().cancelJobGroup(jobGroup);
       });
-      server.setMessageListener((rank, text) -> {
+      server.setMessageListener((connRank, wire) -> {
+        TaskMessage m = TaskMessage.parse(connRank, wire); // a group's tasks share a connection
+        int rank = m.rank();
+        String text = m.text();
         if (text.startsWith(FAILURE_PREFIX)) {
           firstFailure.compareAndSet(null, "worker " + rank + " of " + config.numWorkers()
               + ": " + text.substring(FAILURE_PREFIX.length()));
@@ -228,7 +240,7 @@ public final class TrainJob {
       });
       progress.accept("kindling: parameter server on " + host + ":" + server.port());
       TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
-          server.port(), secret, resume);
+          server.port(), serverWorkers, secret, resume);
       try {
         runStage(spark, config, task, tracker, firstFailure, jobGroup);
       } catch (TrainingFailedException e) {
@@ -240,8 +252,13 @@ public final class TrainJob {
         throw e;
       }
       List<EpochMetrics> metrics = ckpt.finish();
+      TrafficSnapshot traffic = server.traffic();
+      progress.accept(String.format(Locale.ROOT, "kindling: parameter server traffic: %d bytes"
+          + " received, %d sent (%d array bytes pushed, %d pulled) from %d worker(s)",
+          traffic.bytesReceived(), traffic.bytesSent(), traffic.pushedBytes(),
+          traffic.pulledBytes(), serverWorkers));
       return new TrainResult(metrics, config.modelPrefix(), ckpt.lastEpoch(), symbol.toJson(),
-          ckpt.lastParams());
+          ckpt.lastParams(), traffic);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -271,12 +288,12 @@ public final class TrainJob {
     ProgressTracker tracker = new ProgressTracker(1, config.beginEpoch(), config.epochs(),
         config.metrics(), progress, System::nanoTime);
     TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
-        null, resume);
+        0, null, resume);
     List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>(),
         "kindling-training-local-" + System.nanoTime());
     TaskOutcome o = outcomes.get(0);
     return new TrainResult(o.metrics(), config.modelPrefix(), config.epochs(), symbol.toJson(),
-        o.params());
+        o.params(), null);
   }
 
   /**
@@ -316,11 +333,12 @@ public final class TrainJob {
   /**
    * A barrier stage needs all W tasks running at once; Spark would retry an oversized one for
    * minutes before failing, so a local master that is too small fails here at once. (On a
-   * cluster, executors may still be starting, so the count is not known yet.)
+   * cluster, {@code local-cluster} included, executors may still be starting, so the count is
+   * not known yet.)
    */
   private static void requireSlots(SparkSession spark, TrainConfig config) {
     String master = spark.sparkContext().master();
-    if (master.startsWith("local")) {
+    if (master.equals("local") || master.startsWith("local[")) {
       int slots = spark.sparkContext().defaultParallelism();
       if (config.numWorkers() > slots) {
         throw new IllegalArgumentException("--num-workers " + config.numWorkers() + " needs "

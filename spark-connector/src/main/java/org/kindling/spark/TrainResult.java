@@ -1,6 +1,7 @@
 package org.kindling.spark;
 
 import java.util.List;
+import org.kindling.kvstore.TrafficSnapshot;
 
 /**
  * The outcome of {@link TrainJob#run}: per-epoch metrics and where the checkpoints are.
@@ -11,9 +12,11 @@ import java.util.List;
  * @param lastEpoch the number of the last checkpoint written (the last finished epoch)
  * @param symbolJson the trained network as MXNet symbol JSON
  * @param params the final parameters as an MXNet {@code .params} file image ({@code arg:name})
+ * @param kvTraffic the parameter server's byte counters at the end of the job (bytes through
+ *     the driver), or null for {@code --kvstore local}
  */
 public record TrainResult(List<EpochMetrics> metrics, String modelPrefix, int lastEpoch,
-    String symbolJson, byte[] params) {
+    String symbolJson, byte[] params, TrafficSnapshot kvTraffic) {
 
   public TrainResult {
     metrics = List.copyOf(metrics);

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.BarrierTaskInfo;
 import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
+import org.kindling.kvstore.DeviceGroups;
 import org.kindling.kvstore.DistKVStore;
+import org.kindling.kvstore.GroupKVStore;
 import org.kindling.kvstore.KVStores;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.kvstore.KVStore;
@@ -55,20 +58,24 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
   private final HadoopConfHolder hadoopConf;
   private final String serverHost;
   private final int serverPort;
+  private final int serverWorkers;
   private final byte[] secret;
   private final CheckpointDirectory.Resume resume;
 
   /**
    * @param serverHost the parameter server's host, or null for {@code --kvstore local}
+   * @param serverWorkers the server's worker count: the tasks, or the level-1 groups
    * @param resume the checkpoint to continue from, or null
    */
   TrainTask(TrainConfig config, String symbolJson, HadoopConfHolder hadoopConf,
-      String serverHost, int serverPort, byte[] secret, CheckpointDirectory.Resume resume) {
+      String serverHost, int serverPort, int serverWorkers, byte[] secret,
+      CheckpointDirectory.Resume resume) {
     this.config = config;
     this.symbolJson = symbolJson;
     this.hadoopConf = hadoopConf;
     this.serverHost = serverHost;
     this.serverPort = serverPort;
+    this.serverWorkers = serverWorkers;
     this.secret = secret == null ? null : secret.clone();
     this.resume = resume;
   }
@@ -103,13 +110,12 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
             new PrefetchingRecordSource(split.openPart(rank, workers)), example,
             config.batchSize())
         .scale(config.scale()).build(), steps);
-        KVStore kv = serverHost != null
-            ? KVStores.connect(config.kvstore().mxName(), serverHost, serverPort, secret, rank,
-                workers)
-            : KVStores.create(config.kvstore().mxName());
+        KVStore kv = openStore(rank, ctx);
         TaskReporter reporter = kv instanceof DistKVStore dist
-            ? TaskReporter.remote(dist)
-            : TaskReporter.local(config, symbol, conf)) {
+            ? TaskReporter.remote(dist::sendMessage)
+            : kv instanceof GroupKVStore group
+                ? TaskReporter.remote(group::sendMessage)
+                : TaskReporter.local(config, symbol, conf)) {
       try (Module module = new Module(symbol, List.of(Networks.DATA),
           symbol.listArguments().contains(Networks.LABEL) ? List.of(Networks.LABEL)
               : List.of())) {
@@ -131,10 +137,41 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
         long samples = (long) steps * config.batchSize() * (config.epochs() - config.beginEpoch());
         return new TaskOutcome(rank, records, steps, samples, epochs, reporter.lastParams());
       } catch (RuntimeException | IOException e) {
+        if (kv instanceof GroupKVStore group) {
+          group.fail(e); // the other tasks of this executor stop waiting for this one
+        }
         reporter.failed(rank, e);
         throw e;
       }
     }
+  }
+
+  /**
+   * The task's store: the local one, a connection of its own ({@code dist_sync}, {@code
+   * dist_async}), or its executor's level-1 group ({@code dist_device_sync}), whose groups come
+   * from the barrier stage's task addresses (decision 0025).
+   */
+  private KVStore openStore(int rank, BarrierTaskContext ctx) {
+    String type = config.kvstore().mxName();
+    if (serverHost == null) {
+      return KVStores.create(type);
+    }
+    if (!config.kvstore().levelOne()) {
+      return KVStores.connect(type, serverHost, serverPort, secret, rank, config.numWorkers());
+    }
+    BarrierTaskInfo[] infos = ctx.getTaskInfos(); // ordered by partition id = task rank
+    String[] addresses = new String[infos.length];
+    for (int i = 0; i < infos.length; i++) {
+      addresses[i] = infos[i].address();
+    }
+    ExecutorGroups groups = ExecutorGroups.of(addresses);
+    groups.require(serverWorkers, addresses);
+    int g = groups.groupOf(rank);
+    String id = "kindling-" + serverHost + ":" + serverPort + "-stage-" + ctx.stageId() + "."
+        + ctx.stageAttemptNumber() + "-group-" + g;
+    return DeviceGroups.join(id, type, rank, groups.ranksOf(g), config.numWorkers(),
+        DeviceGroups.DEFAULT_TIMEOUT,
+        () -> KVStores.connect(type, serverHost, serverPort, secret, g, serverWorkers));
   }
 
   /** The initializer's values, or a resumed job's checkpoint. */

@@ -110,8 +110,11 @@ class TrainArgsTest {
         .hasMessageContaining("--num-workers must be >= 1, got 0");
     assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--momentum", "1"}))
         .hasMessageContaining("--optimizer sgd").hasMessageContaining("momentum");
-    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--kvstore", "dist_async"}))
-        .hasMessageContaining("--kvstore must be 'local' or 'dist_sync'");
+    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--kvstore", "nccl"}))
+        .hasMessageContaining("--kvstore must be 'local', 'dist_sync', 'dist_device_sync',"
+            + " 'dist_async', got 'nccl'");
+    assertThat(TrainArgs.parse(new String[] {"--data", "x", "--kvstore", "DIST_DEVICE_SYNC"})
+        .kvstore()).isEqualTo(KVStoreKind.DIST_DEVICE_SYNC);
     assertThatThrownBy(() -> TrainArgs.parse(
         new String[] {"--data", "x", "--kvstore", "local", "--num-workers", "2"}))
         .hasMessageContaining("--kvstore local trains in a single task");

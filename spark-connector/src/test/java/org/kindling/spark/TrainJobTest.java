@@ -103,6 +103,26 @@ class TrainJobTest {
         .hasMessageContaining("mlp-0001.states").hasMessageContaining("--optimizer adam");
   }
 
+  @Test
+  void distDeviceSyncInOneJvmEqualsDistSyncWithHalfTheBytesThroughTheDriver() {
+    // local[2]: both tasks run in the driver's JVM, so they form one level-1 group; the sum of
+    // two gradients is exact in either order, so the weights are the same bits
+    TrainResult flat = TrainJob.run(spark, config().numWorkers(2).epochs(1).build(), l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult grouped = TrainJob.run(spark, config().numWorkers(2).epochs(1)
+        .kvstore("dist_device_sync").build(), lines::add);
+    assertThat(grouped.params()).isEqualTo(flat.params());
+    assertThat(grouped.last().valAccuracy()).isEqualTo(flat.last().valAccuracy());
+    // progress reports of both tasks arrive over the group's one connection, each with its rank
+    assertThat(lines).anyMatch(l -> l.startsWith("epoch 1/1 done  train-accuracy"));
+    assertThat(lines).anyMatch(l -> l.contains("parameter server traffic")
+        && l.contains("from 1 worker(s)"));
+    // measured by the server: one push and one pull per group instead of per task
+    assertThat(grouped.kvTraffic().pushedBytes() * 2).isEqualTo(flat.kvTraffic().pushedBytes());
+    // pulls: the initial pull of every parameter and one per step, both halved
+    assertThat(grouped.kvTraffic().pulledBytes() * 2).isEqualTo(flat.kvTraffic().pulledBytes());
+  }
+
   /** A small conv-BatchNorm network on 1x8x8 images, saved as a symbol file. */
   private static String convBnSymbol() throws IOException {
     Layers nn = new Layers();

@@ -1,0 +1,196 @@
+package org.kindling.kvstore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.tensor.NDArray;
+
+/**
+ * One task's view of a level-1 group ({@code device}, {@code dist_device_sync}; decision 0025):
+ * the K tasks of a job in one JVM each hold one of these over a shared {@link DeviceGroup}, and
+ * every call is collective. A push hands this task's arrays to the group; when all K have
+ * pushed a key, their arrays, in task-rank order, go to the level-2 store as one push (which sums
+ * them left to right in one engine operation, then sends one array); a pull makes one level-2
+ * pull whose reply is written into all K tasks' outputs by one engine operation. The level-2
+ * store sees one worker per group.
+ *
+ * <p>{@link #rank()} and {@link #numWorkers()} are the task's and the job's (all tasks of all
+ * groups), so a module's {@code rescale_grad} is {@code 1/(batch x all tasks)} as with {@code
+ * dist_sync}, which sums the same gradients. Obtain through {@link DeviceGroups#join}.
+ */
+public final class GroupKVStore implements KVStore {
+  private final DeviceGroup group;
+  private final String type;
+  private final int localRank;
+  private final int numWorkers;
+  private volatile boolean closed;
+
+  GroupKVStore(DeviceGroup group, String type, int localRank, int numWorkers) {
+    this.group = group;
+    this.type = type;
+    this.localRank = localRank;
+    this.numWorkers = numWorkers;
+  }
+
+  @Override
+  public String type() {
+    return type;
+  }
+
+  /** This task's rank among all tasks of the job. */
+  @Override
+  public int rank() {
+    return group.taskRank(localRank);
+  }
+
+  /** All tasks of the job, over every group. */
+  @Override
+  public int numWorkers() {
+    return numWorkers;
+  }
+
+  /** This task's rank inside its group, in {@code [0, groupSize)}. */
+  public int localRank() {
+    return localRank;
+  }
+
+  /** The number of tasks in this task's group (K). */
+  public int groupSize() {
+    return group.size();
+  }
+
+  /** The level-1 group's name (job and group). */
+  public String groupId() {
+    return group.id();
+  }
+
+  /** Every task calls it; the value of the group's local rank 0 goes to the level-2 store. */
+  @Override
+  public void init(String key, NDArray value) {
+    requireOpen();
+    Objects.requireNonNull(key, "key");
+    Reduction.requireFloat32(key, value);
+    group.collective("init '" + key + "'", localRank, value, (up, values) -> {
+      up.init(key, values.get(0));
+      return null;
+    });
+  }
+
+  @Override
+  public void push(String key, List<NDArray> values) {
+    requireOpen();
+    List<NDArray> mine = List.copyOf(values);
+    group.collective("push '" + key + "'", localRank, mine, (up, all) -> {
+      up.push(key, flatten(all));
+      return null;
+    });
+  }
+
+  @Override
+  public void pull(String key, List<NDArray> outs) {
+    requireOpen();
+    List<NDArray> mine = List.copyOf(outs);
+    group.collective("pull '" + key + "'", localRank, mine, (up, all) -> {
+      up.pull(key, flatten(all));
+      return null;
+    });
+  }
+
+  @Override
+  public void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
+    requireOpen();
+    List<List<NDArray>> mine = List.of(List.copyOf(values), List.copyOf(outs));
+    group.collective("pushPull '" + key + "'", localRank, mine, (up, all) -> {
+      List<List<NDArray>> ins = new ArrayList<>();
+      List<List<NDArray>> outAll = new ArrayList<>();
+      for (List<List<NDArray>> m : all) {
+        ins.add(m.get(0));
+        outAll.add(m.get(1));
+      }
+      up.pushPull(key, flatten(ins), flatten(outAll));
+      return null;
+    });
+  }
+
+  /** Every task calls it; local rank 0's optimizer goes to the level-2 store. */
+  @Override
+  public void setOptimizer(Optimizer optimizer) {
+    requireOpen();
+    Objects.requireNonNull(optimizer, "optimizer");
+    group.collective("setOptimizer", localRank, optimizer, (up, opts) -> {
+      up.setOptimizer(opts.get(0));
+      return null;
+    });
+  }
+
+  /** Waits for the group's tasks, then the level-2 barrier (all groups). */
+  @Override
+  public void barrier() {
+    requireOpen();
+    group.collective("barrier", localRank, null, (up, none) -> {
+      up.barrier();
+      return null;
+    });
+  }
+
+  /**
+   * Sends a text message to the driver's {@link MessageListener} over the group's connection,
+   * marked with this task's rank ({@link TaskMessage#parse} recovers it), and returns after the
+   * listener has handled it. Not collective.
+   *
+   * @throws IllegalStateException if the group's level-2 store is not the driver's server
+   * @throws KVStoreException if the listener failed or the server cannot be reached
+   */
+  public void sendMessage(String text) {
+    requireOpen();
+    Objects.requireNonNull(text, "text");
+    if (!(group.upstream() instanceof DistKVStore dist)) {
+      throw new IllegalStateException("the " + type + " store has no server to send messages to");
+    }
+    dist.sendMessage(TaskMessage.wrap(rank(), text));
+  }
+
+  /**
+   * This task failed: the group's waiting and later calls fail at once naming it (instead of
+   * waiting for a task that will never arrive). Call before {@link #close()}.
+   */
+  public void fail(Throwable cause) {
+    group.fail(localRank, cause);
+  }
+
+  /**
+   * Leaves the group; the last task to leave closes the level-2 store and releases the group.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    DeviceGroups.leave(group, localRank);
+  }
+
+  private static List<NDArray> flatten(List<List<NDArray>> perTask) {
+    List<NDArray> flat = new ArrayList<>();
+    for (List<NDArray> l : perTask) {
+      flat.addAll(l);
+    }
+    return flat;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the " + type + " kvstore of task rank " + rank()
+          + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GroupKVStore{type=" + type + ", group=" + group.id() + ", rank=" + rank()
+        + ", localRank=" + localRank + "/" + group.size() + ", numWorkers=" + numWorkers + "}";
+  }
+}
