@@ -32,6 +32,14 @@ final class TiledConv {
   private static final long BLOCK_BYTES = 32L << 20;
   /** At most this many tiles per block: bounds the heap arrays of the transforms (L2-sized). */
   private static final int MAX_BLOCK_TILES = 512;
+  /**
+   * The tile rows are cut into at least this many blocks where there are as many rows, whatever
+   * the thread count, so that every worker of up to this many gets a block. A constant, not the
+   * thread count: OpenBLAS gives a column the same bits only in an sgemm of the same shape (under
+   * {@code OPENBLAS_CORETYPE=Haswell}, 1 and 2 threads' blocks gave different data gradients), so
+   * blocks that do not depend on the thread count keep every thread count's result bit for bit.
+   */
+  private static final int SHARES = 8;
 
   private final Variant v;
   private final Transforms tf;
@@ -73,8 +81,8 @@ final class TiledConv {
     long perTile = 4L * v.points() * (cin + cout);
     int byBytes = (int) Math.min(MAX_BLOCK_TILES, Math.max(1, BLOCK_BYTES / perTile));
     int rowsTotal = num * tilesY;
-    int perWorker = (rowsTotal + threads - 1) / threads; // every worker gets a block if it can
-    this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, perWorker));
+    int perShare = (rowsTotal + SHARES - 1) / SHARES;
+    this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, perShare));
     int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
     this.workers = Math.max(1, Math.min(threads, blocks));
   }
