@@ -33,7 +33,8 @@ class KernelReportTest {
     assertThat(choices).extracting(KernelReport.Choice::op)
         .contains("Convolution", "Activation", "Pooling", "FullyConnected", "SoftmaxOutput");
     assertThat(KernelReport.summary(choices)).isEqualTo(
-        "Convolution: 2 default; FullyConnected: 2 default; Pooling: 2 default");
+        "Activation: 3 default; Convolution: 2 default; FullyConnected: 2 default;"
+        + " Pooling: 2 default");
   }
 
   @Test
@@ -44,8 +45,8 @@ class KernelReportTest {
           .startsWith(c.accelerable() ? "oneDNN " : "default");
     }
     // LeNet's 5x5 convolutions are not Winograd's
-    assertThat(KernelReport.summary(choices)).matches("Convolution: 2 oneDNN \\S+, 0 default; "
-        + "FullyConnected: 2 oneDNN \\S+, 0 default; Pooling: 2 oneDNN \\S+, 0 default");
+    assertThat(KernelReport.summary(choices)).matches("Activation: 3 oneDNN \\S+, 0 default; "
+        + "Convolution: 2 oneDNN \\S+, 0 default; FullyConnected: 2 oneDNN \\S+, 0 default; Pooling: 2 oneDNN \\S+, 0 default");
   }
 
   @Test
