@@ -46,7 +46,8 @@ class KernelReportTest {
     }
     // LeNet's 5x5 convolutions are not Winograd's
     assertThat(KernelReport.summary(choices)).matches("Activation: 3 oneDNN \\S+, 0 default; "
-        + "Convolution: 2 oneDNN \\S+, 0 default; FullyConnected: 2 oneDNN \\S+, 0 default; Pooling: 2 oneDNN \\S+, 0 default");
+        + "Convolution: 2 oneDNN \\S+, 0 default; FullyConnected: 2 oneDNN \\S+, 0 default; "
+        + "Pooling: 2 oneDNN \\S+, 0 default");
   }
 
   @Test

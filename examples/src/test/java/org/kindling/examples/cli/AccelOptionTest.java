@@ -23,7 +23,8 @@ class AccelOptionTest {
     assertThat(l).contains("convolution0\tConvolution\tdefault",
         "fullyconnected1\tFullyConnected\tdefault");
     assertThat(l.get(l.size() - 1)).isEqualTo(
-        "kernels: Convolution: 2 default; FullyConnected: 2 default; Pooling: 2 default");
+        "kernels: Activation: 3 default; Convolution: 2 default; FullyConnected: 2 default;"
+        + " Pooling: 2 default");
     assertThat(CpuAccel.settings()).isEqualTo(new CpuAccel.Settings(CpuAccel.Mode.OFF,
         CpuAccel.settings().threads()));
 
@@ -32,8 +33,8 @@ class AccelOptionTest {
     assertThat(force.code()).as(force.err()).isZero();
     assertThat(force.lines()).anyMatch(s -> s.matches("convolution0\tConvolution\toneDNN \\S+"));
     assertThat(force.lines().get(force.lines().size() - 1))
-        .matches("kernels: Convolution: 2 oneDNN \\S+, 0 default; .*Pooling: 2 oneDNN \\S+, "
-            + "0 default");
+        .matches("kernels: Activation: 3 oneDNN \\S+, 0 default; Convolution: 2 oneDNN \\S+, "
+            + "0 default; .*Pooling: 2 oneDNN \\S+, 0 default");
     assertThat(CpuAccel.settings()).isEqualTo(new CpuAccel.Settings(CpuAccel.Mode.FORCE, 1));
   }
 
