@@ -13,6 +13,7 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.memory.format_tag;
 import org.bytedeco.dnnl.primitive_attr;
+import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
@@ -63,7 +64,9 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
     private final memory.desc md;
     private final Prim fwd;
     private final Prim bwd;
-    private final Kernel addGradient;
+    private final Kernel defaultKernel;
+    /** relu: oneDNN's gives 0 for a NaN input, where MXNet's (and the default kernel) give NaN. */
+    private final boolean nanCheck;
 
     EltwiseKernel(Dnnl dnnl, ActType type, KernelSignature sig, int threads) {
       super(dnnl, threads, "Activation", sig);
@@ -76,7 +79,8 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
       var bpd = new eltwise_backward.primitive_desc(dnnl.engine, alg, md, md, md, 0f, 0f, fpd,
           attr, false);
       bwd = new Prim(bpd, new eltwise_backward(bpd), backwardScratch);
-      addGradient = Activation.defaultKernel(type);
+      defaultKernel = Activation.defaultKernel(type);
+      nanCheck = type == ActType.RELU;
     }
 
     @Override
@@ -86,6 +90,10 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
 
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+      if (nanCheck && !FloatKernels.allFinite(in[0].floats(), in[0].size())) {
+        defaultKernel.forward(ctx, in, out); // the default kernel keeps MXNet's NaN
+        return;
+      }
       try (Call c = call(ctx)) {
         IntMemoryMap a = c.args();
         a.put(DNNL_ARG_SRC, c.wrap(md, in[0].data()));
@@ -100,7 +108,7 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
         return;
       }
       if (b.adds(0)) {
-        addGradient.backward(ctx, b);
+        defaultKernel.backward(ctx, b);
         return;
       }
       try (Call c = call(ctx)) {
