@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.kindling.kvstore.TrafficSnapshot;
@@ -42,8 +43,15 @@ class LevelOneBytesIT {
         .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
         .getOrCreate();
     try {
-      // a barrier stage needs all 4 slots: wait until both executors have registered
-      while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) {
+      // a barrier stage needs all 4 slots: wait until both executors have registered (the
+      // driver counts as one), failing with the count rather than hanging if they never do
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      int seen;
+      while ((seen = spark.sparkContext().statusTracker().getExecutorInfos().length) < 3) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("local-cluster registered " + (seen - 1)
+              + " of 2 executors within 3 minutes");
+        }
         Thread.sleep(200);
       }
       List<String> lines = Collections.synchronizedList(new ArrayList<>());
