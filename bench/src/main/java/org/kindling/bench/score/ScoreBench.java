@@ -21,7 +21,8 @@ import org.kindling.bench.MarkdownTable;
 /**
  * The {@code score} benchmark: forward images/s of zoo networks at each batch, side by side in
  * Kindling (accelerated path on and off), MXNet 1.9.1 with MKL-DNN and PyTorch 2.7.1 (both
- * through DJL), each framework in a JVM of its own ({@link ScoreWorker}), every one scoring
+ * through DJL), each framework and network in a JVM of its own ({@link ScoreWorker}; the
+ * frameworks take turns network by network), every one scoring
  * Kindling's graph with Kindling's weights on the same random images. Prints a Markdown section
  * (machine line, load average, one row per network and batch, ratios, notes) on standard output.
  */
@@ -29,7 +30,17 @@ public final class ScoreBench {
   private ScoreBench() {}
 
   /** What one framework's JVM reported. */
-  record Report(ScoreLine.Framework framework, Map<String, ScoreLine.Row> rows) {}
+  record Report(ScoreLine.Framework framework, Map<String, ScoreLine.Row> rows) {
+    /** This report's rows followed by {@code later}'s, with the notes of both JVMs. */
+    Report and(Report later) {
+      Map<String, ScoreLine.Row> all = new LinkedHashMap<>(rows);
+      all.putAll(later.rows);
+      String notes = framework.notes().equals(later.framework.notes()) ? framework.notes()
+          : framework.notes() + "; " + later.framework.notes();
+      return new Report(new ScoreLine.Framework(framework.name(), framework.version(), notes),
+          all);
+    }
+  }
 
   /** Runs the benchmark; exit code 2 on bad options. */
   public static void main(String[] args) throws IOException {
@@ -43,10 +54,15 @@ public final class ScoreBench {
     }
     String loadBefore = loadAverage();
     String start = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    // network by network, every framework in turn: a change of the machine's load during a
+    // long run then moves the figures of one network's row together, not one framework's column
     Map<String, Report> reports = new LinkedHashMap<>();
-    for (String f : o.frameworks()) {
-      System.err.println("[score] " + f + ": starting");
-      reports.put(f, runChild(f, o));
+    for (String network : o.networks()) {
+      for (String f : o.frameworks()) {
+        System.err.println("[score] " + f + " " + network + ": starting, load " + loadAverage());
+        Report r = runChild(f, o.forNetwork(network));
+        reports.merge(f, r, Report::and);
+      }
     }
     System.out.print(render(o, reports, start, loadBefore, loadAverage()));
     System.exit(0);
@@ -108,7 +124,7 @@ public final class ScoreBench {
     sb.append("- ").append(o.warmup()).append(" warm-up and ").append(o.iterations())
         .append(" timed forward passes per network and batch, each waited for (MXNet's"
             + " benchmark_score.py); every framework in a JVM of its own, scoring Kindling's"
-            + " graph and weights\n\n");
+            + " graph and weights; the frameworks take turns network by network\n\n");
     List<String> ids = new ArrayList<>(reports.keySet());
     List<String> header = new ArrayList<>(List.of("network", "batch"));
     for (String id : ids) {

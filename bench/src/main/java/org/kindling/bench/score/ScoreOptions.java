@@ -81,6 +81,12 @@ public record ScoreOptions(
         5, 10, 60, 0, 120);
   }
 
+  /** These settings for {@code network} alone. */
+  public ScoreOptions forNetwork(String network) {
+    return new ScoreOptions(List.of(network), batches, frameworks, threads, warmup, iterations,
+        maxSeconds, seed, timeoutMinutes);
+  }
+
   /** These settings narrowed to one framework: the command line of its child JVM. */
   public List<String> toArgs(String framework) {
     return List.of(

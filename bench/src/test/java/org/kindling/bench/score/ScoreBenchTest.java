@@ -42,4 +42,29 @@ class ScoreBenchTest {
     assertThat(md).contains("load average (1, 5, 15 min) before: 1 1 1, after: 2 2 2");
     assertThat(md).contains("  - resnet18 batch 1: failed: operator X");
   }
+
+  @Test
+  void reportsOfOneFrameworkFromSeveralJvmsJoinInNetworkOrder() {
+    ScoreBench.Report first = new ScoreBench.Report(
+        new ScoreLine.Framework("MXNet (DJL)", "1.9.1", "MKL-DNN on"),
+        rows(new ScoreLine.Row("resnet18", 1, 20.0, "")));
+    ScoreBench.Report second = new ScoreBench.Report(
+        new ScoreLine.Framework("MXNet (DJL)", "1.9.1", "MKL-DNN on; killed after 5 min"),
+        rows(new ScoreLine.Row("vgg16", 1, 4.0, "")));
+    ScoreBench.Report both = first.and(second);
+    assertThat(both.rows().keySet()).containsExactly("resnet18@1", "vgg16@1");
+    assertThat(both.framework().notes())
+        .isEqualTo("MKL-DNN on; MKL-DNN on; killed after 5 min");
+    assertThat(first.and(first).framework().notes()).isEqualTo("MKL-DNN on");
+  }
+
+  @Test
+  void forNetworkKeepsEveryOtherSetting() {
+    ScoreOptions o = ScoreOptions.parse("--networks", "resnet18,vgg16", "--batches", "1,8",
+        "--warmup", "2");
+    ScoreOptions one = o.forNetwork("vgg16");
+    assertThat(one.networks()).containsExactly("vgg16");
+    assertThat(one).isEqualTo(new ScoreOptions(List.of("vgg16"), o.batches(), o.frameworks(),
+        o.threads(), o.warmup(), o.iterations(), o.maxSeconds(), o.seed(), o.timeoutMinutes()));
+  }
 }
