@@ -75,7 +75,8 @@ public final class ImageRecordIter implements DataIter {
     this.batchLabelShape =
         labelWidth == 1 ? Shape.of(batchSize) : Shape.of(batchSize, labelWidth);
     int capacity = Math.multiplyExact(b.prefetchBatches, batchSize);
-    this.pipeline = new DecodePipeline(b.source, this::decode, b.threads, capacity, b.seed);
+    this.pipeline = new DecodePipeline(b.source, this::decode, b.threads, capacity, b.seed,
+        b.firstEpoch);
   }
 
   /**
@@ -277,6 +278,7 @@ public final class ImageRecordIter implements DataIter {
     private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private int prefetchBatches = 2;
     private long seed;
+    private long firstEpoch;
     private boolean skipCorrupt;
     private boolean raw;
 
@@ -316,6 +318,16 @@ public final class ImageRecordIter implements DataIter {
       return this;
     }
 
+    /**
+     * The epoch number of the first pass (default 0; each {@link #reset()} adds one), which
+     * seeds the random augmentations: a job resumed at epoch {@code e} passes the number of
+     * passes the uninterrupted run had made by then, and draws the same crops and flips.
+     */
+    public Builder firstEpoch(long firstEpoch) {
+      this.firstEpoch = firstEpoch;
+      return this;
+    }
+
     /** Skip, count and report corrupt records instead of failing (default false). */
     public Builder skipCorrupt(boolean skipCorrupt) {
       this.skipCorrupt = skipCorrupt;
@@ -346,6 +358,9 @@ public final class ImageRecordIter implements DataIter {
       if (threads < 1) {
         throw new IllegalArgumentException("preprocess_threads " + threads
             + " must be at least 1");
+      }
+      if (firstEpoch < 0) {
+        throw new IllegalArgumentException("firstEpoch " + firstEpoch + " must be >= 0");
       }
       if (prefetchBatches < 1) {
         throw new IllegalArgumentException("prefetchBatches " + prefetchBatches
