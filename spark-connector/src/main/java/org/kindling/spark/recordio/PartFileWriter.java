@@ -5,20 +5,20 @@ import java.util.Iterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.kindling.io.pack.AtomicRecordOutput;
 import org.kindling.io.recordio.IndexedRecordIOWriter;
-import org.kindling.io.source.AtomicOutput;
-import org.kindling.io.source.ByteStore;
 import org.kindling.io.source.ByteStores;
 import org.kindling.spark.HadoopConfHolder;
 
 /**
  * Writes one Spark partition as the two files of {@code part-NNNNN} (a {@code .rec} and MXNet's
  * {@code .idx}, {@code key\toffset}) into {@code dir}: the job's staging directory where renames
- * are cheap, else the output directory itself ({@link RecordIOWriteJob}). Each file is an {@link
- * AtomicOutput} of its store (decision 0021): a temporary name renamed on commit on HDFS and local
- * files, a direct write published on commit on s3a and S3. Both are committed, {@code .rec}
- * first, only after the last row; a failing task aborts both, so no partial file ever appears
- * under a final name. Returns the partition's record count.
+ * are cheap, else the output directory itself ({@link RecordIOWriteJob}). The pair is an {@link
+ * AtomicRecordOutput}, the packers' own: each file an {@code AtomicOutput} of its store (decision
+ * 0021), a temporary name renamed on commit on HDFS and local files, a direct write published on
+ * commit on s3a and S3; both are committed, {@code .rec} first, only after the last row, and a
+ * failing task aborts both, so no partial file ever appears under a final name. Returns the
+ * partition's record count.
  */
 final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
     Iterator<Long>> {
@@ -54,24 +54,20 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
   public Iterator<Long> call(Integer partition, Iterator<InternalRow> rows) throws IOException {
     String base = partName(firstPart + partition);
     Path parent = new Path(dir);
-    ByteStore store = ByteStores.forPath(parent, conf.get());
-    if (staging && store.stat(parent) == null) {
+    if (staging && ByteStores.forPath(parent, conf.get()).stat(parent) == null) {
       throw new IOException("the staging directory " + parent + " is gone: the write job was"
           + " aborted, so this task writes nothing");
     }
-    try (AtomicOutput rec = store.create(new Path(parent, base + ".rec"));
-        AtomicOutput idx = store.create(new Path(parent, base + ".idx"))) {
+    try (AtomicRecordOutput out = AtomicRecordOutput.create(new Path(parent, base), conf.get())) {
       long count = 0;
-      try (IndexedRecordIOWriter w = new IndexedRecordIOWriter(rec.stream(), idx.stream())) {
-        while (rows.hasNext()) {
-          InternalRow row = rows.next();
-          String where = base + ".rec, record " + count;
-          w.write(packer.key(row, count), packer.pack(row, where));
-          count++;
-        }
+      IndexedRecordIOWriter w = out.writer();
+      while (rows.hasNext()) {
+        InternalRow row = rows.next();
+        String where = base + ".rec, record " + count;
+        w.write(packer.key(row, count), packer.pack(row, where));
+        count++;
       }
-      rec.commit();
-      idx.commit();
+      out.commit();
       return java.util.List.of(count).iterator();
     }
   }
