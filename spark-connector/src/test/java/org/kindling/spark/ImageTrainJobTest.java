@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kindling.io.image.ImageCodec;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.recordio.RecordIOWriter;
+import org.kindling.spark.recordio.RecordIOFiles;
 
 /** {@link TrainJob} on PNG records decoded and augmented by {@code ImageRecordIter}. */
 class ImageTrainJobTest {
@@ -26,9 +27,7 @@ class ImageTrainJobTest {
 
   @BeforeAll
   static void start() throws IOException {
-    spark = SparkSession.builder().master("local[2]").appName("ImageTrainJobTest")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    spark = RecordIOFiles.spark("ImageTrainJobTest");
     train = dir.resolve("train.rec");
     Random rnd = new Random(3);
     try (OutputStream out = Files.newOutputStream(train);
