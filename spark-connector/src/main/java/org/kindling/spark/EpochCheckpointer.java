@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.symbol.Symbol;
@@ -23,7 +22,7 @@ import org.kindling.symbol.metric.CompositeEvalMetric;
 import org.kindling.symbol.metric.MetricValue;
 import org.kindling.symbol.module.Module;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.Shape;
+import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.io.ParamsFile;
 
 /**
@@ -193,12 +192,10 @@ final class EpochCheckpointer implements AutoCloseable {
 
   private List<MetricValue> validate(Map<String, NDArray> args, Map<String, NDArray> aux)
       throws IOException {
-    Shape example = Shape.of(config.inputShape());
     RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
     try (Module module = new Module(symbol);
-        RawImageRecordIter it = RawImageRecordIter.builder(
-            new PrefetchingRecordSource(split.openPart(0, 1)), example, VALIDATION_BATCH)
-        .scale(config.scale()).roundBatch(false).build()) {
+        DataIter it = config.image().evalIter(new PrefetchingRecordSource(split.openPart(0, 1)),
+            config.inputShape(), config.scale(), VALIDATION_BATCH)) {
       module.bind(it.provideData(), it.provideLabel(), false);
       module.initParams(null, args, aux, false);
       return module.score(it, new CompositeEvalMetric(config.createMetrics()));

@@ -23,7 +23,9 @@ public final class TrainArgs {
   private static final Map<String, Opt> OPTIONS = new LinkedHashMap<>();
   /** Other names of options, e.g. MXNet {@code fit.py}'s, mapped to Kindling's. */
   private static final Map<String, String> ALIASES = Map.of("--load-epoch", "--begin-epoch",
-      "--num-epochs", "--epochs", "--mom", "--momentum");
+      "--num-epochs", "--epochs", "--mom", "--momentum", "--image-shape", "--data-shape",
+      "--random-crop", "--rand-crop", "--random-mirror", "--rand-mirror", "--rgb-mean",
+      "--mean-rgb", "--rgb-std", "--std-rgb", "--data-nthreads", "--preprocess-threads");
 
   static {
     add("--data", "URI", "training .rec file(s): hdfs://, s3a://, file:// or a plain path;"
@@ -45,7 +47,7 @@ public final class TrainArgs {
     addInt("--num-classes", "N", "number of classes (default 10)",
         TrainConfig.Builder::numClasses);
     addInts("--input-shape", "D,..", "shape of one example without the batch axis"
-        + " (default 784; e.g. 1,28,28)", TrainConfig.Builder::inputShape);
+        + " (default 784, or --data-shape's; e.g. 1,28,28)", TrainConfig.Builder::inputShape);
     add("--symbol", "FILE", "train this MXNet symbol JSON instead of --network"
         + " (its data input is 'data', its label 'softmax_label')", TrainConfig.Builder::symbolFile);
     add("--optimizer", "NAME", "sgd (default), nag, adam, adamw, rmsprop, adagrad, adadelta,"
@@ -81,8 +83,30 @@ public final class TrainArgs {
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",
         TrainConfig.Builder::dispBatches);
-    addDouble("--scale", "X", "factor applied to pixel bytes (default 0.00392156862745098 = 1/255)",
-        (b, x) -> b.scale((float) x));
+    addDouble("--scale", "X", "factor applied to pixel values, after --mean-rgb and before"
+        + " --std-rgb for decoded images (default 0.00392156862745098 = 1/255; MXNet's"
+        + " ImageRecordIter defaults to 1)", (b, x) -> b.scale((float) x));
+    addInts("--data-shape", "C,H,W", "records hold encoded images (JPEG, PNG: kindling im2rec's"
+        + " output), decoded with OpenCV and cropped to this shape as MXNet's ImageRecordIter"
+        + " data_shape (C 1, 3 or 4; also --image-shape); the network's input shape; without it"
+        + " records hold raw pixels", (b, v) -> b.imageOptions().dataShape(v));
+    addInt("--resize", "N", "with --data-shape: resize the shorter side to N before cropping"
+        + " (default: no resize)", (b, v) -> b.imageOptions().resize(v));
+    addFlag("--rand-crop", "with --data-shape: random crops in training instead of centred"
+        + " ones (also --random-crop)", (b, v) -> b.imageOptions().randCrop(v));
+    addFlag("--rand-mirror", "with --data-shape: flip training images left-right with"
+        + " probability 1/2 (also --random-mirror)", (b, v) -> b.imageOptions().randMirror(v));
+    add("--mean-rgb", "R,G,B", "with --data-shape: subtracted per channel (MXNet's mean_r,"
+        + " mean_g, mean_b; default 0,0,0; also --rgb-mean)",
+        (b, v) -> b.imageOptions().meanRgb(parseFloats("--mean-rgb", v)));
+    add("--std-rgb", "R,G,B", "with --data-shape: divides per channel (MXNet's std_r, std_g,"
+        + " std_b; default 1,1,1; also --rgb-std)",
+        (b, v) -> b.imageOptions().stdRgb(parseFloats("--std-rgb", v)));
+    addInt("--inter-method", "N", "with --data-shape: the resize's interpolation, 1 bilinear"
+        + " (default), 2 cubic, 3 area, 4 Lanczos, 9 auto", (b, v) -> b.imageOptions()
+        .interMethod(v));
+    addInt("--preprocess-threads", "N", "with --data-shape: decoding threads per worker"
+        + " (default 4; also --data-nthreads)", (b, v) -> b.imageOptions().preprocessThreads(v));
     add("--master", "URL", "Spark master, only for embedded runs (spark-submit sets its own)",
         TrainConfig.Builder::master);
     add("--memory-limit", "SIZE", "cap on Kindling's native array memory in each JVM, e.g. 2g"
@@ -301,6 +325,15 @@ public final class TrainArgs {
       default -> throw new IllegalArgumentException(option + " takes no value, or true/false;"
           + " got '" + v + "'");
     };
+  }
+
+  private static float[] parseFloats(String option, String v) {
+    String[] parts = v.trim().split(",");
+    float[] out = new float[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = (float) parseDouble(option, parts[i]);
+    }
+    return out;
   }
 
   private static int[] parseInts(String option, String v) {

@@ -57,13 +57,14 @@ public final class TrainConfig implements Serializable {
   private final long seed;
   private final int dispBatches;
   private final float scale;
+  private final ImageInput image;
   private final String master;
   private final String memoryLimit;
   private final String accel;
   private final String threads;
 
   private TrainConfig(Builder b, NetworkSpec network, OptimizerSpec optimizer, Spec initializer,
-      List<Spec> metrics, KVStoreKind kvstore) {
+      List<Spec> metrics, KVStoreKind kvstore, ImageInput image) {
     this.data = b.data;
     this.valData = b.valData;
     this.numWorkers = b.numWorkers;
@@ -82,6 +83,7 @@ public final class TrainConfig implements Serializable {
     this.seed = b.seed;
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
+    this.image = image;
     this.master = b.master;
     this.memoryLimit = b.memoryLimit;
     this.accel = b.accel;
@@ -129,6 +131,7 @@ public final class TrainConfig implements Serializable {
     b.seed = seed;
     b.dispBatches = dispBatches;
     b.scale = scale;
+    b.image = image.toBuilder();
     b.master = master;
     b.memoryLimit = memoryLimit;
     b.accel = accel;
@@ -252,6 +255,11 @@ public final class TrainConfig implements Serializable {
     return scale;
   }
 
+  /** How records become batches: raw pixels, or decoded images ({@code --data-shape}). */
+  public ImageInput image() {
+    return image;
+  }
+
   /** Spark master for embedded runs, or null to take it from {@code spark-submit}. */
   public String master() {
     return master;
@@ -299,6 +307,7 @@ public final class TrainConfig implements Serializable {
     s.append(", network=").append(network)
         .append(", numClasses=").append(numClasses)
         .append(", inputShape=").append(Arrays.toString(inputShape))
+        .append(", input=").append(image)
         .append(", optimizer=").append(optimizer)
         .append(", initializer=").append(initializer)
         .append(", metrics=").append(metrics)
@@ -321,7 +330,8 @@ public final class TrainConfig implements Serializable {
     private String network = NetworkSpec.Mlp.NAME;
     private int[] hidden = {256, 128};
     private int numClasses = 10;
-    private int[] inputShape = {784};
+    /** Null: the data shape of decoded images, else 784. */
+    private int[] inputShape;
     private String symbolFile;
     private String optimizerName = "sgd";
     private final Map<String, String> optimizerParams = new LinkedHashMap<>();
@@ -336,6 +346,7 @@ public final class TrainConfig implements Serializable {
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;
+    private ImageInput.Builder image = ImageInput.builder();
     private String master;
     private String memoryLimit;
     private String accel;
@@ -503,6 +514,17 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
+    /** Raw pixels (the default) or decoded images ({@code --data-shape} and its options). */
+    public Builder image(ImageInput.Builder v) {
+      image = v;
+      return this;
+    }
+
+    /** The image settings being built, for setting one option at a time. */
+    public ImageInput.Builder imageOptions() {
+      return image;
+    }
+
     /** Spark master for embedded runs ({@code --master}), or null. */
     public Builder master(String v) {
       master = v;
@@ -554,6 +576,8 @@ public final class TrainConfig implements Serializable {
       require(dispBatches >= 1, "--disp-batches must be >= 1, got " + dispBatches);
       require(scale > 0 && Float.isFinite(scale), "--scale must be > 0, got " + scale);
       require(numClasses >= 2, "--num-classes must be >= 2, got " + numClasses);
+      ImageInput input = image.build();
+      inputShape = resolveInputShape(input);
       require(inputShape.length >= 1, "--input-shape must have at least one dimension");
       long size = 1;
       for (int d : inputShape) {
@@ -574,7 +598,20 @@ public final class TrainConfig implements Serializable {
           : NetworkSpec.named(network, hidden);
       checkNetwork(net);
       return new TrainConfig(this, net, optimizerSpec(), initializerSpec(), metricSpecs(),
-          kvstore);
+          kvstore, input);
+    }
+
+    /** The network's input: {@code --input-shape}, else the decoded images' shape, else 784. */
+    private int[] resolveInputShape(ImageInput input) {
+      if (!input.decodes()) {
+        return inputShape != null ? inputShape : new int[] {784};
+      }
+      int[] shape = input.dataShape();
+      require(inputShape == null || Arrays.equals(inputShape, shape), "--input-shape "
+          + (inputShape == null ? "" : Arrays.toString(inputShape)) + " differs from --data-shape "
+          + Arrays.toString(shape) + ", the shape of the decoded images the network gets;"
+          + " leave --input-shape out");
+      return shape;
     }
 
     private void checkNetwork(NetworkSpec net) {

@@ -170,9 +170,10 @@ public final class TrainJob {
       throw new UncheckedIOException(e.getMessage(), e);
     }
     progress.accept(String.format(Locale.ROOT,
-        "kindling: training %s on %s: %d worker(s) x batch %d, epochs %d..%d%s, %s, %s,"
+        "kindling: training %s on %s (%s): %d worker(s) x batch %d, epochs %d..%d%s, %s, %s,"
             + " initializer %s, metrics %s", config.network().describe(config.numClasses(),
-            config.inputShape()), config.data(), config.numWorkers(), config.batchSize(),
+            config.inputShape()), config.data(), config.image(), config.numWorkers(),
+        config.batchSize(),
         config.beginEpoch() + 1, config.epochs(),
         resume == null ? "" : " (from " + resume.paramsFile() + ")", config.kvstore(),
         config.optimizer(), config.initializer(), config.metrics()));

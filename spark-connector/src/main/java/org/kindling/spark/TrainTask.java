@@ -8,7 +8,6 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
-import org.kindling.io.image.RawImageRecordIter;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.kvstore.DeviceGroups;
@@ -23,7 +22,6 @@ import org.kindling.symbol.module.CheckpointParams;
 import org.kindling.symbol.module.FitOptions;
 import org.kindling.symbol.module.Module;
 import org.kindling.tensor.FormatException;
-import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataIter;
 import org.kindling.tensor.io.ParamsFile;
 import scala.collection.Iterator;
@@ -103,13 +101,14 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     int steps = stepsPerEpoch(counts, config.batchSize(), config.data());
 
     Symbol symbol = Symbol.fromJson(symbolJson, "the job's network");
-    Shape example = Shape.of(config.inputShape());
+    // a resumed job's random augmentations continue from the passes made before it
+    long firstPass = config.beginEpoch()
+        * ImageInput.passesPerEpoch(records, config.batchSize(), steps);
     // resources close in reverse order, and a failure while closing is added to the original
     // failure instead of hiding it
-    try (DataIter data = new FixedStepsIter(RawImageRecordIter.builder(
-            new PrefetchingRecordSource(split.openPart(rank, workers)), example,
-            config.batchSize())
-        .scale(config.scale()).build(), steps);
+    try (DataIter data = new FixedStepsIter(config.image().trainIter(
+            new PrefetchingRecordSource(split.openPart(rank, workers)), config.inputShape(),
+            config.scale(), config.batchSize(), config.seed(), firstPass), steps);
         KVStore kv = openStore(rank, ctx);
         TaskReporter reporter = kv instanceof DistKVStore dist
             ? TaskReporter.remote(dist::sendMessage)

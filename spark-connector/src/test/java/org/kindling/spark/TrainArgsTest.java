@@ -181,7 +181,8 @@ class TrainArgsTest {
         "--epochs", "--lr", "--momentum", "--wd", "--network", "--hidden", "--num-classes",
         "--input-shape", "--symbol", "--optimizer", "--optimizer-params", "--initializer",
         "--metrics", "--model-prefix", "--begin-epoch", "--overwrite", "--kvstore", "--seed",
-        "--master", "--memory-limit", "--help"}) {
+        "--master", "--memory-limit", "--data-shape", "--resize", "--rand-crop", "--rand-mirror",
+        "--mean-rgb", "--std-rgb", "--inter-method", "--preprocess-threads", "--help"}) {
       assertThat(usage).contains("  " + option + " ");
     }
   }
@@ -200,5 +201,24 @@ class TrainArgsTest {
     assertThat(d.metrics()).isEqualTo(c.metrics());
     assertThat(c.toBuilder().learningRate(0.3).build().optimizer().get("learning_rate"))
         .isEqualTo("0.3");
+  }
+
+  @Test
+  void imageOptionsTakeMxnetsNamesAndTrainImagenetsAliases() {
+    TrainConfig c = TrainArgs.parse(new String[] {"--data", "x", "--image-shape", "3,32,32",
+        "--resize", "36", "--random-crop", "--rand-mirror", "--rgb-mean", "1,2,3",
+        "--rgb-std", "4,5,6", "--data-nthreads", "2"});
+    assertThat(c.image().decodes()).isTrue();
+    assertThat(c.image().dataShape()).containsExactly(3, 32, 32);
+    assertThat(c.inputShape()).containsExactly(3, 32, 32);
+    assertThat(c.image().isRandom()).isTrue();
+    assertThat(c.image().toString()).isEqualTo("decoded images [3, 32, 32], resize 36, random"
+        + " crop, random mirror, mean [1.0, 2.0, 3.0], std [4.0, 5.0, 6.0]");
+    // the settings survive toBuilder
+    assertThat(c.toBuilder().epochs(2).build().image().toString())
+        .isEqualTo(c.image().toString());
+    assertThat(TrainArgs.parse(new String[] {"--data", "x"}).image().decodes()).isFalse();
+    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--data-shape",
+        "3,8,8", "--mean-rgb", "1,2"})).hasMessageContaining("--mean-rgb needs three values");
   }
 }

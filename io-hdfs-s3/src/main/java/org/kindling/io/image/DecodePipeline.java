@@ -55,9 +55,11 @@ final class DecodePipeline implements AutoCloseable {
   private long position;
   private boolean sourceDone;
 
+  /** @param firstEpoch the epoch of the first pass, which seeds its random numbers */
   DecodePipeline(RecordSource source, RecordDecoder decoder, int threads, int capacity,
-      long seed) {
+      long seed, long firstEpoch) {
     this.source = source;
+    this.epoch = firstEpoch;
     this.decoder = decoder;
     this.capacity = capacity;
     this.grain = Math.max(1, Math.min(32, capacity / (2 * threads)));

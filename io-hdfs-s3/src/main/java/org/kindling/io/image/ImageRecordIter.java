@@ -9,10 +9,7 @@ import java.util.SplittableRandom;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
 import org.kindling.io.image.DecodePipeline.Decoded;
-import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
-import org.kindling.tensor.NDArray;
-import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.data.DataDesc;
 import org.kindling.tensor.data.DataIter;
@@ -53,8 +50,7 @@ public final class ImageRecordIter implements DataIter {
   private final int rowSize;
   private final LastBatch lastBatch;
   private final boolean skipCorrupt;
-  private final Shape batchDataShape;
-  private final Shape batchLabelShape;
+  private final BatchLayout layout;
   private final DecodePipeline pipeline;
   private final List<Decoded> carry = new ArrayList<>();
   private final List<String> corrupt = new ArrayList<>();
@@ -70,12 +66,10 @@ public final class ImageRecordIter implements DataIter {
     this.rowSize = b.aug.dataShape().intSize();
     this.lastBatch = b.lastBatch;
     this.skipCorrupt = b.skipCorrupt;
-    int[] d = b.aug.dataShape().dims();
-    this.batchDataShape = Shape.of(batchSize, d[0], d[1], d[2]);
-    this.batchLabelShape =
-        labelWidth == 1 ? Shape.of(batchSize) : Shape.of(batchSize, labelWidth);
+    this.layout = new BatchLayout(batchSize, b.aug.dataShape(), labelWidth);
     int capacity = Math.multiplyExact(b.prefetchBatches, batchSize);
-    this.pipeline = new DecodePipeline(b.source, this::decode, b.threads, capacity, b.seed);
+    this.pipeline = new DecodePipeline(b.source, this::decode, b.threads, capacity, b.seed,
+        b.firstEpoch);
   }
 
   /**
@@ -97,12 +91,12 @@ public final class ImageRecordIter implements DataIter {
 
   @Override
   public List<DataDesc> provideData() {
-    return List.of(new DataDesc(DataDesc.DEFAULT_DATA_NAME, batchDataShape, DType.FLOAT32));
+    return layout.provideData();
   }
 
   @Override
   public List<DataDesc> provideLabel() {
-    return List.of(new DataDesc(DataDesc.DEFAULT_LABEL_NAME, batchLabelShape, DType.FLOAT32));
+    return layout.provideLabel();
   }
 
   /** Corrupt records skipped since the iterator was built (with {@code skipCorrupt}). */
@@ -125,8 +119,6 @@ public final class ImageRecordIter implements DataIter {
     if (epochDone) {
       return null;
     }
-    float[] data = new float[Math.multiplyExact(batchSize, rowSize)];
-    float[] label = new float[batchSize * labelWidth];
     List<Decoded> rows = new ArrayList<>(batchSize);
     rows.addAll(carry);
     carry.clear();
@@ -151,13 +143,12 @@ public final class ImageRecordIter implements DataIter {
       pad = batchSize - top;
       wrapAround(rows);
     }
+    float[] data = layout.newData();
+    float[] label = layout.newLabels();
     for (int i = 0; i < batchSize; i++) {
-      Decoded d = rows.get(i);
-      System.arraycopy(d.data(), 0, data, i * rowSize, rowSize);
-      System.arraycopy(d.label(), 0, label, i * labelWidth, labelWidth);
+      layout.put(data, label, i, rows.get(i).data(), rows.get(i).label());
     }
-    return new DataBatch(List.of(NDArray.of(data, batchDataShape)),
-        List.of(NDArray.of(label, batchLabelShape)), pad);
+    return layout.batch(data, label, pad);
   }
 
   /** Completes {@code rows} with records from the start of the source, as often as needed. */
@@ -277,6 +268,7 @@ public final class ImageRecordIter implements DataIter {
     private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private int prefetchBatches = 2;
     private long seed;
+    private long firstEpoch;
     private boolean skipCorrupt;
     private boolean raw;
 
@@ -316,6 +308,16 @@ public final class ImageRecordIter implements DataIter {
       return this;
     }
 
+    /**
+     * The epoch number of the first pass (default 0; each {@link #reset()} adds one), which
+     * seeds the random augmentations: a job resumed at epoch {@code e} passes the number of
+     * passes the uninterrupted run had made by then, and draws the same crops and flips.
+     */
+    public Builder firstEpoch(long firstEpoch) {
+      this.firstEpoch = firstEpoch;
+      return this;
+    }
+
     /** Skip, count and report corrupt records instead of failing (default false). */
     public Builder skipCorrupt(boolean skipCorrupt) {
       this.skipCorrupt = skipCorrupt;
@@ -337,23 +339,17 @@ public final class ImageRecordIter implements DataIter {
      * @throws IllegalArgumentException naming the parameter if a value is out of range
      */
     public ImageRecordIter build() {
-      if (batchSize < 1) {
-        throw new IllegalArgumentException("batch_size " + batchSize + " must be at least 1");
-      }
-      if (labelWidth < 1) {
-        throw new IllegalArgumentException("label_width " + labelWidth + " must be at least 1");
-      }
+      BatchLayout.check(batchSize, "batch_size", labelWidth, "label_width", aug.dataShape());
       if (threads < 1) {
         throw new IllegalArgumentException("preprocess_threads " + threads
             + " must be at least 1");
       }
+      if (firstEpoch < 0) {
+        throw new IllegalArgumentException("firstEpoch " + firstEpoch + " must be >= 0");
+      }
       if (prefetchBatches < 1) {
         throw new IllegalArgumentException("prefetchBatches " + prefetchBatches
             + " must be at least 1");
-      }
-      if ((long) batchSize * aug.dataShape().size() > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("a batch of " + batchSize + " x "
-            + aug.dataShape() + " does not fit in one array");
       }
       return new ImageRecordIter(this);
     }

@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
-import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
-import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.data.DataDesc;
@@ -34,8 +32,7 @@ import org.kindling.tensor.data.DataIter;
 public final class RawImageRecordIter implements DataIter {
   private final RecordSource source;
   private final Shape dataShape;
-  private final Shape batchDataShape;
-  private final Shape batchLabelShape;
+  private final BatchLayout layout;
   private final int batchSize;
   private final int rowSize;
   private final float scale;
@@ -51,13 +48,7 @@ public final class RawImageRecordIter implements DataIter {
     this.scale = b.scale;
     this.roundBatch = b.roundBatch;
     this.labelWidth = b.labelWidth;
-    int[] dims = b.dataShape.dims();
-    int[] batchDims = new int[dims.length + 1];
-    batchDims[0] = batchSize;
-    System.arraycopy(dims, 0, batchDims, 1, dims.length);
-    this.batchDataShape = Shape.of(batchDims);
-    this.batchLabelShape =
-        labelWidth == 1 ? Shape.of(batchSize) : Shape.of(batchSize, labelWidth);
+    this.layout = new BatchLayout(batchSize, b.dataShape, labelWidth);
   }
 
   /**
@@ -84,12 +75,12 @@ public final class RawImageRecordIter implements DataIter {
 
   @Override
   public List<DataDesc> provideData() {
-    return List.of(new DataDesc(DataDesc.DEFAULT_DATA_NAME, batchDataShape, DType.FLOAT32));
+    return layout.provideData();
   }
 
   @Override
   public List<DataDesc> provideLabel() {
-    return List.of(new DataDesc(DataDesc.DEFAULT_LABEL_NAME, batchLabelShape, DType.FLOAT32));
+    return layout.provideLabel();
   }
 
   /**
@@ -103,8 +94,8 @@ public final class RawImageRecordIter implements DataIter {
     if (epochDone) {
       return null;
     }
-    float[] data = new float[Math.multiplyExact(batchSize, rowSize)];
-    float[] label = new float[batchSize * labelWidth];
+    float[] data = layout.newData();
+    float[] label = layout.newLabels();
     int top = 0;
     while (top < batchSize) {
       LocatedRecord r = source.next();
@@ -125,8 +116,7 @@ public final class RawImageRecordIter implements DataIter {
         fillByWrapping(data, label, top);
       }
     }
-    return new DataBatch(List.of(NDArray.of(data, batchDataShape)),
-        List.of(NDArray.of(label, batchLabelShape)), pad);
+    return layout.batch(data, label, pad);
   }
 
   private void fillByWrapping(float[] data, float[] label, int top) throws IOException {
@@ -224,20 +214,11 @@ public final class RawImageRecordIter implements DataIter {
      *     shape is empty-sized or the scale is not finite
      */
     public RawImageRecordIter build() {
-      if (batchSize < 1) {
-        throw new IllegalArgumentException("batchSize " + batchSize + " must be at least 1");
-      }
-      if (labelWidth < 1) {
-        throw new IllegalArgumentException("labelWidth " + labelWidth + " must be at least 1");
-      }
       if (dataShape.ndim() == 0 || dataShape.size() == 0) {
         throw new IllegalArgumentException("dataShape " + dataShape
             + " must have at least one dimension and a non-zero size");
       }
-      if ((long) batchSize * dataShape.size() > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("a batch of " + batchSize + " x " + dataShape
-            + " does not fit in one array");
-      }
+      BatchLayout.check(batchSize, "batchSize", labelWidth, "labelWidth", dataShape);
       if (!Float.isFinite(scale)) {
         throw new IllegalArgumentException("scale " + scale + " must be finite");
       }

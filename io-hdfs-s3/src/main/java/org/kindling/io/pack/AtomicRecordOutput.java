@@ -15,7 +15,7 @@ import org.kindling.io.source.ByteStores;
  * at the end on S3) and publishes both on {@link #commit()}. Closing without committing aborts
  * both, so a failed pack leaves any previous output untouched and no partial output behind.
  */
-final class AtomicRecordOutput implements Closeable {
+public final class AtomicRecordOutput implements Closeable {
   private final Path rec;
   private final Path idx;
   private final AtomicOutput recOut;
@@ -32,7 +32,7 @@ final class AtomicRecordOutput implements Closeable {
   }
 
   /** Starts the outputs for {@code <prefix>.rec} and {@code <prefix>.idx}. */
-  static AtomicRecordOutput create(Path prefix, Configuration conf) throws IOException {
+  public static AtomicRecordOutput create(Path prefix, Configuration conf) throws IOException {
     ByteStore store = ByteStores.forPath(prefix, conf);
     Path qualified = store.qualify(prefix);
     Path parent = qualified.getParent();
@@ -51,7 +51,7 @@ final class AtomicRecordOutput implements Closeable {
   }
 
   /** The writer for records and index lines. */
-  IndexedRecordIOWriter writer() {
+  public IndexedRecordIOWriter writer() {
     return writer;
   }
 
@@ -69,7 +69,7 @@ final class AtomicRecordOutput implements Closeable {
    * Publishes the {@code .rec}, then the {@code .idx}, so an index never exists without its
    * records.
    */
-  void commit() throws IOException {
+  public void commit() throws IOException {
     if (finished) {
       throw new IllegalStateException("output " + rec + " was already committed or closed");
     }

@@ -11,13 +11,13 @@ import org.apache.hadoop.fs.Path;
  * object only when the stream is closed (a PUT or a completed multipart upload), and an abort
  * discards everything uploaded.
  */
-final class AbortableCommitOutput implements AtomicOutput {
+final class AbortableCommitOutput extends SingleCommitOutput {
   private final Path target;
   private final FSDataOutputStream out;
   private final WriteEndStream stream;
-  private boolean finished;
 
   AbortableCommitOutput(Path target, FSDataOutputStream out) {
+    super(target.toString());
     this.target = target;
     this.out = out;
     this.stream = new WriteEndStream(out, target.toString());
@@ -29,11 +29,7 @@ final class AbortableCommitOutput implements AtomicOutput {
   }
 
   @Override
-  public void commit() throws IOException {
-    if (finished) {
-      throw new IllegalStateException("output " + target + " was already committed or closed");
-    }
-    finished = true;
+  void publish() throws IOException {
     try {
       out.close();
     } catch (IOException e) {
@@ -43,10 +39,7 @@ final class AbortableCommitOutput implements AtomicOutput {
   }
 
   @Override
-  public void close() {
-    if (!finished) {
-      finished = true;
-      out.abort();
-    }
+  void discard() {
+    out.abort();
   }
 }

@@ -43,4 +43,12 @@ public interface ByteStore {
    * AtomicOutput#commit()}, and closing without committing leaves no object or file behind.
    */
   AtomicOutput create(Path path) throws IOException;
+
+  /**
+   * True if {@link #create} writes the final name directly and publishes it whole on commit (an
+   * object store: S3, s3a, where a rename is a copy), false if it writes a temporary name and
+   * renames it (HDFS, local files). A job publishing many files stages them in a directory it
+   * renames into place only where renaming is cheap.
+   */
+  boolean publishesInPlace(Path path) throws IOException;
 }

@@ -13,26 +13,15 @@ import org.apache.hadoop.fs.Path;
  * stream so the next attempt reopens it, which is what recovers a reset connection or a dead
  * datanode.
  */
-final class HadoopByteSource implements ByteSource {
+final class HadoopByteSource extends ListedSource {
   private final FileSystem fs;
   private final Path path;
-  private final long size;
   private final AtomicReference<FSDataInputStream> stream = new AtomicReference<>();
 
   HadoopByteSource(FileSystem fs, Path path, long size) {
+    super(path.toString(), size);
     this.fs = fs;
     this.path = path;
-    this.size = size;
-  }
-
-  @Override
-  public String name() {
-    return path.toString();
-  }
-
-  @Override
-  public long size() {
-    return size;
   }
 
   @Override
@@ -42,9 +31,7 @@ final class HadoopByteSource implements ByteSource {
     try {
       in.readFully(position, buffer, offset, length);
     } catch (EOFException e) {
-      throw new EOFException(path + ": the file ends before offset " + (position + length)
-          + " (reading " + length + " bytes at offset " + position + "; listed size " + size
-          + "): it was truncated or replaced while being read");
+      throw truncated(position, length, -1);
     } catch (IOException | RuntimeException e) {
       if (stream.compareAndSet(in, null)) {
         closeQuietly(in, e);

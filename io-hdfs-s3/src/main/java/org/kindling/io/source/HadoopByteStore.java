@@ -72,13 +72,19 @@ public final class HadoopByteStore implements ByteStore {
     if (parent == null) {
       throw new IllegalArgumentException("output " + path + " has no parent directory");
     }
-    if (fs.hasPathCapability(target, CommonPathCapabilities.ABORTABLE_STREAM)) {
+    if (publishesInPlace(target)) {
       return new AbortableCommitOutput(target, fs.create(target, true));
     }
     if (!fs.exists(parent) && !fs.mkdirs(parent)) {
       throw new IOException("cannot create directory " + parent + " for " + target);
     }
     return RenameCommitOutput.create(fs, target);
+  }
+
+  /** True where output streams are abortable ({@code fs.capability.outputstream.abortable}). */
+  @Override
+  public boolean publishesInPlace(Path path) throws IOException {
+    return fs.hasPathCapability(fs.makeQualified(path), CommonPathCapabilities.ABORTABLE_STREAM);
   }
 
   @Override

@@ -12,15 +12,15 @@ import org.apache.hadoop.fs.Path;
  * bytes go to a hidden temporary file in the target's directory (names starting with {@code .}
  * are skipped by directory listings of data sets), renamed over the target on commit.
  */
-final class RenameCommitOutput implements AtomicOutput {
+final class RenameCommitOutput extends SingleCommitOutput {
   private final FileSystem fs;
   private final Path target;
   private final Path temporary;
   private final FSDataOutputStream out;
   private final WriteEndStream stream;
-  private boolean finished;
 
   private RenameCommitOutput(FileSystem fs, Path target, Path temporary, FSDataOutputStream out) {
+    super(target.toString());
     this.fs = fs;
     this.target = target;
     this.temporary = temporary;
@@ -41,11 +41,7 @@ final class RenameCommitOutput implements AtomicOutput {
   }
 
   @Override
-  public void commit() throws IOException {
-    if (finished) {
-      throw new IllegalStateException("output " + target + " was already committed or closed");
-    }
-    finished = true;
+  void publish() throws IOException {
     boolean renamed = false;
     try {
       out.close();
@@ -66,11 +62,7 @@ final class RenameCommitOutput implements AtomicOutput {
   }
 
   @Override
-  public void close() throws IOException {
-    if (finished) {
-      return;
-    }
-    finished = true;
+  void discard() throws IOException {
     try {
       out.close();
     } finally {

@@ -1,6 +1,5 @@
 package org.kindling.io.source;
 
-import java.io.EOFException;
 import java.io.IOException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -12,25 +11,14 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * header, read straight into the caller's buffer. The SDK client is shared and thread-safe, so
  * several reader threads issue GETs in parallel.
  */
-final class S3ByteSource implements ByteSource {
+final class S3ByteSource extends ListedSource {
   private final S3Client client;
   private final S3Location location;
-  private final long size;
 
   S3ByteSource(S3Client client, S3Location location, long size) {
+    super(location.toString(), size);
     this.client = client;
     this.location = location;
-    this.size = size;
-  }
-
-  @Override
-  public String name() {
-    return location.toString();
-  }
-
-  @Override
-  public long size() {
-    return size;
   }
 
   @Override
@@ -52,9 +40,7 @@ final class S3ByteSource implements ByteSource {
         throw new IOException(what + ": " + e, e);
       }
       if (n < length) {
-        throw new EOFException(location + ": the object ends at offset " + (position + n)
-            + ", before offset " + (position + length) + " (listed size " + size
-            + "): it was truncated or replaced while being read");
+        throw truncated(position, length, position + n);
       }
       complete = in.response().contentLength() == null
           || in.response().contentLength() == length;

@@ -148,6 +148,11 @@ public final class S3ByteStore implements ByteStore {
     return new S3UploadOutput(client, at, settings.partBytes(), policy);
   }
 
+  @Override
+  public boolean publishesInPlace(Path path) {
+    return true;
+  }
+
   private <T> T call(String what, Supplier<T> call) throws IOException {
     return policy.call(what, () -> S3Errors.call(what, call));
   }

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * commit. Until then S3 shows nothing under the key; {@link #close()} without a commit aborts the
  * upload, which discards the parts. Memory: one part buffer.
  */
-final class S3UploadOutput implements AtomicOutput {
+final class S3UploadOutput extends SingleCommitOutput {
   /** S3's limit on the parts of one upload. */
   private static final int MAX_PARTS = 10_000;
 
@@ -28,9 +28,9 @@ final class S3UploadOutput implements AtomicOutput {
   private int filled;
   private String uploadId;
   private final List<CompletedPart> parts = new ArrayList<>();
-  private boolean finished;
 
   S3UploadOutput(S3Client client, S3Location location, int partBytes, RetryPolicy policy) {
+    super(location.toString());
     this.client = client;
     this.location = location;
     this.policy = policy;
@@ -44,11 +44,7 @@ final class S3UploadOutput implements AtomicOutput {
   }
 
   @Override
-  public void commit() throws IOException {
-    if (finished) {
-      throw new IllegalStateException("output " + location + " was already committed or closed");
-    }
-    finished = true;
+  void publish() throws IOException {
     boolean done = false;
     try {
       if (uploadId == null) {
@@ -69,11 +65,8 @@ final class S3UploadOutput implements AtomicOutput {
   }
 
   @Override
-  public void close() throws IOException {
-    if (!finished) {
-      finished = true;
-      abort();
-    }
+  void discard() throws IOException {
+    abort();
   }
 
   private void abort() throws IOException {
@@ -124,7 +117,7 @@ final class S3UploadOutput implements AtomicOutput {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      if (finished) {
+      if (finished()) {
         throw new IOException("output " + location + " was already committed or closed");
       }
       while (len > 0) {

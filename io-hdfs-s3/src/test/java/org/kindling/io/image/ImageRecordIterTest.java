@@ -172,6 +172,35 @@ class ImageRecordIterTest {
   }
 
   @Test
+  void firstEpochStartsWhereThatManyResetsWould() throws IOException {
+    List<byte[]> recs = images(6, 24, 32, ".jpg");
+    ImageAugParams aug = ImageAugParams.builder(Shape.of(3, 16, 16)).resize(20)
+        .randCrop(true).randMirror(true).build();
+    List<float[]> afterTwoResets = new ArrayList<>();
+    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 3).seed(7)
+        .build()) {
+      it.reset();
+      it.reset();
+      epoch(it).forEach(b -> afterTwoResets.add(data(b)));
+    }
+    List<float[]> started = new ArrayList<>();
+    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 3).seed(7)
+        .firstEpoch(2).build()) {
+      epoch(it).forEach(b -> started.add(data(b)));
+    }
+    List<float[]> fresh = new ArrayList<>();
+    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 3).seed(7)
+        .build()) {
+      epoch(it).forEach(b -> fresh.add(data(b)));
+    }
+    assertThat(started).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(started.get(i)).containsExactly(afterTwoResets.get(i));
+    }
+    assertThat(Arrays.equals(started.get(0), fresh.get(0))).isFalse();
+  }
+
+  @Test
   void readsAheadAtMostPrefetchBatchesOfRecords() throws IOException {
     byte[] px = new byte[4];
     List<byte[]> recs = new ArrayList<>();

@@ -17,12 +17,12 @@ final class RecordIOReaderFactory implements PartitionReaderFactory {
   private static final long serialVersionUID = 1L;
 
   private final HadoopConfHolder conf;
-  private final boolean header;
+  private final RecordIOOptions options;
   private final StructType schema;
 
-  RecordIOReaderFactory(HadoopConfHolder conf, boolean header, StructType schema) {
+  RecordIOReaderFactory(HadoopConfHolder conf, RecordIOOptions options, StructType schema) {
     this.conf = conf;
-    this.header = header;
+    this.options = options;
     this.schema = schema;
   }
 
@@ -39,13 +39,13 @@ final class RecordIOReaderFactory implements PartitionReaderFactory {
             + p.totalBytes() + " bytes in total when the scan was planned, "
             + split.totalBytes() + " now; re-run the query on files that are not being written");
       }
-      return new Reader(split.openPart(p.part(), p.numParts()), new RecordRows(header, schema));
+      return new Reader(split.openPart(p.part(), p.numParts()), new RecordRows(options, schema));
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
-  /** The rows of one part, in file order. */
+  /** The rows of one part, in file order (less the records {@code dropInvalid} leaves out). */
   private static final class Reader implements PartitionReader<InternalRow> {
     private final RecordIOPartReader part;
     private final RecordRows rows;
@@ -58,9 +58,17 @@ final class RecordIOReaderFactory implements PartitionReaderFactory {
 
     @Override
     public boolean next() throws IOException {
-      var r = part.next();
-      current = r == null ? null : rows.toRow(r);
-      return current != null;
+      while (true) {
+        var r = part.next();
+        if (r == null) {
+          current = null;
+          return false;
+        }
+        current = rows.toRow(r); // null: a record dropInvalid leaves out
+        if (current != null) {
+          return true;
+        }
+      }
     }
 
     @Override

@@ -38,7 +38,8 @@ final class RecordIOScan implements Scan, Batch {
 
   @Override
   public String description() {
-    return "RecordIOScan[" + options.uri() + ", header=" + options.header() + "]";
+    return "RecordIOScan[" + options.uri() + ", header=" + options.header()
+        + (options.images() ? ", decoded images, dropInvalid=" + options.dropInvalid() : "") + "]";
   }
 
   @Override
@@ -83,6 +84,6 @@ final class RecordIOScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new RecordIOReaderFactory(new HadoopConfHolder(conf), options.header(), readSchema);
+    return new RecordIOReaderFactory(new HadoopConfHolder(conf), options, readSchema);
   }
 }

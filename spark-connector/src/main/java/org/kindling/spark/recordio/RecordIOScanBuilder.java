@@ -13,13 +13,13 @@ final class RecordIOScanBuilder implements ScanBuilder, SupportsPushDownRequired
 
   RecordIOScanBuilder(RecordIOOptions options) {
     this.options = options;
-    this.required = RecordIOColumns.schema(options.header());
+    this.required = RecordIOColumns.schema(options);
   }
 
   @Override
   public void pruneColumns(StructType requiredSchema) {
     // Keep the source's column order and types; Spark asks only for columns it has.
-    StructType full = RecordIOColumns.schema(options.header());
+    StructType full = RecordIOColumns.schema(options);
     StructType pruned = new StructType();
     for (StructField f : full.fields()) {
       if (requiredSchema.getFieldIndex(f.name()).isDefined()) {

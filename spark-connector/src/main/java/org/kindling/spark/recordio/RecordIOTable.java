@@ -21,13 +21,13 @@ final class RecordIOTable implements SupportsRead {
 
   @Override
   public String name() {
-    return "recordio[" + options.uri() + "]";
+    return (options.images() ? "mxnet-image[" : "recordio[") + options.uri() + "]";
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public StructType schema() {
-    return RecordIOColumns.schema(options.header());
+    return RecordIOColumns.schema(options);
   }
 
   @Override

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import org.kindling.io.source.ByteStores;
 import org.kindling.spark.HadoopConfHolder;
 import org.kindling.spark.HadoopFiles;
 
@@ -38,9 +39,15 @@ import org.kindling.spark.HadoopFiles;
  *
  * <p>Save modes as Spark's file sources: {@code errorifexists} (default) refuses an existing
  * path, {@code ignore} leaves it alone and writes nothing, {@code overwrite} deletes it first,
- * {@code append} adds parts numbered after the highest existing {@code part-NNNNN.rec}. Tasks
- * write into a hidden staging directory and the driver moves their files into place only after
- * all of them succeeded; if the job fails, the staging directory is deleted.
+ * {@code append} adds parts numbered after the highest existing {@code part-NNNNN.rec}.
+ *
+ * <p>Commit (decision 0024): every file is written through its store's {@link
+ * org.kindling.io.source.AtomicOutput}, so no partial file ever has a final name. Where renames
+ * are cheap (HDFS, local files) tasks write into a hidden staging directory and the driver
+ * renames their files into place only after all of them succeeded. On object stores (s3a, S3),
+ * where a rename is a copy of every byte, tasks publish their parts directly under their final
+ * names, each whole or not at all (a completed upload); {@code _SUCCESS} marks the job done.
+ * Either way a failed job deletes the parts it published.
  */
 final class RecordIOWriteJob {
   private static final Pattern PART = Pattern.compile("part-(\\d+)\\.rec");
@@ -57,14 +64,23 @@ final class RecordIOWriteJob {
    * Runs the write.
    *
    * @return the number of records written (0 when {@code ignore} found the path)
-   * @throws IllegalArgumentException naming the column if the frame cannot be written
+   * @throws IllegalArgumentException naming the column if the frame cannot be written, or for
+   *     a native {@code s3://} path
    * @throws UncheckedIOException if the path exists in {@code errorifexists} mode, or on I/O
    *     failure
    */
   long run(Dataset<Row> frame, SaveMode mode) {
     Dataset<Row> projected = frame.select(projection(frame.schema()));
+    Path target = new Path(options.uri());
+    if ("s3".equalsIgnoreCase(target.toUri().getScheme())
+        && conf.getBoolean(ByteStores.S3_NATIVE_KEY, true)) {
+      throw new IllegalArgumentException("format(\"recordio\") writes through Hadoop file"
+          + " systems: save to s3a://" + target.toUri().getAuthority() + target.toUri().getPath()
+          + " (hadoop-aws), or set " + ByteStores.S3_NATIVE_KEY + "=false to hand s3:// to"
+          + " the Hadoop file system configured for it");
+    }
     try {
-      Path dir = new Path(options.uri());
+      Path dir = target;
       FileSystem fs = HadoopFiles.fileSystem(dir, conf);
       dir = fs.makeQualified(dir);
       boolean exists = fs.exists(dir);
@@ -90,24 +106,29 @@ final class RecordIOWriteJob {
 
   private long write(Dataset<Row> projected, FileSystem fs, Path dir, int first)
       throws IOException {
-    Path staging = new Path(dir, "_temporary-" + UUID.randomUUID());
-    PartFileWriter writer = new PartFileWriter(staging.toString(), first,
-        new RecordPacker(options.header()), new HadoopConfHolder(conf));
+    boolean direct = ByteStores.forPath(dir, conf).publishesInPlace(dir);
+    Path staging = direct ? null : new Path(dir, "_temporary-" + UUID.randomUUID());
+    PartFileWriter writer = new PartFileWriter((direct ? dir : staging).toString(), !direct,
+        first, new RecordPacker(options.header()), new HadoopConfHolder(conf));
     JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
     int parts = rows.getNumPartitions();
     List<Long> counts;
     try {
-      if (!fs.mkdirs(staging)) {
+      if (!direct && !fs.mkdirs(staging)) {
         throw new IOException("cannot create the staging directory " + staging);
       }
       counts = rows.mapPartitionsWithIndex(writer, false).collect();
-      commitJob(fs, staging, dir, first, parts);
+      if (!direct) {
+        commitJob(fs, staging, dir, first, parts);
+      }
     } catch (Exception e) {
       // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.
       abortJob(fs, staging, dir, first, parts, e);
       throw e;
     }
-    fs.delete(staging, true);
+    if (!direct) {
+      fs.delete(staging, true);
+    }
     fs.create(new Path(dir, "_SUCCESS"), true).close();
     return counts.stream().mapToLong(Long::longValue).sum();
   }
@@ -118,20 +139,32 @@ final class RecordIOWriteJob {
     for (int p = first; p < first + parts; p++) {
       String base = PartFileWriter.partName(p);
       for (String ext : List.of(".rec", ".idx")) {
-        PartFileWriter.replace(fs, new Path(staging, base + ext), new Path(dir, base + ext));
+        replace(fs, new Path(staging, base + ext), new Path(dir, base + ext));
       }
     }
   }
 
+  /** Renames {@code from} to {@code to}, replacing a file an earlier attempt committed. */
+  private static void replace(FileSystem fs, Path from, Path to) throws IOException {
+    if (fs.exists(to) && !fs.delete(to, false)) {
+      throw new IOException("cannot delete " + to + " (left by an earlier attempt) to replace it");
+    }
+    if (!fs.rename(from, to)) {
+      throw new IOException("cannot rename " + from + " to " + to);
+    }
+  }
+
   /**
-   * Deletes the staging directory, with the files of every task that committed, and any part
-   * the job commit had already moved into place. (A task still running when the job failed
-   * finds its staging directory gone and fails without leaving a file.)
+   * Deletes the staging directory (if any), with the files of every task that committed, and
+   * any part the job published in {@code dir}. (A task still running when the job failed finds
+   * its staging directory gone and fails without leaving a file.)
    */
   private static void abortJob(FileSystem fs, Path staging, Path dir, int first, int parts,
       Exception failure) {
     try {
-      fs.delete(staging, true);
+      if (staging != null) {
+        fs.delete(staging, true);
+      }
       for (FileStatus s : fs.listStatus(dir)) {
         Matcher m = PART.matcher(s.getPath().getName().replaceFirst("\\.idx$", ".rec"));
         if (m.matches() && Integer.parseInt(m.group(1)) >= first

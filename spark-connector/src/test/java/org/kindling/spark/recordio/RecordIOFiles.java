@@ -17,11 +17,11 @@ import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
 
 /** Test helpers: a local Spark session, RecordIO files, and the records the io module reads. */
-final class RecordIOFiles {
+public final class RecordIOFiles {
   private RecordIOFiles() {}
 
   /** A {@code local[2]} session bound to loopback. */
-  static SparkSession spark(String app) {
+  public static SparkSession spark(String app) {
     return SparkSession.builder().master("local[2]").appName(app)
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false").getOrCreate();
