@@ -24,6 +24,7 @@ import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.SyncMode;
 import org.kindling.kvstore.TaskMessage;
 import org.kindling.kvstore.TrafficSnapshot;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.module.CheckpointParams;
 import org.kindling.tensor.NDArray;
@@ -152,6 +153,9 @@ public final class TrainJob {
   public static TrainResult run(SparkSession spark, TrainConfig config,
       Consumer<String> progress) {
     KindlingConf.apply(spark.sparkContext().getConf());
+    GradientCompression gc = GradientCompressionConf.resolve(config,
+        spark.sparkContext().getConf());
+    config = config.toBuilder().gradientCompression(gc).build(); // the tasks see what counts
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     CheckpointDirectory.Resume resume;
@@ -174,7 +178,8 @@ public final class TrainJob {
             + " initializer %s, metrics %s", config.network().describe(config.numClasses(),
             config.inputShape()), config.data(), config.numWorkers(), config.batchSize(),
         config.beginEpoch() + 1, config.epochs(),
-        resume == null ? "" : " (from " + resume.paramsFile() + ")", config.kvstore(),
+        resume == null ? "" : " (from " + resume.paramsFile() + ")",
+        config.kvstore() + (gc.enabled() ? " with " + gc + " gradient compression" : ""),
         config.optimizer(), config.initializer(), config.metrics()));
     if (!symbol.listAuxiliaryStates().isEmpty() && config.distributed()) {
       progress.accept("kindling: the network has auxiliary states (BatchNorm's moving"

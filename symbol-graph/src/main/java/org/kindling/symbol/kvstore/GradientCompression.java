@@ -1,5 +1,6 @@
 package org.kindling.symbol.kvstore;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param type {@link Type#NONE} (off, the default) or {@link Type#TWO_BIT}
  * @param threshold the magnitude of a non-zero code, finite and {@code > 0} (MXNet's default 0.5)
  */
-public record GradientCompression(Type type, float threshold) {
+public record GradientCompression(Type type, float threshold) implements Serializable {
 
   /** The compression schemes, by MXNet's names. */
   public enum Type {
