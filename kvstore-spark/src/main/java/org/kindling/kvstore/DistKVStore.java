@@ -32,6 +32,8 @@ import org.kindling.tensor.engine.Var;
  *   <li>{@link #pushPull}: both in one round trip.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
+ *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
+ *       sum (PUSH_2BIT), with the residual of each key kept here.
  * </ul>
  *
  * <p>Network work happens on the calling thread after waiting for the source arrays, never
