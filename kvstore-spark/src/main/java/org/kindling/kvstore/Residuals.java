@@ -48,12 +48,6 @@ final class Residuals {
     return quantize(key, 0, grad.floatBuffer(), grad.shape().intSize(), threshold);
   }
 
-  /** A copy of the residual of {@code (key, source)}, or null before its first push. */
-  float[] residual(String key, int source) {
-    State s = states.get(new Slot(key, source));
-    return s == null ? null : s.residual.clone();
-  }
-
   /** Forgets every residual (the compression changed, or the store closed). */
   void clear() {
     states.clear();
