@@ -155,7 +155,10 @@ public final class TrainJob {
     KindlingConf.apply(spark.sparkContext().getConf());
     GradientCompression gc = GradientCompressionConf.resolve(config,
         spark.sparkContext().getConf());
-    config = config.toBuilder().gradientCompression(gc).build(); // the tasks see what counts
+    if (gc.enabled() && config.gradientCompression() == null) {
+      // from the Spark conf: the tasks read it from their copy of the config
+      config = config.toBuilder().gradientCompression(gc).build();
+    }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     CheckpointDirectory.Resume resume;
