@@ -25,23 +25,23 @@ class TrainLenetFashionIT {
   private static final int TEST = 2_000;
   private static final int EPOCHS = 3;
 
-  /** Packs the first {@code n} items of a split into {@code WORK/name.rec}. */
-  private static String pack(String split, int n, String name) throws Exception {
-    Path images = WORK.resolve(name + "-images.idx");
-    Path labels = WORK.resolve(name + "-labels.idx");
+  /** Packs the first {@code n} items of a split into {@code dir/name.rec}. */
+  static String pack(Path dir, String split, int n, String name) throws Exception {
+    Path images = dir.resolve(name + "-images.idx");
+    Path labels = dir.resolve(name + "-labels.idx");
     FashionSubset.write(split, n, images, labels);
     CliRun r = CliRun.of("im2rec", "--idx-images", images.toString(),
-        "--idx-labels", labels.toString(), WORK.resolve(name).toString());
+        "--idx-labels", labels.toString(), dir.resolve(name).toString());
     assertThat(r.code()).as(r.err()).isZero();
-    return WORK.resolve(name + ".rec").toString();
+    return dir.resolve(name + ".rec").toString();
   }
 
   @Test
   void lenetLearnsFashionMnistWithTwoWorkersAndWritesItsHistoryNextToTheCheckpoints()
       throws Exception {
     TestDirs.fresh(WORK);
-    String train = pack("train", TRAIN, "train");
-    String test = pack("t10k", TEST, "test");
+    String train = pack(WORK, "train", TRAIN, "train");
+    String test = pack(WORK, "t10k", TEST, "test");
     String prefix = WORK.resolve("model/lenet").toString();
 
     CliRun trained = CliRun.of("train", "--data", train, "--val-data", test, "--network", "lenet",

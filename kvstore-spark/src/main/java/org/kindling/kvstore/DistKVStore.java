@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
@@ -31,6 +32,8 @@ import org.kindling.tensor.engine.Var;
  *   <li>{@link #pushPull}: both in one round trip.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
+ *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
+ *       sum (PUSH_2BIT), with the residual of each key kept here.
  * </ul>
  *
  * <p>Network work happens on the calling thread after waiting for the source arrays, never
@@ -45,6 +48,8 @@ public final class DistKVStore implements KVStore {
   private final Map<String, Shape> keys = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
+  private final Residuals residuals = new Residuals();
+  private volatile GradientCompression compression = GradientCompression.NONE;
   private volatile boolean closed;
 
   private DistKVStore(KVStoreClientConfig config, ClientConnection conn) {
@@ -105,6 +110,18 @@ public final class DistKVStore implements KVStore {
     Reduction.requireShapes(key, shape, values, "push values");
     awaitPendingPush(key);
     NDArray merged = merge(key, values);
+    GradientCompression gc = compression;
+    if (gc.enabled()) {
+      // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
+      // dist stores compress after the device reduce)
+      ByteBuffer codes = residuals.quantize(key, merged, gc.threshold());
+      pendingPushes.put(key, conn.send(Protocol.PUSH_2BIT, h -> {
+        Protocol.writeString(h, key);
+        h.writeFloatLE(gc.threshold());
+        Protocol.writeArrayHeader(h, shape);
+      }, codes, "PUSH_2BIT of key '" + key + "'"));
+      return;
+    }
     pendingPushes.put(key, conn.send(Protocol.PUSH, keyAndShape(key, shape),
         merged.byteBuffer(), "PUSH of key '" + key + "'"));
   }
@@ -119,8 +136,17 @@ public final class DistKVStore implements KVStore {
     writeOuts(key, shape, r, outs);
   }
 
+  /**
+   * One PUSHPULL round trip; with gradient compression a compressed push, then a pull (MXNet
+   * refuses pushpull under compression; the VALUE reply stays float32).
+   */
   @Override
   public void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
+    if (compression.enabled()) {
+      push(key, values);
+      pull(key, outs);
+      return;
+    }
     Shape shape = require(key);
     Reduction.requireShapes(key, shape, values, "push values");
     Reduction.requireShapes(key, shape, outs, "pull outputs");
@@ -145,6 +171,28 @@ public final class DistKVStore implements KVStore {
           "SET_OPTIMIZER '" + spec + "'");
     }
     barrier();
+  }
+
+  /**
+   * Compresses this worker's later pushes (MXNet's {@code set_gradient_compression}): with
+   * {@code 2bit}, each push sends the 2-bit codes of the level-1 sum and keeps a residual per key
+   * here; {@code none} turns it off. Residuals start at zero whenever the setting changes. Not a
+   * server call: a PUSH_2BIT frame carries its threshold, and the server dequantizes it.
+   *
+   * @throws IllegalArgumentException naming a bad parameter
+   */
+  @Override
+  public void setGradientCompression(Map<String, String> params) {
+    requireOpen();
+    GradientCompression gc = GradientCompression.parse(params);
+    awaitAllPendingPushes();
+    residuals.clear();
+    compression = gc;
+  }
+
+  /** The compression pushes use ({@link GradientCompression#NONE} unless set). */
+  public GradientCompression gradientCompression() {
+    return compression;
   }
 
   /** Waits for this worker's pending pushes, then until all W workers reach the barrier. */
@@ -194,6 +242,7 @@ public final class DistKVStore implements KVStore {
     }
     conn.close();
     mergeBuffers.clear();
+    residuals.clear();
     if (failure != null) {
       throw failure;
     }

@@ -2,7 +2,9 @@ package org.kindling.kvstore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
@@ -121,6 +123,25 @@ public final class GroupKVStore implements KVStore {
     Objects.requireNonNull(optimizer, "optimizer");
     group.collective("setOptimizer", localRank, optimizer, (up, opts) -> {
       up.setOptimizer(opts.get(0));
+      return null;
+    });
+  }
+
+  /**
+   * Every task calls it; local rank 0's parameters go to the level-2 store, which compresses the
+   * group's pushes: {@code dist_device_sync} quantizes the group's sum once against one residual
+   * per key (MXNet's dist stores compress after the device reduce), {@code device} quantizes
+   * each task's array against its own residual (MXNet's {@code CommDevice}).
+   *
+   * @throws IllegalArgumentException naming a bad parameter (in every task, before the rendezvous)
+   */
+  @Override
+  public void setGradientCompression(Map<String, String> params) {
+    requireOpen();
+    GradientCompression.parse(params);
+    Map<String, String> mine = Map.copyOf(params);
+    group.collective("setGradientCompression", localRank, mine, (up, all) -> {
+      up.setGradientCompression(all.get(0));
       return null;
     });
   }

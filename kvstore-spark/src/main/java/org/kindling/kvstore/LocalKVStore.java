@@ -1,12 +1,18 @@
 package org.kindling.kvstore;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.engine.Var;
 
 /**
  * The in-process store ({@code local}, {@code device} and their variants, formats.md §5.1): one
@@ -28,6 +34,8 @@ final class LocalKVStore implements KVStore {
   private final String type;
   private final Map<String, Entry> entries = new HashMap<>();
   private Optimizer optimizer;
+  private GradientCompression compression = GradientCompression.NONE;
+  private final Residuals residuals = new Residuals();
   private boolean closed;
 
   LocalKVStore(String type) {
@@ -66,6 +74,10 @@ final class LocalKVStore implements KVStore {
     Entry e = require(key);
     Reduction.requireShapes(key, e.stored.shape(), values, "push values");
     Optimizer opt = optimizer;
+    if (compression.enabled()) {
+      pushCompressed(key, e, values, opt);
+      return;
+    }
     if (opt == null) {
       Reduction.sumInto(values, e.stored); // assign, not accumulate (formats.md §5.1)
       return;
@@ -79,6 +91,65 @@ final class LocalKVStore implements KVStore {
       grad = e.merge;
     }
     opt.update(key, e.stored, grad);
+  }
+
+  /**
+   * MXNet's {@code CommDevice::ReduceCompressed}: each pushed array (one per device) is quantized
+   * against its own residual, dequantized, and the results are summed left to right; then the
+   * optimizer or assignment as for an uncompressed push.
+   */
+  private void pushCompressed(String key, Entry e, List<NDArray> values, Optimizer opt) {
+    if (e.merge == null) {
+      e.merge = NDArray.zeros(e.stored.shape());
+    }
+    NDArray merge = e.merge;
+    List<NDArray> inputs = List.copyOf(values);
+    List<Var> reads = new ArrayList<>();
+    for (NDArray v : inputs) {
+      if (!reads.contains(v.var())) {
+        reads.add(v.var());
+      }
+    }
+    float t = compression.threshold();
+    int n = merge.shape().intSize();
+    // the residuals are touched only by this operation, which writes merge: the engine orders
+    // the pushes of a key through merge's variable
+    merge.engine().push("kvstore-2bit " + key, () -> {
+      FloatBuffer out = merge.floatBuffer();
+      for (int i = 0; i < inputs.size(); i++) {
+        ByteBuffer codes = residuals.quantize(key, i, inputs.get(i).floatBuffer(), n, t);
+        TwoBitCodec.dequantize(codes, out, n, t, i > 0);
+      }
+    }, reads, List.of(merge.var()));
+    if (opt == null) {
+      merge.copyTo(e.stored);
+    } else {
+      opt.update(key, e.stored, merge);
+    }
+  }
+
+  /**
+   * Compresses later pushes (MXNet's {@code set_gradient_compression}); MXNet allows it for
+   * {@code device} stores, not {@code local}. Residuals start at zero whenever it changes.
+   *
+   * @throws IllegalArgumentException naming a bad parameter
+   * @throws UnsupportedOperationException for a store whose type does not contain "device"
+   */
+  @Override
+  public synchronized void setGradientCompression(Map<String, String> params) {
+    requireOpen();
+    GradientCompression gc = GradientCompression.parse(params);
+    if (!type.toLowerCase(Locale.ROOT).contains("device")) {
+      throw new UnsupportedOperationException("gradient compression is not supported for"
+          + " kvstore type '" + type + "' (MXNet compresses for device and dist stores only)");
+    }
+    for (Entry e : entries.values()) {
+      if (e.merge != null) {
+        e.merge.waitToWrite(); // no compressed push of the old setting still uses a residual
+      }
+    }
+    residuals.clear();
+    compression = gc;
   }
 
   @Override
@@ -104,6 +175,7 @@ final class LocalKVStore implements KVStore {
   public synchronized void close() {
     closed = true;
     entries.clear();
+    residuals.clear();
   }
 
   private Entry require(String key) {

@@ -15,8 +15,10 @@ final class Protocol {
   /** "KVKN" read as a little-endian int: the first field of CHALLENGE and AUTH. */
   static final int MAGIC = 0x4E4B564B;
 
-  /** 2: HEARTBEAT, FATAL kind 2, one connection per rank, per-type frame limits. */
-  static final int VERSION = 2;
+  /**
+   * 3: PUSH_2BIT (2: HEARTBEAT, FATAL kind 2, one connection per rank, per-type frame limits).
+   */
+  static final int VERSION = 3;
   static final int NONCE_BYTES = 32;
   static final int MAC_BYTES = 32;
 
@@ -42,6 +44,8 @@ final class Protocol {
   static final byte MESSAGE = 0x16;
   static final byte BYE = 0x17;
   static final byte HEARTBEAT = 0x18;
+  /** A push of MXNet's 2-bit codes (formats.md §5.4), answered as PUSH. */
+  static final byte PUSH_2BIT = 0x19;
 
   // replies (server -> client), each followed by the request id they answer
   static final byte OK = (byte) 0x80;
@@ -77,6 +81,7 @@ final class Protocol {
       case MESSAGE: return "MESSAGE";
       case BYE: return "BYE";
       case HEARTBEAT: return "HEARTBEAT";
+      case PUSH_2BIT: return "PUSH_2BIT";
       case OK: return "OK";
       case VALUE: return "VALUE";
       case ERROR: return "ERROR";

@@ -28,9 +28,18 @@ sealed interface Request {
     }
   }
 
-  /** PUSH or, with {@code pull}, PUSHPULL. */
-  record Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull)
-      implements Request {
+  /**
+   * PUSH, PUSHPULL ({@code pull}) or PUSH_2BIT: {@code data} holds float32 values, or with a
+   * {@code threshold > 0} MXNet's 2-bit codes of {@code shape}'s elements ({@link TwoBitCodec}).
+   */
+  record Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull,
+      float threshold) implements Request {
+
+    /** True if {@code data} holds 2-bit codes. */
+    boolean twoBit() {
+      return threshold > 0;
+    }
+
     @Override
     public void release() {
       data.release();
@@ -81,7 +90,23 @@ sealed interface Request {
         Shape shape = Protocol.readArrayHeader(frame, name);
         int n = Protocol.requireData(frame, shape, name);
         return new Push(conn, id, key, shape, frame.readRetainedSlice(n),
-            type == Protocol.PUSHPULL);
+            type == Protocol.PUSHPULL, 0f);
+      }
+      case Protocol.PUSH_2BIT: {
+        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
+        Protocol.require(frame, 4, name, "threshold");
+        float threshold = frame.readFloatLE();
+        if (!(threshold > 0) || !Float.isFinite(threshold)) {
+          throw new ProtocolException(
+              name + " frame: threshold " + threshold + " is not a finite number > 0");
+        }
+        Shape shape = Protocol.readArrayHeader(frame, name);
+        int n = TwoBitCodec.bytes(shape.intSize());
+        if (frame.readableBytes() != n) {
+          throw new ProtocolException(name + " frame: shape " + shape + " needs " + n
+              + " bytes of 2-bit codes but " + frame.readableBytes() + " remain in the frame");
+        }
+        return new Push(conn, id, key, shape, frame.readRetainedSlice(n), false, threshold);
       }
       case Protocol.PULL:
         return new Pull(conn, id, lastString(frame, name, "key", Protocol.MAX_KEY_BYTES));

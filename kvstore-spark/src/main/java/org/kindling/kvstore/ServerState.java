@@ -223,7 +223,7 @@ final class ServerState {
     if (r instanceof Request.Init) {
       return Protocol.INIT;
     } else if (r instanceof Request.Push p) {
-      return p.pull() ? Protocol.PUSHPULL : Protocol.PUSH;
+      return p.pull() ? Protocol.PUSHPULL : p.twoBit() ? Protocol.PUSH_2BIT : Protocol.PUSH;
     } else if (r instanceof Request.Pull) {
       return Protocol.PULL;
     } else if (r instanceof Request.SetOptimizer) {
@@ -317,7 +317,7 @@ final class ServerState {
   }
 
   private void push(Request.Push p) {
-    String what = p.pull() ? "PUSHPULL" : "PUSH";
+    String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
     Held held = new Held(p.conn(), p.id(), p.pull());
     traffic.pushed(p.key(), p.data().readableBytes());
@@ -330,12 +330,12 @@ final class ServerState {
       }
       // staleness: the updates applied since this worker last read the key
       traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
-      accumulate(ks, p.data(), true);
+      accumulate(ks, p, true);
       update(ks, List.of(held));
       return;
     }
     joinRound(ks.round, held);
-    accumulate(ks, p.data(), ks.round.isEmpty());
+    accumulate(ks, p, ks.round.isEmpty());
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
       update(ks, ks.round.take());
@@ -399,14 +399,21 @@ final class ServerState {
     round.fail(msg);
   }
 
-  /** merged = data (first push of a round) or merged += data. */
-  private static void accumulate(KeyState ks, ByteBuf data, boolean first) {
+  /**
+   * merged = pushed (first push of a round) or merged += pushed, where pushed is the float32
+   * data or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then merges).
+   */
+  private static void accumulate(KeyState ks, Request.Push p, boolean first) {
     if (ks.merged == null) {
       ks.merged = NDArray.zeros(ks.shape);
     }
     ks.merged.waitToWrite(); // the previous round's update may still read it
     FloatBuffer dst = ks.merged.floatBuffer();
-    FloatBuffer src = data.nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    if (p.twoBit()) {
+      TwoBitCodec.dequantize(p.data().nioBuffer(), dst, dst.limit(), p.threshold(), !first);
+      return;
+    }
+    FloatBuffer src = p.data().nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     if (first) {
       dst.put(src);
     } else {

@@ -5,7 +5,7 @@
  * ({@link org.kindling.kvstore.DistKVStore}, from {@link org.kindling.kvstore.KVStores#connect}).
  * This package knows sockets and arrays only, not Spark.
  *
- * <h2>Wire protocol (version 2)</h2>
+ * <h2>Wire protocol (version 3)</h2>
  *
  * <p>TCP; every integer and float is little-endian. A frame is
  *
@@ -22,7 +22,8 @@
  * FrameLimits}): frames that carry an array may be as large as the largest key registered so far
  * (by an INIT, with or without data) plus the largest header, capped by {@code
  * KVStoreServerConfig.maxFrameBytes}; MESSAGE and SET_OPTIMIZER up to {@code maxMessageBytes};
- * anything else a header. A frame over the limit, a truncated field, a size that disagrees with
+ * anything else a header; PUSH_2BIT a header, the threshold and 2 bits per element of the
+ * largest key in whole words. A frame over the limit, a truncated field, a size that disagrees with
  * the shape, or an unknown type is answered with FATAL and closes that connection only.
  *
  * <p>Connections still in the handshake are capped overall and per remote address; one over
@@ -59,6 +60,8 @@
  * MESSAGE       0x16  id:i64 text:str       (to the server's MessageListener)
  * BYE           0x17  id:i64                (the worker leaves on purpose)
  * HEARTBEAT     0x18  id:i64                (answered OK at once by the I/O thread)
+ * PUSH_2BIT     0x19  id:i64 key:str threshold:f32 array codes:u8[4*ceil(n/16)]
+ *                                           (MXNet's 2-bit codes; answered as PUSH)
  *
  * OK            0x80  id:i64
  * VALUE         0x81  id:i64 array data     (answers PULL and PUSHPULL)
@@ -71,7 +74,9 @@
  * the key's merge buffer, later ones add; when all W ranks have pushed the optimizer updates the
  * value from the sum, or the sum is assigned; then all held pushes are answered. In async mode
  * each push is applied at once and an optimizer is required. PULL answers the stored value at
- * once. BARRIER takes one request per rank, is released when all W are in, and can be reused.
+ * once. PUSH_2BIT is a PUSH whose values the server first dequantizes ({@code TwoBitCodec}):
+ * {@code +threshold} for code 11, {@code -threshold} for 10, else 0. BARRIER takes one request
+ * per rank, is released when all W are in, and can be reused.
  *
  * <p>Faults (decision 0023). When a rank's connection closes, pushes held in a sync round and
  * barrier waiters fail with an ERROR naming the rank, and new ones fail at once until that rank

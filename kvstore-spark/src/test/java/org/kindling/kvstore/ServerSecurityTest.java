@@ -168,6 +168,36 @@ class ServerSecurityTest {
     assertWorkerStillServed();
   }
 
+  /** A PUSH_2BIT frame for key w (3 elements: one word of codes) with the given fields. */
+  private static ByteBuf push2bit(float threshold, int codeBytes) {
+    ByteBuf push = Unpooled.buffer();
+    push.writeByte(Protocol.PUSH_2BIT);
+    push.writeLongLE(1);
+    Protocol.writeString(push, "w");
+    push.writeFloatLE(threshold);
+    Protocol.writeArrayHeader(push, Shape.of(3));
+    push.writeZero(codeBytes);
+    return push;
+  }
+
+  @Test
+  void malformedTwoBitPushesCloseOnlyTheirConnection() throws Exception {
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 1, 2);
+      raw.writeFrame(push2bit(0.5f, 3)); // 3 elements need a whole word
+      assertThat(raw.readFatal()).contains("PUSH_2BIT frame: shape (3,) needs 4 bytes of 2-bit"
+          + " codes but 3 remain");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    try (RawClient raw = new RawClient(server.port())) {
+      raw.authenticate(SECRET, 1, 2);
+      raw.writeFrame(push2bit(Float.NaN, 4));
+      assertThat(raw.readFatal()).contains("threshold NaN is not a finite number > 0");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+    assertWorkerStillServed();
+  }
+
   /** What a fake server does with the one connection it accepts. */
   @FunctionalInterface
   private interface FakeServer {

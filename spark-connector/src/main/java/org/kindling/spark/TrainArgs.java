@@ -79,6 +79,12 @@ public final class TrainArgs {
         + " dist_device_sync (the tasks of an executor sum first, one of them talks to the"
         + " driver), dist_async (each push applied on arrival) or local (a single task)",
         TrainConfig.Builder::kvstore);
+    add("--gc-type", "TYPE", "gradient compression of the pushes, MXNet's: 2bit (each value"
+        + " sent as +-threshold or 0 in 2 bits, the rest kept for the next push) or none (the"
+        + " default; also " + GradientCompressionConf.TYPE + " in the Spark conf; needs a dist"
+        + " --kvstore)", TrainConfig.Builder::gcType);
+    add("--gc-threshold", "X", "threshold of 2bit compression (default 0.5; also "
+        + GradientCompressionConf.THRESHOLD + ")", TrainConfig.Builder::gcThreshold);
     addLong("--seed", "N", "seed for parameter initialization (default 42)",
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.kindling.symbol.init.Initializers;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.init.WeightInitializer;
 import org.kindling.symbol.metric.EvalMetric;
 import org.kindling.symbol.metric.Metrics;
@@ -54,6 +55,7 @@ public final class TrainConfig implements Serializable {
   private final String modelPrefix;
   private final boolean overwrite;
   private final KVStoreKind kvstore;
+  private final GradientCompression gradientCompression;
   private final long seed;
   private final int dispBatches;
   private final float scale;
@@ -80,6 +82,7 @@ public final class TrainConfig implements Serializable {
     this.modelPrefix = b.modelPrefix;
     this.overwrite = b.overwrite;
     this.kvstore = kvstore;
+    this.gradientCompression = b.gradientCompression;
     this.seed = b.seed;
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
@@ -128,6 +131,7 @@ public final class TrainConfig implements Serializable {
     b.modelPrefix = modelPrefix;
     b.overwrite = overwrite;
     b.kvstore = kvstore;
+    b.gradientCompression = gradientCompression;
     b.seed = seed;
     b.dispBatches = dispBatches;
     b.scale = scale;
@@ -137,6 +141,15 @@ public final class TrainConfig implements Serializable {
     b.accel = accel;
     b.threads = threads;
     return b;
+  }
+
+  /**
+   * The gradient compression of the pushes ({@code --gc-type}, {@code --gc-threshold}), or null
+   * if not given here: then {@link TrainJob} takes it from the Spark conf ({@link
+   * GradientCompressionConf}), else none.
+   */
+  public GradientCompression gradientCompression() {
+    return gradientCompression;
   }
 
   /** Training data: one or more {@code .rec} URIs separated by {@code ;}. */
@@ -311,8 +324,11 @@ public final class TrainConfig implements Serializable {
         .append(", optimizer=").append(optimizer)
         .append(", initializer=").append(initializer)
         .append(", metrics=").append(metrics)
-        .append(", kvstore=").append(kvstore)
-        .append(", seed=").append(seed);
+        .append(", kvstore=").append(kvstore);
+    if (gradientCompression != null) {
+      s.append(", gradientCompression=").append(gradientCompression);
+    }
+    s.append(", seed=").append(seed);
     if (modelPrefix != null) {
       s.append(", modelPrefix=").append(modelPrefix).append(overwrite ? " (overwrite)" : "");
     }
@@ -343,6 +359,9 @@ public final class TrainConfig implements Serializable {
     private String modelPrefix;
     private boolean overwrite;
     private KVStoreKind kvstore = KVStoreKind.DIST_SYNC;
+    private GradientCompression gradientCompression;
+    private String gcType;
+    private String gcThreshold;
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;
@@ -496,6 +515,29 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
+    /** Gradient compression type by MXNet's name, {@code 2bit} or {@code none} ({@code --gc-type}). */
+    public Builder gcType(String v) {
+      gcType = v;
+      return this;
+    }
+
+    /** Threshold of 2-bit gradient compression ({@code --gc-threshold}; default 0.5). */
+    public Builder gcThreshold(String v) {
+      gcThreshold = v;
+      return this;
+    }
+
+    /**
+     * Gradient compression of the pushes; null (the default) leaves it to the Spark conf
+     * ({@link GradientCompressionConf}), else off.
+     */
+    public Builder gradientCompression(GradientCompression v) {
+      gradientCompression = v;
+      gcType = null;
+      gcThreshold = null;
+      return this;
+    }
+
     /** Initialization seed ({@code --seed}). */
     public Builder seed(long v) {
       seed = v;
@@ -591,6 +633,15 @@ public final class TrainConfig implements Serializable {
       }
       CpuAccelConf.entries(accel, "--accel", threads, "--threads"); // reads both, or fails
       require(kvstore != null, "--kvstore must be set");
+      if (gcType != null || gcThreshold != null) {
+        gradientCompression = GradientCompressionConf.parse(gcType, "--gc-type", gcThreshold,
+            "--gc-threshold");
+      }
+      require(gradientCompression == null || !gradientCompression.enabled()
+          || kvstore.distributed(), "--gc-type " + (gradientCompression == null ? ""
+          : gradientCompression.type().mxName()) + " compresses the pushes to the driver's"
+          + " parameter server: use a dist --kvstore (MXNet compresses for device and dist"
+          + " stores only), not local");
       require(kvstore.distributed() || numWorkers == 1,
           "--kvstore local trains in a single task: use --num-workers 1 (got " + numWorkers
               + ") or --kvstore dist_sync");

@@ -24,6 +24,7 @@ import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.SyncMode;
 import org.kindling.kvstore.TaskMessage;
 import org.kindling.kvstore.TrafficSnapshot;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.module.CheckpointParams;
 import org.kindling.tensor.NDArray;
@@ -152,6 +153,12 @@ public final class TrainJob {
   public static TrainResult run(SparkSession spark, TrainConfig config,
       Consumer<String> progress) {
     KindlingConf.apply(spark.sparkContext().getConf());
+    GradientCompression gc = GradientCompressionConf.resolve(config,
+        spark.sparkContext().getConf());
+    if (gc.enabled() && config.gradientCompression() == null) {
+      // from the Spark conf: the tasks read it from their copy of the config
+      config = config.toBuilder().gradientCompression(gc).build();
+    }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     CheckpointDirectory.Resume resume;
@@ -175,7 +182,8 @@ public final class TrainJob {
             config.inputShape()), config.data(), config.image(), config.numWorkers(),
         config.batchSize(),
         config.beginEpoch() + 1, config.epochs(),
-        resume == null ? "" : " (from " + resume.paramsFile() + ")", config.kvstore(),
+        resume == null ? "" : " (from " + resume.paramsFile() + ")",
+        config.kvstore() + (gc.enabled() ? " with " + gc + " gradient compression" : ""),
         config.optimizer(), config.initializer(), config.metrics()));
     if (!symbol.listAuxiliaryStates().isEmpty() && config.distributed()) {
       progress.accept("kindling: the network has auxiliary states (BatchNorm's moving"

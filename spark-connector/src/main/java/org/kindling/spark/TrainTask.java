@@ -15,6 +15,7 @@ import org.kindling.kvstore.DistKVStore;
 import org.kindling.kvstore.GroupKVStore;
 import org.kindling.kvstore.KVStores;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.metric.CompositeEvalMetric;
 import org.kindling.symbol.metric.EvalMetric;
@@ -120,6 +121,10 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
               : List.of())) {
         module.bind(data.provideData(), data.provideLabel(), true);
         initParams(module, symbol, conf);
+        GradientCompression gc = config.gradientCompression();
+        if (gc != null && gc.enabled()) {
+          kv.setGradientCompression(gc.params()); // before the first push, as MXNet's Module
+        }
         module.initOptimizer(kv, config.optimizer());
         if (resume != null && resume.statesFile() != null && !config.distributed()) {
           module.loadOptimizerStates(readStates(conf));

@@ -123,6 +123,28 @@ class TrainJobTest {
     assertThat(grouped.kvTraffic().pulledBytes() * 2).isEqualTo(flat.kvTraffic().pulledBytes());
   }
 
+  @Test
+  void twoBitCompressionOfALevelOneGroupPushesASixteenthAndStillLearns() {
+    TrainResult flat = TrainJob.run(spark, config().numWorkers(2).epochs(1).momentum(0)
+        .kvstore("dist_device_sync").build(), l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult compressed = TrainJob.run(spark, config().numWorkers(2).epochs(1).momentum(0)
+        .kvstore("dist_device_sync").gcType("2bit").gcThreshold("0.5").build(), lines::add);
+
+    assertThat(lines).anyMatch(l -> l.contains("dist_device_sync with 2bit(threshold=0.5)"
+        + " gradient compression"));
+    // per key 4*ceil(n/16) bytes instead of 4n: a sixteenth, more for the 4-element bias
+    flat.kvTraffic().perKey().forEach((key, bytes) -> {
+      long c = compressed.kvTraffic().perKey().get(key).pushed();
+      assertThat(16 * c).as(key).isGreaterThanOrEqualTo(bytes.pushed());
+      assertThat(compressed.kvTraffic().perKey().get(key).pulled()).as("pulls stay float32")
+          .isEqualTo(bytes.pulled());
+    });
+    double ratio = (double) flat.kvTraffic().pushedBytes() / compressed.kvTraffic().pushedBytes();
+    assertThat(ratio).isBetween(15.5, 16.0);
+    assertThat(compressed.last().valAccuracy()).as("chance is 1/" + CLASSES).isGreaterThan(0.5);
+  }
+
   /** A small conv-BatchNorm network on 1x8x8 images, saved as a symbol file. */
   private static String convBnSymbol() throws IOException {
     Layers nn = new Layers();

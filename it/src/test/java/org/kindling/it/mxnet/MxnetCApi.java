@@ -184,6 +184,23 @@ interface MxnetCApi extends Library {
 
   int MXSymbolFree(Pointer symbol);
 
+  // ------------------------------------------------------------------ KVStore
+
+  int MXKVStoreCreate(String type, PointerByReference out);
+
+  int MXKVStoreFree(Pointer handle);
+
+  /** {@code compression_params} as key/value strings ({@code type}, {@code threshold}). */
+  int MXKVStoreSetGradientCompression(Pointer handle, int numParams, String[] keys,
+      String[] vals);
+
+  int MXKVStoreInitEx(Pointer handle, int num, String[] keys, Pointer[] vals);
+
+  /** {@code keys[i]} with {@code vals[i]}: a key given twice pushes two arrays of it. */
+  int MXKVStorePushEx(Pointer handle, int num, String[] keys, Pointer[] vals, int priority);
+
+  int MXKVStorePullEx(Pointer handle, int num, String[] keys, Pointer[] vals, int priority);
+
   // ------------------------------------------------------------------ predictor
 
   int MXPredCreatePartialOut(String symbolJson, byte[] paramBytes, int paramSize, int devType,

@@ -1,6 +1,7 @@
 package org.kindling.symbol.kvstore;
 
 import java.util.List;
+import java.util.Map;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
 
@@ -65,6 +66,21 @@ public interface KVStore extends AutoCloseable {
    * rank 0's call takes effect; every worker may call it).
    */
   void setOptimizer(Optimizer optimizer);
+
+  /**
+   * Compresses later pushes as MXNet's {@code set_gradient_compression(compression_params)}
+   * ({@link GradientCompression#parse}: {@code type} {@code 2bit} or {@code none}, {@code
+   * threshold}). MXNet allows it for {@code device} and {@code dist} stores only; every worker
+   * calls it. Pulls and {@link #init} values stay float32.
+   *
+   * @throws IllegalArgumentException naming a bad parameter
+   * @throws UnsupportedOperationException for a store type without compression (this default)
+   */
+  default void setGradientCompression(Map<String, String> params) {
+    GradientCompression.parse(params);
+    throw new UnsupportedOperationException("gradient compression is not supported for kvstore"
+        + " type '" + type() + "' (MXNet compresses for device and dist stores only)");
+  }
 
   /** Blocks until every worker has reached the barrier (no-op for local stores). */
   void barrier();
