@@ -61,8 +61,6 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   /** Streaming: the open request and the file offset of its next byte (the reader thread's). */
   private InputStream range;
   private long rangePos;
-  /** Nanoseconds the consumer spent waiting for chunks (reads on its thread included). */
-  private long waitNanos;
 
   /** The chunk being consumed: buffer holds file bytes [chunkStart, chunkStart + chunkLength). */
   private byte[] chunk;
@@ -152,15 +150,6 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     return ByteBuffer.wrap(chunk, at, n).slice();
   }
 
-  /**
-   * Nanoseconds the consumer has waited for chunks since the stream was opened: for reader
-   * threads, or for its own reads past the ahead limit. With read-ahead that hides a store's
-   * latency this stays near zero however slow each request is.
-   */
-  public long waitNanos() {
-    return waitNanos;
-  }
-
   @Override
   public int available() {
     return chunk == null ? 0 : (int) Math.max(0, chunkStart + chunkLength - pos);
@@ -172,7 +161,6 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     }
     retire();
     request();
-    long t0 = System.nanoTime();
     if (queue.isEmpty()) {
       // At or past the ahead limit: one chunk, read here on the consumer's thread.
       Pending p = newPending();
@@ -181,8 +169,6 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
       } catch (IOException e) {
         freeBuffers.push(p.buffer);
         throw fail(e);
-      } finally {
-        waitNanos += System.nanoTime() - t0;
       }
       take(p);
       return;
@@ -190,7 +176,6 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     Pending head = queue.poll();
     try {
       head.future.get();
-      waitNanos += System.nanoTime() - t0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       queue.addFirst(head);
