@@ -137,7 +137,8 @@ public final class IoBench {
         + ", queue " + o.queueChunks();
   }
 
-  private static void compare(String store, RawRead raw, String uri, List<Variant> variants)
+  /** Prints the raw row and one row per variant; returns the best raw read. */
+  private static ReadRate compare(String store, RawRead raw, String uri, List<Variant> variants)
       throws IOException {
     ReadRate bestRaw = null;
     ReadRate[] best = new ReadRate[variants.size()];
@@ -162,6 +163,7 @@ public final class IoBench {
           best[i].megabytesPerSecond() / bestRaw.megabytesPerSecond(),
           best[i].cpuSecondsPerGigabyte());
     }
+    return bestRaw;
   }
 
   /** Reads {@code in} to its end in 4 MiB reads; closes it. */
@@ -239,9 +241,29 @@ public final class IoBench {
       conf.setBoolean(S3Settings.PATH_STYLE_KEY, true);
       conf.set(S3Settings.ACCESS_KEY_KEY, ACCESS);
       conf.set(S3Settings.SECRET_KEY_KEY, SECRET);
-      compare("S3 (s3proxy, transient store)", () -> rawRead(client.getObject(
+      String store = "S3 (s3proxy, transient store)";
+      ReadRate raw = compare(store, () -> rawRead(client.getObject(
           b -> b.bucket("bench").key("data.rec"))), "s3://bench/data.rec",
           variants(conf, true));
+      // The server's cost per request, without Kindling: the SDK's ranged GETs, one at a time.
+      long size = Files.size(rec);
+      ReadRate ranged = null;
+      for (int p = 0; p <= PASSES; p++) {
+        ReadRate.Clock clock = ReadRate.start();
+        byte[] buf = new byte[RAW_BUFFER];
+        for (long at = 0; at < size; at += RAW_BUFFER) {
+          String range = "bytes=" + at + "-" + (Math.min(size, at + RAW_BUFFER) - 1);
+          try (InputStream in = client.getObject(
+              b -> b.bucket("bench").key("data.rec").range(range))) {
+            in.readNBytes(buf, 0, buf.length);
+          }
+        }
+        ReadRate r = clock.stop(0, size);
+        ranged = p == 0 ? null : r.best(ranged);
+      }
+      System.out.printf(Locale.ROOT, "| %s | SDK ranged GETs of 4 MiB, one at a time (no"
+          + " Kindling) | - | %.0f | %.2f | %.2f |%n", store, ranged.megabytesPerSecond(),
+          ranged.megabytesPerSecond() / raw.megabytesPerSecond(), ranged.cpuSecondsPerGigabyte());
     } finally {
       proxy.afterEach();
     }

@@ -36,13 +36,17 @@ import org.kindling.tensor.engine.Engines;
  * training thread waited for records ({@link PrefetchingRecordSource#waitNanos()}): the delay is a
  * sleep on reader threads, costing no CPU, so the only way it can lengthen a step is by making the
  * training thread wait for data; the extra wait per step with the delay, over the step time, is an
- * upper bound on the share of the step the latency costs.
+ * upper bound on the share of the step the latency costs. On a machine loaded by other work the
+ * reader threads also wait for a core after each delay, which the delay-free run does not show; the
+ * same reading stack under a consumer that spends {@value #SLEEPING_STEP_MS} ms per batch without
+ * using a core (a sleep) separates what the prefetch design hides from that contention.
  */
 final class LenetLatency {
   private static final int BATCH = 64;
   private static final int RECORDS = 5120;
   private static final int ROUNDS = 5;
   private static final int WARMUP_STEPS = 5;
+  private static final int SLEEPING_STEP_MS = 50;
 
   private LenetLatency() {}
 
@@ -56,15 +60,19 @@ final class LenetLatency {
         + " alternating without/with 50 ms per ranged read, %d rounds; median (min-max) over the"
         + " rounds. \"wait\" is the time per step the training thread waited for records; the"
         + " last column, (wait with delay - wait without) / step time without, bounds the share"
-        + " of the step the latency costs:%n%n", BATCH, RECORDS, Files.size(rec) / 1048576.0,
-        RECORDS / BATCH, steps, WARMUP_STEPS, ROUNDS);
+        + " of the step the latency costs. The last two columns: the same reading under a"
+        + " consumer that sleeps %d ms per batch (no CPU), wait ms/step without and with the"
+        + " delay:%n%n", BATCH, RECORDS, Files.size(rec) / 1048576.0,
+        RECORDS / BATCH, steps, WARMUP_STEPS, ROUNDS, SLEEPING_STEP_MS);
     System.out.println("| prefetch (chunk, reader threads, queue chunks) | requests per pass |"
         + " ms/step, no delay | ms/step, 50 ms per request | with / without | wait ms/step,"
-        + " no delay | wait ms/step, delay | latency's share of the step |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        + " no delay | wait ms/step, delay | latency's share of the step | sleeping consumer:"
+        + " wait, no delay | wait, delay |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (ReadOptions o : List.of(new ReadOptions(ReadOptions.DEFAULT_CHUNK_BYTES,
             ReadOptions.DEFAULT_THREADS, ReadOptions.DEFAULT_QUEUE_CHUNKS),
-        new ReadOptions(64 << 10, 2, 4), new ReadOptions(16 << 10, 4, 8))) {
+        new ReadOptions(64 << 10, 2, 4), new ReadOptions(64 << 10, 4, 8),
+        new ReadOptions(16 << 10, 4, 8))) {
       double[] wallPlain = new double[ROUNDS];
       double[] wallDelayed = new double[ROUNDS];
       double[] waitPlain = new double[ROUNDS];
@@ -79,21 +87,57 @@ final class LenetLatency {
       }
       double a = median(wallPlain);
       double b = median(wallDelayed);
-      System.out.printf(Locale.ROOT, "| %d KiB, %d, %d | %d | %s | %s | %.3f | %s | %s | %.1f%% |%n",
+      System.out.printf(Locale.ROOT, "| %d KiB, %d, %d | %d | %s | %s | %.3f | %s | %s | %.1f%% |"
+              + " %.2f | %.2f |%n",
           o.chunkBytes() >> 10, o.threads(), o.queueChunks(),
           (Files.size(rec) + o.chunkBytes() - 1) / o.chunkBytes(), spread(wallPlain),
           spread(wallDelayed), b / a, spread(waitPlain), spread(waitDelayed),
-          100 * (median(waitDelayed) - median(waitPlain)) / a);
+          100 * (median(waitDelayed) - median(waitPlain)) / a,
+          sleepingWaitMs(rec.toUri().toString(), o, steps),
+          sleepingWaitMs("delayed://" + rec.toUri().getPath(), o, steps));
     }
   }
 
-  private static Run steps(String uri, ReadOptions o, int steps) throws IOException {
+  /**
+   * Wait per step of a consumer that takes a batch's records and then sleeps {@value
+   * #SLEEPING_STEP_MS} ms, after the same warm-up as the training runs.
+   */
+  private static double sleepingWaitMs(String uri, ReadOptions o, int steps)
+      throws IOException {
+    try (PrefetchingRecordSource records = new PrefetchingRecordSource(
+        RecordIOSplit.open(uri, conf(o)).openPart(0, 1))) {
+      long wait0 = 0;
+      for (int s = 0; s < WARMUP_STEPS + steps; s++) {
+        if (s == WARMUP_STEPS) {
+          wait0 = records.waitNanos();
+        }
+        for (int i = 0; i < BATCH; i++) {
+          if (records.next() == null) {
+            records.reset();
+          }
+        }
+        try {
+          Thread.sleep(SLEEPING_STEP_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted");
+        }
+      }
+      return (records.waitNanos() - wait0) / 1e6 / steps;
+    }
+  }
+
+  private static Configuration conf(ReadOptions o) {
     Configuration conf = new Configuration();
     conf.set("fs.delayed.impl", DelayedFileSystem.class.getName());
     conf.setInt(ReadOptions.CHUNK_BYTES_KEY, o.chunkBytes());
     conf.setInt(ReadOptions.THREADS_KEY, o.threads());
     conf.setInt(ReadOptions.QUEUE_CHUNKS_KEY, o.queueChunks());
-    RecordIOSplit split = RecordIOSplit.open(uri, conf);
+    return conf;
+  }
+
+  private static Run steps(String uri, ReadOptions o, int steps) throws IOException {
+    RecordIOSplit split = RecordIOSplit.open(uri, conf(o));
     PrefetchingRecordSource records = new PrefetchingRecordSource(split.openPart(0, 1));
     try (DataIter data = RawImageRecordIter.builder(records, Shape.of(1, 28, 28), BATCH)
             .scale(1f / 255).build();
