@@ -50,7 +50,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class IoBench {
   private static final int RAW_BUFFER = 4 << 20;
-  private static final int PASSES = 3;
+  private static final int PASSES = 5;
+  /**
+   * Reads of the file per local measurement: one read from the page cache takes tens of
+   * milliseconds, shorter than the scheduling noise of a loaded machine.
+   */
+  private static final int LOCAL_REPEAT = 8;
   private static final String ACCESS = "bench-access";
   private static final String SECRET = "bench-secret";
 
@@ -76,15 +81,16 @@ public final class IoBench {
     System.out.println("- read options: " + ReadOptions.fromConf(readConf()));
     System.out.println();
     System.out.println("Best of " + PASSES + " passes after a warm-up pass; every pass reads"
-        + " raw, then each RecordIO variant; CPU is the process's CPU time per GB read (servers"
-        + " in this JVM included), a cost measure less sensitive to the machine's load than MB/s.");
+        + " raw, then each RecordIO variant (local file: each measurement reads the file "
+        + LOCAL_REPEAT + " times); CPU is the process's CPU time per GB read (servers in this JVM"
+        + " included), a cost measure less sensitive to the machine's load than MB/s.");
     System.out.println();
     System.out.println("| store | read | records/s | MB/s | RecordIO / raw | CPU s/GB |");
     System.out.println("|---|---|---:|---:|---:|---:|");
     Configuration local = readConf();
     compare("local file", () -> rawRead(FileSystem.getLocal(local).open(
             new org.apache.hadoop.fs.Path(rec.toUri()))),
-        rec.toUri().toString(), variants(local, false));
+        rec.toUri().toString(), variants(local, false), LOCAL_REPEAT);
     hdfs(dir, rec);
     s3(rec);
     if (steps > 0) {
@@ -138,15 +144,20 @@ public final class IoBench {
   }
 
   /** Prints the raw row and one row per variant; returns the best raw read. */
-  private static ReadRate compare(String store, RawRead raw, String uri, List<Variant> variants)
-      throws IOException {
+  private static ReadRate compare(String store, RawRead raw, String uri, List<Variant> variants,
+      int repeat) throws IOException {
     ReadRate bestRaw = null;
     ReadRate[] best = new ReadRate[variants.size()];
     for (int p = 0; p <= PASSES; p++) {
-      ReadRate r = raw.run();
+      ReadRate r = null;
+      for (int k = 0; k < repeat; k++) {
+        r = raw.run().plus(r);
+      }
       ReadRate[] got = new ReadRate[variants.size()];
       for (int i = 0; i < variants.size(); i++) {
-        got[i] = recordRead(uri, variants.get(i));
+        for (int k = 0; k < repeat; k++) {
+          got[i] = recordRead(uri, variants.get(i)).plus(got[i]);
+        }
       }
       if (p > 0) {
         bestRaw = r.best(bestRaw);
@@ -214,7 +225,7 @@ public final class IoBench {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
       String uri = fs.getUri() + "/data.rec";
       compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
-          variants(conf, false));
+          variants(conf, false), 1);
     } finally {
       cluster.shutdown();
     }
@@ -244,7 +255,7 @@ public final class IoBench {
       String store = "S3 (s3proxy, transient store)";
       ReadRate raw = compare(store, () -> rawRead(client.getObject(
           b -> b.bucket("bench").key("data.rec"))), "s3://bench/data.rec",
-          variants(conf, true));
+          variants(conf, true), 1);
       // The server's cost per request, without Kindling: the SDK's ranged GETs, one at a time.
       long size = Files.size(rec);
       ReadRate ranged = null;

@@ -35,11 +35,13 @@ import org.kindling.tensor.engine.Engines;
  * spread is larger than the 5% being tested. The decidable figure is the time per step the
  * training thread waited for records ({@link PrefetchingRecordSource#waitNanos()}): the delay is a
  * sleep on reader threads, costing no CPU, so the only way it can lengthen a step is by making the
- * training thread wait for data; the extra wait per step with the delay, over the step time, is an
- * upper bound on the share of the step the latency costs. On a machine loaded by other work the
- * reader threads also wait for a core after each delay, which the delay-free run does not show; the
- * same reading stack under a consumer that spends {@value #SLEEPING_STEP_MS} ms per batch without
- * using a core (a sleep) separates what the prefetch design hides from that contention.
+ * training thread wait for data. Each step waits for the engine before the next batch is asked
+ * for (as a task's per-step metric update does), so that wait adds to the step: the extra wait per
+ * step with the delay, over the step time, is the share of the step the latency costs. On a
+ * machine loaded by other work the reader threads also wait for a core after each delay, which
+ * the delay-free run does not show; the same reading stack under a consumer that spends {@value
+ * #SLEEPING_STEP_MS} ms per batch without using a core (a sleep) separates what the prefetch
+ * design hides from that contention.
  */
 final class LenetLatency {
   private static final int BATCH = 64;
@@ -59,8 +61,9 @@ final class LenetLatency {
         + " (%.1f MB; a pass is %d steps), %d steps per run after %d warm-up steps, runs"
         + " alternating without/with 50 ms per ranged read, %d rounds; median (min-max) over the"
         + " rounds. \"wait\" is the time per step the training thread waited for records; the"
-        + " last column, (wait with delay - wait without) / step time without, bounds the share"
-        + " of the step the latency costs. The last two columns: the same reading under a"
+        + " column \"latency's share\", (wait with delay - wait without) / step time without, is"
+        + " the share of the step the latency costs (each step waits for the engine before the"
+        + " next batch is asked for). The last two columns: the same reading under a"
         + " consumer that sleeps %d ms per batch (no CPU), wait ms/step without and with the"
         + " delay:%n%n", BATCH, RECORDS, Files.size(rec) / 1048576.0,
         RECORDS / BATCH, steps, WARMUP_STEPS, ROUNDS, SLEEPING_STEP_MS);
@@ -167,6 +170,10 @@ final class LenetLatency {
       try (DataBatch batch = next) {
         module.forwardBackward(batch);
         module.update();
+        // Each step ends as a training task's does when its metric reads the outputs: the next
+        // batch is asked for only then, so any wait for it adds to the step instead of hiding
+        // behind the engine's asynchronous work.
+        Engines.get().waitAll();
       }
     }
   }

@@ -23,6 +23,12 @@ record ReadRate(long records, long bytes, double seconds, double cpuSeconds) {
     return cpuSeconds / (bytes / 1e9);
   }
 
+  /** This and {@code other} (null: nothing) as one measurement of both reads. */
+  ReadRate plus(ReadRate other) {
+    return other == null ? this : new ReadRate(records + other.records, bytes + other.bytes,
+        seconds + other.seconds, cpuSeconds + other.cpuSeconds);
+  }
+
   /** The faster of two measurements of the same work. */
   ReadRate best(ReadRate other) {
     return other == null || seconds <= other.seconds ? this : other;

@@ -12,7 +12,8 @@ import java.util.Map;
  * <p>Buffers come in power-of-two sizes from 64 KiB up, so a small file's buffer (its exact size)
  * and a chunk of the configured size share buckets. At most {@link #MAX_IDLE_BYTES} bytes wait
  * idle in the pool; a buffer given back beyond that is left to the garbage collector. A pooled
- * buffer's contents are stale bytes of an earlier read: users overwrite what they read. Thread-safe.
+ * buffer's contents are stale bytes of an earlier read: users overwrite what they read.
+ * Thread-safe.
  */
 final class ChunkPool {
   /** Idle bytes kept for reuse: six 16 MiB chunks (one S3 stream) fit, with room to spare. */

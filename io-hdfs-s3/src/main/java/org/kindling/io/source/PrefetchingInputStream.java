@@ -128,8 +128,8 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   /**
    * Up to {@code max} of the next bytes, not copied: a view of the chunk that holds them, not to
    * be modified (fewer than {@code max} where the chunk ends; empty only at the end of the file),
-   * with the position moved past them. The view stays valid until the stream moves on from the chunk after
-   * its own (by windows, reads or a seek); then its buffer is recycled.
+   * with the position moved past them. The view stays valid until the stream moves on from the
+   * chunk after its own (by windows, reads or a seek); then its buffer is recycled.
    *
    * @param max the most bytes wanted, at least 1
    */
@@ -223,7 +223,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
 
   /** A reader thread's read of one chunk: from the open request when streaming, else ranged. */
   private void readChunk(Pending p, long rangeEnd) throws IOException {
-    IOException streamFailure = null;
+    Exception streamFailure = null;
     if (streaming) {
       try {
         if (range == null || rangePos != p.start) {
@@ -236,8 +236,8 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
         if (n == p.length) {
           return;
         }
-      } catch (IOException e) {
-        streamFailure = e;
+      } catch (IOException | RuntimeException e) {
+        streamFailure = e; // an SDK client may also fail a body read with an unchecked exception
       }
       // A dropped or short request: this chunk by a ranged read, which retries a transient
       // failure and names the file and offset of a permanent one; the next chunk reopens.

@@ -16,9 +16,9 @@ import org.apache.hadoop.conf.Configuration;
  * @param threads reader threads per stream, at least 1
  * @param queueChunks chunks read ahead, at least 1
  * @param sequential whether a source that offers one sequential request ({@link
- *     ByteSource#openRange}: S3) is read through it, chunk after chunk on one reader thread,
- *     instead of by parallel ranged reads (docs/decisions/0026: on s3proxy each ranged GET
- *     has a fixed cost that parallel GETs on 2 cores do not hide)
+ *     ByteSource#opensRanges()}: S3) is read through it, chunk after chunk on one reader thread,
+ *     instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy reads and
+ *     one GET per part": each ranged GET has a fixed cost at the server)
  */
 public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean sequential) {
   public static final String CHUNK_BYTES_KEY = "kindling.io.read.chunk.bytes";
