@@ -5,8 +5,9 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * How a {@link PrefetchingInputStream} reads: ranged reads of {@code chunkBytes}, issued by up to
  * {@code threads} reader threads, at most {@code queueChunks} of them done or in flight ahead of
- * the chunk being consumed. One open stream holds at most {@code (queueChunks + 1) * chunkBytes}
- * bytes of buffers, however fast or slow the store is.
+ * the chunk being consumed. One open stream holds at most {@code (queueChunks + 2) * chunkBytes}
+ * bytes of buffers (the queue, the chunk being consumed and the one before it), however fast or
+ * slow the store is.
  *
  * <p>Configuration keys: {@value #CHUNK_BYTES_KEY} (default 4 MiB), {@value #THREADS_KEY}
  * (default {@value #DEFAULT_THREADS}), {@value #QUEUE_CHUNKS_KEY} (default {@value
