@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -17,22 +16,12 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.kindling.bench.MachineInfo;
 import org.kindling.io.LocatedRecord;
-import org.kindling.io.image.ImageRecordHeader;
-import org.kindling.io.image.RawImageRecordIter;
+import org.kindling.io.RecordView;
 import org.kindling.io.recordio.RecordIOWriter;
 import org.kindling.io.source.ReadOptions;
 import org.kindling.io.source.S3Settings;
-import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
-import org.kindling.symbol.init.Xavier;
-import org.kindling.symbol.module.Module;
-import org.kindling.symbol.optimizer.SGD;
-import org.kindling.symbol.zoo.Zoo;
-import org.kindling.tensor.Shape;
-import org.kindling.tensor.data.DataBatch;
-import org.kindling.tensor.data.DataIter;
-import org.kindling.tensor.engine.Engines;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -46,16 +35,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * section:
  *
  * <ul>
- *   <li>records/s and MB/s of a {@link RecordIOSplit} part reader over one {@code .rec} of
- *       image-sized records (20-200 KB) from a local file, from HDFS (a MiniDFSCluster in this
- *       JVM) and from S3 (s3proxy in this JVM, the native {@code s3://} store), each next to a raw
- *       sequential read of the same bytes from the same store in the same run (Hadoop's stream;
- *       the AWS SDK's {@code GetObject}); passes alternate raw/RecordIO, best of 3 after a
- *       warm-up pass;
- *   <li>LeNet training steps (batch 64, the task's reading stack: part reader, {@link
- *       PrefetchingRecordSource}, {@link RawImageRecordIter}) on 28x28 raw records read from
- *       {@code file://} and from {@code delayed://} ({@link DelayedFileSystem}: 50 ms before every
- *       ranged read), runs alternating, for each of the prefetch settings given.
+ *   <li>records/s, MB/s and process CPU per GB of a {@link RecordIOSplit} part reader over one
+ *       {@code .rec} of image-sized records (20-200 KB) from a local file, from HDFS (a
+ *       MiniDFSCluster in this JVM) and from S3 (s3proxy in this JVM, the native {@code s3://}
+ *       store), each next to a raw sequential read of the same bytes from the same store in the
+ *       same run (Hadoop's stream; one AWS SDK {@code GetObject}), for several read variants
+ *       (records copied out or views; chunk sizes; on S3 one sequential GET or parallel ranged
+ *       GETs); best of 3 passes after a warm-up pass;
+ *   <li>{@link LenetLatency}: LeNet training steps with and without 50 ms per ranged read.
  * </ul>
  *
  * <p>usage: {@code IoBench [megabytes (default 128)] [lenet steps per run (default 60; 0: no
@@ -63,10 +50,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class IoBench {
   private static final int RAW_BUFFER = 4 << 20;
-  private static final int PASSES = 3;
-  private static final int LENET_BATCH = 64;
-  private static final int LENET_RECORDS = 5120;
-  private static final int LENET_ROUNDS = 3;
+  private static final int PASSES = 5;
+  /**
+   * Reads of the file per local measurement: one read from the page cache takes tens of
+   * milliseconds, shorter than the scheduling noise of a loaded machine.
+   */
+  private static final int LOCAL_REPEAT = 8;
   private static final String ACCESS = "bench-access";
   private static final String SECRET = "bench-secret";
 
@@ -91,17 +80,22 @@ public final class IoBench {
         Files.size(rec) / 1048576.0, countRecords(rec));
     System.out.println("- read options: " + ReadOptions.fromConf(readConf()));
     System.out.println();
-    System.out.println("| store | read | records/s | MB/s | RecordIO / raw |");
-    System.out.println("|---|---|---:|---:|---:|");
+    System.out.println("Best of " + PASSES + " passes after a warm-up pass; every pass reads"
+        + " raw, then each RecordIO variant (local file: each measurement reads the file "
+        + LOCAL_REPEAT + " times); CPU is the process's CPU time per GB read (servers in this JVM"
+        + " included), a cost measure less sensitive to the machine's load than MB/s.");
+    System.out.println();
+    System.out.println("| store | read | records/s | MB/s | RecordIO / raw | CPU s/GB |");
+    System.out.println("|---|---|---:|---:|---:|---:|");
     Configuration local = readConf();
     compare("local file", () -> rawRead(FileSystem.getLocal(local).open(
             new org.apache.hadoop.fs.Path(rec.toUri()))),
-        rec.toUri().toString(), local);
+        rec.toUri().toString(), variants(local, false), LOCAL_REPEAT);
     hdfs(dir, rec);
     s3(rec);
     if (steps > 0) {
       System.out.println();
-      latency(dir, steps);
+      LenetLatency.run(dir, steps);
     }
     System.out.println();
     System.out.println("- load average after: " + loadAverage());
@@ -112,49 +106,107 @@ public final class IoBench {
     ReadRate run() throws IOException;
   }
 
-  private static void compare(String store, RawRead raw, String uri, Configuration conf)
-      throws IOException {
-    ReadRate bestRaw = null;
-    ReadRate bestRec = null;
-    for (int p = 0; p <= PASSES; p++) {
-      ReadRate r = raw.run();
-      ReadRate c = recordRead(uri, conf);
-      if (p > 0) {
-        bestRaw = r.best(bestRaw);
-        bestRec = c.best(bestRec);
+  /**
+   * One way of reading the file through a part reader: read options (as configuration) and
+   * whether records are copied out ({@code next()}) or handed out as views ({@code nextView()}).
+   */
+  private record Variant(String label, Configuration conf, boolean views) {}
+
+  /**
+   * The variants measured on every store: records and views with the configured options, views
+   * with 1 and 16 MiB chunks; on S3 ({@code ranged}) also views from parallel ranged GETs.
+   */
+  private static List<Variant> variants(Configuration base, boolean ranged) {
+    ReadOptions o = ReadOptions.fromConf(base);
+    List<Variant> v = new ArrayList<>();
+    v.add(new Variant("records (next), " + describe(o), base, false));
+    v.add(new Variant("views (nextView), " + describe(o), base, true));
+    for (int mib : new int[] {1, 16}) {
+      Configuration c = new Configuration(base);
+      c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
+      v.add(new Variant("views, " + describe(ReadOptions.fromConf(c)), c, true));
+    }
+    if (ranged) {
+      for (int mib : new int[] {4, 16}) {
+        Configuration c = new Configuration(base);
+        c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
+        c.setBoolean(ReadOptions.SEQUENTIAL_KEY, false);
+        v.add(new Variant("views, " + describe(ReadOptions.fromConf(c)), c, true));
       }
     }
-    System.out.printf(Locale.ROOT, "| %s | raw sequential read | - | %.0f | |%n", store,
-        bestRaw.megabytesPerSecond());
-    System.out.printf(Locale.ROOT, "| %s | RecordIO part reader | %.0f | %.0f | %.2f |%n", store,
-        bestRec.recordsPerSecond(), bestRec.megabytesPerSecond(),
-        bestRec.megabytesPerSecond() / bestRaw.megabytesPerSecond());
+    return v;
+  }
+
+  private static String describe(ReadOptions o) {
+    return (o.chunkBytes() >> 10) + " KiB chunks, "
+        + (o.sequential() ? "sequential" : o.threads() + " threads of ranged reads")
+        + ", queue " + o.queueChunks();
+  }
+
+  /** Prints the raw row and one row per variant; returns the best raw read. */
+  private static ReadRate compare(String store, RawRead raw, String uri, List<Variant> variants,
+      int repeat) throws IOException {
+    ReadRate bestRaw = null;
+    ReadRate[] best = new ReadRate[variants.size()];
+    for (int p = 0; p <= PASSES; p++) {
+      ReadRate r = null;
+      for (int k = 0; k < repeat; k++) {
+        r = raw.run().plus(r);
+      }
+      ReadRate[] got = new ReadRate[variants.size()];
+      for (int i = 0; i < variants.size(); i++) {
+        for (int k = 0; k < repeat; k++) {
+          got[i] = recordRead(uri, variants.get(i)).plus(got[i]);
+        }
+      }
+      if (p > 0) {
+        bestRaw = r.best(bestRaw);
+        for (int i = 0; i < best.length; i++) {
+          best[i] = got[i].best(best[i]);
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "| %s | raw sequential read | - | %.0f | | %.2f |%n", store,
+        bestRaw.megabytesPerSecond(), bestRaw.cpuSecondsPerGigabyte());
+    for (int i = 0; i < best.length; i++) {
+      System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.2f |%n", store,
+          variants.get(i).label(), best[i].recordsPerSecond(), best[i].megabytesPerSecond(),
+          best[i].megabytesPerSecond() / bestRaw.megabytesPerSecond(),
+          best[i].cpuSecondsPerGigabyte());
+    }
+    return bestRaw;
   }
 
   /** Reads {@code in} to its end in 4 MiB reads; closes it. */
   private static ReadRate rawRead(InputStream in) throws IOException {
     byte[] buf = new byte[RAW_BUFFER];
-    long t0 = System.nanoTime();
+    ReadRate.Clock clock = ReadRate.start();
     long n = 0;
     try (in) {
       for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
         n += r;
       }
     }
-    return new ReadRate(0, n, (System.nanoTime() - t0) / 1e9);
+    return clock.stop(0, n);
   }
 
   /** Every record of part 0 of 1 of {@code uri}, through the split's part reader. */
-  private static ReadRate recordRead(String uri, Configuration conf) throws IOException {
-    long t0 = System.nanoTime();
-    RecordIOSplit split = RecordIOSplit.open(uri, conf);
+  private static ReadRate recordRead(String uri, Variant v) throws IOException {
+    ReadRate.Clock clock = ReadRate.start();
+    RecordIOSplit split = RecordIOSplit.open(uri, v.conf());
     long n = 0;
     try (RecordIOPartReader part = split.openPart(0, 1)) {
-      for (LocatedRecord r = part.next(); r != null; r = part.next()) {
-        n++;
+      if (v.views()) {
+        for (RecordView r = part.nextView(); r != null; r = part.nextView()) {
+          n++;
+        }
+      } else {
+        for (LocatedRecord r = part.next(); r != null; r = part.next()) {
+          n++;
+        }
       }
     }
-    return new ReadRate(n, split.totalBytes(), (System.nanoTime() - t0) / 1e9);
+    return clock.stop(n, split.totalBytes());
   }
 
   private static void hdfs(Path dir, Path rec) throws IOException {
@@ -173,7 +225,7 @@ public final class IoBench {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
       String uri = fs.getUri() + "/data.rec";
       compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
-          conf);
+          variants(conf, false), 1);
     } finally {
       cluster.shutdown();
     }
@@ -200,92 +252,32 @@ public final class IoBench {
       conf.setBoolean(S3Settings.PATH_STYLE_KEY, true);
       conf.set(S3Settings.ACCESS_KEY_KEY, ACCESS);
       conf.set(S3Settings.SECRET_KEY_KEY, SECRET);
-      compare("S3 (s3proxy, transient store)", () -> rawRead(client.getObject(
+      String store = "S3 (s3proxy, transient store)";
+      ReadRate raw = compare(store, () -> rawRead(client.getObject(
           b -> b.bucket("bench").key("data.rec"))), "s3://bench/data.rec",
-          conf);
+          variants(conf, true), 1);
+      // The server's cost per request, without Kindling: the SDK's ranged GETs, one at a time.
+      long size = Files.size(rec);
+      ReadRate ranged = null;
+      for (int p = 0; p <= PASSES; p++) {
+        ReadRate.Clock clock = ReadRate.start();
+        byte[] buf = new byte[RAW_BUFFER];
+        for (long at = 0; at < size; at += RAW_BUFFER) {
+          String range = "bytes=" + at + "-" + (Math.min(size, at + RAW_BUFFER) - 1);
+          try (InputStream in = client.getObject(
+              b -> b.bucket("bench").key("data.rec").range(range))) {
+            in.readNBytes(buf, 0, buf.length);
+          }
+        }
+        ReadRate r = clock.stop(0, size);
+        ranged = p == 0 ? null : r.best(ranged);
+      }
+      System.out.printf(Locale.ROOT, "| %s | SDK ranged GETs of 4 MiB, one at a time (no"
+          + " Kindling) | - | %.0f | %.2f | %.2f |%n", store, ranged.megabytesPerSecond(),
+          ranged.megabytesPerSecond() / raw.megabytesPerSecond(), ranged.cpuSecondsPerGigabyte());
     } finally {
       proxy.afterEach();
     }
-  }
-
-  /** LeNet step times without and with 50 ms per ranged read, per prefetch setting. */
-  private static void latency(Path dir, int steps) throws IOException {
-    Path rec = writeRaw28(dir.resolve("lenet.rec"));
-    System.out.printf(Locale.ROOT, "LeNet training steps, batch %d, on %d 28x28 raw records"
-        + " (%.1f MB; a pass is %d steps), %d steps per run after 5 warm-up steps, runs"
-        + " alternating without/with delay, %d rounds; ms/step is the median over the rounds:%n%n",
-        LENET_BATCH, LENET_RECORDS, Files.size(rec) / 1048576.0, LENET_RECORDS / LENET_BATCH,
-        steps, LENET_ROUNDS);
-    System.out.println("| prefetch (chunk, reader threads, queue chunks) | requests per pass |"
-        + " ms/step, no delay | ms/step, 50 ms per request | with / without |");
-    System.out.println("|---|---:|---:|---:|---:|");
-    for (ReadOptions o : List.of(new ReadOptions(ReadOptions.DEFAULT_CHUNK_BYTES,
-            ReadOptions.DEFAULT_THREADS, ReadOptions.DEFAULT_QUEUE_CHUNKS),
-        new ReadOptions(64 << 10, 2, 4), new ReadOptions(16 << 10, 4, 8))) {
-      double[] plain = new double[LENET_ROUNDS];
-      double[] delayed = new double[LENET_ROUNDS];
-      for (int round = 0; round < LENET_ROUNDS; round++) {
-        plain[round] = lenetStepMs(rec.toUri().toString(), o, steps);
-        delayed[round] = lenetStepMs("delayed://" + rec.toUri().getPath(), o, steps);
-      }
-      double a = median(plain);
-      double b = median(delayed);
-      System.out.printf(Locale.ROOT, "| %d KiB, %d, %d | %d | %.1f (%s) | %.1f (%s) | %.3f |%n",
-          o.chunkBytes() >> 10, o.threads(), o.queueChunks(),
-          (Files.size(rec) + o.chunkBytes() - 1) / o.chunkBytes(), a, list(plain), b,
-          list(delayed), b / a);
-    }
-  }
-
-  private static double lenetStepMs(String uri, ReadOptions o, int steps) throws IOException {
-    Configuration conf = new Configuration();
-    conf.set("fs.delayed.impl", DelayedFileSystem.class.getName());
-    conf.setInt(ReadOptions.CHUNK_BYTES_KEY, o.chunkBytes());
-    conf.setInt(ReadOptions.THREADS_KEY, o.threads());
-    conf.setInt(ReadOptions.QUEUE_CHUNKS_KEY, o.queueChunks());
-    RecordIOSplit split = RecordIOSplit.open(uri, conf);
-    try (DataIter data = RawImageRecordIter.builder(new PrefetchingRecordSource(
-            split.openPart(0, 1)), Shape.of(1, 28, 28), LENET_BATCH).scale(1f / 255).build();
-        Module module = new Module(Zoo.get("lenet", 10, Shape.of(1, 28, 28)))) {
-      module.bind(Shape.of(LENET_BATCH, 1, 28, 28), Shape.of(LENET_BATCH), true);
-      module.initParams(new Xavier(42));
-      module.initOptimizer(null, SGD.builder().learningRate(0.05f).momentum(0.9f)
-          .rescaleGrad(1f / LENET_BATCH).build());
-      train(module, data, 5);
-      Engines.get().waitAll();
-      long t0 = System.nanoTime();
-      train(module, data, steps);
-      Engines.get().waitAll();
-      return (System.nanoTime() - t0) / 1e6 / steps;
-    }
-  }
-
-  private static void train(Module module, DataIter data, int steps) throws IOException {
-    for (int s = 0; s < steps; s++) {
-      DataBatch next = data.next();
-      if (next == null) {
-        data.reset();
-        next = data.next();
-      }
-      try (DataBatch batch = next) {
-        module.forwardBackward(batch);
-        module.update();
-      }
-    }
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static String list(double[] v) {
-    List<String> s = new ArrayList<>();
-    for (double x : v) {
-      s.add(String.format(Locale.ROOT, "%.1f", x));
-    }
-    return String.join(", ", s);
   }
 
   /** Records of 20-200 KB of random bytes (JPEG-sized) until {@code bytes} are written. */
@@ -299,19 +291,6 @@ public final class IoBench {
         r.nextBytes(b);
         w.write(b);
         written += b.length + 8;
-      }
-    }
-    return file;
-  }
-
-  private static Path writeRaw28(Path file) throws IOException {
-    Random r = new Random(7);
-    try (OutputStream out = Files.newOutputStream(file);
-        RecordIOWriter w = new RecordIOWriter(out)) {
-      for (int i = 0; i < LENET_RECORDS; i++) {
-        byte[] px = new byte[28 * 28];
-        r.nextBytes(px);
-        w.write(ImageRecordHeader.pack(ImageRecordHeader.of(i % 10, i, 0), px));
       }
     }
     return file;
@@ -339,7 +318,7 @@ public final class IoBench {
   }
 
   /** Removes the data and the MiniDFSCluster's directories (hundreds of MB). */
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
@@ -347,7 +326,7 @@ public final class IoBench {
     }
   }
 
-  private static String loadAverage() throws IOException {
+  static String loadAverage() throws IOException {
     return Files.readString(Path.of("/proc/loadavg")).strip();
   }
 }

@@ -3,6 +3,7 @@ package org.kindling.io.recordio;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
@@ -10,6 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.Seekable;
 import org.kindling.io.HadoopFiles;
+import org.kindling.io.source.PrefetchingInputStream;
 import org.kindling.tensor.FormatException;
 
 /**
@@ -24,6 +26,12 @@ import org.kindling.tensor.FormatException;
  *
  * <p>{@link #seek(long)} works on Hadoop {@link Seekable} streams (such as {@code
  * FSDataInputStream}) in both directions and on other streams forwards only. Not thread-safe.
+ *
+ * <p>Over a {@link PrefetchingInputStream} the reader parses in the stream's chunks themselves
+ * ({@link PrefetchingInputStream#window}) instead of copying them into a buffer of its own, and
+ * {@link #nextView()} hands a record out as a view of the chunk, copying nothing; only a record
+ * (or a header) that crosses a chunk boundary, and a split record, are copied, into a scratch
+ * buffer the reader keeps.
  */
 public final class RecordIOReader implements Closeable {
   /** Buffer size used when none is given. */
@@ -35,11 +43,22 @@ public final class RecordIOReader implements Closeable {
   private final InputStream in;
   private final String name;
   private final long fileLength;
-  private final byte[] buf;
+  /** The prefetching stream whose chunks are parsed in place, or null: parse in own buffer. */
+  private final PrefetchingInputStream windows;
+  /** Where a header that crosses two chunks is joined (window mode). */
+  private final byte[] carry = new byte[16];
+  /**
+   * The bytes being parsed, file bytes [streamPos - (limit - base), streamPos) at indices [base,
+   * limit): the reader's own buffer (base 0), a chunk of {@code windows}, or {@code carry}.
+   */
+  private byte[] buf;
+  private int base;
   private int pos;
   private int limit;
-  /** File offset of the underlying stream; the buffer holds [streamPos - limit, streamPos). */
+  /** File offset of the underlying stream: the file offset of {@code buf[limit]}. */
   private long streamPos;
+  /** The reused buffer of {@link #nextView()}'s copied records. */
+  private ByteSink scratch;
   private long lastRecordOffset = -1;
   private boolean closed;
 
@@ -67,7 +86,8 @@ public final class RecordIOReader implements Closeable {
       throw new IllegalArgumentException("buffer size " + bufferSize + " must be at least 64");
     }
     this.fileLength = fileLength;
-    this.buf = new byte[bufferSize];
+    this.windows = in instanceof PrefetchingInputStream p ? p : null;
+    this.buf = windows != null ? carry : new byte[bufferSize];
     long start = 0;
     if (in instanceof Seekable s) {
       try {
@@ -124,14 +144,15 @@ public final class RecordIOReader implements Closeable {
           name + ": cannot seek to offset " + offset + " (must be a multiple of 4 in [0, "
               + (fileLength >= 0 ? fileLength : "EOF") + "])");
     }
-    long bufStart = streamPos - limit;
+    long bufStart = streamPos - (limit - base);
     if (offset >= bufStart && offset <= streamPos) {
-      pos = (int) (offset - bufStart);
+      pos = base + (int) (offset - bufStart);
       return;
     }
     if (in instanceof Seekable s) {
       s.seek(offset);
       streamPos = offset;
+      base = 0;
       pos = 0;
       limit = 0;
       return;
@@ -163,6 +184,27 @@ public final class RecordIOReader implements Closeable {
    *     length running past the end of the file
    */
   public byte[] next() throws IOException {
+    ByteBuffer r = read(false);
+    return r == null ? null : r.array();
+  }
+
+  /**
+   * Reads the next logical record without copying it where it lies whole in the bytes at hand
+   * (a prefetching stream's chunk, else the reader's buffer): the view's array is that chunk or
+   * buffer, else the reader's scratch buffer. The view (position 0, limit the record's length)
+   * is valid until the next call on this reader, and must not be modified. Checks as {@link
+   * #next()} does.
+   *
+   * @return the record's bytes, or {@code null} at the end of the file
+   */
+  public ByteBuffer nextView() throws IOException {
+    return read(true);
+  }
+
+  /**
+   * The next record as a view ({@code view}) or as a buffer wrapping its own exact-size array.
+   */
+  private ByteBuffer read(boolean view) throws IOException {
     ensureOpen();
     long head = tell();
     ByteSink joined = null;
@@ -175,13 +217,25 @@ public final class RecordIOReader implements Closeable {
       int cflag = RecordIO.cflag(lrec);
       int length = RecordIO.length(lrec);
       if (joined == null && cflag == RecordIO.CFLAG_WHOLE) {
-        byte[] data = readPayload(length, partAt);
+        ByteBuffer data;
+        if (limit - pos >= RecordIO.ceil4(length)) {
+          // payload and padding at hand: nothing below moves the bytes the view sees
+          data = view ? ByteBuffer.wrap(buf, pos, length).slice()
+              : ByteBuffer.wrap(Arrays.copyOfRange(buf, pos, pos + length));
+          pos += length;
+        } else if (view) {
+          ByteSink sink = scratch();
+          readPayloadInto(sink, length, partAt);
+          data = sink.view();
+        } else {
+          data = ByteBuffer.wrap(readPayload(length, partAt));
+        }
         skipPadding(length, partAt);
         lastRecordOffset = head;
         return data;
       }
       if (joined == null) {
-        joined = new ByteSink(Math.min(length + 4, UNTRUSTED_CHUNK));
+        joined = view ? scratch() : new ByteSink(Math.min(length + 4, UNTRUSTED_CHUNK));
       } else {
         joined.appendMagic();
       }
@@ -193,9 +247,18 @@ public final class RecordIOReader implements Closeable {
       skipPadding(length, partAt);
       if (cflag == RecordIO.CFLAG_LAST) {
         lastRecordOffset = head;
-        return joined.toArray();
+        return view ? joined.view() : ByteBuffer.wrap(joined.toArray());
       }
     }
+  }
+
+  /** The scratch buffer, emptied. */
+  private ByteSink scratch() {
+    if (scratch == null) {
+      scratch = new ByteSink(1 << 16);
+    }
+    scratch.size = 0;
+    return scratch;
   }
 
   /**
@@ -383,10 +446,13 @@ public final class RecordIOReader implements Closeable {
     pos += pad;
   }
 
-  /** Makes at least {@code n} (<= buffer size) bytes available in the buffer unless at EOF. */
+  /** Makes at least {@code n} (<= buffer size, <= 16) bytes available unless at EOF. */
   private int ensureAvailable(int n) throws IOException {
     if (limit - pos >= n) {
       return limit - pos;
+    }
+    if (windows != null) {
+      return nextWindow(n);
     }
     if (pos > 0) {
       System.arraycopy(buf, pos, buf, 0, limit - pos);
@@ -404,6 +470,42 @@ public final class RecordIOReader implements Closeable {
     return limit - pos;
   }
 
+  /**
+   * Window mode: parses on in the stream's next chunk, or, where the {@code n} bytes wanted cross
+   * from one chunk into the next, joins them in {@code carry} (the stream then continues after
+   * them).
+   */
+  private int nextWindow(int n) throws IOException {
+    if (limit == pos) {
+      ByteBuffer w = windows.window(Integer.MAX_VALUE);
+      buf = w.array();
+      base = w.arrayOffset();
+      pos = base;
+      limit = base + w.remaining();
+      streamPos = windows.getPos();
+      if (limit - pos >= n || limit == pos) {
+        return limit - pos;
+      }
+    }
+    int r = limit - pos;
+    System.arraycopy(buf, pos, carry, 0, r);
+    buf = carry;
+    base = 0;
+    pos = 0;
+    limit = r;
+    while (limit < n) {
+      ByteBuffer w = windows.window(n - limit);
+      if (!w.hasRemaining()) {
+        break;
+      }
+      int got = w.remaining();
+      w.get(carry, limit, got);
+      limit += got;
+    }
+    streamPos = windows.getPos();
+    return limit - pos;
+  }
+
   /** Reads up to {@code len} bytes; fewer only at the end of the stream. */
   private int readFully(byte[] dst, int off, int len) throws IOException {
     int done = 0;
@@ -413,7 +515,7 @@ public final class RecordIOReader implements Closeable {
         System.arraycopy(buf, pos, dst, off + done, n);
         pos += n;
         done += n;
-      } else if (len - done >= buf.length) {
+      } else if (windows == null && len - done >= buf.length) {
         // Large payloads bypass the buffer: one copy instead of two.
         int r = in.read(dst, off + done, len - done);
         if (r < 0) {
@@ -421,12 +523,8 @@ public final class RecordIOReader implements Closeable {
         }
         streamPos += r;
         done += r;
-      } else {
-        pos = 0;
-        limit = 0;
-        if (ensureAvailable(1) == 0) {
-          break;
-        }
+      } else if (ensureAvailable(1) == 0) {
+        break;
       }
     }
     return done;
@@ -476,6 +574,11 @@ public final class RecordIOReader implements Closeable {
       bytes[size + 2] = (byte) 0xD7;
       bytes[size + 3] = (byte) 0xCE;
       size += 4;
+    }
+
+    /** The joined bytes, not copied. */
+    ByteBuffer view() {
+      return ByteBuffer.wrap(bytes, 0, size);
     }
 
     byte[] toArray() {

@@ -2,6 +2,7 @@ package org.kindling.io.source;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Ranged reads of one immutable object or file: a local or HDFS file, an {@code s3a://} path or an
@@ -26,4 +27,25 @@ public interface ByteSource extends Closeable {
    * @throws IOException if the store fails; {@link RetryPolicy} decides whether it is transient
    */
   void readFully(long position, byte[] buffer, int offset, int length) throws IOException;
+
+  /**
+   * Whether {@link #openRange} is offered: one long request costs this store less than many
+   * ranged ones (S3, where every GET is a signed request with a fixed cost at the server).
+   * Default false.
+   */
+  default boolean opensRanges() {
+    return false;
+  }
+
+  /**
+   * Opens one sequential read of bytes {@code [position, end)}, where {@link #opensRanges()}.
+   * The stream may end early if the object was truncated; its reader checks the byte count.
+   * Closing it before its end drops the rest of the request.
+   *
+   * @throws IOException if the store fails to open the request
+   * @throws UnsupportedOperationException if {@link #opensRanges()} is false
+   */
+  default InputStream openRange(long position, long end) throws IOException {
+    throw new UnsupportedOperationException(name() + ": no sequential range reads");
+  }
 }

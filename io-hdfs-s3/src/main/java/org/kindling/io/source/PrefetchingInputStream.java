@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -22,11 +23,20 @@ import org.apache.hadoop.fs.Seekable;
  * to {@link ReadOptions#threads()} reader threads (on S3: parallel ranged GETs) into a bounded
  * queue of {@link ReadOptions#queueChunks()} chunks, delivered in file order.
  *
- * <p>Memory is bounded whatever the store's speed: a fixed pool of {@code queueChunks + 1}
- * buffers is recycled, and the chunk after the queue is requested only when the consumer has
- * finished a chunk and handed its buffer back (back-pressure). A failed read is delivered when the
+ * <p>Memory is bounded whatever the store's speed: at most {@code queueChunks + 2} buffers (the
+ * queue, the chunk being consumed and the one before it) are recycled, and the chunk after the
+ * queue is requested only when the consumer has finished a chunk (back-pressure). The buffers come
+ * from and go back to the process-wide {@link ChunkPool}, so opening file after file allocates no
+ * new ones. A failed read is delivered when the
  * consumer reaches that chunk, after every byte before it, with the error the source raised (which
  * names the file and offset); the stream then stays failed until it is sought elsewhere.
+ *
+ * <p>{@link #window(int)} hands out the bytes without copying them: a view of the chunk that holds
+ * them, valid until the stream has moved two chunks past it. Where the source {@linkplain
+ * ByteSource#opensRanges() opens ranges} and {@link ReadOptions#sequential()} is set, one reader
+ * thread reads the chunks in order from one request over the rest of the range (on S3 one GET per
+ * part instead of one per chunk); a request that fails or ends early is replaced by a ranged read
+ * of that chunk (retried under the source's policy) and reopened at the next chunk.
  *
  * <p>Reading ahead stops at {@code aheadLimit}: past it, chunks are read one at a time on the
  * consumer's thread, as a part reader needs only the rest of a record that crosses its range's
@@ -42,13 +52,20 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   private final ReadOptions options;
   /** Bytes per buffer and ranged read: the chunk size, or less for a small file. */
   private final int bufferBytes;
+  /** Whether chunks are read in order from one open request ({@link ByteSource#openRange}). */
+  private final boolean streaming;
   private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int buffersMade;
   private ExecutorService readers;
+  /** Streaming: the open request and the file offset of its next byte (the reader thread's). */
+  private InputStream range;
+  private long rangePos;
 
   /** The chunk being consumed: buffer holds file bytes [chunkStart, chunkStart + chunkLength). */
   private byte[] chunk;
+  /** The chunk consumed before it, kept so a window into it stays valid one chunk longer. */
+  private byte[] retired;
   private long chunkStart;
   private int chunkLength;
   /** The file position of the next byte returned. */
@@ -77,6 +94,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     }
     this.aheadLimit = Math.min(aheadLimit, size);
     this.bufferBytes = (int) Math.max(1, Math.min(options.chunkBytes(), size - start));
+    this.streaming = options.sequential() && source.opensRanges();
     this.pos = start;
     this.nextRequest = start;
   }
@@ -107,6 +125,31 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     return n;
   }
 
+  /**
+   * Up to {@code max} of the next bytes, not copied: a view of the chunk that holds them, not to
+   * be modified (fewer than {@code max} where the chunk ends; empty only at the end of the file),
+   * with the position moved past them. The view stays valid until the stream moves on from the
+   * chunk after its own (by windows, reads or a seek); then its buffer is recycled.
+   *
+   * @param max the most bytes wanted, at least 1
+   */
+  public ByteBuffer window(int max) throws IOException {
+    ensureOpen();
+    if (max < 1) {
+      throw new IllegalArgumentException("window of " + max + " bytes");
+    }
+    if (pos >= size) {
+      return ByteBuffer.allocate(0);
+    }
+    if (chunk == null || pos >= chunkStart + chunkLength) {
+      nextChunk();
+    }
+    int at = (int) (pos - chunkStart);
+    int n = Math.min(max, chunkLength - at);
+    pos += n;
+    return ByteBuffer.wrap(chunk, at, n).slice();
+  }
+
   @Override
   public int available() {
     return chunk == null ? 0 : (int) Math.max(0, chunkStart + chunkLength - pos);
@@ -116,7 +159,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     if (failure != null) {
       throw failure;
     }
-    release();
+    retire();
     request();
     if (queue.isEmpty()) {
       // At or past the ahead limit: one chunk, read here on the consumer's thread.
@@ -160,22 +203,76 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
       if (readers == null) {
         readers = newReaders();
       }
+      long rangeEnd = readEnd();
       p.future = readers.submit(() -> {
-        source.readFully(p.start, p.buffer, 0, p.length);
+        readChunk(p, rangeEnd);
         return null;
       });
       queue.add(p);
     }
   }
 
+  /**
+   * Where the chunks requested from here on end: the first chunk boundary at or past the ahead
+   * limit, or the end of the file (what one streaming request opened now must cover).
+   */
+  private long readEnd() {
+    long chunks = (aheadLimit - nextRequest + bufferBytes - 1) / bufferBytes;
+    return Math.min(size, nextRequest + Math.max(1, chunks) * (long) bufferBytes);
+  }
+
+  /** A reader thread's read of one chunk: from the open request when streaming, else ranged. */
+  private void readChunk(Pending p, long rangeEnd) throws IOException {
+    Exception streamFailure = null;
+    if (streaming) {
+      try {
+        if (range == null || rangePos != p.start) {
+          closeRange();
+          range = source.openRange(p.start, rangeEnd);
+          rangePos = p.start;
+        }
+        int n = range.readNBytes(p.buffer, 0, p.length);
+        rangePos += n;
+        if (n == p.length) {
+          return;
+        }
+      } catch (IOException | RuntimeException e) {
+        streamFailure = e; // an SDK client may also fail a body read with an unchecked exception
+      }
+      // A dropped or short request: this chunk by a ranged read, which retries a transient
+      // failure and names the file and offset of a permanent one; the next chunk reopens.
+      closeRange();
+    }
+    try {
+      source.readFully(p.start, p.buffer, 0, p.length);
+    } catch (IOException e) {
+      if (streamFailure != null) {
+        e.addSuppressed(streamFailure);
+      }
+      throw e;
+    }
+  }
+
+  private void closeRange() {
+    InputStream r = range;
+    range = null;
+    if (r != null) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        // The request is abandoned either way; the next read opens a new one.
+      }
+    }
+  }
+
   private Pending newPending() {
     byte[] buffer = freeBuffers.poll();
     if (buffer == null) {
-      if (buffersMade > options.queueChunks()) {
+      if (buffersMade > options.queueChunks() + 1) {
         throw new IllegalStateException("buffer pool exhausted: " + buffersMade + " made");
       }
       buffersMade++;
-      buffer = new byte[bufferBytes];
+      buffer = ChunkPool.take(bufferBytes);
     }
     long start = nextRequest;
     int length = (int) Math.min(bufferBytes, size - start);
@@ -190,12 +287,22 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     chunkLength = p.length;
   }
 
-  /** Hands the consumed chunk's buffer back to the pool. */
-  private void release() {
-    if (chunk != null) {
-      freeBuffers.push(chunk);
-      chunk = null;
+  /**
+   * Moves the consumed chunk to the retired slot, so windows into it stay valid until the next
+   * move, and hands the buffer retired before it back to the pool.
+   */
+  private void retire() {
+    if (retired != null) {
+      freeBuffers.push(retired);
     }
+    retired = chunk;
+    chunk = null;
+  }
+
+  /** Hands the consumed and the retired chunks' buffers back to the pool. */
+  private void release() {
+    retire();
+    retire();
   }
 
   private IOException fail(IOException e) {
@@ -239,10 +346,12 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     }
   }
 
+  /** The reader threads: {@link ReadOptions#threads()}, or one reading a stream in order. */
   private ExecutorService newReaders() {
     int id = THREAD_IDS.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.SECONDS,
+    int threads = streaming ? 1 : options.threads();
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "kindling-read-" + id + "-" + n.incrementAndGet());
           t.setDaemon(true);
@@ -307,6 +416,11 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
         readers.shutdown();
         awaitReaders();
       }
+      closeRange();
+      for (byte[] b : freeBuffers) {
+        ChunkPool.give(b);
+      }
+      freeBuffers.clear();
     } finally {
       source.close();
     }
@@ -329,7 +443,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     }
   }
 
-  /** Buffers allocated so far (for tests: never more than {@code queueChunks + 1}). */
+  /** Buffers taken from the pool so far (for tests: never more than {@code queueChunks + 2}). */
   int buffersMade() {
     return buffersMade;
   }

@@ -1,6 +1,7 @@
 package org.kindling.io.source;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Objects;
 
 /**
@@ -35,6 +36,18 @@ public final class RetryingByteSource implements ByteSource {
           source.readFully(position, buffer, offset, length);
           return null;
         });
+  }
+
+  @Override
+  public boolean opensRanges() {
+    return source.opensRanges();
+  }
+
+  /** The source's sequential read, its opening retried (reads on it are not: see the caller). */
+  @Override
+  public InputStream openRange(long position, long end) throws IOException {
+    return policy.call("opening " + source.name() + " at offset " + position,
+        () -> source.openRange(position, end));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package org.kindling.io.source;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -51,6 +53,49 @@ final class S3ByteSource extends ListedSource {
       }
       in.close();
     }
+  }
+
+  @Override
+  public boolean opensRanges() {
+    return true;
+  }
+
+  /**
+   * One GET of {@code bytes=position-(end-1)}, streamed: the sequential read that costs one
+   * request per part instead of one per chunk. Closing it before its end aborts the connection
+   * rather than draining an unknown rest of the body.
+   */
+  @Override
+  public InputStream openRange(long position, long end) throws IOException {
+    if (end <= position) {
+      return InputStream.nullInputStream();
+    }
+    String what = "GET " + location + " bytes " + position + "-" + (end - 1);
+    GetObjectRequest request = GetObjectRequest.builder().bucket(location.bucket())
+        .key(location.key()).range("bytes=" + position + "-" + (end - 1)).build();
+    ResponseInputStream<GetObjectResponse> response =
+        S3Errors.call(what, () -> client.getObject(request));
+    long length = end - position;
+    return new FilterInputStream(response) {
+      private long left = length;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          left -= n;
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (left > 0) {
+          response.abort();
+        }
+        response.close();
+      }
+    };
   }
 
   @Override

@@ -48,6 +48,8 @@ public final class PrefetchingRecordSource implements RecordSource {
   private boolean endReached;
   private Throwable failure;
   private boolean closed;
+  /** Nanoseconds the consumer has waited on the queue since construction. */
+  private long waitNanos;
 
   /** Prefetches {@code source} with the default queue capacity and block size. */
   public PrefetchingRecordSource(RecordSource source) {
@@ -95,8 +97,10 @@ public final class PrefetchingRecordSource implements RecordSource {
         start();
       }
       Item item;
+      long t0 = System.nanoTime();
       try {
         item = queue.take();
+        waitNanos += System.nanoTime() - t0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for prefetched records");
@@ -112,6 +116,15 @@ public final class PrefetchingRecordSource implements RecordSource {
         stopProducer();
       }
     }
+  }
+
+  /**
+   * Nanoseconds the consumer has spent in {@link #next()} waiting for the background thread,
+   * over all epochs: the only way a slow store reaches the consumer. Read ahead that hides a
+   * store's latency keeps it the same with and without the latency.
+   */
+  public long waitNanos() {
+    return waitNanos;
   }
 
   /** Stops the producer, resets the wrapped source, and starts the next epoch from its start. */

@@ -1,13 +1,14 @@
 package org.kindling.io.split;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.LocatedRecord;
+import org.kindling.io.RecordView;
 
 /**
  * The logic of {@code kindling recordio dump [--part K/N] [--hex] FILE}: one line per logical
@@ -84,15 +85,19 @@ public final class RecordIODump {
     MessageDigest sha = sha256();
     long index = 0;
     try (RecordIOPartReader reader = split.openPart(part.index(), part.count())) {
-      LocatedRecord r;
-      while ((r = reader.next()) != null) {
-        byte[] payload = r.payload();
+      RecordView r;
+      // views: the hash and the hex read the record where it was read into, uncopied
+      while ((r = reader.nextView()) != null) {
+        ByteBuffer payload = r.payload();
+        int length = payload.remaining();
+        sha.update(payload.duplicate());
         out.append(Long.toString(index)).append('\t')
             .append(Long.toString(r.fileOffset())).append('\t')
-            .append(Integer.toString(payload.length)).append('\t')
-            .append(HEX.formatHex(sha.digest(payload)));
+            .append(Integer.toString(length)).append('\t')
+            .append(HEX.formatHex(sha.digest()));
         if (hex) {
-          out.append('\t').append(HEX.formatHex(payload));
+          out.append('\t').append(HEX.formatHex(payload.array(), payload.arrayOffset(),
+              payload.arrayOffset() + length));
         }
         out.append('\n');
         index++;

@@ -1,9 +1,11 @@
 package org.kindling.io.split;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
+import org.kindling.io.RecordView;
 import org.kindling.io.recordio.RecordIOReader;
 import org.kindling.io.source.ReadOptions;
 
@@ -74,6 +76,32 @@ public final class RecordIOPartReader implements RecordSource {
         continue;
       }
       return new LocatedRecord(payload, file.path().toString(), at, file.start() + at);
+    }
+  }
+
+  /**
+   * The next record of the part without copying it ({@link RecordIOReader#nextView()}): a view
+   * of the chunk it was read into, valid until the next call on this reader; the same records as
+   * {@link #next()}, with the same checks.
+   *
+   * @return the record, or null when the part is exhausted
+   */
+  public RecordView nextView() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("part reader " + range + " is closed");
+    }
+    while (true) {
+      if (reader == null && !openNextFile()) {
+        return null;
+      }
+      long at = reader.tell();
+      ByteBuffer payload = at < fileLimit ? reader.nextView() : null;
+      if (payload == null) {
+        closeFile();
+        fileIndex++;
+        continue;
+      }
+      return new RecordView(payload, file.path().toString(), at, file.start() + at);
     }
   }
 

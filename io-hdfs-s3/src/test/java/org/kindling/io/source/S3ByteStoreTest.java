@@ -71,10 +71,21 @@ class S3ByteStoreTest {
         .hasMessageContaining(s3.uri("nothing/here.rec"));
   }
 
+  /** Whole files as one chunk, and 1000-byte chunks from one GET per part or ranged GETs. */
   @Test
   void partsOverS3EqualThePartsOfTheLocalCopy() throws IOException {
-    Configuration conf = new Configuration(s3.conf());
-    conf.setInt(ReadOptions.THREADS_KEY, 3);
+    for (int chunk : new int[] {ReadOptions.DEFAULT_CHUNK_BYTES, 1000}) {
+      for (boolean sequential : new boolean[] {true, false}) {
+        Configuration conf = new Configuration(s3.conf());
+        conf.setInt(ReadOptions.THREADS_KEY, 3);
+        conf.setInt(ReadOptions.CHUNK_BYTES_KEY, chunk);
+        conf.setBoolean(ReadOptions.SEQUENTIAL_KEY, sequential);
+        partsEqualTheLocalParts(conf);
+      }
+    }
+  }
+
+  private static void partsEqualTheLocalParts(Configuration conf) throws IOException {
     RecordIOSplit remote = RecordIOSplit.open(s3.uri("data"), conf);
     RecordIOSplit disk = RecordIOSplit.open(local.toUri().toString(), new Configuration());
     assertThat(remote.totalBytes()).isEqualTo(disk.totalBytes());

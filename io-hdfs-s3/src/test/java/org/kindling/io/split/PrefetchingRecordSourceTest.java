@@ -27,7 +27,7 @@ class PrefetchingRecordSourceTest {
   }
 
   /** Yields {@code count} records (or forever if negative), then optionally fails. */
-  static final class CountingSource implements RecordSource {
+  static class CountingSource implements RecordSource {
     final int count;
     final RuntimeException runtimeFailure;
     final IOException ioFailure;
@@ -147,6 +147,41 @@ class PrefetchingRecordSourceTest {
           "r9");
       p.reset();
       assertThat(drain(p)).hasSize(10);
+    }
+  }
+
+  /** The consumer's waiting is counted, and only inside its calls to next(). */
+  @Test
+  void waitingForTheProducerIsCountedInsideNext() throws Exception {
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    CountingSource gated = new CountingSource(3, null, null) {
+      @Override
+      public LocatedRecord next() throws IOException {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+        return super.next();
+      }
+    };
+    try (PrefetchingRecordSource p = new PrefetchingRecordSource(gated, 2, 1, 1 << 20)) {
+      assertThat(p.waitNanos()).isZero();
+      Thread opener = new Thread(() -> {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        go.countDown();
+      });
+      opener.start();
+      long t0 = System.nanoTime();
+      assertThat(new String(p.next().payload())).isEqualTo("r0");
+      long elapsed = System.nanoTime() - t0;
+      opener.join();
+      assertThat(p.waitNanos()).isPositive().isLessThanOrEqualTo(elapsed);
+      assertThat(drain(p)).containsExactly("r1", "r2");
     }
   }
 

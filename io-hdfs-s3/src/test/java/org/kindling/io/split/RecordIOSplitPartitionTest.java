@@ -11,6 +11,7 @@ import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.LocatedRecord;
+import org.kindling.io.RecordView;
 import org.kindling.io.TestData;
 import org.kindling.testing.Gen;
 import org.kindling.testing.SeededProperty;
@@ -78,6 +79,7 @@ class RecordIOSplitPartitionTest {
           assertThat(range.begin()).isEqualTo(previousEnd);
           previousEnd = range.end();
         }
+        int first = all.size();
         try (RecordIOPartReader part = split.openPart(k, numParts, chunk)) {
           LocatedRecord r;
           while ((r = part.next()) != null) {
@@ -87,6 +89,7 @@ class RecordIOSplitPartitionTest {
             all.add(r);
           }
         }
+        assertViewsEqual(split.openPart(k, numParts, chunk), all.subList(first, all.size()));
       }
       assertThat(previousEnd).isEqualTo(split.totalBytes());
       assertThat(all).hasSameSizeAs(expected);
@@ -100,6 +103,22 @@ class RecordIOSplitPartitionTest {
       }
     } finally {
       TestData.deleteTree(dir);
+    }
+  }
+
+  /**
+   * The part's views ({@link RecordIOPartReader#nextView()}), each checked before the next call
+   * (a view lives until then), are the records {@code next()} gave.
+   */
+  private static void assertViewsEqual(RecordIOPartReader part, List<LocatedRecord> records)
+      throws IOException {
+    try (part) {
+      for (LocatedRecord want : records) {
+        RecordView v = part.nextView();
+        assertThat(v).isNotNull();
+        assertThat(v.copy()).isEqualTo(want);
+      }
+      assertThat(part.nextView()).isNull();
     }
   }
 
