@@ -25,6 +25,7 @@ import org.kindling.tensor.op.OpInstance;
  * <p><b>Steps</b>, in execution order: one {@link Forward} per operator node (an activation
  * that {@link Fusion} puts inside the layer before it has no step, and the layer's output then
  * no value, of its own; likewise a BatchNorm folded into its convolution and the convolution's
+ * output, and a residual add a convolution computes ({@link Fusion#sums}) and the convolution's
  * output); then, for
  * training, zero fills of variable gradients that no step reaches, one {@link Seed} per head that
  * takes a head gradient, and one {@link Backward} per node on a path to a wanted gradient (in
