@@ -9,22 +9,18 @@ import java.util.function.UnaryOperator;
 import org.kindling.symbol.graph.ExecGraph;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.Node;
-import org.kindling.symbol.graph.NodeEntry;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Var;
 import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
-import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.Kernel;
-import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.Randoms;
 import org.kindling.tensor.op.TensorView;
-import org.kindling.tensor.op.nn.BatchNorm;
-import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.profile.Profiler;
 
 /**
@@ -49,6 +45,8 @@ final class EngineSteps {
 
   private final ExecGraph graph;
   private final NDArray[] values;
+  /** The layout of each value (null for row-major), or null if every value is row-major. */
+  private final Layout[] layouts;
   private final List<NDArray> headGrads;
   private final Kernel[] kernels;
   /** For a convolution with a BatchNorm folded in: its kernel with a bias, and the weights. */
@@ -56,6 +54,7 @@ final class EngineSteps {
   private final BatchNormFold[] folds;
   /** Per node: the kernel that runs its forward with its epilogue inside, or null. */
   private final Kernel[] fusedForward;
+  private final Kernels chosen;
   /** True if the executor computes no gradients: its kernels never run backward. */
   private final boolean forwardOnly;
   private final NDArray workspace;
@@ -66,44 +65,36 @@ final class EngineSteps {
   private final java.nio.ByteBuffer workspaceBytes;
 
   /**
-   * Chooses the kernels and allocates the workspace.
+   * Allocates the workspace of the kernels chosen.
    *
-   * @param values the array of each existing value
+   * @param values the array of each existing value (a value in a layout of its own: its bytes)
+   * @param layouts the layout of each value ({@link LayoutPlan}; null for all row-major)
    * @param headGrads the head-gradient array of each head (null where none is seeded)
    * @param own takes ownership of the workspace array and returns it
    */
-  EngineSteps(ExecGraph graph, NDArray[] values, List<NDArray> headGrads,
-      UnaryOperator<NDArray> own) {
+  EngineSteps(ExecGraph graph, Kernels chosen, NDArray[] values, Layout[] layouts,
+      List<NDArray> headGrads, UnaryOperator<NDArray> own) {
     this.graph = graph;
     this.values = values;
+    this.layouts = layouts;
     this.headGrads = headGrads;
-    Graph g = graph.graph();
-    this.kernels = new Kernel[g.numNodes()];
-    this.foldedKernels = new Kernel[g.numNodes()];
-    this.folds = new BatchNormFold[g.numNodes()];
-    this.fusedForward = new Kernel[g.numNodes()];
+    this.chosen = chosen;
+    this.kernels = chosen.kernels;
+    this.foldedKernels = chosen.foldedKernels;
+    this.folds = chosen.folds;
+    this.fusedForward = chosen.fusedForward;
     this.forwardOnly = graph.backwardSteps().isEmpty();
+    Graph g = graph.graph();
     WorkspaceNeed largest = new WorkspaceNeed();
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
-      if (f.folded() >= 0) {
-        largest.add(prepareFold(f, own), g.node(f.node()));
-      } else {
-        kernels[f.node()] = selectKernel(g.node(f.node()), f.in(), f.out());
-      }
-      largest.add(need(kernels[f.node()]), g.node(f.node()));
-      if (f.epilogue() >= 0) {
-        int[] y = {f.out()[0]};
-        kernels[f.epilogue()] = selectKernel(g.node(f.epilogue()), y, y);
-        largest.add(need(kernels[f.epilogue()]), g.node(f.epilogue()));
-        // the backend computes the epilogue inside the layer's kernel (oneDNN post-ops); with
-        // a BatchNorm folded in, inside the kernel that runs over the folded weights
-        Kernel layer = f.folded() >= 0 ? foldedKernels[f.node()] : kernels[f.node()];
-        if (layer instanceof EpilogueFusable fusable) {
-          fusedForward[f.node()] = fusable.fuse(g.node(f.epilogue()).op());
-          if (fusedForward[f.node()] != null) {
-            largest.add(need(fusedForward[f.node()]), g.node(f.node()));
-          }
+      Node node = g.node(f.node());
+      for (Kernel k : new Kernel[] {kernels[f.node()], foldedKernels[f.node()],
+          f.folded() >= 0 ? kernels[f.folded()] : null, fusedForward[f.node()],
+          chosen.summed[f.node()], chosen.inference(f),
+          f.epilogue() >= 0 ? kernels[f.epilogue()] : null}) {
+        if (k != null) {
+          largest.add(need(k), node);
         }
       }
     }
@@ -112,84 +103,18 @@ final class EngineSteps {
     this.workspaceBytes = workspace == null ? null : workspace.byteBuffer();
   }
 
-  /**
-   * Chooses the kernels of a convolution with a BatchNorm folded in: the two layers' own (for
-   * a training forward, which normalizes with the batch's statistics) and the convolution's
-   * with a bias (for inference, over the folded weights), and allocates the folded weights.
-   *
-   * @return the largest workspace of the three kernels
-   */
-  private long prepareFold(ExecGraph.Forward f, UnaryOperator<NDArray> own) {
-    Graph g = graph.graph();
-    Node conv = g.node(f.node());
-    Node bn = g.node(f.folded());
-    int[] convIn = entries(g, conv.inputs());
-    int[] convOut = {g.entryId(f.node(), 0)};
-    int[] bnIn = entries(g, bn.inputs());
-    int[] bnOut = new int[bn.numOutputs()];
-    for (int k = 0; k < bnOut.length; k++) {
-      bnOut[k] = g.entryId(f.folded(), k);
-    }
-    kernels[f.node()] = selectKernel(conv, conv.op(), convIn, convOut);
-    kernels[f.folded()] = selectKernel(bn, bn.op(), bnIn, bnOut);
-    Convolution.Params p = (Convolution.Params) conv.op().params();
-    Shape weight = graph.shape(convIn[1]);
-    int[] biased = {convIn[0], convIn[1], bnIn[2]}; // any (filters,) value: beta's shape
-    foldedKernels[f.node()] = selectKernel(conv,
-        OpInstance.of(Convolution.OP, p.withNoBias(false)), biased, convOut);
-    folds[f.node()] = new BatchNormFold(weight, (BatchNorm.Params) bn.op().params(), own);
-    return Math.max(need(kernels[f.folded()]),
-        need(foldedKernels[f.node()]));
-  }
-
-  private static int[] entries(Graph g, List<NodeEntry> in) {
-    int[] out = new int[in.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = g.entryId(in.get(i));
-    }
-    return out;
-  }
-
   /** Each node's kernel, in the order the forward pass runs them. */
   List<KernelReport.Choice> choices() {
-    Graph g = graph.graph();
-    List<KernelReport.Choice> out = new ArrayList<>();
-    for (ExecGraph.Step s : graph.forwardSteps()) {
-      ExecGraph.Forward f = (ExecGraph.Forward) s;
-      for (int n : new int[] {f.node(), f.folded(), f.epilogue()}) {
-        if (n >= 0) {
-          Node node = g.node(n);
-          out.add(new KernelReport.Choice(node.name(), node.op().op().name(),
-              kernels[n].implementation()));
-        }
-      }
-    }
-    return out;
+    return chosen.choices();
   }
 
-  /** The kernel of node {@code n} for the shapes and types of values {@code in} and {@code out}. */
-  private Kernel selectKernel(Node n, int[] in, int[] out) {
-    return selectKernel(n, n.op(), in, out);
-  }
-
-  private Kernel selectKernel(Node n, OpInstance<?> op, int[] in, int[] out) {
-    Shape[] inShapes = new Shape[in.length];
-    DType[] inTypes = new DType[in.length];
-    for (int i = 0; i < inShapes.length; i++) {
-      inShapes[i] = graph.shape(in[i]);
-      inTypes[i] = graph.dtype(in[i]);
+  /** The kernel's view of value {@code v}: row-major, or its bytes in its own layout. */
+  private TensorView view(int v) {
+    Layout l = layouts == null ? null : layouts[v];
+    if (l == null || l == Layout.ROW_MAJOR) {
+      return values[v].view();
     }
-    Shape[] outShapes = new Shape[out.length];
-    DType[] outTypes = new DType[out.length];
-    for (int k = 0; k < outShapes.length; k++) {
-      outShapes[k] = graph.shape(out[k]);
-      outTypes[k] = graph.dtype(out[k]);
-    }
-    try {
-      return op.selectKernel(new KernelSignature(inShapes, inTypes, outShapes, outTypes));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bind: node " + n.describe() + ": " + e.getMessage(), e);
-    }
+    return new TensorView(values[v].byteBuffer(), graph.dtype(v), graph.shape(v), l);
   }
 
   /** The engine operation of a step of the backward pass (zero fill, seed or backward). */
@@ -256,6 +181,9 @@ final class EngineSteps {
 
   /** The engine operation of a forward step, for training or inference. */
   Step forward(ExecGraph.Forward f, boolean train) {
+    if (train && f.sum() >= 0) {
+      throw new IllegalStateException("a residual sum runs only in inference");
+    }
     if (f.folded() >= 0) {
       return folded(f, train);
     }
@@ -268,7 +196,7 @@ final class EngineSteps {
     List<Var> writes = new ArrayList<>();
     for (int i = 0; i < in.length; i++) {
       NDArray a = values[f.in()[i]];
-      in[i] = a.view();
+      in[i] = view(f.in()[i]);
       inVars[i] = a.var();
       (op.mutableInputs().contains(i) && train ? writes : reads).add(a.var());
     }
@@ -277,13 +205,17 @@ final class EngineSteps {
     TensorView[] out = new TensorView[f.out().length];
     for (int k = 0; k < out.length; k++) {
       NDArray a = values[f.out()[k]];
-      out[k] = a.view();
+      out[k] = view(f.out()[k]);
       writes.add(a.var());
     }
     Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
-    String opName = op.name();
+    String opName = op.name() + (f.sum() >= 0 ? "+sum" : "");
     String epilogueName = epilogue == null ? null : graph.graph().node(f.epilogue()).op().name();
-    Kernel fused = fusedForward[f.node()];
+    if (!train) {
+      kernel = chosen.inference(f); // fused, summed or laid out
+    }
+    Kernel fused = train ? fusedForward[f.node()]
+        : chosen.separateEpilogue(f) ? null : epilogue != null ? kernel : null;
     if (fused != null) {
       // one kernel call; two seeds still, so that later steps draw the same random numbers
       if (need(fused) > 0) {
@@ -293,22 +225,29 @@ final class EngineSteps {
       String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
       String fusedName = opName + "+" + epilogueName;
       return new Step(name, seeds -> timed(fusedName, fused, context(fused, train, seeds[0],
-          stamped), in, out), distinct(reads, w), w, 2);
+          stamped), in, out), distinct(reads, w), w, sumSeeds(f) + 2);
     }
     if (need(kernel) > 0 || epilogue != null && need(epilogue) > 0) {
       writes.add(workspace.var());
     }
     List<Var> w = distinct(writes, List.of());
     if (epilogue == null) {
-      return new Step(n.name(), seeds -> timed(opName, kernel, context(kernel, train, seeds[0],
-          stamped), in, out), distinct(reads, w), w, 1);
+      Kernel only = kernel;
+      return new Step(n.name(), seeds -> timed(opName, only, context(only, train, seeds[0],
+          stamped), in, out), distinct(reads, w), w, sumSeeds(f) + 1);
     }
     TensorView[] y = {out[0]};
     String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
+    Kernel layer = kernel;
     return new Step(name, seeds -> {
-      timed(opName, kernel, context(kernel, train, seeds[0], stamped), in, out);
+      timed(opName, layer, context(layer, train, seeds[0], stamped), in, out);
       timed(epilogueName, epilogue, context(epilogue, train, seeds[1]), y, y);
-    }, distinct(reads, w), w, 2);
+    }, distinct(reads, w), w, sumSeeds(f) + 2);
+  }
+
+  /** The seed the add a step computes would have drawn as a step of its own. */
+  private static int sumSeeds(ExecGraph.Forward f) {
+    return f.sum() >= 0 ? 1 : 0;
   }
 
   /**
@@ -328,7 +267,7 @@ final class EngineSteps {
     Var[] inVars = new Var[in.length];
     for (int i = 0; i < in.length; i++) {
       NDArray a = values[f.in()[i]];
-      in[i] = a.view();
+      in[i] = view(f.in()[i]);
       inVars[i] = a.var();
       boolean mutable = i >= nConv && bn.op().mutableInputs().contains(i - nConv + 1);
       (mutable && train ? writes : reads).add(a.var());
@@ -340,31 +279,36 @@ final class EngineSteps {
     TensorView[] y = {out[0]};
     Kernel convK = kernels[f.node()];
     Kernel bnK = kernels[f.folded()];
-    Kernel foldedK = foldedKernels[f.node()];
     BatchNormFold fold = folds[f.node()];
     Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
-    Kernel fused = train ? null : fusedForward[f.node()];
+    // inference: the folded kernel, with the epilogue (and sum) inside where fused, laid out
+    Kernel inferK = chosen.inference(f);
+    boolean separate = train || chosen.separateEpilogue(f);
     if (!train) {
       writes.addAll(fold.vars());
     }
     boolean usesWorkspace = train
         ? need(convK) > 0 || need(bnK) > 0
-        : need(foldedK) > 0 || fused != null && need(fused) > 0;
+        : need(inferK) > 0;
     if (usesWorkspace || epilogue != null && need(epilogue) > 0) {
       writes.add(workspace.var());
     }
     TensorView[] convIn = java.util.Arrays.copyOf(in, nConv);
     TensorView[] bnIn = {out[0], in[nConv], in[nConv + 1], in[nConv + 2], in[nConv + 3]};
-    TensorView[] foldedIn = {in[0], fold.weight(), fold.bias()};
+    TensorView[] foldedIn = f.sum() >= 0
+        ? new TensorView[] {in[0], fold.weight(), fold.bias(), in[f.addend()]}
+        : new TensorView[] {in[0], fold.weight(), fold.bias()};
+    Var addendVar = f.sum() >= 0 ? inVars[f.addend()] : null;
     TensorView bias = nConv > 2 ? in[2] : null;
     List<Var> w = distinct(writes, List.of());
     String name = conv.name() + "+" + bn.name()
         + (epilogue != null ? "+" + graph.graph().node(f.epilogue()).name() : "");
-    int seeds = epilogue != null ? 3 : 2;
+    int seeds = (epilogue != null ? 3 : 2) + sumSeeds(f);
     String convName = conv.op().name();
     String bnName = bn.op().name();
     String epilogueName = epilogue == null ? null : graph.graph().node(f.epilogue()).op().name();
-    String foldedName = convName + "+" + bnName + (fused != null ? "+" + epilogueName : "");
+    String foldedName = convName + "+" + bnName + (f.sum() >= 0 ? "+sum" : "")
+        + (!separate && epilogue != null ? "+" + epilogueName : "");
     return new Step(name, s -> {
       if (train) {
         timed(convName, convK, context(convK, true, s[0]), convIn, y);
@@ -379,16 +323,15 @@ final class EngineSteps {
             in[nConv + 3]);
         Profiler.end(Profiler.OPERATOR, "BatchNorm fold", began);
         // the folded weights' stamp lets the kernel keep its reordered copy of them
-        long[] foldedStamps = {inVars[0].version(), fold.version(), fold.version()};
-        Kernel k = fused != null ? fused : foldedK; // fused: the epilogue runs inside
-        timed(foldedName, k, context(k, false, s[0]).withInputVersions(foldedStamps), foldedIn,
-            y);
-        if (fused != null) {
-          return;
-        }
+        long[] foldedStamps = addendVar == null
+            ? new long[] {inVars[0].version(), fold.version(), fold.version()}
+            : new long[] {inVars[0].version(), fold.version(), fold.version(),
+                addendVar.version()};
+        timed(foldedName, inferK, context(inferK, false, s[0])
+            .withInputVersions(foldedStamps), foldedIn, y);
       }
-      if (epilogue != null) {
-        timed(epilogueName, epilogue, context(epilogue, train, s[2]), y, y);
+      if (epilogue != null && separate) {
+        timed(epilogueName, epilogue, context(epilogue, train, s[s.length - 1]), y, y);
       }
     }, distinct(reads, w), w, seeds);
   }
@@ -428,7 +371,7 @@ final class EngineSteps {
     TensorView[] out = new TensorView[ids.length];
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] >= 0) {
-        out[i] = values[ids[i]].view();
+        out[i] = view(ids[i]);
         vars.add(values[ids[i]].var());
       }
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import org.kindling.symbol.graph.ExecGraph;
 import org.kindling.symbol.graph.GradientPass;
+import org.kindling.symbol.graph.GradientPlan;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.MemoryPlan;
 import org.kindling.symbol.graph.MemoryPlanner;
@@ -25,6 +26,7 @@ import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.Var;
 import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.Randoms;
 
 /**
@@ -72,6 +74,16 @@ public final class Executor implements AutoCloseable {
   private final Map<String, GradReq> reqs;
   private final Map<String, NDArray> auxDict;
   private final ExecGraph graph;
+  /** The layout of each value (null: row-major), or null if all are row-major. */
+  private final Layout[] layouts;
+  /**
+   * True if the inference steps keep values in their kernels' layouts or add residuals inside
+   * convolutions: a training forward, and a forward a monitor watches, then run on {@link
+   * #rowMajor}.
+   */
+  private final boolean laidOut;
+  /** This symbol bound over the same arrays without layouts and sums, made on first need. */
+  private Executor rowMajor;
   private final PlanOptions options;
   private final MemoryPlan plan;
   /** Where the planned blocks come from: this executor's own, or shared with others. */
@@ -129,9 +141,32 @@ public final class Executor implements AutoCloseable {
     this.gradDict = new LinkedHashMap<>();
     checkGradients(g, argGrads, gradReqs);
 
-    this.graph = ExecGraph.of(g, shapes, types, GradientPass.plan(g, reqs), options.fuse(),
+    GradientPlan gradients = GradientPass.plan(g, reqs);
+    ExecGraph lowered = ExecGraph.of(g, shapes, types, gradients, options.fuse(),
         options.fold());
-    this.plan = MemoryPlanner.plan(graph, options);
+    Kernels chosen;
+    Layout[] laid = null;
+    try {
+      chosen = new Kernels(lowered, null, this::own);
+      if (options.blocked() && lowered.backwardSteps().isEmpty()) {
+        // inference: residual sums inside the convolutions whose kernels can add, then layouts
+        Kernels first = chosen;
+        ExecGraph summed = ExecGraph.of(g, shapes, types, gradients, options.fuse(),
+            options.fold(), first::canSum);
+        if (hasSums(summed)) {
+          lowered = summed;
+          chosen = new Kernels(summed, first, this::own);
+        }
+        laid = LayoutPlan.plan(lowered, chosen);
+      }
+    } catch (RuntimeException e) {
+      owned.forEach(NDArray::close); // a kernel refused: give back what was taken
+      throw e;
+    }
+    this.graph = lowered;
+    this.layouts = laid;
+    this.laidOut = laid != null || hasSums(lowered);
+    this.plan = MemoryPlanner.plan(graph, options, layouts);
     this.pool = sharedPool != null ? sharedPool : new BlockPool();
     BlockPool.Blocks blocks = pool.take(plan);
     try {
@@ -154,10 +189,13 @@ public final class Executor implements AutoCloseable {
       this.outputs = Collections.unmodifiableList(outs);
       this.headGrads = Collections.unmodifiableList(heads);
 
-      EngineSteps steps = new EngineSteps(graph, values, headGrads, this::own);
+      EngineSteps steps = new EngineSteps(graph, chosen, values, layouts, headGrads,
+          this::own);
       this.kernels = List.copyOf(steps.choices());
       for (ExecGraph.Step s : graph.forwardSteps()) {
-        trainForward.add(steps.forward((ExecGraph.Forward) s, true));
+        if (!laidOut) { // else a training forward runs on the row-major twin
+          trainForward.add(steps.forward((ExecGraph.Forward) s, true));
+        }
         inferForward.add(steps.forward((ExecGraph.Forward) s, false));
       }
       for (ExecGraph.Step s : graph.backwardSteps()) {
@@ -169,6 +207,15 @@ public final class Executor implements AutoCloseable {
       throw e;
     }
     KernelReport.log(kernels);
+  }
+
+  private static boolean hasSums(ExecGraph g) {
+    for (ExecGraph.Step s : g.forwardSteps()) {
+      if (((ExecGraph.Forward) s).sum() >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Makes this executor own {@code arrays} (bound by whoever made it), so it closes them. */
@@ -227,6 +274,11 @@ public final class Executor implements AutoCloseable {
         String name = g.node(graph.node(v)).name();
         out[v] = graph.isGradient(v) ? gradDict.get(name)
             : argDict.containsKey(name) ? argDict.get(name) : auxDict.get(name);
+      } else if (graph.planned(v) && layouts != null && layouts[v] != null) {
+        // its bytes in the layout of its kernels (a blocked layout pads the channels)
+        long bytes = layouts[v].bytes(graph.shape(v), graph.dtype(v));
+        out[v] = own(blocks[plan.block(v)].viewAs(Shape.of(Math.toIntExact(bytes)),
+            DType.UINT8));
       } else if (graph.planned(v)) {
         out[v] = own(blocks[plan.block(v)].viewAs(graph.shape(v), graph.dtype(v)));
       }
@@ -297,6 +349,10 @@ public final class Executor implements AutoCloseable {
    */
   public void forward(boolean isTrain) {
     requireOpenArrays();
+    if (laidOut && (isTrain || monitor != null)) {
+      forwardRowMajor(isTrain);
+      return;
+    }
     List<EngineSteps.Step> steps = isTrain ? trainForward : inferForward;
     for (int i = 0; i < steps.size(); i++) {
       push(steps.get(i));
@@ -305,6 +361,24 @@ public final class Executor implements AutoCloseable {
           monitor.accept(graph.name(v), values[v]);
         }
       }
+    }
+    valuesFresh = true;
+  }
+
+  /**
+   * Runs the forward pass on this symbol bound over the same arguments and auxiliary states
+   * with every value row-major (made on first need, with memory of its own), and copies its
+   * outputs into this executor's: what a training forward of an inference binding and a
+   * monitored forward see, the values as the graph defines them.
+   */
+  private void forwardRowMajor(boolean isTrain) {
+    if (rowMajor == null) {
+      rowMajor = symbol.bind(argDict, gradDict, reqs, auxDict, options.withBlocked(false), null);
+    }
+    rowMajor.setMonitor(monitor);
+    rowMajor.forward(isTrain);
+    for (int h = 0; h < outputs.size(); h++) {
+      rowMajor.outputs().get(h).copyTo(outputs.get(h));
     }
     valuesFresh = true;
   }
@@ -352,6 +426,25 @@ public final class Executor implements AutoCloseable {
    */
   public List<KernelReport.Choice> kernels() {
     return kernels;
+  }
+
+  /**
+   * The values an inference forward keeps in a layout of their kernels' backend (oneDNN's
+   * blocked formats, {@link org.kindling.tensor.op.LayoutAware}) rather than row-major, by name
+   * as {@code list_outputs} names them ({@code conv1_output}), in the order they are written;
+   * empty with {@link PlanOptions#blocked} off, for a binding with gradients, and where no two
+   * consecutive kernels share a layout.
+   */
+  public Map<String, Layout> valueLayouts() {
+    Map<String, Layout> out = new LinkedHashMap<>();
+    if (layouts != null) {
+      for (int v = 0; v < layouts.length; v++) {
+        if (layouts[v] != null) {
+          out.put(graph.name(v), layouts[v]);
+        }
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** The memory plan of this executor's values (see {@link MemoryPlanner}). */
@@ -498,6 +591,9 @@ public final class Executor implements AutoCloseable {
       return;
     }
     closed = true;
+    if (rowMajor != null) {
+      rowMajor.close();
+    }
     for (NDArray a : owned) {
       a.close();
     }

@@ -60,8 +60,9 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
     return new EltwiseKernel(dnnl, p.actType(), sig, threads);
   }
 
-  private static final class EltwiseKernel extends DnnlKernel {
+  private static final class EltwiseKernel extends DnnlKernel implements Follower {
     private final memory.desc md;
+    private final Follower.Variants variants;
     private final Prim fwd;
     private final Prim bwd;
     private final Kernel defaultKernel;
@@ -81,11 +82,54 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
       bwd = new Prim(bpd, new eltwise_backward(bpd), backwardScratch);
       defaultKernel = Activation.defaultKernel(type);
       nanCheck = type == ActType.RELU;
+      // blocked data: relu only, which keeps the zeros of the padded channels zero
+      variants = new Follower.Variants(in -> {
+        if (type != ActType.RELU) {
+          throw new IllegalArgumentException("only relu runs on blocked data");
+        }
+        return new BlockedKernel(dnnl, threads, "Activation", sig, in, md(dims(sig.out(0)
+            .dims()), Shapes.plain(sig.out(0).ndim())), src -> {
+              var pd = new eltwise_forward.primitive_desc(dnnl.engine,
+                  prop_kind.forward_inference, alg, src, src, 0f, 0f, attr, false);
+              return new WeightedKernel.Pass(pd, new eltwise_forward(pd));
+            }, new KeepNaN());
+      });
+    }
+
+    @Override
+    public Follower.Variants variants() {
+      return variants;
     }
 
     @Override
     public String implementation() {
       return Dnnl.NAME + " " + fwd.impl();
+    }
+
+    /**
+     * MXNet's relu of NaN is NaN, oneDNN's 0: where the (blocked) input holds a NaN, the result
+     * gets it back at the same place (input and destination share the layout).
+     */
+    private static final class KeepNaN implements BlockedKernel.Extra {
+      @Override
+      public void put(Call c, IntMemoryMap a, TensorView[] in, TensorView[] out) {}
+
+      @Override
+      public void fix(Call c, TensorView[] in, memory y) {
+        java.nio.FloatBuffer x = in[0].floats();
+        int n = Follower.floats(in[0]);
+        if (FloatKernels.allFinite(x, n)) {
+          return;
+        }
+        java.nio.FloatBuffer d = new org.bytedeco.javacpp.BytePointer(y.get_data_handle())
+            .capacity((long) n * Float.BYTES).asByteBuffer()
+            .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < n; i++) {
+          if (Float.isNaN(x.get(i))) {
+            d.put(i, x.get(i));
+          }
+        }
+      }
     }
 
     @Override

@@ -60,8 +60,9 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
     return new BnKernel(dnnl, p, sig, threads);
   }
 
-  private static final class BnKernel extends DnnlKernel {
+  private static final class BnKernel extends DnnlKernel implements Follower {
     private final BatchNorm.Params p;
+    private final Follower.Variants variants;
     private final int channels;
     private final memory.desc dataMd;
     private final memory.desc vecMd;
@@ -109,6 +110,52 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
           dataMd, eps, global, gf, attr, false);
       globalDiffSrc = Operand.output(dnnl, dataMd, gb.diff_src_desc(), b0);
       globalBwd = new Prim(gb, new batch_normalization_backward(gb), b0);
+      // blocked data: the inference pass (moving statistics), as the executor runs it there
+      int inference = prop_kind.forward_inference.value;
+      variants = new Follower.Variants(in -> new BlockedKernel(dnnl, threads, "BatchNorm", sig,
+          in, dataMd, src -> {
+            var pd = new batch_normalization_forward.primitive_desc(dnnl.engine, inference, src,
+                src, eps, global, attr, false);
+            return new WeightedKernel.Pass(pd, new batch_normalization_forward(pd));
+          }, new BlockedKernel.Extra() {
+            @Override
+            public void put(Call c, IntMemoryMap a, TensorView[] i, TensorView[] o) {
+              putGlobal(c, a, i);
+            }
+
+            @Override
+            public void after(TensorView[] i, TensorView[] o) {
+              globalHidden(i, o);
+            }
+          }));
+    }
+
+    @Override
+    public Follower.Variants variants() {
+      return variants;
+    }
+
+    /** The parameters and moving statistics of a pass over the moving statistics. */
+    private void putGlobal(Call c, IntMemoryMap a, TensorView[] in) {
+      if (!p.fixGamma()) {
+        a.put(DNNL_ARG_SCALE, c.wrap(vecMd, in[1].data()));
+      }
+      a.put(DNNL_ARG_SHIFT, c.wrap(vecMd, in[2].data()));
+      a.put(DNNL_ARG_MEAN, c.wrap(vecMd, in[3].data()));
+      a.put(DNNL_ARG_VARIANCE, c.wrap(vecMd, in[4].data()));
+    }
+
+    /** The hidden outputs of a pass over the moving statistics: the mean and 1/sqrt(var + eps). */
+    private void globalHidden(TensorView[] in, TensorView[] out) {
+      FloatBuffer rm = in[3].floats();
+      FloatBuffer rv = in[4].floats();
+      FloatBuffer mean = out[1].floats();
+      FloatBuffer inv = out[2].floats();
+      float eps = (float) p.eps();
+      for (int k = 0; k < channels; k++) {
+        mean.put(k, rm.get(k));
+        inv.put(k, BatchNorm.invStd(rv.get(k), eps));
+      }
     }
 
     @Override
@@ -146,13 +193,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
           a.put(DNNL_ARG_MEAN, c.wrap(vecMd, in[3].data()));
           a.put(DNNL_ARG_VARIANCE, c.wrap(vecMd, in[4].data()));
           run(c, "forward (moving statistics)", globalFwd, a);
-          FloatBuffer rm = in[3].floats();
-          FloatBuffer rv = in[4].floats();
-          FloatBuffer mean = out[1].floats();
-          for (int k = 0; k < channels; k++) {
-            mean.put(k, rm.get(k));
-            inv.put(k, BatchNorm.invStd(rv.get(k), eps));
-          }
+          globalHidden(in, out);
         }
       }
     }

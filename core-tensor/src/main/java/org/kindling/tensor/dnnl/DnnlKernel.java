@@ -89,10 +89,24 @@ abstract class DnnlKernel implements Kernel {
    * result inside the primitive (a post-op).
    */
   static primitive_attr userScratchpad(boolean relu) {
+    return userScratchpad(false, relu);
+  }
+
+  /**
+   * Attributes with a caller-provided scratchpad and the post-ops: if {@code sum}, the
+   * destination's prior contents added to the result (oneDNN's {@code sum}, scale 1), then if
+   * {@code relu} a ReLU, in that order (MXNet's MKL-DNN {@code with_sum} and post-sum ReLU).
+   */
+  static primitive_attr userScratchpad(boolean sum, boolean relu) {
     primitive_attr a = userScratchpad();
-    if (relu) {
+    if (sum || relu) {
       post_ops ops = new post_ops();
-      ops.append_eltwise(org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, 0f, 0f);
+      if (sum) {
+        ops.append_sum();
+      }
+      if (relu) {
+        ops.append_eltwise(org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, 0f, 0f);
+      }
       a.set_post_ops(ops);
     }
     return a;

@@ -101,8 +101,9 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
     return new PoolKernel(dnnl, p, sig, threads);
   }
 
-  private static final class PoolKernel extends DnnlKernel {
+  private static final class PoolKernel extends DnnlKernel implements Follower {
     private final boolean max;
+    private final Follower.Variants variants;
     private final memory.desc srcMd;
     private final memory.desc dstMd;
     private final Prim infer;
@@ -139,6 +140,19 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
           w.kernel, dilation, w.padL, w.padR, tpd, attr, false);
       diffSrc = Operand.output(dnnl, srcMd, bpd.diff_src_desc(), b0);
       bwd = new Prim(bpd, new pooling_backward(bpd), b0);
+      memory.desc dstAny = md(dims(sig.out(0).dims()), memory.format_tag.any);
+      variants = new Follower.Variants(in -> new BlockedKernel(dnnl, threads, "Pooling", sig, in,
+          dstMd, src -> {
+            var pd = new pooling_forward.primitive_desc(dnnl.engine,
+                prop_kind.forward_inference, alg, src, dstAny, w.stride, w.kernel, dilation,
+                w.padL, w.padR, attr, false);
+            return new WeightedKernel.Pass(pd, new pooling_forward(pd));
+          }, (c, a, i, o) -> { }));
+    }
+
+    @Override
+    public Follower.Variants variants() {
+      return variants;
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.profile.Profiler;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
@@ -69,9 +71,60 @@ final class Operand {
     return same ? c.wrap(user, data) : reorder(c, data, c.slot(inner, offset), "reorder in");
   }
 
+  /**
+   * The memory the primitive reads for {@code t}: {@link #read(Call, ByteBuffer)} for a
+   * row-major tensor, the tensor itself for one already in the primitive's layout.
+   *
+   * @throws IllegalStateException if {@code t} is in another backend layout (the executor only
+   *     hands a kernel the layouts it agreed to read)
+   */
+  memory read(Call c, TensorView t) {
+    if (t.layout() == Layout.ROW_MAJOR) {
+      return read(c, t.data());
+    }
+    return c.wrap(checked(t), t.data());
+  }
+
+  /**
+   * The memory a forward primitive writes for {@code t}: the tensor itself when it is in the
+   * primitive's layout (then {@link #store(Call, memory, TensorView)} does nothing), else as
+   * {@link #target(Call, ByteBuffer, boolean)}.
+   */
+  memory target(Call c, TensorView t) {
+    if (t.layout() == Layout.ROW_MAJOR) {
+      return target(c, t.data(), false);
+    }
+    return c.wrap(checked(t), t.data());
+  }
+
+  /** Stores what the primitive wrote into {@code m} into {@code t}, if not there already. */
+  void store(Call c, memory m, TensorView t) {
+    if (t.layout() == Layout.ROW_MAJOR) {
+      store(c, m, t.data(), false);
+    }
+  }
+
+  /** The layout this operand's primitive uses, as a token ({@link DnnlLayout#of}). */
+  Layout layout() {
+    return DnnlLayout.of(inner, user);
+  }
+
+  private memory.desc checked(TensorView t) {
+    if (!DnnlLayout.is(t.layout(), inner)) {
+      throw new IllegalStateException("a oneDNN primitive of layout " + layout() + " got "
+          + t.dtype().numpyName() + t.shape() + " in layout " + t.layout());
+    }
+    return inner;
+  }
+
   /** True if the primitive reads the caller's layout as it is (no reorder). */
   boolean direct() {
     return same;
+  }
+
+  /** The caller's layout. */
+  memory.desc user() {
+    return user;
   }
 
   /** The primitive's layout. */

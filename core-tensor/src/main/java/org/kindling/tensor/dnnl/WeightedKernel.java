@@ -6,6 +6,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
@@ -15,14 +17,20 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_desc_base;
+import org.bytedeco.dnnl.reorder;
 import java.util.function.Function;
+import org.bytedeco.javacpp.Pointer;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.SumFusable;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.profile.Profiler;
 
 /**
  * A layer of inputs {@code data, weight[, bias]} and one output, run by a forward, a
@@ -31,8 +39,15 @@ import org.kindling.tensor.op.TensorView;
  * weights kept while the caller's stamp of them stays, {@link WeightCache}), and the
  * gradient requests (a gradient not wanted is not computed, or is discarded when the same
  * primitive makes a wanted one; {@code add} accumulates).
+ *
+ * <p>The forward reads its data and writes its output in the primitive's own layouts when the
+ * executor hands it views in them ({@link LayoutAware}: the layout is the view's, so the kernel
+ * is its own variant), and fuses a ReLU ({@link EpilogueFusable}) and a residual addend ({@link
+ * SumFusable}, oneDNN's {@code sum} post-op) as post-ops: the addend, its last input, is put into
+ * the destination before the call unless the destination is the addend's own buffer.
  */
-final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
+final class WeightedKernel extends DnnlKernel
+    implements EpilogueFusable, SumFusable, LayoutAware {
   /** A primitive and its descriptor. */
   record Pass(primitive_desc_base pd, primitive p) {}
 
@@ -54,17 +69,23 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   private final Operand bwDiffWeights;
   private final Operand bwDiffBias;
   private final Prim bwdWeights;
-  private final Function<OpInstance<?>, Kernel> fuser;
+  private final PostOps post;
+  private final Function<PostOps, Kernel> variants;
+  /** With a sum: puts a row-major addend, or one in the destination's layout, into it. */
+  private final reorder addendIn;
+  private final reorder addendCopy;
 
   /**
-   * @param fuser makes this layer's kernel with an epilogue fused into its forward primitive, or
-   *     null for none ({@link #fuse})
+   * @param post what the forward primitive does after the layer
+   * @param variants makes this layer's kernel with other post-ops ({@link #fuse}, {@link
+   *     #fuseSum})
    */
   WeightedKernel(Dnnl dnnl, int threads, String op, KernelSignature sig, UserLayouts user,
-      Pass forward, Pass backwardData, Pass backwardWeights,
-      Function<OpInstance<?>, Kernel> fuser) {
+      Pass forward, Pass backwardData, Pass backwardWeights, PostOps post,
+      Function<PostOps, Kernel> variants) {
     super(dnnl, threads, op, sig);
-    this.fuser = fuser;
+    this.post = post;
+    this.variants = variants;
     biasMd = user.bias();
     Scratch f0 = forwardScratch;
     primitive_desc_base fpd = forward.pd();
@@ -86,15 +107,47 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
     bwDiffBias = biasMd == null ? null
         : Operand.output(dnnl, biasMd, bwpd.diff_weights_desc(1), b0);
     bwdWeights = new Prim(bwpd, backwardWeights.p(), b0);
+    memory.desc dstInner = fpd.dst_desc(0);
+    addendIn = post.sum() ? new reorder(new reorder.primitive_desc(dnnl.engine, user.dst(),
+        dnnl.engine, dstInner)) : null;
+    addendCopy = post.sum() ? new reorder(new reorder.primitive_desc(dnnl.engine, dstInner,
+        dnnl.engine, dstInner)) : null;
   }
 
   @Override
   public Kernel fuse(OpInstance<?> epilogue) {
-    if (fuser == null) {
+    if (post.relu() || !isRelu(epilogue)) {
       return null;
     }
     planThreads();
-    return fuser.apply(epilogue);
+    return variants.apply(new PostOps(post.sum(), true));
+  }
+
+  @Override
+  public Kernel fuseSum(OpInstance<?> epilogue) {
+    if (post.sum() || post.relu() || epilogue != null && !isRelu(epilogue)) {
+      return null; // a ReLU already inside would come before the sum
+    }
+    planThreads();
+    return variants.apply(new PostOps(true, epilogue != null));
+  }
+
+  /** The primitive's destination layout, whatever the data's. */
+  @Override
+  public Layout nativeOutput(Layout input) {
+    return dst.layout();
+  }
+
+  @Override
+  public boolean reads(Layout input) {
+    return input == Layout.ROW_MAJOR || input.equals(src.layout());
+  }
+
+  /** This kernel itself: it reads the layouts off the views it gets. */
+  @Override
+  public Kernel withLayouts(Layout input, Layout output) {
+    boolean writes = output == Layout.ROW_MAJOR || output.equals(dst.layout());
+    return reads(input) && writes ? this : null;
   }
 
   @Override
@@ -106,7 +159,7 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
     try (Call c = call(ctx)) {
       IntMemoryMap a = c.args();
-      a.put(DNNL_ARG_SRC, src.read(c, in[0].data()));
+      a.put(DNNL_ARG_SRC, src.read(c, in[0]));
       long version = ctx.inputVersion(1);
       ByteBuffer kept = null;
       if (weightCache != null && version >= 0) {
@@ -118,12 +171,32 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
       if (biasMd != null) {
         a.put(DNNL_ARG_BIAS, c.wrap(biasMd, in[2].data()));
       }
-      memory y = dst.target(c, out[0].data(), false);
+      memory y = dst.target(c, out[0]);
+      if (post.sum()) {
+        putAddend(c, in[in.length - 1], out[0], y);
+      }
       a.put(DNNL_ARG_DST, y);
       run(c, "forward", fwd, a);
       Reference.reachabilityFence(kept);
-      dst.store(c, y, out[0].data(), false);
+      dst.store(c, y, out[0]);
     }
+  }
+
+  /**
+   * Puts the addend into the destination {@code y} the sum post-op adds to, unless {@code y} is
+   * the output's buffer and that is the addend's (planned in place).
+   */
+  private void putAddend(Call c, TensorView addend, TensorView out, memory y) {
+    boolean inOutput = y.get_data_handle().address() == new Pointer(out.data()).address();
+    if (inOutput && new Pointer(addend.data()).address() == new Pointer(out.data()).address()) {
+      return;
+    }
+    IntMemoryMap args = c.args();
+    boolean rowMajor = addend.layout() == Layout.ROW_MAJOR;
+    args.put(DNNL_ARG_FROM, rowMajor ? c.wrap(dst.user(), addend.data())
+        : c.wrap(dst.inner(), addend.data()));
+    args.put(DNNL_ARG_TO, y);
+    c.run(rowMajor ? addendIn : addendCopy, args, Profiler.isRunning() ? "reorder addend" : null);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.kindling.tensor.dnnl;
 
+import org.bytedeco.dnnl.primitive_attr;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
@@ -24,10 +25,10 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   }
 
   /**
-   * The forward (applying a ReLU to its result if {@code relu}), backward-data and
-   * backward-weights primitives of the layer {@code p} on {@code sig}.
+   * The forward (with the attributes {@code forwardAttr}: the scratchpad and any post-ops),
+   * backward-data and backward-weights primitives of the layer {@code p} on {@code sig}.
    */
-  abstract Layer layer(Dnnl dnnl, P p, KernelSignature sig, boolean relu);
+  abstract Layer layer(Dnnl dnnl, P p, KernelSignature sig, primitive_attr forwardAttr);
 
   /**
    * Null (oneDNN runs every shape of these layers) but for an empty tensor (the operators
@@ -47,7 +48,7 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   @Override
   public final Kernel make(Dnnl dnnl, P p, KernelSignature sig, int threads) {
     long bound = WorkspaceBound.bytes();
-    WeightedKernel whole = kernel(dnnl, p, sig, threads, false);
+    WeightedKernel whole = kernel(dnnl, p, sig, threads, PostOps.NONE);
     int batch = sig.in(0).get(0);
     if (whole.workspaceBytes() <= bound) {
       return whole;
@@ -58,11 +59,11 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
       int size = (int) Math.max(1, Math.min(batch - 1,
           (long) ((double) bound / whole.workspaceBytes() * batch)));
       while (true) {
-        WeightedKernel part = kernel(dnnl, p, subBatch(sig, size), threads, false);
+        WeightedKernel part = kernel(dnnl, p, subBatch(sig, size), threads, PostOps.NONE);
         if (part.workspaceBytes() <= bound) {
           int left = batch % size;
           WeightedKernel rest = left == 0 ? null
-              : kernel(dnnl, p, subBatch(sig, left), threads, false);
+              : kernel(dnnl, p, subBatch(sig, left), threads, PostOps.NONE);
           return new SubBatchKernel(batch, size, part, rest);
         }
         if (size == 1) {
@@ -92,10 +93,10 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   }
 
   private WeightedKernel kernel(Dnnl dnnl, P p, KernelSignature sig, int threads,
-      boolean relu) {
-    Layer l = layer(dnnl, p, sig, relu);
-    return new WeightedKernel(dnnl, threads, relu ? op + "+relu" : op, sig, l.user(),
-        l.forward(), l.backwardData(), l.backwardWeights(),
-        relu ? null : act -> DnnlKernel.isRelu(act) ? kernel(dnnl, p, sig, threads, true) : null);
+      PostOps post) {
+    Layer l = layer(dnnl, p, sig, DnnlKernel.userScratchpad(post.sum(), post.relu()));
+    return new WeightedKernel(dnnl, threads, op + post.suffix(), sig, l.user(), l.forward(),
+        l.backwardData(), l.backwardWeights(), post,
+        other -> kernel(dnnl, p, sig, threads, other));
   }
 }

@@ -3,6 +3,7 @@ package org.kindling.symbol.graph;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardDeps;
@@ -24,6 +25,7 @@ import org.kindling.tensor.op.OpInstance;
  * <p><b>Steps</b>, in execution order: one {@link Forward} per operator node (an activation
  * that {@link Fusion} puts inside the layer before it has no step, and the layer's output then
  * no value, of its own; likewise a BatchNorm folded into its convolution and the convolution's
+ * output, and a residual add a convolution computes ({@link Fusion#sums}) and the convolution's
  * output); then, for
  * training, zero fills of variable gradients that no step reaches, one {@link Seed} per head that
  * takes a head gradient, and one {@link Backward} per node on a path to a wanted gradient (in
@@ -75,9 +77,17 @@ public final class ExecGraph {
    * @param inplace the operator's in-place candidates
    * @param epilogue the node whose forward kernel runs after, in place on {@code out[0]}, or -1
    * @param folded the BatchNorm node folded into this convolution, or -1
+   * @param sum the add node this convolution computes ({@link Fusion#sums}), or -1; its other
+   *     operand (the addend) is then the last of {@code in}, and {@code out[0]} (the add's
+   *     output, or the epilogue's) may take the addend's buffer in place
    */
   public record Forward(int node, int[] in, int[] out, List<InPlace> inplace, int epilogue,
-      int folded) implements Step {
+      int folded, int sum) implements Step {
+    /** The position of the addend in {@link #in}, or -1 without a sum. */
+    public int addend() {
+      return sum >= 0 ? in.length - 1 : -1;
+    }
+
     @Override
     public int[] reads() {
       return in;
@@ -234,6 +244,17 @@ public final class ExecGraph {
    */
   public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
       GradientPlan gradients, boolean fuse, boolean fold) {
+    return of(graph, shapes, types, gradients, fuse, fold, null);
+  }
+
+  /**
+   * Lowers a graph, as {@link #of(Graph, Shape[], DType[], GradientPlan, boolean, boolean)}.
+   *
+   * @param sumHosts with fusion, the convolution nodes whose kernel can compute a residual sum
+   *     ({@link Fusion#sums}); null for none
+   */
+  public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
+      GradientPlan gradients, boolean fuse, boolean fold, IntPredicate sumHosts) {
     int ne = graph.numEntries();
     int[] nodeOf = nodeOfEntry(graph);
     int[] folds = new int[graph.numNodes()];
@@ -241,24 +262,28 @@ public final class ExecGraph {
     if (fold) {
       folds = Fusion.folds(graph, gradients, shapes, types);
     }
+    int[] sums = new int[graph.numNodes()];
+    java.util.Arrays.fill(sums, -1);
+    if (fuse && sumHosts != null) {
+      sums = Fusion.sums(graph, gradients, folds, shapes, types, sumHosts);
+    }
     int[] epilogue = new int[graph.numNodes()];
     java.util.Arrays.fill(epilogue, -1);
     if (fuse) {
-      epilogue = Fusion.epilogues(graph, gradients, folds);
+      epilogue = Fusion.epilogues(graph, gradients, folds, sums);
     }
     boolean[] fused = new boolean[graph.numNodes()];
     for (int id = 0; id < graph.numNodes(); id++) {
-      if (epilogue[id] >= 0) {
-        fused[epilogue[id]] = true;
-      }
-      if (folds[id] >= 0) {
-        fused[folds[id]] = true;
+      for (int f : new int[] {epilogue[id], folds[id], sums[id]}) {
+        if (f >= 0) {
+          fused[f] = true;
+        }
       }
     }
     List<Step> steps = new ArrayList<>();
     for (int id = 0; id < graph.numNodes(); id++) {
       if (!graph.node(id).isVariable() && !fused[id]) {
-        steps.add(forward(graph, id, epilogue[id], folds[id]));
+        steps.add(forward(graph, id, epilogue[id], folds[id], sums[id]));
       }
     }
     int numForward = steps.size();
@@ -299,13 +324,19 @@ public final class ExecGraph {
     return nodeOf;
   }
 
-  private static Forward forward(Graph graph, int id, int epilogue, int folded) {
+  private static Forward forward(Graph graph, int id, int epilogue, int folded, int sum) {
     Node n = graph.node(id);
     OpInstance<?> op = n.op();
     List<NodeEntry> inputs = new ArrayList<>(n.inputs());
     if (folded >= 0) {
       List<NodeEntry> bn = graph.node(folded).inputs();
       inputs.addAll(bn.subList(1, bn.size()));
+    }
+    if (sum >= 0) {
+      // the add's operand the convolution does not compute
+      int computed = graph.entryId(folded >= 0 ? folded : id, 0);
+      List<NodeEntry> operands = graph.node(sum).inputs();
+      inputs.add(graph.entryId(operands.get(0)) == computed ? operands.get(1) : operands.get(0));
     }
     int[] in = new int[inputs.size()];
     for (int i = 0; i < in.length; i++) {
@@ -316,6 +347,9 @@ public final class ExecGraph {
     for (int k = 0; k < out.length; k++) {
       out[k] = graph.entryId(producer, k);
     }
+    if (sum >= 0) {
+      out[0] = graph.entryId(sum, 0);
+    }
     if (epilogue >= 0) {
       out[0] = graph.entryId(epilogue, 0);
     }
@@ -324,7 +358,10 @@ public final class ExecGraph {
     for (int[] pair : op.inplaceOptions()) {
       inplace.add(new InPlace(pair[0], pair[1], identity));
     }
-    return new Forward(id, in, out, List.copyOf(inplace), epilogue, folded);
+    if (sum >= 0) {
+      inplace.add(new InPlace(in.length - 1, 0, false)); // the sum adds into the addend
+    }
+    return new Forward(id, in, out, List.copyOf(inplace), epilogue, folded, sum);
   }
 
   private static Backward backward(Graph graph, GradientPlan.Step s, GradientPlan gradients) {

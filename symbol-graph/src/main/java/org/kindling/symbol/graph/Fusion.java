@@ -1,5 +1,6 @@
 package org.kindling.symbol.graph;
 
+import java.util.function.IntPredicate;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.OpDef;
@@ -30,6 +31,14 @@ import org.kindling.tensor.op.nn.FullyConnected;
  * convolution with weights {@code W·s} and bias {@code (b - moving_mean)·s + beta}, where
  * {@code s = gamma / sqrt(moving_var + eps)} ({@code gamma = 1} with {@code fix_gamma}), gives
  * the same output within float32 rounding in one step, without the BatchNorm pass over the data.
+ *
+ * <p><b>Residual sums</b> (inference bindings only, {@link PlanOptions#blocked}). An {@code
+ * elemwise_add} (MXNet's {@code _Plus}) or a {@code broadcast_add} of two float32 values of its
+ * output's shape runs inside the convolution that computes one of them (the one computed later;
+ * through a folded BatchNorm too) when that value has no other reader and is not a head, the
+ * other value is computed before the convolution's step, and the convolution's kernel can add
+ * (oneDNN's {@code sum} post-op, MXNet's MKL-DNN {@code with_sum}): the convolution then writes
+ * the sum, and an Activation after the sum becomes its epilogue (ReLU after the sum).
  */
 public final class Fusion {
   private Fusion() {}
@@ -69,19 +78,98 @@ public final class Fusion {
   }
 
   /**
+   * The residual sum each convolution computes.
+   *
+   * @param folds the BatchNorm folded into each convolution ({@link #folds}), or all -1
+   * @param canHost whether the kernel of a convolution node (with its folded BatchNorm) can add
+   * @return indexed by node id: for a Convolution, the id of the add it computes, or -1
+   */
+  public static int[] sums(Graph graph, GradientPlan gradients, int[] folds, Shape[] shapes,
+      DType[] types, IntPredicate canHost) {
+    int[] sum = none(graph);
+    if (!gradients.steps().isEmpty()) {
+      return sum;
+    }
+    int[] readers = readers(graph);
+    int[] foldedInto = invert(folds);
+    for (int id = 0; id < graph.numNodes(); id++) {
+      Node add = graph.node(id);
+      if (add.isVariable() || !isSum(add) || add.inputs().size() != 2) {
+        continue;
+      }
+      int out = graph.entryId(id, 0);
+      NodeEntry a = add.inputs().get(0);
+      NodeEntry b = add.inputs().get(1);
+      int ea = graph.entryId(a);
+      int eb = graph.entryId(b);
+      if (ea == eb || !shapes[ea].equals(shapes[out]) || !shapes[eb].equals(shapes[out])
+          || types[ea] != DType.FLOAT32 || types[eb] != DType.FLOAT32) {
+        continue;
+      }
+      // the value computed later hosts the sum: the other must exist by the time it runs
+      boolean aLater = graph.nodeId(a.node()) > graph.nodeId(b.node());
+      NodeEntry host = aLater ? a : b;
+      NodeEntry other = aLater ? b : a;
+      int conv = convolutionOf(graph, host, foldedInto);
+      if (conv >= 0 && readers[graph.entryId(host)] == 1 && sum[conv] < 0
+          && (other.node().isVariable() || graph.nodeId(other.node()) < conv)
+          && canHost.test(conv)) {
+        sum[conv] = id;
+      }
+    }
+    return sum;
+  }
+
+  /** The convolution whose step computes {@code e} (itself, or through a folded BatchNorm). */
+  private static int convolutionOf(Graph graph, NodeEntry e, int[] foldedInto) {
+    Node n = e.node();
+    if (n.isVariable() || e.index() != 0) {
+      return -1;
+    }
+    int id = graph.nodeId(n);
+    if (foldedInto[id] >= 0) {
+      return foldedInto[id];
+    }
+    return n.op().op() instanceof Convolution ? id : -1;
+  }
+
+  private static boolean isSum(Node n) {
+    String name = n.op().op().name();
+    return name.equals("elemwise_add") || name.equals("broadcast_add");
+  }
+
+  /** Node {@code v} to node {@code k} for {@code map[k] = v}; -1 elsewhere. */
+  private static int[] invert(int[] map) {
+    int[] inv = new int[map.length];
+    java.util.Arrays.fill(inv, -1);
+    for (int k = 0; k < map.length; k++) {
+      if (map[k] >= 0) {
+        inv[map[k]] = k;
+      }
+    }
+    return inv;
+  }
+
+  /**
    * The epilogue of each node.
    *
    * @param folds the BatchNorm folded into each convolution ({@link #folds}), or all -1
    * @return indexed by node id: the id of the activation fused into that node, or -1
    */
   public static int[] epilogues(Graph graph, GradientPlan gradients, int[] folds) {
+    return epilogues(graph, gradients, folds, none(graph));
+  }
+
+  /**
+   * The epilogue of each node, an activation after a residual sum ({@link #sums}) included.
+   *
+   * @param sums the add each convolution computes, or all -1
+   * @return indexed by node id: the id of the activation fused into that node, or -1
+   */
+  public static int[] epilogues(Graph graph, GradientPlan gradients, int[] folds, int[] sums) {
     int[] readers = readers(graph);
-    int[] foldedInto = none(graph);
-    for (int conv = 0; conv < folds.length; conv++) {
-      if (folds[conv] >= 0) {
-        foldedInto[folds[conv]] = conv;
-      }
-    }
+    int[] foldedInto = invert(folds);
+    int[] summedInto = invert(sums);
     boolean[] runsBackward = new boolean[graph.numNodes()];
     for (GradientPlan.Step s : gradients.steps()) {
       runsBackward[s.nodeId()] = true;
@@ -97,6 +185,8 @@ public final class Fusion {
       int producer = graph.nodeId(layer);
       if (!layer.isVariable() && foldedInto[producer] >= 0) {
         producer = foldedInto[producer]; // the convolution that computes the BatchNorm's output
+      } else if (!layer.isVariable() && summedInto[producer] >= 0) {
+        producer = summedInto[producer]; // the convolution that computes the sum
       } else if (layer.isVariable() || !isLayer(layer.op().op())) {
         continue;
       }

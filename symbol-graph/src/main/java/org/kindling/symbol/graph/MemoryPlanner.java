@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.kindling.tensor.op.Layout;
 
 /**
  * The memory-planning pass, MXNet's {@code PlanMemory} with its {@code GraphAllocator}. Needs:
@@ -45,24 +46,47 @@ public final class MemoryPlanner {
    *     malformed graph)
    */
   public static MemoryPlan plan(ExecGraph graph, PlanOptions options) {
-    MemoryPlan best = search(graph, options.inplace(), options);
+    return plan(graph, options, null);
+  }
+
+  /**
+   * Plans {@code graph}'s values as {@link #plan(ExecGraph, PlanOptions)}, each value in its
+   * layout: sized by {@link Layout#bytes} (a blocked layout pads), and an output takes its
+   * input's block in place only where the two share a layout.
+   *
+   * @param layouts the layout of each value (null entries, or null, for row-major)
+   */
+  public static MemoryPlan plan(ExecGraph graph, PlanOptions options, Layout[] layouts) {
+    Sizes sizes = new Sizes(graph, layouts);
+    MemoryPlan best = search(sizes, options.inplace(), options);
     if (options.inplace() && options.matchRange() > 0) {
       // in place is greedy: an output that takes its input's block may keep that block (and so
       // every value co-shared into it) alive longer than co-sharing alone would (lenet's
       // inference plan: 59,640 B with both strategies, 57,680 B co-sharing only)
-      best = smaller(best, search(graph, false, options));
+      best = smaller(best, search(sizes, false, options));
     }
     return best;
   }
 
+  /** The bytes and layout of each value. */
+  private record Sizes(ExecGraph g, Layout[] layouts) {
+    Layout layout(int v) {
+      return layouts == null || layouts[v] == null ? Layout.ROW_MAJOR : layouts[v];
+    }
+
+    long bytes(int v) {
+      return layout(v).bytes(g.shape(v), g.dtype(v));
+    }
+  }
+
   /** The plan with or without in place, searching the match range if the options say so. */
-  private static MemoryPlan search(ExecGraph graph, boolean inplace, PlanOptions options) {
+  private static MemoryPlan search(Sizes sizes, boolean inplace, PlanOptions options) {
     if (!options.autoSearch() || options.matchRange() <= 1) {
-      return simulate(graph, inplace, options.matchRange());
+      return simulate(sizes, inplace, options.matchRange());
     }
     MemoryPlan best = null;
     for (int range = 1; range <= options.matchRange(); range *= 2) {
-      best = smaller(best, simulate(graph, inplace, range));
+      best = smaller(best, simulate(sizes, inplace, range));
     }
     return best;
   }
@@ -83,13 +107,15 @@ public final class MemoryPlanner {
     PlanOptions both = options.sharesNothing() ? PlanOptions.DEFAULT : options;
     int range = both.matchRange() == 0 ? PlanOptions.DEFAULT.matchRange() : both.matchRange();
     return new MemoryReport(graph.naiveBytes(),
-        simulate(graph, true, 0).totalBytes(),
-        plan(graph, new PlanOptions(false, range, both.autoSearch(), both.fuse(), both.fold()))
+        simulate(new Sizes(graph, null), true, 0).totalBytes(),
+        plan(graph, new PlanOptions(false, range, both.autoSearch(), both.fuse(), both.fold(),
+            both.blocked()))
             .totalBytes(),
         plan(graph, both).totalBytes());
   }
 
-  private static MemoryPlan simulate(ExecGraph g, boolean inplace, int matchRange) {
+  private static MemoryPlan simulate(Sizes sizes, boolean inplace, int matchRange) {
+    ExecGraph g = sizes.g();
     int nv = g.numValues();
     int[] refs = new int[nv];
     for (int v = 0; v < nv; v++) {
@@ -110,9 +136,9 @@ public final class MemoryPlanner {
     Pool pool = new Pool(matchRange);
     for (ExecGraph.Step s : g.steps()) {
       if (inplace && s instanceof ExecGraph.Forward f) {
-        takeInPlace(g, f.in(), f.out(), f.inplace(), refs, block, inPlace, pool);
+        takeInPlace(sizes, f.in(), f.out(), f.inplace(), refs, block, inPlace, pool);
       } else if (inplace && s instanceof ExecGraph.Backward b) {
-        takeInPlace(g, b.outGrad(), b.inGrad(), b.inplace(), refs, block, inPlace, pool);
+        takeInPlace(sizes, b.outGrad(), b.inGrad(), b.inplace(), refs, block, inPlace, pool);
       }
       List<Integer> fresh = new ArrayList<>();
       for (int v : s.writes()) {
@@ -120,9 +146,9 @@ public final class MemoryPlanner {
           fresh.add(v);
         }
       }
-      fresh.sort(Comparator.comparingLong(g::bytes).reversed());
+      fresh.sort(Comparator.comparingLong(sizes::bytes).reversed());
       for (int v : fresh) {
-        block[v] = pool.request(g.bytes(v));
+        block[v] = pool.request(sizes.bytes(v));
         pool.refs[block[v]] = refs[v];
       }
       for (int v : s.reads()) {
@@ -147,8 +173,9 @@ public final class MemoryPlanner {
   }
 
   /** Lets outputs take their inputs' blocks where {@code pairs} allow it (see the class). */
-  private static void takeInPlace(ExecGraph g, int[] reads, int[] writes,
+  private static void takeInPlace(Sizes sizes, int[] reads, int[] writes,
       List<ExecGraph.InPlace> pairs, int[] refs, int[] block, boolean[] inPlace, Pool pool) {
+    ExecGraph g = sizes.g();
     boolean[] taken = new boolean[reads.length];
     for (ExecGraph.InPlace p : pairs) {
       int in = reads[p.input()];
@@ -156,7 +183,8 @@ public final class MemoryPlanner {
       if (taken[p.input()] || !g.planned(out) || block[out] >= 0 || !g.planned(in)
           || block[in] < 0
           || refs[out] == 0 || g.shape(in).size() != g.shape(out).size()
-          || g.dtype(in).byteSize() != g.dtype(out).byteSize()) {
+          || g.dtype(in).byteSize() != g.dtype(out).byteSize()
+          || !sizes.layout(in).equals(sizes.layout(out)) || sizes.bytes(in) != sizes.bytes(out)) {
         continue;
       }
       int b = block[in];

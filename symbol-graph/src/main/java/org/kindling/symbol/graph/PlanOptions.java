@@ -10,7 +10,8 @@ package org.kindling.symbol.graph;
  * {@code kindling.exec.matchRange} [{@code NNVM_EXEC_MATCH_RANGE}] (default 16; 0 turns
  * co-sharing off), {@code kindling.exec.autoSearchMatchRange}
  * [{@code NNVM_AUTO_SEARCH_MATCH_RANGE}] (default false), {@code kindling.exec.fuse}
- * (default true) and {@code kindling.exec.fold} (default true).
+ * (default true), {@code kindling.exec.fold} (default true) and {@code kindling.exec.blocked}
+ * (default true).
  *
  * @param inplace let an output take its input's buffer where the operator allows it
  * @param matchRange co-sharing: a value may take a released block of size within
@@ -20,14 +21,24 @@ package org.kindling.symbol.graph;
  * @param fuse run activations inside the layer before them ({@link Fusion})
  * @param fold in an inference binding, fold BatchNorms into the convolutions before them
  *     ({@link Fusion#folds}): the same results within float32 rounding, not the same bits
+ * @param blocked in an inference binding, run a residual {@code elemwise_add} inside the
+ *     convolution before it ({@link Fusion#sums}) and keep values between two kernels that share
+ *     a layout of their backend's in that layout (oneDNN's blocked formats; {@link
+ *     org.kindling.tensor.op.LayoutAware}): the same results within float32 rounding
  */
 public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, boolean fuse,
-    boolean fold) {
-  /** MXNet's defaults (in place, match range 16, no search), with fusion and folding. */
-  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false, true, true);
+    boolean fold, boolean blocked) {
+  /** MXNet's defaults (in place, match range 16, no search), with fusion, folding, layouts. */
+  public static final PlanOptions DEFAULT = new PlanOptions(true, 16, false, true, true, true);
 
   /** Nothing shared, fused or folded: every graph entry gets its own buffer and its own step. */
-  public static final PlanOptions OFF = new PlanOptions(false, 0, false, false, false);
+  public static final PlanOptions OFF = new PlanOptions(false, 0, false, false, false, false);
+
+  /** Options with backend layouts and residual sums ({@code blocked}) on. */
+  public PlanOptions(boolean inplace, int matchRange, boolean autoSearch, boolean fuse,
+      boolean fold) {
+    this(inplace, matchRange, autoSearch, fuse, fold, true);
+  }
 
   /** Checks the range. */
   public PlanOptions {
@@ -38,7 +49,12 @@ public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, b
 
   /** These options with folding set. */
   public PlanOptions withFold(boolean v) {
-    return new PlanOptions(inplace, matchRange, autoSearch, fuse, v);
+    return new PlanOptions(inplace, matchRange, autoSearch, fuse, v, blocked);
+  }
+
+  /** These options with backend layouts and residual sums set. */
+  public PlanOptions withBlocked(boolean v) {
+    return new PlanOptions(inplace, matchRange, autoSearch, fuse, fold, v);
   }
 
   /** True if these options share no buffer (fusion aside). */
@@ -65,7 +81,7 @@ public record PlanOptions(boolean inplace, int matchRange, boolean autoSearch, b
     }
     return new PlanOptions(flag("kindling.exec.inplace", true), r,
         flag("kindling.exec.autoSearchMatchRange", false), flag("kindling.exec.fuse", true),
-        flag("kindling.exec.fold", true));
+        flag("kindling.exec.fold", true), flag("kindling.exec.blocked", true));
   }
 
   private static boolean flag(String name, boolean byDefault) {

@@ -1,0 +1,252 @@
+package org.kindling.symbol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kindling.symbol.graph.PlanOptions;
+import org.kindling.symbol.zoo.Layers;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.nn.Pooling.PoolType;
+
+/**
+ * Values kept in oneDNN's blocked layouts between oneDNN kernels, and residual sums inside
+ * convolutions ({@link PlanOptions#blocked}): which values stay blocked (a chain of oneDNN
+ * layers) and which are row-major (read by a default kernel, a head, or a oneDNN kernel and a
+ * default kernel together), the sum post-op with the addend in place and copied, a monitor, and
+ * the switch; every result equals the row-major binding's within float32 rounding and the
+ * default kernels' within 1e-4. Convolutions here are 1x1 or 5x5, which the Winograd backend
+ * (3x3 only) never takes: under {@code auto} every layer but sum pooling runs on oneDNN.
+ */
+class BlockedLayoutTest {
+  private static final Shape DATA = Shape.of(2, 16, 10, 10);
+  private final Layers nn = new Layers();
+
+  @AfterEach
+  void reset() {
+    CpuAccel.reset();
+    System.clearProperty("kindling.exec.blocked");
+  }
+
+  private Symbol conv(String name, Symbol in, int filters, int kernel) {
+    return nn.conv(in).name(name).kernel(kernel, kernel).pad(kernel / 2, kernel / 2)
+        .numFilter(filters).build();
+  }
+
+  private Symbol sumPool(String name, Symbol in) {
+    // sum pooling has no oneDNN kernel: the default kernel reads its input
+    return nn.pool(in).name(name).type(PoolType.SUM).kernel(2, 2).stride(2, 2).build();
+  }
+
+  @Test
+  void aChainOfOneDnnLayersStaysBlockedAndEndsRowMajorAtTheHead() {
+    Symbol a = nn.relu("a_relu", conv("a", nn.variable("data"), 32, 1));
+    Symbol b = conv("b", a, 32, 5);
+    Symbol p = nn.pool(b).name("p").type(PoolType.MAX).kernel(2, 2).stride(2, 2).build();
+    Symbol c = conv("c", p, 16, 1);
+    Runs r = runs(c);
+    assertThat(r.layouts).containsKeys("a_relu_output", "b_output", "p_output")
+        .doesNotContainKey("c_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aValueADefaultKernelReadsIsRowMajor() {
+    Symbol a = conv("a", nn.variable("data"), 32, 1);
+    Symbol b = conv("b", a, 32, 1);
+    Runs r = runs(sumPool("s", b));
+    assertThat(r.layouts).containsKey("a_output").doesNotContainKey("b_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aHeadIsRowMajor() {
+    Symbol a = conv("a", nn.variable("data"), 32, 1);
+    Symbol b = conv("b", a, 32, 1);
+    Runs r = runs(Symbol.group(a, conv("c", b, 16, 1)));
+    assertThat(r.layouts).containsKey("b_output").doesNotContainKey("a_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aValueReadByOneDnnAndByADefaultKernelIsRowMajor() {
+    Symbol a = conv("a", nn.variable("data"), 32, 1);
+    Symbol b = conv("b", a, 32, 1);
+    Runs r = runs(Symbol.group(conv("c", b, 16, 1), sumPool("s", a)));
+    assertThat(r.layouts).containsKey("b_output").doesNotContainKey("a_output");
+    r.assertSameResults();
+  }
+
+  /** conv-BN-relu, conv-BN, + the block's input, relu: ResNet v1's unit. */
+  private Symbol residual(Symbol x) {
+    Symbol y = nn.relu("r1", nn.bn(conv("c1", x, 32, 5)).name("bn1").fixGamma(false).build());
+    Symbol z = nn.bn(conv("c2", y, 32, 1)).name("bn2").fixGamma(false).build();
+    return nn.relu("r2", nn.add(z, x));
+  }
+
+  @Test
+  void theResidualAddRunsInsideTheConvolutionAddingInPlace() {
+    Symbol x = nn.relu("r0", conv("c0", nn.variable("data"), 32, 1));
+    Runs r = runs(conv("head", residual(x), 16, 1));
+    assertThat(r.blocked.kernels()).anySatisfy(k -> {
+      assertThat(k.op()).isEqualTo("elemwise_add");
+      assertThat(k.implementation()).startsWith("oneDNN");
+    });
+    assertThat(r.rowMajor.kernels()).anySatisfy(k -> {
+      assertThat(k.op()).isEqualTo("elemwise_add");
+      assertThat(k.implementation()).isEqualTo("default");
+    });
+    assertThat(r.layouts).containsKeys("r0_output", "r2_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void theResidualAddCopiesAnAddendThatIsReadLaterAndRowMajor() {
+    Symbol x = nn.relu("r0", conv("c0", nn.variable("data"), 32, 1));
+    // x is read after the sum by a default kernel: row-major, and not overwritten by it
+    Runs r = runs(Symbol.group(conv("head", residual(x), 16, 1), sumPool("s", x)));
+    assertThat(r.blocked.kernels()).anySatisfy(k -> {
+      assertThat(k.op()).isEqualTo("elemwise_add");
+      assertThat(k.implementation()).startsWith("oneDNN");
+    });
+    assertThat(r.layouts).doesNotContainKey("r0_output").containsKey("r2_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aMonitorSeesTheRowMajorValues() {
+    Symbol a = conv("a", nn.variable("data"), 32, 1);
+    Symbol b = conv("b", a, 32, 5);
+    Symbol c = conv("c", b, 16, 1);
+    CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
+    Map<String, NDArray> args = arguments(c);
+    try (Executor blocked = bind(c, args, PlanOptions.DEFAULT);
+        Executor rowMajor = bind(c, args, PlanOptions.DEFAULT.withBlocked(false))) {
+      assertThat(blocked.valueLayouts()).containsKey("b_output");
+      Map<String, float[]> seen = new LinkedHashMap<>();
+      blocked.setMonitor((name, value) -> seen.put(name, value.toFloatArray()));
+      blocked.forward(false);
+      Map<String, float[]> expected = new LinkedHashMap<>();
+      rowMajor.setMonitor((name, value) -> expected.put(name, value.toFloatArray()));
+      rowMajor.forward(false);
+      assertThat(seen.keySet()).containsExactlyElementsOf(expected.keySet());
+      assertThat(seen.get("b_output")).containsExactly(expected.get("b_output"));
+      assertThat(blocked.outputs().get(0).toFloatArray())
+          .containsExactly(rowMajor.outputs().get(0).toFloatArray());
+    } finally {
+      args.values().forEach(NDArray::close);
+    }
+  }
+
+  @Test
+  void theSwitchTurnsLayoutsAndSumsOff() {
+    System.setProperty("kindling.exec.blocked", "false");
+    assertThat(PlanOptions.fromSystemProperties().blocked()).isFalse();
+    System.setProperty("kindling.exec.blocked", "true");
+    assertThat(PlanOptions.fromSystemProperties().blocked()).isTrue();
+    System.setProperty("kindling.exec.blocked", "maybe");
+    assertThatThrownBy(PlanOptions::fromSystemProperties)
+        .hasMessageContaining("-Dkindling.exec.blocked=maybe");
+    System.clearProperty("kindling.exec.blocked");
+    Symbol x = nn.relu("r0", conv("c0", nn.variable("data"), 32, 1));
+    Runs r = runs(conv("head", residual(x), 16, 1));
+    assertThat(r.rowMajor.valueLayouts()).isEmpty();
+    assertThat(r.blocked.valueLayouts()).isNotEmpty();
+    r.close();
+  }
+
+  /** One network bound three ways over the same arrays, each run forward once. */
+  private final class Runs implements AutoCloseable {
+    final Executor blocked;
+    final Executor rowMajor;
+    final Executor defaults;
+    final Map<String, Layout> layouts;
+    final Map<String, NDArray> args;
+
+    Runs(Symbol net) {
+      CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
+      args = arguments(net);
+      blocked = bind(net, args, PlanOptions.DEFAULT);
+      rowMajor = bind(net, args, PlanOptions.DEFAULT.withBlocked(false));
+      CpuAccel.configure(CpuAccel.Mode.OFF, 0);
+      defaults = bind(net, args, PlanOptions.DEFAULT);
+      layouts = blocked.valueLayouts();
+      for (Executor e : List.of(blocked, rowMajor, defaults)) {
+        e.forward(false);
+      }
+    }
+
+    /** Every output: as the row-major binding's within 1e-5, the default kernels' within 1e-4. */
+    void assertSameResults() {
+      try {
+        for (int h = 0; h < blocked.outputs().size(); h++) {
+          float[] got = blocked.outputs().get(h).toFloatArray();
+          near(got, rowMajor.outputs().get(h).toFloatArray(), 1e-5, "output " + h);
+          near(got, defaults.outputs().get(h).toFloatArray(), 1e-4, "output " + h);
+        }
+      } finally {
+        close();
+      }
+    }
+
+    @Override
+    public void close() {
+      for (Executor e : List.of(blocked, rowMajor, defaults)) {
+        e.close();
+      }
+      args.values().forEach(NDArray::close);
+    }
+  }
+
+  private Runs runs(Symbol net) {
+    return new Runs(net);
+  }
+
+  private static void near(float[] got, float[] want, double tol, String what) {
+    double largest = 0;
+    for (float v : want) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    assertThat(largest).as(what + " is not all zero").isGreaterThan(0);
+    for (int i = 0; i < want.length; i++) {
+      assertThat((double) Math.abs(got[i] - want[i])).as(what + " element " + i)
+          .isLessThanOrEqualTo(tol * largest);
+    }
+  }
+
+  /** Random data and parameters; BatchNorm statistics as auxiliary states, variances > 0. */
+  private static Map<String, NDArray> arguments(Symbol net) {
+    SplittableRandom rnd = new SplittableRandom(42);
+    InferredShapes shapes = net.inferShape(Map.of("data", DATA));
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    shapes.arguments().forEach((name, s) -> out.put(name, random(s, rnd, -1, 1)));
+    shapes.auxiliaryStates().forEach((name, s) -> out.put(name,
+        random(s, rnd, name.endsWith("var") ? 0.5 : -0.5, name.endsWith("var") ? 1.5 : 0.5)));
+    return out;
+  }
+
+  private static NDArray random(Shape s, SplittableRandom rnd, double lo, double hi) {
+    float[] v = new float[s.intSize()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) rnd.nextDouble(lo, hi);
+    }
+    return NDArray.of(v, s);
+  }
+
+  private static Executor bind(Symbol net, Map<String, NDArray> all, PlanOptions options) {
+    Map<String, NDArray> args = new LinkedHashMap<>();
+    Map<String, NDArray> aux = new LinkedHashMap<>();
+    List<String> auxNames = new ArrayList<>(net.listAuxiliaryStates());
+    all.forEach((name, a) -> (auxNames.contains(name) ? aux : args).put(name, a));
+    return net.bind(args, Map.of(), Map.of(), aux, options);
+  }
+}
