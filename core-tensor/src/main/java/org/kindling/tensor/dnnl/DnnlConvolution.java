@@ -23,7 +23,7 @@ final class DnnlConvolution extends WeightedRules<Convolution.Params> {
   }
 
   @Override
-  Layer layer(Dnnl dnnl, Convolution.Params p, KernelSignature sig, boolean relu) {
+  Layer layer(Dnnl dnnl, Convolution.Params p, KernelSignature sig, algorithm postOp) {
     // the same pad on both sides: oneDNN's output extent (floor) is then MXNet's
     long[] pad = DnnlKernel.dims(Shapes.orDefault(p.pad(), p.kernel().length, 0));
     ConvDescs d = ConvDescs.of(sig, p.numGroup(), p.kernel(), p.stride(), p.dilate(), pad, pad,
@@ -32,7 +32,7 @@ final class DnnlConvolution extends WeightedRules<Convolution.Params> {
     algorithm direct = algorithm.convolution_direct;
     var fpd = new convolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
         direct, d.src(), d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(),
-        d.padR(), DnnlKernel.userScratchpad(relu), false);
+        d.padR(), DnnlKernel.userScratchpad(postOp), false);
     var bdpd = new convolution_backward_data.primitive_desc(dnnl.engine, direct, d.src(),
         d.weights(), d.dst(), d.strides(), d.dilates(), d.padL(), d.padR(), fpd, attr, false);
     var bwpd = new convolution_backward_weights.primitive_desc(dnnl.engine, direct, d.src(),

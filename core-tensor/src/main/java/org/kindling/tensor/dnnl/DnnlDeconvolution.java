@@ -65,14 +65,14 @@ final class DnnlDeconvolution extends WeightedRules<Deconvolution.Params> {
   }
 
   @Override
-  Layer layer(Dnnl dnnl, Deconvolution.Params p, KernelSignature sig, boolean relu) {
+  Layer layer(Dnnl dnnl, Deconvolution.Params p, KernelSignature sig, algorithm postOp) {
     ConvDescs d = ConvDescs.of(sig, p.numGroup(), p.kernel(), p.stride(), p.dilate(),
         padL(p, sig), padR(p, sig), !p.noBias(), true);
     primitive_attr attr = DnnlKernel.userScratchpad();
     algorithm direct = algorithm.deconvolution_direct;
     var fpd = new deconvolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
         direct, d.src(), d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(),
-        d.padR(), DnnlKernel.userScratchpad(relu), false);
+        d.padR(), DnnlKernel.userScratchpad(postOp), false);
     var bdpd = new deconvolution_backward_data.primitive_desc(dnnl.engine, direct, d.src(),
         d.weights(), d.dst(), d.strides(), d.dilates(), d.padL(), d.padR(), fpd, attr, false);
     var bwpd = new deconvolution_backward_weights.primitive_desc(dnnl.engine, direct, d.src(),

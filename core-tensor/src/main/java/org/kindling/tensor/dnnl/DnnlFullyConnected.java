@@ -1,5 +1,6 @@
 package org.kindling.tensor.dnnl;
 
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_backward_weights;
@@ -22,7 +23,7 @@ final class DnnlFullyConnected extends WeightedRules<FullyConnected.Params> {
   }
 
   @Override
-  Layer layer(Dnnl dnnl, FullyConnected.Params p, KernelSignature sig, boolean relu) {
+  Layer layer(Dnnl dnnl, FullyConnected.Params p, KernelSignature sig, algorithm postOp) {
     int k = sig.in(1).get(1);
     int n = p.numHidden();
     long rows = sig.in(0).size() / k;
@@ -36,7 +37,7 @@ final class DnnlFullyConnected extends WeightedRules<FullyConnected.Params> {
     memory.desc dstAny = DnnlKernel.md(dstDims, format_tag.any);
     primitive_attr attr = DnnlKernel.userScratchpad();
     var fpd = new inner_product_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
-        srcAny, wAny, bias, dstAny, DnnlKernel.userScratchpad(relu), false);
+        srcAny, wAny, bias, dstAny, DnnlKernel.userScratchpad(postOp), false);
     var bdpd = new inner_product_backward_data.primitive_desc(dnnl.engine, srcAny, wAny, dstAny,
         fpd, attr, false);
     var bwpd = new inner_product_backward_weights.primitive_desc(dnnl.engine, srcAny, wAny,

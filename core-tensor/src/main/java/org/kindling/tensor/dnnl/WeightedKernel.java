@@ -54,6 +54,11 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   private final Operand bwDiffWeights;
   private final Operand bwDiffBias;
   private final Prim bwdWeights;
+  /**
+   * True if the backward-weights primitive reads the output gradient in the layout the
+   * backward-data one does: a backward call that computes both reorders it once.
+   */
+  private final boolean sharedDiffDst;
   private final Function<OpInstance<?>, Kernel> fuser;
 
   /**
@@ -86,6 +91,7 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
     bwDiffBias = biasMd == null ? null
         : Operand.output(dnnl, biasMd, bwpd.diff_weights_desc(1), b0);
     bwdWeights = new Prim(bwpd, backwardWeights.p(), b0);
+    sharedDiffDst = bwDiffDst.inner().equals(bdDiffDst.inner());
   }
 
   @Override
@@ -129,9 +135,11 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
   @Override
   public void backward(OpContext ctx, BackwardArgs b) {
     try (Call c = call(ctx)) {
+      memory diffDst = null; // the output gradient as the backward-data primitive read it
       if (b.wants(0)) {
         IntMemoryMap a = c.args();
-        a.put(DNNL_ARG_DIFF_DST, bdDiffDst.read(c, b.outGrad()[0].data()));
+        diffDst = bdDiffDst.read(c, b.outGrad()[0].data());
+        a.put(DNNL_ARG_DIFF_DST, diffDst);
         a.put(DNNL_ARG_WEIGHTS, bdWeights.read(c, b.in()[1].data()));
         memory dx = bdDiffSrc.target(c, b.inGrad()[0].data(), b.adds(0));
         a.put(DNNL_ARG_DIFF_SRC, dx);
@@ -142,7 +150,8 @@ final class WeightedKernel extends DnnlKernel implements EpilogueFusable {
       if (b.wants(1) || wantsBias) {
         IntMemoryMap a = c.args();
         a.put(DNNL_ARG_SRC, bwSrc.read(c, b.in()[0].data()));
-        a.put(DNNL_ARG_DIFF_DST, bwDiffDst.read(c, b.outGrad()[0].data()));
+        a.put(DNNL_ARG_DIFF_DST, diffDst != null && sharedDiffDst ? diffDst
+            : bwDiffDst.read(c, b.outGrad()[0].data()));
         ByteBuffer dw = b.wants(1) ? b.inGrad()[1].data() : null;
         boolean addW = b.wants(1) && b.adds(1);
         memory mw = bwDiffWeights.target(c, dw, addW);

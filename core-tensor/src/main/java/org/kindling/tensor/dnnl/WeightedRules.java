@@ -1,13 +1,14 @@
 package org.kindling.tensor.dnnl;
 
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 
 /**
  * The rules of an operator run by a {@link WeightedKernel} (convolution, deconvolution, inner
- * product): its kernel, and on the executor's request the same layer with an Activation(relu)
- * epilogue fused into the forward primitive.
+ * product): its kernel, and on the executor's request the same layer with an Activation
+ * epilogue (relu, tanh or sigmoid) fused into the forward primitive.
  *
  * @param <P> the operator's parameter record
  */
@@ -24,10 +25,11 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   }
 
   /**
-   * The forward (applying a ReLU to its result if {@code relu}), backward-data and
-   * backward-weights primitives of the layer {@code p} on {@code sig}.
+   * The forward (applying {@code postOp} to its result unless it is null, {@link
+   * DnnlKernel#postOp}), backward-data and backward-weights primitives of the layer {@code p} on
+   * {@code sig}.
    */
-  abstract Layer layer(Dnnl dnnl, P p, KernelSignature sig, boolean relu);
+  abstract Layer layer(Dnnl dnnl, P p, KernelSignature sig, algorithm postOp);
 
   /**
    * Null (oneDNN runs every shape of these layers) but for an empty tensor (the operators
@@ -47,7 +49,7 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   @Override
   public final Kernel make(Dnnl dnnl, P p, KernelSignature sig, int threads) {
     long bound = WorkspaceBound.bytes();
-    WeightedKernel whole = kernel(dnnl, p, sig, threads, false);
+    WeightedKernel whole = kernel(dnnl, p, sig, threads, null);
     int batch = sig.in(0).get(0);
     if (whole.workspaceBytes() <= bound) {
       return whole;
@@ -58,11 +60,11 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
       int size = (int) Math.max(1, Math.min(batch - 1,
           (long) ((double) bound / whole.workspaceBytes() * batch)));
       while (true) {
-        WeightedKernel part = kernel(dnnl, p, subBatch(sig, size), threads, false);
+        WeightedKernel part = kernel(dnnl, p, subBatch(sig, size), threads, null);
         if (part.workspaceBytes() <= bound) {
           int left = batch % size;
           WeightedKernel rest = left == 0 ? null
-              : kernel(dnnl, p, subBatch(sig, left), threads, false);
+              : kernel(dnnl, p, subBatch(sig, left), threads, null);
           return new SubBatchKernel(batch, size, part, rest);
         }
         if (size == 1) {
@@ -92,10 +94,13 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   }
 
   private WeightedKernel kernel(Dnnl dnnl, P p, KernelSignature sig, int threads,
-      boolean relu) {
-    Layer l = layer(dnnl, p, sig, relu);
-    return new WeightedKernel(dnnl, threads, relu ? op + "+relu" : op, sig, l.user(),
-        l.forward(), l.backwardData(), l.backwardWeights(),
-        relu ? null : act -> DnnlKernel.isRelu(act) ? kernel(dnnl, p, sig, threads, true) : null);
+      algorithm postOp) {
+    Layer l = layer(dnnl, p, sig, postOp);
+    return new WeightedKernel(dnnl, threads, postOp == null ? op : op + "+" + postOp, sig,
+        l.user(), l.forward(), l.backwardData(), l.backwardWeights(), postOp != null ? null
+            : act -> {
+              algorithm fused = DnnlKernel.postOp(act);
+              return fused == null ? null : kernel(dnnl, p, sig, threads, fused);
+            });
   }
 }
