@@ -1,5 +1,6 @@
 package org.kindling.tensor.dnnl;
 
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_backward_weights;

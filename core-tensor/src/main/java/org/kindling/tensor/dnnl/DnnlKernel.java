@@ -3,6 +3,7 @@ package org.kindling.tensor.dnnl;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
@@ -85,37 +86,42 @@ abstract class DnnlKernel implements Kernel {
   }
 
   /**
-   * Attributes with a caller-provided scratchpad and, if {@code relu}, a ReLU applied to the
-   * result inside the primitive (a post-op).
-   */
-  static primitive_attr userScratchpad(boolean relu) {
-    return userScratchpad(false, relu);
-  }
-
-  /**
    * Attributes with a caller-provided scratchpad and the post-ops: if {@code sum}, the
-   * destination's prior contents added to the result (oneDNN's {@code sum}, scale 1), then if
-   * {@code relu} a ReLU, in that order (MXNet's MKL-DNN {@code with_sum} and post-sum ReLU).
+   * destination's prior contents added to the result (oneDNN's {@code sum}, scale 1), then,
+   * unless {@code eltwise} is null, that element-wise function, in that order (MXNet's MKL-DNN
+   * {@code with_sum} and post-sum ReLU).
    */
-  static primitive_attr userScratchpad(boolean sum, boolean relu) {
+  static primitive_attr userScratchpad(boolean sum, algorithm eltwise) {
     primitive_attr a = userScratchpad();
-    if (sum || relu) {
+    if (sum || eltwise != null) {
       post_ops ops = new post_ops();
       if (sum) {
         ops.append_sum();
       }
-      if (relu) {
-        ops.append_eltwise(org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, 0f, 0f);
+      if (eltwise != null) {
+        ops.append_eltwise(eltwise, 0f, 0f);
       }
       a.set_post_ops(ops);
     }
     return a;
   }
 
-  /** True if {@code epilogue} is an {@code Activation} with {@code act_type='relu'}. */
-  static boolean isRelu(OpInstance<?> epilogue) {
-    return epilogue.params() instanceof Activation.Params a
-        && a.actType() == Activation.ActType.RELU;
+  /**
+   * The post-op that computes {@code epilogue} inside a layer's forward primitive: oneDNN's
+   * relu, tanh or logistic for an {@code Activation} of {@code act_type} relu, tanh or sigmoid
+   * (the functions {@link DnnlActivation} runs, with the same element-wise code); null for any
+   * other epilogue.
+   */
+  static algorithm postOp(OpInstance<?> epilogue) {
+    if (!(epilogue.params() instanceof Activation.Params a)) {
+      return null;
+    }
+    return switch (a.actType()) {
+      case RELU -> algorithm.eltwise_relu;
+      case TANH -> algorithm.eltwise_tanh;
+      case SIGMOID -> algorithm.eltwise_logistic;
+      default -> null;
+    };
   }
 
   /** The dims as longs. */

@@ -13,12 +13,13 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
-import java.util.function.Function;
 import org.bytedeco.javacpp.Pointer;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.EpilogueFusable;
@@ -74,6 +75,11 @@ final class WeightedKernel extends DnnlKernel
   /** With a sum: puts a row-major addend, or one in the destination's layout, into it. */
   private final reorder addendIn;
   private final reorder addendCopy;
+  /**
+   * True if the backward-weights primitive reads the output gradient in the layout the
+   * backward-data one does: a backward call that computes both reorders it once.
+   */
+  private final boolean sharedDiffDst;
 
   /**
    * @param post what the forward primitive does after the layer
@@ -112,24 +118,26 @@ final class WeightedKernel extends DnnlKernel
         dnnl.engine, dstInner)) : null;
     addendCopy = post.sum() ? new reorder(new reorder.primitive_desc(dnnl.engine, dstInner,
         dnnl.engine, dstInner)) : null;
+    sharedDiffDst = bwDiffDst.inner().equals(bdDiffDst.inner());
   }
 
   @Override
   public Kernel fuse(OpInstance<?> epilogue) {
-    if (post.relu() || !isRelu(epilogue)) {
+    algorithm eltwise = postOp(epilogue);
+    if (post.eltwise() != null || eltwise == null) {
       return null;
     }
     planThreads();
-    return variants.apply(new PostOps(post.sum(), true));
+    return variants.apply(new PostOps(post.sum(), eltwise));
   }
 
   @Override
   public Kernel fuseSum(OpInstance<?> epilogue) {
-    if (post.sum() || post.relu() || epilogue != null && !isRelu(epilogue)) {
-      return null; // a ReLU already inside would come before the sum
+    if (post.sum() || post.eltwise() != null || epilogue != null && postOp(epilogue) != algorithm.eltwise_relu) {
+      return null; // a function already inside would come before the sum
     }
     planThreads();
-    return variants.apply(new PostOps(true, epilogue != null));
+    return variants.apply(new PostOps(true, epilogue != null ? algorithm.eltwise_relu : null));
   }
 
   /** The primitive's destination layout, whatever the data's. */
@@ -202,9 +210,11 @@ final class WeightedKernel extends DnnlKernel
   @Override
   public void backward(OpContext ctx, BackwardArgs b) {
     try (Call c = call(ctx)) {
+      memory diffDst = null; // the output gradient as the backward-data primitive read it
       if (b.wants(0)) {
         IntMemoryMap a = c.args();
-        a.put(DNNL_ARG_DIFF_DST, bdDiffDst.read(c, b.outGrad()[0].data()));
+        diffDst = bdDiffDst.read(c, b.outGrad()[0].data());
+        a.put(DNNL_ARG_DIFF_DST, diffDst);
         a.put(DNNL_ARG_WEIGHTS, bdWeights.read(c, b.in()[1].data()));
         memory dx = bdDiffSrc.target(c, b.inGrad()[0].data(), b.adds(0));
         a.put(DNNL_ARG_DIFF_SRC, dx);
@@ -215,7 +225,8 @@ final class WeightedKernel extends DnnlKernel
       if (b.wants(1) || wantsBias) {
         IntMemoryMap a = c.args();
         a.put(DNNL_ARG_SRC, bwSrc.read(c, b.in()[0].data()));
-        a.put(DNNL_ARG_DIFF_DST, bwDiffDst.read(c, b.outGrad()[0].data()));
+        a.put(DNNL_ARG_DIFF_DST, diffDst != null && sharedDiffDst ? diffDst
+            : bwDiffDst.read(c, b.outGrad()[0].data()));
         ByteBuffer dw = b.wants(1) ? b.inGrad()[1].data() : null;
         boolean addW = b.wants(1) && b.adds(1);
         memory mw = bwDiffWeights.target(c, dw, addW);

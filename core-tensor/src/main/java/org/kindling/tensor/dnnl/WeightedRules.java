@@ -7,8 +7,8 @@ import org.kindling.tensor.op.KernelSignature;
 
 /**
  * The rules of an operator run by a {@link WeightedKernel} (convolution, deconvolution, inner
- * product): its kernel, and on the executor's request the same layer with an Activation(relu)
- * epilogue fused into the forward primitive.
+ * product): its kernel, and on the executor's request the same layer with an Activation
+ * epilogue (relu, tanh or sigmoid) fused into the forward primitive.
  *
  * @param <P> the operator's parameter record
  */
@@ -94,7 +94,7 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
 
   private WeightedKernel kernel(Dnnl dnnl, P p, KernelSignature sig, int threads,
       PostOps post) {
-    Layer l = layer(dnnl, p, sig, DnnlKernel.userScratchpad(post.sum(), post.relu()));
+    Layer l = layer(dnnl, p, sig, post.attr());
     return new WeightedKernel(dnnl, threads, op + post.suffix(), sig, l.user(), l.forward(),
         l.backwardData(), l.backwardWeights(), post,
         other -> kernel(dnnl, p, sig, threads, other));
