@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
@@ -151,6 +152,15 @@ public final class TrainJob {
    */
   public static TrainResult run(SparkSession spark, TrainConfig config,
       Consumer<String> progress) {
+    return run(spark, config, progress, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #run(SparkSession, TrainConfig, Consumer)}, with {@code serverSettings} applied to
+   * the parameter server's settings last (tests inject faults through them).
+   */
+  static TrainResult run(SparkSession spark, TrainConfig config, Consumer<String> progress,
+      UnaryOperator<KVStoreServerConfig.Builder> serverSettings) {
     KindlingConf.apply(spark.sparkContext().getConf());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
@@ -181,13 +191,13 @@ public final class TrainJob {
           + " statistics): each worker keeps its own, as in MXNet; checkpoints hold worker 0's");
     }
     return config.distributed()
-        ? runDistributed(spark, config, symbol, conf, resume, states, progress)
+        ? runDistributed(spark, config, symbol, conf, resume, states, progress, serverSettings)
         : runLocal(spark, config, symbol, conf, resume, progress);
   }
 
   private static TrainResult runDistributed(SparkSession spark, TrainConfig config,
       Symbol symbol, Configuration conf, CheckpointDirectory.Resume resume, byte[] states,
-      Consumer<String> progress) {
+      Consumer<String> progress, UnaryOperator<KVStoreServerConfig.Builder> serverSettings) {
     SparkConf sparkConf = spark.sparkContext().getConf();
     String host = sparkConf.get("spark.driver.host", localAddress());
     String bindHost = sparkConf.get("spark.driver.bindAddress", host);
@@ -198,9 +208,10 @@ public final class TrainJob {
         ? ExecutorGroups.expectedGroups(spark.sparkContext().master(), sparkConf,
             config.numWorkers())
         : config.numWorkers();
-    try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
-            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret)
-            .mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC).build())) {
+    try (KVStoreServer server = KVStoreServer.start(serverSettings.apply(
+        KVStoreServerConfig.builder().bindHost(bindHost).port(0).numWorkers(serverWorkers)
+            .secret(secret).mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC))
+        .build())) {
       ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
           config.epochs(), config.metrics(), progress, System::nanoTime,
           new KVStoreMeter(server::traffic, config.kvstore().async()));

@@ -11,13 +11,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.symbol.optimizer.Optimizers;
 import org.kindling.symbol.zoo.Layers;
+import org.kindling.tensor.NDArray;
 import org.kindling.tensor.io.ParamsFile;
 import org.kindling.tensor.op.nn.Pooling;
 
@@ -161,6 +167,47 @@ class TrainJobTest {
         .containsExactly("fc1_bias", "fc1_weight", "fc2_bias", "fc2_weight");
     assertThat(keys.get(2)).startsWith("1,fc1_weight," + steps + "," + (64 * 32 * 4.0) + ","
         + (64 * 32 * 4.0 * (steps + 1) / steps) + "," + steps + ",");
+  }
+
+  @Test
+  void anErrorOnTheServerFailsTheJobAtOnceWithItsRealCause() {
+    // the server's optimizer runs out of direct memory at its 20th update (step 5 of 4 keys):
+    // the job's error is that cause, not a worker's timeout minutes later
+    AtomicInteger updates = new AtomicInteger();
+    UnaryOperator<KVStoreServerConfig.Builder> failing = b -> b.optimizerFactory(spec -> {
+      Optimizer real = Optimizers.fromSpec(spec);
+      return new Optimizer() {
+        @Override
+        public void update(String key, NDArray weight, NDArray grad) {
+          if (updates.incrementAndGet() == 20) {
+            throw new OutOfMemoryError("Cannot reserve 8192 bytes of direct buffer memory"
+                + " (test)");
+          }
+          real.update(key, weight, grad);
+        }
+
+        @Override
+        public String spec() {
+          return real.spec();
+        }
+      };
+    });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(2).epochs(1)
+        .kvstore("dist_sync").build(), lines::add, failing))
+        .isInstanceOf(TrainingFailedException.class)
+        .hasMessageStartingWith("training failed: the kvstore server failed with"
+            + " java.lang.OutOfMemoryError: Cannot reserve 8192 bytes of direct buffer memory")
+        .hasMessageContaining("restart it from its last checkpoint")
+        .hasMessageNotContaining("timeout").hasMessageNotContaining("waited");
+    System.out.printf("server Error -> job failed after %.1f s%n",
+        (System.nanoTime() - start) / 1e9);
+    assertThat(updates).hasValue(20);
+    assertThat(lines).noneMatch(l -> l.startsWith("epoch 1/1 done"));
+    // the session is usable afterwards: the stage was cancelled, not left running
+    assertThat(TrainJob.run(spark, config().numWorkers(2).epochs(1).build(), l -> { }).metrics())
+        .hasSize(1);
   }
 
   /** A small conv-BatchNorm network on 1x8x8 images, saved as a symbol file. */
