@@ -332,7 +332,7 @@ public final class TrainConfig implements Serializable {
     private List<String> metrics = DEFAULT_METRICS;
     private String modelPrefix;
     private boolean overwrite;
-    private KVStoreKind kvstore = KVStoreKind.DIST_SYNC;
+    private KVStoreKind kvstore = KVStoreKind.DIST_DEVICE_SYNC;
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;

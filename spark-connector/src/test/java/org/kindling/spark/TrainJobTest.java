@@ -62,8 +62,8 @@ class TrainJobTest {
   void distSyncTrainingLearnsAndWritesMxnetCheckpointsEveryEpoch() throws Exception {
     String prefix = dir.resolve("ckpt/mlp").toString();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    TrainResult r = TrainJob.run(spark, config().numWorkers(2).modelPrefix(prefix).build(),
-        lines::add);
+    TrainResult r = TrainJob.run(spark, config().numWorkers(2).kvstore("dist_sync")
+        .modelPrefix(prefix).build(), lines::add);
 
     assertThat(r.metrics()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
     assertThat(r.last().valAccuracy()).isGreaterThan(0.9);
