@@ -15,7 +15,9 @@ import org.kindling.kvstore.TrafficSnapshot;
  * (the aggregation wait), the depth of the server's request queue and, with {@code dist_async},
  * the staleness of the pushes. Figures are over all workers and keys, divided by the training
  * steps in between (one step = one batch of every worker); an epoch's figures also count the
- * requests of its setup (the first epoch: the initial pull of every key).
+ * requests of its setup (the first epoch: the initial pull of every key). The wait is summed
+ * over the keys: rounds of different keys overlap in time, so it can exceed the wall-clock time
+ * a worker waited.
  *
  * <p>Thread-safe: progress and epoch-end reports arrive on the server's message thread.
  */
