@@ -60,7 +60,10 @@ final class DistStepBench {
       two = TrainJob.run(cluster, config(dist, batch, 2, "dist_device_sync",
           work.resolve("dist/m")), System.err::println);
     } finally {
+      String app = cluster.sparkContext().applicationId();
       cluster.stop();
+      // without SPARK_HOME the cluster's workers keep executor logs under ./work/<app>
+      deleteTree(Path.of("work", app));
     }
     List<String> history = Files.readAllLines(work.resolve("dist/m-history.csv"));
     List<String> header = List.of(history.get(0).split(","));
@@ -99,6 +102,22 @@ final class DistStepBench {
             + " executors within 3 minutes");
       }
       Thread.sleep(200);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    try (var left = Files.list(dir.getParent())) {
+      if (left.findAny().isEmpty()) {
+        Files.delete(dir.getParent());
+      }
     }
   }
 
