@@ -18,8 +18,9 @@ import org.kindling.spark.TrainResult;
 
 /**
  * The end-to-end demo: Fashion-MNIST IDX files -> RecordIO -> distributed training on an
- * embedded Spark (two barrier tasks, the parameter server on the driver, dist_sync) -> MXNet
- * checkpoints -> a DataFrame of the 10,000 test images scored by {@link KindlingModel}.
+ * embedded Spark (two barrier tasks summing in one JVM, the parameter server on the driver,
+ * dist_device_sync) -> MXNet checkpoints -> a DataFrame of the 10,000 test images scored by
+ * {@link KindlingModel}.
  */
 public final class FashionMnistDemo {
   private static final int PIXELS = 28 * 28;
@@ -88,7 +89,7 @@ public final class FashionMnistDemo {
           .inputShape(PIXELS)
           .modelPrefix(prefix)
           .overwrite(true) // the demo's own work directory: a rerun replaces its model
-          .kvstore("dist_sync")
+          .kvstore("dist_device_sync")
           .dispBatches(50)
           .build();
       TrainResult result = TrainJob.run(spark, config, log::println);

@@ -79,11 +79,12 @@ class TrainJobHdfsIT {
     // checkpoints on HDFS: the symbol once, .params and .states per epoch, the history
     FileSystem fs = cluster.fs();
     for (String f : List.of("mlp-symbol.json", "mlp-0001.params", "mlp-0004.params",
-        "mlp-0004.states", "mlp-history.csv", "mlp-history.json", "mlp-history.png")) {
+        "mlp-0004.states", "mlp-history.csv", "mlp-history.json", "mlp-history.png",
+        "mlp-history-kvstore.csv")) {
       assertThat(fs.exists(new org.apache.hadoop.fs.Path(root + "/model/" + f))).as(f).isTrue();
     }
     assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/model")))
-        .as("no temporary files are left").hasSize(1 + 2 * EPOCHS + 3);
+        .as("no temporary files are left").hasSize(1 + 2 * EPOCHS + 4);
     Path local = WORK.resolve("model");
     Files.createDirectories(local);
     for (String f : List.of("mlp-symbol.json", "mlp-0004.params", "mlp-history.csv")) {

@@ -61,7 +61,8 @@ class TrainLenetFashionIT {
     List<String> csv = Files.readAllLines(Path.of(prefix + "-history.csv"));
     assertThat(csv).hasSize(EPOCHS + 1);
     assertThat(csv.get(0)).isEqualTo("epoch,train_accuracy,train_cross-entropy,val_accuracy,"
-        + "val_cross-entropy,seconds");
+        + "val_cross-entropy,kv_pushed_bytes_per_step,kv_pulled_bytes_per_step,"
+        + "kv_wire_bytes_per_step,kv_wait_ms_per_step,kv_queue_mean,kv_queue_max,seconds");
     JsonNode epochs = new ObjectMapper().readTree(Path.of(prefix + "-history.json").toFile())
         .get("epochs");
     assertThat(epochs).hasSize(EPOCHS);

@@ -13,6 +13,9 @@ import java.util.List;
  * the decoder discards everything (the handler closes the connection).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
+  /** Frames above this size get their whole buffer when their header arrives. */
+  private static final long GROW_AT_ONCE = 1 << 20;
+
   private final FrameLimits limits;
   private boolean authenticated;
   private boolean failed;
@@ -51,6 +54,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
               : "frames must be 1.." + limit + " bytes before authentication"));
     }
     if (in.readableBytes() < 4 + length) {
+      // room for the whole frame now: else the cumulation grows by 4 MiB steps, each copying
+      // what came so far (a 64 MB push was copied 16 times over, 8x its size)
+      if (length > GROW_AT_ONCE && in.writableBytes() < 4 + length - in.readableBytes()) {
+        in.ensureWritable((int) (4 + length - in.readableBytes()));
+      }
       return;
     }
     in.skipBytes(4);

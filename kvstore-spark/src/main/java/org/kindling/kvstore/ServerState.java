@@ -60,6 +60,8 @@ final class ServerState {
     NDArray merged;
     /** Updates applied to the key so far. */
     long updates;
+    /** {@link System#nanoTime} of the current sync round's first push. */
+    long roundStart;
     /** Per rank, {@link #updates} when it last read the value (async staleness). */
     final Map<Integer, Long> readAt = new HashMap<>();
 
@@ -122,9 +124,11 @@ final class ServerState {
 
   /** Queues a request; it is answered with an error if the server is shutting down. */
   void submit(Request r) {
+    traffic.enqueued();
     try {
       thread.execute(() -> handle(r));
     } catch (RejectedExecutionException e) {
+      traffic.dequeued();
       r.release();
       r.conn().error(r.id(), "the kvstore server is shutting down");
     }
@@ -215,6 +219,7 @@ final class ServerState {
         r.conn().error(r.id(), describe(e));
       }
     } finally {
+      traffic.dequeued();
       r.release();
     }
   }
@@ -331,14 +336,18 @@ final class ServerState {
       // staleness: the updates applied since this worker last read the key
       traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
       accumulate(ks, p, true);
-      update(ks, List.of(held));
+      update(ks, List.of(held), 0);
       return;
     }
     joinRound(ks.round, held);
-    accumulate(ks, p, ks.round.isEmpty());
+    boolean first = ks.round.isEmpty();
+    accumulate(ks, p, first);
+    if (first) {
+      ks.roundStart = System.nanoTime();
+    }
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
-      update(ks, ks.round.take());
+      update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
     }
   }
 
@@ -424,8 +433,10 @@ final class ServerState {
   /**
    * Applies merged to stored (optimizer or assign), waits for it, then answers {@code held}.
    * Every held request is answered, whatever fails.
+   *
+   * @param waitNanos how long the sync round waited from its first push to its last
    */
-  private void update(KeyState ks, List<Held> held) {
+  private void update(KeyState ks, List<Held> held, long waitNanos) {
     try {
       if (optimizer != null) {
         optimizer.update(ks.key, ks.stored, ks.merged);
@@ -434,6 +445,7 @@ final class ServerState {
       }
       ks.stored.waitToRead();
       ks.updates++;
+      traffic.updated(ks.key, waitNanos);
     } catch (Throwable e) {
       String msg;
       if (isFatal(e)) {
@@ -452,12 +464,19 @@ final class ServerState {
     int answered = 0;
     try {
       for (Held h : held) {
+        if (h.pull() && value == null) {
+          value = encode(ks);
+        }
+      }
+      // counted before the first reply, so a worker that hears back sees every reply counted
+      for (Held h : held) {
         if (h.pull()) {
-          if (value == null) {
-            value = encode(ks);
-          }
-          h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
           traffic.pulled(ks.key, value.readableBytes());
+        }
+      }
+      for (Held h : held) {
+        if (h.pull()) {
+          h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
           ks.readAt.put(h.conn().rank(), ks.updates);
         } else {
           h.conn().ok(h.id());

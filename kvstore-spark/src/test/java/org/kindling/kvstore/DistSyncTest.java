@@ -344,6 +344,60 @@ class DistSyncTest {
     }
   }
 
+  @Test
+  void trafficCountsEachKeysBytesUpdatesAndTheTimeARoundWaitedForItsLastPush() throws Exception {
+    start(2, SyncMode.SYNC);
+    int n = 6;
+    try (DistKVStore kv0 = Workers.connect(server, SECRET, 0, 2);
+        DistKVStore kv1 = Workers.connect(server, SECRET, 1, 2)) {
+      Workers.run(2, rank -> {
+        DistKVStore kv = rank == 0 ? kv0 : kv1;
+        kv.init("w", NDArray.zeros(n));
+        kv.init("b", NDArray.zeros(1));
+        return null;
+      });
+      TrafficSnapshot before = server.traffic();
+      kv0.push("w", NDArray.of(grad(0, 0, 0, n), Shape.of(n)));
+      // the round starts when rank 0's push is in; rank 1 comes 100 ms after that at the least
+      while (server.traffic().minus(before).perKey().get("w") == null
+          || server.traffic().minus(before).perKey().get("w").pushed() < 4L * n) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(100);
+      kv1.push("w", NDArray.of(grad(1, 0, 0, n), Shape.of(n)));
+      NDArray out0 = NDArray.zeros(n);
+      NDArray out1 = NDArray.zeros(n);
+      kv0.pull("w", out0);
+      kv1.pull("w", out1);
+      out0.waitToRead();
+      out1.waitToRead();
+      TrafficSnapshot step = server.traffic().minus(before);
+      TrafficSnapshot.KeyBytes w = step.perKey().get("w");
+      assertThat(w.pushed()).isEqualTo(2L * 4 * n);
+      assertThat(w.pulled()).isEqualTo(2L * 4 * n);
+      assertThat(w.updates()).isEqualTo(1);
+      assertThat(w.waitNanos()).isGreaterThanOrEqualTo(100_000_000L);
+      assertThat(step.waitNanos()).isEqualTo(w.waitNanos());
+      // a key nobody pushed or pulled has no figures yet; then one round of it
+      assertThat(step.perKey()).containsOnlyKeys("w");
+      Workers.run(2, rank -> {
+        (rank == 0 ? kv0 : kv1).push("b", NDArray.of(new float[] {rank}, Shape.of(1)));
+        return null;
+      });
+      NDArray b = NDArray.zeros(1);
+      kv0.pull("b", b);
+      b.waitToRead();
+      TrafficSnapshot both = server.traffic().minus(before);
+      assertThat(both.keysInOrder().keySet()).containsExactly("b", "w");
+      assertThat(both.perKey().get("b").updates()).isEqualTo(1);
+      assertThat(both.pushedBytes()).isEqualTo(2L * 4 * n + 2 * 4);
+      // two pushes and two pulls went through the state thread's queue, at least
+      assertThat(step.queue().requests()).isGreaterThanOrEqualTo(4);
+      assertThat(step.queue().depthMax()).isGreaterThanOrEqualTo(1);
+      assertThat(step.queue().depthMean()).isGreaterThanOrEqualTo(1.0);
+    }
+  }
+
   /** A worker of {@code srv} with SGD momentum on key {@code w} initialized to {@code init}. */
   private static DistKVStore sgdWorker(KVStoreServer srv, float[] init) {
     DistKVStore kv = Workers.connect(srv, SECRET, 0, 1);

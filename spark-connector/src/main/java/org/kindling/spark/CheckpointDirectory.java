@@ -90,10 +90,14 @@ final class CheckpointDirectory {
     return new Resume(begin, params, states);
   }
 
-  /** True for {@code -symbol.json}, {@code -%04d.params|states}, {@code -history.*}. */
+  /**
+   * True for {@code -symbol.json}, {@code -%04d.params|states}, {@code -history.*}, {@code
+   * -history-kvstore.csv}.
+   */
   private static boolean isCheckpointFile(String suffix) {
     return suffix.equals("-symbol.json") || NUMBERED.matcher(suffix).matches()
         || Checkpoints.HISTORY_FORMATS.stream().anyMatch(e -> suffix.equals("-history." + e))
+        || suffix.equals(Checkpoints.KVSTORE_HISTORY_SUFFIX)
         || suffix.equals("-metrics.csv"); // the training curve of Kindling before 0.1
   }
 

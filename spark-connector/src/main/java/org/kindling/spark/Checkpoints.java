@@ -14,8 +14,9 @@ import org.kindling.symbol.callback.TrainingHistory;
  * system: MXNet's {@code PREFIX-symbol.json} and {@code PREFIX-%04d.params} (the file of epoch
  * {@code e}, 1-based, holds the weights after {@code e} epochs, as {@code
  * mx.model.save_checkpoint} numbers them), the optimizer states {@code PREFIX-%04d.states}
- * (formats.md §3.8), and the training history {@code PREFIX-history.csv}, {@code .json} and
- * {@code .png} ({@link TrainingHistory}).
+ * (formats.md §3.8), the training history {@code PREFIX-history.csv}, {@code .json} and
+ * {@code .png} ({@link TrainingHistory}) and, with a parameter server, its figures per key and
+ * epoch {@code PREFIX-history-kvstore.csv} ({@link KVStoreMeter}).
  */
 public final class Checkpoints {
 
@@ -49,6 +50,56 @@ public final class Checkpoints {
   /** {@code PREFIX-history.EXT} for {@code csv}, {@code json} or {@code png}. */
   public static String historyFile(String prefix, String extension) {
     return prefix + "-history." + extension;
+  }
+
+  /** The per-key kvstore history's suffix. */
+  static final String KVSTORE_HISTORY_SUFFIX = "-history-kvstore.csv";
+
+  /** {@code PREFIX-history-kvstore.csv}: the parameter server's figures per key and epoch. */
+  public static String kvstoreHistoryFile(String prefix) {
+    return prefix + KVSTORE_HISTORY_SUFFIX;
+  }
+
+  /** Writes the per-key kvstore history ({@link KVStoreMeter#KEY_HEADER}, then rows). */
+  static void writeKVStoreHistory(String prefix, List<String> rows, Configuration conf)
+      throws IOException {
+    String text = KVStoreMeter.KEY_HEADER + "\n" + String.join("", rows.stream()
+        .map(r -> r + "\n").toList());
+    HadoopFiles.writeAtomically(new Path(kvstoreHistoryFile(prefix)),
+        text.getBytes(StandardCharsets.UTF_8), conf);
+  }
+
+  /**
+   * The rows of epochs {@code 1 .. upTo} of {@code PREFIX-history-kvstore.csv}, for a run
+   * resumed from checkpoint {@code upTo}; empty if there is no such file.
+   *
+   * @throws IOException naming the file if it cannot be read or has another header
+   */
+  static List<String> readKVStoreHistory(String prefix, int upTo, Configuration conf)
+      throws IOException {
+    Path file = new Path(kvstoreHistoryFile(prefix));
+    if (upTo == 0 || !HadoopFiles.exists(file, conf)) {
+      return List.of();
+    }
+    List<String> lines = new String(HadoopFiles.readAll(file, conf), StandardCharsets.UTF_8)
+        .lines().toList();
+    if (lines.isEmpty() || !lines.get(0).equals(KVStoreMeter.KEY_HEADER)) {
+      throw new IOException(file + " is not a kvstore history: its first line is not '"
+          + KVStoreMeter.KEY_HEADER + "' (delete it, or start without --begin-epoch)");
+    }
+    List<String> rows = new java.util.ArrayList<>();
+    for (String row : lines.subList(1, lines.size())) {
+      int comma = row.indexOf(',');
+      try {
+        if (Integer.parseInt(row.substring(0, Math.max(0, comma))) <= upTo) {
+          rows.add(row);
+        }
+      } catch (NumberFormatException e) {
+        throw new IOException(file + ": row '" + row + "' does not start with an epoch number",
+            e);
+      }
+    }
+    return rows;
   }
 
   /** Writes the symbol JSON atomically. */

@@ -29,8 +29,9 @@ import org.kindling.tensor.io.ParamsFile;
  * What happens at the end of every epoch, off the training path: the state becomes {@code
  * PREFIX-%04d.params} (arguments and auxiliary states) and {@code PREFIX-%04d.states} (the
  * optimizer's), the validation metrics are measured on it, and once every worker has reported
- * the epoch's totals the history ({@code PREFIX-history.csv/.json/.png}) is rewritten and the
- * epoch line printed. A write that fails names the file and the epoch, and later epochs are
+ * the epoch's totals the history ({@code PREFIX-history.csv/.json/.png}, with the parameter
+ * server's {@code kv_*} columns, and the per-key {@code PREFIX-history-kvstore.csv}) is
+ * rewritten and the epoch line printed. A write that fails names the file and the epoch, and later epochs are
  * refused ({@link #requireHealthy}) so the job stops instead of training on without
  * checkpoints.
  *
@@ -68,6 +69,8 @@ final class EpochCheckpointer implements AutoCloseable {
   private final ExecutorService thread;
   private final List<Future<?>> pending = new ArrayList<>();
   private final List<EpochMetrics> metrics = new ArrayList<>();
+  /** The per-key kvstore history's rows so far (the background thread's). */
+  private final List<String> kvRows = new ArrayList<>();
   private volatile byte[] lastParams;
   private volatile int lastEpoch;
   private volatile Throwable failure;
@@ -84,6 +87,10 @@ final class EpochCheckpointer implements AutoCloseable {
     this.out = out;
     this.history = TrainingHistory.builder().previous(config.modelPrefix() == null ? List.of()
         : Checkpoints.readHistory(config.modelPrefix(), config.beginEpoch(), conf)).build();
+    if (config.modelPrefix() != null) {
+      kvRows.addAll(Checkpoints.readKVStoreHistory(config.modelPrefix(), config.beginEpoch(),
+          conf));
+    }
     this.lastEpoch = config.beginEpoch();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kindling-checkpoint");
@@ -158,11 +165,18 @@ final class EpochCheckpointer implements AutoCloseable {
       metrics.add(m);
     }
     history.epochEnd(new EpochEndParam(epoch - 1, symbol, Map.of(), Map.of(), train, val,
-        t.seconds()));
+        t.seconds()), t.kv() == null ? Map.of() : t.kv().columns());
+    if (t.kv() != null) {
+      kvRows.addAll(t.kv().keyRows());
+    }
     if (prefix != null) {
       for (String ext : Checkpoints.HISTORY_FORMATS) {
         write(Checkpoints.historyFile(prefix, ext), epoch,
             () -> Checkpoints.writeHistory(prefix, ext, history, conf));
+      }
+      if (t.kv() != null) {
+        write(Checkpoints.kvstoreHistoryFile(prefix), epoch,
+            () -> Checkpoints.writeKVStoreHistory(prefix, kvRows, conf));
       }
     }
     double elapsed = tracker.elapsedSeconds();

@@ -81,7 +81,9 @@ final class ExecutorGroups {
 
   /**
    * The number of groups (level-2 workers) for {@code workers} tasks: one for a local master
-   * (one JVM), else {@code workers / K} with {@code K} tasks per executor.
+   * (one JVM), else {@code workers / K} with {@code K} tasks per executor ({@code
+   * spark.executor.cores / spark.task.cpus}; without {@code spark.executor.cores} on YARN and
+   * Kubernetes, Spark's default of one core).
    *
    * @throws IllegalArgumentException if {@code K} is unknown or does not divide {@code workers}
    */
@@ -96,6 +98,8 @@ final class ExecutorGroups {
       cores = Integer.parseInt(m.group(2));
     } else if (conf.contains("spark.executor.cores")) {
       cores = conf.getInt("spark.executor.cores", 1);
+    } else if (master.equals("yarn") || master.startsWith("k8s://")) {
+      cores = 1; // Spark's default there (a standalone executor takes all of a worker's cores)
     } else {
       throw new IllegalArgumentException("--kvstore dist_device_sync needs the tasks per executor:"
           + " set spark.executor.cores (master " + master + ")");

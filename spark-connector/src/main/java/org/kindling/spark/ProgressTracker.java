@@ -20,8 +20,12 @@ import org.kindling.symbol.spec.Spec;
  */
 final class ProgressTracker {
 
-  /** Totals of one epoch over all workers: samples, each metric's sum and count, time. */
-  record EpochTotals(int epoch, long samples, double[] sums, long[] counts, double seconds) {
+  /**
+   * Totals of one epoch over all workers: samples, each metric's sum and count, time, and the
+   * parameter server's figures (null without a server).
+   */
+  record EpochTotals(int epoch, long samples, double[] sums, long[] counts, double seconds,
+      KVStoreMeter.EpochTraffic kv) {
     /** The metrics' values over all workers. */
     List<MetricValue> values(List<Spec> metrics) {
       return MetricTotals.values(metrics, sums, counts);
@@ -38,11 +42,13 @@ final class ProgressTracker {
   private final List<Spec> metrics;
   private final Consumer<String> out;
   private final LongSupplier nanoClock;
+  private final KVStoreMeter kv;
   private long startNanos;
   private boolean started;
   private final Map<Integer, WorkerReport> latest = new HashMap<>();
   private final Map<Integer, Map<Integer, WorkerReport>> epochEnds = new HashMap<>();
   private final Map<Integer, CompletableFuture<EpochTotals>> totals = new HashMap<>();
+  private final Map<Integer, KVStoreMeter.EpochTraffic> kvEpochs = new HashMap<>();
 
   /**
    * @param numWorkers number of workers whose epoch ends make an epoch complete
@@ -51,15 +57,18 @@ final class ProgressTracker {
    * @param metrics the job's metric specs, in report order
    * @param out where progress lines go
    * @param nanoClock time source ({@link System#nanoTime} in production)
+   * @param kv the parameter server's meter, whose figures rank 0's reports add to the progress
+   *     lines and the epoch totals; null without a server
    */
   ProgressTracker(int numWorkers, int beginEpoch, int epochs, List<Spec> metrics,
-      Consumer<String> out, LongSupplier nanoClock) {
+      Consumer<String> out, LongSupplier nanoClock, KVStoreMeter kv) {
     this.numWorkers = numWorkers;
     this.beginEpoch = beginEpoch;
     this.epochs = epochs;
     this.metrics = List.copyOf(metrics);
     this.out = out;
     this.nanoClock = nanoClock;
+    this.kv = kv;
     this.startNanos = nanoClock.getAsLong();
   }
 
@@ -81,15 +90,20 @@ final class ProgressTracker {
       startNanos = nanoClock.getAsLong() - (long) (r.seconds() * 1e9);
     }
     latest.put(rank, r);
+    if (r.epochEnd() && rank == 0 && kv != null) {
+      // rank 0 waits for this report's answer before its next push: the epoch's rounds are in
+      kvEpochs.put(r.epoch(), kv.epochEnd(r.epoch(), r.batches()));
+    }
     if (r.epochEnd()) {
       Map<Integer, WorkerReport> ends = epochEnds.computeIfAbsent(r.epoch(), e -> new HashMap<>());
       ends.put(rank, r);
       if (ends.size() == numWorkers) {
         future(r.epoch()).complete(sum(r.epoch(), ends.values()));
         epochEnds.remove(r.epoch());
+        kvEpochs.remove(r.epoch());
       }
     } else if (rank == 0) {
-      out.accept(progressLine(r));
+      out.accept(progressLine(r) + (kv == null ? "" : kv.progress(step(r))));
     }
   }
 
@@ -107,7 +121,12 @@ final class ProgressTracker {
       }
       seconds = Math.max(seconds, w.seconds());
     }
-    return new EpochTotals(epoch, samples, sums, counts, seconds);
+    return new EpochTotals(epoch, samples, sums, counts, seconds, kvEpochs.get(epoch));
+  }
+
+  /** Training steps since the start of this run up to {@code r}'s batch. */
+  private long step(WorkerReport r) {
+    return (long) (r.epoch() - 1 - beginEpoch) * r.batches() + r.batch();
   }
 
   /** A future completed when every worker has reported the end of {@code epoch}. */

@@ -78,7 +78,7 @@ abstract class TaskReporter implements AutoCloseable {
   static TaskReporter local(TrainConfig config, Symbol symbol, Configuration conf)
       throws IOException {
     ProgressTracker tracker = new ProgressTracker(1, config.beginEpoch(), config.epochs(),
-        config.metrics(), System.out::println, System::nanoTime);
+        config.metrics(), System.out::println, System::nanoTime, null);
     EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
         System.out::println);
     ckpt.writeSymbol();

@@ -75,9 +75,10 @@ public final class TrainArgs {
         + " --load-epoch, MXNet fit.py's name)", TrainConfig.Builder::beginEpoch);
     addFlag("--overwrite", "replace existing PREFIX-* checkpoints (without it a run refuses"
         + " to)", TrainConfig.Builder::overwrite);
-    add("--kvstore", "TYPE", "dist_sync (default: parameter server on the driver),"
-        + " dist_device_sync (the tasks of an executor sum first, one of them talks to the"
-        + " driver), dist_async (each push applied on arrival) or local (a single task)",
+    add("--kvstore", "TYPE", "dist_device_sync (default: the tasks of an executor sum their"
+        + " gradients first, one of them talks to the parameter server on the driver),"
+        + " dist_sync (every task talks to the driver), dist_async (each push applied on"
+        + " arrival) or local (a single task)",
         TrainConfig.Builder::kvstore);
     add("--gc-type", "TYPE", "gradient compression of the pushes, MXNet's: 2bit (each value"
         + " sent as +-threshold or 0 in 2 bits, the rest kept for the next push) or none (the"
@@ -263,7 +264,8 @@ public final class TrainArgs {
     StringBuilder s = new StringBuilder();
     s.append("Usage: ").append(command).append(" --data URI [options]\n\n");
     s.append("Trains a network on RecordIO image records with W Spark barrier tasks and a\n");
-    s.append("parameter server on the driver (MXNet's dist_sync), writing MXNet checkpoints\n");
+    s.append("parameter server on the driver (MXNet's dist_device_sync: the tasks of an\n");
+    s.append("executor sum first), writing MXNet checkpoints\n");
     s.append("and the training history; --begin-epoch N resumes from checkpoint N.\n\n");
     s.append("Options:\n");
     List<String> lefts = new ArrayList<>();

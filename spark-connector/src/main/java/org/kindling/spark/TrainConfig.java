@@ -358,7 +358,7 @@ public final class TrainConfig implements Serializable {
     private List<String> metrics = DEFAULT_METRICS;
     private String modelPrefix;
     private boolean overwrite;
-    private KVStoreKind kvstore = KVStoreKind.DIST_SYNC;
+    private KVStoreKind kvstore = KVStoreKind.DIST_DEVICE_SYNC;
     private GradientCompression gradientCompression;
     private String gcType;
     private String gcThreshold;

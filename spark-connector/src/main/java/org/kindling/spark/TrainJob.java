@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
@@ -152,6 +153,15 @@ public final class TrainJob {
    */
   public static TrainResult run(SparkSession spark, TrainConfig config,
       Consumer<String> progress) {
+    return run(spark, config, progress, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #run(SparkSession, TrainConfig, Consumer)}, with {@code serverSettings} applied to
+   * the parameter server's settings last (tests inject faults through them).
+   */
+  static TrainResult run(SparkSession spark, TrainConfig config, Consumer<String> progress,
+      UnaryOperator<KVStoreServerConfig.Builder> serverSettings) {
     KindlingConf.apply(spark.sparkContext().getConf());
     GradientCompression gc = GradientCompressionConf.resolve(config,
         spark.sparkContext().getConf());
@@ -190,90 +200,101 @@ public final class TrainJob {
           + " statistics): each worker keeps its own, as in MXNet; checkpoints hold worker 0's");
     }
     return config.distributed()
-        ? runDistributed(spark, config, symbol, conf, resume, states, progress)
+        ? runDistributed(spark, config, symbol, conf, resume, states, progress, serverSettings)
         : runLocal(spark, config, symbol, conf, resume, progress);
   }
 
   private static TrainResult runDistributed(SparkSession spark, TrainConfig config,
       Symbol symbol, Configuration conf, CheckpointDirectory.Resume resume, byte[] states,
-      Consumer<String> progress) {
+      Consumer<String> progress, UnaryOperator<KVStoreServerConfig.Builder> serverSettings) {
     SparkConf sparkConf = spark.sparkContext().getConf();
     String host = sparkConf.get("spark.driver.host", localAddress());
     String bindHost = sparkConf.get("spark.driver.bindAddress", host);
     byte[] secret = KVStoreServerConfig.randomSecret();
-    ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
-        config.epochs(), config.metrics(), progress, System::nanoTime);
     AtomicReference<String> firstFailure = new AtomicReference<>();
     // with level 1 the server's workers are the executors' groups, not the tasks
     int serverWorkers = config.kvstore().levelOne()
         ? ExecutorGroups.expectedGroups(spark.sparkContext().master(), sparkConf,
             config.numWorkers())
         : config.numWorkers();
-    try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
-            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret)
-            .mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC).build());
-        EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
-            progress)) {
-      ckpt.writeSymbol();
-      if (states != null) {
-        server.preloadOptimizerStates(states);
+    try (KVStoreServer server = KVStoreServer.start(serverSettings.apply(
+        KVStoreServerConfig.builder().bindHost(bindHost).port(0).numWorkers(serverWorkers)
+            .secret(secret).mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC))
+        .build())) {
+      ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
+          config.epochs(), config.metrics(), progress, System::nanoTime,
+          new KVStoreMeter(server::traffic, config.kvstore().async()));
+      try (EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
+          progress)) {
+        ckpt.writeSymbol();
+        if (states != null) {
+          server.preloadOptimizerStates(states);
+        }
+        String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
+        // a server that failed for good (out of memory while summing) ends the stage at once,
+        // with its cause as the job's error instead of the workers' echoes of it
+        server.setFailureListener(cause -> {
+          firstFailure.compareAndSet(null, cause.getMessage());
+          spark.sparkContext().cancelJobGroup(jobGroup);
+        });
+        server.setMessageListener((connRank, wire) -> {
+          TaskMessage m = TaskMessage.parse(connRank, wire); // a group's tasks share a connection
+          int rank = m.rank();
+          String text = m.text();
+          if (text.startsWith(FAILURE_PREFIX)) {
+            firstFailure.compareAndSet(null, "worker " + rank + " of " + config.numWorkers()
+                + ": " + text.substring(FAILURE_PREFIX.length()));
+            return;
+          }
+          if (!WorkerReport.isReport(text)) {
+            progress.accept("worker " + rank + ": " + text);
+            return;
+          }
+          WorkerReport r = WorkerReport.decode(text);
+          tracker.onReport(rank, r);
+          if (r.epochEnd() && rank == 0) {
+            // rank 0 waits in sendMessage until this returns: no sync round can complete, so
+            // the snapshot holds exactly the weights and optimizer states after this epoch
+            ckpt.onEpochEnd(new EpochCheckpointer.EpochState(r.epoch(), server.snapshot(),
+                auxStates(r, symbol), server.optimizerStates()));
+          }
+        });
+        progress.accept("kindling: parameter server on " + host + ":" + server.port());
+        TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
+            server.port(), serverWorkers, secret, resume);
+        try {
+          runStage(spark, config, task, tracker, firstFailure, jobGroup);
+        } catch (TrainingFailedException e) {
+          // a checkpoint that could not be written stops the job; its message is the cause
+          Throwable c = ckpt.failure();
+          if (c != null) {
+            throw new UncheckedIOException(new IOException(c.getMessage(), c));
+          }
+          throw e;
+        }
+        List<EpochMetrics> metrics = ckpt.finish();
+        TrafficSnapshot traffic = server.traffic();
+        progress.accept(trafficLine(traffic, serverWorkers, config.kvstore().async()));
+        return new TrainResult(metrics, config.modelPrefix(), ckpt.lastEpoch(), symbol.toJson(),
+            ckpt.lastParams(), traffic);
       }
-      String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
-      // a server that failed for good (out of memory while summing) ends the stage at once,
-      // with its cause as the job's error instead of the workers' echoes of it
-      server.setFailureListener(cause -> {
-        firstFailure.compareAndSet(null, cause.getMessage());
-        spark.sparkContext().cancelJobGroup(jobGroup);
-      });
-      server.setMessageListener((connRank, wire) -> {
-        TaskMessage m = TaskMessage.parse(connRank, wire); // a group's tasks share a connection
-        int rank = m.rank();
-        String text = m.text();
-        if (text.startsWith(FAILURE_PREFIX)) {
-          firstFailure.compareAndSet(null, "worker " + rank + " of " + config.numWorkers()
-              + ": " + text.substring(FAILURE_PREFIX.length()));
-          return;
-        }
-        if (!WorkerReport.isReport(text)) {
-          progress.accept("worker " + rank + ": " + text);
-          return;
-        }
-        WorkerReport r = WorkerReport.decode(text);
-        tracker.onReport(rank, r);
-        if (r.epochEnd() && rank == 0) {
-          // rank 0 waits in sendMessage until this returns: no sync round can complete, so
-          // the snapshot holds exactly the weights and optimizer states after this epoch
-          ckpt.onEpochEnd(new EpochCheckpointer.EpochState(r.epoch(), server.snapshot(),
-              auxStates(r, symbol), server.optimizerStates()));
-        }
-      });
-      progress.accept("kindling: parameter server on " + host + ":" + server.port());
-      TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
-          server.port(), serverWorkers, secret, resume);
-      try {
-        runStage(spark, config, task, tracker, firstFailure, jobGroup);
-      } catch (TrainingFailedException e) {
-        // a checkpoint that could not be written stops the job; its message is the cause
-        Throwable c = ckpt.failure();
-        if (c != null) {
-          throw new UncheckedIOException(new IOException(c.getMessage(), c));
-        }
-        throw e;
-      }
-      List<EpochMetrics> metrics = ckpt.finish();
-      TrafficSnapshot traffic = server.traffic();
-      progress.accept(String.format(Locale.ROOT, "kindling: parameter server traffic: %d bytes"
-          + " received, %d sent (%d array bytes pushed, %d pulled) from %d worker(s)",
-          traffic.bytesReceived(), traffic.bytesSent(), traffic.pushedBytes(),
-          traffic.pulledBytes(), serverWorkers));
-      return new TrainResult(metrics, config.modelPrefix(), ckpt.lastEpoch(), symbol.toJson(),
-          ckpt.lastParams(), traffic);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TrainingFailedException("interrupted while waiting for checkpoints", e);
     }
+  }
+
+  /** The job's last line about the parameter server's counters. */
+  static String trafficLine(TrafficSnapshot t, int serverWorkers, boolean async) {
+    return String.format(Locale.ROOT, "kindling: parameter server traffic: %d bytes received,"
+        + " %d sent (%d array bytes pushed, %d pulled) from %d worker(s); rounds waited %.3f s"
+        + " for their last push; request queue %.2f deep on average (max %d)%s",
+        t.bytesReceived(), t.bytesSent(), t.pushedBytes(), t.pulledBytes(), serverWorkers,
+        t.waitNanos() / 1e9, t.queue().depthMean(), t.queue().depthMax(),
+        async ? String.format(Locale.ROOT, "; push staleness %.2f on average (max %d)",
+            t.stalenessMean(), t.stalenessMax()) : "");
   }
 
   /** Rank 0's auxiliary states from its epoch-end report (none for networks without). */
@@ -295,7 +316,7 @@ public final class TrainJob {
   private static TrainResult runLocal(SparkSession spark, TrainConfig config, Symbol symbol,
       Configuration conf, CheckpointDirectory.Resume resume, Consumer<String> progress) {
     ProgressTracker tracker = new ProgressTracker(1, config.beginEpoch(), config.epochs(),
-        config.metrics(), progress, System::nanoTime);
+        config.metrics(), progress, System::nanoTime, null);
     TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
         0, null, resume);
     List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>(),

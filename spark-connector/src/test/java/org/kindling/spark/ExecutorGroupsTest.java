@@ -38,7 +38,10 @@ class ExecutorGroupsTest {
     assertThat(ExecutorGroups.expectedGroups("local-cluster[2,2,2048]", conf, 4)).isEqualTo(2);
     assertThat(ExecutorGroups.expectedGroups("yarn", conf.clone().set("spark.executor.cores", "4")
         .set("spark.task.cpus", "2"), 6)).isEqualTo(3);
-    assertThatThrownBy(() -> ExecutorGroups.expectedGroups("yarn", conf, 4))
+    // YARN and Kubernetes executors have one core unless told; a standalone one takes all
+    assertThat(ExecutorGroups.expectedGroups("yarn", conf, 4)).isEqualTo(4);
+    assertThat(ExecutorGroups.expectedGroups("k8s://https://api:6443", conf, 3)).isEqualTo(3);
+    assertThatThrownBy(() -> ExecutorGroups.expectedGroups("spark://master:7077", conf, 4))
         .hasMessageContaining("spark.executor.cores");
     assertThatThrownBy(() -> ExecutorGroups.expectedGroups("local-cluster[2,2,2048]", conf, 3))
         .hasMessageContaining("--num-workers 3 is not a multiple of 2");

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.kindling.kvstore.TrafficSnapshot;
 import org.kindling.symbol.spec.Spec;
 
 class ProgressTrackerTest {
@@ -26,7 +29,58 @@ class ProgressTrackerTest {
   }
 
   private ProgressTracker tracker(int workers) {
-    return new ProgressTracker(workers, 0, 4, METRICS, lines::add, now::get);
+    return new ProgressTracker(workers, 0, 4, METRICS, lines::add, now::get, null);
+  }
+
+  /** Server counters: {@code k} rounds of key w (40 array bytes a push and a pull per worker). */
+  private static TrafficSnapshot rounds(long k, long waitNanos, long stalenessSum) {
+    return new TrafficSnapshot(100 * k, 90 * k, Map.of("w", new TrafficSnapshot.KeyBytes(
+        2 * 40 * k, 2 * 40 * k, k, waitNanos, 2 * k, stalenessSum, 3)),
+        new TrafficSnapshot.Queue(4 * k, 6 * k, 2));
+  }
+
+  @Test
+  void theServersFiguresPerStepJoinRankZerosProgressLinesAndTheEpochTotals() {
+    AtomicReference<TrafficSnapshot> server = new AtomicReference<>(rounds(0, 0, 0));
+    ProgressTracker t = new ProgressTracker(2, 0, 4, METRICS, lines::add, now::get,
+        new KVStoreMeter(server::get, true));
+    // 10 steps: 10 rounds, 800 array bytes pushed and 800 pulled, rounds waited 25 ms in all
+    server.set(rounds(10, 25_000_000, 5));
+    t.onReport(0, report(false, 1, 10, 20, 640, 320, 64, 1.0));
+    assertThat(lines.get(0)).endsWith("  kv push 80 B/step pull 80 B/step wait 2.5 ms/step"
+        + " queue 1.5 (max 2) staleness 0.25 (max 3)");
+    // a line without steps since the last one has no figures
+    t.onReport(0, report(false, 1, 10, 20, 640, 320, 64, 1.0));
+    assertThat(lines.get(1)).doesNotContain("kv push");
+    // 20 steps = 1 epoch; the epoch's figures are per step of the epoch
+    server.set(rounds(20, 60_000_000, 5));
+    t.onReport(0, report(true, 1, 20, 20, 1280, 640, 128, 2.0));
+    t.onReport(1, report(true, 1, 20, 20, 1280, 640, 128, 2.0));
+    KVStoreMeter.EpochTraffic kv = t.epochTotals(1).join().kv();
+    assertThat(kv.steps()).isEqualTo(20);
+    assertThat(kv.columns()).containsExactly(Map.entry("kv_pushed_bytes_per_step", 80.0),
+        Map.entry("kv_pulled_bytes_per_step", 80.0), Map.entry("kv_wire_bytes_per_step", 190.0),
+        Map.entry("kv_wait_ms_per_step", 3.0), Map.entry("kv_queue_mean", 1.5),
+        Map.entry("kv_queue_max", 2.0), Map.entry("kv_staleness_mean", 0.125),
+        Map.entry("kv_staleness_max", 3.0));
+    assertThat(kv.keyRows()).containsExactly("1,w,20,80.0,80.0,20,3.0,40,0.125,3");
+    // the next epoch counts from the end of this one
+    server.set(rounds(30, 60_000_000, 5));
+    t.onReport(0, report(true, 2, 20, 20, 1280, 640, 128, 2.0));
+    t.onReport(1, report(true, 2, 20, 20, 1280, 640, 128, 2.0));
+    assertThat(t.epochTotals(2).join().kv().keyRows())
+        .containsExactly("2,w,20,40.0,40.0,10,0.0,20,0.0,3");
+  }
+
+  @Test
+  void withoutAServerEpochTotalsHaveNoKvstoreFigures() {
+    ProgressTracker t = tracker(1);
+    t.onReport(0, report(false, 1, 10, 20, 640, 320, 64, 1.0));
+    t.onReport(0, report(true, 1, 20, 20, 1280, 640, 128, 2.0));
+    assertThat(lines.get(0)).doesNotContain("kv push");
+    assertThat(t.epochTotals(1).join().kv()).isNull();
+    assertThat(KVStoreMeter.bytes(8848)).isEqualTo("8.6 KB");
+    assertThat(KVStoreMeter.bytes(3 << 20)).isEqualTo("3.0 MB");
   }
 
   @Test

@@ -82,7 +82,10 @@ class TrainArgsTest {
     assertThat(c.optimizer().toString()).isEqualTo("sgd learning_rate=0.1 momentum=0.9 wd=0.0001");
     assertThat(c.network()).isEqualTo(new NetworkSpec.Mlp(List.of(256, 128)));
     assertThat(c.inputShape()).containsExactly(784);
-    assertThat(c.kvstore()).isEqualTo(KVStoreKind.DIST_SYNC);
+    // the default on Spark, as MXNet's issue says: level 1 in each executor, then sync level 2
+    assertThat(c.kvstore()).isEqualTo(KVStoreKind.DIST_DEVICE_SYNC);
+    assertThat(TrainArgs.usage("TrainJob")).contains("--kvstore TYPE")
+        .contains("dist_device_sync (default: the tasks of an executor sum their gradients");
     assertThat(c.metrics()).extracting(Spec::toString).containsExactly("accuracy", "ce");
     assertThat(c.modelPrefix()).isNull();
     assertThat(c.valData()).isNull();

@@ -8,15 +8,22 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.symbol.Symbol;
+import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.symbol.optimizer.Optimizers;
 import org.kindling.symbol.zoo.Layers;
+import org.kindling.tensor.NDArray;
 import org.kindling.tensor.io.ParamsFile;
 import org.kindling.tensor.op.nn.Pooling;
 
@@ -55,8 +62,8 @@ class TrainJobTest {
   void distSyncTrainingLearnsAndWritesMxnetCheckpointsEveryEpoch() throws Exception {
     String prefix = dir.resolve("ckpt/mlp").toString();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    TrainResult r = TrainJob.run(spark, config().numWorkers(2).modelPrefix(prefix).build(),
-        lines::add);
+    TrainResult r = TrainJob.run(spark, config().numWorkers(2).kvstore("dist_sync")
+        .modelPrefix(prefix).build(), lines::add);
 
     assertThat(r.metrics()).extracting(EpochMetrics::epoch).containsExactly(1, 2);
     assertThat(r.last().valAccuracy()).isGreaterThan(0.9);
@@ -68,12 +75,13 @@ class TrainJobTest {
     try (var files = Files.list(dir.resolve("ckpt"))) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
           "mlp-0001.params", "mlp-0001.states", "mlp-0002.params", "mlp-0002.states",
-          "mlp-history.csv", "mlp-history.json", "mlp-history.png", "mlp-symbol.json");
+          "mlp-history-kvstore.csv", "mlp-history.csv", "mlp-history.json", "mlp-history.png",
+          "mlp-symbol.json");
     }
     List<String> csv = Files.readAllLines(Path.of(prefix + "-history.csv"));
     assertThat(csv).hasSize(3);
-    assertThat(csv.get(0)).isEqualTo("epoch,train_accuracy,train_cross-entropy,val_accuracy,"
-        + "val_cross-entropy,seconds");
+    assertThat(csv.get(0)).startsWith("epoch,train_accuracy,train_cross-entropy,val_accuracy,"
+        + "val_cross-entropy,kv_pushed_bytes_per_step,").endsWith(",seconds");
     assertThat(csv.get(2)).startsWith("2," + r.last().trainAccuracy() + ",");
     assertThat(javax.imageio.ImageIO.read(Path.of(prefix + "-history.png").toFile())).isNotNull();
     // the checkpoint of the last epoch is the returned final state
@@ -104,13 +112,17 @@ class TrainJobTest {
   }
 
   @Test
-  void distDeviceSyncInOneJvmEqualsDistSyncWithHalfTheBytesThroughTheDriver() {
+  void distDeviceSyncInOneJvmEqualsDistSyncWithHalfTheBytesThroughTheDriver()
+      throws Exception {
     // local[2]: both tasks run in the driver's JVM, so they form one level-1 group; the sum of
     // two gradients is exact in either order, so the weights are the same bits
-    TrainResult flat = TrainJob.run(spark, config().numWorkers(2).epochs(1).build(), l -> { });
+    List<String> flatLines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult flat = TrainJob.run(spark, config().numWorkers(2).epochs(1)
+        .kvstore("dist_sync").build(), flatLines::add);
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    String prefix = dir.resolve("grouped/mlp").toString();
     TrainResult grouped = TrainJob.run(spark, config().numWorkers(2).epochs(1)
-        .kvstore("dist_device_sync").build(), lines::add);
+        .kvstore("dist_device_sync").modelPrefix(prefix).build(), lines::add);
     assertThat(grouped.params()).isEqualTo(flat.params());
     assertThat(grouped.last().valAccuracy()).isEqualTo(flat.last().valAccuracy());
     // progress reports of both tasks arrive over the group's one connection, each with its rank
@@ -121,6 +133,82 @@ class TrainJobTest {
     assertThat(grouped.kvTraffic().pushedBytes() * 2).isEqualTo(flat.kvTraffic().pushedBytes());
     // pulls: the initial pull of every parameter and one per step, both halved
     assertThat(grouped.kvTraffic().pulledBytes() * 2).isEqualTo(flat.kvTraffic().pulledBytes());
+    assertKVStoreFigures(prefix, lines, flatLines);
+  }
+
+  /**
+   * The server's figures in the progress lines and the history: the MLP has 64 x 32 + 32 + 32
+   * x 4 + 4 = 2212 float32 weights, 8848 bytes; one group pushes and pulls each once a step,
+   * two flat workers twice.
+   */
+  private static void assertKVStoreFigures(String prefix, List<String> grouped,
+      List<String> flat) throws IOException {
+    long bytes = 2212 * 4;
+    String second = grouped.stream().filter(l -> l.startsWith("epoch 1/1  batch 20/"))
+        .findFirst().orElseThrow();
+    // between two lines: 10 steps of whole rounds (one level-2 worker, whose calls are
+    // collective); with two flat workers the other one may already be into the next step
+    assertThat(second).contains("  kv push 8.6 KB/step pull 8.6 KB/step wait ");
+    assertThat(flat).anyMatch(l -> l.startsWith("epoch 1/1  batch 20/")
+        && l.matches(".*  kv push 1[6-9]\\.\\d KB/step pull 1[6-9]\\.\\d KB/step wait .*"));
+    int steps = Integer.parseInt(second.replaceAll("^epoch 1/1  batch 20/(\\d+) .*$", "$1"));
+    List<String> csv = Files.readAllLines(Path.of(prefix + "-history.csv"));
+    assertThat(csv.get(0)).isEqualTo("epoch,train_accuracy,train_cross-entropy,val_accuracy,"
+        + "val_cross-entropy,kv_pushed_bytes_per_step,kv_pulled_bytes_per_step,"
+        + "kv_wire_bytes_per_step,kv_wait_ms_per_step,kv_queue_mean,kv_queue_max,seconds");
+    String[] row = csv.get(1).split(",");
+    assertThat(Double.parseDouble(row[5])).isEqualTo((double) bytes);
+    // the first epoch's pulls include the initial pull of every key
+    assertThat(Double.parseDouble(row[6])).isEqualTo((double) bytes * (steps + 1) / steps);
+    assertThat(Double.parseDouble(row[7])).isGreaterThan(2.0 * bytes);
+    assertThat(Double.parseDouble(row[9])).isGreaterThanOrEqualTo(1.0);
+    List<String> keys = Files.readAllLines(Path.of(prefix + "-history-kvstore.csv"));
+    assertThat(keys.get(0)).isEqualTo(KVStoreMeter.KEY_HEADER);
+    assertThat(keys.subList(1, keys.size())).extracting(l -> l.split(",")[1])
+        .containsExactly("fc1_bias", "fc1_weight", "fc2_bias", "fc2_weight");
+    assertThat(keys.get(2)).startsWith("1,fc1_weight," + steps + "," + (64 * 32 * 4.0) + ","
+        + (64 * 32 * 4.0 * (steps + 1) / steps) + "," + steps + ",");
+  }
+
+  @Test
+  void anErrorOnTheServerFailsTheJobAtOnceWithItsRealCause() {
+    // the server's optimizer runs out of direct memory at its 20th update (step 5 of 4 keys):
+    // the job's error is that cause, not a worker's timeout minutes later
+    AtomicInteger updates = new AtomicInteger();
+    UnaryOperator<KVStoreServerConfig.Builder> failing = b -> b.optimizerFactory(spec -> {
+      Optimizer real = Optimizers.fromSpec(spec);
+      return new Optimizer() {
+        @Override
+        public void update(String key, NDArray weight, NDArray grad) {
+          if (updates.incrementAndGet() == 20) {
+            throw new OutOfMemoryError("Cannot reserve 8192 bytes of direct buffer memory"
+                + " (test)");
+          }
+          real.update(key, weight, grad);
+        }
+
+        @Override
+        public String spec() {
+          return real.spec();
+        }
+      };
+    });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> TrainJob.run(spark, config().numWorkers(2).epochs(1)
+        .kvstore("dist_sync").build(), lines::add, failing))
+        .isInstanceOf(TrainingFailedException.class)
+        .hasMessageStartingWith("training failed: the kvstore server failed with"
+            + " java.lang.OutOfMemoryError: Cannot reserve 8192 bytes of direct buffer memory")
+        .hasMessageContaining("restart it from its last checkpoint")
+        .hasMessageNotContaining("timeout").hasMessageNotContaining("waited");
+    System.out.printf("server Error -> job failed after %.1f s%n",
+        (System.nanoTime() - start) / 1e9);
+    assertThat(updates).hasValue(20);
+    assertThat(lines).noneMatch(l -> l.startsWith("epoch 1/1 done"));
+    // the session is usable afterwards: the stage was cancelled, not left running
+    assertThat(TrainJob.run(spark, config().numWorkers(2).epochs(1).build(), l -> { }).metrics())
+        .hasSize(1);
   }
 
   @Test
@@ -190,11 +278,19 @@ class TrainJobTest {
     List<String> history = Files.readAllLines(Path.of(parts + "-history.csv"));
     List<String> expected = Files.readAllLines(Path.of(whole + "-history.csv"));
     assertThat(history).hasSize(5);
-    for (int i = 0; i < 5; i++) {
-      // the last column is the epoch's wall time
-      assertThat(history.get(i).replaceAll(",[^,]*$", ""))
-          .isEqualTo(expected.get(i).replaceAll(",[^,]*$", ""));
+    assertThat(history.get(0)).isEqualTo(expected.get(0))
+        .startsWith("epoch,train_accuracy,train_cross-entropy,val_accuracy,val_cross-entropy,");
+    for (int i = 1; i < 5; i++) {
+      // the epoch and its four metrics; the kv_* figures and the wall time are measured
+      assertThat(history.get(i).split(",")).hasSize(12);
+      assertThat(Arrays.copyOf(history.get(i).split(","), 5))
+          .isEqualTo(Arrays.copyOf(expected.get(i).split(","), 5));
     }
+    // the per-key figures go on as well: the first run's epochs 1 and 2, then 3 and 4
+    assertThat(Files.readAllLines(Path.of(parts + "-history-kvstore.csv")))
+        .extracting(l -> l.split(",")[0] + "," + l.split(",")[1])
+        .isEqualTo(Files.readAllLines(Path.of(whole + "-history-kvstore.csv")).stream()
+            .map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList());
     assertThat(uninterrupted.last().valAccuracy()).isGreaterThan(0.9);
   }
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Trains an MLP 784-256-128-10 on Fashion-MNIST with 2 Spark barrier tasks and the"
-          + " parameter server on the driver (dist_sync), writes MXNet checkpoints, then scores"
+          + " parameter server on the driver (dist_device_sync), writes MXNet checkpoints, then"
+          + " scores"
           + " the 10,000 test images as a DataFrame with KindlingModel.",
       "Data: /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist).",
       "Progress goes to stderr; the last line on stdout is 'test accuracy: 0.XXXX'."

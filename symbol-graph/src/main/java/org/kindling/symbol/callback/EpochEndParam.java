@@ -56,6 +56,11 @@ public record EpochEndParam(int epoch, Symbol symbol, Map<String, NDArray> argPa
     return out;
   }
 
+  /** True for a metric's column ({@code train_NAME} or {@code val_NAME}). */
+  static boolean isMetricColumn(String column) {
+    return column.startsWith(TRAIN_PREFIX) || column.startsWith(EVAL_PREFIX);
+  }
+
   /** The metric name of a column: {@code val_accuracy} -> {@code accuracy}. */
   static String metricName(String column) {
     if (column.startsWith(TRAIN_PREFIX)) {

@@ -16,9 +16,4 @@ public record EpochRecord(int epoch, Map<String, Double> values, double seconds)
   public EpochRecord {
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
-
-  /** The record of an epoch-end event. */
-  static EpochRecord of(EpochEndParam p) {
-    return new EpochRecord(p.epoch() + 1, p.columns(), p.seconds());
-  }
 }

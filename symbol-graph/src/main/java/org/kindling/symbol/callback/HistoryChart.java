@@ -18,7 +18,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * A history as a PNG line chart drawn with JFreeChart: one series per column against the epoch,
  * losses and errors (lower is better) in an upper panel titled {@code loss}, accuracy-like
- * metrics in a lower panel titled {@code metric} (a panel without columns is left out). Each
+ * metrics in a lower panel titled {@code metric}, other measures (a job's {@code kv_*} figures)
+ * in a third titled {@code measures} (a panel without columns is left out). Each
  * metric has its own colour, solid for training and dashed for evaluation. NaN and
  * infinite values are left out of their line. Rendering is headless: {@code java.awt.headless}
  * is set to {@code true} unless the JVM was started with a value for it.
@@ -41,6 +42,7 @@ final class HistoryChart {
     List<String> names = columns.stream().map(EpochEndParam::metricName).distinct().toList();
     XYSeriesCollection losses = new XYSeriesCollection();
     XYSeriesCollection metrics = new XYSeriesCollection();
+    XYSeriesCollection measures = new XYSeriesCollection();
     for (String column : columns) {
       XYSeries s = new XYSeries(column, true, false);
       for (EpochRecord e : epochs) {
@@ -48,6 +50,10 @@ final class HistoryChart {
         if (v != null && Double.isFinite(v)) {
           s.add(e.epoch(), v.doubleValue());
         }
+      }
+      if (!EpochEndParam.isMetricColumn(column)) {
+        measures.addSeries(s);
+        continue;
       }
       boolean higher = MetricDirection.higherIsBetter(EpochEndParam.metricName(column));
       (higher ? metrics : losses).addSeries(s);
@@ -61,6 +67,9 @@ final class HistoryChart {
     }
     if (metrics.getSeriesCount() > 0 || losses.getSeriesCount() == 0) {
       plot.add(panel(metrics, "metric", names), 1);
+    }
+    if (measures.getSeriesCount() > 0) {
+      plot.add(panel(measures, "measures", names), 1);
     }
     JFreeChart chart = new JFreeChart("Training history", JFreeChart.DEFAULT_TITLE_FONT, plot,
         true);

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.kindling.tensor.io.AtomicFiles;
 
@@ -18,7 +20,9 @@ import org.kindling.tensor.io.AtomicFiles;
  * AtomicFiles#write}), so a failure leaves the previous version whole.
  *
  * <p>Epochs are numbered from 1 (epochs completed, the checkpoint's number); columns are {@code
- * train_NAME} and {@code val_NAME} in the order first seen. Not thread-safe.
+ * train_NAME} and {@code val_NAME} in the order first seen, then any measures the trainer adds
+ * ({@link #epochEnd(EpochEndParam, Map)}: a distributed job's {@code kv_*} figures), which the
+ * chart draws in a panel of their own. Not thread-safe.
  */
 public final class TrainingHistory implements TrainingCallback {
   /** How a file gets written; {@link AtomicFiles#write} outside tests. */
@@ -72,7 +76,27 @@ public final class TrainingHistory implements TrainingCallback {
    */
   @Override
   public Action epochEnd(EpochEndParam p) throws IOException {
-    EpochRecord r = EpochRecord.of(p);
+    return epochEnd(p, Map.of());
+  }
+
+  /**
+   * Records the epoch with {@code measures}, columns besides the metrics (names without the
+   * {@code train_}/{@code val_} prefixes, e.g. {@code kv_pushed_bytes_per_step}), and rewrites the
+   * files.
+   *
+   * @throws IllegalArgumentException if a measure's name is a metric column
+   * @throws IOException naming the file if a write fails (the file keeps its previous content)
+   */
+  public Action epochEnd(EpochEndParam p, Map<String, Double> measures) throws IOException {
+    Map<String, Double> values = new LinkedHashMap<>(p.columns());
+    measures.forEach((k, v) -> {
+      if (EpochEndParam.isMetricColumn(k)) {
+        throw new IllegalArgumentException("measure '" + k + "' is named like a metric column;"
+            + " measures need names without the train_/val_ prefixes");
+      }
+      values.put(k, v);
+    });
+    EpochRecord r = new EpochRecord(p.epoch() + 1, values, p.seconds());
     epochs.add(r);
     columns.addAll(r.values().keySet());
     if (csv != null) {

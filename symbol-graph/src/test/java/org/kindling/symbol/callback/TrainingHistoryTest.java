@@ -56,6 +56,33 @@ class TrainingHistoryTest {
   }
 
   @Test
+  void measuresFollowTheMetricsInEveryFileAndGetAChartPanel(@TempDir Path dir)
+      throws Exception {
+    Path prefix = dir.resolve("run");
+    TrainingHistory h = TrainingHistory.builder().files(prefix).build();
+    h.epochEnd(EPOCHS.get(0), java.util.Map.of("kv_pushed_bytes_per_step", 8848.0));
+    h.epochEnd(EPOCHS.get(1), java.util.Map.of("kv_pushed_bytes_per_step", 4424.0));
+    assertThat(Files.readString(dir.resolve("run-history.csv"))).isEqualTo(
+        "epoch,train_accuracy,train_cross-entropy,kv_pushed_bytes_per_step,val_accuracy,seconds\n"
+            + "1,0.5,1.25,8848.0,,1.0\n"
+            + "2,0.75,0.5,4424.0,0.625,1.0\n");
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("run-history.json").toFile());
+    assertThat(json.get("epochs").get(1).get("kv_pushed_bytes_per_step").asDouble())
+        .isEqualTo(4424.0);
+    // a resumed run reads the measures back with the metrics
+    assertThat(TrainingHistory.readJson(Files.readAllBytes(dir.resolve("run-history.json")),
+        "run-history.json").get(0).values()).containsEntry("kv_pushed_bytes_per_step", 8848.0);
+    BufferedImage withMeasures = ImageIO.read(dir.resolve("run-history.png").toFile());
+    assertThat(withMeasures).isNotNull();
+    // the measures' panel differs from a chart of the metrics alone
+    TrainingHistory metricsOnly = TrainingHistory.builder().build();
+    feed(metricsOnly, EPOCHS.subList(0, 2));
+    assertThat(metricsOnly.pngBytes()).isNotEqualTo(h.pngBytes());
+    assertThatThrownBy(() -> h.epochEnd(EPOCHS.get(2), java.util.Map.of("val_speed", 1.0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'val_speed'");
+  }
+
+  @Test
   void jsonHoldsTheSameRowsWithNullForNan(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("run-history.json");
     TrainingHistory h = TrainingHistory.builder().json(json).build();
