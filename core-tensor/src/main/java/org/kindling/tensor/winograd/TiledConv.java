@@ -152,14 +152,18 @@ final class TiledConv {
 
   /**
    * {@code y = x ⋆ filters (+ bias)}: writes, or with {@code add} accumulates onto, every output
-   * element.
+   * element; with {@code relu} (not with {@code add}) writes {@code max(x ⋆ filters + bias, 0)},
+   * MXNet's relu (NaN stays NaN, -0 becomes 0) applied to each output row while it is in cache.
    *
    * @param u transformed filters from {@link #transformFilters}, from index 0
    * @param bias {@code (cout,)} or null
    * @param ws at least {@link #blockFloats()} floats from index {@code wsOff}
    */
   void run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
-      FloatBuffer ws, int wsOff) {
+      boolean relu, FloatBuffer ws, int wsOff) {
+    if (add && relu) {
+      throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
+    }
     int rowsTotal = num * tilesY;
     int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
     AtomicInteger next = new AtomicInteger();
@@ -168,14 +172,15 @@ final class TiledConv {
       int off = Math.toIntExact(wsOff + w * blockStride());
       for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
         int row0 = b * rowsPerBlock;
-        block(x, u, bias, y, add, ws, off, row0, Math.min(rowsPerBlock, rowsTotal - row0), s);
+        block(x, u, bias, y, add, relu, ws, off, row0, Math.min(rowsPerBlock, rowsTotal - row0),
+            s);
       }
     });
   }
 
   /** Tile rows {@code row0 .. row0 + rows - 1} (over all images), with V and M at {@code off}. */
   private void block(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
-      FloatBuffer ws, int off, int row0, int rows, Scratch s) {
+      boolean relu, FloatBuffer ws, int off, int row0, int rows, Scratch s) {
     int points = v.points();
     int tiles = rows * tilesX;
     int vOff = off;
@@ -194,7 +199,7 @@ final class TiledConv {
       for (int p = 0; p < points; p++) {
         ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);
       }
-      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, s);
+      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, relu, s);
     }
   }
 
@@ -237,7 +242,7 @@ final class TiledConv {
 
   /** Aᵀ M A of filter {@code k}'s products in {@code s.a}, clipped into {@code y}. */
   private void outputTransform(int k, int row0, int rows, int tiles, float bias, FloatBuffer y,
-      boolean add, Scratch s) {
+      boolean add, boolean relu, Scratch s) {
     int a = v.alpha;
     int m = v.m;
     TileMath.along(tf.at, m, a, a, s.a, a, 1, s.c, a, 1, tiles); // Z[i][s] = Σ_r Aᵀ[i][r] M[r][s]
@@ -260,6 +265,11 @@ final class TiledConv {
           y.get(at, s.prev, 0, ow);
           for (int j = 0; j < ow; j++) {
             line[j] += s.prev[j];
+          }
+        }
+        if (relu) {
+          for (int j = 0; j < ow; j++) {
+            line[j] = Math.max(line[j], 0f); // NaN stays NaN, -0 becomes 0: MXNet's relu
           }
         }
         y.put(at, line, 0, ow);
