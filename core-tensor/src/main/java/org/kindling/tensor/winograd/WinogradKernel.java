@@ -120,7 +120,10 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
 
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-    if (ctx.isTrain() && !training || !finite(in[0], in[1])) {
+    // weights whose transform is kept under their stamp were finite when it was made
+    boolean kept = fwdFilters.keeps(in[1].data(), ctx.inputVersion(1));
+    if (ctx.isTrain() && !training || !finite(in[0])
+        || !kept && !finite(in[1])) {
       fallback.forward(ctx, in, out);
       return;
     }
@@ -135,7 +138,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
       return;
     }
     TensorView[] in = a.in();
-    boolean data = a.wants(0) && finite(a.outGrad()[0], in[1]);
+    boolean data = a.wants(0) && finite(a.outGrad()[0]) && finite(in[1]);
     if (data) {
       run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0), false);
     }
@@ -151,20 +154,20 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
   }
 
   /**
-   * True if neither tensor holds NaN or ±Inf. Otherwise the fallback kernel runs the pass: a
+   * True if the tensor holds no NaN or ±Inf. Otherwise the fallback kernel runs the pass: a
    * transform spreads one non-finite value over its whole tile (Inf - Inf = NaN), while MXNet's
    * direct products keep it to the outputs that read it.
    */
-  private static boolean finite(TensorView a, TensorView b) {
-    return FloatKernels.allFinite(a.floats(), a.size())
-        && FloatKernels.allFinite(b.floats(), b.size());
+  private static boolean finite(TensorView a) {
+    return FloatKernels.allFinite(a.floats(), a.size());
   }
 
   private void run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
       TensorView w, FloatBuffer bias, TensorView y, boolean add, boolean relu) {
     FloatBuffer ws = ctx.workspace().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
     int uFloats = Math.toIntExact(conv.filterFloats());
-    FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.isTrain(), ws.slice(0, uFloats));
+    FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.inputVersion(1), ctx.isTrain(),
+        ws.slice(0, uFloats));
     conv.run(x.floats(), u, bias, y.floats(), add, relu, ws, uFloats);
   }
 
