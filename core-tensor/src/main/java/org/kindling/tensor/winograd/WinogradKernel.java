@@ -120,15 +120,14 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
 
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-    // weights whose transform is kept under their stamp were finite when it was made
+    // weights whose transform is kept under their stamp were finite when it was made; the data
+    // is checked as the transform gathers it
     boolean kept = fwdFilters.keeps(in[1].data(), ctx.inputVersion(1));
-    if (ctx.isTrain() && !training || !finite(in[0])
-        || !kept && !finite(in[1])) {
+    if (ctx.isTrain() && !training || !kept && !finite(in[1])
+        || !run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0],
+            false, relu)) {
       fallback.forward(ctx, in, out);
-      return;
     }
-    run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0], false,
-        relu);
   }
 
   @Override
@@ -140,6 +139,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     TensorView[] in = a.in();
     boolean data = a.wants(0) && finite(a.outGrad()[0]) && finite(in[1]);
     if (data) {
+      // dy was scanned above: a stop half-way would leave an accumulated gradient half-summed
       run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0), false);
     }
     if (a.wants(0) && !data || a.wants(1) || !noBias && a.wants(2)) {
@@ -162,13 +162,14 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     return FloatKernels.allFinite(a.floats(), a.size());
   }
 
-  private void run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
+  /** {@link TiledConv#run}: false if {@code x} held NaN or ±Inf (outputs partly written). */
+  private boolean run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
       TensorView w, FloatBuffer bias, TensorView y, boolean add, boolean relu) {
     FloatBuffer ws = ctx.workspace().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
     int uFloats = Math.toIntExact(conv.filterFloats());
     FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.inputVersion(1), ctx.isTrain(),
         ws.slice(0, uFloats));
-    conv.run(x.floats(), u, bias, y.floats(), add, relu, ws, uFloats);
+    return conv.run(x.floats(), u, bias, y.floats(), add, relu, ws, uFloats);
   }
 
   @Override
