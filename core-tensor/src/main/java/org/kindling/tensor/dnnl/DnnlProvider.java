@@ -8,6 +8,7 @@ import org.kindling.tensor.op.nn.BatchNorm;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.Deconvolution;
 import org.kindling.tensor.op.nn.FullyConnected;
+import org.kindling.tensor.op.nn.LRN;
 import org.kindling.tensor.op.nn.Pooling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class DnnlProvider implements KernelProvider {
         new Registration<>(Pooling.OP, new DnnlFactory<>("Pooling", new DnnlPooling())),
         new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())),
         new Registration<>(Activation.OP,
-            new DnnlFactory<>("Activation", new DnnlActivation())));
+            new DnnlFactory<>("Activation", new DnnlActivation())),
+        new Registration<>(LRN.OP, new DnnlFactory<>("LRN", new DnnlLrn())));
   }
 }

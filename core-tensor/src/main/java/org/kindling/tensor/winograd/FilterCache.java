@@ -2,6 +2,7 @@ package org.kindling.tensor.winograd;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.bytedeco.javacpp.Pointer;
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -13,6 +14,13 @@ import java.util.function.BiConsumer;
  * cached transform was made from: one vectorized {@link ByteBuffer#mismatch} over {@code 9·K·C}
  * floats, against {@code ~64} multiply-adds per weight for a new transform.
  *
+ * <p>Where the caller has a stamp of the weights ({@link
+ * org.kindling.tensor.op.OpContext#inputVersion}, unique in the JVM and renewed by every write;
+ * an executor's calls have one), the stamp and storage address the transform was made from
+ * stand for the comparison: equal, the transform is used without reading the weights (nor
+ * scanning them for NaN again, {@link #keeps}): two reads of every layer's weights per
+ * inference call saved, which at batch 1 are of the order of the layer's data.
+ *
  * <p>On a match the cached transform is used (every inference call after the first, and frozen
  * layers in training). Otherwise, in training (weights change every step) the filters are
  * transformed into the caller's workspace; in inference a new cached transform is made and
@@ -20,7 +28,12 @@ import java.util.function.BiConsumer;
  * either snapshot whole (each is immutable once published).
  */
 final class FilterCache {
-  private record Snapshot(ByteBuffer weights, FloatBuffer filters) {}
+  /** The weights' bytes and transform, and the storage address and stamp (-1: none) read. */
+  private record Snapshot(ByteBuffer weights, FloatBuffer filters, long address, long version) {
+    boolean madeFrom(long at, long stamp) {
+      return stamp >= 0 && version == stamp && address == at;
+    }
+  }
 
   private final long filterFloats;
   private final BiConsumer<FloatBuffer, FloatBuffer> transform;
@@ -36,17 +49,35 @@ final class FilterCache {
   }
 
   /**
+   * True if the kept transform was made from the weights at {@code weights}'s storage with
+   * stamp {@code version} (never for -1): they have not changed since, and were finite then.
+   */
+  boolean keeps(ByteBuffer weights, long version) {
+    Snapshot s = current.get();
+    return s != null && s.madeFrom(address(weights), version);
+  }
+
+  /**
    * The transformed filters of {@code weights} ({@code weightFloats} float32 values from byte
    * 0), from index 0 of the returned buffer.
    *
+   * @param version the caller's stamp of the weights, or -1 if it has none
    * @param train true to transform into {@code scratch} on a miss instead of caching
    * @param scratch at least {@link #filterFloats} floats from index 0, used only in training
    */
-  FloatBuffer filters(ByteBuffer weights, int weightFloats, boolean train,
+  FloatBuffer filters(ByteBuffer weights, int weightFloats, long version, boolean train,
       FloatBuffer scratch) {
+    long at = address(weights);
     ByteBuffer bytes = weights.slice(0, 4 * weightFloats);
     Snapshot s = current.get();
+    if (s != null && s.madeFrom(at, version)) {
+      return s.filters().duplicate();
+    }
     if (s != null && bytes.mismatch(s.weights()) == -1) {
+      if (version >= 0) {
+        // the same bytes under a new stamp (or storage): the next call need not compare them
+        current.compareAndSet(s, new Snapshot(s.weights(), s.filters(), at, version));
+      }
       return s.filters().duplicate();
     }
     FloatBuffer w = bytes.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -58,7 +89,11 @@ final class FilterCache {
     FloatBuffer u = ByteBuffer.allocateDirect(Math.toIntExact(4 * filterFloats))
         .order(ByteOrder.nativeOrder()).asFloatBuffer();
     transform.accept(w, u);
-    current.set(new Snapshot(copy.clear(), u));
+    current.set(new Snapshot(copy.clear(), u, at, version));
     return u.duplicate();
+  }
+
+  private static long address(ByteBuffer direct) {
+    return new Pointer(direct).address();
   }
 }

@@ -2,6 +2,7 @@ package org.kindling.tensor.winograd;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kindling.tensor.kernel.Blas;
 
@@ -152,36 +153,59 @@ final class TiledConv {
 
   /**
    * {@code y = x ⋆ filters (+ bias)}: writes, or with {@code add} accumulates onto, every output
-   * element.
+   * element; with {@code relu} (not with {@code add}) writes {@code max(x ⋆ filters + bias, 0)},
+   * MXNet's relu (NaN stays NaN, -0 becomes 0) applied to each output row while it is in cache.
+   *
+   * <p>Every element of {@code x} is gathered into some tile (each one is read by some output
+   * of a stride-1 3x3 correlation with non-negative padding), and each gathered row is checked
+   * for NaN and ±Inf while it is in cache: at the first such value the workers stop and this
+   * returns false, with the outputs partly written (partly accumulated with {@code add}). The
+   * caller then runs another kernel over the whole output: a transform would spread the value
+   * over its tile, where MXNet's direct products keep it to the outputs that read it.
    *
    * @param u transformed filters from {@link #transformFilters}, from index 0
    * @param bias {@code (cout,)} or null
    * @param ws at least {@link #blockFloats()} floats from index {@code wsOff}
+   * @return true if every element of {@code x} was finite (and every output written)
    */
-  void run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
-      FloatBuffer ws, int wsOff) {
+  boolean run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
+      boolean relu, FloatBuffer ws, int wsOff) {
+    if (add && relu) {
+      throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
+    }
     int rowsTotal = num * tilesY;
     int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
     AtomicInteger next = new AtomicInteger();
+    AtomicBoolean nonFinite = new AtomicBoolean();
     Workers.run(workers, w -> {
       Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
       int off = Math.toIntExact(wsOff + w * blockStride());
-      for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+      for (int b = next.getAndIncrement(); b < blocks && !nonFinite.get();
+          b = next.getAndIncrement()) {
         int row0 = b * rowsPerBlock;
-        block(x, u, bias, y, add, ws, off, row0, Math.min(rowsPerBlock, rowsTotal - row0), s);
+        if (!block(x, u, bias, y, add, relu, ws, off, row0,
+            Math.min(rowsPerBlock, rowsTotal - row0), s)) {
+          nonFinite.set(true);
+        }
       }
     });
+    return !nonFinite.get();
   }
 
-  /** Tile rows {@code row0 .. row0 + rows - 1} (over all images), with V and M at {@code off}. */
-  private void block(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
-      FloatBuffer ws, int off, int row0, int rows, Scratch s) {
+  /**
+   * Tile rows {@code row0 .. row0 + rows - 1} (over all images), with V and M at {@code off};
+   * false (nothing written) if their input holds NaN or ±Inf.
+   */
+  private boolean block(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
+      boolean relu, FloatBuffer ws, int off, int row0, int rows, Scratch s) {
     int points = v.points();
     int tiles = rows * tilesX;
     int vOff = off;
     int mOff = off + points * cin * tiles;
     for (int c = 0; c < cin; c++) {
-      inputTransform(x, c, row0, rows, tiles, s);
+      if (!inputTransform(x, c, row0, rows, tiles, s)) {
+        return false;
+      }
       for (int p = 0; p < points; p++) {
         ws.put(vOff + (p * cin + c) * tiles, s.a[p], 0, tiles);
       }
@@ -194,12 +218,17 @@ final class TiledConv {
       for (int p = 0; p < points; p++) {
         ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);
       }
-      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, s);
+      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, relu, s);
     }
+    return true;
   }
 
-  /** Gathers channel {@code c}'s input tiles of the block into {@code s.a}, then Bᵀ D B. */
-  private void inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles, Scratch s) {
+  /**
+   * Gathers channel {@code c}'s input tiles of the block into {@code s.a}, then Bᵀ D B; false
+   * (before transforming) if a gathered value is NaN or ±Inf.
+   */
+  private boolean inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles,
+      Scratch s) {
     int a = v.alpha;
     float[] strip = s.strip;
     float[][] d = s.b;
@@ -219,6 +248,13 @@ final class TiledConv {
         Arrays.fill(strip, o, o + x0, 0f);
         x.get(plane + iy * w + Math.max(0, -padX), strip, o + x0, len);
         Arrays.fill(strip, o + x0 + len, o + stripWidth, 0f);
+        boolean finite = true;
+        for (int q = o + x0; q < o + x0 + len; q++) {
+          finite &= strip[q] - strip[q] == 0f; // NaN for NaN and ±Inf
+        }
+        if (!finite) {
+          return false;
+        }
       }
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {
@@ -233,11 +269,12 @@ final class TiledConv {
     }
     TileMath.along(tf.bt, a, a, a, d, a, 1, s.c, a, 1, tiles); // E[r][j] = Σ_i Bᵀ[r][i] D[i][j]
     TileMath.along(tf.bt, a, a, a, s.c, 1, a, s.a, 1, a, tiles); // V[r][s] = Σ_j Bᵀ[s][j] E[r][j]
+    return true;
   }
 
   /** Aᵀ M A of filter {@code k}'s products in {@code s.a}, clipped into {@code y}. */
   private void outputTransform(int k, int row0, int rows, int tiles, float bias, FloatBuffer y,
-      boolean add, Scratch s) {
+      boolean add, boolean relu, Scratch s) {
     int a = v.alpha;
     int m = v.m;
     TileMath.along(tf.at, m, a, a, s.a, a, 1, s.c, a, 1, tiles); // Z[i][s] = Σ_r Aᵀ[i][r] M[r][s]
@@ -260,6 +297,11 @@ final class TiledConv {
           y.get(at, s.prev, 0, ow);
           for (int j = 0; j < ow; j++) {
             line[j] += s.prev[j];
+          }
+        }
+        if (relu) {
+          for (int j = 0; j < ow; j++) {
+            line[j] = Math.max(line[j], 0f); // NaN stays NaN, -0 becomes 0: MXNet's relu
           }
         }
         y.put(at, line, 0, ow);

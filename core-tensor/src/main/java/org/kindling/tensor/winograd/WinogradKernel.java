@@ -5,11 +5,14 @@ import java.nio.FloatBuffer;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.Convolution;
 
 /**
@@ -30,10 +33,12 @@ import org.kindling.tensor.op.nn.Convolution;
  * unless the weights are unchanged; inference keeps them in a {@link FilterCache}), then one
  * block's transformed tiles and products; or the fallback kernel's, if larger.
  */
-final class WinogradKernel implements Kernel {
+final class WinogradKernel implements Kernel, EpilogueFusable {
   private final Variant variant;
   private final boolean training;
   private final Kernel fallback;
+  /** True if the forward pass ends with a fused relu (the fallback then has it fused too). */
+  private final boolean relu;
   private final boolean noBias;
   private final int weightFloats;
   private final TiledConv fwd;
@@ -51,6 +56,7 @@ final class WinogradKernel implements Kernel {
     this.variant = variant;
     this.training = training;
     this.fallback = fallback;
+    this.relu = false;
     this.noBias = p.noBias();
     Shape d = sig.in(0);
     Shape y = sig.out(0);
@@ -71,6 +77,37 @@ final class WinogradKernel implements Kernel {
         true, u));
   }
 
+  /** {@code base} with a relu fused into its forward pass, and {@code fallback} (relu fused). */
+  private WinogradKernel(WinogradKernel base, Kernel fallback) {
+    this.variant = base.variant;
+    this.training = base.training;
+    this.fallback = fallback;
+    this.relu = true;
+    this.noBias = base.noBias;
+    this.weightFloats = base.weightFloats;
+    this.fwd = base.fwd;
+    this.bwd = base.bwd;
+    this.fwdFilters = base.fwdFilters;
+    this.bwdFilters = base.bwdFilters;
+  }
+
+  /**
+   * This kernel with a relu {@code epilogue} applied to each output row as the output transform
+   * writes it (instead of a second pass over the output), or null for another epilogue or a
+   * fallback kernel that cannot fuse it (the passes Winograd leaves to the fallback must apply
+   * it too). It shares this kernel's transforms and kept filters; its backward is this one's.
+   */
+  @Override
+  public Kernel fuse(OpInstance<?> epilogue) {
+    boolean isRelu = epilogue.params() instanceof Activation.Params a
+        && a.actType() == Activation.ActType.RELU;
+    if (relu || !isRelu || !(fallback instanceof EpilogueFusable f)) {
+      return null;
+    }
+    Kernel fusedFallback = f.fuse(epilogue);
+    return fusedFallback == null ? null : new WinogradKernel(this, fusedFallback);
+  }
+
   /** The algorithm this kernel runs. */
   Variant variant() {
     return variant;
@@ -83,11 +120,14 @@ final class WinogradKernel implements Kernel {
 
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-    if (ctx.isTrain() && !training || !finite(in[0], in[1])) {
+    // weights whose transform is kept under their stamp were finite when it was made; the data
+    // is checked as the transform gathers it
+    boolean kept = fwdFilters.keeps(in[1].data(), ctx.inputVersion(1));
+    if (ctx.isTrain() && !training || !kept && !finite(in[1])
+        || !run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0],
+            false, relu)) {
       fallback.forward(ctx, in, out);
-      return;
     }
-    run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0], false);
   }
 
   @Override
@@ -97,9 +137,10 @@ final class WinogradKernel implements Kernel {
       return;
     }
     TensorView[] in = a.in();
-    boolean data = a.wants(0) && finite(a.outGrad()[0], in[1]);
+    boolean data = a.wants(0) && finite(a.outGrad()[0]) && finite(in[1]);
     if (data) {
-      run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0));
+      // dy was scanned above: a stop half-way would leave an accumulated gradient half-summed
+      run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0), false);
     }
     if (a.wants(0) && !data || a.wants(1) || !noBias && a.wants(2)) {
       TensorView[] grads = a.inGrad().clone();
@@ -113,21 +154,22 @@ final class WinogradKernel implements Kernel {
   }
 
   /**
-   * True if neither tensor holds NaN or ±Inf. Otherwise the fallback kernel runs the pass: a
+   * True if the tensor holds no NaN or ±Inf. Otherwise the fallback kernel runs the pass: a
    * transform spreads one non-finite value over its whole tile (Inf - Inf = NaN), while MXNet's
    * direct products keep it to the outputs that read it.
    */
-  private static boolean finite(TensorView a, TensorView b) {
-    return FloatKernels.allFinite(a.floats(), a.size())
-        && FloatKernels.allFinite(b.floats(), b.size());
+  private static boolean finite(TensorView a) {
+    return FloatKernels.allFinite(a.floats(), a.size());
   }
 
-  private void run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
-      TensorView w, FloatBuffer bias, TensorView y, boolean add) {
+  /** {@link TiledConv#run}: false if {@code x} held NaN or ±Inf (outputs partly written). */
+  private boolean run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
+      TensorView w, FloatBuffer bias, TensorView y, boolean add, boolean relu) {
     FloatBuffer ws = ctx.workspace().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
     int uFloats = Math.toIntExact(conv.filterFloats());
-    FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.isTrain(), ws.slice(0, uFloats));
-    conv.run(x.floats(), u, bias, y.floats(), add, ws, uFloats);
+    FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.inputVersion(1), ctx.isTrain(),
+        ws.slice(0, uFloats));
+    return conv.run(x.floats(), u, bias, y.floats(), add, relu, ws, uFloats);
   }
 
   @Override

@@ -151,6 +151,32 @@ class WinogradAccuracyTest {
   }
 
   /**
+   * The data is checked for NaN as the transform gathers it, so every element must be gathered:
+   * a NaN at each position of the data in turn (corners, edges, the last rows and columns a
+   * clipped tile reaches; pads 0 to 3, 2 tile rows per worker block or fewer) gives the default
+   * kernel's output, NaN where MXNet's direct product reads it and nowhere else.
+   */
+  @Test
+  void aNanAnywhereInTheDataIsSeen() {
+    for (int pad = 0; pad <= 3; pad++) {
+      // 2 images, widths and heights that leave partial tiles of both variants
+      ConvCase c = ConvCase.random(new Random(31 + pad), 2, 2, 3, 7, 9, pad, pad % 2 == 0);
+      for (int at = 0; at < c.in()[0].length; at++) {
+        double[][] in = c.in().clone();
+        in[0] = in[0].clone();
+        in[0][at] = Double.NaN;
+        ConvCase bad = new ConvCase(c.p(), c.sig(), in);
+        double[] want = bad.forward(bad.defaultKernel(), false);
+        assertThat(want).as("pad %d, NaN at %d", pad, at).contains(Double.NaN);
+        for (Variant v : Variant.values()) {
+          assertThat(bad.forward(bad.winograd(v, 2), false)).as("%s pad %d, NaN at %d", v, pad,
+              at).isEqualTo(want);
+        }
+      }
+    }
+  }
+
+  /**
    * Several workers compute the blocks one worker would (each output tile's arithmetic is the
    * same whichever worker and block it falls in), so the thread count changes no bit: forward
    * and data gradient on 1, 2 and 5 threads, on cases of 1 to 9 tile rows over 1 to 3 images.

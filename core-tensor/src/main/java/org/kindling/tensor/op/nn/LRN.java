@@ -113,6 +113,21 @@ public final class LRN extends OpDef<LRN.Params> {
         sig.allFloat32() ? new Cpu(p, sig.in(0)) : null));
   }
 
+  /** The default kernel for float32 {@code data} of shape {@code (N, C, H, W)}. */
+  public static DataGradientKernel defaultKernel(Params p, Shape data) {
+    return new Cpu(p, data);
+  }
+
+  /**
+   * Writes {@code tmp_norm = knorm + alpha/nsize · Σ_window x²} of float32 {@code x}, shape
+   * {@code d = (N, C, H, W)}, into {@code norm} (same shape), as the default kernel's forward
+   * pass does (same order of sums, so the same bits): for a kernel that computes the output
+   * another way and still owes the hidden output.
+   */
+  public static void normalizers(Params p, Shape d, FloatBuffer x, FloatBuffer norm) {
+    new Cpu(p, d).normalizers(x, norm, null);
+  }
+
   /**
    * The default kernel. Channel windows are summed a chunk of the spatial plane at a time, so
    * every read is a contiguous run of one channel.
@@ -143,9 +158,14 @@ public final class LRN extends OpDef<LRN.Params> {
 
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-      FloatBuffer x = in[0].floats();
-      FloatBuffer y = out[0].floats();
-      FloatBuffer norm = out[1].floats();
+      normalizers(in[0].floats(), out[1].floats(), out[0].floats());
+    }
+
+    /**
+     * Writes {@code tmp_norm} of {@code x} into {@code norm} and, unless {@code y} is null, the
+     * output {@code x · tmp_norm^-beta} into {@code y}.
+     */
+    void normalizers(FloatBuffer x, FloatBuffer norm, FloatBuffer y) {
       int len = Math.min(CHUNK, plane);
       float[] acc = new float[len];
       float[] v = new float[len];
@@ -167,6 +187,9 @@ public final class LRN extends OpDef<LRN.Params> {
               acc[i] = acc[i] * salpha + knorm;
             }
             norm.put(row + start, acc, 0, m);
+            if (y == null) {
+              continue;
+            }
             x.get(row + start, v, 0, m);
             for (int i = 0; i < m; i++) {
               v[i] = v[i] * (float) Math.pow(acc[i], -beta);
