@@ -18,6 +18,8 @@ final class Ranks {
   private final Map<Integer, Conn> live = new HashMap<>();
   private final Map<Integer, String> departed = new TreeMap<>();
   private final Map<Integer, Integer> inListener = new HashMap<>();
+  /** When each rank's last MESSAGE left the listener (System.nanoTime()). */
+  private final Map<Integer, Long> leftListener = new HashMap<>();
 
   /**
    * Makes {@code conn} the live connection of its rank, unless the rank already has one; any
@@ -74,11 +76,17 @@ final class Ranks {
   /** State thread: the listener is done with one MESSAGE of {@code rank}. */
   void leaveListener(int rank) {
     inListener.computeIfPresent(rank, (r, n) -> n > 1 ? n - 1 : null);
+    leftListener.put(rank, System.nanoTime());
   }
 
-  /** True if one of {@code ranks} waits for the driver's listener (not stalled, just busy). */
-  boolean anyInListener(List<Integer> ranks) {
-    return ranks.stream().anyMatch(inListener::containsKey);
+  /**
+   * True if one of {@code ranks} waits for the driver's listener, or left it less than {@code
+   * graceNanos} ago (its reply and its next push are still on their way): busy, not stalled.
+   */
+  boolean anyBusy(List<Integer> ranks, long graceNanos) {
+    long now = System.nanoTime();
+    return ranks.stream().anyMatch(r -> inListener.containsKey(r)
+        || leftListener.containsKey(r) && now - leftListener.get(r) < graceNanos);
   }
 
   /** "rank 1 (connected, silent), rank 2 (never connected)". */

@@ -388,14 +388,16 @@ final class ServerState {
 
   /**
    * The round has waited {@code roundTimeout}: unless a missing rank is only waiting for the
-   * driver's listener (rank 0 while the driver writes a checkpoint), it fails naming them.
+   * driver's listener (rank 0 while the driver writes a checkpoint) or came back from it within
+   * the last {@code roundTimeout}, it fails naming them.
    */
   private void onDeadline(Round round, long number) {
     if (round.number() != number || round.isEmpty()) {
       return; // that round already ended
     }
     List<Integer> missing = round.missing(config.numWorkers());
-    if (ranks.anyInListener(missing)) {
+    // a rank back from the listener gets a whole roundTimeout for its reply and its push
+    if (ranks.anyBusy(missing, config.roundTimeout().toNanos())) {
       armDeadline(round);
       return;
     }
