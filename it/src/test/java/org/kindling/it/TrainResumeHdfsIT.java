@@ -149,9 +149,9 @@ class TrainResumeHdfsIT {
   void aCheckpointWriteRefusedByHdfsFailsTheJobNamingTheFileAndTheEpoch() throws Exception {
     Path dir = new Path(root + "/quota");
     fs().mkdirs(dir);
-    // the directory and the 6 files of epoch 1 (symbol, params, states, 3 history files):
-    // the first file of epoch 2 exceeds the namespace quota
-    ((DistributedFileSystem) fs()).setQuota(dir, 7, HdfsConstants.QUOTA_DONT_SET);
+    // the directory and the 7 files of epoch 1 (symbol, params, states, the history's CSV, JSON
+    // and PNG, the kvstore history CSV): the first file of epoch 2 exceeds the namespace quota
+    ((DistributedFileSystem) fs()).setQuota(dir, 8, HdfsConstants.QUOTA_DONT_SET);
     TrainConfig config = TrainConfig.builder().data(train).valData(null).inputShape(784)
         .hidden(32).numWorkers(2).batchSize(64).epochs(3).modelPrefix(dir + "/mlp").build();
     assertThatThrownBy(() -> TrainJob.run(spark, config, l -> { }))
