@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -359,8 +360,11 @@ class DistSyncTest {
       TrafficSnapshot before = server.traffic();
       kv0.push("w", NDArray.of(grad(0, 0, 0, n), Shape.of(n)));
       // the round starts when rank 0's push is in; rank 1 comes 100 ms after that at the least
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (server.traffic().minus(before).perKey().get("w") == null
           || server.traffic().minus(before).perKey().get("w").pushed() < 4L * n) {
+        assertThat(System.nanoTime()).as("rank 0's push counted by the server within 60 s")
+            .isLessThan(deadline);
         Thread.sleep(5);
       }
       Thread.sleep(100);
