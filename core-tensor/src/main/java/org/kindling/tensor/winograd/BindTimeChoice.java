@@ -26,9 +26,19 @@ import org.kindling.tensor.op.nn.Convolution;
  * or the default one), F(4x4,3x3) and F(6x6,3x3) run inference forward passes in turn on
  * scratch tensors, one warm-up round then {@link #RUNS} timed rounds (in turn, so that JIT
  * compilation and the machine's load affect all three alike), and each one's minimum time
- * decides: thread CPU time where all three compute on the calling thread alone, else wall time
- * ({@link #clock}). F(6x6) must beat F(4x4) by {@link #F6_MARGIN} to be chosen, because F(4x4)
- * is the more accurate at similar speed.
+ * decides ({@link Decision#of}): Winograd must beat the fallback by {@link #WINOGRAD_MARGIN} and
+ * F(6x6) must beat F(4x4) by {@link #F6_MARGIN}, so that near-ties, which the noise of a shared
+ * machine can tip either way from one binding to the next, keep the more accurate kernel (under
+ * a load of 12 on 2 cores, the wall-time choices for VGG-16 at batch 64 left 9 of its 13 layers
+ * to oneDNN, where a binding at lower load the same day took Winograd for every shape from
+ * conv2_1 to conv5_x).
+ *
+ * <p>Times are the calling thread's CPU time where all three compute on the calling thread
+ * alone (one thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the
+ * caller), which other processes on a shared machine do not inflate as they do wall time;
+ * otherwise wall time ({@link #clock}). The JVM's process CPU time is no substitute: it counts
+ * in steps of 10 ms on Linux, longer than a measured pass. Under load, the minimum over
+ * {@link #RUNS} rounds is the pass that ran least disturbed.
  *
  * <p>The scratch tensors have the real shape, cut to {@link #MAX_FLOPS} of direct-convolution
  * work per pass: first fewer images (all three algorithms cost the same per image), then, for
@@ -38,9 +48,11 @@ import org.kindling.tensor.op.nn.Convolution;
  */
 final class BindTimeChoice {
   /** Timed rounds (after one warm-up round). */
-  static final int RUNS = 3;
+  static final int RUNS = 5;
   /** F(6x6) is chosen over F(4x4) only if its time is below this fraction of F(4x4)'s. */
   static final double F6_MARGIN = 0.9;
+  /** Winograd is chosen over the fallback only if its time is below this fraction of its. */
+  static final double WINOGRAD_MARGIN = 0.95;
   /** Direct-convolution flops of one measured pass, at most (unless 12 rows of one image). */
   static final double MAX_FLOPS = 2e8;
   /** Output rows of a height cut: whole tiles of F(4x4) and F(6x6). */
@@ -48,8 +60,20 @@ final class BindTimeChoice {
 
   /** A measured decision: the variant to use, or null for the fallback kernel. */
   record Decision(Variant variant, long fallbackNanos, long f4Nanos, long f6Nanos) {
+    /** The decision the three measured times give, with the margins. */
+    static Decision of(long fallbackNanos, long f4Nanos, long f6Nanos) {
+      Variant v = fasterWinograd(f4Nanos, f6Nanos);
+      long wino = v == Variant.F4 ? f4Nanos : f6Nanos;
+      return new Decision(wino < WINOGRAD_MARGIN * fallbackNanos ? v : null, fallbackNanos,
+          f4Nanos, f6Nanos);
+    }
+
     /** The faster Winograd variant, whether or not it beat the fallback kernel. */
     Variant fasterWinograd() {
+      return fasterWinograd(f4Nanos, f6Nanos);
+    }
+
+    private static Variant fasterWinograd(long f4Nanos, long f6Nanos) {
       return f6Nanos < F6_MARGIN * f4Nanos ? Variant.F6 : Variant.F4;
     }
 
@@ -132,16 +156,13 @@ final class BindTimeChoice {
         }
       }
     }
-    Decision d = new Decision(null, best[0], best[1], best[2]);
-    Variant v = d.fasterWinograd();
-    return d.nanos(v) < d.fallbackNanos() ? new Decision(v, best[0], best[1], best[2]) : d;
+    return Decision.of(best[0], best[1], best[2]);
   }
 
   /**
    * The calling thread's CPU time where every kernel computes on the calling thread alone (one
-   * thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the caller):
-   * other processes on a shared machine do not inflate it, as they do wall time. Otherwise wall
-   * time, which counts the work of the other threads.
+   * thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the caller).
+   * Otherwise wall time, which counts the work of the other threads.
    */
   private static LongSupplier clock(int threads) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();

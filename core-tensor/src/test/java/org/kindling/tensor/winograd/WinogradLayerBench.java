@@ -73,8 +73,8 @@ public final class WinogradLayerBench {
         Blas.coreName(), Blas.numThreads(), CpuAccel.settings(), ROUNDS,
         CPU_CLOCK ? "thread CPU" : "wall");
     System.out.println("| layer | C->K | HxW | batch | fallback ms | F(4x4) ms | F(6x6) ms"
-        + " | fallback GF/s | F4 GF/s | F6 GF/s | best/fallback |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        + " | fallback GF/s | F4 GF/s | F6 GF/s | best/fallback | bind-time choice |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (int n : batches) {
       for (Layer l : LAYERS) {
         if (l.name().contains(filter)) {
@@ -136,9 +136,15 @@ public final class WinogradLayerBench {
       ms[k] = t[t.length / 2] / 1e6;
     }
     System.out.printf(Locale.ROOT,
-        "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx |%n",
+        "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
         l.name(), l.c(), l.k(), l.hw(), l.hw(), n, ms[0], ms[1], ms[2], flops / ms[0] / 1e6,
-        flops / ms[1] / 1e6, flops / ms[2] / 1e6, ms[0] / Math.min(ms[1], ms[2]));
+        flops / ms[1] / 1e6, flops / ms[2] / 1e6, ms[0] / Math.min(ms[1], ms[2]),
+        choice(BindTimeChoice.decide(p, sig, threads).variant()));
+  }
+
+  /** What {@code auto} binds for the layer: the variant, or the fallback kernel. */
+  private static String choice(Variant v) {
+    return v == null ? "fallback" : v.toString();
   }
 
   private static long now() {

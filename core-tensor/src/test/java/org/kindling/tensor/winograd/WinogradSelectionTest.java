@@ -148,14 +148,14 @@ class WinogradSelectionTest {
     // the kernels decide for the configured thread count (kindling.cpu.threads)
     BindTimeChoice.Decision used = BindTimeChoice.decide(p, sig, CpuAccel.settings().threads());
     WinogradKernel auto = WinogradKernels.create(p, sig, CpuAccel.Mode.AUTO);
+    assertThat(used).as("the margins applied to the measured times")
+        .isEqualTo(BindTimeChoice.Decision.of(used.fallbackNanos(), used.f4Nanos(),
+            used.f6Nanos()));
     if (used.variant() == null) {
       assertThat(auto).isNull();
-      assertThat(used.nanos(used.fasterWinograd())).isGreaterThanOrEqualTo(used.fallbackNanos());
     } else {
       assertThat(auto.variant()).isEqualTo(used.variant());
       assertThat(auto.training()).as("auto: inference only").isFalse();
-      assertThat(used.variant()).isEqualTo(used.fasterWinograd());
-      assertThat(used.nanos(used.variant())).isLessThan(used.fallbackNanos());
     }
     WinogradKernel forced = WinogradKernels.create(p, sig, CpuAccel.Mode.FORCE);
     assertThat(forced.variant()).isEqualTo(used.fasterWinograd());
@@ -166,6 +166,19 @@ class WinogradSelectionTest {
     } finally {
       System.clearProperty(WinogradKernels.TRAINING);
     }
+  }
+
+  @Test
+  void nearTiesKeepTheMoreAccurateKernel() {
+    // Winograd must beat the fallback by 5%, F(6x6) F(4x4) by 10%
+    assertThat(BindTimeChoice.Decision.of(1000, 951, 2000).variant()).isNull();
+    assertThat(BindTimeChoice.Decision.of(1000, 949, 2000).variant()).isEqualTo(Variant.F4);
+    assertThat(BindTimeChoice.Decision.of(1000, 800, 721).variant()).isEqualTo(Variant.F4);
+    assertThat(BindTimeChoice.Decision.of(1000, 800, 719).variant()).isEqualTo(Variant.F6);
+    BindTimeChoice.Decision slow = BindTimeChoice.Decision.of(1000, 990, 600);
+    assertThat(slow.variant()).isEqualTo(Variant.F6);
+    assertThat(BindTimeChoice.Decision.of(500, 990, 600).variant()).isNull();
+    assertThat(BindTimeChoice.Decision.of(500, 990, 600).fasterWinograd()).isEqualTo(Variant.F6);
   }
 
   @Test
