@@ -39,6 +39,11 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
   private final Kernel fallback;
   /** True if the forward pass ends with a fused relu (the fallback then has it fused too). */
   private final boolean relu;
+  /**
+   * The fallback without the relu, for inference passes over NaN/±Inf: the fused fallback's
+   * relu (oneDNN's post-op) turns NaN into 0 where MXNet's relu keeps it. Null unless fused.
+   */
+  private final Kernel unfused;
   private final boolean noBias;
   private final int weightFloats;
   private final TiledConv fwd;
@@ -57,6 +62,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     this.training = training;
     this.fallback = fallback;
     this.relu = false;
+    this.unfused = null;
     this.noBias = p.noBias();
     Shape d = sig.in(0);
     Shape y = sig.out(0);
@@ -83,6 +89,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     this.training = base.training;
     this.fallback = fallback;
     this.relu = true;
+    this.unfused = base.fallback;
     this.noBias = base.noBias;
     this.weightFloats = base.weightFloats;
     this.fwd = base.fwd;
@@ -123,11 +130,27 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     // weights whose transform is kept under their stamp were finite when it was made; the data
     // is checked as the transform gathers it
     boolean kept = fwdFilters.keeps(in[1].data(), ctx.inputVersion(1));
-    if (ctx.isTrain() && !training || !kept && !finite(in[1])
+    if (ctx.isTrain() && !training) {
+      fallback.forward(ctx, in, out);
+    } else if (!kept && !finite(in[1])
         || !run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0],
             false, relu)) {
-      fallback.forward(ctx, in, out);
+      nonFiniteForward(ctx, in, out);
     }
+  }
+
+  /**
+   * The forward pass over data or weights holding NaN or ±Inf, on the fallback kernel; with a
+   * fused relu, the unfused fallback and then MXNet's relu in place, which keeps the NaN of the
+   * convolution's output (mshadow's {@code relu}) where oneDNN's relu post-op would give 0.
+   */
+  private void nonFiniteForward(OpContext ctx, TensorView[] in, TensorView[] out) {
+    if (!relu) {
+      fallback.forward(ctx, in, out);
+      return;
+    }
+    unfused.forward(ctx, in, out);
+    Activation.defaultKernel(Activation.ActType.RELU).forward(ctx, out, out);
   }
 
   @Override

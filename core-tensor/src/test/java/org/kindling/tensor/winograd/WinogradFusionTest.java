@@ -44,6 +44,35 @@ class WinogradFusionTest {
     }
   }
 
+  /**
+   * A NaN in the data makes the pass the fallback's, whose fused relu (oneDNN's post-op) gives
+   * 0 for NaN; the fused kernel still keeps NaN where the convolution gives it, as the relu of
+   * MXNet's own CPU kernels does (mshadow's relu; MXNet's MKL-DNN Activation gives 0, docs/accel.md).
+   */
+  @Test
+  void fusedReluKeepsNaNWhereTheFallbackRuns() {
+    ConvCase c = ConvCase.random(new Random(14), 2, 4, 5, 9, 9, 1, true);
+    double[][] in = {c.in()[0].clone(), c.in()[1], c.in()[2]};
+    in[0][40] = Double.NaN;
+    in[0][200] = Double.POSITIVE_INFINITY;
+    ConvCase bad = new ConvCase(c.p(), c.sig(), in);
+    // the unfused fallback: the fused one runs the same primitive with a post-op
+    double[] conv = bad.forward(WinogradKernels.fallbackKernel(c.p(), c.sig()), false);
+    int nans = 0;
+    for (double v : conv) {
+      nans += Double.isNaN(v) ? 1 : 0;
+    }
+    assertThat(nans).as("the NaN and the Inf times weights of both signs").isPositive();
+    double[] want = new double[conv.length];
+    for (int i = 0; i < conv.length; i++) {
+      want[i] = Double.isNaN(conv[i]) ? conv[i] : Math.max(conv[i], 0.0);
+    }
+    for (Variant v : Variant.values()) {
+      Kernel fused = inferenceKernel(bad, v).fuse(RELU);
+      assertThat(bad.forward(fused, false)).as("%s", v).isEqualTo(want);
+    }
+  }
+
   @Test
   void trainingPassesRunTheFallbacksFusedKernel() {
     ConvCase c = ConvCase.random(new Random(12), 2, 4, 6, 9, 9, 1, true);
