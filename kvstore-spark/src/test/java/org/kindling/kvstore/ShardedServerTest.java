@@ -198,16 +198,19 @@ class ShardedServerTest {
     assertSame(resumed, uninterrupted);
   }
 
-  @Test
-  void aShardsFailedUpdateFailsTheRoundNamingTheKeyAndItsRange() throws Exception {
-    // "big" on 3 shards: [0, 333), [333, 667), [667, 1000); the middle one fails
-    Function<String, Optimizer> factory = spec -> new Optimizer() {
+  /** SGD whose update of the 334 elements [333, 667) of "big" on 3 shards throws {@code fault}. */
+  private static Function<String, Optimizer> failingMiddleShard(RuntimeException fault,
+      Error error) {
+    return spec -> new Optimizer() {
       private final Optimizer sgd = Optimizers.fromSpec(spec);
 
       @Override
       public void update(String key, NDArray weight, NDArray grad) {
         if (weight.size() == 334) {
-          throw new IllegalStateException("the test's shard fault");
+          if (error != null) {
+            throw error;
+          }
+          throw fault;
         }
         sgd.update(key, weight, grad);
       }
@@ -217,9 +220,25 @@ class ShardedServerTest {
         return sgd.spec();
       }
     };
-    Run run = sync(SGD, 1);
-    KVStoreException e = assertThrows(KVStoreException.class, () -> train(run, factory));
+  }
+
+  @Test
+  void aShardsFailedUpdateFailsTheRoundNamingTheKeyAndItsRange() {
+    Function<String, Optimizer> factory =
+        failingMiddleShard(new IllegalStateException("the test's shard fault"), null);
+    KVStoreException e = assertThrows(KVStoreException.class,
+        () -> train(sync(SGD, 1), factory));
     assertThat(e.getMessage()).contains("key 'big' elements [333, 667) on server shard 1 of 3")
         .contains("the test's shard fault");
+  }
+
+  @Test
+  void anErrorOnAShardThreadFailsTheServerForGoodWithItsCause() {
+    Function<String, Optimizer> factory = failingMiddleShard(null,
+        new OutOfMemoryError("Cannot reserve 4096 bytes of direct buffer memory (test)"));
+    KVStoreException e = assertThrows(KVStoreException.class,
+        () -> train(sync(SGD, 1), factory));
+    assertThat(e.getMessage()).contains("'big'").contains("OutOfMemoryError")
+        .contains("its state is lost");
   }
 }
