@@ -35,6 +35,9 @@ public final class KVStoreServerConfig {
   /** Default {@code maxFrameBytes}: 1 GiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 30;
 
+  /** Default {@code bigArrayBound}: MXNet's default {@code MXNET_KVSTORE_BIGARRAY_BOUND}. */
+  public static final int DEFAULT_BIG_ARRAY_BOUND = 1_000_000;
+
   /** Most {@code serverShards}: each is a thread of the driver. */
   public static final int MAX_SERVER_SHARDS = 64;
 
@@ -204,7 +207,7 @@ public final class KVStoreServerConfig {
     private int ioThreads = 1;
     private Function<String, Optimizer> optimizerFactory = Optimizers::fromSpec;
     private int serverShards = 1;
-    private int bigArrayBound = ShardLayout.DEFAULT_BIG_ARRAY_BOUND;
+    private int bigArrayBound = DEFAULT_BIG_ARRAY_BOUND;
 
     private Builder() {}
 

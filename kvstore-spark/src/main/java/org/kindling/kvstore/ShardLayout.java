@@ -16,9 +16,6 @@ import org.kindling.symbol.optimizer.StateSlices.Slice;
  * arithmetic, as MXNet's; an empty range, when n < S, is left out).
  */
 final class ShardLayout implements StateSlices.Slicer {
-  /** MXNet's default {@code MXNET_KVSTORE_BIGARRAY_BOUND}. */
-  static final int DEFAULT_BIG_ARRAY_BOUND = 1_000_000;
-
   private final int shards;
   private final long bigArrayBound;
 

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
@@ -292,6 +296,46 @@ class TrainJobTest {
         .isEqualTo(Files.readAllLines(Path.of(whole + "-history-kvstore.csv")).stream()
             .map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList());
     assertThat(uninterrupted.last().valAccuracy()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void aShardedServerTrainsTheSameBitsAndItsCheckpointResumesOnAnotherShardCount()
+      throws Exception {
+    // bound 100: fc1_weight (64 x 32) and fc2_weight (32 x 4) are cut in ranges, one per shard
+    // thread; the biases belong whole to one shard each
+    TrainConfig.Builder b = config().numWorkers(2).kvstore("dist_sync").optimizer("adam")
+        .learningRate(0.01).bigArrayBound("100").dispBatches(1000);
+    String one = dir.resolve("shards-1/mlp").toString();
+    String three = dir.resolve("shards-3/mlp").toString();
+    TrainResult whole = TrainJob.run(spark, b.serverShards("1").modelPrefix(one).build(),
+        l -> { });
+    TrainResult sharded = TrainJob.run(spark, b.serverShards("3").modelPrefix(three).build(),
+        l -> { });
+    assertThat(sharded.params()).isEqualTo(whole.params());
+    // the shards' optimizer states are joined into the file one optimizer writes
+    assertThat(stateEntries(three + "-0002.states"))
+        .containsExactlyInAnyOrderEntriesOf(stateEntries(one + "-0002.states"));
+    // epoch 2 again on two shards, from the three shards' checkpoint of epoch 1
+    TrainResult resumed = TrainJob.run(spark, b.serverShards("2").modelPrefix(three)
+        .beginEpoch(1).overwrite(true).build(), l -> { });
+    assertThat(resumed.params()).isEqualTo(whole.params());
+    assertThat(whole.last().valAccuracy()).isGreaterThan(0.5);
+  }
+
+  /** A states file's entries, each as its type, shape and bytes. */
+  private static Map<String, String> stateEntries(String file) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (ParamsFile.Contents c = ParamsFile.read(Path.of(file))) {
+      for (int i = 0; i < c.names().size(); i++) {
+        NDArray a = c.arrays().get(i);
+        ByteBuffer buf = a.byteBuffer();
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        out.put(c.names().get(i), a.dtype().numpyName() + a.shape()
+            + HexFormat.of().formatHex(bytes));
+      }
+    }
+    return out;
   }
 
   @Test
