@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,14 +113,16 @@ public final class StateSlices {
 
   /**
    * The one file of the owners' files: the first owner's spec, the largest {@code num_update},
-   * and per parameter (in the order of first appearance) its count and state arrays of the
-   * weight's shape, concatenated from the slices.
+   * and per parameter its count and state arrays of the weight's shape, concatenated from the
+   * slices. Parameters are written in {@code order}, then any others in the order they first
+   * appear; given the order in which one optimizer would have seen them (its loaded file's, then
+   * first updates), the bytes are that optimizer's {@link Optimizer#saveStates()}.
    *
    * @param shapeOf the weight's shape of every parameter that has state arrays
    * @throws IllegalArgumentException if the files do not fit together, naming the parameter
    */
-  public static byte[] join(List<byte[]> states, Function<String, Shape> shapeOf,
-      Slicer slicer) {
+  public static byte[] join(List<byte[]> states, Collection<String> order,
+      Function<String, Shape> shapeOf, Slicer slicer) {
     List<Map<String, NDArray>> in = new ArrayList<>();
     try (NDScope scope = NDScope.open()) {
       for (int o = 0; o < states.size(); o++) {
@@ -129,8 +132,11 @@ public final class StateSlices {
           OptimizerStates.NUM_UPDATE));
       List<NDArray> arrays = new ArrayList<>(List.of(required(in.get(0), OptimizerStates.SPEC),
           maxNumUpdate(in)));
-      Set<String> keys = new LinkedHashSet<>();
-      in.forEach(m -> keys.addAll(keys(m)));
+      Set<String> present = new LinkedHashSet<>();
+      in.forEach(m -> present.addAll(keys(m)));
+      Set<String> keys = new LinkedHashSet<>(order);
+      keys.retainAll(present);
+      keys.addAll(present);
       for (String key : keys) {
         names.add(OptimizerStates.COUNT + key);
         arrays.add(commonCount(in, key));
@@ -156,6 +162,17 @@ public final class StateSlices {
     } finally {
       in.forEach(m -> m.values().forEach(NDArray::close));
     }
+  }
+
+  /**
+   * The parameters of a states file, in file order.
+   *
+   * @throws IllegalArgumentException if {@code states} is not a state file
+   */
+  public static List<String> parameters(byte[] states) {
+    Map<String, NDArray> in = read(states, "optimizer states");
+    in.values().forEach(NDArray::close);
+    return keys(in);
   }
 
   private static Map<String, NDArray> read(byte[] bytes, String what) {

@@ -3,8 +3,6 @@ package org.kindling.symbol.optimizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,16 +40,12 @@ class StateSlicesTest {
     }
   }
 
-  private static Map<String, String> entries(byte[] states) throws Exception {
-    Map<String, String> out = new LinkedHashMap<>();
+  /** The file's entries, each name with its array's shape. */
+  private static Map<String, Shape> shapes(byte[] states) throws Exception {
+    Map<String, Shape> out = new LinkedHashMap<>();
     try (ParamsFile.Contents c = ParamsFile.read(states, "states")) {
       for (int i = 0; i < c.names().size(); i++) {
-        NDArray a = c.arrays().get(i);
-        ByteBuffer buf = a.byteBuffer();
-        byte[] bytes = new byte[buf.remaining()];
-        buf.get(bytes);
-        out.put(c.names().get(i), a.dtype().numpyName() + a.shape()
-            + HexFormat.of().formatHex(bytes));
+        out.put(c.names().get(i), c.arrays().get(i).shape());
       }
     }
     return out;
@@ -65,25 +59,29 @@ class StateSlicesTest {
   void adamStatesCutInTwoAndJoinedAreTheSameFileAndEachPartLoads() throws Exception {
     byte[] whole = trained("adam learning_rate=0.01");
     byte[][] parts = StateSlices.split(whole, 2, SLICER);
-    assertThat(entries(parts[0])).containsOnlyKeys("meta:optimizer", "meta:num_update",
+    assertThat(shapes(parts[0])).containsOnlyKeys("meta:optimizer", "meta:num_update",
         "count:fc1_weight", "state:fc1_weight:0", "state:fc1_weight:1");
-    assertThat(entries(parts[0]).get("state:fc1_weight:0")).startsWith("float32(4,)");
-    assertThat(entries(parts[1]).get("state:fc1_bias:1")).startsWith("float32(3,)");
+    assertThat(shapes(parts[0]).get("state:fc1_weight:0")).isEqualTo(Shape.of(4));
+    assertThat(shapes(parts[1]).get("state:fc1_bias:1")).isEqualTo(B);
     for (byte[] part : parts) {
       Optimizers.fromSpec("adam learning_rate=0.01").loadStates(part);
     }
-    byte[] joined = StateSlices.join(List.of(parts), StateSlicesTest::shapeOf, SLICER);
-    assertThat(entries(joined)).containsExactlyInAnyOrderEntriesOf(entries(whole));
+    byte[] joined = StateSlices.join(List.of(parts), StateSlices.parameters(whole),
+        StateSlicesTest::shapeOf, SLICER);
+    assertThat(joined).isEqualTo(whole);
+    // the order given first, then the others as they first appear
+    assertThat(StateSlices.parameters(StateSlices.join(List.of(parts), List.of("fc1_bias"),
+        StateSlicesTest::shapeOf, SLICER))).containsExactly("fc1_bias", "fc1_weight");
   }
 
   @Test
   void countsOfParametersWithoutStatesGoToEveryOwner() throws Exception {
     byte[] whole = trained("sgd learning_rate=0.1");
     byte[][] parts = StateSlices.split(whole, 2, SLICER);
-    assertThat(entries(parts[0])).containsKeys("count:fc1_weight", "count:fc1_bias");
-    assertThat(entries(parts[1])).containsKeys("count:fc1_weight", "count:fc1_bias");
-    assertThat(entries(StateSlices.join(List.of(parts), StateSlicesTest::shapeOf, SLICER)))
-        .containsExactlyInAnyOrderEntriesOf(entries(whole));
+    assertThat(shapes(parts[0])).containsKeys("count:fc1_weight", "count:fc1_bias");
+    assertThat(shapes(parts[1])).containsKeys("count:fc1_weight", "count:fc1_bias");
+    assertThat(StateSlices.join(List.of(parts), StateSlices.parameters(whole),
+        StateSlicesTest::shapeOf, SLICER)).isEqualTo(whole);
   }
 
   @Test
@@ -94,12 +92,12 @@ class StateSlicesTest {
     try (NDArray w = NDArray.zeros(Shape.of(2)); NDArray g = NDArray.zeros(Shape.of(2))) {
       fresh.update("fc1_weight", w, g); // one update, and a slice of 2 elements, not 2 of 6
     }
-    assertThatThrownBy(() -> StateSlices.join(List.of(parts[0], fresh.saveStates()),
+    assertThatThrownBy(() -> StateSlices.join(List.of(parts[0], fresh.saveStates()), List.of(),
         StateSlicesTest::shapeOf, SLICER))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("shard 1 counts 1 updates of 'fc1_weight' but another shard 3");
     byte[][] noCount = StateSlices.split(three, 2, SLICER);
-    assertThatThrownBy(() -> StateSlices.join(List.of(noCount[0], noCount[0]),
+    assertThatThrownBy(() -> StateSlices.join(List.of(noCount[0], noCount[0]), List.of(),
         StateSlicesTest::shapeOf, SLICER))
         .hasMessageContaining("shard 1 holds 4 elements of 'state:fc1_weight:0' but owns"
             + " elements [4, 6) of 'fc1_weight' (2, 3)");
