@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * every held push is answered, PUSHPULLs with the new value. Replies are written only after the
  * update has finished, so a worker's pull after its push acknowledgement sees the new value.
  *
+ * <p>Shards (decision 00XX): a key is held as parts, one per range its {@link ShardLayout}
+ * gives, each with its own value, merge buffer and its shard's optimizer; the sum and the update
+ * of a key's parts run on their shards' threads ({@link ShardPool}) while this thread waits, so
+ * the rounds stay on this thread alone.
+ *
  * <p>Faults (decision 0023): when a rank's connection closes, requests that wait for all
  * workers (held pushes, the barrier) fail with an error naming the rank, and new ones fail at
  * once until the rank reconnects. A round or barrier that waits longer than {@code
