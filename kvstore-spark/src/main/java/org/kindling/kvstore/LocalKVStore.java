@@ -118,7 +118,7 @@ final class LocalKVStore implements KVStore {
       FloatBuffer out = merge.floatBuffer();
       for (int i = 0; i < inputs.size(); i++) {
         ByteBuffer codes = residuals.quantize(key, i, inputs.get(i).floatBuffer(), n, t);
-        TwoBitCodec.dequantize(codes, out, n, t, i > 0);
+        TwoBitCodec.dequantize(codes, 0, out, n, t, i > 0);
       }
     }, reads, List.of(merge.var()));
     if (opt == null) {

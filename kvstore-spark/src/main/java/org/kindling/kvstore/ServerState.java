@@ -2,13 +2,17 @@ package org.kindling.kvstore;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.kindling.kvstore.Round.Held;
 import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.symbol.optimizer.StateSlices;
+import org.kindling.symbol.optimizer.StateSlices.Slice;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.kernel.FloatKernels;
@@ -40,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * every held push is answered, PUSHPULLs with the new value. Replies are written only after the
  * update has finished, so a worker's pull after its push acknowledgement sees the new value.
  *
+ * <p>Shards (decision 0033): a key is held as parts, one per range its {@link ShardLayout}
+ * gives, each with its own value, merge buffer and its shard's optimizer; the sum and the update
+ * of a key's parts run on their shards' threads ({@link ShardPool}) while this thread waits, so
+ * the rounds stay on this thread alone.
+ *
  * <p>Faults (decision 0023): when a rank's connection closes, requests that wait for all
  * workers (held pushes, the barrier) fail with an error naming the rank, and new ones fail at
  * once until the rank reconnects. A round or barrier that waits longer than {@code
@@ -52,12 +63,27 @@ import org.slf4j.LoggerFactory;
 final class ServerState {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
 
+  /** The elements of a key one shard owns, with their stored value and merge buffer. */
+  private static final class Part {
+    final Slice slice;
+    /** The key's shape if the part is the whole key, else 1-D. */
+    final Shape shape;
+    NDArray stored;
+    NDArray merged;
+
+    Part(Slice slice, Shape shape) {
+      this.slice = slice;
+      this.shape = shape;
+    }
+  }
+
   private static final class KeyState {
     final String key;
     final Shape shape;
     final Round round;
-    NDArray stored;
-    NDArray merged;
+    /** The owners of the key's elements, in element order ({@link ShardLayout}). */
+    final List<Slice> slices;
+    final List<Part> parts = new ArrayList<>();
     /** Updates applied to the key so far. */
     long updates;
     /** {@link System#nanoTime} of the current sync round's first push. */
@@ -65,10 +91,18 @@ final class ServerState {
     /** Per rank, {@link #updates} when it last read the value (async staleness). */
     final Map<Integer, Long> readAt = new HashMap<>();
 
-    KeyState(String key, Shape shape) {
+    KeyState(String key, Shape shape, ShardLayout layout) {
       this.key = key;
       this.shape = shape;
       this.round = new Round("the sync round of key '" + key + "'");
+      this.slices = layout.slices(key, shape.intSize());
+      for (Slice s : slices) {
+        parts.add(new Part(s, slices.size() == 1 ? shape : Shape.of(s.size())));
+      }
+    }
+
+    boolean hasValue() {
+      return parts.get(0).stored != null;
     }
   }
 
@@ -80,7 +114,15 @@ final class ServerState {
   private final Map<String, KeyState> keys = new LinkedHashMap<>();
   private final Round barrier = new Round("the barrier");
   private final Ranks ranks = new Ranks();
-  private Optimizer optimizer;
+  private final ShardLayout layout;
+  private final ShardPool shards;
+  /** Per shard its optimizer (MXNet's servers each keep their own), or null before one is set. */
+  private Optimizer[] optimizers;
+  /**
+   * The keys in the order one optimizer would hold their states (its loaded file's, then first
+   * updates), so that the shards' states join into that optimizer's very file.
+   */
+  private final Set<String> stateOrder = new LinkedHashSet<>();
   /** States to load into the next optimizer rank 0 sets (a resumed job's), or null. */
   private byte[] pendingStates;
   private volatile MessageListener listener;
@@ -93,6 +135,8 @@ final class ServerState {
   ServerState(KVStoreServerConfig config, ServerTraffic traffic) {
     this.config = config;
     this.traffic = traffic;
+    this.layout = new ShardLayout(config.serverShards(), config.bigArrayBound());
+    this.shards = new ShardPool(config.serverShards());
     // a scheduled executor, so that round deadlines run on the state thread as well
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         r -> stateThread = daemon(r, "kindling-kvstore-state"));
@@ -292,23 +336,26 @@ final class ServerState {
   private void init(Request.Init i) {
     KeyState ks = keys.get(i.key());
     if (ks == null) {
-      ks = new KeyState(i.key(), i.shape());
+      ks = new KeyState(i.key(), i.shape(), layout);
       keys.put(i.key(), ks);
     } else if (!ks.shape.equals(i.shape())) {
       throw new IllegalArgumentException(
           "key '" + i.key() + "': INIT has shape " + i.shape() + " but the key was initialized"
               + " with shape " + ks.shape);
     }
-    if (i.data() != null && ks.stored == null) {
+    if (i.data() != null && !ks.hasValue()) {
       // the first init that carries a value wins (rank 0's); later ones only register
-      ks.stored = NDArray.ofBytes(i.data().nioBuffer(), DType.FLOAT32, ks.shape);
+      ByteBuffer data = i.data().nioBuffer();
+      for (Part part : ks.parts) {
+        part.stored = NDArray.ofBytes(bytesOf(data, part.slice), DType.FLOAT32, part.shape);
+      }
     }
     i.conn().ok(i.id());
   }
 
   private KeyState requireValue(String key, String what, Shape shape) {
     KeyState ks = keys.get(key);
-    if (ks == null || ks.stored == null) {
+    if (ks == null || !ks.hasValue()) {
       throw new IllegalStateException(
           "key '" + key + "': " + what + " before the key was initialized on the server (every"
               + " worker calls init(key, value) first; rank 0's value is stored)");
@@ -327,7 +374,7 @@ final class ServerState {
     Held held = new Held(p.conn(), p.id(), p.pull());
     traffic.pushed(p.key(), p.data().readableBytes());
     if (config.mode() == SyncMode.ASYNC) {
-      if (optimizer == null) {
+      if (optimizers == null) {
         throw new IllegalStateException(
             "key '" + p.key() + "': dist_async applies every push with the optimizer, but none is"
                 + " set; call setOptimizer before the first push (async mode has no assign"
@@ -412,24 +459,35 @@ final class ServerState {
 
   /**
    * merged = pushed (first push of a round) or merged += pushed, where pushed is the float32
-   * data or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then merges).
+   * data or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then merges);
+   * each part on its shard's thread.
    */
-  private static void accumulate(KeyState ks, Request.Push p, boolean first) {
-    if (ks.merged == null) {
-      ks.merged = NDArray.zeros(ks.shape);
+  private void accumulate(KeyState ks, Request.Push p, boolean first) {
+    ByteBuffer data = p.data().nioBuffer();
+    shards.run(ks.key, ks.slices, i -> accumulate(ks.parts.get(i), data, p, first));
+  }
+
+  private static void accumulate(Part part, ByteBuffer data, Request.Push p, boolean first) {
+    if (part.merged == null) {
+      part.merged = NDArray.zeros(part.shape);
     }
-    ks.merged.waitToWrite(); // the previous round's update may still read it
-    FloatBuffer dst = ks.merged.floatBuffer();
+    part.merged.waitToWrite(); // the previous round's update may still read it
+    FloatBuffer dst = part.merged.floatBuffer();
     if (p.twoBit()) {
-      TwoBitCodec.dequantize(p.data().nioBuffer(), dst, dst.limit(), p.threshold(), !first);
+      TwoBitCodec.dequantize(data, part.slice.begin(), dst, dst.limit(), p.threshold(), !first);
       return;
     }
-    FloatBuffer src = p.data().nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    FloatBuffer src = bytesOf(data, part.slice).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     if (first) {
       dst.put(src);
     } else {
       FloatKernels.binary(FloatKernels.Binary.ADD, dst, src, dst, dst.limit());
     }
+  }
+
+  /** The float32 bytes of {@code slice}'s elements within a key's whole value {@code data}. */
+  private static ByteBuffer bytesOf(ByteBuffer data, Slice slice) {
+    return data.slice(data.position() + slice.begin() * 4, slice.size() * 4);
   }
 
   /**
@@ -440,13 +498,20 @@ final class ServerState {
    */
   private void update(KeyState ks, List<Held> held, long waitNanos) {
     try {
-      if (optimizer != null) {
-        optimizer.update(ks.key, ks.stored, ks.merged);
-      } else {
-        ks.merged.copyTo(ks.stored);
-      }
-      ks.stored.waitToRead();
+      Optimizer[] opts = optimizers;
+      shards.run(ks.key, ks.slices, i -> {
+        Part part = ks.parts.get(i);
+        if (opts != null) {
+          opts[part.slice.owner()].update(ks.key, part.stored, part.merged);
+        } else {
+          part.merged.copyTo(part.stored);
+        }
+        part.stored.waitToRead();
+      });
       ks.updates++;
+      if (opts != null) {
+        stateOrder.add(ks.key);
+      }
       traffic.updated(ks.key, waitNanos);
     } catch (Throwable e) {
       String msg;
@@ -504,9 +569,11 @@ final class ServerState {
 
   /** A copy of the stored value's bytes (the wire needs little-endian, the host's order). */
   private static ByteBuf encode(KeyState ks) {
-    ks.stored.waitToRead();
     ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(ks.shape.intSize() * 4);
-    buf.writeBytes(ks.stored.byteBuffer());
+    for (Part part : ks.parts) {
+      part.stored.waitToRead();
+      buf.writeBytes(part.stored.byteBuffer());
+    }
     return buf;
   }
 
@@ -525,33 +592,76 @@ final class ServerState {
       s.conn().ok(s.id());
       return;
     }
-    Optimizer o;
+    Optimizer[] built = new Optimizer[layout.shards()];
+    List<String> loaded = null;
     try {
-      o = config.optimizerFactory().apply(s.spec());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "cannot build the optimizer from spec '" + s.spec() + "': " + describe(e), e);
-    }
-    if (o == null) {
-      throw new IllegalArgumentException("the optimizer factory returned null for '" + s.spec() + "'");
-    }
-    if (pendingStates != null) {
-      try {
-        o.loadStates(pendingStates);
-      } catch (RuntimeException e) {
-        o.close();
-        throw new IllegalArgumentException("cannot load the job's optimizer states into "
-            + s.spec() + ": " + describe(e), e);
+      for (int i = 0; i < built.length; i++) {
+        built[i] = buildOptimizer(s.spec());
       }
-      pendingStates = null;
-      LOG.info("kvstore server: optimizer states loaded");
+      if (pendingStates != null) {
+        loaded = loadStates(built, s.spec());
+        pendingStates = null;
+        LOG.info("kvstore server: optimizer states loaded");
+      }
+    } catch (RuntimeException e) {
+      closeAll(built);
+      throw e;
     }
-    if (optimizer != null) {
-      optimizer.close(); // the server built it from a spec, so the server owns it
+    closeAll(optimizers); // the server built them from a spec, so the server owns them
+    optimizers = built;
+    stateOrder.clear();
+    if (loaded != null) {
+      stateOrder.addAll(loaded);
     }
-    optimizer = o;
     LOG.info("kvstore server: optimizer set by rank 0: {}", s.spec());
     s.conn().ok(s.id());
+  }
+
+  private Optimizer buildOptimizer(String spec) {
+    Optimizer o;
+    try {
+      o = config.optimizerFactory().apply(spec);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot build the optimizer from spec '" + spec + "': " + describe(e), e);
+    }
+    if (o == null) {
+      throw new IllegalArgumentException("the optimizer factory returned null for '" + spec + "'");
+    }
+    return o;
+  }
+
+  /**
+   * Loads the pending states, cut into each shard's share of the keys ({@link StateSlices}).
+   *
+   * @return the file's keys, in its order
+   */
+  private List<String> loadStates(Optimizer[] built, String spec) {
+    try {
+      if (built.length == 1) {
+        built[0].loadStates(pendingStates);
+        return List.of();
+      }
+      byte[][] perShard = StateSlices.split(pendingStates, built.length, layout);
+      for (int i = 0; i < built.length; i++) {
+        built[i].loadStates(perShard[i]);
+      }
+      return StateSlices.parameters(pendingStates);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot load the job's optimizer states into "
+          + spec + ": " + describe(e), e);
+    }
+  }
+
+  private static void closeAll(Optimizer[] opts) {
+    if (opts == null) {
+      return;
+    }
+    for (Optimizer o : opts) {
+      if (o != null) {
+        o.close();
+      }
+    }
   }
 
   private void barrier(Request.Barrier b) {
@@ -619,11 +729,26 @@ final class ServerState {
     return onStateThread(this::takeSnapshot, "a kvstore snapshot");
   }
 
-  /** The optimizer's {@code saveStates()}, taken between requests; null if none is set. */
+  /**
+   * The optimizer's {@code saveStates()}, taken between requests; null if none is set. With
+   * several shards, their files joined into the one a single optimizer would have written.
+   */
   byte[] optimizerStates() {
     return onStateThread(() -> {
       requireOpen();
-      return optimizer == null ? null : optimizer.saveStates();
+      if (optimizers == null) {
+        return null;
+      }
+      if (optimizers.length == 1) {
+        return optimizers[0].saveStates();
+      }
+      List<byte[]> perShard = new ArrayList<>();
+      for (Optimizer o : optimizers) {
+        perShard.add(o.saveStates());
+      }
+      // one file in the layout a single optimizer writes (formats.md §3.8)
+      return StateSlices.join(perShard, stateOrder,
+          key -> keys.containsKey(key) ? keys.get(key).shape : null, layout);
     }, "saving the optimizer states");
   }
 
@@ -680,14 +805,28 @@ final class ServerState {
     requireOpen();
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (KeyState ks : keys.values()) {
-      if (ks.stored != null) {
-        out.put(ks.key, ks.stored.copy());
+      if (ks.hasValue()) {
+        out.put(ks.key, wholeCopy(ks));
       }
     }
     for (NDArray a : out.values()) {
       a.waitToRead();
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /** A copy of the key's value in its shape, assembled from its parts. */
+  private static NDArray wholeCopy(KeyState ks) {
+    if (ks.parts.size() == 1) {
+      return ks.parts.get(0).stored.copy();
+    }
+    NDArray out = NDArray.empty(ks.shape);
+    ByteBuffer dst = out.byteBuffer();
+    for (Part part : ks.parts) {
+      part.stored.waitToRead();
+      dst.put(part.slice.begin() * 4, part.stored.byteBuffer(), 0, part.slice.size() * 4);
+    }
+    return out;
   }
 
   /** Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. */
@@ -707,17 +846,18 @@ final class ServerState {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    shards.close(); // after the state thread, which hands parts to them
     // NDArray.close waits, through the engine, for updates still reading or writing them
     for (KeyState ks : keys.values()) {
-      for (NDArray a : new NDArray[] {ks.stored, ks.merged}) {
-        if (a != null) {
-          a.close();
+      for (Part part : ks.parts) {
+        for (NDArray a : new NDArray[] {part.stored, part.merged}) {
+          if (a != null) {
+            a.close();
+          }
         }
       }
     }
-    if (optimizer != null) {
-      optimizer.close();
-    }
+    closeAll(optimizers);
   }
 
   static String describe(Throwable e) {

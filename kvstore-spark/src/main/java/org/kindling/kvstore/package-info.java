@@ -78,13 +78,21 @@
  * {@code +threshold} for code 11, {@code -threshold} for 10, else 0. BARRIER takes one request
  * per rank, is released when all W are in, and can be reused.
  *
+ * <p>Shards (decision 0033; {@code KVStoreServerConfig.serverShards}, {@code bigArrayBound}). A
+ * key of at least {@code bigArrayBound} elements (MXNet's {@code MXNET_KVSTORE_BIGARRAY_BOUND})
+ * is held as S contiguous ranges ({@code ShardLayout}, MXNet's rule), each with its own value,
+ * merge buffer and shard optimizer; its sum and update run on the S shard threads while the state
+ * thread waits ({@code ShardPool}); a smaller key belongs whole to one shard. The wire does not
+ * change: the server cuts each frame into the ranges and assembles replies from them.
+ *
  * <p>Faults (decision 0023). When a rank's connection closes, pushes held in a sync round and
  * barrier waiters fail with an ERROR naming the rank, and new ones fail at once until that rank
  * reconnects. A round or barrier that waits {@code roundTimeout} for ranks that are connected
  * but silent fails naming them and the key (a rank whose MESSAGE the driver is handling is
  * busy, not silent). An authenticated connection silent for {@code idleTimeout} is closed; a
  * worker heartbeats, and takes a server silent for its {@code heartbeatTimeout} for dead. An
- * {@link java.lang.Error} on the server's state thread fails the server for good: every held and
- * later request gets an ERROR naming it, and the driver's failure listener hears of it at once.
+ * {@link java.lang.Error} on the server's state thread (or a shard thread) fails the server for
+ * good: every held and later request gets an ERROR naming it, and the driver's failure listener
+ * hears of it at once.
  */
 package org.kindling.kvstore;

@@ -7,7 +7,7 @@ import org.kindling.symbol.kvstore.GradientCompression;
 
 /**
  * Gradient compression of a training job (MXNet's {@code kv.set_gradient_compression}; decision
- * 00XX): from {@code --gc-type} and {@code --gc-threshold} (MXNet's {@code fit.py} names), else
+ * 0027): from {@code --gc-type} and {@code --gc-threshold} (MXNet's {@code fit.py} names), else
  * from the Spark conf keys {@value #TYPE} and {@value #THRESHOLD}, else none.
  */
 public final class GradientCompressionConf {

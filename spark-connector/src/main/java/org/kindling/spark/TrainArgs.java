@@ -86,6 +86,13 @@ public final class TrainArgs {
         + " --kvstore)", TrainConfig.Builder::gcType);
     add("--gc-threshold", "X", "threshold of 2bit compression (default 0.5; also "
         + GradientCompressionConf.THRESHOLD + ")", TrainConfig.Builder::gcThreshold);
+    add("--server-shards", "S", "threads of the parameter server on the driver: keys of at"
+        + " least --bigarray-bound elements are split in S ranges summed and updated in parallel,"
+        + " smaller keys belong to one shard (default 1; also " + ServerShardsConf.SHARDS + ")",
+        TrainConfig.Builder::serverShards);
+    add("--bigarray-bound", "N", "elements from which a key is split across the server shards"
+        + " (MXNet's MXNET_KVSTORE_BIGARRAY_BOUND, default 1000000; also "
+        + ServerShardsConf.BOUND + ")", TrainConfig.Builder::bigArrayBound);
     addLong("--seed", "N", "seed for parameter initialization (default 42)",
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",

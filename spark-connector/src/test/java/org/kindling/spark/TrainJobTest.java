@@ -295,6 +295,30 @@ class TrainJobTest {
   }
 
   @Test
+  void aShardedServerTrainsTheSameBitsAndItsCheckpointResumesOnAnotherShardCount()
+      throws Exception {
+    // bound 100: fc1_weight (64 x 32) and fc2_weight (32 x 4) are cut in ranges, one per shard
+    // thread; the biases belong whole to one shard each
+    TrainConfig.Builder b = config().numWorkers(2).kvstore("dist_sync").optimizer("adam")
+        .learningRate(0.01).bigArrayBound("100").dispBatches(1000);
+    String one = dir.resolve("shards-1/mlp").toString();
+    String three = dir.resolve("shards-3/mlp").toString();
+    TrainResult whole = TrainJob.run(spark, b.serverShards("1").modelPrefix(one).build(),
+        l -> { });
+    TrainResult sharded = TrainJob.run(spark, b.serverShards("3").modelPrefix(three).build(),
+        l -> { });
+    assertThat(sharded.params()).isEqualTo(whole.params());
+    // the shards' optimizer states are joined into the very file one optimizer writes
+    assertThat(Files.readAllBytes(Path.of(three + "-0002.states")))
+        .isEqualTo(Files.readAllBytes(Path.of(one + "-0002.states")));
+    // epoch 2 again on two shards, from the three shards' checkpoint of epoch 1
+    TrainResult resumed = TrainJob.run(spark, b.serverShards("2").modelPrefix(three)
+        .beginEpoch(1).overwrite(true).build(), l -> { });
+    assertThat(resumed.params()).isEqualTo(whole.params());
+    assertThat(whole.last().valAccuracy()).isGreaterThan(0.5);
+  }
+
+  @Test
   void staleTemporaryFilesOfAKilledRunAreRemovedAtTheStart() throws Exception {
     Path d = Files.createDirectories(dir.resolve("stale"));
     Files.write(d.resolve(".m-0001.params.tmp-0b6a"), new byte[] {1});
