@@ -17,7 +17,7 @@ import org.kindling.symbol.optimizer.Optimizers;
 import org.kindling.tensor.NDArray;
 
 /**
- * A sync round of one big key on a server with 1 and with S shard threads (decision 00XX): W = 2
+ * A sync round of one big key on a server with 1 and with S shard threads (decision 0033): W = 2
  * workers (threads of this JVM) each push the key and pull it back, {@code rounds} times; the
  * server sums the two pushes and runs the optimizer (none: the sum is assigned) on 1 or S
  * threads. Shard counts alternate within each repetition, so a busy machine slows both alike;
