@@ -18,7 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.kindling.io.LocatedRecord;
+import org.kindling.io.RecordView;
 import org.kindling.io.image.ImageRecord;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.split.RecordIOPartReader;
@@ -92,8 +92,8 @@ public final class ImageRecordFrames {
       List<Row> out = new ArrayList<>();
       RecordIOSplit split = RecordIOSplit.open(uri, conf.get());
       try (RecordIOPartReader reader = split.openPart(part, parts)) {
-        LocatedRecord r;
-        while ((r = reader.next()) != null) {
+        RecordView r;
+        while ((r = reader.nextView()) != null) {
           out.add(toRow(r, exampleSize, scale));
         }
       }
@@ -107,7 +107,7 @@ public final class ImageRecordFrames {
    * @throws org.kindling.tensor.FormatException naming the file and offset if the record is not
    *     an image record of {@code exampleSize} raw pixels
    */
-  static Row toRow(LocatedRecord r, int exampleSize, float scale)
+  static Row toRow(RecordView r, int exampleSize, float scale)
       throws org.kindling.tensor.FormatException {
     ImageRecord rec = ImageRecordHeader.unpack(r.payload(), r.file(), r.fileOffset());
     if (rec.contentLength() != exampleSize) {
