@@ -168,10 +168,16 @@ final class WeightedKernel extends DnnlKernel
     return Math.max(super.forwardWorkspaceBytes(), inferenceScratch.bytes());
   }
 
-  /** The inference forward's implementation (the one a score or predict pass runs). */
+  /**
+   * The inference forward's implementation (the one a score or predict pass runs), and the
+   * training forward's where oneDNN picked another, e.g. {@code oneDNN brg_conv_fwd:avx512_core
+   * (training: jit:avx512_core)}.
+   */
   @Override
   public String implementation() {
-    return Dnnl.NAME + " " + inference.prim.impl();
+    String infer = inference.prim.impl();
+    String train = training.prim.impl();
+    return Dnnl.NAME + " " + infer + (infer.equals(train) ? "" : " (training: " + train + ")");
   }
 
   @Override
