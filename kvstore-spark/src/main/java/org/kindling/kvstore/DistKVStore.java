@@ -216,8 +216,8 @@ public final class DistKVStore implements KVStore {
   }
 
   /**
-   * Waits for pending pushes, tells the server this worker leaves on purpose and closes the
-   * connection. Idempotent.
+   * Waits for pending pushes, tells the server this worker leaves on purpose, closes the
+   * connection and releases the buffers of its level-1 sums. Idempotent.
    *
    * @throws KVStoreException after closing, if a pending push had failed
    */
@@ -241,6 +241,9 @@ public final class DistKVStore implements KVStore {
       }
     }
     conn.close();
+    // the level-1 sums' buffers are this store's own arrays: their memory goes back to the pool
+    // now, not when a collector finds them (each would log a leak warning)
+    mergeBuffers.values().forEach(NDArray::close);
     mergeBuffers.clear();
     residuals.clear();
     if (failure != null) {
