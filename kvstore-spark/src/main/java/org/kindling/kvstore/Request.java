@@ -30,10 +30,18 @@ sealed interface Request {
 
   /**
    * PUSH, PUSHPULL ({@code pull}) or PUSH_2BIT: {@code data} holds float32 values, or with a
-   * {@code threshold > 0} MXNet's 2-bit codes of {@code shape}'s elements ({@link TwoBitCodec}).
+   * {@code threshold > 0} MXNet's 2-bit codes of {@code shape}'s elements ({@link TwoBitCodec});
+   * or {@code data} is null and the values were already added to the key's round as they
+   * arrived ({@code summed}, see {@link PushReceiver}). {@code bytes}: the data bytes it carried.
    */
   record Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull,
-      float threshold) implements Request {
+      float threshold, RoundSum.Contribution summed, int bytes) implements Request {
+
+    /** A push whose data the state thread sums. */
+    Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull,
+        float threshold) {
+      this(conn, id, key, shape, data, pull, threshold, null, data.readableBytes());
+    }
 
     /** True if {@code data} holds 2-bit codes. */
     boolean twoBit() {
@@ -42,7 +50,18 @@ sealed interface Request {
 
     @Override
     public void release() {
-      data.release();
+      if (data != null) {
+        data.release();
+      }
+    }
+  }
+
+  /** The fields of a PUSH or PUSHPULL between its request id and its data. */
+  record PushFields(String key, Shape shape) {
+    /** Reads them; {@code name} is the frame's type name, for errors. */
+    static PushFields read(ByteBuf frame, String name) {
+      String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
+      return new PushFields(key, Protocol.readArrayHeader(frame, name));
     }
   }
 
@@ -86,10 +105,9 @@ sealed interface Request {
       }
       case Protocol.PUSH:
       case Protocol.PUSHPULL: {
-        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
-        Shape shape = Protocol.readArrayHeader(frame, name);
-        int n = Protocol.requireData(frame, shape, name);
-        return new Push(conn, id, key, shape, frame.readRetainedSlice(n),
+        PushFields f = PushFields.read(frame, name);
+        int n = Protocol.requireData(frame, f.shape(), name);
+        return new Push(conn, id, f.key(), f.shape(), frame.readRetainedSlice(n),
             type == Protocol.PUSHPULL, 0f);
       }
       case Protocol.PUSH_2BIT: {

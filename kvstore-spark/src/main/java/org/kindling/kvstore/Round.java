@@ -16,14 +16,19 @@ final class Round {
   record Held(Conn conn, long id, boolean pull) {}
 
   private final String what;
+  private final Runnable onFail;
   private final List<Held> held = new ArrayList<>();
   private final BitSet ranks = new BitSet();
   private long number;
   private ScheduledFuture<?> deadline;
 
-  /** {@code what} names the round in errors, e.g. "the sync round of key 'w'". */
-  Round(String what) {
+  /**
+   * {@code what} names the round in errors, e.g. "the sync round of key 'w'"; {@code onFail}
+   * runs when the round fails (the key's partial sum is dropped).
+   */
+  Round(String what, Runnable onFail) {
     this.what = what;
+    this.onFail = onFail;
   }
 
   String what() {
@@ -88,7 +93,9 @@ final class Round {
 
   /** Ends the round and answers every held request with {@code message}. */
   void fail(String message) {
-    for (Held h : take()) {
+    List<Held> failed = take();
+    onFail.run();
+    for (Held h : failed) {
       h.conn().error(h.id(), message);
     }
   }

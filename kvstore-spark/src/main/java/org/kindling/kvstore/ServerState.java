@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +24,6 @@ import org.kindling.kvstore.Round.Held;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +58,8 @@ final class ServerState {
     final Round round;
     NDArray stored;
     NDArray merged;
+    /** The sync round's sum, built in {@link #merged} (sync mode, once the value is stored). */
+    RoundSum sum;
     /** Updates applied to the key so far. */
     long updates;
     /** {@link System#nanoTime} of the current sync round's first push. */
@@ -68,7 +70,11 @@ final class ServerState {
     KeyState(String key, Shape shape) {
       this.key = key;
       this.shape = shape;
-      this.round = new Round("the sync round of key '" + key + "'");
+      this.round = new Round("the sync round of key '" + key + "'", () -> {
+        if (sum != null) {
+          sum.reset();
+        }
+      });
     }
   }
 
@@ -78,7 +84,11 @@ final class ServerState {
   private final ExecutorService listenerThread;
   private volatile Thread stateThread;
   private final Map<String, KeyState> keys = new LinkedHashMap<>();
-  private final Round barrier = new Round("the barrier");
+  private final Round barrier = new Round("the barrier", () -> {});
+  /** The keys' round sums, for the I/O threads' {@link PushReceiver}s. */
+  private final Map<String, RoundSum> sums = new ConcurrentHashMap<>();
+  /** The state thread's buffers for summing buffered pushes. */
+  private final RoundSum.Scratch scratch = new RoundSum.Scratch();
   private final Ranks ranks = new Ranks();
   private Optimizer optimizer;
   /** States to load into the next optimizer rank 0 sets (a resumed job's), or null. */
@@ -132,6 +142,19 @@ final class ServerState {
       r.release();
       r.conn().error(r.id(), "the kvstore server is shutting down");
     }
+  }
+
+  /**
+   * The round sum a push of {@code key} with {@code shape} may be summed into as it arrives, or
+   * null (async mode, no such key or value yet, another shape, the server closed or failed).
+   * Called on the I/O threads.
+   */
+  RoundSum sumFor(String key, Shape shape) {
+    if (fatal != null || closed) {
+      return null;
+    }
+    RoundSum s = sums.get(key);
+    return s != null && s.shape().equals(shape) ? s : null;
   }
 
   /**
@@ -302,6 +325,12 @@ final class ServerState {
     if (i.data() != null && ks.stored == null) {
       // the first init that carries a value wins (rank 0's); later ones only register
       ks.stored = NDArray.ofBytes(i.data().nioBuffer(), DType.FLOAT32, ks.shape);
+      if (config.mode() == SyncMode.SYNC) {
+        ks.merged = NDArray.zeros(ks.shape);
+        ks.merged.waitToWrite();
+        ks.sum = new RoundSum(ks.shape, ks.merged.floatBuffer());
+        sums.put(ks.key, ks.sum);
+      }
     }
     i.conn().ok(i.id());
   }
@@ -325,7 +354,7 @@ final class ServerState {
     String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
     Held held = new Held(p.conn(), p.id(), p.pull());
-    traffic.pushed(p.key(), p.data().readableBytes());
+    traffic.pushed(p.key(), p.bytes());
     if (config.mode() == SyncMode.ASYNC) {
       if (optimizer == null) {
         throw new IllegalStateException(
@@ -335,19 +364,58 @@ final class ServerState {
       }
       // staleness: the updates applied since this worker last read the key
       traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
-      accumulate(ks, p, true);
+      assign(ks, p);
       update(ks, List.of(held), 0);
       return;
     }
-    joinRound(ks.round, held);
-    boolean first = ks.round.isEmpty();
-    accumulate(ks, p, first);
-    if (first) {
+    RoundSum.Contribution summed = p.summed();
+    if (summed != null && !summed.isCurrent()) {
+      throw new IllegalStateException("key '" + p.key() + "': the sync round this push arrived"
+          + " for was abandoned while it arrived (see the error of the round's other pushes)");
+    }
+    try {
+      joinRound(ks.round, held);
+    } catch (RuntimeException e) {
+      if (summed != null) {
+        ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
+      }
+      throw e;
+    }
+    if (summed == null) {
+      sumBuffered(ks, p);
+    }
+    if (ks.round.isEmpty()) {
       ks.roundStart = System.nanoTime();
     }
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
-      update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
+      try {
+        update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
+      } finally {
+        ks.sum.nextRound();
+      }
+    }
+  }
+
+  /** Adds a push that was buffered whole (small, 2-bit, or declined by the receiver). */
+  private void sumBuffered(KeyState ks, Request.Push p) {
+    int rank = p.conn().rank();
+    RoundSum.Contribution c = ks.sum.begin(rank, scratch);
+    if (c == null) {
+      // its earlier push of this round is still arriving, summed as it comes
+      throw new IllegalStateException(ks.round.what() + " already has a push of worker rank "
+          + rank + " arriving; a worker takes part in a round once: await the acknowledgement"
+          + " before sending the next one");
+    }
+    try {
+      if (p.twoBit()) {
+        c.writeTwoBit(p.data().nioBuffer(), p.threshold());
+      } else {
+        c.write(p.data().nioBuffer(), p.bytes());
+      }
+    } catch (Throwable t) {
+      c.abort();
+      throw t;
     }
   }
 
@@ -410,25 +478,17 @@ final class ServerState {
     round.fail(msg);
   }
 
-  /**
-   * merged = pushed (first push of a round) or merged += pushed, where pushed is the float32
-   * data or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then merges).
-   */
-  private static void accumulate(KeyState ks, Request.Push p, boolean first) {
+  /** merged = pushed, or the dequantized 2-bit codes of a PUSH_2BIT (async mode). */
+  private static void assign(KeyState ks, Request.Push p) {
     if (ks.merged == null) {
       ks.merged = NDArray.zeros(ks.shape);
     }
-    ks.merged.waitToWrite(); // the previous round's update may still read it
+    ks.merged.waitToWrite(); // the previous update may still read it
     FloatBuffer dst = ks.merged.floatBuffer();
     if (p.twoBit()) {
-      TwoBitCodec.dequantize(p.data().nioBuffer(), dst, dst.limit(), p.threshold(), !first);
-      return;
-    }
-    FloatBuffer src = p.data().nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    if (first) {
-      dst.put(src);
+      TwoBitCodec.dequantize(p.data().nioBuffer(), dst, dst.limit(), p.threshold(), false);
     } else {
-      FloatKernels.binary(FloatKernels.Binary.ADD, dst, src, dst, dst.limit());
+      dst.put(p.data().nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
     }
   }
 
@@ -446,6 +506,7 @@ final class ServerState {
         ks.merged.copyTo(ks.stored);
       }
       ks.stored.waitToRead();
+      ks.merged.waitToWrite(); // nothing reads it any more: the next round may sum into it
       ks.updates++;
       traffic.updated(ks.key, waitNanos);
     } catch (Throwable e) {
@@ -706,6 +767,10 @@ final class ServerState {
       listenerThread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // no I/O thread sums into a merge buffer from here on
+    for (RoundSum sum : sums.values()) {
+      sum.close();
     }
     // NDArray.close waits, through the engine, for updates still reading or writing them
     for (KeyState ks : keys.values()) {

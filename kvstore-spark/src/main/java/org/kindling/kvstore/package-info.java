@@ -71,7 +71,10 @@
  * <p>Semantics. INIT: the first INIT registers the shape, the first with data stores the value;
  * later ones only check the shape (a worker sends the shape first, then rank 0 the value). PUSH
  * in sync mode: a round takes one push per rank (a repeat gets ERROR); the first push assigns
- * the key's merge buffer, later ones add; when all W ranks have pushed the optimizer updates the
+ * the key's merge buffer, later ones add, in 64 KiB stripes, a push of 64 KiB or more while it
+ * arrives ({@code RoundSum}; per stripe in arrival order, like MXNet's server, so three or more
+ * workers' sums may differ in the last bits from run to run); a push whose round failed while
+ * it arrived gets ERROR; when all W ranks have pushed the optimizer updates the
  * value from the sum, or the sum is assigned; then all held pushes are answered. In async mode
  * each push is applied at once and an optimizer is required. PULL answers the stored value at
  * once. PUSH_2BIT is a PUSH whose values the server first dequantizes ({@code TwoBitCodec}):
