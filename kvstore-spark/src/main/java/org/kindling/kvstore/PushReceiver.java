@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
  * arrive ({@link RoundSum}), so that a push is never buffered whole: the {@link FrameDecoder}
  * hands over a frame once its header is in, then each piece of data as it comes off the socket;
  * when the last piece is summed the push goes to the state thread, which counts it into the
- * round. A frame it declines (async mode, an unknown key or shape, a malformed header, a rank
- * that already pushed in this round) is buffered whole and decoded and judged by the state
+ * round. A frame it declines (async mode, an unknown key or shape, float16 data, a malformed
+ * header, a rank that already pushed in this round) is buffered whole and decoded and judged by the state
  * thread as before. One per authenticated connection, used on its I/O thread only.
  */
 final class PushReceiver {
@@ -50,8 +50,8 @@ final class PushReceiver {
       return -1; // the state thread's decoder reports it
     }
     int header = h.readerIndex() - body.readerIndex();
-    if (bodyLength - header != fields.shape().size() * 4L) {
-      return -1;
+    if (fields.array().half() || bodyLength - header != fields.shape().size() * 4L) {
+      return -1; // float16 pushes are summed by the state thread
     }
     RoundSum sum = state.sumFor(fields.key(), fields.shape());
     if (sum == null) {
@@ -87,8 +87,8 @@ final class PushReceiver {
     }
     RoundSum.Contribution done = contribution;
     contribution = null;
-    state.submit(new Request.Push(conn, id, fields.key(), fields.shape(), null, pull, 0f, done,
-        dataBytes));
+    state.submit(new Request.Push(conn, id, fields.key(), fields.shape(), null, pull, false, 0f,
+        done, dataBytes));
     return true;
   }
 

@@ -12,8 +12,11 @@ import java.util.concurrent.ScheduledFuture;
  * there too.
  */
 final class Round {
-  /** A held request: its connection, its id, and whether the reply carries the new value. */
-  record Held(Conn conn, long id, boolean pull) {}
+  /**
+   * A held request: its connection, its id, whether the reply carries the new value, and if so
+   * whether as float16 ({@code half}, the fp16 transport).
+   */
+  record Held(Conn conn, long id, boolean pull, boolean half) {}
 
   private final String what;
   private final Runnable onFail;

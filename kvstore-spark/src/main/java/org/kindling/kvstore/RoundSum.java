@@ -140,7 +140,8 @@ final class RoundSum {
 
   /**
    * One rank's push being summed: its float32 bytes are fed in order, in pieces of any length
-   * ({@link #write}), or its 2-bit codes at once ({@link #writeTwoBit}). Used by one thread.
+   * ({@link #write}), or its 2-bit codes or float16 values at once ({@link #writeTwoBit}, {@link
+   * #writeHalf}). Used by one thread.
    */
   final class Contribution {
     private final long gen;
@@ -184,6 +185,20 @@ final class RoundSum {
         addStripe(gen, stripe, scratch);
       }
       codes.position(base);
+    }
+
+    /**
+     * Adds float16 values (IEEE half, little-endian; the fp16 transport), read from {@code
+     * halves} at its position (absolute; the position is not moved), widened to float32.
+     */
+    void writeHalf(ByteBuffer halves) {
+      int base = halves.position();
+      for (; stripe * STRIPE_FLOATS < size; stripe++) {
+        int start = stripe * STRIPE_FLOATS;
+        Half.widen(halves.duplicate().position(base + 2 * start), scratch.floats,
+            Math.min(STRIPE_FLOATS, size - start));
+        addStripe(gen, stripe, scratch);
+      }
     }
 
     /** True once every element has been written. */

@@ -252,8 +252,8 @@ final class ServerState {
       return Protocol.INIT;
     } else if (r instanceof Request.Push p) {
       return p.pull() ? Protocol.PUSHPULL : p.twoBit() ? Protocol.PUSH_2BIT : Protocol.PUSH;
-    } else if (r instanceof Request.Pull) {
-      return Protocol.PULL;
+    } else if (r instanceof Request.Pull p) {
+      return p.half() ? Protocol.PULL_F16 : Protocol.PULL;
     } else if (r instanceof Request.SetOptimizer) {
       return Protocol.SET_OPTIMIZER;
     } else if (r instanceof Request.Barrier) {
@@ -353,7 +353,7 @@ final class ServerState {
   private void push(Request.Push p) {
     String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
-    Held held = new Held(p.conn(), p.id(), p.pull());
+    Held held = new Held(p.conn(), p.id(), p.pull(), p.half());
     traffic.pushed(p.key(), p.bytes());
     if (config.mode() == SyncMode.ASYNC) {
       if (optimizer == null) {
@@ -410,6 +410,8 @@ final class ServerState {
     try {
       if (p.twoBit()) {
         c.writeTwoBit(p.data().nioBuffer(), p.threshold());
+      } else if (p.half()) {
+        c.writeHalf(p.data().nioBuffer());
       } else {
         c.write(p.data().nioBuffer(), p.bytes());
       }
@@ -478,7 +480,10 @@ final class ServerState {
     round.fail(msg);
   }
 
-  /** merged = pushed, or the dequantized 2-bit codes of a PUSH_2BIT (async mode). */
+  /**
+   * merged = pushed, widened from float16, or the dequantized 2-bit codes of a PUSH_2BIT (async
+   * mode).
+   */
   private static void assign(KeyState ks, Request.Push p) {
     if (ks.merged == null) {
       ks.merged = NDArray.zeros(ks.shape);
@@ -487,6 +492,8 @@ final class ServerState {
     FloatBuffer dst = ks.merged.floatBuffer();
     if (p.twoBit()) {
       TwoBitCodec.dequantize(p.data().nioBuffer(), dst, dst.limit(), p.threshold(), false);
+    } else if (p.half()) {
+      Half.widen(p.data().nioBuffer(), dst, dst.limit());
     } else {
       dst.put(p.data().nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
     }
@@ -524,22 +531,26 @@ final class ServerState {
       return;
     }
     ByteBuf value = null;
+    ByteBuf half = null;
     int answered = 0;
     try {
       for (Held h : held) {
-        if (h.pull() && value == null) {
-          value = encode(ks);
+        if (h.pull() && !h.half() && value == null) {
+          value = encode(ks, false);
+        } else if (h.pull() && h.half() && half == null) {
+          half = encode(ks, true);
         }
       }
       // counted before the first reply, so a worker that hears back sees every reply counted
       for (Held h : held) {
         if (h.pull()) {
-          traffic.pulled(ks.key, value.readableBytes());
+          traffic.pulled(ks.key, (h.half() ? half : value).readableBytes());
         }
       }
       for (Held h : held) {
         if (h.pull()) {
-          h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
+          h.conn().value(h.id(), h.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape,
+              (h.half() ? half : value).retainedDuplicate());
           ks.readAt.put(h.conn().rank(), ks.updates);
         } else {
           h.conn().ok(h.id());
@@ -557,26 +568,37 @@ final class ServerState {
         h.conn().error(h.id(), msg);
       }
     } finally {
-      if (value != null) {
-        value.release();
+      for (ByteBuf b : new ByteBuf[] {value, half}) {
+        if (b != null) {
+          b.release();
+        }
       }
     }
   }
 
-  /** A copy of the stored value's bytes (the wire needs little-endian, the host's order). */
-  private static ByteBuf encode(KeyState ks) {
+  /**
+   * A copy of the stored value's bytes (the wire needs little-endian, the host's order), or
+   * with {@code half} its values rounded to float16.
+   */
+  private static ByteBuf encode(KeyState ks, boolean half) {
     ks.stored.waitToRead();
-    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(ks.shape.intSize() * 4);
-    buf.writeBytes(ks.stored.byteBuffer());
+    int n = ks.shape.intSize();
+    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(n * (half ? 2 : 4));
+    if (half) {
+      Half.narrow(ks.stored.floatBuffer(), buf.nioBuffer(0, 2 * n), n);
+      buf.writerIndex(2 * n);
+    } else {
+      buf.writeBytes(ks.stored.byteBuffer());
+    }
     return buf;
   }
 
   private void pull(Request.Pull p) {
-    KeyState ks = requireValue(p.key(), "PULL", null);
-    ByteBuf value = encode(ks);
+    KeyState ks = requireValue(p.key(), p.half() ? "PULL_F16" : "PULL", null);
+    ByteBuf value = encode(ks, p.half());
     traffic.pulled(ks.key, value.readableBytes());
     ks.readAt.put(p.conn().rank(), ks.updates);
-    p.conn().value(p.id(), ks.shape, value);
+    p.conn().value(p.id(), p.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape, value);
   }
 
   private void setOptimizer(Request.SetOptimizer s) {
@@ -616,7 +638,7 @@ final class ServerState {
   }
 
   private void barrier(Request.Barrier b) {
-    Held held = new Held(b.conn(), b.id(), false);
+    Held held = new Held(b.conn(), b.id(), false, false);
     joinRound(barrier, held);
     addToRound(barrier, held);
     if (barrier.size() == config.numWorkers()) {
