@@ -106,6 +106,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (streaming) {
       streaming = false;
+      failed = true; // what is left is the middle of the push: not a frame to decode
       pushes.abort();
     }
     super.channelInactive(ctx);
