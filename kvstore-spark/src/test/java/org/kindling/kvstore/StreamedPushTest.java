@@ -113,6 +113,18 @@ class StreamedPushTest {
     return rank1;
   }
 
+  /** Rank 0's PUSHPULL of step 0 completes the round: the sum holds rank 1's push once. */
+  private static void rankZeroCompletesTheRoundOfStepZero(DistKVStore kv) {
+    NDArray out = NDArray.zeros(N);
+    kv.pushPull("w", List.of(NDArray.of(grad(0, 0), Shape.of(N))), List.of(out));
+    float[] want = grad(0, 0);
+    float[] g1 = grad(1, 0);
+    for (int i = 0; i < N; i++) {
+      want[i] += g1[i];
+    }
+    assertSame(out.toFloatArray(), want, "the sum");
+  }
+
   @Test
   void aRepeatedBigPushIsRefusedAndTheRoundHoldsTheRankOnce() throws Exception {
     server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(2).secret(SECRET).build());
@@ -121,14 +133,7 @@ class StreamedPushTest {
       rank1.writeRaw(pushFrame(3, grad(1, 0)));
       rank1.writeRaw(pushFrame(4, grad(1, 0))); // would count rank 1 twice
       assertThat(rank1.readReply()).startsWith("ERROR 4: ").contains("worker rank 1");
-      NDArray out = NDArray.zeros(N);
-      kv.pushPull("w", List.of(NDArray.of(grad(0, 0), Shape.of(N))), List.of(out));
-      float[] want = grad(0, 0);
-      float[] g1 = grad(1, 0);
-      for (int i = 0; i < N; i++) {
-        want[i] += g1[i];
-      }
-      assertSame(out.toFloatArray(), want, "the sum");
+      rankZeroCompletesTheRoundOfStepZero(kv);
       assertThat(rank1.readReply()).isEqualTo("OK 3");
     }
   }
@@ -158,14 +163,7 @@ class StreamedPushTest {
       }
       try (RawClient rank1 = back) {
         rank1.writeRaw(pushFrame(5, grad(1, 0)));
-        NDArray out = NDArray.zeros(N);
-        kv.pushPull("w", List.of(NDArray.of(grad(0, 0), Shape.of(N))), List.of(out));
-        float[] want = grad(0, 0);
-        float[] g1 = grad(1, 0);
-        for (int i = 0; i < N; i++) {
-          want[i] += g1[i];
-        }
-        assertSame(out.toFloatArray(), want, "the sum");
+        rankZeroCompletesTheRoundOfStepZero(kv);
         assertThat(rank1.readReply()).isEqualTo("OK 5");
       }
     }
