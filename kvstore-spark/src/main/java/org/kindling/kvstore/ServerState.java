@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * update has finished, so a worker's pull after its push acknowledgement sees the new value.
  *
  * <p>Shards (decision 0033): a key is held as parts, one per range its {@link ShardLayout}
- * gives, each with its own value, merge buffer and its shard's optimizer; the sum and the update
- * of a key's parts run on their shards' threads ({@link ShardPool}) while this thread waits, so
- * the rounds stay on this thread alone.
+ * gives, each with its own value, merge buffer and its shard's optimizer; the update of a key's
+ * parts (and the sum of a push buffered whole) run on their shards' threads ({@link ShardPool})
+ * while this thread waits, so the rounds stay on this thread alone.
  *
  * <p>Sums (decision 00XX, summing pushes as they arrive): a sync key's round is summed into its
  * parts' merge buffers by one {@link RoundSum}, a large float32 push from its connection's I/O
