@@ -384,9 +384,10 @@ final class ClientConnection implements AutoCloseable {
           Protocol.requireEnd(frame, name);
           r = Reply.ok();
         } else if (type == Protocol.VALUE) {
-          Shape shape = Protocol.readArrayHeader(frame, name);
-          int n = Protocol.requireData(frame, shape, name);
-          r = Reply.value(shape, frame.nioBuffer(frame.readerIndex(), n).slice());
+          Protocol.ArrayHeader array = Protocol.readArray(frame, name);
+          int n = Protocol.requireData(frame, array, name);
+          r = Reply.value(array.shape(), array.half(),
+              frame.nioBuffer(frame.readerIndex(), n).slice());
         } else {
           r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
         }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.engine.Var;
@@ -33,7 +34,9 @@ import org.kindling.tensor.engine.Var;
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
  *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
- *       sum (PUSH_2BIT), with the residual of each key kept here.
+ *       sum (PUSH_2BIT), with the residual of each key kept here; or, with Kindling's {@code
+ *       fp16}, pushes and pulls carry float16 values (rounded to nearest even here, summed in
+ *       float32 on the server, whose value is rounded again for the reply).
  * </ul>
  *
  * <p>Network work happens on the calling thread after waiting for the source arrays, never
@@ -48,6 +51,8 @@ public final class DistKVStore implements KVStore {
   private final Map<String, Shape> keys = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
+  /** Per key, the float16 form of the last push (fp16 transport; reused once it is sent). */
+  private final Map<String, ByteBuffer> halfBuffers = new ConcurrentHashMap<>();
   private final Residuals residuals = new Residuals();
   private volatile GradientCompression compression = GradientCompression.NONE;
   private volatile boolean closed;
@@ -111,7 +116,7 @@ public final class DistKVStore implements KVStore {
     awaitPendingPush(key);
     NDArray merged = merge(key, values);
     GradientCompression gc = compression;
-    if (gc.enabled()) {
+    if (gc.type() == GradientCompression.Type.TWO_BIT) {
       // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
       // dist stores compress after the device reduce)
       ByteBuffer codes = residuals.quantize(key, merged, gc.threshold());
@@ -122,8 +127,23 @@ public final class DistKVStore implements KVStore {
       }, codes, "PUSH_2BIT of key '" + key + "'"));
       return;
     }
-    pendingPushes.put(key, conn.send(Protocol.PUSH, keyAndShape(key, shape),
-        merged.byteBuffer(), "PUSH of key '" + key + "'"));
+    boolean half = gc.type() == GradientCompression.Type.FP16;
+    pendingPushes.put(key, conn.send(Protocol.PUSH, keyAndShape(key, shape, half),
+        wireData(key, merged, half), "PUSH of key '" + key + "'"));
+  }
+
+  /**
+   * The bytes a push sends: the array's own, or with {@code half} its float16 form in the key's
+   * buffer (free: the key's last push was awaited before this one).
+   */
+  private ByteBuffer wireData(String key, NDArray merged, boolean half) {
+    if (!half) {
+      return merged.byteBuffer();
+    }
+    int n = merged.shape().intSize();
+    ByteBuffer b = halfBuffers.computeIfAbsent(key, k -> ByteBuffer.allocateDirect(2 * n));
+    Half.narrow(merged.floatBuffer(), b, n);
+    return b.duplicate();
   }
 
   @Override
@@ -131,8 +151,9 @@ public final class DistKVStore implements KVStore {
     Shape shape = require(key);
     Reduction.requireShapes(key, shape, outs, "pull outputs");
     awaitPendingPush(key);
-    Reply r = conn.call(Protocol.PULL, h -> Protocol.writeString(h, key), null,
-        "PULL of key '" + key + "'");
+    boolean half = compression.type() == GradientCompression.Type.FP16;
+    Reply r = conn.call(half ? Protocol.PULL_F16 : Protocol.PULL,
+        h -> Protocol.writeString(h, key), null, "PULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
   }
 
@@ -142,7 +163,7 @@ public final class DistKVStore implements KVStore {
    */
   @Override
   public void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
-    if (compression.enabled()) {
+    if (compression.type() == GradientCompression.Type.TWO_BIT) {
       push(key, values);
       pull(key, outs);
       return;
@@ -152,8 +173,9 @@ public final class DistKVStore implements KVStore {
     Reduction.requireShapes(key, shape, outs, "pull outputs");
     awaitPendingPush(key);
     NDArray merged = merge(key, values);
-    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape), merged.byteBuffer(),
-        "PUSHPULL of key '" + key + "'");
+    boolean half = compression.type() == GradientCompression.Type.FP16;
+    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape, half),
+        wireData(key, merged, half), "PUSHPULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
   }
 
@@ -176,7 +198,8 @@ public final class DistKVStore implements KVStore {
   /**
    * Compresses this worker's later pushes (MXNet's {@code set_gradient_compression}): with
    * {@code 2bit}, each push sends the 2-bit codes of the level-1 sum and keeps a residual per key
-   * here; {@code none} turns it off. Residuals start at zero whenever the setting changes. Not a
+   * here; with Kindling's {@code fp16}, pushes and pulls carry float16 values; {@code none} turns
+   * it off. Residuals start at zero whenever the setting changes. Not a
    * server call: a PUSH_2BIT frame carries its threshold, and the server dequantizes it.
    *
    * @throws IllegalArgumentException naming a bad parameter
@@ -261,10 +284,10 @@ public final class DistKVStore implements KVStore {
   }
 
   /** The fields of PUSH and PUSHPULL before the data. */
-  private static Consumer<ByteBuf> keyAndShape(String key, Shape shape) {
+  private static Consumer<ByteBuf> keyAndShape(String key, Shape shape, boolean half) {
     return h -> {
       Protocol.writeString(h, key);
-      Protocol.writeArrayHeader(h, shape);
+      Protocol.writeArrayHeader(h, half ? DType.FLOAT16 : DType.FLOAT32, shape);
     };
   }
 
@@ -295,9 +318,14 @@ public final class DistKVStore implements KVStore {
         targets.add(out);
       }
     }
+    boolean half = r.half();
     outs.get(0).engine().push("kvstore-pull " + key, () -> {
       for (NDArray out : targets) {
-        out.byteBuffer().put(data.duplicate());
+        if (half) {
+          Half.widen(data, out.floatBuffer(), shape.intSize());
+        } else {
+          out.byteBuffer().put(data.duplicate());
+        }
       }
     }, List.of(), writes);
   }

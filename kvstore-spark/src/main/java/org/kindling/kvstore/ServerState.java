@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +30,6 @@ import org.kindling.symbol.optimizer.StateSlices;
 import org.kindling.symbol.optimizer.StateSlices.Slice;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +47,14 @@ import org.slf4j.LoggerFactory;
  * update has finished, so a worker's pull after its push acknowledgement sees the new value.
  *
  * <p>Shards (decision 0033): a key is held as parts, one per range its {@link ShardLayout}
- * gives, each with its own value, merge buffer and its shard's optimizer; the sum and the update
- * of a key's parts run on their shards' threads ({@link ShardPool}) while this thread waits, so
- * the rounds stay on this thread alone.
+ * gives, each with its own value, merge buffer and its shard's optimizer; the update of a key's
+ * parts (and the sum of a push buffered whole) run on their shards' threads ({@link ShardPool})
+ * while this thread waits, so the rounds stay on this thread alone.
+ *
+ * <p>Sums (decision 0036, summing pushes as they arrive): a sync key's round is summed into its
+ * parts' merge buffers by one {@link RoundSum}, a large float32 push from its connection's I/O
+ * thread as it arrives ({@link PushReceiver}), a push buffered whole part by part on the shards'
+ * threads; this thread only counts the pushes into the round.
  *
  * <p>Faults (decision 0023): when a rank's connection closes, requests that wait for all
  * workers (held pushes, the barrier) fail with an error naming the rank, and new ones fail at
@@ -63,7 +68,10 @@ import org.slf4j.LoggerFactory;
 final class ServerState {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
 
-  /** The elements of a key one shard owns, with their stored value and merge buffer. */
+  /**
+   * The elements of a key one shard owns, with their stored value and merge buffer (a sync key's
+   * is allocated with its value, since its round's pushes are summed into it as they arrive).
+   */
   private static final class Part {
     final Slice slice;
     /** The key's shape if the part is the whole key, else 1-D. */
@@ -84,6 +92,8 @@ final class ServerState {
     /** The owners of the key's elements, in element order ({@link ShardLayout}). */
     final List<Slice> slices;
     final List<Part> parts = new ArrayList<>();
+    /** The sync round's sum, built in the parts' merge buffers (sync mode, once valued). */
+    RoundSum sum;
     /** Updates applied to the key so far. */
     long updates;
     /** {@link System#nanoTime} of the current sync round's first push. */
@@ -94,7 +104,11 @@ final class ServerState {
     KeyState(String key, Shape shape, ShardLayout layout) {
       this.key = key;
       this.shape = shape;
-      this.round = new Round("the sync round of key '" + key + "'");
+      this.round = new Round("the sync round of key '" + key + "'", () -> {
+        if (sum != null) {
+          sum.reset();
+        }
+      });
       this.slices = layout.slices(key, shape.intSize());
       for (Slice s : slices) {
         parts.add(new Part(s, slices.size() == 1 ? shape : Shape.of(s.size())));
@@ -112,10 +126,17 @@ final class ServerState {
   private final ExecutorService listenerThread;
   private volatile Thread stateThread;
   private final Map<String, KeyState> keys = new LinkedHashMap<>();
-  private final Round barrier = new Round("the barrier");
+  private final Round barrier = new Round("the barrier", () -> {});
+  /** The keys' round sums, for the I/O threads' {@link PushReceiver}s. */
+  private final Map<String, RoundSum> sums = new ConcurrentHashMap<>();
   private final Ranks ranks = new Ranks();
   private final ShardLayout layout;
   private final ShardPool shards;
+  /**
+   * Buffers for summing buffered pushes, one per index of a key's parts: the i-th part's task
+   * uses the i-th (a key's parts run at once, and one key at a time).
+   */
+  private final RoundSum.Scratch[] scratches;
   /** Per shard its optimizer (MXNet's servers each keep their own), or null before one is set. */
   private Optimizer[] optimizers;
   /**
@@ -137,6 +158,10 @@ final class ServerState {
     this.traffic = traffic;
     this.layout = new ShardLayout(config.serverShards(), config.bigArrayBound());
     this.shards = new ShardPool(config.serverShards());
+    this.scratches = new RoundSum.Scratch[config.serverShards()];
+    for (int i = 0; i < scratches.length; i++) {
+      scratches[i] = new RoundSum.Scratch();
+    }
     // a scheduled executor, so that round deadlines run on the state thread as well
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         r -> stateThread = daemon(r, "kindling-kvstore-state"));
@@ -176,6 +201,19 @@ final class ServerState {
       r.release();
       r.conn().error(r.id(), "the kvstore server is shutting down");
     }
+  }
+
+  /**
+   * The round sum a push of {@code key} with {@code shape} may be summed into as it arrives, or
+   * null (async mode, no such key or value yet, another shape, the server closed or failed).
+   * Called on the I/O threads.
+   */
+  RoundSum sumFor(String key, Shape shape) {
+    if (fatal != null || closed) {
+      return null;
+    }
+    RoundSum s = sums.get(key);
+    return s != null && s.shape().equals(shape) ? s : null;
   }
 
   /**
@@ -273,8 +311,8 @@ final class ServerState {
       return Protocol.INIT;
     } else if (r instanceof Request.Push p) {
       return p.pull() ? Protocol.PUSHPULL : p.twoBit() ? Protocol.PUSH_2BIT : Protocol.PUSH;
-    } else if (r instanceof Request.Pull) {
-      return Protocol.PULL;
+    } else if (r instanceof Request.Pull p) {
+      return p.half() ? Protocol.PULL_F16 : Protocol.PULL;
     } else if (r instanceof Request.SetOptimizer) {
       return Protocol.SET_OPTIMIZER;
     } else if (r instanceof Request.Barrier) {
@@ -349,6 +387,16 @@ final class ServerState {
       for (Part part : ks.parts) {
         part.stored = NDArray.ofBytes(bytesOf(data, part.slice), DType.FLOAT32, part.shape);
       }
+      if (config.mode() == SyncMode.SYNC) {
+        List<FloatBuffer> buffers = new ArrayList<>();
+        for (Part part : ks.parts) {
+          part.merged = NDArray.zeros(part.shape);
+          part.merged.waitToWrite();
+          buffers.add(part.merged.floatBuffer());
+        }
+        ks.sum = new RoundSum(ks.shape, buffers);
+        sums.put(ks.key, ks.sum);
+      }
     }
     i.conn().ok(i.id());
   }
@@ -371,8 +419,8 @@ final class ServerState {
   private void push(Request.Push p) {
     String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
-    Held held = new Held(p.conn(), p.id(), p.pull());
-    traffic.pushed(p.key(), p.data().readableBytes());
+    Held held = new Held(p.conn(), p.id(), p.pull(), p.half());
+    traffic.pushed(p.key(), p.bytes());
     if (config.mode() == SyncMode.ASYNC) {
       if (optimizers == null) {
         throw new IllegalStateException(
@@ -382,19 +430,60 @@ final class ServerState {
       }
       // staleness: the updates applied since this worker last read the key
       traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
-      accumulate(ks, p, true);
+      assign(ks, p);
       update(ks, List.of(held), 0);
       return;
     }
-    joinRound(ks.round, held);
-    boolean first = ks.round.isEmpty();
-    accumulate(ks, p, first);
-    if (first) {
+    RoundSum.Contribution summed = p.summed();
+    if (summed != null && !summed.isCurrent()) {
+      throw new IllegalStateException("key '" + p.key() + "': the sync round this push arrived"
+          + " for was abandoned while it arrived (see the error of the round's other pushes)");
+    }
+    try {
+      joinRound(ks.round, held);
+    } catch (RuntimeException e) {
+      if (summed != null) {
+        ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
+      }
+      throw e;
+    }
+    if (summed == null) {
+      sumBuffered(ks, p);
+    }
+    if (ks.round.isEmpty()) {
       ks.roundStart = System.nanoTime();
     }
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
-      update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
+      try {
+        update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
+      } finally {
+        ks.sum.nextRound();
+      }
+    }
+  }
+
+  /**
+   * Adds a push that was buffered whole (small, 2-bit, float16, or declined by the receiver),
+   * each part on its shard's thread.
+   */
+  private void sumBuffered(KeyState ks, Request.Push p) {
+    int rank = p.conn().rank();
+    // scratches[0] only for the contribution's in-order writes, which a buffered push never makes
+    RoundSum.Contribution c = ks.sum.begin(rank, scratches[0]);
+    if (c == null) {
+      // its earlier push of this round is still arriving, summed as it comes
+      throw new IllegalStateException(ks.round.what() + " already has a push of worker rank "
+          + rank + " arriving; a worker takes part in a round once: await the acknowledgement"
+          + " before sending the next one");
+    }
+    RoundSum.Values values = valuesOf(p);
+    try {
+      shards.run(ks.key, ks.slices, i -> c.writePart(i, values, scratches[i]));
+    } catch (RuntimeException | Error e) {
+      // part of it may be in the sum: the round's sum is lost (its reset drops it) with the round
+      ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
+      throw e;
     }
   }
 
@@ -458,36 +547,48 @@ final class ServerState {
   }
 
   /**
-   * merged = pushed (first push of a round) or merged += pushed, where pushed is the float32
-   * data or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then merges);
-   * each part on its shard's thread.
+   * merged = pushed (async mode), each part on its shard's thread: the float32 data, widened from
+   * float16, or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then
+   * merges).
    */
-  private void accumulate(KeyState ks, Request.Push p, boolean first) {
-    ByteBuffer data = p.data().nioBuffer();
-    shards.run(ks.key, ks.slices, i -> accumulate(ks.parts.get(i), data, p, first));
+  private void assign(KeyState ks, Request.Push p) {
+    RoundSum.Values values = valuesOf(p);
+    shards.run(ks.key, ks.slices, i -> {
+      Part part = ks.parts.get(i);
+      if (part.merged == null) {
+        part.merged = NDArray.zeros(part.shape);
+      }
+      part.merged.waitToWrite(); // the previous update may still read it
+      values.read(part.slice.begin(), part.merged.floatBuffer(), part.slice.size());
+    });
   }
 
-  private static void accumulate(Part part, ByteBuffer data, Request.Push p, boolean first) {
-    if (part.merged == null) {
-      part.merged = NDArray.zeros(part.shape);
-    }
-    part.merged.waitToWrite(); // the previous round's update may still read it
-    FloatBuffer dst = part.merged.floatBuffer();
+  /**
+   * The float32 values of a push buffered whole, by element range: its data as float32, widened
+   * from float16, or dequantized from 2-bit codes (from any code within a byte, where a range of
+   * a split key may begin). Safe to read from several threads at once.
+   */
+  private static RoundSum.Values valuesOf(Request.Push p) {
+    ByteBuffer data = p.data().nioBuffer();
     if (p.twoBit()) {
-      TwoBitCodec.dequantize(data, part.slice.begin(), dst, dst.limit(), p.threshold(), !first);
-      return;
+      float threshold = p.threshold();
+      return (from, dst, n) -> TwoBitCodec.dequantize(data, from, dst, n, threshold, false);
     }
-    FloatBuffer src = bytesOf(data, part.slice).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    if (first) {
-      dst.put(src);
-    } else {
-      FloatKernels.binary(FloatKernels.Binary.ADD, dst, src, dst, dst.limit());
+    if (p.half()) {
+      return (from, dst, n) -> Half.widen(data.slice(data.position() + 2 * from, 2 * n), dst, n);
     }
+    return (from, dst, n) -> dst.put(0, bytesOf(data, from, n)
+        .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), 0, n);
   }
 
   /** The float32 bytes of {@code slice}'s elements within a key's whole value {@code data}. */
   private static ByteBuffer bytesOf(ByteBuffer data, Slice slice) {
-    return data.slice(data.position() + slice.begin() * 4, slice.size() * 4);
+    return bytesOf(data, slice.begin(), slice.size());
+  }
+
+  /** The float32 bytes of elements {@code [from, from + n)} of a key's whole value {@code data}. */
+  private static ByteBuffer bytesOf(ByteBuffer data, int from, int n) {
+    return data.slice(data.position() + from * 4, n * 4);
   }
 
   /**
@@ -507,6 +608,7 @@ final class ServerState {
           part.merged.copyTo(part.stored);
         }
         part.stored.waitToRead();
+        part.merged.waitToWrite(); // nothing reads it any more: the next round may sum into it
       });
       ks.updates++;
       if (opts != null) {
@@ -528,22 +630,26 @@ final class ServerState {
       return;
     }
     ByteBuf value = null;
+    ByteBuf half = null;
     int answered = 0;
     try {
       for (Held h : held) {
-        if (h.pull() && value == null) {
-          value = encode(ks);
+        if (h.pull() && !h.half() && value == null) {
+          value = encode(ks, false);
+        } else if (h.pull() && h.half() && half == null) {
+          half = encode(ks, true);
         }
       }
       // counted before the first reply, so a worker that hears back sees every reply counted
       for (Held h : held) {
         if (h.pull()) {
-          traffic.pulled(ks.key, value.readableBytes());
+          traffic.pulled(ks.key, (h.half() ? half : value).readableBytes());
         }
       }
       for (Held h : held) {
         if (h.pull()) {
-          h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
+          h.conn().value(h.id(), h.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape,
+              (h.half() ? half : value).retainedDuplicate());
           ks.readAt.put(h.conn().rank(), ks.updates);
         } else {
           h.conn().ok(h.id());
@@ -561,28 +667,42 @@ final class ServerState {
         h.conn().error(h.id(), msg);
       }
     } finally {
-      if (value != null) {
-        value.release();
+      for (ByteBuf b : new ByteBuf[] {value, half}) {
+        if (b != null) {
+          b.release();
+        }
       }
     }
   }
 
-  /** A copy of the stored value's bytes (the wire needs little-endian, the host's order). */
-  private static ByteBuf encode(KeyState ks) {
-    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(ks.shape.intSize() * 4);
+  /**
+   * A copy of the stored value's bytes assembled from its parts in element order (the wire needs
+   * little-endian, the host's order), or with {@code half} its values rounded to float16.
+   */
+  private static ByteBuf encode(KeyState ks, boolean half) {
+    int n = ks.shape.intSize();
+    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(n * (half ? 2 : 4));
     for (Part part : ks.parts) {
       part.stored.waitToRead();
-      buf.writeBytes(part.stored.byteBuffer());
+      if (half) {
+        Half.narrow(part.stored.floatBuffer(), buf.nioBuffer(2 * part.slice.begin(),
+            2 * part.slice.size()), part.slice.size());
+      } else {
+        buf.writeBytes(part.stored.byteBuffer());
+      }
+    }
+    if (half) {
+      buf.writerIndex(2 * n);
     }
     return buf;
   }
 
   private void pull(Request.Pull p) {
-    KeyState ks = requireValue(p.key(), "PULL", null);
-    ByteBuf value = encode(ks);
+    KeyState ks = requireValue(p.key(), p.half() ? "PULL_F16" : "PULL", null);
+    ByteBuf value = encode(ks, p.half());
     traffic.pulled(ks.key, value.readableBytes());
     ks.readAt.put(p.conn().rank(), ks.updates);
-    p.conn().value(p.id(), ks.shape, value);
+    p.conn().value(p.id(), p.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape, value);
   }
 
   private void setOptimizer(Request.SetOptimizer s) {
@@ -665,7 +785,7 @@ final class ServerState {
   }
 
   private void barrier(Request.Barrier b) {
-    Held held = new Held(b.conn(), b.id(), false);
+    Held held = new Held(b.conn(), b.id(), false, false);
     joinRound(barrier, held);
     addToRound(barrier, held);
     if (barrier.size() == config.numWorkers()) {
@@ -847,6 +967,10 @@ final class ServerState {
       Thread.currentThread().interrupt();
     }
     shards.close(); // after the state thread, which hands parts to them
+    // no I/O thread sums into a merge buffer from here on
+    for (RoundSum sum : sums.values()) {
+      sum.close();
+    }
     // NDArray.close waits, through the engine, for updates still reading or writing them
     for (KeyState ks : keys.values()) {
       for (Part part : ks.parts) {

@@ -81,9 +81,10 @@ public final class TrainArgs {
         + " arrival) or local (a single task)",
         TrainConfig.Builder::kvstore);
     add("--gc-type", "TYPE", "gradient compression of the pushes, MXNet's: 2bit (each value"
-        + " sent as +-threshold or 0 in 2 bits, the rest kept for the next push) or none (the"
-        + " default; also " + GradientCompressionConf.TYPE + " in the Spark conf; needs a dist"
-        + " --kvstore)", TrainConfig.Builder::gcType);
+        + " sent as +-threshold or 0 in 2 bits, the rest kept for the next push), Kindling's"
+        + " fp16 (pushes and pulls sent as IEEE half, summed in float32 on the server) or none"
+        + " (the default; also " + GradientCompressionConf.TYPE + " in the Spark conf; needs a"
+        + " dist --kvstore)", TrainConfig.Builder::gcType);
     add("--gc-threshold", "X", "threshold of 2bit compression (default 0.5; also "
         + GradientCompressionConf.THRESHOLD + ")", TrainConfig.Builder::gcThreshold);
     add("--server-shards", "S", "threads of the parameter server on the driver: keys of at"

@@ -545,7 +545,7 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
-    /** Gradient compression type by MXNet's name, {@code 2bit} or {@code none} ({@code --gc-type}). */
+    /** Gradient compression: {@code 2bit}, {@code fp16} or {@code none} ({@code --gc-type}). */
     public Builder gcType(String v) {
       gcType = v;
       return this;

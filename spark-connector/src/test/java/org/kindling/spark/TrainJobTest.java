@@ -233,6 +233,25 @@ class TrainJobTest {
     assertThat(compressed.last().valAccuracy()).as("chance is 1/" + CLASSES).isGreaterThan(0.5);
   }
 
+  @Test
+  void fp16TransportOfALevelOneGroupPushesHalfTheBytesAndStillLearns() {
+    TrainResult flat = TrainJob.run(spark, config().numWorkers(2).epochs(1).momentum(0)
+        .kvstore("dist_device_sync").build(), l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult half = TrainJob.run(spark, config().numWorkers(2).epochs(1).momentum(0)
+        .kvstore("dist_device_sync").gcType("fp16").build(), lines::add);
+
+    assertThat(lines).anyMatch(l -> l.contains("dist_device_sync with fp16 gradient compression"));
+    flat.kvTraffic().perKey().forEach((key, bytes) -> {
+      assertThat(2 * half.kvTraffic().perKey().get(key).pushed()).as(key)
+          .isEqualTo(bytes.pushed());
+      // every pull after the setting is float16 (the first one, before it, is float32)
+      assertThat(half.kvTraffic().perKey().get(key).pulled()).as(key)
+          .isLessThan(bytes.pulled()).isGreaterThanOrEqualTo(bytes.pulled() / 2);
+    });
+    assertThat(half.last().valAccuracy()).as("chance is 1/" + CLASSES).isGreaterThan(0.5);
+  }
+
   /** A small conv-BatchNorm network on 1x8x8 images, saved as a symbol file. */
   private static String convBnSymbol() throws IOException {
     Layers nn = new Layers();
