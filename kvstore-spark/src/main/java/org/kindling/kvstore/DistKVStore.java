@@ -14,6 +14,11 @@ import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.Engine;
+import org.kindling.tensor.engine.EngineException;
+import org.kindling.tensor.engine.Engines;
+import org.kindling.tensor.engine.FnProperty;
+import org.kindling.tensor.engine.NaiveEngine;
 import org.kindling.tensor.engine.Var;
 
 /**
@@ -29,6 +34,16 @@ import org.kindling.tensor.engine.Var;
  *       pushPull of the same key, by {@link #barrier} and by {@link #close}.
  *   <li>{@link #pull}: waits for this worker's pending push of the key, fetches the value and
  *       writes it into the outputs with one engine write operation.
+ *   <li>{@link #push(String, List, int)} and {@link #pull(String, List, int)} (MXNet's forms
+ *       with a priority, which training uses): the same requests made by asynchronous engine
+ *       operations on the {@link FnProperty#IO} pool, so they return at once. The push reads
+ *       the gradient (it is sent as soon as backward has written it) and ends when the server
+ *       acknowledges it; the pull writes the outputs when the value arrives. Both write the
+ *       key's engine variable, which orders a key's requests as the blocking forms are
+ *       ordered; the blocking forms, {@link #barrier}, {@link #sendMessage} and {@link #close}
+ *       wait for them. Under the {@link NaiveEngine}, which holds itself until an asynchronous
+ *       operation completes, a sync round could never get the other workers' pushes made in
+ *       the same JVM, so there these are the blocking forms.
  *   <li>{@link #pushPull}: both in one round trip.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
@@ -36,8 +51,9 @@ import org.kindling.tensor.engine.Var;
  *       sum (PUSH_2BIT), with the residual of each key kept here.
  * </ul>
  *
- * <p>Network work happens on the calling thread after waiting for the source arrays, never
- * inside an engine operation, so it cannot deadlock the engine. Calls on one key must not
+ * <p>The blocking forms do their network work on the calling thread after waiting for the
+ * source arrays; the engine operations hold an IO thread only while a frame is written, and
+ * wait for replies holding none, so neither can deadlock the engine. Calls on one key must not
  * overlap; different keys may be used from different threads. Blocking calls give up after
  * {@link KVStoreClientConfig#requestTimeout()} with a {@link KVStoreException} naming the key
  * and the server.
@@ -46,6 +62,9 @@ public final class DistKVStore implements KVStore {
   private final KVStoreClientConfig config;
   private final ClientConnection conn;
   private final Map<String, Shape> keys = new ConcurrentHashMap<>();
+  /** Per key: written by its asynchronous push and pull operations, in issue order. */
+  private final Map<String, Var> keyVars = new ConcurrentHashMap<>();
+  private final Engine engine = Engines.get();
   private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
   private final Residuals residuals = new Residuals();
@@ -91,6 +110,7 @@ public final class DistKVStore implements KVStore {
       throw new IllegalStateException(
           "key '" + key + "' was already initialized; each key may be initialized once");
     }
+    keyVars.put(key, engine.newVar("kvstore " + key));
     String what = "INIT of key '" + key + "'";
     conn.expectKey(value.shape());
     // the shape first: the server sizes its frame limit from the keys registered so far
@@ -108,32 +128,97 @@ public final class DistKVStore implements KVStore {
   public void push(String key, List<NDArray> values) {
     Shape shape = require(key);
     Reduction.requireShapes(key, shape, values, "push values");
-    awaitPendingPush(key);
+    awaitPending(key);
     NDArray merged = merge(key, values);
-    GradientCompression gc = compression;
-    if (gc.enabled()) {
-      // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
-      // dist stores compress after the device reduce)
-      ByteBuffer codes = residuals.quantize(key, merged, gc.threshold());
-      pendingPushes.put(key, conn.send(Protocol.PUSH_2BIT, h -> {
-        Protocol.writeString(h, key);
-        h.writeFloatLE(gc.threshold());
-        Protocol.writeArrayHeader(h, shape);
-      }, codes, "PUSH_2BIT of key '" + key + "'"));
+    merged.waitToRead();
+    pendingPushes.put(key, sendPush(key, shape, merged.byteBuffer()));
+  }
+
+  /**
+   * The push as an asynchronous engine operation (see the class doc): reads the level-1 sum,
+   * writes the key's variable, ends with the server's acknowledgement.
+   */
+  @Override
+  public void push(String key, List<NDArray> values, int priority) {
+    if (engine instanceof NaiveEngine) {
+      push(key, values);
       return;
     }
-    pendingPushes.put(key, conn.send(Protocol.PUSH, keyAndShape(key, shape),
-        merged.byteBuffer(), "PUSH of key '" + key + "'"));
+    Shape shape = require(key);
+    Reduction.requireShapes(key, shape, values, "push values");
+    NDArray merged = merge(key, values);
+    // the memory's view is taken now: an array closed meanwhile keeps its memory until the
+    // engine's last operation on it, this one, has finished
+    ByteBuffer data = merged.byteBuffer();
+    String what = describePush(key);
+    engine.pushAsync("kvstore-push " + key,
+        done -> conn.onReply(sendPush(key, shape, data), what, r -> done.done(), done::fail),
+        List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
   }
 
   @Override
   public void pull(String key, List<NDArray> outs) {
     Shape shape = require(key);
     Reduction.requireShapes(key, shape, outs, "pull outputs");
-    awaitPendingPush(key);
+    awaitPending(key);
     Reply r = conn.call(Protocol.PULL, h -> Protocol.writeString(h, key), null,
         "PULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
+  }
+
+  /**
+   * The pull as an asynchronous engine operation (see the class doc): after this worker's
+   * earlier pushes of the key, one PULL whose reply is copied into {@code outs} on arrival.
+   */
+  @Override
+  public void pull(String key, List<NDArray> outs, int priority) {
+    if (engine instanceof NaiveEngine) {
+      pull(key, outs);
+      return;
+    }
+    Shape shape = require(key);
+    Reduction.requireShapes(key, shape, outs, "pull outputs");
+    List<NDArray> targets = distinct(outs);
+    List<Var> writes = new ArrayList<>();
+    writes.add(keyVars.get(key));
+    targets.forEach(t -> writes.add(t.var()));
+    List<ByteBuffer> dsts = views(targets);
+    String what = "PULL of key '" + key + "'";
+    engine.pushAsync("kvstore-pull " + key, done -> conn.onReply(
+        conn.send(Protocol.PULL, h -> Protocol.writeString(h, key), null, what), what, r -> {
+          try {
+            requireValue(key, shape, r);
+            copyValue(r, dsts);
+          } catch (RuntimeException e) {
+            done.fail(e);
+            return;
+          }
+          done.done();
+        }, done::fail), List.of(), writes, FnProperty.IO, priority);
+  }
+
+  /**
+   * Sends a PUSH of the float32 {@code data} of the level-1 sum (ready to read), or with
+   * compression a PUSH_2BIT of its codes, and returns the future of the acknowledgement.
+   */
+  private CompletableFuture<Reply> sendPush(String key, Shape shape, ByteBuffer data) {
+    GradientCompression gc = compression;
+    if (gc.enabled()) {
+      // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
+      // dist stores compress after the device reduce)
+      ByteBuffer codes = residuals.quantize(key, 0, data.asFloatBuffer(), shape.intSize(),
+          gc.threshold());
+      return conn.send(Protocol.PUSH_2BIT, h -> {
+        Protocol.writeString(h, key);
+        h.writeFloatLE(gc.threshold());
+        Protocol.writeArrayHeader(h, shape);
+      }, codes, describePush(key));
+    }
+    return conn.send(Protocol.PUSH, keyAndShape(key, shape), data, describePush(key));
+  }
+
+  private String describePush(String key) {
+    return (compression.enabled() ? "PUSH_2BIT" : "PUSH") + " of key '" + key + "'";
   }
 
   /**
@@ -150,8 +235,9 @@ public final class DistKVStore implements KVStore {
     Shape shape = require(key);
     Reduction.requireShapes(key, shape, values, "push values");
     Reduction.requireShapes(key, shape, outs, "pull outputs");
-    awaitPendingPush(key);
+    awaitPending(key);
     NDArray merged = merge(key, values);
+    merged.waitToRead();
     Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape), merged.byteBuffer(),
         "PUSHPULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
@@ -185,7 +271,7 @@ public final class DistKVStore implements KVStore {
   public void setGradientCompression(Map<String, String> params) {
     requireOpen();
     GradientCompression gc = GradientCompression.parse(params);
-    awaitAllPendingPushes();
+    awaitAllPending();
     residuals.clear();
     compression = gc;
   }
@@ -195,23 +281,29 @@ public final class DistKVStore implements KVStore {
     return compression;
   }
 
-  /** Waits for this worker's pending pushes, then until all W workers reach the barrier. */
+  /**
+   * Waits for this worker's pending pushes and pulls, then until all W workers reach the
+   * barrier.
+   */
   @Override
   public void barrier() {
     requireOpen();
-    awaitAllPendingPushes();
+    awaitAllPending();
     conn.call(Protocol.BARRIER, h -> { }, null, "BARRIER");
   }
 
   /**
    * Sends a text message to the server's {@link MessageListener} (progress, epoch ends) and
-   * returns after the listener has handled it.
+   * returns after the listener has handled it. Waits first for this worker's pending pushes and
+   * pulls, so that the listener sees the server after every update this worker took part in
+   * (an epoch end's checkpoint snapshot).
    *
    * @throws KVStoreException if the listener failed or the server cannot be reached
    */
   public void sendMessage(String text) {
     requireOpen();
     Objects.requireNonNull(text, "text");
+    awaitAllPending();
     conn.call(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null, "MESSAGE");
   }
 
@@ -219,17 +311,18 @@ public final class DistKVStore implements KVStore {
    * Waits for pending pushes, tells the server this worker leaves on purpose and closes the
    * connection. Idempotent.
    *
-   * @throws KVStoreException after closing, if a pending push had failed
+   * @throws KVStoreException after closing, if a pending blocking push had failed
+   * @throws EngineException after closing, if a pending push or pull operation had failed
    */
   @Override
   public void close() {
     if (closed) {
       return;
     }
-    KVStoreException failure = null;
+    RuntimeException failure = null;
     try {
-      awaitAllPendingPushes();
-    } catch (KVStoreException e) {
+      awaitAllPending();
+    } catch (KVStoreException | EngineException e) {
       failure = e;
     }
     closed = true;
@@ -265,53 +358,89 @@ public final class DistKVStore implements KVStore {
     };
   }
 
-  /** The level-1 sum, ready to read: the array itself if there is one, else a per-key buffer. */
+  /**
+   * The level-1 sum: the array itself if there is one, else a per-key buffer that an engine
+   * operation (pushed here, perhaps not run yet) sums into.
+   */
   private NDArray merge(String key, List<NDArray> values) {
     NDArray merged = values.get(0);
     if (values.size() > 1) {
       merged = mergeBuffers.computeIfAbsent(key, k -> NDArray.zeros(keys.get(k)));
       Reduction.sumInto(values, merged);
     }
-    merged.waitToRead();
     return merged;
   }
 
   /** Copies a VALUE reply into every output with one engine write operation. */
   private void writeOuts(String key, Shape shape, Reply r, List<NDArray> outs) {
+    List<NDArray> targets = distinct(outs);
+    List<Var> writes = new ArrayList<>();
+    targets.forEach(t -> writes.add(t.var()));
+    requireValue(key, shape, r);
+    List<ByteBuffer> dsts = views(targets);
+    engine.push("kvstore-pull " + key, () -> copyValue(r, dsts), List.of(), writes);
+  }
+
+  /**
+   * The outputs' memory, taken when the pull is issued: an array closed before the value arrives
+   * keeps its memory until the engine's last operation on it has finished.
+   */
+  private static List<ByteBuffer> views(List<NDArray> targets) {
+    List<ByteBuffer> views = new ArrayList<>();
+    targets.forEach(t -> views.add(t.byteBuffer()));
+    return views;
+  }
+
+  /** Copies a VALUE reply into {@code dsts}, whose arrays' writes the running operation holds. */
+  private static void copyValue(Reply r, List<ByteBuffer> dsts) {
+    for (ByteBuffer dst : dsts) {
+      dst.duplicate().put(r.data().duplicate());
+    }
+  }
+
+  private void requireValue(String key, Shape shape, Reply r) {
     if (r.type() != Protocol.VALUE || !shape.equals(r.shape())) {
       throw new KVStoreException("kvstore server " + conn.address() + " answered the pull of key '"
           + key + "' with " + (r.shape() == null ? Protocol.typeName(r.type()) : "shape "
           + r.shape()) + " instead of a value of shape " + shape);
     }
-    ByteBuffer data = r.data();
-    List<Var> writes = new ArrayList<>();
+  }
+
+  /** The outputs with each engine variable once (a level-1 group may pass one array K times). */
+  private static List<NDArray> distinct(List<NDArray> outs) {
+    List<Var> seen = new ArrayList<>();
     List<NDArray> targets = new ArrayList<>();
     for (NDArray out : outs) {
-      if (!writes.contains(out.var())) {
-        writes.add(out.var());
+      if (!seen.contains(out.var())) {
+        seen.add(out.var());
         targets.add(out);
       }
     }
-    outs.get(0).engine().push("kvstore-pull " + key, () -> {
-      for (NDArray out : targets) {
-        out.byteBuffer().put(data.duplicate());
-      }
-    }, List.of(), writes);
+    return targets;
   }
 
-  private void awaitPendingPush(String key) {
+  /**
+   * Waits for this worker's pending requests of {@code key}: the asynchronous operations (a
+   * failure they recorded is thrown here as the engine's), then a blocking push's reply.
+   */
+  private void awaitPending(String key) {
+    Var v = keyVars.get(key);
+    if (v != null) {
+      engine.waitToWrite(v);
+    }
     CompletableFuture<Reply> f = pendingPushes.remove(key);
     if (f != null) {
       conn.await(f, "PUSH of key '" + key + "'");
     }
   }
 
-  private void awaitAllPendingPushes() {
-    KVStoreException first = null;
-    for (String key : List.copyOf(pendingPushes.keySet())) {
+  /** {@link #awaitPending} for every key; the first failure is thrown after all were awaited. */
+  private void awaitAllPending() {
+    RuntimeException first = null;
+    for (String key : List.copyOf(keys.keySet())) {
       try {
-        awaitPendingPush(key);
-      } catch (KVStoreException e) {
+        awaitPending(key);
+      } catch (KVStoreException | EngineException e) {
         if (first == null) {
           first = e;
         }

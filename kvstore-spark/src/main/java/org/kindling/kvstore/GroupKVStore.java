@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
@@ -82,20 +83,43 @@ public final class GroupKVStore implements KVStore {
 
   @Override
   public void push(String key, List<NDArray> values) {
-    requireOpen();
-    List<NDArray> mine = List.copyOf(values);
-    group.collective("push '" + key + "'", localRank, mine, (up, all) -> {
-      up.push(key, flatten(all));
-      return null;
-    });
+    collective("push", key, values, (up, all) -> up.push(key, all));
   }
 
   @Override
   public void pull(String key, List<NDArray> outs) {
+    collective("pull", key, outs, (up, all) -> up.pull(key, all));
+  }
+
+  /**
+   * The collective push; the group's one level-2 push is {@code upstream.push(key, all tasks'
+   * arrays, priority)}, an engine operation for a {@link DistKVStore}, so this returns once every
+   * task has issued it.
+   */
+  @Override
+  public void push(String key, List<NDArray> values, int priority) {
+    collective("push", key, values, (up, all) -> up.push(key, all, priority));
+  }
+
+  /**
+   * The collective pull; the group's one level-2 pull writes every task's outputs, as an
+   * engine operation for a {@link DistKVStore}.
+   */
+  @Override
+  public void pull(String key, List<NDArray> outs, int priority) {
+    collective("pull", key, outs, (up, all) -> up.pull(key, all, priority));
+  }
+
+  /**
+   * One collective call of a key with this task's arrays; {@code level2} gets the level-2 store
+   * and every task's arrays in task-rank order.
+   */
+  private void collective(String call, String key, List<NDArray> arrays,
+      BiConsumer<KVStore, List<NDArray>> level2) {
     requireOpen();
-    List<NDArray> mine = List.copyOf(outs);
-    group.collective("pull '" + key + "'", localRank, mine, (up, all) -> {
-      up.pull(key, flatten(all));
+    List<NDArray> mine = List.copyOf(arrays);
+    group.collective(call + " '" + key + "'", localRank, mine, (up, all) -> {
+      level2.accept(up, flatten(all));
       return null;
     });
   }

@@ -634,20 +634,25 @@ public final class Module implements AutoCloseable {
   }
 
   /**
-   * Applies the gradients: per parameter, in order, {@code kv.push(name, grad)} then
-   * {@code kv.pull(name, weight)}, or a local optimizer update without a store.
+   * Applies the gradients: per parameter, in order, {@code kv.push(name, grad, -index)} then
+   * {@code kv.pull(name, weight, -index)} (MXNet's {@code _update_params_on_kvstore}), or a local
+   * optimizer update without a store. With a store that makes them engine operations this
+   * returns once they are issued: each gradient leaves as soon as backward has written it, and
+   * the next forward waits only for the weights it reads.
    */
   public void update() {
     Executor e = requireTraining("update");
     if (optimizer == null) {
       throw new IllegalStateException("update: call initOptimizer first");
     }
-    for (String p : paramNames) {
+    for (int i = 0; i < paramNames.size(); i++) {
+      String p = paramNames.get(i);
       NDArray weight = e.argDict().get(p);
       NDArray grad = e.gradDict().get(p);
       if (kvStore != null) {
-        kvStore.push(p, grad);
-        kvStore.pull(p, weight);
+        // the first layer's weights have the highest priority: the next forward reads them first
+        kvStore.push(p, List.of(grad), -i);
+        kvStore.pull(p, List.of(weight), -i);
       } else {
         optimizer.update(p, weight, grad);
       }

@@ -1,0 +1,203 @@
+package org.kindling.kvstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kindling.symbol.Symbol;
+import org.kindling.symbol.init.Initializers;
+import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.module.Module;
+import org.kindling.symbol.optimizer.OptimizerSpec;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.engine.Engines;
+import org.kindling.tensor.op.nn.Activation;
+
+/**
+ * {@link Module#update} with a distributed store issues each parameter's push and pull as engine
+ * operations (MXNet's {@code push(key, grad, -index)}, {@code pull(key, weight, -index)}): the
+ * results are the sequential loop's bits, and a gradient goes out while backward has not finished.
+ */
+@Timeout(120)
+class OverlappedUpdateTest {
+  private static final byte[] SECRET = "a-test-secret-of-32-bytes-length".getBytes();
+  private static final int BATCH = 8;
+  private static final int FEATURES = 10;
+
+  private KVStoreServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Symbol mlp() {
+    Symbol x = Symbol.variable("data");
+    x = Symbol.activation("relu1", Symbol.fullyConnected("fc1", x, 16), Activation.ActType.RELU);
+    return Symbol.softmaxOutput("softmax", Symbol.fullyConnected("fc2", x, 3));
+  }
+
+  private static DataBatch batch(SplittableRandom rnd) {
+    float[] data = new float[BATCH * FEATURES];
+    float[] label = new float[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+      label[i] = rnd.nextInt(3);
+      for (int j = 0; j < FEATURES; j++) {
+        data[i * FEATURES + j] = (float) rnd.nextGaussian() + label[i] * (j % 3 == 0 ? 1 : 0);
+      }
+    }
+    return new DataBatch(List.of(NDArray.of(data, Shape.of(BATCH, FEATURES))),
+        List.of(NDArray.of(label, Shape.of(BATCH))), 0);
+  }
+
+  private static Module bound(KVStore kv) {
+    Module m = new Module(mlp(), List.of("data"), List.of("softmax_label"));
+    m.bind(Shape.of(BATCH, FEATURES), Shape.of(BATCH), true);
+    m.initParams(Initializers.create("xavier", 11));
+    m.initOptimizer(kv, OptimizerSpec.parse("sgd learning_rate=0.5 momentum=0.9 wd=0.001"));
+    return m;
+  }
+
+  /** The loop before push and pull were engine operations: each waits for what it needs. */
+  private static void sequentialUpdate(Module m, KVStore kv) {
+    for (String p : m.paramNames()) {
+      NDArray grad = m.executor().gradDict().get(p);
+      NDArray weight = m.executor().argDict().get(p);
+      kv.push(p, grad);
+      kv.pull(p, weight);
+      weight.waitToRead();
+    }
+  }
+
+  /**
+   * Task 0's parameters after {@code steps} synchronous steps, each task with its data: 2 tasks of
+   * {@code dist_sync}, or 2 level-1 groups of 2. The server then sums 2 arrays, exactly in either
+   * arrival order, so any difference would come from the update loop.
+   */
+  private Map<String, float[]> train(boolean grouped, boolean overlapped, int steps)
+      throws Exception {
+    int k = grouped ? 2 : 1;
+    int tasks = 2 * k;
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(tasks / k)
+        .secret(SECRET).build());
+    String job = "overlap-" + grouped + "-" + overlapped;
+    IntFunction<KVStore> connect = rank -> grouped
+        ? Groups.join(job, "dist_device_sync", server, SECRET, tasks / k, k, rank,
+            Duration.ofSeconds(60))
+        : KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, rank, tasks);
+    try {
+      return Workers.run(tasks, rank -> {
+        try (KVStore kv = connect.apply(rank); Module m = bound(kv)) {
+          SplittableRandom rnd = new SplittableRandom(100 + rank);
+          for (int s = 0; s < steps; s++) {
+            try (DataBatch b = batch(rnd)) {
+              m.forwardBackward(b);
+              if (overlapped) {
+                m.update();
+              } else {
+                sequentialUpdate(m, kv);
+              }
+            }
+          }
+          Map<String, float[]> params = new TreeMap<>();
+          m.getParams().forEach((key, v) -> params.put(key, v.toFloatArray()));
+          return params;
+        }
+      }).get(0);
+    } finally {
+      server.close();
+      server = null;
+    }
+  }
+
+  @ParameterizedTest(name = "level-1 groups: {0}")
+  @ValueSource(booleans = {false, true})
+  void overlappedUpdatesGiveTheSequentialLoopsBits(boolean grouped) throws Exception {
+    int steps = 5;
+    Map<String, float[]> sequential = train(grouped, false, steps);
+    Map<String, float[]> overlapped = train(grouped, true, steps);
+    assertThat(overlapped.keySet()).containsExactly("fc1_bias", "fc1_weight", "fc2_bias",
+        "fc2_weight");
+    for (String p : sequential.keySet()) {
+      assertThat(overlapped.get(p)).as(p).isEqualTo(sequential.get(p));
+    }
+    // the steps did move the weights (the comparison is not of untouched initial values)
+    Map<String, float[]> one = train(grouped, true, 1);
+    assertThat(one.get("fc1_weight")).isNotEqualTo(overlapped.get("fc1_weight"));
+  }
+
+  /**
+   * Structural overlap: an engine operation that holds the batch's data array blocks fc1's
+   * backward (it reads the data), so backward cannot finish; the last layer's gradient must still
+   * reach the server, and its new weights come back, while fc1's gradient has not been pushed.
+   */
+  @Test
+  void theLastLayersGradientIsPushedWhileBackwardStillRuns() throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
+        .build());
+    CountDownLatch gate = new CountDownLatch(1);
+    try (KVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0, 1);
+        Module m = bound(kv);
+        DataBatch b = batch(new SplittableRandom(7))) {
+      TrafficSnapshot before = server.traffic();
+      m.forward(b, true);
+      NDArray data = m.executor().argDict().get("data");
+      Engines.get().push("test-gate", () -> {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, List.of(), List.of(data.var()));
+      m.backward();
+      m.update(); // returns at once: with blocking pushes it would wait for fc1's gradient
+      try {
+        TrafficSnapshot during = awaitPulled(before, "fc2_weight");
+        assertThat(pushed(during, "fc2_weight")).isEqualTo(3 * 16 * 4L);
+        assertThat(pushed(during, "fc2_bias")).isEqualTo(3 * 4L);
+        assertThat(pushed(during, "fc1_weight")).isZero();
+      } finally {
+        gate.countDown();
+      }
+      m.executor().argDict().get("fc1_weight").waitToRead();
+      TrafficSnapshot after = server.traffic().minus(before);
+      assertThat(pushed(after, "fc1_weight")).isEqualTo(16 * FEATURES * 4L);
+      assertThat(after.perKey().get("fc1_weight").pulled()).isEqualTo(16 * FEATURES * 4L);
+    }
+  }
+
+  private static long pushed(TrafficSnapshot t, String key) {
+    TrafficSnapshot.KeyBytes kb = t.perKey().get(key);
+    return kb == null ? 0 : kb.pushed();
+  }
+
+  /** Waits (up to 60 s) until the server has answered a pull of {@code key} since {@code before}. */
+  private TrafficSnapshot awaitPulled(TrafficSnapshot before, String key)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      TrafficSnapshot t = server.traffic().minus(before);
+      TrafficSnapshot.KeyBytes kb = t.perKey().get(key);
+      if (kb != null && kb.pulled() > 0) {
+        return t;
+      }
+      assertThat(System.nanoTime()).as("the pull of %s reached the server within 60 s", key)
+          .isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+}
