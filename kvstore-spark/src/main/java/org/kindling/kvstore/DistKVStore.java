@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
@@ -68,6 +69,8 @@ public final class DistKVStore implements KVStore {
   private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
   private final Residuals residuals = new Residuals();
+  /** {@link #pullCopyBytes()}. */
+  private final AtomicLong pullCopyBytes = new AtomicLong();
   private volatile GradientCompression compression = GradientCompression.NONE;
   private volatile boolean closed;
 
@@ -392,10 +395,20 @@ public final class DistKVStore implements KVStore {
   }
 
   /** Copies a VALUE reply into {@code dsts}, whose arrays' writes the running operation holds. */
-  private static void copyValue(Reply r, List<ByteBuffer> dsts) {
+  private void copyValue(Reply r, List<ByteBuffer> dsts) {
     for (ByteBuffer dst : dsts) {
       dst.duplicate().put(r.data().duplicate());
+      pullCopyBytes.addAndGet(r.data().remaining());
     }
+  }
+
+  /**
+   * The bytes pulls have copied into output arrays so far, once per distinct array: a level-1
+   * group whose tasks share their weights copies a value once, one whose tasks own their
+   * weights K times.
+   */
+  public long pullCopyBytes() {
+    return pullCopyBytes.get();
   }
 
   private void requireValue(String key, Shape shape, Reply r) {

@@ -9,6 +9,7 @@ import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
 
 /**
  * One task's view of a level-1 group ({@code device}, {@code dist_device_sync}; decision 0025):
@@ -62,6 +63,25 @@ public final class GroupKVStore implements KVStore {
   /** The number of tasks in this task's group (K). */
   public int groupSize() {
     return group.size();
+  }
+
+  /**
+   * The group's one array of parameter {@code name}, for {@code Module.bindParamsTo}: the K
+   * tasks' modules read it (read-only sharing, ordered by the engine: a pull's write waits for
+   * every task's readers issued before it, and each task's next forward is issued after the
+   * pull), so a pull writes the new weights once for the group instead of once per task. The
+   * group owns it and closes it when its last task leaves.
+   *
+   * @throws IllegalArgumentException if another task of the group bound it with another shape
+   */
+  public NDArray sharedParam(String name, Shape shape) {
+    requireOpen();
+    return group.param(name, shape);
+  }
+
+  /** The shared aggregator (for tests in this package: its level-2 store's figures). */
+  DeviceGroup group() {
+    return group;
   }
 
   /** The level-1 group's name (job and group). */

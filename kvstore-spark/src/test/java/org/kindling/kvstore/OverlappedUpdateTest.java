@@ -14,16 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.kindling.symbol.Symbol;
-import org.kindling.symbol.init.Initializers;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.module.Module;
-import org.kindling.symbol.optimizer.OptimizerSpec;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.engine.Engines;
-import org.kindling.tensor.op.nn.Activation;
 
 /**
  * {@link Module#update} with a distributed store issues each parameter's push and pull as engine
@@ -33,8 +28,6 @@ import org.kindling.tensor.op.nn.Activation;
 @Timeout(120)
 class OverlappedUpdateTest {
   private static final byte[] SECRET = "a-test-secret-of-32-bytes-length".getBytes();
-  private static final int BATCH = 8;
-  private static final int FEATURES = 10;
 
   private KVStoreServer server;
 
@@ -43,33 +36,6 @@ class OverlappedUpdateTest {
     if (server != null) {
       server.close();
     }
-  }
-
-  private static Symbol mlp() {
-    Symbol x = Symbol.variable("data");
-    x = Symbol.activation("relu1", Symbol.fullyConnected("fc1", x, 16), Activation.ActType.RELU);
-    return Symbol.softmaxOutput("softmax", Symbol.fullyConnected("fc2", x, 3));
-  }
-
-  private static DataBatch batch(SplittableRandom rnd) {
-    float[] data = new float[BATCH * FEATURES];
-    float[] label = new float[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      label[i] = rnd.nextInt(3);
-      for (int j = 0; j < FEATURES; j++) {
-        data[i * FEATURES + j] = (float) rnd.nextGaussian() + label[i] * (j % 3 == 0 ? 1 : 0);
-      }
-    }
-    return new DataBatch(List.of(NDArray.of(data, Shape.of(BATCH, FEATURES))),
-        List.of(NDArray.of(label, Shape.of(BATCH))), 0);
-  }
-
-  private static Module bound(KVStore kv) {
-    Module m = new Module(mlp(), List.of("data"), List.of("softmax_label"));
-    m.bind(Shape.of(BATCH, FEATURES), Shape.of(BATCH), true);
-    m.initParams(Initializers.create("xavier", 11));
-    m.initOptimizer(kv, OptimizerSpec.parse("sgd learning_rate=0.5 momentum=0.9 wd=0.001"));
-    return m;
   }
 
   /** The loop before push and pull were engine operations: each waits for what it needs. */
@@ -101,10 +67,10 @@ class OverlappedUpdateTest {
         : KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, rank, tasks);
     try {
       return Workers.run(tasks, rank -> {
-        try (KVStore kv = connect.apply(rank); Module m = bound(kv)) {
+        try (KVStore kv = connect.apply(rank); Module m = TinyMlp.prepare(TinyMlp.module(), kv)) {
           SplittableRandom rnd = new SplittableRandom(100 + rank);
           for (int s = 0; s < steps; s++) {
-            try (DataBatch b = batch(rnd)) {
+            try (DataBatch b = TinyMlp.batch(rnd)) {
               m.forwardBackward(b);
               if (overlapped) {
                 m.update();
@@ -151,8 +117,8 @@ class OverlappedUpdateTest {
         .build());
     CountDownLatch gate = new CountDownLatch(1);
     try (KVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0, 1);
-        Module m = bound(kv);
-        DataBatch b = batch(new SplittableRandom(7))) {
+        Module m = TinyMlp.prepare(TinyMlp.module(), kv);
+        DataBatch b = TinyMlp.batch(new SplittableRandom(7))) {
       TrafficSnapshot before = server.traffic();
       m.forward(b, true);
       NDArray data = m.executor().argDict().get("data");
@@ -167,16 +133,16 @@ class OverlappedUpdateTest {
       m.update(); // returns at once: with blocking pushes it would wait for fc1's gradient
       try {
         TrafficSnapshot during = awaitPulled(before, "fc2_weight");
-        assertThat(pushed(during, "fc2_weight")).isEqualTo(3 * 16 * 4L);
-        assertThat(pushed(during, "fc2_bias")).isEqualTo(3 * 4L);
+        assertThat(pushed(during, "fc2_weight")).isEqualTo(TinyMlp.CLASSES * TinyMlp.HIDDEN * 4L);
+        assertThat(pushed(during, "fc2_bias")).isEqualTo(TinyMlp.CLASSES * 4L);
         assertThat(pushed(during, "fc1_weight")).isZero();
       } finally {
         gate.countDown();
       }
       m.executor().argDict().get("fc1_weight").waitToRead();
       TrafficSnapshot after = server.traffic().minus(before);
-      assertThat(pushed(after, "fc1_weight")).isEqualTo(16 * FEATURES * 4L);
-      assertThat(after.perKey().get("fc1_weight").pulled()).isEqualTo(16 * FEATURES * 4L);
+      assertThat(pushed(after, "fc1_weight")).isEqualTo(TinyMlp.HIDDEN * TinyMlp.FEATURES * 4L);
+      assertThat(after.perKey().get("fc1_weight").pulled()).isEqualTo(TinyMlp.HIDDEN * TinyMlp.FEATURES * 4L);
     }
   }
 
