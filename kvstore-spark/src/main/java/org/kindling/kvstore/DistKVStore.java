@@ -129,8 +129,7 @@ public final class DistKVStore implements KVStore {
 
   @Override
   public void push(String key, List<NDArray> values) {
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, values, "push values");
+    Shape shape = require(key, values, "push values");
     awaitPending(key);
     NDArray merged = merge(key, values);
     merged.waitToRead();
@@ -147,8 +146,7 @@ public final class DistKVStore implements KVStore {
       push(key, values);
       return;
     }
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, values, "push values");
+    Shape shape = require(key, values, "push values");
     NDArray merged = merge(key, values);
     // the memory's view is taken now: an array closed meanwhile keeps its memory until the
     // engine's last operation on it, this one, has finished
@@ -161,8 +159,7 @@ public final class DistKVStore implements KVStore {
 
   @Override
   public void pull(String key, List<NDArray> outs) {
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, outs, "pull outputs");
+    Shape shape = require(key, outs, "pull outputs");
     awaitPending(key);
     Reply r = conn.call(Protocol.PULL, h -> Protocol.writeString(h, key), null,
         "PULL of key '" + key + "'");
@@ -179,8 +176,7 @@ public final class DistKVStore implements KVStore {
       pull(key, outs);
       return;
     }
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, outs, "pull outputs");
+    Shape shape = require(key, outs, "pull outputs");
     List<NDArray> targets = distinct(outs);
     List<Var> writes = new ArrayList<>();
     writes.add(keyVars.get(key));
@@ -235,8 +231,7 @@ public final class DistKVStore implements KVStore {
       pull(key, outs);
       return;
     }
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, values, "push values");
+    Shape shape = require(key, values, "push values");
     Reduction.requireShapes(key, shape, outs, "pull outputs");
     awaitPending(key);
     NDArray merged = merge(key, values);
@@ -462,6 +457,13 @@ public final class DistKVStore implements KVStore {
     if (first != null) {
       throw first;
     }
+  }
+
+  /** The key's shape, which every one of {@code arrays} must have. */
+  private Shape require(String key, List<NDArray> arrays, String what) {
+    Shape s = require(key);
+    Reduction.requireShapes(key, s, arrays, what);
+    return s;
   }
 
   private Shape require(String key) {

@@ -1,12 +1,14 @@
 package org.kindling.kvstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.module.Module;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.engine.EngineException;
 import org.kindling.tensor.engine.Engines;
 
 /**
@@ -143,6 +147,34 @@ class OverlappedUpdateTest {
       TrafficSnapshot after = server.traffic().minus(before);
       assertThat(pushed(after, "fc1_weight")).isEqualTo(TinyMlp.HIDDEN * TinyMlp.FEATURES * 4L);
       assertThat(after.perKey().get("fc1_weight").pulled()).isEqualTo(TinyMlp.HIDDEN * TinyMlp.FEATURES * 4L);
+    }
+  }
+
+  /**
+   * A request that fails after its caller went on (the server goes away while a sync round waits
+   * for a silent peer) is recorded on the weight: the next wait on it throws, naming the key.
+   */
+  @Test
+  void aFailedPullSurfacesAtTheNextWaitOnTheWeightNamingTheKey() throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(2).secret(SECRET)
+        .build());
+    DistKVStore silent = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 1, 2);
+    try (DistKVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0,
+        2)) {
+      CompletableFuture<Void> peer = CompletableFuture.runAsync(
+          () -> silent.init("w", NDArray.zeros(4)));
+      kv.init("w", NDArray.zeros(4));
+      peer.get();
+      NDArray weight = NDArray.zeros(4);
+      kv.push("w", List.of(NDArray.of(new float[] {1, 2, 3, 4}, Shape.of(4))), 0);
+      kv.pull("w", List.of(weight), 0); // returns: the round waits for rank 1, which never pushes
+      server.close();
+      server = null;
+      assertThatThrownBy(weight::waitToRead).isInstanceOf(EngineException.class)
+          .hasMessageContaining("'w'").hasRootCauseInstanceOf(KVStoreException.class);
+      kv.close(); // the wait reported the failure, which is then gone (the engine's rule)
+    } finally {
+      silent.close();
     }
   }
 
