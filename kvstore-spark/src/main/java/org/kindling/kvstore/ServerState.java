@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -139,11 +137,6 @@ final class ServerState {
   private final RoundSum.Scratch[] scratches;
   /** Per shard its optimizer (MXNet's servers each keep their own), or null before one is set. */
   private Optimizer[] optimizers;
-  /**
-   * The keys in the order one optimizer would hold their states (its loaded file's, then first
-   * updates), so that the shards' states join into that optimizer's very file.
-   */
-  private final Set<String> stateOrder = new LinkedHashSet<>();
   /** States to load into the next optimizer rank 0 sets (a resumed job's), or null. */
   private byte[] pendingStates;
   private volatile MessageListener listener;
@@ -611,9 +604,6 @@ final class ServerState {
         part.merged.waitToWrite(); // nothing reads it any more: the next round may sum into it
       });
       ks.updates++;
-      if (opts != null) {
-        stateOrder.add(ks.key);
-      }
       traffic.updated(ks.key, waitNanos);
     } catch (Throwable e) {
       String msg;
@@ -713,13 +703,12 @@ final class ServerState {
       return;
     }
     Optimizer[] built = new Optimizer[layout.shards()];
-    List<String> loaded = null;
     try {
       for (int i = 0; i < built.length; i++) {
         built[i] = buildOptimizer(s.spec());
       }
       if (pendingStates != null) {
-        loaded = loadStates(built, s.spec());
+        loadStates(built, s.spec());
         pendingStates = null;
         LOG.info("kvstore server: optimizer states loaded");
       }
@@ -729,10 +718,6 @@ final class ServerState {
     }
     closeAll(optimizers); // the server built them from a spec, so the server owns them
     optimizers = built;
-    stateOrder.clear();
-    if (loaded != null) {
-      stateOrder.addAll(loaded);
-    }
     LOG.info("kvstore server: optimizer set by rank 0: {}", s.spec());
     s.conn().ok(s.id());
   }
@@ -756,17 +741,16 @@ final class ServerState {
    *
    * @return the file's keys, in its order
    */
-  private List<String> loadStates(Optimizer[] built, String spec) {
+  private void loadStates(Optimizer[] built, String spec) {
     try {
       if (built.length == 1) {
         built[0].loadStates(pendingStates);
-        return List.of();
+        return;
       }
       byte[][] perShard = StateSlices.split(pendingStates, built.length, layout);
       for (int i = 0; i < built.length; i++) {
         built[i].loadStates(perShard[i]);
       }
-      return StateSlices.parameters(pendingStates);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot load the job's optimizer states into "
           + spec + ": " + describe(e), e);
@@ -867,7 +851,7 @@ final class ServerState {
         perShard.add(o.saveStates());
       }
       // one file in the layout a single optimizer writes (formats.md §3.8)
-      return StateSlices.join(perShard, stateOrder,
+      return StateSlices.join(perShard,
           key -> keys.containsKey(key) ? keys.get(key).shape : null, layout);
     }, "saving the optimizer states");
   }

@@ -6,12 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
@@ -114,15 +113,14 @@ public final class StateSlices {
   /**
    * The one file of the owners' files: the first owner's spec, the largest {@code num_update},
    * and per parameter its count and state arrays of the weight's shape, concatenated from the
-   * slices. Parameters are written in {@code order}, then any others in the order they first
-   * appear; given the order in which one optimizer would have seen them (its loaded file's, then
-   * first updates), the bytes are that optimizer's {@link Optimizer#saveStates()}.
+   * slices, parameters in key order as {@link Optimizer#saveStates()} writes them, so the bytes
+   * are the file one optimizer with all the owners' updates would have written.
    *
    * @param shapeOf the weight's shape of every parameter that has state arrays
    * @throws IllegalArgumentException if the files do not fit together, naming the parameter
    */
-  public static byte[] join(List<byte[]> states, Collection<String> order,
-      Function<String, Shape> shapeOf, Slicer slicer) {
+  public static byte[] join(List<byte[]> states, Function<String, Shape> shapeOf,
+      Slicer slicer) {
     List<Map<String, NDArray>> in = new ArrayList<>();
     try (NDScope scope = NDScope.open()) {
       for (int o = 0; o < states.size(); o++) {
@@ -132,11 +130,8 @@ public final class StateSlices {
           OptimizerStates.NUM_UPDATE));
       List<NDArray> arrays = new ArrayList<>(List.of(required(in.get(0), OptimizerStates.SPEC),
           maxNumUpdate(in)));
-      Set<String> present = new LinkedHashSet<>();
-      in.forEach(m -> present.addAll(keys(m)));
-      Set<String> keys = new LinkedHashSet<>(order);
-      keys.retainAll(present);
-      keys.addAll(present);
+      Set<String> keys = new TreeSet<>();
+      in.forEach(m -> keys.addAll(keys(m)));
       for (String key : keys) {
         names.add(OptimizerStates.COUNT + key);
         arrays.add(commonCount(in, key));
