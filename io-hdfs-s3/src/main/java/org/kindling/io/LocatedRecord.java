@@ -17,6 +17,11 @@ public record LocatedRecord(byte[] payload, String file, long fileOffset, long g
     Objects.requireNonNull(file, "file");
   }
 
+  /** This record as a {@link RecordView} of its payload (no copy). */
+  public RecordView view() {
+    return new RecordView(java.nio.ByteBuffer.wrap(payload), file, fileOffset, globalOffset);
+  }
+
   /** A short human-readable location, {@code file@offset}, for error messages. */
   public String where() {
     return file + "@" + fileOffset;

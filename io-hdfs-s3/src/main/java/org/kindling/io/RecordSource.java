@@ -5,7 +5,12 @@ import java.io.IOException;
 
 /**
  * A re-iterable stream of logical records, for example one part of a RecordIO split. Not
- * thread-safe: one consumer calls {@link #next()} and {@link #reset()}.
+ * thread-safe: one consumer calls {@link #next()}, {@link #nextView()} and {@link #reset()}.
+ *
+ * <p>A consumer that is done with a record before it asks for the next one (it parses or decodes
+ * it on the spot) calls {@link #nextView()}: a source that reads records in chunks of its own
+ * then copies nothing. A consumer that keeps a record longer, or hands it to another thread,
+ * calls {@link #next()} and owns the result.
  */
 public interface RecordSource extends Closeable {
 
@@ -17,6 +22,19 @@ public interface RecordSource extends Closeable {
    * @throws IOException if reading fails
    */
   LocatedRecord next() throws IOException;
+
+  /**
+   * The next record as a view: its payload is borrowed, valid until the next call on this source,
+   * and not to be modified; {@link RecordView#copy()} keeps one. The same records, checks and
+   * errors as {@link #next()}, which this default calls (sources whose records already live in
+   * buffers of their own, such as the part reader, hand them out without the copy).
+   *
+   * @return the record, or {@code null} at the end of the source
+   */
+  default RecordView nextView() throws IOException {
+    LocatedRecord r = next();
+    return r == null ? null : r.view();
+  }
 
   /** Starts again from the first record (the next epoch). */
   void reset() throws IOException;

@@ -13,10 +13,17 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.Success$;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -309,15 +316,8 @@ class S3SourcesIT {
    */
   @Test
   void theRecordioDataSourceReadsAndWritesFileHdfsAndS3aAlike() {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("S3SourcesIT")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark = s3aSpark();
     try {
-      conf.forEach(e -> {
-        if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
-          spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue());
-        }
-      });
       List<String> local = rows(spark, localUri());
       assertThat(local).hasSize(150 + 210 + 270 + 330);
       assertThat(rows(spark, hdfsRoot + "/data")).isEqualTo(local);
@@ -356,6 +356,79 @@ class S3SourcesIT {
     } finally {
       spark.stop();
     }
+  }
+
+  /** Holds the second partition of {@link #s3aPartsAppearOnlyWhenTheJobCommits} back. */
+  private static final CountDownLatch RELEASE_PARTITION_1 = new CountDownLatch(1);
+
+  /**
+   * A write to s3a goes through S3A's magic committer: a task that has finished (its task commit
+   * done) leaves pending uploads and nothing under a final name while another task still runs;
+   * the parts and {@code _SUCCESS} appear when the job commits, and no upload stays pending.
+   */
+  @Test
+  void s3aPartsAppearOnlyWhenTheJobCommits() throws Exception {
+    SparkSession spark = s3aSpark();
+    try {
+      CountDownLatch partition0Done = new CountDownLatch(1);
+      spark.sparkContext().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+          if (end.taskInfo().index() == 0 && end.reason() == Success$.MODULE$) {
+            partition0Done.countDown();
+          }
+        }
+      });
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        rows.add(RowFactory.create((Object) new byte[] {(byte) i, 7}));
+      }
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Dataset<Row> frame = spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
+        if (TaskContext.getPartitionId() == 1) {
+          RELEASE_PARTITION_1.await();
+        }
+        return r;
+      }), new StructType().add("data", DataTypes.BinaryType));
+      String out = "s3a://" + BUCKET + "/committed";
+
+      CompletableFuture<Void> write = CompletableFuture.runAsync(() -> frame.write()
+          .format("recordio").option("header", "false").save(out));
+      try {
+        assertThat(partition0Done.await(120, TimeUnit.SECONDS))
+            .as("partition 0's task ended").isTrue();
+        assertThat(s3Keys("committed/")).as("keys while partition 1 runs")
+            .noneMatch(k -> k.startsWith("part-") || k.equals("_SUCCESS"));
+        // partition 0's two files are written and pending; partition 1's are open
+        assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix("committed/"))
+            .uploads()).extracting(u -> u.key()).as("pending uploads, under the final names")
+            .contains("committed/part-00000.rec", "committed/part-00000.idx");
+      } finally {
+        RELEASE_PARTITION_1.countDown();
+      }
+      write.get(120, TimeUnit.SECONDS);
+
+      assertThat(s3Keys("committed/")).containsExactly("_SUCCESS", "part-00000.idx",
+          "part-00000.rec", "part-00001.idx", "part-00001.rec");
+      assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+      assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
+          .isEqualTo(payloads(frame));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** A local Spark session whose Hadoop configuration reaches s3proxy through s3a. */
+  private static SparkSession s3aSpark() {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("S3SourcesIT")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    conf.forEach(e -> {
+      if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
+        spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue());
+      }
+    });
+    return spark;
   }
 
   /** Each row as "partition file offset sha256(data)", in partition and file order. */

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -280,24 +281,65 @@ final class ClientConnection implements AutoCloseable {
     try {
       r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new KVStoreException(what + " on the kvstore server " + address + " timed out after "
-          + timeout.toMillis() + " ms; a peer worker may be stuck or dead (raise"
-          + " KVStoreClientConfig.requestTimeout if steps are this slow)");
+      throw timedOut(what);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KVStoreException(what + " on " + address + " was interrupted", e);
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof KVStoreException k) {
-        throw new KVStoreException(what + " failed: " + k.getMessage(), k);
-      }
-      throw new KVStoreException(what + " failed: " + c, c);
+      throw failed(what, e.getCause());
     }
+    return requireNotError(r, what);
+  }
+
+  /**
+   * {@link #await} without a waiting thread, for engine operations: calls {@code onReply} with
+   * the reply or {@code onError} with the exception {@code await} would throw (an ERROR reply,
+   * a broken connection, the request timeout), exactly once, on the thread that completes the
+   * request (the reader's, or the caller's if it is complete already).
+   */
+  void onReply(CompletableFuture<Reply> f, String what, Consumer<Reply> onReply,
+      Consumer<KVStoreException> onError) {
+    f.orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((r, t) -> {
+          KVStoreException err;
+          if (t == null) {
+            err = r.type() == Protocol.ERROR ? rejected(r, what) : null;
+          } else {
+            Throwable c = t instanceof CompletionException && t.getCause() != null
+                ? t.getCause() : t;
+            err = c instanceof TimeoutException ? timedOut(what) : failed(what, c);
+          }
+          if (err == null) {
+            onReply.accept(r);
+          } else {
+            onError.accept(err);
+          }
+        });
+  }
+
+  private Reply requireNotError(Reply r, String what) {
     if (r.type() == Protocol.ERROR) {
-      throw new KVStoreException(
-          "kvstore server " + address + " rejected " + what + ": " + r.message());
+      throw rejected(r, what);
     }
     return r;
+  }
+
+  private KVStoreException rejected(Reply r, String what) {
+    return new KVStoreException(
+        "kvstore server " + address + " rejected " + what + ": " + r.message());
+  }
+
+  private KVStoreException timedOut(String what) {
+    return new KVStoreException(what + " on the kvstore server " + address + " timed out after "
+        + config.requestTimeout().toMillis() + " ms; a peer worker may be stuck or dead (raise"
+        + " KVStoreClientConfig.requestTimeout if steps are this slow)");
+  }
+
+  private static KVStoreException failed(String what, Throwable c) {
+    if (c instanceof KVStoreException k) {
+      return new KVStoreException(what + " failed: " + k.getMessage(), k);
+    }
+    return new KVStoreException(what + " failed: " + c, c);
   }
 
   private void readLoop() {
@@ -384,9 +426,10 @@ final class ClientConnection implements AutoCloseable {
           Protocol.requireEnd(frame, name);
           r = Reply.ok();
         } else if (type == Protocol.VALUE) {
-          Shape shape = Protocol.readArrayHeader(frame, name);
-          int n = Protocol.requireData(frame, shape, name);
-          r = Reply.value(shape, frame.nioBuffer(frame.readerIndex(), n).slice());
+          Protocol.ArrayHeader array = Protocol.readArray(frame, name);
+          int n = Protocol.requireData(frame, array, name);
+          r = Reply.value(array.shape(), array.half(),
+              frame.nioBuffer(frame.readerIndex(), n).slice());
         } else {
           r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
         }

@@ -3,6 +3,7 @@ package org.kindling.kvstore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,12 +67,15 @@ final class Conn {
     }
   }
 
-  /** Answers request {@code id} with a value; takes ownership of {@code data}. */
-  void value(long id, Shape shape, ByteBuf data) {
+  /**
+   * Answers request {@code id} with a value of float32 or float16 {@code dtype}; takes ownership
+   * of {@code data}.
+   */
+  void value(long id, DType dtype, Shape shape, ByteBuf data) {
     try {
       ByteBuf f = Frames.start(channel.alloc(), Protocol.VALUE);
       f.writeLongLE(id);
-      Protocol.writeArrayHeader(f, shape);
+      Protocol.writeArrayHeader(f, dtype, shape);
       Frames.finish(f, data.readableBytes());
       channel.writeAndFlush(Unpooled.wrappedBuffer(f, data));
     } catch (Throwable t) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
 
 /**
  * The level-1 aggregator of one job inside one JVM: the K training tasks of a group meet here
@@ -46,6 +48,8 @@ final class DeviceGroup {
   private int leftCount;
   private KVStoreException failure;
   private KVStore upstream;
+  /** The parameter arrays the members bind to ({@link #param}); closed when the last leaves. */
+  private final Map<String, NDArray> params = new HashMap<>();
 
   /**
    * @param id the group's name in messages (job and group)
@@ -202,11 +206,29 @@ final class DeviceGroup {
   }
 
   /**
+   * The group's array of parameter {@code name}, made (zeroed) by the first member that binds it:
+   * every member's module reads this one array, and a pull writes it once for all.
+   *
+   * @throws IllegalArgumentException if a member asks for another shape than the first did
+   */
+  synchronized NDArray param(String name, Shape shape) {
+    NDArray a = params.computeIfAbsent(name, k -> NDArray.zeros(shape));
+    if (!a.shape().equals(shape)) {
+      throw new IllegalArgumentException(describe("parameter '" + name + "'") + ": a task binds"
+          + " it as " + shape + " but the group's array is " + a.shape() + "; the tasks of a"
+          + " group must train the same network");
+    }
+    return a;
+  }
+
+  /**
    * A member leaves. Rounds still waiting for it fail; the last member to leave runs {@code
-   * onLast} (the registry forgets the group), then closes the level-2 store.
+   * onLast} (the registry forgets the group), then closes the level-2 store and the parameter
+   * arrays (whose memory returns after the engine's last operation on them).
    */
   void leave(int localRank, Runnable onLast) {
     KVStore toClose;
+    List<NDArray> paramsToClose;
     synchronized (this) {
       if (left[localRank]) {
         return;
@@ -219,10 +241,16 @@ final class DeviceGroup {
       }
       toClose = upstream;
       upstream = null;
+      paramsToClose = new ArrayList<>(params.values());
+      params.clear();
     }
     onLast.run();
-    if (toClose != null) {
-      toClose.close();
+    try {
+      if (toClose != null) {
+        toClose.close();
+      }
+    } finally {
+      paramsToClose.forEach(NDArray::close);
     }
   }
 

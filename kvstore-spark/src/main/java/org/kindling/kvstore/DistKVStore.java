@@ -8,12 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.Engine;
+import org.kindling.tensor.engine.EngineException;
+import org.kindling.tensor.engine.Engines;
+import org.kindling.tensor.engine.FnProperty;
+import org.kindling.tensor.engine.NaiveEngine;
 import org.kindling.tensor.engine.Var;
 
 /**
@@ -29,15 +36,28 @@ import org.kindling.tensor.engine.Var;
  *       pushPull of the same key, by {@link #barrier} and by {@link #close}.
  *   <li>{@link #pull}: waits for this worker's pending push of the key, fetches the value and
  *       writes it into the outputs with one engine write operation.
+ *   <li>{@link #push(String, List, int)} and {@link #pull(String, List, int)} (MXNet's forms
+ *       with a priority, which training uses): the same requests made by asynchronous engine
+ *       operations on the {@link FnProperty#IO} pool, so they return at once. The push reads
+ *       the gradient (it is sent as soon as backward has written it) and ends when the server
+ *       acknowledges it; the pull writes the outputs when the value arrives. Both write the
+ *       key's engine variable, which orders a key's requests as the blocking forms are
+ *       ordered; the blocking forms, {@link #barrier}, {@link #sendMessage} and {@link #close}
+ *       wait for them. Under the {@link NaiveEngine}, which holds itself until an asynchronous
+ *       operation completes, a sync round could never get the other workers' pushes made in
+ *       the same JVM, so there these are the blocking forms.
  *   <li>{@link #pushPull}: both in one round trip.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
  *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
- *       sum (PUSH_2BIT), with the residual of each key kept here.
+ *       sum (PUSH_2BIT), with the residual of each key kept here; or, with Kindling's {@code
+ *       fp16}, pushes and pulls carry float16 values (rounded to nearest even here, summed in
+ *       float32 on the server, whose value is rounded again for the reply).
  * </ul>
  *
- * <p>Network work happens on the calling thread after waiting for the source arrays, never
- * inside an engine operation, so it cannot deadlock the engine. Calls on one key must not
+ * <p>The blocking forms do their network work on the calling thread after waiting for the
+ * source arrays; the engine operations hold an IO thread only while a frame is written, and
+ * wait for replies holding none, so neither can deadlock the engine. Calls on one key must not
  * overlap; different keys may be used from different threads. Blocking calls give up after
  * {@link KVStoreClientConfig#requestTimeout()} with a {@link KVStoreException} naming the key
  * and the server.
@@ -46,9 +66,16 @@ public final class DistKVStore implements KVStore {
   private final KVStoreClientConfig config;
   private final ClientConnection conn;
   private final Map<String, Shape> keys = new ConcurrentHashMap<>();
+  /** Per key: written by its asynchronous push and pull operations, in issue order. */
+  private final Map<String, Var> keyVars = new ConcurrentHashMap<>();
+  private final Engine engine = Engines.get();
   private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
+  /** Per key, the float16 form of the last push (fp16 transport; reused once it is sent). */
+  private final Map<String, ByteBuffer> halfBuffers = new ConcurrentHashMap<>();
   private final Residuals residuals = new Residuals();
+  /** {@link #pullCopyBytes()}. */
+  private final AtomicLong pullCopyBytes = new AtomicLong();
   private volatile GradientCompression compression = GradientCompression.NONE;
   private volatile boolean closed;
 
@@ -91,6 +118,7 @@ public final class DistKVStore implements KVStore {
       throw new IllegalStateException(
           "key '" + key + "' was already initialized; each key may be initialized once");
     }
+    keyVars.put(key, engine.newVar("kvstore " + key));
     String what = "INIT of key '" + key + "'";
     conn.expectKey(value.shape());
     // the shape first: the server sizes its frame limit from the keys registered so far
@@ -106,34 +134,119 @@ public final class DistKVStore implements KVStore {
 
   @Override
   public void push(String key, List<NDArray> values) {
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, values, "push values");
-    awaitPendingPush(key);
+    Shape shape = require(key, values, "push values");
+    awaitPending(key);
     NDArray merged = merge(key, values);
-    GradientCompression gc = compression;
-    if (gc.enabled()) {
-      // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
-      // dist stores compress after the device reduce)
-      ByteBuffer codes = residuals.quantize(key, merged, gc.threshold());
-      pendingPushes.put(key, conn.send(Protocol.PUSH_2BIT, h -> {
-        Protocol.writeString(h, key);
-        h.writeFloatLE(gc.threshold());
-        Protocol.writeArrayHeader(h, shape);
-      }, codes, "PUSH_2BIT of key '" + key + "'"));
+    merged.waitToRead();
+    pendingPushes.put(key, sendPush(key, shape, merged.byteBuffer()));
+  }
+
+  /**
+   * The push as an asynchronous engine operation (see the class doc): reads the level-1 sum,
+   * writes the key's variable, ends with the server's acknowledgement.
+   */
+  @Override
+  public void push(String key, List<NDArray> values, int priority) {
+    if (engine instanceof NaiveEngine) {
+      push(key, values);
       return;
     }
-    pendingPushes.put(key, conn.send(Protocol.PUSH, keyAndShape(key, shape),
-        merged.byteBuffer(), "PUSH of key '" + key + "'"));
+    Shape shape = require(key, values, "push values");
+    NDArray merged = merge(key, values);
+    // the memory's view is taken now: an array closed meanwhile keeps its memory until the
+    // engine's last operation on it, this one, has finished
+    ByteBuffer data = merged.byteBuffer();
+    String what = describePush(key);
+    engine.pushAsync("kvstore-push " + key,
+        done -> conn.onReply(sendPush(key, shape, data), what, r -> done.done(), done::fail),
+        List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
   }
 
   @Override
   public void pull(String key, List<NDArray> outs) {
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, outs, "pull outputs");
-    awaitPendingPush(key);
-    Reply r = conn.call(Protocol.PULL, h -> Protocol.writeString(h, key), null,
+    Shape shape = require(key, outs, "pull outputs");
+    awaitPending(key);
+    Reply r = conn.call(pullType(), h -> Protocol.writeString(h, key), null,
         "PULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
+  }
+
+  /**
+   * The pull as an asynchronous engine operation (see the class doc): after this worker's
+   * earlier pushes of the key, one PULL whose reply is copied into {@code outs} on arrival.
+   */
+  @Override
+  public void pull(String key, List<NDArray> outs, int priority) {
+    if (engine instanceof NaiveEngine) {
+      pull(key, outs);
+      return;
+    }
+    Shape shape = require(key, outs, "pull outputs");
+    List<NDArray> targets = distinct(outs);
+    List<Var> writes = new ArrayList<>();
+    writes.add(keyVars.get(key));
+    targets.forEach(t -> writes.add(t.var()));
+    List<ByteBuffer> dsts = views(targets);
+    String what = "PULL of key '" + key + "'";
+    engine.pushAsync("kvstore-pull " + key, done -> conn.onReply(
+        conn.send(pullType(), h -> Protocol.writeString(h, key), null, what), what, r -> {
+          try {
+            requireValue(key, shape, r);
+            copyValue(r, dsts);
+          } catch (RuntimeException e) {
+            done.fail(e);
+            return;
+          }
+          done.done();
+        }, done::fail), List.of(), writes, FnProperty.IO, priority);
+  }
+
+  /**
+   * Sends a PUSH of the float32 {@code data} of the level-1 sum (ready to read), with 2-bit
+   * compression a PUSH_2BIT of its codes, with fp16 a PUSH of its float16 form, and returns the
+   * future of the acknowledgement.
+   */
+  private CompletableFuture<Reply> sendPush(String key, Shape shape, ByteBuffer data) {
+    GradientCompression gc = compression;
+    if (gc.type() == GradientCompression.Type.TWO_BIT) {
+      // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
+      // dist stores compress after the device reduce)
+      ByteBuffer codes = residuals.quantize(key, 0, data.asFloatBuffer(), shape.intSize(),
+          gc.threshold());
+      return conn.send(Protocol.PUSH_2BIT, h -> {
+        Protocol.writeString(h, key);
+        h.writeFloatLE(gc.threshold());
+        Protocol.writeArrayHeader(h, shape);
+      }, codes, describePush(key));
+    }
+    boolean half = gc.type() == GradientCompression.Type.FP16;
+    return conn.send(Protocol.PUSH, keyAndShape(key, shape, half), wireData(key, data, half),
+        describePush(key));
+  }
+
+  private String describePush(String key) {
+    return (compression.type() == GradientCompression.Type.TWO_BIT ? "PUSH_2BIT" : "PUSH")
+        + " of key '" + key + "'";
+  }
+
+  /** PULL, or with fp16 transport PULL_F16 (answered in float16). */
+  private byte pullType() {
+    return compression.type() == GradientCompression.Type.FP16 ? Protocol.PULL_F16 : Protocol.PULL;
+  }
+
+  /**
+   * The bytes a push sends: the level-1 sum's own {@code data}, or with {@code half} its float16
+   * form in the key's buffer (free: the key's pushes run one after another, each until its
+   * acknowledgement).
+   */
+  private ByteBuffer wireData(String key, ByteBuffer data, boolean half) {
+    if (!half) {
+      return data;
+    }
+    int n = keys.get(key).intSize();
+    ByteBuffer b = halfBuffers.computeIfAbsent(key, k -> ByteBuffer.allocateDirect(2 * n));
+    Half.narrow(data.asFloatBuffer(), b, n);
+    return b.duplicate();
   }
 
   /**
@@ -142,18 +255,19 @@ public final class DistKVStore implements KVStore {
    */
   @Override
   public void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
-    if (compression.enabled()) {
+    if (compression.type() == GradientCompression.Type.TWO_BIT) {
       push(key, values);
       pull(key, outs);
       return;
     }
-    Shape shape = require(key);
-    Reduction.requireShapes(key, shape, values, "push values");
+    Shape shape = require(key, values, "push values");
     Reduction.requireShapes(key, shape, outs, "pull outputs");
-    awaitPendingPush(key);
+    awaitPending(key);
     NDArray merged = merge(key, values);
-    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape), merged.byteBuffer(),
-        "PUSHPULL of key '" + key + "'");
+    merged.waitToRead();
+    boolean half = compression.type() == GradientCompression.Type.FP16;
+    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape, half),
+        wireData(key, merged.byteBuffer(), half), "PUSHPULL of key '" + key + "'");
     writeOuts(key, shape, r, outs);
   }
 
@@ -185,7 +299,7 @@ public final class DistKVStore implements KVStore {
   public void setGradientCompression(Map<String, String> params) {
     requireOpen();
     GradientCompression gc = GradientCompression.parse(params);
-    awaitAllPendingPushes();
+    awaitAllPending();
     residuals.clear();
     compression = gc;
   }
@@ -195,41 +309,48 @@ public final class DistKVStore implements KVStore {
     return compression;
   }
 
-  /** Waits for this worker's pending pushes, then until all W workers reach the barrier. */
+  /**
+   * Waits for this worker's pending pushes and pulls, then until all W workers reach the
+   * barrier.
+   */
   @Override
   public void barrier() {
     requireOpen();
-    awaitAllPendingPushes();
+    awaitAllPending();
     conn.call(Protocol.BARRIER, h -> { }, null, "BARRIER");
   }
 
   /**
    * Sends a text message to the server's {@link MessageListener} (progress, epoch ends) and
-   * returns after the listener has handled it.
+   * returns after the listener has handled it. Waits first for this worker's pending pushes and
+   * pulls, so that the listener sees the server after every update this worker took part in
+   * (an epoch end's checkpoint snapshot).
    *
    * @throws KVStoreException if the listener failed or the server cannot be reached
    */
   public void sendMessage(String text) {
     requireOpen();
     Objects.requireNonNull(text, "text");
+    awaitAllPending();
     conn.call(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null, "MESSAGE");
   }
 
   /**
-   * Waits for pending pushes, tells the server this worker leaves on purpose and closes the
-   * connection. Idempotent.
+   * Waits for pending pushes and pulls, tells the server this worker leaves on purpose, closes
+   * the connection and releases the buffers of its level-1 sums. Idempotent.
    *
-   * @throws KVStoreException after closing, if a pending push had failed
+   * @throws KVStoreException after closing, if a pending blocking push had failed
+   * @throws EngineException after closing, if a pending push or pull operation had failed
    */
   @Override
   public void close() {
     if (closed) {
       return;
     }
-    KVStoreException failure = null;
+    RuntimeException failure = null;
     try {
-      awaitAllPendingPushes();
-    } catch (KVStoreException e) {
+      awaitAllPending();
+    } catch (KVStoreException | EngineException e) {
       failure = e;
     }
     closed = true;
@@ -241,6 +362,9 @@ public final class DistKVStore implements KVStore {
       }
     }
     conn.close();
+    // the level-1 sums' buffers are this store's own arrays: their memory goes back to the pool
+    // now, not when a collector finds them (each would log a leak warning)
+    mergeBuffers.values().forEach(NDArray::close);
     mergeBuffers.clear();
     residuals.clear();
     if (failure != null) {
@@ -257,61 +381,115 @@ public final class DistKVStore implements KVStore {
     };
   }
 
-  /** The fields of PUSH and PUSHPULL before the data. */
-  private static Consumer<ByteBuf> keyAndShape(String key, Shape shape) {
+  /** The fields of PUSH and PUSHPULL before the data (float16 data with {@code half}). */
+  private static Consumer<ByteBuf> keyAndShape(String key, Shape shape, boolean half) {
     return h -> {
       Protocol.writeString(h, key);
-      Protocol.writeArrayHeader(h, shape);
+      Protocol.writeArrayHeader(h, half ? DType.FLOAT16 : DType.FLOAT32, shape);
     };
   }
 
-  /** The level-1 sum, ready to read: the array itself if there is one, else a per-key buffer. */
+  /**
+   * The level-1 sum: the array itself if there is one, else a per-key buffer that an engine
+   * operation (pushed here, perhaps not run yet) sums into.
+   */
   private NDArray merge(String key, List<NDArray> values) {
     NDArray merged = values.get(0);
     if (values.size() > 1) {
       merged = mergeBuffers.computeIfAbsent(key, k -> NDArray.zeros(keys.get(k)));
       Reduction.sumInto(values, merged);
     }
-    merged.waitToRead();
     return merged;
   }
 
   /** Copies a VALUE reply into every output with one engine write operation. */
   private void writeOuts(String key, Shape shape, Reply r, List<NDArray> outs) {
+    List<NDArray> targets = distinct(outs);
+    List<Var> writes = new ArrayList<>();
+    targets.forEach(t -> writes.add(t.var()));
+    requireValue(key, shape, r);
+    List<ByteBuffer> dsts = views(targets);
+    engine.push("kvstore-pull " + key, () -> copyValue(r, dsts), List.of(), writes);
+  }
+
+  /**
+   * The outputs' memory, taken when the pull is issued: an array closed before the value arrives
+   * keeps its memory until the engine's last operation on it has finished.
+   */
+  private static List<ByteBuffer> views(List<NDArray> targets) {
+    List<ByteBuffer> views = new ArrayList<>();
+    targets.forEach(t -> views.add(t.byteBuffer()));
+    return views;
+  }
+
+  /**
+   * Copies a VALUE reply (float32, or float16 widened) into {@code dsts}, whose arrays' writes the
+   * running operation holds.
+   */
+  private void copyValue(Reply r, List<ByteBuffer> dsts) {
+    for (ByteBuffer dst : dsts) {
+      if (r.half()) {
+        Half.widen(r.data(), dst.asFloatBuffer(), dst.remaining() / Float.BYTES);
+        pullCopyBytes.addAndGet(dst.remaining());
+      } else {
+        dst.duplicate().put(r.data().duplicate());
+        pullCopyBytes.addAndGet(r.data().remaining());
+      }
+    }
+  }
+
+  /**
+   * The bytes pulls have copied into output arrays so far, once per distinct array: a level-1
+   * group whose tasks share their weights copies a value once, one whose tasks own their
+   * weights K times.
+   */
+  public long pullCopyBytes() {
+    return pullCopyBytes.get();
+  }
+
+  private void requireValue(String key, Shape shape, Reply r) {
     if (r.type() != Protocol.VALUE || !shape.equals(r.shape())) {
       throw new KVStoreException("kvstore server " + conn.address() + " answered the pull of key '"
           + key + "' with " + (r.shape() == null ? Protocol.typeName(r.type()) : "shape "
           + r.shape()) + " instead of a value of shape " + shape);
     }
-    ByteBuffer data = r.data();
-    List<Var> writes = new ArrayList<>();
+  }
+
+  /** The outputs with each engine variable once (a level-1 group may pass one array K times). */
+  private static List<NDArray> distinct(List<NDArray> outs) {
+    List<Var> seen = new ArrayList<>();
     List<NDArray> targets = new ArrayList<>();
     for (NDArray out : outs) {
-      if (!writes.contains(out.var())) {
-        writes.add(out.var());
+      if (!seen.contains(out.var())) {
+        seen.add(out.var());
         targets.add(out);
       }
     }
-    outs.get(0).engine().push("kvstore-pull " + key, () -> {
-      for (NDArray out : targets) {
-        out.byteBuffer().put(data.duplicate());
-      }
-    }, List.of(), writes);
+    return targets;
   }
 
-  private void awaitPendingPush(String key) {
+  /**
+   * Waits for this worker's pending requests of {@code key}: the asynchronous operations (a
+   * failure they recorded is thrown here as the engine's), then a blocking push's reply.
+   */
+  private void awaitPending(String key) {
+    Var v = keyVars.get(key);
+    if (v != null) {
+      engine.waitToWrite(v);
+    }
     CompletableFuture<Reply> f = pendingPushes.remove(key);
     if (f != null) {
       conn.await(f, "PUSH of key '" + key + "'");
     }
   }
 
-  private void awaitAllPendingPushes() {
-    KVStoreException first = null;
-    for (String key : List.copyOf(pendingPushes.keySet())) {
+  /** {@link #awaitPending} for every key; the first failure is thrown after all were awaited. */
+  private void awaitAllPending() {
+    RuntimeException first = null;
+    for (String key : List.copyOf(keys.keySet())) {
       try {
-        awaitPendingPush(key);
-      } catch (KVStoreException e) {
+        awaitPending(key);
+      } catch (KVStoreException | EngineException e) {
         if (first == null) {
           first = e;
         }
@@ -320,6 +498,13 @@ public final class DistKVStore implements KVStore {
     if (first != null) {
       throw first;
     }
+  }
+
+  /** The key's shape, which every one of {@code arrays} must have. */
+  private Shape require(String key, List<NDArray> arrays, String what) {
+    Shape s = require(key);
+    Reduction.requireShapes(key, s, arrays, what);
+    return s;
   }
 
   private Shape require(String key) {

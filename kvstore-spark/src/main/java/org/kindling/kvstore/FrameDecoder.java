@@ -10,7 +10,9 @@ import java.util.List;
  * is checked against the limit before any body byte is buffered, so a peer cannot make the
  * server allocate more than the limit: 1024 bytes until the peer authenticates, then the limit
  * of the frame's type ({@link FrameLimits}; the type byte is read first). After one bad frame
- * the decoder discards everything (the handler closes the connection).
+ * the decoder discards everything (the handler closes the connection). Once authenticated, a
+ * large PUSH or PUSHPULL goes to the connection's {@link PushReceiver} piece by piece as it
+ * arrives, if it takes it, instead of being buffered whole.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
   /** Frames above this size get their whole buffer when their header arrives. */
@@ -19,20 +21,41 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private final FrameLimits limits;
   private boolean authenticated;
   private boolean failed;
+  /** Where large pushes are summed as they arrive; null: every frame is buffered whole. */
+  private PushReceiver pushes;
+  /** The current frame's data goes to {@link #pushes}. */
+  private boolean streaming;
+  /** {@link #pushes} declined the current frame: buffer it whole. */
+  private boolean declined;
 
   FrameDecoder(FrameLimits limits) {
     this.limits = limits;
   }
 
-  /** Applies the per-type limits from now on; called on the channel's event loop. */
-  void authenticated() {
+  /**
+   * Applies the per-type limits from now on and offers large pushes to {@code pushes} (null:
+   * buffer them whole); called on the channel's event loop.
+   */
+  void authenticated(PushReceiver pushes) {
     this.authenticated = true;
+    this.pushes = pushes;
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
       in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (streaming) {
+      try {
+        streaming = !pushes.write(in);
+      } catch (Throwable t) {
+        failed = true; // the handler closes the connection
+        streaming = false;
+        pushes.abort();
+        throw t;
+      }
       return;
     }
     if (in.readableBytes() < 4) {
@@ -53,6 +76,19 @@ final class FrameDecoder extends ByteToMessageDecoder {
                   + limits.advice(type)
               : "frames must be 1.." + limit + " bytes before authentication"));
     }
+    if (pushes != null && !declined && length >= PushReceiver.MIN_STREAMED_BYTES
+        && (type == Protocol.PUSH || type == Protocol.PUSHPULL)) {
+      if (in.readableBytes() < 4 + FrameLimits.HEADER_BYTES) {
+        return; // the longest header (a frame this long has room for it)
+      }
+      int header = pushes.start(in.slice(in.readerIndex() + 4, in.readableBytes() - 4), length);
+      if (header >= 0) {
+        in.skipBytes(4 + header);
+        streaming = true;
+        return;
+      }
+      declined = true;
+    }
     if (in.readableBytes() < 4 + length) {
       // room for the whole frame now: else the cumulation grows by 4 MiB steps, each copying
       // what came so far (a 64 MB push was copied 16 times over, 8x its size)
@@ -62,6 +98,17 @@ final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(4);
+    declined = false;
     out.add(in.readRetainedSlice((int) length));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (streaming) {
+      streaming = false;
+      failed = true; // what is left is the middle of the push: not a frame to decode
+      pushes.abort();
+    }
+    super.channelInactive(ctx);
   }
 }

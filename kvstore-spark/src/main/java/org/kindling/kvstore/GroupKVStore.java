@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
 
 /**
  * One task's view of a level-1 group ({@code device}, {@code dist_device_sync}; decision 0025):
@@ -63,6 +65,25 @@ public final class GroupKVStore implements KVStore {
     return group.size();
   }
 
+  /**
+   * The group's one array of parameter {@code name}, for {@code Module.bindParamsTo}: the K
+   * tasks' modules read it (read-only sharing, ordered by the engine: a pull's write waits for
+   * every task's readers issued before it, and each task's next forward is issued after the
+   * pull), so a pull writes the new weights once for the group instead of once per task. The
+   * group owns it and closes it when its last task leaves.
+   *
+   * @throws IllegalArgumentException if another task of the group bound it with another shape
+   */
+  public NDArray sharedParam(String name, Shape shape) {
+    requireOpen();
+    return group.param(name, shape);
+  }
+
+  /** The shared aggregator (for tests in this package: its level-2 store's figures). */
+  DeviceGroup group() {
+    return group;
+  }
+
   /** The level-1 group's name (job and group). */
   public String groupId() {
     return group.id();
@@ -82,20 +103,43 @@ public final class GroupKVStore implements KVStore {
 
   @Override
   public void push(String key, List<NDArray> values) {
-    requireOpen();
-    List<NDArray> mine = List.copyOf(values);
-    group.collective("push '" + key + "'", localRank, mine, (up, all) -> {
-      up.push(key, flatten(all));
-      return null;
-    });
+    collective("push", key, values, (up, all) -> up.push(key, all));
   }
 
   @Override
   public void pull(String key, List<NDArray> outs) {
+    collective("pull", key, outs, (up, all) -> up.pull(key, all));
+  }
+
+  /**
+   * The collective push; the group's one level-2 push is {@code upstream.push(key, all tasks'
+   * arrays, priority)}, an engine operation for a {@link DistKVStore}, so this returns once every
+   * task has issued it.
+   */
+  @Override
+  public void push(String key, List<NDArray> values, int priority) {
+    collective("push", key, values, (up, all) -> up.push(key, all, priority));
+  }
+
+  /**
+   * The collective pull; the group's one level-2 pull writes every task's outputs, as an
+   * engine operation for a {@link DistKVStore}.
+   */
+  @Override
+  public void pull(String key, List<NDArray> outs, int priority) {
+    collective("pull", key, outs, (up, all) -> up.pull(key, all, priority));
+  }
+
+  /**
+   * One collective call of a key with this task's arrays; {@code level2} gets the level-2 store
+   * and every task's arrays in task-rank order.
+   */
+  private void collective(String call, String key, List<NDArray> arrays,
+      BiConsumer<KVStore, List<NDArray>> level2) {
     requireOpen();
-    List<NDArray> mine = List.copyOf(outs);
-    group.collective("pull '" + key + "'", localRank, mine, (up, all) -> {
-      up.pull(key, flatten(all));
+    List<NDArray> mine = List.copyOf(arrays);
+    group.collective(call + " '" + key + "'", localRank, mine, (up, all) -> {
+      level2.accept(up, flatten(all));
       return null;
     });
   }

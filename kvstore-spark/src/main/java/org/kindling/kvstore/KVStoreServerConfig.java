@@ -23,7 +23,10 @@ import org.kindling.symbol.optimizer.Optimizers;
  * {@code maxUnauthenticated} 256 and {@code maxUnauthenticatedPerAddress} 64 (connections still
  * in the handshake, overall and per remote address; more are refused at once); {@code ioThreads}
  * 1; {@code optimizerFactory} {@code Optimizers::fromSpec}, which turns the spec text a worker
- * sends into the optimizer the server runs.
+ * sends into the optimizer the server runs; {@code serverShards} S 1 and {@code bigArrayBound}
+ * 1,000,000 (MXNet's {@code MXNET_KVSTORE_BIGARRAY_BOUND}): a key of at least that many elements
+ * is cut into S contiguous ranges summed and updated in parallel, each by its own shard thread
+ * with its own optimizer state; a smaller key belongs whole to one shard (decision 0033).
  */
 public final class KVStoreServerConfig {
   /** Shortest secret accepted. */
@@ -31,6 +34,12 @@ public final class KVStoreServerConfig {
 
   /** Default {@code maxFrameBytes}: 1 GiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 30;
+
+  /** Default {@code bigArrayBound}: MXNet's default {@code MXNET_KVSTORE_BIGARRAY_BOUND}. */
+  public static final int DEFAULT_BIG_ARRAY_BOUND = 1_000_000;
+
+  /** Most {@code serverShards}: each is a thread of the driver. */
+  public static final int MAX_SERVER_SHARDS = 64;
 
   /** Default {@code maxMessageBytes}: 16 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 << 20;
@@ -49,6 +58,8 @@ public final class KVStoreServerConfig {
   private final int maxUnauthenticatedPerAddress;
   private final int ioThreads;
   private final Function<String, Optimizer> optimizerFactory;
+  private final int serverShards;
+  private final int bigArrayBound;
 
   private KVStoreServerConfig(Builder b) {
     this.bindHost = b.bindHost;
@@ -65,6 +76,8 @@ public final class KVStoreServerConfig {
     this.maxUnauthenticatedPerAddress = b.maxUnauthenticatedPerAddress;
     this.ioThreads = b.ioThreads;
     this.optimizerFactory = b.optimizerFactory;
+    this.serverShards = b.serverShards;
+    this.bigArrayBound = b.bigArrayBound;
   }
 
   /** A new builder with the defaults listed in the class doc. */
@@ -156,13 +169,24 @@ public final class KVStoreServerConfig {
     return optimizerFactory;
   }
 
+  /** S, the server's shard threads (1: no sharding). */
+  public int serverShards() {
+    return serverShards;
+  }
+
+  /** Keys of at least this many elements are split across the shards. */
+  public int bigArrayBound() {
+    return bigArrayBound;
+  }
+
   @Override
   public String toString() {
     return "KVStoreServerConfig{bind=" + bindHost + ":" + port + ", numWorkers=" + numWorkers
         + ", mode=" + mode.typeName() + ", maxFrameBytes=" + maxFrameBytes + ", maxMessageBytes="
         + maxMessageBytes + ", authTimeout=" + authTimeout + ", roundTimeout=" + roundTimeout
         + ", idleTimeout=" + idleTimeout + ", maxUnauthenticated=" + maxUnauthenticated + "/"
-        + maxUnauthenticatedPerAddress + " per address, ioThreads=" + ioThreads + ", secret=<"
+        + maxUnauthenticatedPerAddress + " per address, ioThreads=" + ioThreads + ", serverShards="
+        + serverShards + ", bigArrayBound=" + bigArrayBound + ", secret=<"
         + secret.length + " bytes>}";
   }
 
@@ -182,6 +206,8 @@ public final class KVStoreServerConfig {
     private int maxUnauthenticatedPerAddress = 64;
     private int ioThreads = 1;
     private Function<String, Optimizer> optimizerFactory = Optimizers::fromSpec;
+    private int serverShards = 1;
+    private int bigArrayBound = DEFAULT_BIG_ARRAY_BOUND;
 
     private Builder() {}
 
@@ -267,6 +293,21 @@ public final class KVStoreServerConfig {
       return this;
     }
 
+    /** Shard threads of the server (default 1, at most {@value #MAX_SERVER_SHARDS}). */
+    public Builder serverShards(int serverShards) {
+      this.serverShards = serverShards;
+      return this;
+    }
+
+    /**
+     * Elements from which a key is split across the shards (default 1,000,000, MXNet's {@code
+     * MXNET_KVSTORE_BIGARRAY_BOUND}).
+     */
+    public Builder bigArrayBound(int bigArrayBound) {
+      this.bigArrayBound = bigArrayBound;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -306,6 +347,14 @@ public final class KVStoreServerConfig {
       }
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+      }
+      if (serverShards < 1 || serverShards > MAX_SERVER_SHARDS) {
+        throw new IllegalArgumentException("serverShards must be in [1, " + MAX_SERVER_SHARDS
+            + "], got " + serverShards);
+      }
+      if (bigArrayBound < 1) {
+        throw new IllegalArgumentException("bigArrayBound must be at least 1, got "
+            + bigArrayBound);
       }
       return new KVStoreServerConfig(this);
     }

@@ -118,7 +118,7 @@ final class LocalKVStore implements KVStore {
       FloatBuffer out = merge.floatBuffer();
       for (int i = 0; i < inputs.size(); i++) {
         ByteBuffer codes = residuals.quantize(key, i, inputs.get(i).floatBuffer(), n, t);
-        TwoBitCodec.dequantize(codes, out, n, t, i > 0);
+        TwoBitCodec.dequantize(codes, 0, out, n, t, i > 0);
       }
     }, reads, List.of(merge.var()));
     if (opt == null) {
@@ -133,7 +133,8 @@ final class LocalKVStore implements KVStore {
    * {@code device} stores, not {@code local}. Residuals start at zero whenever it changes.
    *
    * @throws IllegalArgumentException naming a bad parameter
-   * @throws UnsupportedOperationException for a store whose type does not contain "device"
+   * @throws UnsupportedOperationException for a store whose type does not contain "device", or
+   *     for {@code fp16}
    */
   @Override
   public synchronized void setGradientCompression(Map<String, String> params) {
@@ -142,6 +143,10 @@ final class LocalKVStore implements KVStore {
     if (!type.toLowerCase(Locale.ROOT).contains("device")) {
       throw new UnsupportedOperationException("gradient compression is not supported for"
           + " kvstore type '" + type + "' (MXNet compresses for device and dist stores only)");
+    }
+    if (gc.type() == GradientCompression.Type.FP16) {
+      throw new UnsupportedOperationException("fp16 is a transport of the dist stores (pushes"
+          + " and pulls to the server as float16); a '" + type + "' store sums in memory");
     }
     for (Entry e : entries.values()) {
       if (e.merge != null) {

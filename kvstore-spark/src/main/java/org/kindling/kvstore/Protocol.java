@@ -16,9 +16,10 @@ final class Protocol {
   static final int MAGIC = 0x4E4B564B;
 
   /**
-   * 3: PUSH_2BIT (2: HEARTBEAT, FATAL kind 2, one connection per rank, per-type frame limits).
+   * 4: float16 arrays in PUSH, PUSHPULL and VALUE, PULL_F16 (3: PUSH_2BIT; 2: HEARTBEAT, FATAL
+   * kind 2, one connection per rank, per-type frame limits).
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   static final int NONCE_BYTES = 32;
   static final int MAC_BYTES = 32;
 
@@ -46,6 +47,8 @@ final class Protocol {
   static final byte HEARTBEAT = 0x18;
   /** A push of MXNet's 2-bit codes (formats.md §5.4), answered as PUSH. */
   static final byte PUSH_2BIT = 0x19;
+  /** A PULL answered with float16 data (the fp16 transport). */
+  static final byte PULL_F16 = 0x1A;
 
   // replies (server -> client), each followed by the request id they answer
   static final byte OK = (byte) 0x80;
@@ -82,6 +85,7 @@ final class Protocol {
       case BYE: return "BYE";
       case HEARTBEAT: return "HEARTBEAT";
       case PUSH_2BIT: return "PUSH_2BIT";
+      case PULL_F16: return "PULL_F16";
       case OK: return "OK";
       case VALUE: return "VALUE";
       case ERROR: return "ERROR";
@@ -119,20 +123,45 @@ final class Protocol {
 
   /** Writes the array header: dtype flag (float32 = 0), ndim, then each dimension. */
   static void writeArrayHeader(ByteBuf out, Shape shape) {
-    out.writeByte(DType.FLOAT32.flag());
+    writeArrayHeader(out, DType.FLOAT32, shape);
+  }
+
+  /** Writes the array header of float32 or float16 ({@code dtype}) data of {@code shape}. */
+  static void writeArrayHeader(ByteBuf out, DType dtype, Shape shape) {
+    out.writeByte(dtype.flag());
     out.writeByte(shape.ndim());
     for (int d : shape.dims()) {
       out.writeIntLE(d);
     }
   }
 
-  /** Reads an array header; the shape's float32 byte size is checked to fit in an int. */
+  /** An array header: float32 or float16 data (the fp16 transport) of a shape. */
+  record ArrayHeader(DType dtype, Shape shape) {
+    /** True for float16 data. */
+    boolean half() {
+      return dtype == DType.FLOAT16;
+    }
+  }
+
+  /** Reads a float32 array header; the shape's float32 byte size is checked to fit in an int. */
   static Shape readArrayHeader(ByteBuf in, String frame) {
+    ArrayHeader h = readArray(in, frame);
+    if (h.half()) {
+      throw new ProtocolException(frame + " frame: float16 data is not allowed here");
+    }
+    return h.shape();
+  }
+
+  /**
+   * Reads an array header of float32 or float16 data; the shape's float32 byte size is checked
+   * to fit in an int.
+   */
+  static ArrayHeader readArray(ByteBuf in, String frame) {
     require(in, 2, frame, "array header");
-    int dtype = in.readUnsignedByte();
-    if (dtype != DType.FLOAT32.flag()) {
-      throw new ProtocolException(
-          frame + " frame: dtype flag " + dtype + " is not supported (only float32, flag 0)");
+    int flag = in.readUnsignedByte();
+    if (flag != DType.FLOAT32.flag() && flag != DType.FLOAT16.flag()) {
+      throw new ProtocolException(frame + " frame: dtype flag " + flag
+          + " is not supported (only float32, flag 0, and float16, flag 2)");
     }
     int ndim = in.readUnsignedByte();
     if (ndim > MAX_NDIM) {
@@ -152,7 +181,8 @@ final class Protocol {
         throw new ProtocolException(frame + " frame: array of more than 2^31 bytes");
       }
     }
-    return Shape.of(dims);
+    return new ArrayHeader(flag == DType.FLOAT16.flag() ? DType.FLOAT16 : DType.FLOAT32,
+        Shape.of(dims));
   }
 
   /**
@@ -160,11 +190,16 @@ final class Protocol {
    * byte length.
    */
   static int requireData(ByteBuf in, Shape shape, String frame) {
-    long bytes = shape.size() * 4L;
+    return requireData(in, new ArrayHeader(DType.FLOAT32, shape), frame);
+  }
+
+  /** As {@link #requireData(ByteBuf, Shape, String)} for the data of {@code array}. */
+  static int requireData(ByteBuf in, ArrayHeader array, String frame) {
+    long bytes = array.shape().size() * array.dtype().byteSize();
     if (in.readableBytes() != bytes) {
       throw new ProtocolException(
-          frame + " frame: shape " + shape + " needs " + bytes + " data bytes but "
-              + in.readableBytes() + " remain in the frame");
+          frame + " frame: " + array.dtype().numpyName() + " shape " + array.shape() + " needs "
+              + bytes + " data bytes but " + in.readableBytes() + " remain in the frame");
     }
     return (int) bytes;
   }

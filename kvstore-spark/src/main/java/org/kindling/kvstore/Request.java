@@ -29,11 +29,21 @@ sealed interface Request {
   }
 
   /**
-   * PUSH, PUSHPULL ({@code pull}) or PUSH_2BIT: {@code data} holds float32 values, or with a
-   * {@code threshold > 0} MXNet's 2-bit codes of {@code shape}'s elements ({@link TwoBitCodec}).
+   * PUSH, PUSHPULL ({@code pull}) or PUSH_2BIT: {@code data} holds float32 values, float16 ones
+   * with {@code half} (the fp16 transport; a PUSHPULL's reply is float16 too), or with a {@code
+   * threshold > 0} MXNet's 2-bit codes of {@code shape}'s elements ({@link TwoBitCodec}); or
+   * {@code data} is null and the values were already added to the key's round as they arrived
+   * ({@code summed}, see {@link PushReceiver}). {@code bytes}: the data bytes it carried.
    */
   record Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull,
-      float threshold) implements Request {
+      boolean half, float threshold, RoundSum.Contribution summed, int bytes)
+      implements Request {
+
+    /** A push whose data the state thread sums. */
+    Push(Conn conn, long id, String key, Shape shape, ByteBuf data, boolean pull, boolean half,
+        float threshold) {
+      this(conn, id, key, shape, data, pull, half, threshold, null, data.readableBytes());
+    }
 
     /** True if {@code data} holds 2-bit codes. */
     boolean twoBit() {
@@ -42,12 +52,27 @@ sealed interface Request {
 
     @Override
     public void release() {
-      data.release();
+      if (data != null) {
+        data.release();
+      }
     }
   }
 
-  /** PULL. */
-  record Pull(Conn conn, long id, String key) implements Request {}
+  /** The fields of a PUSH or PUSHPULL between its request id and its data. */
+  record PushFields(String key, Protocol.ArrayHeader array) {
+    /** Reads them; {@code name} is the frame's type name, for errors. */
+    static PushFields read(ByteBuf frame, String name) {
+      String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
+      return new PushFields(key, Protocol.readArray(frame, name));
+    }
+
+    Shape shape() {
+      return array.shape();
+    }
+  }
+
+  /** PULL, or PULL_F16 ({@code half}: answered with float16 data). */
+  record Pull(Conn conn, long id, String key, boolean half) implements Request {}
 
   /** SET_OPTIMIZER. */
   record SetOptimizer(Conn conn, long id, String spec) implements Request {}
@@ -86,11 +111,10 @@ sealed interface Request {
       }
       case Protocol.PUSH:
       case Protocol.PUSHPULL: {
-        String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
-        Shape shape = Protocol.readArrayHeader(frame, name);
-        int n = Protocol.requireData(frame, shape, name);
-        return new Push(conn, id, key, shape, frame.readRetainedSlice(n),
-            type == Protocol.PUSHPULL, 0f);
+        PushFields f = PushFields.read(frame, name);
+        int n = Protocol.requireData(frame, f.array(), name);
+        return new Push(conn, id, f.key(), f.shape(), frame.readRetainedSlice(n),
+            type == Protocol.PUSHPULL, f.array().half(), 0f);
       }
       case Protocol.PUSH_2BIT: {
         String key = Protocol.readString(frame, name, "key", Protocol.MAX_KEY_BYTES);
@@ -106,10 +130,13 @@ sealed interface Request {
           throw new ProtocolException(name + " frame: shape " + shape + " needs " + n
               + " bytes of 2-bit codes but " + frame.readableBytes() + " remain in the frame");
         }
-        return new Push(conn, id, key, shape, frame.readRetainedSlice(n), false, threshold);
+        return new Push(conn, id, key, shape, frame.readRetainedSlice(n), false, false,
+            threshold);
       }
       case Protocol.PULL:
-        return new Pull(conn, id, lastString(frame, name, "key", Protocol.MAX_KEY_BYTES));
+      case Protocol.PULL_F16:
+        return new Pull(conn, id, lastString(frame, name, "key", Protocol.MAX_KEY_BYTES),
+            type == Protocol.PULL_F16);
       case Protocol.SET_OPTIMIZER:
         return new SetOptimizer(conn, id, lastString(frame, name, "spec", maxTextBytes));
       case Protocol.BARRIER:

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.kindling.tensor.NDArray;
 
 /**
  * A sender's state for 2-bit gradient compression: per key and source (the pushing device or
@@ -41,11 +40,6 @@ final class Residuals {
     s.codes.clear();
     TwoBitCodec.quantize(grad, s.residual, s.codes, n, threshold);
     return s.codes.duplicate();
-  }
-
-  /** Quantizes a float32 array of one source (0); see the other overload. */
-  ByteBuffer quantize(String key, NDArray grad, float threshold) {
-    return quantize(key, 0, grad.floatBuffer(), grad.shape().intSize(), threshold);
   }
 
   /** Forgets every residual (the compression changed, or the store closed). */

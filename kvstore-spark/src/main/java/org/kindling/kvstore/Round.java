@@ -12,18 +12,26 @@ import java.util.concurrent.ScheduledFuture;
  * there too.
  */
 final class Round {
-  /** A held request: its connection, its id, and whether the reply carries the new value. */
-  record Held(Conn conn, long id, boolean pull) {}
+  /**
+   * A held request: its connection, its id, whether the reply carries the new value, and if so
+   * whether as float16 ({@code half}, the fp16 transport).
+   */
+  record Held(Conn conn, long id, boolean pull, boolean half) {}
 
   private final String what;
+  private final Runnable onFail;
   private final List<Held> held = new ArrayList<>();
   private final BitSet ranks = new BitSet();
   private long number;
   private ScheduledFuture<?> deadline;
 
-  /** {@code what} names the round in errors, e.g. "the sync round of key 'w'". */
-  Round(String what) {
+  /**
+   * {@code what} names the round in errors, e.g. "the sync round of key 'w'"; {@code onFail}
+   * runs when the round fails (the key's partial sum is dropped).
+   */
+  Round(String what, Runnable onFail) {
     this.what = what;
+    this.onFail = onFail;
   }
 
   String what() {
@@ -88,7 +96,9 @@ final class Round {
 
   /** Ends the round and answers every held request with {@code message}. */
   void fail(String message) {
-    for (Held h : take()) {
+    List<Held> failed = take();
+    onFail.run();
+    for (Held h : failed) {
       h.conn().error(h.id(), message);
     }
   }

@@ -167,7 +167,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     conn = c;
     authTimer.cancel(false);
     leaveGate();
-    decoder.authenticated();
+    decoder.authenticated(new PushReceiver(conn, state));
     // a worker heartbeats while idle: silence means it is gone or its connection half-open;
     // first in the pipeline, so the bytes of a frame still arriving count as activity
     ctx.pipeline().addFirst("idle",

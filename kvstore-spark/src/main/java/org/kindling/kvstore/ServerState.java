@@ -2,14 +2,17 @@ package org.kindling.kvstore;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.kindling.kvstore.Round.Held;
 import org.kindling.symbol.optimizer.Optimizer;
+import org.kindling.symbol.optimizer.StateSlices;
+import org.kindling.symbol.optimizer.StateSlices.Slice;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
-import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +44,16 @@ import org.slf4j.LoggerFactory;
  * every held push is answered, PUSHPULLs with the new value. Replies are written only after the
  * update has finished, so a worker's pull after its push acknowledgement sees the new value.
  *
+ * <p>Shards (decision 0033): a key is held as parts, one per range its {@link ShardLayout}
+ * gives, each with its own value, merge buffer and its shard's optimizer; the update of a key's
+ * parts (and the sum of a push buffered whole) run on their shards' threads ({@link ShardPool})
+ * while this thread waits, so the rounds stay on this thread alone.
+ *
+ * <p>Sums (decision 0036, summing pushes as they arrive): a sync key's round is summed into its
+ * parts' merge buffers by one {@link RoundSum}, a large float32 push from its connection's I/O
+ * thread as it arrives ({@link PushReceiver}), a push buffered whole part by part on the shards'
+ * threads; this thread only counts the pushes into the round.
+ *
  * <p>Faults (decision 0023): when a rank's connection closes, requests that wait for all
  * workers (held pushes, the barrier) fail with an error naming the rank, and new ones fail at
  * once until the rank reconnects. A round or barrier that waits longer than {@code
@@ -52,12 +66,32 @@ import org.slf4j.LoggerFactory;
 final class ServerState {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
 
+  /**
+   * The elements of a key one shard owns, with their stored value and merge buffer (a sync key's
+   * is allocated with its value, since its round's pushes are summed into it as they arrive).
+   */
+  private static final class Part {
+    final Slice slice;
+    /** The key's shape if the part is the whole key, else 1-D. */
+    final Shape shape;
+    NDArray stored;
+    NDArray merged;
+
+    Part(Slice slice, Shape shape) {
+      this.slice = slice;
+      this.shape = shape;
+    }
+  }
+
   private static final class KeyState {
     final String key;
     final Shape shape;
     final Round round;
-    NDArray stored;
-    NDArray merged;
+    /** The owners of the key's elements, in element order ({@link ShardLayout}). */
+    final List<Slice> slices;
+    final List<Part> parts = new ArrayList<>();
+    /** The sync round's sum, built in the parts' merge buffers (sync mode, once valued). */
+    RoundSum sum;
     /** Updates applied to the key so far. */
     long updates;
     /** {@link System#nanoTime} of the current sync round's first push. */
@@ -65,10 +99,22 @@ final class ServerState {
     /** Per rank, {@link #updates} when it last read the value (async staleness). */
     final Map<Integer, Long> readAt = new HashMap<>();
 
-    KeyState(String key, Shape shape) {
+    KeyState(String key, Shape shape, ShardLayout layout) {
       this.key = key;
       this.shape = shape;
-      this.round = new Round("the sync round of key '" + key + "'");
+      this.round = new Round("the sync round of key '" + key + "'", () -> {
+        if (sum != null) {
+          sum.reset();
+        }
+      });
+      this.slices = layout.slices(key, shape.intSize());
+      for (Slice s : slices) {
+        parts.add(new Part(s, slices.size() == 1 ? shape : Shape.of(s.size())));
+      }
+    }
+
+    boolean hasValue() {
+      return parts.get(0).stored != null;
     }
   }
 
@@ -78,9 +124,19 @@ final class ServerState {
   private final ExecutorService listenerThread;
   private volatile Thread stateThread;
   private final Map<String, KeyState> keys = new LinkedHashMap<>();
-  private final Round barrier = new Round("the barrier");
+  private final Round barrier = new Round("the barrier", () -> {});
+  /** The keys' round sums, for the I/O threads' {@link PushReceiver}s. */
+  private final Map<String, RoundSum> sums = new ConcurrentHashMap<>();
   private final Ranks ranks = new Ranks();
-  private Optimizer optimizer;
+  private final ShardLayout layout;
+  private final ShardPool shards;
+  /**
+   * Buffers for summing buffered pushes, one per index of a key's parts: the i-th part's task
+   * uses the i-th (a key's parts run at once, and one key at a time).
+   */
+  private final RoundSum.Scratch[] scratches;
+  /** Per shard its optimizer (MXNet's servers each keep their own), or null before one is set. */
+  private Optimizer[] optimizers;
   /** States to load into the next optimizer rank 0 sets (a resumed job's), or null. */
   private byte[] pendingStates;
   private volatile MessageListener listener;
@@ -93,6 +149,12 @@ final class ServerState {
   ServerState(KVStoreServerConfig config, ServerTraffic traffic) {
     this.config = config;
     this.traffic = traffic;
+    this.layout = new ShardLayout(config.serverShards(), config.bigArrayBound());
+    this.shards = new ShardPool(config.serverShards());
+    this.scratches = new RoundSum.Scratch[config.serverShards()];
+    for (int i = 0; i < scratches.length; i++) {
+      scratches[i] = new RoundSum.Scratch();
+    }
     // a scheduled executor, so that round deadlines run on the state thread as well
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         r -> stateThread = daemon(r, "kindling-kvstore-state"));
@@ -132,6 +194,19 @@ final class ServerState {
       r.release();
       r.conn().error(r.id(), "the kvstore server is shutting down");
     }
+  }
+
+  /**
+   * The round sum a push of {@code key} with {@code shape} may be summed into as it arrives, or
+   * null (async mode, no such key or value yet, another shape, the server closed or failed).
+   * Called on the I/O threads.
+   */
+  RoundSum sumFor(String key, Shape shape) {
+    if (fatal != null || closed) {
+      return null;
+    }
+    RoundSum s = sums.get(key);
+    return s != null && s.shape().equals(shape) ? s : null;
   }
 
   /**
@@ -229,8 +304,8 @@ final class ServerState {
       return Protocol.INIT;
     } else if (r instanceof Request.Push p) {
       return p.pull() ? Protocol.PUSHPULL : p.twoBit() ? Protocol.PUSH_2BIT : Protocol.PUSH;
-    } else if (r instanceof Request.Pull) {
-      return Protocol.PULL;
+    } else if (r instanceof Request.Pull p) {
+      return p.half() ? Protocol.PULL_F16 : Protocol.PULL;
     } else if (r instanceof Request.SetOptimizer) {
       return Protocol.SET_OPTIMIZER;
     } else if (r instanceof Request.Barrier) {
@@ -292,23 +367,36 @@ final class ServerState {
   private void init(Request.Init i) {
     KeyState ks = keys.get(i.key());
     if (ks == null) {
-      ks = new KeyState(i.key(), i.shape());
+      ks = new KeyState(i.key(), i.shape(), layout);
       keys.put(i.key(), ks);
     } else if (!ks.shape.equals(i.shape())) {
       throw new IllegalArgumentException(
           "key '" + i.key() + "': INIT has shape " + i.shape() + " but the key was initialized"
               + " with shape " + ks.shape);
     }
-    if (i.data() != null && ks.stored == null) {
+    if (i.data() != null && !ks.hasValue()) {
       // the first init that carries a value wins (rank 0's); later ones only register
-      ks.stored = NDArray.ofBytes(i.data().nioBuffer(), DType.FLOAT32, ks.shape);
+      ByteBuffer data = i.data().nioBuffer();
+      for (Part part : ks.parts) {
+        part.stored = NDArray.ofBytes(bytesOf(data, part.slice), DType.FLOAT32, part.shape);
+      }
+      if (config.mode() == SyncMode.SYNC) {
+        List<FloatBuffer> buffers = new ArrayList<>();
+        for (Part part : ks.parts) {
+          part.merged = NDArray.zeros(part.shape);
+          part.merged.waitToWrite();
+          buffers.add(part.merged.floatBuffer());
+        }
+        ks.sum = new RoundSum(ks.shape, buffers);
+        sums.put(ks.key, ks.sum);
+      }
     }
     i.conn().ok(i.id());
   }
 
   private KeyState requireValue(String key, String what, Shape shape) {
     KeyState ks = keys.get(key);
-    if (ks == null || ks.stored == null) {
+    if (ks == null || !ks.hasValue()) {
       throw new IllegalStateException(
           "key '" + key + "': " + what + " before the key was initialized on the server (every"
               + " worker calls init(key, value) first; rank 0's value is stored)");
@@ -324,10 +412,10 @@ final class ServerState {
   private void push(Request.Push p) {
     String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
-    Held held = new Held(p.conn(), p.id(), p.pull());
-    traffic.pushed(p.key(), p.data().readableBytes());
+    Held held = new Held(p.conn(), p.id(), p.pull(), p.half());
+    traffic.pushed(p.key(), p.bytes());
     if (config.mode() == SyncMode.ASYNC) {
-      if (optimizer == null) {
+      if (optimizers == null) {
         throw new IllegalStateException(
             "key '" + p.key() + "': dist_async applies every push with the optimizer, but none is"
                 + " set; call setOptimizer before the first push (async mode has no assign"
@@ -335,19 +423,60 @@ final class ServerState {
       }
       // staleness: the updates applied since this worker last read the key
       traffic.asyncPush(p.key(), ks.updates - ks.readAt.getOrDefault(p.conn().rank(), 0L));
-      accumulate(ks, p, true);
+      assign(ks, p);
       update(ks, List.of(held), 0);
       return;
     }
-    joinRound(ks.round, held);
-    boolean first = ks.round.isEmpty();
-    accumulate(ks, p, first);
-    if (first) {
+    RoundSum.Contribution summed = p.summed();
+    if (summed != null && !summed.isCurrent()) {
+      throw new IllegalStateException("key '" + p.key() + "': the sync round this push arrived"
+          + " for was abandoned while it arrived (see the error of the round's other pushes)");
+    }
+    try {
+      joinRound(ks.round, held);
+    } catch (RuntimeException e) {
+      if (summed != null) {
+        ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
+      }
+      throw e;
+    }
+    if (summed == null) {
+      sumBuffered(ks, p);
+    }
+    if (ks.round.isEmpty()) {
       ks.roundStart = System.nanoTime();
     }
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
-      update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
+      try {
+        update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
+      } finally {
+        ks.sum.nextRound();
+      }
+    }
+  }
+
+  /**
+   * Adds a push that was buffered whole (small, 2-bit, float16, or declined by the receiver),
+   * each part on its shard's thread.
+   */
+  private void sumBuffered(KeyState ks, Request.Push p) {
+    int rank = p.conn().rank();
+    // scratches[0] only for the contribution's in-order writes, which a buffered push never makes
+    RoundSum.Contribution c = ks.sum.begin(rank, scratches[0]);
+    if (c == null) {
+      // its earlier push of this round is still arriving, summed as it comes
+      throw new IllegalStateException(ks.round.what() + " already has a push of worker rank "
+          + rank + " arriving; a worker takes part in a round once: await the acknowledgement"
+          + " before sending the next one");
+    }
+    RoundSum.Values values = valuesOf(p);
+    try {
+      shards.run(ks.key, ks.slices, i -> c.writePart(i, values, scratches[i]));
+    } catch (RuntimeException | Error e) {
+      // part of it may be in the sum: the round's sum is lost (its reset drops it) with the round
+      ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
+      throw e;
     }
   }
 
@@ -411,25 +540,48 @@ final class ServerState {
   }
 
   /**
-   * merged = pushed (first push of a round) or merged += pushed, where pushed is the float32
-   * data or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then merges).
+   * merged = pushed (async mode), each part on its shard's thread: the float32 data, widened from
+   * float16, or the dequantized 2-bit codes of a PUSH_2BIT (MXNet's server dequantizes, then
+   * merges).
    */
-  private static void accumulate(KeyState ks, Request.Push p, boolean first) {
-    if (ks.merged == null) {
-      ks.merged = NDArray.zeros(ks.shape);
-    }
-    ks.merged.waitToWrite(); // the previous round's update may still read it
-    FloatBuffer dst = ks.merged.floatBuffer();
+  private void assign(KeyState ks, Request.Push p) {
+    RoundSum.Values values = valuesOf(p);
+    shards.run(ks.key, ks.slices, i -> {
+      Part part = ks.parts.get(i);
+      if (part.merged == null) {
+        part.merged = NDArray.zeros(part.shape);
+      }
+      part.merged.waitToWrite(); // the previous update may still read it
+      values.read(part.slice.begin(), part.merged.floatBuffer(), part.slice.size());
+    });
+  }
+
+  /**
+   * The float32 values of a push buffered whole, by element range: its data as float32, widened
+   * from float16, or dequantized from 2-bit codes (from any code within a byte, where a range of
+   * a split key may begin). Safe to read from several threads at once.
+   */
+  private static RoundSum.Values valuesOf(Request.Push p) {
+    ByteBuffer data = p.data().nioBuffer();
     if (p.twoBit()) {
-      TwoBitCodec.dequantize(p.data().nioBuffer(), dst, dst.limit(), p.threshold(), !first);
-      return;
+      float threshold = p.threshold();
+      return (from, dst, n) -> TwoBitCodec.dequantize(data, from, dst, n, threshold, false);
     }
-    FloatBuffer src = p.data().nioBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    if (first) {
-      dst.put(src);
-    } else {
-      FloatKernels.binary(FloatKernels.Binary.ADD, dst, src, dst, dst.limit());
+    if (p.half()) {
+      return (from, dst, n) -> Half.widen(data.slice(data.position() + 2 * from, 2 * n), dst, n);
     }
+    return (from, dst, n) -> dst.put(0, bytesOf(data, from, n)
+        .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), 0, n);
+  }
+
+  /** The float32 bytes of {@code slice}'s elements within a key's whole value {@code data}. */
+  private static ByteBuffer bytesOf(ByteBuffer data, Slice slice) {
+    return bytesOf(data, slice.begin(), slice.size());
+  }
+
+  /** The float32 bytes of elements {@code [from, from + n)} of a key's whole value {@code data}. */
+  private static ByteBuffer bytesOf(ByteBuffer data, int from, int n) {
+    return data.slice(data.position() + from * 4, n * 4);
   }
 
   /**
@@ -440,12 +592,17 @@ final class ServerState {
    */
   private void update(KeyState ks, List<Held> held, long waitNanos) {
     try {
-      if (optimizer != null) {
-        optimizer.update(ks.key, ks.stored, ks.merged);
-      } else {
-        ks.merged.copyTo(ks.stored);
-      }
-      ks.stored.waitToRead();
+      Optimizer[] opts = optimizers;
+      shards.run(ks.key, ks.slices, i -> {
+        Part part = ks.parts.get(i);
+        if (opts != null) {
+          opts[part.slice.owner()].update(ks.key, part.stored, part.merged);
+        } else {
+          part.merged.copyTo(part.stored);
+        }
+        part.stored.waitToRead();
+        part.merged.waitToWrite(); // nothing reads it any more: the next round may sum into it
+      });
       ks.updates++;
       traffic.updated(ks.key, waitNanos);
     } catch (Throwable e) {
@@ -463,22 +620,26 @@ final class ServerState {
       return;
     }
     ByteBuf value = null;
+    ByteBuf half = null;
     int answered = 0;
     try {
       for (Held h : held) {
-        if (h.pull() && value == null) {
-          value = encode(ks);
+        if (h.pull() && !h.half() && value == null) {
+          value = encode(ks, false);
+        } else if (h.pull() && h.half() && half == null) {
+          half = encode(ks, true);
         }
       }
       // counted before the first reply, so a worker that hears back sees every reply counted
       for (Held h : held) {
         if (h.pull()) {
-          traffic.pulled(ks.key, value.readableBytes());
+          traffic.pulled(ks.key, (h.half() ? half : value).readableBytes());
         }
       }
       for (Held h : held) {
         if (h.pull()) {
-          h.conn().value(h.id(), ks.shape, value.retainedDuplicate());
+          h.conn().value(h.id(), h.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape,
+              (h.half() ? half : value).retainedDuplicate());
           ks.readAt.put(h.conn().rank(), ks.updates);
         } else {
           h.conn().ok(h.id());
@@ -496,26 +657,42 @@ final class ServerState {
         h.conn().error(h.id(), msg);
       }
     } finally {
-      if (value != null) {
-        value.release();
+      for (ByteBuf b : new ByteBuf[] {value, half}) {
+        if (b != null) {
+          b.release();
+        }
       }
     }
   }
 
-  /** A copy of the stored value's bytes (the wire needs little-endian, the host's order). */
-  private static ByteBuf encode(KeyState ks) {
-    ks.stored.waitToRead();
-    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(ks.shape.intSize() * 4);
-    buf.writeBytes(ks.stored.byteBuffer());
+  /**
+   * A copy of the stored value's bytes assembled from its parts in element order (the wire needs
+   * little-endian, the host's order), or with {@code half} its values rounded to float16.
+   */
+  private static ByteBuf encode(KeyState ks, boolean half) {
+    int n = ks.shape.intSize();
+    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(n * (half ? 2 : 4));
+    for (Part part : ks.parts) {
+      part.stored.waitToRead();
+      if (half) {
+        Half.narrow(part.stored.floatBuffer(), buf.nioBuffer(2 * part.slice.begin(),
+            2 * part.slice.size()), part.slice.size());
+      } else {
+        buf.writeBytes(part.stored.byteBuffer());
+      }
+    }
+    if (half) {
+      buf.writerIndex(2 * n);
+    }
     return buf;
   }
 
   private void pull(Request.Pull p) {
-    KeyState ks = requireValue(p.key(), "PULL", null);
-    ByteBuf value = encode(ks);
+    KeyState ks = requireValue(p.key(), p.half() ? "PULL_F16" : "PULL", null);
+    ByteBuf value = encode(ks, p.half());
     traffic.pulled(ks.key, value.readableBytes());
     ks.readAt.put(p.conn().rank(), ks.updates);
-    p.conn().value(p.id(), ks.shape, value);
+    p.conn().value(p.id(), p.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape, value);
   }
 
   private void setOptimizer(Request.SetOptimizer s) {
@@ -525,37 +702,74 @@ final class ServerState {
       s.conn().ok(s.id());
       return;
     }
-    Optimizer o;
+    Optimizer[] built = new Optimizer[layout.shards()];
     try {
-      o = config.optimizerFactory().apply(s.spec());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "cannot build the optimizer from spec '" + s.spec() + "': " + describe(e), e);
-    }
-    if (o == null) {
-      throw new IllegalArgumentException("the optimizer factory returned null for '" + s.spec() + "'");
-    }
-    if (pendingStates != null) {
-      try {
-        o.loadStates(pendingStates);
-      } catch (RuntimeException e) {
-        o.close();
-        throw new IllegalArgumentException("cannot load the job's optimizer states into "
-            + s.spec() + ": " + describe(e), e);
+      for (int i = 0; i < built.length; i++) {
+        built[i] = buildOptimizer(s.spec());
       }
-      pendingStates = null;
-      LOG.info("kvstore server: optimizer states loaded");
+      if (pendingStates != null) {
+        loadStates(built, s.spec());
+        pendingStates = null;
+        LOG.info("kvstore server: optimizer states loaded");
+      }
+    } catch (RuntimeException e) {
+      closeAll(built);
+      throw e;
     }
-    if (optimizer != null) {
-      optimizer.close(); // the server built it from a spec, so the server owns it
-    }
-    optimizer = o;
+    closeAll(optimizers); // the server built them from a spec, so the server owns them
+    optimizers = built;
     LOG.info("kvstore server: optimizer set by rank 0: {}", s.spec());
     s.conn().ok(s.id());
   }
 
+  private Optimizer buildOptimizer(String spec) {
+    Optimizer o;
+    try {
+      o = config.optimizerFactory().apply(spec);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot build the optimizer from spec '" + spec + "': " + describe(e), e);
+    }
+    if (o == null) {
+      throw new IllegalArgumentException("the optimizer factory returned null for '" + spec + "'");
+    }
+    return o;
+  }
+
+  /**
+   * Loads the pending states, cut into each shard's share of the keys ({@link StateSlices}).
+   *
+   * @return the file's keys, in its order
+   */
+  private void loadStates(Optimizer[] built, String spec) {
+    try {
+      if (built.length == 1) {
+        built[0].loadStates(pendingStates);
+        return;
+      }
+      byte[][] perShard = StateSlices.split(pendingStates, built.length, layout);
+      for (int i = 0; i < built.length; i++) {
+        built[i].loadStates(perShard[i]);
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot load the job's optimizer states into "
+          + spec + ": " + describe(e), e);
+    }
+  }
+
+  private static void closeAll(Optimizer[] opts) {
+    if (opts == null) {
+      return;
+    }
+    for (Optimizer o : opts) {
+      if (o != null) {
+        o.close();
+      }
+    }
+  }
+
   private void barrier(Request.Barrier b) {
-    Held held = new Held(b.conn(), b.id(), false);
+    Held held = new Held(b.conn(), b.id(), false, false);
     joinRound(barrier, held);
     addToRound(barrier, held);
     if (barrier.size() == config.numWorkers()) {
@@ -619,11 +833,26 @@ final class ServerState {
     return onStateThread(this::takeSnapshot, "a kvstore snapshot");
   }
 
-  /** The optimizer's {@code saveStates()}, taken between requests; null if none is set. */
+  /**
+   * The optimizer's {@code saveStates()}, taken between requests; null if none is set. With
+   * several shards, their files joined into the one a single optimizer would have written.
+   */
   byte[] optimizerStates() {
     return onStateThread(() -> {
       requireOpen();
-      return optimizer == null ? null : optimizer.saveStates();
+      if (optimizers == null) {
+        return null;
+      }
+      if (optimizers.length == 1) {
+        return optimizers[0].saveStates();
+      }
+      List<byte[]> perShard = new ArrayList<>();
+      for (Optimizer o : optimizers) {
+        perShard.add(o.saveStates());
+      }
+      // one file in the layout a single optimizer writes (formats.md §3.8)
+      return StateSlices.join(perShard,
+          key -> keys.containsKey(key) ? keys.get(key).shape : null, layout);
     }, "saving the optimizer states");
   }
 
@@ -680,14 +909,28 @@ final class ServerState {
     requireOpen();
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (KeyState ks : keys.values()) {
-      if (ks.stored != null) {
-        out.put(ks.key, ks.stored.copy());
+      if (ks.hasValue()) {
+        out.put(ks.key, wholeCopy(ks));
       }
     }
     for (NDArray a : out.values()) {
       a.waitToRead();
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /** A copy of the key's value in its shape, assembled from its parts. */
+  private static NDArray wholeCopy(KeyState ks) {
+    if (ks.parts.size() == 1) {
+      return ks.parts.get(0).stored.copy();
+    }
+    NDArray out = NDArray.empty(ks.shape);
+    ByteBuffer dst = out.byteBuffer();
+    for (Part part : ks.parts) {
+      part.stored.waitToRead();
+      dst.put(part.slice.begin() * 4, part.stored.byteBuffer(), 0, part.slice.size() * 4);
+    }
+    return out;
   }
 
   /** Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. */
@@ -707,17 +950,22 @@ final class ServerState {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    shards.close(); // after the state thread, which hands parts to them
+    // no I/O thread sums into a merge buffer from here on
+    for (RoundSum sum : sums.values()) {
+      sum.close();
+    }
     // NDArray.close waits, through the engine, for updates still reading or writing them
     for (KeyState ks : keys.values()) {
-      for (NDArray a : new NDArray[] {ks.stored, ks.merged}) {
-        if (a != null) {
-          a.close();
+      for (Part part : ks.parts) {
+        for (NDArray a : new NDArray[] {part.stored, part.merged}) {
+          if (a != null) {
+            a.close();
+          }
         }
       }
     }
-    if (optimizer != null) {
-      optimizer.close();
-    }
+    closeAll(optimizers);
   }
 
   static String describe(Throwable e) {

@@ -59,15 +59,18 @@ final class TwoBitCodec {
   }
 
   /**
-   * Dequantizes {@code n} elements from {@code in} (from its position, absolute; the position is
-   * not moved) into {@code out}, or adds them to {@code out} with {@code add}.
+   * Dequantizes the {@code n} elements from element {@code from} of the codes in {@code in}
+   * (which start at its position, absolute; the position is not moved) into {@code out}, or adds
+   * them to {@code out} with {@code add}. A server shard reads its range of a key this way.
    */
-  static void dequantize(ByteBuffer in, FloatBuffer out, int n, float threshold, boolean add) {
+  static void dequantize(ByteBuffer in, int from, FloatBuffer out, int n, float threshold,
+      boolean add) {
     float neg = -threshold;
     int base = in.position();
     int o0 = out.position();
     for (int i = 0; i < n; i++) {
-      int code = (in.get(base + (i >> 2)) >>> (6 - 2 * (i & 3))) & 3;
+      int e = from + i;
+      int code = (in.get(base + (e >> 2)) >>> (6 - 2 * (e & 3))) & 3;
       float v = code == 3 ? threshold : code == 2 ? neg : 0f;
       out.put(o0 + i, add ? out.get(o0 + i) + v : v);
     }

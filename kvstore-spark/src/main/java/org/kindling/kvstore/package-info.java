@@ -5,7 +5,7 @@
  * ({@link org.kindling.kvstore.DistKVStore}, from {@link org.kindling.kvstore.KVStores#connect}).
  * This package knows sockets and arrays only, not Spark.
  *
- * <h2>Wire protocol (version 3)</h2>
+ * <h2>Wire protocol (version 4)</h2>
  *
  * <p>TCP; every integer and float is little-endian. A frame is
  *
@@ -13,8 +13,9 @@
  * frame  := length:u32 body[length]          1 &lt;= length &lt;= limit
  * body   := type:u8 fields
  * str    := n:u32 utf8[n]                    n checked against the frame and a field limit
- * array  := dtype:u8 (0 = float32) ndim:u8 (&lt;= 32) dim:i32[ndim]
- * data   := float32[product of dims]         exactly the rest of the frame
+ * array  := dtype:u8 (0 = float32; 2 = float16 in PUSH, PUSHPULL, VALUE) ndim:u8 (&lt;= 32)
+ *           dim:i32[ndim]
+ * data   := float32 or float16[product of dims]  exactly the rest of the frame
  * </pre>
  *
  * <p>The server checks the declared length before buffering the body: until the peer has
@@ -62,6 +63,7 @@
  * HEARTBEAT     0x18  id:i64                (answered OK at once by the I/O thread)
  * PUSH_2BIT     0x19  id:i64 key:str threshold:f32 array codes:u8[4*ceil(n/16)]
  *                                           (MXNet's 2-bit codes; answered as PUSH)
+ * PULL_F16      0x1A  id:i64 key:str          (as PULL, answered with float16 data)
  *
  * OK            0x80  id:i64
  * VALUE         0x81  id:i64 array data     (answers PULL and PUSHPULL)
@@ -71,12 +73,26 @@
  * <p>Semantics. INIT: the first INIT registers the shape, the first with data stores the value;
  * later ones only check the shape (a worker sends the shape first, then rank 0 the value). PUSH
  * in sync mode: a round takes one push per rank (a repeat gets ERROR); the first push assigns
- * the key's merge buffer, later ones add; when all W ranks have pushed the optimizer updates the
+ * the key's merge buffer, later ones add, in 64 KiB stripes, a push of 64 KiB or more while it
+ * arrives ({@code RoundSum}; per stripe in arrival order, like MXNet's server, so three or more
+ * workers' sums may differ in the last bits from run to run); a push whose round failed while
+ * it arrived gets ERROR; when all W ranks have pushed the optimizer updates the
  * value from the sum, or the sum is assigned; then all held pushes are answered. In async mode
  * each push is applied at once and an optimizer is required. PULL answers the stored value at
  * once. PUSH_2BIT is a PUSH whose values the server first dequantizes ({@code TwoBitCodec}):
- * {@code +threshold} for code 11, {@code -threshold} for 10, else 0. BARRIER takes one request
- * per rank, is released when all W are in, and can be reused.
+ * {@code +threshold} for code 11, {@code -threshold} for 10, else 0. Float16 data (the fp16
+ * transport) is widened to float32 before it is summed; a PUSHPULL of float16 data and a
+ * PULL_F16 are answered with the stored value rounded to float16 (nearest even). BARRIER takes
+ * one request per rank, is released when all W are in, and can be reused.
+ *
+ * <p>Shards (decision 0033; {@code KVStoreServerConfig.serverShards}, {@code bigArrayBound}). A
+ * key of at least {@code bigArrayBound} elements (MXNet's {@code MXNET_KVSTORE_BIGARRAY_BOUND})
+ * is held as S contiguous ranges ({@code ShardLayout}, MXNet's rule), each with its own value,
+ * merge buffer and shard optimizer; its update, and the sum of a push buffered whole, run on the
+ * S shard threads while the state thread waits ({@code ShardPool}); a streamed push is summed
+ * into the ranges' merge buffers as it arrives, by the key's one {@code RoundSum}, whose stripes
+ * are cut within each range. A smaller key belongs whole to one shard. The wire does not change:
+ * the server cuts each frame into the ranges and assembles replies from them.
  *
  * <p>Faults (decision 0023). When a rank's connection closes, pushes held in a sync round and
  * barrier waiters fail with an ERROR naming the rank, and new ones fail at once until that rank
@@ -84,7 +100,8 @@
  * but silent fails naming them and the key (a rank whose MESSAGE the driver is handling is
  * busy, not silent). An authenticated connection silent for {@code idleTimeout} is closed; a
  * worker heartbeats, and takes a server silent for its {@code heartbeatTimeout} for dead. An
- * {@link java.lang.Error} on the server's state thread fails the server for good: every held and
- * later request gets an ERROR naming it, and the driver's failure listener hears of it at once.
+ * {@link java.lang.Error} on the server's state thread (or a shard thread) fails the server for
+ * good: every held and later request gets an ERROR naming it, and the driver's failure listener
+ * hears of it at once.
  */
 package org.kindling.kvstore;

@@ -19,7 +19,7 @@ class FrameDecoderTest {
     FrameLimits limits = new FrameLimits(1 << 30, 1 << 20);
     limits.register(Shape.of(body / 4));
     FrameDecoder decoder = new FrameDecoder(limits);
-    decoder.authenticated();
+    decoder.authenticated(null);
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     byte[] frame = new byte[4 + body];
     new Random(7).nextBytes(frame);

@@ -243,7 +243,7 @@ class GradientCompressionTest {
       assertThatThrownBy(() -> kv.setGradientCompression(Map.of("type", "2bit",
           "threshold", "-1"))).hasMessageContaining("'threshold' must be a finite number > 0");
       assertThatThrownBy(() -> kv.setGradientCompression(Map.of("type", "4bit")))
-          .hasMessageContaining("'type' must be '2bit' or 'none'");
+          .hasMessageContaining("'type' must be '2bit', 'fp16' or 'none'");
       assertThat(kv.gradientCompression().enabled()).as("unchanged after a refusal").isFalse();
       kv.setGradientCompression(Map.of("type", "none"));
       kv.init("w", NDArray.zeros(4));

@@ -12,15 +12,11 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.kindling.symbol.Symbol;
-import org.kindling.symbol.init.Initializers;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.module.Module;
-import org.kindling.symbol.optimizer.OptimizerSpec;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
-import org.kindling.tensor.op.nn.Activation;
 
 /**
  * {@code dist_device_sync} (2 groups of 2 tasks, level 1 then 2) against {@code dist_sync} (4
@@ -131,28 +127,11 @@ class LevelOneEquivalenceTest {
 
   /** Task 0's parameters after {@code steps} synchronous steps; every task has its own data. */
   private Map<String, float[]> train(boolean grouped, int steps) throws Exception {
-    Symbol x = Symbol.variable("data");
-    x = Symbol.activation("relu1", Symbol.fullyConnected("fc1", x, 16), Activation.ActType.RELU);
-    Symbol net = Symbol.softmaxOutput("softmax", Symbol.fullyConnected("fc2", x, 3));
-    int batch = 8;
-    int features = 10;
     return runTasks(grouped, false, "mlp", (kv, rank) -> {
-      try (Module m = new Module(net, List.of("data"), List.of("softmax_label"))) {
-        m.bind(Shape.of(batch, features), Shape.of(batch), true);
-        m.initParams(Initializers.create("xavier", 11));
-        m.initOptimizer(kv, OptimizerSpec.parse("sgd learning_rate=0.5 momentum=0.9"));
+      try (Module m = TinyMlp.prepare(TinyMlp.module(), kv)) {
         SplittableRandom rnd = new SplittableRandom(100 + rank);
         for (int s = 0; s < steps; s++) {
-          float[] data = new float[batch * features];
-          float[] label = new float[batch];
-          for (int i = 0; i < batch; i++) {
-            label[i] = rnd.nextInt(3);
-            for (int j = 0; j < features; j++) {
-              data[i * features + j] = (float) rnd.nextGaussian() + label[i] * (j % 3 == 0 ? 1 : 0);
-            }
-          }
-          try (DataBatch b = new DataBatch(List.of(NDArray.of(data, Shape.of(batch, features))),
-              List.of(NDArray.of(label, Shape.of(batch))), 0)) {
+          try (DataBatch b = TinyMlp.batch(rnd)) {
             m.forwardBackward(b);
             m.update();
           }

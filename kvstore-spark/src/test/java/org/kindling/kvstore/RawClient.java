@@ -100,9 +100,35 @@ final class RawClient implements AutoCloseable {
     assertThat(new JobMac(secret).checkProof(clientNonce, rank, proof)).isTrue();
   }
 
+  /**
+   * Logs in as {@code rank} of {@code w} once the server has let go of the rank's last
+   * connection: until it has seen that one close, the rank is still taken and a login is refused.
+   * Logged in, the rank counts as connected for every request sent afterwards.
+   */
+  static RawClient loginWhenFree(int port, byte[] secret, int rank, int w) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      RawClient c = new RawClient(port);
+      try {
+        c.authenticate(secret, rank, w);
+        return c;
+      } catch (AssertionError e) {
+        c.close();
+        if (attempt == 100) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   /** As worker {@code rank} of 2: INIT {@code key} without data, then BARRIER; waits for both. */
   void initAndBarrier(byte[] secret, int rank, String key, Shape shape) throws IOException {
     authenticate(secret, rank, 2);
+    initAndBarrier(key, shape);
+  }
+
+  /** Logged in: INIT {@code key} without data, then BARRIER; waits for both. */
+  void initAndBarrier(String key, Shape shape) throws IOException {
     ByteBuf init = Unpooled.buffer();
     init.writeByte(Protocol.INIT);
     init.writeLongLE(1);

@@ -21,7 +21,7 @@ class TwoBitCodecTest {
 
   private static float[] dequantize(ByteBuffer codes, int n, float t) {
     float[] out = new float[n];
-    TwoBitCodec.dequantize(codes, FloatBuffer.wrap(out), n, t, false);
+    TwoBitCodec.dequantize(codes, 0, FloatBuffer.wrap(out), n, t, false);
     return out;
   }
 
@@ -85,7 +85,7 @@ class TwoBitCodecTest {
     // 01 is never written; MXNet's decoder maps it to 0 as it does 00
     ByteBuffer codes = ByteBuffer.wrap(new byte[] {(byte) 0b01_11_10_00, 0, 0, 0});
     float[] out = {1f, 1f, 1f, 1f, 1f};
-    TwoBitCodec.dequantize(codes, FloatBuffer.wrap(out), 5, 2f, true);
+    TwoBitCodec.dequantize(codes, 0, FloatBuffer.wrap(out), 5, 2f, true);
 
     assertThat(out).containsExactly(1f, 3f, -1f, 1f, 1f);
   }

@@ -7,11 +7,11 @@ import org.kindling.symbol.kvstore.GradientCompression;
 
 /**
  * Gradient compression of a training job (MXNet's {@code kv.set_gradient_compression}; decision
- * 00XX): from {@code --gc-type} and {@code --gc-threshold} (MXNet's {@code fit.py} names), else
+ * 0027): from {@code --gc-type} and {@code --gc-threshold} (MXNet's {@code fit.py} names), else
  * from the Spark conf keys {@value #TYPE} and {@value #THRESHOLD}, else none.
  */
 public final class GradientCompressionConf {
-  /** The Spark conf key of the type ({@code 2bit} or {@code none}). */
+  /** The Spark conf key of the type ({@code 2bit}, {@code fp16} or {@code none}). */
   public static final String TYPE = "spark.kindling.kvstore.gcType";
   /** The Spark conf key of the threshold (default 0.5). */
   public static final String THRESHOLD = "spark.kindling.kvstore.gcThreshold";

@@ -117,7 +117,8 @@ public final class ImageInput implements Serializable {
         .preprocessThreads(threads).lastBatch(LastBatch.PAD).build();
   }
 
-  private ImageAugParams aug(float scale, boolean training) {
+  /** The decoding settings of training ({@code training}) or validation and scoring batches. */
+  ImageAugParams aug(float scale, boolean training) {
     return ImageAugParams.builder(Shape.of(dataShape)).resize(resize)
         .randCrop(training && randCrop).randMirror(training && randMirror)
         .interMethod(interMethod).mean(mean[0], mean[1], mean[2]).std(std[0], std[1], std[2])

@@ -81,11 +81,19 @@ public final class TrainArgs {
         + " arrival) or local (a single task)",
         TrainConfig.Builder::kvstore);
     add("--gc-type", "TYPE", "gradient compression of the pushes, MXNet's: 2bit (each value"
-        + " sent as +-threshold or 0 in 2 bits, the rest kept for the next push) or none (the"
-        + " default; also " + GradientCompressionConf.TYPE + " in the Spark conf; needs a dist"
-        + " --kvstore)", TrainConfig.Builder::gcType);
+        + " sent as +-threshold or 0 in 2 bits, the rest kept for the next push), Kindling's"
+        + " fp16 (pushes and pulls sent as IEEE half, summed in float32 on the server) or none"
+        + " (the default; also " + GradientCompressionConf.TYPE + " in the Spark conf; needs a"
+        + " dist --kvstore)", TrainConfig.Builder::gcType);
     add("--gc-threshold", "X", "threshold of 2bit compression (default 0.5; also "
         + GradientCompressionConf.THRESHOLD + ")", TrainConfig.Builder::gcThreshold);
+    add("--server-shards", "S", "threads of the parameter server on the driver: keys of at"
+        + " least --bigarray-bound elements are split in S ranges summed and updated in parallel,"
+        + " smaller keys belong to one shard (default 1; also " + ServerShardsConf.SHARDS + ")",
+        TrainConfig.Builder::serverShards);
+    add("--bigarray-bound", "N", "elements from which a key is split across the server shards"
+        + " (MXNet's MXNET_KVSTORE_BIGARRAY_BOUND, default 1000000; also "
+        + ServerShardsConf.BOUND + ")", TrainConfig.Builder::bigArrayBound);
     addLong("--seed", "N", "seed for parameter initialization (default 42)",
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",

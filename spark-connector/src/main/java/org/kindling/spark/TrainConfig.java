@@ -56,6 +56,8 @@ public final class TrainConfig implements Serializable {
   private final boolean overwrite;
   private final KVStoreKind kvstore;
   private final GradientCompression gradientCompression;
+  private final Integer serverShards;
+  private final Integer bigArrayBound;
   private final long seed;
   private final int dispBatches;
   private final float scale;
@@ -83,6 +85,8 @@ public final class TrainConfig implements Serializable {
     this.overwrite = b.overwrite;
     this.kvstore = kvstore;
     this.gradientCompression = b.gradientCompression;
+    this.serverShards = b.serverShards;
+    this.bigArrayBound = b.bigArrayBound;
     this.seed = b.seed;
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
@@ -132,6 +136,8 @@ public final class TrainConfig implements Serializable {
     b.overwrite = overwrite;
     b.kvstore = kvstore;
     b.gradientCompression = gradientCompression;
+    b.serverShards = serverShards;
+    b.bigArrayBound = bigArrayBound;
     b.seed = seed;
     b.dispBatches = dispBatches;
     b.scale = scale;
@@ -300,6 +306,22 @@ public final class TrainConfig implements Serializable {
     return conf;
   }
 
+  /**
+   * The parameter server's shard threads ({@code --server-shards}), or null: {@link
+   * ServerShardsConf}.
+   */
+  public Integer serverShards() {
+    return serverShards;
+  }
+
+  /**
+   * Elements from which a key is split across the server shards ({@code --bigarray-bound}), or
+   * null: {@link ServerShardsConf}.
+   */
+  public Integer bigArrayBound() {
+    return bigArrayBound;
+  }
+
   /** True when the job uses the parameter server on the driver. */
   public boolean distributed() {
     return kvstore.distributed();
@@ -327,6 +349,12 @@ public final class TrainConfig implements Serializable {
         .append(", kvstore=").append(kvstore);
     if (gradientCompression != null) {
       s.append(", gradientCompression=").append(gradientCompression);
+    }
+    if (serverShards != null) {
+      s.append(", serverShards=").append(serverShards);
+    }
+    if (bigArrayBound != null) {
+      s.append(", bigArrayBound=").append(bigArrayBound);
     }
     s.append(", seed=").append(seed);
     if (modelPrefix != null) {
@@ -362,6 +390,8 @@ public final class TrainConfig implements Serializable {
     private GradientCompression gradientCompression;
     private String gcType;
     private String gcThreshold;
+    private Integer serverShards;
+    private Integer bigArrayBound;
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;
@@ -515,7 +545,7 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
-    /** Gradient compression type by MXNet's name, {@code 2bit} or {@code none} ({@code --gc-type}). */
+    /** Gradient compression: {@code 2bit}, {@code fp16} or {@code none} ({@code --gc-type}). */
     public Builder gcType(String v) {
       gcType = v;
       return this;
@@ -570,6 +600,18 @@ public final class TrainConfig implements Serializable {
     /** Spark master for embedded runs ({@code --master}), or null. */
     public Builder master(String v) {
       master = v;
+      return this;
+    }
+
+    /** The parameter server's shard threads ({@code --server-shards}), or null. */
+    public Builder serverShards(String v) {
+      serverShards = v == null ? null : ServerShardsConf.shards(v, "--server-shards");
+      return this;
+    }
+
+    /** Elements from which a key is split across the shards ({@code --bigarray-bound}), or null. */
+    public Builder bigArrayBound(String v) {
+      bigArrayBound = v == null ? null : ServerShardsConf.bound(v, "--bigarray-bound");
       return this;
     }
 

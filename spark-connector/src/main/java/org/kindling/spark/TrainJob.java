@@ -218,8 +218,9 @@ public final class TrainJob {
             config.numWorkers())
         : config.numWorkers();
     try (KVStoreServer server = KVStoreServer.start(serverSettings.apply(
-        KVStoreServerConfig.builder().bindHost(bindHost).port(0).numWorkers(serverWorkers)
-            .secret(secret).mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC))
+        ServerShardsConf.apply(config, sparkConf, KVStoreServerConfig.builder()
+            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret)
+            .mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC)))
         .build())) {
       ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
           config.epochs(), config.metrics(), progress, System::nanoTime,

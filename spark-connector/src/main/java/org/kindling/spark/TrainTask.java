@@ -119,6 +119,10 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
       try (Module module = new Module(symbol, List.of(Networks.DATA),
           symbol.listArguments().contains(Networks.LABEL) ? List.of(Networks.LABEL)
               : List.of())) {
+        if (kv instanceof GroupKVStore group) {
+          // the executor's tasks read one copy of the weights, which each pull writes once
+          module.bindParamsTo(group::sharedParam);
+        }
         module.bind(data.provideData(), data.provideLabel(), true);
         initParams(module, symbol, conf);
         GradientCompression gc = config.gradientCompression();

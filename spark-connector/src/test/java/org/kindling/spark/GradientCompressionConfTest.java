@@ -24,12 +24,20 @@ class GradientCompressionConfTest {
     assertThat(parse("--data", "x", "--gc-type", "2bit").gradientCompression().threshold())
         .isEqualTo(0.5f);
     assertThat(parse("--data", "x").gradientCompression()).as("not given").isNull();
+    assertThat(parse("--data", "x", "--gc-type", "fp16").gradientCompression())
+        .isEqualTo(GradientCompression.fp16());
+    assertThat(GradientCompressionConf.resolve(parse("--data", "x"),
+        new SparkConf(false).set(GradientCompressionConf.TYPE, "fp16")))
+        .isEqualTo(GradientCompression.fp16());
   }
 
   @Test
   void badValuesAreRefusedNamingTheOption() {
     assertThatThrownBy(() -> parse("--data", "x", "--gc-type", "1bit"))
-        .hasMessageStartingWith("--gc-type 1bit: ").hasMessageContaining("'2bit' or 'none'");
+        .hasMessageStartingWith("--gc-type 1bit: ")
+        .hasMessageContaining("'2bit', 'fp16' or 'none'");
+    assertThatThrownBy(() -> parse("--data", "x", "--gc-type", "fp16", "--gc-threshold", "0.5"))
+        .hasMessageStartingWith("--gc-threshold 0.5: ").hasMessageContaining("fp16 has none");
     assertThatThrownBy(() -> parse("--data", "x", "--gc-type", "2bit", "--gc-threshold", "0"))
         .hasMessageStartingWith("--gc-threshold 0: ").hasMessageContaining("> 0");
     assertThatThrownBy(() -> parse("--data", "x", "--gc-threshold", "0.5"))

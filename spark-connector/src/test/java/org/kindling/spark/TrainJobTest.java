@@ -233,6 +233,25 @@ class TrainJobTest {
     assertThat(compressed.last().valAccuracy()).as("chance is 1/" + CLASSES).isGreaterThan(0.5);
   }
 
+  @Test
+  void fp16TransportOfALevelOneGroupPushesHalfTheBytesAndStillLearns() {
+    TrainResult flat = TrainJob.run(spark, config().numWorkers(2).epochs(1).momentum(0)
+        .kvstore("dist_device_sync").build(), l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult half = TrainJob.run(spark, config().numWorkers(2).epochs(1).momentum(0)
+        .kvstore("dist_device_sync").gcType("fp16").build(), lines::add);
+
+    assertThat(lines).anyMatch(l -> l.contains("dist_device_sync with fp16 gradient compression"));
+    flat.kvTraffic().perKey().forEach((key, bytes) -> {
+      assertThat(2 * half.kvTraffic().perKey().get(key).pushed()).as(key)
+          .isEqualTo(bytes.pushed());
+      // every pull after the setting is float16 (the first one, before it, is float32)
+      assertThat(half.kvTraffic().perKey().get(key).pulled()).as(key)
+          .isLessThan(bytes.pulled()).isGreaterThanOrEqualTo(bytes.pulled() / 2);
+    });
+    assertThat(half.last().valAccuracy()).as("chance is 1/" + CLASSES).isGreaterThan(0.5);
+  }
+
   /** A small conv-BatchNorm network on 1x8x8 images, saved as a symbol file. */
   private static String convBnSymbol() throws IOException {
     Layers nn = new Layers();
@@ -292,6 +311,30 @@ class TrainJobTest {
         .isEqualTo(Files.readAllLines(Path.of(whole + "-history-kvstore.csv")).stream()
             .map(l -> l.split(",")[0] + "," + l.split(",")[1]).toList());
     assertThat(uninterrupted.last().valAccuracy()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void aShardedServerTrainsTheSameBitsAndItsCheckpointResumesOnAnotherShardCount()
+      throws Exception {
+    // bound 100: fc1_weight (64 x 32) and fc2_weight (32 x 4) are cut in ranges, one per shard
+    // thread; the biases belong whole to one shard each
+    TrainConfig.Builder b = config().numWorkers(2).kvstore("dist_sync").optimizer("adam")
+        .learningRate(0.01).bigArrayBound("100").dispBatches(1000);
+    String one = dir.resolve("shards-1/mlp").toString();
+    String three = dir.resolve("shards-3/mlp").toString();
+    TrainResult whole = TrainJob.run(spark, b.serverShards("1").modelPrefix(one).build(),
+        l -> { });
+    TrainResult sharded = TrainJob.run(spark, b.serverShards("3").modelPrefix(three).build(),
+        l -> { });
+    assertThat(sharded.params()).isEqualTo(whole.params());
+    // the shards' optimizer states are joined into the very file one optimizer writes
+    assertThat(Files.readAllBytes(Path.of(three + "-0002.states")))
+        .isEqualTo(Files.readAllBytes(Path.of(one + "-0002.states")));
+    // epoch 2 again on two shards, from the three shards' checkpoint of epoch 1
+    TrainResult resumed = TrainJob.run(spark, b.serverShards("2").modelPrefix(three)
+        .beginEpoch(1).overwrite(true).build(), l -> { });
+    assertThat(resumed.params()).isEqualTo(whole.params());
+    assertThat(whole.last().valAccuracy()).isGreaterThan(0.5);
   }
 
   @Test

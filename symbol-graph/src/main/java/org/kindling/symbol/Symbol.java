@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import org.kindling.symbol.graph.Graph;
 import org.kindling.symbol.graph.Node;
 import org.kindling.symbol.graph.NodeEntry;
@@ -523,14 +524,38 @@ public final class Symbol {
    */
   public Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs,
       PlanOptions plan, Executor shared) {
+    return simpleBind(inputShapes, gradReqs, plan, shared, null);
+  }
+
+  /**
+   * As {@link #simpleBind(Map, Map, PlanOptions)}, but every argument not in {@code inputShapes}
+   * (the parameters: give every input there, labels included) is {@code params.apply(name,
+   * shape)}, an array the caller owns: executors bound so read one parameter array (the tasks of
+   * a level-1 group, decision 0025). Their gradients, auxiliary states and internal memory are
+   * each executor's own. A parameter's writer (a pull of new weights) is ordered after the
+   * readers through the array's engine variable like any other.
+   *
+   * @param params the array of a parameter, which must have the given shape
+   * @throws IllegalArgumentException naming a parameter whose array has another shape
+   */
+  public Executor simpleBindWithParams(Map<String, Shape> inputShapes,
+      Map<String, GradReq> gradReqs, PlanOptions plan,
+      BiFunction<String, Shape, NDArray> params) {
+    return simpleBind(inputShapes, gradReqs, plan, null, Objects.requireNonNull(params, "params"));
+  }
+
+  private Executor simpleBind(Map<String, Shape> inputShapes, Map<String, GradReq> gradReqs,
+      PlanOptions plan, Executor shared, BiFunction<String, Shape, NDArray> params) {
     InferredShapes shapes = inferShape(inputShapes);
     Map<String, NDArray> args = new LinkedHashMap<>();
     Map<String, NDArray> grads = new LinkedHashMap<>();
     Map<String, GradReq> reqs = new HashMap<>();
     List<NDArray> owned = new ArrayList<>();
     shapes.arguments().forEach((name, shape) -> {
-      boolean reuse = shared != null && !inputShapes.containsKey(name);
+      boolean parameter = !inputShapes.containsKey(name);
+      boolean reuse = shared != null && parameter;
       args.put(name, reuse ? sharedArray(shared.argDict(), name, shape, "parameter")
+          : parameter && params != null ? givenArray(params, name, shape)
           : allocate(shape, owned));
       GradReq r = gradReqs.getOrDefault(name, GradReq.NULL);
       reqs.put(name, r);
@@ -557,6 +582,17 @@ public final class Symbol {
   private static NDArray allocate(Shape shape, List<NDArray> owned) {
     NDArray a = NDArray.zeros(shape);
     owned.add(a);
+    return a;
+  }
+
+  /** The caller's array of parameter {@code name}, which must have {@code shape}. */
+  private NDArray givenArray(BiFunction<String, Shape, NDArray> params, String name,
+      Shape shape) {
+    NDArray a = params.apply(name, shape);
+    if (a == null || !a.shape().equals(shape)) {
+      throw error("simpleBindWithParams: the parameter '" + name + "' is " + shape + " here but"
+          + " the given array is " + (a == null ? "absent" : a.shape().toString()));
+    }
     return a;
   }
 

@@ -1,5 +1,7 @@
 package org.kindling.bench.kvstore;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +26,28 @@ import org.kindling.tensor.NDArray;
 final class AggregationBench {
   private AggregationBench() {}
 
-  /** One cell of the table. */
-  record Cell(int workers, long bytes, int rounds, double seconds) {
+  /**
+   * One cell of the table; {@code cpuSeconds}: the CPU time of the whole JVM (workers and server)
+   * over the timed rounds, which a loaded machine inflates far less than the wall time.
+   */
+  record Cell(int workers, long bytes, int rounds, double seconds, double cpuSeconds) {
     double gbPerSecond() {
-      return workers * (double) bytes * rounds / seconds / 1e9;
+      return gigabytes() / seconds;
     }
+
+    /** CPU seconds per GB summed. */
+    double cpuPerGigabyte() {
+      return cpuSeconds / gigabytes();
+    }
+
+    private double gigabytes() {
+      return workers * (double) bytes * rounds / 1e9;
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**
@@ -84,12 +103,14 @@ final class AggregationBench {
         }
         start.await();
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         end.await();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         for (Future<?> f : done) {
           f.get();
         }
-        return new Cell(workers, bytes, rounds, seconds);
+        return new Cell(workers, bytes, rounds, seconds, cpuSeconds);
       } finally {
         pool.shutdownNow();
       }

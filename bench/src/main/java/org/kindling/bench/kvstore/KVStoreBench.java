@@ -37,26 +37,36 @@ public final class KVStoreBench {
       header.add("W=" + w);
     }
     MarkdownTable table = new MarkdownTable(header.toArray(String[]::new));
+    MarkdownTable cpuTable = new MarkdownTable(header.toArray(String[]::new));
     for (int bytes : SIZES) {
       List<String> row = new ArrayList<>(List.of(size(bytes)));
+      List<String> cpuRow = new ArrayList<>(List.of(size(bytes)));
       for (int w : WORKERS) {
         if ((long) w * bytes > MAX_IN_FLIGHT) {
           row.add("-");
+          cpuRow.add("-");
           continue;
         }
         int rounds = (int) Math.max(3, Math.min(2000, perCell / ((long) w * bytes)));
         AggregationBench.Cell c = AggregationBench.run(w, bytes, rounds);
         row.add(String.format(Locale.ROOT, "%.2f GB/s (%.0f%%)", c.gbPerSecond(),
             100 * c.gbPerSecond() / copy));
-        System.err.printf(Locale.ROOT, "W=%d %s: %d rounds in %.2f s%n", w, size(bytes), rounds,
-            c.seconds());
+        cpuRow.add(String.format(Locale.ROOT, "%.2f s", c.cpuPerGigabyte()));
+        System.err.printf(Locale.ROOT, "W=%d %s: %d rounds in %.2f s, %.2f CPU s%n", w,
+            size(bytes), rounds, c.seconds(), c.cpuSeconds());
       }
       table.row(row.toArray(String[]::new));
+      cpuTable.row(cpuRow.toArray(String[]::new));
     }
     System.out.println("Aggregation throughput (bytes summed by the server per second; % of the"
         + " memory copy):");
     System.out.println();
     System.out.print(table.render());
+    System.out.println();
+    System.out.println("CPU time of the bench JVM (workers and server) per GB summed, which the"
+        + " machine's load inflates far less than the wall time:");
+    System.out.println();
+    System.out.print(cpuTable.render());
     if (steps > 0) {
       DistStepBench.Result r = DistStepBench.run(work.resolve("mlp"), 128, steps);
       System.out.println();

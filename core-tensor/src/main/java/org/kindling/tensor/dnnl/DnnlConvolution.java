@@ -34,12 +34,16 @@ final class DnnlConvolution extends WeightedRules<Convolution.Params> {
     var fpd = new convolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
         direct, d.src(), d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(),
         d.padR(), forwardAttr, false);
+    var ipd = new convolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_inference,
+        direct, d.src(), d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(),
+        d.padR(), forwardAttr, false);
     var bdpd = new convolution_backward_data.primitive_desc(dnnl.engine, direct, d.src(),
         d.weights(), d.dst(), d.strides(), d.dilates(), d.padL(), d.padR(), fpd, attr, false);
     var bwpd = new convolution_backward_weights.primitive_desc(dnnl.engine, direct, d.src(),
         d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(), d.padR(), fpd, attr,
         false);
     return new Layer(d.user(), new WeightedKernel.Pass(fpd, new convolution_forward(fpd)),
+        new WeightedKernel.Pass(ipd, new convolution_forward(ipd)),
         new WeightedKernel.Pass(bdpd, new convolution_backward_data(bdpd)),
         new WeightedKernel.Pass(bwpd, new convolution_backward_weights(bwpd)));
   }

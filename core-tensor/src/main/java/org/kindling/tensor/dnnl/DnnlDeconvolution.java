@@ -74,12 +74,16 @@ final class DnnlDeconvolution extends WeightedRules<Deconvolution.Params> {
     var fpd = new deconvolution_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
         direct, d.src(), d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(),
         d.padR(), forwardAttr, false);
+    var ipd = new deconvolution_forward.primitive_desc(dnnl.engine,
+        prop_kind.forward_inference, direct, d.src(), d.weights(), d.bias(), d.dst(),
+        d.strides(), d.dilates(), d.padL(), d.padR(), forwardAttr, false);
     var bdpd = new deconvolution_backward_data.primitive_desc(dnnl.engine, direct, d.src(),
         d.weights(), d.dst(), d.strides(), d.dilates(), d.padL(), d.padR(), fpd, attr, false);
     var bwpd = new deconvolution_backward_weights.primitive_desc(dnnl.engine, direct, d.src(),
         d.weights(), d.bias(), d.dst(), d.strides(), d.dilates(), d.padL(), d.padR(), fpd,
         attr, false);
     return new Layer(d.user(), new WeightedKernel.Pass(fpd, new deconvolution_forward(fpd)),
+        new WeightedKernel.Pass(ipd, new deconvolution_forward(ipd)),
         new WeightedKernel.Pass(bdpd, new deconvolution_backward_data(bdpd)),
         new WeightedKernel.Pass(bwpd, new deconvolution_backward_weights(bwpd)));
   }

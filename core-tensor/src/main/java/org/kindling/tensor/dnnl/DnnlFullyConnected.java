@@ -39,6 +39,8 @@ final class DnnlFullyConnected extends WeightedRules<FullyConnected.Params> {
     primitive_attr attr = DnnlKernel.userScratchpad();
     var fpd = new inner_product_forward.primitive_desc(dnnl.engine, prop_kind.forward_training,
         srcAny, wAny, bias, dstAny, forwardAttr, false);
+    var ipd = new inner_product_forward.primitive_desc(dnnl.engine, prop_kind.forward_inference,
+        srcAny, wAny, bias, dstAny, forwardAttr, false);
     var bdpd = new inner_product_backward_data.primitive_desc(dnnl.engine, srcAny, wAny, dstAny,
         fpd, attr, false);
     var bwpd = new inner_product_backward_weights.primitive_desc(dnnl.engine, srcAny, wAny,
@@ -46,6 +48,7 @@ final class DnnlFullyConnected extends WeightedRules<FullyConnected.Params> {
     var user = new WeightedKernel.UserLayouts(DnnlKernel.md(srcDims, format_tag.nc),
         DnnlKernel.md(wDims, format_tag.oi), DnnlKernel.md(dstDims, format_tag.nc), biasMd);
     return new Layer(user, new WeightedKernel.Pass(fpd, new inner_product_forward(fpd)),
+        new WeightedKernel.Pass(ipd, new inner_product_forward(ipd)),
         new WeightedKernel.Pass(bdpd, new inner_product_backward_data(bdpd)),
         new WeightedKernel.Pass(bwpd, new inner_product_backward_weights(bwpd)));
   }

@@ -56,11 +56,16 @@ final class WeightedKernel extends DnnlKernel
   record UserLayouts(memory.desc src, memory.desc weights, memory.desc dst, memory.desc bias) {}
 
   private final memory.desc biasMd;
-  private final Operand src;
-  private final Operand weights;
-  private final WeightCache weightCache;
-  private final Operand dst;
-  private final Prim fwd;
+  /** The forward of a training pass ({@code forward_training}): weights reordered per call. */
+  private final Forward training;
+  /**
+   * The forward of an inference pass ({@code forward_inference}, MXNet's {@code
+   * forward_scoring}): oneDNN may pick another implementation for it (brgemm convolutions on
+   * AVX-512), and its reordered weights are kept while their stamp stays.
+   */
+  private final Forward inference;
+  /** The workspace plan of inference forward calls (a call runs one of the two forwards). */
+  private final Scratch inferenceScratch = new Scratch();
   private final Operand bdDiffDst;
   private final Operand bdWeights;
   private final Operand bdDiffSrc;
@@ -72,9 +77,6 @@ final class WeightedKernel extends DnnlKernel
   private final Prim bwdWeights;
   private final PostOps post;
   private final Function<PostOps, Kernel> variants;
-  /** With a sum: puts a row-major addend, or one in the destination's layout, into it. */
-  private final reorder addendIn;
-  private final reorder addendCopy;
   /**
    * True if the backward-weights primitive reads the output gradient in the layout the
    * backward-data one does: a backward call that computes both reorders it once.
@@ -82,24 +84,21 @@ final class WeightedKernel extends DnnlKernel
   private final boolean sharedDiffDst;
 
   /**
-   * @param post what the forward primitive does after the layer
+   * @param forward the forward primitive of training passes
+   * @param inference the forward primitive of inference passes, with the same post-ops
+   * @param post what the forward primitives do after the layer
    * @param variants makes this layer's kernel with other post-ops ({@link #fuse}, {@link
    *     #fuseSum})
    */
   WeightedKernel(Dnnl dnnl, int threads, String op, KernelSignature sig, UserLayouts user,
-      Pass forward, Pass backwardData, Pass backwardWeights, PostOps post,
+      Pass forward, Pass inference, Pass backwardData, Pass backwardWeights, PostOps post,
       Function<PostOps, Kernel> variants) {
     super(dnnl, threads, op, sig);
     this.post = post;
     this.variants = variants;
     biasMd = user.bias();
-    Scratch f0 = forwardScratch;
-    primitive_desc_base fpd = forward.pd();
-    src = Operand.input(dnnl, user.src(), fpd.src_desc(0), f0);
-    weights = Operand.input(dnnl, user.weights(), fpd.weights_desc(0), f0);
-    weightCache = weights.direct() ? null : new WeightCache(weights);
-    dst = Operand.output(dnnl, user.dst(), fpd.dst_desc(0), f0);
-    fwd = new Prim(fpd, forward.p(), f0);
+    training = new Forward(dnnl, user, forward, post.sum(), false, forwardScratch);
+    this.inference = new Forward(dnnl, user, inference, post.sum(), true, inferenceScratch);
     Scratch b0 = backwardScratch;
     primitive_desc_base bdpd = backwardData.pd();
     bdDiffDst = Operand.input(dnnl, user.dst(), bdpd.diff_dst_desc(0), b0);
@@ -113,11 +112,6 @@ final class WeightedKernel extends DnnlKernel
     bwDiffBias = biasMd == null ? null
         : Operand.output(dnnl, biasMd, bwpd.diff_weights_desc(1), b0);
     bwdWeights = new Prim(bwpd, backwardWeights.p(), b0);
-    memory.desc dstInner = fpd.dst_desc(0);
-    addendIn = post.sum() ? new reorder(new reorder.primitive_desc(dnnl.engine, user.dst(),
-        dnnl.engine, dstInner)) : null;
-    addendCopy = post.sum() ? new reorder(new reorder.primitive_desc(dnnl.engine, dstInner,
-        dnnl.engine, dstInner)) : null;
     sharedDiffDst = bwDiffDst.inner().equals(bdDiffDst.inner());
   }
 
@@ -140,71 +134,78 @@ final class WeightedKernel extends DnnlKernel
     return variants.apply(new PostOps(true, epilogue != null ? algorithm.eltwise_relu : null));
   }
 
-  /** The primitive's destination layout, whatever the data's. */
+  /**
+   * The inference primitive's destination layout, whatever the data's: the executor keeps
+   * values in oneDNN's layouts in inference bindings only (a training forward of such a binding
+   * runs over row-major views).
+   */
   @Override
   public Layout nativeOutput(Layout input) {
-    return dst.layout();
+    return inference.dst.layout();
   }
 
   @Override
   public boolean reads(Layout input) {
-    return input == Layout.ROW_MAJOR || input.equals(src.layout());
+    return input == Layout.ROW_MAJOR || input.equals(inference.src.layout());
   }
 
   /** This kernel itself: it reads the layouts off the views it gets. */
   @Override
   public Kernel withLayouts(Layout input, Layout output) {
-    boolean writes = output == Layout.ROW_MAJOR || output.equals(dst.layout());
+    boolean writes = output == Layout.ROW_MAJOR || output.equals(inference.dst.layout());
     return reads(input) && writes ? this : null;
   }
 
+  /** The larger of the forward plans (training or inference) and the backward plan. */
+  @Override
+  public long workspaceBytes() {
+    return Math.max(super.workspaceBytes(), inferenceScratch.bytes());
+  }
+
+  /** The larger of the training and the inference forward plans. */
+  @Override
+  public long forwardWorkspaceBytes() {
+    return Math.max(super.forwardWorkspaceBytes(), inferenceScratch.bytes());
+  }
+
+  /**
+   * The inference forward's implementation (the one a score or predict pass runs), and the
+   * training forward's where oneDNN picked another, e.g. {@code oneDNN brg_conv_fwd:avx512_core
+   * (training: jit:avx512_core)}.
+   */
   @Override
   public String implementation() {
-    return Dnnl.NAME + " " + fwd.impl();
+    String infer = inference.prim.impl();
+    String train = training.prim.impl();
+    return Dnnl.NAME + " " + infer + (infer.equals(train) ? "" : " (training: " + train + ")");
   }
 
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+    Forward f = ctx.isTrain() ? training : inference;
     try (Call c = call(ctx)) {
       IntMemoryMap a = c.args();
-      a.put(DNNL_ARG_SRC, src.read(c, in[0]));
+      a.put(DNNL_ARG_SRC, f.src.read(c, in[0]));
       long version = ctx.inputVersion(1);
       ByteBuffer kept = null;
-      if (weightCache != null && version >= 0) {
-        kept = weightCache.read(c, in[1].data(), version);
-        a.put(DNNL_ARG_WEIGHTS, c.wrap(weights.inner(), kept));
+      if (f.weightCache != null && version >= 0) {
+        kept = f.weightCache.read(c, in[1].data(), version);
+        a.put(DNNL_ARG_WEIGHTS, c.wrap(f.weights.inner(), kept));
       } else {
-        a.put(DNNL_ARG_WEIGHTS, weights.read(c, in[1].data()));
+        a.put(DNNL_ARG_WEIGHTS, f.weights.read(c, in[1].data()));
       }
       if (biasMd != null) {
         a.put(DNNL_ARG_BIAS, c.wrap(biasMd, in[2].data()));
       }
-      memory y = dst.target(c, out[0]);
+      memory y = f.dst.target(c, out[0]);
       if (post.sum()) {
-        putAddend(c, in[in.length - 1], out[0], y);
+        f.putAddend(c, in[in.length - 1], out[0], y);
       }
       a.put(DNNL_ARG_DST, y);
-      run(c, "forward", fwd, a);
+      run(c, f.pass, f.prim, a);
       Reference.reachabilityFence(kept);
-      dst.store(c, y, out[0]);
+      f.dst.store(c, y, out[0]);
     }
-  }
-
-  /**
-   * Puts the addend into the destination {@code y} the sum post-op adds to, unless {@code y} is
-   * the output's buffer and that is the addend's (planned in place).
-   */
-  private void putAddend(Call c, TensorView addend, TensorView out, memory y) {
-    boolean inOutput = y.get_data_handle().address() == new Pointer(out.data()).address();
-    if (inOutput && new Pointer(addend.data()).address() == new Pointer(out.data()).address()) {
-      return;
-    }
-    IntMemoryMap args = c.args();
-    boolean rowMajor = addend.layout() == Layout.ROW_MAJOR;
-    args.put(DNNL_ARG_FROM, rowMajor ? c.wrap(dst.user(), addend.data())
-        : c.wrap(dst.inner(), addend.data()));
-    args.put(DNNL_ARG_TO, y);
-    c.run(rowMajor ? addendIn : addendCopy, args, Profiler.isRunning() ? "reorder addend" : null);
   }
 
   @Override
@@ -243,6 +244,59 @@ final class WeightedKernel extends DnnlKernel
           bwDiffBias.store(c, mb, db, addB);
         }
       }
+    }
+  }
+
+  /**
+   * One forward primitive with its operands in a workspace plan: data, weights (kept reordered
+   * under their stamp by inference passes only: a training step changes them every call),
+   * output, and with a sum post-op the reorders that put the addend into the destination.
+   */
+  private static final class Forward {
+    final Operand src;
+    final Operand weights;
+    final WeightCache weightCache;
+    final Operand dst;
+    final Prim prim;
+    /** The pass's name in the log of implementations and the profile. */
+    final String pass;
+    /** With a sum: puts a row-major addend, or one in the destination's layout, into it. */
+    private final reorder addendIn;
+    private final reorder addendCopy;
+
+    Forward(Dnnl dnnl, UserLayouts user, Pass forward, boolean sum, boolean keepsWeights,
+        Scratch scratch) {
+      primitive_desc_base pd = forward.pd();
+      src = Operand.input(dnnl, user.src(), pd.src_desc(0), scratch);
+      weights = Operand.input(dnnl, user.weights(), pd.weights_desc(0), scratch);
+      weightCache = keepsWeights && !weights.direct() ? new WeightCache(weights) : null;
+      dst = Operand.output(dnnl, user.dst(), pd.dst_desc(0), scratch);
+      prim = new Prim(pd, forward.p(), scratch);
+      pass = keepsWeights ? "forward" : "forward (training)";
+      memory.desc dstInner = pd.dst_desc(0);
+      addendIn = sum ? new reorder(new reorder.primitive_desc(dnnl.engine, user.dst(),
+          dnnl.engine, dstInner)) : null;
+      addendCopy = sum ? new reorder(new reorder.primitive_desc(dnnl.engine, dstInner,
+          dnnl.engine, dstInner)) : null;
+    }
+
+    /**
+     * Puts the addend into the destination {@code y} the sum post-op adds to, unless {@code y}
+     * is the output's buffer and that is the addend's (planned in place).
+     */
+    void putAddend(Call c, TensorView addend, TensorView out, memory y) {
+      boolean inOutput = y.get_data_handle().address() == new Pointer(out.data()).address();
+      if (inOutput
+          && new Pointer(addend.data()).address() == new Pointer(out.data()).address()) {
+        return;
+      }
+      IntMemoryMap args = c.args();
+      boolean rowMajor = addend.layout() == Layout.ROW_MAJOR;
+      args.put(DNNL_ARG_FROM, rowMajor ? c.wrap(dst.user(), addend.data())
+          : c.wrap(dst.inner(), addend.data()));
+      args.put(DNNL_ARG_TO, y);
+      c.run(rowMajor ? addendIn : addendCopy, args,
+          Profiler.isRunning() ? "reorder addend" : null);
     }
   }
 }

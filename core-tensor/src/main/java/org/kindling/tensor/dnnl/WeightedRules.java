@@ -13,9 +13,13 @@ import org.kindling.tensor.op.KernelSignature;
  * @param <P> the operator's parameter record
  */
 abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
-  /** One layer's primitives and the caller's layouts of its tensors. */
+  /**
+   * One layer's primitives and the caller's layouts of its tensors: the forward of training
+   * passes (the backward primitives' hint) and of inference passes, both with the same post-ops.
+   */
   record Layer(WeightedKernel.UserLayouts user, WeightedKernel.Pass forward,
-      WeightedKernel.Pass backwardData, WeightedKernel.Pass backwardWeights) {}
+      WeightedKernel.Pass inference, WeightedKernel.Pass backwardData,
+      WeightedKernel.Pass backwardWeights) {}
 
   private final String op;
 
@@ -25,8 +29,8 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
   }
 
   /**
-   * The forward (with the attributes {@code forwardAttr}: the scratchpad and any post-ops),
-   * backward-data and backward-weights primitives of the layer {@code p} on {@code sig}.
+   * The training and inference forward (with the attributes {@code forwardAttr}: the
+   * scratchpad and any post-ops), backward-data and backward-weights primitives of the layer {@code p} on {@code sig}.
    */
   abstract Layer layer(Dnnl dnnl, P p, KernelSignature sig, primitive_attr forwardAttr);
 
@@ -96,7 +100,7 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
       PostOps post) {
     Layer l = layer(dnnl, p, sig, post.attr());
     return new WeightedKernel(dnnl, threads, op + post.suffix(), sig, l.user(), l.forward(),
-        l.backwardData(), l.backwardWeights(), post,
+        l.inference(), l.backwardData(), l.backwardWeights(), post,
         other -> kernel(dnnl, p, sig, threads, other));
   }
 }

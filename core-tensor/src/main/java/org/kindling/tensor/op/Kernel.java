@@ -39,7 +39,8 @@ public interface Kernel {
    * The backend and implementation that run this kernel, for the bind-time summary and {@code
    * kindling summary --kernels}: {@value #DEFAULT_IMPLEMENTATION} for the default kernels, e.g.
    * {@code oneDNN brg_conv_fwd:avx512_core} or {@code Winograd F(6x6,3x3)} for the accelerated
-   * ones (their forward pass's).
+   * ones (their inference forward pass's, and where a training forward runs another, that
+   * one's in parentheses).
    */
   default String implementation() {
     return DEFAULT_IMPLEMENTATION;

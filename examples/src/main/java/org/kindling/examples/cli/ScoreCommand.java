@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.kindling.examples.EmbeddedSpark;
 import org.kindling.spark.HadoopFiles;
+import org.kindling.spark.ImageInput;
 import org.kindling.spark.ImageRecordFrames;
 import org.kindling.spark.KindlingModel;
 import org.kindling.tensor.io.CFormat;
@@ -59,8 +60,31 @@ final class ScoreCommand implements Callable<Integer> {
   int epoch;
 
   @Option(names = "--data", required = true, paramLabel = "URI",
-      description = ".rec file(s) with raw-pixel image records; several separated by ';'")
+      description = ".rec file(s) of image records (raw pixels, or encoded images with"
+          + " --data-shape); several separated by ';'")
   String data;
+
+  @Option(names = "--data-shape", paramLabel = "C,H,W", split = ",", hideParamSyntax = true,
+      description = "records hold encoded images (JPEG, PNG) decoded with OpenCV and"
+          + " centre-cropped to this shape, as the training job's validation batches; the"
+          + " default --input-shape")
+  int[] dataShape;
+
+  @Option(names = "--resize", paramLabel = "N",
+      description = "with --data-shape: resize the shorter side to N before cropping")
+  Integer resize;
+
+  @Option(names = "--mean-rgb", paramLabel = "R,G,B", split = ",", hideParamSyntax = true,
+      description = "with --data-shape: subtracted per channel (default 0,0,0)")
+  float[] meanRgb;
+
+  @Option(names = "--std-rgb", paramLabel = "R,G,B", split = ",", hideParamSyntax = true,
+      description = "with --data-shape: divides per channel (default 1,1,1)")
+  float[] stdRgb;
+
+  @Option(names = "--inter-method", paramLabel = "N",
+      description = "with --data-shape: the resize's interpolation as in training (default 1)")
+  Integer interMethod;
 
   @Option(names = "--out", paramLabel = "FILE", description = "write predictions as CSV here")
   String out;
@@ -70,8 +94,8 @@ final class ScoreCommand implements Callable<Integer> {
   boolean withOutput;
 
   @Option(names = "--input-shape", paramLabel = "D,D,..", split = ",", hideParamSyntax = true,
-      description = "shape of one example (default 784)")
-  int[] inputShape = {784};
+      description = "shape of one example (default 784, or --data-shape's)")
+  int[] inputShape;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "rows per forward pass (default 256)")
   int batchSize = 256;
@@ -92,6 +116,10 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ImageInput input = imageInput();
+    if (inputShape == null) {
+      inputShape = dataShape != null ? dataShape.clone() : new int[] {784};
+    }
     int size = 1;
     for (int d : inputShape) {
       if (d < 1) {
@@ -113,7 +141,7 @@ final class ScoreCommand implements Callable<Integer> {
         .setProbabilityCol(withOutput ? OUTPUT_COL : "");
     SparkSession spark = EmbeddedSpark.start(master, "kindling-score", conf);
     try {
-      Dataset<Row> frame = ImageRecordFrames.read(spark, data, size, scale, partitions);
+      Dataset<Row> frame = ImageRecordFrames.read(spark, data, input, size, scale, partitions);
       long start = System.nanoTime();
       Dataset<Row> transformed = model.transform(frame);
       Dataset<Row> scored = (withOutput
@@ -135,6 +163,31 @@ final class ScoreCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Raw pixels, or the decoding of --data-shape (the builder refuses the options without it). */
+  private ImageInput imageInput() {
+    ImageInput.Builder b = ImageInput.builder();
+    if (dataShape != null) {
+      b.dataShape(dataShape);
+    }
+    if (resize != null) {
+      b.resize(resize);
+    }
+    if (meanRgb != null) {
+      b.meanRgb(meanRgb);
+    }
+    if (stdRgb != null) {
+      b.stdRgb(stdRgb);
+    }
+    if (interMethod != null) {
+      b.interMethod(interMethod);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -84,6 +84,15 @@ class TrainOnJpegCommandTest {
     double[] last = values(history.get(4));
     assertThat(last[2]).as("training cross-entropy falls").isLessThan(first[2]);
     assertThat(last[3]).as("validation accuracy, chance 1/3").isGreaterThan(0.8);
+
+    // kindling score decodes the validation records as the job's validation batches did
+    CliRun score = CliRun.of("score", "--data", prefix + "_val.rec", "--model-prefix", model,
+        "--epoch", "4", "--data-shape", "3,24,24", "--resize", "28", "--mean-rgb",
+        "110,110,110", "--std-rgb", "50,50,50", "--scale", "1");
+    assertThat(score.code()).as(score.err()).isZero();
+    assertThat(score.out()).matches("(?s)accuracy: [0-9.]+ \\(45 records\\)\\s*");
+    double scored = Double.parseDouble(score.out().split(" ")[1]);
+    assertThat(scored).as("scored accuracy, chance 1/3").isGreaterThan(0.8);
   }
 
   private static double[] values(String csvLine) {
@@ -104,6 +113,10 @@ class TrainOnJpegCommandTest {
         "--input-shape", "784");
     assertThat(shape.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(shape.err()).contains("--input-shape [784] differs from --data-shape [3, 24, 24]");
+    CliRun scoreResize = CliRun.of("score", "--data", "x.rec", "--model-prefix", "m",
+        "--epoch", "1", "--resize", "28");
+    assertThat(scoreResize.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(scoreResize.err()).contains("--resize applies to encoded images");
     CliRun channels = CliRun.of("train", "--data", "x.rec", "--image-shape", "2,24,24");
     assertThat(channels.code()).isEqualTo(KindlingCli.EXIT_USAGE);
     assertThat(channels.err()).contains("must have 1, 3 or 4 channels");

@@ -1,21 +1,22 @@
 package org.kindling.io.image;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
  * An unpacked image record: its header and a view of the content bytes that follow the header
- * (and the label array, if any) inside the original record payload.
+ * (and the label array, if any) inside the original record payload. The content is not copied:
+ * when the payload is a {@link org.kindling.io.RecordView}'s borrowed buffer, this record is
+ * valid exactly as long as that view.
  */
 public final class ImageRecord {
   private final ImageRecordHeader header;
-  private final byte[] record;
-  private final int contentOffset;
+  /** The content: position 0, limit its length; never moved, so absolute reads only. */
+  private final ByteBuffer content;
 
-  ImageRecord(ImageRecordHeader header, byte[] record, int contentOffset) {
+  ImageRecord(ImageRecordHeader header, ByteBuffer content) {
     this.header = Objects.requireNonNull(header, "header");
-    this.record = record;
-    this.contentOffset = contentOffset;
+    this.content = content;
   }
 
   /** The header. */
@@ -25,18 +26,29 @@ public final class ImageRecord {
 
   /** A copy of the content (encoded image or raw pixels). */
   public byte[] content() {
-    return Arrays.copyOfRange(record, contentOffset, record.length);
+    byte[] out = new byte[content.limit()];
+    content.get(0, out);
+    return out;
+  }
+
+  /**
+   * The content without a copy: a buffer from position 0 to its length over the record's own
+   * bytes (an array when the record was read from one), valid as long as they are; not to be
+   * modified.
+   */
+  public ByteBuffer contentView() {
+    return content.duplicate();
   }
 
   /** Number of content bytes. */
   public int contentLength() {
-    return record.length - contentOffset;
+    return content.limit();
   }
 
   /** Content byte {@code i} as an unsigned value in {@code [0, 255]}. */
   public int contentByte(int i) {
     Objects.checkIndex(i, contentLength());
-    return record[contentOffset + i] & 0xFF;
+    return content.get(i) & 0xFF;
   }
 
   /**
@@ -49,7 +61,7 @@ public final class ImageRecord {
     int n = contentLength();
     Objects.checkFromIndexSize(dstOffset, n, dst.length);
     for (int i = 0; i < n; i++) {
-      dst[dstOffset + i] = (record[contentOffset + i] & 0xFF) * scale;
+      dst[dstOffset + i] = (content.get(i) & 0xFF) * scale;
     }
   }
 

@@ -124,19 +124,33 @@ public final class ImageRecordHeader {
    */
   public static ImageRecord unpack(byte[] record, String file, long offset)
       throws FormatException {
-    if (record.length < BYTES) {
-      throw new FormatException(file, offset, "image record of " + record.length
+    return unpack(ByteBuffer.wrap(record), file, offset);
+  }
+
+  /**
+   * Unpacks the record between {@code record}'s position and limit (for example a {@link
+   * org.kindling.io.RecordView}'s payload) without copying it or moving the buffer's position: the
+   * result's content is a view of {@code record}'s bytes, valid as long as they are.
+   *
+   * @throws FormatException naming {@code file} and {@code offset} if the record is shorter than
+   *     the header or than its {@code flag} labels
+   */
+  public static ImageRecord unpack(ByteBuffer record, String file, long offset)
+      throws FormatException {
+    int length = record.remaining();
+    if (length < BYTES) {
+      throw new FormatException(file, offset, "image record of " + length
           + " bytes is shorter than the 24-byte header");
     }
-    ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = record.slice().order(ByteOrder.LITTLE_ENDIAN);
     int flag = b.getInt();
     float label = b.getFloat();
     long id = b.getLong();
     long id2 = b.getLong();
     long n = Integer.toUnsignedLong(flag);
-    if (n > (record.length - BYTES) / 4) {
+    if (n > (length - BYTES) / 4) {
       throw new FormatException(file, offset, "image record header flag " + n + " announces " + n
-          + " float labels, but only " + (record.length - BYTES) + " bytes follow the header");
+          + " float labels, but only " + (length - BYTES) + " bytes follow the header");
     }
     float[] labels = null;
     if (n > 0) {
@@ -146,7 +160,7 @@ public final class ImageRecordHeader {
       }
     }
     ImageRecordHeader header = new ImageRecordHeader(flag, label, labels, id, id2);
-    return new ImageRecord(header, record, BYTES + (int) (4 * n));
+    return new ImageRecord(header, b.slice());
   }
 
   @Override

@@ -201,8 +201,10 @@ public final class ImageRecordIter implements DataIter {
         }
         augmenter.processRaw(rec, data);
       } else {
-        byte[] content = rec.content();
-        augmenter.process(content, 0, content.length, rnd, data, 0);
+        // the content is the payload's tail: decoded from the record this thread owns, no copy
+        byte[] payload = r.payload();
+        int n = rec.contentLength();
+        augmenter.process(payload, payload.length - n, n, rnd, data, 0);
       }
       return new Decoded(r, data, label, null);
     } catch (FormatException e) {

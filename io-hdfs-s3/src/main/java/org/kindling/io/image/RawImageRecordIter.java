@@ -3,8 +3,8 @@ package org.kindling.io.image;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
+import org.kindling.io.RecordView;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
@@ -27,7 +27,9 @@ import org.kindling.tensor.data.DataIter;
  * records from the start of the source, wrapping around as often as needed; otherwise with zero
  * rows. Either way {@link DataBatch#pad()} counts the filler rows. Unlike MXNet, which starts the
  * next epoch after the records borrowed for the wrap, {@link #reset()} always restarts at the
- * first record, so every epoch sees the same batches. Not thread-safe.
+ * first record, so every epoch sees the same batches. Records are read as views ({@link
+ * RecordSource#nextView()}) and converted before the next is read, so a source that parses in
+ * its read chunks (a split's part reader) copies nothing. Not thread-safe.
  */
 public final class RawImageRecordIter implements DataIter {
   private final RecordSource source;
@@ -98,7 +100,7 @@ public final class RawImageRecordIter implements DataIter {
     float[] label = layout.newLabels();
     int top = 0;
     while (top < batchSize) {
-      LocatedRecord r = source.next();
+      RecordView r = source.nextView();
       if (r == null) {
         break;
       }
@@ -123,7 +125,7 @@ public final class RawImageRecordIter implements DataIter {
     source.reset();
     boolean sawRecordSinceReset = false;
     while (top < batchSize) {
-      LocatedRecord r = source.next();
+      RecordView r = source.nextView();
       if (r == null) {
         if (!sawRecordSinceReset) {
           throw new IllegalStateException("the record source returned no records after reset()");
@@ -137,7 +139,8 @@ public final class RawImageRecordIter implements DataIter {
     }
   }
 
-  private void decode(LocatedRecord r, float[] data, float[] label, int row)
+  /** Converts the record at once: a view is valid only until the next call on the source. */
+  private void decode(RecordView r, float[] data, float[] label, int row)
       throws FormatException {
     ImageRecord rec = ImageRecordHeader.unpack(r.payload(), r.file(), r.fileOffset());
     ImageRecordHeader h = rec.header();

@@ -22,6 +22,11 @@ import org.kindling.io.RecordSource;
  * original type. {@link #reset()} stops the producer, resets the source and starts a new epoch;
  * {@link #close()} stops and joins the producer thread, then closes the source, so no thread
  * outlives the decorator. The consumer side is not thread-safe: call it from one thread.
+ *
+ * <p>The producer takes records with the wrapped source's {@link RecordSource#next()}: a record
+ * crosses to the consumer's thread, so it must outlive the chunk it was read into, and that is
+ * its one copy. {@link #nextView()} (the interface's default) then hands the consumer that owned
+ * record as a view, without a second copy.
  */
 public final class PrefetchingRecordSource implements RecordSource {
   /** Default number of blocks the queue holds. */

@@ -55,28 +55,16 @@ public final class RecordIOPartReader implements RecordSource {
   }
 
   /**
-   * The next record of the part, or null when the part is exhausted.
+   * The next record of the part, or null when the part is exhausted; the caller owns it (one
+   * copy out of the read chunk).
    *
    * @throws org.kindling.tensor.FormatException if a record in the range is corrupt
    */
   @Override
   public LocatedRecord next() throws IOException {
-    if (closed) {
-      throw new IllegalStateException("part reader " + range + " is closed");
-    }
-    while (true) {
-      if (reader == null && !openNextFile()) {
-        return null;
-      }
-      long at = reader.tell();
-      byte[] payload = at < fileLimit ? reader.next() : null;
-      if (payload == null) {
-        closeFile();
-        fileIndex++;
-        continue;
-      }
-      return new LocatedRecord(payload, file.path().toString(), at, file.start() + at);
-    }
+    RecordView v = read(false);
+    return v == null ? null : new LocatedRecord(v.payload().array(), v.file(), v.fileOffset(),
+        v.globalOffset());
   }
 
   /**
@@ -86,16 +74,26 @@ public final class RecordIOPartReader implements RecordSource {
    *
    * @return the record, or null when the part is exhausted
    */
+  @Override
   public RecordView nextView() throws IOException {
-    if (closed) {
-      throw new IllegalStateException("part reader " + range + " is closed");
-    }
+    return read(true);
+  }
+
+  /**
+   * The next record as a view ({@code view}) or as a buffer that wraps its own exact-size array
+   * ({@link RecordIOReader#next()}, exposed by {@link #next()} without a second copy).
+   */
+  private RecordView read(boolean view) throws IOException {
+    ensureOpen();
     while (true) {
       if (reader == null && !openNextFile()) {
         return null;
       }
       long at = reader.tell();
-      ByteBuffer payload = at < fileLimit ? reader.nextView() : null;
+      ByteBuffer payload = null;
+      if (at < fileLimit) {
+        payload = view ? reader.nextView() : wrap(reader.next());
+      }
       if (payload == null) {
         closeFile();
         fileIndex++;
@@ -105,6 +103,10 @@ public final class RecordIOPartReader implements RecordSource {
     }
   }
 
+  private static ByteBuffer wrap(byte[] payload) {
+    return payload == null ? null : ByteBuffer.wrap(payload);
+  }
+
   /**
    * Moves over the next record of the part without reading its payload ({@link
    * RecordIOReader#skip()}), checking its headers as {@link #next()} does.
@@ -112,9 +114,7 @@ public final class RecordIOPartReader implements RecordSource {
    * @return false when the part is exhausted
    */
   public boolean skip() throws IOException {
-    if (closed) {
-      throw new IllegalStateException("part reader " + range + " is closed");
-    }
+    ensureOpen();
     while (true) {
       if (reader == null && !openNextFile()) {
         return false;
@@ -156,11 +156,15 @@ public final class RecordIOPartReader implements RecordSource {
   /** Starts the part again from its first record. */
   @Override
   public void reset() throws IOException {
+    ensureOpen();
+    closeFile();
+    fileIndex = firstFile;
+  }
+
+  private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("part reader " + range + " is closed");
     }
-    closeFile();
-    fileIndex = firstFile;
   }
 
   /** Closes the open file, if any; idempotent. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.kindling.io.TestData.ascii;
 
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,33 @@ class ImageRecordHeaderTest {
     assertThatThrownBy(() -> ImageRecordHeader.unpack(lying))
         .isInstanceOf(FormatException.class)
         .hasMessageContaining("flag 4278190083");
+  }
+
+  /** A record inside a larger buffer, as a view of a read chunk: unpacked where it lies. */
+  @Test
+  void unpackOfAViewReadsOnlyItsRangeAndLeavesThePositionAlone() throws Exception {
+    ImageRecordHeader h = ImageRecordHeader.ofLabels(new float[] {2f}, 5, 0);
+    byte[] record = ImageRecordHeader.pack(h, ascii("abc"));
+    byte[] chunk = new byte[record.length + 20];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    System.arraycopy(record, 0, chunk, 9, record.length);
+    ByteBuffer view = ByteBuffer.wrap(chunk, 9, record.length);
+
+    ImageRecord r = ImageRecordHeader.unpack(view, "c.rec", 40);
+
+    assertThat(view.position()).isEqualTo(9);
+    assertThat(r.header()).isEqualTo(h);
+    assertThat(r.content()).isEqualTo(ascii("abc"));
+    ByteBuffer content = r.contentView();
+    assertThat(content.array()).isSameAs(chunk); // no copy
+    assertThat(content.arrayOffset() + content.position()).isEqualTo(9 + record.length - 3);
+    assertThat(content.remaining()).isEqualTo(3);
+    chunk[9 + record.length - 1] = 'z'; // the record is a view: it sees the chunk change
+    assertThat(r.contentByte(2)).isEqualTo('z');
+    assertThatThrownBy(() -> ImageRecordHeader.unpack(ByteBuffer.wrap(chunk, 9, 23), "c.rec", 40))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("c.rec at byte offset 40")
+        .hasMessageContaining("23 bytes");
   }
 
   @Test

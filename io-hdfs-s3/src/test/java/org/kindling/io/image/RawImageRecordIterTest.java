@@ -4,11 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
+import org.kindling.io.RecordView;
+import org.kindling.io.TestData;
+import org.kindling.io.source.ReadOptions;
+import org.kindling.io.split.RecordIOPartReader;
+import org.kindling.io.split.RecordIOSplit;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.FormatException;
 import org.kindling.tensor.Shape;
@@ -45,6 +56,50 @@ class RawImageRecordIterTest {
     @Override
     public void close() {
       closed = true;
+    }
+  }
+
+  /**
+   * Hands out each record as a view of one buffer that is filled with 0x5A and then with the
+   * next record on every call, as a part reader's chunks are recycled: an iterator that used a
+   * view after asking for the next record would read another record's bytes or the poison.
+   */
+  static final class RecyclingViewSource implements RecordSource {
+    final ListSource records;
+    final byte[] chunk = new byte[1024];
+    int views;
+
+    RecyclingViewSource(ListSource records) {
+      this.records = records;
+    }
+
+    @Override
+    public LocatedRecord next() {
+      throw new AssertionError("the iterator copied a record it could have read as a view");
+    }
+
+    @Override
+    public RecordView nextView() {
+      LocatedRecord r = records.next();
+      Arrays.fill(chunk, (byte) 0x5A);
+      if (r == null) {
+        return null;
+      }
+      views++;
+      int at = 13; // not at the array's start, as a record inside a chunk
+      System.arraycopy(r.payload(), 0, chunk, at, r.payload().length);
+      return new RecordView(ByteBuffer.wrap(chunk, at, r.payload().length).slice(), r.file(),
+          r.fileOffset(), r.globalOffset());
+    }
+
+    @Override
+    public void reset() {
+      records.reset();
+    }
+
+    @Override
+    public void close() {
+      records.close();
     }
   }
 
@@ -221,5 +276,72 @@ class RawImageRecordIterTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataShape");
     assertThatThrownBy(() -> RawImageRecordIter.builder(s, Shape.of(4), 2).labelWidth(0).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("labelWidth");
+  }
+  @Test
+  void recordsAreReadAsViewsAndConvertedBeforeTheNextIsRead() throws Exception {
+    RecyclingViewSource views = new RecyclingViewSource(images(7));
+    try (RawImageRecordIter fromViews =
+            RawImageRecordIter.builder(views, Shape.of(1, 2, 2), 3).build();
+        RawImageRecordIter fromCopies =
+            RawImageRecordIter.builder(images(7), Shape.of(1, 2, 2), 3).build()) {
+      // two epochs, the last batch of each wrapping around through reset()
+      for (int epoch = 0; epoch < 2; epoch++) {
+        List<DataBatch> got = epoch(fromViews);
+        List<DataBatch> want = epoch(fromCopies);
+        assertThat(got).hasSameSizeAs(want).hasSize(3);
+        for (int b = 0; b < got.size(); b++) {
+          assertThat(got.get(b).data().get(0).toFloatArray())
+              .containsExactly(want.get(b).data().get(0).toFloatArray());
+          assertThat(labels(got.get(b))).containsExactly(labels(want.get(b)));
+          assertThat(got.get(b).pad()).isEqualTo(want.get(b).pad());
+        }
+        fromViews.reset();
+        fromCopies.reset();
+      }
+    }
+    assertThat(views.views).isEqualTo(2 * (7 + 2));
+  }
+
+  /**
+   * A split's part reader with 4 KiB chunks and a one-chunk queue: records of 8x8 pixels (96
+   * bytes on disk) lie in or across chunks that the stream recycles hundreds of times, and every
+   * pixel of every batch is still the record's own.
+   */
+  @Test
+  void batchesReadFromRecycledChunksHoldEveryRecordsOwnPixels(@TempDir Path dir)
+      throws Exception {
+    int n = 500;
+    int pixels = 64;
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] px = new byte[pixels];
+      for (int j = 0; j < pixels; j++) {
+        px[j] = (byte) (i * 7 + j);
+      }
+      records.add(ImageRecordHeader.pack(ImageRecordHeader.of(i % 10, i, 0), px));
+    }
+    Path file = Files.write(dir.resolve("recycled.rec"), TestData.write(records).bytes());
+    Configuration conf = new Configuration();
+    conf.setInt(ReadOptions.CHUNK_BYTES_KEY, 4096);
+    conf.setInt(ReadOptions.QUEUE_CHUNKS_KEY, 1);
+    RecordIOPartReader part = RecordIOSplit.open(file.toUri().toString(), conf).openPart(0, 1);
+    try (RawImageRecordIter it = RawImageRecordIter.builder(part, Shape.of(1, 8, 8), 32)
+        .scale(1f).roundBatch(false).build()) {
+      int row = 0;
+      for (DataBatch b = it.next(); b != null; b = it.next()) {
+        try (DataBatch batch = b) {
+          float[] data = batch.data().get(0).toFloatArray();
+          float[] label = labels(batch);
+          for (int r = 0; r < 32 - batch.pad(); r++, row++) {
+            assertThat(label[r]).isEqualTo(row % 10);
+            for (int j = 0; j < pixels; j++) {
+              assertThat(data[r * pixels + j]).as("record %d pixel %d", row, j)
+                  .isEqualTo((row * 7 + j) & 0xFF);
+            }
+          }
+        }
+      }
+      assertThat(row).isEqualTo(n);
+    }
   }
 }

@@ -3,6 +3,7 @@ package org.kindling.spark.recordio;
 import java.io.IOException;
 import java.util.Iterator;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.kindling.io.pack.AtomicRecordOutput;
@@ -13,7 +14,8 @@ import org.kindling.spark.HadoopConfHolder;
 /**
  * Writes one Spark partition as the two files of {@code part-NNNNN} (a {@code .rec} and MXNet's
  * {@code .idx}, {@code key\toffset}) into {@code dir}: the job's staging directory where renames
- * are cheap, else the output directory itself ({@link RecordIOWriteJob}). The pair is an {@link
+ * are cheap, the task's work path of a {@link MagicCommit} on s3a, else the output directory
+ * itself ({@link RecordIOWriteJob}). The pair is an {@link
  * AtomicRecordOutput}, the packers' own: each file an {@code AtomicOutput} of its store (decision
  * 0021), a temporary name renamed on commit on HDFS and local files, a direct write published on
  * commit on s3a and S3; both are committed, {@code .rec} first, only after the last row, and a
@@ -26,20 +28,23 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
 
   private final String dir;
   private final boolean staging;
+  private final MagicCommit magic;
   private final int firstPart;
   private final RecordPacker packer;
   private final HadoopConfHolder conf;
 
   /**
-   * @param dir where the files go
+   * @param dir where the files go (unused with {@code magic})
    * @param staging whether {@code dir} is the job's staging directory, which must exist: a task
    *     that starts after the job was aborted (and its staging directory deleted) fails
+   * @param magic the job's magic commit, whose task work path the files go to; or null
    * @param firstPart the number of partition 0's files (past existing parts when appending)
    */
-  PartFileWriter(String dir, boolean staging, int firstPart, RecordPacker packer,
-      HadoopConfHolder conf) {
+  PartFileWriter(String dir, boolean staging, MagicCommit magic, int firstPart,
+      RecordPacker packer, HadoopConfHolder conf) {
     this.dir = dir;
     this.staging = staging;
+    this.magic = magic;
     this.firstPart = firstPart;
     this.packer = packer;
     this.conf = conf;
@@ -53,11 +58,31 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
   @Override
   public Iterator<Long> call(Integer partition, Iterator<InternalRow> rows) throws IOException {
     String base = partName(firstPart + partition);
-    Path parent = new Path(dir);
-    if (staging && ByteStores.forPath(parent, conf.get()).stat(parent) == null) {
-      throw new IOException("the staging directory " + parent + " is gone: the write job was"
-          + " aborted, so this task writes nothing");
+    if (magic == null) {
+      Path parent = new Path(dir);
+      if (staging && ByteStores.forPath(parent, conf.get()).stat(parent) == null) {
+        throw new IOException("the staging directory " + parent + " is gone: the write job was"
+            + " aborted, so this task writes nothing");
+      }
+      return write(parent, base, rows);
     }
+    MagicCommit.TaskCommit task = magic.setupTask(partition, TaskContext.get().attemptNumber());
+    try {
+      Iterator<Long> count = write(task.workPath(), base, rows);
+      task.commit();
+      return count;
+    } catch (IOException | RuntimeException e) {
+      try {
+        task.abort();
+      } catch (IOException abort) {
+        e.addSuppressed(abort);
+      }
+      throw e;
+    }
+  }
+
+  private Iterator<Long> write(Path parent, String base, Iterator<InternalRow> rows)
+      throws IOException {
     try (AtomicRecordOutput out = AtomicRecordOutput.create(new Path(parent, base), conf.get())) {
       long count = 0;
       IndexedRecordIOWriter w = out.writer();

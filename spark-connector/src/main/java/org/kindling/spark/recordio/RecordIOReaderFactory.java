@@ -59,11 +59,12 @@ final class RecordIOReaderFactory implements PartitionReaderFactory {
     @Override
     public boolean next() throws IOException {
       while (true) {
-        var r = part.next();
+        var r = part.nextView();
         if (r == null) {
           current = null;
           return false;
         }
+        // the row copies what it keeps (data, decoded pixels): Spark holds it past the view
         current = rows.toRow(r); // null: a record dropInvalid leaves out
         if (current != null) {
           return true;

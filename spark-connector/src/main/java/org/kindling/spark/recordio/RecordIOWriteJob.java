@@ -44,10 +44,12 @@ import org.kindling.spark.HadoopFiles;
  * <p>Commit (decision 0024): every file is written through its store's {@link
  * org.kindling.io.source.AtomicOutput}, so no partial file ever has a final name. Where renames
  * are cheap (HDFS, local files) tasks write into a hidden staging directory and the driver
- * renames their files into place only after all of them succeeded. On object stores (s3a, S3),
- * where a rename is a copy of every byte, tasks publish their parts directly under their final
- * names, each whole or not at all (a completed upload); {@code _SUCCESS} marks the job done.
- * Either way a failed job deletes the parts it published.
+ * renames their files into place only after all of them succeeded. On s3a, where a rename is a
+ * copy of every byte, tasks write through S3A's magic committer ({@link MagicCommit}): their
+ * uploads stay pending until the driver's job commit completes them all, so no part is visible
+ * under its final name before the job commits; on an object store without that committer,
+ * tasks publish their parts directly under their final names, each whole or not at all. {@code
+ * _SUCCESS} marks the job done. Either way a failed job deletes the parts it published.
  */
 final class RecordIOWriteJob {
   private static final Pattern PART = Pattern.compile("part-(\\d+)\\.rec");
@@ -108,8 +110,10 @@ final class RecordIOWriteJob {
       throws IOException {
     boolean direct = ByteStores.forPath(dir, conf).publishesInPlace(dir);
     Path staging = direct ? null : new Path(dir, "_temporary-" + UUID.randomUUID());
+    MagicCommit magic = direct && MagicCommit.available(fs, dir)
+        ? MagicCommit.setupJob(dir, conf) : null;
     PartFileWriter writer = new PartFileWriter((direct ? dir : staging).toString(), !direct,
-        first, new RecordPacker(options.header()), new HadoopConfHolder(conf));
+        magic, first, new RecordPacker(options.header()), new HadoopConfHolder(conf));
     JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
     int parts = rows.getNumPartitions();
     List<Long> counts;
@@ -120,10 +124,12 @@ final class RecordIOWriteJob {
       counts = rows.mapPartitionsWithIndex(writer, false).collect();
       if (!direct) {
         commitJob(fs, staging, dir, first, parts);
+      } else if (magic != null) {
+        magic.commitJob();
       }
     } catch (Exception e) {
       // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.
-      abortJob(fs, staging, dir, first, parts, e);
+      abortJob(fs, staging, magic, dir, first, parts, e);
       throw e;
     }
     if (!direct) {
@@ -155,15 +161,20 @@ final class RecordIOWriteJob {
   }
 
   /**
-   * Deletes the staging directory (if any), with the files of every task that committed, and
-   * any part the job published in {@code dir}. (A task still running when the job failed finds
-   * its staging directory gone and fails without leaving a file.)
+   * Deletes the staging directory (if any), with the files of every task that committed, or
+   * aborts the magic commit's pending uploads, and deletes any part the job published in {@code
+   * dir} (a job commit that failed half way). (A task still running when the job failed finds
+   * its staging directory gone and fails without leaving a file; under a magic commit it leaves
+   * only an upload that is never completed.)
    */
-  private static void abortJob(FileSystem fs, Path staging, Path dir, int first, int parts,
-      Exception failure) {
+  private static void abortJob(FileSystem fs, Path staging, MagicCommit magic, Path dir,
+      int first, int parts, Exception failure) {
     try {
       if (staging != null) {
         fs.delete(staging, true);
+      }
+      if (magic != null) {
+        magic.abortJob();
       }
       for (FileStatus s : fs.listStatus(dir)) {
         Matcher m = PART.matcher(s.getPath().getName().replaceFirst("\\.idx$", ".rec"));

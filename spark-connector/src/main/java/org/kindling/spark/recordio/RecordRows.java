@@ -1,14 +1,15 @@
 package org.kindling.spark.recordio;
 
+import java.nio.ByteBuffer;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.kindling.io.LocatedRecord;
 import org.kindling.io.image.ImageCodec;
 import org.kindling.io.image.ImageRecord;
+import org.kindling.io.RecordView;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.tensor.FormatException;
 import org.slf4j.Logger;
@@ -65,12 +66,14 @@ final class RecordRows {
   }
 
   /**
-   * The row of {@code r}, or null if it is invalid and {@code dropInvalid} leaves it out.
+   * The row of {@code r}, or null if it is invalid and {@code dropInvalid} leaves it out. The
+   * row holds no reference to the view's bytes (Spark keeps rows past the next record): {@code
+   * data} is copied out of it, and only that column copies.
    *
    * @throws FormatException naming the file and offset if the image-record header is corrupt
    *     or the image does not decode (unless {@code dropInvalid})
    */
-  InternalRow toRow(LocatedRecord r) throws FormatException {
+  InternalRow toRow(RecordView r) throws FormatException {
     try {
       ImageRecord rec = needsHeader
           ? ImageRecordHeader.unpack(r.payload(), r.file(), r.fileOffset()) : null;
@@ -80,7 +83,7 @@ final class RecordRows {
           case ID -> rec.header().id();
           case LABEL -> labels(rec.header())[0];
           case LABELS -> UnsafeArrayData.fromPrimitiveArray(labels(rec.header()));
-          case DATA -> header ? rec.content() : r.payload();
+          case DATA -> header ? rec.content() : r.copy().payload();
           case FILE -> fileName(r.file());
           case OFFSET -> r.fileOffset();
           case IMAGE -> image(r, rec);
@@ -99,11 +102,10 @@ final class RecordRows {
   }
 
   /** Spark's image struct of the record's decoded content. */
-  private InternalRow image(LocatedRecord r, ImageRecord rec) throws FormatException {
-    byte[] content = rec.content();
+  private InternalRow image(RecordView r, ImageRecord rec) throws FormatException {
     ImageCodec.Pixels px;
     try {
-      px = ImageCodec.decode(content, 0, content.length);
+      px = decode(rec);
     } catch (IllegalArgumentException e) {
       throw new FormatException(r.file(), r.fileOffset(), "image record id "
           + Long.toUnsignedString(rec.header().id()) + ": " + e.getMessage() + (dropInvalid ? ""
@@ -114,6 +116,16 @@ final class RecordRows {
     return new GenericInternalRow(new Object[] {
         UTF8String.fromString(r.file() + "@" + r.fileOffset()), px.height(), px.width(),
         px.channels(), mode, px.data()});
+  }
+
+  /** Decodes the content where it lies when the view is of an array (a read chunk), else a copy. */
+  private static ImageCodec.Pixels decode(ImageRecord rec) {
+    ByteBuffer c = rec.contentView();
+    if (c.hasArray()) {
+      return ImageCodec.decode(c.array(), c.arrayOffset() + c.position(), c.remaining());
+    }
+    byte[] content = rec.content();
+    return ImageCodec.decode(content, 0, content.length);
   }
 
   /** The float labels, or the scalar label as a 1-array (MXNet: flag 0 means one label). */

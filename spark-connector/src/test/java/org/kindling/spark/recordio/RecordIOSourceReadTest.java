@@ -163,6 +163,31 @@ class RecordIOSourceReadTest {
     }
   }
 
+  /**
+   * Rows are built from views of the read chunks: with 1 KiB chunks and a one-chunk queue the
+   * chunks are recycled many times per partition, and every row still holds its own record's
+   * bytes (a row that kept a view would show a later record's bytes).
+   */
+  @Test
+  void rowsReadFromRecycledChunksHoldTheirOwnRecordsBytes() throws IOException {
+    List<byte[]> records = RecordIOFiles.imageRecords(new Random(31), 300, 300, 0);
+    Path file = RecordIOFiles.write(dir.resolve("recycled.rec"), records);
+
+    for (String header : List.of("true", "false")) {
+      List<Row> rows = spark.read().format("recordio").option("numPartitions", 3)
+          .option("header", header).option("kindling.io.read.chunk.bytes", 1024)
+          .option("kindling.io.read.queue.chunks", 1).load(file.toString())
+          .select("data").collectAsList();
+      assertThat(rows).hasSize(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        byte[] want = header.equals("true")
+            ? ImageRecordHeader.unpack(records.get(i)).content() : records.get(i);
+        assertThat((byte[]) rows.get(i).getAs("data")).as("record %d, header %s", i, header)
+            .isEqualTo(want);
+      }
+    }
+  }
+
   @Test
   void withoutHeaderColumnsNoHeaderIsParsed() throws IOException {
     // Records too short for the 24-byte header: only the location columns can be read.

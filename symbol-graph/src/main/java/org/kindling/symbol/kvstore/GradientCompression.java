@@ -12,9 +12,10 @@ import java.util.Objects;
  * {@link Type#TWO_BIT} every element of a pushed array becomes one of {@code +threshold}, {@code
  * -threshold} or 0, packed 16 to a 32-bit word, and what the code leaves out stays in a residual
  * on the sender that is added to the next push of the key. Pulls and initial values stay
- * float32.
+ * float32. {@link Type#FP16} (Kindling's, not MXNet's) carries a dist store's pushes and pulls
+ * as IEEE 754 half precision instead: half the bytes, summed in float32 on the server.
  *
- * @param type {@link Type#NONE} (off, the default) or {@link Type#TWO_BIT}
+ * @param type {@link Type#NONE} (off, the default), {@link Type#TWO_BIT} or {@link Type#FP16}
  * @param threshold the magnitude of a non-zero code, finite and {@code > 0} (MXNet's default 0.5)
  */
 public record GradientCompression(Type type, float threshold) implements Serializable {
@@ -24,7 +25,12 @@ public record GradientCompression(Type type, float threshold) implements Seriali
     /** Pushes go as float32 (Kindling's name for "no compression"; MXNet has no type). */
     NONE("none"),
     /** MXNet's 2-bit scheme: 16 elements per 32-bit word, residual kept on the sender. */
-    TWO_BIT("2bit");
+    TWO_BIT("2bit"),
+    /**
+     * Kindling's float16 transport: pushed and pulled values cross the wire as IEEE half
+     * (rounded to nearest even); no residual, no threshold.
+     */
+    FP16("fp16");
 
     private final String mxName;
 
@@ -32,7 +38,7 @@ public record GradientCompression(Type type, float threshold) implements Seriali
       this.mxName = mxName;
     }
 
-    /** The name in MXNet's {@code compression_params}. */
+    /** The name in MXNet's {@code compression_params} ({@code fp16} is Kindling's own). */
     public String mxName() {
       return mxName;
     }
@@ -61,9 +67,14 @@ public record GradientCompression(Type type, float threshold) implements Seriali
     return new GradientCompression(Type.TWO_BIT, threshold);
   }
 
+  /** Kindling's float16 transport. */
+  public static GradientCompression fp16() {
+    return new GradientCompression(Type.FP16, DEFAULT_THRESHOLD);
+  }
+
   /**
-   * Reads MXNet's {@code compression_params}: {@code type} ({@code 2bit} or {@code none},
-   * required) and {@code threshold} (a number {@code > 0}, default 0.5).
+   * Reads MXNet's {@code compression_params}: {@code type} ({@code 2bit}, {@code fp16} or {@code
+   * none}, required) and {@code threshold} (a number {@code > 0}, default 0.5; 2bit only).
    *
    * @throws IllegalArgumentException naming the parameter that is missing, unknown or malformed
    */
@@ -72,13 +83,13 @@ public record GradientCompression(Type type, float threshold) implements Seriali
     for (String k : params.keySet()) {
       if (!k.equals("type") && !k.equals("threshold")) {
         throw new IllegalArgumentException("unknown gradient compression parameter '" + k
-            + "'; the parameters are 'type' (2bit or none) and 'threshold'");
+            + "'; the parameters are 'type' (2bit, fp16 or none) and 'threshold'");
       }
     }
     String t = params.get("type");
     if (t == null) {
       throw new IllegalArgumentException("gradient compression parameter 'type' is required:"
-          + " '2bit' or 'none'");
+          + " '2bit', 'fp16' or 'none'");
     }
     Type type = null;
     for (Type candidate : Type.values()) {
@@ -87,11 +98,15 @@ public record GradientCompression(Type type, float threshold) implements Seriali
       }
     }
     if (type == null) {
-      throw new IllegalArgumentException("gradient compression parameter 'type' must be '2bit'"
-          + " or 'none', got '" + t + "'");
+      throw new IllegalArgumentException("gradient compression parameter 'type' must be '2bit',"
+          + " 'fp16' or 'none', got '" + t + "'");
     }
     float threshold = DEFAULT_THRESHOLD;
     String th = params.get("threshold");
+    if (th != null && type == Type.FP16) {
+      throw new IllegalArgumentException("gradient compression parameter 'threshold' belongs to"
+          + " 2bit; fp16 has none");
+    }
     if (th != null) {
       try {
         threshold = Float.parseFloat(th.trim());
@@ -112,12 +127,15 @@ public record GradientCompression(Type type, float threshold) implements Seriali
   public Map<String, String> params() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("type", type.mxName());
-    m.put("threshold", Float.toString(threshold));
+    if (type != Type.FP16) {
+      m.put("threshold", Float.toString(threshold));
+    }
     return m;
   }
 
   @Override
   public String toString() {
-    return enabled() ? type.mxName() + "(threshold=" + threshold + ")" : "none";
+    return type == Type.TWO_BIT ? type.mxName() + "(threshold=" + threshold + ")"
+        : type.mxName();
   }
 }

@@ -50,6 +50,32 @@ public interface KVStore extends AutoCloseable {
   /** Copies the stored value of {@code key} into each of {@code outs}. */
   void pull(String key, List<NDArray> outs);
 
+  /**
+   * MXNet's {@code push(key, value, priority)}: as {@link #push(String, List)}, but a store may
+   * return before the push is made and make it as an engine operation that reads {@code
+   * values} once they are written (so a push issued right after backward is issued goes out as
+   * soon as that gradient exists, while backward still runs), and that later writes of {@code
+   * values} wait for. Among such operations ready at once, the higher {@code priority} goes
+   * first; training passes {@code -index} of the parameter, so the weights the next forward
+   * reads first come back first. A failure then surfaces at the next wait on the outputs of a
+   * {@link #pull(String, List, int)} of the key, or at {@link #barrier()} or {@link #close()}.
+   * This default makes the blocking push.
+   */
+  default void push(String key, List<NDArray> values, int priority) {
+    push(key, values);
+  }
+
+  /**
+   * MXNet's {@code pull(key, out, priority)}: as {@link #pull(String, List)}, but a store may
+   * return at once and write {@code outs} by an engine operation ordered after this worker's
+   * earlier pushes of the key: readers of {@code outs} (the next forward) wait for that write
+   * through the engine, each for the weights it reads. {@code priority} as for {@link
+   * #push(String, List, int)}. This default makes the blocking pull.
+   */
+  default void pull(String key, List<NDArray> outs, int priority) {
+    pull(key, outs);
+  }
+
   /** Copies the stored value of {@code key} into {@code out}. */
   default void pull(String key, NDArray out) {
     pull(key, List.of(out));

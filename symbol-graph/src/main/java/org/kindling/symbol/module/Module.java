@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import org.kindling.symbol.Executor;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.callback.EpochRecord;
+import org.kindling.symbol.graph.PlanOptions;
 import org.kindling.symbol.init.InitDesc;
 import org.kindling.symbol.init.Initializer;
 import org.kindling.symbol.kvstore.KVStore;
@@ -57,8 +59,13 @@ public final class Module implements AutoCloseable {
   private CheckpointParams loaded;
   /** Optimizer states read by {@link #loadCheckpoint}, applied by {@link #initOptimizer}. */
   private byte[] preloadedStates;
-  /** The executor {@link #bind} made, which owns the parameter arrays. */
+  /**
+   * The executor {@link #bind} made, which owns the parameter arrays unless they come from
+   * {@link #paramSource}.
+   */
   private Executor base;
+  /** Where bound parameter arrays come from ({@link #bindParamsTo}), or null to allocate them. */
+  private BiFunction<String, Shape, NDArray> paramSource;
   /** The executor in use: {@link #base}, or a reshape of it for another batch size. */
   private Executor exec;
   private boolean forTraining;
@@ -223,6 +230,22 @@ public final class Module implements AutoCloseable {
 
   // ---------------------------------------------------------------- binding
 
+  /**
+   * Later binds take each parameter's array from {@code source} ({@code source.apply(name,
+   * shape)}, an array the caller owns and keeps open while this module is bound) instead of
+   * allocating one: modules bound so read one weight array each ({@link
+   * Symbol#simpleBindWithParams}), which one pull writes, ordered by the engine after their
+   * readers. Gradients and auxiliary states stay each module's own. Call before {@link #bind}.
+   *
+   * @throws IllegalStateException if the module is bound already
+   */
+  public void bindParamsTo(BiFunction<String, Shape, NDArray> source) {
+    if (base != null) {
+      throw new IllegalStateException("bindParamsTo: call it before bind");
+    }
+    paramSource = Objects.requireNonNull(source, "source");
+  }
+
   /** Binds with one data and one label input ({@code labelShape} may be null for inference). */
   public void bind(Shape dataShape, Shape labelShape, boolean forTraining) {
     Map<String, Shape> data = new LinkedHashMap<>();
@@ -282,11 +305,15 @@ public final class Module implements AutoCloseable {
       reqs.put(p, forTraining ? GradReq.WRITE : GradReq.NULL);
     }
     Executor previous = exec;
-    Executor next = symbol.simpleBind(shapes, reqs);
+    Executor next = paramSource == null ? symbol.simpleBind(shapes, reqs)
+        : symbol.simpleBindWithParams(shapes, reqs, PlanOptions.fromSystemProperties(),
+            paramSource);
     if (previous != null && paramsInitialized) {
       requireSameParamShapes(previous, next, shapes);
       for (String p : paramNames) {
-        previous.argDict().get(p).copyTo(next.argDict().get(p));
+        if (previous.argDict().get(p) != next.argDict().get(p)) { // a given array stays
+          previous.argDict().get(p).copyTo(next.argDict().get(p));
+        }
       }
       for (String a : auxNames) {
         previous.auxDict().get(a).copyTo(next.auxDict().get(a));
@@ -634,20 +661,25 @@ public final class Module implements AutoCloseable {
   }
 
   /**
-   * Applies the gradients: per parameter, in order, {@code kv.push(name, grad)} then
-   * {@code kv.pull(name, weight)}, or a local optimizer update without a store.
+   * Applies the gradients: per parameter, in order, {@code kv.push(name, grad, -index)} then
+   * {@code kv.pull(name, weight, -index)} (MXNet's {@code _update_params_on_kvstore}), or a local
+   * optimizer update without a store. With a store that makes them engine operations this
+   * returns once they are issued: each gradient leaves as soon as backward has written it, and
+   * the next forward waits only for the weights it reads.
    */
   public void update() {
     Executor e = requireTraining("update");
     if (optimizer == null) {
       throw new IllegalStateException("update: call initOptimizer first");
     }
-    for (String p : paramNames) {
+    for (int i = 0; i < paramNames.size(); i++) {
+      String p = paramNames.get(i);
       NDArray weight = e.argDict().get(p);
       NDArray grad = e.gradDict().get(p);
       if (kvStore != null) {
-        kvStore.push(p, grad);
-        kvStore.pull(p, weight);
+        // the first layer's weights have the highest priority: the next forward reads them first
+        kvStore.push(p, List.of(grad), -i);
+        kvStore.pull(p, List.of(weight), -i);
       } else {
         optimizer.update(p, weight, grad);
       }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.NDScope;
@@ -26,7 +27,8 @@ import org.kindling.tensor.io.ParamsFile;
  *   <li>{@code meta:num_update}: the optimizer's {@code num_update}, an int64 {@code (1,)};
  *   <li>per parameter {@code <key>}: {@code count:<key>}, its update count (int64 {@code (1,)}),
  *       and {@code state:<key>:<i>} for each of its state arrays ({@code i} from 0, float32, the
- *       weight's shape), in the order MXNet's {@code create_state} returns them.
+ *       weight's shape), in the order MXNet's {@code create_state} returns them; parameters in
+ *       key order.
  * </ul>
  *
  * MXNet's own files ({@code Module.save_optimizer_states}) are Python pickles of the updater's
@@ -73,7 +75,9 @@ final class OptimizerStates {
       arrays.add(NDArray.ofBytes(ByteBuffer.wrap(utf8), DType.UINT8, Shape.of(utf8.length)));
       names.add(NUM_UPDATE);
       arrays.add(int64(numUpdate));
-      for (Map.Entry<String, Slot> e : slots.entrySet()) {
+      // in key order: the slots are made by first updates, whose order follows the engine's
+      // scheduling once pushes overlap backward, and a checkpoint's bytes must not
+      for (Map.Entry<String, Slot> e : new TreeMap<>(slots).entrySet()) {
         names.add(COUNT + e.getKey());
         arrays.add(int64(e.getValue().count));
         NDArray[] states = e.getValue().states;

@@ -20,11 +20,24 @@ class GradientCompressionTest {
   }
 
   @Test
+  void fp16IsKindlingsFloat16TransportWithoutAThreshold() {
+    GradientCompression gc = GradientCompression.parse(Map.of("type", "fp16"));
+
+    assertThat(gc).isEqualTo(GradientCompression.fp16());
+    assertThat(gc.enabled()).isTrue();
+    assertThat(gc.params()).containsExactly(Map.entry("type", "fp16"));
+    assertThat(GradientCompression.parse(gc.params())).isEqualTo(gc);
+    assertThat(gc).hasToString("fp16");
+    assertThatThrownBy(() -> GradientCompression.parse(Map.of("type", "fp16", "threshold", "1")))
+        .hasMessageContaining("'threshold' belongs to 2bit; fp16 has none");
+  }
+
+  @Test
   void badParametersAreRefusedNamingThem() {
     assertThatThrownBy(() -> GradientCompression.parse(Map.of("threshold", "1")))
         .hasMessageContaining("'type' is required");
     assertThatThrownBy(() -> GradientCompression.parse(Map.of("type", "1bit")))
-        .hasMessageContaining("'type' must be '2bit' or 'none', got '1bit'");
+        .hasMessageContaining("'type' must be '2bit', 'fp16' or 'none', got '1bit'");
     assertThatThrownBy(() -> GradientCompression.parse(Map.of("type", "2bit", "treshold", "1")))
         .hasMessageContaining("unknown gradient compression parameter 'treshold'");
     for (String bad : new String[] {"0", "-0.5", "NaN", "Infinity"}) {

@@ -1,0 +1,16 @@
+package org.kindling.bench.kvstore;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Only the distributed MLP step of {@link KVStoreBench}: {@code DistStepMain work steps}. */
+public final class DistStepMain {
+  private DistStepMain() {}
+
+  public static void main(String[] args) throws Exception {
+    DistStepBench.Result r = DistStepBench.run(Path.of(args[0]), 128, Integer.parseInt(args[1]));
+    System.out.printf(Locale.ROOT, "single %.2f ms/step, dist %.2f ms/step (%.2fx), comm+wait"
+        + " %.2f ms, server wait %.2f ms/step, pushed %.0f B/step%n", r.singleMs(), r.distMs(),
+        r.distMs() / r.singleMs(), r.distMs() - r.singleMs(), r.waitMs(), r.pushedBytes());
+  }
+}

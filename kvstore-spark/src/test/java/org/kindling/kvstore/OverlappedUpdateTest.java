@@ -1,0 +1,201 @@
+package org.kindling.kvstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.module.Module;
+import org.kindling.tensor.NDArray;
+import org.kindling.tensor.Shape;
+import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.engine.EngineException;
+import org.kindling.tensor.engine.Engines;
+
+/**
+ * {@link Module#update} with a distributed store issues each parameter's push and pull as engine
+ * operations (MXNet's {@code push(key, grad, -index)}, {@code pull(key, weight, -index)}): the
+ * results are the sequential loop's bits, and a gradient goes out while backward has not finished.
+ */
+@Timeout(120)
+class OverlappedUpdateTest {
+  private static final byte[] SECRET = "a-test-secret-of-32-bytes-length".getBytes();
+
+  private KVStoreServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** The loop before push and pull were engine operations: each waits for what it needs. */
+  private static void sequentialUpdate(Module m, KVStore kv) {
+    for (String p : m.paramNames()) {
+      NDArray grad = m.executor().gradDict().get(p);
+      NDArray weight = m.executor().argDict().get(p);
+      kv.push(p, grad);
+      kv.pull(p, weight);
+      weight.waitToRead();
+    }
+  }
+
+  /**
+   * Task 0's parameters after {@code steps} synchronous steps, each task with its data: 2 tasks of
+   * {@code dist_sync}, or 2 level-1 groups of 2. The server then sums 2 arrays, exactly in either
+   * arrival order, so any difference would come from the update loop.
+   */
+  private Map<String, float[]> train(boolean grouped, boolean overlapped, int steps)
+      throws Exception {
+    int k = grouped ? 2 : 1;
+    int tasks = 2 * k;
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(tasks / k)
+        .secret(SECRET).build());
+    String job = "overlap-" + grouped + "-" + overlapped;
+    IntFunction<KVStore> connect = rank -> grouped
+        ? Groups.join(job, "dist_device_sync", server, SECRET, tasks / k, k, rank,
+            Duration.ofSeconds(60))
+        : KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, rank, tasks);
+    try {
+      return Workers.run(tasks, rank -> {
+        try (KVStore kv = connect.apply(rank); Module m = TinyMlp.prepare(TinyMlp.module(), kv)) {
+          SplittableRandom rnd = new SplittableRandom(100 + rank);
+          for (int s = 0; s < steps; s++) {
+            try (DataBatch b = TinyMlp.batch(rnd)) {
+              m.forwardBackward(b);
+              if (overlapped) {
+                m.update();
+              } else {
+                sequentialUpdate(m, kv);
+              }
+            }
+          }
+          Map<String, float[]> params = new TreeMap<>();
+          m.getParams().forEach((key, v) -> params.put(key, v.toFloatArray()));
+          return params;
+        }
+      }).get(0);
+    } finally {
+      server.close();
+      server = null;
+    }
+  }
+
+  @ParameterizedTest(name = "level-1 groups: {0}")
+  @ValueSource(booleans = {false, true})
+  void overlappedUpdatesGiveTheSequentialLoopsBits(boolean grouped) throws Exception {
+    int steps = 5;
+    Map<String, float[]> sequential = train(grouped, false, steps);
+    Map<String, float[]> overlapped = train(grouped, true, steps);
+    assertThat(overlapped.keySet()).containsExactly("fc1_bias", "fc1_weight", "fc2_bias",
+        "fc2_weight");
+    for (String p : sequential.keySet()) {
+      assertThat(overlapped.get(p)).as(p).isEqualTo(sequential.get(p));
+    }
+    // the steps did move the weights (the comparison is not of untouched initial values)
+    Map<String, float[]> one = train(grouped, true, 1);
+    assertThat(one.get("fc1_weight")).isNotEqualTo(overlapped.get("fc1_weight"));
+  }
+
+  /**
+   * Structural overlap: an engine operation that holds the batch's data array blocks fc1's
+   * backward (it reads the data), so backward cannot finish; the last layer's gradient must still
+   * reach the server, and its new weights come back, while fc1's gradient has not been pushed.
+   */
+  @Test
+  void theLastLayersGradientIsPushedWhileBackwardStillRuns() throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
+        .build());
+    CountDownLatch gate = new CountDownLatch(1);
+    try (KVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0, 1);
+        Module m = TinyMlp.prepare(TinyMlp.module(), kv);
+        DataBatch b = TinyMlp.batch(new SplittableRandom(7))) {
+      TrafficSnapshot before = server.traffic();
+      m.forward(b, true);
+      NDArray data = m.executor().argDict().get("data");
+      Engines.get().push("test-gate", () -> {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, List.of(), List.of(data.var()));
+      m.backward();
+      m.update(); // returns at once: with blocking pushes it would wait for fc1's gradient
+      try {
+        TrafficSnapshot during = awaitPulled(before, "fc2_weight");
+        assertThat(pushed(during, "fc2_weight")).isEqualTo(TinyMlp.CLASSES * TinyMlp.HIDDEN * 4L);
+        assertThat(pushed(during, "fc2_bias")).isEqualTo(TinyMlp.CLASSES * 4L);
+        assertThat(pushed(during, "fc1_weight")).isZero();
+      } finally {
+        gate.countDown();
+      }
+      m.executor().argDict().get("fc1_weight").waitToRead();
+      TrafficSnapshot after = server.traffic().minus(before);
+      assertThat(pushed(after, "fc1_weight")).isEqualTo(TinyMlp.HIDDEN * TinyMlp.FEATURES * 4L);
+      assertThat(after.perKey().get("fc1_weight").pulled()).isEqualTo(TinyMlp.HIDDEN * TinyMlp.FEATURES * 4L);
+    }
+  }
+
+  /**
+   * A request that fails after its caller went on (the server goes away while a sync round waits
+   * for a silent peer) is recorded on the weight: the next wait on it throws, naming the key.
+   */
+  @Test
+  void aFailedPullSurfacesAtTheNextWaitOnTheWeightNamingTheKey() throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(2).secret(SECRET)
+        .build());
+    DistKVStore silent = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 1, 2);
+    try (DistKVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0,
+        2)) {
+      CompletableFuture<Void> peer = CompletableFuture.runAsync(
+          () -> silent.init("w", NDArray.zeros(4)));
+      kv.init("w", NDArray.zeros(4));
+      peer.get();
+      NDArray weight = NDArray.zeros(4);
+      kv.push("w", List.of(NDArray.of(new float[] {1, 2, 3, 4}, Shape.of(4))), 0);
+      kv.pull("w", List.of(weight), 0); // returns: the round waits for rank 1, which never pushes
+      server.close();
+      server = null;
+      assertThatThrownBy(weight::waitToRead).isInstanceOf(EngineException.class)
+          .hasMessageContaining("'w'").hasRootCauseInstanceOf(KVStoreException.class);
+      kv.close(); // the wait reported the failure, which is then gone (the engine's rule)
+    } finally {
+      silent.close();
+    }
+  }
+
+  private static long pushed(TrafficSnapshot t, String key) {
+    TrafficSnapshot.KeyBytes kb = t.perKey().get(key);
+    return kb == null ? 0 : kb.pushed();
+  }
+
+  /** Waits (up to 60 s) until the server has answered a pull of {@code key} since {@code before}. */
+  private TrafficSnapshot awaitPulled(TrafficSnapshot before, String key)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      TrafficSnapshot t = server.traffic().minus(before);
+      TrafficSnapshot.KeyBytes kb = t.perKey().get(key);
+      if (kb != null && kb.pulled() > 0) {
+        return t;
+      }
+      assertThat(System.nanoTime()).as("the pull of %s reached the server within 60 s", key)
+          .isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+}
