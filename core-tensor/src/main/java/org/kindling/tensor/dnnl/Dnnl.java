@@ -78,11 +78,12 @@ final class Dnnl {
     synchronized (LOCK) {
       if (instance == null && unavailable == null) {
         try {
+          String waitPolicy = OpenMpWaitPolicy.preferPassive();
           Loader.load(org.bytedeco.dnnl.global.dnnl.class);
           instance = new Dnnl(new engine(org.bytedeco.dnnl.engine.kind.cpu, 0), openmpSetThreads());
           org.bytedeco.dnnl.dnnl_version_t v = org.bytedeco.dnnl.global.dnnl.dnnl_version();
-          LOG.info("oneDNN {}.{}.{} loaded ({} threads per call)", v.major(), v.minor(),
-              v.patch(), CpuAccel.settings().threads());
+          LOG.info("oneDNN {}.{}.{} loaded ({} threads per call, {}={})", v.major(), v.minor(),
+              v.patch(), CpuAccel.settings().threads(), OpenMpWaitPolicy.VARIABLE, waitPolicy);
         } catch (Throwable t) {
           unavailable = "oneDNN's natives did not load (" + t + ")";
           LOG.warn("{}; CPU operators use the default kernels", unavailable);
