@@ -7,13 +7,13 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.Seekable;
 
@@ -205,7 +205,9 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
       }
       long rangeEnd = readEnd();
       p.future = readers.submit(() -> {
-        readChunk(p, rangeEnd);
+        if (p.claimed.compareAndSet(false, true)) {
+          readChunk(p, rangeEnd);
+        }
         return null;
       });
       queue.add(p);
@@ -319,30 +321,38 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   }
 
   /**
-   * Cancels what has not started and waits for what has, so every buffer is back in the pool and
-   * no reader thread still writes into one.
+   * Drops the reads that have not started and waits for those that have, so every buffer is back
+   * in the pool and no reader thread still writes into one. {@code Future.cancel} cannot tell the
+   * two apart: it also succeeds on a running task, whose {@code get()} then returns at once while
+   * the read goes on filling the buffer (which the next request would hand out again). So a read
+   * and its drop race for {@link Pending#claimed} instead.
    */
   private void drain() {
     boolean interrupted = false;
     for (Pending p : queue) {
-      p.future.cancel(false);
-    }
-    for (Pending p : queue) {
-      while (true) {
-        try {
-          p.future.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException | CancellationException e) {
-          break; // this chunk is dropped; its error is not the consumer's concern
-        }
+      if (!p.claimed.compareAndSet(false, true)) {
+        interrupted |= awaitRead(p); // started: it writes into the buffer until it ends
       }
       freeBuffers.push(p.buffer);
     }
     queue.clear();
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for a started read to end, however it ends; returns whether it was interrupted. */
+  private static boolean awaitRead(Pending p) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        p.future.get();
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        return interrupted; // this chunk is dropped; its error is not the consumer's concern
+      }
     }
   }
 
@@ -460,6 +470,11 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     final int length;
     final byte[] buffer;
     Future<?> future;
+    /**
+     * Set by whichever comes first: the reader thread starting the read, or {@link #drain}
+     * dropping it (the task then returns without touching the buffer).
+     */
+    final AtomicBoolean claimed = new AtomicBoolean();
 
     Pending(long start, int length, byte[] buffer) {
       this.start = start;
