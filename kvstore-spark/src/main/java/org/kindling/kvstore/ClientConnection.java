@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 import org.kindling.tensor.Shape;
 
 /**
- * A worker's connection to the {@link KVStoreServer}: a blocking socket, a reader thread that
+ * A worker's connection to one {@link KVStoreServer}: a blocking socket, a reader thread that
  * answers the challenge, checks the server's proof of the secret and routes replies to waiting
  * requests by id, and frame writes under a lock from the calling thread. No engine thread ever
  * blocks here. Once in, a HEARTBEAT goes out every {@code heartbeatInterval}; a server that
@@ -72,29 +72,34 @@ final class ClientConnection implements AutoCloseable {
   private volatile long lastProgress = System.nanoTime();
   private ScheduledFuture<?> heartbeat;
 
-  private ClientConnection(KVStoreClientConfig config, JobMac mac, SocketChannel channel) {
+  private ClientConnection(KVStoreClientConfig config, JobMac mac, ServerAddress target,
+      SocketChannel channel) {
     this.config = config;
     this.mac = mac;
-    this.address = config.address();
+    this.address = target.toString();
     this.channel = channel;
     this.reader = new Thread(this::readLoop, "kindling-kvstore-client-rank" + config.rank());
     this.reader.setDaemon(true);
   }
 
+  /** {@link #open(KVStoreClientConfig, JobMac, ServerAddress)} to the config's coordinator. */
+  static ClientConnection open(KVStoreClientConfig config) {
+    return open(config, new JobMac(config.secretUnsafe()), config.coordinator());
+  }
+
   /**
-   * Connects and authenticates.
+   * Connects to {@code target} and authenticates with {@code mac} (the job's secret).
    *
    * @throws KVStoreAuthenticationException if the server refuses the credentials
    * @throws KVStoreException if the server cannot be reached or does not answer in time
    */
-  static ClientConnection open(KVStoreClientConfig config) {
+  static ClientConnection open(KVStoreClientConfig config, JobMac mac, ServerAddress target) {
     Protocol.requireLittleEndianHost();
-    JobMac mac = new JobMac(config.secretUnsafe());
     long deadline = System.nanoTime() + config.connectTimeout().toNanos();
     long backoffMs = 20;
     while (true) {
       try {
-        return openOnce(config, mac, deadline);
+        return openOnce(config, mac, target, deadline);
       } catch (RetryLater e) {
         long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (leftMs <= backoffMs) {
@@ -105,7 +110,7 @@ final class ClientConnection implements AutoCloseable {
           Thread.sleep(backoffMs);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          throw new KVStoreException("interrupted while connecting to " + config.address(), ie);
+          throw new KVStoreException("interrupted while connecting to " + target, ie);
         }
         backoffMs = Math.min(1000, backoffMs * 2);
       }
@@ -113,34 +118,34 @@ final class ClientConnection implements AutoCloseable {
   }
 
   private static ClientConnection openOnce(KVStoreClientConfig config, JobMac mac,
-      long deadline) {
+      ServerAddress target, long deadline) {
     long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     SocketChannel ch;
     try {
       ch = SocketChannel.open();
       try {
         ch.socket().setTcpNoDelay(true);
-        ch.socket().connect(new InetSocketAddress(config.host(), config.port()), (int) timeoutMs);
+        ch.socket().connect(new InetSocketAddress(target.host(), target.port()), (int) timeoutMs);
       } catch (IOException | RuntimeException e) {
         ch.close();
         throw e;
       }
     } catch (IOException e) {
-      throw new KVStoreException("cannot connect to the kvstore server " + config.address()
+      throw new KVStoreException("cannot connect to the kvstore server " + target
           + " as worker rank " + config.rank() + ": " + e, e);
     }
-    ClientConnection c = new ClientConnection(config, mac, ch);
+    ClientConnection c = new ClientConnection(config, mac, target, ch);
     c.reader.start();
     try {
       c.handshake.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       c.close();
-      throw new KVStoreException("the kvstore server " + config.address() + " did not complete"
+      throw new KVStoreException("the kvstore server " + target + " did not complete"
           + " authentication within " + timeoutMs + " ms; is that the KVStoreServer's port?");
     } catch (InterruptedException e) {
       c.close();
       Thread.currentThread().interrupt();
-      throw new KVStoreException("interrupted while connecting to " + config.address(), e);
+      throw new KVStoreException("interrupted while connecting to " + target, e);
     } catch (ExecutionException e) {
       c.close();
       throw (KVStoreException) e.getCause();
@@ -165,8 +170,8 @@ final class ClientConnection implements AutoCloseable {
       fail(new KVStoreException("the kvstore server " + address + " sent nothing for "
           + silentMs + " ms although worker rank " + config.rank() + " sent heartbeats every "
           + config.heartbeatInterval().toMillis() + " ms (heartbeatTimeout "
-          + config.heartbeatTimeout().toMillis() + " ms): the driver is gone or the network is"
-          + " partitioned"));
+          + config.heartbeatTimeout().toMillis() + " ms): its process (the driver, or the"
+          + " executor hosting it) is gone or the network is partitioned"));
       closeChannel(); // unblocks the reader and any blocked writer
       return;
     }

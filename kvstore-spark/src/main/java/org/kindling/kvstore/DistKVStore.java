@@ -2,20 +2,27 @@ package org.kindling.kvstore;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.kindling.kvstore.ServerLinks.Route;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.Completion;
 import org.kindling.tensor.engine.Engine;
 import org.kindling.tensor.engine.EngineException;
 import org.kindling.tensor.engine.Engines;
@@ -24,8 +31,15 @@ import org.kindling.tensor.engine.NaiveEngine;
 import org.kindling.tensor.engine.Var;
 
 /**
- * A worker's handle on the driver's {@link KVStoreServer} ({@code dist_sync}, {@code
- * dist_async}; formats.md §5). Create with {@link KVStores#connect}.
+ * A worker's handle on the parameter servers ({@code dist_sync}, {@code dist_async}; formats.md
+ * §5): the driver's {@link KVStoreServer}, and with {@link KVStoreClientConfig#keyServers()} S
+ * key servers that hold the keys, each key whole on one of them or, from {@link
+ * KVStoreClientConfig#bigArrayBound()} elements, cut into one range per server (MXNet's {@code
+ * EncodeDefaultKey}; decision 00XX): every request below goes to each server owning a range of
+ * the key, with that range's elements (a 2-bit push quantized per range against the range's
+ * residual), and completes when all have answered; a pull's ranges are written into their
+ * places in the outputs. Barriers and messages go to the driver's server. Create with {@link
+ * KVStores#connect}.
  *
  * <ul>
  *   <li>{@link #init}: every worker calls it and registers the shape; rank 0 then sends the
@@ -64,12 +78,15 @@ import org.kindling.tensor.engine.Var;
  */
 public final class DistKVStore implements KVStore {
   private final KVStoreClientConfig config;
-  private final ClientConnection conn;
+  private final ServerLinks links;
   private final Map<String, Shape> keys = new ConcurrentHashMap<>();
+  /** Per key, the servers that hold its elements ({@link ServerLinks#routes}). */
+  private final Map<String, List<Route>> routes = new ConcurrentHashMap<>();
   /** Per key: written by its asynchronous push and pull operations, in issue order. */
   private final Map<String, Var> keyVars = new ConcurrentHashMap<>();
   private final Engine engine = Engines.get();
-  private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
+  /** Per key, a blocking push's requests whose acknowledgements are still to be awaited. */
+  private final Map<String, List<Sent>> pendingPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
   /** Per key, the float16 form of the last push (fp16 transport; reused once it is sent). */
   private final Map<String, ByteBuffer> halfBuffers = new ConcurrentHashMap<>();
@@ -79,14 +96,17 @@ public final class DistKVStore implements KVStore {
   private volatile GradientCompression compression = GradientCompression.NONE;
   private volatile boolean closed;
 
-  private DistKVStore(KVStoreClientConfig config, ClientConnection conn) {
+  /** One request sent to one server, described for its errors. */
+  private record Sent(ClientConnection conn, CompletableFuture<Reply> reply, String what) {}
+
+  private DistKVStore(KVStoreClientConfig config, ServerLinks links) {
     this.config = config;
-    this.conn = conn;
+    this.links = links;
   }
 
   /** Connects and authenticates; see {@link KVStores#connect(KVStoreClientConfig)}. */
   static DistKVStore connect(KVStoreClientConfig config) {
-    return new DistKVStore(config, ClientConnection.open(config));
+    return new DistKVStore(config, ServerLinks.open(config));
   }
 
   @Override
@@ -104,9 +124,9 @@ public final class DistKVStore implements KVStore {
     return config.numWorkers();
   }
 
-  /** {@code host:port} of the server. */
+  /** {@code host:port} of the server of barriers and messages (the driver's). */
   public String serverAddress() {
-    return conn.address();
+    return links.coordinator().address();
   }
 
   @Override
@@ -119,16 +139,21 @@ public final class DistKVStore implements KVStore {
           "key '" + key + "' was already initialized; each key may be initialized once");
     }
     keyVars.put(key, engine.newVar("kvstore " + key));
+    List<Route> rs = links.routes(key, value.shape());
+    routes.put(key, rs);
     String what = "INIT of key '" + key + "'";
-    conn.expectKey(value.shape());
-    // the shape first: the server sizes its frame limit from the keys registered so far
-    CompletableFuture<Reply> shapeOnly = conn.send(Protocol.INIT, initFields(key, value, false),
-        null, what);
+    rs.forEach(r -> r.conn().expectKey(r.shape()));
+    // the shape first: the servers size their frame limits from the keys registered so far
+    List<Sent> shapeOnly = sendAll(rs, Protocol.INIT, r -> initFields(key, r.shape(), false),
+        r -> null, what);
     if (rank() == 0) {
       value.waitToRead();
-      conn.call(Protocol.INIT, initFields(key, value, true), value.byteBuffer(), what);
+      ByteBuffer data = value.byteBuffer();
+      awaitAll(sendAll(rs, Protocol.INIT, r -> initFields(key, r.shape(), true),
+          r -> r.bytes(data, Float.BYTES), what));
     }
-    conn.await(shapeOnly, what);
+    awaitAll(shapeOnly);
+    // after it every server holds rank 0's value: each worker had all its INITs answered
     barrier();
   }
 
@@ -143,7 +168,7 @@ public final class DistKVStore implements KVStore {
 
   /**
    * The push as an asynchronous engine operation (see the class doc): reads the level-1 sum,
-   * writes the key's variable, ends with the server's acknowledgement.
+   * writes the key's variable, ends with the acknowledgements of all servers holding a range.
    */
   @Override
   public void push(String key, List<NDArray> values, int priority) {
@@ -156,24 +181,23 @@ public final class DistKVStore implements KVStore {
     // the memory's view is taken now: an array closed meanwhile keeps its memory until the
     // engine's last operation on it, this one, has finished
     ByteBuffer data = merged.byteBuffer();
-    String what = describePush(key);
     engine.pushAsync("kvstore-push " + key,
-        done -> conn.onReply(sendPush(key, shape, data), what, r -> done.done(), done::fail),
+        done -> onAll(sendPush(key, shape, data), (i, r) -> { }, done),
         List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
   }
 
   @Override
   public void pull(String key, List<NDArray> outs) {
-    Shape shape = require(key, outs, "pull outputs");
+    require(key, outs, "pull outputs");
     awaitPending(key);
-    Reply r = conn.call(pullType(), h -> Protocol.writeString(h, key), null,
-        "PULL of key '" + key + "'");
-    writeOuts(key, shape, r, outs);
+    List<Reply> replies = awaitAll(sendPull(key));
+    writeOuts(key, replies, outs);
   }
 
   /**
    * The pull as an asynchronous engine operation (see the class doc): after this worker's
-   * earlier pushes of the key, one PULL whose reply is copied into {@code outs} on arrival.
+   * earlier pushes of the key, one PULL per server holding a range of it, each reply copied
+   * into its range of {@code outs} on arrival; the operation ends when all are in.
    */
   @Override
   public void pull(String key, List<NDArray> outs, int priority) {
@@ -181,47 +205,132 @@ public final class DistKVStore implements KVStore {
       pull(key, outs);
       return;
     }
-    Shape shape = require(key, outs, "pull outputs");
+    require(key, outs, "pull outputs");
     List<NDArray> targets = distinct(outs);
     List<Var> writes = new ArrayList<>();
     writes.add(keyVars.get(key));
     targets.forEach(t -> writes.add(t.var()));
     List<ByteBuffer> dsts = views(targets);
-    String what = "PULL of key '" + key + "'";
-    engine.pushAsync("kvstore-pull " + key, done -> conn.onReply(
-        conn.send(pullType(), h -> Protocol.writeString(h, key), null, what), what, r -> {
-          try {
-            requireValue(key, shape, r);
-            copyValue(r, dsts);
-          } catch (RuntimeException e) {
-            done.fail(e);
-            return;
-          }
-          done.done();
-        }, done::fail), List.of(), writes, FnProperty.IO, priority);
+    List<Route> rs = routes.get(key);
+    engine.pushAsync("kvstore-pull " + key, done -> onAll(sendPull(key), (i, r) -> {
+      requireValue(key, rs.get(i), r);
+      copyValue(r, rs.get(i), dsts);
+    }, done), List.of(), writes, FnProperty.IO, priority);
+  }
+
+  /** A PULL (or PULL_F16) of {@code key} to every server holding a range of it. */
+  private List<Sent> sendPull(String key) {
+    return sendAll(routes.get(key), pullType(), r -> h -> Protocol.writeString(h, key),
+        r -> null, "PULL of key '" + key + "'");
   }
 
   /**
-   * Sends a PUSH of the float32 {@code data} of the level-1 sum (ready to read), with 2-bit
-   * compression a PUSH_2BIT of its codes, with fp16 a PUSH of its float16 form, and returns the
-   * future of the acknowledgement.
+   * Sends to each server holding a range of the key a PUSH of the range's float32 {@code data}
+   * of the level-1 sum (ready to read), with 2-bit compression a PUSH_2BIT of its codes, with
+   * fp16 a PUSH of its float16 form, and returns the requests.
    */
-  private CompletableFuture<Reply> sendPush(String key, Shape shape, ByteBuffer data) {
+  private List<Sent> sendPush(String key, Shape shape, ByteBuffer data) {
     GradientCompression gc = compression;
+    List<Route> rs = routes.get(key);
     if (gc.type() == GradientCompression.Type.TWO_BIT) {
       // the level-1 sum is quantized once, against this store's residual of the key (MXNet's
-      // dist stores compress after the device reduce)
-      ByteBuffer codes = residuals.quantize(key, 0, data.asFloatBuffer(), shape.intSize(),
-          gc.threshold());
-      return conn.send(Protocol.PUSH_2BIT, h -> {
+      // dist stores compress after the device reduce); each range from its own first element,
+      // against its own slice of the residual (kept per key and owning server)
+      FloatBuffer grad = data.asFloatBuffer();
+      return sendAll(rs, Protocol.PUSH_2BIT, r -> h -> {
         Protocol.writeString(h, key);
         h.writeFloatLE(gc.threshold());
-        Protocol.writeArrayHeader(h, shape);
-      }, codes, describePush(key));
+        Protocol.writeArrayHeader(h, r.shape());
+      }, r -> residuals.quantize(key, r.slice().owner(),
+          grad.slice(r.slice().begin(), r.slice().size()), r.slice().size(), gc.threshold()),
+          describePush(key));
     }
     boolean half = gc.type() == GradientCompression.Type.FP16;
-    return conn.send(Protocol.PUSH, keyAndShape(key, shape, half), wireData(key, data, half),
-        describePush(key));
+    ByteBuffer wire = wireData(key, data, half);
+    return sendAll(rs, Protocol.PUSH, r -> keyAndShape(key, r.shape(), half),
+        r -> r.bytes(wire, half ? 2 : Float.BYTES), describePush(key));
+  }
+
+  /**
+   * Sends one request to each route's server: {@code fields} and {@code data} (may be null) of
+   * the route's request, described by {@code what} and its element range.
+   */
+  private static List<Sent> sendAll(List<Route> rs, byte type,
+      Function<Route, Consumer<ByteBuf>> fields, Function<Route, ByteBuffer> data, String what) {
+    List<Sent> sent = new ArrayList<>(rs.size());
+    for (Route r : rs) {
+      String w = r.describe(what);
+      sent.add(new Sent(r.conn(), r.conn().send(type, fields.apply(r), data.apply(r), w), w));
+    }
+    return sent;
+  }
+
+  /** Sends the same request to each of {@code conns}. */
+  private static List<Sent> sendEach(List<ClientConnection> conns, byte type,
+      Consumer<ByteBuf> fields, String what) {
+    List<Sent> sent = new ArrayList<>(conns.size());
+    for (ClientConnection c : conns) {
+      sent.add(new Sent(c, c.send(type, fields, null, what), what));
+    }
+    return sent;
+  }
+
+  /**
+   * Waits for every reply (an ERROR, a broken connection or the request timeout are {@link
+   * KVStoreException}s naming the request and its server) and returns them in order; the first
+   * failure is thrown after all were awaited, so no request of the key is left in flight.
+   */
+  private static List<Reply> awaitAll(List<Sent> sent) {
+    List<Reply> out = new ArrayList<>(sent.size());
+    KVStoreException first = null;
+    for (Sent s : sent) {
+      try {
+        out.add(s.conn().await(s.reply(), s.what()));
+      } catch (KVStoreException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return out;
+  }
+
+  /**
+   * {@link #awaitAll} without a waiting thread, for engine operations: {@code onEach} gets each
+   * reply with its index as it arrives (on the thread that completes it); {@code done} completes
+   * once all are in, failed with the first error if any request or {@code onEach} failed.
+   */
+  private static void onAll(List<Sent> sent, BiConsumer<Integer, Reply> onEach, Completion done) {
+    AtomicInteger left = new AtomicInteger(sent.size());
+    AtomicReference<Throwable> first = new AtomicReference<>();
+    Runnable arrived = () -> {
+      if (left.decrementAndGet() == 0) {
+        Throwable t = first.get();
+        if (t == null) {
+          done.done();
+        } else {
+          done.fail(t);
+        }
+      }
+    };
+    for (int i = 0; i < sent.size(); i++) {
+      int index = i;
+      Sent s = sent.get(i);
+      s.conn().onReply(s.reply(), s.what(), r -> {
+        try {
+          onEach.accept(index, r);
+        } catch (RuntimeException e) {
+          first.compareAndSet(null, e);
+        }
+        arrived.run();
+      }, e -> {
+        first.compareAndSet(null, e);
+        arrived.run();
+      });
+    }
   }
 
   private String describePush(String key) {
@@ -266,14 +375,16 @@ public final class DistKVStore implements KVStore {
     NDArray merged = merge(key, values);
     merged.waitToRead();
     boolean half = compression.type() == GradientCompression.Type.FP16;
-    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape, half),
-        wireData(key, merged.byteBuffer(), half), "PUSHPULL of key '" + key + "'");
-    writeOuts(key, shape, r, outs);
+    ByteBuffer wire = wireData(key, merged.byteBuffer(), half);
+    List<Reply> replies = awaitAll(sendAll(routes.get(key), Protocol.PUSHPULL,
+        r -> keyAndShape(key, r.shape(), half), r -> r.bytes(wire, half ? 2 : Float.BYTES),
+        "PUSHPULL of key '" + key + "'"));
+    writeOuts(key, replies, outs);
   }
 
   /**
-   * Rank 0 sends the optimizer's spec text, which the server turns into its optimizer; every
-   * worker then waits at a barrier, so all workers must call this.
+   * Rank 0 sends the optimizer's spec text to every server holding keys, each of which turns it
+   * into its own optimizer; every worker then waits at a barrier, so all workers must call this.
    */
   @Override
   public void setOptimizer(Optimizer optimizer) {
@@ -281,8 +392,8 @@ public final class DistKVStore implements KVStore {
     Objects.requireNonNull(optimizer, "optimizer");
     if (rank() == 0) {
       String spec = optimizer.spec();
-      conn.call(Protocol.SET_OPTIMIZER, h -> Protocol.writeString(h, spec), null,
-          "SET_OPTIMIZER '" + spec + "'");
+      awaitAll(sendEach(links.keyServers(), Protocol.SET_OPTIMIZER,
+          h -> Protocol.writeString(h, spec), "SET_OPTIMIZER '" + spec + "'"));
     }
     barrier();
   }
@@ -311,13 +422,14 @@ public final class DistKVStore implements KVStore {
 
   /**
    * Waits for this worker's pending pushes and pulls, then until all W workers reach the
-   * barrier.
+   * barrier (on the driver's server: every worker's requests to the key servers are answered by
+   * then).
    */
   @Override
   public void barrier() {
     requireOpen();
     awaitAllPending();
-    conn.call(Protocol.BARRIER, h -> { }, null, "BARRIER");
+    links.coordinator().call(Protocol.BARRIER, h -> { }, null, "BARRIER");
   }
 
   /**
@@ -332,12 +444,13 @@ public final class DistKVStore implements KVStore {
     requireOpen();
     Objects.requireNonNull(text, "text");
     awaitAllPending();
-    conn.call(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null, "MESSAGE");
+    links.coordinator().call(Protocol.MESSAGE, h -> Protocol.writeString(h, text), null,
+        "MESSAGE");
   }
 
   /**
-   * Waits for pending pushes and pulls, tells the server this worker leaves on purpose, closes
-   * the connection and releases the buffers of its level-1 sums. Idempotent.
+   * Waits for pending pushes and pulls, tells every server this worker leaves on purpose, closes
+   * the connections and releases the buffers of its level-1 sums. Idempotent.
    *
    * @throws KVStoreException after closing, if a pending blocking push had failed
    * @throws EngineException after closing, if a pending push or pull operation had failed
@@ -354,14 +467,13 @@ public final class DistKVStore implements KVStore {
       failure = e;
     }
     closed = true;
-    if (!conn.isBroken()) {
-      try {
-        conn.call(Protocol.BYE, h -> { }, null, "BYE");
-      } catch (KVStoreException e) {
-        // leaving anyway; the server treats the closed socket as a departure
-      }
+    List<ClientConnection> open = links.all().stream().filter(c -> !c.isBroken()).toList();
+    try {
+      awaitAll(sendEach(open, Protocol.BYE, h -> { }, "BYE"));
+    } catch (KVStoreException e) {
+      // leaving anyway; a server treats the closed socket as a departure
     }
-    conn.close();
+    links.all().forEach(ClientConnection::close);
     // the level-1 sums' buffers are this store's own arrays: their memory goes back to the pool
     // now, not when a collector finds them (each would log a leak warning)
     mergeBuffers.values().forEach(NDArray::close);
@@ -372,12 +484,12 @@ public final class DistKVStore implements KVStore {
     }
   }
 
-  /** The fields of INIT before the (optional) data. */
-  private static Consumer<ByteBuf> initFields(String key, NDArray value, boolean withData) {
+  /** The fields of INIT of a value (or range) of {@code shape} before the (optional) data. */
+  private static Consumer<ByteBuf> initFields(String key, Shape shape, boolean withData) {
     return h -> {
       Protocol.writeString(h, key);
       h.writeByte(withData ? Protocol.INIT_HAS_DATA : 0);
-      Protocol.writeArrayHeader(h, value.shape());
+      Protocol.writeArrayHeader(h, shape);
     };
   }
 
@@ -402,14 +514,24 @@ public final class DistKVStore implements KVStore {
     return merged;
   }
 
-  /** Copies a VALUE reply into every output with one engine write operation. */
-  private void writeOuts(String key, Shape shape, Reply r, List<NDArray> outs) {
+  /**
+   * Copies the VALUE replies of the key's servers into their ranges of every output with one
+   * engine write operation.
+   */
+  private void writeOuts(String key, List<Reply> replies, List<NDArray> outs) {
     List<NDArray> targets = distinct(outs);
     List<Var> writes = new ArrayList<>();
     targets.forEach(t -> writes.add(t.var()));
-    requireValue(key, shape, r);
+    List<Route> rs = routes.get(key);
+    for (int i = 0; i < rs.size(); i++) {
+      requireValue(key, rs.get(i), replies.get(i));
+    }
     List<ByteBuffer> dsts = views(targets);
-    engine.push("kvstore-pull " + key, () -> copyValue(r, dsts), List.of(), writes);
+    engine.push("kvstore-pull " + key, () -> {
+      for (int i = 0; i < rs.size(); i++) {
+        copyValue(replies.get(i), rs.get(i), dsts);
+      }
+    }, List.of(), writes);
   }
 
   /**
@@ -423,18 +545,21 @@ public final class DistKVStore implements KVStore {
   }
 
   /**
-   * Copies a VALUE reply (float32, or float16 widened) into {@code dsts}, whose arrays' writes the
-   * running operation holds.
+   * Copies a VALUE reply of {@code route}'s server (float32, or float16 widened) into its range
+   * of {@code dsts}, whose arrays' writes the running operation holds. Absolute writes only: the
+   * replies of a key's servers arrive on their connections' threads and may be copied at once,
+   * each into its own range.
    */
-  private void copyValue(Reply r, List<ByteBuffer> dsts) {
+  private void copyValue(Reply r, Route route, List<ByteBuffer> dsts) {
+    int begin = route.slice().begin();
+    int n = route.slice().size();
     for (ByteBuffer dst : dsts) {
       if (r.half()) {
-        Half.widen(r.data(), dst.asFloatBuffer(), dst.remaining() / Float.BYTES);
-        pullCopyBytes.addAndGet(dst.remaining());
+        Half.widen(r.data(), dst.asFloatBuffer().slice(begin, n), n);
       } else {
-        dst.duplicate().put(r.data().duplicate());
-        pullCopyBytes.addAndGet(r.data().remaining());
+        dst.put(begin * Float.BYTES, r.data(), r.data().position(), n * Float.BYTES);
       }
+      pullCopyBytes.addAndGet((long) n * Float.BYTES);
     }
   }
 
@@ -447,11 +572,12 @@ public final class DistKVStore implements KVStore {
     return pullCopyBytes.get();
   }
 
-  private void requireValue(String key, Shape shape, Reply r) {
-    if (r.type() != Protocol.VALUE || !shape.equals(r.shape())) {
-      throw new KVStoreException("kvstore server " + conn.address() + " answered the pull of key '"
-          + key + "' with " + (r.shape() == null ? Protocol.typeName(r.type()) : "shape "
-          + r.shape()) + " instead of a value of shape " + shape);
+  private static void requireValue(String key, Route route, Reply r) {
+    if (r.type() != Protocol.VALUE || !route.shape().equals(r.shape())) {
+      throw new KVStoreException("kvstore server " + route.conn().address() + " answered "
+          + route.describe("the pull of key '" + key + "'") + " with "
+          + (r.shape() == null ? Protocol.typeName(r.type()) : "shape " + r.shape())
+          + " instead of a value of shape " + route.shape());
     }
   }
 
@@ -477,9 +603,9 @@ public final class DistKVStore implements KVStore {
     if (v != null) {
       engine.waitToWrite(v);
     }
-    CompletableFuture<Reply> f = pendingPushes.remove(key);
-    if (f != null) {
-      conn.await(f, "PUSH of key '" + key + "'");
+    List<Sent> sent = pendingPushes.remove(key);
+    if (sent != null) {
+      awaitAll(sent);
     }
   }
 
@@ -526,7 +652,8 @@ public final class DistKVStore implements KVStore {
 
   @Override
   public String toString() {
-    return "DistKVStore{type=" + type() + ", server=" + conn.address() + ", rank=" + rank()
-        + ", numWorkers=" + numWorkers() + "}";
+    return "DistKVStore{type=" + type() + ", server=" + serverAddress()
+        + (config.keyServers().isEmpty() ? "" : ", keyServers=" + config.keyServers())
+        + ", rank=" + rank() + ", numWorkers=" + numWorkers() + "}";
   }
 }

@@ -1,7 +1,9 @@
 package org.kindling.kvstore;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of a {@link DistKVStore} worker connection, built with {@link #builder()} and
@@ -18,7 +20,12 @@ import java.util.Objects;
  * alive); {@code heartbeatTimeout} 30 s (a server that sends nothing for this long, heartbeat
  * answers included, is taken for dead and every waiting call fails); {@code maxFrameBytes} 1 GiB
  * (a ceiling on requests and replies; a reply may carry the largest key this worker registered
- * plus a header, or 64 KiB of text).
+ * plus a header, or 64 KiB of text); {@code keyServers} none and {@code bigArrayBound} 1,000,000:
+ * with S key servers the keys live on them, not on the server at {@code host:port}, each key
+ * whole on one or, from {@code bigArrayBound} elements (MXNet's {@code
+ * MXNET_KVSTORE_BIGARRAY_BOUND}), cut into S ranges (MXNet's {@code EncodeDefaultKey} rule), while
+ * barriers and messages still go to {@code host:port} (decision 00XX); every server must run the
+ * job's secret, W and mode.
  */
 public final class KVStoreClientConfig {
   private final String type;
@@ -32,6 +39,8 @@ public final class KVStoreClientConfig {
   private final int maxFrameBytes;
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
+  private final List<ServerAddress> keyServers;
+  private final int bigArrayBound;
 
   private KVStoreClientConfig(Builder b) {
     this.type = b.type;
@@ -45,6 +54,8 @@ public final class KVStoreClientConfig {
     this.maxFrameBytes = b.maxFrameBytes;
     this.heartbeatInterval = b.heartbeatInterval;
     this.heartbeatTimeout = b.heartbeatTimeout;
+    this.keyServers = b.keyServers;
+    this.bigArrayBound = b.bigArrayBound;
   }
 
   /** A new builder with the defaults listed in the class doc. */
@@ -75,6 +86,24 @@ public final class KVStoreClientConfig {
   /** {@code host:port}, for messages. */
   public String address() {
     return host + ":" + port;
+  }
+
+  /**
+   * The server that holds the barrier and hears messages (the driver's), and the keys when there
+   * are no key servers.
+   */
+  public ServerAddress coordinator() {
+    return new ServerAddress(host, port);
+  }
+
+  /** The servers that hold the keys, in server-index order; empty: the coordinator holds them. */
+  public List<ServerAddress> keyServers() {
+    return keyServers;
+  }
+
+  /** Keys of at least this many elements are cut into one range per key server. */
+  public int bigArrayBound() {
+    return bigArrayBound;
   }
 
   byte[] secretUnsafe() {
@@ -122,6 +151,8 @@ public final class KVStoreClientConfig {
         + ", numWorkers=" + numWorkers + ", requestTimeout=" + requestTimeout
         + ", connectTimeout=" + connectTimeout + ", heartbeat=" + heartbeatInterval + "/"
         + heartbeatTimeout + ", maxFrameBytes=" + maxFrameBytes
+        + (keyServers.isEmpty() ? "" : ", keyServers=" + keyServers + ", bigArrayBound="
+            + bigArrayBound)
         + ", secret=<" + secret.length + " bytes>}";
   }
 
@@ -138,6 +169,8 @@ public final class KVStoreClientConfig {
     private int maxFrameBytes = KVStoreServerConfig.DEFAULT_MAX_FRAME_BYTES;
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
+    private List<ServerAddress> keyServers = List.of();
+    private int bigArrayBound = KVStoreServerConfig.DEFAULT_BIG_ARRAY_BOUND;
 
     private Builder() {}
 
@@ -206,6 +239,24 @@ public final class KVStoreClientConfig {
     }
 
     /**
+     * The servers that hold the keys, by server index (default none: the server at {@code
+     * host:port} holds them); every worker must list the same servers in the same order.
+     */
+    public Builder keyServers(List<ServerAddress> servers) {
+      this.keyServers = List.copyOf(servers);
+      return this;
+    }
+
+    /**
+     * Elements from which a key is cut across the key servers (default 1,000,000, MXNet's {@code
+     * MXNET_KVSTORE_BIGARRAY_BOUND}); every worker must use the same.
+     */
+    public Builder bigArrayBound(int bigArrayBound) {
+      this.bigArrayBound = bigArrayBound;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the bad field and its value
@@ -245,6 +296,17 @@ public final class KVStoreClientConfig {
           || heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
         throw new IllegalArgumentException("heartbeat needs a positive interval and a timeout of"
             + " at least twice it, got " + heartbeatInterval + " and " + heartbeatTimeout);
+      }
+      if (keyServers.size() > KVStoreServerConfig.MAX_SERVER_SHARDS) {
+        throw new IllegalArgumentException("at most " + KVStoreServerConfig.MAX_SERVER_SHARDS
+            + " key servers, got " + keyServers.size());
+      }
+      if (Set.copyOf(keyServers).size() != keyServers.size()) {
+        throw new IllegalArgumentException("the key servers must be distinct, got " + keyServers);
+      }
+      if (bigArrayBound < 1) {
+        throw new IllegalArgumentException(
+            "bigArrayBound must be at least 1, got " + bigArrayBound);
       }
       return new KVStoreClientConfig(this);
     }

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A sender's state for 2-bit gradient compression: per key and source (the pushing device or
- * task; 0 for a worker's one level-2 push) the residual, which starts at zero, and a buffer for
- * the packed codes, both reused from push to push. Pushes of one key must not overlap (the
+ * task; for a worker's level-2 push the index of the server its range of the key goes to, 0 with
+ * one server) the residual, which starts at zero, and a buffer for the packed codes, both reused
+ * from push to push. Pushes of one key must not overlap (the
  * stores guarantee it); different keys may be pushed from different threads.
  */
 final class Residuals {

@@ -1,8 +1,9 @@
 /**
  * Key-value stores for parameters and gradients (formats.md §5): the in-process store
  * ({@link org.kindling.kvstore.KVStores#create}), and the driver-hosted parameter server
- * ({@link org.kindling.kvstore.KVStoreServer}) with its worker client
- * ({@link org.kindling.kvstore.DistKVStore}, from {@link org.kindling.kvstore.KVStores#connect}).
+ * ({@link org.kindling.kvstore.KVStoreServer}, and the key servers a worker may spread its keys
+ * over) with its worker client ({@link org.kindling.kvstore.DistKVStore}, from {@link
+ * org.kindling.kvstore.KVStores#connect}).
  * This package knows sockets and arrays only, not Spark.
  *
  * <h2>Wire protocol (version 4)</h2>
@@ -93,6 +94,19 @@
  * into the ranges' merge buffers as it arrives, by the key's one {@code RoundSum}, whose stripes
  * are cut within each range. A smaller key belongs whole to one shard. The wire does not change:
  * the server cuts each frame into the ranges and assembles replies from them.
+ *
+ * <p>Key servers (decision 00XX; {@code KVStoreClientConfig.keyServers}, {@code bigArrayBound}).
+ * A worker may be given S more servers that hold the keys while the server at its {@code
+ * host:port} (the driver's) keeps the barrier and the messages. The worker logs in to each with
+ * the same secret, rank and W, and splits on its side with MXNet's rule ({@code ShardLayout},
+ * {@code EncodeDefaultKey}): a key below the bound goes whole to one server, a bigger one as S
+ * 1-D ranges under the key's name, one per server. Every request of a key (INIT, PUSH, PUSH_2BIT,
+ * PULL, PULL_F16, PUSHPULL) becomes one frame per range, with the range's elements (2-bit codes
+ * packed from the range's first element, against the range's residual), and completes when all
+ * ranges are answered; replies are written into their ranges of the outputs. Rank 0 sends
+ * SET_OPTIMIZER to every key server. The key servers run unchanged; {@code KeyServerLayout} joins
+ * their snapshots and optimizer states into the keys' values and the one {@code .states} file,
+ * and cuts that file again for each.
  *
  * <p>Faults (decision 0023). When a rank's connection closes, pushes held in a sync round and
  * barrier waiters fail with an ERROR naming the rank, and new ones fail at once until that rank

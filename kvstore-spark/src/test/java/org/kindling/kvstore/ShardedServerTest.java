@@ -2,6 +2,7 @@ package org.kindling.kvstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.kindling.kvstore.ServerOutcome.gaussian;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +43,6 @@ class ShardedServerTest {
     return m;
   }
 
-  /** One run's outcome: what each rank pulled last, and the server's values and states. */
-  private record Outcome(List<Map<String, float[]>> pulled, Map<String, float[]> values,
-      byte[] states) {}
-
   /** How a run is set up; {@code steps [from, to)} index the deterministic gradients. */
   private record Run(int shards, String type, int workers, String spec, int from, int to,
       Map<String, float[]> init, byte[] states, boolean twoBit) {
@@ -64,24 +61,17 @@ class ShardedServerTest {
     return init;
   }
 
-  private static float[] gaussian(Random random, int n) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) random.nextGaussian();
-    }
-    return v;
-  }
-
   /** Rank {@code rank}'s gradient of {@code key} at {@code step}. */
   private static float[] grad(String key, int step, int rank) {
     return gaussian(new Random(31L * (31L * key.hashCode() + step) + rank), SIZES.get(key));
   }
 
-  private static Outcome train(Run run) throws Exception {
+  private static ServerOutcome train(Run run) throws Exception {
     return train(run, Optimizers::fromSpec);
   }
 
-  private static Outcome train(Run run, Function<String, Optimizer> factory) throws Exception {
+  private static ServerOutcome train(Run run, Function<String, Optimizer> factory)
+      throws Exception {
     try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
         .numWorkers(run.workers()).secret(SECRET).serverShards(run.shards())
         .bigArrayBound(BOUND).optimizerFactory(factory)
@@ -112,23 +102,8 @@ class ShardedServerTest {
       });
       Map<String, float[]> values = new LinkedHashMap<>();
       server.snapshot().forEach((k, v) -> values.put(k, v.toFloatArray()));
-      return new Outcome(pulled, values, server.optimizerStates());
+      return new ServerOutcome(pulled, values, server.optimizerStates());
     }
-  }
-
-  private static void assertSame(Outcome sharded, Outcome whole) {
-    for (int r = 0; r < whole.pulled().size(); r++) {
-      for (String key : SIZES.keySet()) {
-        assertThat(sharded.pulled().get(r).get(key)).as("rank %d key %s", r, key)
-            .containsExactly(whole.pulled().get(r).get(key));
-      }
-    }
-    for (String key : SIZES.keySet()) {
-      assertThat(sharded.values().get(key)).as("server value of %s", key)
-          .containsExactly(whole.values().get(key));
-    }
-    // the shards' states joined are the very file the one server's optimizer writes
-    assertThat(sharded.states()).as("optimizer states").isEqualTo(whole.states());
   }
 
   @ParameterizedTest
@@ -136,9 +111,9 @@ class ShardedServerTest {
   void syncRoundsOnThreeShardsGiveTheUnshardedServersAndTheLocalStoresBits(String spec)
       throws Exception {
     Run run = sync(spec, 3);
-    Outcome whole = train(run.shards(1));
-    Outcome sharded = train(run);
-    assertSame(sharded, whole);
+    ServerOutcome whole = train(run.shards(1));
+    ServerOutcome sharded = train(run);
+    same(sharded, whole);
     // and the single-process reference: a local store fed both workers' gradients each step
     float[][][] grads = new float[3][2][];
     for (int s = 0; s < 3; s++) {
@@ -155,25 +130,25 @@ class ShardedServerTest {
   @Test
   void asyncPushesOnShardsAreEachAppliedAsTheyAreOnOneServer() throws Exception {
     Run run = new Run(3, "dist_async", 1, ADAM, 0, 3, initialValues(), null, false);
-    assertSame(train(run), train(run.shards(1)));
+    same(train(run), train(run.shards(1)));
   }
 
   @Test
   void twoBitPushesAreDequantizedPerRangeAsTheWholeKeyWould() throws Exception {
     // 3 shards cut "big" at elements 333 and 667, inside a byte of 4 codes
     Run run = new Run(3, "dist_sync", 2, SGD, 0, 3, initialValues(), null, true);
-    assertSame(train(run), train(run.shards(1)));
+    same(train(run), train(run.shards(1)));
   }
 
   @Test
   void optimizerStatesSavedFromThreeShardsResumeOnTwoExactlyAsAnUninterruptedRun()
       throws Exception {
-    Outcome uninterrupted = train(sync(ADAM, 5).shards(1));
-    Outcome first = train(sync(ADAM, 3));
+    ServerOutcome uninterrupted = train(sync(ADAM, 5).shards(1));
+    ServerOutcome first = train(sync(ADAM, 3));
     assertThat(first.states()).isEqualTo(train(sync(ADAM, 3).shards(1)).states());
-    Outcome resumed = train(new Run(2, "dist_sync", 2, ADAM, 3, 5, first.values(),
+    ServerOutcome resumed = train(new Run(2, "dist_sync", 2, ADAM, 3, 5, first.values(),
         first.states(), false));
-    assertSame(resumed, uninterrupted);
+    same(resumed, uninterrupted);
   }
 
   /** SGD whose update of the 334 elements [333, 667) of "big" on 3 shards throws {@code fault}. */
@@ -218,5 +193,9 @@ class ShardedServerTest {
         () -> train(sync(SGD, 1), factory));
     assertThat(e.getMessage()).contains("'big'").contains("OutOfMemoryError")
         .contains("its state is lost");
+  }
+
+  private static void same(ServerOutcome split, ServerOutcome whole) {
+    split.assertSameBitsAs(whole, SIZES.keySet());
   }
 }
