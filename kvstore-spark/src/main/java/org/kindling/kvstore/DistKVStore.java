@@ -35,7 +35,7 @@ import org.kindling.tensor.engine.Var;
  * §5): the driver's {@link KVStoreServer}, and with {@link KVStoreClientConfig#keyServers()} S
  * key servers that hold the keys, each key whole on one of them or, from {@link
  * KVStoreClientConfig#bigArrayBound()} elements, cut into one range per server (MXNet's {@code
- * EncodeDefaultKey}; decision 00XX): every request below goes to each server owning a range of
+ * EncodeDefaultKey}; decision 0040): every request below goes to each server owning a range of
  * the key, with that range's elements (a 2-bit push quantized per range against the range's
  * residual), and completes when all have answered; a pull's ranges are written into their
  * places in the outputs. Barriers and messages go to the driver's server. Create with {@link

@@ -24,7 +24,7 @@ import java.util.Set;
  * with S key servers the keys live on them, not on the server at {@code host:port}, each key
  * whole on one or, from {@code bigArrayBound} elements (MXNet's {@code
  * MXNET_KVSTORE_BIGARRAY_BOUND}), cut into S ranges (MXNet's {@code EncodeDefaultKey} rule), while
- * barriers and messages still go to {@code host:port} (decision 00XX); every server must run the
+ * barriers and messages still go to {@code host:port} (decision 0040); every server must run the
  * job's secret, W and mode.
  */
 public final class KVStoreClientConfig {

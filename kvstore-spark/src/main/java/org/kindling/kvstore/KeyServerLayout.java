@@ -13,7 +13,7 @@ import org.kindling.tensor.Shape;
 
 /**
  * Which of S key servers holds which elements of each key, as the workers route them ({@link
- * KVStoreClientConfig#keyServers()}, MXNet's {@code EncodeDefaultKey} rule; decision 00XX), and
+ * KVStoreClientConfig#keyServers()}, MXNet's {@code EncodeDefaultKey} rule; decision 0040), and
  * what the driver needs of that for its checkpoints: the keys' whole values joined from the
  * servers' snapshots, the one {@code .states} file a single optimizer would have written joined
  * from the servers' files, and that file cut again for each server when a job resumes. Server i

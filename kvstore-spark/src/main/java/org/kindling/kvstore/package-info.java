@@ -95,7 +95,7 @@
  * are cut within each range. A smaller key belongs whole to one shard. The wire does not change:
  * the server cuts each frame into the ranges and assembles replies from them.
  *
- * <p>Key servers (decision 00XX; {@code KVStoreClientConfig.keyServers}, {@code bigArrayBound}).
+ * <p>Key servers (decision 0040; {@code KVStoreClientConfig.keyServers}, {@code bigArrayBound}).
  * A worker may be given S more servers that hold the keys while the server at its {@code
  * host:port} (the driver's) keeps the barrier and the messages. The worker logs in to each with
  * the same secret, rank and W, and splits on its side with MXNet's rule ({@code ShardLayout},
