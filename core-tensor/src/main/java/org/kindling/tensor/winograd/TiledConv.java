@@ -65,6 +65,18 @@ final class TiledConv {
    */
   TiledConv(Variant v, int num, int cin, int cout, int h, int w, int oh, int ow, int padY,
       int padX, int threads) {
+    this(v, num, cin, cout, h, w, oh, ow, padY, padX, threads, num * ((oh + v.m - 1) / v.m));
+  }
+
+  /**
+   * A correlation whose blocks have the tile rows they would have in a call over
+   * {@code blockedRows} tile rows (the same channels and width): the bind-time measurement runs
+   * a part of the real call's shape, cut into the real call's blocks, so that its sgemms have
+   * the real call's columns (blocks of one tile row of 14 tiles, as a cut of the output alone
+   * would give a 56x56 layer, are a different, slower GEMM regime).
+   */
+  TiledConv(Variant v, int num, int cin, int cout, int h, int w, int oh, int ow, int padY,
+      int padX, int threads, int blockedRows) {
     this.v = v;
     this.tf = v.t;
     this.num = num;
@@ -81,11 +93,34 @@ final class TiledConv {
     this.stripWidth = tilesX * v.m + Transforms.R - 1;
     long perTile = 4L * v.points() * (cin + cout);
     int byBytes = (int) Math.min(MAX_BLOCK_TILES, Math.max(1, BLOCK_BYTES / perTile));
-    int rowsTotal = num * tilesY;
-    int perShare = (rowsTotal + SHARES - 1) / SHARES;
+    int perShare = (blockedRows + SHARES - 1) / SHARES;
     this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, perShare));
-    int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
-    this.workers = Math.max(1, Math.min(threads, blocks));
+    this.workers = Math.max(1, Math.min(threads, blocks()));
+  }
+
+  /** Tile rows of one block (the last block may have fewer). */
+  int rowsPerBlock() {
+    return rowsPerBlock;
+  }
+
+  /** Tile rows of the output, over all images. */
+  int tileRows() {
+    return num * tilesY;
+  }
+
+  /** Output tile rows per image. */
+  int tilesY() {
+    return tilesY;
+  }
+
+  /** Blocks of a call. */
+  int blocks() {
+    return (tileRows() + rowsPerBlock - 1) / rowsPerBlock;
+  }
+
+  /** Workers of a call: the threads, or fewer if there are fewer blocks. */
+  int workers() {
+    return workers;
   }
 
   /** Floats of the transformed filters {@code U[point][cout][cin]}. */
@@ -173,8 +208,8 @@ final class TiledConv {
     if (add && relu) {
       throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
     }
-    int rowsTotal = num * tilesY;
-    int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
+    int rowsTotal = tileRows();
+    int blocks = blocks();
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean nonFinite = new AtomicBoolean();
     Workers.run(workers, w -> {
