@@ -1,6 +1,7 @@
 package org.kindling.tensor.winograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
@@ -224,6 +225,17 @@ class WinogradSelectionTest {
           .isGreaterThanOrEqualTo(real.workers() * real.rowsPerBlock());
       assertThat(measured.tileRows()).as("%s: a part", v).isLessThan(real.tileRows());
     }
+  }
+
+  @Test
+  void theGemmStageRunsOnOneDnnUnlessOpenBlasIsAskedFor() {
+    assertThat(Products.of(36, 8, 5, 12, 4).implementation()).startsWith("oneDNN ");
+    assertThat(WinogradAccuracyTest.withGemm("openblas",
+        () -> Products.of(36, 8, 5, 12, 4).implementation())).startsWith("OpenBLAS sgemm");
+    assertThatThrownBy(() -> WinogradAccuracyTest.withGemm("mkl",
+        () -> Products.of(36, 8, 5, 12, 4)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Products.GEMM).hasMessageContaining("onednn or openblas");
   }
 
   @Test
