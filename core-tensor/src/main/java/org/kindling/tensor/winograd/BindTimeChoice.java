@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which algorithm runs a convolution shape, measured once per (parameters, input shapes, threads
@@ -84,7 +87,13 @@ final class BindTimeChoice {
 
   private static final Map<Key, Decision> DECISIONS = new ConcurrentHashMap<>();
 
+  private static final Logger LOG = LoggerFactory.getLogger(BindTimeChoice.class);
+
   private BindTimeChoice() {}
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+  }
 
   /** The decision for this shape and thread count, measured on first use. */
   static Decision decide(Convolution.Params p, KernelSignature sig, int threads) {
@@ -94,6 +103,13 @@ final class BindTimeChoice {
       // outside the map's lock: it takes a while
       d = measure(p, sig, threads);
       Decision prev = DECISIONS.putIfAbsent(key, d);
+      if (prev == null) {
+        LOG.info("Convolution {} on {} threads: {} (measured on {}: fallback {} ms, F(4x4) {} ms,"
+            + " F(6x6) {} ms)", sig.in(0), threads,
+            d.variant() == null ? "the fallback kernel" : "Winograd " + d.variant().label(),
+            measuredSignature(p, sig, threads).in(0), ms(d.fallbackNanos()), ms(d.f4Nanos()),
+            ms(d.f6Nanos()));
+      }
       d = prev == null ? d : prev;
     }
     return d;
