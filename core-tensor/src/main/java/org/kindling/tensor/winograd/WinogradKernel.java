@@ -135,11 +135,6 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
         y.get(3), Conditions.pad(p, 0), Conditions.pad(p, 1), threads, blockedRows);
   }
 
-  /** The forward pass's tiling. */
-  TiledConv forwardTiling() {
-    return fwd;
-  }
-
   /** The algorithm this kernel runs. */
   Variant variant() {
     return variant;
