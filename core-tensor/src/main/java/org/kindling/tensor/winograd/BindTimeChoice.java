@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which algorithm runs a convolution shape, measured once per (parameters, input shapes, threads
@@ -40,11 +43,10 @@ import org.kindling.tensor.op.nn.Convolution;
  * in steps of 10 ms on Linux, longer than a measured pass. Under load, the minimum over
  * {@link #RUNS} rounds is the pass that ran least disturbed.
  *
- * <p>The scratch tensors have the real shape, cut to {@link #MAX_FLOPS} of direct-convolution
- * work per pass: first fewer images (all three algorithms cost the same per image), then, for
- * one large image, fewer output rows (a multiple of 12, whole tiles of both variants), so that
- * binding a 224x224 network takes a fraction of a second per layer shape and never allocates
- * another copy of its activations.
+ * <p>The scratch tensors have the real shape, cut to one whole block of the real call per worker
+ * ({@link #measuredSignature}): fewer images, or for one large image fewer output rows, so that
+ * binding never allocates another copy of a batch's activations, and the sgemms run the columns
+ * they run in the real call.
  */
 final class BindTimeChoice {
   /** Timed rounds (after one warm-up round). */
@@ -53,8 +55,6 @@ final class BindTimeChoice {
   static final double F6_MARGIN = 0.9;
   /** Winograd is chosen over the fallback only if its time is below this fraction of its. */
   static final double WINOGRAD_MARGIN = 0.95;
-  /** Direct-convolution flops of one measured pass, at most (unless 12 rows of one image). */
-  static final double MAX_FLOPS = 2e8;
   /** Output rows of a height cut: whole tiles of F(4x4) and F(6x6). */
   private static final int ROW_STEP = 12;
 
@@ -87,7 +87,13 @@ final class BindTimeChoice {
 
   private static final Map<Key, Decision> DECISIONS = new ConcurrentHashMap<>();
 
+  private static final Logger LOG = LoggerFactory.getLogger(BindTimeChoice.class);
+
   private BindTimeChoice() {}
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+  }
 
   /** The decision for this shape and thread count, measured on first use. */
   static Decision decide(Convolution.Params p, KernelSignature sig, int threads) {
@@ -95,40 +101,59 @@ final class BindTimeChoice {
     Decision d = DECISIONS.get(key);
     if (d == null) {
       // outside the map's lock: it takes a while
-      d = measure(p, measuredSignature(p, sig), threads);
+      d = measure(p, sig, threads);
       Decision prev = DECISIONS.putIfAbsent(key, d);
+      if (prev == null) {
+        LOG.info("Convolution {} on {} threads: {} (measured on {}: fallback {} ms, F(4x4) {} ms,"
+            + " F(6x6) {} ms)", sig.in(0), threads,
+            d.variant() == null ? "the fallback kernel" : "Winograd " + d.variant().label(),
+            measuredSignature(p, sig, threads).in(0), ms(d.fallbackNanos()), ms(d.f4Nanos()),
+            ms(d.f6Nanos()));
+      }
       d = prev == null ? d : prev;
     }
     return d;
   }
 
-  /** {@code sig} with fewer images, then fewer output rows, to fit {@link #MAX_FLOPS}. */
-  static KernelSignature measuredSignature(Convolution.Params p, KernelSignature sig) {
+  /**
+   * The part of {@code sig} the measurement runs: for each variant, one whole block of the real
+   * call per worker (up to {@code threads}), in fewer images, or for a large image in fewer
+   * output rows of one image (a multiple of 12, whole tiles of both variants). The Winograd
+   * kernels measured on it cut their blocks as for {@code sig} (and the fallback runs the same
+   * part), so that their sgemms have the columns they have in the real call: a cut to a fixed
+   * flop count left a 56x56 layer at batch 64 blocks of one tile row (sgemms of 14 columns,
+   * against 448 in the real call) and measured Winograd in a regime it does not run in.
+   */
+  static KernelSignature measuredSignature(Convolution.Params p, KernelSignature sig,
+      int threads) {
     Shape d = sig.in(0);
     Shape y = sig.out(0);
-    double perRow = 2.0 * y.get(1) * d.get(1) * 9 * y.get(3);
-    double perImage = perRow * y.get(2);
-    int images = (int) Math.max(1, Math.min(d.get(0), MAX_FLOPS / Math.max(1, perImage)));
-    int outRows = y.get(2);
-    if (images == 1 && perImage > MAX_FLOPS) {
-      outRows = Math.min(outRows, Math.max(ROW_STEP,
-          (int) (MAX_FLOPS / perRow) / ROW_STEP * ROW_STEP));
+    int images = 1;
+    int outRows = 0;
+    for (Variant v : Variant.values()) {
+      TiledConv full = WinogradKernel.forwardTiling(v, p, sig, threads, sig);
+      int tileRows = Math.min(full.tileRows(), full.workers() * full.rowsPerBlock());
+      images = Math.max(images, (tileRows + full.tilesY() - 1) / full.tilesY());
+      outRows = Math.max(outRows, tileRows * v.m);
     }
+    outRows = images > 1 ? y.get(2)
+        : Math.min(y.get(2), (outRows + ROW_STEP - 1) / ROW_STEP * ROW_STEP);
     int inRows = outRows + 2 - 2 * Conditions.pad(p, 0);
     if (images == d.get(0) && outRows == y.get(2) || inRows < 1) {
       return sig;
     }
     Shape[] in = sig.inShapes().clone();
-    in[0] = Shape.of(images, d.get(1), inRows, d.get(3));
+    in[0] = Shape.of(images, d.get(1), images > 1 ? d.get(2) : inRows, d.get(3));
     Shape out = Shape.of(images, y.get(1), outRows, y.get(3));
     return new KernelSignature(in, sig.inTypes(), new Shape[] {out}, sig.outTypes());
   }
 
-  private static Decision measure(Convolution.Params p, KernelSignature sig, int threads) {
+  private static Decision measure(Convolution.Params p, KernelSignature full, int threads) {
+    KernelSignature sig = measuredSignature(p, full, threads);
     Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
     Kernel[] kernels = {fallback,
-        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
+        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads, full),
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads, full)};
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.forwardWorkspaceBytes());

@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.kindling.tensor.kernel.Blas;
 
 /**
  * One Winograd correlation of a fixed geometry: input {@code (N, cin, h, w)} correlated with
@@ -15,13 +14,15 @@ import org.kindling.tensor.kernel.Blas;
  *
  * <p>The output is covered by {@code tilesY x tilesX} tiles of {@code m x m} per image; tiles
  * are processed in blocks of whole tile rows. Per block: each input tile is transformed
- * ({@code Bᵀ D B}) into {@code V[point][cin][tile]}; one sgemm per transform point computes
+ * ({@code Bᵀ D B}) into {@code V[point][cin][tile]}; the GEMM stage ({@link Products}: one
+ * oneDNN batched matmul, or one OpenBLAS sgemm per point) computes
  * {@code M[point] (cout x tiles) = U[point] (cout x cin) · V[point] (cin x tiles)}; each product
  * tile is transformed back ({@code Aᵀ M A}), clipped to the output and given its bias. The
  * blocks are shared out among {@code threads} workers ({@link Workers}), each with its own part
- * of the workspace and single-threaded work (its sgemms use OpenBLAS's threads per call, 1
- * under the default thread budget). Per call, only small heap arrays for each worker's
- * transforms are allocated; V and M live in the workspace. Immutable and thread-safe.
+ * of the workspace and single-threaded work (oneDNN's matmul on the worker's thread alone;
+ * OpenBLAS's sgemms on its threads per call, 1 under the default thread budget). Per call, only
+ * small heap arrays for each worker's transforms are allocated; V, M and the GEMM's scratchpad
+ * live in the workspace. Immutable (the GEMM stage is made on first use) and thread-safe.
  */
 final class TiledConv {
   /**
@@ -58,6 +59,8 @@ final class TiledConv {
   private final int stripWidth;
   private final int rowsPerBlock;
   private final int workers;
+  /** The GEMM stage, made on first use (a tiling made only to measure shapes never needs it). */
+  private volatile Products products;
 
   /**
    * @param padY rows of zeros above the input (negative: rows cropped), likewise {@code padX}
@@ -65,6 +68,18 @@ final class TiledConv {
    */
   TiledConv(Variant v, int num, int cin, int cout, int h, int w, int oh, int ow, int padY,
       int padX, int threads) {
+    this(v, num, cin, cout, h, w, oh, ow, padY, padX, threads, num * ((oh + v.m - 1) / v.m));
+  }
+
+  /**
+   * A correlation whose blocks have the tile rows they would have in a call over
+   * {@code blockedRows} tile rows (the same channels and width): the bind-time measurement runs
+   * a part of the real call's shape, cut into the real call's blocks, so that its sgemms have
+   * the real call's columns (blocks of one tile row of 14 tiles, as a cut of the output alone
+   * would give a 56x56 layer, are a different, slower GEMM regime).
+   */
+  TiledConv(Variant v, int num, int cin, int cout, int h, int w, int oh, int ow, int padY,
+      int padX, int threads, int blockedRows) {
     this.v = v;
     this.tf = v.t;
     this.num = num;
@@ -81,11 +96,34 @@ final class TiledConv {
     this.stripWidth = tilesX * v.m + Transforms.R - 1;
     long perTile = 4L * v.points() * (cin + cout);
     int byBytes = (int) Math.min(MAX_BLOCK_TILES, Math.max(1, BLOCK_BYTES / perTile));
-    int rowsTotal = num * tilesY;
-    int perShare = (rowsTotal + SHARES - 1) / SHARES;
+    int perShare = (blockedRows + SHARES - 1) / SHARES;
     this.rowsPerBlock = Math.max(1, Math.min(byBytes / tilesX, perShare));
-    int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
-    this.workers = Math.max(1, Math.min(threads, blocks));
+    this.workers = Math.max(1, Math.min(threads, blocks()));
+  }
+
+  /** Tile rows of one block (the last block may have fewer). */
+  int rowsPerBlock() {
+    return rowsPerBlock;
+  }
+
+  /** Tile rows of the output, over all images. */
+  int tileRows() {
+    return num * tilesY;
+  }
+
+  /** Output tile rows per image. */
+  int tilesY() {
+    return tilesY;
+  }
+
+  /** Blocks of a call. */
+  int blocks() {
+    return (tileRows() + rowsPerBlock - 1) / rowsPerBlock;
+  }
+
+  /** Workers of a call: the threads, or fewer if there are fewer blocks. */
+  int workers() {
+    return workers;
   }
 
   /** Floats of the transformed filters {@code U[point][cout][cin]}. */
@@ -102,8 +140,24 @@ final class TiledConv {
     return (long) workers * blockStride();
   }
 
+  /** A worker's V, M and GEMM scratchpad. */
   private long blockStride() {
-    return (long) v.points() * (cin + cout) * blockTiles();
+    return (long) v.points() * (cin + cout) * blockTiles() + products().scratchFloats();
+  }
+
+  /** The GEMM stage's products, made on first use. */
+  private Products products() {
+    Products p = products;
+    if (p == null) {
+      synchronized (this) {
+        if (products == null) {
+          int lastRows = tileRows() % rowsPerBlock;
+          products = Products.of(v.points(), cout, cin, blockTiles(), lastRows * tilesX);
+        }
+        p = products;
+      }
+    }
+    return p;
   }
 
   /**
@@ -173,8 +227,8 @@ final class TiledConv {
     if (add && relu) {
       throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
     }
-    int rowsTotal = num * tilesY;
-    int blocks = (rowsTotal + rowsPerBlock - 1) / rowsPerBlock;
+    int rowsTotal = tileRows();
+    int blocks = blocks();
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean nonFinite = new AtomicBoolean();
     Workers.run(workers, w -> {
@@ -210,10 +264,7 @@ final class TiledConv {
         ws.put(vOff + (p * cin + c) * tiles, s.a[p], 0, tiles);
       }
     }
-    for (int p = 0; p < points; p++) {
-      Blas.sgemm(false, false, cout, tiles, cin, 1f, u, p * cout * cin, cin, ws,
-          vOff + p * cin * tiles, tiles, 0f, ws, mOff + p * cout * tiles, tiles);
-    }
+    products().multiply(tiles, u, ws, vOff, mOff, mOff + points * cout * tiles);
     for (int k = 0; k < cout; k++) {
       for (int p = 0; p < points; p++) {
         ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);

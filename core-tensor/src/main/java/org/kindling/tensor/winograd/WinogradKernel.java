@@ -58,6 +58,17 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
    */
   WinogradKernel(Variant variant, boolean training, Convolution.Params p, KernelSignature sig,
       Kernel fallback, int threads) {
+    this(variant, training, p, sig, fallback, threads, sig);
+  }
+
+  /**
+   * A kernel for {@code sig} whose forward pass cuts its blocks as a kernel for {@code blockedAs}
+   * would (the same parameters, channels and width; more images or rows): the bind-time
+   * measurement runs a part of the real shape with the real shape's blocks ({@link
+   * TiledConv#TiledConv(Variant, int, int, int, int, int, int, int, int, int, int, int)}).
+   */
+  WinogradKernel(Variant variant, boolean training, Convolution.Params p, KernelSignature sig,
+      Kernel fallback, int threads, KernelSignature blockedAs) {
     this.variant = variant;
     this.training = training;
     this.fallback = fallback;
@@ -73,8 +84,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     int px = Conditions.pad(p, 1);
     int r = Transforms.R - 1;
     this.weightFloats = k * c * Transforms.R * Transforms.R;
-    this.fwd = new TiledConv(variant, n, c, k, d.get(2), d.get(3), y.get(2), y.get(3), py, px,
-        threads);
+    this.fwd = forwardTiling(variant, p, sig, threads, blockedAs);
     this.bwd = new TiledConv(variant, n, k, c, y.get(2), y.get(3), d.get(2), d.get(3), r - py,
         r - px, threads);
     this.fwdFilters = new FilterCache(fwd.filterFloats(), (w, u) -> fwd.transformFilters(w,
@@ -113,6 +123,16 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     }
     Kernel fusedFallback = f.fuse(epilogue);
     return fusedFallback == null ? null : new WinogradKernel(this, fusedFallback);
+  }
+
+  /** The forward pass's tiling of {@code sig}, its blocks cut as for {@code blockedAs}. */
+  static TiledConv forwardTiling(Variant v, Convolution.Params p, KernelSignature sig,
+      int threads, KernelSignature blockedAs) {
+    Shape d = sig.in(0);
+    Shape y = sig.out(0);
+    int blockedRows = blockedAs.in(0).get(0) * ((blockedAs.out(0).get(2) + v.m - 1) / v.m);
+    return new TiledConv(v, d.get(0), d.get(1), p.numFilter(), d.get(2), d.get(3), y.get(2),
+        y.get(3), Conditions.pad(p, 0), Conditions.pad(p, 1), threads, blockedRows);
   }
 
   /** The algorithm this kernel runs. */

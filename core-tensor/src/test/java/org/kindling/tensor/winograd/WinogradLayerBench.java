@@ -139,12 +139,19 @@ public final class WinogradLayerBench {
         "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
         l.name(), l.c(), l.k(), l.hw(), l.hw(), n, ms[0], ms[1], ms[2], flops / ms[0] / 1e6,
         flops / ms[1] / 1e6, flops / ms[2] / 1e6, ms[0] / Math.min(ms[1], ms[2]),
-        choice(BindTimeChoice.decide(p, sig, threads).variant()));
+        choice(p, sig, threads));
   }
 
-  /** What {@code auto} binds for the layer: the variant, or the fallback kernel. */
-  private static String choice(Variant v) {
-    return v == null ? "fallback" : v.toString();
+  /**
+   * What {@code auto} binds for the layer (the variant, or the fallback kernel) and the times it
+   * measured, fallback / F(4x4) / F(6x6) in ms, on the shape it measured.
+   */
+  private static String choice(Convolution.Params p, KernelSignature sig, int threads) {
+    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig, threads);
+    Shape measured = BindTimeChoice.measuredSignature(p, sig, threads).in(0);
+    return String.format(Locale.ROOT, "%s (%.2f / %.2f / %.2f ms on %s)",
+        d.variant() == null ? "fallback" : d.variant(), d.fallbackNanos() / 1e6,
+        d.f4Nanos() / 1e6, d.f6Nanos() / 1e6, measured);
   }
 
   private static long now() {

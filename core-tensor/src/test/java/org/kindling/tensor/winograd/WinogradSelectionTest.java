@@ -1,6 +1,7 @@
 package org.kindling.tensor.winograd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
@@ -182,21 +183,59 @@ class WinogradSelectionTest {
   }
 
   @Test
-  void largeShapesAreMeasuredOnFewerImagesThenFewerRows() {
+  void theMeasurementRunsOneWholeBlockOfTheRealCallPerWorker() {
     Convolution.Params p = Convolution.Params.of(new int[] {3, 3}, 64).withPad(1, 1);
+    // a 224x224 image holds many blocks: one image, fewer rows (26 tile rows of F(6x6): two
+    // blocks of 13 rows of 38 tiles)
     KernelSignature vgg = signature(p, DType.FLOAT32, 256, 64, 224, 224);
-    KernelSignature cut = BindTimeChoice.measuredSignature(p, vgg);
-    assertThat(cut.in(0)).isEqualTo(Shape.of(1, 64, 12, 224));
-    assertThat(cut.out(0)).isEqualTo(Shape.of(1, 64, 12, 224));
+    KernelSignature cut = BindTimeChoice.measuredSignature(p, vgg, 2);
+    assertThat(cut.in(0)).isEqualTo(Shape.of(1, 64, 156, 224));
+    assertThat(cut.out(0)).isEqualTo(Shape.of(1, 64, 156, 224));
     assertThat(cut.in(1)).isEqualTo(vgg.in(1));
-    KernelSignature batch = signature(p, DType.FLOAT32, 64, 64, 14, 14);
-    KernelSignature fewer = BindTimeChoice.measuredSignature(p, batch);
-    double flops = 2.0 * 64 * 64 * 9 * 14 * 14;
-    assertThat(fewer.in(0)).isEqualTo(Shape.of((int) (BindTimeChoice.MAX_FLOPS / flops), 64,
-        14, 14));
-    assertThat(fewer.in(0).get(0)).isBetween(1, 63);
-    KernelSignature small = signature(p, DType.FLOAT32, 2, 3, 8, 8);
-    assertThat(BindTimeChoice.measuredSignature(p, small)).isEqualTo(small);
+    assertWholeBlocks(p, vgg, cut, 2);
+    assertWholeBlocks(p, vgg, BindTimeChoice.measuredSignature(p, vgg, 1), 1);
+    // a block of 14x14 images spans several: fewer images (two blocks of 32 tile rows of
+    // F(4x4), 4 per image)
+    Convolution.Params deep = Convolution.Params.of(new int[] {3, 3}, 512).withPad(1, 1);
+    KernelSignature conv5 = signature(deep, DType.FLOAT32, 64, 512, 14, 14);
+    KernelSignature fewer = BindTimeChoice.measuredSignature(deep, conv5, 2);
+    assertThat(fewer.in(0)).isEqualTo(Shape.of(16, 512, 14, 14));
+    assertThat(fewer.out(0)).isEqualTo(Shape.of(16, 512, 14, 14));
+    assertWholeBlocks(deep, conv5, fewer, 2);
+    // a call of no more blocks than workers is measured whole, a larger one in part
+    KernelSignature small = signature(p, DType.FLOAT32, 1, 3, 8, 8);
+    assertThat(BindTimeChoice.measuredSignature(p, small, 2)).isEqualTo(small);
+    KernelSignature two = signature(p, DType.FLOAT32, 2, 3, 8, 8);
+    assertThat(BindTimeChoice.measuredSignature(p, two, 2).in(0)).isEqualTo(Shape.of(1, 3, 8, 8));
+  }
+
+  /**
+   * Asserts that the measured part of {@code full}, blocked as {@code full}, gives each of the
+   * real call's workers a whole block of the real call's size, for both variants.
+   */
+  private static void assertWholeBlocks(Convolution.Params p, KernelSignature full,
+      KernelSignature cut, int threads) {
+    for (Variant v : Variant.values()) {
+      TiledConv real = WinogradKernel.forwardTiling(v, p, full, threads, full);
+      TiledConv measured = WinogradKernel.forwardTiling(v, p, cut, threads, full);
+      assertThat(measured.rowsPerBlock()).as("%s: the real call's blocks", v)
+          .isEqualTo(real.rowsPerBlock());
+      assertThat(measured.workers()).as("%s: as many workers", v).isEqualTo(real.workers());
+      assertThat(measured.tileRows()).as("%s: a whole block per worker", v)
+          .isGreaterThanOrEqualTo(real.workers() * real.rowsPerBlock());
+      assertThat(measured.tileRows()).as("%s: a part", v).isLessThan(real.tileRows());
+    }
+  }
+
+  @Test
+  void theGemmStageRunsOnOneDnnUnlessOpenBlasIsAskedFor() {
+    assertThat(Products.of(36, 8, 5, 12, 4).implementation()).startsWith("oneDNN ");
+    assertThat(WinogradAccuracyTest.withGemm("openblas",
+        () -> Products.of(36, 8, 5, 12, 4).implementation())).startsWith("OpenBLAS sgemm");
+    assertThatThrownBy(() -> WinogradAccuracyTest.withGemm("mkl",
+        () -> Products.of(36, 8, 5, 12, 4)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Products.GEMM).hasMessageContaining("onednn or openblas");
   }
 
   @Test
