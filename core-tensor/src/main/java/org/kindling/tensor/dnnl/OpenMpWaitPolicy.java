@@ -13,10 +13,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: each engine worker that calls oneDNN owns its own libgomp team. With the default
  * (active) policy the helper threads of one worker's team spin for a while after each call, and
- * at batch 1, where a layer takes well under a millisecond and consecutive layers run on
- * alternating workers, they take the cores the next call's team needs. Measured on the 2-core
+ * at batch 1, where a layer takes well under a millisecond and consecutive layers ran on
+ * alternating workers, they took the cores the next call's team needed. Measured on the 2-core
  * reference machine (docs/benchmarks.md, 2026-12-02 afternoon): ResNet-50 at batch 1 scored
- * 11.5 images/s active and 15.2 passive, AlexNet 31 and 41; batch 64 did not move. libgomp reads
+ * 11.5 images/s active and 15.2 passive, AlexNet 31 and 41; batch 64 did not move. The engine
+ * now keeps a chain of layers on one worker (successor affinity, {@code ThreadedEngine}), but
+ * consecutive passes, a graph's branches and concurrent tasks still use both workers' teams, and
+ * a spinning team takes the cores from every other thread of a shared machine: with the chain on
+ * one team, ResNet-18 at batch 1 scored 4.2 and 4.4 images/s active against 31.2 and 11.9
+ * passive under a load average of 15 (docs/benchmarks.md, 2026-12-02 evening). libgomp reads
  * the variable once, when it is loaded, so this runs before oneDNN's natives load and does
  * nothing (but say so) if some other library loaded libgomp first.
  */

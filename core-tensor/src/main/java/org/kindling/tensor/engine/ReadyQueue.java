@@ -46,6 +46,11 @@ final class ReadyQueue {
     queued.release(); // after the add: a permit always stands for a queued operation
   }
 
+  /** True if no operation is queued now (one a worker is removing counts as gone). */
+  boolean isEmpty() {
+    return queued.availablePermits() == 0;
+  }
+
   /** The next operation, or null if there is none now. */
   ThreadedOp poll() {
     return queued.tryAcquire() ? removeOne() : null;

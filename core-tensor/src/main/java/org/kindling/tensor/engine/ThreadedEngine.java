@@ -16,6 +16,16 @@ import org.slf4j.LoggerFactory;
  * a small separate pool), served highest priority first, then in the order they became ready,
  * by daemon worker threads (MXNet's {@code ThreadedEnginePerDevice} on a CPU).
  *
+ * <p>Successor affinity: a worker that finishes an operation runs next, itself, the operation
+ * that finishing made ready, when nothing else waits in its pool's queue (the highest-priority
+ * one if it made several ready; the others go to the queue for the other workers). A chain of
+ * dependent operations (a network's layers at batch 1) then runs on one thread, as on MXNet's one
+ * CPU worker, while independent operations still spread over the workers. That one thread is
+ * what makes one OpenMP team serve the whole chain: libgomp gives each thread that starts a
+ * parallel region a team of its own, so oneDNN layers on alternating workers ran two teams that
+ * handed the cores back and forth (docs/decisions/00XX-successor-affinity.md). The scheduling
+ * rule stays: an operation kept so is the only ready one of its pool, or outranks the rest.
+ *
  * <p>Cost: {@link #push} allocates one small object per operation plus one queue node per
  * variable that is busy, takes each variable's lock briefly and never blocks, so it may be
  * called from inside a running operation (a nested push). Workers spin briefly before parking
@@ -207,13 +217,44 @@ public final class ThreadedEngine implements Engine {
   /** Sends a ready operation to its pool, or wakes the thread waiting on a marker. */
   private void dispatch(ThreadedOp o) {
     if (!o.isMarker()) {
-      (o.prop == FnProperty.IO ? io : normal).offer(o);
+      ReadyQueue q = o.prop == FnProperty.IO ? io : normal;
+      ThreadedOp queued = keepForReleasingWorker(o, q);
+      if (queued != null) {
+        q.offer(queued);
+      }
     } else if (o.markGranted()) {
       LockSupport.unpark(o.waiter);
     } else {
       // the waiter was interrupted and left; give the variable back in its place
       release(o);
     }
+  }
+
+  /**
+   * Successor affinity (see the class comment): if the calling thread is a worker of {@code q}
+   * releasing the variables of the operation it ran, it keeps {@code o} to run next when the
+   * queue is empty and it keeps nothing yet, or in place of a kept operation of lower priority.
+   *
+   * @return the operation to offer to {@code q}: {@code o}, the one {@code o} displaced, or null
+   */
+  private ThreadedOp keepForReleasingWorker(ThreadedOp o, ReadyQueue q) {
+    if (!(Thread.currentThread() instanceof Worker w) || w.engine() != this || !w.releasing
+        || w.queue != q) {
+      return o;
+    }
+    ThreadedOp kept = w.next;
+    if (kept == null) {
+      if (!q.isEmpty()) {
+        return o; // an operation that became ready earlier goes first
+      }
+      w.next = o;
+      return null;
+    }
+    if (o.priority > kept.priority) {
+      w.next = o;
+      return kept;
+    }
+    return o;
   }
 
   /** Runs {@code o} on the current worker thread; finishes it unless it is asynchronous. */
@@ -224,7 +265,7 @@ public final class ThreadedEngine implements Engine {
     }
     Failure inherited = inheritedFailure(o);
     if (inherited != null) {
-      finish(o, inherited, null);
+      finishOn(self, o, inherited, null);
       return;
     }
     self.current = o;
@@ -239,7 +280,7 @@ public final class ThreadedEngine implements Engine {
         self.current = null;
         Profiler.end(Profiler.ENGINE, o.name, began);
       }
-      finish(o, null, thrown);
+      finishOn(self, o, null, thrown);
       return;
     }
     AsyncCompletion completion = new AsyncCompletion(o);
@@ -249,6 +290,16 @@ public final class ThreadedEngine implements Engine {
       completion.startFailed(t);
     } finally {
       self.current = null;
+    }
+  }
+
+  /** {@link #finish} on the worker that ran {@code o}, which may keep what it makes ready. */
+  private void finishOn(Worker self, ThreadedOp o, Failure inherited, Throwable thrown) {
+    self.releasing = true;
+    try {
+      finish(o, inherited, thrown);
+    } finally {
+      self.releasing = false;
     }
   }
 
@@ -488,9 +539,13 @@ public final class ThreadedEngine implements Engine {
 
   /** A worker thread: takes ready operations of its pool and runs them until the engine closes. */
   private final class Worker extends Thread {
-    private final ReadyQueue queue;
+    final ReadyQueue queue;
     /** The operation running on this thread, or null. */
     ThreadedOp current;
+    /** True while this thread releases the variables of the operation it ran. */
+    boolean releasing;
+    /** A ready operation this thread runs next without queueing it (successor affinity). */
+    ThreadedOp next;
 
     Worker(String name, ReadyQueue queue) {
       super(name);
@@ -505,7 +560,11 @@ public final class ThreadedEngine implements Engine {
     @Override
     public void run() {
       while (!closed) {
-        ThreadedOp o = queue.poll();
+        ThreadedOp o = next;
+        next = null;
+        if (o == null) {
+          o = queue.poll();
+        }
         for (int i = 0; o == null && i < SPIN_POLLS; i++) {
           Thread.onSpinWait();
           o = queue.poll();

@@ -285,4 +285,91 @@ class ThreadedEngineTest {
       assertThat(s[0]).isEqualTo(perProducer);
     }
   }
+
+  @Test
+  void aChainOfDependentOperationsStaysOnTheWorkerThatRanItsHead() {
+    Var v = engine.newVar("v");
+    CountDownLatch pushed = new CountDownLatch(1);
+    AtomicReference<Thread> head = new AtomicReference<>();
+    List<Thread> ran = Collections.synchronizedList(new ArrayList<>());
+    // the head waits until the whole chain is queued on v: each link then becomes ready when
+    // its predecessor finishes, and the worker that ran the predecessor keeps it
+    engine.push("head", () -> {
+      head.set(Thread.currentThread());
+      await(pushed);
+    }, List.of(), List.of(v));
+    for (int i = 0; i < 200; i++) {
+      engine.push("link" + i, () -> ran.add(Thread.currentThread()), List.of(), List.of(v));
+    }
+    pushed.countDown();
+    engine.waitAll();
+    assertThat(ran).hasSize(200).containsOnly(head.get());
+  }
+
+  @Test
+  void operationsMadeReadyTogetherStillRunOnTwoWorkersAtOnce() {
+    Var v = engine.newVar("v");
+    CountDownLatch pushed = new CountDownLatch(1);
+    engine.push("head", () -> await(pushed), List.of(), List.of(v));
+    // both reads become ready when the head finishes; each waits for the other to start, so
+    // the worker that keeps one must leave the other to the idle worker
+    CyclicBarrier both = new CyclicBarrier(2);
+    AtomicInteger met = new AtomicInteger();
+    for (int i = 0; i < 2; i++) {
+      engine.push("read" + i, () -> {
+        try {
+          both.await(TIMEOUT_S, TimeUnit.SECONDS);
+          met.incrementAndGet();
+        } catch (Exception e) {
+          throw new IllegalStateException("the two successors did not overlap", e);
+        }
+      }, List.of(v), List.of(engine.newVar("out" + i)));
+    }
+    pushed.countDown();
+    engine.waitAll();
+    assertThat(met.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aSuccessorIsNotKeptAheadOfAnOperationQueuedBeforeIt() {
+    try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
+      Var v = one.newVar("v");
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      one.push("head", () -> {
+        started.countDown();
+        await(release);
+      }, List.of(), List.of(v));
+      await(started);
+      one.push("successor", () -> order.add("successor"), List.of(v), List.of());
+      one.push("queued", () -> order.add("queued"), List.of(), List.of(one.newVar("q")));
+      release.countDown();
+      one.waitAll();
+      assertThat(order).containsExactly("queued", "successor");
+    }
+  }
+
+  @Test
+  void theKeptSuccessorIsTheHighestPriorityOneTheFinishMadeReady() {
+    try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
+      Var v = one.newVar("v");
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      one.push("head", () -> {
+        started.countDown();
+        await(release);
+      }, List.of(), List.of(v));
+      await(started);
+      int[] priorities = {0, 3, 1};
+      for (int p : priorities) {
+        one.push("p" + p, () -> order.add("p" + p), List.of(v), List.of(one.newVar("o" + p)),
+            FnProperty.NORMAL, p);
+      }
+      release.countDown();
+      one.waitAll();
+      assertThat(order).containsExactly("p3", "p1", "p0");
+    }
+  }
 }
