@@ -1,6 +1,7 @@
 package org.kindling.symbol;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.kindling.symbol.graph.ExecGraph;
 import org.kindling.tensor.op.Kernel;
@@ -14,9 +15,10 @@ import org.kindling.tensor.op.LayoutAware;
  *
  * <p>In step order, a value written as output 0 by a kernel that states a layout of its own
  * ({@link LayoutAware#nativeOutput}, given the layout its own input 0 got) keeps that layout if
- * it is not a head and every step that reads it is a layout-aware kernel reading it as its input
- * 0 in that layout ({@link LayoutAware#reads}) or a convolution adding it as its residual addend
- * into a destination of that layout. Everything else is row-major: a value a default kernel, a
+ * it is not a head and every step that reads it is a layout-aware kernel reading it in that layout
+ * ({@link LayoutAware#reads(int, Layout)}: a layer its input 0, a concat any of its inputs, given
+ * their layouts) or a convolution adding it as its residual addend into a destination of that
+ * layout. Everything else is row-major: a value a default kernel, a
  * head, a second input or a kernel with a separate epilogue reads gets its row-major copy from
  * its producer, which reorders out as before. Each step's kernel is then replaced by its {@link
  * LayoutAware#withLayouts} variant for its input's and output's layouts.
@@ -51,7 +53,7 @@ final class LayoutPlan {
       if (k == null || !graph.planned(v) || graph.pinned(v)) {
         continue;
       }
-      Layout candidate = k.nativeOutput(layout(layouts, f.in()[0]));
+      Layout candidate = k.nativeOutput(inputLayouts(layouts, f));
       if (candidate != Layout.ROW_MAJOR && allRead(readers.get(v), candidate, layouts, kernels)) {
         layouts[v] = candidate;
         any = true;
@@ -61,16 +63,16 @@ final class LayoutPlan {
       return null;
     }
     for (ExecGraph.Forward f : steps) {
-      Layout in = layout(layouts, f.in()[0]);
+      Layout[] in = inputLayouts(layouts, f);
       Layout out = layout(layouts, f.out()[0]);
-      if (in == Layout.ROW_MAJOR && out == Layout.ROW_MAJOR) {
+      if (rowMajor(in) && out == Layout.ROW_MAJOR) {
         continue;
       }
       Kernel laidOut = aware(f, kernels).withLayouts(in, out);
       if (laidOut == null) {
         throw new IllegalStateException("kernel " + kernels.inference(f).implementation()
-            + " of node " + graph.graph().node(f.node()).name() + " stated layouts " + in
-            + " -> " + out + " it does not run");
+            + " of node " + graph.graph().node(f.node()).name() + " stated layouts "
+            + Arrays.toString(in) + " -> " + out + " it does not run");
       }
       kernels.setInference(f, laidOut);
     }
@@ -82,6 +84,24 @@ final class LayoutPlan {
 
   private static Layout layout(Layout[] layouts, int v) {
     return layouts[v] == null ? Layout.ROW_MAJOR : layouts[v];
+  }
+
+  /** The layouts of {@code f}'s inputs, in input order. */
+  private static Layout[] inputLayouts(Layout[] layouts, ExecGraph.Forward f) {
+    Layout[] in = new Layout[f.in().length];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = layout(layouts, f.in()[i]);
+    }
+    return in;
+  }
+
+  private static boolean rowMajor(Layout[] in) {
+    for (Layout l : in) {
+      if (l != Layout.ROW_MAJOR) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The step's inference kernel if it takes part in layouts (one kernel, layout-aware). */
@@ -96,9 +116,9 @@ final class LayoutPlan {
       if (reader == null) {
         return false;
       }
-      boolean ok = r.index() == 0 ? reader.reads(l)
-          : r.index() == r.f().addend()
-              && l.equals(reader.nativeOutput(layout(layouts, r.f().in()[0])));
+      boolean ok = r.index() == r.f().addend()
+          ? l.equals(reader.nativeOutput(layout(layouts, r.f().in()[0])))
+          : reader.reads(r.index(), l);
       if (!ok) {
         return false;
       }

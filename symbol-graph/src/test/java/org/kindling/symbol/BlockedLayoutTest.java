@@ -17,6 +17,7 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.nn.Pooling.PoolType;
+import org.kindling.tensor.op.shape.Concat;
 
 /**
  * Values kept in oneDNN's blocked layouts between oneDNN kernels, and residual sums inside
@@ -162,6 +163,72 @@ class BlockedLayoutTest {
     assertThat(r.rowMajor.valueLayouts()).isEmpty();
     assertThat(r.blocked.valueLayouts()).isNotEmpty();
     r.close();
+  }
+
+  /** An inception block: 1x1, 5x5 and max-pool-then-1x1 branches joined by {@code Concat}. */
+  private Symbol inception(Symbol x, int filters) {
+    Symbol pool = nn.pool(x).name("bp").type(PoolType.MAX).kernel(3, 3).stride(1, 1).pad(1, 1)
+        .build();
+    return nn.concat("join", nn.relu("b1_relu", conv("b1", x, filters, 1)),
+        nn.relu("b2_relu", conv("b2", x, 2 * filters, 5)), conv("b3", pool, filters, 1));
+  }
+
+  private static String implementation(Executor e, String op) {
+    return e.kernels().stream().filter(k -> k.op().equals(op)).findFirst().orElseThrow()
+        .implementation();
+  }
+
+  @Test
+  void aConcatOfOneDnnBranchesJoinsThemInTheirBlockedLayout() {
+    Symbol x = conv("x", nn.variable("data"), 32, 1);
+    Runs r = runs(conv("head", inception(x, 16), 16, 1));
+    assertThat(implementation(r.blocked, "Concat")).startsWith("oneDNN");
+    assertThat(implementation(r.defaults, "Concat")).isEqualTo("default");
+    assertThat(r.layouts).containsKeys("x_output", "b1_relu_output", "b2_relu_output",
+        "bp_output", "b3_output", "join_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aConcatOfChannelsThatAreNotWholeBlocksGivesTheSameResults() {
+    Symbol x = conv("x", nn.variable("data"), 32, 1);
+    // 5 and 10 channels: no whole blocks of 8 or 16, oneDNN's concat reorders what it must
+    Runs r = runs(conv("head", inception(x, 5), 16, 1));
+    assertThat(implementation(r.blocked, "Concat")).startsWith("oneDNN");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aConcatAlongAnotherAxisIsTheDefaultKernelOverRowMajorInputs() {
+    Symbol x = conv("x", nn.variable("data"), 32, 1);
+    Symbol join = Symbol.create(Concat.OP, "join", new Concat.Params(2, 2),
+        Map.of("arg0", conv("b1", x, 16, 1), "arg1", conv("b2", x, 16, 1)));
+    Runs r = runs(conv("head", join, 16, 1));
+    assertThat(implementation(r.blocked, "Concat")).isEqualTo("default");
+    assertThat(r.layouts).containsKey("x_output")
+        .doesNotContainKeys("b1_output", "b2_output", "join_output");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aConcatInputADefaultKernelAlsoReadsIsRowMajorAndTheOtherStaysBlocked() {
+    Symbol x = conv("x", nn.variable("data"), 32, 1);
+    Symbol b1 = conv("b1", x, 16, 1);
+    Symbol b2 = conv("b2", x, 16, 1);
+    Runs r = runs(Symbol.group(conv("head", nn.concat("join", b1, b2), 16, 1), sumPool("s", b1)));
+    // the join reads b1 row-major and b2 blocked (and writes the layout oneDNN picks for that)
+    assertThat(r.layouts).containsKey("b2_output").doesNotContainKey("b1_output");
+    assertThat(implementation(r.blocked, "Concat")).startsWith("oneDNN");
+    r.assertSameResults();
+  }
+
+  @Test
+  void aConcatThatIsAHeadWritesRowMajor() {
+    Symbol x = conv("x", nn.variable("data"), 32, 1);
+    Runs r = runs(nn.concat("join", conv("b1", x, 16, 1), conv("b2", x, 32, 1)));
+    assertThat(r.layouts).containsKeys("b1_output", "b2_output")
+        .doesNotContainKey("join_output");
+    r.assertSameResults();
   }
 
   /** One network bound three ways over the same arrays, each run forward once. */

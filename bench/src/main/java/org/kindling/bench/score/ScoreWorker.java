@@ -108,20 +108,39 @@ public final class ScoreWorker {
     }
   }
 
-  /** How far the peer's output is from Kindling's on the same input, relative to its size. */
+  /**
+   * How far the peer's output is from Kindling's on the same input, relative to its size; with a
+   * warning, also on standard error, when Kindling's output is constant (every class the same
+   * probability: the random weights let no trace of the input through, so any framework gives
+   * that output and the comparison proves nothing).
+   */
   static String agreement(float[] kindling, float[] peer) {
     if (kindling.length != peer.length) {
       return "output has " + peer.length + " values, Kindling's " + kindling.length;
     }
     double diff = 0;
     double scale = 0;
+    double lowest = Double.POSITIVE_INFINITY;
+    double highest = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < peer.length; i++) {
       diff = Math.max(diff, Math.abs((double) kindling[i] - peer[i]));
       scale = Math.max(scale, Math.abs(kindling[i]));
+      lowest = Math.min(lowest, kindling[i]);
+      highest = Math.max(highest, kindling[i]);
     }
-    return String.format(Locale.ROOT, "output vs Kindling's: max |diff| / max |value| %.1e",
-        diff / scale);
+    String note = String.format(Locale.ROOT,
+        "output vs Kindling's: max |diff| / max |value| %.1e", diff / scale);
+    if (highest - lowest <= CONSTANT * scale) {
+      String warning = String.format(Locale.ROOT, "WARNING: Kindling's output is constant "
+          + "(every value %.6g): the comparison proves nothing", highest);
+      System.err.println("[score] " + warning);
+      note += "; " + warning;
+    }
+    return note;
   }
+
+  /** Spread of an output, relative to its largest value, below which it counts as constant. */
+  static final double CONSTANT = 1e-6;
 
   private static ScoreLine.Row progress(ScoreLine.Row r) {
     System.err.printf(Locale.ROOT, "[score] %s batch %d: %.2f images/s%n", r.network(),

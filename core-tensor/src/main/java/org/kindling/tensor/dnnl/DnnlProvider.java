@@ -10,6 +10,7 @@ import org.kindling.tensor.op.nn.Deconvolution;
 import org.kindling.tensor.op.nn.FullyConnected;
 import org.kindling.tensor.op.nn.LRN;
 import org.kindling.tensor.op.nn.Pooling;
+import org.kindling.tensor.op.shape.Concat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class DnnlProvider implements KernelProvider {
         new Registration<>(BatchNorm.OP, new DnnlFactory<>("BatchNorm", new DnnlBatchNorm())),
         new Registration<>(Activation.OP,
             new DnnlFactory<>("Activation", new DnnlActivation())),
-        new Registration<>(LRN.OP, new DnnlFactory<>("LRN", new DnnlLrn())));
+        new Registration<>(LRN.OP, new DnnlFactory<>("LRN", new DnnlLrn())),
+        new Registration<>(Concat.OP, new DnnlFactory<>("Concat", new DnnlConcat())));
   }
 }

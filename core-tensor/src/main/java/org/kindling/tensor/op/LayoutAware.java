@@ -12,6 +12,10 @@ package org.kindling.tensor.op;
  * whose {@link TensorView#layout()} is the agreed layout and whose buffers hold {@link
  * Layout#bytes} bytes. Shapes stay the logical ones. Only a forward pass without gradients uses
  * this (the variants need not run {@link Kernel#backward}).
+ *
+ * <p>A kernel with one data input (a layer) decides by input 0 alone; a kernel joining several
+ * inputs (oneDNN's concat) overrides the per-input forms, {@link #reads(int, Layout)}, {@link
+ * #nativeOutput(Layout[])} and {@link #withLayouts(Layout[], Layout)}, which the executor calls.
  */
 public interface LayoutAware {
   /**
@@ -31,4 +35,28 @@ public interface LayoutAware {
    * @param output row-major or {@link #nativeOutput nativeOutput(input)}
    */
   Kernel withLayouts(Layout input, Layout output);
+
+  /**
+   * True if this kernel can read input {@code index} in layout {@code layout}: by default input 0
+   * as {@link #reads(Layout)} says, every other input row-major only.
+   */
+  default boolean reads(int index, Layout layout) {
+    return index == 0 ? reads(layout) : layout == Layout.ROW_MAJOR;
+  }
+
+  /**
+   * The layout output 0 comes out in when input {@code i} is read in {@code inputs[i]} (each one
+   * {@link #reads(int, Layout)} accepts): by default {@link #nativeOutput(Layout)} of input 0's.
+   */
+  default Layout nativeOutput(Layout[] inputs) {
+    return nativeOutput(inputs[0]);
+  }
+
+  /**
+   * {@link #withLayouts(Layout, Layout)} for every input's layout: by default input 0's decides
+   * (a layer's other inputs are row-major, or a residual addend the kernel reads off its view).
+   */
+  default Kernel withLayouts(Layout[] inputs, Layout output) {
+    return withLayouts(inputs[0], output);
+  }
 }

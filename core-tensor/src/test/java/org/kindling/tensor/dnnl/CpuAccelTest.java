@@ -12,6 +12,7 @@ import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.FullyConnected;
+import org.kindling.tensor.op.shape.Concat;
 
 /** The {@code kindling.cpu.accel} modes and {@code kindling.cpu.threads}. */
 class CpuAccelTest {
@@ -71,6 +72,32 @@ class CpuAccelTest {
     CpuAccel.configure(CpuAccel.Mode.FORCE, 1);
     assertThatThrownBy(() -> f.create(FullyConnected.Params.of(3), sig))
         .hasMessageContaining("float32 only").hasMessageContaining("float64(2, 5)");
+  }
+
+  private static KernelSignature concat(Shape out, Shape... in) {
+    DType[] f32 = new DType[in.length];
+    java.util.Arrays.fill(f32, DType.FLOAT32);
+    return new KernelSignature(in, f32, new Shape[] {out}, new DType[] {DType.FLOAT32});
+  }
+
+  @Test
+  void concatRunsOnOneDnnAlongChannelsOfSpatialDataOnly() {
+    CpuAccel.configure(CpuAccel.Mode.AUTO, 1);
+    DnnlFactory<Concat.Params> f = new DnnlFactory<>("Concat", new DnnlConcat());
+    KernelSignature channels = concat(Shape.of(2, 48, 5, 5), Shape.of(2, 16, 5, 5),
+        Shape.of(2, 32, 5, 5));
+    assertThat(f.create(Concat.Params.of(2), channels).implementation()).startsWith("oneDNN");
+    assertThat(f.create(Concat.Params.of(2).withDim(-3), channels)).isNotNull();
+    KernelSignature rows = concat(Shape.of(2, 16, 10, 5), Shape.of(2, 16, 5, 5),
+        Shape.of(2, 16, 5, 5));
+    assertThat(f.create(Concat.Params.of(2).withDim(2), rows)).isNull();
+    KernelSignature matrices = concat(Shape.of(2, 48), Shape.of(2, 16), Shape.of(2, 32));
+    assertThat(f.create(Concat.Params.of(2), matrices)).isNull();
+    CpuAccel.configure(CpuAccel.Mode.FORCE, 1);
+    assertThatThrownBy(() -> f.create(Concat.Params.of(2).withDim(2), rows))
+        .hasMessageContaining("dim 2").hasMessageContaining("channel axis");
+    assertThatThrownBy(() -> f.create(Concat.Params.of(2), matrices))
+        .hasMessageContaining("2-D data");
   }
 
   @Test

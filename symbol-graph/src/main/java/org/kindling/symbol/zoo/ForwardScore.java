@@ -13,7 +13,7 @@ import org.kindling.tensor.data.DataBatch;
 /**
  * Forward throughput of a zoo network, as MXNet's {@code
  * example/image-classification/benchmark_score.py} measures it: a {@link Module} bound for
- * inference at a fixed batch, Xavier weights (uniform, avg, magnitude 2), one batch of uniform
+ * inference at a fixed batch, random weights ({@link #initializer}), one batch of uniform
  * random data in [-1, 1), {@code warmup} untimed forward passes, then {@code iterations} timed
  * ones, each waited for; images/s = iterations x batch / elapsed seconds.
  *
@@ -47,13 +47,29 @@ public final class ForwardScore implements AutoCloseable {
     Shape dataShape = Shape.of(batch, IMAGE_SHAPE.get(0), IMAGE_SHAPE.get(1), IMAGE_SHAPE.get(2));
     module = new Module(Zoo.get(network, CLASSES, IMAGE_SHAPE));
     module.bind(dataShape, null, false);
-    module.initParams(new Xavier(Xavier.RandomType.UNIFORM, Xavier.FactorType.AVG, 2.0, seed));
+    module.initParams(initializer(seed));
     float[] pixels = new float[Math.toIntExact(dataShape.size())];
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) random.nextDouble(-1.0, 1.0);
     }
     data = new DataBatch(List.of(NDArray.of(pixels, dataShape)), List.of(), 0);
+  }
+
+  /**
+   * The weights every network is scored with: Gaussian, scaled by the fan-in, magnitude 1.6
+   * (MXNet's {@code Xavier(rnd_type='gaussian', factor_type='in', magnitude=1.6)}), so that
+   * the output of every zoo network depends on its input and peers scoring the same weights can
+   * be checked against it. MXNet's script uses {@code Xavier(magnitude=2)} (uniform, avg), whose
+   * weights shrink the activations layer by layer (a uniform draw has a third of the variance
+   * its bound suggests, and a depthwise layer's avg fan is about its channels times its fan-in):
+   * MobileNet's output came out exactly 1/1000 for every class and image. He's gain for ReLU
+   * (magnitude 2) keeps the plain networks' activations but makes the residual ones' sums grow
+   * (BatchNorm with its initial moving statistics does not normalize them) until the softmax is
+   * one class for every image; 1.6 keeps both kinds input-dependent (docs/benchmarks.md).
+   */
+  public static Xavier initializer(long seed) {
+    return new Xavier(Xavier.RandomType.GAUSSIAN, Xavier.FactorType.IN, 1.6, seed);
   }
 
   /** The network's name as given. */

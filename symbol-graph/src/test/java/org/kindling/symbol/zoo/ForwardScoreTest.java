@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ForwardScoreTest {
   @TempDir Path dir;
@@ -31,6 +33,25 @@ class ForwardScoreTest {
         }
         assertThat(sum).isCloseTo(1.0, within(1e-4));
       }
+    }
+  }
+
+  /** MobileNet's activations vanished with Xavier avg weights, ResNet-50's saturate with He's. */
+  @ParameterizedTest
+  @ValueSource(strings = {"mobilenet", "resnet50"})
+  void theOutputDependsOnTheImage(String network) {
+    try (ForwardScore s = new ForwardScore(network, 2, 0)) {
+      s.forwardOnce();
+      float[] p = s.output();
+      double largest = 0;
+      double apart = 0;
+      for (int k = 0; k < ForwardScore.CLASSES; k++) {
+        largest = Math.max(largest, p[k]);
+        apart = Math.max(apart, Math.abs(p[k] - p[ForwardScore.CLASSES + k]));
+      }
+      assertThat(apart / largest).as("images 0 and 1 differ by, relative to the largest value")
+          .isGreaterThan(1e-3);
+      assertThat(largest).as("largest probability: the softmax is not one class").isLessThan(1);
     }
   }
 
