@@ -29,10 +29,12 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
   public static final String THREADS_KEY = "kindling.io.read.threads";
   public static final String QUEUE_CHUNKS_KEY = "kindling.io.read.queue.chunks";
   public static final String SEQUENTIAL_KEY = "kindling.io.read.sequential";
-  /** The chunk size of a store without a measured default of its own (HDFS among them). */
+  /** The chunk size of the other stores: s3:// (one GET per part), s3a, others. */
   public static final int DEFAULT_CHUNK_BYTES = 4 << 20;
   /** Local files: the chunk the parser reads is still in the CPU's cache after the copy. */
   public static final int LOCAL_CHUNK_BYTES = 1 << 20;
+  /** HDFS: every positioned read sets up a block reader at the datanode; fewer cost less. */
+  public static final int HDFS_CHUNK_BYTES = 8 << 20;
   public static final int DEFAULT_THREADS = 2;
   /**
    * s3a: one reader thread, so the chunks are read in order and S3A's stream keeps its one GET
@@ -72,13 +74,15 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
 
   /**
    * The chunk size measured best for a store (docs/benchmarks.md, the decision "chunk size per
-   * store"): {@link #LOCAL_CHUNK_BYTES} for {@code file}, else {@link #DEFAULT_CHUNK_BYTES}.
+   * store"): {@link #LOCAL_CHUNK_BYTES} for {@code file}, {@link #HDFS_CHUNK_BYTES} for {@code
+   * hdfs}, else {@link #DEFAULT_CHUNK_BYTES}.
    *
    * @param scheme a URI scheme, or null
    */
   public static int defaultChunkBytes(String scheme) {
     return switch (lower(scheme)) {
       case "file" -> LOCAL_CHUNK_BYTES;
+      case "hdfs" -> HDFS_CHUNK_BYTES;
       default -> DEFAULT_CHUNK_BYTES;
     };
   }
