@@ -418,6 +418,84 @@ class S3SourcesIT {
     }
   }
 
+  /** Holds the second partition of writer B in {@link #aFailedJobAbortsOnlyItsOwnUploads} back. */
+  private static final CountDownLatch RELEASE_WRITER_B = new CountDownLatch(1);
+
+  /**
+   * Two jobs write into one s3a directory at once. While writer B has a committed task (its
+   * uploads pending) and a task still running, writer A appends into the same directory and
+   * fails: A's abort cancels only the uploads A's tasks recorded, so B's stay pending, B's job
+   * commit then succeeds, and B's files hold B's rows. (S3A's own job cleanup would abort every
+   * pending upload under the directory, B's too.)
+   */
+  @Test
+  void aFailedJobAbortsOnlyItsOwnUploads() throws Exception {
+    SparkSession spark = s3aSpark();
+    try {
+      CountDownLatch partition0Done = new CountDownLatch(1);
+      spark.sparkContext().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+          if (end.taskInfo().index() == 0 && end.reason() == Success$.MODULE$) {
+            partition0Done.countDown(); // B's first: A starts after it
+          }
+        }
+      });
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        rows.add(RowFactory.create((Object) new byte[] {(byte) i, 11}));
+      }
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Dataset<Row> frameB = spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
+        if (TaskContext.getPartitionId() == 1) {
+          RELEASE_WRITER_B.await();
+        }
+        return r;
+      }), new StructType().add("data", DataTypes.BinaryType));
+      List<Row> bad = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        bad.add(RowFactory.create((Object) (i == 59 ? null : new byte[] {(byte) i, 12})));
+      }
+      Dataset<Row> frameA = spark.createDataFrame(jsc.parallelize(bad, 2),
+          new StructType().add("data", DataTypes.BinaryType));
+      String out = "s3a://" + BUCKET + "/shared";
+
+      CompletableFuture<Void> writeB = CompletableFuture.runAsync(() -> frameB.write()
+          .format("recordio").option("header", "false").save(out));
+      try {
+        assertThat(partition0Done.await(120, TimeUnit.SECONDS))
+            .as("writer B's partition 0 ended").isTrue();
+        List<String> pendingOfB = pendingUploads("shared/");
+        assertThat(pendingOfB).as("B's committed task's uploads")
+            .anyMatch(u -> u.startsWith("shared/part-00000.rec "))
+            .anyMatch(u -> u.startsWith("shared/part-00000.idx "));
+        // A appends (its parts are numbered from 0 too: B's are not visible yet) and fails
+        assertThatThrownBy(() -> frameA.write().format("recordio").option("header", "false")
+            .mode(SaveMode.Append).save(out))
+            .hasStackTraceContaining("part-00001.rec, record 29: column data is null");
+        assertThat(pendingUploads("shared/")).as("pending uploads after A's abort")
+            .isEqualTo(pendingOfB);
+      } finally {
+        RELEASE_WRITER_B.countDown();
+      }
+      writeB.get(120, TimeUnit.SECONDS);
+
+      assertThat(s3Keys("shared/")).containsExactly("_SUCCESS", "part-00000.idx",
+          "part-00000.rec", "part-00001.idx", "part-00001.rec");
+      assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+      assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
+          .isEqualTo(payloads(frameB));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The multipart uploads pending under {@code prefix}, as "key uploadId", sorted. */
+  private static List<String> pendingUploads(String prefix) {
+    return sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads().stream()
+        .map(u -> u.key() + " " + u.uploadId()).sorted().toList();
+  }
+
   /** A local Spark session whose Hadoop configuration reaches s3proxy through s3a. */
   private static SparkSession s3aSpark() {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("S3SourcesIT")

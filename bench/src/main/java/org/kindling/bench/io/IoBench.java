@@ -37,11 +37,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <ul>
  *   <li>records/s, MB/s and process CPU per GB of a {@link RecordIOSplit} part reader over one
  *       {@code .rec} of image-sized records (20-200 KB) from a local file, from HDFS (a
- *       MiniDFSCluster in this JVM) and from S3 (s3proxy in this JVM, the native {@code s3://}
- *       store), each next to a raw sequential read of the same bytes from the same store in the
+ *       MiniDFSCluster in this JVM) and from S3 (s3proxy in this JVM, through the native {@code
+ *       s3://} store and through Hadoop's {@code s3a://}), each next to a raw sequential read of the same bytes from the same store in the
  *       same run (Hadoop's stream; one AWS SDK {@code GetObject}), for several read variants
  *       (records copied out or views; chunk sizes; on S3 one sequential GET or parallel ranged
  *       GETs); best of 3 passes after a warm-up pass;
+ *   <li>{@link RecordCopyCost}: the CPU per record of the training task's one record copy;
  *   <li>{@link LenetLatency}: LeNet training steps with and without 50 ms per ranged read.
  * </ul>
  *
@@ -62,6 +63,9 @@ public final class IoBench {
   private IoBench() {}
 
   public static void main(String[] args) throws Exception {
+    // s3proxy does not check the SDK's default CRC trailers (s3a's client reads these properties)
+    System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
+    System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
     int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 128;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     Path dir = Files.createTempDirectory("kindling-io-bench");
@@ -78,7 +82,8 @@ public final class IoBench {
     System.out.println("- load average before: " + loadAverage());
     System.out.printf(Locale.ROOT, "- data: one .rec of %.1f MB, %d records of 20-200 KB%n",
         Files.size(rec) / 1048576.0, countRecords(rec));
-    System.out.println("- read options: " + ReadOptions.fromConf(readConf()));
+    System.out.println("- read options: each store's defaults (ReadOptions.forFile), unless set"
+        + " by -Dkindling.io.read.*: " + readConf().getPropsWithPrefix("kindling.io.read."));
     System.out.println();
     System.out.println("Best of " + PASSES + " passes after a warm-up pass; every pass reads"
         + " raw, then each RecordIO variant (local file: each measurement reads the file "
@@ -90,9 +95,11 @@ public final class IoBench {
     Configuration local = readConf();
     compare("local file", () -> rawRead(FileSystem.getLocal(local).open(
             new org.apache.hadoop.fs.Path(rec.toUri()))),
-        rec.toUri().toString(), variants(local, false), LOCAL_REPEAT);
+        rec.toUri().toString(), variants(local, rec.toUri().toString(), false), LOCAL_REPEAT);
     hdfs(dir, rec);
     s3(rec);
+    System.out.println();
+    RecordCopyCost.run(dir, rec);
     if (steps > 0) {
       System.out.println();
       LenetLatency.run(dir, steps);
@@ -113,34 +120,40 @@ public final class IoBench {
   private record Variant(String label, Configuration conf, boolean views) {}
 
   /**
-   * The variants measured on every store: records and views with the configured options, views
-   * with 1 and 16 MiB chunks; on S3 ({@code ranged}) also views from parallel ranged GETs.
+   * The variants measured on every store: records and views with the store's default read
+   * options (the configured ones, if any), views with 1, 4, 8 and 16 MiB chunks; on S3 ({@code
+   * ranged}) also views from parallel ranged GETs.
    */
-  private static List<Variant> variants(Configuration base, boolean ranged) {
-    ReadOptions o = ReadOptions.fromConf(base);
+  private static List<Variant> variants(Configuration base, String uri, boolean ranged) {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(uri);
+    String defaults = "default: " + describe(ReadOptions.forFile(file, base), ranged);
     List<Variant> v = new ArrayList<>();
-    v.add(new Variant("records (next), " + describe(o), base, false));
-    v.add(new Variant("views (nextView), " + describe(o), base, true));
-    for (int mib : new int[] {1, 16}) {
+    v.add(new Variant("records (next), " + defaults, base, false));
+    v.add(new Variant("views (nextView), " + defaults, base, true));
+    for (int mib : new int[] {1, 4, 8, 16}) {
       Configuration c = new Configuration(base);
       c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
-      v.add(new Variant("views, " + describe(ReadOptions.fromConf(c)), c, true));
+      v.add(new Variant("views, " + describe(ReadOptions.forFile(file, c), ranged), c, true));
     }
     if (ranged) {
       for (int mib : new int[] {4, 16}) {
         Configuration c = new Configuration(base);
         c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
         c.setBoolean(ReadOptions.SEQUENTIAL_KEY, false);
-        v.add(new Variant("views, " + describe(ReadOptions.fromConf(c)), c, true));
+        v.add(new Variant("views, " + describe(ReadOptions.forFile(file, c), true), c, true));
       }
     }
     return v;
   }
 
-  private static String describe(ReadOptions o) {
+  /**
+   * @param streams whether the store opens ranges ({@code s3://}), which {@link
+   *     ReadOptions#sequential()} then reads as one request
+   */
+  private static String describe(ReadOptions o, boolean streams) {
     return (o.chunkBytes() >> 10) + " KiB chunks, "
-        + (o.sequential() ? "sequential" : o.threads() + " threads of ranged reads")
-        + ", queue " + o.queueChunks();
+        + (streams && o.sequential() ? "one sequential request" : o.threads()
+            + " threads of ranged reads") + ", queue " + o.queueChunks();
   }
 
   /** Prints the raw row and one row per variant; returns the best raw read. */
@@ -225,7 +238,7 @@ public final class IoBench {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
       String uri = fs.getUri() + "/data.rec";
       compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
-          variants(conf, false), 1);
+          variants(conf, uri, false), 1);
     } finally {
       cluster.shutdown();
     }
@@ -255,7 +268,7 @@ public final class IoBench {
       String store = "S3 (s3proxy, transient store)";
       ReadRate raw = compare(store, () -> rawRead(client.getObject(
           b -> b.bucket("bench").key("data.rec"))), "s3://bench/data.rec",
-          variants(conf, true), 1);
+          variants(conf, "s3://bench/data.rec", true), 1);
       // The server's cost per request, without Kindling: the SDK's ranged GETs, one at a time.
       long size = Files.size(rec);
       ReadRate ranged = null;
@@ -275,6 +288,26 @@ public final class IoBench {
       System.out.printf(Locale.ROOT, "| %s | SDK ranged GETs of 4 MiB, one at a time (no"
           + " Kindling) | - | %.0f | %.2f | %.2f |%n", store, ranged.megabytesPerSecond(),
           ranged.megabytesPerSecond() / raw.megabytesPerSecond(), ranged.cpuSecondsPerGigabyte());
+      // The same object through Hadoop's s3a (positioned reads of an S3AInputStream), against
+      // the same plain SDK GET.
+      Configuration s3a = readConf();
+      s3a.set("fs.s3a.endpoint", endpoint.toString());
+      s3a.set("fs.s3a.endpoint.region", "us-east-1");
+      s3a.setBoolean("fs.s3a.path.style.access", true);
+      s3a.setBoolean("fs.s3a.connection.ssl.enabled", false);
+      s3a.set("fs.s3a.access.key", ACCESS);
+      s3a.set("fs.s3a.secret.key", SECRET);
+      String s3aUri = "s3a://bench/data.rec";
+      List<Variant> s3aVariants = variants(s3a, s3aUri, false);
+      for (int mib : new int[] {4, 16}) {
+        Configuration twoThreads = new Configuration(s3a);
+        twoThreads.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
+        twoThreads.setInt(ReadOptions.THREADS_KEY, 2);
+        s3aVariants.add(new Variant("views, " + describe(ReadOptions.forFile(
+            new org.apache.hadoop.fs.Path(s3aUri), twoThreads), false), twoThreads, true));
+      }
+      compare("S3 through s3a (hadoop-aws; s3proxy)", () -> rawRead(client.getObject(
+          b -> b.bucket("bench").key("data.rec"))), s3aUri, s3aVariants, 1);
     } finally {
       proxy.afterEach();
     }

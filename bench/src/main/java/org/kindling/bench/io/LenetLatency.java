@@ -56,7 +56,7 @@ final class LenetLatency {
   private record Run(double wallMs, double waitMs) {}
 
   static void run(Path dir, int steps) throws IOException {
-    Path rec = writeRaw28(dir.resolve("lenet.rec"));
+    Path rec = writeRaw28(dir.resolve("lenet.rec"), RECORDS);
     System.out.printf(Locale.ROOT, "LeNet training steps, batch %d, on %d 28x28 raw records"
         + " (%.1f MB; a pass is %d steps), %d steps per run after %d warm-up steps, runs"
         + " alternating without/with 50 ms per ranged read, %d rounds; median (min-max) over the"
@@ -193,11 +193,12 @@ final class LenetLatency {
         s[s.length - 1]);
   }
 
-  private static Path writeRaw28(Path file) throws IOException {
+  /** {@code records} 28x28 raw image records of random pixels, labels 0-9. */
+  static Path writeRaw28(Path file, int records) throws IOException {
     Random r = new Random(7);
     try (OutputStream out = Files.newOutputStream(file);
         RecordIOWriter w = new RecordIOWriter(out)) {
-      for (int i = 0; i < RECORDS; i++) {
+      for (int i = 0; i < records; i++) {
         byte[] px = new byte[28 * 28];
         r.nextBytes(px);
         w.write(ImageRecordHeader.pack(ImageRecordHeader.of(i % 10, i, 0), px));

@@ -1,6 +1,8 @@
 package org.kindling.io.source;
 
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * How a {@link PrefetchingInputStream} reads: ranged reads of {@code chunkBytes}, issued by up to
@@ -9,9 +11,10 @@ import org.apache.hadoop.conf.Configuration;
  * bytes of buffers (the queue, the chunk being consumed and the one before it), however fast or
  * slow the store is.
  *
- * <p>Configuration keys: {@value #CHUNK_BYTES_KEY} (default 4 MiB), {@value #THREADS_KEY}
- * (default {@value #DEFAULT_THREADS}), {@value #QUEUE_CHUNKS_KEY} (default {@value
- * #DEFAULT_QUEUE_CHUNKS}), {@value #SEQUENTIAL_KEY} (default true).
+ * <p>Configuration keys: {@value #CHUNK_BYTES_KEY} (default: per store, {@link
+ * #defaultChunkBytes(String)}), {@value #THREADS_KEY} (default: per store, {@link
+ * #defaultThreads(String)}), {@value #QUEUE_CHUNKS_KEY} (default {@value #DEFAULT_QUEUE_CHUNKS}),
+ * {@value #SEQUENTIAL_KEY} (default true). A value set applies to every store.
  *
  * @param chunkBytes bytes per ranged read, at least 64
  * @param threads reader threads per stream, at least 1
@@ -26,8 +29,19 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
   public static final String THREADS_KEY = "kindling.io.read.threads";
   public static final String QUEUE_CHUNKS_KEY = "kindling.io.read.queue.chunks";
   public static final String SEQUENTIAL_KEY = "kindling.io.read.sequential";
+  /** The chunk size of the other stores: s3:// (one GET per part), s3a, others. */
   public static final int DEFAULT_CHUNK_BYTES = 4 << 20;
+  /** Local files: the chunk the parser reads is still in the CPU's cache after the copy. */
+  public static final int LOCAL_CHUNK_BYTES = 1 << 20;
+  /** HDFS: every positioned read sets up a block reader at the datanode; fewer cost less. */
+  public static final int HDFS_CHUNK_BYTES = 8 << 20;
   public static final int DEFAULT_THREADS = 2;
+  /**
+   * s3a: one reader thread, so the chunks are read in order and S3A's stream keeps its one GET
+   * open; two threads' positioned reads on the shared stream seek back and forth, and every
+   * chunk becomes a GET of its own.
+   */
+  public static final int S3A_THREADS = 1;
   public static final int DEFAULT_QUEUE_CHUNKS = 4;
 
   public ReadOptions {
@@ -43,11 +57,49 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
     this(chunkBytes, threads, queueChunks, true);
   }
 
-  /** The options configured in {@code conf}. */
-  public static ReadOptions fromConf(Configuration conf) {
-    return new ReadOptions(conf.getInt(CHUNK_BYTES_KEY, DEFAULT_CHUNK_BYTES),
-        conf.getInt(THREADS_KEY, DEFAULT_THREADS), conf.getInt(QUEUE_CHUNKS_KEY,
+  /**
+   * The options for reading {@code file}: those configured in {@code conf}, the chunk size and
+   * the reader threads, where none are configured, being {@code file}'s store's defaults ({@link
+   * #defaultChunkBytes}, {@link #defaultThreads}).
+   *
+   * @param file a qualified path (with its scheme); one without reads with {@link
+   *     #DEFAULT_CHUNK_BYTES}
+   */
+  public static ReadOptions forFile(Path file, Configuration conf) {
+    String scheme = file.toUri().getScheme();
+    return new ReadOptions(conf.getInt(CHUNK_BYTES_KEY, defaultChunkBytes(scheme)),
+        conf.getInt(THREADS_KEY, defaultThreads(scheme)), conf.getInt(QUEUE_CHUNKS_KEY,
             DEFAULT_QUEUE_CHUNKS), conf.getBoolean(SEQUENTIAL_KEY, true));
+  }
+
+  /**
+   * The chunk size measured best for a store (docs/benchmarks.md, the decision "chunk size per
+   * store"): {@link #LOCAL_CHUNK_BYTES} for {@code file}, {@link #HDFS_CHUNK_BYTES} for {@code
+   * hdfs}, else {@link #DEFAULT_CHUNK_BYTES}.
+   *
+   * @param scheme a URI scheme, or null
+   */
+  public static int defaultChunkBytes(String scheme) {
+    return switch (lower(scheme)) {
+      case "file" -> LOCAL_CHUNK_BYTES;
+      case "hdfs" -> HDFS_CHUNK_BYTES;
+      default -> DEFAULT_CHUNK_BYTES;
+    };
+  }
+
+  /**
+   * The reader threads measured best for a store: {@link #S3A_THREADS} for {@code s3a}, else
+   * {@link #DEFAULT_THREADS} (on {@code s3://} with {@link #sequential()} one thread reads the
+   * part's one request whatever this says).
+   *
+   * @param scheme a URI scheme, or null
+   */
+  public static int defaultThreads(String scheme) {
+    return "s3a".equals(lower(scheme)) ? S3A_THREADS : DEFAULT_THREADS;
+  }
+
+  private static String lower(String scheme) {
+    return scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
   }
 
   /** These options with another chunk size. */

@@ -12,7 +12,6 @@ import org.kindling.io.recordio.RecordIndex;
 import org.kindling.io.source.ByteSource;
 import org.kindling.io.source.ByteStore;
 import org.kindling.io.source.ByteStores;
-import org.kindling.io.source.ReadOptions;
 import org.kindling.io.source.StoreEntry;
 import org.kindling.tensor.FormatException;
 
@@ -62,7 +61,7 @@ final class PartCounter {
   /** Records of the part by walking its headers (payloads skipped, not copied). */
   private long scan(PartRange range) throws IOException {
     long n = 0;
-    try (RecordIOPartReader r = new RecordIOPartReader(split, range, ReadOptions.fromConf(conf))) {
+    try (RecordIOPartReader r = new RecordIOPartReader(split, range, split::readOptions)) {
       while (r.skip()) {
         n++;
       }

@@ -3,6 +3,8 @@ package org.kindling.io.split;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.hadoop.fs.Path;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
 import org.kindling.io.RecordView;
@@ -13,8 +15,8 @@ import org.kindling.io.source.ReadOptions;
  * Reads the logical records of one part of a {@link RecordIOSplit}: those whose first physical
  * part starts in the part's (resynced) global range {@code [begin, end)}, in file order. A record
  * whose later parts lie past {@code end} is read to completion. Each file is read through a
- * {@link org.kindling.io.source.PrefetchingInputStream}: ranged reads of the configured chunk size
- * on reader threads, ahead up to the range's end, retried when the store fails transiently. Not
+ * {@link org.kindling.io.source.PrefetchingInputStream}: ranged reads of the file's chunk size
+ * (configured, or its store's default) on reader threads, ahead up to the range's end, retried when the store fails transiently. Not
  * thread-safe; wrap it in a {@link PrefetchingRecordSource} to also parse records on a background
  * thread.
  */
@@ -24,7 +26,8 @@ public final class RecordIOPartReader implements RecordSource {
 
   private final RecordIOSplit split;
   private final PartRange range;
-  private final ReadOptions options;
+  /** The read options of each file (its store's default chunk size, unless configured). */
+  private final Function<Path, ReadOptions> options;
   private final int firstFile;
   private int fileIndex;
   private RecordIOReader reader;
@@ -33,7 +36,8 @@ public final class RecordIOPartReader implements RecordSource {
   private long fileLimit;
   private boolean closed;
 
-  RecordIOPartReader(RecordIOSplit split, PartRange range, ReadOptions options) {
+  RecordIOPartReader(RecordIOSplit split, PartRange range,
+      Function<Path, ReadOptions> options) {
     this.split = split;
     this.range = range;
     this.options = options;
@@ -138,7 +142,7 @@ public final class RecordIOPartReader implements RecordSource {
     long to = Math.min(range.end(), f.end()) - f.start();
     // Reading past `to` only happens for a record that spans it, so size the buffer to the range.
     int buffer = (int) Math.max(64, Math.min(PARSE_BUFFER_BYTES, to - from));
-    reader = split.openFile(f, from, to, options, buffer);
+    reader = split.openFile(f, from, to, options.apply(f.path()), buffer);
     file = f;
     fileLimit = to;
     return true;

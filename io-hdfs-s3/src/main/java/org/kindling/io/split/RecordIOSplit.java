@@ -202,10 +202,12 @@ public final class RecordIOSplit {
 
   /**
    * Opens a reader over part {@code part} of {@code numParts}, reading each file through its
-   * store with the configuration's {@link ReadOptions} (chunk size, reader threads, queue).
+   * store with the configuration's {@link ReadOptions} (chunk size, reader threads, queue), the
+   * chunk size being the store's own default unless one is configured ({@link
+   * ReadOptions#forFile}).
    */
   public RecordIOPartReader openPart(int part, int numParts) throws IOException {
-    return new RecordIOPartReader(this, partRange(part, numParts), ReadOptions.fromConf(conf));
+    return new RecordIOPartReader(this, partRange(part, numParts), this::readOptions);
   }
 
   /**
@@ -219,7 +221,12 @@ public final class RecordIOSplit {
       throw new IllegalArgumentException("chunk size " + chunkBytes + " must be at least 64");
     }
     return new RecordIOPartReader(this, partRange(part, numParts),
-        ReadOptions.fromConf(conf).withChunkBytes(chunkBytes));
+        file -> readOptions(file).withChunkBytes(chunkBytes));
+  }
+
+  /** The read options of {@code file}: the configuration's, with its store's default chunk. */
+  ReadOptions readOptions(Path file) {
+    return ReadOptions.forFile(file, conf);
   }
 
   /**
@@ -246,7 +253,7 @@ public final class RecordIOSplit {
     }
     // Nothing to read ahead: the head is usually within a few records of g.
     try (RecordIOReader reader = openFile(file, g - file.start(), g - file.start(),
-        ReadOptions.fromConf(conf).withChunkBytes(RESYNC_CHUNK_BYTES), RESYNC_CHUNK_BYTES)) {
+        readOptions(file.path()).withChunkBytes(RESYNC_CHUNK_BYTES), RESYNC_CHUNK_BYTES)) {
       return file.start() + reader.seekToNextHead();
     }
   }

@@ -131,6 +131,22 @@ class RecordIOSplitTest {
   }
 
   @Test
+  void aPathWithoutSchemeIsReadWithTheLocalStoresChunkSizeUnlessOneIsConfigured()
+      throws Exception {
+    Files.write(dir.resolve("a.rec"), TestData.write(List.of(ascii("ay"))).bytes());
+    // the listed files are qualified, so the store's default applies to a bare local path
+    RecordIOSplit split = RecordIOSplit.open(dir.resolve("a.rec").toString(), CONF);
+    org.apache.hadoop.fs.Path file = split.files().get(0).path();
+    assertThat(file.toUri().getScheme()).isEqualTo("file");
+    assertThat(split.readOptions(file).chunkBytes())
+        .isEqualTo(org.kindling.io.source.ReadOptions.LOCAL_CHUNK_BYTES);
+    Configuration set = new Configuration(CONF);
+    set.setInt(org.kindling.io.source.ReadOptions.CHUNK_BYTES_KEY, 4096);
+    assertThat(RecordIOSplit.open(dir.resolve("a.rec").toString(), set).readOptions(file)
+        .chunkBytes()).isEqualTo(4096);
+  }
+
+  @Test
   void aSemicolonListKeepsItsOrderAndARegexMatchesNamesInTheParent() throws Exception {
     Files.write(dir.resolve("x1.rec"), TestData.write(List.of(ascii("one"))).bytes());
     Files.write(dir.resolve("x2.rec"), TestData.write(List.of(ascii("two"))).bytes());

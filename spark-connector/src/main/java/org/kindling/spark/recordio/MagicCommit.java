@@ -27,6 +27,11 @@ import org.kindling.spark.HadoopConfHolder;
  * then nothing is visible under a final name, and a failed job (or a task that outlives it)
  * leaves only pending uploads, which job abort and the store's cleanup discard.
  *
+ * <p>Job commit and abort touch only this job's own uploads, those its tasks recorded under its
+ * magic directory ({@link MagicJobUploads}): S3A's job cleanup, which aborts every pending upload
+ * under the output directory, is turned off, so another job writing into the same directory at
+ * the same time keeps its uploads.
+ *
  * <p>Used where the output's store says it supports the committer ({@value #CAPABILITY}); the
  * committer is chosen through Hadoop's {@link PathOutputCommitterFactory}, so this module needs
  * hadoop-aws only at run time, where s3a is used anyway. Serializable: the driver sets the job
@@ -38,6 +43,10 @@ final class MagicCommit implements Serializable {
   static final String CAPABILITY = "fs.s3a.capability.magic.committer";
   /** Hadoop's job tracker identifier for these jobs (no underscores: JobID's separator). */
   private static final String TRACKER = "kindlingrecordio";
+  /** The job id that names the job's magic directory (S3A's CommitConstants). */
+  private static final String UUID_KEY = "fs.s3a.committer.uuid";
+  /** The job's magic directory in the output directory: this prefix, then the job's id. */
+  private static final String MAGIC_DIR_PREFIX = "__magic_job-";
 
   private final String dir;
   private final int jobNumber;
@@ -67,8 +76,11 @@ final class MagicCommit implements Serializable {
     // _SUCCESS stays the write job's own: the committer's job setup would delete an existing
     // one, so a failed append would leave a finished directory looking unfinished
     conf.setBoolean("mapreduce.fileoutputcommitter.marksuccessfuljobs", false);
+    // S3A's job commit and abort would end by aborting every pending upload under the output
+    // directory, another job's too: this job aborts its own (MagicJobUploads) instead
+    conf.setBoolean("fs.s3a.committer.abort.pending.uploads", false);
     // one id shared by the driver and every task: it names the job's magic directory
-    conf.set("fs.s3a.committer.uuid", UUID.randomUUID().toString());
+    conf.set(UUID_KEY, UUID.randomUUID().toString());
     MagicCommit job = new MagicCommit(dir.toString(),
         UUID.randomUUID().hashCode() & Integer.MAX_VALUE, new HadoopConfHolder(conf));
     job.committer(job.attempt(0, 0)).setupJob(job.jobContext());
@@ -83,14 +95,33 @@ final class MagicCommit implements Serializable {
     return new TaskCommit(committer, context);
   }
 
-  /** Completes every committed task's uploads: the files appear under their final names. */
+  /**
+   * Completes every committed task's uploads: the files appear under their final names. Then
+   * aborts the uploads of the job's task attempts that neither committed nor aborted.
+   */
   void commitJob() throws IOException {
+    FileSystem fs = outputFileSystem();
+    MagicJobUploads recorded = MagicJobUploads.read(fs, magicDir());
     committer(attempt(0, 0)).commitJob(jobContext());
+    MagicJobUploads.abort(fs, new Path(dir), recorded.uncommitted());
   }
 
-  /** Aborts every pending upload of the job and deletes its magic directory. */
+  /** Aborts every upload the job's tasks recorded and deletes the job's magic directory. */
   void abortJob() throws IOException {
-    committer(attempt(0, 0)).abortJob(jobContext(), JobStatus.State.FAILED);
+    FileSystem fs = outputFileSystem();
+    try {
+      MagicJobUploads.abort(fs, new Path(dir), MagicJobUploads.read(fs, magicDir()).all());
+    } finally {
+      committer(attempt(0, 0)).abortJob(jobContext(), JobStatus.State.FAILED);
+    }
+  }
+
+  private FileSystem outputFileSystem() throws IOException {
+    return new Path(dir).getFileSystem(conf.get());
+  }
+
+  private Path magicDir() {
+    return new Path(dir, MAGIC_DIR_PREFIX + conf.get().get(UUID_KEY));
   }
 
   private JobContext jobContext() {

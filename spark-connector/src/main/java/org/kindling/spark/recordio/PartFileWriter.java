@@ -69,6 +69,8 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
     MagicCommit.TaskCommit task = magic.setupTask(partition, TaskContext.get().attemptNumber());
     try {
       Iterator<Long> count = write(task.workPath(), base, rows);
+      // a task Spark cancelled (its job failed) aborts its uploads instead of committing them
+      TaskContext.get().killTaskIfInterrupted();
       task.commit();
       return count;
     } catch (IOException | RuntimeException e) {

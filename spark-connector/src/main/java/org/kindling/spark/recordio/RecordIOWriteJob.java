@@ -12,6 +12,10 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.SparkStatusTracker;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -53,6 +57,9 @@ import org.kindling.spark.HadoopFiles;
  */
 final class RecordIOWriteJob {
   private static final Pattern PART = Pattern.compile("part-(\\d+)\\.rec");
+  /** How long a failed job waits for its cancelled tasks to end before it aborts. */
+  private static final long TASK_END_WAIT_MS = 60_000;
+  private static final long TASK_END_POLL_MS = 50;
 
   private final RecordIOOptions options;
   private final Configuration conf;
@@ -116,12 +123,19 @@ final class RecordIOWriteJob {
         magic, first, new RecordPacker(options.header()), new HadoopConfHolder(conf));
     JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
     int parts = rows.getNumPartitions();
+    SparkContext sc = projected.sparkSession().sparkContext();
+    String tag = "kindling-recordio-write-" + UUID.randomUUID();
     List<Long> counts;
     try {
       if (!direct && !fs.mkdirs(staging)) {
         throw new IOException("cannot create the staging directory " + staging);
       }
-      counts = rows.mapPartitionsWithIndex(writer, false).collect();
+      sc.addJobTag(tag);
+      try {
+        counts = rows.mapPartitionsWithIndex(writer, false).collect();
+      } finally {
+        sc.removeJobTag(tag);
+      }
       if (!direct) {
         commitJob(fs, staging, dir, first, parts);
       } else if (magic != null) {
@@ -129,6 +143,11 @@ final class RecordIOWriteJob {
       }
     } catch (Exception e) {
       // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.
+      if (magic != null) {
+        // the job's abort cancels the uploads its tasks recorded: those still running when
+        // another failed (Spark cancels them) record theirs when they end
+        awaitTasks(sc, tag);
+      }
       abortJob(fs, staging, magic, dir, first, parts, e);
       throw e;
     }
@@ -186,6 +205,35 @@ final class RecordIOWriteJob {
     } catch (IOException e) {
       failure.addSuppressed(e);
     }
+  }
+
+  /**
+   * Waits, at most {@link #TASK_END_WAIT_MS}, until no task of the Spark jobs tagged {@code tag}
+   * runs any more.
+   */
+  private static void awaitTasks(SparkContext sc, String tag) {
+    long deadline = System.nanoTime() + TASK_END_WAIT_MS * 1_000_000L;
+    SparkStatusTracker status = sc.statusTracker();
+    while (System.nanoTime() < deadline && activeTasks(status, tag) > 0) {
+      try {
+        Thread.sleep(TASK_END_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static int activeTasks(SparkStatusTracker status, String tag) {
+    int active = 0;
+    for (int job : status.getJobIdsForTag(tag)) {
+      scala.Option<SparkJobInfo> info = status.getJobInfo(job);
+      for (int stage : info.isEmpty() ? new int[0] : info.get().stageIds()) {
+        scala.Option<SparkStageInfo> s = status.getStageInfo(stage);
+        active += s.isEmpty() ? 0 : s.get().numActiveTasks();
+      }
+    }
+    return active;
   }
 
   /** One past the highest {@code part-NNNNN.rec} in {@code dir}, or 0. */
