@@ -442,8 +442,15 @@ final class ClientConnection implements AutoCloseable {
               frame.nioBuffer(frame.readerIndex(), n).slice());
         } else if (type == Protocol.STATE_BYTES) {
           Protocol.require(frame, 1, name, "presence flag");
-          boolean present = frame.readByte() != 0;
-          r = Reply.states(present ? frame.nioBuffer().slice() : null);
+          int present = frame.readUnsignedByte();
+          if (present > 1) {
+            throw new ProtocolException(name + " frame: presence flag " + present
+                + " is neither 0 nor 1");
+          }
+          if (present == 0) {
+            Protocol.requireEnd(frame, name);
+          }
+          r = Reply.states(present == 1 ? frame.nioBuffer().slice() : null);
         } else {
           r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
         }

@@ -103,8 +103,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * The controller reads (PULL, STATES), marks ranks busy (LISTENER) and leaves (BYE); a worker
-   * sends neither STATES nor LISTENER. A
-   * request outside its role is a protocol violation: it closes the connection.
+   * sends neither STATES nor LISTENER. A request outside its role is a protocol violation: it
+   * closes the connection.
    */
   private void requireAllowed(Request r) {
     boolean controllersOwn = r instanceof Request.States || r instanceof Request.Listener;
@@ -187,9 +187,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     } else {
       Conn holder = state.claim(c);
       if (holder != null) {
-      fatal(ctx, Protocol.FATAL_RETRY, "worker rank " + rank + " is already connected from "
-          + holder.remote() + "; a rank has one connection (a dead worker's is closed after"
-          + " idleTimeout=" + config.idleTimeout().toMillis() + " ms without heartbeats)");
+        fatal(ctx, Protocol.FATAL_RETRY, "worker rank " + rank + " is already connected from "
+            + holder.remote() + "; a rank has one connection (a dead worker's is closed after"
+            + " idleTimeout=" + config.idleTimeout().toMillis() + " ms without heartbeats)");
         return;
       }
     }

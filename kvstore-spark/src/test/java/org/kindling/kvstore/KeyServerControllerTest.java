@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +185,56 @@ class KeyServerControllerTest {
           () -> controller.whileInListener(2, () -> { })))
           .hasMessageContaining("LISTENER: rank 2 is outside [0, 2)");
     }
+  }
+
+  /**
+   * A peer that proves the secret but answers STATES with a presence flag other than 0 or 1: the
+   * controller fails the call naming the server, rather than reading the bytes as a file.
+   */
+  @Test
+  void aMalformedStatesReplyFailsTheCallNamingTheServer() throws Exception {
+    try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
+        try (Socket s = fake.accept()) {
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          ByteBuf c = Unpooled.buffer().writeIntLE(1 + 8 + Protocol.NONCE_BYTES)
+              .writeByte(Protocol.CHALLENGE).writeIntLE(Protocol.MAGIC)
+              .writeIntLE(Protocol.VERSION).writeZero(Protocol.NONCE_BYTES);
+          s.getOutputStream().write(c.array(), 0, c.readableBytes());
+          ByteBuf auth = Unpooled.wrappedBuffer(readBody(in));
+          byte[] clientNonce = new byte[Protocol.NONCE_BYTES];
+          auth.getBytes(1 + 4 * 4 + 1 + Protocol.MAC_BYTES, clientNonce);
+          ByteBuf ok = Unpooled.buffer().writeIntLE(1 + 5 + Protocol.MAC_BYTES)
+              .writeByte(Protocol.AUTH_OK).writeIntLE(1).writeByte(0)
+              .writeBytes(new JobMac(SECRET).proof(clientNonce, Protocol.CONTROLLER_RANK));
+          s.getOutputStream().write(ok.array(), 0, ok.readableBytes());
+          long id = Unpooled.wrappedBuffer(readBody(in)).skipBytes(1).readLongLE();
+          ByteBuf bad = Unpooled.buffer().writeIntLE(1 + 8 + 1 + 3)
+              .writeByte(Protocol.STATE_BYTES).writeLongLE(id).writeByte(7).writeZero(3);
+          s.getOutputStream().write(bad.array(), 0, bad.readableBytes());
+          in.read(); // until the controller closes
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      ServerAddress address = new ServerAddress("127.0.0.1", fake.getLocalPort());
+      try (KeyServerController controller = KeyServerController.connect(List.of(address), 100,
+          "dist_sync", SECRET, 1)) {
+        assertThat(assertThrows(KVStoreException.class,
+            () -> controller.optimizerStates(Map.of("w", Shape.of(3)))))
+            .hasMessageContaining(address.toString())
+            .hasMessageContaining("presence flag 7 is neither 0 nor 1");
+      }
+      peer.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static byte[] readBody(DataInputStream in) throws IOException {
+    byte[] len = new byte[4];
+    in.readFully(len);
+    byte[] body = new byte[Unpooled.wrappedBuffer(len).readIntLE()];
+    in.readFully(body);
+    return body;
   }
 
   @Test
