@@ -200,7 +200,12 @@ final class ClientConnection implements AutoCloseable {
 
   /** Raises the reply limit to fit a VALUE of {@code shape}; called before its INIT is sent. */
   void expectKey(Shape shape) {
-    largestKeyBytes.accumulateAndGet(shape.size() * 4L, Math::max);
+    expectReply(shape.size() * 4L);
+  }
+
+  /** Raises the reply limit to fit {@code bytes} of data after a reply's header. */
+  void expectReply(long bytes) {
+    largestKeyBytes.accumulateAndGet(bytes, Math::max);
   }
 
   /** Replies may carry the largest registered key, or an error text of up to 64 KiB. */
@@ -423,7 +428,7 @@ final class ClientConnection implements AutoCloseable {
             : kind == Protocol.FATAL_RETRY && !handshake.isDone() ? new RetryLater(full)
             : new KVStoreException(full);
       }
-      case Protocol.OK, Protocol.VALUE, Protocol.ERROR -> {
+      case Protocol.OK, Protocol.VALUE, Protocol.ERROR, Protocol.STATE_BYTES -> {
         Protocol.require(frame, 8, name, "request id");
         long id = frame.readLongLE();
         Reply r;
@@ -435,6 +440,17 @@ final class ClientConnection implements AutoCloseable {
           int n = Protocol.requireData(frame, array, name);
           r = Reply.value(array.shape(), array.half(),
               frame.nioBuffer(frame.readerIndex(), n).slice());
+        } else if (type == Protocol.STATE_BYTES) {
+          Protocol.require(frame, 1, name, "presence flag");
+          int present = frame.readUnsignedByte();
+          if (present > 1) {
+            throw new ProtocolException(name + " frame: presence flag " + present
+                + " is neither 0 nor 1");
+          }
+          if (present == 0) {
+            Protocol.requireEnd(frame, name);
+          }
+          r = Reply.states(present == 1 ? frame.nioBuffer().slice() : null);
         } else {
           r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
         }

@@ -9,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's view of one authenticated worker connection: its channel and rank, and the reply
+ * The server's view of one authenticated connection (a worker's, or the driver's controller with
+ * rank {@link Protocol#CONTROLLER_RANK}): its channel and rank, and the reply
  * writers. Replies may be written from any thread (Netty queues them on the channel's loop). A
  * reply that cannot be built (no memory for its buffer) closes the connection instead, so the
  * worker learns at once that its request failed rather than waiting for its timeout.
@@ -29,6 +30,11 @@ final class Conn {
 
   int rank() {
     return rank;
+  }
+
+  /** True for the driver's controller connection to a key server, not a worker. */
+  boolean controller() {
+    return rank == Protocol.CONTROLLER_RANK;
   }
 
   /** The peer address, for log messages. */
@@ -84,6 +90,24 @@ final class Conn {
     }
   }
 
+  /**
+   * Answers STATES {@code id} with a {@code .states} file image, or with none ({@code states}
+   * null: no optimizer is set).
+   */
+  void states(long id, byte[] states) {
+    try {
+      ByteBuf f = Frames.start(channel.alloc(), Protocol.STATE_BYTES);
+      f.writeLongLE(id);
+      f.writeByte(states == null ? 0 : 1);
+      if (states != null) {
+        f.writeBytes(states);
+      }
+      channel.writeAndFlush(Frames.finish(f, 0));
+    } catch (Throwable t) {
+      cannotReply(id, t);
+    }
+  }
+
   /** Closes the connection: the worker's waiting requests fail with "connection lost". */
   private void cannotReply(long id, Throwable t) {
     LOG.error("kvstore server: cannot answer request {} of {}; closing its connection", id, this,
@@ -93,6 +117,7 @@ final class Conn {
 
   @Override
   public String toString() {
-    return "worker rank " + rank + " (" + remote + ")";
+    return (controller() ? "the driver's controller" : "worker rank " + rank)
+        + " (" + remote + ")";
   }
 }

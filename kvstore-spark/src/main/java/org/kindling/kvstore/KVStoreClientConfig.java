@@ -110,7 +110,7 @@ public final class KVStoreClientConfig {
     return secret;
   }
 
-  /** This worker's rank. */
+  /** This worker's rank ({@code -1} for the driver's {@link KeyServerController}). */
   public int rank() {
     return rank;
   }
@@ -171,8 +171,20 @@ public final class KVStoreClientConfig {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private List<ServerAddress> keyServers = List.of();
     private int bigArrayBound = KVStoreServerConfig.DEFAULT_BIG_ARRAY_BOUND;
+    private boolean controller;
 
     private Builder() {}
+
+    /**
+     * The driver's controller login to the key servers instead of a worker's: rank {@link
+     * Protocol#CONTROLLER_RANK}, no host and port (the controller talks to the key servers
+     * only), at least one key server.
+     */
+    Builder controller() {
+      this.controller = true;
+      this.rank = Protocol.CONTROLLER_RANK;
+      return this;
+    }
 
     /** Store type (default {@code dist_sync}). */
     public Builder type(String type) {
@@ -263,11 +275,8 @@ public final class KVStoreClientConfig {
      */
     public KVStoreClientConfig build() {
       SyncMode.fromType(type);
-      if (host == null || host.isEmpty()) {
-        throw new IllegalArgumentException("host of the kvstore server is required");
-      }
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
+      if (!controller) {
+        requireServer();
       }
       if (secret == null || secret.length == 0) {
         throw new IllegalArgumentException("secret is required (the job's kvstore secret)");
@@ -275,9 +284,12 @@ public final class KVStoreClientConfig {
       if (numWorkers < 1) {
         throw new IllegalArgumentException("numWorkers must be at least 1, got " + numWorkers);
       }
-      if (rank < 0 || rank >= numWorkers) {
+      if (!controller && (rank < 0 || rank >= numWorkers)) {
         throw new IllegalArgumentException(
             "rank must be in [0, " + numWorkers + "), got " + rank);
+      }
+      if (controller && keyServers.isEmpty()) {
+        throw new IllegalArgumentException("the driver's controller needs the key servers");
       }
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
         throw new IllegalArgumentException(
@@ -309,6 +321,15 @@ public final class KVStoreClientConfig {
             "bigArrayBound must be at least 1, got " + bigArrayBound);
       }
       return new KVStoreClientConfig(this);
+    }
+
+    private void requireServer() {
+      if (host == null || host.isEmpty()) {
+        throw new IllegalArgumentException("host of the kvstore server is required");
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
+      }
     }
   }
 }

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -138,6 +139,16 @@ public final class KVStoreServer implements AutoCloseable {
    */
   public Throwable failure() {
     return state.failure();
+  }
+
+  /**
+   * Completes when the driver's controller, once logged in ({@link KeyServerController}), has
+   * disconnected: said BYE, died, or been silent for {@code idleTimeout}. A server an executor
+   * hosts for one job closes then, so that it ends with the job. Never completes for a server
+   * no controller logged in to.
+   */
+  public CompletionStage<Void> controllerLeft() {
+    return parts.controller().left().minimalCompletionStage();
   }
 
   /**

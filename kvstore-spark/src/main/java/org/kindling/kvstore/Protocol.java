@@ -16,10 +16,17 @@ final class Protocol {
   static final int MAGIC = 0x4E4B564B;
 
   /**
-   * 4: float16 arrays in PUSH, PUSHPULL and VALUE, PULL_F16 (3: PUSH_2BIT; 2: HEARTBEAT, FATAL
-   * kind 2, one connection per rank, per-type frame limits).
+   * 5: the driver's controller login (rank {@link #CONTROLLER_RANK}), STATES, LISTENER (4: float16 arrays
+   * in PUSH, PUSHPULL and VALUE, PULL_F16; 3: PUSH_2BIT; 2: HEARTBEAT, FATAL kind 2, one
+   * connection per rank, per-type frame limits).
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
+
+  /**
+   * The rank an AUTH claims for the driver's controller connection to a key server (decision
+   * 0040): not a worker, admitted once per server, limited to PULL, STATES, LISTENER and BYE.
+   */
+  static final int CONTROLLER_RANK = -1;
   static final int NONCE_BYTES = 32;
   static final int MAC_BYTES = 32;
 
@@ -49,11 +56,17 @@ final class Protocol {
   static final byte PUSH_2BIT = 0x19;
   /** A PULL answered with float16 data (the fp16 transport). */
   static final byte PULL_F16 = 0x1A;
+  /** The controller asks for the optimizer states file (answered with STATE_BYTES). */
+  static final byte STATES = 0x1B;
+  /** The controller marks a worker rank as inside (or out of) the driver's message listener. */
+  static final byte LISTENER = 0x1C;
 
   // replies (server -> client), each followed by the request id they answer
   static final byte OK = (byte) 0x80;
   static final byte VALUE = (byte) 0x81;
   static final byte ERROR = (byte) 0x82;
+  /** Answers STATES: a presence flag, then the {@code .states} file image to the frame's end. */
+  static final byte STATE_BYTES = (byte) 0x83;
 
   /** FATAL kinds. */
   static final byte FATAL_PROTOCOL = 0;
@@ -86,9 +99,12 @@ final class Protocol {
       case HEARTBEAT: return "HEARTBEAT";
       case PUSH_2BIT: return "PUSH_2BIT";
       case PULL_F16: return "PULL_F16";
+      case STATES: return "STATES";
+      case LISTENER: return "LISTENER";
       case OK: return "OK";
       case VALUE: return "VALUE";
       case ERROR: return "ERROR";
+      case STATE_BYTES: return "STATE_BYTES";
       default: return String.format("unknown type 0x%02x", type & 0xff);
     }
   }

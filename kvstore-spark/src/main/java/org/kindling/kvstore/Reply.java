@@ -5,7 +5,8 @@ import org.kindling.tensor.Shape;
 
 /**
  * A server reply as the client sees it: OK, VALUE (shape and little-endian float32 bytes, or
- * float16 ones with {@code half}) or ERROR (a message).
+ * float16 ones with {@code half}), STATE_BYTES (a {@code .states} file image in {@code data}, or
+ * null when no optimizer is set) or ERROR (a message).
  */
 record Reply(byte type, Shape shape, boolean half, ByteBuffer data, String message) {
 
@@ -15,6 +16,10 @@ record Reply(byte type, Shape shape, boolean half, ByteBuffer data, String messa
 
   static Reply value(Shape shape, boolean half, ByteBuffer data) {
     return new Reply(Protocol.VALUE, shape, half, data, null);
+  }
+
+  static Reply states(ByteBuffer data) {
+    return new Reply(Protocol.STATE_BYTES, null, false, data, null);
   }
 
   static Reply error(String message) {

@@ -83,6 +83,15 @@ sealed interface Request {
   /** MESSAGE. */
   record Message(Conn conn, long id, String text) implements Request {}
 
+  /** STATES: the controller asks for the optimizer states file. */
+  record States(Conn conn, long id) implements Request {}
+
+  /**
+   * LISTENER: the controller says worker {@code rank} is {@code inside} the driver's message
+   * listener (its epoch's checkpoint), or has left it.
+   */
+  record Listener(Conn conn, long id, int rank, boolean inside) implements Request {}
+
   /** BYE: the worker is closing its store on purpose. */
   record Bye(Conn conn, long id) implements Request {}
 
@@ -147,6 +156,19 @@ sealed interface Request {
       case Protocol.BYE:
         Protocol.requireEnd(frame, name);
         return new Bye(conn, id);
+      case Protocol.STATES:
+        Protocol.requireEnd(frame, name);
+        return new States(conn, id);
+      case Protocol.LISTENER: {
+        Protocol.require(frame, 5, name, "rank and flag");
+        int rank = frame.readIntLE();
+        int inside = frame.readUnsignedByte();
+        if (inside > 1) {
+          throw new ProtocolException(name + " frame: flag " + inside + " is neither 0 nor 1");
+        }
+        Protocol.requireEnd(frame, name);
+        return new Listener(conn, id, rank, inside == 1);
+      }
       default:
         throw new ProtocolException(
             "frame of " + name + " is not a request an authenticated worker may send");

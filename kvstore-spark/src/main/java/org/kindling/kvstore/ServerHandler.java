@@ -84,6 +84,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         heartbeat(frame);
       } else {
         Request r = Request.decode(frame, conn, config.maxMessageBytes());
+        requireAllowed(r);
         if (r instanceof Request.Init i) {
           parts.limits().register(i.shape()); // before the next frame's limit is checked
         }
@@ -97,6 +98,25 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       fatal(ctx, Protocol.FATAL_PROTOCOL, "internal server error: " + t);
     } finally {
       frame.release();
+    }
+  }
+
+  /**
+   * The controller reads (PULL, STATES), marks ranks busy (LISTENER) and leaves (BYE); a worker
+   * sends neither STATES nor LISTENER. A request outside its role is a protocol violation: it
+   * closes the connection.
+   */
+  private void requireAllowed(Request r) {
+    boolean controllersOwn = r instanceof Request.States || r instanceof Request.Listener;
+    boolean controllerRequest = controllersOwn || r instanceof Request.Pull p && !p.half()
+        || r instanceof Request.Bye;
+    if (conn.controller() && !controllerRequest) {
+      throw new ProtocolException("the driver's controller may send only PULL, STATES, LISTENER,"
+          + " BYE and HEARTBEAT, not " + Protocol.typeName(ServerState.typeOf(r)));
+    }
+    if (!conn.controller() && controllersOwn) {
+      throw new ProtocolException(Protocol.typeName(ServerState.typeOf(r))
+          + " is the driver's controller's request, not a worker's");
     }
   }
 
@@ -143,7 +163,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String problem = null;
-    if (rank < 0 || rank >= config.numWorkers()) {
+    if ((rank < 0 || rank >= config.numWorkers()) && rank != Protocol.CONTROLLER_RANK) {
       problem = "rank " + rank + " is outside [0, " + config.numWorkers() + ")";
     } else if (numWorkers != config.numWorkers()) {
       problem = "the worker was started for numWorkers=" + numWorkers + " but this server has "
@@ -157,24 +177,36 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Conn c = new Conn(ctx.channel(), rank);
-    Conn holder = state.claim(c);
-    if (holder != null) {
-      fatal(ctx, Protocol.FATAL_RETRY, "worker rank " + rank + " is already connected from "
-          + holder.remote() + "; a rank has one connection (a dead worker's is closed after"
-          + " idleTimeout=" + config.idleTimeout().toMillis() + " ms without heartbeats)");
-      return;
+    if (c.controller()) {
+      if (!parts.controller().claim(c)) {
+        fatal(ctx, Protocol.FATAL_AUTH, "authentication failed: this kvstore server already"
+            + " admitted its one controller login (the driver's); a server admits one in its"
+            + " life");
+        return;
+      }
+    } else {
+      Conn holder = state.claim(c);
+      if (holder != null) {
+        fatal(ctx, Protocol.FATAL_RETRY, "worker rank " + rank + " is already connected from "
+            + holder.remote() + "; a rank has one connection (a dead worker's is closed after"
+            + " idleTimeout=" + config.idleTimeout().toMillis() + " ms without heartbeats)");
+        return;
+      }
     }
     conn = c;
     authTimer.cancel(false);
     leaveGate();
-    decoder.authenticated(new PushReceiver(conn, state));
+    // the controller never pushes: its frames are all buffered whole (and refused)
+    decoder.authenticated(c.controller() ? null : new PushReceiver(conn, state));
     // a worker heartbeats while idle: silence means it is gone or its connection half-open;
     // first in the pipeline, so the bytes of a frame still arriving count as activity
     ctx.pipeline().addFirst("idle",
         new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     // registered before AUTH_OK goes out, so any request sent after the worker is in is
-    // handled after it counts as connected
-    state.onConnect(conn);
+    // handled after it counts as connected; the controller is no worker of any round
+    if (!conn.controller()) {
+      state.onConnect(conn);
+    }
     ByteBuf ok = Frames.start(ctx.alloc(), Protocol.AUTH_OK);
     ok.writeIntLE(config.numWorkers());
     ok.writeByte(config.mode().code());
@@ -222,7 +254,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       authTimer.cancel(false);
     }
     leaveGate();
-    if (conn != null) {
+    if (conn != null && conn.controller()) {
+      parts.controller().leave(conn);
+    } else if (conn != null) {
       state.onDisconnect(conn);
     }
     ctx.fireChannelInactive();

@@ -280,6 +280,10 @@ final class ServerState {
         barrier(b);
       } else if (r instanceof Request.Message m) {
         message(m);
+      } else if (r instanceof Request.States s) {
+        states(s);
+      } else if (r instanceof Request.Listener l) {
+        markListener(l);
       } else if (r instanceof Request.Bye b) {
         b.conn().markBye();
         ranks.release(b.conn()); // a restarted worker of this rank may log in right away
@@ -299,7 +303,8 @@ final class ServerState {
     }
   }
 
-  private static byte typeOf(Request r) {
+  /** The frame type of {@code r}, for messages. */
+  static byte typeOf(Request r) {
     if (r instanceof Request.Init) {
       return Protocol.INIT;
     } else if (r instanceof Request.Push p) {
@@ -312,6 +317,10 @@ final class ServerState {
       return Protocol.BARRIER;
     } else if (r instanceof Request.Message) {
       return Protocol.MESSAGE;
+    } else if (r instanceof Request.States) {
+      return Protocol.STATES;
+    } else if (r instanceof Request.Listener) {
+      return Protocol.LISTENER;
     }
     return Protocol.BYE;
   }
@@ -854,6 +863,34 @@ final class ServerState {
       return StateSlices.join(perShard,
           key -> keys.containsKey(key) ? keys.get(key).shape : null, layout);
     }, "saving the optimizer states");
+  }
+
+  /**
+   * The controller's LISTENER: on a key server, which never sees the workers' messages, a rank
+   * whose epoch's checkpoint the driver writes is busy, not silent, as on the driver's server.
+   */
+  private void markListener(Request.Listener l) {
+    if (l.rank() < 0 || l.rank() >= config.numWorkers()) {
+      throw new IllegalArgumentException("LISTENER: rank " + l.rank() + " is outside [0, "
+          + config.numWorkers() + ")");
+    }
+    if (l.inside()) {
+      ranks.enterListener(l.rank());
+    } else {
+      ranks.leaveListener(l.rank());
+    }
+    l.conn().ok(l.id());
+  }
+
+  /** Answers the controller's STATES, unless the file would not fit in a frame. */
+  private void states(Request.States s) {
+    byte[] states = optimizerStates();
+    if (states != null && states.length > config.maxFrameBytes() - FrameLimits.HEADER_BYTES) {
+      throw new IllegalStateException("the optimizer states of this server are " + states.length
+          + " bytes, more than a frame holds (KVStoreServerConfig.maxFrameBytes="
+          + config.maxFrameBytes() + ")");
+    }
+    s.conn().states(s.id(), states);
   }
 
   /** Keeps {@code states} for the optimizer rank 0 sets next. */

@@ -6,7 +6,7 @@
  * org.kindling.kvstore.KVStores#connect}).
  * This package knows sockets and arrays only, not Spark.
  *
- * <h2>Wire protocol (version 4)</h2>
+ * <h2>Wire protocol (version 5)</h2>
  *
  * <p>TCP; every integer and float is little-endian. A frame is
  *
@@ -44,7 +44,11 @@
  *
  * <p>A rank has one live connection: a login claiming a connected rank gets FATAL kind 2 (the
  * worker retries within its connect timeout; a dead worker's connection is closed after the
- * idle timeout).
+ * idle timeout). Rank -1 is the driver's controller ({@link
+ * org.kindling.kvstore.KeyServerController}; decision 0040): admitted once in a server's life
+ * (a second one gets FATAL kind 1), never a worker of a round or barrier, limited to PULL,
+ * STATES, LISTENER, BYE and HEARTBEAT (anything else is a protocol error); its connection closing
+ * completes {@link org.kindling.kvstore.KVStoreServer#controllerLeft()}.
  *
  * <p>Both sides prove they know the per-job secret without sending it; the worker, too, accepts
  * only frames of at most 1024 bytes until the server's proof checks out.
@@ -65,10 +69,14 @@
  * PUSH_2BIT     0x19  id:i64 key:str threshold:f32 array codes:u8[4*ceil(n/16)]
  *                                           (MXNet's 2-bit codes; answered as PUSH)
  * PULL_F16      0x1A  id:i64 key:str          (as PULL, answered with float16 data)
+ * STATES        0x1B  id:i64                  (the controller's: the optimizer states)
+ * LISTENER      0x1C  id:i64 rank:i32 inside:u8 (the controller's: rank is in the driver's
+ *                                           listener, 1, or left it, 0; round deadlines wait)
  *
  * OK            0x80  id:i64
  * VALUE         0x81  id:i64 array data     (answers PULL and PUSHPULL)
  * ERROR         0x82  id:i64 message:str    (names the key and, for mismatches, both shapes)
+ * STATE_BYTES   0x83  id:i64 present:u8 bytes  (answers STATES: the .states file, if present)
  * </pre>
  *
  * <p>Semantics. INIT: the first INIT registers the shape, the first with data stores the value;
@@ -106,7 +114,8 @@
  * ranges are answered; replies are written into their ranges of the outputs. Rank 0 sends
  * SET_OPTIMIZER to every key server. The key servers run unchanged; {@code KeyServerLayout} joins
  * their snapshots and optimizer states into the keys' values and the one {@code .states} file,
- * and cuts that file again for each.
+ * and cuts that file again for each. The driver reads them over its controller login to each
+ * key server ({@code KeyServerController}: a PULL per range, a STATES per server).
  *
  * <p>Faults (decision 0023). When a rank's connection closes, pushes held in a sync round and
  * barrier waiters fail with an ERROR naming the rank, and new ones fail at once until that rank

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class FrameFuzzTest {
   private static final byte[] SECRET = "fuzz-test-secret-0123456789abcdef".getBytes();
   private static final byte[] REQUEST_TYPES = {Protocol.INIT, Protocol.PUSH, Protocol.PULL,
       Protocol.PUSHPULL, Protocol.SET_OPTIMIZER, Protocol.BARRIER, Protocol.MESSAGE,
-      Protocol.BYE, Protocol.HEARTBEAT, Protocol.AUTH, (byte) 0x7f};
+      Protocol.BYE, Protocol.HEARTBEAT, Protocol.STATES, Protocol.AUTH, (byte) 0x7f};
 
   /** A key big enough for its pushes to be summed as they arrive. */
   private static final int BIG = 2 * RoundSum.STRIPE_FLOATS + 77;
@@ -164,6 +165,39 @@ class FrameFuzzTest {
       worker.pull("streamed", big);
       assertThat(Arrays.equals(big.toFloatArray(), bigValue()))
           .as("\"streamed\" is unchanged (no round of it completed)").isTrue();
+    });
+  }
+
+  /**
+   * The driver's controller login (one per server, so each attack gets a key server of its own,
+   * whose worker has stored "w"): whatever it sends closes only its connection, ends the
+   * server's controller (the host would close it), and leaves the worker's value as it was.
+   */
+  @Test
+  void noFrameOfTheControllerCrashesAKeyServerOrChangesItsValues() throws Exception {
+    SeededProperty.check(30, r -> {
+      Attack a = generate(r);
+      return new Attack(a.kind(), true, a.bytes());
+    }, attack -> {
+      try (KVStoreServer keys = KVStoreServer.start(
+              KVStoreServerConfig.builder().numWorkers(1).secret(SECRET).build());
+          DistKVStore kv = Workers.connect(keys, SECRET, 0, 1)) {
+        kv.init("w", NDArray.of(new float[] {1, 2, 3}, Shape.of(3)));
+        try (RawClient raw = new RawClient(keys.port())) {
+          raw.authenticate(SECRET, Protocol.CONTROLLER_RANK, 1);
+          try {
+            raw.writeRaw(Unpooled.wrappedBuffer(attack.bytes()));
+            raw.shutdownOutput();
+          } catch (SocketException e) {
+            // the server closed at the bad frame while the rest was still being written
+          }
+          assertThat(raw.closedByServer()).isTrue();
+        }
+        keys.controllerLeft().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        NDArray out = NDArray.zeros(3);
+        kv.pull("w", out);
+        assertThat(out.toFloatArray()).as("the worker's pull").containsExactly(1, 2, 3);
+      }
     });
   }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,24 +129,30 @@ class KeyServersTest {
           return steps(kv, run, rank);
         }
       });
-      List<KVStoreServer> holders = keyServers.isEmpty() ? List.of(driver) : keyServers;
-      if (!keyServers.isEmpty()) {
-        // barriers and messages only: no key reached the driver's server
-        assertThat(driver.snapshot()).isEmpty();
-        assertThat(driver.traffic().pushedBytes()).isZero();
-        assertThat(driver.optimizerStates()).isNull();
-      }
-      List<Map<String, NDArray>> snapshots = new ArrayList<>();
-      List<byte[]> states = new ArrayList<>();
-      for (KVStoreServer s : holders) {
-        snapshots.add(s.snapshot());
-        states.add(s.optimizerStates());
-      }
       Map<String, float[]> values = new LinkedHashMap<>();
-      layout.joinValues(snapshots, SHAPES).forEach((k, v) -> values.put(k, v.toFloatArray()));
-      // the reference is the one server's own file, not a join of it
-      return new ServerOutcome(pulled, values, keyServers.isEmpty() ? states.get(0)
-          : layout.joinStates(states, SHAPES::get));
+      if (keyServers.isEmpty()) {
+        // the reference: the one server's own snapshot and file
+        driver.snapshot().forEach((k, v) -> values.put(k, v.toFloatArray()));
+        return new ServerOutcome(pulled, values, driver.optimizerStates());
+      }
+      // barriers and messages only: no key reached the driver's server
+      assertThat(driver.snapshot()).isEmpty();
+      assertThat(driver.traffic().pushedBytes()).isZero();
+      assertThat(driver.optimizerStates()).isNull();
+      // what the driver's checkpoint reads over its controller logins
+      byte[] states;
+      try (KeyServerController controller = KeyServerController.connect(addresses, BOUND,
+          run.type(), SECRET, run.workers())) {
+        controller.values(SHAPES).forEach((k, v) -> {
+          values.put(k, v.toFloatArray());
+          v.close();
+        });
+        states = controller.optimizerStates(SHAPES);
+      }
+      for (KVStoreServer s : keyServers) {
+        s.controllerLeft().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+      return new ServerOutcome(pulled, values, states);
     } finally {
       keyServers.forEach(KVStoreServer::close);
     }

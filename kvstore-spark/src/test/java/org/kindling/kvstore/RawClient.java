@@ -79,6 +79,24 @@ final class RawClient implements AutoCloseable {
 
   /** Completes the handshake as {@code rank} of {@code w} (sync mode) and checks AUTH_OK. */
   void authenticate(byte[] secret, int rank, int w) throws IOException {
+    byte[] clientNonce = sendAuth(secret, rank, w);
+    ByteBuf ok = Unpooled.wrappedBuffer(readFrame());
+    assertThat(ok.readByte()).isEqualTo(Protocol.AUTH_OK);
+    assertThat(ok.readIntLE()).isEqualTo(w);
+    assertThat(ok.readByte()).isEqualTo(SyncMode.SYNC.code());
+    byte[] proof = new byte[Protocol.MAC_BYTES];
+    ok.readBytes(proof);
+    assertThat(new JobMac(secret).checkProof(clientNonce, rank, proof)).isTrue();
+  }
+
+  /** Answers the challenge as {@code rank} of {@code w} and returns the refusal's message. */
+  String refusedLogin(byte[] secret, int rank, int w) throws IOException {
+    sendAuth(secret, rank, w);
+    return readFatal();
+  }
+
+  /** Reads the CHALLENGE, answers it, and returns the client nonce sent. */
+  private byte[] sendAuth(byte[] secret, int rank, int w) throws IOException {
     byte[] nonce = readChallenge();
     ByteBuf a = Unpooled.buffer();
     a.writeByte(Protocol.AUTH);
@@ -92,13 +110,7 @@ final class RawClient implements AutoCloseable {
     clientNonce[0] = 42;
     a.writeBytes(clientNonce);
     writeFrame(a);
-    ByteBuf ok = Unpooled.wrappedBuffer(readFrame());
-    assertThat(ok.readByte()).isEqualTo(Protocol.AUTH_OK);
-    assertThat(ok.readIntLE()).isEqualTo(w);
-    assertThat(ok.readByte()).isEqualTo(SyncMode.SYNC.code());
-    byte[] proof = new byte[Protocol.MAC_BYTES];
-    ok.readBytes(proof);
-    assertThat(new JobMac(secret).checkProof(clientNonce, rank, proof)).isTrue();
+    return clientNonce;
   }
 
   /**
