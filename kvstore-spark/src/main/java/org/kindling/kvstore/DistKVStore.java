@@ -43,7 +43,10 @@ import org.kindling.tensor.engine.Var;
  *       acknowledges it; the pull writes the outputs when the value arrives. Both write the
  *       key's engine variable, which orders a key's requests as the blocking forms are
  *       ordered; the blocking forms, {@link #barrier}, {@link #sendMessage} and {@link #close}
- *       wait for them. Under the {@link NaiveEngine}, which holds itself until an asynchronous
+ *       wait for them. A pull issued while its key's push is still waiting for its gradient
+ *       (training issues both right after backward) joins that push ({@link PushTicket}): the
+ *       push goes out as a PUSHPULL and the pull copies the value of its reply, one round trip
+ *       instead of two (not with 2-bit compression, which has no PUSHPULL). Under the {@link NaiveEngine}, which holds itself until an asynchronous
  *       operation completes, a sync round could never get the other workers' pushes made in
  *       the same JVM, so there these are the blocking forms.
  *   <li>{@link #pushPull}: both in one round trip.
@@ -70,6 +73,8 @@ public final class DistKVStore implements KVStore {
   private final Map<String, Var> keyVars = new ConcurrentHashMap<>();
   private final Engine engine = Engines.get();
   private final Map<String, CompletableFuture<Reply>> pendingPushes = new ConcurrentHashMap<>();
+  /** Per key, its last push operation while it has not sent its frame (a pull may join it). */
+  private final Map<String, PushTicket> unsentPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
   /** Per key, the float16 form of the last push (fp16 transport; reused once it is sent). */
   private final Map<String, ByteBuffer> halfBuffers = new ConcurrentHashMap<>();
@@ -156,10 +161,27 @@ public final class DistKVStore implements KVStore {
     // the memory's view is taken now: an array closed meanwhile keeps its memory until the
     // engine's last operation on it, this one, has finished
     ByteBuffer data = merged.byteBuffer();
-    String what = describePush(key);
-    engine.pushAsync("kvstore-push " + key,
-        done -> conn.onReply(sendPush(key, shape, data), what, r -> done.done(), done::fail),
-        List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
+    PushTicket ticket = new PushTicket();
+    unsentPushes.put(key, ticket);
+    engine.pushAsync("kvstore-push " + key, done -> {
+      unsentPushes.remove(key, ticket);
+      if (!ticket.send()) {
+        conn.onReply(sendPush(key, shape, data), describePush(key), r -> done.done(),
+            done::fail);
+        return;
+      }
+      String what = "PUSHPULL of key '" + key + "'";
+      conn.onReply(sendPushPull(key, shape, data, what), what, r -> {
+        try {
+          requireValue(key, shape, r);
+        } catch (RuntimeException e) {
+          done.fail(e);
+          return;
+        }
+        ticket.answered(r);
+        done.done();
+      }, done::fail);
+    }, List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
   }
 
   @Override
@@ -173,7 +195,8 @@ public final class DistKVStore implements KVStore {
 
   /**
    * The pull as an asynchronous engine operation (see the class doc): after this worker's
-   * earlier pushes of the key, one PULL whose reply is copied into {@code outs} on arrival.
+   * earlier pushes of the key, the value of the last one's PUSHPULL if this pull could join it,
+   * else one PULL, copied into {@code outs} on arrival.
    */
   @Override
   public void pull(String key, List<NDArray> outs, int priority) {
@@ -187,6 +210,14 @@ public final class DistKVStore implements KVStore {
     writes.add(keyVars.get(key));
     targets.forEach(t -> writes.add(t.var()));
     List<ByteBuffer> dsts = views(targets);
+    PushTicket push = compression.type() == GradientCompression.Type.TWO_BIT ? null
+        : unsentPushes.remove(key);
+    if (push != null && push.join()) {
+      // runs after the push's operation (both write the key's variable), which kept the value
+      engine.push("kvstore-pull " + key, () -> copyValue(push.value(), dsts), List.of(), writes,
+          FnProperty.IO, priority);
+      return;
+    }
     String what = "PULL of key '" + key + "'";
     engine.pushAsync("kvstore-pull " + key, done -> conn.onReply(
         conn.send(pullType(), h -> Protocol.writeString(h, key), null, what), what, r -> {
@@ -265,10 +296,20 @@ public final class DistKVStore implements KVStore {
     awaitPending(key);
     NDArray merged = merge(key, values);
     merged.waitToRead();
-    boolean half = compression.type() == GradientCompression.Type.FP16;
-    Reply r = conn.call(Protocol.PUSHPULL, keyAndShape(key, shape, half),
-        wireData(key, merged.byteBuffer(), half), "PUSHPULL of key '" + key + "'");
+    String what = "PUSHPULL of key '" + key + "'";
+    Reply r = conn.await(sendPushPull(key, shape, merged.byteBuffer(), what), what);
     writeOuts(key, shape, r, outs);
+  }
+
+  /**
+   * Sends a PUSHPULL of the float32 {@code data} of the level-1 sum (ready to read), with fp16
+   * its float16 form (answered in float16), and returns the future of the reply.
+   */
+  private CompletableFuture<Reply> sendPushPull(String key, Shape shape, ByteBuffer data,
+      String what) {
+    boolean half = compression.type() == GradientCompression.Type.FP16;
+    return conn.send(Protocol.PUSHPULL, keyAndShape(key, shape, half), wireData(key, data, half),
+        what);
   }
 
   /**
