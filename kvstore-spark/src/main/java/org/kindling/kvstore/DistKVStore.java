@@ -46,9 +46,10 @@ import org.kindling.tensor.engine.Var;
  *       wait for them. A pull issued while its key's push is still waiting for its gradient
  *       (training issues both right after backward) joins that push ({@link PushTicket}): the
  *       push goes out as a PUSHPULL and the pull copies the value of its reply, one round trip
- *       instead of two (not with 2-bit compression, which has no PUSHPULL). Under the {@link NaiveEngine}, which holds itself until an asynchronous
- *       operation completes, a sync round could never get the other workers' pushes made in
- *       the same JVM, so there these are the blocking forms.
+ *       instead of two (not with 2-bit compression, which has no PUSHPULL). Under the {@link
+ *       NaiveEngine}, which holds itself until an asynchronous operation completes, a sync
+ *       round could never get the other workers' pushes made in the same JVM, so there these
+ *       are the blocking forms.
  *   <li>{@link #pushPull}: both in one round trip.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
