@@ -57,9 +57,13 @@ import org.kindling.tensor.engine.Var;
  *       acknowledges it; the pull writes the outputs when the value arrives. Both write the
  *       key's engine variable, which orders a key's requests as the blocking forms are
  *       ordered; the blocking forms, {@link #barrier}, {@link #sendMessage} and {@link #close}
- *       wait for them. Under the {@link NaiveEngine}, which holds itself until an asynchronous
- *       operation completes, a sync round could never get the other workers' pushes made in
- *       the same JVM, so there these are the blocking forms.
+ *       wait for them. A pull issued while its key's push is still waiting for its gradient
+ *       (training issues both right after backward) joins that push ({@link PushTicket}): the
+ *       push goes out as a PUSHPULL and the pull copies the value of its reply, one round trip
+ *       instead of two (not with 2-bit compression, which has no PUSHPULL). Under the {@link
+ *       NaiveEngine}, which holds itself until an asynchronous operation completes, a sync
+ *       round could never get the other workers' pushes made in the same JVM, so there these
+ *       are the blocking forms.
  *   <li>{@link #pushPull}: both in one round trip.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
@@ -87,6 +91,8 @@ public final class DistKVStore implements KVStore {
   private final Engine engine = Engines.get();
   /** Per key, a blocking push's requests whose acknowledgements are still to be awaited. */
   private final Map<String, List<Sent>> pendingPushes = new ConcurrentHashMap<>();
+  /** Per key, its last push operation while it has not sent its frames (a pull may join it). */
+  private final Map<String, PushTicket> unsentPushes = new ConcurrentHashMap<>();
   private final Map<String, NDArray> mergeBuffers = new ConcurrentHashMap<>();
   /** Per key, the float16 form of the last push (fp16 transport; reused once it is sent). */
   private final Map<String, ByteBuffer> halfBuffers = new ConcurrentHashMap<>();
@@ -181,9 +187,20 @@ public final class DistKVStore implements KVStore {
     // the memory's view is taken now: an array closed meanwhile keeps its memory until the
     // engine's last operation on it, this one, has finished
     ByteBuffer data = merged.byteBuffer();
-    engine.pushAsync("kvstore-push " + key,
-        done -> onAll(sendPush(key, shape, data), (i, r) -> { }, done),
-        List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
+    PushTicket ticket = new PushTicket(routes.get(key).size());
+    unsentPushes.put(key, ticket);
+    engine.pushAsync("kvstore-push " + key, done -> {
+      unsentPushes.remove(key, ticket);
+      if (!ticket.send()) {
+        onAll(sendPush(key, shape, data), (i, r) -> { }, done);
+        return;
+      }
+      List<Route> rs = routes.get(key);
+      onAll(sendPushPull(key, data), (i, r) -> {
+        requireValue(key, rs.get(i), r);
+        ticket.answered(i, r);
+      }, done);
+    }, List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
   }
 
   @Override
@@ -196,8 +213,9 @@ public final class DistKVStore implements KVStore {
 
   /**
    * The pull as an asynchronous engine operation (see the class doc): after this worker's
-   * earlier pushes of the key, one PULL per server holding a range of it, each reply copied
-   * into its range of {@code outs} on arrival; the operation ends when all are in.
+   * earlier pushes of the key, the values of the last one's PUSHPULLs if this pull could join
+   * it, else one PULL per server holding a range of it, each reply copied into its range of
+   * {@code outs} on arrival; the operation ends when all are in.
    */
   @Override
   public void pull(String key, List<NDArray> outs, int priority) {
@@ -212,6 +230,17 @@ public final class DistKVStore implements KVStore {
     targets.forEach(t -> writes.add(t.var()));
     List<ByteBuffer> dsts = views(targets);
     List<Route> rs = routes.get(key);
+    PushTicket push = compression.type() == GradientCompression.Type.TWO_BIT ? null
+        : unsentPushes.remove(key);
+    if (push != null && push.join()) {
+      // runs after the push's operation (both write the key's variable), which kept the values
+      engine.push("kvstore-pull " + key, () -> {
+        for (int i = 0; i < rs.size(); i++) {
+          copyValue(push.value(i), rs.get(i), dsts);
+        }
+      }, List.of(), writes, FnProperty.IO, priority);
+      return;
+    }
     engine.pushAsync("kvstore-pull " + key, done -> onAll(sendPull(key), (i, r) -> {
       requireValue(key, rs.get(i), r);
       copyValue(r, rs.get(i), dsts);
@@ -374,12 +403,20 @@ public final class DistKVStore implements KVStore {
     awaitPending(key);
     NDArray merged = merge(key, values);
     merged.waitToRead();
-    boolean half = compression.type() == GradientCompression.Type.FP16;
-    ByteBuffer wire = wireData(key, merged.byteBuffer(), half);
-    List<Reply> replies = awaitAll(sendAll(routes.get(key), Protocol.PUSHPULL,
-        r -> keyAndShape(key, r.shape(), half), r -> r.bytes(wire, half ? 2 : Float.BYTES),
-        "PUSHPULL of key '" + key + "'"));
+    List<Reply> replies = awaitAll(sendPushPull(key, merged.byteBuffer()));
     writeOuts(key, replies, outs);
+  }
+
+  /**
+   * Sends to each server holding a range of the key a PUSHPULL of its range of the float32
+   * {@code data} of the level-1 sum (ready to read), with fp16 of its float16 form (answered in
+   * float16), and returns the requests.
+   */
+  private List<Sent> sendPushPull(String key, ByteBuffer data) {
+    boolean half = compression.type() == GradientCompression.Type.FP16;
+    ByteBuffer wire = wireData(key, data, half);
+    return sendAll(routes.get(key), Protocol.PUSHPULL, r -> keyAndShape(key, r.shape(), half),
+        r -> r.bytes(wire, half ? 2 : Float.BYTES), "PUSHPULL of key '" + key + "'");
   }
 
   /**

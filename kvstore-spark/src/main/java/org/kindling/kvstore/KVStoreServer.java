@@ -1,6 +1,7 @@
 package org.kindling.kvstore;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KVStoreServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
+  /** The most one socket read takes. */
+  private static final int MAX_READ_BYTES = 256 << 10;
 
   private final KVStoreServerConfig config;
   private final EventLoopGroup boss;
@@ -69,6 +72,10 @@ public final class KVStoreServer implements AutoCloseable {
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // reads of up to 256 KiB (Netty's default stops at 64 KiB): a large push comes in
+        // fewer reads, most of its 64 KiB stripes whole within one and summed from it in place
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+            new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {

@@ -22,8 +22,10 @@ import org.kindling.symbol.optimizer.Optimizers;
  * connection that sends nothing, not even a heartbeat, for this long is closed);
  * {@code maxUnauthenticated} 256 and {@code maxUnauthenticatedPerAddress} 64 (connections still
  * in the handshake, overall and per remote address; more are refused at once); {@code ioThreads}
- * 1; {@code optimizerFactory} {@code Optimizers::fromSpec}, which turns the spec text a worker
- * sends into the optimizer the server runs; {@code serverShards} S 1 and {@code bigArrayBound}
+ * 2 (the socket threads, which also sum large pushes as they arrive: connections are shared
+ * among them, so two workers' pushes are read and summed at once); {@code optimizerFactory}
+ * {@code Optimizers::fromSpec}, which turns the spec text a worker sends into the optimizer the
+ * server runs; {@code serverShards} S 1 and {@code bigArrayBound}
  * 1,000,000 (MXNet's {@code MXNET_KVSTORE_BIGARRAY_BOUND}): a key of at least that many elements
  * is cut into S contiguous ranges summed and updated in parallel, each by its own shard thread
  * with its own optimizer state; a smaller key belongs whole to one shard (decision 0033).
@@ -204,7 +206,7 @@ public final class KVStoreServerConfig {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private int maxUnauthenticated = 256;
     private int maxUnauthenticatedPerAddress = 64;
-    private int ioThreads = 1;
+    private int ioThreads = 2;
     private Function<String, Optimizer> optimizerFactory = Optimizers::fromSpec;
     private int serverShards = 1;
     private int bigArrayBound = DEFAULT_BIG_ARRAY_BOUND;
@@ -281,7 +283,7 @@ public final class KVStoreServerConfig {
       return this;
     }
 
-    /** Netty I/O threads (default 1). */
+    /** Netty I/O threads, which read the sockets and sum large pushes (default 2). */
     public Builder ioThreads(int ioThreads) {
       this.ioThreads = ioThreads;
       return this;

@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.util.BitSet;
 import java.util.List;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.Blas;
 
 /**
  * The sum of one key's sync round, built while the pushes arrive: each rank's push is a {@link
@@ -36,6 +37,11 @@ import org.kindling.tensor.Shape;
 final class RoundSum {
   /** Floats per stripe: 64 KiB, a lock's worth of summing that stays in the core's L2. */
   static final int STRIPE_FLOATS = 1 << 14;
+  /**
+   * Floats per saxpy call: below OpenBLAS's 10,000 elements, from which it would split a call
+   * across its threads.
+   */
+  private static final int ADD_CHUNK = 1 << 13;
 
   private final Shape shape;
   /** The parts' merge buffers, in element order. */
@@ -143,9 +149,12 @@ final class RoundSum {
     reset();
   }
 
-  /** Adds the stripe collected in {@code scratch}, unless the round was reset since {@code gen}. */
-  private void addStripe(long gen, int stripe, Scratch scratch) {
-    FloatBuffer in = scratch.floats;
+  /**
+   * Adds the stripe's values {@code in[0, length)} (direct: the stripe collected in a scratch,
+   * or a piece of the socket's data that holds the whole stripe), unless the round was reset
+   * since {@code gen}.
+   */
+  private void addStripe(long gen, int stripe, FloatBuffer in) {
     FloatBuffer sum = parts[stripePart[stripe]];
     int start = stripeStart[stripe];
     int len = stripeLength[stripe];
@@ -157,14 +166,12 @@ final class RoundSum {
         sum.put(start, in, 0, len);
         return;
       }
-      float[] x = scratch.x;
-      float[] y = scratch.y;
-      in.get(0, x, 0, len);
-      sum.get(start, y, 0, len);
-      for (int i = 0; i < len; i++) {
-        y[i] += x[i];
+      // sum += in in place (saxpy reads both once and writes the sum once, where a Java loop
+      // would first copy both into arrays), in calls short enough that OpenBLAS runs them on
+      // this thread whatever its thread count
+      for (int at = 0; at < len; at += ADD_CHUNK) {
+        Blas.saxpy(Math.min(ADD_CHUNK, len - at), 1f, in, at, sum, start + at);
       }
-      sum.put(start, y, 0, len);
     }
   }
 
@@ -175,16 +182,14 @@ final class RoundSum {
   }
 
   /**
-   * A stripe's worth of buffers that one thread (an I/O thread for its connection's pushes, a
-   * shard thread for its parts of buffered ones) reuses for every contribution it makes: the
-   * stripe being collected (direct, little-endian) and two arrays for the add.
+   * A stripe's buffer that one thread (an I/O thread for its connection's pushes, a shard thread
+   * for its parts of buffered ones) reuses for every contribution it makes: where a stripe split
+   * between pieces, or read from a buffered push, is collected (direct, little-endian).
    */
   static final class Scratch {
     private final ByteBuffer bytes =
         ByteBuffer.allocateDirect(STRIPE_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
     private final FloatBuffer floats = bytes.asFloatBuffer();
-    private final float[] x = new float[STRIPE_FLOATS];
-    private final float[] y = new float[STRIPE_FLOATS];
   }
 
   /**
@@ -204,19 +209,29 @@ final class RoundSum {
       this.scratch = scratch;
     }
 
-    /** Adds the next {@code n} bytes from {@code src} at its position (which moves past them). */
+    /**
+     * Adds the next {@code n} bytes from {@code src} at its position (which moves past them): a
+     * stripe that lies whole within them is added from {@code src} itself if it is direct (the
+     * socket's read buffer), any other is collected in the scratch first.
+     */
     void write(ByteBuffer src, int n) {
       int end = src.position() + n;
       while (src.position() < end) {
+        int at = src.position();
         int stripeBytes = 4 * stripeLength[stripe];
-        int take = Math.min(stripeBytes - filled, end - src.position());
-        scratch.bytes.put(filled, src, src.position(), take);
-        src.position(src.position() + take);
-        filled += take;
-        if (filled == stripeBytes) {
-          addStripe(gen, stripe++, scratch);
-          filled = 0;
+        int take = Math.min(stripeBytes - filled, end - at);
+        if (take == stripeBytes && src.isDirect()) {
+          addStripe(gen, stripe++,
+              src.slice(at, take).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+        } else {
+          scratch.bytes.put(filled, src, at, take);
+          filled += take;
+          if (filled == stripeBytes) {
+            addStripe(gen, stripe++, scratch.floats);
+            filled = 0;
+          }
         }
+        src.position(at + take);
       }
     }
 
@@ -227,7 +242,7 @@ final class RoundSum {
     void writePart(int part, Values values, Scratch scratch) {
       for (int s = firstStripe[part]; s < firstStripe[part + 1]; s++) {
         values.read(partBegin[part] + stripeStart[s], scratch.floats, stripeLength[s]);
-        addStripe(gen, s, scratch);
+        addStripe(gen, s, scratch.floats);
       }
     }
 

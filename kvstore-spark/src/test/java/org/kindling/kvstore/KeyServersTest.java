@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.kindling.symbol.optimizer.Optimizers;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.engine.Engines;
 
 /**
  * Workers whose keys live on S key servers (each key whole on one, or from the bound cut into S
@@ -270,6 +272,46 @@ class KeyServersTest {
       assertThat(b.traffic().pushedBytes()).isEqualTo(steps * 500L * Float.BYTES);
       assertThat(driver.traffic().pushedBytes()).isZero();
       assertThat(driver.traffic().bytesReceived()).isLessThan(a.traffic().bytesReceived());
+    }
+  }
+
+  /**
+   * A pull issued while its key's push still waits for the gradient joins it (decision 0046):
+   * each key server holding a range answers one PUSHPULL, and the joined pull copies every
+   * range's value.
+   */
+  @Test
+  void aPullJoiningItsPushTakesEveryRangesValueFromThePushPulls() throws Exception {
+    try (KVStoreServer driver = startForOne(); KVStoreServer a = startForOne();
+        KVStoreServer b = startForOne()) {
+      List<ServerAddress> addresses = List.of(ServerAddress.of(a), ServerAddress.of(b));
+      CountDownLatch gate = new CountDownLatch(1);
+      try (DistKVStore kv = KVStores.connect(KVStoreClientConfig.builder().host("127.0.0.1")
+          .port(driver.port()).secret(SECRET).rank(0).numWorkers(1).keyServers(addresses)
+          .bigArrayBound(BOUND).build())) {
+        kv.init("big", NDArray.zeros(1000));
+        NDArray g = grad("big", 0, 0, 0);
+        NDArray weight = NDArray.zeros(1000);
+        // backward is still writing the gradient: its push cannot be sent yet
+        Engines.get().push("test-gate", () -> {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, List.of(), List.of(g.var()));
+        TrafficSnapshot beforeA = a.traffic();
+        TrafficSnapshot beforeB = b.traffic();
+        kv.push("big", List.of(g), 0);
+        kv.pull("big", List.of(weight), 0);
+        gate.countDown();
+        // no optimizer: each server's range is the pushed gradient's
+        assertThat(weight.toFloatArray()).containsExactly(g.toFloatArray());
+        assertThat(a.traffic().minus(beforeA).queue().requests()).isEqualTo(1);
+        assertThat(b.traffic().minus(beforeB).queue().requests()).isEqualTo(1);
+        assertThat(a.traffic().minus(beforeA).perKey().get("big").pulled())
+            .isEqualTo(500L * Float.BYTES);
+      }
     }
   }
 

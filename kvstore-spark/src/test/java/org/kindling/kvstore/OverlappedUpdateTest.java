@@ -151,6 +151,49 @@ class OverlappedUpdateTest {
   }
 
   /**
+   * Training issues a key's pull right after its push, while backward has not produced the
+   * gradient yet: the pull joins the push, which goes out as one PUSHPULL (one request on the
+   * server instead of two) whose value the pull writes. 2-bit compression has no PUSHPULL, so
+   * there the pull stays a request of its own.
+   */
+  @ParameterizedTest(name = "compression {0}")
+  @ValueSource(strings = {"none", "fp16", "2bit"})
+  void aPullIssuedBeforeItsKeysPushIsSentRidesOnThePush(String type) throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
+        .build());
+    boolean twoBit = type.equals("2bit");
+    CountDownLatch gate = new CountDownLatch(1);
+    try (DistKVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0,
+        1)) {
+      kv.init("w", NDArray.zeros(4));
+      kv.setGradientCompression(twoBit ? Map.of("type", "2bit", "threshold", "0.5")
+          : Map.of("type", type));
+      NDArray grad = NDArray.of(new float[] {1, 2, 3, 4}, Shape.of(4));
+      NDArray weight = NDArray.zeros(4);
+      // backward is still writing the gradient: its push cannot be sent yet
+      Engines.get().push("test-gate", () -> {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, List.of(), List.of(grad.var()));
+      TrafficSnapshot before = server.traffic();
+      kv.push("w", List.of(grad), 0);
+      kv.pull("w", List.of(weight), 0);
+      gate.countDown();
+      float[] pulled = weight.toFloatArray();
+      TrafficSnapshot step = server.traffic().minus(before);
+      // no optimizer: the server's value is the (dequantized) push
+      assertThat(pulled).containsExactly(twoBit ? new float[] {0.5f, 0.5f, 0.5f, 0.5f}
+          : new float[] {1, 2, 3, 4});
+      assertThat(step.queue().requests()).as("requests the server handled")
+          .isEqualTo(twoBit ? 2 : 1);
+      assertThat(step.perKey().get("w").pulled()).isEqualTo(type.equals("fp16") ? 8 : 16);
+    }
+  }
+
+  /**
    * A request that fails after its caller went on (the server goes away while a sync round waits
    * for a silent peer) is recorded on the weight: the next wait on it throws, naming the key.
    */

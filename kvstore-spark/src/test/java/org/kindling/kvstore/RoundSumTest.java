@@ -14,9 +14,12 @@ import org.kindling.tensor.Shape;
 class RoundSumTest {
   /** Two and a bit stripes, so the last stripe is short. */
   private static final int N = 2 * RoundSum.STRIPE_FLOATS + 1001;
+  /** Pieces of at most this many bytes never hold a whole stripe. */
+  private static final int SMALL_PIECES = 9999;
 
+  /** Direct, as the socket's read buffers are: whole stripes are summed from where they are. */
   private static ByteBuffer bytesOf(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(v);
     return b;
   }
@@ -68,16 +71,28 @@ class RoundSumTest {
 
   @Test
   void twoPushesFedInRaggedInterleavedPiecesSumExactly() {
-    twoPushesSumExactlyInto(List.of(buffer(N)));
+    twoPushesSumExactlyInto(List.of(buffer(N)), SMALL_PIECES);
+  }
+
+  @Test
+  void piecesThatHoldWholeStripesAreSummedFromWhereTheyAre() {
+    // pieces of up to three stripes: most stripes lie whole in one, the others are collected
+    twoPushesSumExactlyInto(List.of(buffer(N)), 3 * 4 * RoundSum.STRIPE_FLOATS);
   }
 
   @Test
   void aKeyHeldInPartsIsSummedAcrossTheirBoundsInOneStream() {
     // parts of a stripe and a bit, of less than a stripe, and the rest: stripes restart per part
-    twoPushesSumExactlyInto(parts(RoundSum.STRIPE_FLOATS + 333, 5_001));
+    twoPushesSumExactlyInto(parts(RoundSum.STRIPE_FLOATS + 333, 5_001), SMALL_PIECES);
+    twoPushesSumExactlyInto(parts(RoundSum.STRIPE_FLOATS + 333, 5_001),
+        3 * 4 * RoundSum.STRIPE_FLOATS);
   }
 
-  private static void twoPushesSumExactlyInto(List<FloatBuffer> buf) {
+  /**
+   * Sums two pushes fed in interleaved pieces of 1 to {@code maxPiece} bytes, so floats and
+   * stripes are split across pieces.
+   */
+  private static void twoPushesSumExactlyInto(List<FloatBuffer> buf, int maxPiece) {
     Random r = new Random(3);
     float[] a = random(r);
     float[] b = random(r);
@@ -86,11 +101,10 @@ class RoundSumTest {
     RoundSum.Contribution cb = sum.begin(1, new RoundSum.Scratch());
     ByteBuffer ba = bytesOf(a);
     ByteBuffer bb = bytesOf(b);
-    // pieces of 1..9999 bytes, so floats and stripes are split across pieces
     while (ba.hasRemaining() || bb.hasRemaining()) {
       ByteBuffer next = !ba.hasRemaining() ? bb : !bb.hasRemaining() ? ba : r.nextBoolean() ? ba : bb;
       RoundSum.Contribution c = next == ba ? ca : cb;
-      c.write(next, Math.min(next.remaining(), 1 + r.nextInt(9999)));
+      c.write(next, Math.min(next.remaining(), 1 + r.nextInt(maxPiece)));
     }
     assertThat(ca.complete()).isTrue();
     assertThat(cb.complete()).isTrue();

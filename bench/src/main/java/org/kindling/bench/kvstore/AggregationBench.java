@@ -2,9 +2,12 @@ package org.kindling.bench.kvstore;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,13 +27,18 @@ import org.kindling.tensor.NDArray;
  * machine measured in the same run (one direct buffer copied into another).
  */
 final class AggregationBench {
+  /** The name prefix of the server's I/O threads ({@code KVStoreServer}). */
+  private static final String SERVER_IO_THREADS = "kindling-kvstore-io";
+
   private AggregationBench() {}
 
   /**
    * One cell of the table; {@code cpuSeconds}: the CPU time of the whole JVM (workers and server)
-   * over the timed rounds, which a loaded machine inflates far less than the wall time.
+   * over the timed rounds, which a loaded machine inflates far less than the wall time; {@code
+   * serverIoCpuSeconds}: the part of it on the server's I/O threads (socket reads and the sums).
    */
-  record Cell(int workers, long bytes, int rounds, double seconds, double cpuSeconds) {
+  record Cell(int workers, long bytes, int rounds, double seconds, double cpuSeconds,
+      double serverIoCpuSeconds) {
     double gbPerSecond() {
       return gigabytes() / seconds;
     }
@@ -38,6 +46,11 @@ final class AggregationBench {
     /** CPU seconds per GB summed. */
     double cpuPerGigabyte() {
       return cpuSeconds / gigabytes();
+    }
+
+    /** CPU seconds of the server's I/O threads per GB summed. */
+    double serverIoCpuPerGigabyte() {
+      return serverIoCpuSeconds / gigabytes();
     }
 
     private double gigabytes() {
@@ -48,6 +61,26 @@ final class AggregationBench {
   private static long processCpuNanos() {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** CPU nanoseconds of the live threads whose name starts with {@code prefix}, by thread id. */
+  private static Map<Long, Long> threadCpuNanos(String prefix) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new HashMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith(prefix)) {
+        cpu.put(t.getId(), mx.getThreadCpuTime(t.getId()));
+      }
+    }
+    return cpu;
+  }
+
+  private static long cpuSince(Map<Long, Long> before, Map<Long, Long> after) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return sum;
   }
 
   /**
@@ -71,11 +104,20 @@ final class AggregationBench {
     return bytes / best / 1e9;
   }
 
-  /** Runs {@code rounds} timed rounds (after one warm-up round) of W pushes of {@code bytes}. */
+  /**
+   * Runs {@code rounds} timed rounds (after one warm-up round) of W pushes of {@code bytes} on a
+   * server with its default number of I/O threads.
+   */
   static Cell run(int workers, int bytes, int rounds) throws Exception {
+    return run(workers, bytes, rounds, KVStoreServerConfig.builder());
+  }
+
+  /** As {@link #run(int, int, int)} on a server built from {@code config} (I/O threads). */
+  static Cell run(int workers, int bytes, int rounds, KVStoreServerConfig.Builder config)
+      throws Exception {
     byte[] secret = KVStoreServerConfig.randomSecret();
     int n = bytes / 4;
-    try (KVStoreServer server = KVStoreServer.start(KVStoreServerConfig.builder()
+    try (KVStoreServer server = KVStoreServer.start(config
         .bindHost("127.0.0.1").port(0).numWorkers(workers).secret(secret).build());
         NDArray value = NDArray.zeros(n)) {
       ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -104,13 +146,15 @@ final class AggregationBench {
         start.await();
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
+        Map<Long, Long> io0 = threadCpuNanos(SERVER_IO_THREADS);
         end.await();
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        double ioSeconds = cpuSince(io0, threadCpuNanos(SERVER_IO_THREADS)) / 1e9;
         for (Future<?> f : done) {
           f.get();
         }
-        return new Cell(workers, bytes, rounds, seconds, cpuSeconds);
+        return new Cell(workers, bytes, rounds, seconds, cpuSeconds, ioSeconds);
       } finally {
         pool.shutdownNow();
       }

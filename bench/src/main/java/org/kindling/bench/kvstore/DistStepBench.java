@@ -2,11 +2,15 @@ package org.kindling.bench.kvstore;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.recordio.RecordIOWriter;
@@ -36,8 +40,55 @@ final class DistStepBench {
    * @param distMs the distributed step
    * @param waitMs the server's aggregation wait per step, summed over the keys
    * @param pushedBytes array bytes pushed per step
+   * @param singleCpuMs CPU time per step of the single JVM over its timed epoch
+   * @param driverCpuMs CPU time per step of the distributed run's driver (Spark and the server)
+   * @param executorCpuMs CPU time per step of its two executor JVMs together
    */
-  record Result(double singleMs, double distMs, double waitMs, double pushedBytes) {}
+  record Result(double singleMs, double distMs, double waitMs, double pushedBytes,
+      double singleCpuMs, double driverCpuMs, double executorCpuMs) {}
+
+  /**
+   * Samples the CPU time of this JVM and of its child processes (local-cluster's executors) when
+   * the driver reports the end of the first and of the second epoch: their differences are the
+   * timed epoch's CPU, which a loaded machine inflates far less than its wall time.
+   */
+  private static final class EpochCpu implements Consumer<String> {
+    private final Consumer<String> next;
+    private long[] afterFirst;
+    private long[] afterSecond;
+
+    EpochCpu(Consumer<String> next) {
+      this.next = next;
+    }
+
+    @Override
+    public void accept(String line) {
+      if (line.startsWith("epoch 1/2 done")) {
+        afterFirst = sample();
+      } else if (line.startsWith("epoch 2/2 done")) {
+        afterSecond = sample();
+      }
+      next.accept(line);
+    }
+
+    /** {this JVM's CPU ns, its descendants' CPU ns}. */
+    private static long[] sample() {
+      long self = ((com.sun.management.OperatingSystemMXBean)
+          ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+      long children = ProcessHandle.current().descendants()
+          .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+      return new long[] {self, children};
+    }
+
+    /** CPU ms per step of the second epoch: this JVM's and its descendants'. */
+    double[] perStep(int steps) {
+      if (afterFirst == null || afterSecond == null) {
+        throw new IllegalStateException("the driver reported no end of epoch 1 and 2");
+      }
+      return new double[] {(afterSecond[0] - afterFirst[0]) / 1e6 / steps,
+          (afterSecond[1] - afterFirst[1]) / 1e6 / steps};
+    }
+  }
 
   static Result run(Path work, int batch, int steps) throws Exception {
     Files.createDirectories(work);
@@ -47,18 +98,29 @@ final class DistStepBench {
     write(dist, 2 * batch * steps, 2);
     SparkSession local = session("local[1]");
     TrainResult one;
+    // with --kvstore local the task itself prints the epoch lines, to System.out
+    PrintStream out = System.out;
+    EpochCpu singleCpu = new EpochCpu(l -> { });
+    System.setOut(new PrintStream(out, true) {
+      @Override
+      public void println(String line) {
+        singleCpu.accept(line);
+      }
+    });
     try {
       one = TrainJob.run(local, config(single, batch, 1, "local", work.resolve("single/m")),
           l -> { });
     } finally {
+      System.setOut(out);
       local.stop();
     }
     SparkSession cluster = session("local-cluster[2,1,1024]");
     TrainResult two;
+    EpochCpu distCpu = new EpochCpu(System.err::println);
     try {
       awaitExecutors(cluster, 2);
       two = TrainJob.run(cluster, config(dist, batch, 2, "dist_device_sync",
-          work.resolve("dist/m")), System.err::println);
+          work.resolve("dist/m")), distCpu);
     } finally {
       String app = cluster.sparkContext().applicationId();
       cluster.stop();
@@ -70,8 +132,10 @@ final class DistStepBench {
     String[] epoch2 = history.get(2).split(",");
     double waitMs = Double.parseDouble(epoch2[header.indexOf("kv_wait_ms_per_step")]);
     double pushed = Double.parseDouble(epoch2[header.indexOf("kv_pushed_bytes_per_step")]);
+    double[] distPerStep = distCpu.perStep(steps);
     return new Result(one.metrics().get(1).seconds() / steps * 1000,
-        two.metrics().get(1).seconds() / steps * 1000, waitMs, pushed);
+        two.metrics().get(1).seconds() / steps * 1000, waitMs, pushed,
+        singleCpu.perStep(steps)[0], distPerStep[0], distPerStep[1]);
   }
 
   private static TrainConfig config(Path data, int batch, int workers, String kvstore,

@@ -10,7 +10,9 @@ public final class DistStepMain {
   public static void main(String[] args) throws Exception {
     DistStepBench.Result r = DistStepBench.run(Path.of(args[0]), 128, Integer.parseInt(args[1]));
     System.out.printf(Locale.ROOT, "single %.2f ms/step, dist %.2f ms/step (%.2fx), comm+wait"
-        + " %.2f ms, server wait %.2f ms/step, pushed %.0f B/step%n", r.singleMs(), r.distMs(),
-        r.distMs() / r.singleMs(), r.distMs() - r.singleMs(), r.waitMs(), r.pushedBytes());
+        + " %.2f ms, server wait %.2f ms/step, pushed %.0f B/step; CPU ms/step: single %.2f,"
+        + " dist driver %.2f + executors %.2f%n", r.singleMs(), r.distMs(),
+        r.distMs() / r.singleMs(), r.distMs() - r.singleMs(), r.waitMs(), r.pushedBytes(),
+        r.singleCpuMs(), r.driverCpuMs(), r.executorCpuMs());
   }
 }

@@ -79,6 +79,9 @@ public final class KVStoreBench {
           + " ms; the server's rounds waited %.1f ms per step summed over the keys (they"
           + " overlap); %.0f bytes pushed per step%n", r.distMs(), r.distMs() / r.singleMs(),
           r.singleMs(), r.distMs() - r.singleMs(), r.waitMs(), r.pushedBytes());
+      System.out.printf(Locale.ROOT, "- CPU time per step (the timed epoch, less inflated by"
+          + " the machine's load): single JVM %.1f ms; distributed: driver %.1f ms, the two"
+          + " executors %.1f ms together%n", r.singleCpuMs(), r.driverCpuMs(), r.executorCpuMs());
     }
   }
 

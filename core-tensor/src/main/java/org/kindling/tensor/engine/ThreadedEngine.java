@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * CPU worker, while independent operations still spread over the workers. That one thread is
  * what makes one OpenMP team serve the whole chain: libgomp gives each thread that starts a
  * parallel region a team of its own, so oneDNN layers on alternating workers ran two teams that
- * handed the cores back and forth (docs/decisions/00XX-successor-affinity.md). The scheduling
+ * handed the cores back and forth (docs/decisions/0042-successor-affinity.md). The scheduling
  * rule stays: an operation kept so is the only ready one of its pool, or outranks the rest.
  *
  * <p>Cost: {@link #push} allocates one small object per operation plus one queue node per

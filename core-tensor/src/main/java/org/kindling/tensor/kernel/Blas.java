@@ -119,6 +119,30 @@ public final class Blas {
         ldc);
   }
 
+  /**
+   * {@code y[yOffset + i] += alpha * x[xOffset + i]} for {@code i < n} (BLAS {@code saxpy}, unit
+   * strides): one pass that reads both vectors and writes {@code y}, where a Java loop over
+   * direct buffers first copies them into arrays. With {@code alpha == 1} each result is the
+   * float sum {@code y + x}, rounded once.
+   *
+   * @throws IllegalArgumentException if {@code n} or an offset is negative, a buffer is too
+   *     short, or a buffer is not direct and native-order
+   * @throws IllegalStateException if the OpenBLAS native library cannot be loaded
+   */
+  public static void saxpy(int n, float alpha, FloatBuffer x, int xOffset, FloatBuffer y,
+      int yOffset) {
+    if (n < 0) {
+      throw new IllegalArgumentException("saxpy: negative size n=" + n);
+    }
+    checkVector("saxpy", "x", x, xOffset, n);
+    checkVector("saxpy", "y", y, yOffset, n);
+    if (n == 0) {
+      return;
+    }
+    ensureLoaded();
+    openblas_full.cblas_saxpy(n, alpha, at(x, xOffset), 1, at(y, yOffset), 1);
+  }
+
   /** The name of the OpenBLAS kernel in use, e.g. {@code Haswell} or {@code SkylakeX}. */
   public static String coreName() {
     ensureLoaded();
@@ -149,20 +173,35 @@ public final class Blas {
     return buf.duplicate().position(offset);
   }
 
-  /** Checks that {@code rows x cols} with row stride {@code ld} at {@code offset} fits. */
-  private static void checkMatrix(String what, FloatBuffer buf, int offset, int rows, int cols,
-      int ld) {
+  /** Checks that {@code n} floats at {@code offset} fit in a direct native-order buffer. */
+  private static void checkVector(String op, String what, FloatBuffer buf, int offset, int n) {
+    checkBuffer(op, what, buf, offset);
+    if ((long) offset + n > buf.capacity()) {
+      throw new IllegalArgumentException(op + ": " + what + " needs " + ((long) offset + n)
+          + " floats (" + n + " at offset " + offset + ") but the buffer holds "
+          + buf.capacity());
+    }
+  }
+
+  /** Checks that {@code buf} can go to native code as it is, and that {@code offset >= 0}. */
+  private static void checkBuffer(String op, String what, FloatBuffer buf, int offset) {
     if (buf == null) {
-      throw new IllegalArgumentException("sgemm: buffer " + what + " is null");
+      throw new IllegalArgumentException(op + ": buffer " + what + " is null");
     }
     if (!buf.isDirect() || buf.order() != ByteOrder.nativeOrder()) {
       throw new IllegalArgumentException(
-          "sgemm: buffer " + what + " must be direct and native-order (direct=" + buf.isDirect()
+          op + ": buffer " + what + " must be direct and native-order (direct=" + buf.isDirect()
               + ", order=" + buf.order() + "); heap buffers would be copied by JNI");
     }
     if (offset < 0) {
-      throw new IllegalArgumentException("sgemm: negative offset " + offset + " for " + what);
+      throw new IllegalArgumentException(op + ": negative offset " + offset + " for " + what);
     }
+  }
+
+  /** Checks that {@code rows x cols} with row stride {@code ld} at {@code offset} fits. */
+  private static void checkMatrix(String what, FloatBuffer buf, int offset, int rows, int cols,
+      int ld) {
+    checkBuffer("sgemm", what, buf, offset);
     if (rows == 0 || cols == 0) {
       return; // an empty matrix: nothing is read or written, BLAS is not called for it
     }

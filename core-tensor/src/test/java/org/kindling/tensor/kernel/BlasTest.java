@@ -115,6 +115,37 @@ class BlasTest {
     assertThat(empty.capacity()).isZero();
   }
 
+  /**
+   * saxpy at offsets (the callers' positions ignored): with alpha 1 every element is the float
+   * sum, bit for bit, and nothing outside the range is written.
+   */
+  @Test
+  void saxpyAddsAtOffsetsWithTheFloatSumsBits() {
+    Random rnd = new Random(11);
+    float[] xs = random(rnd, 5000);
+    float[] ys = random(rnd, 5003);
+    FloatBuffer x = direct(xs);
+    FloatBuffer y = direct(ys);
+    x.position(17);
+    y.position(99);
+    Blas.saxpy(4990, 1f, x, 7, y, 13);
+    float[] want = ys.clone();
+    for (int i = 0; i < 4990; i++) {
+      want[13 + i] = ys[13 + i] + xs[7 + i];
+    }
+    assertThat(contents(y)).containsExactly(want);
+    Blas.saxpy(2, -0.5f, direct(new float[] {2, 4}), 0, y, 0);
+    assertThat(y.get(0)).isEqualTo(want[0] - 1f);
+    assertThat(y.get(1)).isEqualTo(want[1] - 2f);
+    assertThatThrownBy(() -> Blas.saxpy(3, 1f, FloatBuffer.allocate(3), 0, y, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("saxpy: buffer x must be direct and native-order");
+    assertThatThrownBy(() -> Blas.saxpy(4990, 1f, x, 11, y, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("saxpy: x needs 5001 floats (4990 at offset 11) but the buffer"
+            + " holds 5000");
+  }
+
   @Test
   void rejectsBuffersThatWouldBeCopiedOrOverrun() {
     FloatBuffer ok = direct(new float[12]);
