@@ -334,14 +334,8 @@ class ThreadedEngineTest {
   void aSuccessorIsNotKeptAheadOfAnOperationQueuedBeforeIt() {
     try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
       Var v = one.newVar("v");
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch release = heldHead(one, v);
       List<String> order = Collections.synchronizedList(new ArrayList<>());
-      one.push("head", () -> {
-        started.countDown();
-        await(release);
-      }, List.of(), List.of(v));
-      await(started);
       one.push("successor", () -> order.add("successor"), List.of(v), List.of());
       one.push("queued", () -> order.add("queued"), List.of(), List.of(one.newVar("q")));
       release.countDown();
@@ -354,14 +348,8 @@ class ThreadedEngineTest {
   void theKeptSuccessorIsTheHighestPriorityOneTheFinishMadeReady() {
     try (ThreadedEngine one = new ThreadedEngine(1, 1)) {
       Var v = one.newVar("v");
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch release = heldHead(one, v);
       List<String> order = Collections.synchronizedList(new ArrayList<>());
-      one.push("head", () -> {
-        started.countDown();
-        await(release);
-      }, List.of(), List.of(v));
-      await(started);
       int[] priorities = {0, 3, 1};
       for (int p : priorities) {
         one.push("p" + p, () -> order.add("p" + p), List.of(v), List.of(one.newVar("o" + p)),
@@ -371,5 +359,20 @@ class ThreadedEngineTest {
       one.waitAll();
       assertThat(order).containsExactly("p3", "p1", "p0");
     }
+  }
+
+  /**
+   * Pushes a "head" operation writing {@code v} on {@code engine} and waits until it runs; it
+   * finishes when the returned latch is counted down, so what is pushed meanwhile waits.
+   */
+  private static CountDownLatch heldHead(ThreadedEngine engine, Var v) {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    engine.push("head", () -> {
+      started.countDown();
+      await(release);
+    }, List.of(), List.of(v));
+    await(started);
+    return release;
   }
 }
