@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -358,8 +360,11 @@ class S3SourcesIT {
     }
   }
 
-  /** Holds the second partition of {@link #s3aPartsAppearOnlyWhenTheJobCommits} back. */
-  private static final CountDownLatch RELEASE_PARTITION_1 = new CountDownLatch(1);
+  /**
+   * Latches holding back the second partition of {@link #heldFrame}s, by name: a task's closure
+   * is serialized, so it names its latch instead of capturing it (local mode: one JVM).
+   */
+  private static final Map<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
 
   /**
    * A write to s3a goes through S3A's magic committer: a task that has finished (its task commit
@@ -370,26 +375,8 @@ class S3SourcesIT {
   void s3aPartsAppearOnlyWhenTheJobCommits() throws Exception {
     SparkSession spark = s3aSpark();
     try {
-      CountDownLatch partition0Done = new CountDownLatch(1);
-      spark.sparkContext().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-          if (end.taskInfo().index() == 0 && end.reason() == Success$.MODULE$) {
-            partition0Done.countDown();
-          }
-        }
-      });
-      List<Row> rows = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        rows.add(RowFactory.create((Object) new byte[] {(byte) i, 7}));
-      }
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      Dataset<Row> frame = spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
-        if (TaskContext.getPartitionId() == 1) {
-          RELEASE_PARTITION_1.await();
-        }
-        return r;
-      }), new StructType().add("data", DataTypes.BinaryType));
+      CountDownLatch partition0Done = partitionZeroSucceeded(spark);
+      Dataset<Row> frame = heldFrame(spark, (byte) 7, "commit");
       String out = "s3a://" + BUCKET + "/committed";
 
       CompletableFuture<Void> write = CompletableFuture.runAsync(() -> frame.write()
@@ -404,7 +391,7 @@ class S3SourcesIT {
             .uploads()).extracting(u -> u.key()).as("pending uploads, under the final names")
             .contains("committed/part-00000.rec", "committed/part-00000.idx");
       } finally {
-        RELEASE_PARTITION_1.countDown();
+        HELD.get("commit").countDown();
       }
       write.get(120, TimeUnit.SECONDS);
 
@@ -418,9 +405,6 @@ class S3SourcesIT {
     }
   }
 
-  /** Holds the second partition of writer B in {@link #aFailedJobAbortsOnlyItsOwnUploads} back. */
-  private static final CountDownLatch RELEASE_WRITER_B = new CountDownLatch(1);
-
   /**
    * Two jobs write into one s3a directory at once. While writer B has a committed task (its
    * uploads pending) and a task still running, writer A appends into the same directory and
@@ -432,26 +416,9 @@ class S3SourcesIT {
   void aFailedJobAbortsOnlyItsOwnUploads() throws Exception {
     SparkSession spark = s3aSpark();
     try {
-      CountDownLatch partition0Done = new CountDownLatch(1);
-      spark.sparkContext().addSparkListener(new SparkListener() {
-        @Override
-        public void onTaskEnd(SparkListenerTaskEnd end) {
-          if (end.taskInfo().index() == 0 && end.reason() == Success$.MODULE$) {
-            partition0Done.countDown(); // B's first: A starts after it
-          }
-        }
-      });
-      List<Row> rows = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        rows.add(RowFactory.create((Object) new byte[] {(byte) i, 11}));
-      }
+      CountDownLatch partition0Done = partitionZeroSucceeded(spark); // B's: A starts after it
+      Dataset<Row> frameB = heldFrame(spark, (byte) 11, "writer B");
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      Dataset<Row> frameB = spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
-        if (TaskContext.getPartitionId() == 1) {
-          RELEASE_WRITER_B.await();
-        }
-        return r;
-      }), new StructType().add("data", DataTypes.BinaryType));
       List<Row> bad = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         bad.add(RowFactory.create((Object) (i == 59 ? null : new byte[] {(byte) i, 12})));
@@ -476,7 +443,7 @@ class S3SourcesIT {
         assertThat(pendingUploads("shared/")).as("pending uploads after A's abort")
             .isEqualTo(pendingOfB);
       } finally {
-        RELEASE_WRITER_B.countDown();
+        HELD.get("writer B").countDown();
       }
       writeB.get(120, TimeUnit.SECONDS);
 
@@ -488,6 +455,39 @@ class S3SourcesIT {
     } finally {
       spark.stop();
     }
+  }
+
+  /** A latch counted down when partition 0 of a task set of {@code spark} succeeds. */
+  private static CountDownLatch partitionZeroSucceeded(SparkSession spark) {
+    CountDownLatch done = new CountDownLatch(1);
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.taskInfo().index() == 0 && end.reason() == Success$.MODULE$) {
+          done.countDown();
+        }
+      }
+    });
+    return done;
+  }
+
+  /**
+   * 100 rows {@code {i, tag}} in 2 partitions, whose second partition waits until the latch
+   * {@code HELD.get(name)} (made here) is counted down.
+   */
+  private static Dataset<Row> heldFrame(SparkSession spark, byte tag, String name) {
+    HELD.put(name, new CountDownLatch(1));
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      rows.add(RowFactory.create((Object) new byte[] {(byte) i, tag}));
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
+      if (TaskContext.getPartitionId() == 1) {
+        HELD.get(name).await();
+      }
+      return r;
+    }), new StructType().add("data", DataTypes.BinaryType));
   }
 
   /** The multipart uploads pending under {@code prefix}, as "key uploadId", sorted. */
