@@ -1,5 +1,6 @@
 package org.kindling.spark.recordio;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
@@ -72,6 +73,11 @@ final class MagicJobUploads {
   private static JsonNode json(FileSystem fs, Path p) throws IOException {
     try (InputStream in = fs.open(p)) {
       return JSON.readTree(in);
+    } catch (JsonProcessingException e) {
+      String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new IOException(p + ": not a JSON record of S3A's magic committer" + at + ": "
+          + e.getOriginalMessage(), e);
     }
   }
 
