@@ -11,11 +11,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ControllerSlot {
   private final AtomicReference<Conn> first = new AtomicReference<>();
+  private final CompletableFuture<Void> joined = new CompletableFuture<>();
   private final CompletableFuture<Void> left = new CompletableFuture<>();
 
   /** I/O thread, at login: true if {@code conn} is the server's first controller. */
   boolean claim(Conn conn) {
-    return first.compareAndSet(null, conn);
+    if (first.compareAndSet(null, conn)) {
+      joined.complete(null);
+      return true;
+    }
+    return false;
   }
 
   /** The admitted controller's connection closed. */
@@ -23,6 +28,11 @@ final class ControllerSlot {
     if (first.get() == conn) {
       left.complete(null);
     }
+  }
+
+  /** Completes when the first controller has logged in. */
+  CompletableFuture<Void> joined() {
+    return joined;
   }
 
   /** Completes when the admitted controller's connection has closed. */

@@ -149,6 +149,15 @@ public final class KVStoreServer implements AutoCloseable {
   }
 
   /**
+   * Completes when the driver's controller has logged in ({@link KeyServerController}). A server
+   * an executor hosts for one job closes if this has not happened by a deadline: the driver
+   * died or failed before it connected, and nobody else would ever end the server.
+   */
+  public CompletionStage<Void> controllerJoined() {
+    return parts.controller().joined().minimalCompletionStage();
+  }
+
+  /**
    * Completes when the driver's controller, once logged in ({@link KeyServerController}), has
    * disconnected: said BYE, died, or been silent for {@code idleTimeout}. A server an executor
    * hosts for one job closes then, so that it ends with the job. Never completes for a server

@@ -64,7 +64,10 @@ class KeyServerControllerTest {
 
   @Test
   void theControllerReadsValuesAndStatesWithoutTakingPartInRounds() {
+    // the worker's login is no controller's: a hosted server's login deadline still runs
+    assertThat(server.controllerJoined().toCompletableFuture()).isNotDone();
     try (KeyServerController controller = connect()) {
+      assertThat(server.controllerJoined().toCompletableFuture()).isDone();
       Map<String, NDArray> values = controller.values(Map.of("w", Shape.of(3)));
       assertThat(values.get("w").toFloatArray()).containsExactly(1, 2, 3);
       values.values().forEach(NDArray::close);

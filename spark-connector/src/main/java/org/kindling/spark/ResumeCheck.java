@@ -49,7 +49,7 @@ final class ResumeCheck {
   }
 
   /** The data and label shapes of one batch. */
-  private static Map<String, Shape> inputShapes(TrainConfig config, Symbol symbol) {
+  static Map<String, Shape> inputShapes(TrainConfig config, Symbol symbol) {
     int[] dims = config.inputShape();
     int[] batch = new int[dims.length + 1];
     batch[0] = config.batchSize();

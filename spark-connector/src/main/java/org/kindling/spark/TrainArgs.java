@@ -94,6 +94,12 @@ public final class TrainArgs {
     add("--bigarray-bound", "N", "elements from which a key is split across the server shards"
         + " (MXNet's MXNET_KVSTORE_BIGARRAY_BOUND, default 1000000; also "
         + ServerShardsConf.BOUND + ")", TrainConfig.Builder::bigArrayBound);
+    add("--num-servers", "S", "key servers hosted by executors, one per executor JVM as far as"
+        + " Spark places them: workers split the keys across them (a key below --bigarray-bound"
+        + " whole to one, a bigger one in S ranges), so the keys' bytes do not cross the"
+        + " driver's link, which keeps barriers, progress and checkpoints (default 0: every key"
+        + " on the driver; also " + ServerShardsConf.NUM_SERVERS + ")",
+        TrainConfig.Builder::numServers);
     addLong("--seed", "N", "seed for parameter initialization (default 42)",
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",

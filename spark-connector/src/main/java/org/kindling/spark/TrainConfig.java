@@ -58,6 +58,7 @@ public final class TrainConfig implements Serializable {
   private final GradientCompression gradientCompression;
   private final Integer serverShards;
   private final Integer bigArrayBound;
+  private final Integer numServers;
   private final long seed;
   private final int dispBatches;
   private final float scale;
@@ -87,6 +88,7 @@ public final class TrainConfig implements Serializable {
     this.gradientCompression = b.gradientCompression;
     this.serverShards = b.serverShards;
     this.bigArrayBound = b.bigArrayBound;
+    this.numServers = b.numServers;
     this.seed = b.seed;
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
@@ -138,6 +140,7 @@ public final class TrainConfig implements Serializable {
     b.gradientCompression = gradientCompression;
     b.serverShards = serverShards;
     b.bigArrayBound = bigArrayBound;
+    b.numServers = numServers;
     b.seed = seed;
     b.dispBatches = dispBatches;
     b.scale = scale;
@@ -322,6 +325,14 @@ public final class TrainConfig implements Serializable {
     return bigArrayBound;
   }
 
+  /**
+   * The key servers executors host for the job ({@code --num-servers}; 0: every key on the
+   * driver's server), or null: {@link ServerShardsConf}.
+   */
+  public Integer numServers() {
+    return numServers;
+  }
+
   /** True when the job uses the parameter server on the driver. */
   public boolean distributed() {
     return kvstore.distributed();
@@ -355,6 +366,9 @@ public final class TrainConfig implements Serializable {
     }
     if (bigArrayBound != null) {
       s.append(", bigArrayBound=").append(bigArrayBound);
+    }
+    if (numServers != null) {
+      s.append(", numServers=").append(numServers);
     }
     s.append(", seed=").append(seed);
     if (modelPrefix != null) {
@@ -392,6 +406,7 @@ public final class TrainConfig implements Serializable {
     private String gcThreshold;
     private Integer serverShards;
     private Integer bigArrayBound;
+    private Integer numServers;
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;
@@ -615,6 +630,15 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
+    /**
+     * Key servers hosted by executors ({@code --num-servers}, 0 for none), or null for the Spark
+     * conf's setting.
+     */
+    public Builder numServers(String v) {
+      numServers = v == null ? null : ServerShardsConf.numServers(v, "--num-servers");
+      return this;
+    }
+
     /** Array memory cap, e.g. {@code 2g} ({@code --memory-limit}), or null. */
     public Builder memoryLimit(String v) {
       memoryLimit = v;
@@ -684,6 +708,9 @@ public final class TrainConfig implements Serializable {
           : gradientCompression.type().mxName()) + " compresses the pushes to the driver's"
           + " parameter server: use a dist --kvstore (MXNet compresses for device and dist"
           + " stores only), not local");
+      require(numServers == null || numServers == 0 || kvstore.distributed(), "--num-servers "
+          + numServers + " hosts key servers of a parameter server: use a dist --kvstore, not "
+          + kvstore.mxName());
       require(kvstore.distributed() || numWorkers == 1,
           "--kvstore local trains in a single task: use --num-workers 1 (got " + numWorkers
               + ") or --kvstore dist_sync");

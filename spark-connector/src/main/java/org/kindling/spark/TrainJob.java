@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,11 @@ public final class TrainJob {
 
   /** First word of a worker's failure message to the driver. */
   static final String FAILURE_PREFIX = "kindling-failed ";
+  /**
+   * How long a hosted key server waits for the driver's controller: the driver logs in right
+   * after the hosting job, so only a driver that failed in between misses it.
+   */
+  static final Duration KEY_SERVER_LOGIN_DEADLINE = Duration.ofMinutes(2);
 
   private TrainJob() {}
 
@@ -217,21 +223,26 @@ public final class TrainJob {
         ? ExecutorGroups.expectedGroups(spark.sparkContext().master(), sparkConf,
             config.numWorkers())
         : config.numWorkers();
+    int numServers = ServerShardsConf.numServersOf(config, sparkConf);
+    int bound = ServerShardsConf.boundOf(config, sparkConf);
+    SyncMode mode = config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC;
     try (KVStoreServer server = KVStoreServer.start(serverSettings.apply(
         ServerShardsConf.apply(config, sparkConf, KVStoreServerConfig.builder()
-            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret)
-            .mode(config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC)))
+            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret).mode(mode)))
         .build())) {
+      String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
       ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
           config.epochs(), config.metrics(), progress, System::nanoTime,
           new KVStoreMeter(server::traffic, config.kvstore().async()));
-      try (EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
-          progress)) {
+      try (HostedKeyServers hosted = numServers == 0 ? null : hostKeyServers(spark, config,
+              symbol, conf, resume, jobGroup + "-key-servers", numServers, serverWorkers, mode,
+              secret, bound, progress);
+          EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
+              progress)) {
         ckpt.writeSymbol();
-        if (states != null) {
+        if (states != null && hosted == null) {
           server.preloadOptimizerStates(states);
         }
-        String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
         // a server that failed for good (out of memory while summing) ends the stage at once,
         // with its cause as the job's error instead of the workers' echoes of it
         server.setFailureListener(cause -> {
@@ -256,13 +267,22 @@ public final class TrainJob {
           if (r.epochEnd() && rank == 0) {
             // rank 0 waits in sendMessage until this returns: no sync round can complete, so
             // the snapshot holds exactly the weights and optimizer states after this epoch
-            ckpt.onEpochEnd(new EpochCheckpointer.EpochState(r.epoch(), server.snapshot(),
-                auxStates(r, symbol), server.optimizerStates()));
+            if (hosted == null) {
+              ckpt.onEpochEnd(new EpochCheckpointer.EpochState(r.epoch(), server.snapshot(),
+                  auxStates(r, symbol), server.optimizerStates()));
+            } else {
+              // the key servers see no messages: told that rank 0 is busy, not silent
+              hosted.whileInListener(connRank, () -> ckpt.onEpochEnd(
+                  new EpochCheckpointer.EpochState(r.epoch(), hosted.values(),
+                      auxStates(r, symbol), hosted.optimizerStates())));
+            }
           }
         });
-        progress.accept("kindling: parameter server on " + host + ":" + server.port());
+        progress.accept("kindling: parameter server on " + host + ":" + server.port()
+            + (hosted == null ? "" : " (barriers and messages; keys on the key servers)"));
         TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
-            server.port(), serverWorkers, secret, resume);
+            server.port(), serverWorkers, secret,
+            hosted == null ? List.of() : hosted.addresses(), bound, resume);
         try {
           runStage(spark, config, task, tracker, firstFailure, jobGroup);
         } catch (TrainingFailedException e) {
@@ -285,6 +305,30 @@ public final class TrainJob {
       Thread.currentThread().interrupt();
       throw new TrainingFailedException("interrupted while waiting for checkpoints", e);
     }
+  }
+
+  /**
+   * Starts the job's {@code numServers} key servers in executors ({@code --num-servers}) and logs
+   * in to them; a resumed job's servers preload their cut of its {@code .states} file.
+   */
+  private static HostedKeyServers hostKeyServers(SparkSession spark, TrainConfig config,
+      Symbol symbol, Configuration conf, CheckpointDirectory.Resume resume, String jobId,
+      int numServers, int serverWorkers, SyncMode mode, byte[] secret, int bound,
+      Consumer<String> progress) {
+    SparkConf sparkConf = spark.sparkContext().getConf();
+    if (numServers > serverWorkers) {
+      progress.accept("kindling: " + numServers + " key servers for " + serverWorkers
+          + " worker connection(s): more servers than workers spreads the keys thinner, it"
+          + " does not add bandwidth the workers' own links do not have");
+    }
+    KeyServerLaunch launch = new KeyServerLaunch(jobId, numServers, serverWorkers, mode, secret,
+        ServerShardsConf.shardsOf(config, sparkConf), bound,
+        resume == null ? null : resume.statesFile(), new HadoopConfHolder(conf),
+        KEY_SERVER_LOGIN_DEADLINE);
+    return HostedKeyServers.start(JavaSparkContext.fromSparkContext(spark.sparkContext()), jobId,
+        launch, numServers, config.kvstore().mxName(), secret, serverWorkers, bound,
+        HostedKeyServers.parameterShapes(symbol, ResumeCheck.inputShapes(config, symbol)),
+        progress);
   }
 
   /** The job's last line about the parameter server's counters. */
@@ -319,7 +363,7 @@ public final class TrainJob {
     ProgressTracker tracker = new ProgressTracker(1, config.beginEpoch(), config.epochs(),
         config.metrics(), progress, System::nanoTime, null);
     TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
-        0, null, resume);
+        0, null, List.of(), 0, resume);
     List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>(),
         "kindling-training-local-" + System.nanoTime());
     TaskOutcome o = outcomes.get(0);

@@ -13,7 +13,9 @@ import org.kindling.io.split.RecordIOSplit;
 import org.kindling.kvstore.DeviceGroups;
 import org.kindling.kvstore.DistKVStore;
 import org.kindling.kvstore.GroupKVStore;
+import org.kindling.kvstore.KVStoreClientConfig;
 import org.kindling.kvstore.KVStores;
+import org.kindling.kvstore.ServerAddress;
 import org.kindling.symbol.Symbol;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
@@ -33,7 +35,8 @@ import scala.runtime.AbstractFunction1;
  * The body of one barrier task: worker {@code rank} of {@code W}. It reads byte-range part
  * {@code rank} of {@code W} of the data through a prefetching reader, agrees with the other
  * workers once (one {@code allGather}) on the number of steps per epoch, connects to the
- * driver's parameter server as {@code rank}, and trains with {@link Module#fit}: forward,
+ * driver's parameter server as {@code rank} (and to the key servers executors host, with
+ * {@code --num-servers}), and trains with {@link Module#fit}: forward,
  * backward, push gradients, pull weights, every step; reports go to the driver through a
  * {@link WorkerCallback}.
  *
@@ -50,7 +53,7 @@ import scala.runtime.AbstractFunction1;
  */
 final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<TaskOutcome>>
     implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final TrainConfig config;
   private final String symbolJson;
@@ -59,16 +62,21 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
   private final int serverPort;
   private final int serverWorkers;
   private final byte[] secret;
+  private final List<ServerAddress> keyServers;
+  private final int bigArrayBound;
   private final CheckpointDirectory.Resume resume;
 
   /**
    * @param serverHost the parameter server's host, or null for {@code --kvstore local}
    * @param serverWorkers the server's worker count: the tasks, or the level-1 groups
+   * @param keyServers the key servers executors host ({@code --num-servers}), or empty: the
+   *     driver's server holds every key
+   * @param bigArrayBound elements from which a key is split across the key servers
    * @param resume the checkpoint to continue from, or null
    */
   TrainTask(TrainConfig config, String symbolJson, HadoopConfHolder hadoopConf,
       String serverHost, int serverPort, int serverWorkers, byte[] secret,
-      CheckpointDirectory.Resume resume) {
+      List<ServerAddress> keyServers, int bigArrayBound, CheckpointDirectory.Resume resume) {
     this.config = config;
     this.symbolJson = symbolJson;
     this.hadoopConf = hadoopConf;
@@ -76,6 +84,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     this.serverPort = serverPort;
     this.serverWorkers = serverWorkers;
     this.secret = secret == null ? null : secret.clone();
+    this.keyServers = List.copyOf(keyServers);
+    this.bigArrayBound = bigArrayBound;
     this.resume = resume;
   }
 
@@ -165,7 +175,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
       return KVStores.create(type);
     }
     if (!config.kvstore().levelOne()) {
-      return KVStores.connect(type, serverHost, serverPort, secret, rank, config.numWorkers());
+      return connect(type, rank, config.numWorkers());
     }
     BarrierTaskInfo[] infos = ctx.getTaskInfos(); // ordered by partition id = task rank
     String[] addresses = new String[infos.length];
@@ -179,7 +189,14 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
         + ctx.stageAttemptNumber() + "-group-" + g;
     return DeviceGroups.join(id, type, rank, groups.ranksOf(g), config.numWorkers(),
         DeviceGroups.DEFAULT_TIMEOUT,
-        () -> KVStores.connect(type, serverHost, serverPort, secret, g, serverWorkers));
+        () -> connect(type, g, serverWorkers));
+  }
+
+  /** A connection to the driver's server and the key servers as {@code rank} of {@code w}. */
+  private KVStore connect(String type, int rank, int w) {
+    return KVStores.connect(KVStoreClientConfig.builder().type(type).host(serverHost)
+        .port(serverPort).secret(secret).rank(rank).numWorkers(w).keyServers(keyServers)
+        .bigArrayBound(bigArrayBound).build());
   }
 
   /** The initializer's values, or a resumed job's checkpoint. */

@@ -7,7 +7,10 @@ import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.kindling.kvstore.KVStoreServerConfig;
 
-/** {@code --server-shards}/{@code --bigarray-bound} and their Spark conf keys. */
+/**
+ * {@code --server-shards}/{@code --bigarray-bound}/{@code --num-servers} and their Spark conf
+ * keys.
+ */
 class ServerShardsConfTest {
   private static final byte[] SECRET = KVStoreServerConfig.randomSecret();
 
@@ -51,5 +54,23 @@ class ServerShardsConfTest {
     assertThatThrownBy(() -> server(none,
         new SparkConf(false).set(ServerShardsConf.SHARDS, "65")))
         .hasMessageContaining(ServerShardsConf.SHARDS + "=65 is not an integer in [1, 64]");
+  }
+
+  @Test
+  void keyServersComeFromTheOptionElseTheSparkConfElseNone() {
+    SparkConf conf = new SparkConf(false).set(ServerShardsConf.NUM_SERVERS, "3");
+    TrainConfig none = parse("--data", "x", "--num-workers", "2");
+    assertThat(ServerShardsConf.numServersOf(none, new SparkConf(false))).isZero();
+    assertThat(ServerShardsConf.numServersOf(none, conf)).isEqualTo(3);
+    TrainConfig given = parse("--data", "x", "--num-workers", "2", "--num-servers", "2");
+    assertThat(given.toString()).contains("numServers=2");
+    assertThat(ServerShardsConf.numServersOf(given, conf)).isEqualTo(2);
+    assertThat(ServerShardsConf.numServersOf(given.toBuilder().build(), conf)).isEqualTo(2);
+    // a cluster-wide default does not stop a job without a parameter server
+    TrainConfig local = parse("--data", "x", "--kvstore", "local");
+    assertThat(ServerShardsConf.numServersOf(local, conf)).isZero();
+    assertThatThrownBy(() -> ServerShardsConf.numServersOf(none,
+        new SparkConf(false).set(ServerShardsConf.NUM_SERVERS, "two")))
+        .hasMessageContaining(ServerShardsConf.NUM_SERVERS + "=two is not an integer in [0, 64]");
   }
 }

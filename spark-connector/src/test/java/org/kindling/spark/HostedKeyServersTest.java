@@ -1,0 +1,166 @@
+package org.kindling.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.kindling.kvstore.KVStoreServerConfig;
+import org.kindling.kvstore.ServerAddress;
+
+/**
+ * {@code --num-servers S} on {@code local[2]}: the hosting tasks run in the driver's JVM, so
+ * both key servers share it (the case of two hosting tasks placed on one executor), and the
+ * registry can be read here. The keys' values and the optimizer states the driver reads over its
+ * controller logins are the bits the driver's own server holds; the servers end with the job,
+ * whether it succeeds or fails. ({@code it/KeyServersClusterIT} runs them in executor JVMs.)
+ */
+@Timeout(600)
+class HostedKeyServersTest {
+  private static final int CLASSES = 4;
+  private static final int PIXELS = 64;
+  private static final Pattern SERVER = Pattern.compile(" (\\d+) on ([^ :]+):(\\d+) \\(executor");
+
+  @TempDir static Path dir;
+  private static SparkSession spark;
+  private static Path train;
+
+  @BeforeAll
+  static void start() throws IOException {
+    spark = SparkSession.builder().master("local[2]").appName("HostedKeyServersTest")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    train = dir.resolve("train.rec");
+    SyntheticData.write(train, 1000, CLASSES, PIXELS, 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Bound 100: fc1_weight (64 x 32) and fc2_weight (32 x 4) are cut, the biases whole. */
+  private static TrainConfig.Builder config() {
+    return TrainConfig.builder().data(train.toString()).inputShape(PIXELS).hidden(32)
+        .numClasses(CLASSES).batchSize(32).epochs(2).numWorkers(2).kvstore("dist_sync")
+        .optimizer("adam").learningRate(0.01).bigArrayBound("100").dispBatches(1000);
+  }
+
+  @Test
+  void keyServersTrainTheDriversBitsAndTheirCheckpointResumesOnOneServer() throws Exception {
+    String driver = dir.resolve("s0/mlp").toString();
+    String two = dir.resolve("s2/mlp").toString();
+    TrainResult whole = TrainJob.run(spark, config().numServers("0").modelPrefix(driver).build(),
+        l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult split = TrainJob.run(spark, config().numServers("2").modelPrefix(two).build(),
+        lines::add);
+    assertThat(split.params()).isEqualTo(whole.params());
+    for (String epoch : List.of("-0001", "-0002")) {
+      assertThat(Files.readAllBytes(Path.of(two + epoch + ".params")))
+          .isEqualTo(Files.readAllBytes(Path.of(driver + epoch + ".params")));
+      assertThat(Files.readAllBytes(Path.of(two + epoch + ".states")))
+          .isEqualTo(Files.readAllBytes(Path.of(driver + epoch + ".states")));
+    }
+    String placement = lines.stream().filter(l -> l.startsWith("kindling: 2 key server(s):"))
+        .findFirst().orElseThrow();
+    assertThat(placement).contains("0 on 127.0.0.1:").contains("1 on 127.0.0.1:")
+        .contains("Spark placed them on 1 executor JVM(s)");
+    assertThat(lines).anyMatch(l -> l.contains("keys on the key servers"));
+    // the driver's server held no key: nothing was pushed to it
+    assertThat(split.kvTraffic().pushedBytes()).isZero();
+    assertGone(placement);
+
+    // epoch 2 again on one key server, from the two servers' checkpoint of epoch 1
+    List<String> resumedLines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult resumed = TrainJob.run(spark, config().numServers("1").modelPrefix(two)
+        .beginEpoch(1).overwrite(true).build(), resumedLines::add);
+    assertThat(resumed.params()).isEqualTo(whole.params());
+    assertThat(Files.readAllBytes(Path.of(two + "-0002.states")))
+        .isEqualTo(Files.readAllBytes(Path.of(driver + "-0002.states")));
+    assertGone(resumedLines.stream().filter(l -> l.startsWith("kindling: 1 key server(s):"))
+        .findFirst().orElseThrow());
+  }
+
+  @Test
+  void aJobThatFailsAfterItsKeyServersStartedLeavesNoneRunning() throws Exception {
+    Path bad = dir.resolve("bad.rec");
+    Files.copy(train, bad);
+    // every record takes 8 + 24 + 64 = 96 bytes: break the magic of record 800 (in part 1)
+    try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+      f.seek(800 * 96);
+      f.writeInt(0x12345678);
+    }
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    assertThatThrownBy(() -> TrainJob.run(spark, config().data(bad.toString()).numServers("2")
+        .build(), lines::add))
+        .isInstanceOf(TrainingFailedException.class).hasMessageContaining("bad.rec");
+    assertGone(lines.stream().filter(l -> l.startsWith("kindling: 2 key server(s):"))
+        .findFirst().orElseThrow());
+  }
+
+  @Test
+  void aHostedServerWhoseControllerNeverLogsInClosesAtItsDeadline() throws Exception {
+    ServerAddress a = KeyServerRegistry.host("never-connected", 0, KVStoreServerConfig.builder()
+        .numWorkers(1).secret(KVStoreServerConfig.randomSecret()).build(), null,
+        Duration.ofMillis(300));
+    assertThat(a.host()).isEqualTo("127.0.0.1");
+    awaitGone(a);
+    assertThat(KeyServerRegistry.running("never-connected")).isZero();
+  }
+
+  @Test
+  void keyServersNeedADistStoreAndANumberInRange() {
+    assertThatThrownBy(() -> config().kvstore("local").numWorkers(1).numServers("2").build())
+        .hasMessageContaining("--num-servers 2 hosts key servers of a parameter server: use a"
+            + " dist --kvstore, not local");
+    assertThatThrownBy(() -> config().numServers("-1"))
+        .hasMessageContaining("--num-servers=-1 is not an integer in [0, 64]");
+    assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--num-servers", "65"}))
+        .hasMessageContaining("--num-servers=65 is not an integer in [0, 64]");
+    assertThat(TrainArgs.parse(new String[] {"--data", "x", "--num-servers", "3"}).numServers()).isEqualTo(3);
+    assertThat(TrainArgs.usage("kindling train")).contains("--num-servers S");
+  }
+
+  /** Every server of a placement line closes its port (the registry ends them asynchronously). */
+  private static void assertGone(String placement) throws Exception {
+    Matcher m = SERVER.matcher(placement);
+    int n = 0;
+    while (m.find()) {
+      awaitGone(new ServerAddress(m.group(2), Integer.parseInt(m.group(3))));
+      n++;
+    }
+    assertThat(n).as("servers in: %s", placement).isPositive();
+  }
+
+  private static void awaitGone(ServerAddress a) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (Socket s = new Socket(a.host(), a.port())) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("key server " + a + " still accepts connections after 60 s");
+        }
+      } catch (ConnectException e) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+}
