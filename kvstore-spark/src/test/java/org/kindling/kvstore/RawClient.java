@@ -80,7 +80,33 @@ final class RawClient implements AutoCloseable {
   /** Completes the handshake as {@code rank} of {@code w} (sync mode) and checks AUTH_OK. */
   void authenticate(byte[] secret, int rank, int w) throws IOException {
     byte[] clientNonce = sendAuth(secret, rank, w);
-    ByteBuf ok = Unpooled.wrappedBuffer(readFrame());
+    checkAuthOk(readFrame(), secret, rank, w, clientNonce);
+  }
+
+  /**
+   * A connection logged in as {@code rank}, once the server has released the rank's previous
+   * connection: the server releases it after closing it, which the previous client may see
+   * first, and until then refuses the rank with FATAL kind 2 (try again).
+   */
+  static RawClient loggedIn(int port, byte[] secret, int rank, int w) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      RawClient raw = new RawClient(port);
+      byte[] clientNonce = raw.sendAuth(secret, rank, w);
+      byte[] reply = raw.readFrame();
+      if (reply != null && reply[0] == Protocol.FATAL && reply[1] == Protocol.FATAL_RETRY
+          && System.nanoTime() < deadline) {
+        raw.close();
+        Thread.sleep(20);
+        continue;
+      }
+      raw.checkAuthOk(reply, secret, rank, w, clientNonce);
+      return raw;
+    }
+  }
+
+  private void checkAuthOk(byte[] reply, byte[] secret, int rank, int w, byte[] clientNonce) {
+    ByteBuf ok = Unpooled.wrappedBuffer(reply);
     assertThat(ok.readByte()).isEqualTo(Protocol.AUTH_OK);
     assertThat(ok.readIntLE()).isEqualTo(w);
     assertThat(ok.readByte()).isEqualTo(SyncMode.SYNC.code());

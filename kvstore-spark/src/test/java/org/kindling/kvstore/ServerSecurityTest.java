@@ -137,8 +137,7 @@ class ServerSecurityTest {
       assertThat(raw.readFatal()).contains("malformed frame").contains("0x7f");
       assertThat(raw.closedByServer()).isTrue();
     }
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       ByteBuf push = Unpooled.buffer();
       push.writeByte(Protocol.PUSH);
       push.writeLongLE(1);
@@ -147,8 +146,7 @@ class ServerSecurityTest {
       assertThat(raw.readFatal()).contains("key is 1000000000 bytes");
       assertThat(raw.closedByServer()).isTrue();
     }
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       ByteBuf push = Unpooled.buffer();
       push.writeByte(Protocol.PUSH);
       push.writeLongLE(1);
@@ -189,8 +187,7 @@ class ServerSecurityTest {
           + " codes but 3 remain");
       assertThat(raw.closedByServer()).isTrue();
     }
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       raw.writeFrame(push2bit(Float.NaN, 4));
       assertThat(raw.readFatal()).contains("threshold NaN is not a finite number > 0");
       assertThat(raw.closedByServer()).isTrue();
