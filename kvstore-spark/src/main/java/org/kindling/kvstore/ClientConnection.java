@@ -428,7 +428,8 @@ final class ClientConnection implements AutoCloseable {
             : kind == Protocol.FATAL_RETRY && !handshake.isDone() ? new RetryLater(full)
             : new KVStoreException(full);
       }
-      case Protocol.OK, Protocol.VALUE, Protocol.ERROR, Protocol.STATE_BYTES -> {
+      case Protocol.OK, Protocol.VALUE, Protocol.ERROR, Protocol.STATE_BYTES,
+          Protocol.TRAFFIC_BYTES -> {
         Protocol.require(frame, 8, name, "request id");
         long id = frame.readLongLE();
         Reply r;
@@ -451,6 +452,8 @@ final class ClientConnection implements AutoCloseable {
             Protocol.requireEnd(frame, name);
           }
           r = Reply.states(present == 1 ? frame.nioBuffer().slice() : null);
+        } else if (type == Protocol.TRAFFIC_BYTES) {
+          r = Reply.traffic(TrafficCodec.read(frame, name));
         } else {
           r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
         }

@@ -108,6 +108,18 @@ final class Conn {
     }
   }
 
+  /** Answers TRAFFIC {@code id} with the server's counters. */
+  void traffic(long id, TrafficSnapshot snapshot) {
+    try {
+      ByteBuf f = Frames.start(channel.alloc(), Protocol.TRAFFIC_BYTES);
+      f.writeLongLE(id);
+      TrafficCodec.write(f, snapshot);
+      channel.writeAndFlush(Frames.finish(f, 0));
+    } catch (Throwable t) {
+      cannotReply(id, t);
+    }
+  }
+
   /** Closes the connection: the worker's waiting requests fail with "connection lost". */
   private void cannotReply(long id, Throwable t) {
     LOG.error("kvstore server: cannot answer request {} of {}; closing its connection", id, this,

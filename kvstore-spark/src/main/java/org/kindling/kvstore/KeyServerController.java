@@ -134,6 +134,31 @@ public final class KeyServerController implements AutoCloseable {
   }
 
   /**
+   * The key servers' counters summed ({@link TrafficSnapshot#plus}): the workers' traffic to
+   * them, the keys' bytes pushed and pulled (the controller's own pulls are not counted), the
+   * rounds' waits and the request queues. Socket bytes include the controller's.
+   *
+   * @throws KVStoreException if a server cannot answer, naming it
+   */
+  public TrafficSnapshot traffic() {
+    List<CompletableFuture<Reply>> sent = new ArrayList<>();
+    for (ClientConnection c : servers) {
+      sent.add(c.send(Protocol.TRAFFIC, h -> { }, null, "TRAFFIC"));
+    }
+    TrafficSnapshot sum = null;
+    for (int i = 0; i < servers.size(); i++) {
+      Reply r = servers.get(i).await(sent.get(i), "TRAFFIC");
+      TrafficSnapshot t = r.traffic();
+      if (t == null) {
+        throw new KVStoreException("TRAFFIC on " + servers.get(i).address() + " was answered"
+            + " with " + Protocol.typeName(r.type()) + ", not TRAFFIC_BYTES");
+      }
+      sum = sum == null ? t : sum.plus(t);
+    }
+    return sum;
+  }
+
+  /**
    * Runs {@code work} (the driver's checkpoint of an epoch that worker {@code rank} ended) with
    * every key server told that {@code rank} is inside the driver's message listener: as on the
    * driver's own server, their round deadlines wait for it instead of failing the next round

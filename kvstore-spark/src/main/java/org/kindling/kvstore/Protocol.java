@@ -16,15 +16,16 @@ final class Protocol {
   static final int MAGIC = 0x4E4B564B;
 
   /**
-   * 5: the driver's controller login (rank {@link #CONTROLLER_RANK}), STATES, LISTENER (4: float16 arrays
-   * in PUSH, PUSHPULL and VALUE, PULL_F16; 3: PUSH_2BIT; 2: HEARTBEAT, FATAL kind 2, one
-   * connection per rank, per-type frame limits).
+   * 6: TRAFFIC (5: the driver's controller login (rank {@link #CONTROLLER_RANK}), STATES,
+   * LISTENER; 4: float16 arrays in PUSH, PUSHPULL and VALUE, PULL_F16; 3: PUSH_2BIT; 2:
+   * HEARTBEAT, FATAL kind 2, one connection per rank, per-type frame limits).
    */
-  static final int VERSION = 5;
+  static final int VERSION = 6;
 
   /**
    * The rank an AUTH claims for the driver's controller connection to a key server (decision
-   * 0040): not a worker, admitted once per server, limited to PULL, STATES, LISTENER and BYE.
+   * 0040): not a worker, admitted once per server, limited to PULL, STATES, LISTENER, TRAFFIC
+   * and BYE.
    */
   static final int CONTROLLER_RANK = -1;
   static final int NONCE_BYTES = 32;
@@ -60,6 +61,8 @@ final class Protocol {
   static final byte STATES = 0x1B;
   /** The controller marks a worker rank as inside (or out of) the driver's message listener. */
   static final byte LISTENER = 0x1C;
+  /** The controller asks for the server's counters (answered with TRAFFIC_BYTES). */
+  static final byte TRAFFIC = 0x1D;
 
   // replies (server -> client), each followed by the request id they answer
   static final byte OK = (byte) 0x80;
@@ -67,6 +70,8 @@ final class Protocol {
   static final byte ERROR = (byte) 0x82;
   /** Answers STATES: a presence flag, then the {@code .states} file image to the frame's end. */
   static final byte STATE_BYTES = (byte) 0x83;
+  /** Answers TRAFFIC: the server's counters ({@link TrafficCodec}). */
+  static final byte TRAFFIC_BYTES = (byte) 0x84;
 
   /** FATAL kinds. */
   static final byte FATAL_PROTOCOL = 0;
@@ -101,10 +106,12 @@ final class Protocol {
       case PULL_F16: return "PULL_F16";
       case STATES: return "STATES";
       case LISTENER: return "LISTENER";
+      case TRAFFIC: return "TRAFFIC";
       case OK: return "OK";
       case VALUE: return "VALUE";
       case ERROR: return "ERROR";
       case STATE_BYTES: return "STATE_BYTES";
+      case TRAFFIC_BYTES: return "TRAFFIC_BYTES";
       default: return String.format("unknown type 0x%02x", type & 0xff);
     }
   }

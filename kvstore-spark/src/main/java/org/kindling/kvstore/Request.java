@@ -92,6 +92,9 @@ sealed interface Request {
    */
   record Listener(Conn conn, long id, int rank, boolean inside) implements Request {}
 
+  /** TRAFFIC: the controller asks for the server's counters. */
+  record Traffic(Conn conn, long id) implements Request {}
+
   /** BYE: the worker is closing its store on purpose. */
   record Bye(Conn conn, long id) implements Request {}
 
@@ -159,6 +162,9 @@ sealed interface Request {
       case Protocol.STATES:
         Protocol.requireEnd(frame, name);
         return new States(conn, id);
+      case Protocol.TRAFFIC:
+        Protocol.requireEnd(frame, name);
+        return new Traffic(conn, id);
       case Protocol.LISTENER: {
         Protocol.require(frame, 5, name, "rank and flag");
         int rank = frame.readIntLE();

@@ -102,17 +102,18 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The controller reads (PULL, STATES), marks ranks busy (LISTENER) and leaves (BYE); a worker
-   * sends neither STATES nor LISTENER. A request outside its role is a protocol violation: it
+   * The controller reads (PULL, STATES, TRAFFIC), marks ranks busy (LISTENER) and leaves (BYE); a
+   * worker sends none of STATES, LISTENER and TRAFFIC. A request outside its role is a protocol violation: it
    * closes the connection.
    */
   private void requireAllowed(Request r) {
-    boolean controllersOwn = r instanceof Request.States || r instanceof Request.Listener;
+    boolean controllersOwn = r instanceof Request.States || r instanceof Request.Listener
+        || r instanceof Request.Traffic;
     boolean controllerRequest = controllersOwn || r instanceof Request.Pull p && !p.half()
         || r instanceof Request.Bye;
     if (conn.controller() && !controllerRequest) {
       throw new ProtocolException("the driver's controller may send only PULL, STATES, LISTENER,"
-          + " BYE and HEARTBEAT, not " + Protocol.typeName(ServerState.typeOf(r)));
+          + " TRAFFIC, BYE and HEARTBEAT, not " + Protocol.typeName(ServerState.typeOf(r)));
     }
     if (!conn.controller() && controllersOwn) {
       throw new ProtocolException(Protocol.typeName(ServerState.typeOf(r))

@@ -284,6 +284,8 @@ final class ServerState {
         states(s);
       } else if (r instanceof Request.Listener l) {
         markListener(l);
+      } else if (r instanceof Request.Traffic t) {
+        t.conn().traffic(t.id(), traffic.snapshot());
       } else if (r instanceof Request.Bye b) {
         b.conn().markBye();
         ranks.release(b.conn()); // a restarted worker of this rank may log in right away
@@ -321,6 +323,8 @@ final class ServerState {
       return Protocol.STATES;
     } else if (r instanceof Request.Listener) {
       return Protocol.LISTENER;
+    } else if (r instanceof Request.Traffic) {
+      return Protocol.TRAFFIC;
     }
     return Protocol.BYE;
   }
@@ -699,7 +703,9 @@ final class ServerState {
   private void pull(Request.Pull p) {
     KeyState ks = requireValue(p.key(), p.half() ? "PULL_F16" : "PULL", null);
     ByteBuf value = encode(ks, p.half());
-    traffic.pulled(ks.key, value.readableBytes());
+    if (!p.conn().controller()) { // the driver's checkpoint reads are not the workers' traffic
+      traffic.pulled(ks.key, value.readableBytes());
+    }
     ks.readAt.put(p.conn().rank(), ks.updates);
     p.conn().value(p.id(), p.half() ? DType.FLOAT16 : DType.FLOAT32, ks.shape, value);
   }

@@ -32,6 +32,12 @@ public record TrafficSnapshot(long bytesReceived, long bytesSent, Map<String, Ke
    */
   public record KeyBytes(long pushed, long pulled, long updates, long waitNanos,
       long asyncPushes, long stalenessSum, long stalenessMax) {
+    KeyBytes plus(KeyBytes o) {
+      return o == null ? this : new KeyBytes(pushed + o.pushed, pulled + o.pulled,
+          updates + o.updates, waitNanos + o.waitNanos, asyncPushes + o.asyncPushes,
+          stalenessSum + o.stalenessSum, Math.max(stalenessMax, o.stalenessMax));
+    }
+
     KeyBytes minus(KeyBytes o) {
       return o == null ? this : new KeyBytes(pushed - o.pushed, pulled - o.pulled,
           updates - o.updates, waitNanos - o.waitNanos, asyncPushes - o.asyncPushes,
@@ -53,6 +59,11 @@ public record TrafficSnapshot(long bytesReceived, long bytesSent, Map<String, Ke
    * @param depthMax the deepest queue seen (not subtracted by {@link #minus})
    */
   public record Queue(long requests, long depthSum, long depthMax) {
+    Queue plus(Queue o) {
+      return new Queue(requests + o.requests, depthSum + o.depthSum,
+          Math.max(depthMax, o.depthMax));
+    }
+
     Queue minus(Queue o) {
       return new Queue(requests - o.requests, depthSum - o.depthSum, depthMax);
     }
@@ -109,6 +120,19 @@ public record TrafficSnapshot(long bytesReceived, long bytesSent, Map<String, Ke
   /** The largest staleness of any key since the server started. */
   public long stalenessMax() {
     return perKey.values().stream().mapToLong(KeyBytes::stalenessMax).max().orElse(0);
+  }
+
+  /**
+   * The counters of two servers together ({@code --num-servers}: the driver's and its key
+   * servers'): bytes, requests, updates and waits add up, the largest depth and staleness is the
+   * larger one. A key split across servers counts each range's update, so its {@code updates}
+   * are S per round.
+   */
+  public TrafficSnapshot plus(TrafficSnapshot other) {
+    Map<String, KeyBytes> keys = new LinkedHashMap<>(perKey);
+    other.perKey.forEach((k, v) -> keys.merge(k, v, KeyBytes::plus));
+    return new TrafficSnapshot(bytesReceived + other.bytesReceived, bytesSent + other.bytesSent,
+        keys, queue.plus(other.queue));
   }
 
   /** What happened between {@code earlier} and this snapshot (one step's figures, say). */

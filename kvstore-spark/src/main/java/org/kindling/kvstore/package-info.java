@@ -47,7 +47,7 @@
  * idle timeout). Rank -1 is the driver's controller ({@link
  * org.kindling.kvstore.KeyServerController}; decision 0040): admitted once in a server's life
  * (a second one gets FATAL kind 1), never a worker of a round or barrier, limited to PULL,
- * STATES, LISTENER, BYE and HEARTBEAT (anything else is a protocol error); its connection closing
+ * STATES, LISTENER, TRAFFIC, BYE and HEARTBEAT (anything else is a protocol error); its connection closing
  * completes {@link org.kindling.kvstore.KVStoreServer#controllerLeft()}.
  *
  * <p>Both sides prove they know the per-job secret without sending it; the worker, too, accepts
@@ -72,11 +72,15 @@
  * STATES        0x1B  id:i64                  (the controller's: the optimizer states)
  * LISTENER      0x1C  id:i64 rank:i32 inside:u8 (the controller's: rank is in the driver's
  *                                           listener, 1, or left it, 0; round deadlines wait)
+ * TRAFFIC       0x1D  id:i64                  (the controller's: the server's counters)
  *
  * OK            0x80  id:i64
  * VALUE         0x81  id:i64 array data     (answers PULL and PUSHPULL)
  * ERROR         0x82  id:i64 message:str    (names the key and, for mismatches, both shapes)
  * STATE_BYTES   0x83  id:i64 present:u8 bytes  (answers STATES: the .states file, if present)
+ * TRAFFIC_BYTES 0x84  id:i64 received:i64 sent:i64 requests:i64 depthSum:i64 depthMax:i64
+ *                     keys:u32 {key:str pushed pulled updates waitNanos asyncPushes
+ *                     stalenessSum stalenessMax: i64 each}  (answers TRAFFIC; keys in name order)
  * </pre>
  *
  * <p>Semantics. INIT: the first INIT registers the shape, the first with data stores the value;

@@ -87,6 +87,23 @@ class KeyServerControllerTest {
   }
 
   @Test
+  void theControllerReadsTheWorkersTrafficButItsOwnPullsAreNotCounted() {
+    worker.push("w", NDArray.of(new float[] {4, 5, 6}, Shape.of(3)));
+    pulledW();
+    try (KeyServerController controller = connect()) {
+      TrafficSnapshot before = server.traffic();
+      controller.values(Map.of("w", Shape.of(3))).values().forEach(NDArray::close);
+      TrafficSnapshot read = controller.traffic();
+      assertThat(read.perKey()).isEqualTo(before.perKey()).isEqualTo(server.traffic().perKey());
+      // W = 1: the init's value, one push of 12 bytes and one pull of 12
+      assertThat(read.perKey().get("w").pushed()).isEqualTo(12);
+      assertThat(read.perKey().get("w").pulled()).isEqualTo(12);
+      assertThat(read.queue().requests()).isPositive();
+      assertThat(read.bytesReceived()).isPositive();
+    }
+  }
+
+  @Test
   void byeOrALostConnectionOrSilenceTellsTheServerTheControllerLeft() throws Exception {
     connect().close();
     server.controllerLeft().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -129,7 +146,7 @@ class KeyServerControllerTest {
     try (RawClient raw = new RawClient(server.port())) {
       raw.authenticate(SECRET, Protocol.CONTROLLER_RANK, 1);
       raw.push(1, "w", 9, 9, 9);
-      assertThat(raw.readFatal()).contains("controller may send only PULL, STATES, LISTENER, BYE")
+      assertThat(raw.readFatal()).contains("controller may send only PULL, STATES, LISTENER, TRAFFIC, BYE")
           .contains("not PUSH");
     }
     server.controllerLeft().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -148,6 +165,13 @@ class KeyServerControllerTest {
       raw.writeFrame(Unpooled.buffer().writeByte(Protocol.LISTENER).writeLongLE(1).writeIntLE(0)
           .writeByte(1));
       assertThat(raw.readFatal()).contains("LISTENER is the driver's controller's request");
+    }
+    try (KVStoreServer other = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1)
+        .secret(SECRET).build());
+        RawClient raw = new RawClient(other.port())) {
+      raw.authenticate(SECRET, 0, 1);
+      raw.writeRequest(Protocol.TRAFFIC, 1, null);
+      assertThat(raw.readFatal()).contains("TRAFFIC is the driver's controller's request");
     }
     assertThat(pulledW()).as("the controller's push was not applied").containsExactly(1, 2, 3);
   }

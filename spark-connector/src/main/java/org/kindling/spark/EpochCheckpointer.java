@@ -266,6 +266,11 @@ final class EpochCheckpointer implements AutoCloseable {
     }
   }
 
+  /** The progress tracker whose epoch totals the history takes. */
+  ProgressTracker tracker() {
+    return tracker;
+  }
+
   /** The failure of an epoch's work, or null. */
   Throwable failure() {
     return failure;

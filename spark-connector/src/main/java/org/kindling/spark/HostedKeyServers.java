@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.kindling.kvstore.KeyServerController;
 import org.kindling.kvstore.ServerAddress;
+import org.kindling.kvstore.TrafficSnapshot;
 import org.kindling.symbol.Symbol;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
@@ -120,6 +121,11 @@ final class HostedKeyServers implements AutoCloseable {
   /** The one {@code .states} file of the servers' optimizers. */
   byte[] optimizerStates() {
     return controller.optimizerStates(shapes);
+  }
+
+  /** The key servers' counters summed ({@link KeyServerController#traffic()}). */
+  TrafficSnapshot traffic() {
+    return controller.traffic();
   }
 
   /** Says BYE: the servers close. */

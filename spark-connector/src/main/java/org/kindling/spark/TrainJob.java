@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -231,14 +232,15 @@ public final class TrainJob {
             .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret).mode(mode)))
         .build())) {
       String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
-      ProgressTracker tracker = new ProgressTracker(config.numWorkers(), config.beginEpoch(),
-          config.epochs(), config.metrics(), progress, System::nanoTime,
-          new KVStoreMeter(server::traffic, config.kvstore().async()));
       try (HostedKeyServers hosted = numServers == 0 ? null : hostKeyServers(spark, config,
               symbol, conf, resume, jobGroup + "-key-servers", numServers, serverWorkers, mode,
               secret, bound, progress);
-          EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf, tracker,
+          EpochCheckpointer ckpt = new EpochCheckpointer(config, symbol, conf,
+              new ProgressTracker(config.numWorkers(), config.beginEpoch(), config.epochs(),
+                  config.metrics(), progress, System::nanoTime,
+                  new KVStoreMeter(traffic(server, hosted), config.kvstore().async())),
               progress)) {
+        ProgressTracker tracker = ckpt.tracker();
         ckpt.writeSymbol();
         if (states != null && hosted == null) {
           server.preloadOptimizerStates(states);
@@ -294,10 +296,14 @@ public final class TrainJob {
           throw e;
         }
         List<EpochMetrics> metrics = ckpt.finish();
-        TrafficSnapshot traffic = server.traffic();
-        progress.accept(trafficLine(traffic, serverWorkers, config.kvstore().async()));
+        TrafficSnapshot all = traffic(server, hosted).get();
+        TrafficSnapshot driver = server.traffic();
+        progress.accept(trafficLine(all, serverWorkers, config.kvstore().async())
+            + (hosted == null ? "" : String.format(Locale.ROOT, "; of it through the driver's"
+                + " link: %d bytes received, %d sent", driver.bytesReceived(),
+                driver.bytesSent())));
         return new TrainResult(metrics, config.modelPrefix(), ckpt.lastEpoch(), symbol.toJson(),
-            ckpt.lastParams(), traffic);
+            ckpt.lastParams(), all, driver);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
@@ -305,6 +311,12 @@ public final class TrainJob {
       Thread.currentThread().interrupt();
       throw new TrainingFailedException("interrupted while waiting for checkpoints", e);
     }
+  }
+
+  /** The workers' traffic: the driver's server's counters, with key servers theirs added. */
+  private static Supplier<TrafficSnapshot> traffic(KVStoreServer server,
+      HostedKeyServers hosted) {
+    return hosted == null ? server::traffic : () -> server.traffic().plus(hosted.traffic());
   }
 
   /**
@@ -368,7 +380,7 @@ public final class TrainJob {
         "kindling-training-local-" + System.nanoTime());
     TaskOutcome o = outcomes.get(0);
     return new TrainResult(o.metrics(), config.modelPrefix(), config.epochs(), symbol.toJson(),
-        o.params(), null);
+        o.params(), null, null);
   }
 
   /**

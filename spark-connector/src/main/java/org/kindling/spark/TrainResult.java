@@ -12,11 +12,14 @@ import org.kindling.kvstore.TrafficSnapshot;
  * @param lastEpoch the number of the last checkpoint written (the last finished epoch)
  * @param symbolJson the trained network as MXNet symbol JSON
  * @param params the final parameters as an MXNet {@code .params} file image ({@code arg:name})
- * @param kvTraffic the parameter server's byte counters at the end of the job (bytes through
- *     the driver), or null for {@code --kvstore local}
+ * @param kvTraffic the parameter servers' counters at the end of the job: the driver's and,
+ *     with {@code --num-servers}, the key servers' summed (the workers' traffic, per key as
+ *     with the driver's server alone), or null for {@code --kvstore local}
+ * @param driverTraffic the driver's own server's counters (bytes through the driver's link):
+ *     {@code kvTraffic} without key servers, or null for {@code --kvstore local}
  */
 public record TrainResult(List<EpochMetrics> metrics, String modelPrefix, int lastEpoch,
-    String symbolJson, byte[] params, TrafficSnapshot kvTraffic) {
+    String symbolJson, byte[] params, TrafficSnapshot kvTraffic, TrafficSnapshot driverTraffic) {
 
   public TrainResult {
     metrics = List.copyOf(metrics);

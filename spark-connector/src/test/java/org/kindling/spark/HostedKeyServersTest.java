@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.ServerAddress;
+import org.kindling.kvstore.TrafficSnapshot;
 
 /**
  * {@code --num-servers S} on {@code local[2]}: the hosting tasks run in the driver's JVM, so
@@ -84,8 +85,29 @@ class HostedKeyServersTest {
     assertThat(placement).contains("0 on 127.0.0.1:").contains("1 on 127.0.0.1:")
         .contains("Spark placed them on 1 executor JVM(s)");
     assertThat(lines).anyMatch(l -> l.contains("keys on the key servers"));
-    // the driver's server held no key: nothing was pushed to it
-    assertThat(split.kvTraffic().pushedBytes()).isZero();
+    // summed over the servers, the workers' traffic per key is the driver's server's alone
+    // (the driver's checkpoint reads are not counted); the driver's server held no key
+    assertThat(split.kvTraffic().perKey().keySet()).isEqualTo(whole.kvTraffic().perKey().keySet());
+    whole.kvTraffic().perKey().forEach((key, k) -> {
+      TrafficSnapshot.KeyBytes s = split.kvTraffic().perKey().get(key);
+      assertThat(s.pushed()).as(key).isEqualTo(k.pushed());
+      assertThat(s.pulled()).as(key).isEqualTo(k.pulled());
+      // fc1_weight and fc2_weight are split: each of their two ranges counts its update
+      assertThat(s.updates()).as(key)
+          .isEqualTo(key.endsWith("weight") ? 2 * k.updates() : k.updates());
+    });
+    assertThat(split.driverTraffic().pushedBytes()).isZero();
+    assertThat(split.driverTraffic().totalBytes())
+        .isLessThan(whole.driverTraffic().totalBytes() / 10);
+    assertThat(lines).anyMatch(l -> l.contains("of it through the driver's link: "));
+    // the history's kv_pushed_bytes_per_step, 2 workers x 2212 weights x 4 bytes, as before
+    for (int row = 1; row <= 2; row++) {
+      assertThat(Double.parseDouble(
+          Files.readAllLines(Path.of(two + "-history.csv")).get(row).split(",")[3]))
+          .isEqualTo(Double.parseDouble(
+              Files.readAllLines(Path.of(driver + "-history.csv")).get(row).split(",")[3]))
+          .isEqualTo(2 * 2212 * 4.0);
+    }
     assertGone(placement);
 
     // epoch 2 again on one key server, from the two servers' checkpoint of epoch 1
@@ -100,18 +122,22 @@ class HostedKeyServersTest {
   }
 
   @Test
-  void aJobThatFailsAfterItsKeyServersStartedLeavesNoneRunning() throws Exception {
+  void aJobThatFailsMidTrainingLeavesNoKeyServerRunning() throws Exception {
     Path bad = dir.resolve("bad.rec");
     Files.copy(train, bad);
-    // every record takes 8 + 24 + 64 = 96 bytes: break the magic of record 800 (in part 1)
+    // every record takes 8 + 24 + 64 = 96 bytes: record 800 (step 9 of worker 1) claims 1000
+    // float labels in front of its pixels, which its 88 bytes cannot hold; the record heads are
+    // intact, so the workers count their parts, connect and train until then
     try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
-      f.seek(800 * 96);
-      f.writeInt(0x12345678);
+      f.seek(800 * 96 + 8);
+      f.writeInt(Integer.reverseBytes(1000));
     }
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     assertThatThrownBy(() -> TrainJob.run(spark, config().data(bad.toString()).numServers("2")
-        .build(), lines::add))
-        .isInstanceOf(TrainingFailedException.class).hasMessageContaining("bad.rec");
+        .dispBatches(1).build(), lines::add))
+        .isInstanceOf(TrainingFailedException.class).hasMessageContaining("worker 1");
+    assertThat(lines).as("trained before the failure")
+        .anyMatch(l -> l.startsWith("epoch 1/2  batch 2/"));
     assertGone(lines.stream().filter(l -> l.startsWith("kindling: 2 key server(s):"))
         .findFirst().orElseThrow());
   }
