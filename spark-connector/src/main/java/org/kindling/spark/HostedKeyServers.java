@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.kindling.kvstore.KVStoreException;
 import org.kindling.kvstore.KeyServerController;
 import org.kindling.kvstore.ServerAddress;
 import org.kindling.kvstore.TrafficSnapshot;
@@ -49,8 +50,8 @@ final class HostedKeyServers implements AutoCloseable {
    * @param numWorkers the servers' W
    * @param bigArrayBound the workers' bound
    * @param progress receives the placement lines
-   * @throws org.kindling.kvstore.KVStoreException if a server cannot be reached (those started
-   *     close at their login deadline)
+   * @throws TrainingFailedException if a hosting task failed or a server cannot be reached
+   *     (the servers started close at their login deadline)
    */
   static HostedKeyServers start(JavaSparkContext jsc, String jobId, KeyServerLaunch launch,
       int servers, String type, byte[] secret, int numWorkers, int bigArrayBound,
@@ -60,6 +61,9 @@ final class HostedKeyServers implements AutoCloseable {
     try {
       hosted = new ArrayList<>(jsc.parallelize(IntStream.range(0, servers).boxed()
           .collect(Collectors.toList()), servers).map(launch).collect());
+    } catch (Exception e) { // SparkException is checked but thrown undeclared by Scala code
+      throw new TrainingFailedException("cannot start the " + servers + " key server(s): "
+          + TrainingFailedException.describeJobFailure(e), e);
     } finally {
       jsc.clearJobGroup();
     }
@@ -67,9 +71,13 @@ final class HostedKeyServers implements AutoCloseable {
     progress.accept(placement(hosted));
     List<ServerAddress> addresses = hosted.stream().map(KeyServerLaunch.Hosted::address)
         .toList();
-    KeyServerController controller = KeyServerController.connect(addresses, bigArrayBound, type,
-        secret, numWorkers);
-    return new HostedKeyServers(addresses, controller, shapes);
+    try {
+      return new HostedKeyServers(addresses, KeyServerController.connect(addresses,
+          bigArrayBound, type, secret, numWorkers), shapes);
+    } catch (KVStoreException e) {
+      throw new TrainingFailedException("cannot reach the key servers " + addresses + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /** Where the servers run, and a note when some share an executor. */

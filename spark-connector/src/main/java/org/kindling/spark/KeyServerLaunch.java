@@ -64,6 +64,7 @@ final class KeyServerLaunch implements Function<Integer, KeyServerLaunch.Hosted>
 
   @Override
   public Hosted call(Integer index) {
+    TaskSetup.begin(); // the memory cap, before the server holds any key
     SparkEnv env = SparkEnv.get();
     String host = env.blockManager().blockManagerId().host();
     KVStoreServerConfig config = KVStoreServerConfig.builder().bindHost(host).port(0)

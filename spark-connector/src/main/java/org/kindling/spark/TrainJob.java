@@ -408,8 +408,7 @@ public final class TrainJob {
       tracker.abort(e);
       String why = firstFailure.get();
       if (why == null) {
-        String taskError = TrainingFailedException.taskErrorIn(e.getMessage());
-        why = taskError != null ? taskError : String.valueOf(e.getMessage()).split("\n")[0];
+        why = TrainingFailedException.describeJobFailure(e);
       }
       throw new TrainingFailedException("training failed: " + why, e);
     } finally {

@@ -24,6 +24,13 @@ public final class TrainingFailedException extends RuntimeException {
     super(message, cause);
   }
 
+  /** One line for a failed Spark job: the task's own error, else the message's first line. */
+  static String describeJobFailure(Throwable sparkFailure) {
+    String taskError = taskErrorIn(sparkFailure.getMessage());
+    return taskError != null ? taskError
+        : String.valueOf(sparkFailure.getMessage()).split("\n")[0];
+  }
+
   /**
    * The task's own error inside a Spark job-failure message (which embeds the task's exception
    * and stack trace as text): the first exception line that is not Spark's own, with nested
