@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.kindling.kvstore.TrafficSnapshot;
@@ -31,29 +30,8 @@ class LevelOneBytesIT {
     Files.createDirectories(WORK);
     Path data = WORK.resolve("train.rec");
     SyntheticRecords.write(data, 512, 64, 3); // 4 workers x batch 32: 4 steps
-    SparkSession spark = SparkSession.builder().master("local-cluster[2,2,2048]")
-        .appName("LevelOneBytesIT")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.executor.memory", "1g")
-        // the executors run the test's class path; no Spark distribution is installed
-        .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-        .config("spark.executorEnv.SPARK_TESTING", "1")
-        .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
-        .getOrCreate();
+    SparkSession spark = LocalCluster.start("local-cluster[2,2,2048]", 2, "LevelOneBytesIT");
     try {
-      // a barrier stage needs all 4 slots: wait until both executors have registered (the
-      // driver counts as one), failing with the count rather than hanging if they never do
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      int seen;
-      while ((seen = spark.sparkContext().statusTracker().getExecutorInfos().length) < 3) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("local-cluster registered " + (seen - 1)
-              + " of 2 executors within 3 minutes");
-        }
-        Thread.sleep(200);
-      }
       List<String> lines = Collections.synchronizedList(new ArrayList<>());
       TrainResult flat = TrainJob.run(spark, config("dist_sync", data), lines::add);
       TrainResult grouped = TrainJob.run(spark, config("dist_device_sync", data), lines::add);
@@ -82,28 +60,7 @@ class LevelOneBytesIT {
       assertThat(grouped.last().trainAccuracy()).isCloseTo(flat.last().trainAccuracy(),
           org.assertj.core.data.Offset.offset(0.02));
     } finally {
-      String app = spark.sparkContext().applicationId();
-      spark.stop();
-      // without SPARK_HOME the cluster's workers keep executor logs under ./work/<app>
-      deleteTree(Path.of("work", app));
-      try (var left = Files.list(Path.of("work"))) {
-        if (left.findAny().isEmpty()) {
-          Files.delete(Path.of("work"));
-        }
-      } catch (java.io.IOException ignored) {
-        // another run's logs are still there
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+      LocalCluster.stop(spark);
     }
   }
 

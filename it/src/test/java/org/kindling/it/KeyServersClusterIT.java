@@ -1,0 +1,114 @@
+package org.kindling.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.kindling.kvstore.TrafficSnapshot;
+import org.kindling.spark.TrainConfig;
+import org.kindling.spark.TrainJob;
+import org.kindling.spark.TrainResult;
+
+/**
+ * {@code --num-servers} on a real cluster: {@code local-cluster[2,1,1024]} (two executor JVMs of
+ * one core) trains the same MLP with {@code dist_sync} on two workers with the keys on the
+ * driver (S = 0) and on two key servers hosted by the executors (S = 2). The checkpoints are the
+ * same bytes, the S = 2 checkpoint of epoch 1 resumes on one key server to the same weights, the
+ * driver's link carries barriers and messages only, and every hosted server's port is closed
+ * once its job is over. Prints the bytes through the driver per step (docs/benchmarks.md).
+ */
+class KeyServersClusterIT {
+  private static final Path WORK = Path.of("target", "it-key-servers").toAbsolutePath();
+  private static final Pattern SERVER = Pattern.compile(" (\\d+) on ([^ :]+):(\\d+) \\(executor");
+  /** 512 records, 2 workers x batch 32: 8 steps per epoch, 2 epochs. */
+  private static final int STEPS = 16;
+
+  @Test
+  void keyServersInExecutorsTrainTheDriversBytesAndTakeTheKeysOffItsLink() throws Exception {
+    Files.createDirectories(WORK);
+    Path data = WORK.resolve("train.rec");
+    SyntheticRecords.write(data, 512, 64, 3);
+    String driver = WORK.resolve("s0/mlp").toString();
+    String hosted = WORK.resolve("s2/mlp").toString();
+    SparkSession spark = LocalCluster.start("local-cluster[2,1,1024]", 2, "KeyServersClusterIT");
+    try {
+      TrainResult whole = TrainJob.run(spark, config(data, "0", driver).build(), l -> { });
+      List<String> lines = Collections.synchronizedList(new ArrayList<>());
+      TrainResult split = TrainJob.run(spark, config(data, "2", hosted).build(), lines::add);
+      lines.forEach(System.out::println);
+      for (String epoch : List.of("-0001", "-0002")) {
+        assertThat(Files.readAllBytes(Path.of(hosted + epoch + ".params")))
+            .isEqualTo(Files.readAllBytes(Path.of(driver + epoch + ".params")));
+        assertThat(Files.readAllBytes(Path.of(hosted + epoch + ".states")))
+            .isEqualTo(Files.readAllBytes(Path.of(driver + epoch + ".states")));
+      }
+      String placement = lines.stream().filter(l -> l.startsWith("kindling: 2 key server(s):"))
+          .findFirst().orElseThrow();
+      assertThat(placement).doesNotContain("executor driver");
+      TrafficSnapshot d0 = whole.driverTraffic();
+      TrafficSnapshot d2 = split.driverTraffic();
+      System.out.printf(Locale.ROOT, "bytes through the driver per step: S = 0 %.0f received,"
+          + " %.0f sent; S = 2 %.0f received, %.0f sent; arrays (both) %.0f pushed, %.0f"
+          + " pulled%n", (double) d0.bytesReceived() / STEPS, (double) d0.bytesSent() / STEPS,
+          (double) d2.bytesReceived() / STEPS, (double) d2.bytesSent() / STEPS,
+          (double) split.kvTraffic().pushedBytes() / STEPS,
+          (double) split.kvTraffic().pulledBytes() / STEPS);
+      assertThat(d2.pushedBytes() + d2.pulledBytes()).isZero();
+      assertThat(split.kvTraffic().pushedBytes()).isEqualTo(whole.kvTraffic().pushedBytes());
+      assertThat(split.kvTraffic().pulledBytes()).isEqualTo(whole.kvTraffic().pulledBytes());
+      assertThat(d2.totalBytes()).isLessThan(d0.totalBytes() / 10);
+      assertGone(placement);
+
+      List<String> resumedLines = Collections.synchronizedList(new ArrayList<>());
+      TrainResult resumed = TrainJob.run(spark, config(data, "1", hosted).beginEpoch(1)
+          .overwrite(true).build(), resumedLines::add);
+      assertThat(resumed.params()).isEqualTo(whole.params());
+      assertGone(resumedLines.stream().filter(l -> l.startsWith("kindling: 1 key server(s):"))
+          .findFirst().orElseThrow());
+    } finally {
+      LocalCluster.stop(spark);
+    }
+  }
+
+  /** Adam (elementwise, two states per weight); bound 1000 splits both weight matrices. */
+  private static TrainConfig.Builder config(Path data, String servers, String prefix) {
+    return TrainConfig.builder().data(data.toString()).inputShape(64).hidden(256).numClasses(4)
+        .batchSize(32).epochs(2).numWorkers(2).kvstore("dist_sync").optimizer("adam")
+        .learningRate(0.01).bigArrayBound("1000").numServers(servers).modelPrefix(prefix)
+        .overwrite(true).dispBatches(4);
+  }
+
+  /** Every server of a placement line has closed its port (they end asynchronously). */
+  private static void assertGone(String placement) throws IOException, InterruptedException {
+    Matcher m = SERVER.matcher(placement);
+    int n = 0;
+    while (m.find()) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        try (Socket s = new Socket(m.group(2), Integer.parseInt(m.group(3)))) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("key server " + m.group(2) + ":" + m.group(3)
+                + " still accepts connections 60 s after its job");
+          }
+        } catch (ConnectException e) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      n++;
+    }
+    assertThat(n).as("servers in: %s", placement).isPositive();
+  }
+}
