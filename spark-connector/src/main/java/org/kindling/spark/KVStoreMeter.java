@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 import org.kindling.kvstore.TrafficSnapshot;
 
 /**
- * Turns the parameter server's counters ({@link TrafficSnapshot}) into per-step figures for the
+ * Turns the parameter server's counters ({@link TrafficSnapshot}; with {@code --num-servers},
+ * the driver's and the key servers' summed) into per-step figures for the
  * driver's progress lines and per-epoch figures for the training history: array bytes pushed
  * and pulled, bytes on the driver's sockets, the time sync rounds waited for their last push
  * (the aggregation wait), the depth of the server's request queue and, with {@code dist_async},

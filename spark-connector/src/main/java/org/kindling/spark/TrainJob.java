@@ -53,6 +53,11 @@ import scala.reflect.ClassTag$;
  * ({@code PREFIX-history.csv/.json/.png}) are written atomically on any Hadoop file system. The
  * server is always closed; a task failure becomes a {@link TrainingFailedException} whose
  * message is the first failing worker's error.
+ *
+ * <p>With {@code --num-servers S} the keys live on S key servers that executors host for the
+ * job ({@link HostedKeyServers}, decision 0040): the driver's server keeps barriers and
+ * messages, the checkpoints are read from the key servers over the driver's controller logins,
+ * and the progress figures sum all servers' counters.
  */
 public final class TrainJob {
 
