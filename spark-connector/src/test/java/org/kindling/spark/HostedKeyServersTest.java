@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.ConnectException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
@@ -22,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.ServerAddress;
 import org.kindling.kvstore.TrafficSnapshot;
 
@@ -31,7 +26,8 @@ import org.kindling.kvstore.TrafficSnapshot;
  * both key servers share it (the case of two hosting tasks placed on one executor), and the
  * registry can be read here. The keys' values and the optimizer states the driver reads over its
  * controller logins are the bits the driver's own server holds; the servers end with the job,
- * whether it succeeds or fails. ({@code it/KeyServersClusterIT} runs them in executor JVMs.)
+ * whether it succeeds or fails ({@link KeyServerRegistryTest}: or its driver dies). ({@code
+ * it/KeyServersClusterIT} runs them in executor JVMs.)
  */
 @Timeout(600)
 class HostedKeyServersTest {
@@ -143,16 +139,6 @@ class HostedKeyServersTest {
   }
 
   @Test
-  void aHostedServerWhoseControllerNeverLogsInClosesAtItsDeadline() throws Exception {
-    ServerAddress a = KeyServerRegistry.host("never-connected", 0, KVStoreServerConfig.builder()
-        .numWorkers(1).secret(KVStoreServerConfig.randomSecret()).build(), null,
-        Duration.ofMillis(300));
-    assertThat(a.host()).isEqualTo("127.0.0.1");
-    awaitGone(a);
-    assertThat(KeyServerRegistry.running("never-connected")).isZero();
-  }
-
-  @Test
   void keyServersNeedADistStoreAndANumberInRange() {
     assertThatThrownBy(() -> config().kvstore("local").numWorkers(1).numServers("2").build())
         .hasMessageContaining("--num-servers 2 hosts key servers of a parameter server: use a"
@@ -161,7 +147,8 @@ class HostedKeyServersTest {
         .hasMessageContaining("--num-servers=-1 is not an integer in [0, 64]");
     assertThatThrownBy(() -> TrainArgs.parse(new String[] {"--data", "x", "--num-servers", "65"}))
         .hasMessageContaining("--num-servers=65 is not an integer in [0, 64]");
-    assertThat(TrainArgs.parse(new String[] {"--data", "x", "--num-servers", "3"}).numServers()).isEqualTo(3);
+    assertThat(TrainArgs.parse(new String[] {"--data", "x", "--num-servers", "3"}).numServers())
+        .isEqualTo(3);
     assertThat(TrainArgs.usage("kindling train")).contains("--num-servers S");
   }
 
@@ -170,23 +157,10 @@ class HostedKeyServersTest {
     Matcher m = SERVER.matcher(placement);
     int n = 0;
     while (m.find()) {
-      awaitGone(new ServerAddress(m.group(2), Integer.parseInt(m.group(3))));
+      KeyServerRegistryTest.awaitGone(new ServerAddress(m.group(2),
+          Integer.parseInt(m.group(3))));
       n++;
     }
     assertThat(n).as("servers in: %s", placement).isPositive();
-  }
-
-  private static void awaitGone(ServerAddress a) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket s = new Socket(a.host(), a.port())) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("key server " + a + " still accepts connections after 60 s");
-        }
-      } catch (ConnectException e) {
-        return;
-      }
-      Thread.sleep(100);
-    }
   }
 }
