@@ -117,6 +117,24 @@ class HostedKeyServersTest {
         .findFirst().orElseThrow());
   }
 
+  /**
+   * The default store: local[2]'s two tasks form one level-1 group, whose one connection per
+   * server is the key servers' only worker (rank 0 of W = 1, also in whileInListener).
+   */
+  @Test
+  void aLevelOneGroupTrainsOnKeyServersToTheSameBits() throws Exception {
+    TrainConfig.Builder b = config().kvstore("dist_device_sync").epochs(1);
+    TrainResult whole = TrainJob.run(spark, b.numServers("0").build(), l -> { });
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult split = TrainJob.run(spark, b.numServers("2").build(), lines::add);
+    assertThat(split.params()).isEqualTo(whole.params());
+    assertThat(split.kvTraffic().pushedBytes()).isEqualTo(whole.kvTraffic().pushedBytes());
+    assertThat(lines).anyMatch(l -> l.startsWith("kindling: 2 key servers for 1 worker"
+        + " connection(s): more servers than workers"));
+    assertGone(lines.stream().filter(l -> l.startsWith("kindling: 2 key server(s):"))
+        .findFirst().orElseThrow());
+  }
+
   @Test
   void aJobThatFailsMidTrainingLeavesNoKeyServerRunning() throws Exception {
     Path bad = dir.resolve("bad.rec");
