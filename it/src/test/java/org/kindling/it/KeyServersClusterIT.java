@@ -23,7 +23,7 @@ import org.kindling.spark.TrainResult;
 
 /**
  * {@code --num-servers} on a real cluster: {@code local-cluster[2,1,1024]} (two executor JVMs of
- * one core) trains the same MLP with {@code dist_sync} on two workers with the keys on the
+ * one core; and {@code [2,2,2048]} for level-1 groups) trains the same MLP with {@code dist_sync} on two workers with the keys on the
  * driver (S = 0) and on two key servers hosted by the executors (S = 2). The checkpoints are the
  * same bytes, the S = 2 checkpoint of epoch 1 resumes on one key server to the same weights, the
  * driver's link carries barriers and messages only, and every hosted server's port is closed
@@ -80,6 +80,37 @@ class KeyServersClusterIT {
     } finally {
       LocalCluster.stop(spark);
     }
+  }
+
+  /**
+   * The default store on {@code local-cluster[2,2,2048]}: four tasks in two level-1 groups, each
+   * group's one connection a worker of the executor-hosted key servers.
+   */
+  @Test
+  void levelOneGroupsTrainOnExecutorHostedKeyServersToTheSameBits() throws Exception {
+    Files.createDirectories(WORK);
+    Path data = WORK.resolve("train4.rec");
+    SyntheticRecords.write(data, 512, 64, 5);
+    SparkSession spark = LocalCluster.start("local-cluster[2,2,2048]", 2, "KeyServersClusterIT");
+    try {
+      TrainResult whole = TrainJob.run(spark, grouped(data, "0").build(), l -> { });
+      List<String> lines = Collections.synchronizedList(new ArrayList<>());
+      TrainResult split = TrainJob.run(spark, grouped(data, "2").build(), lines::add);
+      assertThat(split.params()).isEqualTo(whole.params());
+      assertThat(lines).anyMatch(l -> l.contains("from 2 worker(s)"));
+      assertThat(split.driverTraffic().pushedBytes()).isZero();
+      assertThat(split.kvTraffic().pushedBytes()).isEqualTo(whole.kvTraffic().pushedBytes());
+      assertGone(lines.stream().filter(l -> l.startsWith("kindling: 2 key server(s):"))
+          .findFirst().orElseThrow());
+    } finally {
+      LocalCluster.stop(spark);
+    }
+  }
+
+  private static TrainConfig.Builder grouped(Path data, String servers) {
+    return TrainConfig.builder().data(data.toString()).inputShape(64).hidden(256).numClasses(4)
+        .batchSize(32).epochs(1).numWorkers(4).kvstore("dist_device_sync")
+        .bigArrayBound("1000").numServers(servers);
   }
 
   /** Adam (elementwise, two states per weight); bound 1000 splits both weight matrices. */
