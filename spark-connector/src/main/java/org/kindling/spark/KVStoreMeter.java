@@ -10,10 +10,10 @@ import org.kindling.kvstore.TrafficSnapshot;
 
 /**
  * Turns the parameter server's counters ({@link TrafficSnapshot}; with {@code --num-servers},
- * the driver's and the key servers' summed) into per-step figures for the
- * driver's progress lines and per-epoch figures for the training history: array bytes pushed
- * and pulled, bytes on the driver's sockets, the time sync rounds waited for their last push
- * (the aggregation wait), the depth of the server's request queue and, with {@code dist_async},
+ * the driver's and the key servers' summed) into per-step figures for the driver's progress
+ * lines and per-epoch figures for the training history: array bytes pushed and pulled, bytes on
+ * the servers' sockets (the driver's alone without key servers), the time sync rounds waited
+ * for their last push (the aggregation wait), the depth of the server's request queue and, with {@code dist_async},
  * the staleness of the pushes. Figures are over all workers and keys, divided by the training
  * steps in between (one step = one batch of every worker); an epoch's figures also count the
  * requests of its setup (the first epoch: the initial pull of every key). The wait is summed
@@ -99,7 +99,7 @@ final class KVStoreMeter {
    */
   record EpochTraffic(int epoch, long steps, TrafficSnapshot delta, boolean async) {
     /**
-     * The history's {@code kv_*} columns: bytes pushed, pulled and on the driver's sockets,
+     * The history's {@code kv_*} columns: bytes pushed, pulled and on the servers' sockets,
      * aggregation wait per step, the queue's mean and largest depth and, async, the staleness.
      */
     Map<String, Double> columns() {
