@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +36,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.assertj.core.util.Throwables;
 import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +69,9 @@ class S3SourcesIT {
   private static final String SECRET = "it-secret";
   private static final String BUCKET = "kindling-it";
   private static final HexFormat HEX = HexFormat.of();
+  /** A write job's id in its part names. */
+  private static final String JOB_ID =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private static Path work;
   private static MiniDFSCluster hdfs;
@@ -333,14 +339,15 @@ class S3SourcesIT {
         assertThat(payloads(spark.read().format("recordio").option("header", "false")
             .load(out))).as(out).isEqualTo(payloads);
       }
-      List<String> parts = List.of("_SUCCESS", "part-00000.idx", "part-00000.rec",
-          "part-00001.idx", "part-00001.rec", "part-00002.idx", "part-00002.rec");
-      assertThat(s3Keys("ds-out/")).isEqualTo(parts);
+      List<String> parts = List.of("_SUCCESS", "part-00000-ID.idx", "part-00000-ID.rec",
+          "part-00001-ID.idx", "part-00001-ID.rec", "part-00002-ID.idx", "part-00002-ID.rec");
+      List<String> s3Parts = s3Keys("ds-out/");
+      assertThat(withoutIds(s3Parts)).isEqualTo(parts);
       org.apache.hadoop.fs.Path hdfsOut = new org.apache.hadoop.fs.Path(hdfsRoot + "/ds-out");
-      assertThat(Arrays.stream(hdfsOut.getFileSystem(conf).listStatus(hdfsOut))
-          .map(st -> st.getPath().getName()).sorted().toList()).isEqualTo(parts);
+      assertThat(withoutIds(Arrays.stream(hdfsOut.getFileSystem(conf).listStatus(hdfsOut))
+          .map(st -> st.getPath().getName()).toList())).isEqualTo(parts);
 
-      // partition 1 fails at its last row, after partition 0 may have published part-00003
+      // partition 1 fails at its last row, after partition 0 may have published part 3
       List<Row> bad = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         bad.add(RowFactory.create((Object) (i == 199 ? null : new byte[] {(byte) i})));
@@ -350,8 +357,9 @@ class S3SourcesIT {
           new StructType().add("data", DataTypes.BinaryType));
       assertThatThrownBy(() -> failing.write().format("recordio").option("header", "false")
           .mode(SaveMode.Append).save("s3a://" + BUCKET + "/ds-out"))
-          .hasStackTraceContaining("part-00004.rec, record 99: column data is null");
-      assertThat(s3Keys("ds-out/")).isEqualTo(parts);
+          .satisfies(e -> assertThat(Throwables.getStackTrace(e)).containsPattern(
+              "part-00004-" + JOB_ID + "\\.rec, record 99: column data is null"));
+      assertThat(s3Keys("ds-out/")).isEqualTo(s3Parts);
       assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -365,6 +373,8 @@ class S3SourcesIT {
    * is serialized, so it names its latch instead of capturing it (local mode: one JVM).
    */
   private static final Map<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
+  /** Latches the second partition of {@link #heldFrame}s counts down when it starts, by name. */
+  private static final Map<String, CountDownLatch> HELD_STARTED = new ConcurrentHashMap<>();
 
   /**
    * A write to s3a goes through S3A's magic committer: a task that has finished (its task commit
@@ -389,14 +399,15 @@ class S3SourcesIT {
         // partition 0's two files are written and pending; partition 1's are open
         assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix("committed/"))
             .uploads()).extracting(u -> u.key()).as("pending uploads, under the final names")
-            .contains("committed/part-00000.rec", "committed/part-00000.idx");
+            .anyMatch(k -> k.matches("committed/part-00000-" + JOB_ID + "\\.rec"))
+            .anyMatch(k -> k.matches("committed/part-00000-" + JOB_ID + "\\.idx"));
       } finally {
         HELD.get("commit").countDown();
       }
       write.get(120, TimeUnit.SECONDS);
 
-      assertThat(s3Keys("committed/")).containsExactly("_SUCCESS", "part-00000.idx",
-          "part-00000.rec", "part-00001.idx", "part-00001.rec");
+      assertThat(withoutIds(s3Keys("committed/"))).containsExactly("_SUCCESS",
+          "part-00000-ID.idx", "part-00000-ID.rec", "part-00001-ID.idx", "part-00001-ID.rec");
       assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
       assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
           .isEqualTo(payloads(frame));
@@ -434,12 +445,13 @@ class S3SourcesIT {
             .as("writer B's partition 0 ended").isTrue();
         List<String> pendingOfB = pendingUploads("shared/");
         assertThat(pendingOfB).as("B's committed task's uploads")
-            .anyMatch(u -> u.startsWith("shared/part-00000.rec "))
-            .anyMatch(u -> u.startsWith("shared/part-00000.idx "));
+            .anyMatch(u -> u.matches("shared/part-00000-" + JOB_ID + "\\.rec .*"))
+            .anyMatch(u -> u.matches("shared/part-00000-" + JOB_ID + "\\.idx .*"));
         // A appends (its parts are numbered from 0 too: B's are not visible yet) and fails
         assertThatThrownBy(() -> frameA.write().format("recordio").option("header", "false")
             .mode(SaveMode.Append).save(out))
-            .hasStackTraceContaining("part-00001.rec, record 29: column data is null");
+            .satisfies(e -> assertThat(Throwables.getStackTrace(e)).containsPattern(
+                "part-00001-" + JOB_ID + "\\.rec, record 29: column data is null"));
         assertThat(pendingUploads("shared/")).as("pending uploads after A's abort")
             .isEqualTo(pendingOfB);
       } finally {
@@ -447,14 +459,93 @@ class S3SourcesIT {
       }
       writeB.get(120, TimeUnit.SECONDS);
 
-      assertThat(s3Keys("shared/")).containsExactly("_SUCCESS", "part-00000.idx",
-          "part-00000.rec", "part-00001.idx", "part-00001.rec");
+      assertThat(withoutIds(s3Keys("shared/"))).containsExactly("_SUCCESS",
+          "part-00000-ID.idx", "part-00000-ID.rec", "part-00001-ID.idx", "part-00001-ID.rec");
       assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
       assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
           .isEqualTo(payloads(frameB));
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Two jobs append into one directory at once, on local files, HDFS and s3a (magic committer):
+   * append A has chosen its part numbers and holds a task while append B runs whole, so both
+   * number their parts after the same existing part. Their names differ by the job's id; every
+   * record of the first write and of both appends reads back exactly once (through the data
+   * source, and through the io module's reader on each store, {@code s3://} too), and A's
+   * commit replaces no file written before it.
+   */
+  @Test
+  void twoConcurrentAppendsKeepEveryRecordOfBoth() throws Exception {
+    SparkSession spark = s3aSpark();
+    try {
+      Dataset<Row> first = taggedFrame(spark, 30, (byte) 31, 1);
+      Dataset<Row> frameB = taggedFrame(spark, 50, (byte) 33, 2);
+      for (String out : List.of(work.resolve("appends").toUri().toString(),
+          hdfsRoot + "/appends", "s3a://" + BUCKET + "/appends")) {
+        first.write().format("recordio").option("header", "false").save(out);
+        String name = "append A to " + out;
+        Dataset<Row> frameA = heldFrame(spark, (byte) 32, name);
+        CompletableFuture<Void> appendA = CompletableFuture.runAsync(() -> frameA.write()
+            .format("recordio").option("header", "false").mode(SaveMode.Append).save(out));
+        Map<String, String> beforeA;
+        try {
+          assertThat(HELD_STARTED.get(name).await(120, TimeUnit.SECONDS))
+              .as("append A's job runs: its parts are numbered").isTrue();
+          frameB.write().format("recordio").option("header", "false").mode(SaveMode.Append)
+              .save(out);
+          beforeA = partFiles(out);
+        } finally {
+          HELD.get(name).countDown();
+        }
+        appendA.get(120, TimeUnit.SECONDS);
+
+        Map<String, String> files = partFiles(out);
+        assertThat(withoutIds(files.keySet())).as(out).containsExactly(
+            "part-00000-ID.idx", "part-00000-ID.rec",
+            "part-00001-ID.idx", "part-00001-ID.idx", "part-00001-ID.rec", "part-00001-ID.rec",
+            "part-00002-ID.idx", "part-00002-ID.idx", "part-00002-ID.rec", "part-00002-ID.rec");
+        assertThat(files).as("%s: the files before A's commit, unchanged", out)
+            .containsAllEntriesOf(beforeA);
+        List<String> expected = new ArrayList<>(payloads(first));
+        expected.addAll(payloads(frameA));
+        expected.addAll(payloads(frameB));
+        Collections.sort(expected);
+        assertThat(payloads(spark.read().format("recordio").option("header", "false")
+            .load(out))).as(out).isEqualTo(expected);
+        List<String> stores = new ArrayList<>(List.of(out));
+        if (out.startsWith("s3a:")) {
+          stores.add(out.replaceFirst("^s3a:", "s3:"));
+        }
+        for (String uri : stores) {
+          assertThat(part(uri, 0, 1).stream().map(line -> line.substring(line.lastIndexOf(' ')
+              + 1)).sorted().toList()).as(uri).isEqualTo(expected);
+        }
+      }
+      assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The {@code part-*} files in the directory {@code uri}: name to sha256 of its bytes. */
+  private static Map<String, String> partFiles(String uri) throws IOException {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
+    Map<String, String> files = new TreeMap<>();
+    for (var s : dir.getFileSystem(conf).listStatus(dir)) {
+      if (s.getPath().getName().startsWith("part-")) {
+        files.put(s.getPath().getName(),
+            sha(org.kindling.spark.HadoopFiles.readAll(s.getPath(), conf)));
+      }
+    }
+    return files;
+  }
+
+  /** {@code names} sorted, each write job's id shown as {@code ID}. */
+  private static List<String> withoutIds(java.util.Collection<String> names) {
+    return names.stream().map(n -> n.replaceAll(JOB_ID, "ID")).sorted().toList();
   }
 
   /** A latch counted down when partition 0 of a task set of {@code spark} succeeds. */
@@ -472,22 +563,37 @@ class S3SourcesIT {
   }
 
   /**
-   * 100 rows {@code {i, tag}} in 2 partitions, whose second partition waits until the latch
-   * {@code HELD.get(name)} (made here) is counted down.
+   * 100 rows {@code {i, tag}} in 2 partitions, whose second partition counts down {@code
+   * HELD_STARTED.get(name)} when it starts and then waits until {@code HELD.get(name)} is
+   * counted down (both latches made here).
    */
   private static Dataset<Row> heldFrame(SparkSession spark, byte tag, String name) {
     HELD.put(name, new CountDownLatch(1));
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      rows.add(RowFactory.create((Object) new byte[] {(byte) i, tag}));
-    }
+    HELD_STARTED.put(name, new CountDownLatch(1));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
+    return spark.createDataFrame(jsc.parallelize(taggedRows(100, tag), 2).map(r -> {
       if (TaskContext.getPartitionId() == 1) {
+        HELD_STARTED.get(name).countDown();
         HELD.get(name).await();
       }
       return r;
     }), new StructType().add("data", DataTypes.BinaryType));
+  }
+
+  /** {@code n} rows {@code {i, tag}} in {@code partitions} partitions. */
+  private static Dataset<Row> taggedFrame(SparkSession spark, int n, byte tag, int partitions) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(taggedRows(n, tag), partitions),
+        new StructType().add("data", DataTypes.BinaryType));
+  }
+
+  /** Rows {@code {i, tag}}, {@code i < n}: one binary column, distinct for distinct tags. */
+  private static List<Row> taggedRows(int n, byte tag) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(RowFactory.create((Object) new byte[] {(byte) i, tag}));
+    }
+    return rows;
   }
 
   /** The multipart uploads pending under {@code prefix}, as "key uploadId", sorted. */
