@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -37,7 +36,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.assertj.core.util.Throwables;
-import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,106 +45,50 @@ import org.kindling.io.source.AtomicOutput;
 import org.kindling.io.source.ByteStores;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
-import org.kindling.tensor.FormatException;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * One RecordIO data set on four stores, each a real server started here: the local disk, HDFS
- * (MiniDFSCluster), and an S3 server (s3proxy) reached both through Hadoop's {@code s3a://} and
- * through Kindling's native {@code s3://} client. Every store gives the same parts, record for
- * record; writers leave nothing under the final name unless they commit; {@code kindling recordio
- * dump --part K/N} reads an {@code s3://} list; {@code format("recordio")} reads the same rows
- * from file, HDFS and s3a and writes to HDFS and s3a.
+ * One RecordIO data set on the four stores of {@link FourStores} (local disk, HDFS, and an S3
+ * server reached both through Hadoop's {@code s3a://} and Kindling's native {@code s3://}
+ * client). Every store gives the same parts, record for record; writers leave nothing under the
+ * final name unless they commit; {@code kindling recordio dump --part K/N} reads an {@code s3://}
+ * list; {@code format("recordio")} reads the same rows from file, HDFS and s3a and writes to
+ * HDFS and s3a, also two appends into one directory at once. Corrupt input: {@link
+ * CorruptInputIT}.
  */
 class S3SourcesIT {
-  private static final String ACCESS = "it-access";
-  private static final String SECRET = "it-secret";
-  private static final String BUCKET = "kindling-it";
+  private static final String ACCESS = FourStores.ACCESS;
+  private static final String SECRET = FourStores.SECRET;
+  private static final String BUCKET = FourStores.BUCKET;
   private static final HexFormat HEX = HexFormat.of();
   /** A write job's id in its part names. */
   private static final String JOB_ID =
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private static Path work;
-  private static MiniDFSCluster hdfs;
-  private static S3ProxyJunitCore s3proxy;
+  private static FourStores stores;
   private static S3Client sdk;
   private static Configuration conf;
   private static String hdfsRoot;
-  private static final List<byte[]> FILES = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    // s3proxy answers neither the SDK's default trailing checksums nor multi-object deletes.
-    System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
-    System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
     work = TestDirs.fresh(Path.of("target", "s3-sources-it"));
-    Configuration dfs = new Configuration();
-    dfs.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("dfs").toString());
-    dfs.setLong("dfs.blocksize", 32 << 10); // parts cross block boundaries
-    dfs.setLong("dfs.namenode.fs-limits.min-block-size", 512);
-    hdfs = new MiniDFSCluster.Builder(dfs).numDataNodes(1).build();
-    hdfs.waitActive();
-    hdfsRoot = "hdfs://localhost:" + hdfs.getNameNodePort() + "/kindling";
-
-    s3proxy = new S3ProxyJunitCore.Builder().withCredentials(ACCESS, SECRET)
-        .withBlobStoreProvider("transient").build();
-    s3proxy.beforeEach();
-    sdk = S3Client.builder().endpointOverride(s3proxy.getUri()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS, SECRET)))
-        .forcePathStyle(true)
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
-    sdk.createBucket(b -> b.bucket(BUCKET));
-
-    conf = new Configuration(hdfs.getConfiguration(0));
-    // one set of fs.s3a.* settings serves s3a:// and (through the fallbacks) s3://
-    conf.set("fs.s3a.endpoint", s3proxy.getUri().toString());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.setBoolean("fs.s3a.path.style.access", true);
-    conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
-    conf.set("fs.s3a.access.key", ACCESS);
-    conf.set("fs.s3a.secret.key", SECRET);
-    conf.setBoolean("fs.s3a.multiobjectdelete.enable", false);
-    conf.setInt("fs.s3a.attempts.maximum", 1);
-    conf.setInt("kindling.s3.part.bytes", 5 << 20); // S3's smallest part
-    conf.setInt("kindling.io.read.chunk.bytes", 32 << 10); // several ranged reads per part
-
+    stores = FourStores.start(work);
+    sdk = stores.sdk();
+    conf = stores.conf();
+    hdfsRoot = stores.hdfsRoot();
     Random random = new Random(2026);
-    FileSystem hfs = new org.apache.hadoop.fs.Path(hdfsRoot).getFileSystem(conf);
-    Files.createDirectories(work.resolve("local"));
     for (int f = 0; f < 4; f++) {
-      byte[] bytes = recordFile(random, 150 + 60 * f);
-      FILES.add(bytes);
-      String name = "part-" + f + ".rec";
-      Files.write(work.resolve("local").resolve(name), bytes);
-      try (var out = hfs.create(new org.apache.hadoop.fs.Path(hdfsRoot + "/data/" + name))) {
-        out.write(bytes);
-      }
-      sdk.putObject(b -> b.bucket(BUCKET).key("data/" + name), RequestBody.fromBytes(bytes));
+      stores.put("data/part-" + f + ".rec", recordFile(random, 150 + 60 * f));
     }
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (sdk != null) {
-        sdk.close();
-      }
-      if (s3proxy != null) {
-        s3proxy.afterEach();
-      }
-    } finally {
-      if (hdfs != null) {
-        hdfs.shutdown();
-      }
+    if (stores != null) {
+      stores.close();
     }
   }
 
@@ -170,7 +112,7 @@ class S3SourcesIT {
   }
 
   private static String localUri() {
-    return work.resolve("local").toUri().toString();
+    return stores.localRoot().resolve("data").toUri().toString();
   }
 
   @Test
@@ -213,21 +155,6 @@ class S3SourcesIT {
   }
 
   @Test
-  void aTruncatedObjectIsReportedWithFileAndOffsetOnS3aAndS3() throws IOException {
-    byte[] full = FILES.get(2);
-    int cut = (full.length / 3) & ~3;
-    sdk.putObject(b -> b.bucket(BUCKET).key("trunc/cut.rec"),
-        RequestBody.fromBytes(Arrays.copyOf(full, cut)));
-    for (String scheme : List.of("s3a", "s3")) {
-      String uri = scheme + "://" + BUCKET + "/trunc/cut.rec";
-      assertThatThrownBy(() -> part(uri, 0, 1)).as(scheme)
-          .isInstanceOf(FormatException.class)
-          .hasMessageContaining(uri)
-          .hasMessageContaining("runs past the end of the file (size " + cut + ")");
-    }
-  }
-
-  @Test
   void aFailedWriteLeavesNothingUnderTheFinalNameOnHdfsS3aAndS3() throws IOException {
     // On s3:// more than one 5 MiB part: a multipart upload, aborted or completed.
     byte[] large = new byte[(5 << 20) + 4096];
@@ -264,10 +191,11 @@ class S3SourcesIT {
   @Test
   void recordioDumpReadsAPartOfAnS3List() {
     String list = "s3://" + BUCKET + "/data/part-1.rec;s3://" + BUCKET + "/data/part-3.rec";
-    String localList = work.resolve("local/part-1.rec") + ";" + work.resolve("local/part-3.rec");
+    Path data = stores.localRoot().resolve("data");
+    String localList = data.resolve("part-1.rec") + ";" + data.resolve("part-3.rec");
     for (String kn : List.of("0/3", "2/3")) {
       CliRun s3 = CliRun.of("recordio", "dump", "--part", kn,
-          "--conf", "kindling.s3.endpoint=" + s3proxy.getUri(),
+          "--conf", "kindling.s3.endpoint=" + stores.s3Endpoint(),
           "--conf", "kindling.s3.path.style=true",
           "--conf", "kindling.s3.access.key=" + ACCESS,
           "--conf", "kindling.s3.secret.key=" + SECRET, list);
@@ -294,7 +222,7 @@ class S3SourcesIT {
     List<String> keys = List.of("spark.hadoop.kindling.s3.endpoint",
         "spark.hadoop.kindling.s3.path.style", "spark.hadoop.kindling.s3.access.key",
         "spark.hadoop.kindling.s3.secret.key");
-    List<String> values = List.of(s3proxy.getUri().toString(), "true", ACCESS, SECRET);
+    List<String> values = List.of(stores.s3Endpoint(), "true", ACCESS, SECRET);
     for (int i = 0; i < keys.size(); i++) {
       System.setProperty(keys.get(i), values.get(i));
     }
@@ -324,7 +252,7 @@ class S3SourcesIT {
    */
   @Test
   void theRecordioDataSourceReadsAndWritesFileHdfsAndS3aAlike() {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       List<String> local = rows(spark, localUri());
       assertThat(local).hasSize(150 + 210 + 270 + 330);
@@ -383,7 +311,7 @@ class S3SourcesIT {
    */
   @Test
   void s3aPartsAppearOnlyWhenTheJobCommits() throws Exception {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       CountDownLatch partition0Done = partitionZeroSucceeded(spark);
       Dataset<Row> frame = heldFrame(spark, (byte) 7, "commit");
@@ -425,7 +353,7 @@ class S3SourcesIT {
    */
   @Test
   void aFailedJobAbortsOnlyItsOwnUploads() throws Exception {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       CountDownLatch partition0Done = partitionZeroSucceeded(spark); // B's: A starts after it
       Dataset<Row> frameB = heldFrame(spark, (byte) 11, "writer B");
@@ -479,7 +407,7 @@ class S3SourcesIT {
    */
   @Test
   void twoConcurrentAppendsKeepEveryRecordOfBoth() throws Exception {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       Dataset<Row> first = taggedFrame(spark, 30, (byte) 31, 1);
       Dataset<Row> frameB = taggedFrame(spark, 50, (byte) 33, 2);
@@ -600,19 +528,6 @@ class S3SourcesIT {
   private static List<String> pendingUploads(String prefix) {
     return sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads().stream()
         .map(u -> u.key() + " " + u.uploadId()).sorted().toList();
-  }
-
-  /** A local Spark session whose Hadoop configuration reaches s3proxy through s3a. */
-  private static SparkSession s3aSpark() {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("S3SourcesIT")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    conf.forEach(e -> {
-      if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
-        spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue());
-      }
-    });
-    return spark;
   }
 
   /** Each row as "partition file offset sha256(data)", in partition and file order. */
