@@ -207,6 +207,43 @@ class S3SourcesIT {
   }
 
   /**
+   * {@code kindling recordio dump --part K/N} of one data set named across stores: a {@code ;}
+   * list of an HDFS, an s3a, an s3 and a local file, and regular expressions over an s3 and an
+   * HDFS directory, give the parts the same list of local files gives.
+   */
+  @Test
+  void recordioDumpReadsListsAndPatternsAcrossStores() {
+    Path data = stores.localRoot().resolve("data");
+    String local = String.join(";", data.resolve("part-0.rec").toString(),
+        data.resolve("part-1.rec").toString(), data.resolve("part-2.rec").toString(),
+        data.resolve("part-3.rec").toString());
+    String mixed = String.join(";", hdfsRoot + "/data/part-0.rec",
+        "s3a://" + BUCKET + "/data/part-1.rec", "s3://" + BUCKET + "/data/part-2.rec",
+        data.resolve("part-3.rec").toUri().toString());
+    String s3Pattern = "s3://" + BUCKET + "/data/part-[0-3]\\.rec";
+    String hdfsPattern = hdfsRoot + "/data/part-.*";
+    List<String> settings = new ArrayList<>();
+    conf.forEach(e -> {
+      if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
+        settings.addAll(List.of("--conf", e.getKey() + "=" + e.getValue()));
+      }
+    });
+    for (String kn : List.of("0/4", "1/4", "3/4")) {
+      CliRun reference = CliRun.of("recordio", "dump", "--part", kn, local);
+      assertThat(reference.code()).as(reference.err()).isZero();
+      assertThat(reference.outLines()).isNotEmpty();
+      for (String uri : List.of(mixed, s3Pattern, hdfsPattern)) {
+        List<String> args = new ArrayList<>(List.of("recordio", "dump", "--part", kn));
+        args.addAll(settings);
+        args.add(uri);
+        CliRun dump = CliRun.of(args.toArray(new String[0]));
+        assertThat(dump.code()).as(dump.err()).isZero();
+        assertThat(dump.outLines()).as("%s part %s", uri, kn).isEqualTo(reference.outLines());
+      }
+    }
+  }
+
+  /**
    * {@code kindling train} with its data and its checkpoints on {@code s3://}: the embedded Spark
    * session takes the S3 settings from {@code spark.hadoop.*} (system properties, as {@code
    * --conf} would set them), each task reads its byte range from S3.
