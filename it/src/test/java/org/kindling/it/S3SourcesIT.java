@@ -435,7 +435,8 @@ class S3SourcesIT {
   }
 
   /**
-   * Two jobs append into one directory at once, on local files, HDFS and s3a (magic committer):
+   * Two jobs append into one directory at once, on local files, HDFS, s3a (magic committer) and
+   * s3:// handed to S3A ({@code kindling.s3.native=false}, as on EMR; magic committer too):
    * append A has chosen its part numbers and holds a task while append B runs whole, so both
    * number their parts after the same existing part. Their names differ by the job's id; every
    * record of the first write and of both appends reads back exactly once (through the data
@@ -448,26 +449,42 @@ class S3SourcesIT {
     try {
       Dataset<Row> first = taggedFrame(spark, 30, (byte) 31, 1);
       Dataset<Row> frameB = taggedFrame(spark, 50, (byte) 33, 2);
+      // s3:// handed to S3A, as on EMR: written through the magic committer under that scheme
+      Map<String, String> s3ThroughS3a = Map.of(ByteStores.S3_NATIVE_KEY, "false", "fs.s3.impl",
+          "org.apache.hadoop.fs.s3a.S3AFileSystem");
       for (String out : List.of(work.resolve("appends").toUri().toString(),
-          hdfsRoot + "/appends", "s3a://" + BUCKET + "/appends")) {
-        first.write().format("recordio").option("header", "false").save(out);
+          hdfsRoot + "/appends", "s3a://" + BUCKET + "/appends",
+          "s3://" + BUCKET + "/appends-s3")) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("header", "false"));
+        if (out.startsWith("s3:")) {
+          options.putAll(s3ThroughS3a);
+          Configuration s3Conf = new Configuration(conf);
+          s3ThroughS3a.forEach(s3Conf::set);
+          org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
+          assertThat(dir.getFileSystem(s3Conf).hasPathCapability(dir,
+              "fs.s3a.capability.magic.committer")).as("S3A's magic committer on s3://").isTrue();
+        }
+        first.write().format("recordio").options(options).save(out);
         String name = "append A to " + out;
         Dataset<Row> frameA = heldFrame(spark, (byte) 32, name);
         CompletableFuture<Void> appendA = CompletableFuture.runAsync(() -> frameA.write()
-            .format("recordio").option("header", "false").mode(SaveMode.Append).save(out));
+            .format("recordio").options(options).mode(SaveMode.Append).save(out));
+        // the objects of an s3:// directory listed through s3a
+        String listed = out.replaceFirst("^s3:", "s3a:");
         Map<String, String> beforeA;
         try {
           assertThat(HELD_STARTED.get(name).await(120, TimeUnit.SECONDS))
               .as("append A's job runs: its parts are numbered").isTrue();
-          frameB.write().format("recordio").option("header", "false").mode(SaveMode.Append)
-              .save(out);
-          beforeA = partFiles(out);
+          frameB.write().format("recordio").options(options).mode(SaveMode.Append).save(out);
+          beforeA = partFiles(listed);
+          assertThat(beforeA).as("%s: the first write's and B's parts; none of A's (staged or"
+              + " pending) before its job commits", out).hasSize(6);
         } finally {
           HELD.get(name).countDown();
         }
         appendA.get(120, TimeUnit.SECONDS);
 
-        Map<String, String> files = partFiles(out);
+        Map<String, String> files = partFiles(listed);
         assertThat(withoutIds(files.keySet())).as(out).containsExactly(
             "part-00000-ID.idx", "part-00000-ID.rec",
             "part-00001-ID.idx", "part-00001-ID.idx", "part-00001-ID.rec", "part-00001-ID.rec",
@@ -480,11 +497,9 @@ class S3SourcesIT {
         Collections.sort(expected);
         assertThat(payloads(spark.read().format("recordio").option("header", "false")
             .load(out))).as(out).isEqualTo(expected);
-        List<String> stores = new ArrayList<>(List.of(out));
-        if (out.startsWith("s3a:")) {
-          stores.add(out.replaceFirst("^s3a:", "s3:"));
-        }
-        for (String uri : stores) {
+        // an S3 directory read both through s3a and through the native s3:// client
+        for (String uri : new java.util.LinkedHashSet<>(List.of(out, listed,
+            out.replaceFirst("^s3a:", "s3:")))) {
           assertThat(part(uri, 0, 1).stream().map(line -> line.substring(line.lastIndexOf(' ')
               + 1)).sorted().toList()).as(uri).isEqualTo(expected);
         }
