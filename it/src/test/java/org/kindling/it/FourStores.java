@@ -137,7 +137,7 @@ final class FourStores implements AutoCloseable {
     return s3proxy.getUri().toString();
   }
 
-  /** A {@code local[2]} Spark session on loopback whose Hadoop configuration reaches every store. */
+  /** A {@code local[2]} session on loopback whose Hadoop configuration reaches every store. */
   SparkSession spark(String appName) {
     SparkSession spark = SparkSession.builder().master("local[2]").appName(appName)
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")

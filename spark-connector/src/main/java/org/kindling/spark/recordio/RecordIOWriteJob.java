@@ -34,10 +34,10 @@ import org.kindling.spark.HadoopFiles;
 /**
  * Writes a DataFrame as RecordIO: each Spark partition becomes {@code part-NNNNN-<job id>.rec}
  * + {@code .idx} in the output directory ({@link PartFileWriter}, {@link PartName}), then an
- * empty {@code _SUCCESS} marks the job done. Columns: {@code data} (binary, required); with {@code header=true} also the
- * optional {@code label} (numeric), {@code labels} (array of numeric) and {@code id} (integral),
- * packed as {@link RecordPacker} says; other columns (such as {@code file} and {@code offset} of
- * a read) are ignored.
+ * empty {@code _SUCCESS} marks the job done. Columns: {@code data} (binary, required); with
+ * {@code header=true} also the optional {@code label} (numeric), {@code labels} (array of
+ * numeric) and {@code id} (integral), packed as {@link RecordPacker} says; other columns (such as
+ * {@code file} and {@code offset} of a read) are ignored.
  *
  * <p>Save modes as Spark's file sources: {@code errorifexists} (default) refuses an existing
  * path, {@code ignore} leaves it alone and writes nothing, {@code overwrite} deletes it first,
@@ -189,9 +189,9 @@ final class RecordIOWriteJob {
    * Deletes the staging directory (if any), with the files of every task that committed, or
    * aborts the magic commit's pending uploads, and deletes any part the job published in {@code
    * dir} (a job commit that failed half way, or a task that published in place): the parts named
-   * with the job's id {@code jobId}, never another job's. (A task still running when the job failed finds
-   * its staging directory gone and fails without leaving a file; under a magic commit it leaves
-   * only an upload that is never completed.)
+   * with the job's id {@code jobId}, never another job's. (A task still running when the job
+   * failed finds its staging directory gone and fails without leaving a file; under a magic
+   * commit it leaves only an upload that is never completed.)
    */
   private static void abortJob(FileSystem fs, Path staging, MagicCommit magic, Path dir,
       String jobId, Exception failure) {
