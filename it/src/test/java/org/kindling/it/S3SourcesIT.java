@@ -10,17 +10,18 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,7 +35,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import org.assertj.core.util.Throwables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,103 +45,50 @@ import org.kindling.io.source.AtomicOutput;
 import org.kindling.io.source.ByteStores;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
-import org.kindling.tensor.FormatException;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * One RecordIO data set on four stores, each a real server started here: the local disk, HDFS
- * (MiniDFSCluster), and an S3 server (s3proxy) reached both through Hadoop's {@code s3a://} and
- * through Kindling's native {@code s3://} client. Every store gives the same parts, record for
- * record; writers leave nothing under the final name unless they commit; {@code kindling recordio
- * dump --part K/N} reads an {@code s3://} list; {@code format("recordio")} reads the same rows
- * from file, HDFS and s3a and writes to HDFS and s3a.
+ * One RecordIO data set on the four stores of {@link FourStores} (local disk, HDFS, and an S3
+ * server reached both through Hadoop's {@code s3a://} and Kindling's native {@code s3://}
+ * client). Every store gives the same parts, record for record; writers leave nothing under the
+ * final name unless they commit; {@code kindling recordio dump --part K/N} reads an {@code s3://}
+ * list; {@code format("recordio")} reads the same rows from file, HDFS and s3a and writes to
+ * HDFS and s3a, also two appends into one directory at once. Corrupt input: {@link
+ * CorruptInputIT}.
  */
 class S3SourcesIT {
-  private static final String ACCESS = "it-access";
-  private static final String SECRET = "it-secret";
-  private static final String BUCKET = "kindling-it";
+  private static final String ACCESS = FourStores.ACCESS;
+  private static final String SECRET = FourStores.SECRET;
+  private static final String BUCKET = FourStores.BUCKET;
   private static final HexFormat HEX = HexFormat.of();
+  /** A write job's id in its part names. */
+  private static final String JOB_ID =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private static Path work;
-  private static MiniDFSCluster hdfs;
-  private static S3ProxyJunitCore s3proxy;
+  private static FourStores stores;
   private static S3Client sdk;
   private static Configuration conf;
   private static String hdfsRoot;
-  private static final List<byte[]> FILES = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    // s3proxy answers neither the SDK's default trailing checksums nor multi-object deletes.
-    System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
-    System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
     work = TestDirs.fresh(Path.of("target", "s3-sources-it"));
-    Configuration dfs = new Configuration();
-    dfs.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("dfs").toString());
-    dfs.setLong("dfs.blocksize", 32 << 10); // parts cross block boundaries
-    dfs.setLong("dfs.namenode.fs-limits.min-block-size", 512);
-    hdfs = new MiniDFSCluster.Builder(dfs).numDataNodes(1).build();
-    hdfs.waitActive();
-    hdfsRoot = "hdfs://localhost:" + hdfs.getNameNodePort() + "/kindling";
-
-    s3proxy = new S3ProxyJunitCore.Builder().withCredentials(ACCESS, SECRET)
-        .withBlobStoreProvider("transient").build();
-    s3proxy.beforeEach();
-    sdk = S3Client.builder().endpointOverride(s3proxy.getUri()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS, SECRET)))
-        .forcePathStyle(true)
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
-    sdk.createBucket(b -> b.bucket(BUCKET));
-
-    conf = new Configuration(hdfs.getConfiguration(0));
-    // one set of fs.s3a.* settings serves s3a:// and (through the fallbacks) s3://
-    conf.set("fs.s3a.endpoint", s3proxy.getUri().toString());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.setBoolean("fs.s3a.path.style.access", true);
-    conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
-    conf.set("fs.s3a.access.key", ACCESS);
-    conf.set("fs.s3a.secret.key", SECRET);
-    conf.setBoolean("fs.s3a.multiobjectdelete.enable", false);
-    conf.setInt("fs.s3a.attempts.maximum", 1);
-    conf.setInt("kindling.s3.part.bytes", 5 << 20); // S3's smallest part
-    conf.setInt("kindling.io.read.chunk.bytes", 32 << 10); // several ranged reads per part
-
+    stores = FourStores.start(work);
+    sdk = stores.sdk();
+    conf = stores.conf();
+    hdfsRoot = stores.hdfsRoot();
     Random random = new Random(2026);
-    FileSystem hfs = new org.apache.hadoop.fs.Path(hdfsRoot).getFileSystem(conf);
-    Files.createDirectories(work.resolve("local"));
     for (int f = 0; f < 4; f++) {
-      byte[] bytes = recordFile(random, 150 + 60 * f);
-      FILES.add(bytes);
-      String name = "part-" + f + ".rec";
-      Files.write(work.resolve("local").resolve(name), bytes);
-      try (var out = hfs.create(new org.apache.hadoop.fs.Path(hdfsRoot + "/data/" + name))) {
-        out.write(bytes);
-      }
-      sdk.putObject(b -> b.bucket(BUCKET).key("data/" + name), RequestBody.fromBytes(bytes));
+      stores.put("data/part-" + f + ".rec", recordFile(random, 150 + 60 * f));
     }
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (sdk != null) {
-        sdk.close();
-      }
-      if (s3proxy != null) {
-        s3proxy.afterEach();
-      }
-    } finally {
-      if (hdfs != null) {
-        hdfs.shutdown();
-      }
+    if (stores != null) {
+      stores.close();
     }
   }
 
@@ -164,7 +112,7 @@ class S3SourcesIT {
   }
 
   private static String localUri() {
-    return work.resolve("local").toUri().toString();
+    return stores.localRoot().resolve("data").toUri().toString();
   }
 
   @Test
@@ -207,21 +155,6 @@ class S3SourcesIT {
   }
 
   @Test
-  void aTruncatedObjectIsReportedWithFileAndOffsetOnS3aAndS3() throws IOException {
-    byte[] full = FILES.get(2);
-    int cut = (full.length / 3) & ~3;
-    sdk.putObject(b -> b.bucket(BUCKET).key("trunc/cut.rec"),
-        RequestBody.fromBytes(Arrays.copyOf(full, cut)));
-    for (String scheme : List.of("s3a", "s3")) {
-      String uri = scheme + "://" + BUCKET + "/trunc/cut.rec";
-      assertThatThrownBy(() -> part(uri, 0, 1)).as(scheme)
-          .isInstanceOf(FormatException.class)
-          .hasMessageContaining(uri)
-          .hasMessageContaining("runs past the end of the file (size " + cut + ")");
-    }
-  }
-
-  @Test
   void aFailedWriteLeavesNothingUnderTheFinalNameOnHdfsS3aAndS3() throws IOException {
     // On s3:// more than one 5 MiB part: a multipart upload, aborted or completed.
     byte[] large = new byte[(5 << 20) + 4096];
@@ -258,10 +191,11 @@ class S3SourcesIT {
   @Test
   void recordioDumpReadsAPartOfAnS3List() {
     String list = "s3://" + BUCKET + "/data/part-1.rec;s3://" + BUCKET + "/data/part-3.rec";
-    String localList = work.resolve("local/part-1.rec") + ";" + work.resolve("local/part-3.rec");
+    Path data = stores.localRoot().resolve("data");
+    String localList = data.resolve("part-1.rec") + ";" + data.resolve("part-3.rec");
     for (String kn : List.of("0/3", "2/3")) {
       CliRun s3 = CliRun.of("recordio", "dump", "--part", kn,
-          "--conf", "kindling.s3.endpoint=" + s3proxy.getUri(),
+          "--conf", "kindling.s3.endpoint=" + stores.s3Endpoint(),
           "--conf", "kindling.s3.path.style=true",
           "--conf", "kindling.s3.access.key=" + ACCESS,
           "--conf", "kindling.s3.secret.key=" + SECRET, list);
@@ -269,6 +203,43 @@ class S3SourcesIT {
       assertThat(s3.code()).as(s3.err()).isZero();
       assertThat(local.code()).as(local.err()).isZero();
       assertThat(s3.outLines()).isNotEmpty().isEqualTo(local.outLines());
+    }
+  }
+
+  /**
+   * {@code kindling recordio dump --part K/N} of one data set named across stores: a {@code ;}
+   * list of an HDFS, an s3a, an s3 and a local file, and regular expressions over an s3 and an
+   * HDFS directory, give the parts the same list of local files gives.
+   */
+  @Test
+  void recordioDumpReadsListsAndPatternsAcrossStores() {
+    Path data = stores.localRoot().resolve("data");
+    String local = String.join(";", data.resolve("part-0.rec").toString(),
+        data.resolve("part-1.rec").toString(), data.resolve("part-2.rec").toString(),
+        data.resolve("part-3.rec").toString());
+    String mixed = String.join(";", hdfsRoot + "/data/part-0.rec",
+        "s3a://" + BUCKET + "/data/part-1.rec", "s3://" + BUCKET + "/data/part-2.rec",
+        data.resolve("part-3.rec").toUri().toString());
+    String s3Pattern = "s3://" + BUCKET + "/data/part-[0-3]\\.rec";
+    String hdfsPattern = hdfsRoot + "/data/part-.*";
+    List<String> settings = new ArrayList<>();
+    conf.forEach(e -> {
+      if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
+        settings.addAll(List.of("--conf", e.getKey() + "=" + e.getValue()));
+      }
+    });
+    for (String kn : List.of("0/4", "1/4", "3/4")) {
+      CliRun reference = CliRun.of("recordio", "dump", "--part", kn, local);
+      assertThat(reference.code()).as(reference.err()).isZero();
+      assertThat(reference.outLines()).isNotEmpty();
+      for (String uri : List.of(mixed, s3Pattern, hdfsPattern)) {
+        List<String> args = new ArrayList<>(List.of("recordio", "dump", "--part", kn));
+        args.addAll(settings);
+        args.add(uri);
+        CliRun dump = CliRun.of(args.toArray(new String[0]));
+        assertThat(dump.code()).as(dump.err()).isZero();
+        assertThat(dump.outLines()).as("%s part %s", uri, kn).isEqualTo(reference.outLines());
+      }
     }
   }
 
@@ -288,7 +259,7 @@ class S3SourcesIT {
     List<String> keys = List.of("spark.hadoop.kindling.s3.endpoint",
         "spark.hadoop.kindling.s3.path.style", "spark.hadoop.kindling.s3.access.key",
         "spark.hadoop.kindling.s3.secret.key");
-    List<String> values = List.of(s3proxy.getUri().toString(), "true", ACCESS, SECRET);
+    List<String> values = List.of(stores.s3Endpoint(), "true", ACCESS, SECRET);
     for (int i = 0; i < keys.size(); i++) {
       System.setProperty(keys.get(i), values.get(i));
     }
@@ -318,7 +289,7 @@ class S3SourcesIT {
    */
   @Test
   void theRecordioDataSourceReadsAndWritesFileHdfsAndS3aAlike() {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       List<String> local = rows(spark, localUri());
       assertThat(local).hasSize(150 + 210 + 270 + 330);
@@ -333,14 +304,15 @@ class S3SourcesIT {
         assertThat(payloads(spark.read().format("recordio").option("header", "false")
             .load(out))).as(out).isEqualTo(payloads);
       }
-      List<String> parts = List.of("_SUCCESS", "part-00000.idx", "part-00000.rec",
-          "part-00001.idx", "part-00001.rec", "part-00002.idx", "part-00002.rec");
-      assertThat(s3Keys("ds-out/")).isEqualTo(parts);
+      List<String> parts = List.of("_SUCCESS", "part-00000-ID.idx", "part-00000-ID.rec",
+          "part-00001-ID.idx", "part-00001-ID.rec", "part-00002-ID.idx", "part-00002-ID.rec");
+      List<String> s3Parts = s3Keys("ds-out/");
+      assertThat(withoutIds(s3Parts)).isEqualTo(parts);
       org.apache.hadoop.fs.Path hdfsOut = new org.apache.hadoop.fs.Path(hdfsRoot + "/ds-out");
-      assertThat(Arrays.stream(hdfsOut.getFileSystem(conf).listStatus(hdfsOut))
-          .map(st -> st.getPath().getName()).sorted().toList()).isEqualTo(parts);
+      assertThat(withoutIds(Arrays.stream(hdfsOut.getFileSystem(conf).listStatus(hdfsOut))
+          .map(st -> st.getPath().getName()).toList())).isEqualTo(parts);
 
-      // partition 1 fails at its last row, after partition 0 may have published part-00003
+      // partition 1 fails at its last row, after partition 0 may have published part 3
       List<Row> bad = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         bad.add(RowFactory.create((Object) (i == 199 ? null : new byte[] {(byte) i})));
@@ -350,8 +322,9 @@ class S3SourcesIT {
           new StructType().add("data", DataTypes.BinaryType));
       assertThatThrownBy(() -> failing.write().format("recordio").option("header", "false")
           .mode(SaveMode.Append).save("s3a://" + BUCKET + "/ds-out"))
-          .hasStackTraceContaining("part-00004.rec, record 99: column data is null");
-      assertThat(s3Keys("ds-out/")).isEqualTo(parts);
+          .satisfies(e -> assertThat(Throwables.getStackTrace(e)).containsPattern(
+              "part-00004-" + JOB_ID + "\\.rec, record 99: column data is null"));
+      assertThat(s3Keys("ds-out/")).isEqualTo(s3Parts);
       assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -365,6 +338,8 @@ class S3SourcesIT {
    * is serialized, so it names its latch instead of capturing it (local mode: one JVM).
    */
   private static final Map<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
+  /** Latches the second partition of {@link #heldFrame}s counts down when it starts, by name. */
+  private static final Map<String, CountDownLatch> HELD_STARTED = new ConcurrentHashMap<>();
 
   /**
    * A write to s3a goes through S3A's magic committer: a task that has finished (its task commit
@@ -373,7 +348,7 @@ class S3SourcesIT {
    */
   @Test
   void s3aPartsAppearOnlyWhenTheJobCommits() throws Exception {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       CountDownLatch partition0Done = partitionZeroSucceeded(spark);
       Dataset<Row> frame = heldFrame(spark, (byte) 7, "commit");
@@ -389,14 +364,15 @@ class S3SourcesIT {
         // partition 0's two files are written and pending; partition 1's are open
         assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix("committed/"))
             .uploads()).extracting(u -> u.key()).as("pending uploads, under the final names")
-            .contains("committed/part-00000.rec", "committed/part-00000.idx");
+            .anyMatch(k -> k.matches("committed/part-00000-" + JOB_ID + "\\.rec"))
+            .anyMatch(k -> k.matches("committed/part-00000-" + JOB_ID + "\\.idx"));
       } finally {
         HELD.get("commit").countDown();
       }
       write.get(120, TimeUnit.SECONDS);
 
-      assertThat(s3Keys("committed/")).containsExactly("_SUCCESS", "part-00000.idx",
-          "part-00000.rec", "part-00001.idx", "part-00001.rec");
+      assertThat(withoutIds(s3Keys("committed/"))).containsExactly("_SUCCESS",
+          "part-00000-ID.idx", "part-00000-ID.rec", "part-00001-ID.idx", "part-00001-ID.rec");
       assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
       assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
           .isEqualTo(payloads(frame));
@@ -414,7 +390,7 @@ class S3SourcesIT {
    */
   @Test
   void aFailedJobAbortsOnlyItsOwnUploads() throws Exception {
-    SparkSession spark = s3aSpark();
+    SparkSession spark = stores.spark("S3SourcesIT");
     try {
       CountDownLatch partition0Done = partitionZeroSucceeded(spark); // B's: A starts after it
       Dataset<Row> frameB = heldFrame(spark, (byte) 11, "writer B");
@@ -434,12 +410,13 @@ class S3SourcesIT {
             .as("writer B's partition 0 ended").isTrue();
         List<String> pendingOfB = pendingUploads("shared/");
         assertThat(pendingOfB).as("B's committed task's uploads")
-            .anyMatch(u -> u.startsWith("shared/part-00000.rec "))
-            .anyMatch(u -> u.startsWith("shared/part-00000.idx "));
+            .anyMatch(u -> u.matches("shared/part-00000-" + JOB_ID + "\\.rec .*"))
+            .anyMatch(u -> u.matches("shared/part-00000-" + JOB_ID + "\\.idx .*"));
         // A appends (its parts are numbered from 0 too: B's are not visible yet) and fails
         assertThatThrownBy(() -> frameA.write().format("recordio").option("header", "false")
             .mode(SaveMode.Append).save(out))
-            .hasStackTraceContaining("part-00001.rec, record 29: column data is null");
+            .satisfies(e -> assertThat(Throwables.getStackTrace(e)).containsPattern(
+                "part-00001-" + JOB_ID + "\\.rec, record 29: column data is null"));
         assertThat(pendingUploads("shared/")).as("pending uploads after A's abort")
             .isEqualTo(pendingOfB);
       } finally {
@@ -447,14 +424,108 @@ class S3SourcesIT {
       }
       writeB.get(120, TimeUnit.SECONDS);
 
-      assertThat(s3Keys("shared/")).containsExactly("_SUCCESS", "part-00000.idx",
-          "part-00000.rec", "part-00001.idx", "part-00001.rec");
+      assertThat(withoutIds(s3Keys("shared/"))).containsExactly("_SUCCESS",
+          "part-00000-ID.idx", "part-00000-ID.rec", "part-00001-ID.idx", "part-00001-ID.rec");
       assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
       assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
           .isEqualTo(payloads(frameB));
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Two jobs append into one directory at once, on local files, HDFS, s3a (magic committer) and
+   * s3:// handed to S3A ({@code kindling.s3.native=false}, as on EMR; magic committer too):
+   * append A has chosen its part numbers and holds a task while append B runs whole, so both
+   * number their parts after the same existing part. Their names differ by the job's id; every
+   * record of the first write and of both appends reads back exactly once (through the data
+   * source, and through the io module's reader on each store, {@code s3://} too), and A's
+   * commit replaces no file written before it.
+   */
+  @Test
+  void twoConcurrentAppendsKeepEveryRecordOfBoth() throws Exception {
+    SparkSession spark = stores.spark("S3SourcesIT");
+    try {
+      Dataset<Row> first = taggedFrame(spark, 30, (byte) 31, 1);
+      Dataset<Row> frameB = taggedFrame(spark, 50, (byte) 33, 2);
+      // s3:// handed to S3A, as on EMR: written through the magic committer under that scheme
+      Map<String, String> s3ThroughS3a = Map.of(ByteStores.S3_NATIVE_KEY, "false", "fs.s3.impl",
+          "org.apache.hadoop.fs.s3a.S3AFileSystem");
+      for (String out : List.of(work.resolve("appends").toUri().toString(),
+          hdfsRoot + "/appends", "s3a://" + BUCKET + "/appends",
+          "s3://" + BUCKET + "/appends-s3")) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("header", "false"));
+        if (out.startsWith("s3:")) {
+          options.putAll(s3ThroughS3a);
+          Configuration s3Conf = new Configuration(conf);
+          s3ThroughS3a.forEach(s3Conf::set);
+          org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out);
+          assertThat(dir.getFileSystem(s3Conf).hasPathCapability(dir,
+              "fs.s3a.capability.magic.committer")).as("S3A's magic committer on s3://").isTrue();
+        }
+        first.write().format("recordio").options(options).save(out);
+        String name = "append A to " + out;
+        Dataset<Row> frameA = heldFrame(spark, (byte) 32, name);
+        CompletableFuture<Void> appendA = CompletableFuture.runAsync(() -> frameA.write()
+            .format("recordio").options(options).mode(SaveMode.Append).save(out));
+        // the objects of an s3:// directory listed through s3a
+        String listed = out.replaceFirst("^s3:", "s3a:");
+        Map<String, String> beforeA;
+        try {
+          assertThat(HELD_STARTED.get(name).await(120, TimeUnit.SECONDS))
+              .as("append A's job runs: its parts are numbered").isTrue();
+          frameB.write().format("recordio").options(options).mode(SaveMode.Append).save(out);
+          beforeA = partFiles(listed);
+          assertThat(beforeA).as("%s: the first write's and B's parts; none of A's (staged or"
+              + " pending) before its job commits", out).hasSize(6);
+        } finally {
+          HELD.get(name).countDown();
+        }
+        appendA.get(120, TimeUnit.SECONDS);
+
+        Map<String, String> files = partFiles(listed);
+        assertThat(withoutIds(files.keySet())).as(out).containsExactly(
+            "part-00000-ID.idx", "part-00000-ID.rec",
+            "part-00001-ID.idx", "part-00001-ID.idx", "part-00001-ID.rec", "part-00001-ID.rec",
+            "part-00002-ID.idx", "part-00002-ID.idx", "part-00002-ID.rec", "part-00002-ID.rec");
+        assertThat(files).as("%s: the files before A's commit, unchanged", out)
+            .containsAllEntriesOf(beforeA);
+        List<String> expected = new ArrayList<>(payloads(first));
+        expected.addAll(payloads(frameA));
+        expected.addAll(payloads(frameB));
+        Collections.sort(expected);
+        assertThat(payloads(spark.read().format("recordio").option("header", "false")
+            .load(out))).as(out).isEqualTo(expected);
+        // an S3 directory read both through s3a and through the native s3:// client
+        for (String uri : new java.util.LinkedHashSet<>(List.of(out, listed,
+            out.replaceFirst("^s3a:", "s3:")))) {
+          assertThat(part(uri, 0, 1).stream().map(line -> line.substring(line.lastIndexOf(' ')
+              + 1)).sorted().toList()).as(uri).isEqualTo(expected);
+        }
+      }
+      assertThat(sdk.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The {@code part-*} files in the directory {@code uri}: name to sha256 of its bytes. */
+  private static Map<String, String> partFiles(String uri) throws IOException {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
+    Map<String, String> files = new TreeMap<>();
+    for (var s : dir.getFileSystem(conf).listStatus(dir)) {
+      if (s.getPath().getName().startsWith("part-")) {
+        files.put(s.getPath().getName(),
+            sha(org.kindling.spark.HadoopFiles.readAll(s.getPath(), conf)));
+      }
+    }
+    return files;
+  }
+
+  /** {@code names} sorted, each write job's id shown as {@code ID}. */
+  private static List<String> withoutIds(java.util.Collection<String> names) {
+    return names.stream().map(n -> n.replaceAll(JOB_ID, "ID")).sorted().toList();
   }
 
   /** A latch counted down when partition 0 of a task set of {@code spark} succeeds. */
@@ -472,41 +543,43 @@ class S3SourcesIT {
   }
 
   /**
-   * 100 rows {@code {i, tag}} in 2 partitions, whose second partition waits until the latch
-   * {@code HELD.get(name)} (made here) is counted down.
+   * 100 rows {@code {i, tag}} in 2 partitions, whose second partition counts down {@code
+   * HELD_STARTED.get(name)} when it starts and then waits until {@code HELD.get(name)} is
+   * counted down (both latches made here).
    */
   private static Dataset<Row> heldFrame(SparkSession spark, byte tag, String name) {
     HELD.put(name, new CountDownLatch(1));
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      rows.add(RowFactory.create((Object) new byte[] {(byte) i, tag}));
-    }
+    HELD_STARTED.put(name, new CountDownLatch(1));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
+    return spark.createDataFrame(jsc.parallelize(taggedRows(100, tag), 2).map(r -> {
       if (TaskContext.getPartitionId() == 1) {
+        HELD_STARTED.get(name).countDown();
         HELD.get(name).await();
       }
       return r;
     }), new StructType().add("data", DataTypes.BinaryType));
   }
 
+  /** {@code n} rows {@code {i, tag}} in {@code partitions} partitions. */
+  private static Dataset<Row> taggedFrame(SparkSession spark, int n, byte tag, int partitions) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(taggedRows(n, tag), partitions),
+        new StructType().add("data", DataTypes.BinaryType));
+  }
+
+  /** Rows {@code {i, tag}}, {@code i < n}: one binary column, distinct for distinct tags. */
+  private static List<Row> taggedRows(int n, byte tag) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(RowFactory.create((Object) new byte[] {(byte) i, tag}));
+    }
+    return rows;
+  }
+
   /** The multipart uploads pending under {@code prefix}, as "key uploadId", sorted. */
   private static List<String> pendingUploads(String prefix) {
     return sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads().stream()
         .map(u -> u.key() + " " + u.uploadId()).sorted().toList();
-  }
-
-  /** A local Spark session whose Hadoop configuration reaches s3proxy through s3a. */
-  private static SparkSession s3aSpark() {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("S3SourcesIT")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    conf.forEach(e -> {
-      if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
-        spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue());
-      }
-    });
-    return spark;
   }
 
   /** Each row as "partition file offset sha256(data)", in partition and file order. */

@@ -1,10 +1,16 @@
 package org.kindling.examples.cli;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.kindling.io.image.ImageTranscoder;
 import org.kindling.io.pack.IdxImagePacker;
@@ -33,8 +39,9 @@ import picocli.CommandLine.Spec;
       "    lists the images under ROOT into PREFIX.lst (or PREFIX_train.lst,",
       "    PREFIX_val.lst, PREFIX_test.lst; _K per chunk)",
       "  kindling im2rec [--resize N] [--quality Q] [--encoding .jpg|.png] PREFIX ROOT",
-      "    reads PREFIX.lst (index<TAB>label...<TAB>path per line) and packs each",
-      "    ROOT/path image, re-encoded as im2rec does, or as it is with --pass-through",
+      "    packs every list PREFIX*.lst in PREFIX's folder (index<TAB>label...<TAB>path",
+      "    per line), as im2rec does, each into its own .rec + .idx: each ROOT/path",
+      "    image re-encoded as im2rec does, or as it is with --pass-through",
       "  kindling im2rec --idx-images FILE --idx-labels FILE PREFIX",
       "    packs IDX image and label files (MNIST's format, optionally .gz)",
       "    as raw-pixel records",
@@ -44,7 +51,8 @@ final class Im2RecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "PREFIX",
-      description = "output prefix; with a .lst, the list is PREFIX.lst")
+      description = "output prefix; when packing, the lists are PREFIX*.lst (or PREFIX itself"
+          + " if it ends in .lst)")
   String prefix;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "ROOT",
@@ -54,7 +62,8 @@ final class Im2RecCommand implements Callable<Integer> {
   @Option(names = "--pack-label", description = "store every label of a multi-label .lst line")
   boolean packLabel;
 
-  @Option(names = "--lst", paramLabel = "FILE", description = "the .lst file (default PREFIX.lst)")
+  @Option(names = "--lst", paramLabel = "FILE",
+      description = "pack only this .lst file, into PREFIX.rec + PREFIX.idx")
   String lstFile;
 
   @Option(names = "--list", description = "make .lst files from the images under ROOT")
@@ -63,9 +72,10 @@ final class Im2RecCommand implements Callable<Integer> {
   @Option(names = "--recursive", description = "with --list: walk sub-folders, a class each")
   boolean recursive;
 
-  @Option(names = "--exts", split = ",", paramLabel = "EXT",
-      description = "with --list: image extensions (default .jpeg,.jpg)")
-  List<String> exts = List.of(".jpeg", ".jpg");
+  @Option(names = "--exts", arity = "1..*", split = ",", paramLabel = "EXT",
+      description = "with --list: image extensions, space- or comma-separated (default .jpeg"
+          + " .jpg .png)")
+  List<String> exts = List.of(".jpeg", ".jpg", ".png");
 
   @Option(names = "--chunks", description = "with --list: number of chunks (default 1)")
   int chunks = 1;
@@ -140,15 +150,56 @@ final class Im2RecCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         return 0;
       }
-      String lst = lstFile != null ? lstFile : base + ".lst";
       ImageTranscoder transcoder = passThrough ? null : new ImageTranscoder(color, centerCrop,
           resize, encoding, quality != null ? quality : ".png".equals(encoding) ? 9 : 95);
-      records = Im2RecPacker.pack(new Path(lst), new Path(root), new Path(base), packLabel,
-          transcoder, threads, conf).records();
+      if (lstFile == null && !prefix.endsWith(".lst")) {
+        for (Path lst : listsOf(new Path(base), conf)) {
+          String out = lst.toString().substring(0, lst.toString().length() - 4);
+          records = Im2RecPacker.pack(lst, new Path(root), new Path(out), packLabel, transcoder,
+              threads, conf).records();
+          printPacked(records, out, start);
+          start = System.nanoTime();
+        }
+        return 0;
+      }
+      records = Im2RecPacker.pack(new Path(lstFile != null ? lstFile : prefix), new Path(root),
+          new Path(base), packLabel, transcoder, threads, conf).records();
     }
+    printPacked(records, base, start);
+    return 0;
+  }
+
+  private void printPacked(long records, String base, long start) {
     spec.commandLine().getOut().printf(Locale.ROOT, "packed %d records into %s.rec and %s.idx"
         + " in %.1f s%n", records, base, base, (System.nanoTime() - start) / 1e9);
     spec.commandLine().getOut().flush();
-    return 0;
+  }
+
+  /**
+   * The lists im2rec packs for {@code prefix}: the {@code .lst} files in its folder whose name
+   * starts with its name (so {@code --list --train-ratio}'s {@code PREFIX_train.lst} and {@code
+   * PREFIX_val.lst}, or the chunks' {@code PREFIX_K.lst}), sorted; every {@code .lst} in it if
+   * {@code prefix} is a folder.
+   *
+   * @throws FileNotFoundException if there is none
+   */
+  private static List<Path> listsOf(Path prefix, Configuration conf) throws IOException {
+    FileSystem fs = prefix.getFileSystem(conf);
+    boolean folder = fs.isDirectory(prefix);
+    Path dir = folder ? prefix : prefix.getParent();
+    String start = folder ? "" : prefix.getName();
+    List<Path> lists = new ArrayList<>();
+    for (FileStatus s : fs.exists(dir) ? fs.listStatus(dir) : new FileStatus[0]) {
+      String name = s.getPath().getName();
+      if (s.isFile() && name.startsWith(start) && name.endsWith(".lst")) {
+        lists.add(new Path(dir, name)); // as the user wrote the prefix, for the messages
+      }
+    }
+    if (lists.isEmpty()) {
+      throw new FileNotFoundException("no list file " + start + "*.lst in " + dir
+          + " (make one with kindling im2rec --list PREFIX ROOT)");
+    }
+    lists.sort(Comparator.comparing(Path::getName));
+    return lists;
   }
 }

@@ -29,17 +29,17 @@ final class RecordIOCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code kindling recordio dump [--part K/N] [--hex] FILE}: one line per record,
+   * {@code kindling recordio dump [--part K/N] [--hex] DATA}: one line per record,
    * {@code index TAB offset TAB length TAB sha256 [TAB payload-hex]}.
    */
   @Command(
       name = "dump",
       mixinStandardHelpOptions = true,
       description = {
-        "Lists the logical records of a .rec file (or of part K of N, split by byte ranges as"
-            + " MXNet's InputSplit does), one per line:",
+        "Lists the logical records of a RecordIO data set (or of part K of N, split by byte"
+            + " ranges across its files as MXNet's InputSplit does), one per line:",
         "  index<TAB>offset<TAB>length<TAB>sha256[<TAB>payload-hex]",
-        "index counts from 0 within the part; offset is the record's byte offset in the file."
+        "index counts from 0 within the part; offset is the record's byte offset in its file."
       })
   static final class Dump implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -56,7 +56,7 @@ final class RecordIOCommand implements Callable<Integer> {
             + " kindling.s3.endpoint=http://127.0.0.1:9000 --conf kindling.s3.path.style=true")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Parameters(paramLabel = "FILE", description = "the .rec data set: a path or URI (file://,"
+    @Parameters(paramLabel = "DATA", description = "the .rec data set: a path or URI (file://,"
         + " hdfs://, s3a://, s3://), a directory, a regex as last component, or several"
         + " separated by ';'")
     String file;

@@ -226,6 +226,47 @@ class KindlingCliTest {
     assertThat(hex.substring(48 + 32, 48 + 48)).isEqualTo("0000000a00000006");
   }
 
+  /**
+   * As MXNet 1.9.1's im2rec: {@code --list} takes .png by default and {@code --exts} as
+   * separate words; packing a prefix packs every {@code PREFIX*.lst}, each into its own files.
+   */
+  @Test
+  void im2recListsPngByDefaultAndPacksEveryListOfAPrefix() throws Exception {
+    Path root = dir.resolve("mixed");
+    for (String f : List.of("cat/a.png", "cat/b.png", "dog/c.png", "dog/d.jpg", "dog/e.txt")) {
+      Files.createDirectories(root.resolve(f).getParent());
+      byte[] px = new byte[8 * 8 * 3];
+      Arrays.fill(px, (byte) f.charAt(4));
+      Files.write(root.resolve(f), org.kindling.io.image.ImageCodec.encode(px, 8, 8, 3,
+          f.endsWith(".jpg") ? ".jpg" : ".png", f.endsWith(".jpg") ? 90 : 1));
+    }
+    String prefix = dir.resolve("mixed-set").toString();
+    CliRun listed = CliRun.of("im2rec", "--list", "--recursive", "--no-shuffle",
+        "--train-ratio", "0.5", prefix, root.toString());
+    assertThat(listed.code()).as(listed.err()).isZero();
+    assertThat(Files.readAllLines(Path.of(prefix + "_train.lst"))).containsExactly(
+        "0\t0.000000\tcat/a.png", "1\t0.000000\tcat/b.png");
+    assertThat(Files.readAllLines(Path.of(prefix + "_val.lst"))).containsExactly(
+        "2\t1.000000\tdog/c.png", "3\t1.000000\tdog/d.jpg");
+
+    CliRun packed = CliRun.of("im2rec", prefix, root.toString());
+    assertThat(packed.code()).as(packed.err()).isZero();
+    assertThat(packed.lines()).hasSize(2);
+    assertThat(packed.lines().get(0)).startsWith("packed 2 records into " + prefix + "_train.rec");
+    assertThat(packed.lines().get(1)).startsWith("packed 2 records into " + prefix + "_val.rec");
+    assertThat(CliRun.of("recordio", "dump", prefix + "_val.rec").lines()).hasSize(2);
+
+    CliRun jpegOnly = CliRun.of("im2rec", "--list", "--recursive", "--exts", ".jpeg", ".jpg",
+        "--no-shuffle", prefix + "-jpeg", root.toString());
+    assertThat(jpegOnly.code()).as(jpegOnly.err()).isZero();
+    assertThat(Files.readAllLines(Path.of(prefix + "-jpeg.lst")))
+        .containsExactly("0\t0.000000\tdog/d.jpg");
+
+    CliRun none = CliRun.of("im2rec", dir.resolve("nothing").toString(), root.toString());
+    assertThat(none.code()).isNotZero();
+    assertThat(none.err()).contains("no list file nothing*.lst in " + dir);
+  }
+
   @Test
   void im2recWithoutRootOrIdxFilesIsAUsageError() {
     CliRun r = CliRun.of("im2rec", dir.resolve("x").toString());

@@ -59,9 +59,13 @@ public final class ImageListMaker {
    */
   public record Options(boolean recursive, Set<String> exts, int chunks, double trainRatio,
       double testRatio, long numPerClass, boolean shuffle, long seed) {
-    /** im2rec's defaults: not recursive, .jpeg/.jpg, 1 chunk, all for training, shuffled. */
+    /**
+     * im2rec's defaults (MXNet 1.9.1): not recursive, .jpeg/.jpg/.png, 1 chunk, all for training,
+     * shuffled.
+     */
     public static Options defaults() {
-      return new Options(false, Set.of(".jpeg", ".jpg"), 1, 1.0, 0.0, Long.MAX_VALUE, true, 100);
+      return new Options(false, Set.of(".jpeg", ".jpg", ".png"), 1, 1.0, 0.0, Long.MAX_VALUE,
+          true, 100);
     }
 
     public Options {

@@ -2,7 +2,6 @@ package org.kindling.spark.recordio;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -67,8 +66,9 @@ final class MagicCommit implements Serializable {
    * Sets up a job writing into {@code dir} (on the driver).
    *
    * @param base the job's Hadoop configuration; the committer's settings are added to a copy
+   * @param jobId the write job's id (a UUID), which also names its magic directory
    */
-  static MagicCommit setupJob(Path dir, Configuration base) throws IOException {
+  static MagicCommit setupJob(Path dir, Configuration base, String jobId) throws IOException {
     Configuration conf = new Configuration(base);
     conf.set(String.format(PathOutputCommitterFactory.COMMITTER_FACTORY_SCHEME_PATTERN,
         dir.toUri().getScheme()), "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
@@ -80,9 +80,9 @@ final class MagicCommit implements Serializable {
     // directory, another job's too: this job aborts its own (MagicJobUploads) instead
     conf.setBoolean("fs.s3a.committer.abort.pending.uploads", false);
     // one id shared by the driver and every task: it names the job's magic directory
-    conf.set(UUID_KEY, UUID.randomUUID().toString());
-    MagicCommit job = new MagicCommit(dir.toString(),
-        UUID.randomUUID().hashCode() & Integer.MAX_VALUE, new HadoopConfHolder(conf));
+    conf.set(UUID_KEY, jobId);
+    MagicCommit job = new MagicCommit(dir.toString(), jobId.hashCode() & Integer.MAX_VALUE,
+        new HadoopConfHolder(conf));
     job.committer(job.attempt(0, 0)).setupJob(job.jobContext());
     return job;
   }

@@ -16,8 +16,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * label} and {@code labels} ({@link RecordIOColumns#DECODED_IMAGES}). The scan is {@code
  * format("recordio")}'s (the same record-aligned partitions, options and column pruning; an
  * image is decoded only when the {@code image} column is read). A record that does not decode
- * fails the query with its file and offset, or with option {@code dropInvalid=true} is left out
- * and logged. Read only.
+ * fails the query with its file and offset, or with option {@code dropInvalid=true} is left out,
+ * logged with its file and offset, and counted in the scan's metric {@link
+ * DroppedInvalidRecords} (the SQL tab of Spark's UI). Read only.
  *
  * <pre>{@code
  * Dataset<Row> images = spark.read().format("mxnet-image").option("dropInvalid", true)

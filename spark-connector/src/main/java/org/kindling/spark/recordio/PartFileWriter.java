@@ -12,7 +12,8 @@ import org.kindling.io.source.ByteStores;
 import org.kindling.spark.HadoopConfHolder;
 
 /**
- * Writes one Spark partition as the two files of {@code part-NNNNN} (a {@code .rec} and MXNet's
+ * Writes one Spark partition as the two files of {@code part-NNNNN-<job id>} ({@link PartName}:
+ * a {@code .rec} and MXNet's
  * {@code .idx}, {@code key\toffset}) into {@code dir}: the job's staging directory where renames
  * are cheap, the task's work path of a {@link MagicCommit} on s3a, else the output directory
  * itself ({@link RecordIOWriteJob}). The pair is an {@link
@@ -24,12 +25,13 @@ import org.kindling.spark.HadoopConfHolder;
  */
 final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
     Iterator<Long>> {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final String dir;
   private final boolean staging;
   private final MagicCommit magic;
   private final int firstPart;
+  private final String jobId;
   private final RecordPacker packer;
   private final HadoopConfHolder conf;
 
@@ -39,25 +41,22 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
    *     that starts after the job was aborted (and its staging directory deleted) fails
    * @param magic the job's magic commit, whose task work path the files go to; or null
    * @param firstPart the number of partition 0's files (past existing parts when appending)
+   * @param jobId the write job's id, in every file name
    */
-  PartFileWriter(String dir, boolean staging, MagicCommit magic, int firstPart,
+  PartFileWriter(String dir, boolean staging, MagicCommit magic, int firstPart, String jobId,
       RecordPacker packer, HadoopConfHolder conf) {
     this.dir = dir;
     this.staging = staging;
     this.magic = magic;
     this.firstPart = firstPart;
+    this.jobId = jobId;
     this.packer = packer;
     this.conf = conf;
   }
 
-  /** The base name of part {@code n}: {@code part-%05d}. */
-  static String partName(int n) {
-    return String.format("part-%05d", n);
-  }
-
   @Override
   public Iterator<Long> call(Integer partition, Iterator<InternalRow> rows) throws IOException {
-    String base = partName(firstPart + partition);
+    String base = new PartName(firstPart + partition, jobId).base();
     if (magic == null) {
       Path parent = new Path(dir);
       if (staging && ByteStores.forPath(parent, conf.get()).stat(parent) == null) {

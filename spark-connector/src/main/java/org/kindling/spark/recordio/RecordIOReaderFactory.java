@@ -3,6 +3,7 @@ package org.kindling.spark.recordio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -75,6 +76,11 @@ final class RecordIOReaderFactory implements PartitionReaderFactory {
     @Override
     public InternalRow get() {
       return current;
+    }
+
+    @Override
+    public CustomTaskMetric[] currentMetricsValues() {
+      return new CustomTaskMetric[] {DroppedInvalidRecords.of(rows.dropped())};
     }
 
     @Override

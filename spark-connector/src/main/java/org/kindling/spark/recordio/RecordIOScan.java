@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -45,6 +46,13 @@ final class RecordIOScan implements Scan, Batch {
   @Override
   public Batch toBatch() {
     return this;
+  }
+
+  /** Decoded images: the count of records {@code dropInvalid} left out. */
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return options.images() ? new CustomMetric[] {new DroppedInvalidRecords()}
+        : new CustomMetric[0];
   }
 
   /**

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
@@ -34,16 +32,20 @@ import org.kindling.spark.HadoopConfHolder;
 import org.kindling.spark.HadoopFiles;
 
 /**
- * Writes a DataFrame as RecordIO: each Spark partition becomes {@code part-NNNNN.rec} + {@code
- * .idx} in the output directory ({@link PartFileWriter}), then an empty {@code _SUCCESS} marks
- * the job done. Columns: {@code data} (binary, required); with {@code header=true} also the
- * optional {@code label} (numeric), {@code labels} (array of numeric) and {@code id} (integral),
- * packed as {@link RecordPacker} says; other columns (such as {@code file} and {@code offset} of
- * a read) are ignored.
+ * Writes a DataFrame as RecordIO: each Spark partition becomes {@code part-NNNNN-<job id>.rec}
+ * + {@code .idx} in the output directory ({@link PartFileWriter}, {@link PartName}), then an
+ * empty {@code _SUCCESS} marks the job done. Columns: {@code data} (binary, required); with
+ * {@code header=true} also the optional {@code label} (numeric), {@code labels} (array of
+ * numeric) and {@code id} (integral), packed as {@link RecordPacker} says; other columns (such as
+ * {@code file} and {@code offset} of a read) are ignored.
  *
  * <p>Save modes as Spark's file sources: {@code errorifexists} (default) refuses an existing
  * path, {@code ignore} leaves it alone and writes nothing, {@code overwrite} deletes it first,
- * {@code append} adds parts numbered after the highest existing {@code part-NNNNN.rec}.
+ * {@code append} adds parts numbered after the highest existing part. The job's id in every
+ * name it writes (a random UUID, as Spark's {@code FileFormatWriter} puts in its names) keeps
+ * two jobs appending into one directory at once apart: both number their parts after those
+ * visible when they start, so their numbers may be the same, their names never are, and neither
+ * replaces nor deletes a file of the other.
  *
  * <p>Commit (decision 0024): every file is written through its store's {@link
  * org.kindling.io.source.AtomicOutput}, so no partial file ever has a final name. Where renames
@@ -56,7 +58,6 @@ import org.kindling.spark.HadoopFiles;
  * _SUCCESS} marks the job done. Either way a failed job deletes the parts it published.
  */
 final class RecordIOWriteJob {
-  private static final Pattern PART = Pattern.compile("part-(\\d+)\\.rec");
   /** How long a failed job waits for its cancelled tasks to end before it aborts. */
   private static final long TASK_END_WAIT_MS = 60_000;
   private static final long TASK_END_POLL_MS = 50;
@@ -107,24 +108,25 @@ final class RecordIOWriteJob {
         throw new IOException("cannot create directory " + dir);
       }
       int first = mode == SaveMode.Append ? nextPart(fs, dir) : 0;
-      return write(projected, fs, dir, first);
+      return write(projected, fs, dir, first, UUID.randomUUID().toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
-  private long write(Dataset<Row> projected, FileSystem fs, Path dir, int first)
+  /** Writes the job {@code jobId}: its parts numbered from {@code first}. */
+  private long write(Dataset<Row> projected, FileSystem fs, Path dir, int first, String jobId)
       throws IOException {
     boolean direct = ByteStores.forPath(dir, conf).publishesInPlace(dir);
-    Path staging = direct ? null : new Path(dir, "_temporary-" + UUID.randomUUID());
+    Path staging = direct ? null : new Path(dir, "_temporary-" + jobId);
     MagicCommit magic = direct && MagicCommit.available(fs, dir)
-        ? MagicCommit.setupJob(dir, conf) : null;
+        ? MagicCommit.setupJob(dir, conf, jobId) : null;
     PartFileWriter writer = new PartFileWriter((direct ? dir : staging).toString(), !direct,
-        magic, first, new RecordPacker(options.header()), new HadoopConfHolder(conf));
+        magic, first, jobId, new RecordPacker(options.header()), new HadoopConfHolder(conf));
     JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
     int parts = rows.getNumPartitions();
     SparkContext sc = projected.sparkSession().sparkContext();
-    String tag = "kindling-recordio-write-" + UUID.randomUUID();
+    String tag = "kindling-recordio-write-" + jobId;
     List<Long> counts;
     try {
       if (!direct && !fs.mkdirs(staging)) {
@@ -137,7 +139,7 @@ final class RecordIOWriteJob {
         sc.removeJobTag(tag);
       }
       if (!direct) {
-        commitJob(fs, staging, dir, first, parts);
+        commitJob(fs, staging, dir, first, parts, jobId);
       } else if (magic != null) {
         magic.commitJob();
       }
@@ -148,7 +150,7 @@ final class RecordIOWriteJob {
         // another failed (Spark cancels them) record theirs when they end
         awaitTasks(sc, tag);
       }
-      abortJob(fs, staging, magic, dir, first, parts, e);
+      abortJob(fs, staging, magic, dir, jobId, e);
       throw e;
     }
     if (!direct) {
@@ -159,20 +161,24 @@ final class RecordIOWriteJob {
   }
 
   /** Moves every task's files from {@code staging} into {@code dir}, {@code .rec} first. */
-  private static void commitJob(FileSystem fs, Path staging, Path dir, int first, int parts)
-      throws IOException {
+  private static void commitJob(FileSystem fs, Path staging, Path dir, int first, int parts,
+      String jobId) throws IOException {
     for (int p = first; p < first + parts; p++) {
-      String base = PartFileWriter.partName(p);
+      String base = new PartName(p, jobId).base();
       for (String ext : List.of(".rec", ".idx")) {
-        replace(fs, new Path(staging, base + ext), new Path(dir, base + ext));
+        moveIntoPlace(fs, new Path(staging, base + ext), new Path(dir, base + ext));
       }
     }
   }
 
-  /** Renames {@code from} to {@code to}, replacing a file an earlier attempt committed. */
-  private static void replace(FileSystem fs, Path from, Path to) throws IOException {
-    if (fs.exists(to) && !fs.delete(to, false)) {
-      throw new IOException("cannot delete " + to + " (left by an earlier attempt) to replace it");
+  /**
+   * Renames {@code from} to {@code to}, which must not exist: a local file system's rename would
+   * silently replace it, and a name that carries this job's id is this job's alone.
+   */
+  private static void moveIntoPlace(FileSystem fs, Path from, Path to) throws IOException {
+    if (fs.exists(to)) {
+      throw new FileAlreadyExistsException(to + " exists already, though its name carries this"
+          + " write job's id: not replaced");
     }
     if (!fs.rename(from, to)) {
       throw new IOException("cannot rename " + from + " to " + to);
@@ -182,12 +188,13 @@ final class RecordIOWriteJob {
   /**
    * Deletes the staging directory (if any), with the files of every task that committed, or
    * aborts the magic commit's pending uploads, and deletes any part the job published in {@code
-   * dir} (a job commit that failed half way). (A task still running when the job failed finds
-   * its staging directory gone and fails without leaving a file; under a magic commit it leaves
-   * only an upload that is never completed.)
+   * dir} (a job commit that failed half way, or a task that published in place): the parts named
+   * with the job's id {@code jobId}, never another job's. (A task still running when the job
+   * failed finds its staging directory gone and fails without leaving a file; under a magic
+   * commit it leaves only an upload that is never completed.)
    */
   private static void abortJob(FileSystem fs, Path staging, MagicCommit magic, Path dir,
-      int first, int parts, Exception failure) {
+      String jobId, Exception failure) {
     try {
       if (staging != null) {
         fs.delete(staging, true);
@@ -196,9 +203,8 @@ final class RecordIOWriteJob {
         magic.abortJob();
       }
       for (FileStatus s : fs.listStatus(dir)) {
-        Matcher m = PART.matcher(s.getPath().getName().replaceFirst("\\.idx$", ".rec"));
-        if (m.matches() && Integer.parseInt(m.group(1)) >= first
-            && Integer.parseInt(m.group(1)) < first + parts) {
+        PartName part = PartName.parse(s.getPath().getName());
+        if (part != null && jobId.equals(part.jobId())) {
           fs.delete(s.getPath(), false);
         }
       }
@@ -236,13 +242,13 @@ final class RecordIOWriteJob {
     return active;
   }
 
-  /** One past the highest {@code part-NNNNN.rec} in {@code dir}, or 0. */
+  /** One past the highest part number in {@code dir} (either naming, {@link PartName}), or 0. */
   private static int nextPart(FileSystem fs, Path dir) throws IOException {
     int next = 0;
     for (FileStatus s : fs.listStatus(dir)) {
-      Matcher m = PART.matcher(s.getPath().getName());
-      if (m.matches()) {
-        next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
+      PartName part = PartName.parse(s.getPath().getName());
+      if (part != null) {
+        next = Math.max(next, part.number() + 1);
       }
     }
     return next;

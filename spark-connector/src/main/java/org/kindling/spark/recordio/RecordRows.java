@@ -65,6 +65,11 @@ final class RecordRows {
     };
   }
 
+  /** The records this object left out so far ({@code dropInvalid}). */
+  long dropped() {
+    return dropped;
+  }
+
   /**
    * The row of {@code r}, or null if it is invalid and {@code dropInvalid} leaves it out. The
    * row holds no reference to the view's bytes (Spark keeps rows past the next record): {@code

@@ -12,6 +12,8 @@ import org.apache.spark.ml.image.ImageSchema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,14 +97,31 @@ class MxnetImageSourceTest {
         .hasStackTraceContaining("image record id 2")
         .hasStackTraceContaining("set option dropInvalid=true");
 
-    List<Row> kept = spark.read().format("mxnet-image").option("dropInvalid", "true")
-        .load(file.toString()).collectAsList();
+    Dataset<Row> dropping = spark.read().format("mxnet-image").option("dropInvalid", "true")
+        .load(file.toString());
+    List<Row> kept = dropping.collectAsList();
     assertThat(kept).extracting(r -> r.<Long>getAs("id")).containsExactly(1L, 1L);
+    assertThat(scanMetric(dropping, DroppedInvalidRecords.NAME)).as("records left out")
+        .isEqualTo(1);
     assertThat(kept).extracting(r -> ImageSchema.getHeight(r.getStruct(0))).containsOnly(8);
 
     // without the image column nothing is decoded, so nothing fails
     assertThat(spark.read().format("mxnet-image").load(file.toString()).select("label")
         .count()).isEqualTo(3);
+  }
+
+  /** The value of the metric {@code name} of the scan of {@code frame}'s last execution. */
+  private static long scanMetric(Dataset<Row> frame, String name) {
+    scala.collection.Iterator<SparkPlan> leaves =
+        frame.queryExecution().executedPlan().collectLeaves().iterator();
+    while (leaves.hasNext()) {
+      scala.Option<SQLMetric> metric = leaves.next().metrics().get(name);
+      if (metric.isDefined()) {
+        return metric.get().value();
+      }
+    }
+    throw new AssertionError("no scan with the metric " + name + " in "
+        + frame.queryExecution().executedPlan());
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.assertj.core.util.Throwables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,9 @@ import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.recordio.IndexedRecordIOReader;
 
 class RecordIOSourceWriteTest {
+  /** A write job's id in its file names. */
+  private static final String JOB_ID =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
   private static final StructType LABELLED = new StructType()
       .add("id", DataTypes.IntegerType)
       .add("label", DataTypes.DoubleType)
@@ -67,9 +71,28 @@ class RecordIOSourceWriteTest {
     return ImageRecordHeader.pack(h, data);
   }
 
+  /** The file names in {@code d}, sorted, with the write job's id shown as {@code ID}. */
   private static List<String> names(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
+      return s.map(p -> p.getFileName().toString().replaceAll(JOB_ID, "ID")).sorted().toList();
+    }
+  }
+
+  /** The distinct job ids in the part names in {@code d}. */
+  private static java.util.Set<String> ids(Path d) throws IOException {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(p -> PartName.parse(p.getFileName().toString())).filter(n -> n != null)
+          .map(PartName::jobId).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  /** The file of part {@code number} ({@code .rec} or {@code .idx}) in {@code d}. */
+  private static Path part(Path d, int number, String ext) throws IOException {
+    try (Stream<Path> s = Files.list(d)) {
+      List<Path> found = s.filter(p -> p.getFileName().toString()
+          .matches(String.format("part-%05d-%s\\%s", number, JOB_ID, ext))).toList();
+      assertThat(found).as("part %d%s in %s", number, ext, d).hasSize(1);
+      return found.get(0);
     }
   }
 
@@ -81,12 +104,13 @@ class RecordIOSourceWriteTest {
 
     df.write().format("recordio").save(out.toString());
 
-    assertThat(names(out)).containsExactly("_SUCCESS", "part-00000.idx", "part-00000.rec",
-        "part-00001.idx", "part-00001.rec", "part-00002.idx", "part-00002.rec");
+    assertThat(names(out)).containsExactly("_SUCCESS", "part-00000-ID.idx", "part-00000-ID.rec",
+        "part-00001-ID.idx", "part-00001-ID.rec", "part-00002-ID.idx", "part-00002-ID.rec");
+    assertThat(ids(out)).as("one job id in every name").hasSize(1);
     List<byte[]> written = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
-      Path rec = out.resolve(String.format("part-%05d.rec", p));
-      Path idx = out.resolve(String.format("part-%05d.idx", p));
+      Path rec = part(out, p, ".rec");
+      Path idx = part(out, p, ".idx");
       List<LocatedRecord> records = RecordIOFiles.readAll(rec);
       try (IndexedRecordIOReader reader = IndexedRecordIOReader.open(
           new org.apache.hadoop.fs.Path(idx.toUri()), new org.apache.hadoop.fs.Path(rec.toUri()),
@@ -140,17 +164,18 @@ class RecordIOSourceWriteTest {
 
     assertThatThrownBy(() -> frame(3, 1).write().format("recordio").save(out.toString()))
         .hasStackTraceContaining("already exists");
-    byte[] before = Files.readAllBytes(out.resolve("part-00001.rec"));
+    byte[] before = Files.readAllBytes(part(out, 1, ".rec"));
     frame(3, 1).write().format("recordio").mode(SaveMode.Ignore).save(out.toString());
-    assertThat(Files.readAllBytes(out.resolve("part-00001.rec"))).isEqualTo(before);
+    assertThat(Files.readAllBytes(part(out, 1, ".rec"))).isEqualTo(before);
 
     frame(4, 1).write().format("recordio").mode(SaveMode.Append).save(out.toString());
-    assertThat(names(out)).contains("part-00002.rec", "part-00002.idx")
-        .doesNotContain("part-00003.rec");
+    assertThat(names(out)).contains("part-00002-ID.rec", "part-00002-ID.idx")
+        .doesNotContain("part-00003-ID.rec");
+    assertThat(ids(out)).as("the first job's id and the append's").hasSize(2);
     assertThat(spark.read().format("recordio").load(out.toString()).count()).isEqualTo(10);
 
     frame(5, 1).write().format("recordio").mode(SaveMode.Overwrite).save(out.toString());
-    assertThat(names(out)).containsExactly("_SUCCESS", "part-00000.idx", "part-00000.rec");
+    assertThat(names(out)).containsExactly("_SUCCESS", "part-00000-ID.idx", "part-00000-ID.rec");
     assertThat(spark.read().format("recordio").load(out.toString()).count()).isEqualTo(5);
   }
 
@@ -159,7 +184,7 @@ class RecordIOSourceWriteTest {
     Path out = dir.resolve("failed");
     frame(4, 1).write().format("recordio").save(out.toString());
     List<String> before = names(out);
-    // Partition 0 (part-00001) holds 501 good rows; partition 1 (part-00002) fails at its last.
+    // Partition 0 (part 1) holds 501 good rows; partition 1 (part 2) fails at its last.
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 1003; i++) {
       rows.add(RowFactory.create(i, 1.0, null, i == 1002 ? null : new byte[] {(byte) i}));
@@ -169,8 +194,35 @@ class RecordIOSourceWriteTest {
 
     assertThatThrownBy(() -> bad.write().format("recordio").mode(SaveMode.Append)
         .save(out.toString()))
-        .hasStackTraceContaining("part-00002.rec, record 501: column data is null");
+        .satisfies(e -> assertThat(Throwables.getStackTrace(e)).containsPattern(
+            "part-00002-" + JOB_ID + "\\.rec, record 501: column data is null"));
     assertThat(names(out)).isEqualTo(before);
+  }
+
+  /**
+   * A directory written before part names carried the job's id ({@code part-NNNNN.rec}) is
+   * read, and an append numbers its parts after the old ones, so they are read after them.
+   */
+  @Test
+  void aDirectoryOfOldPartNamesIsReadAndAppendedAfter() throws IOException {
+    Path out = dir.resolve("old-names");
+    frame(4, 1).write().format("recordio").save(out.toString());
+    for (String ext : List.of(".rec", ".idx")) {
+      Files.move(part(out, 0, ext), out.resolve("part-00000" + ext));
+    }
+    assertThat(names(out)).containsExactly("_SUCCESS", "part-00000.idx", "part-00000.rec");
+
+    frame(7, 1).write().format("recordio").mode(SaveMode.Append).save(out.toString());
+
+    assertThat(names(out)).containsExactly("_SUCCESS", "part-00000.idx", "part-00000.rec",
+        "part-00001-ID.idx", "part-00001-ID.rec");
+    List<Long> ids = spark.read().format("recordio").option("numPartitions", 1)
+        .load(out.toString()).select("id").collectAsList().stream().map(r -> r.getLong(0))
+        .toList();
+    assertThat(ids).hasSize(11);
+    assertThat(ids.subList(0, 4)).containsExactlyInAnyOrder(100L, 101L, 102L, 103L);
+    assertThat(ids.subList(4, 11)).containsExactlyInAnyOrder(100L, 101L, 102L, 103L, 104L,
+        105L, 106L);
   }
 
   @Test
