@@ -61,9 +61,9 @@ class BlockedLayoutTest {
   }
 
   /**
-   * AlexNet's stage: conv-relu, LRN, max pooling, conv. 24 filters are no whole number of 16-
-   * channel blocks: the LRN's window then reaches into a block's padding, which must count as
-   * outside the tensor.
+   * AlexNet's stage: conv-relu, LRN, max pooling, conv, with channels in whole 16-channel blocks
+   * (32) and not (24); the LRN's window is clipped at the channel axis's ends in whatever layout
+   * the convolution picked.
    */
   @Test
   void anLrnBetweenAConvolutionAndItsPoolingStaysBlocked() {
