@@ -60,6 +60,25 @@ class BlockedLayoutTest {
     r.assertSameResults();
   }
 
+  /**
+   * AlexNet's stage: conv-relu, LRN, max pooling, conv, with channels in whole 16-channel blocks
+   * (32) and not (24); the LRN's window is clipped at the channel axis's ends in whatever layout
+   * the convolution picked.
+   */
+  @Test
+  void anLrnBetweenAConvolutionAndItsPoolingStaysBlocked() {
+    for (int filters : new int[] {32, 24}) {
+      Symbol a = nn.relu("a_relu", conv("a", nn.variable("data"), filters, 5));
+      // constants large enough that every output depends on its neighbours' squares
+      Symbol n = nn.lrn(a, 1f, 0.75f, 2f, 5);
+      Symbol p = nn.pool(n).name("p").type(PoolType.MAX).kernel(2, 2).stride(2, 2).build();
+      Runs r = runs(conv("c", p, 16, 1));
+      assertThat(r.layouts).as(filters + " filters").containsKeys("a_relu_output", "p_output")
+          .containsKey(n.listOutputs().get(0));
+      r.assertSameResults();
+    }
+  }
+
   @Test
   void aValueADefaultKernelReadsIsRowMajor() {
     Symbol a = conv("a", nn.variable("data"), 32, 1);

@@ -13,11 +13,11 @@ import org.kindling.tensor.op.TensorView;
 
 /**
  * The inference forward of a layer that takes its layout from its input (pooling, BatchNorm,
- * ReLU: {@link Follower}) over data in a oneDNN layout of a producer's ({@link DnnlLayout}): one
- * primitive made for that source layout, whose destination is the output's buffer when the
- * output keeps the primitive's layout and else a workspace slot reordered into the row-major
- * output. It has no backward: the executor keeps blocked layouts only where nothing runs
- * backward.
+ * LRN, ReLU: {@link Follower}) over data in a oneDNN layout of a producer's ({@link
+ * DnnlLayout}): one primitive made for that source layout, whose destination is the output's
+ * buffer when the output keeps the primitive's layout and else a workspace slot reordered into
+ * the row-major output. It has no backward: the executor keeps blocked layouts only where
+ * nothing runs backward.
  */
 final class BlockedKernel extends DnnlKernel {
   /** What a layer adds to the primitive's arguments, and does after the call. */

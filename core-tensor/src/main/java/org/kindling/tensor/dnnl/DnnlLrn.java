@@ -33,6 +33,11 @@ import org.kindling.tensor.op.nn.LRN;
  * {@code tmp_norm} it sums again from the data (the same bits), so it is right after either
  * pass. oneDNN raises the normalizer to {@code -beta} its own way: the output is within a few
  * units in the last place of the default kernel's (Java's double-precision power, rounded).
+ *
+ * <p>In an inference binding it also reads data in a producer's oneDNN layout ({@link
+ * Follower}: AlexNet's convolutions write {@code nChw16c}) and writes the output in the layout
+ * its primitive picks for it, so that the convolution before it, the LRN and the pooling after it
+ * stay blocked instead of reordering out and back in around each LRN.
  */
 final class DnnlLrn implements DnnlFactory.Rules<LRN.Params> {
 
@@ -46,8 +51,9 @@ final class DnnlLrn implements DnnlFactory.Rules<LRN.Params> {
     return new LrnKernel(dnnl, p, sig, threads);
   }
 
-  private static final class LrnKernel extends DnnlKernel {
+  private static final class LrnKernel extends DnnlKernel implements Follower {
     private final LRN.Params p;
+    private final Follower.Variants variants;
     private final Shape data;
     private final memory.desc md;
     private final Prim fwd;
@@ -69,6 +75,21 @@ final class DnnlLrn implements DnnlFactory.Rules<LRN.Params> {
       defaultKernel = LRN.defaultKernel(p, data);
       normSlot = backwardScratch.reserve(4 * data.size());
       defaultSlot = backwardScratch.reserve(defaultKernel.workspaceBytes());
+      // blocked data: inference passes only (the executor runs no other pass on blocked values),
+      // which leave tmp_norm unwritten as the row-major inference pass does
+      memory.desc dstAny = md(dims(data.dims()), format_tag.any);
+      variants = new Follower.Variants(in -> new BlockedKernel(dnnl, threads, "LRN", sig, in,
+          md, src -> {
+            var pd = new lrn_forward.primitive_desc(dnnl.engine, prop_kind.forward_inference,
+                algorithm.lrn_across_channels, src, dstAny, p.nsize(), p.alpha(), p.beta(),
+                p.knorm(), userScratchpad(), false);
+            return new WeightedKernel.Pass(pd, new lrn_forward(pd));
+          }, (c, a, i, o) -> { }));
+    }
+
+    @Override
+    public Follower.Variants variants() {
+      return variants;
     }
 
     @Override

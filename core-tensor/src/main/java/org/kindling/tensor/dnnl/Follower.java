@@ -10,8 +10,8 @@ import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.TensorView;
 
 /**
- * A oneDNN kernel whose layer takes its layout from its data (pooling, BatchNorm, ReLU): given
- * data in a producer's oneDNN layout it runs a primitive made for that layout ({@link
+ * A oneDNN kernel whose layer takes its layout from its data (pooling, BatchNorm, LRN, ReLU):
+ * given data in a producer's oneDNN layout it runs a primitive made for that layout ({@link
  * BlockedKernel}, one per layout, made on first need) and writes the output in the layout that
  * primitive chose; row-major data gets the kernel itself.
  */
