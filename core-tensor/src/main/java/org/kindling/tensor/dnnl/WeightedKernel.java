@@ -149,6 +149,12 @@ final class WeightedKernel extends DnnlKernel
     return input == Layout.ROW_MAJOR || input.equals(inference.src.layout());
   }
 
+  /** The inference primitive's source layout. */
+  @Override
+  public Layout nativeInput() {
+    return inference.src.layout();
+  }
+
   /** This kernel itself: it reads the layouts off the views it gets. */
   @Override
   public Kernel withLayouts(Layout input, Layout output) {

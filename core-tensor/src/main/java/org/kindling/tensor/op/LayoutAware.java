@@ -28,6 +28,16 @@ public interface LayoutAware {
   boolean reads(Layout input);
 
   /**
+   * The layout this kernel reads input 0 in without a reorder (a convolution's {@code
+   * src_desc}): what a producer of its own backend hands it in a chain of such kernels. By
+   * default row-major, for kernels that read any layout or have none of their own. A kernel that
+   * measures itself against this one (the Winograd backend's bind-time choice) feeds it so.
+   */
+  default Layout nativeInput() {
+    return Layout.ROW_MAJOR;
+  }
+
+  /**
    * A kernel computing what this one does, reading input 0 in {@code input} and writing output 0
    * in {@code output} (every other input and output row-major), or null if it cannot.
    *

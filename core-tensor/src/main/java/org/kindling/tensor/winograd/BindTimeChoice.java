@@ -5,6 +5,8 @@ import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +18,8 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
@@ -29,12 +33,23 @@ import org.slf4j.LoggerFactory;
  * or the default one), F(4x4,3x3) and F(6x6,3x3) run inference forward passes in turn on
  * scratch tensors, one warm-up round then {@link #RUNS} timed rounds (in turn, so that JIT
  * compilation and the machine's load affect all three alike), and each one's minimum time
- * decides ({@link Decision#of}): Winograd must beat the fallback by {@link #WINOGRAD_MARGIN} and
+ * decides ({@link Decision#of}): Winograd, with the reorders its row-major boundary costs, must
+ * beat the fallback by {@link #WINOGRAD_MARGIN} and
  * F(6x6) must beat F(4x4) by {@link #F6_MARGIN}, so that near-ties, which the noise of a shared
  * machine can tip either way from one binding to the next, keep the more accurate kernel (under
  * a load of 12 on 2 cores, the wall-time choices for VGG-16 at batch 64 left 9 of its 13 layers
  * to oneDNN, where a binding at lower load the same day took Winograd for every shape from
  * conv2_1 to conv5_x).
+ *
+ * <p>The fallback is timed as it runs in an inference binding: where it has layouts of its own
+ * ({@link LayoutAware}, oneDNN's blocked formats), on data and output in them, since the
+ * executor keeps a chain of such kernels in their layouts (docs/decisions/0029). Winograd reads
+ * and writes row-major, so taking it cuts that chain: the value coming in and the value going
+ * out are each reordered once more per call, and those reorders are charged to it. They are the
+ * fallback's own reorders from and to row-major, timed alike (the fallback on row-major tensors
+ * less the fallback in its layouts). Charging the fallback its reorders instead, as the
+ * measurement did before, gave ResNet-18's 64- to 256-channel layers to Winograd at batch 8
+ * where oneDNN's chain ran them faster.
  *
  * <p>Times are the calling thread's CPU time where all three compute on the calling thread
  * alone (one thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the
@@ -55,17 +70,26 @@ final class BindTimeChoice {
   static final double F6_MARGIN = 0.9;
   /** Winograd is chosen over the fallback only if its time is below this fraction of its. */
   static final double WINOGRAD_MARGIN = 0.95;
+  /** Index of the fallback run in its own layouts among the timed kernels, when it has them. */
+  private static final int IN_CHAIN = 3;
   /** Output rows of a height cut: whole tiles of F(4x4) and F(6x6). */
   private static final int ROW_STEP = 12;
 
-  /** A measured decision: the variant to use, or null for the fallback kernel. */
-  record Decision(Variant variant, long fallbackNanos, long f4Nanos, long f6Nanos) {
-    /** The decision the three measured times give, with the margins. */
-    static Decision of(long fallbackNanos, long f4Nanos, long f6Nanos) {
+  /**
+   * A measured decision: the variant to use, or null for the fallback kernel.
+   *
+   * @param fallbackNanos the fallback kernel's time in its own layouts (row-major if it has none)
+   * @param boundaryNanos what Winograd's row-major data and output add in reorders where the
+   *     fallback has layouts of its own (0 where it has none)
+   */
+  record Decision(Variant variant, long fallbackNanos, long boundaryNanos, long f4Nanos,
+      long f6Nanos) {
+    /** The decision the measured times give, with the margins. */
+    static Decision of(long fallbackNanos, long boundaryNanos, long f4Nanos, long f6Nanos) {
       Variant v = fasterWinograd(f4Nanos, f6Nanos);
-      long wino = v == Variant.F4 ? f4Nanos : f6Nanos;
+      long wino = (v == Variant.F4 ? f4Nanos : f6Nanos) + boundaryNanos;
       return new Decision(wino < WINOGRAD_MARGIN * fallbackNanos ? v : null, fallbackNanos,
-          f4Nanos, f6Nanos);
+          boundaryNanos, f4Nanos, f6Nanos);
     }
 
     /** The faster Winograd variant, whether or not it beat the fallback kernel. */
@@ -105,10 +129,11 @@ final class BindTimeChoice {
       Decision prev = DECISIONS.putIfAbsent(key, d);
       if (prev == null) {
         LOG.info("Convolution {} on {} threads: {} (measured on {}: fallback {} ms, F(4x4) {} ms,"
-            + " F(6x6) {} ms)", sig.in(0), threads,
+            + " F(6x6) {} ms, each + {} ms of reorders at its row-major boundary)", sig.in(0),
+            threads,
             d.variant() == null ? "the fallback kernel" : "Winograd " + d.variant().label(),
             measuredSignature(p, sig, threads).in(0), ms(d.fallbackNanos()), ms(d.f4Nanos()),
-            ms(d.f6Nanos()));
+            ms(d.f6Nanos()), ms(d.boundaryNanos()));
       }
       d = prev == null ? d : prev;
     }
@@ -151,9 +176,16 @@ final class BindTimeChoice {
   private static Decision measure(Convolution.Params p, KernelSignature full, int threads) {
     KernelSignature sig = measuredSignature(p, full, threads);
     Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
-    Kernel[] kernels = {fallback,
+    Layout[] chain = chainLayouts(fallback);
+    Kernel inChain = chain == null ? null
+        : ((LayoutAware) fallback).withLayouts(chain[0], chain[1]);
+    List<Kernel> timed = new ArrayList<>(List.of(fallback,
         new WinogradKernel(Variant.F4, false, p, sig, fallback, threads, full),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads, full)};
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads, full)));
+    if (inChain != null) {
+      timed.add(inChain);
+    }
+    Kernel[] kernels = timed.toArray(new Kernel[0]);
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.forwardWorkspaceBytes());
@@ -169,19 +201,43 @@ final class BindTimeChoice {
       in[i] = scratch(sig.in(i), rnd);
     }
     TensorView[] out = {scratch(sig.out(0), rnd)};
-    long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    TensorView[] chainIn = in.clone();
+    TensorView[] chainOut = out;
+    if (inChain != null) {
+      chainIn[0] = scratch(sig.in(0), chain[0], rnd);
+      chainOut = new TensorView[] {scratch(sig.out(0), chain[1], rnd)};
+    }
+    long[] best = new long[kernels.length];
+    Arrays.fill(best, Long.MAX_VALUE);
     LongSupplier clock = clock(threads);
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
+        boolean chained = k == IN_CHAIN; // the same kernel object as the fallback, for oneDNN
         long t0 = clock.getAsLong();
-        kernels[k].forward(ctx, in, out);
+        kernels[k].forward(ctx, chained ? chainIn : in, chained ? chainOut : out);
         long t = clock.getAsLong() - t0;
         if (round > 0) { // round 0 warms up
           best[k] = Math.min(best[k], t);
         }
       }
     }
-    return Decision.of(best[0], best[1], best[2]);
+    if (inChain == null) {
+      return Decision.of(best[0], 0, best[1], best[2]);
+    }
+    return Decision.of(best[IN_CHAIN], Math.max(0, best[0] - best[IN_CHAIN]), best[1], best[2]);
+  }
+
+  /**
+   * The layouts {@code fallback} reads its data and writes its output in within a chain of
+   * kernels of its backend, or null if it has none of its own (both row-major).
+   */
+  static Layout[] chainLayouts(Kernel fallback) {
+    if (!(fallback instanceof LayoutAware la)) {
+      return null;
+    }
+    Layout in = la.nativeInput();
+    Layout out = la.nativeOutput(in);
+    return in == Layout.ROW_MAJOR && out == Layout.ROW_MAJOR ? null : new Layout[] {in, out};
   }
 
   /**
@@ -200,13 +256,21 @@ final class BindTimeChoice {
         .order(ByteOrder.nativeOrder());
   }
 
-  /** A float32 tensor of uniform values in [-1, 1). */
+  /** A row-major float32 tensor of uniform values in [-1, 1). */
   private static TensorView scratch(Shape s, SplittableRandom rnd) {
-    TensorView v = TensorView.of(direct(4L * s.size()), DType.FLOAT32, s);
-    FloatBuffer f = v.floats();
-    for (int i = 0; i < s.intSize(); i++) {
+    return scratch(s, Layout.ROW_MAJOR, rnd);
+  }
+
+  /**
+   * A float32 tensor of {@code s} in {@code layout}, every float of its buffer (channel padding
+   * included) uniform in [-1, 1): a timing input, whose values only need to be ordinary numbers.
+   */
+  private static TensorView scratch(Shape s, Layout layout, SplittableRandom rnd) {
+    ByteBuffer b = direct(layout.bytes(s, DType.FLOAT32));
+    FloatBuffer f = b.asFloatBuffer();
+    for (int i = 0; i < f.capacity(); i++) {
       f.put(i, (float) rnd.nextDouble(-1, 1));
     }
-    return v;
+    return new TensorView(b, DType.FLOAT32, s, layout);
   }
 }

@@ -16,6 +16,8 @@ import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.KernelFactory;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.OpRegistry;
@@ -150,8 +152,8 @@ class WinogradSelectionTest {
     BindTimeChoice.Decision used = BindTimeChoice.decide(p, sig, CpuAccel.settings().threads());
     WinogradKernel auto = WinogradKernels.create(p, sig, CpuAccel.Mode.AUTO);
     assertThat(used).as("the margins applied to the measured times")
-        .isEqualTo(BindTimeChoice.Decision.of(used.fallbackNanos(), used.f4Nanos(),
-            used.f6Nanos()));
+        .isEqualTo(BindTimeChoice.Decision.of(used.fallbackNanos(), used.boundaryNanos(),
+            used.f4Nanos(), used.f6Nanos()));
     if (used.variant() == null) {
       assertThat(auto).isNull();
     } else {
@@ -172,14 +174,41 @@ class WinogradSelectionTest {
   @Test
   void nearTiesKeepTheMoreAccurateKernel() {
     // Winograd must beat the fallback by 5%, F(6x6) F(4x4) by 10%
-    assertThat(BindTimeChoice.Decision.of(1000, 951, 2000).variant()).isNull();
-    assertThat(BindTimeChoice.Decision.of(1000, 949, 2000).variant()).isEqualTo(Variant.F4);
-    assertThat(BindTimeChoice.Decision.of(1000, 800, 721).variant()).isEqualTo(Variant.F4);
-    assertThat(BindTimeChoice.Decision.of(1000, 800, 719).variant()).isEqualTo(Variant.F6);
-    BindTimeChoice.Decision slow = BindTimeChoice.Decision.of(1000, 990, 600);
+    assertThat(BindTimeChoice.Decision.of(1000, 0, 951, 2000).variant()).isNull();
+    assertThat(BindTimeChoice.Decision.of(1000, 0, 949, 2000).variant()).isEqualTo(Variant.F4);
+    assertThat(BindTimeChoice.Decision.of(1000, 0, 800, 721).variant()).isEqualTo(Variant.F4);
+    assertThat(BindTimeChoice.Decision.of(1000, 0, 800, 719).variant()).isEqualTo(Variant.F6);
+    BindTimeChoice.Decision slow = BindTimeChoice.Decision.of(1000, 0, 990, 600);
     assertThat(slow.variant()).isEqualTo(Variant.F6);
-    assertThat(BindTimeChoice.Decision.of(500, 990, 600).variant()).isNull();
-    assertThat(BindTimeChoice.Decision.of(500, 990, 600).fasterWinograd()).isEqualTo(Variant.F6);
+    assertThat(BindTimeChoice.Decision.of(500, 0, 990, 600).variant()).isNull();
+    assertThat(BindTimeChoice.Decision.of(500, 0, 990, 600).fasterWinograd())
+        .isEqualTo(Variant.F6);
+  }
+
+  @Test
+  void winogradPaysTheReordersItsRowMajorBoundaryAdds() {
+    // faster by itself (800 against 1000), not once the chain's reorders are added
+    assertThat(BindTimeChoice.Decision.of(1000, 100, 800, 2000).variant()).isEqualTo(Variant.F4);
+    assertThat(BindTimeChoice.Decision.of(1000, 151, 800, 2000).variant()).isNull();
+    assertThat(BindTimeChoice.Decision.of(1000, 151, 800, 2000).fasterWinograd())
+        .isEqualTo(Variant.F4);
+  }
+
+  @Test
+  void aOneDnnFallbackIsTimedInItsOwnLayouts() {
+    Convolution.Params p = Convolution.Params.of(new int[] {3, 3}, 64).withPad(1, 1);
+    KernelSignature sig = signature(p, DType.FLOAT32, 2, 64, 14, 14);
+    Kernel dnnl = withMode(CpuAccel.Mode.AUTO, () -> WinogradKernels.fallbackKernel(p, sig));
+    assertThat(dnnl).as("oneDNN runs the layer").isInstanceOf(LayoutAware.class);
+    Layout[] chain = BindTimeChoice.chainLayouts(dnnl);
+    assertThat(chain).as("a blocked data and output layout").isNotNull();
+    assertThat(chain[0]).isNotEqualTo(Layout.ROW_MAJOR);
+    assertThat(chain[1]).isNotEqualTo(Layout.ROW_MAJOR);
+    Kernel plain = withMode(CpuAccel.Mode.OFF, () -> WinogradKernels.fallbackKernel(p, sig));
+    assertThat(BindTimeChoice.chainLayouts(plain)).as("the default kernel: row-major").isNull();
+    BindTimeChoice.Decision d = BindTimeChoice.decide(p, sig, 2);
+    assertThat(d.fallbackNanos()).isPositive();
+    assertThat(d.boundaryNanos()).isNotNegative();
   }
 
   @Test
