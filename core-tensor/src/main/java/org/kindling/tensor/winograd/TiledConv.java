@@ -310,6 +310,14 @@ final class TiledConv {
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {
         int iy = ty * m - padY + i;
+        if (rr > 0 && ty > 0 && i < a - m) {
+          // the previous tile row of this block, in the same image, gathered and checked this
+          // input row as its row i + m: copy its tiles instead of gathering the row again
+          for (int j = 0; j < a; j++) {
+            System.arraycopy(d[(i + m) * a + j], t0 - tilesX, d[i * a + j], t0, tilesX);
+          }
+          continue;
+        }
         if (iy < 0 || iy >= h || len == 0) {
           for (int j = 0; j < a; j++) {
             Arrays.fill(d[i * a + j], t0, t0 + tilesX, 0f);
