@@ -42,9 +42,18 @@ final class TileMath {
         }
         if (n == 0) {
           Arrays.fill(d, 0, tiles, 0f);
+          continue;
         }
-        for (int i = 0; i < n; i += TERMS) {
-          sum(d, i > 0, s, c, i, Math.min(TERMS, n - i), tiles);
+        int done = Math.min(TERMS, n);
+        sum(d, s, c, 0, done, tiles);
+        while (done < n) {
+          // the partial sum is the first term of the next loop: 1·d is d exactly, so the
+          // additions keep their order and the result its bits
+          int more = Math.min(TERMS - 1, n - done);
+          s[done - 1] = d;
+          c[done - 1] = 1f;
+          sum(d, s, c, done - 1, more + 1, tiles);
+          done += more;
         }
       }
     }
@@ -54,79 +63,38 @@ final class TileMath {
   private static final int TERMS = 4;
 
   /**
-   * {@code d[t] = (add ? d[t] : 0) + Σ_{i < k} c[from + i] · s[from + i][t]}, left to right,
-   * for {@code t < n}; {@code 1 <= k <=} {@value #TERMS}.
+   * {@code d[t] = Σ_{i < k} c[from + i] · s[from + i][t]}, left to right, for {@code t < n};
+   * {@code 1 <= k <=} {@value #TERMS}. {@code s[from]} may be {@code d} itself.
    */
-  private static void sum(float[] d, boolean add, float[][] s, float[] c, int from, int k,
-      int n) {
+  private static void sum(float[] d, float[][] s, float[] c, int from, int k, int n) {
     float[] s0 = s[from];
     float c0 = c[from];
-    switch (add ? k : -k) {
-      case -1 -> {
-        for (int t = 0; t < n; t++) {
-          d[t] = c0 * s0[t];
-        }
+    if (k == 1) {
+      for (int t = 0; t < n; t++) {
+        d[t] = c0 * s0[t];
       }
-      case -2 -> {
-        float[] s1 = s[from + 1];
-        float c1 = c[from + 1];
-        for (int t = 0; t < n; t++) {
-          d[t] = c0 * s0[t] + c1 * s1[t];
-        }
+      return;
+    }
+    float[] s1 = s[from + 1];
+    float c1 = c[from + 1];
+    if (k == 2) {
+      for (int t = 0; t < n; t++) {
+        d[t] = c0 * s0[t] + c1 * s1[t];
       }
-      case -3 -> {
-        float[] s1 = s[from + 1];
-        float[] s2 = s[from + 2];
-        float c1 = c[from + 1];
-        float c2 = c[from + 2];
-        for (int t = 0; t < n; t++) {
-          d[t] = c0 * s0[t] + c1 * s1[t] + c2 * s2[t];
-        }
+      return;
+    }
+    float[] s2 = s[from + 2];
+    float c2 = c[from + 2];
+    if (k == 3) {
+      for (int t = 0; t < n; t++) {
+        d[t] = c0 * s0[t] + c1 * s1[t] + c2 * s2[t];
       }
-      case -4 -> {
-        float[] s1 = s[from + 1];
-        float[] s2 = s[from + 2];
-        float[] s3 = s[from + 3];
-        float c1 = c[from + 1];
-        float c2 = c[from + 2];
-        float c3 = c[from + 3];
-        for (int t = 0; t < n; t++) {
-          d[t] = c0 * s0[t] + c1 * s1[t] + c2 * s2[t] + c3 * s3[t];
-        }
-      }
-      case 1 -> {
-        for (int t = 0; t < n; t++) {
-          d[t] = d[t] + c0 * s0[t];
-        }
-      }
-      case 2 -> {
-        float[] s1 = s[from + 1];
-        float c1 = c[from + 1];
-        for (int t = 0; t < n; t++) {
-          d[t] = d[t] + c0 * s0[t] + c1 * s1[t];
-        }
-      }
-      case 3 -> {
-        float[] s1 = s[from + 1];
-        float[] s2 = s[from + 2];
-        float c1 = c[from + 1];
-        float c2 = c[from + 2];
-        for (int t = 0; t < n; t++) {
-          d[t] = d[t] + c0 * s0[t] + c1 * s1[t] + c2 * s2[t];
-        }
-      }
-      case 4 -> {
-        float[] s1 = s[from + 1];
-        float[] s2 = s[from + 2];
-        float[] s3 = s[from + 3];
-        float c1 = c[from + 1];
-        float c2 = c[from + 2];
-        float c3 = c[from + 3];
-        for (int t = 0; t < n; t++) {
-          d[t] = d[t] + c0 * s0[t] + c1 * s1[t] + c2 * s2[t] + c3 * s3[t];
-        }
-      }
-      default -> throw new IllegalArgumentException("terms " + k + " not in 1.." + TERMS);
+      return;
+    }
+    float[] s3 = s[from + 3];
+    float c3 = c[from + 3];
+    for (int t = 0; t < n; t++) {
+      d[t] = c0 * s0[t] + c1 * s1[t] + c2 * s2[t] + c3 * s3[t];
     }
   }
 
