@@ -44,8 +44,8 @@ final class TiledConv {
   private static final int SHARES = 8;
   /**
    * Rows of at least this many tiles are gathered through their phases ({@link #inputTransform}).
-   * On VGG-16's and ResNet-18's layers at batch 16 (one Xeon core, thread CPU time), the phases
-   * made 56x56 and larger maps' input side faster and 14x14 and 7x7 maps' (3 and 2 tiles of
+   * On VGG-16's and ResNet-18's layers at batch 16 (one Xeon core, thread CPU time, one run each),
+   * the phases made 56x56 and larger maps faster and 14x14 and 7x7 maps (4 and 2 tiles a row in
    * F(4x4)) 3-6% slower.
    */
   private static final int PHASED_TILES = 8;
@@ -219,7 +219,8 @@ final class TiledConv {
    *
    * <p>Every element of {@code x} is gathered into some tile (each one is read by some output
    * of a stride-1 3x3 correlation with non-negative padding), and each gathered row is checked
-   * for NaN and ±Inf while it is in cache: at the first such value the workers stop and this
+   * for NaN and ±Inf while it is in cache (the check of a channel's rows in a block is read before
+   * that channel is transformed): at the first such channel the workers stop and this
    * returns false, with the outputs partly written (partly accumulated with {@code add}). The
    * caller then runs another kernel over the whole output: a transform would spread the value
    * over its tile, where MXNet's direct products keep it to the outputs that read it.
@@ -290,8 +291,10 @@ final class TiledConv {
    * phases ({@code phase[q][k] = row[k·m + q]}, one strided pass over the row), after which tile
    * element j of every tile of the row is the contiguous run {@code phase[j mod m][j / m ..]}, one
    * {@code arraycopy}: α/m times fewer scalar moves than a gather per tile element. Rows of
-   * fewer than {@value #PHASED_TILES} tiles (maps of 28 or fewer columns) are gathered per tile
-   * element: there the m phase loops and α copies of a few floats each cost more than they save.
+   * fewer than {@value #PHASED_TILES} tiles (28 or fewer output columns in F(4x4), 42 in F(6x6))
+   * are gathered per tile element: there the m phase loops and α copies of a few floats each
+   * cost more than they save. The α − m rows a tile row shares with the block's previous tile row
+   * of the same image are copied from that row's tiles.
    */
   private boolean inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles,
       Scratch s) {
