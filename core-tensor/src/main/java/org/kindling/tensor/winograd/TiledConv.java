@@ -42,6 +42,13 @@ final class TiledConv {
    * blocks that do not depend on the thread count keep every thread count's result bit for bit.
    */
   private static final int SHARES = 8;
+  /**
+   * Rows of at least this many tiles are gathered through their phases ({@link #inputTransform}).
+   * On VGG-16's and ResNet-18's layers at batch 16 (one Xeon core, thread CPU time, one run each),
+   * the phases made 56x56 and larger maps faster and 14x14 and 7x7 maps (4 and 2 tiles a row in
+   * F(4x4)) 3-6% slower.
+   */
+  private static final int PHASED_TILES = 8;
 
   private final Variant v;
   private final Transforms tf;
@@ -212,7 +219,8 @@ final class TiledConv {
    *
    * <p>Every element of {@code x} is gathered into some tile (each one is read by some output
    * of a stride-1 3x3 correlation with non-negative padding), and each gathered row is checked
-   * for NaN and ±Inf while it is in cache: at the first such value the workers stop and this
+   * for NaN and ±Inf while it is in cache (the check of a channel's rows in a block is read before
+   * that channel is transformed): at the first such channel the workers stop and this
    * returns false, with the outputs partly written (partly accumulated with {@code add}). The
    * caller then runs another kernel over the whole output: a transform would spread the value
    * over its tile, where MXNet's direct products keep it to the outputs that read it.
@@ -275,47 +283,80 @@ final class TiledConv {
   }
 
   /**
-   * Gathers channel {@code c}'s input tiles of the block into {@code s.a}, then Bᵀ D B; false
-   * (before transforming) if a gathered value is NaN or ±Inf.
+   * Gathers channel {@code c}'s input tiles of the block into {@code s.b}, then Bᵀ D B into
+   * {@code s.a}; false (before transforming) if a gathered value is NaN or ±Inf.
+   *
+   * <p>Element {@code j} of tile {@code tx} in a padded input row is column {@code tx·m + j}: a
+   * gather with stride m, which the JIT leaves scalar. So each row is first split into its m
+   * phases ({@code phase[q][k] = row[k·m + q]}, one strided pass over the row), after which tile
+   * element j of every tile of the row is the contiguous run {@code phase[j mod m][j / m ..]}, one
+   * {@code arraycopy}: α/m times fewer scalar moves than a gather per tile element. Rows of
+   * fewer than {@value #PHASED_TILES} tiles (28 or fewer output columns in F(4x4), 42 in F(6x6))
+   * are gathered per tile element: there the m phase loops and α copies of a few floats each
+   * cost more than they save. The α − m rows a tile row shares with the block's previous tile row
+   * of the same image are copied from that row's tiles.
    */
   private boolean inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles,
       Scratch s) {
     int a = v.alpha;
-    float[] strip = s.strip;
+    int m = v.m;
+    float[] row = s.inRow;
+    float[] check = s.check;
+    float[][] phase = s.phase;
     float[][] d = s.b;
+    int x0 = Math.max(0, padX); // first padded column holding data
+    int len = Math.max(0, Math.min(w - Math.max(0, -padX), stripWidth - x0));
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
       int plane = (n * cin + c) * h * w;
-      int x0 = Math.max(0, padX); // first strip column holding data
-      int len = Math.max(0, Math.min(w - Math.max(0, -padX), stripWidth - x0));
-      for (int i = 0; i < a; i++) {
-        int iy = ty * v.m - padY + i;
-        int o = i * stripWidth;
-        if (iy < 0 || iy >= h || len == 0) {
-          Arrays.fill(strip, o, o + stripWidth, 0f);
-          continue;
-        }
-        Arrays.fill(strip, o, o + x0, 0f);
-        x.get(plane + iy * w + Math.max(0, -padX), strip, o + x0, len);
-        Arrays.fill(strip, o + x0 + len, o + stripWidth, 0f);
-        boolean finite = true;
-        for (int q = o + x0; q < o + x0 + len; q++) {
-          finite &= strip[q] - strip[q] == 0f; // NaN for NaN and ±Inf
-        }
-        if (!finite) {
-          return false;
-        }
-      }
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {
-        for (int j = 0; j < a; j++) {
-          float[] dst = d[i * a + j]; // one tile element of every tile in the row
-          int src = i * stripWidth + j;
-          for (int tx = 0; tx < tilesX; tx++) {
-            dst[t0 + tx] = strip[src + tx * v.m];
+        int iy = ty * m - padY + i;
+        if (rr > 0 && ty > 0 && i < a - m) {
+          // the previous tile row of this block, in the same image, gathered and checked this
+          // input row as its row i + m: copy its tiles instead of gathering the row again
+          for (int j = 0; j < a; j++) {
+            System.arraycopy(d[(i + m) * a + j], t0 - tilesX, d[i * a + j], t0, tilesX);
+          }
+          continue;
+        }
+        if (iy < 0 || iy >= h || len == 0) {
+          for (int j = 0; j < a; j++) {
+            Arrays.fill(d[i * a + j], t0, t0 + tilesX, 0f);
+          }
+          continue;
+        }
+        Arrays.fill(row, 0, x0, 0f);
+        x.get(plane + iy * w + Math.max(0, -padX), row, x0, len);
+        Arrays.fill(row, x0 + len, stripWidth, 0f);
+        for (int q = 0; q < stripWidth; q++) {
+          check[q] += 0f * row[q]; // stays 0, NaN once a value is NaN or ±Inf (vectorized)
+        }
+        if (tilesX < PHASED_TILES) {
+          for (int j = 0; j < a; j++) {
+            float[] dst = d[i * a + j]; // one tile element of every tile in the row
+            for (int tx = 0; tx < tilesX; tx++) {
+              dst[t0 + tx] = row[j + tx * m];
+            }
+          }
+          continue;
+        }
+        for (int q = 0; q < m; q++) {
+          float[] ph = phase[q];
+          int count = (stripWidth - q + m - 1) / m;
+          for (int k = 0; k < count; k++) {
+            ph[k] = row[k * m + q];
           }
         }
+        for (int j = 0; j < a; j++) {
+          System.arraycopy(phase[j % m], j / m, d[i * a + j], t0, tilesX);
+        }
+      }
+    }
+    for (int q = 0; q < stripWidth; q++) {
+      if (check[q] != 0f) {
+        return false;
       }
     }
     TileMath.along(tf.bt, a, a, a, d, a, 1, s.c, a, 1, tiles); // E[r][j] = Σ_i Bᵀ[r][i] D[i][j]
@@ -365,7 +406,12 @@ final class TiledConv {
     final float[][] a;
     final float[][] b;
     final float[][] c;
-    final float[] strip;
+    /** One padded input row. */
+    final float[] inRow;
+    /** 0 while every gathered value is finite, NaN after. */
+    final float[] check;
+    /** The m phases of a padded input row. */
+    final float[][] phase;
     final float[] line;
     final float[] prev;
 
@@ -373,7 +419,9 @@ final class TiledConv {
       a = TileMath.rows(v.points(), tiles);
       b = TileMath.rows(v.points(), tiles);
       c = TileMath.rows(v.points(), tiles);
-      strip = new float[v.alpha * stripWidth];
+      inRow = new float[stripWidth];
+      check = new float[stripWidth];
+      phase = TileMath.rows(v.m, tilesX + 1);
       line = new float[tilesX * v.m];
       prev = new float[tilesX * v.m];
     }

@@ -182,6 +182,55 @@ class WinogradAccuracyTest {
   }
 
   /**
+   * Rows of 8 or more tiles are gathered through their phases ({@code TiledConv}), narrower ones
+   * (every case above) per tile element: wide cases (43 to 70 output columns and more, so that
+   * both variants' rows are phased; pads 0 to 3, whose data gradient crops with pad 3) meet the
+   * same bound, equal the default kernel's forward and data gradient, and see a NaN in the first,
+   * second, last but one and last column and one in between, on 1 and 2 threads.
+   */
+  @Test
+  void wideRowsMeetTheBoundAndSeeANanInAnyColumn() {
+    SeededProperty.check(8, r -> {
+      int pad = r.nextInt(4);
+      return ConvCase.random(r, 1 + r.nextInt(2), 1 + r.nextInt(6), 1 + r.nextInt(4),
+          Math.max(3 - 2 * pad, 1) + r.nextInt(9), 45 - 2 * pad + r.nextInt(28), pad,
+          r.nextBoolean());
+    }, c -> {
+      double[] ref = c.reference();
+      double[] mag = c.magnitudes();
+      double[] dy = ref.clone();
+      double[] y0 = c.forward(c.defaultKernel(), false);
+      double[] dx0 = c.backward(c.defaultKernel(), dy, GradReq.WRITE, null)[0];
+      for (Variant v : Variant.values()) {
+        double[] y = c.forward(c.winograd(v), false);
+        assertThat(ConvCase.errorUlps(y, ref, mag)).as("%s error", v)
+            .isLessThanOrEqualTo(bound(v));
+        double tol = (bound(v) + DEFAULT_BOUND) * 0x1p-24;
+        assertClose(v + " forward", y, y0, tol * max(mag));
+        assertClose(v + " data gradient", c.backward(c.winograd(v), dy, GradReq.WRITE, null)[0],
+            dx0, tol * max(dy) * sumAbs(c.in()[1]) / c.sig().in(0).get(1));
+      }
+      int h = c.sig().in(0).get(2);
+      int w = c.sig().in(0).get(3);
+      Random r = new Random(w);
+      for (int col : new int[] {0, 1, 1 + r.nextInt(w - 3), w - 2, w - 1}) {
+        double[][] in = c.in().clone();
+        in[0] = in[0].clone();
+        int at = (r.nextInt(c.sig().in(0).get(0) * c.sig().in(0).get(1) * h)) * w + col;
+        in[0][at] = Double.NaN;
+        ConvCase bad = new ConvCase(c.p(), c.sig(), in);
+        double[] want = bad.forward(bad.defaultKernel(), false);
+        for (Variant v : Variant.values()) {
+          for (int threads : new int[] {1, 2}) {
+            assertThat(bad.forward(bad.winograd(v, threads), false))
+                .as("%s, %d threads, NaN at %d", v, threads, at).isEqualTo(want);
+          }
+        }
+      }
+    });
+  }
+
+  /**
    * Several workers compute the blocks one worker would (each output tile's arithmetic is the
    * same whichever worker and block it falls in), so the thread count changes no bit: forward
    * and data gradient on 1, 2 and 5 threads, on cases of 1 to 9 tile rows over 1 to 3 images.
