@@ -73,10 +73,18 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
       task.commit();
       return count;
     } catch (IOException | RuntimeException e) {
+      // Spark interrupts the thread of a task it cancels, often inside the commit: with the flag
+      // set, S3A's abort fails at its first wait and deletes the task's records of its uploads
+      // anyway, so nothing would abort them. The abort runs uninterrupted; the flag is restored.
+      boolean interrupted = Thread.interrupted();
       try {
         task.abort();
       } catch (IOException abort) {
         e.addSuppressed(abort);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
       throw e;
     }

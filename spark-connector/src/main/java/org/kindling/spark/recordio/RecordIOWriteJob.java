@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.JobExecutionStatus;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
@@ -61,6 +62,10 @@ final class RecordIOWriteJob {
   /** How long a failed job waits for its cancelled tasks to end before it aborts. */
   private static final long TASK_END_WAIT_MS = 60_000;
   private static final long TASK_END_POLL_MS = 50;
+  /** Spark's job property (SparkContext.SPARK_JOB_INTERRUPT_ON_CANCEL, private to Spark). */
+  private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
+  /** How long a failed job waits for the status tracker to learn of its Spark jobs. */
+  private static final long JOB_SEEN_WAIT_MS = 5_000;
 
   private final RecordIOOptions options;
   private final Configuration conf;
@@ -133,9 +138,16 @@ final class RecordIOWriteJob {
         throw new IOException("cannot create the staging directory " + staging);
       }
       sc.addJobTag(tag);
+      // A write runs inside a SQL execution, which asks Spark to interrupt the threads of the
+      // tasks it cancels when one fails. Interrupted inside S3A's task commit, a task loses track
+      // of its uploads and nothing aborts them; uninterrupted, it sees its kill before it commits
+      // (PartFileWriter) and aborts them itself.
+      String interrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
+      sc.setLocalProperty(INTERRUPT_ON_CANCEL, "false");
       try {
         counts = rows.mapPartitionsWithIndex(writer, false).collect();
       } finally {
+        sc.setLocalProperty(INTERRUPT_ON_CANCEL, interrupt);
         sc.removeJobTag(tag);
       }
       if (!direct) {
@@ -214,13 +226,18 @@ final class RecordIOWriteJob {
   }
 
   /**
-   * Waits, at most {@link #TASK_END_WAIT_MS}, until no task of the Spark jobs tagged {@code tag}
-   * runs any more.
+   * Waits, at most {@link #TASK_END_WAIT_MS}, until the Spark jobs tagged {@code tag} have ended
+   * and no task of theirs runs any more (a cancelled task runs on until it checks for its kill).
+   * The status tracker is fed by the listener bus, which runs behind the scheduler: a job it does
+   * not know yet, or still calls running, may have tasks it has not counted, so the count is read
+   * only once the tracker has seen every tagged job end. If no job shows up within {@link
+   * #JOB_SEEN_WAIT_MS} (the failure came before any was submitted), there is nothing to wait for.
    */
   private static void awaitTasks(SparkContext sc, String tag) {
-    long deadline = System.nanoTime() + TASK_END_WAIT_MS * 1_000_000L;
+    long start = System.nanoTime();
     SparkStatusTracker status = sc.statusTracker();
-    while (System.nanoTime() < deadline && activeTasks(status, tag) > 0) {
+    while (running(status, tag, System.nanoTime() - start)
+        && System.nanoTime() - start < TASK_END_WAIT_MS * 1_000_000L) {
       try {
         Thread.sleep(TASK_END_POLL_MS);
       } catch (InterruptedException e) {
@@ -230,16 +247,25 @@ final class RecordIOWriteJob {
     }
   }
 
-  private static int activeTasks(SparkStatusTracker status, String tag) {
-    int active = 0;
-    for (int job : status.getJobIdsForTag(tag)) {
+  private static boolean running(SparkStatusTracker status, String tag, long waitedNanos) {
+    int[] jobs = status.getJobIdsForTag(tag);
+    if (jobs.length == 0) {
+      return waitedNanos < JOB_SEEN_WAIT_MS * 1_000_000L;
+    }
+    for (int job : jobs) {
       scala.Option<SparkJobInfo> info = status.getJobInfo(job);
-      for (int stage : info.isEmpty() ? new int[0] : info.get().stageIds()) {
+      if (info.isEmpty() || info.get().status() != JobExecutionStatus.SUCCEEDED
+          && info.get().status() != JobExecutionStatus.FAILED) {
+        return true;
+      }
+      for (int stage : info.get().stageIds()) {
         scala.Option<SparkStageInfo> s = status.getStageInfo(stage);
-        active += s.isEmpty() ? 0 : s.get().numActiveTasks();
+        if (!s.isEmpty() && s.get().numActiveTasks() > 0) {
+          return true;
+        }
       }
     }
-    return active;
+    return false;
   }
 
   /** One past the highest part number in {@code dir} (either naming, {@link PartName}), or 0. */
