@@ -157,6 +157,17 @@ final class FourStores implements AutoCloseable {
       s3proxy.afterEach();
     } finally {
       hdfs.shutdown();
+      // Hadoop caches FileSystems per scheme and authority: an s3a:// bucket of the next test
+      // class would otherwise get this class's instance, bound to the closed server's endpoint
+      closeFileSystems();
+    }
+  }
+
+  private static void closeFileSystems() {
+    try {
+      org.apache.hadoop.fs.FileSystem.closeAll();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot close the cached file systems", e);
     }
   }
 }
