@@ -1,6 +1,7 @@
 package org.kindling.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
@@ -20,6 +22,7 @@ import org.kindling.kvstore.TrafficSnapshot;
 import org.kindling.spark.TrainConfig;
 import org.kindling.spark.TrainJob;
 import org.kindling.spark.TrainResult;
+import org.kindling.spark.TrainingFailedException;
 
 /**
  * {@code --num-servers} on a real cluster: {@code local-cluster[2,1,1024]} (two executor JVMs of
@@ -105,6 +108,95 @@ class KeyServersClusterIT {
     } finally {
       LocalCluster.stop(spark);
     }
+  }
+
+  /**
+   * Decision 0055: the executor JVM hosting the job's key server is killed (SIGKILL) once epoch
+   * 1 is checkpointed. The job fails at once, its error naming the server, its executor and
+   * the checkpoint to resume from (the server is not restarted: MXNet's job fails too), not a
+   * worker's timeout; resuming as the error says, on a replacement executor, ends the job.
+   */
+  @Test
+  void aLostKeyServerFailsTheJobNamingItAndTheCheckpointToResumeFrom() throws Exception {
+    Files.createDirectories(WORK);
+    Path data = WORK.resolve("train-lost.rec");
+    SyntheticRecords.write(data, 512, 64, 7);
+    String prefix = WORK.resolve("lost/mlp").toString();
+    SparkSession spark = LocalCluster.start("local-cluster[2,1,1024]", 2, "KeyServersClusterIT");
+    try {
+      List<String> lines = Collections.synchronizedList(new ArrayList<>());
+      AtomicReference<String> killed = new AtomicReference<>();
+      TrainingFailedException e = assertThrows(TrainingFailedException.class,
+          () -> TrainJob.run(spark, config(data, "1", prefix).epochs(8).build(), line -> {
+            lines.add(line);
+            // printed once epoch 1's files are written, while epoch 2 trains
+            if (line.startsWith("epoch 1/8 done") && killed.get() == null) {
+              killed.set(killHostOf(lines));
+            }
+          }));
+      lines.forEach(System.out::println);
+      System.out.println(e.getMessage());
+      String executor = killed.get();
+      assertThat(executor).as("killed the key server's executor").isNotNull();
+      String placement = lines.stream().filter(l -> l.startsWith("kindling: 1 key server(s):"))
+          .findFirst().orElseThrow();
+      Matcher server = SERVER.matcher(placement);
+      assertThat(server.find()).isTrue();
+      assertThat(e.getMessage())
+          .contains("key server 0 of 1 on " + server.group(2) + ":" + server.group(3)
+              + " (executor " + executor + ") was lost")
+          .contains("does not restart a lost key server")
+          .doesNotContain("timed out");
+      Matcher resume = Pattern.compile("--begin-epoch (\\d+) \\(").matcher(e.getMessage());
+      assertThat(resume.find()).as(e.getMessage()).isTrue();
+      int from = Integer.parseInt(resume.group(1));
+      assertThat(from).isBetween(1, 7);
+      assertThat(Path.of(String.format(Locale.ROOT, "%s-%04d.states", prefix, from))).exists();
+
+      LocalCluster.awaitExecutors(spark, 2, executor);
+      TrainResult resumed = TrainJob.run(spark, config(data, "1", prefix).epochs(8)
+          .beginEpoch(from).overwrite(true).build(), l -> { });
+      assertThat(resumed.lastEpoch()).isEqualTo(8);
+    } finally {
+      LocalCluster.stop(spark);
+    }
+  }
+
+  /**
+   * Kills the executor JVM that hosts key server 0 (named by the placement line among {@code
+   * lines}), a child process of this JVM under {@code local-cluster}, and returns its id.
+   */
+  private static String killHostOf(List<String> lines) {
+    String placement;
+    synchronized (lines) {
+      placement = lines.stream().filter(l -> l.startsWith("kindling: 1 key server(s):"))
+          .findFirst().orElseThrow();
+    }
+    Matcher m = Pattern.compile(" 0 on [^ ]+ \\(executor ([^)]+)\\)").matcher(placement);
+    assertThat(m.find()).as(placement).isTrue();
+    String id = m.group(1);
+    ProcessHandle jvm = ProcessHandle.current().descendants()
+        .filter(p -> isExecutor(p, id)).findFirst()
+        .orElseThrow(() -> new AssertionError("no executor JVM with id " + id + " among "
+            + ProcessHandle.current().descendants().map(p -> p.pid() + " "
+                + p.info().command().orElse("?")).toList()));
+    jvm.destroyForcibly();
+    jvm.onExit().join();
+    return id;
+  }
+
+  private static boolean isExecutor(ProcessHandle p, String id) {
+    List<String> a;
+    try {
+      // ProcessHandle.Info may leave a long command line out; /proc has all of it
+      a = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()),
+          "cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+    } catch (IOException e) {
+      return false; // ended meanwhile
+    }
+    int at = a.indexOf("--executor-id");
+    return a.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && at >= 0
+        && at + 1 < a.size() && a.get(at + 1).equals(id);
   }
 
   private static TrainConfig.Builder grouped(Path data, String servers) {

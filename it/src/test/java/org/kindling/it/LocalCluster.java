@@ -45,6 +45,31 @@ final class LocalCluster {
     return spark;
   }
 
+  /**
+   * Waits up to 3 minutes until {@code executors} executors are registered and {@code gone}
+   * (a killed one, which the cluster replaces) is not among them.
+   *
+   * @throws AssertionError if they are not
+   */
+  static void awaitExecutors(SparkSession spark, int executors, String gone)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (true) {
+      var infos = spark.sparkContext().statusTracker().getExecutorInfos();
+      // the driver counts as one executor info; an executor's info has no id, only its host
+      // and port, so the killed one is recognized through the block manager's list
+      boolean goneLeft = spark.sparkContext().getExecutorIds().contains(gone);
+      if (infos.length >= executors + 1 && !goneLeft) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("local-cluster has " + (infos.length - 1) + " of " + executors
+            + " executors 3 minutes after executor " + gone + " was lost");
+      }
+      Thread.sleep(200);
+    }
+  }
+
   /** Stops the session and removes the executors' logs ({@code ./work/<app id>}). */
   static void stop(SparkSession spark) throws IOException {
     String app = spark.sparkContext().applicationId();

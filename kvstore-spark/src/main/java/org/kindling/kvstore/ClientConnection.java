@@ -64,6 +64,8 @@ final class ClientConnection implements AutoCloseable {
   private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final CompletableFuture<Void> handshake = new CompletableFuture<>();
+  /** Completed with the reason when an authenticated connection breaks without {@link #close}. */
+  private final CompletableFuture<KVStoreException> lost = new CompletableFuture<>();
   private final byte[] clientNonce = new byte[Protocol.NONCE_BYTES];
   private final Thread reader;
   private volatile KVStoreException broken;
@@ -506,6 +508,9 @@ final class ClientConnection implements AutoCloseable {
     if (broken == null) {
       broken = e;
     }
+    if (!closing && handshake.isDone() && !handshake.isCompletedExceptionally()) {
+      lost.complete(broken);
+    }
     handshake.completeExceptionally(e);
     for (Long id : pending.keySet()) {
       CompletableFuture<Reply> f = pending.remove(id);
@@ -539,6 +544,16 @@ final class ClientConnection implements AutoCloseable {
       }
     }
     fail(new KVStoreException("the connection to the kvstore server " + address + " is closed"));
+  }
+
+  /**
+   * Completes, on the thread that noticed it (the reader's, the heartbeat's or a writer's), with
+   * the reason when the authenticated connection breaks other than by {@link #close}: the server
+   * closed it, its process or host is gone (a reset, or silence for {@code heartbeatTimeout}), or
+   * it sent something malformed. Never completes for a connection this side closed.
+   */
+  CompletableFuture<KVStoreException> lost() {
+    return lost;
   }
 
   /** True if a write or read failed or the connection was closed. */

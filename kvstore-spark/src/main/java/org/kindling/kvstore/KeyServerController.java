@@ -24,6 +24,19 @@ public final class KeyServerController implements AutoCloseable {
   private final List<ClientConnection> servers;
   private final ShardLayout routes;
   private final KeyServerLayout layout;
+  /** Set when {@link #close} begins: the servers close because we leave, not lost. */
+  private volatile boolean leaving;
+
+  /** Hears that a key server is gone while the job needs it ({@link #onServerLost}). */
+  @FunctionalInterface
+  public interface LossListener {
+    /**
+     * @param index the server's index in the workers' {@link KVStoreClientConfig#keyServers()}
+     * @param address its {@code host:port}
+     * @param cause why the controller's connection to it broke
+     */
+    void serverLost(int index, String address, KVStoreException cause);
+  }
 
   private KeyServerController(List<ClientConnection> servers, int bigArrayBound) {
     this.servers = List.copyOf(servers);
@@ -63,6 +76,25 @@ public final class KeyServerController implements AutoCloseable {
       throw e;
     }
     return new KeyServerController(open, config.bigArrayBound());
+  }
+
+  /**
+   * Calls {@code listener} once per server whose controller connection breaks before {@link
+   * #close}: its process is gone (the executor hosting it was lost: the socket is reset at once),
+   * its host or the network is (silence for the connection's {@code heartbeatTimeout}, 30 s by
+   * default), or it closed the connection. A lost server is not restarted (decision 0055): the
+   * driver fails the job. Runs on the thread that noticed the loss; must not block.
+   */
+  public void onServerLost(LossListener listener) {
+    for (int i = 0; i < servers.size(); i++) {
+      int index = i;
+      ClientConnection c = servers.get(i);
+      c.lost().thenAccept(cause -> {
+        if (!leaving) {
+          listener.serverLost(index, c.address(), cause);
+        }
+      });
+    }
   }
 
   /** S. */
@@ -203,6 +235,7 @@ public final class KeyServerController implements AutoCloseable {
    */
   @Override
   public void close() {
+    leaving = true;
     List<ClientConnection> open = servers.stream().filter(c -> !c.isBroken()).toList();
     List<CompletableFuture<Reply>> byes = new ArrayList<>();
     open.forEach(c -> byes.add(c.send(Protocol.BYE, h -> { }, null, "BYE")));

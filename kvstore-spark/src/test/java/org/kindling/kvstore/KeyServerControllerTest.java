@@ -118,6 +118,45 @@ class KeyServerControllerTest {
     }
   }
 
+  /**
+   * Decision 0055: the driver hears at once that a key server is gone (its process ends and
+   * the socket closes), with the server's index and address, and not when it leaves itself.
+   */
+  @Test
+  void aKeyServerThatDiesIsReportedLostNamingItButLeavingIsNoLoss() throws Exception {
+    KVStoreServer second = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1)
+        .secret(SECRET).build());
+    List<ServerAddress> both = List.of(ServerAddress.of(server), ServerAddress.of(second));
+    CompletableFuture<String> lost = new CompletableFuture<>();
+    try (KeyServerController controller = KeyServerController.connect(both, 100, "dist_sync",
+        SECRET, 1)) {
+      controller.onServerLost((index, address, cause) -> lost.complete(index + " " + address
+          + " " + cause.getMessage()));
+      second.close();
+      assertThat(lost.get(30, TimeUnit.SECONDS)).startsWith("1 " + ServerAddress.of(second)
+          + " ").contains("kvstore server " + ServerAddress.of(second));
+    } finally {
+      second.close();
+    }
+
+    CompletableFuture<String> left = new CompletableFuture<>();
+    KeyServerController controller = connectAgain();
+    controller.onServerLost((index, address, cause) -> left.complete(address));
+    controller.close();
+    server.controllerLeft().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(left).isNotDone();
+  }
+
+  /** A controller for a fresh server (each server admits one), holding "w" too. */
+  private KeyServerController connectAgain() {
+    server.close();
+    worker.close();
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
+        .build());
+    worker = Workers.connect(server, SECRET, 0, 1);
+    return connect();
+  }
+
   @Test
   void aServerAdmitsOneControllerInItsLife() throws Exception {
     try (KeyServerController first = connect()) {

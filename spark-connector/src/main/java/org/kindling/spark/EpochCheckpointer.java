@@ -73,6 +73,8 @@ final class EpochCheckpointer implements AutoCloseable {
   private final List<String> kvRows = new ArrayList<>();
   private volatile byte[] lastParams;
   private volatile int lastEpoch;
+  /** The last epoch whose .params and .states are written ({@code beginEpoch} before). */
+  private volatile int savedEpoch;
   private volatile Throwable failure;
 
   /**
@@ -92,6 +94,7 @@ final class EpochCheckpointer implements AutoCloseable {
           conf));
     }
     this.lastEpoch = config.beginEpoch();
+    this.savedEpoch = config.beginEpoch();
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kindling-checkpoint");
       t.setDaemon(true);
@@ -156,6 +159,7 @@ final class EpochCheckpointer implements AutoCloseable {
         write(Checkpoints.statesFile(prefix, epoch), epoch,
             () -> Checkpoints.writeStates(prefix, epoch, s.optimizerStates(), conf));
       }
+      savedEpoch = epoch;
     }
     List<MetricValue> val = config.valData() == null ? List.of() : validate(s.args(), s.aux());
     ProgressTracker.EpochTotals t = tracker.epochTotals(epoch).get();
@@ -284,6 +288,33 @@ final class EpochCheckpointer implements AutoCloseable {
   /** The last epoch whose state was checkpointed ({@code beginEpoch} before the first). */
   int lastEpoch() {
     return lastEpoch;
+  }
+
+  /**
+   * The last epoch whose checkpoint files are complete: {@code --begin-epoch} for a job that
+   * must be resumed ({@code beginEpoch} before this run wrote one, 0 meaning none; also 0
+   * without a model prefix). Call {@link #settle} first to let queued epochs land.
+   */
+  int savedEpoch() {
+    return config.modelPrefix() == null ? 0 : savedEpoch;
+  }
+
+  /**
+   * Waits for the queued end-of-epoch work of a failed job, ignoring its failures, so that a
+   * snapshot taken before the failure still becomes a checkpoint to resume from.
+   */
+  void settle() throws InterruptedException {
+    List<Future<?>> all;
+    synchronized (this) {
+      all = List.copyOf(pending);
+    }
+    for (Future<?> f : all) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        // reported by failure(); the epochs before it are what can be resumed
+      }
+    }
   }
 
   /** Stops the background thread (interrupting work of a failed job). */

@@ -30,13 +30,15 @@ import org.kindling.tensor.Shape;
  * guaranteed. Two servers in one JVM work, they just share its link; the placement is printed.
  */
 final class HostedKeyServers implements AutoCloseable {
+  private final List<KeyServerLaunch.Hosted> hosted;
   private final List<ServerAddress> addresses;
   private final KeyServerController controller;
   private final Map<String, Shape> shapes;
 
-  private HostedKeyServers(List<ServerAddress> addresses, KeyServerController controller,
+  private HostedKeyServers(List<KeyServerLaunch.Hosted> hosted, KeyServerController controller,
       Map<String, Shape> shapes) {
-    this.addresses = addresses;
+    this.hosted = List.copyOf(hosted);
+    this.addresses = hosted.stream().map(KeyServerLaunch.Hosted::address).toList();
     this.controller = controller;
     this.shapes = shapes;
   }
@@ -72,7 +74,7 @@ final class HostedKeyServers implements AutoCloseable {
     List<ServerAddress> addresses = hosted.stream().map(KeyServerLaunch.Hosted::address)
         .toList();
     try {
-      return new HostedKeyServers(addresses, KeyServerController.connect(addresses,
+      return new HostedKeyServers(hosted, KeyServerController.connect(addresses,
           bigArrayBound, type, secret, numWorkers), shapes);
     } catch (KVStoreException e) {
       throw new TrainingFailedException("cannot reach the key servers " + addresses + ": "
@@ -109,6 +111,24 @@ final class HostedKeyServers implements AutoCloseable {
       }
     });
     return out;
+  }
+
+  /**
+   * Calls {@code listener} with a description of each server lost while the job runs (its
+   * executor lost, its host unreachable): which server, where, on which executor, and why
+   * ({@link KeyServerController#onServerLost}). Never called after {@link #close}. Runs on a
+   * connection's thread; must not block.
+   */
+  void onLost(Consumer<String> listener) {
+    controller.onServerLost((index, address, cause) -> listener.accept(lost(hosted, index,
+        cause.getMessage())));
+  }
+
+  /** {@code key server i of S on host:port (executor E) was lost: why}. */
+  static String lost(List<KeyServerLaunch.Hosted> hosted, int index, String why) {
+    KeyServerLaunch.Hosted h = hosted.get(index);
+    return String.format(Locale.ROOT, "key server %d of %d on %s (executor %s) was lost: %s",
+        index, hosted.size(), h.address(), h.executorId(), why);
   }
 
   /** The servers' addresses, by server index: the workers' key servers. */

@@ -246,6 +246,17 @@ public final class TrainJob {
                   new KVStoreMeter(traffic(server, hosted), config.kvstore().async())),
               progress)) {
         ProgressTracker tracker = ckpt.tracker();
+        // a lost key server is not restarted (decision 0055): its keys' values and optimizer
+        // states are gone, so the job fails at once naming it, before the workers' echoes
+        AtomicReference<String> lostServer = new AtomicReference<>();
+        if (hosted != null) {
+          hosted.onLost(what -> {
+            if (lostServer.compareAndSet(null, what)) {
+              progress.accept("kindling: " + what + "; cancelling the training stage");
+              spark.sparkContext().cancelJobGroup(jobGroup);
+            }
+          });
+        }
         ckpt.writeSymbol();
         if (states != null && hosted == null) {
           server.preloadOptimizerStates(states);
@@ -293,6 +304,11 @@ public final class TrainJob {
         try {
           runStage(spark, config, task, tracker, firstFailure, jobGroup);
         } catch (TrainingFailedException e) {
+          if (lostServer.get() != null) {
+            ckpt.settle(); // an epoch snapshotted before the loss is still a checkpoint
+            throw new TrainingFailedException("training failed: " + lostServerAdvice(
+                lostServer.get(), config, ckpt.savedEpoch()), e);
+          }
           // a checkpoint that could not be written stops the job; its message is the cause
           Throwable c = ckpt.failure();
           if (c != null) {
@@ -316,6 +332,24 @@ public final class TrainJob {
       Thread.currentThread().interrupt();
       throw new TrainingFailedException("interrupted while waiting for checkpoints", e);
     }
+  }
+
+  /**
+   * The job's error when a key server was lost: which one, why, and how to go on (resume from
+   * the last complete checkpoint; key servers are not restarted, as MXNet's are not).
+   */
+  static String lostServerAdvice(String lost, TrainConfig config, int savedEpoch) {
+    String resume = savedEpoch > 0
+        ? String.format(Locale.ROOT, "resume from the last checkpoint: run the job again with"
+            + " --begin-epoch %d (%s-%04d.params and .states; any --num-servers)", savedEpoch,
+            config.modelPrefix(), savedEpoch)
+        : config.modelPrefix() == null
+            ? "without --model-prefix there is no checkpoint to resume from: run the job again"
+              + " (with --model-prefix to be able to resume after a failure)"
+            : "no epoch was checkpointed yet: run the job again from the start";
+    return lost + ". Kindling does not restart a lost key server (nor does MXNet, whose"
+        + " job fails when a server dies): the keys' values and optimizer states it held are"
+        + " gone, so the job stops here; " + resume;
   }
 
   /** The workers' traffic: the driver's server's counters, with key servers theirs added. */
