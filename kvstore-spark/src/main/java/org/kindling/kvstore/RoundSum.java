@@ -44,8 +44,12 @@ final class RoundSum {
   private static final int ADD_CHUNK = 1 << 13;
 
   private final Shape shape;
-  /** The parts' merge buffers, in element order. */
-  private final FloatBuffer[] parts;
+  /**
+   * The parts' merge buffers, in element order; replaced by {@link #nextRound(List)} when the
+   * update swapped a part's merge buffer with its stored value. Read by an add only under its
+   * stripe's lock after the generation check, so only adds of the current round touch them.
+   */
+  private volatile FloatBuffer[] parts;
   /** Per part, the key's element it starts at. */
   private final int[] partBegin;
   /** Per part, its first stripe; the last entry is the number of stripes. */
@@ -129,6 +133,33 @@ final class RoundSum {
     reset();
   }
 
+  /**
+   * After the round's update, which may have taken a part's merge buffer as its stored value
+   * and handed the old stored value's memory back as the merge buffer (no optimizer: the sum
+   * becomes the value without a copy): the next round sums into {@code buffers}, the parts'
+   * merge buffers now, in element order. Every contribution of the round has been summed when
+   * the update runs, so no add is under way into the buffers being replaced.
+   *
+   * @throws IllegalArgumentException if a buffer's length is not its part's
+   */
+  synchronized void nextRound(List<FloatBuffer> buffers) {
+    FloatBuffer[] now = parts;
+    if (buffers.size() != now.length) {
+      throw new IllegalArgumentException(buffers.size() + " merge buffers for " + now.length
+          + " parts");
+    }
+    FloatBuffer[] next = buffers.toArray(new FloatBuffer[0]);
+    for (int p = 0; p < next.length; p++) {
+      if (next[p].limit() != now[p].limit()) {
+        throw new IllegalArgumentException("merge buffer of part " + p + " has "
+            + next[p].limit() + " elements, not " + now[p].limit());
+      }
+    }
+    generation++; // what an old contribution still adds is dropped before it reads a buffer
+    parts = next;
+    reset();
+  }
+
   /** Forgets the round (failed, or a contribution was cut off): what is summed is stale. */
   synchronized void reset() {
     generation++;
@@ -155,13 +186,13 @@ final class RoundSum {
    * since {@code gen}.
    */
   private void addStripe(long gen, int stripe, FloatBuffer in) {
-    FloatBuffer sum = parts[stripePart[stripe]];
     int start = stripeStart[stripe];
     int len = stripeLength[stripe];
     synchronized (locks[stripe]) {
       if (gen != generation) {
         return; // the round was reset: this contribution no longer counts
       }
+      FloatBuffer sum = parts[stripePart[stripe]];
       if (reached[stripe]++ == 0) {
         sum.put(start, in, 0, len);
         return;

@@ -464,9 +464,18 @@ final class ServerState {
       try {
         update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
       } finally {
-        ks.sum.nextRound();
+        ks.sum.nextRound(mergeBuffers(ks));
       }
     }
+  }
+
+  /** The key's parts' merge buffers, in element order (they change when an update swaps). */
+  private static List<FloatBuffer> mergeBuffers(KeyState ks) {
+    List<FloatBuffer> out = new ArrayList<>(ks.parts.size());
+    for (Part part : ks.parts) {
+      out.add(part.merged.floatBuffer());
+    }
+    return out;
   }
 
   /**
@@ -611,7 +620,12 @@ final class ServerState {
         if (opts != null) {
           opts[part.slice.owner()].update(ks.key, part.stored, part.merged);
         } else {
-          part.merged.copyTo(part.stored);
+          // the sum becomes the value: swap the arrays instead of copying the sum (a whole
+          // pass over the key per round); the old value's memory is the next round's merge
+          // buffer, which the round's first contribution assigns before any add
+          NDArray value = part.merged;
+          part.merged = part.stored;
+          part.stored = value;
         }
         part.stored.waitToRead();
         part.merged.waitToWrite(); // nothing reads it any more: the next round may sum into it

@@ -144,7 +144,52 @@ class RoundSumTest {
     assertThat(sum.begin(0, scratch)).as("after the update, the next round").isNotNull();
   }
 
+  /**
+   * Without an optimizer the update swaps a part's merge buffer with its stored value: the next
+   * round sums into the old value's memory (its stale contents assigned over, never added to),
+   * and the buffer that now holds the value is not written again.
+   */
   @Test
+  void theNextRoundSumsIntoTheBuffersTheUpdateHandsBack() {
+    Random r = new Random(11);
+    List<FloatBuffer> merge = parts(RoundSum.STRIPE_FLOATS + 333, 5_001);
+    List<FloatBuffer> stored = parts(RoundSum.STRIPE_FLOATS + 333, 5_001);
+    for (FloatBuffer p : stored) {
+      for (int i = 0; i < p.limit(); i++) {
+        p.put(i, 1e6f); // the old value: must not leak into the next round's sum
+      }
+    }
+    RoundSum sum = new RoundSum(Shape.of(N), merge);
+    float[] a = random(r);
+    float[] b = random(r);
+    sum.begin(0, new RoundSum.Scratch()).write(bytesOf(a), 4 * N);
+    sum.begin(1, new RoundSum.Scratch()).write(bytesOf(b), 4 * N);
+    float[] first = read(merge);
+    // the update: the sum becomes the value, the old value's memory the merge buffers
+    sum.nextRound(stored);
+    float[] c = random(r);
+    float[] d = random(r);
+    RoundSum.Contribution cc = sum.begin(1, new RoundSum.Scratch());
+    RoundSum.Contribution cd = sum.begin(0, new RoundSum.Scratch());
+    ByteBuffer bc = bytesOf(c);
+    ByteBuffer bd = bytesOf(d);
+    while (bc.hasRemaining() || bd.hasRemaining()) {
+      ByteBuffer next = !bc.hasRemaining() ? bd : !bd.hasRemaining() ? bc : r.nextBoolean() ? bc : bd;
+      (next == bc ? cc : cd).write(next, Math.min(next.remaining(), 1 + r.nextInt(SMALL_PIECES)));
+    }
+    float[] want = new float[N];
+    for (int i = 0; i < N; i++) {
+      want[i] = c[i] + d[i];
+    }
+    assertThat(read(stored)).containsExactly(want);
+    assertThat(read(merge)).as("the value the first round left").containsExactly(first);
+    // and back: parts of other sizes are refused
+    sum.nextRound(merge);
+    assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> sum.nextRound(List.of(buffer(N))))).hasMessageContaining("1 merge buffers for 3");
+  }
+
+    @Test
   void twoBitCodesAreDequantizedIntoTheSumPartByPart() {
     Random r = new Random(5);
     float threshold = 0.5f;
