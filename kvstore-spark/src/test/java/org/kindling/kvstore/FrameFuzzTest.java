@@ -204,8 +204,8 @@ class FrameFuzzTest {
   @Test
   void theFrameLimitFollowsTheLargestRegisteredKeyNotTheCeiling() throws Exception {
     int fits = FrameLimits.HEADER_BYTES + 12;
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    // rank 1 once the server has released the connection of start()'s rank 1
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       // 64 MiB declared: far below the 1 GiB ceiling, far above the 12-byte key "w"
       raw.writeRaw(Unpooled.buffer().writeIntLE(64 << 20).writeByte(Protocol.PUSH));
       assertThat(raw.readFatal()).contains("frame declares 67108864 bytes")
@@ -213,8 +213,7 @@ class FrameFuzzTest {
           .contains("largest registered key has 12 bytes");
     }
     // registering a bigger key (an INIT without data) raises the limit for its value
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       ByteBuf init = Unpooled.buffer().writeByte(Protocol.INIT).writeLongLE(1);
       Protocol.writeString(init, "big");
       init.writeByte(0);

@@ -156,6 +156,26 @@ class HostedKeyServersTest {
         .findFirst().orElseThrow());
   }
 
+  /** Decision 0055: the job's error names the lost server and the way on. */
+  @Test
+  void theErrorOfALostKeyServerNamesItAndTheCheckpointToResumeFrom() {
+    List<KeyServerLaunch.Hosted> hosted = List.of(
+        new KeyServerLaunch.Hosted(0, new ServerAddress("10.0.0.1", 4000), "1"),
+        new KeyServerLaunch.Hosted(1, new ServerAddress("10.0.0.2", 4001), "2"));
+    String lost = HostedKeyServers.lost(hosted, 1, "lost the connection");
+    assertThat(lost).isEqualTo("key server 1 of 2 on 10.0.0.2:4001 (executor 2) was lost: lost"
+        + " the connection");
+    TrainConfig withPrefix = config().modelPrefix("/ckpt/mlp").build();
+    assertThat(TrainJob.lostServerAdvice(lost, withPrefix, 3)).startsWith(lost + ". ")
+        .contains("does not restart a lost key server")
+        .endsWith("run the job again with --begin-epoch 3 (/ckpt/mlp-0003.params and .states;"
+            + " any --num-servers)");
+    assertThat(TrainJob.lostServerAdvice(lost, withPrefix, 0))
+        .endsWith("no epoch was checkpointed yet: run the job again from the start");
+    assertThat(TrainJob.lostServerAdvice(lost, config().build(), 0))
+        .contains("without --model-prefix there is no checkpoint to resume from");
+  }
+
   @Test
   void keyServersNeedADistStoreAndANumberInRange() {
     assertThatThrownBy(() -> config().kvstore("local").numWorkers(1).numServers("2").build())
