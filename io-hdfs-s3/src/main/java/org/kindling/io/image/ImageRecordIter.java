@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * skipCorrupt(true)} it is left out, counted ({@link #corruptCount()}) and described ({@link
  * #corruptRecords()}) instead. Not thread-safe.
  */
-public final class ImageRecordIter implements DataIter {
+public final class ImageRecordIter implements DataIter, CorruptRecordCount {
   private static final Logger LOG = LoggerFactory.getLogger(ImageRecordIter.class);
   /** How many corrupt-record descriptions are kept (the count goes on). */
   static final int MAX_REPORTED = 100;
@@ -100,11 +100,13 @@ public final class ImageRecordIter implements DataIter {
   }
 
   /** Corrupt records skipped since the iterator was built (with {@code skipCorrupt}). */
+  @Override
   public long corruptCount() {
     return corruptCount;
   }
 
   /** {@code file@offset: problem} of the first {@value #MAX_REPORTED} corrupt records skipped. */
+  @Override
   public List<String> corruptRecords() {
     return Collections.unmodifiableList(corrupt);
   }
