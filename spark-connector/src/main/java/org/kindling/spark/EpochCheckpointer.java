@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.kindling.io.image.CorruptRecordCount;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.symbol.Symbol;
@@ -161,7 +162,8 @@ final class EpochCheckpointer implements AutoCloseable {
             () -> Checkpoints.writeStates(prefix, epoch, s.optimizerStates(), conf));
       }
     }
-    List<MetricValue> val = config.valData() == null ? List.of() : validate(s.args(), s.aux());
+    List<MetricValue> val = config.valData() == null ? List.of()
+        : validate(epoch, s.args(), s.aux());
     ProgressTracker.EpochTotals t = tracker.epochTotals(epoch).get();
     List<MetricValue> train = t.values(config.metrics());
     EpochMetrics m = EpochMetrics.of(epoch, train, val, t.samplesPerSecond(), t.seconds(),
@@ -217,15 +219,25 @@ final class EpochCheckpointer implements AutoCloseable {
     }
   }
 
-  private List<MetricValue> validate(Map<String, NDArray> args, Map<String, NDArray> aux)
-      throws IOException {
+  /**
+   * The validation metrics of {@code epoch}'s weights; with {@code --skip-corrupt} a line tells
+   * how many validation records were left out, and the first one.
+   */
+  private List<MetricValue> validate(int epoch, Map<String, NDArray> args,
+      Map<String, NDArray> aux) throws IOException {
     RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
     try (Module module = new Module(symbol);
         DataIter it = config.image().evalIter(new PrefetchingRecordSource(split.openPart(0, 1)),
             config.inputShape(), config.scale(), VALIDATION_BATCH, config.skipCorrupt())) {
       module.bind(it.provideData(), it.provideLabel(), false);
       module.initParams(null, args, aux, false);
-      return module.score(it, new CompositeEvalMetric(config.createMetrics()));
+      List<MetricValue> values = module.score(it, new CompositeEvalMetric(config.createMetrics()));
+      if (it instanceof CorruptRecordCount skips && skips.corruptCount() > 0) {
+        out.accept(String.format(Locale.ROOT, "epoch %d: validation skipped %d corrupt"
+            + " record(s), the first %s", epoch, skips.corruptCount(),
+            skips.corruptRecords().get(0)));
+      }
+      return values;
     }
   }
 

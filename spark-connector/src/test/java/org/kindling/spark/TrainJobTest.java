@@ -407,7 +407,8 @@ class TrainJobTest {
    * the 64 pixels belong (the RecordIO framing is intact): without {@code --skip-corrupt} the job
    * fails naming the file and the record's offset; with it each worker skips its bad record every
    * epoch, names it in the progress output, and the count is in the progress lines, the epoch
-   * lines, the history and the last line, while the job still learns.
+   * lines, the history and the last line, while the job still learns; a bad validation record
+   * is left out and named once per epoch.
    */
   @Test
   void skipCorruptTrainsOverBadRecordsAndReportsThem() throws IOException {
@@ -421,6 +422,13 @@ class TrainJobTest {
       }
     }
     String file = new org.apache.hadoop.fs.Path(bad.toUri()).toString();
+    Path badVal = dir.resolve("skip-val.rec");
+    Files.copy(val, badVal);
+    try (RandomAccessFile f = new RandomAccessFile(badVal.toFile(), "rw")) {
+      f.seek(96L * 10 + 8);
+      f.write(new byte[] {3, 0, 0, 0});
+    }
+    String valFile = new org.apache.hadoop.fs.Path(badVal.toUri()).toString();
     assertThatThrownBy(() -> TrainJob.run(spark,
         config().data(bad.toString()).numWorkers(2).build(), l -> { }))
         .isInstanceOf(TrainingFailedException.class)
@@ -430,8 +438,8 @@ class TrainJobTest {
 
     String prefix = dir.resolve("skip/mlp").toString();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    TrainResult r = TrainJob.run(spark, config().data(bad.toString()).numWorkers(2)
-        .skipCorrupt(true).modelPrefix(prefix).build(), lines::add);
+    TrainResult r = TrainJob.run(spark, config().data(bad.toString()).valData(badVal.toString())
+        .numWorkers(2).skipCorrupt(true).modelPrefix(prefix).build(), lines::add);
     // each part's one bad record is met once per epoch (the padding of the last batch wraps to
     // the part's first records only)
     assertThat(r.metrics()).extracting(EpochMetrics::skippedRecords).containsExactly(2L, 2L);
@@ -446,6 +454,9 @@ class TrainJobTest {
     assertThat(lines).anyMatch(l -> l.startsWith("epoch 2/2 done  ")
         && l.contains("  skipped 2 corrupt records  "));
     assertThat(TrainJob.summary(r)).contains(", 4 corrupt records skipped over 2 epochs");
+    assertThat(lines).contains("epoch 2: validation skipped 1 corrupt record(s), the first "
+        + valFile + "@960: image record id 10 has 52 content bytes, but data shape (64,) needs 64"
+        + " raw uint8 pixels");
     List<String> csv = Files.readAllLines(Path.of(prefix + "-history.csv"));
     int column = Arrays.asList(csv.get(0).split(",")).indexOf("skipped_records");
     assertThat(column).isPositive();
