@@ -2,6 +2,7 @@ package org.kindling.io.image;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -178,7 +179,8 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
 
   /**
    * Converts the record into {@code row} at once (a view is valid only until the next call on
-   * the source); false if it is corrupt and skipped, its row then to be overwritten.
+   * the source); false if it is corrupt and skipped, its row cleared again (a filler row of a
+   * short last batch stays zero).
    */
   private boolean decode(RecordView r, float[] data, float[] label, int row)
       throws FormatException {
@@ -189,6 +191,8 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
       if (!skipCorrupt) {
         throw e;
       }
+      Arrays.fill(data, row * rowSize, (row + 1) * rowSize, 0f);
+      Arrays.fill(label, row * labelWidth, (row + 1) * labelWidth, 0f);
       corruptCount++;
       String what = r.file() + "@" + r.fileOffset() + ": " + problem(e);
       if (corrupt.size() < ImageRecordIter.MAX_REPORTED) {

@@ -274,6 +274,24 @@ class RawImageRecordIterTest {
       assertThat(epoch(it)).hasSize(3);
       assertThat(it.corruptCount()).isEqualTo(4);
     }
+    // without roundBatch the filler rows stay zero, also where a skipped record had begun
+    // (its pixels are converted before its three labels are found wrong for labelWidth 2)
+    List<byte[]> lastBad = List.of(
+        ImageRecordHeader.pack(ImageRecordHeader.ofLabels(new float[] {7f, 8f}, 7, 0),
+            new byte[] {7, 8, 9, (byte) 255}),
+        ImageRecordHeader.pack(ImageRecordHeader.ofLabels(new float[] {1f, 2f, 3f}, 9, 0),
+            new byte[] {50, 50, 50, 50}));
+    try (RawImageRecordIter it = RawImageRecordIter.builder(new ListSource(lastBad),
+        Shape.of(4), 2).labelWidth(2).roundBatch(false).skipCorrupt(true).build()) {
+      DataBatch b = it.next();
+      assertThat(b.pad()).isEqualTo(1);
+      float s = 1f / 255f;
+      assertThat(b.data().get(0).toFloatArray())
+          .containsExactly(7 * s, 8 * s, 9 * s, 255 * s, 0f, 0f, 0f, 0f);
+      assertThat(labels(b)).containsExactly(7f, 8f, 0f, 0f);
+      assertThat(it.corruptRecords()).singleElement().asString()
+          .startsWith("mem.rec@100: ").contains("labelWidth is 2");
+    }
     RawImageRecordIter strict = RawImageRecordIter.builder(new ListSource(records),
         Shape.of(1, 2, 2), 2).build();
     strict.next();
