@@ -11,7 +11,8 @@ public interface CorruptRecordCount {
 
   /**
    * Corrupt records skipped since the iterator was built, over every pass (a record skipped in
-   * each of two epochs counts twice); 0 without {@code skipCorrupt}.
+   * each of two epochs counts twice; the padding of a short last batch, which re-reads the start
+   * of the pass, counts nothing again); 0 without {@code skipCorrupt}.
    */
   long corruptCount();
 

@@ -104,7 +104,11 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
     return layout.provideLabel();
   }
 
-  /** Corrupt records skipped since the iterator was built (with {@code skipCorrupt}). */
+  /**
+   * Corrupt records skipped since the iterator was built (with {@code skipCorrupt}): once per
+   * pass that meets them (the wrap-around that completes a short last batch does not count them
+   * again).
+   */
   @Override
   public long corruptCount() {
     return corruptCount;
@@ -138,7 +142,7 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
       if (r == null) {
         break;
       }
-      if (decode(r, data, label, top)) {
+      if (decode(r, data, label, top, true)) {
         top++;
       }
     }
@@ -170,7 +174,8 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
         sawRecordSinceReset = false;
         continue;
       }
-      if (decode(r, data, label, top)) {
+      // the pass already counted the records it skipped: the padding re-reads them
+      if (decode(r, data, label, top, false)) {
         sawRecordSinceReset = true;
         top++;
       }
@@ -180,9 +185,9 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
   /**
    * Converts the record into {@code row} at once (a view is valid only until the next call on
    * the source); false if it is corrupt and skipped, its row cleared again (a filler row of a
-   * short last batch stays zero).
+   * short last batch stays zero), and counted if {@code count}.
    */
-  private boolean decode(RecordView r, float[] data, float[] label, int row)
+  private boolean decode(RecordView r, float[] data, float[] label, int row, boolean count)
       throws FormatException {
     try {
       convert(r, data, label, row);
@@ -193,6 +198,9 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
       }
       Arrays.fill(data, row * rowSize, (row + 1) * rowSize, 0f);
       Arrays.fill(label, row * labelWidth, (row + 1) * labelWidth, 0f);
+      if (!count) {
+        return false;
+      }
       corruptCount++;
       String what = r.file() + "@" + r.fileOffset() + ": " + problem(e);
       if (corrupt.size() < ImageRecordIter.MAX_REPORTED) {

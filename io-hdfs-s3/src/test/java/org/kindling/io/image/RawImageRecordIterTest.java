@@ -292,6 +292,16 @@ class RawImageRecordIterTest {
       assertThat(it.corruptRecords()).singleElement().asString()
           .startsWith("mem.rec@100: ").contains("labelWidth is 2");
     }
+    // the padding wraps over a bad first record without counting it again
+    List<byte[]> firstBad = List.of(new byte[3], image(0), image(1), image(2));
+    try (RawImageRecordIter it = RawImageRecordIter.builder(new ListSource(firstBad),
+        Shape.of(1, 2, 2), 2).skipCorrupt(true).build()) {
+      List<DataBatch> batches = epoch(it);
+      assertThat(batches).hasSize(2);
+      assertThat(labels(batches.get(1))).containsExactly(2f, 0f);
+      assertThat(it.corruptCount()).isEqualTo(1);
+      assertThat(it.corruptRecords()).hasSize(1);
+    }
     RawImageRecordIter strict = RawImageRecordIter.builder(new ListSource(records),
         Shape.of(1, 2, 2), 2).build();
     strict.next();
