@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.kindling.io.image.CorruptRecordCount;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.symbol.Symbol;
@@ -30,7 +32,8 @@ import org.kindling.tensor.io.ParamsFile;
  * PREFIX-%04d.params} (arguments and auxiliary states) and {@code PREFIX-%04d.states} (the
  * optimizer's), the validation metrics are measured on it, and once every worker has reported
  * the epoch's totals the history ({@code PREFIX-history.csv/.json/.png}, with the parameter
- * server's {@code kv_*} columns, and the per-key {@code PREFIX-history-kvstore.csv}) is
+ * server's {@code kv_*} columns, with {@code --skip-corrupt} a {@code skipped_records} column,
+ * and the per-key {@code PREFIX-history-kvstore.csv}) is
  * rewritten and the epoch line printed. A write that fails names the file and the epoch, and later epochs are
  * refused ({@link #requireHealthy}) so the job stops instead of training on without
  * checkpoints.
@@ -42,6 +45,8 @@ import org.kindling.tensor.io.ParamsFile;
 final class EpochCheckpointer implements AutoCloseable {
   /** Rows per forward pass when measuring validation metrics. */
   static final int VALIDATION_BATCH = 256;
+  /** The history's column of corrupt records skipped per epoch ({@code --skip-corrupt}). */
+  static final String SKIPPED_COLUMN = "skipped_records";
 
   /**
    * The state after an epoch, handed over to the checkpointer, which closes the arrays.
@@ -161,15 +166,24 @@ final class EpochCheckpointer implements AutoCloseable {
       }
       savedEpoch = epoch;
     }
-    List<MetricValue> val = config.valData() == null ? List.of() : validate(s.args(), s.aux());
+    List<MetricValue> val = config.valData() == null ? List.of()
+        : validate(epoch, s.args(), s.aux());
     ProgressTracker.EpochTotals t = tracker.epochTotals(epoch).get();
     List<MetricValue> train = t.values(config.metrics());
-    EpochMetrics m = EpochMetrics.of(epoch, train, val, t.samplesPerSecond(), t.seconds());
+    EpochMetrics m = EpochMetrics.of(epoch, train, val, t.samplesPerSecond(), t.seconds(),
+        t.skipped());
     synchronized (metrics) {
       metrics.add(m);
     }
+    Map<String, Double> measures = new LinkedHashMap<>();
+    if (config.skipCorrupt()) {
+      measures.put(SKIPPED_COLUMN, (double) t.skipped());
+    }
+    if (t.kv() != null) {
+      measures.putAll(t.kv().columns());
+    }
     history.epochEnd(new EpochEndParam(epoch - 1, symbol, Map.of(), Map.of(), train, val,
-        t.seconds()), t.kv() == null ? Map.of() : t.kv().columns());
+        t.seconds()), measures);
     if (t.kv() != null) {
       kvRows.addAll(t.kv().keyRows());
     }
@@ -186,9 +200,10 @@ final class EpochCheckpointer implements AutoCloseable {
     double elapsed = tracker.elapsedSeconds();
     int begin = config.beginEpoch();
     out.accept(String.format(Locale.ROOT,
-        "epoch %d/%d done  %s%s  %.0f samples/s  %.1f s/epoch  elapsed %s  eta %s%s",
+        "epoch %d/%d done  %s%s%s  %.0f samples/s  %.1f s/epoch  elapsed %s  eta %s%s",
         epoch, config.epochs(), ProgressTracker.describe("train", train),
         val.isEmpty() ? "" : "  " + ProgressTracker.describe("val", val),
+        ProgressTracker.skipped(t.skipped()),
         m.samplesPerSecond(), m.seconds(), ProgressTracker.clock(elapsed),
         ProgressTracker.eta(elapsed, (double) (epoch - begin) / (config.epochs() - begin)),
         file == null ? "" : "  saved " + file));
@@ -208,15 +223,25 @@ final class EpochCheckpointer implements AutoCloseable {
     }
   }
 
-  private List<MetricValue> validate(Map<String, NDArray> args, Map<String, NDArray> aux)
-      throws IOException {
+  /**
+   * The validation metrics of {@code epoch}'s weights; with {@code --skip-corrupt} a line tells
+   * how many validation records were left out, and the first one.
+   */
+  private List<MetricValue> validate(int epoch, Map<String, NDArray> args,
+      Map<String, NDArray> aux) throws IOException {
     RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
     try (Module module = new Module(symbol);
         DataIter it = config.image().evalIter(new PrefetchingRecordSource(split.openPart(0, 1)),
-            config.inputShape(), config.scale(), VALIDATION_BATCH)) {
+            config.inputShape(), config.scale(), VALIDATION_BATCH, config.skipCorrupt())) {
       module.bind(it.provideData(), it.provideLabel(), false);
       module.initParams(null, args, aux, false);
-      return module.score(it, new CompositeEvalMetric(config.createMetrics()));
+      List<MetricValue> values = module.score(it, new CompositeEvalMetric(config.createMetrics()));
+      if (it instanceof CorruptRecordCount skips && skips.corruptCount() > 0) {
+        out.accept(String.format(Locale.ROOT, "epoch %d: validation skipped %d corrupt"
+            + " record(s), the first %s", epoch, skips.corruptCount(),
+            skips.corruptRecords().get(0)));
+      }
+      return values;
     }
   }
 

@@ -17,9 +17,11 @@ import org.kindling.symbol.metric.MetricValue;
  *     when no validation data was given
  * @param samplesPerSecond training samples per second, summed over the workers
  * @param seconds wall-clock seconds of the epoch (the slowest worker)
+ * @param skippedRecords corrupt records the workers skipped in the epoch ({@code
+ *     --skip-corrupt}; a record skipped in every epoch counts in each)
  */
 public record EpochMetrics(int epoch, Map<String, Double> train, Map<String, Double> val,
-    double samplesPerSecond, double seconds) implements Serializable {
+    double samplesPerSecond, double seconds, long skippedRecords) implements Serializable {
 
   /** Copies the maps, keeping their order. */
   public EpochMetrics {
@@ -27,10 +29,17 @@ public record EpochMetrics(int epoch, Map<String, Double> train, Map<String, Dou
     val = Collections.unmodifiableMap(new LinkedHashMap<>(val));
   }
 
+  /** An epoch in which no record was skipped. */
+  public EpochMetrics(int epoch, Map<String, Double> train, Map<String, Double> val,
+      double samplesPerSecond, double seconds) {
+    this(epoch, train, val, samplesPerSecond, seconds, 0);
+  }
+
   /** From metric values. */
   static EpochMetrics of(int epoch, List<MetricValue> train, List<MetricValue> val,
-      double samplesPerSecond, double seconds) {
-    return new EpochMetrics(epoch, byName(train), byName(val), samplesPerSecond, seconds);
+      double samplesPerSecond, double seconds, long skippedRecords) {
+    return new EpochMetrics(epoch, byName(train), byName(val), samplesPerSecond, seconds,
+        skippedRecords);
   }
 
   private static Map<String, Double> byName(List<MetricValue> values) {

@@ -93,28 +93,31 @@ public final class ImageInput implements Serializable {
    *     decoding)
    * @param firstEpoch the pass number the random augmentations start from (see {@link
    *     ImageRecordIter.Builder#firstEpoch})
+   * @param skipCorrupt whether corrupt records are skipped and counted ({@link
+   *     org.kindling.io.image.CorruptRecordCount}, which both iterators are) instead of failing
    */
   DataIter trainIter(RecordSource part, int[] inputShape, float scale, int batchSize, long seed,
-      long firstEpoch) {
+      long firstEpoch, boolean skipCorrupt) {
     if (!decodes()) {
       return RawImageRecordIter.builder(part, Shape.of(inputShape), batchSize).scale(scale)
-          .build();
+          .skipCorrupt(skipCorrupt).build();
     }
     return ImageRecordIter.builder(part, aug(scale, true), batchSize).preprocessThreads(threads)
-        .seed(seed).firstEpoch(firstEpoch).build();
+        .seed(seed).firstEpoch(firstEpoch).skipCorrupt(skipCorrupt).build();
   }
 
   /**
    * The validation iterator: every record once, a short last batch padded (raw: with zero
    * rows; decoded: from the first records, MXNet's {@code round_batch}); no random augmentation.
    */
-  DataIter evalIter(RecordSource records, int[] inputShape, float scale, int batchSize) {
+  DataIter evalIter(RecordSource records, int[] inputShape, float scale, int batchSize,
+      boolean skipCorrupt) {
     if (!decodes()) {
       return RawImageRecordIter.builder(records, Shape.of(inputShape), batchSize).scale(scale)
-          .roundBatch(false).build();
+          .roundBatch(false).skipCorrupt(skipCorrupt).build();
     }
     return ImageRecordIter.builder(records, aug(scale, false), batchSize)
-        .preprocessThreads(threads).lastBatch(LastBatch.PAD).build();
+        .preprocessThreads(threads).lastBatch(LastBatch.PAD).skipCorrupt(skipCorrupt).build();
   }
 
   /** The decoding settings of training ({@code training}) or validation and scoring batches. */

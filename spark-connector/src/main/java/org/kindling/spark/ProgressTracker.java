@@ -21,11 +21,11 @@ import org.kindling.symbol.spec.Spec;
 final class ProgressTracker {
 
   /**
-   * Totals of one epoch over all workers: samples, each metric's sum and count, time, and the
-   * parameter server's figures (null without a server).
+   * Totals of one epoch over all workers: samples, each metric's sum and count, time, the
+   * parameter server's figures (null without a server) and the corrupt records skipped.
    */
   record EpochTotals(int epoch, long samples, double[] sums, long[] counts, double seconds,
-      KVStoreMeter.EpochTraffic kv) {
+      KVStoreMeter.EpochTraffic kv, long skipped) {
     /** The metrics' values over all workers. */
     List<MetricValue> values(List<Spec> metrics) {
       return MetricTotals.values(metrics, sums, counts);
@@ -113,15 +113,17 @@ final class ProgressTracker {
     double[] sums = new double[metrics.size()];
     long[] counts = new long[metrics.size()];
     double seconds = 0;
+    long skipped = 0;
     for (WorkerReport w : reports) {
       samples += w.samples();
+      skipped += w.skipped();
       for (int i = 0; i < sums.length && i < w.sums().length; i++) {
         sums[i] += w.sums()[i];
         counts[i] += w.counts()[i];
       }
       seconds = Math.max(seconds, w.seconds());
     }
-    return new EpochTotals(epoch, samples, sums, counts, seconds, kvEpochs.get(epoch));
+    return new EpochTotals(epoch, samples, sums, counts, seconds, kvEpochs.get(epoch), skipped);
   }
 
   /** Training steps since the start of this run up to {@code r}'s batch. */
@@ -154,10 +156,15 @@ final class ProgressTracker {
     EpochTotals t = sum(r.epoch(), current);
     double elapsed = elapsedSeconds();
     double done = (r.epoch() - 1 - beginEpoch) + (double) r.batch() / Math.max(1, r.batches());
-    return String.format(Locale.ROOT, "epoch %d/%d  batch %d/%d  %.0f samples/s  %s  elapsed %s"
-            + "  eta %s", r.epoch(), epochs, r.batch(), r.batches(), rate,
-        describe("train", t.values(metrics)), clock(elapsed),
+    return String.format(Locale.ROOT, "epoch %d/%d  batch %d/%d  %.0f samples/s  %s%s"
+            + "  elapsed %s  eta %s", r.epoch(), epochs, r.batch(), r.batches(), rate,
+        describe("train", t.values(metrics)), skipped(t.skipped()), clock(elapsed),
         eta(elapsed, done / (epochs - beginEpoch)));
+  }
+
+  /** {@code   skipped N corrupt records}, or nothing when none was skipped. */
+  static String skipped(long n) {
+    return n == 0 ? "" : "  skipped " + n + " corrupt record" + (n == 1 ? "" : "s");
   }
 
   /** {@code train-accuracy 0.9123  train-cross-entropy 0.2500}. */

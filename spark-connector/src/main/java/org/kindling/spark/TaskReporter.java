@@ -21,6 +21,9 @@ abstract class TaskReporter implements AutoCloseable {
   /** Sends the epoch-end report; the local reporter also checkpoints {@code module}'s state. */
   abstract void epochEnd(WorkerReport r, Module module);
 
+  /** Sends one line for the job's progress output ({@code worker R: text} on the driver). */
+  abstract void note(String text);
+
   /** Tells the driver about a failure before the connection closes. */
   abstract void failed(int rank, Exception e);
 
@@ -48,6 +51,11 @@ abstract class TaskReporter implements AutoCloseable {
       void epochEnd(WorkerReport r, Module module) {
         // rank 0 waits here while the driver snapshots the server's weights
         send.accept(r.encode());
+      }
+
+      @Override
+      void note(String text) {
+        send.accept(text);
       }
 
       @Override
@@ -93,6 +101,11 @@ abstract class TaskReporter implements AutoCloseable {
         tracker.onReport(0, r);
         ckpt.onEpochEnd(new EpochCheckpointer.EpochState(r.epoch(), module.getParams(),
             module.getAuxParams(), module.saveOptimizerStates()));
+      }
+
+      @Override
+      void note(String text) {
+        System.out.println("worker 0: " + text);
       }
 
       @Override

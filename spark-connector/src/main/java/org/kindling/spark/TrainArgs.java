@@ -75,6 +75,12 @@ public final class TrainArgs {
         + " --load-epoch, MXNet fit.py's name)", TrainConfig.Builder::beginEpoch);
     addFlag("--overwrite", "replace existing PREFIX-* checkpoints (without it a run refuses"
         + " to)", TrainConfig.Builder::overwrite);
+    addFlag("--skip-corrupt", "leave out corrupt records (a bad image-record header, content of"
+        + " the wrong size, an image that does not decode) instead of failing: each skipped"
+        + " record is named (file@offset) in the progress output and counted per epoch in the"
+        + " progress lines, the history (skipped_records) and the last line; a broken RecordIO"
+        + " frame (magic, length) still fails, naming file and offset (also "
+        + SkipCorruptConf.KEY + " in the Spark conf)", TrainConfig.Builder::skipCorrupt);
     add("--kvstore", "TYPE", "dist_device_sync (default: the tasks of an executor sum their"
         + " gradients first, one of them talks to the parameter server on the driver),"
         + " dist_sync (every task talks to the driver), dist_async (each push applied on"

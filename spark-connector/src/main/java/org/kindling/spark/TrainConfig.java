@@ -54,6 +54,7 @@ public final class TrainConfig implements Serializable {
   private final List<Spec> metrics;
   private final String modelPrefix;
   private final boolean overwrite;
+  private final boolean skipCorrupt;
   private final KVStoreKind kvstore;
   private final GradientCompression gradientCompression;
   private final Integer serverShards;
@@ -84,6 +85,7 @@ public final class TrainConfig implements Serializable {
     this.metrics = List.copyOf(metrics);
     this.modelPrefix = b.modelPrefix;
     this.overwrite = b.overwrite;
+    this.skipCorrupt = b.skipCorrupt;
     this.kvstore = kvstore;
     this.gradientCompression = b.gradientCompression;
     this.serverShards = b.serverShards;
@@ -136,6 +138,7 @@ public final class TrainConfig implements Serializable {
     b.metrics = metrics.stream().map(Spec::toString).toList();
     b.modelPrefix = modelPrefix;
     b.overwrite = overwrite;
+    b.skipCorrupt = skipCorrupt;
     b.kvstore = kvstore;
     b.gradientCompression = gradientCompression;
     b.serverShards = serverShards;
@@ -257,6 +260,16 @@ public final class TrainConfig implements Serializable {
     return overwrite;
   }
 
+  /**
+   * True if corrupt records (a bad image-record header, content of the wrong size, an image
+   * that does not decode) are skipped, counted and reported instead of failing the job ({@code
+   * --skip-corrupt}, or the Spark conf key {@value SkipCorruptConf#KEY}, which {@link TrainJob}
+   * applies); in training and in validation.
+   */
+  public boolean skipCorrupt() {
+    return skipCorrupt;
+  }
+
   /** The key-value store. */
   public KVStoreKind kvstore() {
     return kvstore;
@@ -371,6 +384,9 @@ public final class TrainConfig implements Serializable {
       s.append(", numServers=").append(numServers);
     }
     s.append(", seed=").append(seed);
+    if (skipCorrupt) {
+      s.append(", skipCorrupt");
+    }
     if (modelPrefix != null) {
       s.append(", modelPrefix=").append(modelPrefix).append(overwrite ? " (overwrite)" : "");
     }
@@ -400,6 +416,7 @@ public final class TrainConfig implements Serializable {
     private List<String> metrics = DEFAULT_METRICS;
     private String modelPrefix;
     private boolean overwrite;
+    private boolean skipCorrupt;
     private KVStoreKind kvstore = KVStoreKind.DIST_DEVICE_SYNC;
     private GradientCompression gradientCompression;
     private String gcType;
@@ -546,6 +563,12 @@ public final class TrainConfig implements Serializable {
     /** Allow replacing existing {@code PREFIX-*} checkpoints ({@code --overwrite}). */
     public Builder overwrite(boolean v) {
       overwrite = v;
+      return this;
+    }
+
+    /** Skip, count and report corrupt records instead of failing ({@code --skip-corrupt}). */
+    public Builder skipCorrupt(boolean v) {
+      skipCorrupt = v;
       return this;
     }
 

@@ -134,6 +134,12 @@ public final class TrainJob {
       s.append(", ").append(values("val", last.val()));
     }
     s.append(String.format(Locale.ROOT, ", %.0f samples/s", last.samplesPerSecond()));
+    long skipped = r.metrics().stream().mapToLong(EpochMetrics::skippedRecords).sum();
+    if (skipped > 0) {
+      s.append(", ").append(skipped).append(" corrupt record").append(skipped == 1 ? "" : "s")
+          .append(" skipped over ").append(r.metrics().size()).append(" epoch")
+          .append(r.metrics().size() == 1 ? "" : "s");
+    }
     if (r.modelPrefix() != null) {
       s.append(", checkpoint ").append(r.lastParamsFile()).append(", history ")
           .append(Checkpoints.historyFile(r.modelPrefix(), "{csv,json,png}"));
@@ -181,6 +187,7 @@ public final class TrainJob {
       // from the Spark conf: the tasks read it from their copy of the config
       config = config.toBuilder().gradientCompression(gc).build();
     }
+    config = SkipCorruptConf.resolve(config, spark.sparkContext().getConf());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     CheckpointDirectory.Resume resume;

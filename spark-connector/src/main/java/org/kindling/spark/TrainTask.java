@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
+import org.kindling.io.image.CorruptRecordCount;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.kvstore.DeviceGroups;
@@ -115,11 +116,13 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     // a resumed job's random augmentations continue from the passes made before it
     long firstPass = config.beginEpoch()
         * ImageInput.passesPerEpoch(records, config.batchSize(), steps);
+    // closed with the FixedStepsIter wrapping it; read for its count of skipped records
+    DataIter part = config.image().trainIter(
+        new PrefetchingRecordSource(split.openPart(rank, workers)), config.inputShape(),
+        config.scale(), config.batchSize(), config.seed(), firstPass, config.skipCorrupt());
     // resources close in reverse order, and a failure while closing is added to the original
     // failure instead of hiding it
-    try (DataIter data = new FixedStepsIter(config.image().trainIter(
-            new PrefetchingRecordSource(split.openPart(rank, workers)), config.inputShape(),
-            config.scale(), config.batchSize(), config.seed(), firstPass), steps);
+    try (DataIter data = new FixedStepsIter(part, steps);
         KVStore kv = openStore(rank, ctx);
         TaskReporter reporter = kv instanceof DistKVStore dist
             ? TaskReporter.remote(dist::sendMessage)
@@ -148,7 +151,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
             .beginEpoch(config.beginEpoch())
             .evalMetric(new CompositeEvalMetric(metrics))
             .callbacks(new WorkerCallback(rank, steps, config, metrics, reporter, module,
-                System::nanoTime))
+                System::nanoTime, part instanceof CorruptRecordCount c ? c : null))
             .log(line -> { })
             .build());
         List<EpochMetrics> epochs = reporter.finish();

@@ -12,7 +12,8 @@ import java.util.Map;
  * A progress report a training task sends to the driver through the parameter server's message
  * channel, encoded as one line of text: {@code kindling-progress epoch=1 batch=50 batches=235
  * samples=6400 seconds=1.234 metrics=5012.0/6400,1843.25/6400} or the same with {@code
- * kindling-epoch-end} as the first word. Counts and sums are cumulative since the start of the
+ * kindling-epoch-end} as the first word, and {@code skipped=N} when the worker skipped corrupt
+ * records ({@code --skip-corrupt}). Counts and sums are cumulative since the start of the
  * epoch, so a lost or late report never skews the totals.
  *
  * <p>Rank 0's epoch-end report of a network with auxiliary states (BatchNorm's moving
@@ -30,9 +31,10 @@ import java.util.Map;
  * @param counts each metric's instance count ({@code EvalMetric.numInst()})
  * @param seconds seconds since the start of this epoch on this worker
  * @param aux rank 0's auxiliary states as a {@code .params} image ({@code aux:NAME}), or null
+ * @param skipped corrupt records this worker skipped in this epoch ({@code --skip-corrupt})
  */
 record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long samples,
-    double[] sums, long[] counts, double seconds, byte[] aux) {
+    double[] sums, long[] counts, double seconds, byte[] aux, long skipped) {
 
   private static final String PROGRESS = "kindling-progress";
   private static final String EPOCH_END = "kindling-epoch-end";
@@ -46,6 +48,12 @@ record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long sa
     counts = counts.clone();
   }
 
+  /** A report of a worker that skipped no record. */
+  WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long samples, double[] sums,
+      long[] counts, double seconds, byte[] aux) {
+    this(epochEnd, epoch, batch, batches, samples, sums, counts, seconds, aux, 0);
+  }
+
   /** The text form sent over the wire. */
   String encode() {
     StringBuilder m = new StringBuilder();
@@ -53,8 +61,9 @@ record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long sa
       m.append(i == 0 ? "" : ",").append(Double.toString(sums[i])).append('/').append(counts[i]);
     }
     return String.format(Locale.ROOT,
-        "%s epoch=%d batch=%d batches=%d samples=%d seconds=%.6f metrics=%s%s",
+        "%s epoch=%d batch=%d batches=%d samples=%d seconds=%.6f metrics=%s%s%s",
         epochEnd ? EPOCH_END : PROGRESS, epoch, batch, batches, samples, seconds, m,
+        skipped == 0 ? "" : " skipped=" + skipped,
         aux == null ? "" : " aux=" + Base64.getEncoder().encodeToString(aux));
   }
 
@@ -96,6 +105,7 @@ record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long sa
         counts.add(Long.parseLong(pair.substring(slash + 1)));
       }
       String aux = kv.get("aux");
+      String skipped = kv.get("skipped");
       return new WorkerReport(end,
           Integer.parseInt(field(kv, "epoch", text)),
           Integer.parseInt(field(kv, "batch", text)),
@@ -104,7 +114,8 @@ record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long sa
           sums.stream().mapToDouble(Double::doubleValue).toArray(),
           counts.stream().mapToLong(Long::longValue).toArray(),
           Double.parseDouble(field(kv, "seconds", text)),
-          aux == null ? null : Base64.getDecoder().decode(aux));
+          aux == null ? null : Base64.getDecoder().decode(aux),
+          skipped == null ? 0 : Long.parseLong(skipped));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("malformed number in '" + shorten(text) + "'", e);
     }
@@ -134,13 +145,14 @@ record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long sa
     return o instanceof WorkerReport r && epochEnd == r.epochEnd && epoch == r.epoch
         && batch == r.batch && batches == r.batches && samples == r.samples
         && Arrays.equals(sums, r.sums) && Arrays.equals(counts, r.counts)
-        && Double.compare(seconds, r.seconds) == 0 && Arrays.equals(aux, r.aux);
+        && Double.compare(seconds, r.seconds) == 0 && Arrays.equals(aux, r.aux)
+        && skipped == r.skipped;
   }
 
   @Override
   public int hashCode() {
     return Arrays.hashCode(new Object[] {epochEnd, epoch, batch, batches, samples,
-        Arrays.hashCode(sums), Arrays.hashCode(counts), seconds, Arrays.hashCode(aux)});
+        Arrays.hashCode(sums), Arrays.hashCode(counts), seconds, Arrays.hashCode(aux), skipped});
   }
 
   @Override
@@ -148,6 +160,7 @@ record WorkerReport(boolean epochEnd, int epoch, int batch, int batches, long sa
     return "WorkerReport[" + (epochEnd ? "end " : "") + "epoch=" + epoch + ", batch=" + batch
         + "/" + batches + ", samples=" + samples + ", sums=" + Arrays.toString(sums)
         + ", counts=" + Arrays.toString(counts) + ", seconds=" + seconds
-        + (aux == null ? "" : ", aux=" + aux.length + " bytes") + "]";
+        + (aux == null ? "" : ", aux=" + aux.length + " bytes")
+        + (skipped == 0 ? "" : ", skipped=" + skipped) + "]";
   }
 }

@@ -82,7 +82,7 @@ class ImageRecordFramesTest {
     float[] labels;
     try (DataIter it = input.evalIter(
         RecordIOSplit.open(file.toString(), new Configuration()).openPart(0, 1),
-        new int[] {3, 8, 8}, 1f, n)) {
+        new int[] {3, 8, 8}, 1f, n, false)) {
       try (DataBatch b = it.next()) {
         float[] data = b.data().get(0).toFloatArray();
         labels = b.label().get(0).toFloatArray();

@@ -1,11 +1,16 @@
 package org.kindling.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kindling.io.image.ImageCodec;
 import org.kindling.io.image.ImageRecordHeader;
+import org.kindling.io.recordio.RecordIOReader;
 import org.kindling.io.recordio.RecordIOWriter;
 import org.kindling.spark.recordio.RecordIOFiles;
 
@@ -71,6 +77,38 @@ class ImageTrainJobTest {
     // epoch 2 as epoch 1 was, and end with other weights
     assertThat(resumed.params()).isEqualTo(uninterrupted.params());
     assertThat(resumed.last().train()).isEqualTo(uninterrupted.last().train());
+  }
+
+  /**
+   * A record whose image does not decode, in worker 0's part and in the validation data: without
+   * {@code --skip-corrupt} the job fails naming it; with it the decoding iterator leaves it out
+   * once per epoch in training and in validation, and the job names and counts it.
+   */
+  @Test
+  void skipCorruptLeavesAnUndecodableImageOutOfTrainingAndValidation() throws Exception {
+    Path bad = dir.resolve("bad.rec");
+    try (RecordIOReader in = new RecordIOReader(Files.newInputStream(train), train.toString());
+        OutputStream out = Files.newOutputStream(bad);
+        RecordIOWriter w = new RecordIOWriter(out)) {
+      byte[] r;
+      for (int i = 0; (r = in.next()) != null; i++) {
+        w.write(i != 5 ? r : ImageRecordHeader.pack(ImageRecordHeader.of(1, 5, 0),
+            "not an image at all".getBytes(StandardCharsets.US_ASCII)));
+      }
+    }
+    TrainConfig.Builder b = config().data(bad.toString()).valData(bad.toString()).epochs(2);
+    assertThatThrownBy(() -> TrainJob.run(spark, b.build(), l -> { }))
+        .isInstanceOf(TrainingFailedException.class)
+        .hasMessageContaining("bad.rec").hasMessageContaining("id 5");
+
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult r = TrainJob.run(spark, b.skipCorrupt(true).build(), lines::add);
+    assertThat(r.metrics()).extracting(EpochMetrics::skippedRecords).containsExactly(1L, 1L);
+    assertThat(lines).filteredOn(l -> l.startsWith("worker 0: skipped corrupt record "))
+        .singleElement().asString().containsPattern("bad\\.rec@\\d+: ").contains("id 5");
+    assertThat(lines).filteredOn(l -> l.contains("validation skipped 1 corrupt record(s)"))
+        .hasSize(2);
+    assertThat(TrainJob.summary(r)).contains("2 corrupt records skipped over 2 epochs");
   }
 
   @Test

@@ -402,6 +402,68 @@ class TrainJobTest {
         .hasMessageNotContaining("\n");
   }
 
+  /**
+   * Two image records whose headers claim three float labels, so their content is 52 bytes where
+   * the 64 pixels belong (the RecordIO framing is intact): without {@code --skip-corrupt} the job
+   * fails naming the file and the record's offset; with it each worker skips its bad record every
+   * epoch, names it in the progress output, and the count is in the progress lines, the epoch
+   * lines, the history and the last line, while the job still learns; a bad validation record
+   * is left out and named once per epoch.
+   */
+  @Test
+  void skipCorruptTrainsOverBadRecordsAndReportsThem() throws IOException {
+    Path bad = dir.resolve("skip.rec");
+    Files.copy(train, bad);
+    // record i starts at 96 * i: magic, length, then the image record's flag (uint32 LE)
+    try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+      for (int record : new int[] {100, 1500}) {
+        f.seek(96L * record + 8);
+        f.write(new byte[] {3, 0, 0, 0});
+      }
+    }
+    String file = new org.apache.hadoop.fs.Path(bad.toUri()).toString();
+    Path badVal = dir.resolve("skip-val.rec");
+    Files.copy(val, badVal);
+    try (RandomAccessFile f = new RandomAccessFile(badVal.toFile(), "rw")) {
+      f.seek(96L * 10 + 8);
+      f.write(new byte[] {3, 0, 0, 0});
+    }
+    String valFile = new org.apache.hadoop.fs.Path(badVal.toUri()).toString();
+    assertThatThrownBy(() -> TrainJob.run(spark,
+        config().data(bad.toString()).numWorkers(2).build(), l -> { }))
+        .isInstanceOf(TrainingFailedException.class)
+        .hasMessageContaining("skip.rec")
+        .hasMessageMatching("(?s).*byte offset (9600|144000).*")
+        .hasMessageContaining("52 content bytes");
+
+    String prefix = dir.resolve("skip/mlp").toString();
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult r = TrainJob.run(spark, config().data(bad.toString()).valData(badVal.toString())
+        .numWorkers(2).skipCorrupt(true).modelPrefix(prefix).build(), lines::add);
+    // each part's one bad record is met once per epoch (the padding of the last batch wraps to
+    // the part's first records only)
+    assertThat(r.metrics()).extracting(EpochMetrics::skippedRecords).containsExactly(2L, 2L);
+    assertThat(r.last().valAccuracy()).isGreaterThan(0.9);
+    assertThat(lines).anyMatch(l -> l.startsWith("worker 0: skipped corrupt record " + file
+        + "@9600: ") && l.contains("52 content bytes"));
+    assertThat(lines).anyMatch(l -> l.startsWith("worker 1: skipped corrupt record " + file
+        + "@144000: "));
+    assertThat(lines).filteredOn(l -> l.contains("skipped corrupt record")).hasSize(2);
+    assertThat(lines).anyMatch(l -> l.startsWith("epoch 1/2  batch 10/")
+        && l.contains("  skipped ") && l.contains(" corrupt record"));
+    assertThat(lines).anyMatch(l -> l.startsWith("epoch 2/2 done  ")
+        && l.contains("  skipped 2 corrupt records  "));
+    assertThat(TrainJob.summary(r)).contains(", 4 corrupt records skipped over 2 epochs");
+    assertThat(lines).contains("epoch 2: validation skipped 1 corrupt record(s), the first "
+        + valFile + "@960: image record id 10 has 52 content bytes, but data shape (64,) needs 64"
+        + " raw uint8 pixels");
+    List<String> csv = Files.readAllLines(Path.of(prefix + "-history.csv"));
+    int column = Arrays.asList(csv.get(0).split(",")).indexOf("skipped_records");
+    assertThat(column).isPositive();
+    assertThat(csv.subList(1, 3)).extracting(l -> l.split(",")[column])
+        .containsExactly("2.0", "2.0");
+  }
+
   @Test
   void tooManyWorkersForTheDataIsExplained() throws IOException {
     Path tiny = dir.resolve("tiny.rec");

@@ -30,7 +30,7 @@ final class RecordIOCommand implements Callable<Integer> {
 
   /**
    * {@code kindling recordio dump [--part K/N] [--hex] DATA}: one line per record,
-   * {@code index TAB offset TAB length TAB sha256 [TAB payload-hex]}.
+   * {@code index TAB file TAB offset TAB length TAB sha256 [TAB payload-hex]}.
    */
   @Command(
       name = "dump",
@@ -38,8 +38,9 @@ final class RecordIOCommand implements Callable<Integer> {
       description = {
         "Lists the logical records of a RecordIO data set (or of part K of N, split by byte"
             + " ranges across its files as MXNet's InputSplit does), one per line:",
-        "  index<TAB>offset<TAB>length<TAB>sha256[<TAB>payload-hex]",
-        "index counts from 0 within the part; offset is the record's byte offset in its file."
+        "  index<TAB>file<TAB>offset<TAB>length<TAB>sha256[<TAB>payload-hex]",
+        "index counts from 0 within the part; file is the record's own file (a part may span"
+            + " several) and offset its byte offset in that file."
       })
   static final class Dump implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -36,6 +36,11 @@ class KindlingCliTest {
     return b.array();
   }
 
+  /** The sample as every dump line names it: fully qualified. */
+  private static String sampleFile() {
+    return new org.apache.hadoop.fs.Path(SAMPLE_REC.toUri()).toString();
+  }
+
   private static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
@@ -49,8 +54,8 @@ class KindlingCliTest {
     assertThat(lines).hasSize(10);
     for (int i = 0; i < 10; i++) {
       byte[] payload = samplePayload(i + 1);
-      assertThat(lines.get(i)).isEqualTo(i + "\t" + (52 * i) + "\t" + payload.length + "\t"
-          + sha256(payload));
+      assertThat(lines.get(i)).isEqualTo(i + "\t" + sampleFile() + "\t" + (52 * i) + "\t"
+          + payload.length + "\t" + sha256(payload));
     }
   }
 
@@ -61,11 +66,11 @@ class KindlingCliTest {
     CliRun p1 = CliRun.of("recordio", "dump", "--part", "1/2", SAMPLE_REC.toString());
     assertThat(p0.code()).isZero();
     assertThat(p1.code()).isZero();
-    assertThat(p0.lines()).extracting(l -> l.split("\t")[1])
+    assertThat(p0.lines()).extracting(l -> l.split("\t")[2])
         .containsExactly("0", "52", "104", "156", "208", "260");
-    assertThat(p1.lines()).extracting(l -> l.split("\t")[1])
+    assertThat(p1.lines()).extracting(l -> l.split("\t")[2])
         .containsExactly("312", "364", "416", "468");
-    assertThat(p1.lines().get(0)).startsWith("0\t312\t");
+    assertThat(p1.lines().get(0)).startsWith("0\t" + sampleFile() + "\t312\t");
   }
 
   @Test
@@ -73,8 +78,8 @@ class KindlingCliTest {
     CliRun r = CliRun.of("recordio", "dump", "--hex", SAMPLE_REC.toString());
     assertThat(r.code()).isZero();
     String[] last = r.lines().get(9).split("\t");
-    assertThat(last).hasSize(5);
-    assertThat(last[4]).isEqualTo(HexFormat.of().formatHex(samplePayload(10)));
+    assertThat(last).hasSize(6);
+    assertThat(last[5]).isEqualTo(HexFormat.of().formatHex(samplePayload(10)));
   }
 
   @Test
@@ -194,7 +199,7 @@ class KindlingCliTest {
     // record 1: IRHeader(flag 0, label 8.0, id 1, id2 0) + pixels 5..8
     ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(0).putFloat(8f).putLong(1).putLong(0).put(new byte[] {5, 6, 7, 8});
-    assertThat(dump.lines().get(1).split("\t")[4]).isEqualTo(HexFormat.of().formatHex(b.array()));
+    assertThat(dump.lines().get(1).split("\t")[5]).isEqualTo(HexFormat.of().formatHex(b.array()));
     assertThat(Files.readAllLines(Path.of(prefix + ".idx"))).hasSize(3);
   }
 
@@ -221,7 +226,7 @@ class KindlingCliTest {
     CliRun dump = CliRun.of("recordio", "dump", "--hex", prefix + ".rec");
     assertThat(dump.lines()).hasSize(3);
     // each record is the 24-byte header, then a PNG (89 50 4E 47) of 10x6 pixels (resize 6)
-    String hex = dump.lines().get(2).split("\t")[4];
+    String hex = dump.lines().get(2).split("\t")[5];
     assertThat(hex.substring(48, 56)).isEqualTo("89504e47");
     assertThat(hex.substring(48 + 32, 48 + 48)).isEqualTo("0000000a00000006");
   }

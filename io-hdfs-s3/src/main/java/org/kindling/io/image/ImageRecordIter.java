@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * skipCorrupt(true)} it is left out, counted ({@link #corruptCount()}) and described ({@link
  * #corruptRecords()}) instead. Not thread-safe.
  */
-public final class ImageRecordIter implements DataIter {
+public final class ImageRecordIter implements DataIter, CorruptRecordCount {
   private static final Logger LOG = LoggerFactory.getLogger(ImageRecordIter.class);
   /** How many corrupt-record descriptions are kept (the count goes on). */
   static final int MAX_REPORTED = 100;
@@ -99,12 +99,18 @@ public final class ImageRecordIter implements DataIter {
     return layout.provideLabel();
   }
 
-  /** Corrupt records skipped since the iterator was built (with {@code skipCorrupt}). */
+  /**
+   * Corrupt records skipped since the iterator was built (with {@code skipCorrupt}): once per
+   * pass that meets them (the padding of a short last batch, which reads the start of the source
+   * again, does not count them again).
+   */
+  @Override
   public long corruptCount() {
     return corruptCount;
   }
 
   /** {@code file@offset: problem} of the first {@value #MAX_REPORTED} corrupt records skipped. */
+  @Override
   public List<String> corruptRecords() {
     return Collections.unmodifiableList(corrupt);
   }
@@ -123,7 +129,7 @@ public final class ImageRecordIter implements DataIter {
     rows.addAll(carry);
     carry.clear();
     while (rows.size() < batchSize) {
-      Decoded d = nextGood();
+      Decoded d = nextGood(true);
       if (d == null) {
         break;
       }
@@ -161,15 +167,20 @@ public final class ImageRecordIter implements DataIter {
       }
       pipeline.restart(false);
       sawRecord = false;
-      for (Decoded d = nextGood(); d != null && rows.size() < batchSize; d = nextGood()) {
+      // the pass already counted the records it skipped: the padding re-reads them
+      for (Decoded d = nextGood(false); d != null && rows.size() < batchSize;
+          d = nextGood(false)) {
         rows.add(d);
         sawRecord = true;
       }
     }
   }
 
-  /** The next record that decoded, skipping (and counting) failures when allowed. */
-  private Decoded nextGood() throws IOException {
+  /**
+   * The next record that decoded, skipping failures when allowed, and counting them if {@code
+   * count} (not in the padding's wrap-around, which re-reads records this pass counted).
+   */
+  private Decoded nextGood(boolean count) throws IOException {
     while (true) {
       Decoded d = pipeline.next();
       if (d == null || !d.failed()) {
@@ -177,6 +188,9 @@ public final class ImageRecordIter implements DataIter {
       }
       if (!skipCorrupt) {
         throw DecodePipeline.error(d);
+      }
+      if (!count) {
+        continue;
       }
       corruptCount++;
       String what = d.where().where() + ": " + d.error();

@@ -1,6 +1,9 @@
 package org.kindling.io.image;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.kindling.io.RecordSource;
@@ -10,6 +13,8 @@ import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.data.DataDesc;
 import org.kindling.tensor.data.DataIter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batches image records whose content is raw uint8 pixels (no encoding), as MXNet's {@code
@@ -29,9 +34,19 @@ import org.kindling.tensor.data.DataIter;
  * next epoch after the records borrowed for the wrap, {@link #reset()} always restarts at the
  * first record, so every epoch sees the same batches. Records are read as views ({@link
  * RecordSource#nextView()}) and converted before the next is read, so a source that parses in
- * its read chunks (a split's part reader) copies nothing. Not thread-safe.
+ * its read chunks (a split's part reader) copies nothing.
+ *
+ * <p>A record that is not a valid image record (a header shorter than its fields, a content of
+ * the wrong size, the wrong number of labels) stops the iteration with a {@link FormatException}
+ * naming its file and offset; with {@code skipCorrupt(true)} it is left out, counted ({@link
+ * #corruptCount()}) and described ({@link #corruptRecords()}) instead, as {@link
+ * ImageRecordIter} does. (Errors of the RecordIO framing itself, a broken magic word or length,
+ * come from the source and stop the iteration either way: past them the record boundaries are
+ * unknown.) Not thread-safe.
  */
-public final class RawImageRecordIter implements DataIter {
+public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
+  private static final Logger LOG = LoggerFactory.getLogger(RawImageRecordIter.class);
+
   private final RecordSource source;
   private final Shape dataShape;
   private final BatchLayout layout;
@@ -40,6 +55,9 @@ public final class RawImageRecordIter implements DataIter {
   private final float scale;
   private final boolean roundBatch;
   private final int labelWidth;
+  private final boolean skipCorrupt;
+  private final List<String> corrupt = new ArrayList<>();
+  private long corruptCount;
   private boolean epochDone;
 
   private RawImageRecordIter(Builder b) {
@@ -50,6 +68,7 @@ public final class RawImageRecordIter implements DataIter {
     this.scale = b.scale;
     this.roundBatch = b.roundBatch;
     this.labelWidth = b.labelWidth;
+    this.skipCorrupt = b.skipCorrupt;
     this.layout = new BatchLayout(batchSize, b.dataShape, labelWidth);
   }
 
@@ -86,10 +105,29 @@ public final class RawImageRecordIter implements DataIter {
   }
 
   /**
+   * Corrupt records skipped since the iterator was built (with {@code skipCorrupt}): once per
+   * pass that meets them (the wrap-around that completes a short last batch does not count them
+   * again).
+   */
+  @Override
+  public long corruptCount() {
+    return corruptCount;
+  }
+
+  /**
+   * {@code file@offset: problem} of the first {@value ImageRecordIter#MAX_REPORTED} corrupt
+   * records skipped.
+   */
+  @Override
+  public List<String> corruptRecords() {
+    return Collections.unmodifiableList(corrupt);
+  }
+
+  /**
    * The next batch, or {@code null} at the end of the epoch.
    *
    * @throws FormatException naming the record's file and offset if a record is not a valid image
-   *     record with {@code prod(dataShape)} content bytes
+   *     record with {@code prod(dataShape)} content bytes (unless skipped)
    */
   @Override
   public DataBatch next() throws IOException {
@@ -104,7 +142,9 @@ public final class RawImageRecordIter implements DataIter {
       if (r == null) {
         break;
       }
-      decode(r, data, label, top++);
+      if (decode(r, data, label, top, true)) {
+        top++;
+      }
     }
     if (top == 0) {
       epochDone = true;
@@ -134,13 +174,51 @@ public final class RawImageRecordIter implements DataIter {
         sawRecordSinceReset = false;
         continue;
       }
-      sawRecordSinceReset = true;
-      decode(r, data, label, top++);
+      // the pass already counted the records it skipped: the padding re-reads them
+      if (decode(r, data, label, top, false)) {
+        sawRecordSinceReset = true;
+        top++;
+      }
     }
   }
 
-  /** Converts the record at once: a view is valid only until the next call on the source. */
-  private void decode(RecordView r, float[] data, float[] label, int row)
+  /**
+   * Converts the record into {@code row} at once (a view is valid only until the next call on
+   * the source); false if it is corrupt and skipped, its row cleared again (a filler row of a
+   * short last batch stays zero), and counted if {@code count}.
+   */
+  private boolean decode(RecordView r, float[] data, float[] label, int row, boolean count)
+      throws FormatException {
+    try {
+      convert(r, data, label, row);
+      return true;
+    } catch (FormatException e) {
+      if (!skipCorrupt) {
+        throw e;
+      }
+      Arrays.fill(data, row * rowSize, (row + 1) * rowSize, 0f);
+      Arrays.fill(label, row * labelWidth, (row + 1) * labelWidth, 0f);
+      if (!count) {
+        return false;
+      }
+      corruptCount++;
+      String what = r.file() + "@" + r.fileOffset() + ": " + problem(e);
+      if (corrupt.size() < ImageRecordIter.MAX_REPORTED) {
+        corrupt.add(what);
+      }
+      LOG.warn("skipping corrupt image record {} ({} skipped so far)", what, corruptCount);
+      return false;
+    }
+  }
+
+  /** The message without its {@code file at byte offset N: } prefix. */
+  private static String problem(FormatException e) {
+    String prefix = e.file() + (e.offset() >= 0 ? " at byte offset " + e.offset() : "") + ": ";
+    String m = e.getMessage();
+    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+  }
+
+  private void convert(RecordView r, float[] data, float[] label, int row)
       throws FormatException {
     ImageRecord rec = ImageRecordHeader.unpack(r.payload(), r.file(), r.fileOffset());
     ImageRecordHeader h = rec.header();
@@ -185,6 +263,7 @@ public final class RawImageRecordIter implements DataIter {
     private float scale = 1f / 255f;
     private boolean roundBatch = true;
     private int labelWidth = 1;
+    private boolean skipCorrupt;
 
     private Builder(RecordSource source, Shape dataShape, int batchSize) {
       this.source = Objects.requireNonNull(source, "source");
@@ -207,6 +286,12 @@ public final class RawImageRecordIter implements DataIter {
     /** Labels per example (default 1). */
     public Builder labelWidth(int labelWidth) {
       this.labelWidth = labelWidth;
+      return this;
+    }
+
+    /** Skip, count and report corrupt records instead of failing (default false). */
+    public Builder skipCorrupt(boolean skipCorrupt) {
+      this.skipCorrupt = skipCorrupt;
       return this;
     }
 

@@ -18,11 +18,19 @@ public final class ByteStores {
 
   /** The store that holds {@code path}. */
   public static ByteStore forPath(Path path, Configuration conf) throws IOException {
-    String scheme = path.toUri().getScheme();
-    if ("s3".equalsIgnoreCase(scheme) && conf.getBoolean(S3_NATIVE_KEY, true)) {
+    if (isNativeS3(path, conf)) {
       return S3ByteStore.of(S3Settings.fromConf(conf), RetryPolicy.fromConf(conf));
     }
     return new HadoopByteStore(HadoopFiles.fileSystem(path, conf));
+  }
+
+  /**
+   * True if {@code path} goes to the native {@link S3ByteStore} ({@code s3://} unless {@value
+   * #S3_NATIVE_KEY} is false), which no Hadoop {@code FileSystem} reaches: code that needs one
+   * (renames, recursive deletes, committers) must do without.
+   */
+  public static boolean isNativeS3(Path path, Configuration conf) {
+    return "s3".equalsIgnoreCase(path.toUri().getScheme()) && conf.getBoolean(S3_NATIVE_KEY, true);
   }
 
   /** Opens {@code file} of {@code store} for ranged reads retried under {@code conf}'s policy. */

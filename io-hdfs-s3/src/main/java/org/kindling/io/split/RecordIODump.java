@@ -11,14 +11,17 @@ import org.apache.hadoop.fs.Path;
 import org.kindling.io.RecordView;
 
 /**
- * The logic of {@code kindling recordio dump [--part K/N] [--hex] FILE}: one line per logical
- * record of the file (or of part K of N, partitioned as {@link RecordIOSplit} does):
+ * The logic of {@code kindling recordio dump [--part K/N] [--hex] DATA}: one line per logical
+ * record of the data set (a file, a {@code ;} list, a directory or a pattern), or of part K of N
+ * of it, partitioned as {@link RecordIOSplit} does:
  *
- * <pre>index TAB offset TAB length TAB sha256-hex [TAB payload-hex]</pre>
+ * <pre>index TAB file TAB offset TAB length TAB sha256-hex [TAB payload-hex]</pre>
  *
- * where {@code index} counts from 0 within the part, {@code offset} is the byte offset in the
- * file of the record's first physical part, {@code length} the logical payload length, and both
- * hex columns are lowercase. Lines end with {@code \n}.
+ * where {@code index} counts from 0 within the part, {@code file} is the record's own file as the
+ * data set resolved it (a part may span files: every line names its file, so {@code file} and
+ * {@code offset} find the record again), {@code offset} is the byte offset in that file of the
+ * record's first physical part, {@code length} the logical payload length, and both hex columns
+ * are lowercase. Lines end with {@code \n}.
  */
 public final class RecordIODump {
   private static final HexFormat HEX = HexFormat.of();
@@ -92,6 +95,7 @@ public final class RecordIODump {
         int length = payload.remaining();
         sha.update(payload.duplicate());
         out.append(Long.toString(index)).append('\t')
+            .append(r.file()).append('\t')
             .append(Long.toString(r.fileOffset())).append('\t')
             .append(Integer.toString(length)).append('\t')
             .append(HEX.formatHex(sha.digest()));

@@ -296,6 +296,25 @@ class ImageRecordIterTest {
     }
   }
 
+  /** The padding's wrap-around re-reads a skipped record without counting it again. */
+  @Test
+  void thePaddingDoesNotCountASkippedRecordAgain() throws IOException {
+    List<byte[]> recs = new ArrayList<>(images(4, 6, 6, ".png"));
+    recs.set(0, record(99, 0, new byte[] {1, 2, 3, 4}));
+    ImageAugParams aug = ImageAugParams.builder(Shape.of(3, 6, 6)).build();
+    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 2)
+        .skipCorrupt(true).build()) {
+      List<DataBatch> bs = epoch(it);
+      assertThat(bs).hasSize(2);
+      assertThat(label(bs.get(1))).containsExactly(3f, 1f);
+      assertThat(bs.get(1).pad()).isEqualTo(1);
+      assertThat(it.corruptCount()).isEqualTo(1);
+      it.reset();
+      assertThat(epoch(it)).hasSize(2);
+      assertThat(it.corruptCount()).isEqualTo(2);
+    }
+  }
+
   @Test
   void rawPixelsAreNormalizedWithoutDecoding() throws IOException {
     byte[] px = new byte[2 * 2 * 2];

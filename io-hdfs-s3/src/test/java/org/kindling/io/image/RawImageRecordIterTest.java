@@ -242,6 +242,74 @@ class RawImageRecordIterTest {
         .hasMessageContaining("5 content bytes");
   }
 
+  /**
+   * With {@code skipCorrupt} a record whose header is cut short and one of the wrong size are
+   * left out, counted and described with their file and offset; the batches hold the good
+   * records in order, also in the wrap-around that completes the last batch, and every pass
+   * counts its skips again.
+   */
+  @Test
+  void skipCorruptLeavesBadRecordsOutCountsAndNamesThem() throws Exception {
+    List<byte[]> records = new ArrayList<>(List.of(image(0), image(1)));
+    records.add(new byte[10]); // shorter than the 24-byte header
+    records.add(image(3));
+    records.add(ImageRecordHeader.pack(ImageRecordHeader.of(1f, 42, 0), new byte[5]));
+    records.add(image(5));
+    records.add(image(6));
+    try (RawImageRecordIter it = RawImageRecordIter.builder(new ListSource(records),
+        Shape.of(1, 2, 2), 2).skipCorrupt(true).build()) {
+      List<DataBatch> batches = epoch(it);
+      assertThat(batches).hasSize(3);
+      assertThat(labels(batches.get(0))).containsExactly(0f, 1f);
+      assertThat(labels(batches.get(1))).containsExactly(3f, 5f);
+      // 5 good records: the last batch is completed with record 0 from the start
+      assertThat(labels(batches.get(2))).containsExactly(6f, 0f);
+      assertThat(batches.get(2).pad()).isEqualTo(1);
+      assertThat(it.corruptCount()).isEqualTo(2);
+      assertThat(it.corruptRecords()).hasSize(2);
+      assertThat(it.corruptRecords().get(0)).startsWith("mem.rec@200: ");
+      assertThat(it.corruptRecords().get(1)).startsWith("mem.rec@400: ")
+          .contains("id 42").contains("5 content bytes");
+      it.reset();
+      assertThat(epoch(it)).hasSize(3);
+      assertThat(it.corruptCount()).isEqualTo(4);
+    }
+    // without roundBatch the filler rows stay zero, also where a skipped record had begun
+    // (its pixels are converted before its three labels are found wrong for labelWidth 2)
+    List<byte[]> lastBad = List.of(
+        ImageRecordHeader.pack(ImageRecordHeader.ofLabels(new float[] {7f, 8f}, 7, 0),
+            new byte[] {7, 8, 9, (byte) 255}),
+        ImageRecordHeader.pack(ImageRecordHeader.ofLabels(new float[] {1f, 2f, 3f}, 9, 0),
+            new byte[] {50, 50, 50, 50}));
+    try (RawImageRecordIter it = RawImageRecordIter.builder(new ListSource(lastBad),
+        Shape.of(4), 2).labelWidth(2).roundBatch(false).skipCorrupt(true).build()) {
+      DataBatch b = it.next();
+      assertThat(b.pad()).isEqualTo(1);
+      float s = 1f / 255f;
+      assertThat(b.data().get(0).toFloatArray())
+          .containsExactly(7 * s, 8 * s, 9 * s, 255 * s, 0f, 0f, 0f, 0f);
+      assertThat(labels(b)).containsExactly(7f, 8f, 0f, 0f);
+      assertThat(it.corruptRecords()).singleElement().asString()
+          .startsWith("mem.rec@100: ").contains("labelWidth is 2");
+    }
+    // the padding wraps over a bad first record without counting it again
+    List<byte[]> firstBad = List.of(new byte[3], image(0), image(1), image(2));
+    try (RawImageRecordIter it = RawImageRecordIter.builder(new ListSource(firstBad),
+        Shape.of(1, 2, 2), 2).skipCorrupt(true).build()) {
+      List<DataBatch> batches = epoch(it);
+      assertThat(batches).hasSize(2);
+      assertThat(labels(batches.get(1))).containsExactly(2f, 0f);
+      assertThat(it.corruptCount()).isEqualTo(1);
+      assertThat(it.corruptRecords()).hasSize(1);
+    }
+    RawImageRecordIter strict = RawImageRecordIter.builder(new ListSource(records),
+        Shape.of(1, 2, 2), 2).build();
+    strict.next();
+    assertThatThrownBy(strict::next).isInstanceOf(FormatException.class)
+        .hasMessageContaining("mem.rec at byte offset 200");
+    assertThat(strict.corruptCount()).isZero();
+  }
+
   @Test
   void multipleLabelsNeedAMatchingLabelWidth() throws Exception {
     byte[] rec = ImageRecordHeader.pack(ImageRecordHeader.ofLabels(new float[] {7f, 8f}, 0, 0),

@@ -17,6 +17,9 @@ import org.kindling.testing.MxnetFixtures;
 
 class RecordIODumpTest {
   private static final Path SAMPLE = MxnetFixtures.path("dmlc-sample.rec");
+  /** The sample's name as every dump line gives it: fully qualified. */
+  private static final String SAMPLE_FILE =
+      new org.apache.hadoop.fs.Path(SAMPLE.toUri()).toString();
 
   private static String sha256(byte[] b) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -38,21 +41,22 @@ class RecordIODumpTest {
     for (int i = 0; i < 10; i++) {
       byte[] rec = sampleRecord(i + 1);
       assertThat(lines.get(i))
-          .isEqualTo(i + "\t" + (52 * i) + "\t" + rec.length + "\t" + sha256(rec));
+          .isEqualTo(i + "\t" + SAMPLE_FILE + "\t" + (52 * i) + "\t" + rec.length + "\t"
+              + sha256(rec));
     }
     assertThat(out.toString()).endsWith("\n");
   }
 
   @Test
-  void hexAddsTheLowercasePayloadAsAFifthColumn() throws Exception {
+  void hexAddsTheLowercasePayloadAsASixthColumn() throws Exception {
     StringBuilder out = new StringBuilder();
     RecordIODump.dump(new org.apache.hadoop.fs.Path(SAMPLE.toUri()), new Configuration(),
         RecordIODump.Part.WHOLE, true, out);
     String first = out.toString().lines().findFirst().orElseThrow();
     String[] cols = first.split("\t");
-    assertThat(cols).hasSize(5);
-    assertThat(cols[4]).isEqualTo(HexFormat.of().formatHex(sampleRecord(1)));
-    assertThat(cols[4]).isLowerCase().startsWith("00000000" + "0000803f" + "0100000000000000");
+    assertThat(cols).hasSize(6);
+    assertThat(cols[5]).isEqualTo(HexFormat.of().formatHex(sampleRecord(1)));
+    assertThat(cols[5]).isLowerCase().startsWith("00000000" + "0000803f" + "0100000000000000");
   }
 
   @Test
@@ -62,8 +66,9 @@ class RecordIODumpTest {
     RecordIODump.dump(SAMPLE.toString(), new Configuration(), RecordIODump.Part.parse("1/3"),
         false, out);
     List<String> lines = out.toString().lines().toList();
-    assertThat(lines).extracting(l -> Arrays.asList(l.split("\t")).subList(0, 2))
-        .containsExactly(List.of("0", "208"), List.of("1", "260"), List.of("2", "312"));
+    assertThat(lines).extracting(l -> Arrays.asList(l.split("\t")).subList(0, 3))
+        .containsExactly(List.of("0", SAMPLE_FILE, "208"), List.of("1", SAMPLE_FILE, "260"),
+            List.of("2", SAMPLE_FILE, "312"));
   }
 
   @Test
@@ -76,7 +81,47 @@ class RecordIODumpTest {
       StringBuilder out = new StringBuilder();
       RecordIODump.dump(file.toString(), new Configuration(), RecordIODump.Part.WHOLE, true, out);
       assertThat(out.toString().lines().toList().get(1))
-          .isEqualTo("1\t12\t10\t" + sha256(rec) + "\t414243440a23d7ce4546");
+          .isEqualTo("1\t" + new org.apache.hadoop.fs.Path(file.toUri()) + "\t12\t10\t"
+              + sha256(rec) + "\t414243440a23d7ce4546");
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  /**
+   * Over a list, every line names the record's own file: a part that spans the end of one file
+   * and the start of the next gives each record with its file and its offset in that file.
+   */
+  @Test
+  void everyRecordOfAListNamesItsOwnFileAndOffset() throws Exception {
+    Path dir = TestData.newTempDir("dump-list");
+    try {
+      Path a = dir.resolve("a.rec");
+      Path b = dir.resolve("b.rec");
+      List<byte[]> inA = List.of(TestData.ascii("a0"), TestData.ascii("a1-payload"));
+      List<byte[]> inB = List.of(TestData.ascii("b0"), TestData.ascii("b1"),
+          TestData.ascii("b2"));
+      Files.write(a, TestData.write(inA).bytes());
+      Files.write(b, TestData.write(inB).bytes());
+      String fileA = new org.apache.hadoop.fs.Path(a.toUri()).toString();
+      String fileB = new org.apache.hadoop.fs.Path(b.toUri()).toString();
+      // a.rec: records at 0 and 12 (32 bytes); b.rec: records at 0, 12 and 24 (36 bytes)
+      String list = a + ";" + b;
+      StringBuilder whole = new StringBuilder();
+      RecordIODump.dump(list, new Configuration(), RecordIODump.Part.WHOLE, false, whole);
+      assertThat(whole.toString().lines().map(l -> Arrays.asList(l.split("\t")).subList(1, 3)))
+          .containsExactly(List.of(fileA, "0"), List.of(fileA, "12"), List.of(fileB, "0"),
+              List.of(fileB, "12"), List.of(fileB, "24"));
+      // two parts of 36 bytes: part 0 runs past the end of a.rec into b.rec's first record
+      StringBuilder first = new StringBuilder();
+      RecordIODump.dump(list, new Configuration(), RecordIODump.Part.parse("0/2"), false, first);
+      assertThat(first.toString().lines().map(l -> Arrays.asList(l.split("\t")).subList(0, 3)))
+          .containsExactly(List.of("0", fileA, "0"), List.of("1", fileA, "12"),
+              List.of("2", fileB, "0"));
+      StringBuilder second = new StringBuilder();
+      RecordIODump.dump(list, new Configuration(), RecordIODump.Part.parse("1/2"), false, second);
+      assertThat(second.toString().lines().map(l -> Arrays.asList(l.split("\t")).subList(0, 3)))
+          .containsExactly(List.of("0", fileB, "12"), List.of("1", fileB, "24"));
     } finally {
       TestData.deleteTree(dir);
     }

@@ -19,7 +19,8 @@ import org.kindling.spark.HadoopConfHolder;
  * itself ({@link RecordIOWriteJob}). The pair is an {@link
  * AtomicRecordOutput}, the packers' own: each file an {@code AtomicOutput} of its store (decision
  * 0021), a temporary name renamed on commit on HDFS and local files, a direct write published on
- * commit on s3a and S3; both are committed, {@code .rec} first, only after the last row, and a
+ * commit on s3a and S3 (a PUT, or a multipart upload completed at commit); both are committed,
+ * {@code .rec} first, only after the last row and only if Spark has not cancelled the task, and a
  * failing task aborts both, so no partial file ever appears under a final name. Returns the
  * partition's record count.
  */
@@ -100,6 +101,12 @@ final class PartFileWriter implements Function2<Integer, Iterator<InternalRow>,
         String where = base + ".rec, record " + count;
         w.write(packer.key(row, count), packer.pack(row, where));
         count++;
+      }
+      // a task Spark cancelled (its job failed) publishes nothing: where files are published in
+      // place (native S3) a commit after the job's abort would leave a part of a failed job
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.killTaskIfInterrupted();
       }
       out.commit();
       return java.util.List.of(count).iterator();

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.JobExecutionStatus;
@@ -28,9 +27,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.kindling.io.source.ByteStores;
 import org.kindling.spark.HadoopConfHolder;
-import org.kindling.spark.HadoopFiles;
 
 /**
  * Writes a DataFrame as RecordIO: each Spark partition becomes {@code part-NNNNN-<job id>.rec}
@@ -54,9 +51,12 @@ import org.kindling.spark.HadoopFiles;
  * renames their files into place only after all of them succeeded. On s3a, where a rename is a
  * copy of every byte, tasks write through S3A's magic committer ({@link MagicCommit}): their
  * uploads stay pending until the driver's job commit completes them all, so no part is visible
- * under its final name before the job commits; on an object store without that committer,
- * tasks publish their parts directly under their final names, each whole or not at all. {@code
- * _SUCCESS} marks the job done. Either way a failed job deletes the parts it published.
+ * under its final name before the job commits; on an object store without that committer, and
+ * on the native {@code s3://} store (which no Hadoop file system reaches: the driver's directory
+ * work goes through its byte store, {@link OutputDirectory}), tasks publish their parts directly
+ * under their final names at task commit, each whole or not at all (a PUT, or a multipart upload
+ * completed at commit and aborted on failure). {@code _SUCCESS} marks the job done. Either way a
+ * failed job deletes the parts it published, after its cancelled tasks have ended.
  */
 final class RecordIOWriteJob {
   /** How long a failed job waits for its cancelled tasks to end before it aborts. */
@@ -79,26 +79,16 @@ final class RecordIOWriteJob {
    * Runs the write.
    *
    * @return the number of records written (0 when {@code ignore} found the path)
-   * @throws IllegalArgumentException naming the column if the frame cannot be written, or for
-   *     a native {@code s3://} path
+   * @throws IllegalArgumentException naming the column if the frame cannot be written
    * @throws UncheckedIOException if the path exists in {@code errorifexists} mode, or on I/O
    *     failure
    */
   long run(Dataset<Row> frame, SaveMode mode) {
     Dataset<Row> projected = frame.select(projection(frame.schema()));
-    Path target = new Path(options.uri());
-    if ("s3".equalsIgnoreCase(target.toUri().getScheme())
-        && conf.getBoolean(ByteStores.S3_NATIVE_KEY, true)) {
-      throw new IllegalArgumentException("format(\"recordio\") writes through Hadoop file"
-          + " systems: save to s3a://" + target.toUri().getAuthority() + target.toUri().getPath()
-          + " (hadoop-aws), or set " + ByteStores.S3_NATIVE_KEY + "=false to hand s3:// to"
-          + " the Hadoop file system configured for it");
-    }
     try {
-      Path dir = target;
-      FileSystem fs = HadoopFiles.fileSystem(dir, conf);
-      dir = fs.makeQualified(dir);
-      boolean exists = fs.exists(dir);
+      OutputDirectory out = OutputDirectory.of(new Path(options.uri()), conf);
+      Path dir = out.path();
+      boolean exists = out.exists();
       if (exists && mode == SaveMode.ErrorIfExists) {
         throw new FileAlreadyExistsException("path " + dir + " already exists; choose "
             + "mode(\"overwrite\") to replace it or mode(\"append\") to add parts to it");
@@ -106,25 +96,25 @@ final class RecordIOWriteJob {
       if (exists && mode == SaveMode.Ignore) {
         return 0;
       }
-      if (exists && mode == SaveMode.Overwrite && !fs.delete(dir, true)) {
-        throw new IOException("cannot delete " + dir + " to overwrite it");
+      if (exists && mode == SaveMode.Overwrite) {
+        out.deleteAll();
       }
-      if (!fs.mkdirs(dir)) {
-        throw new IOException("cannot create directory " + dir);
-      }
-      int first = mode == SaveMode.Append ? nextPart(fs, dir) : 0;
-      return write(projected, fs, dir, first, UUID.randomUUID().toString());
+      out.create();
+      int first = mode == SaveMode.Append ? nextPart(out) : 0;
+      return write(projected, out, first, UUID.randomUUID().toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
   /** Writes the job {@code jobId}: its parts numbered from {@code first}. */
-  private long write(Dataset<Row> projected, FileSystem fs, Path dir, int first, String jobId)
+  private long write(Dataset<Row> projected, OutputDirectory out, int first, String jobId)
       throws IOException {
-    boolean direct = ByteStores.forPath(dir, conf).publishesInPlace(dir);
+    Path dir = out.path();
+    FileSystem fs = out.fileSystem(); // null on native S3, which publishes in place
+    boolean direct = out.publishesInPlace();
     Path staging = direct ? null : new Path(dir, "_temporary-" + jobId);
-    MagicCommit magic = direct && MagicCommit.available(fs, dir)
+    MagicCommit magic = direct && fs != null && MagicCommit.available(fs, dir)
         ? MagicCommit.setupJob(dir, conf, jobId) : null;
     PartFileWriter writer = new PartFileWriter((direct ? dir : staging).toString(), !direct,
         magic, first, jobId, new RecordPacker(options.header()), new HadoopConfHolder(conf));
@@ -157,18 +147,19 @@ final class RecordIOWriteJob {
       }
     } catch (Exception e) {
       // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.
-      if (magic != null) {
-        // the job's abort cancels the uploads its tasks recorded: those still running when
-        // another failed (Spark cancels them) record theirs when they end
+      if (direct) {
+        // tasks still running when another failed (Spark cancels them) end before the abort:
+        // under a magic commit they record their uploads for it to cancel; publishing in place
+        // they publish or not, and the abort deletes what they published
         awaitTasks(sc, tag);
       }
-      abortJob(fs, staging, magic, dir, jobId, e);
+      abortJob(out, staging, magic, jobId, e);
       throw e;
     }
     if (!direct) {
       fs.delete(staging, true);
     }
-    fs.create(new Path(dir, "_SUCCESS"), true).close();
+    out.markSuccess();
     return counts.stream().mapToLong(Long::longValue).sum();
   }
 
@@ -205,19 +196,19 @@ final class RecordIOWriteJob {
    * failed finds its staging directory gone and fails without leaving a file; under a magic
    * commit it leaves only an upload that is never completed.)
    */
-  private static void abortJob(FileSystem fs, Path staging, MagicCommit magic, Path dir,
+  private static void abortJob(OutputDirectory out, Path staging, MagicCommit magic,
       String jobId, Exception failure) {
     try {
       if (staging != null) {
-        fs.delete(staging, true);
+        out.fileSystem().delete(staging, true);
       }
       if (magic != null) {
         magic.abortJob();
       }
-      for (FileStatus s : fs.listStatus(dir)) {
-        PartName part = PartName.parse(s.getPath().getName());
+      for (String name : out.names()) {
+        PartName part = PartName.parse(name);
         if (part != null && jobId.equals(part.jobId())) {
-          fs.delete(s.getPath(), false);
+          out.delete(name);
         }
       }
     } catch (IOException e) {
@@ -268,11 +259,11 @@ final class RecordIOWriteJob {
     return false;
   }
 
-  /** One past the highest part number in {@code dir} (either naming, {@link PartName}), or 0. */
-  private static int nextPart(FileSystem fs, Path dir) throws IOException {
+  /** One past the highest part number in {@code out} (either naming, {@link PartName}), or 0. */
+  private static int nextPart(OutputDirectory out) throws IOException {
     int next = 0;
-    for (FileStatus s : fs.listStatus(dir)) {
-      PartName part = PartName.parse(s.getPath().getName());
+    for (String name : out.names()) {
+      PartName part = PartName.parse(name);
       if (part != null) {
         next = Math.max(next, part.number() + 1);
       }
