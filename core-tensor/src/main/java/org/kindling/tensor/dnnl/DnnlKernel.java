@@ -1,8 +1,6 @@
 package org.kindling.tensor.dnnl;
 
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
@@ -34,8 +32,6 @@ abstract class DnnlKernel implements Kernel {
    * so the two plans share it).
    */
   final Scratch backwardScratch = new Scratch();
-  /** The memory objects and argument maps of finished calls, for the next ones ({@link Call}). */
-  private final Queue<Call.Reuse> reuses = new ConcurrentLinkedQueue<>();
 
   DnnlKernel(Dnnl dnnl, int threads, String op, KernelSignature sig) {
     this.dnnl = dnnl;
@@ -66,8 +62,7 @@ abstract class DnnlKernel implements Kernel {
 
   /** A call with {@code ctx}'s workspace; close it when done. */
   final Call call(OpContext ctx) {
-    Call.Reuse r = reuses.poll();
-    return new Call(dnnl, ctx.workspace(), threads, r != null ? r : new Call.Reuse(), reuses);
+    return new Call(dnnl, ctx.workspace(), threads);
   }
 
   /** Runs {@code p}; on the pass's first call, logs which implementation it got. */
