@@ -121,9 +121,12 @@ public final class ScoreBench {
     sb.append("- machine: ").append(MachineInfo.line()).append('\n');
     sb.append("- load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
         .append(loadAfter).append('\n');
-    sb.append("- ").append(o.warmup()).append(" warm-up and ").append(o.iterations())
+    sb.append("- warm-up of at least ").append(o.warmup()).append(" forward passes and at least ")
+        .append(new java.math.BigDecimal(Double.toString(o.warmupSeconds())).stripTrailingZeros()
+            .toPlainString())
+        .append(" s, then ").append(o.iterations())
         .append(" timed forward passes per network and batch, each waited for (MXNet's"
-            + " benchmark_score.py); every framework in a JVM of its own, scoring Kindling's"
+            + " benchmark_score.py; the same warm-up for every framework); every framework in a JVM of its own, scoring Kindling's"
             + " graph and weights; the frameworks take turns network by network\n\n");
     List<String> ids = new ArrayList<>(reports.keySet());
     List<String> header = new ArrayList<>(List.of("network", "batch"));

@@ -5,14 +5,19 @@ import java.util.List;
 
 /**
  * Settings of one {@link ScoreBench} run. Defaults: resnet18 and alexnet at batches 1 and 64,
- * every framework, 2 threads, 5 warm-up and 10 timed forward passes (MXNet's {@code
- * benchmark_score.py}), a network's sweep stopped after a pass slower than 60 s.
+ * every framework, 2 threads, a warm-up of at least 5 forward passes and at least 10 s, then 10
+ * timed forward passes (MXNet's {@code benchmark_score.py}, whose fixed 5 warm-up passes leave a
+ * JIT-compiled framework short of its steady state), a network's sweep stopped after a pass
+ * slower than 60 s.
  *
  * @param networks zoo network names, in order
  * @param batches batch sizes, in order
  * @param frameworks framework ids ({@link #ALL_FRAMEWORKS}), in order
  * @param threads threads per framework
- * @param warmup untimed forward passes per network and batch
+ * @param warmup untimed forward passes per network and batch, at least
+ * @param warmupSeconds seconds of untimed forward passes per network and batch, at least (the
+ *     same for every framework: a warm-up by count alone is shorter for a fast pass, and the
+ *     JIT needs time, not passes)
  * @param iterations timed forward passes per network and batch
  * @param maxSeconds a forward pass slower than this ends the network's sweep
  * @param seed seed of the weights and the data
@@ -24,6 +29,7 @@ public record ScoreOptions(
     List<String> frameworks,
     int threads,
     int warmup,
+    double warmupSeconds,
     int iterations,
     double maxSeconds,
     long seed,
@@ -39,7 +45,8 @@ public record ScoreOptions(
       "  --batches LIST      batch sizes (default 1,64)",
       "  --frameworks LIST   from " + String.join(",", ALL_FRAMEWORKS) + " (default all)",
       "  --threads N         threads per framework (default 2)",
-      "  --warmup N          untimed forward passes (default 5)",
+      "  --warmup N          untimed forward passes, at least (default 5)",
+      "  --warmup-seconds S  seconds of untimed forward passes, at least (default 10)",
       "  --iterations N      timed forward passes (default 10)",
       "  --max-seconds S     end a network's sweep after a slower pass (default 60)",
       "  --seed N            weights and data (default 0)",
@@ -64,8 +71,9 @@ public record ScoreOptions(
     positive("--threads", threads);
     positive("--iterations", iterations);
     positive("--timeout-minutes", timeoutMinutes);
-    if (warmup < 0 || !(maxSeconds > 0)) {
-      throw new IllegalArgumentException("--warmup must be >= 0 and --max-seconds > 0");
+    if (warmup < 0 || !(warmupSeconds >= 0) || !(maxSeconds > 0)) {
+      throw new IllegalArgumentException(
+          "--warmup and --warmup-seconds must be >= 0 and --max-seconds > 0");
     }
   }
 
@@ -78,13 +86,13 @@ public record ScoreOptions(
   /** The defaults. */
   public static ScoreOptions defaults() {
     return new ScoreOptions(List.of("resnet18", "alexnet"), List.of(1, 64), ALL_FRAMEWORKS, 2,
-        5, 10, 60, 0, 120);
+        5, 10, 10, 60, 0, 120);
   }
 
   /** These settings for {@code network} alone. */
   public ScoreOptions forNetwork(String network) {
-    return new ScoreOptions(List.of(network), batches, frameworks, threads, warmup, iterations,
-        maxSeconds, seed, timeoutMinutes);
+    return new ScoreOptions(List.of(network), batches, frameworks, threads, warmup,
+        warmupSeconds, iterations, maxSeconds, seed, timeoutMinutes);
   }
 
   /** These settings narrowed to one framework: the command line of its child JVM. */
@@ -95,6 +103,7 @@ public record ScoreOptions(
         "--frameworks", framework,
         "--threads", Integer.toString(threads),
         "--warmup", Integer.toString(warmup),
+        "--warmup-seconds", Double.toString(warmupSeconds),
         "--iterations", Integer.toString(iterations),
         "--max-seconds", Double.toString(maxSeconds),
         "--seed", Long.toString(seed),
@@ -113,6 +122,7 @@ public record ScoreOptions(
     List<String> frameworks = d.frameworks;
     int threads = d.threads;
     int warmup = d.warmup;
+    double warmupSeconds = d.warmupSeconds;
     int iterations = d.iterations;
     double maxSeconds = d.maxSeconds;
     long seed = d.seed;
@@ -131,6 +141,7 @@ public record ScoreOptions(
           case "--frameworks" -> frameworks = list(v);
           case "--threads" -> threads = Integer.parseInt(v);
           case "--warmup" -> warmup = Integer.parseInt(v);
+          case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(v);
           case "--iterations" -> iterations = Integer.parseInt(v);
           case "--max-seconds" -> maxSeconds = Double.parseDouble(v);
           case "--seed" -> seed = Long.parseLong(v);
@@ -141,8 +152,8 @@ public record ScoreOptions(
         throw new IllegalArgumentException(name + ": not a number: '" + v + "'");
       }
     }
-    return new ScoreOptions(networks, batches, frameworks, threads, warmup, iterations,
-        maxSeconds, seed, timeout);
+    return new ScoreOptions(networks, batches, frameworks, threads, warmup, warmupSeconds,
+        iterations, maxSeconds, seed, timeout);
   }
 
   private static List<String> list(String v) {

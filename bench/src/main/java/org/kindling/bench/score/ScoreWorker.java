@@ -76,7 +76,7 @@ public final class ScoreWorker {
   private static ScoreLine.Row kindling(String network, int batch, ScoreOptions o) {
     try (ForwardScore s = new ForwardScore(network, batch, o.seed())) {
       return progress(new ScoreLine.Row(network, batch,
-          s.imagesPerSecond(o.warmup(), o.iterations()), ""));
+          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()), ""));
     } catch (RuntimeException | OutOfMemoryError e) {
       e.printStackTrace();
       return new ScoreLine.Row(network, batch, null, "failed: " + e);
@@ -100,7 +100,8 @@ public final class ScoreWorker {
       }
       try (net) {
         return progress(new ScoreLine.Row(network, batch,
-            ForwardScore.imagesPerSecond(net::forward, batch, o.warmup(), o.iterations()), note));
+            ForwardScore.imagesPerSecond(net::forward, batch, o.warmup(),
+                o.warmupSeconds(), o.iterations()), note));
       }
     } catch (Exception | LinkageError | OutOfMemoryError e) {
       e.printStackTrace();

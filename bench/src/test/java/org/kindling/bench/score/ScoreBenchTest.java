@@ -19,7 +19,7 @@ class ScoreBenchTest {
   @Test
   void tableHasOneRowPerNetworkAndBatchWithKindlingOverEachPeer() {
     ScoreOptions o = ScoreOptions.parse("--networks", "resnet18", "--batches", "1,64",
-        "--frameworks", "kindling,mxnet,pytorch");
+        "--frameworks", "kindling,mxnet,pytorch", "--warmup-seconds", "2.50");
     Map<String, ScoreBench.Report> reports = new LinkedHashMap<>();
     reports.put("kindling", new ScoreBench.Report(
         new ScoreLine.Framework("Kindling, accel auto", "0.1", "auto"),
@@ -40,6 +40,8 @@ class ScoreBenchTest {
     assertThat(md).contains("| network | batch | Kindling, accel auto | MXNet (DJL) | PyTorch (DJL)"
         + " | Kindling auto / MXNet | Kindling auto / PyTorch |");
     assertThat(md).contains("load average (1, 5, 15 min) before: 1 1 1, after: 2 2 2");
+    assertThat(md).contains("warm-up of at least " + o.warmup() + " forward passes and at least "
+        + "2.5 s, then");
     assertThat(md).contains("  - resnet18 batch 1: failed: operator X");
   }
 
@@ -65,6 +67,7 @@ class ScoreBenchTest {
     ScoreOptions one = o.forNetwork("vgg16");
     assertThat(one.networks()).containsExactly("vgg16");
     assertThat(one).isEqualTo(new ScoreOptions(List.of("vgg16"), o.batches(), o.frameworks(),
-        o.threads(), o.warmup(), o.iterations(), o.maxSeconds(), o.seed(), o.timeoutMinutes()));
+        o.threads(), o.warmup(), o.warmupSeconds(), o.iterations(), o.maxSeconds(), o.seed(),
+        o.timeoutMinutes()));
   }
 }

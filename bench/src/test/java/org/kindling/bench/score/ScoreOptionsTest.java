@@ -14,17 +14,18 @@ class ScoreOptionsTest {
     assertThat(o.batches()).containsExactly(1, 64);
     assertThat(o.frameworks()).isEqualTo(ScoreOptions.ALL_FRAMEWORKS);
     assertThat(o.warmup()).isEqualTo(5);
+    assertThat(o.warmupSeconds()).isEqualTo(10);
     assertThat(o.iterations()).isEqualTo(10);
   }
 
   @Test
   void childArgumentsParseBackToTheSameSettingsForOneFramework() {
     ScoreOptions o = ScoreOptions.parse("--networks", "vgg11, mobilenet", "--batches", "2,4",
-        "--threads", "3", "--warmup", "0", "--iterations", "7", "--max-seconds", "2.5",
+        "--threads", "3", "--warmup", "0", "--warmup-seconds", "1.5", "--iterations", "7", "--max-seconds", "2.5",
         "--seed", "9", "--timeout-minutes", "4");
     ScoreOptions child = ScoreOptions.parse(o.toArgs("mxnet").toArray(new String[0]));
     assertThat(child).isEqualTo(new ScoreOptions(List.of("vgg11", "mobilenet"), List.of(2, 4),
-        List.of("mxnet"), 3, 0, 7, 2.5, 9, 4));
+        List.of("mxnet"), 3, 0, 1.5, 7, 2.5, 9, 4));
   }
 
   @Test
@@ -37,5 +38,7 @@ class ScoreOptionsTest {
         .hasMessageContaining("--batches must be >= 1");
     assertThatThrownBy(() -> ScoreOptions.parse("--iterations"))
         .hasMessageContaining("--iterations needs a value");
+    assertThatThrownBy(() -> ScoreOptions.parse("--warmup-seconds", "-1"))
+        .hasMessageContaining("--warmup-seconds must be >= 0");
   }
 }

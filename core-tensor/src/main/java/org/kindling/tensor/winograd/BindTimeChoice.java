@@ -54,9 +54,12 @@ import org.slf4j.LoggerFactory;
  * <p>Times are the calling thread's CPU time where all three compute on the calling thread
  * alone (one thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the
  * caller), which other processes on a shared machine do not inflate as they do wall time;
- * otherwise wall time ({@link #clock}). The JVM's process CPU time is no substitute: it counts
- * in steps of 10 ms on Linux, longer than a measured pass. Under load, the minimum over
- * {@link #RUNS} rounds is the pass that ran least disturbed.
+ * otherwise wall time ({@link #clock}), and then the process's CPU time of the same calls as a
+ * second opinion ({@link ProcessCpuClock}, nanoseconds; the JVM's counts in 10 ms steps on
+ * Linux): Winograd is taken only if both clocks give it ({@link Decision#confirmed}). Under
+ * load, the minimum over {@link #RUNS} rounds is the pass that ran least disturbed, but on a
+ * loaded 2-core machine every round of a kernel can be delayed, and the wall clock alone then
+ * tipped near-ties at batch 1 (VGG's conv1_2) to whichever kernel the load happened to spare.
  *
  * <p>The scratch tensors have the real shape, cut to one whole block of the real call per worker
  * ({@link #measuredSignature}): fewer images, or for one large image fewer output rows, so that
@@ -81,15 +84,33 @@ final class BindTimeChoice {
    * @param fallbackNanos the fallback kernel's time in its own layouts (row-major if it has none)
    * @param boundaryNanos what Winograd's row-major data and output add in reorders where the
    *     fallback has layouts of its own (0 where it has none)
+   * @param cpu where the times are wall times of a call on several threads: the decision the
+   *     process's CPU times of the same rounds give, which a Winograd choice must agree with
+   *     ({@link #confirmed}); null where the times are already the caller's CPU time, or the
+   *     process's CPU clock cannot be read
    */
   record Decision(Variant variant, long fallbackNanos, long boundaryNanos, long f4Nanos,
-      long f6Nanos) {
-    /** The decision the measured times give, with the margins. */
+      long f6Nanos, Decision cpu) {
+    /** The decision the measured times give, with the margins (one clock). */
     static Decision of(long fallbackNanos, long boundaryNanos, long f4Nanos, long f6Nanos) {
       Variant v = fasterWinograd(f4Nanos, f6Nanos);
       long wino = (v == Variant.F4 ? f4Nanos : f6Nanos) + boundaryNanos;
       return new Decision(wino < WINOGRAD_MARGIN * fallbackNanos ? v : null, fallbackNanos,
-          boundaryNanos, f4Nanos, f6Nanos);
+          boundaryNanos, f4Nanos, f6Nanos, null);
+    }
+
+    /**
+     * The decision of two clocks over the same rounds: {@code wall}'s, unless it takes Winograd
+     * and {@code cpu} (null: none) keeps the fallback. Under load, every round of one kernel can
+     * be delayed on the wall clock (its minimum then overstates it, and a near-tie tips), while
+     * the CPU time of the threads that ran it is not inflated by waiting; on a quiet machine
+     * both agree. Where they do not, the fallback stays: it keeps the blocked chain and is the
+     * more accurate kernel, as for the margins.
+     */
+    static Decision confirmed(Decision wall, Decision cpu) {
+      boolean agree = cpu == null || wall.variant() == null || cpu.variant() != null;
+      return new Decision(agree ? wall.variant() : null, wall.fallbackNanos(),
+          wall.boundaryNanos(), wall.f4Nanos(), wall.f6Nanos(), cpu);
     }
 
     /** The faster Winograd variant, whether or not it beat the fallback kernel. */
@@ -129,11 +150,14 @@ final class BindTimeChoice {
       Decision prev = DECISIONS.putIfAbsent(key, d);
       if (prev == null) {
         LOG.info("Convolution {} on {} threads: {} (measured on {}: fallback {} ms, F(4x4) {} ms,"
-            + " F(6x6) {} ms, each + {} ms of reorders at its row-major boundary)", sig.in(0),
+            + " F(6x6) {} ms, each + {} ms of reorders at its row-major boundary{})", sig.in(0),
             threads,
             d.variant() == null ? "the fallback kernel" : "Winograd " + d.variant().label(),
             measuredSignature(p, sig, threads).in(0), ms(d.fallbackNanos()), ms(d.f4Nanos()),
-            ms(d.f6Nanos()), ms(d.boundaryNanos()));
+            ms(d.f6Nanos()), ms(d.boundaryNanos()), d.cpu() == null ? ""
+                : "; process CPU: fallback " + ms(d.cpu().fallbackNanos()) + ", F(4x4) "
+                + ms(d.cpu().f4Nanos()) + ", F(6x6) " + ms(d.cpu().f6Nanos()) + " + "
+                + ms(d.cpu().boundaryNanos()) + " ms");
       }
       d = prev == null ? d : prev;
     }
@@ -208,20 +232,34 @@ final class BindTimeChoice {
       chainOut = new TensorView[] {scratch(sig.out(0), chain[1], rnd)};
     }
     long[] best = new long[kernels.length];
+    long[] bestCpu = new long[kernels.length];
     Arrays.fill(best, Long.MAX_VALUE);
+    Arrays.fill(bestCpu, Long.MAX_VALUE);
     LongSupplier clock = clock(threads);
+    // a call on several threads: the process's CPU time too (the caller's thread alone would
+    // miss the other workers' share)
+    LongSupplier cpu = clock == THREAD_CPU ? null : ProcessCpuClock.get();
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
         boolean chained = k == IN_CHAIN; // the same kernel object as the fallback, for oneDNN
+        long c0 = cpu == null ? 0 : cpu.getAsLong();
         long t0 = clock.getAsLong();
         kernels[k].forward(ctx, chained ? chainIn : in, chained ? chainOut : out);
         long t = clock.getAsLong() - t0;
+        long c = cpu == null ? 0 : cpu.getAsLong() - c0;
         if (round > 0) { // round 0 warms up
           best[k] = Math.min(best[k], t);
+          bestCpu[k] = Math.min(bestCpu[k], c);
         }
       }
     }
-    if (inChain == null) {
+    Decision wall = decision(best, inChain != null);
+    return cpu == null ? wall : Decision.confirmed(wall, decision(bestCpu, inChain != null));
+  }
+
+  /** The one-clock decision of the kernels' best times (the fallback in its chain last). */
+  private static Decision decision(long[] best, boolean chained) {
+    if (!chained) {
       return Decision.of(best[0], 0, best[1], best[2]);
     }
     return Decision.of(best[IN_CHAIN], Math.max(0, best[0] - best[IN_CHAIN]), best[1], best[2]);
@@ -240,6 +278,10 @@ final class BindTimeChoice {
     return in == Layout.ROW_MAJOR && out == Layout.ROW_MAJOR ? null : new Layout[] {in, out};
   }
 
+  /** The calling thread's CPU time in nanoseconds. */
+  private static final LongSupplier THREAD_CPU =
+      ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime;
+
   /**
    * The calling thread's CPU time where every kernel computes on the calling thread alone (one
    * thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the caller).
@@ -248,7 +290,7 @@ final class BindTimeChoice {
   private static LongSupplier clock(int threads) {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     boolean cpu = threads == 1 && Blas.numThreads() == 1 && mx.isCurrentThreadCpuTimeSupported();
-    return cpu ? mx::getCurrentThreadCpuTime : System::nanoTime;
+    return cpu ? THREAD_CPU : System::nanoTime;
   }
 
   private static ByteBuffer direct(long bytes) {

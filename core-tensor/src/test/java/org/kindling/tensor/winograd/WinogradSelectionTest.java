@@ -152,8 +152,13 @@ class WinogradSelectionTest {
     BindTimeChoice.Decision used = BindTimeChoice.decide(p, sig, CpuAccel.settings().threads());
     WinogradKernel auto = WinogradKernels.create(p, sig, CpuAccel.Mode.AUTO);
     assertThat(used).as("the margins applied to the measured times")
-        .isEqualTo(BindTimeChoice.Decision.of(used.fallbackNanos(), used.boundaryNanos(),
-            used.f4Nanos(), used.f6Nanos()));
+        .isEqualTo(BindTimeChoice.Decision.confirmed(BindTimeChoice.Decision.of(
+            used.fallbackNanos(), used.boundaryNanos(), used.f4Nanos(), used.f6Nanos()),
+            used.cpu()));
+    if (CpuAccel.settings().threads() > 1 && ProcessCpuClock.get() != null) {
+      assertThat(used.cpu()).as("several threads: the process's CPU times too").isNotNull();
+      assertThat(used.cpu().fallbackNanos()).isPositive();
+    }
     if (used.variant() == null) {
       assertThat(auto).isNull();
     } else {
@@ -183,6 +188,27 @@ class WinogradSelectionTest {
     assertThat(BindTimeChoice.Decision.of(500, 0, 990, 600).variant()).isNull();
     assertThat(BindTimeChoice.Decision.of(500, 0, 990, 600).fasterWinograd())
         .isEqualTo(Variant.F6);
+  }
+
+  @Test
+  void onSeveralThreadsWinogradNeedsTheCpuClocksAgreement() {
+    BindTimeChoice.Decision wallF4 = BindTimeChoice.Decision.of(1000, 0, 800, 2000);
+    BindTimeChoice.Decision cpuF6 = BindTimeChoice.Decision.of(1000, 0, 900, 700);
+    BindTimeChoice.Decision cpuFallback = BindTimeChoice.Decision.of(1000, 0, 960, 2000);
+    BindTimeChoice.Decision wallFallback = BindTimeChoice.Decision.of(1000, 0, 990, 2000);
+    // both clocks take Winograd: the wall clock's variant and times
+    BindTimeChoice.Decision both = BindTimeChoice.Decision.confirmed(wallF4, cpuF6);
+    assertThat(both.variant()).isEqualTo(Variant.F4);
+    assertThat(both.f4Nanos()).isEqualTo(800);
+    assertThat(both.cpu()).isSameAs(cpuF6);
+    // the CPU clock keeps the fallback (a near-tie on it): the fallback stays
+    assertThat(BindTimeChoice.Decision.confirmed(wallF4, cpuFallback).variant()).isNull();
+    assertThat(BindTimeChoice.Decision.confirmed(wallF4, cpuFallback).fasterWinograd())
+        .isEqualTo(Variant.F4);
+    // the wall clock keeps the fallback: the CPU clock does not overrule it
+    assertThat(BindTimeChoice.Decision.confirmed(wallFallback, cpuF6).variant()).isNull();
+    // no second clock (one thread: the caller's CPU time already): the wall clock's decision
+    assertThat(BindTimeChoice.Decision.confirmed(wallF4, null).variant()).isEqualTo(Variant.F4);
   }
 
   @Test

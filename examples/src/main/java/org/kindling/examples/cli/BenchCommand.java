@@ -65,8 +65,19 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin CpuAccelOption accel;
 
     @Option(names = "--warmup", paramLabel = "N",
-        description = "untimed forward passes per batch (default 5, as the script)")
+        description = "untimed forward passes per batch, at least (default 5, as the script)")
     int warmup = 5;
+
+    /**
+     * The warm-up's duration as well as its count: the JIT compiles the per-call code after
+     * thousands of calls, so a fast pass needs more warm-up passes than the script's 5 (ResNet-18
+     * at batch 1 ran 35 ms a pass after 2 and 24-27 ms after 200); bench/run-score warms every
+     * framework the same way.
+     */
+    @Option(names = "--warmup-seconds", paramLabel = "S",
+        description = "seconds of untimed forward passes per batch, at least (default 10; the"
+            + " warm-up ends when both it and --warmup are reached)")
+    double warmupSeconds = 10;
 
     @Option(names = "--iterations", paramLabel = "N",
         description = "timed forward passes per batch (default 10, as the script)")
@@ -98,7 +109,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int batch : batches) {
           double secondsPerPass;
           try (ForwardScore score = new ForwardScore(network, batch, seed)) {
-            double imagesPerSecond = profile == null ? score.imagesPerSecond(warmup, iterations)
+            double imagesPerSecond = profile == null ? score.imagesPerSecond(warmup, warmupSeconds,
+                iterations)
                 : profiled(score);
             secondsPerPass = batch / imagesPerSecond;
             out.printf(Locale.ROOT, "%s\t%d\t%.2f%n", network, batch, imagesPerSecond);
@@ -120,11 +132,9 @@ final class BenchCommand implements Callable<Integer> {
       return 0;
     }
 
-    /** The timed passes of {@code score} with the profiler recording (the warmup without). */
+    /** The timed passes of {@code score} with the profiler recording (the warm-up without). */
     private double profiled(ForwardScore score) {
-      for (int i = 0; i < warmup; i++) {
-        score.forwardOnce();
-      }
+      score.warmUp(warmup, warmupSeconds);
       Profiler.start();
       try {
         return score.imagesPerSecond(0, iterations);
@@ -140,8 +150,9 @@ final class BenchCommand implements Callable<Integer> {
           throw usage("--batch sizes must be >= 1, got " + b);
         }
       }
-      if (warmup < 0 || iterations < 1 || !(maxSeconds > 0)) {
-        throw usage("need --warmup >= 0, --iterations >= 1 and --max-seconds > 0");
+      if (warmup < 0 || !(warmupSeconds >= 0) || iterations < 1 || !(maxSeconds > 0)) {
+        throw usage("need --warmup >= 0, --warmup-seconds >= 0, --iterations >= 1 and"
+            + " --max-seconds > 0");
       }
       for (String network : networks) {
         try {

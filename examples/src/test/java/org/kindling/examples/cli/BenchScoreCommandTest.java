@@ -22,7 +22,8 @@ class BenchScoreCommandTest {
   @Test
   void printsOneLinePerNetworkAndBatch() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
-        "--accel", "off", "--threads", "2", "--warmup", "1", "--iterations", "1");
+        "--accel", "off", "--threads", "2", "--warmup", "1", "--warmup-seconds", "0",
+        "--iterations", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).hasSize(2);
     for (int i = 0; i < 2; i++) {
@@ -41,7 +42,7 @@ class BenchScoreCommandTest {
   @Test
   void withoutAccelTheDefaultAutoApplies() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
-        "--warmup", "0", "--iterations", "1");
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
     assertThat(CpuAccel.settings().mode()).isEqualTo(CpuAccel.Mode.AUTO);
@@ -51,7 +52,8 @@ class BenchScoreCommandTest {
   void profileWritesTheTraceAndTheOperatorTable(@TempDir Path dir) throws Exception {
     Path trace = dir.resolve("score.json");
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
-        "--accel", "auto", "--warmup", "1", "--iterations", "2", "--profile", trace.toString());
+        "--accel", "auto", "--warmup", "1", "--warmup-seconds", "0", "--iterations", "2",
+        "--profile", trace.toString());
     Profiler.clear();
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
@@ -67,7 +69,7 @@ class BenchScoreCommandTest {
   @Test
   void slowPassStopsTheSweep() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
-        "--warmup", "0", "--iterations", "1", "--max-seconds", "1e-9");
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1", "--max-seconds", "1e-9");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
     assertThat(r.err()).contains("larger batches skipped");

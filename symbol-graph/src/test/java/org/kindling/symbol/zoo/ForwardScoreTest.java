@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +64,26 @@ class ForwardScoreTest {
     assertThat(ips).isPositive();
     assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iterations >= 1");
+    assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, -1, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds >= 0");
+  }
+
+  /** The warm-up runs until both its count and its duration are reached, whichever is later. */
+  @Test
+  void warmUpRunsForItsCountAndItsDuration() {
+    // each pass takes 0.3 s of a fake clock: 1 s has passed after the 4th (1.2 s)
+    long[] now = {0};
+    int[] passes = {0};
+    Runnable pass = () -> {
+      passes[0]++;
+      now[0] += 300_000_000L;
+    };
+    LongSupplier clock = () -> now[0];
+    assertThat(ForwardScore.warmUp(pass, 2, 1.0, clock)).isEqualTo(4);
+    assertThat(passes[0]).isEqualTo(4);
+    assertThat(ForwardScore.warmUp(pass, 6, 1.0, clock)).as("the count is the longer").isEqualTo(6);
+    assertThat(ForwardScore.warmUp(pass, 0, 0.5, clock)).isEqualTo(2);
+    assertThat(ForwardScore.warmUp(pass, 0, 0, clock)).isZero();
   }
 
   @Test
