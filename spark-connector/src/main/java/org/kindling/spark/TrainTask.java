@@ -111,6 +111,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     int workers = config.numWorkers();
     Configuration conf = hadoopConf.get();
     RecordIOSplit split = RecordIOSplit.open(config.data(), conf);
+    Symbol symbol = Symbol.fromJson(symbolJson, "the job's network");
     // shuffled: the records located from the .idx files or by one header-only pass, which
     // also counts them; in order: counted from the .idx files or by a header-only scan. Either
     // way the part's payloads are read once, by the training
@@ -144,7 +145,6 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
       }
       throw e;
     }
-    Symbol symbol = Symbol.fromJson(symbolJson, "the job's network");
     LongConsumer epochStart = source instanceof ShuffledPartSource s ? s::startEpoch : e -> { };
     // resources close in reverse order, and a failure while closing is added to the original
     // failure instead of hiding it
