@@ -2,6 +2,7 @@ package org.kindling.spark;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.kindling.tensor.data.DataBatch;
 import org.kindling.tensor.data.DataDesc;
 import org.kindling.tensor.data.DataIter;
@@ -10,11 +11,15 @@ import org.kindling.tensor.data.DataIter;
  * Exactly {@code steps} batches per epoch from a worker's part of the data: a part shorter than
  * the longest one wraps around to its first records within the epoch, so every synchronous
  * round gets all W pushes (decision 0005). Each epoch restarts at the part's first record, so
- * the batches of an epoch are the same in a resumed run as in an uninterrupted one.
+ * the batches of an epoch are the same in a resumed run as in an uninterrupted one; a shuffling
+ * source learns each new epoch's number before the reset that starts it (so its order is drawn
+ * from the epoch, not from a count of passes, which wrapping and padding make uneven).
  */
 final class FixedStepsIter implements DataIter {
   private final DataIter part;
   private final int steps;
+  private final LongConsumer epochStart;
+  private long epoch;
   private int done;
 
   /**
@@ -22,11 +27,24 @@ final class FixedStepsIter implements DataIter {
    * @param steps batches per epoch (at least 1)
    */
   FixedStepsIter(DataIter part, int steps) {
+    this(part, steps, 0, e -> { });
+  }
+
+  /**
+   * @param part the worker's records; owned (closed) by this iterator
+   * @param steps batches per epoch (at least 1)
+   * @param firstEpoch the epoch of the first batches ({@code --begin-epoch})
+   * @param epochStart told the number of the next epoch before the {@link #reset()} that starts
+   *     it ({@link org.kindling.io.split.ShuffledPartSource#startEpoch})
+   */
+  FixedStepsIter(DataIter part, int steps, long firstEpoch, LongConsumer epochStart) {
     if (steps < 1) {
       throw new IllegalArgumentException("steps per epoch must be >= 1, got " + steps);
     }
     this.part = part;
     this.steps = steps;
+    this.epoch = firstEpoch;
+    this.epochStart = epochStart;
   }
 
   @Override
@@ -68,6 +86,7 @@ final class FixedStepsIter implements DataIter {
 
   @Override
   public void reset() throws IOException {
+    epochStart.accept(++epoch);
     part.reset();
     done = 0;
   }

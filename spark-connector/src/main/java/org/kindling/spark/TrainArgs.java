@@ -81,6 +81,13 @@ public final class TrainArgs {
         + " progress lines, the history (skipped_records) and the last line; a broken RecordIO"
         + " frame (magic, length) still fails, naming file and offset (also "
         + SkipCorruptConf.KEY + " in the Spark conf)", TrainConfig.Builder::skipCorrupt);
+    addFlag("--shuffle", "read each worker's part of --data in a new order every epoch, drawn"
+        + " from --seed, the epoch and the part (the default for training data, as MXNet's"
+        + " train_*.py and PyTorch's shuffle=True; --val-data is always read in order): through"
+        + " the .idx next to every .rec, else after one pass over the part's record headers"
+        + " (also " + ShuffleConf.KEY + "=true in the Spark conf)", TrainConfig.Builder::shuffle);
+    addFlag("--no-shuffle", "read each worker's part in file order every epoch (also "
+        + ShuffleConf.KEY + "=false in the Spark conf)", (b, v) -> b.shuffle(!v));
     add("--kvstore", "TYPE", "dist_device_sync (default: the tasks of an executor sum their"
         + " gradients first, one of them talks to the parameter server on the driver),"
         + " dist_sync (every task talks to the driver), dist_async (each push applied on"
@@ -106,7 +113,8 @@ public final class TrainArgs {
         + " driver's link, which keeps barriers, progress and checkpoints (default 0: every key"
         + " on the driver; also " + ServerShardsConf.NUM_SERVERS + ")",
         TrainConfig.Builder::numServers);
-    addLong("--seed", "N", "seed for parameter initialization (default 42)",
+    addLong("--seed", "N", "seed of the parameter initialization, the shuffle and the random"
+        + " augmentations (default 42)",
         TrainConfig.Builder::seed);
     addInt("--disp-batches", "N", "print progress every N batches (default 50)",
         TrainConfig.Builder::dispBatches);

@@ -55,6 +55,8 @@ public final class TrainConfig implements Serializable {
   private final String modelPrefix;
   private final boolean overwrite;
   private final boolean skipCorrupt;
+  /** {@code --shuffle} / {@code --no-shuffle}, or null: the Spark conf's, else on. */
+  private final Boolean shuffle;
   private final KVStoreKind kvstore;
   private final GradientCompression gradientCompression;
   private final Integer serverShards;
@@ -86,6 +88,7 @@ public final class TrainConfig implements Serializable {
     this.modelPrefix = b.modelPrefix;
     this.overwrite = b.overwrite;
     this.skipCorrupt = b.skipCorrupt;
+    this.shuffle = b.shuffle;
     this.kvstore = kvstore;
     this.gradientCompression = b.gradientCompression;
     this.serverShards = b.serverShards;
@@ -139,6 +142,7 @@ public final class TrainConfig implements Serializable {
     b.modelPrefix = modelPrefix;
     b.overwrite = overwrite;
     b.skipCorrupt = skipCorrupt;
+    b.shuffle = shuffle;
     b.kvstore = kvstore;
     b.gradientCompression = gradientCompression;
     b.serverShards = serverShards;
@@ -270,12 +274,28 @@ public final class TrainConfig implements Serializable {
     return skipCorrupt;
   }
 
+  /**
+   * True if each worker reads its part of the training data in a new order every epoch,
+   * drawn from {@code (seed, epoch, part)} ({@link org.kindling.io.split.ShuffledPartSource};
+   * decision 0056): {@code --shuffle} / {@code --no-shuffle}, else the Spark conf key {@value
+   * ShuffleConf#KEY}, which {@link TrainJob} applies, else true, as MXNet's training scripts
+   * and PyTorch users ask of training data. The validation data is always read in file order.
+   */
+  public boolean shuffle() {
+    return shuffle == null || shuffle;
+  }
+
+  /** True if {@code --shuffle}, {@code --no-shuffle} or the Spark conf chose {@link #shuffle()}. */
+  boolean shuffleChosen() {
+    return shuffle != null;
+  }
+
   /** The key-value store. */
   public KVStoreKind kvstore() {
     return kvstore;
   }
 
-  /** Seed for parameter initialization. */
+  /** Seed of the parameter initialization, of the shuffle and of random augmentations. */
   public long seed() {
     return seed;
   }
@@ -384,6 +404,9 @@ public final class TrainConfig implements Serializable {
       s.append(", numServers=").append(numServers);
     }
     s.append(", seed=").append(seed);
+    if (!shuffle()) {
+      s.append(", noShuffle");
+    }
     if (skipCorrupt) {
       s.append(", skipCorrupt");
     }
@@ -417,6 +440,7 @@ public final class TrainConfig implements Serializable {
     private String modelPrefix;
     private boolean overwrite;
     private boolean skipCorrupt;
+    private Boolean shuffle;
     private KVStoreKind kvstore = KVStoreKind.DIST_DEVICE_SYNC;
     private GradientCompression gradientCompression;
     private String gcType;
@@ -572,6 +596,15 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
+    /**
+     * Whether training reads each worker's part in a new order every epoch ({@code --shuffle},
+     * {@code --no-shuffle}); not calling it leaves it to the Spark conf, else on.
+     */
+    public Builder shuffle(boolean v) {
+      shuffle = v;
+      return this;
+    }
+
     /** KVStore type by MXNet's name ({@code --kvstore}). */
     public Builder kvstore(String v) {
       return kvstore(KVStoreKind.parse(v));
@@ -606,7 +639,7 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
-    /** Initialization seed ({@code --seed}). */
+    /** Seed of the parameter initialization and of the data's shuffle ({@code --seed}). */
     public Builder seed(long v) {
       seed = v;
       return this;

@@ -188,6 +188,7 @@ public final class TrainJob {
       config = config.toBuilder().gradientCompression(gc).build();
     }
     config = SkipCorruptConf.resolve(config, spark.sparkContext().getConf());
+    config = ShuffleConf.resolve(config, spark.sparkContext().getConf());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Symbol symbol;
     CheckpointDirectory.Resume resume;

@@ -5,12 +5,15 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
+import org.kindling.io.RecordSource;
 import org.kindling.io.image.CorruptRecordCount;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
+import org.kindling.io.split.ShuffledPartSource;
 import org.kindling.kvstore.DeviceGroups;
 import org.kindling.kvstore.DistKVStore;
 import org.kindling.kvstore.GroupKVStore;
@@ -34,7 +37,8 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The body of one barrier task: worker {@code rank} of {@code W}. It reads byte-range part
- * {@code rank} of {@code W} of the data through a prefetching reader, agrees with the other
+ * {@code rank} of {@code W} of the data, in a new order every epoch ({@code --shuffle}, the
+ * default: {@link ShuffledPartSource}) or in file order through a prefetching reader, agrees with the other
  * workers once (one {@code allGather}) on the number of steps per epoch, connects to the
  * driver's parameter server as {@code rank} (and to the key servers executors host, with
  * {@code --num-servers}), and trains with {@link Module#fit}: forward,
@@ -107,22 +111,44 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     int workers = config.numWorkers();
     Configuration conf = hadoopConf.get();
     RecordIOSplit split = RecordIOSplit.open(config.data(), conf);
-    // from the .idx files, or a header-only scan: the part is read once, by the training
-    long records = split.countRecords(rank, workers).records();
-    String[] counts = ctx.allGather(Long.toString(records));
-    int steps = stepsPerEpoch(counts, config.batchSize(), config.data());
-
     Symbol symbol = Symbol.fromJson(symbolJson, "the job's network");
-    // a resumed job's random augmentations continue from the passes made before it
-    long firstPass = config.beginEpoch()
-        * ImageInput.passesPerEpoch(records, config.batchSize(), steps);
-    // closed with the FixedStepsIter wrapping it; read for its count of skipped records
-    DataIter part = config.image().trainIter(
-        new PrefetchingRecordSource(split.openPart(rank, workers)), config.inputShape(),
-        config.scale(), config.batchSize(), config.seed(), firstPass, config.skipCorrupt());
+    // shuffled: the records located from the .idx files or by one header-only pass, which
+    // also counts them; in order: counted from the .idx files or by a header-only scan. Either
+    // way the part's payloads are read once, by the training
+    RecordSource source = config.shuffle()
+        ? ShuffledPartSource.open(split, rank, workers, config.seed(), config.beginEpoch())
+        : null;
+    DataIter part;
+    int steps;
+    long records;
+    try {
+      records = source instanceof ShuffledPartSource s ? s.size()
+          : split.countRecords(rank, workers).records();
+      String[] counts = ctx.allGather(Long.toString(records));
+      steps = stepsPerEpoch(counts, config.batchSize(), config.data());
+      if (source == null) {
+        source = new PrefetchingRecordSource(split.openPart(rank, workers));
+      }
+      // a resumed job's random augmentations continue from the passes made before it
+      long firstPass = config.beginEpoch()
+          * ImageInput.passesPerEpoch(records, config.batchSize(), steps);
+      // closed with the FixedStepsIter wrapping it; read for its count of skipped records
+      part = config.image().trainIter(source, config.inputShape(), config.scale(),
+          config.batchSize(), config.seed(), firstPass, config.skipCorrupt());
+    } catch (RuntimeException | IOException e) {
+      if (source != null) {
+        try {
+          source.close();
+        } catch (IOException c) {
+          e.addSuppressed(c);
+        }
+      }
+      throw e;
+    }
+    LongConsumer epochStart = source instanceof ShuffledPartSource s ? s::startEpoch : e -> { };
     // resources close in reverse order, and a failure while closing is added to the original
     // failure instead of hiding it
-    try (DataIter data = new FixedStepsIter(part, steps);
+    try (DataIter data = new FixedStepsIter(part, steps, config.beginEpoch(), epochStart);
         KVStore kv = openStore(rank, ctx);
         TaskReporter reporter = kv instanceof DistKVStore dist
             ? TaskReporter.remote(dist::sendMessage)

@@ -73,7 +73,7 @@ final class PartCounter {
    * Each file's index offsets, sorted, or null if some {@code .rec} has no {@code .idx} next to
    * it.
    */
-  private List<long[]> indexOffsets() throws IOException {
+  List<long[]> indexOffsets() throws IOException {
     List<Path> idxPaths = new ArrayList<>();
     for (SplitFile f : split.files()) {
       Path idx = indexOf(f.path());
@@ -145,7 +145,7 @@ final class PartCounter {
     return lowerBound(sorted, to) - lowerBound(sorted, from);
   }
 
-  private static int lowerBound(long[] a, long key) {
+  static int lowerBound(long[] a, long key) {
     int lo = 0;
     int hi = a.length;
     while (lo < hi) {

@@ -35,6 +35,9 @@ public final class RecordIOPartReader implements RecordSource {
   /** In-file offset where this part's records end in the current file. */
   private long fileLimit;
   private boolean closed;
+  /** Global offsets of the head of the record {@link #skip()} last moved over, and past it. */
+  private long lastSkippedHead = -1;
+  private long lastSkippedEnd = -1;
 
   RecordIOPartReader(RecordIOSplit split, PartRange range,
       Function<Path, ReadOptions> options) {
@@ -123,12 +126,28 @@ public final class RecordIOPartReader implements RecordSource {
       if (reader == null && !openNextFile()) {
         return false;
       }
-      if (reader.tell() < fileLimit && reader.skip()) {
+      long at = reader.tell();
+      if (at < fileLimit && reader.skip()) {
+        lastSkippedHead = file.start() + at;
+        lastSkippedEnd = file.start() + reader.tell();
         return true;
       }
       closeFile();
       fileIndex++;
     }
+  }
+
+  /** The global offset of the first part of the record {@link #skip()} last moved over, or -1. */
+  long lastSkippedHead() {
+    return lastSkippedHead;
+  }
+
+  /**
+   * The global offset just past the record {@link #skip()} last moved over (its last part and
+   * padding: the next record head of its file, or the file's end), or -1.
+   */
+  long lastSkippedEnd() {
+    return lastSkippedEnd;
   }
 
   private boolean openNextFile() throws IOException {

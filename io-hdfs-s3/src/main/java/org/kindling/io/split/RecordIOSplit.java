@@ -224,6 +224,11 @@ public final class RecordIOSplit {
         file -> readOptions(file).withChunkBytes(chunkBytes));
   }
 
+  /** The configuration the files are reached with. */
+  Configuration conf() {
+    return conf;
+  }
+
   /** The read options of {@code file}: the configuration's, with its store's default chunk. */
   ReadOptions readOptions(Path file) {
     return ReadOptions.forFile(file, conf);

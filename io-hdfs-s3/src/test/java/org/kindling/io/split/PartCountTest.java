@@ -27,7 +27,7 @@ class PartCountTest {
   /** Files, a number of parts, which files get an index, and a chunk size. */
   record Case(List<List<byte[]>> files, int numParts, boolean[] indexed, int chunkBytes) {}
 
-  private static Case generate(Random r) {
+  static Case generate(Random r) {
     List<List<byte[]>> files = RecordIOSplitPartitionTest.fileContents(r);
     boolean[] indexed = new boolean[files.size()];
     boolean all = r.nextBoolean();
@@ -78,7 +78,7 @@ class PartCountTest {
   }
 
   /** Writes {@code part-NN.rec} (and {@code .idx} where asked); returns the non-empty files. */
-  private static List<String> write(Path dir, List<List<byte[]>> files, boolean[] indexed)
+  static List<String> write(Path dir, List<List<byte[]>> files, boolean[] indexed)
       throws IOException {
     List<String> uris = new ArrayList<>();
     for (int f = 0; f < files.size(); f++) {

@@ -1,0 +1,195 @@
+package org.kindling.io.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.kindling.io.LocatedRecord;
+import org.kindling.io.TestData;
+import org.kindling.io.source.ReadOptions;
+import org.kindling.tensor.FormatException;
+import org.kindling.testing.SeededProperty;
+
+/**
+ * {@link ShuffledPartSource}: every pass holds exactly the records of the byte-range part (none
+ * lost, none repeated), with and without {@code .idx} files, over several files; the order
+ * depends on (seed, part, epoch, pass) alone.
+ */
+class ShuffledPartSourceTest {
+
+  /** A case of {@link PartCountTest} (files, parts, indexes, chunk) and a seed. */
+  record Case(PartCountTest.Case files, long seed, int threads, int ahead) {}
+
+  private static Case generate(Random r) {
+    return new Case(PartCountTest.generate(r), r.nextLong(), r.nextInt(1, 4),
+        new int[] {1, 3, 64}[r.nextInt(3)]);
+  }
+
+  @Test
+  void everyPassHoldsExactlyThePartsRecords() {
+    SeededProperty.check(60, ShuffledPartSourceTest::generate,
+        ShuffledPartSourceTest::passesMatchThePart);
+  }
+
+  private static void passesMatchThePart(Case c) throws IOException {
+    Path dir = TestData.newTempDir("shuffle");
+    try {
+      PartCountTest.Case f = c.files();
+      List<String> uris = PartCountTest.write(dir, f.files(), f.indexed());
+      if (uris.isEmpty()) {
+        return;
+      }
+      Configuration conf = new Configuration();
+      conf.setInt(ReadOptions.CHUNK_BYTES_KEY, f.chunkBytes());
+      conf.setInt(ShuffledPartSource.THREADS_KEY, c.threads());
+      conf.setInt(ShuffledPartSource.AHEAD_KEY, c.ahead());
+      RecordIOSplit split = RecordIOSplit.open(String.join(";", uris), conf);
+      for (int k = 0; k < f.numParts(); k++) {
+        List<LocatedRecord> expected = new ArrayList<>();
+        try (RecordIOPartReader part = split.openPart(k, f.numParts())) {
+          for (LocatedRecord r = part.next(); r != null; r = part.next()) {
+            expected.add(r);
+          }
+        }
+        try (ShuffledPartSource s = ShuffledPartSource.open(split, k, f.numParts(), c.seed(),
+            0)) {
+          assertThat(s.size()).as("size of part %d", k)
+              .isEqualTo(split.countRecords(k, f.numParts()).records());
+          // pass 0 and 1 of epoch 0, pass 0 of epoch 1, and a pass left half-read
+          for (int pass = 0; pass < 3; pass++) {
+            assertThat(sorted(readPass(s))).as("pass %d of part %d", pass, k)
+                .containsExactlyElementsOf(expected);
+            if (pass == 1) {
+              s.startEpoch(1);
+            }
+            s.reset();
+          }
+          for (int i = 0; i < expected.size() / 2; i++) {
+            s.next();
+          }
+          s.reset();
+          assertThat(sorted(readPass(s))).as("after a half-read pass").isEqualTo(expected);
+        }
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  private static List<LocatedRecord> readPass(ShuffledPartSource s) throws IOException {
+    List<LocatedRecord> out = new ArrayList<>();
+    for (LocatedRecord r = s.next(); r != null; r = s.next()) {
+      out.add(r);
+    }
+    assertThat(s.next()).as("still the end").isNull();
+    return out;
+  }
+
+  private static List<LocatedRecord> sorted(List<LocatedRecord> records) {
+    List<LocatedRecord> copy = new ArrayList<>(records);
+    copy.sort(Comparator.comparingLong(LocatedRecord::globalOffset));
+    return copy;
+  }
+
+  /** Two files of 40 records each, with or without their {@code .idx}. */
+  private static RecordIOSplit twoFiles(Path dir, boolean indexed) throws IOException {
+    List<List<byte[]>> files = new ArrayList<>();
+    for (int f = 0; f < 2; f++) {
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        records.add(TestData.ascii("file " + f + " record " + i));
+      }
+      files.add(records);
+    }
+    List<String> uris = PartCountTest.write(dir, files, new boolean[] {indexed, indexed});
+    return RecordIOSplit.open(String.join(";", uris), new Configuration());
+  }
+
+  private static List<Long> order(ShuffledPartSource s) throws IOException {
+    return readPass(s).stream().map(LocatedRecord::globalOffset).toList();
+  }
+
+  @Test
+  void orderIsTheSameForTheSameSeedAndDiffersAcrossEpochsPassesSeedsAndParts()
+      throws IOException {
+    Path dir = TestData.newTempDir("shuffle-order");
+    try {
+      for (boolean indexed : new boolean[] {true, false}) {
+        RecordIOSplit split = twoFiles(dir, indexed);
+        List<Long> epoch0;
+        List<Long> pass1;
+        List<Long> epoch1;
+        try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 7, 0)) {
+          assertThat(s.locatedByIndex()).isEqualTo(indexed);
+          epoch0 = order(s);
+          s.reset();
+          pass1 = order(s);
+          s.startEpoch(1);
+          s.reset();
+          epoch1 = order(s);
+        }
+        // records of both files are mixed, not file by file
+        assertThat(epoch0.subList(0, 40)).anyMatch(o -> o >= split.files().get(1).start());
+        assertThat(epoch0).isNotEqualTo(sortedCopy(epoch0));
+        assertThat(pass1).isNotEqualTo(epoch0);
+        assertThat(epoch1).isNotEqualTo(epoch0).isNotEqualTo(pass1);
+        try (ShuffledPartSource again = ShuffledPartSource.open(split, 0, 1, 7, 0);
+            ShuffledPartSource resumed = ShuffledPartSource.open(split, 0, 1, 7, 1);
+            ShuffledPartSource other = ShuffledPartSource.open(split, 0, 1, 8, 0)) {
+          assertThat(order(again)).as("same seed").isEqualTo(epoch0);
+          assertThat(order(resumed)).as("a job resumed at epoch 1").isEqualTo(epoch1);
+          assertThat(order(other)).as("another seed").isNotEqualTo(epoch0);
+        }
+        try (ShuffledPartSource p0 = ShuffledPartSource.open(split, 0, 2, 7, 0);
+            ShuffledPartSource p1 = ShuffledPartSource.open(split, 1, 2, 7, 0)) {
+          // equal-sized parts with the same seed: each part draws its own permutation
+          assertThat(positions(p0)).isNotEqualTo(positions(p1));
+        }
+        TestData.deleteTree(dir);
+        Files.createDirectories(dir);
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  private static List<Long> sortedCopy(List<Long> list) {
+    return list.stream().sorted().toList();
+  }
+
+  /** The order of a pass as ranks of the records in file order. */
+  private static List<Integer> positions(ShuffledPartSource s) {
+    return java.util.Arrays.stream(s.order()).boxed().toList();
+  }
+
+  @Test
+  void anIndexThatDoesNotMatchItsFileIsReportedNamingItAndTheOffset() throws IOException {
+    Path dir = TestData.newTempDir("shuffle-badidx");
+    try {
+      Path rec = dir.resolve("a.rec");
+      TestData.Written w = TestData.write(List.of(new byte[40], new byte[40]));
+      Files.write(rec, w.bytes());
+      // offset 16 is aligned and inside the file, but in the middle of the first payload
+      Files.write(dir.resolve("a.idx"), "0\t0\n1\t16\n".getBytes(StandardCharsets.UTF_8));
+      RecordIOSplit split = RecordIOSplit.open(rec.toString(), new Configuration());
+      try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 1, 0)) {
+        assertThatThrownBy(() -> readPass(s))
+            .isInstanceOf(FormatException.class)
+            .hasMessageContaining("a.rec at byte offset")
+            .hasMessageContaining(".idx")
+            .hasMessageContaining("kindling im2rec");
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+}
