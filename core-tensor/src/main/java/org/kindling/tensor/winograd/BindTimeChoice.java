@@ -124,6 +124,10 @@ final class BindTimeChoice {
     Key key = new Key(p, List.of(sig.inShapes()), threads);
     Decision d = DECISIONS.get(key);
     if (d == null) {
+      Variant certain = LargeCalls.certain(p, sig, threads);
+      if (certain != null) {
+        return DECISIONS.computeIfAbsent(key, k -> byRule(certain, sig, threads));
+      }
       // outside the map's lock: it takes a while
       d = measure(p, sig, threads);
       Decision prev = DECISIONS.putIfAbsent(key, d);
@@ -138,6 +142,16 @@ final class BindTimeChoice {
       d = prev == null ? d : prev;
     }
     return d;
+  }
+
+  /**
+   * The decision for a large call whose shape takes {@code v} without a measurement
+   * ({@link LargeCalls#certain}): no times (all 0).
+   */
+  private static Decision byRule(Variant v, KernelSignature sig, int threads) {
+    LOG.info("Convolution {} on {} threads: Winograd {} by the rule for large calls (not"
+        + " measured; -D{}=false measures it)", sig.in(0), threads, v.label(), LargeCalls.RULE);
+    return new Decision(v, 0, 0, 0, 0);
   }
 
   /**
@@ -209,7 +223,8 @@ final class BindTimeChoice {
     }
     long[] best = new long[kernels.length];
     Arrays.fill(best, Long.MAX_VALUE);
-    LongSupplier clock = clock(threads);
+    LongSupplier large = LargeCalls.clock(p, full, threads);
+    LongSupplier clock = large != null ? large : clock(threads);
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
         boolean chained = k == IN_CHAIN; // the same kernel object as the fallback, for oneDNN
