@@ -32,7 +32,8 @@ import org.kindling.tensor.op.nn.Convolution;
  *       narrow and the choice stays measured. F(4x4), the more accurate variant, because
  *       F(6x6) beat it by the 10% the measurement asks on none of these shapes.
  *   <li>{@link #clock}: the other large calls are timed in the CPU time of the whole process
- *       (every thread's, from {@code /proc/self/task/<tid>/schedstat}, in nanoseconds), which other
+ *       (every thread's but the JIT compilers' and garbage collectors', from {@code
+ *       /proc/self/task/<tid>/schedstat}, in nanoseconds), which other
  *       processes inflate far less than wall time, also with several threads per call, where
  *       the calling thread's CPU time misses the other workers'. Threads of the process that
  *       are not part of the call add to it too; binding runs before the passes, when the
@@ -52,6 +53,14 @@ final class LargeCalls {
   static final double MIN_HARMONIC_CHANNELS = 80;
 
   private static final Path TASKS = Path.of("/proc/self/task");
+  /**
+   * Thread names ({@code comm}, 15 characters) of the JVM's own work, which runs whenever it
+   * wants: the JIT compilers compile the Winograd transforms while the first layers are measured
+   * (with them counted, F(4x4) took twice oneDNN's CPU time on VGG-16's conv1_2, against 0.9x on
+   * one thread), and the garbage collectors.
+   */
+  private static final String[] JVM_THREADS = {"C1 CompilerThre", "C2 CompilerThre",
+      "GC Thread", "G1 ", "VM Thread", "Sweeper thread"};
 
   private LargeCalls() {}
 
@@ -98,8 +107,8 @@ final class LargeCalls {
   }
 
   /**
-   * The CPU time of every live thread of the process in nanoseconds: the first field of each
-   * {@code /proc/self/task/<tid>/schedstat}. A thread that ends between two readings takes its
+   * The CPU time of every live thread of the process but the JIT compilers' and the garbage
+   * collectors' in nanoseconds: the first field of each {@code /proc/self/task/<tid>/schedstat}. A thread that ends between two readings takes its
    * time with it, so a difference may undercount (not in a measurement, whose threads live on).
    *
    * @throws UncheckedIOException if the task directory cannot be listed
@@ -110,6 +119,9 @@ final class LargeCalls {
       for (Path t : tasks) {
         String s;
         try {
+          if (jvmThread(Files.readString(t.resolve("comm")))) {
+            continue;
+          }
           s = Files.readString(t.resolve("schedstat"));
         } catch (IOException e) {
           continue; // the thread ended after the listing
@@ -121,5 +133,14 @@ final class LargeCalls {
       throw new UncheckedIOException("cannot list " + TASKS + " for the process's CPU time", e);
     }
     return sum;
+  }
+
+  private static boolean jvmThread(String comm) {
+    for (String prefix : JVM_THREADS) {
+      if (comm.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
