@@ -55,9 +55,9 @@ final class LargeCalls {
   private static final Path TASKS = Path.of("/proc/self/task");
   /**
    * Thread names ({@code comm}, 15 characters) of the JVM's own work, which runs whenever it
-   * wants: the JIT compilers compile the Winograd transforms while the first layers are measured
-   * (with them counted, F(4x4) took twice oneDNN's CPU time on VGG-16's conv1_2, against 0.9x on
-   * one thread), and the garbage collectors.
+   * wants, not for the call: the JIT compilers (which compile the Winograd transforms while the
+   * first layers are measured) and the garbage collectors. A precaution: in the one binding
+   * measured with them counted, the times were within the spread of those without.
    */
   private static final String[] JVM_THREADS = {"C1 CompilerThre", "C2 CompilerThre",
       "GC Thread", "G1 ", "VM Thread", "Sweeper thread"};
