@@ -145,6 +145,10 @@ final class BindTimeChoice {
     Key key = new Key(p, List.of(sig.inShapes()), threads);
     Decision d = DECISIONS.get(key);
     if (d == null) {
+      Variant certain = LargeCalls.certain(p, sig, threads);
+      if (certain != null) {
+        return DECISIONS.computeIfAbsent(key, k -> byRule(certain, sig, threads));
+      }
       // outside the map's lock: it takes a while
       d = measure(p, sig, threads);
       Decision prev = DECISIONS.putIfAbsent(key, d);
@@ -162,6 +166,16 @@ final class BindTimeChoice {
       d = prev == null ? d : prev;
     }
     return d;
+  }
+
+  /**
+   * The decision for a large call whose shape takes {@code v} without a measurement
+   * ({@link LargeCalls#certain}): no times (all 0).
+   */
+  private static Decision byRule(Variant v, KernelSignature sig, int threads) {
+    LOG.info("Convolution {} on {} threads: Winograd {} by the rule for large calls (not"
+        + " measured; -D{}=false measures it)", sig.in(0), threads, v.label(), LargeCalls.RULE);
+    return new Decision(v, 0, 0, 0, 0, null);
   }
 
   /**
@@ -235,10 +249,12 @@ final class BindTimeChoice {
     long[] bestCpu = new long[kernels.length];
     Arrays.fill(best, Long.MAX_VALUE);
     Arrays.fill(bestCpu, Long.MAX_VALUE);
-    LongSupplier clock = clock(threads);
-    // a call on several threads: the process's CPU time too (the caller's thread alone would
-    // miss the other workers' share)
-    LongSupplier cpu = clock == THREAD_CPU ? null : ProcessCpuClock.get();
+    // a large call is timed on the process's CPU clock alone (decision 0053); another call on
+    // several threads on the wall clock, confirmed by the process's CPU time (decision 0052:
+    // the caller's thread alone would miss the other workers' share)
+    LongSupplier large = LargeCalls.clock(p, full, threads);
+    LongSupplier clock = large != null ? large : clock(threads);
+    LongSupplier cpu = large != null || clock == THREAD_CPU ? null : ProcessCpuClock.get();
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
         boolean chained = k == IN_CHAIN; // the same kernel object as the fallback, for oneDNN

@@ -138,7 +138,8 @@ final class TiledConv {
     return (long) v.points() * cout * cin;
   }
 
-  private int blockTiles() {
+  /** Tiles of one block (the last block may have fewer). */
+  int blockTiles() {
     return rowsPerBlock * tilesX;
   }
 
