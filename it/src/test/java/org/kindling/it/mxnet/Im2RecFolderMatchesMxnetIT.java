@@ -3,8 +3,6 @@ package org.kindling.it.mxnet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.Pointer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,12 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,9 +33,9 @@ import org.kindling.it.CliRun;
  * quality 95, here on 3 threads) libjpeg's quality-95 tables with 4:2:0 chroma, and exactly the
  * pixels of the JDK's own libjpeg encoder at quality 95 on the same decoded image.
  *
- * <p>The source images are written by Java's ImageIO (not OpenCV): PNG and JPEG, colour and
- * grey, sizes from 21 to 40 pixels, with an upper-case extension, a space in a name, a nested
- * folder and a file that is not an image.
+ * <p>The source images are written by the JDK's ImageIO ({@link JdkImages}, not OpenCV): PNG
+ * and JPEG, colour and grey, sizes from 21 to 40 pixels, with an upper-case extension, a space
+ * in a name, a nested folder and files that are not images.
  */
 class Im2RecFolderMatchesMxnetIT {
   /** The crop the iterator reads: no larger than the smallest stored side (20 after resize). */
@@ -55,51 +47,28 @@ class Im2RecFolderMatchesMxnetIT {
   private static final Map<String, Integer> classes = new LinkedHashMap<>();
 
   @BeforeAll
-  static void imageFolder() throws IOException {
+  static void imageFolder() throws IOException, InterruptedException {
     OracleExecution.require();
     root = dir.resolve("images");
-    Random r = new Random(91);
     // walk order: cat, dog, dog/puppy, fish (the root itself holds no image)
-    write("cat/a.png", r, false, 0);
-    write("cat/b.jpg", r, false, 0);
-    write("cat/c grey.png", r, true, 0);
-    write("dog/d.JPG", r, false, 1);
-    write("dog/e.jpeg", r, false, 1);
-    write("dog/puppy/f.png", r, false, 2);
-    write("dog/puppy/g.jpg", r, true, 2);
-    write("fish/h.png", r, false, 3);
-    write("fish/i.jpg", r, false, 3);
-    write("fish/j.png", r, false, 3);
+    List<String> args = new ArrayList<>(List.of("folder", root.toString(), "91"));
+    source(args, "cat/a.png", false, 0);
+    source(args, "cat/b.jpg", false, 0);
+    source(args, "cat/c grey.png", true, 0);
+    source(args, "dog/d.JPG", false, 1);
+    source(args, "dog/e.jpeg", false, 1);
+    source(args, "dog/puppy/f.png", false, 2);
+    source(args, "dog/puppy/g.jpg", true, 2);
+    source(args, "fish/h.png", false, 3);
+    source(args, "fish/i.jpg", false, 3);
+    source(args, "fish/j.png", false, 3);
+    JdkImages.inChildJvm(args);
     Files.writeString(root.resolve("fish/notes.txt"), "not an image\n");
     Files.writeString(root.resolve("readme.md"), "not an image either\n");
   }
 
-  private static void write(String rel, Random r, boolean grey, int label) throws IOException {
-    int h = 21 + r.nextInt(20);
-    int w = 21 + r.nextInt(20);
-    BufferedImage img = new BufferedImage(w, h,
-        grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-    int[] base = {r.nextInt(120), r.nextInt(120), r.nextInt(120)};
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        // smooth gradients and a little noise, as photographs are at this scale
-        int red = base[0] + (x * 3 + y) % 80 + r.nextInt(8);
-        int green = base[1] + (y * 4) % 90 + r.nextInt(8);
-        int blue = base[2] + ((x + y) * 2) % 70 + r.nextInt(8);
-        img.getRaster().setPixel(x, y, grey ? new int[] {red} : new int[] {red, green, blue});
-      }
-    }
-    Path file = root.resolve(rel);
-    Files.createDirectories(file.getParent());
-    String ext = rel.substring(rel.lastIndexOf('.') + 1).toLowerCase();
-    String format = ext.equals("png") ? "png" : "jpeg";
-    ImageWriter writer = jdkWriter(format);
-    try (ImageOutputStream stream = ImageIO.createImageOutputStream(file.toFile())) {
-      writer.setOutput(stream);
-      writer.write(img);
-    } finally {
-      writer.dispose();
-    }
+  private static void source(List<String> args, String rel, boolean grey, int label) {
+    args.add(rel + ":" + grey);
     classes.put(rel, label);
   }
 
@@ -109,7 +78,7 @@ class Im2RecFolderMatchesMxnetIT {
   @ParameterizedTest(name = "im2rec {0}")
   @ValueSource(strings = {"--pass-through", "--encoding .png", "--encoding .png --center-crop"
       + " --resize 20", "--num-thread 3"})
-  void mxnetReadsWhatIm2recPacked(String options) throws IOException {
+  void mxnetReadsWhatIm2recPacked(String options) throws IOException, InterruptedException {
     Path out = Files.createDirectories(dir.resolve("out" + options.replaceAll("[^a-z0-9]", "")));
     String prefix = out.resolve("data").toString();
     CliRun listed = CliRun.of("im2rec", "--list", "--recursive", prefix, root.toString());
@@ -173,6 +142,8 @@ class Im2RecFolderMatchesMxnetIT {
     kw.put("preprocess_threads", "1");
     List<MxDataIter.Batch> batches = MxDataIter.epoch("ImageRecordIter", kw);
     assertThat(batches).hasSameSizeAs(lst);
+    List<String> jpegArgs = new ArrayList<>(List.of("jpeg95"));
+    List<MxImperative.Values> storedPixels = new ArrayList<>();
     double worstMean = 0;
     try (MxImperative.Arena arena = new MxImperative.Arena()) {
       for (int i = 0; i < lst.size(); i++) {
@@ -180,6 +151,7 @@ class Im2RecFolderMatchesMxnetIT {
         assertThat(batches.get(i).label()).as("ImageRecordIter's label of record %d", i)
             .containsExactly(l.label());
         MxImperative.Values decoded = imdecode(arena, stored.get(i));
+        storedPixels.add(decoded);
         assertThat(batches.get(i).data()).as("ImageRecordIter's pixels of record %d (%s)", i,
             l.path()).containsExactly(centreCropChw(decoded));
 
@@ -200,63 +172,42 @@ class Im2RecFolderMatchesMxnetIT {
           assertThat(stored.get(i)).as(what + ": a JPEG").startsWith(0xFF, 0xD8);
           assertIsQuality95(stored.get(i), what);
           assertThat(decoded.shape()).as(what).isEqualTo(source.shape());
-          // the reference: the JDK's own libjpeg (IJG 6b) at quality 95 on MXNet's decode of
-          // the original, decoded by MXNet. Same tables, 4:2:0, integer DCT and colour
-          // conversion as OpenCV's libjpeg-turbo: the same pixels, exactly
-          MxImperative.Values want = imdecode(arena, jdkJpeg95(source));
           double sum = 0;
           for (int k = 0; k < decoded.values().length; k++) {
             sum += Math.abs(decoded.values()[k] - source.values()[k]);
           }
           worstMean = Math.max(worstMean, sum / decoded.values().length);
-          assertThat(decoded.values()).as(what + ": pixels of the JDK's JPEG at quality 95")
-              .containsExactly(want.values());
+          Path raw = out.resolve("source-" + i + ".raw");
+          Files.write(raw, rawRgb(source));
+          jpegArgs.add(raw.toString());
         }
       }
-    }
-    if (options.startsWith("--num-thread")) {
-      System.out.printf("im2rec's default JPEG (quality 95): worst mean difference to the original %.3f"
-          + " levels%n", worstMean);
+      if (jpegArgs.size() > 1) {
+        // the reference: the JDK's own libjpeg (IJG 6b) at quality 95 on MXNet's decode of
+        // the original, decoded by MXNet. Same tables, 4:2:0, integer DCT and colour
+        // conversion as OpenCV's libjpeg-turbo under im2rec: the same pixels, exactly
+        JdkImages.inChildJvm(jpegArgs);
+        for (int i = 0; i < lst.size(); i++) {
+          byte[] jdk = Files.readAllBytes(out.resolve("source-" + i + ".raw.jpg"));
+          assertThat(storedPixels.get(i).values())
+              .as("%s stored with %s: pixels of the JDK's JPEG at quality 95 of the same image",
+                  lst.get(i).path(), options)
+              .containsExactly(imdecode(arena, jdk).values());
+        }
+        System.out.printf("im2rec's default JPEG (quality 95): worst mean difference to the"
+            + " original %.3f levels%n", worstMean);
+      }
     }
   }
 
-  /** The JDK's JPEG writer at quality 0.95 (libjpeg's 95) on HWC RGB pixels. */
-  private static byte[] jdkJpeg95(MxImperative.Values rgb) throws IOException {
-    int h = rgb.shape()[0];
-    int w = rgb.shape()[1];
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int at = (y * w + x) * 3;
-        img.getRaster().setPixel(x, y, new int[] {(int) rgb.values()[at],
-            (int) rgb.values()[at + 1], (int) rgb.values()[at + 2]});
-      }
+  /** HWC RGB values as {@link JdkImages}' raw file: height, width, bytes. */
+  private static byte[] rawRgb(MxImperative.Values img) {
+    ByteBuffer b = ByteBuffer.allocate(8 + img.values().length);
+    b.putInt(img.shape()[0]).putInt(img.shape()[1]);
+    for (double v : img.values()) {
+      b.put((byte) v);
     }
-    ImageWriter writer = jdkWriter("jpeg");
-    ImageWriteParam param = writer.getDefaultWriteParam();
-    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-    param.setCompressionQuality(0.95f);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream stream = ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(stream);
-      writer.write(null, new IIOImage(img, null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
-  }
-
-  /** The JDK's own writer of {@code format} (a plugin on the class path may refuse images). */
-  private static ImageWriter jdkWriter(String format) {
-    ImageWriter writer = null;
-    for (var it = ImageIO.getImageWritersByFormatName(format); it.hasNext(); ) {
-      ImageWriter candidate = it.next();
-      if (candidate.getClass().getName().startsWith("com.sun.imageio")) {
-        writer = candidate;
-      }
-    }
-    assertThat(writer).as("the JDK's %s writer", format).isNotNull();
-    return writer;
+    return b.array();
   }
 
   /** libjpeg's standard luminance and chrominance tables (Annex K), in natural order. */

@@ -115,7 +115,7 @@ class RecordListPartsMatchMxnetIT {
   }
 
   @ParameterizedTest(name = "{0} parts")
-  @ValueSource(ints = {1, 2, 3, 4, 5, 8, 13})
+  @ValueSource(ints = {1, 2, 3, 4, 5, 8, 13, 64})
   void everyPartHoldsMxnetsRecords(int parts) throws IOException {
     Configuration conf = new Configuration();
     RecordIOSplit split = RecordIOSplit.open(uri, conf);
