@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -197,6 +198,70 @@ class Im2RecFolderMatchesMxnetIT {
         System.out.printf("im2rec's default JPEG (quality 95): worst mean difference to the"
             + " original %.3f levels%n", worstMean);
       }
+    }
+  }
+
+  /**
+   * {@code --list --train-ratio 0.6} makes {@code PREFIX_train.lst} (the first {@code int(10 *
+   * 0.6)} of the shuffled list) and {@code PREFIX_val.lst}; packing {@code PREFIX} packs both,
+   * and MXNet's ImageRecordIter reads every image once over the two. A hand-made multi-label
+   * list packed with {@code --pack-label} reads in MXNet with {@code label_width} 2.
+   */
+  @Test
+  void trainValListsAndPackedLabels() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("split"));
+    String prefix = out.resolve("data").toString();
+    CliRun listed = CliRun.of("im2rec", "--list", "--recursive", "--train-ratio", "0.6", prefix,
+        root.toString());
+    assertThat(listed.code()).as(listed.err()).isZero();
+    CliRun packed = CliRun.of("im2rec", "--pass-through", prefix, root.toString());
+    assertThat(packed.code()).as(packed.err()).isZero();
+    List<String> seen = new ArrayList<>();
+    for (String part : List.of("train", "val")) {
+      List<String> lines = Files.readAllLines(out.resolve("data_" + part + ".lst"));
+      assertThat(lines).as(part + " list").hasSize(part.equals("train") ? 6 : 4);
+      List<MxDataIter.Batch> batches = MxDataIter.epoch("ImageRecordIter", Map.of(
+          "path_imgrec", out.resolve("data_" + part + ".rec").toString(),
+          "path_imgidx", out.resolve("data_" + part + ".idx").toString(),
+          "data_shape", "(3," + CROP + "," + CROP + ")", "batch_size", "1",
+          "preprocess_threads", "1"));
+      assertThat(batches).as(part + " records").hasSameSizeAs(lines);
+      for (int i = 0; i < lines.size(); i++) {
+        String[] f = lines.get(i).split("\t");
+        assertThat(batches.get(i).label()).as("%s record %d (%s)", part, i, f[2])
+            .containsExactly((float) classes.get(f[2]));
+        seen.add(f[2]);
+      }
+    }
+    assertThat(seen).as("images over train and val")
+        .containsExactlyInAnyOrderElementsOf(classes.keySet());
+
+    // index, two labels, path: --pack-label stores both (flag 2)
+    List<String> multi = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("data_train.lst"))) {
+      String[] f = line.split("\t");
+      multi.add(f[0] + "\t" + f[1] + "\t" + (Long.parseLong(f[0]) * 0.25) + "\t" + f[2]);
+    }
+    Path lst = out.resolve("multi.lst");
+    Files.write(lst, multi);
+    CliRun packedMulti = CliRun.of("im2rec", "--pack-label", "--encoding", ".png", "--lst",
+        lst.toString(), out.resolve("multi").toString(), root.toString());
+    assertThat(packedMulti.code()).as(packedMulti.err()).isZero();
+    List<MxDataIter.Batch> batches = MxDataIter.epoch("ImageRecordIter", Map.of(
+        "path_imgrec", out.resolve("multi.rec").toString(),
+        "path_imgidx", out.resolve("multi.idx").toString(), "label_width", "2",
+        "data_shape", "(3," + CROP + "," + CROP + ")", "batch_size", "1",
+        "preprocess_threads", "1"));
+    List<byte[]> records = MxRecordIO.readAll(out.resolve("multi.rec"));
+    assertThat(batches).hasSameSizeAs(multi);
+    for (int i = 0; i < multi.size(); i++) {
+      String[] f = multi.get(i).split("\t");
+      assertThat(batches.get(i).label()).as("labels of %s", f[3])
+          .containsExactly(Float.parseFloat(f[1]), Float.parseFloat(f[2]));
+      ByteBuffer b = ByteBuffer.wrap(records.get(i)).order(ByteOrder.LITTLE_ENDIAN);
+      assertThat(b.getInt()).as("flag of %s", f[3]).isEqualTo(2);
+      assertThat(b.getFloat()).as("label field of %s", f[3]).isZero();
+      assertThat(b.getLong()).as("id of %s", f[3]).isEqualTo(Long.parseLong(f[0]));
     }
   }
 

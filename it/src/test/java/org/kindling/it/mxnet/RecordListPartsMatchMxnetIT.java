@@ -1,9 +1,9 @@
 package org.kindling.it.mxnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -224,7 +224,7 @@ class RecordListPartsMatchMxnetIT {
     kw.put("label_width", "3");
     kw.put("preprocess_threads", "1");
     assertThat(MxDataIter.epoch("ImageRecordIter", kw)).as("MXNet's records").hasSize(7 + 19 + 11);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    assertThatThrownBy(
         () -> RecordIOSplit.open(bad, new Configuration()))
         .isInstanceOf(java.io.FileNotFoundException.class).hasMessageContaining("missing.rec");
   }
