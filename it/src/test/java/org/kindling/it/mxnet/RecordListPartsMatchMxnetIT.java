@@ -68,7 +68,7 @@ class RecordListPartsMatchMxnetIT {
       List<byte[]> recs = new ArrayList<>();
       List<byte[]> px = new ArrayList<>();
       for (int i = 0; i < RECORDS[f]; i++) {
-        // noise of amplitude 0..255: PNG payloads from ~100 bytes to ~800
+        // noise of amplitude 0..255: PNG payloads of very different sizes
         byte[] p = image(r, r.nextInt(256));
         px.add(p);
         float extra = i % 5 == 2 ? MAGIC : i % 4;
