@@ -45,6 +45,7 @@ import org.kindling.io.source.AtomicOutput;
 import org.kindling.io.source.ByteStores;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
+import org.kindling.io.split.ShuffledPartSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -134,6 +135,50 @@ class S3SourcesIT {
         }
       }
       assertThat(total).as("records in all %d parts", n).isEqualTo(150 + 210 + 270 + 330);
+    }
+  }
+
+  /**
+   * Training's shuffled read of a part on every store: the part's records once each; local files
+   * read by record, HDFS, s3a and s3 by chunk ({@code auto}), and the chunked stores in the same
+   * order for the same seed, since the chunks and the order depend on the offsets alone.
+   */
+  @Test
+  void shuffledPartsHoldThePartsRecordsOnEveryStoreAndChunkedStoresAgreeOnTheOrder()
+      throws IOException {
+    List<String> uris = List.of(localUri(), hdfsRoot + "/data", "s3a://" + BUCKET + "/data",
+        "s3://" + BUCKET + "/data");
+    Configuration chunked = new Configuration(conf);
+    chunked.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, 8192);
+    chunked.setInt(ShuffledPartSource.WINDOW_KEY, 2);
+    for (int n : new int[] {1, 3}) {
+      for (int k = 0; k < n; k++) {
+        List<String> reference = part(RecordIOSplit.open(uris.get(0), conf), k, n);
+        List<String> chunkOrder = null;
+        for (String uri : uris) {
+          List<String> lines = new ArrayList<>();
+          ShuffledPartSource.Mode mode;
+          try (ShuffledPartSource s = ShuffledPartSource.open(RecordIOSplit.open(uri, chunked),
+              k, n, 11, 0)) {
+            mode = s.mode();
+            for (LocatedRecord r = s.next(); r != null; r = s.next()) {
+              lines.add(new org.apache.hadoop.fs.Path(r.file()).getName() + " " + r.fileOffset()
+                  + " " + r.globalOffset() + " " + sha(r.payload()));
+            }
+          }
+          assertThat(mode).as(uri).isEqualTo(uri.startsWith("file:")
+              ? ShuffledPartSource.Mode.RECORD : ShuffledPartSource.Mode.CHUNK);
+          assertThat(lines).as("%s part %d/%d", uri, k, n).isNotEqualTo(reference)
+              .containsExactlyInAnyOrderElementsOf(reference);
+          if (mode == ShuffledPartSource.Mode.CHUNK) {
+            if (chunkOrder == null) {
+              chunkOrder = lines;
+            }
+            assertThat(lines).as("%s part %d/%d in chunk order", uri, k, n)
+                .isEqualTo(chunkOrder);
+          }
+        }
+      }
     }
   }
 

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -22,6 +24,7 @@ import org.kindling.io.RecordSource;
 import org.kindling.io.recordio.RecordIOReader;
 import org.kindling.io.source.ByteSource;
 import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.ReadOptions;
 import org.kindling.io.source.StoreEntry;
 import org.kindling.tensor.FormatException;
 
@@ -32,14 +35,30 @@ import org.kindling.tensor.FormatException;
  *
  * <p>Where the records are: from the {@code .idx} next to every {@code .rec} when each file has
  * one, else from one header-only pass over the part that seeks over the payloads (the pass that
- * counts the part's records without an index; decision 0056). Each record is then read by one
- * ranged read of its bytes through its file's {@link ByteSource} (retried as every read of the
- * stores), up to {@value #AHEAD_KEY} records ahead of the consumer on {@value #THREADS_KEY}
- * reader threads, in the order the consumer will ask for them: the prefetch that hides the
- * store's latency for a sequential part, here for random access.
+ * counts the part's records without an index; decision 0056). They are then read in one of two
+ * {@link Mode}s ({@value #MODE_KEY}; {@code auto}, the default, is {@link Mode#RECORD} for local
+ * files and {@link Mode#CHUNK} for every other store):
  *
- * <p>The order of a pass is a Fisher-Yates shuffle drawn from {@code (seed, part, epoch, pass of
- * the epoch)}: the same for the same seed, different for another epoch, part or seed. Each
+ * <ul>
+ *   <li>{@link Mode#RECORD}: each record is one ranged read of its bytes through its file's
+ *       {@link ByteSource} (retried as every read of the stores), up to {@value #AHEAD_KEY}
+ *       records ahead of the consumer on {@value #THREADS_KEY} reader threads, in the order the
+ *       consumer will ask for them. A fully random order, at one request per record.
+ *   <li>{@link Mode#CHUNK} (dmlc's {@code shuffle_chunk_size}): the part's records are grouped,
+ *       file by file, into chunks of contiguous records spanning at most {@value
+ *       #CHUNK_BYTES_KEY} bytes (default: the store's read chunk, {@link
+ *       ReadOptions#forFile}); a record larger than that is a chunk of its own. A pass visits
+ *       the chunks in a random order; each chunk is one ranged read, parsed on the reader
+ *       threads, and the records of each window of {@value #WINDOW_KEY} consecutive chunks of
+ *       that order are handed out in a random order of their own. The reader threads read the
+ *       next window while the consumer takes the current one: at most {@code 2 x window} chunks
+ *       are held. About one request per chunk instead of one per record, for randomness that
+ *       keeps the records of one chunk within one window.
+ * </ul>
+ *
+ * <p>The order of a pass is drawn from {@code (seed, part, epoch, pass of the epoch)} (a
+ * Fisher-Yates shuffle of the records, or of the chunks and then of each window's records): the
+ * same for the same seed and settings, different for another epoch, part or seed. Each
  * {@link #reset()} starts the next pass of the epoch (a short part that wraps within an epoch);
  * after {@link #startEpoch(long)} it starts pass 0 of that epoch instead, so a job resumed at
  * epoch {@code e} reads epoch {@code e}'s passes in the order an uninterrupted one does.
@@ -54,6 +73,53 @@ public final class ShuffledPartSource implements RecordSource {
   public static final String AHEAD_KEY = "kindling.io.shuffle.read.ahead";
   public static final int DEFAULT_THREADS = 4;
   public static final int DEFAULT_AHEAD = 64;
+  /** Configuration key: {@code auto} (default), {@code record} or {@code chunk} ({@link Mode}). */
+  public static final String MODE_KEY = "kindling.io.shuffle.mode";
+  /**
+   * Configuration key: the bytes a chunk of contiguous records spans at most in {@link
+   * Mode#CHUNK} (default: the file's store's read chunk, {@link ReadOptions#forFile}).
+   */
+  public static final String CHUNK_BYTES_KEY = "kindling.io.shuffle.chunk.bytes";
+  /** Configuration key: chunks whose records are mixed together (default {@value #DEFAULT_WINDOW}). */
+  public static final String WINDOW_KEY = "kindling.io.shuffle.window";
+  public static final int DEFAULT_WINDOW = 4;
+
+  /** How a shuffled part reads its records (see the class comment). */
+  public enum Mode {
+    /** One ranged read per record; a fully random order. */
+    RECORD,
+    /** One ranged read per chunk of contiguous records; chunks in random order, mixed by window. */
+    CHUNK;
+
+    /**
+     * The mode for a part whose files have {@code schemes}: {@code configured} if it is {@code
+     * record} or {@code chunk}; for {@code auto} (or null) {@link #RECORD} if every file is a local
+     * one ({@code file:}), where a ranged read costs a system call, and {@link #CHUNK} otherwise
+     * (HDFS, {@code s3a://}, {@code s3://}, any other store), where each request costs a round
+     * trip and, on S3, a GET.
+     *
+     * @throws IllegalArgumentException naming {@value #MODE_KEY} for another value
+     */
+    public static Mode of(String configured, Iterable<String> schemes) {
+      String v = configured == null ? "auto" : configured.trim().toLowerCase(Locale.ROOT);
+      switch (v) {
+        case "record":
+          return RECORD;
+        case "chunk":
+          return CHUNK;
+        case "auto":
+          for (String scheme : schemes) {
+            if (!"file".equalsIgnoreCase(scheme)) {
+              return CHUNK;
+            }
+          }
+          return RECORD;
+        default:
+          throw new IllegalArgumentException(MODE_KEY + " is '" + configured
+              + "'; use auto (record for local files, chunk for other stores), record or chunk");
+      }
+    }
+  }
 
   private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -63,10 +129,27 @@ public final class ShuffledPartSource implements RecordSource {
   private final long seed;
   private final int ahead;
   private final int[] order;
+  private final Mode mode;
+  private final int window;
+  /**
+   * Chunk mode: the first record (file order) of each chunk, and the number of records as the
+   * last entry; chunk {@code c} holds records {@code [chunkFirst[c], chunkFirst[c + 1])}.
+   */
+  private final int[] chunkFirst;
+  /** Chunk mode: the pass's order of the chunks, and where each window ends in {@link #order}. */
+  private final int[] chunkOrder;
+  private final int[] windowEnds;
   private final ExecutorService readers;
   /** The byte source of each file the part touches. */
   private final Map<SplitFile, ByteSource> sources = new HashMap<>();
   private final ArrayDeque<Future<LocatedRecord>> inflight = new ArrayDeque<>();
+  /** Chunk mode: reads of chunks in {@link #chunkOrder}, and the current window's records. */
+  private final ArrayDeque<Future<LocatedRecord[]>> inflightChunks = new ArrayDeque<>();
+  private final Map<Integer, LocatedRecord[]> loaded = new HashMap<>();
+  /** Chunk mode: the current window, the chunks submitted so far, the window's end in order. */
+  private int currentWindow;
+  private int submittedChunks;
+  private int windowEnd;
   private long epoch;
   private long pass;
   /** The epoch the next {@link #reset()} starts, or -1: the next pass of the current one. */
@@ -77,20 +160,43 @@ public final class ShuffledPartSource implements RecordSource {
   private boolean closed;
 
   private ShuffledPartSource(RecordIOSplit split, PartRange range, PartRecords records,
-      long seed, long firstEpoch, int threads, int ahead) throws IOException {
+      long seed, long firstEpoch, int threads, int ahead, String modeName, int chunkBytes,
+      int window) throws IOException {
     this.split = split;
     this.range = range;
     this.records = records;
     this.seed = seed;
     this.epoch = firstEpoch;
     this.ahead = ahead;
+    this.window = window;
     this.order = new int[records.size()];
+    Map<SplitFile, Integer> caps = new HashMap<>();
     for (long head : records.heads()) {
       SplitFile f = split.fileContaining(head);
-      if (!sources.containsKey(f)) {
+      if (!caps.containsKey(f)) {
+        caps.put(f, chunkBytes > 0 ? chunkBytes
+            : ReadOptions.forFile(f.path(), split.conf()).chunkBytes());
+      }
+    }
+    this.mode = Mode.of(modeName,
+        caps.keySet().stream().map(f -> f.path().toUri().getScheme()).toList());
+    this.chunkFirst = mode == Mode.CHUNK ? chunks(split, records, caps) : new int[] {0};
+    this.chunkOrder = new int[chunkFirst.length - 1];
+    this.windowEnds = new int[(chunkOrder.length + window - 1) / window];
+    try {
+      for (SplitFile f : caps.keySet()) {
         sources.put(f, ByteStores.open(ByteStores.forPath(f.path(), split.conf()),
             StoreEntry.file(f.path(), f.size()), split.conf()));
       }
+    } catch (IOException | RuntimeException e) {
+      for (ByteSource s : sources.values()) {
+        try {
+          s.close();
+        } catch (IOException c) {
+          e.addSuppressed(c);
+        }
+      }
+      throw e;
     }
     this.readers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "kindling-shuffle-read-" + THREAD_IDS.incrementAndGet());
@@ -102,13 +208,14 @@ public final class ShuffledPartSource implements RecordSource {
 
   /**
    * Opens part {@code part} of {@code numParts} of {@code split}, shuffled, the first pass being
-   * pass 0 of epoch {@code firstEpoch}. Reader threads and read-ahead come from the split's
-   * configuration ({@value #THREADS_KEY}, {@value #AHEAD_KEY}).
+   * pass 0 of epoch {@code firstEpoch}. The mode, reader threads, read-ahead, chunk size and
+   * window come from the split's configuration ({@value #MODE_KEY}, {@value #THREADS_KEY},
+   * {@value #AHEAD_KEY}, {@value #CHUNK_BYTES_KEY}, {@value #WINDOW_KEY}).
    *
    * @throws FormatException naming the {@code .idx} if an index is malformed, or the file and
    *     offset of a corrupt header met by the locating pass
    * @throws IllegalArgumentException if the part is not in {@code [0, numParts)}, {@code
-   *     firstEpoch} is negative or the read settings are below 1
+   *     firstEpoch} is negative, the read settings are below 1 or the mode is unknown
    */
   public static ShuffledPartSource open(RecordIOSplit split, int part, int numParts, long seed,
       long firstEpoch) throws IOException {
@@ -118,13 +225,55 @@ public final class ShuffledPartSource implements RecordSource {
     Configuration conf = split.conf();
     int threads = conf.getInt(THREADS_KEY, DEFAULT_THREADS);
     int ahead = conf.getInt(AHEAD_KEY, DEFAULT_AHEAD);
-    if (threads < 1 || ahead < 1) {
-      throw new IllegalArgumentException(THREADS_KEY + " and " + AHEAD_KEY
-          + " must be at least 1, got " + threads + " and " + ahead);
+    int chunkBytes = conf.getInt(CHUNK_BYTES_KEY, 0);
+    boolean chunkSet = conf.get(CHUNK_BYTES_KEY) != null;
+    int window = conf.getInt(WINDOW_KEY, DEFAULT_WINDOW);
+    if (threads < 1 || ahead < 1 || window < 1 || (chunkSet && chunkBytes < 1)) {
+      throw new IllegalArgumentException(THREADS_KEY + ", " + AHEAD_KEY + ", " + WINDOW_KEY
+          + " and " + CHUNK_BYTES_KEY + " must be at least 1, got " + threads + ", " + ahead
+          + ", " + window + " and " + conf.get(CHUNK_BYTES_KEY, "(per store)"));
     }
+    String mode = conf.get(MODE_KEY, "auto");
+    Mode.of(mode, java.util.List.of()); // an unknown mode fails before the locating pass
     PartRange range = split.partRange(part, numParts);
     return new ShuffledPartSource(split, range, PartRecords.of(split, range), seed, firstEpoch,
-        threads, ahead);
+        threads, ahead, mode, chunkBytes, window);
+  }
+
+  /**
+   * Groups the records, file by file, into chunks of contiguous records that span at most the
+   * file's cap from the first record's head to the last one's end; a record longer than the cap
+   * is a chunk of its own. Chunks start at record heads only.
+   *
+   * @return the first record of each chunk, then the number of records
+   */
+  static int[] chunks(RecordIOSplit split, PartRecords records, Map<SplitFile, Integer> caps) {
+    long[] heads = records.heads();
+    long[] ends = records.ends();
+    int[] first = new int[heads.length + 1];
+    int n = 0;
+    SplitFile file = null;
+    long chunkHead = 0;
+    for (int i = 0; i < heads.length; i++) {
+      SplitFile f = split.fileContaining(heads[i]);
+      if (f != file || ends[i] - chunkHead > caps.get(f)) {
+        first[n++] = i;
+        file = f;
+        chunkHead = heads[i];
+      }
+    }
+    first[n++] = heads.length;
+    return Arrays.copyOf(first, n);
+  }
+
+  /** How this part is read: {@value #MODE_KEY} resolved for its files. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Chunks of contiguous records in {@link Mode#CHUNK}, 0 in {@link Mode#RECORD}. */
+  public int chunkCount() {
+    return mode == Mode.CHUNK ? chunkOrder.length : 0;
   }
 
   /** Records in the part: the same count {@link RecordIOSplit#countRecords} gives. */
@@ -158,20 +307,51 @@ public final class ShuffledPartSource implements RecordSource {
     return order.clone();
   }
 
-  /** Draws the current pass's order from {@code (seed, part, epoch, pass)}. */
+  /**
+   * Draws the current pass's order from {@code (seed, part, epoch, pass)}: of the records, or of
+   * the chunks and then of the records within each window of chunks.
+   */
   private void arrange() {
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
     SplittableRandom rnd = new SplittableRandom(mix(seed, range.part(), epoch, pass));
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+    if (mode == Mode.RECORD) {
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      shuffle(order, 0, order.length, rnd);
+    } else {
+      for (int c = 0; c < chunkOrder.length; c++) {
+        chunkOrder[c] = c;
+      }
+      shuffle(chunkOrder, 0, chunkOrder.length, rnd);
+      int at = 0;
+      for (int w = 0; w < windowEnds.length; w++) {
+        int start = at;
+        for (int k = w * window; k < Math.min(chunkOrder.length, (w + 1) * window); k++) {
+          int c = chunkOrder[k];
+          for (int r = chunkFirst[c]; r < chunkFirst[c + 1]; r++) {
+            order[at++] = r;
+          }
+        }
+        shuffle(order, start, at, rnd);
+        windowEnds[w] = at;
+      }
     }
     next = 0;
     submitted = 0;
+    currentWindow = -1;
+    submittedChunks = 0;
+    windowEnd = 0;
+    loaded.clear();
+  }
+
+  /** Fisher-Yates over {@code a[from, to)}. */
+  private static void shuffle(int[] a, int from, int to, SplittableRandom rnd) {
+    for (int i = to - 1; i > from; i--) {
+      int j = from + rnd.nextInt(i - from + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
   }
 
   /** SplitMix64's finalizer folded over the four inputs: nearby inputs give unrelated seeds. */
@@ -198,12 +378,54 @@ public final class ShuffledPartSource implements RecordSource {
     if (next >= order.length) {
       return null;
     }
+    if (mode == Mode.CHUNK) {
+      if (next == windowEnd) {
+        loadWindow();
+      }
+      int r = order[next++];
+      int c = chunkOf(r);
+      LocatedRecord[] chunk = loaded.get(c);
+      LocatedRecord out = chunk[r - chunkFirst[c]];
+      chunk[r - chunkFirst[c]] = null; // handed to the caller: not held past this call
+      return out;
+    }
     while (submitted < order.length && inflight.size() < ahead) {
       int index = order[submitted++];
       inflight.add(readers.submit(() -> read(index)));
     }
     Future<LocatedRecord> f = inflight.poll();
     next++;
+    return await(f);
+  }
+
+  /**
+   * Makes the next window's chunks the loaded ones: submits the reads of that window and of the
+   * one after it (the read-ahead), then waits for that window's.
+   */
+  private void loadWindow() throws IOException {
+    loaded.clear();
+    currentWindow++;
+    int from = currentWindow * window;
+    int to = Math.min(chunkOrder.length, from + window);
+    int upTo = Math.min(chunkOrder.length, to + window);
+    while (submittedChunks < upTo) {
+      int c = chunkOrder[submittedChunks++];
+      inflightChunks.add(readers.submit(() -> readChunk(c)));
+    }
+    for (int k = from; k < to; k++) {
+      loaded.put(chunkOrder[k], await(inflightChunks.poll()));
+    }
+    windowEnd = windowEnds[currentWindow];
+  }
+
+  /** The chunk holding record {@code r} (file order). */
+  private int chunkOf(int r) {
+    int i = Arrays.binarySearch(chunkFirst, r);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  /** The result of a read on a reader thread, its failure rethrown as the reader threw it. */
+  private <T> T await(Future<T> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -231,19 +453,52 @@ public final class ShuffledPartSource implements RecordSource {
   /** Reads record {@code index} (file order) by one ranged read of its bytes. */
   private LocatedRecord read(int index) throws IOException {
     long head = records.heads()[index];
-    long end = records.ends()[index];
     SplitFile f = split.fileContaining(head);
+    byte[] bytes = readRange(f, head, records.ends()[index]);
+    return parse(f, bytes, 0, bytes.length, head);
+  }
+
+  /** Reads chunk {@code c} by one ranged read of its bytes and parses its records. */
+  private LocatedRecord[] readChunk(int c) throws IOException {
+    long[] heads = records.heads();
+    long[] ends = records.ends();
+    int first = chunkFirst[c];
+    int last = chunkFirst[c + 1] - 1;
+    long head = heads[first];
+    SplitFile f = split.fileContaining(head);
+    byte[] bytes = readRange(f, head, ends[last]);
+    LocatedRecord[] out = new LocatedRecord[last - first + 1];
+    for (int i = first; i <= last; i++) {
+      out[i - first] = parse(f, bytes, (int) (heads[i] - head), (int) (ends[i] - heads[i]),
+          heads[i]);
+    }
+    return out;
+  }
+
+  /** The bytes of global range {@code [head, end)} of file {@code f}, by one ranged read. */
+  private byte[] readRange(SplitFile f, long head, long end) throws IOException {
     long at = head - f.start();
-    String file = f.path().toString();
     if (end - head > Integer.MAX_VALUE - 8) {
-      throw new FormatException(file, at, "the record spans " + (end - head) + " bytes up to"
-          + " the next indexed record, more than one array holds; rebuild the .idx with kindling"
-          + " im2rec, or delete it (the records are then located by their headers)");
+      throw new FormatException(f.path().toString(), at, "the record spans " + (end - head)
+          + " bytes up to the next indexed record, more than one array holds; rebuild the .idx"
+          + " with kindling im2rec, or delete it (the records are then located by their"
+          + " headers)");
     }
     byte[] bytes = new byte[(int) (end - head)];
     sources.get(f).readFully(at, bytes, 0, bytes.length);
-    try (RecordIOReader reader = new RecordIOReader(new PositionedBytes(bytes, at), file,
-        f.size(), Math.max(64, Math.min(bytes.length, RecordIOReader.DEFAULT_BUFFER_SIZE)))) {
+    return bytes;
+  }
+
+  /**
+   * Parses the record whose head is at global offset {@code head}, held in {@code bytes[off, off
+   * + len)}.
+   */
+  private LocatedRecord parse(SplitFile f, byte[] bytes, int off, int len, long head)
+      throws IOException {
+    long at = head - f.start();
+    String file = f.path().toString();
+    try (RecordIOReader reader = new RecordIOReader(new PositionedBytes(bytes, off, len, at),
+        file, f.size(), Math.max(64, Math.min(len, RecordIOReader.DEFAULT_BUFFER_SIZE)))) {
       byte[] payload;
       try {
         payload = reader.next();
@@ -290,6 +545,11 @@ public final class ShuffledPartSource implements RecordSource {
       f.cancel(false); // a read under way finishes into its own array, which is dropped
     }
     inflight.clear();
+    for (Future<LocatedRecord[]> f : inflightChunks) {
+      f.cancel(false);
+    }
+    inflightChunks.clear();
+    loaded.clear();
   }
 
   private void ensureOpen() {
@@ -338,28 +598,31 @@ public final class ShuffledPartSource implements RecordSource {
   }
 
   /**
-   * The bytes of one record read from file offset {@code at}: a Hadoop {@link Seekable} only so
-   * that the {@link RecordIOReader} over it names the file's own offsets in its errors.
+   * The bytes {@code [off, off + len)} of an array, one record read from file offset {@code at}:
+   * a Hadoop {@link Seekable} only so that the {@link RecordIOReader} over it names the file's
+   * own offsets in its errors.
    */
   private static final class PositionedBytes extends ByteArrayInputStream implements Seekable {
     private final long at;
+    private final int off;
 
-    PositionedBytes(byte[] bytes, long at) {
-      super(bytes);
+    PositionedBytes(byte[] bytes, int off, int len, long at) {
+      super(bytes, off, len);
       this.at = at;
+      this.off = off;
     }
 
     @Override
     public long getPos() {
-      return at + pos;
+      return at + pos - off;
     }
 
     @Override
     public void seek(long position) throws IOException {
-      if (position < at || position > at + count) {
+      if (position < at || position > at + count - off) {
         throw new IOException("offset " + position + " is outside the record read at " + at);
       }
-      pos = (int) (position - at);
+      pos = off + (int) (position - at);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.LocatedRecord;
@@ -21,22 +22,29 @@ import org.kindling.testing.SeededProperty;
 
 /**
  * {@link ShuffledPartSource}: every pass holds exactly the records of the byte-range part (none
- * lost, none repeated), with and without {@code .idx} files, over several files; the order
- * depends on (seed, part, epoch, pass) alone.
+ * lost, none repeated), with and without {@code .idx} files, over several files, in record and
+ * chunk mode; the order depends on (seed, part, epoch, pass) alone; chunk mode reads about one
+ * request per chunk; {@code auto} reads local files by record and other stores by chunk.
  */
 class ShuffledPartSourceTest {
 
-  /** A case of {@link PartCountTest} (files, parts, indexes, chunk) and a seed. */
-  record Case(PartCountTest.Case files, long seed, int threads, int ahead) {}
+  /**
+   * A case of {@link PartCountTest} (files, parts, indexes, chunk), a seed, the read settings and
+   * the mode: {@code record}, or {@code chunk} with a shuffle chunk of {@code shuffleChunk} bytes
+   * (from 1, every record a chunk of its own, to more than the whole data set) and a window.
+   */
+  record Case(PartCountTest.Case files, long seed, int threads, int ahead, String mode,
+      int shuffleChunk, int window) {}
 
   private static Case generate(Random r) {
     return new Case(PartCountTest.generate(r), r.nextLong(), r.nextInt(1, 4),
-        new int[] {1, 3, 64}[r.nextInt(3)]);
+        new int[] {1, 3, 64}[r.nextInt(3)], r.nextBoolean() ? "record" : "chunk",
+        new int[] {1, 40, 200, 1000, 1 << 20}[r.nextInt(5)], new int[] {1, 2, 4, 7}[r.nextInt(4)]);
   }
 
   @Test
   void everyPassHoldsExactlyThePartsRecords() {
-    SeededProperty.check(60, ShuffledPartSourceTest::generate,
+    SeededProperty.check(80, ShuffledPartSourceTest::generate,
         ShuffledPartSourceTest::passesMatchThePart);
   }
 
@@ -52,6 +60,9 @@ class ShuffledPartSourceTest {
       conf.setInt(ReadOptions.CHUNK_BYTES_KEY, f.chunkBytes());
       conf.setInt(ShuffledPartSource.THREADS_KEY, c.threads());
       conf.setInt(ShuffledPartSource.AHEAD_KEY, c.ahead());
+      conf.set(ShuffledPartSource.MODE_KEY, c.mode());
+      conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, c.shuffleChunk());
+      conf.setInt(ShuffledPartSource.WINDOW_KEY, c.window());
       RecordIOSplit split = RecordIOSplit.open(String.join(";", uris), conf);
       for (int k = 0; k < f.numParts(); k++) {
         List<LocatedRecord> expected = new ArrayList<>();
@@ -64,6 +75,14 @@ class ShuffledPartSourceTest {
             0)) {
           assertThat(s.size()).as("size of part %d", k)
               .isEqualTo(split.countRecords(k, f.numParts()).records());
+          assertThat(s.mode().name()).isEqualToIgnoringCase(c.mode());
+          if (s.mode() == ShuffledPartSource.Mode.CHUNK && !expected.isEmpty()) {
+            assertThat(s.chunkCount()).as("chunks of part %d", k).isBetween(1, expected.size());
+            if (c.shuffleChunk() == 1) {
+              assertThat(s.chunkCount()).as("every record its own chunk")
+                  .isEqualTo(expected.size());
+            }
+          }
           // pass 0 and 1 of epoch 0, pass 0 of epoch 1, and a pass left half-read
           for (int pass = 0; pass < 3; pass++) {
             assertThat(sorted(readPass(s))).as("pass %d of part %d", pass, k)
@@ -100,8 +119,14 @@ class ShuffledPartSourceTest {
     return copy;
   }
 
-  /** Two files of 40 records each, with or without their {@code .idx}. */
+  /** Two files of 40 records each, with or without their {@code .idx}, read by record. */
   private static RecordIOSplit twoFiles(Path dir, boolean indexed) throws IOException {
+    return twoFiles(dir, indexed, new Configuration());
+  }
+
+  /** Two files of 40 records each, with or without their {@code .idx}, read under conf. */
+  private static RecordIOSplit twoFiles(Path dir, boolean indexed, Configuration conf)
+      throws IOException {
     List<List<byte[]>> files = new ArrayList<>();
     for (int f = 0; f < 2; f++) {
       List<byte[]> records = new ArrayList<>();
@@ -111,7 +136,16 @@ class ShuffledPartSourceTest {
       files.add(records);
     }
     List<String> uris = PartCountTest.write(dir, files, new boolean[] {indexed, indexed});
-    return RecordIOSplit.open(String.join(";", uris), new Configuration());
+    return RecordIOSplit.open(String.join(";", uris), conf);
+  }
+
+  /** Chunk mode over chunks of about 3 records (32-byte records), mixed 2 chunks at a time. */
+  private static Configuration chunked() {
+    Configuration conf = new Configuration();
+    conf.set(ShuffledPartSource.MODE_KEY, "chunk");
+    conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, 100);
+    conf.setInt(ShuffledPartSource.WINDOW_KEY, 2);
+    return conf;
   }
 
   private static List<Long> order(ShuffledPartSource s) throws IOException {
@@ -121,15 +155,27 @@ class ShuffledPartSourceTest {
   @Test
   void orderIsTheSameForTheSameSeedAndDiffersAcrossEpochsPassesSeedsAndParts()
       throws IOException {
+    checkOrders(new Configuration());
+  }
+
+  @Test
+  void chunkOrderIsTheSameForTheSameSeedAndDiffersAcrossEpochsPassesSeedsAndParts()
+      throws IOException {
+    checkOrders(chunked());
+  }
+
+  private static void checkOrders(Configuration conf) throws IOException {
     Path dir = TestData.newTempDir("shuffle-order");
     try {
       for (boolean indexed : new boolean[] {true, false}) {
-        RecordIOSplit split = twoFiles(dir, indexed);
+        RecordIOSplit split = twoFiles(dir, indexed, conf);
         List<Long> epoch0;
         List<Long> pass1;
         List<Long> epoch1;
         try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 7, 0)) {
           assertThat(s.locatedByIndex()).isEqualTo(indexed);
+          assertThat(s.mode().name()).isEqualToIgnoringCase(conf.get(
+              ShuffledPartSource.MODE_KEY, "record"));
           epoch0 = order(s);
           s.reset();
           pass1 = order(s);
@@ -187,6 +233,96 @@ class ShuffledPartSourceTest {
             .hasMessageContaining("a.rec at byte offset")
             .hasMessageContaining(".idx")
             .hasMessageContaining("kindling im2rec");
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void autoReadsLocalFilesByRecordAndEveryOtherStoreByChunk() {
+    assertThat(ShuffledPartSource.Mode.of("auto", List.of("file")))
+        .isEqualTo(ShuffledPartSource.Mode.RECORD);
+    assertThat(ShuffledPartSource.Mode.of(null, List.of("file", "FILE")))
+        .isEqualTo(ShuffledPartSource.Mode.RECORD);
+    for (String scheme : new String[] {"hdfs", "s3", "s3a", "viewfs"}) {
+      assertThat(ShuffledPartSource.Mode.of("auto", List.of(scheme))).as(scheme)
+          .isEqualTo(ShuffledPartSource.Mode.CHUNK);
+      assertThat(ShuffledPartSource.Mode.of("auto", List.of("file", scheme))).as("file+" + scheme)
+          .isEqualTo(ShuffledPartSource.Mode.CHUNK);
+    }
+    assertThat(ShuffledPartSource.Mode.of("record", List.of("s3")))
+        .isEqualTo(ShuffledPartSource.Mode.RECORD);
+    assertThat(ShuffledPartSource.Mode.of(" Chunk", List.of("file")))
+        .isEqualTo(ShuffledPartSource.Mode.CHUNK);
+    assertThatThrownBy(() -> ShuffledPartSource.Mode.of("window", List.of("file")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(ShuffledPartSource.MODE_KEY)
+        .hasMessageContaining("'window'");
+  }
+
+  /** The local file system under {@code counting:}, counting its positioned reads. */
+  public static final class CountingFileSystem
+      extends org.kindling.io.source.InjectingFileSystem {
+    static final AtomicInteger READS = new AtomicInteger();
+
+    public CountingFileSystem() {
+      super("counting");
+    }
+
+    @Override
+    protected void beforePositionedRead(long position) {
+      READS.incrementAndGet();
+    }
+  }
+
+  @Test
+  void chunkModeReadsAboutOneRequestPerChunkNotPerRecord() throws IOException {
+    Path dir = TestData.newTempDir("shuffle-count");
+    try {
+      Random r = new Random(3);
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        byte[] b = new byte[r.nextInt(50, 250)];
+        r.nextBytes(b);
+        records.add(b);
+      }
+      List<String> uris = PartCountTest.write(dir, List.of(records), new boolean[] {true});
+      Configuration conf = new Configuration();
+      conf.setClass("fs.counting.impl", CountingFileSystem.class,
+          org.apache.hadoop.fs.FileSystem.class);
+      conf.setBoolean("fs.counting.impl.disable.cache", true);
+      int chunk = 16 << 10;
+      conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, chunk);
+      conf.setInt(ShuffledPartSource.WINDOW_KEY, 3);
+      String uri = "counting://" + uris.get(0);
+      RecordIOSplit split = RecordIOSplit.open(uri, conf);
+      for (int k = 0; k < 2; k++) {
+        PartRange range = split.partRange(k, 2);
+        long partBytes = range.end() - range.begin();
+        try (ShuffledPartSource s = ShuffledPartSource.open(split, k, 2, 5, 0)) {
+          assertThat(s.mode()).as("auto on counting:").isEqualTo(ShuffledPartSource.Mode.CHUNK);
+          assertThat(s.locatedByIndex()).isTrue();
+          // chunks are full to within one record of C, except the last
+          assertThat((long) s.chunkCount()).as("chunks of part %d", k)
+              .isBetween(partBytes / chunk, partBytes / (chunk - 260) + 1);
+          for (int pass = 0; pass < 2; pass++) {
+            CountingFileSystem.READS.set(0);
+            assertThat(readPass(s)).hasSize((int) s.size());
+            assertThat(CountingFileSystem.READS.get()).as("reads of pass %d, part %d", pass, k)
+                .isBetween(s.chunkCount(), s.chunkCount() + 2)
+                .isLessThan((int) s.size() / 50);
+            s.reset();
+          }
+        }
+      }
+      // the counter counts: the same part read by record costs a read per record
+      conf.set(ShuffledPartSource.MODE_KEY, "record");
+      try (ShuffledPartSource s = ShuffledPartSource.open(RecordIOSplit.open(uri, conf), 0, 2,
+          5, 0)) {
+        CountingFileSystem.READS.set(0);
+        readPass(s);
+        assertThat(CountingFileSystem.READS.get()).isGreaterThanOrEqualTo((int) s.size());
       }
     } finally {
       TestData.deleteTree(dir);
