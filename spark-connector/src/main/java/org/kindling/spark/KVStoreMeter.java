@@ -18,7 +18,11 @@ import org.kindling.kvstore.TrafficSnapshot;
  * steps in between (one step = one batch of every worker); an epoch's figures also count the
  * requests of its setup (the first epoch: the initial pull of every key). The wait is summed
  * over the keys: rounds of different keys overlap in time, so it can exceed the wall-clock time
- * a worker waited.
+ * a worker waited. An epoch's figures are read when rank 0 reports the epoch's end (rank 0
+ * pushes again only after the answer); the other workers do not wait for it, so the first push
+ * of the next epoch by another worker may already be counted: an epoch can hold up to one step
+ * of the other workers' pushes that belongs to the next, which then lacks it, and the sum over
+ * the epochs is exact.
  *
  * <p>Thread-safe: progress and epoch-end reports arrive on the server's message thread.
  */
