@@ -17,13 +17,15 @@ public final class Chunk {
   private final Pointer base;
   private final ByteBuffer buffer;
   private final long bucket;
+  private final long footprint;
   private final AtomicInteger holders = new AtomicInteger();
 
-  Chunk(Storage pool, Pointer base, ByteBuffer buffer, long bucket) {
+  Chunk(Storage pool, Pointer base, ByteBuffer buffer, long bucket, long footprint) {
     this.pool = pool;
     this.base = base;
     this.buffer = buffer;
     this.bucket = bucket;
+    this.footprint = footprint;
   }
 
   /** The usable bytes (at least what was requested), position 0, native order. */
@@ -34,6 +36,11 @@ public final class Chunk {
   /** The pool bucket this chunk belongs to: its usable size in bytes. */
   public long bucket() {
     return bucket;
+  }
+
+  /** The bytes this chunk takes from the pool's cap: its bucket and any alignment padding. */
+  long footprint() {
+    return footprint;
   }
 
   Pointer base() {

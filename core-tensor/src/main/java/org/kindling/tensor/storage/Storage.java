@@ -27,6 +27,13 @@ import org.bytedeco.javacpp.Pointer;
  * configures the process otherwise (Spark's {@code spark.kindling.memory.limit}, a command line
  * option) changes it with {@link #setLimit}. A Spark executor needs {@code
  * spark.executor.memoryOverhead} of at least this much.
+ *
+ * <p>Huge pages: on Linux x86_64/aarch64 whose transparent huge pages are {@code always} or
+ * {@code madvise}, blocks of 2 MiB and more are allocated 2 MiB-aligned and {@code
+ * madvise(MADV_HUGEPAGE)}d, so that a layer streaming large weights (a fully-connected layer at
+ * batch 1) reads them through 2 MiB pages ({@link HugePages}; {@code
+ * -Dkindling.storage.hugePages=off} turns it off). Such a block takes 2 MiB more from the cap:
+ * the alignment padding is memory the pool asked for, even if the kernel never backs most of it.
  */
 public final class Storage {
   /** Below this size buckets are powers of two; above it, multiples of it. */
@@ -42,6 +49,7 @@ public final class Storage {
 
   private long limit;
   private String setting = DEFAULT_SETTING;
+  private final HugePages hugePages;
   private final Map<Long, Deque<Chunk>> free = new HashMap<>();
   private long inUse;
   private long pooled;
@@ -49,12 +57,21 @@ public final class Storage {
   private long allocations;
   private long reuses;
 
-  /** A pool with its own cap (tests; production uses {@link #get()}). */
+  /**
+   * A pool with its own cap and the configured huge page policy (tests; production uses {@link
+   * #get()}).
+   */
   public Storage(long limitBytes) {
+    this(limitBytes, HugePages.configured());
+  }
+
+  /** A pool with its own cap and huge page policy. */
+  Storage(long limitBytes, HugePages hugePages) {
     if (limitBytes <= 0) {
       throw new IllegalArgumentException("storage limit must be positive, got " + limitBytes);
     }
     this.limit = limitBytes;
+    this.hugePages = java.util.Objects.requireNonNull(hugePages, "hugePages");
   }
 
   /** The process-wide pool, created on first use with the configured cap. */
@@ -150,28 +167,32 @@ public final class Storage {
       throw new IllegalArgumentException("negative size " + bytes);
     }
     long bucket = bucketFor(bytes);
+    long footprint = hugePages.footprint(bucket);
     Chunk c;
     synchronized (this) {
       Deque<Chunk> list = free.get(bucket);
       c = list == null ? null : list.pollFirst();
       if (c != null) {
-        pooled -= bucket;
+        pooled -= footprint;
         reuses++;
       } else {
-        if (inUse + pooled + bucket > limit) {
+        if (inUse + pooled + footprint > limit) {
           trimLocked();
         }
-        if (inUse + bucket > limit) {
+        if (inUse + footprint > limit) {
+          String padding = footprint == bucket ? "" : String.format(Locale.ROOT,
+              " (the block takes %s with its huge page alignment; -D%s=off saves it)",
+              human(footprint), HugePages.PROPERTY);
           throw new StorageLimitException(String.format(Locale.ROOT,
               "Kindling array memory limit reached: a request of %s (bucket %s) with %s in use "
-                  + "would pass the cap of %s; raise it with %s, or release arrays you no "
+                  + "would pass the cap of %s%s; raise it with %s, or release arrays you no "
                   + "longer need (NDArray.close, NDScope)",
-              human(bytes), human(bucket), human(inUse), human(limit), setting));
+              human(bytes), human(bucket), human(inUse), human(limit), padding, setting));
         }
         c = allocate(bucket);
         allocations++;
       }
-      inUse += bucket;
+      inUse += footprint;
       peak = Math.max(peak, inUse);
     }
     c.revive();
@@ -179,23 +200,32 @@ public final class Storage {
   }
 
   private Chunk allocate(long bucket) {
-    Pointer p = Pointer.malloc(bucket + ALIGN);
+    boolean huge = hugePages.applies(bucket);
+    long align = huge ? HugePages.SIZE : ALIGN;
+    // malloc gives 16-byte alignment; asking for `align` more bytes leaves room to start the
+    // block on the next multiple of `align` (2 MiB: whole huge pages, none shared with malloc's
+    // header or a neighbour)
+    Pointer p = Pointer.malloc(bucket + align);
     if (p == null || p.isNull()) {
-      throw new OutOfMemoryError("malloc of " + (bucket + ALIGN) + " bytes failed");
+      throw new OutOfMemoryError("malloc of " + (bucket + align) + " bytes failed");
     }
-    long misalign = p.address() % ALIGN;
-    long skip = misalign == 0 ? 0 : ALIGN - misalign;
-    ByteBuffer whole = new BytePointer(p).capacity(bucket + ALIGN).asByteBuffer();
+    long misalign = p.address() % align;
+    long skip = misalign == 0 ? 0 : align - misalign;
+    if (huge) {
+      // before the first touch, so that the page faults themselves take huge pages
+      hugePages.advise(p.address() + skip, bucket);
+    }
+    ByteBuffer whole = new BytePointer(p).capacity(bucket + align).asByteBuffer();
     ByteBuffer b = whole.position((int) skip).limit((int) (skip + bucket)).slice()
         .order(ByteOrder.nativeOrder());
-    return new Chunk(this, p, b, bucket);
+    return new Chunk(this, p, b, bucket, hugePages.footprint(bucket));
   }
 
   /** Called by the chunk's last release. */
   void giveBack(Chunk c) {
     synchronized (this) {
-      inUse -= c.bucket();
-      pooled += c.bucket();
+      inUse -= c.footprint();
+      pooled += c.footprint();
       free.computeIfAbsent(c.bucket(), k -> new ArrayDeque<>()).addFirst(c);
     }
   }
@@ -209,7 +239,7 @@ public final class Storage {
     for (Deque<Chunk> list : free.values()) {
       for (Chunk c : list) {
         Pointer.free(c.base());
-        pooled -= c.bucket();
+        pooled -= c.footprint();
       }
       list.clear();
     }
@@ -220,6 +250,11 @@ public final class Storage {
     return limit;
   }
 
+  /** The huge page policy of this pool, e.g. for a log line. */
+  public String hugePages() {
+    return hugePages.toString();
+  }
+
   /** A consistent snapshot of the accounting. */
   public synchronized Stats stats() {
     return new Stats(inUse, pooled, peak, limit, allocations, reuses);
@@ -228,7 +263,7 @@ public final class Storage {
   /**
    * The pool's accounting.
    *
-   * @param inUseBytes bytes held by live arrays (bucket sizes)
+   * @param inUseBytes bytes held by live arrays (bucket sizes, plus 2 MiB per huge-page block)
    * @param pooledBytes idle bytes kept for reuse
    * @param peakInUseBytes the largest {@code inUseBytes} seen
    * @param limitBytes the cap

@@ -20,7 +20,7 @@ class StorageLimitTest {
 
   @Test
   void setLimitChangesTheCapForLaterRequestsAndTheSettingTheErrorNames() {
-    Storage pool = new Storage(1 << 20);
+    Storage pool = new Storage(1 << 20, HugePages.OFF); // 2 MiB blocks without their padding
     Chunk held = pool.acquire(512 << 10);
     pool.setLimit(4 << 20, "--memory-limit SIZE");
     assertThat(pool.limit()).isEqualTo(4 << 20);
@@ -35,7 +35,7 @@ class StorageLimitTest {
 
   @Test
   void loweringTheCapFreesTheIdlePoolThatNoLongerFits() {
-    Storage pool = new Storage(8 << 20);
+    Storage pool = new Storage(8 << 20, HugePages.OFF);
     pool.acquire(2 << 20).release();
     assertThat(pool.stats().pooledBytes()).isEqualTo(2 << 20);
     pool.setLimit(1 << 20, "X=SIZE");

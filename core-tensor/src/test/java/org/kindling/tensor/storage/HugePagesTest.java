@@ -1,0 +1,165 @@
+package org.kindling.tensor.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.javacpp.BytePointer;
+import org.junit.jupiter.api.Test;
+
+class HugePagesTest {
+  private static final long MIB = 1L << 20;
+
+  private static long address(Chunk c) {
+    return new BytePointer(c.buffer()).address();
+  }
+
+  @Test
+  void autoTakesHugePagesOnlyWhereTheKernelOffersThemAndOffAlwaysWins() {
+    assertThat(HugePages.resolve(null, true, "madvise")).isSameAs(HugePages.ON);
+    assertThat(HugePages.resolve("auto", true, "always")).isSameAs(HugePages.ON);
+    assertThat(HugePages.resolve(" AUTO ", true, "madvise")).isSameAs(HugePages.ON);
+    assertThat(HugePages.resolve("auto", true, "never")).isSameAs(HugePages.OFF);
+    assertThat(HugePages.resolve("auto", true, null)).isSameAs(HugePages.OFF);
+    assertThat(HugePages.resolve("auto", false, "madvise")).isSameAs(HugePages.OFF);
+    assertThat(HugePages.resolve("off", true, "always")).isSameAs(HugePages.OFF);
+    assertThat(HugePages.resolve("Off", true, "madvise")).isSameAs(HugePages.OFF);
+    assertThatThrownBy(() -> HugePages.resolve("on", true, "madvise"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("-Dkindling.storage.hugePages=on is not a huge page setting: use auto (the"
+            + " default) or off");
+  }
+
+  @Test
+  void readsTheSelectedModeOfTheSysfsLine() {
+    assertThat(HugePages.selected("always [madvise] never\n")).isEqualTo("madvise");
+    assertThat(HugePages.selected("[always] madvise never")).isEqualTo("always");
+    assertThat(HugePages.selected("always madvise never")).isNull();
+  }
+
+  @Test
+  void largeBlocksStartOnA2MibBoundaryAreAdvisedAndCountTheirPadding() throws IOException {
+    Storage pool = new Storage(1L << 30, HugePages.ON);
+    Chunk c = pool.acquire(3 * MIB);
+    try {
+      assertThat(c.bucket()).isEqualTo(4 * MIB);
+      assertThat(c.buffer().capacity()).isEqualTo(4 * MIB);
+      assertThat(address(c) % (2 * MIB)).isZero();
+      assertThat(pool.stats().inUseBytes()).isEqualTo(6 * MIB);
+      // the kernel marks an madvise(MADV_HUGEPAGE)d mapping with the "hg" flag
+      assertThat(vmFlags(address(c))).contains("hg");
+    } finally {
+      c.release();
+    }
+    assertThat(pool.stats().inUseBytes()).isZero();
+    assertThat(pool.stats().pooledBytes()).isEqualTo(6 * MIB);
+    Chunk again = pool.acquire(4 * MIB);
+    assertThat(again).isSameAs(c);
+    assertThat(pool.stats().pooledBytes()).isZero();
+    assertThat(pool.stats().inUseBytes()).isEqualTo(6 * MIB);
+    again.release();
+    pool.trim();
+    assertThat(pool.stats().pooledBytes()).isZero();
+  }
+
+  @Test
+  void smallBlocksAreUnchangedUnderHugePages() {
+    Storage pool = new Storage(1L << 30, HugePages.ON);
+    List<Chunk> held = new ArrayList<>();
+    long expected = 0;
+    for (long bytes : new long[] {1, 100, 4096, 1000_000, 2 * MIB - 1}) {
+      Chunk c = pool.acquire(bytes);
+      held.add(c);
+      expected += c.bucket();
+      assertThat(address(c) % 64).isZero();
+      assertThat(c.bucket()).isLessThanOrEqualTo(2 * MIB);
+    }
+    // 2 MiB - 1 rounds up to the 2 MiB bucket, which is large: its padding counts
+    assertThat(pool.stats().inUseBytes()).isEqualTo(expected + 2 * MIB);
+    held.forEach(Chunk::release);
+  }
+
+  @Test
+  void offAllocatesLargeBlocksAsBeforeWithoutPadding() {
+    Storage pool = new Storage(1L << 30, HugePages.resolve("off", true, "madvise"));
+    Chunk c = pool.acquire(5 * MIB);
+    assertThat(c.bucket()).isEqualTo(8 * MIB);
+    assertThat(address(c) % 64).isZero();
+    assertThat(pool.stats().inUseBytes()).isEqualTo(8 * MIB);
+    assertThat(pool.hugePages()).isEqualTo("no huge pages");
+    c.release();
+  }
+
+  @Test
+  void thePaddingCountsAgainstTheCapAndTheErrorSaysSo() {
+    Storage pool = new Storage(5 * MIB, HugePages.ON);
+    assertThatThrownBy(() -> pool.acquire(4 * MIB))
+        .isInstanceOf(StorageLimitException.class)
+        .hasMessageContaining("a request of 4.0 MiB (bucket 4.0 MiB) with 0 B in use would pass"
+            + " the cap of 5.0 MiB (the block takes 6.0 MiB with its huge page alignment;"
+            + " -Dkindling.storage.hugePages=off saves it); raise it with");
+    Storage fits = new Storage(6 * MIB, HugePages.ON);
+    Chunk c = fits.acquire(4 * MIB);
+    assertThatThrownBy(() -> fits.acquire(1)).isInstanceOf(StorageLimitException.class);
+    c.release();
+    // an idle huge block is freed to make room for a request that needs its bytes
+    Chunk small = fits.acquire(MIB);
+    assertThat(fits.stats().pooledBytes()).isZero();
+    small.release();
+  }
+
+  @Test
+  void contentsSurviveAcrossSizesAndReuse() {
+    Random random = new Random(20261203);
+    for (HugePages policy : new HugePages[] {HugePages.ON, HugePages.OFF}) {
+      Storage pool = new Storage(1L << 30, policy);
+      for (int round = 0; round < 6; round++) {
+        long bytes = 1 + random.nextInt(40 << 20);
+        Chunk c = pool.acquire(bytes);
+        ByteBuffer b = c.buffer();
+        long seed = random.nextLong();
+        Random fill = new Random(seed);
+        for (int i = 0; i + 8 <= b.capacity(); i += 8) {
+          b.putLong(i, fill.nextLong());
+        }
+        Random check = new Random(seed);
+        ByteBuffer view = c.buffer();
+        for (int i = 0; i + 8 <= view.capacity(); i += 8) {
+          long want = check.nextLong();
+          if (view.getLong(i) != want) {
+            throw new AssertionError(policy + ": byte " + i + " of a " + bytes
+                + "-byte block changed");
+          }
+        }
+        c.zero(0, c.bucket());
+        assertThat(c.buffer().getLong((int) c.bucket() - 8)).isZero();
+        c.release();
+      }
+      pool.trim();
+    }
+  }
+
+  /** The VmFlags line of the mapping in /proc/self/smaps that holds {@code address}. */
+  private static String vmFlags(long address) throws IOException {
+    boolean inside = false;
+    for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+      int dash = line.indexOf('-');
+      int space = line.indexOf(' ');
+      if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
+        long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+        long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+        inside = Long.compareUnsigned(start, address) <= 0
+            && Long.compareUnsigned(address, end) < 0;
+      } else if (inside && line.startsWith("VmFlags:")) {
+        return line;
+      }
+    }
+    throw new AssertionError("no mapping holds 0x" + Long.toHexString(address));
+  }
+}
