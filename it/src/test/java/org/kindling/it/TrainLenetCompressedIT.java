@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +78,8 @@ class TrainLenetCompressedIT {
         compressed.valAccuracy(), plain.pushedBytes(), compressed.pushedBytes(),
         (double) plain.pushedBytes() / compressed.pushedBytes());
     assertThat(plain.valAccuracy()).as("the uncompressed run learns").isGreaterThan(0.75);
-    assertThat(compressed.valAccuracy()).isCloseTo(plain.valAccuracy(),
-        Offset.offset(0.01));
+    // the goal: within one point of the uncompressed run's accuracy (better is not a failure)
+    assertThat(compressed.valAccuracy()).as("2-bit accuracy at most 1 point below float32's")
+        .isGreaterThanOrEqualTo(plain.valAccuracy() - 0.01);
   }
 }
