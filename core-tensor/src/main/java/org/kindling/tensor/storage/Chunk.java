@@ -17,15 +17,13 @@ public final class Chunk {
   private final Pointer base;
   private final ByteBuffer buffer;
   private final long bucket;
-  private final long footprint;
   private final AtomicInteger holders = new AtomicInteger();
 
-  Chunk(Storage pool, Pointer base, ByteBuffer buffer, long bucket, long footprint) {
+  Chunk(Storage pool, Pointer base, ByteBuffer buffer, long bucket) {
     this.pool = pool;
     this.base = base;
     this.buffer = buffer;
     this.bucket = bucket;
-    this.footprint = footprint;
   }
 
   /** The usable bytes (at least what was requested), position 0, native order. */
@@ -36,11 +34,6 @@ public final class Chunk {
   /** The pool bucket this chunk belongs to: its usable size in bytes. */
   public long bucket() {
     return bucket;
-  }
-
-  /** The bytes this chunk takes from the pool's cap: its bucket and any alignment padding. */
-  long footprint() {
-    return footprint;
   }
 
   Pointer base() {

@@ -54,11 +54,6 @@ final class HugePages {
     return enabled && bucket >= SIZE;
   }
 
-  /** Bytes a block of {@code bucket} usable bytes takes from the pool's cap (with its padding). */
-  long footprint(long bucket) {
-    return applies(bucket) ? bucket + SIZE : bucket;
-  }
-
   boolean enabled() {
     return enabled;
   }

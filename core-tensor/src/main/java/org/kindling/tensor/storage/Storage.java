@@ -32,8 +32,9 @@ import org.bytedeco.javacpp.Pointer;
  * {@code madvise}, blocks of 2 MiB and more are allocated 2 MiB-aligned and {@code
  * madvise(MADV_HUGEPAGE)}d, so that a layer streaming large weights (a fully-connected layer at
  * batch 1) reads them through 2 MiB pages ({@link HugePages}; {@code
- * -Dkindling.storage.hugePages=off} turns it off). Such a block takes 2 MiB more from the cap:
- * the alignment padding is memory the pool asked for, even if the kernel never backs most of it.
+ * -Dkindling.storage.hugePages=off} turns it off). The cap counts a block's usable bytes only:
+ * the up to 2 MiB of address space malloc'ed around it for the alignment is never touched, so
+ * the kernel never backs it with memory.
  */
 public final class Storage {
   /** Below this size buckets are powers of two; above it, multiples of it. */
@@ -167,32 +168,28 @@ public final class Storage {
       throw new IllegalArgumentException("negative size " + bytes);
     }
     long bucket = bucketFor(bytes);
-    long footprint = hugePages.footprint(bucket);
     Chunk c;
     synchronized (this) {
       Deque<Chunk> list = free.get(bucket);
       c = list == null ? null : list.pollFirst();
       if (c != null) {
-        pooled -= footprint;
+        pooled -= bucket;
         reuses++;
       } else {
-        if (inUse + pooled + footprint > limit) {
+        if (inUse + pooled + bucket > limit) {
           trimLocked();
         }
-        if (inUse + footprint > limit) {
-          String padding = footprint == bucket ? "" : String.format(Locale.ROOT,
-              " (the block takes %s with its huge page alignment; -D%s=off saves it)",
-              human(footprint), HugePages.PROPERTY);
+        if (inUse + bucket > limit) {
           throw new StorageLimitException(String.format(Locale.ROOT,
               "Kindling array memory limit reached: a request of %s (bucket %s) with %s in use "
-                  + "would pass the cap of %s%s; raise it with %s, or release arrays you no "
+                  + "would pass the cap of %s; raise it with %s, or release arrays you no "
                   + "longer need (NDArray.close, NDScope)",
-              human(bytes), human(bucket), human(inUse), human(limit), padding, setting));
+              human(bytes), human(bucket), human(inUse), human(limit), setting));
         }
         c = allocate(bucket);
         allocations++;
       }
-      inUse += footprint;
+      inUse += bucket;
       peak = Math.max(peak, inUse);
     }
     c.revive();
@@ -218,14 +215,14 @@ public final class Storage {
     ByteBuffer whole = new BytePointer(p).capacity(bucket + align).asByteBuffer();
     ByteBuffer b = whole.position((int) skip).limit((int) (skip + bucket)).slice()
         .order(ByteOrder.nativeOrder());
-    return new Chunk(this, p, b, bucket, hugePages.footprint(bucket));
+    return new Chunk(this, p, b, bucket);
   }
 
   /** Called by the chunk's last release. */
   void giveBack(Chunk c) {
     synchronized (this) {
-      inUse -= c.footprint();
-      pooled += c.footprint();
+      inUse -= c.bucket();
+      pooled += c.bucket();
       free.computeIfAbsent(c.bucket(), k -> new ArrayDeque<>()).addFirst(c);
     }
   }
@@ -239,7 +236,7 @@ public final class Storage {
     for (Deque<Chunk> list : free.values()) {
       for (Chunk c : list) {
         Pointer.free(c.base());
-        pooled -= c.footprint();
+        pooled -= c.bucket();
       }
       list.clear();
     }
@@ -263,7 +260,7 @@ public final class Storage {
   /**
    * The pool's accounting.
    *
-   * @param inUseBytes bytes held by live arrays (bucket sizes, plus 2 MiB per huge-page block)
+   * @param inUseBytes bytes held by live arrays (bucket sizes)
    * @param pooledBytes idle bytes kept for reuse
    * @param peakInUseBytes the largest {@code inUseBytes} seen
    * @param limitBytes the cap

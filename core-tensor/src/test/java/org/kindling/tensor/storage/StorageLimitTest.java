@@ -20,7 +20,7 @@ class StorageLimitTest {
 
   @Test
   void setLimitChangesTheCapForLaterRequestsAndTheSettingTheErrorNames() {
-    Storage pool = new Storage(1 << 20, HugePages.OFF); // 2 MiB blocks without their padding
+    Storage pool = new Storage(1 << 20, HugePages.OFF);
     Chunk held = pool.acquire(512 << 10);
     pool.setLimit(4 << 20, "--memory-limit SIZE");
     assertThat(pool.limit()).isEqualTo(4 << 20);
