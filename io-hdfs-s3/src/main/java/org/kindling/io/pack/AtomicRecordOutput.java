@@ -2,12 +2,14 @@ package org.kindling.io.pack;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.kindling.io.recordio.IndexedRecordIOWriter;
 import org.kindling.io.source.AtomicOutput;
 import org.kindling.io.source.ByteStore;
 import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.PendingFile;
 
 /**
  * Writes {@code <prefix>.rec} and {@code <prefix>.idx} as two {@link AtomicOutput}s of the
@@ -16,6 +18,7 @@ import org.kindling.io.source.ByteStores;
  * both, so a failed pack leaves any previous output untouched and no partial output behind.
  */
 public final class AtomicRecordOutput implements Closeable {
+  private final ByteStore store;
   private final Path rec;
   private final Path idx;
   private final AtomicOutput recOut;
@@ -23,7 +26,9 @@ public final class AtomicRecordOutput implements Closeable {
   private final IndexedRecordIOWriter writer;
   private boolean finished;
 
-  private AtomicRecordOutput(Path rec, Path idx, AtomicOutput recOut, AtomicOutput idxOut) {
+  private AtomicRecordOutput(ByteStore store, Path rec, Path idx, AtomicOutput recOut,
+      AtomicOutput idxOut) {
+    this.store = store;
     this.rec = rec;
     this.idx = idx;
     this.recOut = recOut;
@@ -43,7 +48,7 @@ public final class AtomicRecordOutput implements Closeable {
     Path idx = new Path(parent, qualified.getName() + ".idx");
     AtomicOutput recOut = store.create(rec);
     try {
-      return new AtomicRecordOutput(rec, idx, recOut, store.create(idx));
+      return new AtomicRecordOutput(store, rec, idx, recOut, store.create(idx));
     } catch (IOException | RuntimeException e) {
       recOut.close();
       throw e;
@@ -78,6 +83,38 @@ public final class AtomicRecordOutput implements Closeable {
       writer.close();
       recOut.commit();
       idxOut.commit();
+    } finally {
+      abort();
+    }
+  }
+
+  /**
+   * Stores both files without publishing them ({@link AtomicOutput#prepare()}): the {@code .rec}'s
+   * pending file, then the {@code .idx}'s, for the store's {@link ByteStore#complete} to publish
+   * in that order later, perhaps in another JVM. If either cannot be stored, neither is left.
+   *
+   * @throws UnsupportedOperationException if the store cannot ({@link
+   *     ByteStore#completesPrepared}); both outputs are then aborted
+   */
+  public List<PendingFile> prepare() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("output " + rec + " was already committed or closed");
+    }
+    finished = true;
+    PendingFile recPending = null;
+    try {
+      writer.close();
+      recPending = recOut.prepare();
+      return List.of(recPending, idxOut.prepare());
+    } catch (IOException | RuntimeException e) {
+      if (recPending != null) {
+        try {
+          store.abort(recPending);
+        } catch (IOException | RuntimeException abort) {
+          e.addSuppressed(abort);
+        }
+      }
+      throw e;
     } finally {
       abort();
     }

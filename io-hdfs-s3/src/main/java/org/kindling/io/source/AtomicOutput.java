@@ -29,6 +29,22 @@ public interface AtomicOutput extends Closeable {
    */
   void commit() throws IOException;
 
+  /**
+   * Finishes writing and stores the bytes without publishing them: nothing is visible under the
+   * final name until the store's {@link ByteStore#complete} is called with the result, in this
+   * JVM or another (a task prepares, its job's driver completes every file at once), and {@link
+   * ByteStore#abort} discards them. After this, {@link #close()} does nothing. Only stores whose
+   * {@link ByteStore#completesPrepared} is true support it (native S3: the multipart upload is
+   * left uncompleted, a small file as one part).
+   *
+   * @throws IOException naming the final path if storing fails (nothing is then left behind)
+   * @throws IllegalStateException if already committed, prepared or closed
+   * @throws UnsupportedOperationException if the store cannot defer publication
+   */
+  default PendingFile prepare() throws IOException {
+    throw new UnsupportedOperationException(this + ": this store publishes only on commit()");
+  }
+
   /** Aborts unless committed; idempotent. */
   @Override
   void close() throws IOException;

@@ -51,4 +51,42 @@ public interface ByteStore {
    * renames into place only where renaming is cheap.
    */
   boolean publishesInPlace(Path path) throws IOException;
+
+  /**
+   * True if outputs of {@code path} can be {@link AtomicOutput#prepare() prepared} and completed
+   * later by {@link #complete} (native S3: an uncompleted multipart upload). A job publishing many
+   * files on such a store keeps them all invisible until its commit, without copying a byte.
+   */
+  default boolean completesPrepared(Path path) throws IOException {
+    return false;
+  }
+
+  /**
+   * Publishes a file {@link AtomicOutput#prepare() prepared} on this store (perhaps in another
+   * JVM) under its final name, replacing an older file there.
+   *
+   * @throws IOException naming the file if it cannot be published
+   */
+  default void complete(PendingFile file) throws IOException {
+    throw new UnsupportedOperationException(this + " does not complete prepared files");
+  }
+
+  /**
+   * Discards a prepared file; nothing happens if it is already gone (completed or aborted).
+   *
+   * @throws IOException naming the file if it cannot be discarded
+   */
+  default void abort(PendingFile file) throws IOException {
+    throw new UnsupportedOperationException(this + " does not complete prepared files");
+  }
+
+  /**
+   * The prepared files not yet completed nor aborted directly inside directory {@code dir} whose
+   * names start with {@code namePrefix}, whoever prepared them (on S3: the multipart uploads in
+   * progress under that key prefix), for a job to abort what its lost tasks left behind. Their
+   * sizes are unknown; they can only be aborted.
+   */
+  default List<PendingFile> pending(Path dir, String namePrefix) throws IOException {
+    return List.of();
+  }
 }

@@ -22,13 +22,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The native {@code s3://bucket/key} store on the AWS SDK v2: HEAD and LIST for {@link #stat} and
  * {@link #list} (a key prefix followed by {@code /} is a directory, as in s3a), ranged GETs for
- * reads, and {@link S3UploadOutput} for atomic writes. Every call goes through the {@link
+ * reads, and {@link S3UploadOutput} for atomic writes, which may also be prepared as uncompleted
+ * multipart uploads ({@link S3PendingUpload}) that {@link #complete} publishes later. Every call goes through the {@link
  * RetryPolicy}; the SDK's own retries are off so one policy decides. Clients are built once per
  * distinct {@link S3Settings} and shared for the life of the JVM (they pool connections).
  */
@@ -151,6 +154,68 @@ public final class S3ByteStore implements ByteStore {
   @Override
   public boolean publishesInPlace(Path path) {
     return true;
+  }
+
+  @Override
+  public boolean completesPrepared(Path path) {
+    return true;
+  }
+
+  @Override
+  public void complete(PendingFile file) throws IOException {
+    S3PendingUpload u = upload(file);
+    if (!u.hasParts()) {
+      throw new IllegalArgumentException(u + ": its parts are unknown (found by a listing), so"
+          + " it can only be aborted");
+    }
+    S3Location at = u.location();
+    call("completing " + u, () -> client.completeMultipartUpload(b -> b.bucket(at.bucket())
+        .key(at.key()).uploadId(u.uploadId()).multipartUpload(m -> m.parts(u.completedParts()))));
+  }
+
+  @Override
+  public void abort(PendingFile file) throws IOException {
+    S3PendingUpload u = upload(file);
+    S3Location at = u.location();
+    try {
+      call("aborting " + u, () -> client.abortMultipartUpload(b -> b.bucket(at.bucket())
+          .key(at.key()).uploadId(u.uploadId())));
+    } catch (FileNotFoundException gone) {
+      // NoSuchUpload: already aborted or completed
+    }
+  }
+
+  @Override
+  public List<PendingFile> pending(Path dir, String namePrefix) throws IOException {
+    S3Location at = S3Location.of(dir);
+    String parent = at.childPrefix();
+    String prefix = parent + namePrefix;
+    List<PendingFile> out = new ArrayList<>();
+    String keyMarker = null;
+    String idMarker = null;
+    do {
+      String k = keyMarker;
+      String i = idMarker;
+      ListMultipartUploadsResponse page = call("listing the multipart uploads under " + at
+          + "/" + namePrefix, () -> client.listMultipartUploads(b -> b.bucket(at.bucket())
+              .prefix(prefix).keyMarker(k).uploadIdMarker(i)));
+      for (MultipartUpload u : page.uploads()) {
+        if (u.key().indexOf('/', parent.length()) < 0) { // directly inside dir
+          out.add(S3PendingUpload.listed(at.withKey(u.key()), u.uploadId()));
+        }
+      }
+      boolean more = Boolean.TRUE.equals(page.isTruncated());
+      keyMarker = more ? page.nextKeyMarker() : null;
+      idMarker = more ? page.nextUploadIdMarker() : null;
+    } while (keyMarker != null);
+    return out;
+  }
+
+  private S3PendingUpload upload(PendingFile file) {
+    if (file instanceof S3PendingUpload u) {
+      return u;
+    }
+    throw new IllegalArgumentException(file + " was not prepared on an S3 store");
   }
 
   private <T> T call(String what, Supplier<T> call) throws IOException {

@@ -14,7 +14,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * smaller than one part is sent by a single PUT on commit; a larger one starts a multipart upload
  * when the first part fills, uploads each full part as it fills, and completes the upload on
  * commit. Until then S3 shows nothing under the key; {@link #close()} without a commit aborts the
- * upload, which discards the parts. Memory: one part buffer.
+ * upload, which discards the parts. {@link #prepare()} instead uploads the last part (however
+ * small: S3 has no minimum size for the last part, so a small file becomes a one-part upload)
+ * and leaves the upload uncompleted, as an {@link S3PendingUpload} for {@link
+ * S3ByteStore#complete} to publish later. Memory: one part buffer.
  */
 final class S3UploadOutput extends SingleCommitOutput {
   /** S3's limit on the parts of one upload. */
@@ -28,6 +31,7 @@ final class S3UploadOutput extends SingleCommitOutput {
   private int filled;
   private String uploadId;
   private final List<CompletedPart> parts = new ArrayList<>();
+  private final List<Long> partSizes = new ArrayList<>();
 
   S3UploadOutput(S3Client client, S3Location location, int partBytes, RetryPolicy policy) {
     super(location.toString());
@@ -65,6 +69,34 @@ final class S3UploadOutput extends SingleCommitOutput {
   }
 
   @Override
+  PendingFile store() throws IOException {
+    boolean done = false;
+    try {
+      if (uploadId == null) {
+        startUpload();
+      }
+      uploadPart();
+      int n = parts.size();
+      int[] numbers = new int[n];
+      String[] etags = new String[n];
+      long[] sizes = new long[n];
+      for (int i = 0; i < n; i++) {
+        numbers[i] = parts.get(i).partNumber();
+        etags[i] = parts.get(i).eTag();
+        sizes[i] = partSizes.get(i);
+      }
+      S3PendingUpload pending = new S3PendingUpload(location.bucket(), location.key(), uploadId,
+          numbers, etags, sizes);
+      done = true;
+      return pending;
+    } finally {
+      if (!done) {
+        abort();
+      }
+    }
+  }
+
+  @Override
   void discard() throws IOException {
     abort();
   }
@@ -80,11 +112,15 @@ final class S3UploadOutput extends SingleCommitOutput {
 
   private void partFull() throws IOException {
     if (uploadId == null) {
-      uploadId = call("starting a multipart upload of " + location, () ->
-          client.createMultipartUpload(b -> b.bucket(location.bucket()).key(location.key())))
-          .uploadId();
+      startUpload();
     }
     uploadPart();
+  }
+
+  private void startUpload() throws IOException {
+    uploadId = call("starting a multipart upload of " + location, () ->
+        client.createMultipartUpload(b -> b.bucket(location.bucket()).key(location.key())))
+        .uploadId();
   }
 
   private void uploadPart() throws IOException {
@@ -97,6 +133,7 @@ final class S3UploadOutput extends SingleCommitOutput {
         b -> b.bucket(location.bucket()).key(location.key()).uploadId(uploadId)
             .partNumber(number), body())).eTag();
     parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+    partSizes.add((long) filled);
     filled = 0;
   }
 

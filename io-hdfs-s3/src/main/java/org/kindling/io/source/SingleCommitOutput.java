@@ -26,6 +26,15 @@ abstract class SingleCommitOutput implements AtomicOutput {
   }
 
   @Override
+  public final PendingFile prepare() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("output " + target + " was already committed or closed");
+    }
+    finished = true;
+    return store();
+  }
+
+  @Override
   public final void close() throws IOException {
     if (!finished) {
       finished = true;
@@ -45,6 +54,18 @@ abstract class SingleCommitOutput implements AtomicOutput {
    *     was written is discarded
    */
   abstract void publish() throws IOException;
+
+  /**
+   * Stores everything written without publishing it ({@link AtomicOutput#prepare()}).
+   *
+   * @throws IOException naming the target if that fails; what was written is then discarded
+   * @throws UnsupportedOperationException if the store publishes only on commit
+   */
+  PendingFile store() throws IOException {
+    discard();
+    throw new UnsupportedOperationException("output " + target + ": its store publishes only on"
+        + " commit(), it cannot leave a file prepared for a later completion");
+  }
 
   /** Discards everything written; nothing appears under the final name. */
   abstract void discard() throws IOException;

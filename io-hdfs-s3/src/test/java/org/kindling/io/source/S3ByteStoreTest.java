@@ -3,14 +3,20 @@ package org.kindling.io.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -204,6 +210,103 @@ class S3ByteStoreTest {
       assertThat(s3.exists(key)).as(key).isFalse();
     }
     assertThat(s3.uploadsInProgress()).isZero();
+  }
+
+  /**
+   * A prepared output (small, empty, and larger than one part) shows nothing under its name until
+   * a store completes it from its serialized handle, as a job's driver does with its tasks'
+   * files; each is then the bytes written. The store lists what is pending by name prefix.
+   */
+  @Test
+  void preparedOutputsAppearOnlyWhenCompletedFromTheirSerializedHandles() throws Exception {
+    Random random = new Random(4);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("out/prepared/p-small.bin", MemorySource.bytes(random, 1000));
+    files.put("out/prepared/p-empty.bin", new byte[0]);
+    files.put("out/prepared/p-large.bin",
+        MemorySource.bytes(random, S3Settings.MIN_PART_BYTES + 12345));
+    files.put("out/prepared/other.bin", MemorySource.bytes(random, 10));
+    Path dir = new Path(s3.uri("out/prepared"));
+    ByteStore store = ByteStores.forPath(dir, s3.conf());
+    assertThat(store.completesPrepared(dir)).isTrue();
+    List<byte[]> handles = new ArrayList<>();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      try (AtomicOutput out = store.create(new Path(s3.uri(f.getKey())))) {
+        write(out.stream(), f.getValue());
+        PendingFile pending = out.prepare();
+        assertThat(pending.size()).as(f.getKey()).isEqualTo(f.getValue().length);
+        assertThat(pending.path()).isEqualTo(new Path(s3.uri(f.getKey())));
+        handles.add(serialize(pending));
+      }
+      assertThat(s3.exists(f.getKey())).as(f.getKey()).isFalse();
+    }
+    assertThat(s3.uploadsInProgress()).isEqualTo(4);
+    assertThat(store.pending(dir, "p-")).extracting(p -> p.path().getName())
+        .containsExactlyInAnyOrder("p-small.bin", "p-empty.bin", "p-large.bin");
+    assertThat(store.pending(new Path(s3.uri("out")), "")).as("not inside a subdirectory")
+        .isEmpty();
+    assertThat(s3.client.listObjectsV2(b -> b.bucket(s3.bucket).prefix("out/prepared/"))
+        .contents()).isEmpty();
+
+    ByteStore driver = ByteStores.forPath(dir, s3.conf());
+    List<String> names = new ArrayList<>(files.keySet());
+    for (int i = 0; i < 3; i++) {
+      driver.complete(deserialize(handles.get(i)));
+      String key = names.get(i);
+      assertThat(s3.client.getObjectAsBytes(b -> b.bucket(s3.bucket).key(key)).asByteArray())
+          .as(key).isEqualTo(files.get(key));
+    }
+    PendingFile other = deserialize(handles.get(3));
+    driver.abort(other);
+    driver.abort(other); // already gone: nothing to do
+    assertThat(s3.exists(names.get(3))).isFalse();
+    assertThat(s3.uploadsInProgress()).isZero();
+  }
+
+  /** What a listing finds can be aborted, not completed; a failed preparation leaves nothing. */
+  @Test
+  void listedUploadsAreAbortedAndAFailedPreparationLeavesNothing() throws IOException {
+    Path dir = new Path(s3.uri("out/lost"));
+    ByteStore store = ByteStores.forPath(dir, s3.conf());
+    for (String name : List.of("a.rec", "b.rec")) {
+      AtomicOutput out = store.create(new Path(dir, name));
+      write(out.stream(), new byte[100]);
+      out.prepare(); // its handle is lost, as with a task whose executor died
+    }
+    List<PendingFile> lost = store.pending(dir, "");
+    assertThat(lost).hasSize(2).allSatisfy(p -> assertThat(p.size()).isEqualTo(-1));
+    assertThatThrownBy(() -> store.complete(lost.get(0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only be aborted");
+    for (PendingFile p : lost) {
+      store.abort(p);
+    }
+    assertThat(s3.uploadsInProgress()).isZero();
+
+    AtomicOutput out = store.create(new Path(dir, "c.rec"));
+    write(out.stream(), new byte[10]);
+    out.commit();
+    assertThatThrownBy(out::prepare).isInstanceOf(IllegalStateException.class);
+    Path local = new Path(TestData.newTempDir("prepare-local").resolve("x.bin").toUri());
+    try (AtomicOutput hadoop = ByteStores.create(local, new Configuration())) {
+      assertThat(ByteStores.forPath(local, new Configuration()).completesPrepared(local))
+          .isFalse();
+      assertThatThrownBy(hadoop::prepare).isInstanceOf(UnsupportedOperationException.class);
+    }
+    assertThat(new java.io.File(local.toUri()).getParentFile().list()).isEmpty();
+  }
+
+  private static byte[] serialize(Object o) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static PendingFile deserialize(byte[] bytes) throws Exception {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return (PendingFile) in.readObject();
+    }
   }
 
   private static void write(OutputStream out, byte[] bytes) throws IOException {
