@@ -396,13 +396,13 @@ class S3SourcesIT {
 
   /**
    * {@code format("recordio")} to the native {@code s3://} store (no Hadoop file system reaches
-   * it: the driver's directory work goes through the S3 byte store, the tasks publish their parts
-   * at task commit). The written objects are byte for byte the files the same frame writes to
-   * local disk, and read back in order through {@code s3://} and {@code s3a://}; {@code
-   * errorifexists} refuses the directory, {@code overwrite} replaces all of it. An append whose
-   * task fails (after sending more than one multipart-upload part) leaves the listing as it was
-   * and no pending upload: the failed task aborts its upload, the job deletes what its other
-   * task published.
+   * it: the driver's directory work goes through the S3 byte store, the tasks prepare their parts
+   * as multipart uploads that the job commit completes). The written objects are byte for byte the
+   * files the same frame writes to local disk, and read back in order through {@code s3://} and
+   * {@code s3a://}; {@code errorifexists} refuses the directory, {@code overwrite} replaces all of
+   * it. An append whose task fails (after sending more than one multipart-upload part) leaves the
+   * listing as it was and no pending upload: the failed task aborts its upload, the job aborts
+   * the uploads its other task prepared and reported.
    */
   @Test
   void nativeS3WritesReadBackIdenticallyAndAFailedTaskLeavesNoObject() throws IOException {
@@ -520,6 +520,118 @@ class S3SourcesIT {
           .isEqualTo(payloads(frame));
     } finally {
       spark.stop();
+    }
+  }
+
+  /**
+   * A write to native {@code s3://} keeps every part invisible until the job commits: a task
+   * that has finished leaves its {@code .rec} and {@code .idx} as multipart uploads in progress
+   * and nothing under a final name while another task still runs; the job commit completes them
+   * (parts and {@code _SUCCESS} appear, rows read back) and aborts an upload carrying the job's
+   * id that no winning task reported (as a lost or losing task attempt leaves), but not another
+   * job's upload in the same directory.
+   */
+  @Test
+  void nativeS3PartsAppearOnlyWhenTheJobCommits() throws Exception {
+    SparkSession spark = stores.spark("S3SourcesIT");
+    String otherJob = "part-00000-00000000-0000-4000-8000-000000000000.rec";
+    try {
+      CountDownLatch partition0Done = partitionZeroSucceeded(spark);
+      Dataset<Row> frame = heldFrame(spark, (byte) 9, "native commit");
+      String out = "s3://" + BUCKET + "/native-committed";
+
+      CompletableFuture<Void> write = CompletableFuture.runAsync(() -> frame.write()
+          .format("recordio").option("header", "false").save(out));
+      try {
+        assertThat(partition0Done.await(120, TimeUnit.SECONDS))
+            .as("partition 0's task ended").isTrue();
+        assertThat(s3Keys("native-committed/")).as("objects while partition 1 runs").isEmpty();
+        List<String> pending = pendingUploads("native-committed/");
+        assertThat(pending).as("partition 0's uploads, in progress under the final names")
+            .anyMatch(u -> u.matches("native-committed/part-00000-" + JOB_ID + "\\.rec .*"))
+            .anyMatch(u -> u.matches("native-committed/part-00000-" + JOB_ID + "\\.idx .*"));
+        // a lost attempt's upload of this job's part 1, and another job's upload
+        String jobId = pending.get(0).replaceAll(".*part-00000-(" + JOB_ID + ").*", "$1");
+        startUpload("native-committed/part-00001-" + jobId + ".rec");
+        startUpload("native-committed/" + otherJob);
+      } finally {
+        HELD.get("native commit").countDown();
+      }
+      write.get(120, TimeUnit.SECONDS);
+
+      assertThat(withoutIds(s3Keys("native-committed/"))).containsExactly("_SUCCESS",
+          "part-00000-ID.idx", "part-00000-ID.rec", "part-00001-ID.idx", "part-00001-ID.rec");
+      assertThat(pendingUploads("native-committed/")).as("only the other job's upload pending")
+          .hasSize(1).allMatch(u -> u.startsWith("native-committed/" + otherJob + " "));
+      assertThat(payloads(spark.read().format("recordio").option("header", "false").load(out)))
+          .isEqualTo(payloads(frame));
+    } finally {
+      abortUploads("native-committed/");
+      spark.stop();
+    }
+  }
+
+  /**
+   * A failed write to native {@code s3://} leaves no object and no upload of its own: partition
+   * 0 has prepared its part (reported to the driver) and an attempt's stray upload carries the
+   * job's id when partition 1 fails; the job's abort cancels both, and leaves another job's
+   * upload in the same directory alone.
+   */
+  @Test
+  void aFailedNativeS3WriteLeavesNoObjectAndNoUploadOfItsOwn() throws Exception {
+    SparkSession spark = stores.spark("S3SourcesIT");
+    String otherJob = "part-00001-00000000-0000-4000-8000-000000000001.idx";
+    try {
+      CountDownLatch partition0Done = partitionZeroSucceeded(spark);
+      HELD.put("native fail", new CountDownLatch(1));
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      List<Row> rows = new ArrayList<>(taggedRows(99, (byte) 13));
+      rows.add(RowFactory.create((Object) null)); // partition 1's last row: its task fails
+      Dataset<Row> frame = spark.createDataFrame(jsc.parallelize(rows, 2).map(r -> {
+        if (TaskContext.getPartitionId() == 1) {
+          HELD.get("native fail").await();
+        }
+        return r;
+      }), new StructType().add("data", DataTypes.BinaryType));
+      String out = "s3://" + BUCKET + "/native-failed";
+
+      CompletableFuture<Void> write = CompletableFuture.runAsync(() -> frame.write()
+          .format("recordio").option("header", "false").save(out));
+      try {
+        assertThat(partition0Done.await(120, TimeUnit.SECONDS))
+            .as("partition 0's task ended").isTrue();
+        List<String> pending = pendingUploads("native-failed/");
+        assertThat(pending).as("partition 0's prepared uploads").hasSize(2);
+        String jobId = pending.get(0).replaceAll(".*part-00000-(" + JOB_ID + ").*", "$1");
+        startUpload("native-failed/part-00000-" + jobId + ".rec");
+        startUpload("native-failed/" + otherJob);
+      } finally {
+        HELD.get("native fail").countDown();
+      }
+      assertThatThrownBy(() -> write.get(120, TimeUnit.SECONDS))
+          .satisfies(e -> assertThat(Throwables.getStackTrace(e)).containsPattern(
+              "part-00001-" + JOB_ID + "\\.rec, record 49: column data is null"));
+
+      assertThat(s3Keys("native-failed/")).isEmpty();
+      assertThat(pendingUploads("native-failed/")).as("only the other job's upload pending")
+          .hasSize(1).allMatch(u -> u.startsWith("native-failed/" + otherJob + " "));
+    } finally {
+      abortUploads("native-failed/");
+      spark.stop();
+    }
+  }
+
+  /** Starts a multipart upload of {@code key} with one small part, never completed. */
+  private static void startUpload(String key) {
+    String id = sdk.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    sdk.uploadPart(b -> b.bucket(BUCKET).key(key).uploadId(id).partNumber(1),
+        RequestBody.fromBytes(new byte[] {1, 2, 3}));
+  }
+
+  /** Aborts every multipart upload in progress under {@code prefix}. */
+  private static void abortUploads(String prefix) {
+    for (var u : sdk.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads()) {
+      sdk.abortMultipartUpload(b -> b.bucket(BUCKET).key(u.key()).uploadId(u.uploadId()));
     }
   }
 

@@ -58,6 +58,14 @@ final class OutputDirectory {
     return store.publishesInPlace(path);
   }
 
+  /**
+   * True if the store can leave files prepared for a later completion (native S3: multipart
+   * uploads a job commit completes), {@link PreparedCommit}.
+   */
+  boolean completesPrepared() throws IOException {
+    return store.completesPrepared(path);
+  }
+
   /** True if anything exists at the path (on S3: an object under the prefix {@code path/}). */
   boolean exists() throws IOException {
     return store.stat(path) != null;

@@ -45,18 +45,27 @@ import org.kindling.spark.HadoopConfHolder;
  * visible when they start, so their numbers may be the same, their names never are, and neither
  * replaces nor deletes a file of the other.
  *
- * <p>Commit (decision 0024): every file is written through its store's {@link
- * org.kindling.io.source.AtomicOutput}, so no partial file ever has a final name. Where renames
- * are cheap (HDFS, local files) tasks write into a hidden staging directory and the driver
- * renames their files into place only after all of them succeeded. On s3a, where a rename is a
- * copy of every byte, tasks write through S3A's magic committer ({@link MagicCommit}): their
- * uploads stay pending until the driver's job commit completes them all, so no part is visible
- * under its final name before the job commits; on an object store without that committer, and
- * on the native {@code s3://} store (which no Hadoop file system reaches: the driver's directory
- * work goes through its byte store, {@link OutputDirectory}), tasks publish their parts directly
- * under their final names at task commit, each whole or not at all (a PUT, or a multipart upload
- * completed at commit and aborted on failure). {@code _SUCCESS} marks the job done. Either way a
- * failed job deletes the parts it published, after its cancelled tasks have ended.
+ * <p>Commit (decisions 0024, 0034, 0061): every file is written through its store's {@link
+ * org.kindling.io.source.AtomicOutput}, so no partial file ever has a final name, and the way a
+ * job makes its parts appear is chosen here, per store, in {@link #write}:
+ *
+ * <ul>
+ *   <li>where renames are cheap (HDFS, local files) tasks write into a hidden staging directory
+ *       and the driver renames their files into place only after all of them succeeded;
+ *   <li>on the native {@code s3://} store, which completes prepared files ({@link
+ *       PreparedCommit}), tasks leave their parts as uncompleted multipart uploads and hand them
+ *       to the driver, whose job commit completes them all;
+ *   <li>on s3a, through S3A's magic committer ({@link MagicCommit}): the same, with the uploads
+ *       recorded by S3A under the job's magic directory;
+ *   <li>on another object store (s3a without that committer), tasks publish their parts directly
+ *       under their final names at task commit, each whole or not at all.
+ * </ul>
+ *
+ * <p>In the first three nothing is visible under a final name before the job commits. {@code
+ * _SUCCESS} marks the job done. A failed job aborts what its tasks staged or prepared and deletes
+ * any part it published, after its cancelled tasks have ended. The driver's directory work goes
+ * through the directory's byte store ({@link OutputDirectory}), so native {@code s3://}, which no
+ * Hadoop file system reaches, works as the others do.
  */
 final class RecordIOWriteJob {
   /** How long a failed job waits for its cancelled tasks to end before it aborts. */
@@ -111,18 +120,22 @@ final class RecordIOWriteJob {
   private long write(Dataset<Row> projected, OutputDirectory out, int first, String jobId)
       throws IOException {
     Path dir = out.path();
-    FileSystem fs = out.fileSystem(); // null on native S3, which publishes in place
+    FileSystem fs = out.fileSystem(); // null on native S3
+    SparkContext sc = projected.sparkSession().sparkContext();
+    // the one choice of how this job's parts appear (see the class comment)
     boolean direct = out.publishesInPlace();
     Path staging = direct ? null : new Path(dir, "_temporary-" + jobId);
-    MagicCommit magic = direct && fs != null && MagicCommit.available(fs, dir)
+    PreparedCommit prepared = direct && out.completesPrepared()
+        ? PreparedCommit.setupJob(sc, dir, conf, jobId) : null;
+    MagicCommit magic = direct && prepared == null && fs != null && MagicCommit.available(fs, dir)
         ? MagicCommit.setupJob(dir, conf, jobId) : null;
     PartFileWriter writer = new PartFileWriter((direct ? dir : staging).toString(), !direct,
-        magic, first, jobId, new RecordPacker(options.header()), new HadoopConfHolder(conf));
+        magic, prepared, first, jobId, new RecordPacker(options.header()),
+        new HadoopConfHolder(conf));
     JavaRDD<InternalRow> rows = projected.queryExecution().toRdd().toJavaRDD();
     int parts = rows.getNumPartitions();
-    SparkContext sc = projected.sparkSession().sparkContext();
     String tag = "kindling-recordio-write-" + jobId;
-    List<Long> counts;
+    List<PartFileWriter.Written> written;
     try {
       if (!direct && !fs.mkdirs(staging)) {
         throw new IOException("cannot create the staging directory " + staging);
@@ -135,7 +148,7 @@ final class RecordIOWriteJob {
       String interrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
       sc.setLocalProperty(INTERRUPT_ON_CANCEL, "false");
       try {
-        counts = rows.mapPartitionsWithIndex(writer, false).collect();
+        written = rows.mapPartitionsWithIndex(writer, false).collect();
       } finally {
         sc.setLocalProperty(INTERRUPT_ON_CANCEL, interrupt);
         sc.removeJobTag(tag);
@@ -144,23 +157,28 @@ final class RecordIOWriteJob {
         commitJob(fs, staging, dir, first, parts, jobId);
       } else if (magic != null) {
         magic.commitJob();
+      } else if (prepared != null) {
+        // a losing speculative attempt still running could prepare after the commit's net
+        awaitTasks(sc, tag);
+        prepared.commitJob(written.stream().map(PartFileWriter.Written::prepared).toList());
       }
     } catch (Exception e) {
       // Also Spark's (checked, undeclared) SparkException when a task fails; rethrown as is.
       if (direct) {
         // tasks still running when another failed (Spark cancels them) end before the abort:
-        // under a magic commit they record their uploads for it to cancel; publishing in place
-        // they publish or not, and the abort deletes what they published
+        // under a magic or prepared commit they record or prepare their uploads for it to
+        // cancel; publishing in place they publish or not, and the abort deletes what they
+        // published
         awaitTasks(sc, tag);
       }
-      abortJob(out, staging, magic, jobId, e);
+      abortJob(out, staging, magic, prepared, jobId, e);
       throw e;
     }
     if (!direct) {
       fs.delete(staging, true);
     }
     out.markSuccess();
-    return counts.stream().mapToLong(Long::longValue).sum();
+    return written.stream().mapToLong(PartFileWriter.Written::records).sum();
   }
 
   /** Moves every task's files from {@code staging} into {@code dir}, {@code .rec} first. */
@@ -190,14 +208,15 @@ final class RecordIOWriteJob {
 
   /**
    * Deletes the staging directory (if any), with the files of every task that committed, or
-   * aborts the magic commit's pending uploads, and deletes any part the job published in {@code
-   * dir} (a job commit that failed half way, or a task that published in place): the parts named
-   * with the job's id {@code jobId}, never another job's. (A task still running when the job
-   * failed finds its staging directory gone and fails without leaving a file; under a magic
-   * commit it leaves only an upload that is never completed.)
+   * aborts the magic or prepared commit's pending uploads, and deletes any part the job published
+   * in {@code dir} (a job commit that failed half way, or a task that published in place): the
+   * parts named with the job's id {@code jobId}, never another job's. (A task still running when
+   * the job failed finds its staging directory gone and fails without leaving a file; under a
+   * magic or prepared commit it leaves only an upload that is never completed.)
    */
   private static void abortJob(OutputDirectory out, Path staging, MagicCommit magic,
-      String jobId, Exception failure) {
+      PreparedCommit prepared, String jobId, Exception failure) {
+    // each step runs even if an earlier one failed: a failure leaves less behind, not more
     try {
       if (staging != null) {
         out.fileSystem().delete(staging, true);
@@ -205,6 +224,17 @@ final class RecordIOWriteJob {
       if (magic != null) {
         magic.abortJob();
       }
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+    try {
+      if (prepared != null) {
+        prepared.abortJob();
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    try {
       for (String name : out.names()) {
         PartName part = PartName.parse(name);
         if (part != null && jobId.equals(part.jobId())) {
