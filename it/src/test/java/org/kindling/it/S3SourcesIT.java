@@ -43,6 +43,7 @@ import org.kindling.io.LocatedRecord;
 import org.kindling.io.recordio.RecordIOWriter;
 import org.kindling.io.source.AtomicOutput;
 import org.kindling.io.source.ByteStores;
+import org.kindling.io.split.PartHosts;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.io.split.ShuffledPartSource;
@@ -135,6 +136,11 @@ class S3SourcesIT {
         }
       }
       assertThat(total).as("records in all %d parts", n).isEqualTo(150 + 210 + 270 + 330);
+    }
+    // no locality on S3 (s3a's file system reports localhost, which does not count)
+    for (int i : new int[] {0, 2, 3}) {
+      assertThat(PartHosts.of(splits.get(i), conf).hosts(splits.get(i), 0, 1)).as(uris.get(i))
+          .isEmpty();
     }
   }
 

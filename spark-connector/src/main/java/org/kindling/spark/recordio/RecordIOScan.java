@@ -12,13 +12,15 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
+import org.kindling.io.split.PartHosts;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.spark.HadoopConfHolder;
 
 /**
  * A batch scan of RecordIO files: one input partition per part of the files' global byte space,
  * divided as dmlc's {@code InputSplit} (record-aligned ranges; {@code formats.md} §1.4). The
- * files are resolved once, on the driver, when the partitions are planned.
+ * files are resolved once, on the driver, when the partitions are planned, with the hosts that
+ * hold most of each part's bytes on stores with locality (HDFS) as its preferred locations.
  */
 final class RecordIOScan implements Scan, Batch {
   private final RecordIOOptions options;
@@ -56,7 +58,8 @@ final class RecordIOScan implements Scan, Batch {
   }
 
   /**
-   * Resolves the files and makes one partition per part.
+   * Resolves the files and makes one partition per part, which prefers the hosts holding most of
+   * its bytes (one block-location request per file, at most {@link PartHosts#MAX_FILES} files).
    *
    * @throws UncheckedIOException if an input is missing or a file's size is not a multiple of 4
    */
@@ -74,9 +77,11 @@ final class RecordIOScan implements Scan, Batch {
     int n = numParts(split.totalBytes());
     String joined = split.files().stream().map(f -> f.path().toString())
         .collect(Collectors.joining(";"));
+    PartHosts hosts = PartHosts.of(split, conf);
     InputPartition[] parts = new InputPartition[n];
     for (int k = 0; k < n; k++) {
-      parts[k] = new RecordIOInputPartition(joined, split.totalBytes(), k, n);
+      parts[k] = new RecordIOInputPartition(joined, split.totalBytes(), k, n,
+          hosts.hosts(split, k, n));
     }
     return parts;
   }
