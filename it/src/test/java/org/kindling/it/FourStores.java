@@ -139,9 +139,16 @@ final class FourStores implements AutoCloseable {
 
   /** A {@code local[2]} session on loopback whose Hadoop configuration reaches every store. */
   SparkSession spark(String appName) {
-    SparkSession spark = SparkSession.builder().master("local[2]").appName(appName)
+    return spark(appName, java.util.Map.of());
+  }
+
+  /** {@link #spark(String)} with more Spark settings ({@code spark.serializer}, ...). */
+  SparkSession spark(String appName, java.util.Map<String, String> settings) {
+    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName(appName)
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
+        .config("spark.ui.enabled", "false");
+    settings.forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
     conf.forEach(e -> {
       if (e.getKey().startsWith("fs.s3a.") || e.getKey().startsWith("kindling.")) {
         spark.sparkContext().hadoopConfiguration().set(e.getKey(), e.getValue());

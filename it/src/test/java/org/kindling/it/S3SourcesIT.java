@@ -535,11 +535,13 @@ class S3SourcesIT {
    * and nothing under a final name while another task still runs; the job commit completes them
    * (parts and {@code _SUCCESS} appear, rows read back) and aborts an upload carrying the job's
    * id that no winning task reported (as a lost or losing task attempt leaves), but not another
-   * job's upload in the same directory.
+   * job's upload in the same directory. The session serializes with Kryo: the uploads travel in
+   * the task results, which Spark serializes with the configured serializer.
    */
   @Test
   void nativeS3PartsAppearOnlyWhenTheJobCommits() throws Exception {
-    SparkSession spark = stores.spark("S3SourcesIT");
+    SparkSession spark = stores.spark("S3SourcesIT",
+        Map.of("spark.serializer", "org.apache.spark.serializer.KryoSerializer"));
     String otherJob = "part-00000-00000000-0000-4000-8000-000000000000.rec";
     try {
       CountDownLatch partition0Done = partitionZeroSucceeded(spark);
