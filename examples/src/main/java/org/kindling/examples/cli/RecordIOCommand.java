@@ -29,7 +29,7 @@ final class RecordIOCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code kindling recordio dump [--part K/N] [--hex] DATA}: one line per record,
+   * {@code kindling recordio dump [--part K/N] [--idx IDX] [--hex] DATA}: one line per record,
    * {@code index TAB file TAB offset TAB length TAB sha256 [TAB payload-hex]}.
    */
   @Command(
@@ -40,7 +40,9 @@ final class RecordIOCommand implements Callable<Integer> {
             + " ranges across its files as MXNet's InputSplit does), one per line:",
         "  index<TAB>file<TAB>offset<TAB>length<TAB>sha256[<TAB>payload-hex]",
         "index counts from 0 within the part; file is the record's own file (a part may span"
-            + " several) and offset its byte offset in that file."
+            + " several) and offset its byte offset in that file.",
+        "With --idx the parts are cut through the index, as MXNet's ImageRecordIter with"
+            + " path_imgidx cuts them (num_parts, part_index), records in offset order."
       })
   static final class Dump implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -48,6 +50,11 @@ final class RecordIOCommand implements Callable<Integer> {
     @Option(names = "--part", paramLabel = "K/N", converter = PartConverter.class,
         description = "only part K of N (0 <= K < N), as a training task would read it")
     RecordIODump.Part part = RecordIODump.Part.WHOLE;
+
+    @Option(names = "--idx", paramLabel = "IDX", description = "cut the parts through the"
+        + " index, as MXNet's path_imgidx: one .idx for the whole data set (offsets in its files"
+        + " laid end to end), or one per .rec of a ';' list, in the same order")
+    String idx;
 
     @Option(names = "--hex", description = "append the payload bytes in hex")
     boolean hex;
@@ -67,7 +74,7 @@ final class RecordIOCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Configuration conf = new Configuration();
       settings.forEach(conf::set);
-      RecordIODump.dump(file, conf, part, hex, out);
+      RecordIODump.dump(file, idx, conf, part, hex, out);
       out.flush();
       return 0;
     }
