@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.kindling.io.split.FramingSkips;
 import org.kindling.io.split.RecordIODump;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class RecordIOCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code kindling recordio dump [--part K/N] [--idx IDX] [--hex] DATA}: one line per record,
+   * {@code kindling recordio dump [--part K/N] [--idx IDX] [--skip-corrupt] [--hex] DATA}: one line per record,
    * {@code index TAB file TAB offset TAB length TAB sha256 [TAB payload-hex]}.
    */
   @Command(
@@ -56,6 +57,11 @@ final class RecordIOCommand implements Callable<Integer> {
         + " laid end to end), or one per .rec of a ';' list, in the same order")
     String idx;
 
+    @Option(names = "--skip-corrupt", description = "skip broken framing (bad magic, a length"
+        + " past the end, a truncated part) to the next record head instead of failing; each"
+        + " skipped range is named on standard error (file@offset) and counted")
+    boolean skipCorrupt;
+
     @Option(names = "--hex", description = "append the payload bytes in hex")
     boolean hex;
 
@@ -74,8 +80,23 @@ final class RecordIOCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Configuration conf = new Configuration();
       settings.forEach(conf::set);
-      RecordIODump.dump(file, idx, conf, part, hex, out);
+      if (skipCorrupt && idx != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--skip-corrupt reads byte-range parts; it cannot be combined with --idx");
+      }
+      FramingSkips skips = skipCorrupt ? new FramingSkips() : null;
+      RecordIODump.dump(file, idx, conf, part, hex, skips, out);
       out.flush();
+      if (skips != null && skips.count() > 0) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String s : skips.descriptions()) {
+          err.println("skipped corrupt bytes " + s);
+        }
+        err.println("skipped " + skips.count() + " corrupt range(s)"
+            + (skips.count() > FramingSkips.KEPT ? " (the first " + FramingSkips.KEPT
+                + " named)" : ""));
+        err.flush();
+      }
       return 0;
     }
   }
