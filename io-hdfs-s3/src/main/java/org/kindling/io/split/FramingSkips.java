@@ -1,7 +1,9 @@
 package org.kindling.io.split;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where a part reader skipped broken RecordIO framing instead of failing (its {@code
@@ -34,6 +36,8 @@ public final class FramingSkips {
 
   private final List<Range> kept = new ArrayList<>();
   private final int keep;
+  /** For a distinct count: the ranges met so far, by file and offset; else null. */
+  private final Set<String> met;
   private long count;
 
   /** Keeps the first {@value #KEPT} ranges. */
@@ -43,11 +47,32 @@ public final class FramingSkips {
 
   /** Keeps the first {@code keep} ranges (a locating pass keeps them all, to replay them). */
   FramingSkips(int keep) {
+    this(keep, false);
+  }
+
+  private FramingSkips(int keep, boolean distinct) {
     this.keep = keep;
+    this.met = distinct ? new HashSet<>() : null;
+  }
+
+  /**
+   * Counts each range once however often it is met: for a single pass whose reader may read
+   * ahead into a second one (a validation pass whose last batch wraps to the start).
+   */
+  public static FramingSkips distinct() {
+    return new FramingSkips(KEPT, true);
+  }
+
+  /** Keeps every range: for a count or locating pass whose ranges each read pass replays. */
+  public static FramingSkips keepingAll() {
+    return new FramingSkips(Integer.MAX_VALUE);
   }
 
   /** Records one skip. */
   public synchronized void skipped(Range range) {
+    if (met != null && !met.add(range.file() + "@" + range.offset())) {
+      return;
+    }
     count++;
     if (kept.size() < keep) {
       kept.add(range);

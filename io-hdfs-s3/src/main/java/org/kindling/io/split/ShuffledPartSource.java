@@ -231,7 +231,7 @@ public final class ShuffledPartSource implements RecordSource {
    * skips} is given (skipCorrupt): the records are then located by the header pass, which skips
    * it as {@link RecordIOSplit#openPart(int, int, FramingSkips)} does (the {@code .idx} files
    * cannot tell a broken frame and are not used), and every pass reports the skipped ranges into
-   * {@code skips} when it starts reading, as a sequential pass meets them.
+   * {@code skips} when it hands out its last record, as a sequential pass meets them.
    */
   public static ShuffledPartSource open(RecordIOSplit split, int part, int numParts, long seed,
       long firstEpoch, FramingSkips skips) throws IOException {
@@ -391,14 +391,21 @@ public final class ShuffledPartSource implements RecordSource {
    */
   @Override
   public LocatedRecord next() throws IOException {
-    ensureOpen();
-    if (replayPending) {
-      // the pass moves over the broken framing the locating pass skipped: count it in this pass
+    LocatedRecord r = nextRecord();
+    if (replayPending && (r == null || next >= order.length)) {
+      // a pass that reaches its end has moved over the broken framing the locating pass
+      // skipped, as a sequential pass does: count it for this pass (the few records a short
+      // last batch borrows from a new pass do not count it again)
       replayPending = false;
-      for (FramingSkips.Range r : records.skipped()) {
-        skips.skipped(r);
+      for (FramingSkips.Range range : records.skipped()) {
+        skips.skipped(range);
       }
     }
+    return r;
+  }
+
+  private LocatedRecord nextRecord() throws IOException {
+    ensureOpen();
     if (next >= order.length) {
       return null;
     }

@@ -200,4 +200,52 @@ class SkipCorruptFramingTest {
         .containsExactly(w.offsets().get(4), w.offsets().get(9), w.offsets().get(4),
             w.offsets().get(9));
   }
+
+  @Test
+  void passSkipsCountsARangeOncePerPassTheConsumerReadsThroughAndDistinctOnceInAll()
+      throws IOException {
+    List<LocatedRecord> recs = List.of(new LocatedRecord(new byte[] {1}, "f", 0, 0),
+        new LocatedRecord(new byte[] {2}, "f", 20, 20), new LocatedRecord(new byte[] {3}, "f",
+            28, 28));
+    org.kindling.io.RecordSource list = new org.kindling.io.RecordSource() {
+      int i;
+
+      @Override
+      public LocatedRecord next() {
+        return i < recs.size() ? recs.get(i++) : null;
+      }
+
+      @Override
+      public void reset() {
+        i = 0;
+      }
+
+      @Override
+      public void close() {}
+    };
+    FramingSkips.Range range = new FramingSkips.Range("f", 8, 20, "bad magic");
+    FramingSkips sink = new FramingSkips();
+    try (PassSkipsSource s = new PassSkipsSource(list, 3, List.of(range), sink)) {
+      s.next();
+      s.next();
+      assertThat(sink.count()).as("before the pass's last record").isZero();
+      s.next();
+      assertThat(sink.count()).as("at the pass's last record").isEqualTo(1);
+      assertThat(s.next()).isNull();
+      assertThat(sink.count()).as("the end does not count again").isEqualTo(1);
+      s.reset();
+      s.nextView(); // a short last batch borrows one record of the next pass
+      s.reset();
+      assertThat(sink.count()).as("a pass not read through").isEqualTo(1);
+      while (s.nextView() != null) {
+        // read the pass through
+      }
+      assertThat(sink.count()).isEqualTo(2);
+    }
+    FramingSkips distinct = FramingSkips.distinct();
+    distinct.skipped(range);
+    distinct.skipped(range);
+    distinct.skipped(new FramingSkips.Range("f", 40, 48, "bad magic"));
+    assertThat(distinct.count()).isEqualTo(2);
+  }
 }
