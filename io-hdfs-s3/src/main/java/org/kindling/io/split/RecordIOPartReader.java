@@ -200,9 +200,12 @@ public final class RecordIOPartReader implements RecordSource {
         head = resumed.seekToNextHead();
       } catch (FormatException end) {
         head = f.size(); // a magic word in the last 4 bytes: nothing follows
+      } catch (IOException | RuntimeException failed) {
+        resumed.close();
+        throw failed;
       }
     }
-    skips.skipped(new FramingSkips.Range(f.path().toString(), at, head, problem(e)));
+    skips.skipped(new FramingSkips.Range(f.path().toString(), at, head, problem(e, at)));
     if (head < limit) {
       reader = resumed;
       file = f;
@@ -215,12 +218,15 @@ public final class RecordIOPartReader implements RecordSource {
     }
   }
 
-  /** The problem of {@code e}, without the file and offset its message starts with. */
-  private static String problem(FormatException e) {
+  /**
+   * The problem of {@code e}, without the file and offset its message starts with; the offset
+   * kept when it is not the record's head {@code at} (a later part of a split record).
+   */
+  private static String problem(FormatException e, long at) {
     String prefix = e.file() + (e.offset() >= 0 ? " at byte offset " + e.offset() : "") + ": ";
     String m = e.getMessage();
     String p = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
-    return e.offset() >= 0 ? p + " (at offset " + e.offset() + ")" : p;
+    return e.offset() >= 0 && e.offset() != at ? p + " (at offset " + e.offset() + ")" : p;
   }
 
   private boolean openNextFile() throws IOException {
