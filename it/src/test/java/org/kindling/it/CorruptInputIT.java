@@ -22,6 +22,7 @@ import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.image.ImageRecordIter;
 import org.kindling.io.image.LastBatch;
 import org.kindling.io.recordio.RecordIOWriter;
+import org.kindling.io.split.FramingSkips;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.tensor.FormatException;
@@ -36,7 +37,8 @@ import org.kindling.tensor.data.DataBatch;
  * record whose header is bad or whose image does not decode fails naming its file and offset in
  * {@code ImageRecordIter} and {@code format("mxnet-image")}, or with the skip options is skipped:
  * counted and reported by {@code ImageRecordIter}'s {@code skipCorrupt}, left out by {@code
- * dropInvalid}.
+ * dropInvalid}. The broken framing is skipped by a part reader opened with a {@code
+ * FramingSkips} (skipCorrupt), to the next record head, and its count pass skips the same range.
  */
 class CorruptInputIT {
   private static final int RECORDS = 12;
@@ -81,14 +83,15 @@ class CorruptInputIT {
   void aWrongMagicIsReportedWithFileAndOffsetOnEveryStore() throws IOException {
     byte[] bytes = good.clone();
     bytes[(int) offsets[5]] ^= 0x55;
-    expectFormatError("corrupt/magic.rec", bytes, offsets[5], "bad magic");
+    expectFormatError("corrupt/magic.rec", bytes, offsets[5], "bad magic", RECORDS - 1,
+        offsets[6]);
   }
 
   @Test
   void aRecordCutByTheEndOfItsFileIsReportedWithFileAndOffsetOnEveryStore() throws IOException {
     int cut = (int) offsets[7] + 16;
     expectFormatError("corrupt/cut.rec", Arrays.copyOf(good, cut), offsets[7],
-        "runs past the end of the file (size " + cut + ")");
+        "runs past the end of the file (size " + cut + ")", 7, cut);
   }
 
   @Test
@@ -99,16 +102,36 @@ class CorruptInputIT {
         .putInt((int) offsets[7] + 4, bytes.length);
     expectFormatError("corrupt/length.rec", bytes, offsets[7], "part length " + bytes.length
         + " (padded " + bytes.length + ") runs past the end of the file (size " + bytes.length
-        + ")");
+        + ")", RECORDS - 1, offsets[8]);
   }
 
   /**
    * Puts {@code bytes} on every store and reads each copy through the part reader and through
-   * {@code format("recordio")}: both fail at {@code offset} with {@code problem}.
+   * {@code format("recordio")}: both fail at {@code offset} with {@code problem}. With
+   * skipCorrupt the part reader and its count pass skip {@code [offset, resumed)} alike and
+   * return the {@code intact} other records (decision 0060).
    */
-  private static void expectFormatError(String key, byte[] bytes, long offset, String problem)
-      throws IOException {
+  private static void expectFormatError(String key, byte[] bytes, long offset, String problem,
+      int intact, long resumed) throws IOException {
     for (String uri : stores.put(key, bytes)) {
+      RecordIOSplit split = RecordIOSplit.open(uri, stores.conf());
+      FramingSkips read = new FramingSkips();
+      int n = 0;
+      try (RecordIOPartReader reader = split.openPart(0, 1, read)) {
+        while (reader.nextView() != null) {
+          n++;
+        }
+      }
+      FramingSkips counted = new FramingSkips();
+      assertThat(split.countRecords(0, 1, counted).records()).as(uri).isEqualTo(intact);
+      assertThat(n).as(uri).isEqualTo(intact);
+      assertThat(read.ranges()).as(uri).isEqualTo(counted.ranges()).singleElement()
+          .satisfies(r -> {
+            assertThat(r.file()).endsWith(key);
+            assertThat(r.offset()).isEqualTo(offset);
+            assertThat(r.end()).isEqualTo(resumed);
+            assertThat(r.problem()).contains(problem);
+          });
       assertThatThrownBy(() -> readAll(uri)).as(uri)
           .isInstanceOfSatisfying(FormatException.class, e -> {
             assertThat(e.file()).as(uri).startsWith(uri.substring(0, uri.indexOf(':') + 1))

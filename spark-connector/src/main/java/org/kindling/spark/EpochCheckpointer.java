@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.kindling.io.image.CorruptRecordCount;
+import org.kindling.io.split.FramingSkips;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
 import org.kindling.symbol.Symbol;
@@ -230,13 +231,17 @@ final class EpochCheckpointer implements AutoCloseable {
   private List<MetricValue> validate(int epoch, Map<String, NDArray> args,
       Map<String, NDArray> aux) throws IOException {
     RecordIOSplit split = RecordIOSplit.open(config.valData(), conf);
+    // one pass; the prefetching reader may read on into the start of another (the padding)
+    FramingSkips framing = config.skipCorrupt() ? FramingSkips.distinct() : null;
     try (Module module = new Module(symbol);
-        DataIter it = config.image().evalIter(new PrefetchingRecordSource(split.openPart(0, 1)),
+        DataIter it = config.image().evalIter(
+            new PrefetchingRecordSource(split.openPart(0, 1, framing)),
             config.inputShape(), config.scale(), VALIDATION_BATCH, config.skipCorrupt())) {
       module.bind(it.provideData(), it.provideLabel(), false);
       module.initParams(null, args, aux, false);
       List<MetricValue> values = module.score(it, new CompositeEvalMetric(config.createMetrics()));
-      if (it instanceof CorruptRecordCount skips && skips.corruptCount() > 0) {
+      CorruptRecordCount skips = CorruptCounts.of(it, framing);
+      if (skips != null && skips.corruptCount() > 0) {
         out.accept(String.format(Locale.ROOT, "epoch %d: validation skipped %d corrupt"
             + " record(s), the first %s", epoch, skips.corruptCount(),
             skips.corruptRecords().get(0)));

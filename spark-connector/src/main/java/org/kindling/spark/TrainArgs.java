@@ -79,7 +79,8 @@ public final class TrainArgs {
         + " the wrong size, an image that does not decode) instead of failing: each skipped"
         + " record is named (file@offset) in the progress output and counted per epoch in the"
         + " progress lines, the history (skipped_records) and the last line; a broken RecordIO"
-        + " frame (magic, length) still fails, naming file and offset (also "
+        + " frame (bad magic, a length past the end) is skipped to the next record head and"
+        + " counted and named the same way, with the skipped byte range (also "
         + SkipCorruptConf.KEY + " in the Spark conf)", TrainConfig.Builder::skipCorrupt);
     addFlag("--shuffle", "read each worker's part of --data in a new order every epoch, drawn"
         + " from --seed, the epoch and the part (the default for training data, as MXNet's"

@@ -10,9 +10,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
 import org.kindling.io.RecordSource;
-import org.kindling.io.image.CorruptRecordCount;
 import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
+import org.kindling.io.split.FramingSkips;
+import org.kindling.io.split.PassSkipsSource;
 import org.kindling.io.split.ShuffledPartSource;
 import org.kindling.kvstore.DeviceGroups;
 import org.kindling.kvstore.DistKVStore;
@@ -115,19 +116,29 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     // shuffled: the records located from the .idx files or by one header-only pass, which
     // also counts them; in order: counted from the .idx files or by a header-only scan. Either
     // way the part's payloads are read once, by the training
+    // --skip-corrupt: broken framing is resynchronised over, by the count or locating pass and
+    // the read pass alike, and reported with the skipped records
+    FramingSkips framing = config.skipCorrupt() ? new FramingSkips() : null;
     RecordSource source = config.shuffle()
-        ? ShuffledPartSource.open(split, rank, workers, config.seed(), config.beginEpoch())
+        ? ShuffledPartSource.open(split, rank, workers, config.seed(), config.beginEpoch(),
+            framing)
         : null;
+    // in file order, the count pass finds the broken framing and each pass the consumer reads
+    // through reports it (PassSkipsSource): the prefetching reader meets it at times of its own
+    FramingSkips counted = framing == null ? null : FramingSkips.keepingAll();
     DataIter part;
     int steps;
     long records;
     try {
       records = source instanceof ShuffledPartSource s ? s.size()
-          : split.countRecords(rank, workers).records();
+          : split.countRecords(rank, workers, counted).records();
       String[] counts = ctx.allGather(Long.toString(records));
       steps = stepsPerEpoch(counts, config.batchSize(), config.data());
       if (source == null) {
-        source = new PrefetchingRecordSource(split.openPart(rank, workers));
+        RecordSource read = new PrefetchingRecordSource(split.openPart(rank, workers,
+            framing == null ? null : new FramingSkips()));
+        source = framing == null ? read
+            : new PassSkipsSource(read, records, counted.ranges(), framing);
       }
       // a resumed job's random augmentations continue from the passes made before it
       long firstPass = config.beginEpoch()
@@ -177,7 +188,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
             .beginEpoch(config.beginEpoch())
             .evalMetric(new CompositeEvalMetric(metrics))
             .callbacks(new WorkerCallback(rank, steps, config, metrics, reporter, module,
-                System::nanoTime, part instanceof CorruptRecordCount c ? c : null))
+                System::nanoTime, CorruptCounts.of(part, framing)))
             .log(line -> { })
             .build());
         List<EpochMetrics> epochs = reporter.finish();

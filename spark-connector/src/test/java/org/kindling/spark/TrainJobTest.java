@@ -487,6 +487,44 @@ class TrainJobTest {
         .containsExactly("2.0", "2.0");
   }
 
+  /**
+   * Broken RecordIO framing — a bad magic word in worker 0's part, a length past the end of the
+   * file in worker 1's: without --skip-corrupt the job fails naming the file and offset; with it
+   * each part resyncs to the next record head, in file order and shuffled, and each skipped
+   * range is counted once per epoch and named as the skipped records are.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "shuffle {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void skipCorruptResyncsOverBrokenFraming(boolean shuffle) throws IOException {
+    Path bad = dir.resolve("framing-" + shuffle + ".rec");
+    Files.copy(train, bad);
+    // record i starts at 96 * i
+    try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+      f.seek(96L * 100);
+      f.write(new byte[] {(byte) 0xEF, (byte) 0xBE, (byte) 0xAD, (byte) 0xDE});
+      f.seek(96L * 1500 + 4);
+      f.write(new byte[] {0, 0, 0x10, 0}); // lrec: cflag 0, 1 MiB, past the end of the file
+    }
+    String file = new org.apache.hadoop.fs.Path(bad.toUri()).toString();
+    assertThatThrownBy(() -> TrainJob.run(spark,
+        config().data(bad.toString()).numWorkers(2).shuffle(shuffle).build(), l -> { }))
+        .isInstanceOf(TrainingFailedException.class)
+        .hasMessageContaining(bad.getFileName().toString())
+        .hasMessageMatching("(?s).*byte offset (9600|144000).*");
+
+    List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    TrainResult r = TrainJob.run(spark, config().data(bad.toString()).numWorkers(2)
+        .shuffle(shuffle).skipCorrupt(true).build(), lines::add);
+    assertThat(r.metrics()).extracting(EpochMetrics::skippedRecords).containsExactly(2L, 2L);
+    assertThat(r.last().valAccuracy()).isGreaterThan(0.9);
+    assertThat(lines).anyMatch(l -> l.startsWith("worker 0: skipped corrupt record " + file
+        + "@9600: ") && l.contains("bad magic") && l.contains("skipped bytes [9600, 9696)"));
+    assertThat(lines).anyMatch(l -> l.startsWith("worker 1: skipped corrupt record " + file
+        + "@144000: ") && l.contains("past the end")
+        && l.contains("skipped bytes [144000, 144096)"));
+    assertThat(lines).filteredOn(l -> l.contains("skipped corrupt record")).hasSize(2);
+  }
+
   @Test
   void tooManyWorkersForTheDataIsExplained() throws IOException {
     Path tiny = dir.resolve("tiny.rec");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.kindling.io.split.FramingSkips;
 import org.kindling.io.split.RecordIODump;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class RecordIOCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code kindling recordio dump [--part K/N] [--hex] DATA}: one line per record,
+   * {@code kindling recordio dump [--part K/N] [--idx IDX] [--skip-corrupt] [--hex] DATA}: one line per record,
    * {@code index TAB file TAB offset TAB length TAB sha256 [TAB payload-hex]}.
    */
   @Command(
@@ -40,7 +41,9 @@ final class RecordIOCommand implements Callable<Integer> {
             + " ranges across its files as MXNet's InputSplit does), one per line:",
         "  index<TAB>file<TAB>offset<TAB>length<TAB>sha256[<TAB>payload-hex]",
         "index counts from 0 within the part; file is the record's own file (a part may span"
-            + " several) and offset its byte offset in that file."
+            + " several) and offset its byte offset in that file.",
+        "With --idx the parts are cut through the index, as MXNet's ImageRecordIter with"
+            + " path_imgidx cuts them (num_parts, part_index), records in offset order."
       })
   static final class Dump implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -48,6 +51,16 @@ final class RecordIOCommand implements Callable<Integer> {
     @Option(names = "--part", paramLabel = "K/N", converter = PartConverter.class,
         description = "only part K of N (0 <= K < N), as a training task would read it")
     RecordIODump.Part part = RecordIODump.Part.WHOLE;
+
+    @Option(names = "--idx", paramLabel = "IDX", description = "cut the parts through the"
+        + " index, as MXNet's path_imgidx: one .idx for the whole data set (offsets in its files"
+        + " laid end to end), or one per .rec of a ';' list, in the same order")
+    String idx;
+
+    @Option(names = "--skip-corrupt", description = "skip broken framing (bad magic, a length"
+        + " past the end, a truncated part) to the next record head instead of failing; each"
+        + " skipped range is named on standard error (file@offset) and counted")
+    boolean skipCorrupt;
 
     @Option(names = "--hex", description = "append the payload bytes in hex")
     boolean hex;
@@ -67,8 +80,23 @@ final class RecordIOCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Configuration conf = new Configuration();
       settings.forEach(conf::set);
-      RecordIODump.dump(file, conf, part, hex, out);
+      if (skipCorrupt && idx != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--skip-corrupt reads byte-range parts; it cannot be combined with --idx");
+      }
+      FramingSkips skips = skipCorrupt ? new FramingSkips() : null;
+      RecordIODump.dump(file, idx, conf, part, hex, skips, out);
       out.flush();
+      if (skips != null && skips.count() > 0) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String s : skips.descriptions()) {
+          err.println("skipped corrupt bytes " + s);
+        }
+        err.println("skipped " + skips.count() + " corrupt range(s)"
+            + (skips.count() > FramingSkips.KEPT ? " (the first " + FramingSkips.KEPT
+                + " named)" : ""));
+        err.flush();
+      }
       return 0;
     }
   }

@@ -118,6 +118,22 @@ class KindlingCliTest {
   }
 
   @Test
+  void skipCorruptDumpsTheIntactRecordsAndNamesTheSkippedRange() throws IOException {
+    Path cut = dir.resolve("cut-skip.rec");
+    // the sample's records are 52 bytes each: the tenth, at 468, loses its last 20 bytes
+    Files.write(cut, Arrays.copyOf(Files.readAllBytes(SAMPLE_REC), 500));
+    CliRun r = CliRun.of("recordio", "dump", "--skip-corrupt", cut.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lines()).hasSize(9);
+    assertThat(r.err().lines().toList()).hasSize(2);
+    assertThat(r.err()).contains("skipped corrupt bytes ").contains("cut-skip.rec@468: ")
+        .contains("(skipped bytes [468, 500))").contains("skipped 1 corrupt range(s)");
+    CliRun both = CliRun.of("recordio", "dump", "--skip-corrupt", "--idx", "x.idx",
+        cut.toString());
+    assertThat(both.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+  }
+
+  @Test
   void aTruncatedParamsFileGivesOneErrorLineWithTheOffset() throws IOException {
     Path cut = dir.resolve("cut.params");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(GO_PARAMS), 100));

@@ -1,43 +1,36 @@
 package org.kindling.io.image;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
-import org.kindling.io.recordio.IndexedRecordIOReader;
-import org.kindling.io.recordio.RecordIndex;
+import org.kindling.io.split.IndexedPartReader;
+import org.kindling.io.split.IndexedSplit;
 
 /**
- * One part of a {@code .rec} partitioned by its {@code .idx}, as dmlc's {@code
+ * One part of a RecordIO data set partitioned by its index, as dmlc's {@code
  * IndexedRecordIOSplitter} (MXNet's {@code ImageRecordIter} with {@code path_imgidx}): the index
  * entries sorted by offset, part {@code k} of {@code n} holding entries {@code [k * step, min((k +
- * 1) * step, total))} with {@code step = ceil(total / n)}. With shuffling, the part's records come
- * in an order drawn from {@code (seed, pass)}, a new one at every {@link #reset()}; without, in
- * file order. Each record is read by seeking to its indexed offset. Not thread-safe.
+ * 1) * step, total))} with {@code step = ceil(total / n)} ({@link IndexedSplit}, which also says
+ * how several {@code .rec} files and their indexes combine). With shuffling, the part's entries
+ * come in an order drawn from {@code (seed, pass)}, a new one at every {@link #reset()} (not
+ * MXNet's {@code mt19937} order); without, in file order. Not thread-safe.
  */
 public final class IndexedPartSource implements RecordSource {
-  private final IndexedRecordIOReader reader;
-  private final String file;
-  private final List<RecordIndex.Entry> entries;
+  private final IndexedPartReader reader;
   private final boolean shuffle;
   private final long seed;
   private final int[] order;
   private long pass;
-  private int next;
 
-  private IndexedPartSource(IndexedRecordIOReader reader, String file,
-      List<RecordIndex.Entry> entries, boolean shuffle, long seed) {
+  private IndexedPartSource(IndexedPartReader reader, boolean shuffle, long seed)
+      throws IOException {
     this.reader = reader;
-    this.file = file;
-    this.entries = entries;
     this.shuffle = shuffle;
     this.seed = seed;
-    this.order = new int[entries.size()];
+    this.order = new int[reader.size()];
     arrange();
   }
 
@@ -52,27 +45,32 @@ public final class IndexedPartSource implements RecordSource {
    */
   public static IndexedPartSource open(Path rec, Path idx, Configuration conf, int part,
       int numParts, boolean shuffle, long seed) throws IOException {
-    if (numParts < 1 || part < 0 || part >= numParts) {
-      throw new IllegalArgumentException("part_index " + part + " must be in [0, num_parts "
-          + numParts + ")");
-    }
-    IndexedRecordIOReader reader = IndexedRecordIOReader.open(idx, rec, conf);
-    List<RecordIndex.Entry> all = new ArrayList<>(reader.index().entries());
-    all.sort(Comparator.comparingLong(RecordIndex.Entry::offset));
-    int total = all.size();
-    long step = ((long) total + numParts - 1) / numParts;
-    int begin = (int) Math.min(total, part * step);
-    int end = (int) Math.min(total, (part + 1) * step);
-    return new IndexedPartSource(reader, rec.toString(), List.copyOf(all.subList(begin, end)),
-        shuffle, seed);
+    return open(rec.toString(), idx.toString(), conf, part, numParts, shuffle, seed);
   }
 
-  /** Records in this part. */
+  /**
+   * Opens part {@code part} of {@code numParts} of the data set {@code recUri} (MXNet's {@code
+   * path_imgrec}: a path, or several separated by {@code ;}) through {@code idxUri} (MXNet's
+   * {@code path_imgidx}: one index for the whole list, or one per {@code .rec} entry; {@link
+   * IndexedSplit#open}).
+   *
+   * @throws org.kindling.tensor.FormatException if an index is malformed or points outside its
+   *     file
+   * @throws IllegalArgumentException if the part is not in {@code [0, numParts)}, or the indexes
+   *     do not pair with the {@code .rec} entries
+   */
+  public static IndexedPartSource open(String recUri, String idxUri, Configuration conf,
+      int part, int numParts, boolean shuffle, long seed) throws IOException {
+    IndexedSplit split = IndexedSplit.open(recUri, idxUri, conf);
+    return new IndexedPartSource(split.openPart(part, numParts), shuffle, seed);
+  }
+
+  /** Index entries in this part: its records, when the index lists every record. */
   public int size() {
-    return entries.size();
+    return order.length;
   }
 
-  private void arrange() {
+  private void arrange() throws IOException {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
@@ -85,22 +83,17 @@ public final class IndexedPartSource implements RecordSource {
         order[j] = t;
       }
     }
-    next = 0;
+    reader.order(order);
   }
 
   @Override
   public LocatedRecord next() throws IOException {
-    if (next >= order.length) {
-      return null;
-    }
-    RecordIndex.Entry e = entries.get(order[next++]);
-    byte[] payload = reader.read(e.key());
-    return new LocatedRecord(payload, file, e.offset(), e.offset());
+    return reader.next();
   }
 
   /** Starts the next pass, in a new order when shuffling. */
   @Override
-  public void reset() {
+  public void reset() throws IOException {
     pass++;
     arrange();
   }

@@ -36,14 +36,20 @@ final class PartCounter {
     this.conf = conf;
   }
 
-  /** Counts the records of {@code range}, through the indexes if every file has one. */
-  PartCount count(PartRange range) throws IOException {
+  /**
+   * Counts the records of {@code range}, through the indexes if every file has one, unless
+   * {@code skips} is given: then by a scan that skips broken framing into it.
+   */
+  PartCount count(PartRange range, FramingSkips skips) throws IOException {
     if (range.isEmpty()) {
       return new PartCount(0, false);
     }
+    if (skips != null) {
+      return new PartCount(scan(range, skips), false);
+    }
     List<long[]> offsets = indexOffsets();
     if (offsets == null) {
-      return new PartCount(scan(range), false);
+      return new PartCount(scan(range, null), false);
     }
     long n = 0;
     List<SplitFile> files = split.files();
@@ -59,9 +65,10 @@ final class PartCounter {
   }
 
   /** Records of the part by walking its headers (payloads skipped, not copied). */
-  private long scan(PartRange range) throws IOException {
+  private long scan(PartRange range, FramingSkips skips) throws IOException {
     long n = 0;
-    try (RecordIOPartReader r = new RecordIOPartReader(split, range, split::readOptions)) {
+    try (RecordIOPartReader r =
+        new RecordIOPartReader(split, range, split::readOptions, skips)) {
       while (r.skip()) {
         n++;
       }

@@ -17,8 +17,10 @@ import org.kindling.tensor.FormatException;
  * @param ends global offset from which the record's bytes are surely over ({@code ends[i] >
  *     heads[i]}, never past its file's end)
  * @param fromIndex true if the offsets came from the {@code .idx} files
+ * @param skipped the broken framing the header pass skipped (skipCorrupt), in file order
  */
-record PartRecords(long[] heads, long[] ends, boolean fromIndex) {
+record PartRecords(long[] heads, long[] ends, boolean fromIndex,
+    List<FramingSkips.Range> skipped) {
 
   /** The records in the part. */
   int size() {
@@ -32,11 +34,24 @@ record PartRecords(long[] heads, long[] ends, boolean fromIndex) {
    *     offset if a header met by the scan is corrupt
    */
   static PartRecords of(RecordIOSplit split, PartRange range) throws IOException {
+    return of(split, range, false);
+  }
+
+  /**
+   * The records of {@code range}; with {@code skipCorrupt} always by the header pass, which
+   * skips broken framing (into {@link #skipped()}) as the part reader does, the index unused.
+   */
+  static PartRecords of(RecordIOSplit split, PartRange range, boolean skipCorrupt)
+      throws IOException {
     if (range.isEmpty()) {
-      return new PartRecords(new long[0], new long[0], false);
+      return new PartRecords(new long[0], new long[0], false, List.of());
+    }
+    if (skipCorrupt) {
+      // every range kept, not only the first hundred: each pass replays them
+      return scan(split, range, new FramingSkips(Integer.MAX_VALUE));
     }
     List<long[]> offsets = new PartCounter(split, split.conf()).indexOffsets();
-    return offsets == null ? scan(split, range) : fromIndex(split, range, offsets);
+    return offsets == null ? scan(split, range, null) : fromIndex(split, range, offsets);
   }
 
   private static PartRecords fromIndex(RecordIOSplit split, PartRange range,
@@ -60,19 +75,21 @@ record PartRecords(long[] heads, long[] ends, boolean fromIndex) {
         ends.add(f.start() + (j + 1 < o.length ? o[j + 1] : f.size()));
       }
     }
-    return new PartRecords(heads.toArray(), ends.toArray(), true);
+    return new PartRecords(heads.toArray(), ends.toArray(), true, List.of());
   }
 
-  private static PartRecords scan(RecordIOSplit split, PartRange range) throws IOException {
+  private static PartRecords scan(RecordIOSplit split, PartRange range, FramingSkips skips)
+      throws IOException {
     Longs heads = new Longs();
     Longs ends = new Longs();
-    try (RecordIOPartReader r = new RecordIOPartReader(split, range, split::readOptions)) {
+    try (RecordIOPartReader r = new RecordIOPartReader(split, range, split::readOptions, skips)) {
       while (r.skip()) {
         heads.add(r.lastSkippedHead());
         ends.add(r.lastSkippedEnd());
       }
     }
-    return new PartRecords(heads.toArray(), ends.toArray(), false);
+    return new PartRecords(heads.toArray(), ends.toArray(), false,
+        skips == null ? List.of() : skips.ranges());
   }
 
   /** A growable list of longs (8 bytes per record, not a boxed object each). */

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.kindling.io.RecordSource;
 import org.kindling.io.RecordView;
 
 /**
@@ -22,6 +23,10 @@ import org.kindling.io.RecordView;
  * {@code offset} find the record again), {@code offset} is the byte offset in that file of the
  * record's first physical part, {@code length} the logical payload length, and both hex columns
  * are lowercase. Lines end with {@code \n}.
+ *
+ * <p>With an index ({@code --idx}, MXNet's {@code path_imgidx}) the parts are the index-based
+ * ones of {@link IndexedSplit} and the records come in offset order, as MXNet's {@code
+ * ImageRecordIter(path_imgrec, path_imgidx, num_parts, part_index)} yields them unshuffled.
  */
 public final class RecordIODump {
   private static final HexFormat HEX = HexFormat.of();
@@ -82,12 +87,43 @@ public final class RecordIODump {
    */
   public static long dump(String uri, Configuration conf, Part part, boolean hex, Appendable out)
       throws IOException {
+    return dump(uri, null, conf, part, hex, out);
+  }
+
+  /**
+   * Writes one line per record of part {@code part} of the RecordIO data at {@code uri}, the parts
+   * cut by byte ranges ({@code idxUri} null) or through the index {@code idxUri}.
+   *
+   * @param idxUri null, or one index for the data set or one per {@code ;} entry of {@code uri}
+   *     ({@link IndexedSplit#open})
+   * @return the number of records written
+   * @throws org.kindling.tensor.FormatException if a file or index is corrupt
+   */
+  public static long dump(String uri, String idxUri, Configuration conf, Part part, boolean hex,
+      Appendable out) throws IOException {
+    return dump(uri, idxUri, conf, part, hex, null, out);
+  }
+
+  /**
+   * As {@link #dump(String, String, Configuration, Part, boolean, Appendable)}, skipping broken
+   * framing into {@code skips} instead of failing when it is given ({@link
+   * RecordIOSplit#openPart(int, int, FramingSkips)}; byte-range parts only).
+   *
+   * @throws IllegalArgumentException if {@code skips} is given with an index
+   */
+  public static long dump(String uri, String idxUri, Configuration conf, Part part, boolean hex,
+      FramingSkips skips, Appendable out) throws IOException {
     Objects.requireNonNull(part, "part");
+    if (skips != null && idxUri != null) {
+      throw new IllegalArgumentException("skipping corrupt framing works on byte-range parts,"
+          + " not through an index: drop the index, or rebuild the data set");
+    }
     Objects.requireNonNull(out, "out");
-    RecordIOSplit split = RecordIOSplit.open(uri, conf);
     MessageDigest sha = sha256();
     long index = 0;
-    try (RecordIOPartReader reader = split.openPart(part.index(), part.count())) {
+    try (RecordSource reader = idxUri == null
+        ? RecordIOSplit.open(uri, conf).openPart(part.index(), part.count(), skips)
+        : IndexedSplit.open(uri, idxUri, conf).openPart(part.index(), part.count())) {
       RecordView r;
       // views: the hash and the hex read the record where it was read into, uncopied
       while ((r = reader.nextView()) != null) {

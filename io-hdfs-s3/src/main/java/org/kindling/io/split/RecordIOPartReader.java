@@ -10,6 +10,7 @@ import org.kindling.io.RecordSource;
 import org.kindling.io.RecordView;
 import org.kindling.io.recordio.RecordIOReader;
 import org.kindling.io.source.ReadOptions;
+import org.kindling.tensor.FormatException;
 
 /**
  * Reads the logical records of one part of a {@link RecordIOSplit}: those whose first physical
@@ -19,6 +20,10 @@ import org.kindling.io.source.ReadOptions;
  * (configured, or its store's default) on reader threads, ahead up to the range's end, retried when the store fails transiently. Not
  * thread-safe; wrap it in a {@link PrefetchingRecordSource} to also parse records on a background
  * thread.
+ *
+ * <p>Broken framing fails the read with a {@link FormatException} naming the file and offset,
+ * unless the reader was opened with a {@link FramingSkips} (skipCorrupt): it then resumes at
+ * the next record head and records the skipped range there.
  */
 public final class RecordIOPartReader implements RecordSource {
   /** The record parser's own buffer; the prefetching stream below it holds the chunks. */
@@ -38,12 +43,20 @@ public final class RecordIOPartReader implements RecordSource {
   /** Global offsets of the head of the record {@link #skip()} last moved over, and past it. */
   private long lastSkippedHead = -1;
   private long lastSkippedEnd = -1;
+  /** Where broken framing goes in skipCorrupt mode; null: it fails the read. */
+  private final FramingSkips skips;
 
   RecordIOPartReader(RecordIOSplit split, PartRange range,
       Function<Path, ReadOptions> options) {
+    this(split, range, options, null);
+  }
+
+  RecordIOPartReader(RecordIOSplit split, PartRange range,
+      Function<Path, ReadOptions> options, FramingSkips skips) {
     this.split = split;
     this.range = range;
     this.options = options;
+    this.skips = skips;
     this.firstFile = firstFileOf(split.files(), range.begin());
     this.fileIndex = firstFile;
   }
@@ -99,7 +112,12 @@ public final class RecordIOPartReader implements RecordSource {
       long at = reader.tell();
       ByteBuffer payload = null;
       if (at < fileLimit) {
-        payload = view ? reader.nextView() : wrap(reader.next());
+        try {
+          payload = view ? reader.nextView() : wrap(reader.next());
+        } catch (FormatException e) {
+          skipBrokenRecord(at, e);
+          continue;
+        }
       }
       if (payload == null) {
         closeFile();
@@ -127,7 +145,14 @@ public final class RecordIOPartReader implements RecordSource {
         return false;
       }
       long at = reader.tell();
-      if (at < fileLimit && reader.skip()) {
+      boolean moved;
+      try {
+        moved = at < fileLimit && reader.skip();
+      } catch (FormatException e) {
+        skipBrokenRecord(at, e);
+        continue;
+      }
+      if (moved) {
         lastSkippedHead = file.start() + at;
         lastSkippedEnd = file.start() + reader.tell();
         return true;
@@ -148,6 +173,60 @@ public final class RecordIOPartReader implements RecordSource {
    */
   long lastSkippedEnd() {
     return lastSkippedEnd;
+  }
+
+  /**
+   * In skipCorrupt mode, moves past the record whose head is at in-file offset {@code at} and
+   * whose framing failed with {@code e}: reading resumes at the next record head after {@code at}
+   * in the file (or the file's end), and the range is recorded; the next file follows when that
+   * head lies past the part. Both {@link #next()} and {@link #skip()} come here for the same
+   * errors at the same heads, so the count pass and the read pass skip the same ranges. Without
+   * skipCorrupt, rethrows {@code e}.
+   */
+  private void skipBrokenRecord(long at, FormatException e) throws IOException {
+    if (skips == null) {
+      throw e;
+    }
+    SplitFile f = file;
+    long limit = fileLimit;
+    closeFile();
+    long head = f.size();
+    RecordIOReader resumed = null;
+    if (at + 4 < f.size()) {
+      int buffer = (int) Math.max(64, Math.min(PARSE_BUFFER_BYTES, limit - at));
+      resumed = split.openFile(f, at + 4, Math.max(limit, at + 4), options.apply(f.path()),
+          buffer);
+      try {
+        head = resumed.seekToNextHead();
+      } catch (FormatException end) {
+        head = f.size(); // a magic word in the last 4 bytes: nothing follows
+      } catch (IOException | RuntimeException failed) {
+        resumed.close();
+        throw failed;
+      }
+    }
+    skips.skipped(new FramingSkips.Range(f.path().toString(), at, head, problem(e, at)));
+    if (head < limit) {
+      reader = resumed;
+      file = f;
+      fileLimit = limit;
+    } else {
+      if (resumed != null) {
+        resumed.close();
+      }
+      fileIndex++;
+    }
+  }
+
+  /**
+   * The problem of {@code e}, without the file and offset its message starts with; the offset
+   * kept when it is not the record's head {@code at} (a later part of a split record).
+   */
+  private static String problem(FormatException e, long at) {
+    String prefix = e.file() + (e.offset() >= 0 ? " at byte offset " + e.offset() : "") + ": ";
+    String m = e.getMessage();
+    String p = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    return e.offset() >= 0 && e.offset() != at ? p + " (at offset " + e.offset() + ")" : p;
   }
 
   private boolean openNextFile() throws IOException {

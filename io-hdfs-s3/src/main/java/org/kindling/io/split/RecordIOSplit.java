@@ -211,6 +211,16 @@ public final class RecordIOSplit {
   }
 
   /**
+   * Opens a reader over part {@code part} of {@code numParts} as {@link #openPart(int, int)}
+   * does, which skips broken framing into {@code skips} instead of failing (skipCorrupt; {@link
+   * FramingSkips}); null fails as {@link #openPart(int, int)} does.
+   */
+  public RecordIOPartReader openPart(int part, int numParts, FramingSkips skips)
+      throws IOException {
+    return new RecordIOPartReader(this, partRange(part, numParts), this::readOptions, skips);
+  }
+
+  /**
    * Opens a reader over part {@code part} of {@code numParts} with ranged reads of {@code
    * chunkBytes} (the configuration's other {@link ReadOptions}).
    *
@@ -244,7 +254,18 @@ public final class RecordIOSplit {
    *     {@code .rec}, unaligned or repeated) or a scanned header is corrupt
    */
   public PartCount countRecords(int part, int numParts) throws IOException {
-    return new PartCounter(this, conf).count(partRange(part, numParts));
+    return new PartCounter(this, conf).count(partRange(part, numParts), null);
+  }
+
+  /**
+   * The number of records of part {@code part} of {@code numParts} that a reader opened with
+   * {@link #openPart(int, int, FramingSkips)} returns: with {@code skips} non-null always by a
+   * header-only scan that skips broken framing as that reader does (an index cannot tell a
+   * broken frame, so it is not used), recording the skipped ranges into {@code skips}; with null
+   * as {@link #countRecords(int, int)}.
+   */
+  public PartCount countRecords(int part, int numParts, FramingSkips skips) throws IOException {
+    return new PartCounter(this, conf).count(partRange(part, numParts), skips);
   }
 
   /**

@@ -158,10 +158,14 @@ public final class ShuffledPartSource implements RecordSource {
   private int next;
   private int submitted;
   private boolean closed;
+  /** Where each pass reports the broken framing it moves over (skipCorrupt), or null. */
+  private final FramingSkips skips;
+  private boolean replayPending;
 
   private ShuffledPartSource(RecordIOSplit split, PartRange range, PartRecords records,
       long seed, long firstEpoch, int threads, int ahead, String modeName, int chunkBytes,
-      int window) throws IOException {
+      int window, FramingSkips skips) throws IOException {
+    this.skips = skips;
     this.split = split;
     this.range = range;
     this.records = records;
@@ -219,6 +223,18 @@ public final class ShuffledPartSource implements RecordSource {
    */
   public static ShuffledPartSource open(RecordIOSplit split, int part, int numParts, long seed,
       long firstEpoch) throws IOException {
+    return open(split, part, numParts, seed, firstEpoch, null);
+  }
+
+  /**
+   * As {@link #open(RecordIOSplit, int, int, long, long)}, skipping broken framing when {@code
+   * skips} is given (skipCorrupt): the records are then located by the header pass, which skips
+   * it as {@link RecordIOSplit#openPart(int, int, FramingSkips)} does (the {@code .idx} files
+   * cannot tell a broken frame and are not used), and every pass reports the skipped ranges into
+   * {@code skips} when it hands out its last record, as a sequential pass meets them.
+   */
+  public static ShuffledPartSource open(RecordIOSplit split, int part, int numParts, long seed,
+      long firstEpoch, FramingSkips skips) throws IOException {
     if (firstEpoch < 0) {
       throw new IllegalArgumentException("firstEpoch " + firstEpoch + " must be >= 0");
     }
@@ -236,8 +252,8 @@ public final class ShuffledPartSource implements RecordSource {
     String mode = conf.get(MODE_KEY, "auto");
     Mode.of(mode, java.util.List.of()); // an unknown mode fails before the locating pass
     PartRange range = split.partRange(part, numParts);
-    return new ShuffledPartSource(split, range, PartRecords.of(split, range), seed, firstEpoch,
-        threads, ahead, mode, chunkBytes, window);
+    return new ShuffledPartSource(split, range, PartRecords.of(split, range, skips != null),
+        seed, firstEpoch, threads, ahead, mode, chunkBytes, window, skips);
   }
 
   /**
@@ -337,6 +353,7 @@ public final class ShuffledPartSource implements RecordSource {
       }
     }
     next = 0;
+    replayPending = skips != null;
     submitted = 0;
     currentWindow = -1;
     submittedChunks = 0;
@@ -374,6 +391,20 @@ public final class ShuffledPartSource implements RecordSource {
    */
   @Override
   public LocatedRecord next() throws IOException {
+    LocatedRecord r = nextRecord();
+    if (replayPending && (r == null || next >= order.length)) {
+      // a pass that reaches its end has moved over the broken framing the locating pass
+      // skipped, as a sequential pass does: count it for this pass (the few records a short
+      // last batch borrows from a new pass do not count it again)
+      replayPending = false;
+      for (FramingSkips.Range range : records.skipped()) {
+        skips.skipped(range);
+      }
+    }
+    return r;
+  }
+
+  private LocatedRecord nextRecord() throws IOException {
     ensureOpen();
     if (next >= order.length) {
       return null;
