@@ -96,16 +96,25 @@ final class ServerState {
     long updates;
     /** {@link System#nanoTime} of the current sync round's first push. */
     long roundStart;
+    /**
+     * Array bytes of the pushes in the current sync round, counted when the round ends: a
+     * worker's push of the next step is not counted while a peer still holds this step (the
+     * per-epoch figures read while rank 0 is held stay exact, decision 0062).
+     */
+    long roundPushed;
     /** Per rank, {@link #updates} when it last read the value (async staleness). */
     final Map<Integer, Long> readAt = new HashMap<>();
 
-    KeyState(String key, Shape shape, ShardLayout layout) {
+    KeyState(String key, Shape shape, ShardLayout layout, ServerTraffic traffic) {
       this.key = key;
       this.shape = shape;
       this.round = new Round("the sync round of key '" + key + "'", () -> {
         if (sum != null) {
           sum.reset();
         }
+        // the bytes of a failed round did cross the wire
+        traffic.pushed(key, roundPushed);
+        roundPushed = 0;
       });
       this.slices = layout.slices(key, shape.intSize());
       for (Slice s : slices) {
@@ -380,7 +389,7 @@ final class ServerState {
   private void init(Request.Init i) {
     KeyState ks = keys.get(i.key());
     if (ks == null) {
-      ks = new KeyState(i.key(), i.shape(), layout);
+      ks = new KeyState(i.key(), i.shape(), layout, traffic);
       keys.put(i.key(), ks);
     } else if (!ks.shape.equals(i.shape())) {
       throw new IllegalArgumentException(
@@ -426,8 +435,8 @@ final class ServerState {
     String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
     Held held = new Held(p.conn(), p.id(), p.pull(), p.half());
-    traffic.pushed(p.key(), p.bytes());
     if (config.mode() == SyncMode.ASYNC) {
+      traffic.pushed(p.key(), p.bytes());
       if (optimizers == null) {
         throw new IllegalStateException(
             "key '" + p.key() + "': dist_async applies every push with the optimizer, but none is"
@@ -448,11 +457,13 @@ final class ServerState {
     try {
       joinRound(ks.round, held);
     } catch (RuntimeException e) {
+      traffic.pushed(p.key(), p.bytes()); // refused, but it crossed the wire
       if (summed != null) {
         ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
       }
       throw e;
     }
+    ks.roundPushed += p.bytes();
     if (summed == null) {
       sumBuffered(ks, p);
     }
@@ -461,6 +472,9 @@ final class ServerState {
     }
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
+      // the round's pushes are counted as it ends, before any reply (the pulled bytes too)
+      traffic.pushed(ks.key, ks.roundPushed);
+      ks.roundPushed = 0;
       try {
         update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
       } finally {
