@@ -2,6 +2,7 @@ package org.kindling.kvstore;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -154,6 +155,8 @@ final class ServerState {
   private volatile Throwable fatal;
   private volatile String fatalMessage;
   private volatile boolean closed;
+  /** The keys' arrays were freed ({@link #close}). */
+  private boolean released;
 
   ServerState(KVStoreServerConfig config, ServerTraffic traffic) {
     this.config = config;
@@ -666,7 +669,7 @@ final class ServerState {
     try {
       for (Held h : held) {
         if (h.pull() && !h.half() && value == null) {
-          value = encode(ks, false);
+          value = config.mode() == SyncMode.SYNC ? view(ks) : encode(ks, false);
         } else if (h.pull() && h.half() && half == null) {
           half = encode(ks, true);
         }
@@ -704,6 +707,27 @@ final class ServerState {
         }
       }
     }
+  }
+
+  /**
+   * The stored value's bytes in element order, without a copy: the parts' own memory, which the
+   * W replies of a sync round write to their sockets (the wire's little-endian is the host's
+   * order, as in {@link #encode}). Safe only for a sync round's replies (decision 0047,
+   * amended): nothing writes the stored value before the next round's update, and nothing writes
+   * its memory as a merge buffer (after that update's swap) before the round after; both need
+   * every rank's next push, which a worker sends only once it has this reply (its push's
+   * acknowledgement), so every reply has left before the memory changes. A worker that pushed
+   * again before reading its reply would only tear its own reply. The arrays outlive the sockets: {@link
+   * KVStoreServer#close} closes the connections before {@link #close} frees them.
+   */
+  private static ByteBuf view(KeyState ks) {
+    ByteBuffer[] parts = new ByteBuffer[ks.parts.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Part part = ks.parts.get(i);
+      part.stored.waitToRead();
+      parts[i] = part.stored.byteBuffer();
+    }
+    return Unpooled.wrappedBuffer(parts);
   }
 
   /**
@@ -1004,8 +1028,35 @@ final class ServerState {
     return out;
   }
 
-  /** Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. */
+  /**
+   * Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. The
+   * server closes its connections first ({@link #stop}): a sync round's replies are written from
+   * the stored arrays themselves ({@link #view}).
+   */
   void close() {
+    stop();
+    if (released) {
+      return;
+    }
+    released = true;
+    // NDArray.close waits, through the engine, for updates still reading or writing them
+    for (KeyState ks : keys.values()) {
+      for (Part part : ks.parts) {
+        for (NDArray a : new NDArray[] {part.stored, part.merged}) {
+          if (a != null) {
+            a.close();
+          }
+        }
+      }
+    }
+    closeAll(optimizers);
+  }
+
+  /**
+   * Fails waiting requests and stops both threads and every write into the merge buffers; the
+   * arrays stay until {@link #close}. Idempotent.
+   */
+  void stop() {
     if (closed) {
       return;
     }
@@ -1026,17 +1077,6 @@ final class ServerState {
     for (RoundSum sum : sums.values()) {
       sum.close();
     }
-    // NDArray.close waits, through the engine, for updates still reading or writing them
-    for (KeyState ks : keys.values()) {
-      for (Part part : ks.parts) {
-        for (NDArray a : new NDArray[] {part.stored, part.merged}) {
-          if (a != null) {
-            a.close();
-          }
-        }
-      }
-    }
-    closeAll(optimizers);
   }
 
   static String describe(Throwable e) {
