@@ -717,8 +717,9 @@ final class ServerState {
    * its memory as a merge buffer (after that update's swap) before the round after; both need
    * every rank's next push, which a worker sends only once it has this reply (its push's
    * acknowledgement), so every reply has left before the memory changes. A worker that pushed
-   * again before reading its reply would only tear its own reply. The arrays outlive the sockets: {@link
-   * KVStoreServer#close} closes the connections before {@link #close} frees them.
+   * again before reading its reply would only tear its own reply. The arrays outlive the
+   * sockets: {@link KVStoreServer#close} closes the connections before {@link #close} frees
+   * them.
    */
   private static ByteBuf view(KeyState ks) {
     ByteBuffer[] parts = new ByteBuffer[ks.parts.size()];

@@ -13,8 +13,8 @@ import org.kindling.kvstore.TrafficSnapshot;
  * the driver's and the key servers' summed) into per-step figures for the driver's progress
  * lines and per-epoch figures for the training history: array bytes pushed and pulled, bytes on
  * the servers' sockets (the driver's alone without key servers), the time sync rounds waited
- * for their last push (the aggregation wait), the depth of the server's request queue and, with {@code dist_async},
- * the staleness of the pushes. Figures are over all workers and keys, divided by the training
+ * for their last push (the aggregation wait), the depth of the server's request queue and,
+ * with {@code dist_async}, the staleness of the pushes. Figures are over all workers and keys, divided by the training
  * steps in between (one step = one batch of every worker); an epoch's figures also count the
  * requests of its setup (the first epoch: the initial pull of every key). The wait is summed
  * over the keys: rounds of different keys overlap in time, so it can exceed the wall-clock time
