@@ -218,8 +218,11 @@ public final class KVStoreServer implements AutoCloseable {
       return;
     }
     serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    state.close();
+    state.stop();
+    // the connections close before the arrays are freed: a sync round's replies are written
+    // from the stored arrays themselves (ServerState.view)
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    state.close();
     shutdownThreads();
     LOG.info("kvstore server on {} closed", address);
   }

@@ -2,6 +2,7 @@ package org.kindling.kvstore;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -96,16 +97,25 @@ final class ServerState {
     long updates;
     /** {@link System#nanoTime} of the current sync round's first push. */
     long roundStart;
+    /**
+     * Array bytes of the pushes in the current sync round, counted when the round ends: a
+     * worker's push of the next step is not counted while a peer still holds this step (the
+     * per-epoch figures read while rank 0 is held stay exact, decision 0062).
+     */
+    long roundPushed;
     /** Per rank, {@link #updates} when it last read the value (async staleness). */
     final Map<Integer, Long> readAt = new HashMap<>();
 
-    KeyState(String key, Shape shape, ShardLayout layout) {
+    KeyState(String key, Shape shape, ShardLayout layout, ServerTraffic traffic) {
       this.key = key;
       this.shape = shape;
       this.round = new Round("the sync round of key '" + key + "'", () -> {
         if (sum != null) {
           sum.reset();
         }
+        // the bytes of a failed round did cross the wire
+        traffic.pushed(key, roundPushed);
+        roundPushed = 0;
       });
       this.slices = layout.slices(key, shape.intSize());
       for (Slice s : slices) {
@@ -145,6 +155,8 @@ final class ServerState {
   private volatile Throwable fatal;
   private volatile String fatalMessage;
   private volatile boolean closed;
+  /** The keys' arrays were freed ({@link #close}). */
+  private boolean released;
 
   ServerState(KVStoreServerConfig config, ServerTraffic traffic) {
     this.config = config;
@@ -380,7 +392,7 @@ final class ServerState {
   private void init(Request.Init i) {
     KeyState ks = keys.get(i.key());
     if (ks == null) {
-      ks = new KeyState(i.key(), i.shape(), layout);
+      ks = new KeyState(i.key(), i.shape(), layout, traffic);
       keys.put(i.key(), ks);
     } else if (!ks.shape.equals(i.shape())) {
       throw new IllegalArgumentException(
@@ -426,8 +438,8 @@ final class ServerState {
     String what = p.pull() ? "PUSHPULL" : p.twoBit() ? "PUSH_2BIT" : "PUSH";
     KeyState ks = requireValue(p.key(), what, p.shape());
     Held held = new Held(p.conn(), p.id(), p.pull(), p.half());
-    traffic.pushed(p.key(), p.bytes());
     if (config.mode() == SyncMode.ASYNC) {
+      traffic.pushed(p.key(), p.bytes());
       if (optimizers == null) {
         throw new IllegalStateException(
             "key '" + p.key() + "': dist_async applies every push with the optimizer, but none is"
@@ -448,11 +460,13 @@ final class ServerState {
     try {
       joinRound(ks.round, held);
     } catch (RuntimeException e) {
+      traffic.pushed(p.key(), p.bytes()); // refused, but it crossed the wire
       if (summed != null) {
         ks.round.fail("key '" + p.key() + "': the sync round was abandoned: " + describe(e));
       }
       throw e;
     }
+    ks.roundPushed += p.bytes();
     if (summed == null) {
       sumBuffered(ks, p);
     }
@@ -461,6 +475,9 @@ final class ServerState {
     }
     addToRound(ks.round, held);
     if (ks.round.size() == config.numWorkers()) {
+      // the round's pushes are counted as it ends, before any reply (the pulled bytes too)
+      traffic.pushed(ks.key, ks.roundPushed);
+      ks.roundPushed = 0;
       try {
         update(ks, ks.round.take(), System.nanoTime() - ks.roundStart);
       } finally {
@@ -652,7 +669,7 @@ final class ServerState {
     try {
       for (Held h : held) {
         if (h.pull() && !h.half() && value == null) {
-          value = encode(ks, false);
+          value = config.mode() == SyncMode.SYNC ? view(ks) : encode(ks, false);
         } else if (h.pull() && h.half() && half == null) {
           half = encode(ks, true);
         }
@@ -690,6 +707,28 @@ final class ServerState {
         }
       }
     }
+  }
+
+  /**
+   * The stored value's bytes in element order, without a copy: the parts' own memory, which the
+   * W replies of a sync round write to their sockets (the wire's little-endian is the host's
+   * order, as in {@link #encode}). Safe only for a sync round's replies (decision 0047,
+   * amended): nothing writes the stored value before the next round's update, and nothing writes
+   * its memory as a merge buffer (after that update's swap) before the round after; both need
+   * every rank's next push, which a worker sends only once it has this reply (its push's
+   * acknowledgement), so every reply has left before the memory changes. A worker that pushed
+   * again before reading its reply would only tear its own reply. The arrays outlive the
+   * sockets: {@link KVStoreServer#close} closes the connections before {@link #close} frees
+   * them.
+   */
+  private static ByteBuf view(KeyState ks) {
+    ByteBuffer[] parts = new ByteBuffer[ks.parts.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Part part = ks.parts.get(i);
+      part.stored.waitToRead();
+      parts[i] = part.stored.byteBuffer();
+    }
+    return Unpooled.wrappedBuffer(parts);
   }
 
   /**
@@ -990,8 +1029,35 @@ final class ServerState {
     return out;
   }
 
-  /** Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. */
+  /**
+   * Fails waiting requests, stops both threads, then releases the keys' arrays. Idempotent. The
+   * server closes its connections first ({@link #stop}): a sync round's replies are written from
+   * the stored arrays themselves ({@link #view}).
+   */
   void close() {
+    stop();
+    if (released) {
+      return;
+    }
+    released = true;
+    // NDArray.close waits, through the engine, for updates still reading or writing them
+    for (KeyState ks : keys.values()) {
+      for (Part part : ks.parts) {
+        for (NDArray a : new NDArray[] {part.stored, part.merged}) {
+          if (a != null) {
+            a.close();
+          }
+        }
+      }
+    }
+    closeAll(optimizers);
+  }
+
+  /**
+   * Fails waiting requests and stops both threads and every write into the merge buffers; the
+   * arrays stay until {@link #close}. Idempotent.
+   */
+  void stop() {
     if (closed) {
       return;
     }
@@ -1012,17 +1078,6 @@ final class ServerState {
     for (RoundSum sum : sums.values()) {
       sum.close();
     }
-    // NDArray.close waits, through the engine, for updates still reading or writing them
-    for (KeyState ks : keys.values()) {
-      for (Part part : ks.parts) {
-        for (NDArray a : new NDArray[] {part.stored, part.merged}) {
-          if (a != null) {
-            a.close();
-          }
-        }
-      }
-    }
-    closeAll(optimizers);
   }
 
   static String describe(Throwable e) {

@@ -20,7 +20,9 @@ public record TrafficSnapshot(long bytesReceived, long bytesSent, Map<String, Ke
   /**
    * One key's figures.
    *
-   * @param pushed array bytes pushed (PUSH and PUSHPULL data)
+   * @param pushed array bytes pushed (PUSH and PUSHPULL data); a sync round's are counted when
+   *     the round ends (completed or failed, before its replies), async and refused pushes as
+   *     they arrive
    * @param pulled array bytes pulled (VALUE replies)
    * @param updates updates applied to the stored value (sync: rounds completed; async: pushes)
    * @param waitNanos over the sync rounds, the time from a round's first push to its last:

@@ -13,16 +13,21 @@ import org.kindling.kvstore.TrafficSnapshot;
  * the driver's and the key servers' summed) into per-step figures for the driver's progress
  * lines and per-epoch figures for the training history: array bytes pushed and pulled, bytes on
  * the servers' sockets (the driver's alone without key servers), the time sync rounds waited
- * for their last push (the aggregation wait), the depth of the server's request queue and, with {@code dist_async},
- * the staleness of the pushes. Figures are over all workers and keys, divided by the training
+ * for their last push (the aggregation wait), the depth of the server's request queue and,
+ * with {@code dist_async}, the staleness of the pushes. Figures are over all workers and keys, divided by the training
  * steps in between (one step = one batch of every worker); an epoch's figures also count the
  * requests of its setup (the first epoch: the initial pull of every key). The wait is summed
  * over the keys: rounds of different keys overlap in time, so it can exceed the wall-clock time
- * a worker waited. An epoch's figures are read when rank 0 reports the epoch's end (rank 0
- * pushes again only after the answer); the other workers do not wait for it, so the first push
- * of the next epoch by another worker may already be counted: an epoch can hold up to one step
- * of the other workers' pushes that belongs to the next, which then lacks it, and the sum over
- * the epochs is exact.
+ * a worker waited. An epoch's figures are read when rank 0 reports the epoch's end; rank 0
+ * pushes again only after the answer, so no sync round of the next epoch can end meanwhile.
+ * With {@code dist_sync} the server counts a round's pushed bytes, its pulled bytes, its update
+ * and its wait when the round ends (decision 0062), so the per-key figures (pushed, pulled,
+ * updates, wait) of an epoch are exactly its own, although another worker may already have sent
+ * its first push of the next epoch. The socket bytes and the queue are counted as the bytes and
+ * requests arrive (they include heartbeats and the reports, which no round holds), so an epoch
+ * can hold another worker's first request of the next; their sum over the epochs is exact. With
+ * {@code dist_async} pushes are applied and counted as they arrive and workers are not in step:
+ * an epoch's figures hold what arrived before rank 0's report.
  *
  * <p>Thread-safe: progress and epoch-end reports arrive on the server's message thread.
  */

@@ -3,9 +3,14 @@ package org.kindling.bench.kvstore;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -38,7 +43,12 @@ final class AggregationBench {
    * serverIoCpuSeconds}: the part of it on the server's I/O threads (socket reads and the sums).
    */
   record Cell(int workers, long bytes, int rounds, double seconds, double cpuSeconds,
-      double serverIoCpuSeconds) {
+      double serverIoCpuSeconds, double workerCpuSeconds) {
+    Cell(int workers, long bytes, int rounds, double seconds, double cpuSeconds,
+        double serverIoCpuSeconds) {
+      this(workers, bytes, rounds, seconds, cpuSeconds, serverIoCpuSeconds, 0);
+    }
+
     double gbPerSecond() {
       return gigabytes() / seconds;
     }
@@ -46,6 +56,11 @@ final class AggregationBench {
     /** CPU seconds per GB summed. */
     double cpuPerGigabyte() {
       return cpuSeconds / gigabytes();
+    }
+
+    /** CPU seconds of the workers' own JVM per GB summed ({@link #runRemote}; 0 otherwise). */
+    double workerCpuPerGigabyte() {
+      return workerCpuSeconds / gigabytes();
     }
 
     /** CPU seconds of the server's I/O threads per GB summed. */
@@ -115,6 +130,15 @@ final class AggregationBench {
   /** As {@link #run(int, int, int)} on a server built from {@code config} (I/O threads). */
   static Cell run(int workers, int bytes, int rounds, KVStoreServerConfig.Builder config)
       throws Exception {
+    return run(workers, bytes, rounds, config, false);
+  }
+
+  /**
+   * As {@link #run(int, int, int, KVStoreServerConfig.Builder)}; with {@code pull}, every round
+   * is a PUSHPULL whose reply (the round's sum) each worker writes to an array of its own.
+   */
+  static Cell run(int workers, int bytes, int rounds, KVStoreServerConfig.Builder config,
+      boolean pull) throws Exception {
     byte[] secret = KVStoreServerConfig.randomSecret();
     int n = bytes / 4;
     try (KVStoreServer server = KVStoreServer.start(config
@@ -129,13 +153,14 @@ final class AggregationBench {
           int rank = r;
           done.add(pool.submit(() -> {
             try (DistKVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(),
-                secret, rank, workers)) {
+                secret, rank, workers);
+                NDArray out = NDArray.zeros(n)) {
               kv.init("k", value);
-              kv.push("k", value); // warm-up round
+              round(kv, value, pull ? out : null); // warm-up round
               kv.barrier();
               start.await();
               for (int i = 0; i < rounds; i++) {
-                kv.push("k", value);
+                round(kv, value, pull ? out : null);
               }
               kv.barrier(); // answered after every worker's last round
               end.await();
@@ -158,6 +183,84 @@ final class AggregationBench {
       } finally {
         pool.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * As {@link #run(int, int, int, KVStoreServerConfig.Builder)}, with the W workers in a JVM of
+   * their own ({@link AggregationWorkers}, started with this JVM's java, flags and class path),
+   * so that this JVM is the server's alone: {@code cpuSeconds} is then the server process's CPU
+   * time, {@code workerCpuSeconds} the workers' JVM's, both over the timed rounds, which run
+   * between the worker JVM's {@code start} and {@code end} lines.
+   *
+   * @param warmUp untimed rounds the worker JVM runs first (its JIT; the server's too)
+   * @param pull every round a PUSHPULL, as in {@link #run(int, int, int,
+   *     KVStoreServerConfig.Builder, boolean)}
+   */
+  static Cell runRemote(int workers, int bytes, int rounds, int warmUp,
+      KVStoreServerConfig.Builder config, boolean pull) throws Exception {
+    byte[] secret = KVStoreServerConfig.randomSecret();
+    try (KVStoreServer server = KVStoreServer.start(config
+        .bindHost("127.0.0.1").port(0).numWorkers(workers).secret(secret).build())) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+          AggregationWorkers.class.getName(), "127.0.0.1", Integer.toString(server.port()),
+          HexFormat.of().formatHex(secret), Integer.toString(workers), Integer.toString(bytes),
+          Integer.toString(rounds), Integer.toString(warmUp), pull ? "pushpull" : "push"));
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        expect(out, "start", p);
+        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        Map<Long, Long> io0 = threadCpuNanos(SERVER_IO_THREADS);
+        String end = expect(out, "end ", p);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        double ioSeconds = cpuSince(io0, threadCpuNanos(SERVER_IO_THREADS)) / 1e9;
+        double workerCpu = Long.parseLong(end.substring(4).trim()) / 1e9;
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("the worker JVM exited with " + p.exitValue());
+        }
+        return new Cell(workers, bytes, rounds, seconds, cpuSeconds, ioSeconds, workerCpu);
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /** The worker JVM's next line starting with {@code prefix} (others are echoed to stderr). */
+  private static String expect(BufferedReader out, String prefix, Process p) throws IOException {
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+      System.err.println("worker JVM: " + line);
+    }
+    throw new IllegalStateException("the worker JVM ended before printing '" + prefix.trim()
+        + "' (see its stderr above)");
+  }
+
+  /** {@code push} or {@code pushpull}: whether a round's reply carries the sum back. */
+  static boolean pushPull(String op) {
+    if (!op.equals("push") && !op.equals("pushpull")) {
+      throw new IllegalArgumentException("op '" + op + "': use push or pushpull");
+    }
+    return op.equals("pushpull");
+  }
+
+  /**
+   * One round of one worker: a push of {@code value}, or with {@code out} a PUSHPULL whose
+   * reply is written to {@code out}; returns once the server answered.
+   */
+  static void round(DistKVStore kv, NDArray value, NDArray out) {
+    if (out == null) {
+      kv.push("k", value);
+    } else {
+      kv.pushPull("k", List.of(value), List.of(out));
+      out.waitToRead();
     }
   }
 }
