@@ -39,6 +39,8 @@ import org.kindling.tensor.op.nn.Convolution;
 public final class WinogradLayerBench {
   private static final int ROUNDS = Integer.getInteger("rounds", 5);
   private static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("clock"));
+  /** Times the process's CPU (all threads but the JIT's and GC's) next to the wall clock. */
+  private static final boolean PROCESS_CLOCK = "process".equals(System.getProperty("clock"));
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
 
   /** name, C, K, H (= W). */
@@ -71,7 +73,7 @@ public final class WinogradLayerBench {
     }
     System.out.printf("openblas %s, BLAS threads %d, %s, rounds %d, %s clock%n",
         Blas.coreName(), Blas.numThreads(), CpuAccel.settings(), ROUNDS,
-        CPU_CLOCK ? "thread CPU" : "wall");
+        CPU_CLOCK ? "thread CPU" : PROCESS_CLOCK ? "wall (process CPU)" : "wall");
     System.out.println("| layer | C->K | HxW | batch | fallback ms | F(4x4) ms | F(6x6) ms"
         + " | fallback GF/s | F4 GF/s | F6 GF/s | best/fallback | bind-time choice |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -115,18 +117,44 @@ public final class WinogradLayerBench {
           .order(ByteOrder.nativeOrder()), Randoms.generator(1));
     }
     List<long[]> times = new ArrayList<>();
+    List<long[]> cpu = new ArrayList<>();
     for (Kernel k : kernels) {
       times.add(new long[ROUNDS]);
+      cpu.add(new long[ROUNDS]);
     }
     for (int r = -1; r < ROUNDS; r++) {
       for (int k = 0; k < kernels.length; k++) {
+        long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
         long t0 = now();
         kernels[k].forward(ctx[k], in, out);
         long t = now() - t0;
+        long c = PROCESS_CLOCK ? LargeCalls.processCpuNanos() - c0 : 0;
         if (r >= 0) {
           times.get(k)[r] = t;
+          cpu.get(k)[r] = c;
         }
       }
+    }
+    if (StageTimes.ON) {
+      for (int k = 1; k < kernels.length; k++) {
+        Variant var = k == 1 ? Variant.F4 : Variant.F6;
+        long tiles = (long) n * ((l.hw() + var.m - 1) / var.m) * ((l.hw() + var.m - 1) / var.m);
+        StageTimes.reset();
+        kernels[k].forward(ctx[k], in, out);
+        System.out.printf(Locale.ROOT, "stages %s %s b%d: %s%n", l.name(), var, n,
+            StageTimes.report(2.0 * l.k() * l.c() * var.points() * tiles));
+      }
+    }
+    if (PROCESS_CLOCK) {
+      double[] c = new double[kernels.length];
+      for (int k = 0; k < kernels.length; k++) {
+        long[] t = cpu.get(k);
+        Arrays.sort(t);
+        c[k] = t[t.length / 2] / 1e6;
+      }
+      System.out.printf(Locale.ROOT, "cpu %s b%d: process CPU ms fallback %.1f, F(4x4) %.1f,"
+          + " F(6x6) %.1f; best/fallback %.2fx%n", l.name(), n, c[0], c[1], c[2],
+          c[0] / Math.min(c[1], c[2]));
     }
     double flops = 2.0 * n * l.k() * l.c() * 9 * l.hw() * l.hw();
     double[] ms = new double[kernels.length];
@@ -139,7 +167,8 @@ public final class WinogradLayerBench {
         "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
         l.name(), l.c(), l.k(), l.hw(), l.hw(), n, ms[0], ms[1], ms[2], flops / ms[0] / 1e6,
         flops / ms[1] / 1e6, flops / ms[2] / 1e6, ms[0] / Math.min(ms[1], ms[2]),
-        choice(p, sig, threads));
+        Boolean.parseBoolean(System.getProperty("choice", "true")) ? choice(p, sig, threads)
+            : "not measured");
   }
 
   /**
