@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One Winograd correlation of a fixed geometry: input {@code (N, cin, h, w)} correlated with
@@ -241,7 +242,7 @@ final class TiledConv {
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean nonFinite = new AtomicBoolean();
     long callStart = StageTimes.ON ? System.nanoTime() : 0;
-    java.util.concurrent.atomic.LongAdder busy = StageTimes.ON ? new java.util.concurrent.atomic.LongAdder() : null;
+    LongAdder busy = StageTimes.ON ? new LongAdder() : null;
     Workers.run(workers, w -> {
       long workerStart = StageTimes.ON ? System.nanoTime() : 0;
       Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);

@@ -31,7 +31,13 @@ import org.kindling.tensor.op.nn.Convolution;
  * {@code 2·N·K·C·9·OH·OW}. With {@code -Dclock=cpu} (for {@code kindling.cpu.threads=1} only:
  * oneDNN's single OpenMP thread is then the caller) the times are the calling thread's CPU
  * time, which the other processes of a shared machine do not inflate the way they do wall
- * time. Run from core-tensor with the test class path:
+ * time. With {@code -Dclock=process} (any thread count) each call is also timed in the process's
+ * CPU time ({@link LargeCalls#processCpuNanos}: every thread's but the JIT's and GC's) and a line
+ * per layer gives those medians. With {@code -Dkindling.winograd.stageTimes=true} one more call
+ * of each variant reports its stages ({@link StageTimes}: gather, transforms, workspace copies,
+ * GEMM, scatter; summed wall time of the workers) and how busy the workers were over the call.
+ * {@code -Dchoice=false} skips the bind-time measurement of the last column. Run from core-tensor
+ * with the test class path:
  *
  * <pre>java -Dkindling.cpu.accel=auto -Dkindling.cpu.threads=1 -Dkindling.blas.threads=1 \
  *   -Dclock=cpu -cp ... org.kindling.tensor.winograd.WinogradLayerBench [batch,..] [filter]</pre>
