@@ -16,6 +16,8 @@ import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.Randoms;
 import org.kindling.tensor.op.TensorView;
@@ -102,15 +104,28 @@ public final class WinogradLayerBench {
         new DType[] {DType.FLOAT32});
     Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
     int threads = CpuAccel.settings().threads();
-    Kernel[] kernels = {fallback,
+    // the fallback also in its own layouts where it has them (oneDNN's blocked formats): the time
+    // it takes inside the executor's chain, without the two reorders a row-major call includes
+    Layout[] chain = BindTimeChoice.chainLayouts(fallback);
+    List<Kernel> list = new ArrayList<>(List.of(fallback,
         new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)));
+    if (chain != null) {
+      list.add(((LayoutAware) fallback).withLayouts(chain[0], chain[1]));
+    }
+    Kernel[] kernels = list.toArray(new Kernel[0]);
     SplittableRandom rnd = new SplittableRandom(5);
     TensorView[] in = new TensorView[ins.length];
     for (int i = 0; i < ins.length; i++) {
-      in[i] = random(ins[i], rnd);
+      in[i] = random(ins[i], Layout.ROW_MAJOR, rnd);
     }
-    TensorView[] out = {random(y, rnd)};
+    TensorView[] out = {random(y, Layout.ROW_MAJOR, rnd)};
+    TensorView[] chainIn = in.clone();
+    TensorView[] chainOut = out;
+    if (chain != null) {
+      chainIn[0] = random(ins[0], chain[0], rnd);
+      chainOut = new TensorView[] {random(y, chain[1], rnd)};
+    }
     OpContext[] ctx = new OpContext[kernels.length];
     for (int k = 0; k < kernels.length; k++) {
       long ws = kernels[k].workspaceBytes();
@@ -119,8 +134,10 @@ public final class WinogradLayerBench {
             + " not run |%n", l.name(), l.c(), l.k(), l.hw(), l.hw(), n, kernels[k], ws / 1e9);
         return;
       }
+      // unchanged weight stamps, as an inference binding runs: oneDNN reads its kept reordered
+      // weights, Winograd its kept filter transforms
       ctx[k] = new OpContext(false, ByteBuffer.allocateDirect((int) Math.max(1, ws))
-          .order(ByteOrder.nativeOrder()), Randoms.generator(1));
+          .order(ByteOrder.nativeOrder()), Randoms.generator(1), new long[ins.length]);
     }
     List<long[]> times = new ArrayList<>();
     List<long[]> cpu = new ArrayList<>();
@@ -132,7 +149,7 @@ public final class WinogradLayerBench {
       for (int k = 0; k < kernels.length; k++) {
         long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
         long t0 = now();
-        kernels[k].forward(ctx[k], in, out);
+        kernels[k].forward(ctx[k], k == 3 ? chainIn : in, k == 3 ? chainOut : out);
         long t = now() - t0;
         long c = PROCESS_CLOCK ? LargeCalls.processCpuNanos() - c0 : 0;
         if (r >= 0) {
@@ -142,7 +159,7 @@ public final class WinogradLayerBench {
       }
     }
     if (StageTimes.ON) {
-      for (int k = 1; k < kernels.length; k++) {
+      for (int k = 1; k < 3; k++) {
         Variant var = k == 1 ? Variant.F4 : Variant.F6;
         long tiles = (long) n * ((l.hw() + var.m - 1) / var.m) * ((l.hw() + var.m - 1) / var.m);
         StageTimes.reset();
@@ -159,8 +176,9 @@ public final class WinogradLayerBench {
         c[k] = t[t.length / 2] / 1e6;
       }
       System.out.printf(Locale.ROOT, "cpu %s b%d: process CPU ms fallback %.1f, F(4x4) %.1f,"
-          + " F(6x6) %.1f; best/fallback %.2fx%n", l.name(), n, c[0], c[1], c[2],
-          c[0] / Math.min(c[1], c[2]));
+          + " F(6x6) %.1f; best/fallback %.2fx%s%n", l.name(), n, c[0], c[1], c[2],
+          c[0] / Math.min(c[1], c[2]), c.length < 4 ? "" : String.format(Locale.ROOT,
+              "; fallback in its layouts %.1f, best/it %.2fx", c[3], c[3] / Math.min(c[1], c[2])));
     }
     double flops = 2.0 * n * l.k() * l.c() * 9 * l.hw() * l.hw();
     double[] ms = new double[kernels.length];
@@ -168,6 +186,11 @@ public final class WinogradLayerBench {
       long[] t = times.get(k);
       Arrays.sort(t);
       ms[k] = t[t.length / 2] / 1e6;
+    }
+    if (ms.length > 3) {
+      System.out.printf(Locale.ROOT, "chain %s b%d: fallback in its layouts %.2f ms (%.0f GF/s),"
+          + " best Winograd / it %.2fx%n", l.name(), n, ms[3], flops / ms[3] / 1e6,
+          ms[3] / Math.min(ms[1], ms[2]));
     }
     System.out.printf(Locale.ROOT,
         "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
@@ -193,13 +216,14 @@ public final class WinogradLayerBench {
     return CPU_CLOCK ? MX.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
-  private static TensorView random(Shape s, SplittableRandom rnd) {
-    TensorView v = TensorView.of(ByteBuffer.allocateDirect(Math.toIntExact(4L * s.size()))
-        .order(ByteOrder.nativeOrder()), DType.FLOAT32, s);
-    FloatBuffer f = v.floats();
-    for (int i = 0; i < s.intSize(); i++) {
+  /** Every float of the buffer (a blocked layout's padding included) uniform in [-1, 1). */
+  private static TensorView random(Shape s, Layout layout, SplittableRandom rnd) {
+    ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(layout.bytes(s, DType.FLOAT32)))
+        .order(ByteOrder.nativeOrder());
+    FloatBuffer f = b.asFloatBuffer();
+    for (int i = 0; i < f.capacity(); i++) {
       f.put(i, (float) rnd.nextDouble(-1, 1));
     }
-    return v;
+    return new TensorView(b, DType.FLOAT32, s, layout);
   }
 }
