@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One Winograd correlation of a fixed geometry: input {@code (N, cin, h, w)} correlated with
@@ -240,7 +241,10 @@ final class TiledConv {
     int blocks = blocks();
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean nonFinite = new AtomicBoolean();
+    long callStart = StageTimes.ON ? System.nanoTime() : 0;
+    LongAdder busy = StageTimes.ON ? new LongAdder() : null;
     Workers.run(workers, w -> {
+      long workerStart = StageTimes.ON ? System.nanoTime() : 0;
       Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
       int off = Math.toIntExact(wsOff + w * blockStride());
       for (int b = next.getAndIncrement(); b < blocks && !nonFinite.get();
@@ -251,7 +255,13 @@ final class TiledConv {
           nonFinite.set(true);
         }
       }
+      if (StageTimes.ON) {
+        busy.add(System.nanoTime() - workerStart);
+      }
     });
+    if (StageTimes.ON) {
+      StageTimes.call(System.nanoTime() - callStart, busy.sum(), workers);
+    }
     return !nonFinite.get();
   }
 
@@ -269,14 +279,26 @@ final class TiledConv {
       if (!inputTransform(x, c, row0, rows, tiles, s)) {
         return false;
       }
+      long t0 = StageTimes.ON ? System.nanoTime() : 0;
       for (int p = 0; p < points; p++) {
         ws.put(vOff + (p * cin + c) * tiles, s.a[p], 0, tiles);
       }
+      if (StageTimes.ON) {
+        StageTimes.add(StageTimes.Stage.V_STORE, System.nanoTime() - t0);
+      }
     }
+    long t0 = StageTimes.ON ? System.nanoTime() : 0;
     products().multiply(tiles, u, ws, vOff, mOff, mOff + points * cout * tiles);
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.GEMM, System.nanoTime() - t0);
+    }
     for (int k = 0; k < cout; k++) {
+      long t1 = StageTimes.ON ? System.nanoTime() : 0;
       for (int p = 0; p < points; p++) {
         ws.get(mOff + (p * cout + k) * tiles, s.a[p], 0, tiles);
+      }
+      if (StageTimes.ON) {
+        StageTimes.add(StageTimes.Stage.M_LOAD, System.nanoTime() - t1);
       }
       outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, relu, s);
     }
@@ -307,6 +329,7 @@ final class TiledConv {
     float[][] d = s.b;
     int x0 = Math.max(0, padX); // first padded column holding data
     int len = Math.max(0, Math.min(w - Math.max(0, -padX), stripWidth - x0));
+    long g0 = StageTimes.ON ? System.nanoTime() : 0;
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
@@ -360,8 +383,14 @@ final class TiledConv {
         return false;
       }
     }
+    long t1 = StageTimes.ON ? System.nanoTime() : 0;
     TileMath.along(tf.bt, a, a, a, d, a, 1, s.c, a, 1, tiles); // E[r][j] = Σ_i Bᵀ[r][i] D[i][j]
     TileMath.along(tf.bt, a, a, a, s.c, 1, a, s.a, 1, a, tiles); // V[r][s] = Σ_j Bᵀ[s][j] E[r][j]
+    if (StageTimes.ON) {
+      long t2 = System.nanoTime();
+      StageTimes.add(StageTimes.Stage.GATHER, t1 - g0);
+      StageTimes.add(StageTimes.Stage.INPUT_TRANSFORM, t2 - t1);
+    }
     return true;
   }
 
@@ -370,8 +399,10 @@ final class TiledConv {
       boolean add, boolean relu, Scratch s) {
     int a = v.alpha;
     int m = v.m;
+    long o0 = StageTimes.ON ? System.nanoTime() : 0;
     TileMath.along(tf.at, m, a, a, s.a, a, 1, s.c, a, 1, tiles); // Z[i][s] = Σ_r Aᵀ[i][r] M[r][s]
     TileMath.along(tf.at, m, a, m, s.c, 1, a, s.b, 1, m, tiles); // Y[i][j] = Σ_s Aᵀ[j][s] Z[i][s]
+    long t1 = StageTimes.ON ? System.nanoTime() : 0;
     float[][] yt = s.b;
     float[] line = s.line;
     for (int rr = 0; rr < rows; rr++) {
@@ -399,6 +430,10 @@ final class TiledConv {
         }
         y.put(at, line, 0, ow);
       }
+    }
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.OUTPUT_TRANSFORM, t1 - o0);
+      StageTimes.add(StageTimes.Stage.SCATTER, System.nanoTime() - t1);
     }
   }
 

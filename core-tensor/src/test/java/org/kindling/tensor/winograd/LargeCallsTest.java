@@ -50,12 +50,27 @@ class LargeCallsTest {
   }
 
   @Test
-  void narrowLayersSmallMapsAndSmallCallsAreMeasured() {
-    // 128→128 (harmonic channel count 64) and 64→128 (42.7) at batch 64: large, measured
+  void oneHundredTwentyEightChannelsOn112x112MapsTakeF4WithoutAMeasurement() {
+    // VGG-16's conv2_2 (128→128, harmonic channel count 64) at batch 64 (decision 0058)
     KernelSignature conv22 = signature(conv(128), 64, 128, 112, 112);
     assertThat(LargeCalls.large(conv(128), conv22, 2)).isTrue();
-    assertThat(LargeCalls.certain(conv(128), conv22, 2)).isNull();
+    assertThat(LargeCalls.certain(conv(128), conv22, 2)).isEqualTo(Variant.F4);
+    // the same channels on 56x56 maps (below the large-map extent, below 80): measured
+    assertThat(LargeCalls.certain(conv(128), signature(conv(128), 64, 128, 56, 56), 2)).isNull();
+    // ... and on 112x112 maps of a call too small for large blocks
+    KernelSignature one = signature(conv(128), 1, 128, 112, 112);
+    assertThat(LargeCalls.large(conv(128), one, 2)).isFalse();
+    assertThat(LargeCalls.certain(conv(128), one, 2)).isNull();
+  }
+
+  @Test
+  void narrowLayersSmallMapsAndSmallCallsAreMeasured() {
+    // 64→128 (42.7) and 64→64 (32) at batch 64 on large maps: large, measured
+    KernelSignature conv22 = signature(conv(128), 64, 128, 112, 112);
     assertThat(LargeCalls.certain(conv(128), signature(conv(128), 64, 64, 112, 112), 2)).isNull();
+    KernelSignature conv12 = signature(conv(64), 64, 64, 224, 224);
+    assertThat(LargeCalls.large(conv(64), conv12, 2)).isTrue();
+    assertThat(LargeCalls.certain(conv(64), conv12, 2)).isNull();
     // 14x14 maps waste 23% of F(4x4)'s outputs
     KernelSignature conv5 = signature(conv(512), 64, 512, 14, 14);
     assertThat(LargeCalls.large(conv(512), conv5, 2)).isTrue();

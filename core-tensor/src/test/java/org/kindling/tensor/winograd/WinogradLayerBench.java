@@ -16,6 +16,8 @@ import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.CpuAccel;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.Randoms;
 import org.kindling.tensor.op.TensorView;
@@ -31,7 +33,13 @@ import org.kindling.tensor.op.nn.Convolution;
  * {@code 2·N·K·C·9·OH·OW}. With {@code -Dclock=cpu} (for {@code kindling.cpu.threads=1} only:
  * oneDNN's single OpenMP thread is then the caller) the times are the calling thread's CPU
  * time, which the other processes of a shared machine do not inflate the way they do wall
- * time. Run from core-tensor with the test class path:
+ * time. With {@code -Dclock=process} (any thread count) each call is also timed in the process's
+ * CPU time ({@link LargeCalls#processCpuNanos}: every thread's but the JIT's and GC's) and a line
+ * per layer gives those medians. With {@code -Dkindling.winograd.stageTimes=true} one more call
+ * of each variant reports its stages ({@link StageTimes}: gather, transforms, workspace copies,
+ * GEMM, scatter; summed wall time of the workers) and how busy the workers were over the call.
+ * {@code -Dchoice=false} skips the bind-time measurement of the last column. Run from core-tensor
+ * with the test class path:
  *
  * <pre>java -Dkindling.cpu.accel=auto -Dkindling.cpu.threads=1 -Dkindling.blas.threads=1 \
  *   -Dclock=cpu -cp ... org.kindling.tensor.winograd.WinogradLayerBench [batch,..] [filter]</pre>
@@ -39,6 +47,8 @@ import org.kindling.tensor.op.nn.Convolution;
 public final class WinogradLayerBench {
   private static final int ROUNDS = Integer.getInteger("rounds", 5);
   private static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("clock"));
+  /** Times the process's CPU (all threads but the JIT's and GC's) next to the wall clock. */
+  private static final boolean PROCESS_CLOCK = "process".equals(System.getProperty("clock"));
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
 
   /** name, C, K, H (= W). */
@@ -71,7 +81,7 @@ public final class WinogradLayerBench {
     }
     System.out.printf("openblas %s, BLAS threads %d, %s, rounds %d, %s clock%n",
         Blas.coreName(), Blas.numThreads(), CpuAccel.settings(), ROUNDS,
-        CPU_CLOCK ? "thread CPU" : "wall");
+        CPU_CLOCK ? "thread CPU" : PROCESS_CLOCK ? "wall (process CPU)" : "wall");
     System.out.println("| layer | C->K | HxW | batch | fallback ms | F(4x4) ms | F(6x6) ms"
         + " | fallback GF/s | F4 GF/s | F6 GF/s | best/fallback | bind-time choice |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -94,15 +104,28 @@ public final class WinogradLayerBench {
         new DType[] {DType.FLOAT32});
     Kernel fallback = WinogradKernels.fallbackKernel(p, sig);
     int threads = CpuAccel.settings().threads();
-    Kernel[] kernels = {fallback,
+    // the fallback also in its own layouts where it has them (oneDNN's blocked formats): the time
+    // it takes inside the executor's chain, without the two reorders a row-major call includes
+    Layout[] chain = BindTimeChoice.chainLayouts(fallback);
+    List<Kernel> list = new ArrayList<>(List.of(fallback,
         new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)};
+        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)));
+    if (chain != null) {
+      list.add(((LayoutAware) fallback).withLayouts(chain[0], chain[1]));
+    }
+    Kernel[] kernels = list.toArray(new Kernel[0]);
     SplittableRandom rnd = new SplittableRandom(5);
     TensorView[] in = new TensorView[ins.length];
     for (int i = 0; i < ins.length; i++) {
-      in[i] = random(ins[i], rnd);
+      in[i] = random(ins[i], Layout.ROW_MAJOR, rnd);
     }
-    TensorView[] out = {random(y, rnd)};
+    TensorView[] out = {random(y, Layout.ROW_MAJOR, rnd)};
+    TensorView[] chainIn = in.clone();
+    TensorView[] chainOut = out;
+    if (chain != null) {
+      chainIn[0] = random(ins[0], chain[0], rnd);
+      chainOut = new TensorView[] {random(y, chain[1], rnd)};
+    }
     OpContext[] ctx = new OpContext[kernels.length];
     for (int k = 0; k < kernels.length; k++) {
       long ws = kernels[k].workspaceBytes();
@@ -111,22 +134,51 @@ public final class WinogradLayerBench {
             + " not run |%n", l.name(), l.c(), l.k(), l.hw(), l.hw(), n, kernels[k], ws / 1e9);
         return;
       }
+      // unchanged weight stamps, as an inference binding runs: oneDNN reads its kept reordered
+      // weights, Winograd its kept filter transforms
       ctx[k] = new OpContext(false, ByteBuffer.allocateDirect((int) Math.max(1, ws))
-          .order(ByteOrder.nativeOrder()), Randoms.generator(1));
+          .order(ByteOrder.nativeOrder()), Randoms.generator(1), new long[ins.length]);
     }
     List<long[]> times = new ArrayList<>();
+    List<long[]> cpu = new ArrayList<>();
     for (Kernel k : kernels) {
       times.add(new long[ROUNDS]);
+      cpu.add(new long[ROUNDS]);
     }
     for (int r = -1; r < ROUNDS; r++) {
       for (int k = 0; k < kernels.length; k++) {
+        long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
         long t0 = now();
-        kernels[k].forward(ctx[k], in, out);
+        kernels[k].forward(ctx[k], k == 3 ? chainIn : in, k == 3 ? chainOut : out);
         long t = now() - t0;
+        long c = PROCESS_CLOCK ? LargeCalls.processCpuNanos() - c0 : 0;
         if (r >= 0) {
           times.get(k)[r] = t;
+          cpu.get(k)[r] = c;
         }
       }
+    }
+    if (StageTimes.ON) {
+      for (int k = 1; k < 3; k++) {
+        Variant var = k == 1 ? Variant.F4 : Variant.F6;
+        long tiles = (long) n * ((l.hw() + var.m - 1) / var.m) * ((l.hw() + var.m - 1) / var.m);
+        StageTimes.reset();
+        kernels[k].forward(ctx[k], in, out);
+        System.out.printf(Locale.ROOT, "stages %s %s b%d: %s%n", l.name(), var, n,
+            StageTimes.report(2.0 * l.k() * l.c() * var.points() * tiles));
+      }
+    }
+    if (PROCESS_CLOCK) {
+      double[] c = new double[kernels.length];
+      for (int k = 0; k < kernels.length; k++) {
+        long[] t = cpu.get(k);
+        Arrays.sort(t);
+        c[k] = t[t.length / 2] / 1e6;
+      }
+      System.out.printf(Locale.ROOT, "cpu %s b%d: process CPU ms fallback %.1f, F(4x4) %.1f,"
+          + " F(6x6) %.1f; best/fallback %.2fx%s%n", l.name(), n, c[0], c[1], c[2],
+          c[0] / Math.min(c[1], c[2]), c.length < 4 ? "" : String.format(Locale.ROOT,
+              "; fallback in its layouts %.1f, best/it %.2fx", c[3], c[3] / Math.min(c[1], c[2])));
     }
     double flops = 2.0 * n * l.k() * l.c() * 9 * l.hw() * l.hw();
     double[] ms = new double[kernels.length];
@@ -135,11 +187,17 @@ public final class WinogradLayerBench {
       Arrays.sort(t);
       ms[k] = t[t.length / 2] / 1e6;
     }
+    if (ms.length > 3) {
+      System.out.printf(Locale.ROOT, "chain %s b%d: fallback in its layouts %.2f ms (%.0f GF/s),"
+          + " best Winograd / it %.2fx%n", l.name(), n, ms[3], flops / ms[3] / 1e6,
+          ms[3] / Math.min(ms[1], ms[2]));
+    }
     System.out.printf(Locale.ROOT,
         "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
         l.name(), l.c(), l.k(), l.hw(), l.hw(), n, ms[0], ms[1], ms[2], flops / ms[0] / 1e6,
         flops / ms[1] / 1e6, flops / ms[2] / 1e6, ms[0] / Math.min(ms[1], ms[2]),
-        choice(p, sig, threads));
+        Boolean.parseBoolean(System.getProperty("choice", "true")) ? choice(p, sig, threads)
+            : "not measured");
   }
 
   /**
@@ -158,13 +216,14 @@ public final class WinogradLayerBench {
     return CPU_CLOCK ? MX.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
-  private static TensorView random(Shape s, SplittableRandom rnd) {
-    TensorView v = TensorView.of(ByteBuffer.allocateDirect(Math.toIntExact(4L * s.size()))
-        .order(ByteOrder.nativeOrder()), DType.FLOAT32, s);
-    FloatBuffer f = v.floats();
-    for (int i = 0; i < s.intSize(); i++) {
+  /** Every float of the buffer (a blocked layout's padding included) uniform in [-1, 1). */
+  private static TensorView random(Shape s, Layout layout, SplittableRandom rnd) {
+    ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(layout.bytes(s, DType.FLOAT32)))
+        .order(ByteOrder.nativeOrder());
+    FloatBuffer f = b.asFloatBuffer();
+    for (int i = 0; i < f.capacity(); i++) {
       f.put(i, (float) rnd.nextDouble(-1, 1));
     }
-    return v;
+    return new TensorView(b, DType.FLOAT32, s, layout);
   }
 }
