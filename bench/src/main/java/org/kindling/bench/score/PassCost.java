@@ -17,8 +17,9 @@ import org.kindling.tensor.op.CpuAccel;
  *
  * <p>{@code java -cp ... org.kindling.bench.score.PassCost NETWORK BATCH WARMUP_SECONDS PASSES
  * ROUNDS [THREADS [FRAMEWORK]]} warms up, then prints one line per round of {@code PASSES}
- * passes (wall ms and CPU ms per pass) and a last line of the medians: {@code
- * median<TAB>wall<TAB>cpu}. {@code FRAMEWORK} {@code kindling} (default) or {@code mxnet}: MXNet
+ * passes (wall ms and CPU ms per pass, and the voluntary context switches of the process's
+ * threads per pass: how often a thread went to sleep, e.g. an OpenMP thread waiting passively
+ * between two calls) and a last line of the medians: {@code median<TAB>wall<TAB>cpu<TAB>sleeps}. {@code FRAMEWORK} {@code kindling} (default) or {@code mxnet}: MXNet
  * 1.9.1 + MKL-DNN on Kindling's graph and weights ({@link MxnetScorer}); its OpenMP threads
  * follow {@code OMP_NUM_THREADS} and, for CPU time that counts work and not spinning, should run
  * with {@code OMP_WAIT_POLICY=passive} as Kindling's do (decision 0039).
@@ -39,6 +40,7 @@ public final class PassCost {
     LibC libc = Native.load("c", LibC.class);
     double[] wall = new double[rounds];
     double[] cpu = new double[rounds];
+    double[] sleeps = new double[rounds];
     if (framework.equals("mxnet")) {
       Blas.coreName(); // Kindling's OpenBLAS before MXNet's natives, as ScoreWorker
       PeerNet net;
@@ -52,21 +54,27 @@ public final class PassCost {
         for (int i = 0; i < 5 || System.nanoTime() < end; i++) {
           net.forward();
         }
-        rounds(net::forward, libc, passes, wall, cpu);
+        rounds(net::forward, libc, passes, wall, cpu, sleeps);
       }
     } else {
       try (ForwardScore s = new ForwardScore(network, batch, 0)) {
         s.warmUp(5, warmupSeconds);
-        rounds(s::forwardOnce, libc, passes, wall, cpu);
+        rounds(s::forwardOnce, libc, passes, wall, cpu, sleeps);
       }
     }
-    System.out.printf(Locale.ROOT, "median\t%.3f\t%.3f%n", median(wall), median(cpu));
+    System.out.printf(Locale.ROOT, "median\t%.3f\t%.3f\t%.1f%n", median(wall), median(cpu),
+        median(sleeps));
     System.exit(0);
   }
 
-  /** Each round: {@code passes} calls of {@code pass}, wall and process CPU ms per pass. */
-  private static void rounds(Runnable pass, LibC libc, int passes, double[] wall, double[] cpu) {
+  /**
+   * Each round: {@code passes} calls of {@code pass}; wall and process CPU ms per pass, and
+   * voluntary context switches per pass.
+   */
+  private static void rounds(Runnable pass, LibC libc, int passes, double[] wall, double[] cpu,
+      double[] sleeps) {
     for (int r = 0; r < wall.length; r++) {
+      long s0 = voluntarySwitches();
       long c0 = cpuNanos(libc);
       long t0 = System.nanoTime();
       for (int i = 0; i < passes; i++) {
@@ -74,8 +82,31 @@ public final class PassCost {
       }
       wall[r] = (System.nanoTime() - t0) / 1e6 / passes;
       cpu[r] = (cpuNanos(libc) - c0) / 1e6 / passes;
-      System.out.printf(Locale.ROOT, "round\t%d\t%.3f\t%.3f%n", r, wall[r], cpu[r]);
+      sleeps[r] = (double) (voluntarySwitches() - s0) / passes;
+      System.out.printf(Locale.ROOT, "round\t%d\t%.3f\t%.3f\t%.1f%n", r, wall[r], cpu[r],
+          sleeps[r]);
     }
+  }
+
+  /** The sum of {@code voluntary_ctxt_switches} over the process's threads (Linux). */
+  private static long voluntarySwitches() {
+    long n = 0;
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return 0;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+          if (line.startsWith("voluntary_ctxt_switches:")) {
+            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return n;
   }
 
   /** {@code clock_gettime}: the JVM's process CPU time counts in 10 ms steps on Linux. */
