@@ -28,6 +28,7 @@ import org.kindling.tensor.op.BackwardDeps;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.Randoms;
+import org.kindling.tensor.op.nn.BatchNorm;
 
 /**
  * A symbol bound to arrays, as MXNet's {@code Executor}. Everything is decided at bind time:
@@ -151,9 +152,10 @@ public final class Executor implements AutoCloseable {
       if (options.blocked() && lowered.backwardSteps().isEmpty()) {
         // inference: residual sums inside the convolutions whose kernels can add, then layouts
         Kernels first = chosen;
+        // and the relus after BatchNorms inside the BatchNorms' calls (decision 0059)
         ExecGraph summed = ExecGraph.of(g, shapes, types, gradients, options.fuse(),
-            options.fold(), first::canSum);
-        if (hasSums(summed)) {
+            options.fold(), first::canSum, first::canFuseNorm);
+        if (hasSums(summed) || hasNormEpilogue(summed)) {
           lowered = summed;
           chosen = new Kernels(summed, first, this::own);
         }
@@ -165,7 +167,7 @@ public final class Executor implements AutoCloseable {
     }
     this.graph = lowered;
     this.layouts = laid;
-    this.laidOut = laid != null || hasSums(lowered);
+    this.laidOut = laid != null || hasSums(lowered) || hasNormEpilogue(lowered);
     this.plan = MemoryPlanner.plan(graph, options, layouts);
     this.pool = sharedPool != null ? sharedPool : new BlockPool();
     BlockPool.Blocks blocks = pool.take(plan);
@@ -207,6 +209,17 @@ public final class Executor implements AutoCloseable {
       throw e;
     }
     KernelReport.log(kernels);
+  }
+
+  /** True if a BatchNorm's step of {@code g} runs an activation as its epilogue. */
+  private static boolean hasNormEpilogue(ExecGraph g) {
+    for (ExecGraph.Step s : g.forwardSteps()) {
+      ExecGraph.Forward f = (ExecGraph.Forward) s;
+      if (f.epilogue() >= 0 && g.graph().node(f.node()).op().op() instanceof BatchNorm) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasSums(ExecGraph g) {

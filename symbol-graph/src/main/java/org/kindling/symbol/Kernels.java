@@ -93,6 +93,12 @@ final class Kernels {
     return layer(node) instanceof SumFusable s && s.fuseSum(null) != null;
   }
 
+  /** True if the kernel of BatchNorm {@code node} computes activation {@code act} inside. */
+  boolean canFuseNorm(int node, int act) {
+    return kernels[node] instanceof EpilogueFusable f
+        && f.fuse(graph.graph().node(act).op()) != null;
+  }
+
   /** What an inference forward of step {@code f} runs first (its epilogue may follow). */
   Kernel inference(ExecGraph.Forward f) {
     return inference[f.node()];

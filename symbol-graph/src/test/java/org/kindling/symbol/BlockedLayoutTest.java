@@ -142,6 +142,75 @@ class BlockedLayoutTest {
     r.assertSameResults();
   }
 
+  /**
+   * A pre-activation unit (ResNet v2): BatchNorm and relu on a value a convolution and the
+   * residual add also read, so the BatchNorm is not folded; the relu runs inside the
+   * BatchNorm's call (decision 0059), so the BatchNorm's output is no value of its own.
+   */
+  private Symbol preActivation(Symbol x, boolean fixGamma) {
+    Symbol a = nn.relu("u_relu1", nn.bn(x).name("u_bn1").fixGamma(fixGamma).build());
+    Symbol c = conv("u_conv2", nn.relu("u_relu2",
+        nn.bn(conv("u_conv1", a, 32, 5)).name("u_bn2").fixGamma(false).build()), 32, 1);
+    return nn.add(c, x);
+  }
+
+  @Test
+  void aReluAfterABatchNormRunsInsideItsCallOnBlockedData() {
+    for (boolean fixGamma : new boolean[] {true, false}) {
+      Symbol x = conv("c0", nn.variable("data"), 32, 1);
+      Runs r = runs(conv("head", preActivation(x, fixGamma), 16, 1));
+      assertThat(r.layouts).as("fix_gamma " + fixGamma).containsKey("u_relu1_output")
+          .doesNotContainKey("u_bn1_output");
+      assertThat(r.rowMajor.valueLayouts()).isEmpty();
+      r.assertSameResults();
+    }
+  }
+
+  /**
+   * The fused relu keeps NaN as the standalone relu does: NaN or Inf in the BatchNorm's data
+   * (one pixel of the input spreads over every channel through the 1x1 convolution) runs the
+   * two passes, so the blocked binding gives NaN exactly where the row-major one does, and the
+   * same numbers elsewhere; the relu's output is the head here (a blocked input, a row-major
+   * output).
+   */
+  @Test
+  void theFusedReluKeepsNaNWhereTheRowMajorBindingDoes() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      Symbol x = conv("c0", nn.variable("data"), 32, 1);
+      Symbol net = Symbol.group(
+          nn.relu("h_relu", nn.bn(x).name("h_bn").fixGamma(false).build()), conv("c1", x, 16, 1));
+      CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
+      Map<String, NDArray> args = arguments(net);
+      float[] data = args.get("data").toFloatArray();
+      data[37] = bad;
+      data[DATA.intSize() - 5] = bad;
+      args.put("data", NDArray.of(data, DATA));
+      try (Executor blocked = bind(net, args, PlanOptions.DEFAULT);
+          Executor rowMajor = bind(net, args, PlanOptions.DEFAULT.withBlocked(false))) {
+        assertThat(blocked.valueLayouts()).containsKey("c0_output");
+        blocked.forward(false);
+        rowMajor.forward(false);
+        float[] got = blocked.outputs().get(0).toFloatArray();
+        float[] want = rowMajor.outputs().get(0).toFloatArray();
+        int nans = 0;
+        for (int i = 0; i < want.length; i++) {
+          if (Float.isNaN(want[i])) {
+            nans++;
+            assertThat(got[i]).as(bad + ": element " + i).isNaN();
+          } else {
+            assertThat(got[i]).as(bad + ": element " + i).isCloseTo(want[i],
+                org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(want[i]))));
+          }
+        }
+        if (Float.isNaN(bad)) {
+          assertThat(nans).as("NaN reaches the relu's output").isGreaterThan(0);
+        }
+      } finally {
+        args.values().forEach(NDArray::close);
+      }
+    }
+  }
+
   @Test
   void aMonitorSeesTheRowMajorValues() {
     Symbol a = conv("a", nn.variable("data"), 32, 1);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.tensor.engine.ThreadBudget;
+import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.CpuAccel;
 
 /**
@@ -15,8 +16,13 @@ import org.kindling.tensor.op.CpuAccel;
  * threads wait passively, decision 0039, so idle waits are not counted either). Linux, 64-bit.
  *
  * <p>{@code java -cp ... org.kindling.bench.score.PassCost NETWORK BATCH WARMUP_SECONDS PASSES
- * ROUNDS [THREADS]} warms up, then prints one line per round of {@code PASSES} passes (wall ms
- * and CPU ms per pass) and a last line of the medians: {@code median<TAB>wall<TAB>cpu}.
+ * ROUNDS [THREADS [FRAMEWORK]]} warms up, then prints one line per round of {@code PASSES}
+ * passes (wall ms and CPU ms per pass, and the voluntary context switches of the process's
+ * threads per pass: how often a thread went to sleep, e.g. an OpenMP thread waiting passively
+ * between two calls) and a last line of the medians: {@code median<TAB>wall<TAB>cpu<TAB>sleeps}. {@code FRAMEWORK} {@code kindling} (default) or {@code mxnet}: MXNet
+ * 1.9.1 + MKL-DNN on Kindling's graph and weights ({@link MxnetScorer}); its OpenMP threads
+ * follow {@code OMP_NUM_THREADS} and, for CPU time that counts work and not spinning, should run
+ * with {@code OMP_WAIT_POLICY=passive} as Kindling's do (decision 0039).
  */
 public final class PassCost {
   private PassCost() {}
@@ -30,24 +36,77 @@ public final class PassCost {
     int threads = args.length > 5 ? Integer.parseInt(args[5]) : 2;
     System.setProperty(CpuAccel.THREADS, Integer.toString(threads));
     System.setProperty(ThreadBudget.CORES, Integer.toString(threads));
+    String framework = args.length > 6 ? args[6] : "kindling";
     LibC libc = Native.load("c", LibC.class);
     double[] wall = new double[rounds];
     double[] cpu = new double[rounds];
-    try (ForwardScore s = new ForwardScore(network, batch, 0)) {
-      s.warmUp(5, warmupSeconds);
-      for (int r = 0; r < rounds; r++) {
-        long c0 = cpuNanos(libc);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < passes; i++) {
-          s.forwardOnce();
+    double[] sleeps = new double[rounds];
+    if (framework.equals("mxnet")) {
+      Blas.coreName(); // Kindling's OpenBLAS before MXNet's natives, as ScoreWorker
+      PeerNet net;
+      try (ForwardScore reference = new ForwardScore(network, batch, 0)) {
+        net = new MxnetScorer().open(reference);
+      } catch (Exception e) {
+        throw new IllegalStateException("MXNet did not load " + network + ": " + e, e);
+      }
+      try (net) {
+        long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < 5 || System.nanoTime() < end; i++) {
+          net.forward();
         }
-        wall[r] = (System.nanoTime() - t0) / 1e6 / passes;
-        cpu[r] = (cpuNanos(libc) - c0) / 1e6 / passes;
-        System.out.printf(Locale.ROOT, "round\t%d\t%.3f\t%.3f%n", r, wall[r], cpu[r]);
+        rounds(net::forward, libc, passes, wall, cpu, sleeps);
+      }
+    } else {
+      try (ForwardScore s = new ForwardScore(network, batch, 0)) {
+        s.warmUp(5, warmupSeconds);
+        rounds(s::forwardOnce, libc, passes, wall, cpu, sleeps);
       }
     }
-    System.out.printf(Locale.ROOT, "median\t%.3f\t%.3f%n", median(wall), median(cpu));
+    System.out.printf(Locale.ROOT, "median\t%.3f\t%.3f\t%.1f%n", median(wall), median(cpu),
+        median(sleeps));
     System.exit(0);
+  }
+
+  /**
+   * Each round: {@code passes} calls of {@code pass}; wall and process CPU ms per pass, and
+   * voluntary context switches per pass.
+   */
+  private static void rounds(Runnable pass, LibC libc, int passes, double[] wall, double[] cpu,
+      double[] sleeps) {
+    for (int r = 0; r < wall.length; r++) {
+      long s0 = voluntarySwitches();
+      long c0 = cpuNanos(libc);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < passes; i++) {
+        pass.run();
+      }
+      wall[r] = (System.nanoTime() - t0) / 1e6 / passes;
+      cpu[r] = (cpuNanos(libc) - c0) / 1e6 / passes;
+      sleeps[r] = (double) (voluntarySwitches() - s0) / passes;
+      System.out.printf(Locale.ROOT, "round\t%d\t%.3f\t%.3f\t%.1f%n", r, wall[r], cpu[r],
+          sleeps[r]);
+    }
+  }
+
+  /** The sum of {@code voluntary_ctxt_switches} over the process's threads (Linux). */
+  private static long voluntarySwitches() {
+    long n = 0;
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return 0;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+          if (line.startsWith("voluntary_ctxt_switches:")) {
+            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return n;
   }
 
   /** {@code clock_gettime}: the JVM's process CPU time counts in 10 ms steps on Linux. */

@@ -13,6 +13,9 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -21,13 +24,20 @@ import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.memory.format_tag;
 import org.bytedeco.dnnl.primitive_attr;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
+import org.kindling.tensor.kernel.FloatKernels;
 import org.kindling.tensor.op.BackwardArgs;
+import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.BatchNorm;
 
 /**
@@ -60,7 +70,9 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
     return new BnKernel(dnnl, p, sig, threads);
   }
 
-  private static final class BnKernel extends DnnlKernel implements Follower {
+  private static final class BnKernel extends DnnlKernel implements Follower, EpilogueFusable {
+    private final KernelSignature sig;
+    private final int threads;
     private final BatchNorm.Params p;
     private final Follower.Variants variants;
     private final int channels;
@@ -78,6 +90,8 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
 
     BnKernel(Dnnl dnnl, BatchNorm.Params p, KernelSignature sig, int threads) {
       super(dnnl, threads, "BatchNorm", sig);
+      this.sig = sig;
+      this.threads = threads;
       this.p = p;
       Shape d = sig.in(0);
       channels = d.get(1);
@@ -133,6 +147,203 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
     @Override
     public Follower.Variants variants() {
       return variants;
+    }
+
+    /**
+     * This BatchNorm with a relu after it in one call, for inference; null for another
+     * epilogue. The relu's own kernel is chosen here as the executor would choose it: it runs
+     * after this kernel where the fused call does not apply (training, non-finite values).
+     */
+    @Override
+    public Kernel fuse(OpInstance<?> epilogue) {
+      if (!(epilogue.params() instanceof Activation.Params a)
+          || a.actType() != Activation.ActType.RELU) {
+        return null;
+      }
+      Shape y = sig.out(0);
+      DType t = sig.outTypes()[0];
+      Kernel relu = epilogue.selectKernel(new KernelSignature(new Shape[] {y},
+          new DType[] {t}, new Shape[] {y}, new DType[] {t}));
+      planThreads();
+      return new NormRelu(relu);
+    }
+
+    /** True if the parameters and moving statistics give a finite affine map per channel. */
+    private boolean finiteParameters(TensorView[] in) {
+      float eps = (float) p.eps();
+      for (int k = 0; k < channels; k++) {
+        float g = p.fixGamma() ? 1f : in[1].floats().get(k);
+        float b = in[2].floats().get(k);
+        float m = in[3].floats().get(k);
+        float v = in[4].floats().get(k);
+        float s = g / (float) Math.sqrt(v + eps);
+        if (!Float.isFinite(s) || !Float.isFinite(m) || !Float.isFinite(b - m * s)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether a fused call gives what the two passes give: finite data and parameters. */
+    private boolean fusedApplies(TensorView[] in) {
+      return FloatKernels.allFinite(in[0].floats(), Follower.floats(in[0]))
+          && finiteParameters(in);
+    }
+
+    /**
+     * Where the data or parameters are not finite, the relu after the normalisation keeps NaN
+     * as the standalone relu does (MXNet's {@code relu} of NaN is NaN; oneDNN's fused relu gives
+     * 0): {@code y = y > 0 || y is NaN ? y : 0} over every float of the output, in any layout
+     * (the zeros of padded channels stay zero).
+     */
+    private static void reluKeepingNaN(TensorView y) {
+      FloatBuffer f = y.floats();
+      int n = Follower.floats(y);
+      for (int i = 0; i < n; i++) {
+        float v = f.get(i);
+        if (!(v > 0f) && !Float.isNaN(v)) {
+          f.put(i, 0f);
+        }
+      }
+    }
+
+    /**
+     * BatchNorm over the moving statistics and the relu after it in one oneDNN call ({@code
+     * fuse_norm_relu}), for inference; a training call (batch statistics) runs the BatchNorm
+     * and then the relu's kernel, as the unfused step. Layouts as the BatchNorm's ({@link
+     * Follower}): a variant per blocked data layout.
+     */
+    private final class NormRelu implements Kernel, LayoutAware {
+      private final Kernel relu;
+      private final Map<Layout, Optional<Variant>> made = new ConcurrentHashMap<>();
+
+      NormRelu(Kernel relu) {
+        this.relu = relu;
+      }
+
+      /** The fused primitive over data in {@code src}, writing to {@code plainDst} or its own. */
+      private BlockedKernel fused(DnnlLayout src) {
+        int flags = normalization_flags.use_shift.value
+            | (p.fixGamma() ? 0 : normalization_flags.use_scale.value)
+            | normalization_flags.use_global_stats.value
+            | normalization_flags.fuse_norm_relu.value;
+        float eps = (float) p.eps();
+        primitive_attr attr = userScratchpad();
+        int inference = prop_kind.forward_inference.value;
+        return new BlockedKernel(dnnl, threads, "BatchNorm+relu", sig, src, dataMd, md -> {
+          var pd = new batch_normalization_forward.primitive_desc(dnnl.engine, inference, md,
+              md, eps, flags, attr, false);
+          return new WeightedKernel.Pass(pd, new batch_normalization_forward(pd));
+        }, new BlockedKernel.Extra() {
+          @Override
+          public void put(Call c, IntMemoryMap a, TensorView[] i, TensorView[] o) {
+            putGlobal(c, a, i);
+          }
+
+          @Override
+          public void after(TensorView[] i, TensorView[] o) {
+            globalHidden(i, o);
+          }
+        });
+      }
+
+      /** The variant for data in {@code l}, or null if oneDNN has none for it. */
+      private Variant of(Layout l) {
+        if (!(l instanceof DnnlLayout d)) {
+          return null;
+        }
+        return made.computeIfAbsent(l, k -> {
+          try {
+            BlockedKernel unfused = variants.of(d);
+            BlockedKernel fused = fused(d);
+            return unfused != null && unfused.output().equals(fused.output())
+                ? Optional.of(new Variant(fused, unfused)) : Optional.empty();
+          } catch (RuntimeException e) {
+            return Optional.empty(); // oneDNN has no fused implementation for that layout
+          }
+        }).orElse(null);
+      }
+
+      @Override
+      public Layout nativeOutput(Layout input) {
+        Variant v = of(input);
+        return v == null ? Layout.ROW_MAJOR : v.fused.output();
+      }
+
+      @Override
+      public boolean reads(Layout input) {
+        return input == Layout.ROW_MAJOR || of(input) != null;
+      }
+
+      @Override
+      public Kernel withLayouts(Layout input, Layout output) {
+        if (input == Layout.ROW_MAJOR) {
+          return output == Layout.ROW_MAJOR ? this : null;
+        }
+        Variant v = of(input);
+        return v != null && (output == Layout.ROW_MAJOR || output.equals(v.fused.output()))
+            ? v : null;
+      }
+
+      @Override
+      public String implementation() {
+        return BnKernel.this.implementation() + " + " + relu.implementation();
+      }
+
+      @Override
+      public long workspaceBytes() {
+        return Math.max(BnKernel.this.workspaceBytes(), relu.workspaceBytes());
+      }
+
+      @Override
+      public long forwardWorkspaceBytes() {
+        return Math.max(BnKernel.this.forwardWorkspaceBytes(), relu.forwardWorkspaceBytes());
+      }
+
+      /** Row-major data: the two kernels one after the other (the relu in place), as unfused. */
+      @Override
+      public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+        BnKernel.this.forward(ctx, in, out);
+        TensorView[] y = {out[0]};
+        relu.forward(ctx, y, y);
+      }
+    }
+
+    /** The fused call over one blocked layout, and the BatchNorm alone for non-finite values. */
+    private final class Variant implements Kernel {
+      private final BlockedKernel fused;
+      private final BlockedKernel unfused;
+
+      Variant(BlockedKernel fused, BlockedKernel unfused) {
+        this.fused = fused;
+        this.unfused = unfused;
+      }
+
+      @Override
+      public String implementation() {
+        return fused.implementation() + "+relu";
+      }
+
+      @Override
+      public long workspaceBytes() {
+        return Math.max(fused.workspaceBytes(), unfused.workspaceBytes());
+      }
+
+      @Override
+      public long forwardWorkspaceBytes() {
+        return Math.max(fused.forwardWorkspaceBytes(), unfused.forwardWorkspaceBytes());
+      }
+
+      @Override
+      public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
+        // checked before the call: the output may take the data's buffer
+        if (fusedApplies(in)) {
+          fused.forward(ctx, in, out);
+        } else {
+          unfused.forward(ctx, in, out);
+          reluKeepingNaN(out[0]);
+        }
+      }
     }
 
     /** The parameters and moving statistics of a pass over the moving statistics. */

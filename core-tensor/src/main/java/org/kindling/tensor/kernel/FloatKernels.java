@@ -94,18 +94,22 @@ public final class FloatKernels {
   /** True if {@code a[0..n)} holds no NaN and no infinity. */
   public static boolean allFinite(FloatBuffer a, int n) {
     float[] x = new float[Math.min(CHUNK, n)];
+    // 0·x is ±0 for a finite x and NaN for NaN and ±Inf, and a NaN stays in its lane: an
+    // element-wise sum into a chunk of lanes, which C2 vectorizes (a boolean reduction over
+    // the chunk it does not; 3x slower on the Xeon, ResNet-18's relu inputs, 2026-12-03)
+    float[] lanes = new float[x.length];
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
       a.get(start, x, 0, len);
-      boolean finite = true;
       for (int i = 0; i < len; i++) {
-        finite &= x[i] - x[i] == 0f; // NaN for NaN and ±Inf
-      }
-      if (!finite) {
-        return false;
+        lanes[i] += x[i] * 0f;
       }
     }
-    return true;
+    float s = 0f;
+    for (float l : lanes) {
+      s += l;
+    }
+    return s == 0f;
   }
 
   /** {@code dst[i] = src[i]} or, with {@code add}, {@code dst[i] += src[i]}, for i in [0, n). */

@@ -255,6 +255,19 @@ public final class ExecGraph {
    */
   public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
       GradientPlan gradients, boolean fuse, boolean fold, IntPredicate sumHosts) {
+    return of(graph, shapes, types, gradients, fuse, fold, sumHosts, null);
+  }
+
+  /**
+   * Lowers a graph, as {@link #of(Graph, Shape[], DType[], GradientPlan, boolean, boolean,
+   * IntPredicate)}.
+   *
+   * @param normHosts with fusion, whether BatchNorm node (first) computes the activation node
+   *     (second) after it inside its call ({@link Fusion#epilogues}); null for none
+   */
+  public static ExecGraph of(Graph graph, Shape[] shapes, DType[] types,
+      GradientPlan gradients, boolean fuse, boolean fold, IntPredicate sumHosts,
+      java.util.function.BiPredicate<Integer, Integer> normHosts) {
     int ne = graph.numEntries();
     int[] nodeOf = nodeOfEntry(graph);
     int[] folds = new int[graph.numNodes()];
@@ -270,7 +283,7 @@ public final class ExecGraph {
     int[] epilogue = new int[graph.numNodes()];
     java.util.Arrays.fill(epilogue, -1);
     if (fuse) {
-      epilogue = Fusion.epilogues(graph, gradients, folds, sums);
+      epilogue = Fusion.epilogues(graph, gradients, folds, sums, normHosts);
     }
     boolean[] fused = new boolean[graph.numNodes()];
     for (int id = 0; id < graph.numNodes(); id++) {

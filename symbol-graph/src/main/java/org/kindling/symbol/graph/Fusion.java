@@ -1,5 +1,6 @@
 package org.kindling.symbol.graph;
 
+import java.util.function.BiPredicate;
 import java.util.function.IntPredicate;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
@@ -39,6 +40,12 @@ import org.kindling.tensor.op.nn.FullyConnected;
  * other value is computed before the convolution's step, and the convolution's kernel can add
  * (oneDNN's {@code sum} post-op, MXNet's MKL-DNN {@code with_sum}): the convolution then writes
  * the sum, and an Activation after the sum becomes its epilogue (ReLU after the sum).
+ *
+ * <p><b>Activations after a BatchNorm</b> (inference bindings only, with a predicate of the
+ * BatchNorms whose kernel can compute the activation, {@link PlanOptions#blocked}): an
+ * Activation reading only a BatchNorm's output 0 that nothing else reads (and a BatchNorm not
+ * folded into a convolution: a pre-activation ResNet's {@code bn1} and {@code relu1}) becomes
+ * the BatchNorm's epilogue (oneDNN's {@code fuse_norm_relu}; decision 0059).
  */
 public final class Fusion {
   private Fusion() {}
@@ -167,6 +174,19 @@ public final class Fusion {
    * @return indexed by node id: the id of the activation fused into that node, or -1
    */
   public static int[] epilogues(Graph graph, GradientPlan gradients, int[] folds, int[] sums) {
+    return epilogues(graph, gradients, folds, sums, null);
+  }
+
+  /**
+   * The epilogue of each node, activations after a BatchNorm included.
+   *
+   * @param normHosts whether the kernel of BatchNorm node (first) computes activation node
+   *     (second) inside its call; null: no BatchNorm takes an epilogue
+   * @return indexed by node id: the id of the activation fused into that node, or -1
+   */
+  public static int[] epilogues(Graph graph, GradientPlan gradients, int[] folds, int[] sums,
+      BiPredicate<Integer, Integer> normHosts) {
+    boolean inference = gradients.steps().isEmpty();
     int[] readers = readers(graph);
     int[] foldedInto = invert(folds);
     int[] summedInto = invert(sums);
@@ -187,6 +207,10 @@ public final class Fusion {
         producer = foldedInto[producer]; // the convolution that computes the BatchNorm's output
       } else if (!layer.isVariable() && summedInto[producer] >= 0) {
         producer = summedInto[producer]; // the convolution that computes the sum
+      } else if (!layer.isVariable() && layer.op().op() instanceof BatchNorm) {
+        if (normHosts == null || !inference || !normHosts.test(producer, id)) {
+          continue;
+        }
       } else if (layer.isVariable() || !isLayer(layer.op().op())) {
         continue;
       }
