@@ -25,9 +25,9 @@ final class DnnlFullyConnected extends WeightedRules<FullyConnected.Params> {
   /**
    * The most rows (batch 1 and 2) whose inference pass runs the {@code gemm:jit} inner product:
    * a matrix-vector product that streams the weights, with less CPU per byte than the {@code
-   * brg_matmul} oneDNN ranks first (about 10-30% less on the 2-core Xeon, every AlexNet and
-   * VGG classifier layer); from 4 rows on it costs 1.6-2.2x the {@code brg_matmul}, and 3 rows
-   * are even (docs/benchmarks.md, h-fc).
+   * brg_matmul} oneDNN ranks first (7-13% less, up to 29%, on every AlexNet and VGG classifier
+   * layer on the 2-core Xeon); from 4 rows on it costs 1.7-2x the {@code brg_matmul}, and 3
+   * rows are within 4% (docs/benchmarks.md, h-fc).
    */
   static final int GEMV_ROWS = 2;
 
