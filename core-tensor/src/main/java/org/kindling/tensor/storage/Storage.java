@@ -1,6 +1,5 @@
 package org.kindling.tensor.storage;
 
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -52,8 +51,6 @@ public final class Storage {
   private long limit;
   private String setting = DEFAULT_SETTING;
   private final HugePages hugePages;
-  /** Frees {@link #unpooled} buffers. */
-  private static final Cleaner CLEANER = Cleaner.create();
   private final Map<Long, Deque<Chunk>> free = new HashMap<>();
   private long inUse;
   private long pooled;
@@ -222,35 +219,32 @@ public final class Storage {
   }
 
   /**
-   * A buffer of {@code bytes} outside the pool and the cap, for memory that lives exactly as long
-   * as a Java object holds it (an inference kernel's weights kept in its primitive's layout):
-   * malloc'ed, freed when the buffer and every view of it are unreachable, 64-byte aligned and,
-   * where this storage gives a block of that size huge pages, 2 MiB-aligned and advised before
-   * its first touch as such blocks are (a blocked copy of a classifier's weights, read once per
-   * pass, costs 1.7x the CPU in 4 KiB pages; docs/benchmarks.md, h-fc). Its contents are
-   * undefined.
+   * A zeroed direct buffer of {@code bytes} outside the pool and the cap, for memory that lives
+   * as long as a Java object holds it (an inference kernel's weights kept in its primitive's
+   * layout): a {@link ByteBuffer#allocateDirect} (so the JVM's direct-memory limit and garbage
+   * collector bound and free it as any direct buffer), 64-byte aligned and, where this storage
+   * gives a block of that size huge pages, 2 MiB-aligned with its whole huge pages advised and
+   * dropped after the JVM zeroed them, so that its first write faults huge pages in (a blocked
+   * copy of a classifier's weights, read once per pass, costs 1.7x the CPU in 4 KiB pages;
+   * docs/benchmarks.md, h-fc).
+   *
+   * @throws IllegalArgumentException if {@code bytes} is negative or a ByteBuffer cannot hold it
+   *     with the alignment (2 GiB less 2 MiB)
    */
   public ByteBuffer unpooled(long bytes) {
     if (bytes < 0 || bytes > Integer.MAX_VALUE - HugePages.SIZE) {
-      throw new IllegalArgumentException("an unpooled buffer of " + bytes + " bytes");
+      throw new IllegalArgumentException("an unpooled buffer of " + bytes
+          + " bytes: one ByteBuffer holds 0 to 2 GiB less 2 MiB");
     }
     boolean huge = hugePages.applies(bytes);
     long align = huge ? HugePages.SIZE : ALIGN;
-    Pointer p = Pointer.malloc(bytes + align);
-    if (p == null || p.isNull()) {
-      throw new OutOfMemoryError("malloc of " + (bytes + align) + " bytes failed");
-    }
-    long misalign = p.address() % align;
-    long skip = misalign == 0 ? 0 : align - misalign;
+    ByteBuffer raw = ByteBuffer.allocateDirect((int) (bytes + align));
+    long address = new Pointer(raw).address();
+    long skip = (align - address % align) % align;
     if (huge) {
-      hugePages.advise(p.address() + skip, bytes);
+      hugePages.adviseTouched(address + skip, bytes / HugePages.SIZE * HugePages.SIZE);
     }
-    ByteBuffer whole = new BytePointer(p).capacity(bytes + align).asByteBuffer();
-    // every slice and duplicate of the result refers to `whole` (the JDK's attachment), so
-    // `whole` is unreachable only when no view is left
-    Pointer block = p; // the cleaning action must not refer to `whole`
-    CLEANER.register(whole, () -> Pointer.free(block));
-    return whole.position((int) skip).limit((int) (skip + bytes)).slice()
+    return raw.position((int) skip).limit((int) (skip + bytes)).slice()
         .order(ByteOrder.nativeOrder());
   }
 

@@ -78,6 +78,12 @@ class HugePagesTest {
     assertThat(large.order()).isEqualTo(java.nio.ByteOrder.nativeOrder());
     assertThat(at % (2 * MIB)).isZero();
     assertThat(vmFlags(at)).contains("hg");
+    // zeroed, also in the huge pages dropped after the JVM zeroed them
+    assertThat(large.getLong(0)).isZero();
+    assertThat(large.getLong((int) (2 * MIB) + 8)).isZero();
+    large.putFloat(0, 1.5f);
+    assertThat(vmFlags(at)).contains("hg");
+    assertThat(large.getFloat(0)).isEqualTo(1.5f);
     large.putFloat((int) (3 * MIB), 2.5f); // the last bytes are usable
     assertThat(large.getFloat((int) (3 * MIB))).isEqualTo(2.5f);
     assertThat(on.stats().inUseBytes()).isZero();
