@@ -109,9 +109,15 @@ public final class PassCost {
     return n;
   }
 
-  /** {@code clock_gettime}: the JVM's process CPU time counts in 10 ms steps on Linux. */
+  /**
+   * {@code clock_gettime} (the JVM's process CPU time counts in 10 ms steps on Linux) and
+   * {@code gettid}.
+   */
   interface LibC extends Library {
     int clock_gettime(int clock, long[] ts);
+
+    /** The calling thread's id ({@link FcLayerCost} leaves it out of the other threads). */
+    int gettid();
   }
 
   /** The process's CPU time ({@code CLOCK_PROCESS_CPUTIME_ID}) in nanoseconds. */

@@ -35,6 +35,8 @@ final class HugePages {
   static final long SIZE = 2L << 20;
   /** Linux's {@code MADV_HUGEPAGE}. */
   private static final int MADV_HUGEPAGE = 14;
+  /** Linux's {@code MADV_DONTNEED}. */
+  private static final int MADV_DONTNEED = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(HugePages.class);
   private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -118,6 +120,27 @@ final class HugePages {
     if (rc != 0 && WARNED.compareAndSet(false, true) && LOG.isDebugEnabled()) {
       LOG.debug("madvise(0x{}, {}, MADV_HUGEPAGE) failed ({}); large arrays keep 4 KiB pages",
           Long.toHexString(address), length, why);
+    }
+  }
+
+  /**
+   * {@link #advise} over memory already touched (a zeroed direct buffer), then drops its pages
+   * ({@code MADV_DONTNEED}: private anonymous memory then reads as zeros, as before, and is
+   * faulted in anew, in huge pages, on its next touch). Both multiples of {@link #SIZE}; a
+   * failure costs only speed.
+   */
+  void adviseTouched(long address, long length) {
+    if (!enabled || length <= 0) {
+      return;
+    }
+    advise(address, length);
+    LibC libc = Platform.libc();
+    try {
+      if (libc != null) {
+        libc.madvise(address, length, MADV_DONTNEED);
+      }
+    } catch (LinkageError | RuntimeException e) {
+      // the pages stay 4 KiB ones
     }
   }
 

@@ -218,6 +218,36 @@ public final class Storage {
     return new Chunk(this, p, b, bucket);
   }
 
+  /**
+   * A zeroed direct buffer of {@code bytes} outside the pool and the cap, for memory that lives
+   * as long as a Java object holds it (an inference kernel's weights kept in its primitive's
+   * layout): a {@link ByteBuffer#allocateDirect} (so the JVM's direct-memory limit and garbage
+   * collector bound and free it as any direct buffer), 64-byte aligned and, where this storage
+   * gives a block of that size huge pages, 2 MiB-aligned with its whole huge pages advised and
+   * dropped after the JVM zeroed them, so that its first write faults huge pages in (a blocked
+   * copy of a classifier's weights, read once per pass, costs 1.7x the CPU in 4 KiB pages;
+   * docs/benchmarks.md, h-fc).
+   *
+   * @throws IllegalArgumentException if {@code bytes} is negative or a ByteBuffer cannot hold it
+   *     with the alignment (2 GiB less 2 MiB)
+   */
+  public ByteBuffer unpooled(long bytes) {
+    if (bytes < 0 || bytes > Integer.MAX_VALUE - HugePages.SIZE) {
+      throw new IllegalArgumentException("an unpooled buffer of " + bytes
+          + " bytes: one ByteBuffer holds 0 to 2 GiB less 2 MiB");
+    }
+    boolean huge = hugePages.applies(bytes);
+    long align = huge ? HugePages.SIZE : ALIGN;
+    ByteBuffer raw = ByteBuffer.allocateDirect((int) (bytes + align));
+    long address = new Pointer(raw).address();
+    long skip = (align - address % align) % align;
+    if (huge) {
+      hugePages.adviseTouched(address + skip, bytes / HugePages.SIZE * HugePages.SIZE);
+    }
+    return raw.position((int) skip).limit((int) (skip + bytes)).slice()
+        .order(ByteOrder.nativeOrder());
+  }
+
   /** Called by the chunk's last release. */
   void giveBack(Chunk c) {
     synchronized (this) {

@@ -45,6 +45,16 @@ class DnnlFusionTest {
     check(new KernelPair<>(FullyConnected.OP, FullyConnected.Params.of(24), Shape.of(5, 40)));
   }
 
+  /** Batch 1's fused classifier layer runs the gemm:jit inner product too (decision 0057). */
+  @Test
+  void fullyConnectedAtBatchOneWithReluRunsGemmInnerProduct() {
+    KernelPair<FullyConnected.Params> pair =
+        new KernelPair<>(FullyConnected.OP, FullyConnected.Params.of(24), Shape.of(1, 40));
+    assertThat(((EpilogueFusable) pair.kernel("dnnl")).fuse(RELU).implementation())
+        .startsWith("oneDNN x64:" + DnnlFullyConnected.GEMV_IMPL);
+    check(pair);
+  }
+
   @Test
   void onlyReluTanhAndSigmoidFuse() {
     Kernel conv = new KernelPair<>(Convolution.OP, Convolution.Params.of(new int[] {3, 3}, 4),

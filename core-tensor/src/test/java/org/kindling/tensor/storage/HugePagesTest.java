@@ -68,6 +68,34 @@ class HugePagesTest {
     assertThat(pool.stats().pooledBytes()).isZero();
   }
 
+  /** Kept weights (decision 0057): outside the pool and the cap, huge pages as large blocks. */
+  @Test
+  void unpooledBuffersAreAlignedAdvisedAndOutsideThePool() throws IOException {
+    Storage on = new Storage(MIB, HugePages.ON); // a cap below the buffer: not counted
+    java.nio.ByteBuffer large = on.unpooled(3 * MIB + 4);
+    long at = new org.bytedeco.javacpp.Pointer(large).address();
+    assertThat(large.capacity()).isEqualTo(3 * MIB + 4);
+    assertThat(large.order()).isEqualTo(java.nio.ByteOrder.nativeOrder());
+    assertThat(at % (2 * MIB)).isZero();
+    assertThat(vmFlags(at)).contains("hg");
+    // zeroed, also in the huge pages dropped after the JVM zeroed them
+    assertThat(large.getLong(0)).isZero();
+    assertThat(large.getLong((int) (2 * MIB) + 8)).isZero();
+    large.putFloat(0, 1.5f);
+    assertThat(vmFlags(at)).contains("hg");
+    assertThat(large.getFloat(0)).isEqualTo(1.5f);
+    large.putFloat((int) (3 * MIB), 2.5f); // the last bytes are usable
+    assertThat(large.getFloat((int) (3 * MIB))).isEqualTo(2.5f);
+    assertThat(on.stats().inUseBytes()).isZero();
+    java.nio.ByteBuffer small = on.unpooled(1000);
+    assertThat(new org.bytedeco.javacpp.Pointer(small).address() % 64).isZero();
+    Storage off = new Storage(1L << 30, HugePages.OFF);
+    java.nio.ByteBuffer plain = off.unpooled(3 * MIB);
+    assertThat(new org.bytedeco.javacpp.Pointer(plain).address() % 64).isZero();
+    plain.put(3 * (int) MIB - 1, (byte) 7);
+    assertThat(plain.get(3 * (int) MIB - 1)).isEqualTo((byte) 7);
+  }
+
   @Test
   void smallBlocksAreUnchangedUnderHugePages() {
     Storage pool = new Storage(1L << 30, HugePages.ON);
