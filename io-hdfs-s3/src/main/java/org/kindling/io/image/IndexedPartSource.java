@@ -8,6 +8,7 @@ import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
 import org.kindling.io.split.IndexedPartReader;
 import org.kindling.io.split.IndexedSplit;
+import org.kindling.io.split.Permutations;
 
 /**
  * One part of a RecordIO data set partitioned by its index, as dmlc's {@code
@@ -75,13 +76,8 @@ public final class IndexedPartSource implements RecordSource {
       order[i] = i;
     }
     if (shuffle) {
-      SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + pass);
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      Permutations.shuffle(order, 0, order.length,
+          new SplittableRandom(seed * 0x9E3779B97F4A7C15L + pass));
     }
     reader.order(order);
   }

@@ -333,12 +333,12 @@ public final class ShuffledPartSource implements RecordSource {
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
       }
-      shuffle(order, 0, order.length, rnd);
+      Permutations.shuffle(order, 0, order.length, rnd);
     } else {
       for (int c = 0; c < chunkOrder.length; c++) {
         chunkOrder[c] = c;
       }
-      shuffle(chunkOrder, 0, chunkOrder.length, rnd);
+      Permutations.shuffle(chunkOrder, 0, chunkOrder.length, rnd);
       int at = 0;
       for (int w = 0; w < windowEnds.length; w++) {
         int start = at;
@@ -348,7 +348,7 @@ public final class ShuffledPartSource implements RecordSource {
             order[at++] = r;
           }
         }
-        shuffle(order, start, at, rnd);
+        Permutations.shuffle(order, start, at, rnd);
         windowEnds[w] = at;
       }
     }
@@ -359,16 +359,6 @@ public final class ShuffledPartSource implements RecordSource {
     submittedChunks = 0;
     windowEnd = 0;
     loaded.clear();
-  }
-
-  /** Fisher-Yates over {@code a[from, to)}. */
-  private static void shuffle(int[] a, int from, int to, SplittableRandom rnd) {
-    for (int i = to - 1; i > from; i--) {
-      int j = from + rnd.nextInt(i - from + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   /** SplitMix64's finalizer folded over the four inputs: nearby inputs give unrelated seeds. */
