@@ -61,6 +61,40 @@ class BlockedLayoutTest {
   }
 
   /**
+   * A convolution whose workspace passes {@code kindling.dnnl.maxWorkspace} runs in sub-batches
+   * (VGG-16's conv1_2 at batch 64); its data and output stay in the chain's blocked layouts, the
+   * sub-batches being slices of them (decision 0063). The bound is lowered step by step until
+   * the 5x5 convolution is split (one sample fits, the batch of 2 does not).
+   */
+  @Test
+  void aConvolutionRunInSubBatchesStaysInTheBlockedChain() {
+    Symbol a = nn.relu("a_relu", conv("a", nn.variable("data"), 32, 1));
+    Symbol b = nn.relu("b_relu", conv("b", a, 32, 5));
+    Symbol p = nn.pool(b).name("p").type(PoolType.MAX).kernel(2, 2).stride(2, 2).build();
+    Symbol c = conv("c", p, 16, 1);
+    try {
+      for (long bound = 8 << 20; bound > 1024; bound = bound * 4 / 5) {
+        System.setProperty("kindling.dnnl.maxWorkspace", Long.toString(bound));
+        Runs r = runs(c);
+        String impl = r.blocked.kernels().stream().filter(k -> k.node().equals("b"))
+            .findFirst().orElseThrow().implementation();
+        if (!impl.contains("sub-batches")) {
+          r.close();
+          assertThat(impl).as("b at a bound of " + bound).startsWith("oneDNN");
+          continue;
+        }
+        assertThat(r.layouts).as(impl).containsKeys("a_relu_output", "b_relu_output",
+            "p_output");
+        r.assertSameResults();
+        return;
+      }
+      throw new AssertionError("b was never run in sub-batches");
+    } finally {
+      System.clearProperty("kindling.dnnl.maxWorkspace");
+    }
+  }
+
+  /**
    * AlexNet's stage: conv-relu, LRN, max pooling, conv, with channels in whole 16-channel blocks
    * (32) and not (24); the LRN's window is clipped at the channel axis's ends in whatever layout
    * the convolution picked.

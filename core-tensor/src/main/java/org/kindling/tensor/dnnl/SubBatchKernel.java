@@ -7,6 +7,8 @@ import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
@@ -19,24 +21,49 @@ import org.kindling.tensor.op.TensorView;
  * (every sample is computed on its own); weight and bias gradients are accumulated over the
  * sub-batches in batch order (the first one honours the caller's request, the others add), so
  * the result is deterministic.
+ *
+ * <p>In an inference binding the data and the output may also be kept in the whole batch's
+ * oneDNN layouts ({@link LayoutAware}, decision 0029): where those keep the batch outermost
+ * ({@code nChw16c} and the like, {@link DnnlLayout#sampleSlice}) and the sub-batch kernels use
+ * the same layouts, a sub-batch is a contiguous slice of the buffer, and the sub-batch kernels
+ * run on the slices in their own layouts with no reorder (decision 0063). A layer split by
+ * {@link WorkspaceBound} (VGG-16's conv1_2 at batch 64) so stays in the chain of blocked layers.
  */
-final class SubBatchKernel implements Kernel, EpilogueFusable {
+final class SubBatchKernel implements Kernel, EpilogueFusable, LayoutAware {
   private final int batch;
   private final int size;
-  private final Kernel part;
-  private final Kernel rest;
+  private final WeightedKernel part;
+  private final WeightedKernel rest;
+  /** The whole batch's oneDNN layouts of data and output (those of its unsplit kernel). */
+  private final Layout wholeIn;
+  private final Layout wholeOut;
+  /** True if a sub-batch of the data kept in {@link #wholeIn} is a slice in its kernel's layout. */
+  private final boolean slicesIn;
+  /** The same of the output in {@link #wholeOut}. */
+  private final boolean slicesOut;
 
   /**
    * @param batch the whole batch
    * @param size the sub-batch, {@code 1 <= size < batch}
    * @param part the kernel of {@code size} samples
    * @param rest the kernel of the last {@code batch % size} samples, or null if none remain
+   * @param wholeIn the layout the unsplit kernel reads its data in ({@link #nativeInput})
+   * @param wholeOut the layout the unsplit kernel writes its output in
    */
-  SubBatchKernel(int batch, int size, Kernel part, Kernel rest) {
+  SubBatchKernel(int batch, int size, WeightedKernel part, WeightedKernel rest, Layout wholeIn,
+      Layout wholeOut) {
     this.batch = batch;
     this.size = size;
     this.part = part;
     this.rest = rest;
+    this.wholeIn = wholeIn;
+    this.wholeOut = wholeOut;
+    int left = batch % size;
+    slicesIn = DnnlLayout.sampleSlice(wholeIn, batch, part.nativeInput(), size)
+        && (rest == null || DnnlLayout.sampleSlice(wholeIn, batch, rest.nativeInput(), left));
+    slicesOut = DnnlLayout.sampleSlice(wholeOut, batch, part.nativeOutput(Layout.ROW_MAJOR), size)
+        && (rest == null
+            || DnnlLayout.sampleSlice(wholeOut, batch, rest.nativeOutput(Layout.ROW_MAJOR), left));
   }
 
   /** The samples per sub-batch. */
@@ -62,9 +89,38 @@ final class SubBatchKernel implements Kernel, EpilogueFusable {
 
   @Override
   public Kernel fuse(OpInstance<?> epilogue) {
-    Kernel p = ((EpilogueFusable) part).fuse(epilogue);
-    Kernel r = rest == null ? null : ((EpilogueFusable) rest).fuse(epilogue);
-    return p == null || rest != null && r == null ? null : new SubBatchKernel(batch, size, p, r);
+    Kernel p = part.fuse(epilogue);
+    Kernel r = rest == null ? null : rest.fuse(epilogue);
+    return p == null || rest != null && r == null ? null
+        : new SubBatchKernel(batch, size, (WeightedKernel) p, (WeightedKernel) r, wholeIn,
+            wholeOut);
+  }
+
+  /** The whole batch's data layout where its sub-batches are slices, else row-major. */
+  @Override
+  public Layout nativeInput() {
+    return slicesIn ? wholeIn : Layout.ROW_MAJOR;
+  }
+
+  /**
+   * The whole batch's output layout where its sub-batches are slices (whatever the data's, as
+   * {@link WeightedKernel#nativeOutput}), else row-major.
+   */
+  @Override
+  public Layout nativeOutput(Layout input) {
+    return slicesOut ? wholeOut : Layout.ROW_MAJOR;
+  }
+
+  @Override
+  public boolean reads(Layout input) {
+    return input == Layout.ROW_MAJOR || slicesIn && input.equals(wholeIn);
+  }
+
+  /** This kernel itself: it slices the views it gets by their layouts. */
+  @Override
+  public Kernel withLayouts(Layout input, Layout output) {
+    boolean writes = output == Layout.ROW_MAJOR || slicesOut && output.equals(wholeOut);
+    return reads(input) && writes ? this : null;
   }
 
   @Override
@@ -72,10 +128,11 @@ final class SubBatchKernel implements Kernel, EpilogueFusable {
     for (int from = 0; from < batch; from += size) {
       int n = Math.min(size, batch - from);
       TensorView[] i = in.clone();
-      i[0] = rows(in[0], from, n);
+      WeightedKernel k = kernel(n);
+      i[0] = slice(in[0], from, n, k.nativeInput());
       TensorView[] o = out.clone();
-      o[0] = rows(out[0], from, n);
-      kernel(n).forward(ctx, i, o);
+      o[0] = slice(out[0], from, n, k.nativeOutput(Layout.ROW_MAJOR));
+      k.forward(ctx, i, o);
     }
   }
 
@@ -102,8 +159,25 @@ final class SubBatchKernel implements Kernel, EpilogueFusable {
     }
   }
 
-  private Kernel kernel(int n) {
+  private WeightedKernel kernel(int n) {
     return n == size ? part : rest;
+  }
+
+  /**
+   * Samples {@code [from, from + n)} of {@code t}: row-major rows, or for {@code t} in the whole
+   * batch's oneDNN layout (which {@link #withLayouts} accepted only where sub-batches are slices)
+   * the same share of its buffer, as a view in the sub-batch kernel's layout {@code sub}.
+   */
+  private TensorView slice(TensorView t, int from, int n, Layout sub) {
+    if (t.layout() == Layout.ROW_MAJOR) {
+      return rows(t, from, n);
+    }
+    long sample = t.layout().bytes(t.shape(), t.dtype()) / batch;
+    int[] d = t.shape().dims();
+    d[0] = n;
+    ByteBuffer b = t.data().duplicate().position(Math.toIntExact(from * sample))
+        .limit(Math.toIntExact((from + n) * sample)).slice().order(ByteOrder.nativeOrder());
+    return new TensorView(b, t.dtype(), Shape.of(d), sub);
   }
 
   /** Samples {@code [from, from + n)} of {@code t}, a view of the same storage. */

@@ -3,6 +3,7 @@ package org.kindling.tensor.dnnl;
 import org.bytedeco.dnnl.primitive_attr;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.KernelSignature;
 
 /**
@@ -68,7 +69,8 @@ abstract class WeightedRules<P> implements DnnlFactory.Rules<P> {
           int left = batch % size;
           WeightedKernel rest = left == 0 ? null
               : kernel(dnnl, p, subBatch(sig, left), threads, PostOps.NONE);
-          return new SubBatchKernel(batch, size, part, rest);
+          Layout in = whole.nativeInput();
+          return new SubBatchKernel(batch, size, part, rest, in, whole.nativeOutput(in));
         }
         if (size == 1) {
           break;

@@ -1,17 +1,25 @@
 package org.kindling.tensor.dnnl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.BackwardArgs;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
+import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.OpDef;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.Convolution;
 import org.kindling.tensor.op.nn.Deconvolution;
 import org.kindling.tensor.op.nn.FullyConnected;
@@ -71,6 +79,76 @@ class DnnlSubBatchTest {
         KernelPair.assertClose("gradient of input " + i + " (" + req + ")", ga[i], gb[i], 1e-5);
       }
     }
+  }
+
+  /**
+   * In an inference binding's chain of blocked layers the split kernel reads and writes the
+   * whole batch's oneDNN layouts (its sub-batches are slices of the buffers) and computes what
+   * the unsplit kernel computes in them, also with a fused ReLU and mixed with row-major.
+   */
+  @Test
+  void splitConvolutionRunsInTheUnsplitKernelsBlockedLayouts() {
+    // 16 channels in and out: whole channel blocks, no padding in the blocked buffers
+    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
+        Convolution.Params.of(new int[] {3, 3}, 16).withPad(1, 1), Shape.of(7, 16, 12, 12));
+    WeightedKernel whole = (WeightedKernel) pair.kernel("dnnl");
+    Layout in = whole.nativeInput();
+    Layout out = whole.nativeOutput(in);
+    assertThat(in).as("oneDNN's own data layout on this machine").isNotEqualTo(Layout.ROW_MAJOR);
+    // the bound of 3 samples: sub-batches of 2 or 3, and a remainder of 1
+    long three = new KernelPair<>(Convolution.OP, pair.params, Shape.of(3, 16, 12, 12))
+        .kernel("dnnl").workspaceBytes();
+    System.setProperty(WorkspaceBound.PROPERTY, Long.toString(three));
+    SubBatchKernel split = (SubBatchKernel) pair.kernel("dnnl");
+    assertThat(7 % split.subBatch()).as("a remainder kernel too").isNotZero();
+    assertThat(split.nativeInput()).isEqualTo(in);
+    assertThat(split.nativeOutput(in)).isEqualTo(out);
+    assertThat(split.reads(in)).isTrue();
+    assertThat(split.withLayouts(in, out)).isSameAs(split);
+    assertThat(split.withLayouts(in, Layout.ROW_MAJOR)).isSameAs(split);
+    assertThat(split.withLayouts(Layout.ROW_MAJOR, out)).isSameAs(split);
+
+    Random r = new Random(8);
+    TensorView w = KernelPair.random(pair.sig.in(1), r);
+    TensorView bias = KernelPair.random(pair.sig.in(2), r);
+    TensorView data = blocked(pair.sig.in(0), in, r);
+    OpInstance<?> relu =
+        OpInstance.of(Activation.OP, new Activation.Params(Activation.ActType.RELU));
+    Kernel fusedWhole = whole.fuse(relu);
+    Kernel fusedSplit = split.fuse(relu);
+    assertThat(fusedSplit).isInstanceOf(SubBatchKernel.class);
+    assertThat(((LayoutAware) fusedSplit).withLayouts(in, out)).isSameAs(fusedSplit);
+    Kernel[][] pairs = {{whole, split}, {fusedWhole, fusedSplit}};
+    for (Kernel[] k : pairs) {
+      for (Layout o : new Layout[] {out, Layout.ROW_MAJOR}) {
+        TensorView a = o == out ? blocked(pair.sig.out(0), out, r)
+            : KernelPair.view(pair.sig.out(0));
+        TensorView b = o == out ? blocked(pair.sig.out(0), out, r)
+            : KernelPair.view(pair.sig.out(0));
+        k[0].forward(KernelPair.context(k[0], false), new TensorView[] {data, w, bias},
+            new TensorView[] {a});
+        k[1].forward(KernelPair.context(k[1], false), new TensorView[] {data, w, bias},
+            new TensorView[] {b});
+        assertThat(floats(b)).as(k[1].implementation() + " -> " + o)
+            .containsExactly(floats(a), within(1e-6f));
+      }
+    }
+  }
+
+  /** A float32 tensor of {@code s} in {@code layout}, every float of its buffer random. */
+  private static TensorView blocked(Shape s, Layout layout, Random r) {
+    ByteBuffer b = ByteBuffer.allocateDirect((int) layout.bytes(s, DType.FLOAT32))
+        .order(ByteOrder.nativeOrder());
+    for (int i = 0; i < b.capacity() / 4; i++) {
+      b.putFloat(i * 4, r.nextFloat() * 2 - 1);
+    }
+    return new TensorView(b, DType.FLOAT32, s, layout);
+  }
+
+  private static float[] floats(TensorView t) {
+    float[] f = new float[t.data().capacity() / 4];
+    t.data().asFloatBuffer().get(f);
+    return f;
   }
 
   @Test
