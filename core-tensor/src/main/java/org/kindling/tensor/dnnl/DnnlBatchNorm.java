@@ -125,23 +125,32 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       globalDiffSrc = Operand.output(dnnl, dataMd, gb.diff_src_desc(), b0);
       globalBwd = new Prim(gb, new batch_normalization_backward(gb), b0);
       // blocked data: the inference pass (moving statistics), as the executor runs it there
-      int inference = prop_kind.forward_inference.value;
-      variants = new Follower.Variants(in -> new BlockedKernel(dnnl, threads, "BatchNorm", sig,
-          in, dataMd, src -> {
-            var pd = new batch_normalization_forward.primitive_desc(dnnl.engine, inference, src,
-                src, eps, global, attr, false);
-            return new WeightedKernel.Pass(pd, new batch_normalization_forward(pd));
-          }, new BlockedKernel.Extra() {
-            @Override
-            public void put(Call c, IntMemoryMap a, TensorView[] i, TensorView[] o) {
-              putGlobal(c, a, i);
-            }
+      variants = new Follower.Variants(in -> blockedInference("BatchNorm", in, global));
+    }
 
-            @Override
-            public void after(TensorView[] i, TensorView[] o) {
-              globalHidden(i, o);
-            }
-          }));
+    /**
+     * The inference pass over the moving statistics on data in the blocked layout {@code src}
+     * ({@code flags}: oneDNN's normalization flags, {@code use_global_stats} among them).
+     */
+    private BlockedKernel blockedInference(String name, DnnlLayout src, int flags) {
+      float eps = (float) p.eps();
+      primitive_attr attr = userScratchpad();
+      int inference = prop_kind.forward_inference.value;
+      return new BlockedKernel(dnnl, threads, name, sig, src, dataMd, md -> {
+        var pd = new batch_normalization_forward.primitive_desc(dnnl.engine, inference, md, md,
+            eps, flags, attr, false);
+        return new WeightedKernel.Pass(pd, new batch_normalization_forward(pd));
+      }, new BlockedKernel.Extra() {
+        @Override
+        public void put(Call c, IntMemoryMap a, TensorView[] i, TensorView[] o) {
+          putGlobal(c, a, i);
+        }
+
+        @Override
+        public void after(TensorView[] i, TensorView[] o) {
+          globalHidden(i, o);
+        }
+      });
     }
 
     @Override
@@ -227,24 +236,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
             | (p.fixGamma() ? 0 : normalization_flags.use_scale.value)
             | normalization_flags.use_global_stats.value
             | normalization_flags.fuse_norm_relu.value;
-        float eps = (float) p.eps();
-        primitive_attr attr = userScratchpad();
-        int inference = prop_kind.forward_inference.value;
-        return new BlockedKernel(dnnl, threads, "BatchNorm+relu", sig, src, dataMd, md -> {
-          var pd = new batch_normalization_forward.primitive_desc(dnnl.engine, inference, md,
-              md, eps, flags, attr, false);
-          return new WeightedKernel.Pass(pd, new batch_normalization_forward(pd));
-        }, new BlockedKernel.Extra() {
-          @Override
-          public void put(Call c, IntMemoryMap a, TensorView[] i, TensorView[] o) {
-            putGlobal(c, a, i);
-          }
-
-          @Override
-          public void after(TensorView[] i, TensorView[] o) {
-            globalHidden(i, o);
-          }
-        });
+        return blockedInference("BatchNorm+relu", src, flags);
       }
 
       /** The variant for data in {@code l}, or null if oneDNN has none for it. */
