@@ -186,7 +186,7 @@ class IndexedListPartsMatchMxnetIT {
         assertThat(seenIn.put(1000L * f + i, part)).as("part of file %d record %d", f, i)
             .isNull();
         assertThat(want.get(j).data()).as("MXNet's pixels of %s are file %d record %d's",
-            where, f, i).containsExactly(chwRgb(pixels.get(f).get(i)));
+            where, f, i).containsExactly(RecordBytes.chwRgb(pixels.get(f).get(i), SIDE));
       }
     }
     assertThat(seenIn).as("records over all parts").hasSize(TOTAL);
@@ -263,7 +263,7 @@ class IndexedListPartsMatchMxnetIT {
         assertThat(cols[3]).as("length of dump line %d", j)
             .isEqualTo(Integer.toString(payloads.get(f).get(i).length));
         assertThat(cols[4]).as("sha256 of dump line %d", j)
-            .isEqualTo(sha256(payloads.get(f).get(i)));
+            .isEqualTo(RecordBytes.sha256(payloads.get(f).get(i)));
       }
     }
   }
@@ -278,26 +278,5 @@ class IndexedListPartsMatchMxnetIT {
     assertThatThrownBy(() -> MxDataIter.epoch("ImageRecordIter", kwargs(pairedIdx, 0, 1)))
         .hasMessageContaining("does not support multiple index files");
     assertThat(kindlingPart(pairedIdx, 0, 1)).hasSize(TOTAL);
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** HWC BGR bytes as MXNet's CHW RGB floats. */
-  private static float[] chwRgb(byte[] bgr) {
-    float[] out = new float[bgr.length];
-    int plane = SIDE * SIDE;
-    for (int c = 0; c < 3; c++) {
-      for (int p = 0; p < plane; p++) {
-        out[c * plane + p] = bgr[p * 3 + (2 - c)] & 0xFF;
-      }
-    }
-    return out;
   }
 }

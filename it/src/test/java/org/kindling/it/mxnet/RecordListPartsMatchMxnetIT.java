@@ -145,7 +145,7 @@ class RecordListPartsMatchMxnetIT {
         assertThat(seenIn.put(1000L * f + i, part)).as("part of file %d record %d", f, i)
             .isNull();
         assertThat(want.get(j).data()).as("MXNet's pixels of %s are file %d record %d's",
-            where, f, i).containsExactly(chwRgb(pixels.get(f).get(i)));
+            where, f, i).containsExactly(RecordBytes.chwRgb(pixels.get(f).get(i), SIDE));
       }
     }
     assertThat(seenIn).as("records over all parts").hasSize(7 + 19 + 11);
@@ -203,7 +203,7 @@ class RecordListPartsMatchMxnetIT {
       assertThat(cols[3]).as("length of dump line %d", j)
           .isEqualTo(Integer.toString(payloads.get(f).get(i).length));
       assertThat(cols[4]).as("sha256 of dump line %d", j)
-          .isEqualTo(sha256(payloads.get(f).get(i)));
+          .isEqualTo(RecordBytes.sha256(payloads.get(f).get(i)));
     }
   }
 
@@ -227,26 +227,5 @@ class RecordListPartsMatchMxnetIT {
     assertThatThrownBy(
         () -> RecordIOSplit.open(bad, new Configuration()))
         .isInstanceOf(java.io.FileNotFoundException.class).hasMessageContaining("missing.rec");
-  }
-
-  private static String sha256(byte[] b) {
-    try {
-      return java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** HWC BGR bytes as MXNet's CHW RGB floats. */
-  private static float[] chwRgb(byte[] bgr) {
-    float[] out = new float[bgr.length];
-    int plane = SIDE * SIDE;
-    for (int c = 0; c < 3; c++) {
-      for (int p = 0; p < plane; p++) {
-        out[c * plane + p] = bgr[p * 3 + (2 - c)] & 0xFF;
-      }
-    }
-    return out;
   }
 }
