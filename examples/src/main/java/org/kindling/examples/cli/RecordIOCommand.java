@@ -58,7 +58,8 @@ final class RecordIOCommand implements Callable<Integer> {
     String idx;
 
     @Option(names = "--skip-corrupt", description = "skip broken framing (bad magic, a length"
-        + " past the end, a truncated part) to the next record head instead of failing; each"
+        + " past the end, a truncated part) to the next record head instead of failing (with"
+        + " --idx: the rest of the broken entry, up to the next indexed offset); each"
         + " skipped range is named on standard error (file@offset) and counted")
     boolean skipCorrupt;
 
@@ -80,10 +81,6 @@ final class RecordIOCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Configuration conf = new Configuration();
       settings.forEach(conf::set);
-      if (skipCorrupt && idx != null) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--skip-corrupt reads byte-range parts; it cannot be combined with --idx");
-      }
       FramingSkips skips = skipCorrupt ? new FramingSkips() : null;
       RecordIODump.dump(file, idx, conf, part, hex, skips, out);
       out.flush();

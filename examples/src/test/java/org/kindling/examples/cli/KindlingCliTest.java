@@ -128,9 +128,23 @@ class KindlingCliTest {
     assertThat(r.err().lines().toList()).hasSize(2);
     assertThat(r.err()).contains("skipped corrupt bytes ").contains("cut-skip.rec@468: ")
         .contains("(skipped bytes [468, 500))").contains("skipped 1 corrupt range(s)");
-    CliRun both = CliRun.of("recordio", "dump", "--skip-corrupt", "--idx", "x.idx",
-        cut.toString());
-    assertThat(both.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    // through an index of the ten records: the broken entry is skipped up to the file's end
+    StringBuilder idx = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      idx.append(i).append('\t').append(52 * i).append('\n');
+    }
+    Path idxFile = dir.resolve("cut-skip.idx");
+    Files.writeString(idxFile, idx);
+    CliRun indexed = CliRun.of("recordio", "dump", "--skip-corrupt", "--idx",
+        idxFile.toString(), cut.toString());
+    assertThat(indexed.code()).as(indexed.err()).isZero();
+    assertThat(indexed.lines()).isEqualTo(r.lines());
+    assertThat(indexed.err()).contains("cut-skip.rec@468: ")
+        .contains("(skipped bytes [468, 500))").contains("skipped 1 corrupt range(s)");
+    CliRun strict = CliRun.of("recordio", "dump", "--idx", idxFile.toString(), cut.toString());
+    assertThat(strict.code()).isEqualTo(KindlingCli.EXIT_FAILURE);
+    assertThat(strict.err()).contains("cut-skip.rec").contains("cut-skip.idx")
+        .contains("--skip-corrupt");
   }
 
   @Test

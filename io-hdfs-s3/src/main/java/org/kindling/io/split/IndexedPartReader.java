@@ -19,6 +19,13 @@ import org.kindling.tensor.FormatException;
  * next one, are read by ranged reads of at most {@value #MAX_READ} bytes through their file's
  * {@link ByteSource} (retried as every store read) and every record whose head lies there is
  * returned (one, when the index lists every record). Not thread-safe.
+ *
+ * <p>With {@link FramingSkips} (skipCorrupt), broken framing at a record head {@code h} of an
+ * entry (a bad magic word or cflag, a record running past the next indexed offset or the file's
+ * end) skips the rest of the entry's bytes in that file, {@code [h, next indexed offset or file
+ * end)}, records the range and goes on with the next entry; {@link #next()} and {@link #skip()}
+ * skip the same ranges, so a count pass counts the records a read pass returns. With a complete
+ * index the range is the broken entry's whole span.
  */
 public final class IndexedPartReader implements RecordSource {
   /** Largest single ranged read; an entry's record usually fits in one. */
@@ -27,6 +34,7 @@ public final class IndexedPartReader implements RecordSource {
   private final IndexedSplit index;
   private final int from;
   private final int[] order;
+  private final FramingSkips skips;
   private final Map<SplitFile, ByteSource> sources = new HashMap<>();
   private int cursor;
   /** The entry being read, its next unread global offset and its end. */
@@ -38,9 +46,10 @@ public final class IndexedPartReader implements RecordSource {
   private long pieceEnd;
   private boolean closed;
 
-  IndexedPartReader(IndexedSplit index, int from, int to) {
+  IndexedPartReader(IndexedSplit index, int from, int to, FramingSkips skips) {
     this.index = index;
     this.from = from;
+    this.skips = skips;
     this.order = new int[to - from];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -76,57 +85,123 @@ public final class IndexedPartReader implements RecordSource {
 
   @Override
   public LocatedRecord next() throws IOException {
+    while (advance()) {
+      long h = reader.tell();
+      byte[] payload;
+      try {
+        payload = reader.next();
+      } catch (FormatException e) {
+        skipBroken(h, e);
+        continue;
+      }
+      if (payload != null) {
+        long off = reader.lastRecordOffset();
+        return new LocatedRecord(payload, file.path().toString(), off, file.start() + off);
+      }
+      endPiece();
+    }
+    return null;
+  }
+
+  /**
+   * Moves over the next record of the part without reading its payload ({@link
+   * RecordIOReader#skip()}), checking its framing as {@link #next()} does and skipping the same
+   * broken ranges.
+   *
+   * @return false when the pass is over
+   */
+  public boolean skip() throws IOException {
+    while (advance()) {
+      long h = reader.tell();
+      boolean moved;
+      try {
+        moved = reader.skip();
+      } catch (FormatException e) {
+        skipBroken(h, e);
+        continue;
+      }
+      if (moved) {
+        return true;
+      }
+      endPiece();
+    }
+    return false;
+  }
+
+  /** Opens the next piece to read if none is open; false when the pass is over. */
+  private boolean advance() throws IOException {
     if (closed) {
       throw new IllegalStateException("IndexedPartReader of " + index + " is closed");
     }
-    while (true) {
-      if (reader != null) {
-        byte[] payload = readNext();
-        if (payload != null) {
-          long off = reader.lastRecordOffset();
-          return new LocatedRecord(payload, file.path().toString(), off, file.start() + off);
-        }
-        reader.close();
-        reader = null;
-        at = pieceEnd;
-      }
+    while (reader == null) {
       if (entry >= 0 && at < spanEnd) {
         openPiece();
-        continue;
+        break;
       }
       if (cursor >= order.length) {
-        return null;
+        return false;
       }
       entry = from + order[cursor++];
       at = index.head(entry);
       spanEnd = index.end(entry);
     }
+    return true;
   }
 
-  private byte[] readNext() throws IOException {
-    try {
-      return reader.next();
-    } catch (FormatException e) {
-      // the stream stops at the next indexed head, so a record running past it reads as cut
-      String upTo = pieceEnd == file.end() ? "the end of the file"
-          : "the next indexed offset " + (pieceEnd - file.start());
-      long head = index.head(entry);
-      String fromWhere = head >= file.start() ? "offset " + (head - file.start())
-          : "the file's start (the entry began in an earlier file)";
-      FormatException w = new FormatException(file.path().toString(), e.offset(), problem(e)
-          + " (reading the records the index " + index.indexUri() + " locates from "
-          + fromWhere + " up to " + upTo + "; the .rec is corrupt"
-          + " there or the index does not match it: rebuild the index with kindling im2rec)");
-      w.initCause(e);
-      throw w;
+  private void endPiece() throws IOException {
+    reader.close();
+    reader = null;
+    at = pieceEnd;
+  }
+
+  /**
+   * The framing of the record at in-file offset {@code h} of the current piece failed with
+   * {@code e}: without skips, fails naming the {@code .rec}, the offset and the index; with
+   * skips, records {@code [h, piece end)} and ends the piece.
+   */
+  private void skipBroken(long h, FormatException e) throws IOException {
+    if (skips == null) {
+      throw explained(e);
     }
+    String p = problem(e);
+    if (e.offset() >= 0 && e.offset() != h) {
+      p += " (at offset " + e.offset() + ")";
+    }
+    skips.skipped(new FramingSkips.Range(file.path().toString(), h, pieceEnd - file.start(),
+        p + " in an entry of the index " + index.indexUri()));
+    endPiece();
   }
 
-  /** The problem of {@code e}, without the file and offset its message starts with. */
-  private static String problem(FormatException e) {
+  private FormatException explained(FormatException e) {
+    // the stream stops at the next indexed head, so a record running past it reads as cut
+    String upTo = pieceEnd == file.end() ? "the end of the file"
+        : "the next indexed offset " + (pieceEnd - file.start());
+    long head = index.head(entry);
+    String fromWhere = head >= file.start() ? "offset " + (head - file.start())
+        : "the file's start (the entry began in an earlier file)";
+    FormatException w = new FormatException(file.path().toString(), e.offset(), problem(e)
+        + " (reading the records the index " + index.indexUri() + " locates from "
+        + fromWhere + " up to " + upTo + "; the .rec is corrupt"
+        + " there or the index does not match it: rebuild the index with kindling im2rec,"
+        + " or skip such entries with --skip-corrupt)");
+    w.initCause(e);
+    return w;
+  }
+
+  /**
+   * The problem of {@code e}, without the file and offset its message starts with; the reader's
+   * end is the piece's, so "the end of the file" is the next indexed offset when that comes
+   * first.
+   */
+  private String problem(FormatException e) {
     String prefix = e.file() + (e.offset() >= 0 ? " at byte offset " + e.offset() : "") + ": ";
     String m = e.getMessage();
-    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    String p = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    if (pieceEnd < file.end()) {
+      p = p.replace("the end of the file (size " + (pieceEnd - file.start()) + ")",
+          "the next indexed offset " + (pieceEnd - file.start()));
+    }
+    return p;
   }
 
   /** Opens the records of the current entry that lie in the file holding {@link #at}. */
@@ -141,8 +216,10 @@ public final class IndexedPartReader implements RecordSource {
     }
     long len = pieceEnd - at;
     int buffer = (int) Math.max(64, Math.min(MAX_READ, len));
+    // the piece's end as the reader's end: a record running past the next indexed offset fails
+    // its header check, in next() and skip() alike (a skip must not seek past the range)
     reader = new RecordIOReader(new RangeStream(source, at - file.start(),
-        pieceEnd - file.start()), file.path().toString(), file.size(), buffer);
+        pieceEnd - file.start()), file.path().toString(), pieceEnd - file.start(), buffer);
   }
 
   /** Starts the pass again, in the current order. */

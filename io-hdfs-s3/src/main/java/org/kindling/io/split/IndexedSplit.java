@@ -206,8 +206,32 @@ public final class IndexedSplit {
 
   /** Opens a reader over part {@code part} of {@code numParts}, its entries in offset order. */
   public IndexedPartReader openPart(int part, int numParts) {
+    return openPart(part, numParts, null);
+  }
+
+  /**
+   * Opens a reader over part {@code part} of {@code numParts} that skips broken framing into
+   * {@code skips} instead of failing ({@link IndexedPartReader}), or fails when it is null.
+   */
+  public IndexedPartReader openPart(int part, int numParts, FramingSkips skips) {
     int[] r = partEntries(part, numParts);
-    return new IndexedPartReader(this, r[0], r[1]);
+    return new IndexedPartReader(this, r[0], r[1], skips);
+  }
+
+  /**
+   * Counts the records of part {@code part} of {@code numParts} by their headers alone, skipping
+   * broken framing into {@code skips} as a read pass does ({@link IndexedPartReader#skip()}): the
+   * count is the number of records a read pass with skips returns, and {@code skips} gets the
+   * ranges it will skip. Without skips (null) broken framing fails.
+   */
+  public long countRecords(int part, int numParts, FramingSkips skips) throws IOException {
+    long n = 0;
+    try (IndexedPartReader r = openPart(part, numParts, skips)) {
+      while (r.skip()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override

@@ -106,24 +106,19 @@ public final class RecordIODump {
 
   /**
    * As {@link #dump(String, String, Configuration, Part, boolean, Appendable)}, skipping broken
-   * framing into {@code skips} instead of failing when it is given ({@link
-   * RecordIOSplit#openPart(int, int, FramingSkips)}; byte-range parts only).
-   *
-   * @throws IllegalArgumentException if {@code skips} is given with an index
+   * framing into {@code skips} instead of failing when it is given: to the next record head in
+   * byte-range parts ({@link RecordIOSplit#openPart(int, int, FramingSkips)}), the rest of the
+   * broken entry through an index ({@link IndexedSplit#openPart(int, int, FramingSkips)}).
    */
   public static long dump(String uri, String idxUri, Configuration conf, Part part, boolean hex,
       FramingSkips skips, Appendable out) throws IOException {
     Objects.requireNonNull(part, "part");
-    if (skips != null && idxUri != null) {
-      throw new IllegalArgumentException("skipping corrupt framing works on byte-range parts,"
-          + " not through an index: drop the index, or rebuild the data set");
-    }
     Objects.requireNonNull(out, "out");
     MessageDigest sha = sha256();
     long index = 0;
     try (RecordSource reader = idxUri == null
         ? RecordIOSplit.open(uri, conf).openPart(part.index(), part.count(), skips)
-        : IndexedSplit.open(uri, idxUri, conf).openPart(part.index(), part.count())) {
+        : IndexedSplit.open(uri, idxUri, conf).openPart(part.index(), part.count(), skips)) {
       RecordView r;
       // views: the hash and the hex read the record where it was read into, uncopied
       while ((r = reader.nextView()) != null) {
