@@ -17,12 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.image.ImageCodec;
 import org.kindling.io.image.ImageRecord;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.image.IndexedPartSource;
+import org.kindling.io.image.PartOrder;
 import org.kindling.it.CliRun;
 
 /**
@@ -225,7 +227,14 @@ class IndexedListPartsMatchMxnetIT {
     Path idx = dir.resolve("partial.idx");
     Files.writeString(idx, partial);
     int total = 0;
+    int entries = (TOTAL + 1) / 3;
+    int step = (entries + parts - 1) / parts;
     for (int part = 0; part < parts; part++) {
+      if (part * step >= entries) {
+        // an empty part: MXNet's UB (nothing, or std::bad_alloc), as above
+        assertThat(kindlingPart(idx.toString(), part, parts)).isEmpty();
+        continue;
+      }
       List<Seen> want = new ArrayList<>();
       for (MxDataIter.Batch b : MxDataIter.epoch("ImageRecordIter",
           kwargs(idx.toString(), part, parts))) {
@@ -242,6 +251,102 @@ class IndexedListPartsMatchMxnetIT {
     }
     assertThat(total).as("records read: all but the first, before the first entry")
         .isEqualTo(TOTAL - 1);
+  }
+
+  /** Kindling's passes of a part in MXNet's shuffled order, labels of each record. */
+  private static List<List<String>> kindlingMxnetPasses(String idx, int part, int parts,
+      int seed, int passes) throws IOException {
+    List<List<String>> out = new ArrayList<>();
+    try (IndexedPartSource s = IndexedPartSource.open(recs, idx, new Configuration(), part,
+        parts, PartOrder.mxnet(seed), null)) {
+      for (int p = 0; p < passes; p++) {
+        if (p > 0) {
+          s.reset();
+        }
+        List<String> pass = new ArrayList<>();
+        for (LocatedRecord r = s.next(); r != null; r = s.next()) {
+          pass.add(java.util.Arrays.toString(
+              ImageRecordHeader.unpack(r.payload()).header().labels()));
+        }
+        out.add(pass);
+      }
+    }
+    return out;
+  }
+
+  private static String labels(float[] all, int row) {
+    return java.util.Arrays.toString(java.util.Arrays.copyOfRange(all, 3 * row, 3 * row + 3));
+  }
+
+  /**
+   * MXNet's shuffled order ({@code shuffle=True, seed}): dmlc's splitter shuffles the part's
+   * entries with {@code std::mt19937(111 + seed)} and libstdc++'s {@code std::shuffle} when the
+   * iterator is made and again at every reset. Kindling's {@link PartOrder#mxnet} gives the same
+   * records in the same order, epoch after epoch, for every part (paired and global indexes).
+   */
+  @ParameterizedTest(name = "seed {0}, {1} parts")
+  @CsvSource({"0, 1", "0, 3", "7, 1", "7, 2", "-5, 4", "12345, 5"})
+  void mxnetsShuffledOrderEpochByEpoch(int seed, int parts) throws IOException {
+    int epochs = 3;
+    int step = (TOTAL + parts - 1) / parts;
+    for (int part = 0; part < parts && (long) part * step < TOTAL; part++) {
+      Map<String, String> kw = kwargs(globalIdx, part, parts);
+      kw.put("shuffle", "True");
+      kw.put("seed", Integer.toString(seed));
+      List<List<MxDataIter.Batch>> mx = MxDataIter.epochs("ImageRecordIter", kw, epochs);
+      List<List<String>> want = new ArrayList<>();
+      for (List<MxDataIter.Batch> epoch : mx) {
+        List<String> labels = new ArrayList<>();
+        for (MxDataIter.Batch b : epoch) {
+          labels.add(labels(b.label(), 0));
+        }
+        want.add(labels);
+      }
+      assertThat(want.get(0)).as("MXNet shuffles part %d/%d (seed %d)", part, parts, seed)
+          .hasSize(Math.min(TOTAL, (part + 1) * step) - part * step);
+      List<List<String>> got = kindlingMxnetPasses(pairedIdx, part, parts, seed, epochs);
+      for (int e = 0; e < epochs; e++) {
+        assertThat(got.get(e)).as("epoch %d of part %d/%d, seed %d", e, part, parts, seed)
+            .containsExactlyElementsOf(want.get(e));
+      }
+      assertThat(kindlingMxnetPasses(globalIdx, part, parts, seed, epochs))
+          .as("through the global index").isEqualTo(got);
+      if (want.get(0).size() > 3) {
+        assertThat(want.get(1)).as("a new order each epoch").isNotEqualTo(want.get(0));
+      }
+    }
+  }
+
+  /**
+   * With a batch of several records MXNet loads each batch's entries from their shuffled
+   * positions as one chunk, and with {@code round_batch} a short last batch borrows from the next
+   * pass (reshuffled), where the next epoch goes on: every record MXNet hands out, epoch after
+   * epoch, is Kindling's passes laid end to end.
+   */
+  @ParameterizedTest(name = "seed {0}, batch {1}, {2} parts")
+  @CsvSource({"3, 4, 2", "21, 5, 1"})
+  void batchesOfSeveralRecordsFollowTheSameOrder(int seed, int batch, int parts)
+      throws IOException {
+    for (int part = 0; part < parts; part++) {
+      Map<String, String> kw = kwargs(globalIdx, part, parts);
+      kw.put("shuffle", "True");
+      kw.put("seed", Integer.toString(seed));
+      kw.put("batch_size", Integer.toString(batch));
+      List<String> stream = new ArrayList<>();
+      for (List<MxDataIter.Batch> epoch : MxDataIter.epochs("ImageRecordIter", kw, 4)) {
+        for (MxDataIter.Batch b : epoch) {
+          for (int row = 0; row < batch; row++) {
+            stream.add(labels(b.label(), row));
+          }
+        }
+      }
+      List<String> passes = new ArrayList<>();
+      for (List<String> p : kindlingMxnetPasses(pairedIdx, part, parts, seed, 6)) {
+        passes.addAll(p);
+      }
+      assertThat(passes.subList(0, stream.size())).as("part %d/%d", part, parts)
+          .containsExactlyElementsOf(stream);
+    }
   }
 
   /** {@code kindling recordio dump --part K/N --idx} names MXNet's records of the part. */

@@ -29,6 +29,14 @@ final class MxDataIter {
 
   /** Every batch of one epoch of iterator {@code name} made with {@code kwargs}. */
   static List<Batch> epoch(String name, Map<String, String> kwargs) {
+    return epochs(name, kwargs, 1).get(0);
+  }
+
+  /**
+   * Every batch of {@code count} epochs of one iterator {@code name} made with {@code kwargs},
+   * {@code MXDataIterBeforeFirst} (Python's {@code reset()}) between them.
+   */
+  static List<List<Batch>> epochs(String name, Map<String, String> kwargs, int count) {
     Mxnet mx = Mxnet.get();
     Pointer creator = creator(mx, name);
     Map<String, String> kw = new LinkedHashMap<>(kwargs);
@@ -38,12 +46,19 @@ final class MxDataIter {
         "MXDataIterCreateIter(" + name + ", " + kw + ")");
     Pointer it = ref.getValue();
     try {
+      List<List<Batch>> all = new ArrayList<>();
       List<Batch> out = new ArrayList<>();
       IntByReference has = new IntByReference();
       while (true) {
         mx.check(mx.api().MXDataIterNext(it, has), "MXDataIterNext");
         if (has.getValue() == 0) {
-          return out;
+          all.add(out);
+          if (all.size() == count) {
+            return all;
+          }
+          mx.check(mx.api().MXDataIterBeforeFirst(it), "MXDataIterBeforeFirst");
+          out = new ArrayList<>();
+          continue;
         }
         MxNDArrays.Array data = take(mx, it, true);
         MxNDArrays.Array label = take(mx, it, false);
