@@ -248,6 +248,21 @@ class IndexedListPartsMatchMxnetIT {
             .containsExactly(want.get(j).labels());
       }
       total += got.size();
+      // shuffled, MXNet reads each entry's records together from its shuffled position
+      Map<String, String> kw = kwargs(idx.toString(), part, parts);
+      kw.put("shuffle", "True");
+      kw.put("seed", Integer.toString(parts + 40));
+      List<List<MxDataIter.Batch>> mx = MxDataIter.epochs("ImageRecordIter", kw, 2);
+      List<List<String>> shuffled = kindlingMxnetPasses(idx.toString(), part, parts,
+          parts + 40, 2);
+      for (int e = 0; e < 2; e++) {
+        List<String> wantShuffled = new ArrayList<>();
+        for (MxDataIter.Batch b : mx.get(e)) {
+          wantShuffled.add(labels(b.label(), 0));
+        }
+        assertThat(shuffled.get(e)).as("shuffled epoch %d of part %d/%d", e, part, parts)
+            .containsExactlyElementsOf(wantShuffled);
+      }
     }
     assertThat(total).as("records read: all but the first, before the first entry")
         .isEqualTo(TOTAL - 1);
