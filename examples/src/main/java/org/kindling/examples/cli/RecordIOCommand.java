@@ -30,7 +30,8 @@ final class RecordIOCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code kindling recordio dump [--part K/N] [--idx IDX] [--skip-corrupt] [--hex] DATA}: one line per record,
+   * {@code kindling recordio dump [--part K/N] [--idx IDX [--mxnet-shuffle SEED [--epoch E]]]
+   * [--skip-corrupt] [--hex] DATA}: one line per record,
    * {@code index TAB file TAB offset TAB length TAB sha256 [TAB payload-hex]}.
    */
   @Command(
@@ -43,7 +44,8 @@ final class RecordIOCommand implements Callable<Integer> {
         "index counts from 0 within the part; file is the record's own file (a part may span"
             + " several) and offset its byte offset in that file.",
         "With --idx the parts are cut through the index, as MXNet's ImageRecordIter with"
-            + " path_imgidx cuts them (num_parts, part_index), records in offset order."
+            + " path_imgidx cuts them (num_parts, part_index), records in offset order, or"
+            + " with --mxnet-shuffle SEED in the order MXNet's shuffle=True reads them."
       })
   static final class Dump implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -56,6 +58,15 @@ final class RecordIOCommand implements Callable<Integer> {
         + " index, as MXNet's path_imgidx: one .idx for the whole data set (offsets in its files"
         + " laid end to end), or one per .rec of a ';' list, in the same order")
     String idx;
+
+    @Option(names = "--mxnet-shuffle", paramLabel = "SEED", description = "with --idx: the"
+        + " records in the order MXNet's ImageRecordIter(path_imgidx, shuffle=True, seed=SEED)"
+        + " reads them (its first epoch, or --epoch E)")
+    Integer mxnetSeed;
+
+    @Option(names = "--epoch", paramLabel = "E", description = "with --mxnet-shuffle: the order"
+        + " of epoch E (0 is the first; default 0)")
+    int epoch;
 
     @Option(names = "--skip-corrupt", description = "skip broken framing (bad magic, a length"
         + " past the end, a truncated part) to the next record head instead of failing (with"
@@ -81,8 +92,21 @@ final class RecordIOCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Configuration conf = new Configuration();
       settings.forEach(conf::set);
+      if (mxnetSeed != null && idx == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--mxnet-shuffle orders the entries of an index: give --idx too");
+      }
+      if (epoch != 0 && mxnetSeed == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--epoch picks an epoch of --mxnet-shuffle: give --mxnet-shuffle SEED too");
+      }
+      if (epoch < 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--epoch must be >= 0, got " + epoch);
+      }
       FramingSkips skips = skipCorrupt ? new FramingSkips() : null;
-      RecordIODump.dump(file, idx, conf, part, hex, skips, out);
+      RecordIODump.dump(file, idx, conf, part, hex, skips,
+          mxnetSeed == null ? null : new RecordIODump.MxnetOrder(mxnetSeed, epoch), out);
       out.flush();
       if (skips != null && skips.count() > 0) {
         PrintWriter err = spec.commandLine().getErr();

@@ -148,6 +148,42 @@ class KindlingCliTest {
   }
 
   @Test
+  void mxnetShuffleDumpsAnEpochOfMxnetsOrderThroughTheIndex() throws IOException {
+    // the sample's records are 52 bytes each
+    int records = (int) (Files.size(SAMPLE_REC) / 52);
+    StringBuilder idx = new StringBuilder();
+    for (int i = 0; i < records; i++) {
+      idx.append(i).append('\t').append(52 * i).append('\n');
+    }
+    Path idxFile = dir.resolve("sample.idx");
+    Files.writeString(idxFile, idx);
+    List<String> plain = CliRun.of("recordio", "dump", "--idx", idxFile.toString(),
+        SAMPLE_REC.toString()).lines();
+    assertThat(plain).hasSize(records);
+    org.kindling.io.split.MxnetShuffle mx = org.kindling.io.split.MxnetShuffle.ofSeed(4);
+    for (int epoch = 0; epoch < 3; epoch++) {
+      int[] order = new int[records];
+      for (int i = 0; i < records; i++) {
+        order[i] = i;
+      }
+      mx.shuffle(order);
+      CliRun r = CliRun.of("recordio", "dump", "--idx", idxFile.toString(), "--mxnet-shuffle",
+          "4", "--epoch", Integer.toString(epoch), SAMPLE_REC.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.lines()).hasSize(records);
+      for (int j = 0; j < records; j++) {
+        // the same record as line order[j] of the plain dump, numbered j
+        assertThat(r.lines().get(j)).as("epoch %d line %d", epoch, j).isEqualTo(
+            j + plain.get(order[j]).substring(plain.get(order[j]).indexOf('\t')));
+      }
+    }
+    assertThat(CliRun.of("recordio", "dump", "--mxnet-shuffle", "4", SAMPLE_REC.toString())
+        .code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(CliRun.of("recordio", "dump", "--epoch", "2", SAMPLE_REC.toString()).code())
+        .isEqualTo(KindlingCli.EXIT_USAGE);
+  }
+
+  @Test
   void aTruncatedParamsFileGivesOneErrorLineWithTheOffset() throws IOException {
     Path cut = dir.resolve("cut.params");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(GO_PARAMS), 100));

@@ -26,7 +26,8 @@ import org.kindling.io.RecordView;
  *
  * <p>With an index ({@code --idx}, MXNet's {@code path_imgidx}) the parts are the index-based
  * ones of {@link IndexedSplit} and the records come in offset order, as MXNet's {@code
- * ImageRecordIter(path_imgrec, path_imgidx, num_parts, part_index)} yields them unshuffled.
+ * ImageRecordIter(path_imgrec, path_imgidx, num_parts, part_index)} yields them unshuffled, or
+ * in the order of one epoch of {@code shuffle=True, seed} ({@link MxnetOrder}, decision 0068).
  */
 public final class RecordIODump {
   private static final HexFormat HEX = HexFormat.of();
@@ -64,6 +65,22 @@ public final class RecordIODump {
         return new Part(Integer.parseInt(kn[0].strip()), Integer.parseInt(kn[1].strip()));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--part expects K/N (e.g. 0/4), got '" + text + "'");
+      }
+    }
+  }
+
+  /**
+   * An epoch of MXNet's shuffled order of an index-based part: the order {@code
+   * ImageRecordIter(..., path_imgidx, shuffle=True, seed=seed)} reads epoch {@code epoch} in
+   * ({@link MxnetShuffle}).
+   *
+   * @param seed MXNet's {@code seed}
+   * @param epoch 0 for the first epoch
+   */
+  public record MxnetOrder(int seed, int epoch) {
+    public MxnetOrder {
+      if (epoch < 0) {
+        throw new IllegalArgumentException("epoch " + epoch + " must be >= 0");
       }
     }
   }
@@ -112,13 +129,29 @@ public final class RecordIODump {
    */
   public static long dump(String uri, String idxUri, Configuration conf, Part part, boolean hex,
       FramingSkips skips, Appendable out) throws IOException {
+    return dump(uri, idxUri, conf, part, hex, skips, null, out);
+  }
+
+  /**
+   * As {@link #dump(String, String, Configuration, Part, boolean, FramingSkips, Appendable)},
+   * the index-based part's records in MXNet's shuffled order of one epoch when {@code mxnet} is
+   * given.
+   *
+   * @throws IllegalArgumentException if {@code mxnet} is given without an index
+   */
+  public static long dump(String uri, String idxUri, Configuration conf, Part part, boolean hex,
+      FramingSkips skips, MxnetOrder mxnet, Appendable out) throws IOException {
     Objects.requireNonNull(part, "part");
+    if (mxnet != null && idxUri == null) {
+      throw new IllegalArgumentException("MXNet's shuffled order is an order of index entries:"
+          + " give the index (--idx) too");
+    }
     Objects.requireNonNull(out, "out");
     MessageDigest sha = sha256();
     long index = 0;
     try (RecordSource reader = idxUri == null
         ? RecordIOSplit.open(uri, conf).openPart(part.index(), part.count(), skips)
-        : IndexedSplit.open(uri, idxUri, conf).openPart(part.index(), part.count(), skips)) {
+        : indexed(uri, idxUri, conf, part, skips, mxnet)) {
       RecordView r;
       // views: the hash and the hex read the record where it was read into, uncopied
       while ((r = reader.nextView()) != null) {
@@ -139,6 +172,24 @@ public final class RecordIODump {
       }
     }
     return index;
+  }
+
+  private static IndexedPartReader indexed(String uri, String idxUri, Configuration conf,
+      Part part, FramingSkips skips, MxnetOrder mxnet) throws IOException {
+    IndexedPartReader reader =
+        IndexedSplit.open(uri, idxUri, conf).openPart(part.index(), part.count(), skips);
+    if (mxnet != null) {
+      MxnetShuffle shuffle = MxnetShuffle.ofSeed(mxnet.seed());
+      int[] order = new int[reader.size()];
+      for (int e = 0; e <= mxnet.epoch(); e++) {
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        shuffle.shuffle(order);
+      }
+      reader.order(order);
+    }
+    return reader;
   }
 
   private static MessageDigest sha256() {

@@ -389,6 +389,33 @@ class IndexedListPartsMatchMxnetIT {
   }
 
   /**
+   * {@code kindling recordio dump --part K/N --idx --mxnet-shuffle SEED --epoch E} names the
+   * records of MXNet's epoch E of the shuffled part, in its order.
+   */
+  @ParameterizedTest(name = "part {0} of 3")
+  @ValueSource(ints = {0, 1, 2})
+  void dumpInMxnetsShuffledOrderNamesMxnetsRecordsOfTheEpoch(int part) {
+    Map<String, String> kw = kwargs(globalIdx, part, 3);
+    kw.put("shuffle", "True");
+    kw.put("seed", "9");
+    List<List<MxDataIter.Batch>> mx = MxDataIter.epochs("ImageRecordIter", kw, 2);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      CliRun dump = CliRun.of("recordio", "dump", "--part", part + "/3", "--idx", pairedIdx,
+          "--mxnet-shuffle", "9", "--epoch", Integer.toString(epoch), recs);
+      assertThat(dump.code()).as(dump.err()).isZero();
+      List<String> lines = dump.outLines();
+      assertThat(lines).as("epoch %d", epoch).hasSameSizeAs(mx.get(epoch));
+      for (int j = 0; j < lines.size(); j++) {
+        float[] l = mx.get(epoch).get(j).label();
+        int f = (int) l[0];
+        int i = (int) l[1];
+        assertThat(lines.get(j).split("\t")[4]).as("sha256 of line %d, epoch %d", j, epoch)
+            .isEqualTo(RecordBytes.sha256(payloads.get(f).get(i)));
+      }
+    }
+  }
+
+  /**
    * Where Kindling goes further: MXNet refuses one index per file ({@code
    * IndexedRecordIOSplitter does not support multiple index files}); Kindling reads them as the
    * global index they add up to (checked above).
