@@ -2,17 +2,17 @@ package org.kindling.tensor.winograd;
 
 /**
  * Moves a row of tiles between its interleaved form ({@code row[tx·m + j]}: element j of tile
- * tx) and its m phases ({@code phase[j][tx]}), for the gather of input rows and the scatter of
- * output rows. C2 vectorizes neither direction (one side is strided), so both run scalar; what
- * matters is the order: for m = 4 and m = 6 (F(4x4) and F(6x6)) one iteration moves one tile's
- * m elements, so the strided side is read or written in address order instead of in m passes
- * that each step over the row by m. Measured on the Xeon of docs/benchmarks.md (one thread,
- * 224-column rows, thread CPU time): 1.7-1.8x faster for the interleave and 1.7-3x for the split
- * than m strided passes with m not a compile-time constant, as it is in {@link TiledConv}.
- * The Vector API is no help here: on JDK 17 its rearranges made the same interleave no faster
- * (single-source rearrange and blend) or 7x slower (two-source rearrange); see decision 0065.
- * Values are moved (and, in {@link #interleave}, given a bias) exactly as the strided loops
- * would: the results are the same bits.
+ * tx) and its m phases ({@code phase[j][tx]}) or, for rows too narrow for the phases, its tiles'
+ * elements ({@code d[j][tx]}): the gather of input rows and the scatter of output rows. C2
+ * vectorizes neither direction (one side is strided), so both run scalar; what matters is the
+ * order: for F(4x4) and F(6x6) (m = 4 and 6) one iteration moves one tile's elements, so the
+ * strided side is read or written in address order instead of in passes that each step over
+ * the row by m. Measured on the Xeon of docs/benchmarks.md (one thread, 224-column rows, thread
+ * CPU time, {@code PhasesBench}): 1.7-2.8x faster than the strided passes with m not a
+ * compile-time constant, as it is in {@link TiledConv}. The Vector API is no help here: on JDK
+ * 17 its rearranges made the same interleave no faster (one-source rearrange and blend) or 7x
+ * slower (two-source rearrange); see decision 0065. Values are moved (and, in {@link
+ * #interleave}, given a bias) exactly as the strided loops would: the results are the same bits.
  */
 final class Phases {
   private Phases() {}
@@ -61,6 +61,60 @@ final class Phases {
     }
     for (int i = full * m; i < width; i++) {
       phase[i - full * m][full] = row[i];
+    }
+  }
+
+  /**
+   * {@code d[first + j][at + tx] = row[tx·m + j]} for {@code tx < tiles}, {@code j < alpha}:
+   * every element of a row's tiles, each tile's alpha elements per iteration (for rows too
+   * narrow for the phases, where m passes and alpha copies of a few floats cost more).
+   */
+  static void gather(float[] row, int m, int alpha, int tiles, float[][] d, int first, int at) {
+    if (m == 4 && alpha == 6) {
+      float[] d0 = d[first];
+      float[] d1 = d[first + 1];
+      float[] d2 = d[first + 2];
+      float[] d3 = d[first + 3];
+      float[] d4 = d[first + 4];
+      float[] d5 = d[first + 5];
+      for (int tx = 0; tx < tiles; tx++) {
+        int o = 4 * tx;
+        int t = at + tx;
+        d0[t] = row[o];
+        d1[t] = row[o + 1];
+        d2[t] = row[o + 2];
+        d3[t] = row[o + 3];
+        d4[t] = row[o + 4];
+        d5[t] = row[o + 5];
+      }
+    } else if (m == 6 && alpha == 8) {
+      float[] d0 = d[first];
+      float[] d1 = d[first + 1];
+      float[] d2 = d[first + 2];
+      float[] d3 = d[first + 3];
+      float[] d4 = d[first + 4];
+      float[] d5 = d[first + 5];
+      float[] d6 = d[first + 6];
+      float[] d7 = d[first + 7];
+      for (int tx = 0; tx < tiles; tx++) {
+        int o = 6 * tx;
+        int t = at + tx;
+        d0[t] = row[o];
+        d1[t] = row[o + 1];
+        d2[t] = row[o + 2];
+        d3[t] = row[o + 3];
+        d4[t] = row[o + 4];
+        d5[t] = row[o + 5];
+        d6[t] = row[o + 6];
+        d7[t] = row[o + 7];
+      }
+    } else {
+      for (int j = 0; j < alpha; j++) {
+        float[] dst = d[first + j];
+        for (int tx = 0; tx < tiles; tx++) {
+          dst[at + tx] = row[j + tx * m];
+        }
+      }
     }
   }
 

@@ -359,12 +359,7 @@ final class TiledConv {
           check[q] += 0f * row[q]; // stays 0, NaN once a value is NaN or ±Inf (vectorized)
         }
         if (tilesX < PHASED_TILES) {
-          for (int j = 0; j < a; j++) {
-            float[] dst = d[i * a + j]; // one tile element of every tile in the row
-            for (int tx = 0; tx < tilesX; tx++) {
-              dst[t0 + tx] = row[j + tx * m];
-            }
-          }
+          Phases.gather(row, m, a, tilesX, d, i * a, t0);
           continue;
         }
         Phases.split(row, stripWidth, m, phase);

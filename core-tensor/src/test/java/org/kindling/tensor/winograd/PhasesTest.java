@@ -43,6 +43,35 @@ class PhasesTest {
   }
 
   @Test
+  void gatherGivesEveryElementOfEveryTile() {
+    SplittableRandom rnd = new SplittableRandom(67);
+    for (int c = 0; c < 300; c++) {
+      int m = 2 + rnd.nextInt(6);
+      int alpha = m + 2;
+      int tiles = 1 + rnd.nextInt(12);
+      int at = rnd.nextInt(3 * tiles);
+      int first = rnd.nextInt(3);
+      float[] row = randomRow(rnd, tiles * m + 2 + rnd.nextInt(3));
+      float[][] d = new float[first + alpha + 1][at + tiles + 2];
+      float[][] want = new float[d.length][at + tiles + 2];
+      for (int i = 0; i < d.length; i++) {
+        java.util.Arrays.fill(d[i], 5f);
+        java.util.Arrays.fill(want[i], 5f);
+      }
+      for (int j = 0; j < alpha; j++) {
+        for (int tx = 0; tx < tiles; tx++) {
+          want[first + j][at + tx] = row[tx * m + j];
+        }
+      }
+      Phases.gather(row, m, alpha, tiles, d, first, at);
+      for (int i = 0; i < d.length; i++) {
+        assertThat(bits(d[i])).as("case %d, m %d, tiles %d, array %d", c, m, tiles, i)
+            .isEqualTo(bits(want[i]));
+      }
+    }
+  }
+
+  @Test
   void interleaveWritesEachTileElementPlusBias() {
     SplittableRandom rnd = new SplittableRandom(66);
     for (int c = 0; c < 300; c++) {
