@@ -311,7 +311,8 @@ final class TiledConv {
    *
    * <p>Element {@code j} of tile {@code tx} in a padded input row is column {@code tx·m + j}: a
    * gather with stride m, which the JIT leaves scalar. So each row is first split into its m
-   * phases ({@code phase[q][k] = row[k·m + q]}, one strided pass over the row), after which tile
+   * phases ({@code phase[q][k] = row[k·m + q]}, one pass over the row in address order, {@link
+   * Phases#split}), after which tile
    * element j of every tile of the row is the contiguous run {@code phase[j mod m][j / m ..]}, one
    * {@code arraycopy}: α/m times fewer scalar moves than a gather per tile element. Rows of
    * fewer than {@value #PHASED_TILES} tiles (28 or fewer output columns in F(4x4), 42 in F(6x6))
@@ -358,21 +359,10 @@ final class TiledConv {
           check[q] += 0f * row[q]; // stays 0, NaN once a value is NaN or ±Inf (vectorized)
         }
         if (tilesX < PHASED_TILES) {
-          for (int j = 0; j < a; j++) {
-            float[] dst = d[i * a + j]; // one tile element of every tile in the row
-            for (int tx = 0; tx < tilesX; tx++) {
-              dst[t0 + tx] = row[j + tx * m];
-            }
-          }
+          Phases.gather(row, m, a, tilesX, d, i * a, t0);
           continue;
         }
-        for (int q = 0; q < m; q++) {
-          float[] ph = phase[q];
-          int count = (stripWidth - q + m - 1) / m;
-          for (int k = 0; k < count; k++) {
-            ph[k] = row[k * m + q];
-          }
-        }
+        Phases.split(row, stripWidth, m, phase);
         for (int j = 0; j < a; j++) {
           System.arraycopy(phase[j % m], j / m, d[i * a + j], t0, tilesX);
         }
@@ -410,12 +400,7 @@ final class TiledConv {
       int ty = (row0 + rr) % tilesY;
       for (int i = 0; i < m && ty * m + i < oh; i++) {
         int t0 = rr * tilesX;
-        for (int j = 0; j < m; j++) {
-          float[] src = yt[i * m + j];
-          for (int tx = 0; tx < tilesX; tx++) {
-            line[tx * m + j] = src[t0 + tx] + bias;
-          }
-        }
+        Phases.interleave(yt, i * m, t0, tilesX, m, bias, line);
         int at = ((n * cout + k) * oh + ty * m + i) * ow;
         if (add) {
           y.get(at, s.prev, 0, ow);

@@ -38,7 +38,8 @@ import org.kindling.tensor.op.nn.Convolution;
  * per layer gives those medians. With {@code -Dkindling.winograd.stageTimes=true} one more call
  * of each variant reports its stages ({@link StageTimes}: gather, transforms, workspace copies,
  * GEMM, scatter; summed wall time of the workers) and how busy the workers were over the call.
- * {@code -Dchoice=false} skips the bind-time measurement of the last column. Run from core-tensor
+ * {@code -Dchoice=false} skips the bind-time measurement of the last column, {@code
+ * -Dfallback=false} the fallback kernel's calls. Run from core-tensor
  * with the test class path:
  *
  * <pre>java -Dkindling.cpu.accel=auto -Dkindling.cpu.threads=1 -Dkindling.blas.threads=1 \
@@ -50,6 +51,12 @@ public final class WinogradLayerBench {
   /** Times the process's CPU (all threads but the JIT's and GC's) next to the wall clock. */
   private static final boolean PROCESS_CLOCK = "process".equals(System.getProperty("clock"));
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+  /**
+   * {@code -Dfallback=false}: runs only F(4x4) and F(6x6) (the fallback columns read 0), for
+   * before/after comparisons of the Winograd kernels that need not wait for oneDNN's calls.
+   */
+  private static final boolean FALLBACK =
+      Boolean.parseBoolean(System.getProperty("fallback", "true"));
 
   /** name, C, K, H (= W). */
   private record Layer(String name, int c, int k, int hw) {}
@@ -147,6 +154,9 @@ public final class WinogradLayerBench {
     }
     for (int r = -1; r < ROUNDS; r++) {
       for (int k = 0; k < kernels.length; k++) {
+        if (!FALLBACK && (k == 0 || k == 3)) {
+          continue;
+        }
         long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
         long t0 = now();
         kernels[k].forward(ctx[k], k == 3 ? chainIn : in, k == 3 ? chainOut : out);
