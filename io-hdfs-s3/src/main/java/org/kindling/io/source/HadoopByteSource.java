@@ -20,9 +20,9 @@ import org.apache.hadoop.util.functional.FutureIO;
  * stream so the next attempt reopens it, which is what recovers a reset connection or a dead
  * datanode.
  *
- * <p>Where {@code opensRanges} (HDFS, s3a: decision "sequential stream reads on Hadoop file
- * systems"), {@link #openRange} also offers one sequential stream from a position: on HDFS one
- * block reader per block instead of one per positioned read, on s3a one GET.
+ * <p>Where {@code opensRanges} (HDFS: decision 0067, "sequential stream reads on HDFS"), {@link
+ * #openRange} also offers one sequential stream from a position: on HDFS one block reader per
+ * block instead of one per positioned read.
  */
 final class HadoopByteSource extends ListedSource {
   private final FileSystem fs;
@@ -45,7 +45,7 @@ final class HadoopByteSource extends ListedSource {
 
   /**
    * A stream of its own over {@code [position, end)}, opened for sequential reading with the
-   * listed length (s3a then sends no HEAD request), sought to {@code position}. It ends at {@code
+   * listed length (a store that needs it then asks for no status), sought to {@code position}. It ends at {@code
    * end} or where the file does, whichever comes first; its reader checks the byte count.
    */
   @Override

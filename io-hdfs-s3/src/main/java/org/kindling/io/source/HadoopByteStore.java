@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.Path;
  * other (HDFS, local) is written to a temporary name and renamed.
  */
 public final class HadoopByteStore implements ByteStore {
-  private static final Set<String> STREAMING_SCHEMES = Set.of("hdfs", "s3a");
+  private static final Set<String> STREAMING_SCHEMES = Set.of("hdfs");
   private final FileSystem fs;
 
   /** The store over {@code fs} (for {@code file:} pass the raw local file system). */
@@ -71,9 +71,10 @@ public final class HadoopByteStore implements ByteStore {
   /**
    * Whether sources of {@code fs} offer sequential range streams ({@link ByteSource#openRange}):
    * HDFS, where each positioned read sets up a block reader at the datanode and one stream reads
-   * a block through one, and s3a, where one stream is one GET (decision "sequential stream reads
-   * on Hadoop file systems"). Others keep positioned reads: local files read faster from the page
-   * cache on two threads, and a file system not measured keeps the reads it was measured with.
+   * a block through one (decision 0067, "sequential stream reads on HDFS"). Others keep
+   * positioned reads: local files read faster from the page cache on two threads, s3a's one
+   * reader thread already reads its chunks in order from one GET and measured no better
+   * streamed, and a file system not measured keeps the reads it was measured with.
    */
   private static boolean opensRanges(FileSystem fs) {
     String scheme = fs.getUri().getScheme(); // getScheme() throws where not implemented

@@ -20,10 +20,10 @@ import org.apache.hadoop.fs.Path;
  * @param threads reader threads per stream, at least 1
  * @param queueChunks chunks read ahead, at least 1
  * @param sequential whether a source that offers one sequential request ({@link
- *     ByteSource#opensRanges()}: s3://, HDFS, s3a) is read through it, chunk after chunk on one
+ *     ByteSource#opensRanges()}: s3://, HDFS) is read through it, chunk after chunk on one
  *     reader thread, instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy
  *     reads and one GET per part": each ranged GET has a fixed cost at the server; "sequential
- *     stream reads on Hadoop file systems": each HDFS positioned read sets up a block reader)
+ *     stream reads on HDFS": each HDFS positioned read sets up a block reader)
  */
 public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean sequential) {
   public static final String CHUNK_BYTES_KEY = "kindling.io.read.chunk.bytes";
