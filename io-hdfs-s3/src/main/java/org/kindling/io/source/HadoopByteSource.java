@@ -28,7 +28,6 @@ final class HadoopByteSource extends ListedSource {
   private final FileSystem fs;
   private final Path path;
   private final AtomicReference<FSDataInputStream> stream = new AtomicReference<>();
-
   private final boolean opensRanges;
 
   HadoopByteSource(FileSystem fs, Path path, long size, boolean opensRanges) {
@@ -45,8 +44,9 @@ final class HadoopByteSource extends ListedSource {
 
   /**
    * A stream of its own over {@code [position, end)}, opened for sequential reading with the
-   * listed length (a store that needs it then asks for no status), sought to {@code position}. It ends at {@code
-   * end} or where the file does, whichever comes first; its reader checks the byte count.
+   * listed length (a store that needs it then asks for no status), sought to {@code position}.
+   * It ends at {@code end} or where the file does, whichever comes first; its reader checks the
+   * byte count. Closing it closes the file's stream (on HDFS: the block reader and connection).
    */
   @Override
   public InputStream openRange(long position, long end) throws IOException {
