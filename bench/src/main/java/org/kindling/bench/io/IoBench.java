@@ -121,8 +121,10 @@ public final class IoBench {
 
   /**
    * The variants measured on every store: records and views with the store's default read
-   * options (the configured ones, if any), views with 1, 4, 8 and 16 MiB chunks; on S3 ({@code
-   * ranged}) also views from parallel ranged GETs.
+   * options (the configured ones, if any), views with 1, 4, 8 and 16 MiB chunks; where the store
+   * opens sequential ranges ({@code ranged}: s3://, HDFS) also views from ranged reads on
+   * reader threads ({@code kindling.io.read.sequential} false: S3's parallel GETs, Hadoop's
+   * positioned reads) of 4, 8 and 16 MiB.
    */
   private static List<Variant> variants(Configuration base, String uri, boolean ranged) {
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(uri);
@@ -136,7 +138,7 @@ public final class IoBench {
       v.add(new Variant("views, " + describe(ReadOptions.forFile(file, c), ranged), c, true));
     }
     if (ranged) {
-      for (int mib : new int[] {4, 16}) {
+      for (int mib : new int[] {4, 8, 16}) {
         Configuration c = new Configuration(base);
         c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
         c.setBoolean(ReadOptions.SEQUENTIAL_KEY, false);
@@ -147,8 +149,8 @@ public final class IoBench {
   }
 
   /**
-   * @param streams whether the store opens ranges ({@code s3://}), which {@link
-   *     ReadOptions#sequential()} then reads as one request
+   * @param streams whether the store opens ranges ({@code s3://}, HDFS), which {@link
+   *     ReadOptions#sequential()} then reads as one request or stream
    */
   private static String describe(ReadOptions o, boolean streams) {
     return (o.chunkBytes() >> 10) + " KiB chunks, "
@@ -238,7 +240,7 @@ public final class IoBench {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
       String uri = fs.getUri() + "/data.rec";
       compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
-          variants(conf, uri, false), 1);
+          variants(conf, uri, true), 1);
     } finally {
       cluster.shutdown();
     }
@@ -341,7 +343,7 @@ public final class IoBench {
   private static Configuration readConf() {
     Configuration conf = new Configuration();
     for (String key : List.of(ReadOptions.CHUNK_BYTES_KEY, ReadOptions.THREADS_KEY,
-        ReadOptions.QUEUE_CHUNKS_KEY)) {
+        ReadOptions.QUEUE_CHUNKS_KEY, ReadOptions.SEQUENTIAL_KEY)) {
       String value = System.getProperty(key);
       if (value != null) {
         conf.set(key, value);

@@ -14,7 +14,7 @@ class ReadOptionsTest {
     assertThat(ReadOptions.forFile(new Path("file:/data/a.rec"), conf).chunkBytes())
         .isEqualTo(ReadOptions.LOCAL_CHUNK_BYTES).isEqualTo(1 << 20);
     assertThat(ReadOptions.forFile(new Path("hdfs://nn:8020/data/a.rec"), conf).chunkBytes())
-        .isEqualTo(ReadOptions.HDFS_CHUNK_BYTES).isEqualTo(8 << 20);
+        .isEqualTo(ReadOptions.HDFS_CHUNK_BYTES).isEqualTo(4 << 20);
     assertThat(ReadOptions.forFile(new Path("s3://bucket/a.rec"), conf).chunkBytes())
         .isEqualTo(ReadOptions.DEFAULT_CHUNK_BYTES).isEqualTo(4 << 20);
     assertThat(ReadOptions.forFile(new Path("s3a://bucket/a.rec"), conf).chunkBytes())

@@ -1,8 +1,11 @@
 package org.kindling.io.split;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.TestData;
+import org.kindling.io.source.ByteSource;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.ReadOptions;
+import org.kindling.io.source.StoreEntry;
 
 /** The same RecordIO files read part by part from an in-process HDFS and from the local disk. */
 class HdfsSplitTest {
@@ -83,7 +91,12 @@ class HdfsSplitTest {
   /** Records of all parts, as (file name, file offset, global offset, payload) strings. */
   private static List<String> readAllParts(String uri, int n, boolean prefetch)
       throws IOException {
-    RecordIOSplit split = RecordIOSplit.open(uri, clientConf());
+    return readAllParts(uri, n, prefetch, clientConf());
+  }
+
+  private static List<String> readAllParts(String uri, int n, boolean prefetch,
+      Configuration conf) throws IOException {
+    RecordIOSplit split = RecordIOSplit.open(uri, conf);
     List<String> out = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       RecordIOPartReader part = split.openPart(k, n, 1000);
@@ -113,6 +126,73 @@ class HdfsSplitTest {
       assertThat(local.stream().map(s -> s.substring(s.indexOf(' ') + 1)).toList())
           .isEqualTo(whole.stream().map(s -> s.substring(s.indexOf(' ') + 1)).toList());
     }
+  }
+
+  /** The client's configuration reading chunks of {@code chunkBytes}, streamed or positioned. */
+  private static Configuration readConf(int chunkBytes, boolean sequential) {
+    Configuration conf = new Configuration(clientConf());
+    conf.setInt(ReadOptions.CHUNK_BYTES_KEY, chunkBytes);
+    conf.setBoolean(ReadOptions.SEQUENTIAL_KEY, sequential);
+    return conf;
+  }
+
+  @Test
+  void partsReadTheSameFromOneStreamAsFromPositionedReadsAndLocalFiles() throws IOException {
+    // 1000-byte chunks: every part is many chunks, read ahead by reader threads, and the stream
+    // crosses the 4096-byte blocks inside chunks
+    for (int n : new int[] {1, 2, 5}) {
+      List<String> local = readAllParts(localDir.toUri().toString(), n, false);
+      assertThat(readAllParts(hdfsDir, n, n == 2, readConf(1000, true))).as("stream, N=%d", n)
+          .isEqualTo(local);
+      assertThat(readAllParts(hdfsDir, n, false, readConf(1000, false)))
+          .as("positioned reads, N=%d", n).isEqualTo(local);
+    }
+  }
+
+  @Test
+  void hdfsOpensSequentialRangesOverBlocksAndLocalFilesDoNot() throws IOException {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(hdfsDir + "/part-2.rec");
+    byte[] want = Files.readAllBytes(localDir.resolve("part-2.rec"));
+    ByteStore store = ByteStores.forPath(file, clientConf());
+    try (ByteSource source = ByteStores.open(store, store.stat(file), clientConf())) {
+      assertThat(source.opensRanges()).isTrue();
+      try (InputStream in = source.openRange(1000, 9000)) {
+        assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(want, 1000, 9000));
+      }
+      try (InputStream in = source.openRange(want.length - 10, want.length)) {
+        assertThat(in.readAllBytes()).isEqualTo(
+            Arrays.copyOfRange(want, want.length - 10, want.length));
+      }
+    }
+    org.apache.hadoop.fs.Path local =
+        new org.apache.hadoop.fs.Path(localDir.resolve("part-2.rec").toUri());
+    ByteStore localStore = ByteStores.forPath(local, clientConf());
+    try (ByteSource source = ByteStores.open(localStore, localStore.stat(local), clientConf())) {
+      assertThat(source.opensRanges()).isFalse();
+    }
+  }
+
+  @Test
+  void aFileCutShortAfterListingIsReportedWithItsNameAndOffsetWhenStreamed() throws IOException {
+    FileSystem fs = cluster.getFileSystem();
+    byte[] whole = Files.readAllBytes(localDir.resolve("part-1.rec"));
+    org.apache.hadoop.fs.Path cut = new org.apache.hadoop.fs.Path("/cut/part-1.rec");
+    try (OutputStream out = fs.create(cut, true)) {
+      out.write(whole);
+    }
+    RecordIOSplit split = RecordIOSplit.open(fs.getUri() + "/cut/part-1.rec",
+        readConf(1000, true));
+    try (OutputStream out = fs.create(cut, true)) {
+      out.write(whole, 0, whole.length / 2); // replaced by its first half after listing
+    }
+    assertThatThrownBy(() -> {
+      try (RecordIOPartReader part = split.openPart(0, 1)) {
+        while (part.next() != null) {
+          // read to the cut
+        }
+      }
+    }).isInstanceOf(EOFException.class).hasMessageContaining("/cut/part-1.rec")
+        .hasMessageContaining("truncated or replaced").hasMessageContaining("at offset");
   }
 
   @Test

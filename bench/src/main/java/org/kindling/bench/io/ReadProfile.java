@@ -1,0 +1,361 @@
+package org.kindling.bench.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import org.kindling.io.RecordView;
+import org.kindling.io.recordio.RecordIOWriter;
+import org.kindling.io.source.ReadOptions;
+import org.kindling.io.split.RecordIOPartReader;
+import org.kindling.io.split.RecordIOSplit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Where the CPU of an HDFS or s3a read goes (issue 9): a raw sequential read and RecordIO part
+ * reads (views) of the same file from a MiniDFSCluster, or from s3proxy through s3a, in this JVM,
+ * taking turns round after round, with each read's CPU split by thread: the server's (HDFS:
+ * DataXceiver, PacketResponder; s3proxy: its Jetty threads), Kindling's reader threads ({@code
+ * kindling-read-*}), the consuming thread ({@code main}), the JVM's GC and JIT compiler threads and
+ * the rest. Thread CPU is polled every 20 ms (and before and after each read), so a thread that
+ * ends between polls loses at most 20 ms.
+ *
+ * <p>usage: {@code ReadProfile [megabytes (default 128)] [rounds (default 7)] [hdfs|s3a (default
+ * hdfs)]}; {@code -Dvariants=pread:8:2,stream:8} (the default: {@code pread:8:2,stream:8,stream:4}
+ * on HDFS, {@code pread:4:1,pread:4:2} on s3a) lists the RecordIO reads: {@code pread:<MiB>:<threads>}
+ * positioned reads ({@code kindling.io.read.sequential} false: the reads before decision 0067),
+ * {@code stream:<MiB>} one sequential stream. The raw read is the file system's own stream in
+ * 4 MiB reads.
+ */
+public final class ReadProfile {
+  private static final String[] GROUPS = {"server", "reader", "consumer", "gc+jit", "other"};
+  private static final String ACCESS = "bench-access";
+  private static final String SECRET = "bench-secret";
+
+  private ReadProfile() {}
+
+  public static void main(String[] args) throws Exception {
+    int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 128;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    String store = args.length > 2 ? args[2] : "hdfs";
+    Path dir = Files.createTempDirectory("kindling-read-profile");
+    try {
+      Path rec = dir.resolve("data.rec");
+      writeImageSized(rec, (long) megabytes << 20);
+      if (store.equals("s3a")) {
+        s3a(rec, rounds);
+      } else {
+        hdfs(dir, rec, rounds);
+      }
+    } finally {
+      IoBench.deleteTree(dir);
+    }
+  }
+
+  private record Variant(String label, Configuration conf) {}
+
+  private static void hdfs(Path dir, Path rec, int rounds) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
+    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile())
+        .numDataNodes(1).build();
+    try {
+      cluster.waitActive();
+      FileSystem fs = cluster.getFileSystem();
+      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("/data.rec");
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
+      profile(fs, target, fs.getUri() + "/data.rec", conf, rounds,
+          "pread:8:2,stream:8,stream:4");
+    } finally {
+      cluster.shutdown();
+    }
+  }
+
+  private static void s3a(Path rec, int rounds) throws Exception {
+    System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
+    System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
+    S3ProxyJunitCore proxy = new S3ProxyJunitCore.Builder().withCredentials(ACCESS, SECRET)
+        .withBlobStoreProvider("transient").build();
+    proxy.beforeEach();
+    try {
+      Configuration conf = new Configuration();
+      conf.set("fs.s3a.endpoint", proxy.getUri().toString());
+      conf.set("fs.s3a.endpoint.region", "us-east-1");
+      conf.setBoolean("fs.s3a.path.style.access", true);
+      conf.setBoolean("fs.s3a.connection.ssl.enabled", false);
+      conf.set("fs.s3a.access.key", ACCESS);
+      conf.set("fs.s3a.secret.key", SECRET);
+      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("s3a://bench/data.rec");
+      try (FileSystem fs = FileSystem.newInstance(target.toUri(), conf)) {
+        try (S3Client client = S3Client.builder().endpointOverride(proxy.getUri())
+            .region(Region.US_EAST_1).forcePathStyle(true)
+            // s3proxy does not check the SDK's default CRC trailers
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .credentialsProvider(StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(ACCESS, SECRET)))
+            .build()) {
+          client.createBucket(b -> b.bucket("bench"));
+          client.putObject(b -> b.bucket("bench").key("data.rec"), RequestBody.fromFile(rec));
+        }
+        profile(fs, target, target.toString(), conf, rounds, "pread:4:1,pread:4:2");
+      }
+    } finally {
+      proxy.afterEach();
+    }
+  }
+
+  private static void profile(FileSystem fs, org.apache.hadoop.fs.Path target, String uri,
+      Configuration conf, int rounds, String defaultVariants) throws Exception {
+    ThreadCpu cpu = new ThreadCpu();
+    try {
+      List<Variant> variants = new ArrayList<>();
+      variants.add(new Variant("raw sequential read, 4 MiB reads", null));
+      for (String v : System.getProperty("variants", defaultVariants).split(",")) {
+        String[] f = v.split(":");
+        Configuration c = new Configuration(conf);
+        c.setInt(ReadOptions.CHUNK_BYTES_KEY, Integer.parseInt(f[1]) << 20);
+        boolean stream = f[0].equals("stream");
+        c.setBoolean(ReadOptions.SEQUENTIAL_KEY, stream);
+        String label;
+        if (stream) {
+          label = "views, one sequential stream, " + f[1] + " MiB chunks";
+        } else {
+          c.setInt(ReadOptions.THREADS_KEY, Integer.parseInt(f[2]));
+          label = "views, positioned reads on " + f[2] + " threads, " + f[1] + " MiB chunks";
+        }
+        variants.add(new Variant(label, c));
+      }
+      long size = fs.getFileStatus(target).getLen();
+      System.out.println("- store: " + uri + ", " + size + " bytes");
+      System.out.println("- load average before: " + IoBench.loadAverage());
+      Map<String, List<double[]>> got = new LinkedHashMap<>();
+      for (Variant v : variants) {
+        got.put(v.label(), new ArrayList<>());
+      }
+      for (int round = 0; round <= rounds; round++) {
+        for (int i = 0; i < variants.size(); i++) {
+          // rotate the order each round so no variant always follows the same one
+          Variant v = variants.get((i + round) % variants.size());
+          cpu.poll();
+          Map<String, Long> before = cpu.byGroup();
+          long cpu0 = ReadRate.processCpuNanos();
+          long t0 = System.nanoTime();
+          if (v.conf() == null) {
+            rawRead(fs.open(target));
+          } else {
+            viewRead(uri, v.conf());
+          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          double processCpu = (ReadRate.processCpuNanos() - cpu0) / 1e9;
+          cpu.poll();
+          Map<String, Long> after = cpu.byGroup();
+          double gb = size / 1e9;
+          double[] row = new double[2 + GROUPS.length];
+          row[0] = size / seconds / (1 << 20);
+          row[1] = processCpu / gb;
+          for (int g = 0; g < GROUPS.length; g++) {
+            row[2 + g] = (after.getOrDefault(GROUPS[g], 0L) - before.getOrDefault(GROUPS[g], 0L))
+                / 1e9 / gb;
+          }
+          if (round > 0) {
+            got.get(v.label()).add(row);
+          }
+        }
+      }
+      System.out.println("- load average after: " + IoBench.loadAverage());
+      System.out.printf(Locale.ROOT, "- %d rounds after a warm-up round, the variants taking"
+          + " turns (order rotated each round); medians; CPU s/GB by thread%n%n", rounds);
+      System.out.println("| read | MB/s | / raw | CPU s/GB (process) | server | reader threads"
+          + " | consumer | GC + JIT | other |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+      double rawMb = 0;
+      for (Map.Entry<String, List<double[]>> e : got.entrySet()) {
+        double[] med = medians(e.getValue());
+        if (rawMb == 0) {
+          rawMb = med[0];
+        }
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+            e.getKey(), med[0], med[0] / rawMb, med[1], med[2], med[3], med[4], med[5], med[6]);
+      }
+      System.out.println();
+      System.out.println("Threads by CPU over the whole run (digits as N): " + cpu.top(10));
+      System.out.println();
+      System.out.println("Per round MB/s:");
+      for (Map.Entry<String, List<double[]>> e : got.entrySet()) {
+        StringBuilder b = new StringBuilder("- " + e.getKey() + ":");
+        for (double[] r : e.getValue()) {
+          b.append(String.format(Locale.ROOT, " %.0f", r[0]));
+        }
+        System.out.println(b);
+      }
+    } finally {
+      cpu.stop();
+    }
+  }
+
+  private static double[] medians(List<double[]> rows) {
+    double[] m = new double[rows.get(0).length];
+    for (int c = 0; c < m.length; c++) {
+      double[] col = new double[rows.size()];
+      for (int r = 0; r < rows.size(); r++) {
+        col[r] = rows.get(r)[c];
+      }
+      Arrays.sort(col);
+      int n = col.length;
+      m[c] = n % 2 == 1 ? col[n / 2] : (col[n / 2 - 1] + col[n / 2]) / 2;
+    }
+    return m;
+  }
+
+  private static void rawRead(InputStream in) throws IOException {
+    byte[] buf = new byte[4 << 20];
+    try (in) {
+      while (in.read(buf) >= 0) {
+        // count nothing: the size is known
+      }
+    }
+  }
+
+  private static void viewRead(String uri, Configuration conf) throws IOException {
+    RecordIOSplit split = RecordIOSplit.open(uri, conf);
+    try (RecordIOPartReader part = split.openPart(0, 1)) {
+      for (RecordView r = part.nextView(); r != null; r = part.nextView()) {
+        // views only: what training reads where records do not cross threads
+      }
+    }
+  }
+
+  private static void writeImageSized(Path file, long bytes) throws IOException {
+    Random r = new Random(42);
+    try (var out = Files.newOutputStream(file); RecordIOWriter w = new RecordIOWriter(out)) {
+      long written = 0;
+      while (written < bytes) {
+        byte[] b = new byte[r.nextInt(20 << 10, 200 << 10)];
+        r.nextBytes(b);
+        w.write(b);
+        written += b.length + 8;
+      }
+    }
+  }
+
+  /**
+   * Every thread's CPU time, polled from {@code /proc/self/task/<tid>/schedstat} (nanoseconds on
+   * the CPU) with its name from {@code comm}: the latest value seen per thread and the group its
+   * name put it in, so the CPU of threads that end between two reads is still counted, and the
+   * JVM's own threads (GC, JIT compilers) are counted too.
+   */
+  private static final class ThreadCpu {
+    private static final Path TASKS = Path.of("/proc/self/task");
+    private final Map<String, Long> latest = new HashMap<>();
+    private final Map<String, String> group = new HashMap<>();
+    private final Map<String, String> names = new HashMap<>();
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    ThreadCpu() {
+      poller = new Thread(() -> {
+        while (running) {
+          poll();
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "thread-cpu-poller");
+      poller.setDaemon(true);
+      poller.start();
+    }
+
+    synchronized void poll() {
+      try (var tasks = Files.list(TASKS)) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          String tid = task.getFileName().toString();
+          try {
+            long ns = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+            // A thread may rename itself (a DataXceiver names its client and operation once
+            // it has one): a name that says what the thread is replaces one that does not.
+            if (!group.containsKey(tid) || group.get(tid).equals("other")) {
+              String name = Files.readString(task.resolve("comm")).strip();
+              String g = groupOf(name);
+              if (!group.containsKey(tid) || !g.equals("other")) {
+                names.put(tid, name);
+                group.put(tid, g);
+              }
+            }
+            latest.put(tid, ns);
+          } catch (IOException | RuntimeException e) {
+            // the thread ended while being read: its last poll counts
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    synchronized Map<String, Long> byGroup() {
+      Map<String, Long> sums = new HashMap<>();
+      for (Map.Entry<String, Long> e : latest.entrySet()) {
+        sums.merge(group.get(e.getKey()), e.getValue(), Long::sum);
+      }
+      return sums;
+    }
+
+    /** The threads that took the most CPU in all, as name (group): seconds. */
+    synchronized String top(int n) {
+      Map<String, Long> byName = new HashMap<>();
+      for (Map.Entry<String, Long> e : latest.entrySet()) {
+        byName.merge(names.get(e.getKey()).replaceAll("[0-9]+", "N") + " ("
+            + group.get(e.getKey()) + ")", e.getValue(), Long::sum);
+      }
+      return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue()
+          .reversed()).limit(n).map(e -> String.format(Locale.ROOT, "%s: %.2f s", e.getKey(),
+              e.getValue() / 1e9)).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      poller.interrupt();
+      poller.join();
+    }
+
+    private static String groupOf(String name) {
+      if (name.startsWith("kindling-read")) {
+        return "reader";
+      }
+      if (name.equals("java")) {
+        return "consumer"; // the main thread keeps the launcher's name
+      }
+      if (name.startsWith("DataXceiver") || name.startsWith("PacketResponder")
+          || name.startsWith("S3Proxy-Jetty") || name.startsWith("qtp")) {
+        return "server";
+      }
+      if (name.startsWith("GC ") || name.startsWith("G1 ") || name.startsWith("C1 ")
+          || name.startsWith("C2 ") || name.equals("VM Thread")) {
+        return "gc+jit";
+      }
+      return "other";
+    }
+  }
+}
