@@ -92,15 +92,8 @@ final class ExecutorGroups {
       return 1;
     }
     int taskCpus = conf.getInt("spark.task.cpus", 1);
-    int cores;
-    Matcher m = LOCAL_CLUSTER.matcher(master);
-    if (m.matches()) {
-      cores = Integer.parseInt(m.group(2));
-    } else if (conf.contains("spark.executor.cores")) {
-      cores = conf.getInt("spark.executor.cores", 1);
-    } else if (master.equals("yarn") || master.startsWith("k8s://")) {
-      cores = 1; // Spark's default there (a standalone executor takes all of a worker's cores)
-    } else {
+    int cores = executorCores(master, conf);
+    if (cores == 0) {
       throw new IllegalArgumentException("--kvstore dist_device_sync needs the tasks per executor:"
           + " set spark.executor.cores (master " + master + ")");
     }
@@ -111,5 +104,26 @@ final class ExecutorGroups {
           + "; use a multiple or --kvstore dist_sync");
     }
     return workers / k;
+  }
+
+  /**
+   * The cores of each executor as the driver knows them: {@code local-cluster}'s second number,
+   * {@code spark.executor.cores}, or Spark's default of one core on YARN and Kubernetes; 0 when
+   * unknown (a local master, whose one JVM is the driver's, or a standalone executor without
+   * {@code spark.executor.cores}, which takes all of its worker's cores).
+   */
+  static int executorCores(String master, SparkConf conf) {
+    if (master.startsWith("local[") || master.equals("local")) {
+      return 0;
+    }
+    Matcher m = LOCAL_CLUSTER.matcher(master);
+    if (m.matches()) {
+      return Integer.parseInt(m.group(2));
+    } else if (conf.contains("spark.executor.cores")) {
+      return conf.getInt("spark.executor.cores", 1);
+    } else if (master.equals("yarn") || master.startsWith("k8s://")) {
+      return 1; // Spark's default there (a standalone executor takes all of a worker's cores)
+    }
+    return 0;
   }
 }

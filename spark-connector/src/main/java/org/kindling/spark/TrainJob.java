@@ -308,7 +308,8 @@ public final class TrainJob {
             + (hosted == null ? "" : " (barriers and messages; keys on the key servers)"));
         TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), host,
             server.port(), serverWorkers, secret,
-            hosted == null ? List.of() : hosted.addresses(), bound, resume);
+            hosted == null ? List.of() : hosted.addresses(), bound, resume,
+            ExecutorGroups.executorCores(spark.sparkContext().master(), sparkConf));
         try {
           runStage(spark, config, task, tracker, firstFailure, jobGroup);
         } catch (TrainingFailedException e) {
@@ -422,7 +423,7 @@ public final class TrainJob {
     ProgressTracker tracker = new ProgressTracker(1, config.beginEpoch(), config.epochs(),
         config.metrics(), progress, System::nanoTime, null);
     TrainTask task = new TrainTask(config, symbol.toJson(), new HadoopConfHolder(conf), null, 0,
-        0, null, List.of(), 0, resume);
+        0, null, List.of(), 0, resume, 0);
     List<TaskOutcome> outcomes = runStage(spark, config, task, tracker, new AtomicReference<>(),
         "kindling-training-local-" + System.nanoTime());
     TaskOutcome o = outcomes.get(0);

@@ -59,7 +59,7 @@ import scala.runtime.AbstractFunction1;
  */
 final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<TaskOutcome>>
     implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   private final TrainConfig config;
   private final String symbolJson;
@@ -71,6 +71,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
   private final List<ServerAddress> keyServers;
   private final int bigArrayBound;
   private final CheckpointDirectory.Resume resume;
+  private final int executorCores;
 
   /**
    * @param serverHost the parameter server's host, or null for {@code --kvstore local}
@@ -79,10 +80,13 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
    *     driver's server holds every key
    * @param bigArrayBound elements from which a key is split across the key servers
    * @param resume the checkpoint to continue from, or null
+   * @param executorCores each executor's cores as the driver knows them, 0 if unknown: the
+   *     executor's thread budget ({@link TaskSetup#begin(int)})
    */
   TrainTask(TrainConfig config, String symbolJson, HadoopConfHolder hadoopConf,
       String serverHost, int serverPort, int serverWorkers, byte[] secret,
-      List<ServerAddress> keyServers, int bigArrayBound, CheckpointDirectory.Resume resume) {
+      List<ServerAddress> keyServers, int bigArrayBound, CheckpointDirectory.Resume resume,
+      int executorCores) {
     this.config = config;
     this.symbolJson = symbolJson;
     this.hadoopConf = hadoopConf;
@@ -93,13 +97,14 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     this.keyServers = List.copyOf(keyServers);
     this.bigArrayBound = bigArrayBound;
     this.resume = resume;
+    this.executorCores = executorCores;
   }
 
   @Override
   public Iterator<TaskOutcome> apply(Iterator<Integer> partition) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    TaskSetup.begin();
+    TaskSetup.begin(executorCores);
     try {
       TaskOutcome outcome = train(rank, ctx);
       return CollectionConverters.asScala(List.of(outcome).iterator());

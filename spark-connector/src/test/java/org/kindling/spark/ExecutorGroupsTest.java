@@ -46,4 +46,20 @@ class ExecutorGroupsTest {
     assertThatThrownBy(() -> ExecutorGroups.expectedGroups("local-cluster[2,2,2048]", conf, 3))
         .hasMessageContaining("--num-workers 3 is not a multiple of 2");
   }
+
+  @Test
+  void executorCoresAsTheDriverKnowsThemForTheExecutorsThreadBudget() {
+    SparkConf conf = new SparkConf(false);
+    // a local master's one JVM is the driver's: its budget stays the host's processors
+    assertThat(ExecutorGroups.executorCores("local[4]", conf)).isZero();
+    assertThat(ExecutorGroups.executorCores("local", conf)).isZero();
+    assertThat(ExecutorGroups.executorCores("local-cluster[2,1,1024]", conf)).isEqualTo(1);
+    assertThat(ExecutorGroups.executorCores("local-cluster[3,2,2048]", conf)).isEqualTo(2);
+    assertThat(ExecutorGroups.executorCores("spark://master:7077",
+        conf.clone().set("spark.executor.cores", "3"))).isEqualTo(3);
+    assertThat(ExecutorGroups.executorCores("yarn", conf)).isEqualTo(1);
+    assertThat(ExecutorGroups.executorCores("k8s://https://api:6443", conf)).isEqualTo(1);
+    // a standalone executor without spark.executor.cores takes all of its worker's cores
+    assertThat(ExecutorGroups.executorCores("spark://master:7077", conf)).isZero();
+  }
 }

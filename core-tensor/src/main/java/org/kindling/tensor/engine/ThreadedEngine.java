@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost: {@link #push} allocates one small object per operation plus one queue node per
  * variable that is busy, takes each variable's lock briefly and never blocks, so it may be
- * called from inside a running operation (a nested push). Workers spin briefly before parking
- * so that bursts of small operations do not pay a thread wake-up each.
+ * called from inside a running operation (a nested push). Compute workers spin briefly before
+ * parking so that bursts of small operations do not pay a thread wake-up each; I/O workers park
+ * at once (their operations arrive one per network reply).
  *
  * <p>An asynchronous operation ({@link #pushAsync}) holds its variables, but no thread, until
  * its {@link Completion} is called; the completing thread releases the variables and readies
@@ -547,9 +548,13 @@ public final class ThreadedEngine implements Engine {
     /** A ready operation this thread runs next without queueing it (successor affinity). */
     ThreadedOp next;
 
+    /** Whether this worker spins before it parks: compute workers do, I/O workers do not. */
+    final boolean spins;
+
     Worker(String name, ReadyQueue queue) {
       super(name);
       this.queue = queue;
+      this.spins = queue == normal;
       setDaemon(true);
     }
 
@@ -565,7 +570,10 @@ public final class ThreadedEngine implements Engine {
         if (o == null) {
           o = queue.poll();
         }
-        for (int i = 0; o == null && i < SPIN_POLLS; i++) {
+        // only compute workers spin: I/O operations (communication starts and their copies)
+        // come one per reply, milliseconds apart, so an I/O worker's spin would only burn a
+        // core the compute needs (docs/decisions/0064)
+        for (int i = 0; o == null && spins && i < SPIN_POLLS; i++) {
           Thread.onSpinWait();
           o = queue.poll();
         }
