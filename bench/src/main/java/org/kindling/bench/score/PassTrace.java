@@ -79,6 +79,20 @@ public final class PassTrace {
       }
       threadsUsed[i] = ops.stream().mapToLong(Profiler.Event::threadId).distinct().count();
     }
+    StringBuilder firsts = new StringBuilder();
+    int newThread = 0;
+    for (int i = 0; i < passes; i++) {
+      long first = perPass.get(i).get(0).threadId();
+      firsts.append(first).append(' ');
+      if (i > 0) {
+        List<Profiler.Event> before = perPass.get(i - 1);
+        if (before.get(before.size() - 1).threadId() != first) {
+          newThread++;
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "first operation's thread per pass: %s(%d of %d passes start"
+        + " on another thread than the pass before ended)%n", firsts, newThread, passes - 1);
     System.out.printf(Locale.ROOT, "median per pass: call to first op %.1f us, gaps between ops"
         + " %.1f us, last op to return %.1f us, thread changes %.1f, threads %.1f%n",
         median(firstGap), median(sumGaps), median(lastToReturn), median(switches),

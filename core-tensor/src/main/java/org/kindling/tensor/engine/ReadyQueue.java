@@ -32,6 +32,9 @@ final class ReadyQueue {
   /** Non-zero while {@code ranked} may hold something: lets the common case skip its lock. */
   private volatile int rankedCount;
   private final Semaphore queued = new Semaphore(0);
+  /** Workers inside {@link #spinPoll}: one of them takes an offered operation without a wake. */
+  private final java.util.concurrent.atomic.AtomicInteger spinning =
+      new java.util.concurrent.atomic.AtomicInteger();
   /** Workers parked in {@link #take}, the last parked first. */
   private final ConcurrentLinkedDeque<Thread> parked = new ConcurrentLinkedDeque<>();
 
@@ -55,15 +58,46 @@ final class ReadyQueue {
       }
     }
     queued.release(); // after the add: a permit always stands for a queued operation
-    Thread t = parked.pollFirst(); // after the release: see take
-    if (t != null) {
-      LockSupport.unpark(t);
+    // After the release (see take). While no more operations are queued than workers spin,
+    // the spinners take them (a spinner that stops after this read sees the permit in take);
+    // waking a parked worker as well would only make it find nothing and park again, on top of
+    // the stack, where the next pass would wake it. Beyond that, a parked worker runs the rest
+    // alongside, as before.
+    if (queued.availablePermits() > spinning.get()) {
+      Thread t = parked.pollFirst();
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
+  }
+
+  /**
+   * The next operation, polling up to {@code polls} times for one to be offered; null if none
+   * came. A worker calls it before {@link #take}, so that a burst of small operations does not
+   * pay a thread wake-up each.
+   */
+  ThreadedOp spinPoll(int polls) {
+    spinning.incrementAndGet();
+    try {
+      ThreadedOp o = poll();
+      for (int i = 0; o == null && i < polls; i++) {
+        Thread.onSpinWait();
+        o = poll();
+      }
+      return o;
+    } finally {
+      spinning.decrementAndGet();
     }
   }
 
   /** True if no operation is queued now (one a worker is removing counts as gone). */
   boolean isEmpty() {
     return queued.availablePermits() == 0;
+  }
+
+  /** Workers polling in {@link #spinPoll} now (for tests). */
+  int spinners() {
+    return spinning.get();
   }
 
   /** The next operation, or null if there is none now. */

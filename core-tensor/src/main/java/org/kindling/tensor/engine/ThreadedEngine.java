@@ -563,11 +563,7 @@ public final class ThreadedEngine implements Engine {
         ThreadedOp o = next;
         next = null;
         if (o == null) {
-          o = queue.poll();
-        }
-        for (int i = 0; o == null && i < SPIN_POLLS; i++) {
-          Thread.onSpinWait();
-          o = queue.poll();
+          o = queue.spinPoll(SPIN_POLLS);
         }
         if (o == null) {
           try {

@@ -64,6 +64,34 @@ class ReadyQueueTest {
   }
 
   @Test
+  void aSpinningWorkerTakesTheOperationAndNoParkedOneWakes() throws Exception {
+    ReadyQueue q = new ReadyQueue();
+    AtomicReference<ThreadedOp> parkedGot = new AtomicReference<>();
+    AtomicReference<ThreadedOp> spinnerGot = new AtomicReference<>();
+    Thread parked = taker(q, parkedGot);
+    awaitParked(parked);
+    Thread spinner = new Thread(() -> spinnerGot.set(q.spinPoll(Integer.MAX_VALUE)));
+    spinner.setDaemon(true);
+    spinner.start();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (q.spinners() == 0) {
+      assertTrue(System.nanoTime() < end, "the spinner never started");
+      Thread.onSpinWait();
+    }
+    ThreadedOp o = op("a", 0);
+    q.offer(o);
+    spinner.join(TimeUnit.SECONDS.toMillis(30));
+    assertSame(o, spinnerGot.get());
+    assertEquals(0, q.spinners());
+    assertEquals(Thread.State.WAITING, parked.getState(), "the parked worker was not woken");
+    // with more operations queued than workers spinning, a parked worker wakes for the rest
+    ThreadedOp p = op("b", 0);
+    q.offer(p);
+    parked.join(TimeUnit.SECONDS.toMillis(30));
+    assertSame(p, parkedGot.get());
+  }
+
+  @Test
   void interruptedTakeThrowsAndLeavesTheOperationToOthers() throws Exception {
     ReadyQueue q = new ReadyQueue();
     AtomicReference<ThreadedOp> got = new AtomicReference<>();
