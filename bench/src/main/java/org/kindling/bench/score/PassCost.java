@@ -22,7 +22,9 @@ import org.kindling.tensor.op.CpuAccel;
  * between two calls) and a last line of the medians: {@code median<TAB>wall<TAB>cpu<TAB>sleeps}. {@code FRAMEWORK} {@code kindling} (default) or {@code mxnet}: MXNet
  * 1.9.1 + MKL-DNN on Kindling's graph and weights ({@link MxnetScorer}); its OpenMP threads
  * follow {@code OMP_NUM_THREADS} and, for CPU time that counts work and not spinning, should run
- * with {@code OMP_WAIT_POLICY=passive} as Kindling's do (decision 0039).
+ * with {@code OMP_WAIT_POLICY=passive} as Kindling's do (decision 0039). With
+ * {@code -Dpasscost.threads=true} it also prints, per thread, its sleeps, preemptions and CPU ms
+ * per pass over the timed rounds.
  */
 public final class PassCost {
   private PassCost() {}
