@@ -22,7 +22,9 @@ import org.kindling.tensor.op.CpuAccel;
  * between two calls) and a last line of the medians: {@code median<TAB>wall<TAB>cpu<TAB>sleeps}. {@code FRAMEWORK} {@code kindling} (default) or {@code mxnet}: MXNet
  * 1.9.1 + MKL-DNN on Kindling's graph and weights ({@link MxnetScorer}); its OpenMP threads
  * follow {@code OMP_NUM_THREADS} and, for CPU time that counts work and not spinning, should run
- * with {@code OMP_WAIT_POLICY=passive} as Kindling's do (decision 0039).
+ * with {@code OMP_WAIT_POLICY=passive} as Kindling's do (decision 0039). With
+ * {@code -Dpasscost.threads=true} it also prints, per thread, its sleeps, preemptions and CPU ms
+ * per pass over the timed rounds.
  */
 public final class PassCost {
   private PassCost() {}
@@ -73,6 +75,7 @@ public final class PassCost {
    */
   private static void rounds(Runnable pass, LibC libc, int passes, double[] wall, double[] cpu,
       double[] sleeps) {
+    java.util.Map<String, long[]> before = perThread();
     for (int r = 0; r < wall.length; r++) {
       long s0 = voluntarySwitches();
       long c0 = cpuNanos(libc);
@@ -86,6 +89,51 @@ public final class PassCost {
       System.out.printf(Locale.ROOT, "round\t%d\t%.3f\t%.3f\t%.1f%n", r, wall[r], cpu[r],
           sleeps[r]);
     }
+    if (Boolean.getBoolean("passcost.threads")) {
+      double all = (double) passes * wall.length;
+      for (java.util.Map.Entry<String, long[]> e : perThread().entrySet()) {
+        long[] b = before.getOrDefault(e.getKey(), new long[3]);
+        long[] a = e.getValue();
+        if (a[0] - b[0] + a[1] - b[1] > 0) {
+          System.out.printf(Locale.ROOT, "thread\t%s\t%.2f sleeps\t%.2f preempted\t%.3f cpu ms"
+              + " per pass%n", e.getKey(), (a[0] - b[0]) / all, (a[1] - b[1]) / all,
+              (a[2] - b[2]) / 1e6 / all);
+        }
+      }
+    }
+  }
+
+  /**
+   * Per thread ({@code tid name}): voluntary and involuntary context switches and CPU ns
+   * ({@code /proc/self/task/TID/status} and {@code schedstat}).
+   */
+  private static java.util.Map<String, long[]> perThread() {
+    java.util.Map<String, long[]> m = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return m;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        long[] v = new long[3];
+        String name = "?";
+        for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+          if (line.startsWith("Name:")) {
+            name = line.substring(5).trim();
+          } else if (line.startsWith("voluntary_ctxt_switches:")) {
+            v[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+            v[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+        v[2] = Long.parseLong(java.nio.file.Files.readString(t.toPath().resolve("schedstat"))
+            .trim().split(" ")[0]);
+        m.put(t.getName() + " " + name, v);
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return m;
   }
 
   /** The sum of {@code voluntary_ctxt_switches} over the process's threads (Linux). */

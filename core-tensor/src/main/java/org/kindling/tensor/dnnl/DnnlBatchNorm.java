@@ -177,14 +177,23 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       return new NormRelu(relu);
     }
 
-    /** True if the parameters and moving statistics give a finite affine map per channel. */
+    /**
+     * True if the parameters and moving statistics give a finite affine map per channel. The
+     * views are taken once: {@code floats()} makes three buffer objects, and taken per channel
+     * they cost 60-120 us a call at 64-512 channels, more than the batch-1 call itself
+     * (docs/benchmarks.md, 2026-12-03 h-r1).
+     */
     private boolean finiteParameters(TensorView[] in) {
       float eps = (float) p.eps();
+      FloatBuffer gamma = p.fixGamma() ? null : in[1].floats();
+      FloatBuffer beta = in[2].floats();
+      FloatBuffer mean = in[3].floats();
+      FloatBuffer var = in[4].floats();
       for (int k = 0; k < channels; k++) {
-        float g = p.fixGamma() ? 1f : in[1].floats().get(k);
-        float b = in[2].floats().get(k);
-        float m = in[3].floats().get(k);
-        float v = in[4].floats().get(k);
+        float g = gamma == null ? 1f : gamma.get(k);
+        float b = beta.get(k);
+        float m = mean.get(k);
+        float v = var.get(k);
         float s = g / (float) Math.sqrt(v + eps);
         if (!Float.isFinite(s) || !Float.isFinite(m) || !Float.isFinite(b - m * s)) {
           return false;

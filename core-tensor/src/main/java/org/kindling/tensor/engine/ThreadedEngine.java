@@ -568,14 +568,10 @@ public final class ThreadedEngine implements Engine {
         ThreadedOp o = next;
         next = null;
         if (o == null) {
-          o = queue.poll();
-        }
-        // only compute workers spin: I/O operations (communication starts and their copies)
-        // come one per reply, milliseconds apart, so an I/O worker's spin would only burn a
-        // core the compute needs (docs/decisions/0064)
-        for (int i = 0; o == null && spins && i < SPIN_POLLS; i++) {
-          Thread.onSpinWait();
-          o = queue.poll();
+          // only compute workers spin: I/O operations (communication starts and their copies)
+          // come one per reply, milliseconds apart, so an I/O worker's spin would only burn a
+          // core the compute needs (docs/decisions/0064)
+          o = spins ? queue.spinPoll(SPIN_POLLS) : queue.poll();
         }
         if (o == null) {
           try {
