@@ -63,6 +63,9 @@ final class EngineSteps {
    * memory is released only after the steps that use it) must not ask the closed array again.
    */
   private final java.nio.ByteBuffer workspaceBytes;
+  private final WorkspaceNeed largest;
+  /** True if only inference forward steps run here (see the constructor). */
+  private final boolean inferenceOnly;
 
   /**
    * Allocates the workspace of the kernels chosen.
@@ -71,9 +74,12 @@ final class EngineSteps {
    * @param layouts the layout of each value ({@link LayoutPlan}; null for all row-major)
    * @param headGrads the head-gradient array of each head (null where none is seeded)
    * @param own takes ownership of the workspace array and returns it
+   * @param inferenceOnly true if only inference forward steps run here (an executor of
+   *     laid-out kernels, whose training and monitored forwards run on a row-major twin): the
+   *     workspace is then sized by the kernels those steps run alone (decision 0069)
    */
   EngineSteps(ExecGraph graph, Kernels chosen, NDArray[] values, Layout[] layouts,
-      List<NDArray> headGrads, UnaryOperator<NDArray> own) {
+      List<NDArray> headGrads, UnaryOperator<NDArray> own, boolean inferenceOnly) {
     this.graph = graph;
     this.values = values;
     this.layouts = layouts;
@@ -84,15 +90,21 @@ final class EngineSteps {
     this.folds = chosen.folds;
     this.fusedForward = chosen.fusedForward;
     this.forwardOnly = graph.backwardSteps().isEmpty();
+    this.inferenceOnly = inferenceOnly;
     Graph g = graph.graph();
-    WorkspaceNeed largest = new WorkspaceNeed();
+    largest = new WorkspaceNeed();
     for (ExecGraph.Step s : graph.forwardSteps()) {
       ExecGraph.Forward f = (ExecGraph.Forward) s;
       Node node = g.node(f.node());
-      for (Kernel k : new Kernel[] {kernels[f.node()], foldedKernels[f.node()],
-          f.folded() >= 0 ? kernels[f.folded()] : null, fusedForward[f.node()],
-          chosen.summed[f.node()], chosen.inference(f),
-          f.epilogue() >= 0 ? kernels[f.epilogue()] : null}) {
+      Kernel epilogue = f.epilogue() >= 0 ? kernels[f.epilogue()] : null;
+      Kernel[] run = inferenceOnly
+          // what forward(f, false) and folded(f, false) run: the other kernels are the
+          // training forward's, which a laid-out executor leaves to its row-major twin
+          ? new Kernel[] {chosen.inference(f), chosen.separateEpilogue(f) ? epilogue : null}
+          : new Kernel[] {kernels[f.node()], foldedKernels[f.node()],
+              f.folded() >= 0 ? kernels[f.folded()] : null, fusedForward[f.node()],
+              chosen.summed[f.node()], chosen.inference(f), epilogue};
+      for (Kernel k : run) {
         if (k != null) {
           largest.add(need(k), node);
         }
@@ -101,6 +113,17 @@ final class EngineSteps {
     this.workspace = largest.bytes() == 0 ? null
         : own.apply(NDArray.empty(Shape.of(largest.arrayBytes()), DType.UINT8));
     this.workspaceBytes = workspace == null ? null : workspace.byteBuffer();
+
+  }
+
+  /** The workspace's bytes (0 if none). */
+  long workspaceBytes() {
+    return largest.bytes();
+  }
+
+  /** The node whose kernel needs them, or null. */
+  String workspaceNode() {
+    return largest.node();
   }
 
   /** Each node's kernel, in the order the forward pass runs them. */
@@ -143,11 +166,13 @@ final class EngineSteps {
   }
 
   /**
-   * The workspace {@code k} needs here: its forward plan's alone where nothing runs backward
-   * (which halves oneDNN's workspace of inference).
+   * The workspace {@code k} needs here: its inference calls' alone where only those run
+   * (decision 0069), its forward plan's where nothing runs backward (which halves oneDNN's
+   * workspace of inference), else all of it.
    */
   private long need(Kernel k) {
-    return forwardOnly ? k.forwardWorkspaceBytes() : k.workspaceBytes();
+    return inferenceOnly ? k.inferenceWorkspaceBytes()
+        : forwardOnly ? k.forwardWorkspaceBytes() : k.workspaceBytes();
   }
 
   private OpContext context(Kernel k, boolean train, long seed) {

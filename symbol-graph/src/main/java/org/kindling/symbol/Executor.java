@@ -91,6 +91,9 @@ public final class Executor implements AutoCloseable {
   private final BlockPool pool;
   /** Bytes of the blocks this executor added to its pool (the rest it took from the pool). */
   private final long allocatedBlockBytes;
+  /** The kernel workspace's bytes and the node that needs them all. */
+  private long workspaceBytes;
+  private String workspaceNode;
   private final NDArray[] values;
   private final List<NDArray> outputs;
   private final List<NDArray> headGrads;
@@ -192,8 +195,10 @@ public final class Executor implements AutoCloseable {
       this.headGrads = Collections.unmodifiableList(heads);
 
       EngineSteps steps = new EngineSteps(graph, chosen, values, layouts, headGrads,
-          this::own);
+          this::own, laidOut);
       this.kernels = List.copyOf(steps.choices());
+      this.workspaceBytes = steps.workspaceBytes();
+      this.workspaceNode = steps.workspaceNode();
       for (ExecGraph.Step s : graph.forwardSteps()) {
         if (!laidOut) { // else a training forward runs on the row-major twin
           trainForward.add(steps.forward((ExecGraph.Forward) s, true));
@@ -472,6 +477,19 @@ public final class Executor implements AutoCloseable {
    */
   public long allocatedBlockBytes() {
     return allocatedBlockBytes;
+  }
+
+  /**
+   * Bytes of the one kernel workspace this executor allocated at bind time (0 if none), which
+   * every kernel call of the executor shares: the largest of what its kernels need.
+   */
+  public long workspaceBytes() {
+    return workspaceBytes;
+  }
+
+  /** The node whose kernel needs {@link #workspaceBytes()} (null if none needs any). */
+  public String workspaceNode() {
+    return workspaceNode;
   }
 
   /** The memory this executor's internal blocks come from, for executors that share it. */

@@ -17,6 +17,11 @@ final class WorkspaceNeed {
     }
   }
 
+  /** The node that needs {@link #bytes()}, or null if none needs any. */
+  String node() {
+    return node;
+  }
+
   /** The bytes the workspace must have (0 if no kernel asks for any). */
   long bytes() {
     return bytes;

@@ -95,6 +95,33 @@ class BlockedLayoutTest {
   }
 
   /**
+   * The blocked binding's one workspace holds only what its calls use (decision 0069): the
+   * 3x3 convolution and the pooling inside the chain read and write blocked views and reserve
+   * no reorder slot, so the workspace is below the convolution's output, which the row-major
+   * binding reserves a slot for (with its data's); the results stay the row-major binding's.
+   */
+  @Test
+  void theBlockedChainsWorkspaceHoldsNoReorderSlotItsCallsLeaveUnused() {
+    Symbol a = conv("a", nn.variable("data"), 16, 1);
+    Symbol b = nn.relu("b_relu", conv("b", a, 64, 3));
+    Symbol p = nn.pool(b).name("p").type(PoolType.MAX).kernel(2, 2).stride(2, 2).build();
+    Symbol c = conv("c", p, 8, 1);
+    Runs r = runs(c);
+    long bOutput = 2L * 64 * 10 * 10 * 4;
+    try {
+      assertThat(r.layouts).containsKeys("a_output", "b_relu_output", "p_output");
+      assertThat(r.rowMajor.workspaceBytes()).as("row-major: b's data and output slots")
+          .isGreaterThanOrEqualTo(bOutput);
+      assertThat(r.blocked.workspaceBytes()).as("blocked, largest for "
+          + r.blocked.workspaceNode()).isLessThan(bOutput / 2);
+    } catch (AssertionError e) {
+      r.close();
+      throw e;
+    }
+    r.assertSameResults();
+  }
+
+  /**
    * AlexNet's stage: conv-relu, LRN, max pooling, conv, with channels in whole 16-channel blocks
    * (32) and not (24); the LRN's window is clipped at the channel axis's ends in whatever layout
    * the convolution picked.

@@ -283,7 +283,8 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
         }
         Variant v = of(input);
         return v != null && (output == Layout.ROW_MAJOR || output.equals(v.fused.output()))
-            ? v : null;
+            ? new Variant(BlockedKernel.forOutput(v.fused, output),
+                BlockedKernel.forOutput(v.unfused, output)) : null;
       }
 
       @Override

@@ -24,7 +24,7 @@ abstract class DnnlKernel implements Kernel {
   private final int threads;
   private final String op;
   private final String signature;
-  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private final Set<String> reported;
   /** The workspace plan of the forward calls. */
   final Scratch forwardScratch = new Scratch();
   /**
@@ -38,6 +38,19 @@ abstract class DnnlKernel implements Kernel {
     this.threads = threads;
     this.op = op;
     this.signature = sig.toString();
+    this.reported = ConcurrentHashMap.newKeySet();
+  }
+
+  /**
+   * A kernel of the same runtime, threads, operator and signature as {@code base} (a variant of
+   * it), with workspace plans of its own, empty so far.
+   */
+  DnnlKernel(DnnlKernel base) {
+    this.dnnl = base.dnnl;
+    this.threads = base.threads;
+    this.op = base.op;
+    this.signature = base.signature;
+    this.reported = base.reported;
   }
 
   /**

@@ -60,7 +60,8 @@ interface Follower extends LayoutAware, Kernel {
       return output == Layout.ROW_MAJOR ? this : null;
     }
     BlockedKernel v = variants().of(input);
-    return v != null && (output == Layout.ROW_MAJOR || output.equals(v.output())) ? v : null;
+    return v != null && (output == Layout.ROW_MAJOR || output.equals(v.output()))
+        ? BlockedKernel.forOutput(v, output) : null;
   }
 
   /** {@code t}'s bytes as a flat float32 vector (every element of a blocked layout, padding too). */

@@ -34,14 +34,15 @@ final class Operand {
     this.user = user;
     this.inner = inner;
     this.same = user.equals(inner);
-    this.offset = same && !output ? -1 : scratch.reserve(inner.get_size());
-    if (same) {
+    this.offset = same && !output || scratch == null ? -1 : scratch.reserve(inner.get_size());
+    if (same || output && scratch == null) {
+      // a slotless output never reorders; a slotless input keeps its reorder for readInto
       convert = null;
     } else {
       convert = output ? new reorder(new reorder.primitive_desc(dnnl.engine, inner, dnnl.engine,
           user)) : new reorder(new reorder.primitive_desc(dnnl.engine, user, dnnl.engine, inner));
     }
-    if (output) {
+    if (output && scratch != null) {
       primitive_attr attr = new primitive_attr();
       post_ops ops = new post_ops();
       ops.append_sum();
@@ -66,9 +67,33 @@ final class Operand {
     return new Operand(user, inner, true, scratch, dnnl);
   }
 
+  /**
+   * An input or output in layout {@code inner} with no workspace slot: for a kernel laid out for
+   * views in {@code inner} (decision 0069), whose reorders never run. A row-major tensor that
+   * would need one fails ({@link #slot}).
+   */
+  static Operand slotless(Dnnl dnnl, memory.desc user, memory.desc inner, boolean output) {
+    return new Operand(user, inner, output, null, dnnl);
+  }
+
   /** The memory the primitive reads: {@code data} itself, or its reordered copy. */
   memory read(Call c, ByteBuffer data) {
-    return same ? c.wrap(user, data) : reorder(c, data, c.slot(inner, offset), "reorder in");
+    return same ? c.wrap(user, data) : reorder(c, data, slot(c), "reorder in");
+  }
+
+  /**
+   * The operand's workspace slot.
+   *
+   * @throws IllegalStateException if it has none: a kernel laid out for views in its own layout
+   *     got a row-major tensor (the executor hands it only the layouts it was laid out for)
+   */
+  private memory slot(Call c) {
+    if (offset < 0) {
+      throw new IllegalStateException("a oneDNN operand laid out for layout " + layout()
+          + " has no workspace slot for a reorder from row-major " + user.get_size()
+          + " bytes; the kernel's withLayouts variant runs only on the layouts it was made for");
+    }
+    return c.slot(inner, offset);
   }
 
   /**
@@ -153,7 +178,7 @@ final class Operand {
    * else the slot ({@code data} null: the result is discarded).
    */
   memory target(Call c, ByteBuffer data, boolean add) {
-    return same && !add && data != null ? c.wrap(user, data) : c.slot(inner, offset);
+    return same && !add && data != null ? c.wrap(user, data) : slot(c);
   }
 
   /** Stores (or adds) what the primitive wrote into {@code m} into {@code data}. */

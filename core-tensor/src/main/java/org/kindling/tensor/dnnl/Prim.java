@@ -28,6 +28,14 @@ final class Prim {
     this.impl = pd.impl_info_str().getString();
   }
 
+  /** The same primitive with its scratchpad slot in another plan. */
+  Prim(Prim base, Scratch scratch) {
+    this.p = base.p;
+    this.pad = base.pad;
+    this.padOffset = pad.get_size() > 0 ? scratch.reserve(pad.get_size()) : -1;
+    this.impl = base.impl;
+  }
+
   /** oneDNN's name of the implementation, e.g. {@code brg_conv_fwd:avx512_core}. */
   String impl() {
     return impl;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.Pointer;
 import org.kindling.tensor.storage.Storage;
+import org.kindling.tensor.storage.Unpooled;
 
 /**
  * A kernel's weights in the layout its primitive chose, kept between calls: one copy per weight
@@ -23,13 +24,15 @@ final class WeightCache {
 
   /** One weight storage's copy and the stamp it was made from (-1: none yet). */
   private static final class Entry {
+    final Unpooled block;
     final ByteBuffer copy;
     long version = -1;
 
     Entry(long bytes) {
       // in huge pages where Storage gives its large blocks them: a blocked copy of a
       // classifier's weights read through 4 KiB pages costs 1.7x the CPU (decision 0057)
-      copy = Storage.get().unpooled(bytes);
+      block = Storage.get().unpooledBlock(bytes);
+      copy = block.buffer();
     }
   }
 
@@ -65,5 +68,46 @@ final class WeightCache {
       }
     }
     return e.copy;
+  }
+
+  /**
+   * {@code data} reordered into its kept copy whatever its stamp, for a caller without one and
+   * without a workspace slot for the weights (a laid-out kernel, decision 0069); the copy is
+   * then stamped as made from no version, so the next stamped call reorders again.
+   */
+  ByteBuffer reorder(Call c, ByteBuffer data) {
+    Entry e;
+    synchronized (entries) {
+      e = entries.computeIfAbsent(new Pointer(data).address(),
+          a -> new Entry(weights.inner().get_size()));
+    }
+    synchronized (e) {
+      e.version = -1;
+      weights.readInto(c, data, e.copy, "reorder weights");
+    }
+    return e.copy;
+  }
+
+  /**
+   * Frees every kept copy now ({@link org.kindling.tensor.op.Kernel#release}: no call runs
+   * meanwhile); a later call keeps a new one.
+   */
+  void release() {
+    synchronized (entries) {
+      for (Entry e : entries.values()) {
+        synchronized (e) {
+          e.version = -1;
+          e.block.free();
+        }
+      }
+      entries.clear();
+    }
+  }
+
+  /** Kept copies now (tests). */
+  int kept() {
+    synchronized (entries) {
+      return entries.size();
+    }
   }
 }

@@ -82,6 +82,12 @@ final class WeightedKernel extends DnnlKernel
    * backward-data one does: a backward call that computes both reorders it once.
    */
   private final boolean sharedDiffDst;
+  /**
+   * True for a {@link #withLayouts} variant: it runs inference forward calls only (an executor
+   * of laid-out kernels runs its training forwards on a row-major twin), and its workspace plan
+   * holds only the reorder slots its layouts use (decision 0069).
+   */
+  private final boolean laidOut;
 
   /**
    * @param forward the forward primitive of training passes
@@ -113,6 +119,33 @@ final class WeightedKernel extends DnnlKernel
         : Operand.output(dnnl, biasMd, bwpd.diff_weights_desc(1), b0);
     bwdWeights = new Prim(bwpd, backwardWeights.p(), b0);
     sharedDiffDst = bwDiffDst.inner().equals(bdDiffDst.inner());
+    laidOut = false;
+  }
+
+  /**
+   * {@code base} laid out for inference calls over data and output views whose layouts need
+   * the data's reorder slot ({@code srcSlot}) and the output's ({@code dstSlot}) or not: the
+   * same primitives and kept weights, an inference plan of its own that reserves no slot a call
+   * leaves unused (the training plans are empty: those calls do not run here).
+   */
+  private WeightedKernel(WeightedKernel base, boolean srcSlot, boolean dstSlot) {
+    super(base);
+    post = base.post;
+    variants = base.variants;
+    biasMd = base.biasMd;
+    training = base.training;
+    inference = new Forward(dnnl, base.inference, srcSlot, dstSlot, inferenceScratch);
+    bdDiffDst = base.bdDiffDst;
+    bdWeights = base.bdWeights;
+    bdDiffSrc = base.bdDiffSrc;
+    bwdData = base.bwdData;
+    bwSrc = base.bwSrc;
+    bwDiffDst = base.bwDiffDst;
+    bwDiffWeights = base.bwDiffWeights;
+    bwDiffBias = base.bwDiffBias;
+    bwdWeights = base.bwdWeights;
+    sharedDiffDst = base.sharedDiffDst;
+    laidOut = true;
   }
 
   @Override
@@ -155,17 +188,49 @@ final class WeightedKernel extends DnnlKernel
     return inference.src.layout();
   }
 
-  /** This kernel itself: it reads the layouts off the views it gets. */
+  /**
+   * This kernel for inference calls over views in these layouts: the same primitives and kept
+   * weights, with the workspace slots of the reorders these layouts need only (a data or
+   * output view in the primitive's own layout needs none).
+   */
   @Override
   public Kernel withLayouts(Layout input, Layout output) {
+    return laidOut(input, output);
+  }
+
+  /** {@link #withLayouts} as this class, or null where it returns null. */
+  WeightedKernel laidOut(Layout input, Layout output) {
     boolean writes = output == Layout.ROW_MAJOR || output.equals(inference.dst.layout());
-    return reads(input) && writes ? this : null;
+    if (!reads(input) || !writes) {
+      return null;
+    }
+    return new WeightedKernel(this, input == Layout.ROW_MAJOR && !inference.src.direct(),
+        output == Layout.ROW_MAJOR && !inference.dst.direct());
+  }
+
+  /** Frees the inference pass's kept weights. */
+  @Override
+  public void release() {
+    if (inference.weightCache != null) {
+      inference.weightCache.release();
+    }
+  }
+
+  /** The inference pass's kept weights, or null if it reads the caller's (tests). */
+  WeightCache weightCache() {
+    return inference.weightCache;
   }
 
   /** The larger of the forward plans (training or inference) and the backward plan. */
   @Override
   public long workspaceBytes() {
     return Math.max(super.workspaceBytes(), inferenceScratch.bytes());
+  }
+
+  /** The inference forward plan (with the reorder slots its layouts need). */
+  @Override
+  public long inferenceWorkspaceBytes() {
+    return inferenceScratch.bytes();
   }
 
   /** The larger of the training and the inference forward plans. */
@@ -188,14 +253,16 @@ final class WeightedKernel extends DnnlKernel
 
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
-    Forward f = ctx.isTrain() ? training : inference;
+    Forward f = ctx.isTrain() && !laidOut ? training : inference;
     try (Call c = call(ctx)) {
       IntMemoryMap a = c.args();
       a.put(DNNL_ARG_SRC, f.src.read(c, in[0]));
       long version = ctx.inputVersion(1);
       ByteBuffer kept = null;
-      if (f.weightCache != null && version >= 0) {
-        kept = f.weightCache.read(c, in[1].data(), version);
+      if (f.weightCache != null) {
+        // an inference pass plans no weights slot: unstamped weights go into the kept copy
+        kept = version >= 0 ? f.weightCache.read(c, in[1].data(), version)
+            : f.weightCache.reorder(c, in[1].data());
         a.put(DNNL_ARG_WEIGHTS, c.wrap(f.weights.inner(), kept));
       } else {
         a.put(DNNL_ARG_WEIGHTS, f.weights.read(c, in[1].data()));
@@ -216,6 +283,10 @@ final class WeightedKernel extends DnnlKernel
 
   @Override
   public void backward(OpContext ctx, BackwardArgs b) {
+    if (laidOut) {
+      throw new UnsupportedOperationException("a oneDNN kernel laid out for an inference"
+          + " binding has no backward (LayoutAware variants run forward passes only)");
+    }
     try (Call c = call(ctx)) {
       memory diffDst = null; // the output gradient as the backward-data primitive read it
       if (b.wants(0)) {
@@ -270,11 +341,31 @@ final class WeightedKernel extends DnnlKernel
     private final reorder addendIn;
     private final reorder addendCopy;
 
+    /**
+     * {@code base}'s primitive, kept weights and addend reorders in plan {@code scratch}, with
+     * a data reorder slot only if {@code srcSlot}, an output slot only if {@code dstSlot}, and
+     * no weights slot (the weights are read from the kept copy).
+     */
+    Forward(Dnnl dnnl, Forward base, boolean srcSlot, boolean dstSlot, Scratch scratch) {
+      src = srcSlot ? Operand.input(dnnl, base.src.user(), base.src.inner(), scratch)
+          : Operand.slotless(dnnl, base.src.user(), base.src.inner(), false);
+      weights = base.weights;
+      weightCache = base.weightCache;
+      dst = dstSlot ? Operand.output(dnnl, base.dst.user(), base.dst.inner(), scratch)
+          : Operand.slotless(dnnl, base.dst.user(), base.dst.inner(), true);
+      prim = new Prim(base.prim, scratch);
+      pass = base.pass;
+      addendIn = base.addendIn;
+      addendCopy = base.addendCopy;
+    }
+
     Forward(Dnnl dnnl, UserLayouts user, Pass forward, boolean sum, boolean keepsWeights,
         Scratch scratch) {
       primitive_desc_base pd = forward.pd();
       src = Operand.input(dnnl, user.src(), pd.src_desc(0), scratch);
-      weights = Operand.input(dnnl, user.weights(), pd.weights_desc(0), scratch);
+      // inference reads its weights from the kept copy, never a slot (decision 0069)
+      weights = keepsWeights ? Operand.slotless(dnnl, user.weights(), pd.weights_desc(0), false)
+          : Operand.input(dnnl, user.weights(), pd.weights_desc(0), scratch);
       weightCache = keepsWeights && !weights.direct() ? new WeightCache(weights) : null;
       dst = Operand.output(dnnl, user.dst(), pd.dst_desc(0), scratch);
       prim = new Prim(pd, forward.p(), scratch);

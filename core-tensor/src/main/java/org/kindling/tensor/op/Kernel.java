@@ -57,4 +57,26 @@ public interface Kernel {
   default long forwardWorkspaceBytes() {
     return workspaceBytes();
   }
+
+  /**
+   * Bytes of scratch space an inference call of {@link #forward} ({@link OpContext#isTrain()}
+   * false, the inputs stamped) needs: what an executor that runs nothing else (a laid-out
+   * inference binding, whose training forwards run on a row-major twin) allocates for this
+   * kernel, so a kernel need not count here the reorder slots or training plans such calls
+   * leave unused (decision 0069). At most {@link #forwardWorkspaceBytes()}, which it is by
+   * default.
+   */
+  default long inferenceWorkspaceBytes() {
+    return forwardWorkspaceBytes();
+  }
+
+  /**
+   * Frees now what this kernel keeps between calls outside the workspace (weights kept in its
+   * backend's layout, transformed filters), for a kernel that its owner drops: the candidates a
+   * bind-time measurement timed and did not keep. Otherwise that memory waits for a garbage
+   * collection, which Kindling's small Java heap rarely needs (docs/decisions/0069). The caller
+   * guarantees that no call of this kernel runs meanwhile; a later call keeps its data anew.
+   * Nothing by default.
+   */
+  default void release() {}
 }

@@ -232,6 +232,16 @@ public final class Storage {
    *     with the alignment (2 GiB less 2 MiB)
    */
   public ByteBuffer unpooled(long bytes) {
+    return unpooledBlock(bytes).buffer();
+  }
+
+  /**
+   * {@link #unpooled}, with the means to free its memory now ({@link Unpooled#free}) rather
+   * than when the collector finds it unreachable.
+   *
+   * @throws IllegalArgumentException as {@link #unpooled}
+   */
+  public Unpooled unpooledBlock(long bytes) {
     if (bytes < 0 || bytes > Integer.MAX_VALUE - HugePages.SIZE) {
       throw new IllegalArgumentException("an unpooled buffer of " + bytes
           + " bytes: one ByteBuffer holds 0 to 2 GiB less 2 MiB");
@@ -244,8 +254,8 @@ public final class Storage {
     if (huge) {
       hugePages.adviseTouched(address + skip, bytes / HugePages.SIZE * HugePages.SIZE);
     }
-    return raw.position((int) skip).limit((int) (skip + bytes)).slice()
-        .order(ByteOrder.nativeOrder());
+    return new Unpooled(raw, raw.duplicate().position((int) skip).limit((int) (skip + bytes))
+        .slice().order(ByteOrder.nativeOrder()));
   }
 
   /** Called by the chunk's last release. */

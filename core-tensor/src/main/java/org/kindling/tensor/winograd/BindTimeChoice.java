@@ -23,6 +23,7 @@ import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.TensorView;
 import org.kindling.tensor.op.nn.Convolution;
+import org.kindling.tensor.storage.DirectBuffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,6 +225,24 @@ final class BindTimeChoice {
       timed.add(inChain);
     }
     Kernel[] kernels = timed.toArray(new Kernel[0]);
+    List<ByteBuffer> buffers = new ArrayList<>();
+    try {
+      return measure(p, full, threads, sig, kernels, inChain, chain, buffers);
+    } finally {
+      // nothing of the measurement stays: its kernels' kept weights and transforms and its
+      // scratch tensors would otherwise stay resident until a collection (decision 0069)
+      for (Kernel k : kernels) {
+        k.release();
+      }
+      for (ByteBuffer b : buffers) {
+        DirectBuffers.free(b);
+      }
+    }
+  }
+
+  private static Decision measure(Convolution.Params p, KernelSignature full, int threads,
+      KernelSignature sig, Kernel[] kernels, Kernel inChain, Layout[] chain,
+      List<ByteBuffer> buffers) {
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.forwardWorkspaceBytes());
@@ -232,18 +251,20 @@ final class BindTimeChoice {
     // its kept reordered weights (WeightCache) rather than reordering them per call, as the
     // Winograd kernels read their kept transforms
     long[] unchanged = new long[sig.inShapes().length];
-    OpContext ctx = new OpContext(false, direct(ws), null, unchanged);
+    ByteBuffer workspace = direct(ws);
+    buffers.add(workspace);
+    OpContext ctx = new OpContext(false, workspace, null, unchanged);
     SplittableRandom rnd = new SplittableRandom(17);
     TensorView[] in = new TensorView[sig.inShapes().length];
     for (int i = 0; i < in.length; i++) {
-      in[i] = scratch(sig.in(i), rnd);
+      in[i] = kept(scratch(sig.in(i), rnd), buffers);
     }
-    TensorView[] out = {scratch(sig.out(0), rnd)};
+    TensorView[] out = {kept(scratch(sig.out(0), rnd), buffers)};
     TensorView[] chainIn = in.clone();
     TensorView[] chainOut = out;
     if (inChain != null) {
-      chainIn[0] = scratch(sig.in(0), chain[0], rnd);
-      chainOut = new TensorView[] {scratch(sig.out(0), chain[1], rnd)};
+      chainIn[0] = kept(scratch(sig.in(0), chain[0], rnd), buffers);
+      chainOut = new TensorView[] {kept(scratch(sig.out(0), chain[1], rnd), buffers)};
     }
     long[] best = new long[kernels.length];
     long[] bestCpu = new long[kernels.length];
@@ -257,7 +278,7 @@ final class BindTimeChoice {
     LongSupplier cpu = large != null || clock == THREAD_CPU ? null : ProcessCpuClock.get();
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
-        boolean chained = k == IN_CHAIN; // the same kernel object as the fallback, for oneDNN
+        boolean chained = k == IN_CHAIN; // for oneDNN, the fallback laid out for its chain
         long c0 = cpu == null ? 0 : cpu.getAsLong();
         long t0 = clock.getAsLong();
         kernels[k].forward(ctx, chained ? chainIn : in, chained ? chainOut : out);
@@ -271,6 +292,12 @@ final class BindTimeChoice {
     }
     Decision wall = decision(best, inChain != null);
     return cpu == null ? wall : Decision.confirmed(wall, decision(bestCpu, inChain != null));
+  }
+
+  /** {@code t}, its buffer added to {@code buffers} (freed after the measurement). */
+  private static TensorView kept(TensorView t, List<ByteBuffer> buffers) {
+    buffers.add(t.data());
+    return t;
   }
 
   /** The one-clock decision of the kernels' best times (the fallback in its chain last). */

@@ -3,6 +3,7 @@ package org.kindling.tensor.winograd;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.Pointer;
+import org.kindling.tensor.storage.DirectBuffers;
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -29,7 +30,8 @@ import java.util.function.BiConsumer;
  */
 final class FilterCache {
   /** The weights' bytes and transform, and the storage address and stamp (-1: none) read. */
-  private record Snapshot(ByteBuffer weights, FloatBuffer filters, long address, long version) {
+  private record Snapshot(ByteBuffer weights, ByteBuffer filterBytes, FloatBuffer filters,
+      long address, long version) {
     boolean madeFrom(long at, long stamp) {
       return stamp >= 0 && version == stamp && address == at;
     }
@@ -76,7 +78,8 @@ final class FilterCache {
     if (s != null && bytes.mismatch(s.weights()) == -1) {
       if (version >= 0) {
         // the same bytes under a new stamp (or storage): the next call need not compare them
-        current.compareAndSet(s, new Snapshot(s.weights(), s.filters(), at, version));
+        current.compareAndSet(s, new Snapshot(s.weights(), s.filterBytes(), s.filters(), at,
+            version));
       }
       return s.filters().duplicate();
     }
@@ -86,11 +89,29 @@ final class FilterCache {
       return scratch;
     }
     ByteBuffer copy = ByteBuffer.allocateDirect(bytes.capacity()).put(bytes.duplicate());
-    FloatBuffer u = ByteBuffer.allocateDirect(Math.toIntExact(4 * filterFloats))
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    ByteBuffer uBytes = ByteBuffer.allocateDirect(Math.toIntExact(4 * filterFloats));
+    FloatBuffer u = uBytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
     transform.accept(w, u);
-    current.set(new Snapshot(copy.clear(), u, at, version));
+    current.set(new Snapshot(copy.clear(), uBytes, u, at, version));
     return u.duplicate();
+  }
+
+  /**
+   * Frees the kept transform and weight copy now (the kernel's {@link
+   * org.kindling.tensor.op.Kernel#release}: no call runs meanwhile); a later call makes them
+   * anew.
+   */
+  void release() {
+    Snapshot s = current.getAndSet(null);
+    if (s != null) {
+      DirectBuffers.free(s.weights());
+      DirectBuffers.free(s.filterBytes());
+    }
+  }
+
+  /** True if a transform is kept (tests). */
+  boolean holds() {
+    return current.get() != null;
   }
 
   private static long address(ByteBuffer direct) {

@@ -1,5 +1,7 @@
 package org.kindling.tensor.winograd;
 
+import java.nio.ByteBuffer;
+
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.kindling.tensor.Shape;
@@ -12,6 +14,7 @@ import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
+import org.kindling.tensor.storage.DirectBuffers;
 import org.kindling.tensor.op.nn.Activation;
 import org.kindling.tensor.op.nn.Convolution;
 
@@ -165,12 +168,24 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
    * convolution's output (mshadow's {@code relu}) where oneDNN's relu post-op would give 0.
    */
   private void nonFiniteForward(OpContext ctx, TensorView[] in, TensorView[] out) {
-    if (!relu) {
-      fallback.forward(ctx, in, out);
-      return;
+    Kernel k = relu ? unfused : fallback;
+    long need = k.forwardWorkspaceBytes();
+    ByteBuffer own = null;
+    if (ctx.workspace().capacity() < need) {
+      // an inference binding sizes its workspace by this kernel's Winograd plan alone
+      // (inferenceWorkspaceBytes): non-finite data, an exception, gets the fallback's for
+      // this call, freed after it (decision 0069)
+      own = ByteBuffer.allocateDirect(Math.toIntExact(need)).order(ByteOrder.nativeOrder());
+      ctx = new OpContext(ctx.isTrain(), own, ctx.random(), ctx.inputVersions());
     }
-    unfused.forward(ctx, in, out);
-    Activation.defaultKernel(Activation.ActType.RELU).forward(ctx, out, out);
+    try {
+      k.forward(ctx, in, out);
+      if (relu) {
+        Activation.defaultKernel(Activation.ActType.RELU).forward(ctx, out, out);
+      }
+    } finally {
+      DirectBuffers.free(own);
+    }
   }
 
   @Override
@@ -213,6 +228,31 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.inputVersion(1), ctx.isTrain(),
         ws.slice(0, uFloats));
     return conv.run(x.floats(), u, bias, y.floats(), add, relu, ws, uFloats);
+  }
+
+  /** Frees the kept filter transforms and what the fallback keeps. */
+  @Override
+  public void release() {
+    fwdFilters.release();
+    bwdFilters.release();
+    fallback.release();
+    if (unfused != null) {
+      unfused.release();
+    }
+  }
+
+  /** True if the forward pass's filter transform is kept (tests). */
+  boolean holdsFilters() {
+    return fwdFilters.holds();
+  }
+
+  /**
+   * The Winograd forward plan alone: an inference call over non-finite data, which runs the
+   * fallback, takes the fallback's workspace for that call if the one it got is smaller.
+   */
+  @Override
+  public long inferenceWorkspaceBytes() {
+    return 4 * (fwd.filterFloats() + fwd.blockFloats());
   }
 
   @Override

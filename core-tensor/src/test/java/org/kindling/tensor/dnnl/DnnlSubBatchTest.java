@@ -104,9 +104,9 @@ class DnnlSubBatchTest {
     assertThat(split.nativeInput()).isEqualTo(in);
     assertThat(split.nativeOutput(in)).isEqualTo(out);
     assertThat(split.reads(in)).isTrue();
-    assertThat(split.withLayouts(in, out)).isSameAs(split);
-    assertThat(split.withLayouts(in, Layout.ROW_MAJOR)).isSameAs(split);
-    assertThat(split.withLayouts(Layout.ROW_MAJOR, out)).isSameAs(split);
+    assertThat(split.withLayouts(in, out)).isInstanceOf(SubBatchKernel.class);
+    assertThat(split.withLayouts(in, Layout.ROW_MAJOR)).isInstanceOf(SubBatchKernel.class);
+    assertThat(split.withLayouts(Layout.ROW_MAJOR, out)).isInstanceOf(SubBatchKernel.class);
 
     Random r = new Random(8);
     TensorView w = KernelPair.random(pair.sig.in(1), r);
@@ -117,22 +117,84 @@ class DnnlSubBatchTest {
     Kernel fusedWhole = whole.fuse(relu);
     Kernel fusedSplit = split.fuse(relu);
     assertThat(fusedSplit).isInstanceOf(SubBatchKernel.class);
-    assertThat(((LayoutAware) fusedSplit).withLayouts(in, out)).isSameAs(fusedSplit);
+    assertThat(((LayoutAware) fusedSplit).withLayouts(in, out))
+        .isInstanceOf(SubBatchKernel.class);
     Kernel[][] pairs = {{whole, split}, {fusedWhole, fusedSplit}};
-    for (Kernel[] k : pairs) {
+    for (Kernel[] pk : pairs) {
       for (Layout o : new Layout[] {out, Layout.ROW_MAJOR}) {
+        // the split kernel as the executor runs it: laid out for these views
+        Kernel[] k = {pk[0], ((LayoutAware) pk[1]).withLayouts(in, o)};
         TensorView a = o == out ? blocked(pair.sig.out(0), out, r)
             : KernelPair.view(pair.sig.out(0));
         TensorView b = o == out ? blocked(pair.sig.out(0), out, r)
             : KernelPair.view(pair.sig.out(0));
         k[0].forward(KernelPair.context(k[0], false), new TensorView[] {data, w, bias},
             new TensorView[] {a});
-        k[1].forward(KernelPair.context(k[1], false), new TensorView[] {data, w, bias},
+        // with exactly the workspace an inference binding gives it
+        k[1].forward(inferenceContext(k[1]), new TensorView[] {data, w, bias},
             new TensorView[] {b});
         assertThat(floats(b)).as(k[1].implementation() + " -> " + o)
             .containsExactly(floats(a), within(1e-6f));
       }
     }
+  }
+
+  /**
+   * Laid out for an inference binding's blocked chain, a split convolution reserves no reorder
+   * slot it never uses (decision 0069): its workspace is oneDNN's scratchpad alone, below one
+   * sub-batch's data or output, where the unsplit plan holds both; laid out for a row-major
+   * output it reserves that output's slot, and both compute what the unsplit kernel does with
+   * no more workspace than they state.
+   */
+  @Test
+  void aSplitConvolutionLaidOutInBlockedLayoutsReservesNoUnusedSlot() {
+    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
+        Convolution.Params.of(new int[] {3, 3}, 16).withPad(1, 1), Shape.of(7, 16, 12, 12));
+    WeightedKernel whole = (WeightedKernel) pair.kernel("dnnl");
+    Layout in = whole.nativeInput();
+    Layout out = whole.nativeOutput(in);
+    assertThat(in).as("oneDNN's own data layout on this machine").isNotEqualTo(Layout.ROW_MAJOR);
+    long three = new KernelPair<>(Convolution.OP, pair.params, Shape.of(3, 16, 12, 12))
+        .kernel("dnnl").workspaceBytes();
+    System.setProperty(WorkspaceBound.PROPERTY, Long.toString(three));
+    SubBatchKernel split = (SubBatchKernel) pair.kernel("dnnl");
+    long sampleBytes = 16L * 12 * 12 * 4; // one sample's data and output, 16 channels
+    long subBatchBytes = split.subBatch() * sampleBytes;
+    assertThat(split.inferenceWorkspaceBytes()).as("the unsplit inference plan: data and output"
+        + " slots of a sub-batch").isGreaterThanOrEqualTo(2 * subBatchBytes);
+
+    Kernel chained = split.withLayouts(in, out);
+    Kernel toRowMajor = split.withLayouts(in, Layout.ROW_MAJOR);
+    assertThat(chained.inferenceWorkspaceBytes()).as("blocked in and out: neither slot")
+        .isLessThanOrEqualTo(split.inferenceWorkspaceBytes() - 2 * subBatchBytes);
+    assertThat(toRowMajor.inferenceWorkspaceBytes()).as("the output's slot alone")
+        .isGreaterThanOrEqualTo(chained.inferenceWorkspaceBytes() + subBatchBytes)
+        .isLessThanOrEqualTo(split.inferenceWorkspaceBytes() - subBatchBytes);
+
+    Random r = new Random(5);
+    TensorView w = KernelPair.random(pair.sig.in(1), r);
+    TensorView bias = KernelPair.random(pair.sig.in(2), r);
+    TensorView data = blocked(pair.sig.in(0), in, r);
+    TensorView[] args = {data, w, bias};
+    for (Object[] c : new Object[][] {{chained, out}, {toRowMajor, Layout.ROW_MAJOR}}) {
+      Kernel k = (Kernel) c[0];
+      Layout o = (Layout) c[1];
+      TensorView a = o == out ? blocked(pair.sig.out(0), out, r) : KernelPair.view(pair.sig.out(0));
+      TensorView b = o == out ? blocked(pair.sig.out(0), out, r) : KernelPair.view(pair.sig.out(0));
+      whole.forward(KernelPair.context(whole, false), args, new TensorView[] {a});
+      k.forward(inferenceContext(k), args, new TensorView[] {b});
+      assertThat(floats(b)).as("laid out -> " + o).containsExactly(floats(a), within(1e-6f));
+    }
+  }
+
+  /**
+   * A context with exactly {@code k}'s inference workspace and the weights stamped, as an
+   * inference binding runs it.
+   */
+  static org.kindling.tensor.op.OpContext inferenceContext(Kernel k) {
+    return new org.kindling.tensor.op.OpContext(false,
+        ByteBuffer.allocateDirect((int) k.inferenceWorkspaceBytes())
+            .order(ByteOrder.nativeOrder()), null, new long[] {1, 1, 1});
   }
 
   /** A float32 tensor of {@code s} in {@code layout}, every float of its buffer random. */
