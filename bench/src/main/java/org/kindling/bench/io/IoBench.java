@@ -224,8 +224,11 @@ public final class IoBench {
     return clock.stop(n, split.totalBytes());
   }
 
-  private static void hdfs(Path dir, Path rec) throws IOException {
-    Configuration conf = readConf();
+  /**
+   * A one-datanode MiniDFSCluster under {@code dir/dfs}, every address on 127.0.0.1, up and
+   * active; the caller shuts it down.
+   */
+  static MiniDFSCluster loopbackHdfs(Path dir, Configuration conf) throws IOException {
     conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
     conf.set("dfs.namenode.http-address", "127.0.0.1:0");
     conf.set("dfs.datanode.address", "127.0.0.1:0");
@@ -233,11 +236,23 @@ public final class IoBench {
     conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
     MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile())
         .numDataNodes(1).build();
+    cluster.waitActive();
+    return cluster;
+  }
+
+  /** Copies the local file {@code rec} to {@code /data.rec} of {@code fs}. */
+  static org.apache.hadoop.fs.Path copyIn(FileSystem fs, Path rec) throws IOException {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("/data.rec");
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
+    return target;
+  }
+
+  private static void hdfs(Path dir, Path rec) throws IOException {
+    Configuration conf = readConf();
+    MiniDFSCluster cluster = IoBench.loopbackHdfs(dir, conf);
     try {
-      cluster.waitActive();
       FileSystem fs = cluster.getFileSystem();
-      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("/data.rec");
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
+      org.apache.hadoop.fs.Path target = IoBench.copyIn(fs, rec);
       String uri = fs.getUri() + "/data.rec";
       compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
           variants(conf, uri, true), 1);

@@ -73,18 +73,10 @@ public final class ReadProfile {
 
   private static void hdfs(Path dir, Path rec, int rounds) throws Exception {
     Configuration conf = new Configuration();
-    conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile())
-        .numDataNodes(1).build();
+    MiniDFSCluster cluster = IoBench.loopbackHdfs(dir, conf);
     try {
-      cluster.waitActive();
       FileSystem fs = cluster.getFileSystem();
-      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("/data.rec");
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(rec.toUri()), target);
+      org.apache.hadoop.fs.Path target = IoBench.copyIn(fs, rec);
       profile(fs, target, fs.getUri() + "/data.rec", conf, rounds,
           "pread:8:2,stream:8,stream:4");
     } finally {
