@@ -51,6 +51,18 @@ public final class TestData {
     return concat(tokens.toArray(new byte[0][]));
   }
 
+  /**
+   * 1-39 lowercase letters, one time in four doubled around a magic word (which splits the
+   * record into several parts): payloads whose record heads the skip-corrupt tests break.
+   */
+  public static byte[] lettersPayload(Random r) {
+    byte[] a = new byte[r.nextInt(1, 40)];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (byte) ('a' + r.nextInt(26));
+    }
+    return r.nextInt(4) == 0 ? concat(a, MAGIC, a) : a;
+  }
+
   /** Up to 20 {@link #magicHeavyPayload}s. */
   public static List<byte[]> magicHeavyRecords(Random r) {
     return Gen.listOf(r, 0, 20, TestData::magicHeavyPayload);

@@ -331,7 +331,7 @@ public final class IoBench {
   }
 
   /** Records of 20-200 KB of random bytes (JPEG-sized) until {@code bytes} are written. */
-  private static Path writeImageSized(Path file, long bytes) throws IOException {
+  static Path writeImageSized(Path file, long bytes) throws IOException {
     Random r = new Random(42);
     try (OutputStream out = Files.newOutputStream(file);
         RecordIOWriter w = new RecordIOWriter(out)) {

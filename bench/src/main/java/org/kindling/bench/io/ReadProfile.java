@@ -11,13 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.kindling.io.RecordView;
-import org.kindling.io.recordio.RecordIOWriter;
 import org.kindling.io.source.ReadOptions;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
@@ -58,7 +56,7 @@ public final class ReadProfile {
     Path dir = Files.createTempDirectory("kindling-read-profile");
     try {
       Path rec = dir.resolve("data.rec");
-      writeImageSized(rec, (long) megabytes << 20);
+      IoBench.writeImageSized(rec, (long) megabytes << 20);
       if (store.equals("s3a")) {
         s3a(rec, rounds);
       } else {
@@ -234,19 +232,6 @@ public final class ReadProfile {
     try (RecordIOPartReader part = split.openPart(0, 1)) {
       for (RecordView r = part.nextView(); r != null; r = part.nextView()) {
         // views only: what training reads where records do not cross threads
-      }
-    }
-  }
-
-  private static void writeImageSized(Path file, long bytes) throws IOException {
-    Random r = new Random(42);
-    try (var out = Files.newOutputStream(file); RecordIOWriter w = new RecordIOWriter(out)) {
-      long written = 0;
-      while (written < bytes) {
-        byte[] b = new byte[r.nextInt(20 << 10, 200 << 10)];
-        r.nextBytes(b);
-        w.write(b);
-        written += b.length + 8;
       }
     }
   }

@@ -82,24 +82,38 @@ class DnnlSubBatchTest {
   }
 
   /**
+   * A 3x3 convolution of 7 samples, 16 channels in and out (whole channel blocks, no padding in
+   * the blocked buffers) on 12x12 maps.
+   */
+  private static KernelPair<Convolution.Params> blockConvolution() {
+    return new KernelPair<>(Convolution.OP,
+        Convolution.Params.of(new int[] {3, 3}, 16).withPad(1, 1), Shape.of(7, 16, 12, 12));
+  }
+
+  /**
+   * {@code pair}'s oneDNN kernel under a workspace bound of 3 samples' plan: sub-batches of 2 or
+   * 3 and a remainder of 1.
+   */
+  private static SubBatchKernel splitAtThreeSamples(KernelPair<Convolution.Params> pair) {
+    long three = new KernelPair<>(Convolution.OP, pair.params, Shape.of(3, 16, 12, 12))
+        .kernel("dnnl").workspaceBytes();
+    System.setProperty(WorkspaceBound.PROPERTY, Long.toString(three));
+    return (SubBatchKernel) pair.kernel("dnnl");
+  }
+
+  /**
    * In an inference binding's chain of blocked layers the split kernel reads and writes the
    * whole batch's oneDNN layouts (its sub-batches are slices of the buffers) and computes what
    * the unsplit kernel computes in them, also with a fused ReLU and mixed with row-major.
    */
   @Test
   void splitConvolutionRunsInTheUnsplitKernelsBlockedLayouts() {
-    // 16 channels in and out: whole channel blocks, no padding in the blocked buffers
-    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
-        Convolution.Params.of(new int[] {3, 3}, 16).withPad(1, 1), Shape.of(7, 16, 12, 12));
+    KernelPair<Convolution.Params> pair = blockConvolution();
     WeightedKernel whole = (WeightedKernel) pair.kernel("dnnl");
     Layout in = whole.nativeInput();
     Layout out = whole.nativeOutput(in);
     assertThat(in).as("oneDNN's own data layout on this machine").isNotEqualTo(Layout.ROW_MAJOR);
-    // the bound of 3 samples: sub-batches of 2 or 3, and a remainder of 1
-    long three = new KernelPair<>(Convolution.OP, pair.params, Shape.of(3, 16, 12, 12))
-        .kernel("dnnl").workspaceBytes();
-    System.setProperty(WorkspaceBound.PROPERTY, Long.toString(three));
-    SubBatchKernel split = (SubBatchKernel) pair.kernel("dnnl");
+    SubBatchKernel split = splitAtThreeSamples(pair);
     assertThat(7 % split.subBatch()).as("a remainder kernel too").isNotZero();
     assertThat(split.nativeInput()).isEqualTo(in);
     assertThat(split.nativeOutput(in)).isEqualTo(out);
@@ -148,16 +162,12 @@ class DnnlSubBatchTest {
    */
   @Test
   void aSplitConvolutionLaidOutInBlockedLayoutsReservesNoUnusedSlot() {
-    KernelPair<Convolution.Params> pair = new KernelPair<>(Convolution.OP,
-        Convolution.Params.of(new int[] {3, 3}, 16).withPad(1, 1), Shape.of(7, 16, 12, 12));
+    KernelPair<Convolution.Params> pair = blockConvolution();
     WeightedKernel whole = (WeightedKernel) pair.kernel("dnnl");
     Layout in = whole.nativeInput();
     Layout out = whole.nativeOutput(in);
     assertThat(in).as("oneDNN's own data layout on this machine").isNotEqualTo(Layout.ROW_MAJOR);
-    long three = new KernelPair<>(Convolution.OP, pair.params, Shape.of(3, 16, 12, 12))
-        .kernel("dnnl").workspaceBytes();
-    System.setProperty(WorkspaceBound.PROPERTY, Long.toString(three));
-    SubBatchKernel split = (SubBatchKernel) pair.kernel("dnnl");
+    SubBatchKernel split = splitAtThreeSamples(pair);
     long sampleBytes = 16L * 12 * 12 * 4; // one sample's data and output, 16 channels
     long subBatchBytes = split.subBatch() * sampleBytes;
     assertThat(split.inferenceWorkspaceBytes()).as("the unsplit inference plan: data and output"

@@ -37,15 +37,6 @@ class IndexedSkipCorruptTest {
   /** A written record: its file, offset, payload, whether its head was broken, its entry end. */
   record Rec(int file, long offset, long end, byte[] payload, boolean broken) {}
 
-  private static byte[] payload(Random r) {
-    byte[] a = new byte[r.nextInt(1, 40)];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (byte) ('a' + r.nextInt(26));
-    }
-    // some records hold RecordIO's magic word, which splits them into several parts
-    return r.nextInt(4) == 0 ? TestData.concat(a, TestData.MAGIC, a) : a;
-  }
-
   /**
    * Writes 1-3 files of 1-15 records with one complete index each, breaking about one head in
    * five in one of 3 ways.
@@ -57,7 +48,7 @@ class IndexedSkipCorruptTest {
       List<byte[]> payloads = new ArrayList<>();
       int n = r.nextInt(1, 16);
       for (int i = 0; i < n; i++) {
-        payloads.add(payload(r));
+        payloads.add(TestData.lettersPayload(r));
       }
       TestData.Written w = TestData.write(payloads);
       ByteBuffer b = ByteBuffer.wrap(w.bytes()).order(ByteOrder.LITTLE_ENDIAN);

@@ -35,15 +35,6 @@ class SkipCorruptFramingTest {
   /** A written record: its file, offset and payload, and whether its head was broken. */
   record Rec(int file, long offset, byte[] payload, boolean broken) {}
 
-  private static byte[] payload(Random r) {
-    byte[] a = new byte[r.nextInt(1, 40)];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = (byte) ('a' + r.nextInt(26));
-    }
-    // some records hold RecordIO's magic word, which splits them into several parts
-    return r.nextInt(4) == 0 ? TestData.concat(a, TestData.MAGIC, a) : a;
-  }
-
   /** Writes 1-3 files of 1-15 records, breaking about one head in five, in one of 3 ways. */
   private List<Rec> write(Random r, String prefix) throws IOException {
     List<Rec> all = new ArrayList<>();
@@ -52,7 +43,7 @@ class SkipCorruptFramingTest {
       List<byte[]> payloads = new ArrayList<>();
       int n = r.nextInt(1, 16);
       for (int i = 0; i < n; i++) {
-        payloads.add(payload(r));
+        payloads.add(TestData.lettersPayload(r));
       }
       TestData.Written w = TestData.write(payloads);
       ByteBuffer b = ByteBuffer.wrap(w.bytes()).order(ByteOrder.LITTLE_ENDIAN);
