@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * records from the start of the source, wrapping around as often as needed; otherwise with zero
  * rows. Either way {@link DataBatch#pad()} counts the filler rows. Unlike MXNet, which starts the
  * next epoch after the records borrowed for the wrap, {@link #reset()} always restarts at the
- * first record, so every epoch sees the same batches. Records are read as views ({@link
+ * first record, so every epoch sees the same batches ({@link ImageRecordIter} with {@code
+ * rawPixels(true)} and its default {@link LastBatch#ROUND_BATCH} batches as MXNet does across
+ * epochs). Records are read as views ({@link
  * RecordSource#nextView()}) and converted before the next is read, so a source that parses in
  * its read chunks (a split's part reader) copies nothing.
  *
