@@ -423,6 +423,27 @@ class ImageRecordIterTest {
     return out;
   }
 
+  /** A reset before the epoch's end rewinds, as MXNet's BeforeFirst without an overflow. */
+  @Test
+  void roundBatchResetInTheMiddleOfAnEpochRewinds() throws IOException {
+    RotatingSource src = new RotatingSource(tiny(7));
+    try (ImageRecordIter it = tinyIter(src, 3)) {
+      assertThat(label(it.next())).containsExactly(0f, 1f, 2f);
+      it.reset();
+      assertThat(src.pass).isEqualTo(1);
+      assertThat(label(it.next())).containsExactly(3f, 4f, 5f);
+      // epoch 0 ends by borrowing; a reset right after it goes on, the next one rewinds
+      List<DataBatch> rest = epoch(it);
+      assertThat(rest).hasSize(2);
+      assertThat(label(rest.get(1))).containsExactly(2f, 6f, 0f); // pass 2 starts at record 6
+      it.reset();
+      assertThat(label(it.next())).containsExactly(1f, 2f, 3f);
+      it.reset();
+      assertThat(src.pass).isEqualTo(3);
+      assertThat(label(it.next())).containsExactly(2f, 3f, 4f); // pass 3 starts at record 2
+    }
+  }
+
   /** A pass too short to round the last batch fails clearly, as MXNet's check does. */
   @Test
   void roundBatchNeedsAPassOfAtLeastTheBorrowedRecords() throws IOException {
