@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Random augmentation draws from a generator seeded by {@code (seed, pass, position of the
  * record in the pass)}, a pass being one read of the source from its start (the wrap-around of
  * {@link LastBatch#PAD} re-reads the same pass): the batches are the same for any thread count,
- * and differ from pass to pass. Shuffling is the source's business ({@link IndexedPartSource} reshuffles through the
- * {@code .idx} at every {@link #reset()}).
+ * and differ from pass to pass. Shuffling is the source's business ({@link IndexedPartSource}
+ * reshuffles through the {@code .idx} at every new pass).
  *
  * <p>A record that is not a valid image record, or whose image does not decode, stops the
  * iteration with a {@link FormatException} naming its file and offset; with {@code

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * the first record, so every epoch sees the same batches ({@link LastBatch#PAD}, which the
  * training path relies on). With {@code lastBatch(LastBatch.ROUND_BATCH)} it batches as MXNet's
  * {@code round_batch} does across epochs instead: the short batch borrows the first records of
- * the next pass and the next epoch goes on after them (decision 0073). Records are read as views ({@link
- * RecordSource#nextView()}) and converted before the next is read, so a source that parses in
- * its read chunks (a split's part reader) copies nothing.
+ * the next pass and the next epoch goes on after them (decision 0073). Records are read as
+ * views ({@link RecordSource#nextView()}) and converted before the next is read, so a source
+ * that parses in its read chunks (a split's part reader) copies nothing.
  *
  * <p>A record that is not a valid image record (a header shorter than its fields, a content of
  * the wrong size, the wrong number of labels) stops the iteration with a {@link FormatException}
