@@ -102,13 +102,18 @@ public final class ImageInput implements Serializable {
       return RawImageRecordIter.builder(part, Shape.of(inputShape), batchSize).scale(scale)
           .skipCorrupt(skipCorrupt).build();
     }
+    // PAD, not MXNet's ROUND_BATCH: every epoch restarts at the part's first record, so the
+    // passes per epoch are fixed (passesPerEpoch, which seeds a resumed job's augmentations) and
+    // a resumed run's epochs are the uninterrupted run's (FixedStepsIter, decision 0073)
     return ImageRecordIter.builder(part, aug(scale, true), batchSize).preprocessThreads(threads)
-        .seed(seed).firstEpoch(firstEpoch).skipCorrupt(skipCorrupt).build();
+        .lastBatch(LastBatch.PAD).seed(seed).firstEpoch(firstEpoch).skipCorrupt(skipCorrupt)
+        .build();
   }
 
   /**
    * The validation iterator: every record once, a short last batch padded (raw: with zero
-   * rows; decoded: from the first records, MXNet's {@code round_batch}); no random augmentation.
+   * rows; decoded: from the first records, {@link LastBatch#PAD}, so every scoring pass reads the
+   * same batches); no random augmentation.
    */
   DataIter evalIter(RecordSource records, int[] inputShape, float scale, int batchSize,
       boolean skipCorrupt) {

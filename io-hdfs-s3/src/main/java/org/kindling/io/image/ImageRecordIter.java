@@ -25,12 +25,15 @@ import org.slf4j.LoggerFactory;
  * {@code softmax_label} of shape {@code (batch_size,)}, or {@code (batch_size, label_width)} when
  * {@code label_width > 1}. A record with {@code flag > 0} must carry exactly {@code label_width}
  * labels; one with {@code flag == 0} gives its scalar label and needs {@code label_width == 1}
- * (MXNet's checks). The last short batch follows {@link LastBatch}.
+ * (MXNet's checks). The last short batch follows {@link LastBatch}: by default {@link
+ * LastBatch#ROUND_BATCH}, MXNet's {@code round_batch=True}, whose epochs after the first go on
+ * where the records borrowed for the last batch left off, as MXNet's do.
  *
- * <p>Random augmentation draws from a generator seeded by {@code (seed, epoch, position of the
- * record in the epoch)}: the batches are the same for any thread count, and differ from epoch to
- * epoch. Shuffling is the source's business ({@link IndexedPartSource} reshuffles through the
- * {@code .idx} at every {@link #reset()}).
+ * <p>Random augmentation draws from a generator seeded by {@code (seed, pass, position of the
+ * record in the pass)}, a pass being one read of the source from its start (the wrap-around of
+ * {@link LastBatch#PAD} re-reads the same pass): the batches are the same for any thread count,
+ * and differ from pass to pass. Shuffling is the source's business ({@link IndexedPartSource}
+ * reshuffles through the {@code .idx} at every new pass).
  *
  * <p>A record that is not a valid image record, or whose image does not decode, stops the
  * iteration with a {@link FormatException} naming its file and offset; with {@code
@@ -56,6 +59,11 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
   private final List<String> corrupt = new ArrayList<>();
   private long corruptCount;
   private boolean epochDone;
+  /**
+   * {@link LastBatch#ROUND_BATCH}: the epoch's last batch borrowed from the next pass, so the
+   * next {@link #reset()} goes on reading instead of rewinding (MXNet's {@code overflow}).
+   */
+  private boolean overflow;
 
   private ImageRecordIter(Builder b) {
     this.aug = b.aug;
@@ -101,8 +109,9 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
 
   /**
    * Corrupt records skipped since the iterator was built (with {@code skipCorrupt}): once per
-   * pass that meets them (the padding of a short last batch, which reads the start of the source
-   * again, does not count them again).
+   * pass that meets them (the padding of {@link LastBatch#PAD}, which reads the start of the
+   * same pass again, does not count them again; the records {@link LastBatch#ROUND_BATCH}
+   * borrows belong to the next pass and are counted there).
    */
   @Override
   public long corruptCount() {
@@ -147,7 +156,11 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
         return null;
       }
       pad = batchSize - top;
-      wrapAround(rows);
+      if (lastBatch == LastBatch.ROUND_BATCH) {
+        borrowFromNextPass(rows);
+      } else {
+        wrapAround(rows);
+      }
     }
     float[] data = layout.newData();
     float[] label = layout.newLabels();
@@ -155,6 +168,28 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
       layout.put(data, label, i, rows.get(i).data(), rows.get(i).label());
     }
     return layout.batch(data, label, pad);
+  }
+
+  /**
+   * Completes {@code rows} with the first records of the next pass over the source, which the
+   * next epoch goes on from (MXNet's {@code ImageRecordIOParser2::ParseNext} with {@code
+   * round_batch}: it calls the source's {@code BeforeFirst} and reads on).
+   */
+  private void borrowFromNextPass(List<Decoded> rows) throws IOException {
+    int top = rows.size();
+    pipeline.restart(true);
+    overflow = true;
+    while (rows.size() < batchSize) {
+      Decoded d = nextGood(true);
+      if (d == null) {
+        throw new IllegalStateException("round_batch: the last batch of the epoch has " + top
+            + " records and needs " + (batchSize - top) + " more from the next pass, but that"
+            + " pass held only " + (rows.size() - top) + " usable records (batch_size "
+            + batchSize + "; MXNet fails here too: the part must hold at least batch_size"
+            + " - 1 records)");
+      }
+      rows.add(d);
+    }
   }
 
   /** Completes {@code rows} with records from the start of the source, as often as needed. */
@@ -260,11 +295,19 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
 
   /**
    * Starts the next epoch: a new pass over the source (reshuffled if the source shuffles) with
-   * new random augmentations; records rolled over stay in front.
+   * new random augmentations; records rolled over stay in front. With {@link
+   * LastBatch#ROUND_BATCH}, after an epoch whose last batch borrowed from the next pass, that
+   * pass is already under way and the epoch goes on with the records after the borrowed ones
+   * (MXNet's {@code BeforeFirst} after an overflow); called before an epoch's end, it rewinds
+   * as MXNet's does.
    */
   @Override
   public void reset() throws IOException {
-    pipeline.restart(true);
+    if (overflow) {
+      overflow = false;
+    } else {
+      pipeline.restart(true);
+    }
     epochDone = false;
   }
 
@@ -280,7 +323,7 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
     private final ImageAugParams aug;
     private final int batchSize;
     private int labelWidth = 1;
-    private LastBatch lastBatch = LastBatch.PAD;
+    private LastBatch lastBatch = LastBatch.ROUND_BATCH;
     private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private int prefetchBatches = 2;
     private long seed;
@@ -300,7 +343,10 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
       return this;
     }
 
-    /** The last short batch (default {@link LastBatch#PAD}, MXNet's {@code round_batch}). */
+    /**
+     * The last short batch (default {@link LastBatch#ROUND_BATCH}, MXNet's {@code
+     * round_batch=True}; {@link LastBatch#PAD} restarts every epoch at the first record).
+     */
     public Builder lastBatch(LastBatch lastBatch) {
       this.lastBatch = Objects.requireNonNull(lastBatch, "lastBatch");
       return this;
@@ -325,7 +371,8 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
     }
 
     /**
-     * The epoch number of the first pass (default 0; each {@link #reset()} adds one), which
+     * The number of the first pass (default 0; each new pass over the source adds one: every
+     * {@link #reset()} that rewinds, and the borrowing of {@link LastBatch#ROUND_BATCH}), which
      * seeds the random augmentations: a job resumed at epoch {@code e} passes the number of
      * passes the uninterrupted run had made by then, and draws the same crops and flips.
      */

@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>The last batch of an epoch, when short, is completed ({@code roundBatch}, the default) with
  * records from the start of the source, wrapping around as often as needed; otherwise with zero
  * rows. Either way {@link DataBatch#pad()} counts the filler rows. Unlike MXNet, which starts the
- * next epoch after the records borrowed for the wrap, {@link #reset()} always restarts at the
- * first record, so every epoch sees the same batches. Records are read as views ({@link
- * RecordSource#nextView()}) and converted before the next is read, so a source that parses in
- * its read chunks (a split's part reader) copies nothing.
+ * next epoch after the records borrowed for the wrap, {@link #reset()} then always restarts at
+ * the first record, so every epoch sees the same batches ({@link LastBatch#PAD}, which the
+ * training path relies on). With {@code lastBatch(LastBatch.ROUND_BATCH)} it batches as MXNet's
+ * {@code round_batch} does across epochs instead: the short batch borrows the first records of
+ * the next pass and the next epoch goes on after them (decision 0073). Records are read as
+ * views ({@link RecordSource#nextView()}) and converted before the next is read, so a source
+ * that parses in its read chunks (a split's part reader) copies nothing.
  *
  * <p>A record that is not a valid image record (a header shorter than its fields, a content of
  * the wrong size, the wrong number of labels) stops the iteration with a {@link FormatException}
@@ -59,6 +62,9 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
   private final List<String> corrupt = new ArrayList<>();
   private long corruptCount;
   private boolean epochDone;
+  /** {@link LastBatch#ROUND_BATCH}: the last batch borrowed from the next pass (no rewind). */
+  private boolean overflow;
+  private final boolean mxnetRound;
 
   private RawImageRecordIter(Builder b) {
     this.source = b.source;
@@ -67,6 +73,7 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
     this.rowSize = b.dataShape.intSize();
     this.scale = b.scale;
     this.roundBatch = b.roundBatch;
+    this.mxnetRound = b.lastBatch == LastBatch.ROUND_BATCH;
     this.labelWidth = b.labelWidth;
     this.skipCorrupt = b.skipCorrupt;
     this.layout = new BatchLayout(batchSize, b.dataShape, labelWidth);
@@ -154,11 +161,35 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
     if (top < batchSize) {
       epochDone = true;
       pad = batchSize - top;
-      if (roundBatch) {
+      if (mxnetRound) {
+        borrowFromNextPass(data, label, top);
+      } else if (roundBatch) {
         fillByWrapping(data, label, top);
       }
     }
     return layout.batch(data, label, pad);
+  }
+
+  /**
+   * {@link LastBatch#ROUND_BATCH}: completes the batch with the first records of the next pass,
+   * which the next epoch goes on from; its skipped records count in that pass.
+   */
+  private void borrowFromNextPass(float[] data, float[] label, int top) throws IOException {
+    source.reset();
+    overflow = true;
+    int row = top;
+    while (row < batchSize) {
+      RecordView r = source.nextView();
+      if (r == null) {
+        throw new IllegalStateException("round_batch: the last batch of the epoch has " + top
+            + " records and needs " + (batchSize - top) + " more from the next pass, but that"
+            + " pass held only " + (row - top) + " usable records (batchSize " + batchSize
+            + "; MXNet fails here too)");
+      }
+      if (decode(r, data, label, row, true)) {
+        row++;
+      }
+    }
   }
 
   private void fillByWrapping(float[] data, float[] label, int top) throws IOException {
@@ -242,10 +273,18 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
     }
   }
 
-  /** Starts the next epoch at the first record of the source. */
+  /**
+   * Starts the next epoch at the first record of the source; with {@link LastBatch#ROUND_BATCH},
+   * after an epoch whose last batch borrowed from the next pass, goes on after the borrowed
+   * records instead.
+   */
   @Override
   public void reset() throws IOException {
-    source.reset();
+    if (overflow) {
+      overflow = false;
+    } else {
+      source.reset();
+    }
     epochDone = false;
   }
 
@@ -262,6 +301,7 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
     private final int batchSize;
     private float scale = 1f / 255f;
     private boolean roundBatch = true;
+    private LastBatch lastBatch = LastBatch.PAD;
     private int labelWidth = 1;
     private boolean skipCorrupt;
 
@@ -283,6 +323,16 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
       return this;
     }
 
+    /**
+     * How a short last batch is completed when {@code roundBatch}: {@link LastBatch#PAD} (the
+     * default: from the start of the same pass, every epoch restarting at the first record) or
+     * {@link LastBatch#ROUND_BATCH} (MXNet's {@code round_batch} across epochs).
+     */
+    public Builder lastBatch(LastBatch lastBatch) {
+      this.lastBatch = Objects.requireNonNull(lastBatch, "lastBatch");
+      return this;
+    }
+
     /** Labels per example (default 1). */
     public Builder labelWidth(int labelWidth) {
       this.labelWidth = labelWidth;
@@ -299,7 +349,8 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
      * Builds the iterator.
      *
      * @throws IllegalArgumentException if the batch size or label width is below 1, the data
-     *     shape is empty-sized or the scale is not finite
+     *     shape is empty-sized, the scale is not finite, or {@code lastBatch} is neither
+     *     {@code PAD} nor {@code ROUND_BATCH} (or {@code ROUND_BATCH} without {@code roundBatch})
      */
     public RawImageRecordIter build() {
       if (dataShape.ndim() == 0 || dataShape.size() == 0) {
@@ -309,6 +360,14 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
       BatchLayout.check(batchSize, "batchSize", labelWidth, "labelWidth", dataShape);
       if (!Float.isFinite(scale)) {
         throw new IllegalArgumentException("scale " + scale + " must be finite");
+      }
+      if (lastBatch != LastBatch.PAD && lastBatch != LastBatch.ROUND_BATCH) {
+        throw new IllegalArgumentException("lastBatch " + lastBatch + " is not supported by"
+            + " RawImageRecordIter (PAD or ROUND_BATCH; ImageRecordIter with rawPixels(true)"
+            + " has them all)");
+      }
+      if (!roundBatch && lastBatch == LastBatch.ROUND_BATCH) {
+        throw new IllegalArgumentException("lastBatch ROUND_BATCH needs roundBatch(true)");
       }
       return new RawImageRecordIter(this);
     }

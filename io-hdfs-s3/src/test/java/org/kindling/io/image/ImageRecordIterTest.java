@@ -151,7 +151,8 @@ class ImageRecordIterTest {
     List<float[]> many = new ArrayList<>();
     for (int threads : new int[] {1, 3}) {
       try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 4)
-          .preprocessThreads(threads).prefetchBatches(2).seed(42).build()) {
+          .lastBatch(LastBatch.PAD).preprocessThreads(threads).prefetchBatches(2).seed(42)
+          .build()) {
         List<float[]> out = threads == 1 ? one : many;
         for (int e = 0; e < 2; e++) {
           for (DataBatch b : epoch(it)) {
@@ -224,14 +225,19 @@ class ImageRecordIterTest {
   void lastBatchPadsDiscardsOrRollsOver() throws IOException {
     List<byte[]> recs = images(10, 8, 8, ".png");
     ImageAugParams aug = ImageAugParams.builder(Shape.of(3, 8, 8)).build();
-    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 4).build()) {
-      List<DataBatch> bs = epoch(it);
-      assertThat(bs).hasSize(3);
-      assertThat(bs.get(2).pad()).isEqualTo(2);
-      assertThat(label(bs.get(2))).containsExactly(8f, 9f, 0f, 1f);
-      // the filler rows are the part's first records, decoded the same way
-      assertThat(Arrays.copyOfRange(data(bs.get(2)), 2 * 192, 4 * 192))
-          .containsExactly(Arrays.copyOfRange(data(bs.get(0)), 0, 2 * 192));
+    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 4)
+        .lastBatch(LastBatch.PAD).build()) {
+      for (int e = 0; e < 2; e++) {
+        List<DataBatch> bs = epoch(it);
+        assertThat(bs).as("epoch %d", e).hasSize(3);
+        assertThat(label(bs.get(0))).as("epoch %d", e).containsExactly(0f, 1f, 2f, 3f);
+        assertThat(bs.get(2).pad()).isEqualTo(2);
+        assertThat(label(bs.get(2))).containsExactly(8f, 9f, 0f, 1f);
+        // the filler rows are the part's first records, decoded the same way
+        assertThat(Arrays.copyOfRange(data(bs.get(2)), 2 * 192, 4 * 192))
+            .containsExactly(Arrays.copyOfRange(data(bs.get(0)), 0, 2 * 192));
+        it.reset();
+      }
     }
     try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 4)
         .lastBatch(LastBatch.DISCARD).build()) {
@@ -248,6 +254,224 @@ class ImageRecordIterTest {
       assertThat(label(second.get(0))).containsExactly(8f, 9f, 0f, 1f);
       assertThat(second.get(0).pad()).isZero();
       assertThat(label(second.get(2))).containsExactly(6f, 7f, 8f, 9f);
+    }
+  }
+
+  /**
+   * A source whose pass {@code p} hands out records {@code 0..n-1} rotated left by {@code 3p}
+   * (a stand-in for a shuffling source: each reset draws a new order).
+   */
+  static final class RotatingSource implements org.kindling.io.RecordSource {
+    final List<byte[]> records;
+    int pass;
+    int next;
+
+    RotatingSource(List<byte[]> records) {
+      this.records = records;
+    }
+
+    @Override
+    public org.kindling.io.LocatedRecord next() {
+      if (next >= records.size()) {
+        return null;
+      }
+      int i = (next++ + 3 * pass) % records.size();
+      return new org.kindling.io.LocatedRecord(records.get(i), "mem.rec", 100L * i, 100L * i);
+    }
+
+    @Override
+    public void reset() {
+      pass++;
+      next = 0;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** {@code n} raw 1x1x1 records, record {@code i} with label {@code i}. */
+  private static List<byte[]> tiny(int n) {
+    List<byte[]> recs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      recs.add(record(i, i, new byte[] {(byte) i}));
+    }
+    return recs;
+  }
+
+  private static ImageRecordIter tinyIter(org.kindling.io.RecordSource src, int batch) {
+    return ImageRecordIter.builder(src, ImageAugParams.builder(Shape.of(1, 1, 1)).build(), batch)
+        .rawPixels(true).preprocessThreads(2).prefetchBatches(1).build();
+  }
+
+  /**
+   * MXNet's round_batch (the default): the short last batch borrows the next pass's first
+   * records, and the next epoch goes on after them, so epoch lengths alternate.
+   */
+  @Test
+  void roundBatchBorrowsFromTheNextPassAndTheNextEpochGoesOnFromThere() throws IOException {
+    try (ImageRecordIter it = tinyIter(new ListSource(tiny(10)), 4)) {
+      float[][][] want = {
+          {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 0, 1}},
+          {{2, 3, 4, 5}, {6, 7, 8, 9}},
+          {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 0, 1}},
+          {{2, 3, 4, 5}, {6, 7, 8, 9}}};
+      int[][] pads = {{0, 0, 2}, {0, 0}, {0, 0, 2}, {0, 0}};
+      for (int e = 0; e < want.length; e++) {
+        List<DataBatch> bs = epoch(it);
+        assertThat(bs).as("epoch %d", e).hasSize(want[e].length);
+        for (int b = 0; b < bs.size(); b++) {
+          assertThat(label(bs.get(b))).as("epoch %d batch %d", e, b).containsExactly(want[e][b]);
+          assertThat(bs.get(b).pad()).as("pad, epoch %d batch %d", e, b).isEqualTo(pads[e][b]);
+        }
+        assertThat(it.next()).as("after the end of epoch %d", e).isNull();
+        it.reset();
+      }
+    }
+  }
+
+  /**
+   * The borrowed records come in the next pass's order (a shuffling source's next epoch), and
+   * the epoch after them goes on in that order without another reset of the source.
+   */
+  @Test
+  void roundBatchBorrowsInTheNextPassesOrder() throws IOException {
+    RotatingSource src = new RotatingSource(tiny(7));
+    try (ImageRecordIter it = tinyIter(src, 3)) {
+      List<DataBatch> e0 = epoch(it);
+      assertThat(e0).hasSize(3);
+      assertThat(label(e0.get(2))).containsExactly(6f, 3f, 4f); // pass 1 starts at record 3
+      assertThat(e0.get(2).pad()).isEqualTo(2);
+      assertThat(src.pass).isEqualTo(1);
+      it.reset();
+      assertThat(src.pass).as("the reset after the overflow does not rewind").isEqualTo(1);
+      List<DataBatch> e1 = epoch(it);
+      assertThat(e1).hasSize(2);
+      assertThat(label(e1.get(0))).containsExactly(5f, 6f, 0f);
+      assertThat(label(e1.get(1))).containsExactly(1f, 2f, 6f); // pass 2 starts at record 6
+      assertThat(e1.get(1).pad()).isEqualTo(1);
+      assertThat(src.pass).isEqualTo(2);
+    }
+  }
+
+  /**
+   * Against a model of MXNet's {@code ParseNext}/{@code BeforeFirst} for many part and batch
+   * sizes: every epoch's labels and pads over 6 epochs, including an empty epoch when the
+   * borrowed records used up the whole next pass.
+   */
+  @Test
+  void roundBatchFollowsMxnetsEpochsForManySizes() throws IOException {
+    for (int n = 1; n <= 11; n++) {
+      for (int batch = 1; batch <= Math.min(n + 1, 7); batch++) {
+        List<List<float[]>> want = mxnetRoundBatchModel(n, batch, 6);
+        try (ImageRecordIter it = tinyIter(new RotatingSource(tiny(n)), batch)) {
+          for (int e = 0; e < want.size(); e++) {
+            List<DataBatch> bs = epoch(it);
+            assertThat(bs).as("n %d batch %d epoch %d", n, batch, e).hasSize(want.get(e).size());
+            for (int b = 0; b < bs.size(); b++) {
+              float[] w = want.get(e).get(b);
+              assertThat(label(bs.get(b))).as("n %d batch %d epoch %d batch %d", n, batch, e, b)
+                  .containsExactly(Arrays.copyOf(w, batch));
+              assertThat(bs.get(b).pad()).as("pad, n %d batch %d epoch %d", n, batch, e)
+                  .isEqualTo((int) w[batch]);
+            }
+            it.reset();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * MXNet's round_batch written as a plain loop over a {@link RotatingSource}'s passes: each
+   * batch as its labels followed by its pad count.
+   */
+  private static List<List<float[]>> mxnetRoundBatchModel(int n, int batch, int epochs) {
+    List<List<float[]>> out = new ArrayList<>();
+    int pass = 0;
+    int pos = 0; // records of the current pass read
+    boolean overflow = false;
+    for (int e = 0; e < epochs; e++) {
+      if (overflow) {
+        overflow = false;
+      } else if (e > 0) {
+        pass++;
+        pos = 0;
+      }
+      List<float[]> epoch = new ArrayList<>();
+      while (!overflow) {
+        float[] b = new float[batch + 1];
+        int top = 0;
+        while (top < batch && pos < n) {
+          b[top++] = (pos++ + 3 * pass) % n;
+        }
+        if (top == 0) {
+          break;
+        }
+        if (top < batch) {
+          b[batch] = batch - top;
+          pass++;
+          pos = 0;
+          overflow = true;
+          while (top < batch) {
+            b[top++] = (pos++ + 3 * pass) % n;
+          }
+        }
+        epoch.add(b);
+      }
+      out.add(epoch);
+    }
+    return out;
+  }
+
+  /** A reset before the epoch's end rewinds, as MXNet's BeforeFirst without an overflow. */
+  @Test
+  void roundBatchResetInTheMiddleOfAnEpochRewinds() throws IOException {
+    RotatingSource src = new RotatingSource(tiny(7));
+    try (ImageRecordIter it = tinyIter(src, 3)) {
+      assertThat(label(it.next())).containsExactly(0f, 1f, 2f);
+      it.reset();
+      assertThat(src.pass).isEqualTo(1);
+      assertThat(label(it.next())).containsExactly(3f, 4f, 5f);
+      // epoch 0 ends by borrowing; a reset right after it goes on, the next one rewinds
+      List<DataBatch> rest = epoch(it);
+      assertThat(rest).hasSize(2);
+      assertThat(label(rest.get(1))).containsExactly(2f, 6f, 0f); // pass 2 starts at record 6
+      it.reset();
+      assertThat(label(it.next())).containsExactly(1f, 2f, 3f);
+      it.reset();
+      assertThat(src.pass).isEqualTo(3);
+      assertThat(label(it.next())).containsExactly(2f, 3f, 4f); // pass 3 starts at record 2
+    }
+  }
+
+  /** A pass too short to round the last batch fails clearly, as MXNet's check does. */
+  @Test
+  void roundBatchNeedsAPassOfAtLeastTheBorrowedRecords() throws IOException {
+    try (ImageRecordIter it = tinyIter(new ListSource(tiny(1)), 3)) {
+      assertThatThrownBy(it::next).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("round_batch").hasMessageContaining("batch_size 3")
+          .hasMessageContaining("needs 2 more").hasMessageContaining("held only 1");
+    }
+  }
+
+  /** With round_batch the borrowed records are the next pass's: a skipped one counts there. */
+  @Test
+  void roundBatchCountsASkippedRecordOncePerPass() throws IOException {
+    List<byte[]> recs = new ArrayList<>(tiny(5));
+    recs.set(0, record(99, 0, new byte[] {1, 2}));
+    try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs),
+        ImageAugParams.builder(Shape.of(1, 1, 1)).build(), 3).rawPixels(true).skipCorrupt(true)
+        .build()) {
+      List<DataBatch> e0 = epoch(it);
+      assertThat(e0).hasSize(2);
+      assertThat(label(e0.get(1))).containsExactly(4f, 1f, 2f);
+      assertThat(it.corruptCount()).isEqualTo(2); // pass 0 and the borrowing pass 1
+      it.reset();
+      List<DataBatch> e1 = epoch(it);
+      assertThat(e1).hasSize(1);
+      assertThat(label(e1.get(0))).containsExactly(3f, 4f, 1f);
+      assertThat(e1.get(0).pad()).isEqualTo(1);
+      assertThat(it.corruptCount()).isEqualTo(3);
     }
   }
 
@@ -303,7 +527,7 @@ class ImageRecordIterTest {
     recs.set(0, record(99, 0, new byte[] {1, 2, 3, 4}));
     ImageAugParams aug = ImageAugParams.builder(Shape.of(3, 6, 6)).build();
     try (ImageRecordIter it = ImageRecordIter.builder(new ListSource(recs), aug, 2)
-        .skipCorrupt(true).build()) {
+        .lastBatch(LastBatch.PAD).skipCorrupt(true).build()) {
       List<DataBatch> bs = epoch(it);
       assertThat(bs).hasSize(2);
       assertThat(label(bs.get(1))).containsExactly(3f, 1f);

@@ -229,6 +229,79 @@ class RawImageRecordIterTest {
     }
   }
 
+  /** MXNet's round_batch across epochs: borrow from the next pass, go on after it. */
+  @Test
+  void roundBatchBorrowsFromTheNextPassAndTheNextEpochGoesOn() throws Exception {
+    try (RawImageRecordIter it = RawImageRecordIter.builder(images(10), Shape.of(4), 4)
+        .lastBatch(LastBatch.ROUND_BATCH).build()) {
+      float[][][] want = {
+          {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 0, 1}},
+          {{2, 3, 4, 5}, {6, 7, 8, 9}},
+          {{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 0, 1}}};
+      for (int e = 0; e < want.length; e++) {
+        List<DataBatch> bs = epoch(it);
+        assertThat(bs).as("epoch %d", e).hasSize(want[e].length);
+        for (int b = 0; b < bs.size(); b++) {
+          assertThat(labels(bs.get(b))).as("epoch %d batch %d", e, b)
+              .containsExactly(want[e][b]);
+          assertThat(bs.get(b).pad()).isEqualTo(b == 2 ? 2 : 0);
+        }
+        it.reset();
+      }
+    }
+  }
+
+  /**
+   * With ROUND_BATCH the raw iterator gives, epoch for epoch, the batches of {@link
+   * ImageRecordIter} (raw pixels, its default ROUND_BATCH) over a source whose order changes
+   * every pass, for many part and batch sizes.
+   */
+  @Test
+  void roundBatchEpochsEqualImageRecordItersForManySizes() throws Exception {
+    for (int n = 1; n <= 11; n++) {
+      for (int batch = 1; batch <= Math.min(n + 1, 6); batch++) {
+        List<byte[]> recs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          recs.add(image(i));
+        }
+        try (RawImageRecordIter raw = RawImageRecordIter.builder(
+            new ImageRecordIterTest.RotatingSource(recs), Shape.of(1, 2, 2), batch).scale(1f)
+            .lastBatch(LastBatch.ROUND_BATCH).build();
+            ImageRecordIter decoded = ImageRecordIter.builder(
+                new ImageRecordIterTest.RotatingSource(recs),
+                ImageAugParams.builder(Shape.of(1, 2, 2)).scale(1f).build(), batch)
+                .rawPixels(true).build()) {
+          for (int e = 0; e < 6; e++) {
+            List<DataBatch> want = new ArrayList<>();
+            for (DataBatch b = decoded.next(); b != null; b = decoded.next()) {
+              want.add(b);
+            }
+            List<DataBatch> got = epoch(raw);
+            assertThat(got).as("n %d batch %d epoch %d", n, batch, e).hasSameSizeAs(want);
+            for (int b = 0; b < got.size(); b++) {
+              assertThat(got.get(b).data().get(0).toFloatArray())
+                  .as("n %d batch %d epoch %d batch %d", n, batch, e, b)
+                  .containsExactly(want.get(b).data().get(0).toFloatArray());
+              assertThat(got.get(b).pad()).isEqualTo(want.get(b).pad());
+            }
+            raw.reset();
+            decoded.reset();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void roundBatchOnlyWithRoundBatchAndOtherLastBatchModesAreRefused() {
+    assertThatThrownBy(() -> RawImageRecordIter.builder(images(3), Shape.of(4), 2)
+        .lastBatch(LastBatch.DISCARD).build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lastBatch DISCARD");
+    assertThatThrownBy(() -> RawImageRecordIter.builder(images(3), Shape.of(4), 2)
+        .roundBatch(false).lastBatch(LastBatch.ROUND_BATCH).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("roundBatch(true)");
+  }
+
   @Test
   void aRecordWithTheWrongNumberOfPixelsIsAFormatErrorNamingIt() {
     List<byte[]> records = new ArrayList<>(List.of(image(0), image(1)));
