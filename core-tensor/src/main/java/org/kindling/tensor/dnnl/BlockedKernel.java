@@ -4,7 +4,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 
 import java.util.function.Function;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.kindling.tensor.op.KernelSignature;
 import org.kindling.tensor.op.Layout;
@@ -23,7 +22,7 @@ final class BlockedKernel extends DnnlKernel {
   /** What a layer adds to the primitive's arguments, and does after the call. */
   interface Extra {
     /** Puts the layer's other arguments (scale, statistics, ...) into {@code a}. */
-    void put(Call c, IntMemoryMap a, TensorView[] in, TensorView[] out);
+    void put(Call c, Args a, TensorView[] in, TensorView[] out);
 
     /** Writes what the layer computes besides output 0 (hidden outputs), after the call. */
     default void after(TensorView[] in, TensorView[] out) {}
@@ -88,7 +87,7 @@ final class BlockedKernel extends DnnlKernel {
   @Override
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
     try (Call c = call(ctx)) {
-      IntMemoryMap a = c.args();
+      Args a = c.args();
       a.put(DNNL_ARG_SRC, c.wrap(srcMd, in[0].data()));
       memory y = dst.target(c, out[0]);
       a.put(DNNL_ARG_DST, y);

@@ -11,6 +11,10 @@ import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerScope;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_wait;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.op.CpuAccel;
 import org.slf4j.Logger;
@@ -42,7 +46,7 @@ final class Dnnl {
   private static volatile String unavailable;
 
   final engine engine;
-  private final ThreadLocal<stream> streams;
+  private final ThreadLocal<ThreadFrames> frames;
   private final Function setThreads;
   private final ThreadLocal<int[]> threadsOfThread = ThreadLocal.withInitial(() -> new int[1]);
   private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
@@ -51,11 +55,11 @@ final class Dnnl {
 
   private Dnnl(engine engine, Function setThreads) {
     this.engine = engine;
-    this.streams = ThreadLocal.withInitial(this::newStream);
+    this.frames = ThreadLocal.withInitial(() -> new ThreadFrames(this, newStream()));
     this.setThreads = setThreads;
   }
 
-  /** A stream that outlives the call that first needs it (a call's scope frees what it makes). */
+  /** A stream that outlives any pointer scope open where a thread first needs it. */
   private stream newStream() {
     stream s = new stream(engine);
     PointerScope scope = PointerScope.getInnerScope();
@@ -124,13 +128,18 @@ final class Dnnl {
     }
   }
 
+  /** This thread's stream and call frames. */
+  ThreadFrames frames() {
+    return frames.get();
+  }
+
   /**
    * Runs {@code p} on this thread's stream with {@code threads} OpenMP threads and waits for
    * it.
    */
   void execute(primitive p, IntMemoryMap args, int threads) {
     useThreads(threads);
-    stream s = streams.get();
+    stream s = frames.get().stream;
     int permits = Math.min(threads, coreCount);
     cores.acquireUninterruptibly(permits);
     try {
@@ -138,6 +147,33 @@ final class Dnnl {
       s._wait();
     } finally {
       cores.release(permits);
+    }
+  }
+
+  /**
+   * Runs {@code p} with {@code args} on the stream of {@code thread} (the calling thread's) with
+   * {@code threads} OpenMP threads and waits for it, through oneDNN's C API: the argument array
+   * goes in as it is, with no map made per call.
+   *
+   * @throws IllegalStateException naming oneDNN's status if the call or the wait fails
+   */
+  void execute(primitive p, Args args, int threads, ThreadFrames thread) {
+    useThreads(threads);
+    int permits = Math.min(threads, coreCount);
+    cores.acquireUninterruptibly(permits);
+    try {
+      check(dnnl_primitive_execute(p.get(), thread.handle, args.count(), args.toNative()),
+          "dnnl_primitive_execute", args);
+      check(dnnl_stream_wait(thread.handle), "dnnl_stream_wait", args);
+    } finally {
+      cores.release(permits);
+    }
+  }
+
+  private static void check(int status, String what, Args args) {
+    if (status != dnnl_success) {
+      throw new IllegalStateException(what + " failed with oneDNN status " + status + " ("
+          + args.count() + " arguments)");
     }
   }
 

@@ -5,7 +5,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
@@ -112,7 +111,7 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
      */
     private static final class KeepNaN implements BlockedKernel.Extra {
       @Override
-      public void put(Call c, IntMemoryMap a, TensorView[] in, TensorView[] out) {}
+      public void put(Call c, Args a, TensorView[] in, TensorView[] out) {}
 
       @Override
       public void fix(Call c, TensorView[] in, memory y) {
@@ -139,7 +138,7 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
         return;
       }
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_SRC, c.wrap(md, in[0].data()));
         a.put(DNNL_ARG_DST, c.wrap(md, out[0].data()));
         run(c, "forward", fwd, a);
@@ -156,7 +155,7 @@ final class DnnlActivation implements DnnlFactory.Rules<Activation.Params> {
         return;
       }
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_DST, c.wrap(md, b.out()[0].data()));
         a.put(DNNL_ARG_DIFF_DST, c.wrap(md, b.outGrad()[0].data()));
         a.put(DNNL_ARG_DIFF_SRC, c.wrap(md, b.inGrad()[0].data()));

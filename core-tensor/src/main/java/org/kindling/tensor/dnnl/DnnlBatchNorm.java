@@ -16,7 +16,6 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.global.dnnl.normalization_flags;
@@ -142,7 +141,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
         return new WeightedKernel.Pass(pd, new batch_normalization_forward(pd));
       }, new BlockedKernel.Extra() {
         @Override
-        public void put(Call c, IntMemoryMap a, TensorView[] i, TensorView[] o) {
+        public void put(Call c, Args a, TensorView[] i, TensorView[] o) {
           putGlobal(c, a, i);
         }
 
@@ -349,7 +348,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
     }
 
     /** The parameters and moving statistics of a pass over the moving statistics. */
-    private void putGlobal(Call c, IntMemoryMap a, TensorView[] in) {
+    private void putGlobal(Call c, Args a, TensorView[] in) {
       if (!p.fixGamma()) {
         a.put(DNNL_ARG_SCALE, c.wrap(vecMd, in[1].data()));
       }
@@ -386,7 +385,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       FloatBuffer inv = out[2].floats();
       float eps = (float) p.eps();
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_SRC, c.wrap(dataMd, in[0].data()));
         a.put(DNNL_ARG_DST, c.wrap(dataMd, out[0].data()));
         if (!p.fixGamma()) {
@@ -416,7 +415,7 @@ final class DnnlBatchNorm implements DnnlFactory.Rules<BatchNorm.Params> {
       boolean batch = batchStats(ctx);
       Operand diffSrc = batch ? batchDiffSrc : globalDiffSrc;
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_SRC, c.wrap(dataMd, b.in()[0].data()));
         a.put(DNNL_ARG_DIFF_DST, c.wrap(dataMd, b.outGrad()[0].data()));
         if (!p.fixGamma()) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.concat;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.memory_desc_vector;
@@ -162,7 +161,7 @@ final class DnnlConcat implements DnnlFactory.Rules<Concat.Params> {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         for (int i = 0; i < srcMds.length; i++) {
           a.put(DNNL_ARG_MULTIPLE_SRC + i, c.wrap(srcMds[i], in[i].data()));
         }

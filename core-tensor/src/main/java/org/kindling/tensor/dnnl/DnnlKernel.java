@@ -2,7 +2,6 @@ package org.kindling.tensor.dnnl;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
@@ -79,7 +78,7 @@ abstract class DnnlKernel implements Kernel {
   }
 
   /** Runs {@code p}; on the pass's first call, logs which implementation it got. */
-  final void run(Call c, String pass, Prim p, IntMemoryMap args) {
+  final void run(Call c, String pass, Prim p, Args args) {
     if (reported.add(pass)) {
       dnnl.report(op, signature, pass, p.impl());
     }

@@ -3,7 +3,6 @@ package org.kindling.tensor.dnnl;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.lrn_forward;
@@ -100,7 +99,7 @@ final class DnnlLrn implements DnnlFactory.Rules<LRN.Params> {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_SRC, c.wrap(md, in[0].data()));
         a.put(DNNL_ARG_DST, c.wrap(md, out[0].data()));
         run(c, "forward", fwd, a);

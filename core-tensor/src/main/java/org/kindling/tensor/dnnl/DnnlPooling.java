@@ -8,7 +8,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
@@ -163,7 +162,7 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_SRC, c.wrap(srcMd, in[0].data()));
         a.put(DNNL_ARG_DST, c.wrap(dstMd, out[0].data()));
         run(c, "forward", infer, a);
@@ -176,10 +175,10 @@ final class DnnlPooling implements DnnlFactory.Rules<Pooling.Params> {
         return;
       }
       try (Call c = call(ctx)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         if (max) {
           memory ws = c.slot(workspaceMd, workspaceSlot);
-          IntMemoryMap f = c.args();
+          Args f = c.args();
           f.put(DNNL_ARG_SRC, c.wrap(srcMd, b.in()[0].data()));
           f.put(DNNL_ARG_DST, c.slot(dstMd, dstSlot));
           f.put(DNNL_ARG_WORKSPACE, ws);

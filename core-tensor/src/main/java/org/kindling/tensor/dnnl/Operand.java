@@ -1,7 +1,6 @@
 package org.kindling.tensor.dnnl;
 
 import java.nio.ByteBuffer;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
@@ -166,7 +165,7 @@ final class Operand {
   }
 
   private memory reorder(Call c, ByteBuffer data, memory to, String what) {
-    IntMemoryMap args = c.args();
+    Args args = c.args();
     args.put(DNNL_ARG_FROM, c.wrap(user, data));
     args.put(DNNL_ARG_TO, to);
     c.run(convert, args, Profiler.isRunning() ? what : null);
@@ -186,7 +185,7 @@ final class Operand {
     if (data == null || same && !add) {
       return;
     }
-    IntMemoryMap args = c.args();
+    Args args = c.args();
     args.put(DNNL_ARG_FROM, m);
     args.put(DNNL_ARG_TO, c.wrap(user, data));
     c.run(add ? accumulate : convert, args,

@@ -1,6 +1,5 @@
 package org.kindling.tensor.dnnl;
 
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_desc_base;
@@ -42,7 +41,7 @@ final class Prim {
   }
 
   /** Runs with {@code args} and the scratchpad; {@code what} names it in the profile. */
-  void run(Call c, IntMemoryMap args, String what) {
+  void run(Call c, Args args, String what) {
     if (padOffset >= 0) {
       args.put(DNNL_ARG_SCRATCHPAD, c.slot(pad, padOffset));
     }

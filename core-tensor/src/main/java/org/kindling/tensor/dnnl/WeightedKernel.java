@@ -14,7 +14,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
@@ -255,7 +254,7 @@ final class WeightedKernel extends DnnlKernel
   public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
     Forward f = ctx.isTrain() && !laidOut ? training : inference;
     try (Call c = call(ctx)) {
-      IntMemoryMap a = c.args();
+      Args a = c.args();
       a.put(DNNL_ARG_SRC, f.src.read(c, in[0]));
       long version = ctx.inputVersion(1);
       ByteBuffer kept = null;
@@ -290,7 +289,7 @@ final class WeightedKernel extends DnnlKernel
     try (Call c = call(ctx)) {
       memory diffDst = null; // the output gradient as the backward-data primitive read it
       if (b.wants(0)) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         diffDst = bdDiffDst.read(c, b.outGrad()[0].data());
         a.put(DNNL_ARG_DIFF_DST, diffDst);
         a.put(DNNL_ARG_WEIGHTS, bdWeights.read(c, b.in()[1].data()));
@@ -301,7 +300,7 @@ final class WeightedKernel extends DnnlKernel
       }
       boolean wantsBias = biasMd != null && b.wants(2);
       if (b.wants(1) || wantsBias) {
-        IntMemoryMap a = c.args();
+        Args a = c.args();
         a.put(DNNL_ARG_SRC, bwSrc.read(c, b.in()[0].data()));
         a.put(DNNL_ARG_DIFF_DST, diffDst != null && sharedDiffDst ? diffDst
             : bwDiffDst.read(c, b.outGrad()[0].data()));
@@ -387,7 +386,7 @@ final class WeightedKernel extends DnnlKernel
           && new Pointer(addend.data()).address() == new Pointer(out.data()).address()) {
         return;
       }
-      IntMemoryMap args = c.args();
+      Args args = c.args();
       boolean rowMajor = addend.layout() == Layout.ROW_MAJOR;
       args.put(DNNL_ARG_FROM, rowMajor ? c.wrap(dst.user(), addend.data())
           : c.wrap(dst.inner(), addend.data()));
