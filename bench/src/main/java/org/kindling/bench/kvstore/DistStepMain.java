@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * Only the distributed MLP step of {@link KVStoreBench}: {@code DistStepMain work steps
  * [epochs]}, {@code steps} an epoch, the last of {@code epochs} (default 2) timed, the ones before
- * it the warm-up (issue 10 reads {@code 120 6}: 600 steps of warm-up).
+ * it the warm-up (issue 10 reads {@code 500 5}: 2,000 steps of warm-up, which the driver's
+ * server path needs to be compiled on a loaded machine; docs/decisions/0074).
  */
 public final class DistStepMain {
   private DistStepMain() {}
