@@ -3,7 +3,8 @@
 
 Usage: bench/dist-step-threads.py LOG PID OUT -- PID is the DistStepMain JVM writing LOG (stdout and
 stderr); it and its local-cluster executor children are sampled every 0.25 s, and OUT gets the
-differences from 0.5 s after the "epoch 1/2 done" line to 1 s before the "epoch 2/2 done" line
+differences from 0.5 s after the "epoch E-1/E done" line to 1 s before the "epoch E/E done" line
+(the last epoch, the one DistStepMain times)
 (so that threads ending with the job are still alive), per process and thread name, in ms
 of CPU (10 ms ticks) and switches. Divide by the steps in the window (steps x window / epoch
 time, both printed in OUT's first line)."""
@@ -69,8 +70,10 @@ while True:
             f.seek(pos); txt = f.read(); pos += len(txt)
     except OSError: txt = ''
     now = time.time()
-    if 'epoch 1/2 done' in txt: t1 = now
-    if 'epoch 2/2 done' in txt: t2 = now; break
+    for m in re.finditer(r'epoch (\d+)/(\d+) done', txt):
+        if int(m.group(1)) == int(m.group(2)) - 1: t1 = now
+        if m.group(1) == m.group(2): t2 = now
+    if t2: break
     if not os.path.exists(f'/proc/{root}'): break
     if t1: snaps.append((now, snap()))
     time.sleep(0.25)
@@ -80,7 +83,7 @@ rows = collections.defaultdict(dict)
 for k in b[1]:
     rows[(k[0], k[1])][k[2]] = b[1][k] - a[1].get(k, 0)
 with open(out, 'w') as o:
-    o.write(f"window {b[0]-a[0]:.2f} s of epoch 2 ({t2-t1:.2f} s)\n")
+    o.write(f"window {b[0]-a[0]:.2f} s of the last epoch ({t2-t1:.2f} s)\n")
     for (r, n), v in sorted(rows.items(), key=lambda x: (x[0][0], -x[1].get('cpu', 0))):
         if v.get('cpu', 0) > 0:
             o.write(f"{r}\t{n}\t{v.get('cpu',0):.0f}\t{v.get('vcs',0)}\n")

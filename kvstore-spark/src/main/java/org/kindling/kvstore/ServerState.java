@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>Shards (decision 0033): a key is held as parts, one per range its {@link ShardLayout}
  * gives, each with its own value, merge buffer and its shard's optimizer; the update of a key's
  * parts (and the sum of a push buffered whole) run on their shards' threads ({@link ShardPool})
- * while this thread waits, so the rounds stay on this thread alone.
+ * while this thread waits, so the rounds stay on this thread alone. The optimizer's engine
+ * operations run on the thread that updates the part, not on an engine worker it would wait
+ * for (decision 0074).
  *
  * <p>Sums (decision 0036, summing pushes as they arrive): a sync key's round is summed into its
  * parts' merge buffers by one {@link RoundSum}, a large float32 push from its connection's I/O
@@ -635,7 +637,10 @@ final class ServerState {
       shards.run(ks.key, ks.slices, i -> {
         Part part = ks.parts.get(i);
         if (opts != null) {
-          opts[part.slice.owner()].update(ks.key, part.stored, part.merged);
+          // this thread waits for the update right after: run its operation here rather than
+          // hand it to an engine worker and park until it is back (decision 0074)
+          Optimizer o = opts[part.slice.owner()];
+          part.stored.engine().runOnCaller(() -> o.update(ks.key, part.stored, part.merged));
         } else {
           // the sum becomes the value: swap the arrays instead of copying the sum (a whole
           // pass over the key per round); the old value's memory is the next round's merge

@@ -22,8 +22,11 @@ import org.kindling.spark.TrainResult;
  * The MLP 784-256-128-10's step time with {@code dist_device_sync} on {@code
  * local-cluster[2,1,1024]} (two executor JVMs of one core, one task each, the server on the
  * driver) against a single JVM training the same batch per step alone ({@code --kvstore local}
- * on {@code local[1]}), both with one compute thread, timed over the second of two epochs. The
- * distributed step is compute (the single JVM's step) plus the rest (communication and waiting);
+ * on {@code local[1]}), both with one compute thread, timed over the last of {@code epochs}
+ * epochs: the ones before it are the warm-up, the same number of steps for both, so that the
+ * three JVMs' just-in-time compilers have settled before the timed epoch (at 120 steps an epoch,
+ * the compilers take about as much CPU in the second epoch as the step itself). The distributed
+ * step is compute (the single JVM's step) plus the rest (communication and waiting);
  * the server's {@code kv_wait_ms_per_step} tells how long its rounds waited for the slower
  * worker's push, summed over the keys (rounds of different keys overlap in time).
  */
@@ -49,23 +52,27 @@ final class DistStepBench {
 
   /**
    * Samples the CPU time of this JVM and of its child processes (local-cluster's executors) when
-   * the driver reports the end of the first and of the second epoch: their differences are the
-   * timed epoch's CPU, which a loaded machine inflates far less than its wall time.
+   * the driver reports the end of the last warm-up epoch and of the timed one: their differences
+   * are the timed epoch's CPU, which a loaded machine inflates far less than its wall time.
    */
   private static final class EpochCpu implements Consumer<String> {
     private final Consumer<String> next;
+    private final String warmedUp;
+    private final String timed;
     private long[] afterFirst;
     private long[] afterSecond;
 
-    EpochCpu(Consumer<String> next) {
+    EpochCpu(int epochs, Consumer<String> next) {
       this.next = next;
+      this.warmedUp = "epoch " + (epochs - 1) + "/" + epochs + " done";
+      this.timed = "epoch " + epochs + "/" + epochs + " done";
     }
 
     @Override
     public void accept(String line) {
-      if (line.startsWith("epoch 1/2 done")) {
+      if (line.startsWith(warmedUp)) {
         afterFirst = sample();
-      } else if (line.startsWith("epoch 2/2 done")) {
+      } else if (line.startsWith(timed)) {
         afterSecond = sample();
       }
       next.accept(line);
@@ -83,14 +90,29 @@ final class DistStepBench {
     /** CPU ms per step of the second epoch: this JVM's and its descendants'. */
     double[] perStep(int steps) {
       if (afterFirst == null || afterSecond == null) {
-        throw new IllegalStateException("the driver reported no end of epoch 1 and 2");
+        throw new IllegalStateException("the driver reported no end of the epochs '" + warmedUp
+            + "' and '" + timed + "'");
       }
       return new double[] {(afterSecond[0] - afterFirst[0]) / 1e6 / steps,
           (afterSecond[1] - afterFirst[1]) / 1e6 / steps};
     }
   }
 
+  /** {@link #run(Path, int, int, int)} with one warm-up epoch (the figures before h-dist). */
   static Result run(Path work, int batch, int steps) throws Exception {
+    return run(work, batch, steps, 2);
+  }
+
+  /**
+   * Trains both set-ups for {@code epochs} epochs of {@code steps} steps and times the last.
+   *
+   * @throws IllegalArgumentException if {@code epochs < 2} or {@code steps < 1}
+   */
+  static Result run(Path work, int batch, int steps, int epochs) throws Exception {
+    if (epochs < 2 || steps < 1) {
+      throw new IllegalArgumentException("DistStepBench needs at least 2 epochs (one of warm-up)"
+          + " of at least 1 step, got " + epochs + " epochs of " + steps + " steps");
+    }
     Files.createDirectories(work);
     Path single = work.resolve("single.rec");
     Path dist = work.resolve("dist.rec");
@@ -100,7 +122,7 @@ final class DistStepBench {
     TrainResult one;
     // with --kvstore local the task itself prints the epoch lines, to System.out
     PrintStream out = System.out;
-    EpochCpu singleCpu = new EpochCpu(l -> { });
+    EpochCpu singleCpu = new EpochCpu(epochs, l -> { });
     System.setOut(new PrintStream(out, true) {
       @Override
       public void println(String line) {
@@ -108,7 +130,8 @@ final class DistStepBench {
       }
     });
     try {
-      one = TrainJob.run(local, config(single, batch, 1, "local", work.resolve("single/m")),
+      one = TrainJob.run(local, config(single, batch, 1, "local", epochs,
+          work.resolve("single/m")),
           l -> { });
     } finally {
       System.setOut(out);
@@ -116,11 +139,11 @@ final class DistStepBench {
     }
     SparkSession cluster = session("local-cluster[2,1,1024]");
     TrainResult two;
-    EpochCpu distCpu = new EpochCpu(System.err::println);
+    EpochCpu distCpu = new EpochCpu(epochs, System.err::println);
     try {
       awaitExecutors(cluster, 2);
       two = TrainJob.run(cluster, config(dist, batch, 2, "dist_device_sync",
-          work.resolve("dist/m")), distCpu);
+          epochs, work.resolve("dist/m")), distCpu);
     } finally {
       String app = cluster.sparkContext().applicationId();
       cluster.stop();
@@ -129,19 +152,19 @@ final class DistStepBench {
     }
     List<String> history = Files.readAllLines(work.resolve("dist/m-history.csv"));
     List<String> header = List.of(history.get(0).split(","));
-    String[] epoch2 = history.get(2).split(",");
-    double waitMs = Double.parseDouble(epoch2[header.indexOf("kv_wait_ms_per_step")]);
-    double pushed = Double.parseDouble(epoch2[header.indexOf("kv_pushed_bytes_per_step")]);
+    String[] last = history.get(epochs).split(",");
+    double waitMs = Double.parseDouble(last[header.indexOf("kv_wait_ms_per_step")]);
+    double pushed = Double.parseDouble(last[header.indexOf("kv_pushed_bytes_per_step")]);
     double[] distPerStep = distCpu.perStep(steps);
-    return new Result(one.metrics().get(1).seconds() / steps * 1000,
-        two.metrics().get(1).seconds() / steps * 1000, waitMs, pushed,
+    return new Result(one.metrics().get(epochs - 1).seconds() / steps * 1000,
+        two.metrics().get(epochs - 1).seconds() / steps * 1000, waitMs, pushed,
         singleCpu.perStep(steps)[0], distPerStep[0], distPerStep[1]);
   }
 
   private static TrainConfig config(Path data, int batch, int workers, String kvstore,
-      Path prefix) {
+      int epochs, Path prefix) {
     return TrainConfig.builder().data(data.toString()).inputShape(PIXELS).hidden(256, 128)
-        .numClasses(CLASSES).batchSize(batch).epochs(2).numWorkers(workers).kvstore(kvstore)
+        .numClasses(CLASSES).batchSize(batch).epochs(epochs).numWorkers(workers).kvstore(kvstore)
         .threads("1").modelPrefix(prefix.toString()).overwrite(true).dispBatches(1000)
         .build();
   }

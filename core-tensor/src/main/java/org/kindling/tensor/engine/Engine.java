@@ -96,6 +96,22 @@ public interface Engine extends AutoCloseable {
    */
   void waitAll();
 
+  /**
+   * Runs {@code body} on the calling thread, during which every synchronous operation this
+   * thread pushes whose variables are all free at the push runs at once on this thread, inside
+   * the push, instead of going to a worker; operations that must wait for others, asynchronous
+   * operations and {@code deleteVar} functions are scheduled as usual. For a thread that pushes
+   * a short operation and then waits for it anyway (the kvstore server's optimizer update,
+   * decision 0074): two thread hand-offs saved per operation. Dependencies, failures and the
+   * refusal of waits inside an operation are as for any operation. The naive engine runs every
+   * operation on the caller anyway, so its {@code body} just runs.
+   *
+   * @throws IllegalStateException if called inside an engine operation
+   */
+  default void runOnCaller(Runnable body) {
+    body.run();
+  }
+
   /** Waits for all work, then stops worker threads. Idempotent. */
   @Override
   void close();

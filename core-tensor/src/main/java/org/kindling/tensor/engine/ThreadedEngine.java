@@ -65,6 +65,11 @@ public final class ThreadedEngine implements Engine {
   private final AtomicLong pushed = new AtomicLong();
   private final Object idleLock = new Object();
   private final FailureLedger failures;
+  /**
+   * Per thread inside {@link #runOnCaller}: the operation it runs inline now, if any (a
+   * non-worker thread has no {@link Worker#current}). Absent outside such a scope.
+   */
+  private final ThreadLocal<CallerRuns> callerRuns = new ThreadLocal<>();
   private final String id;
   private volatile boolean closed;
 
@@ -159,8 +164,64 @@ public final class ThreadedEngine implements Engine {
       }
     }
     if (o.grant(granted)) {
-      dispatch(o);
+      CallerRuns here = o.fn != null && !o.cleanup ? callerRuns.get() : null;
+      if (here != null) {
+        runHere(o, here);
+      } else {
+        dispatch(o);
+      }
     }
+  }
+
+  /** The state of a thread inside {@link #runOnCaller}. */
+  private static final class CallerRuns {
+    /** The operation this thread runs inline now, or null. */
+    ThreadedOp current;
+  }
+
+  @Override
+  public void runOnCaller(Runnable body) {
+    if (body == null) {
+      throw new IllegalArgumentException("runOnCaller needs a body");
+    }
+    rejectOnEngineThread("runOnCaller");
+    if (callerRuns.get() != null) {
+      body.run(); // nested scope: the outer one already applies
+      return;
+    }
+    callerRuns.set(new CallerRuns());
+    try {
+      body.run();
+    } finally {
+      callerRuns.remove();
+    }
+  }
+
+  /**
+   * Runs a synchronous operation whose variables were all granted at its push on the pushing
+   * thread (inside {@link #runOnCaller}), as a worker would: an inherited failure skips it, a
+   * throw is recorded, a wait inside it is refused. What its release makes ready goes to the
+   * pools (or, if pushed by this thread later in the scope, may run here).
+   */
+  private void runHere(ThreadedOp o, CallerRuns here) {
+    Failure inherited = inheritedFailure(o);
+    if (inherited != null) {
+      finish(o, inherited, null);
+      return;
+    }
+    ThreadedOp outer = here.current; // a push from inside an inline operation nests
+    here.current = o;
+    Throwable thrown = null;
+    long began = Profiler.begin();
+    try {
+      o.fn.run();
+    } catch (Throwable t) {
+      thrown = t;
+    } finally {
+      here.current = outer;
+      Profiler.end(Profiler.ENGINE, o.name, began);
+    }
+    finish(o, null, thrown);
   }
 
   @Override
@@ -511,10 +572,17 @@ public final class ThreadedEngine implements Engine {
     }
   }
 
-  /** The operation running on this thread if it is one of this engine's workers, else null. */
+  /**
+   * The operation running on this thread if it is one of this engine's workers or runs one
+   * inline ({@link #runOnCaller}), else null.
+   */
   private ThreadedOp currentOp() {
     Thread t = Thread.currentThread();
-    return t instanceof Worker w && w.engine() == this ? w.current : null;
+    if (t instanceof Worker w && w.engine() == this) {
+      return w.current;
+    }
+    CallerRuns here = callerRuns.get();
+    return here != null ? here.current : null;
   }
 
   private ThreadedVar own(String opName, Var v) {
