@@ -109,6 +109,16 @@ final class TiledConv {
     this.workers = Math.max(1, Math.min(threads, blocks()));
   }
 
+  /** Channels of the data (the correlation's input). */
+  int inputChannels() {
+    return cin;
+  }
+
+  /** Channels of the output. */
+  int outputChannels() {
+    return cout;
+  }
+
   /** Tile rows of one block (the last block may have fewer). */
   int rowsPerBlock() {
     return rowsPerBlock;
@@ -234,6 +244,27 @@ final class TiledConv {
    */
   boolean run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
       boolean relu, FloatBuffer ws, int wsOff) {
+    return run(x, 0, u, bias, y, 0, add, relu, ws, wsOff);
+  }
+
+  /**
+   * {@link #run(FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, boolean, boolean,
+   * FloatBuffer, int) run} over data and output in channel-blocked layouts ({@code
+   * nChw<b>c}, {@link org.kindling.tensor.op.Layout#channelBlock()}): {@code inBlock} and
+   * {@code outBlock} are the blocks of {@code x} and {@code y}, 0 for row-major. Only where the
+   * rows are read from and written to differs: the transforms and products, and so every bit of
+   * the result, are those of the row-major call.
+   *
+   * @throws IllegalArgumentException if a block does not divide its tensor's channels
+   */
+  boolean run(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias, FloatBuffer y,
+      int outBlock, boolean add, boolean relu, FloatBuffer ws, int wsOff) {
+    if (inBlock < 0 || inBlock > 0 && cin % inBlock != 0 || outBlock < 0
+        || outBlock > 0 && cout % outBlock != 0) {
+      throw new IllegalArgumentException("channel blocks " + inBlock + " (data, " + cin
+          + " channels) and " + outBlock + " (output, " + cout + " channels) do not divide"
+          + " the channels");
+    }
     if (add && relu) {
       throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
     }
@@ -250,7 +281,7 @@ final class TiledConv {
       for (int b = next.getAndIncrement(); b < blocks && !nonFinite.get();
           b = next.getAndIncrement()) {
         int row0 = b * rowsPerBlock;
-        if (!block(x, u, bias, y, add, relu, ws, off, row0,
+        if (!block(x, inBlock, u, bias, y, outBlock, add, relu, ws, off, row0,
             Math.min(rowsPerBlock, rowsTotal - row0), s)) {
           nonFinite.set(true);
         }
@@ -269,14 +300,15 @@ final class TiledConv {
    * Tile rows {@code row0 .. row0 + rows - 1} (over all images), with V and M at {@code off};
    * false (nothing written) if their input holds NaN or ±Inf.
    */
-  private boolean block(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
-      boolean relu, FloatBuffer ws, int off, int row0, int rows, Scratch s) {
+  private boolean block(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias,
+      FloatBuffer y, int outBlock, boolean add, boolean relu, FloatBuffer ws, int off, int row0,
+      int rows, Scratch s) {
     int points = v.points();
     int tiles = rows * tilesX;
     int vOff = off;
     int mOff = off + points * cin * tiles;
     for (int c = 0; c < cin; c++) {
-      if (!inputTransform(x, c, row0, rows, tiles, s)) {
+      if (!inputTransform(x, inBlock, c, row0, rows, tiles, s)) {
         return false;
       }
       long t0 = StageTimes.ON ? System.nanoTime() : 0;
@@ -300,7 +332,8 @@ final class TiledConv {
       if (StageTimes.ON) {
         StageTimes.add(StageTimes.Stage.M_LOAD, System.nanoTime() - t1);
       }
-      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, relu, s);
+      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, outBlock, add,
+          relu, s);
     }
     return true;
   }
@@ -320,8 +353,8 @@ final class TiledConv {
    * cost more than they save. The α − m rows a tile row shares with the block's previous tile row
    * of the same image are copied from that row's tiles.
    */
-  private boolean inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles,
-      Scratch s) {
+  private boolean inputTransform(FloatBuffer x, int inBlock, int c, int row0, int rows,
+      int tiles, Scratch s) {
     int a = v.alpha;
     int m = v.m;
     float[] row = s.inRow;
@@ -334,7 +367,8 @@ final class TiledConv {
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
-      int plane = (n * cin + c) * h * w;
+      int plane = planeStart(n, c, cin, h * w, inBlock);
+      int step = Math.max(1, inBlock);
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {
         int iy = ty * m - padY + i;
@@ -353,7 +387,15 @@ final class TiledConv {
           continue;
         }
         Arrays.fill(row, 0, x0, 0f);
-        x.get(plane + iy * w + Math.max(0, -padX), row, x0, len);
+        int from = plane + (iy * w + Math.max(0, -padX)) * step;
+        if (step == 1) {
+          x.get(from, row, x0, len);
+        } else {
+          // channel-blocked: the row's elements are one block apart
+          for (int q = 0; q < len; q++) {
+            row[x0 + q] = x.get(from + q * step);
+          }
+        }
         Arrays.fill(row, x0 + len, stripWidth, 0f);
         for (int q = 0; q < stripWidth; q++) {
           check[q] += 0f * row[q]; // stays 0, NaN once a value is NaN or ±Inf (vectorized)
@@ -386,7 +428,7 @@ final class TiledConv {
 
   /** Aᵀ M A of filter {@code k}'s products in {@code s.a}, clipped into {@code y}. */
   private void outputTransform(int k, int row0, int rows, int tiles, float bias, FloatBuffer y,
-      boolean add, boolean relu, Scratch s) {
+      int outBlock, boolean add, boolean relu, Scratch s) {
     int a = v.alpha;
     int m = v.m;
     long o0 = StageTimes.ON ? System.nanoTime() : 0;
@@ -395,15 +437,22 @@ final class TiledConv {
     long t1 = StageTimes.ON ? System.nanoTime() : 0;
     float[][] yt = s.b;
     float[] line = s.line;
+    int step = Math.max(1, outBlock);
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
       for (int i = 0; i < m && ty * m + i < oh; i++) {
         int t0 = rr * tilesX;
         Phases.interleave(yt, i * m, t0, tilesX, m, bias, line);
-        int at = ((n * cout + k) * oh + ty * m + i) * ow;
+        int at = planeStart(n, k, cout, oh * ow, outBlock) + (ty * m + i) * ow * step;
         if (add) {
-          y.get(at, s.prev, 0, ow);
+          if (step == 1) {
+            y.get(at, s.prev, 0, ow);
+          } else {
+            for (int j = 0; j < ow; j++) {
+              s.prev[j] = y.get(at + j * step);
+            }
+          }
           for (int j = 0; j < ow; j++) {
             line[j] += s.prev[j];
           }
@@ -413,13 +462,31 @@ final class TiledConv {
             line[j] = Math.max(line[j], 0f); // NaN stays NaN, -0 becomes 0: MXNet's relu
           }
         }
-        y.put(at, line, 0, ow);
+        if (step == 1) {
+          y.put(at, line, 0, ow);
+        } else {
+          for (int j = 0; j < ow; j++) {
+            y.put(at + j * step, line[j]);
+          }
+        }
       }
     }
     if (StageTimes.ON) {
       StageTimes.add(StageTimes.Stage.OUTPUT_TRANSFORM, t1 - o0);
       StageTimes.add(StageTimes.Stage.SCATTER, System.nanoTime() - t1);
     }
+  }
+
+  /**
+   * Index of element {@code (n, c, 0, 0)} of a tensor of {@code channels} planes of {@code
+   * plane} elements: row-major ({@code block} 0, elements of a row 1 apart) or channel-blocked
+   * ({@code nChw<block>c}, elements of a row {@code block} apart).
+   */
+  static int planeStart(int n, int c, int channels, int plane, int block) {
+    if (block == 0) {
+      return (n * channels + c) * plane;
+    }
+    return (n * (channels / block) + c / block) * plane * block + c % block;
   }
 
   /** The heap arrays of one call: a block's tiles as one array per tile element. */
