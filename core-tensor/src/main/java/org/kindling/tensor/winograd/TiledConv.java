@@ -268,6 +268,9 @@ final class TiledConv {
     if (add && relu) {
       throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
     }
+    if (add && outBlock > 0) { // only inference forward passes run on blocked views
+      throw new IllegalArgumentException("a sum into a channel-blocked output is not supported");
+    }
     int rowsTotal = tileRows();
     int blocks = blocks();
     AtomicInteger next = new AtomicInteger();
@@ -277,6 +280,13 @@ final class TiledConv {
     Workers.run(workers, w -> {
       long workerStart = StageTimes.ON ? System.nanoTime() : 0;
       Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
+      if (inBlock > 0) {
+        s.stageInput(BlockedRows.group(inBlock), rowsPerBlock * v.alpha, TiledConv.this.w,
+            num);
+      }
+      if (outBlock > 0) {
+        s.stageOutput(BlockedRows.group(outBlock), rowsPerBlock * v.m, ow);
+      }
       int off = Math.toIntExact(wsOff + w * blockStride());
       for (int b = next.getAndIncrement(); b < blocks && !nonFinite.get();
           b = next.getAndIncrement()) {
@@ -307,7 +317,13 @@ final class TiledConv {
     int tiles = rows * tilesX;
     int vOff = off;
     int mOff = off + points * cin * tiles;
+    if (inBlock > 0) {
+      s.planInput(row0, rows, tilesY, m(), padY, v.alpha, h);
+    }
     for (int c = 0; c < cin; c++) {
+      if (inBlock > 0 && c % s.inGroup == 0) {
+        stageInput(x, inBlock, c, s);
+      }
       if (!inputTransform(x, inBlock, c, row0, rows, tiles, s)) {
         return false;
       }
@@ -334,8 +350,57 @@ final class TiledConv {
       }
       outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, outBlock, add,
           relu, s);
+      if (outBlock > 0 && (k + 1) % s.outGroup == 0) {
+        flushOutput(y, outBlock, k + 1 - s.outGroup, row0, rows, s);
+      }
     }
     return true;
+  }
+
+  private int m() {
+    return v.m;
+  }
+
+  /**
+   * Channels {@code c0 .. c0 + s.inGroup - 1} of the block's input rows ({@link
+   * Scratch#planInput}), out of channel-blocked {@code x} into {@code s.inStage}.
+   */
+  private void stageInput(FloatBuffer x, int inBlock, int c0, Scratch s) {
+    long g0 = StageTimes.ON ? System.nanoTime() : 0;
+    int plane = s.inRows * w;
+    for (int i = 0; i < s.images; i++) {
+      int n = s.firstImage + i;
+      int start = planeStart(n, c0, cin, h * w, inBlock);
+      for (int iy = s.rowLo[i]; iy < s.rowHi[i]; iy++) {
+        BlockedRows.unpack(x, start + iy * w * inBlock, inBlock, s.inGroup, w, s.tmp, s.inStage,
+            (s.rowAt[i] + iy - s.rowLo[i]) * w, plane);
+      }
+    }
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.GATHER, System.nanoTime() - g0);
+    }
+  }
+
+  /**
+   * Output channels {@code k0 .. k0 + s.outGroup - 1} of the block, staged by {@link
+   * #outputTransform}, into channel-blocked {@code y}.
+   */
+  private void flushOutput(FloatBuffer y, int outBlock, int k0, int row0, int rows, Scratch s) {
+    long t0 = StageTimes.ON ? System.nanoTime() : 0;
+    int m = v.m;
+    int plane = s.outRows * ow;
+    for (int rr = 0; rr < rows; rr++) {
+      int n = (row0 + rr) / tilesY;
+      int ty = (row0 + rr) % tilesY;
+      int start = planeStart(n, k0, cout, oh * ow, outBlock);
+      for (int i = 0; i < m && ty * m + i < oh; i++) {
+        BlockedRows.pack(s.outStage, (rr * m + i) * ow, plane, y,
+            start + (ty * m + i) * ow * outBlock, outBlock, s.outGroup, ow, s.tmp);
+      }
+    }
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.SCATTER, System.nanoTime() - t0);
+    }
   }
 
   /**
@@ -367,8 +432,7 @@ final class TiledConv {
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
-      int plane = planeStart(n, c, cin, h * w, inBlock);
-      int step = Math.max(1, inBlock);
+      int plane = inBlock == 0 ? planeStart(n, c, cin, h * w, 0) : 0;
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {
         int iy = ty * m - padY + i;
@@ -387,14 +451,13 @@ final class TiledConv {
           continue;
         }
         Arrays.fill(row, 0, x0, 0f);
-        int from = plane + (iy * w + Math.max(0, -padX)) * step;
-        if (step == 1) {
-          x.get(from, row, x0, len);
-        } else {
-          // channel-blocked: the row's elements are one block apart
-          for (int q = 0; q < len; q++) {
-            row[x0 + q] = x.get(from + q * step);
-          }
+        if (inBlock == 0) {
+          x.get(plane + iy * w + Math.max(0, -padX), row, x0, len);
+        } else { // channel-blocked: the row was staged with its channel group
+          int i0 = n - s.firstImage;
+          int r = s.rowAt[i0] + iy - s.rowLo[i0];
+          System.arraycopy(s.inStage, ((c % s.inGroup) * s.inRows + r) * w + Math.max(0, -padX),
+              row, x0, len);
         }
         Arrays.fill(row, x0 + len, stripWidth, 0f);
         for (int q = 0; q < stripWidth; q++) {
@@ -437,22 +500,26 @@ final class TiledConv {
     long t1 = StageTimes.ON ? System.nanoTime() : 0;
     float[][] yt = s.b;
     float[] line = s.line;
-    int step = Math.max(1, outBlock);
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
       for (int i = 0; i < m && ty * m + i < oh; i++) {
         int t0 = rr * tilesX;
         Phases.interleave(yt, i * m, t0, tilesX, m, bias, line);
-        int at = planeStart(n, k, cout, oh * ow, outBlock) + (ty * m + i) * ow * step;
-        if (add) {
-          if (step == 1) {
-            y.get(at, s.prev, 0, ow);
-          } else {
+        if (outBlock > 0) {
+          // channel-blocked: staged, moved out with its channel group (flushOutput)
+          if (relu) {
             for (int j = 0; j < ow; j++) {
-              s.prev[j] = y.get(at + j * step);
+              line[j] = Math.max(line[j], 0f);
             }
           }
+          System.arraycopy(line, 0, s.outStage, ((k % s.outGroup) * s.outRows + rr * m + i) * ow,
+              ow);
+          continue;
+        }
+        int at = ((n * cout + k) * oh + ty * m + i) * ow;
+        if (add) {
+          y.get(at, s.prev, 0, ow);
           for (int j = 0; j < ow; j++) {
             line[j] += s.prev[j];
           }
@@ -462,13 +529,7 @@ final class TiledConv {
             line[j] = Math.max(line[j], 0f); // NaN stays NaN, -0 becomes 0: MXNet's relu
           }
         }
-        if (step == 1) {
-          y.put(at, line, 0, ow);
-        } else {
-          for (int j = 0; j < ow; j++) {
-            y.put(at + j * step, line[j]);
-          }
-        }
+        y.put(at, line, 0, ow);
       }
     }
     if (StageTimes.ON) {
@@ -502,6 +563,22 @@ final class TiledConv {
     final float[][] phase;
     final float[] line;
     final float[] prev;
+    /** Channel-blocked data: channels staged at once, and their rows ({@link #planInput}). */
+    int inGroup;
+    int inRows;
+    float[] inStage;
+    /** The block's images: the first, how many, and each one's input rows and stage row. */
+    int firstImage;
+    int images;
+    int[] rowLo;
+    int[] rowHi;
+    int[] rowAt;
+    /** Channel-blocked output: channels staged before they are moved out, and their rows. */
+    int outGroup;
+    int outRows;
+    float[] outStage;
+    /** One row of a channel group, interleaved. */
+    float[] tmp = new float[0];
 
     Scratch(Variant v, int tiles, int stripWidth, int tilesX) {
       a = TileMath.rows(v.points(), tiles);
@@ -512,6 +589,48 @@ final class TiledConv {
       phase = TileMath.rows(v.m, tilesX + 1);
       line = new float[tilesX * v.m];
       prev = new float[tilesX * v.m];
+    }
+
+    /** Stages of {@code group} channels of up to {@code rows} input rows of {@code w}. */
+    void stageInput(int group, int rows, int w, int num) {
+      inGroup = group;
+      inRows = rows;
+      inStage = new float[group * rows * w];
+      rowLo = new int[num];
+      rowHi = new int[num];
+      rowAt = new int[num];
+      tmp = new float[Math.max(tmp.length, group * w)];
+    }
+
+    /** Stages of {@code group} channels of up to {@code rows} output rows of {@code ow}. */
+    void stageOutput(int group, int rows, int ow) {
+      outGroup = group;
+      outRows = rows;
+      outStage = new float[group * rows * ow];
+      tmp = new float[Math.max(tmp.length, group * ow)];
+    }
+
+    /**
+     * The input rows tile rows {@code row0 .. row0 + rows - 1} read, per image (a contiguous
+     * range each, within the data's {@code h} rows), and where each image's start in the stage.
+     */
+    void planInput(int row0, int rows, int tilesY, int m, int padY, int alpha, int h) {
+      firstImage = row0 / tilesY;
+      int last = (row0 + rows - 1) / tilesY;
+      images = last - firstImage + 1;
+      int at = 0;
+      for (int i = 0; i < images; i++) {
+        int n = firstImage + i;
+        int tyLo = n == firstImage ? row0 % tilesY : 0;
+        int tyHi = n == last ? (row0 + rows - 1) % tilesY : tilesY - 1;
+        rowLo[i] = Math.max(0, tyLo * m - padY);
+        rowHi[i] = Math.max(rowLo[i], Math.min(h, tyHi * m - padY + alpha));
+        rowAt[i] = at;
+        at += rowHi[i] - rowLo[i];
+      }
+      if (at > inRows) {
+        throw new IllegalStateException("staged input rows " + at + " exceed " + inRows);
+      }
     }
   }
 }

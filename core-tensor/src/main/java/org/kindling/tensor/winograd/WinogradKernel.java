@@ -62,7 +62,9 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
   private final TiledConv bwd;
   private final FilterCache fwdFilters;
   private final FilterCache bwdFilters;
-  /** The layouts this kernel reads its data and writes its output in (row-major unless laid out). */
+  /**
+   * The layout this kernel reads its data in, and writes its output in (row-major: not laid out).
+   */
   private final Layout input;
   private final Layout output;
   /** The fallback (and {@link #unfused}) for views in {@link #input} and {@link #output}. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.kindling.tensor.DType;
@@ -20,8 +21,8 @@ import org.kindling.tensor.op.nn.Activation;
 /**
  * The Winograd kernels reading and writing oneDNN's channel-blocked layouts ({@code nChw16c},
  * and {@code nhwc}, which is {@code nChw<C>c} and what oneDNN's brgemm convolutions keep between
- * inference layers on AVX-512; decision 0071): the same bits as the row-major kernel, in every combination of blocked and
- * row-major data and output, rows gathered per tile element and through their phases, with and
+ * inference layers on AVX-512; decision 0071): the same bits as the row-major kernel, in every
+ * combination of blocked and row-major data and output, rows gathered per tile element and through their phases, with and
  * without bias and a fused relu, on 1 and 2 threads; the documented float64 bound; NaN data
  * handed to the fallback in the same layouts; the layouts stated and refused.
  */
@@ -118,7 +119,8 @@ class WinogradBlockedLayoutTest {
             assertThat(run(k.withLayouts(Layout.ROW_MAJOR, out), c, Layout.ROW_MAJOR, out))
                 .as("%s: blocked out", what).isEqualTo(want);
             if (relu) {
-              assertThat(java.util.Arrays.stream(want).min().orElse(0)).as("the relu ran").isGreaterThanOrEqualTo(0);
+              assertThat(Arrays.stream(want).min().orElse(0)).as("the relu ran")
+                  .isGreaterThanOrEqualTo(0);
             }
           }
         }
