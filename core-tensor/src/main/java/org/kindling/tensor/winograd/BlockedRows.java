@@ -16,7 +16,9 @@ final class BlockedRows {
   private BlockedRows() {}
 
   /**
-   * Channels moved at once for channel block {@code b}: the largest of 16, 8, 4, 2, 1 dividing b.
+   * Channels moved at once for channel block {@code b}: the largest of 16, 8, 4, 2, 1 dividing
+   * it. (All {@code b} at once, one bulk read per row of {@code nhwc}, was no faster: VGG-16
+   * conv3_2 at batch 8, one thread, F(4x4) 191 against 171 ms.)
    */
   static int group(int b) {
     for (int g = 16; g > 1; g /= 2) {

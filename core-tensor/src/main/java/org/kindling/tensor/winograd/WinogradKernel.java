@@ -34,12 +34,13 @@ import org.kindling.tensor.op.nn.Convolution;
  * the first layer's weight gradient then lands 1% from the float64 result (measured against
  * MXNet, it/ZooTrainingMatchesMxnetIT), where the default kernel stays within 1e-4.
  *
- * <p>Layouts ({@link LayoutAware}): where the fallback is oneDNN's and keeps its data or output
- * in a channel-blocked layout ({@code nChw16c}, {@link Layout#channelBlock()}) whose block
- * divides the channels, an inference binding may hand this kernel its data and take its output
- * in that layout (the fallback's own tokens), so that a Winograd layer inside a chain of oneDNN
- * layers costs no reorder in or out (decision 0071). Only where rows are read and written
- * changes: the results are the row-major kernel's, bit for bit.
+ * <p>Layouts ({@link LayoutAware}), with {@value #BLOCKED} only: where the fallback is
+ * oneDNN's and keeps its data or output in a channel-blocked layout ({@code nChw16c}, or {@code
+ * nhwc} as oneDNN's brgemm convolutions do; {@link Layout#channelBlock()}) whose block divides
+ * the channels, an inference binding may hand this kernel its data and take its output in that
+ * layout (the fallback's own tokens), so that a Winograd layer inside a chain of oneDNN layers
+ * costs no reorder in or out (decision 0071). Only where rows are read and written changes: the
+ * results are the row-major kernel's, bit for bit.
  *
  * <p>Workspace: the transformed filters (used in training, where they are remade per call
  * unless the weights are unchanged; inference keeps them in a {@link FilterCache}), then one
@@ -70,6 +71,19 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
   /** The fallback (and {@link #unfused}) for views in {@link #input} and {@link #output}. */
   private final Kernel laidFallback;
   private final Kernel laidUnfused;
+  /**
+   * True if this kernel states and reads channel-blocked layouts ({@value #BLOCKED}, or {@link
+   * #inChainLayouts}); false: row-major only, as before decision 0071.
+   */
+  private final boolean chainLayouts;
+
+  /**
+   * System property: {@code true} lets the kernels read and write the fallback's channel-blocked
+   * layouts in inference bindings. Off by default: on the Xeon of docs/benchmarks.md the
+   * transposes between those layouts and the transforms' planar rows cost more than the two
+   * oneDNN reorders they save (decision 0071).
+   */
+  static final String BLOCKED = "kindling.winograd.blocked";
 
   /**
    * @param training true to run training passes as Winograd too
@@ -115,6 +129,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     this.output = Layout.ROW_MAJOR;
     this.laidFallback = fallback;
     this.laidUnfused = null;
+    this.chainLayouts = Boolean.getBoolean(BLOCKED);
   }
 
   /** {@code base} with a relu fused into its forward pass, and {@code fallback} (relu fused). */
@@ -134,6 +149,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     this.output = Layout.ROW_MAJOR;
     this.laidFallback = fallback;
     this.laidUnfused = unfused;
+    this.chainLayouts = base.chainLayouts;
   }
 
   /**
@@ -142,7 +158,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
    * calls Winograd leaves (non-finite data).
    */
   private WinogradKernel(WinogradKernel base, Layout input, Layout output, Kernel laidFallback,
-      Kernel laidUnfused) {
+      Kernel laidUnfused, boolean chainLayouts) {
     this.variant = base.variant;
     this.training = base.training;
     this.fallback = base.fallback;
@@ -158,6 +174,15 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     this.output = output;
     this.laidFallback = laidFallback;
     this.laidUnfused = laidUnfused;
+    this.chainLayouts = chainLayouts;
+  }
+
+  /**
+   * This kernel (row-major) stating and reading channel-blocked layouts whatever {@value
+   * #BLOCKED} says: tests and benchmarks.
+   */
+  WinogradKernel inChainLayouts() {
+    return new WinogradKernel(this, input, output, laidFallback, laidUnfused, true);
   }
 
   /**
@@ -168,6 +193,9 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
   public boolean reads(Layout in) {
     if (in == Layout.ROW_MAJOR) {
       return true;
+    }
+    if (!chainLayouts) {
+      return false;
     }
     int b = in.channelBlock();
     return b > 0 && fwd.inputChannels() % b == 0 && fallback instanceof LayoutAware la
@@ -188,7 +216,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
    */
   @Override
   public Layout nativeOutput(Layout in) {
-    if (!(fallback instanceof LayoutAware la) || !reads(in)) {
+    if (!chainLayouts || !(fallback instanceof LayoutAware la) || !reads(in)) {
       return Layout.ROW_MAJOR;
     }
     Layout out = la.nativeOutput(in);
@@ -209,7 +237,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
       return this;
     }
     if (in == Layout.ROW_MAJOR && out == Layout.ROW_MAJOR) {
-      return new WinogradKernel(this, in, out, fallback, unfused);
+      return new WinogradKernel(this, in, out, fallback, unfused, chainLayouts);
     }
     LayoutAware la = (LayoutAware) fallback; // reads(in) or nativeOutput(in) needed it
     Kernel f = la.withLayouts(in, out);
@@ -217,7 +245,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     if (f == null || unfused != null && u == null) {
       return null;
     }
-    return new WinogradKernel(this, in, out, f, u);
+    return new WinogradKernel(this, in, out, f, u, chainLayouts);
   }
 
   /**

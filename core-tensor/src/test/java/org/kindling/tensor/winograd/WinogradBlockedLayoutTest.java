@@ -33,7 +33,7 @@ class WinogradBlockedLayoutTest {
     try {
       Kernel fallback = WinogradKernels.fallbackKernel(c.p(), c.sig());
       assertThat(fallback).as("oneDNN runs the fallback").isInstanceOf(LayoutAware.class);
-      return new WinogradKernel(v, false, c.p(), c.sig(), fallback, threads);
+      return new WinogradKernel(v, false, c.p(), c.sig(), fallback, threads).inChainLayouts();
     } finally {
       CpuAccel.reset();
     }
@@ -199,11 +199,52 @@ class WinogradBlockedLayoutTest {
 
     // over the default kernel (no layouts of its own, and none for the NaN fallback): row-major
     WinogradKernel plain = new WinogradKernel(Variant.F4, false, c.p(), c.sig(),
-        c.defaultKernel(), 1);
+        c.defaultKernel(), 1).inChainLayouts();
     assertThat(plain.nativeInput()).isEqualTo(Layout.ROW_MAJOR);
     assertThat(plain.reads(in)).isFalse();
     assertThat(plain.nativeOutput(Layout.ROW_MAJOR)).isEqualTo(Layout.ROW_MAJOR);
     assertThat(plain.withLayouts(in, Layout.ROW_MAJOR)).isNull();
+  }
+
+  /** Off by default ({@value WinogradKernel#BLOCKED}): row-major only, as before. */
+  @Test
+  void withoutThePropertyTheKernelIsRowMajorOnly() {
+    ConvCase c = ConvCase.random(new Random(4), 1, 16, 16, 10, 10, 1, true);
+    WinogradKernel chained = kernel(c, Variant.F4, 1);
+    Layout in = chained.nativeInput();
+    assertThat(in.channelBlock()).isPositive();
+    CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
+    try {
+      WinogradKernel k = new WinogradKernel(Variant.F4, false, c.p(), c.sig(),
+          WinogradKernels.fallbackKernel(c.p(), c.sig()), 1);
+      assertThat(k.nativeInput()).isEqualTo(Layout.ROW_MAJOR);
+      assertThat(k.nativeOutput(Layout.ROW_MAJOR)).isEqualTo(Layout.ROW_MAJOR);
+      assertThat(k.reads(in)).isFalse();
+      assertThat(k.withLayouts(in, Layout.ROW_MAJOR)).isNull();
+      assertThat(k.withLayouts(Layout.ROW_MAJOR, Layout.ROW_MAJOR)).isSameAs(k);
+    } finally {
+      CpuAccel.reset();
+    }
+  }
+
+  /**
+   * With {@value WinogradKernel#BLOCKED}, the bind-time choice times Winograd in oneDNN's
+   * layouts, as the fallback in its chain, and charges it no reorders.
+   */
+  @Test
+  void theBindTimeChoiceTimesItInTheChainWithoutReorders() {
+    ConvCase c = ConvCase.random(new Random(6), 3, 32, 32, 13, 21, 1, true); // a shape of its own
+    System.setProperty(WinogradKernel.BLOCKED, "true");
+    CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
+    try {
+      BindTimeChoice.Decision d = BindTimeChoice.decide(c.p(), c.sig(), 1);
+      assertThat(d.fallbackNanos()).isPositive();
+      assertThat(d.f4Nanos()).isPositive();
+      assertThat(d.boundaryNanos()).as("no reorders charged").isZero();
+    } finally {
+      System.clearProperty(WinogradKernel.BLOCKED);
+      CpuAccel.reset();
+    }
   }
 
   @Test
