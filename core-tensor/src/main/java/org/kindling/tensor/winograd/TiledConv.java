@@ -318,7 +318,7 @@ final class TiledConv {
     int vOff = off;
     int mOff = off + points * cin * tiles;
     if (inBlock > 0) {
-      s.planInput(row0, rows, tilesY, m(), padY, v.alpha, h);
+      s.planInput(row0, rows, tilesY, v.m, padY, v.alpha, h);
     }
     for (int c = 0; c < cin; c++) {
       if (inBlock > 0 && c % s.inGroup == 0) {
@@ -355,10 +355,6 @@ final class TiledConv {
       }
     }
     return true;
-  }
-
-  private int m() {
-    return v.m;
   }
 
   /**
