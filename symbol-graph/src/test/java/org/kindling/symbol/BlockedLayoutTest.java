@@ -36,6 +36,7 @@ class BlockedLayoutTest {
   void reset() {
     CpuAccel.reset();
     System.clearProperty("kindling.exec.blocked");
+    System.clearProperty("kindling.winograd.blocked");
   }
 
   private Symbol conv(String name, Symbol in, int filters, int kernel) {
@@ -66,6 +67,28 @@ class BlockedLayoutTest {
    * sub-batches being slices of them (decision 0063). The bound is lowered step by step until
    * the 5x5 convolution is split (one sample fits, the batch of 2 does not).
    */
+  /**
+   * With {@code kindling.winograd.blocked=true} (decision 0071) a Winograd 3x3 layer (forced)
+   * with a fused relu reads the oneDNN layer's output in its layout and writes its own in the
+   * layout the max pooling reads: the chain stays blocked through it, with the same results.
+   */
+  @Test
+  void aWinogradLayerWithBlockedLayoutsStaysInTheChain() {
+    System.setProperty("kindling.winograd.blocked", "true");
+    Symbol a = nn.relu("a_relu", conv("a", nn.variable("data"), 32, 1));
+    Symbol b = nn.relu("b_relu", conv("b", a, 32, 3));
+    Symbol p = nn.pool(b).name("p").type(PoolType.MAX).kernel(2, 2).stride(2, 2).build();
+    Symbol c = conv("c", p, 16, 1);
+    Runs r = new Runs(c, CpuAccel.Mode.FORCE);
+    String impl = r.blocked.kernels().stream().filter(k -> k.node().equals("b"))
+        .findFirst().orElseThrow().implementation();
+    assertThat(impl).as("the 3x3 layer's kernel").startsWith("Winograd");
+    // its data (a oneDNN output) and its output (read by oneDNN's pooling) stay blocked
+    assertThat(r.layouts).containsKeys("a_relu_output", "b_relu_output", "p_output")
+        .doesNotContainKey("c_output");
+    r.assertSameResults();
+  }
+
   @Test
   void aConvolutionRunInSubBatchesStaysInTheBlockedChain() {
     Symbol a = nn.relu("a_relu", conv("a", nn.variable("data"), 32, 1));
@@ -389,7 +412,11 @@ class BlockedLayoutTest {
     final Map<String, NDArray> args;
 
     Runs(Symbol net) {
-      CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
+      this(net, CpuAccel.Mode.AUTO);
+    }
+
+    Runs(Symbol net, CpuAccel.Mode mode) {
+      CpuAccel.configure(mode, 0);
       args = arguments(net);
       blocked = bind(net, args, PlanOptions.DEFAULT);
       rowMajor = bind(net, args, PlanOptions.DEFAULT.withBlocked(false));

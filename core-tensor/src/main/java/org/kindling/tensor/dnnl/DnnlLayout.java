@@ -14,10 +14,59 @@ import org.kindling.tensor.op.Layout;
 final class DnnlLayout implements Layout {
   final memory.desc desc;
   private final long bytes;
+  /** {@link #channelBlock()}, read off the descriptor once. */
+  private final int channelBlock;
 
   private DnnlLayout(memory.desc desc) {
     this.desc = desc;
     this.bytes = desc.get_size();
+    this.channelBlock = channelBlock(desc);
+  }
+
+  /**
+   * The channel block of {@code d} if it is a dense {@code nChw<b>c} of float32 with {@code b}
+   * dividing the channels, else 0: one inner block on axis 1 ({@code nChw16c}), or none with the
+   * channels innermost ({@code nhwc}, which is {@code nChw<C>c}: the layout oneDNN's brgemm
+   * convolutions keep between inference layers on AVX-512); strides those of the dense layout,
+   * no padding or offsets.
+   */
+  static int channelBlock(memory.desc d) {
+    if (d.get_ndims() != 4 || d.get_format_kind().value != memory.format_kind.blocked.value
+        || d.get_data_type().value != memory.data_type.f32.value
+        || d.get_submemory_offset() != 0 || d.get_inner_nblks() > 1
+        || d.get_inner_nblks() == 1 && d.get_inner_idxs().get(0) != 1) {
+      return 0;
+    }
+    LongPointer dims = d.get_dims();
+    LongPointer padded = d.get_padded_dims();
+    LongPointer offsets = d.get_padded_offsets();
+    LongPointer strides = d.get_strides();
+    for (int i = 0; i < 4; i++) {
+      if (dims.get(i) != padded.get(i) || offsets.get(i) != 0) {
+        return 0;
+      }
+    }
+    long c = dims.get(1);
+    long h = dims.get(2);
+    long w = dims.get(3);
+    long b;
+    long channelStride;
+    if (d.get_inner_nblks() == 1) {
+      b = d.get_inner_blks().get(0);
+      channelStride = h * w * b; // between blocks of channels
+    } else {
+      b = c; // channels innermost: one block of all of them
+      channelStride = 1;
+    }
+    boolean dense = b > 1 && c % b == 0 && strides.get(3) == b && strides.get(2) == w * b
+        && (c == b || strides.get(1) == channelStride) && strides.get(0) == c * h * w
+        && d.get_size() == dims.get(0) * c * h * w * Float.BYTES;
+    return dense && b <= Integer.MAX_VALUE ? (int) b : 0;
+  }
+
+  @Override
+  public int channelBlock() {
+    return channelBlock;
   }
 
   /** {@code inner} as a token, or {@link Layout#ROW_MAJOR} if it is the caller's {@code user}. */

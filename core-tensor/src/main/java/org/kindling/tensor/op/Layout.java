@@ -27,4 +27,17 @@ public interface Layout {
 
   /** Bytes a tensor of {@code shape} and {@code dtype} occupies in this layout. */
   long bytes(Shape shape, DType dtype);
+
+  /**
+   * The channel block {@code b} if this layout is a dense channel-blocked layout of a 4-D
+   * tensor {@code (N, C, H, W)} with {@code C} a multiple of {@code b} (oneDNN's {@code
+   * nChw16c} for b = 16): element {@code (n, c, y, x)} at index {@code (((n·C/b + c/b)·H + y)·W
+   * + x)·b + c mod b}, no padding, as many elements as the shape; {@code nhwc} is the case
+   * {@code b = C} (channels innermost). 0 for every other layout
+   * (row-major included). A kernel of another backend can then read and write values kept in
+   * this layout without knowing the backend that made it (the Winograd kernels).
+   */
+  default int channelBlock() {
+    return 0;
+  }
 }

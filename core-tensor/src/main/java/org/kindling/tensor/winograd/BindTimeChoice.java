@@ -52,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * measurement did before, gave ResNet-18's 64- to 256-channel layers to Winograd at batch 8
  * where oneDNN's chain ran them faster.
  *
+ * <p>Where Winograd can read and write the fallback's layouts itself (channel-blocked, {@code
+ * nChw16c}, with channels that are multiples of the block: {@link WinogradKernel#withLayouts},
+ * decision 0071), it is timed in them as the fallback is, on the same views, and charged no
+ * reorders: both run as the chain would run them.
+ *
  * <p>Times are the calling thread's CPU time where all three compute on the calling thread
  * alone (one thread per call, one OpenBLAS thread: oneDNN's single OpenMP thread is then the
  * caller), which other processes on a shared machine do not inflate as they do wall time;
@@ -155,7 +160,8 @@ final class BindTimeChoice {
       Decision prev = DECISIONS.putIfAbsent(key, d);
       if (prev == null) {
         LOG.info("Convolution {} on {} threads: {} (measured on {}: fallback {} ms, F(4x4) {} ms,"
-            + " F(6x6) {} ms, each + {} ms of reorders at its row-major boundary{})", sig.in(0),
+            + " F(6x6) {} ms, each + {} ms of reorders at its row-major boundary, 0 where it"
+            + " runs in the fallback's layouts{})", sig.in(0),
             threads,
             d.variant() == null ? "the fallback kernel" : "Winograd " + d.variant().label(),
             measuredSignature(p, sig, threads).in(0), ms(d.fallbackNanos()), ms(d.f4Nanos()),
@@ -218,16 +224,22 @@ final class BindTimeChoice {
     Layout[] chain = chainLayouts(fallback);
     Kernel inChain = chain == null ? null
         : ((LayoutAware) fallback).withLayouts(chain[0], chain[1]);
-    List<Kernel> timed = new ArrayList<>(List.of(fallback,
-        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads, full),
-        new WinogradKernel(Variant.F6, false, p, sig, fallback, threads, full)));
+    WinogradKernel f4 = new WinogradKernel(Variant.F4, false, p, sig, fallback, threads, full);
+    WinogradKernel f6 = new WinogradKernel(Variant.F6, false, p, sig, fallback, threads, full);
+    // where Winograd reads and writes the fallback's layouts too (channel-blocked, decision
+    // 0071), it stays inside the chain: timed in those layouts, it is charged no reorders
+    Kernel f4InChain = inChain == null ? null : f4.withLayouts(chain[0], chain[1]);
+    Kernel f6InChain = inChain == null ? null : f6.withLayouts(chain[0], chain[1]);
+    boolean winogradInChain = f4InChain != null && f6InChain != null;
+    List<Kernel> timed = new ArrayList<>(List.of(fallback, winogradInChain ? f4InChain : f4,
+        winogradInChain ? f6InChain : f6));
     if (inChain != null) {
       timed.add(inChain);
     }
     Kernel[] kernels = timed.toArray(new Kernel[0]);
     List<ByteBuffer> buffers = new ArrayList<>();
     try {
-      return measure(p, full, threads, sig, kernels, inChain, chain, buffers);
+      return measure(p, full, threads, sig, kernels, inChain, chain, winogradInChain, buffers);
     } finally {
       // nothing of the measurement stays: its kernels' kept weights and transforms and its
       // scratch tensors would otherwise stay resident until a collection (decision 0069)
@@ -242,7 +254,7 @@ final class BindTimeChoice {
 
   private static Decision measure(Convolution.Params p, KernelSignature full, int threads,
       KernelSignature sig, Kernel[] kernels, Kernel inChain, Layout[] chain,
-      List<ByteBuffer> buffers) {
+      boolean winogradInChain, List<ByteBuffer> buffers) {
     long ws = 0;
     for (Kernel k : kernels) {
       ws = Math.max(ws, k.forwardWorkspaceBytes());
@@ -278,7 +290,8 @@ final class BindTimeChoice {
     LongSupplier cpu = large != null || clock == THREAD_CPU ? null : ProcessCpuClock.get();
     for (int round = 0; round <= RUNS; round++) {
       for (int k = 0; k < kernels.length; k++) {
-        boolean chained = k == IN_CHAIN; // for oneDNN, the fallback laid out for its chain
+        // for oneDNN, the fallback laid out for its chain, and Winograd where it runs there too
+        boolean chained = k == IN_CHAIN || winogradInChain && k > 0;
         long c0 = cpu == null ? 0 : cpu.getAsLong();
         long t0 = clock.getAsLong();
         kernels[k].forward(ctx, chained ? chainIn : in, chained ? chainOut : out);
@@ -290,8 +303,9 @@ final class BindTimeChoice {
         }
       }
     }
-    Decision wall = decision(best, inChain != null);
-    return cpu == null ? wall : Decision.confirmed(wall, decision(bestCpu, inChain != null));
+    Decision wall = decision(best, inChain != null, winogradInChain);
+    return cpu == null ? wall
+        : Decision.confirmed(wall, decision(bestCpu, inChain != null, winogradInChain));
   }
 
   /** {@code t}, its buffer added to {@code buffers} (freed after the measurement). */
@@ -300,12 +314,16 @@ final class BindTimeChoice {
     return t;
   }
 
-  /** The one-clock decision of the kernels' best times (the fallback in its chain last). */
-  private static Decision decision(long[] best, boolean chained) {
+  /**
+   * The one-clock decision of the kernels' best times (the fallback in its chain last): with
+   * {@code winogradInChain}, Winograd was timed in the chain's layouts and pays no boundary.
+   */
+  private static Decision decision(long[] best, boolean chained, boolean winogradInChain) {
     if (!chained) {
       return Decision.of(best[0], 0, best[1], best[2]);
     }
-    return Decision.of(best[IN_CHAIN], Math.max(0, best[0] - best[IN_CHAIN]), best[1], best[2]);
+    long boundary = winogradInChain ? 0 : Math.max(0, best[0] - best[IN_CHAIN]);
+    return Decision.of(best[IN_CHAIN], boundary, best[1], best[2]);
   }
 
   /**

@@ -109,6 +109,16 @@ final class TiledConv {
     this.workers = Math.max(1, Math.min(threads, blocks()));
   }
 
+  /** Channels of the data (the correlation's input). */
+  int inputChannels() {
+    return cin;
+  }
+
+  /** Channels of the output. */
+  int outputChannels() {
+    return cout;
+  }
+
   /** Tile rows of one block (the last block may have fewer). */
   int rowsPerBlock() {
     return rowsPerBlock;
@@ -234,8 +244,32 @@ final class TiledConv {
    */
   boolean run(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
       boolean relu, FloatBuffer ws, int wsOff) {
+    return run(x, 0, u, bias, y, 0, add, relu, ws, wsOff);
+  }
+
+  /**
+   * {@link #run(FloatBuffer, FloatBuffer, FloatBuffer, FloatBuffer, boolean, boolean,
+   * FloatBuffer, int) run} over data and output in channel-blocked layouts ({@code
+   * nChw<b>c}, {@link org.kindling.tensor.op.Layout#channelBlock()}): {@code inBlock} and
+   * {@code outBlock} are the blocks of {@code x} and {@code y}, 0 for row-major. Only where the
+   * rows are read from and written to differs: the transforms and products, and so every bit of
+   * the result, are those of the row-major call.
+   *
+   * @throws IllegalArgumentException if a block does not divide its tensor's channels
+   */
+  boolean run(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias, FloatBuffer y,
+      int outBlock, boolean add, boolean relu, FloatBuffer ws, int wsOff) {
+    if (inBlock < 0 || inBlock > 0 && cin % inBlock != 0 || outBlock < 0
+        || outBlock > 0 && cout % outBlock != 0) {
+      throw new IllegalArgumentException("channel blocks " + inBlock + " (data, " + cin
+          + " channels) and " + outBlock + " (output, " + cout + " channels) do not divide"
+          + " the channels");
+    }
     if (add && relu) {
       throw new IllegalArgumentException("a fused relu applies to a written output, not a sum");
+    }
+    if (add && outBlock > 0) { // only inference forward passes run on blocked views
+      throw new IllegalArgumentException("a sum into a channel-blocked output is not supported");
     }
     int rowsTotal = tileRows();
     int blocks = blocks();
@@ -246,11 +280,18 @@ final class TiledConv {
     Workers.run(workers, w -> {
       long workerStart = StageTimes.ON ? System.nanoTime() : 0;
       Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
+      if (inBlock > 0) {
+        s.stageInput(BlockedRows.group(inBlock), rowsPerBlock * v.alpha, TiledConv.this.w,
+            num);
+      }
+      if (outBlock > 0) {
+        s.stageOutput(BlockedRows.group(outBlock), rowsPerBlock * v.m, ow);
+      }
       int off = Math.toIntExact(wsOff + w * blockStride());
       for (int b = next.getAndIncrement(); b < blocks && !nonFinite.get();
           b = next.getAndIncrement()) {
         int row0 = b * rowsPerBlock;
-        if (!block(x, u, bias, y, add, relu, ws, off, row0,
+        if (!block(x, inBlock, u, bias, y, outBlock, add, relu, ws, off, row0,
             Math.min(rowsPerBlock, rowsTotal - row0), s)) {
           nonFinite.set(true);
         }
@@ -269,14 +310,21 @@ final class TiledConv {
    * Tile rows {@code row0 .. row0 + rows - 1} (over all images), with V and M at {@code off};
    * false (nothing written) if their input holds NaN or ±Inf.
    */
-  private boolean block(FloatBuffer x, FloatBuffer u, FloatBuffer bias, FloatBuffer y, boolean add,
-      boolean relu, FloatBuffer ws, int off, int row0, int rows, Scratch s) {
+  private boolean block(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias,
+      FloatBuffer y, int outBlock, boolean add, boolean relu, FloatBuffer ws, int off, int row0,
+      int rows, Scratch s) {
     int points = v.points();
     int tiles = rows * tilesX;
     int vOff = off;
     int mOff = off + points * cin * tiles;
+    if (inBlock > 0) {
+      s.planInput(row0, rows, tilesY, v.m, padY, v.alpha, h);
+    }
     for (int c = 0; c < cin; c++) {
-      if (!inputTransform(x, c, row0, rows, tiles, s)) {
+      if (inBlock > 0 && c % s.inGroup == 0) {
+        stageInput(x, inBlock, c, s);
+      }
+      if (!inputTransform(x, inBlock, c, row0, rows, tiles, s)) {
         return false;
       }
       long t0 = StageTimes.ON ? System.nanoTime() : 0;
@@ -300,9 +348,55 @@ final class TiledConv {
       if (StageTimes.ON) {
         StageTimes.add(StageTimes.Stage.M_LOAD, System.nanoTime() - t1);
       }
-      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, add, relu, s);
+      outputTransform(k, row0, rows, tiles, bias == null ? 0f : bias.get(k), y, outBlock, add,
+          relu, s);
+      if (outBlock > 0 && (k + 1) % s.outGroup == 0) {
+        flushOutput(y, outBlock, k + 1 - s.outGroup, row0, rows, s);
+      }
     }
     return true;
+  }
+
+  /**
+   * Channels {@code c0 .. c0 + s.inGroup - 1} of the block's input rows ({@link
+   * Scratch#planInput}), out of channel-blocked {@code x} into {@code s.inStage}.
+   */
+  private void stageInput(FloatBuffer x, int inBlock, int c0, Scratch s) {
+    long g0 = StageTimes.ON ? System.nanoTime() : 0;
+    int plane = s.inRows * w;
+    for (int i = 0; i < s.images; i++) {
+      int n = s.firstImage + i;
+      int start = planeStart(n, c0, cin, h * w, inBlock);
+      for (int iy = s.rowLo[i]; iy < s.rowHi[i]; iy++) {
+        BlockedRows.unpack(x, start + iy * w * inBlock, inBlock, s.inGroup, w, s.tmp, s.inStage,
+            (s.rowAt[i] + iy - s.rowLo[i]) * w, plane);
+      }
+    }
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.GATHER, System.nanoTime() - g0);
+    }
+  }
+
+  /**
+   * Output channels {@code k0 .. k0 + s.outGroup - 1} of the block, staged by {@link
+   * #outputTransform}, into channel-blocked {@code y}.
+   */
+  private void flushOutput(FloatBuffer y, int outBlock, int k0, int row0, int rows, Scratch s) {
+    long t0 = StageTimes.ON ? System.nanoTime() : 0;
+    int m = v.m;
+    int plane = s.outRows * ow;
+    for (int rr = 0; rr < rows; rr++) {
+      int n = (row0 + rr) / tilesY;
+      int ty = (row0 + rr) % tilesY;
+      int start = planeStart(n, k0, cout, oh * ow, outBlock);
+      for (int i = 0; i < m && ty * m + i < oh; i++) {
+        BlockedRows.pack(s.outStage, (rr * m + i) * ow, plane, y,
+            start + (ty * m + i) * ow * outBlock, outBlock, s.outGroup, ow, s.tmp);
+      }
+    }
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.SCATTER, System.nanoTime() - t0);
+    }
   }
 
   /**
@@ -320,8 +414,8 @@ final class TiledConv {
    * cost more than they save. The α − m rows a tile row shares with the block's previous tile row
    * of the same image are copied from that row's tiles.
    */
-  private boolean inputTransform(FloatBuffer x, int c, int row0, int rows, int tiles,
-      Scratch s) {
+  private boolean inputTransform(FloatBuffer x, int inBlock, int c, int row0, int rows,
+      int tiles, Scratch s) {
     int a = v.alpha;
     int m = v.m;
     float[] row = s.inRow;
@@ -334,7 +428,7 @@ final class TiledConv {
     for (int rr = 0; rr < rows; rr++) {
       int n = (row0 + rr) / tilesY;
       int ty = (row0 + rr) % tilesY;
-      int plane = (n * cin + c) * h * w;
+      int plane = inBlock == 0 ? planeStart(n, c, cin, h * w, 0) : 0;
       int t0 = rr * tilesX;
       for (int i = 0; i < a; i++) {
         int iy = ty * m - padY + i;
@@ -353,7 +447,14 @@ final class TiledConv {
           continue;
         }
         Arrays.fill(row, 0, x0, 0f);
-        x.get(plane + iy * w + Math.max(0, -padX), row, x0, len);
+        if (inBlock == 0) {
+          x.get(plane + iy * w + Math.max(0, -padX), row, x0, len);
+        } else { // channel-blocked: the row was staged with its channel group
+          int i0 = n - s.firstImage;
+          int r = s.rowAt[i0] + iy - s.rowLo[i0];
+          System.arraycopy(s.inStage, ((c % s.inGroup) * s.inRows + r) * w + Math.max(0, -padX),
+              row, x0, len);
+        }
         Arrays.fill(row, x0 + len, stripWidth, 0f);
         for (int q = 0; q < stripWidth; q++) {
           check[q] += 0f * row[q]; // stays 0, NaN once a value is NaN or ±Inf (vectorized)
@@ -386,7 +487,7 @@ final class TiledConv {
 
   /** Aᵀ M A of filter {@code k}'s products in {@code s.a}, clipped into {@code y}. */
   private void outputTransform(int k, int row0, int rows, int tiles, float bias, FloatBuffer y,
-      boolean add, boolean relu, Scratch s) {
+      int outBlock, boolean add, boolean relu, Scratch s) {
     int a = v.alpha;
     int m = v.m;
     long o0 = StageTimes.ON ? System.nanoTime() : 0;
@@ -401,6 +502,17 @@ final class TiledConv {
       for (int i = 0; i < m && ty * m + i < oh; i++) {
         int t0 = rr * tilesX;
         Phases.interleave(yt, i * m, t0, tilesX, m, bias, line);
+        if (outBlock > 0) {
+          // channel-blocked: staged, moved out with its channel group (flushOutput)
+          if (relu) {
+            for (int j = 0; j < ow; j++) {
+              line[j] = Math.max(line[j], 0f);
+            }
+          }
+          System.arraycopy(line, 0, s.outStage, ((k % s.outGroup) * s.outRows + rr * m + i) * ow,
+              ow);
+          continue;
+        }
         int at = ((n * cout + k) * oh + ty * m + i) * ow;
         if (add) {
           y.get(at, s.prev, 0, ow);
@@ -422,6 +534,18 @@ final class TiledConv {
     }
   }
 
+  /**
+   * Index of element {@code (n, c, 0, 0)} of a tensor of {@code channels} planes of {@code
+   * plane} elements: row-major ({@code block} 0, elements of a row 1 apart) or channel-blocked
+   * ({@code nChw<block>c}, elements of a row {@code block} apart).
+   */
+  static int planeStart(int n, int c, int channels, int plane, int block) {
+    if (block == 0) {
+      return (n * channels + c) * plane;
+    }
+    return (n * (channels / block) + c / block) * plane * block + c % block;
+  }
+
   /** The heap arrays of one call: a block's tiles as one array per tile element. */
   private static final class Scratch {
     final float[][] a;
@@ -435,6 +559,22 @@ final class TiledConv {
     final float[][] phase;
     final float[] line;
     final float[] prev;
+    /** Channel-blocked data: channels staged at once, and their rows ({@link #planInput}). */
+    int inGroup;
+    int inRows;
+    float[] inStage;
+    /** The block's images: the first, how many, and each one's input rows and stage row. */
+    int firstImage;
+    int images;
+    int[] rowLo;
+    int[] rowHi;
+    int[] rowAt;
+    /** Channel-blocked output: channels staged before they are moved out, and their rows. */
+    int outGroup;
+    int outRows;
+    float[] outStage;
+    /** One row of a channel group, interleaved. */
+    float[] tmp = new float[0];
 
     Scratch(Variant v, int tiles, int stripWidth, int tilesX) {
       a = TileMath.rows(v.points(), tiles);
@@ -445,6 +585,48 @@ final class TiledConv {
       phase = TileMath.rows(v.m, tilesX + 1);
       line = new float[tilesX * v.m];
       prev = new float[tilesX * v.m];
+    }
+
+    /** Stages of {@code group} channels of up to {@code rows} input rows of {@code w}. */
+    void stageInput(int group, int rows, int w, int num) {
+      inGroup = group;
+      inRows = rows;
+      inStage = new float[group * rows * w];
+      rowLo = new int[num];
+      rowHi = new int[num];
+      rowAt = new int[num];
+      tmp = new float[Math.max(tmp.length, group * w)];
+    }
+
+    /** Stages of {@code group} channels of up to {@code rows} output rows of {@code ow}. */
+    void stageOutput(int group, int rows, int ow) {
+      outGroup = group;
+      outRows = rows;
+      outStage = new float[group * rows * ow];
+      tmp = new float[Math.max(tmp.length, group * ow)];
+    }
+
+    /**
+     * The input rows tile rows {@code row0 .. row0 + rows - 1} read, per image (a contiguous
+     * range each, within the data's {@code h} rows), and where each image's start in the stage.
+     */
+    void planInput(int row0, int rows, int tilesY, int m, int padY, int alpha, int h) {
+      firstImage = row0 / tilesY;
+      int last = (row0 + rows - 1) / tilesY;
+      images = last - firstImage + 1;
+      int at = 0;
+      for (int i = 0; i < images; i++) {
+        int n = firstImage + i;
+        int tyLo = n == firstImage ? row0 % tilesY : 0;
+        int tyHi = n == last ? (row0 + rows - 1) % tilesY : tilesY - 1;
+        rowLo[i] = Math.max(0, tyLo * m - padY);
+        rowHi[i] = Math.max(rowLo[i], Math.min(h, tyHi * m - padY + alpha));
+        rowAt[i] = at;
+        at += rowHi[i] - rowLo[i];
+      }
+      if (at > inRows) {
+        throw new IllegalStateException("staged input rows " + at + " exceed " + inRows);
+      }
     }
   }
 }

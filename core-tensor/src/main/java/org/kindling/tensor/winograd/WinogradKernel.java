@@ -11,6 +11,8 @@ import org.kindling.tensor.op.EpilogueFusable;
 import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Kernel;
 import org.kindling.tensor.op.KernelSignature;
+import org.kindling.tensor.op.Layout;
+import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
 import org.kindling.tensor.op.TensorView;
@@ -32,11 +34,19 @@ import org.kindling.tensor.op.nn.Convolution;
  * the first layer's weight gradient then lands 1% from the float64 result (measured against
  * MXNet, it/ZooTrainingMatchesMxnetIT), where the default kernel stays within 1e-4.
  *
+ * <p>Layouts ({@link LayoutAware}), with {@value #BLOCKED} only: where the fallback is
+ * oneDNN's and keeps its data or output in a channel-blocked layout ({@code nChw16c}, or {@code
+ * nhwc} as oneDNN's brgemm convolutions do; {@link Layout#channelBlock()}) whose block divides
+ * the channels, an inference binding may hand this kernel its data and take its output in that
+ * layout (the fallback's own tokens), so that a Winograd layer inside a chain of oneDNN layers
+ * costs no reorder in or out (decision 0071). Only where rows are read and written changes: the
+ * results are the row-major kernel's, bit for bit.
+ *
  * <p>Workspace: the transformed filters (used in training, where they are remade per call
  * unless the weights are unchanged; inference keeps them in a {@link FilterCache}), then one
  * block's transformed tiles and products; or the fallback kernel's, if larger.
  */
-final class WinogradKernel implements Kernel, EpilogueFusable {
+final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
   private final Variant variant;
   private final boolean training;
   private final Kernel fallback;
@@ -53,6 +63,27 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
   private final TiledConv bwd;
   private final FilterCache fwdFilters;
   private final FilterCache bwdFilters;
+  /**
+   * The layout this kernel reads its data in, and writes its output in (row-major: not laid out).
+   */
+  private final Layout input;
+  private final Layout output;
+  /** The fallback (and {@link #unfused}) for views in {@link #input} and {@link #output}. */
+  private final Kernel laidFallback;
+  private final Kernel laidUnfused;
+  /**
+   * True if this kernel states and reads channel-blocked layouts ({@value #BLOCKED}, or {@link
+   * #inChainLayouts}); false: row-major only, as before decision 0071.
+   */
+  private final boolean chainLayouts;
+
+  /**
+   * System property: {@code true} lets the kernels read and write the fallback's channel-blocked
+   * layouts in inference bindings. Off by default: on the Xeon of docs/benchmarks.md the
+   * transposes between those layouts and the transforms' planar rows cost more than the two
+   * oneDNN reorders they save (decision 0071).
+   */
+  static final String BLOCKED = "kindling.winograd.blocked";
 
   /**
    * @param training true to run training passes as Winograd too
@@ -94,6 +125,11 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
         false, u));
     this.bwdFilters = new FilterCache(bwd.filterFloats(), (w, u) -> bwd.transformFilters(w,
         true, u));
+    this.input = Layout.ROW_MAJOR;
+    this.output = Layout.ROW_MAJOR;
+    this.laidFallback = fallback;
+    this.laidUnfused = null;
+    this.chainLayouts = Boolean.getBoolean(BLOCKED);
   }
 
   /** {@code base} with a relu fused into its forward pass, and {@code fallback} (relu fused). */
@@ -109,6 +145,107 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     this.bwd = base.bwd;
     this.fwdFilters = base.fwdFilters;
     this.bwdFilters = base.bwdFilters;
+    this.input = Layout.ROW_MAJOR;
+    this.output = Layout.ROW_MAJOR;
+    this.laidFallback = fallback;
+    this.laidUnfused = unfused;
+    this.chainLayouts = base.chainLayouts;
+  }
+
+  /**
+   * {@code base} for inference calls over data in {@code input} and output in {@code output}:
+   * the same transforms, kept filters and fallback, whose variants for these layouts run the
+   * calls Winograd leaves (non-finite data).
+   */
+  private WinogradKernel(WinogradKernel base, Layout input, Layout output, Kernel laidFallback,
+      Kernel laidUnfused, boolean chainLayouts) {
+    this.variant = base.variant;
+    this.training = base.training;
+    this.fallback = base.fallback;
+    this.relu = base.relu;
+    this.unfused = base.unfused;
+    this.noBias = base.noBias;
+    this.weightFloats = base.weightFloats;
+    this.fwd = base.fwd;
+    this.bwd = base.bwd;
+    this.fwdFilters = base.fwdFilters;
+    this.bwdFilters = base.bwdFilters;
+    this.input = input;
+    this.output = output;
+    this.laidFallback = laidFallback;
+    this.laidUnfused = laidUnfused;
+    this.chainLayouts = chainLayouts;
+  }
+
+  /**
+   * This kernel (row-major) stating and reading channel-blocked layouts whatever {@value
+   * #BLOCKED} says: tests and benchmarks.
+   */
+  WinogradKernel inChainLayouts() {
+    return new WinogradKernel(this, input, output, laidFallback, laidUnfused, true);
+  }
+
+  /**
+   * True for row-major data, and for data in a channel-blocked layout whose block divides the
+   * input channels and which the fallback reads too (it runs the calls over non-finite data).
+   */
+  @Override
+  public boolean reads(Layout in) {
+    if (in == Layout.ROW_MAJOR) {
+      return true;
+    }
+    if (!chainLayouts) {
+      return false;
+    }
+    int b = in.channelBlock();
+    return b > 0 && fwd.inputChannels() % b == 0 && fallback instanceof LayoutAware la
+        && la.reads(in);
+  }
+
+  /** The fallback's input layout where this kernel reads it ({@link #reads}), else row-major. */
+  @Override
+  public Layout nativeInput() {
+    Layout in = fallback instanceof LayoutAware la ? la.nativeInput() : Layout.ROW_MAJOR;
+    return reads(in) ? in : Layout.ROW_MAJOR;
+  }
+
+  /**
+   * The fallback's output layout for data in {@code in} where it is channel-blocked with a block
+   * dividing the output channels, else row-major: a oneDNN layer after this one then reads it as
+   * it would read the fallback's.
+   */
+  @Override
+  public Layout nativeOutput(Layout in) {
+    if (!chainLayouts || !(fallback instanceof LayoutAware la) || !reads(in)) {
+      return Layout.ROW_MAJOR;
+    }
+    Layout out = la.nativeOutput(in);
+    int b = out.channelBlock();
+    return b > 0 && fwd.outputChannels() % b == 0 ? out : Layout.ROW_MAJOR;
+  }
+
+  /**
+   * This kernel for inference calls over data in {@code in} and output in {@code out}, or null
+   * if it cannot run them (or the fallback cannot, for non-finite data).
+   */
+  @Override
+  public Kernel withLayouts(Layout in, Layout out) {
+    if (!reads(in) || out != Layout.ROW_MAJOR && !out.equals(nativeOutput(in))) {
+      return null;
+    }
+    if (in == input && out == output) {
+      return this;
+    }
+    if (in == Layout.ROW_MAJOR && out == Layout.ROW_MAJOR) {
+      return new WinogradKernel(this, in, out, fallback, unfused, chainLayouts);
+    }
+    LayoutAware la = (LayoutAware) fallback; // reads(in) or nativeOutput(in) needed it
+    Kernel f = la.withLayouts(in, out);
+    Kernel u = unfused instanceof LayoutAware ua ? ua.withLayouts(in, out) : null;
+    if (f == null || unfused != null && u == null) {
+      return null;
+    }
+    return new WinogradKernel(this, in, out, f, u, chainLayouts);
   }
 
   /**
@@ -121,7 +258,8 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
   public Kernel fuse(OpInstance<?> epilogue) {
     boolean isRelu = epilogue.params() instanceof Activation.Params a
         && a.actType() == Activation.ActType.RELU;
-    if (relu || !isRelu || !(fallback instanceof EpilogueFusable f)) {
+    if (relu || !isRelu || input != Layout.ROW_MAJOR || output != Layout.ROW_MAJOR
+        || !(fallback instanceof EpilogueFusable f)) {
       return null;
     }
     Kernel fusedFallback = f.fuse(epilogue);
@@ -154,10 +292,10 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     // is checked as the transform gathers it
     boolean kept = fwdFilters.keeps(in[1].data(), ctx.inputVersion(1));
     if (ctx.isTrain() && !training) {
-      fallback.forward(ctx, in, out);
+      laidFallback.forward(ctx, in, out);
     } else if (!kept && !finite(in[1])
         || !run(fwd, fwdFilters, ctx, in[0], in[1], noBias ? null : in[2].floats(), out[0],
-            false, relu)) {
+            false, relu, input, output)) {
       nonFiniteForward(ctx, in, out);
     }
   }
@@ -168,7 +306,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
    * convolution's output (mshadow's {@code relu}) where oneDNN's relu post-op would give 0.
    */
   private void nonFiniteForward(OpContext ctx, TensorView[] in, TensorView[] out) {
-    Kernel k = relu ? unfused : fallback;
+    Kernel k = relu ? laidUnfused : laidFallback;
     long need = k.forwardWorkspaceBytes();
     ByteBuffer own = null;
     if (ctx.workspace().capacity() < need) {
@@ -198,7 +336,8 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
     boolean data = a.wants(0) && finite(a.outGrad()[0]) && finite(in[1]);
     if (data) {
       // dy was scanned above: a stop half-way would leave an accumulated gradient half-summed
-      run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0), false);
+      run(bwd, bwdFilters, ctx, a.outGrad()[0], in[1], null, a.inGrad()[0], a.adds(0), false,
+          Layout.ROW_MAJOR, Layout.ROW_MAJOR);
     }
     if (a.wants(0) && !data || a.wants(1) || !noBias && a.wants(2)) {
       TensorView[] grads = a.inGrad().clone();
@@ -222,12 +361,27 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
 
   /** {@link TiledConv#run}: false if {@code x} held NaN or ±Inf (outputs partly written). */
   private boolean run(TiledConv conv, FilterCache cache, OpContext ctx, TensorView x,
-      TensorView w, FloatBuffer bias, TensorView y, boolean add, boolean relu) {
+      TensorView w, FloatBuffer bias, TensorView y, boolean add, boolean relu, Layout xLayout,
+      Layout yLayout) {
     FloatBuffer ws = ctx.workspace().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
     int uFloats = Math.toIntExact(conv.filterFloats());
     FloatBuffer u = cache.filters(w.data(), weightFloats, ctx.inputVersion(1), ctx.isTrain(),
         ws.slice(0, uFloats));
-    return conv.run(x.floats(), u, bias, y.floats(), add, relu, ws, uFloats);
+    checkLayout(x, xLayout, "data");
+    checkLayout(y, yLayout, "output");
+    return conv.run(x.floats(), xLayout.channelBlock(), u, bias, y.floats(),
+        yLayout.channelBlock(), add, relu, ws, uFloats);
+  }
+
+  /**
+   * Fails unless {@code t} is in {@code want}, the layout this kernel was made for: a view in
+   * another would be read or written as if it were.
+   */
+  private void checkLayout(TensorView t, Layout want, String what) {
+    if (!t.layout().equals(want)) {
+      throw new IllegalArgumentException("Winograd " + variant.label() + ": " + what + " "
+          + t.shape() + " is in layout " + t.layout() + ", the kernel was made for " + want);
+    }
   }
 
   /** Frees the kept filter transforms and what the fallback keeps. */
@@ -271,8 +425,14 @@ final class WinogradKernel implements Kernel, EpilogueFusable {
 
   @Override
   public String implementation() {
-    return "Winograd " + variant.label()
+    return "Winograd " + variant.label() + layouts()
         + (training ? "" : " (inference; training: " + fallback.implementation() + ")");
+  }
+
+  /** The layouts of a laid-out kernel, e.g. {@code " [oneDNN blocked 16b ... -> row-major]"}. */
+  private String layouts() {
+    return input == Layout.ROW_MAJOR && output == Layout.ROW_MAJOR ? ""
+        : " [" + input + " -> " + output + "]";
   }
 
   @Override

@@ -114,11 +114,16 @@ public final class WinogradLayerBench {
     // the fallback also in its own layouts where it has them (oneDNN's blocked formats): the time
     // it takes inside the executor's chain, without the two reorders a row-major call includes
     Layout[] chain = BindTimeChoice.chainLayouts(fallback);
-    List<Kernel> list = new ArrayList<>(List.of(fallback,
-        new WinogradKernel(Variant.F4, false, p, sig, fallback, threads),
+    WinogradKernel f4 = new WinogradKernel(Variant.F4, false, p, sig, fallback, threads);
+    List<Kernel> list = new ArrayList<>(List.of(fallback, f4,
         new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)));
     if (chain != null) {
       list.add(((LayoutAware) fallback).withLayouts(chain[0], chain[1]));
+      // F(4x4) in the same layouts where it reads and writes them (decision 0071)
+      Kernel f4InChain = f4.inChainLayouts().withLayouts(chain[0], chain[1]);
+      if (f4InChain != null) {
+        list.add(f4InChain);
+      }
     }
     Kernel[] kernels = list.toArray(new Kernel[0]);
     SplittableRandom rnd = new SplittableRandom(5);
@@ -159,7 +164,7 @@ public final class WinogradLayerBench {
         }
         long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
         long t0 = now();
-        kernels[k].forward(ctx[k], k == 3 ? chainIn : in, k == 3 ? chainOut : out);
+        kernels[k].forward(ctx[k], k >= 3 ? chainIn : in, k >= 3 ? chainOut : out);
         long t = now() - t0;
         long c = PROCESS_CLOCK ? LargeCalls.processCpuNanos() - c0 : 0;
         if (r >= 0) {
@@ -201,6 +206,11 @@ public final class WinogradLayerBench {
       System.out.printf(Locale.ROOT, "chain %s b%d: fallback in its layouts %.2f ms (%.0f GF/s),"
           + " best Winograd / it %.2fx%n", l.name(), n, ms[3], flops / ms[3] / 1e6,
           ms[3] / Math.min(ms[1], ms[2]));
+    }
+    if (ms.length > 4) {
+      System.out.printf(Locale.ROOT, "chain %s b%d: F(4x4) in the fallback's layouts %.2f ms,"
+          + " row-major %.2f ms; fallback in them %.2f, row-major %.2f (its boundary %.2f ms)%n",
+          l.name(), n, ms[4], ms[1], ms[3], ms[0], ms[0] - ms[3]);
     }
     System.out.printf(Locale.ROOT,
         "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
