@@ -22,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -111,6 +113,35 @@ class S3SourcesIT {
       }
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * An s3a part is read from one GET, in order, with no HEAD of its own: the reader opens the
+   * file with its listed length ({@code fs.option.openfile.length}), so the listing's status is
+   * the only metadata request (before: a second HEAD per opened part).
+   */
+  @Test
+  void anS3aFileIsReadFromOneGetWithoutAHeadOfItsOwn() throws IOException {
+    String uri = "s3a://" + BUCKET + "/data/part-3.rec";
+    IOStatisticsSource fs = (IOStatisticsSource) FileSystem.get(java.net.URI.create(uri), conf);
+    Map<String, Long> before = new TreeMap<>(
+        IOStatisticsSupport.snapshotIOStatistics(fs.getIOStatistics()).counters());
+    RecordIOSplit split = RecordIOSplit.open(uri, conf);
+    int records = 0;
+    try (RecordIOPartReader part = split.openPart(0, 1)) {
+      while (part.next() != null) {
+        records++;
+      }
+    }
+    Map<String, Long> after =
+        IOStatisticsSupport.snapshotIOStatistics(fs.getIOStatistics()).counters();
+    java.util.function.ToLongFunction<String> made =
+        k -> after.getOrDefault(k, 0L) - before.getOrDefault(k, 0L);
+    assertThat(records).isEqualTo(150 + 60 * 3);
+    assertThat(made.applyAsLong("action_http_get_request")).as("GETs").isEqualTo(1);
+    assertThat(made.applyAsLong("action_http_head_request"))
+        .as("HEADs: the listing's stat of the file, none for the open").isEqualTo(1);
+    assertThat(made.applyAsLong("stream_read_seek_backward_operations")).isZero();
   }
 
   private static String localUri() {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code kindling} command line: {@code demo}, {@code train}, {@code score}, {@code predict},
- * {@code summary}, {@code ops}, {@code im2rec}, {@code recordio dump}, {@code params show} and
+ * {@code summary}, {@code ops}, {@code im2rec}, {@code recordio dump}, {@code s3 uploads}, {@code params show} and
  * {@code bench score}.
  *
  * <p>Output contract: a command's results go to stdout; progress and errors go to stderr. A
@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       ScoreCommand.class,
       Im2RecCommand.class,
       RecordIOCommand.class,
+      S3Command.class,
       ParamsCommand.class,
       PredictCommand.class,
       SummaryCommand.class,

@@ -110,7 +110,11 @@ final class HadoopByteSource extends ListedSource {
     if (in != null) {
       return in;
     }
-    FSDataInputStream opened = fs.open(path);
+    // The listed length, so a store that would ask for it (s3a: a HEAD per open, per part)
+    // does not; no read policy, so the file system's own (a user's fs.s3a fadvise) applies.
+    FSDataInputStream opened = FutureIO.awaitFuture(fs.openFile(path)
+        .optLong(FS_OPTION_OPENFILE_LENGTH, size())
+        .build());
     if (stream.compareAndSet(null, opened)) {
       return opened;
     }

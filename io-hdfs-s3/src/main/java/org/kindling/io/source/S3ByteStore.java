@@ -211,6 +211,11 @@ public final class S3ByteStore implements ByteStore {
     return out;
   }
 
+  /** The multipart uploads in progress in this store's buckets, to list and abort. */
+  S3Uploads uploads() {
+    return new S3Uploads(client, policy);
+  }
+
   private S3PendingUpload upload(PendingFile file) {
     if (file instanceof S3PendingUpload u) {
       return u;
