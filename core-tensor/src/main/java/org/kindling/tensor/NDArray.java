@@ -360,6 +360,14 @@ public final class NDArray implements AutoCloseable {
     return out;
   }
 
+  /**
+   * True if {@code other} is this array or a view of the same storage starting at the same byte
+   * (any shape or type): a copy between the two would move nothing.
+   */
+  public boolean sameMemory(NDArray other) {
+    return other.var == var && other.offset == offset;
+  }
+
   /** Copies this array's data into {@code dst} (same shape and type), as an engine operation. */
   public void copyTo(NDArray dst) {
     if (!dst.shape.equals(shape) || dst.dtype != dtype) {

@@ -39,7 +39,8 @@ final class EngineSteps {
   /**
    * One engine operation: its work, the variables it reads and writes, and how many seeds it
    * draws (a fused step draws one per kernel it runs, so that fusion does not shift the random
-   * numbers of later steps).
+   * numbers of later steps). No work (null) marks a step with nothing to do, which is not pushed
+   * (its seeds are still drawn).
    */
   record Step(String name, Work work, List<Var> reads, List<Var> writes, int seeds) {}
 
@@ -214,6 +215,11 @@ final class EngineSteps {
     }
     Node n = graph.graph().node(f.node());
     OpInstance<?> op = n.op();
+    if (!train && inputsOwnMemory(f, op)) {
+      // Flatten or identity over its input's own memory (in place, or the argument itself,
+      // IdentityAliases): the copy would move nothing, and an engine operation costs 10-20 us
+      return new Step(n.name(), null, List.of(), List.of(), 1);
+    }
     Kernel kernel = kernels[f.node()];
     TensorView[] in = new TensorView[f.in().length];
     Var[] inVars = new Var[in.length];
@@ -268,6 +274,26 @@ final class EngineSteps {
       timed(opName, layer, context(layer, train, seeds[0], stamped), in, out);
       timed(epilogueName, epilogue, context(epilogue, train, seeds[1]), y, y);
     }, distinct(reads, w), w, sumSeeds(f) + 2);
+  }
+
+  /**
+   * True if {@code f} is an identity-like operator ({@link OpInstance#inplaceIdentity}, whose
+   * forward copies its one input) whose output is its input's memory, both row-major: views of
+   * one planned block (in place), or of the bound argument ({@link IdentityAliases}).
+   */
+  private boolean inputsOwnMemory(ExecGraph.Forward f, OpInstance<?> op) {
+    if (!op.inplaceIdentity() || f.in().length != 1 || f.out().length != 1
+        || f.epilogue() >= 0 || f.sum() >= 0) {
+      return false;
+    }
+    int in = f.in()[0];
+    int out = f.out()[0];
+    return values[in].sameMemory(values[out]) && rowMajor(in) && rowMajor(out)
+        && graph.dtype(in) == graph.dtype(out);
+  }
+
+  private boolean rowMajor(int v) {
+    return layouts == null || layouts[v] == null || layouts[v] == Layout.ROW_MAJOR;
   }
 
   /** The seed the add a step computes would have drawn as a step of its own. */

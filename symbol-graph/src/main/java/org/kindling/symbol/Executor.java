@@ -87,6 +87,8 @@ public final class Executor implements AutoCloseable {
   private Executor rowMajor;
   private final PlanOptions options;
   private final MemoryPlan plan;
+  /** Per value, the bound argument it is an alias of ({@link IdentityAliases}), or -1. */
+  private final int[] aliases;
   /** Where the planned blocks come from: this executor's own, or shared with others. */
   private final BlockPool pool;
   /** Bytes of the blocks this executor added to its pool (the rest it took from the pool). */
@@ -171,7 +173,12 @@ public final class Executor implements AutoCloseable {
     this.graph = lowered;
     this.layouts = laid;
     this.laidOut = laid != null || hasSums(lowered) || hasNormEpilogue(lowered);
-    this.plan = MemoryPlanner.plan(graph, options, layouts);
+    this.aliases = IdentityAliases.of(graph, layouts);
+    boolean[] elsewhere = new boolean[aliases.length];
+    for (int v = 0; v < aliases.length; v++) {
+      elsewhere[v] = aliases[v] >= 0;
+    }
+    this.plan = MemoryPlanner.plan(graph, options, layouts, elsewhere);
     this.pool = sharedPool != null ? sharedPool : new BlockPool();
     BlockPool.Blocks blocks = pool.take(plan);
     try {
@@ -287,11 +294,14 @@ public final class Executor implements AutoCloseable {
   private NDArray[] materialize(NDArray[] blocks) {
     NDArray[] out = new NDArray[graph.numValues()];
     Graph g = graph.graph();
+    int[] alias = aliases;
     for (int v = 0; v < out.length; v++) {
       if (graph.external(v) && graph.exists(v)) {
         String name = g.node(graph.node(v)).name();
         out[v] = graph.isGradient(v) ? gradDict.get(name)
             : argDict.containsKey(name) ? argDict.get(name) : auxDict.get(name);
+      } else if (alias[v] >= 0) {
+        // filled below, once the argument's array is there
       } else if (graph.planned(v) && layouts != null && layouts[v] != null) {
         // its bytes in the layout of its kernels (a blocked layout pads the channels)
         long bytes = layouts[v].bytes(graph.shape(v), graph.dtype(v));
@@ -299,6 +309,14 @@ public final class Executor implements AutoCloseable {
             DType.UINT8));
       } else if (graph.planned(v)) {
         out[v] = own(blocks[plan.block(v)].viewAs(graph.shape(v), graph.dtype(v)));
+      }
+    }
+    for (int v = 0; v < out.length; v++) {
+      if (alias[v] >= 0) {
+        // the identity's output is the argument itself (IdentityAliases): its step then copies
+        // nothing and is not pushed (EngineSteps); a reshape views it in the output's shape
+        NDArray a = out[alias[v]];
+        out[v] = a.shape().equals(graph.shape(v)) ? a : own(a.reshape(graph.shape(v)));
       }
     }
     return out;
@@ -331,6 +349,9 @@ public final class Executor implements AutoCloseable {
     long[] seeds = new long[s.seeds()];
     for (int i = 0; i < seeds.length; i++) {
       seeds[i] = Randoms.nextSeed(); // drawn in program order: reproducible whatever the timing
+    }
+    if (s.work() == null) {
+      return; // an identity over its own input's memory: nothing to do, nothing to order
     }
     engine.push(s.name(), () -> s.work().run(seeds), s.reads(), s.writes());
   }

@@ -57,7 +57,19 @@ public final class MemoryPlanner {
    * @param layouts the layout of each value (null entries, or null, for row-major)
    */
   public static MemoryPlan plan(ExecGraph graph, PlanOptions options, Layout[] layouts) {
-    Sizes sizes = new Sizes(graph, layouts);
+    return plan(graph, options, layouts, null);
+  }
+
+  /**
+   * Plans {@code graph}'s values as {@link #plan(ExecGraph, PlanOptions, Layout[])}, leaving out
+   * the values the executor will hold in memory of someone else's (an identity's output that is
+   * the bound argument itself): they get no block, and no output takes them over in place.
+   *
+   * @param elsewhere true for each value that gets no block (null for none)
+   */
+  public static MemoryPlan plan(ExecGraph graph, PlanOptions options, Layout[] layouts,
+      boolean[] elsewhere) {
+    Sizes sizes = new Sizes(graph, layouts, elsewhere);
     MemoryPlan best = search(sizes, options.inplace(), options);
     if (options.inplace() && options.matchRange() > 0) {
       // in place is greedy: an output that takes its input's block may keep that block (and so
@@ -69,7 +81,12 @@ public final class MemoryPlanner {
   }
 
   /** The bytes and layout of each value. */
-  private record Sizes(ExecGraph g, Layout[] layouts) {
+  private record Sizes(ExecGraph g, Layout[] layouts, boolean[] elsewhere) {
+    /** True if {@code v} gets a block of this plan. */
+    boolean planned(int v) {
+      return g.planned(v) && (elsewhere == null || !elsewhere[v]);
+    }
+
     Layout layout(int v) {
       return layouts == null || layouts[v] == null ? Layout.ROW_MAJOR : layouts[v];
     }
@@ -107,7 +124,7 @@ public final class MemoryPlanner {
     PlanOptions both = options.sharesNothing() ? PlanOptions.DEFAULT : options;
     int range = both.matchRange() == 0 ? PlanOptions.DEFAULT.matchRange() : both.matchRange();
     return new MemoryReport(graph.naiveBytes(),
-        simulate(new Sizes(graph, null), true, 0).totalBytes(),
+        simulate(new Sizes(graph, null, null), true, 0).totalBytes(),
         plan(graph, new PlanOptions(false, range, both.autoSearch(), both.fuse(), both.fold(),
             both.blocked()))
             .totalBytes(),
@@ -119,13 +136,13 @@ public final class MemoryPlanner {
     int nv = g.numValues();
     int[] refs = new int[nv];
     for (int v = 0; v < nv; v++) {
-      if (g.planned(v)) {
+      if (sizes.planned(v)) {
         refs[v] = g.pinned(v) ? 1 : 0;
       }
     }
     for (ExecGraph.Step s : g.steps()) {
       for (int v : s.reads()) {
-        if (g.planned(v)) {
+        if (sizes.planned(v)) {
           refs[v]++;
         }
       }
@@ -142,7 +159,7 @@ public final class MemoryPlanner {
       }
       List<Integer> fresh = new ArrayList<>();
       for (int v : s.writes()) {
-        if (g.planned(v) && block[v] < 0 && !fresh.contains(v)) {
+        if (sizes.planned(v) && block[v] < 0 && !fresh.contains(v)) {
           fresh.add(v);
         }
       }
@@ -152,7 +169,7 @@ public final class MemoryPlanner {
         pool.refs[block[v]] = refs[v];
       }
       for (int v : s.reads()) {
-        if (!g.planned(v)) {
+        if (!sizes.planned(v)) {
           continue;
         }
         if (block[v] < 0) {
@@ -180,7 +197,7 @@ public final class MemoryPlanner {
     for (ExecGraph.InPlace p : pairs) {
       int in = reads[p.input()];
       int out = writes[p.output()];
-      if (taken[p.input()] || !g.planned(out) || block[out] >= 0 || !g.planned(in)
+      if (taken[p.input()] || !sizes.planned(out) || block[out] >= 0 || !sizes.planned(in)
           || block[in] < 0
           || refs[out] == 0 || g.shape(in).size() != g.shape(out).size()
           || g.dtype(in).byteSize() != g.dtype(out).byteSize()
