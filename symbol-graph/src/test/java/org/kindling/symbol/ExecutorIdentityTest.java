@@ -15,7 +15,7 @@ import org.kindling.tensor.op.nn.Copy;
 import org.kindling.tensor.profile.Profiler;
 
 /**
- * Identity-like steps of an inference binding that would copy nothing (decision 0076): an
+ * Identity-like steps of an inference binding that would copy nothing (decision 0075): an
  * identity of the bound argument reads the argument itself, a Flatten in place is not pushed,
  * and the argument is never written through the alias.
  */
