@@ -6,45 +6,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.gaul.s3proxy.junit.S3ProxyJunitCore;
+import org.kindling.io.source.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /** {@code kindling s3 uploads} against a real S3 protocol server (s3proxy) in the test JVM. */
 class S3UploadsCommandTest {
-  private static final String ACCESS = "cli-access";
-  private static final String SECRET = "cli-secret";
   private static final String BUCKET = "cli-uploads";
-  private static S3ProxyJunitCore proxy;
-  private static S3Client client;
+  private static S3TestServer s3;
 
   @BeforeAll
   static void start() throws Exception {
-    proxy = new S3ProxyJunitCore.Builder().withCredentials(ACCESS, SECRET)
-        .withBlobStoreProvider("transient").build();
-    proxy.beforeEach();
-    client = S3Client.builder().endpointOverride(proxy.getUri()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS, SECRET)))
-        .forcePathStyle(true)
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .build();
-    client.createBucket(b -> b.bucket(BUCKET));
+    s3 = new S3TestServer(BUCKET);
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    proxy.afterEach();
+    s3.close();
   }
 
   @Test
@@ -105,10 +85,10 @@ class S3UploadsCommandTest {
 
   private static CliRun run(String... args) {
     List<String> all = new ArrayList<>(List.of("s3", "uploads",
-        "--conf", "kindling.s3.endpoint=" + proxy.getUri(),
+        "--conf", "kindling.s3.endpoint=" + s3.endpoint(),
         "--conf", "kindling.s3.path.style=true",
-        "--conf", "kindling.s3.access.key=" + ACCESS,
-        "--conf", "kindling.s3.secret.key=" + SECRET));
+        "--conf", "kindling.s3.access.key=" + S3TestServer.ACCESS,
+        "--conf", "kindling.s3.secret.key=" + S3TestServer.SECRET));
     all.addAll(List.of(args));
     return CliRun.of(all.toArray(String[]::new));
   }
@@ -124,10 +104,10 @@ class S3UploadsCommandTest {
   }
 
   private static String start(String key) {
-    return client.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    return s3.client.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
   }
 
   private static List<MultipartUpload> inProgress() {
-    return client.listMultipartUploads(b -> b.bucket(BUCKET)).uploads();
+    return s3.client.listMultipartUploads(b -> b.bucket(BUCKET)).uploads();
   }
 }

@@ -11,16 +11,19 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** An in-JVM S3 server (s3proxy, transient store) with one bucket, and a plain SDK client. */
-final class S3TestServer implements AutoCloseable {
-  static final String ACCESS = "kindling-access";
-  static final String SECRET = "kindling-secret";
+/**
+ * An in-JVM S3 server (s3proxy, transient store) with one bucket, and a plain SDK client (public:
+ * other modules' tests take it from this module's test jar).
+ */
+public final class S3TestServer implements AutoCloseable {
+  public static final String ACCESS = "kindling-access";
+  public static final String SECRET = "kindling-secret";
 
   final S3ProxyJunitCore proxy;
-  final S3Client client;
-  final String bucket;
+  public final S3Client client;
+  public final String bucket;
 
-  S3TestServer(String bucket) throws Exception {
+  public S3TestServer(String bucket) throws Exception {
     this.bucket = bucket;
     proxy = new S3ProxyJunitCore.Builder().withCredentials(ACCESS, SECRET)
         .withBlobStoreProvider("transient").build();
@@ -35,7 +38,7 @@ final class S3TestServer implements AutoCloseable {
     client.createBucket(b -> b.bucket(bucket));
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return proxy.getUri();
   }
 
