@@ -23,7 +23,8 @@ import org.kindling.symbol.optimizer.Optimizers;
  * {@code maxUnauthenticated} 256 and {@code maxUnauthenticatedPerAddress} 64 (connections still
  * in the handshake, overall and per remote address; more are refused at once); {@code ioThreads}
  * 2 (the socket threads, which also sum large pushes as they arrive: connections are shared
- * among them, so two workers' pushes are read and summed at once); {@code optimizerFactory}
+ * among them, so two workers' pushes are read and summed at once; they also run the server
+ * state's tasks, one at a time, the round's updates included); {@code optimizerFactory}
  * {@code Optimizers::fromSpec}, which turns the spec text a worker sends into the optimizer the
  * server runs; {@code serverShards} S 1 and {@code bigArrayBound}
  * 1,000,000 (MXNet's {@code MXNET_KVSTORE_BIGARRAY_BOUND}): a key of at least that many elements

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * Sums a connection's large PUSH and PUSHPULL frames into their key's sync round while the bytes
  * arrive ({@link RoundSum}), so that a push is never buffered whole: the {@link FrameDecoder}
  * hands over a frame once its header is in, then each piece of data as it comes off the socket;
- * when the last piece is summed the push goes to the state thread, which counts it into the
- * round. A frame it declines (async mode, an unknown key or shape, float16 data, a malformed
+ * when the last piece is summed the push goes to the server's state, which counts it into the
+ * round (on this thread, unless another runs the state's tasks at the time: decision 0077). A frame it declines (async mode, an unknown key or shape, float16 data, a malformed
  * header, a rank that already pushed in this round) is buffered whole and decoded and judged by the state
  * thread as before. One per authenticated connection, used on its I/O thread only.
  */

@@ -3,13 +3,15 @@ package org.kindling.kvstore;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The requests held in one synchronous round: a key's pushes, or a barrier. A round takes
  * exactly one request per rank (a repeat is refused by the caller, decision 0023) and completes
- * when all W ranks are in. Owned by the server's state thread; the deadline task it carries runs
- * there too.
+ * when all W ranks are in. Owned by the server's state ({@link SerialExecutor}); its deadline
+ * task runs there too. The deadline is armed lazily (decision 0077): a task armed for an earlier
+ * round stays armed through the rounds after it, and when it fires it re-arms itself for what
+ * is left of the current round's time, so the timer thread wakes once per {@code roundTimeout}
+ * at most rather than for every round.
  */
 final class Round {
   /**
@@ -23,7 +25,10 @@ final class Round {
   private final List<Held> held = new ArrayList<>();
   private final BitSet ranks = new BitSet();
   private long number;
-  private ScheduledFuture<?> deadline;
+  /** {@link System#nanoTime} of the current round's first request. */
+  private long start;
+  /** A deadline task is scheduled for this round or an earlier one. */
+  private boolean armed;
 
   /**
    * {@code what} names the round in errors, e.g. "the sync round of key 'w'"; {@code onFail}
@@ -54,6 +59,9 @@ final class Round {
   /** Adds a request of a rank that is not in the round yet; returns true for the first one. */
   boolean add(Held h) {
     boolean first = held.isEmpty();
+    if (first) {
+      start = System.nanoTime();
+    }
     held.add(h);
     ranks.set(h.conn().rank());
     return first;
@@ -77,20 +85,30 @@ final class Round {
     return ranks.toString();
   }
 
-  void setDeadline(ScheduledFuture<?> deadline) {
-    this.deadline = deadline;
+  /** {@link System#nanoTime} of the current round's first request. */
+  long start() {
+    return start;
   }
 
-  /** Ends the round: returns its requests, clears it and cancels its deadline. */
+  /** True while a deadline task is scheduled (for this round or an earlier one). */
+  boolean armed() {
+    return armed;
+  }
+
+  /** Marks a deadline task scheduled ({@code true}) or fired ({@code false}). */
+  void armed(boolean armed) {
+    this.armed = armed;
+  }
+
+  /**
+   * Ends the round: returns its requests and clears it; a deadline task stays scheduled and
+   * judges the round that is current when it fires.
+   */
   List<Held> take() {
     List<Held> out = List.copyOf(held);
     held.clear();
     ranks.clear();
     number++;
-    if (deadline != null) {
-      deadline.cancel(false);
-      deadline = null;
-    }
     return out;
   }
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection on the server: admits it if the handshake caps allow, sends the challenge,
  * checks the answer and claims the rank, then decodes requests and hands them to the {@link
- * ServerState} thread (HEARTBEATs are answered here). Anything wrong before or after
+ * ServerState} (HEARTBEATs are answered here), whose tasks run on this thread unless another
+ * thread runs them at the time (decision 0077). Anything wrong before or after
  * authentication (a bad answer, a malformed or oversized frame, a timeout, silence for {@code
  * idleTimeout}, even an {@link Error} in this handler) is logged, reported to the peer in a FATAL
  * frame, and closes this connection only.

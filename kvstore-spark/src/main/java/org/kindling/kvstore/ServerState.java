@@ -17,9 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -34,10 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's keys, sync rounds, barrier and optimizer, owned by one thread: every request
- * and connection event is a task on that thread, so requests of one connection are handled in
- * the order they arrived and no state needs a lock. Message listeners run on a second thread so
- * that a listener may call {@link #snapshot()}.
+ * The server's keys, sync rounds, barrier and optimizer, owned by one serial executor: every
+ * request and connection event is a task of it, so requests of one connection are handled in the
+ * order they arrived, tasks never overlap and no state needs a lock. The tasks run on the
+ * threads that submit them ({@link SerialExecutor}, decision 0077), mostly the Netty I/O
+ * threads: the one that decodes a sync round's last push completes the round, runs the update
+ * and writes the replies, its own connection's at once; "the state thread" below means whichever
+ * thread runs the tasks at the time. Message listeners run on a second thread so that a
+ * listener may call {@link #snapshot()}; round deadlines are timed by a third, which only queues
+ * them.
  *
  * <p>Sync round of a key (formats.md §5.3): the first push of a round assigns the merge buffer,
  * later ones add; a round takes one push per rank (a repeat is refused) and when all W ranks
@@ -132,9 +136,11 @@ final class ServerState {
 
   private final KVStoreServerConfig config;
   private final ServerTraffic traffic;
-  private final ScheduledExecutorService thread;
+  /** Runs the state's tasks one at a time, on the threads that submit them. */
+  private final SerialExecutor thread = new SerialExecutor();
+  /** Times round deadlines; what it runs only queues a task on {@link #thread}. */
+  private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService listenerThread;
-  private volatile Thread stateThread;
   private final Map<String, KeyState> keys = new LinkedHashMap<>();
   private final Round barrier = new Round("the barrier", () -> {});
   /** The keys' round sums, for the I/O threads' {@link PushReceiver}s. */
@@ -169,12 +175,10 @@ final class ServerState {
     for (int i = 0; i < scratches.length; i++) {
       scratches[i] = new RoundSum.Scratch();
     }
-    // a scheduled executor, so that round deadlines run on the state thread as well
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
-        r -> stateThread = daemon(r, "kindling-kvstore-state"));
-    t.setRemoveOnCancelPolicy(true);
+        r -> daemon(r, "kindling-kvstore-timer"));
     t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() does not wait for them
-    this.thread = t;
+    this.timer = t;
     this.listenerThread = Executors.newSingleThreadExecutor(
         r -> daemon(r, "kindling-kvstore-messages"));
   }
@@ -537,38 +541,55 @@ final class ServerState {
     }
   }
 
-  /** Adds {@code held} to {@code round}, starting the round's deadline with its first request. */
+  /**
+   * Adds {@code held} to {@code round}; its first request starts the round's time, which a
+   * deadline task judges (one is armed unless one is armed already, decision 0077).
+   */
   private void addToRound(Round round, Held held) {
-    if (round.add(held) && config.numWorkers() > 1) {
-      armDeadline(round);
+    if (round.add(held) && config.numWorkers() > 1 && !round.armed()) {
+      armDeadline(round, config.roundTimeout().toNanos());
     }
   }
 
-  private void armDeadline(Round round) {
-    long number = round.number();
-    long ms = config.roundTimeout().toMillis();
-    round.setDeadline(thread.schedule(() -> {
+  /** Schedules {@code round}'s deadline task in {@code nanos}; the timer queues it here. */
+  private void armDeadline(Round round, long nanos) {
+    timer.schedule(() -> {
       try {
-        onDeadline(round, number);
-      } catch (Throwable t) {
-        failFatally(t, "the deadline of " + round.what());
+        thread.execute(() -> {
+          try {
+            onDeadline(round);
+          } catch (Throwable t) {
+            failFatally(t, "the deadline of " + round.what());
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        // shutting down: the held requests are failed by stop()
       }
-    }, ms, TimeUnit.MILLISECONDS));
+    }, nanos, TimeUnit.NANOSECONDS);
+    round.armed(true); // after the schedule, which a closed server refuses
   }
 
   /**
-   * The round has waited {@code roundTimeout}: unless a missing rank is only waiting for the
-   * driver's listener (rank 0 while the driver writes a checkpoint) or came back from it within
-   * the last {@code roundTimeout}, it fails naming them.
+   * A deadline task fired: if the current round has waited {@code roundTimeout}, unless a
+   * missing rank is only waiting for the driver's listener (rank 0 while the driver writes a
+   * checkpoint) or came back from it within the last {@code roundTimeout}, it fails naming
+   * them; a round with time left re-arms the task for it.
    */
-  private void onDeadline(Round round, long number) {
-    if (round.number() != number || round.isEmpty()) {
-      return; // that round already ended
+  private void onDeadline(Round round) {
+    round.armed(false);
+    if (round.isEmpty()) {
+      return; // the round it was armed for ended, and no other has started
+    }
+    long timeout = config.roundTimeout().toNanos();
+    long waited = System.nanoTime() - round.start();
+    if (waited < timeout) {
+      armDeadline(round, timeout - waited); // armed for an earlier round: this one has time
+      return;
     }
     List<Integer> missing = round.missing(config.numWorkers());
     // a rank back from the listener gets a whole roundTimeout for its reply and its push
     if (ranks.anyBusy(missing, config.roundTimeout().toNanos())) {
-      armDeadline(round);
+      armDeadline(round, timeout);
       return;
     }
     String msg = round.what() + " waited " + config.roundTimeout().toMillis() + " ms"
@@ -969,7 +990,7 @@ final class ServerState {
 
   /** Runs {@code work} on the state thread (between requests) and returns its result. */
   private <T> T onStateThread(Callable<T> work, String what) {
-    if (Thread.currentThread() == stateThread) {
+    if (thread.inside()) {
       try {
         return work.call();
       } catch (RuntimeException e) {
@@ -978,9 +999,9 @@ final class ServerState {
         throw new KVStoreException(what + " failed: " + describe(e), e);
       }
     }
-    Future<T> f;
+    FutureTask<T> f = new FutureTask<>(work);
     try {
-      f = thread.submit(work);
+      thread.execute(f); // runs it here and now unless another thread runs the state's tasks
     } catch (RejectedExecutionException e) {
       throw new IllegalStateException("the kvstore server is closed", e);
     }
@@ -1069,10 +1090,11 @@ final class ServerState {
     closed = true; // queued requests now get a shutting-down error
     runQuietly(() -> failPending("the kvstore server is shutting down"));
     thread.shutdown();
+    timer.shutdownNow();
     listenerThread.shutdownNow();
     try {
-      if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
-        thread.shutdownNow();
+      if (!thread.awaitIdle(10, TimeUnit.SECONDS)) {
+        LOG.warn("kvstore server: a state task was still running 10 s after close");
       }
       listenerThread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -128,6 +128,43 @@ class ServerFaultTest {
     }
   }
 
+  /**
+   * A key's deadline task stays armed across rounds (decision 0077): the one armed by round 1
+   * fires while round 2 waits for rank 1, and must give round 2 what is left of its own time
+   * rather than judge it by round 1's start.
+   */
+  @Test
+  void aRoundStartedWhileAnEarlierRoundsDeadlineIsArmedGetsItsWholeRoundTimeout()
+      throws Exception {
+    start(b -> b.roundTimeout(Duration.ofSeconds(3)));
+    List<float[]> pulled = Workers.run(2, rank -> {
+      try (DistKVStore kv = connect(rank, b -> b)) {
+        kv.init("w", NDArray.zeros(2));
+        NDArray out = NDArray.zeros(2);
+        // round 1 arms the key's deadline task for 3 s after its first push
+        kv.pushPull("w", List.of(NDArray.of(new float[] {1, 1}, Shape.of(2))), List.of(out));
+        // round 2 starts 1.5 s later; rank 1 joins it 2 s after that: after round 1's deadline
+        // task fired (3 s), 1 s before round 2's own deadline (4.5 s)
+        pause(rank == 0 ? 1500 : 3500);
+        kv.pushPull("w", List.of(NDArray.of(new float[] {rank + 1, 10}, Shape.of(2))),
+            List.of(out));
+        return out.toFloatArray();
+      }
+    });
+    // no optimizer: the round's sum becomes the value
+    assertThat(pulled.get(0)).containsExactly(3, 20);
+    assertThat(pulled.get(1)).containsExactly(3, 20);
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void aWorkerWaitingForTheDriversListenerIsBusyNotSilent() throws Exception {
     start(b -> b.roundTimeout(Duration.ofMillis(100)));
