@@ -34,10 +34,10 @@ public final class BatchedMatmul {
   private final memory.desc pad;
   private final String impl;
 
-  private BatchedMatmul(Dnnl dnnl, int batch, int m, int k, int n) {
+  private BatchedMatmul(Dnnl dnnl, int batch, int m, int k, int n, boolean transB) {
     this.dnnl = dnnl;
     this.a = DnnlKernel.md(new long[] {batch, m, k}, format_tag.abc);
-    this.b = DnnlKernel.md(new long[] {batch, k, n}, format_tag.abc);
+    this.b = DnnlKernel.md(new long[] {batch, k, n}, transB ? format_tag.acb : format_tag.abc);
     this.c = DnnlKernel.md(new long[] {batch, m, n}, format_tag.abc);
     dnnl.useThreads(1); // the split the primitive keeps is made for the thread count it runs
     matmul.primitive_desc pd = new matmul.primitive_desc(dnnl.engine, a, b, c,
@@ -55,12 +55,20 @@ public final class BatchedMatmul {
    * @throws LinkageError if oneDNN's classes are not on the class path
    */
   public static BatchedMatmul of(int batch, int m, int k, int n) {
+    return of(batch, m, k, n, false);
+  }
+
+  /**
+   * {@link #of(int, int, int, int)}, with {@code transB}: {@code B[i]} held transposed, as
+   * {@code (batch, n, k)} row-major ({@code C[i] = A[i] · B[i]ᵀ} of that array).
+   */
+  public static BatchedMatmul of(int batch, int m, int k, int n, boolean transB) {
     Dnnl dnnl = Dnnl.get();
     if (dnnl == null) {
       return null;
     }
     try (PointerScope own = new PointerScope()) {
-      BatchedMatmul mm = new BatchedMatmul(dnnl, batch, m, k, n);
+      BatchedMatmul mm = new BatchedMatmul(dnnl, batch, m, k, n, transB);
       for (Pointer p : new Pointer[] {mm.a, mm.b, mm.c, mm.prim, mm.pad}) {
         p.retainReference(); // detach releases the scope's reference: freed by the GC instead
         own.detach(p);

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
  * of the workspace and single-threaded work (oneDNN's matmul on the worker's thread alone;
  * OpenBLAS's sgemms on its threads per call, 1 under the default thread budget). Per call, only
  * small heap arrays for each worker's transforms are allocated; V, M and the GEMM's scratchpad
- * live in the workspace. Immutable (the GEMM stage is made on first use) and thread-safe.
+ * live in the workspace. Over channel-blocked data and output, the same blocks can instead be
+ * transformed with the channels innermost ({@link ChannelTiles}: V as {@code [point][tile][C]},
+ * the products transposed; decision 0080). Immutable (the GEMM stage is made on first use) and
+ * thread-safe.
  */
 final class TiledConv {
   /**
@@ -259,6 +262,19 @@ final class TiledConv {
    */
   boolean run(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias, FloatBuffer y,
       int outBlock, boolean add, boolean relu, FloatBuffer ws, int wsOff) {
+    return run(x, inBlock, u, bias, y, outBlock, add, relu, ws, wsOff, false);
+  }
+
+  /**
+   * {@link #run(FloatBuffer, int, FloatBuffer, FloatBuffer, FloatBuffer, int, boolean, boolean,
+   * FloatBuffer, int) run}; with {@code channelVectors}, where both data and output are
+   * channel-blocked, the blocks are transformed with the channels innermost ({@link
+   * ChannelTiles}, decision 0080): no element is transposed on its own, and the results agree
+   * with the row-major call's within the float64 bound rather than bit for bit.
+   */
+  boolean run(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias, FloatBuffer y,
+      int outBlock, boolean add, boolean relu, FloatBuffer ws, int wsOff,
+      boolean channelVectors) {
     if (inBlock < 0 || inBlock > 0 && cin % inBlock != 0 || outBlock < 0
         || outBlock > 0 && cout % outBlock != 0) {
       throw new IllegalArgumentException("channel blocks " + inBlock + " (data, " + cin
@@ -277,8 +293,26 @@ final class TiledConv {
     AtomicBoolean nonFinite = new AtomicBoolean();
     long callStart = StageTimes.ON ? System.nanoTime() : 0;
     LongAdder busy = StageTimes.ON ? new LongAdder() : null;
+    boolean vectors = channelVectors && inBlock > 0 && outBlock > 0;
     Workers.run(workers, w -> {
       long workerStart = StageTimes.ON ? System.nanoTime() : 0;
+      if (vectors) {
+        ChannelTiles ct = new ChannelTiles(v, cin, cout, h, TiledConv.this.w, oh, ow, padY,
+            padX);
+        int off = Math.toIntExact(wsOff + w * blockStride());
+        for (int b = next.getAndIncrement(); b < blocks && !nonFinite.get();
+            b = next.getAndIncrement()) {
+          int row0 = b * rowsPerBlock;
+          if (!channelBlock(x, inBlock, u, bias, y, outBlock, relu, ws, off, row0,
+              Math.min(rowsPerBlock, rowsTotal - row0), ct)) {
+            nonFinite.set(true);
+          }
+        }
+        if (StageTimes.ON) {
+          busy.add(System.nanoTime() - workerStart);
+        }
+        return;
+      }
       Scratch s = new Scratch(v, blockTiles(), stripWidth, tilesX);
       if (inBlock > 0) {
         s.stageInput(BlockedRows.group(inBlock), rowsPerBlock * v.alpha, TiledConv.this.w,
@@ -353,6 +387,32 @@ final class TiledConv {
       if (outBlock > 0 && (k + 1) % s.outGroup == 0) {
         flushOutput(y, outBlock, k + 1 - s.outGroup, row0, rows, s);
       }
+    }
+    return true;
+  }
+
+  /**
+   * Tile rows {@code row0 .. row0 + rows - 1} with the channels innermost ({@link
+   * ChannelTiles}), V and M at {@code off}; false if their input holds NaN or ±Inf (nothing
+   * written).
+   */
+  private boolean channelBlock(FloatBuffer x, int inBlock, FloatBuffer u, FloatBuffer bias,
+      FloatBuffer y, int outBlock, boolean relu, FloatBuffer ws, int off, int row0, int rows,
+      ChannelTiles ct) {
+    int tiles = rows * tilesX;
+    int mOff = off + v.points() * cin * tiles;
+    long t0 = StageTimes.ON ? System.nanoTime() : 0;
+    if (!ct.input(x, inBlock, row0, rows, ws, off)) {
+      return false;
+    }
+    long t1 = StageTimes.ON ? System.nanoTime() : 0;
+    products().multiplyT(tiles, u, ws, off, mOff, mOff + v.points() * cout * tiles);
+    long t2 = StageTimes.ON ? System.nanoTime() : 0;
+    ct.output(ws, mOff, row0, rows, bias, y, outBlock, relu);
+    if (StageTimes.ON) {
+      StageTimes.add(StageTimes.Stage.INPUT_TRANSFORM, t1 - t0);
+      StageTimes.add(StageTimes.Stage.GEMM, t2 - t1);
+      StageTimes.add(StageTimes.Stage.OUTPUT_TRANSFORM, System.nanoTime() - t2);
     }
     return true;
   }

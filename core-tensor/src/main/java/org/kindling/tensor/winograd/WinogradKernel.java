@@ -34,13 +34,16 @@ import org.kindling.tensor.op.nn.Convolution;
  * the first layer's weight gradient then lands 1% from the float64 result (measured against
  * MXNet, it/ZooTrainingMatchesMxnetIT), where the default kernel stays within 1e-4.
  *
- * <p>Layouts ({@link LayoutAware}), with {@value #BLOCKED} only: where the fallback is
- * oneDNN's and keeps its data or output in a channel-blocked layout ({@code nChw16c}, or {@code
- * nhwc} as oneDNN's brgemm convolutions do; {@link Layout#channelBlock()}) whose block divides
- * the channels, an inference binding may hand this kernel its data and take its output in that
- * layout (the fallback's own tokens), so that a Winograd layer inside a chain of oneDNN layers
- * costs no reorder in or out (decision 0071). Only where rows are read and written changes: the
- * results are the row-major kernel's, bit for bit.
+ * <p>Layouts ({@link LayoutAware}), unless {@value #BLOCKED}{@code =false}: where the fallback
+ * is oneDNN's and keeps its data or output in a channel-blocked layout ({@code nChw16c}, or
+ * {@code nhwc} as oneDNN's brgemm convolutions do; {@link Layout#channelBlock()}) whose block
+ * divides the channels, an inference binding may hand this kernel its data and take its output
+ * in that layout (the fallback's own tokens), so that a Winograd layer inside a chain of oneDNN
+ * layers costs no reorder in or out (decision 0071). With both data and output blocked, the
+ * transforms run with the channels innermost ({@link ChannelTiles}, decision 0080): results
+ * within the float64 bound, not the row-major kernel's bits (the GEMM sums in another order).
+ * With one of them row-major, the blocked rows move through planar stages: the row-major
+ * kernel's bits.
  *
  * <p>Workspace: the transformed filters (used in training, where they are remade per call
  * unless the weights are unchanged; inference keeps them in a {@link FilterCache}), then one
@@ -76,12 +79,19 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
    * #inChainLayouts}); false: row-major only, as before decision 0071.
    */
   private final boolean chainLayouts;
+  /**
+   * True if calls over channel-blocked data and output transform with the channels innermost
+   * ({@link ChannelTiles}, decision 0080); false: through planar stages ({@link BlockedRows},
+   * decision 0071), the row-major kernel's bits (tests and benchmarks compare the two).
+   */
+  private final boolean channelVectors;
 
   /**
-   * System property: {@code true} lets the kernels read and write the fallback's channel-blocked
-   * layouts in inference bindings. Off by default: on the Xeon of docs/benchmarks.md the
-   * transposes between those layouts and the transforms' planar rows cost more than the two
-   * oneDNN reorders they save (decision 0071).
+   * System property: {@code false} keeps the kernels row-major only; by default they read and
+   * write the fallback's channel-blocked layouts in inference bindings. Off under decision 0071
+   * (the planar stages' element-by-element transposes cost more than the two oneDNN reorders
+   * they saved); on since decision 0080, whose channels-innermost transforms cost no more than
+   * the row-major kernel's on VGG-16's layers (docs/benchmarks.md, h-wcv).
    */
   static final String BLOCKED = "kindling.winograd.blocked";
 
@@ -129,7 +139,8 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     this.output = Layout.ROW_MAJOR;
     this.laidFallback = fallback;
     this.laidUnfused = null;
-    this.chainLayouts = Boolean.getBoolean(BLOCKED);
+    this.chainLayouts = !"false".equalsIgnoreCase(System.getProperty(BLOCKED, "true"));
+    this.channelVectors = true;
   }
 
   /** {@code base} with a relu fused into its forward pass, and {@code fallback} (relu fused). */
@@ -150,6 +161,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     this.laidFallback = fallback;
     this.laidUnfused = unfused;
     this.chainLayouts = base.chainLayouts;
+    this.channelVectors = base.channelVectors;
   }
 
   /**
@@ -159,6 +171,11 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
    */
   private WinogradKernel(WinogradKernel base, Layout input, Layout output, Kernel laidFallback,
       Kernel laidUnfused, boolean chainLayouts) {
+    this(base, input, output, laidFallback, laidUnfused, chainLayouts, base.channelVectors);
+  }
+
+  private WinogradKernel(WinogradKernel base, Layout input, Layout output, Kernel laidFallback,
+      Kernel laidUnfused, boolean chainLayouts, boolean channelVectors) {
     this.variant = base.variant;
     this.training = base.training;
     this.fallback = base.fallback;
@@ -175,6 +192,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     this.laidFallback = laidFallback;
     this.laidUnfused = laidUnfused;
     this.chainLayouts = chainLayouts;
+    this.channelVectors = channelVectors;
   }
 
   /**
@@ -183,6 +201,16 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
    */
   WinogradKernel inChainLayouts() {
     return new WinogradKernel(this, input, output, laidFallback, laidUnfused, true);
+  }
+
+  /**
+   * This kernel moving channel-blocked rows through planar stages (decision 0071, the
+   * row-major kernel's bits) instead of transforming with the channels innermost: tests and
+   * benchmarks.
+   */
+  WinogradKernel withPlanarStages() {
+    return new WinogradKernel(this, input, output, laidFallback, laidUnfused, chainLayouts,
+        false);
   }
 
   /**
@@ -370,7 +398,7 @@ final class WinogradKernel implements Kernel, EpilogueFusable, LayoutAware {
     checkLayout(x, xLayout, "data");
     checkLayout(y, yLayout, "output");
     return conv.run(x.floats(), xLayout.channelBlock(), u, bias, y.floats(),
-        yLayout.channelBlock(), add, relu, ws, uFloats);
+        yLayout.channelBlock(), add, relu, ws, uFloats, channelVectors);
   }
 
   /**

@@ -21,7 +21,8 @@ import org.kindling.tensor.op.nn.Activation;
 /**
  * The Winograd kernels reading and writing oneDNN's channel-blocked layouts ({@code nChw16c},
  * and {@code nhwc}, which is {@code nChw<C>c} and what oneDNN's brgemm convolutions keep between
- * inference layers on AVX-512; decision 0071): the same bits as the row-major kernel, in every
+ * inference layers on AVX-512; decision 0071): through planar stages, the same bits as the
+ * row-major kernel, in every
  * combination of blocked and row-major data and output, rows gathered per tile element and through their phases, with and
  * without bias and a fused relu, on 1 and 2 threads; the documented float64 bound; NaN data
  * handed to the fallback in the same layouts; the layouts stated and refused.
@@ -101,9 +102,12 @@ class WinogradBlockedLayoutTest {
       for (Variant v : Variant.values()) {
         for (int threads : new int[] {1, 2}) {
           for (boolean relu : new boolean[] {false, true}) {
+            // the planar stages (decision 0071); the channels-innermost transforms, which sum
+            // the products in another order, are held to the bound (WinogradChannelVectorsTest)
             WinogradKernel base = kernel(c, v, threads);
             WinogradKernel k = relu ? (WinogradKernel) base.fuse(RELU) : base;
             assertThat(k).as("relu fuses over oneDNN").isNotNull();
+            k = k.withPlanarStages();
             Layout in = k.nativeInput();
             Layout out = k.nativeOutput(in);
             assertThat(in.channelBlock()).as("%s data layout %s", c.sig().in(0), in)
@@ -206,15 +210,22 @@ class WinogradBlockedLayoutTest {
     assertThat(plain.withLayouts(in, Layout.ROW_MAJOR)).isNull();
   }
 
-  /** Off by default ({@value WinogradKernel#BLOCKED}): row-major only, as before. */
+  /**
+   * On by default since decision 0080; {@value WinogradKernel#BLOCKED}{@code =false}: row-major
+   * only, as before decision 0071.
+   */
   @Test
-  void withoutThePropertyTheKernelIsRowMajorOnly() {
+  void thePropertyFalseMakesTheKernelRowMajorOnly() {
     ConvCase c = ConvCase.random(new Random(4), 1, 16, 16, 10, 10, 1, true);
     WinogradKernel chained = kernel(c, Variant.F4, 1);
     Layout in = chained.nativeInput();
     assertThat(in.channelBlock()).isPositive();
     CpuAccel.configure(CpuAccel.Mode.AUTO, 0);
     try {
+      WinogradKernel byDefault = new WinogradKernel(Variant.F4, false, c.p(), c.sig(),
+          WinogradKernels.fallbackKernel(c.p(), c.sig()), 1);
+      assertThat(byDefault.nativeInput()).as("blocked by default").isEqualTo(in);
+      System.setProperty(WinogradKernel.BLOCKED, "false");
       WinogradKernel k = new WinogradKernel(Variant.F4, false, c.p(), c.sig(),
           WinogradKernels.fallbackKernel(c.p(), c.sig()), 1);
       assertThat(k.nativeInput()).isEqualTo(Layout.ROW_MAJOR);
@@ -223,6 +234,7 @@ class WinogradBlockedLayoutTest {
       assertThat(k.withLayouts(in, Layout.ROW_MAJOR)).isNull();
       assertThat(k.withLayouts(Layout.ROW_MAJOR, Layout.ROW_MAJOR)).isSameAs(k);
     } finally {
+      System.clearProperty(WinogradKernel.BLOCKED);
       CpuAccel.reset();
     }
   }

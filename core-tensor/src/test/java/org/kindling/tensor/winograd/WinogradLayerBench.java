@@ -50,6 +50,8 @@ public final class WinogradLayerBench {
   private static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("clock"));
   /** Times the process's CPU (all threads but the JIT's and GC's) next to the wall clock. */
   private static final boolean PROCESS_CLOCK = "process".equals(System.getProperty("clock"));
+  /** {@code -Dskip=2,5}: kernels (by column index) not run, e.g. the slow planar stages. */
+  private static final String SKIP = "," + System.getProperty("skip", "") + ",";
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
   /**
    * {@code -Dfallback=false}: runs only F(4x4) and F(6x6) (the fallback columns read 0), for
@@ -122,7 +124,11 @@ public final class WinogradLayerBench {
       // F(4x4) in the same layouts where it reads and writes them (decision 0071)
       Kernel f4InChain = f4.inChainLayouts().withLayouts(chain[0], chain[1]);
       if (f4InChain != null) {
+        // 4: channels innermost (decision 0080); 5: planar stages (0071); 6: F(6x6) as 4
         list.add(f4InChain);
+        list.add(f4.inChainLayouts().withPlanarStages().withLayouts(chain[0], chain[1]));
+        list.add(new WinogradKernel(Variant.F6, false, p, sig, fallback, threads)
+            .inChainLayouts().withLayouts(chain[0], chain[1]));
       }
     }
     Kernel[] kernels = list.toArray(new Kernel[0]);
@@ -159,7 +165,7 @@ public final class WinogradLayerBench {
     }
     for (int r = -1; r < ROUNDS; r++) {
       for (int k = 0; k < kernels.length; k++) {
-        if (!FALLBACK && (k == 0 || k == 3)) {
+        if (!FALLBACK && (k == 0 || k == 3) || SKIP.contains("," + k + ",")) {
           continue;
         }
         long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
@@ -208,9 +214,10 @@ public final class WinogradLayerBench {
           ms[3] / Math.min(ms[1], ms[2]));
     }
     if (ms.length > 4) {
-      System.out.printf(Locale.ROOT, "chain %s b%d: F(4x4) in the fallback's layouts %.2f ms,"
-          + " row-major %.2f ms; fallback in them %.2f, row-major %.2f (its boundary %.2f ms)%n",
-          l.name(), n, ms[4], ms[1], ms[3], ms[0], ms[0] - ms[3]);
+      System.out.printf(Locale.ROOT, "chain %s b%d: F(4x4) in the fallback's layouts %.2f ms"
+          + " (planar stages %.2f), F(6x6) in them %.2f, row-major F(4x4) %.2f ms; fallback in"
+          + " them %.2f, row-major %.2f (its boundary %.2f ms)%n",
+          l.name(), n, ms[4], ms[5], ms[6], ms[1], ms[3], ms[0], ms[0] - ms[3]);
     }
     System.out.printf(Locale.ROOT,
         "| %s | %d->%d | %dx%d | %d | %.2f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2fx | %s |%n",
