@@ -29,8 +29,10 @@ import org.kindling.tensor.Shape;
 /**
  * A worker's connection to one {@link KVStoreServer}: a blocking socket, a reader thread that
  * answers the challenge, checks the server's proof of the secret and routes replies to waiting
- * requests by id, and frame writes under a lock from the calling thread. No engine thread ever
- * blocks here. Once in, a HEARTBEAT goes out every {@code heartbeatInterval}; a server that
+ * requests by id (a VALUE straight into the request's {@link Landing}, if it has one), and
+ * frame writes under a lock from the calling thread. No engine thread ever blocks here. The
+ * timeouts of requests awaited without a thread ({@link #onReply}) are found by a periodic
+ * sweep. Once in, a HEARTBEAT goes out every {@code heartbeatInterval}; a server that
  * sends nothing for {@code heartbeatTimeout} (while no large write makes progress) is taken for
  * dead. If the connection breaks, every waiting and later request fails with the reason.
  */

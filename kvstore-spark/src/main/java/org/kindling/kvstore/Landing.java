@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where a request's VALUE reply may be read to straight from the socket: a range of an output
+ * Where a request's VALUE reply may be read into straight from the socket: a range of an output
  * array's memory that the engine operation waiting for the reply holds for writing (decision
  * 0076). The connection's reader lands the float32 data there instead of in a buffer of its own,
  * so the pulled value costs no copy and no allocation on this side; a reply that does not fit
