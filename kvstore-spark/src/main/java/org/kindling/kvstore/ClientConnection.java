@@ -23,13 +23,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.kindling.tensor.DType;
 import org.kindling.tensor.Shape;
 
 /**
  * A worker's connection to one {@link KVStoreServer}: a blocking socket, a reader thread that
  * answers the challenge, checks the server's proof of the secret and routes replies to waiting
- * requests by id, and frame writes under a lock from the calling thread. No engine thread ever
- * blocks here. Once in, a HEARTBEAT goes out every {@code heartbeatInterval}; a server that
+ * requests by id (a VALUE straight into the request's {@link Landing}, if it has one), and
+ * frame writes under a lock from the calling thread. No engine thread ever blocks here. The
+ * timeouts of requests awaited without a thread ({@link #onReply}) are found by a periodic
+ * sweep. Once in, a HEARTBEAT goes out every {@code heartbeatInterval}; a server that
  * sends nothing for {@code heartbeatTimeout} (while no large write makes progress) is taken for
  * dead. If the connection breaks, every waiting and later request fails with the reason.
  */
@@ -54,6 +57,8 @@ final class ClientConnection implements AutoCloseable {
 
   /** Replies without an array (OK, ERROR) fit in this. */
   private static final int MIN_REPLY_LIMIT = 64 << 10;
+  /** A VALUE frame's type, request id, dtype flag and dimension count. */
+  private static final int VALUE_HEAD = 1 + 8 + 2;
 
   private final KVStoreClientConfig config;
   private final JobMac mac;
@@ -62,6 +67,10 @@ final class ClientConnection implements AutoCloseable {
   private final SocketChannel channel;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
+  /** The pending requests whose VALUE reply may be read in place ({@link Landing}). */
+  private final Map<Long, Landing> landings = new ConcurrentHashMap<>();
+  /** The requests {@link #onReply} waits for, until they complete: swept for their timeout. */
+  private final Map<CompletableFuture<Reply>, Watch> watched = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final CompletableFuture<Void> handshake = new CompletableFuture<>();
   /** Completed with the reason when an authenticated connection breaks without {@link #close}. */
@@ -73,6 +82,10 @@ final class ClientConnection implements AutoCloseable {
   /** When the server was last heard from, or a large write last moved (System.nanoTime). */
   private volatile long lastProgress = System.nanoTime();
   private ScheduledFuture<?> heartbeat;
+  private ScheduledFuture<?> sweep;
+
+  /** A watched request's deadline (System.nanoTime) and landing (may be null). */
+  private record Watch(long deadline, Landing landing) {}
 
   private ClientConnection(KVStoreClientConfig config, JobMac mac, ServerAddress target,
       SocketChannel channel) {
@@ -155,6 +168,9 @@ final class ClientConnection implements AutoCloseable {
     long every = config.heartbeatInterval().toMillis();
     c.heartbeat = HEARTBEATS.scheduleWithFixedDelay(c::heartbeat, every, every,
         TimeUnit.MILLISECONDS);
+    long sweepMs = sweepInterval(config.requestTimeout());
+    c.sweep = HEARTBEATS.scheduleWithFixedDelay(c::sweepTimeouts, sweepMs, sweepMs,
+        TimeUnit.MILLISECONDS);
     return c;
   }
 
@@ -195,6 +211,33 @@ final class ClientConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * How often {@link #sweepTimeouts} looks for overdue requests: a sixteenth of the timeout
+   * (so a request fails at most that late), from 5 ms to 1 s.
+   */
+  static long sweepInterval(Duration requestTimeout) {
+    return Math.max(5, Math.min(1000, requestTimeout.toMillis() / 16));
+  }
+
+  /**
+   * Times out the requests {@link #onReply} waits for whose deadline has passed. One periodic
+   * sweep instead of a timer per request: a timer per request (what {@code orTimeout} does) is
+   * queued and cancelled under a lock and wakes the JDK's delay thread whenever it becomes the
+   * earliest, a thread switch or two a training step for nothing (decision 0076). A request
+   * whose reply the reader is reading in place is left to the reader ({@link Landing}).
+   */
+  private void sweepTimeouts() {
+    if (watched.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    watched.forEach((f, w) -> {
+      if (now - w.deadline() >= 0 && (w.landing() == null || w.landing().abandon())) {
+        f.completeExceptionally(new TimeoutException());
+      }
+    });
+  }
+
   /** {@code host:port} of the server. */
   String address() {
     return address;
@@ -222,6 +265,17 @@ final class ClientConnection implements AutoCloseable {
    */
   CompletableFuture<Reply> send(byte type, Consumer<ByteBuf> fields, ByteBuffer data,
       String what) {
+    return send(type, fields, data, what, null);
+  }
+
+  /**
+   * {@link #send(byte, Consumer, ByteBuffer, String)} whose float32 VALUE reply, if it has
+   * {@code landing}'s size, the reader puts straight into {@code landing} (may be null); the
+   * reply's data is then that range ({@link Landing#holds}). Await it with {@link #onReply}
+   * and the same landing.
+   */
+  CompletableFuture<Reply> send(byte type, Consumer<ByteBuf> fields, ByteBuffer data,
+      String what, Landing landing) {
     long id = nextId.getAndIncrement();
     CompletableFuture<Reply> f = new CompletableFuture<>();
     KVStoreException b = broken;
@@ -229,8 +283,12 @@ final class ClientConnection implements AutoCloseable {
       f.completeExceptionally(brokenFor(what, b));
       return f;
     }
+    if (landing != null) {
+      landings.put(id, landing); // before the request can be answered
+    }
     pending.put(id, f);
     if (broken != null && pending.remove(id) != null) {
+      landings.remove(id);
       // fail() ran between the check above and the put; it did not see this request
       f.completeExceptionally(brokenFor(what, broken));
       return f;
@@ -243,6 +301,7 @@ final class ClientConnection implements AutoCloseable {
     long frameBytes = header.readableBytes() - 4L + dataBytes;
     if (frameBytes > config.maxFrameBytes()) {
       pending.remove(id);
+      landings.remove(id);
       f.completeExceptionally(new KVStoreException(what + ": the request is " + frameBytes
           + " bytes, more than maxFrameBytes=" + config.maxFrameBytes() + " (raise it on the"
           + " server and the client for bigger arrays)"));
@@ -252,6 +311,7 @@ final class ClientConnection implements AutoCloseable {
       write(header.nioBuffer(), data == null ? null : data.duplicate());
     } catch (IOException e) {
       pending.remove(id);
+      landings.remove(id);
       KVStoreException ex = new KVStoreException(
           what + ": cannot send to the kvstore server " + address + ": " + e, e);
       fail(ex);
@@ -311,22 +371,34 @@ final class ClientConnection implements AutoCloseable {
    */
   void onReply(CompletableFuture<Reply> f, String what, Consumer<Reply> onReply,
       Consumer<KVStoreException> onError) {
-    f.orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, t) -> {
-          KVStoreException err;
-          if (t == null) {
-            err = r.type() == Protocol.ERROR ? rejected(r, what) : null;
-          } else {
-            Throwable c = t instanceof CompletionException && t.getCause() != null
-                ? t.getCause() : t;
-            err = c instanceof TimeoutException ? timedOut(what) : failed(what, c);
-          }
-          if (err == null) {
-            onReply.accept(r);
-          } else {
-            onError.accept(err);
-          }
-        });
+    onReply(f, what, null, onReply, onError);
+  }
+
+  /**
+   * {@link #onReply(CompletableFuture, String, Consumer, Consumer)} of a request sent with
+   * {@code landing} (may be null): the timeout abandons the landing first, and if the reader has
+   * taken it already, leaves the request to the reader, which completes it once the data is in
+   * (or its connection broke), so the caller never lets go of memory the reader writes.
+   */
+  void onReply(CompletableFuture<Reply> f, String what, Landing landing,
+      Consumer<Reply> onReply, Consumer<KVStoreException> onError) {
+    watched.put(f, new Watch(System.nanoTime() + config.requestTimeout().toNanos(), landing));
+    f.whenComplete((r, t) -> {
+      watched.remove(f);
+      KVStoreException err;
+      if (t == null) {
+        err = r.type() == Protocol.ERROR ? rejected(r, what) : null;
+      } else {
+        Throwable c = t instanceof CompletionException && t.getCause() != null
+            ? t.getCause() : t;
+        err = c instanceof TimeoutException ? timedOut(what) : failed(what, c);
+      }
+      if (err == null) {
+        onReply.accept(r);
+      } else {
+        onError.accept(err);
+      }
+    });
   }
 
   private Reply requireNotError(Reply r, String what) {
@@ -357,6 +429,8 @@ final class ClientConnection implements AutoCloseable {
   private void readLoop() {
     try {
       ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer head = ByteBuffer.allocate(VALUE_HEAD + 4 * Protocol.MAX_NDIM)
+          .order(ByteOrder.LITTLE_ENDIAN);
       while (true) {
         len.clear();
         readFully(len);
@@ -371,7 +445,14 @@ final class ClientConnection implements AutoCloseable {
               + "); is that the KVStoreServer's port? (KVStoreClientConfig.maxFrameBytes="
               + config.maxFrameBytes() + " caps the limit)");
         }
+        head.clear();
+        if (handshake.isDone() && !landings.isEmpty() && n >= VALUE_HEAD
+            && readInPlace((int) n, head)) {
+          continue;
+        }
+        // the frame in a buffer of its own, starting with what readInPlace read of it
         ByteBuffer body = ByteBuffer.allocate((int) n);
+        body.put(head.flip());
         readFully(body);
         lastProgress = System.nanoTime();
         body.flip();
@@ -388,6 +469,53 @@ final class ClientConnection implements AutoCloseable {
           : "lost the connection to the kvstore server " + address + ": " + e, e));
     }
     closeChannel();
+  }
+
+  /**
+   * Reads a frame of {@code n} bytes that may be the VALUE reply of a request with a {@link
+   * Landing}: its header into {@code head}, then, if it is float32 data of the landing's size
+   * and the landing is still there to take, the data straight into it, and completes the
+   * request. Otherwise stops after the header (what it read is in {@code head}, flipped by the
+   * caller) and returns false.
+   */
+  private boolean readInPlace(int n, ByteBuffer head) throws IOException {
+    head.limit(VALUE_HEAD);
+    readFully(head);
+    if (head.get(0) != Protocol.VALUE
+        || Byte.toUnsignedInt(head.get(9)) != DType.FLOAT32.flag()) {
+      return false;
+    }
+    long id = head.getLong(1);
+    Landing landing = landings.get(id);
+    int ndim = Byte.toUnsignedInt(head.get(10));
+    if (landing == null || ndim > Protocol.MAX_NDIM
+        || n != VALUE_HEAD + 4L * ndim + landing.bytes()) {
+      return false;
+    }
+    head.limit(VALUE_HEAD + 4 * ndim);
+    readFully(head);
+    // the same checks as a VALUE read from its own buffer (dimensions, size)
+    ByteBuf header = Unpooled.wrappedBuffer(head.array(), 9, 2 + 4 * ndim);
+    Shape shape = Protocol.readArray(header, "VALUE").shape();
+    if (shape.size() * Float.BYTES != landing.bytes()) {
+      return false;
+    }
+    ByteBuffer range = landing.take();
+    if (range == null) {
+      return false; // given up on (timed out or failed): the reply goes nowhere
+    }
+    // from here the request is this thread's to complete; if the read fails, fail() does it
+    readFully(range);
+    lastProgress = System.nanoTime();
+    range.clear();
+    landing.landed(range);
+    CompletableFuture<Reply> f = pending.remove(id);
+    landings.remove(id);
+    if (f == null) {
+      throw new ProtocolException("VALUE frame answers unknown request id " + id);
+    }
+    f.complete(Reply.value(shape, false, range));
+    return true;
   }
 
   private void readFully(ByteBuffer buf) throws IOException {
@@ -460,6 +588,7 @@ final class ClientConnection implements AutoCloseable {
           r = Reply.error(Protocol.readString(frame, name, "message", frame.readableBytes()));
         }
         CompletableFuture<Reply> f = pending.remove(id);
+        landings.remove(id);
         if (f == null) {
           throw new ProtocolException(name + " frame answers unknown request id " + id);
         }
@@ -512,7 +641,15 @@ final class ClientConnection implements AutoCloseable {
       lost.complete(broken);
     }
     handshake.completeExceptionally(e);
+    boolean onReader = Thread.currentThread() == reader;
     for (Long id : pending.keySet()) {
+      Landing landing = landings.get(id);
+      if (landing != null && !landing.abandon() && !onReader) {
+        // the reader is reading this reply in place: it completes the request when the data
+        // is in, or fails it here on its own thread when the closed socket stops it
+        continue;
+      }
+      landings.remove(id);
       CompletableFuture<Reply> f = pending.remove(id);
       if (f != null) {
         f.completeExceptionally(e);
@@ -534,6 +671,9 @@ final class ClientConnection implements AutoCloseable {
     closing = true;
     if (heartbeat != null) {
       heartbeat.cancel(false);
+    }
+    if (sweep != null) {
+      sweep.cancel(false);
     }
     closeChannel();
     if (Thread.currentThread() != reader) {

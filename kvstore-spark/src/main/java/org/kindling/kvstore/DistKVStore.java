@@ -59,8 +59,9 @@ import org.kindling.tensor.engine.Var;
  *       ordered; the blocking forms, {@link #barrier}, {@link #sendMessage} and {@link #close}
  *       wait for them. A pull issued while its key's push is still waiting for its gradient
  *       (training issues both right after backward) joins that push ({@link PushTicket}): the
- *       push goes out as a PUSHPULL and the pull copies the value of its reply, one round trip
- *       instead of two (not with 2-bit compression, which has no PUSHPULL). Under the {@link
+ *       pull's operation sends the push as a PUSHPULL and the connection reads the reply's
+ *       value straight into the pull's output: one round trip instead of two, and no copy
+ *       (decision 0076; not with 2-bit compression, which has no PUSHPULL). Under the {@link
  *       NaiveEngine}, which holds itself until an asynchronous operation completes, a sync
  *       round could never get the other workers' pushes made in the same JVM, so there these
  *       are the blocking forms.
@@ -99,11 +100,21 @@ public final class DistKVStore implements KVStore {
   private final Residuals residuals = new Residuals();
   /** {@link #pullCopyBytes()}. */
   private final AtomicLong pullCopyBytes = new AtomicLong();
+  /** {@link #pullBytesInPlace()}. */
+  private final AtomicLong pullBytesInPlace = new AtomicLong();
   private volatile GradientCompression compression = GradientCompression.NONE;
   private volatile boolean closed;
 
-  /** One request sent to one server, described for its errors. */
-  private record Sent(ClientConnection conn, CompletableFuture<Reply> reply, String what) {}
+  /**
+   * One request sent to one server, described for its errors, with where its value may land
+   * (null: nowhere, the reply has a buffer of its own).
+   */
+  private record Sent(ClientConnection conn, CompletableFuture<Reply> reply, String what,
+      Landing landing) {
+    Sent(ClientConnection conn, CompletableFuture<Reply> reply, String what) {
+      this(conn, reply, what, null);
+    }
+  }
 
   private DistKVStore(KVStoreClientConfig config, ServerLinks links) {
     this.config = config;
@@ -187,19 +198,15 @@ public final class DistKVStore implements KVStore {
     // the memory's view is taken now: an array closed meanwhile keeps its memory until the
     // engine's last operation on it, this one, has finished
     ByteBuffer data = merged.byteBuffer();
-    PushTicket ticket = new PushTicket(routes.get(key).size());
+    PushTicket ticket = new PushTicket(merged.var(), data);
     unsentPushes.put(key, ticket);
     engine.pushAsync("kvstore-push " + key, done -> {
       unsentPushes.remove(key, ticket);
-      if (!ticket.send()) {
-        onAll(sendPush(key, shape, data), (i, r) -> { }, done);
+      if (ticket.send()) {
+        done.done(); // a pull joined: its operation sends this push as a PUSHPULL
         return;
       }
-      List<Route> rs = routes.get(key);
-      onAll(sendPushPull(key, data), (i, r) -> {
-        requireValue(key, rs.get(i), r);
-        ticket.answered(i, r);
-      }, done);
+      onAll(sendPush(key, shape, data), (i, r) -> { }, done);
     }, List.of(merged.var()), List.of(keyVars.get(key)), FnProperty.IO, priority);
   }
 
@@ -213,9 +220,11 @@ public final class DistKVStore implements KVStore {
 
   /**
    * The pull as an asynchronous engine operation (see the class doc): after this worker's
-   * earlier pushes of the key, the values of the last one's PUSHPULLs if this pull could join
-   * it, else one PULL per server holding a range of it, each reply copied into its range of
-   * {@code outs} on arrival; the operation ends when all are in.
+   * earlier pushes of the key, one PUSHPULL per server holding a range of it that carries the
+   * last push if this pull could join it (the operation then also reads that push's gradient),
+   * else one PULL per server; each reply's value is read by the connection straight into its
+   * range of the first output ({@link Landing}) and copied into any others; the operation ends
+   * when all are in.
    */
   @Override
   public void pull(String key, List<NDArray> outs, int priority) {
@@ -233,24 +242,51 @@ public final class DistKVStore implements KVStore {
     PushTicket push = compression.type() == GradientCompression.Type.TWO_BIT ? null
         : unsentPushes.remove(key);
     if (push != null && push.join()) {
-      // runs after the push's operation (both write the key's variable), which kept the values
-      engine.push("kvstore-pull " + key, () -> {
-        for (int i = 0; i < rs.size(); i++) {
-          copyValue(push.value(i), rs.get(i), dsts);
-        }
-      }, List.of(), writes, FnProperty.IO, priority);
+      // runs after the push's operation (both write the key's variable), which then sends
+      // nothing; the gradient is read here (unless an output is that array, then written)
+      List<Var> reads = writes.contains(push.gradient()) ? List.of() : List.of(push.gradient());
+      engine.pushAsync("kvstore-pushpull " + key, done -> {
+        List<Landing> lands = landings(rs, dsts);
+        onAll(sendPushPull(key, push.data(), lands), (i, r) -> {
+          requireValue(key, rs.get(i), r);
+          copyValue(r, rs.get(i), dsts, lands.get(i));
+        }, done);
+      }, reads, writes, FnProperty.IO, priority);
       return;
     }
-    engine.pushAsync("kvstore-pull " + key, done -> onAll(sendPull(key), (i, r) -> {
-      requireValue(key, rs.get(i), r);
-      copyValue(r, rs.get(i), dsts);
-    }, done), List.of(), writes, FnProperty.IO, priority);
+    engine.pushAsync("kvstore-pull " + key, done -> {
+      List<Landing> lands = landings(rs, dsts);
+      onAll(sendPull(key, lands), (i, r) -> {
+        requireValue(key, rs.get(i), r);
+        copyValue(r, rs.get(i), dsts, lands.get(i));
+      }, done);
+    }, List.of(), writes, FnProperty.IO, priority);
+  }
+
+  /**
+   * Per route, where the connection may read its float32 value in place: the route's range of
+   * the first output (whose write the running operation holds); none with fp16 transport, whose
+   * values arrive as float16 and are widened by {@link #copyValue}.
+   */
+  private List<Landing> landings(List<Route> rs, List<ByteBuffer> dsts) {
+    List<Landing> lands = new ArrayList<>(rs.size());
+    boolean half = compression.type() == GradientCompression.Type.FP16;
+    for (Route r : rs) {
+      lands.add(half ? null : new Landing(dsts.get(0).slice(
+          r.slice().begin() * Float.BYTES, r.slice().size() * Float.BYTES)));
+    }
+    return lands;
   }
 
   /** A PULL (or PULL_F16) of {@code key} to every server holding a range of it. */
   private List<Sent> sendPull(String key) {
+    return sendPull(key, null);
+  }
+
+  /** {@link #sendPull(String)} with a {@link Landing} per route ({@code lands} may be null). */
+  private List<Sent> sendPull(String key, List<Landing> lands) {
     return sendAll(routes.get(key), pullType(), r -> h -> Protocol.writeString(h, key),
-        r -> null, "PULL of key '" + key + "'");
+        r -> null, "PULL of key '" + key + "'", lands);
   }
 
   /**
@@ -286,10 +322,23 @@ public final class DistKVStore implements KVStore {
    */
   private static List<Sent> sendAll(List<Route> rs, byte type,
       Function<Route, Consumer<ByteBuf>> fields, Function<Route, ByteBuffer> data, String what) {
+    return sendAll(rs, type, fields, data, what, null);
+  }
+
+  /**
+   * {@link #sendAll(List, byte, Function, Function, String)} whose i-th request's VALUE reply is
+   * read into {@code lands.get(i)} ({@code lands} and its elements may be null).
+   */
+  private static List<Sent> sendAll(List<Route> rs, byte type,
+      Function<Route, Consumer<ByteBuf>> fields, Function<Route, ByteBuffer> data, String what,
+      List<Landing> lands) {
     List<Sent> sent = new ArrayList<>(rs.size());
-    for (Route r : rs) {
+    for (int i = 0; i < rs.size(); i++) {
+      Route r = rs.get(i);
+      Landing land = lands == null ? null : lands.get(i);
       String w = r.describe(what);
-      sent.add(new Sent(r.conn(), r.conn().send(type, fields.apply(r), data.apply(r), w), w));
+      sent.add(new Sent(r.conn(), r.conn().send(type, fields.apply(r), data.apply(r), w, land),
+          w, land));
     }
     return sent;
   }
@@ -348,7 +397,7 @@ public final class DistKVStore implements KVStore {
     for (int i = 0; i < sent.size(); i++) {
       int index = i;
       Sent s = sent.get(i);
-      s.conn().onReply(s.reply(), s.what(), r -> {
+      s.conn().onReply(s.reply(), s.what(), s.landing(), r -> {
         try {
           onEach.accept(index, r);
         } catch (RuntimeException e) {
@@ -413,10 +462,15 @@ public final class DistKVStore implements KVStore {
    * float16), and returns the requests.
    */
   private List<Sent> sendPushPull(String key, ByteBuffer data) {
+    return sendPushPull(key, data, null);
+  }
+
+  /** {@link #sendPushPull(String, ByteBuffer)} with a {@link Landing} per route (or null). */
+  private List<Sent> sendPushPull(String key, ByteBuffer data, List<Landing> lands) {
     boolean half = compression.type() == GradientCompression.Type.FP16;
     ByteBuffer wire = wireData(key, data, half);
     return sendAll(routes.get(key), Protocol.PUSHPULL, r -> keyAndShape(key, r.shape(), half),
-        r -> r.bytes(wire, half ? 2 : Float.BYTES), "PUSHPULL of key '" + key + "'");
+        r -> r.bytes(wire, half ? 2 : Float.BYTES), "PUSHPULL of key '" + key + "'", lands);
   }
 
   /**
@@ -566,7 +620,7 @@ public final class DistKVStore implements KVStore {
     List<ByteBuffer> dsts = views(targets);
     engine.push("kvstore-pull " + key, () -> {
       for (int i = 0; i < rs.size(); i++) {
-        copyValue(replies.get(i), rs.get(i), dsts);
+        copyValue(replies.get(i), rs.get(i), dsts, null);
       }
     }, List.of(), writes);
   }
@@ -583,30 +637,47 @@ public final class DistKVStore implements KVStore {
 
   /**
    * Copies a VALUE reply of {@code route}'s server (float32, or float16 widened) into its range
-   * of {@code dsts}, whose arrays' writes the running operation holds. Absolute writes only: the
-   * replies of a key's servers arrive on their connections' threads and may be copied at once,
-   * each into its own range.
+   * of {@code dsts}, whose arrays' writes the running operation holds, except where the
+   * connection read it in place already ({@code landing}, may be null: the first output).
+   * Absolute writes only: the replies of a key's servers arrive on their connections' threads
+   * and may be copied at once, each into its own range.
    */
-  private void copyValue(Reply r, Route route, List<ByteBuffer> dsts) {
+  private void copyValue(Reply r, Route route, List<ByteBuffer> dsts, Landing landing) {
     int begin = route.slice().begin();
     int n = route.slice().size();
-    for (ByteBuffer dst : dsts) {
-      if (r.half()) {
-        Half.widen(r.data(), dst.asFloatBuffer().slice(begin, n), n);
-      } else {
-        dst.put(begin * Float.BYTES, r.data(), r.data().position(), n * Float.BYTES);
+    boolean inPlace = landing != null && landing.holds(r.data());
+    if (inPlace) {
+      pullBytesInPlace.addAndGet((long) n * Float.BYTES);
+    }
+    for (int d = 0; d < dsts.size(); d++) {
+      ByteBuffer dst = dsts.get(d);
+      // the first output may hold the value already: the connection read it there
+      if (d > 0 || !inPlace) {
+        if (r.half()) {
+          Half.widen(r.data(), dst.asFloatBuffer().slice(begin, n), n);
+        } else {
+          dst.put(begin * Float.BYTES, r.data(), r.data().position(), n * Float.BYTES);
+        }
       }
       pullCopyBytes.addAndGet((long) n * Float.BYTES);
     }
   }
 
   /**
-   * The bytes pulls have copied into output arrays so far, once per distinct array: a level-1
-   * group whose tasks share their weights copies a value once, one whose tasks own their
-   * weights K times.
+   * The bytes pulls have written into output arrays so far (copied, or read there in place by
+   * the connection), once per distinct array: a level-1 group whose tasks share their weights
+   * writes a value once, one whose tasks own their weights K times.
    */
   public long pullCopyBytes() {
     return pullCopyBytes.get();
+  }
+
+  /**
+   * Of {@link #pullCopyBytes()}, those the connections read straight into an output array
+   * ({@link Landing}) instead of a buffer of their own that was then copied.
+   */
+  long pullBytesInPlace() {
+    return pullBytesInPlace.get();
   }
 
   private static void requireValue(String key, Route route, Reply r) {

@@ -1,15 +1,17 @@
 package org.kindling.kvstore;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.kindling.tensor.engine.Var;
 
 /**
  * A push operation that has been issued but has not sent its frame yet (its gradient is still
- * being computed), which the next pull of the same key may join: the push then goes out as a
- * PUSHPULL (one per server holding a range of the key), and the values in its replies (the
- * key's value after the round's update, what the pull would fetch) serve the pull without a
- * request of its own. One per issued push; the push's
- * operation and the caller's pull race for it, so its state moves by compare-and-set.
+ * being computed), which the next pull of the same key may join: the pull's operation then
+ * sends the push as a PUSHPULL (one per server holding a range of the key) and the values in
+ * its replies (the key's value after the round's update, what the pull would fetch) are read
+ * straight into the pull's outputs, while the push's own operation ends without sending
+ * anything (decision 0076). One per issued push; the push's operation and the caller's pull
+ * race for it, so its state moves by compare-and-set.
  */
 final class PushTicket {
   private static final int UNSENT = 0;
@@ -17,44 +19,44 @@ final class PushTicket {
   private static final int SENT = 2;
 
   private final AtomicInteger state = new AtomicInteger(UNSENT);
-  /** The PUSHPULLs' replies, one per server range, set before the push's operation completes. */
-  private final AtomicReferenceArray<Reply> values;
+  private final Var gradient;
+  private final ByteBuffer data;
 
-  /** A ticket for a push sent as {@code parts} requests (one per server holding a range). */
-  PushTicket(int parts) {
-    values = new AtomicReferenceArray<>(parts);
+  /**
+   * A ticket for the push of the level-1 sum whose engine variable is {@code gradient} and
+   * whose memory is {@code data} (a view taken when the push was issued).
+   */
+  PushTicket(Var gradient, ByteBuffer data) {
+    this.gradient = gradient;
+    this.data = data;
   }
 
   /**
    * The pull's side: joins the push if it has not been sent yet.
    *
-   * @return true if the push will carry the pull (its {@link #value} replies then serve it)
+   * @return true if the pull now carries the push (its operation reads {@link #gradient} and
+   *     sends {@link #data} as PUSHPULLs)
    */
   boolean join() {
     return state.compareAndSet(UNSENT, JOINED);
   }
 
   /**
-   * The push's side, as it sends: no pull can join from now on.
+   * The push's side, as it would send: no pull can join from now on.
    *
-   * @return true if a pull joined, so the push must be sent as a PUSHPULL
+   * @return true if a pull joined, so the pull's operation sends the push and this one ends
    */
   boolean send() {
     return state.getAndSet(SENT) == JOINED;
   }
 
-  /** Keeps the reply of the PUSHPULL to the {@code part}-th server range for the joined pull. */
-  void answered(int part, Reply reply) {
-    values.set(part, reply);
+  /** The engine variable of the level-1 sum the push sends. */
+  Var gradient() {
+    return gradient;
   }
 
-  /**
-   * The reply of the PUSHPULL to the {@code part}-th server range; read by the joined pull's
-   * operation, which the engine runs after the push's (both write the key's variable), so it is
-   * set unless the push failed, and then the pull's operation inherits that failure and does
-   * not run.
-   */
-  Reply value(int part) {
-    return values.get(part);
+  /** The level-1 sum's memory, float32, ready to read once {@link #gradient} is. */
+  ByteBuffer data() {
+    return data;
   }
 }

@@ -154,7 +154,7 @@ class OverlappedUpdateTest {
   /**
    * Training issues a key's pull right after its push, while backward has not produced the
    * gradient yet: the pull joins the push, which goes out as one PUSHPULL (one request on the
-   * server instead of two) whose value the pull writes. 2-bit compression has no PUSHPULL, so
+   * server instead of two) whose value lands in the pull's output. 2-bit compression has no PUSHPULL, so
    * there the pull stays a request of its own.
    */
   @ParameterizedTest(name = "compression {0}")
@@ -191,6 +191,10 @@ class OverlappedUpdateTest {
       assertThat(step.queue().requests()).as("requests the server handled")
           .isEqualTo(twoBit ? 2 : 1);
       assertThat(step.perKey().get("w").pulled()).isEqualTo(type.equals("fp16") ? 8 : 16);
+      // float32 values are read straight into the weight (the PUSHPULL's, or 2-bit's PULL's);
+      // float16 ones are widened into it
+      assertThat(kv.pullBytesInPlace()).isEqualTo(type.equals("fp16") ? 0 : 16);
+      assertThat(kv.pullCopyBytes()).isEqualTo(16);
     }
   }
 
