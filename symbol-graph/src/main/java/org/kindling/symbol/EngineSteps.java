@@ -40,9 +40,16 @@ final class EngineSteps {
    * One engine operation: its work, the variables it reads and writes, and how many seeds it
    * draws (a fused step draws one per kernel it runs, so that fusion does not shift the random
    * numbers of later steps). No work (null) marks a step with nothing to do, which is not pushed
-   * (its seeds are still drawn).
+   * (its seeds are still drawn). A step {@code unlessWatched} is pushed only while a monitor
+   * watches the pass (an inference Dropout in place, whose kernel only fills the mask a monitor
+   * would see, decision 0079).
    */
-  record Step(String name, Work work, List<Var> reads, List<Var> writes, int seeds) {}
+  record Step(String name, Work work, List<Var> reads, List<Var> writes, int seeds,
+      boolean unlessWatched) {
+    Step(String name, Work work, List<Var> reads, List<Var> writes, int seeds) {
+      this(name, work, reads, writes, seeds, false);
+    }
+  }
 
   private final ExecGraph graph;
   private final NDArray[] values;
@@ -220,6 +227,9 @@ final class EngineSteps {
       // IdentityAliases): the copy would move nothing, and an engine operation costs 10-20 us
       return new Step(n.name(), null, List.of(), List.of(), 1);
     }
+    // an inference Dropout in place copies nothing either (32-44 us a step in AlexNet's batch-1
+    // pass); its kernel runs only to fill the mask of ones for a monitor
+    boolean unlessWatched = !train && passesThroughInPlace(f, op);
     Kernel kernel = kernels[f.node()];
     TensorView[] in = new TensorView[f.in().length];
     Var[] inVars = new Var[in.length];
@@ -265,7 +275,7 @@ final class EngineSteps {
     if (epilogue == null) {
       Kernel only = kernel;
       return new Step(n.name(), seeds -> timed(opName, only, context(only, train, seeds[0],
-          stamped), in, out), distinct(reads, w), w, sumSeeds(f) + 1);
+          stamped), in, out), distinct(reads, w), w, sumSeeds(f) + 1, unlessWatched);
     }
     TensorView[] y = {out[0]};
     String name = n.name() + "+" + graph.graph().node(f.epilogue()).name();
@@ -290,6 +300,46 @@ final class EngineSteps {
     int out = f.out()[0];
     return values[in].sameMemory(values[out]) && rowMajor(in) && rowMajor(out)
         && graph.dtype(in) == graph.dtype(out);
+  }
+
+  /**
+   * True if {@code f} is, in an inference pass, a pass-through ({@link
+   * OpInstance#inferenceIdentity}: Dropout) planned in place over its input, in an executor
+   * without backward steps, whose other outputs (Dropout's mask of ones) no step reads and no
+   * caller sees but a monitor. Its inference kernel would copy the data onto itself and fill a
+   * mask that nothing else reads; a training forward of the same executor still runs the kernel
+   * (in place). Such a step has no epilogue, so it takes the kernel-only path of {@link
+   * #forward}.
+   */
+  private boolean passesThroughInPlace(ExecGraph.Forward f, OpInstance<?> op) {
+    if (!forwardOnly || op.inplaceIdentity() || !op.inferenceIdentity() || f.in().length != 1
+        || f.epilogue() >= 0 || f.folded() >= 0 || f.sum() >= 0) {
+      return false;
+    }
+    int in = f.in()[0];
+    int out = f.out()[0];
+    if (!values[in].sameMemory(values[out]) || !rowMajor(in) || !rowMajor(out)
+        || graph.dtype(in) != graph.dtype(out)) {
+      return false;
+    }
+    for (int k = 1; k < f.out().length; k++) {
+      if (graph.pinned(f.out()[k]) || readByAStep(f.out()[k])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if a forward step reads value {@code v}. */
+  private boolean readByAStep(int v) {
+    for (ExecGraph.Step s : graph.forwardSteps()) {
+      for (int r : s.reads()) {
+        if (r == v) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private boolean rowMajor(int v) {

@@ -350,8 +350,10 @@ public final class Executor implements AutoCloseable {
     for (int i = 0; i < seeds.length; i++) {
       seeds[i] = Randoms.nextSeed(); // drawn in program order: reproducible whatever the timing
     }
-    if (s.work() == null) {
-      return; // an identity over its own input's memory: nothing to do, nothing to order
+    if (s.work() == null || s.unlessWatched() && monitor == null) {
+      // an identity over its own input's memory, or an inference Dropout in place no monitor
+      // watches (decision 0079): nothing to do, nothing to order
+      return;
     }
     engine.push(s.name(), () -> s.work().run(seeds), s.reads(), s.writes());
   }

@@ -260,6 +260,17 @@ public abstract class OpDef<P extends Record> {
   }
 
   /**
+   * True if an inference pass (not training) leaves output 0 equal to input 0 and the other
+   * outputs are read only by the backward pass (Dropout in training mode: MXNet's inference
+   * Dropout passes its data through). An executor without backward steps pushes no engine
+   * operation for such a step when its output shares its input's memory (planned in place) and
+   * no monitor watches. By default {@link #inplaceIdentity}, which holds in every pass.
+   */
+  public boolean inferenceIdentity(P p) {
+    return inplaceIdentity(p);
+  }
+
+  /**
    * Pairs {@code {output, input}} for the backward pass: input {@code input}'s gradient may be
    * written into the buffer of output {@code output}'s gradient (MXNet's {@code FInplaceOption}
    * of the backward operator). The backward kernel reads each element of that output gradient

@@ -105,6 +105,11 @@ public final class OpInstance<P extends Record> {
     return op.inplaceIdentity(params);
   }
 
+  /** See {@link OpDef#inferenceIdentity}. */
+  public boolean inferenceIdentity() {
+    return op.inferenceIdentity(params);
+  }
+
   /** See {@link OpDef#backwardInplaceOptions}. */
   public List<int[]> backwardInplaceOptions() {
     return op.backwardInplaceOptions(params);

@@ -164,6 +164,15 @@ public final class Dropout extends OpDef<Dropout.Params> {
     return List.<int[]>of(new int[] {0, 0});
   }
 
+  /**
+   * In training mode (MXNet's default) or with {@code p = 0} an inference pass passes the data
+   * through and fills the mask with ones, which only the backward pass reads.
+   */
+  @Override
+  public boolean inferenceIdentity(Params p) {
+    return p.mode() == Mode.TRAINING || p.p() == 0f;
+  }
+
   @Override
   public List<int[]> backwardInplaceOptions(Params p) {
     return List.<int[]>of(new int[] {0, 0});
