@@ -18,7 +18,9 @@ import org.apache.hadoop.fs.Path;
  *
  * @param chunkBytes bytes per ranged read, at least 64
  * @param threads reader threads per stream, at least 1
- * @param queueChunks chunks read ahead, at least 1
+ * @param queueChunks chunks read ahead, at least 0 (0: none, no reader threads: each chunk is
+ *     read on the consumer's thread when it is reached, from the one sequential request where
+ *     {@code sequential} applies)
  * @param sequential whether a source that offers one sequential request ({@link
  *     ByteSource#opensRanges()}: s3://, HDFS) is read through it, chunk after chunk on one
  *     reader thread, instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy
@@ -50,9 +52,9 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
   public static final int DEFAULT_QUEUE_CHUNKS = 4;
 
   public ReadOptions {
-    if (chunkBytes < 64 || threads < 1 || queueChunks < 1) {
+    if (chunkBytes < 64 || threads < 1 || queueChunks < 0) {
       throw new IllegalArgumentException("read options need " + CHUNK_BYTES_KEY + " >= 64, "
-          + THREADS_KEY + " >= 1 and " + QUEUE_CHUNKS_KEY + " >= 1; got " + chunkBytes + ", "
+          + THREADS_KEY + " >= 1 and " + QUEUE_CHUNKS_KEY + " >= 0; got " + chunkBytes + ", "
           + threads + ", " + queueChunks);
     }
   }
