@@ -122,8 +122,9 @@ public final class IoBench {
   /**
    * The variants measured on every store: records and views with the store's default read
    * options (the configured ones, if any), views with 1, 4, 8 and 16 MiB chunks; where the store
-   * opens sequential ranges ({@code ranged}: s3://, HDFS) also views with no read-ahead (queue
-   * 0: the consumer reads the stream, decision 0078) and views from ranged reads on
+   * opens sequential ranges ({@code ranged}: s3://, HDFS) also views with the other read-ahead
+   * (queue 0 where the default reads ahead, 4 where it does not; decision 0078) and views from
+   * ranged reads on
    * reader threads ({@code kindling.io.read.sequential} false: S3's parallel GETs, Hadoop's
    * positioned reads) of 4, 8 and 16 MiB.
    */
@@ -139,11 +140,15 @@ public final class IoBench {
       v.add(new Variant("views, " + describe(ReadOptions.forFile(file, c), ranged), c, true));
     }
     if (ranged) {
-      // no read-ahead: the consumer reads the one stream itself, as the raw read does (0078)
-      Configuration inline = new Configuration(base);
-      inline.setInt(ReadOptions.QUEUE_CHUNKS_KEY, 0);
-      v.add(new Variant("views, " + describe(ReadOptions.forFile(file, inline), true)
-          + " (no read-ahead)", inline, true));
+      // the other side of decision 0078: no read-ahead (the consumer reads the one stream, as
+      // the raw read does) where the store's default reads ahead (s3://), else a reader thread
+      // four chunks ahead (HDFS's reads of decision 0067)
+      Configuration other = new Configuration(base);
+      boolean readsAhead = ReadOptions.forFile(file, base).queueChunks() > 0;
+      other.setInt(ReadOptions.QUEUE_CHUNKS_KEY, readsAhead ? 0
+          : ReadOptions.DEFAULT_QUEUE_CHUNKS);
+      v.add(new Variant("views, " + describe(ReadOptions.forFile(file, other), true)
+          + (readsAhead ? " (no read-ahead)" : " (a reader thread ahead)"), other, true));
       for (int mib : new int[] {4, 8, 16}) {
         Configuration c = new Configuration(base);
         c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
