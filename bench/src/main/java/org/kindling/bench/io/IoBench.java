@@ -93,7 +93,7 @@ public final class IoBench {
     System.out.println("| store | read | records/s | MB/s | RecordIO / raw | CPU s/GB |");
     System.out.println("|---|---|---:|---:|---:|---:|");
     Configuration local = readConf();
-    compare("local file", () -> rawRead(FileSystem.getLocal(local).open(
+    compare("local file", () -> rawRead(() -> FileSystem.getLocal(local).open(
             new org.apache.hadoop.fs.Path(rec.toUri()))),
         rec.toUri().toString(), variants(local, rec.toUri().toString(), false), LOCAL_REPEAT);
     hdfs(dir, rec);
@@ -122,7 +122,9 @@ public final class IoBench {
   /**
    * The variants measured on every store: records and views with the store's default read
    * options (the configured ones, if any), views with 1, 4, 8 and 16 MiB chunks; where the store
-   * opens sequential ranges ({@code ranged}: s3://, HDFS) also views from ranged reads on
+   * opens sequential ranges ({@code ranged}: s3://, HDFS) also views with the other read-ahead
+   * (queue 0 where the default reads ahead, 4 where it does not; decision 0078) and views from
+   * ranged reads on
    * reader threads ({@code kindling.io.read.sequential} false: S3's parallel GETs, Hadoop's
    * positioned reads) of 4, 8 and 16 MiB.
    */
@@ -138,6 +140,15 @@ public final class IoBench {
       v.add(new Variant("views, " + describe(ReadOptions.forFile(file, c), ranged), c, true));
     }
     if (ranged) {
+      // the other side of decision 0078: no read-ahead (the consumer reads the one stream, as
+      // the raw read does) where the store's default reads ahead (s3://), else a reader thread
+      // four chunks ahead (HDFS's reads of decision 0067)
+      Configuration other = new Configuration(base);
+      boolean readsAhead = ReadOptions.forFile(file, base).queueChunks() > 0;
+      other.setInt(ReadOptions.QUEUE_CHUNKS_KEY, readsAhead ? 0
+          : ReadOptions.DEFAULT_QUEUE_CHUNKS);
+      v.add(new Variant("views, " + describe(ReadOptions.forFile(file, other), true)
+          + (readsAhead ? " (no read-ahead)" : " (a reader thread ahead)"), other, true));
       for (int mib : new int[] {4, 8, 16}) {
         Configuration c = new Configuration(base);
         c.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);
@@ -192,12 +203,22 @@ public final class IoBench {
     return bestRaw;
   }
 
-  /** Reads {@code in} to its end in 4 MiB reads; closes it. */
-  private static ReadRate rawRead(InputStream in) throws IOException {
+  /** Opens a raw read's stream (its open is part of the read, as a RecordIO read's is). */
+  private interface Opener {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Opens a stream and reads it to its end in 4 MiB reads; closes it. The clock starts before the
+   * open, as a RecordIO read's clock starts before its split is opened: the raw read's metadata
+   * request (HDFS: the block locations; S3: the GET's response head) counts, as the RecordIO
+   * read's do.
+   */
+  private static ReadRate rawRead(Opener opener) throws IOException {
     byte[] buf = new byte[RAW_BUFFER];
     ReadRate.Clock clock = ReadRate.start();
     long n = 0;
-    try (in) {
+    try (InputStream in = opener.open()) {
       for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
         n += r;
       }
@@ -254,7 +275,7 @@ public final class IoBench {
       FileSystem fs = cluster.getFileSystem();
       org.apache.hadoop.fs.Path target = IoBench.copyIn(fs, rec);
       String uri = fs.getUri() + "/data.rec";
-      compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(fs.open(target)), uri,
+      compare("HDFS (MiniDFSCluster, 1 datanode)", () -> rawRead(() -> fs.open(target)), uri,
           variants(conf, uri, true), 1);
     } finally {
       cluster.shutdown();
@@ -283,7 +304,7 @@ public final class IoBench {
       conf.set(S3Settings.ACCESS_KEY_KEY, ACCESS);
       conf.set(S3Settings.SECRET_KEY_KEY, SECRET);
       String store = "S3 (s3proxy, transient store)";
-      ReadRate raw = compare(store, () -> rawRead(client.getObject(
+      ReadRate raw = compare(store, () -> rawRead(() -> client.getObject(
           b -> b.bucket("bench").key("data.rec"))), "s3://bench/data.rec",
           variants(conf, "s3://bench/data.rec", true), 1);
       // The server's cost per request, without Kindling: the SDK's ranged GETs, one at a time.
@@ -323,7 +344,7 @@ public final class IoBench {
         s3aVariants.add(new Variant("views, " + describe(ReadOptions.forFile(
             new org.apache.hadoop.fs.Path(s3aUri), twoThreads), false), twoThreads, true));
       }
-      compare("S3 through s3a (hadoop-aws; s3proxy)", () -> rawRead(client.getObject(
+      compare("S3 through s3a (hadoop-aws; s3proxy)", () -> rawRead(() -> client.getObject(
           b -> b.bucket("bench").key("data.rec"))), s3aUri, s3aVariants, 1);
     } finally {
       proxy.afterEach();

@@ -36,10 +36,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ends between polls loses at most 20 ms.
  *
  * <p>usage: {@code ReadProfile [megabytes (default 128)] [rounds (default 7)] [hdfs|s3a (default
- * hdfs)]}; {@code -Dvariants=pread:8:2,stream:8} (the default: {@code pread:8:2,stream:8,stream:4}
- * on HDFS, {@code pread:4:1,pread:4:2} on s3a) lists the RecordIO reads: {@code pread:<MiB>:<threads>}
+ * hdfs)]}; {@code -Dvariants=pread:8:2,stream:8} (the default: {@code
+ * pread:8:2,stream:4:4,stream:4} on HDFS, {@code pread:4:1,pread:4:2} on s3a) lists the RecordIO reads: {@code pread:<MiB>:<threads>}
  * positioned reads ({@code kindling.io.read.sequential} false: the reads before decision 0067),
- * {@code stream:<MiB>} one sequential stream. The raw read is the file system's own stream in
+ * {@code stream:<MiB>[:<queue>]} one sequential stream ({@code queue} 0: no reader thread, the
+ * consumer reads each chunk, decision 0078). The raw read is the file system's own stream in
  * 4 MiB reads.
  */
 public final class ReadProfile {
@@ -76,7 +77,7 @@ public final class ReadProfile {
       FileSystem fs = cluster.getFileSystem();
       org.apache.hadoop.fs.Path target = IoBench.copyIn(fs, rec);
       profile(fs, target, fs.getUri() + "/data.rec", conf, rounds,
-          "pread:8:2,stream:8,stream:4");
+          "pread:8:2,stream:4:4,stream:4");
     } finally {
       cluster.shutdown();
     }
@@ -130,6 +131,12 @@ public final class ReadProfile {
         String label;
         if (stream) {
           label = "views, one sequential stream, " + f[1] + " MiB chunks";
+          if (f.length > 2) {
+            c.setInt(ReadOptions.QUEUE_CHUNKS_KEY, Integer.parseInt(f[2]));
+          }
+          // the queue given, else the store's default (HDFS: 0 since decision 0078)
+          int queue = ReadOptions.forFile(new org.apache.hadoop.fs.Path(uri), c).queueChunks();
+          label += queue == 0 ? ", no read-ahead (consumer reads)" : ", queue " + queue;
         } else {
           c.setInt(ReadOptions.THREADS_KEY, Integer.parseInt(f[2]));
           label = "views, positioned reads on " + f[2] + " threads, " + f[1] + " MiB chunks";

@@ -22,6 +22,17 @@ public interface ByteStore {
   StoreEntry stat(Path path) throws IOException;
 
   /**
+   * The file at {@code path}, or {@code null} if there is none (a directory is none): what a
+   * reader that needs a file, such as an {@code .idx} next to its {@code .rec}, asks. The default
+   * is {@link #stat}; a store where telling a directory costs a request of its own (S3: a LIST
+   * after a HEAD that finds no object) answers from the file's own request.
+   */
+  default StoreEntry file(Path path) throws IOException {
+    StoreEntry e = stat(path);
+    return e == null || e.directory() ? null : e;
+  }
+
+  /**
    * The files and directories directly inside directory {@code dir}, in no particular order.
    *
    * @throws java.io.FileNotFoundException if {@code dir} does not exist

@@ -38,6 +38,10 @@ import org.apache.hadoop.fs.Seekable;
  * part instead of one per chunk); a request that fails or ends early is replaced by a ranged read
  * of that chunk (retried under the source's policy) and reopened at the next chunk.
  *
+ * <p>With {@link ReadOptions#queueChunks()} 0 nothing is read ahead and there are no reader
+ * threads: the consumer's thread reads each chunk when it reaches it (from the one sequential
+ * request where streaming), as a plain read of the source would (decision 0078).
+ *
  * <p>Reading ahead stops at {@code aheadLimit}: past it, chunks are read one at a time on the
  * consumer's thread, as a part reader needs only the rest of a record that crosses its range's
  * end. The stream owns the source and closes it; {@link #close()} waits for the reader threads,
@@ -162,10 +166,15 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     retire();
     request();
     if (queue.isEmpty()) {
-      // At or past the ahead limit: one chunk, read here on the consumer's thread.
+      // At or past the ahead limit, or with no read-ahead: one chunk, read here on the
+      // consumer's thread; without read-ahead from the one stream where the source opens one.
       Pending p = newPending();
       try {
-        source.readFully(p.start, p.buffer, 0, p.length);
+        if (streaming && options.queueChunks() == 0) {
+          readChunk(p, readEnd());
+        } else {
+          source.readFully(p.start, p.buffer, 0, p.length);
+        }
       } catch (IOException e) {
         freeBuffers.push(p.buffer);
         throw fail(e);
@@ -223,7 +232,10 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     return Math.min(size, nextRequest + Math.max(1, chunks) * (long) bufferBytes);
   }
 
-  /** A reader thread's read of one chunk: from the open request when streaming, else ranged. */
+  /**
+   * A reader thread's read of one chunk (the consumer's, without read-ahead): from the open
+   * request when streaming, else ranged.
+   */
   private void readChunk(Pending p, long rangeEnd) throws IOException {
     Exception streamFailure = null;
     if (streaming) {

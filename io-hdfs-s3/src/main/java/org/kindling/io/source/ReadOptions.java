@@ -13,15 +13,18 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>Configuration keys: {@value #CHUNK_BYTES_KEY} (default: per store, {@link
  * #defaultChunkBytes(String)}), {@value #THREADS_KEY} (default: per store, {@link
- * #defaultThreads(String)}), {@value #QUEUE_CHUNKS_KEY} (default {@value #DEFAULT_QUEUE_CHUNKS}),
+ * #defaultThreads(String)}), {@value #QUEUE_CHUNKS_KEY} (default: per store, {@link
+ * #defaultQueueChunks(String, boolean)}),
  * {@value #SEQUENTIAL_KEY} (default true). A value set applies to every store.
  *
  * @param chunkBytes bytes per ranged read, at least 64
  * @param threads reader threads per stream, at least 1
- * @param queueChunks chunks read ahead, at least 1
+ * @param queueChunks chunks read ahead, at least 0 (0: none, no reader threads: each chunk is
+ *     read on the consumer's thread when it is reached, from the one sequential request where
+ *     {@code sequential} applies)
  * @param sequential whether a source that offers one sequential request ({@link
  *     ByteSource#opensRanges()}: s3://, HDFS) is read through it, chunk after chunk on one
- *     reader thread, instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy
+ *     reader thread (with {@code queueChunks} 0, HDFS's default, on the consumer's), instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy
  *     reads and one GET per part": each ranged GET has a fixed cost at the server; "sequential
  *     stream reads on HDFS": each HDFS positioned read sets up a block reader)
  */
@@ -48,11 +51,20 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
    */
   public static final int S3A_THREADS = 1;
   public static final int DEFAULT_QUEUE_CHUNKS = 4;
+  /**
+   * HDFS: no read-ahead; the consuming thread reads the part's one stream itself, as a plain read
+   * does (decision 0078). The datanode already pushes a block down the socket without being asked
+   * chunk by chunk, and a reader thread on top cost 0.07-0.15 s/GB more CPU in eight profiles
+   * out of eight (a hand-off per chunk, a third busy thread beside the datanode's and the
+   * consumer's); training reads through {@code PrefetchingRecordSource}, which parses ahead on a
+   * thread of its own anyway.
+   */
+  public static final int HDFS_QUEUE_CHUNKS = 0;
 
   public ReadOptions {
-    if (chunkBytes < 64 || threads < 1 || queueChunks < 1) {
+    if (chunkBytes < 64 || threads < 1 || queueChunks < 0) {
       throw new IllegalArgumentException("read options need " + CHUNK_BYTES_KEY + " >= 64, "
-          + THREADS_KEY + " >= 1 and " + QUEUE_CHUNKS_KEY + " >= 1; got " + chunkBytes + ", "
+          + THREADS_KEY + " >= 1 and " + QUEUE_CHUNKS_KEY + " >= 0; got " + chunkBytes + ", "
           + threads + ", " + queueChunks);
     }
   }
@@ -63,18 +75,19 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
   }
 
   /**
-   * The options for reading {@code file}: those configured in {@code conf}, the chunk size and
-   * the reader threads, where none are configured, being {@code file}'s store's defaults ({@link
-   * #defaultChunkBytes}, {@link #defaultThreads}).
+   * The options for reading {@code file}: those configured in {@code conf}, the chunk size, the
+   * reader threads and the queue, where none are configured, being {@code file}'s store's
+   * defaults ({@link #defaultChunkBytes}, {@link #defaultThreads}, {@link #defaultQueueChunks}).
    *
    * @param file a qualified path (with its scheme); one without reads with {@link
    *     #DEFAULT_CHUNK_BYTES}
    */
   public static ReadOptions forFile(Path file, Configuration conf) {
     String scheme = file.toUri().getScheme();
+    boolean sequential = conf.getBoolean(SEQUENTIAL_KEY, true);
     return new ReadOptions(conf.getInt(CHUNK_BYTES_KEY, defaultChunkBytes(scheme)),
         conf.getInt(THREADS_KEY, defaultThreads(scheme)), conf.getInt(QUEUE_CHUNKS_KEY,
-            DEFAULT_QUEUE_CHUNKS), conf.getBoolean(SEQUENTIAL_KEY, true));
+            defaultQueueChunks(scheme, sequential)), sequential);
   }
 
   /**
@@ -101,6 +114,18 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
    */
   public static int defaultThreads(String scheme) {
     return "s3a".equals(lower(scheme)) ? S3A_THREADS : DEFAULT_THREADS;
+  }
+
+  /**
+   * The chunks read ahead measured best for a store: {@link #HDFS_QUEUE_CHUNKS} for {@code hdfs}
+   * read as one stream ({@code sequential}), else {@link #DEFAULT_QUEUE_CHUNKS} (HDFS's
+   * positioned reads, {@code sequential} false, keep their reader threads: decision 0067).
+   *
+   * @param scheme a URI scheme, or null
+   * @param sequential whether sources that open ranges are read as one stream
+   */
+  public static int defaultQueueChunks(String scheme, boolean sequential) {
+    return sequential && "hdfs".equals(lower(scheme)) ? HDFS_QUEUE_CHUNKS : DEFAULT_QUEUE_CHUNKS;
   }
 
   private static String lower(String scheme) {

@@ -105,6 +105,22 @@ public final class S3ByteStore implements ByteStore {
     }
   }
 
+  /** One HEAD: no LIST for a missing key, as a directory is not a file anyway. */
+  @Override
+  public StoreEntry file(Path path) throws IOException {
+    S3Location at = S3Location.of(path);
+    if (at.key().isEmpty()) {
+      return null;
+    }
+    try {
+      HeadObjectResponse head = call("HEAD " + at,
+          () -> client.headObject(b -> b.bucket(at.bucket()).key(at.key())));
+      return StoreEntry.file(at.path(), head.contentLength());
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
   @Override
   public List<StoreEntry> list(Path dir) throws IOException {
     S3Location at = S3Location.of(dir);

@@ -133,8 +133,8 @@ public final class IndexedSplit {
       String what) throws IOException {
     Path path = new Path(idx);
     ByteStore store = ByteStores.forPath(path, conf);
-    StoreEntry e = store.stat(store.qualify(path));
-    if (e == null || e.directory()) {
+    StoreEntry e = store.file(store.qualify(path));
+    if (e == null) {
       throw new java.io.FileNotFoundException("index " + idx + " does not exist (or is a"
           + " directory)");
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.kindling.io.recordio.RecordIOReader;
@@ -90,9 +91,13 @@ final class PartCounter {
       idxPaths.add(idx);
     }
     List<StoreEntry> entries = new ArrayList<>();
-    for (Path idx : idxPaths) {
-      StoreEntry e = ByteStores.forPath(idx, conf).stat(idx);
-      if (e == null || e.directory()) {
+    for (int i = 0; i < idxPaths.size(); i++) {
+      Path idx = idxPaths.get(i);
+      // A listing of the .rec's directory already said whether its .idx is there, and its size.
+      Optional<StoreEntry> listed = split.listedIndex(split.files().get(i).path());
+      StoreEntry e = listed != null ? listed.orElse(null)
+          : ByteStores.forPath(idx, conf).file(idx);
+      if (e == null) {
         return null;
       }
       entries.add(e);

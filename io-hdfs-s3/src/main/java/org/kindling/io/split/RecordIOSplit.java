@@ -4,8 +4,11 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.hadoop.conf.Configuration;
@@ -47,12 +50,19 @@ public final class RecordIOSplit {
   private final List<SplitFile> files;
   private final long totalBytes;
   private final Configuration conf;
+  /**
+   * For each {@code .rec} found by listing its directory: the {@code .idx} next to it in that
+   * listing, or empty if the listing had none. A file named directly is not here (unknown).
+   */
+  private final Map<Path, Optional<StoreEntry>> listedIndexes;
 
-  private RecordIOSplit(String uri, List<SplitFile> files, Configuration conf) {
+  private RecordIOSplit(String uri, List<SplitFile> files, Configuration conf,
+      Map<Path, Optional<StoreEntry>> listedIndexes) {
     this.uri = uri;
     this.files = List.copyOf(files);
     this.totalBytes = files.isEmpty() ? 0 : files.get(files.size() - 1).end();
     this.conf = conf;
+    this.listedIndexes = Map.copyOf(listedIndexes);
   }
 
   /** Resolves {@code uri} (non-recursive directory expansion). */
@@ -75,10 +85,11 @@ public final class RecordIOSplit {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(conf, "conf");
     List<StoreEntry> statuses = new ArrayList<>();
+    Map<Path, Optional<StoreEntry>> indexes = new HashMap<>();
     for (String entry : uri.split(";")) {
       String trimmed = entry.strip();
       if (!trimmed.isEmpty()) {
-        expand(new Path(trimmed), conf, recursive, statuses);
+        expand(new Path(trimmed), conf, recursive, statuses, indexes);
       }
     }
     if (statuses.isEmpty()) {
@@ -97,17 +108,17 @@ public final class RecordIOSplit {
       files.add(new SplitFile(s.path(), offset, s.size()));
       offset += s.size();
     }
-    return new RecordIOSplit(uri, files, new Configuration(conf));
+    return new RecordIOSplit(uri, files, new Configuration(conf), indexes);
   }
 
   private static void expand(Path path, Configuration conf, boolean recursive,
-      List<StoreEntry> out) throws IOException {
+      List<StoreEntry> out, Map<Path, Optional<StoreEntry>> indexes) throws IOException {
     ByteStore store = ByteStores.forPath(path, conf);
     Path qualified = store.qualify(path);
     StoreEntry entry = store.stat(qualified);
     if (entry != null) {
       if (entry.directory()) {
-        listDirectory(store, entry.path(), recursive, out);
+        listDirectory(store, entry.path(), recursive, out, indexes);
       } else {
         out.add(entry);
       }
@@ -126,11 +137,13 @@ public final class RecordIOSplit {
           + " does not exist (and its name is not a valid regular expression)");
     }
     List<StoreEntry> matches = new ArrayList<>();
-    for (StoreEntry s : sortedListing(store, parent)) {
+    List<StoreEntry> listing = sortedListing(store, parent);
+    for (StoreEntry s : listing) {
       if (!s.directory() && pattern.matcher(s.path().getName()).matches()) {
         matches.add(s);
       }
     }
+    noteIndexes(listing, matches, indexes);
     if (matches.isEmpty()) {
       throw new FileNotFoundException("RecordIO input " + qualified
           + " does not exist and, read as a regular expression, matches no file in " + parent);
@@ -139,18 +152,52 @@ public final class RecordIOSplit {
   }
 
   private static void listDirectory(ByteStore store, Path dir, boolean recursive,
-      List<StoreEntry> out) throws IOException {
-    for (StoreEntry s : sortedListing(store, dir)) {
+      List<StoreEntry> out, Map<Path, Optional<StoreEntry>> indexes) throws IOException {
+    List<StoreEntry> listing = sortedListing(store, dir);
+    List<StoreEntry> files = new ArrayList<>();
+    for (StoreEntry s : listing) {
       String name = s.path().getName();
       if (name.startsWith(".") || name.startsWith("_") || name.endsWith(".idx")) {
         continue;
       }
       if (!s.directory()) {
         out.add(s);
+        files.add(s);
       } else if (recursive) {
-        listDirectory(store, s.path(), true, out);
+        listDirectory(store, s.path(), true, out, indexes);
       }
     }
+    noteIndexes(listing, files, indexes);
+  }
+
+  /**
+   * Notes, for each {@code .rec} of {@code files}, the {@code .idx} beside it in {@code listing}
+   * (the listing of their directory) or that there is none, so that counting records asks the
+   * store nothing more about indexes (on S3 a HEAD per file, and a LIST per missing one, saved).
+   */
+  private static void noteIndexes(List<StoreEntry> listing, List<StoreEntry> files,
+      Map<Path, Optional<StoreEntry>> indexes) {
+    Map<String, StoreEntry> byName = new HashMap<>();
+    for (StoreEntry s : listing) {
+      if (!s.directory() && s.path().getName().endsWith(".idx")) {
+        byName.put(s.path().getName(), s);
+      }
+    }
+    for (StoreEntry f : files) {
+      Path idx = PartCounter.indexOf(f.path());
+      if (idx != null) {
+        indexes.put(f.path(), Optional.ofNullable(byName.get(idx.getName())));
+      }
+    }
+  }
+
+  /**
+   * What the listing that found {@code rec} said of its {@code .idx}: the entry, or empty if it
+   * had none; null if {@code rec} was not found by a listing (named directly), so the store must
+   * be asked.
+   */
+  Optional<StoreEntry> listedIndex(Path rec) {
+    return listedIndexes.get(rec);
   }
 
   private static List<StoreEntry> sortedListing(ByteStore store, Path dir) throws IOException {

@@ -66,7 +66,8 @@ class ChunkWindowsTest {
 
   private static Case randomCase(Random r) {
     byte[] data = MemorySource.bytes(r, r.nextInt(1, 6000));
-    ReadOptions o = new ReadOptions(r.nextInt(64, 900), r.nextInt(1, 4), r.nextInt(1, 5),
+    // queue 0: no read-ahead, the consumer reads each chunk (decision 0078)
+    ReadOptions o = new ReadOptions(r.nextInt(64, 900), r.nextInt(1, 4), r.nextInt(0, 5),
         r.nextBoolean());
     return new Case(data, o, r.nextInt(4) == 0 ? r.nextInt(0, 3000) : -1, r.nextBoolean(),
         r.nextLong());
@@ -115,6 +116,51 @@ class ChunkWindowsTest {
         assertThat(src.opens.get()).isZero();
       }
     });
+  }
+
+  /**
+   * Without read-ahead (queue 0) every chunk is read on the consumer's thread, in order, from the
+   * one request opened at the first; a request that breaks falls back, for that chunk, to a ranged
+   * read on the same thread, and the next chunk reopens.
+   */
+  @Test
+  void withoutReadAheadTheConsumersThreadReadsTheChunksFromOneRequest() throws IOException {
+    byte[] data = MemorySource.bytes(new Random(9), 5000);
+    for (int breakAfter : new int[] {-1, 1200}) {
+      List<Thread> readers = java.util.Collections.synchronizedList(new ArrayList<>());
+      RangeSource src = new RangeSource(data, breakAfter, true) {
+        @Override
+        public InputStream openRange(long position, long end) {
+          readers.add(Thread.currentThread());
+          return super.openRange(position, end);
+        }
+
+        @Override
+        public void readFully(long position, byte[] buffer, int offset, int length)
+            throws IOException {
+          readers.add(Thread.currentThread());
+          super.readFully(position, buffer, offset, length);
+        }
+      };
+      byte[] got;
+      try (PrefetchingInputStream in =
+          new PrefetchingInputStream(src, 0, data.length, new ReadOptions(700, 2, 0, true))) {
+        got = in.readAllBytes();
+        assertThat(in.buffersMade()).isLessThanOrEqualTo(2);
+      }
+      assertThat(got).isEqualTo(data);
+      assertThat(readers).isNotEmpty().allMatch(t -> t == Thread.currentThread());
+      if (breakAfter < 0) {
+        assertThat(src.opens.get()).isEqualTo(1);
+        assertThat(src.reads.get()).isZero();
+      } else {
+        // each request breaks 1200 bytes after its start, inside its second chunk (chunks 1, 3,
+        // 5 of 700 bytes): that chunk by a ranged read, the next from a new request (at 0, 1400,
+        // 2800, 4200; the last reaches the end)
+        assertThat(src.reads.get()).isEqualTo(3);
+        assertThat(src.opens.get()).isEqualTo(4);
+      }
+    }
   }
 
   @Test

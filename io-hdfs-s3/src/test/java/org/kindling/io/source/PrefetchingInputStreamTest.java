@@ -26,7 +26,7 @@ class PrefetchingInputStreamTest {
     byte[] data = MemorySource.bytes(r, r.nextInt(0, 5000));
     long start = data.length == 0 ? 0 : r.nextInt(0, data.length + 1);
     long ahead = r.nextInt(0, data.length + 2000);
-    ReadOptions o = new ReadOptions(r.nextInt(64, 700), r.nextInt(1, 5), r.nextInt(1, 6));
+    ReadOptions o = new ReadOptions(r.nextInt(64, 700), r.nextInt(1, 5), r.nextInt(0, 6));
     return new Case(data, start, ahead, o, r.nextLong());
   }
 
