@@ -91,10 +91,11 @@ public final class CountingHttpProxy implements AutoCloseable {
       if (head == null) {
         return;
       }
+      String text = new String(head, StandardCharsets.ISO_8859_1);
+      // recorded before it is forwarded: once the client has its reply, the request is listed
+      record(text.substring(0, text.indexOf("\r\n")));
       out.write(head);
       out.flush();
-      String text = new String(head, StandardCharsets.ISO_8859_1);
-      record(text.substring(0, text.indexOf("\r\n")));
       long body = 0;
       for (String line : text.split("\r\n")) {
         String lower = line.toLowerCase(Locale.ROOT);
