@@ -1,6 +1,5 @@
 package org.kindling.io.source;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,7 +72,7 @@ public final class CountingHttpProxy implements AutoCloseable {
 
   private void serve(Socket client) {
     try (client; Socket upstream = new Socket(target.getHost(), target.getPort())) {
-      Thread back = new Thread(() -> pump(upstream, client), "counting-proxy-back");
+      Thread back = new Thread(() -> ProxySockets.pump(upstream, client), "counting-proxy-back");
       back.setDaemon(true);
       back.start();
       forwardRequests(client.getInputStream(), upstream.getOutputStream());
@@ -87,7 +86,7 @@ public final class CountingHttpProxy implements AutoCloseable {
   /** Forwards the client's bytes, recording each request head's first line. */
   private void forwardRequests(InputStream in, OutputStream out) throws IOException {
     while (true) {
-      byte[] head = readHead(in);
+      byte[] head = ProxySockets.readHead(in);
       if (head == null) {
         return;
       }
@@ -116,32 +115,6 @@ public final class CountingHttpProxy implements AutoCloseable {
         body -= n;
       }
       out.flush();
-    }
-  }
-
-  /** The bytes up to and including the blank line ending a request head; null at the end. */
-  private static byte[] readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int state = 0;
-    int b;
-    while (state < 4 && (b = in.read()) >= 0) {
-      head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1
-          || state == 3)) ? state + 1 : 0;
-    }
-    return state == 4 ? head.toByteArray() : null;
-  }
-
-  private static void pump(Socket from, Socket to) {
-    try {
-      from.getInputStream().transferTo(to.getOutputStream());
-      to.shutdownOutput();
-    } catch (IOException e) {
-      try {
-        to.close();
-      } catch (IOException ignored) {
-        // already broken
-      }
     }
   }
 

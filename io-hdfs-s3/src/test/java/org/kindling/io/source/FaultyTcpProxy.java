@@ -1,7 +1,7 @@
 package org.kindling.io.source;
 
 import java.io.IOException;
-import java.io.InputStream;
+
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,7 +54,7 @@ final class FaultyTcpProxy implements AutoCloseable {
   private void serve(Socket client) {
     try (client) {
       if (faultsLeft.getAndDecrement() > 0) {
-        readRequestHead(client.getInputStream());
+        ProxySockets.readHead(client.getInputStream()); // the body, if any, is dropped
         faulted.incrementAndGet();
         if (fault == Fault.RESET) {
           client.setSoLinger(true, 0); // close with RST
@@ -71,37 +71,14 @@ final class FaultyTcpProxy implements AutoCloseable {
         return;
       }
       try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
-        Thread back = new Thread(() -> pump(upstream, client), "faulty-proxy-back");
+        Thread back = new Thread(() -> ProxySockets.pump(upstream, client), "faulty-proxy-back");
         back.setDaemon(true);
         back.start();
-        pump(client, upstream);
+        ProxySockets.pump(client, upstream);
         back.join();
       }
     } catch (IOException | InterruptedException e) {
       // a closed connection ends the exchange
-    }
-  }
-
-  /** Reads up to the blank line that ends the request head (the body, if any, is dropped). */
-  private static void readRequestHead(InputStream in) throws IOException {
-    int state = 0;
-    int b;
-    while (state < 4 && (b = in.read()) >= 0) {
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1
-          || state == 3)) ? state + 1 : 0;
-    }
-  }
-
-  private static void pump(Socket from, Socket to) {
-    try {
-      from.getInputStream().transferTo(to.getOutputStream());
-      to.shutdownOutput();
-    } catch (IOException e) {
-      try {
-        to.close();
-      } catch (IOException ignored) {
-        // already broken
-      }
     }
   }
 
