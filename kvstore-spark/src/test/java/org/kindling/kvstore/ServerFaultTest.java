@@ -136,16 +136,18 @@ class ServerFaultTest {
   @Test
   void aRoundStartedWhileAnEarlierRoundsDeadlineIsArmedGetsItsWholeRoundTimeout()
       throws Exception {
-    start(b -> b.roundTimeout(Duration.ofSeconds(3)));
+    // real time is this test's subject (a deadline); the margins are 0.5 s for the fault to show
+    // and 1.5 s for a slow machine before round 2's own deadline
+    start(b -> b.roundTimeout(Duration.ofSeconds(4)));
     List<float[]> pulled = Workers.run(2, rank -> {
       try (DistKVStore kv = connect(rank, b -> b)) {
         kv.init("w", NDArray.zeros(2));
         NDArray out = NDArray.zeros(2);
-        // round 1 arms the key's deadline task for 3 s after its first push
+        // round 1 arms the key's deadline task for 4 s after its first push
         kv.pushPull("w", List.of(NDArray.of(new float[] {1, 1}, Shape.of(2))), List.of(out));
-        // round 2 starts 1.5 s later; rank 1 joins it 2 s after that: after round 1's deadline
-        // task fired (3 s), 1 s before round 2's own deadline (4.5 s)
-        pause(rank == 0 ? 1500 : 3500);
+        // round 2 starts 2 s later; rank 1 joins it 2.5 s after that: after round 1's deadline
+        // task fired (4 s), 1.5 s before round 2's own deadline (6 s)
+        pause(rank == 0 ? 2000 : 4500);
         kv.pushPull("w", List.of(NDArray.of(new float[] {rank + 1, 10}, Shape.of(2))),
             List.of(out));
         return out.toFloatArray();
