@@ -29,7 +29,8 @@ class ServerSecurityTest {
 
   /**
    * Worker rank 0 of 2 is the legitimate one; rank 1 initializes by hand and leaves, so that the
-   * attackers below can log in as rank 1 (a rank has one live connection).
+   * attackers below can log in as rank 1 once the server has released it ({@link RawClient#loggedIn}:
+   * a rank has one live connection, released after its close).
    */
   @BeforeEach
   void start() throws Exception {
@@ -118,8 +119,7 @@ class ServerSecurityTest {
           .contains("before authentication");
       assertThat(raw.closedByServer()).isTrue();
     }
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       // 1 MiB declared, only a few bytes sent: rejected from the length alone
       raw.writeRaw(Unpooled.buffer().writeIntLE(1 << 20).writeByte(Protocol.PUSH));
       assertThat(raw.readFatal()).contains("frame declares 1048576 bytes")
@@ -131,8 +131,7 @@ class ServerSecurityTest {
 
   @Test
   void garbageFramesCloseOnlyTheirConnection() throws Exception {
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       raw.writeFrame(Unpooled.wrappedBuffer(new byte[] {0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
       assertThat(raw.readFatal()).contains("malformed frame").contains("0x7f");
       assertThat(raw.closedByServer()).isTrue();
@@ -180,8 +179,7 @@ class ServerSecurityTest {
 
   @Test
   void malformedTwoBitPushesCloseOnlyTheirConnection() throws Exception {
-    try (RawClient raw = new RawClient(server.port())) {
-      raw.authenticate(SECRET, 1, 2);
+    try (RawClient raw = RawClient.loggedIn(server.port(), SECRET, 1, 2)) {
       raw.writeFrame(push2bit(0.5f, 3)); // 3 elements need a whole word
       assertThat(raw.readFatal()).contains("PUSH_2BIT frame: shape (3,) needs 4 bytes of 2-bit"
           + " codes but 3 remain");
