@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>usage: {@code ReadProfile [megabytes (default 128)] [rounds (default 7)] [hdfs|s3a|s3
  * (default hdfs)]}; {@code -Dvariants=pread:8:2,stream:8} (the default: {@code
- * pread:8:2,stream:4:4,stream:4} on HDFS, {@code pread:4:1,pread:4:1:0} on s3a, {@code
- * stream:4,stream:4:0} on s3) lists the RecordIO reads ({@code <MiB>} or {@code <KiB>k}): {@code
+ * pread:8:2,stream:4:4,stream:4} on HDFS, {@code pread:4:1:4,pread:4:1:0} on s3a, {@code
+ * stream:4:4,stream:4:0} on s3) lists the RecordIO reads ({@code <MiB>} or {@code <KiB>k}): {@code
  * pread:<MiB>:<threads>[:<queue>]}
  * positioned reads ({@code kindling.io.read.sequential} false: the reads before decision 0067),
  * {@code stream:<MiB>[:<queue>]} one sequential stream ({@code queue} 0: no reader thread, the
@@ -136,13 +136,13 @@ public final class ReadProfile {
         raws.add(new Variant("raw: S3A's stream (fs.open), 4 MiB reads", null));
         opens.add(() -> fs.open(target));
         profile(raws, opens, size, target.toString(), conf, rounds,
-            "pread:4:1,pread:4:1:0");
+            "pread:4:1:4,pread:4:1:0");
       } else {
         conf.set(S3Settings.ENDPOINT_KEY, proxy.getUri().toString());
         conf.setBoolean(S3Settings.PATH_STYLE_KEY, true);
         conf.set(S3Settings.ACCESS_KEY_KEY, ACCESS);
         conf.set(S3Settings.SECRET_KEY_KEY, SECRET);
-        profile(raws, opens, size, "s3://bench/data.rec", conf, rounds, "stream:4,stream:4:0");
+        profile(raws, opens, size, "s3://bench/data.rec", conf, rounds, "stream:4:4,stream:4:0");
       }
     } finally {
       proxy.afterEach();
