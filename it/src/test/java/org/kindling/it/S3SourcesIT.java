@@ -45,6 +45,7 @@ import org.kindling.io.LocatedRecord;
 import org.kindling.io.recordio.RecordIOWriter;
 import org.kindling.io.source.AtomicOutput;
 import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.ReadOptions;
 import org.kindling.io.split.PartHosts;
 import org.kindling.io.split.RecordIOPartReader;
 import org.kindling.io.split.RecordIOSplit;
@@ -118,19 +119,28 @@ class S3SourcesIT {
   /**
    * An s3a part is read from one GET, in order, with no HEAD of its own: the reader opens the
    * file with its listed length ({@code fs.option.openfile.length}), so the listing's status is
-   * the only metadata request (before: a second HEAD per opened part).
+   * the only metadata request (before: a second HEAD per opened part). With s3a's defaults the
+   * consuming thread reads the chunks itself, no reader thread ahead (decision 0083): chunks of
+   * 8 KiB here, so the part is many positioned reads of the one stream, still one GET.
    */
   @Test
-  void anS3aFileIsReadFromOneGetWithoutAHeadOfItsOwn() throws IOException {
+  void anS3aFileIsReadFromOneGetWithoutAHeadOfItsOwnOnTheConsumersThread() throws IOException {
     String uri = "s3a://" + BUCKET + "/data/part-3.rec";
     IOStatisticsSource fs = (IOStatisticsSource) FileSystem.get(java.net.URI.create(uri), conf);
+    Configuration smallChunks = new Configuration(conf);
+    smallChunks.setInt(ReadOptions.CHUNK_BYTES_KEY, 8192);
     Map<String, Long> before = new TreeMap<>(
         IOStatisticsSupport.snapshotIOStatistics(fs.getIOStatistics()).counters());
-    RecordIOSplit split = RecordIOSplit.open(uri, conf);
+    RecordIOSplit split = RecordIOSplit.open(uri, smallChunks);
+    long readersBefore = readerThreads();
+    long readersWhileReading = -1;
     int records = 0;
     try (RecordIOPartReader part = split.openPart(0, 1)) {
       while (part.next() != null) {
         records++;
+        if (records == 100) {
+          readersWhileReading = readerThreads();
+        }
       }
     }
     Map<String, Long> after =
@@ -142,6 +152,15 @@ class S3SourcesIT {
     assertThat(made.applyAsLong("action_http_head_request"))
         .as("HEADs: the listing's stat of the file, none for the open").isEqualTo(1);
     assertThat(made.applyAsLong("stream_read_seek_backward_operations")).isZero();
+    assertThat(made.applyAsLong("stream_read_fully_operations")).as("positioned reads")
+        .isGreaterThan(10);
+    assertThat(readersWhileReading).as("reader threads started").isEqualTo(readersBefore);
+  }
+
+  /** Live reader threads of Kindling's prefetching streams (named {@code kindling-read-*}). */
+  private static long readerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("kindling-read-")).count();
   }
 
   private static String localUri() {

@@ -337,6 +337,16 @@ public final class IoBench {
       s3a.set("fs.s3a.secret.key", SECRET);
       String s3aUri = "s3a://bench/data.rec";
       List<Variant> s3aVariants = variants(s3a, s3aUri, false);
+      // the other side of decision 0083: one reader thread four chunks ahead where the default
+      // has the consumer read (or none where the default reads ahead)
+      Configuration otherQueue = new Configuration(s3a);
+      boolean readsAhead = ReadOptions.forFile(new org.apache.hadoop.fs.Path(s3aUri), s3a)
+          .queueChunks() > 0;
+      otherQueue.setInt(ReadOptions.QUEUE_CHUNKS_KEY, readsAhead ? 0
+          : ReadOptions.DEFAULT_QUEUE_CHUNKS);
+      s3aVariants.add(new Variant("views, " + describe(ReadOptions.forFile(
+          new org.apache.hadoop.fs.Path(s3aUri), otherQueue), false)
+          + (readsAhead ? " (no read-ahead)" : " (a reader thread ahead)"), otherQueue, true));
       for (int mib : new int[] {4, 16}) {
         Configuration twoThreads = new Configuration(s3a);
         twoThreads.setInt(ReadOptions.CHUNK_BYTES_KEY, mib << 20);

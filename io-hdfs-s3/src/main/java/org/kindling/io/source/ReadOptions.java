@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.Path;
  * <p>Configuration keys: {@value #CHUNK_BYTES_KEY} (default: per store, {@link
  * #defaultChunkBytes(String)}), {@value #THREADS_KEY} (default: per store, {@link
  * #defaultThreads(String)}), {@value #QUEUE_CHUNKS_KEY} (default: per store, {@link
- * #defaultQueueChunks(String, boolean)}),
+ * #defaultQueueChunks(String, boolean, int)}),
  * {@value #SEQUENTIAL_KEY} (default true). A value set applies to every store.
  *
  * @param chunkBytes bytes per ranged read, at least 64
@@ -24,7 +24,8 @@ import org.apache.hadoop.fs.Path;
  *     {@code sequential} applies)
  * @param sequential whether a source that offers one sequential request ({@link
  *     ByteSource#opensRanges()}: s3://, HDFS) is read through it, chunk after chunk on one
- *     reader thread (with {@code queueChunks} 0, HDFS's default, on the consumer's), instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy
+ *     reader thread (with {@code queueChunks} 0, the default of HDFS and {@code s3://}, on the
+ *     consumer's), instead of by {@code threads} parallel ranged reads (docs/decisions, "zero-copy
  *     reads and one GET per part": each ranged GET has a fixed cost at the server; "sequential
  *     stream reads on HDFS": each HDFS positioned read sets up a block reader)
  */
@@ -60,6 +61,16 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
    * thread of its own anyway.
    */
   public static final int HDFS_QUEUE_CHUNKS = 0;
+  /**
+   * S3 read as one GET per part ({@code s3://} with {@code sequential}, and s3a, whose one stream
+   * keeps its GET open while the chunks are read in order): no read-ahead, the consuming thread
+   * reads the GET's body itself, as a plain SDK {@code GetObject} does (decision 0083). The round
+   * trip is paid once, when the part's GET opens, not per chunk, so a reader thread ahead hides
+   * none; it cost a thread hand-off per chunk and a third busy thread beside the server's and the
+   * consumer's, and the socket's buffer still absorbs the consumer's pauses. Parallel ranged GETs ({@code s3://} with {@code sequential} false) keep
+   * {@link #DEFAULT_QUEUE_CHUNKS}: each chunk is a request of its own there.
+   */
+  public static final int S3_QUEUE_CHUNKS = 0;
 
   public ReadOptions {
     if (chunkBytes < 64 || threads < 1 || queueChunks < 0) {
@@ -85,9 +96,10 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
   public static ReadOptions forFile(Path file, Configuration conf) {
     String scheme = file.toUri().getScheme();
     boolean sequential = conf.getBoolean(SEQUENTIAL_KEY, true);
-    return new ReadOptions(conf.getInt(CHUNK_BYTES_KEY, defaultChunkBytes(scheme)),
-        conf.getInt(THREADS_KEY, defaultThreads(scheme)), conf.getInt(QUEUE_CHUNKS_KEY,
-            defaultQueueChunks(scheme, sequential)), sequential);
+    int threads = conf.getInt(THREADS_KEY, defaultThreads(scheme));
+    return new ReadOptions(conf.getInt(CHUNK_BYTES_KEY, defaultChunkBytes(scheme)), threads,
+        conf.getInt(QUEUE_CHUNKS_KEY, defaultQueueChunks(scheme, sequential, threads)),
+        sequential);
   }
 
   /**
@@ -117,15 +129,37 @@ public record ReadOptions(int chunkBytes, int threads, int queueChunks, boolean 
   }
 
   /**
-   * The chunks read ahead measured best for a store: {@link #HDFS_QUEUE_CHUNKS} for {@code hdfs}
-   * read as one stream ({@code sequential}), else {@link #DEFAULT_QUEUE_CHUNKS} (HDFS's
-   * positioned reads, {@code sequential} false, keep their reader threads: decision 0067).
+   * The chunks read ahead measured best for a store with its default reader threads ({@link
+   * #defaultQueueChunks(String, boolean, int)} with {@link #defaultThreads}).
    *
    * @param scheme a URI scheme, or null
    * @param sequential whether sources that open ranges are read as one stream
    */
   public static int defaultQueueChunks(String scheme, boolean sequential) {
-    return sequential && "hdfs".equals(lower(scheme)) ? HDFS_QUEUE_CHUNKS : DEFAULT_QUEUE_CHUNKS;
+    return defaultQueueChunks(scheme, sequential, defaultThreads(scheme));
+  }
+
+  /**
+   * The chunks read ahead measured best for a store: none ({@link #HDFS_QUEUE_CHUNKS}, {@link
+   * #S3_QUEUE_CHUNKS}) where a part is one stream or one GET that the consumer can read itself —
+   * {@code hdfs} and {@code s3} read as one stream ({@code sequential}), {@code s3a} on one reader
+   * thread (its stream keeps one GET open for positioned reads in order, whatever {@code
+   * sequential} says) — else {@link #DEFAULT_QUEUE_CHUNKS}: HDFS's positioned reads and {@code
+   * s3://}'s parallel ranged GETs ({@code sequential} false), s3a with more reader threads set
+   * (they read only ahead), local files (two threads ahead, decision 0044) and the stores not
+   * measured (decisions 0067, 0078, 0083).
+   *
+   * @param scheme a URI scheme, or null
+   * @param sequential whether sources that open ranges are read as one stream
+   * @param threads the reader threads in effect ({@link #THREADS_KEY} or {@link #defaultThreads})
+   */
+  public static int defaultQueueChunks(String scheme, boolean sequential, int threads) {
+    return switch (lower(scheme)) {
+      case "hdfs" -> sequential ? HDFS_QUEUE_CHUNKS : DEFAULT_QUEUE_CHUNKS;
+      case "s3" -> sequential ? S3_QUEUE_CHUNKS : DEFAULT_QUEUE_CHUNKS;
+      case "s3a" -> threads == 1 ? S3_QUEUE_CHUNKS : DEFAULT_QUEUE_CHUNKS;
+      default -> DEFAULT_QUEUE_CHUNKS;
+    };
   }
 
   private static String lower(String scheme) {

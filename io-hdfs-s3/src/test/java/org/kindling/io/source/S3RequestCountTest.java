@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +117,58 @@ class S3RequestCountTest {
     assertThat(count.records()).isEqualTo(9);
     assertThat(count.fromIndex()).isTrue();
     assertThat(proxy.requests()).containsExactly("GET /kindling-requests/set/b.idx");
+  }
+
+  /**
+   * A part of many chunks read with the store's defaults: one GET, whose body the consuming
+   * thread reads itself, no reader thread started (decision 0083); a queue set restores the
+   * reader thread ahead, still on one GET. Both give the written records.
+   */
+  @Test
+  void aPartOfManyChunksIsOneGetReadOnTheConsumersThreadUnlessAQueueIsSet() throws IOException {
+    Random random = new Random(11);
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      records.add(MemorySource.bytes(random, random.nextInt(1, 6000)));
+    }
+    s3.put("many/c.rec", TestData.write(records).bytes());
+    for (int queue : new int[] {-1, 4}) {
+      Configuration conf = s3.conf(proxy.uri());
+      conf.setInt(ReadOptions.CHUNK_BYTES_KEY, 4096); // about 90 chunks
+      if (queue >= 0) {
+        conf.setInt(ReadOptions.QUEUE_CHUNKS_KEY, queue);
+      }
+      RecordIOSplit split = RecordIOSplit.open(s3.uri("many/c.rec"), conf);
+      proxy.clear();
+      long readersBefore = readerThreads();
+      long readersWhileReading = -1;
+      List<byte[]> got = new ArrayList<>();
+      try (RecordIOPartReader part = split.openPart(0, 1)) {
+        for (RecordView v = part.nextView(); v != null; v = part.nextView()) {
+          got.add(v.copy().payload());
+          if (got.size() == records.size() / 2) {
+            readersWhileReading = readerThreads();
+          }
+        }
+      }
+      String what = queue < 0 ? "default options" : "queue " + queue;
+      assertThat(got).as(what).hasSize(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        assertThat(got.get(i)).as("%s, record %d", what, i).isEqualTo(records.get(i));
+      }
+      assertThat(proxy.requests()).as(what).containsExactly("GET /kindling-requests/many/c.rec");
+      if (queue < 0) {
+        assertThat(readersWhileReading).as("reader threads started").isEqualTo(readersBefore);
+      } else {
+        assertThat(readersWhileReading).as("reader threads started").isGreaterThan(readersBefore);
+      }
+    }
+  }
+
+  /** Live reader threads of {@link PrefetchingInputStream} (named {@code kindling-read-*}). */
+  private static long readerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("kindling-read-")).count();
   }
 
   private static int readViews(RecordIOSplit split) throws IOException {
