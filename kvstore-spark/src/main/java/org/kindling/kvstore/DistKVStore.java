@@ -65,7 +65,10 @@ import org.kindling.tensor.engine.Var;
  *       NaiveEngine}, which holds itself until an asynchronous operation completes, a sync
  *       round could never get the other workers' pushes made in the same JVM, so there these
  *       are the blocking forms.
- *   <li>{@link #pushPull}: both in one round trip.
+ *   <li>{@link #pushPull}: both in one round trip; with a priority (what {@code Module.update}
+ *       issues), one asynchronous engine operation that sends the PUSHPULL once the gradient
+ *       is written and reads the value into the weight, as a joined push and pull do, without
+ *       the push's own operation (decision 0082).
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
  *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1

@@ -262,26 +262,26 @@ class ShuffledPartSourceTest {
   }
 
   @Test
-  void aMappedFileTruncatedUnderTheReadIsReportedNamingIt() throws IOException {
+  void aFileNoLongerOfItsListedLengthIsNotMappedAndItsReadsNameIt() throws IOException {
     Path dir = TestData.newTempDir("shuffle-trunc");
     try {
-      Path rec = dir.resolve("a.rec");
       List<byte[]> records = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
-        records.add(new byte[10_000]);
+        records.add(new byte[1000]);
       }
-      Files.write(rec, TestData.write(records).bytes());
-      RecordIOSplit split = RecordIOSplit.open(rec.toString(), new Configuration());
+      List<String> uris = PartCountTest.write(dir, List.of(records), new boolean[] {true});
+      RecordIOSplit split = RecordIOSplit.open(uris.get(0), new Configuration());
+      Path rec = dir.resolve("part-00.rec");
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rec,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.truncate(ch.size() / 2); // after the listing, before the part is opened
+      }
       try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 1, 0)) {
-        assertThat(s.mapped()).isTrue();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rec,
-            java.nio.file.StandardOpenOption.WRITE)) {
-          ch.truncate(4096); // the rest of the mapping's pages are gone
-        }
+        assertThat(s.locatedByIndex()).isTrue();
+        assertThat(s.mapped()).as("a mapping would fault past the file's end").isFalse();
         assertThatThrownBy(() -> readPass(s))
             .isInstanceOf(IOException.class)
-            .hasMessageContaining("a.rec")
-            .hasMessageContaining("truncated");
+            .hasMessageContaining(rec.getFileName().toString());
       }
     } finally {
       TestData.deleteTree(dir);
