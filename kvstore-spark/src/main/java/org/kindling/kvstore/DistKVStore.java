@@ -65,7 +65,10 @@ import org.kindling.tensor.engine.Var;
  *       NaiveEngine}, which holds itself until an asynchronous operation completes, a sync
  *       round could never get the other workers' pushes made in the same JVM, so there these
  *       are the blocking forms.
- *   <li>{@link #pushPull}: both in one round trip.
+ *   <li>{@link #pushPull}: both in one round trip; with a priority (what {@code Module.update}
+ *       issues), one asynchronous engine operation that sends the PUSHPULL once the gradient
+ *       is written and reads the value into the weight, as a joined push and pull do, without
+ *       the push's own operation (decision 0082).
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
  *       optimizer from that text; then all meet at a barrier.
  *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
@@ -454,6 +457,46 @@ public final class DistKVStore implements KVStore {
     merged.waitToRead();
     List<Reply> replies = awaitAll(sendPushPull(key, merged.byteBuffer()));
     writeOuts(key, replies, outs);
+  }
+
+  /**
+   * The push and pull of a key as one asynchronous engine operation (decision 0082): it reads
+   * the level-1 sum (it starts once backward has written the gradient), writes the key's
+   * variable and the outputs, and sends one PUSHPULL per server holding a range of the key,
+   * whose replies' values the connection reads straight into the first output ({@link
+   * Landing}); it ends when all are in. What a {@link #push(String, List, int)} joined by its
+   * {@link #pull(String, List, int)} does, without the push's own operation, which would wake
+   * an I/O worker only to find that it has nothing to send. With 2-bit compression (no
+   * PUSHPULL) and under the {@link NaiveEngine}: the push, then the pull.
+   */
+  @Override
+  public void pushPull(String key, List<NDArray> values, List<NDArray> outs, int priority) {
+    if (engine instanceof NaiveEngine || compression.type() == GradientCompression.Type.TWO_BIT) {
+      push(key, values, priority);
+      pull(key, outs, priority);
+      return;
+    }
+    require(key, values, "push values");
+    require(key, outs, "pull outputs");
+    NDArray merged = merge(key, values);
+    // the memory's view is taken now, as push's: the engine keeps it until this operation ends
+    ByteBuffer data = merged.byteBuffer();
+    List<NDArray> targets = distinct(outs);
+    List<Var> writes = new ArrayList<>();
+    writes.add(keyVars.get(key));
+    targets.forEach(t -> writes.add(t.var()));
+    List<ByteBuffer> dsts = views(targets);
+    List<Route> rs = routes.get(key);
+    // a key's earlier unsent push is not joined here: it keeps its own operation, which runs
+    // before this one (both write the key's variable)
+    List<Var> reads = writes.contains(merged.var()) ? List.of() : List.of(merged.var());
+    engine.pushAsync("kvstore-pushpull " + key, done -> {
+      List<Landing> lands = landings(rs, dsts);
+      onAll(sendPushPull(key, data, lands), (i, r) -> {
+        requireValue(key, rs.get(i), r);
+        copyValue(r, rs.get(i), dsts, lands.get(i));
+      }, done);
+    }, reads, writes, FnProperty.IO, priority);
   }
 
   /**

@@ -160,6 +160,27 @@ public final class GroupKVStore implements KVStore {
     });
   }
 
+  /**
+   * The collective push and pull of a key; the group's one level-2 call is {@code
+   * upstream.pushPull(key, all tasks' values, all tasks' outputs, priority)}, one engine
+   * operation for a {@link DistKVStore}, so this returns once every task has issued it.
+   */
+  @Override
+  public void pushPull(String key, List<NDArray> values, List<NDArray> outs, int priority) {
+    requireOpen();
+    List<List<NDArray>> mine = List.of(List.copyOf(values), List.copyOf(outs));
+    group.collective("pushPull '" + key + "'", localRank, mine, (up, all) -> {
+      List<List<NDArray>> ins = new ArrayList<>();
+      List<List<NDArray>> outAll = new ArrayList<>();
+      for (List<List<NDArray>> m : all) {
+        ins.add(m.get(0));
+        outAll.add(m.get(1));
+      }
+      up.pushPull(key, flatten(ins), flatten(outAll), priority);
+      return null;
+    });
+  }
+
   /** Every task calls it; local rank 0's optimizer goes to the level-2 store. */
   @Override
   public void setOptimizer(Optimizer optimizer) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kindling.symbol.kvstore.KVStore;
 import org.kindling.symbol.module.Module;
@@ -155,11 +156,14 @@ class OverlappedUpdateTest {
    * Training issues a key's pull right after its push, while backward has not produced the
    * gradient yet: the pull joins the push, which goes out as one PUSHPULL (one request on the
    * server instead of two) whose value lands in the pull's output. 2-bit compression has no PUSHPULL, so
-   * there the pull stays a request of its own.
+   * there the pull stays a request of its own. The same for the store's {@code pushPull} with a
+   * priority (what {@link Module#update} issues, decision 0082): one operation that returns
+   * before the gradient is written.
    */
-  @ParameterizedTest(name = "compression {0}")
-  @ValueSource(strings = {"none", "fp16", "2bit"})
-  void aPullIssuedBeforeItsKeysPushIsSentRidesOnThePush(String type) throws Exception {
+  @ParameterizedTest(name = "compression {0}, pushPull {1}")
+  @CsvSource({"none,false", "fp16,false", "2bit,false", "none,true", "fp16,true", "2bit,true"})
+  void aPullIssuedBeforeItsKeysPushIsSentRidesOnThePush(String type, boolean pushPull)
+      throws Exception {
     server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(1).secret(SECRET)
         .build());
     boolean twoBit = type.equals("2bit");
@@ -180,8 +184,14 @@ class OverlappedUpdateTest {
         }
       }, List.of(), List.of(grad.var()));
       TrafficSnapshot before = server.traffic();
-      kv.push("w", List.of(grad), 0);
-      kv.pull("w", List.of(weight), 0);
+      if (pushPull) {
+        kv.pushPull("w", List.of(grad), List.of(weight), 0);
+      } else {
+        kv.push("w", List.of(grad), 0);
+        kv.pull("w", List.of(weight), 0);
+      }
+      // issued, not sent: the gradient is not written yet
+      assertThat(server.traffic().minus(before).queue().requests()).isZero();
       gate.countDown();
       float[] pulled = weight.toFloatArray();
       TrafficSnapshot step = server.traffic().minus(before);

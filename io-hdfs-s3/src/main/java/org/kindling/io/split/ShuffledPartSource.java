@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Seekable;
 import org.kindling.io.LocatedRecord;
 import org.kindling.io.RecordSource;
+import org.kindling.io.RecordView;
+import org.kindling.io.recordio.RecordIO;
 import org.kindling.io.recordio.RecordIOReader;
 import org.kindling.io.source.ByteSource;
 import org.kindling.io.source.ByteStores;
@@ -43,7 +46,10 @@ import org.kindling.tensor.FormatException;
  *   <li>{@link Mode#RECORD}: each record is one ranged read of its bytes through its file's
  *       {@link ByteSource} (retried as every read of the stores), up to {@value #AHEAD_KEY}
  *       records ahead of the consumer on {@value #THREADS_KEY} reader threads, in the order the
- *       consumer will ask for them. A fully random order, at one request per record.
+ *       consumer will ask for them. A fully random order, at one request per record. When every
+ *       file is on the local file system (and {@value #MAP_KEY} is not false), the files are
+ *       mapped into memory instead and the consumer copies each record out of the mapping
+ *       itself: no reader threads, no system call or hand-off per record (decision 0082).
  *   <li>{@link Mode#CHUNK} (dmlc's {@code shuffle_chunk_size}): the part's records are grouped,
  *       file by file, into chunks of contiguous records spanning at most {@value
  *       #CHUNK_BYTES_KEY} bytes (default: the store's read chunk, {@link
@@ -83,6 +89,11 @@ public final class ShuffledPartSource implements RecordSource {
   /** Configuration key: chunks whose records are mixed together (default {@value #DEFAULT_WINDOW}). */
   public static final String WINDOW_KEY = "kindling.io.shuffle.window";
   public static final int DEFAULT_WINDOW = 4;
+  /**
+   * Configuration key: in {@link Mode#RECORD}, read local files through a memory mapping on the
+   * consumer's thread (default true) instead of by ranged reads on reader threads.
+   */
+  public static final String MAP_KEY = "kindling.io.shuffle.map";
 
   /** How a shuffled part reads its records (see the class comment). */
   public enum Mode {
@@ -122,6 +133,8 @@ public final class ShuffledPartSource implements RecordSource {
   }
 
   private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+  /** Largest record {@link #nextView()} reads into its reused buffer. */
+  private static final int SCRATCH_LIMIT = 1 << 20;
 
   private final RecordIOSplit split;
   private final PartRange range;
@@ -139,9 +152,16 @@ public final class ShuffledPartSource implements RecordSource {
   /** Chunk mode: the pass's order of the chunks, and where each window ends in {@link #order}. */
   private final int[] chunkOrder;
   private final int[] windowEnds;
+  /** The reader threads; null when the records are copied out of {@link #mapped}. */
   private final ExecutorService readers;
+  /** Record mode on local files: the files mapped into memory, or null. */
+  private final MappedPartFiles mapped;
+  /** Mapped: the bytes of the record {@link #nextView()} handed out last, reused. */
+  private byte[] scratch = new byte[0];
   /** The byte source of each file the part touches. */
   private final Map<SplitFile, ByteSource> sources = new HashMap<>();
+  /** The name of each file the part touches, as its records name it. */
+  private final Map<SplitFile, String> names = new HashMap<>();
   private final ArrayDeque<Future<LocatedRecord>> inflight = new ArrayDeque<>();
   /** Chunk mode: reads of chunks in {@link #chunkOrder}, and the current window's records. */
   private final ArrayDeque<Future<LocatedRecord[]>> inflightChunks = new ArrayDeque<>();
@@ -189,9 +209,12 @@ public final class ShuffledPartSource implements RecordSource {
     this.windowEnds = new int[(chunkOrder.length + window - 1) / window];
     try {
       for (SplitFile f : caps.keySet()) {
+        names.put(f, f.path().toString());
         sources.put(f, ByteStores.open(ByteStores.forPath(f.path(), split.conf()),
             StoreEntry.file(f.path(), f.size()), split.conf()));
       }
+      this.mapped = mode == Mode.RECORD && split.conf().getBoolean(MAP_KEY, true)
+          ? MappedPartFiles.of(caps.keySet(), split.conf()) : null;
     } catch (IOException | RuntimeException e) {
       for (ByteSource s : sources.values()) {
         try {
@@ -202,7 +225,7 @@ public final class ShuffledPartSource implements RecordSource {
       }
       throw e;
     }
-    this.readers = Executors.newFixedThreadPool(threads, r -> {
+    this.readers = mapped != null ? null : Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "kindling-shuffle-read-" + THREAD_IDS.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -285,6 +308,14 @@ public final class ShuffledPartSource implements RecordSource {
   /** How this part is read: {@value #MODE_KEY} resolved for its files. */
   public Mode mode() {
     return mode;
+  }
+
+  /**
+   * True if the records are copied out of the local files mapped into memory
+   * ({@value #MAP_KEY}).
+   */
+  public boolean mapped() {
+    return mapped != null;
   }
 
   /** Chunks of contiguous records in {@link Mode#CHUNK}, 0 in {@link Mode#RECORD}. */
@@ -382,7 +413,13 @@ public final class ShuffledPartSource implements RecordSource {
   @Override
   public LocatedRecord next() throws IOException {
     LocatedRecord r = nextRecord();
-    if (replayPending && (r == null || next >= order.length)) {
+    replayAtPassEnd(r == null);
+    return r;
+  }
+
+  /** After a record, or the end ({@code atEnd}), is handed out: the pass's skips at its end. */
+  private void replayAtPassEnd(boolean atEnd) {
+    if (replayPending && (atEnd || next >= order.length)) {
       // a pass that reaches its end has moved over the broken framing the locating pass
       // skipped, as a sequential pass does: count it for this pass (the few records a short
       // last batch borrows from a new pass do not count it again)
@@ -391,7 +428,58 @@ public final class ShuffledPartSource implements RecordSource {
         skips.skipped(range);
       }
     }
-    return r;
+  }
+
+  /**
+   * The next record as a view. Mapped, a record that is one whole RecordIO part filling its
+   * located range (every record {@code im2rec} writes) is copied once, into a buffer this source
+   * reuses, and its payload is handed out from there; any other record (split in parts, larger
+   * than {@value #SCRATCH_LIMIT} bytes, or failing a check) goes through {@link #next()}'s parse,
+   * with its checks and errors.
+   */
+  @Override
+  public RecordView nextView() throws IOException {
+    if (mapped == null) {
+      return RecordSource.super.nextView();
+    }
+    ensureOpen();
+    RecordView v = next < order.length ? mappedView(order[next++]) : null;
+    replayAtPassEnd(v == null);
+    return v;
+  }
+
+  private RecordView mappedView(int index) throws IOException {
+    long head = records.heads()[index];
+    long end = records.ends()[index];
+    SplitFile f = split.fileContaining(head);
+    long at = head - f.start();
+    try {
+      if (end - head <= SCRATCH_LIMIT) {
+        int len = (int) (end - head);
+        if (scratch.length < len) {
+          scratch = new byte[Math.max(len, Math.min(SCRATCH_LIMIT, 2 * scratch.length))];
+        }
+        mapped.read(f, at, scratch, len);
+        int lrec = len >= RecordIO.HEADER_BYTES ? intLE(scratch, 4) : 0;
+        int length = RecordIO.length(lrec);
+        if (len >= RecordIO.HEADER_BYTES && intLE(scratch, 0) == RecordIO.MAGIC
+            && RecordIO.cflag(lrec) == RecordIO.CFLAG_WHOLE
+            && RecordIO.HEADER_BYTES + RecordIO.ceil4(length) == len) {
+          // exactly what the parse accepts for such a range: the magic, a whole part, its
+          // payload and padding ending where the next record begins
+          return new RecordView(ByteBuffer.wrap(scratch, RecordIO.HEADER_BYTES, length).slice(),
+              names.get(f), at, head);
+        }
+      }
+      return read(index).view();
+    } catch (InternalError e) {
+      throw MappedPartFiles.fault(f, at, (int) Math.min(Integer.MAX_VALUE, end - head), e);
+    }
+  }
+
+  private static int intLE(byte[] b, int i) {
+    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16
+        | (b[i + 3] & 0xFF) << 24;
   }
 
   private LocatedRecord nextRecord() throws IOException {
@@ -409,6 +497,16 @@ public final class ShuffledPartSource implements RecordSource {
       LocatedRecord out = chunk[r - chunkFirst[c]];
       chunk[r - chunkFirst[c]] = null; // handed to the caller: not held past this call
       return out;
+    }
+    if (mapped != null) {
+      int index = order[next++];
+      try {
+        return read(index);
+      } catch (InternalError e) {
+        long head = records.heads()[index];
+        SplitFile f = split.fileContaining(head);
+        throw MappedPartFiles.fault(f, head - f.start(), (int) (records.ends()[index] - head), e);
+      }
     }
     while (submitted < order.length && inflight.size() < ahead) {
       int index = order[submitted++];
@@ -506,7 +604,11 @@ public final class ShuffledPartSource implements RecordSource {
           + " headers)");
     }
     byte[] bytes = new byte[(int) (end - head)];
-    sources.get(f).readFully(at, bytes, 0, bytes.length);
+    if (mapped != null) {
+      mapped.read(f, at, bytes, bytes.length);
+    } else {
+      sources.get(f).readFully(at, bytes, 0, bytes.length);
+    }
     return bytes;
   }
 
@@ -517,7 +619,7 @@ public final class ShuffledPartSource implements RecordSource {
   private LocatedRecord parse(SplitFile f, byte[] bytes, int off, int len, long head)
       throws IOException {
     long at = head - f.start();
-    String file = f.path().toString();
+    String file = names.get(f);
     try (RecordIOReader reader = new RecordIOReader(new PositionedBytes(bytes, off, len, at),
         file, f.size(), Math.max(64, Math.min(len, RecordIOReader.DEFAULT_BUFFER_SIZE)))) {
       byte[] payload;
@@ -588,10 +690,9 @@ public final class ShuffledPartSource implements RecordSource {
     }
     closed = true;
     cancelInflight();
-    readers.shutdown();
     boolean interrupted = false;
     try {
-      while (!readers.awaitTermination(1, TimeUnit.MINUTES)) {
+      while (readers != null && !shutdownAndWait()) {
         readers.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -616,6 +717,12 @@ public final class ShuffledPartSource implements RecordSource {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** Shuts the reader threads down and waits a minute for them; true once they have ended. */
+  private boolean shutdownAndWait() throws InterruptedException {
+    readers.shutdown();
+    return readers.awaitTermination(1, TimeUnit.MINUTES);
   }
 
   /**

@@ -34,12 +34,13 @@ class ShuffledPartSourceTest {
    * (from 1, every record a chunk of its own, to more than the whole data set) and a window.
    */
   record Case(PartCountTest.Case files, long seed, int threads, int ahead, String mode,
-      int shuffleChunk, int window) {}
+      int shuffleChunk, int window, boolean map) {}
 
   private static Case generate(Random r) {
     return new Case(PartCountTest.generate(r), r.nextLong(), r.nextInt(1, 4),
         new int[] {1, 3, 64}[r.nextInt(3)], r.nextBoolean() ? "record" : "chunk",
-        new int[] {1, 40, 200, 1000, 1 << 20}[r.nextInt(5)], new int[] {1, 2, 4, 7}[r.nextInt(4)]);
+        new int[] {1, 40, 200, 1000, 1 << 20}[r.nextInt(5)], new int[] {1, 2, 4, 7}[r.nextInt(4)],
+        r.nextBoolean());
   }
 
   @Test
@@ -63,6 +64,7 @@ class ShuffledPartSourceTest {
       conf.set(ShuffledPartSource.MODE_KEY, c.mode());
       conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, c.shuffleChunk());
       conf.setInt(ShuffledPartSource.WINDOW_KEY, c.window());
+      conf.setBoolean(ShuffledPartSource.MAP_KEY, c.map());
       RecordIOSplit split = RecordIOSplit.open(String.join(";", uris), conf);
       for (int k = 0; k < f.numParts(); k++) {
         List<LocatedRecord> expected = new ArrayList<>();
@@ -76,6 +78,8 @@ class ShuffledPartSourceTest {
           assertThat(s.size()).as("size of part %d", k)
               .isEqualTo(split.countRecords(k, f.numParts()).records());
           assertThat(s.mode().name()).isEqualToIgnoringCase(c.mode());
+          assertThat(s.mapped()).as("local files by record, mapped unless turned off")
+              .isEqualTo(c.map() && s.mode() == ShuffledPartSource.Mode.RECORD);
           if (s.mode() == ShuffledPartSource.Mode.CHUNK && !expected.isEmpty()) {
             assertThat(s.chunkCount()).as("chunks of part %d", k).isBetween(1, expected.size());
             if (c.shuffleChunk() == 1) {
@@ -83,9 +87,10 @@ class ShuffledPartSourceTest {
                   .isEqualTo(expected.size());
             }
           }
-          // pass 0 and 1 of epoch 0, pass 0 of epoch 1, and a pass left half-read
+          // pass 0 and 1 (by views) of epoch 0, pass 0 of epoch 1, and a pass left half-read
           for (int pass = 0; pass < 3; pass++) {
-            assertThat(sorted(readPass(s))).as("pass %d of part %d", pass, k)
+            assertThat(sorted(pass == 1 ? readViewPass(s) : readPass(s)))
+                .as("pass %d of part %d", pass, k)
                 .containsExactlyElementsOf(expected);
             if (pass == 1) {
               s.startEpoch(1);
@@ -110,6 +115,16 @@ class ShuffledPartSourceTest {
       out.add(r);
     }
     assertThat(s.next()).as("still the end").isNull();
+    return out;
+  }
+
+  /** A pass read by {@link ShuffledPartSource#nextView()}, each view copied before the next. */
+  private static List<LocatedRecord> readViewPass(ShuffledPartSource s) throws IOException {
+    List<LocatedRecord> out = new ArrayList<>();
+    for (org.kindling.io.RecordView v = s.nextView(); v != null; v = s.nextView()) {
+      out.add(v.copy());
+    }
+    assertThat(s.nextView()).as("still the end").isNull();
     return out;
   }
 
@@ -215,6 +230,62 @@ class ShuffledPartSourceTest {
   /** The order of a pass as ranks of the records in file order. */
   private static List<Integer> positions(ShuffledPartSource s) {
     return java.util.Arrays.stream(s.order()).boxed().toList();
+  }
+
+  @Test
+  void mappedLocalFilesGiveTheRecordsAndOrderOfRangedReads() throws IOException {
+    Path dir = TestData.newTempDir("shuffle-map");
+    try {
+      for (boolean indexed : new boolean[] {true, false}) {
+        Configuration ranged = new Configuration();
+        ranged.setBoolean(ShuffledPartSource.MAP_KEY, false);
+        RecordIOSplit split = twoFiles(dir, indexed);
+        try (ShuffledPartSource mapped = ShuffledPartSource.open(split, 0, 2, 11, 3);
+            ShuffledPartSource read = ShuffledPartSource.open(twoFiles(dir, indexed, ranged), 0,
+                2, 11, 3)) {
+          assertThat(mapped.mapped()).isTrue();
+          assertThat(read.mapped()).isFalse();
+          for (int pass = 0; pass < 3; pass++) {
+            List<LocatedRecord> a = pass == 1 ? readViewPass(mapped) : readPass(mapped);
+            assertThat(a).as("pass %d, indexed %s", pass, indexed).isNotEmpty()
+                .containsExactlyElementsOf(pass == 2 ? readViewPass(read) : readPass(read));
+            mapped.reset();
+            read.reset();
+          }
+        }
+        TestData.deleteTree(dir);
+        Files.createDirectories(dir);
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void aFileNoLongerOfItsListedLengthIsNotMappedAndItsReadsNameIt() throws IOException {
+    Path dir = TestData.newTempDir("shuffle-trunc");
+    try {
+      List<byte[]> records = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        records.add(new byte[1000]);
+      }
+      List<String> uris = PartCountTest.write(dir, List.of(records), new boolean[] {true});
+      RecordIOSplit split = RecordIOSplit.open(uris.get(0), new Configuration());
+      Path rec = dir.resolve("part-00.rec");
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(rec,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.truncate(ch.size() / 2); // after the listing, before the part is opened
+      }
+      try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 1, 0)) {
+        assertThat(s.locatedByIndex()).isTrue();
+        assertThat(s.mapped()).as("a mapping would fault past the file's end").isFalse();
+        assertThatThrownBy(() -> readPass(s))
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining(rec.getFileName().toString());
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
   }
 
   @Test

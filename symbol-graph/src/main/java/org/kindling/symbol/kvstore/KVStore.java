@@ -88,6 +88,17 @@ public interface KVStore extends AutoCloseable {
   }
 
   /**
+   * MXNet's {@code pushpull(key, value, out, priority)}: {@link #push(String, List, int)} then
+   * {@link #pull(String, List, int)} of the key, which a store may make one engine operation
+   * and one round trip (it reads {@code values} once they are written and writes {@code outs}
+   * when the value arrives). This default makes the two calls.
+   */
+  default void pushPull(String key, List<NDArray> values, List<NDArray> outs, int priority) {
+    push(key, values, priority);
+    pull(key, outs, priority);
+  }
+
+  /**
    * Sets the optimizer that push applies. In distributed stores it runs on the server (only
    * rank 0's call takes effect; every worker may call it).
    */

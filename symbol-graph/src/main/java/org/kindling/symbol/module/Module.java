@@ -661,8 +661,9 @@ public final class Module implements AutoCloseable {
   }
 
   /**
-   * Applies the gradients: per parameter, in order, {@code kv.push(name, grad, -index)} then
-   * {@code kv.pull(name, weight, -index)} (MXNet's {@code _update_params_on_kvstore}), or a local
+   * Applies the gradients: per parameter, in order, {@code kv.pushPull(name, grad, weight,
+   * -index)} (MXNet's {@code _update_params_on_kvstore}: a push then a pull of the key, one
+   * operation where the store makes them one), or a local
    * optimizer update without a store. With a store that makes them engine operations this
    * returns once they are issued: each gradient leaves as soon as backward has written it, and
    * the next forward waits only for the weights it reads.
@@ -678,8 +679,7 @@ public final class Module implements AutoCloseable {
       NDArray grad = e.gradDict().get(p);
       if (kvStore != null) {
         // the first layer's weights have the highest priority: the next forward reads them first
-        kvStore.push(p, List.of(grad), -i);
-        kvStore.pull(p, List.of(weight), -i);
+        kvStore.pushPull(p, List.of(grad), List.of(weight), -i);
       } else {
         optimizer.update(p, weight, grad);
       }
