@@ -6,8 +6,8 @@ stderr); it and its local-cluster executor children are sampled every 0.25 s, an
 differences from 0.5 s after the "epoch E-1/E done" line to 1 s before the "epoch E/E done" line
 (the last epoch, the one DistStepMain times)
 (so that threads ending with the job are still alive), per process and thread name, in ms
-of CPU (10 ms ticks) and switches. Divide by the steps in the window (steps x window / epoch
-time, both printed in OUT's first line)."""
+of CPU (10 ms ticks), switches and, in a last column, the CPU's kernel part (stime). Divide by
+the steps in the window (steps x window / epoch time, both printed in OUT's first line)."""
 import collections
 import os
 import re
@@ -42,25 +42,26 @@ def ticks(path):
     st = open(path).read()
     name = st[st.index('(')+1:st.rindex(')')]
     f = st[st.rindex(')')+2:].split()
-    return name, (int(f[11]) + int(f[12])) * 1000.0 / HZ
+    return name, (int(f[11]) + int(f[12])) * 1000.0 / HZ, int(f[12]) * 1000.0 / HZ
 def snap():
     d = collections.Counter()
     for p in procs():
         r = role(p)
         if not r: continue
         try:
-            _, tot = ticks(f'/proc/{p}/stat'); d[(r, '(process)', 'cpu')] += tot
+            _, tot, sys_ = ticks(f'/proc/{p}/stat'); d[(r, '(process)', 'cpu')] += tot
+            d[(r, '(process)', 'sys')] += sys_
             tids = os.listdir(f'/proc/{p}/task')
         except OSError: continue
         for t in tids:
             try:
-                name, cpu = ticks(f'/proc/{p}/task/{t}/stat')
+                name, cpu, sys_ = ticks(f'/proc/{p}/task/{t}/stat')
                 vcs = 0
                 for line in open(f'/proc/{p}/task/{t}/status'):
                     if line.startswith('voluntary_ctxt_switches'): vcs = int(line.split()[1])
             except (OSError, ValueError): continue
             name = re.sub(r'\d+', '#', name)
-            d[(r, name, 'cpu')] += cpu; d[(r, name, 'vcs')] += vcs
+            d[(r, name, 'cpu')] += cpu; d[(r, name, 'vcs')] += vcs; d[(r, name, 'sys')] += sys_
     return d
 snaps = []
 pos = 0; t1 = None; t2 = None
@@ -86,4 +87,4 @@ with open(out, 'w') as o:
     o.write(f"window {b[0]-a[0]:.2f} s of the last epoch ({t2-t1:.2f} s)\n")
     for (r, n), v in sorted(rows.items(), key=lambda x: (x[0][0], -x[1].get('cpu', 0))):
         if v.get('cpu', 0) > 0:
-            o.write(f"{r}\t{n}\t{v.get('cpu',0):.0f}\t{v.get('vcs',0)}\n")
+            o.write(f"{r}\t{n}\t{v.get('cpu',0):.0f}\t{v.get('vcs',0)}\t{v.get('sys',0):.0f}\n")

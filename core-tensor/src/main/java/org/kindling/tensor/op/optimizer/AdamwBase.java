@@ -157,7 +157,7 @@ abstract class AdamwBase extends OpDef<AdamwUpdate.Params> {
       int n = op.scaleInput();
       float scale = (float) in[n].getDouble(0);
       if (skips(scale)) {
-        UpdateLoop.run(new TensorView[] {in[0], out[0]}, new int[] {1},
+        UpdateLoop.run(new TensorView[] {in[0], out[0]}, 1, new int[] {1},
             (x, len) -> System.arraycopy(x[0], 0, x[1], 0, len));
         return;
       }

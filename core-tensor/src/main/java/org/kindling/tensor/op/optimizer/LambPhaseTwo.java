@@ -124,7 +124,8 @@ abstract class LambPhaseTwo extends OpDef<LambUpdatePhase2.Params> {
     @Override
     public void forward(OpContext ctx, TensorView[] in, TensorView[] out) {
       float lr = trustLr(p, (float) in[2].getDouble(0), (float) in[3].getDouble(0));
-      UpdateLoop.run(new TensorView[] {in[source], in[1], out[0]}, new int[] {2}, (x, len) -> {
+      TensorView[] views = {in[source], in[1], out[0]};
+      UpdateLoop.run(views, 2, new int[] {2}, (x, len) -> {
         float[] w = x[0];
         float[] g = x[1];
         float[] y = x[2];

@@ -12,7 +12,9 @@ import org.kindling.tensor.op.TensorView;
  * (which the JIT vectorizes), and the arrays the operator writes (its mutable states and its
  * output) are copied back. Float32 arrays move in bulk; the float16 weights of the
  * multi-precision operators are converted element by element (a C cast, round to nearest even).
- * The output may share the weight's buffer: a chunk is read before it is written.
+ * The output may share the weight's buffer: a chunk is read before it is written. Outputs are
+ * not read (every body writes each of their elements): one copy less per element of the update
+ * a kvstore server runs every round (decision 0081).
  */
 final class UpdateLoop {
   /** 4 KiB per array and chunk: a handful of arrays stay in L1 together. */
@@ -22,7 +24,8 @@ final class UpdateLoop {
   @FunctionalInterface
   interface Body {
     /**
-     * Updates elements {@code 0..len-1} of the chunk.
+     * Updates elements {@code 0..len-1} of the chunk, writing every one of them in the
+     * outputs' arrays (which do not hold the outputs' values when it starts).
      *
      * @param x one float array per view, in the order given to {@link #run}
      */
@@ -45,16 +48,17 @@ final class UpdateLoop {
       writes[k++] = i;
     }
     writes[k] = in.length;
-    run(views, writes, body);
+    run(views, in.length, writes, body);
   }
 
   /**
    * Runs {@code body} over every element of the views (all of {@code views[0]}'s size).
    *
-   * @param views the arrays, read chunk by chunk
+   * @param views the arrays: the first {@code inputs} read chunk by chunk, the rest outputs
+   * @param inputs how many of {@code views} are inputs (the rest are written only)
    * @param writes indices into {@code views} of the arrays stored back after each chunk
    */
-  static void run(TensorView[] views, int[] writes, Body body) {
+  static void run(TensorView[] views, int inputs, int[] writes, Body body) {
     int n = views[0].size();
     int chunk = Math.min(CHUNK, Math.max(1, n));
     float[][] x = new float[views.length][chunk];
@@ -64,7 +68,7 @@ final class UpdateLoop {
     }
     for (int start = 0; start < n; start += chunk) {
       int len = Math.min(chunk, n - start);
-      for (int j = 0; j < views.length; j++) {
+      for (int j = 0; j < inputs; j++) {
         read(views[j], floats[j], start, x[j], len);
       }
       body.apply(x, len);
