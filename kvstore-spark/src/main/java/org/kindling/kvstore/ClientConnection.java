@@ -112,14 +112,15 @@ final class ClientConnection implements AutoCloseable {
     Protocol.requireLittleEndianHost();
     long deadline = System.nanoTime() + config.connectTimeout().toNanos();
     long backoffMs = 20;
+    RetryLater refused = null;
     while (true) {
       try {
         return openOnce(config, mac, target, deadline);
       } catch (RetryLater e) {
+        refused = e;
         long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (leftMs <= backoffMs) {
-          throw new KVStoreException(e.getMessage() + " (still refused after the connectTimeout"
-              + " of " + config.connectTimeout().toMillis() + " ms)", e);
+          throw stillRefused(refused, config, null);
         }
         try {
           Thread.sleep(backoffMs);
@@ -128,8 +129,30 @@ final class ClientConnection implements AutoCloseable {
           throw new KVStoreException("interrupted while connecting to " + target, ie);
         }
         backoffMs = Math.min(1000, backoffMs * 2);
+        if (deadline - System.nanoTime() <= 0) { // the sleep overran the deadline (a busy host)
+          throw stillRefused(refused, config, null);
+        }
+      } catch (KVStoreAuthenticationException e) {
+        throw e;
+      } catch (KVStoreException e) {
+        // a retry that ran out of time while connecting or authenticating: the refusal is the
+        // cause the user can act on, the timeout of the last attempt only its consequence
+        if (refused != null && TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) <= 0) {
+          throw stillRefused(refused, config, e);
+        }
+        throw e;
       }
     }
+  }
+
+  private static KVStoreException stillRefused(RetryLater refused, KVStoreClientConfig config,
+      KVStoreException lastAttempt) {
+    KVStoreException e = new KVStoreException(refused.getMessage() + " (still refused after the"
+        + " connectTimeout of " + config.connectTimeout().toMillis() + " ms)", refused);
+    if (lastAttempt != null) {
+      e.addSuppressed(lastAttempt);
+    }
+    return e;
   }
 
   private static ClientConnection openOnce(KVStoreClientConfig config, JobMac mac,

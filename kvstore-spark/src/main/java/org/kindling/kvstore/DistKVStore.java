@@ -236,34 +236,55 @@ public final class DistKVStore implements KVStore {
       return;
     }
     require(key, outs, "pull outputs");
-    List<NDArray> targets = distinct(outs);
-    List<Var> writes = new ArrayList<>();
-    writes.add(keyVars.get(key));
-    targets.forEach(t -> writes.add(t.var()));
-    List<ByteBuffer> dsts = views(targets);
-    List<Route> rs = routes.get(key);
+    PullTargets into = pullTargets(key, outs);
     PushTicket push = compression.type() == GradientCompression.Type.TWO_BIT ? null
         : unsentPushes.remove(key);
     if (push != null && push.join()) {
       // runs after the push's operation (both write the key's variable), which then sends
-      // nothing; the gradient is read here (unless an output is that array, then written)
-      List<Var> reads = writes.contains(push.gradient()) ? List.of() : List.of(push.gradient());
-      engine.pushAsync("kvstore-pushpull " + key, done -> {
-        List<Landing> lands = landings(rs, dsts);
-        onAll(sendPushPull(key, push.data(), lands), (i, r) -> {
-          requireValue(key, rs.get(i), r);
-          copyValue(r, rs.get(i), dsts, lands.get(i));
-        }, done);
-      }, reads, writes, FnProperty.IO, priority);
+      // nothing
+      pushPullOperation(key, push.gradient(), push.data(), into, priority);
       return;
     }
+    List<Route> rs = routes.get(key);
     engine.pushAsync("kvstore-pull " + key, done -> {
-      List<Landing> lands = landings(rs, dsts);
+      List<Landing> lands = landings(rs, into.dsts());
       onAll(sendPull(key, lands), (i, r) -> {
         requireValue(key, rs.get(i), r);
-        copyValue(r, rs.get(i), dsts, lands.get(i));
+        copyValue(r, rs.get(i), into.dsts(), lands.get(i));
       }, done);
-    }, List.of(), writes, FnProperty.IO, priority);
+    }, List.of(), into.writes(), FnProperty.IO, priority);
+  }
+
+  /**
+   * Where a pull writes: the engine variables (the key's, then each distinct output's) and the
+   * outputs' memory, taken when the pull is issued.
+   */
+  private record PullTargets(List<Var> writes, List<ByteBuffer> dsts) {}
+
+  private PullTargets pullTargets(String key, List<NDArray> outs) {
+    List<NDArray> targets = distinct(outs);
+    List<Var> writes = new ArrayList<>();
+    writes.add(keyVars.get(key));
+    targets.forEach(t -> writes.add(t.var()));
+    return new PullTargets(writes, views(targets));
+  }
+
+  /**
+   * Pushes the engine operation that sends {@code data} (the view of the level-1 sum whose
+   * variable is {@code gradient}) as PUSHPULLs and writes the replies into {@code into}; the
+   * gradient is read (unless an output is that array, then written).
+   */
+  private void pushPullOperation(String key, Var gradient, ByteBuffer data, PullTargets into,
+      int priority) {
+    List<Route> rs = routes.get(key);
+    List<Var> reads = into.writes().contains(gradient) ? List.of() : List.of(gradient);
+    engine.pushAsync("kvstore-pushpull " + key, done -> {
+      List<Landing> lands = landings(rs, into.dsts());
+      onAll(sendPushPull(key, data, lands), (i, r) -> {
+        requireValue(key, rs.get(i), r);
+        copyValue(r, rs.get(i), into.dsts(), lands.get(i));
+      }, done);
+    }, reads, into.writes(), FnProperty.IO, priority);
   }
 
   /**
@@ -481,22 +502,9 @@ public final class DistKVStore implements KVStore {
     NDArray merged = merge(key, values);
     // the memory's view is taken now, as push's: the engine keeps it until this operation ends
     ByteBuffer data = merged.byteBuffer();
-    List<NDArray> targets = distinct(outs);
-    List<Var> writes = new ArrayList<>();
-    writes.add(keyVars.get(key));
-    targets.forEach(t -> writes.add(t.var()));
-    List<ByteBuffer> dsts = views(targets);
-    List<Route> rs = routes.get(key);
     // a key's earlier unsent push is not joined here: it keeps its own operation, which runs
     // before this one (both write the key's variable)
-    List<Var> reads = writes.contains(merged.var()) ? List.of() : List.of(merged.var());
-    engine.pushAsync("kvstore-pushpull " + key, done -> {
-      List<Landing> lands = landings(rs, dsts);
-      onAll(sendPushPull(key, data, lands), (i, r) -> {
-        requireValue(key, rs.get(i), r);
-        copyValue(r, rs.get(i), dsts, lands.get(i));
-      }, done);
-    }, reads, writes, FnProperty.IO, priority);
+    pushPullOperation(key, merged.var(), data, pullTargets(key, outs), priority);
   }
 
   /**

@@ -146,18 +146,7 @@ public final class GroupKVStore implements KVStore {
 
   @Override
   public void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
-    requireOpen();
-    List<List<NDArray>> mine = List.of(List.copyOf(values), List.copyOf(outs));
-    group.collective("pushPull '" + key + "'", localRank, mine, (up, all) -> {
-      List<List<NDArray>> ins = new ArrayList<>();
-      List<List<NDArray>> outAll = new ArrayList<>();
-      for (List<List<NDArray>> m : all) {
-        ins.add(m.get(0));
-        outAll.add(m.get(1));
-      }
-      up.pushPull(key, flatten(ins), flatten(outAll));
-      return null;
-    });
+    collectivePushPull(key, values, outs, (up, ins, outAll) -> up.pushPull(key, ins, outAll));
   }
 
   /**
@@ -167,6 +156,18 @@ public final class GroupKVStore implements KVStore {
    */
   @Override
   public void pushPull(String key, List<NDArray> values, List<NDArray> outs, int priority) {
+    collectivePushPull(key, values, outs,
+        (up, ins, outAll) -> up.pushPull(key, ins, outAll, priority));
+  }
+
+  /** A level-2 push and pull of every task's values and outputs, in task-rank order. */
+  @FunctionalInterface
+  private interface Level2PushPull {
+    void call(KVStore upstream, List<NDArray> values, List<NDArray> outs);
+  }
+
+  private void collectivePushPull(String key, List<NDArray> values, List<NDArray> outs,
+      Level2PushPull level2) {
     requireOpen();
     List<List<NDArray>> mine = List.of(List.copyOf(values), List.copyOf(outs));
     group.collective("pushPull '" + key + "'", localRank, mine, (up, all) -> {
@@ -176,7 +177,7 @@ public final class GroupKVStore implements KVStore {
         ins.add(m.get(0));
         outAll.add(m.get(1));
       }
-      up.pushPull(key, flatten(ins), flatten(outAll), priority);
+      level2.call(up, flatten(ins), flatten(outAll));
       return null;
     });
   }

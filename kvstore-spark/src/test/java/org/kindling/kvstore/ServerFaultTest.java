@@ -169,13 +169,15 @@ class ServerFaultTest {
 
   @Test
   void aWorkerWaitingForTheDriversListenerIsBusyNotSilent() throws Exception {
-    start(b -> b.roundTimeout(Duration.ofMillis(100)));
-    // rank 0's message takes ten round timeouts, as a checkpoint written at an epoch end would
+    // rank 0 has one round timeout after the listener returns to push: 500 ms, so that a busy
+    // machine's scheduling does not make it silent
+    start(b -> b.roundTimeout(Duration.ofMillis(500)));
+    // rank 0's message takes three round timeouts, as a checkpoint written at an epoch end would
     CountDownLatch inListener = new CountDownLatch(1);
     server.setMessageListener((rank, text) -> {
       inListener.countDown();
       try {
-        Thread.sleep(1000);
+        Thread.sleep(1500);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
