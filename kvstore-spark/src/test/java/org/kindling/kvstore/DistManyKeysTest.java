@@ -9,6 +9,7 @@ import static org.kindling.kvstore.ManyKeysTest.randomKeys;
 import static org.kindling.kvstore.ManyKeysTest.values;
 import static org.kindling.kvstore.ManyKeysTest.zerosFor;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -146,6 +147,76 @@ class DistManyKeysTest {
             .containsExactly(expected.get(i));
       }
     }
+  }
+
+  /**
+   * {@code dist_device_sync}, two groups of two tasks: a task's many-key calls are one
+   * collective whose level-2 call carries all its group's lists; broadcast gives every task task
+   * 0's values, and each key's sum is the tasks' arrays in task-rank order, then the groups'.
+   */
+  @Test
+  void levelOneGroupsManyKeyCallsEqualTheLocalPerKeyReference() throws Exception {
+    int g = 2;
+    int k = 2;
+    start(g);
+    SplittableRandom rnd = new SplittableRandom(8485);
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    shapes.put("fc_weight", Shape.of(3, 4));
+    shapes.put("fc_bias", Shape.of(3));
+    List<String> keys = List.of("fc_weight", "fc_bias");
+    List<List<NDArray>> inits = new ArrayList<>();
+    List<List<List<NDArray>>> grads = new ArrayList<>(); // [task][step]
+    List<String> gradKeys = List.of("fc_bias", "fc_weight", "fc_bias");
+    for (int t = 0; t < g * k; t++) {
+      inits.add(randomArrays(rnd, shapes, keys, true));
+      List<List<NDArray>> perStep = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        perStep.add(randomArrays(rnd, shapes, gradKeys, true));
+      }
+      grads.add(perStep);
+    }
+    TestSgd sgd = new TestSgd(0.5f);
+    List<List<float[]>> pulled = Workers.run(g * k, rank -> {
+      try (GroupKVStore kv = Groups.join("many", "dist_device_sync", server, SECRET, g, k, rank,
+          Duration.ofSeconds(30))) {
+        List<NDArray> weights = zerosFor(shapes, keys);
+        kv.broadcast(keys, inits.get(rank), keys, weights, 0);
+        List<float[]> seen = new ArrayList<>(values(weights));
+        kv.setOptimizer(sgd);
+        for (int s = 0; s < 3; s++) {
+          kv.pushPull(gradKeys, grads.get(rank).get(s), keys, weights, -s);
+          seen.addAll(values(weights));
+        }
+        kv.barrier();
+        return seen;
+      }
+    });
+    List<float[]> expected = new ArrayList<>();
+    try (KVStore ref = KVStores.create("local")) {
+      ref.init(keys, inits.get(0));
+      List<NDArray> outs = zerosFor(shapes, keys);
+      ref.pull(keys, outs);
+      expected.addAll(values(outs));
+      ref.setOptimizer(sgd);
+      for (int s = 0; s < 3; s++) {
+        Map<String, List<NDArray>> all = new LinkedHashMap<>();
+        for (int t = 0; t < g * k; t++) {
+          byKey(gradKeys, grads.get(t).get(s))
+              .forEach((key, v) -> all.computeIfAbsent(key, x -> new ArrayList<>()).addAll(v));
+        }
+        all.forEach(ref::push);
+        ref.pull(keys, outs);
+        expected.addAll(values(outs));
+      }
+    }
+    for (int t = 0; t < g * k; t++) {
+      for (int i = 0; i < expected.size(); i++) {
+        assertThat(pulled.get(t).get(i)).as("task %d output %d", t, i)
+            .containsExactly(expected.get(i));
+      }
+    }
+    // one level-2 push per group, key and step: the tasks' arrays went as one sum
+    assertThat(server.traffic().perKey().get("fc_bias").pushed()).isEqualTo(3L * g * 3 * 4);
   }
 
   /** MXNet's docstring: "Broadcast the value NDArray at rank 0 to all ranks". */
