@@ -71,8 +71,14 @@ import org.kindling.tensor.engine.Var;
  *       issues), one asynchronous engine operation that sends the PUSHPULL once the gradient
  *       is written and reads the value into the weight, as a joined push and pull do, without
  *       the push's own operation (decision 0082).
+ *   <li>Many keys ({@link #push(List, List)}, {@link #pull(List, List)}, {@link
+ *       #pushPull(List, List, List, List)}, their priority forms; decision 0084): every key and
+ *       shape is checked first, then each key is made as above; {@link #init(List, List)} sends
+ *       every key's INITs and meets at one barrier. A pushPull pushes and pulls the same keys.
+ *       {@link #broadcast} is init then pull: every worker gets rank 0's value.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
- *       optimizer from that text; then all meet at a barrier.
+ *       optimizer from that text; then all meet at a barrier. {@link #setUpdater} is refused:
+ *       the servers update.
  *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
  *       sum (PUSH_2BIT), with the residual of each key kept here; or, with Kindling's {@code
  *       fp16}, pushes and pulls carry float16 values (rounded to nearest even here, summed in
