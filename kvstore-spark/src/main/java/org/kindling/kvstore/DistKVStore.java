@@ -18,6 +18,8 @@ import java.util.function.Function;
 import org.kindling.kvstore.ServerLinks.Route;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.kvstore.KeyGroups;
+import org.kindling.symbol.kvstore.Updater;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.DType;
 import org.kindling.tensor.NDArray;
@@ -69,8 +71,14 @@ import org.kindling.tensor.engine.Var;
  *       issues), one asynchronous engine operation that sends the PUSHPULL once the gradient
  *       is written and reads the value into the weight, as a joined push and pull do, without
  *       the push's own operation (decision 0082).
+ *   <li>Many keys ({@link #push(List, List)}, {@link #pull(List, List)}, {@link
+ *       #pushPull(List, List, List, List)}, their priority forms; decision 0084): every key and
+ *       shape is checked first, then each key is made as above; {@link #init(List, List)} sends
+ *       every key's INITs and meets at one barrier. A pushPull pushes and pulls the same keys.
+ *       {@link #broadcast} is init then pull: every worker gets rank 0's value.
  *   <li>{@link #setOptimizer}: rank 0 sends {@link Optimizer#spec()}; the server rebuilds the
- *       optimizer from that text; then all meet at a barrier.
+ *       optimizer from that text; then all meet at a barrier. {@link #setUpdater} is refused:
+ *       the servers update.
  *   <li>{@link #setGradientCompression}: later pushes send MXNet's 2-bit codes of the level-1
  *       sum (PUSH_2BIT), with the residual of each key kept here; or, with Kindling's {@code
  *       fp16}, pushes and pulls carry float16 values (rounded to nearest even here, summed in
@@ -151,12 +159,42 @@ public final class DistKVStore implements KVStore {
 
   @Override
   public void init(String key, NDArray value) {
-    requireOpen();
     Objects.requireNonNull(key, "key");
-    Reduction.requireFloat32(key, value);
+    init(List.of(key), List.of(value));
+  }
+
+  /**
+   * Every worker calls it: each key's shape is registered with its servers, rank 0 sends the
+   * values, and the workers meet at one barrier for all the keys (MXNet's {@code InitImpl}).
+   * Every key is checked before the first is sent.
+   */
+  @Override
+  public void init(List<String> initKeys, List<NDArray> values) {
+    requireOpen();
+    Map<String, List<NDArray>> groups = KeyGroups.of("init", initKeys, values, "values");
+    KeyGroups.requireDistinct("init", initKeys);
+    groups.forEach((key, v) -> {
+      Reduction.requireFloat32(key, v.get(0));
+      if (keys.containsKey(key)) {
+        throw alreadyInitialized(key);
+      }
+    });
+    List<Sent> sent = new ArrayList<>();
+    groups.forEach((key, v) -> sent.addAll(sendInit(key, v.get(0))));
+    awaitAll(sent);
+    // after it every server holds rank 0's values: each worker had all its INITs answered
+    barrier();
+  }
+
+  private static IllegalStateException alreadyInitialized(String key) {
+    return new IllegalStateException(
+        "key '" + key + "' was already initialized; each key may be initialized once");
+  }
+
+  /** Registers {@code key} here and sends its INITs (with rank 0's value); returns them. */
+  private List<Sent> sendInit(String key, NDArray value) {
     if (keys.putIfAbsent(key, value.shape()) != null) {
-      throw new IllegalStateException(
-          "key '" + key + "' was already initialized; each key may be initialized once");
+      throw alreadyInitialized(key);
     }
     keyVars.put(key, engine.newVar("kvstore " + key));
     List<Route> rs = links.routes(key, value.shape());
@@ -164,17 +202,77 @@ public final class DistKVStore implements KVStore {
     String what = "INIT of key '" + key + "'";
     rs.forEach(r -> r.conn().expectKey(r.shape()));
     // the shape first: the servers size their frame limits from the keys registered so far
-    List<Sent> shapeOnly = sendAll(rs, Protocol.INIT, r -> initFields(key, r.shape(), false),
-        r -> null, what);
+    List<Sent> sent = new ArrayList<>(sendAll(rs, Protocol.INIT,
+        r -> initFields(key, r.shape(), false), r -> null, what));
     if (rank() == 0) {
       value.waitToRead();
       ByteBuffer data = value.byteBuffer();
-      awaitAll(sendAll(rs, Protocol.INIT, r -> initFields(key, r.shape(), true),
+      sent.addAll(sendAll(rs, Protocol.INIT, r -> initFields(key, r.shape(), true),
           r -> r.bytes(data, Float.BYTES), what));
     }
-    awaitAll(shapeOnly);
-    // after it every server holds rank 0's value: each worker had all its INITs answered
-    barrier();
+    return sent;
+  }
+
+  /** Every key's arrays by key, each key initialized and each array of its shape. */
+  private Map<String, List<NDArray>> checked(String call, List<String> ks, List<NDArray> arrays,
+      String what) {
+    return KeyLists.checked(call, ks, arrays, what, this::require);
+  }
+
+  /** Checks every key, then pushes key by key as {@link #push(String, List)}. */
+  @Override
+  public void push(List<String> ks, List<NDArray> values) {
+    checked("push", ks, values, "values").forEach((key, v) -> push(key, v));
+  }
+
+  /** Checks every key, then one push operation per key as {@link #push(String, List, int)}. */
+  @Override
+  public void push(List<String> ks, List<NDArray> values, int priority) {
+    checked("push", ks, values, "values").forEach((key, v) -> push(key, v, priority));
+  }
+
+  /** Checks every key, then pulls key by key as {@link #pull(String, List)}. */
+  @Override
+  public void pull(List<String> ks, List<NDArray> outs) {
+    checked("pull", ks, outs, "outputs").forEach((key, o) -> pull(key, o));
+  }
+
+  /** Checks every key, then one pull operation per key as {@link #pull(String, List, int)}. */
+  @Override
+  public void pull(List<String> ks, List<NDArray> outs, int priority) {
+    checked("pull", ks, outs, "outputs").forEach((key, o) -> pull(key, o, priority));
+  }
+
+  /**
+   * Checks every key, then one PUSHPULL round trip per key as {@link #pushPull(String, List,
+   * List)}.
+   *
+   * @throws IllegalArgumentException also naming a key that is pushed but not pulled or the
+   *     reverse (MXNet's dist store: "List of push and pull keys are different")
+   */
+  @Override
+  public void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs) {
+    sameKeys(valueKeys, values, outKeys, outs)
+        .forEach((key, vo) -> pushPull(key, vo.values(), vo.outs()));
+  }
+
+  /**
+   * Checks every key, then one PUSHPULL operation per key as {@link #pushPull(String, List,
+   * List, int)}; the keys as for {@link #pushPull(List, List, List, List)}.
+   */
+  @Override
+  public void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs, int priority) {
+    sameKeys(valueKeys, values, outKeys, outs)
+        .forEach((key, vo) -> pushPull(key, vo.values(), vo.outs(), priority));
+  }
+
+  /** Per key, its values and its outputs, after every check. */
+  private Map<String, KeyLists.ValuesAndOuts> sameKeys(List<String> valueKeys,
+      List<NDArray> values, List<String> outKeys, List<NDArray> outs) {
+    return KeyLists.sameKeys(type(), checked("pushPull", valueKeys, values, "values"),
+        checked("pushPull", outKeys, outs, "outputs"));
   }
 
   @Override
@@ -538,6 +636,26 @@ public final class DistKVStore implements KVStore {
           h -> Protocol.writeString(h, spec), "SET_OPTIMIZER '" + spec + "'"));
     }
     barrier();
+  }
+
+  /**
+   * Refused: the servers update, with the optimizer {@link #setOptimizer} sends them. MXNet's
+   * {@code KVStoreDist} keeps a worker's updater but never calls it; refusing says so instead of
+   * training without it (decision 0084).
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public void setUpdater(Updater updater) {
+    Objects.requireNonNull(updater, "updater");
+    throw new UnsupportedOperationException(noUpdater(type()));
+  }
+
+  /** Why a store of distributed {@code type} takes no updater. */
+  static String noUpdater(String type) {
+    return "a " + type + " store updates on its servers, which cannot run an updater of this"
+        + " process (MXNet's dist workers keep it and never call it): use setOptimizer, whose"
+        + " optimizer the servers rebuild from its spec";
   }
 
   /**

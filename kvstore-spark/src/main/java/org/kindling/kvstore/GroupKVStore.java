@@ -2,11 +2,14 @@ package org.kindling.kvstore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.kvstore.KeyGroups;
+import org.kindling.symbol.kvstore.Updater;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
@@ -19,6 +22,11 @@ import org.kindling.tensor.Shape;
  * them left to right in one engine operation, then sends one array); a pull makes one level-2
  * pull whose reply is written into all K tasks' outputs by one engine operation. The level-2
  * store sees one worker per group.
+ *
+ * <p>A many-key call ({@link #push(List, List)}, ...) is one collective too: its level-2 call
+ * gets every task's key and array lists joined in task-rank order, so each key's arrays are
+ * summed in task-rank order as a single-key call's are, and the level-2 store checks every key
+ * before it does any. The tasks call it with the same keys.
  *
  * <p>{@link #rank()} and {@link #numWorkers()} are the task's and the job's (all tasks of all
  * groups), so a module's {@code rescale_grad} is {@code 1/(batch x all tasks)} as with {@code
@@ -101,9 +109,118 @@ public final class GroupKVStore implements KVStore {
     });
   }
 
+  /** Every task calls it; the values of the group's local rank 0 go to the level-2 store. */
+  @Override
+  public void init(List<String> keys, List<NDArray> values) {
+    requireOpen();
+    KeyGroups.of("init", keys, values, "values");
+    KeyGroups.requireDistinct("init", keys);
+    List<NDArray> mine = List.copyOf(values);
+    group.collective("init " + keys, localRank, mine, (up, all) -> {
+      up.init(keys, all.get(0));
+      return null;
+    });
+  }
+
   @Override
   public void push(String key, List<NDArray> values) {
     collective("push", key, values, (up, all) -> up.push(key, all));
+  }
+
+  /** One collective: the level-2 store's {@link KVStore#push(List, List)} of all tasks' pairs. */
+  @Override
+  public void push(List<String> keys, List<NDArray> values) {
+    collective("push", Keyed.checked("push", keys, values, "values"),
+        (up, all) -> up.push(all.get(0).keys(), all.get(0).arrays()));
+  }
+
+  /**
+   * One collective: the level-2 store's {@link KVStore#push(List, List, int)} of all tasks'
+   * pairs (engine operations for a {@link DistKVStore}).
+   */
+  @Override
+  public void push(List<String> keys, List<NDArray> values, int priority) {
+    collective("push", Keyed.checked("push", keys, values, "values"),
+        (up, all) -> up.push(all.get(0).keys(), all.get(0).arrays(), priority));
+  }
+
+  /** One collective: the level-2 store's {@link KVStore#pull(List, List)} of all tasks' pairs. */
+  @Override
+  public void pull(List<String> keys, List<NDArray> outs) {
+    collective("pull", Keyed.checked("pull", keys, outs, "outputs"),
+        (up, all) -> up.pull(all.get(0).keys(), all.get(0).arrays()));
+  }
+
+  /** One collective: the level-2 store's {@link KVStore#pull(List, List, int)}. */
+  @Override
+  public void pull(List<String> keys, List<NDArray> outs, int priority) {
+    collective("pull", Keyed.checked("pull", keys, outs, "outputs"),
+        (up, all) -> up.pull(all.get(0).keys(), all.get(0).arrays(), priority));
+  }
+
+  /** One collective: the level-2 store's {@link KVStore#pushPull(List, List, List, List)}. */
+  @Override
+  public void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs) {
+    collective("pushPull", Keyed.checked("pushPull", valueKeys, values, "values"),
+        Keyed.checked("pushPull", outKeys, outs, "outputs"), (up, all) -> up.pushPull(
+            all.get(0).keys(), all.get(0).arrays(), all.get(1).keys(), all.get(1).arrays()));
+  }
+
+  /**
+   * One collective: the level-2 store's {@link KVStore#pushPull(List, List, List, List, int)}
+   * (one engine operation per key for a {@link DistKVStore}).
+   */
+  @Override
+  public void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs, int priority) {
+    collective("pushPull", Keyed.checked("pushPull", valueKeys, values, "values"),
+        Keyed.checked("pushPull", outKeys, outs, "outputs"), (up, all) -> up.pushPull(
+            all.get(0).keys(), all.get(0).arrays(), all.get(1).keys(), all.get(1).arrays(),
+            priority));
+  }
+
+  /** A task's lists of a many-key call: {@code keys.get(i)} names {@code arrays.get(i)}. */
+  private record Keyed(List<String> keys, List<NDArray> arrays) {
+    /** Checks the lists (in every task, before the rendezvous) and copies them. */
+    static Keyed checked(String call, List<String> keys, List<NDArray> arrays, String what) {
+      KeyGroups.of(call, keys, arrays, what);
+      return new Keyed(List.copyOf(keys), List.copyOf(arrays));
+    }
+  }
+
+  /** A level-2 call of the lists of all tasks joined in task-rank order. */
+  @FunctionalInterface
+  private interface Level2Many {
+    void call(KVStore upstream, List<Keyed> joined);
+  }
+
+  /**
+   * One collective many-key call with this task's lists (one or two: values, then outputs);
+   * {@code level2} gets each list joined over the tasks in task-rank order.
+   */
+  private void collective(String call, Keyed first, Keyed second, Level2Many level2) {
+    requireOpen();
+    List<Keyed> mine = second == null ? List.of(first) : List.of(first, second);
+    String what = call + " " + first.keys() + (second == null ? "" : " -> " + second.keys());
+    group.collective(what, localRank, mine, (up, all) -> {
+      List<Keyed> joined = new ArrayList<>();
+      for (int i = 0; i < mine.size(); i++) {
+        List<String> keys = new ArrayList<>();
+        List<NDArray> arrays = new ArrayList<>();
+        for (List<Keyed> task : all) {
+          keys.addAll(task.get(i).keys());
+          arrays.addAll(task.get(i).arrays());
+        }
+        joined.add(new Keyed(keys, arrays));
+      }
+      level2.call(up, joined);
+      return null;
+    });
+  }
+
+  private void collective(String call, Keyed only, Level2Many level2) {
+    collective(call, only, null, level2);
   }
 
   @Override
@@ -189,6 +306,27 @@ public final class GroupKVStore implements KVStore {
     Objects.requireNonNull(optimizer, "optimizer");
     group.collective("setOptimizer", localRank, optimizer, (up, opts) -> {
       up.setOptimizer(opts.get(0));
+      return null;
+    });
+  }
+
+  /**
+   * Every task calls it; local rank 0's updater goes to the level-2 store, which applies it to
+   * the group's sum of a key once per push ({@code device}: a {@link LocalKVStore}, MXNet's
+   * device store calls its updater on the merged value).
+   *
+   * @throws UnsupportedOperationException in every task, before the rendezvous, for a {@code
+   *     dist} type: the servers update, and take an optimizer ({@link #setOptimizer})
+   */
+  @Override
+  public void setUpdater(Updater updater) {
+    requireOpen();
+    Objects.requireNonNull(updater, "updater");
+    if (type.toLowerCase(Locale.ROOT).contains("dist")) {
+      throw new UnsupportedOperationException(DistKVStore.noUpdater(type));
+    }
+    group.collective("setUpdater", localRank, updater, (up, all) -> {
+      up.setUpdater(all.get(0));
       return null;
     });
   }

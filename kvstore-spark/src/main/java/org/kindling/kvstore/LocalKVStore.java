@@ -10,16 +10,20 @@ import java.util.Map;
 import java.util.Objects;
 import org.kindling.symbol.kvstore.GradientCompression;
 import org.kindling.symbol.kvstore.KVStore;
+import org.kindling.symbol.kvstore.KeyGroups;
+import org.kindling.symbol.kvstore.Updater;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.engine.Var;
 
 /**
  * The in-process store ({@code local}, {@code device} and their variants, formats.md §5.1): one
- * private copy per key, pushes summed by {@link Reduction}, then the optimizer or assignment,
- * pulls copied out. Every data movement is an engine operation, so calls return at once and
- * readers of pulled arrays wait on their variables as usual. Methods are synchronized only to
- * guard the key map; none of them blocks on data.
+ * private copy per key, pushes summed by {@link Reduction}, then the updater (MXNet's {@code
+ * _set_updater}, or the optimizer {@link #setOptimizer} installs as one) or assignment, pulls
+ * copied out. A many-key call checks all its keys and shapes before it changes anything. Every
+ * data movement is an engine operation, so calls return at once and readers of pulled arrays
+ * wait on their variables as usual. Methods are synchronized only to guard the key map; none of
+ * them blocks on data (an updater may: it runs under the lock).
  */
 final class LocalKVStore implements KVStore {
   private static final class Entry {
@@ -33,7 +37,8 @@ final class LocalKVStore implements KVStore {
 
   private final String type;
   private final Map<String, Entry> entries = new HashMap<>();
-  private Optimizer optimizer;
+  /** What a push applies to the sum; null: assignment. */
+  private Updater updater;
   private GradientCompression compression = GradientCompression.NONE;
   private final Residuals residuals = new Residuals();
   private boolean closed;
@@ -69,16 +74,82 @@ final class LocalKVStore implements KVStore {
     entries.put(key, new Entry(value.copy()));
   }
 
+  /** All keys or none: every check is made before the first key is stored. */
+  @Override
+  public synchronized void init(List<String> keys, List<NDArray> values) {
+    requireOpen();
+    Map<String, List<NDArray>> groups = KeyGroups.of("init", keys, values, "values");
+    KeyGroups.requireDistinct("init", keys);
+    groups.forEach((key, v) -> {
+      Reduction.requireFloat32(key, v.get(0));
+      if (entries.containsKey(key)) {
+        throw new IllegalStateException(
+            "key '" + key + "' was already initialized; each key may be initialized once");
+      }
+    });
+    groups.forEach((key, v) -> entries.put(key, new Entry(v.get(0).copy())));
+  }
+
+  /** Every key's arrays by key, each key known and each array of its shape. */
+  private Map<String, List<NDArray>> checked(String call, List<String> keys,
+      List<NDArray> arrays, String what) {
+    return KeyLists.checked(call, keys, arrays, what, key -> require(key).stored.shape());
+  }
+
+  /** Checks every key first, then pushes key by key as {@link #push(String, List)}. */
+  @Override
+  public synchronized void push(List<String> keys, List<NDArray> values) {
+    checked("push", keys, values, "values").forEach((key, v) -> push(key, v));
+  }
+
+  /** As {@link #push(List, List)}: an in-process push is already an engine operation. */
+  @Override
+  public void push(List<String> keys, List<NDArray> values, int priority) {
+    push(keys, values);
+  }
+
+  /** Checks every key first, then pulls key by key as {@link #pull(String, List)}. */
+  @Override
+  public synchronized void pull(List<String> keys, List<NDArray> outs) {
+    checked("pull", keys, outs, "outputs").forEach((key, o) -> pull(key, o));
+  }
+
+  /** As {@link #pull(List, List)}: an in-process pull is already an engine operation. */
+  @Override
+  public void pull(List<String> keys, List<NDArray> outs, int priority) {
+    pull(keys, outs);
+  }
+
+  /**
+   * Checks both lists, then pushes the value keys and pulls the output keys (MXNet's local
+   * {@code PushPullImpl}: the two key lists may differ).
+   */
+  @Override
+  public synchronized void pushPull(List<String> valueKeys, List<NDArray> values,
+      List<String> outKeys, List<NDArray> outs) {
+    Map<String, List<NDArray>> in = checked("pushPull", valueKeys, values, "values");
+    Map<String, List<NDArray>> out = checked("pushPull", outKeys, outs, "outputs");
+    in.forEach((key, v) -> push(key, v));
+    out.forEach((key, o) -> pull(key, o));
+  }
+
+  /** As {@link #pushPull(List, List, List, List)}. */
+  @Override
+  public void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs, int priority) {
+    pushPull(valueKeys, values, outKeys, outs);
+  }
+
   @Override
   public synchronized void push(String key, List<NDArray> values) {
     Entry e = require(key);
     Reduction.requireShapes(key, e.stored.shape(), values, "push values");
-    Optimizer opt = optimizer;
+    Updater up = updater;
     if (compression.enabled()) {
-      pushCompressed(key, e, values, opt);
+      pushCompressed(key, e, values, up);
       return;
     }
-    if (opt == null) {
+    if (up == null) {
       Reduction.sumInto(values, e.stored); // assign, not accumulate (formats.md §5.1)
       return;
     }
@@ -90,15 +161,15 @@ final class LocalKVStore implements KVStore {
       Reduction.sumInto(values, e.merge);
       grad = e.merge;
     }
-    opt.update(key, e.stored, grad);
+    up.update(key, grad, e.stored);
   }
 
   /**
    * MXNet's {@code CommDevice::ReduceCompressed}: each pushed array (one per device) is quantized
    * against its own residual, dequantized, and the results are summed left to right; then the
-   * optimizer or assignment as for an uncompressed push.
+   * updater or assignment as for an uncompressed push.
    */
-  private void pushCompressed(String key, Entry e, List<NDArray> values, Optimizer opt) {
+  private void pushCompressed(String key, Entry e, List<NDArray> values, Updater up) {
     if (e.merge == null) {
       e.merge = NDArray.zeros(e.stored.shape());
     }
@@ -121,10 +192,10 @@ final class LocalKVStore implements KVStore {
         TwoBitCodec.dequantize(codes, 0, out, n, t, i > 0);
       }
     }, reads, List.of(merge.var()));
-    if (opt == null) {
+    if (up == null) {
       merge.copyTo(e.stored);
     } else {
-      opt.update(key, e.stored, merge);
+      up.update(key, merge, e.stored);
     }
   }
 
@@ -166,10 +237,21 @@ final class LocalKVStore implements KVStore {
     }
   }
 
+  /** MXNet's local {@code set_optimizer}: installs {@link Updater#of(Optimizer)}. */
   @Override
   public synchronized void setOptimizer(Optimizer optimizer) {
+    setUpdater(Updater.of(optimizer));
+  }
+
+  /**
+   * Later pushes call {@code updater} on the key's sum and stored value, on the pushing thread
+   * (under this store's lock) after the sum was issued; it replaces any optimizer or updater set
+   * before.
+   */
+  @Override
+  public synchronized void setUpdater(Updater updater) {
     requireOpen();
-    this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    this.updater = Objects.requireNonNull(updater, "updater");
   }
 
   /** A single process has nobody to wait for. */

@@ -2,6 +2,7 @@ package org.kindling.it.mxnet;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.Map;
  */
 final class MxKVStore extends MxHandle {
   private final List<Pointer> arrays = new ArrayList<>();
+  /** The updater's callbacks, kept reachable while MXNet holds them. */
+  private MxnetCApi.StrKeyUpdater updater;
+  private MxnetCApi.IntKeyUpdater intKeys;
 
   private MxKVStore(Mxnet mx, Pointer handle) {
     super(mx, handle, "kvstore", "MXKVStoreFree", h -> mx.api().MXKVStoreFree(h));
@@ -51,6 +55,84 @@ final class MxKVStore extends MxHandle {
     }
     mx.check(mx.api().MXKVStorePushEx(handle(), values.length, keys, vals, 0),
         "MXKVStorePushEx(" + key + ")");
+  }
+
+  /**
+   * {@code kv.push(keys, values)} in MXNet's flat form: {@code values[i]} (on {@code cpu(i %
+   * 2)}) is an array of key {@code keys[i]}.
+   */
+  void push(String[] keys, float[][] values) {
+    Pointer[] vals = new Pointer[values.length];
+    for (int i = 0; i < values.length; i++) {
+      vals[i] = array(values[i], i % 2);
+    }
+    mx.check(mx.api().MXKVStorePushEx(handle(), keys.length, keys, vals, 0),
+        "MXKVStorePushEx(" + String.join(",", keys) + ")");
+  }
+
+  /**
+   * {@code kv.broadcast(keys, values, out)} in the flat form: {@code keys[i]} with {@code
+   * values[i]}; returns the outputs of {@code outKeys[j]}, each of {@code outSizes[j]} elements.
+   */
+  float[][] broadcast(String[] keys, float[][] values, String[] outKeys, int[] outSizes) {
+    Pointer[] vals = new Pointer[values.length];
+    for (int i = 0; i < values.length; i++) {
+      vals[i] = array(values[i], 0);
+    }
+    Pointer[] outs = new Pointer[outKeys.length];
+    for (int j = 0; j < outKeys.length; j++) {
+      outs[j] = array(new float[outSizes[j]], 0);
+    }
+    mx.check(mx.api().MXKVStoreBroadcastEx(handle(), keys.length, keys, outKeys.length, outKeys,
+        vals, outs, 0), "MXKVStoreBroadcastEx(" + String.join(",", keys) + ")");
+    float[][] result = new float[outKeys.length][];
+    for (int j = 0; j < outKeys.length; j++) {
+      result[j] = read(outs[j], outSizes[j]);
+    }
+    return result;
+  }
+
+  /**
+   * {@code kv._set_updater(updater)} with {@code stored += scale * input}, made by copies
+   * through the CPU (the oracle's engine is synchronous); records the keys it is called with.
+   */
+  void setScaledSumUpdater(float scale, List<String> calls) {
+    updater = (key, recv, local, h) -> {
+      calls.add(key);
+      try {
+        int n = size(recv);
+        float[] in = read(recv, n);
+        float[] st = read(local, n);
+        for (int i = 0; i < n; i++) {
+          st[i] += scale * in[i];
+        }
+        Memory m = new Memory(4L * n);
+        m.write(0, st, 0, n);
+        mx.check(mx.api().MXNDArraySyncCopyFromCPU(local, m, n), "MXNDArraySyncCopyFromCPU");
+      } finally {
+        mx.check(mx.api().MXNDArrayFree(recv), "MXNDArrayFree");
+        mx.check(mx.api().MXNDArrayFree(local), "MXNDArrayFree");
+      }
+    };
+    intKeys = (key, recv, local, h) -> {
+      throw new IllegalStateException("an int-key update in a store of string keys");
+    };
+    mx.check(mx.api().MXKVStoreSetUpdaterEx(handle(), intKeys, updater, null),
+        "MXKVStoreSetUpdaterEx");
+  }
+
+  /** The number of elements of a 1-d array. */
+  private int size(Pointer array) {
+    IntByReference ndim = new IntByReference();
+    PointerByReference dims = new PointerByReference();
+    mx.check(mx.api().MXNDArrayGetShapeEx(array, ndim, dims), "MXNDArrayGetShapeEx");
+    return dims.getValue().getInt(0);
+  }
+
+  private float[] read(Pointer array, int n) {
+    Memory m = new Memory(4L * n);
+    mx.check(mx.api().MXNDArraySyncCopyToCPU(array, m, n), "MXNDArraySyncCopyToCPU");
+    return m.getFloatArray(0, n);
   }
 
   /** {@code kv.pull(key, out)} into an array of {@code n} elements on {@code cpu(0)}. */

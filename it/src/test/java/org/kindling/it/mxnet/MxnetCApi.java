@@ -1,5 +1,6 @@
 package org.kindling.it.mxnet;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -200,6 +201,27 @@ interface MxnetCApi extends Library {
   int MXKVStorePushEx(Pointer handle, int num, String[] keys, Pointer[] vals, int priority);
 
   int MXKVStorePullEx(Pointer handle, int num, String[] keys, Pointer[] vals, int priority);
+
+  /** {@code init} of {@code vkeys} with {@code vals}, then {@code pull} of {@code okeys}. */
+  int MXKVStoreBroadcastEx(Pointer handle, int vnum, String[] vkeys, int onum, String[] okeys,
+      Pointer[] vals, Pointer[] outs, int priority);
+
+  /** {@code MXKVStoreUpdater}: int keys (not called for a store with string keys). */
+  interface IntKeyUpdater extends Callback {
+    void invoke(int key, Pointer recv, Pointer local, Pointer handle);
+  }
+
+  /**
+   * {@code MXKVStoreStrUpdater}: the pushed sum and the stored value of a key, as new handles
+   * the updater must free ({@code c_api.h}: "It's this updater's responsibility to delete recv
+   * and local").
+   */
+  interface StrKeyUpdater extends Callback {
+    void invoke(String key, Pointer recv, Pointer local, Pointer handle);
+  }
+
+  int MXKVStoreSetUpdaterEx(Pointer handle, IntKeyUpdater updater, StrKeyUpdater strUpdater,
+      Pointer updaterHandle);
 
   // ------------------------------------------------------------------ predictor
 

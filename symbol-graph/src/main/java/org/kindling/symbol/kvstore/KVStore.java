@@ -1,7 +1,9 @@
 package org.kindling.symbol.kvstore;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.kindling.symbol.optimizer.Optimizer;
 import org.kindling.tensor.NDArray;
 
@@ -19,6 +21,13 @@ import org.kindling.tensor.NDArray;
  * <p>All arrays of one key have the same shape. Keys are strings (MXNet also allows ints; use
  * their decimal form). Operations may be asynchronous through the engine: outputs of a pull are
  * written by an engine operation, so readers wait on their variable as usual.
+ *
+ * <p>Many keys in one call (MXNet's {@code kv.push(['a', 'b'], [va, vb])}, decision 0084): the
+ * forms taking {@code List<String> keys} take MXNet's flat pairs, {@code keys.get(i)} naming the
+ * key of {@code values.get(i)}; a key's per-device list is the key given once per array, and a
+ * key given several times has all its arrays summed in one push or written in one pull ({@link
+ * KeyGroups}). Every key of a call gets the call's one {@code priority}, as in MXNet. A store
+ * checks every key and shape of such a call before it does any of it.
  */
 public interface KVStore extends AutoCloseable {
 
@@ -39,8 +48,47 @@ public interface KVStore extends AutoCloseable {
    */
   void init(String key, NDArray value);
 
+  /**
+   * Initializes each key of {@code keys} with the value at the same index (MXNet's {@code
+   * kv.init(keys, values)}); in distributed stores rank 0's values win and the workers meet at
+   * one barrier for all of them. This default checks the lists, then inits key by key.
+   *
+   * @param keys distinct keys
+   * @param values one array per key, any shape, float32
+   * @throws IllegalArgumentException if the lists differ in length or a key is given twice
+   * @throws IllegalStateException naming a key that was already initialized
+   */
+  default void init(List<String> keys, List<NDArray> values) {
+    Map<String, List<NDArray>> groups = KeyGroups.of("init", keys, values, "values");
+    KeyGroups.requireDistinct("init", keys);
+    groups.forEach((key, v) -> init(key, v.get(0)));
+  }
+
   /** Pushes the sum of {@code values} for {@code key} (see class doc). */
   void push(String key, List<NDArray> values);
+
+  /**
+   * Pushes many keys (MXNet's {@code kv.push(keys, values)}): per key, the sum of the arrays
+   * given for it, as {@link #push(String, List)}. This default pushes key by key in order of
+   * first appearance.
+   *
+   * @param keys {@code keys.get(i)} is the key of {@code values.get(i)}; repeats allowed
+   * @param values each of its key's shape
+   * @throws IllegalArgumentException if the lists differ in length, or naming a key whose array
+   *     has another shape
+   * @throws IllegalStateException naming a key that was not initialized
+   */
+  default void push(List<String> keys, List<NDArray> values) {
+    KeyGroups.of("push", keys, values, "values").forEach((key, v) -> push(key, v));
+  }
+
+  /**
+   * {@link #push(List, List)} with MXNet's {@code priority}, the same for every key: per key as
+   * {@link #push(String, List, int)}.
+   */
+  default void push(List<String> keys, List<NDArray> values, int priority) {
+    KeyGroups.of("push", keys, values, "values").forEach((key, v) -> push(key, v, priority));
+  }
 
   /** Pushes one value for {@code key}. */
   default void push(String key, NDArray value) {
@@ -81,6 +129,29 @@ public interface KVStore extends AutoCloseable {
     pull(key, List.of(out));
   }
 
+  /**
+   * Pulls many keys (MXNet's {@code kv.pull(keys, out=outs)}): the stored value of {@code
+   * keys.get(i)} into {@code outs.get(i)}, as {@link #pull(String, List)}. This default pulls key
+   * by key in order of first appearance.
+   *
+   * @param keys {@code keys.get(i)} is the key of {@code outs.get(i)}; repeats allowed
+   * @param outs each of its key's shape
+   * @throws IllegalArgumentException if the lists differ in length, or naming a key whose output
+   *     has another shape
+   * @throws IllegalStateException naming a key that was not initialized
+   */
+  default void pull(List<String> keys, List<NDArray> outs) {
+    KeyGroups.of("pull", keys, outs, "outputs").forEach((key, o) -> pull(key, o));
+  }
+
+  /**
+   * {@link #pull(List, List)} with MXNet's {@code priority}, the same for every key: per key as
+   * {@link #pull(String, List, int)}.
+   */
+  default void pull(List<String> keys, List<NDArray> outs, int priority) {
+    KeyGroups.of("pull", keys, outs, "outputs").forEach((key, o) -> pull(key, o, priority));
+  }
+
   /** Push then pull in one round trip where the store supports it. */
   default void pushPull(String key, List<NDArray> values, List<NDArray> outs) {
     push(key, values);
@@ -99,10 +170,143 @@ public interface KVStore extends AutoCloseable {
   }
 
   /**
+   * MXNet's {@code kv.pushpull(keys, values, out=outs)}: {@link #push(List, List)} of the value
+   * keys, then {@link #pull(List, List)} of the output keys; distributed stores make it one
+   * round trip per key and, as MXNet's, require both lists to name the same keys. {@code
+   * valueKeys} names {@code values} and {@code outKeys} names {@code outs} (a key's per-device
+   * lists of values and outputs may differ in length); pass the same list twice when they
+   * match.
+   *
+   * @throws IllegalArgumentException if a pair of lists differ in length, or naming a key whose
+   *     arrays have another shape
+   * @throws IllegalStateException naming a key that was not initialized
+   */
+  default void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs) {
+    KeyGroups.of("pushPull", valueKeys, values, "values");
+    KeyGroups.of("pushPull", outKeys, outs, "outputs");
+    push(valueKeys, values);
+    pull(outKeys, outs);
+  }
+
+  /**
+   * {@link #pushPull(List, List, List, List)} with MXNet's {@code priority}, the same for every
+   * key: per key as {@link #pushPull(String, List, List, int)} where a store fuses them.
+   */
+  default void pushPull(List<String> valueKeys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs, int priority) {
+    KeyGroups.of("pushPull", valueKeys, values, "values");
+    KeyGroups.of("pushPull", outKeys, outs, "outputs");
+    push(valueKeys, values, priority);
+    pull(outKeys, outs, priority);
+  }
+
+  /**
+   * MXNet's {@code kv.broadcast(key, value, out)}: {@link #init(String, NDArray)} of {@code key}
+   * with {@code value}, then {@link #pull(String, List)} of it into {@code outs}. In distributed
+   * stores every worker calls it and every worker's outputs get rank 0's value. A key is
+   * broadcast once (it is an init).
+   *
+   * @param value any shape, float32
+   * @param outs each of {@code value}'s shape and type
+   * @throws IllegalArgumentException naming the key if an output's shape or type differs
+   * @throws IllegalStateException if the key was already initialized
+   */
+  default void broadcast(String key, NDArray value, List<NDArray> outs) {
+    broadcast(List.of(key), List.of(value), Collections.nCopies(outs.size(), key), outs);
+  }
+
+  /** {@link #broadcast(String, NDArray, List)} into one output. */
+  default void broadcast(String key, NDArray value, NDArray out) {
+    broadcast(key, value, List.of(out));
+  }
+
+  /**
+   * {@link #broadcast(String, NDArray, List)} whose pull is {@link #pull(String, List, int)}
+   * with MXNet's {@code priority}.
+   */
+  default void broadcast(String key, NDArray value, List<NDArray> outs, int priority) {
+    broadcast(List.of(key), List.of(value), Collections.nCopies(outs.size(), key), outs,
+        priority);
+  }
+
+  /**
+   * Broadcasts many keys (MXNet's {@code kv.broadcast(keys, values, out=outs)}): {@link
+   * #init(List, List)} of {@code keys} with {@code values}, then {@link #pull(List, List)} of
+   * {@code outKeys} into {@code outs}. Every output key must be one of {@code keys}, and every
+   * output of the shape and type of its key's value; both are checked before anything is
+   * initialized.
+   *
+   * @param keys distinct keys, one per value
+   * @param outKeys {@code outKeys.get(i)} is the key of {@code outs.get(i)}; repeats allowed
+   * @throws IllegalArgumentException if a pair of lists differ in length, a key is given twice,
+   *     or naming an output key that is not broadcast or an output of another shape or type
+   * @throws IllegalStateException naming a key that was already initialized
+   */
+  default void broadcast(List<String> keys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs) {
+    requireBroadcast(keys, values, outKeys, outs);
+    init(keys, values);
+    pull(outKeys, outs);
+  }
+
+  /**
+   * {@link #broadcast(List, List, List, List)} whose pull is {@link #pull(List, List, int)} with
+   * MXNet's {@code priority}.
+   */
+  default void broadcast(List<String> keys, List<NDArray> values, List<String> outKeys,
+      List<NDArray> outs, int priority) {
+    requireBroadcast(keys, values, outKeys, outs);
+    init(keys, values);
+    pull(outKeys, outs, priority);
+  }
+
+  /** The checks of a broadcast that need no store: see {@link #broadcast(List, List, List, List)}. */
+  private static void requireBroadcast(List<String> keys, List<NDArray> values,
+      List<String> outKeys, List<NDArray> outs) {
+    Map<String, List<NDArray>> in = KeyGroups.of("broadcast", keys, values, "values");
+    KeyGroups.requireDistinct("broadcast", keys);
+    KeyGroups.of("broadcast", outKeys, outs, "outputs").forEach((key, os) -> {
+      List<NDArray> value = in.get(key);
+      if (value == null) {
+        throw new IllegalArgumentException("broadcast: output key '" + key + "' is not one of"
+            + " the keys broadcast " + keys);
+      }
+      NDArray v = value.get(0);
+      for (NDArray o : os) {
+        if (!o.shape().equals(v.shape()) || o.dtype() != v.dtype()) {
+          throw new IllegalArgumentException("broadcast: key '" + key + "': an output is "
+              + o.dtype().numpyName() + " of shape " + o.shape() + " but the value is "
+              + v.dtype().numpyName() + " of shape " + v.shape());
+        }
+      }
+    });
+  }
+
+  /**
    * Sets the optimizer that push applies. In distributed stores it runs on the server (only
    * rank 0's call takes effect; every worker may call it).
    */
   void setOptimizer(Optimizer optimizer);
+
+  /**
+   * MXNet's {@code kv._set_updater(updater)}: later pushes of every key call {@code
+   * updater.update(key, sum of the pushed arrays, stored value)} instead of assigning the sum. It
+   * replaces an optimizer set before, and {@link #setOptimizer} replaces it: on an in-process
+   * store {@code setOptimizer(o)} is {@code setUpdater(Updater.of(o))}, as MXNet's {@code
+   * set_optimizer} is {@code _set_updater(get_updater(optimizer))} there. MXNet's distributed
+   * workers keep such an updater but never call it (their pushes go to the servers, which run
+   * the optimizer set by {@code set_optimizer}); Kindling's distributed stores refuse it instead
+   * of ignoring it.
+   *
+   * @throws UnsupportedOperationException for a store that does not update in this process (this
+   *     default, and the distributed stores), naming {@link #setOptimizer} instead
+   */
+  default void setUpdater(Updater updater) {
+    Objects.requireNonNull(updater, "updater");
+    throw new UnsupportedOperationException("kvstore type '" + type() + "' does not call an"
+        + " updater in this process; use setOptimizer");
+  }
 
   /**
    * Compresses later pushes as MXNet's {@code set_gradient_compression(compression_params)}
