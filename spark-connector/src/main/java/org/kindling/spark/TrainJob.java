@@ -22,6 +22,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
 import org.kindling.io.split.RecordIOSplit;
+import org.kindling.kvstore.KVStoreException;
 import org.kindling.kvstore.KVStoreServer;
 import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.SyncMode;
@@ -240,9 +241,12 @@ public final class TrainJob {
     int numServers = ServerShardsConf.numServersOf(config, sparkConf);
     int bound = ServerShardsConf.boundOf(config, sparkConf);
     SyncMode mode = config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC;
-    try (KVStoreServer server = KVStoreServer.start(serverSettings.apply(
+    int port = KVStorePortConf.portOf(config, sparkConf);
+    int retries = KVStorePortConf.retriesOf(sparkConf);
+    try (KVStoreServer server = startServer(serverSettings.apply(
         ServerShardsConf.apply(config, sparkConf, KVStoreServerConfig.builder()
-            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret).mode(mode)))
+            .bindHost(bindHost).port(port).portRetries(retries).numWorkers(serverWorkers)
+            .secret(secret).mode(mode)))
         .build())) {
       String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
       try (HostedKeyServers hosted = numServers == 0 ? null : hostKeyServers(spark, config,
@@ -344,6 +348,19 @@ public final class TrainJob {
   }
 
   /**
+   * Starts the driver's parameter server; a port in use is reported in terms of {@value
+   * KVStorePortConf#PORT}.
+   */
+  private static KVStoreServer startServer(KVStoreServerConfig config) {
+    try {
+      return KVStoreServer.start(config);
+    } catch (KVStoreException e) {
+      throw KVStorePortConf.explain(e, "the driver's parameter server on " + config.bindHost(),
+          KVStorePortConf.PORT, "--kvstore-port", config.port(), config.portRetries());
+    }
+  }
+
+  /**
    * The job's error when a key server was lost: which one, why, and how to go on (resume from
    * the last complete checkpoint; key servers are not restarted, as MXNet's are not).
    */
@@ -384,7 +401,8 @@ public final class TrainJob {
     KeyServerLaunch launch = new KeyServerLaunch(jobId, numServers, serverWorkers, mode, secret,
         ServerShardsConf.shardsOf(config, sparkConf), bound,
         resume == null ? null : resume.statesFile(), new HadoopConfHolder(conf),
-        KEY_SERVER_LOGIN_DEADLINE);
+        KEY_SERVER_LOGIN_DEADLINE, KVStorePortConf.keyServerPortOf(config, sparkConf),
+        KVStorePortConf.retriesOf(sparkConf));
     return HostedKeyServers.start(JavaSparkContext.fromSparkContext(spark.sparkContext()), jobId,
         launch, numServers, config.kvstore().mxName(), secret, serverWorkers, bound,
         HostedKeyServers.parameterShapes(symbol, ResumeCheck.inputShapes(config, symbol)),
