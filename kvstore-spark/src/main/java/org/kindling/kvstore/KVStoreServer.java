@@ -105,7 +105,8 @@ public final class KVStoreServer implements AutoCloseable {
    * other than a port in use ends the attempts at once.
    *
    * @throws KVStoreException naming the host, the ports tried and the settings to change; its
-   *     cause is the last {@link BindException} if every port was in use
+   *     cause is the last port's {@link BindException} ("Address already in use") if every
+   *     port was in use
    */
   private static Channel bind(ServerBootstrap bootstrap, KVStoreServerConfig config) {
     int first = config.port();
@@ -118,10 +119,10 @@ public final class KVStoreServer implements AutoCloseable {
         return bound.channel();
       }
       Throwable c = bound.cause();
-      if (!(c instanceof BindException) || first == 0) {
+      if (!isInUse(c) || first == 0) {
         throw new KVStoreException("cannot bind the kvstore server to " + config.bindHost()
             + ":" + port + ": " + c + " (KVStoreServerConfig.bindHost must be an address of"
-            + " this machine)", c);
+            + " this machine, and ports below 1024 need privileges)", c);
       }
       inUse = c;
       LOG.info("kvstore server: port {} of {} is in use ({}){}", port, config.bindHost(),
@@ -134,6 +135,16 @@ public final class KVStoreServer implements AutoCloseable {
         + tried + " in use (" + inUse.getMessage() + "); set KVStoreServerConfig.port to a free"
         + " port or 0 for any free port, or raise portRetries (now " + config.portRetries()
         + ")", inUse);
+  }
+
+  /**
+   * True for the JDK's {@link BindException} of a port in use (EADDRINUSE: "Address already in
+   * use"); not for an address that is not this machine's or a privileged port, which the next
+   * port would not cure (Spark retries every BindException; Kindling only these).
+   */
+  static boolean isInUse(Throwable t) {
+    return t instanceof BindException && t.getMessage() != null
+        && t.getMessage().contains("in use");
   }
 
   /**

@@ -133,6 +133,18 @@ class ServerPortTest {
   }
 
   @Test
+  void anAddressThatIsNotThisMachinesFailsAtOnceAndNotAsAPortInUse() throws Exception {
+    int port = freePort();
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine
+    assertThatThrownBy(() -> server = KVStoreServer.start(KVStoreServerConfig.builder()
+        .bindHost("192.0.2.1").port(port).portRetries(16).numWorkers(1).secret(SECRET).build()))
+        .isInstanceOf(KVStoreException.class)
+        .hasMessageContaining("cannot bind the kvstore server to 192.0.2.1:" + port + ":")
+        .hasMessageContaining("must be an address of this machine")
+        .hasMessageNotContaining("in use");
+  }
+
+  @Test
   void portZeroBindsAnyFreePortWhateverTheRetries() {
     server = KVStoreServer.start(config(0).portRetries(16).build());
     assertThat(server.port()).isPositive();

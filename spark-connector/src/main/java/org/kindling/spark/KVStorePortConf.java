@@ -94,7 +94,10 @@ public final class KVStorePortConf {
    */
   static KVStoreException explain(KVStoreException e, String server, String key, String option,
       int port, int retries) {
-    if (!(e.getCause() instanceof BindException)) {
+    // the JDK's message of EADDRINUSE; another BindException (not this machine's address, a
+    // privileged port) is no port in use, and its own message says so
+    if (!(e.getCause() instanceof BindException b) || b.getMessage() == null
+        || !b.getMessage().contains("in use")) {
       return e;
     }
     return new KVStoreException(server + " cannot bind port " + port

@@ -78,5 +78,10 @@ class KVStorePortConfTest {
     KVStoreException other = new KVStoreException("HmacSHA256 fails RFC 4231's test vector");
     assertThat(KVStorePortConf.explain(other, "x", KVStorePortConf.PORT, "--kvstore-port", 7000,
         2)).isSameAs(other);
+    // not this machine's address: another port would not help, and its own message says why
+    KVStoreException notHere = new KVStoreException("cannot bind the kvstore server to"
+        + " 192.0.2.1:7000", new BindException("Cannot assign requested address"));
+    assertThat(KVStorePortConf.explain(notHere, "x", KVStorePortConf.PORT, "--kvstore-port",
+        7000, 2)).isSameAs(notHere);
   }
 }
