@@ -43,8 +43,9 @@ import scala.reflect.ClassTag$;
  * <p>The driver checks the checkpoint prefix ({@link CheckpointDirectory}: stale temporary files
  * removed, existing checkpoints kept unless {@code --overwrite}, the checkpoint of {@code
  * --begin-epoch} found and checked against the network), starts the parameter server ({@link
- * KVStoreServer}) on {@code spark.driver.host} with a fresh 32-byte secret and an ephemeral
- * port (with a resumed job's optimizer states), and launches one barrier stage of W tasks
+ * KVStoreServer}) on {@code spark.driver.bindAddress} (else {@code spark.driver.host}) with a
+ * fresh 32-byte secret, on {@code --kvstore-port} or an ephemeral port ({@link KVStorePortConf})
+ * (with a resumed job's optimizer states), and launches one barrier stage of W tasks
  * ({@link TrainTask}). Tasks report progress to the server's message listener, which prints it;
  * when rank 0 reports the end of an epoch the listener snapshots the server's weights and
  * optimizer states before rank 0 may push again, so the checkpoint is the synchronized state
