@@ -203,7 +203,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     authTimer.cancel(false);
     leaveGate();
     // the controller never pushes: its frames are all buffered whole (and refused)
-    decoder.authenticated(c.controller() ? null : new PushReceiver(conn, state, parts.faults()));
+    decoder.authenticated(
+        c.controller() ? null : new PushReceiver(conn, state, parts.faults()));
     // a worker heartbeats while idle: silence means it is gone or its connection half-open;
     // first in the pipeline, so the bytes of a frame still arriving count as activity
     ctx.pipeline().addFirst("idle",

@@ -44,7 +44,7 @@ class ServerPortTest {
     }
   }
 
-  /** Holds {@code count} consecutive ports on 127.0.0.1 (in use for the server) and returns them. */
+  /** Holds {@code count} consecutive ports on 127.0.0.1 (in use for the server); returns them. */
   private static ServerSocket[] holdConsecutive(int count) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int first = freePort();
