@@ -19,6 +19,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private static final long GROW_AT_ONCE = 1 << 20;
 
   private final FrameLimits limits;
+  private final ServerFaults faults;
   private boolean authenticated;
   private boolean failed;
   /** Where large pushes are summed as they arrive; null: every frame is buffered whole. */
@@ -27,9 +28,20 @@ final class FrameDecoder extends ByteToMessageDecoder {
   private boolean streaming;
   /** {@link #pushes} declined the current frame: buffer it whole. */
   private boolean declined;
+  /** What this decoder did when something it called threw, or null. */
+  private String failedWhile;
 
-  FrameDecoder(FrameLimits limits) {
+  FrameDecoder(FrameLimits limits, ServerFaults faults) {
     this.limits = limits;
+    this.faults = faults;
+  }
+
+  /**
+   * What the decoder was handling when the exception the pipeline reports was thrown (a push it
+   * summed, a frame it made room for), or null if it did not come from there.
+   */
+  String failedWhile() {
+    return failedWhile;
   }
 
   /**
@@ -52,6 +64,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         streaming = !pushes.write(in);
       } catch (Throwable t) {
         failed = true; // the handler closes the connection
+        failedWhile = pushes.describe();
         streaming = false;
         pushes.abort();
         throw t;
@@ -93,7 +106,15 @@ final class FrameDecoder extends ByteToMessageDecoder {
       // room for the whole frame now: else the cumulation grows by 4 MiB steps, each copying
       // what came so far (a 64 MB push was copied 16 times over, 8x its size)
       if (length > GROW_AT_ONCE && in.writableBytes() < 4 + length - in.readableBytes()) {
-        in.ensureWritable((int) (4 + length - in.readableBytes()));
+        try {
+          faults.beforeBuffer(length);
+          in.ensureWritable((int) (4 + length - in.readableBytes()));
+        } catch (Throwable t) {
+          failed = true;
+          failedWhile = "the " + Protocol.typeName(type) + " frame of " + length
+              + " bytes (making room for it)";
+          throw t;
+        }
       }
       return;
     }

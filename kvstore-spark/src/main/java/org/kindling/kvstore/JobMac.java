@@ -3,6 +3,7 @@ package org.kindling.kvstore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,8 +28,18 @@ final class JobMac {
    * @throws KVStoreException if this JVM cannot compute HMAC-SHA256 correctly
    */
   JobMac(byte[] secret) {
-    selfTest();
-    this.prototype = keyed(secret);
+    this(secret, null);
+  }
+
+  /**
+   * Keys the MAC with {@code secret}, computed by {@code provider} (null: the JVM's preferred
+   * provider of HmacSHA256).
+   *
+   * @throws KVStoreException if that provider cannot compute HMAC-SHA256 correctly
+   */
+  JobMac(byte[] secret, Provider provider) {
+    selfTest(provider);
+    this.prototype = keyed(secret, provider);
   }
 
   /** HMAC-SHA256(secret, nonce || rank as little-endian int32): the answer to a challenge. */
@@ -71,9 +82,10 @@ final class JobMac {
     return mac.doFinal();
   }
 
-  private static Mac keyed(byte[] key) {
+  private static Mac keyed(byte[] key, Provider provider) {
     try {
-      Mac mac = Mac.getInstance(ALGORITHM);
+      Mac mac = provider == null
+          ? Mac.getInstance(ALGORITHM) : Mac.getInstance(ALGORITHM, provider);
       mac.init(new SecretKeySpec(key, ALGORITHM));
       mac.clone(); // fail here, not at the first login, if the provider cannot clone
       return mac;
@@ -85,14 +97,16 @@ final class JobMac {
   }
 
   /** RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?". */
-  private static void selfTest() {
-    Mac mac = keyed("Jefe".getBytes(StandardCharsets.US_ASCII));
+  private static void selfTest(Provider provider) {
+    Mac mac = keyed("Jefe".getBytes(StandardCharsets.US_ASCII), provider);
     byte[] got = mac.doFinal("what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII));
     byte[] want = HexFormat.of().parseHex(
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     if (!MessageDigest.isEqual(got, want)) {
-      throw new KVStoreException(ALGORITHM + " of this JVM fails RFC 4231's test vector; the"
-          + " kvstore login cannot work with this security provider");
+      throw new KVStoreException(ALGORITHM + " of this JVM (provider " + mac.getProvider()
+          + ") fails RFC 4231's test vector; the kvstore login cannot work with this security"
+          + " provider: put a correct one (the JDK's SunJCE) first in java.security's provider"
+          + " list");
     }
   }
 }

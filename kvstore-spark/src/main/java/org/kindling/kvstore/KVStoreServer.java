@@ -3,6 +3,7 @@ package org.kindling.kvstore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
@@ -57,11 +59,11 @@ public final class KVStoreServer implements AutoCloseable {
   private final InetSocketAddress address;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private KVStoreServer(KVStoreServerConfig config) {
+  private KVStoreServer(KVStoreServerConfig config, ServerFaults faults) {
     Protocol.requireLittleEndianHost();
     this.config = config;
     // builds and checks the MAC now, while the process is healthy (decision 0023)
-    this.parts = ServerParts.of(config);
+    this.parts = ServerParts.of(config, faults);
     this.state = parts.state();
     this.boss = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("kindling-kvstore-accept", true), NioIoHandler.newFactory());
@@ -80,19 +82,16 @@ public final class KVStoreServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
-            FrameDecoder decoder = new FrameDecoder(parts.limits());
+            FrameDecoder decoder = new FrameDecoder(parts.limits(), parts.faults());
             ch.pipeline().addLast(new ByteCounter(parts.traffic()), decoder,
                 new ServerHandler(parts, decoder));
           }
         });
     try {
-      this.serverChannel =
-          bootstrap.bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+      this.serverChannel = bind(bootstrap, config);
+    } catch (RuntimeException | Error e) {
       shutdownThreads();
-      throw new KVStoreException(
-          "cannot bind the kvstore server to " + config.bindHost() + ":" + config.port() + ": "
-              + e, e);
+      throw e;
     }
     channels.add(serverChannel);
     this.address = (InetSocketAddress) serverChannel.localAddress();
@@ -100,12 +99,77 @@ public final class KVStoreServer implements AutoCloseable {
   }
 
   /**
+   * Binds {@code config.port()}, or if it is in use the ports after it, as Spark binds its
+   * services (decision 0085): {@code port}, {@code port + 1}, ... until {@code portRetries}
+   * more were tried, wrapping from 65535 to 1024; port 0 binds any free port once. Any failure
+   * other than a port in use ends the attempts at once.
+   *
+   * @throws KVStoreException naming the host, the ports tried and the settings to change; its
+   *     cause is the last port's {@link BindException} ("Address already in use") if every
+   *     port was in use
+   */
+  private static Channel bind(ServerBootstrap bootstrap, KVStoreServerConfig config) {
+    int first = config.port();
+    int attempts = first == 0 ? 1 : config.portRetries() + 1;
+    Throwable inUse = null;
+    for (int i = 0; i < attempts; i++) {
+      int port = retryPort(first, i);
+      ChannelFuture bound = bootstrap.bind(config.bindHost(), port).awaitUninterruptibly();
+      if (bound.isSuccess()) {
+        return bound.channel();
+      }
+      Throwable c = bound.cause();
+      if (!isInUse(c) || first == 0) {
+        throw new KVStoreException("cannot bind the kvstore server to " + config.bindHost()
+            + ":" + port + ": " + c + " (KVStoreServerConfig.bindHost must be an address of"
+            + " this machine, and ports below 1024 need privileges)", c);
+      }
+      inUse = c;
+      LOG.info("kvstore server: port {} of {} is in use ({}){}", port, config.bindHost(),
+          c.getMessage(), i + 1 < attempts ? "; trying " + retryPort(first, i + 1) : "");
+    }
+    String tried = attempts == 1 ? "port " + first + " is"
+        : "port " + first + " and the " + (attempts - 1) + " after it (up to "
+            + retryPort(first, attempts - 1) + ") are";
+    throw new KVStoreException("cannot bind the kvstore server on " + config.bindHost() + ": "
+        + tried + " in use (" + inUse.getMessage() + "); set KVStoreServerConfig.port to a free"
+        + " port or 0 for any free port, or raise portRetries (now " + config.portRetries()
+        + ")", inUse);
+  }
+
+  /**
+   * True for the JDK's {@link BindException} of a port in use (EADDRINUSE: "Address already in
+   * use"); not for an address that is not this machine's or a privileged port, which the next
+   * port would not cure (Spark retries every BindException; Kindling only these).
+   */
+  static boolean isInUse(Throwable t) {
+    return t instanceof BindException && t.getMessage() != null
+        && t.getMessage().contains("in use");
+  }
+
+  /**
+   * The port of attempt {@code i} from {@code first}: Spark's {@code Utils.userPort}, which
+   * wraps past 65535 to 1024 rather than into the privileged ports.
+   */
+  static int retryPort(int first, int i) {
+    return first == 0 ? 0 : ((first + i - 1024) % (65536 - 1024)) + 1024;
+  }
+
+  /**
    * Binds and starts a server.
    *
-   * @throws KVStoreException if the address cannot be bound
+   * @throws KVStoreException if the address cannot be bound (naming the host and the ports
+   *     tried; its cause is a {@link BindException} if they were in use), or if this JVM cannot
+   *     compute the login's HmacSHA256 correctly
    */
   public static KVStoreServer start(KVStoreServerConfig config) {
-    return new KVStoreServer(Objects.requireNonNull(config, "config"));
+    return start(config, ServerFaults.NONE);
+  }
+
+  /** Starts a server that meets the faults a test puts in its way. */
+  static KVStoreServer start(KVStoreServerConfig config, ServerFaults faults) {
+    return new KVStoreServer(Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(faults, "faults"));
   }
 
   /** The bound port (the ephemeral one when the config asked for 0). */

@@ -12,7 +12,9 @@ import org.kindling.symbol.optimizer.Optimizers;
  * Builder#build()}. The secret is copied in and never printed.
  *
  * <p>Fields and defaults: {@code bindHost} 127.0.0.1; {@code port} 0 (ephemeral, read it back
- * with {@link KVStoreServer#port()}); {@code numWorkers} W (required, at least 1); {@code secret}
+ * with {@link KVStoreServer#port()}); {@code portRetries} 0 (how many ports after a non-zero
+ * {@code port} to try while they are in use, as Spark's {@code spark.port.maxRetries}:
+ * decision 0085); {@code numWorkers} W (required, at least 1); {@code secret}
  * (required, at least 16 bytes; {@link #randomSecret()} makes one); {@code maxFrameBytes} 1 GiB
  * (a ceiling: a frame carrying an array may be as large as the largest key registered so far plus
  * its header, never more than this); {@code maxMessageBytes} 16 MiB (MESSAGE and SET_OPTIMIZER
@@ -49,6 +51,7 @@ public final class KVStoreServerConfig {
 
   private final String bindHost;
   private final int port;
+  private final int portRetries;
   private final int numWorkers;
   private final byte[] secret;
   private final int maxFrameBytes;
@@ -67,6 +70,7 @@ public final class KVStoreServerConfig {
   private KVStoreServerConfig(Builder b) {
     this.bindHost = b.bindHost;
     this.port = b.port;
+    this.portRetries = b.portRetries;
     this.numWorkers = b.numWorkers;
     this.secret = b.secret.clone();
     this.maxFrameBytes = b.maxFrameBytes;
@@ -103,6 +107,14 @@ public final class KVStoreServerConfig {
   /** The requested port; 0 means ephemeral. */
   public int port() {
     return port;
+  }
+
+  /**
+   * How many ports after a non-zero {@link #port()} the server tries, one after the other,
+   * while they are in use.
+   */
+  public int portRetries() {
+    return portRetries;
   }
 
   /** W, the number of workers: sync rounds and barriers complete after W requests. */
@@ -184,7 +196,9 @@ public final class KVStoreServerConfig {
 
   @Override
   public String toString() {
-    return "KVStoreServerConfig{bind=" + bindHost + ":" + port + ", numWorkers=" + numWorkers
+    return "KVStoreServerConfig{bind=" + bindHost + ":" + port
+        + (portRetries > 0 && port != 0 ? " (+" + portRetries + " retries)" : "")
+        + ", numWorkers=" + numWorkers
         + ", mode=" + mode.typeName() + ", maxFrameBytes=" + maxFrameBytes + ", maxMessageBytes="
         + maxMessageBytes + ", authTimeout=" + authTimeout + ", roundTimeout=" + roundTimeout
         + ", idleTimeout=" + idleTimeout + ", maxUnauthenticated=" + maxUnauthenticated + "/"
@@ -197,6 +211,7 @@ public final class KVStoreServerConfig {
   public static final class Builder {
     private String bindHost = "127.0.0.1";
     private int port;
+    private int portRetries;
     private int numWorkers = -1;
     private byte[] secret;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
@@ -223,6 +238,16 @@ public final class KVStoreServerConfig {
     /** Port to bind, 0 for an ephemeral port (default). */
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /**
+     * How many ports after a non-zero {@code port} to try, each the one before plus 1 (wrapping
+     * from 65535 to 1024), while they are in use (default 0: only {@code port}); Spark's {@code
+     * spark.port.maxRetries} convention. Ignored for port 0.
+     */
+    public Builder portRetries(int portRetries) {
+      this.portRetries = portRetries;
       return this;
     }
 
@@ -329,6 +354,10 @@ public final class KVStoreServerConfig {
       }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+      }
+      if (portRetries < 0 || portRetries > 65535 - 1024) {
+        throw new IllegalArgumentException("portRetries must be in [0, " + (65535 - 1024)
+            + "], got " + portRetries);
       }
       if (maxFrameBytes < Protocol.PRE_AUTH_MAX_FRAME) {
         throw new IllegalArgumentException(

@@ -18,6 +18,7 @@ final class PushReceiver {
 
   private final Conn conn;
   private final ServerState state;
+  private final ServerFaults faults;
   private RoundSum.Scratch scratch;
   private boolean pull;
   private long id;
@@ -26,9 +27,10 @@ final class PushReceiver {
   private int dataBytes;
   private int remaining;
 
-  PushReceiver(Conn conn, ServerState state) {
+  PushReceiver(Conn conn, ServerState state, ServerFaults faults) {
     this.conn = conn;
     this.state = state;
+    this.faults = faults;
   }
 
   /**
@@ -77,6 +79,7 @@ final class PushReceiver {
    */
   boolean write(ByteBuf in) {
     int n = Math.min(in.readableBytes(), remaining);
+    faults.beforeSum(fields.key(), n);
     for (ByteBuffer b : in.nioBuffers(in.readerIndex(), n)) {
       contribution.write(b, b.remaining());
     }
@@ -90,6 +93,17 @@ final class PushReceiver {
     state.submit(new Request.Push(conn, id, fields.key(), fields.shape(), null, pull, false, 0f,
         done, dataBytes));
     return true;
+  }
+
+  /**
+   * The push being summed, for errors that follow "while handling": "the PUSH of key 'w' (X of
+   * its N data bytes summed as they arrived)".
+   */
+  String describe() {
+    return fields == null ? "a push summed as it arrived"
+        : "the " + (pull ? "PUSHPULL" : "PUSH") + " of key '" + fields.key() + "' ("
+            + (dataBytes - remaining) + " of its " + dataBytes + " data bytes summed as they"
+            + " arrived)";
   }
 
   /** The connection closed or failed within a frame: its round's sum is incomplete. */

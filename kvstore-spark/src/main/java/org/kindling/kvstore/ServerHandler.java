@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * ServerState} (HEARTBEATs are answered here), whose tasks run on this thread unless another
  * thread runs them at the time (decision 0077). Anything wrong before or after
  * authentication (a bad answer, a malformed or oversized frame, a timeout, silence for {@code
- * idleTimeout}, even an {@link Error} in this handler) is logged, reported to the peer in a FATAL
- * frame, and closes this connection only.
+ * idleTimeout}) is logged, reported to the peer in a FATAL frame, and closes this connection
+ * only; so does an {@link Error} in the login path, reported as "try again" (FATAL kind 2), since
+ * the worker's next attempt may well succeed. An {@link Error} once the peer is in (out of direct
+ * memory while summing a push as it arrives or buffering a frame, here or in the decoder before
+ * this handler) fails the whole server, as one in the state's tasks does (decision 0085): every
+ * held and later request gets its cause, and this connection's FATAL names it too.
  */
 final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(KVStoreServer.class);
@@ -94,9 +98,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     } catch (ProtocolException e) {
       fatal(ctx, Protocol.FATAL_PROTOCOL, "malformed frame: " + e.getMessage());
     } catch (Throwable t) {
-      // an Error here (no memory, a class that cannot load) ends this connection, not the server
-      LOG.error("kvstore server: error on {}", who(ctx), t);
-      fatal(ctx, Protocol.FATAL_PROTOCOL, "internal server error: " + t);
+      // the frame is a slice from index 0, its type byte
+      unexpected(ctx, t, conn == null ? "the login"
+          : "a " + Protocol.typeName(frame.getByte(0)) + " frame");
     } finally {
       frame.release();
     }
@@ -199,7 +203,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     authTimer.cancel(false);
     leaveGate();
     // the controller never pushes: its frames are all buffered whole (and refused)
-    decoder.authenticated(c.controller() ? null : new PushReceiver(conn, state));
+    decoder.authenticated(
+        c.controller() ? null : new PushReceiver(conn, state, parts.faults()));
     // a worker heartbeats while idle: silence means it is gone or its connection half-open;
     // first in the pipeline, so the bytes of a frame still arriving count as activity
     ctx.pipeline().addFirst("idle",
@@ -245,8 +250,27 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       LOG.debug("kvstore server: I/O error on {}: {}", who(ctx), c.toString());
       ctx.close();
     } else {
-      LOG.warn("kvstore server: unexpected error on " + who(ctx), c);
-      fatal(ctx, Protocol.FATAL_PROTOCOL, "internal server error: " + c);
+      String during = decoder.failedWhile();
+      unexpected(ctx, c, during != null ? during : "the bytes read");
+    }
+  }
+
+  /**
+   * An exception that is neither the peer's fault nor the socket's, met {@code during} what
+   * this connection's thread did. An {@link Error} after login fails the server (decision
+   * 0085); one in the login path, like any other exception, ends this connection only.
+   */
+  private void unexpected(ChannelHandlerContext ctx, Throwable t, String during) {
+    if (conn != null && ServerState.isFatal(t)) {
+      fatal(ctx, Protocol.FATAL_PROTOCOL, state.failFromIo(t, during + " from " + conn));
+    } else if (conn == null && ServerState.isFatal(t)) {
+      // no memory, a class that cannot load: this login fails, the next one may not
+      LOG.error("kvstore server: error during {} of {}", during, who(ctx), t);
+      fatal(ctx, Protocol.FATAL_RETRY, "the kvstore server met " + t + " during " + during
+          + "; try again");
+    } else {
+      LOG.error("kvstore server: error during {} on {}", during, who(ctx), t);
+      fatal(ctx, Protocol.FATAL_PROTOCOL, "internal server error: " + t);
     }
   }
 

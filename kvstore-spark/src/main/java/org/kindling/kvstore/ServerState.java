@@ -365,18 +365,60 @@ final class ServerState {
    * the failure listener. Runs on the state thread; only the first cause counts.
    */
   private void failFatally(Throwable t, String during) {
+    if (recordFatal(t, during)) {
+      failHeld();
+      tellFailureListener();
+    }
+  }
+
+  /**
+   * Fails the server for good from an I/O thread, where an {@link Error} met an authenticated
+   * connection's bytes outside the state's tasks (summing a push as it arrived, buffering a
+   * frame): from now on every request is answered with an error naming the cause, the requests
+   * held in rounds and the barrier get it from a state task queued here (ahead of the
+   * connection's departure, so that the peers hear the cause, not "rank r disconnected"), and
+   * the failure listener hears of it at once, on this thread. Only the first cause counts.
+   *
+   * @return the message every request gets from now on (the first cause's)
+   */
+  String failFromIo(Throwable t, String during) {
+    if (recordFatal(t, during)) {
+      try {
+        thread.execute(this::failHeld);
+      } catch (RejectedExecutionException e) {
+        // shutting down: stop() fails the held requests
+      }
+      tellFailureListener();
+    }
+    return fatalMessage;
+  }
+
+  /**
+   * Makes {@code t} (its first {@link Error} in the cause chain, else its root) the server's
+   * fatal cause unless one is already set; thread-safe, since the state's tasks and the I/O
+   * threads may meet Errors at once.
+   *
+   * @return true if {@code t} became the cause
+   */
+  private synchronized boolean recordFatal(Throwable t, String during) {
     if (fatal != null) {
-      return;
+      return false;
     }
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root && !(root instanceof Error)) {
       root = root.getCause();
     }
+    // the message first: a thread that sees fatal set reads it next
     fatalMessage = "the kvstore server failed with " + root + " while handling " + during
         + "; its state is lost, so the job cannot go on (restart it from its last checkpoint;"
         + " for memory errors give the driver more memory or direct memory)";
     fatal = root;
     LOG.error("kvstore server: {}", fatalMessage, t);
+    return true;
+  }
+
+  /** Fails every held request with the fatal cause; never throws. On the state thread. */
+  private void failHeld() {
     try {
       for (KeyState ks : keys.values()) {
         ks.round.fail("key '" + ks.key + "': " + fatalMessage);
@@ -385,10 +427,13 @@ final class ServerState {
     } catch (Throwable again) {
       LOG.error("kvstore server: could not fail the held requests", again);
     }
+  }
+
+  private void tellFailureListener() {
     Consumer<Throwable> l = failureListener;
     if (l != null) {
       try {
-        l.accept(new KVStoreException(fatalMessage, root));
+        l.accept(new KVStoreException(fatalMessage, fatal));
       } catch (Throwable e) {
         LOG.error("kvstore server: the failure listener failed", e);
       }

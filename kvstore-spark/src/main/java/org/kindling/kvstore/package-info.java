@@ -127,8 +127,10 @@
  * but silent fails naming them and the key (a rank whose MESSAGE the driver is handling is
  * busy, not silent). An authenticated connection silent for {@code idleTimeout} is closed; a
  * worker heartbeats, and takes a server silent for its {@code heartbeatTimeout} for dead. An
- * {@link java.lang.Error} on the server's state thread (or a shard thread) fails the server for
- * good: every held and later request gets an ERROR naming it, and the driver's failure listener
- * hears of it at once.
+ * {@link java.lang.Error} on the server's state thread (or a shard thread), or on an I/O thread
+ * once the peer is in (summing a push as it arrives, making room for a large frame: decision
+ * 0085), fails the server for good: every held and later request gets an ERROR naming it (the
+ * connection that met it a FATAL naming it), and the driver's failure listener hears of it at
+ * once. An {@code Error} in the login path ends that login only, with FATAL kind 2 (try again).
  */
 package org.kindling.kvstore;

@@ -18,7 +18,7 @@ class FrameDecoderTest {
     int body = 3 << 20;
     FrameLimits limits = new FrameLimits(1 << 30, 1 << 20);
     limits.register(Shape.of(body / 4));
-    FrameDecoder decoder = new FrameDecoder(limits);
+    FrameDecoder decoder = new FrameDecoder(limits, ServerFaults.NONE);
     decoder.authenticated(null);
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     byte[] frame = new byte[4 + body];

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.Function;
+import org.kindling.kvstore.KVStoreException;
 import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.KeyServerLayout;
 import org.kindling.kvstore.ServerAddress;
@@ -15,7 +16,9 @@ import org.kindling.kvstore.SyncMode;
 /**
  * The body of a hosting task: starts key server {@code index} of a job in the executor's JVM
  * ({@link KeyServerRegistry}), bound to the executor's host (the address the workers reach it
- * at) on an ephemeral port, with the job's W, mode, secret, shard threads and big-array bound,
+ * at) on {@code --key-server-port} or the next free port after it (another key server of the job
+ * may run on the same host), or an ephemeral port by default ({@link KVStorePortConf}), with the
+ * job's W, mode, secret, shard threads and big-array bound,
  * and on resume its cut of the {@code .states} file (read here from the file system, so the
  * closure stays small however large the states are). The optimizer itself arrives from rank 0
  * (SET_OPTIMIZER), as on the driver's server.
@@ -40,16 +43,20 @@ final class KeyServerLaunch implements Function<Integer, KeyServerLaunch.Hosted>
   private final String statesFile;
   private final HadoopConfHolder hadoopConf;
   private final Duration loginDeadline;
+  private final int port;
+  private final int portRetries;
 
   /**
    * @param servers S
    * @param numWorkers the servers' W: the tasks, or the level-1 groups
    * @param statesFile a resumed job's {@code .states} file, or null
    * @param loginDeadline how long a server waits for the driver's controller
+   * @param port the first port to bind, 0 for any free one
+   * @param portRetries the ports after a non-zero {@code port} to try while they are in use
    */
   KeyServerLaunch(String jobId, int servers, int numWorkers, SyncMode mode, byte[] secret,
       int serverShards, int bigArrayBound, String statesFile, HadoopConfHolder hadoopConf,
-      Duration loginDeadline) {
+      Duration loginDeadline, int port, int portRetries) {
     this.jobId = jobId;
     this.servers = servers;
     this.numWorkers = numWorkers;
@@ -60,6 +67,8 @@ final class KeyServerLaunch implements Function<Integer, KeyServerLaunch.Hosted>
     this.statesFile = statesFile;
     this.hadoopConf = hadoopConf;
     this.loginDeadline = loginDeadline;
+    this.port = port;
+    this.portRetries = portRetries;
   }
 
   @Override
@@ -67,12 +76,18 @@ final class KeyServerLaunch implements Function<Integer, KeyServerLaunch.Hosted>
     TaskSetup.begin(); // the memory cap, before the server holds any key
     SparkEnv env = SparkEnv.get();
     String host = env.blockManager().blockManagerId().host();
-    KVStoreServerConfig config = KVStoreServerConfig.builder().bindHost(host).port(0)
-        .numWorkers(numWorkers).secret(secret).mode(mode).serverShards(serverShards)
-        .bigArrayBound(bigArrayBound).build();
-    return new Hosted(index,
-        KeyServerRegistry.host(jobId, index, config, statesCut(index), loginDeadline),
-        env.executorId());
+    KVStoreServerConfig config = KVStoreServerConfig.builder().bindHost(host).port(port)
+        .portRetries(portRetries).numWorkers(numWorkers).secret(secret).mode(mode)
+        .serverShards(serverShards).bigArrayBound(bigArrayBound).build();
+    try {
+      return new Hosted(index,
+          KeyServerRegistry.host(jobId, index, config, statesCut(index), loginDeadline),
+          env.executorId());
+    } catch (KVStoreException e) {
+      throw KVStorePortConf.explain(e, "key server " + index + " on executor "
+          + env.executorId() + " (" + host + ")", KVStorePortConf.KEY_SERVER_PORT,
+          "--key-server-port", port, portRetries);
+    }
   }
 
   /** Server {@code index}'s share of the resumed job's optimizer states, or null. */

@@ -114,6 +114,15 @@ public final class TrainArgs {
         + " driver's link, which keeps barriers, progress and checkpoints (default 0: every key"
         + " on the driver; also " + ServerShardsConf.NUM_SERVERS + ")",
         TrainConfig.Builder::numServers);
+    add("--kvstore-port", "P", "port of the parameter server on the driver, bound to"
+        + " spark.driver.bindAddress (else spark.driver.host); if in use the next ones are tried,"
+        + " up to spark.port.maxRetries (default 16) more (default 0: any free port; also "
+        + KVStorePortConf.PORT + ")", TrainConfig.Builder::kvstorePort);
+    add("--key-server-port", "P", "first port of the --num-servers key servers, each bound to"
+        + " its executor's host; a server whose port is in use (another key server on the same"
+        + " host) takes the next free one, up to spark.port.maxRetries more (default 0: any free"
+        + " port; also " + KVStorePortConf.KEY_SERVER_PORT + ")",
+        TrainConfig.Builder::keyServerPort);
     addLong("--seed", "N", "seed of the parameter initialization, the shuffle and the random"
         + " augmentations (default 42)",
         TrainConfig.Builder::seed);

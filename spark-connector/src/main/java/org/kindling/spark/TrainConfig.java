@@ -62,6 +62,8 @@ public final class TrainConfig implements Serializable {
   private final Integer serverShards;
   private final Integer bigArrayBound;
   private final Integer numServers;
+  private final Integer kvstorePort;
+  private final Integer keyServerPort;
   private final long seed;
   private final int dispBatches;
   private final float scale;
@@ -94,6 +96,8 @@ public final class TrainConfig implements Serializable {
     this.serverShards = b.serverShards;
     this.bigArrayBound = b.bigArrayBound;
     this.numServers = b.numServers;
+    this.kvstorePort = b.kvstorePort;
+    this.keyServerPort = b.keyServerPort;
     this.seed = b.seed;
     this.dispBatches = b.dispBatches;
     this.scale = b.scale;
@@ -148,6 +152,8 @@ public final class TrainConfig implements Serializable {
     b.serverShards = serverShards;
     b.bigArrayBound = bigArrayBound;
     b.numServers = numServers;
+    b.kvstorePort = kvstorePort;
+    b.keyServerPort = keyServerPort;
     b.seed = seed;
     b.dispBatches = dispBatches;
     b.scale = scale;
@@ -366,6 +372,22 @@ public final class TrainConfig implements Serializable {
     return numServers;
   }
 
+  /**
+   * The driver's parameter server's port ({@code --kvstore-port}; 0: any free port), or null:
+   * {@link KVStorePortConf}.
+   */
+  public Integer kvstorePort() {
+    return kvstorePort;
+  }
+
+  /**
+   * The first port of the key servers executors host ({@code --key-server-port}; 0: any free
+   * port), or null: {@link KVStorePortConf}.
+   */
+  public Integer keyServerPort() {
+    return keyServerPort;
+  }
+
   /** True when the job uses the parameter server on the driver. */
   public boolean distributed() {
     return kvstore.distributed();
@@ -402,6 +424,12 @@ public final class TrainConfig implements Serializable {
     }
     if (numServers != null) {
       s.append(", numServers=").append(numServers);
+    }
+    if (kvstorePort != null) {
+      s.append(", kvstorePort=").append(kvstorePort);
+    }
+    if (keyServerPort != null) {
+      s.append(", keyServerPort=").append(keyServerPort);
     }
     s.append(", seed=").append(seed);
     if (!shuffle()) {
@@ -448,6 +476,8 @@ public final class TrainConfig implements Serializable {
     private Integer serverShards;
     private Integer bigArrayBound;
     private Integer numServers;
+    private Integer kvstorePort;
+    private Integer keyServerPort;
     private long seed = 42;
     private int dispBatches = 50;
     private float scale = 1f / 255f;
@@ -695,6 +725,24 @@ public final class TrainConfig implements Serializable {
       return this;
     }
 
+    /**
+     * The driver's parameter server's port ({@code --kvstore-port}, 0 for any free port), or
+     * null for the Spark conf's setting.
+     */
+    public Builder kvstorePort(String v) {
+      kvstorePort = v == null ? null : KVStorePortConf.port(v, "--kvstore-port");
+      return this;
+    }
+
+    /**
+     * The key servers' first port ({@code --key-server-port}, 0 for any free port), or null for
+     * the Spark conf's setting.
+     */
+    public Builder keyServerPort(String v) {
+      keyServerPort = v == null ? null : KVStorePortConf.port(v, "--key-server-port");
+      return this;
+    }
+
     /** Array memory cap, e.g. {@code 2g} ({@code --memory-limit}), or null. */
     public Builder memoryLimit(String v) {
       memoryLimit = v;
@@ -767,6 +815,9 @@ public final class TrainConfig implements Serializable {
       require(numServers == null || numServers == 0 || kvstore.distributed(), "--num-servers "
           + numServers + " hosts key servers of a parameter server: use a dist --kvstore, not "
           + kvstore.mxName());
+      require(kvstorePort == null || kvstorePort == 0 || kvstore.distributed(), "--kvstore-port "
+          + kvstorePort + " is the port of the driver's parameter server: use a dist --kvstore,"
+          + " not " + kvstore.mxName());
       require(kvstore.distributed() || numWorkers == 1,
           "--kvstore local trains in a single task: use --num-workers 1 (got " + numWorkers
               + ") or --kvstore dist_sync");

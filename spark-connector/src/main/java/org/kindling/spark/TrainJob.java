@@ -22,6 +22,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
 import org.kindling.io.split.RecordIOSplit;
+import org.kindling.kvstore.KVStoreException;
 import org.kindling.kvstore.KVStoreServer;
 import org.kindling.kvstore.KVStoreServerConfig;
 import org.kindling.kvstore.SyncMode;
@@ -42,8 +43,9 @@ import scala.reflect.ClassTag$;
  * <p>The driver checks the checkpoint prefix ({@link CheckpointDirectory}: stale temporary files
  * removed, existing checkpoints kept unless {@code --overwrite}, the checkpoint of {@code
  * --begin-epoch} found and checked against the network), starts the parameter server ({@link
- * KVStoreServer}) on {@code spark.driver.host} with a fresh 32-byte secret and an ephemeral
- * port (with a resumed job's optimizer states), and launches one barrier stage of W tasks
+ * KVStoreServer}) on {@code spark.driver.bindAddress} (else {@code spark.driver.host}) with a
+ * fresh 32-byte secret, on {@code --kvstore-port} or an ephemeral port ({@link KVStorePortConf})
+ * (with a resumed job's optimizer states), and launches one barrier stage of W tasks
  * ({@link TrainTask}). Tasks report progress to the server's message listener, which prints it;
  * when rank 0 reports the end of an epoch the listener snapshots the server's weights and
  * optimizer states before rank 0 may push again, so the checkpoint is the synchronized state
@@ -240,9 +242,12 @@ public final class TrainJob {
     int numServers = ServerShardsConf.numServersOf(config, sparkConf);
     int bound = ServerShardsConf.boundOf(config, sparkConf);
     SyncMode mode = config.kvstore().async() ? SyncMode.ASYNC : SyncMode.SYNC;
-    try (KVStoreServer server = KVStoreServer.start(serverSettings.apply(
+    int port = KVStorePortConf.portOf(config, sparkConf);
+    int retries = KVStorePortConf.retriesOf(sparkConf);
+    try (KVStoreServer server = startServer(serverSettings.apply(
         ServerShardsConf.apply(config, sparkConf, KVStoreServerConfig.builder()
-            .bindHost(bindHost).port(0).numWorkers(serverWorkers).secret(secret).mode(mode)))
+            .bindHost(bindHost).port(port).portRetries(retries).numWorkers(serverWorkers)
+            .secret(secret).mode(mode)))
         .build())) {
       String jobGroup = "kindling-training-" + server.port() + "-" + System.nanoTime();
       try (HostedKeyServers hosted = numServers == 0 ? null : hostKeyServers(spark, config,
@@ -344,6 +349,19 @@ public final class TrainJob {
   }
 
   /**
+   * Starts the driver's parameter server; a port in use is reported in terms of {@value
+   * KVStorePortConf#PORT}.
+   */
+  private static KVStoreServer startServer(KVStoreServerConfig config) {
+    try {
+      return KVStoreServer.start(config);
+    } catch (KVStoreException e) {
+      throw KVStorePortConf.explain(e, "the driver's parameter server on " + config.bindHost(),
+          KVStorePortConf.PORT, "--kvstore-port", config.port(), config.portRetries());
+    }
+  }
+
+  /**
    * The job's error when a key server was lost: which one, why, and how to go on (resume from
    * the last complete checkpoint; key servers are not restarted, as MXNet's are not).
    */
@@ -384,7 +402,8 @@ public final class TrainJob {
     KeyServerLaunch launch = new KeyServerLaunch(jobId, numServers, serverWorkers, mode, secret,
         ServerShardsConf.shardsOf(config, sparkConf), bound,
         resume == null ? null : resume.statesFile(), new HadoopConfHolder(conf),
-        KEY_SERVER_LOGIN_DEADLINE);
+        KEY_SERVER_LOGIN_DEADLINE, KVStorePortConf.keyServerPortOf(config, sparkConf),
+        KVStorePortConf.retriesOf(sparkConf));
     return HostedKeyServers.start(JavaSparkContext.fromSparkContext(spark.sparkContext()), jobId,
         launch, numServers, config.kvstore().mxName(), secret, serverWorkers, bound,
         HostedKeyServers.parameterShapes(symbol, ResumeCheck.inputShapes(config, symbol)),

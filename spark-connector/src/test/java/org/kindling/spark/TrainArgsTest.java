@@ -185,7 +185,8 @@ class TrainArgsTest {
         "--input-shape", "--symbol", "--optimizer", "--optimizer-params", "--initializer",
         "--metrics", "--model-prefix", "--begin-epoch", "--overwrite", "--kvstore", "--seed",
         "--master", "--memory-limit", "--data-shape", "--resize", "--rand-crop", "--rand-mirror",
-        "--mean-rgb", "--std-rgb", "--inter-method", "--preprocess-threads", "--help"}) {
+        "--mean-rgb", "--std-rgb", "--inter-method", "--preprocess-threads", "--kvstore-port",
+        "--key-server-port", "--help"}) {
       assertThat(usage).contains("  " + option + " ");
     }
   }
