@@ -4,18 +4,21 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.kindling.io.image.ImageTranscoder;
 import org.kindling.io.pack.IdxImagePacker;
 import org.kindling.io.pack.ImageListMaker;
 import org.kindling.io.pack.Im2RecPacker;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.StoreEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Spec;
  * {@code kindling im2rec}: MXNet's {@code tools/im2rec.py}: {@code --list} makes {@code .lst}
  * files from an image folder ({@link ImageListMaker}); otherwise a {@code .lst} file is packed,
  * re-encoding each image ({@link ImageTranscoder}) unless {@code --pass-through}; or IDX image and
- * label files (MNIST's format) are packed.
+ * label files (MNIST's format) are packed. Every input and output may be on any store {@code
+ * kindling recordio dump} reads (local files, HDFS, s3a, native {@code s3://}, through {@link
+ * ByteStores}); outputs appear only whole, through the store's atomic commit.
  */
 @Command(
     name = "im2rec",
@@ -45,6 +50,9 @@ import picocli.CommandLine.Spec;
       "  kindling im2rec --idx-images FILE --idx-labels FILE PREFIX",
       "    packs IDX image and label files (MNIST's format, optionally .gz)",
       "    as raw-pixel records",
+      "",
+      "PREFIX, ROOT and the IDX files are paths or URIs on any store (file://, hdfs://,",
+      "s3a://, s3://); each output appears whole or not at all.",
       ""
     })
 final class Im2RecCommand implements Callable<Integer> {
@@ -124,9 +132,15 @@ final class Im2RecCommand implements Callable<Integer> {
   @Option(names = "--idx-labels", paramLabel = "FILE", description = "IDX label file to pack")
   String idxLabels;
 
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "a Hadoop/Kindling setting, repeatable, e.g. --conf"
+          + " kindling.s3.endpoint=http://127.0.0.1:9000 --conf kindling.s3.path.style=true")
+  Map<String, String> settings = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     Configuration conf = new Configuration();
+    settings.forEach(conf::set);
     String base = prefix.endsWith(".lst") ? prefix.substring(0, prefix.length() - 4) : prefix;
     long start = System.nanoTime();
     long records;
@@ -184,15 +198,19 @@ final class Im2RecCommand implements Callable<Integer> {
    * @throws FileNotFoundException if there is none
    */
   private static List<Path> listsOf(Path prefix, Configuration conf) throws IOException {
-    FileSystem fs = prefix.getFileSystem(conf);
-    boolean folder = fs.isDirectory(prefix);
+    ByteStore store = ByteStores.forPath(prefix, conf);
+    StoreEntry entry = store.stat(store.qualify(prefix));
+    boolean folder = entry != null && entry.directory();
     Path dir = folder ? prefix : prefix.getParent();
     String start = folder ? "" : prefix.getName();
     List<Path> lists = new ArrayList<>();
-    for (FileStatus s : fs.exists(dir) ? fs.listStatus(dir) : new FileStatus[0]) {
-      String name = s.getPath().getName();
-      if (s.isFile() && name.startsWith(start) && name.endsWith(".lst")) {
-        lists.add(new Path(dir, name)); // as the user wrote the prefix, for the messages
+    StoreEntry dirEntry = folder ? entry : dir == null ? null : store.stat(store.qualify(dir));
+    if (dirEntry != null && dirEntry.directory()) {
+      for (StoreEntry s : store.list(dirEntry.path())) {
+        String name = s.path().getName();
+        if (!s.directory() && name.startsWith(start) && name.endsWith(".lst")) {
+          lists.add(new Path(dir, name)); // as the user wrote the prefix, for the messages
+        }
       }
     }
     if (lists.isEmpty()) {

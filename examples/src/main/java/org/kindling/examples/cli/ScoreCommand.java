@@ -1,28 +1,20 @@
 package org.kindling.examples.cli;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.kindling.examples.EmbeddedSpark;
-import org.kindling.spark.HadoopFiles;
+import org.kindling.examples.PredictionsCsv;
 import org.kindling.spark.ImageInput;
 import org.kindling.spark.ImageRecordFrames;
 import org.kindling.spark.KindlingModel;
-import org.kindling.tensor.io.CFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,8 +78,17 @@ final class ScoreCommand implements Callable<Integer> {
       description = "with --data-shape: the resize's interpolation as in training (default 1)")
   Integer interMethod;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "write predictions as CSV here")
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "write predictions as CSV here: a path or URI on any store (file://, hdfs://,"
+          + " s3a://, s3://); the file appears only once complete, and a failed run leaves a"
+          + " file already there as it was")
   String out;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "a Hadoop/Kindling setting for the checkpoint, the data and --out (in the"
+          + " Spark session as spark.hadoop.KEY), repeatable, e.g. --conf"
+          + " kindling.s3.endpoint=http://127.0.0.1:9000 --conf kindling.s3.path.style=true")
+  Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(names = "--with-output",
       description = "with --out: also write the network's output row (e.g. class scores)")
@@ -135,8 +136,10 @@ final class ScoreCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, String> conf = new LinkedHashMap<>(memoryLimit.sparkConf());
     conf.putAll(accel.sparkConf());
+    settings.forEach((k, v) -> conf.put("spark.hadoop." + k, v));
     // a broken checkpoint fails here, before Spark starts
-    KindlingModel model = KindlingModel.fromCheckpoint(prefix, epoch)
+    KindlingModel model = (settings.isEmpty() ? KindlingModel.fromCheckpoint(prefix, epoch)
+        : KindlingModel.fromCheckpoint(prefix, epoch, hadoopConf()))
         .setInputShape(inputShape).setBatchSize(batchSize)
         .setProbabilityCol(withOutput ? OUTPUT_COL : "");
     SparkSession spark = EmbeddedSpark.start(master, "kindling-score", conf);
@@ -153,7 +156,9 @@ final class ScoreCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "scored %d records in %.2f s (%.0f records/s)%n", rows, seconds,
           rows / Math.max(seconds, 1e-9));
       if (out != null) {
-        writeCsv(scored, new Path(out), spark.sparkContext().hadoopConfiguration());
+        // one pass over the cached rows, streamed through the store's atomic commit
+        PredictionsCsv.write(scored.toLocalIterator(), withOutput, new Path(out),
+            spark.sparkContext().hadoopConfiguration());
         err.println("predictions written to " + out);
       }
       PrintWriter stdout = spec.commandLine().getOut();
@@ -164,6 +169,13 @@ final class ScoreCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /** A Hadoop configuration with the --conf settings, for the checkpoint read before Spark. */
+  private Configuration hadoopConf() {
+    Configuration c = new Configuration();
+    settings.forEach(c::set);
+    return c;
   }
 
   /** Raw pixels, or the decoding of --data-shape (the builder refuses the options without it). */
@@ -189,48 +201,5 @@ final class ScoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-  }
-
-  /**
-   * Streams the rows to a temporary file next to {@code target}, then renames it over; with an
-   * output column, the header names its values after the first row's width.
-   */
-  private static void writeCsv(Dataset<Row> scored, Path target, Configuration conf)
-      throws java.io.IOException {
-    FileSystem fs = HadoopFiles.fileSystem(target, conf);
-    Path qualified = fs.makeQualified(target);
-    Path tmp = new Path(qualified.getParent(), "." + qualified.getName() + ".tmp");
-    boolean withOutput = scored.columns().length > 3;
-    try (Writer w = new BufferedWriter(new OutputStreamWriter(fs.create(tmp, true),
-        StandardCharsets.UTF_8))) {
-      Iterator<Row> it = scored.toLocalIterator();
-      Row row = it.hasNext() ? it.next() : null;
-      StringBuilder header = new StringBuilder("id,label,prediction");
-      int width = withOutput && row != null ? ((Vector) row.get(3)).size() : 0;
-      for (int k = 0; k < width; k++) {
-        header.append(",output_").append(k);
-      }
-      w.write(header.append('\n').toString());
-      for (; row != null; row = it.hasNext() ? it.next() : null) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%s,%d",
-            row.getLong(0), trim(row.getDouble(1)), (long) row.getDouble(2)));
-        if (withOutput) {
-          for (double v : ((Vector) row.get(3)).toArray()) {
-            line.append(',').append(CFormat.g(v, 9)); // float32 values: 9 digits are exact
-          }
-        }
-        w.write(line.append('\n').toString());
-      }
-    }
-    if (fs.exists(qualified)) {
-      fs.delete(qualified, false);
-    }
-    if (!fs.rename(tmp, qualified)) {
-      throw new java.io.IOException("cannot rename " + tmp + " to " + qualified);
-    }
-  }
-
-  private static String trim(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -2,15 +2,19 @@ package org.kindling.io.pack;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.EOFException;
 import java.util.zip.ZipException;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.HadoopFiles;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.PrefetchingInputStream;
+import org.kindling.io.source.ReadOptions;
+import org.kindling.io.source.StoreEntry;
 import org.kindling.tensor.FormatException;
 
 /**
@@ -54,10 +58,17 @@ final class IdxFile implements Closeable {
    */
   static IdxFile open(Path path, Configuration conf, int expectedMagic, int maxItemSize)
       throws IOException {
-    FileSystem fs = HadoopFiles.fileSystem(path, conf);
-    long fileLength = fs.getFileStatus(path).getLen();
+    ByteStore store = ByteStores.forPath(path, conf);
+    StoreEntry file = store.file(store.qualify(path));
+    if (file == null) {
+      throw new FileNotFoundException(path + ": no such file");
+    }
+    long fileLength = file.size();
     String name = path.toString();
-    BufferedInputStream raw = new BufferedInputStream(fs.open(path), 1 << 16);
+    // through the file's store, s3:// included, read ahead as data sets are
+    BufferedInputStream raw = new BufferedInputStream(new PrefetchingInputStream(
+        ByteStores.open(store, file, conf), 0, fileLength,
+        ReadOptions.forFile(file.path(), conf)), 1 << 16);
     InputStream in = raw;
     boolean gzip;
     try {

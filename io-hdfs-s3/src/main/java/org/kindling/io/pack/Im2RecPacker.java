@@ -1,7 +1,7 @@
 package org.kindling.io.pack;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -9,13 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.HadoopFiles;
 import org.kindling.io.image.ImageRecordHeader;
 import org.kindling.io.image.ImageTranscoder;
 import org.kindling.io.recordio.RecordIO;
+import org.kindling.io.source.ByteSource;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.StoreEntry;
 import org.kindling.tensor.FormatException;
 
 /**
@@ -70,7 +71,7 @@ public final class Im2RecPacker {
     if (threads < 1) {
       throw new IllegalArgumentException("--num-thread " + threads + " must be at least 1");
     }
-    FileSystem rootFs = HadoopFiles.fileSystem(root, conf);
+    ByteStore rootStore = ByteStores.forPath(root, conf);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "kindling-im2rec");
       t.setDaemon(true);
@@ -87,7 +88,7 @@ public final class Im2RecPacker {
           if (e == null) {
             more = false;
           } else {
-            inflight.add(pool.submit(() -> record(rootFs, root, e, packLabel, transcoder)));
+            inflight.add(pool.submit(() -> record(rootStore, root, e, packLabel, transcoder, conf)));
           }
         }
         if (!inflight.isEmpty()) {
@@ -120,15 +121,15 @@ public final class Im2RecPacker {
     }
   }
 
-  private static Packed record(FileSystem fs, Path root, ListFile.Entry e, boolean packLabel,
-      ImageTranscoder transcoder) throws IOException {
+  private static Packed record(ByteStore store, Path root, ListFile.Entry e, boolean packLabel,
+      ImageTranscoder transcoder, Configuration conf) throws IOException {
     ImageRecordHeader header = packLabel && e.labels().length > 1
         ? ImageRecordHeader.ofLabels(e.labels(), e.index(), 0)
         : ImageRecordHeader.of(e.labels()[0], e.index(), 0);
     int maxContent = RecordIO.MAX_RECORD_LENGTH - 1 - ImageRecordHeader.BYTES
         - 4 * e.labels().length;
     Path path = new Path(root, e.path());
-    byte[] content = readFile(fs, path, maxContent);
+    byte[] content = readFile(store, path, maxContent, conf);
     if (transcoder != null) {
       try {
         content = transcoder.transcode(content);
@@ -144,26 +145,23 @@ public final class Im2RecPacker {
     return new Packed(e.index(), ImageRecordHeader.pack(header, content));
   }
 
-  private static byte[] readFile(FileSystem fs, Path path, int maxBytes) throws IOException {
-    FileStatus status = fs.getFileStatus(path);
-    if (!status.isFile()) {
-      throw new IOException(path + " listed in the .lst file is not a regular file");
+  /** One image, whole, through its store (one ranged read; on S3 a HEAD and a GET). */
+  private static byte[] readFile(ByteStore store, Path path, int maxBytes, Configuration conf)
+      throws IOException {
+    StoreEntry file = store.file(store.qualify(path));
+    if (file == null) {
+      if (store.stat(store.qualify(path)) != null) {
+        throw new IOException(path + " listed in the .lst file is not a regular file");
+      }
+      throw new FileNotFoundException(path + " listed in the .lst file does not exist");
     }
-    if (status.getLen() > maxBytes) {
-      throw new IOException(path + " has " + status.getLen() + " bytes; one RecordIO record holds"
+    if (file.size() > maxBytes) {
+      throw new IOException(path + " has " + file.size() + " bytes; one RecordIO record holds"
           + " at most " + maxBytes + " bytes of content");
     }
-    byte[] bytes = new byte[(int) status.getLen()];
-    try (InputStream in = fs.open(path)) {
-      int done = 0;
-      while (done < bytes.length) {
-        int r = in.read(bytes, done, bytes.length - done);
-        if (r < 0) {
-          throw new IOException(path + " shrank while being read: got " + done + " of "
-              + bytes.length + " bytes");
-        }
-        done += r;
-      }
+    byte[] bytes = new byte[(int) file.size()];
+    try (ByteSource source = ByteStores.open(store, file, conf)) {
+      source.readFully(0, bytes, 0, bytes.length);
     }
     return bytes;
   }

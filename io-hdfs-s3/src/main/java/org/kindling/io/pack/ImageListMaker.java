@@ -1,5 +1,6 @@
 package org.kindling.io.pack;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -14,10 +15,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.HadoopFiles;
+import org.kindling.io.source.AtomicOutput;
+import org.kindling.io.source.ByteStore;
+import org.kindling.io.source.ByteStores;
+import org.kindling.io.source.StoreEntry;
 
 /**
  * MXNet's {@code im2rec --list}: lists the images under a folder into {@code .lst} files.
@@ -38,6 +40,11 @@ import org.kindling.io.HadoopFiles;
  *       + testRatio < 1}); with {@code trainRatio == 1} the chunk is {@code PREFIX.lst}.
  *   <li>Lines are {@code index \t label(%f) \t relative path}.
  * </ul>
+ *
+ * <p>The folder and the lists may be on any store {@link ByteStores#forPath} reaches (local
+ * files, HDFS, s3a, native {@code s3://}, where a folder is a key prefix); each list is written
+ * through the store's atomic commit ({@link ByteStore#create}), so a failed listing leaves a
+ * list file whole, old or new, never cut short.
  */
 public final class ImageListMaker {
   private ImageListMaker() {}
@@ -87,44 +94,47 @@ public final class ImageListMaker {
 
   /** The images under {@code root} in walk order (before any shuffle). */
   public static List<Item> list(Path root, Options o, Configuration conf) throws IOException {
-    FileSystem fs = HadoopFiles.fileSystem(root, conf);
-    Path base = fs.getFileStatus(root).getPath();
+    ByteStore store = ByteStores.forPath(root, conf);
+    StoreEntry base = store.stat(store.qualify(root));
+    if (base == null || !base.directory()) {
+      throw new FileNotFoundException(root + ": no such folder of images");
+    }
     List<Item> out = new ArrayList<>();
     if (o.recursive()) {
-      walk(fs, base, base, o, new LinkedHashMap<>(), out);
+      walk(store, base.path(), base.path(), o, new LinkedHashMap<>(), out);
     } else {
-      for (FileStatus f : sorted(fs.listStatus(base))) {
-        if (f.isFile() && isImage(f.getPath().getName(), o)) {
-          out.add(new Item(out.size(), relative(base, f.getPath()), 0));
+      for (StoreEntry f : sorted(store.list(base.path()))) {
+        if (!f.directory() && isImage(f.path().getName(), o)) {
+          out.add(new Item(out.size(), relative(base.path(), f.path()), 0));
         }
       }
     }
     return out;
   }
 
-  private static void walk(FileSystem fs, Path base, Path dir, Options o,
+  private static void walk(ByteStore store, Path base, Path dir, Options o,
       Map<Path, Integer> classes, List<Item> out) throws IOException {
-    FileStatus[] entries = sorted(fs.listStatus(dir));
+    List<StoreEntry> entries = sorted(store.list(dir));
     long taken = 0;
-    for (FileStatus f : entries) {
-      if (!f.isFile() || taken++ >= o.numPerClass()) {
+    for (StoreEntry f : entries) {
+      if (f.directory() || taken++ >= o.numPerClass()) {
         continue;
       }
-      if (isImage(f.getPath().getName(), o)) {
+      if (isImage(f.path().getName(), o)) {
         int label = classes.computeIfAbsent(dir, d -> classes.size());
-        out.add(new Item(out.size(), relative(base, f.getPath()), label));
+        out.add(new Item(out.size(), relative(base, f.path()), label));
       }
     }
-    for (FileStatus f : entries) {
-      if (f.isDirectory()) {
-        walk(fs, base, f.getPath(), o, classes, out);
+    for (StoreEntry f : entries) {
+      if (f.directory()) {
+        walk(store, base, f.path(), o, classes, out);
       }
     }
   }
 
-  private static FileStatus[] sorted(FileStatus[] s) {
-    FileStatus[] c = s.clone();
-    Arrays.sort(c, Comparator.comparing(f -> f.getPath().getName()));
+  private static List<StoreEntry> sorted(List<StoreEntry> s) {
+    List<StoreEntry> c = new ArrayList<>(s);
+    c.sort(Comparator.comparing(f -> f.path().getName()));
     return c;
   }
 
@@ -158,7 +168,6 @@ public final class ImageListMaker {
     }
     int n = items.size();
     int chunkSize = (n + o.chunks() - 1) / o.chunks();
-    FileSystem fs = HadoopFiles.fileSystem(prefix, conf);
     List<Path> written = new ArrayList<>();
     for (int i = 0; i < o.chunks(); i++) {
       List<Item> chunk = items.subList(Math.min(n, i * chunkSize),
@@ -167,18 +176,18 @@ public final class ImageListMaker {
       int sep = (int) (chunkSize * o.trainRatio());
       int sepTest = (int) (chunkSize * o.testRatio());
       if (o.trainRatio() == 1.0) {
-        written.add(write(fs, prefix, suffix + ".lst", chunk));
+        written.add(write(prefix, suffix + ".lst", chunk, conf));
         continue;
       }
       if (o.testRatio() > 0) {
-        written.add(write(fs, prefix, suffix + "_test.lst", slice(chunk, 0, sepTest)));
+        written.add(write(prefix, suffix + "_test.lst", slice(chunk, 0, sepTest), conf));
       }
       if (o.trainRatio() + o.testRatio() < 1.0) {
-        written.add(write(fs, prefix, suffix + "_val.lst",
-            slice(chunk, sepTest + sep, chunk.size())));
+        written.add(write(prefix, suffix + "_val.lst",
+            slice(chunk, sepTest + sep, chunk.size()), conf));
       }
-      written.add(write(fs, prefix, suffix + "_train.lst",
-          slice(chunk, sepTest, sepTest + sep)));
+      written.add(write(prefix, suffix + "_train.lst",
+          slice(chunk, sepTest, sepTest + sep), conf));
     }
     return written;
   }
@@ -189,14 +198,19 @@ public final class ImageListMaker {
     return l.subList(f, Math.max(f, Math.min(to, l.size())));
   }
 
-  private static Path write(FileSystem fs, Path prefix, String suffix, List<Item> items)
+  /** Writes one list through its store's atomic commit: whole under its name, or not at all. */
+  private static Path write(Path prefix, String suffix, List<Item> items, Configuration conf)
       throws IOException {
     Path p = new Path(prefix.getParent(), prefix.getName() + suffix);
-    try (Writer w = new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8)) {
-      for (Item it : items) {
-        w.write(String.format(Locale.ROOT, "%d\t%f\t%s\n", it.index(), (float) it.label(),
-            it.path()));
+    try (AtomicOutput out = ByteStores.create(p, conf)) {
+      // closing the writer ends the stream only; the commit publishes
+      try (Writer w = new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)) {
+        for (Item it : items) {
+          w.write(String.format(Locale.ROOT, "%d\t%f\t%s\n", it.index(), (float) it.label(),
+              it.path()));
+        }
       }
+      out.commit();
     }
     return p;
   }

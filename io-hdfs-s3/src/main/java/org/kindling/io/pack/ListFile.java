@@ -7,7 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.kindling.io.HadoopFiles;
+import org.kindling.io.source.ByteStores;
 import org.kindling.tensor.FormatException;
 
 /**
@@ -30,8 +30,9 @@ final class ListFile implements Closeable {
     this.reader = reader;
   }
 
+  /** Opens {@code path} on its store ({@code s3://} included, as every reader of data sets). */
   static ListFile open(Path path, Configuration conf) throws IOException {
-    var in = HadoopFiles.fileSystem(path, conf).open(path);
+    var in = ByteStores.openSequential(path, conf);
     return new ListFile(path.toString(),
         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
   }

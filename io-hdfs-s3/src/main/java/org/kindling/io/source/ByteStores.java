@@ -1,6 +1,8 @@
 package org.kindling.io.source;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.kindling.io.HadoopFiles;
@@ -45,5 +47,25 @@ public final class ByteStores {
    */
   public static AtomicOutput create(Path path, Configuration conf) throws IOException {
     return forPath(path, conf).create(path);
+  }
+
+  /**
+   * Opens {@code file} on its store ({@code s3://} included) for one sequential read from its
+   * start, retried under {@code conf}'s policy and read ahead with the store's {@link
+   * ReadOptions}: for the small inputs tools read whole ({@code .lst} lists, IDX files), which
+   * must come from the same stores as the data sets ({@link #forPath}).
+   *
+   * @throws FileNotFoundException naming {@code file} if there is no file there (a directory is
+   *     none)
+   */
+  public static InputStream openSequential(Path file, Configuration conf) throws IOException {
+    ByteStore store = forPath(file, conf);
+    Path qualified = store.qualify(file);
+    StoreEntry entry = store.file(qualified);
+    if (entry == null) {
+      throw new FileNotFoundException(file + ": no such file");
+    }
+    return new PrefetchingInputStream(open(store, entry, conf), 0, entry.size(),
+        ReadOptions.forFile(qualified, conf));
   }
 }

@@ -85,4 +85,29 @@ class ImageListMakerTest {
     assertThatThrownBy(() -> options(true, 0.8, 0.3, true, 1)).hasMessageContaining(
         "--train-ratio");
   }
+
+  @Test
+  void aNewListingReplacesTheOldListWholeAndLeavesNoOtherFile() throws IOException {
+    Files.createDirectories(dir.resolve("out"));
+    Files.writeString(dir.resolve("out/data.lst"), "an older list that is longer than the new\n"
+        .repeat(20));
+    ImageListMaker.make(hp(dir.resolve("root")), hp(dir.resolve("out/data")),
+        options(false, 1, 0, false, 1), CONF);
+    assertThat(Files.readString(dir.resolve("out/data.lst")))
+        .isEqualTo("0\t0.000000\ta.jpg\n1\t0.000000\tb.JPG\n");
+    // written through the store's atomic commit: no temporary or checksum file left beside it
+    try (var names = Files.list(dir.resolve("out"))) {
+      assertThat(names.map(f -> f.getFileName().toString())).containsExactly("data.lst");
+    }
+  }
+
+  @Test
+  void aMissingFolderIsAnErrorNamingIt() {
+    assertThatThrownBy(() -> ImageListMaker.list(hp(dir.resolve("nothing")),
+        options(true, 1, 0, false, 1), CONF))
+        .isInstanceOf(java.io.FileNotFoundException.class).hasMessageContaining("nothing");
+    assertThatThrownBy(() -> ImageListMaker.list(hp(dir.resolve("root/a.jpg")),
+        options(true, 1, 0, false, 1), CONF))
+        .isInstanceOf(java.io.FileNotFoundException.class).hasMessageContaining("a.jpg");
+  }
 }
