@@ -2,18 +2,11 @@ package org.kindling.spark;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.LongConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
-import org.kindling.io.RecordSource;
-import org.kindling.io.split.PrefetchingRecordSource;
 import org.kindling.io.split.RecordIOSplit;
-import org.kindling.io.split.FramingSkips;
-import org.kindling.io.split.PassSkipsSource;
 import org.kindling.io.split.ShuffledPartSource;
 import org.kindling.kvstore.DeviceGroups;
 import org.kindling.kvstore.DistKVStore;
@@ -38,12 +31,12 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The body of one barrier task: worker {@code rank} of {@code W}. It reads byte-range part
- * {@code rank} of {@code W} of the data, in a new order every epoch ({@code --shuffle}, the
- * default: {@link ShuffledPartSource}) or in file order through a prefetching reader, agrees with the other
- * workers once (one {@code allGather}) on the number of steps per epoch, connects to the
- * driver's parameter server as {@code rank} (and to the key servers executors host, with
- * {@code --num-servers}), and trains with {@link Module#fit}: forward,
- * backward, push gradients, pull weights, every step; reports go to the driver through a
+ * {@code rank} of {@code W} of the data ({@link TrainingInput}), in a new order every epoch
+ * ({@code --shuffle}, the default: {@link ShuffledPartSource}) or in file order through a
+ * prefetching reader, agrees with the other workers once (one {@code allGather}) on the number
+ * of steps per epoch, connects to the driver's parameter server as {@code rank} (and to the key
+ * servers executors host, with {@code --num-servers}), and trains with {@link Module#fit}:
+ * forward, backward, push gradients, pull weights, every step; reports go to the driver through a
  * {@link WorkerCallback}.
  *
  * <p>Parts are balanced by bytes, so their record counts differ slightly; every worker runs
@@ -118,53 +111,26 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     Configuration conf = hadoopConf.get();
     RecordIOSplit split = RecordIOSplit.open(config.data(), conf);
     Symbol symbol = Symbol.fromJson(symbolJson, "the job's network");
-    // shuffled: the records located from the .idx files or by one header-only pass, which
-    // also counts them; in order: counted from the .idx files or by a header-only scan. Either
-    // way the part's payloads are read once, by the training
-    // --skip-corrupt: broken framing is resynchronised over, by the count or locating pass and
-    // the read pass alike, and reported with the skipped records
-    FramingSkips framing = config.skipCorrupt() ? new FramingSkips() : null;
-    RecordSource source = config.shuffle()
-        ? ShuffledPartSource.open(split, rank, workers, config.seed(), config.beginEpoch(),
-            framing)
-        : null;
-    // in file order, the count pass finds the broken framing and each pass the consumer reads
-    // through reports it (PassSkipsSource): the prefetching reader meets it at times of its own
-    FramingSkips counted = framing == null ? null : FramingSkips.keepingAll();
-    DataIter part;
-    int steps;
+    TrainingInput input = TrainingInput.open(config, split, rank, workers);
     long records;
+    int steps;
+    DataIter batches;
     try {
-      records = source instanceof ShuffledPartSource s ? s.size()
-          : split.countRecords(rank, workers, counted).records();
+      records = input.records();
       String[] counts = ctx.allGather(Long.toString(records));
-      steps = stepsPerEpoch(counts, config.batchSize(), config.data());
-      if (source == null) {
-        RecordSource read = new PrefetchingRecordSource(split.openPart(rank, workers,
-            framing == null ? null : new FramingSkips()));
-        source = framing == null ? read
-            : new PassSkipsSource(read, records, counted.ranges(), framing);
-      }
-      // a resumed job's random augmentations continue from the passes made before it
-      long firstPass = config.beginEpoch()
-          * ImageInput.passesPerEpoch(records, config.batchSize(), steps);
-      // closed with the FixedStepsIter wrapping it; read for its count of skipped records
-      part = config.image().trainIter(source, config.inputShape(), config.scale(),
-          config.batchSize(), config.seed(), firstPass, config.skipCorrupt());
+      steps = TrainingInput.stepsPerEpoch(counts, config.batchSize(), config.data());
+      batches = input.iterator(steps);
     } catch (RuntimeException | IOException e) {
-      if (source != null) {
-        try {
-          source.close();
-        } catch (IOException c) {
-          e.addSuppressed(c);
-        }
+      try {
+        input.close();
+      } catch (IOException c) {
+        e.addSuppressed(c);
       }
       throw e;
     }
-    LongConsumer epochStart = source instanceof ShuffledPartSource s ? s::startEpoch : e -> { };
     // resources close in reverse order, and a failure while closing is added to the original
     // failure instead of hiding it
-    try (DataIter data = new FixedStepsIter(part, steps, config.beginEpoch(), epochStart);
+    try (DataIter data = batches;
         KVStore kv = openStore(rank, ctx);
         TaskReporter reporter = kv instanceof DistKVStore dist
             ? TaskReporter.remote(dist::sendMessage)
@@ -193,7 +159,7 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
             .beginEpoch(config.beginEpoch())
             .evalMetric(new CompositeEvalMetric(metrics))
             .callbacks(new WorkerCallback(rank, steps, config, metrics, reporter, module,
-                System::nanoTime, CorruptCounts.of(part, framing)))
+                System::nanoTime, input.corruptCounts()))
             .log(line -> { })
             .build());
         List<EpochMetrics> epochs = reporter.finish();
@@ -276,32 +242,5 @@ final class TrainTask extends AbstractFunction1<Iterator<Integer>, Iterator<Task
     }
     String s = TrainingFailedException.stripExceptionNames(e.toString());
     return s.isEmpty() ? e.getClass().getName() : s.split("\n")[0];
-  }
-
-  /**
-   * Steps per epoch from every worker's record count: the longest part's batch count.
-   *
-   * @throws IllegalArgumentException if some part is empty (too many workers for the data)
-   */
-  static int stepsPerEpoch(String[] counts, int batchSize, String data) {
-    long max = 0;
-    List<Integer> empty = new ArrayList<>();
-    for (int i = 0; i < counts.length; i++) {
-      long c = Long.parseLong(counts[i]);
-      if (c == 0) {
-        empty.add(i);
-      }
-      max = Math.max(max, c);
-    }
-    if (!empty.isEmpty()) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "%s: part(s) %s of %d hold no records; use fewer workers (--num-workers) or more"
-              + " data", data, empty, counts.length));
-    }
-    long steps = (max + batchSize - 1) / batchSize;
-    if (steps > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(data + ": " + max + " records per part is too many");
-    }
-    return (int) steps;
   }
 }

@@ -43,11 +43,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       (records copied out or views; chunk sizes; on S3 one sequential GET or parallel ranged
  *       GETs); best of 3 passes after a warm-up pass;
  *   <li>{@link RecordCopyCost}: the CPU per record of the training task's one record copy;
- *   <li>{@link LenetLatency}: LeNet training steps with and without 50 ms per ranged read.
+ *   <li>{@link LenetLatency}: LeNet training steps with and without 50 ms per ranged read, read in
+ *       file order through each prefetch setting;
+ *   <li>{@link TaskReadLatency}: LeNet training steps with 0 and 50 ms per request, read as a
+ *       training task reads by default on a remote store (shuffled, in chunks).
  * </ul>
  *
  * <p>usage: {@code IoBench [megabytes (default 128)] [lenet steps per run (default 60; 0: no
- * LeNet rows)]}
+ * LeNet rows, neither {@link LenetLatency}'s nor {@link TaskReadLatency}'s, whose runs are whole
+ * epochs)]}
  */
 public final class IoBench {
   private static final int RAW_BUFFER = 4 << 20;
@@ -103,6 +107,8 @@ public final class IoBench {
     if (steps > 0) {
       System.out.println();
       LenetLatency.run(dir, steps);
+      System.out.println();
+      TaskReadLatency.run(dir);
     }
     System.out.println();
     System.out.println("- load average after: " + loadAverage());

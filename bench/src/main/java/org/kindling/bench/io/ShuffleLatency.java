@@ -21,12 +21,13 @@ import org.kindling.io.split.ShuffledPartSource;
 /**
  * Shuffled reads of a training part on a slow store, timed (issue 9, decision 0056): one part of
  * {@value #RECORDS} 28x28 raw image records (with its {@code .idx}) on {@code delayed://} ({@link
- * DelayedFileSystem}: 0, 5 or 50 ms before every ranged read, a remote store's latency on a local
- * disk's bandwidth), read in file order ({@link PrefetchingRecordSource} over the part reader, for
- * reference) and shuffled by {@link ShuffledPartSource} in {@code record} mode (one request per
- * record) and in {@code chunk} mode (one request per chunk of contiguous records), each with the
- * defaults of the {@code delayed} scheme (any store other than {@code file} and {@code hdfs}: 4 MiB
- * chunks; 4 reader threads, 64 records ahead, window of 4 chunks).
+ * DelayedFileSystem}: 0, 5 or 50 ms before every request, a ranged read or the first read of a
+ * stream: a remote store's latency on a local disk's bandwidth), read in file order ({@link
+ * PrefetchingRecordSource} over the part reader, for reference) and shuffled by {@link
+ * ShuffledPartSource} in {@code record} mode (one request per record) and in {@code chunk} mode
+ * (one request per chunk of contiguous records), each with the defaults of the {@code delayed}
+ * scheme (any store other than {@code file} and {@code hdfs}: 4 MiB chunks; 4 reader threads, 64
+ * records ahead, window of 4 chunks).
  *
  * <p>Two runs per read and delay, interleaved over all of them, {@value #ROUNDS} rounds after a
  * short warm-up; the table holds medians. A run opens the source (the clock includes locating the
@@ -68,7 +69,8 @@ public final class ShuffleLatency {
     write(rec, dir.resolve("latency.idx"));
     String uri = "delayed://" + rec.toUri().getPath();
     System.out.printf(Locale.ROOT, "One part of %,d 28x28 raw records (%.1f MB, with its .idx) on"
-        + " delayed:// (0, 5 or 50 ms before every ranged read), read in file order (prefetching"
+        + " delayed:// (0, 5 or 50 ms before every request: a ranged read, or a stream's first"
+        + " read), read in file order (prefetching"
         + " part reader) and shuffled by ShuffledPartSource in record and chunk mode (defaults of"
         + " a non-local store: 4 MiB chunks, 4 reader threads, 64 records ahead, window 4). Runs"
         + " interleaved, %d rounds after a warm-up; medians. Every run stops after %.1f s (open"
