@@ -37,10 +37,20 @@ class LevelOneBytesIT {
       TrainResult grouped = TrainJob.run(spark, config("dist_device_sync", data), lines::add);
       TrafficSnapshot f = flat.kvTraffic();
       TrafficSnapshot g = grouped.kvTraffic();
+      // every key is updated once a step (sync rounds completed): the steps of each run
+      long steps = steps(f);
+      assertThat(steps(g)).as("steps with level 1").isEqualTo(steps).isPositive();
       System.out.printf(Locale.ROOT, "dist_sync:        %d B received, %d B sent, %d B arrays%n"
           + "dist_device_sync: %d B received, %d B sent, %d B arrays%n", f.bytesReceived(),
           f.bytesSent(), f.pushedBytes() + f.pulledBytes(), g.bytesReceived(), g.bytesSent(),
           g.pushedBytes() + g.pulledBytes());
+      System.out.printf(Locale.ROOT, "per step (%d steps): dist_sync %d B on the socket, %d B "
+          + "pushed, %d B pulled; dist_device_sync %d B on the socket, %d B pushed, %d B pulled;"
+          + " socket ratio %.4f, array ratio %.4f%n", steps, f.totalBytes() / steps,
+          f.pushedBytes() / steps, f.pulledBytes() / steps, g.totalBytes() / steps,
+          g.pushedBytes() / steps, g.pulledBytes() / steps,
+          (double) g.totalBytes() / f.totalBytes(),
+          (double) (g.pushedBytes() + g.pulledBytes()) / (f.pushedBytes() + f.pulledBytes()));
       assertThat(lines).anyMatch(l -> l.contains("from 4 worker(s)"));
       assertThat(lines).anyMatch(l -> l.contains("from 2 worker(s)"));
       // per key, the array bytes pushed and pulled are exactly 1/K of dist_sync's
@@ -62,6 +72,14 @@ class LevelOneBytesIT {
     } finally {
       LocalCluster.stop(spark);
     }
+  }
+
+  /** The sync rounds a run completed: every key's update count, which must agree. */
+  private static long steps(TrafficSnapshot t) {
+    List<Long> updates = t.perKey().values().stream().map(TrafficSnapshot.KeyBytes::updates)
+        .distinct().toList();
+    assertThat(updates).as("every key updated once a step").hasSize(1);
+    return updates.get(0);
   }
 
   private static TrainConfig config(String kvstore, Path data) {

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * {@code dist_sync} server with MXNet's 2-bit gradient compression ({@code --gc-type 2bit
  * --gc-threshold 0.5}) pushes 2 bits per parameter (whole 32-bit words per key), and reaches
  * the test accuracy of the same run without compression within one point. Both runs use plain
- * SGD (momentum 0): with momentum 0.9 the 2-bit runs diverge for every threshold tried
- * (docs/benchmarks.md, which also has the longer runs of {@code bench/run-gradient-compression}).
+ * SGD (momentum 0): with momentum 0.9 the 2-bit runs diverge for every threshold tried, and
+ * real MXNet 1.9.1's do too ({@code mxnet.LenetTwoBitMxnetIT}; docs/benchmarks.md, which also
+ * has the longer runs of {@code bench/run-gradient-compression}).
  */
 class TrainLenetCompressedIT {
   private static final Path WORK = Path.of("target", "it-lenet-2bit").toAbsolutePath();

@@ -145,6 +145,38 @@ final class MxExecutor implements AutoCloseable {
     return new Result(shape, out);
   }
 
+  /**
+   * Overwrites argument {@code name} with {@code values} (C order, as many as its size), as a
+   * training loop does for each batch and after each update; float32 executors only.
+   */
+  void set(String name, float[] values) {
+    int i = argNames.indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("no argument " + name + " in " + argNames);
+    }
+    if (typeFlag != FLOAT32) {
+      throw new IllegalStateException("set() needs a float32 executor");
+    }
+    Memory m = new Memory(4L * values.length);
+    m.write(0, values, 0, values.length);
+    mx.check(mx.api().MXNDArraySyncCopyFromCPU(args[i], m, values.length),
+        "MXNDArraySyncCopyFromCPU(" + name + ")");
+  }
+
+  /** The gradient of argument {@code name} as float32 values (a float32 executor's bits). */
+  float[] gradient(String name) {
+    int i = argNames.indexOf(name);
+    if (i < 0 || grads[i] == null) {
+      throw new IllegalArgumentException("no gradient of " + name);
+    }
+    double[] d = read(grads[i]).data();
+    float[] f = new float[d.length];
+    for (int j = 0; j < d.length; j++) {
+      f[j] = (float) d[j];
+    }
+    return f;
+  }
+
   /** {@code forward(is_train)}. */
   void forward(boolean isTrain) {
     mx.check(ex.MXExecutorForward(handle, isTrain ? 1 : 0), "MXExecutorForward");
