@@ -6,6 +6,7 @@ import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.storage.Storage;
 
 /**
  * The child JVM of {@link ScoreBench}: scores every network and batch in one framework (the
@@ -76,11 +77,22 @@ public final class ScoreWorker {
   private static ScoreLine.Row kindling(String network, int batch, ScoreOptions o) {
     try (ForwardScore s = new ForwardScore(network, batch, o.seed())) {
       return progress(new ScoreLine.Row(network, batch,
-          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()), ""));
+          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()), splitNote(s)));
     } catch (RuntimeException | OutOfMemoryError e) {
       e.printStackTrace();
       return new ScoreLine.Row(network, batch, null, "failed: " + e);
     }
+  }
+
+  /**
+   * How a pass ran where the whole batch is not one forward call ({@link
+   * ForwardScore#passBatch()}: VGG at batch 256), else empty.
+   */
+  static String splitNote(ForwardScore s) {
+    return s.passBatch() == s.batch() ? ""
+        : String.format(Locale.ROOT, "a pass is %d forward calls of %d images (an output of the"
+            + " whole batch would pass one Kindling array's %s)", s.batch() / s.passBatch(),
+            s.passBatch(), Storage.human(Storage.MAX_ARRAY_BYTES));
   }
 
   private static ScoreLine.Row peer(Scorer peer, String network, int batch, boolean check,
