@@ -77,7 +77,8 @@ public final class ScoreWorker {
   private static ScoreLine.Row kindling(String network, int batch, ScoreOptions o) {
     try (ForwardScore s = new ForwardScore(network, batch, o.seed())) {
       return progress(new ScoreLine.Row(network, batch,
-          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()), splitNote(s)));
+          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()),
+          splitNote(batch, s.passBatch())));
     } catch (RuntimeException | OutOfMemoryError e) {
       e.printStackTrace();
       return new ScoreLine.Row(network, batch, null, "failed: " + e);
@@ -88,11 +89,11 @@ public final class ScoreWorker {
    * How a pass ran where the whole batch is not one forward call ({@link
    * ForwardScore#passBatch()}: VGG at batch 256), else empty.
    */
-  static String splitNote(ForwardScore s) {
-    return s.passBatch() == s.batch() ? ""
+  static String splitNote(int batch, int passBatch) {
+    return passBatch == batch ? ""
         : String.format(Locale.ROOT, "a pass is %d forward calls of %d images (an output of the"
-            + " whole batch would pass one Kindling array's %s)", s.batch() / s.passBatch(),
-            s.passBatch(), Storage.human(Storage.MAX_ARRAY_BYTES));
+            + " whole batch would pass one Kindling array's %s)", batch / passBatch, passBatch,
+            Storage.human(Storage.MAX_ARRAY_BYTES));
   }
 
   private static ScoreLine.Row peer(Scorer peer, String network, int batch, boolean check,
