@@ -3,6 +3,7 @@ package org.kindling.bench.score;
 import java.util.Locale;
 import org.kindling.bench.MavenVersions;
 import org.kindling.symbol.zoo.ForwardScore;
+import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.CpuAccel;
@@ -110,6 +111,11 @@ public final class ScoreWorker {
         }
       } finally {
         reference.close(); // Kindling's copy is not needed while the peer is timed
+        // and its memory goes back to the system rather than stay in Kindling's pool beside
+        // the peer's own arrays: VGG-16's reference at batch 128 is some 5 GiB (2.6 GiB in use
+        // at 64, docs/benchmarks.md), and with MXNet's the process passed 9 GiB resident
+        Engines.get().waitAll();
+        Storage.get().trim();
       }
       try (net) {
         return progress(new ScoreLine.Row(network, batch,
