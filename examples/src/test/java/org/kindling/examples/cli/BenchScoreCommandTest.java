@@ -29,6 +29,12 @@ class BenchScoreCommandTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("Kindling array memory limit reached")
         .contains("would pass the cap of 1.0 MiB; raise it with --memory-limit SIZE");
+    // without the option the cap stays (here a lowered one) and the error still names it
+    Storage.get().setLimit(1 << 20, "-Dkindling.memory.limit=SIZE");
+    CliRun dflt = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
+    assertThat(dflt.code()).isEqualTo(1);
+    assertThat(dflt.err()).contains("the cap of 1.0 MiB; raise it with --memory-limit SIZE");
     CliRun bad = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
         "--memory-limit", "lots");
     assertThat(bad.code()).isEqualTo(2);
