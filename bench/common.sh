@@ -35,3 +35,17 @@ bench_classpath() {
 java_version_line() {
   java -version 2>&1 | paste -sd ';' - | sed 's/;/; /g'
 }
+
+# JVM flags of the score and memory runners (bench/run-score, bench/run-memory) unless
+# KINDLING_BENCH_JAVA_OPTS is set: a 6 GiB heap and a cap on Kindling's native arrays of 60% of
+# the machine's memory (kindling.memory.limit; its default, the -Xmx, is too small for issue 8's
+# grid: VGG-16 at batch 128 holds two 1.5 GiB activations and more, and bench/README.md gives
+# the peak per network). The peers' native memory is not capped by either; the 40% left is
+# theirs and the system's.
+score_java_opts() {
+  local kib
+  kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
+  local gib=$(( ${kib:-0} * 6 / 10 / 1024 / 1024 ))
+  (( gib < 6 )) && gib=6
+  echo "-Xmx6g -Dkindling.memory.limit=${gib}g"
+}

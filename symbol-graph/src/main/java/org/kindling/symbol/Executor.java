@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -29,6 +30,7 @@ import org.kindling.tensor.op.GradReq;
 import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.Randoms;
 import org.kindling.tensor.op.nn.BatchNorm;
+import org.kindling.tensor.storage.Storage;
 
 /**
  * A symbol bound to arrays, as MXNet's {@code Executor}. Everything is decided at bind time:
@@ -143,6 +145,7 @@ public final class Executor implements AutoCloseable {
       }
     }
     DType[] types = TypeInference.infer(g, knownTypes);
+    checkArraySizes(g, shapes, types);
     this.reqs = new LinkedHashMap<>();
     this.gradDict = new LinkedHashMap<>();
     checkGradients(g, argGrads, gradReqs);
@@ -334,6 +337,28 @@ public final class Executor implements AutoCloseable {
       out.put(name, a);
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * Fails, before anything is allocated, where an internal output cannot be one array ({@link
+   * Storage#MAX_ARRAY_BYTES}), naming the node, its shape and bytes and the largest leading
+   * dimension (the batch, for a network) that would fit; else the allocation of its memory
+   * block would fail with an overflow and no name.
+   */
+  static void checkArraySizes(Graph g, Shape[] shapes, DType[] types) {
+    for (int e = 0; e < shapes.length; e++) {
+      long bytes = shapes[e].size() * (long) types[e].byteSize();
+      if (bytes > Storage.MAX_ARRAY_BYTES) {
+        int lead = shapes[e].ndim() == 0 ? 1 : shapes[e].get(0);
+        long perRow = Math.max(1, bytes / lead);
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "bind: the output of %s, %s %s, is %d bytes (%s); one Kindling array holds at most"
+                + " %d bytes (%s): bind a smaller batch (its first axis fits at most %d)",
+            describeEntry(g, e), shapes[e], types[e].numpyName(), bytes, Storage.human(bytes),
+            Storage.MAX_ARRAY_BYTES, Storage.human(Storage.MAX_ARRAY_BYTES),
+            Storage.MAX_ARRAY_BYTES / perRow));
+      }
+    }
   }
 
   private static String describeEntry(Graph g, int entry) {

@@ -13,6 +13,7 @@ import org.kindling.tensor.op.nn.Activation.ActType;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.GradReq;
+import org.kindling.tensor.storage.Storage;
 
 /** Executor forward/backward of a small MLP against an independent float64 implementation. */
 class ExecutorTest {
@@ -179,6 +180,24 @@ class ExecutorTest {
     double[][] g = affineBack(dz, x, w, 2, 4, 3);
     assertClose(ex.gradDict().get("data"), g[0], "data grad");
     assertClose(ex.gradDict().get("sm_label"), new double[2], "label grad");
+  }
+
+  /**
+   * An internal output over the largest array (VGG-16's conv1_1 at batch 256 is 3.1 GiB) fails
+   * the binding with the node, its bytes and the batch that fits, before anything of its size
+   * is allocated (it failed with "integer overflow" in the memory blocks).
+   */
+  @Test
+  void anOutputLargerThanOneArrayFailsTheBindingNamingTheNodeAndTheBatchThatFits() {
+    Symbol s = Symbol.fullyConnected("wide", Symbol.variable("data"), 1000);
+    int rows = 600_000; // (600000, 1000) float32 = 2.4e9 bytes
+    assertThatThrownBy(() -> s.simpleBind(Map.of("data", Shape.of(rows, 1)), GradReq.NULL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the output of node 'wide' (FullyConnected), (600000, 1000)"
+            + " float32, is 2400000000 bytes (2.2 GiB)")
+        .hasMessageContaining("at most " + Storage.MAX_ARRAY_BYTES + " bytes")
+        .hasMessageContaining("its first axis fits at most "
+            + Storage.MAX_ARRAY_BYTES / 4000);
   }
 
   @Test

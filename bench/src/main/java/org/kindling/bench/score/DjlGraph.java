@@ -13,8 +13,11 @@ import ai.djl.nn.pooling.Pool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An MXNet symbol graph (the JSON Kindling writes) run eagerly on a DJL engine, operator by
@@ -58,17 +61,48 @@ final class DjlGraph {
       "Pooling", "LRN", "FullyConnected", "Flatten", "Dropout", "Concat", "elemwise_add",
       "_Plus", "_plus", "broadcast_add", "_copy", "identity", "SoftmaxOutput");
 
-  /** The first head's value for {@code data}; intermediates live in {@code data}'s manager. */
+  /**
+   * The first head's value for {@code data}. Intermediates are created in {@code data}'s manager
+   * and each is closed once the last node reading it has run, as an engine's memory planner
+   * frees a value after its last use: kept to the end of the pass, VGG-16's at batch 128 came
+   * to some 15 GB and the machine's OOM killer took the worker (issue 8's sweep).
+   */
   NDArray forward(NDArray data) {
     NDArray[] values = new NDArray[nodes.size()];
+    int[] uses = new int[nodes.size()];
+    for (JsonNode n : nodes) {
+      n.get("inputs").forEach(e -> uses[e.get(0).asInt()]++);
+    }
+    for (int h : heads) {
+      uses[h]++; // never closed here: the caller reads them
+    }
+    // reads still to come per array object: an identity node (Dropout, _copy) returns its input
+    // itself, which then stays open for the identity's readers too
+    IdentityHashMap<NDArray, Integer> pending = new IdentityHashMap<>();
+    Set<NDArray> callers = Collections.newSetFromMap(new IdentityHashMap<>());
+    callers.add(data);
+    callers.addAll(params.values());
     for (int i = 0; i < nodes.size(); i++) {
       JsonNode n = nodes.get(i);
       String name = n.get("name").asText();
+      boolean variable = n.get("op").asText().equals("null");
       List<NDArray> in = new ArrayList<>();
       n.get("inputs").forEach(e -> in.add(values[e.get(0).asInt()]));
-      values[i] = n.get("op").asText().equals("null")
+      values[i] = variable
           ? (name.equals("data") ? data : params.get(name))
           : apply(n.get("op").asText(), new Attrs(n.get("attrs")), in, data.getManager());
+      if (variable || callers.contains(values[i])) {
+        continue; // the data and the weights (or an identity of them) are the caller's
+      }
+      pending.merge(values[i], uses[i], Integer::sum);
+      for (JsonNode e : n.get("inputs")) {
+        int from = e.get(0).asInt();
+        NDArray v = values[from];
+        if (pending.containsKey(v) && pending.merge(v, -1, Integer::sum) == 0) {
+          pending.remove(v);
+          v.close();
+        }
+      }
     }
     return values[heads.get(0)];
   }
@@ -125,20 +159,31 @@ final class DjlGraph {
         : Pool.avgPool2d(x, kernel, stride, pad, ceil, a.bool("count_include_pad", true));
   }
 
-  /** MXNet's LRN across channels: {@code x / (knorm + alpha / nsize * sum(x^2))^beta}. */
+  /**
+   * MXNet's LRN across channels: {@code x / (knorm + alpha / nsize * sum(x^2))^beta}; its
+   * temporaries closed as it goes (each is the size of the activation).
+   */
   private static NDArray lrn(NDArray x, Attrs a, NDManager m) {
     int n = a.integer("nsize", 5);
     long c = x.getShape().get(1);
     Shape s = x.getShape();
     Shape side = new Shape(s.get(0), n / 2, s.get(2), s.get(3));
-    NDArray sq = NDArrays.concat(new NDList(m.zeros(side), x.square(), m.zeros(side)), 1);
+    NDArray sq;
+    try (NDArray zeros = m.zeros(side); NDArray squares = x.square()) {
+      sq = NDArrays.concat(new NDList(zeros, squares, zeros), 1);
+    }
     NDArray sum = sq.get(":, 0:" + c);
     for (int i = 1; i < n; i++) {
-      sum = sum.add(sq.get(":, " + i + ":" + (i + c)));
+      try (NDArray slice = sq.get(":, " + i + ":" + (i + c)); NDArray last = sum) {
+        sum = last.add(slice);
+      }
     }
-    NDArray scale = sum.mul(a.real("alpha", 1e-4) / n).add(a.real("knorm", 2)).pow(a.real(
-        "beta", 0.75));
-    return x.div(scale);
+    sq.close();
+    try (NDArray last = sum; NDArray scaled = last.mul(a.real("alpha", 1e-4) / n);
+        NDArray shifted = scaled.add(a.real("knorm", 2));
+        NDArray scale = shifted.pow(a.real("beta", 0.75))) {
+      return x.div(scale);
+    }
   }
 
   /** A node's attributes as MXNet writes them: strings like {@code (3, 3)} or {@code True}. */

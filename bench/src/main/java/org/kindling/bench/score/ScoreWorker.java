@@ -3,9 +3,11 @@ package org.kindling.bench.score;
 import java.util.Locale;
 import org.kindling.bench.MavenVersions;
 import org.kindling.symbol.zoo.ForwardScore;
+import org.kindling.tensor.engine.Engines;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.kernel.Blas;
 import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.storage.Storage;
 
 /**
  * The child JVM of {@link ScoreBench}: scores every network and batch in one framework (the
@@ -76,11 +78,23 @@ public final class ScoreWorker {
   private static ScoreLine.Row kindling(String network, int batch, ScoreOptions o) {
     try (ForwardScore s = new ForwardScore(network, batch, o.seed())) {
       return progress(new ScoreLine.Row(network, batch,
-          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()), ""));
+          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()),
+          splitNote(batch, s.passBatch())));
     } catch (RuntimeException | OutOfMemoryError e) {
       e.printStackTrace();
       return new ScoreLine.Row(network, batch, null, "failed: " + e);
     }
+  }
+
+  /**
+   * How a pass ran where the whole batch is not one forward call ({@link
+   * ForwardScore#passBatch()}: VGG at batch 256), else empty.
+   */
+  static String splitNote(int batch, int passBatch) {
+    return passBatch == batch ? ""
+        : String.format(Locale.ROOT, "a pass is %d forward calls of %d images (an output of the"
+            + " whole batch would pass one Kindling array's %s)", batch / passBatch, passBatch,
+            Storage.human(Storage.MAX_ARRAY_BYTES));
   }
 
   private static ScoreLine.Row peer(Scorer peer, String network, int batch, boolean check,
@@ -97,6 +111,11 @@ public final class ScoreWorker {
         }
       } finally {
         reference.close(); // Kindling's copy is not needed while the peer is timed
+        // and its memory goes back to the system rather than stay in Kindling's pool beside
+        // the peer's own arrays: VGG-16's reference at batch 128 is some 5 GiB (2.6 GiB in use
+        // at 64, docs/benchmarks.md), and with MXNet's the process passed 9 GiB resident
+        Engines.get().waitAll();
+        Storage.get().trim();
       }
       try (net) {
         return progress(new ScoreLine.Row(network, batch,

@@ -21,4 +21,12 @@ class ScoreWorkerTest {
     uniform[7] = 0.0011f;
     assertThat(ScoreWorker.agreement(uniform, uniform.clone())).doesNotContain("WARNING");
   }
+
+  @Test
+  void aBatchRunAsSeveralCallsIsNotedOnItsRow() {
+    assertThat(ScoreWorker.splitNote(128, 128)).isEmpty();
+    assertThat(ScoreWorker.splitNote(256, 128))
+        .isEqualTo("a pass is 2 forward calls of 128 images (an output of the whole batch would"
+            + " pass one Kindling array's 2.0 GiB)");
+  }
 }

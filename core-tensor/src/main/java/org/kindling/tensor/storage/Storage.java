@@ -40,6 +40,12 @@ public final class Storage {
   /** Below this size buckets are powers of two; above it, multiples of it. */
   static final long LINEAR_CUTOFF = 16L << 20;
   static final long MIN_BUCKET = 64;
+  /**
+   * The largest array the pool hands out: 2 GiB less 16 MiB, the largest bucket whose block,
+   * with the room malloc'ed for its alignment, one {@link ByteBuffer} still holds. A tensor of
+   * more bytes (VGG-16's first convolution's output at batch 256 is 3.1 GiB) cannot be one array.
+   */
+  public static final long MAX_ARRAY_BYTES = (1L << 31) - LINEAR_CUTOFF;
   private static final int ALIGN = 64;
 
   private static volatile Storage instance;
@@ -162,10 +168,19 @@ public final class Storage {
    * A chunk of at least {@code bytes} bytes with one holder; its contents are undefined.
    *
    * @throws StorageLimitException if the cap would be passed even after freeing the idle pool
+   * @throws IllegalArgumentException if {@code bytes} is negative or above {@link
+   *     #MAX_ARRAY_BYTES}
    */
   public Chunk acquire(long bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("negative size " + bytes);
+    }
+    if (bytes > MAX_ARRAY_BYTES) {
+      // else the bucket's ByteBuffer would overflow its int capacity further down
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "an array of %d bytes (%s): one Kindling array holds at most %d bytes (%s, a"
+              + " ByteBuffer); split the work, e.g. bind a smaller batch", bytes, human(bytes),
+          MAX_ARRAY_BYTES, human(MAX_ARRAY_BYTES)));
     }
     long bucket = bucketFor(bytes);
     Chunk c;

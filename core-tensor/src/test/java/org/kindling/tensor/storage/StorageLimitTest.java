@@ -51,4 +51,22 @@ class StorageLimitTest {
     pool.resetLimit();
     assertThat(pool.limit()).isEqualTo(Storage.configuredLimit());
   }
+
+  @Test
+  void anArrayAboveTheLargestBufferIsRefusedNamingItsSizeNotOverflowingAnInt() {
+    Storage pool = new Storage(1L << 40, HugePages.OFF); // a cap far above: the size decides
+    long conv1At256 = 256L * 64 * 224 * 224 * 4; // VGG-16's first output at batch 256
+    assertThatThrownBy(() -> pool.acquire(conv1At256))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an array of 3288334336 bytes (3.1 GiB)")
+        .hasMessageContaining("at most " + Storage.MAX_ARRAY_BYTES + " bytes (2.0 GiB");
+    assertThatThrownBy(() -> pool.acquire(Storage.MAX_ARRAY_BYTES + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(pool.stats().inUseBytes()).as("nothing was allocated").isZero();
+    // the largest array's bucket, with a huge page of alignment, is still one ByteBuffer
+    assertThat(Storage.bucketFor(Storage.MAX_ARRAY_BYTES) + HugePages.SIZE)
+        .isLessThanOrEqualTo(Integer.MAX_VALUE);
+    assertThat(Storage.bucketFor(Storage.MAX_ARRAY_BYTES + 1) + HugePages.SIZE)
+        .isGreaterThan(Integer.MAX_VALUE);
+  }
 }

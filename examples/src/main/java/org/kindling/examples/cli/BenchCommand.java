@@ -9,6 +9,7 @@ import org.kindling.symbol.zoo.ForwardScore;
 import org.kindling.symbol.zoo.Zoo;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.profile.Profiler;
+import org.kindling.tensor.storage.Storage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +65,12 @@ final class BenchCommand implements Callable<Integer> {
     /** {@code --threads} also sets the engine's thread budget ({@link ThreadBudget#CORES}). */
     @Mixin CpuAccelOption accel;
 
+    /**
+     * The arrays' cap, which the limit error names (by default the JVM's -Xmx, 3 GiB from
+     * {@code ./kindling}; VGG-16 at batch 128 needs more).
+     */
+    @Mixin MemoryLimitOption memoryLimit;
+
     @Option(names = "--warmup", paramLabel = "N",
         description = "untimed forward passes per batch, at least (default 5, as the script)")
     int warmup = 5;
@@ -100,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
       validate();
       // before anything binds: the engine reads its budget once, when first used
       accel.applyToThisJvm();
+      memoryLimit.applyToThisJvm();
       if (accel.threads() != null) {
         System.setProperty(ThreadBudget.CORES, Integer.toString(accel.threads()));
       }
@@ -109,6 +117,13 @@ final class BenchCommand implements Callable<Integer> {
         for (int batch : batches) {
           double secondsPerPass;
           try (ForwardScore score = new ForwardScore(network, batch, seed)) {
+            if (score.passBatch() < batch) {
+              err.printf(Locale.ROOT, "%s: batch %d runs as %d forward calls of %d images (an"
+                  + " output of the whole batch would be larger than one Kindling array, %s)%n",
+                  network, batch, batch / score.passBatch(), score.passBatch(),
+                  Storage.human(Storage.MAX_ARRAY_BYTES));
+              err.flush();
+            }
             double imagesPerSecond = profile == null ? score.imagesPerSecond(warmup, warmupSeconds,
                 iterations)
                 : profiled(score);

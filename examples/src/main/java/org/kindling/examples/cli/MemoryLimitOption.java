@@ -37,11 +37,14 @@ final class MemoryLimitOption {
     return v == null ? Map.of() : Map.of(MemoryLimit.KEY, v);
   }
 
-  /** Without Spark: caps this JVM's pool, if the option is given. */
+  /**
+   * Without Spark: caps this JVM's pool, if the option is given; either way the limit error then
+   * names this option, the one way to raise the cap from the command line (the default, the
+   * JVM's -Xmx, is 3 GiB from ./kindling: VGG-16 at batch 128 needs more).
+   */
   void applyToThisJvm() {
-    if (value != null) {
-      Storage.get().setLimit(bytes(), NAME + " SIZE");
-    }
+    Storage pool = Storage.get();
+    pool.setLimit(value != null ? bytes() : pool.limit(), NAME + " SIZE");
   }
 
   private long bytes() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kindling.tensor.profile.Profiler;
 import org.kindling.tensor.engine.ThreadBudget;
 import org.kindling.tensor.op.CpuAccel;
+import org.kindling.tensor.storage.Storage;
 
 /** {@code kindling bench score} on a tiny network: the output format and the usage errors. */
 class BenchScoreCommandTest {
@@ -17,6 +18,27 @@ class BenchScoreCommandTest {
   void resetSettings() {
     CpuAccel.reset();
     System.clearProperty(ThreadBudget.CORES);
+    Storage.get().resetLimit();
+  }
+
+  /** The cap on the arrays is an option, and the limit error names it. */
+  @Test
+  void memoryLimitCapsTheArraysAndTheErrorNamesTheOption() {
+    CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--memory-limit", "1m", "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("Kindling array memory limit reached")
+        .contains("would pass the cap of 1.0 MiB; raise it with --memory-limit SIZE");
+    // without the option the cap stays (here a lowered one) and the error still names it
+    Storage.get().setLimit(1 << 20, "-Dkindling.memory.limit=SIZE");
+    CliRun dflt = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
+    assertThat(dflt.code()).isEqualTo(1);
+    assertThat(dflt.err()).contains("the cap of 1.0 MiB; raise it with --memory-limit SIZE");
+    CliRun bad = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
+        "--memory-limit", "lots");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--memory-limit");
   }
 
   @Test

@@ -2,14 +2,20 @@ package org.kindling.symbol.zoo;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
+import org.kindling.symbol.Symbol;
 import org.kindling.symbol.init.Xavier;
 import org.kindling.symbol.module.Module;
 import org.kindling.tensor.NDArray;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.data.DataBatch;
+import org.kindling.tensor.storage.Storage;
 
 /**
  * Forward throughput of a zoo network, as MXNet's {@code
@@ -31,31 +37,121 @@ public final class ForwardScore implements AutoCloseable {
 
   private final String network;
   private final int batch;
+  /** Images per forward call of the module: {@link #batch}, or a divisor of it. */
+  private final int pass;
   private final Module module;
-  private final DataBatch data;
+  /** The batch's images, {@link #batch} / {@link #pass} batches of {@link #pass}. */
+  private final List<DataBatch> parts;
+  /** The last pass's output, gathered from its parts; null while the batch is one part. */
+  private float[] gathered;
 
   /**
    * Builds {@code network} from the {@link Zoo}, binds it for inference at {@code batch} images
    * and fills weights and data from {@code seed}.
    *
-   * @throws IllegalArgumentException for an unknown network or a batch below 1
+   * <p>A batch one of whose internal outputs would be larger than one array ({@link
+   * Storage#MAX_ARRAY_BYTES}: VGG-16's and VGG-11's first convolution at batch 256, 3.1 GiB)
+   * is bound at the largest divisor of the batch that fits, and a pass runs the batch as that
+   * many images at a time, one forward call after another (MXNet's 32-bit index holds such a
+   * tensor, Kindling's arrays cannot: {@link #passBatch}). Inference computes every image on
+   * its own, so the output is the same as one call's; {@link #passBatch()} says how it ran.
+   *
+   * @throws IllegalArgumentException for an unknown network, a batch below 1, or a network
+   *     that one image does not fit (naming the output)
    */
   public ForwardScore(String network, int batch, long seed) {
+    this(network, batch, seed, Storage.MAX_ARRAY_BYTES);
+  }
+
+  /** As {@link #ForwardScore(String, int, long)} with another bound on one array (tests). */
+  ForwardScore(String network, int batch, long seed, long maxArrayBytes) {
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
     this.network = network;
     this.batch = batch;
-    Shape dataShape = Shape.of(batch, IMAGE_SHAPE.get(0), IMAGE_SHAPE.get(1), IMAGE_SHAPE.get(2));
-    module = new Module(Zoo.get(network, CLASSES, IMAGE_SHAPE));
-    module.bind(dataShape, null, false);
+    Symbol symbol = Zoo.get(network, CLASSES, IMAGE_SHAPE);
+    this.pass = passBatch(symbol, batch, maxArrayBytes);
+    Shape passShape = Shape.of(pass, IMAGE_SHAPE.get(0), IMAGE_SHAPE.get(1), IMAGE_SHAPE.get(2));
+    module = new Module(symbol);
+    module.bind(passShape, null, false);
     module.initParams(initializer(seed));
-    float[] pixels = new float[Math.toIntExact(dataShape.size())];
+    // the whole batch drawn in one sequence: the same images whatever the pass size
+    long image = IMAGE_SHAPE.size();
+    float[] pixels = new float[Math.toIntExact(batch * image)];
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) random.nextDouble(-1.0, 1.0);
     }
-    data = new DataBatch(List.of(NDArray.of(pixels, dataShape)), List.of(), 0);
+    List<DataBatch> p = new ArrayList<>();
+    for (int from = 0; from < batch; from += pass) {
+      float[] part = from == 0 && pass == batch ? pixels
+          : Arrays.copyOfRange(pixels, Math.toIntExact(from * image),
+              Math.toIntExact((from + pass) * image));
+      p.add(new DataBatch(List.of(NDArray.of(part, passShape)), List.of(), 0));
+    }
+    parts = List.copyOf(p);
+  }
+
+  /**
+   * The images per forward call for {@code batch}: {@code batch} itself if every internal
+   * output of {@code symbol} at that batch fits one array of {@code maxArrayBytes} (float32),
+   * else the largest divisor of {@code batch} at which they do (equal calls, so that one
+   * binding serves them all).
+   *
+   * @throws IllegalArgumentException if even one image does not fit, naming the output
+   */
+  static int passBatch(Symbol symbol, int batch, long maxArrayBytes) {
+    Largest l = largestOutput(symbol, batch);
+    long perImage = l.bytesPerImage();
+    String largest = l.name();
+    if (perImage == 0 || perImage * batch <= maxArrayBytes) {
+      return batch;
+    }
+    long fits = maxArrayBytes / perImage;
+    if (fits < 1) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the output %s of one"
+          + " image is %d bytes, more than one array holds (%d)", symbol.listOutputs(), largest,
+          perImage, maxArrayBytes));
+    }
+    int pass = (int) Math.min(fits, batch);
+    while (batch % pass != 0) {
+      pass--;
+    }
+    return pass;
+  }
+
+  /** The internal output of {@link #largestOutput} and its float32 bytes per image. */
+  record Largest(String name, long bytesPerImage) {}
+
+  /** The internal output of {@code symbol} along the batch with the most bytes per image. */
+  static Largest largestOutput(Symbol symbol, int batch) {
+    Symbol internals = symbol.internals();
+    List<Shape> shapes = internals.inferShape(Map.of("data", Shape.of(batch,
+        IMAGE_SHAPE.get(0), IMAGE_SHAPE.get(1), IMAGE_SHAPE.get(2)))).outputs();
+    List<String> names = internals.listOutputs();
+    long perImage = 0;
+    String largest = null;
+    for (int i = 0; i < shapes.size(); i++) {
+      Shape sh = shapes.get(i);
+      // outputs along the batch; a parameter's size does not change with it
+      if (sh.ndim() > 0 && sh.get(0) == batch) {
+        long bytes = Float.BYTES * sh.size() / batch;
+        if (bytes > perImage) {
+          perImage = bytes;
+          largest = names.get(i);
+        }
+      }
+    }
+    return new Largest(largest, perImage);
+  }
+
+  /**
+   * Images per forward call: {@link #batch()}, or where one call of the whole batch does not
+   * fit Kindling's arrays, the divisor of it that a pass runs at a time.
+   */
+  public int passBatch() {
+    return pass;
   }
 
   /**
@@ -91,17 +187,49 @@ public final class ForwardScore implements AutoCloseable {
 
   /** The input batch's values in C order, (batch, 3, 224, 224). */
   public float[] input() {
-    return data.data().get(0).toFloatArray();
+    if (parts.size() == 1) {
+      return parts.get(0).data().get(0).toFloatArray();
+    }
+    float[] all = new float[Math.toIntExact(batch * IMAGE_SHAPE.size())];
+    int at = 0;
+    for (DataBatch d : parts) {
+      float[] v = d.data().get(0).toFloatArray();
+      System.arraycopy(v, 0, all, at, v.length);
+      at += v.length;
+    }
+    return all;
   }
 
   /** The first output of the last forward pass in C order: (batch, classes) probabilities. */
   public float[] output() {
-    return module.outputs().get(0).toFloatArray();
+    return gathered != null ? gathered.clone() : module.outputs().get(0).toFloatArray();
   }
 
-  /** One forward pass at inference, waited for. */
+  /**
+   * One forward pass at inference, waited for: one call of the module, or {@link #passBatch()}
+   * images at a time, each call's output copied out before the next overwrites it.
+   */
   public void forwardOnce() {
-    module.forward(data, false);
+    if (parts.size() == 1) {
+      forward(parts.get(0));
+      return;
+    }
+    float[] all = null;
+    int at = 0;
+    for (DataBatch d : parts) {
+      forward(d);
+      float[] v = module.outputs().get(0).toFloatArray();
+      if (all == null) {
+        all = new float[v.length * parts.size()];
+      }
+      System.arraycopy(v, 0, all, at, v.length);
+      at += v.length;
+    }
+    gathered = all;
+  }
+
+  private void forward(DataBatch d) {
+    module.forward(d, false);
     for (NDArray out : module.outputs()) {
       out.waitToRead();
     }
@@ -205,7 +333,7 @@ public final class ForwardScore implements AutoCloseable {
 
   @Override
   public void close() {
-    data.close();
+    parts.forEach(DataBatch::close);
     module.close();
   }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
+import org.kindling.symbol.Symbol;
+import org.kindling.tensor.storage.Storage;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +36,58 @@ class ForwardScoreTest {
         }
         assertThat(sum).isCloseTo(1.0, within(1e-4));
       }
+    }
+  }
+
+  /**
+   * A batch whose largest internal output is over one array's bound runs as equal calls of the
+   * largest divisor that fits (VGG-16 at 256: conv1_1's output of 3.1 GiB, two calls of 128),
+   * and the gathered output is the output of the whole batch in one call.
+   */
+  @Test
+  void aBatchOverTheArrayBoundRunsInEqualCallsGivingTheOneCallsOutput() {
+    Symbol sym = Zoo.get("mobilenet0.25", ForwardScore.CLASSES, ForwardScore.IMAGE_SHAPE);
+    long perImage = ForwardScore.largestOutput(sym, 4).bytesPerImage();
+    assertThat(perImage).isPositive();
+    assertThat(ForwardScore.passBatch(sym, 4, 4 * perImage)).isEqualTo(4);
+    assertThat(ForwardScore.passBatch(sym, 4, 4 * perImage - 1)).isEqualTo(2);
+    assertThat(ForwardScore.passBatch(sym, 6, 5 * perImage)).as("a divisor").isEqualTo(3);
+    assertThat(ForwardScore.passBatch(sym, 7, 6 * perImage)).as("7 is prime").isEqualTo(1);
+    String name = ForwardScore.largestOutput(sym, 2).name();
+    assertThatThrownBy(() -> ForwardScore.passBatch(sym, 2, perImage - 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the output " + name + " of one image is " + perImage + " bytes");
+
+    Symbol vgg16 = Zoo.get("vgg16", ForwardScore.CLASSES, ForwardScore.IMAGE_SHAPE);
+    assertThat(ForwardScore.largestOutput(vgg16, 256).bytesPerImage())
+        .as("conv1's output of one image").isEqualTo(64L * 224 * 224 * 4);
+    assertThat(ForwardScore.passBatch(vgg16, 256, Storage.MAX_ARRAY_BYTES)).isEqualTo(128);
+    assertThat(ForwardScore.passBatch(vgg16, 128, Storage.MAX_ARRAY_BYTES)).isEqualTo(128);
+
+    try (ForwardScore whole = new ForwardScore("mobilenet0.25", 4, 3);
+        ForwardScore split = new ForwardScore("mobilenet0.25", 4, 3, 4 * perImage - 1)) {
+      assertThat(whole.passBatch()).isEqualTo(4);
+      assertThat(split.passBatch()).isEqualTo(2);
+      assertThat(split.input()).as("the same images").containsExactly(whole.input());
+      whole.forwardOnce();
+      split.forwardOnce();
+      float[] a = whole.output();
+      float[] b = split.output();
+      assertThat(b).hasSize(4 * ForwardScore.CLASSES);
+      double largest = 0;
+      double diff = 0;
+      for (int i = 0; i < a.length; i++) {
+        largest = Math.max(largest, Math.abs(a[i]));
+        diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      }
+      assertThat(diff / largest).as("max |split - whole| / max |whole|").isLessThan(1e-5);
+      // the images of the second call are not the first call's over again
+      double apart = 0;
+      for (int k = 0; k < ForwardScore.CLASSES; k++) {
+        apart = Math.max(apart, Math.abs(b[k] - b[2 * ForwardScore.CLASSES + k]));
+      }
+      assertThat(apart / largest).isGreaterThan(1e-3);
+      assertThat(split.imagesPerSecond(0, 1)).isPositive();
     }
   }
 
