@@ -295,6 +295,7 @@ public final class DistKVStore implements KVStore {
       return;
     }
     Shape shape = require(key, values, "push values");
+    awaitBlockingPush(key);
     NDArray merged = merge(key, values);
     // the memory's view is taken now: an array closed meanwhile keeps its memory until the
     // engine's last operation on it, this one, has finished
@@ -334,6 +335,7 @@ public final class DistKVStore implements KVStore {
       return;
     }
     require(key, outs, "pull outputs");
+    awaitBlockingPush(key);
     PullTargets into = pullTargets(key, outs);
     PushTicket push = compression.type() == GradientCompression.Type.TWO_BIT ? null
         : unsentPushes.remove(key);
@@ -597,6 +599,7 @@ public final class DistKVStore implements KVStore {
     }
     require(key, values, "push values");
     require(key, outs, "pull outputs");
+    awaitBlockingPush(key);
     NDArray merged = merge(key, values);
     // the memory's view is taken now, as push's: the engine keeps it until this operation ends
     ByteBuffer data = merged.byteBuffer();
@@ -880,6 +883,16 @@ public final class DistKVStore implements KVStore {
     if (v != null) {
       engine.waitToWrite(v);
     }
+    awaitBlockingPush(key);
+  }
+
+  /**
+   * Waits for the reply to this worker's last blocking {@link #push(String, List)} of {@code
+   * key}, if not yet awaited. An asynchronous operation of the key is issued only after it: the
+   * server takes one request of a worker per sync round (a second push would be refused), and a
+   * pull sent before the round is complete would read the value before its update.
+   */
+  private void awaitBlockingPush(String key) {
     List<Sent> sent = pendingPushes.remove(key);
     if (sent != null) {
       awaitAll(sent);

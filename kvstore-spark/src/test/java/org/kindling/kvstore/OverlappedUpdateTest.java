@@ -240,6 +240,42 @@ class OverlappedUpdateTest {
     }
   }
 
+  /**
+   * A blocking push returns before its sync round completes; the key's next push and pull with a
+   * priority are sent after that round's reply: a second push in the round would be refused (the
+   * server takes one request of a worker per round) and a pull would read the value before the
+   * round's update. Rank 1 pushes only once rank 0's first push has reached the server.
+   */
+  @Test
+  void priorityCallsAfterABlockingPushOfTheKeyWaitForItsRound() throws Exception {
+    server = KVStoreServer.start(KVStoreServerConfig.builder().numWorkers(2).secret(SECRET)
+        .build());
+    try (DistKVStore kv0 = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET, 0,
+        2); DistKVStore kv1 = KVStores.connect("dist_sync", "127.0.0.1", server.port(), SECRET,
+        1, 2)) {
+      CompletableFuture<Void> peer = CompletableFuture.runAsync(
+          () -> kv1.init("w", NDArray.zeros(4)));
+      kv0.init("w", NDArray.zeros(4));
+      peer.get();
+      TrafficSnapshot before = server.traffic();
+      NDArray weight = NDArray.zeros(4);
+      CompletableFuture<Void> rank0 = CompletableFuture.runAsync(() -> {
+        kv0.push("w", List.of(NDArray.of(new float[] {1, 2, 3, 4}, Shape.of(4))));
+        kv0.push("w", List.of(NDArray.of(new float[] {10, 20, 30, 40}, Shape.of(4))), 0);
+        kv0.pull("w", List.of(weight), 0);
+      });
+      // the round's bytes are counted when it completes; the frame's when it arrives
+      while (server.traffic().minus(before).bytesReceived() < 16) {
+        Thread.sleep(2);
+      }
+      kv1.push("w", List.of(NDArray.of(new float[] {5, 6, 7, 8}, Shape.of(4))));
+      kv1.push("w", List.of(NDArray.of(new float[] {100, 200, 300, 400}, Shape.of(4))));
+      rank0.get();
+      // no optimizer: the server's value is the second round's sum
+      assertThat(weight.toFloatArray()).containsExactly(110, 220, 330, 440);
+    }
+  }
+
   private static long pushed(TrafficSnapshot t, String key) {
     TrafficSnapshot.KeyBytes kb = t.perKey().get(key);
     return kb == null ? 0 : kb.pushed();

@@ -12,7 +12,11 @@ import java.util.function.IntFunction;
 final class Workers {
   private Workers() {}
 
-  /** Runs {@code task(rank)} for every rank concurrently and returns the results by rank. */
+  /**
+   * Runs {@code task(rank)} for every rank concurrently and returns the results by rank. If
+   * tasks fail, the first rank's failure is thrown with the others' suppressed: a rank that
+   * failed first often shows as another rank's "closed its store".
+   */
   static <T> List<T> run(int w, IntFunction<T> task) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(w);
     try {
@@ -22,15 +26,26 @@ final class Workers {
         futures.add(pool.submit(() -> task.apply(rank)));
       }
       List<T> out = new ArrayList<>();
+      Throwable failed = null;
       for (Future<T> f : futures) {
         try {
           out.add(f.get());
         } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
+          if (failed == null) {
+            failed = e.getCause();
+          } else {
+            failed.addSuppressed(e.getCause());
           }
-          throw new AssertionError(e.getCause());
         }
+      }
+      if (failed instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failed instanceof Error err) {
+        throw err;
+      }
+      if (failed != null) {
+        throw new AssertionError(failed);
       }
       return out;
     } finally {
