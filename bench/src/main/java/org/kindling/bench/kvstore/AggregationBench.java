@@ -139,8 +139,32 @@ final class AggregationBench {
    */
   static Cell run(int workers, int bytes, int rounds, KVStoreServerConfig.Builder config,
       boolean pull) throws Exception {
+    return run(workers, bytes, 1, rounds, config, pull);
+  }
+
+  /**
+   * As {@link #run(int, int, int)} with {@code keys} keys of {@code bytes / keys} each, pushed
+   * one after another in every round: each worker then has a push of every key in flight at once
+   * (a key's next push waits only for that key's last acknowledgement), as a training step pushes
+   * a model's keys, so the server is not idle between one round's acknowledgement and the next
+   * round's pushes. The cell's {@code bytes} stay each worker's bytes per round.
+   */
+  static Cell run(int workers, int bytes, int keys, int rounds) throws Exception {
+    return run(workers, bytes, keys, rounds, KVStoreServerConfig.builder(), false);
+  }
+
+  private static Cell run(int workers, int bytes, int keys, int rounds,
+      KVStoreServerConfig.Builder config, boolean pull) throws Exception {
+    if (bytes % (4 * keys) != 0 || pull && keys != 1) {
+      throw new IllegalArgumentException(bytes + " bytes in " + keys + " keys (pull: " + pull
+          + "): the keys must split the bytes into whole floats, and a PUSHPULL round has one key");
+    }
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      names.add(keys == 1 ? "k" : "k" + k);
+    }
     byte[] secret = KVStoreServerConfig.randomSecret();
-    int n = bytes / 4;
+    int n = bytes / 4 / keys;
     try (KVStoreServer server = KVStoreServer.start(config
         .bindHost("127.0.0.1").port(0).numWorkers(workers).secret(secret).build());
         NDArray value = NDArray.zeros(n)) {
@@ -155,12 +179,14 @@ final class AggregationBench {
             try (DistKVStore kv = KVStores.connect("dist_sync", "127.0.0.1", server.port(),
                 secret, rank, workers);
                 NDArray out = NDArray.zeros(n)) {
-              kv.init("k", value);
-              round(kv, value, pull ? out : null); // warm-up round
+              for (String k : names) {
+                kv.init(k, value);
+              }
+              round(kv, names, value, pull ? out : null); // warm-up round
               kv.barrier();
               start.await();
               for (int i = 0; i < rounds; i++) {
-                round(kv, value, pull ? out : null);
+                round(kv, names, value, pull ? out : null);
               }
               kv.barrier(); // answered after every worker's last round
               end.await();
@@ -256,10 +282,17 @@ final class AggregationBench {
    * reply is written to {@code out}; returns once the server answered.
    */
   static void round(DistKVStore kv, NDArray value, NDArray out) {
+    round(kv, List.of("k"), value, out);
+  }
+
+  /** A round of pushes of {@code value} for every one of {@code keys}, or as above for one. */
+  private static void round(DistKVStore kv, List<String> keys, NDArray value, NDArray out) {
     if (out == null) {
-      kv.push("k", value);
+      for (String k : keys) {
+        kv.push(k, value);
+      }
     } else {
-      kv.pushPull("k", List.of(value), List.of(out));
+      kv.pushPull(keys.get(0), List.of(value), List.of(out));
       out.waitToRead();
     }
   }
