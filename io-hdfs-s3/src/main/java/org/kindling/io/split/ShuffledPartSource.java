@@ -57,9 +57,12 @@ import org.kindling.tensor.FormatException;
  *       the chunks in a random order; each chunk is one ranged read, parsed on the reader
  *       threads, and the records of each window of {@value #WINDOW_KEY} consecutive chunks of
  *       that order are handed out in a random order of their own. The reader threads read the
- *       next window while the consumer takes the current one: at most {@code 2 x window} chunks
- *       are held. About one request per chunk instead of one per record, for randomness that
- *       keeps the records of one chunk within one window.
+ *       next window while the consumer takes the current one, and while it takes a pass's last
+ *       window, the first window of the pass expected next ({@link #expectPassesPerEpoch}; a
+ *       pass that is not the one {@link #reset()} starts is dropped): at most {@code 2 x window}
+ *       chunks are held, and a new pass does not wait for a round trip (decision 0090). About
+ *       one request per chunk instead of one per record, for randomness that keeps the records
+ *       of one chunk within one window.
  * </ul>
  *
  * <p>The order of a pass is drawn from {@code (seed, part, epoch, pass of the epoch)} (a
@@ -67,7 +70,9 @@ import org.kindling.tensor.FormatException;
  * same for the same seed and settings, different for another epoch, part or seed. Each
  * {@link #reset()} starts the next pass of the epoch (a short part that wraps within an epoch);
  * after {@link #startEpoch(long)} it starts pass 0 of that epoch instead, so a job resumed at
- * epoch {@code e} reads epoch {@code e}'s passes in the order an uninterrupted one does.
+ * epoch {@code e} reads epoch {@code e}'s passes in the order an uninterrupted one does. {@link
+ * #lendNextPass()} starts the pass a reset would start for a short last batch to borrow from,
+ * and the reset after it restarts that pass instead of starting another.
  *
  * <p>The consumer side is not thread-safe: call it from one thread. {@link #close()} stops and
  * joins the reader threads, then closes the byte sources.
