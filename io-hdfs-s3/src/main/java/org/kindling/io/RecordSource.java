@@ -38,4 +38,17 @@ public interface RecordSource extends Closeable {
 
   /** Starts again from the first record (the next epoch). */
   void reset() throws IOException;
+
+  /**
+   * Starts the pass the next {@link #reset()} would start so that a short last batch can borrow
+   * its first records (MXNet's {@code round_batch}: the last batch is completed from the start of
+   * the next pass); the {@link #reset()} that follows then restarts that same pass at its first
+   * record instead of starting another one, so the borrowed records come from the pass that is
+   * read next anyway. Called again before that {@link #reset()} (a pass shorter than the records
+   * still missing), it restarts the lent pass. This default calls {@link #reset()}: every pass of
+   * such a source is the same. A source whose passes differ (a shuffled one) overrides it.
+   */
+  default void lendNextPass() throws IOException {
+    reset();
+  }
 }

@@ -14,6 +14,12 @@ import org.kindling.tensor.data.DataIter;
  * the batches of an epoch are the same in a resumed run as in an uninterrupted one; a shuffling
  * source learns each new epoch's number before the reset that starts it (so its order is drawn
  * from the epoch, not from a count of passes, which wrapping and padding make uneven).
+ *
+ * <p>The next epoch is announced already before the epoch's last batch is read: a short last
+ * batch is completed from the start of the pass the source starts next ({@link
+ * org.kindling.io.RecordSource#lendNextPass()}), which is then pass 0 of the next epoch, the one
+ * read next anyway (decision 0090). If that batch instead finds the pass at its end, the
+ * announcement is withdrawn for the wrap within the epoch and made again after it.
  */
 final class FixedStepsIter implements DataIter {
   private final DataIter part;
@@ -34,8 +40,11 @@ final class FixedStepsIter implements DataIter {
    * @param part the worker's records; owned (closed) by this iterator
    * @param steps batches per epoch (at least 1)
    * @param firstEpoch the epoch of the first batches ({@code --begin-epoch})
-   * @param epochStart told the number of the next epoch before the {@link #reset()} that starts
-   *     it ({@link org.kindling.io.split.ShuffledPartSource#startEpoch})
+   * @param epochStart told the number of the next epoch before the epoch's last batch is read
+   *     and again before the {@link #reset()} that starts it ({@link
+   *     org.kindling.io.split.ShuffledPartSource#startEpoch}), and -1 to withdraw it ({@link
+   *     org.kindling.io.split.ShuffledPartSource#withdrawStartEpoch}) before a wrap within the
+   *     epoch
    */
   FixedStepsIter(DataIter part, int steps, long firstEpoch, LongConsumer epochStart) {
     if (steps < 1) {
@@ -72,9 +81,20 @@ final class FixedStepsIter implements DataIter {
     if (done == steps) {
       return null;
     }
+    boolean last = done == steps - 1;
+    if (last) {
+      // a short last batch then borrows from pass 0 of the next epoch, not a pass of its own
+      epochStart.accept(epoch + 1);
+    }
     DataBatch b = part.next();
     if (b == null) {
+      if (last) {
+        epochStart.accept(-1); // the wrap below starts this epoch's next pass
+      }
       part.reset(); // a short part wraps around within the epoch
+      if (last) {
+        epochStart.accept(epoch + 1);
+      }
       b = part.next();
       if (b == null) {
         throw new IllegalStateException("this worker's part of the data holds no records");

@@ -127,7 +127,19 @@ public final class TrainingInput implements Closeable {
     // closed with the FixedStepsIter wrapping it; read for its count of skipped records
     part = config.image().trainIter(source, config.inputShape(), config.scale(),
         config.batchSize(), config.seed(), firstPass, config.skipCorrupt());
-    LongConsumer epochStart = source instanceof ShuffledPartSource s ? s::startEpoch : e -> { };
+    LongConsumer epochStart = e -> { };
+    if (source instanceof ShuffledPartSource s) {
+      // which pass's first window to read ahead at the end of a pass: pass 0 of the next epoch
+      // after the epoch's last pass (a hint; the passes started are FixedStepsIter's, below)
+      s.expectPassesPerEpoch(ImageInput.passesPerEpoch(records, config.batchSize(), steps));
+      epochStart = e -> {
+        if (e < 0) {
+          s.withdrawStartEpoch();
+        } else {
+          s.startEpoch(e);
+        }
+      };
+    }
     DataIter data = new FixedStepsIter(part, steps, config.beginEpoch(), epochStart);
     handedOver = true;
     return data;

@@ -134,6 +134,130 @@ class TrainingInputTest {
     assertEquals(3, TrainingInput.stepsPerEpoch(new String[] {"5", "4"}, 2, "d"));
   }
 
+  /** The local file system under {@code counting:}, counting its positioned reads (requests). */
+  public static final class CountingFileSystem
+      extends org.kindling.io.source.InjectingFileSystem {
+    static final java.util.concurrent.atomic.AtomicInteger READS =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    public CountingFileSystem() {
+      super("counting");
+    }
+
+    @Override
+    protected void beforePositionedRead(long position) {
+      READS.incrementAndGet();
+    }
+  }
+
+  /** {@code rec} on {@code counting:}, read in chunks of {@code chunkBytes}, windows of 4. */
+  private static RecordIOSplit counted(Path rec, int chunkBytes) throws IOException {
+    Configuration conf = new Configuration();
+    conf.setClass("fs.counting.impl", CountingFileSystem.class,
+        org.apache.hadoop.fs.FileSystem.class);
+    conf.setBoolean("fs.counting.impl.disable.cache", true);
+    conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, chunkBytes);
+    return RecordIOSplit.open("counting://" + rec.toAbsolutePath(), conf);
+  }
+
+  @Test
+  void anEpochOfAChunkedPartReadsEachChunkOnceThoughItsLastBatchBorrows(@TempDir Path dir)
+      throws IOException {
+    Path rec = dir.resolve("d.rec");
+    SyntheticData.write(rec, 1000, 10, PIXELS, 5);
+    RecordIOSplit split = counted(rec, 4096);
+    // 1000 records in batches of 64: 15 full batches, then 40 records and 24 borrowed
+    try (TrainingInput in = TrainingInput.open(config(rec, null, 64), split, 0, 1)) {
+      ShuffledPartSource s = in.shuffled();
+      assertEquals(ShuffledPartSource.Mode.CHUNK, s.mode());
+      int chunks = s.chunkCount();
+      assertTrue(chunks >= 10 && chunks <= 14, chunks + " chunks");
+      CountingFileSystem.READS.set(0);
+      try (DataIter it = in.iterator(16)) {
+        for (int e = 0; e < 3; e++) {
+          for (int step = 0; step < 16; step++) {
+            try (DataBatch b = it.next()) {
+              assertEquals(step == 15 ? 24 : 0, b.pad(), "step " + step);
+            }
+          }
+          assertNull(it.next());
+          it.reset();
+          // each epoch's chunks once (before, 8 more: the round batch read the first window of
+          // a pass it then dropped, and the next epoch read its first window cold); the next
+          // epoch's first window is read ahead and, once the borrowing took it, its second
+          int reads = CountingFileSystem.READS.get();
+          assertTrue(reads >= (e + 1) * chunks && reads <= (e + 1) * chunks + 8,
+              "epoch " + e + ": " + reads + " requests for " + chunks + " chunks an epoch");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aShortBatchBorrowsTheFirstRecordsOfThePassReadNextAndAResumedJobReadsTheSame(
+      @TempDir Path dir) throws IOException {
+    Random rnd = new Random(17);
+    for (int c = 0; c < 6; c++) {
+      int n = 20 + rnd.nextInt(200);
+      int batch = 3 + rnd.nextInt(30);
+      int perPass = (n + batch - 1) / batch;
+      // a part shorter than the agreed steps wraps within the epoch (1 to 3 passes)
+      int steps = perPass + rnd.nextInt(2 * perPass + 1);
+      Path rec = dir.resolve("d" + c + ".rec");
+      SyntheticData.write(rec, n, 10, PIXELS, c);
+      for (boolean chunked : new boolean[] {true, false}) {
+        RecordIOSplit split = chunked ? counted(rec, 256 + rnd.nextInt(2048))
+            : RecordIOSplit.open(rec.toUri().toString(), new Configuration());
+        String what = "case " + c + (chunked ? " (chunks)" : " (records)") + ", " + n
+            + " records, batch " + batch + ", " + steps + " steps";
+        List<DataBatchRows> run = new ArrayList<>();
+        try (TrainingInput in = TrainingInput.open(config(rec, null, batch), split, 0, 1);
+            DataIter it = in.iterator(steps)) {
+          for (int e = 0; e < 3; e++) {
+            run.addAll(epoch(it, steps));
+          }
+        }
+        for (int i = 0; i + 1 < run.size(); i++) {
+          DataBatchRows b = run.get(i);
+          if (b.pad() > 0) {
+            // the filler rows are the first rows of the pass read next: the next batch's
+            // (the epoch's next pass, or the next epoch's first)
+            int full = batch - b.pad();
+            assertEquals(rows(b.data(), batch).subList(full, batch),
+                rows(run.get(i + 1).data(), batch).subList(0, b.pad()), what + ", batch " + i);
+          }
+        }
+        TrainConfig resumed = TrainConfig.builder().data(rec.toUri().toString())
+            .inputShape(PIXELS).batchSize(batch).kvstore("local").seed(7).beginEpoch(1)
+            .modelPrefix(dir.resolve("m").toString()).build();
+        try (TrainingInput in = TrainingInput.open(resumed, split, 0, 1);
+            DataIter it = in.iterator(steps)) {
+          List<DataBatchRows> again = new ArrayList<>(epoch(it, steps));
+          again.addAll(epoch(it, steps));
+          for (int i = 0; i < again.size(); i++) {
+            assertEquals(rows(run.get(steps + i).data(), batch), rows(again.get(i).data(), batch),
+                what + ": batch " + i + " of the job resumed at epoch 1");
+          }
+        }
+      }
+    }
+  }
+
+  private record DataBatchRows(float[] data, int pad) {}
+
+  /** One epoch's batches; the iterator is reset after them. */
+  private static List<DataBatchRows> epoch(DataIter it, int steps) throws IOException {
+    List<DataBatchRows> out = new ArrayList<>();
+    for (int s = 0; s < steps; s++) {
+      try (DataBatch b = it.next()) {
+        out.add(new DataBatchRows(b.data().get(0).toFloatArray(), b.pad()));
+      }
+    }
+    assertNull(it.next());
+    it.reset();
+    return out;
+  }
+
   private static float[] flatten(List<float[]> batches) {
     int n = 0;
     for (float[] b : batches) {

@@ -135,12 +135,18 @@ final class DecodePipeline implements AutoCloseable {
   }
 
   /**
-   * Starts a new pass over the source (the source's {@code reset()}); records still in flight are
-   * dropped. {@code newEpoch} advances the epoch that seeds the random numbers.
+   * Starts a new pass over the source; records still in flight are dropped. {@code newEpoch}
+   * advances the epoch that seeds the random numbers and starts it with the source's {@code
+   * reset()}; without it (the padding of a short last batch) the pass is the source's {@code
+   * lendNextPass()}, which the next epoch's {@code reset()} restarts rather than passing over.
    */
   void restart(boolean newEpoch) throws IOException {
     cancelInflight();
-    source.reset();
+    if (newEpoch) {
+      source.reset();
+    } else {
+      source.lendNextPass();
+    }
     sourceDone = false;
     position = 0;
     if (newEpoch) {

@@ -192,7 +192,11 @@ public final class ImageRecordIter implements DataIter, CorruptRecordCount {
     }
   }
 
-  /** Completes {@code rows} with records from the start of the source, as often as needed. */
+  /**
+   * Completes {@code rows} with records from the start of the source's next pass, as often as
+   * needed ({@link org.kindling.io.RecordSource#lendNextPass()}: the next epoch's reset restarts
+   * that pass, so a shuffled source lends the pass it reads next).
+   */
   private void wrapAround(List<Decoded> rows) throws IOException {
     boolean sawRecord = true;
     while (rows.size() < batchSize) {

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * the record must carry exactly that many float labels ({@code flag == labelWidth}).
  *
  * <p>The last batch of an epoch, when short, is completed ({@code roundBatch}, the default) with
- * records from the start of the source, wrapping around as often as needed; otherwise with zero
- * rows. Either way {@link DataBatch#pad()} counts the filler rows. Unlike MXNet, which starts the
+ * records from the start of the source's next pass ({@link RecordSource#lendNextPass()}, which
+ * the next {@link #reset()} then restarts: a shuffled source lends the pass it reads next),
+ * wrapping around as often as needed; otherwise with zero rows. Either way {@link DataBatch#pad()} counts the filler rows. Unlike MXNet, which starts the
  * next epoch after the records borrowed for the wrap, {@link #reset()} then always restarts at
  * the first record, so every epoch sees the same batches ({@link LastBatch#PAD}, which the
  * training path relies on). With {@code lastBatch(LastBatch.ROUND_BATCH)} it batches as MXNet's
@@ -192,8 +193,13 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
     }
   }
 
+  /**
+   * Completes the batch from the start of the pass the source starts next ({@link
+   * RecordSource#lendNextPass()}: for a shuffled source, the pass the next epoch, or the epoch's
+   * next pass, reads anyway), restarting that pass as often as needed.
+   */
   private void fillByWrapping(float[] data, float[] label, int top) throws IOException {
-    source.reset();
+    source.lendNextPass();
     boolean sawRecordSinceReset = false;
     while (top < batchSize) {
       RecordView r = source.nextView();
@@ -201,7 +207,7 @@ public final class RawImageRecordIter implements DataIter, CorruptRecordCount {
         if (!sawRecordSinceReset) {
           throw new IllegalStateException("the record source returned no records after reset()");
         }
-        source.reset();
+        source.lendNextPass();
         sawRecordSinceReset = false;
         continue;
       }

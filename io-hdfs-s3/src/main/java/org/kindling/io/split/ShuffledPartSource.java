@@ -57,9 +57,12 @@ import org.kindling.tensor.FormatException;
  *       the chunks in a random order; each chunk is one ranged read, parsed on the reader
  *       threads, and the records of each window of {@value #WINDOW_KEY} consecutive chunks of
  *       that order are handed out in a random order of their own. The reader threads read the
- *       next window while the consumer takes the current one: at most {@code 2 x window} chunks
- *       are held. About one request per chunk instead of one per record, for randomness that
- *       keeps the records of one chunk within one window.
+ *       next window while the consumer takes the current one, and while it takes a pass's last
+ *       window, the first window of the pass expected next ({@link #expectPassesPerEpoch}; a
+ *       pass that is not the one {@link #reset()} starts is dropped): at most {@code 2 x window}
+ *       chunks are held, and a new pass does not wait for a round trip (decision 0090). About
+ *       one request per chunk instead of one per record, for randomness that keeps the records
+ *       of one chunk within one window.
  * </ul>
  *
  * <p>The order of a pass is drawn from {@code (seed, part, epoch, pass of the epoch)} (a
@@ -67,7 +70,9 @@ import org.kindling.tensor.FormatException;
  * same for the same seed and settings, different for another epoch, part or seed. Each
  * {@link #reset()} starts the next pass of the epoch (a short part that wraps within an epoch);
  * after {@link #startEpoch(long)} it starts pass 0 of that epoch instead, so a job resumed at
- * epoch {@code e} reads epoch {@code e}'s passes in the order an uninterrupted one does.
+ * epoch {@code e} reads epoch {@code e}'s passes in the order an uninterrupted one does. {@link
+ * #lendNextPass()} starts the pass a reset would start for a short last batch to borrow from,
+ * and the reset after it restarts that pass instead of starting another.
  *
  * <p>The consumer side is not thread-safe: call it from one thread. {@link #close()} stops and
  * joins the reader threads, then closes the byte sources.
@@ -141,7 +146,7 @@ public final class ShuffledPartSource implements RecordSource {
   private final PartRecords records;
   private final long seed;
   private final int ahead;
-  private final int[] order;
+  private int[] order;
   private final Mode mode;
   private final int window;
   /**
@@ -150,8 +155,25 @@ public final class ShuffledPartSource implements RecordSource {
    */
   private final int[] chunkFirst;
   /** Chunk mode: the pass's order of the chunks, and where each window ends in {@link #order}. */
-  private final int[] chunkOrder;
-  private final int[] windowEnds;
+  private int[] chunkOrder;
+  private int[] windowEnds;
+  /**
+   * Chunk mode: the pass whose first window is read ahead while the current pass's last window
+   * is consumed ({@code aheadEpoch} -1: none), its order, and the reads of its first window.
+   */
+  private long aheadEpoch = -1;
+  private long aheadPass;
+  private int[] aheadOrder;
+  private int[] aheadChunkOrder;
+  private int[] aheadWindowEnds;
+  private final ArrayDeque<Future<LocatedRecord[]>> aheadChunks = new ArrayDeque<>();
+  /** Passes an epoch is expected to make ({@link #expectPassesPerEpoch}), or 0: unknown. */
+  private volatile long passesPerEpoch;
+  /**
+   * The current pass was started by {@link #lendNextPass()} and not yet restarted by {@link
+   * #reset()}: its records are handed out as copies, the loaded ones kept for the restart.
+   */
+  private boolean lent;
   /** The reader threads; null when the records are copied out of {@link #mapped}. */
   private final ExecutorService readers;
   /** Record mode on local files: the files mapped into memory, or null. */
@@ -355,10 +377,48 @@ public final class ShuffledPartSource implements RecordSource {
   }
 
   /**
+   * Tells the source that an epoch is expected to make {@code passes} passes (a part shorter
+   * than the epoch's steps wraps around within it), so that while the last window of an epoch's
+   * last pass is consumed it reads the first window of pass 0 of the next epoch ahead rather
+   * than that of the epoch's next pass. A hint only: which pass a {@link #reset()} starts is
+   * still decided by {@link #startEpoch} as before; a pass read ahead that is not the one started
+   * is dropped. 0 (the default) expects every pass to be followed by the epoch's next one unless
+   * {@link #startEpoch} was called. May be called from any thread.
+   *
+   * @throws IllegalArgumentException if {@code passes} is negative
+   */
+  public void expectPassesPerEpoch(long passes) {
+    if (passes < 0) {
+      throw new IllegalArgumentException("passes per epoch " + passes + " must be >= 0");
+    }
+    passesPerEpoch = passes;
+  }
+
+  /**
+   * Withdraws a {@link #startEpoch} not yet taken by a {@link #reset()}: the next one starts the
+   * current epoch's next pass again. May be called from any thread.
+   */
+  public void withdrawStartEpoch() {
+    nextEpoch = -1;
+  }
+
+  /**
    * Draws the current pass's order from {@code (seed, part, epoch, pass)}: of the records, or of
    * the chunks and then of the records within each window of chunks.
    */
   private void arrange() {
+    arrange(epoch, pass, order, chunkOrder, windowEnds);
+    next = 0;
+    replayPending = skips != null;
+    submitted = 0;
+    currentWindow = -1;
+    submittedChunks = 0;
+    windowEnd = 0;
+    loaded.clear();
+  }
+
+  /** Draws the order of pass {@code pass} of {@code epoch} into the three arrays. */
+  private void arrange(long epoch, long pass, int[] order, int[] chunkOrder, int[] windowEnds) {
     SplittableRandom rnd = new SplittableRandom(mix(seed, range.part(), epoch, pass));
     if (mode == Mode.RECORD) {
       for (int i = 0; i < order.length; i++) {
@@ -383,13 +443,6 @@ public final class ShuffledPartSource implements RecordSource {
         windowEnds[w] = at;
       }
     }
-    next = 0;
-    replayPending = skips != null;
-    submitted = 0;
-    currentWindow = -1;
-    submittedChunks = 0;
-    windowEnd = 0;
-    loaded.clear();
   }
 
   /** SplitMix64's finalizer folded over the four inputs: nearby inputs give unrelated seeds. */
@@ -495,6 +548,11 @@ public final class ShuffledPartSource implements RecordSource {
       int c = chunkOf(r);
       LocatedRecord[] chunk = loaded.get(c);
       LocatedRecord out = chunk[r - chunkFirst[c]];
+      if (lent) {
+        // kept for the reset() that restarts this pass; the caller owns its copy
+        return new LocatedRecord(out.payload().clone(), out.file(), out.fileOffset(),
+            out.globalOffset());
+      }
       chunk[r - chunkFirst[c]] = null; // handed to the caller: not held past this call
       return out;
     }
@@ -535,6 +593,92 @@ public final class ShuffledPartSource implements RecordSource {
       loaded.put(chunkOrder[k], await(inflightChunks.poll()));
     }
     windowEnd = windowEnds[currentWindow];
+    if (currentWindow == windowEnds.length - 1) {
+      readNextPassAhead();
+    }
+  }
+
+  /**
+   * Chunk mode, once the current pass's last window is loaded (nothing more of it is in flight):
+   * submits the reads of the first window of the pass expected next, so that the {@link #reset()}
+   * starting it does not wait for a round trip. At most one window is read ahead: the reads held
+   * stay within {@code 2 x window} chunks. The pass expected next is pass 0 of the epoch given to
+   * {@link #startEpoch}, else pass 0 of the next epoch after the expected passes per epoch ({@link
+   * #expectPassesPerEpoch}), else the epoch's next pass; the orders are the ones {@link #reset()}
+   * draws for it, so a pass read ahead is the same pass as one started cold.
+   */
+  private void readNextPassAhead() {
+    if (aheadEpoch >= 0 || chunkOrder.length == 0) {
+      return;
+    }
+    long e = nextEpoch;
+    long p = 0;
+    if (e < 0 || (lent && e == epoch && pass == 0)) {
+      long perEpoch = passesPerEpoch;
+      if (perEpoch > 0 && pass + 1 >= perEpoch) {
+        e = epoch + 1;
+      } else {
+        e = epoch;
+        p = pass + 1;
+      }
+    }
+    if (aheadOrder == null) {
+      aheadOrder = new int[order.length];
+      aheadChunkOrder = new int[chunkOrder.length];
+      aheadWindowEnds = new int[windowEnds.length];
+    }
+    arrange(e, p, aheadOrder, aheadChunkOrder, aheadWindowEnds);
+    aheadEpoch = e;
+    aheadPass = p;
+    for (int k = 0; k < Math.min(window, aheadChunkOrder.length); k++) {
+      int c = aheadChunkOrder[k];
+      aheadChunks.add(readers.submit(() -> readChunk(c)));
+    }
+  }
+
+  /**
+   * Makes pass {@code pass} of {@code epoch} the current one, at its first record: the pass read
+   * ahead if it is that one (its order swapped in, its first window's reads taken over), else
+   * drawn anew (and a pass read ahead dropped).
+   */
+  private void startPass() {
+    if (aheadEpoch == epoch && aheadPass == pass) {
+      int[] t = order;
+      order = aheadOrder;
+      aheadOrder = t;
+      t = chunkOrder;
+      chunkOrder = aheadChunkOrder;
+      aheadChunkOrder = t;
+      t = windowEnds;
+      windowEnds = aheadWindowEnds;
+      aheadWindowEnds = t;
+      aheadEpoch = -1;
+      next = 0;
+      replayPending = skips != null;
+      currentWindow = -1;
+      windowEnd = 0;
+      loaded.clear();
+      submittedChunks = aheadChunks.size();
+      inflightChunks.addAll(aheadChunks);
+      aheadChunks.clear();
+    } else {
+      cancelAhead();
+      arrange();
+    }
+  }
+
+  /**
+   * Restarts the current pass at its first record. A lent pass still in its first window keeps
+   * it (its records were handed out as copies); otherwise the pass is drawn and read again.
+   */
+  private void rewind() {
+    if (mode == Mode.CHUNK && currentWindow <= 0) {
+      next = 0;
+      replayPending = skips != null;
+    } else {
+      cancelInflight();
+      arrange();
+    }
   }
 
   /** The chunk holding record {@code r} (file order). */
@@ -646,13 +790,25 @@ public final class ShuffledPartSource implements RecordSource {
 
   /**
    * Starts the next pass in a new order: pass 0 of the epoch given to {@link #startEpoch} if one
-   * was, else the current epoch's next pass. Reads still in flight are dropped.
+   * was, else the current epoch's next pass. After {@link #lendNextPass()}, the lent pass counts
+   * as started: a reset that would start it (the epoch's next pass, or pass 0 of the epoch given
+   * to {@link #startEpoch} when the lent pass is that one) restarts it at its first record. Reads
+   * of the current pass still in flight are dropped; the next pass's first window, if it was read
+   * ahead, is taken over.
    */
   @Override
   public void reset() {
     ensureOpen();
-    cancelInflight();
     long e = nextEpoch;
+    if (lent) {
+      lent = false;
+      if (e < 0 || (e == epoch && pass == 0)) {
+        nextEpoch = -1;
+        rewind();
+        return;
+      }
+    }
+    cancelInflight();
     if (e >= 0) {
       nextEpoch = -1;
       epoch = e;
@@ -660,7 +816,24 @@ public final class ShuffledPartSource implements RecordSource {
     } else {
       pass++;
     }
-    arrange();
+    startPass();
+  }
+
+  /**
+   * Starts the pass {@link #reset()} would start, for a short last batch to borrow its first
+   * records; the {@link #reset()} after it restarts that pass at its first record, so the
+   * borrowed records come from the pass read next (in chunk mode without reading its first window
+   * twice). Called again before that reset, it restarts the lent pass.
+   */
+  @Override
+  public void lendNextPass() {
+    ensureOpen();
+    if (lent) {
+      rewind();
+      return;
+    }
+    reset();
+    lent = true;
   }
 
   private void cancelInflight() {
@@ -673,6 +846,14 @@ public final class ShuffledPartSource implements RecordSource {
     }
     inflightChunks.clear();
     loaded.clear();
+  }
+
+  private void cancelAhead() {
+    for (Future<LocatedRecord[]> f : aheadChunks) {
+      f.cancel(false);
+    }
+    aheadChunks.clear();
+    aheadEpoch = -1;
   }
 
   private void ensureOpen() {
@@ -690,6 +871,7 @@ public final class ShuffledPartSource implements RecordSource {
     }
     closed = true;
     cancelInflight();
+    cancelAhead();
     boolean interrupted = false;
     try {
       while (readers != null && !shutdownAndWait()) {

@@ -377,14 +377,16 @@ class ShuffledPartSourceTest {
           // chunks are full to within one record of C, except the last
           assertThat((long) s.chunkCount()).as("chunks of part %d", k)
               .isBetween(partBytes / chunk, partBytes / (chunk - 260) + 1);
+          // every pass reads its chunks once; while its last window is consumed, the next
+          // pass's first window (3 chunks) is read ahead, so it counts in the pass before
+          CountingFileSystem.READS.set(0);
           for (int pass = 0; pass < 2; pass++) {
-            CountingFileSystem.READS.set(0);
             assertThat(readPass(s)).hasSize((int) s.size());
-            assertThat(CountingFileSystem.READS.get()).as("reads of pass %d, part %d", pass, k)
-                .isBetween(s.chunkCount(), s.chunkCount() + 2)
-                .isLessThan((int) s.size() / 50);
             s.reset();
           }
+          assertThat(CountingFileSystem.READS.get()).as("reads of 2 passes, part %d", k)
+              .isBetween(2 * s.chunkCount(), 2 * s.chunkCount() + 3 + 2)
+              .isLessThan(2 * (int) s.size() / 50);
         }
       }
       // the counter counts: the same part read by record costs a read per record
@@ -397,6 +399,223 @@ class ShuffledPartSourceTest {
       }
     } finally {
       TestData.deleteTree(dir);
+    }
+  }
+
+  /** Waits until {@code n} positioned reads were made; fails after a minute without them. */
+  private static void awaitReads(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    while (CountingFileSystem.READS.get() < n) {
+      assertThat(System.nanoTime()).as("%d reads expected, %d made", n,
+          CountingFileSystem.READS.get()).isLessThan(deadline);
+      Thread.sleep(2);
+    }
+  }
+
+  /** A part of {@code n} records of 200-ish bytes on {@code counting:}, in chunks of ~4 KiB. */
+  private static RecordIOSplit countedPart(Path dir, int n, int window) throws IOException {
+    Random r = new Random(n);
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] b = new byte[r.nextInt(150, 250)];
+      r.nextBytes(b);
+      records.add(b);
+    }
+    List<String> uris = PartCountTest.write(dir, List.of(records), new boolean[] {true});
+    Configuration conf = new Configuration();
+    conf.setClass("fs.counting.impl", CountingFileSystem.class,
+        org.apache.hadoop.fs.FileSystem.class);
+    conf.setBoolean("fs.counting.impl.disable.cache", true);
+    conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, 4 << 10);
+    conf.setInt(ShuffledPartSource.WINDOW_KEY, window);
+    return RecordIOSplit.open("counting://" + uris.get(0), conf);
+  }
+
+  @Test
+  void theNextPassesFirstWindowIsRequestedBeforeResetAndNotReadAgain() throws Exception {
+    Path dir = TestData.newTempDir("shuffle-ahead");
+    try {
+      RecordIOSplit split = countedPart(dir, 600, 3); // ~30 chunks, windows of 3
+      try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 9, 0);
+          ShuffledPartSource cold = ShuffledPartSource.open(split, 0, 1, 9, 0)) {
+        int chunks = s.chunkCount();
+        assertThat(chunks).isGreaterThan(6);
+        CountingFileSystem.READS.set(0);
+        readPass(s);
+        // the pass read to its end and no reset yet: pass 1's first window is requested too
+        awaitReads(chunks + 3);
+        s.reset();
+        List<Long> pass1 = readPass(s).stream().map(LocatedRecord::globalOffset).toList();
+        awaitReads(2 * chunks + 3);
+        s.startEpoch(4); // not the pass read ahead (pass 2 of epoch 0): dropped, 4/0 read cold
+        s.reset();
+        List<Long> epoch4 = order(s);
+        cold.reset();
+        assertThat(order(cold)).as("pass 1 as a source without read-ahead reads it")
+            .isEqualTo(pass1);
+        try (ShuffledPartSource resumed = ShuffledPartSource.open(split, 0, 1, 9, 4)) {
+          assertThat(order(resumed)).as("epoch 4").isEqualTo(epoch4);
+        }
+      }
+      try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 9, 0)) {
+        // told 1 pass an epoch: pass 0 of epoch 1 is read ahead, and taken by startEpoch(1)
+        s.expectPassesPerEpoch(1);
+        CountingFileSystem.READS.set(0);
+        readPass(s);
+        awaitReads(s.chunkCount() + 3);
+        s.startEpoch(1);
+        s.reset();
+        readPass(s);
+        s.close();
+        assertThat(CountingFileSystem.READS.get()).as("2 passes, and the 3rd's first window")
+            .isBetween(2 * s.chunkCount(), 2 * s.chunkCount() + 3);
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void aLentPassIsTheNextOneAndItsWindowIsNotReadTwice() throws Exception {
+    Path dir = TestData.newTempDir("shuffle-lend");
+    try {
+      RecordIOSplit split = countedPart(dir, 600, 4);
+      try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, 9, 0);
+          ShuffledPartSource plain = ShuffledPartSource.open(split, 0, 1, 9, 0)) {
+        s.expectPassesPerEpoch(1);
+        int chunks = s.chunkCount();
+        CountingFileSystem.READS.set(0);
+        readPass(s);
+        // a short last batch borrows 10 records from the pass that starts epoch 1
+        s.startEpoch(1);
+        s.lendNextPass();
+        List<Long> borrowed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          borrowed.add(s.next().globalOffset());
+        }
+        s.startEpoch(1); // the epoch's reset announces it again: the lent pass restarts
+        s.reset();
+        List<Long> epoch1 = order(s);
+        s.close();
+        assertThat(CountingFileSystem.READS.get()).as("2 passes' chunks, 1 window ahead")
+            .isBetween(2 * chunks, 2 * chunks + 4);
+        assertThat(epoch1.subList(0, 10)).isEqualTo(borrowed);
+        readPass(plain);
+        plain.startEpoch(1);
+        plain.reset();
+        assertThat(order(plain)).as("epoch 1 as without lending").isEqualTo(epoch1);
+      }
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  /**
+   * A read-ahead and lending case: mode, shuffle chunk bytes, window, the passes per epoch the
+   * source is told to expect, the seed, and the seed of the calls made.
+   */
+  record AheadCase(String mode, int chunkBytes, int window, int passesPerEpoch, long seed,
+      long calls) {}
+
+  @Test
+  void readAheadAndLendingStartExactlyThePassesResetDoes() {
+    SeededProperty.check(40, r -> new AheadCase(r.nextBoolean() ? "chunk" : "record",
+        new int[] {1, 100, 400, 1 << 20}[r.nextInt(4)], r.nextInt(1, 4), r.nextInt(4),
+        r.nextLong(), r.nextLong()), ShuffledPartSourceTest::passesAsTheModelSays);
+  }
+
+  /**
+   * Random calls (reads, resets, startEpoch, withdrawals, lends) against a model of which pass
+   * each reset and lend starts; every record handed out must be the one a source that never
+   * reads ahead nor lends (opened at the epoch and reset to the pass) has at that position.
+   */
+  private static void passesAsTheModelSays(AheadCase c) throws IOException {
+    Path dir = TestData.newTempDir("shuffle-model");
+    try {
+      Configuration conf = new Configuration();
+      conf.set(ShuffledPartSource.MODE_KEY, c.mode());
+      conf.setInt(ShuffledPartSource.CHUNK_BYTES_KEY, c.chunkBytes());
+      conf.setInt(ShuffledPartSource.WINDOW_KEY, c.window());
+      RecordIOSplit split = twoFiles(dir, true, conf);
+      java.util.Map<List<Long>, List<Long>> reference = new java.util.HashMap<>();
+      Random r = new Random(c.calls());
+      try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, c.seed(), 1)) {
+        s.expectPassesPerEpoch(c.passesPerEpoch());
+        long epoch = 1;
+        long pass = 0;
+        long announced = -1;
+        boolean lent = false;
+        int at = 0;
+        for (int call = 0; call < 40; call++) {
+          int what = r.nextInt(10);
+          String step = "call " + call + " (epoch " + epoch + ", pass " + pass + ")";
+          if (what < 4) {
+            long e = epoch;
+            long p = pass;
+            List<Long> expected = reference.computeIfAbsent(List.of(e, p),
+                k -> referencePass(split, c.seed(), e, p));
+            int n = r.nextInt(expected.size() + 2);
+            for (int i = 0; i < n; i++) {
+              LocatedRecord got = s.next();
+              if (at == expected.size()) {
+                assertThat(got).as(step + ": the end").isNull();
+              } else {
+                assertThat(got).as(step + ": record %d", at).isNotNull();
+                assertThat(got.globalOffset()).as(step + ": record %d", at)
+                    .isEqualTo(expected.get(at++));
+              }
+            }
+          } else if (what < 6) {
+            announced = r.nextInt(4);
+            s.startEpoch(announced);
+          } else if (what == 6) {
+            announced = -1;
+            s.withdrawStartEpoch();
+          } else {
+            boolean lend = what == 9;
+            if (lend && lent) {
+              s.lendNextPass();
+              at = 0;
+              continue;
+            }
+            if (lent && (announced < 0 || (announced == epoch && pass == 0))) {
+              lent = false; // the reset restarts the lent pass
+              announced = -1;
+            } else if (announced >= 0) {
+              lent = false;
+              epoch = announced;
+              pass = 0;
+              announced = -1;
+            } else {
+              lent = false;
+              pass++;
+            }
+            at = 0;
+            if (lend) {
+              s.lendNextPass();
+              lent = true;
+            } else {
+              s.reset();
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      TestData.deleteTree(dir);
+    }
+  }
+
+  /** Pass {@code pass} of {@code epoch} read by a fresh source: no read-ahead, no lending. */
+  private static List<Long> referencePass(RecordIOSplit split, long seed, long epoch, long pass) {
+    try (ShuffledPartSource s = ShuffledPartSource.open(split, 0, 1, seed, epoch)) {
+      for (long p = 0; p < pass; p++) {
+        s.reset();
+      }
+      return order(s);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
