@@ -138,7 +138,9 @@ class OverlappedUpdateTest {
       m.backward();
       m.update(); // returns at once: with blocking pushes it would wait for fc1's gradient
       try {
-        TrafficSnapshot during = awaitPulled(before, "fc2_weight");
+        // each key's round is counted when it completes: wait for both of fc2's
+        awaitPulled(before, "fc2_weight");
+        TrafficSnapshot during = awaitPulled(before, "fc2_bias");
         assertThat(pushed(during, "fc2_weight")).isEqualTo(TinyMlp.CLASSES * TinyMlp.HIDDEN * 4L);
         assertThat(pushed(during, "fc2_bias")).isEqualTo(TinyMlp.CLASSES * 4L);
         assertThat(pushed(during, "fc1_weight")).isZero();
