@@ -11,6 +11,7 @@ import org.kindling.tensor.op.Layout;
 import org.kindling.tensor.op.LayoutAware;
 import org.kindling.tensor.op.OpContext;
 import org.kindling.tensor.op.OpInstance;
+import org.kindling.tensor.op.SumFusable;
 import org.kindling.tensor.op.TensorView;
 
 /**
@@ -28,8 +29,13 @@ import org.kindling.tensor.op.TensorView;
  * the same layouts, a sub-batch is a contiguous slice of the buffer, and the sub-batch kernels
  * run on the slices in their own layouts with no reorder (decision 0063). A layer split by
  * {@link WorkspaceBound} (VGG-16's conv1_2 at batch 64) so stays in the chain of blocked layers.
+ *
+ * <p>A residual sum fuses as into the unsplit kernel ({@link SumFusable}): the addend, the last
+ * input, is sliced as the output is, so that each sub-batch adds its own samples (in place where
+ * the output's buffer is the addend's). Without it, ResNet-50's split layers at batch 256 ran
+ * their adds and the BatchNorms after them row-major, with reorders around each.
  */
-final class SubBatchKernel implements Kernel, EpilogueFusable, LayoutAware {
+final class SubBatchKernel implements Kernel, EpilogueFusable, SumFusable, LayoutAware {
   private final int batch;
   private final int size;
   private final WeightedKernel part;
@@ -103,8 +109,16 @@ final class SubBatchKernel implements Kernel, EpilogueFusable, LayoutAware {
 
   @Override
   public Kernel fuse(OpInstance<?> epilogue) {
-    Kernel p = part.fuse(epilogue);
-    Kernel r = rest == null ? null : rest.fuse(epilogue);
+    return split(part.fuse(epilogue), rest == null ? null : rest.fuse(epilogue));
+  }
+
+  @Override
+  public Kernel fuseSum(OpInstance<?> epilogue) {
+    return split(part.fuseSum(epilogue), rest == null ? null : rest.fuseSum(epilogue));
+  }
+
+  /** This split over the variants {@code p} and {@code r} of its kernels, or null if one is. */
+  private Kernel split(Kernel p, Kernel r) {
     return p == null || rest != null && r == null ? null
         : new SubBatchKernel(batch, size, (WeightedKernel) p, (WeightedKernel) r, wholeIn,
             wholeOut);
@@ -161,9 +175,15 @@ final class SubBatchKernel implements Kernel, EpilogueFusable, LayoutAware {
       int n = Math.min(size, batch - from);
       TensorView[] i = in.clone();
       WeightedKernel k = kernel(n);
+      Layout outLayout = k.nativeOutput(Layout.ROW_MAJOR);
       i[0] = slice(in[0], from, n, k.nativeInput());
+      if (k.sums()) {
+        // the addend has the output's shape, row-major or in the output's layout
+        int a = in.length - 1;
+        i[a] = slice(in[a], from, n, outLayout);
+      }
       TensorView[] o = out.clone();
-      o[0] = slice(out[0], from, n, k.nativeOutput(Layout.ROW_MAJOR));
+      o[0] = slice(out[0], from, n, outLayout);
       k.forward(ctx, i, o);
     }
   }

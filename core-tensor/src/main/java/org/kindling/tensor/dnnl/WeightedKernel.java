@@ -166,6 +166,11 @@ final class WeightedKernel extends DnnlKernel
     return variants.apply(new PostOps(true, epilogue != null ? algorithm.eltwise_relu : null));
   }
 
+  /** True if this kernel adds a residual addend, its last input, into its output. */
+  boolean sums() {
+    return post.sum();
+  }
+
   /**
    * The inference primitive's destination layout, whatever the data's: the executor keeps
    * values in oneDNN's layouts in inference bindings only (a training forward of such a binding
