@@ -216,6 +216,47 @@ class BlockedLayoutTest {
     r.assertSameResults();
   }
 
+  /**
+   * The residual add stays inside a convolution that runs in sub-batches (its workspace above
+   * the bound), each sub-batch adding its own samples: ResNet-50's 1x1 convolutions at batch 256
+   * run so, and cut the chain at every add before.
+   */
+  @Test
+  void theResidualAddRunsInsideAConvolutionSplitIntoSubBatches() {
+    Symbol x = nn.relu("r0", conv("c0", nn.variable("data"), 32, 1));
+    Symbol head = conv("head", residual(x), 16, 1);
+    try {
+      for (long bound = 8 << 20; bound > 1024; bound = bound * 4 / 5) {
+        System.setProperty("kindling.dnnl.maxWorkspace", Long.toString(bound));
+        Runs r = runs(head);
+        String impl = r.blocked.kernels().stream().filter(k -> k.node().equals("c2"))
+            .findFirst().orElseThrow().implementation();
+        if (!impl.contains("sub-batches")) {
+          r.close();
+          assertThat(impl).as("c2 at a bound of " + bound).startsWith("oneDNN");
+          continue;
+        }
+        try {
+          assertThat(r.blocked.kernels()).as(impl).anySatisfy(k -> {
+            assertThat(k.op()).isEqualTo("elemwise_add");
+            assertThat(k.implementation()).startsWith("oneDNN").contains("sub-batches");
+          });
+          // the sum's output stays in the chain (the addend may not: c1, larger, may have left
+          // oneDNN at this bound)
+          assertThat(r.layouts).containsKey("r2_output");
+        } catch (AssertionError e) {
+          r.close();
+          throw e;
+        }
+        r.assertSameResults();
+        return;
+      }
+      throw new AssertionError("c2 was never run in sub-batches");
+    } finally {
+      System.clearProperty("kindling.dnnl.maxWorkspace");
+    }
+  }
+
   @Test
   void theResidualAddCopiesAnAddendThatIsReadLaterAndRowMajor() {
     Symbol x = nn.relu("r0", conv("c0", nn.variable("data"), 32, 1));
