@@ -37,6 +37,7 @@ class BlockedLayoutTest {
     CpuAccel.reset();
     System.clearProperty("kindling.exec.blocked");
     System.clearProperty("kindling.winograd.blocked");
+    System.clearProperty("kindling.dnnl.maxWorkspace");
   }
 
   private Symbol conv(String name, Symbol in, int filters, int kernel) {
@@ -96,26 +97,34 @@ class BlockedLayoutTest {
     Symbol b = nn.relu("b_relu", conv("b", a, 32, 5));
     Symbol p = nn.pool(b).name("p").type(PoolType.MAX).kernel(2, 2).stride(2, 2).build();
     Symbol c = conv("c", p, 16, 1);
+    Runs r = runsWithSubBatches(c, "b");
     try {
-      for (long bound = 8 << 20; bound > 1024; bound = bound * 4 / 5) {
-        System.setProperty("kindling.dnnl.maxWorkspace", Long.toString(bound));
-        Runs r = runs(c);
-        String impl = r.blocked.kernels().stream().filter(k -> k.node().equals("b"))
-            .findFirst().orElseThrow().implementation();
-        if (!impl.contains("sub-batches")) {
-          r.close();
-          assertThat(impl).as("b at a bound of " + bound).startsWith("oneDNN");
-          continue;
-        }
-        assertThat(r.layouts).as(impl).containsKeys("a_relu_output", "b_relu_output",
-            "p_output");
-        r.assertSameResults();
-        return;
-      }
-      throw new AssertionError("b was never run in sub-batches");
-    } finally {
-      System.clearProperty("kindling.dnnl.maxWorkspace");
+      assertThat(r.layouts).containsKeys("a_relu_output", "b_relu_output", "p_output");
+    } catch (AssertionError e) {
+      r.close();
+      throw e;
     }
+    r.assertSameResults();
+  }
+
+  /**
+   * {@code head} bound under workspace bounds ({@code kindling.dnnl.maxWorkspace}, cleared
+   * after each test) lowered step by step until {@code node}'s oneDNN kernel runs in
+   * sub-batches.
+   */
+  private Runs runsWithSubBatches(Symbol head, String node) {
+    for (long bound = 8 << 20; bound > 1024; bound = bound * 4 / 5) {
+      System.setProperty("kindling.dnnl.maxWorkspace", Long.toString(bound));
+      Runs r = runs(head);
+      String impl = r.blocked.kernels().stream().filter(k -> k.node().equals(node))
+          .findFirst().orElseThrow().implementation();
+      if (impl.contains("sub-batches")) {
+        return r;
+      }
+      r.close();
+      assertThat(impl).as(node + " at a bound of " + bound).startsWith("oneDNN");
+    }
+    throw new AssertionError(node + " was never run in sub-batches");
   }
 
   /**
@@ -224,37 +233,20 @@ class BlockedLayoutTest {
   @Test
   void theResidualAddRunsInsideAConvolutionSplitIntoSubBatches() {
     Symbol x = nn.relu("r0", conv("c0", nn.variable("data"), 32, 1));
-    Symbol head = conv("head", residual(x), 16, 1);
+    Runs r = runsWithSubBatches(conv("head", residual(x), 16, 1), "c2");
     try {
-      for (long bound = 8 << 20; bound > 1024; bound = bound * 4 / 5) {
-        System.setProperty("kindling.dnnl.maxWorkspace", Long.toString(bound));
-        Runs r = runs(head);
-        String impl = r.blocked.kernels().stream().filter(k -> k.node().equals("c2"))
-            .findFirst().orElseThrow().implementation();
-        if (!impl.contains("sub-batches")) {
-          r.close();
-          assertThat(impl).as("c2 at a bound of " + bound).startsWith("oneDNN");
-          continue;
-        }
-        try {
-          assertThat(r.blocked.kernels()).as(impl).anySatisfy(k -> {
-            assertThat(k.op()).isEqualTo("elemwise_add");
-            assertThat(k.implementation()).startsWith("oneDNN").contains("sub-batches");
-          });
-          // the sum's output stays in the chain (the addend may not: c1, larger, may have left
-          // oneDNN at this bound)
-          assertThat(r.layouts).containsKey("r2_output");
-        } catch (AssertionError e) {
-          r.close();
-          throw e;
-        }
-        r.assertSameResults();
-        return;
-      }
-      throw new AssertionError("c2 was never run in sub-batches");
-    } finally {
-      System.clearProperty("kindling.dnnl.maxWorkspace");
+      assertThat(r.blocked.kernels()).anySatisfy(k -> {
+        assertThat(k.op()).isEqualTo("elemwise_add");
+        assertThat(k.implementation()).startsWith("oneDNN").contains("sub-batches");
+      });
+      // the sum's output stays in the chain (the addend may not: c1, larger, may have left
+      // oneDNN at this bound)
+      assertThat(r.layouts).containsKey("r2_output");
+    } catch (AssertionError e) {
+      r.close();
+      throw e;
     }
+    r.assertSameResults();
   }
 
   @Test
