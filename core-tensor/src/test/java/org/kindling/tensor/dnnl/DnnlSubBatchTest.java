@@ -155,8 +155,9 @@ class DnnlSubBatchTest {
 
   /**
    * A split convolution fuses a residual sum (and the ReLU after it) as the unsplit kernel does,
-   * each sub-batch adding its own samples of the addend: row-major or in the output's layout, in
-   * a buffer of its own or in the output's (the executor's in-place plan). Without it a split
+   * each sub-batch adding its own samples of the addend: row-major or in the layer's blocked
+   * output layout (whether the output view is blocked or row-major), in a buffer of its own or
+   * in the output's (the executor's in-place plan). Without it a split
    * layer cut the blocked chain at every residual add (ResNet-50 at batch 256).
    */
   @Test
@@ -181,7 +182,7 @@ class DnnlSubBatchTest {
       for (Layout o : new Layout[] {out, Layout.ROW_MAJOR}) {
         Kernel laid = ((LayoutAware) splitSum).withLayouts(in, o);
         assertThat(laid).as("laid out -> " + o).isInstanceOf(SubBatchKernel.class);
-        for (Layout addendLayout : new Layout[] {o, Layout.ROW_MAJOR}) {
+        for (Layout addendLayout : new Layout[] {out, Layout.ROW_MAJOR}) {
           TensorView addend = addendLayout == Layout.ROW_MAJOR
               ? KernelPair.random(pair.sig.out(0), r) : blocked(pair.sig.out(0), addendLayout, r);
           for (boolean inPlace : new boolean[] {false, true}) {
