@@ -6,8 +6,10 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,6 +64,8 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int buffersMade;
   private ExecutorService readers;
+  /** The threads {@link #readers} made, joined by {@link #close()}. */
+  private final List<Thread> readerThreads = new CopyOnWriteArrayList<>();
   /** Streaming: the open request and the file offset of its next byte (the reader thread's). */
   private InputStream range;
   private long rangePos;
@@ -377,6 +381,7 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "kindling-read-" + id + "-" + n.incrementAndGet());
           t.setDaemon(true);
+          readerThreads.add(t);
           return t;
         });
   }
@@ -448,16 +453,20 @@ public final class PrefetchingInputStream extends InputStream implements Seekabl
     }
   }
 
-  /** Waits for the idle reader threads to end (they have no work left after {@link #drain}). */
+  /**
+   * Waits for the idle reader threads to end (they have no work left after {@link #drain}).
+   * Joins the threads themselves: the pool counts as terminated while its last thread is still
+   * exiting.
+   */
   private void awaitReaders() {
     boolean interrupted = false;
-    while (true) {
-      try {
-        if (readers.awaitTermination(1, TimeUnit.MINUTES)) {
-          break;
+    for (Thread t : readerThreads) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-      } catch (InterruptedException e) {
-        interrupted = true;
       }
     }
     if (interrupted) {
