@@ -122,12 +122,12 @@ public final class ScoreBench {
     sb.append("- load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
         .append(loadAfter).append('\n');
     sb.append("- warm-up of at least ").append(o.warmup()).append(" forward passes and at least ")
-        .append(new java.math.BigDecimal(Double.toString(o.warmupSeconds())).stripTrailingZeros()
-            .toPlainString())
-        .append(" s, then ").append(o.iterations())
-        .append(" timed forward passes per network and batch, each waited for (MXNet's"
-            + " benchmark_score.py; the same warm-up for every framework); every framework in a JVM of its own, scoring Kindling's"
-            + " graph and weights; the frameworks take turns network by network\n\n");
+        .append(seconds(o.warmupSeconds())).append(" s, then at least ").append(o.iterations())
+        .append(" timed forward passes and at least ").append(seconds(o.timedSeconds()))
+        .append(" s of them per network and batch, each waited for (MXNet's benchmark_score.py"
+            + " times a count alone; the same timing for every framework); every framework in a"
+            + " JVM of its own, scoring Kindling's graph and weights; the frameworks take turns"
+            + " network by network\n\n");
     List<String> ids = new ArrayList<>(reports.keySet());
     List<String> header = new ArrayList<>(List.of("network", "batch"));
     for (String id : ids) {
@@ -218,5 +218,10 @@ public final class ScoreBench {
     } catch (IOException e) {
       return "unknown (" + e.getMessage() + ")";
     }
+  }
+
+  /** {@code 5} for 5.0, {@code 1.5} for 1.5. */
+  private static String seconds(double s) {
+    return new java.math.BigDecimal(Double.toString(s)).stripTrailingZeros().toPlainString();
   }
 }

@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * Settings of one {@link ScoreBench} run. Defaults: resnet18 and alexnet at batches 1 and 64,
- * every framework, 2 threads, a warm-up of at least 5 forward passes and at least 10 s, then 10
- * timed forward passes (MXNet's {@code benchmark_score.py}, whose fixed 5 warm-up passes leave a
- * JIT-compiled framework short of its steady state), a network's sweep stopped after a pass
- * slower than 60 s.
+ * every framework, 2 threads, a warm-up of at least 5 forward passes and at least 10 s, then at
+ * least 10 timed forward passes and at least 5 s of them (MXNet's {@code benchmark_score.py}
+ * times a count alone, and its fixed 5 warm-up passes leave a JIT-compiled framework short of
+ * its steady state), a network's sweep stopped after a pass slower than 60 s.
  *
  * @param networks zoo network names, in order
  * @param batches batch sizes, in order
@@ -18,7 +18,10 @@ import java.util.List;
  * @param warmupSeconds seconds of untimed forward passes per network and batch, at least (the
  *     same for every framework: a warm-up by count alone is shorter for a fast pass, and the
  *     JIT needs time, not passes)
- * @param iterations timed forward passes per network and batch
+ * @param iterations timed forward passes per network and batch, at least
+ * @param timedSeconds seconds of timed forward passes per network and batch, at least (on a
+ *     shared machine a few passes in a row now and then take up to twice as long: a timing of
+ *     five 20 ms passes took such a burst in whole, and swung by a third from run to run)
  * @param maxSeconds a forward pass slower than this ends the network's sweep
  * @param seed seed of the weights and the data
  * @param timeoutMinutes a framework's JVM that has not finished after this long is killed
@@ -31,6 +34,7 @@ public record ScoreOptions(
     int warmup,
     double warmupSeconds,
     int iterations,
+    double timedSeconds,
     double maxSeconds,
     long seed,
     int timeoutMinutes) {
@@ -47,7 +51,8 @@ public record ScoreOptions(
       "  --threads N         threads per framework (default 2)",
       "  --warmup N          untimed forward passes, at least (default 5)",
       "  --warmup-seconds S  seconds of untimed forward passes, at least (default 10)",
-      "  --iterations N      timed forward passes (default 10)",
+      "  --iterations N      timed forward passes, at least (default 10)",
+      "  --timed-seconds S   seconds of timed forward passes, at least (default 5)",
       "  --max-seconds S     end a network's sweep after a slower pass (default 60)",
       "  --seed N            weights and data (default 0)",
       "  --timeout-minutes N kill a framework's JVM after N minutes (default 120)");
@@ -71,9 +76,19 @@ public record ScoreOptions(
     positive("--threads", threads);
     positive("--iterations", iterations);
     positive("--timeout-minutes", timeoutMinutes);
-    if (warmup < 0 || !(warmupSeconds >= 0) || !(maxSeconds > 0)) {
-      throw new IllegalArgumentException(
-          "--warmup and --warmup-seconds must be >= 0 and --max-seconds > 0");
+    if (warmup < 0) {
+      throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+    }
+    nonNegative("--warmup-seconds", warmupSeconds);
+    nonNegative("--timed-seconds", timedSeconds);
+    if (!(maxSeconds > 0)) {
+      throw new IllegalArgumentException("--max-seconds must be > 0, got " + maxSeconds);
+    }
+  }
+
+  private static void nonNegative(String name, double v) {
+    if (!(v >= 0)) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + v);
     }
   }
 
@@ -86,13 +101,13 @@ public record ScoreOptions(
   /** The defaults. */
   public static ScoreOptions defaults() {
     return new ScoreOptions(List.of("resnet18", "alexnet"), List.of(1, 64), ALL_FRAMEWORKS, 2,
-        5, 10, 10, 60, 0, 120);
+        5, 10, 10, 5, 60, 0, 120);
   }
 
   /** These settings for {@code network} alone. */
   public ScoreOptions forNetwork(String network) {
     return new ScoreOptions(List.of(network), batches, frameworks, threads, warmup,
-        warmupSeconds, iterations, maxSeconds, seed, timeoutMinutes);
+        warmupSeconds, iterations, timedSeconds, maxSeconds, seed, timeoutMinutes);
   }
 
   /** These settings narrowed to one framework: the command line of its child JVM. */
@@ -105,6 +120,7 @@ public record ScoreOptions(
         "--warmup", Integer.toString(warmup),
         "--warmup-seconds", Double.toString(warmupSeconds),
         "--iterations", Integer.toString(iterations),
+        "--timed-seconds", Double.toString(timedSeconds),
         "--max-seconds", Double.toString(maxSeconds),
         "--seed", Long.toString(seed),
         "--timeout-minutes", Integer.toString(timeoutMinutes));
@@ -124,6 +140,7 @@ public record ScoreOptions(
     int warmup = d.warmup;
     double warmupSeconds = d.warmupSeconds;
     int iterations = d.iterations;
+    double timedSeconds = d.timedSeconds;
     double maxSeconds = d.maxSeconds;
     long seed = d.seed;
     int timeout = d.timeoutMinutes;
@@ -143,6 +160,7 @@ public record ScoreOptions(
           case "--warmup" -> warmup = Integer.parseInt(v);
           case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(v);
           case "--iterations" -> iterations = Integer.parseInt(v);
+          case "--timed-seconds" -> timedSeconds = Double.parseDouble(v);
           case "--max-seconds" -> maxSeconds = Double.parseDouble(v);
           case "--seed" -> seed = Long.parseLong(v);
           case "--timeout-minutes" -> timeout = Integer.parseInt(v);
@@ -153,7 +171,7 @@ public record ScoreOptions(
       }
     }
     return new ScoreOptions(networks, batches, frameworks, threads, warmup, warmupSeconds,
-        iterations, maxSeconds, seed, timeout);
+        iterations, timedSeconds, maxSeconds, seed, timeout);
   }
 
   private static List<String> list(String v) {

@@ -78,7 +78,7 @@ public final class ScoreWorker {
   private static ScoreLine.Row kindling(String network, int batch, ScoreOptions o) {
     try (ForwardScore s = new ForwardScore(network, batch, o.seed())) {
       return progress(new ScoreLine.Row(network, batch,
-          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations()),
+          s.imagesPerSecond(o.warmup(), o.warmupSeconds(), o.iterations(), o.timedSeconds()),
           splitNote(batch, s.passBatch())));
     } catch (RuntimeException | OutOfMemoryError e) {
       e.printStackTrace();
@@ -120,7 +120,7 @@ public final class ScoreWorker {
       try (net) {
         return progress(new ScoreLine.Row(network, batch,
             ForwardScore.imagesPerSecond(net::forward, batch, o.warmup(),
-                o.warmupSeconds(), o.iterations()), note));
+                o.warmupSeconds(), o.iterations(), o.timedSeconds()), note));
       }
     } catch (Exception | LinkageError | OutOfMemoryError e) {
       e.printStackTrace();

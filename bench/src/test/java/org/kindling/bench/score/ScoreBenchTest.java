@@ -41,7 +41,7 @@ class ScoreBenchTest {
         + " | Kindling auto / MXNet | Kindling auto / PyTorch |");
     assertThat(md).contains("load average (1, 5, 15 min) before: 1 1 1, after: 2 2 2");
     assertThat(md).contains("warm-up of at least " + o.warmup() + " forward passes and at least "
-        + "2.5 s, then");
+        + "2.5 s, then at least 10 timed forward passes and at least 5 s of them");
     assertThat(md).contains("  - resnet18 batch 1: failed: operator X");
   }
 
@@ -67,7 +67,7 @@ class ScoreBenchTest {
     ScoreOptions one = o.forNetwork("vgg16");
     assertThat(one.networks()).containsExactly("vgg16");
     assertThat(one).isEqualTo(new ScoreOptions(List.of("vgg16"), o.batches(), o.frameworks(),
-        o.threads(), o.warmup(), o.warmupSeconds(), o.iterations(), o.maxSeconds(), o.seed(),
-        o.timeoutMinutes()));
+        o.threads(), o.warmup(), o.warmupSeconds(), o.iterations(), o.timedSeconds(),
+        o.maxSeconds(), o.seed(), o.timeoutMinutes()));
   }
 }

@@ -16,16 +16,17 @@ class ScoreOptionsTest {
     assertThat(o.warmup()).isEqualTo(5);
     assertThat(o.warmupSeconds()).isEqualTo(10);
     assertThat(o.iterations()).isEqualTo(10);
+    assertThat(o.timedSeconds()).isEqualTo(5);
   }
 
   @Test
   void childArgumentsParseBackToTheSameSettingsForOneFramework() {
     ScoreOptions o = ScoreOptions.parse("--networks", "vgg11, mobilenet", "--batches", "2,4",
-        "--threads", "3", "--warmup", "0", "--warmup-seconds", "1.5", "--iterations", "7", "--max-seconds", "2.5",
-        "--seed", "9", "--timeout-minutes", "4");
+        "--threads", "3", "--warmup", "0", "--warmup-seconds", "1.5", "--iterations", "7",
+        "--timed-seconds", "0.5", "--max-seconds", "2.5", "--seed", "9", "--timeout-minutes", "4");
     ScoreOptions child = ScoreOptions.parse(o.toArgs("mxnet").toArray(new String[0]));
     assertThat(child).isEqualTo(new ScoreOptions(List.of("vgg11", "mobilenet"), List.of(2, 4),
-        List.of("mxnet"), 3, 0, 1.5, 7, 2.5, 9, 4));
+        List.of("mxnet"), 3, 0, 1.5, 7, 0.5, 2.5, 9, 4));
   }
 
   @Test
@@ -40,5 +41,9 @@ class ScoreOptionsTest {
         .hasMessageContaining("--iterations needs a value");
     assertThatThrownBy(() -> ScoreOptions.parse("--warmup-seconds", "-1"))
         .hasMessageContaining("--warmup-seconds must be >= 0");
+    assertThatThrownBy(() -> ScoreOptions.parse("--timed-seconds", "-0.5"))
+        .hasMessageContaining("--timed-seconds must be >= 0");
+    assertThatThrownBy(() -> ScoreOptions.parse("--max-seconds", "0"))
+        .hasMessageContaining("--max-seconds must be > 0");
   }
 }

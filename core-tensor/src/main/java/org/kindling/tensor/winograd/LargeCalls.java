@@ -1,10 +1,6 @@
 package org.kindling.tensor.winograd;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.function.LongSupplier;
 import org.kindling.tensor.Shape;
 import org.kindling.tensor.op.KernelSignature;
@@ -67,16 +63,6 @@ final class LargeCalls {
    */
   static final double MIN_HARMONIC_CHANNELS_LARGE_MAPS = 60;
 
-  private static final Path TASKS = Path.of("/proc/self/task");
-  /**
-   * Thread names ({@code comm}, 15 characters) of the JVM's own work, which runs whenever it
-   * wants, not for the call: the JIT compilers (which compile the Winograd transforms while the
-   * first layers are measured) and the garbage collectors. A precaution: in the one binding
-   * measured with them counted, the times were within the spread of those without.
-   */
-  private static final String[] JVM_THREADS = {"C1 CompilerThre", "C2 CompilerThre",
-      "GC Thread", "G1 ", "VM Thread", "Sweeper thread"};
-
   private LargeCalls() {}
 
   /**
@@ -117,48 +103,10 @@ final class LargeCalls {
       return null;
     }
     try {
-      processCpuNanos();
-      return LargeCalls::processCpuNanos;
+      ThreadsCpu.processNanos();
+      return ThreadsCpu::processNanos;
     } catch (UncheckedIOException | NumberFormatException e) {
       return null;
     }
-  }
-
-  /**
-   * The CPU time of every live thread of the process but the JIT compilers' and the garbage
-   * collectors' in nanoseconds: the first field of each {@code /proc/self/task/<tid>/schedstat}. A thread that ends between two readings takes its
-   * time with it, so a difference may undercount (not in a measurement, whose threads live on).
-   *
-   * @throws UncheckedIOException if the task directory cannot be listed
-   */
-  static long processCpuNanos() {
-    long sum = 0;
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-      for (Path t : tasks) {
-        String s;
-        try {
-          if (jvmThread(Files.readString(t.resolve("comm")))) {
-            continue;
-          }
-          s = Files.readString(t.resolve("schedstat"));
-        } catch (IOException e) {
-          continue; // the thread ended after the listing
-        }
-        int end = s.indexOf(' ');
-        sum += Long.parseLong(end < 0 ? s.strip() : s.substring(0, end));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + TASKS + " for the process's CPU time", e);
-    }
-    return sum;
-  }
-
-  private static boolean jvmThread(String comm) {
-    for (String prefix : JVM_THREADS) {
-      if (comm.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -34,7 +34,7 @@ import org.kindling.tensor.op.nn.Convolution;
  * oneDNN's single OpenMP thread is then the caller) the times are the calling thread's CPU
  * time, which the other processes of a shared machine do not inflate the way they do wall
  * time. With {@code -Dclock=process} (any thread count) each call is also timed in the process's
- * CPU time ({@link LargeCalls#processCpuNanos}: every thread's but the JIT's and GC's) and a line
+ * CPU time ({@link ThreadsCpu#processNanos}: every thread's but the JIT's and GC's) and a line
  * per layer gives those medians. With {@code -Dkindling.winograd.stageTimes=true} one more call
  * of each variant reports its stages ({@link StageTimes}: gather, transforms, workspace copies,
  * GEMM, scatter; summed wall time of the workers) and how busy the workers were over the call.
@@ -168,11 +168,11 @@ public final class WinogradLayerBench {
         if (!FALLBACK && (k == 0 || k == 3) || SKIP.contains("," + k + ",")) {
           continue;
         }
-        long c0 = PROCESS_CLOCK ? LargeCalls.processCpuNanos() : 0;
+        long c0 = PROCESS_CLOCK ? ThreadsCpu.processNanos() : 0;
         long t0 = now();
         kernels[k].forward(ctx[k], k >= 3 ? chainIn : in, k >= 3 ? chainOut : out);
         long t = now() - t0;
-        long c = PROCESS_CLOCK ? LargeCalls.processCpuNanos() - c0 : 0;
+        long c = PROCESS_CLOCK ? ThreadsCpu.processNanos() - c0 : 0;
         if (r >= 0) {
           times.get(k)[r] = t;
           cpu.get(k)[r] = c;

@@ -87,8 +87,19 @@ final class BenchCommand implements Callable<Integer> {
     double warmupSeconds = 10;
 
     @Option(names = "--iterations", paramLabel = "N",
-        description = "timed forward passes per batch (default 10, as the script)")
+        description = "timed forward passes per batch, at least (default 10, as the script)")
     int iterations = 10;
+
+    /**
+     * The timed passes' duration as well as their count: on a shared machine a few passes in a
+     * row now and then take up to twice as long, which ten 20 ms passes take in whole
+     * (ResNet-18 at batch 1 then swung by a third from run to run) and seconds of them average
+     * out; bench/run-score times every framework the same way.
+     */
+    @Option(names = "--timed-seconds", paramLabel = "S",
+        description = "seconds of timed forward passes per batch, at least (default 5; 0 times"
+            + " --iterations passes alone, as the script)")
+    double timedSeconds = 5;
 
     @Option(names = "--max-seconds", paramLabel = "S",
         description = "stop a network's sweep after a forward pass slower than this (default 60)")
@@ -124,8 +135,8 @@ final class BenchCommand implements Callable<Integer> {
                   Storage.human(Storage.MAX_ARRAY_BYTES));
               err.flush();
             }
-            double imagesPerSecond = profile == null ? score.imagesPerSecond(warmup, warmupSeconds,
-                iterations)
+            double imagesPerSecond = profile == null
+                ? score.imagesPerSecond(warmup, warmupSeconds, iterations, timedSeconds)
                 : profiled(score);
             secondsPerPass = batch / imagesPerSecond;
             out.printf(Locale.ROOT, "%s\t%d\t%.2f%n", network, batch, imagesPerSecond);
@@ -152,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
       score.warmUp(warmup, warmupSeconds);
       Profiler.start();
       try {
-        return score.imagesPerSecond(0, iterations);
+        return score.imagesPerSecond(0, 0, iterations, timedSeconds);
       } finally {
         Profiler.stop();
       }
@@ -165,9 +176,10 @@ final class BenchCommand implements Callable<Integer> {
           throw usage("--batch sizes must be >= 1, got " + b);
         }
       }
-      if (warmup < 0 || !(warmupSeconds >= 0) || iterations < 1 || !(maxSeconds > 0)) {
-        throw usage("need --warmup >= 0, --warmup-seconds >= 0, --iterations >= 1 and"
-            + " --max-seconds > 0");
+      if (warmup < 0 || !(warmupSeconds >= 0) || iterations < 1 || !(timedSeconds >= 0)
+          || !(maxSeconds > 0)) {
+        throw usage("need --warmup >= 0, --warmup-seconds >= 0, --iterations >= 1,"
+            + " --timed-seconds >= 0 and --max-seconds > 0");
       }
       for (String network : networks) {
         try {

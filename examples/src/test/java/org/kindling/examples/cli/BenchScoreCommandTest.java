@@ -25,14 +25,15 @@ class BenchScoreCommandTest {
   @Test
   void memoryLimitCapsTheArraysAndTheErrorNamesTheOption() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
-        "--memory-limit", "1m", "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
+        "--memory-limit", "1m", "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1",
+        "--timed-seconds", "0");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("Kindling array memory limit reached")
         .contains("would pass the cap of 1.0 MiB; raise it with --memory-limit SIZE");
     // without the option the cap stays (here a lowered one) and the error still names it
     Storage.get().setLimit(1 << 20, "-Dkindling.memory.limit=SIZE");
     CliRun dflt = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
-        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1", "--timed-seconds", "0");
     assertThat(dflt.code()).isEqualTo(1);
     assertThat(dflt.err()).contains("the cap of 1.0 MiB; raise it with --memory-limit SIZE");
     CliRun bad = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
@@ -45,7 +46,7 @@ class BenchScoreCommandTest {
   void printsOneLinePerNetworkAndBatch() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
         "--accel", "off", "--threads", "2", "--warmup", "1", "--warmup-seconds", "0",
-        "--iterations", "1");
+        "--iterations", "1", "--timed-seconds", "0");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).hasSize(2);
     for (int i = 0; i < 2; i++) {
@@ -64,7 +65,7 @@ class BenchScoreCommandTest {
   @Test
   void withoutAccelTheDefaultAutoApplies() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
-        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1");
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1", "--timed-seconds", "0");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
     assertThat(CpuAccel.settings().mode()).isEqualTo(CpuAccel.Mode.AUTO);
@@ -75,6 +76,7 @@ class BenchScoreCommandTest {
     Path trace = dir.resolve("score.json");
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1",
         "--accel", "auto", "--warmup", "1", "--warmup-seconds", "0", "--iterations", "2",
+        "--timed-seconds", "0",
         "--profile", trace.toString());
     Profiler.clear();
     assertThat(r.code()).as(r.err()).isZero();
@@ -91,7 +93,8 @@ class BenchScoreCommandTest {
   @Test
   void slowPassStopsTheSweep() {
     CliRun r = CliRun.of("bench", "score", "--network", "mobilenet0.25", "--batch", "1,2",
-        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1", "--max-seconds", "1e-9");
+        "--warmup", "0", "--warmup-seconds", "0", "--iterations", "1", "--timed-seconds", "0",
+        "--max-seconds", "1e-9");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.lines()).singleElement().asString().startsWith("mobilenet0.25\t1\t");
     assertThat(r.err()).contains("larger batches skipped");
@@ -112,5 +115,8 @@ class BenchScoreCommandTest {
     assertThat(r.err()).contains("--accel=maybe is not a mode; use auto, off or force");
     assertThat(CliRun.of("bench", "score", "--network", "alexnet", "--threads", "0").err())
         .contains("--threads=0 is not a positive integer");
+    CliRun timed = CliRun.of("bench", "score", "--network", "alexnet", "--timed-seconds", "-1");
+    assertThat(timed.code()).isEqualTo(KindlingCli.EXIT_USAGE);
+    assertThat(timed.err()).contains("--timed-seconds >= 0");
   }
 }

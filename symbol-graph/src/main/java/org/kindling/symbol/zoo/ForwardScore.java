@@ -242,19 +242,22 @@ public final class ForwardScore implements AutoCloseable {
    * @throws IllegalArgumentException if {@code warmup < 0} or {@code iterations < 1}
    */
   public double imagesPerSecond(int warmup, int iterations) {
-    return imagesPerSecond(this::forwardOnce, batch, warmup, 0, iterations);
+    return imagesPerSecond(this::forwardOnce, batch, warmup, 0, iterations, 0);
   }
 
   /**
    * Untimed passes until at least {@code warmup} have run and at least {@code warmupSeconds}
-   * have passed, then {@code iterations} timed ones.
+   * have passed, then timed ones until at least {@code iterations} have run and at least
+   * {@code timedSeconds} have passed.
    *
    * @return images per second over the timed passes
-   * @throws IllegalArgumentException if {@code warmup < 0}, {@code warmupSeconds < 0} or
-   *     {@code iterations < 1}
+   * @throws IllegalArgumentException if a count or a duration is negative or {@code iterations
+   *     < 1}
    */
-  public double imagesPerSecond(int warmup, double warmupSeconds, int iterations) {
-    return imagesPerSecond(this::forwardOnce, batch, warmup, warmupSeconds, iterations);
+  public double imagesPerSecond(int warmup, double warmupSeconds, int iterations,
+      double timedSeconds) {
+    return imagesPerSecond(this::forwardOnce, batch, warmup, warmupSeconds, iterations,
+        timedSeconds);
   }
 
   /**
@@ -267,43 +270,45 @@ public final class ForwardScore implements AutoCloseable {
    * @throws IllegalArgumentException if {@code warmup < 0} or {@code iterations < 1}
    */
   public static double imagesPerSecond(Runnable pass, int batch, int warmup, int iterations) {
-    return imagesPerSecond(pass, batch, warmup, 0, iterations);
+    return imagesPerSecond(pass, batch, warmup, 0, iterations, 0);
   }
 
   /**
-   * The timing of {@link #imagesPerSecond(int, double, int)} around any framework's forward
-   * pass: the warm-up of {@link #warmUp} (a count and a duration, the same for every framework,
-   * so that a JIT-compiled runtime and a native one are both timed in their steady state: a fixed
-   * count of 2 left Kindling's ResNet-18 at batch 1 at 35 ms a pass where it runs 24-27 ms after
-   * a few seconds), then {@code iterations} timed calls.
+   * The timing of {@link #imagesPerSecond(int, double, int, double)} around any framework's
+   * forward pass: the warm-up of {@link #warmUp(int, double)} (a count and a duration, the same
+   * for every framework, so that a JIT-compiled runtime and a native one are both timed in their
+   * steady state: a fixed count of 2 left Kindling's ResNet-18 at batch 1 at 35 ms a pass where
+   * it runs 24-27 ms after a few seconds), then timed calls, also by count and duration: on a
+   * shared machine a few passes in a row now and then run up to twice as long for either
+   * framework (a neighbour's burst), which a timing of five 20 ms passes takes in whole and one
+   * of seconds averages out.
    *
    * @param pass one forward pass of {@code batch} images, returning once its outputs are ready
    * @return images per second over the timed calls
-   * @throws IllegalArgumentException if {@code warmup < 0}, {@code warmupSeconds < 0} or
-   *     {@code iterations < 1}
+   * @throws IllegalArgumentException if a count or a duration is negative or {@code iterations
+   *     < 1}
    */
   public static double imagesPerSecond(Runnable pass, int batch, int warmup,
-      double warmupSeconds, int iterations) {
-    if (warmup < 0 || iterations < 1 || !(warmupSeconds >= 0)) {
-      throw new IllegalArgumentException("need warmup >= 0, warmup seconds >= 0 and iterations"
-          + " >= 1, got " + warmup + ", " + warmupSeconds + " and " + iterations);
+      double warmupSeconds, int iterations, double timedSeconds) {
+    if (warmup < 0 || iterations < 1 || !(warmupSeconds >= 0) || !(timedSeconds >= 0)) {
+      throw new IllegalArgumentException("need warmup >= 0, warmup seconds >= 0, iterations"
+          + " >= 1 and timed seconds >= 0, got " + warmup + ", " + warmupSeconds + ", "
+          + iterations + " and " + timedSeconds);
     }
-    warmUp(pass, warmup, warmupSeconds, System::nanoTime);
+    repeat(pass, warmup, warmupSeconds, System::nanoTime);
     long start = System.nanoTime();
-    for (int i = 0; i < iterations; i++) {
-      pass.run();
-    }
-    return (double) iterations * batch / ((System.nanoTime() - start) / 1e9);
+    long n = repeat(pass, iterations, timedSeconds, System::nanoTime);
+    return (double) n * batch / ((System.nanoTime() - start) / 1e9);
   }
 
   /**
    * Untimed passes until at least {@code warmup} have run and at least {@code warmupSeconds}
-   * have passed (the warm-up of {@link #imagesPerSecond(int, double, int)}).
+   * have passed (the warm-up of {@link #imagesPerSecond(int, double, int, double)}).
    *
    * @return how many passes ran
    */
   public long warmUp(int warmup, double warmupSeconds) {
-    return warmUp(this::forwardOnce, warmup, warmupSeconds, System::nanoTime);
+    return repeat(this::forwardOnce, warmup, warmupSeconds, System::nanoTime);
   }
 
   /**
@@ -312,7 +317,7 @@ public final class ForwardScore implements AutoCloseable {
    *
    * @return how many times it ran
    */
-  static long warmUp(Runnable pass, int passes, double seconds, LongSupplier clock) {
+  static long repeat(Runnable pass, int passes, double seconds, LongSupplier clock) {
     long start = clock.getAsLong();
     long nanos = (long) (seconds * 1e9);
     long n = 0;

@@ -118,8 +118,29 @@ class ForwardScoreTest {
     assertThat(ips).isPositive();
     assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iterations >= 1");
-    assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, -1, 1))
+    assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, -1, 1, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seconds >= 0");
+    assertThatThrownBy(() -> ForwardScore.imagesPerSecond(passes::incrementAndGet, 4, 0, 0, 1, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timed seconds >= 0");
+  }
+
+  /** Timed passes run for their count and their duration, and the figure counts them all. */
+  @Test
+  void timedPassesRunForTheirDurationToo() {
+    AtomicInteger passes = new AtomicInteger();
+    Runnable pass = () -> {
+      passes.incrementAndGet();
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    };
+    double ips = ForwardScore.imagesPerSecond(pass, 4, 1, 0, 2, 0.05);
+    int timed = passes.get() - 1;
+    assertThat(timed).isGreaterThanOrEqualTo(2);
+    // the timed passes took at least 50 ms (ignoring the duration: 2 passes of ~2 ms, 4,000/s)
+    assertThat(ips).isPositive().isLessThanOrEqualTo(4.0 * timed / 0.05);
   }
 
   /** The warm-up runs until both its count and its duration are reached, whichever is later. */
@@ -133,11 +154,11 @@ class ForwardScoreTest {
       now[0] += 300_000_000L;
     };
     LongSupplier clock = () -> now[0];
-    assertThat(ForwardScore.warmUp(pass, 2, 1.0, clock)).isEqualTo(4);
+    assertThat(ForwardScore.repeat(pass, 2, 1.0, clock)).isEqualTo(4);
     assertThat(passes[0]).isEqualTo(4);
-    assertThat(ForwardScore.warmUp(pass, 6, 1.0, clock)).as("the count is the longer").isEqualTo(6);
-    assertThat(ForwardScore.warmUp(pass, 0, 0.5, clock)).isEqualTo(2);
-    assertThat(ForwardScore.warmUp(pass, 0, 0, clock)).isZero();
+    assertThat(ForwardScore.repeat(pass, 6, 1.0, clock)).as("the count is the longer").isEqualTo(6);
+    assertThat(ForwardScore.repeat(pass, 0, 0.5, clock)).isEqualTo(2);
+    assertThat(ForwardScore.repeat(pass, 0, 0, clock)).isZero();
   }
 
   @Test
